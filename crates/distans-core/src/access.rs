@@ -1,0 +1,171 @@
+//! Who may do what — in one place. Every service asks here before it reads
+//! or changes anything; the web layer's role × route test matrix checks the
+//! outcome. A rule here is a pure function of the actor and the target.
+
+use crate::error::CoreError;
+use crate::model::{Actor, Role};
+use uuid::Uuid;
+
+/// Something an actor wants to do, with what the rule needs to know of the
+/// target.
+#[derive(Debug, Clone, Copy)]
+pub enum Action<'a> {
+    /// See the organisation tree and a unit's public facts (name, manager, children).
+    ReadUnits,
+    /// List the people of a unit (path of the unit).
+    ListPeople { unit_path: &'a str },
+    /// Read the audit log and verify its chain.
+    ReadAudit,
+    /// Import or update the organisation.
+    ImportOrganisation,
+    /// See the administrator's overview (system facts, counts).
+    AdminOverview,
+    /// Create and revoke one's own API tokens.
+    ManageOwnTokens,
+}
+
+/// How much of a person an actor may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Visibility {
+    /// Not at all: answer 404, as if the person did not exist.
+    None,
+    /// Directory facts: name, unit, title, roles, e-mail.
+    Directory,
+    /// Everything, including commute and skills.
+    Full,
+}
+
+pub fn person_visibility(actor: &Actor, person_id: Uuid, unit_path: &str) -> Visibility {
+    if actor.person_id == person_id || actor.has(Role::Hr) || actor.manages_path(unit_path) {
+        Visibility::Full
+    } else if actor.has(Role::Admin) || actor.has(Role::Auditor) {
+        Visibility::Directory
+    } else {
+        Visibility::None
+    }
+}
+
+/// May `actor` do `action`? `Ok(())` or `Forbidden` with the reason.
+pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), CoreError> {
+    let allowed = match action {
+        Action::ReadUnits | Action::ManageOwnTokens => true,
+        Action::ListPeople { unit_path } => {
+            actor.has(Role::Hr)
+                || actor.has(Role::Admin)
+                || actor.has(Role::Auditor)
+                || actor.manages_path(unit_path)
+        }
+        Action::ReadAudit => {
+            actor.has(Role::Hr) || actor.has(Role::Auditor) || actor.has(Role::Admin)
+        }
+        Action::ImportOrganisation | Action::AdminOverview => actor.has(Role::Admin),
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(CoreError::forbidden(match action {
+            Action::ListPeople { .. } => {
+                "only the unit's managers, HR, administrators and auditors may list its people"
+            }
+            Action::ReadAudit => "only HR, auditors and administrators may read the audit log",
+            Action::ImportOrganisation => "only administrators may import the organisation",
+            Action::AdminOverview => "only administrators may see this",
+            Action::ReadUnits | Action::ManageOwnTokens => "not allowed",
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ManagedUnit, UnitRef};
+
+    fn actor(roles: &[Role], manages: &[&str]) -> Actor {
+        Actor {
+            person_id: Uuid::from_u128(1),
+            name: "T".into(),
+            unit: UnitRef {
+                id: Uuid::from_u128(9),
+                name: "U".into(),
+            },
+            roles: roles.to_vec(),
+            manages: manages
+                .iter()
+                .map(|p| ManagedUnit {
+                    id: Uuid::from_u128(2),
+                    name: "M".into(),
+                    path: (*p).to_string(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn managers_see_their_subtree_only() {
+        let m = actor(&[Role::Employee, Role::Manager], &["/a/b/"]);
+        assert_eq!(
+            person_visibility(&m, Uuid::from_u128(5), "/a/b/c/"),
+            Visibility::Full
+        );
+        assert_eq!(
+            person_visibility(&m, Uuid::from_u128(5), "/a/b/"),
+            Visibility::Full
+        );
+        assert_eq!(
+            person_visibility(&m, Uuid::from_u128(5), "/a/"),
+            Visibility::None
+        );
+        assert_eq!(
+            person_visibility(&m, Uuid::from_u128(5), "/a/bb/"),
+            Visibility::None
+        );
+        assert!(authorize(
+            &m,
+            Action::ListPeople {
+                unit_path: "/a/b/c/"
+            }
+        )
+        .is_ok());
+        assert!(authorize(&m, Action::ListPeople { unit_path: "/a/x/" }).is_err());
+    }
+
+    #[test]
+    fn employees_see_themselves_only() {
+        let e = actor(&[Role::Employee], &[]);
+        assert_eq!(
+            person_visibility(&e, Uuid::from_u128(1), "/a/"),
+            Visibility::Full
+        );
+        assert_eq!(
+            person_visibility(&e, Uuid::from_u128(2), "/a/"),
+            Visibility::None
+        );
+        assert!(authorize(&e, Action::ListPeople { unit_path: "/a/" }).is_err());
+        assert!(authorize(&e, Action::ReadAudit).is_err());
+        assert!(authorize(&e, Action::ReadUnits).is_ok());
+    }
+
+    #[test]
+    fn hr_admin_auditor() {
+        let hr = actor(&[Role::Employee, Role::Hr], &[]);
+        let ad = actor(&[Role::Employee, Role::Admin], &[]);
+        let au = actor(&[Role::Employee, Role::Auditor], &[]);
+        assert_eq!(
+            person_visibility(&hr, Uuid::from_u128(7), "/x/"),
+            Visibility::Full
+        );
+        assert_eq!(
+            person_visibility(&ad, Uuid::from_u128(7), "/x/"),
+            Visibility::Directory
+        );
+        assert_eq!(
+            person_visibility(&au, Uuid::from_u128(7), "/x/"),
+            Visibility::Directory
+        );
+        assert!(authorize(&hr, Action::ImportOrganisation).is_err());
+        assert!(authorize(&ad, Action::ImportOrganisation).is_ok());
+        for a in [&hr, &ad, &au] {
+            assert!(authorize(a, Action::ReadAudit).is_ok());
+        }
+    }
+}

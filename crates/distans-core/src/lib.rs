@@ -1,0 +1,22 @@
+//! The domain of distans: what the organisation is, who may do what, and the
+//! services that carry out each use case.
+//!
+//! This crate must not know HTTP or SQL. The web layer turns requests into
+//! calls on [`Core`]; the store crate implements [`store::Store`].
+#![forbid(unsafe_code)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+pub mod access;
+pub mod audit;
+pub mod clock;
+pub mod demo;
+pub mod error;
+pub mod import;
+pub mod model;
+pub mod password;
+pub mod service;
+pub mod store;
+pub mod token;
+
+pub use error::CoreError;
+pub use service::Core;

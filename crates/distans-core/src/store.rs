@@ -1,0 +1,217 @@
+//! The storage port. One implementation (in `distans-store`) runs on SQLite
+//! and PostgreSQL. Every method that changes data runs in one transaction
+//! and writes its audit entries in that same transaction.
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::audit::{AuditEntry, NewAuditEntry};
+use crate::error::CoreResult;
+use crate::import::{ImportReport, OrgData, RowError};
+use crate::model::{Actor, Page, Paging, Person, PersonRef, Site, UnitKind, UnitRef};
+use crate::CoreError;
+
+/// A unit in a list or tree.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct UnitSummary {
+    pub id: Uuid,
+    pub code: String,
+    pub name: String,
+    pub kind: UnitKind,
+    pub parent_id: Option<Uuid>,
+    pub depth: i64,
+    pub manager: Option<PersonRef>,
+    /// People whose home unit this is.
+    pub people: i64,
+    /// Units directly below.
+    pub children: i64,
+}
+
+/// A unit with what its page shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct UnitDetail {
+    #[serde(flatten)]
+    pub unit: UnitSummary,
+    /// From the top of the tree down to the parent.
+    pub ancestors: Vec<UnitRef>,
+    pub children: Vec<UnitSummary>,
+    pub site: Option<Site>,
+    #[serde(skip)]
+    pub path: String,
+}
+
+/// A person in a list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PersonSummary {
+    pub id: Uuid,
+    pub name: String,
+    pub employee_number: String,
+    pub title: Option<String>,
+    pub unit: UnitRef,
+    pub manages: Vec<Uuid>,
+}
+
+/// A person with everything any caller may be shown; the service cuts it
+/// down to what the caller may see.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PersonRecord {
+    pub person: Person,
+    pub unit: UnitRef,
+    pub unit_path: String,
+    pub manages: Vec<UnitRef>,
+    pub manager: Option<PersonRef>,
+    pub site: Option<Site>,
+}
+
+/// Numbers for start pages.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct OrgCounts {
+    pub units: i64,
+    pub people: i64,
+    pub sites: i64,
+    pub desks: i64,
+    pub accounts: i64,
+    pub audit_entries: i64,
+}
+
+/// A personal API token, without its secret.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ApiToken {
+    pub id: Uuid,
+    pub name: String,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub last_used_at: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub expires_at: Option<OffsetDateTime>,
+}
+
+/// Which people a list covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PeopleFilter {
+    /// Everyone.
+    All,
+    /// Those whose home unit is this one.
+    Unit(Uuid),
+    /// Those whose home unit is at or below any of these unit paths.
+    Under(Vec<String>),
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    pub entity: Option<String>,
+    pub entity_id: Option<String>,
+    pub from: Option<OffsetDateTime>,
+}
+
+/// Why an import did not happen.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ImportError {
+    /// The file has bad rows; nothing was written.
+    Rows(Vec<RowError>),
+    Core(CoreError),
+}
+
+impl From<CoreError> for ImportError {
+    fn from(e: CoreError) -> Self {
+        ImportError::Core(e)
+    }
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// `sqlite` or `postgres`.
+    fn engine(&self) -> &'static str;
+    async fn ping(&self) -> CoreResult<()>;
+
+    // Sign-in.
+    /// The person and password hash behind a username.
+    async fn credentials(&self, username: &str) -> CoreResult<Option<(Uuid, Option<String>)>>;
+    async fn set_password(
+        &self,
+        username: &str,
+        hash: &str,
+        audit: NewAuditEntry,
+    ) -> CoreResult<bool>;
+    async fn actor(&self, person: Uuid) -> CoreResult<Option<Actor>>;
+
+    // Tokens.
+    async fn create_token(
+        &self,
+        person: Uuid,
+        token: &ApiToken,
+        token_hash: &str,
+        audit: NewAuditEntry,
+    ) -> CoreResult<()>;
+    async fn tokens(&self, person: Uuid) -> CoreResult<Vec<ApiToken>>;
+    async fn revoke_token(
+        &self,
+        person: Uuid,
+        id: Uuid,
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> CoreResult<bool>;
+    /// The person a live token belongs to; records its use.
+    async fn person_by_token(
+        &self,
+        token_hash: &str,
+        now: OffsetDateTime,
+    ) -> CoreResult<Option<Uuid>>;
+
+    // The organisation.
+    /// Units in tree order (by path), optionally only below `under` and no
+    /// deeper than `max_depth`.
+    async fn units(
+        &self,
+        under: Option<Uuid>,
+        max_depth: Option<i64>,
+        paging: Paging,
+    ) -> CoreResult<Page<UnitSummary>>;
+    async fn unit(&self, id: Uuid) -> CoreResult<Option<UnitDetail>>;
+    /// People matching `filter`, by name.
+    async fn people(
+        &self,
+        filter: &PeopleFilter,
+        search: Option<&str>,
+        paging: Paging,
+    ) -> CoreResult<Page<PersonSummary>>;
+    async fn person(&self, id: Uuid) -> CoreResult<Option<PersonRecord>>;
+    async fn counts(&self) -> CoreResult<OrgCounts>;
+    async fn import_org(
+        &self,
+        data: &OrgData,
+        actor_id: Option<Uuid>,
+        actor: &str,
+    ) -> Result<ImportReport, ImportError>;
+
+    // Audit.
+    async fn audit(&self, filter: &AuditFilter, paging: Paging) -> CoreResult<Page<AuditEntry>>;
+    /// Entries with `seq > after`, in order, at most `limit`.
+    async fn audit_after(&self, after: i64, limit: i64) -> CoreResult<Vec<AuditEntry>>;
+    /// The sequence number and hash of the last entry written.
+    async fn audit_head(&self) -> CoreResult<(i64, String)>;
+
+    // Server-side sessions (opaque data, owned by the web layer's session manager).
+    async fn session_load(&self, id: &str, now: OffsetDateTime) -> CoreResult<Option<Vec<u8>>>;
+    /// Inserts a new session; false when the id is taken.
+    async fn session_create(
+        &self,
+        id: &str,
+        data: &[u8],
+        expiry: OffsetDateTime,
+    ) -> CoreResult<bool>;
+    async fn session_save(&self, id: &str, data: &[u8], expiry: OffsetDateTime) -> CoreResult<()>;
+    async fn session_delete(&self, id: &str) -> CoreResult<()>;
+    /// Removes expired sessions; how many.
+    async fn sessions_purge(&self, now: OffsetDateTime) -> CoreResult<u64>;
+
+    /// A consistent copy of the database at `dest`, taken while it runs.
+    async fn backup(&self, dest: &str) -> CoreResult<()>;
+}

@@ -1,0 +1,148 @@
+//! Connecting, migrating and the engine dispatch.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, SqlitePool};
+
+use distans_core::CoreError;
+
+/// Runs `$body` once per engine with `$pool` bound to that engine's pool.
+/// The SQL inside is written once; sqlx checks types at run time.
+#[macro_export]
+macro_rules! on_db {
+    ($db:expr, $pool:ident => $body:expr) => {
+        match $db {
+            $crate::Db::Sqlite($pool) => $body,
+            $crate::Db::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// The database: an embedded SQLite file or a PostgreSQL server.
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+#[derive(Clone, Debug)]
+pub struct StoreConfig {
+    /// `sqlite://path` / a plain file path, or `postgres://…`.
+    pub url: String,
+    pub max_connections: u32,
+}
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+fn connect_err(e: sqlx::Error) -> CoreError {
+    CoreError::Internal(format!("cannot open the database: {e}"))
+}
+
+impl Db {
+    /// Opens the database the URL names (without migrating it).
+    pub async fn connect(cfg: &StoreConfig) -> Result<Db, CoreError> {
+        let url = cfg.url.trim();
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let opts = PgConnectOptions::from_str(url).map_err(connect_err)?;
+            let pool = PgPoolOptions::new()
+                .max_connections(cfg.max_connections)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(opts)
+                .await
+                .map_err(connect_err)?;
+            Ok(Db::Postgres(pool))
+        } else {
+            let path = url
+                .strip_prefix("sqlite://")
+                .or_else(|| url.strip_prefix("sqlite:"))
+                .unwrap_or(url);
+            let opts = if path == ":memory:" {
+                SqliteConnectOptions::from_str("sqlite::memory:").map_err(connect_err)?
+            } else {
+                SqliteConnectOptions::new()
+                    .filename(path)
+                    .create_if_missing(true)
+            }
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+            let pool = SqlitePoolOptions::new()
+                .max_connections(if path == ":memory:" {
+                    1
+                } else {
+                    cfg.max_connections
+                })
+                .connect_with(opts)
+                .await
+                .map_err(connect_err)?;
+            Ok(Db::Sqlite(pool))
+        }
+    }
+
+    /// Brings the schema up to date.
+    pub async fn migrate(&self) -> Result<(), CoreError> {
+        let r = match self {
+            Db::Sqlite(p) => SQLITE_MIGRATIONS.run(p).await,
+            Db::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await,
+        };
+        r.map_err(|e| CoreError::Internal(format!("migration failed: {e}")))
+    }
+
+    pub fn engine(&self) -> &'static str {
+        match self {
+            Db::Sqlite(_) => "sqlite",
+            Db::Postgres(_) => "postgres",
+        }
+    }
+
+    pub async fn close(&self) {
+        on_db!(self, p => p.close().await)
+    }
+
+    /// Tables and their columns with nullability, to check that both
+    /// engines' schemas agree.
+    pub async fn schema(&self) -> Result<Vec<(String, String, bool)>, CoreError> {
+        let mut cols: Vec<(String, String, bool)> = match self {
+            Db::Sqlite(p) => {
+                let tables: Vec<(String,)> = sqlx::query_as(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_sqlx%'",
+                )
+                .fetch_all(p)
+                .await
+                .map_err(crate::db_err)?;
+                let mut out = vec![];
+                for (t,) in tables {
+                    let rows: Vec<(String, i64, i64)> =
+                        sqlx::query_as("SELECT name, \"notnull\", pk FROM pragma_table_info($1)")
+                            .bind(&t)
+                            .fetch_all(p)
+                            .await
+                            .map_err(crate::db_err)?;
+                    for (c, notnull, pk) in rows {
+                        out.push((t.clone(), c, notnull == 0 && pk == 0));
+                    }
+                }
+                out
+            }
+            Db::Postgres(p) => {
+                let rows: Vec<(String, String, String)> = sqlx::query_as(
+                    "SELECT table_name::text, column_name::text, is_nullable::text FROM information_schema.columns
+                     WHERE table_schema = current_schema() AND table_name NOT LIKE '_sqlx%'",
+                )
+                .fetch_all(p)
+                .await
+                .map_err(crate::db_err)?;
+                rows.into_iter()
+                    .map(|(t, c, n)| (t, c, n == "YES"))
+                    .collect()
+            }
+        };
+        cols.sort();
+        Ok(cols)
+    }
+}

@@ -1,0 +1,69 @@
+//! The JSON API of `api.md`, described by the OpenAPI document generated
+//! from these very handlers (utoipa), so the two cannot drift apart.
+
+mod extract;
+mod org;
+mod signin;
+mod system;
+
+pub use signin::start_session;
+
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+
+pub use extract::{ApiJson, ApiQuery, IdPath};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "distans",
+        description = "Remote and flexible work (distansarbete) for organisations: policy, agreements, the plan, coverage and follow-up. \
+Errors have the shape {\"error\": {\"code\", \"message\", \"field\"}}. Lists take limit (1–500, default 50) and offset and return {\"items\", \"total\", \"next\"}. \
+Requests that change something with a session cookie must be sent as application/json; scripts use a personal token as Authorization: Bearer.",
+        license(name = "EUPL-1.2")
+    ),
+    modifiers(&Security),
+    tags(
+        (name = "system", description = "Health and the API description"),
+        (name = "sign-in", description = "Sessions, the signed-in person and personal tokens"),
+        (name = "organisation", description = "Units and people"),
+        (name = "audit", description = "The tamper-evident audit log"),
+    )
+)]
+struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::session::COOKIE))),
+        );
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(system::healthz))
+        .routes(routes!(signin::login))
+        .routes(routes!(signin::logout))
+        .routes(routes!(signin::me))
+        .routes(routes!(signin::list_tokens, signin::create_token))
+        .routes(routes!(signin::revoke_token))
+        .routes(routes!(org::list_units))
+        .routes(routes!(org::get_unit))
+        .routes(routes!(org::list_people))
+        .routes(routes!(org::get_person))
+        .routes(routes!(system::audit))
+        .routes(routes!(system::audit_verify))
+}

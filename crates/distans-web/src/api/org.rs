@@ -1,0 +1,104 @@
+//! Units and people.
+
+use axum::extract::State;
+use axum::Json;
+use distans_core::model::{Page, Paging};
+use distans_core::service::PersonView;
+use distans_core::store::{PersonSummary, UnitDetail, UnitSummary};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::extract::query_id;
+use super::{ApiQuery, IdPath};
+use crate::auth::ApiActor;
+use crate::error::{ApiResult, ErrorBody};
+use crate::AppState;
+
+#[derive(Deserialize, IntoParams)]
+pub struct UnitsQuery {
+    /// Only units at or below this unit.
+    under: Option<String>,
+    /// Only units at most this deep (0 = the top).
+    depth: Option<i64>,
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+/// Units in tree order.
+#[utoipa::path(get, path = "/api/v1/units", tag = "organisation", params(UnitsQuery),
+    security(("session" = []), ("token" = [])),
+    responses((status = 200, body = Page<UnitSummary>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub async fn list_units(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiQuery(q): ApiQuery<UnitsQuery>,
+) -> ApiResult<Json<Page<UnitSummary>>> {
+    let paging = Paging::parse(q.limit, q.offset)?;
+    let under = query_id("under", q.under.as_deref())?;
+    Ok(Json(
+        state.core.units(&actor, under, q.depth, paging).await?,
+    ))
+}
+
+/// A unit with its parents, children, manager and site.
+#[utoipa::path(get, path = "/api/v1/units/{id}", tag = "organisation",
+    params(("id" = String, Path, description = "unit id")),
+    security(("session" = []), ("token" = [])),
+    responses((status = 200, body = UnitDetail), (status = 404, body = ErrorBody)))]
+pub async fn get_unit(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    IdPath(id): IdPath,
+) -> ApiResult<Json<UnitDetail>> {
+    Ok(Json(state.core.unit(&actor, id).await?))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct PeopleQuery {
+    /// The unit whose people to list; without it, everyone you may list.
+    unit: Option<String>,
+    /// Include the units below `unit`.
+    below: Option<bool>,
+    /// Part of a name, or an employee number.
+    q: Option<String>,
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+/// People, by name. Managers list their units, HR, administrators and auditors everyone.
+#[utoipa::path(get, path = "/api/v1/people", tag = "organisation", params(PeopleQuery),
+    security(("session" = []), ("token" = [])),
+    responses((status = 200, body = Page<PersonSummary>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn list_people(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiQuery(q): ApiQuery<PeopleQuery>,
+) -> ApiResult<Json<Page<PersonSummary>>> {
+    let paging = Paging::parse(q.limit, q.offset)?;
+    let unit = query_id("unit", q.unit.as_deref())?;
+    Ok(Json(
+        state
+            .core
+            .people(
+                &actor,
+                unit,
+                q.below.unwrap_or(false),
+                q.q.as_deref(),
+                paging,
+            )
+            .await?,
+    ))
+}
+
+/// A person, as far as the caller may see them (404 when not at all).
+#[utoipa::path(get, path = "/api/v1/people/{id}", tag = "organisation",
+    params(("id" = String, Path, description = "person id")),
+    security(("session" = []), ("token" = [])),
+    responses((status = 200, body = PersonView), (status = 404, body = ErrorBody)))]
+pub async fn get_person(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    IdPath(id): IdPath,
+) -> ApiResult<Json<PersonView>> {
+    Ok(Json(state.core.person(&actor, id).await?))
+}

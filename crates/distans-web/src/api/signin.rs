@@ -1,0 +1,147 @@
+//! Signing in and out, the signed-in person, personal tokens.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use distans_core::service::{MeView, NewToken};
+use distans_core::store::ApiToken;
+use distans_core::{token, CoreError};
+use serde::{Deserialize, Serialize};
+use tower_sessions::Session;
+use utoipa::ToSchema;
+
+use super::{ApiJson, IdPath};
+use crate::auth::{self, ApiActor, SESSION_CSRF, SESSION_PERSON};
+use crate::error::{ApiResult, ErrorBody};
+use crate::AppState;
+
+#[derive(Deserialize, ToSchema)]
+pub struct LoginBody {
+    username: String,
+    password: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LoginResponse {
+    person: MeView,
+}
+
+fn session_err(e: tower_sessions::session::Error) -> CoreError {
+    CoreError::Internal(format!("session: {e}"))
+}
+
+/// Starts a session (cookie) for the person.
+pub async fn start_session(session: &Session, person: uuid::Uuid) -> Result<(), CoreError> {
+    session.cycle_id().await.map_err(session_err)?;
+    session
+        .insert(SESSION_PERSON, person)
+        .await
+        .map_err(session_err)?;
+    session
+        .insert(SESSION_CSRF, token::random_secret())
+        .await
+        .map_err(session_err)?;
+    Ok(())
+}
+
+/// Sign in with a username and password; sets the session cookie.
+#[utoipa::path(post, path = "/api/v1/login", tag = "sign-in", request_body = LoginBody,
+    responses(
+        (status = 200, description = "Signed in", body = LoginResponse),
+        (status = 400, description = "Missing field", body = ErrorBody),
+        (status = 401, description = "Wrong username or password", body = ErrorBody),
+        (status = 429, description = "Too many attempts", body = ErrorBody),
+    ))]
+pub async fn login(
+    State(state): State<AppState>,
+    session: Session,
+    auth::ClientIp(ip): auth::ClientIp,
+    ApiJson(body): ApiJson<LoginBody>,
+) -> ApiResult<Json<LoginResponse>> {
+    let person = auth::sign_in(&state, &body.username, &body.password, ip).await?;
+    let actor = state
+        .core
+        .actor(person)
+        .await?
+        .ok_or(CoreError::BadCredentials)?;
+    start_session(&session, person).await?;
+    Ok(Json(LoginResponse {
+        person: state.core.me(&actor),
+    }))
+}
+
+/// End the session.
+#[utoipa::path(post, path = "/api/v1/logout", tag = "sign-in",
+    responses((status = 204, description = "Signed out (also when no one was signed in)")))]
+pub async fn logout(session: Session) -> ApiResult<StatusCode> {
+    session.flush().await.map_err(session_err)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The signed-in person, their roles and the units they manage.
+#[utoipa::path(get, path = "/api/v1/me", tag = "sign-in",
+    security(("session" = []), ("token" = [])),
+    responses(
+        (status = 200, body = MeView),
+        (status = 401, body = ErrorBody),
+    ))]
+pub async fn me(State(state): State<AppState>, ApiActor(actor): ApiActor) -> Json<MeView> {
+    Json(state.core.me(&actor))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TokenList {
+    items: Vec<ApiToken>,
+}
+
+/// Your personal API tokens (never their secrets).
+#[utoipa::path(get, path = "/api/v1/me/tokens", tag = "sign-in",
+    security(("session" = []), ("token" = [])),
+    responses((status = 200, body = TokenList), (status = 401, body = ErrorBody)))]
+pub async fn list_tokens(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+) -> ApiResult<Json<TokenList>> {
+    Ok(Json(TokenList {
+        items: state.core.tokens(&actor).await?,
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewTokenBody {
+    /// What the token is for.
+    name: String,
+    /// Days until it expires (1–365, default 90).
+    days: Option<i64>,
+}
+
+/// Create a personal token for scripts: `Authorization: Bearer <secret>`.
+/// The secret is shown this once.
+#[utoipa::path(post, path = "/api/v1/me/tokens", tag = "sign-in", request_body = NewTokenBody,
+    security(("session" = []), ("token" = [])),
+    responses((status = 201, body = NewToken), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub async fn create_token(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiJson(body): ApiJson<NewTokenBody>,
+) -> ApiResult<(StatusCode, Json<NewToken>)> {
+    let t = state
+        .core
+        .create_token(&actor, &body.name, body.days)
+        .await?;
+    Ok((StatusCode::CREATED, Json(t)))
+}
+
+/// Revoke one of your tokens.
+#[utoipa::path(delete, path = "/api/v1/me/tokens/{id}", tag = "sign-in",
+    params(("id" = String, Path, description = "token id")),
+    security(("session" = []), ("token" = [])),
+    responses((status = 204), (status = 404, body = ErrorBody)))]
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    IdPath(id): IdPath,
+) -> ApiResult<StatusCode> {
+    state.core.revoke_token(&actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,84 @@
+//! `CoreError` → HTTP. The API answers with the error shape of `api.md`;
+//! internal errors are logged with an id and never shown.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use distans_core::CoreError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable code: unauthenticated, bad_credentials, forbidden, not_found,
+    /// invalid, conflict, rule_broken, rate_limited, internal.
+    pub code: String,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+pub fn status_of(e: &CoreError) -> StatusCode {
+    match e {
+        CoreError::Unauthenticated | CoreError::BadCredentials => StatusCode::UNAUTHORIZED,
+        CoreError::Forbidden(_) => StatusCode::FORBIDDEN,
+        CoreError::NotFound(_) => StatusCode::NOT_FOUND,
+        CoreError::Invalid { .. } => StatusCode::BAD_REQUEST,
+        CoreError::Conflict(_) => StatusCode::CONFLICT,
+        CoreError::Rule { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+        CoreError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+        CoreError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+/// Logs an internal error under a fresh id and returns the id.
+pub fn log_internal(e: &CoreError) -> String {
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    tracing::error!(error_id = %id, error = %e, "internal error");
+    id
+}
+
+/// An error answered as JSON.
+#[derive(Debug)]
+pub struct ApiError(pub CoreError);
+
+impl From<CoreError> for ApiError {
+    fn from(e: CoreError) -> Self {
+        ApiError(e)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = status_of(&self.0);
+        let message = match &self.0 {
+            CoreError::Internal(_) => {
+                let id = log_internal(&self.0);
+                format!("something went wrong on our side (error id {id})")
+            }
+            e => e.to_string(),
+        };
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.0.code().into(),
+                message,
+                field: self.0.field().map(str::to_string),
+            },
+        };
+        let mut resp = (status, Json(body)).into_response();
+        if let CoreError::RateLimited { retry_after_secs } = self.0 {
+            if let Ok(v) = retry_after_secs.to_string().parse() {
+                resp.headers_mut()
+                    .insert(axum::http::header::RETRY_AFTER, v);
+            }
+        }
+        resp
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,0 +1,256 @@
+//! What every page needs: the language, the signed-in person, the CSRF
+//! token, and how errors become pages.
+
+use askama::Template;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use distans_core::model::{Actor, Role, UnitKind};
+use distans_core::{token, CoreError};
+use tower_sessions::Session;
+
+use crate::auth::{same_secret, MaybeActor, SESSION_CSRF};
+use crate::error::{log_internal, status_of};
+use crate::i18n::Lang;
+use crate::AppState;
+
+pub struct Ctx {
+    pub lang: Lang,
+    pub actor: Option<Actor>,
+    pub csrf: String,
+    /// Path and query of this page (for "next" and the language switch).
+    pub here: String,
+    pub session: Option<Session>,
+    /// The navigation item to mark as current.
+    pub nav: &'static str,
+}
+
+impl FromRequestParts<AppState> for Ctx {
+    type Rejection = HtmlError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let lang = Lang::from_headers(&parts.headers);
+        let here = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_else(|| "/".into());
+        let session = Session::from_request_parts(parts, state).await.ok();
+        // Pages are for people in a browser: a bearer token is not used here.
+        parts.headers.remove(axum::http::header::AUTHORIZATION);
+        let actor = match MaybeActor::from_request_parts(parts, state).await {
+            Ok(MaybeActor(a)) => a.map(|(a, _)| a),
+            Err(_) => None,
+        };
+        let mut csrf = String::new();
+        if let Some(s) = &session {
+            csrf = s
+                .get::<String>(SESSION_CSRF)
+                .await
+                .ok()
+                .flatten()
+                .unwrap_or_default();
+        }
+        Ok(Ctx {
+            lang,
+            actor,
+            csrf,
+            here,
+            session,
+            nav: "",
+        })
+    }
+}
+
+impl Ctx {
+    pub fn t(&self, key: &str) -> String {
+        self.lang.t(key)
+    }
+
+    pub fn ta(&self, key: &str, name: &str, value: &str) -> String {
+        self.lang.ta(key, &[(name, value.to_string())])
+    }
+
+    /// The signed-in person, or a redirect to the sign-in page.
+    pub fn actor(&self) -> Result<&Actor, HtmlError> {
+        self.actor
+            .as_ref()
+            .ok_or_else(|| HtmlError::SignIn(self.here.clone()))
+    }
+
+    pub fn has(&self, role: &str) -> bool {
+        let Some(a) = &self.actor else { return false };
+        a.roles.iter().any(|r| r.as_str() == role)
+    }
+
+    pub fn can_list_people(&self) -> bool {
+        self.has("hr") || self.has("admin") || self.has("auditor") || self.has("manager")
+    }
+
+    pub fn can_read_audit(&self) -> bool {
+        self.has("hr") || self.has("admin") || self.has("auditor")
+    }
+
+    pub fn user_name(&self) -> String {
+        self.actor
+            .as_ref()
+            .map(|a| a.name.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn user_id(&self) -> String {
+        self.actor
+            .as_ref()
+            .map(|a| a.person_id.to_string())
+            .unwrap_or_default()
+    }
+
+    pub fn other_lang(&self) -> &'static str {
+        match self.lang {
+            Lang::Sv => "en",
+            Lang::En => "sv",
+        }
+    }
+
+    pub fn other_lang_name(&self) -> &'static str {
+        match self.lang {
+            Lang::Sv => "English",
+            Lang::En => "Svenska",
+        }
+    }
+
+    pub fn here_encoded(&self) -> String {
+        serde_urlencoded::to_string([("next", self.here.as_str())]).unwrap_or_default()
+    }
+
+    pub fn current(&self, item: &str) -> &'static str {
+        if self.nav == item {
+            "page"
+        } else {
+            "false"
+        }
+    }
+
+    pub fn kind_name(&self, k: &UnitKind) -> String {
+        self.t(&format!("kind-{}", k.as_str()))
+    }
+
+    pub fn count(&self, key: &str, n: &i64) -> String {
+        self.lang.ta(key, &[("n", n.to_string())])
+    }
+
+    pub fn role_name(&self, r: &Role) -> String {
+        self.t(&format!("role-{}", r.as_str()))
+    }
+
+    /// Makes sure the session has a CSRF token (and so a cookie) before a
+    /// form is shown.
+    pub async fn ensure_csrf(&mut self) -> Result<(), HtmlError> {
+        if self.csrf.is_empty() {
+            let Some(s) = &self.session else {
+                return Err(HtmlError::Core(
+                    CoreError::Internal("no session layer".into()),
+                    Box::new(self.clone_light()),
+                ));
+            };
+            let t = token::random_secret();
+            s.insert(SESSION_CSRF, &t).await.map_err(|e| {
+                HtmlError::Core(
+                    CoreError::Internal(e.to_string()),
+                    Box::new(self.clone_light()),
+                )
+            })?;
+            self.csrf = t;
+        }
+        Ok(())
+    }
+
+    /// Checks the token a form sent back.
+    pub fn check_csrf(&self, sent: &str) -> Result<(), HtmlError> {
+        if !self.csrf.is_empty() && same_secret(&self.csrf, sent) {
+            Ok(())
+        } else {
+            Err(HtmlError::Core(
+                CoreError::forbidden("the form has expired; reload the page and try again"),
+                Box::new(self.clone_light()),
+            ))
+        }
+    }
+
+    pub fn clone_light(&self) -> Ctx {
+        Ctx {
+            lang: self.lang,
+            actor: self.actor.clone(),
+            csrf: self.csrf.clone(),
+            here: self.here.clone(),
+            session: self.session.clone(),
+            nav: self.nav,
+        }
+    }
+
+    pub fn fail(&self, e: CoreError) -> HtmlError {
+        HtmlError::Core(e, Box::new(self.clone_light()))
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    c: &'a Ctx,
+    status: u16,
+    heading: String,
+    message: String,
+}
+
+/// An error shown as a page (or a redirect to sign in).
+pub enum HtmlError {
+    SignIn(String),
+    Core(CoreError, Box<Ctx>),
+}
+
+impl IntoResponse for HtmlError {
+    fn into_response(self) -> Response {
+        match self {
+            HtmlError::SignIn(next) => {
+                let q = serde_urlencoded::to_string([("next", next.as_str())]).unwrap_or_default();
+                Redirect::to(&format!("/logga-in?{q}")).into_response()
+            }
+            HtmlError::Core(e, c) => {
+                let status = status_of(&e);
+                let (heading, message) = match &e {
+                    CoreError::NotFound(_) => (c.t("error-not-found"), c.t("error-not-found-text")),
+                    CoreError::Forbidden(why) => (c.t("error-forbidden"), why.clone()),
+                    CoreError::Internal(_) => {
+                        let id = log_internal(&e);
+                        (
+                            c.t("error-internal"),
+                            c.ta("error-internal-text", "id", &id),
+                        )
+                    }
+                    other => (c.t("error-other"), other.to_string()),
+                };
+                let page = ErrorPage {
+                    c: &c,
+                    status: status.as_u16(),
+                    heading,
+                    message,
+                };
+                match page.render() {
+                    Ok(html) => (status, Html(html)).into_response(),
+                    Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "error").into_response(),
+                }
+            }
+        }
+    }
+}
+
+/// Renders a template, or an error page if that fails.
+pub fn render<T: Template>(c: &Ctx, t: &T) -> Result<Response, HtmlError> {
+    t.render()
+        .map(|h| Html(h).into_response())
+        .map_err(|e| c.fail(CoreError::Internal(format!("template: {e}"))))
+}

@@ -1,0 +1,101 @@
+//! Swedish (default) and English, from Fluent files in `i18n/`.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use axum::http::HeaderMap;
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{static_loader, Loader};
+use unic_langid::{langid, LanguageIdentifier};
+
+static_loader! {
+    static LOCALES = {
+        locales: "./i18n",
+        fallback_language: "sv",
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+pub static SV: LanguageIdentifier = langid!("sv");
+pub static EN: LanguageIdentifier = langid!("en");
+pub const COOKIE: &str = "lang";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Sv,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Sv => "sv",
+            Lang::En => "en",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s {
+            "sv" => Some(Lang::Sv),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+    fn id(self) -> &'static LanguageIdentifier {
+        match self {
+            Lang::Sv => &SV,
+            Lang::En => &EN,
+        }
+    }
+    /// The language chosen by the `lang` cookie; Swedish otherwise.
+    pub fn from_headers(h: &HeaderMap) -> Lang {
+        cookie(h, COOKIE)
+            .and_then(|v| Lang::parse(&v))
+            .unwrap_or(Lang::Sv)
+    }
+
+    pub fn t(self, key: &str) -> String {
+        LOCALES.lookup(self.id(), key)
+    }
+
+    pub fn ta(self, key: &str, args: &[(&str, String)]) -> String {
+        let map: HashMap<Cow<'static, str>, FluentValue<'_>> = args
+            .iter()
+            .map(|(k, v)| (Cow::Owned((*k).to_string()), FluentValue::from(v.clone())))
+            .collect();
+        LOCALES.lookup_with_args(self.id(), key, &map)
+    }
+}
+
+/// The value of a cookie in the request.
+pub fn cookie(h: &HeaderMap, name: &str) -> Option<String> {
+    h.get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_languages_have_every_key() {
+        let sv = include_str!("../i18n/sv/main.ftl");
+        let en = include_str!("../i18n/en/main.ftl");
+        let keys = |s: &str| -> Vec<String> {
+            let mut k: Vec<String> = s
+                .lines()
+                .filter(|l| !l.starts_with([' ', '#', '\t']) && l.contains(" ="))
+                .filter_map(|l| l.split(" =").next().map(|x| x.trim().to_string()))
+                .collect();
+            k.sort();
+            k
+        };
+        assert_eq!(keys(sv), keys(en));
+        assert_eq!(Lang::Sv.t("sign-in"), "Logga in");
+        assert_eq!(Lang::En.t("sign-in"), "Sign in");
+    }
+}

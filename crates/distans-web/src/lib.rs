@@ -1,0 +1,81 @@
+//! The web layer of distans: HTML pages rendered on the server, the JSON
+//! API with its OpenAPI document, sign-in, sessions and security headers.
+//!
+//! It authenticates and parses; the core authorises and decides. It never
+//! talks SQL.
+#![forbid(unsafe_code)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+pub mod api;
+pub mod auth;
+pub mod error;
+pub mod html;
+pub mod i18n;
+pub mod security;
+pub mod session;
+
+use std::sync::Arc;
+
+use axum::Router;
+use distans_core::Core;
+
+/// How the web layer behaves.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Mark cookies `Secure` (behind HTTPS).
+    pub secure_cookies: bool,
+    /// A session ends after this long without use.
+    pub session_idle_minutes: i64,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            secure_cookies: false,
+            session_idle_minutes: 8 * 60,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub core: Arc<Core>,
+    pub limits: Arc<auth::LoginLimits>,
+    pub config: Arc<WebConfig>,
+}
+
+impl AppState {
+    pub fn new(core: Arc<Core>, config: WebConfig) -> Self {
+        AppState {
+            core,
+            limits: Arc::new(auth::LoginLimits::default()),
+            config: Arc::new(config),
+        }
+    }
+}
+
+/// The whole application: pages, API, static files, with sessions and
+/// security headers.
+pub fn app(state: AppState) -> Router {
+    let (api_router, openapi) = api::router().split_for_parts();
+    let openapi = Arc::new(openapi);
+    let sessions = session::layer(&state);
+    Router::new()
+        .merge(api_router)
+        .route(
+            "/api/openapi.json",
+            axum::routing::get(move || {
+                let doc = openapi.clone();
+                async move { axum::Json(doc.as_ref().clone()) }
+            }),
+        )
+        .merge(html::router())
+        .fallback(html::not_found)
+        .with_state(state)
+        .layer(sessions)
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            20 * 1024 * 1024,
+        ))
+        .layer(security::headers())
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+}

@@ -1,0 +1,384 @@
+//! The `distans` command: `serve`, `migrate`, `import people`, `plan`,
+//! `backup`, and a few administrator's tools.
+#![forbid(unsafe_code)]
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand};
+use distans_core::clock::SystemClock;
+use distans_core::import::{parse_people_csv, COLUMNS};
+use distans_core::store::ImportError;
+use distans_core::{demo, Core};
+use distans_store::{SqlStore, StoreConfig};
+use distans_web::{AppState, WebConfig};
+
+#[derive(Parser)]
+#[command(
+    name = "distans",
+    version,
+    about = "Remote and flexible work (distansarbete) for organisations"
+)]
+struct Cli {
+    /// The database: a SQLite file (default distans.db) or postgres://…
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        global = true,
+        default_value = "distans.db",
+        hide_env_values = true
+    )]
+    database_url: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "DISTANS_BIND", default_value = "127.0.0.1:8080")]
+        bind: SocketAddr,
+        /// Fill an empty database with a generated municipality and demo sign-ins.
+        #[arg(long, env = "DISTANS_DEMO")]
+        demo: bool,
+        /// Employees in the demo organisation.
+        #[arg(long, env = "DISTANS_DEMO_SIZE", default_value_t = 300)]
+        demo_size: usize,
+        /// Mark cookies Secure (when served over HTTPS).
+        #[arg(long, env = "DISTANS_SECURE_COOKIES")]
+        secure_cookies: bool,
+        /// Database connections in the pool.
+        #[arg(long, env = "DISTANS_DB_CONNECTIONS", default_value_t = 10)]
+        db_connections: u32,
+    },
+    /// Bring the database schema up to date.
+    Migrate,
+    /// Import data.
+    Import {
+        #[command(subcommand)]
+        what: ImportWhat,
+    },
+    /// Run the rotation planner on a file (rotation-planning.md).
+    Plan {
+        #[arg(long)]
+        input: PathBuf,
+        #[arg(long)]
+        output: PathBuf,
+        /// Seconds the solver may use; it returns its best plan by then.
+        #[arg(long)]
+        time_limit: Option<f64>,
+    },
+    /// Write a consistent copy of the database to FILE while it runs.
+    Backup { file: PathBuf },
+    /// Set the password of a local account (asks on standard input).
+    Passwd {
+        username: String,
+        /// Read the password from this environment variable instead of standard input.
+        #[arg(long)]
+        from_env: Option<String>,
+    },
+    /// Check the hash chain of the audit log.
+    VerifyAudit,
+}
+
+#[derive(Subcommand)]
+enum ImportWhat {
+    /// Import or update units and people from a CSV export (see README for the columns).
+    People { file: PathBuf },
+}
+
+async fn open(url: &str, connections: u32) -> Result<Arc<Core>> {
+    let store = SqlStore::open(&StoreConfig {
+        url: url.to_string(),
+        max_connections: connections,
+    })
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(Arc::new(Core::new(Arc::new(store), Arc::new(SystemClock))))
+}
+
+fn engine_label(url: &str) -> String {
+    if url.starts_with("postgres") {
+        "PostgreSQL".into()
+    } else {
+        format!("SQLite ({url})")
+    }
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("DISTANS_LOG").unwrap_or_else(|_| {
+                tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_sessions=warn")
+            }),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Serve {
+            bind,
+            demo,
+            demo_size,
+            secure_cookies,
+            db_connections,
+        } => {
+            serve(
+                &cli.database_url,
+                bind,
+                demo,
+                demo_size,
+                secure_cookies,
+                db_connections,
+            )
+            .await
+        }
+        Command::Migrate => {
+            open(&cli.database_url, 2).await?;
+            println!(
+                "The database ({}) is up to date.",
+                engine_label(&cli.database_url)
+            );
+            Ok(())
+        }
+        Command::Import {
+            what: ImportWhat::People { file },
+        } => import_people(&cli.database_url, &file).await,
+        Command::Plan {
+            input,
+            output,
+            time_limit,
+        } => plan(&input, &output, time_limit),
+        Command::Backup { file } => {
+            let core = open(&cli.database_url, 2).await?;
+            let dest = file.to_str().context("the file name must be UTF-8")?;
+            core.store
+                .backup(dest)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("Backup written to {dest}.");
+            Ok(())
+        }
+        Command::Passwd { username, from_env } => {
+            let pw = match from_env {
+                Some(var) => std::env::var(&var).with_context(|| format!("{var} is not set"))?,
+                None => {
+                    let mut s = String::new();
+                    std::io::stdin().read_line(&mut s)?;
+                    s.trim_end_matches(['\r', '\n']).to_string()
+                }
+            };
+            let core = open(&cli.database_url, 2).await?;
+            core.set_password(&username, &pw)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("The password of {username} is set.");
+            Ok(())
+        }
+        Command::VerifyAudit => {
+            let core = open(&cli.database_url, 2).await?;
+            let r = core
+                .verify_audit(None)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            if r.ok {
+                println!("The audit log is intact: {} entries.", r.entries);
+                Ok(())
+            } else {
+                bail!(
+                    "The audit log is broken at entry {}: {}",
+                    r.broken_at.unwrap_or(0),
+                    r.problem.unwrap_or_default()
+                )
+            }
+        }
+    }
+}
+
+async fn serve(
+    url: &str,
+    bind: SocketAddr,
+    demo: bool,
+    demo_size: usize,
+    secure: bool,
+    connections: u32,
+) -> Result<()> {
+    let core = open(url, connections).await?;
+    if demo {
+        let counts = core
+            .store
+            .counts()
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        if counts.people == 0 {
+            eprintln!("Generating a demo municipality of {demo_size} employees…");
+            let t = Instant::now();
+            let r = core
+                .load_demo(demo_size)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            eprintln!(
+                "Demo ready in {:.1} s: {} units, {} people, {} sites.",
+                t.elapsed().as_secs_f64(),
+                r.units_created,
+                r.people_created,
+                r.sites_created
+            );
+        } else {
+            eprintln!(
+                "The database already has {} people; the demo data is kept as it is.",
+                counts.people
+            );
+        }
+    }
+    let state = AppState::new(
+        core.clone(),
+        WebConfig {
+            secure_cookies: secure,
+            ..WebConfig::default()
+        },
+    );
+    let app = distans_web::app(state);
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .with_context(|| format!("cannot listen on {bind}"))?;
+    let addr = listener.local_addr()?;
+
+    // Expired sessions are removed once an hour.
+    let purge = core.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            if let Err(e) = purge.store.sessions_purge(purge.now()).await {
+                tracing::warn!(error = %e, "could not purge sessions");
+            }
+        }
+    });
+
+    println!(
+        "distans is running on http://{addr} ({})",
+        engine_label(url)
+    );
+    if demo {
+        println!("Demo sign-ins (password \"{}\"):", demo::DEMO_PASSWORD);
+        for (user, what) in demo::DEMO_ACCOUNTS {
+            println!("  {user:<8} {what}");
+        }
+    }
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown())
+    .await?;
+    Ok(())
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+async fn import_people(url: &str, file: &PathBuf) -> Result<()> {
+    let t = Instant::now();
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let data = match parse_people_csv(&bytes) {
+        Ok(d) => d,
+        Err(rows) => return report_bad_rows(file, &rows),
+    };
+    let core = open(url, 2).await?;
+    match core.import_org(None, &data).await {
+        Ok(r) => {
+            println!(
+                "Imported {} in {:.1} s: people {} new, {} updated, {} unchanged; units {} new, {} updated; sites {} new, {} updated.",
+                file.display(),
+                t.elapsed().as_secs_f64(),
+                r.people_created,
+                r.people_updated,
+                r.people_unchanged,
+                r.units_created,
+                r.units_updated,
+                r.sites_created,
+                r.sites_updated
+            );
+            Ok(())
+        }
+        Err(ImportError::Rows(rows)) => report_bad_rows(file, &rows),
+        Err(ImportError::Core(e)) => bail!("{e}"),
+    }
+}
+
+fn report_bad_rows(file: &std::path::Path, rows: &[distans_core::import::RowError]) -> Result<()> {
+    eprintln!(
+        "{} has {} problem(s); nothing was imported:",
+        file.display(),
+        rows.len()
+    );
+    for r in rows {
+        eprintln!("  {r}");
+    }
+    eprintln!(
+        "Columns: {}",
+        COLUMNS
+            .iter()
+            .map(|c| if c.1 {
+                format!("{}*", c.0)
+            } else {
+                c.0.to_string()
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    std::process::exit(2)
+}
+
+fn plan(input: &PathBuf, output: &PathBuf, time_limit: Option<f64>) -> Result<()> {
+    let text = std::fs::read_to_string(input)
+        .with_context(|| format!("cannot read {}", input.display()))?;
+    let problem = match distans_planner::parse_input(&text) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("{}: {e}", input.display());
+            std::process::exit(2)
+        }
+    };
+    let limit = match time_limit {
+        Some(s) if s.is_finite() && s > 0.0 => Some(Duration::from_secs_f64(s)),
+        Some(_) => bail!("--time-limit must be a positive number of seconds"),
+        None => None,
+    };
+    let opts = distans_planner::SolveOptions {
+        time_limit: limit,
+        ..Default::default()
+    };
+    let t = Instant::now();
+    let out = distans_planner::solve(&problem, &opts);
+    let json = serde_json::to_string_pretty(&out)?;
+    std::fs::write(output, json).with_context(|| format!("cannot write {}", output.display()))?;
+    eprintln!(
+        "{:?}, cost {} in {:.2} s → {}",
+        out.status,
+        out.cost,
+        t.elapsed().as_secs_f64(),
+        output.display()
+    );
+    Ok(())
+}
