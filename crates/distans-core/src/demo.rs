@@ -22,6 +22,7 @@ pub const DEMO_ACCOUNTS: &[(&str, &str)] = &[
     ("chef", "enhetschef, Kontaktcenter"),
     ("anna", "medarbetare hos chef"),
     ("bo", "medarbetare, Bygglov"),
+    ("bygg", "enhetschef, Bygglov (bo:s chef)"),
     ("revisor", "revisor (läsbehörighet)"),
 ];
 
@@ -637,9 +638,17 @@ pub fn generate(size: usize) -> OrgData {
         } else {
             (None, None)
         };
+        let (gn, fam) = if Some(i) == first_byg {
+            (Some("Björn"), Some("Åberg"))
+        } else {
+            (gn, fam)
+        };
         let m = g.person(gn, fam, ec, "Enhetschef", &["ledning"], site, Some(ec));
         if i == first_kc {
             demo_idx.push((m, "chef", None));
+        }
+        if Some(i) == first_byg {
+            demo_idx.push((m, "bygg", None));
         }
         let _ = a;
     }
@@ -769,6 +778,8 @@ mod tests {
             let bo = by("bo").unwrap();
             assert_eq!(chef.manages, vec![anna.unit_code.clone()]);
             assert_ne!(bo.unit_code, anna.unit_code);
+            let bygg = by("bygg").unwrap();
+            assert_eq!(bygg.manages, vec![bo.unit_code.clone()]);
             // Every unit has exactly one manager.
             let managed: Vec<&str> = d
                 .people

@@ -581,7 +581,7 @@ impl Store for SqlStore {
         on_db!(&self.db, p => {
             let (units, people, sites, desks, accounts, audit_entries): (i64, i64, i64, i64, i64, i64) = sqlx::query_as(
                 "SELECT (SELECT COUNT(*) FROM units), (SELECT COUNT(*) FROM people), (SELECT COUNT(*) FROM sites),
-                        (SELECT COALESCE(SUM(desks), 0) FROM sites), (SELECT COUNT(*) FROM accounts),
+                        (SELECT CAST(COALESCE(SUM(desks), 0) AS BIGINT) FROM sites), (SELECT COUNT(*) FROM accounts),
                         (SELECT seq FROM audit_head WHERE id = 1)",
             )
             .fetch_one(p)

@@ -1,0 +1,633 @@
+//! The storage suite: every scenario runs on SQLite and on PostgreSQL
+//! (`DISTANS_TEST_POSTGRES=postgres://…/postgres`; required when `CI` is set).
+
+use std::sync::Arc;
+
+use distans_core::audit::NewAuditEntry;
+use distans_core::clock::SystemClock;
+use distans_core::demo;
+use distans_core::import::parse_people_csv;
+use distans_core::model::{Paging, Role};
+use distans_core::store::{AuditFilter, ImportError, PeopleFilter, Store};
+use distans_core::Core;
+use distans_store::{Db, SqlStore, StoreConfig};
+use rand::Rng;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+struct TestDb {
+    label: &'static str,
+    url: String,
+    cleanup: Option<(String, String)>, // (admin url, database name)
+    _dir: Option<TempDir>,
+}
+
+struct TempDir(std::path::PathBuf);
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn temp_dir() -> TempDir {
+    let p = std::env::temp_dir().join(format!("distans-test-{}", Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&p).unwrap();
+    TempDir(p)
+}
+
+/// The PostgreSQL server for tests, if configured (and required in CI).
+pub fn postgres_base() -> Option<String> {
+    match std::env::var("DISTANS_TEST_POSTGRES") {
+        Ok(u) if !u.is_empty() => Some(u),
+        _ => {
+            if std::env::var("CI").is_ok() {
+                panic!("DISTANS_TEST_POSTGRES must be set in CI: the PostgreSQL suite may not be skipped");
+            }
+            eprintln!("NOTE: DISTANS_TEST_POSTGRES is not set; running the SQLite half only");
+            None
+        }
+    }
+}
+
+async fn fresh_postgres(base: &str) -> TestDb {
+    let name = format!("distans_t_{}", rand::thread_rng().gen::<u64>());
+    let admin = sqlx::PgPool::connect(base)
+        .await
+        .expect("connect to DISTANS_TEST_POSTGRES");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&admin)
+        .await
+        .unwrap();
+    admin.close().await;
+    let (prefix, _) = base.rsplit_once('/').unwrap();
+    TestDb {
+        label: "postgres",
+        url: format!("{prefix}/{name}"),
+        cleanup: Some((base.to_string(), name)),
+        _dir: None,
+    }
+}
+
+async fn fresh_dbs() -> Vec<TestDb> {
+    let dir = temp_dir();
+    let mut v = vec![TestDb {
+        label: "sqlite",
+        url: dir.0.join("t.db").to_string_lossy().to_string(),
+        cleanup: None,
+        _dir: Some(dir),
+    }];
+    if let Some(base) = postgres_base() {
+        v.push(fresh_postgres(&base).await);
+    }
+    v
+}
+
+impl TestDb {
+    async fn open(&self) -> SqlStore {
+        SqlStore::open(&StoreConfig {
+            url: self.url.clone(),
+            max_connections: 5,
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{}: {e}", self.label))
+    }
+    async fn drop_db(self) {
+        if let Some((admin, name)) = &self.cleanup {
+            if let Ok(p) = sqlx::PgPool::connect(admin).await {
+                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&p)
+                    .await;
+            }
+        }
+    }
+}
+
+fn core(store: SqlStore) -> Core {
+    Core::new(Arc::new(store), Arc::new(SystemClock))
+}
+
+async fn username_person(c: &Core, u: &str) -> Uuid {
+    c.store.credentials(u).await.unwrap().unwrap().0
+}
+
+fn audit(action: &str) -> NewAuditEntry {
+    NewAuditEntry {
+        actor_id: None,
+        actor: "test".into(),
+        action: action.into(),
+        entity: "test".into(),
+        entity_id: String::new(),
+        before: None,
+        after: None,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn both_schemas_agree() {
+    let Some(base) = postgres_base() else { return };
+    let dir = temp_dir();
+    let sqlite = SqlStore::open(&StoreConfig {
+        url: dir.0.join("s.db").to_string_lossy().into(),
+        max_connections: 1,
+    })
+    .await
+    .unwrap();
+    let pg_db = fresh_postgres(&base).await;
+    let pg = pg_db.open().await;
+    let a = sqlite.db().schema().await.unwrap();
+    let b = pg.db().schema().await.unwrap();
+    assert!(!a.is_empty());
+    assert_eq!(a, b, "the SQLite and PostgreSQL schemas differ");
+    pg.db().close().await;
+    pg_db.drop_db().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_import_browse_and_reimport() {
+    for t in fresh_dbs().await {
+        let c = core(t.open().await);
+        let label = t.label;
+        let r = c.load_demo(300).await.unwrap();
+        assert_eq!(r.people_created, 300, "{label}");
+        let counts = c.store.counts().await.unwrap();
+        assert_eq!(counts.people, 300);
+        assert_eq!(counts.accounts as usize, demo::DEMO_ACCOUNTS.len());
+        assert!(counts.desks > 0);
+
+        // Sign-in data and the actor.
+        let chef = username_person(&c, "chef").await;
+        let anna = username_person(&c, "anna").await;
+        let bo = username_person(&c, "bo").await;
+        let actor = c.store.actor(chef).await.unwrap().unwrap();
+        assert!(actor.roles.contains(&Role::Manager), "{label}");
+        assert_eq!(actor.manages.len(), 1);
+        let hr = c
+            .store
+            .actor(username_person(&c, "hr").await)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(hr.roles.contains(&Role::Hr));
+        assert!(!hr.roles.contains(&Role::Manager));
+        let (_, hash) = c.store.credentials("ANNA").await.unwrap().unwrap();
+        assert!(hash.unwrap().starts_with("$argon2id$"));
+
+        // The unit tree.
+        let kc = actor.manages[0].id;
+        let unit = c.store.unit(kc).await.unwrap().unwrap();
+        assert_eq!(unit.unit.manager.as_ref().map(|m| m.id), Some(chef));
+        assert_eq!(
+            unit.ancestors.len(),
+            3,
+            "{label}: kommun, förvaltning, avdelning"
+        );
+        assert_eq!(unit.ancestors[0].name, "Sjöviks kommun");
+        let top = c
+            .store
+            .units(None, Some(0), Paging::default())
+            .await
+            .unwrap();
+        assert_eq!(top.total, 1);
+        let all = c
+            .store
+            .units(
+                None,
+                None,
+                Paging {
+                    limit: 10,
+                    offset: 0,
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(all.items.len(), 10);
+        assert_eq!(all.next, Some(10));
+        let under = c
+            .store
+            .units(
+                Some(unit.ancestors[1].id),
+                None,
+                Paging {
+                    limit: 500,
+                    offset: 0,
+                },
+            )
+            .await
+            .unwrap();
+        assert!(under.items.iter().any(|u| u.id == kc));
+        assert!(under.items.iter().all(|u| u.depth >= 1));
+
+        // People: of a unit, below a unit, everyone, search.
+        let in_kc = c
+            .store
+            .people(
+                &PeopleFilter::Unit(kc),
+                None,
+                Paging {
+                    limit: 500,
+                    offset: 0,
+                },
+            )
+            .await
+            .unwrap();
+        assert!(in_kc.items.iter().any(|p| p.id == anna));
+        assert!(in_kc.items.iter().all(|p| p.id != bo));
+        let everyone = c
+            .store
+            .people(
+                &PeopleFilter::All,
+                None,
+                Paging {
+                    limit: 7,
+                    offset: 0,
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(everyone.total, 300);
+        assert_eq!(everyone.items.len(), 7);
+        let below_root = c
+            .store
+            .people(
+                &PeopleFilter::Under(vec![
+                    c.store
+                        .unit(unit.ancestors[0].id)
+                        .await
+                        .unwrap()
+                        .unwrap()
+                        .path,
+                ]),
+                None,
+                Paging {
+                    limit: 1,
+                    offset: 0,
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(below_root.total, 300);
+        let found = c
+            .store
+            .people(&PeopleFilter::All, Some("lindqvist"), Paging::default())
+            .await
+            .unwrap();
+        assert!(
+            found.items.iter().any(|p| p.id == anna),
+            "{label}: search is case-insensitive"
+        );
+        let found = c
+            .store
+            .people(&PeopleFilter::All, Some("Åberg"), Paging::default())
+            .await
+            .unwrap();
+        assert!(found.total >= 1, "{label}: search handles å");
+        let none = c
+            .store
+            .people(&PeopleFilter::All, Some("%"), Paging::default())
+            .await
+            .unwrap();
+        assert_eq!(none.total, 0, "{label}: % is not a wildcard");
+
+        // A person and their manager.
+        let rec = c.store.person(anna).await.unwrap().unwrap();
+        assert_eq!(rec.manager.as_ref().map(|m| m.id), Some(chef));
+        let chef_rec = c.store.person(chef).await.unwrap().unwrap();
+        assert!(chef_rec.manager.is_some());
+        assert_ne!(chef_rec.manager.as_ref().map(|m| m.id), Some(chef));
+        assert_eq!(chef_rec.manages.len(), 1);
+        assert!(!rec.person.skills.is_empty());
+
+        // The same organisation again changes nothing.
+        let again = c.load_demo(300).await.unwrap();
+        assert_eq!(again.people_created + again.people_updated, 0, "{label}");
+        assert_eq!(again.people_unchanged, 300);
+        assert_eq!(c.store.counts().await.unwrap().people, 300);
+
+        let chain = c.verify_audit(None).await.unwrap();
+        assert!(chain.ok, "{label}: {chain:?}");
+        assert!(chain.entries > 300);
+
+        t.drop_db().await;
+    }
+}
+
+const CSV: &str = "employee_number,given_name,family_name,email,unit_code,unit_name,parent_unit_code,manages,skills,roles,username\n\
+    1,Karin,Berg,karin@k.se,K,Kommunen,,K,,hr,karin\n\
+    2,Anna,Lind,anna@k.se,KC,Kontaktcenter,K,,reception,,\n\
+    3,Chef,Holm,,KC,Kontaktcenter,K,KC,reception|lön,,\n";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn csv_import_updates_and_audits_and_is_all_or_nothing() {
+    for t in fresh_dbs().await {
+        let c = core(t.open().await);
+        let label = t.label;
+        let data = parse_people_csv(CSV.as_bytes()).unwrap();
+        let r = c.import_org(None, &data).await.unwrap();
+        assert_eq!((r.people_created, r.units_created), (3, 2), "{label}");
+
+        // Change one person and move the unit; the audit log has before/after.
+        let changed = CSV.replace("2,Anna,Lind,anna@k.se", "2,Anna,Lindgren,anna@k.se");
+        let r = c
+            .import_org(None, &parse_people_csv(changed.as_bytes()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(
+            (r.people_updated, r.people_unchanged, r.people_created),
+            (1, 2, 0),
+            "{label}"
+        );
+        let anna = c
+            .store
+            .people(&PeopleFilter::All, Some("lindgren"), Paging::default())
+            .await
+            .unwrap()
+            .items
+            .remove(0);
+        let log = c
+            .store
+            .audit(
+                &AuditFilter {
+                    entity: Some("person".into()),
+                    entity_id: Some(anna.id.to_string()),
+                    from: None,
+                },
+                Paging::default(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(log.total, 2, "{label}: created, then updated");
+        let upd = &log.items[0];
+        assert_eq!(upd.action, "person.update");
+        assert_eq!(upd.before.as_ref().unwrap()["name"], "Anna Lind");
+        assert_eq!(upd.after.as_ref().unwrap()["name"], "Anna Lindgren");
+        let karin = username_person(&c, "karin").await;
+        assert!(c
+            .store
+            .actor(karin)
+            .await
+            .unwrap()
+            .unwrap()
+            .roles
+            .contains(&Role::Hr));
+
+        // A file with a bad row imports nothing.
+        let before = c.store.counts().await.unwrap();
+        let bad = format!(
+            "{changed}4,Ny,Person,,X,Ny enhet,NOPE,,,,\n5,Två,Person,,KC,Kontaktcenter,K,,,,\n"
+        );
+        let data = parse_people_csv(bad.as_bytes()).unwrap();
+        match c.import_org(None, &data).await {
+            Err(ImportError::Rows(rows)) => {
+                assert!(
+                    rows.iter()
+                        .any(|r| r.line == 5 && r.field == "parent_unit_code"),
+                    "{label}: {rows:?}"
+                )
+            }
+            other => panic!("{label}: expected bad rows, got {other:?}"),
+        }
+        let after = c.store.counts().await.unwrap();
+        assert_eq!(before, after, "{label}: nothing half-written");
+
+        // A unit moved under another: paths of the subtree follow.
+        let moved = format!("{changed}9,Ny,Chef,,N,Nämnden,,N,,,\n")
+            .replace("KC,Kontaktcenter,K,", "KC,Kontaktcenter,N,");
+        c.import_org(None, &parse_people_csv(moved.as_bytes()).unwrap())
+            .await
+            .unwrap();
+        let kc = c.store.unit(anna.unit.id).await.unwrap().unwrap();
+        assert_eq!(
+            kc.ancestors
+                .iter()
+                .map(|a| a.name.as_str())
+                .collect::<Vec<_>>(),
+            vec!["Nämnden"],
+            "{label}"
+        );
+        assert!(c.verify_audit(None).await.unwrap().ok);
+
+        t.drop_db().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tokens_sessions_and_passwords() {
+    for t in fresh_dbs().await {
+        let c = core(t.open().await);
+        let label = t.label;
+        c.import_org(None, &parse_people_csv(CSV.as_bytes()).unwrap())
+            .await
+            .unwrap();
+        let karin = c
+            .store
+            .actor(username_person(&c, "karin").await)
+            .await
+            .unwrap()
+            .unwrap();
+
+        // Passwords.
+        assert!(c.set_password("karin", "hemligt-ord").await.is_ok());
+        assert!(c.set_password("nobody", "hemligt-ord").await.is_err());
+        assert!(c.set_password("karin", "x").await.is_err(), "too short");
+
+        // Tokens.
+        let t1 = c.create_token(&karin, "skript", Some(30)).await.unwrap();
+        assert_eq!(
+            c.actor_by_token(&t1.secret)
+                .await
+                .unwrap()
+                .map(|a| a.person_id),
+            Some(karin.person_id),
+            "{label}"
+        );
+        assert!(c.actor_by_token("dst_wrong").await.unwrap().is_none());
+        assert_eq!(c.tokens(&karin).await.unwrap().len(), 1);
+        assert!(c.create_token(&karin, "", None).await.is_err());
+        assert!(c.create_token(&karin, "x", Some(1000)).await.is_err());
+        c.revoke_token(&karin, t1.token.id).await.unwrap();
+        assert!(
+            c.actor_by_token(&t1.secret).await.unwrap().is_none(),
+            "{label}: revoked"
+        );
+        assert!(c.revoke_token(&karin, t1.token.id).await.is_err());
+        // An expired token does not work.
+        let t2 = c.create_token(&karin, "kort", Some(1)).await.unwrap();
+        let later = OffsetDateTime::now_utc() + time::Duration::days(2);
+        assert!(c
+            .store
+            .person_by_token(&distans_core::token::hash(&t2.secret), later)
+            .await
+            .unwrap()
+            .is_none());
+
+        // Sessions.
+        let now = distans_core::clock::whole_seconds(OffsetDateTime::now_utc());
+        assert!(c
+            .store
+            .session_create("s1", b"{\"a\":1}", now + time::Duration::hours(1))
+            .await
+            .unwrap());
+        assert!(
+            !c.store
+                .session_create("s1", b"{}", now + time::Duration::hours(1))
+                .await
+                .unwrap(),
+            "{label}: id taken"
+        );
+        assert_eq!(
+            c.store.session_load("s1", now).await.unwrap().as_deref(),
+            Some(&b"{\"a\":1}"[..])
+        );
+        c.store
+            .session_save("s1", b"{\"a\":2}", now + time::Duration::hours(1))
+            .await
+            .unwrap();
+        assert_eq!(
+            c.store.session_load("s1", now).await.unwrap().as_deref(),
+            Some(&b"{\"a\":2}"[..])
+        );
+        assert!(
+            c.store
+                .session_load("s1", now + time::Duration::hours(2))
+                .await
+                .unwrap()
+                .is_none(),
+            "expired"
+        );
+        c.store
+            .session_save("s2", b"{}", now - time::Duration::seconds(1))
+            .await
+            .unwrap();
+        assert_eq!(
+            c.store.sessions_purge(now).await.unwrap(),
+            1,
+            "{label}: only the expired one"
+        );
+        c.store.session_delete("s1").await.unwrap();
+        assert!(c.store.session_load("s1", now).await.unwrap().is_none());
+
+        assert!(c.verify_audit(None).await.unwrap().ok);
+
+        t.drop_db().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn audit_chain_is_append_only_serialised_and_tamper_evident() {
+    for t in fresh_dbs().await {
+        let store = Arc::new(t.open().await);
+        let label = t.label;
+        let c = Arc::new(Core::new(store.clone(), Arc::new(SystemClock)));
+        c.import_org(None, &parse_people_csv(CSV.as_bytes()).unwrap())
+            .await
+            .unwrap();
+
+        // Many writers at once: the chain stays one chain.
+        let mut tasks = vec![];
+        for i in 0..16 {
+            let c = c.clone();
+            tasks.push(tokio::spawn(async move {
+                let who = if i % 2 == 0 { "karin" } else { "nobody" };
+                let _ = c
+                    .store
+                    .set_password(who, "h", audit(&format!("t{i}")))
+                    .await;
+                let karin = c
+                    .store
+                    .actor(c.store.credentials("karin").await.unwrap().unwrap().0)
+                    .await
+                    .unwrap()
+                    .unwrap();
+                c.create_token(&karin, &format!("t{i}"), None)
+                    .await
+                    .unwrap();
+            }));
+        }
+        for t in tasks {
+            t.await.unwrap();
+        }
+        let report = c.verify_audit(None).await.unwrap();
+        assert!(report.ok, "{label}: {report:?}");
+
+        // The database itself refuses to change or delete entries.
+        let upd = "UPDATE audit_log SET actor = 'someone' WHERE seq = 2";
+        let del = "DELETE FROM audit_log WHERE seq = 2";
+        match store.db() {
+            Db::Sqlite(p) => {
+                assert!(sqlx::query(upd).execute(p).await.is_err(), "{label}");
+                assert!(sqlx::query(del).execute(p).await.is_err(), "{label}");
+                // Someone with the file and a shell goes around the trigger…
+                sqlx::query("DROP TRIGGER audit_log_no_update")
+                    .execute(p)
+                    .await
+                    .unwrap();
+                sqlx::query(upd).execute(p).await.unwrap();
+            }
+            Db::Postgres(p) => {
+                assert!(sqlx::query(upd).execute(p).await.is_err(), "{label}");
+                assert!(sqlx::query(del).execute(p).await.is_err(), "{label}");
+                sqlx::query("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update")
+                    .execute(p)
+                    .await
+                    .unwrap();
+                sqlx::query(upd).execute(p).await.unwrap();
+            }
+        }
+        // …and the chain shows it.
+        let report = c.verify_audit(None).await.unwrap();
+        assert!(!report.ok, "{label}");
+        assert_eq!(report.broken_at, Some(2), "{label}: {report:?}");
+        store.db().close().await;
+        t.drop_db().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn backup_while_running() {
+    for t in fresh_dbs().await {
+        let store = t.open().await;
+        let c = core(store.clone());
+        c.load_demo(60).await.unwrap();
+        let dir = temp_dir();
+        let dest = dir.0.join(if t.label == "sqlite" {
+            "copy.db"
+        } else {
+            "copy.dump"
+        });
+        let dest_s = dest.to_string_lossy().to_string();
+        c.store
+            .backup(&dest_s)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", t.label));
+        assert!(std::fs::metadata(&dest).unwrap().len() > 0);
+        assert!(c.store.backup(&dest_s).await.is_err(), "never overwrites");
+        match t.label {
+            "sqlite" => {
+                let copy = core(
+                    SqlStore::open(&StoreConfig {
+                        url: dest_s.clone(),
+                        max_connections: 1,
+                    })
+                    .await
+                    .unwrap(),
+                );
+                assert_eq!(
+                    copy.store.counts().await.unwrap(),
+                    c.store.counts().await.unwrap()
+                );
+                assert!(copy.verify_audit(None).await.unwrap().ok);
+            }
+            _ => {
+                let out = std::process::Command::new("pg_restore")
+                    .arg("--list")
+                    .arg(&dest)
+                    .output()
+                    .unwrap();
+                assert!(out.status.success());
+                assert!(String::from_utf8_lossy(&out.stdout).contains("audit_log"));
+            }
+        }
+        store.db().close().await;
+        t.drop_db().await;
+    }
+}
