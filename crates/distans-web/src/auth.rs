@@ -160,9 +160,10 @@ impl FromRequestParts<AppState> for MaybeActor {
     }
 }
 
-/// A signed-in caller of the API; 401 otherwise. A request that changes
-/// something with a session cookie must be JSON (a cross-site form cannot
-/// send that), which protects the API from CSRF.
+/// A signed-in caller of the API; 401 otherwise. A POST with a session
+/// cookie must be JSON: a cross-site form can only send form encodings, and
+/// PUT, PATCH and DELETE cannot come cross-site without a CORS preflight
+/// (which we never grant). With SameSite=Lax cookies this keeps CSRF out.
 pub struct ApiActor(pub Actor);
 
 impl FromRequestParts<AppState> for ApiActor {
@@ -176,8 +177,7 @@ impl FromRequestParts<AppState> for ApiActor {
         let Some((actor, via)) = found else {
             return Err(ApiError(CoreError::Unauthenticated));
         };
-        let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
-        if via == Via::Session && !safe && !is_json(parts) {
+        if via == Via::Session && parts.method == Method::POST && !is_json(parts) {
             return Err(ApiError(CoreError::forbidden(
                 "requests that change something must send Content-Type: application/json",
             )));
