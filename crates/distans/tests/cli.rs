@@ -1,0 +1,197 @@
+//! The command line as an administrator uses it: the real binary on real files.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+struct Dir(PathBuf);
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn dir() -> Dir {
+    let p = std::env::temp_dir().join(format!(
+        "distans-cli-{}-{}",
+        std::process::id(),
+        rand_suffix()
+    ));
+    std::fs::create_dir_all(&p).unwrap();
+    Dir(p)
+}
+
+fn rand_suffix() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos()
+}
+
+fn distans(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_distans"))
+        .env("DATABASE_URL", db)
+        .env_remove("DISTANS_LOG")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+const GOOD: &str = "employee_number;given_name;family_name;email;unit_code;unit_name;parent_unit_code;manages;site_name;site_address;site_desks;skills;commute_km;commute_mode;username\n\
+1;Karin;Berg;karin@k.se;K;Kommunen;;K;Stadshuset;Storgatan 1;100;;3,5;cykel;karin\n\
+2;Åsa;Öberg;asa@k.se;KC;Kontaktcenter;K;;Stadshuset;;;reception|myndighetsutövning;12;bil;\n\
+3;Chef;Holm;;KC;Kontaktcenter;K;KC;Stadshuset;;;reception;;;\n";
+
+#[test]
+fn import_is_idempotent_and_all_or_nothing() {
+    let d = dir();
+    let db = d.0.join("d.db");
+    let csv = d.0.join("people.csv");
+    std::fs::write(&csv, GOOD).unwrap();
+    let o = distans(&db, &["migrate"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = distans(&db, &["import", "people", csv.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains("people 3 new, 0 updated, 0 unchanged"),
+        "{}",
+        text(&o)
+    );
+    let o = distans(&db, &["import", "people", csv.to_str().unwrap()]);
+    assert!(
+        text(&o).contains("people 0 new, 0 updated, 3 unchanged"),
+        "re-import never duplicates: {}",
+        text(&o)
+    );
+
+    // Every bad row, with its line and reason; nothing imported.
+    let bad = format!(
+        "{GOOD}4;Dan;;dan@;KC;Kontaktcenter;K;;;;;;abc;raket;\n5;Eva;Ek;;X;Ny;SAKNAS;;;;;;;;\n1;Karin;Dubblett;;K;Kommunen;;;;;;;;;\n"
+    );
+    let badf = d.0.join("bad.csv");
+    std::fs::write(&badf, bad).unwrap();
+    let o = distans(&db, &["import", "people", badf.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let t = text(&o);
+    for needle in [
+        "nothing was imported",
+        "line 5: family_name",
+        "line 5: email",
+        "line 5: commute_km",
+        "line 5: commute_mode",
+        "line 7: employee_number: 1 already appears on line 2",
+    ] {
+        assert!(t.contains(needle), "missing {needle:?} in:\n{t}");
+    }
+    // The unknown parent is found once the rows parse.
+    let bad2 = format!("{GOOD}5;Eva;Ek;;X;Ny;SAKNAS;;;;;;;;\n");
+    std::fs::write(&badf, bad2).unwrap();
+    let o = distans(&db, &["import", "people", badf.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o).contains("line 5: parent_unit_code: unit SAKNAS"),
+        "{}",
+        text(&o)
+    );
+    let o = distans(&db, &["import", "people", csv.to_str().unwrap()]);
+    assert!(
+        text(&o).contains("people 0 new, 0 updated, 3 unchanged"),
+        "{}",
+        text(&o)
+    );
+
+    // Password, audit chain and a backup.
+    let o = Command::new(env!("CARGO_BIN_EXE_distans"))
+        .env("DATABASE_URL", &db)
+        .env("PW", "ett-lösenord")
+        .args(["passwd", "karin", "--from-env", "PW"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    let o = distans(&db, &["verify-audit"]);
+    assert!(
+        o.status.success() && text(&o).contains("intact"),
+        "{}",
+        text(&o)
+    );
+    let copy = d.0.join("copy.db");
+    let o = distans(&db, &["backup", copy.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = distans(&copy, &["verify-audit"]);
+    assert!(
+        o.status.success(),
+        "the copy is a working database: {}",
+        text(&o)
+    );
+    let o = distans(&db, &["backup", copy.to_str().unwrap()]);
+    assert!(!o.status.success(), "a backup never overwrites a file");
+}
+
+#[test]
+fn plan_on_a_file() {
+    let d = dir();
+    let input = d.0.join("in.json");
+    let output = d.0.join("out.json");
+    std::fs::write(
+        &input,
+        r#"{"horizon": {"start": "2026-01-05", "weeks": 1, "holidays": ["2026-01-06"]},
+            "employees": [
+              {"id": "e1", "unit": "reception", "skills": ["reception"], "remote_target_per_week": 2},
+              {"id": "e2", "unit": "reception", "skills": ["reception"], "remote_target_per_week": 2}
+            ],
+            "rules": {"coverage": [{"unit": "reception", "skill": "reception", "min_onsite": 1, "weekdays": null}]}}"#,
+    )
+    .unwrap();
+    let db = d.0.join("unused.db");
+    let o = distans(
+        &db,
+        &[
+            "plan",
+            "--input",
+            input.to_str().unwrap(),
+            "--output",
+            output.to_str().unwrap(),
+            "--time-limit",
+            "5",
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let out: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&output).unwrap()).unwrap();
+    assert_eq!(out["status"], "optimal");
+    assert_eq!(out["cost"], 0);
+    assert_eq!(
+        out["plan"]["e1"].as_object().unwrap().len(),
+        4,
+        "four workdays (Tuesday is a holiday)"
+    );
+
+    std::fs::write(
+        &input,
+        r#"{"horizon": {"start": "2026-01-06", "weeks": 1}, "employees": []}"#,
+    )
+    .unwrap();
+    let o = distans(
+        &db,
+        &[
+            "plan",
+            "--input",
+            input.to_str().unwrap(),
+            "--output",
+            output.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o).contains("horizon.start"),
+        "names the field: {}",
+        text(&o)
+    );
+}
