@@ -660,26 +660,30 @@ pub fn generate(size: usize) -> OrgData {
             g.rng.gen_range(0..enhet_units.len())
         };
         let (ec, a, site) = &enhet_units[i];
-        let (gn, fam, account): (Option<&str>, Option<&str>, Option<(&str, Option<Role>)>) =
-            if s == first_kc {
-                (Some("Anna"), Some("Lindqvist"), Some(("anna", None)))
-            } else if Some(s) == first_byg {
-                (Some("Bo"), Some("Ek"), Some(("bo", None)))
-            } else if s == first_hr {
-                (
-                    Some("Helena"),
-                    Some("Ahlgren"),
-                    Some(("hr", Some(Role::Hr))),
-                )
-            } else if s == first_it {
-                (
-                    Some("Sam"),
-                    Some("Nordin"),
-                    Some(("admin", Some(Role::Admin))),
-                )
-            } else {
-                (None, None, None)
-            };
+        type Named<'a> = (
+            Option<&'a str>,
+            Option<&'a str>,
+            Option<(&'a str, Option<Role>)>,
+        );
+        let (gn, fam, account): Named<'_> = if s == first_kc {
+            (Some("Anna"), Some("Lindqvist"), Some(("anna", None)))
+        } else if Some(s) == first_byg {
+            (Some("Bo"), Some("Ek"), Some(("bo", None)))
+        } else if s == first_hr {
+            (
+                Some("Helena"),
+                Some("Ahlgren"),
+                Some(("hr", Some(Role::Hr))),
+            )
+        } else if s == first_it {
+            (
+                Some("Sam"),
+                Some("Nordin"),
+                Some(("admin", Some(Role::Admin))),
+            )
+        } else {
+            (None, None, None)
+        };
         let title = if account.map(|a| a.0) == Some("hr") {
             "HR-chef"
         } else {

@@ -1039,7 +1039,7 @@ mod tests {
         let kc = ch.units.iter().find(|u| u.code == "KC").cloned();
         let k = ch.units.iter().find(|u| u.code == "K").cloned();
         let (Some(kc), Some(k)) = (kc, k) else {
-            return assert!(false, "units missing");
+            panic!("units missing")
         };
         assert!(kc.path.starts_with(&k.path));
         assert_eq!(kc.kind, UnitKind::Forvaltning);

@@ -1,6 +1,8 @@
 //! The storage suite: every scenario runs on SQLite and on PostgreSQL
 //! (`DISTANS_TEST_POSTGRES=postgres://…/postgres`; required when `CI` is set).
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::sync::Arc;
 
 use distans_core::audit::NewAuditEntry;
@@ -8,7 +10,7 @@ use distans_core::clock::SystemClock;
 use distans_core::demo;
 use distans_core::import::parse_people_csv;
 use distans_core::model::{Paging, Role};
-use distans_core::store::{AuditFilter, ImportError, PeopleFilter, Store};
+use distans_core::store::{AuditFilter, ImportError, PeopleFilter};
 use distans_core::Core;
 use distans_store::{Db, SqlStore, StoreConfig};
 use rand::Rng;

@@ -54,6 +54,11 @@ impl AppState {
     }
 }
 
+/// The OpenAPI document of the API, as served at `/api/openapi.json`.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api::router().split_for_parts().1
+}
+
 /// The whole application: pages, API, static files, with sessions and
 /// security headers.
 pub fn app(state: AppState) -> Router {

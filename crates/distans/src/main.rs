@@ -84,6 +84,8 @@ enum Command {
     },
     /// Check the hash chain of the audit log.
     VerifyAudit,
+    /// Print the OpenAPI document of the API.
+    Openapi,
 }
 
 #[derive(Subcommand)]
@@ -179,6 +181,10 @@ async fn main() -> Result<()> {
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("The password of {username} is set.");
+            Ok(())
+        }
+        Command::Openapi => {
+            println!("{}", serde_json::to_string_pretty(&distans_web::openapi())?);
             Ok(())
         }
         Command::VerifyAudit => {

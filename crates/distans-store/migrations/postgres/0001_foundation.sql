@@ -44,6 +44,7 @@ CREATE TABLE people (
     CONSTRAINT people_employee_number_key UNIQUE (employee_number)
 );
 CREATE INDEX people_unit_idx ON people (unit_id, sort_name);
+CREATE INDEX people_sort_idx ON people (sort_name, id);
 
 ALTER TABLE units ADD CONSTRAINT units_manager_fk FOREIGN KEY (manager_id) REFERENCES people (id);
 

@@ -44,6 +44,7 @@ CREATE TABLE people (
     CONSTRAINT people_employee_number_key UNIQUE (employee_number)
 );
 CREATE INDEX people_unit_idx ON people (unit_id, sort_name);
+CREATE INDEX people_sort_idx ON people (sort_name, id);
 
 CREATE TABLE person_skills (
     person_id BLOB NOT NULL REFERENCES people (id) ON DELETE CASCADE,

@@ -15,6 +15,7 @@ use crate::error::{ApiResult, ErrorBody};
 use crate::AppState;
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UnitsQuery {
     /// Only units at or below this unit.
     under: Option<String>,
@@ -54,6 +55,7 @@ pub async fn get_unit(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PeopleQuery {
     /// The unit whose people to list; without it, everyone you may list.
     unit: Option<String>,

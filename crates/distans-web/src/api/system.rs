@@ -50,6 +50,7 @@ pub async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Health>
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// Kind of thing: person, unit, site, token, account, organisation…
     entity: Option<String>,

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The test command: every suite, and none may be skipped.
+#   1. the Rust suites (unit, storage on SQLite *and* PostgreSQL, web, CLI, planner)
+#   2. the OpenAPI document through a real OpenAPI validator
+#   3. the browser suite (Playwright + Debian Chromium + axe-core) in e2e/
+# PostgreSQL: DISTANS_TEST_POSTGRES (default: the local server, database postgres).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export DISTANS_TEST_POSTGRES="${DISTANS_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres}"
+if ! psql "$DISTANS_TEST_POSTGRES" -qtAc 'SELECT 1' >/dev/null 2>&1; then
+  echo "FAIL: PostgreSQL does not answer at $DISTANS_TEST_POSTGRES; the PostgreSQL suite cannot run." >&2
+  exit 1
+fi
+# Tests treat a missing PostgreSQL as an error, not a skip.
+export CI="${CI:-true}"
+
+echo "== Rust suites (SQLite and PostgreSQL)"
+cargo test --workspace --locked
+
+echo "== OpenAPI document"
+python3 -c 'import openapi_spec_validator' 2>/dev/null || python3 -m pip install -q openapi-spec-validator
+python3 scripts/check_openapi.py target/debug/distans
+
+echo "== Browser suite"
+DISTANS_BIN="$PWD/target/debug/distans" bash e2e/run.sh
