@@ -86,6 +86,11 @@ enum Command {
     VerifyAudit,
     /// Print the OpenAPI document of the API.
     Openapi,
+    /// Print the generated demo organisation as a people CSV (the import format).
+    DemoCsv {
+        #[arg(long, default_value_t = 300)]
+        size: usize,
+    },
 }
 
 #[derive(Subcommand)]
@@ -185,6 +190,10 @@ async fn main() -> Result<()> {
         }
         Command::Openapi => {
             println!("{}", serde_json::to_string_pretty(&distans_web::openapi())?);
+            Ok(())
+        }
+        Command::DemoCsv { size } => {
+            print!("{}", distans_core::import::to_csv(&demo::generate(size)));
             Ok(())
         }
         Command::VerifyAudit => {

@@ -223,7 +223,10 @@ impl IntoResponse for HtmlError {
                 let status = status_of(&e);
                 let (heading, message) = match &e {
                     CoreError::NotFound(_) => (c.t("error-not-found"), c.t("error-not-found-text")),
-                    CoreError::Forbidden(why) => (c.t("error-forbidden"), why.clone()),
+                    // The core's reason is English and for logs; the page says it in the user's language.
+                    CoreError::Forbidden(_) => {
+                        (c.t("error-forbidden"), c.t("error-forbidden-text"))
+                    }
                     CoreError::Internal(_) => {
                         let id = log_internal(&e);
                         (
@@ -231,7 +234,13 @@ impl IntoResponse for HtmlError {
                             c.ta("error-internal-text", "id", &id),
                         )
                     }
-                    other => (c.t("error-other"), other.to_string()),
+                    CoreError::Invalid { field, .. } => (
+                        c.t("error-other"),
+                        c.ta("error-invalid-text", "field", field),
+                    ),
+                    CoreError::Conflict(_) => (c.t("error-other"), c.t("error-conflict-text")),
+                    CoreError::RateLimited { .. } => (c.t("error-other"), c.t("login-error-rate")),
+                    _ => (c.t("error-other"), c.t("error-other-text")),
                 };
                 let page = ErrorPage {
                     c: &c,

@@ -83,6 +83,15 @@ struct LoginPage<'a> {
     error: Option<(String, String)>,
 }
 
+impl LoginPage<'_> {
+    fn error_on(&self, field: &str) -> bool {
+        self.error.as_ref().is_some_and(|e| e.0 == field)
+    }
+    fn error_text(&self) -> String {
+        self.error.as_ref().map(|e| e.1.clone()).unwrap_or_default()
+    }
+}
+
 #[derive(Deserialize)]
 pub struct NextQuery {
     next: Option<String>,
@@ -501,9 +510,16 @@ struct TokensPage<'a> {
     secret: Option<String>,
     error: Option<(String, String)>,
     name: String,
+    days: String,
 }
 
 impl TokensPage<'_> {
+    fn error_on(&self, field: &str) -> bool {
+        self.error.as_ref().is_some_and(|e| e.0 == field)
+    }
+    fn error_text(&self) -> String {
+        self.error.as_ref().map(|e| e.1.clone()).unwrap_or_default()
+    }
     fn when(&self, t: &Option<time::OffsetDateTime>) -> String {
         t.as_ref().map(fmt_time).unwrap_or_else(|| "–".into())
     }
@@ -525,6 +541,7 @@ pub async fn tokens_page(State(state): State<AppState>, mut c: Ctx) -> Result<Re
             secret: None,
             error: None,
             name: String::new(),
+            days: "90".into(),
         },
     )
 }
@@ -568,9 +585,15 @@ pub async fn create_token(
                 secret: Some(t.secret),
                 error: None,
                 name: String::new(),
+                days: "90".into(),
             },
         ),
-        Err(CoreError::Invalid { field, message }) => {
+        Err(CoreError::Invalid { field, .. }) => {
+            let message = c.t(if field == "days" {
+                "tokens-error-days"
+            } else {
+                "tokens-error-name"
+            });
             let mut r = render(
                 &c,
                 &TokensPage {
@@ -579,6 +602,7 @@ pub async fn create_token(
                     secret: None,
                     error: Some((field, message)),
                     name: f.name.clone(),
+                    days: f.days.clone(),
                 },
             )?;
             *r.status_mut() = StatusCode::BAD_REQUEST;
