@@ -7,6 +7,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod access;
+pub mod agreement;
 pub mod audit;
 pub mod clock;
 pub mod demo;
@@ -14,6 +15,7 @@ pub mod error;
 pub mod import;
 pub mod model;
 pub mod password;
+pub mod policy;
 pub mod service;
 pub mod store;
 pub mod token;
