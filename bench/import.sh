@@ -2,14 +2,18 @@
 # Benchmark: importing and re-importing a 50,000-person CSV, and generating the
 # 50,000-person demo, on SQLite and PostgreSQL. Release build.
 #   bash bench/import.sh [SIZE]
+# DISTANS_BIN: use this binary instead of building one.
 # PostgreSQL: BENCH_POSTGRES (default postgres://postgres@127.0.0.1:5432/postgres);
 # a scratch database distans_bench is created and dropped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZE="${1:-50000}"
 PG="${BENCH_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres}"
-cargo build --release -p distans --locked -q
-BIN="$PWD/target/release/distans"
+if [ -z "${DISTANS_BIN:-}" ]; then
+  cargo build --release -p distans --locked -q
+  DISTANS_BIN="$PWD/target/release/distans"
+fi
+BIN="$DISTANS_BIN"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 "$BIN" demo-csv --size "$SIZE" > "$work/people.csv"
