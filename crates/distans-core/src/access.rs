@@ -22,6 +22,18 @@ pub enum Action<'a> {
     AdminOverview,
     /// Create and revoke one's own API tokens.
     ManageOwnTokens,
+    /// Write a new policy version or the agreement template.
+    EditPolicy,
+    /// Issue a temporary (crisis) decision.
+    IssueTemporaryDecision,
+    /// See a request or agreement of a person (the person's id and unit path).
+    ReadCase { person_id: Uuid, unit_path: &'a str },
+    /// Decide a request at a level, for a person.
+    DecideRequest {
+        hr_level: bool,
+        person_id: Uuid,
+        unit_path: &'a str,
+    },
 }
 
 /// How much of a person an actor may see.
@@ -59,6 +71,24 @@ pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), CoreError> {
             actor.has(Role::Hr) || actor.has(Role::Auditor) || actor.has(Role::Admin)
         }
         Action::ImportOrganisation | Action::AdminOverview => actor.has(Role::Admin),
+        Action::EditPolicy | Action::IssueTemporaryDecision => actor.has(Role::Hr),
+        Action::ReadCase {
+            person_id,
+            unit_path,
+        } => {
+            actor.person_id == person_id
+                || actor.has(Role::Hr)
+                || actor.has(Role::Auditor)
+                || actor.manages_path(unit_path)
+        }
+        Action::DecideRequest {
+            hr_level,
+            person_id,
+            unit_path,
+        } => {
+            actor.person_id != person_id
+                && (actor.has(Role::Hr) || (!hr_level && actor.manages_path(unit_path)))
+        }
     };
     if allowed {
         Ok(())
@@ -70,6 +100,23 @@ pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), CoreError> {
             Action::ReadAudit => "only HR, auditors and administrators may read the audit log",
             Action::ImportOrganisation => "only administrators may import the organisation",
             Action::AdminOverview => "only administrators may see this",
+            Action::EditPolicy => "only HR may change the policy and the agreement template",
+            Action::IssueTemporaryDecision => "only HR may issue temporary decisions",
+            Action::ReadCase { .. } => "not allowed",
+            Action::DecideRequest {
+                hr_level: true,
+                person_id,
+                ..
+            } if person_id == actor.person_id => "nobody may decide their own request",
+            Action::DecideRequest { hr_level: true, .. } => {
+                "this request is above the manager's limit: HR decides it"
+            }
+            Action::DecideRequest { person_id, .. } if person_id == actor.person_id => {
+                "nobody may decide their own request"
+            }
+            Action::DecideRequest { .. } => {
+                "only the employee's managers or HR may decide this request"
+            }
             Action::ReadUnits | Action::ManageOwnTokens => "not allowed",
         }))
     }
@@ -143,6 +190,33 @@ mod tests {
         assert!(authorize(&e, Action::ListPeople { unit_path: "/a/" }).is_err());
         assert!(authorize(&e, Action::ReadAudit).is_err());
         assert!(authorize(&e, Action::ReadUnits).is_ok());
+    }
+
+    #[test]
+    fn who_decides() {
+        let m = actor(&[Role::Employee, Role::Manager], &["/a/b/"]);
+        let hr = actor(&[Role::Employee, Role::Hr], &[]);
+        let other = Uuid::from_u128(5);
+        let d = |hr_level, person_id, unit_path| Action::DecideRequest {
+            hr_level,
+            person_id,
+            unit_path,
+        };
+        assert!(authorize(&m, d(false, other, "/a/b/c/")).is_ok());
+        assert!(
+            authorize(&m, d(true, other, "/a/b/c/")).is_err(),
+            "above the limit"
+        );
+        assert!(
+            authorize(&m, d(false, other, "/a/x/")).is_err(),
+            "another unit"
+        );
+        assert!(
+            authorize(&m, d(false, m.person_id, "/a/b/")).is_err(),
+            "own request"
+        );
+        assert!(authorize(&hr, d(true, other, "/x/")).is_ok());
+        assert!(authorize(&hr, d(true, hr.person_id, "/x/")).is_err());
     }
 
     #[test]

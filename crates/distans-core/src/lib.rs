@@ -9,6 +9,7 @@
 pub mod access;
 pub mod agreement;
 pub mod audit;
+pub mod cases;
 pub mod clock;
 pub mod demo;
 pub mod error;
@@ -16,6 +17,7 @@ pub mod import;
 pub mod model;
 pub mod password;
 pub mod policy;
+pub mod request;
 pub mod service;
 pub mod store;
 pub mod token;

@@ -8,10 +8,15 @@ use time::OffsetDateTime;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::agreement::Agreement;
 use crate::audit::{AuditEntry, NewAuditEntry};
 use crate::error::CoreResult;
 use crate::import::{ImportReport, OrgData, RowError};
 use crate::model::{Actor, Page, Paging, Person, PersonRef, Site, UnitKind, UnitRef};
+use crate::policy::{PolicyRules, PolicyVersion};
+use crate::request::{
+    Notice, Notification, OutboxMail, RemoteRequest, RequestEvent, RequestFilter, TemporaryDecision,
+};
 use crate::CoreError;
 
 /// A unit in a list or tree.
@@ -211,6 +216,117 @@ pub trait Store: Send + Sync + 'static {
     async fn session_delete(&self, id: &str) -> CoreResult<()>;
     /// Removes expired sessions; how many.
     async fn sessions_purge(&self, now: OffsetDateTime) -> CoreResult<u64>;
+
+    // Policy and the agreement template.
+    async fn policy_versions(&self) -> CoreResult<Vec<PolicyVersion>>;
+    /// The version in force on `day`: the newest one valid from then or before.
+    async fn policy_on(&self, day: time::Date) -> CoreResult<Option<PolicyVersion>>;
+    /// Adds a version (numbered after the newest) and returns it.
+    async fn add_policy_version(
+        &self,
+        rules: &PolicyRules,
+        valid_from: time::Date,
+        created_by: &str,
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> CoreResult<PolicyVersion>;
+    /// The current template: (version, text).
+    async fn agreement_template(&self) -> CoreResult<Option<(i64, String)>>;
+    /// Saves a new template version; `Conflict` unless `expected` is the current one.
+    async fn set_agreement_template(
+        &self,
+        text: &str,
+        expected: i64,
+        created_by: &str,
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> CoreResult<i64>;
+
+    // Requests and decisions.
+    /// Periods of the person's open requests and live agreements, except `skip`.
+    async fn busy_periods(
+        &self,
+        person: Uuid,
+        today: time::Date,
+        skip: Option<Uuid>,
+    ) -> CoreResult<Vec<(time::Date, Option<time::Date>)>>;
+    async fn insert_request(
+        &self,
+        r: &RemoteRequest,
+        notices: &[Notice],
+        audit: NewAuditEntry,
+    ) -> CoreResult<()>;
+    async fn request(&self, id: Uuid) -> CoreResult<Option<RemoteRequest>>;
+    async fn requests(
+        &self,
+        filter: &RequestFilter,
+        paging: Paging,
+    ) -> CoreResult<Page<RemoteRequest>>;
+    /// Writes `r` (state, decision, arrangement) if its stored version is
+    /// still `expected`, with the new event and, on approval, the agreement;
+    /// `Conflict` when someone else changed it first.
+    async fn update_request(
+        &self,
+        r: &RemoteRequest,
+        expected: i64,
+        event: &RequestEvent,
+        agreement: Option<&Agreement>,
+        notices: &[Notice],
+        audit: NewAuditEntry,
+    ) -> CoreResult<()>;
+
+    // Agreements.
+    async fn agreement(&self, id: Uuid) -> CoreResult<Option<Agreement>>;
+    async fn agreements_of(&self, person: Uuid) -> CoreResult<Vec<Agreement>>;
+    /// Agreements the person must sign for the employer.
+    async fn agreements_to_sign_as_decider(&self, person: Uuid) -> CoreResult<Vec<Agreement>>;
+    /// Writes `a` if its stored version is still `expected`.
+    async fn update_agreement(
+        &self,
+        a: &Agreement,
+        expected: i64,
+        notices: &[Notice],
+        audit: NewAuditEntry,
+    ) -> CoreResult<()>;
+
+    // Temporary decisions.
+    async fn insert_temporary_decision(
+        &self,
+        d: &TemporaryDecision,
+        audit: NewAuditEntry,
+    ) -> CoreResult<()>;
+    /// Decisions, newest first; only those in force on `on` if given.
+    async fn temporary_decisions(
+        &self,
+        on: Option<time::Date>,
+        paging: Paging,
+    ) -> CoreResult<Page<TemporaryDecision>>;
+
+    // People to notify.
+    /// Holders of a granted role (at most 100), with e-mail.
+    async fn people_with_role(&self, role: &str) -> CoreResult<Vec<(PersonRef, Option<String>)>>;
+
+    // Notifications and the e-mail outbox.
+    async fn notifications(&self, person: Uuid, paging: Paging) -> CoreResult<Page<Notification>>;
+    async fn unread_notifications(&self, person: Uuid) -> CoreResult<i64>;
+    async fn mark_notifications_read(&self, person: Uuid, at: OffsetDateTime) -> CoreResult<()>;
+    /// Claims up to `limit` mails due at `now` for `lease` seconds: two
+    /// workers never claim the same mail.
+    async fn outbox_claim(
+        &self,
+        now: OffsetDateTime,
+        lease_secs: i64,
+        limit: i64,
+    ) -> CoreResult<Vec<OutboxMail>>;
+    async fn outbox_sent(&self, id: Uuid, at: OffsetDateTime) -> CoreResult<()>;
+    async fn outbox_failed(
+        &self,
+        id: Uuid,
+        error: &str,
+        retry_at: OffsetDateTime,
+    ) -> CoreResult<()>;
+    /// Mails not yet sent (for the administrator's overview and tests).
+    async fn outbox_pending(&self) -> CoreResult<i64>;
 
     /// A consistent copy of the database at `dest`, taken while it runs.
     async fn backup(&self, dest: &str) -> CoreResult<()>;

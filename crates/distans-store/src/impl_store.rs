@@ -3,21 +3,26 @@
 use std::collections::HashMap;
 
 use async_trait::async_trait;
-use sqlx::types::Json;
 use sqlx::QueryBuilder;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use distans_core::audit::{entry_hash, AuditEntry, NewAuditEntry};
+use distans_core::agreement::Agreement;
+use distans_core::audit::{AuditEntry, NewAuditEntry};
 use distans_core::clock::whole_seconds;
 use distans_core::error::CoreResult;
 use distans_core::import::{resolve, ImportReport, OrgData, Snapshot};
 use distans_core::model::{Actor, ManagedUnit, Page, Paging, PersonRef, Role, UnitRef};
+use distans_core::policy::{PolicyRules, PolicyVersion};
+use distans_core::request::{
+    Notice, Notification, OutboxMail, RemoteRequest, RequestEvent, RequestFilter, TemporaryDecision,
+};
 use distans_core::store::{
     ApiToken, AuditFilter, ImportError, OrgCounts, PeopleFilter, PersonRecord, PersonSummary,
     Store, UnitDetail, UnitSummary,
 };
 use distans_core::CoreError;
+use time::Date;
 
 use crate::db::{Db, StoreConfig};
 use crate::rows::*;
@@ -84,7 +89,7 @@ fn path_end(p: &str) -> String {
 
 /// Transactions that write: `BEGIN IMMEDIATE` on SQLite so that writers
 /// queue at the start instead of failing at their first write.
-trait BeginWrite {
+pub(crate) trait BeginWrite {
     type Db: sqlx::Database;
     async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Self::Db>, sqlx::Error>;
 }
@@ -105,10 +110,10 @@ impl BeginWrite for sqlx::PgPool {
 
 /// Appends entries to the audit chain inside the transaction `$tx`. The
 /// `UPDATE … RETURNING` on the head row serialises appenders on both engines.
-macro_rules! append_audit {
+macro_rules! append_audit_rows {
     ($tx:expr, $at:expr, $entries:expr) => {{
-        let entries: &[NewAuditEntry] = $entries;
-        let at: OffsetDateTime = $at;
+        let entries: &[distans_core::audit::NewAuditEntry] = $entries;
+        let at: time::OffsetDateTime = $at;
         if !entries.is_empty() {
             let n = entries.len() as i64;
             let (last, mut prev): (i64, String) = sqlx::query_as(
@@ -117,16 +122,16 @@ macro_rules! append_audit {
             .bind(n)
             .fetch_one(&mut *$tx)
             .await
-            .map_err(db_err)?;
+            .map_err($crate::db_err)?;
             let start = last - n;
             let mut rows = Vec::with_capacity(entries.len());
             for (i, e) in entries.iter().enumerate() {
                 let seq = start + 1 + i as i64;
-                let hash = entry_hash(&prev, seq, at, e);
+                let hash = distans_core::audit::entry_hash(&prev, seq, at, e);
                 rows.push((seq, std::mem::replace(&mut prev, hash.clone()), hash, e));
             }
-            for chunk in rows.chunks(BATCH / 2) {
-                let mut qb = QueryBuilder::new(
+            for chunk in rows.chunks(200) {
+                let mut qb = sqlx::QueryBuilder::new(
                     "INSERT INTO audit_log (seq, at, actor_id, actor, action, entity, entity_id, before, after, prev_hash, hash) ",
                 );
                 qb.push_values(chunk, |mut b, (seq, prev, hash, e)| {
@@ -137,21 +142,22 @@ macro_rules! append_audit {
                         .push_bind(e.action.clone())
                         .push_bind(e.entity.clone())
                         .push_bind(e.entity_id.clone())
-                        .push_bind(e.before.clone().map(Json))
-                        .push_bind(e.after.clone().map(Json))
+                        .push_bind(e.before.clone().map(sqlx::types::Json))
+                        .push_bind(e.after.clone().map(sqlx::types::Json))
                         .push_bind(prev.clone())
                         .push_bind(hash.clone());
                 });
-                qb.build().execute(&mut *$tx).await.map_err(db_err)?;
+                qb.build().execute(&mut *$tx).await.map_err($crate::db_err)?;
             }
             sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
                 .bind(&prev)
                 .execute(&mut *$tx)
                 .await
-                .map_err(db_err)?;
+                .map_err($crate::db_err)?;
         }
     }};
 }
+pub(crate) use append_audit_rows;
 
 fn now() -> OffsetDateTime {
     whole_seconds(OffsetDateTime::now_utc())
@@ -204,7 +210,7 @@ impl Store for SqlStore {
             if n == 0 {
                 return Ok(false);
             }
-            append_audit!(tx, at, &[audit]);
+            append_audit_rows!(tx, at, &[audit]);
             tx.commit().await.map_err(db_err)?;
             Ok(true)
         })
@@ -268,7 +274,7 @@ impl Store for SqlStore {
             .execute(&mut *tx)
             .await
             .map_err(db_err)?;
-            append_audit!(tx, t.created_at, &[audit]);
+            append_audit_rows!(tx, t.created_at, &[audit]);
             tx.commit().await.map_err(db_err)
         })
     }
@@ -318,7 +324,7 @@ impl Store for SqlStore {
             if n == 0 {
                 return Ok(false);
             }
-            append_audit!(tx, at, &[audit]);
+            append_audit_rows!(tx, at, &[audit]);
             tx.commit().await.map_err(db_err)?;
             Ok(true)
         })
@@ -742,7 +748,7 @@ impl Store for SqlStore {
                     .await
                     .map_err(db_err)?;
             }
-            append_audit!(tx, at, &ch.audit);
+            append_audit_rows!(tx, at, &ch.audit);
             tx.commit().await.map_err(db_err)?;
             Ok(ch.report)
         })
@@ -861,6 +867,143 @@ impl Store for SqlStore {
                 .map(|r| r.rows_affected())
                 .map_err(db_err)
         })
+    }
+
+    async fn policy_versions(&self) -> CoreResult<Vec<PolicyVersion>> {
+        self.policy_versions_impl().await
+    }
+    async fn policy_on(&self, day: Date) -> CoreResult<Option<PolicyVersion>> {
+        self.policy_on_impl(day).await
+    }
+    async fn add_policy_version(
+        &self,
+        rules: &PolicyRules,
+        valid_from: Date,
+        created_by: &str,
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> CoreResult<PolicyVersion> {
+        self.add_policy_version_impl(rules, valid_from, created_by, at, audit)
+            .await
+    }
+    async fn agreement_template(&self) -> CoreResult<Option<(i64, String)>> {
+        self.agreement_template_impl().await
+    }
+    async fn set_agreement_template(
+        &self,
+        text: &str,
+        expected: i64,
+        created_by: &str,
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> CoreResult<i64> {
+        self.set_agreement_template_impl(text, expected, created_by, at, audit)
+            .await
+    }
+    async fn busy_periods(
+        &self,
+        person: Uuid,
+        today: Date,
+        skip: Option<Uuid>,
+    ) -> CoreResult<Vec<(Date, Option<Date>)>> {
+        self.busy_periods_impl(person, today, skip).await
+    }
+    async fn insert_request(
+        &self,
+        r: &RemoteRequest,
+        notices: &[Notice],
+        audit: NewAuditEntry,
+    ) -> CoreResult<()> {
+        self.insert_request_impl(r, notices, audit).await
+    }
+    async fn request(&self, id: Uuid) -> CoreResult<Option<RemoteRequest>> {
+        self.request_impl(id).await
+    }
+    async fn requests(
+        &self,
+        filter: &RequestFilter,
+        paging: Paging,
+    ) -> CoreResult<Page<RemoteRequest>> {
+        self.requests_impl(filter, paging).await
+    }
+    async fn update_request(
+        &self,
+        r: &RemoteRequest,
+        expected: i64,
+        event: &RequestEvent,
+        agreement: Option<&Agreement>,
+        notices: &[Notice],
+        audit: NewAuditEntry,
+    ) -> CoreResult<()> {
+        self.update_request_impl(r, expected, event, agreement, notices, audit)
+            .await
+    }
+    async fn agreement(&self, id: Uuid) -> CoreResult<Option<Agreement>> {
+        self.agreement_impl(id).await
+    }
+    async fn agreements_of(&self, person: Uuid) -> CoreResult<Vec<Agreement>> {
+        self.agreements_of_impl(person).await
+    }
+    async fn agreements_to_sign_as_decider(&self, person: Uuid) -> CoreResult<Vec<Agreement>> {
+        self.agreements_to_sign_impl(person).await
+    }
+    async fn update_agreement(
+        &self,
+        a: &Agreement,
+        expected: i64,
+        notices: &[Notice],
+        audit: NewAuditEntry,
+    ) -> CoreResult<()> {
+        self.update_agreement_impl(a, expected, notices, audit)
+            .await
+    }
+    async fn insert_temporary_decision(
+        &self,
+        d: &TemporaryDecision,
+        audit: NewAuditEntry,
+    ) -> CoreResult<()> {
+        self.insert_temporary_decision_impl(d, audit).await
+    }
+    async fn temporary_decisions(
+        &self,
+        on: Option<Date>,
+        paging: Paging,
+    ) -> CoreResult<Page<TemporaryDecision>> {
+        self.temporary_decisions_impl(on, paging).await
+    }
+    async fn people_with_role(&self, role: &str) -> CoreResult<Vec<(PersonRef, Option<String>)>> {
+        self.people_with_role_impl(role).await
+    }
+    async fn notifications(&self, person: Uuid, paging: Paging) -> CoreResult<Page<Notification>> {
+        self.notifications_impl(person, paging).await
+    }
+    async fn unread_notifications(&self, person: Uuid) -> CoreResult<i64> {
+        self.unread_notifications_impl(person).await
+    }
+    async fn mark_notifications_read(&self, person: Uuid, at: OffsetDateTime) -> CoreResult<()> {
+        self.mark_notifications_read_impl(person, at).await
+    }
+    async fn outbox_claim(
+        &self,
+        now: OffsetDateTime,
+        lease_secs: i64,
+        limit: i64,
+    ) -> CoreResult<Vec<OutboxMail>> {
+        self.outbox_claim_impl(now, lease_secs, limit).await
+    }
+    async fn outbox_sent(&self, id: Uuid, at: OffsetDateTime) -> CoreResult<()> {
+        self.outbox_sent_impl(id, at).await
+    }
+    async fn outbox_failed(
+        &self,
+        id: Uuid,
+        error: &str,
+        retry_at: OffsetDateTime,
+    ) -> CoreResult<()> {
+        self.outbox_failed_impl(id, error, retry_at).await
+    }
+    async fn outbox_pending(&self) -> CoreResult<i64> {
+        self.outbox_pending_impl().await
     }
 
     async fn backup(&self, dest: &str) -> CoreResult<()> {

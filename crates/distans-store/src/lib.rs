@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+mod agreements;
 mod db;
 mod impl_store;
 pub use impl_store::{sort_key, SqlStore};
