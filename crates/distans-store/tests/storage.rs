@@ -11,7 +11,7 @@ use distans_core::demo;
 use distans_core::import::parse_people_csv;
 use distans_core::model::{Paging, Role};
 use distans_core::store::{AuditFilter, ImportError, PeopleFilter};
-use distans_core::Core;
+use distans_core::{Core, CoreError};
 use distans_store::{Db, SqlStore, StoreConfig};
 use rand::Rng;
 use time::OffsetDateTime;
@@ -631,5 +631,383 @@ async fn backup_while_running() {
         }
         store.db().close().await;
         t.drop_db().await;
+    }
+}
+
+mod cases {
+    use super::*;
+    use distans_core::agreement::AgreementState;
+    use distans_core::cases::TemporaryDecisionInput;
+    use distans_core::policy::{Decider, PolicyRules, RequestInput};
+    use distans_core::request::{Decision, RequestState};
+
+    fn input(days: i64, start: time::Date, end: Option<time::Date>) -> RequestInput {
+        RequestInput {
+            days_per_week: Some(days),
+            weekdays: vec!["mon".into()],
+            start: Some(start.to_string()),
+            end: end.map(|e| e.to_string()),
+            place: Some("home".into()),
+            place_address: None,
+            reason: "Kortare pendling, mer fokus".into(),
+            confirmations: vec![
+                "wifi".into(),
+                "it-security".into(),
+                "vpn".into(),
+                "home-insurance".into(),
+            ],
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn request_decision_agreement_and_temporary_decision() {
+        for t in fresh_dbs().await {
+            let label = t.label;
+            let c = Arc::new(core(t.open().await));
+            c.load_demo(60).await.unwrap();
+            c.ensure_defaults().await.unwrap();
+            c.ensure_defaults().await.unwrap();
+            let actor = |u: &'static str| {
+                let c = c.clone();
+                async move {
+                    c.store
+                        .actor(username_person(&c, u).await)
+                        .await
+                        .unwrap()
+                        .unwrap()
+                }
+            };
+            let (anna, chef, hr, bygg, bo) = (
+                actor("anna").await,
+                actor("chef").await,
+                actor("hr").await,
+                actor("bygg").await,
+                actor("bo").await,
+            );
+            let today = c.today();
+            let d = |days: i64| today + time::Duration::days(days);
+
+            // The policy: version 1 by default; HR adds version 2 from today.
+            let p = c.policy(&anna, None, None).await.unwrap();
+            assert_eq!(
+                (p.policy.version, p.policy.rules.manager_limit_days),
+                (1, 2),
+                "{label}"
+            );
+            assert!(
+                c.add_policy_version(&chef, PolicyRules::default(), today)
+                    .await
+                    .is_err(),
+                "{label}: only HR"
+            );
+            let mut rules = PolicyRules::default();
+            rules.notice_period_days = 14;
+            assert_eq!(
+                c.add_policy_version(&hr, rules.clone(), today)
+                    .await
+                    .unwrap()
+                    .version,
+                2
+            );
+            assert!(
+                c.add_policy_version(&hr, rules, d(-1)).await.is_err(),
+                "{label}: not in the past"
+            );
+            assert_eq!(c.policy(&anna, None, None).await.unwrap().policy.version, 2);
+
+            // 2 days: the manager decides. 3 days: HR.
+            let r1 = c
+                .submit_request(&anna, &input(2, d(7), Some(d(180))))
+                .await
+                .unwrap();
+            assert_eq!(
+                (r1.decider, r1.state, r1.policy_version),
+                (Decider::Manager, RequestState::Submitted, 2),
+                "{label}"
+            );
+            assert_eq!(r1.assigned_to.as_ref().map(|m| m.id), Some(chef.person_id));
+            let r2 = c
+                .submit_request(&anna, &input(3, d(200), None))
+                .await
+                .unwrap();
+            assert_eq!(r2.decider, Decider::Hr);
+            let overlap = c
+                .submit_request(&anna, &input(1, d(100), Some(d(120))))
+                .await
+                .err()
+                .unwrap();
+            assert_eq!(overlap.field(), Some("start"), "{label}: {overlap}");
+            // The manager was told, in the app and by e-mail.
+            assert_eq!(
+                c.notifications(&chef, Paging::default())
+                    .await
+                    .unwrap()
+                    .items[0]
+                    .kind,
+                "request_received"
+            );
+            assert!(c.store.outbox_pending().await.unwrap() >= 2);
+
+            // A manager may not decide an HR-level request, nor another unit's.
+            let e = c
+                .decide(&chef, r2.id, Decision::Approve, None, None)
+                .await
+                .err()
+                .unwrap();
+            assert!(matches!(e, CoreError::Forbidden(_)), "{label}: {e:?}");
+            assert!(c
+                .decide(&bygg, r1.id, Decision::Approve, None, None)
+                .await
+                .is_err());
+            assert!(
+                c.request(&bo, r1.id).await.is_err(),
+                "{label}: bo cannot even see it"
+            );
+            assert_eq!(
+                c.decide(&chef, r1.id, Decision::Decline, None, None)
+                    .await
+                    .err()
+                    .unwrap()
+                    .field(),
+                Some("reason")
+            );
+
+            // Two deciders at once: one wins, the other gets a conflict.
+            let (a, b) = tokio::join!(
+                c.decide(&chef, r1.id, Decision::Approve, None, Some(r1.version)),
+                c.decide(
+                    &hr,
+                    r1.id,
+                    Decision::Changes,
+                    Some("Ange veckodagar"),
+                    Some(r1.version)
+                )
+            );
+            assert!(
+                a.is_ok() != b.is_ok(),
+                "{label}: exactly one wins: {a:?} {b:?}"
+            );
+            let loser = if a.is_ok() { b.err() } else { a.err() }.unwrap();
+            assert!(
+                matches!(loser, CoreError::Conflict(_)),
+                "{label}: {loser:?}"
+            );
+            let r1 = c.request(&anna, r1.id).await.unwrap();
+            if r1.state == RequestState::ChangesRequested {
+                // HR was faster: Anna changes the request and the manager approves it.
+                let r = c
+                    .resubmit_request(&anna, r1.id, &input(2, d(7), Some(d(180))), None)
+                    .await
+                    .unwrap();
+                assert_eq!(r.state, RequestState::Submitted);
+                c.decide(&chef, r1.id, Decision::Approve, None, None)
+                    .await
+                    .unwrap();
+            }
+            let r1 = c.request(&anna, r1.id).await.unwrap();
+            assert_eq!(r1.state, RequestState::Approved, "{label}");
+            assert!(r1.history.len() >= 2);
+            let gid = r1.agreement_id.unwrap();
+
+            // Both sign; the text is frozen.
+            let g = c.agreement(&anna, gid).await.unwrap();
+            assert_eq!(g.state, AgreementState::AwaitingSignatures);
+            assert!(
+                g.text.contains("Anna Lindqvist") && g.text.contains("14 dagars uppsägningstid"),
+                "{label}"
+            );
+            assert!(c.sign_agreement(&bo, gid).await.is_err());
+            let g = c.sign_agreement(&anna, gid).await.unwrap();
+            assert_eq!(g.state, AgreementState::AwaitingSignatures);
+            assert!(matches!(
+                c.sign_agreement(&anna, gid).await,
+                Err(CoreError::Conflict(_))
+            ));
+            let signer = c.store.actor(g.decider_id).await.unwrap().unwrap();
+            let g = c.sign_agreement(&signer, gid).await.unwrap();
+            assert_eq!(g.state, AgreementState::Active, "{label}");
+            assert_eq!(
+                g.text_sha256.as_deref(),
+                Some(distans_core::agreement::sha256_hex(&g.text).as_str())
+            );
+
+            // Either party ends it with notice.
+            let g = c
+                .end_agreement(&anna, gid, Some("Flyttar närmare"))
+                .await
+                .unwrap();
+            assert_eq!(g.ends_on, Some(d(14).min(d(180))), "{label}");
+            assert_eq!(
+                g.state,
+                AgreementState::Active,
+                "still in force during the notice period"
+            );
+
+            // HR decides the 3-day request.
+            let r2 = c
+                .decide(
+                    &hr,
+                    r2.id,
+                    Decision::Decline,
+                    Some("Verksamheten kräver närvaro"),
+                    None,
+                )
+                .await
+                .unwrap();
+            assert_eq!(r2.state, RequestState::Declined);
+
+            // A temporary decision for chef's unit: anna sees it, bo does not.
+            let kc = chef.manages[0].id;
+            let td = TemporaryDecisionInput {
+                title: "Hemarbete under pandemin".into(),
+                start: today.to_string(),
+                end: d(14).to_string(),
+                units: vec![kc.to_string()],
+                max_remote_days: Some(5),
+                without_agreement: true,
+                tasks_must_allow: true,
+                delegates: vec![chef.person_id.to_string()],
+                ..Default::default()
+            };
+            assert!(
+                c.issue_temporary_decision(&chef, &td).await.is_err(),
+                "{label}: only HR"
+            );
+            let issued = c.issue_temporary_decision(&hr, &td).await.unwrap();
+            assert_eq!(
+                issued.checklist.len(),
+                distans_core::request::DEFAULT_CRISIS_CHECKLIST.len()
+            );
+            let mut bad = td.clone();
+            bad.end = d(-1).to_string();
+            assert_eq!(
+                c.issue_temporary_decision(&hr, &bad)
+                    .await
+                    .err()
+                    .unwrap()
+                    .field(),
+                Some("end")
+            );
+            let anna_rec = c.store.person(anna.person_id).await.unwrap().unwrap();
+            let bo_rec = c.store.person(bo.person_id).await.unwrap().unwrap();
+            assert_eq!(
+                c.temporary_decisions_for(&anna_rec).await.unwrap().len(),
+                1,
+                "{label}"
+            );
+            assert!(c.temporary_decisions_for(&bo_rec).await.unwrap().is_empty());
+            assert_eq!(
+                c.temporary_decisions(&anna, Paging::default())
+                    .await
+                    .unwrap()
+                    .total,
+                1
+            );
+            assert_eq!(
+                c.temporary_decisions(&bo, Paging::default())
+                    .await
+                    .unwrap()
+                    .total,
+                0
+            );
+
+            // Every step is in the chain, with the policy version.
+            let log = c
+                .store
+                .audit(
+                    &AuditFilter {
+                        entity: Some("request".into()),
+                        entity_id: Some(r1.id.to_string()),
+                        from: None,
+                    },
+                    Paging::default(),
+                )
+                .await
+                .unwrap();
+            assert!(log.items.iter().any(|e| e.action == "request.approved"
+                && e.after.as_ref().unwrap()["policy_version"] == 2));
+            assert!(c.verify_audit(None).await.unwrap().ok, "{label}");
+            t.drop_db().await;
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn the_outbox_hands_each_mail_to_one_worker() {
+        for t in fresh_dbs().await {
+            let label = t.label;
+            let c = Arc::new(core(t.open().await));
+            c.load_demo(60).await.unwrap();
+            c.ensure_defaults().await.unwrap();
+            let anna = c
+                .store
+                .actor(username_person(&c, "anna").await)
+                .await
+                .unwrap()
+                .unwrap();
+            for i in 0..5 {
+                let start = c.today() + time::Duration::days(10 + i * 40);
+                c.submit_request(
+                    &anna,
+                    &input(1, start, Some(start + time::Duration::days(30))),
+                )
+                .await
+                .unwrap();
+            }
+            let now = OffsetDateTime::now_utc() + time::Duration::seconds(1);
+            let pending = c.store.outbox_pending().await.unwrap();
+            assert_eq!(pending, 5, "{label}");
+            let (a, b) = tokio::join!(
+                c.store.outbox_claim(now, 60, 3),
+                c.store.outbox_claim(now, 60, 3)
+            );
+            let (mut a, b) = (a.unwrap(), b.unwrap());
+            // A worker that lost the race for some rows gets fewer (on PostgreSQL
+            // it re-checks the rows the other locked); whatever is left comes next.
+            let rest = c.store.outbox_claim(now, 60, 10).await.unwrap();
+            let mut ids: Vec<Uuid> = a
+                .iter()
+                .chain(b.iter())
+                .chain(rest.iter())
+                .map(|m| m.id)
+                .collect();
+            let n = ids.len();
+            ids.sort();
+            ids.dedup();
+            assert_eq!(ids.len(), n, "{label}: a mail was claimed twice");
+            assert_eq!(n, 5, "{label}");
+            if b.is_empty() {
+                a.extend(rest);
+            }
+            let b = if b.is_empty() {
+                vec![a.pop().unwrap()]
+            } else {
+                b
+            };
+            // Leased: nothing more to claim until the lease ends.
+            assert!(c.store.outbox_claim(now, 60, 10).await.unwrap().is_empty());
+            c.store.outbox_sent(a[0].id, now).await.unwrap();
+            c.store
+                .outbox_failed(b[0].id, "421 try later", now)
+                .await
+                .unwrap();
+            let again = c
+                .store
+                .outbox_claim(now + time::Duration::seconds(1), 60, 10)
+                .await
+                .unwrap();
+            assert_eq!(again.len(), 1, "{label}: only the failed one is due again");
+            assert_eq!(again[0].attempts, 2);
+            let later = c
+                .store
+                .outbox_claim(now + time::Duration::seconds(120), 60, 10)
+                .await
+                .unwrap();
+            assert_eq!(
+                later.len(),
+                4,
+                "{label}: leases ran out; the sent one never comes back"
+            );
+            t.drop_db().await;
+        }
     }
 }
