@@ -63,7 +63,9 @@ async fn core_at(url: &str) -> Arc<Core> {
     })
     .await
     .unwrap();
-    Arc::new(Core::new(Arc::new(store), Arc::new(SystemClock)))
+    let core = Core::new(Arc::new(store), Arc::new(SystemClock));
+    core.ensure_defaults().await.unwrap();
+    Arc::new(core)
 }
 
 fn router(core: Arc<Core>, limits: Option<LoginLimits>) -> Router {
@@ -183,6 +185,20 @@ fn csrf_of(html: &str) -> String {
     html[i..].split('"').next().unwrap().to_string()
 }
 
+fn request_body(days: i64, start: time::Date, end: Option<time::Date>) -> Value {
+    json!({
+        "days_per_week": days, "weekdays": ["mon"], "start": start.to_string(), "end": end.map(|e| e.to_string()),
+        "place": "home", "reason": "Kortare pendling",
+        "confirmations": ["wifi", "it-security", "vpn", "home-insurance"]
+    })
+}
+
+fn policy_body() -> Value {
+    let mut v = serde_json::to_value(distans_core::policy::PolicyRules::default()).unwrap();
+    v["valid_from"] = json!(time::OffsetDateTime::now_utc().date().to_string());
+    v
+}
+
 const ROLES: [&str; 7] = [
     "anonymous",
     "anna",
@@ -214,6 +230,41 @@ async fn access_matrix() {
     for r in &ROLES[1..] {
         cookies.push(Some(app.login(r).await));
     }
+    // Anna applies for 2 days (chef decides, and approves) and for 3 (HR decides).
+    let start = app.core.today() + time::Duration::days(7);
+    let r = app
+        .call(
+            Method::POST,
+            "/api/v1/requests",
+            cookies[1].as_deref(),
+            Some(request_body(
+                2,
+                start,
+                Some(start + time::Duration::days(90)),
+            )),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let req = r.json()["id"].as_str().unwrap().to_string();
+    let r = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/requests/{req}/decision"),
+            cookies[2].as_deref(),
+            Some(json!({"decision": "approve"})),
+        )
+        .await;
+    let agreement = r.json()["agreement_id"].as_str().unwrap().to_string();
+    let later = start + time::Duration::days(120);
+    let r = app
+        .call(
+            Method::POST,
+            "/api/v1/requests",
+            cookies[1].as_deref(),
+            Some(request_body(3, later, None)),
+        )
+        .await;
+    let hr_req = r.json()["id"].as_str().unwrap().to_string();
     use Method as M;
     let rows: Vec<(Method, String, Option<Value>, [u16; 7])> = vec![
         (M::GET, "/healthz".into(), None, [200; 7]),
@@ -847,4 +898,210 @@ async fn openapi_document_describes_the_api() {
     }
     assert!(doc["components"]["securitySchemes"]["token"].is_object());
     assert!(doc["components"]["schemas"]["MeView"].is_object());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apply_decide_sign_and_end_through_the_api() {
+    let app = spawn_app().await;
+    let (anna, chef, hr) = (
+        app.login("anna").await,
+        app.login("chef").await,
+        app.login("hr").await,
+    );
+    let start = app.core.today() + time::Duration::days(14);
+
+    // The policy as api.md shapes it.
+    let p = app.get("/api/v1/policy", Some(&anna)).await.json();
+    assert_eq!(p["version"], 1);
+    assert_eq!(p["manager_limit_days"], 2);
+    assert_eq!(p["prerequisites"][0]["key"], "wifi");
+
+    // Refusals name the rule and the field.
+    let mut body = request_body(2, start, None);
+    body["confirmations"] = json!(["wifi"]);
+    let r = app
+        .call(Method::POST, "/api/v1/requests", Some(&anna), Some(body))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json()["error"]["field"], "confirmations");
+    assert!(r.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("vpn"));
+    let mut body = request_body(2, start, None);
+    body["weekdays"] = json!(["mon", "lör"]);
+    let r = app
+        .call(Method::POST, "/api/v1/requests", Some(&anna), Some(body))
+        .await;
+    assert_eq!(
+        (r.status, r.json()["error"]["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("weekdays[1]"))
+    );
+
+    // A preview says who decides, before anything is sent.
+    let pv = app
+        .call(
+            Method::POST,
+            "/api/v1/requests/preview",
+            Some(&anna),
+            Some(request_body(3, start, None)),
+        )
+        .await
+        .json();
+    assert_eq!(
+        (pv["decider"].as_str(), pv["decider_name"].as_str()),
+        (Some("hr"), Some("HR"))
+    );
+    let pv = app
+        .call(
+            Method::POST,
+            "/api/v1/requests/preview",
+            Some(&anna),
+            Some(request_body(2, start, None)),
+        )
+        .await
+        .json();
+    assert_eq!(
+        (pv["decider"].as_str(), pv["decider_name"].as_str()),
+        (Some("manager"), Some("Karin Holm"))
+    );
+
+    let r = app
+        .call(
+            Method::POST,
+            "/api/v1/requests",
+            Some(&anna),
+            Some(request_body(
+                2,
+                start,
+                Some(start + time::Duration::days(60)),
+            )),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    let req = r.json();
+    assert_eq!(
+        (req["state"].as_str(), req["decider"].as_str()),
+        (Some("submitted"), Some("manager"))
+    );
+    let id = req["id"].as_str().unwrap();
+    let mine = app
+        .get("/api/v1/requests?mine=true&state=submitted", Some(&anna))
+        .await
+        .json();
+    assert_eq!(mine["total"], 1);
+    assert_eq!(
+        app.get("/api/v1/requests?state=nope", Some(&anna))
+            .await
+            .json()["error"]["field"],
+        "state"
+    );
+    let notes = app
+        .get("/api/v1/me/notifications", Some(&chef))
+        .await
+        .json();
+    assert_eq!(notes["items"][0]["kind"], "request_received");
+
+    // Decided on a stale version: 409. Then approved; deciding again: 409.
+    let r = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/requests/{id}/decision"),
+            Some(&chef),
+            Some(json!({"decision": "approve", "version": 99})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    let r = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/requests/{id}/decision"),
+            Some(&chef),
+            Some(json!({"decision": "approve", "version": 1})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let gid = r.json()["agreement_id"].as_str().unwrap().to_string();
+    let r = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/requests/{id}/decision"),
+            Some(&hr),
+            Some(json!({"decision": "decline", "reason": "nej"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+
+    // Both sign; the agreement is active with its text's hash.
+    let g = app
+        .get(&format!("/api/v1/agreements/{gid}"), Some(&anna))
+        .await
+        .json();
+    assert_eq!(g["state"], "awaiting_signatures");
+    for who in [&anna, &chef] {
+        let r = app
+            .call(
+                Method::POST,
+                &format!("/api/v1/agreements/{gid}/sign"),
+                Some(who),
+                Some(json!({})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    }
+    let g = app
+        .get(&format!("/api/v1/agreements/{gid}"), Some(&hr))
+        .await
+        .json();
+    assert_eq!(g["state"], "active");
+    assert_eq!(g["text_sha256"].as_str().unwrap().len(), 64);
+    let r = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/agreements/{gid}/end"),
+            Some(&anna),
+            Some(json!({"reason": "Byter tjänst"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.json()["ends_on"].is_string());
+
+    // 3 days goes to HR, which the manager cannot decide.
+    let later = start + time::Duration::days(100);
+    let r = app
+        .call(
+            Method::POST,
+            "/api/v1/requests",
+            Some(&anna),
+            Some(request_body(3, later, None)),
+        )
+        .await
+        .json();
+    assert_eq!(r["decider"], "hr");
+    let r = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/requests/{}/decision", r["id"].as_str().unwrap()),
+            Some(&chef),
+            Some(json!({"decision": "approve"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    // A temporary decision for the whole organisation reaches everyone.
+    let r = app
+        .call(Method::POST, "/api/v1/temporary-decisions", Some(&hr), Some(json!({
+            "title": "Hemarbete under pandemin", "start": app.core.today().to_string(),
+            "end": (app.core.today() + time::Duration::days(14)).to_string(), "max_remote_days": 5
+        })))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    assert!(r.json()["checklist"].as_array().unwrap().len() >= 5);
+    let bo = app.login("bo").await;
+    assert_eq!(
+        app.get("/api/v1/temporary-decisions", Some(&bo))
+            .await
+            .json()["total"],
+        1
+    );
 }

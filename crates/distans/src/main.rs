@@ -106,7 +106,11 @@ async fn open(url: &str, connections: u32) -> Result<Arc<Core>> {
     })
     .await
     .map_err(|e| anyhow::anyhow!("{e}"))?;
-    Ok(Arc::new(Core::new(Arc::new(store), Arc::new(SystemClock))))
+    let core = Core::new(Arc::new(store), Arc::new(SystemClock));
+    core.ensure_defaults()
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(Arc::new(core))
 }
 
 fn engine_label(url: &str) -> String {

@@ -1,6 +1,7 @@
 //! The JSON API of `api.md`, described by the OpenAPI document generated
 //! from these very handlers (utoipa), so the two cannot drift apart.
 
+mod cases;
 mod extract;
 mod org;
 mod signin;
@@ -32,6 +33,10 @@ Requests that change something with a session cookie must be sent as application
         (name = "sign-in", description = "Sessions, the signed-in person and personal tokens"),
         (name = "organisation", description = "Units and people"),
         (name = "audit", description = "The tamper-evident audit log"),
+        (name = "policy", description = "The remote-work policy, versioned, and the agreement template"),
+        (name = "requests", description = "Requests for regular remote work and their decisions"),
+        (name = "agreements", description = "Signed agreements (överenskommelser om distansarbete)"),
+        (name = "temporary decisions", description = "Time-bounded (crisis) decisions"),
     )
 )]
 struct ApiDoc;
@@ -66,4 +71,21 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(org::get_person))
         .routes(routes!(system::audit))
         .routes(routes!(system::audit_verify))
+        .routes(routes!(cases::get_policy))
+        .routes(routes!(cases::policy_versions, cases::add_policy_version))
+        .routes(routes!(cases::get_template, cases::put_template))
+        .routes(routes!(cases::submit_request, cases::list_requests))
+        .routes(routes!(cases::preview_request))
+        .routes(routes!(cases::get_request, cases::resubmit_request))
+        .routes(routes!(cases::withdraw_request))
+        .routes(routes!(cases::decide))
+        .routes(routes!(cases::get_agreement))
+        .routes(routes!(cases::sign_agreement))
+        .routes(routes!(cases::end_agreement))
+        .routes(routes!(
+            cases::issue_temporary_decision,
+            cases::list_temporary_decisions
+        ))
+        .routes(routes!(cases::notifications))
+        .routes(routes!(cases::notifications_read))
 }

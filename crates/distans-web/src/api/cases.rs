@@ -1,0 +1,387 @@
+//! Policy, requests and decisions, agreements, temporary decisions,
+//! notifications.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use distans_core::agreement::Agreement;
+use distans_core::cases::{PolicyView, RequestPreview, TemporaryDecisionInput};
+use distans_core::model::{Page, Paging};
+use distans_core::policy::{parse_date, PolicyRules, PolicyVersion, RequestInput};
+use distans_core::request::{
+    Decision, Notification, RemoteRequest, RequestState, TemporaryDecision,
+};
+use distans_core::CoreError;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::extract::query_id;
+use super::{ApiJson, ApiQuery, IdPath};
+use crate::auth::ApiActor;
+use crate::error::{ApiResult, ErrorBody};
+use crate::AppState;
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PolicyQuery {
+    /// The day (YYYY-MM-DD); default today.
+    on: Option<String>,
+    /// The unit whose overrides apply; default your own.
+    unit: Option<String>,
+}
+
+/// The policy version in force, and the rules as they apply in a unit.
+#[utoipa::path(get, path = "/api/v1/policy", tag = "policy", params(PolicyQuery),
+    security(("session" = []), ("token" = [])),
+    responses((status = 200, body = PolicyView), (status = 401, body = ErrorBody)))]
+pub async fn get_policy(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiQuery(q): ApiQuery<PolicyQuery>,
+) -> ApiResult<Json<PolicyView>> {
+    let on =
+        q.on.as_deref()
+            .filter(|s| !s.is_empty())
+            .map(|s| parse_date("on", s))
+            .transpose()?;
+    let unit = query_id("unit", q.unit.as_deref())?;
+    Ok(Json(state.core.policy(&actor, on, unit).await?))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PolicyVersions {
+    items: Vec<PolicyVersion>,
+}
+
+/// Every version of the policy, newest first.
+#[utoipa::path(get, path = "/api/v1/policy/versions", tag = "policy",
+    security(("session" = []), ("token" = [])),
+    responses((status = 200, body = PolicyVersions)))]
+pub async fn policy_versions(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+) -> ApiResult<Json<PolicyVersions>> {
+    Ok(Json(PolicyVersions {
+        items: state.core.policy_versions(&actor).await?,
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewPolicyVersion {
+    /// The first day it applies (today or later).
+    valid_from: String,
+    #[serde(flatten)]
+    rules: PolicyRules,
+}
+
+/// A new version of the policy (HR).
+#[utoipa::path(post, path = "/api/v1/policy/versions", tag = "policy", request_body = NewPolicyVersion,
+    security(("session" = []), ("token" = [])),
+    responses((status = 201, body = PolicyVersion), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn add_policy_version(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiJson(body): ApiJson<NewPolicyVersion>,
+) -> ApiResult<(StatusCode, Json<PolicyVersion>)> {
+    let from = parse_date("valid_from", &body.valid_from)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            state
+                .core
+                .add_policy_version(&actor, body.rules, from)
+                .await?,
+        ),
+    ))
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct Template {
+    version: i64,
+    /// Sections start with "## "; placeholders are written {like_this}.
+    text: String,
+}
+
+/// The agreement template (HR).
+#[utoipa::path(get, path = "/api/v1/agreement-template", tag = "policy",
+    security(("session" = []), ("token" = [])),
+    responses((status = 200, body = Template), (status = 403, body = ErrorBody)))]
+pub async fn get_template(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+) -> ApiResult<Json<Template>> {
+    let (version, text) = state.core.agreement_template(&actor).await?;
+    Ok(Json(Template { version, text }))
+}
+
+/// A new version of the agreement template (HR). `version` is the one you
+/// edited; if someone saved meanwhile, 409.
+#[utoipa::path(put, path = "/api/v1/agreement-template", tag = "policy", request_body = Template,
+    security(("session" = []), ("token" = [])),
+    responses((status = 200, body = Template), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn put_template(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiJson(body): ApiJson<Template>,
+) -> ApiResult<Json<Template>> {
+    let version = state
+        .core
+        .set_agreement_template(&actor, &body.text, body.version)
+        .await?;
+    Ok(Json(Template {
+        version,
+        text: body.text.replace("\r\n", "\n"),
+    }))
+}
+
+/// Apply for a regular remote-work arrangement. Judged against the policy
+/// and your tasks; 422 names the rule it breaks.
+#[utoipa::path(post, path = "/api/v1/requests", tag = "requests", request_body = RequestInput,
+    security(("session" = []), ("token" = [])),
+    responses((status = 201, body = RemoteRequest), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn submit_request(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiJson(body): ApiJson<RequestInput>,
+) -> ApiResult<(StatusCode, Json<RemoteRequest>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(state.core.submit_request(&actor, &body).await?),
+    ))
+}
+
+/// Check a request without sending it: who would decide it, or which rule it breaks.
+#[utoipa::path(post, path = "/api/v1/requests/preview", tag = "requests", request_body = RequestInput,
+    security(("session" = []), ("token" = [])),
+    responses((status = 200, body = RequestPreview), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn preview_request(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiJson(body): ApiJson<RequestInput>,
+) -> ApiResult<Json<RequestPreview>> {
+    Ok(Json(state.core.preview_request(&actor, &body).await?))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RequestsQuery {
+    /// submitted, changes_requested, approved, declined, withdrawn
+    state: Option<String>,
+    /// Only your own.
+    mine: Option<bool>,
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+/// Requests you may see: your own, your units' (managers), all (HR, auditors).
+#[utoipa::path(get, path = "/api/v1/requests", tag = "requests", params(RequestsQuery),
+    security(("session" = []), ("token" = [])),
+    responses((status = 200, body = Page<RemoteRequest>), (status = 400, body = ErrorBody)))]
+pub async fn list_requests(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiQuery(q): ApiQuery<RequestsQuery>,
+) -> ApiResult<Json<Page<RemoteRequest>>> {
+    let paging = Paging::parse(q.limit, q.offset)?;
+    let st = match q.state.as_deref().filter(|s| !s.is_empty()) {
+        Some(s) => Some(RequestState::parse(s).ok_or_else(|| {
+            CoreError::invalid("state", format!("\"{s}\" is not a request state"))
+        })?),
+        None => None,
+    };
+    Ok(Json(
+        state
+            .core
+            .requests(&actor, st, q.mine.unwrap_or(false), paging)
+            .await?,
+    ))
+}
+
+/// A request with its history.
+#[utoipa::path(get, path = "/api/v1/requests/{id}", tag = "requests",
+    params(("id" = String, Path, description = "request id")),
+    security(("session" = []), ("token" = [])),
+    responses((status = 200, body = RemoteRequest), (status = 404, body = ErrorBody)))]
+pub async fn get_request(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    IdPath(id): IdPath,
+) -> ApiResult<Json<RemoteRequest>> {
+    Ok(Json(state.core.request(&actor, id).await?))
+}
+
+/// Change a request that was sent back for changes, and send it again.
+#[utoipa::path(put, path = "/api/v1/requests/{id}", tag = "requests", request_body = RequestInput,
+    params(("id" = String, Path, description = "request id")),
+    security(("session" = []), ("token" = [])),
+    responses((status = 200, body = RemoteRequest), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn resubmit_request(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    IdPath(id): IdPath,
+    ApiJson(body): ApiJson<RequestInput>,
+) -> ApiResult<Json<RemoteRequest>> {
+    Ok(Json(
+        state.core.resubmit_request(&actor, id, &body, None).await?,
+    ))
+}
+
+/// Withdraw your own open request.
+#[utoipa::path(post, path = "/api/v1/requests/{id}/withdraw", tag = "requests",
+    params(("id" = String, Path, description = "request id")),
+    security(("session" = []), ("token" = [])),
+    responses((status = 200, body = RemoteRequest), (status = 409, body = ErrorBody)))]
+pub async fn withdraw_request(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    IdPath(id): IdPath,
+) -> ApiResult<Json<RemoteRequest>> {
+    Ok(Json(state.core.withdraw_request(&actor, id).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct DecisionBody {
+    decision: Decision,
+    /// Required when declining or asking for changes.
+    reason: Option<String>,
+    /// The request's `version` you decided on; 409 if it changed since.
+    version: Option<i64>,
+}
+
+/// Approve, decline or ask for changes. Approval creates the agreement
+/// (`agreement_id`).
+#[utoipa::path(post, path = "/api/v1/requests/{id}/decision", tag = "requests", request_body = DecisionBody,
+    params(("id" = String, Path, description = "request id")),
+    security(("session" = []), ("token" = [])),
+    responses((status = 200, body = RemoteRequest), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn decide(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    IdPath(id): IdPath,
+    ApiJson(body): ApiJson<DecisionBody>,
+) -> ApiResult<Json<RemoteRequest>> {
+    Ok(Json(
+        state
+            .core
+            .decide(
+                &actor,
+                id,
+                body.decision,
+                body.reason.as_deref(),
+                body.version,
+            )
+            .await?,
+    ))
+}
+
+/// An agreement.
+#[utoipa::path(get, path = "/api/v1/agreements/{id}", tag = "agreements",
+    params(("id" = String, Path, description = "agreement id")),
+    security(("session" = []), ("token" = [])),
+    responses((status = 200, body = Agreement), (status = 404, body = ErrorBody)))]
+pub async fn get_agreement(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    IdPath(id): IdPath,
+) -> ApiResult<Json<Agreement>> {
+    Ok(Json(state.core.agreement(&actor, id).await?))
+}
+
+/// Sign an agreement (the employee, or the one who decided). When both
+/// have signed it is active and its text frozen.
+#[utoipa::path(post, path = "/api/v1/agreements/{id}/sign", tag = "agreements",
+    params(("id" = String, Path, description = "agreement id")),
+    security(("session" = []), ("token" = [])),
+    responses((status = 200, body = Agreement), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn sign_agreement(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    IdPath(id): IdPath,
+) -> ApiResult<Json<Agreement>> {
+    Ok(Json(state.core.sign_agreement(&actor, id).await?))
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+pub struct EndBody {
+    reason: Option<String>,
+}
+
+/// End an agreement with the notice period (either party, or HR).
+#[utoipa::path(post, path = "/api/v1/agreements/{id}/end", tag = "agreements", request_body = EndBody,
+    params(("id" = String, Path, description = "agreement id")),
+    security(("session" = []), ("token" = [])),
+    responses((status = 200, body = Agreement), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn end_agreement(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    IdPath(id): IdPath,
+    ApiJson(body): ApiJson<EndBody>,
+) -> ApiResult<Json<Agreement>> {
+    Ok(Json(
+        state
+            .core
+            .end_agreement(&actor, id, body.reason.as_deref())
+            .await?,
+    ))
+}
+
+/// Issue a temporary decision (HR).
+#[utoipa::path(post, path = "/api/v1/temporary-decisions", tag = "temporary decisions", request_body = TemporaryDecisionInput,
+    security(("session" = []), ("token" = [])),
+    responses((status = 201, body = TemporaryDecision), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn issue_temporary_decision(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiJson(body): ApiJson<TemporaryDecisionInput>,
+) -> ApiResult<(StatusCode, Json<TemporaryDecision>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(state.core.issue_temporary_decision(&actor, &body).await?),
+    ))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+/// Temporary decisions: all of them for HR and auditors; for others those
+/// in force today that concern them.
+#[utoipa::path(get, path = "/api/v1/temporary-decisions", tag = "temporary decisions", params(ListQuery),
+    security(("session" = []), ("token" = [])),
+    responses((status = 200, body = Page<TemporaryDecision>)))]
+pub async fn list_temporary_decisions(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> ApiResult<Json<Page<TemporaryDecision>>> {
+    let paging = Paging::parse(q.limit, q.offset)?;
+    Ok(Json(state.core.temporary_decisions(&actor, paging).await?))
+}
+
+/// Your notifications, newest first.
+#[utoipa::path(get, path = "/api/v1/me/notifications", tag = "sign-in", params(ListQuery),
+    security(("session" = []), ("token" = [])),
+    responses((status = 200, body = Page<Notification>)))]
+pub async fn notifications(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> ApiResult<Json<Page<Notification>>> {
+    let paging = Paging::parse(q.limit, q.offset)?;
+    Ok(Json(state.core.notifications(&actor, paging).await?))
+}
+
+/// Mark all your notifications read.
+#[utoipa::path(post, path = "/api/v1/me/notifications/read", tag = "sign-in",
+    security(("session" = []), ("token" = [])),
+    responses((status = 204)))]
+pub async fn notifications_read(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+) -> ApiResult<StatusCode> {
+    state.core.mark_notifications_read(&actor).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
