@@ -700,8 +700,10 @@ mod cases {
                     .is_err(),
                 "{label}: only HR"
             );
-            let mut rules = PolicyRules::default();
-            rules.notice_period_days = 14;
+            let rules = PolicyRules {
+                notice_period_days: 14,
+                ..PolicyRules::default()
+            };
             assert_eq!(
                 c.add_policy_version(&hr, rules.clone(), today)
                     .await
