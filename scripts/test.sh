@@ -15,6 +15,9 @@ fi
 # Tests treat a missing PostgreSQL as an error, not a skip.
 export CI="${CI:-true}"
 
+# The e-mail tests talk to a real SMTP server (Python's aiosmtpd).
+python3 -c 'import aiosmtpd' 2>/dev/null || python3 -m pip install -q aiosmtpd
+
 echo "== Rust suites (SQLite and PostgreSQL)"
 cargo test --workspace --locked
 

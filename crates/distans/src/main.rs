@@ -55,6 +55,16 @@ enum Command {
         /// Database connections in the pool.
         #[arg(long, env = "DISTANS_DB_CONNECTIONS", default_value_t = 10)]
         db_connections: u32,
+        /// SMTP relay for e-mail notifications: smtp://[user:password@]host[:port].
+        #[arg(long, env = "DISTANS_SMTP_URL", hide_env_values = true)]
+        smtp_url: Option<String>,
+        /// Sender of e-mail notifications.
+        #[arg(
+            long,
+            env = "DISTANS_MAIL_FROM",
+            default_value = "distans <noreply@localhost>"
+        )]
+        mail_from: String,
     },
     /// Bring the database schema up to date.
     Migrate,
@@ -139,7 +149,13 @@ async fn main() -> Result<()> {
             demo_size,
             secure_cookies,
             db_connections,
+            smtp_url,
+            mail_from,
         } => {
+            let mailer = match smtp_url {
+                Some(url) => Some(distans_jobs::Mailer::new(&url, &mail_from)?),
+                None => None,
+            };
             serve(
                 &cli.database_url,
                 bind,
@@ -147,6 +163,7 @@ async fn main() -> Result<()> {
                 demo_size,
                 secure_cookies,
                 db_connections,
+                mailer,
             )
             .await
         }
