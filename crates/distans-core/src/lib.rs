@@ -4,7 +4,15 @@
 //! This crate must not know HTTP or SQL. The web layer turns requests into
 //! calls on [`Core`]; the store crate implements [`store::Store`].
 #![forbid(unsafe_code)]
-#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::field_reassign_with_default))]
+#![cfg_attr(
+    test,
+    allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::field_reassign_with_default
+    )
+)]
 
 pub mod access;
 pub mod agreement;

@@ -161,11 +161,13 @@ mod tests {
     impl Drop for Smtpd {
         fn drop(&mut self) {
             let _ = self.0.kill();
+            let _ = self.0.wait();
             let _ = std::fs::remove_dir_all(&self.1);
         }
     }
 
     /// A real SMTP server: Python's aiosmtpd, saving mail to a maildir.
+    #[allow(clippy::zombie_processes)] // killed (and reaped by the OS) in Drop
     fn smtpd(port: u16) -> Smtpd {
         let dir = std::env::temp_dir().join(format!("distans-mail-{port}"));
         let _ = std::fs::remove_dir_all(&dir);

@@ -244,6 +244,7 @@ async fn serve(
     demo_size: usize,
     secure: bool,
     connections: u32,
+    mailer: Option<distans_jobs::Mailer>,
 ) -> Result<()> {
     let core = open(url, connections).await?;
     if demo {
@@ -297,6 +298,15 @@ async fn serve(
             }
         }
     });
+
+    match mailer {
+        Some(m) => {
+            distans_jobs::spawn_worker(core.clone(), m, Duration::from_secs(10));
+        }
+        None => eprintln!(
+            "DISTANS_SMTP_URL is not set: e-mail notifications wait in the outbox until it is."
+        ),
+    }
 
     println!(
         "distans is running on http://{addr} ({})",
