@@ -139,8 +139,12 @@ impl Ctx {
         self.t(&format!("kind-{}", k.as_str()))
     }
 
-    pub fn count(&self, key: &str, n: &i64) -> String {
+    pub fn count(&self, key: &str, n: impl std::fmt::Display) -> String {
         self.lang.ta(key, &[("n", n.to_string())])
+    }
+
+    pub fn decider_name(&self, d: &distans_core::policy::Decider) -> String {
+        self.t(&format!("decider-{}", d.as_str()))
     }
 
     pub fn role_name(&self, r: &Role) -> String {
@@ -262,4 +266,49 @@ pub fn render<T: Template>(c: &Ctx, t: &T) -> Result<Response, HtmlError> {
     t.render()
         .map(|h| Html(h).into_response())
         .map_err(|e| c.fail(CoreError::Internal(format!("template: {e}"))))
+}
+
+/// The errors of a form: each field with its message, for the error
+/// summary at the top and the message at the field.
+#[derive(Debug, Clone, Default)]
+pub struct FormErrors(pub Vec<(String, String)>);
+
+impl FormErrors {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    /// Does `field` (or an element of it, `field[2]`) have an error?
+    pub fn has(&self, field: &str) -> bool {
+        self.0
+            .iter()
+            .any(|(f, _)| f == field || f.starts_with(&format!("{field}[")))
+    }
+    pub fn msg(&self, field: &str) -> String {
+        self.0
+            .iter()
+            .find(|(f, _)| f == field || f.starts_with(&format!("{field}[")))
+            .map(|(_, m)| m.clone())
+            .unwrap_or_default()
+    }
+    /// The field's base name (without an index), for anchors.
+    pub fn anchor(field: &str) -> String {
+        field.split('[').next().unwrap_or(field).to_string()
+    }
+    /// A core error as a form error, its message in the page's language when
+    /// there is a text for the field (`err-<form>-<field>`), else as given.
+    pub fn from_core(c: &Ctx, form: &str, e: &CoreError) -> FormErrors {
+        let field = e
+            .field()
+            .map(FormErrors::anchor)
+            .unwrap_or_else(|| "form".into());
+        let key = format!("err-{form}-{field}");
+        let text = c.t(&key);
+        // The core's own text is English; show it only when the page has none of its own.
+        let message = if text == key || text.is_empty() {
+            e.to_string()
+        } else {
+            text
+        };
+        FormErrors(vec![(field, message)])
+    }
 }

@@ -1,6 +1,7 @@
 //! The web pages: rendered on the server, plain forms, no JavaScript
 //! needed. Every form carries the session's CSRF token.
 
+mod cases;
 mod ctx;
 mod pages;
 
@@ -31,6 +32,40 @@ pub fn router() -> Router<AppState> {
         )
         .route("/mina-nycklar/{id}/aterkalla", post(pages::revoke_token))
         .route("/static/distans.css", get(pages::css))
+        .route("/distanspolicy", get(cases::policy_page))
+        .route(
+            "/distanspolicy/ny",
+            get(cases::policy_form).post(cases::policy_submit),
+        )
+        .route(
+            "/distanspolicy/mall",
+            get(cases::template_form).post(cases::template_submit),
+        )
+        .route("/ansokningar", get(cases::requests_page))
+        .route(
+            "/ansokningar/ny",
+            get(cases::request_new).post(cases::request_check),
+        )
+        .route("/ansokningar/skicka", post(cases::request_send))
+        .route("/ansokningar/{id}", get(cases::request_page))
+        .route("/ansokningar/{id}/beslut", post(cases::request_decide))
+        .route(
+            "/ansokningar/{id}/andra",
+            get(cases::request_edit).post(cases::request_resubmit),
+        )
+        .route("/ansokningar/{id}/aterkalla", post(cases::request_withdraw))
+        .route("/overenskommelser/{id}", get(cases::agreement_page))
+        .route(
+            "/overenskommelser/{id}/signera",
+            post(cases::agreement_sign),
+        )
+        .route("/overenskommelser/{id}/avsluta", post(cases::agreement_end))
+        .route(
+            "/tillfalliga-beslut",
+            get(cases::temporary_page).post(cases::temporary_issue),
+        )
+        .route("/notiser", get(cases::notifications_page))
+        .route("/notiser/last", post(cases::notifications_read))
 }
 
 pub async fn not_found(c: Ctx) -> HtmlError {

@@ -230,6 +230,10 @@ struct StartPage<'a> {
     counts: Option<OrgCounts>,
     engine: &'static str,
     me: PersonView,
+    to_decide: Vec<distans_core::request::RemoteRequest>,
+    to_sign: Vec<distans_core::agreement::Agreement>,
+    temporary: Vec<distans_core::request::TemporaryDecision>,
+    unread: i64,
 }
 
 pub async fn start(State(state): State<AppState>, mut c: Ctx) -> Result<Response, HtmlError> {
@@ -252,6 +256,31 @@ pub async fn start(State(state): State<AppState>, mut c: Ctx) -> Result<Response
         .person(&actor, actor.person_id)
         .await
         .map_err(|e| c.fail(e))?;
+    let to_decide = core
+        .requests_to_decide(&actor)
+        .await
+        .map_err(|e| c.fail(e))?;
+    let to_sign = core
+        .agreements_to_sign(&actor)
+        .await
+        .map_err(|e| c.fail(e))?;
+    let rec = core
+        .store
+        .person(actor.person_id)
+        .await
+        .map_err(|e| c.fail(e))?;
+    let temporary = match &rec {
+        Some(r) => core
+            .temporary_decisions_for(r)
+            .await
+            .map_err(|e| c.fail(e))?,
+        None => vec![],
+    };
+    let unread = core
+        .store
+        .unread_notifications(actor.person_id)
+        .await
+        .map_err(|e| c.fail(e))?;
     render(
         &c,
         &StartPage {
@@ -260,6 +289,10 @@ pub async fn start(State(state): State<AppState>, mut c: Ctx) -> Result<Response
             counts,
             engine: core.store.engine(),
             me,
+            to_decide,
+            to_sign,
+            temporary,
+            unread,
         },
     )
 }
@@ -406,6 +439,8 @@ pub async fn people_page(
 struct PersonPage<'a> {
     c: &'a Ctx,
     p: PersonView,
+    agreements: Vec<distans_core::agreement::Agreement>,
+    temporary: Vec<distans_core::request::TemporaryDecision>,
 }
 
 pub async fn person_page(
@@ -422,10 +457,35 @@ pub async fn person_page(
     c.ensure_csrf().await?;
     let id = Uuid::parse_str(&id).map_err(|_| c.fail(CoreError::NotFound("person")))?;
     let p = state.core.person(&actor, id).await.map_err(|e| c.fail(e))?;
-    render(&c, &PersonPage { c: &c, p })
+    // Agreements for those who may see the person's cases; temporary decisions for all who see them.
+    let agreements = state
+        .core
+        .agreements_of(&actor, id)
+        .await
+        .unwrap_or_default();
+    let temporary = match state.core.store.person(id).await.map_err(|e| c.fail(e))? {
+        Some(rec) => state
+            .core
+            .temporary_decisions_for(&rec)
+            .await
+            .map_err(|e| c.fail(e))?,
+        None => vec![],
+    };
+    render(
+        &c,
+        &PersonPage {
+            c: &c,
+            p,
+            agreements,
+            temporary,
+        },
+    )
 }
 
 impl PersonPage<'_> {
+    fn gstate(&self, s: &distans_core::agreement::AgreementState) -> String {
+        super::cases::agreement_state_name(self.c, s)
+    }
     fn commute(&self) -> String {
         match (self.p.commute_km, self.p.commute_mode) {
             (Some(km), Some(m)) => {
