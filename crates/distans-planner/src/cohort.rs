@@ -1,0 +1,404 @@
+//! Cohort days: with `separate_cohorts`, each unit chooses per day which of
+//! its cohorts may be onsite (or none). For a unit with `k` cohorts and a
+//! week of `n` workdays there are `(k+1)^n` such choices (243 for two
+//! cohorts), few enough to enumerate.
+//!
+//! Two uses:
+//! - a lower bound: dropping coverage and capacity but keeping cohort
+//!   separation, the component splits into units, and for each unit the
+//!   optimum is the minimum over its cohort-day choices of the sum of each
+//!   member's cheapest pattern within the days its cohort may come in. This
+//!   is a valid bound and much stronger than the per-employee relaxation.
+//! - a construction: the same enumeration, with a penalty for the unit's own
+//!   coverage rows, picks a good cohort-day choice per unit to start from.
+
+use crate::comp::Comp;
+use crate::exact::bits_of;
+
+/// For each allowed-days mask: the cheapest cost (i64::MAX: none) and index
+/// of the employee's patterns that fit inside it.
+pub(crate) struct Within {
+    pub best: [i64; 32],
+    pub pat: [u16; 32],
+}
+
+pub(crate) fn within(c: &Comp, i: usize) -> Within {
+    let mut w = Within {
+        best: [i64::MAX; 32],
+        pat: [u16::MAX; 32],
+    };
+    for (k, p) in c.pats[i].iter().enumerate() {
+        let m = p.mask as usize & 31;
+        if p.cost < w.best[m] {
+            w.best[m] = p.cost;
+            w.pat[m] = k as u16;
+        }
+    }
+    for b in 0..5 {
+        for s in 0..32usize {
+            if s & (1 << b) != 0 {
+                let t = s ^ (1 << b);
+                if w.best[t] < w.best[s] {
+                    w.best[s] = w.best[t];
+                    w.pat[s] = w.pat[t];
+                }
+            }
+        }
+    }
+    w
+}
+
+/// Largest enumeration per slot.
+const MAX_CHOICES: usize = 20_000;
+
+pub(crate) struct SlotChoice {
+    /// Per local employee: allowed onsite days (0xff = unrestricted).
+    pub allowed: Vec<u8>,
+    /// Lower bound of the component (relaxation keeping cohort separation).
+    pub lb: i64,
+}
+
+/// Enumerates the cohort-day choices of every slot of `c`. Returns the
+/// chosen allowed-days per employee (penalised choice) and the bound.
+pub(crate) fn choose(c: &Comp, nd: usize) -> SlotChoice {
+    let n = c.emps.len();
+    let mut allowed = vec![0xffu8; n];
+    let mut in_slot = vec![false; n];
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); c.slot_unit.len()];
+    let mut pos = vec![0usize; n];
+    for i in 0..n {
+        if let Some((s, _)) = c.coh[i] {
+            pos[i] = members[s as usize].len();
+            members[s as usize].push(i);
+            in_slot[i] = true;
+        }
+    }
+    let mut lb: i64 = (0..n)
+        .filter(|&i| !in_slot[i])
+        .map(|i| c.pats[i].first().map_or(0, |p| p.cost))
+        .sum();
+    // Rows whose members all belong to one slot's cohort members.
+    let mut row_slot: Vec<Option<u32>> = vec![None; c.rows.len()];
+    for (r, row) in c.rows.iter().enumerate() {
+        if !row.cov {
+            continue;
+        }
+        let first = row
+            .members
+            .first()
+            .and_then(|&i| c.coh[i as usize])
+            .map(|x| x.0);
+        if first.is_some()
+            && row
+                .members
+                .iter()
+                .all(|&i| c.coh[i as usize].map(|x| x.0) == first)
+        {
+            row_slot[r] = first;
+        }
+    }
+    for (s, mem) in members.iter().enumerate() {
+        let ncoh = c.slot_ncoh[s] as usize;
+        let base = ncoh + 1;
+        let sd = c.slot_days[s];
+        let free_days: Vec<usize> = bits_of(sd).collect();
+        let total = base
+            .checked_pow(free_days.len() as u32)
+            .unwrap_or(usize::MAX);
+        let fallback: i64 = mem
+            .iter()
+            .map(|&i| c.pats[i].first().map_or(0, |p| p.cost))
+            .sum();
+        if total > MAX_CHOICES || nd == 0 {
+            lb += fallback;
+            continue;
+        }
+        let wi: Vec<Within> = mem.iter().map(|&i| within(c, i)).collect();
+        let rows: Vec<usize> = (0..c.rows.len())
+            .filter(|&r| row_slot[r] == Some(s as u32))
+            .collect();
+        let mut best_lb = i64::MAX;
+        let mut best_choice: Option<(i64, Vec<u8>)> = None;
+        let mut digits = vec![0usize; free_days.len()];
+        let mut coh_mask = vec![0u8; ncoh];
+        for _ in 0..total {
+            coh_mask.iter_mut().for_each(|m| *m = 0);
+            for (j, &d) in digits.iter().enumerate() {
+                if d < ncoh {
+                    coh_mask[d] |= 1 << free_days[j];
+                }
+            }
+            // Days outside the slot's separation are open to everyone.
+            let open = !sd & 31;
+            let mut sum = 0i64;
+            let mut ok = true;
+            let mut chosen = Vec::with_capacity(mem.len());
+            for (k, &i) in mem.iter().enumerate() {
+                let co = c.coh[i].map_or(0, |x| x.1) as usize;
+                let a = (coh_mask[co] | open) as usize & 31;
+                let b = wi[k].best[a];
+                if b == i64::MAX {
+                    ok = false;
+                    break;
+                }
+                sum += b;
+                chosen.push(a as u8);
+            }
+            if ok {
+                // Coverage rows inside the unit: must be reachable, and the
+                // shortfall of the cheapest patterns is penalised.
+                let mut pen = 0i64;
+                for &r in &rows {
+                    let row = &c.rows[r];
+                    for p in bits_of(row.days) {
+                        let mut can = 0i64;
+                        let mut at_best = 0i64;
+                        for &i in &row.members {
+                            let k = pos[i as usize];
+                            let a = chosen[k] as usize;
+                            if a & (1 << p) != 0 && c.any[i as usize] & (1 << p) != 0 {
+                                can += 1;
+                            }
+                            let pk = wi[k].pat[a];
+                            if c.pats[i as usize]
+                                .get(pk as usize)
+                                .is_some_and(|q| q.mask & (1 << p) != 0)
+                            {
+                                at_best += 1;
+                            }
+                        }
+                        if can < row.bound[p] {
+                            ok = false;
+                        }
+                        pen += (row.bound[p] - at_best).max(0) * 12;
+                    }
+                }
+                if ok {
+                    best_lb = best_lb.min(sum);
+                    if best_choice.as_ref().is_none_or(|(v, _)| sum + pen < *v) {
+                        best_choice = Some((sum + pen, chosen));
+                    }
+                }
+            }
+            // next choice
+            for d in digits.iter_mut() {
+                *d += 1;
+                if *d < base {
+                    break;
+                }
+                *d = 0;
+            }
+        }
+        if best_lb == i64::MAX {
+            // No choice is feasible: the component is infeasible; keep the
+            // weak bound and let the search prove it.
+            lb += fallback;
+            continue;
+        }
+        lb += best_lb;
+        if let Some((_, ch)) = best_choice {
+            for (k, &i) in mem.iter().enumerate() {
+                allowed[i] = ch[k];
+            }
+        }
+    }
+    SlotChoice { allowed, lb }
+}
+
+/// Lagrangian lower bound: coverage and capacity rows are priced into the
+/// employees' pattern costs with multipliers λ ≥ 0 (a reward per onsite day
+/// for coverage, a charge for capacity); what remains separates into single
+/// employees and, with cohort separation kept, units whose cohort-day
+/// choices are enumerated. For any λ ≥ 0 the value is a lower bound on the
+/// optimum; subgradient steps (Polyak, towards `ub`) improve λ. Returns the
+/// best bound, rounded up (costs are integers).
+pub(crate) fn lagrangian_bound(c: &Comp, ub: i64, iters: usize) -> (i64, Vec<f64>) {
+    let n = c.emps.len();
+    let nr = c.rows.len();
+    let mut lam = vec![0f64; nr * 5];
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); c.slot_unit.len()];
+    let mut in_slot = vec![false; n];
+    for i in 0..n {
+        if let Some((s, _)) = c.coh[i] {
+            members[s as usize].push(i);
+            in_slot[i] = true;
+        }
+    }
+    let enumerable: Vec<bool> = (0..c.slot_unit.len())
+        .map(|s| {
+            let base = c.slot_ncoh[s] as usize + 1;
+            base.checked_pow(c.slot_days[s].count_ones())
+                .is_some_and(|t| t <= 3 * 81)
+        })
+        .collect();
+    let mut best = f64::NEG_INFINITY;
+    let mut best_lam = lam.clone();
+    let mut theta = 1.0f64;
+    let mut since = 0;
+    let mut chosen = vec![0u8; n];
+    let mut adj: Vec<f64> = Vec::new();
+    for _ in 0..iters {
+        let mut val = 0f64;
+        for (r, row) in c.rows.iter().enumerate() {
+            for p in bits_of(row.days) {
+                let l = lam[r * 5 + p];
+                val += if row.cov {
+                    l * row.bound[p] as f64
+                } else {
+                    -l * row.bound[p] as f64
+                };
+            }
+        }
+        // Priced cost of a pattern of employee i.
+        let priced = |i: usize, mask: u8, lam: &[f64]| -> f64 {
+            let mut v = 0f64;
+            for &r in &c.emp_rows[i] {
+                let row = &c.rows[r as usize];
+                for p in bits_of(row.days & mask) {
+                    let l = lam[r as usize * 5 + p];
+                    v += if row.cov { -l } else { l };
+                }
+            }
+            v
+        };
+        for i in 0..n {
+            if in_slot[i] && enumerable[c.coh[i].map_or(0, |x| x.0) as usize] {
+                continue;
+            }
+            let mut bv = f64::INFINITY;
+            for p in &c.pats[i] {
+                let v = p.cost as f64 + priced(i, p.mask, &lam);
+                if v < bv {
+                    bv = v;
+                    chosen[i] = p.mask;
+                }
+            }
+            if bv.is_finite() {
+                val += bv;
+            }
+        }
+        for (s, mem) in members.iter().enumerate() {
+            if !enumerable[s] {
+                continue;
+            }
+            // Cheapest priced pattern within each allowed-days mask.
+            let mut wb: Vec<([f64; 32], [u8; 32])> = Vec::with_capacity(mem.len());
+            for &i in mem {
+                let mut b = [f64::INFINITY; 32];
+                let mut a = [0u8; 32];
+                adj.clear();
+                for p in &c.pats[i] {
+                    let v = p.cost as f64 + priced(i, p.mask, &lam);
+                    let m = p.mask as usize & 31;
+                    if v < b[m] {
+                        b[m] = v;
+                        a[m] = p.mask;
+                    }
+                }
+                for bit in 0..5 {
+                    for m in 0..32usize {
+                        if m & (1 << bit) != 0 && b[m ^ (1 << bit)] < b[m] {
+                            b[m] = b[m ^ (1 << bit)];
+                            a[m] = a[m ^ (1 << bit)];
+                        }
+                    }
+                }
+                wb.push((b, a));
+            }
+            let ncoh = c.slot_ncoh[s] as usize;
+            let base = ncoh + 1;
+            let sd = c.slot_days[s];
+            let days: Vec<usize> = bits_of(sd).collect();
+            let total = base.pow(days.len() as u32);
+            let open = !sd & 31;
+            let mut digits = vec![0usize; days.len()];
+            let mut cm = vec![0u8; ncoh];
+            let mut best_v = f64::INFINITY;
+            let mut best_cm = vec![0u8; ncoh];
+            for _ in 0..total {
+                cm.iter_mut().for_each(|m| *m = 0);
+                for (j, &d) in digits.iter().enumerate() {
+                    if d < ncoh {
+                        cm[d] |= 1 << days[j];
+                    }
+                }
+                let mut v = 0f64;
+                for (k, &i) in mem.iter().enumerate() {
+                    let co = c.coh[i].map_or(0, |x| x.1) as usize;
+                    // Priced costs can be negative: no early exit.
+                    v += wb[k].0[(cm[co] | open) as usize & 31];
+                }
+                if v < best_v {
+                    best_v = v;
+                    best_cm.copy_from_slice(&cm);
+                }
+                for d in digits.iter_mut() {
+                    *d += 1;
+                    if *d < base {
+                        break;
+                    }
+                    *d = 0;
+                }
+            }
+            if !best_v.is_finite() {
+                return (i64::MIN, best_lam);
+            }
+            val += best_v;
+            for (k, &i) in mem.iter().enumerate() {
+                let co = c.coh[i].map_or(0, |x| x.1) as usize;
+                chosen[i] = wb[k].1[(best_cm[co] | open) as usize & 31];
+            }
+        }
+        if val > best + 1e-9 {
+            best = val;
+            best_lam.copy_from_slice(&lam);
+            since = 0;
+        } else {
+            since += 1;
+            if since >= 20 {
+                theta /= 2.0;
+                since = 0;
+            }
+        }
+        if (best - 1e-6).ceil() >= ub as f64 || theta < 1e-3 {
+            break;
+        }
+        // Subgradient.
+        let mut g = vec![0f64; nr * 5];
+        let mut norm = 0f64;
+        for (r, row) in c.rows.iter().enumerate() {
+            for p in bits_of(row.days) {
+                let cnt = row
+                    .members
+                    .iter()
+                    .filter(|&&i| chosen[i as usize] & (1 << p) != 0)
+                    .count() as f64;
+                let gv = if row.cov {
+                    row.bound[p] as f64 - cnt
+                } else {
+                    cnt - row.bound[p] as f64
+                };
+                // Projected: a zero multiplier with a negative slope stays.
+                let gv = if lam[r * 5 + p] <= 0.0 && gv < 0.0 {
+                    0.0
+                } else {
+                    gv
+                };
+                g[r * 5 + p] = gv;
+                norm += gv * gv;
+            }
+        }
+        if norm == 0.0 {
+            break;
+        }
+        let step = theta * ((ub as f64 - val).max(1.0)) / norm;
+        for k in 0..nr * 5 {
+            lam[k] = (lam[k] + step * g[k]).max(0.0);
+        }
+    }
+    if best.is_finite() {
+        ((best - 1e-6).ceil() as i64, best_lam)
+    } else {
+        (i64::MIN, best_lam)
+    }
+}

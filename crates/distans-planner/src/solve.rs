@@ -1,0 +1,364 @@
+//! The solver: week by week, component by component.
+//!
+//! Per component-week (see [`crate::comp`]):
+//! 1. every employee takes their cheapest pattern; if that breaks no rule it
+//!    is optimal (it meets the relaxation bound);
+//! 2. otherwise an exhaustive branch and bound is tried with a node budget:
+//!    if it completes, the result is optimal or proven infeasible;
+//! 3. otherwise a penalty repair finds a feasible plan and a
+//!    large-neighbourhood search improves it (heuristic); its lower bound is
+//!    the relaxation without coverage, capacity and cohort rules.
+
+use crate::cohort::{choose, lagrangian_bound, within};
+use crate::comp::{build_week, Comp};
+use crate::conflict::{explain, prechecks};
+use crate::exact::{search, search_priced};
+use crate::local::{lns, repair, slot_moves, Rng, Sol};
+use crate::model::Model;
+use crate::{Output, Plan, Progress, SolveOptions, State, Status};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+/// Node budget of the exhaustive search of a whole component.
+pub(crate) const EXACT_NODES: u64 = 30_000;
+
+struct WeekResult {
+    masks: Vec<(usize, u8)>,
+    cost: i64,
+    lb: i64,
+    exact: bool,
+    infeasible: Option<Vec<usize>>,
+}
+
+enum CompResult {
+    Solved {
+        assign: Vec<u16>,
+        cost: i64,
+        lb: i64,
+        exact: bool,
+    },
+    Infeasible,
+}
+
+fn solve_comp(
+    c: &Comp,
+    nd: usize,
+    deadline: Option<Instant>,
+    cancel: &dyn Fn() -> bool,
+    seed: u64,
+    exact_nodes: u64,
+) -> CompResult {
+    let n = c.emps.len();
+    let mut lb = c.min_cost();
+    if c.pats.iter().any(Vec::is_empty) {
+        return CompResult::Infeasible;
+    }
+    let mut sol = Sol::new(c, vec![0; n]);
+    if sol.viol == 0 {
+        return CompResult::Solved {
+            assign: sol.cur,
+            cost: sol.cost,
+            lb,
+            exact: true,
+        };
+    }
+    let out_of_time = || deadline.is_some_and(|d| Instant::now() >= d) || cancel();
+    let mut order: Vec<u32> = (0..n as u32).collect();
+    order.sort_by_key(|&i| {
+        (
+            c.coh[i as usize].map_or(u32::MAX, |x| x.0),
+            c.pats[i as usize].len(),
+            i,
+        )
+    });
+    let res = search(c, &sol.cur, &order, i64::MAX, exact_nodes, false);
+    if res.complete {
+        return match res.best {
+            Some((cost, assign)) => CompResult::Solved {
+                assign,
+                cost,
+                lb: cost,
+                exact: true,
+            },
+            None => CompResult::Infeasible,
+        };
+    }
+    let mut rng = Rng::new(seed);
+    let choice = choose(c, nd);
+    lb = lb.max(choice.lb);
+    if let Some((_, assign)) = res.best {
+        sol = Sol::new(c, assign);
+    } else {
+        // Start from each employee's cheapest pattern within the chosen
+        // cohort days.
+        let start: Vec<u16> = (0..n)
+            .map(|i| {
+                let w = within(c, i);
+                let p = w.pat[choice.allowed[i] as usize & 31];
+                if p == u16::MAX {
+                    0
+                } else {
+                    p
+                }
+            })
+            .collect();
+        sol = Sol::new(c, start);
+    }
+    if sol.viol > 0
+        // A plan is needed even past the time limit: no deadline here.
+        && !repair(&mut sol, Some(&choice.allowed), &mut rng, 60, None)
+        && !repair(&mut sol, None, &mut rng, 300, None)
+    {
+        // Last resort: a deeper feasibility search.
+        let r = search(c, &vec![0; n], &order, i64::MAX, 2_000_000, true);
+        match r.best {
+            Some((_, assign)) => sol = Sol::new(c, assign),
+            None => return CompResult::Infeasible,
+        }
+    }
+    if !out_of_time() {
+        slot_moves(&mut sol, 8, 3000, deadline);
+    }
+    // A bound first, so that the search can stop as soon as it meets it.
+    let lag_iters = (400_000 / n.max(1)).clamp(30, 3000);
+    let mut lam = Vec::new();
+    if sol.cost > lb && n <= 3000 && !out_of_time() {
+        let (lag, l) = lagrangian_bound(c, sol.cost, lag_iters);
+        lb = lb.max(lag.min(sol.cost));
+        lam = l;
+    }
+    if sol.cost > lb && !out_of_time() {
+        // Mid-sized components get relatively more search: it is cheap
+        // there and pays off.
+        let iters = if n > 3000 {
+            4 * n
+        } else if n > 1000 {
+            6 * n + 200
+        } else {
+            (20 * n).max(4000)
+        };
+        let stale = if n > 1000 {
+            2 * n + 100
+        } else {
+            (6 * n).max(2000)
+        };
+        lns(
+            &mut sol,
+            lb,
+            &mut rng,
+            (iters, stale),
+            (7, 1500),
+            deadline,
+            cancel,
+        );
+    }
+    if sol.cost > lb && n <= 1000 && !out_of_time() {
+        // Polish with larger neighbourhoods where that is affordable.
+        lns(
+            &mut sol,
+            lb,
+            &mut rng,
+            (6 * n + 1000, 3 * n + 500),
+            (12, 6000),
+            deadline,
+            cancel,
+        );
+    }
+    if sol.cost > lb && !out_of_time() && !c.slot_unit.is_empty() {
+        slot_moves(&mut sol, 8, 3000, deadline);
+    }
+    if sol.cost > lb && !out_of_time() {
+        // (Again,) aimed at the better plan.
+        let (lag, l) = lagrangian_bound(c, sol.cost, lag_iters);
+        if lag > lb {
+            lb = lag.min(sol.cost);
+            lam = l;
+        }
+    }
+    // Close the gap exactly where the component is small enough: branch
+    // and bound with the Lagrangian prices, the current plan as incumbent.
+    if sol.cost > lb && n <= 100 && !lam.is_empty() && !out_of_time() {
+        let res = search_priced(c, &sol.cur, &order, sol.cost, 50_000, false, Some(&lam));
+        if let Some((_, assign)) = res.best {
+            sol = Sol::new(c, assign);
+        }
+        if res.complete {
+            lb = sol.cost;
+        }
+    }
+    let exact = sol.cost == lb;
+    CompResult::Solved {
+        assign: sol.cur.clone(),
+        cost: sol.cost,
+        lb,
+        exact,
+    }
+}
+
+pub(crate) fn solve_model(m: &Model, opts: &SolveOptions, exact_nodes: u64) -> Output {
+    let start = Instant::now();
+    let deadline = opts.time_limit.map(|t| start + t);
+    let cancel_flag = opts.cancel.clone();
+    let cancel = move || {
+        cancel_flag
+            .as_ref()
+            .is_some_and(|c| c.load(Ordering::Relaxed))
+    };
+    let report = |done: u64, total: u64, best: Option<i64>| {
+        if let Some(p) = &opts.progress {
+            p(Progress {
+                done,
+                total,
+                best_cost: best,
+            });
+        }
+    };
+
+    let pre = prechecks(m);
+    if !pre.is_empty() {
+        return infeasible(pre);
+    }
+    let n = m.emps.len();
+    let total = (n * m.weeks.len()) as u64;
+    report(0, total, None);
+    let done = AtomicU64::new(0);
+    let next = AtomicUsize::new(0);
+    let nweeks = m.weeks.len();
+    // Weeks are independent: solve them on up to two threads. Each week's
+    // result depends only on its own data, so the answer is deterministic.
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |p| p.get())
+        .clamp(1, 2)
+        .min(nweeks);
+    let solve_week = |w: usize| -> WeekResult {
+        let none = BTreeSet::new();
+        let wb = build_week(m, w, None, &none);
+        let mut r = WeekResult {
+            masks: Vec::new(),
+            cost: 0,
+            lb: 0,
+            exact: true,
+            infeasible: None,
+        };
+        for c in &wb.comps {
+            let seed = (w as u64) << 32 ^ c.emps.first().copied().unwrap_or(0) as u64;
+            match solve_comp(c, m.weeks[w].len(), deadline, &cancel, seed, exact_nodes) {
+                CompResult::Solved {
+                    assign,
+                    cost,
+                    lb,
+                    exact,
+                } => {
+                    for (i, &e) in c.emps.iter().enumerate() {
+                        r.masks
+                            .push((e, c.pats[i].get(assign[i] as usize).map_or(0, |p| p.mask)));
+                    }
+                    r.cost += cost;
+                    r.lb += lb;
+                    r.exact &= exact;
+                }
+                CompResult::Infeasible => {
+                    r.infeasible = Some(c.emps.clone());
+                    return r;
+                }
+            }
+            let d = done.fetch_add(c.emps.len() as u64, Ordering::Relaxed) + c.emps.len() as u64;
+            report(d, total, None);
+        }
+        r
+    };
+    let mut results: Vec<(usize, WeekResult)> = Vec::with_capacity(nweeks);
+    if workers <= 1 {
+        for w in 0..nweeks {
+            results.push((w, solve_week(w)));
+        }
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..workers)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut mine = Vec::new();
+                        loop {
+                            let w = next.fetch_add(1, Ordering::Relaxed);
+                            if w >= nweeks {
+                                break;
+                            }
+                            mine.push((w, solve_week(w)));
+                        }
+                        mine
+                    })
+                })
+                .collect();
+            for h in handles {
+                if let Ok(mine) = h.join() {
+                    results.extend(mine);
+                }
+            }
+        });
+    }
+    results.sort_by_key(|r| r.0);
+    if results.len() != nweeks {
+        return infeasible(vec![String::from("internal error: a worker thread failed")]);
+    }
+    let mut masks: Vec<Vec<u8>> = vec![vec![0; nweeks]; n];
+    let mut cost = 0i64;
+    let mut lb = 0i64;
+    let mut all_exact = true;
+    for (w, r) in &results {
+        if let Some(emps) = &r.infeasible {
+            let budget = Instant::now() + Duration::from_secs(30);
+            let limit = deadline.map_or(budget, |d| {
+                d.max(Instant::now() + Duration::from_millis(500))
+                    .min(budget)
+            });
+            let (msgs, _) = explain(m, *w, emps, limit);
+            return infeasible(msgs);
+        }
+        for &(e, mask) in &r.masks {
+            masks[e][*w] = mask;
+        }
+        cost += r.cost;
+        lb += r.lb;
+        all_exact &= r.exact;
+    }
+    report(total, total, Some(cost));
+    let mut plan: Plan = BTreeMap::new();
+    for (e, emp) in m.emps.iter().enumerate() {
+        let mut days = BTreeMap::new();
+        for (w, wdays) in m.weeks.iter().enumerate() {
+            for (p, &d) in wdays.iter().enumerate() {
+                let st = if emp.absent.binary_search(&d).is_ok() {
+                    State::Absent
+                } else if masks[e][w] & (1 << p) != 0 {
+                    State::Onsite
+                } else {
+                    State::Remote
+                };
+                days.insert(m.day_label[d].clone(), st);
+            }
+        }
+        plan.insert(emp.id.clone(), days);
+    }
+    Output {
+        status: if all_exact {
+            Status::Optimal
+        } else {
+            Status::Feasible
+        },
+        cost,
+        lower_bound: Some(lb),
+        plan,
+        conflicts: Vec::new(),
+    }
+}
+
+pub(crate) fn infeasible(conflicts: Vec<String>) -> Output {
+    Output {
+        status: Status::Infeasible,
+        cost: 0,
+        lower_bound: None,
+        plan: BTreeMap::new(),
+        conflicts,
+    }
+}
