@@ -218,6 +218,34 @@ impl Core {
             .await
     }
 
+    /// Sets (or with `None` removes) a unit's own rules: a new policy version
+    /// from today, with everything else as in the version in force.
+    pub async fn set_unit_override(
+        &self,
+        actor: &Actor,
+        unit: Uuid,
+        o: Option<crate::policy::UnitOverride>,
+    ) -> CoreResult<PolicyVersion> {
+        access::authorize(actor, Action::EditPolicy)?;
+        if self.store.unit(unit).await?.is_none() {
+            return Err(CoreError::NotFound("unit"));
+        }
+        let current = self.policy_in_force(self.today()).await?;
+        let mut rules = current.rules.clone();
+        rules.unit_overrides.retain(|x| x.unit_id != unit);
+        if let Some(mut o) = o {
+            o.unit_id = unit;
+            o.presence_requirements = o.presence_requirements.filter(|p| !p.trim().is_empty());
+            if o.manager_limit_days.is_some()
+                || o.max_days_per_week.is_some()
+                || o.presence_requirements.is_some()
+            {
+                rules.unit_overrides.push(o);
+            }
+        }
+        self.add_policy_version(actor, rules, self.today()).await
+    }
+
     pub async fn agreement_template(&self, actor: &Actor) -> CoreResult<(i64, String)> {
         access::authorize(actor, Action::EditPolicy)?;
         Ok(self
@@ -1028,6 +1056,42 @@ impl Core {
             .update_agreement(&next, g.version, &notices, a)
             .await?;
         self.agreement(actor, id).await
+    }
+
+    /// Tells both parties of every live agreement whose last day is within
+    /// `days_ahead` days that it is ending (once per agreement). Driven by the
+    /// job worker; time comes from the core's clock.
+    pub async fn remind_ending_agreements(&self, days_ahead: i64) -> CoreResult<usize> {
+        let today = self.today();
+        let mut told = 0;
+        for g in self
+            .store
+            .agreements_ending(today + time::Duration::days(days_ahead), 200)
+            .await?
+        {
+            let Some(last) = g.last_day() else { continue };
+            if last < today {
+                continue;
+            }
+            let link = format!("/overenskommelser/{}", g.id);
+            let mut notices = vec![];
+            for id in [g.person_id, g.decider_id] {
+                if let Some(p) = self.store.person(id).await? {
+                    notices.push(notice(&p, "agreement_ending", "Överenskommelsen om distansarbete upphör snart".into(),
+                        format!("Överenskommelsen för {} gäller till och med {last}. Vill ni fortsätta behövs en ny ansökan. {link}", g.person_name), link.clone()));
+                }
+            }
+            let mut a = system_audit("agreement.ending_reminder", "agreement", g.id);
+            a.after = Some(serde_json::json!({"last_day": last.to_string()}));
+            if self
+                .store
+                .mark_agreement_ending_notified(g.id, self.now(), &notices, a)
+                .await?
+            {
+                told += 1;
+            }
+        }
+        Ok(told)
     }
 
     // Temporary decisions.

@@ -289,6 +289,18 @@ pub trait Store: Send + Sync + 'static {
         audit: NewAuditEntry,
     ) -> CoreResult<()>;
 
+    /// Live agreements whose last day is at most `until` and whose parties
+    /// have not yet been told it is ending.
+    async fn agreements_ending(&self, until: time::Date, limit: i64) -> CoreResult<Vec<Agreement>>;
+    /// Records that the parties were told, with the notices.
+    async fn mark_agreement_ending_notified(
+        &self,
+        id: Uuid,
+        at: OffsetDateTime,
+        notices: &[Notice],
+        audit: NewAuditEntry,
+    ) -> CoreResult<bool>;
+
     // Temporary decisions.
     async fn insert_temporary_decision(
         &self,

@@ -149,6 +149,27 @@ pub fn spawn_worker(
     })
 }
 
+/// Days ahead that the parties are told an agreement is ending.
+pub const ENDING_NOTICE_DAYS: i64 = 14;
+
+/// Reminds the parties of agreements that end soon, every `every`. Safe on
+/// several servers: each agreement is marked by the first to tell.
+pub fn spawn_reminders(core: Arc<Core>, every: Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        loop {
+            tick.tick().await;
+            match core.remind_ending_agreements(ENDING_NOTICE_DAYS).await {
+                Ok(0) => {}
+                Ok(n) => {
+                    tracing::info!(agreements = n, "told the parties their agreements end soon")
+                }
+                Err(e) => tracing::warn!(error = %e, "could not send ending reminders"),
+            }
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

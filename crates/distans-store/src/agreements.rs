@@ -590,6 +590,41 @@ impl SqlStore {
         })
     }
 
+    pub(crate) async fn agreements_ending_impl(
+        &self,
+        until: Date,
+        limit: i64,
+    ) -> CoreResult<Vec<Agreement>> {
+        let rows: Vec<AgreementRow> = on_db!(self.db(), p => sqlx::query_as(&format!(
+            "{AGREEMENT_SELECT} WHERE g.state = 'active' AND g.ending_notified_at IS NULL
+               AND COALESCE(g.ends_on, g.end_date) IS NOT NULL AND COALESCE(g.ends_on, g.end_date) <= $1
+             ORDER BY COALESCE(g.ends_on, g.end_date) LIMIT $2"))
+            .bind(until).bind(limit).fetch_all(p).await.map_err(db_err)?);
+        Ok(rows.into_iter().map(Into::into).collect())
+    }
+
+    pub(crate) async fn mark_agreement_ending_notified_impl(
+        &self,
+        id: Uuid,
+        at: OffsetDateTime,
+        notices: &[Notice],
+        audit: NewAuditEntry,
+    ) -> CoreResult<bool> {
+        on_db!(self.db(), p => {
+            let mut tx = p.begin_write().await.map_err(db_err)?;
+            // Only the first worker to get here tells anyone.
+            let n = sqlx::query("UPDATE agreements SET ending_notified_at = $1 WHERE id = $2 AND ending_notified_at IS NULL")
+                .bind(at).bind(id).execute(&mut *tx).await.map_err(db_err)?.rows_affected();
+            if n == 0 {
+                return Ok(false);
+            }
+            write_notices!(tx, at, notices);
+            append_audit_rows!(tx, at, &[audit]);
+            tx.commit().await.map_err(db_err)?;
+            Ok(true)
+        })
+    }
+
     pub(crate) async fn insert_temporary_decision_impl(
         &self,
         d: &TemporaryDecision,

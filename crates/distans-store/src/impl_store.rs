@@ -957,6 +957,19 @@ impl Store for SqlStore {
         self.update_agreement_impl(a, expected, notices, audit)
             .await
     }
+    async fn agreements_ending(&self, until: Date, limit: i64) -> CoreResult<Vec<Agreement>> {
+        self.agreements_ending_impl(until, limit).await
+    }
+    async fn mark_agreement_ending_notified(
+        &self,
+        id: Uuid,
+        at: OffsetDateTime,
+        notices: &[Notice],
+        audit: NewAuditEntry,
+    ) -> CoreResult<bool> {
+        self.mark_agreement_ending_notified_impl(id, at, notices, audit)
+            .await
+    }
     async fn insert_temporary_decision(
         &self,
         d: &TemporaryDecision,

@@ -57,6 +57,11 @@ impl Lang {
         LOCALES.lookup(self.id(), key)
     }
 
+    /// The text for `key`, if there is one.
+    pub fn try_t(self, key: &str) -> Option<String> {
+        LOCALES.try_lookup(self.id(), key)
+    }
+
     pub fn ta(self, key: &str, args: &[(&str, String)]) -> String {
         let map: HashMap<Cow<'static, str>, FluentValue<'_>> = args
             .iter()

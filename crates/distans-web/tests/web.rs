@@ -185,6 +185,19 @@ fn csrf_of(html: &str) -> String {
     html[i..].split('"').next().unwrap().to_string()
 }
 
+/// The text of a PDF, as the real `pdftotext` (poppler) reads it.
+fn pdf_text(pdf: &[u8]) -> String {
+    let path = std::env::temp_dir().join(format!("distans-{}.pdf", Uuid::new_v4().simple()));
+    std::fs::write(&path, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout", path.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (Debian package poppler-utils) is needed");
+    let _ = std::fs::remove_file(&path);
+    assert!(out.status.success(), "pdftotext failed");
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
 fn request_body(days: i64, start: time::Date, end: Option<time::Date>) -> Value {
     json!({
         "days_per_week": days, "weekdays": ["mon"], "start": start.to_string(), "end": end.map(|e| e.to_string()),
@@ -1133,6 +1146,41 @@ async fn apply_decide_sign_and_end_through_the_api() {
         .json();
     assert_eq!(g["state"], "active");
     assert_eq!(g["text_sha256"].as_str().unwrap().len(), 64);
+
+    // The PDF for the archive: real text, Swedish characters, both signatures, the hash.
+    let r = app
+        .get(&format!("/api/v1/agreements/{gid}/pdf"), Some(&anna))
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.headers[header::CONTENT_TYPE], "application/pdf");
+    assert!(r.body.starts_with(b"%PDF"));
+    let text = pdf_text(&r.body);
+    for needle in [
+        "Överenskommelse om distansarbete",
+        "Anna Lindqvist",
+        "Karin Holm",
+        "Sjöviks kommun",
+        "Informationssäkerhet",
+        "uppsägningstid",
+        g["text_sha256"].as_str().unwrap(),
+    ] {
+        assert!(
+            text.contains(needle),
+            "{needle:?} missing from the PDF's text:\n{text}"
+        );
+    }
+    let signed = g["employee_signed_at"].as_str().unwrap();
+    assert!(
+        text.contains(&signed[..10]),
+        "the signature's date is printed"
+    );
+    let bo = app.login("bo").await;
+    assert_eq!(
+        app.get(&format!("/api/v1/agreements/{gid}/pdf"), Some(&bo))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
     let r = app
         .call(
             Method::POST,
@@ -1175,7 +1223,6 @@ async fn apply_decide_sign_and_end_through_the_api() {
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     assert!(r.json()["checklist"].as_array().unwrap().len() >= 5);
-    let bo = app.login("bo").await;
     assert_eq!(
         app.get("/api/v1/temporary-decisions", Some(&bo))
             .await

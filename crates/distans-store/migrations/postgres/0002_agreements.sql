@@ -76,6 +76,7 @@ CREATE TABLE agreements (
     ends_on DATE,
     ended_by TEXT,
     end_reason TEXT,
+    ending_notified_at TIMESTAMPTZ,
     created_at TIMESTAMPTZ NOT NULL,
     version BIGINT NOT NULL DEFAULT 1,
     CONSTRAINT agreements_request_key UNIQUE (request_id)

@@ -76,6 +76,7 @@ CREATE TABLE agreements (
     ends_on TEXT,
     ended_by TEXT,
     end_reason TEXT,
+    ending_notified_at TEXT,
     created_at TEXT NOT NULL,
     version INTEGER NOT NULL DEFAULT 1,
     CONSTRAINT agreements_request_key UNIQUE (request_id)

@@ -287,6 +287,120 @@ pub async fn get_agreement(
     Ok(Json(state.core.agreement(&actor, id).await?))
 }
 
+/// The agreement as a PDF for the archive: its text, the facts, both
+/// signatures with their times and, once frozen, the text's SHA-256.
+#[utoipa::path(get, path = "/api/v1/agreements/{id}/pdf", tag = "agreements",
+    params(("id" = String, Path, description = "agreement id")),
+    security(("session" = []), ("token" = [])),
+    responses((status = 200, description = "The PDF", content_type = "application/pdf"), (status = 404, body = ErrorBody)))]
+pub async fn agreement_pdf(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    IdPath(id): IdPath,
+) -> ApiResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    let g = state.core.agreement(&actor, id).await?;
+    let organisation = state
+        .core
+        .units(
+            &actor,
+            None,
+            Some(0),
+            Paging {
+                limit: 1,
+                offset: 0,
+            },
+        )
+        .await?
+        .items
+        .first()
+        .map(|u| u.name.clone())
+        .unwrap_or_default();
+    let doc = agreement_document(&g, organisation);
+    let bytes = tokio::task::spawn_blocking(move || distans_pdf::agreement_pdf(&doc))
+        .await
+        .map_err(CoreError::internal)?
+        .map_err(CoreError::internal)?;
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/pdf".to_string(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"overenskommelse-{}.pdf\"", g.id),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// The PDF's content, in Swedish (the agreement's language).
+pub fn agreement_document(g: &Agreement, organisation: String) -> distans_pdf::AgreementDoc {
+    let when = |t: &Option<time::OffsetDateTime>| {
+        let f = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
+        t.as_ref().and_then(|t| t.format(&f).ok())
+    };
+    let weekdays: Vec<&str> = g.weekdays.iter().map(|w| w.swedish()).collect();
+    let facts = vec![
+        ("Medarbetare".to_string(), g.person_name.clone()),
+        ("Beslutad av".to_string(), g.decider_name.clone()),
+        (
+            "Omfattning".to_string(),
+            format!(
+                "{} dagar per vecka{}",
+                g.days_per_week,
+                if weekdays.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", weekdays.join(", "))
+                }
+            ),
+        ),
+        (
+            "Period".to_string(),
+            format!(
+                "{} – {}",
+                g.start,
+                g.end
+                    .map(|e| e.to_string())
+                    .unwrap_or_else(|| "tills vidare".into())
+            ),
+        ),
+        ("Policyversion".to_string(), g.policy_version.to_string()),
+        ("Status".to_string(), g.state.as_str().replace('_', " ")),
+    ];
+    distans_pdf::AgreementDoc {
+        title: "Överenskommelse om distansarbete".into(),
+        organisation,
+        reference: g.id.to_string(),
+        sections: distans_core::agreement::sections(&g.text)
+            .into_iter()
+            .map(|(heading, paragraphs)| distans_pdf::Section {
+                heading,
+                paragraphs,
+            })
+            .collect(),
+        facts,
+        signatures: vec![
+            distans_pdf::Signature {
+                role: "Medarbetare".into(),
+                name: g.person_name.clone(),
+                signed_at: when(&g.employee_signed_at),
+            },
+            distans_pdf::Signature {
+                role: "För arbetsgivaren".into(),
+                name: g.decider_name.clone(),
+                signed_at: when(&g.decider_signed_at),
+            },
+        ],
+        text_sha256: g.text_sha256.clone(),
+        language: "sv".into(),
+    }
+}
+
 /// Sign an agreement (the employee, or the one who decided). When both
 /// have signed it is active and its text frozen.
 #[utoipa::path(post, path = "/api/v1/agreements/{id}/sign", tag = "agreements",

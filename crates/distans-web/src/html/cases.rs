@@ -1045,3 +1045,36 @@ pub async fn notifications_read(
         .map_err(|e| c.fail(e))?;
     Ok(Redirect::to("/notiser").into_response())
 }
+
+/// HR sets a unit's own rules from the unit's page.
+pub async fn unit_policy_submit(
+    State(state): State<AppState>,
+    c: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<Pairs>,
+) -> Result<Response, HtmlError> {
+    let actor = c.actor()?.clone();
+    c.check_csrf(get(&f, "csrf"))?;
+    let id = id_of(&c, &id, "unit")?;
+    let opt = |k: &str| -> Result<Option<u8>, HtmlError> {
+        match get(&f, k).trim() {
+            "" => Ok(None),
+            v => v
+                .parse::<u8>()
+                .map(Some)
+                .map_err(|_| c.fail(CoreError::invalid(k, "must be a whole number"))),
+        }
+    };
+    let o = distans_core::policy::UnitOverride {
+        unit_id: id,
+        manager_limit_days: opt("manager_limit_days")?,
+        max_days_per_week: opt("max_days_per_week")?,
+        presence_requirements: Some(get(&f, "presence_requirements").trim().to_string()),
+    };
+    state
+        .core
+        .set_unit_override(&actor, id, Some(o))
+        .await
+        .map_err(|e| c.fail(e))?;
+    Ok(Redirect::to(&format!("/enheter/{id}#unit-policy")).into_response())
+}

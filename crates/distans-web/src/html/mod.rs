@@ -65,6 +65,7 @@ pub fn router() -> Router<AppState> {
             get(cases::temporary_page).post(cases::temporary_issue),
         )
         .route("/notiser", get(cases::notifications_page))
+        .route("/enheter/{id}/policy", post(cases::unit_policy_submit))
         .route("/notiser/last", post(cases::notifications_read))
 }
 

@@ -344,6 +344,8 @@ pub struct ListQuery {
 #[template(path = "unit.html")]
 struct UnitPage<'a> {
     c: &'a Ctx,
+    policy: distans_core::cases::PolicyView,
+    own_rules: Option<distans_core::policy::UnitOverride>,
     unit: UnitDetail,
     people: Option<Page<PersonSummary>>,
     pager: Option<Pager>,
@@ -382,10 +384,24 @@ pub async fn unit_page(
     } else {
         (None, None)
     };
+    let policy = state
+        .core
+        .policy(&actor, None, Some(id))
+        .await
+        .map_err(|e| c.fail(e))?;
+    let own_rules = policy
+        .policy
+        .rules
+        .unit_overrides
+        .iter()
+        .find(|o| o.unit_id == id)
+        .cloned();
     render(
         &c,
         &UnitPage {
             c: &c,
+            policy,
+            own_rules,
             unit,
             people,
             pager,
