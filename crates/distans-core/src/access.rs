@@ -71,7 +71,8 @@ pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), CoreError> {
             actor.has(Role::Hr) || actor.has(Role::Auditor) || actor.has(Role::Admin)
         }
         Action::ImportOrganisation | Action::AdminOverview => actor.has(Role::Admin),
-        Action::EditPolicy | Action::IssueTemporaryDecision => actor.has(Role::Hr),
+        Action::EditPolicy => actor.has(Role::Hr),
+        Action::IssueTemporaryDecision => actor.has(Role::Hr) || actor.has(Role::Director),
         Action::ReadCase {
             person_id,
             unit_path,
@@ -101,7 +102,7 @@ pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), CoreError> {
             Action::ImportOrganisation => "only administrators may import the organisation",
             Action::AdminOverview => "only administrators may see this",
             Action::EditPolicy => "only HR may change the policy and the agreement template",
-            Action::IssueTemporaryDecision => "only HR may issue temporary decisions",
+            Action::IssueTemporaryDecision => "only HR and directors may issue temporary decisions",
             Action::ReadCase { .. } => "not allowed",
             Action::DecideRequest {
                 hr_level: true,

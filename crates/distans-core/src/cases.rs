@@ -1208,7 +1208,24 @@ impl Core {
             d.id,
         );
         a.after = serde_json::to_value(&d).ok();
-        self.store.insert_temporary_decision(&d, a).await?;
+        // Delegates are told that the decision is theirs to apply (and to delegate further).
+        let mut notices = vec![];
+        for p in &d.delegates {
+            let rec = self.person_record(p.id).await?;
+            notices.push(notice(
+                &rec,
+                "temporary_decision_delegated",
+                format!("Delegerat till dig: {}", d.title),
+                format!(
+                    "{} har fattat ett tillfälligt beslut ({} – {}) och delegerat till dig att tillämpa det för dina medarbetare. Gå igenom checklistan: /tillfalliga-beslut",
+                    actor.name, d.start, d.end
+                ),
+                "/tillfalliga-beslut".into(),
+            ));
+        }
+        self.store
+            .insert_temporary_decision(&d, &notices, a)
+            .await?;
         Ok(d)
     }
 
@@ -1218,7 +1235,11 @@ impl Core {
         actor: &Actor,
         paging: Paging,
     ) -> CoreResult<Page<TemporaryDecision>> {
-        if actor.has(Role::Hr) || actor.has(Role::Auditor) || actor.has(Role::Admin) {
+        if actor.has(Role::Hr)
+            || actor.has(Role::Auditor)
+            || actor.has(Role::Admin)
+            || actor.has(Role::Director)
+        {
             return self.store.temporary_decisions(None, paging).await;
         }
         let rec = self.person_record(actor.person_id).await?;
@@ -1233,7 +1254,9 @@ impl Core {
             )
             .await?;
         page.items.retain(|d| {
-            d.covers_path(&rec.unit_path) || actor.manages.iter().any(|m| d.covers_path(&m.path))
+            d.covers_path(&rec.unit_path)
+                || actor.manages.iter().any(|m| d.covers_path(&m.path))
+                || d.delegates.iter().any(|p| p.id == actor.person_id)
         });
         page.total = page.items.len() as i64;
         page.next = None;

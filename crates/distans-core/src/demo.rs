@@ -24,6 +24,7 @@ pub const DEMO_ACCOUNTS: &[(&str, &str)] = &[
     ("bo", "medarbetare, Bygglov"),
     ("bygg", "enhetschef, Bygglov (bo:s chef)"),
     ("revisor", "revisor (läsbehörighet)"),
+    ("direktor", "kommundirektör (tillfälliga beslut)"),
 ];
 
 const GIVEN: &[&str] = &[
@@ -536,9 +537,9 @@ pub fn generate(size: usize) -> OrgData {
     let avd_count: usize = chosen.iter().map(|(_, a)| a.len()).sum();
     let enheter = (size / 14).max(avd_count);
 
-    g.person(
-        None,
-        None,
+    let director = g.person(
+        Some("Magnus"),
+        Some("Gyllén"),
         &root,
         "Kommundirektör",
         &["ledning"],
@@ -631,7 +632,8 @@ pub fn generate(size: usize) -> OrgData {
         .iter()
         .position(|(_, a, _)| a.code == "IT")
         .unwrap_or(0);
-    let mut demo_idx: Vec<(usize, &str, Option<Role>)> = vec![];
+    let mut demo_idx: Vec<(usize, &str, Option<Role>)> =
+        vec![(director, "direktor", Some(Role::Director))];
     for (i, (ec, a, site)) in enhet_units.iter().enumerate() {
         let (gn, fam) = if i == first_kc {
             (Some("Karin"), Some("Holm"))

@@ -26,6 +26,8 @@ pub enum Role {
     Admin,
     /// Revisor eller facklig företrädare: läsbehörighet.
     Auditor,
+    /// Kommundirektör / förvaltningschef: may issue temporary decisions.
+    Director,
 }
 
 impl Role {
@@ -36,6 +38,7 @@ impl Role {
             Role::Hr => "hr",
             Role::Admin => "admin",
             Role::Auditor => "auditor",
+            Role::Director => "director",
         }
     }
 
@@ -45,8 +48,9 @@ impl Role {
             "hr" => Ok(Role::Hr),
             "admin" => Ok(Role::Admin),
             "auditor" | "revisor" => Ok(Role::Auditor),
+            "director" | "direktör" | "direktor" => Ok(Role::Director),
             other => Err(format!(
-                "unknown role \"{other}\" (expected hr, admin or auditor)"
+                "unknown role \"{other}\" (expected hr, admin, auditor or director)"
             )),
         }
     }

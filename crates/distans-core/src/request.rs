@@ -148,15 +148,14 @@ impl TemporaryDecision {
     }
 }
 
-/// The checklist of seed 002 (the managers' meeting of 17 March 2020).
+/// The checklist of seed 002 (Haninge, the managers' meeting of 17 March
+/// 2020), item by item.
 pub const DEFAULT_CRISIS_CHECKLIST: &[&str] = &[
-    "Vilka arbetsuppgifter kan utföras hemifrån, och vilka måste utföras på arbetsplatsen?",
-    "Hur många och vilka medarbetare måste finnas på plats för att stötta kollegor och vara tillgängliga för medborgarna?",
-    "Behöver arbetsuppgifter omfördelas så att medarbetare kan växla mellan att arbeta hemma och på arbetsplatsen?",
-    "Har medarbetarna den utrustning och de behörigheter (dator, VPN, telefon) som behövs för att arbeta hemifrån?",
-    "Hur hålls kontakten i arbetsgruppen, och hur nås medarbetarna under arbetstid?",
-    "Hur följs arbetsmiljön upp för dem som arbetar hemifrån?",
-    "Hur säkerställs informationssäkerheten när arbete sker hemifrån?",
+    "Har medarbetaren arbetsuppgifter som är lämpliga att utföra hemifrån? Tänk på att kommunen är en offentlig förvaltning som hanterar allmänna handlingar och ska kunna ta emot besök. Arbetsuppgifter som innehåller sekretess får inte hanteras hemifrån.",
+    "Har medarbetaren tillgång till de tekniska hjälpmedel som behövs för att kunna arbeta hemifrån? Vid distansarbete kan exempelvis VPN-uppkoppling krävas för att nå delar av kommunens IT-miljö.",
+    "Behöver arbetsuppgifter fördelas om på arbetsplatsen för att möjliggöra att vissa medarbetare växelvis kan arbeta hemifrån?",
+    "Hur många och vilka medarbetare behöver finnas på plats fysiskt på arbetsplatsen för att ge stöd till kollegor från egen och andra enheter?",
+    "Hur många och vilka medarbetare behöver finnas på plats fysiskt på arbetsplatsen för att vara tillgängliga för medborgare, leverantörer med mera?",
 ];
 
 /// Something to tell a person: in the app and, if they have an address, by e-mail.

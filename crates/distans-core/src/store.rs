@@ -305,6 +305,7 @@ pub trait Store: Send + Sync + 'static {
     async fn insert_temporary_decision(
         &self,
         d: &TemporaryDecision,
+        notices: &[Notice],
         audit: NewAuditEntry,
     ) -> CoreResult<()>;
     /// Decisions, newest first; only those in force on `on` if given.

@@ -628,6 +628,7 @@ impl SqlStore {
     pub(crate) async fn insert_temporary_decision_impl(
         &self,
         d: &TemporaryDecision,
+        notices: &[Notice],
         audit: NewAuditEntry,
     ) -> CoreResult<()> {
         let at = d.created_at;
@@ -641,6 +642,7 @@ impl SqlStore {
                 .bind(Json(&d.unit_paths)).bind(d.max_remote_days as i64).bind(d.without_agreement).bind(d.tasks_must_allow)
                 .bind(Json(&d.delegates)).bind(Json(&d.checklist)).bind(d.issued_by.id).bind(at)
                 .execute(&mut *tx).await.map_err(db_err)?;
+            write_notices!(tx, at, notices);
             append_audit_rows!(tx, at, &[audit]);
             tx.commit().await.map_err(db_err)
         })

@@ -973,9 +973,10 @@ impl Store for SqlStore {
     async fn insert_temporary_decision(
         &self,
         d: &TemporaryDecision,
+        notices: &[Notice],
         audit: NewAuditEntry,
     ) -> CoreResult<()> {
-        self.insert_temporary_decision_impl(d, audit).await
+        self.insert_temporary_decision_impl(d, notices, audit).await
     }
     async fn temporary_decisions(
         &self,

@@ -876,6 +876,27 @@ mod cases {
                 "{label}: only HR"
             );
             let issued = c.issue_temporary_decision(&hr, &td).await.unwrap();
+            let told = c.notifications(&chef, Paging::default()).await.unwrap();
+            assert!(
+                told.items
+                    .iter()
+                    .any(|n| n.kind == "temporary_decision_delegated"),
+                "{label}: the delegate is told"
+            );
+            let direktor = c
+                .store
+                .actor(username_person(&c, "direktor").await)
+                .await
+                .unwrap()
+                .unwrap();
+            let mut by_director = td.clone();
+            by_director.title = "Beslut om hemarbete".into();
+            assert!(
+                c.issue_temporary_decision(&direktor, &by_director)
+                    .await
+                    .is_ok(),
+                "{label}: a director may issue"
+            );
             assert_eq!(
                 issued.checklist.len(),
                 distans_core::request::DEFAULT_CRISIS_CHECKLIST.len()
@@ -894,7 +915,7 @@ mod cases {
             let bo_rec = c.store.person(bo.person_id).await.unwrap().unwrap();
             assert_eq!(
                 c.temporary_decisions_for(&anna_rec).await.unwrap().len(),
-                1,
+                2,
                 "{label}"
             );
             assert!(c.temporary_decisions_for(&bo_rec).await.unwrap().is_empty());
@@ -903,7 +924,7 @@ mod cases {
                     .await
                     .unwrap()
                     .total,
-                1
+                2
             );
             assert_eq!(
                 c.temporary_decisions(&bo, Paging::default())
