@@ -1230,3 +1230,76 @@ async fn apply_decide_sign_and_end_through_the_api() {
         1
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_rotation_planner_over_http() {
+    let app = spawn_app().await;
+    let input = json!({
+        "horizon": {"start": "2026-01-05", "weeks": 1},
+        "employees": [
+            {"id": "e1", "unit": "reception", "skills": ["reception"], "remote_target_per_week": 2},
+            {"id": "e2", "unit": "reception", "skills": ["reception"], "remote_target_per_week": 2},
+            {"id": "e3", "unit": "reception", "remote_target_per_week": 2}
+        ],
+        "rules": {"coverage": [{"unit": "reception", "skill": "reception", "min_onsite": 1, "weekdays": null}]}
+    });
+    let statuses: Vec<u16> = {
+        let mut v = vec![app
+            .call(Method::POST, "/api/v1/rotation", None, Some(input.clone()))
+            .await
+            .status
+            .as_u16()];
+        for who in ["anna", "chef", "bygg", "hr", "admin", "revisor"] {
+            let c = app.login(who).await;
+            v.push(
+                app.call(
+                    Method::POST,
+                    "/api/v1/rotation",
+                    Some(&c),
+                    Some(input.clone()),
+                )
+                .await
+                .status
+                .as_u16(),
+            );
+        }
+        v
+    };
+    assert_eq!(statuses, vec![401, 403, 200, 200, 200, 403, 403]);
+    let chef = app.login("chef").await;
+    let out = app
+        .call(
+            Method::POST,
+            "/api/v1/rotation?time_limit=5",
+            Some(&chef),
+            Some(input.clone()),
+        )
+        .await
+        .json();
+    assert_eq!(out["status"], "optimal");
+    assert_eq!(out["cost"], 0);
+    assert_eq!(out["plan"]["e1"].as_object().unwrap().len(), 5);
+    let mut bad = input.clone();
+    bad["employees"][1]["fixed_remote"] = json!(["sat"]);
+    let r = app
+        .call(Method::POST, "/api/v1/rotation", Some(&chef), Some(bad))
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(
+        r.json()["error"]["field"]
+            .as_str()
+            .unwrap()
+            .contains("employees[1].fixed_remote"),
+        "{}",
+        r.text()
+    );
+    let r = app
+        .call(
+            Method::POST,
+            "/api/v1/rotation?time_limit=0",
+            Some(&chef),
+            Some(input),
+        )
+        .await;
+    assert_eq!(r.json()["error"]["field"], "time_limit");
+}

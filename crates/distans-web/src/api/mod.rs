@@ -4,6 +4,7 @@
 mod cases;
 mod extract;
 mod org;
+mod rotation;
 mod signin;
 mod system;
 
@@ -37,6 +38,7 @@ Requests that change something with a session cookie must be sent as application
         (name = "requests", description = "Requests for regular remote work and their decisions"),
         (name = "agreements", description = "Signed agreements (överenskommelser om distansarbete)"),
         (name = "temporary decisions", description = "Time-bounded (crisis) decisions"),
+        (name = "rotation", description = "The rotation planner (rotation-planning.md)"),
     )
 )]
 struct ApiDoc;
@@ -89,4 +91,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(cases::notifications))
         .routes(routes!(cases::notifications_read))
+        .routes(routes!(rotation::plan))
 }
