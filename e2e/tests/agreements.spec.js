@@ -119,6 +119,11 @@ async function decide(page, decision, reason) {
   if (decision !== 'approve') return '';
   await expect(page).toHaveURL(/\/overenskommelser\/[0-9a-f-]{36}$/);
   await expect(page.getByRole('heading', { level: 1, name: 'Överenskommelse om distansarbete' })).toBeVisible();
+  // The draft is reviewed (and could be adjusted) by the decider, then sent.
+  await expect(page.locator('#agreement-state')).toHaveText('utkast');
+  await expect(page.getByRole('button', { name: 'Signera' })).toHaveCount(0);
+  await expectAccessible(page, 'the draft agreement');
+  await page.getByRole('button', { name: 'Skicka för signering' }).click();
   await expect(page.locator('#agreement-state')).toHaveText('väntar på signaturer');
   return /** @type {string} */ (new URL(page.url()).pathname.split('/').pop());
 }

@@ -650,7 +650,7 @@ impl Core {
                     person_name: r.person.name.clone(),
                     decider_id: actor.person_id,
                     decider_name: actor.name.clone(),
-                    state: AgreementState::AwaitingSignatures,
+                    state: AgreementState::Draft,
                     days_per_week: a.days_per_week,
                     weekdays: a.weekdays.clone(),
                     place: a.place,
@@ -675,7 +675,7 @@ impl Core {
                     "request_decided",
                     "Din ansökan om distansarbete är beviljad".into(),
                     format!(
-                        "{} har beviljat din ansökan. Överenskommelsen är klar att signera: {link}",
+                        "{} har beviljat din ansökan. Du får signera överenskommelsen när den är skickad till dig: {link}",
                         actor.name
                     ),
                     link.clone(),
@@ -683,10 +683,10 @@ impl Core {
                 let me_rec = self.person_record(actor.person_id).await?;
                 notices.push(notice(
                     &me_rec,
-                    "agreement_to_sign",
-                    format!("Överenskommelse att signera: {}", r.person.name),
+                    "agreement_draft",
+                    format!("Överenskommelse att granska: {}", r.person.name),
                     format!(
-                        "Överenskommelsen med {} väntar på din signatur: {link}",
+                        "Utkastet till överenskommelse med {} är skrivet från mallen. Granska det och skicka det för signering: {link}",
                         r.person.name
                     ),
                     link,
@@ -918,7 +918,79 @@ impl Core {
                     g.state == AgreementState::AwaitingSignatures && g.employee_signed_at.is_none()
                 }),
         );
+        // Drafts this actor decided wait for them to be sent.
+        out.extend(self.store.agreements_drafted_by(actor.person_id).await?);
         Ok(out)
+    }
+
+    /// The decider (or HR) sends a draft for signatures, optionally with the
+    /// text adjusted for this case. Both parties are then asked to sign.
+    pub async fn send_agreement(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        text: Option<&str>,
+    ) -> CoreResult<Agreement> {
+        let g = self.agreement(actor, id).await?;
+        if actor.person_id != g.decider_id && !actor.has(Role::Hr) {
+            return Err(CoreError::forbidden(
+                "only the one who decided (or HR) sends the agreement for signatures",
+            ));
+        }
+        if actor.person_id == g.person_id {
+            return Err(CoreError::forbidden("nobody sends their own agreement"));
+        }
+        if g.state != AgreementState::Draft {
+            return Err(CoreError::Conflict(format!(
+                "the agreement is {} and cannot be sent again",
+                g.state.as_str()
+            )));
+        }
+        let mut next = g.clone();
+        if let Some(t) = text {
+            let t = t.replace("\r\n", "\n");
+            if t.trim().is_empty() || t.len() > 50_000 {
+                return Err(CoreError::invalid("text", "must be 1 to 50,000 characters"));
+            }
+            if agreement::sections(&t).iter().all(|s| s.0.is_empty()) {
+                return Err(CoreError::invalid(
+                    "text",
+                    "needs at least one section heading (a line starting with \"## \")",
+                ));
+            }
+            next.text = t;
+        }
+        next.state = AgreementState::AwaitingSignatures;
+        let employee = self.person_record(g.person_id).await?;
+        let decider = self.person_record(g.decider_id).await?;
+        let link = format!("/overenskommelser/{}", g.id);
+        let notices = vec![
+            notice(
+                &employee,
+                "agreement_to_sign",
+                "Din överenskommelse om distansarbete är klar att signera".into(),
+                format!("Överenskommelsen väntar på din signatur: {link}"),
+                link.clone(),
+            ),
+            notice(
+                &decider,
+                "agreement_to_sign",
+                format!("Överenskommelse att signera: {}", g.person_name),
+                format!(
+                    "Överenskommelsen med {} väntar på din signatur: {link}",
+                    g.person_name
+                ),
+                link,
+            ),
+        ];
+        let mut a = audit(actor, "agreement.send", "agreement", g.id);
+        a.after = Some(
+            serde_json::json!({"text_changed": next.text != g.text, "text_sha256": agreement::sha256_hex(&next.text)}),
+        );
+        self.store
+            .update_agreement(&next, g.version, &notices, a)
+            .await?;
+        self.agreement(actor, id).await
     }
 
     /// The employee or the decider signs. When both have, the text is

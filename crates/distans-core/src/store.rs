@@ -278,6 +278,8 @@ pub trait Store: Send + Sync + 'static {
     // Agreements.
     async fn agreement(&self, id: Uuid) -> CoreResult<Option<Agreement>>;
     async fn agreements_of(&self, person: Uuid) -> CoreResult<Vec<Agreement>>;
+    /// Drafts the person decided and has not yet sent for signatures.
+    async fn agreements_drafted_by(&self, person: Uuid) -> CoreResult<Vec<Agreement>>;
     /// Agreements the person must sign for the employer.
     async fn agreements_to_sign_as_decider(&self, person: Uuid) -> CoreResult<Vec<Agreement>>;
     /// Writes `a` if its stored version is still `expected`.

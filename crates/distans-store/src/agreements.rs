@@ -557,6 +557,16 @@ impl SqlStore {
         Ok(rows.into_iter().map(Into::into).collect())
     }
 
+    pub(crate) async fn agreements_drafted_by_impl(
+        &self,
+        person: Uuid,
+    ) -> CoreResult<Vec<Agreement>> {
+        let rows: Vec<AgreementRow> = on_db!(self.db(), p => sqlx::query_as(&format!(
+            "{AGREEMENT_SELECT} WHERE g.decider_id = $1 AND g.state = 'draft' ORDER BY g.created_at LIMIT 100"))
+            .bind(person).fetch_all(p).await.map_err(db_err)?);
+        Ok(rows.into_iter().map(Into::into).collect())
+    }
+
     pub(crate) async fn agreements_to_sign_impl(&self, person: Uuid) -> CoreResult<Vec<Agreement>> {
         let rows: Vec<AgreementRow> = on_db!(self.db(), p => sqlx::query_as(&format!(
             "{AGREEMENT_SELECT} WHERE g.decider_id = $1 AND g.state = 'awaiting_signatures' AND g.decider_signed_at IS NULL ORDER BY g.created_at LIMIT 100"))
@@ -576,10 +586,10 @@ impl SqlStore {
             let mut tx = p.begin_write().await.map_err(db_err)?;
             let n = sqlx::query(
                 "UPDATE agreements SET state = $1, text_sha256 = $2, employee_signed_at = $3, decider_signed_at = $4,
-                    ends_on = $5, ended_by = $6, end_reason = $7, version = version + 1
-                 WHERE id = $8 AND version = $9")
+                    ends_on = $5, ended_by = $6, end_reason = $7, text = $8, version = version + 1
+                 WHERE id = $9 AND version = $10 AND (text_sha256 IS NULL OR text = $8)")
                 .bind(g.state.as_str()).bind(&g.text_sha256).bind(g.employee_signed_at).bind(g.decider_signed_at)
-                .bind(g.ends_on).bind(&g.ended_by).bind(&g.end_reason).bind(g.id).bind(expected)
+                .bind(g.ends_on).bind(&g.ended_by).bind(&g.end_reason).bind(&g.text).bind(g.id).bind(expected)
                 .execute(&mut *tx).await.map_err(db_err)?.rows_affected();
             if n == 0 {
                 return Err(CoreError::Conflict("the agreement was changed by someone else meanwhile; reload it".into()));

@@ -944,6 +944,9 @@ impl Store for SqlStore {
     async fn agreements_of(&self, person: Uuid) -> CoreResult<Vec<Agreement>> {
         self.agreements_of_impl(person).await
     }
+    async fn agreements_drafted_by(&self, person: Uuid) -> CoreResult<Vec<Agreement>> {
+        self.agreements_drafted_by_impl(person).await
+    }
     async fn agreements_to_sign_as_decider(&self, person: Uuid) -> CoreResult<Vec<Agreement>> {
         self.agreements_to_sign_impl(person).await
     }

@@ -812,8 +812,35 @@ mod cases {
             let gid = r1.agreement_id.unwrap();
 
             // Both sign; the text is frozen.
+            // A draft from the template: the decider adjusts it and sends it.
             let g = c.agreement(&anna, gid).await.unwrap();
+            assert_eq!(g.state, AgreementState::Draft, "{label}");
+            assert!(
+                matches!(
+                    c.sign_agreement(&anna, gid).await,
+                    Err(CoreError::Conflict(_))
+                ),
+                "{label}: not before it is sent"
+            );
+            assert!(
+                c.send_agreement(&anna, gid, None).await.is_err(),
+                "{label}: the employee does not send it"
+            );
+            let chef_decided = c.store.actor(g.decider_id).await.unwrap().unwrap();
+            let text = format!(
+                "{}\n\n## 13. Särskilda villkor\nMåndagar kl 9–10 nås medarbetaren på telefon.",
+                g.text
+            );
+            let g = c
+                .send_agreement(&chef_decided, gid, Some(&text))
+                .await
+                .unwrap();
             assert_eq!(g.state, AgreementState::AwaitingSignatures);
+            assert!(g.text.contains("Särskilda villkor"));
+            assert!(matches!(
+                c.send_agreement(&chef_decided, gid, None).await,
+                Err(CoreError::Conflict(_))
+            ));
             assert!(
                 g.text.contains("Anna Lindqvist") && g.text.contains("14 dagars uppsägningstid"),
                 "{label}"
@@ -1075,6 +1102,7 @@ async fn parties_are_told_once_when_an_agreement_ends_soon() {
             .unwrap()
             .agreement_id
             .unwrap();
+        c.send_agreement(&chef, gid, None).await.unwrap();
         c.sign_agreement(&anna, gid).await.unwrap();
         c.sign_agreement(&chef, gid).await.unwrap();
         let before = c

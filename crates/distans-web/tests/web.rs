@@ -1128,7 +1128,26 @@ async fn apply_decide_sign_and_end_through_the_api() {
         .get(&format!("/api/v1/agreements/{gid}"), Some(&anna))
         .await
         .json();
-    assert_eq!(g["state"], "awaiting_signatures");
+    assert_eq!(g["state"], "draft");
+    let r = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/agreements/{gid}/send"),
+            Some(&anna),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/agreements/{gid}/send"),
+            Some(&chef),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.json()["state"], "awaiting_signatures");
     for who in [&anna, &chef] {
         let r = app
             .call(

@@ -275,3 +275,6 @@ err-temporary-units = Choose units that exist.
 err-temporary-description = The description may be at most 10,000 characters.
 err-temporary-checklist = The checklist may have at most 50 items of at most 500 characters.
 err-temporary-delegates = Delegate only to managers that exist.
+agreement-send-title = Review and send for signatures
+agreement-send-text = The agreement is written from the template. Add what applies to this employee if needed, then send it to both of you to sign.
+agreement-send = Send for signatures

@@ -275,3 +275,6 @@ err-temporary-units = Välj enheter som finns.
 err-temporary-description = Beskrivningen får vara högst 10 000 tecken.
 err-temporary-checklist = Checklistan får ha högst 50 punkter om högst 500 tecken.
 err-temporary-delegates = Delegera bara till chefer som finns.
+agreement-send-title = Granska och skicka för signering
+agreement-send-text = Överenskommelsen är skriven från mallen. Lägg till det som gäller just den här medarbetaren om det behövs, och skicka den sedan till er båda för signering.
+agreement-send = Skicka för signering

@@ -401,6 +401,31 @@ pub fn agreement_document(g: &Agreement, organisation: String) -> distans_pdf::A
     }
 }
 
+#[derive(Deserialize, ToSchema, Default)]
+pub struct SendBody {
+    /// The text, if the decider adjusted the template's text for this case.
+    text: Option<String>,
+}
+
+/// Send a draft agreement for signatures (the one who decided, or HR).
+#[utoipa::path(post, path = "/api/v1/agreements/{id}/send", tag = "agreements", request_body = SendBody,
+    params(("id" = String, Path, description = "agreement id")),
+    security(("session" = []), ("token" = [])),
+    responses((status = 200, body = Agreement), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn send_agreement(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    IdPath(id): IdPath,
+    ApiJson(body): ApiJson<SendBody>,
+) -> ApiResult<Json<Agreement>> {
+    Ok(Json(
+        state
+            .core
+            .send_agreement(&actor, id, body.text.as_deref())
+            .await?,
+    ))
+}
+
 /// Sign an agreement (the employee, or the one who decided). When both
 /// have signed it is active and its text frozen.
 #[utoipa::path(post, path = "/api/v1/agreements/{id}/sign", tag = "agreements",

@@ -83,6 +83,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(cases::decide))
         .routes(routes!(cases::get_agreement))
         .routes(routes!(cases::sign_agreement))
+        .routes(routes!(cases::send_agreement))
         .routes(routes!(cases::agreement_pdf))
         .routes(routes!(cases::end_agreement))
         .routes(routes!(

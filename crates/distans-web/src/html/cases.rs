@@ -806,6 +806,7 @@ struct AgreementPage<'a> {
     sections: Vec<(String, Vec<String>)>,
     may_sign: bool,
     may_end: bool,
+    may_send: bool,
 }
 
 impl AgreementPage<'_> {
@@ -846,6 +847,9 @@ pub async fn agreement_page(
         AgreementState::Active | AgreementState::AwaitingSignatures
     ) && g.ends_on.is_none()
         && (me == g.person_id || me == g.decider_id || actor.has(Role::Hr));
+    let may_send = g.state == AgreementState::Draft
+        && me != g.person_id
+        && (me == g.decider_id || actor.has(Role::Hr));
     let sections = agreement::sections(&g.text);
     render(
         &c,
@@ -855,8 +859,27 @@ pub async fn agreement_page(
             sections,
             may_sign,
             may_end,
+            may_send,
         },
     )
+}
+
+pub async fn agreement_send(
+    State(state): State<AppState>,
+    c: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<Pairs>,
+) -> Result<Response, HtmlError> {
+    let actor = c.actor()?.clone();
+    c.check_csrf(get(&f, "csrf"))?;
+    let id = id_of(&c, &id, "agreement")?;
+    let text = get(&f, "text");
+    state
+        .core
+        .send_agreement(&actor, id, Some(text).filter(|t| !t.trim().is_empty()))
+        .await
+        .map_err(|e| c.fail(e))?;
+    Ok(Redirect::to(&format!("/overenskommelser/{id}")).into_response())
 }
 
 pub async fn agreement_sign(

@@ -60,6 +60,7 @@ pub fn router() -> Router<AppState> {
             post(cases::agreement_sign),
         )
         .route("/overenskommelser/{id}/avsluta", post(cases::agreement_end))
+        .route("/overenskommelser/{id}/skicka", post(cases::agreement_send))
         .route(
             "/tillfalliga-beslut",
             get(cases::temporary_page).post(cases::temporary_issue),
