@@ -1212,6 +1212,9 @@ impl Core {
                 .unit(id)
                 .await?
                 .ok_or_else(|| CoreError::invalid(format!("units[{i}]"), "no such unit"))?;
+            if units.iter().any(|u: &UnitRef| u.id == id) {
+                continue;
+            }
             units.push(UnitRef {
                 id,
                 name: d.unit.name.clone(),
@@ -1231,6 +1234,9 @@ impl Core {
                     format!("delegates[{i}]"),
                     format!("{} is not a manager", rec.person.name()),
                 ));
+            }
+            if delegates.iter().any(|d: &PersonRef| d.id == id) {
+                continue;
             }
             delegates.push(PersonRef {
                 id,

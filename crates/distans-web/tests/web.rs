@@ -1322,3 +1322,85 @@ async fn the_rotation_planner_over_http() {
         .await;
     assert_eq!(r.json()["error"]["field"], "time_limit");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_temporary_decision_for_one_unit_from_the_form() {
+    let app = spawn_app().await;
+    let hr = app.login("hr").await;
+    let chef_id = app.id_of("chef").await;
+    let chef_actor = app
+        .core
+        .store
+        .actor(chef_id.parse().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    // The unit above chef's (Kontaktcenter), chosen on the form; chef is the delegate.
+    let kc_unit = app
+        .core
+        .store
+        .unit(chef_actor.manages[0].id)
+        .await
+        .unwrap()
+        .unwrap();
+    let avdelning = kc_unit.ancestors.last().unwrap().id.to_string();
+    let page = app.get("/tillfalliga-beslut", Some(&hr)).await.text();
+    assert!(
+        page.contains(&format!("value=\"{avdelning}\"")),
+        "the unit can be chosen"
+    );
+    let csrf = csrf_of(&page);
+    let today = app.core.today();
+    let r = form(
+        &app.router,
+        "/tillfalliga-beslut",
+        Some(&hr),
+        &[
+            ("csrf", &csrf),
+            ("title", "Hemarbete vid smittspridning"),
+            ("start", &today.to_string()),
+            ("end", &(today + time::Duration::days(10)).to_string()),
+            ("max_remote_days", "4"),
+            ("without_agreement", "on"),
+            ("tasks_must_allow", "on"),
+            ("units", &avdelning),
+            ("delegates", &chef_id),
+            (
+                "checklist",
+                "Vilka uppgifter kan göras hemifrån?\nVem måste vara på plats?",
+            ),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let anna = app.login("anna").await;
+    let start = app.get("/", Some(&anna)).await.text();
+    assert!(
+        start.contains("id=\"start-temporary\"") && start.contains("Hemarbete vid smittspridning")
+    );
+    let bo = app.login("bo").await;
+    assert!(
+        !app.get("/", Some(&bo))
+            .await
+            .text()
+            .contains("Hemarbete vid smittspridning"),
+        "bo's unit is outside the scope"
+    );
+    let chef = app.login("chef").await;
+    let notes = app
+        .get("/api/v1/me/notifications", Some(&chef))
+        .await
+        .json();
+    assert!(notes["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|n| n["kind"] == "temporary_decision_delegated"));
+    let list = app
+        .get("/api/v1/temporary-decisions", Some(&hr))
+        .await
+        .json();
+    assert_eq!(list["items"][0]["units"][0]["id"], avdelning.as_str());
+    assert_eq!(list["items"][0]["checklist"].as_array().unwrap().len(), 2);
+    assert_eq!(list["items"][0]["max_remote_days"], 4);
+}

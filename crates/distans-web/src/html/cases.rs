@@ -927,9 +927,19 @@ struct TemporaryPage<'a> {
     errors: FormErrors,
     v: Pairs,
     checklist: String,
+    /// Units that may be chosen as the scope (kommun, förvaltningar, avdelningar).
+    units: Vec<distans_core::store::UnitSummary>,
 }
 
 impl TemporaryPage<'_> {
+    fn unit_chosen(&self, id: &Uuid) -> bool {
+        let id = id.to_string();
+        self.v.iter().any(|(k, v)| k == "units" && *v == id)
+    }
+    fn delegate_chosen(&self, id: &Uuid) -> bool {
+        let id = id.to_string();
+        self.v.iter().any(|(k, v)| k == "delegates" && *v == id)
+    }
     fn val(&self, k: &str) -> String {
         get(&self.v, k).to_string()
     }
@@ -961,10 +971,33 @@ async fn temporary_with(
     } else {
         get(&v, "checklist").to_string()
     };
+    let may_issue = actor.has(Role::Hr) || actor.has(Role::Director);
+    let units = if may_issue {
+        state
+            .core
+            .units(
+                actor,
+                None,
+                Some(2),
+                Paging {
+                    limit: 500,
+                    offset: 0,
+                },
+            )
+            .await
+            .map_err(|e| c.fail(e))?
+            .items
+            .into_iter()
+            .filter(|u| u.depth > 0)
+            .collect()
+    } else {
+        vec![]
+    };
     let page = TemporaryPage {
         c,
         decisions,
-        may_issue: actor.has(Role::Hr),
+        units,
+        may_issue,
         errors: errors.clone(),
         v,
         checklist,
@@ -1003,7 +1036,10 @@ pub async fn temporary_issue(
         max_remote_days: get(&f, "max_remote_days").parse().ok(),
         without_agreement: get(&f, "without_agreement") == "on",
         tasks_must_allow: get(&f, "tasks_must_allow") == "on",
-        delegates: vec![],
+        delegates: all(&f, "delegates")
+            .into_iter()
+            .filter(|u| !u.is_empty())
+            .collect(),
         checklist: Some(get(&f, "checklist").lines().map(str::to_string).collect()),
     };
     match state.core.issue_temporary_decision(&actor, &input).await {
