@@ -207,7 +207,11 @@ const FORV: &[Forv] = &[
                 code: "IFO",
                 name: "Individ- och familjeomsorg",
                 stem: "IFO",
-                skills: &["myndighetsutövning", "socialsekreterare"],
+                skills: &[
+                    "myndighetsutövning",
+                    "socialsekreterare",
+                    "sekretessklassad",
+                ],
                 title: "Socialsekreterare",
                 site: 1,
             },
@@ -786,6 +790,13 @@ mod tests {
             assert_ne!(bo.unit_code, anna.unit_code);
             let bygg = by("bygg").unwrap();
             assert_eq!(bygg.manages, vec![bo.unit_code.clone()]);
+            // Some social workers have secrecy-classified tasks (the policy's example).
+            if size >= 300 {
+                assert!(d
+                    .people
+                    .iter()
+                    .any(|p| p.skills.iter().any(|s| s.as_str() == "sekretessklassad")));
+            }
             // Every unit has exactly one manager.
             let managed: Vec<&str> = d
                 .people
