@@ -17,6 +17,7 @@
 pub mod access;
 pub mod agreement;
 pub mod audit;
+pub mod calendar;
 pub mod cases;
 pub mod clock;
 pub mod demo;
@@ -24,6 +25,7 @@ pub mod error;
 pub mod import;
 pub mod model;
 pub mod password;
+pub mod plan;
 pub mod policy;
 pub mod request;
 pub mod service;

@@ -1,0 +1,242 @@
+//! Workdays: ISO weeks and Swedish public holidays, computed (never typed
+//! in), plus an organisation's own closed days.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+use time::{Date, Duration, Month, Weekday};
+use utoipa::ToSchema;
+
+/// Easter Sunday (the Gregorian computus, "Anonymous Gregorian algorithm").
+pub fn easter_sunday(year: i32) -> Option<Date> {
+    let a = year % 19;
+    let b = year / 100;
+    let c = year % 100;
+    let d = b / 4;
+    let e = b % 4;
+    let f = (b + 8) / 25;
+    let g = (b - f + 1) / 3;
+    let h = (19 * a + b - d - g + 15) % 30;
+    let i = c / 4;
+    let k = c % 4;
+    let l = (32 + 2 * e + 2 * i - h - k) % 7;
+    let m = (a + 11 * h + 22 * l) / 451;
+    let month = (h + l - 7 * m + 114) / 31;
+    let day = ((h + l - 7 * m + 114) % 31) + 1;
+    let month = Month::try_from(month as u8).ok()?;
+    Date::from_calendar_date(year, month, day as u8).ok()
+}
+
+/// The first `weekday` on or after `d`.
+fn on_or_after(d: Date, weekday: Weekday) -> Date {
+    let mut x = d;
+    while x.weekday() != weekday {
+        x += Duration::days(1);
+    }
+    x
+}
+
+/// A day off: the date and its Swedish name.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+pub struct Holiday {
+    #[schema(value_type = String, format = Date)]
+    pub date: Date,
+    pub name: String,
+}
+
+/// Sweden's public holidays ("allmänna helgdagar", lagen 1989:253) and the
+/// eves that workplaces treat as days off (midsommarafton, julafton,
+/// nyårsafton), for a year.
+pub fn swedish_holidays(year: i32) -> Vec<Holiday> {
+    let mut out = vec![];
+    let mut add = |d: Option<Date>, name: &str| {
+        if let Some(date) = d {
+            out.push(Holiday {
+                date,
+                name: name.to_string(),
+            });
+        }
+    };
+    let ymd = |m: Month, d: u8| Date::from_calendar_date(year, m, d).ok();
+    add(ymd(Month::January, 1), "Nyårsdagen");
+    add(ymd(Month::January, 6), "Trettondedag jul");
+    if let Some(easter) = easter_sunday(year) {
+        add(Some(easter - Duration::days(2)), "Långfredagen");
+        add(Some(easter), "Påskdagen");
+        add(Some(easter + Duration::days(1)), "Annandag påsk");
+        add(Some(easter + Duration::days(39)), "Kristi himmelsfärdsdag");
+        add(Some(easter + Duration::days(49)), "Pingstdagen");
+    }
+    add(ymd(Month::May, 1), "Första maj");
+    add(ymd(Month::June, 6), "Sveriges nationaldag");
+    // Midsommardagen: the Saturday of 20–26 June; the eve the Friday before.
+    if let Some(from) = ymd(Month::June, 20) {
+        let midsommar = on_or_after(from, Weekday::Saturday);
+        add(Some(midsommar - Duration::days(1)), "Midsommarafton");
+        add(Some(midsommar), "Midsommardagen");
+    }
+    // Alla helgons dag: the Saturday of 31 October – 6 November.
+    if let Some(from) = ymd(Month::October, 31) {
+        add(
+            Some(on_or_after(from, Weekday::Saturday)),
+            "Alla helgons dag",
+        );
+    }
+    add(ymd(Month::December, 24), "Julafton");
+    add(ymd(Month::December, 25), "Juldagen");
+    add(ymd(Month::December, 26), "Annandag jul");
+    add(ymd(Month::December, 31), "Nyårsafton");
+    out.sort();
+    out
+}
+
+/// The organisation's workdays: Monday–Friday, minus Swedish holidays and
+/// the organisation's own closed days.
+#[derive(Debug, Clone, Default)]
+pub struct WorkCalendar {
+    pub closed: BTreeSet<Date>,
+}
+
+impl WorkCalendar {
+    pub fn new(closed: impl IntoIterator<Item = Date>) -> Self {
+        WorkCalendar {
+            closed: closed.into_iter().collect(),
+        }
+    }
+
+    /// Why `d` is not a workday, if it is not.
+    pub fn day_off(&self, d: Date) -> Option<String> {
+        if matches!(d.weekday(), Weekday::Saturday | Weekday::Sunday) {
+            return Some("helg".into());
+        }
+        if let Some(h) = swedish_holidays(d.year()).into_iter().find(|h| h.date == d) {
+            return Some(h.name);
+        }
+        if self.closed.contains(&d) {
+            return Some("stängt".into());
+        }
+        None
+    }
+
+    pub fn is_workday(&self, d: Date) -> bool {
+        self.day_off(d).is_none()
+    }
+
+    /// The workdays from `from` to `to`, both included.
+    pub fn workdays(&self, from: Date, to: Date) -> Vec<Date> {
+        let mut out = vec![];
+        let mut d = from;
+        while d <= to {
+            if self.is_workday(d) {
+                out.push(d);
+            }
+            d += Duration::days(1);
+        }
+        out
+    }
+}
+
+/// The ISO week of a date, as written in Sweden: "v. 47" (and the ISO year).
+pub fn iso_week(d: Date) -> (i32, u8) {
+    let (y, w, _) = d.to_iso_week_date();
+    (y, w)
+}
+
+/// The Monday of the ISO week `week` of `year`.
+pub fn week_monday(year: i32, week: u8) -> Option<Date> {
+    Date::from_iso_week_date(year, week, Weekday::Monday).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn easter_for_known_years() {
+        let known = [
+            (2000, date!(2000 - 04 - 23)),
+            (2008, date!(2008 - 03 - 23)),
+            (2011, date!(2011 - 04 - 24)),
+            (2019, date!(2019 - 04 - 21)),
+            (2024, date!(2024 - 03 - 31)),
+            (2025, date!(2025 - 04 - 20)),
+            (2026, date!(2026 - 04 - 05)),
+            (2027, date!(2027 - 03 - 28)),
+            (2038, date!(2038 - 04 - 25)),
+        ];
+        for (y, d) in known {
+            assert_eq!(easter_sunday(y), Some(d), "{y}");
+        }
+    }
+
+    #[test]
+    fn swedish_holidays_2024_to_2027() {
+        let names = |y| {
+            swedish_holidays(y)
+                .into_iter()
+                .map(|h| (h.date, h.name))
+                .collect::<Vec<_>>()
+        };
+        let h24 = names(2024);
+        for (d, n) in [
+            (date!(2024 - 03 - 29), "Långfredagen"),
+            (date!(2024 - 04 - 01), "Annandag påsk"),
+            (date!(2024 - 05 - 09), "Kristi himmelsfärdsdag"),
+            (date!(2024 - 06 - 21), "Midsommarafton"),
+            (date!(2024 - 06 - 22), "Midsommardagen"),
+            (date!(2024 - 11 - 02), "Alla helgons dag"),
+        ] {
+            assert!(h24.contains(&(d, n.to_string())), "{d} {n}");
+        }
+        let h25 = names(2025);
+        assert!(h25.contains(&(date!(2025 - 06 - 20), "Midsommarafton".into())));
+        assert!(h25.contains(&(date!(2025 - 11 - 01), "Alla helgons dag".into())));
+        assert!(h25.contains(&(date!(2025 - 05 - 29), "Kristi himmelsfärdsdag".into())));
+        let h26 = names(2026);
+        assert!(h26.contains(&(date!(2026 - 04 - 03), "Långfredagen".into())));
+        assert!(h26.contains(&(date!(2026 - 06 - 19), "Midsommarafton".into())));
+        assert!(h26.contains(&(date!(2026 - 10 - 31), "Alla helgons dag".into())));
+        assert!(h26.contains(&(date!(2026 - 05 - 14), "Kristi himmelsfärdsdag".into())));
+        let h27 = names(2027);
+        assert!(h27.contains(&(date!(2027 - 03 - 26), "Långfredagen".into())));
+        assert!(h27.contains(&(date!(2027 - 06 - 25), "Midsommarafton".into())));
+        assert!(h27.contains(&(date!(2027 - 11 - 06), "Alla helgons dag".into())));
+        assert_eq!(h26.len(), 16);
+    }
+
+    #[test]
+    fn workdays_skip_weekends_holidays_and_closed_days() {
+        let cal = WorkCalendar::new([date!(2026 - 12 - 28)]);
+        // v. 52 of 2026: 21–25 Dec; julafton and juldagen are off.
+        let w = cal.workdays(date!(2026 - 12 - 21), date!(2026 - 12 - 27));
+        assert_eq!(
+            w,
+            vec![
+                date!(2026 - 12 - 21),
+                date!(2026 - 12 - 22),
+                date!(2026 - 12 - 23)
+            ]
+        );
+        assert_eq!(cal.day_off(date!(2026 - 12 - 28)), Some("stängt".into()));
+        assert_eq!(
+            cal.day_off(date!(2026 - 06 - 19)),
+            Some("Midsommarafton".into())
+        );
+        assert!(cal.is_workday(date!(2026 - 11 - 23)));
+    }
+
+    #[test]
+    fn iso_weeks_across_year_ends() {
+        assert_eq!(iso_week(date!(2026 - 11 - 23)), (2026, 48));
+        assert_eq!(iso_week(date!(2026 - 11 - 20)), (2026, 47));
+        // 1 Jan 2027 is a Friday: still week 53 of 2026.
+        assert_eq!(iso_week(date!(2027 - 01 - 01)), (2026, 53));
+        assert_eq!(iso_week(date!(2027 - 01 - 04)), (2027, 1));
+        // 29 Dec 2025 (a Monday) is week 1 of 2026.
+        assert_eq!(iso_week(date!(2025 - 12 - 29)), (2026, 1));
+        assert_eq!(week_monday(2026, 1), Some(date!(2025 - 12 - 29)));
+        assert_eq!(week_monday(2026, 53), Some(date!(2026 - 12 - 28)));
+        assert_eq!(week_monday(2025, 53), None, "2025 has 52 weeks");
+    }
+}
