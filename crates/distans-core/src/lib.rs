@@ -26,6 +26,7 @@ pub mod import;
 pub mod model;
 pub mod password;
 pub mod plan;
+pub mod planning;
 pub mod policy;
 pub mod request;
 pub mod service;

@@ -72,6 +72,8 @@ pub struct NewToken {
 pub struct CoreConfig {
     /// Longest life of a personal token, in days.
     pub token_max_days: i64,
+    /// Days back that the plan may still be changed (0: from today on).
+    pub plan_lock_days: i64,
 }
 
 pub struct Core {
@@ -99,6 +101,7 @@ impl Core {
             clock,
             config: CoreConfig {
                 token_max_days: 365,
+                plan_lock_days: 0,
             },
         }
     }

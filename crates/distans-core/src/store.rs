@@ -343,6 +343,27 @@ pub trait Store: Send + Sync + 'static {
     /// Mails not yet sent (for the administrator's overview and tests).
     async fn outbox_pending(&self) -> CoreResult<i64>;
 
+    // The plan.
+    /// The rules and exceptions of these people for a period.
+    async fn plan_rules(
+        &self,
+        people: &[Uuid],
+        from: time::Date,
+        to: time::Date,
+    ) -> CoreResult<std::collections::HashMap<Uuid, crate::plan::PersonRules>>;
+    /// The organisation's own closed days in a period.
+    async fn closed_days(&self, from: time::Date, to: time::Date) -> CoreResult<Vec<time::Date>>;
+    /// Sets (or with `None` removes) an occasional day.
+    async fn set_occasional(
+        &self,
+        person: Uuid,
+        day: time::Date,
+        value: Option<crate::plan::Occasional>,
+        by: Uuid,
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> CoreResult<()>;
+
     /// A consistent copy of the database at `dest`, taken while it runs.
     async fn backup(&self, dest: &str) -> CoreResult<()>;
 }

@@ -1023,6 +1023,30 @@ impl Store for SqlStore {
         self.outbox_pending_impl().await
     }
 
+    async fn plan_rules(
+        &self,
+        people: &[Uuid],
+        from: Date,
+        to: Date,
+    ) -> CoreResult<HashMap<Uuid, distans_core::plan::PersonRules>> {
+        self.plan_rules_impl(people, from, to).await
+    }
+    async fn closed_days(&self, from: Date, to: Date) -> CoreResult<Vec<Date>> {
+        self.closed_days_impl(from, to).await
+    }
+    async fn set_occasional(
+        &self,
+        person: Uuid,
+        day: Date,
+        value: Option<distans_core::plan::Occasional>,
+        by: Uuid,
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> CoreResult<()> {
+        self.set_occasional_impl(person, day, value, by, at, audit)
+            .await
+    }
+
     async fn backup(&self, dest: &str) -> CoreResult<()> {
         if std::path::Path::new(dest).exists() {
             return Err(CoreError::invalid(

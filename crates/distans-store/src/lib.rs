@@ -9,6 +9,7 @@
 mod agreements;
 mod db;
 mod impl_store;
+mod plan;
 pub use impl_store::{sort_key, SqlStore};
 mod rows;
 

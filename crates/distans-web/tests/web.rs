@@ -239,6 +239,14 @@ async fn access_matrix() {
     let anna = app.id_of("anna").await;
     let bo = app.id_of("bo").await;
     let nobody = Uuid::now_v7();
+    let workday = {
+        let cal = distans_core::calendar::WorkCalendar::default();
+        let mut d = app.core.today() + time::Duration::days(14);
+        while !cal.is_workday(d) {
+            d += time::Duration::days(1);
+        }
+        d
+    };
     let mut cookies = vec![None];
     for r in &ROLES[1..] {
         cookies.push(Some(app.login(r).await));
@@ -455,6 +463,36 @@ async fn access_matrix() {
             "/api/v1/me/notifications".into(),
             None,
             [401, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            M::GET,
+            format!("/api/v1/plan?person={anna}"),
+            None,
+            [401, 200, 200, 404, 200, 404, 200],
+        ),
+        (
+            M::GET,
+            format!("/api/v1/plan?unit={kc}"),
+            None,
+            [401, 403, 200, 403, 200, 200, 200],
+        ),
+        (
+            M::GET,
+            "/api/v1/plan".into(),
+            None,
+            [401, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            M::PUT,
+            format!("/api/v1/plan/{anna}/{workday}"),
+            Some(json!({"state": "other"})),
+            [401, 200, 200, 404, 200, 404, 403],
+        ),
+        (
+            M::DELETE,
+            format!("/api/v1/plan/{anna}/{workday}"),
+            None,
+            [401, 204, 204, 404, 204, 404, 403],
         ),
         (
             M::GET,

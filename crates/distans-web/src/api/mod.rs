@@ -4,6 +4,7 @@
 mod cases;
 mod extract;
 mod org;
+mod plan;
 mod rotation;
 mod signin;
 mod system;
@@ -38,6 +39,7 @@ Requests that change something with a session cookie must be sent as application
         (name = "requests", description = "Requests for regular remote work and their decisions"),
         (name = "agreements", description = "Signed agreements (överenskommelser om distansarbete)"),
         (name = "temporary decisions", description = "Time-bounded (crisis) decisions"),
+        (name = "plan", description = "Who works where: the plan and occasional days"),
         (name = "rotation", description = "The rotation planner (rotation-planning.md)"),
     )
 )]
@@ -93,4 +95,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(cases::notifications))
         .routes(routes!(cases::notifications_read))
         .routes(routes!(rotation::plan))
+        .routes(routes!(plan::get_plan))
+        .routes(routes!(plan::put_day, plan::delete_day))
 }

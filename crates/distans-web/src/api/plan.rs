@@ -1,0 +1,134 @@
+//! The plan: who works where, and occasional days.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use distans_core::plan::{DayState, Part, PlanDay};
+use distans_core::planning::PersonDay;
+use distans_core::policy::parse_date;
+use distans_core::CoreError;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::extract::query_id;
+use super::{ApiJson, ApiQuery};
+use crate::auth::ApiActor;
+use crate::error::{ApiResult, ErrorBody};
+use crate::AppState;
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PlanQuery {
+    /// One person (default: you, unless `unit` is given).
+    person: Option<String>,
+    /// The people of a unit.
+    unit: Option<String>,
+    /// First day (YYYY-MM-DD); default today.
+    from: Option<String>,
+    /// Last day; default four weeks on. At most 93 days.
+    to: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PlanResponse {
+    days: Vec<PersonDay>,
+}
+
+/// A state per person and workday (`workplace`, `remote`, `other`,
+/// `absent`) with its `source` (`absence`, `occasional`, `rotation`,
+/// `agreement`, `default`).
+#[utoipa::path(get, path = "/api/v1/plan", tag = "plan", params(PlanQuery),
+    security(("session" = []), ("token" = [])),
+    responses((status = 200, body = PlanResponse), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn get_plan(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiQuery(q): ApiQuery<PlanQuery>,
+) -> ApiResult<Json<PlanResponse>> {
+    let today = state.core.today();
+    let from = match q.from.as_deref().filter(|s| !s.is_empty()) {
+        Some(s) => parse_date("from", s)?,
+        None => today,
+    };
+    let to = match q.to.as_deref().filter(|s| !s.is_empty()) {
+        Some(s) => parse_date("to", s)?,
+        None => from + time::Duration::days(27),
+    };
+    let person = query_id("person", q.person.as_deref())?;
+    let unit = query_id("unit", q.unit.as_deref())?;
+    Ok(Json(PlanResponse {
+        days: state.core.plan(&actor, person, unit, from, to).await?,
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct DayBody {
+    /// remote, workplace or other.
+    state: String,
+    /// am or pm, for half a day.
+    part: Option<String>,
+}
+
+fn parse_day(person: &str, date: &str) -> Result<(Uuid, time::Date), CoreError> {
+    let p = Uuid::parse_str(person).map_err(|_| CoreError::NotFound("person"))?;
+    Ok((p, parse_date("date", date)?))
+}
+
+/// Set an occasional day (or half day): yours, or as a manager or HR for someone else.
+#[utoipa::path(put, path = "/api/v1/plan/{person}/{date}", tag = "plan", request_body = DayBody,
+    params(("person" = String, Path, description = "person id"), ("date" = String, Path, description = "YYYY-MM-DD")),
+    security(("session" = []), ("token" = [])),
+    responses((status = 200, body = PlanDay), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn put_day(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path((person, date)): Path<(String, String)>,
+    ApiJson(body): ApiJson<DayBody>,
+) -> ApiResult<Json<PlanDay>> {
+    let (person, day) = parse_day(&person, &date)?;
+    let st = match body.state.as_str() {
+        "remote" => DayState::Remote,
+        "workplace" => DayState::Workplace,
+        "other" => DayState::Other,
+        s => {
+            return Err(CoreError::invalid(
+                "state",
+                format!("\"{s}\" is not remote, workplace or other"),
+            )
+            .into())
+        }
+    };
+    let part = match body.part.as_deref() {
+        None | Some("") => None,
+        Some("am") => Some(Part::Am),
+        Some("pm") => Some(Part::Pm),
+        Some(p) => {
+            return Err(CoreError::invalid("part", format!("\"{p}\" is not am or pm")).into())
+        }
+    };
+    Ok(Json(
+        state
+            .core
+            .set_occasional_day(&actor, person, day, Some(st), part)
+            .await?,
+    ))
+}
+
+/// Remove an occasional day: the day follows the plan's rules again.
+#[utoipa::path(delete, path = "/api/v1/plan/{person}/{date}", tag = "plan",
+    params(("person" = String, Path, description = "person id"), ("date" = String, Path, description = "YYYY-MM-DD")),
+    security(("session" = []), ("token" = [])),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn delete_day(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path((person, date)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    let (person, day) = parse_day(&person, &date)?;
+    state
+        .core
+        .set_occasional_day(&actor, person, day, None, None)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
