@@ -779,21 +779,42 @@ pub async fn request_resubmit(
     }
 }
 
+/// A form button that does one thing to one thing: checks the CSRF token
+/// and the id, does it, and goes back to the thing's page.
+async fn act<T, F, Fut>(
+    c: &Ctx,
+    f: &Pairs,
+    id: &str,
+    what: &'static str,
+    page: &str,
+    action: F,
+) -> Result<Response, HtmlError>
+where
+    F: FnOnce(distans_core::model::Actor, Uuid) -> Fut,
+    Fut: std::future::Future<Output = Result<T, CoreError>>,
+{
+    let actor = c.actor()?.clone();
+    c.check_csrf(get(f, "csrf"))?;
+    let id = id_of(c, id, what)?;
+    action(actor, id).await.map_err(|e| c.fail(e))?;
+    Ok(Redirect::to(&format!("{page}/{id}")).into_response())
+}
+
 pub async fn request_withdraw(
     State(state): State<AppState>,
     c: Ctx,
     Path(id): Path<String>,
     Form(f): Form<Pairs>,
 ) -> Result<Response, HtmlError> {
-    let actor = c.actor()?.clone();
-    c.check_csrf(get(&f, "csrf"))?;
-    let id = id_of(&c, &id, "request")?;
-    state
-        .core
-        .withdraw_request(&actor, id)
-        .await
-        .map_err(|e| c.fail(e))?;
-    Ok(Redirect::to(&format!("/ansokningar/{id}")).into_response())
+    act(
+        &c,
+        &f,
+        &id,
+        "request",
+        "/ansokningar",
+        |actor, id| async move { state.core.withdraw_request(&actor, id).await },
+    )
+    .await
 }
 
 // Agreements.
@@ -870,16 +891,25 @@ pub async fn agreement_send(
     Path(id): Path<String>,
     Form(f): Form<Pairs>,
 ) -> Result<Response, HtmlError> {
-    let actor = c.actor()?.clone();
-    c.check_csrf(get(&f, "csrf"))?;
-    let id = id_of(&c, &id, "agreement")?;
-    let text = get(&f, "text");
-    state
-        .core
-        .send_agreement(&actor, id, Some(text).filter(|t| !t.trim().is_empty()))
-        .await
-        .map_err(|e| c.fail(e))?;
-    Ok(Redirect::to(&format!("/overenskommelser/{id}")).into_response())
+    let text = get(&f, "text").to_string();
+    act(
+        &c,
+        &f,
+        &id,
+        "agreement",
+        "/overenskommelser",
+        |actor, id| async move {
+            state
+                .core
+                .send_agreement(
+                    &actor,
+                    id,
+                    Some(text.as_str()).filter(|t| !t.trim().is_empty()),
+                )
+                .await
+        },
+    )
+    .await
 }
 
 pub async fn agreement_sign(
@@ -888,15 +918,15 @@ pub async fn agreement_sign(
     Path(id): Path<String>,
     Form(f): Form<Pairs>,
 ) -> Result<Response, HtmlError> {
-    let actor = c.actor()?.clone();
-    c.check_csrf(get(&f, "csrf"))?;
-    let id = id_of(&c, &id, "agreement")?;
-    state
-        .core
-        .sign_agreement(&actor, id)
-        .await
-        .map_err(|e| c.fail(e))?;
-    Ok(Redirect::to(&format!("/overenskommelser/{id}")).into_response())
+    act(
+        &c,
+        &f,
+        &id,
+        "agreement",
+        "/overenskommelser",
+        |actor, id| async move { state.core.sign_agreement(&actor, id).await },
+    )
+    .await
 }
 
 pub async fn agreement_end(
@@ -905,15 +935,21 @@ pub async fn agreement_end(
     Path(id): Path<String>,
     Form(f): Form<Pairs>,
 ) -> Result<Response, HtmlError> {
-    let actor = c.actor()?.clone();
-    c.check_csrf(get(&f, "csrf"))?;
-    let id = id_of(&c, &id, "agreement")?;
-    state
-        .core
-        .end_agreement(&actor, id, Some(get(&f, "reason")))
-        .await
-        .map_err(|e| c.fail(e))?;
-    Ok(Redirect::to(&format!("/overenskommelser/{id}")).into_response())
+    let reason = get(&f, "reason").to_string();
+    act(
+        &c,
+        &f,
+        &id,
+        "agreement",
+        "/overenskommelser",
+        |actor, id| async move {
+            state
+                .core
+                .end_agreement(&actor, id, Some(reason.as_str()))
+                .await
+        },
+    )
+    .await
 }
 
 // Temporary decisions.
