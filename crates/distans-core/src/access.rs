@@ -34,6 +34,16 @@ pub enum Action<'a> {
         person_id: Uuid,
         unit_path: &'a str,
     },
+    /// Set a person's occasional days (the person, their managers, HR).
+    SetPlanDay { person_id: Uuid, unit_path: &'a str },
+    /// See a unit's plan, coverage and who is on site (its managers, HR).
+    ReadUnitPlan { unit_path: &'a str },
+    /// Edit a unit's coverage rules (its managers, HR).
+    EditCoverage { unit_path: &'a str },
+    /// Save a change that opens a coverage gap in a unit (its managers, HR).
+    AllowCoverageGap { unit_path: &'a str },
+    /// See the sites' occupancy across the organisation (HR, managers, administrators).
+    ReadOccupancy,
 }
 
 /// How much of a person an actor may see.
@@ -82,6 +92,18 @@ pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), CoreError> {
                 || actor.has(Role::Auditor)
                 || actor.manages_path(unit_path)
         }
+        Action::SetPlanDay {
+            person_id,
+            unit_path,
+        } => actor.person_id == person_id || actor.has(Role::Hr) || actor.manages_path(unit_path),
+        Action::ReadUnitPlan { unit_path }
+        | Action::EditCoverage { unit_path }
+        | Action::AllowCoverageGap { unit_path } => {
+            actor.has(Role::Hr) || actor.manages_path(unit_path)
+        }
+        Action::ReadOccupancy => {
+            actor.has(Role::Hr) || actor.has(Role::Admin) || !actor.manages.is_empty()
+        }
         Action::DecideRequest {
             hr_level,
             person_id,
@@ -117,6 +139,17 @@ pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), CoreError> {
             }
             Action::DecideRequest { .. } => {
                 "only the employee's managers or HR may decide this request"
+            }
+            Action::SetPlanDay { .. } => "only the person, their managers and HR set their days",
+            Action::ReadUnitPlan { .. } => "only the unit's managers and HR see its plan",
+            Action::EditCoverage { .. } => {
+                "only the unit's managers and HR edit its coverage rules"
+            }
+            Action::AllowCoverageGap { .. } => {
+                "this change opens a coverage gap: only the unit's managers and HR may allow it"
+            }
+            Action::ReadOccupancy => {
+                "only managers, HR and administrators see the sites' occupancy"
             }
             Action::ReadUnits | Action::ManageOwnTokens => "not allowed",
         }))

@@ -29,6 +29,13 @@ pub enum CoreError {
         field: Option<String>,
         message: String,
     },
+    /// The change would open a gap in on-site coverage (409): a warning
+    /// that the unit's managers may override with `allow_gap`.
+    #[error("{message}")]
+    CoverageGap {
+        message: String,
+        gaps: Vec<crate::coverage::GapWarning>,
+    },
     /// Too many attempts (429).
     #[error("too many attempts, try again in {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
@@ -63,6 +70,7 @@ impl CoreError {
             CoreError::Invalid { .. } => "invalid",
             CoreError::Conflict(_) => "conflict",
             CoreError::Rule { .. } => "rule_broken",
+            CoreError::CoverageGap { .. } => "coverage_gap",
             CoreError::RateLimited { .. } => "rate_limited",
             CoreError::Internal(_) => "internal",
         }
@@ -72,6 +80,7 @@ impl CoreError {
         match self {
             CoreError::Invalid { field, .. } => Some(field),
             CoreError::Rule { field, .. } => field.as_deref(),
+            CoreError::CoverageGap { .. } => Some("allow_gap"),
             _ => None,
         }
     }

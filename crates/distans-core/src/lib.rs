@@ -20,6 +20,7 @@ pub mod audit;
 pub mod calendar;
 pub mod cases;
 pub mod clock;
+pub mod coverage;
 pub mod demo;
 pub mod error;
 pub mod import;
@@ -30,6 +31,7 @@ pub mod planning;
 pub mod policy;
 pub mod request;
 pub mod service;
+pub mod staffing;
 pub mod store;
 pub mod token;
 

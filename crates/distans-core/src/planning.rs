@@ -10,7 +10,7 @@ use crate::access::{self, Action};
 use crate::audit::NewAuditEntry;
 use crate::calendar::{iso_week, WorkCalendar};
 use crate::error::{CoreError, CoreResult};
-use crate::model::{Actor, Paging, Role};
+use crate::model::{Actor, Paging};
 use crate::plan::{DayState, Occasional, Part, PlanDay};
 use crate::Core;
 
@@ -26,11 +26,11 @@ pub struct PersonDay {
 }
 
 impl Core {
-    async fn calendar(&self, from: Date, to: Date) -> CoreResult<WorkCalendar> {
+    pub async fn work_calendar(&self, from: Date, to: Date) -> CoreResult<WorkCalendar> {
         Ok(WorkCalendar::new(self.store.closed_days(from, to).await?))
     }
 
-    fn check_period(from: Date, to: Date) -> CoreResult<()> {
+    pub(crate) fn check_period(from: Date, to: Date) -> CoreResult<()> {
         if to < from {
             return Err(CoreError::invalid("to", "must not be before from"));
         }
@@ -90,7 +90,7 @@ impl Core {
             }
             (None, None) => vec![actor.person_id],
         };
-        let cal = self.calendar(from, to).await?;
+        let cal = self.work_calendar(from, to).await?;
         let rules = self.store.plan_rules(&people, from, to).await?;
         let mut out = vec![];
         for p in people {
@@ -116,15 +116,21 @@ impl Core {
         day: Date,
         state: Option<DayState>,
         part: Option<Part>,
+        allow_gap: bool,
     ) -> CoreResult<PlanDay> {
         let rec = self
             .store
             .person(person)
             .await?
             .ok_or(CoreError::NotFound("person"))?;
-        let own = actor.person_id == person;
-        let managing = actor.manages_path(&rec.unit_path) && !own;
-        if !own && !managing && !actor.has(Role::Hr) {
+        let may_set = access::authorize(
+            actor,
+            Action::SetPlanDay {
+                person_id: person,
+                unit_path: &rec.unit_path,
+            },
+        );
+        if let Err(refused) = may_set {
             if access::authorize(
                 actor,
                 Action::ReadCase {
@@ -136,11 +142,9 @@ impl Core {
             {
                 return Err(CoreError::NotFound("person"));
             }
-            return Err(CoreError::forbidden(
-                "only the person, their managers and HR set their days",
-            ));
+            return Err(refused);
         }
-        let cal = self.calendar(day, day).await?;
+        let cal = self.work_calendar(day, day).await?;
         if let Some(why) = cal.day_off(day) {
             return Err(CoreError::Rule {
                 field: Some("date".into()),
@@ -212,6 +216,17 @@ impl Core {
             }
         }
         let value = state.map(|s| Occasional { state: s, part });
+        let gaps = self
+            .gaps_opened(&rec, day, day, |r| match value {
+                Some(o) => {
+                    r.occasional.insert(day, o);
+                }
+                None => {
+                    r.occasional.remove(&day);
+                }
+            })
+            .await?;
+        self.check_gaps(actor, &rec, &gaps, allow_gap)?;
         let audit = NewAuditEntry {
             actor_id: Some(actor.person_id),
             actor: actor.name.clone(),
@@ -223,7 +238,12 @@ impl Core {
             entity: "person".into(),
             entity_id: person.to_string(),
             before: None,
-            after: Some(serde_json::json!({"date": day.to_string(), "state": state, "part": part})),
+            after: Some(if gaps.is_empty() {
+                serde_json::json!({"date": day.to_string(), "state": state, "part": part})
+            } else {
+                serde_json::json!({"date": day.to_string(), "state": state, "part": part,
+                    "allowed_gaps": gaps.iter().map(|g| g.describe()).collect::<Vec<_>>()})
+            }),
         };
         self.store
             .set_occasional(person, day, value, actor.person_id, self.now(), audit)

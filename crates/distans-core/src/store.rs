@@ -364,6 +364,50 @@ pub trait Store: Send + Sync + 'static {
         audit: NewAuditEntry,
     ) -> CoreResult<()>;
 
+    // Coverage.
+    /// The coverage rules of these units.
+    async fn coverage_rules(
+        &self,
+        units: &[Uuid],
+    ) -> CoreResult<Vec<crate::coverage::CoverageRule>>;
+    async fn coverage_rule(&self, id: Uuid) -> CoreResult<Option<crate::coverage::CoverageRule>>;
+    /// Inserts a rule (`expected_version` `None`) or updates it if it still
+    /// has that version (else `Conflict`).
+    async fn save_coverage_rule(
+        &self,
+        rule: &crate::coverage::CoverageRule,
+        expected_version: Option<i64>,
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> CoreResult<()>;
+    async fn delete_coverage_rule(
+        &self,
+        id: Uuid,
+        expected_version: Option<i64>,
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> CoreResult<()>;
+    /// The people whose home unit is at or below `unit_path`, with skills
+    /// and site, in name order; `Invalid` if more than `limit`.
+    async fn members_under(
+        &self,
+        unit_path: &str,
+        limit: i64,
+    ) -> CoreResult<Vec<crate::coverage::Member>>;
+    /// Everyone sitting at `site` (or at any site, with `None`), with their
+    /// site and their plan's rules for a period. Bounded by the organisation
+    /// size; used for occupancy, one site or one day at a time.
+    async fn site_plan_rules(
+        &self,
+        site: Option<Uuid>,
+        from: time::Date,
+        to: time::Date,
+    ) -> CoreResult<Vec<(Uuid, Option<Uuid>, crate::plan::PersonRules)>>;
+    /// Every site.
+    async fn sites(&self) -> CoreResult<Vec<Site>>;
+    /// Records an audit entry on its own (a decision that needs no other write).
+    async fn append_audit(&self, at: OffsetDateTime, audit: NewAuditEntry) -> CoreResult<()>;
+
     /// A consistent copy of the database at `dest`, taken while it runs.
     async fn backup(&self, dest: &str) -> CoreResult<()>;
 }

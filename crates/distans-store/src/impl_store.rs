@@ -1047,6 +1047,60 @@ impl Store for SqlStore {
             .await
     }
 
+    async fn coverage_rules(
+        &self,
+        units: &[Uuid],
+    ) -> CoreResult<Vec<distans_core::coverage::CoverageRule>> {
+        self.coverage_rules_impl(units).await
+    }
+    async fn coverage_rule(
+        &self,
+        id: Uuid,
+    ) -> CoreResult<Option<distans_core::coverage::CoverageRule>> {
+        self.coverage_rule_impl(id).await
+    }
+    async fn save_coverage_rule(
+        &self,
+        rule: &distans_core::coverage::CoverageRule,
+        expected_version: Option<i64>,
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> CoreResult<()> {
+        self.save_coverage_rule_impl(rule, expected_version, at, audit)
+            .await
+    }
+    async fn delete_coverage_rule(
+        &self,
+        id: Uuid,
+        expected_version: Option<i64>,
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> CoreResult<()> {
+        self.delete_coverage_rule_impl(id, expected_version, at, audit)
+            .await
+    }
+    async fn members_under(
+        &self,
+        unit_path: &str,
+        limit: i64,
+    ) -> CoreResult<Vec<distans_core::coverage::Member>> {
+        self.members_under_impl(unit_path, limit).await
+    }
+    async fn site_plan_rules(
+        &self,
+        site: Option<Uuid>,
+        from: Date,
+        to: Date,
+    ) -> CoreResult<Vec<(Uuid, Option<Uuid>, distans_core::plan::PersonRules)>> {
+        self.site_plan_rules_impl(site, from, to).await
+    }
+    async fn sites(&self) -> CoreResult<Vec<distans_core::model::Site>> {
+        self.sites_impl().await
+    }
+    async fn append_audit(&self, at: OffsetDateTime, audit: NewAuditEntry) -> CoreResult<()> {
+        self.append_audit_impl(at, audit).await
+    }
+
     async fn backup(&self, dest: &str) -> CoreResult<()> {
         if std::path::Path::new(dest).exists() {
             return Err(CoreError::invalid(

@@ -7,6 +7,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 mod agreements;
+mod coverage;
 mod db;
 mod impl_store;
 mod plan;

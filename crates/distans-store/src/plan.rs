@@ -46,10 +46,118 @@ fn part_of(s: Option<&str>) -> Option<Part> {
 type OccasionalRow = (Uuid, Date, String, Option<String>);
 /// person, start, end, ends on, weekdays
 type SpanRow = (Uuid, Date, Option<Date>, Option<Date>, Json<Vec<Weekday>>);
-/// Occasional days, absences (person, first, last) and agreement spans.
-type RulesRows = (Vec<OccasionalRow>, Vec<(Uuid, Date, Date)>, Vec<SpanRow>);
+/// person, day, state
+type RotationRow = (Uuid, Date, String);
+/// Occasional days, absences (person, first, last), agreement spans, rotation days.
+type RulesRows = (
+    Vec<OccasionalRow>,
+    Vec<(Uuid, Date, Date)>,
+    Vec<SpanRow>,
+    Vec<RotationRow>,
+);
+
+/// Whose rules to load.
+#[derive(Clone, Copy)]
+pub(crate) enum Who<'a> {
+    Ids(&'a [Uuid]),
+    /// Everyone sitting at a site (their own site, else their unit's).
+    Site(Uuid),
+    Everyone,
+}
+
+/// Appends ` AND <column> IN (…)` for `who`.
+fn push_who<'a, DB>(q: &mut QueryBuilder<'a, DB>, column: &str, who: Who<'_>)
+where
+    DB: sqlx::Database,
+    Uuid: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    match who {
+        Who::Ids(ids) => {
+            q.push(format!(" AND {column} IN ("));
+            let mut sep = q.separated(", ");
+            for id in ids {
+                sep.push_bind(*id);
+            }
+            q.push(")");
+        }
+        Who::Site(site) => {
+            q.push(format!(
+                " AND {column} IN (SELECT p.id FROM people p JOIN units u ON u.id = p.unit_id WHERE p.site_id = "
+            ));
+            q.push_bind(site)
+                .push(" OR (p.site_id IS NULL AND u.site_id = ")
+                .push_bind(site)
+                .push("))");
+        }
+        Who::Everyone => {}
+    }
+}
 
 impl SqlStore {
+    async fn rules_rows(&self, who: Who<'_>, from: Date, to: Date) -> CoreResult<RulesRows> {
+        Ok(on_db!(self.db(), p => {
+            let mut q = QueryBuilder::new("SELECT person_id, day, state, part FROM occasional_days WHERE day >= ");
+            q.push_bind(from).push(" AND day <= ").push_bind(to);
+            push_who(&mut q, "person_id", who);
+            let occ: Vec<OccasionalRow> = q.build_query_as().fetch_all(p).await.map_err(db_err)?;
+            let mut q = QueryBuilder::new("SELECT person_id, first_day, last_day FROM absences WHERE last_day >= ");
+            q.push_bind(from).push(" AND first_day <= ").push_bind(to);
+            push_who(&mut q, "person_id", who);
+            let abs: Vec<(Uuid, Date, Date)> = q.build_query_as().fetch_all(p).await.map_err(db_err)?;
+            let mut q = QueryBuilder::new("SELECT person_id, start_date, end_date, ends_on, weekdays FROM agreements WHERE state = 'active' AND start_date <= ");
+            q.push_bind(to);
+            push_who(&mut q, "person_id", who);
+            let spans: Vec<SpanRow> = q.build_query_as().fetch_all(p).await.map_err(db_err)?;
+            let mut q = QueryBuilder::new("SELECT d.person_id, d.day, d.state FROM rotation_days d JOIN rotation_plans r ON r.id = d.plan_id WHERE r.superseded_at IS NULL AND d.day >= ");
+            q.push_bind(from).push(" AND d.day <= ").push_bind(to);
+            push_who(&mut q, "d.person_id", who);
+            let rot: Vec<RotationRow> = q.build_query_as().fetch_all(p).await.map_err(db_err)?;
+            (occ, abs, spans, rot)
+        }))
+    }
+
+    /// Folds loaded rows into `out` (people not in `out` are skipped).
+    fn fold_rules(out: &mut HashMap<Uuid, PersonRules>, rows: RulesRows, from: Date) {
+        let (occ, abs, spans, rot) = rows;
+        for (person, day, state, part) in occ {
+            if let Some(r) = out.get_mut(&person) {
+                r.occasional.insert(
+                    day,
+                    Occasional {
+                        state: state_of(&state),
+                        part: part_of(part.as_deref()),
+                    },
+                );
+            }
+        }
+        for (person, a, b) in abs {
+            if let Some(r) = out.get_mut(&person) {
+                r.absences.push((a, b));
+            }
+        }
+        for (person, start, end, ends_on, weekdays) in spans {
+            let last = match (end, ends_on) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            if last.is_some_and(|l| l < from) {
+                continue;
+            }
+            if let Some(r) = out.get_mut(&person) {
+                r.agreements.push(AgreementSpan {
+                    start,
+                    last,
+                    weekdays: weekdays.0,
+                });
+            }
+        }
+        for (person, day, state) in rot {
+            if let Some(r) = out.get_mut(&person) {
+                r.rotation.insert(day, state_of(&state));
+            }
+        }
+    }
+
     pub(crate) async fn plan_rules_impl(
         &self,
         people: &[Uuid],
@@ -61,68 +169,42 @@ impl SqlStore {
             .map(|p| (*p, PersonRules::default()))
             .collect();
         for chunk in people.chunks(500) {
-            let rows: RulesRows = on_db!(self.db(), p => {
-                let mut q = QueryBuilder::new("SELECT person_id, day, state, part FROM occasional_days WHERE day >= ");
-                q.push_bind(from).push(" AND day <= ").push_bind(to).push(" AND person_id IN (");
-                let mut sep = q.separated(", ");
-                for id in chunk {
-                    sep.push_bind(*id);
-                }
-                q.push(")");
-                let occ: Vec<OccasionalRow> = q.build_query_as().fetch_all(p).await.map_err(db_err)?;
-                let mut q = QueryBuilder::new("SELECT person_id, first_day, last_day FROM absences WHERE last_day >= ");
-                q.push_bind(from).push(" AND first_day <= ").push_bind(to).push(" AND person_id IN (");
-                let mut sep = q.separated(", ");
-                for id in chunk {
-                    sep.push_bind(*id);
-                }
-                q.push(")");
-                let abs: Vec<(Uuid, Date, Date)> = q.build_query_as().fetch_all(p).await.map_err(db_err)?;
-                let mut q = QueryBuilder::new("SELECT person_id, start_date, end_date, ends_on, weekdays FROM agreements WHERE state = 'active' AND start_date <= ");
-                q.push_bind(to).push(" AND person_id IN (");
-                let mut sep = q.separated(", ");
-                for id in chunk {
-                    sep.push_bind(*id);
-                }
-                q.push(")");
-                let spans: Vec<SpanRow> = q.build_query_as().fetch_all(p).await.map_err(db_err)?;
-                (occ, abs, spans)
-            });
-            let (occ, abs, spans) = rows;
-            for (person, day, state, part) in occ {
-                if let Some(r) = out.get_mut(&person) {
-                    r.occasional.insert(
-                        day,
-                        Occasional {
-                            state: state_of(&state),
-                            part: part_of(part.as_deref()),
-                        },
-                    );
-                }
-            }
-            for (person, a, b) in abs {
-                if let Some(r) = out.get_mut(&person) {
-                    r.absences.push((a, b));
-                }
-            }
-            for (person, start, end, ends_on, weekdays) in spans {
-                let last = match (end, ends_on) {
-                    (Some(a), Some(b)) => Some(a.min(b)),
-                    (a, b) => a.or(b),
-                };
-                if last.is_some_and(|l| l < from) {
-                    continue;
-                }
-                if let Some(r) = out.get_mut(&person) {
-                    r.agreements.push(AgreementSpan {
-                        start,
-                        last,
-                        weekdays: weekdays.0,
-                    });
-                }
-            }
+            let rows = self.rules_rows(Who::Ids(chunk), from, to).await?;
+            Self::fold_rules(&mut out, rows, from);
         }
         Ok(out)
+    }
+
+    pub(crate) async fn site_plan_rules_impl(
+        &self,
+        site: Option<Uuid>,
+        from: Date,
+        to: Date,
+    ) -> CoreResult<Vec<(Uuid, Option<Uuid>, PersonRules)>> {
+        let people: Vec<(Uuid, Option<Uuid>)> = on_db!(self.db(), p => {
+            let mut q = QueryBuilder::new("SELECT p.id, COALESCE(p.site_id, u.site_id) FROM people p JOIN units u ON u.id = p.unit_id");
+            if let Some(s) = site {
+                q.push(" WHERE p.site_id = ").push_bind(s).push(" OR (p.site_id IS NULL AND u.site_id = ").push_bind(s).push(")");
+            }
+            q.build_query_as().fetch_all(p).await.map_err(db_err)?
+        });
+        let mut rules: HashMap<Uuid, PersonRules> = people
+            .iter()
+            .map(|(p, _)| (*p, PersonRules::default()))
+            .collect();
+        let who = match site {
+            Some(s) => Who::Site(s),
+            None => Who::Everyone,
+        };
+        let rows = self.rules_rows(who, from, to).await?;
+        Self::fold_rules(&mut rules, rows, from);
+        Ok(people
+            .into_iter()
+            .map(|(p, s)| {
+                let r = rules.remove(&p).unwrap_or_default();
+                (p, s, r)
+            })
+            .collect())
     }
 
     pub(crate) async fn closed_days_impl(&self, from: Date, to: Date) -> CoreResult<Vec<Date>> {

@@ -1205,10 +1205,17 @@ async fn the_plan_follows_absences_occasional_days_and_agreements() {
 
         // Occasional days within the policy's two a week.
         assert_eq!(
-            c.set_occasional_day(&anna, anna.person_id, day(1), Some(DayState::Remote), None)
-                .await
-                .unwrap()
-                .source,
+            c.set_occasional_day(
+                &anna,
+                anna.person_id,
+                day(1),
+                Some(DayState::Remote),
+                None,
+                false
+            )
+            .await
+            .unwrap()
+            .source,
             Source::Occasional
         );
         c.set_occasional_day(
@@ -1217,12 +1224,20 @@ async fn the_plan_follows_absences_occasional_days_and_agreements() {
             day(2),
             Some(DayState::Remote),
             Some(Part::Am),
+            false,
         )
         .await
         .unwrap();
-        c.set_occasional_day(&anna, anna.person_id, day(2), Some(DayState::Remote), None)
-            .await
-            .unwrap();
+        c.set_occasional_day(
+            &anna,
+            anna.person_id,
+            day(2),
+            Some(DayState::Remote),
+            None,
+            false,
+        )
+        .await
+        .unwrap();
         let e = c
             .set_occasional_day(
                 &anna,
@@ -1230,6 +1245,7 @@ async fn the_plan_follows_absences_occasional_days_and_agreements() {
                 day(3),
                 Some(DayState::Remote),
                 Some(Part::Pm),
+                false,
             )
             .await
             .unwrap_err();
@@ -1238,9 +1254,16 @@ async fn the_plan_follows_absences_occasional_days_and_agreements() {
             Some("state"),
             "{label}: a third remote day breaks the limit: {e}"
         );
-        c.set_occasional_day(&anna, anna.person_id, day(3), Some(DayState::Other), None)
-            .await
-            .unwrap();
+        c.set_occasional_day(
+            &anna,
+            anna.person_id,
+            day(3),
+            Some(DayState::Other),
+            None,
+            false,
+        )
+        .await
+        .unwrap();
         // Her manager may set her days; bo may not even see them.
         c.set_occasional_day(
             &chef,
@@ -1248,20 +1271,35 @@ async fn the_plan_follows_absences_occasional_days_and_agreements() {
             day(0),
             Some(DayState::Workplace),
             None,
+            false,
         )
         .await
         .unwrap();
         assert!(matches!(
-            c.set_occasional_day(&bo, anna.person_id, day(0), Some(DayState::Remote), None)
-                .await,
+            c.set_occasional_day(
+                &bo,
+                anna.person_id,
+                day(0),
+                Some(DayState::Remote),
+                None,
+                false
+            )
+            .await,
             Err(CoreError::NotFound(_))
         ));
         // Not a weekend, not the past.
         assert_eq!(
-            c.set_occasional_day(&anna, anna.person_id, day(5), Some(DayState::Remote), None)
-                .await
-                .unwrap_err()
-                .field(),
+            c.set_occasional_day(
+                &anna,
+                anna.person_id,
+                day(5),
+                Some(DayState::Remote),
+                None,
+                false
+            )
+            .await
+            .unwrap_err()
+            .field(),
             Some("date")
         );
         assert_eq!(
@@ -1270,7 +1308,8 @@ async fn the_plan_follows_absences_occasional_days_and_agreements() {
                 anna.person_id,
                 c.today() - time::Duration::days(3),
                 Some(DayState::Remote),
-                None
+                None,
+                false
             )
             .await
             .unwrap_err()
@@ -1293,7 +1332,7 @@ async fn the_plan_follows_absences_occasional_days_and_agreements() {
             "{label}"
         );
         // Removing an occasional day gives the rule back; the unit's plan has everyone.
-        c.set_occasional_day(&anna, anna.person_id, day(1), None, None)
+        c.set_occasional_day(&anna, anna.person_id, day(1), None, None, false)
             .await
             .unwrap();
         assert_eq!(
@@ -1346,7 +1385,7 @@ async fn the_plan_follows_absences_occasional_days_and_agreements() {
             if rec.person.skills.iter().any(|s| s == "sekretessklassad") {
                 let hr = actor("hr").await;
                 let e = c
-                    .set_occasional_day(&hr, p.id, day(1), Some(DayState::Remote), None)
+                    .set_occasional_day(&hr, p.id, day(1), Some(DayState::Remote), None, false)
                     .await
                     .unwrap_err();
                 assert!(e.to_string().contains("sekretessklassad"), "{label}: {e}");

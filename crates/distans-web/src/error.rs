@@ -16,11 +16,15 @@ pub struct ErrorBody {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// Stable code: unauthenticated, bad_credentials, forbidden, not_found,
-    /// invalid, conflict, rule_broken, rate_limited, internal.
+    /// invalid, conflict, rule_broken, coverage_gap (send again with
+    /// `allow_gap: true` to save anyway, if you may), rate_limited, internal.
     pub code: String,
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// For `coverage_gap`: the rules and days the change would leave short.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gaps: Option<Vec<distans_core::coverage::GapWarning>>,
 }
 
 pub fn status_of(e: &CoreError) -> StatusCode {
@@ -29,7 +33,7 @@ pub fn status_of(e: &CoreError) -> StatusCode {
         CoreError::Forbidden(_) => StatusCode::FORBIDDEN,
         CoreError::NotFound(_) => StatusCode::NOT_FOUND,
         CoreError::Invalid { .. } => StatusCode::BAD_REQUEST,
-        CoreError::Conflict(_) => StatusCode::CONFLICT,
+        CoreError::Conflict(_) | CoreError::CoverageGap { .. } => StatusCode::CONFLICT,
         CoreError::Rule { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         CoreError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
         CoreError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -68,6 +72,10 @@ impl IntoResponse for ApiError {
                 code: self.0.code().into(),
                 message,
                 field: self.0.field().map(str::to_string),
+                gaps: match &self.0 {
+                    CoreError::CoverageGap { gaps, .. } => Some(gaps.clone()),
+                    _ => None,
+                },
             },
         };
         let mut resp = (status, Json(body)).into_response();

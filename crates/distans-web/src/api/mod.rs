@@ -2,6 +2,7 @@
 //! from these very handlers (utoipa), so the two cannot drift apart.
 
 mod cases;
+mod coverage;
 mod extract;
 mod org;
 mod plan;
@@ -97,4 +98,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(rotation::plan))
         .routes(routes!(plan::get_plan))
         .routes(routes!(plan::put_day, plan::delete_day))
+        .routes(routes!(coverage::get_coverage))
+        .routes(routes!(coverage::list_rules, coverage::add_rule))
+        .routes(routes!(coverage::put_rule, coverage::delete_rule))
+        .routes(routes!(coverage::occupancy))
 }

@@ -2,11 +2,12 @@
 
 use axum::extract::State;
 use axum::Json;
+use distans_core::coverage::CoverageRule;
 use distans_core::model::{Page, Paging};
 use distans_core::service::PersonView;
 use distans_core::store::{PersonSummary, UnitDetail, UnitSummary};
-use serde::Deserialize;
-use utoipa::IntoParams;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use super::extract::query_id;
 use super::{ApiQuery, IdPath};
@@ -45,13 +46,26 @@ pub async fn list_units(
 #[utoipa::path(get, path = "/api/v1/units/{id}", tag = "organisation",
     params(("id" = String, Path, description = "unit id")),
     security(("session" = []), ("token" = [])),
-    responses((status = 200, body = UnitDetail), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = UnitResponse), (status = 404, body = ErrorBody)))]
 pub async fn get_unit(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     IdPath(id): IdPath,
-) -> ApiResult<Json<UnitDetail>> {
-    Ok(Json(state.core.unit(&actor, id).await?))
+) -> ApiResult<Json<UnitResponse>> {
+    let unit = state.core.unit(&actor, id).await?;
+    let coverage_rules = state.core.coverage_rules(&actor, id).await?;
+    Ok(Json(UnitResponse {
+        unit,
+        coverage_rules,
+    }))
+}
+
+/// A unit, with its coverage rules.
+#[derive(Serialize, ToSchema)]
+pub struct UnitResponse {
+    #[serde(flatten)]
+    unit: UnitDetail,
+    coverage_rules: Vec<CoverageRule>,
 }
 
 #[derive(Deserialize, IntoParams)]

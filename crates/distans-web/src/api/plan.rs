@@ -68,6 +68,18 @@ pub struct DayBody {
     state: String,
     /// am or pm, for half a day.
     part: Option<String>,
+    /// Save even though it opens a coverage gap (the unit's managers and
+    /// HR; recorded). Without it such a change is answered 409
+    /// `coverage_gap` naming the rules and days.
+    #[serde(default)]
+    allow_gap: bool,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DeleteDayQuery {
+    /// Save even though it opens a coverage gap (managers, HR).
+    allow_gap: Option<bool>,
 }
 
 fn parse_day(person: &str, date: &str) -> Result<(Uuid, time::Date), CoreError> {
@@ -79,7 +91,7 @@ fn parse_day(person: &str, date: &str) -> Result<(Uuid, time::Date), CoreError> 
 #[utoipa::path(put, path = "/api/v1/plan/{person}/{date}", tag = "plan", request_body = DayBody,
     params(("person" = String, Path, description = "person id"), ("date" = String, Path, description = "YYYY-MM-DD")),
     security(("session" = []), ("token" = [])),
-    responses((status = 200, body = PlanDay), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = PlanDay), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn put_day(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -110,25 +122,33 @@ pub async fn put_day(
     Ok(Json(
         state
             .core
-            .set_occasional_day(&actor, person, day, Some(st), part)
+            .set_occasional_day(&actor, person, day, Some(st), part, body.allow_gap)
             .await?,
     ))
 }
 
 /// Remove an occasional day: the day follows the plan's rules again.
 #[utoipa::path(delete, path = "/api/v1/plan/{person}/{date}", tag = "plan",
-    params(("person" = String, Path, description = "person id"), ("date" = String, Path, description = "YYYY-MM-DD")),
+    params(DeleteDayQuery, ("person" = String, Path, description = "person id"), ("date" = String, Path, description = "YYYY-MM-DD")),
     security(("session" = []), ("token" = [])),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn delete_day(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     Path((person, date)): Path<(String, String)>,
+    ApiQuery(q): ApiQuery<DeleteDayQuery>,
 ) -> ApiResult<StatusCode> {
     let (person, day) = parse_day(&person, &date)?;
     state
         .core
-        .set_occasional_day(&actor, person, day, None, None)
+        .set_occasional_day(
+            &actor,
+            person,
+            day,
+            None,
+            None,
+            q.allow_gap.unwrap_or(false),
+        )
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -4,6 +4,7 @@
 mod cases;
 mod ctx;
 mod pages;
+mod plan;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -68,6 +69,16 @@ pub fn router() -> Router<AppState> {
         .route("/notiser", get(cases::notifications_page))
         .route("/enheter/{id}/policy", post(cases::unit_policy_submit))
         .route("/notiser/last", post(cases::notifications_read))
+        .route("/plan", get(plan::my_plan))
+        .route(
+            "/personer/{id}/plan",
+            get(plan::person_plan).post(plan::set_day),
+        )
+        .route("/enheter/{id}/plan", get(plan::unit_plan))
+        .route("/enheter/{id}/tackning", post(plan::add_rule))
+        .route("/tackningsregler/{id}/ta-bort", post(plan::delete_rule))
+        .route("/oversikt", get(plan::overview))
+        .route("/arbetsplatser", get(plan::sites))
 }
 
 pub async fn not_found(c: Ctx) -> HtmlError {

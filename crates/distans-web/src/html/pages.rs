@@ -350,6 +350,7 @@ struct UnitPage<'a> {
     people: Option<Page<PersonSummary>>,
     pager: Option<Pager>,
     q: String,
+    may_see_plan: bool,
 }
 
 pub async fn unit_page(
@@ -402,6 +403,7 @@ pub async fn unit_page(
             c: &c,
             policy,
             own_rules,
+            may_see_plan: state.core.may_read_unit_plan(&actor, &unit),
             unit,
             people,
             pager,

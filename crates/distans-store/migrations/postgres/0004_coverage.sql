@@ -1,0 +1,41 @@
+-- Coverage rules per unit, and published rotation plans.
+
+CREATE TABLE coverage_rules (
+    id UUID PRIMARY KEY,
+    unit_id UUID NOT NULL REFERENCES units (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    skill TEXT,
+    min_onsite INTEGER NOT NULL CHECK (min_onsite >= 0),
+    weekdays JSONB,
+    created_at TIMESTAMPTZ NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX coverage_rules_unit_idx ON coverage_rules (unit_id);
+
+-- A published rotation plan: its days replace the agreement's weekdays for
+-- its people (see the plan's precedence).
+CREATE TABLE rotation_plans (
+    id UUID PRIMARY KEY,
+    unit_id UUID NOT NULL REFERENCES units (id),
+    first_day DATE NOT NULL,
+    last_day DATE NOT NULL,
+    cost INTEGER NOT NULL,
+    published_by UUID NOT NULL REFERENCES people (id),
+    published_at TIMESTAMPTZ NOT NULL,
+    superseded_at TIMESTAMPTZ
+);
+CREATE INDEX rotation_plans_unit_idx ON rotation_plans (unit_id, first_day);
+
+CREATE TABLE rotation_days (
+    plan_id UUID NOT NULL REFERENCES rotation_plans (id) ON DELETE CASCADE,
+    person_id UUID NOT NULL REFERENCES people (id) ON DELETE CASCADE,
+    day DATE NOT NULL,
+    state TEXT NOT NULL,
+    PRIMARY KEY (person_id, day, plan_id)
+);
+CREATE INDEX rotation_days_plan_idx ON rotation_days (plan_id);
+
+CREATE INDEX people_site_idx ON people (site_id);
+CREATE INDEX occasional_days_day_idx ON occasional_days (day);
+CREATE INDEX absences_last_idx ON absences (last_day, first_day);
+CREATE INDEX agreements_state_idx ON agreements (state, person_id);
