@@ -537,6 +537,22 @@ impl Core {
         reason: Option<&str>,
         expected: Option<i64>,
     ) -> CoreResult<RemoteRequest> {
+        self.decide_with(actor, id, decision, reason, expected, false)
+            .await
+    }
+
+    /// [`Core::decide`], where an approval whose fixed weekdays would open a
+    /// coverage gap in the first four weeks is refused with the gaps
+    /// (`CoverageGap`) unless `allow_gap`, and then recorded.
+    pub async fn decide_with(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        decision: Decision,
+        reason: Option<&str>,
+        expected: Option<i64>,
+        allow_gap: bool,
+    ) -> CoreResult<RemoteRequest> {
         let r = self.request(actor, id).await?;
         access::authorize(
             actor,
@@ -584,6 +600,7 @@ impl Core {
         next.decision_reason = reason.clone();
         let mut notices = vec![];
         let mut new_agreement = None;
+        let mut gaps = vec![];
         let kind = match decision {
             Decision::Approve => "approved",
             Decision::Decline => "declined",
@@ -603,6 +620,22 @@ impl Core {
                     return Err(CoreError::Conflict(
                         "the employee has another arrangement in this period".into(),
                     ));
+                }
+                // Fixed weekdays must not leave the unit without enough people on site.
+                let from = a.start.max(self.today());
+                let to = (from + time::Duration::days(27)).min(a.end.unwrap_or(Date::MAX));
+                if !a.weekdays.is_empty() && from <= to {
+                    let span = crate::plan::AgreementSpan {
+                        start: a.start,
+                        last: a.end,
+                        weekdays: a.weekdays.clone(),
+                    };
+                    gaps = self
+                        .gaps_opened(&employee, from, to, |rules| {
+                            rules.agreements.push(span.clone())
+                        })
+                        .await?;
+                    self.check_gaps(actor, &employee, &gaps, allow_gap)?;
                 }
                 next.state = RequestState::Approved;
                 let (_, template) = self
@@ -735,6 +768,14 @@ impl Core {
             serde_json::json!({"state": next.state, "reason": reason, "policy_version": r.policy_version,
             "decided_under_policy_version": policy.version, "agreement_id": next.agreement_id}),
         );
+        if !gaps.is_empty() {
+            if let Some(serde_json::Value::Object(m)) = a.after.as_mut() {
+                m.insert(
+                    "allowed_gaps".into(),
+                    gaps.iter().map(|g| g.describe()).collect::<Vec<_>>().into(),
+                );
+            }
+        }
         self.store
             .update_request(
                 &next,

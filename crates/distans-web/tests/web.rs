@@ -286,6 +286,24 @@ async fn access_matrix() {
         )
         .await;
     let hr_req = r.json()["id"].as_str().unwrap().to_string();
+    let chef_actor = app
+        .core
+        .store
+        .actor(app.id_of("chef").await.parse().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let rule = app
+        .core
+        .add_coverage_rule(
+            &chef_actor,
+            kc,
+            distans_core::coverage::NewCoverageRule::parse("min_onsite", None, Some(1), None)
+                .unwrap(),
+        )
+        .await
+        .unwrap()
+        .id;
     use Method as M;
     let rows: Vec<(Method, String, Option<Value>, [u16; 7])> = vec![
         (M::GET, "/healthz".into(), None, [200; 7]),
@@ -553,6 +571,78 @@ async fn access_matrix() {
             "/mina-nycklar".into(),
             None,
             [303, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            M::GET,
+            format!("/api/v1/coverage?unit={kc}"),
+            None,
+            [401, 403, 200, 403, 200, 403, 403],
+        ),
+        (
+            M::GET,
+            format!("/api/v1/coverage?unit={nobody}"),
+            None,
+            [401, 404, 404, 404, 404, 404, 404],
+        ),
+        (
+            M::GET,
+            format!("/api/v1/units/{kc}/coverage-rules"),
+            None,
+            [401, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            M::POST,
+            format!("/api/v1/units/{kc}/coverage-rules"),
+            Some(json!({"min_onsite": 1, "weekdays": ["mon"]})),
+            [401, 403, 201, 403, 201, 403, 403],
+        ),
+        (
+            M::PUT,
+            format!("/api/v1/coverage-rules/{rule}"),
+            Some(json!({"min_onsite": 2, "version": 999})),
+            [401, 403, 409, 403, 409, 403, 403],
+        ),
+        (
+            M::DELETE,
+            format!("/api/v1/coverage-rules/{rule}?version=999"),
+            None,
+            [401, 403, 409, 403, 409, 403, 403],
+        ),
+        (
+            M::GET,
+            "/api/v1/occupancy".into(),
+            None,
+            [401, 403, 200, 200, 200, 200, 403],
+        ),
+        (
+            M::GET,
+            "/plan".into(),
+            None,
+            [303, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            M::GET,
+            format!("/personer/{anna}/plan"),
+            None,
+            [303, 200, 200, 404, 200, 404, 200],
+        ),
+        (
+            M::GET,
+            format!("/enheter/{kc}/plan"),
+            None,
+            [303, 403, 200, 403, 200, 403, 403],
+        ),
+        (
+            M::GET,
+            "/oversikt".into(),
+            None,
+            [303, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            M::GET,
+            "/arbetsplatser".into(),
+            None,
+            [303, 403, 200, 200, 200, 200, 403],
         ),
         (M::GET, "/static/distans.css".into(), None, [200; 7]),
         (M::GET, "/finns-inte".into(), None, [404; 7]),

@@ -367,3 +367,4 @@ sites-people = Sit here
 sites-on-site = { $n } on site
 sites-over = more than the desks
 plan-unit-link = Week plan and coverage
+decision-allow-gap = Approve anyway – I accept the gap in coverage

@@ -367,3 +367,4 @@ sites-people = Har sin plats här
 sites-on-site = { $n } på plats
 sites-over = fler än skrivplatserna
 plan-unit-link = Veckoplan och bemanning
+decision-allow-gap = Bevilja ändå – jag godkänner luckan i bemanningen

@@ -246,6 +246,10 @@ pub struct DecisionBody {
     reason: Option<String>,
     /// The request's `version` you decided on; 409 if it changed since.
     version: Option<i64>,
+    /// Approve even though the fixed weekdays open a coverage gap in the
+    /// first four weeks (else 409 `coverage_gap` naming the rules and days).
+    #[serde(default)]
+    allow_gap: bool,
 }
 
 /// Approve, decline or ask for changes. Approval creates the agreement
@@ -263,12 +267,13 @@ pub async fn decide(
     Ok(Json(
         state
             .core
-            .decide(
+            .decide_with(
                 &actor,
                 id,
                 body.decision,
                 body.reason.as_deref(),
                 body.version,
+                body.allow_gap,
             )
             .await?,
     ))

@@ -716,7 +716,14 @@ pub async fn request_decide(
     let version = get(&f, "version").parse::<i64>().ok();
     match state
         .core
-        .decide(&actor, id, decision, Some(get(&f, "reason")), version)
+        .decide_with(
+            &actor,
+            id,
+            decision,
+            Some(get(&f, "reason")),
+            version,
+            get(&f, "allow_gap") == "1",
+        )
         .await
     {
         Ok(r) => match r.agreement_id {
@@ -725,6 +732,20 @@ pub async fn request_decide(
         },
         Err(e @ CoreError::Invalid { .. }) => {
             request_page_with(&state, &c, id, FormErrors::from_core(&c, "decision", &e)).await
+        }
+        Err(CoreError::CoverageGap { gaps, .. }) => {
+            let lines: Vec<String> = gaps
+                .iter()
+                .map(|g| super::plan::describe_gap(&c, g))
+                .collect();
+            let message = format!("{} {}", c.t("plan-gap-warning"), lines.join(" "));
+            request_page_with(
+                &state,
+                &c,
+                id,
+                FormErrors(vec![("allow_gap".into(), message)]),
+            )
+            .await
         }
         Err(e) => Err(c.fail(e)),
     }

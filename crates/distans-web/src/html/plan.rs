@@ -374,7 +374,7 @@ impl PersonPlanPage<'_> {
 }
 
 /// Describes a gap warning in the page's language.
-fn describe_gap(c: &Ctx, g: &GapWarning) -> String {
+pub(crate) fn describe_gap(c: &Ctx, g: &GapWarning) -> String {
     let (_, w) = iso_week(g.date);
     let day = format!("{} {} (v. {w})", weekday_name(c.lang, g.date), g.date);
     match g.kind {
