@@ -316,6 +316,7 @@ impl Core {
                 )
                 .await?;
         }
+        self.demo_coverage_rules(&data).await?;
         Ok(report)
     }
 

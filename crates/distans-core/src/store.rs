@@ -380,6 +380,13 @@ pub trait Store: Send + Sync + 'static {
         at: OffsetDateTime,
         audit: NewAuditEntry,
     ) -> CoreResult<()>;
+    /// Inserts many rules in one transaction with one audit entry (the demo).
+    async fn insert_coverage_rules(
+        &self,
+        rules: &[crate::coverage::CoverageRule],
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> CoreResult<()>;
     async fn delete_coverage_rule(
         &self,
         id: Uuid,

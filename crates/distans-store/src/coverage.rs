@@ -104,6 +104,27 @@ impl SqlStore {
         })
     }
 
+    pub(crate) async fn insert_coverage_rules_impl(
+        &self,
+        rules: &[CoverageRule],
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> CoreResult<()> {
+        on_db!(self.db(), p => {
+            let mut tx = p.begin_write().await.map_err(db_err)?;
+            for chunk in rules.chunks(300) {
+                let mut q = QueryBuilder::new("INSERT INTO coverage_rules (id, unit_id, kind, skill, min_onsite, weekdays, created_at, version) ");
+                q.push_values(chunk, |mut b, r| {
+                    b.push_bind(r.id).push_bind(r.unit_id).push_bind(r.kind.as_str()).push_bind(r.skill.clone())
+                        .push_bind(r.min_onsite as i32).push_bind(r.weekdays.clone().map(Json)).push_bind(at).push_bind(1i32);
+                });
+                q.build().execute(&mut *tx).await.map_err(db_err)?;
+            }
+            append_audit_rows!(tx, at, &[audit]);
+            tx.commit().await.map_err(db_err)
+        })
+    }
+
     pub(crate) async fn delete_coverage_rule_impl(
         &self,
         id: Uuid,

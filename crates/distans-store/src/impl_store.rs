@@ -1069,6 +1069,14 @@ impl Store for SqlStore {
         self.save_coverage_rule_impl(rule, expected_version, at, audit)
             .await
     }
+    async fn insert_coverage_rules(
+        &self,
+        rules: &[distans_core::coverage::CoverageRule],
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> CoreResult<()> {
+        self.insert_coverage_rules_impl(rules, at, audit).await
+    }
     async fn delete_coverage_rule(
         &self,
         id: Uuid,
