@@ -663,6 +663,7 @@ pub struct GridRow {
 }
 
 pub struct CoverageCell {
+    pub date: String,
     /// "3 av minst 3", or empty on a day off.
     pub lines: Vec<(String, bool)>,
     pub gap: bool,
@@ -784,6 +785,7 @@ async fn unit_plan_page(
         .iter()
         .map(|d| match up.coverage.iter().find(|x| x.date == *d) {
             None => CoverageCell {
+                date: d.to_string(),
                 lines: vec![],
                 gap: false,
             },
@@ -823,7 +825,11 @@ async fn unit_plan_page(
                     })
                     .collect();
                 let gap = lines.iter().any(|(_, g)| *g);
-                CoverageCell { lines, gap }
+                CoverageCell {
+                    date: d.to_string(),
+                    lines,
+                    gap,
+                }
             }
         })
         .collect();
