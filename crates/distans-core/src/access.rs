@@ -22,6 +22,8 @@ pub enum Action<'a> {
     AdminOverview,
     /// Create and revoke one's own API tokens.
     ManageOwnTokens,
+    /// Create, renew and revoke one's own secret calendar feed.
+    ManageOwnCalendarFeed,
     /// Write a new policy version or the agreement template.
     EditPolicy,
     /// Issue a temporary (crisis) decision.
@@ -60,7 +62,7 @@ pub fn person_visibility(actor: &Actor, person_id: Uuid, unit_path: &str) -> Vis
 /// May `actor` do `action`? `Ok(())` or `Forbidden` with the reason.
 pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), CoreError> {
     let allowed = match action {
-        Action::ReadUnits | Action::ManageOwnTokens => true,
+        Action::ReadUnits | Action::ManageOwnTokens | Action::ManageOwnCalendarFeed => true,
         Action::ListPeople { unit_path } => {
             actor.has(Role::Hr)
                 || actor.has(Role::Admin)
@@ -118,7 +120,9 @@ pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), CoreError> {
             Action::DecideRequest { .. } => {
                 "only the employee's managers or HR may decide this request"
             }
-            Action::ReadUnits | Action::ManageOwnTokens => "not allowed",
+            Action::ReadUnits | Action::ManageOwnTokens | Action::ManageOwnCalendarFeed => {
+                "not allowed"
+            }
         }))
     }
 }

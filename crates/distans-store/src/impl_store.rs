@@ -1047,6 +1047,41 @@ impl Store for SqlStore {
             .await
     }
 
+    async fn calendar_feed_secret(&self, person: Uuid) -> CoreResult<Option<String>> {
+        self.calendar_feed_secret_impl(person).await
+    }
+    async fn create_calendar_feed(
+        &self,
+        person: Uuid,
+        secret: &str,
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> CoreResult<String> {
+        self.create_calendar_feed_impl(person, secret, at, audit)
+            .await
+    }
+    async fn replace_calendar_feed(
+        &self,
+        person: Uuid,
+        secret: &str,
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> CoreResult<()> {
+        self.replace_calendar_feed_impl(person, secret, at, audit)
+            .await
+    }
+    async fn delete_calendar_feed(
+        &self,
+        person: Uuid,
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> CoreResult<bool> {
+        self.delete_calendar_feed_impl(person, at, audit).await
+    }
+    async fn person_by_calendar_secret(&self, secret: &str) -> CoreResult<Option<Uuid>> {
+        self.person_by_calendar_secret_impl(secret).await
+    }
+
     async fn backup(&self, dest: &str) -> CoreResult<()> {
         if std::path::Path::new(dest).exists() {
             return Err(CoreError::invalid(

@@ -8,6 +8,7 @@
 
 mod agreements;
 mod db;
+mod feeds;
 mod impl_store;
 mod plan;
 pub use impl_store::{sort_key, SqlStore};

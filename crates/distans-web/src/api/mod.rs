@@ -3,6 +3,7 @@
 
 mod cases;
 mod extract;
+mod feed;
 mod org;
 mod plan;
 mod rotation;
@@ -19,6 +20,7 @@ use utoipa_axum::routes;
 use crate::AppState;
 
 pub use extract::{ApiJson, ApiQuery, IdPath};
+pub use feed::feed_url;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -97,4 +99,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(rotation::plan))
         .routes(routes!(plan::get_plan))
         .routes(routes!(plan::put_day, plan::delete_day))
+        .routes(routes!(feed::get_calendar, feed::delete_calendar))
+        .routes(routes!(feed::reset_calendar))
+        .routes(routes!(feed::feed))
 }
