@@ -30,6 +30,10 @@ pub enum Action<'a> {
     IssueTemporaryDecision,
     /// See a request or agreement of a person (the person's id and unit path).
     ReadCase { person_id: Uuid, unit_path: &'a str },
+    /// Enter or remove a person's absence (the person's id and unit path).
+    EnterAbsence { person_id: Uuid, unit_path: &'a str },
+    /// Import absences from a file.
+    ImportAbsences,
     /// Decide a request at a level, for a person.
     DecideRequest {
         hr_level: bool,
@@ -84,6 +88,11 @@ pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), CoreError> {
                 || actor.has(Role::Auditor)
                 || actor.manages_path(unit_path)
         }
+        Action::EnterAbsence {
+            person_id,
+            unit_path,
+        } => actor.person_id == person_id || actor.has(Role::Hr) || actor.manages_path(unit_path),
+        Action::ImportAbsences => actor.has(Role::Hr) || actor.has(Role::Admin),
         Action::DecideRequest {
             hr_level,
             person_id,
@@ -106,6 +115,10 @@ pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), CoreError> {
             Action::EditPolicy => "only HR may change the policy and the agreement template",
             Action::IssueTemporaryDecision => "only HR and directors may issue temporary decisions",
             Action::ReadCase { .. } => "not allowed",
+            Action::EnterAbsence { .. } => {
+                "only the person, their managers and HR enter their absences"
+            }
+            Action::ImportAbsences => "only HR and administrators may import absences",
             Action::DecideRequest {
                 hr_level: true,
                 person_id,

@@ -14,6 +14,7 @@
     )
 )]
 
+pub mod absence;
 pub mod access;
 pub mod agreement;
 pub mod audit;

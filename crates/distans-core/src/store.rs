@@ -364,6 +364,38 @@ pub trait Store: Send + Sync + 'static {
         audit: NewAuditEntry,
     ) -> CoreResult<()>;
 
+    // Absences.
+    /// A person's absences that touch a period, by first day (at most 1000).
+    async fn absences(
+        &self,
+        person: Uuid,
+        from: time::Date,
+        to: time::Date,
+    ) -> CoreResult<Vec<crate::absence::Absence>>;
+    async fn absence(&self, id: Uuid) -> CoreResult<Option<crate::absence::Absence>>;
+    /// Adds an absence; `Conflict` when it overlaps one of the person's.
+    async fn insert_absence(
+        &self,
+        a: &crate::absence::Absence,
+        by: Option<Uuid>,
+        audit: NewAuditEntry,
+    ) -> CoreResult<()>;
+    /// Removes an absence; false if there was none.
+    async fn delete_absence(
+        &self,
+        id: Uuid,
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> CoreResult<bool>;
+    /// Imports absences in one transaction: all or nothing.
+    async fn import_absences(
+        &self,
+        rows: &[crate::absence::AbsenceRow],
+        actor_id: Option<Uuid>,
+        actor: &str,
+        at: OffsetDateTime,
+    ) -> Result<crate::absence::AbsenceImportReport, ImportError>;
+
     // Calendar feeds.
     /// The person's feed secret, if any.
     async fn calendar_feed_secret(&self, person: Uuid) -> CoreResult<Option<String>>;

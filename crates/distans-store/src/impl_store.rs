@@ -1047,6 +1047,43 @@ impl Store for SqlStore {
             .await
     }
 
+    async fn absences(
+        &self,
+        person: Uuid,
+        from: Date,
+        to: Date,
+    ) -> CoreResult<Vec<distans_core::absence::Absence>> {
+        self.absences_impl(person, from, to).await
+    }
+    async fn absence(&self, id: Uuid) -> CoreResult<Option<distans_core::absence::Absence>> {
+        self.absence_impl(id).await
+    }
+    async fn insert_absence(
+        &self,
+        a: &distans_core::absence::Absence,
+        by: Option<Uuid>,
+        audit: NewAuditEntry,
+    ) -> CoreResult<()> {
+        self.insert_absence_impl(a, by, audit).await
+    }
+    async fn delete_absence(
+        &self,
+        id: Uuid,
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> CoreResult<bool> {
+        self.delete_absence_impl(id, at, audit).await
+    }
+    async fn import_absences(
+        &self,
+        rows: &[distans_core::absence::AbsenceRow],
+        actor_id: Option<Uuid>,
+        actor: &str,
+        at: OffsetDateTime,
+    ) -> Result<distans_core::absence::AbsenceImportReport, ImportError> {
+        self.import_absences_impl(rows, actor_id, actor, at).await
+    }
+
     async fn calendar_feed_secret(&self, person: Uuid) -> CoreResult<Option<String>> {
         self.calendar_feed_secret_impl(person).await
     }

@@ -320,6 +320,21 @@ async fn access_matrix() {
         )
         .await;
     let hr_req = r.json()["id"].as_str().unwrap().to_string();
+    // An absence of bo's, for the row that removes it.
+    let bo_absence = app
+        .core
+        .store
+        .actor(bo.parse().unwrap())
+        .await
+        .unwrap()
+        .map(|a| (a.person_id, a))
+        .unwrap();
+    let bo_absence = app
+        .core
+        .add_absence(&bo_absence.1, bo_absence.0, workday, workday)
+        .await
+        .unwrap()
+        .id;
     use Method as M;
     let rows: Vec<(Method, String, Option<Value>, [u16; 7])> = vec![
         (M::GET, "/healthz".into(), None, [200; 7]),
@@ -527,6 +542,36 @@ async fn access_matrix() {
             format!("/api/v1/plan/{anna}/{workday}"),
             None,
             [401, 204, 204, 404, 204, 404, 403],
+        ),
+        (
+            M::POST,
+            "/api/v1/absences".into(),
+            Some(json!({"person": anna, "first_day": "2030-01-02", "last_day": "2030-01-01"})),
+            [401, 400, 400, 404, 400, 404, 403],
+        ),
+        (
+            M::GET,
+            format!("/api/v1/absences?person={anna}"),
+            None,
+            [401, 200, 200, 404, 200, 404, 200],
+        ),
+        (
+            M::GET,
+            "/api/v1/absences".into(),
+            None,
+            [401, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            M::DELETE,
+            format!("/api/v1/absences/{bo_absence}"),
+            None,
+            [401, 404, 404, 204, 404, 404, 404],
+        ),
+        (
+            M::DELETE,
+            format!("/api/v1/absences/{nobody}"),
+            None,
+            [401, 404, 404, 404, 404, 404, 404],
         ),
         (
             M::GET,
@@ -1775,4 +1820,151 @@ async fn the_calendar_feed_shows_the_plan_and_can_be_renewed_and_revoked() {
     assert!(!log
         .to_string()
         .contains(&url2[url2.len() - 47..url2.len() - 4]));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn absences_through_the_api_show_in_the_plan() {
+    use distans_core::calendar::WorkCalendar;
+    let app = spawn_app().await;
+    let anna_id = app.id_of("anna").await;
+    let anna = app.login("anna").await;
+    let cal = WorkCalendar::default();
+    let mut monday = app.core.today() + time::Duration::days(7);
+    while monday.weekday() != time::Weekday::Monday
+        || (0..5).any(|i| !cal.is_workday(monday + time::Duration::days(i)))
+    {
+        monday += time::Duration::days(1);
+    }
+    let wednesday = monday + time::Duration::days(2);
+    let post = |body: Value| {
+        let app = &app;
+        let anna = anna.clone();
+        async move {
+            app.call(Method::POST, "/api/v1/absences", Some(&anna), Some(body))
+                .await
+        }
+    };
+    let r = post(json!({"first_day": monday.to_string(), "last_day": wednesday.to_string()})).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let absence = r.json();
+    assert_eq!(absence["person"], anna_id.as_str());
+    assert_eq!(absence["source"], "manual");
+    let id = absence["id"].as_str().unwrap().to_string();
+
+    // The plan says absent, because of the absence, Monday to Wednesday only.
+    let plan = app
+        .get(
+            &format!(
+                "/api/v1/plan?from={monday}&to={}",
+                monday + time::Duration::days(4)
+            ),
+            Some(&anna),
+        )
+        .await
+        .json();
+    let days: Vec<(String, String)> = plan["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["state"].as_str().unwrap().to_string(),
+                d["source"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        days,
+        vec![
+            ("absent".into(), "absence".into()),
+            ("absent".into(), "absence".into()),
+            ("absent".into(), "absence".into()),
+            ("workplace".into(), "default".into()),
+            ("workplace".into(), "default".into()),
+        ]
+    );
+
+    // Bad input names the field.
+    for (body, status, field) in [
+        (
+            json!({"first_day": "måndag", "last_day": monday.to_string()}),
+            400,
+            "first_day",
+        ),
+        (
+            json!({"first_day": wednesday.to_string(), "last_day": monday.to_string()}),
+            400,
+            "last_day",
+        ),
+        (
+            json!({"person": "x", "first_day": monday.to_string(), "last_day": monday.to_string()}),
+            400,
+            "person",
+        ),
+        (json!({"first_day": monday.to_string()}), 400, "last_day"),
+        (
+            json!({"first_day": "2030-01-01", "last_day": "2031-01-05"}),
+            422,
+            "last_day",
+        ),
+    ] {
+        let r = post(body.clone()).await;
+        assert_eq!(r.status.as_u16(), status, "{body}: {}", r.text());
+        assert_eq!(r.json()["error"]["field"], field, "{body}");
+    }
+    let r =
+        post(json!({"first_day": wednesday.to_string(), "last_day": wednesday.to_string()})).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "overlaps: {}", r.text());
+
+    // Listed for her manager, not for another manager; bounded.
+    let chef = app.login("chef").await;
+    let list = app
+        .get(&format!("/api/v1/absences?person={anna_id}"), Some(&chef))
+        .await
+        .json();
+    assert_eq!(list["items"].as_array().unwrap().len(), 1);
+    let bygg = app.login("bygg").await;
+    assert_eq!(
+        app.get(&format!("/api/v1/absences?person={anna_id}"), Some(&bygg))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let r = app
+        .get(
+            "/api/v1/absences?from=2026-01-01&to=2029-01-01",
+            Some(&anna),
+        )
+        .await;
+    assert_eq!(r.json()["error"]["field"], "to");
+
+    // The auditor sees but may not remove; HR may.
+    let revisor = app.login("revisor").await;
+    let r = app
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/absences/{id}"),
+            Some(&revisor),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let hr = app.login("hr").await;
+    let r = app
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/absences/{id}"),
+            Some(&hr),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    let plan = app
+        .get(
+            &format!("/api/v1/plan?from={monday}&to={monday}"),
+            Some(&anna),
+        )
+        .await
+        .json();
+    assert_eq!(plan["days"][0]["source"], "default");
 }

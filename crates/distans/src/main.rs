@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
+use distans_core::absence::{parse_absences_csv, ABSENCE_COLUMNS};
 use distans_core::clock::SystemClock;
 use distans_core::import::{parse_people_csv, COLUMNS};
 use distans_core::store::ImportError;
@@ -111,6 +112,8 @@ enum Command {
 enum ImportWhat {
     /// Import or update units and people from a CSV export (see README for the columns).
     People { file: PathBuf },
+    /// Import absences from a CSV export: employee_number, first_day, last_day.
+    Absences { file: PathBuf },
 }
 
 async fn open(url: &str, connections: u32) -> Result<Arc<Core>> {
@@ -188,6 +191,9 @@ async fn main() -> Result<()> {
         Command::Import {
             what: ImportWhat::People { file },
         } => import_people(&cli.database_url, &file).await,
+        Command::Import {
+            what: ImportWhat::Absences { file },
+        } => import_absences(&cli.database_url, &file).await,
         Command::Plan {
             input,
             output,
@@ -398,7 +404,40 @@ async fn import_people(url: &str, file: &PathBuf) -> Result<()> {
     }
 }
 
+async fn import_absences(url: &str, file: &PathBuf) -> Result<()> {
+    let t = Instant::now();
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let rows = match parse_absences_csv(&bytes) {
+        Ok(r) => r,
+        Err(bad) => return report_bad_rows_of(file, &bad, ABSENCE_COLUMNS),
+    };
+    let core = open(url, 2).await?;
+    match core.import_absences(None, &rows).await {
+        Ok(r) => {
+            println!(
+                "Imported {} in {:.1} s: absences {} new, {} updated, {} unchanged.",
+                file.display(),
+                t.elapsed().as_secs_f64(),
+                r.created,
+                r.updated,
+                r.unchanged
+            );
+            Ok(())
+        }
+        Err(ImportError::Rows(bad)) => report_bad_rows_of(file, &bad, ABSENCE_COLUMNS),
+        Err(ImportError::Core(e)) => bail!("{e}"),
+    }
+}
+
 fn report_bad_rows(file: &std::path::Path, rows: &[distans_core::import::RowError]) -> Result<()> {
+    report_bad_rows_of(file, rows, COLUMNS)
+}
+
+fn report_bad_rows_of(
+    file: &std::path::Path,
+    rows: &[distans_core::import::RowError],
+    columns: &[(&str, bool, &str)],
+) -> Result<()> {
     eprintln!(
         "{} has {} problem(s); nothing was imported:",
         file.display(),
@@ -409,7 +448,7 @@ fn report_bad_rows(file: &std::path::Path, rows: &[distans_core::import::RowErro
     }
     eprintln!(
         "Columns: {}",
-        COLUMNS
+        columns
             .iter()
             .map(|c| if c.1 {
                 format!("{}*", c.0)

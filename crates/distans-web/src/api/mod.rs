@@ -1,6 +1,7 @@
 //! The JSON API of `api.md`, described by the OpenAPI document generated
 //! from these very handlers (utoipa), so the two cannot drift apart.
 
+mod absences;
 mod cases;
 mod extract;
 mod feed;
@@ -102,4 +103,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(feed::get_calendar, feed::delete_calendar))
         .routes(routes!(feed::reset_calendar))
         .routes(routes!(feed::feed))
+        .routes(routes!(absences::add_absence, absences::list_absences))
+        .routes(routes!(absences::delete_absence))
 }
