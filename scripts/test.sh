@@ -17,6 +17,8 @@ export CI="${CI:-true}"
 
 # The e-mail tests talk to a real SMTP server (Python's aiosmtpd).
 python3 -c 'import aiosmtpd' 2>/dev/null || python3 -m pip install -q aiosmtpd
+# The calendar feed is read back with Python's icalendar package.
+python3 -c 'import icalendar' 2>/dev/null || python3 -m pip install -q icalendar
 
 echo "== Rust suites (SQLite and PostgreSQL)"
 cargo test --workspace --locked

@@ -22,12 +22,18 @@ pub enum Action<'a> {
     AdminOverview,
     /// Create and revoke one's own API tokens.
     ManageOwnTokens,
+    /// Create, renew and revoke one's own secret calendar feed.
+    ManageOwnCalendarFeed,
     /// Write a new policy version or the agreement template.
     EditPolicy,
     /// Issue a temporary (crisis) decision.
     IssueTemporaryDecision,
     /// See a request or agreement of a person (the person's id and unit path).
     ReadCase { person_id: Uuid, unit_path: &'a str },
+    /// Enter or remove a person's absence (the person's id and unit path).
+    EnterAbsence { person_id: Uuid, unit_path: &'a str },
+    /// Import absences from a file.
+    ImportAbsences,
     /// Decide a request at a level, for a person.
     DecideRequest {
         hr_level: bool,
@@ -70,7 +76,7 @@ pub fn person_visibility(actor: &Actor, person_id: Uuid, unit_path: &str) -> Vis
 /// May `actor` do `action`? `Ok(())` or `Forbidden` with the reason.
 pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), CoreError> {
     let allowed = match action {
-        Action::ReadUnits | Action::ManageOwnTokens => true,
+        Action::ReadUnits | Action::ManageOwnTokens | Action::ManageOwnCalendarFeed => true,
         Action::ListPeople { unit_path } => {
             actor.has(Role::Hr)
                 || actor.has(Role::Admin)
@@ -104,6 +110,11 @@ pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), CoreError> {
         Action::ReadOccupancy => {
             actor.has(Role::Hr) || actor.has(Role::Admin) || !actor.manages.is_empty()
         }
+        Action::EnterAbsence {
+            person_id,
+            unit_path,
+        } => actor.person_id == person_id || actor.has(Role::Hr) || actor.manages_path(unit_path),
+        Action::ImportAbsences => actor.has(Role::Hr) || actor.has(Role::Admin),
         Action::DecideRequest {
             hr_level,
             person_id,
@@ -126,6 +137,10 @@ pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), CoreError> {
             Action::EditPolicy => "only HR may change the policy and the agreement template",
             Action::IssueTemporaryDecision => "only HR and directors may issue temporary decisions",
             Action::ReadCase { .. } => "not allowed",
+            Action::EnterAbsence { .. } => {
+                "only the person, their managers and HR enter their absences"
+            }
+            Action::ImportAbsences => "only HR and administrators may import absences",
             Action::DecideRequest {
                 hr_level: true,
                 person_id,
@@ -151,7 +166,9 @@ pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), CoreError> {
             Action::ReadOccupancy => {
                 "only managers, HR and administrators see the sites' occupancy"
             }
-            Action::ReadUnits | Action::ManageOwnTokens => "not allowed",
+            Action::ReadUnits | Action::ManageOwnTokens | Action::ManageOwnCalendarFeed => {
+                "not allowed"
+            }
         }))
     }
 }

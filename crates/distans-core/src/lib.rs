@@ -14,6 +14,7 @@
     )
 )]
 
+pub mod absence;
 pub mod access;
 pub mod agreement;
 pub mod audit;
@@ -23,6 +24,7 @@ pub mod clock;
 pub mod coverage;
 pub mod demo;
 pub mod error;
+pub mod feed;
 pub mod import;
 pub mod model;
 pub mod password;

@@ -43,6 +43,26 @@ impl Core {
         Ok(())
     }
 
+    /// One person's plan for a period of any length, without asking who
+    /// wants it: for callers that have already decided that (the calendar
+    /// feed). Workdays only.
+    pub(crate) async fn plan_of(
+        &self,
+        person: Uuid,
+        from: Date,
+        to: Date,
+    ) -> CoreResult<Vec<PlanDay>> {
+        if to < from {
+            return Ok(vec![]);
+        }
+        let cal = self.work_calendar(from, to).await?;
+        let rules = self.store.plan_rules(&[person], from, to).await?;
+        Ok(rules
+            .get(&person)
+            .map(|r| r.days(&cal, from, to))
+            .unwrap_or_default())
+    }
+
     /// The plan of one person, or of a unit's people, for a period.
     pub async fn plan(
         &self,

@@ -414,6 +414,67 @@ pub trait Store: Send + Sync + 'static {
     async fn sites(&self) -> CoreResult<Vec<Site>>;
     /// Records an audit entry on its own (a decision that needs no other write).
     async fn append_audit(&self, at: OffsetDateTime, audit: NewAuditEntry) -> CoreResult<()>;
+    // Absences.
+    /// A person's absences that touch a period, by first day (at most 1000).
+    async fn absences(
+        &self,
+        person: Uuid,
+        from: time::Date,
+        to: time::Date,
+    ) -> CoreResult<Vec<crate::absence::Absence>>;
+    async fn absence(&self, id: Uuid) -> CoreResult<Option<crate::absence::Absence>>;
+    /// Adds an absence; `Conflict` when it overlaps one of the person's.
+    async fn insert_absence(
+        &self,
+        a: &crate::absence::Absence,
+        by: Option<Uuid>,
+        audit: NewAuditEntry,
+    ) -> CoreResult<()>;
+    /// Removes an absence; false if there was none.
+    async fn delete_absence(
+        &self,
+        id: Uuid,
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> CoreResult<bool>;
+    /// Imports absences in one transaction: all or nothing.
+    async fn import_absences(
+        &self,
+        rows: &[crate::absence::AbsenceRow],
+        actor_id: Option<Uuid>,
+        actor: &str,
+        at: OffsetDateTime,
+    ) -> Result<crate::absence::AbsenceImportReport, ImportError>;
+
+    // Calendar feeds.
+    /// The person's feed secret, if any.
+    async fn calendar_feed_secret(&self, person: Uuid) -> CoreResult<Option<String>>;
+    /// Gives the person this secret unless they have one already; returns
+    /// the one they have (an audit entry only when it was created).
+    async fn create_calendar_feed(
+        &self,
+        person: Uuid,
+        secret: &str,
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> CoreResult<String>;
+    /// Gives the person this secret, replacing any they had.
+    async fn replace_calendar_feed(
+        &self,
+        person: Uuid,
+        secret: &str,
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> CoreResult<()>;
+    /// Removes the person's feed; false if there was none (then nothing is audited).
+    async fn delete_calendar_feed(
+        &self,
+        person: Uuid,
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> CoreResult<bool>;
+    /// The person a feed secret belongs to.
+    async fn person_by_calendar_secret(&self, secret: &str) -> CoreResult<Option<Uuid>>;
 
     /// A consistent copy of the database at `dest`, taken while it runs.
     async fn backup(&self, dest: &str) -> CoreResult<()>;

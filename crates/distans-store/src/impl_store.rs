@@ -1108,6 +1108,77 @@ impl Store for SqlStore {
     async fn append_audit(&self, at: OffsetDateTime, audit: NewAuditEntry) -> CoreResult<()> {
         self.append_audit_impl(at, audit).await
     }
+    async fn absences(
+        &self,
+        person: Uuid,
+        from: Date,
+        to: Date,
+    ) -> CoreResult<Vec<distans_core::absence::Absence>> {
+        self.absences_impl(person, from, to).await
+    }
+    async fn absence(&self, id: Uuid) -> CoreResult<Option<distans_core::absence::Absence>> {
+        self.absence_impl(id).await
+    }
+    async fn insert_absence(
+        &self,
+        a: &distans_core::absence::Absence,
+        by: Option<Uuid>,
+        audit: NewAuditEntry,
+    ) -> CoreResult<()> {
+        self.insert_absence_impl(a, by, audit).await
+    }
+    async fn delete_absence(
+        &self,
+        id: Uuid,
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> CoreResult<bool> {
+        self.delete_absence_impl(id, at, audit).await
+    }
+    async fn import_absences(
+        &self,
+        rows: &[distans_core::absence::AbsenceRow],
+        actor_id: Option<Uuid>,
+        actor: &str,
+        at: OffsetDateTime,
+    ) -> Result<distans_core::absence::AbsenceImportReport, ImportError> {
+        self.import_absences_impl(rows, actor_id, actor, at).await
+    }
+
+    async fn calendar_feed_secret(&self, person: Uuid) -> CoreResult<Option<String>> {
+        self.calendar_feed_secret_impl(person).await
+    }
+    async fn create_calendar_feed(
+        &self,
+        person: Uuid,
+        secret: &str,
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> CoreResult<String> {
+        self.create_calendar_feed_impl(person, secret, at, audit)
+            .await
+    }
+    async fn replace_calendar_feed(
+        &self,
+        person: Uuid,
+        secret: &str,
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> CoreResult<()> {
+        self.replace_calendar_feed_impl(person, secret, at, audit)
+            .await
+    }
+    async fn delete_calendar_feed(
+        &self,
+        person: Uuid,
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> CoreResult<bool> {
+        self.delete_calendar_feed_impl(person, at, audit).await
+    }
+    async fn person_by_calendar_secret(&self, secret: &str) -> CoreResult<Option<Uuid>> {
+        self.person_by_calendar_secret_impl(secret).await
+    }
 
     async fn backup(&self, dest: &str) -> CoreResult<()> {
         if std::path::Path::new(dest).exists() {

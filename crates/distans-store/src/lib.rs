@@ -6,9 +6,11 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+mod absences;
 mod agreements;
 mod coverage;
 mod db;
+mod feeds;
 mod impl_store;
 mod plan;
 pub use impl_store::{sort_key, SqlStore};

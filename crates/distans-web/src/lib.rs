@@ -11,6 +11,7 @@ pub mod auth;
 pub mod error;
 pub mod html;
 pub mod i18n;
+pub mod ics;
 pub mod security;
 pub mod session;
 
@@ -26,6 +27,10 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// A session ends after this long without use.
     pub session_idle_minutes: i64,
+    /// The address people reach the server at, without a trailing slash
+    /// (`https://distans.kommun.se`): links that leave the browser, such as
+    /// calendar feed URLs, are made from it.
+    pub public_url: String,
 }
 
 impl Default for WebConfig {
@@ -33,6 +38,7 @@ impl Default for WebConfig {
         WebConfig {
             secure_cookies: false,
             session_idle_minutes: 8 * 60,
+            public_url: "http://127.0.0.1:8080".into(),
         }
     }
 }

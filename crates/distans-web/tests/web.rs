@@ -198,6 +198,40 @@ fn pdf_text(pdf: &[u8]) -> String {
     String::from_utf8_lossy(&out.stdout).to_string()
 }
 
+/// An iCalendar feed as the real Python `icalendar` package reads it: the
+/// calendar's name and each event's fields, dates as YYYY-MM-DD.
+fn ics_parsed(ics: &[u8]) -> Value {
+    let path = std::env::temp_dir().join(format!("distans-{}.ics", Uuid::new_v4().simple()));
+    std::fs::write(&path, ics).unwrap();
+    let script = r#"
+import json, sys, icalendar
+cal = icalendar.Calendar.from_ical(open(sys.argv[1], "rb").read())
+events = []
+for e in cal.walk("VEVENT"):
+    events.append({
+        "uid": str(e["UID"]),
+        "start": e.decoded("DTSTART").isoformat(),
+        "end": e.decoded("DTEND").isoformat(),
+        "stamp": e.decoded("DTSTAMP").isoformat(),
+        "summary": str(e["SUMMARY"]),
+        "description": str(e.get("DESCRIPTION", "")),
+        "transp": str(e.get("TRANSP", "")),
+    })
+print(json.dumps({"name": str(cal.get("X-WR-CALNAME")), "events": events}))
+"#;
+    let out = std::process::Command::new("python3")
+        .args(["-c", script, path.to_str().unwrap()])
+        .output()
+        .expect("python3 with the icalendar package (pip install icalendar) is needed");
+    let _ = std::fs::remove_file(&path);
+    assert!(
+        out.status.success(),
+        "icalendar could not read the feed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 fn request_body(days: i64, start: time::Date, end: Option<time::Date>) -> Value {
     json!({
         "days_per_week": days, "weekdays": ["mon"], "start": start.to_string(), "end": end.map(|e| e.to_string()),
@@ -301,6 +335,21 @@ async fn access_matrix() {
             distans_core::coverage::NewCoverageRule::parse("min_onsite", None, Some(1), None)
                 .unwrap(),
         )
+        .await
+        .unwrap()
+        .id;
+    // An absence of bo's, for the row that removes it.
+    let bo_absence = app
+        .core
+        .store
+        .actor(bo.parse().unwrap())
+        .await
+        .unwrap()
+        .map(|a| (a.person_id, a))
+        .unwrap();
+    let bo_absence = app
+        .core
+        .add_absence(&bo_absence.1, bo_absence.0, workday, workday)
         .await
         .unwrap()
         .id;
@@ -513,6 +562,60 @@ async fn access_matrix() {
             [401, 204, 204, 404, 204, 404, 403],
         ),
         (
+            M::POST,
+            "/api/v1/absences".into(),
+            Some(json!({"person": anna, "first_day": "2030-01-02", "last_day": "2030-01-01"})),
+            [401, 400, 400, 404, 400, 404, 403],
+        ),
+        (
+            M::GET,
+            format!("/api/v1/absences?person={anna}"),
+            None,
+            [401, 200, 200, 404, 200, 404, 200],
+        ),
+        (
+            M::GET,
+            "/api/v1/absences".into(),
+            None,
+            [401, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            M::DELETE,
+            format!("/api/v1/absences/{bo_absence}"),
+            None,
+            [401, 404, 404, 204, 404, 404, 404],
+        ),
+        (
+            M::DELETE,
+            format!("/api/v1/absences/{nobody}"),
+            None,
+            [401, 404, 404, 404, 404, 404, 404],
+        ),
+        (
+            M::GET,
+            "/api/v1/me/calendar".into(),
+            None,
+            [401, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            M::POST,
+            "/api/v1/me/calendar/reset".into(),
+            Some(json!({})),
+            [401, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            M::DELETE,
+            "/api/v1/me/calendar".into(),
+            None,
+            [401, 204, 204, 204, 204, 204, 204],
+        ),
+        (
+            M::GET,
+            "/kalender/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.ics".into(),
+            None,
+            [404; 7],
+        ),
+        (
             M::GET,
             "/".into(),
             None,
@@ -667,6 +770,46 @@ async fn access_matrix() {
                     v["error"]["code"].is_string() && v["error"]["message"].is_string(),
                     "{method} {path}: {v}"
                 );
+            }
+        }
+    }
+    // Forms of the pages, sent as a browser sends them: with the session's
+    // CSRF token (anonymous callers are sent to sign in).
+    let mut csrfs = vec![String::new()];
+    for c in &cookies[1..] {
+        csrfs.push(csrf_of(
+            &app.get("/mina-nycklar", c.as_deref()).await.text(),
+        ));
+    }
+    let form_rows: Vec<(String, [u16; 7])> = vec![
+        ("/mina-nycklar/kalender/skapa".into(), [303; 7]),
+        ("/mina-nycklar/kalender/byt".into(), [303; 7]),
+        ("/mina-nycklar/kalender/ta-bort".into(), [303; 7]),
+        (
+            "/mina-nycklar/kalender/okand".into(),
+            [303, 404, 404, 404, 404, 404, 404],
+        ),
+    ];
+    for (path, expected) in &form_rows {
+        for (i, role) in ROLES.iter().enumerate() {
+            let r = form(
+                &app.router,
+                path,
+                cookies[i].as_deref(),
+                &[("csrf", csrfs[i].as_str())],
+            )
+            .await;
+            let to_sign_in = r
+                .headers
+                .get(header::LOCATION)
+                .is_some_and(|l| l.to_str().unwrap().starts_with("/logga-in"));
+            if r.status.as_u16() != expected[i] || (i == 0) != to_sign_in {
+                failures.push(format!(
+                    "form POST {path} as {role}: got {} ({:?}), expected {}",
+                    r.status.as_u16(),
+                    r.headers.get(header::LOCATION),
+                    expected[i]
+                ));
             }
         }
     }
@@ -1531,4 +1674,387 @@ async fn a_temporary_decision_for_one_unit_from_the_form() {
     assert_eq!(list["items"][0]["units"][0]["id"], avdelning.as_str());
     assert_eq!(list["items"][0]["checklist"].as_array().unwrap().len(), 2);
     assert_eq!(list["items"][0]["max_remote_days"], 4);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_calendar_feed_shows_the_plan_and_can_be_renewed_and_revoked() {
+    use distans_core::calendar::WorkCalendar;
+    let app = spawn_app().await;
+    let anna_id = app.id_of("anna").await;
+    let anna = app.login("anna").await;
+    // A remote day and a half day next week (Monday and Tuesday of a full week).
+    let cal = WorkCalendar::default();
+    let mut monday = app.core.today() + time::Duration::days(7);
+    while monday.weekday() != time::Weekday::Monday
+        || (0..5).any(|i| !cal.is_workday(monday + time::Duration::days(i)))
+    {
+        monday += time::Duration::days(1);
+    }
+    let tuesday = monday + time::Duration::days(1);
+    for (day, body) in [
+        (monday, json!({"state": "remote"})),
+        (tuesday, json!({"state": "remote", "part": "am"})),
+    ] {
+        let r = app
+            .call(
+                Method::PUT,
+                &format!("/api/v1/plan/{anna_id}/{day}"),
+                Some(&anna),
+                Some(body),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    }
+
+    // The URL: made on the first call, the same after that.
+    let r = app.get("/api/v1/me/calendar", Some(&anna)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let url = r.json()["url"].as_str().unwrap().to_string();
+    assert!(
+        url.starts_with("http://127.0.0.1:8080/kalender/") && url.ends_with(".ics"),
+        "{url}"
+    );
+    assert_eq!(
+        app.get("/api/v1/me/calendar", Some(&anna)).await.json()["url"],
+        url.as_str()
+    );
+    let path = url
+        .strip_prefix("http://127.0.0.1:8080")
+        .unwrap()
+        .to_string();
+
+    // The feed, without signing in.
+    let r = app.get(&path, None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(
+        r.headers[header::CONTENT_TYPE],
+        "text/calendar; charset=utf-8"
+    );
+    assert!(r.cookie().is_none(), "a feed starts no session");
+    let feed = ics_parsed(&r.body);
+    assert_eq!(feed["name"], "Distans – Anna Lindqvist");
+    let events = feed["events"].as_array().unwrap();
+    let today = app.core.today();
+    let expected: Vec<String> = cal
+        .workdays(
+            today - time::Duration::days(28),
+            today + time::Duration::days(91),
+        )
+        .iter()
+        .map(|d| d.to_string())
+        .collect();
+    let starts: Vec<String> = events
+        .iter()
+        .map(|e| e["start"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(starts, expected, "one all-day event per workday");
+    let summary_on = |d: time::Date| {
+        events
+            .iter()
+            .find(|e| e["start"] == d.to_string().as_str())
+            .unwrap()
+            .clone()
+    };
+    let mon = summary_on(monday);
+    assert_eq!(mon["summary"], "Distans");
+    assert_eq!(
+        mon["end"],
+        (monday + time::Duration::days(1)).to_string().as_str(),
+        "an all-day event ends the next day (exclusive)"
+    );
+    assert_eq!(mon["uid"], format!("{monday}-{anna_id}@distans").as_str());
+    assert_eq!(mon["transp"], "TRANSPARENT");
+    let tue = summary_on(tuesday);
+    assert_eq!(tue["summary"], "Distans (fm)");
+    assert!(
+        tue["description"]
+            .as_str()
+            .unwrap()
+            .contains("Eftermiddag: På arbetsplatsen"),
+        "{tue}"
+    );
+    assert_eq!(
+        summary_on(monday + time::Duration::days(2))["summary"],
+        "På arbetsplatsen"
+    );
+    let mut uids: Vec<&str> = events.iter().map(|e| e["uid"].as_str().unwrap()).collect();
+    uids.sort();
+    uids.dedup();
+    assert_eq!(uids.len(), events.len(), "UIDs are unique");
+    // Fetched again: the same UIDs, so calendars update instead of duplicating.
+    let again = ics_parsed(&app.get(&path, None).await.body);
+    assert_eq!(again["events"][0]["uid"], events[0]["uid"]);
+
+    // Junk and unknown secrets: 404.
+    for bad in [
+        "/kalender/finns-inte.ics",
+        "/kalender/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.ics",
+        "/kalender/.ics",
+    ] {
+        assert_eq!(
+            app.get(bad, None).await.status,
+            StatusCode::NOT_FOUND,
+            "{bad}"
+        );
+    }
+
+    // Renewing: the old URL stops working, the new one works.
+    let r = app
+        .call(
+            Method::POST,
+            "/api/v1/me/calendar/reset",
+            Some(&anna),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let url2 = r.json()["url"].as_str().unwrap().to_string();
+    assert_ne!(url2, url);
+    let path2 = url2
+        .strip_prefix("http://127.0.0.1:8080")
+        .unwrap()
+        .to_string();
+    assert_eq!(app.get(&path, None).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get(&path2, None).await.status, StatusCode::OK);
+
+    // Revoking: gone, and a later GET makes a new one.
+    let r = app
+        .call(Method::DELETE, "/api/v1/me/calendar", Some(&anna), None)
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    assert_eq!(app.get(&path2, None).await.status, StatusCode::NOT_FOUND);
+
+    // The page: no link now; make one, renew it, remove it — with CSRF, no JavaScript.
+    let page = app.get("/mina-nycklar", Some(&anna)).await.text();
+    assert!(page.contains("Du har ingen kalenderlänk"), "{page}");
+    let csrf = csrf_of(&page);
+    let r = form(
+        &app.router,
+        "/mina-nycklar/kalender/skapa",
+        Some(&anna),
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "the form needs its token");
+    let r = form(
+        &app.router,
+        "/mina-nycklar/kalender/skapa",
+        Some(&anna),
+        &[("csrf", &csrf)],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let url3 = app.get("/api/v1/me/calendar", Some(&anna)).await.json()["url"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let page = app.get("/mina-nycklar", Some(&anna)).await.text();
+    assert!(page.contains(&url3), "the page shows the URL");
+    let r = form(
+        &app.router,
+        "/mina-nycklar/kalender/byt",
+        Some(&anna),
+        &[("csrf", &csrf)],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let page = app.get("/mina-nycklar", Some(&anna)).await.text();
+    assert!(!page.contains(&url3), "renewed");
+    let path3 = url3
+        .strip_prefix("http://127.0.0.1:8080")
+        .unwrap()
+        .to_string();
+    assert_eq!(app.get(&path3, None).await.status, StatusCode::NOT_FOUND);
+    let r = form(
+        &app.router,
+        "/mina-nycklar/kalender/ta-bort",
+        Some(&anna),
+        &[("csrf", &csrf)],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(app
+        .get("/mina-nycklar", Some(&anna))
+        .await
+        .text()
+        .contains("Du har ingen kalenderlänk"));
+
+    // Every change is in the audit log, never with the secret.
+    let hr = app.login("hr").await;
+    let log = app
+        .get(
+            &format!("/api/v1/audit?entity=person&entity_id={anna_id}&limit=100"),
+            Some(&hr),
+        )
+        .await
+        .json();
+    let actions: Vec<&str> = log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .filter(|a| a.starts_with("calendar."))
+        .collect();
+    assert_eq!(
+        actions,
+        vec![
+            "calendar.revoke",
+            "calendar.reset",
+            "calendar.create",
+            "calendar.revoke",
+            "calendar.reset",
+            "calendar.create"
+        ],
+        "newest first"
+    );
+    assert!(!log
+        .to_string()
+        .contains(&url2[url2.len() - 47..url2.len() - 4]));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn absences_through_the_api_show_in_the_plan() {
+    use distans_core::calendar::WorkCalendar;
+    let app = spawn_app().await;
+    let anna_id = app.id_of("anna").await;
+    let anna = app.login("anna").await;
+    let cal = WorkCalendar::default();
+    let mut monday = app.core.today() + time::Duration::days(7);
+    while monday.weekday() != time::Weekday::Monday
+        || (0..5).any(|i| !cal.is_workday(monday + time::Duration::days(i)))
+    {
+        monday += time::Duration::days(1);
+    }
+    let wednesday = monday + time::Duration::days(2);
+    let post = |body: Value| {
+        let app = &app;
+        let anna = anna.clone();
+        async move {
+            app.call(Method::POST, "/api/v1/absences", Some(&anna), Some(body))
+                .await
+        }
+    };
+    let r = post(json!({"first_day": monday.to_string(), "last_day": wednesday.to_string()})).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let absence = r.json();
+    assert_eq!(absence["person"], anna_id.as_str());
+    assert_eq!(absence["source"], "manual");
+    let id = absence["id"].as_str().unwrap().to_string();
+
+    // The plan says absent, because of the absence, Monday to Wednesday only.
+    let plan = app
+        .get(
+            &format!(
+                "/api/v1/plan?from={monday}&to={}",
+                monday + time::Duration::days(4)
+            ),
+            Some(&anna),
+        )
+        .await
+        .json();
+    let days: Vec<(String, String)> = plan["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["state"].as_str().unwrap().to_string(),
+                d["source"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        days,
+        vec![
+            ("absent".into(), "absence".into()),
+            ("absent".into(), "absence".into()),
+            ("absent".into(), "absence".into()),
+            ("workplace".into(), "default".into()),
+            ("workplace".into(), "default".into()),
+        ]
+    );
+
+    // Bad input names the field.
+    for (body, status, field) in [
+        (
+            json!({"first_day": "måndag", "last_day": monday.to_string()}),
+            400,
+            "first_day",
+        ),
+        (
+            json!({"first_day": wednesday.to_string(), "last_day": monday.to_string()}),
+            400,
+            "last_day",
+        ),
+        (
+            json!({"person": "x", "first_day": monday.to_string(), "last_day": monday.to_string()}),
+            400,
+            "person",
+        ),
+        (json!({"first_day": monday.to_string()}), 400, "last_day"),
+        (
+            json!({"first_day": "2030-01-01", "last_day": "2031-01-05"}),
+            422,
+            "last_day",
+        ),
+    ] {
+        let r = post(body.clone()).await;
+        assert_eq!(r.status.as_u16(), status, "{body}: {}", r.text());
+        assert_eq!(r.json()["error"]["field"], field, "{body}");
+    }
+    let r =
+        post(json!({"first_day": wednesday.to_string(), "last_day": wednesday.to_string()})).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "overlaps: {}", r.text());
+
+    // Listed for her manager, not for another manager; bounded.
+    let chef = app.login("chef").await;
+    let list = app
+        .get(&format!("/api/v1/absences?person={anna_id}"), Some(&chef))
+        .await
+        .json();
+    assert_eq!(list["items"].as_array().unwrap().len(), 1);
+    let bygg = app.login("bygg").await;
+    assert_eq!(
+        app.get(&format!("/api/v1/absences?person={anna_id}"), Some(&bygg))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let r = app
+        .get(
+            "/api/v1/absences?from=2026-01-01&to=2029-01-01",
+            Some(&anna),
+        )
+        .await;
+    assert_eq!(r.json()["error"]["field"], "to");
+
+    // The auditor sees but may not remove; HR may.
+    let revisor = app.login("revisor").await;
+    let r = app
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/absences/{id}"),
+            Some(&revisor),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let hr = app.login("hr").await;
+    let r = app
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/absences/{id}"),
+            Some(&hr),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    let plan = app
+        .get(
+            &format!("/api/v1/plan?from={monday}&to={monday}"),
+            Some(&anna),
+        )
+        .await
+        .json();
+    assert_eq!(plan["days"][0]["source"], "default");
 }

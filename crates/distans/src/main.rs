@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
+use distans_core::absence::{parse_absences_csv, ABSENCE_COLUMNS};
 use distans_core::clock::SystemClock;
 use distans_core::import::{parse_people_csv, COLUMNS};
 use distans_core::store::ImportError;
@@ -65,6 +66,10 @@ enum Command {
             default_value = "distans <noreply@localhost>"
         )]
         mail_from: String,
+        /// The address people reach the server at (https://distans.kommun.se),
+        /// for links such as calendar feeds. Default: http:// and the bind address.
+        #[arg(long, env = "DISTANS_PUBLIC_URL")]
+        public_url: Option<String>,
     },
     /// Bring the database schema up to date.
     Migrate,
@@ -107,6 +112,8 @@ enum Command {
 enum ImportWhat {
     /// Import or update units and people from a CSV export (see README for the columns).
     People { file: PathBuf },
+    /// Import absences from a CSV export: employee_number, first_day, last_day.
+    Absences { file: PathBuf },
 }
 
 async fn open(url: &str, connections: u32) -> Result<Arc<Core>> {
@@ -151,17 +158,23 @@ async fn main() -> Result<()> {
             db_connections,
             smtp_url,
             mail_from,
+            public_url,
         } => {
             let mailer = match smtp_url {
                 Some(url) => Some(distans_jobs::Mailer::new(&url, &mail_from)?),
                 None => None,
             };
+            let public_url = public_url_or_default(public_url.as_deref(), bind)?;
             serve(
                 &cli.database_url,
                 bind,
                 demo,
                 demo_size,
-                secure_cookies,
+                WebConfig {
+                    secure_cookies,
+                    public_url,
+                    ..WebConfig::default()
+                },
                 db_connections,
                 mailer,
             )
@@ -178,6 +191,9 @@ async fn main() -> Result<()> {
         Command::Import {
             what: ImportWhat::People { file },
         } => import_people(&cli.database_url, &file).await,
+        Command::Import {
+            what: ImportWhat::Absences { file },
+        } => import_absences(&cli.database_url, &file).await,
         Command::Plan {
             input,
             output,
@@ -237,12 +253,33 @@ async fn main() -> Result<()> {
     }
 }
 
+/// The public URL as given (checked, without a trailing slash), or made
+/// from the bind address.
+fn public_url_or_default(given: Option<&str>, bind: SocketAddr) -> Result<String> {
+    match given.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(u) => {
+            let u = u.trim_end_matches('/');
+            let rest = u
+                .strip_prefix("https://")
+                .or_else(|| u.strip_prefix("http://"));
+            match rest {
+                Some(host) if !host.is_empty() && !host.contains(char::is_whitespace) => {
+                    Ok(u.to_string())
+                }
+                _ => bail!("--public-url must be an http:// or https:// address, e.g. https://distans.kommun.se"),
+            }
+        }
+        None if bind.ip().is_unspecified() => Ok(format!("http://localhost:{}", bind.port())),
+        None => Ok(format!("http://{bind}")),
+    }
+}
+
 async fn serve(
     url: &str,
     bind: SocketAddr,
     demo: bool,
     demo_size: usize,
-    secure: bool,
+    web: WebConfig,
     connections: u32,
     mailer: Option<distans_jobs::Mailer>,
 ) -> Result<()> {
@@ -274,13 +311,7 @@ async fn serve(
             );
         }
     }
-    let state = AppState::new(
-        core.clone(),
-        WebConfig {
-            secure_cookies: secure,
-            ..WebConfig::default()
-        },
-    );
+    let state = AppState::new(core.clone(), web);
     let app = distans_web::app(state);
     let listener = tokio::net::TcpListener::bind(bind)
         .await
@@ -373,7 +404,40 @@ async fn import_people(url: &str, file: &PathBuf) -> Result<()> {
     }
 }
 
+async fn import_absences(url: &str, file: &PathBuf) -> Result<()> {
+    let t = Instant::now();
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let rows = match parse_absences_csv(&bytes) {
+        Ok(r) => r,
+        Err(bad) => return report_bad_rows_of(file, &bad, ABSENCE_COLUMNS),
+    };
+    let core = open(url, 2).await?;
+    match core.import_absences(None, &rows).await {
+        Ok(r) => {
+            println!(
+                "Imported {} in {:.1} s: absences {} new, {} updated, {} unchanged.",
+                file.display(),
+                t.elapsed().as_secs_f64(),
+                r.created,
+                r.updated,
+                r.unchanged
+            );
+            Ok(())
+        }
+        Err(ImportError::Rows(bad)) => report_bad_rows_of(file, &bad, ABSENCE_COLUMNS),
+        Err(ImportError::Core(e)) => bail!("{e}"),
+    }
+}
+
 fn report_bad_rows(file: &std::path::Path, rows: &[distans_core::import::RowError]) -> Result<()> {
+    report_bad_rows_of(file, rows, COLUMNS)
+}
+
+fn report_bad_rows_of(
+    file: &std::path::Path,
+    rows: &[distans_core::import::RowError],
+    columns: &[(&str, bool, &str)],
+) -> Result<()> {
     eprintln!(
         "{} has {} problem(s); nothing was imported:",
         file.display(),
@@ -384,7 +448,7 @@ fn report_bad_rows(file: &std::path::Path, rows: &[distans_core::import::RowErro
     }
     eprintln!(
         "Columns: {}",
-        COLUMNS
+        columns
             .iter()
             .map(|c| if c.1 {
                 format!("{}*", c.0)
@@ -428,4 +492,30 @@ fn plan(input: &PathBuf, output: &PathBuf, time_limit: Option<f64>) -> Result<()
         output.display()
     );
     Ok(())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_public_url() {
+        let bind: SocketAddr = "127.0.0.1:8080".parse().unwrap();
+        let any: SocketAddr = "0.0.0.0:9000".parse().unwrap();
+        assert_eq!(
+            public_url_or_default(None, bind).unwrap(),
+            "http://127.0.0.1:8080"
+        );
+        assert_eq!(
+            public_url_or_default(None, any).unwrap(),
+            "http://localhost:9000"
+        );
+        assert_eq!(
+            public_url_or_default(Some("https://distans.kommun.se/"), any).unwrap(),
+            "https://distans.kommun.se"
+        );
+        assert!(public_url_or_default(Some("distans.kommun.se"), any).is_err());
+        assert!(public_url_or_default(Some("https://"), any).is_err());
+    }
 }

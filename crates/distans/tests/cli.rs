@@ -197,3 +197,83 @@ fn plan_on_a_file() {
         text(&o)
     );
 }
+
+#[test]
+fn absences_import_is_idempotent_and_all_or_nothing() {
+    let d = dir();
+    let db = d.0.join("d.db");
+    let people = d.0.join("people.csv");
+    std::fs::write(&people, GOOD).unwrap();
+    let o = distans(&db, &["import", "people", people.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    let csv = d.0.join("absences.csv");
+    std::fs::write(
+        &csv,
+        "employee_number;first_day;last_day\n1;2026-12-01;2026-12-04\n2;2026-12-07;2026-12-07\n",
+    )
+    .unwrap();
+    let o = distans(&db, &["import", "absences", csv.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains("absences 2 new, 0 updated, 0 unchanged"),
+        "{}",
+        text(&o)
+    );
+    let o = distans(&db, &["import", "absences", csv.to_str().unwrap()]);
+    assert!(
+        text(&o).contains("absences 0 new, 0 updated, 2 unchanged"),
+        "re-import never duplicates: {}",
+        text(&o)
+    );
+    // A longer period from the same first day updates it.
+    std::fs::write(
+        &csv,
+        "employee_number,first_day,last_day\n1,2026-12-01,2026-12-11\n",
+    )
+    .unwrap();
+    let o = distans(&db, &["import", "absences", csv.to_str().unwrap()]);
+    assert!(
+        text(&o).contains("absences 0 new, 1 updated, 0 unchanged"),
+        "{}",
+        text(&o)
+    );
+
+    // Every bad row with line, column and reason; nothing imported (exit 2).
+    std::fs::write(
+        &csv,
+        "employee_number,first_day,last_day\n3,2026-12-01,2026-12-02\n99,2026-12-01,2026-12-02\n2,2026-13-01,2026-12-02\n",
+    )
+    .unwrap();
+    let o = distans(&db, &["import", "absences", csv.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let t = text(&o);
+    assert!(t.contains("line 4: first_day"), "{t}");
+    assert!(
+        t.contains("Columns: employee_number*, first_day*, last_day*"),
+        "{t}"
+    );
+    // The unknown person is found only against the database, after the file parses.
+    std::fs::write(
+        &csv,
+        "employee_number,first_day,last_day\n3,2026-12-01,2026-12-02\n99,2026-12-01,2026-12-02\n",
+    )
+    .unwrap();
+    let o = distans(&db, &["import", "absences", csv.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("line 3: employee_number: nobody has the employee number 99"),
+        "{}",
+        text(&o)
+    );
+    std::fs::write(
+        &csv,
+        "employee_number,first_day,last_day\n3,2026-12-01,2026-12-02\n",
+    )
+    .unwrap();
+    let o = distans(&db, &["import", "absences", csv.to_str().unwrap()]);
+    assert!(
+        text(&o).contains("absences 1 new, 0 updated, 0 unchanged"),
+        "the good row of the bad file was not written: {}",
+        text(&o)
+    );
+}

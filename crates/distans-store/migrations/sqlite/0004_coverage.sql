@@ -36,6 +36,3 @@ CREATE TABLE rotation_days (
 CREATE INDEX rotation_days_plan_idx ON rotation_days (plan_id);
 
 CREATE INDEX people_site_idx ON people (site_id);
-CREATE INDEX occasional_days_day_idx ON occasional_days (day);
-CREATE INDEX absences_last_idx ON absences (last_day, first_day);
-CREATE INDEX agreements_state_idx ON agreements (state, person_id);

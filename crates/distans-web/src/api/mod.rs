@@ -1,9 +1,11 @@
 //! The JSON API of `api.md`, described by the OpenAPI document generated
 //! from these very handlers (utoipa), so the two cannot drift apart.
 
+mod absences;
 mod cases;
 mod coverage;
 mod extract;
+mod feed;
 mod org;
 mod plan;
 mod rotation;
@@ -20,6 +22,7 @@ use utoipa_axum::routes;
 use crate::AppState;
 
 pub use extract::{ApiJson, ApiQuery, IdPath};
+pub use feed::feed_url;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -102,4 +105,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(coverage::list_rules, coverage::add_rule))
         .routes(routes!(coverage::put_rule, coverage::delete_rule))
         .routes(routes!(coverage::occupancy))
+        .routes(routes!(feed::get_calendar, feed::delete_calendar))
+        .routes(routes!(feed::reset_calendar))
+        .routes(routes!(feed::feed))
+        .routes(routes!(absences::add_absence, absences::list_absences))
+        .routes(routes!(absences::delete_absence))
 }

@@ -32,6 +32,10 @@ pub fn router() -> Router<AppState> {
             get(pages::tokens_page).post(pages::create_token),
         )
         .route("/mina-nycklar/{id}/aterkalla", post(pages::revoke_token))
+        .route(
+            "/mina-nycklar/kalender/{what}",
+            post(pages::calendar_feed_action),
+        )
         .route("/static/distans.css", get(pages::css))
         .route("/distanspolicy", get(cases::policy_page))
         .route(

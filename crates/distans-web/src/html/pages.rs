@@ -589,6 +589,8 @@ struct TokensPage<'a> {
     error: Option<(String, String)>,
     name: String,
     days: String,
+    /// The secret calendar feed URL, if the person has one.
+    calendar_url: Option<String>,
 }
 
 impl TokensPage<'_> {
@@ -611,6 +613,7 @@ pub async fn tokens_page(State(state): State<AppState>, mut c: Ctx) -> Result<Re
     let actor = c.actor()?.clone();
     c.ensure_csrf().await?;
     let tokens = state.core.tokens(&actor).await.map_err(|e| c.fail(e))?;
+    let calendar_url = calendar_url(&state, &c, &actor).await?;
     render(
         &c,
         &TokensPage {
@@ -620,8 +623,22 @@ pub async fn tokens_page(State(state): State<AppState>, mut c: Ctx) -> Result<Re
             error: None,
             name: String::new(),
             days: "90".into(),
+            calendar_url,
         },
     )
+}
+
+async fn calendar_url(
+    state: &AppState,
+    c: &Ctx,
+    actor: &distans_core::model::Actor,
+) -> Result<Option<String>, HtmlError> {
+    Ok(state
+        .core
+        .my_calendar_secret(actor)
+        .await
+        .map_err(|e| c.fail(e))?
+        .map(|s| crate::api::feed_url(state, &s)))
 }
 
 #[derive(Deserialize)]
@@ -654,6 +671,7 @@ pub async fn create_token(
         Err(e) => Err(e),
     };
     let tokens = state.core.tokens(&actor).await.map_err(|e| c.fail(e))?;
+    let calendar_url = calendar_url(&state, &c, &actor).await?;
     match result {
         Ok(t) => render(
             &c,
@@ -664,6 +682,7 @@ pub async fn create_token(
                 error: None,
                 name: String::new(),
                 days: "90".into(),
+                calendar_url,
             },
         ),
         Err(CoreError::Invalid { field, .. }) => {
@@ -681,6 +700,7 @@ pub async fn create_token(
                     error: Some((field, message)),
                     name: f.name.clone(),
                     days: f.days.clone(),
+                    calendar_url,
                 },
             )?;
             *r.status_mut() = StatusCode::BAD_REQUEST;
@@ -705,4 +725,23 @@ pub async fn revoke_token(
         .await
         .map_err(|e| c.fail(e))?;
     Ok(Redirect::to("/mina-nycklar").into_response())
+}
+
+/// The calendar feed from the tokens page: make it, renew it, remove it.
+pub async fn calendar_feed_action(
+    State(state): State<AppState>,
+    c: Ctx,
+    Path(what): Path<String>,
+    Form(f): Form<CsrfForm>,
+) -> Result<Response, HtmlError> {
+    let actor = c.actor()?.clone();
+    c.check_csrf(&f.csrf)?;
+    let done = match what.as_str() {
+        "skapa" => state.core.calendar_secret(&actor).await.map(|_| ()),
+        "byt" => state.core.reset_calendar_secret(&actor).await.map(|_| ()),
+        "ta-bort" => state.core.revoke_calendar_secret(&actor).await.map(|_| ()),
+        _ => Err(CoreError::NotFound("page")),
+    };
+    done.map_err(|e| c.fail(e))?;
+    Ok(Redirect::to("/mina-nycklar#kalender").into_response())
 }
