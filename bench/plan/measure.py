@@ -1,0 +1,78 @@
+"""Times the plan's read paths over HTTP (one keep-alive connection, as HR).
+
+Usage: python3 measure.py BASE_URL LABEL REPEATS
+Prints a Markdown table: what, median and 95th percentile in ms, answer size.
+"""
+import datetime
+import http.client
+import json
+import statistics
+import sys
+import time
+import urllib.parse
+
+base, label, repeats = sys.argv[1], sys.argv[2], int(sys.argv[3])
+u = urllib.parse.urlparse(base)
+conn = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
+cookie = ""
+
+
+def call(method, path, body=None):
+    global cookie
+    headers = {"Cookie": cookie} if cookie else {}
+    data = None
+    if body is not None:
+        data = json.dumps(body).encode()
+        headers["Content-Type"] = "application/json"
+    conn.request(method, path, body=data, headers=headers)
+    r = conn.getresponse()
+    raw = r.read()
+    for k, v in r.getheaders():
+        if k.lower() == "set-cookie" and v.startswith("distans_session="):
+            cookie = v.split(";")[0]
+    if r.status >= 400:
+        raise SystemExit(f"{method} {path}: {r.status} {raw[:300]!r}")
+    return raw
+
+
+call("POST", "/api/v1/login", {"username": "hr", "password": "demo"})
+
+# The unit closest to 40 people (units are listed in tree order).
+best, offset = None, 0
+while True:
+    page = json.loads(call("GET", f"/api/v1/units?limit=500&offset={offset}"))
+    for unit in page["items"]:
+        if unit["children"] == 0 and (best is None or abs(unit["people"] - 40) < abs(best["people"] - 40)):
+            best = unit
+    offset += len(page["items"])
+    if not page["items"] or offset >= page["total"]:
+        break
+person = json.loads(call("GET", f"/api/v1/people?unit={best['id']}&limit=1"))["items"][0]
+
+today = datetime.date.today()
+monday = today - datetime.timedelta(days=today.weekday())
+four_weeks = (monday, monday + datetime.timedelta(days=27))
+first = today.replace(day=1)
+last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+
+cases = [
+    (f"a unit's 4-week plan ({best['people']} people)",
+     f"/api/v1/plan?unit={best['id']}&from={four_weeks[0]}&to={four_weeks[1]}"),
+    (f"a unit's 4-week coverage ({best['people']} people)",
+     f"/api/v1/coverage?unit={best['id']}&from={four_weeks[0]}&to={four_weeks[1]}"),
+    ("one person's month", f"/api/v1/plan?person={person['id']}&from={first}&to={last}"),
+    ("who is on site tomorrow, every site", "/api/v1/occupancy"),
+]
+
+print(f"\n| {label} | median | p95 | answer |")
+print("|---|---|---|---|")
+for name, path in cases:
+    call("GET", path)  # warm up
+    times, size = [], 0
+    for _ in range(repeats):
+        t = time.perf_counter()
+        size = len(call("GET", path))
+        times.append((time.perf_counter() - t) * 1000)
+    times.sort()
+    p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
+    print(f"| {name} | {statistics.median(times):.1f} ms | {p95:.1f} ms | {size / 1024:.0f} KiB |")
