@@ -48,6 +48,8 @@ pub enum Action<'a> {
     EditCoverage { unit_path: &'a str },
     /// Save a change that opens a coverage gap in a unit (its managers, HR).
     AllowCoverageGap { unit_path: &'a str },
+    /// Publish a rotation plan for a unit (its managers, HR).
+    PublishRotation { unit_path: &'a str },
     /// See the sites' occupancy across the organisation (HR, managers, administrators).
     ReadOccupancy,
 }
@@ -103,6 +105,7 @@ pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), CoreError> {
             unit_path,
         } => actor.person_id == person_id || actor.has(Role::Hr) || actor.manages_path(unit_path),
         Action::ReadUnitPlan { unit_path }
+        | Action::PublishRotation { unit_path }
         | Action::EditCoverage { unit_path }
         | Action::AllowCoverageGap { unit_path } => {
             actor.has(Role::Hr) || actor.manages_path(unit_path)
@@ -157,6 +160,9 @@ pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), CoreError> {
             }
             Action::SetPlanDay { .. } => "only the person, their managers and HR set their days",
             Action::ReadUnitPlan { .. } => "only the unit's managers and HR see its plan",
+            Action::PublishRotation { .. } => {
+                "only the unit's managers and HR publish its rotation"
+            }
             Action::EditCoverage { .. } => {
                 "only the unit's managers and HR edit its coverage rules"
             }

@@ -629,6 +629,7 @@ impl Core {
                         start: a.start,
                         last: a.end,
                         weekdays: a.weekdays.clone(),
+                        days_per_week: i64::from(a.days_per_week),
                     };
                     gaps = self
                         .gaps_opened(&employee, from, to, |rules| {

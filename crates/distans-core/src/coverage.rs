@@ -156,6 +156,8 @@ pub struct Member {
     pub name: String,
     pub skills: Vec<String>,
     pub site_id: Option<Uuid>,
+    pub unit_id: Uuid,
+    pub unit_path: String,
 }
 
 /// One rule on one day.
@@ -310,6 +312,8 @@ mod tests {
             name: format!("P{n}"),
             skills: skills.iter().map(|s| s.to_string()).collect(),
             site_id: None,
+            unit_id: Uuid::from_u128(1),
+            unit_path: String::new(),
         }
     }
 

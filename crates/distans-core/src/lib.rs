@@ -32,6 +32,7 @@ pub mod plan;
 pub mod planning;
 pub mod policy;
 pub mod request;
+pub mod rotation;
 pub mod service;
 pub mod staffing;
 pub mod store;

@@ -82,6 +82,8 @@ pub struct AgreementSpan {
     pub start: Date,
     pub last: Option<Date>,
     pub weekdays: Vec<Weekday>,
+    /// Remote days a week the agreement allows (fixed or not).
+    pub days_per_week: i64,
 }
 
 /// One person's rules and exceptions for a period.
@@ -165,6 +167,7 @@ mod tests {
                 start: date!(2026 - 11 - 01),
                 last: Some(date!(2027 - 03 - 31)),
                 weekdays: vec![Weekday::Mon, Weekday::Fri],
+                days_per_week: 2,
             }],
             absences: vec![(date!(2026 - 11 - 26), date!(2026 - 11 - 27))],
             ..Default::default()

@@ -249,7 +249,7 @@ impl Core {
     }
 
     /// The number on site at a site per day, with its desks.
-    async fn site_counts(
+    pub(crate) async fn site_counts(
         &self,
         site: Uuid,
         cal: &WorkCalendar,

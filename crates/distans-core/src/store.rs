@@ -410,6 +410,21 @@ pub trait Store: Send + Sync + 'static {
         from: time::Date,
         to: time::Date,
     ) -> CoreResult<Vec<(Uuid, Option<Uuid>, crate::plan::PersonRules)>>;
+    /// Stores a published rotation: its days replace earlier rotations'
+    /// days of the same people in its period.
+    #[allow(clippy::too_many_arguments)]
+    async fn publish_rotation(
+        &self,
+        id: Uuid,
+        unit: Uuid,
+        first: time::Date,
+        last: time::Date,
+        cost: i64,
+        days: &[(Uuid, time::Date, crate::plan::DayState)],
+        by: Uuid,
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> CoreResult<()>;
     /// Every site.
     async fn sites(&self) -> CoreResult<Vec<Site>>;
     /// Records an audit entry on its own (a decision that needs no other write).

@@ -67,6 +67,13 @@ pub struct Employee {
     pub prefer_remote: Vec<String>,
     #[serde(default, deserialize_with = "null_default")]
     pub prefer_onsite: Vec<String>,
+    /// An extension: single cells locked to `onsite` or `remote`.
+    #[serde(
+        default,
+        deserialize_with = "null_default",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
+    pub locked: BTreeMap<String, State>,
 }
 
 /// The hard rules.

@@ -228,6 +228,7 @@ fn employee(i: usize, units: usize, dates: Vec<String>) -> impl Strategy<Value =
                 absent,
                 prefer_remote: pr,
                 prefer_onsite: po,
+                locked: Default::default(),
             }
         })
 }
@@ -827,6 +828,7 @@ fn structured(n: usize, weeks: i64, seed: u64) -> Input {
                 absent,
                 prefer_remote: pr,
                 prefer_onsite: vec![],
+                locked: Default::default(),
             });
         }
         coverage.push(CoverageRule {

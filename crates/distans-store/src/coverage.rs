@@ -153,10 +153,10 @@ impl SqlStore {
         limit: i64,
     ) -> CoreResult<Vec<Member>> {
         let end = format!("{unit_path}~");
-        type Row = (Uuid, String, String, Option<Uuid>);
+        type Row = (Uuid, String, String, Option<Uuid>, Uuid, String);
         let (people, skills): (Vec<Row>, Vec<(Uuid, String)>) = on_db!(self.db(), p => {
             let people: Vec<Row> = sqlx::query_as(
-                "SELECT p.id, p.given_name, p.family_name, COALESCE(p.site_id, u.site_id)
+                "SELECT p.id, p.given_name, p.family_name, COALESCE(p.site_id, u.site_id), p.unit_id, u.path
                  FROM people p JOIN units u ON u.id = p.unit_id
                  WHERE u.path >= $1 AND u.path < $2 ORDER BY p.sort_name, p.id LIMIT $3")
                 .bind(unit_path).bind(&end).bind(limit + 1)
@@ -187,11 +187,13 @@ impl SqlStore {
         }
         Ok(people
             .into_iter()
-            .map(|(id, g, f, site_id)| Member {
+            .map(|(id, g, f, site_id, unit_id, unit_path)| Member {
                 id,
                 name: format!("{g} {f}"),
                 skills: by_id.remove(&id).unwrap_or_default(),
                 site_id,
+                unit_id,
+                unit_path,
             })
             .collect())
     }

@@ -1102,6 +1102,21 @@ impl Store for SqlStore {
     ) -> CoreResult<Vec<(Uuid, Option<Uuid>, distans_core::plan::PersonRules)>> {
         self.site_plan_rules_impl(site, from, to).await
     }
+    async fn publish_rotation(
+        &self,
+        id: Uuid,
+        unit: Uuid,
+        first: Date,
+        last: Date,
+        cost: i64,
+        days: &[(Uuid, Date, distans_core::plan::DayState)],
+        by: Uuid,
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> CoreResult<()> {
+        self.publish_rotation_impl(id, unit, first, last, cost, days, by, at, audit)
+            .await
+    }
     async fn sites(&self) -> CoreResult<Vec<distans_core::model::Site>> {
         self.sites_impl().await
     }

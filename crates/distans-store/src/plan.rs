@@ -44,8 +44,15 @@ fn part_of(s: Option<&str>) -> Option<Part> {
 
 /// person, day, state, part
 type OccasionalRow = (Uuid, Date, String, Option<String>);
-/// person, start, end, ends on, weekdays
-type SpanRow = (Uuid, Date, Option<Date>, Option<Date>, Json<Vec<Weekday>>);
+/// person, start, end, ends on, weekdays, days a week
+type SpanRow = (
+    Uuid,
+    Date,
+    Option<Date>,
+    Option<Date>,
+    Json<Vec<Weekday>>,
+    i64,
+);
 /// person, day, state
 type RotationRow = (Uuid, Date, String);
 /// Occasional days, absences (person, first, last), agreement spans, rotation days.
@@ -104,7 +111,7 @@ impl SqlStore {
             q.push_bind(from).push(" AND first_day <= ").push_bind(to);
             push_who(&mut q, "person_id", who);
             let abs: Vec<(Uuid, Date, Date)> = q.build_query_as().fetch_all(p).await.map_err(db_err)?;
-            let mut q = QueryBuilder::new("SELECT person_id, start_date, end_date, ends_on, weekdays FROM agreements WHERE state = 'active' AND start_date <= ");
+            let mut q = QueryBuilder::new("SELECT person_id, start_date, end_date, ends_on, weekdays, CAST(days_per_week AS BIGINT) FROM agreements WHERE state = 'active' AND start_date <= ");
             q.push_bind(to);
             push_who(&mut q, "person_id", who);
             let spans: Vec<SpanRow> = q.build_query_as().fetch_all(p).await.map_err(db_err)?;
@@ -135,7 +142,7 @@ impl SqlStore {
                 r.absences.push((a, b));
             }
         }
-        for (person, start, end, ends_on, weekdays) in spans {
+        for (person, start, end, ends_on, weekdays, days_per_week) in spans {
             let last = match (end, ends_on) {
                 (Some(a), Some(b)) => Some(a.min(b)),
                 (a, b) => a.or(b),
@@ -148,6 +155,7 @@ impl SqlStore {
                     start,
                     last,
                     weekdays: weekdays.0,
+                    days_per_week,
                 });
             }
         }
@@ -205,6 +213,46 @@ impl SqlStore {
                 (p, s, r)
             })
             .collect())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn publish_rotation_impl(
+        &self,
+        id: Uuid,
+        unit: Uuid,
+        first: Date,
+        last: Date,
+        cost: i64,
+        days: &[(Uuid, Date, DayState)],
+        by: Uuid,
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> CoreResult<()> {
+        on_db!(self.db(), p => {
+            let mut tx = p.begin_write().await.map_err(db_err)?;
+            sqlx::query("INSERT INTO rotation_plans (id, unit_id, first_day, last_day, cost, published_by, published_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                .bind(id).bind(unit).bind(first).bind(last).bind(cost).bind(by).bind(at)
+                .execute(&mut *tx).await.map_err(db_err)?;
+            // Earlier rotations' days of these people in this period give way.
+            let mut people: Vec<Uuid> = days.iter().map(|d| d.0).collect();
+            people.sort();
+            people.dedup();
+            for chunk in people.chunks(300) {
+                let mut q = QueryBuilder::new("DELETE FROM rotation_days WHERE day >= ");
+                q.push_bind(first).push(" AND day <= ").push_bind(last).push(" AND plan_id <> ").push_bind(id);
+                push_who(&mut q, "person_id", Who::Ids(chunk));
+                q.build().execute(&mut *tx).await.map_err(db_err)?;
+            }
+            for chunk in days.chunks(300) {
+                let mut q = QueryBuilder::new("INSERT INTO rotation_days (plan_id, person_id, day, state) ");
+                q.push_values(chunk, |mut b, (person, day, state)| {
+                    b.push_bind(id).push_bind(*person).push_bind(*day).push_bind(state_str(*state));
+                });
+                q.build().execute(&mut *tx).await.map_err(db_err)?;
+            }
+            append_audit_rows!(tx, at, &[audit]);
+            tx.commit().await.map_err(db_err)
+        })
     }
 
     pub(crate) async fn closed_days_impl(&self, from: Date, to: Date) -> CoreResult<Vec<Date>> {

@@ -12,6 +12,7 @@ pub mod error;
 pub mod html;
 pub mod i18n;
 pub mod ics;
+pub mod jobs;
 pub mod security;
 pub mod session;
 
@@ -48,6 +49,7 @@ pub struct AppState {
     pub core: Arc<Core>,
     pub limits: Arc<auth::LoginLimits>,
     pub config: Arc<WebConfig>,
+    pub jobs: jobs::Jobs,
 }
 
 impl AppState {
@@ -56,6 +58,7 @@ impl AppState {
             core,
             limits: Arc::new(auth::LoginLimits::default()),
             config: Arc::new(config),
+            jobs: jobs::Jobs::default(),
         }
     }
 }

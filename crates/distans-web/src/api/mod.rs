@@ -99,6 +99,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(cases::notifications))
         .routes(routes!(cases::notifications_read))
         .routes(routes!(rotation::plan))
+        .routes(routes!(rotation::publish))
         .routes(routes!(plan::get_plan))
         .routes(routes!(plan::put_day, plan::delete_day))
         .routes(routes!(coverage::get_coverage))

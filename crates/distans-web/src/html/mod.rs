@@ -5,6 +5,7 @@ mod cases;
 mod ctx;
 mod pages;
 mod plan;
+mod rotation;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -82,6 +83,15 @@ pub fn router() -> Router<AppState> {
         .route("/enheter/{id}/tackning", post(plan::add_rule))
         .route("/tackningsregler/{id}/ta-bort", post(plan::delete_rule))
         .route("/oversikt", get(plan::overview))
+        .route(
+            "/enheter/{id}/rotation",
+            get(rotation::form).post(rotation::start),
+        )
+        .route("/rotation/{id}", get(rotation::job_page))
+        .route("/rotation/{id}/status", get(rotation::job_status))
+        .route("/rotation/{id}/avbryt", post(rotation::cancel))
+        .route("/rotation/{id}/publicera", post(rotation::publish))
+        .route("/static/rotation.js", get(pages::rotation_js))
         .route("/arbetsplatser", get(plan::sites))
 }
 

@@ -220,6 +220,17 @@ pub async fn css() -> Response {
         .into_response()
 }
 
+pub async fn rotation_js() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/rotation.js"),
+    )
+        .into_response()
+}
+
 // The start page.
 
 #[derive(Template)]

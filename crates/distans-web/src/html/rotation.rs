@@ -1,0 +1,450 @@
+//! The rotation planner's pages: choose weeks, watch the planner work (with
+//! progress and a cancel button), see the plan with its cost explained,
+//! lock cells and plan again, publish.
+
+use std::sync::atomic::Ordering;
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Form, Json};
+use distans_core::calendar::iso_week;
+use distans_core::rotation::{explain, Lock, Shortfall, MAX_ROTATION_WEEKS};
+use distans_core::CoreError;
+use distans_planner as planner;
+use time::{Date, Duration};
+use uuid::Uuid;
+
+use super::ctx::{render, FormErrors};
+use super::{Ctx, HtmlError};
+use crate::jobs::Job;
+use crate::AppState;
+
+type Pairs = Vec<(String, String)>;
+
+fn get<'a>(f: &'a Pairs, k: &str) -> &'a str {
+    f.iter()
+        .find(|(a, _)| a == k)
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("")
+}
+
+fn id_of(c: &Ctx, s: &str, what: &'static str) -> Result<Uuid, HtmlError> {
+    Uuid::parse_str(s).map_err(|_| c.fail(CoreError::NotFound(what)))
+}
+
+fn next_mondays(today: Date, n: i64) -> Vec<(String, String)> {
+    let mut m = today + Duration::days(7 - today.weekday().number_days_from_monday() as i64);
+    (0..n)
+        .map(|_| {
+            let (_, w) = iso_week(m);
+            let v = (m.to_string(), format!("v. {w} ({m})"));
+            m += Duration::days(7);
+            v
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "rotation_form.html")]
+struct FormPage<'a> {
+    c: &'a Ctx,
+    unit_id: Uuid,
+    unit_name: String,
+    mondays: Vec<(String, String)>,
+    max_weeks: i64,
+    errors: FormErrors,
+}
+
+/// Choose the weeks to plan.
+pub async fn form(
+    State(state): State<AppState>,
+    mut c: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, HtmlError> {
+    c.nav = "overview";
+    let unit = id_of(&c, &id, "unit")?;
+    c.ensure_csrf().await?;
+    form_page(&state, &c, unit, FormErrors::default()).await
+}
+
+async fn form_page(
+    state: &AppState,
+    c: &Ctx,
+    unit: Uuid,
+    errors: FormErrors,
+) -> Result<Response, HtmlError> {
+    let actor = c.actor()?;
+    let detail = state.core.unit(actor, unit).await.map_err(|e| c.fail(e))?;
+    if !state.core.may_read_unit_plan(actor, &detail) {
+        return Err(c.fail(CoreError::forbidden(
+            "only the unit's managers and HR plan its rotation",
+        )));
+    }
+    render(
+        c,
+        &FormPage {
+            c,
+            unit_id: unit,
+            unit_name: detail.unit.name,
+            mondays: next_mondays(state.core.today(), 12),
+            max_weeks: MAX_ROTATION_WEEKS,
+            errors,
+        },
+    )
+}
+
+fn locks_of(f: &Pairs) -> Vec<Lock> {
+    f.iter()
+        .filter(|(k, _)| k == "lock")
+        .filter_map(|(_, v)| {
+            let mut it = v.split('|');
+            let person = Uuid::parse_str(it.next()?).ok()?;
+            let date = distans_core::policy::parse_date("lock", it.next()?).ok()?;
+            let remote = match it.next()? {
+                "remote" => true,
+                "onsite" => false,
+                _ => return None,
+            };
+            Some(Lock {
+                person,
+                date,
+                remote,
+            })
+        })
+        .collect()
+}
+
+/// Starts planning (also "plan again" with locked cells).
+pub async fn start(
+    State(state): State<AppState>,
+    mut c: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<Pairs>,
+) -> Result<Response, HtmlError> {
+    c.nav = "overview";
+    let actor = c.actor()?.clone();
+    c.check_csrf(get(&f, "csrf"))?;
+    let unit = id_of(&c, &id, "unit")?;
+    let parsed = (|| {
+        let from = distans_core::policy::parse_date("from", get(&f, "from"))?;
+        let weeks = get(&f, "weeks")
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| CoreError::invalid("weeks", "must be a whole number"))?;
+        let limit = match get(&f, "time_limit").trim() {
+            "" => 10.0,
+            s => s
+                .parse::<f64>()
+                .ok()
+                .filter(|x| x.is_finite() && *x > 0.0 && *x <= 60.0)
+                .ok_or_else(|| CoreError::invalid("time_limit", "from 1 to 60 seconds"))?,
+        };
+        Ok::<_, CoreError>((from, weeks, limit))
+    })();
+    let (from, weeks, limit) = match parsed {
+        Ok(v) => v,
+        Err(e) => {
+            let mut r =
+                form_page(&state, &c, unit, FormErrors::from_core(&c, "rotation", &e)).await?;
+            *r.status_mut() = axum::http::StatusCode::BAD_REQUEST;
+            return Ok(r);
+        }
+    };
+    let locks = locks_of(&f);
+    let problem = match state
+        .core
+        .rotation_problem(&actor, unit, from, weeks, &locks)
+        .await
+    {
+        Ok(p) => p,
+        Err(e @ (CoreError::Invalid { .. } | CoreError::Rule { .. })) => {
+            let mut r =
+                form_page(&state, &c, unit, FormErrors::from_core(&c, "rotation", &e)).await?;
+            *r.status_mut() = axum::http::StatusCode::BAD_REQUEST;
+            return Ok(r);
+        }
+        Err(e) => return Err(c.fail(e)),
+    };
+    let job = state
+        .jobs
+        .start(actor.person_id, problem, locks, limit)
+        .map_err(|m| c.fail(CoreError::Conflict(m.into())))?;
+    Ok(Redirect::to(&format!("/rotation/{}", job.id)).into_response())
+}
+
+pub struct Cell {
+    pub date: String,
+    pub state: String,
+    pub label: String,
+    pub locked: bool,
+    /// `person|date|state` for the lock checkbox.
+    pub lock_value: String,
+}
+
+pub struct Row {
+    pub name: String,
+    pub remote: usize,
+    pub cells: Vec<Cell>,
+}
+
+#[derive(Template)]
+#[template(path = "rotation_job.html")]
+struct JobPage<'a> {
+    c: &'a Ctx,
+    job: Uuid,
+    unit_id: Uuid,
+    unit_name: String,
+    period: String,
+    running: bool,
+    done: u64,
+    total: u64,
+    best: Option<i64>,
+    status: String,
+    cost: i64,
+    lower_bound: Option<i64>,
+    seconds: String,
+    conflicts: Vec<String>,
+    notes: Vec<String>,
+    dates: Vec<(String, String)>,
+    rows: Vec<Row>,
+    shortfalls: Vec<Shortfall>,
+    from: String,
+    weeks: i64,
+    time_limit: String,
+    published: Option<Uuid>,
+    first_week: String,
+}
+
+impl JobPage<'_> {
+    fn status_label(&self) -> String {
+        self.c.t(&format!("rotation-status-{}", self.status))
+    }
+}
+
+fn job_page_of<'a>(c: &'a Ctx, job: &Job) -> JobPage<'a> {
+    let p = &job.problem;
+    let (done, total, best) = job.progress();
+    let result = job.result();
+    let last = p.start + Duration::days(7 * p.weeks - 3);
+    let (_, w1) = iso_week(p.start);
+    let (_, w2) = iso_week(last);
+    let holidays: Vec<&String> = p.input.horizon.holidays.iter().collect();
+    let dates: Vec<(String, String)> = (0..p.weeks * 7)
+        .map(|i| p.start + Duration::days(i))
+        .filter(|d| d.weekday().number_days_from_monday() < 5)
+        .filter(|d| !holidays.contains(&&d.to_string()))
+        .map(|d| {
+            let wd =
+                ["mån", "tis", "ons", "tor", "fre"][d.weekday().number_days_from_monday() as usize];
+            let wd = match c.lang {
+                crate::i18n::Lang::Sv => wd.to_string(),
+                crate::i18n::Lang::En => ["Mon", "Tue", "Wed", "Thu", "Fri"]
+                    [d.weekday().number_days_from_monday() as usize]
+                    .to_string(),
+            };
+            (
+                d.to_string(),
+                format!("{wd} {}/{}", d.day(), d.month() as u8),
+            )
+        })
+        .collect();
+    let mut page = JobPage {
+        c,
+        job: job.id,
+        unit_id: p.unit.unit.id,
+        unit_name: p.unit.unit.name.clone(),
+        period: format!("v. {w1}–{w2}"),
+        running: result.is_none(),
+        done,
+        total,
+        best,
+        status: String::new(),
+        cost: 0,
+        lower_bound: None,
+        seconds: String::new(),
+        conflicts: vec![],
+        notes: p.notes.clone(),
+        dates: dates.clone(),
+        rows: vec![],
+        shortfalls: vec![],
+        from: p.start.to_string(),
+        weeks: p.weeks,
+        time_limit: format!("{}", job.time_limit),
+        published: job.published.lock().ok().and_then(|g| *g),
+        first_week: {
+            let (y, w) = iso_week(p.start);
+            format!("{y}-W{w:02}")
+        },
+    };
+    if let Some((out, took)) = result {
+        page.status = match out.status {
+            planner::Status::Optimal => "optimal",
+            planner::Status::Feasible => "feasible",
+            planner::Status::Infeasible => "infeasible",
+        }
+        .into();
+        page.cost = out.cost;
+        page.lower_bound = out.lower_bound;
+        page.seconds = format!("{:.2}", took.as_secs_f64());
+        page.conflicts = out.conflicts.clone();
+        page.shortfalls = explain(&p.input, &out, &p.names);
+        page.rows = p
+            .input
+            .employees
+            .iter()
+            .map(|e| {
+                let plan = out.plan.get(&e.id);
+                let cells: Vec<Cell> = dates
+                    .iter()
+                    .map(|(d, _)| {
+                        let st = plan.and_then(|x| x.get(d)).copied();
+                        let (state, label, key) = match st {
+                            Some(planner::State::Onsite) => {
+                                ("workplace", c.t("state-workplace"), "onsite")
+                            }
+                            Some(planner::State::Remote) => {
+                                ("remote", c.t("state-remote"), "remote")
+                            }
+                            Some(planner::State::Absent) => ("absent", c.t("state-absent"), ""),
+                            None => ("off", String::new(), ""),
+                        };
+                        let locked = job
+                            .locks
+                            .iter()
+                            .any(|l| l.person.to_string() == e.id && l.date.to_string() == *d);
+                        Cell {
+                            date: d.clone(),
+                            state: state.into(),
+                            label,
+                            locked,
+                            lock_value: if key.is_empty() {
+                                String::new()
+                            } else {
+                                format!("{}|{d}|{key}", e.id)
+                            },
+                        }
+                    })
+                    .collect();
+                Row {
+                    name: p.names.get(&e.id).cloned().unwrap_or_else(|| e.id.clone()),
+                    remote: cells.iter().filter(|c| c.state == "remote").count(),
+                    cells,
+                }
+            })
+            .collect();
+    }
+    page
+}
+
+/// The job: progress while it runs, the plan when done.
+pub async fn job_page(
+    State(state): State<AppState>,
+    mut c: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, HtmlError> {
+    c.nav = "overview";
+    let actor = c.actor()?.clone();
+    c.ensure_csrf().await?;
+    let id = id_of(&c, &id, "plan")?;
+    let job = state
+        .jobs
+        .get(id, actor.person_id)
+        .ok_or_else(|| c.fail(CoreError::NotFound("plan")))?;
+    let page = job_page_of(&c, &job);
+    render(&c, &page)
+}
+
+#[derive(serde::Serialize)]
+pub struct JobStatus {
+    finished: bool,
+    done: u64,
+    total: u64,
+    best_cost: Option<i64>,
+}
+
+/// The job's progress as JSON, for the page's script.
+pub async fn job_status(
+    State(state): State<AppState>,
+    c: Ctx,
+    Path(id): Path<String>,
+) -> Result<Json<JobStatus>, HtmlError> {
+    let actor = c.actor()?.clone();
+    let id = id_of(&c, &id, "plan")?;
+    let job = state
+        .jobs
+        .get(id, actor.person_id)
+        .ok_or_else(|| c.fail(CoreError::NotFound("plan")))?;
+    let (done, total, best_cost) = job.progress();
+    Ok(Json(JobStatus {
+        finished: job.finished(),
+        done,
+        total,
+        best_cost,
+    }))
+}
+
+/// Stops the planner: it returns its best plan so far.
+pub async fn cancel(
+    State(state): State<AppState>,
+    c: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<Pairs>,
+) -> Result<Response, HtmlError> {
+    let actor = c.actor()?.clone();
+    c.check_csrf(get(&f, "csrf"))?;
+    let id = id_of(&c, &id, "plan")?;
+    let job = state
+        .jobs
+        .get(id, actor.person_id)
+        .ok_or_else(|| c.fail(CoreError::NotFound("plan")))?;
+    job.cancel.store(true, Ordering::Relaxed);
+    // Give the solver a moment to stop, so the page shows the result.
+    for _ in 0..20 {
+        if job.finished() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    Ok(Redirect::to(&format!("/rotation/{id}")).into_response())
+}
+
+/// Publishes the plan into everyone's plan.
+pub async fn publish(
+    State(state): State<AppState>,
+    c: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<Pairs>,
+) -> Result<Response, HtmlError> {
+    let actor = c.actor()?.clone();
+    c.check_csrf(get(&f, "csrf"))?;
+    let id = id_of(&c, &id, "plan")?;
+    let job = state
+        .jobs
+        .get(id, actor.person_id)
+        .ok_or_else(|| c.fail(CoreError::NotFound("plan")))?;
+    let Some((out, _)) = job.result() else {
+        return Err(c.fail(CoreError::Conflict("the plan is not ready yet".into())));
+    };
+    // Checked against the unit's data as it is now.
+    let now = state
+        .core
+        .rotation_problem(
+            &actor,
+            job.problem.unit.unit.id,
+            job.problem.start,
+            job.problem.weeks,
+            &job.locks,
+        )
+        .await
+        .map_err(|e| c.fail(e))?;
+    let published = state
+        .core
+        .publish_rotation(&actor, &now, &out)
+        .await
+        .map_err(|e| c.fail(e))?;
+    if let Ok(mut g) = job.published.lock() {
+        *g = Some(published);
+    }
+    Ok(Redirect::to(&format!("/rotation/{id}#published")).into_response())
+}
