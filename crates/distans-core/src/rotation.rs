@@ -84,15 +84,6 @@ impl Core {
         weeks: i64,
         locks: &[Lock],
     ) -> CoreResult<RotationProblem> {
-        if start.weekday() != TimeWeekday::Monday {
-            return Err(CoreError::invalid("from", "must be a Monday"));
-        }
-        if !(1..=MAX_ROTATION_WEEKS).contains(&weeks) {
-            return Err(CoreError::invalid(
-                "weeks",
-                format!("must be from 1 to {MAX_ROTATION_WEEKS}"),
-            ));
-        }
         let detail = self
             .store
             .unit(unit)
@@ -104,6 +95,15 @@ impl Core {
                 unit_path: &detail.path,
             },
         )?;
+        if start.weekday() != TimeWeekday::Monday {
+            return Err(CoreError::invalid("from", "must be a Monday"));
+        }
+        if !(1..=MAX_ROTATION_WEEKS).contains(&weeks) {
+            return Err(CoreError::invalid(
+                "weeks",
+                format!("must be from 1 to {MAX_ROTATION_WEEKS}"),
+            ));
+        }
         let end = start + Duration::days(7 * weeks - 3);
         let cal = self.work_calendar(start, end).await?;
         let workdays = cal.workdays(start, end);

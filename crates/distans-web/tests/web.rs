@@ -281,6 +281,13 @@ async fn access_matrix() {
         }
         d
     };
+    let monday = {
+        let mut d = app.core.today() + time::Duration::days(7);
+        while d.weekday() != time::Weekday::Monday {
+            d += time::Duration::days(1);
+        }
+        d
+    };
     let mut cookies = vec![None];
     for r in &ROLES[1..] {
         cookies.push(Some(app.login(r).await));
@@ -716,6 +723,40 @@ async fn access_matrix() {
             "/api/v1/occupancy".into(),
             None,
             [401, 403, 200, 200, 200, 200, 403],
+        ),
+        (
+            M::POST,
+            "/api/v1/rotation".into(),
+            Some(json!({"unit": kc.to_string(), "from": monday.to_string(), "weeks": 2})),
+            [401, 403, 200, 403, 200, 403, 403],
+        ),
+        (
+            M::POST,
+            "/api/v1/rotation".into(),
+            Some(
+                json!({"unit": kc.to_string(), "from": (monday + time::Duration::days(1)).to_string(), "weeks": 2}),
+            ),
+            [401, 403, 400, 403, 400, 403, 403],
+        ),
+        (
+            M::POST,
+            "/api/v1/rotation/publish".into(),
+            Some(
+                json!({"unit": kc.to_string(), "from": monday.to_string(), "weeks": 1, "plan": {}}),
+            ),
+            [401, 403, 409, 403, 409, 403, 403],
+        ),
+        (
+            M::GET,
+            format!("/enheter/{kc}/rotation"),
+            None,
+            [303, 403, 200, 403, 200, 403, 403],
+        ),
+        (
+            M::GET,
+            format!("/rotation/{nobody}"),
+            None,
+            [303, 404, 404, 404, 404, 404, 404],
         ),
         (
             M::GET,
@@ -2057,4 +2098,140 @@ async fn absences_through_the_api_show_in_the_plan() {
         .await
         .json();
     assert_eq!(plan["days"][0]["source"], "default");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rotation_from_stored_data_is_explained_and_published_into_the_plan() {
+    let app = spawn_app().await;
+    let chef = app.login("chef").await;
+    let hr = app.login("hr").await;
+    let me = app
+        .call(Method::GET, "/api/v1/me", Some(&chef), None)
+        .await
+        .json();
+    let unit = me["manages"][0].as_str().unwrap().to_string();
+    let mut monday = app.core.today() + time::Duration::days(21);
+    while monday.weekday() != time::Weekday::Monday {
+        monday += time::Duration::days(1);
+    }
+    // A crisis: everyone may work three days a week remotely, without an agreement.
+    let r = app
+        .call(
+            Method::POST,
+            "/api/v1/temporary-decisions",
+            Some(&hr),
+            Some(json!({"title": "Rotation", "description": "e2e", "start": app.core.today().to_string(),
+                "end": (monday + time::Duration::days(60)).to_string(), "max_remote_days": 3, "without_agreement": true})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    // Half the unit must be on site.
+    let people = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/units/{unit}"),
+            Some(&chef),
+            None,
+        )
+        .await
+        .json()["people"]
+        .as_i64()
+        .unwrap();
+    let r = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/units/{unit}/coverage-rules"),
+            Some(&chef),
+            Some(json!({"min_onsite": people / 2})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let body = json!({"unit": unit, "from": monday.to_string(), "weeks": 2});
+    let r = app
+        .call(
+            Method::POST,
+            "/api/v1/rotation?time_limit=5",
+            Some(&chef),
+            Some(body.clone()),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let out = r.json();
+    assert_ne!(out["status"], "infeasible", "{out}");
+    assert_eq!(out["plan"].as_object().unwrap().len() as i64, people);
+    assert_eq!(out["input"]["employees"][0]["remote_target_per_week"], 3);
+    // Everyone wants 3 of 5 days at home but half must be in: shortfalls, explained.
+    let shortfalls = out["shortfalls"].as_array().unwrap();
+    assert!(!shortfalls.is_empty());
+    assert!(
+        shortfalls[0]["reasons"][0]
+            .as_str()
+            .unwrap()
+            .contains("on site"),
+        "{out}"
+    );
+    // The planner's own checker agrees with the cost it reports.
+    let input: distans_planner::Input = serde_json::from_value(out["input"].clone()).unwrap();
+    let output: distans_planner::Output = serde_json::from_value(out.clone()).unwrap();
+    assert_eq!(
+        distans_planner::check::check(&input, &output),
+        Ok(output.cost)
+    );
+    // Published, it is everyone's plan for those days.
+    let r = app
+        .call(
+            Method::POST,
+            "/api/v1/rotation/publish",
+            Some(&chef),
+            Some(
+                json!({"unit": unit, "from": monday.to_string(), "weeks": 2, "plan": out["plan"]}),
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let (person, cells) = out["plan"].as_object().unwrap().iter().next().unwrap();
+    let plan = app
+        .call(
+            Method::GET,
+            &format!(
+                "/api/v1/plan?person={person}&from={monday}&to={}",
+                monday + time::Duration::days(4)
+            ),
+            Some(&chef),
+            None,
+        )
+        .await
+        .json();
+    for d in plan["days"].as_array().unwrap() {
+        let want = match cells[d["date"].as_str().unwrap()].as_str().unwrap() {
+            "onsite" => "workplace",
+            other => other,
+        };
+        assert_eq!(d["state"], want, "{d}");
+        assert_eq!(d["source"], "rotation");
+    }
+    // A plan that breaks the unit's rule is refused.
+    let everyone_home: serde_json::Map<String, Value> = out["plan"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(p, cells)| {
+            let c: serde_json::Map<String, Value> = cells
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(|d| (d.clone(), json!("remote")))
+                .collect();
+            (p.clone(), Value::Object(c))
+        })
+        .collect();
+    let r = app
+        .call(
+            Method::POST,
+            "/api/v1/rotation/publish",
+            Some(&chef),
+            Some(json!({"unit": unit, "from": monday.to_string(), "weeks": 2, "plan": everyone_home})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
 }
