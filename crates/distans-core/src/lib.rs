@@ -34,6 +34,7 @@ pub mod request;
 pub mod service;
 pub mod store;
 pub mod token;
+pub mod workdays;
 
 pub use error::CoreError;
 pub use service::Core;

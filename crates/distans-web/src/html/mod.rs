@@ -4,6 +4,7 @@
 mod cases;
 mod ctx;
 mod pages;
+mod workdays;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -72,6 +73,14 @@ pub fn router() -> Router<AppState> {
         .route("/notiser", get(cases::notifications_page))
         .route("/enheter/{id}/policy", post(cases::unit_policy_submit))
         .route("/notiser/last", post(cases::notifications_read))
+        .route(
+            "/arbetsdagar",
+            get(workdays::workdays_page).post(workdays::add_closed_day),
+        )
+        .route(
+            "/arbetsdagar/{date}/ta-bort",
+            post(workdays::remove_closed_day),
+        )
 }
 
 pub async fn not_found(c: Ctx) -> HtmlError {
