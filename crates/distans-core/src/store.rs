@@ -447,6 +447,18 @@ pub trait Store: Send + Sync + 'static {
     /// The person a feed secret belongs to.
     async fn person_by_calendar_secret(&self, secret: &str) -> CoreResult<Option<Uuid>>;
 
+    // The demo.
+    /// Every person's employee number and id.
+    async fn employee_ids(&self) -> CoreResult<Vec<(String, Uuid)>>;
+    /// Writes the demo's plan data in one transaction, unless there are
+    /// agreements, occasional days or absences already (then false).
+    async fn insert_demo_plan(
+        &self,
+        plan: &crate::demo::DemoPlan,
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> CoreResult<bool>;
+
     /// A consistent copy of the database at `dest`, taken while it runs.
     async fn backup(&self, dest: &str) -> CoreResult<()>;
 }

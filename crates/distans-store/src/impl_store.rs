@@ -1139,6 +1139,18 @@ impl Store for SqlStore {
         self.person_by_calendar_secret_impl(secret).await
     }
 
+    async fn employee_ids(&self) -> CoreResult<Vec<(String, Uuid)>> {
+        self.employee_ids_impl().await
+    }
+    async fn insert_demo_plan(
+        &self,
+        plan: &distans_core::demo::DemoPlan,
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> CoreResult<bool> {
+        self.insert_demo_plan_impl(plan, at, audit).await
+    }
+
     async fn backup(&self, dest: &str) -> CoreResult<()> {
         if std::path::Path::new(dest).exists() {
             return Err(CoreError::invalid(

@@ -9,6 +9,7 @@
 mod absences;
 mod agreements;
 mod db;
+mod demo;
 mod feeds;
 mod impl_store;
 mod plan;

@@ -112,6 +112,40 @@ async fn username_person(c: &Core, u: &str) -> Uuid {
     c.store.credentials(u).await.unwrap().unwrap().0
 }
 
+async fn everyone_ids(c: &Core) -> Vec<Uuid> {
+    c.store
+        .people(
+            &PeopleFilter::All,
+            None,
+            Paging {
+                limit: 500,
+                offset: 0,
+            },
+        )
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|p| p.id)
+        .collect()
+}
+
+/// Agreements, occasional days and absences of these people around today.
+async fn plan_totals(c: &Core, ids: Vec<Uuid>) -> (usize, usize, usize) {
+    let (from, to) = (
+        c.today() - time::Duration::days(200),
+        c.today() + time::Duration::days(200),
+    );
+    let rules = c.store.plan_rules(&ids, from, to).await.unwrap();
+    rules.values().fold((0, 0, 0), |(a, o, b), r| {
+        (
+            a + r.agreements.len(),
+            o + r.occasional.len(),
+            b + r.absences.len(),
+        )
+    })
+}
+
 fn audit(action: &str) -> NewAuditEntry {
     NewAuditEntry {
         actor_id: None,
@@ -299,11 +333,24 @@ async fn demo_import_browse_and_reimport() {
         assert_eq!(chef_rec.manages.len(), 1);
         assert!(!rec.person.skills.is_empty());
 
+        // A year of plan data: agreements, occasional days, absences.
+        let ids: Vec<Uuid> = everyone_ids(&c).await;
+        let before = plan_totals(&c, ids.clone()).await;
+        assert!(
+            before.0 > 60 && before.1 > 1000 && before.2 > 15,
+            "{label}: {before:?}"
+        );
+
         // The same organisation again changes nothing.
         let again = c.load_demo(300).await.unwrap();
         assert_eq!(again.people_created + again.people_updated, 0, "{label}");
         assert_eq!(again.people_unchanged, 300);
         assert_eq!(c.store.counts().await.unwrap().people, 300);
+        assert_eq!(
+            plan_totals(&c, ids).await,
+            before,
+            "{label}: plan data once"
+        );
 
         let chain = c.verify_audit(None).await.unwrap();
         assert!(chain.ok, "{label}: {chain:?}");
