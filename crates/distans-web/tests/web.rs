@@ -335,6 +335,16 @@ async fn access_matrix() {
         .await
         .unwrap()
         .id;
+    // Anna's calendar feed, fetched by anyone who has the URL (before the
+    // rows below renew and revoke it).
+    let anna_actor = app
+        .core
+        .store
+        .actor(anna.parse().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let feed_secret = app.core.calendar_secret(&anna_actor).await.unwrap();
     use Method as M;
     let rows: Vec<(Method, String, Option<Value>, [u16; 7])> = vec![
         (M::GET, "/healthz".into(), None, [200; 7]),
@@ -602,6 +612,12 @@ async fn access_matrix() {
             "/arbetsdagar".into(),
             None,
             [303, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            M::GET,
+            format!("/kalender/{feed_secret}.ics"),
+            None,
+            [200; 7],
         ),
         (
             M::GET,
