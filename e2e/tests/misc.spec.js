@@ -175,3 +175,54 @@ test('keyboard: the skip link is first, visible on focus, and moves to the conte
   await page.keyboard.press('Tab');
   await expect(page.getByRole('banner').locator(':focus')).toHaveCount(0);
 });
+
+test('a calendar link is made, renewed and removed on the tokens page, without JavaScript', async ({ page, request }) => {
+  await signIn(page, 'bo');
+  await page.goto('/mina-nycklar');
+  await expect(page.getByRole('heading', { level: 2, name: 'Din plan i kalendern' })).toBeVisible();
+  await page.getByRole('button', { name: 'Skapa kalenderlänk' }).click();
+  const link = page.getByLabel('Din kalenderlänk');
+  const url = await link.inputValue();
+  expect(url).toMatch(/\/kalender\/[A-Za-z0-9_-]{43}\.ics$/);
+  await expectAccessible(page, 'the tokens page with a calendar link');
+  const path = new URL(url).pathname;
+  const feed = await request.get(path);
+  expect(feed.status()).toBe(200);
+  expect(feed.headers()['content-type']).toBe('text/calendar; charset=utf-8');
+  expect(await feed.text()).toContain('BEGIN:VEVENT');
+
+  await page.getByRole('button', { name: 'Byt till en ny länk' }).click();
+  const renewed = await page.getByLabel('Din kalenderlänk').inputValue();
+  expect(renewed).not.toBe(url);
+  expect((await request.get(path)).status()).toBe(404);
+  await page.getByRole('button', { name: 'Ta bort länken' }).click();
+  await expect(page.getByText('Du har ingen kalenderlänk.')).toBeVisible();
+  expect((await request.get(new URL(renewed).pathname)).status()).toBe(404);
+});
+
+test('HR adds and removes a closed day on Arbetsdagar och helgdagar', async ({ page }) => {
+  await signIn(page, 'hr');
+  await mainNav(page).getByRole('link', { name: 'Arbetsdagar' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Arbetsdagar och helgdagar');
+  await expect(page.getByRole('cell', { name: 'Juldagen' })).toBeVisible();
+  await expectAccessible(page, 'the workdays page');
+  const year = new Date().getFullYear() + 1;
+  await page.goto(`/arbetsdagar?ar=${year}`);
+  // A holiday is refused, with the error at the field.
+  await page.getByLabel('Datum').fill(`${year}-12-25`);
+  await page.getByLabel('Vad dagen är (till exempel Klämdag)').fill('Jul');
+  await page.getByRole('button', { name: 'Lägg till' }).click();
+  await expect(page.getByRole('alert')).toBeVisible();
+  await expect(page.getByLabel('Datum')).toHaveAttribute('aria-invalid', 'true');
+  await expectAccessible(page, 'the workdays page with an error');
+  // A Wednesday in the middle of June that is no holiday.
+  let d = new Date(Date.UTC(year, 5, 10));
+  while (d.getUTCDay() !== 3) d = new Date(d.getTime() + 86400000);
+  const day = d.toISOString().slice(0, 10);
+  await page.getByLabel('Datum').fill(day);
+  await page.getByLabel('Vad dagen är (till exempel Klämdag)').fill('Personaldag');
+  await page.getByRole('button', { name: 'Lägg till' }).click();
+  await expect(page.getByRole('cell', { name: 'Personaldag', exact: true })).toBeVisible();
+  await page.getByRole('button', { name: `Ta bort ${day} Personaldag` }).click();
+  await expect(page.getByRole('cell', { name: 'Personaldag', exact: true })).toHaveCount(0);
+});

@@ -34,6 +34,8 @@ pub enum Action<'a> {
     EnterAbsence { person_id: Uuid, unit_path: &'a str },
     /// Import absences from a file.
     ImportAbsences,
+    /// Add and remove the organisation's closed days.
+    EditClosedDays,
     /// Decide a request at a level, for a person.
     DecideRequest {
         hr_level: bool,
@@ -117,7 +119,9 @@ pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), CoreError> {
             person_id,
             unit_path,
         } => actor.person_id == person_id || actor.has(Role::Hr) || actor.manages_path(unit_path),
-        Action::ImportAbsences => actor.has(Role::Hr) || actor.has(Role::Admin),
+        Action::ImportAbsences | Action::EditClosedDays => {
+            actor.has(Role::Hr) || actor.has(Role::Admin)
+        }
         Action::DecideRequest {
             hr_level,
             person_id,
@@ -144,6 +148,7 @@ pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), CoreError> {
                 "only the person, their managers and HR enter their absences"
             }
             Action::ImportAbsences => "only HR and administrators may import absences",
+            Action::EditClosedDays => "only HR and administrators may change the closed days",
             Action::DecideRequest {
                 hr_level: true,
                 person_id,

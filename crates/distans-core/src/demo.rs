@@ -3,12 +3,21 @@
 //! and desks, people with Swedish names, managers, skills and commutes.
 //! Deterministic: the same size gives the same organisation.
 
+use std::collections::{BTreeSet, HashMap};
+
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use time::{Date, Duration, OffsetDateTime};
+use uuid::Uuid;
 
+use crate::absence::Absence;
+use crate::agreement::{self, AgreementFacts};
+use crate::calendar::{iso_week, WorkCalendar};
 use crate::import::{OrgData, PersonRow, SiteRow, UnitRow};
 use crate::model::{CommuteMode, Email, EmployeeNumber, Role, Skill, UnitCode, UnitKind, Username};
+use crate::plan::{DayState, Part};
+use crate::policy::{Place, PolicyVersion, Weekday};
 
 /// The password of every demo sign-in.
 pub const DEMO_PASSWORD: &str = "demo";
@@ -811,4 +820,342 @@ mod tests {
     fn is_deterministic() {
         assert_eq!(generate(300), generate(300));
     }
+
+    #[test]
+    fn a_year_of_plan_data_within_the_policy() {
+        use crate::policy::{PolicyRules, PolicyVersion};
+        use time::macros::{date, datetime};
+        let d = generate(2000);
+        let ids: HashMap<String, Uuid> = d
+            .people
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                (
+                    p.employee_number.as_str().to_string(),
+                    Uuid::from_u128(i as u128 + 1),
+                )
+            })
+            .collect();
+        let policy = PolicyVersion {
+            id: Uuid::from_u128(0),
+            version: 1,
+            valid_from: date!(2020 - 01 - 01),
+            rules: PolicyRules::default(),
+            created_by: "test".into(),
+        };
+        let today = date!(2026 - 11 - 23);
+        let now = datetime!(2026-11-23 12:00 UTC);
+        let plan = generate_plan(&d, &ids, &policy, agreement::DEFAULT_TEMPLATE, today, now);
+        let share = plan.agreements.len() as f64 / d.people.len() as f64;
+        assert!((0.25..0.40).contains(&share), "agreements for {share}");
+        let demo_ids: Vec<Uuid> = d
+            .people
+            .iter()
+            .filter(|p| p.username.is_some())
+            .map(|p| ids[p.employee_number.as_str()])
+            .collect();
+        let cal = WorkCalendar::default();
+        for g in &plan.agreements {
+            assert!((1..=2).contains(&g.weekdays.len()));
+            assert!(g.start <= today && g.start >= today - Duration::days(182));
+            assert!(g.end.is_none_or(|e| e >= today));
+            assert!(g.signed_at <= now && g.applied_at < g.decided_at);
+            assert!(g.text.contains("Sjöviks kommun") && !g.text.contains('{'));
+            assert!(!demo_ids.contains(&g.person));
+        }
+        let mut seen = BTreeSet::new();
+        let mut remote: HashMap<(Uuid, (i32, u8)), f64> = HashMap::new();
+        for o in &plan.occasional {
+            assert!(seen.insert((o.person, o.day)), "one a day");
+            assert!(cal.is_workday(o.day));
+            assert!(o.set_at <= now);
+            assert!(!demo_ids.contains(&o.person));
+            if o.state == DayState::Remote {
+                *remote.entry((o.person, iso_week(o.day))).or_default() +=
+                    if o.part.is_some() { 0.5 } else { 1.0 };
+            }
+        }
+        assert!(
+            remote.values().all(|n| *n <= 2.0),
+            "the policy's two a week"
+        );
+        let with_occasional: BTreeSet<Uuid> = plan.occasional.iter().map(|o| o.person).collect();
+        assert!(
+            with_occasional.len() > d.people.len() / 5,
+            "{}",
+            with_occasional.len()
+        );
+        assert!(plan.occasional.len() > with_occasional.len() * 12);
+        assert!(plan.absences.len() > d.people.len() / 20);
+        assert!(plan.absences.iter().all(|a| a.first_day <= a.last_day));
+        // The same people and patterns for the same size.
+        let again = generate_plan(&d, &ids, &policy, agreement::DEFAULT_TEMPLATE, today, now);
+        let people = |p: &DemoPlan| {
+            p.agreements
+                .iter()
+                .map(|g| (g.person, g.weekdays.clone(), g.start))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(people(&plan), people(&again));
+        assert_eq!(plan.occasional, again.occasional);
+    }
+}
+
+/// An approved request with its active, signed agreement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemoAgreement {
+    pub request_id: Uuid,
+    pub agreement_id: Uuid,
+    pub person: Uuid,
+    pub decider: Uuid,
+    pub weekdays: Vec<Weekday>,
+    pub start: Date,
+    pub end: Option<Date>,
+    pub reason: String,
+    pub confirmations: Vec<String>,
+    pub policy_version: i64,
+    pub notice_days: i64,
+    pub text: String,
+    pub text_sha256: String,
+    pub applied_at: OffsetDateTime,
+    pub decided_at: OffsetDateTime,
+    pub signed_at: OffsetDateTime,
+}
+
+/// An occasional day a person set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemoOccasional {
+    pub person: Uuid,
+    pub day: Date,
+    pub state: DayState,
+    pub part: Option<Part>,
+    pub set_at: OffsetDateTime,
+}
+
+/// A year of plan data around today for the demo organisation.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DemoPlan {
+    pub agreements: Vec<DemoAgreement>,
+    pub occasional: Vec<DemoOccasional>,
+    pub absences: Vec<Absence>,
+}
+
+const REASONS: &[&str] = &[
+    "Kortare pendling och mer tid för koncentrerat arbete.",
+    "Lång resväg med kollektivtrafik; arbetsuppgifterna passar att göra hemifrån.",
+    "Skrivarbete och utredningar går bättre i lugn miljö.",
+    "Minskad klimatpåverkan från pendlingen.",
+    "Bättre balans mellan arbete och familj.",
+];
+
+/// Which people get plan data: staff (not managers, not the demo sign-ins,
+/// whose own tests and tours start from an empty plan).
+fn plan_candidates<'a>(
+    org: &'a OrgData,
+    ids: &HashMap<String, Uuid>,
+) -> Vec<(&'a PersonRow, Uuid)> {
+    org.people
+        .iter()
+        .filter(|p| p.manages.is_empty() && p.username.is_none())
+        .filter_map(|p| ids.get(p.employee_number.as_str()).map(|id| (p, *id)))
+        .collect()
+}
+
+fn at_hour(d: Date, hour: u8) -> OffsetDateTime {
+    d.with_hms(hour, 0, 0)
+        .map(|t| t.assume_utc())
+        .unwrap_or_else(|_| d.midnight().assume_utc())
+}
+
+/// Generates plan data for the demo organisation `org`, whose people have
+/// the ids `ids` (by employee number): about 35 % of the staff with an
+/// active agreement of one or two fixed remote weekdays that started in the
+/// last six months; about 30 % with one to three occasional days a month
+/// from six months back to six ahead (at most two remote a week, never
+/// remote for secrecy-classified tasks); about 12 % with an absence or two.
+/// The people chosen and their patterns are the same for a size; the dates
+/// follow `today`.
+pub fn generate_plan(
+    org: &OrgData,
+    ids: &HashMap<String, Uuid>,
+    policy: &PolicyVersion,
+    template: &str,
+    today: Date,
+    now: OffsetDateTime,
+) -> DemoPlan {
+    let mut rng = ChaCha8Rng::seed_from_u64(0x91A4_D157 ^ org.people.len() as u64);
+    let cal = WorkCalendar::default();
+    let rules = &policy.rules;
+    let organisation = org
+        .units
+        .iter()
+        .find(|u| u.parent_code.is_none())
+        .map(|u| u.name.clone())
+        .unwrap_or_else(|| "Kommunen".into());
+    let unit_names: HashMap<&str, &str> = org
+        .units
+        .iter()
+        .map(|u| (u.code.as_str(), u.name.as_str()))
+        .collect();
+    let managers: HashMap<&str, &PersonRow> = org
+        .people
+        .iter()
+        .flat_map(|p| p.manages.iter().map(move |u| (u.as_str(), p)))
+        .collect();
+    let confirmations: Vec<String> = rules.prerequisites.iter().map(|p| p.key.clone()).collect();
+    let from = today - Duration::days(182);
+    let to = today + Duration::days(182);
+    let workdays = cal.workdays(from, to);
+    let mut plan = DemoPlan::default();
+    for (p, person) in plan_candidates(org, ids) {
+        let secrecy = p
+            .skills
+            .iter()
+            .any(|s| rules.secrecy_tasks.iter().any(|t| t == s.as_str()));
+        // Draw every number for every person, so one person's choices do not
+        // shift the next one's.
+        let wants_agreement = rng.gen_bool(0.37);
+        let two_days = rng.gen_bool(0.4);
+        let mut days: Vec<Weekday> = Weekday::ALL.to_vec();
+        days.shuffle(&mut rng);
+        let started = rng.gen_range(0..182i64);
+        let open_ended = rng.gen_bool(0.5);
+        let reason = REASONS[rng.gen_range(0..REASONS.len())];
+        let occasional = rng.gen_bool(0.30);
+        let absent = rng.gen_bool(0.12);
+
+        let mut weekdays: Vec<Weekday> = vec![];
+        if wants_agreement && !secrecy {
+            let manager = managers
+                .get(p.unit_code.as_str())
+                .and_then(|m| ids.get(m.employee_number.as_str()).map(|id| (*m, *id)));
+            if let Some((m, decider)) = manager {
+                weekdays = days[..if two_days { 2 } else { 1 }].to_vec();
+                weekdays.sort();
+                let start = today - Duration::days(started);
+                let end = (!open_ended).then(|| start + Duration::days(364));
+                let facts = AgreementFacts {
+                    organisation: organisation.clone(),
+                    employee: format!("{} {}", p.given_name, p.family_name),
+                    employee_number: p.employee_number.as_str().to_string(),
+                    unit: unit_names
+                        .get(p.unit_code.as_str())
+                        .map(|s| s.to_string())
+                        .unwrap_or_default(),
+                    decider: format!("{} {}", m.given_name, m.family_name),
+                    days_per_week: weekdays.len() as u8,
+                    weekdays: weekdays.clone(),
+                    place: Place::Home,
+                    place_address: None,
+                    start,
+                    end,
+                    presence: rules.presence_requirements.clone(),
+                    follow_up_months: rules.follow_up_interval_months,
+                    notice_days: rules.notice_period_days,
+                    policy_version: policy.version,
+                };
+                let text = agreement::render(template, &facts);
+                let applied_at = at_hour(start - Duration::days(21), 9);
+                plan.agreements.push(DemoAgreement {
+                    request_id: Uuid::now_v7(),
+                    agreement_id: Uuid::now_v7(),
+                    person,
+                    decider,
+                    weekdays: weekdays.clone(),
+                    start,
+                    end,
+                    reason: reason.into(),
+                    confirmations: confirmations.clone(),
+                    policy_version: policy.version,
+                    notice_days: rules.notice_period_days as i64,
+                    text_sha256: agreement::sha256_hex(&text),
+                    text,
+                    applied_at,
+                    decided_at: applied_at + Duration::days(2),
+                    signed_at: applied_at + Duration::days(3),
+                });
+            }
+        }
+
+        if occasional && !workdays.is_empty() {
+            let mut taken: BTreeSet<Date> = BTreeSet::new();
+            // Remote days per ISO week, half days as ½.
+            let mut remote: HashMap<(i32, u8), f64> = HashMap::new();
+            let limit = rules.occasional_days_per_week.unwrap_or(5) as f64;
+            for month in 0..12 {
+                let n = rng.gen_range(1..=3);
+                let lo = workdays.len() * month / 12;
+                let hi = (workdays.len() * (month + 1) / 12).max(lo + 1);
+                for _ in 0..n {
+                    let day = workdays[rng.gen_range(lo..hi)];
+                    let roll = rng.gen_range(0..100);
+                    let half = rng.gen_range(0..100) < 20;
+                    let am = rng.gen_bool(0.5);
+                    if !taken.insert(day) {
+                        continue;
+                    }
+                    let on_agreement_day = Weekday::of(day).is_some_and(|w| weekdays.contains(&w));
+                    let mut state = match roll {
+                        0..=74 => DayState::Remote,
+                        75..=89 => DayState::Other,
+                        _ => DayState::Workplace,
+                    };
+                    if state == DayState::Remote && (secrecy || on_agreement_day) {
+                        state = if on_agreement_day {
+                            DayState::Workplace
+                        } else {
+                            DayState::Other
+                        };
+                    }
+                    let part = half.then_some(if am { Part::Am } else { Part::Pm });
+                    if state == DayState::Remote {
+                        let used = remote.entry(iso_week(day)).or_default();
+                        let this = if part.is_some() { 0.5 } else { 1.0 };
+                        if *used + this > limit {
+                            taken.remove(&day);
+                            continue;
+                        }
+                        *used += this;
+                    }
+                    let set_at = at_hour(day - Duration::days(3), 8).min(now);
+                    plan.occasional.push(DemoOccasional {
+                        person,
+                        day,
+                        state,
+                        part,
+                        set_at,
+                    });
+                }
+            }
+        }
+
+        if absent {
+            let n = rng.gen_range(1..=2);
+            let mut periods: Vec<(Date, Date)> = vec![];
+            for _ in 0..n {
+                let first = from + Duration::days(rng.gen_range(0..364));
+                let len = if rng.gen_bool(0.8) {
+                    rng.gen_range(1..=3)
+                } else {
+                    rng.gen_range(4..=10)
+                };
+                let last = first + Duration::days(len - 1);
+                if periods.iter().all(|(a, b)| last < *a || first > *b) {
+                    periods.push((first, last));
+                }
+            }
+            for (first, last) in periods {
+                plan.absences.push(Absence {
+                    id: Uuid::now_v7(),
+                    person,
+                    first_day: first,
+                    last_day: last,
+                    source: "import".into(),
+                    created_at: at_hour(first, 7).min(now),
+                });
+            }
+        }
+    }
+    plan
 }

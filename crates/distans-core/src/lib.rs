@@ -37,6 +37,7 @@ pub mod service;
 pub mod staffing;
 pub mod store;
 pub mod token;
+pub mod workdays;
 
 pub use error::CoreError;
 pub use service::Core;

@@ -353,6 +353,27 @@ pub trait Store: Send + Sync + 'static {
     ) -> CoreResult<std::collections::HashMap<Uuid, crate::plan::PersonRules>>;
     /// The organisation's own closed days in a period.
     async fn closed_days(&self, from: time::Date, to: time::Date) -> CoreResult<Vec<time::Date>>;
+    /// The organisation's closed days in a period, with their names.
+    async fn closed_days_named(
+        &self,
+        from: time::Date,
+        to: time::Date,
+    ) -> CoreResult<Vec<(time::Date, String)>>;
+    /// Adds a closed day; `Conflict` if it is one already.
+    async fn insert_closed_day(
+        &self,
+        day: time::Date,
+        name: &str,
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> CoreResult<()>;
+    /// Removes a closed day; false if it was none.
+    async fn delete_closed_day(
+        &self,
+        day: time::Date,
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> CoreResult<bool>;
     /// Sets (or with `None` removes) an occasional day.
     async fn set_occasional(
         &self,
@@ -490,6 +511,18 @@ pub trait Store: Send + Sync + 'static {
     ) -> CoreResult<bool>;
     /// The person a feed secret belongs to.
     async fn person_by_calendar_secret(&self, secret: &str) -> CoreResult<Option<Uuid>>;
+
+    // The demo.
+    /// Every person's employee number and id.
+    async fn employee_ids(&self) -> CoreResult<Vec<(String, Uuid)>>;
+    /// Writes the demo's plan data in one transaction, unless there are
+    /// agreements, occasional days or absences already (then false).
+    async fn insert_demo_plan(
+        &self,
+        plan: &crate::demo::DemoPlan,
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> CoreResult<bool>;
 
     /// A consistent copy of the database at `dest`, taken while it runs.
     async fn backup(&self, dest: &str) -> CoreResult<()>;

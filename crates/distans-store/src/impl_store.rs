@@ -1034,6 +1034,26 @@ impl Store for SqlStore {
     async fn closed_days(&self, from: Date, to: Date) -> CoreResult<Vec<Date>> {
         self.closed_days_impl(from, to).await
     }
+    async fn closed_days_named(&self, from: Date, to: Date) -> CoreResult<Vec<(Date, String)>> {
+        self.closed_days_named_impl(from, to).await
+    }
+    async fn insert_closed_day(
+        &self,
+        day: Date,
+        name: &str,
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> CoreResult<()> {
+        self.insert_closed_day_impl(day, name, at, audit).await
+    }
+    async fn delete_closed_day(
+        &self,
+        day: Date,
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> CoreResult<bool> {
+        self.delete_closed_day_impl(day, at, audit).await
+    }
     async fn set_occasional(
         &self,
         person: Uuid,
@@ -1193,6 +1213,18 @@ impl Store for SqlStore {
     }
     async fn person_by_calendar_secret(&self, secret: &str) -> CoreResult<Option<Uuid>> {
         self.person_by_calendar_secret_impl(secret).await
+    }
+
+    async fn employee_ids(&self) -> CoreResult<Vec<(String, Uuid)>> {
+        self.employee_ids_impl().await
+    }
+    async fn insert_demo_plan(
+        &self,
+        plan: &distans_core::demo::DemoPlan,
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> CoreResult<bool> {
+        self.insert_demo_plan_impl(plan, at, audit).await
     }
 
     async fn backup(&self, dest: &str) -> CoreResult<()> {

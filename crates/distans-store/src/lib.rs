@@ -10,6 +10,7 @@ mod absences;
 mod agreements;
 mod coverage;
 mod db;
+mod demo;
 mod feeds;
 mod impl_store;
 mod plan;

@@ -261,6 +261,51 @@ impl SqlStore {
         Ok(rows.into_iter().map(|r| r.0).collect())
     }
 
+    pub(crate) async fn closed_days_named_impl(
+        &self,
+        from: Date,
+        to: Date,
+    ) -> CoreResult<Vec<(Date, String)>> {
+        on_db!(self.db(), p => sqlx::query_as("SELECT day, name FROM closed_days WHERE day >= $1 AND day <= $2 ORDER BY day")
+            .bind(from).bind(to).fetch_all(p).await.map_err(db_err))
+    }
+
+    pub(crate) async fn insert_closed_day_impl(
+        &self,
+        day: Date,
+        name: &str,
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> CoreResult<()> {
+        on_db!(self.db(), p => {
+            let mut tx = p.begin_write().await.map_err(db_err)?;
+            sqlx::query("INSERT INTO closed_days (day, name) VALUES ($1, $2)")
+                .bind(day).bind(name).execute(&mut *tx).await.map_err(db_err)?;
+            append_audit_rows!(tx, at, &[audit]);
+            tx.commit().await.map_err(db_err)
+        })
+    }
+
+    pub(crate) async fn delete_closed_day_impl(
+        &self,
+        day: Date,
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> CoreResult<bool> {
+        on_db!(self.db(), p => {
+            let mut tx = p.begin_write().await.map_err(db_err)?;
+            let n = sqlx::query("DELETE FROM closed_days WHERE day = $1")
+                .bind(day).execute(&mut *tx).await.map_err(db_err)?
+                .rows_affected();
+            if n == 0 {
+                return Ok(false);
+            }
+            append_audit_rows!(tx, at, &[audit]);
+            tx.commit().await.map_err(db_err)?;
+            Ok(true)
+        })
+    }
+
     pub(crate) async fn set_occasional_impl(
         &self,
         person: Uuid,

@@ -112,6 +112,40 @@ async fn username_person(c: &Core, u: &str) -> Uuid {
     c.store.credentials(u).await.unwrap().unwrap().0
 }
 
+async fn everyone_ids(c: &Core) -> Vec<Uuid> {
+    c.store
+        .people(
+            &PeopleFilter::All,
+            None,
+            Paging {
+                limit: 500,
+                offset: 0,
+            },
+        )
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|p| p.id)
+        .collect()
+}
+
+/// Agreements, occasional days and absences of these people around today.
+async fn plan_totals(c: &Core, ids: Vec<Uuid>) -> (usize, usize, usize) {
+    let (from, to) = (
+        c.today() - time::Duration::days(200),
+        c.today() + time::Duration::days(200),
+    );
+    let rules = c.store.plan_rules(&ids, from, to).await.unwrap();
+    rules.values().fold((0, 0, 0), |(a, o, b), r| {
+        (
+            a + r.agreements.len(),
+            o + r.occasional.len(),
+            b + r.absences.len(),
+        )
+    })
+}
+
 fn audit(action: &str) -> NewAuditEntry {
     NewAuditEntry {
         actor_id: None,
@@ -299,11 +333,24 @@ async fn demo_import_browse_and_reimport() {
         assert_eq!(chef_rec.manages.len(), 1);
         assert!(!rec.person.skills.is_empty());
 
+        // A year of plan data: agreements, occasional days, absences.
+        let ids: Vec<Uuid> = everyone_ids(&c).await;
+        let before = plan_totals(&c, ids.clone()).await;
+        assert!(
+            before.0 > 60 && before.1 > 1000 && before.2 > 15,
+            "{label}: {before:?}"
+        );
+
         // The same organisation again changes nothing.
         let again = c.load_demo(300).await.unwrap();
         assert_eq!(again.people_created + again.people_updated, 0, "{label}");
         assert_eq!(again.people_unchanged, 300);
         assert_eq!(c.store.counts().await.unwrap().people, 300);
+        assert_eq!(
+            plan_totals(&c, ids).await,
+            before,
+            "{label}: plan data once"
+        );
 
         let chain = c.verify_audit(None).await.unwrap();
         assert!(chain.ok, "{label}: {chain:?}");
@@ -1925,6 +1972,108 @@ async fn absences_entered_imported_and_in_the_plan() {
         assert_eq!(anna_abs.len(), 2);
         assert_eq!(anna_abs[1].last_day, day(60));
         assert_eq!(anna_abs[1].source, "import");
+        assert!(c.verify_audit(None).await.unwrap().ok);
+        t.drop_db().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn closed_days_are_kept_by_hr_and_leave_the_plan() {
+    use distans_core::calendar::WorkCalendar;
+    for t in fresh_dbs().await {
+        let label = t.label;
+        let c = core(t.open().await);
+        c.load_demo(300).await.unwrap();
+        c.ensure_defaults().await.unwrap();
+        let actor = |u: &'static str| {
+            let c = &c;
+            async move {
+                c.store
+                    .actor(username_person(c, u).await)
+                    .await
+                    .unwrap()
+                    .unwrap()
+            }
+        };
+        let (hr, admin, anna) = (actor("hr").await, actor("admin").await, actor("anna").await);
+        let cal = WorkCalendar::default();
+        let mut day = c.today() + time::Duration::days(30);
+        while !cal.is_workday(day) {
+            day += time::Duration::days(1);
+        }
+        let year = day.year();
+        assert!(matches!(
+            c.add_closed_day(&anna, day, "Klämdag").await,
+            Err(CoreError::Forbidden(_))
+        ));
+        c.add_closed_day(&hr, day, " Klämdag ").await.unwrap();
+        assert!(
+            matches!(
+                c.add_closed_day(&admin, day, "Igen").await,
+                Err(CoreError::Conflict(_))
+            ),
+            "{label}"
+        );
+        let christmas = time::Date::from_calendar_date(year, time::Month::December, 25).unwrap();
+        assert_eq!(
+            c.add_closed_day(&hr, christmas, "Jul")
+                .await
+                .unwrap_err()
+                .field(),
+            Some("date")
+        );
+        let mut saturday = day;
+        while saturday.weekday() != time::Weekday::Saturday {
+            saturday += time::Duration::days(1);
+        }
+        assert!(matches!(
+            c.add_closed_day(&hr, saturday, "Lördag").await,
+            Err(CoreError::Rule { .. })
+        ));
+        assert_eq!(
+            c.add_closed_day(&hr, day + time::Duration::days(1), "")
+                .await
+                .unwrap_err()
+                .field(),
+            Some("name")
+        );
+        let list = c.closed_days(&anna, year).await.unwrap();
+        assert_eq!(list.len(), 1, "{label}");
+        assert_eq!(list[0].name, "Klämdag");
+        assert_eq!(
+            c.closed_days(&anna, 1800).await.unwrap_err().field(),
+            Some("year")
+        );
+        let off = c.days_off(&anna, year).await.unwrap();
+        assert!(off.holidays.iter().any(|h| h.name == "Juldagen"));
+
+        // The plan has no such day; opening it again brings it back.
+        let plan = c.plan(&anna, None, None, day, day).await.unwrap();
+        assert!(plan.is_empty(), "{label}: {plan:?}");
+        assert!(matches!(
+            c.delete_closed_day(&anna, day).await,
+            Err(CoreError::Forbidden(_))
+        ));
+        c.delete_closed_day(&admin, day).await.unwrap();
+        assert!(matches!(
+            c.delete_closed_day(&admin, day).await,
+            Err(CoreError::NotFound(_))
+        ));
+        assert_eq!(c.plan(&anna, None, None, day, day).await.unwrap().len(), 1);
+        let log = c
+            .store
+            .audit(
+                &AuditFilter {
+                    entity: Some("closed_day".into()),
+                    entity_id: None,
+                    from: None,
+                },
+                Paging::default(),
+            )
+            .await
+            .unwrap();
+        let actions: Vec<&str> = log.items.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(actions, vec!["closed_day.delete", "closed_day.create"]);
         assert!(c.verify_audit(None).await.unwrap().ok);
         t.drop_db().await;
     }

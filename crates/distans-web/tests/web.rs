@@ -360,6 +360,16 @@ async fn access_matrix() {
         .await
         .unwrap()
         .id;
+    // Anna's calendar feed, fetched by anyone who has the URL (before the
+    // rows below renew and revoke it).
+    let anna_actor = app
+        .core
+        .store
+        .actor(anna.parse().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let feed_secret = app.core.calendar_secret(&anna_actor).await.unwrap();
     use Method as M;
     let rows: Vec<(Method, String, Option<Value>, [u16; 7])> = vec![
         (M::GET, "/healthz".into(), None, [200; 7]),
@@ -600,6 +610,42 @@ async fn access_matrix() {
         ),
         (
             M::GET,
+            "/api/v1/closed-days".into(),
+            None,
+            [401, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            M::GET,
+            "/api/v1/closed-days?year=abc".into(),
+            None,
+            [401, 400, 400, 400, 400, 400, 400],
+        ),
+        (
+            M::POST,
+            "/api/v1/closed-days".into(),
+            Some(json!({"date": "2030-01-05", "name": "En lördag"})),
+            [401, 403, 403, 403, 422, 422, 403],
+        ),
+        (
+            M::DELETE,
+            "/api/v1/closed-days/2030-01-07".into(),
+            None,
+            [401, 403, 403, 403, 404, 404, 403],
+        ),
+        (
+            M::GET,
+            "/arbetsdagar".into(),
+            None,
+            [303, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            M::GET,
+            format!("/kalender/{feed_secret}.ics"),
+            None,
+            [200; 7],
+        ),
+        (
+            M::GET,
             "/api/v1/me/calendar".into(),
             None,
             [401, 200, 200, 200, 200, 200, 200],
@@ -829,6 +875,11 @@ async fn access_matrix() {
         (
             "/mina-nycklar/kalender/okand".into(),
             [303, 404, 404, 404, 404, 404, 404],
+        ),
+        ("/arbetsdagar".into(), [303, 403, 403, 403, 400, 400, 403]),
+        (
+            "/arbetsdagar/2030-01-07/ta-bort".into(),
+            [303, 403, 403, 403, 404, 404, 403],
         ),
     ];
     for (path, expected) in &form_rows {
@@ -2234,4 +2285,165 @@ async fn a_rotation_from_stored_data_is_explained_and_published_into_the_plan() 
         )
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn closed_days_from_the_api_and_the_page() {
+    let app = spawn_app().await;
+    let hr = app.login("hr").await;
+    let anna = app.login("anna").await;
+    let anna_id = app.id_of("anna").await;
+    // A Monday well ahead that is not a holiday.
+    let cal = distans_core::calendar::WorkCalendar::default();
+    let mut day = app.core.today() + time::Duration::days(40);
+    while day.weekday() != time::Weekday::Monday
+        || !cal.is_workday(day)
+        || !cal.is_workday(day + time::Duration::days(1))
+    {
+        day += time::Duration::days(1);
+    }
+    let year = day.year();
+    let r = app
+        .call(
+            Method::POST,
+            "/api/v1/closed-days",
+            Some(&hr),
+            Some(json!({"date": day.to_string(), "name": "Klämdag"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let r = app
+        .call(
+            Method::POST,
+            "/api/v1/closed-days",
+            Some(&hr),
+            Some(json!({"date": day.to_string(), "name": "Igen"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    for (body, status, field) in [
+        (json!({"date": "31/12", "name": "x"}), 400, "date"),
+        (json!({"date": day.to_string(), "name": " "}), 400, "name"),
+        (
+            json!({"date": format!("{year}-12-25"), "name": "Jul"}),
+            422,
+            "date",
+        ),
+        (json!({"name": "x"}), 400, "date"),
+    ] {
+        let r = app
+            .call(
+                Method::POST,
+                "/api/v1/closed-days",
+                Some(&hr),
+                Some(body.clone()),
+            )
+            .await;
+        assert_eq!(r.status.as_u16(), status, "{body}: {}", r.text());
+        assert_eq!(r.json()["error"]["field"], field, "{body}");
+    }
+    let list = app
+        .get(&format!("/api/v1/closed-days?year={year}"), Some(&anna))
+        .await
+        .json();
+    assert_eq!(
+        list["items"],
+        json!([{"date": day.to_string(), "name": "Klämdag"}])
+    );
+    // The plan skips it, and an occasional day cannot be set on it.
+    let plan = app
+        .get(
+            &format!(
+                "/api/v1/plan?from={day}&to={}",
+                day + time::Duration::days(1)
+            ),
+            Some(&anna),
+        )
+        .await
+        .json();
+    assert_eq!(plan["days"].as_array().unwrap().len(), 1);
+    assert_ne!(plan["days"][0]["date"], day.to_string().as_str());
+    let r = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/plan/{anna_id}/{day}"),
+            Some(&anna),
+            Some(json!({"state": "remote"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // The page lists the holidays and the closed day; HR removes it with a form.
+    let page = app
+        .get(&format!("/arbetsdagar?ar={year}"), Some(&hr))
+        .await
+        .text();
+    assert!(page.contains("Arbetsdagar och helgdagar"));
+    assert!(page.contains("Juldagen") && page.contains("Midsommarafton"));
+    assert!(page.contains("Klämdag"));
+    assert!(page.contains("<label for=\"f-date\">"), "HR has the form");
+    let anna_page = app
+        .get(&format!("/arbetsdagar?ar={year}"), Some(&anna))
+        .await
+        .text();
+    assert!(anna_page.contains("Klämdag") && !anna_page.contains("f-date"));
+    let csrf = csrf_of(&page);
+    // A bad form comes back with the error at the field.
+    let r = form(
+        &app.router,
+        "/arbetsdagar",
+        Some(&hr),
+        &[
+            ("csrf", &csrf),
+            ("date", &format!("{year}-12-25")),
+            ("name", "Jul"),
+            ("ar", &year.to_string()),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.text().contains("error-summary") && r.text().contains("aria-invalid=\"true\""));
+    let r = form(
+        &app.router,
+        &format!("/arbetsdagar/{day}/ta-bort"),
+        Some(&hr),
+        &[("csrf", &csrf)],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        r.headers[header::LOCATION],
+        format!("/arbetsdagar?ar={year}").as_str()
+    );
+    let other = (day + time::Duration::days(1)).to_string();
+    let r = form(
+        &app.router,
+        "/arbetsdagar",
+        Some(&hr),
+        &[
+            ("csrf", &csrf),
+            ("date", &other),
+            ("name", "Personaldag"),
+            ("ar", &year.to_string()),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let list = app
+        .get(&format!("/api/v1/closed-days?year={year}"), Some(&hr))
+        .await
+        .json();
+    assert_eq!(
+        list["items"],
+        json!([{"date": other, "name": "Personaldag"}])
+    );
+    // The page in English.
+    let en = app
+        .get(
+            &format!("/arbetsdagar?ar={year}"),
+            Some(&format!("{hr}; lang=en")),
+        )
+        .await
+        .text();
+    assert!(en.contains("Workdays and holidays"));
 }

@@ -377,6 +377,27 @@ calendar-create = Create a calendar link
 calendar-reset = Switch to a new link
 calendar-revoke = Remove the link
 
+nav-workdays = Workdays
+workdays-title = Workdays and holidays
+workdays-intro = Workdays are Monday to Friday except the public holidays below and the organisation's own closed days. The plan, the calendar feed and the rotation planner count workdays only.
+workdays-years = Choose a year
+workdays-closed = The organisation's closed days
+workdays-closed-text = Days the organisation is closed on top of the public holidays, such as bridge days.
+workdays-closed-none = No closed days this year.
+workdays-remove = Remove
+workdays-add = Add a closed day
+workdays-date-hint = A weekday that is not a holiday already, YYYY-MM-DD.
+workdays-name = What the day is (for example Bridge day)
+workdays-add-button = Add
+workdays-holidays = Public holidays
+workdays-holidays-text = Sweden's public holidays and the eves workplaces usually close on. They are computed and need not be entered.
+date = Date
+weekday = Weekday
+weekday-sat = Saturday
+weekday-sun = Sunday
+err-closed-date = Enter a weekday (YYYY-MM-DD) that is not a holiday or closed day already.
+err-closed-name = Enter what the day is, at most 100 characters.
+start-workdays = Workdays and holidays
 # The rotation planner
 rotation-title = Rotation plan of
 rotation-link = Plan alternating remote work

@@ -377,6 +377,27 @@ calendar-create = Skapa kalenderlänk
 calendar-reset = Byt till en ny länk
 calendar-revoke = Ta bort länken
 
+nav-workdays = Arbetsdagar
+workdays-title = Arbetsdagar och helgdagar
+workdays-intro = Arbetsdagar är måndag till fredag utom helgdagarna nedan och organisationens egna stängda dagar. Planen, kalenderflödet och rotationsplaneringen räknar bara arbetsdagar.
+workdays-years = Välj år
+workdays-closed = Organisationens stängda dagar
+workdays-closed-text = Dagar då organisationen håller stängt utöver helgdagarna, till exempel klämdagar.
+workdays-closed-none = Inga stängda dagar det här året.
+workdays-remove = Ta bort
+workdays-add = Lägg till en stängd dag
+workdays-date-hint = En vardag som inte redan är helgdag, ÅÅÅÅ-MM-DD.
+workdays-name = Vad dagen är (till exempel Klämdag)
+workdays-add-button = Lägg till
+workdays-holidays = Helgdagar
+workdays-holidays-text = Sveriges allmänna helgdagar och aftnarna då arbetsplatser brukar vara stängda. De räknas fram och behöver inte föras in.
+date = Datum
+weekday = Veckodag
+weekday-sat = lördag
+weekday-sun = söndag
+err-closed-date = Ange en vardag (ÅÅÅÅ-MM-DD) som inte redan är helgdag eller stängd dag.
+err-closed-name = Ange vad dagen är, högst 100 tecken.
+start-workdays = Arbetsdagar och helgdagar
 # The rotation planner
 rotation-title = Rotationsschema för
 rotation-link = Planera växelvis distansarbete

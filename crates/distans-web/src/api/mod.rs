@@ -11,6 +11,7 @@ mod plan;
 mod rotation;
 mod signin;
 mod system;
+mod workdays;
 
 pub use signin::start_session;
 
@@ -23,6 +24,7 @@ use crate::AppState;
 
 pub use extract::{ApiJson, ApiQuery, IdPath};
 pub use feed::feed_url;
+pub use workdays::parse_year;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -111,4 +113,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(feed::feed))
         .routes(routes!(absences::add_absence, absences::list_absences))
         .routes(routes!(absences::delete_absence))
+        .routes(routes!(
+            workdays::list_closed_days,
+            workdays::add_closed_day
+        ))
+        .routes(routes!(workdays::delete_closed_day))
 }

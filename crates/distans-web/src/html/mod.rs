@@ -6,6 +6,7 @@ mod ctx;
 mod pages;
 mod plan;
 mod rotation;
+mod workdays;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -93,6 +94,14 @@ pub fn router() -> Router<AppState> {
         .route("/rotation/{id}/publicera", post(rotation::publish))
         .route("/static/rotation.js", get(pages::rotation_js))
         .route("/arbetsplatser", get(plan::sites))
+        .route(
+            "/arbetsdagar",
+            get(workdays::workdays_page).post(workdays::add_closed_day),
+        )
+        .route(
+            "/arbetsdagar/{date}/ta-bort",
+            post(workdays::remove_closed_day),
+        )
 }
 
 pub async fn not_found(c: Ctx) -> HtmlError {
