@@ -3,6 +3,7 @@
 
     python3 gen.py --employees 1000 --weeks 4 --seed 1 > inst.json
     python3 gen.py --suite DIR      # the benchmark suite, 20x2 .. 10000x4
+    python3 gen.py --employees 50 --weeks 2 --locks 0.05   # with locked cells
 
 Shape: units of 6-25 people grouped on floors with a desk limit each; a unit
 coverage rule (about a quarter of the unit onsite), a unit skill rule (one
@@ -115,12 +116,50 @@ def generate(n, weeks, seed):
             "rules": {"coverage": coverage, "capacity": capacity, "separate_cohorts": True}}
 
 
+def add_locks(inst, frac, seed):
+    """The planner's extension: lock about `frac` of the employees' workdays
+    onsite or remote, as a manager would after a proposed plan. A lock never
+    contradicts a fixed weekday, remote locks stay within the weekly limit
+    and onsite locks never put two cohorts of a unit on site the same day,
+    so the locks alone rarely make an instance infeasible (coverage still
+    may). Its own random stream: the instance is otherwise the same as
+    without locks."""
+    rng = random.Random(seed * 7919 + 17)
+    hz = inst["horizon"]
+    start = datetime.date.fromisoformat(hz["start"])
+    holidays = set(hz["holidays"])
+    cohort_on = {}  # (unit, date) -> cohort locked onsite
+    for e in inst["employees"]:
+        locked = {}
+        absent = set(e["absent"])
+        for w in range(hz["weeks"]):
+            remote = sum(1 for k in range(5) if DAYS[k] in e["fixed_remote"]
+                         and (start + datetime.timedelta(days=7 * w + k)).isoformat() not in holidays | absent)
+            for k in range(5):
+                d = (start + datetime.timedelta(days=7 * w + k)).isoformat()
+                if d in holidays or d in absent or DAYS[k] in e["fixed_remote"] + e["fixed_onsite"]:
+                    continue
+                if rng.random() >= frac:
+                    continue
+                c = e.get("cohort") or ""
+                if rng.random() < 0.5 and remote < e["remote_target_per_week"]:
+                    locked[d] = "remote"
+                    remote += 1
+                elif not c or cohort_on.setdefault((e["unit"], d), c) == c:
+                    locked[d] = "onsite"
+        if locked:
+            e["locked"] = locked
+    return inst
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--employees", type=int, default=100)
     ap.add_argument("--weeks", type=int, default=4)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--suite", help="write the benchmark suite into this directory")
+    ap.add_argument("--locks", type=float, default=0.0,
+                    help="lock this fraction of workdays (the planner's locked-cells extension)")
     a = ap.parse_args()
     if a.suite:
         os.makedirs(a.suite, exist_ok=True)
@@ -128,7 +167,10 @@ def main():
             with open(os.path.join(a.suite, name + ".json"), "w") as f:
                 json.dump(generate(n, w, a.seed), f)
         return
-    print(json.dumps(generate(a.employees, a.weeks, a.seed)))
+    inst = generate(a.employees, a.weeks, a.seed)
+    if a.locks > 0:
+        add_locks(inst, a.locks, a.seed)
+    print(json.dumps(inst))
 
 
 if __name__ == "__main__":

@@ -48,6 +48,7 @@ def main():
         pr = set(e.get("prefer_remote") or [])
         po = set(e.get("prefer_onsite") or [])
         r = e.get("remote_target_per_week") or 0
+        locked = e.get("locked") or {}  # the planner's extension: date -> onsite/remote
         for w in range(hz["weeks"]):
             remote_terms = []
             const_remote = 0
@@ -55,9 +56,23 @@ def main():
             for di, (lab, dw, key) in enumerate(days):
                 if dw != w or lab in absent:
                     continue
-                if key not in fo:
+                lock = locked.get(lab)
+                if key not in fo and lock != "onsite":
                     avail += 1
-                if key in fr:
+                if (lock == "onsite" and key in fr) or (lock == "remote" and key in fo):
+                    clash = m.NewBoolVar("")  # a lock against a fixed weekday
+                    m.Add(clash == 1)
+                    m.Add(clash == 0)
+                if lock == "remote":
+                    x[ei, di] = 0
+                    const_remote += 1
+                    if key in po:
+                        obj.append(1)
+                elif lock == "onsite":
+                    x[ei, di] = 1
+                    if key in pr:
+                        obj.append(1)
+                elif key in fr:
                     x[ei, di] = 0
                     const_remote += 1
                     if key in po:

@@ -187,16 +187,16 @@ impl Core {
                 .filter(|d| r.absences.iter().any(|(a, b)| a <= *d && *d <= b))
                 .map(|d| d.to_string())
                 .collect();
-            let locked: BTreeMap<String, planner::State> = locks
+            let locked: BTreeMap<String, planner::Locked> = locks
                 .iter()
                 .filter(|l| l.person == m.id)
                 .map(|l| {
                     (
                         l.date.to_string(),
                         if l.remote {
-                            planner::State::Remote
+                            planner::Locked::Remote
                         } else {
-                            planner::State::Onsite
+                            planner::Locked::Onsite
                         },
                     )
                 })
@@ -421,7 +421,7 @@ pub fn explain(
                 .iter()
                 .filter(|d| !e.absent.contains(&d.to_string()))
                 .filter(|d| {
-                    e.locked.get(&d.to_string()) != Some(&planner::State::Onsite)
+                    e.locked.get(&d.to_string()) != Some(&planner::Locked::Onsite)
                         && weekday_key(**d).is_none_or(|k| !e.fixed_onsite.iter().any(|f| f == k))
                 })
                 .count() as i64;
@@ -482,7 +482,7 @@ pub fn explain(
                         ));
                     }
                 }
-                if e.locked.get(&ds) == Some(&planner::State::Onsite) {
+                if e.locked.get(&ds) == Some(&planner::Locked::Onsite) {
                     reasons.push(format!("{ds}: locked on site"));
                 }
             }

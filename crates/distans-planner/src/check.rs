@@ -3,8 +3,9 @@
 //! loops) and shares no code with the solver except date arithmetic.
 //!
 //! [`check`] verifies that a plan holds exactly the workdays of every
-//! employee, the absent days, every hard constraint, and that the reported
-//! cost is the cost; it returns that cost or every violation found.
+//! employee, the absent days, every hard constraint (with the `locked`
+//! cells of the extension), and that the reported cost is the cost; it
+//! returns that cost or every violation found.
 
 use crate::date::{format_date, parse_date, weekday, WEEKDAY_KEYS};
 use crate::{Input, Output, Plan, State, Status};
@@ -48,6 +49,15 @@ fn has(list: &[String], key: &str) -> bool {
     list.iter().any(|s| s == key)
 }
 
+/// The state `e` is locked to on the workday `label` (the `locked`
+/// extension), if any; a lock on an absent day does not count.
+fn lock_of(e: &crate::Employee, label: &str) -> Option<State> {
+    if has(&e.absent, label) {
+        return None;
+    }
+    e.locked.get(label).map(|&l| State::from(l))
+}
+
 /// The cost of `plan` by the formula of the document (missing days count as
 /// neither remote nor onsite).
 pub fn cost_of(input: &Input, plan: &Plan) -> i64 {
@@ -65,7 +75,9 @@ pub fn cost_of(input: &Input, plan: &Plan) -> i64 {
             let mut remote = 0i64;
             for d in days.iter().filter(|d| d.week == w) {
                 let absent = has(&e.absent, &d.label);
-                if !absent && !has(&e.fixed_onsite, d.key) {
+                // A day locked onsite is not available, like a fixed one.
+                let locked_onsite = lock_of(e, &d.label) == Some(State::Onsite);
+                if !absent && !has(&e.fixed_onsite, d.key) && !locked_onsite {
                     available += 1;
                 }
                 match states.get(&d.label) {
@@ -136,6 +148,22 @@ pub fn check(input: &Input, output: &Output) -> Result<i64, Vec<String>> {
                     v.push(format!("{}: fixed onsite on {} but remote", e.id, d.label))
                 }
                 _ => {}
+            }
+            if let (Some(want), Some(got)) = (lock_of(e, &d.label), states.get(&d.label)) {
+                if want != *got {
+                    let name = |s: State| match s {
+                        State::Onsite => "onsite",
+                        State::Remote => "remote",
+                        State::Absent => "absent",
+                    };
+                    v.push(format!(
+                        "{}: locked {} on {} but {}",
+                        e.id,
+                        name(want),
+                        d.label,
+                        name(*got)
+                    ));
+                }
             }
         }
         for w in 0..weeks {

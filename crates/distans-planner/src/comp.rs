@@ -34,19 +34,49 @@ pub(crate) enum Group {
     FixedOn(usize, usize),
     /// Fixed remote of an employee, workday.
     FixedRem(usize, usize),
+    /// A cell locked onsite (the `locked` extension): employee, workday.
+    LockOn(usize, usize),
+    /// A cell locked remote: employee, workday.
+    LockRem(usize, usize),
 }
 
 /// The employee's week as bitmasks over the week's workday positions.
+/// `fixed_*` come from the fixed weekdays, `lock_*` from locked cells; none
+/// of them includes an absent day.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct EmpWeek {
     pub full: u8,
     pub absent: u8,
     pub fixed_on: u8,
     pub fixed_rem: u8,
+    pub lock_on: u8,
+    pub lock_rem: u8,
     pub prefer_remote: u8,
     pub prefer_onsite: u8,
     pub target: i64,
     pub r: u8,
+}
+
+impl EmpWeek {
+    /// Days that must be onsite: fixed onsite weekdays and locked cells.
+    pub(crate) fn must_on(&self) -> u8 {
+        self.fixed_on | self.lock_on
+    }
+
+    /// Days that must be remote: fixed remote weekdays and locked cells.
+    pub(crate) fn must_rem(&self) -> u8 {
+        self.fixed_rem | self.lock_rem
+    }
+}
+
+/// Hard constraint 1 switched off on some days (for the deletion filter):
+/// masks of week positions whose fixed weekday or lock is ignored.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Unfix {
+    pub fixed_on: u8,
+    pub fixed_rem: u8,
+    pub lock_on: u8,
+    pub lock_rem: u8,
 }
 
 pub(crate) fn emp_week(m: &Model, e: usize, w: usize) -> EmpWeek {
@@ -57,6 +87,8 @@ pub(crate) fn emp_week(m: &Model, e: usize, w: usize) -> EmpWeek {
         absent: 0,
         fixed_on: 0,
         fixed_rem: 0,
+        lock_on: 0,
+        lock_rem: 0,
         prefer_remote: 0,
         prefer_onsite: 0,
         target: 0,
@@ -76,6 +108,12 @@ pub(crate) fn emp_week(m: &Model, e: usize, w: usize) -> EmpWeek {
         if emp.fixed_remote & wd != 0 {
             ew.fixed_rem |= bit;
         }
+        if emp.lock_on.binary_search(&d).is_ok() {
+            ew.lock_on |= bit;
+        }
+        if emp.lock_rem.binary_search(&d).is_ok() {
+            ew.lock_rem |= bit;
+        }
         if emp.prefer_remote & wd != 0 {
             ew.prefer_remote |= bit;
         }
@@ -83,7 +121,9 @@ pub(crate) fn emp_week(m: &Model, e: usize, w: usize) -> EmpWeek {
             ew.prefer_onsite |= bit;
         }
     }
-    let avail = (ew.full & !ew.absent & !ew.fixed_on).count_ones();
+    // Days locked onsite count like fixed onsite days: not available for
+    // remote work.
+    let avail = (ew.full & !ew.absent & !ew.must_on()).count_ones();
     ew.target = i64::from(u32::from(ew.r).min(avail));
     ew
 }
@@ -99,12 +139,17 @@ pub(crate) fn pattern_cost(ew: &EmpWeek, on: u8) -> i64 {
         + i64::from((on & ew.prefer_remote).count_ones())
 }
 
-/// All feasible patterns, cheapest first. `no_limit` drops the weekly remote
-/// limit; `unfix_on`/`unfix_rem` free fixed days (both for the deletion filter).
-pub(crate) fn patterns(ew: &EmpWeek, no_limit: bool, unfix_on: u8, unfix_rem: u8) -> Vec<Pat> {
+/// All feasible patterns, cheapest first; none when a day must be both
+/// onsite and remote (a lock against a fixed weekday). `no_limit` drops the
+/// weekly remote limit; `unfix` frees fixed or locked days (both for the
+/// deletion filter).
+pub(crate) fn patterns(ew: &EmpWeek, no_limit: bool, unfix: Unfix) -> Vec<Pat> {
     let present = ew.full & !ew.absent;
-    let fo = ew.fixed_on & !unfix_on;
-    let fr = ew.fixed_rem & !unfix_rem;
+    let fo = (ew.fixed_on & !unfix.fixed_on) | (ew.lock_on & !unfix.lock_on);
+    let fr = (ew.fixed_rem & !unfix.fixed_rem) | (ew.lock_rem & !unfix.lock_rem);
+    if fo & fr != 0 {
+        return Vec::new();
+    }
     let free = present & !fo & !fr;
     let mut out = Vec::new();
     let mut s: u8 = 0;
@@ -220,20 +265,26 @@ pub(crate) fn build_week(
     let mut pats = Vec::with_capacity(n);
     for &e in &all_emps {
         let ew = emp_week(m, e, w);
-        let mut unfix_on = 0u8;
-        let mut unfix_rem = 0u8;
+        let mut unfix = Unfix::default();
         if !off.is_empty() {
             for (p, &d) in days.iter().enumerate() {
+                let bit = 1u8 << p;
                 if off.contains(&Group::FixedOn(e, d)) {
-                    unfix_on |= 1 << p;
+                    unfix.fixed_on |= bit;
                 }
                 if off.contains(&Group::FixedRem(e, d)) {
-                    unfix_rem |= 1 << p;
+                    unfix.fixed_rem |= bit;
+                }
+                if off.contains(&Group::LockOn(e, d)) {
+                    unfix.lock_on |= bit;
+                }
+                if off.contains(&Group::LockRem(e, d)) {
+                    unfix.lock_rem |= bit;
                 }
             }
         }
         let no_limit = !off.is_empty() && off.contains(&Group::Limit(e, w));
-        pats.push(patterns(&ew, no_limit, unfix_on, unfix_rem));
+        pats.push(patterns(&ew, no_limit, unfix));
     }
 
     // Active rows, with global-local members.

@@ -3,14 +3,15 @@
 //! First cheap, proven, single-rule reasons ([`prechecks`]): a coverage rule
 //! that not enough people could meet even if all of them came in, a desk limit
 //! that the people who must come in already exceed, two cohorts that must both
-//! be onsite, fixed remote days over the weekly limit. When none applies, the
-//! infeasible component-week is reduced with a deletion filter
-//! ([`explain`]): constraint groups (a rule on a day, a person's fixed day or
+//! be onsite, fixed (or locked) remote days over the weekly limit, a locked
+//! cell against a fixed weekday. When none applies, the infeasible
+//! component-week is reduced with a deletion filter ([`explain`]):
+//! constraint groups (a rule on a day, a person's fixed day, locked cell or
 //! weekly limit, a unit's cohort separation on a day) are dropped, in chunks
 //! and then one by one, as long as the rest stays provably infeasible. What
 //! remains is an irreducible set: drop any one and a plan exists.
 
-use crate::comp::{build_week, emp_week, patterns, Group};
+use crate::comp::{build_week, emp_week, patterns, Group, Unfix};
 use crate::date::WEEKDAY_NAMES;
 use crate::exact::{day_relaxations_infeasible, search};
 use crate::model::Model;
@@ -51,14 +52,39 @@ pub(crate) fn prechecks(m: &Model) -> Vec<String> {
         let mut ews = Vec::with_capacity(n);
         for e in 0..n {
             let ew = emp_week(m, e, w);
-            let pats = patterns(&ew, false, 0, 0);
-            if pats.is_empty() {
-                let fixed: Vec<&str> = (0..days.len())
-                    .filter(|p| ew.fixed_rem & (1 << p) != 0)
-                    .map(|p| WEEKDAY_NAMES[m.day_wd[days[p]] as usize])
+            let pats = patterns(&ew, false, Unfix::default());
+            let clash = ew.must_on() & ew.must_rem();
+            for p in (0..days.len()).filter(|p| clash & (1 << p) != 0) {
+                // A locked cell against a fixed weekday (the fixed lists
+                // themselves cannot overlap: that is bad input).
+                let d = days[p];
+                let plural = format!("{}s", WEEKDAY_NAMES[m.day_wd[d] as usize]);
+                let msg = if ew.lock_on & (1 << p) != 0 {
+                    format!("locked onsite, but fixed remote on {plural}")
+                } else {
+                    format!("locked remote, but fixed onsite on {plural}")
+                };
+                out.push(format!("{}, {}: {msg}", m.emps[e].id, m.day_name(d)));
+            }
+            if pats.is_empty() && clash == 0 {
+                let rem = ew.must_rem();
+                let fixed: Vec<String> = (0..days.len())
+                    .filter(|p| rem & (1 << p) != 0)
+                    .map(|p| {
+                        if ew.lock_rem & (1 << p) != 0 {
+                            format!("{} locked", m.day_name(days[p]))
+                        } else {
+                            WEEKDAY_NAMES[m.day_wd[days[p]] as usize].to_string()
+                        }
+                    })
                     .collect();
+                let what = if ew.lock_rem == 0 {
+                    "fixed remote"
+                } else {
+                    "fixed or locked remote"
+                };
                 out.push(format!(
-                    "{}, week of {}: fixed remote on {} days ({}) but remote_target_per_week is {}",
+                    "{}, week of {}: {what} on {} days ({}) but remote_target_per_week is {}",
                     m.emps[e].id,
                     m.week_start[w],
                     fixed.len(),
@@ -82,6 +108,8 @@ pub(crate) fn prechecks(m: &Model) -> Vec<String> {
                     "is absent"
                 } else if ew.fixed_rem & bit != 0 {
                     "is fixed remote"
+                } else if ew.lock_rem & bit != 0 {
+                    "is locked remote"
                 } else {
                     "has no valid week"
                 }
@@ -91,6 +119,8 @@ pub(crate) fn prechecks(m: &Model) -> Vec<String> {
                 let ew = &ews[e];
                 if ew.fixed_on & bit != 0 {
                     format!("{} (fixed onsite)", m.emps[e].id)
+                } else if ew.lock_on & bit != 0 {
+                    format!("{} (locked onsite)", m.emps[e].id)
                 } else {
                     format!("{} (no remote days left that week)", m.emps[e].id)
                 }
@@ -251,6 +281,12 @@ fn groups_of(m: &Model, w: usize, emps: &[usize]) -> Vec<Group> {
             if ew.fixed_rem & (1 << p) != 0 {
                 g.push(Group::FixedRem(e, d));
             }
+            if ew.lock_on & (1 << p) != 0 {
+                g.push(Group::LockOn(e, d));
+            }
+            if ew.lock_rem & (1 << p) != 0 {
+                g.push(Group::LockRem(e, d));
+            }
         }
     }
     for &e in emps {
@@ -340,6 +376,8 @@ fn describe(m: &Model, g: Group) -> String {
         ),
         Group::FixedOn(e, d) => format!("{}: fixed onsite on {}", m.emps[e].id, m.day_name(d)),
         Group::FixedRem(e, d) => format!("{}: fixed remote on {}", m.emps[e].id, m.day_name(d)),
+        Group::LockOn(e, d) => format!("{}: locked onsite on {}", m.emps[e].id, m.day_name(d)),
+        Group::LockRem(e, d) => format!("{}: locked remote on {}", m.emps[e].id, m.day_name(d)),
     }
 }
 

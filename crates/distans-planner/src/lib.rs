@@ -26,7 +26,8 @@ mod solve;
 mod types;
 
 pub use types::{
-    CapacityRule, CoverageRule, Employee, Horizon, Input, Output, Plan, Rules, State, Status,
+    CapacityRule, CoverageRule, Employee, Horizon, Input, Locked, Output, Plan, Rules, State,
+    Status,
 };
 
 use std::sync::atomic::AtomicBool;

@@ -567,26 +567,54 @@ pub(crate) fn lns(
         let (mini, back) = sol.restrict(&set, &mut row_map);
         let free: Vec<u32> = (0..set.len() as u32).collect();
         let zeros = vec![0u16; set.len()];
-        let res = search(&mini, &zeros, &free, cur_cost, nodes, false);
+        // Equal cost is accepted too (a sideways move): it changes the plan
+        // and so the next neighbourhoods, which leads off plateaus; only a
+        // strict improvement resets the stale count.
+        let res = search(&mini, &zeros, &free, cur_cost + 1, nodes, false);
         match res.best {
-            Some((_, assign)) => {
+            Some((bc, assign)) => {
                 for (q, &j) in set.iter().enumerate() {
                     let k = back[q][assign[q] as usize];
                     if k != sol.cur[j as usize] {
                         sol.apply(j as usize, k);
                     }
                 }
-                stale = 0;
+                if bc < cur_cost {
+                    stale = 0;
+                } else {
+                    stale += 1;
+                }
             }
             None => stale += 1,
         }
     }
 }
 
+/// Per cohort slot: every member of its unit (with or without a cohort),
+/// cohort members first.
+fn unit_members(c: &Comp) -> Vec<Vec<u32>> {
+    let n = c.emps.len();
+    let mut out: Vec<Vec<u32>> = vec![Vec::new(); c.slot_unit.len()];
+    for i in 0..n {
+        if let Some((s, _)) = c.coh[i] {
+            out[s as usize].push(i as u32);
+        }
+    }
+    for i in 0..n {
+        if c.coh[i].is_none() {
+            if let Some(s) = c.slot_unit.iter().position(|&u| u == c.unit[i]) {
+                out[s].push(i as u32);
+            }
+        }
+    }
+    out
+}
+
 /// Cohort-day moves: for each unit with cohorts, try the most promising
-/// cohort-day choices (by the members' cheapest patterns within them) and
-/// re-optimise the unit's members exactly under each choice, everyone else
-/// fixed. Accepts strict improvements; keeps feasibility.
+/// cohort-day choices (by the members' cheapest patterns within them, at
+/// most `tries`) and re-optimise the unit's members (those without a cohort
+/// too) exactly under each choice, everyone else fixed. Accepts strict
+/// improvements; keeps feasibility.
 pub(crate) fn slot_moves(sol: &mut Sol, tries: usize, limit: u64, deadline: Option<Instant>) {
     let c = sol.c;
     let n = c.emps.len();
@@ -596,6 +624,10 @@ pub(crate) fn slot_moves(sol: &mut Sol, tries: usize, limit: u64, deadline: Opti
             members[s as usize].push(i as u32);
         }
     }
+    // The unit's members without a cohort are re-optimised with the others
+    // (free of the cohort days): the unit's own coverage rules often need
+    // them to move when the cohorts' days change.
+    let with_free = unit_members(c);
     let mut row_map: Vec<u32> = vec![u32::MAX; c.rows.len()];
     for (s, mem) in members.iter().enumerate() {
         if deadline.is_some_and(|d| Instant::now() >= d) {
@@ -646,21 +678,30 @@ pub(crate) fn slot_moves(sol: &mut Sol, tries: usize, limit: u64, deadline: Opti
             }
         }
         cands.sort();
-        let cur_cost = |sol: &Sol| -> i64 {
-            mem.iter()
+        let cur_cost = |sol: &Sol, set: &[u32]| -> i64 {
+            set.iter()
                 .map(|&j| c.pats[j as usize][sol.cur[j as usize] as usize].cost)
                 .sum()
         };
+        let set = &with_free[s];
+        // The members without a cohort cost at least their cheapest.
+        let free_min: i64 = set
+            .iter()
+            .filter(|&&j| c.coh[j as usize].is_none())
+            .map(|&j| c.pats[j as usize].first().map_or(0, |p| p.cost))
+            .sum();
         for (est, cm) in cands.into_iter().take(tries) {
-            let now = cur_cost(sol);
-            if est >= now {
+            let now = cur_cost(sol, set);
+            if est + free_min >= now {
                 break;
             }
-            let (mut mini, back) = sol.restrict(mem, &mut row_map);
-            let mut backs = Vec::with_capacity(mem.len());
-            for (q, &i) in mem.iter().enumerate() {
-                let co = c.coh[i as usize].map_or(0, |x| x.1) as usize;
-                let allowed = cm[co] | open;
+            let (mut mini, back) = sol.restrict(set, &mut row_map);
+            let mut backs = Vec::with_capacity(set.len());
+            for (q, &i) in set.iter().enumerate() {
+                let allowed = match c.coh[i as usize] {
+                    Some((_, co)) => cm[co as usize] | open,
+                    None => 0xff,
+                };
                 let mut ps = Vec::new();
                 let mut bk = Vec::new();
                 for (k, p) in mini.pats[q].iter().enumerate() {
@@ -678,11 +719,11 @@ pub(crate) fn slot_moves(sol: &mut Sol, tries: usize, limit: u64, deadline: Opti
                 mini.pats[q] = ps;
                 backs.push(bk);
             }
-            let free: Vec<u32> = (0..mem.len() as u32).collect();
-            let zeros = vec![0u16; mem.len()];
+            let free: Vec<u32> = (0..set.len() as u32).collect();
+            let zeros = vec![0u16; set.len()];
             let res = search(&mini, &zeros, &free, now, limit, false);
             if let Some((_, assign)) = res.best {
-                for (q, &j) in mem.iter().enumerate() {
+                for (q, &j) in set.iter().enumerate() {
                     let k = backs[q][assign[q] as usize];
                     if k != sol.cur[j as usize] {
                         sol.apply(j as usize, k);

@@ -4,7 +4,7 @@
 //! rejected here with an [`InputError`] that names the field.
 
 use crate::date::{format_date, parse_date, weekday, weekday_index, WEEKDAY_KEYS, WEEKDAY_NAMES};
-use crate::{Input, InputError, MAX_WEEKS};
+use crate::{Input, InputError, Locked, MAX_WEEKS};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// One employee, validated.
@@ -22,6 +22,10 @@ pub(crate) struct MEmp {
     pub prefer_onsite: u8,
     /// Workday indices on which the employee is absent, sorted.
     pub absent: Vec<usize>,
+    /// Workday indices locked onsite / remote (the `locked` extension),
+    /// sorted, without absent days.
+    pub lock_on: Vec<usize>,
+    pub lock_rem: Vec<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -245,6 +249,24 @@ impl Model {
             }
             absent.sort_unstable();
             absent.dedup();
+            let mut lock_on = Vec::new();
+            let mut lock_rem = Vec::new();
+            for (key, state) in &e.locked {
+                let d = date(key, &format!("{p}.locked.{key}"))?;
+                let Some(&k) = day_index.get(&d) else {
+                    continue;
+                };
+                if absent.binary_search(&k).is_ok() {
+                    continue;
+                }
+                match state {
+                    Locked::Onsite => lock_on.push(k),
+                    Locked::Remote => lock_rem.push(k),
+                }
+            }
+            // Keys are distinct valid dates, so the days are distinct.
+            lock_on.sort_unstable();
+            lock_rem.sort_unstable();
             m.emps.push(MEmp {
                 id: e.id.clone(),
                 unit,
@@ -255,6 +277,8 @@ impl Model {
                 prefer_remote,
                 prefer_onsite,
                 absent,
+                lock_on,
+                lock_rem,
             });
         }
 

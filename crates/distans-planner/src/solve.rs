@@ -117,8 +117,17 @@ fn solve_comp(
             None => return CompResult::Infeasible,
         }
     }
+    // Cohort-day moves: up to 1 000 employees every choice of a unit's
+    // cohort days that the estimate does not rule out (at most 3⁵ = 243)
+    // is tried, with enough nodes to re-optimise the whole unit; beyond,
+    // the 8 most promising by the estimate, with fewer nodes.
+    let (slot_tries, slot_nodes) = if n <= 1000 {
+        (usize::MAX, 20_000)
+    } else {
+        (8, 3000)
+    };
     if !out_of_time() {
-        slot_moves(&mut sol, 8, 3000, deadline);
+        slot_moves(&mut sol, slot_tries, slot_nodes, deadline);
     }
     // A bound first, so that the search can stop as soon as it meets it.
     let lag_iters = (400_000 / n.max(1)).clamp(30, 3000);
@@ -166,7 +175,7 @@ fn solve_comp(
         );
     }
     if sol.cost > lb && !out_of_time() && !c.slot_unit.is_empty() {
-        slot_moves(&mut sol, 8, 3000, deadline);
+        slot_moves(&mut sol, slot_tries, slot_nodes, deadline);
     }
     if sol.cost > lb && !out_of_time() {
         // (Again,) aimed at the better plan.

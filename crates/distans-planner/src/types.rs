@@ -67,13 +67,53 @@ pub struct Employee {
     pub prefer_remote: Vec<String>,
     #[serde(default, deserialize_with = "null_default")]
     pub prefer_onsite: Vec<String>,
-    /// An extension: single cells locked to `onsite` or `remote`.
+    /// An extension of the document: single cells locked by a manager,
+    /// date (`YYYY-MM-DD`) → `onsite` or `remote`. A locked workday has that
+    /// state unless the employee is absent; dates that are not workdays of
+    /// the horizon are ignored. Omitted from the JSON when empty.
     #[serde(
         default,
         deserialize_with = "null_default",
         skip_serializing_if = "BTreeMap::is_empty"
     )]
-    pub locked: BTreeMap<String, State>,
+    pub locked: BTreeMap<String, Locked>,
+}
+
+/// The state a manager locked a cell to (an extension of the document):
+/// only `onsite` or `remote`; absences belong in `absent`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Locked {
+    Onsite,
+    Remote,
+}
+
+// By hand, for clear errors: serde_json reports a non-string where a unit
+// enum is expected as a syntax error, and "absent" deserves its own word.
+impl<'de> Deserialize<'de> for Locked {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Locked, D::Error> {
+        use serde::de::Error;
+        let s = String::deserialize(d)?;
+        match s.as_str() {
+            "onsite" => Ok(Locked::Onsite),
+            "remote" => Ok(Locked::Remote),
+            "absent" => Err(D::Error::custom(
+                "a cell cannot be locked absent (expected \"onsite\" or \"remote\"; absences go in `absent`)",
+            )),
+            other => Err(D::Error::custom(format!(
+                "unknown state {other:?} (expected \"onsite\" or \"remote\")"
+            ))),
+        }
+    }
+}
+
+impl From<Locked> for State {
+    fn from(l: Locked) -> State {
+        match l {
+            Locked::Onsite => State::Onsite,
+            Locked::Remote => State::Remote,
+        }
+    }
 }
 
 /// The hard rules.

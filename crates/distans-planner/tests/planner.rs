@@ -6,7 +6,7 @@
 use distans_planner::check::check;
 use distans_planner::{
     parse_input, solve, solve_with_exact_budget, CapacityRule, CoverageRule, Employee, Horizon,
-    Input, Output, Rules, SolveOptions, Status,
+    Input, Locked, Output, Rules, SolveOptions, State, Status,
 };
 use proptest::prelude::*;
 use std::collections::BTreeSet;
@@ -51,13 +51,22 @@ fn brute_force(inp: &Input) -> Option<i64> {
             .map(|k| (civil(start + 7 * w + k), KEYS[k as usize]))
             .filter(|(l, _)| !inp.horizon.holidays.contains(l))
             .collect();
-        // Cells an employee can choose: present days that are not fixed.
+        // The lock of a present day (the `locked` extension).
+        let lock = |e: &Employee, l: &String| -> Option<bool> {
+            if e.absent.contains(l) {
+                return None;
+            }
+            e.locked.get(l).map(|s| *s == Locked::Onsite)
+        };
+        // Cells an employee can choose: present days that are neither fixed
+        // nor locked.
         let mut cells = Vec::new();
         for (ei, e) in inp.employees.iter().enumerate() {
             for (di, (l, k)) in days.iter().enumerate() {
                 let absent = e.absent.contains(l);
-                let fixed =
-                    e.fixed_onsite.iter().any(|x| x == k) || e.fixed_remote.iter().any(|x| x == k);
+                let fixed = e.fixed_onsite.iter().any(|x| x == k)
+                    || e.fixed_remote.iter().any(|x| x == k)
+                    || lock(e, l).is_some();
                 if !absent && !fixed {
                     cells.push((ei, di));
                 }
@@ -75,6 +84,8 @@ fn brute_force(inp: &Input) -> Option<i64> {
                         .map(|(l, k)| {
                             if e.absent.contains(l) {
                                 None
+                            } else if let Some(on) = lock(e, l) {
+                                Some(on)
                             } else {
                                 Some(!e.fixed_remote.iter().any(|x| x == k))
                             }
@@ -87,6 +98,22 @@ fn brute_force(inp: &Input) -> Option<i64> {
             }
             let mut ok = true;
             let mut cost = 0;
+            // Constraint 1: fixed weekdays and locked cells, unless absent
+            // (a lock against a fixed weekday can never hold).
+            for (ei, e) in inp.employees.iter().enumerate() {
+                for (di, (l, k)) in days.iter().enumerate() {
+                    let s = st[ei][di];
+                    if (s == Some(true) && e.fixed_remote.iter().any(|x| x == k))
+                        || (s == Some(false) && e.fixed_onsite.iter().any(|x| x == k))
+                        || lock(e, l).is_some_and(|on| s != Some(on))
+                    {
+                        ok = false;
+                    }
+                }
+            }
+            if !ok {
+                continue;
+            }
             for (ei, e) in inp.employees.iter().enumerate() {
                 let remote = st[ei].iter().filter(|x| **x == Some(false)).count() as i64;
                 if remote > e.remote_target_per_week {
@@ -96,7 +123,9 @@ fn brute_force(inp: &Input) -> Option<i64> {
                 let avail = days
                     .iter()
                     .filter(|(l, k)| {
-                        !e.absent.contains(l) && !e.fixed_onsite.iter().any(|x| x == k)
+                        !e.absent.contains(l)
+                            && !e.fixed_onsite.iter().any(|x| x == k)
+                            && lock(e, l) != Some(true)
                     })
                     .count() as i64;
                 let deficit = e.remote_target_per_week.min(avail) - remote;
@@ -207,11 +236,19 @@ fn employee(i: usize, units: usize, dates: Vec<String>) -> impl Strategy<Value =
         0i64..=5,
         subset_of_days(),
         subset_of_days(),
-        prop::collection::vec(prop::sample::select(dates), 0..=2),
+        prop::collection::vec(prop::sample::select(dates.clone()), 0..=2),
         subset_of_days(),
         subset_of_days(),
+        // Locked cells: any date of the horizon's weeks (weekends and
+        // holidays are ignored), onsite or remote; they may contradict a
+        // fixed weekday (then the instance is infeasible).
+        prop::collection::btree_map(
+            prop::sample::select(dates),
+            prop_oneof![Just(Locked::Onsite), Just(Locked::Remote)],
+            0..=2,
+        ),
     )
-        .prop_map(move |(u, sk, cohort, r, fr, fo, absent, pr, po)| {
+        .prop_map(move |(u, sk, cohort, r, fr, fo, absent, pr, po, locked)| {
             let fo: Vec<String> = fo.into_iter().filter(|x| !fr.contains(x)).collect();
             let po: Vec<String> = po.into_iter().filter(|x| !pr.contains(x)).collect();
             Employee {
@@ -228,7 +265,7 @@ fn employee(i: usize, units: usize, dates: Vec<String>) -> impl Strategy<Value =
                 absent,
                 prefer_remote: pr,
                 prefer_onsite: po,
-                locked: Default::default(),
+                locked,
             }
         })
 }
@@ -905,4 +942,272 @@ fn structured_instances_give_checked_plans() {
             assert!(quick.cost >= out.lower_bound.unwrap_or(0));
         }
     }
+}
+
+// ------------------------------------------------ locked cells (an extension)
+
+fn one_week(emps: &str, rules: &str) -> Input {
+    parse_input(&format!(
+        r#"{{"horizon":{{"start":"2026-01-05","weeks":1,"holidays":["2026-01-06"]}},"employees":[{emps}],"rules":{rules}}}"#
+    ))
+    .unwrap()
+}
+
+#[test]
+fn locked_bad_input_names_the_field() {
+    let base = |emp: &str| {
+        format!(
+            r#"{{"horizon":{{"start":"2026-01-05","weeks":2}},"employees":[{{"id":"e0","unit":"a"}},{emp}]}}"#
+        )
+    };
+    let cases: Vec<(String, &str)> = vec![
+        (
+            base(r#"{"id":"e1","unit":"a","locked":{"2026-01-07":"absent"}}"#),
+            "employees[1].locked.2026-01-07: a cell cannot be locked absent (expected \"onsite\" or \"remote\"",
+        ),
+        (
+            base(r#"{"id":"e1","unit":"a","locked":{"2026-01-07":"home"}}"#),
+            r#"employees[1].locked.2026-01-07: unknown state "home" (expected "onsite" or "remote")"#,
+        ),
+        (
+            base(r#"{"id":"e1","unit":"a","locked":{"2026-01-07":"Onsite"}}"#),
+            r#"employees[1].locked.2026-01-07: unknown state "Onsite""#,
+        ),
+        (
+            base(r#"{"id":"e1","unit":"a","locked":{"2026-01-07":1}}"#),
+            "employees[1].locked.2026-01-07: invalid type",
+        ),
+        (
+            base(r#"{"id":"e1","unit":"a","locked":{"2026-01-07":null}}"#),
+            "employees[1].locked.2026-01-07: invalid type",
+        ),
+        (
+            base(r#"{"id":"e1","unit":"a","locked":{"2026-02-30":"onsite"}}"#),
+            r#"employees[1].locked.2026-02-30: invalid date "2026-02-30""#,
+        ),
+        (
+            base(r#"{"id":"e1","unit":"a","locked":{"wed":"remote"}}"#),
+            r#"employees[1].locked.wed: invalid date "wed""#,
+        ),
+        (
+            base(r#"{"id":"e1","unit":"a","locked":["2026-01-07"]}"#),
+            "employees[1].locked: invalid type",
+        ),
+    ];
+    for (json, want) in cases {
+        let got = err_of(&json);
+        assert!(
+            got.contains(want),
+            "input {json}\n  got  {got}\n  want {want}"
+        );
+    }
+    // null reads as no locks.
+    let inp = parse_input(&base(r#"{"id":"e1","unit":"a","locked":null}"#)).unwrap();
+    assert!(inp.employees[1].locked.is_empty());
+}
+
+#[test]
+fn locked_is_omitted_when_empty_and_round_trips() {
+    let inp = one_week(r#"{"id":"e1","unit":"a"}"#, "{}");
+    let json = serde_json::to_string(&inp).unwrap();
+    assert!(!json.contains("locked"), "{json}");
+    let inp = one_week(
+        r#"{"id":"e1","unit":"a","locked":{"2026-01-09":"remote","2026-01-07":"onsite"}}"#,
+        "{}",
+    );
+    let v = serde_json::to_value(&inp).unwrap();
+    assert_eq!(
+        v["employees"][0]["locked"],
+        serde_json::json!({"2026-01-07": "onsite", "2026-01-09": "remote"})
+    );
+    let back = parse_input(&serde_json::to_string(&inp).unwrap()).unwrap();
+    assert_eq!(back, inp);
+}
+
+#[test]
+fn locked_cells_are_kept_and_count_in_the_cost() {
+    // Remote target 2; Monday, Wednesday and Thursday locked onsite, the
+    // Tuesday is a holiday: only Friday is available for remote work, so
+    // the target is 1 and a remote Friday costs nothing.
+    let inp = one_week(
+        r#"{"id":"e1","unit":"a","remote_target_per_week":2,
+            "locked":{"2026-01-05":"onsite","2026-01-07":"onsite","2026-01-08":"onsite"}}"#,
+        "{}",
+    );
+    let out = solve(&inp, &SolveOptions::default());
+    assert_eq!(out.status, Status::Optimal);
+    assert_eq!(out.cost, 0);
+    assert_eq!(check(&inp, &out), Ok(0));
+    let e1 = &out.plan["e1"];
+    assert_eq!(e1["2026-01-05"], State::Onsite);
+    assert_eq!(e1["2026-01-07"], State::Onsite);
+    assert_eq!(e1["2026-01-08"], State::Onsite);
+    assert_eq!(e1["2026-01-09"], State::Remote);
+    assert_eq!(Some(0), brute_force(&inp));
+
+    // A lock remote is kept against a coverage rule's wish and a preference
+    // for onsite, and counts toward the weekly limit: with limit 1 and
+    // Friday locked remote every other day is onsite.
+    let inp = one_week(
+        r#"{"id":"e1","unit":"a","remote_target_per_week":1,"prefer_onsite":["fri"],
+            "locked":{"2026-01-09":"remote"}},
+           {"id":"e2","unit":"a","remote_target_per_week":1}"#,
+        r#"{"coverage":[{"unit":"a","min_onsite":1,"weekdays":["fri"]}]}"#,
+    );
+    let out = solve(&inp, &SolveOptions::default());
+    assert_eq!(out.status, Status::Optimal);
+    assert_eq!(check(&inp, &out), Ok(out.cost));
+    assert_eq!(out.plan["e1"]["2026-01-09"], State::Remote);
+    assert_eq!(out.plan["e2"]["2026-01-09"], State::Onsite);
+    assert!(out.plan["e1"]
+        .iter()
+        .all(|(d, s)| d == "2026-01-09" || *s == State::Onsite));
+    // e1 pays 1 for the remote Friday it prefers onsite; e2 is remote on
+    // another day.
+    assert_eq!(out.cost, 1);
+    assert_eq!(Some(out.cost), brute_force(&inp));
+
+    // Locks on a holiday, a weekend, outside the horizon or on an absent
+    // day are ignored.
+    let inp = one_week(
+        r#"{"id":"e1","unit":"a","remote_target_per_week":5,"absent":["2026-01-08"],
+            "locked":{"2026-01-06":"onsite","2026-01-10":"onsite","2026-03-02":"onsite",
+                      "2026-01-08":"onsite"}}"#,
+        "{}",
+    );
+    let out = solve(&inp, &SolveOptions::default());
+    assert_eq!(out.status, Status::Optimal);
+    assert_eq!(out.cost, 0);
+    assert_eq!(check(&inp, &out), Ok(0));
+    assert_eq!(out.plan["e1"]["2026-01-08"], State::Absent);
+    assert!(!out.plan["e1"].contains_key("2026-01-06"));
+}
+
+#[test]
+fn checker_verifies_locks() {
+    let inp = one_week(
+        r#"{"id":"e1","unit":"a","remote_target_per_week":1,"locked":{"2026-01-07":"remote"}}"#,
+        "{}",
+    );
+    let mut out = solve(&inp, &SolveOptions::default());
+    assert_eq!(check(&inp, &out), Ok(0));
+    // Move the remote day: same cost by the document, but the lock breaks.
+    let e1 = out.plan.get_mut("e1").unwrap();
+    e1.insert("2026-01-07".into(), State::Onsite);
+    e1.insert("2026-01-08".into(), State::Remote);
+    let v = check(&inp, &out).unwrap_err();
+    assert_eq!(v, vec!["e1: locked remote on 2026-01-07 but onsite"]);
+    // Days locked onsite are not available: with every workday locked
+    // onsite the target is 0 and the plan costs nothing.
+    let inp = one_week(
+        r#"{"id":"e1","unit":"a","remote_target_per_week":2,"locked":{"2026-01-05":"onsite",
+            "2026-01-07":"onsite","2026-01-08":"onsite","2026-01-09":"onsite"}}"#,
+        "{}",
+    );
+    let out = solve(&inp, &SolveOptions::default());
+    assert_eq!(out.status, Status::Optimal);
+    assert_eq!(check(&inp, &out), Ok(0));
+}
+
+#[test]
+fn lock_against_fixed_weekday_is_a_conflict() {
+    let inp = one_week(
+        r#"{"id":"e1","unit":"a","remote_target_per_week":2,"fixed_remote":["wed"],
+            "locked":{"2026-01-07":"onsite"}}"#,
+        "{}",
+    );
+    let out = solve(&inp, &SolveOptions::default());
+    assert_eq!(out.status, Status::Infeasible);
+    assert!(out.plan.is_empty());
+    assert_eq!(
+        out.conflicts,
+        vec!["e1, Wednesday 2026-01-07: locked onsite, but fixed remote on Wednesdays"]
+    );
+    assert_eq!(brute_force(&inp), None);
+
+    let inp = one_week(
+        r#"{"id":"e1","unit":"a","remote_target_per_week":2,"fixed_onsite":["fri"],
+            "locked":{"2026-01-09":"remote"}}"#,
+        "{}",
+    );
+    let out = solve(&inp, &SolveOptions::default());
+    assert_eq!(out.status, Status::Infeasible);
+    assert_eq!(
+        out.conflicts,
+        vec!["e1, Friday 2026-01-09: locked remote, but fixed onsite on Fridays"]
+    );
+    // Absent that day: the lock is ignored, nothing conflicts.
+    let inp = one_week(
+        r#"{"id":"e1","unit":"a","remote_target_per_week":2,"fixed_onsite":["fri"],
+            "absent":["2026-01-09"],"locked":{"2026-01-09":"remote"}}"#,
+        "{}",
+    );
+    let out = solve(&inp, &SolveOptions::default());
+    assert_eq!(out.status, Status::Optimal);
+    assert_eq!(check(&inp, &out), Ok(out.cost));
+}
+
+#[test]
+fn locked_conflict_explanations() {
+    // Locked remote days over the weekly limit.
+    let inp = one_week(
+        r#"{"id":"e1","unit":"a","remote_target_per_week":1,"fixed_remote":["mon"],
+            "locked":{"2026-01-08":"remote"}}"#,
+        "{}",
+    );
+    let out = solve(&inp, &SolveOptions::default());
+    assert_eq!(out.status, Status::Infeasible);
+    assert_eq!(
+        out.conflicts,
+        vec!["e1, week of 2026-01-05: fixed or locked remote on 2 days (Monday, Thursday 2026-01-08 locked) but remote_target_per_week is 1"]
+    );
+    // Two cohorts locked onsite the same day.
+    let inp = one_week(
+        r#"{"id":"a1","unit":"u","cohort":"A","remote_target_per_week":4,"locked":{"2026-01-05":"onsite"}},
+           {"id":"b1","unit":"u","cohort":"B","remote_target_per_week":4,"locked":{"2026-01-05":"onsite"}}"#,
+        r#"{"separate_cohorts":true}"#,
+    );
+    let out = solve(&inp, &SolveOptions::default());
+    assert_eq!(out.status, Status::Infeasible);
+    assert_eq!(
+        out.conflicts,
+        vec!["u, Monday 2026-01-05: cohorts A and B must not both be onsite, but a1 (locked onsite) and b1 (locked onsite) both must be"]
+    );
+    // The only skilled person locked remote.
+    let inp = one_week(
+        r#"{"id":"e7","unit":"r","skills":["reception"],"remote_target_per_week":1,
+            "locked":{"2026-01-09":"remote"}}"#,
+        r#"{"coverage":[{"unit":"r","skill":"reception","min_onsite":1}]}"#,
+    );
+    let out = solve(&inp, &SolveOptions::default());
+    assert_eq!(
+        out.conflicts,
+        vec!["r, Friday 2026-01-09: needs 1 onsite with skill reception, but the only such person, e7, is locked remote"]
+    );
+    // Not a single-rule reason: e1 is locked onsite Monday to Thursday and
+    // the desk limit seats one, so e2 would be remote four days, over the
+    // limit of 3. The deletion filter names the locks.
+    let json = r#"{"horizon":{"start":"2026-01-05","weeks":1},"employees":[
+        {"id":"e1","unit":"a","remote_target_per_week":3,"locked":{"2026-01-05":"onsite",
+         "2026-01-06":"onsite","2026-01-07":"onsite","2026-01-08":"onsite"}},
+        {"id":"e2","unit":"a","remote_target_per_week":3}],
+      "rules":{"capacity":[{"units":["a"],"max_onsite":1}]}}"#;
+    let inp = parse_input(json).unwrap();
+    let out = solve(&inp, &SolveOptions::default());
+    assert_eq!(out.status, Status::Infeasible);
+    assert_eq!(brute_force(&inp), None);
+    for want in [
+        "desk limit for a, Monday 2026-01-05: at most 1 onsite",
+        "desk limit for a, Thursday 2026-01-08: at most 1 onsite",
+        "e1: locked onsite on Monday 2026-01-05",
+        "e1: locked onsite on Thursday 2026-01-08",
+        "e2: at most 3 remote days in the week of 2026-01-05",
+    ] {
+        assert!(
+            out.conflicts.iter().any(|c| c == want),
+            "{want}: {:?}",
+            out.conflicts
+        );
+    }
+    assert_eq!(out.conflicts.len(), 9, "{:?}", out.conflicts);
 }
