@@ -168,3 +168,45 @@ test('the sites show who is on site against the desks', async ({ page }) => {
   await expect(rows.first()).toContainText('på plats');
   await expectAccessible(page, 'the sites');
 });
+
+test('a manager plans a rotation, locks a day, plans again and publishes it', async ({ page }) => {
+  await signIn(page, 'chef');
+  await expect(page.getByRole('heading', { level: 1, name: 'Hej Karin!' })).toBeVisible();
+  await mainNav(page).getByRole('link', { name: 'Översikt', exact: true }).click();
+  await page.getByRole('table').getByRole('link', { name: 'Kontaktcenter Norr' }).click();
+  await page.getByRole('link', { name: 'Planera växelvis distansarbete' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Rotationsschema för Kontaktcenter Norr' })).toBeVisible();
+  await expectAccessible(page, 'the rotation form');
+
+  // Weeks far ahead, so that no other test plans the same days.
+  const firstWeek = page.getByLabel('Första veckan');
+  const options = await firstWeek.locator('option').count();
+  await firstWeek.selectOption({ index: options - 1 });
+  await page.getByLabel('Antal veckor').fill('2');
+  await page.getByRole('button', { name: 'Planera', exact: true }).click();
+  await expect(page).toHaveURL(/\/rotation\/[0-9a-f-]{36}$/);
+  // Progress is shown while it runs; the plan when it is done.
+  const proposal = page.getByRole('table', { name: /^Förslaget/ });
+  await expect(proposal).toBeVisible({ timeout: 30_000 });
+  await expect(page.locator('dl.facts')).toContainText(/Bästa möjliga plan|En plan som håller alla regler/);
+  await expectAccessible(page, 'the proposed rotation');
+
+  // Lock the first cell that can be locked, and plan again around it.
+  const box = proposal.locator('input[name=lock]').first();
+  const value = await box.getAttribute('value');
+  await box.check();
+  await page.getByRole('button', { name: 'Planera om med de låsta dagarna' }).click();
+  await expect(page.getByRole('table', { name: /^Förslaget/ })).toBeVisible({ timeout: 30_000 });
+  const kept = page.locator(`input[name=lock][value="${value}"]`);
+  await expect(kept).toBeChecked();
+
+  await page.getByRole('button', { name: 'Publicera planen' }).click();
+  await expect(page.getByRole('status')).toContainText('Planen är publicerad');
+  await expectAccessible(page, 'the published rotation');
+  // The unit's week grid now follows it.
+  await page.getByRole('status').getByRole('link').click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Veckoplan för Kontaktcenter Norr' })).toBeVisible();
+  const [person, date, state] = String(value).split('|');
+  const cell = page.locator(`tbody tr:has(a[href^="/personer/${person}/plan"]) td[data-date="${date}"]`);
+  await expect(cell).toHaveClass(state === 'remote' ? /st-remote/ : /st-workplace/);
+});
