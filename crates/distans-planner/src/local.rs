@@ -691,6 +691,9 @@ pub(crate) fn slot_moves(sol: &mut Sol, tries: usize, limit: u64, deadline: Opti
             .map(|&j| c.pats[j as usize].first().map_or(0, |p| p.cost))
             .sum();
         for (est, cm) in cands.into_iter().take(tries) {
+            if deadline.is_some_and(|d| Instant::now() >= d) {
+                return;
+            }
             let now = cur_cost(sol, set);
             if est + free_min >= now {
                 break;
