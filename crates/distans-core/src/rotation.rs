@@ -503,3 +503,62 @@ pub fn explain(
     }
     out
 }
+
+/// The planner's conflicts name employees by id (here, person ids): say
+/// their names instead, for people to read.
+pub fn named_conflicts(conflicts: &[String], names: &BTreeMap<String, String>) -> Vec<String> {
+    conflicts
+        .iter()
+        .map(|c| {
+            let mut c = c.clone();
+            for (id, name) in names {
+                if c.contains(id.as_str()) {
+                    c = c.replace(id.as_str(), name);
+                }
+            }
+            c
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conflicts_get_names() {
+        let names: BTreeMap<String, String> = [("0a1b".to_string(), "Anna Lindqvist".to_string())]
+            .into_iter()
+            .collect();
+        assert_eq!(
+            named_conflicts(&["0a1b is absent on 2026-01-07".into()], &names),
+            vec!["Anna Lindqvist is absent on 2026-01-07".to_string()]
+        );
+    }
+
+    #[test]
+    fn shortfalls_say_why() {
+        let input: planner::Input = serde_json::from_value(serde_json::json!({
+            "horizon": {"start": "2026-01-05", "weeks": 1},
+            "employees": [
+                {"id": "a", "unit": "u", "remote_target_per_week": 2},
+                {"id": "b", "unit": "u", "remote_target_per_week": 2}
+            ],
+            "rules": {"coverage": [{"unit": null, "skill": null, "min_onsite": 2, "weekdays": ["mon", "tue", "wed", "thu"]}]}
+        }))
+        .unwrap();
+        let out = planner::solve(&input, &planner::SolveOptions::default());
+        assert_eq!(out.status, planner::Status::Optimal);
+        let names: BTreeMap<String, String> =
+            [("a".to_string(), "A".to_string())].into_iter().collect();
+        let s = explain(&input, &out, &names);
+        // Only Friday is free: one of them gets 1 of 2, the other 0 or 1.
+        assert!(!s.is_empty());
+        assert!(s.iter().all(|x| x.remote < x.target));
+        assert!(
+            s[0].reasons.iter().any(|r| r.contains("needed on site")),
+            "{s:?}"
+        );
+        assert_eq!(s.iter().map(|x| x.cost).sum::<i64>(), out.cost);
+    }
+}

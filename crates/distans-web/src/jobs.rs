@@ -124,3 +124,127 @@ impl Jobs {
             .filter(|j| j.owner == owner)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use distans_core::model::UnitKind;
+    use distans_core::store::{UnitDetail, UnitSummary};
+
+    /// A large problem: 40 units of 100 with tight, skill-dependent coverage.
+    fn big_problem() -> RotationProblem {
+        let mut employees = vec![];
+        let mut coverage = vec![];
+        for u in 0..40 {
+            for i in 0..100 {
+                employees.push(planner::Employee {
+                    id: format!("e{u}-{i}"),
+                    unit: format!("u{u}"),
+                    skills: if i % 3 == 0 { vec!["x".into()] } else { vec![] },
+                    remote_target_per_week: 3,
+                    prefer_remote: vec![["mon", "fri", "wed"][i % 3].into()],
+                    ..Default::default()
+                });
+            }
+            coverage.push(planner::CoverageRule {
+                unit: Some(format!("u{u}")),
+                skill: None,
+                min_onsite: 55,
+                weekdays: None,
+            });
+            coverage.push(planner::CoverageRule {
+                unit: Some(format!("u{u}")),
+                skill: Some("x".into()),
+                min_onsite: 20,
+                weekdays: None,
+            });
+        }
+        let input = planner::Input {
+            horizon: planner::Horizon {
+                start: Some("2027-01-04".into()),
+                weeks: 8,
+                holidays: vec![],
+            },
+            employees,
+            rules: planner::Rules {
+                coverage,
+                capacity: vec![],
+                separate_cohorts: false,
+            },
+        };
+        RotationProblem {
+            unit: UnitDetail {
+                unit: UnitSummary {
+                    id: Uuid::nil(),
+                    code: "u".into(),
+                    name: "U".into(),
+                    kind: UnitKind::Enhet,
+                    parent_id: None,
+                    depth: 0,
+                    manager: None,
+                    people: 4000,
+                    children: 0,
+                },
+                ancestors: vec![],
+                children: vec![],
+                site: None,
+                path: String::new(),
+            },
+            start: time::macros::date!(2027 - 01 - 04),
+            weeks: 8,
+            input,
+            names: Default::default(),
+            notes: vec![],
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_job_reports_progress_and_can_be_cancelled() {
+        let jobs = Jobs::default();
+        let owner = Uuid::new_v4();
+        // Cancelled at once: the planner stops and gives its best plan so far.
+        let job = jobs.start(owner, big_problem(), vec![], 60.0).unwrap();
+        job.cancel.store(true, Ordering::Relaxed);
+        assert!(
+            jobs.get(job.id, Uuid::new_v4()).is_none(),
+            "others' jobs are not found"
+        );
+        let t = Instant::now();
+        while !job.finished() {
+            assert!(
+                t.elapsed() < Duration::from_secs(60),
+                "cancel stops the planner"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let (out, _) = job.result().unwrap();
+        assert_ne!(out.status, planner::Status::Optimal, "not claimed optimal");
+        if out.status == planner::Status::Feasible {
+            assert_eq!(
+                planner::check::check(&job.problem.input, &out),
+                Ok(out.cost)
+            );
+        }
+        // Two at once per person; a third is refused.
+        let mut small = big_problem();
+        small.input.employees.truncate(200);
+        small.input.rules.coverage.truncate(4);
+        small.input.horizon.weeks = 1;
+        let a = jobs.start(owner, small.clone(), vec![], 60.0).unwrap();
+        let b = jobs.start(owner, small.clone(), vec![], 60.0).unwrap();
+        assert!(
+            jobs.start(owner, small.clone(), vec![], 60.0).is_err() || a.finished() || b.finished()
+        );
+        // Run to the end, progress counts every employee-week.
+        let t = Instant::now();
+        while !(a.finished() && b.finished()) {
+            assert!(t.elapsed() < Duration::from_secs(120));
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let (done, total, best) = a.progress();
+        assert_eq!((done, total), (200, 200));
+        let (out, _) = a.result().unwrap();
+        assert_eq!(best, Some(out.cost));
+        assert_eq!(planner::check::check(&a.problem.input, &out), Ok(out.cost));
+    }
+}

@@ -91,6 +91,10 @@ pub async fn plan(
             );
             m.insert("notes".into(), problem.notes.clone().into());
             m.insert(
+                "conflicts".into(),
+                distans_core::rotation::named_conflicts(&out.conflicts, &problem.names).into(),
+            );
+            m.insert(
                 "names".into(),
                 serde_json::to_value(&problem.names).map_err(CoreError::internal)?,
             );

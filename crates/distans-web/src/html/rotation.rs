@@ -287,7 +287,7 @@ fn job_page_of<'a>(c: &'a Ctx, job: &Job) -> JobPage<'a> {
         page.cost = out.cost;
         page.lower_bound = out.lower_bound;
         page.seconds = format!("{:.2}", took.as_secs_f64());
-        page.conflicts = out.conflicts.clone();
+        page.conflicts = distans_core::rotation::named_conflicts(&out.conflicts, &p.names);
         page.shortfalls = explain(&p.input, &out, &p.names);
         page.rows = p
             .input
