@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use distans_core::audit::NewAuditEntry;
-use distans_core::demo::{DemoOccasional, DemoPlan};
+use distans_core::demo::DemoPlan;
 use distans_core::error::CoreResult;
 use distans_core::plan::{DayState, Part};
 
@@ -25,62 +25,6 @@ fn state_str(s: DayState) -> &'static str {
         DayState::Remote => "remote",
         DayState::Other => "other",
         DayState::Absent => "absent",
-    }
-}
-
-/// Many occasional days at once: multi-row inserts on SQLite; on
-/// PostgreSQL one `INSERT … SELECT FROM UNNEST` of column arrays per 50,000
-/// rows, several times faster for the demo's hundreds of thousands.
-pub(crate) trait InsertOccasional {
-    async fn insert_occasional(&mut self, rows: &[DemoOccasional]) -> Result<(), sqlx::Error>;
-}
-
-fn part_str(p: Option<Part>) -> Option<&'static str> {
-    p.map(|p| if p == Part::Am { "am" } else { "pm" })
-}
-
-impl InsertOccasional for sqlx::Transaction<'static, sqlx::Sqlite> {
-    async fn insert_occasional(&mut self, rows: &[DemoOccasional]) -> Result<(), sqlx::Error> {
-        for chunk in rows.chunks(NARROW) {
-            let mut q = QueryBuilder::new(
-                "INSERT INTO occasional_days (person_id, day, state, part, set_by, set_at) ",
-            );
-            q.push_values(chunk, |mut b, o| {
-                b.push_bind(o.person)
-                    .push_bind(o.day)
-                    .push_bind(state_str(o.state))
-                    .push_bind(part_str(o.part))
-                    .push_bind(o.person)
-                    .push_bind(o.set_at);
-            });
-            q.build().execute(&mut **self).await?;
-        }
-        Ok(())
-    }
-}
-
-impl InsertOccasional for sqlx::Transaction<'static, sqlx::Postgres> {
-    async fn insert_occasional(&mut self, rows: &[DemoOccasional]) -> Result<(), sqlx::Error> {
-        for chunk in rows.chunks(50_000) {
-            let people: Vec<Uuid> = chunk.iter().map(|o| o.person).collect();
-            let days: Vec<time::Date> = chunk.iter().map(|o| o.day).collect();
-            let states: Vec<&str> = chunk.iter().map(|o| state_str(o.state)).collect();
-            let parts: Vec<Option<&str>> = chunk.iter().map(|o| part_str(o.part)).collect();
-            let at: Vec<OffsetDateTime> = chunk.iter().map(|o| o.set_at).collect();
-            sqlx::query(
-                "INSERT INTO occasional_days (person_id, day, state, part, set_by, set_at)
-                 SELECT p, d, s, pt, p, a FROM UNNEST($1::uuid[], $2::date[], $3::text[], $4::text[], $5::timestamptz[])
-                   AS t(p, d, s, pt, a)",
-            )
-            .bind(&people)
-            .bind(&days)
-            .bind(&states)
-            .bind(&parts)
-            .bind(&at)
-            .execute(&mut **self)
-            .await?;
-        }
-        Ok(())
     }
 }
 
@@ -143,7 +87,16 @@ impl SqlStore {
                 });
                 q.build().execute(&mut *tx).await.map_err(db_err)?;
             }
-            tx.insert_occasional(&plan.occasional).await.map_err(db_err)?;
+            for chunk in plan.occasional.chunks(NARROW) {
+                let mut q = QueryBuilder::new(
+                    "INSERT INTO occasional_days (person_id, day, state, part, set_by, set_at) ");
+                q.push_values(chunk, |mut b, o| {
+                    b.push_bind(o.person).push_bind(o.day).push_bind(state_str(o.state))
+                        .push_bind(o.part.map(|p| if p == Part::Am { "am" } else { "pm" }))
+                        .push_bind(o.person).push_bind(o.set_at);
+                });
+                q.build().execute(&mut *tx).await.map_err(db_err)?;
+            }
             for chunk in plan.absences.chunks(NARROW) {
                 let mut q = QueryBuilder::new(
                     "INSERT INTO absences (id, person_id, first_day, last_day, created_at, source, created_by) ");
