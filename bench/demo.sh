@@ -23,6 +23,7 @@ trap cleanup EXIT
 
 start() {
   local label="$1" url="$2" s e
+  rm -f "$work/out" "$work/err"
   s=$(date +%s.%N)
   DATABASE_URL="$url" "$DISTANS_BIN" serve --demo --demo-size "$SIZE" --bind 127.0.0.1:0 \
     > "$work/out" 2> "$work/err" &
@@ -42,7 +43,7 @@ start() {
 echo "| engine | demo | until it listens | the demo itself |"
 echo "|---|---|---|---|"
 start sqlite "$work/demo.db"
-psql "$PG" -qc "DROP DATABASE IF EXISTS distans_bench_demo WITH (FORCE)" >/dev/null
+psql "$PG" -qc "DROP DATABASE IF EXISTS distans_bench_demo WITH (FORCE)" >/dev/null 2>&1
 psql "$PG" -qc "CREATE DATABASE distans_bench_demo" >/dev/null
 start postgres "${PG%/*}/distans_bench_demo"
 psql "$PG" -qc "DROP DATABASE distans_bench_demo WITH (FORCE)" >/dev/null
