@@ -86,6 +86,16 @@ pub struct AgreementSpan {
     pub days_per_week: i64,
 }
 
+/// The people sitting at one site or every site, for a period: how many sit
+/// where (site `None`: nowhere), and the rules of those who have any
+/// exception, agreement or rotation in the period (the rest are at the
+/// workplace every workday).
+#[derive(Debug, Clone, Default)]
+pub struct SitePeople {
+    pub counts: Vec<(Option<uuid::Uuid>, i64)>,
+    pub people: Vec<(uuid::Uuid, Option<uuid::Uuid>, PersonRules)>,
+}
+
 /// One person's rules and exceptions for a period.
 #[derive(Debug, Clone, Default)]
 pub struct PersonRules {
@@ -153,6 +163,12 @@ impl PersonRules {
             .into_iter()
             .map(|d| self.day(d))
             .collect()
+    }
+
+    /// The plan of these (work)days: for many people over the same days,
+    /// work the calendar out once and use this.
+    pub fn days_on(&self, workdays: &[Date]) -> Vec<PlanDay> {
+        workdays.iter().map(|d| self.day(*d)).collect()
     }
 }
 

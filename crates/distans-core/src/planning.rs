@@ -110,13 +110,13 @@ impl Core {
             }
             (None, None) => vec![actor.person_id],
         };
-        let cal = self.work_calendar(from, to).await?;
+        let workdays = self.work_calendar(from, to).await?.workdays(from, to);
         let rules = self.store.plan_rules(&people, from, to).await?;
         let mut out = vec![];
         for p in people {
             if let Some(r) = rules.get(&p) {
                 out.extend(
-                    r.days(&cal, from, to)
+                    r.days_on(&workdays)
                         .into_iter()
                         .map(|day| PersonDay { person: p, day }),
                 );

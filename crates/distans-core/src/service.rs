@@ -278,7 +278,9 @@ impl Core {
             Some(a) => (Some(a.person_id), a.name.clone()),
             None => (None, "kommandoraden (distans import)".to_string()),
         };
-        self.store.import_org(data, id, &name).await
+        let report = self.store.import_org(data, id, &name).await?;
+        self.store.analyze().await?;
+        Ok(report)
     }
 
     /// Fills an empty database with the demo organisation, sets the demo
@@ -287,6 +289,8 @@ impl Core {
     pub async fn load_demo(&self, size: usize) -> CoreResult<ImportReport> {
         let report = self.load_demo_org(size).await?;
         self.load_demo_plan(size).await?;
+        // Fresh statistics, so the query planners pick the per-person indexes.
+        self.store.analyze().await?;
         Ok(report)
     }
 

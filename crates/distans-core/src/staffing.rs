@@ -256,12 +256,25 @@ impl Core {
         from: Date,
         to: Date,
     ) -> CoreResult<HashMap<Date, i64>> {
-        let people = self.store.site_plan_rules(Some(site), from, to).await?;
-        let mut counts: HashMap<Date, i64> = HashMap::new();
-        for (_, _, rules) in &people {
-            for d in rules.days(cal, from, to) {
-                if d.on_site() {
-                    *counts.entry(d.date).or_default() += 1;
+        let sp = self.store.site_plan_rules(Some(site), from, to).await?;
+        let workdays = cal.workdays(from, to);
+        let all: i64 = sp
+            .counts
+            .iter()
+            .filter(|(s, _)| *s == Some(site))
+            .map(|(_, n)| n)
+            .sum();
+        // Everyone is on site but those whose rules say otherwise.
+        let mut counts: HashMap<Date, i64> = workdays.iter().map(|d| (*d, all)).collect();
+        for (_, s, rules) in &sp.people {
+            if *s != Some(site) {
+                continue;
+            }
+            for d in rules.days_on(&workdays) {
+                if !d.on_site() {
+                    if let Some(n) = counts.get_mut(&d.date) {
+                        *n -= 1;
+                    }
                 }
             }
         }
@@ -295,7 +308,7 @@ impl Core {
         let person_rules = self.store.plan_rules(&ids, from, to).await?;
         let plans: HashMap<Uuid, Vec<PlanDay>> = person_rules
             .iter()
-            .map(|(p, r)| (*p, r.days(&cal, from, to)))
+            .map(|(p, r)| (*p, r.days_on(&workdays)))
             .collect();
         let site_counts = match (
             &detail.site,
@@ -600,7 +613,7 @@ impl Core {
         let workdays = cal.workdays(from, to);
         let index: HashMap<Date, usize> =
             workdays.iter().enumerate().map(|(i, d)| (*d, i)).collect();
-        let people = self.store.site_plan_rules(site, from, to).await?;
+        let sp = self.store.site_plan_rules(site, from, to).await?;
         let mut by_site: HashMap<Uuid, (i64, Vec<SiteDay>)> = sites
             .iter()
             .map(|s| {
@@ -622,19 +635,26 @@ impl Core {
                 )
             })
             .collect();
-        for (_, s, rules) in &people {
+        // Everyone sitting at a site is there, but those whose rules say otherwise.
+        for (s, n) in &sp.counts {
+            if let Some(entry) = s.and_then(|s| by_site.get_mut(&s)) {
+                entry.0 += n;
+                for day in entry.1.iter_mut() {
+                    day.on_site += n;
+                }
+            }
+        }
+        for (_, s, rules) in &sp.people {
             let Some(entry) = s.and_then(|s| by_site.get_mut(&s)) else {
                 continue;
             };
-            entry.0 += 1;
-            for d in rules.days(&cal, from, to) {
+            for d in rules.days_on(&workdays) {
                 let Some(i) = index.get(&d.date) else {
                     continue;
                 };
                 let day = &mut entry.1[*i];
-                if d.on_site() {
-                    day.on_site += 1;
-                } else {
+                if !d.on_site() {
+                    day.on_site -= 1;
                     match d.state {
                         DayState::Remote => day.remote += 1,
                         DayState::Other => day.other += 1,

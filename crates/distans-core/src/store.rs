@@ -135,6 +135,8 @@ pub trait Store: Send + Sync + 'static {
     /// `sqlite` or `postgres`.
     fn engine(&self) -> &'static str;
     async fn ping(&self) -> CoreResult<()>;
+    /// Refreshes the query planner's statistics (after a bulk load).
+    async fn analyze(&self) -> CoreResult<()>;
 
     // Sign-in.
     /// The person and password hash behind a username.
@@ -430,7 +432,7 @@ pub trait Store: Send + Sync + 'static {
         site: Option<Uuid>,
         from: time::Date,
         to: time::Date,
-    ) -> CoreResult<Vec<(Uuid, Option<Uuid>, crate::plan::PersonRules)>>;
+    ) -> CoreResult<crate::plan::SitePeople>;
     /// Stores a published rotation: its days replace earlier rotations'
     /// days of the same people in its period.
     #[allow(clippy::too_many_arguments)]

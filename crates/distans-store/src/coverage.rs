@@ -161,15 +161,19 @@ impl SqlStore {
                  WHERE u.path >= $1 AND u.path < $2 ORDER BY p.sort_name, p.id LIMIT $3")
                 .bind(unit_path).bind(&end).bind(limit + 1)
                 .fetch_all(p).await.map_err(db_err)?;
-            let skills: Vec<(Uuid, String)> = if people.is_empty() || people.len() as i64 > limit {
-                vec![]
-            } else {
-                sqlx::query_as(
-                    "SELECT s.person_id, s.skill FROM person_skills s JOIN people p ON p.id = s.person_id
-                     JOIN units u ON u.id = p.unit_id WHERE u.path >= $1 AND u.path < $2")
-                    .bind(unit_path).bind(&end)
-                    .fetch_all(p).await.map_err(db_err)?
-            };
+            let mut skills: Vec<(Uuid, String)> = vec![];
+            if people.len() as i64 <= limit {
+                for chunk in people.chunks(500) {
+                    let mut q = QueryBuilder::new("SELECT person_id, skill FROM person_skills WHERE person_id IN (");
+                    let mut sep = q.separated(", ");
+                    for r in chunk {
+                        sep.push_bind(r.0);
+                    }
+                    q.push(")");
+                    let rows: Vec<(Uuid, String)> = q.build_query_as().fetch_all(p).await.map_err(db_err)?;
+                    skills.extend(rows);
+                }
+            }
             (people, skills)
         });
         if people.len() as i64 > limit {

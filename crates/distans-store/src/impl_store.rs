@@ -177,6 +177,10 @@ impl Store for SqlStore {
         on_db!(&self.db, p => sqlx::query("SELECT 1").execute(p).await.map(|_| ()).map_err(db_err))
     }
 
+    async fn analyze(&self) -> CoreResult<()> {
+        on_db!(&self.db, p => sqlx::query("ANALYZE").execute(p).await.map(|_| ()).map_err(db_err))
+    }
+
     async fn credentials(&self, username: &str) -> CoreResult<Option<(Uuid, Option<String>)>> {
         let username = username.trim().to_lowercase();
         on_db!(&self.db, p => {
@@ -1119,7 +1123,7 @@ impl Store for SqlStore {
         site: Option<Uuid>,
         from: Date,
         to: Date,
-    ) -> CoreResult<Vec<(Uuid, Option<Uuid>, distans_core::plan::PersonRules)>> {
+    ) -> CoreResult<distans_core::plan::SitePeople> {
         self.site_plan_rules_impl(site, from, to).await
     }
     async fn publish_rotation(

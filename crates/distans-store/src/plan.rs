@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use distans_core::audit::NewAuditEntry;
 use distans_core::error::CoreResult;
-use distans_core::plan::{AgreementSpan, DayState, Occasional, Part, PersonRules};
+use distans_core::plan::{AgreementSpan, DayState, Occasional, Part, PersonRules, SitePeople};
 use distans_core::policy::Weekday;
 
 use crate::impl_store::{append_audit_rows, BeginWrite, SqlStore};
@@ -100,6 +100,21 @@ where
     }
 }
 
+/// The weekdays (Monday–Friday) between two dates.
+fn weekdays_in(from: Date, to: Date) -> Vec<Weekday> {
+    let mut out = vec![];
+    let mut d = from;
+    while d <= to && out.len() < 5 {
+        if let Some(w) = Weekday::of(d) {
+            if !out.contains(&w) {
+                out.push(w);
+            }
+        }
+        d += time::Duration::days(1);
+    }
+    out
+}
+
 impl SqlStore {
     async fn rules_rows(&self, who: Who<'_>, from: Date, to: Date) -> CoreResult<RulesRows> {
         Ok(on_db!(self.db(), p => {
@@ -112,7 +127,18 @@ impl SqlStore {
             push_who(&mut q, "person_id", who);
             let abs: Vec<(Uuid, Date, Date)> = q.build_query_as().fetch_all(p).await.map_err(db_err)?;
             let mut q = QueryBuilder::new("SELECT person_id, start_date, end_date, ends_on, weekdays, CAST(days_per_week AS BIGINT) FROM agreements WHERE state = 'active' AND start_date <= ");
-            q.push_bind(to);
+            q.push_bind(to)
+                .push(" AND (end_date IS NULL OR end_date >= ").push_bind(from)
+                .push(") AND (ends_on IS NULL OR ends_on >= ").push_bind(from).push(")");
+            // A short period: only agreements with a weekday in it matter.
+            let days = weekdays_in(from, to);
+            if days.len() < 5 {
+                q.push(" AND (1 = 0");
+                for w in &days {
+                    q.push(format!(" OR CAST(weekdays AS TEXT) LIKE '%\"{}\"%'", w.as_str()));
+                }
+                q.push(")");
+            }
             push_who(&mut q, "person_id", who);
             let spans: Vec<SpanRow> = q.build_query_as().fetch_all(p).await.map_err(db_err)?;
             let mut q = QueryBuilder::new("SELECT d.person_id, d.day, d.state FROM rotation_days d JOIN rotation_plans r ON r.id = d.plan_id WHERE r.superseded_at IS NULL AND d.day >= ");
@@ -188,31 +214,49 @@ impl SqlStore {
         site: Option<Uuid>,
         from: Date,
         to: Date,
-    ) -> CoreResult<Vec<(Uuid, Option<Uuid>, PersonRules)>> {
-        let people: Vec<(Uuid, Option<Uuid>)> = on_db!(self.db(), p => {
-            let mut q = QueryBuilder::new("SELECT p.id, COALESCE(p.site_id, u.site_id) FROM people p JOIN units u ON u.id = p.unit_id");
+    ) -> CoreResult<SitePeople> {
+        // How many sit where, counted by the database; rules only for those
+        // who have any in the period.
+        let counts: Vec<(Option<Uuid>, i64)> = on_db!(self.db(), p => {
+            let mut q = QueryBuilder::new("SELECT COALESCE(p.site_id, u.site_id), COUNT(*) FROM people p JOIN units u ON u.id = p.unit_id");
             if let Some(s) = site {
                 q.push(" WHERE p.site_id = ").push_bind(s).push(" OR (p.site_id IS NULL AND u.site_id = ").push_bind(s).push(")");
             }
+            q.push(" GROUP BY COALESCE(p.site_id, u.site_id)");
             q.build_query_as().fetch_all(p).await.map_err(db_err)?
         });
-        let mut rules: HashMap<Uuid, PersonRules> = people
-            .iter()
-            .map(|(p, _)| (*p, PersonRules::default()))
-            .collect();
         let who = match site {
             Some(s) => Who::Site(s),
             None => Who::Everyone,
         };
         let rows = self.rules_rows(who, from, to).await?;
+        let mut rules: HashMap<Uuid, PersonRules> = HashMap::new();
+        for id in rows
+            .0
+            .iter()
+            .map(|r| r.0)
+            .chain(rows.1.iter().map(|r| r.0))
+            .chain(rows.2.iter().map(|r| r.0))
+            .chain(rows.3.iter().map(|r| r.0))
+        {
+            rules.entry(id).or_default();
+        }
         Self::fold_rules(&mut rules, rows, from);
-        Ok(people
-            .into_iter()
-            .map(|(p, s)| {
-                let r = rules.remove(&p).unwrap_or_default();
-                (p, s, r)
-            })
-            .collect())
+        let ids: Vec<Uuid> = rules.keys().copied().collect();
+        let mut people = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let sites: Vec<(Uuid, Option<Uuid>)> = on_db!(self.db(), p => {
+                let mut q = QueryBuilder::new("SELECT p.id, COALESCE(p.site_id, u.site_id) FROM people p JOIN units u ON u.id = p.unit_id WHERE 1 = 1");
+                push_who(&mut q, "p.id", Who::Ids(chunk));
+                q.build_query_as().fetch_all(p).await.map_err(db_err)?
+            });
+            for (id, s) in sites {
+                if let Some(r) = rules.remove(&id) {
+                    people.push((id, s, r));
+                }
+            }
+        }
+        Ok(SitePeople { counts, people })
     }
 
     #[allow(clippy::too_many_arguments)]
