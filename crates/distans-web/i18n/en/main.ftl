@@ -434,3 +434,4 @@ rotation-published = The plan is published and shows in everyone's plan.
 err-rotation-from = Choose the first week (a Monday).
 err-rotation-weeks = Give the number of weeks, 1–8.
 err-rotation-time_limit = Give a time from 1 to 60 seconds.
+person-plan-link = The plan: where they work

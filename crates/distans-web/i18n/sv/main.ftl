@@ -434,3 +434,4 @@ rotation-published = Planen är publicerad och syns i allas planer.
 err-rotation-from = Välj första veckan (en måndag).
 err-rotation-weeks = Ange antal veckor, 1–8.
 err-rotation-time_limit = Ange en tid mellan 1 och 60 sekunder.
+person-plan-link = Planen: var arbetar personen
