@@ -15,28 +15,16 @@ use distans_core::request::{
 use distans_core::CoreError;
 use uuid::Uuid;
 
+use super::ctx::{get, id_of, Pairs};
 use super::ctx::{render, FormErrors};
 use super::{Ctx, HtmlError};
 use crate::AppState;
-
-type Pairs = Vec<(String, String)>;
-
-fn get<'a>(f: &'a Pairs, k: &str) -> &'a str {
-    f.iter()
-        .find(|(a, _)| a == k)
-        .map(|(_, v)| v.as_str())
-        .unwrap_or("")
-}
 
 fn all(f: &Pairs, k: &str) -> Vec<String> {
     f.iter()
         .filter(|(a, _)| a == k)
         .map(|(_, v)| v.clone())
         .collect()
-}
-
-fn id_of(c: &Ctx, s: &str, what: &'static str) -> Result<Uuid, HtmlError> {
-    Uuid::parse_str(s).map_err(|_| c.fail(CoreError::NotFound(what)))
 }
 
 fn status_400(mut r: Response) -> Response {

@@ -312,3 +312,19 @@ impl FormErrors {
         FormErrors(vec![(field, message)])
     }
 }
+
+/// A form's fields as sent (a field may repeat).
+pub type Pairs = Vec<(String, String)>;
+
+/// The first value of a form field, or "".
+pub fn get<'a>(f: &'a Pairs, k: &str) -> &'a str {
+    f.iter()
+        .find(|(a, _)| a == k)
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("")
+}
+
+/// An id from a path or form; anything else is "not found".
+pub fn id_of(c: &Ctx, s: &str, what: &'static str) -> Result<uuid::Uuid, HtmlError> {
+    uuid::Uuid::parse_str(s).map_err(|_| c.fail(CoreError::NotFound(what)))
+}

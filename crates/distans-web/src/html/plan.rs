@@ -17,23 +17,11 @@ use serde::Deserialize;
 use time::{Date, Duration, Month};
 use uuid::Uuid;
 
+use super::ctx::{get, id_of, Pairs};
 use super::ctx::{render, FormErrors};
 use super::{Ctx, HtmlError};
 use crate::i18n::Lang;
 use crate::AppState;
-
-type Pairs = Vec<(String, String)>;
-
-fn get<'a>(f: &'a Pairs, k: &str) -> &'a str {
-    f.iter()
-        .find(|(a, _)| a == k)
-        .map(|(_, v)| v.as_str())
-        .unwrap_or("")
-}
-
-fn id_of(c: &Ctx, s: &str, what: &'static str) -> Result<Uuid, HtmlError> {
-    Uuid::parse_str(s).map_err(|_| c.fail(CoreError::NotFound(what)))
-}
 
 /// Which period a page shows: `?vecka=2026-W48` or `?manad=2026-11`.
 #[derive(Debug, Default, Deserialize)]

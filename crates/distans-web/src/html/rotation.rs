@@ -15,23 +15,11 @@ use distans_planner as planner;
 use time::{Date, Duration};
 use uuid::Uuid;
 
+use super::ctx::{get, id_of, Pairs};
 use super::ctx::{render, FormErrors};
 use super::{Ctx, HtmlError};
 use crate::jobs::Job;
 use crate::AppState;
-
-type Pairs = Vec<(String, String)>;
-
-fn get<'a>(f: &'a Pairs, k: &str) -> &'a str {
-    f.iter()
-        .find(|(a, _)| a == k)
-        .map(|(_, v)| v.as_str())
-        .unwrap_or("")
-}
-
-fn id_of(c: &Ctx, s: &str, what: &'static str) -> Result<Uuid, HtmlError> {
-    Uuid::parse_str(s).map_err(|_| c.fail(CoreError::NotFound(what)))
-}
 
 fn next_mondays(today: Date, n: i64) -> Vec<(String, String)> {
     let mut m = today + Duration::days(7 - today.weekday().number_days_from_monday() as i64);
