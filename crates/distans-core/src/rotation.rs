@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use distans_planner as planner;
 use serde::{Deserialize, Serialize};
-use time::{Date, Duration, Weekday as TimeWeekday};
+use time::{Date, Duration, OffsetDateTime, Weekday as TimeWeekday};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -560,5 +560,58 @@ mod tests {
             "{s:?}"
         );
         assert_eq!(s.iter().map(|x| x.cost).sum::<i64>(), out.cost);
+    }
+}
+
+/// A planner run as stored in the database, so that every app server can
+/// show, cancel and publish a run that another server is computing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannerJobRow {
+    pub id: Uuid,
+    pub owner: Uuid,
+    /// JSON of a [`StoredProblem`].
+    pub problem: String,
+    pub time_limit: f64,
+    pub finished: bool,
+    pub cancel_requested: bool,
+    pub done: i64,
+    pub total: i64,
+    pub best_cost: Option<i64>,
+    /// JSON of the planner's output, once finished.
+    pub result: Option<String>,
+    pub elapsed_ms: Option<i64>,
+    pub published: Option<Uuid>,
+    /// When the server computing it last reported; a run whose server
+    /// stopped reporting is shown as lost.
+    pub heartbeat_at: OffsetDateTime,
+    pub created_at: OffsetDateTime,
+}
+
+/// What a stored run keeps of its problem: enough to show the plan and to
+/// check it again before publishing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredProblem {
+    pub unit: Uuid,
+    pub unit_name: String,
+    pub start: Date,
+    pub weeks: i64,
+    pub input: planner::Input,
+    pub names: BTreeMap<String, String>,
+    pub notes: Vec<String>,
+    pub locks: Vec<Lock>,
+}
+
+impl StoredProblem {
+    pub fn of(p: &RotationProblem, locks: &[Lock]) -> Self {
+        StoredProblem {
+            unit: p.unit.unit.id,
+            unit_name: p.unit.unit.name.clone(),
+            start: p.start,
+            weeks: p.weeks,
+            input: p.input.clone(),
+            names: p.names.clone(),
+            notes: p.notes.clone(),
+            locks: locks.to_vec(),
+        }
     }
 }

@@ -448,6 +448,41 @@ pub trait Store: Send + Sync + 'static {
         at: OffsetDateTime,
         audit: NewAuditEntry,
     ) -> CoreResult<()>;
+
+    // Planner runs (rotation jobs), shared by every app server.
+    /// Stores a new run, unless its owner already has `max_running`
+    /// unfinished runs that reported after `fresh_after` (then Conflict).
+    /// Runs created before `purge_before` are removed.
+    async fn insert_planner_job(
+        &self,
+        job: &crate::rotation::PlannerJobRow,
+        max_running: i64,
+        fresh_after: OffsetDateTime,
+        purge_before: OffsetDateTime,
+    ) -> CoreResult<()>;
+    async fn planner_job(&self, id: Uuid) -> CoreResult<Option<crate::rotation::PlannerJobRow>>;
+    /// Records progress and the heartbeat; answers whether cancel was asked.
+    async fn planner_job_progress(
+        &self,
+        id: Uuid,
+        done: i64,
+        total: i64,
+        best_cost: Option<i64>,
+        at: OffsetDateTime,
+    ) -> CoreResult<bool>;
+    /// Stores the result (the output's JSON) and marks the run finished.
+    async fn planner_job_finish(
+        &self,
+        id: Uuid,
+        result: &str,
+        elapsed_ms: i64,
+        at: OffsetDateTime,
+    ) -> CoreResult<()>;
+    /// Asks the server computing the run to stop.
+    async fn planner_job_cancel(&self, id: Uuid) -> CoreResult<()>;
+    /// Records the rotation the run was published as.
+    async fn planner_job_published(&self, id: Uuid, rotation: Uuid) -> CoreResult<()>;
+
     /// Every site.
     async fn sites(&self) -> CoreResult<Vec<Site>>;
     /// Records an audit entry on its own (a decision that needs no other write).

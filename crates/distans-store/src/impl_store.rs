@@ -1141,6 +1141,49 @@ impl Store for SqlStore {
         self.publish_rotation_impl(id, unit, first, last, cost, days, by, at, audit)
             .await
     }
+    async fn insert_planner_job(
+        &self,
+        job: &distans_core::rotation::PlannerJobRow,
+        max_running: i64,
+        fresh_after: OffsetDateTime,
+        purge_before: OffsetDateTime,
+    ) -> CoreResult<()> {
+        self.insert_planner_job_impl(job, max_running, fresh_after, purge_before)
+            .await
+    }
+    async fn planner_job(
+        &self,
+        id: Uuid,
+    ) -> CoreResult<Option<distans_core::rotation::PlannerJobRow>> {
+        self.planner_job_impl(id).await
+    }
+    async fn planner_job_progress(
+        &self,
+        id: Uuid,
+        done: i64,
+        total: i64,
+        best_cost: Option<i64>,
+        at: OffsetDateTime,
+    ) -> CoreResult<bool> {
+        self.planner_job_progress_impl(id, done, total, best_cost, at)
+            .await
+    }
+    async fn planner_job_finish(
+        &self,
+        id: Uuid,
+        result: &str,
+        elapsed_ms: i64,
+        at: OffsetDateTime,
+    ) -> CoreResult<()> {
+        self.planner_job_finish_impl(id, result, elapsed_ms, at)
+            .await
+    }
+    async fn planner_job_cancel(&self, id: Uuid) -> CoreResult<()> {
+        self.planner_job_cancel_impl(id).await
+    }
+    async fn planner_job_published(&self, id: Uuid, rotation: Uuid) -> CoreResult<()> {
+        self.planner_job_published_impl(id, rotation).await
+    }
     async fn sites(&self) -> CoreResult<Vec<distans_core::model::Site>> {
         self.sites_impl().await
     }

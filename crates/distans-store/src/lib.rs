@@ -13,6 +13,7 @@ mod db;
 mod demo;
 mod feeds;
 mod impl_store;
+mod jobs;
 mod plan;
 pub use impl_store::{sort_key, SqlStore};
 mod rows;

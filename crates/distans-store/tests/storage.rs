@@ -631,6 +631,126 @@ async fn audit_chain_is_append_only_serialised_and_tamper_evident() {
     }
 }
 
+/// Planner runs are shared by all app servers through the database.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn planner_runs_are_kept_for_every_server() {
+    use distans_core::rotation::PlannerJobRow;
+    for t in fresh_dbs().await {
+        let store = t.open().await;
+        let c = core(store.clone());
+        c.load_demo(60).await.unwrap();
+        let owner = username_person(&c, "chef").await;
+        let now = c.now();
+        let row = |at: OffsetDateTime| PlannerJobRow {
+            id: Uuid::now_v7(),
+            owner,
+            problem: "{\"unit\":1}".into(),
+            time_limit: 12.5,
+            finished: false,
+            cancel_requested: false,
+            done: 0,
+            total: 40,
+            best_cost: None,
+            result: None,
+            elapsed_ms: None,
+            published: None,
+            heartbeat_at: at,
+            created_at: at,
+        };
+        let fresh = now - time::Duration::seconds(30);
+        let purge = now - time::Duration::days(1);
+        // An old run is purged by the next start; a stale one does not count.
+        let old = row(now - time::Duration::days(2));
+        c.store
+            .insert_planner_job(&old, 2, old.created_at, old.created_at)
+            .await
+            .unwrap();
+        let stale = row(now - time::Duration::minutes(5));
+        c.store
+            .insert_planner_job(&stale, 2, fresh, purge)
+            .await
+            .unwrap();
+        let a = row(now);
+        c.store
+            .insert_planner_job(&a, 2, fresh, purge)
+            .await
+            .unwrap();
+        assert_eq!(
+            c.store.planner_job(old.id).await.unwrap(),
+            None,
+            "{}",
+            t.label
+        );
+        assert_eq!(
+            c.store.planner_job(a.id).await.unwrap(),
+            Some(a.clone()),
+            "{}",
+            t.label
+        );
+        let b = row(now);
+        c.store
+            .insert_planner_job(&b, 2, fresh, purge)
+            .await
+            .unwrap();
+        let third = c.store.insert_planner_job(&row(now), 2, fresh, purge).await;
+        assert!(
+            matches!(third, Err(CoreError::Conflict(_))),
+            "{}: {third:?}",
+            t.label
+        );
+
+        // Progress; a cancel asked on one server is read by the computing one.
+        let later = now + time::Duration::seconds(2);
+        assert!(!c
+            .store
+            .planner_job_progress(a.id, 10, 40, Some(77), later)
+            .await
+            .unwrap());
+        c.store.planner_job_cancel(a.id).await.unwrap();
+        assert!(c
+            .store
+            .planner_job_progress(a.id, 20, 40, Some(70), later)
+            .await
+            .unwrap());
+        c.store
+            .planner_job_finish(a.id, "{\"cost\":70}", 1234, later)
+            .await
+            .unwrap();
+        let rot = Uuid::now_v7();
+        c.store.planner_job_published(a.id, rot).await.unwrap();
+        let got = c.store.planner_job(a.id).await.unwrap().unwrap();
+        assert_eq!(
+            (
+                got.finished,
+                got.cancel_requested,
+                got.done,
+                got.total,
+                got.best_cost
+            ),
+            (true, true, 40, 40, Some(70)),
+            "{}",
+            t.label
+        );
+        assert_eq!(got.result.as_deref(), Some("{\"cost\":70}"));
+        assert_eq!(
+            (got.elapsed_ms, got.published, got.heartbeat_at),
+            (Some(1234), Some(rot), later)
+        );
+        assert_eq!(got.time_limit, 12.5);
+        // A finished run no longer counts.
+        c.store
+            .insert_planner_job(&row(now), 2, fresh, purge)
+            .await
+            .unwrap();
+        assert!(!c
+            .store
+            .planner_job_progress(Uuid::now_v7(), 1, 1, None, now)
+            .await
+            .unwrap());
+        t.drop_db().await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn backup_while_running() {
     for t in fresh_dbs().await {

@@ -2,8 +2,6 @@
 //! progress and a cancel button), see the plan with its cost explained,
 //! lock cells and plan again, publish.
 
-use std::sync::atomic::Ordering;
-
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -156,9 +154,10 @@ pub async fn start(
     };
     let job = state
         .jobs
-        .start(actor.person_id, problem, locks, limit)
-        .map_err(|m| c.fail(CoreError::Conflict(m.into())))?;
-    Ok(Redirect::to(&format!("/rotation/{}", job.id)).into_response())
+        .start(&state.core, actor.person_id, problem, locks, limit)
+        .await
+        .map_err(|e| c.fail(e))?;
+    Ok(Redirect::to(&format!("/rotation/{job}")).into_response())
 }
 
 pub struct Cell {
@@ -185,6 +184,7 @@ struct JobPage<'a> {
     unit_name: String,
     period: String,
     running: bool,
+    lost: bool,
     done: u64,
     total: u64,
     best: Option<i64>,
@@ -213,7 +213,7 @@ impl JobPage<'_> {
 fn job_page_of<'a>(c: &'a Ctx, job: &Job) -> JobPage<'a> {
     let p = &job.problem;
     let (done, total, best) = job.progress();
-    let result = job.result();
+    let result = job.result.clone();
     let last = p.start + Duration::days(7 * p.weeks - 3);
     let (_, w1) = iso_week(p.start);
     let (_, w2) = iso_week(last);
@@ -240,10 +240,11 @@ fn job_page_of<'a>(c: &'a Ctx, job: &Job) -> JobPage<'a> {
     let mut page = JobPage {
         c,
         job: job.id,
-        unit_id: p.unit.unit.id,
-        unit_name: p.unit.unit.name.clone(),
+        unit_id: p.unit,
+        unit_name: p.unit_name.clone(),
         period: format!("v. {w1}–{w2}"),
-        running: result.is_none(),
+        running: result.is_none() && !job.lost,
+        lost: job.lost,
         done,
         total,
         best,
@@ -259,7 +260,7 @@ fn job_page_of<'a>(c: &'a Ctx, job: &Job) -> JobPage<'a> {
         from: p.start.to_string(),
         weeks: p.weeks,
         time_limit: format!("{}", job.time_limit),
-        published: job.published.lock().ok().and_then(|g| *g),
+        published: job.published,
         first_week: {
             let (y, w) = iso_week(p.start);
             format!("{y}-W{w:02}")
@@ -297,7 +298,7 @@ fn job_page_of<'a>(c: &'a Ctx, job: &Job) -> JobPage<'a> {
                             Some(planner::State::Absent) => ("absent", c.t("state-absent"), ""),
                             None => ("off", String::new(), ""),
                         };
-                        let locked = job
+                        let locked = p
                             .locks
                             .iter()
                             .any(|l| l.person.to_string() == e.id && l.date.to_string() == *d);
@@ -337,7 +338,9 @@ pub async fn job_page(
     let id = id_of(&c, &id, "plan")?;
     let job = state
         .jobs
-        .get(id, actor.person_id)
+        .get(&state.core, id, actor.person_id)
+        .await
+        .map_err(|e| c.fail(e))?
         .ok_or_else(|| c.fail(CoreError::NotFound("plan")))?;
     let page = job_page_of(&c, &job);
     render(&c, &page)
@@ -361,11 +364,13 @@ pub async fn job_status(
     let id = id_of(&c, &id, "plan")?;
     let job = state
         .jobs
-        .get(id, actor.person_id)
+        .get(&state.core, id, actor.person_id)
+        .await
+        .map_err(|e| c.fail(e))?
         .ok_or_else(|| c.fail(CoreError::NotFound("plan")))?;
     let (done, total, best_cost) = job.progress();
     Ok(Json(JobStatus {
-        finished: job.finished(),
+        finished: job.finished || job.lost,
         done,
         total,
         best_cost,
@@ -384,15 +389,29 @@ pub async fn cancel(
     let id = id_of(&c, &id, "plan")?;
     let job = state
         .jobs
-        .get(id, actor.person_id)
+        .get(&state.core, id, actor.person_id)
+        .await
+        .map_err(|e| c.fail(e))?
         .ok_or_else(|| c.fail(CoreError::NotFound("plan")))?;
-    job.cancel.store(true, Ordering::Relaxed);
-    // Give the solver a moment to stop, so the page shows the result.
-    for _ in 0..20 {
-        if job.finished() {
-            break;
+    if !job.finished {
+        state
+            .jobs
+            .cancel(&state.core, id)
+            .await
+            .map_err(|e| c.fail(e))?;
+        // Give the solver a moment to stop, so the page shows the result.
+        for _ in 0..30 {
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            let done = state
+                .jobs
+                .get(&state.core, id, actor.person_id)
+                .await
+                .map_err(|e| c.fail(e))?
+                .is_none_or(|j| j.finished || j.lost);
+            if done {
+                break;
+            }
         }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     Ok(Redirect::to(&format!("/rotation/{id}")).into_response())
 }
@@ -409,9 +428,11 @@ pub async fn publish(
     let id = id_of(&c, &id, "plan")?;
     let job = state
         .jobs
-        .get(id, actor.person_id)
+        .get(&state.core, id, actor.person_id)
+        .await
+        .map_err(|e| c.fail(e))?
         .ok_or_else(|| c.fail(CoreError::NotFound("plan")))?;
-    let Some((out, _)) = job.result() else {
+    let Some((out, _)) = job.result.clone() else {
         return Err(c.fail(CoreError::Conflict("the plan is not ready yet".into())));
     };
     // Checked against the unit's data as it is now.
@@ -419,10 +440,10 @@ pub async fn publish(
         .core
         .rotation_problem(
             &actor,
-            job.problem.unit.unit.id,
+            job.problem.unit,
             job.problem.start,
             job.problem.weeks,
-            &job.locks,
+            &job.problem.locks,
         )
         .await
         .map_err(|e| c.fail(e))?;
@@ -431,8 +452,10 @@ pub async fn publish(
         .publish_rotation(&actor, &now, &out)
         .await
         .map_err(|e| c.fail(e))?;
-    if let Ok(mut g) = job.published.lock() {
-        *g = Some(published);
-    }
+    state
+        .jobs
+        .published(&state.core, id, published)
+        .await
+        .map_err(|e| c.fail(e))?;
     Ok(Redirect::to(&format!("/rotation/{id}#published")).into_response())
 }
