@@ -16,6 +16,8 @@ mod impl_store;
 mod plan;
 pub use impl_store::{sort_key, SqlStore};
 mod rows;
+// Equipment and redeployment (issue 6).
+mod equipment;
 
 pub use db::{Db, StoreConfig};
 
