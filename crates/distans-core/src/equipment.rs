@@ -714,6 +714,49 @@ impl Core {
         }
     }
 
+    /// May the actor lend to anyone (a manager, HR)?
+    pub fn may_lend_anyone(&self, actor: &Actor) -> bool {
+        access::authorize(actor, Action::ReadLoansToCollect).is_ok()
+    }
+
+    /// May the actor see the person's loans?
+    pub async fn may_see_loans_of(&self, actor: &Actor, person: Uuid) -> bool {
+        match self.store.person(person).await {
+            Ok(Some(rec)) => access::authorize(
+                actor,
+                Action::ReadLoans {
+                    person_id: person,
+                    unit_path: &rec.unit_path,
+                },
+            )
+            .is_ok(),
+            _ => false,
+        }
+    }
+
+    /// The person with this employee number, among those the actor may list
+    /// (for forms that name people by their number).
+    pub async fn person_by_employee_number(&self, actor: &Actor, number: &str) -> CoreResult<Uuid> {
+        let number = number.trim();
+        if number.is_empty() {
+            return Err(CoreError::invalid("employee_number", "is required"));
+        }
+        let found = self
+            .people(actor, None, false, Some(number), Paging { limit: 20, offset: 0 })
+            .await?;
+        found
+            .items
+            .into_iter()
+            .find(|p| p.employee_number == number)
+            .map(|p| p.id)
+            .ok_or_else(|| {
+                CoreError::invalid(
+                    "employee_number",
+                    format!("nobody you may lend to has the employee number {number}"),
+                )
+            })
+    }
+
     /// May the actor lend to (and take back from) this person?
     pub async fn may_lend_to(&self, actor: &Actor, person: Uuid) -> bool {
         self.lending_target(actor, person).await.is_ok()

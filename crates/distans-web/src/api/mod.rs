@@ -13,7 +13,7 @@ mod signin;
 mod system;
 mod workdays;
 // Equipment and redeployment (issue 6).
-mod equipment;
+pub mod equipment;
 
 pub use signin::start_session;
 
