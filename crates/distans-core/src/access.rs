@@ -148,9 +148,7 @@ pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), CoreError> {
             actor.has(Role::Hr) || actor.has(Role::Admin) || !actor.manages.is_empty()
         }
         Action::ManageEquipment => actor.has(Role::Hr) || actor.has(Role::Admin),
-        Action::LendEquipment { unit_path } => {
-            actor.has(Role::Hr) || actor.manages_path(unit_path)
-        }
+        Action::LendEquipment { unit_path } => actor.has(Role::Hr) || actor.manages_path(unit_path),
         Action::ReadLoans {
             person_id,
             unit_path,

@@ -394,7 +394,9 @@ impl Core {
         self.store
             .equipment_item_by_identifier(&ident)
             .await?
-            .ok_or_else(|| CoreError::invalid("item", format!("no item has the number \"{ident}\"")))
+            .ok_or_else(|| {
+                CoreError::invalid("item", format!("no item has the number \"{ident}\""))
+            })
     }
 
     /// Adds an item to the inventory (available). 409 if the identifier is taken.
@@ -422,7 +424,9 @@ impl Core {
             updated_at: now,
         };
         let mut a = audit(actor, "equipment.create", "equipment", item.id);
-        a.after = Some(json!({"kind": kind.as_str(), "identifier": item.identifier, "description": item.description, "state": "available"}));
+        a.after = Some(
+            json!({"kind": kind.as_str(), "identifier": item.identifier, "description": item.description, "state": "available"}),
+        );
         self.store.insert_equipment_item(&item, a).await?;
         Ok(item)
     }
@@ -628,14 +632,21 @@ impl Core {
             None => ItemState::Available,
         };
         if !loan.is_open() {
-            return Err(CoreError::Conflict("the item has been returned already".into()));
+            return Err(CoreError::Conflict(
+                "the item has been returned already".into(),
+            ));
         }
         let mut a = audit(actor, "loan.return", "loan", id);
-        a.after = Some(json!({"item": loan.item.id, "identifier": loan.item.identifier, "person": loan.person.id, "item_state": state.as_str()}));
+        a.after = Some(
+            json!({"item": loan.item.id, "identifier": loan.item.identifier, "person": loan.person.id, "item_state": state.as_str()}),
+        );
         self.store
             .return_loan(id, loan.version, actor.person_id, self.now(), state, a)
             .await?;
-        self.store.loan(id).await?.ok_or(CoreError::NotFound("loan"))
+        self.store
+            .loan(id)
+            .await?
+            .ok_or(CoreError::NotFound("loan"))
     }
 
     /// A loan, if the actor may see the person's loans (else 404).
@@ -705,7 +716,15 @@ impl Core {
         person: Uuid,
     ) -> CoreResult<Vec<Loan>> {
         match self
-            .loans(actor, Some(person), true, Paging { limit: 200, offset: 0 })
+            .loans(
+                actor,
+                Some(person),
+                true,
+                Paging {
+                    limit: 200,
+                    offset: 0,
+                },
+            )
             .await
         {
             Ok(p) => Ok(p.items),
@@ -742,7 +761,16 @@ impl Core {
             return Err(CoreError::invalid("employee_number", "is required"));
         }
         let found = self
-            .people(actor, None, false, Some(number), Paging { limit: 20, offset: 0 })
+            .people(
+                actor,
+                None,
+                false,
+                Some(number),
+                Paging {
+                    limit: 20,
+                    offset: 0,
+                },
+            )
             .await?;
         found
             .items
@@ -827,18 +855,38 @@ const DEMO_ITEMS: &[(ItemKind, &str, &str)] = &[
     (ItemKind::Laptop, "LN-2002", "Lenovo ThinkPad T14"),
     (ItemKind::Phone, "TEL-3001", "iPhone 15 med laddare"),
     (ItemKind::Phone, "TEL-3002", "iPhone 15 med laddare"),
-    (ItemKind::Phone, "TEL-3003", "Samsung Galaxy A55 med laddare"),
+    (
+        ItemKind::Phone,
+        "TEL-3003",
+        "Samsung Galaxy A55 med laddare",
+    ),
     (ItemKind::Screen, "SKR-4001", "Skärm Dell 27\" USB-C"),
     (ItemKind::Screen, "SKR-4002", "Skärm Dell 27\" USB-C"),
     (ItemKind::Screen, "SKR-4003", "Skärm Dell 24\""),
-    (ItemKind::Keyboard, "TB-5001", "Tangentbord Logitech, svensk layout"),
-    (ItemKind::Keyboard, "TB-5002", "Tangentbord Logitech, svensk layout"),
+    (
+        ItemKind::Keyboard,
+        "TB-5001",
+        "Tangentbord Logitech, svensk layout",
+    ),
+    (
+        ItemKind::Keyboard,
+        "TB-5002",
+        "Tangentbord Logitech, svensk layout",
+    ),
     (ItemKind::Mouse, "MUS-6001", "Ergonomisk mus, vertikal"),
     (ItemKind::Mouse, "MUS-6002", "Mus Logitech M720"),
     (ItemKind::Headset, "HS-7001", "Headset Jabra Evolve2 55"),
     (ItemKind::Headset, "HS-7002", "Headset Jabra Evolve2 55"),
-    (ItemKind::DockingStation, "DS-8001", "Dockningsstation Dell WD19"),
-    (ItemKind::LaptopStand, "ST-9001", "Laptopställ, höj- och sänkbart"),
+    (
+        ItemKind::DockingStation,
+        "DS-8001",
+        "Dockningsstation Dell WD19",
+    ),
+    (
+        ItemKind::LaptopStand,
+        "ST-9001",
+        "Laptopställ, höj- och sänkbart",
+    ),
 ];
 
 /// The demo's loans: (username of the borrower, identifier, username of the lender).
@@ -856,7 +904,13 @@ impl Core {
     pub async fn load_demo_equipment(&self) -> CoreResult<()> {
         let any = self
             .store
-            .equipment_items(&ItemFilter::default(), Paging { limit: 1, offset: 0 })
+            .equipment_items(
+                &ItemFilter::default(),
+                Paging {
+                    limit: 1,
+                    offset: 0,
+                },
+            )
             .await?;
         if any.total > 0 {
             return Ok(());
@@ -931,7 +985,10 @@ mod tests {
         assert_eq!(ItemKind::Laptop.category(), Category::Basic);
         assert_eq!(ItemKind::Phone.category(), Category::Basic);
         assert_eq!(ItemKind::Screen.category(), Category::ExtraAid);
-        assert_eq!(ItemKind::parse("docking_station").unwrap(), ItemKind::DockingStation);
+        assert_eq!(
+            ItemKind::parse("docking_station").unwrap(),
+            ItemKind::DockingStation
+        );
         assert_eq!(ItemKind::parse("desk").unwrap_err().field(), Some("kind"));
         assert!(check_lending_rule(ItemKind::Laptop, None, 2).is_ok());
         assert!(check_lending_rule(ItemKind::Screen, Some(3), 2).is_ok());
@@ -940,6 +997,9 @@ mod tests {
         assert!(e.to_string().contains("extra_aids_above_days"), "{e}");
         assert!(check_lending_rule(ItemKind::Mouse, None, 2).is_err());
         assert!(ItemState::settable("state", "on_loan").is_err());
-        assert_eq!(ItemState::settable("state", "in_repair").unwrap(), ItemState::InRepair);
+        assert_eq!(
+            ItemState::settable("state", "in_repair").unwrap(),
+            ItemState::InRepair
+        );
     }
 }

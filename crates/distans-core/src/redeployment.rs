@@ -185,7 +185,10 @@ impl Core {
         q: &RedeployQuery,
     ) -> CoreResult<(Vec<u8>, bool)> {
         let (rows, more) = self.redeployment_all(actor, q).await?;
-        let workdays = self.work_calendar(q.from, q.to).await?.workdays(q.from, q.to);
+        let workdays = self
+            .work_calendar(q.from, q.to)
+            .await?
+            .workdays(q.from, q.to);
         Ok((to_csv(&rows, &workdays)?, more))
     }
 
@@ -226,7 +229,10 @@ impl Core {
         }
         if let Some(s) = &q.skill {
             if s.chars().count() > 100 {
-                return Err(CoreError::invalid("skill", "must be at most 100 characters"));
+                return Err(CoreError::invalid(
+                    "skill",
+                    "must be at most 100 characters",
+                ));
             }
         }
         Ok(())
@@ -283,10 +289,7 @@ impl Core {
                     .map(|r| r.days_on(&workdays))
                     .unwrap_or_default();
                 let row = row_of(p, days);
-                if q
-                    .available_days_min
-                    .is_some_and(|m| row.available_days < m)
-                {
+                if q.available_days_min.is_some_and(|m| row.available_days < m) {
                     continue;
                 }
                 items.push(row);

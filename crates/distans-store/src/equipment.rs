@@ -37,7 +37,8 @@ fn kind_of(s: &str) -> CoreResult<ItemKind> {
 }
 
 fn state_of(s: &str) -> CoreResult<ItemState> {
-    ItemState::parse("state", s).map_err(|_| CoreError::Internal(format!("stored item state {s:?}")))
+    ItemState::parse("state", s)
+        .map_err(|_| CoreError::Internal(format!("stored item state {s:?}")))
 }
 
 fn item_of(r: ItemDb) -> CoreResult<Item> {
@@ -198,7 +199,9 @@ where
     if let Some(s) = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         let like = format!(
             "{}%",
-            s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+            s.replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
         );
         q.push(" AND (identifier LIKE ").push_bind(like.clone());
         q.push(" ESCAPE '\\' OR LOWER(description) LIKE ")
@@ -223,7 +226,10 @@ impl SqlStore {
                 .push(" OFFSET ").push_bind(paging.offset);
             (total, q.build_query_as().fetch_all(p).await.map_err(db_err)?)
         });
-        let items = rows.into_iter().map(item_of).collect::<CoreResult<Vec<_>>>()?;
+        let items = rows
+            .into_iter()
+            .map(item_of)
+            .collect::<CoreResult<Vec<_>>>()?;
         Ok(Page::new(items, total, paging.offset))
     }
 
@@ -286,7 +292,11 @@ impl SqlStore {
         })
     }
 
-    pub(crate) async fn insert_loan_impl(&self, l: &NewLoan, audit: NewAuditEntry) -> CoreResult<()> {
+    pub(crate) async fn insert_loan_impl(
+        &self,
+        l: &NewLoan,
+        audit: NewAuditEntry,
+    ) -> CoreResult<()> {
         on_db!(self.db(), p => {
             let mut tx = p.begin_write().await.map_err(db_err)?;
             // The item changes state only if it is still available: of two
@@ -364,7 +374,10 @@ impl SqlStore {
                 .push(" OFFSET ").push_bind(paging.offset);
             (total, q.build_query_as().fetch_all(p).await.map_err(db_err)?)
         });
-        let items = rows.into_iter().map(loan_of).collect::<CoreResult<Vec<_>>>()?;
+        let items = rows
+            .into_iter()
+            .map(loan_of)
+            .collect::<CoreResult<Vec<_>>>()?;
         Ok(Page::new(items, total, paging.offset))
     }
 
@@ -391,11 +404,17 @@ impl SqlStore {
                 .push(" OFFSET ").push_bind(paging.offset);
             (total, q.build_query_as().fetch_all(p).await.map_err(db_err)?)
         });
-        let items = rows.into_iter().map(loan_of).collect::<CoreResult<Vec<_>>>()?;
+        let items = rows
+            .into_iter()
+            .map(loan_of)
+            .collect::<CoreResult<Vec<_>>>()?;
         Ok(Page::new(items, total, paging.offset))
     }
 
-    pub(crate) async fn open_loans_of_agreement_impl(&self, agreement: Uuid) -> CoreResult<Vec<Loan>> {
+    pub(crate) async fn open_loans_of_agreement_impl(
+        &self,
+        agreement: Uuid,
+    ) -> CoreResult<Vec<Loan>> {
         let rows: Vec<LoanDb> = on_db!(self.db(), p => sqlx::query_as(&format!(
             "{LOAN_SELECT}{LOAN_FROM} WHERE l.agreement_id = $1 AND l.returned_at IS NULL ORDER BY l.lent_at LIMIT 200"))
             .bind(agreement).fetch_all(p).await.map_err(db_err)?);

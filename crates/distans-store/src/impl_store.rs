@@ -1359,4 +1359,3 @@ impl Store for SqlStore {
         self.known_skills_impl(limit).await
     }
 }
-

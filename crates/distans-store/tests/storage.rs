@@ -2198,11 +2198,19 @@ async fn equipment_is_lent_under_agreements_returned_and_collected() {
         c.send_agreement(&hr, g3, None).await.unwrap();
 
         // Basic equipment: lent under the current agreement.
-        let loan = c.lend(&chef, laptop.id, anna.person_id, None).await.unwrap();
+        let loan = c
+            .lend(&chef, laptop.id, anna.person_id, None)
+            .await
+            .unwrap();
         assert_eq!(loan.agreement.as_ref().unwrap().id, g2, "{label}");
         assert_eq!(loan.person.id, anna.person_id);
         assert_eq!(
-            c.store.equipment_item(laptop.id).await.unwrap().unwrap().state,
+            c.store
+                .equipment_item(laptop.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .state,
             ItemState::OnLoan
         );
         // An extra aid is refused with 2 days a week, allowed with 3.
@@ -2306,7 +2314,12 @@ async fn equipment_is_lent_under_agreements_returned_and_collected() {
         assert!(back.returned_at.is_some());
         assert_eq!(back.return_state, Some(ItemState::InRepair));
         assert_eq!(
-            c.store.equipment_item(laptop.id).await.unwrap().unwrap().state,
+            c.store
+                .equipment_item(laptop.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .state,
             ItemState::InRepair
         );
         assert!(matches!(
@@ -2326,17 +2339,23 @@ async fn equipment_is_lent_under_agreements_returned_and_collected() {
             .await
             .unwrap();
         assert_eq!(fixed.state, ItemState::Available);
-        assert!(matches!(
-            c.update_equipment(&hr, laptop.id, Some("retired"), None, Some(3))
-                .await,
-            Err(CoreError::Conflict(_))
-        ), "{label}: a stale version");
+        assert!(
+            matches!(
+                c.update_equipment(&hr, laptop.id, Some("retired"), None, Some(3))
+                    .await,
+                Err(CoreError::Conflict(_))
+            ),
+            "{label}: a stale version"
+        );
 
         // Nothing to collect yet (the agreements run for 60 days).
         let collect = c.loans_to_collect(&chef, Paging::default()).await.unwrap();
         assert!(collect.items.iter().all(|l| l.person.id != anna.person_id));
         // Anna ends the 2-day agreement: its open loan is to collect, and chef is told.
-        let lent_under_g2 = c.lend(&chef, laptop.id, anna.person_id, Some(g2)).await.unwrap();
+        let lent_under_g2 = c
+            .lend(&chef, laptop.id, anna.person_id, Some(g2))
+            .await
+            .unwrap();
         c.end_agreement(&anna, g2, Some("Flyttar")).await.unwrap();
         let collect = c.loans_to_collect(&chef, Paging::default()).await.unwrap();
         assert!(
@@ -2364,10 +2383,21 @@ async fn equipment_is_lent_under_agreements_returned_and_collected() {
         // Every change is in the audit log.
         let log = c
             .store
-            .audit(&AuditFilter::default(), Paging { limit: 500, offset: 0 })
+            .audit(
+                &AuditFilter::default(),
+                Paging {
+                    limit: 500,
+                    offset: 0,
+                },
+            )
             .await
             .unwrap();
-        for action in ["equipment.create", "equipment.update", "loan.create", "loan.return"] {
+        for action in [
+            "equipment.create",
+            "equipment.update",
+            "loan.create",
+            "loan.return",
+        ] {
             assert!(
                 log.items.iter().any(|e| e.action == action),
                 "{label}: {action} audited"
@@ -2533,8 +2563,14 @@ async fn redeployment_finds_people_by_skill_unit_and_availability() {
             Err(CoreError::Invalid { .. })
         ));
         assert!(matches!(
-            c.redeployment(&hr, &RedeployQuery { limit: 201, ..q.clone() })
-                .await,
+            c.redeployment(
+                &hr,
+                &RedeployQuery {
+                    limit: 201,
+                    ..q.clone()
+                }
+            )
+            .await,
             Err(CoreError::Invalid { .. })
         ));
         assert!(c.known_skills(&hr).await.unwrap().contains(&skill));

@@ -2637,9 +2637,14 @@ async fn loans_by_role_and_the_redeployment_csv() {
     assert!(!own.is_empty() && own.iter().all(|p| *p == anna), "{own:?}");
     let r = app.get("/api/v1/loans?open=true", Some(&chef)).await;
     let units = people(&r.json());
-    assert!(units.contains(&anna) && units.contains(&chef_id), "{units:?}");
+    assert!(
+        units.contains(&anna) && units.contains(&chef_id),
+        "{units:?}"
+    );
     assert!(!units.contains(&bo));
-    let r = app.get("/api/v1/loans?open=true&limit=500", Some(&hr)).await;
+    let r = app
+        .get("/api/v1/loans?open=true&limit=500", Some(&hr))
+        .await;
     let all = people(&r.json());
     assert!(all.contains(&anna) && all.contains(&bo));
 
@@ -2682,26 +2687,38 @@ async fn loans_by_role_and_the_redeployment_csv() {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert!(r.json()["returned_at"].is_string());
-    let r = app.get(&format!("/api/v1/equipment/{item}"), Some(&hr)).await;
+    let r = app
+        .get(&format!("/api/v1/equipment/{item}"), Some(&hr))
+        .await;
     assert_eq!(r.json()["state"], "available");
 
     // The redeployment CSV: a header row and one row per match.
     let skill = "reception";
     let r = app
-        .get(&format!("/api/v1/redeployment?skill={skill}&limit=200"), Some(&direktor))
+        .get(
+            &format!("/api/v1/redeployment?skill={skill}&limit=200"),
+            Some(&direktor),
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     let n = r.json()["items"].as_array().unwrap().len();
     assert!(n > 0);
     let r = app
-        .get(&format!("/api/v1/redeployment.csv?skill={skill}"), Some(&hr))
+        .get(
+            &format!("/api/v1/redeployment.csv?skill={skill}"),
+            Some(&hr),
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.headers[header::CONTENT_TYPE]
         .to_str()
         .unwrap()
         .starts_with("text/csv"));
-    let body = r.body.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap().to_vec();
+    let body = r
+        .body
+        .strip_prefix(b"\xEF\xBB\xBF".as_slice())
+        .unwrap()
+        .to_vec();
     let mut rd = csv::Reader::from_reader(body.as_slice());
     let header_row = rd.headers().unwrap().clone();
     assert_eq!(&header_row[0], "person_id");

@@ -302,7 +302,10 @@ pub struct RedeploymentParams {
 }
 
 /// Parses the view's filters (shared with the page).
-pub fn redeploy_query(p: &RedeploymentParams, today: time::Date) -> Result<RedeployQuery, CoreError> {
+pub fn redeploy_query(
+    p: &RedeploymentParams,
+    today: time::Date,
+) -> Result<RedeployQuery, CoreError> {
     let nonempty = |s: &Option<String>| {
         s.as_deref()
             .map(str::trim)
@@ -367,7 +370,10 @@ pub async fn redeployment_csv(
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"omplacering-{}-{}.csv\"", q.from, q.to),
+                format!(
+                    "attachment; filename=\"omplacering-{}-{}.csv\"",
+                    q.from, q.to
+                ),
             ),
             (
                 header::HeaderName::from_static("x-truncated"),

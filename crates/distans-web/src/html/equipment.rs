@@ -188,12 +188,26 @@ async fn page(
         (
             state
                 .core
-                .loans(&actor, None, true, Paging { limit: 100, offset: 0 })
+                .loans(
+                    &actor,
+                    None,
+                    true,
+                    Paging {
+                        limit: 100,
+                        offset: 0,
+                    },
+                )
                 .await
                 .map_err(|e| c.fail(e))?,
             state
                 .core
-                .loans_to_collect(&actor, Paging { limit: 200, offset: 0 })
+                .loans_to_collect(
+                    &actor,
+                    Paging {
+                        limit: 200,
+                        offset: 0,
+                    },
+                )
                 .await
                 .map_err(|e| c.fail(e))?,
         )
@@ -246,7 +260,14 @@ pub async fn equipment_page(
     c.nav = "equipment";
     c.actor()?;
     c.ensure_csrf().await?;
-    page(&state, &c, q, FormErrors::default(), EquipmentForm::default()).await
+    page(
+        &state,
+        &c,
+        q,
+        FormErrors::default(),
+        EquipmentForm::default(),
+    )
+    .await
 }
 
 /// A form's failure: refusals and breakage as pages, the rest at the form.
@@ -459,11 +480,7 @@ fn strip_day(c: &Ctx, d: &PlanDay) -> StripDay {
     let half = d.part.is_some();
     StripDay {
         date: d.date.to_string(),
-        class: if half {
-            "half"
-        } else {
-            key
-        },
+        class: if half { "half" } else { key },
         abbr: format!(
             "{}{}",
             c.t(&format!("redeploy-abbr-{key}")),
@@ -536,7 +553,15 @@ pub async fn redeployment_page(
         .map_err(|e| c.fail(e))?;
     let units = state
         .core
-        .units(&actor, None, Some(2), Paging { limit: 500, offset: 0 })
+        .units(
+            &actor,
+            None,
+            Some(2),
+            Paging {
+                limit: 500,
+                offset: 0,
+            },
+        )
         .await
         .map_err(|e| c.fail(e))?
         .items
@@ -570,7 +595,10 @@ pub async fn redeployment_page(
             ("to", to.clone()),
             ("skill", p.skill.clone().unwrap_or_default()),
             ("unit", p.unit.clone().unwrap_or_default()),
-            ("available_days_min", p.available_days_min.clone().unwrap_or_default()),
+            (
+                "available_days_min",
+                p.available_days_min.clone().unwrap_or_default(),
+            ),
         ];
         if let Some(a) = after {
             v.push(("after", a));
