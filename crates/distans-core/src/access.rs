@@ -54,6 +54,19 @@ pub enum Action<'a> {
     PublishRotation { unit_path: &'a str },
     /// See the sites' occupancy across the organisation (HR, managers, administrators).
     ReadOccupancy,
+    // Equipment and redeployment (issue 6).
+    /// See the equipment inventory (HR, administrators, managers).
+    ListEquipment,
+    /// Add items to the inventory and change their state (HR, administrators).
+    ManageEquipment,
+    /// Lend an item to a person of a unit, or take it back (its managers, HR).
+    LendEquipment { unit_path: &'a str },
+    /// See a person's loans (the person, their managers, HR).
+    ReadLoans { person_id: Uuid, unit_path: &'a str },
+    /// See the loans to collect when agreements end (managers, HR).
+    ReadLoansToCollect,
+    /// Use the cross-unit redeployment view (HR, directors).
+    ReadRedeployment,
 }
 
 /// How much of a person an actor may see.
@@ -130,6 +143,18 @@ pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), CoreError> {
             actor.person_id != person_id
                 && (actor.has(Role::Hr) || (!hr_level && actor.manages_path(unit_path)))
         }
+        // Equipment and redeployment (issue 6).
+        Action::ListEquipment => {
+            actor.has(Role::Hr) || actor.has(Role::Admin) || !actor.manages.is_empty()
+        }
+        Action::ManageEquipment => actor.has(Role::Hr) || actor.has(Role::Admin),
+        Action::LendEquipment { unit_path } => actor.has(Role::Hr) || actor.manages_path(unit_path),
+        Action::ReadLoans {
+            person_id,
+            unit_path,
+        } => actor.person_id == person_id || actor.has(Role::Hr) || actor.manages_path(unit_path),
+        Action::ReadLoansToCollect => actor.has(Role::Hr) || !actor.manages.is_empty(),
+        Action::ReadRedeployment => actor.has(Role::Hr) || actor.has(Role::Director),
     };
     if allowed {
         Ok(())
@@ -180,6 +205,15 @@ pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), CoreError> {
             Action::ReadUnits | Action::ManageOwnTokens | Action::ManageOwnCalendarFeed => {
                 "not allowed"
             }
+            // Equipment and redeployment (issue 6).
+            Action::ListEquipment => "only HR, administrators and managers see the equipment",
+            Action::ManageEquipment => "only HR and administrators manage the equipment",
+            Action::LendEquipment { .. } => {
+                "only the person's managers and HR lend equipment to them and take it back"
+            }
+            Action::ReadLoans { .. } => "only the person, their managers and HR see their loans",
+            Action::ReadLoansToCollect => "only managers and HR see the equipment to collect",
+            Action::ReadRedeployment => "only HR and directors use the redeployment view",
         }))
     }
 }

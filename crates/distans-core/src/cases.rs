@@ -1164,6 +1164,12 @@ impl Core {
                 )
             })
             .collect();
+        // Equipment (issue 6): the manager collects what was lent under it.
+        let mut notices = notices;
+        notices.extend(
+            self.loan_collect_notices(actor, &g, &employee, &last)
+                .await?,
+        );
         let mut a = audit(actor, "agreement.end", "agreement", g.id);
         a.after = Some(serde_json::json!({"ends_on": last, "reason": next.end_reason}));
         self.store

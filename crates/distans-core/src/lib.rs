@@ -38,6 +38,9 @@ pub mod staffing;
 pub mod store;
 pub mod token;
 pub mod workdays;
+// Equipment and redeployment (issue 6).
+pub mod equipment;
+pub mod redeployment;
 
 pub use error::CoreError;
 pub use service::Core;

@@ -563,4 +563,79 @@ pub trait Store: Send + Sync + 'static {
 
     /// A consistent copy of the database at `dest`, taken while it runs.
     async fn backup(&self, dest: &str) -> CoreResult<()>;
+
+    // Equipment and redeployment (issue 6).
+    /// The inventory, filtered, in identifier order.
+    async fn equipment_items(
+        &self,
+        filter: &crate::equipment::ItemFilter,
+        paging: Paging,
+    ) -> CoreResult<Page<crate::equipment::Item>>;
+    async fn equipment_item(&self, id: Uuid) -> CoreResult<Option<crate::equipment::Item>>;
+    async fn equipment_item_by_identifier(
+        &self,
+        identifier: &str,
+    ) -> CoreResult<Option<crate::equipment::Item>>;
+    /// Adds an item; `Conflict` if its identifier is taken.
+    async fn insert_equipment_item(
+        &self,
+        item: &crate::equipment::Item,
+        audit: NewAuditEntry,
+    ) -> CoreResult<()>;
+    /// Stores an item's new state and description if it still has
+    /// `expected_version` and is not on loan (else `Conflict`).
+    async fn update_equipment_item(
+        &self,
+        item: &crate::equipment::Item,
+        expected_version: i64,
+        audit: NewAuditEntry,
+    ) -> CoreResult<()>;
+    /// Stores a loan and puts the item on loan, in one transaction, only if
+    /// the item is still available (else `Conflict`).
+    async fn insert_loan(
+        &self,
+        loan: &crate::equipment::NewLoan,
+        audit: NewAuditEntry,
+    ) -> CoreResult<()>;
+    async fn loan(&self, id: Uuid) -> CoreResult<Option<crate::equipment::Loan>>;
+    /// Ends an open loan that still has `expected_version` and sets the
+    /// item's state (else `Conflict`).
+    async fn return_loan(
+        &self,
+        id: Uuid,
+        expected_version: i64,
+        by: Uuid,
+        at: OffsetDateTime,
+        item_state: crate::equipment::ItemState,
+        audit: NewAuditEntry,
+    ) -> CoreResult<()>;
+    /// Loans in a scope, newest first.
+    async fn loans(
+        &self,
+        scope: &crate::equipment::LoanScope,
+        open_only: bool,
+        paging: Paging,
+    ) -> CoreResult<Page<crate::equipment::Loan>>;
+    /// Open loans whose agreement has ended, has notice given, or whose last
+    /// day is at most `until`; by that last day.
+    async fn loans_to_collect(
+        &self,
+        scope: &crate::equipment::LoanScope,
+        until: time::Date,
+        paging: Paging,
+    ) -> CoreResult<Page<crate::equipment::Loan>>;
+    /// The open loans made under an agreement.
+    async fn open_loans_of_agreement(
+        &self,
+        agreement: Uuid,
+    ) -> CoreResult<Vec<crate::equipment::Loan>>;
+    /// People by skill and unit, in name order after `after`, at most `limit`.
+    async fn redeployment_people(
+        &self,
+        filter: &crate::redeployment::RedeployFilter,
+        after: Option<Uuid>,
+        limit: i64,
+    ) -> CoreResult<Vec<crate::redeployment::RedeployPerson>>;
+    /// The distinct skills people have, in order (at most `limit`).
+    async fn known_skills(&self, limit: i64) -> CoreResult<Vec<String>>;
 }

@@ -1313,4 +1313,92 @@ impl Store for SqlStore {
             }
         }
     }
+    // Equipment and redeployment (issue 6).
+    async fn equipment_items(
+        &self,
+        filter: &distans_core::equipment::ItemFilter,
+        paging: Paging,
+    ) -> CoreResult<Page<distans_core::equipment::Item>> {
+        self.equipment_items_impl(filter, paging).await
+    }
+    async fn equipment_item(&self, id: Uuid) -> CoreResult<Option<distans_core::equipment::Item>> {
+        self.equipment_item_impl(id).await
+    }
+    async fn equipment_item_by_identifier(
+        &self,
+        identifier: &str,
+    ) -> CoreResult<Option<distans_core::equipment::Item>> {
+        self.equipment_item_by_identifier_impl(identifier).await
+    }
+    async fn insert_equipment_item(
+        &self,
+        item: &distans_core::equipment::Item,
+        audit: NewAuditEntry,
+    ) -> CoreResult<()> {
+        self.insert_equipment_item_impl(item, audit).await
+    }
+    async fn update_equipment_item(
+        &self,
+        item: &distans_core::equipment::Item,
+        expected_version: i64,
+        audit: NewAuditEntry,
+    ) -> CoreResult<()> {
+        self.update_equipment_item_impl(item, expected_version, audit)
+            .await
+    }
+    async fn insert_loan(
+        &self,
+        loan: &distans_core::equipment::NewLoan,
+        audit: NewAuditEntry,
+    ) -> CoreResult<()> {
+        self.insert_loan_impl(loan, audit).await
+    }
+    async fn loan(&self, id: Uuid) -> CoreResult<Option<distans_core::equipment::Loan>> {
+        self.loan_impl(id).await
+    }
+    async fn return_loan(
+        &self,
+        id: Uuid,
+        expected_version: i64,
+        by: Uuid,
+        at: OffsetDateTime,
+        item_state: distans_core::equipment::ItemState,
+        audit: NewAuditEntry,
+    ) -> CoreResult<()> {
+        self.return_loan_impl(id, expected_version, by, at, item_state, audit)
+            .await
+    }
+    async fn loans(
+        &self,
+        scope: &distans_core::equipment::LoanScope,
+        open_only: bool,
+        paging: Paging,
+    ) -> CoreResult<Page<distans_core::equipment::Loan>> {
+        self.loans_impl(scope, open_only, paging).await
+    }
+    async fn loans_to_collect(
+        &self,
+        scope: &distans_core::equipment::LoanScope,
+        until: time::Date,
+        paging: Paging,
+    ) -> CoreResult<Page<distans_core::equipment::Loan>> {
+        self.loans_to_collect_impl(scope, until, paging).await
+    }
+    async fn open_loans_of_agreement(
+        &self,
+        agreement: Uuid,
+    ) -> CoreResult<Vec<distans_core::equipment::Loan>> {
+        self.open_loans_of_agreement_impl(agreement).await
+    }
+    async fn redeployment_people(
+        &self,
+        filter: &distans_core::redeployment::RedeployFilter,
+        after: Option<Uuid>,
+        limit: i64,
+    ) -> CoreResult<Vec<distans_core::redeployment::RedeployPerson>> {
+        self.redeployment_people_impl(filter, after, limit).await
+    }
+    async fn known_skills(&self, limit: i64) -> CoreResult<Vec<String>> {
+        self.known_skills_impl(limit).await
+    }
 }

@@ -17,6 +17,8 @@ mod jobs;
 mod plan;
 pub use impl_store::{sort_key, SqlStore};
 mod rows;
+// Equipment and redeployment (issue 6).
+mod equipment;
 
 pub use db::{Db, StoreConfig};
 

@@ -370,6 +370,32 @@ async fn access_matrix() {
         .unwrap()
         .unwrap();
     let feed_secret = app.core.calendar_secret(&anna_actor).await.unwrap();
+    // Equipment (issue 6): a demo item of each category and anna's demo loan.
+    let by_ident = |s: &'static str| {
+        let core = app.core.clone();
+        async move {
+            core.store
+                .equipment_item_by_identifier(s)
+                .await
+                .unwrap()
+                .unwrap()
+                .id
+        }
+    };
+    let laptop_item = by_ident("DL-1003").await;
+    let mouse_item = by_ident("MUS-6001").await;
+    let anna_loan = app
+        .core
+        .store
+        .loans(
+            &distans_core::equipment::LoanScope::Person(anna.parse().unwrap()),
+            true,
+            distans_core::model::Paging::default(),
+        )
+        .await
+        .unwrap()
+        .items[0]
+        .id;
     use Method as M;
     let rows: Vec<(Method, String, Option<Value>, [u16; 7])> = vec![
         (M::GET, "/healthz".into(), None, [200; 7]),
@@ -834,6 +860,127 @@ async fn access_matrix() {
             None,
             [303, 403, 200, 200, 200, 200, 403],
         ),
+        // Equipment and redeployment (issue 6).
+        (
+            M::GET,
+            "/api/v1/equipment".into(),
+            None,
+            [401, 403, 200, 200, 200, 200, 403],
+        ),
+        (
+            M::GET,
+            format!("/api/v1/equipment/{laptop_item}"),
+            None,
+            [401, 403, 200, 200, 200, 200, 403],
+        ),
+        (
+            M::POST,
+            "/api/v1/equipment".into(),
+            Some(json!({"kind": "laptop", "identifier": " "})),
+            [401, 403, 403, 403, 400, 400, 403],
+        ),
+        (
+            M::PATCH,
+            format!("/api/v1/equipment/{laptop_item}"),
+            Some(json!({"state": "in_repair", "version": 999})),
+            [401, 403, 403, 403, 409, 409, 403],
+        ),
+        (
+            M::POST,
+            format!("/api/v1/equipment/{laptop_item}"),
+            Some(json!({"state": "on_loan"})),
+            [401, 403, 403, 403, 400, 400, 403],
+        ),
+        (
+            M::POST,
+            "/api/v1/loans".into(),
+            Some(json!({"item": mouse_item.to_string(), "person": anna})),
+            [401, 403, 422, 404, 422, 404, 404],
+        ),
+        (
+            M::GET,
+            "/api/v1/loans?open=true".into(),
+            None,
+            [401, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            M::GET,
+            format!("/api/v1/loans?person={anna}"),
+            None,
+            [401, 200, 200, 404, 200, 404, 404],
+        ),
+        (
+            M::GET,
+            format!("/api/v1/loans?person={bo}"),
+            None,
+            [401, 404, 404, 200, 200, 404, 404],
+        ),
+        (
+            M::GET,
+            format!("/api/v1/loans/{anna_loan}"),
+            None,
+            [401, 200, 200, 404, 200, 404, 404],
+        ),
+        (
+            M::GET,
+            "/api/v1/loans/to-collect".into(),
+            None,
+            [401, 403, 200, 200, 200, 403, 403],
+        ),
+        (
+            M::POST,
+            format!("/api/v1/loans/{anna_loan}/return"),
+            Some(json!({"state": "lost"})),
+            [401, 403, 400, 404, 400, 404, 404],
+        ),
+        (
+            M::POST,
+            format!("/api/v1/loans/{nobody}/return"),
+            Some(json!({})),
+            [401, 404, 404, 404, 404, 404, 404],
+        ),
+        (
+            M::GET,
+            "/api/v1/redeployment".into(),
+            None,
+            [401, 403, 403, 403, 200, 403, 403],
+        ),
+        (
+            M::GET,
+            "/api/v1/redeployment?from=2030-01-07&to=2030-06-07".into(),
+            None,
+            [401, 403, 403, 403, 400, 403, 403],
+        ),
+        (
+            M::GET,
+            "/api/v1/redeployment.csv".into(),
+            None,
+            [401, 403, 403, 403, 200, 403, 403],
+        ),
+        (
+            M::GET,
+            "/utrustning".into(),
+            None,
+            [303, 403, 200, 200, 200, 200, 403],
+        ),
+        (
+            M::GET,
+            "/utrustning?kind=screen&state=available".into(),
+            None,
+            [303, 403, 200, 200, 200, 200, 403],
+        ),
+        (
+            M::GET,
+            "/omplacering".into(),
+            None,
+            [303, 403, 403, 403, 200, 403, 403],
+        ),
+        (
+            M::GET,
+            format!("/personer/{anna}"),
+            None,
+            [303, 200, 200, 404, 200, 200, 200],
+        ),
         (M::GET, "/static/distans.css".into(), None, [200; 7]),
         (M::GET, "/finns-inte".into(), None, [404; 7]),
     ];
@@ -880,6 +1027,20 @@ async fn access_matrix() {
         (
             "/arbetsdagar/2030-01-07/ta-bort".into(),
             [303, 403, 403, 403, 404, 404, 403],
+        ),
+        // Equipment (issue 6).
+        ("/utrustning".into(), [303, 403, 403, 403, 400, 400, 403]),
+        (
+            "/utrustning/lana-ut".into(),
+            [303, 403, 400, 400, 400, 400, 403],
+        ),
+        (
+            format!("/utrustning/{laptop_item}/status"),
+            [303, 403, 403, 403, 400, 400, 403],
+        ),
+        (
+            format!("/utlan/{nobody}/aterlamna"),
+            [303, 404, 404, 404, 404, 404, 404],
         ),
     ];
     for (path, expected) in &form_rows {
@@ -2446,4 +2607,134 @@ async fn closed_days_from_the_api_and_the_page() {
         .await
         .text();
     assert!(en.contains("Workdays and holidays"));
+}
+
+// Equipment and redeployment (issue 6).
+
+/// Who sees which loans through the API, a loan lent and returned, and the
+/// redeployment CSV parsed back (a director may use it too).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn loans_by_role_and_the_redeployment_csv() {
+    let app = spawn_app().await;
+    let anna = app.id_of("anna").await;
+    let bo = app.id_of("bo").await;
+    let chef_id = app.id_of("chef").await;
+    let anna_c = app.login("anna").await;
+    let chef = app.login("chef").await;
+    let hr = app.login("hr").await;
+    let direktor = app.login("direktor").await;
+    let people = |v: &Value| -> Vec<String> {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["person"]["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // An employee sees their own, a manager their units', HR everyone's.
+    let r = app.get("/api/v1/loans?open=true", Some(&anna_c)).await;
+    let own = people(&r.json());
+    assert!(!own.is_empty() && own.iter().all(|p| *p == anna), "{own:?}");
+    let r = app.get("/api/v1/loans?open=true", Some(&chef)).await;
+    let units = people(&r.json());
+    assert!(
+        units.contains(&anna) && units.contains(&chef_id),
+        "{units:?}"
+    );
+    assert!(!units.contains(&bo));
+    let r = app
+        .get("/api/v1/loans?open=true&limit=500", Some(&hr))
+        .await;
+    let all = people(&r.json());
+    assert!(all.contains(&anna) && all.contains(&bo));
+
+    // Chef lends a laptop to anna (her agreement: none, basic equipment is fine), then takes it back.
+    let item = app
+        .get("/api/v1/equipment?kind=laptop&state=available", Some(&chef))
+        .await
+        .json()["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = app
+        .call(
+            Method::POST,
+            "/api/v1/loans",
+            Some(&chef),
+            Some(json!({"item": item, "person": anna})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let loan = r.json()["id"].as_str().unwrap().to_string();
+    let r = app
+        .call(
+            Method::POST,
+            "/api/v1/loans",
+            Some(&hr),
+            Some(json!({"item": item, "person": bo})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
+    let page = app.get(&format!("/personer/{anna}"), Some(&anna_c)).await;
+    assert!(page.text().contains("person-loans"));
+    let r = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/loans/{loan}/return"),
+            Some(&chef),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert!(r.json()["returned_at"].is_string());
+    let r = app
+        .get(&format!("/api/v1/equipment/{item}"), Some(&hr))
+        .await;
+    assert_eq!(r.json()["state"], "available");
+
+    // The redeployment CSV: a header row and one row per match.
+    let skill = "reception";
+    let r = app
+        .get(
+            &format!("/api/v1/redeployment?skill={skill}&limit=200"),
+            Some(&direktor),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let n = r.json()["items"].as_array().unwrap().len();
+    assert!(n > 0);
+    let r = app
+        .get(
+            &format!("/api/v1/redeployment.csv?skill={skill}"),
+            Some(&hr),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.headers[header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    let body = r
+        .body
+        .strip_prefix(b"\xEF\xBB\xBF".as_slice())
+        .unwrap()
+        .to_vec();
+    let mut rd = csv::Reader::from_reader(body.as_slice());
+    let header_row = rd.headers().unwrap().clone();
+    assert_eq!(&header_row[0], "person_id");
+    assert_eq!(&header_row[5], "available_days");
+    assert!(header_row.len() > 10, "a column per workday");
+    let rows: Vec<csv::StringRecord> = rd.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), n);
+    for row in &rows {
+        assert!(row[3].split("; ").any(|s| s == skill), "{row:?}");
+        assert_eq!(row.len(), header_row.len());
+    }
+    // The page links to it with the same filters.
+    let page = app
+        .get(&format!("/omplacering?skill={skill}"), Some(&direktor))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text().contains("/api/v1/redeployment.csv?"));
+    assert!(page.text().contains("skill=reception"));
 }

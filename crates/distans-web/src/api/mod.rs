@@ -12,6 +12,8 @@ mod rotation;
 mod signin;
 mod system;
 mod workdays;
+// Equipment and redeployment (issue 6).
+pub mod equipment;
 
 pub use signin::start_session;
 
@@ -47,6 +49,8 @@ Requests that change something with a session cookie must be sent as application
         (name = "temporary decisions", description = "Time-bounded (crisis) decisions"),
         (name = "plan", description = "Who works where: the plan and occasional days"),
         (name = "rotation", description = "The rotation planner (rotation-planning.md)"),
+        (name = "equipment", description = "Equipment lent home: the inventory and loans"),
+        (name = "redeployment", description = "People across units by skill and availability (HR, directors)"),
     )
 )]
 struct ApiDoc;
@@ -118,4 +122,17 @@ pub fn router() -> OpenApiRouter<AppState> {
             workdays::add_closed_day
         ))
         .routes(routes!(workdays::delete_closed_day))
+        // Equipment and redeployment (issue 6).
+        .routes(routes!(equipment::list_equipment, equipment::add_equipment))
+        .routes(routes!(
+            equipment::get_equipment,
+            equipment::patch_equipment,
+            equipment::post_equipment
+        ))
+        .routes(routes!(equipment::lend, equipment::list_loans))
+        .routes(routes!(equipment::loans_to_collect))
+        .routes(routes!(equipment::get_loan))
+        .routes(routes!(equipment::return_loan))
+        .routes(routes!(equipment::redeployment))
+        .routes(routes!(equipment::redeployment_csv))
 }

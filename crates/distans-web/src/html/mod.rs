@@ -7,6 +7,9 @@ mod pages;
 mod plan;
 mod rotation;
 mod workdays;
+// Equipment and redeployment (issue 6).
+mod equipment;
+pub use equipment::person_loans;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -102,6 +105,15 @@ pub fn router() -> Router<AppState> {
             "/arbetsdagar/{date}/ta-bort",
             post(workdays::remove_closed_day),
         )
+        // Equipment and redeployment (issue 6).
+        .route(
+            "/utrustning",
+            get(equipment::equipment_page).post(equipment::add_item),
+        )
+        .route("/utrustning/lana-ut", post(equipment::lend))
+        .route("/utrustning/{id}/status", post(equipment::set_item_state))
+        .route("/utlan/{id}/aterlamna", post(equipment::return_loan))
+        .route("/omplacering", get(equipment::redeployment_page))
 }
 
 pub async fn not_found(c: Ctx) -> HtmlError {

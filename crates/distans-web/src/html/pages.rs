@@ -470,6 +470,8 @@ struct PersonPage<'a> {
     p: PersonView,
     agreements: Vec<distans_core::agreement::Agreement>,
     temporary: Vec<distans_core::request::TemporaryDecision>,
+    // Equipment (issue 6).
+    loans: Option<super::equipment::PersonLoans>,
 }
 
 pub async fn person_page(
@@ -500,6 +502,8 @@ pub async fn person_page(
             .map_err(|e| c.fail(e))?,
         None => vec![],
     };
+    // Equipment (issue 6).
+    let loans = super::person_loans(&state, &c, id).await?;
     render(
         &c,
         &PersonPage {
@@ -507,11 +511,16 @@ pub async fn person_page(
             p,
             agreements,
             temporary,
+            loans,
         },
     )
 }
 
 impl PersonPage<'_> {
+    // Equipment (issue 6): where the loan forms return to.
+    fn loans_back(&self) -> String {
+        format!("/personer/{}#person-loans", self.p.id)
+    }
     fn gstate(&self, s: &distans_core::agreement::AgreementState) -> String {
         super::cases::agreement_state_name(self.c, s)
     }
