@@ -38,6 +38,8 @@ pub mod staffing;
 pub mod store;
 pub mod token;
 pub mod workdays;
+// Deviations (issue 6).
+pub mod deviation;
 
 pub use error::CoreError;
 pub use service::Core;

@@ -528,4 +528,31 @@ pub trait Store: Send + Sync + 'static {
 
     /// A consistent copy of the database at `dest`, taken while it runs.
     async fn backup(&self, dest: &str) -> CoreResult<()>;
+
+    // Deviations (issue 6).
+    /// Adds a reported deviation with its first event and notices.
+    async fn insert_deviation(
+        &self,
+        d: &crate::deviation::Deviation,
+        notices: &[Notice],
+        audit: NewAuditEntry,
+    ) -> CoreResult<()>;
+    /// A deviation with its trail, unredacted.
+    async fn deviation(&self, id: Uuid) -> CoreResult<Option<crate::deviation::Deviation>>;
+    /// Deviations (without their trails), newest first.
+    async fn deviations(
+        &self,
+        filter: &crate::deviation::DeviationFilter,
+        paging: Paging,
+    ) -> CoreResult<Page<crate::deviation::Deviation>>;
+    /// Writes `d`'s state and action if its stored version is still
+    /// `expected`, with the new events and notices; `Conflict` otherwise.
+    async fn update_deviation(
+        &self,
+        d: &crate::deviation::Deviation,
+        expected: i64,
+        events: &[crate::deviation::DeviationEvent],
+        notices: &[Notice],
+        audit: NewAuditEntry,
+    ) -> CoreResult<()>;
 }

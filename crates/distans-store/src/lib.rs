@@ -16,6 +16,8 @@ mod impl_store;
 mod plan;
 pub use impl_store::{sort_key, SqlStore};
 mod rows;
+// Deviations (issue 6).
+mod deviations;
 
 pub use db::{Db, StoreConfig};
 
