@@ -133,6 +133,13 @@ pub struct PolicyRules {
 }
 
 // Deviations (issue 6).
+impl PolicyRules {
+    /// Are holders of `role` told of serious information-security deviations?
+    pub fn tells_of_security_deviations(&self, role: &str) -> bool {
+        self.security_deviation_roles.iter().any(|r| r == role)
+    }
+}
+
 fn default_security_deviation_roles() -> Vec<String> {
     vec!["admin".into()]
 }

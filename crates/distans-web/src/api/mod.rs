@@ -12,6 +12,8 @@ mod rotation;
 mod signin;
 mod system;
 mod workdays;
+// Deviations (issue 6).
+mod deviations;
 
 pub use signin::start_session;
 
@@ -47,6 +49,8 @@ Requests that change something with a session cookie must be sent as application
         (name = "temporary decisions", description = "Time-bounded (crisis) decisions"),
         (name = "plan", description = "Who works where: the plan and occasional days"),
         (name = "rotation", description = "The rotation planner (rotation-planning.md)"),
+        // Deviations (issue 6).
+        (name = "deviations", description = "Deviations (avvikelser): reported by anyone, handled by the responsible manager"),
     )
 )]
 struct ApiDoc;
@@ -118,4 +122,12 @@ pub fn router() -> OpenApiRouter<AppState> {
             workdays::add_closed_day
         ))
         .routes(routes!(workdays::delete_closed_day))
+        // Deviations (issue 6).
+        .routes(routes!(
+            deviations::report_deviation,
+            deviations::list_deviations
+        ))
+        .routes(routes!(deviations::get_deviation))
+        .routes(routes!(deviations::acknowledge_deviation))
+        .routes(routes!(deviations::close_deviation))
 }

@@ -7,6 +7,8 @@ mod pages;
 mod plan;
 mod rotation;
 mod workdays;
+// Deviations (issue 6).
+mod deviations;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -102,6 +104,15 @@ pub fn router() -> Router<AppState> {
             "/arbetsdagar/{date}/ta-bort",
             post(workdays::remove_closed_day),
         )
+        // Deviations (issue 6).
+        .route("/avvikelser", get(deviations::list_page))
+        .route(
+            "/avvikelser/ny",
+            get(deviations::report_form).post(deviations::report_submit),
+        )
+        .route("/avvikelser/{id}", get(deviations::deviation_page))
+        .route("/avvikelser/{id}/kvittera", post(deviations::acknowledge))
+        .route("/avvikelser/{id}/stang", post(deviations::close))
 }
 
 pub async fn not_found(c: Ctx) -> HtmlError {
