@@ -233,9 +233,11 @@ pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), CoreError> {
             }
             // Deviations (issue 6).
             Action::ReadDeviation { .. } => "not allowed",
-            Action::HandleDeviation { reporter, person_id, .. }
-                if reporter == actor.person_id || person_id == actor.person_id =>
-            {
+            Action::HandleDeviation {
+                reporter,
+                person_id,
+                ..
+            } if reporter == actor.person_id || person_id == actor.person_id => {
                 "nobody handles a deviation they reported or that concerns them"
             }
             Action::HandleDeviation { .. } => {

@@ -767,7 +767,10 @@ impl Core {
         let notices = if d.reporter_id == actor.person_id {
             vec![]
         } else {
-            vec![self.reporter_notice(&next, "deviation_acknowledged", "tagits emot").await?]
+            vec![
+                self.reporter_notice(&next, "deviation_acknowledged", "tagits emot")
+                    .await?,
+            ]
         };
         let a = audit(
             actor,
@@ -802,7 +805,9 @@ impl Core {
             }
         }
         if d.state == DeviationState::Closed {
-            return Err(CoreError::Conflict("the deviation is already closed".into()));
+            return Err(CoreError::Conflict(
+                "the deviation is already closed".into(),
+            ));
         }
         let now = self.now();
         let me = PersonRef {
@@ -831,7 +836,10 @@ impl Core {
         let notices = if d.reporter_id == actor.person_id {
             vec![]
         } else {
-            vec![self.reporter_notice(&next, "deviation_closed", "avslutats").await?]
+            vec![
+                self.reporter_notice(&next, "deviation_closed", "avslutats")
+                    .await?,
+            ]
         };
         let a = audit(
             actor,
@@ -880,13 +888,22 @@ mod tests {
         assert_eq!(ok.kind, DeviationKind::Presence);
         assert_eq!(ok.description, "Kom inte till APT");
         let field = |i: DeviationInput| i.parse(today).unwrap_err().field().map(String::from);
-        assert_eq!(field(input("fire", "x", "2026-03-01")).as_deref(), Some("kind"));
-        assert_eq!(field(input("other", "  ", "2026-03-01")).as_deref(), Some("description"));
+        assert_eq!(
+            field(input("fire", "x", "2026-03-01")).as_deref(),
+            Some("kind")
+        );
+        assert_eq!(
+            field(input("other", "  ", "2026-03-01")).as_deref(),
+            Some("description")
+        );
         assert_eq!(
             field(input("other", &"x".repeat(MAX_TEXT + 1), "2026-03-01")).as_deref(),
             Some("description")
         );
-        assert_eq!(field(input("other", "x", "2026-03-11")).as_deref(), Some("date"));
+        assert_eq!(
+            field(input("other", "x", "2026-03-11")).as_deref(),
+            Some("date")
+        );
         assert_eq!(field(input("other", "x", "igår")).as_deref(), Some("date"));
         let mut i = input("other", "x", "2026-03-01");
         i.person = Some("nobody".into());

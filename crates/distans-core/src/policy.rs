@@ -270,9 +270,8 @@ impl PolicyRules {
         // Deviations (issue 6).
         let mut seen = std::collections::HashSet::new();
         for (i, r) in self.security_deviation_roles.iter().enumerate() {
-            let role = crate::model::Role::parse_granted(r).map_err(|m| {
-                CoreError::invalid(format!("security_deviation_roles[{i}]"), m)
-            })?;
+            let role = crate::model::Role::parse_granted(r)
+                .map_err(|m| CoreError::invalid(format!("security_deviation_roles[{i}]"), m))?;
             if role.as_str() != r {
                 return Err(CoreError::invalid(
                     format!("security_deviation_roles[{i}]"),

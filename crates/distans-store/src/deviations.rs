@@ -17,7 +17,8 @@ use distans_core::CoreError;
 use crate::impl_store::{append_audit_rows, BeginWrite, SqlStore};
 use crate::{db_err, on_db};
 
-const DEVIATION_SELECT: &str = "SELECT d.id, d.kind, d.description, d.occurred_on, d.serious, d.anonymous,
+const DEVIATION_SELECT: &str =
+    "SELECT d.id, d.kind, d.description, d.occurred_on, d.serious, d.anonymous,
         d.person_id, p.given_name AS p_given, p.family_name AS p_family,
         d.unit_id, u.name AS unit_name, u.path AS unit_path,
         d.reporter_id, r.given_name AS r_given, r.family_name AS r_family,
@@ -26,8 +27,7 @@ const DEVIATION_SELECT: &str = "SELECT d.id, d.kind, d.description, d.occurred_o
     FROM deviations d JOIN people p ON p.id = d.person_id JOIN units u ON u.id = d.unit_id
     JOIN people r ON r.id = d.reporter_id LEFT JOIN people m ON m.id = d.responsible_id";
 
-const DEVIATION_COUNT: &str =
-    "SELECT COUNT(*) FROM deviations d JOIN units u ON u.id = d.unit_id";
+const DEVIATION_COUNT: &str = "SELECT COUNT(*) FROM deviations d JOIN units u ON u.id = d.unit_id";
 
 #[derive(sqlx::FromRow)]
 struct DeviationRow {
@@ -131,7 +131,11 @@ macro_rules! apply_filter {
             DeviationScope::ReportedBy(p) => {
                 q.push(" AND d.reporter_id = ").push_bind(*p);
             }
-            DeviationScope::Of { person, under, security } => {
+            DeviationScope::Of {
+                person,
+                under,
+                security,
+            } => {
                 q.push(" AND (d.reporter_id = ").push_bind(*person);
                 q.push(" OR d.responsible_id = ").push_bind(*person);
                 q.push(" OR (d.person_id <> ").push_bind(*person);

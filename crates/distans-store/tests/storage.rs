@@ -2138,7 +2138,10 @@ async fn deviations_reach_the_manager_at_once_and_are_handled_to_closure() {
         let told = kinds(&chef).await;
         assert_eq!(told[0].0, "deviation_reported", "{label}");
         assert_eq!(told[0].1, format!("/avvikelser/{}", d.id));
-        assert!(told[0].2.contains("Anna"), "{label}: named when not anonymous");
+        assert!(
+            told[0].2.contains("Anna"),
+            "{label}: named when not anonymous"
+        );
         let mails = c.store.outbox_claim(c.now(), 60, 500).await.unwrap();
         assert!(
             mails
@@ -2171,7 +2174,10 @@ async fn deviations_reach_the_manager_at_once_and_are_handled_to_closure() {
             }
         };
         assert_eq!(field(input("fire", "x")).await.as_deref(), Some("kind"));
-        assert_eq!(field(input("other", " ")).await.as_deref(), Some("description"));
+        assert_eq!(
+            field(input("other", " ")).await.as_deref(),
+            Some("description")
+        );
         let mut i = input("other", "x");
         i.date = (today + time::Duration::days(1)).to_string();
         assert_eq!(field(i).await.as_deref(), Some("date"));
@@ -2208,7 +2214,11 @@ async fn deviations_reach_the_manager_at_once_and_are_handled_to_closure() {
             Some(anna.person_id)
         );
         assert_eq!(
-            c.deviation(&anna, a.id).await.unwrap().reporter.map(|r| r.id),
+            c.deviation(&anna, a.id)
+                .await
+                .unwrap()
+                .reporter
+                .map(|r| r.id),
             Some(anna.person_id)
         );
         let listed = c.deviations(&chef, None, Paging::default()).await.unwrap();
@@ -2301,7 +2311,11 @@ async fn deviations_reach_the_manager_at_once_and_are_handled_to_closure() {
             .unwrap();
         assert_eq!(closed.state, DeviationState::Closed);
         let stored = c.deviation(&anna, d.id).await.unwrap();
-        assert_eq!(stored.action.as_deref(), Some("Ny stol beställd"), "{label}");
+        assert_eq!(
+            stored.action.as_deref(),
+            Some("Ny stol beställd"),
+            "{label}"
+        );
         let trail: Vec<&str> = stored.events.iter().map(|e| e.kind.as_str()).collect();
         assert_eq!(trail, ["reported", "acknowledged", "closed"], "{label}");
         let n = kinds(&anna).await;

@@ -379,12 +379,7 @@ async fn access_matrix() {
             date: app.core.today().to_string(),
             ..Default::default()
         };
-        async move {
-            core.report_deviation(&anna_actor, &input)
-                .await
-                .unwrap()
-                .id
-        }
+        async move { core.report_deviation(&anna_actor, &input).await.unwrap().id }
     };
     let dev = deviation("Trasig stol").await;
     let dev_ack = deviation("Kallt i rummet").await;
@@ -860,7 +855,9 @@ async fn access_matrix() {
         (
             M::POST,
             "/api/v1/deviations".into(),
-            Some(json!({"kind": "other", "description": "Test", "date": app.core.today().to_string()})),
+            Some(
+                json!({"kind": "other", "description": "Test", "date": app.core.today().to_string()}),
+            ),
             [401, 201, 201, 201, 201, 201, 201],
         ),
         (
@@ -2608,13 +2605,20 @@ async fn deviation_policy_fields_round_trip_and_anonymity_on_the_pages() {
     let html = app.get(&page, Some(&hr)).await.text();
     assert!(html.contains("Anna Lindqvist"));
     let html = app.get(&page, Some(&anna)).await.text();
-    assert!(!html.contains("/kvittera"), "the reporter may not acknowledge");
+    assert!(
+        !html.contains("/kvittera"),
+        "the reporter may not acknowledge"
+    );
     // A bad report names the field on the page.
     let r = form(
         &app.router,
         "/avvikelser/ny",
         Some(&anna),
-        &[("csrf", csrf.as_str()), ("kind", "other"), ("date", today.as_str())],
+        &[
+            ("csrf", csrf.as_str()),
+            ("kind", "other"),
+            ("date", today.as_str()),
+        ],
     )
     .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
@@ -2666,7 +2670,12 @@ async fn deviation_policy_fields_round_trip_and_anonymity_on_the_pages() {
     let mut body = policy_body();
     body["security_deviation_roles"] = json!(["janitor"]);
     let r = app
-        .call(Method::POST, "/api/v1/policy/versions", Some(&hr), Some(body))
+        .call(
+            Method::POST,
+            "/api/v1/policy/versions",
+            Some(&hr),
+            Some(body),
+        )
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert_eq!(r.json()["error"]["field"], "security_deviation_roles[0]");
