@@ -67,6 +67,10 @@ test('an employee reports a deviation, the manager acknowledges and closes it', 
   await expect(chef.locator('#deviations-to-handle').locator(`a[href="${path}"]`)).toBeVisible();
   await expect(chef.locator('#deviations-awaiting')).toContainText('Väntar på att du tar emot dem');
   await expectAccessible(chef, 'the manager\'s deviations page');
+  // A manager's form also asks whom it concerns (the people of their units).
+  await chef.goto('/avvikelser/ny');
+  await expect(chef.getByLabel('Gäller')).toContainText('Anna Lindqvist');
+  await expectAccessible(chef, 'the manager\'s deviation form');
   await chef.goto(path);
 
   // Acknowledge, then close with the action taken.

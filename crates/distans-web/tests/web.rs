@@ -2624,6 +2624,47 @@ async fn deviation_policy_fields_round_trip_and_anonymity_on_the_pages() {
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.text().contains("href=\"#f-description\""));
 
+    // A manager may report about someone in their unit: it goes to the manager above.
+    let html = app.get("/avvikelser/ny", Some(&chef)).await.text();
+    let anna_id = app.id_of("anna").await;
+    assert!(
+        html.contains(&format!("<option value=\"{anna_id}\">")),
+        "{html}"
+    );
+    let ccsrf = csrf_of(&html);
+    let r = form(
+        &app.router,
+        "/avvikelser/ny",
+        Some(&chef),
+        &[
+            ("csrf", ccsrf.as_str()),
+            ("kind", "presence"),
+            ("date", today.as_str()),
+            ("description", "Uteblev från arbetsplatsträffen"),
+            ("person", anna_id.as_str()),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let id = r.headers[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string();
+    let v = app
+        .get(&format!("/api/v1/deviations/{id}"), Some(&chef))
+        .await
+        .json();
+    assert_eq!(v["person"]["id"], anna_id.as_str());
+    assert_ne!(v["responsible"]["id"], app.id_of("chef").await.as_str());
+    assert!(!app
+        .get(&format!("/avvikelser/{id}"), Some(&chef))
+        .await
+        .text()
+        .contains("/kvittera"));
+
     // HR changes the new fields in the policy form; they round-trip.
     let csrf = csrf_of(&app.get("/distanspolicy/ny", Some(&hr)).await.text());
     let r = form(

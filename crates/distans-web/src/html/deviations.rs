@@ -133,6 +133,8 @@ struct FormPage<'a> {
     kinds: Vec<DeviationKind>,
     input: DeviationInput,
     anonymity_allowed: bool,
+    /// For managers: the people of their units it may concern (id, name).
+    people: Vec<(String, String)>,
     errors: FormErrors,
 }
 
@@ -145,6 +147,9 @@ impl DeviationText for FormPage<'_> {
 impl FormPage<'_> {
     fn is_kind(&self, k: &DeviationKind) -> bool {
         self.input.kind == k.as_str()
+    }
+    fn is_person(&self, id: &str) -> bool {
+        self.input.person.as_deref() == Some(id)
     }
 }
 
@@ -159,6 +164,32 @@ async fn form_page(
         .deviation_anonymity_allowed()
         .await
         .map_err(|e| c.fail(e))?;
+    // A manager may report about someone in their units (at most 500 listed).
+    let actor = c.actor()?.clone();
+    let mut people = vec![];
+    for m in actor.manages.iter().take(5) {
+        let page = state
+            .core
+            .people(
+                &actor,
+                Some(m.id),
+                true,
+                None,
+                Paging {
+                    limit: 500,
+                    offset: 0,
+                },
+            )
+            .await
+            .map_err(|e| c.fail(e))?;
+        for p in page.items {
+            if p.id != actor.person_id && people.len() < 500 {
+                people.push((p.id.to_string(), p.name));
+            }
+        }
+    }
+    people.sort_by(|a, b| a.1.cmp(&b.1));
+    people.dedup();
     let bad = !errors.is_empty();
     let mut r = render(
         c,
@@ -167,6 +198,7 @@ async fn form_page(
             kinds: DeviationKind::ALL.to_vec(),
             input,
             anonymity_allowed,
+            people,
             errors,
         },
     )?;
@@ -201,7 +233,7 @@ pub async fn report_submit(
         date: get(&f, "date").into(),
         serious: get(&f, "serious") == "on",
         anonymous: get(&f, "anonymous") == "on",
-        person: None,
+        person: Some(get(&f, "person").trim().to_string()).filter(|p| !p.is_empty()),
     };
     match state.core.report_deviation(&actor, &input).await {
         Ok(d) => Ok(Redirect::to(&format!("/avvikelser/{}", d.id)).into_response()),
