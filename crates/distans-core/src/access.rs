@@ -67,6 +67,28 @@ pub enum Action<'a> {
     ReadLoansToCollect,
     /// Use the cross-unit redeployment view (HR, directors).
     ReadRedeployment,
+    // Deviations (issue 6).
+    /// See a deviation: its reporter, its responsible manager, the managers
+    /// of the concerned person's unit (not the person), HR, and — for a
+    /// serious information-security one — holders of the policy's roles
+    /// (`security_role`: the actor holds one and it is such a deviation).
+    ReadDeviation {
+        reporter: Uuid,
+        person_id: Uuid,
+        responsible: Option<Uuid>,
+        unit_path: &'a str,
+        security_role: bool,
+    },
+    /// Acknowledge and close a deviation: the responsible manager, the
+    /// managers above, HR — never the reporter or the person it concerns.
+    HandleDeviation {
+        reporter: Uuid,
+        person_id: Uuid,
+        responsible: Option<Uuid>,
+        unit_path: &'a str,
+    },
+    /// See who reported an anonymous deviation: the reporter and HR.
+    SeeDeviationReporter { reporter: Uuid },
 }
 
 /// How much of a person an actor may see.
@@ -155,6 +177,35 @@ pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), CoreError> {
         } => actor.person_id == person_id || actor.has(Role::Hr) || actor.manages_path(unit_path),
         Action::ReadLoansToCollect => actor.has(Role::Hr) || !actor.manages.is_empty(),
         Action::ReadRedeployment => actor.has(Role::Hr) || actor.has(Role::Director),
+        // Deviations (issue 6).
+        Action::ReadDeviation {
+            reporter,
+            person_id,
+            responsible,
+            unit_path,
+            security_role,
+        } => {
+            actor.person_id == reporter
+                || responsible == Some(actor.person_id)
+                || actor.has(Role::Hr)
+                || security_role
+                || (actor.person_id != person_id && actor.manages_path(unit_path))
+        }
+        Action::HandleDeviation {
+            reporter,
+            person_id,
+            responsible,
+            unit_path,
+        } => {
+            actor.person_id != reporter
+                && actor.person_id != person_id
+                && (responsible == Some(actor.person_id)
+                    || actor.has(Role::Hr)
+                    || actor.manages_path(unit_path))
+        }
+        Action::SeeDeviationReporter { reporter } => {
+            actor.person_id == reporter || actor.has(Role::Hr)
+        }
     };
     if allowed {
         Ok(())
@@ -214,6 +265,19 @@ pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), CoreError> {
             Action::ReadLoans { .. } => "only the person, their managers and HR see their loans",
             Action::ReadLoansToCollect => "only managers and HR see the equipment to collect",
             Action::ReadRedeployment => "only HR and directors use the redeployment view",
+            // Deviations (issue 6).
+            Action::ReadDeviation { .. } => "not allowed",
+            Action::HandleDeviation {
+                reporter,
+                person_id,
+                ..
+            } if reporter == actor.person_id || person_id == actor.person_id => {
+                "nobody handles a deviation they reported or that concerns them"
+            }
+            Action::HandleDeviation { .. } => {
+                "only the responsible manager, the managers above and HR handle a deviation"
+            }
+            Action::SeeDeviationReporter { .. } => "only HR sees who reported anonymously",
         }))
     }
 }

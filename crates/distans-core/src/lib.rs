@@ -41,6 +41,8 @@ pub mod workdays;
 // Equipment and redeployment (issue 6).
 pub mod equipment;
 pub mod redeployment;
+// Deviations (issue 6).
+pub mod deviation;
 
 pub use error::CoreError;
 pub use service::Core;

@@ -122,6 +122,30 @@ pub struct PolicyRules {
     pub occasional_days_per_week: Option<u8>,
     #[serde(default)]
     pub unit_overrides: Vec<UnitOverride>,
+    // Deviations (issue 6).
+    /// Roles whose holders are told at once of a serious information-security deviation.
+    #[serde(default = "default_security_deviation_roles")]
+    pub security_deviation_roles: Vec<String>,
+    /// Whether a reporter may ask to be anonymous to the unit (the system
+    /// still keeps who reported).
+    #[serde(default = "default_true")]
+    pub deviation_reporter_anonymity: bool,
+}
+
+// Deviations (issue 6).
+impl PolicyRules {
+    /// Are holders of `role` told of serious information-security deviations?
+    pub fn tells_of_security_deviations(&self, role: &str) -> bool {
+        self.security_deviation_roles.iter().any(|r| r == role)
+    }
+}
+
+fn default_security_deviation_roles() -> Vec<String> {
+    vec!["admin".into()]
+}
+
+fn default_true() -> bool {
+    true
 }
 
 impl Default for PolicyRules {
@@ -147,6 +171,8 @@ impl Default for PolicyRules {
             extra_aids_above_days: 2,
             occasional_days_per_week: Some(2),
             unit_overrides: vec![],
+            security_deviation_roles: default_security_deviation_roles(),
+            deviation_reporter_anonymity: true,
         }
     }
 }
@@ -238,6 +264,24 @@ impl PolicyRules {
                 return Err(CoreError::invalid(
                     format!("unit_overrides[{i}].manager_limit_days"),
                     "must not be above the unit's max_days_per_week",
+                ));
+            }
+        }
+        // Deviations (issue 6).
+        let mut seen = std::collections::HashSet::new();
+        for (i, r) in self.security_deviation_roles.iter().enumerate() {
+            let role = crate::model::Role::parse_granted(r)
+                .map_err(|m| CoreError::invalid(format!("security_deviation_roles[{i}]"), m))?;
+            if role.as_str() != r {
+                return Err(CoreError::invalid(
+                    format!("security_deviation_roles[{i}]"),
+                    format!("write the role as \"{}\"", role.as_str()),
+                ));
+            }
+            if !seen.insert(role) {
+                return Err(CoreError::invalid(
+                    format!("security_deviation_roles[{i}]"),
+                    format!("\"{r}\" appears twice"),
                 ));
             }
         }

@@ -638,4 +638,30 @@ pub trait Store: Send + Sync + 'static {
     ) -> CoreResult<Vec<crate::redeployment::RedeployPerson>>;
     /// The distinct skills people have, in order (at most `limit`).
     async fn known_skills(&self, limit: i64) -> CoreResult<Vec<String>>;
+    // Deviations (issue 6).
+    /// Adds a reported deviation with its first event and notices.
+    async fn insert_deviation(
+        &self,
+        d: &crate::deviation::Deviation,
+        notices: &[Notice],
+        audit: NewAuditEntry,
+    ) -> CoreResult<()>;
+    /// A deviation with its trail, unredacted.
+    async fn deviation(&self, id: Uuid) -> CoreResult<Option<crate::deviation::Deviation>>;
+    /// Deviations (without their trails), newest first.
+    async fn deviations(
+        &self,
+        filter: &crate::deviation::DeviationFilter,
+        paging: Paging,
+    ) -> CoreResult<Page<crate::deviation::Deviation>>;
+    /// Writes `d`'s state and action if its stored version is still
+    /// `expected`, with the new events and notices; `Conflict` otherwise.
+    async fn update_deviation(
+        &self,
+        d: &crate::deviation::Deviation,
+        expected: i64,
+        events: &[crate::deviation::DeviationEvent],
+        notices: &[Notice],
+        audit: NewAuditEntry,
+    ) -> CoreResult<()>;
 }

@@ -1401,4 +1401,35 @@ impl Store for SqlStore {
     async fn known_skills(&self, limit: i64) -> CoreResult<Vec<String>> {
         self.known_skills_impl(limit).await
     }
+
+    // Deviations (issue 6).
+    async fn insert_deviation(
+        &self,
+        d: &distans_core::deviation::Deviation,
+        notices: &[Notice],
+        audit: NewAuditEntry,
+    ) -> CoreResult<()> {
+        self.insert_deviation_impl(d, notices, audit).await
+    }
+    async fn deviation(&self, id: Uuid) -> CoreResult<Option<distans_core::deviation::Deviation>> {
+        self.deviation_impl(id).await
+    }
+    async fn deviations(
+        &self,
+        filter: &distans_core::deviation::DeviationFilter,
+        paging: Paging,
+    ) -> CoreResult<Page<distans_core::deviation::Deviation>> {
+        self.deviations_impl(filter, paging).await
+    }
+    async fn update_deviation(
+        &self,
+        d: &distans_core::deviation::Deviation,
+        expected: i64,
+        events: &[distans_core::deviation::DeviationEvent],
+        notices: &[Notice],
+        audit: NewAuditEntry,
+    ) -> CoreResult<()> {
+        self.update_deviation_impl(d, expected, events, notices, audit)
+            .await
+    }
 }

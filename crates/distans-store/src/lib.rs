@@ -19,6 +19,8 @@ pub use impl_store::{sort_key, SqlStore};
 mod rows;
 // Equipment and redeployment (issue 6).
 mod equipment;
+// Deviations (issue 6).
+mod deviations;
 
 pub use db::{Db, StoreConfig};
 

@@ -14,6 +14,8 @@ mod system;
 mod workdays;
 // Equipment and redeployment (issue 6).
 pub mod equipment;
+// Deviations (issue 6).
+mod deviations;
 
 pub use signin::start_session;
 
@@ -51,6 +53,8 @@ Requests that change something with a session cookie must be sent as application
         (name = "rotation", description = "The rotation planner (rotation-planning.md)"),
         (name = "equipment", description = "Equipment lent home: the inventory and loans"),
         (name = "redeployment", description = "People across units by skill and availability (HR, directors)"),
+        // Deviations (issue 6).
+        (name = "deviations", description = "Deviations (avvikelser): reported by anyone, handled by the responsible manager"),
     )
 )]
 struct ApiDoc;
@@ -135,4 +139,12 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(equipment::return_loan))
         .routes(routes!(equipment::redeployment))
         .routes(routes!(equipment::redeployment_csv))
+        // Deviations (issue 6).
+        .routes(routes!(
+            deviations::report_deviation,
+            deviations::list_deviations
+        ))
+        .routes(routes!(deviations::get_deviation))
+        .routes(routes!(deviations::acknowledge_deviation))
+        .routes(routes!(deviations::close_deviation))
 }

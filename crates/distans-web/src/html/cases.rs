@@ -151,6 +151,9 @@ fn parse_policy_form(f: &Pairs, keep: &PolicyRules) -> Result<PolicyRules, CoreE
             Some(num(f, "occasional_days_per_week")?)
         },
         unit_overrides: keep.unit_overrides.clone(),
+        // Deviations (issue 6).
+        security_deviation_roles: all(f, "security_deviation_roles"),
+        deviation_reporter_anonymity: get(f, "deviation_reporter_anonymity") == "on",
     })
 }
 

@@ -10,6 +10,8 @@ mod workdays;
 // Equipment and redeployment (issue 6).
 mod equipment;
 pub use equipment::person_loans;
+// Deviations (issue 6).
+mod deviations;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -114,6 +116,15 @@ pub fn router() -> Router<AppState> {
         .route("/utrustning/{id}/status", post(equipment::set_item_state))
         .route("/utlan/{id}/aterlamna", post(equipment::return_loan))
         .route("/omplacering", get(equipment::redeployment_page))
+        // Deviations (issue 6).
+        .route("/avvikelser", get(deviations::list_page))
+        .route(
+            "/avvikelser/ny",
+            get(deviations::report_form).post(deviations::report_submit),
+        )
+        .route("/avvikelser/{id}", get(deviations::deviation_page))
+        .route("/avvikelser/{id}/kvittera", post(deviations::acknowledge))
+        .route("/avvikelser/{id}/stang", post(deviations::close))
 }
 
 pub async fn not_found(c: Ctx) -> HtmlError {

@@ -245,6 +245,8 @@ struct StartPage<'a> {
     to_sign: Vec<distans_core::agreement::Agreement>,
     temporary: Vec<distans_core::request::TemporaryDecision>,
     unread: i64,
+    // Deviations (issue 6).
+    deviations_awaiting: i64,
 }
 
 pub async fn start(State(state): State<AppState>, mut c: Ctx) -> Result<Response, HtmlError> {
@@ -304,6 +306,11 @@ pub async fn start(State(state): State<AppState>, mut c: Ctx) -> Result<Response
             to_sign,
             temporary,
             unread,
+            // Deviations (issue 6).
+            deviations_awaiting: core
+                .deviations_awaiting(&actor)
+                .await
+                .map_err(|e| c.fail(e))?,
         },
     )
 }
