@@ -54,6 +54,17 @@ pub enum Action<'a> {
     PublishRotation { unit_path: &'a str },
     /// See the sites' occupancy across the organisation (HR, managers, administrators).
     ReadOccupancy,
+    // Follow-ups (issue 6).
+    /// Write a new version of a checklist template (HR).
+    EditChecklists,
+    /// See a person's follow-ups and their actions (the person, their managers, HR).
+    ReadFollowUp { person_id: Uuid, unit_path: &'a str },
+    /// Answer and confirm a person's follow-up (the person, their managers, HR).
+    AnswerFollowUp { person_id: Uuid, unit_path: &'a str },
+    /// Set the development talk of a person's agreement (their managers, HR; not oneself).
+    ScheduleDevelopmentTalk { person_id: Uuid, unit_path: &'a str },
+    /// Close or change an action from a follow-up (its owner, the person's managers, HR).
+    HandleFollowUpAction { owner_id: Uuid, unit_path: &'a str },
 }
 
 /// How much of a person an actor may see.
@@ -129,7 +140,27 @@ pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), CoreError> {
         } => {
             actor.person_id != person_id
                 && (actor.has(Role::Hr) || (!hr_level && actor.manages_path(unit_path)))
+        }        // Follow-ups (issue 6).
+        Action::EditChecklists => actor.has(Role::Hr),
+        Action::ReadFollowUp {
+            person_id,
+            unit_path,
         }
+        | Action::AnswerFollowUp {
+            person_id,
+            unit_path,
+        } => actor.person_id == person_id || actor.has(Role::Hr) || actor.manages_path(unit_path),
+        Action::ScheduleDevelopmentTalk {
+            person_id,
+            unit_path,
+        } => {
+            actor.person_id != person_id
+                && (actor.has(Role::Hr) || actor.manages_path(unit_path))
+        }
+        Action::HandleFollowUpAction {
+            owner_id,
+            unit_path,
+        } => actor.person_id == owner_id || actor.has(Role::Hr) || actor.manages_path(unit_path),
     };
     if allowed {
         Ok(())
@@ -179,6 +210,17 @@ pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), CoreError> {
             }
             Action::ReadUnits | Action::ManageOwnTokens | Action::ManageOwnCalendarFeed => {
                 "not allowed"
+            }
+            // Follow-ups (issue 6).
+            Action::EditChecklists => "only HR may change the checklists",
+            Action::ReadFollowUp { .. } | Action::AnswerFollowUp { .. } => {
+                "only the person, their managers and HR take part in their follow-ups"
+            }
+            Action::ScheduleDevelopmentTalk { .. } => {
+                "only the employee's managers and HR set a development talk"
+            }
+            Action::HandleFollowUpAction { .. } => {
+                "only the action's owner, the employee's managers and HR handle an action"
             }
         }))
     }

@@ -38,6 +38,9 @@ pub mod staffing;
 pub mod store;
 pub mod token;
 pub mod workdays;
+// Follow-ups (issue 6).
+pub mod checklist;
+pub mod followup;
 
 pub use error::CoreError;
 pub use service::Core;

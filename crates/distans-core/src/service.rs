@@ -289,6 +289,8 @@ impl Core {
     pub async fn load_demo(&self, size: usize) -> CoreResult<ImportReport> {
         let report = self.load_demo_org(size).await?;
         self.load_demo_plan(size).await?;
+        // Follow-ups (issue 6).
+        self.load_demo_followups().await?;
         // Fresh statistics, so the query planners pick the per-person indexes.
         self.store.analyze().await?;
         Ok(report)
