@@ -16,6 +16,8 @@ mod impl_store;
 mod plan;
 pub use impl_store::{sort_key, SqlStore};
 mod rows;
+// Follow-ups (issue 6).
+mod followups;
 
 pub use db::{Db, StoreConfig};
 
