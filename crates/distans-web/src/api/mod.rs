@@ -12,6 +12,8 @@ mod rotation;
 mod signin;
 mod system;
 mod workdays;
+// Follow-ups (issue 6).
+mod followups;
 
 pub use signin::start_session;
 
@@ -47,6 +49,7 @@ Requests that change something with a session cookie must be sent as application
         (name = "temporary decisions", description = "Time-bounded (crisis) decisions"),
         (name = "plan", description = "Who works where: the plan and occasional days"),
         (name = "rotation", description = "The rotation planner (rotation-planning.md)"),
+        (name = "follow-ups", description = "Checklists, follow-ups, risk assessments and their actions"),
     )
 )]
 struct ApiDoc;
@@ -118,4 +121,15 @@ pub fn router() -> OpenApiRouter<AppState> {
             workdays::add_closed_day
         ))
         .routes(routes!(workdays::delete_closed_day))
+        // Follow-ups (issue 6).
+        .routes(routes!(followups::list_checklists))
+        .routes(routes!(followups::get_checklist, followups::put_checklist))
+        .routes(routes!(followups::checklist_versions))
+        .routes(routes!(followups::list_followups))
+        .routes(routes!(followups::get_followup))
+        .routes(routes!(followups::answer_followup))
+        .routes(routes!(followups::development_talk))
+        .routes(routes!(followups::list_actions))
+        .routes(routes!(followups::update_action))
+        .routes(routes!(followups::close_action))
 }

@@ -7,6 +7,8 @@ mod pages;
 mod plan;
 mod rotation;
 mod workdays;
+// Follow-ups (issue 6).
+mod followups;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -101,6 +103,23 @@ pub fn router() -> Router<AppState> {
         .route(
             "/arbetsdagar/{date}/ta-bort",
             post(workdays::remove_closed_day),
+        )
+        // Follow-ups (issue 6).
+        .route("/uppfoljningar", get(followups::list_page))
+        .route(
+            "/uppfoljningar/{id}",
+            get(followups::followup_get).post(followups::followup_post),
+        )
+        .route("/atgarder/{id}", post(followups::action_update))
+        .route("/atgarder/{id}/stang", post(followups::action_close))
+        .route("/checklistor", get(followups::checklists_page))
+        .route(
+            "/checklistor/{key}",
+            get(followups::checklist_get).post(followups::checklist_post),
+        )
+        .route(
+            "/overenskommelser/{id}/medarbetarsamtal",
+            post(followups::development_talk),
         )
 }
 
