@@ -514,3 +514,4 @@ talk-title = Development talk
 talk-date = Day of the development talk
 talk-hint = At the talk you also follow up the remote work with the checklist.
 talk-set = Plan a follow-up at the development talk
+err-checklist = Check the title and the questions: { $detail }

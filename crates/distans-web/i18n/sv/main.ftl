@@ -514,3 +514,4 @@ talk-title = Medarbetarsamtal
 talk-date = Datum för medarbetarsamtalet
 talk-hint = Vid samtalet följer ni också upp distansarbetet med checklistan.
 talk-set = Planera uppföljning vid medarbetarsamtalet
+err-checklist = Kontrollera rubriken och frågorna: { $detail }

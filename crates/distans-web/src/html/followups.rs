@@ -664,7 +664,14 @@ pub async fn checklist_post(
                         Some("title") => "title",
                         _ => "questions",
                     };
-                    FormErrors(vec![(field.into(), e.to_string())])
+                    let detail = match &e {
+                        CoreError::Invalid { message, .. } => message.clone(),
+                        other => other.to_string(),
+                    };
+                    FormErrors(vec![(
+                        field.into(),
+                        c.ta("err-checklist", "detail", &detail),
+                    )])
                 }
             };
             checklist_page(
