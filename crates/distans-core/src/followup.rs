@@ -873,14 +873,14 @@ impl Core {
         .is_ok()
     }
 
-    /// The manager (or HR) sets the development talk of an agreement's
-    /// employee: a follow-up of kind `development_talk` due that day.
-    pub async fn schedule_development_talk(
+    /// The agreement (404 unless visible) and its employee, if the actor may
+    /// set a development talk for it (else 403): checked before a form's
+    /// input is.
+    pub async fn check_development_talk(
         &self,
         actor: &Actor,
         agreement_id: Uuid,
-        date: Date,
-    ) -> CoreResult<FollowUp> {
+    ) -> CoreResult<(Agreement, PersonRecord)> {
         let g = self.agreement(actor, agreement_id).await?;
         let rec = self.followup_person(g.person_id).await?;
         access::authorize(
@@ -890,6 +890,18 @@ impl Core {
                 unit_path: &rec.unit_path,
             },
         )?;
+        Ok((g, rec))
+    }
+
+    /// The manager (or HR) sets the development talk of an agreement's
+    /// employee: a follow-up of kind `development_talk` due that day.
+    pub async fn schedule_development_talk(
+        &self,
+        actor: &Actor,
+        agreement_id: Uuid,
+        date: Date,
+    ) -> CoreResult<FollowUp> {
+        let (g, rec) = self.check_development_talk(actor, agreement_id).await?;
         if g.state != AgreementState::Active {
             return Err(CoreError::Conflict(format!(
                 "the agreement is {}; development talks are set for active agreements",

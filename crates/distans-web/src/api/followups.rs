@@ -190,6 +190,7 @@ pub async fn development_talk(
     IdPath(id): IdPath,
     ApiJson(body): ApiJson<TalkBody>,
 ) -> ApiResult<(StatusCode, Json<FollowUp>)> {
+    state.core.check_development_talk(&actor, id).await?;
     let date = parse_date("date", &body.date)?;
     let f = state
         .core

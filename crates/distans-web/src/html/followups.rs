@@ -753,6 +753,11 @@ pub async fn development_talk(
     let actor = c.actor()?.clone();
     c.check_csrf(&f.csrf)?;
     let id = id_of(&c, &id, "agreement")?;
+    state
+        .core
+        .check_development_talk(&actor, id)
+        .await
+        .map_err(|e| c.fail(e))?;
     let date = parse_date("date", &f.date).map_err(|e| c.fail(e))?;
     let t = state
         .core
