@@ -140,7 +140,8 @@ pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), CoreError> {
         } => {
             actor.person_id != person_id
                 && (actor.has(Role::Hr) || (!hr_level && actor.manages_path(unit_path)))
-        }        // Follow-ups (issue 6).
+        }
+        // Follow-ups (issue 6).
         Action::EditChecklists => actor.has(Role::Hr),
         Action::ReadFollowUp {
             person_id,
@@ -153,10 +154,7 @@ pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), CoreError> {
         Action::ScheduleDevelopmentTalk {
             person_id,
             unit_path,
-        } => {
-            actor.person_id != person_id
-                && (actor.has(Role::Hr) || actor.manages_path(unit_path))
-        }
+        } => actor.person_id != person_id && (actor.has(Role::Hr) || actor.manages_path(unit_path)),
         Action::HandleFollowUpAction {
             owner_id,
             unit_path,
@@ -345,5 +343,41 @@ mod tests {
         for a in [&hr, &ad, &au] {
             assert!(authorize(a, Action::ReadAudit).is_ok());
         }
+    }
+
+    // Follow-ups (issue 6).
+    #[test]
+    fn who_takes_part_in_follow_ups() {
+        let m = actor(&[Role::Employee, Role::Manager], &["/a/b/"]);
+        let e = actor(&[Role::Employee], &[]);
+        let hr = actor(&[Role::Employee, Role::Hr], &[]);
+        let other = Uuid::from_u128(5);
+        let answer = |person_id, unit_path| Action::AnswerFollowUp {
+            person_id,
+            unit_path,
+        };
+        assert!(authorize(&m, answer(other, "/a/b/c/")).is_ok());
+        assert!(authorize(&m, answer(other, "/a/x/")).is_err());
+        assert!(authorize(&e, answer(e.person_id, "/a/x/")).is_ok());
+        assert!(authorize(&e, answer(other, "/a/x/")).is_err());
+        assert!(authorize(&hr, answer(other, "/x/")).is_ok());
+        let talk = |person_id, unit_path| Action::ScheduleDevelopmentTalk {
+            person_id,
+            unit_path,
+        };
+        assert!(authorize(&m, talk(other, "/a/b/")).is_ok());
+        assert!(
+            authorize(&m, talk(m.person_id, "/a/b/")).is_err(),
+            "not one's own"
+        );
+        assert!(authorize(&e, talk(e.person_id, "/a/")).is_err());
+        let owned = Action::HandleFollowUpAction {
+            owner_id: e.person_id,
+            unit_path: "/a/x/",
+        };
+        assert!(authorize(&e, owned).is_ok(), "the owner");
+        assert!(authorize(&m, owned).is_err());
+        assert!(authorize(&e, Action::EditChecklists).is_err());
+        assert!(authorize(&hr, Action::EditChecklists).is_ok());
     }
 }

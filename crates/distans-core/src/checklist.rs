@@ -341,7 +341,12 @@ pub fn normalise_answers(
             Value::String(s) => s.trim().to_string(),
             Value::Bool(b) => if *b { "yes" } else { "no" }.to_string(),
             Value::Number(n) => n.to_string(),
-            _ => return Err(CoreError::invalid(field, "must be text, a number or yes/no")),
+            _ => {
+                return Err(CoreError::invalid(
+                    field,
+                    "must be text, a number or yes/no",
+                ))
+            }
         };
         if text.is_empty() {
             continue;
@@ -397,7 +402,10 @@ pub fn is_risk(q: &Question, answer: &Value) -> bool {
 }
 
 /// The questions whose answers reveal a risk, in the checklist's order.
-pub fn risks<'a>(questions: &'a [Question], answers: &BTreeMap<String, Value>) -> Vec<&'a Question> {
+pub fn risks<'a>(
+    questions: &'a [Question],
+    answers: &BTreeMap<String, Value>,
+) -> Vec<&'a Question> {
     questions
         .iter()
         .filter(|q| answers.get(&q.id).is_some_and(|a| is_risk(q, a)))

@@ -858,7 +858,7 @@ impl Core {
         self.store
             .save_followup(&next, f.version, &actions, &notices, a)
             .await?;
-        Ok(self.visible_followup(actor, id).await?)
+        self.visible_followup(actor, id).await
     }
 
     /// May the actor set a development talk for this agreement's employee?
@@ -937,8 +937,11 @@ impl Core {
             link,
         )];
         let mut a = audit(actor, "followup.schedule", "followup", f.id);
-        a.after = Some(serde_json::json!({"kind": f.kind, "agreement": g.id, "due": date.to_string()}));
-        self.store.insert_followups(&[f.clone()], &notices, a).await?;
+        a.after =
+            Some(serde_json::json!({"kind": f.kind, "agreement": g.id, "due": date.to_string()}));
+        self.store
+            .insert_followups(std::slice::from_ref(&f), &notices, a)
+            .await?;
         self.visible_followup(actor, f.id).await
     }
 
@@ -1189,11 +1192,7 @@ impl Core {
                 ),
                 format!("/uppfoljningar/{}", x.followup_id),
             )];
-            let a = system_audit(
-                "followup_action.overdue_reminder",
-                "followup_action",
-                x.id,
-            );
+            let a = system_audit("followup_action.overdue_reminder", "followup_action", x.id);
             if self
                 .store
                 .mark_action_reminded(x.id, self.now(), &notices, a)

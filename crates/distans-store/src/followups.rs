@@ -482,7 +482,10 @@ impl SqlStore {
         })
     }
 
-    pub(crate) async fn followup_action_impl(&self, id: Uuid) -> CoreResult<Option<FollowUpAction>> {
+    pub(crate) async fn followup_action_impl(
+        &self,
+        id: Uuid,
+    ) -> CoreResult<Option<FollowUpAction>> {
         let row: Option<ActionRow> = on_db!(self.db(), p => sqlx::query_as(&format!("{ACTION_SELECT} WHERE x.id = $1"))
             .bind(id).fetch_optional(p).await.map_err(db_err)?);
         Ok(row.map(Into::into))

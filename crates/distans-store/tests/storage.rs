@@ -2151,7 +2151,10 @@ async fn followups_are_scheduled_answered_together_and_risks_become_actions() {
         // Templates: both defaults at version 1; HR's save is version 2 and 1 is kept.
         let lists = c.checklists(&anna).await.unwrap();
         assert_eq!(
-            lists.iter().map(|t| (t.key.as_str(), t.version)).collect::<Vec<_>>(),
+            lists
+                .iter()
+                .map(|t| (t.key.as_str(), t.version))
+                .collect::<Vec<_>>(),
             [("riskbedomning", 1), ("uppfoljning", 1)],
             "{label}"
         );
@@ -2179,8 +2182,17 @@ async fn followups_are_scheduled_answered_together_and_risks_become_actions() {
         );
         let versions = c.checklist_versions(&hr, "uppfoljning").await.unwrap();
         assert_eq!(versions.len(), 2);
-        assert_eq!(versions[1], v1, "{label}: the old version is kept as it was");
-        assert_eq!(c.checklist(&hr, "uppfoljning", None).await.unwrap().questions, questions);
+        assert_eq!(
+            versions[1], v1,
+            "{label}: the old version is kept as it was"
+        );
+        assert_eq!(
+            c.checklist(&hr, "uppfoljning", None)
+                .await
+                .unwrap()
+                .questions,
+            questions
+        );
 
         // Activation schedules a risk assessment at the start and follow-ups
         // every 6 months (the default policy) up to the end.
@@ -2193,11 +2205,20 @@ async fn followups_are_scheduled_answered_together_and_risks_become_actions() {
         };
         let mine = c.followups(&anna, &q, Paging::default()).await.unwrap();
         assert_eq!(
-            mine.items.iter().map(|f| (f.kind, f.due)).collect::<Vec<_>>(),
+            mine.items
+                .iter()
+                .map(|f| (f.kind, f.due))
+                .collect::<Vec<_>>(),
             [
                 (FollowUpKind::RiskAssessment, start),
-                (FollowUpKind::FollowUp, distans_core::followup::add_months(start, 6)),
-                (FollowUpKind::FollowUp, distans_core::followup::add_months(start, 12)),
+                (
+                    FollowUpKind::FollowUp,
+                    distans_core::followup::add_months(start, 6)
+                ),
+                (
+                    FollowUpKind::FollowUp,
+                    distans_core::followup::add_months(start, 12)
+                ),
             ],
             "{label}"
         );
@@ -2216,7 +2237,11 @@ async fn followups_are_scheduled_answered_together_and_risks_become_actions() {
             .unwrap();
         assert!(
             audit.items.iter().any(|e| e.action == "agreement.sign"
-                && e.after.as_ref().unwrap()["followups"].as_array().unwrap().len() == 3),
+                && e.after.as_ref().unwrap()["followups"]
+                    .as_array()
+                    .unwrap()
+                    .len()
+                    == 3),
             "{label}: the activation's audit entry lists the follow-ups"
         );
 
@@ -2230,22 +2255,43 @@ async fn followups_are_scheduled_answered_together_and_risks_become_actions() {
             let c = &c;
             let a = a.clone();
             async move {
-                c.followups(&a, &q, Paging { limit: 500, offset: 0 })
-                    .await
-                    .unwrap()
+                c.followups(
+                    &a,
+                    &q,
+                    Paging {
+                        limit: 500,
+                        offset: 0,
+                    },
+                )
+                .await
+                .unwrap()
             }
         };
-        let (a_all, chef_all, bygg_all, hr_all) =
-            (all(&anna).await, all(&chef).await, all(&bygg).await, all(&hr).await);
+        let (a_all, chef_all, bygg_all, hr_all) = (
+            all(&anna).await,
+            all(&chef).await,
+            all(&bygg).await,
+            all(&hr).await,
+        );
         assert_eq!(a_all.total, 3, "{label}: anna sees her own only");
         assert!(chef_all.items.iter().any(|f| f.person.id == anna.person_id));
         for f in &chef_all.items {
             let rec = c.store.person(f.person.id).await.unwrap().unwrap();
-            assert!(chef.manages_path(&rec.unit_path), "{label}: chef sees {}", f.person.name);
+            assert!(
+                chef.manages_path(&rec.unit_path),
+                "{label}: chef sees {}",
+                f.person.name
+            );
         }
         assert!(!bygg_all.items.iter().any(|f| f.person.id == anna.person_id));
-        assert!(hr_all.total > chef_all.total && hr_all.total > bygg_all.total, "{label}");
-        let due_soon = c.followups(&anna, &before, Paging::default()).await.unwrap();
+        assert!(
+            hr_all.total > chef_all.total && hr_all.total > bygg_all.total,
+            "{label}"
+        );
+        let due_soon = c
+            .followups(&anna, &before, Paging::default())
+            .await
+            .unwrap();
         assert_eq!(due_soon.total, 1, "{label}: due_before includes the day");
         let risk = due_soon.items[0].clone();
         assert!(matches!(
@@ -2271,7 +2317,11 @@ async fn followups_are_scheduled_answered_together_and_risks_become_actions() {
         answers.insert("skrivbord".into(), json!("no"));
         let mut input = AnswersInput {
             answers: answers.clone(),
-            comments: [("skrivbord".to_string(), "Köksbordet är för högt".to_string())].into(),
+            comments: [(
+                "skrivbord".to_string(),
+                "Köksbordet är för högt".to_string(),
+            )]
+            .into(),
             complete: false,
             version: None,
         };
@@ -2298,7 +2348,10 @@ async fn followups_are_scheduled_answered_together_and_risks_become_actions() {
         let mut missing = input.clone();
         missing.answers.remove("stol");
         missing.complete = true;
-        let e = c.answer_followup(&anna, risk.id, &missing).await.unwrap_err();
+        let e = c
+            .answer_followup(&anna, risk.id, &missing)
+            .await
+            .unwrap_err();
         assert_eq!(e.field(), Some("answers.stol"), "{label}");
         let mut stale = input.clone();
         stale.version = Some(saved.version - 1);
@@ -2319,7 +2372,10 @@ async fn followups_are_scheduled_answered_together_and_risks_become_actions() {
         input.answers.insert("stol".into(), json!("no"));
         input.version = Some(f.version);
         let f = c.answer_followup(&chef, risk.id, &input).await.unwrap();
-        assert!(f.employee_confirmed.is_none(), "{label}: a change clears the other's confirmation");
+        assert!(
+            f.employee_confirmed.is_none(),
+            "{label}: a change clears the other's confirmation"
+        );
         assert!(f.manager_confirmed.is_some());
         assert!(f.state.is_open());
         input.version = Some(f.version);
@@ -2340,7 +2396,11 @@ async fn followups_are_scheduled_answered_together_and_risks_become_actions() {
             .find(|x| x.question_id == "skrivbord")
             .unwrap()
             .clone();
-        assert!(desk.description.contains("Köksbordet"), "{}", desk.description);
+        assert!(
+            desk.description.contains("Köksbordet"),
+            "{}",
+            desk.description
+        );
         assert_eq!(desk.owner.id, chef.person_id);
         assert_eq!(desk.due, c.today() + time::Duration::days(30));
         let open = c
@@ -2356,7 +2416,10 @@ async fn followups_are_scheduled_answered_together_and_risks_become_actions() {
             0
         );
         let notes = c.notifications(&chef, Paging::default()).await.unwrap();
-        assert!(notes.items.iter().any(|n| n.kind == "followup_action"), "{label}");
+        assert!(
+            notes.items.iter().any(|n| n.kind == "followup_action"),
+            "{label}"
+        );
 
         // Closing: not by the employee; by the owner with a note, once.
         assert!(matches!(
@@ -2374,17 +2437,33 @@ async fn followups_are_scheduled_answered_together_and_risks_become_actions() {
             c.close_action(&chef, desk.id, "igen").await,
             Err(CoreError::Conflict(_))
         ));
-        assert_eq!(c.followup(&anna, risk.id).await.unwrap().followup.open_actions, 1);
+        assert_eq!(
+            c.followup(&anna, risk.id)
+                .await
+                .unwrap()
+                .followup
+                .open_actions,
+            1
+        );
 
         // A development talk, set by the manager.
         let talk_day = c.today() + time::Duration::days(20);
-        assert!(c.schedule_development_talk(&anna, gid, talk_day).await.is_err());
-        let talk = c.schedule_development_talk(&chef, gid, talk_day).await.unwrap();
+        assert!(c
+            .schedule_development_talk(&anna, gid, talk_day)
+            .await
+            .is_err());
+        let talk = c
+            .schedule_development_talk(&chef, gid, talk_day)
+            .await
+            .unwrap();
         assert_eq!(talk.kind, FollowUpKind::DevelopmentTalk);
         assert_eq!(talk.template_key, "uppfoljning");
 
         // Ending early cancels the follow-ups after the last day.
-        let g = c.end_agreement(&chef, gid, Some("Omorganisation")).await.unwrap();
+        let g = c
+            .end_agreement(&chef, gid, Some("Omorganisation"))
+            .await
+            .unwrap();
         let last = g.ends_on.unwrap();
         let cancelled = c
             .followups(
@@ -2412,7 +2491,11 @@ async fn followups_are_scheduled_answered_together_and_risks_become_actions() {
             )
             .await
             .unwrap();
-        assert_eq!(open.items.len(), 1, "{label}: the talk before the end stays");
+        assert_eq!(
+            open.items.len(),
+            1,
+            "{label}: the talk before the end stays"
+        );
         assert_eq!(open.items[0].id, talk.id);
         t.drop_db().await;
     }
@@ -2434,7 +2517,13 @@ async fn followup_reminders_are_sent_once_and_once_more_when_overdue() {
             let c = &c;
             async move {
                 let n = c
-                    .notifications(&who, Paging { limit: 500, offset: 0 })
+                    .notifications(
+                        &who,
+                        Paging {
+                            limit: 500,
+                            offset: 0,
+                        },
+                    )
                     .await
                     .unwrap();
                 let count = |k: &str| n.items.iter().filter(|x| x.kind == k).count();

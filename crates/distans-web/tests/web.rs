@@ -2624,7 +2624,7 @@ async fn closed_days_from_the_api_and_the_page() {
 /// assessment done together and one risky answer: (agreement, risk
 /// assessment, action).
 async fn followup_setup(app: &App) -> (Uuid, Uuid, Uuid) {
-    use distans_core::followup::{AnswersInput, FollowUpQuery, FollowUpKind};
+    use distans_core::followup::{AnswersInput, FollowUpKind, FollowUpQuery};
     use distans_core::policy::RequestInput;
     use distans_core::request::Decision;
     let c = &app.core;
@@ -2721,7 +2721,10 @@ async fn followups_through_the_api() {
         "/api/v1/actions",
         "/api/v1/actions/{id}/close",
     ] {
-        assert!(doc["paths"].get(p).is_some(), "{p} missing from the OpenAPI document");
+        assert!(
+            doc["paths"].get(p).is_some(),
+            "{p} missing from the OpenAPI document"
+        );
     }
     let (gid, fu, _) = followup_setup(&app).await;
     let (bo, bygg, hr) = (
@@ -2756,29 +2759,57 @@ async fn followups_through_the_api() {
     // Bo and bygg save at once from the same version: one gets 409.
     let body = json!({"answers": {"arbetsbelastning": 4}, "version": version});
     let a = app
-        .call(Method::POST, &format!("/api/v1/followups/{id}/answers"), Some(&bo), Some(body.clone()))
+        .call(
+            Method::POST,
+            &format!("/api/v1/followups/{id}/answers"),
+            Some(&bo),
+            Some(body.clone()),
+        )
         .await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text());
     assert_eq!(a.json()["template_version"], 1);
     let b = app
-        .call(Method::POST, &format!("/api/v1/followups/{id}/answers"), Some(&bygg), Some(body))
+        .call(
+            Method::POST,
+            &format!("/api/v1/followups/{id}/answers"),
+            Some(&bygg),
+            Some(body),
+        )
         .await;
     assert_eq!(b.status, StatusCode::CONFLICT, "{}", b.text());
     assert_eq!(b.json()["error"]["code"], "conflict");
 
     // HR's PUT makes a new version; GET shows it.
-    let t = app.get("/api/v1/checklists/uppfoljning", Some(&hr)).await.json();
-    let mut put = json!({"title": t["title"], "questions": t["questions"], "version": t["version"]});
+    let t = app
+        .get("/api/v1/checklists/uppfoljning", Some(&hr))
+        .await
+        .json();
+    let mut put =
+        json!({"title": t["title"], "questions": t["questions"], "version": t["version"]});
     put["questions"].as_array_mut().unwrap().pop();
     let r = app
-        .call(Method::PUT, "/api/v1/checklists/uppfoljning", Some(&hr), Some(put.clone()))
+        .call(
+            Method::PUT,
+            "/api/v1/checklists/uppfoljning",
+            Some(&hr),
+            Some(put.clone()),
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert_eq!(r.json()["version"], t["version"].as_i64().unwrap() + 1);
     let r = app
-        .call(Method::PUT, "/api/v1/checklists/uppfoljning", Some(&hr), Some(put))
+        .call(
+            Method::PUT,
+            "/api/v1/checklists/uppfoljning",
+            Some(&hr),
+            Some(put),
+        )
         .await;
-    assert_eq!(r.status, StatusCode::CONFLICT, "the version edited is no longer the newest");
+    assert_eq!(
+        r.status,
+        StatusCode::CONFLICT,
+        "the version edited is no longer the newest"
+    );
 
     // A development talk; the open actions.
     let talk = app.core.today() + time::Duration::days(30);
@@ -2793,10 +2824,20 @@ async fn followups_through_the_api() {
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     assert_eq!(r.json()["kind"], "development_talk");
     assert_eq!(r.json()["due"], talk.to_string());
-    let actions = app.get("/api/v1/actions?state=open", Some(&bygg)).await.json();
+    let actions = app
+        .get("/api/v1/actions?state=open", Some(&bygg))
+        .await
+        .json();
     let x = &actions["items"][0];
-    assert_eq!(x["owner"]["id"], app.id_of("bygg").await, "the manager who took part");
-    assert!(x["description"].as_str().unwrap().contains("nätverk"), "{x}");
+    assert_eq!(
+        x["owner"]["id"],
+        app.id_of("bygg").await,
+        "the manager who took part"
+    );
+    assert!(
+        x["description"].as_str().unwrap().contains("nätverk"),
+        "{x}"
+    );
     let r = app
         .call(
             Method::POST,
@@ -2808,7 +2849,9 @@ async fn followups_through_the_api() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert_eq!(r.json()["state"], "closed");
     assert_eq!(
-        app.get("/api/v1/actions?state=open", Some(&bygg)).await.json()["total"],
+        app.get("/api/v1/actions?state=open", Some(&bygg))
+            .await
+            .json()["total"],
         0
     );
 }

@@ -7,8 +7,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use distans_core::checklist::{ChecklistInput, ChecklistTemplate};
 use distans_core::followup::{
-    ActionState, AnswersInput, FollowUp, FollowUpAction, FollowUpDetail, FollowUpQuery,
-    StateFilter,
+    ActionState, AnswersInput, FollowUp, FollowUpAction, FollowUpDetail, FollowUpQuery, StateFilter,
 };
 use distans_core::model::{Page, Paging};
 use distans_core::policy::parse_date;
@@ -277,5 +276,7 @@ pub async fn update_action(
         Some(s) => Some(parse_date("due", s)?),
         None => None,
     };
-    Ok(Json(state.core.update_action(&actor, id, owner, due).await?))
+    Ok(Json(
+        state.core.update_action(&actor, id, owner, due).await?,
+    ))
 }

@@ -364,9 +364,7 @@ pub async fn followup_post(
         version: Some(v.version),
     };
     match state.core.answer_followup(&actor, id, &input).await {
-        Ok(_) => {
-            Ok(Redirect::to(&format!("/uppfoljningar/{id}?sparad=1")).into_response())
-        }
+        Ok(_) => Ok(Redirect::to(&format!("/uppfoljningar/{id}?sparad=1")).into_response()),
         Err(e @ CoreError::Invalid { .. }) => {
             let field = e.field().unwrap_or("form").to_string();
             let key = if field.starts_with("comments.") {
@@ -495,11 +493,7 @@ pub async fn checklists_page(
 ) -> Result<Response, HtmlError> {
     c.nav = "followups";
     let actor = c.actor()?.clone();
-    let items = state
-        .core
-        .checklists(&actor)
-        .await
-        .map_err(|e| c.fail(e))?;
+    let items = state.core.checklists(&actor).await.map_err(|e| c.fail(e))?;
     render(&c, &ChecklistsPage { c: &c, items })
 }
 
@@ -572,8 +566,12 @@ async fn checklist_page(
             .ok_or_else(|| c.fail(CoreError::NotFound("checklist")))?,
     };
     let current = versions.first().cloned().unwrap_or_else(|| t.clone());
-    let (title, lines) =
-        form.unwrap_or_else(|| (current.title.clone(), checklist::to_lines(&current.questions)));
+    let (title, lines) = form.unwrap_or_else(|| {
+        (
+            current.title.clone(),
+            checklist::to_lines(&current.questions),
+        )
+    });
     let bad = !errors.is_empty();
     let mut r = render(
         c,
@@ -700,7 +698,12 @@ pub struct AgreementFollowUps {
 
 /// The agreement's follow-ups (kind and state in words) and whether the
 /// actor may set a development talk.
-pub async fn for_agreement(state: &AppState, c: &Ctx, actor: &Actor, g: &Agreement) -> AgreementFollowUps {
+pub async fn for_agreement(
+    state: &AppState,
+    c: &Ctx,
+    actor: &Actor,
+    g: &Agreement,
+) -> AgreementFollowUps {
     let items = state
         .core
         .followups(
