@@ -371,12 +371,18 @@ mod tests {
             "not one's own"
         );
         assert!(authorize(&e, talk(e.person_id, "/a/")).is_err());
-        let owned = Action::HandleFollowUpAction {
-            owner_id: e.person_id,
-            unit_path: "/a/x/",
+        let handle = |owner_id, unit_path| Action::HandleFollowUpAction {
+            owner_id,
+            unit_path,
         };
-        assert!(authorize(&e, owned).is_ok(), "the owner");
-        assert!(authorize(&m, owned).is_err());
+        assert!(
+            authorize(&e, handle(e.person_id, "/a/x/")).is_ok(),
+            "the owner"
+        );
+        assert!(authorize(&e, handle(other, "/a/x/")).is_err());
+        assert!(authorize(&m, handle(other, "/a/x/")).is_err());
+        assert!(authorize(&m, handle(other, "/a/b/c/")).is_ok());
+        assert!(authorize(&hr, handle(other, "/x/")).is_ok());
         assert!(authorize(&e, Action::EditChecklists).is_err());
         assert!(authorize(&hr, Action::EditChecklists).is_ok());
     }

@@ -1118,13 +1118,28 @@ impl Core {
     /// tells an action's owner once when it is overdue. Each reminder is
     /// marked by the first server to send it. Returns how many were sent.
     pub async fn remind_followups(&self) -> CoreResult<usize> {
+        let mut told = 0;
+        // Batches of 200 until one is not full (bounded, in case some cannot be sent).
+        for _ in 0..50 {
+            let (n, full) = self.remind_batch(200).await?;
+            told += n;
+            if !full {
+                break;
+            }
+        }
+        Ok(told)
+    }
+
+    /// One batch of reminders: (sent, whether a batch was full).
+    async fn remind_batch(&self, limit: i64) -> CoreResult<(usize, bool)> {
         let today = self.today();
         let mut told = 0;
-        for f in self
+        let due = self
             .store
-            .followups_to_remind(today, today + Duration::days(REMIND_DAYS_AHEAD), 200)
-            .await?
-        {
+            .followups_to_remind(today, today + Duration::days(REMIND_DAYS_AHEAD), limit)
+            .await?;
+        let mut full = due.len() as i64 == limit;
+        for f in due {
             let overdue = f.due < today;
             let link = format!("/uppfoljningar/{}", f.id);
             let mut notices = vec![];
@@ -1178,7 +1193,9 @@ impl Core {
                 told += 1;
             }
         }
-        for x in self.store.actions_to_remind(today, 200).await? {
+        let late = self.store.actions_to_remind(today, limit).await?;
+        full |= late.len() as i64 == limit;
+        for x in late {
             let Some(owner) = self.store.person(x.owner.id).await? else {
                 continue;
             };
@@ -1201,7 +1218,7 @@ impl Core {
                 told += 1;
             }
         }
-        Ok(told)
+        Ok((told, full))
     }
 
     // The demo.
@@ -1213,10 +1230,18 @@ impl Core {
         self.ensure_checklist_defaults().await?;
         let today = self.today();
         let now = self.now();
+        let months: std::collections::HashMap<i64, u8> = self
+            .store
+            .policy_versions()
+            .await?
+            .into_iter()
+            .map(|v| (v.version, v.rules.follow_up_interval_months))
+            .collect();
         let mut all = vec![];
         for g in self.store.agreements_without_followups(20_000).await? {
-            let schedule = self.schedule_for_activation(&g).await?;
-            for mut f in schedule.add {
+            let interval = months.get(&g.policy_version).copied().unwrap_or(6);
+            // The unit path is not stored with a follow-up.
+            for mut f in schedule(&g, "", interval) {
                 if f.due < today - Duration::days(14) {
                     f.state = FollowUpState::Done;
                     f.completed_at = Some(now);
