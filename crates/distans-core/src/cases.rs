@@ -1180,6 +1180,9 @@ impl Core {
             add: vec![],
             cancel_after: next.ends_on.map(|d| (g.id, d)),
         };
+        if let Some(after) = a.after.as_mut() {
+            after["followups_cancelled_after"] = serde_json::json!(last);
+        }
         self.store
             .update_agreement_scheduling(&next, g.version, &notices, a, &schedule)
             .await?;
