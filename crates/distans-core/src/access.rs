@@ -89,6 +89,17 @@ pub enum Action<'a> {
     },
     /// See who reported an anonymous deviation: the reporter and HR.
     SeeDeviationReporter { reporter: Uuid },
+    // Follow-ups (issue 6).
+    /// Write a new version of a checklist template (HR).
+    EditChecklists,
+    /// See a person's follow-ups and their actions (the person, their managers, HR).
+    ReadFollowUp { person_id: Uuid, unit_path: &'a str },
+    /// Answer and confirm a person's follow-up (the person, their managers, HR).
+    AnswerFollowUp { person_id: Uuid, unit_path: &'a str },
+    /// Set the development talk of a person's agreement (their managers, HR; not oneself).
+    ScheduleDevelopmentTalk { person_id: Uuid, unit_path: &'a str },
+    /// Close or change an action from a follow-up (its owner, the person's managers, HR).
+    HandleFollowUpAction { owner_id: Uuid, unit_path: &'a str },
 }
 
 /// How much of a person an actor may see.
@@ -206,6 +217,24 @@ pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), CoreError> {
         Action::SeeDeviationReporter { reporter } => {
             actor.person_id == reporter || actor.has(Role::Hr)
         }
+        // Follow-ups (issue 6).
+        Action::EditChecklists => actor.has(Role::Hr),
+        Action::ReadFollowUp {
+            person_id,
+            unit_path,
+        }
+        | Action::AnswerFollowUp {
+            person_id,
+            unit_path,
+        } => actor.person_id == person_id || actor.has(Role::Hr) || actor.manages_path(unit_path),
+        Action::ScheduleDevelopmentTalk {
+            person_id,
+            unit_path,
+        } => actor.person_id != person_id && (actor.has(Role::Hr) || actor.manages_path(unit_path)),
+        Action::HandleFollowUpAction {
+            owner_id,
+            unit_path,
+        } => actor.person_id == owner_id || actor.has(Role::Hr) || actor.manages_path(unit_path),
     };
     if allowed {
         Ok(())
@@ -278,6 +307,17 @@ pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), CoreError> {
                 "only the responsible manager, the managers above and HR handle a deviation"
             }
             Action::SeeDeviationReporter { .. } => "only HR sees who reported anonymously",
+            // Follow-ups (issue 6).
+            Action::EditChecklists => "only HR may change the checklists",
+            Action::ReadFollowUp { .. } | Action::AnswerFollowUp { .. } => {
+                "only the person, their managers and HR take part in their follow-ups"
+            }
+            Action::ScheduleDevelopmentTalk { .. } => {
+                "only the employee's managers and HR set a development talk"
+            }
+            Action::HandleFollowUpAction { .. } => {
+                "only the action's owner, the employee's managers and HR handle an action"
+            }
         }))
     }
 }
@@ -401,5 +441,47 @@ mod tests {
         for a in [&hr, &ad, &au] {
             assert!(authorize(a, Action::ReadAudit).is_ok());
         }
+    }
+
+    // Follow-ups (issue 6).
+    #[test]
+    fn who_takes_part_in_follow_ups() {
+        let m = actor(&[Role::Employee, Role::Manager], &["/a/b/"]);
+        let e = actor(&[Role::Employee], &[]);
+        let hr = actor(&[Role::Employee, Role::Hr], &[]);
+        let other = Uuid::from_u128(5);
+        let answer = |person_id, unit_path| Action::AnswerFollowUp {
+            person_id,
+            unit_path,
+        };
+        assert!(authorize(&m, answer(other, "/a/b/c/")).is_ok());
+        assert!(authorize(&m, answer(other, "/a/x/")).is_err());
+        assert!(authorize(&e, answer(e.person_id, "/a/x/")).is_ok());
+        assert!(authorize(&e, answer(other, "/a/x/")).is_err());
+        assert!(authorize(&hr, answer(other, "/x/")).is_ok());
+        let talk = |person_id, unit_path| Action::ScheduleDevelopmentTalk {
+            person_id,
+            unit_path,
+        };
+        assert!(authorize(&m, talk(other, "/a/b/")).is_ok());
+        assert!(
+            authorize(&m, talk(m.person_id, "/a/b/")).is_err(),
+            "not one's own"
+        );
+        assert!(authorize(&e, talk(e.person_id, "/a/")).is_err());
+        let handle = |owner_id, unit_path| Action::HandleFollowUpAction {
+            owner_id,
+            unit_path,
+        };
+        assert!(
+            authorize(&e, handle(e.person_id, "/a/x/")).is_ok(),
+            "the owner"
+        );
+        assert!(authorize(&e, handle(other, "/a/x/")).is_err());
+        assert!(authorize(&m, handle(other, "/a/x/")).is_err());
+        assert!(authorize(&m, handle(other, "/a/b/c/")).is_ok());
+        assert!(authorize(&hr, handle(other, "/x/")).is_ok());
+        assert!(authorize(&e, Action::EditChecklists).is_err());
+        assert!(authorize(&hr, Action::EditChecklists).is_ok());
     }
 }

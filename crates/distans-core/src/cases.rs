@@ -141,6 +141,8 @@ impl Core {
                 )
                 .await?;
         }
+        // Follow-ups (issue 6).
+        self.ensure_checklist_defaults().await?;
         Ok(())
     }
 
@@ -1088,12 +1090,19 @@ impl Core {
                 link.clone(),
             ));
         }
+        // Follow-ups (issue 6): scheduled by the same transaction that activates it.
+        let schedule = if next.state == AgreementState::Active {
+            self.schedule_for_activation(&next).await?
+        } else {
+            Default::default()
+        };
         let mut a = audit(actor, "agreement.sign", "agreement", g.id);
         a.after = Some(
-            serde_json::json!({"signed_by": who, "state": next.state, "text_sha256": next.text_sha256, "policy_version": g.policy_version}),
+            serde_json::json!({"signed_by": who, "state": next.state, "text_sha256": next.text_sha256, "policy_version": g.policy_version,
+                "followups": schedule.add.iter().map(|f| serde_json::json!({"id": f.id, "kind": f.kind, "due": f.due.to_string()})).collect::<Vec<_>>()}),
         );
         self.store
-            .update_agreement(&next, g.version, &notices, a)
+            .update_agreement_scheduling(&next, g.version, &notices, a, &schedule)
             .await?;
         self.agreement(actor, id).await
     }
@@ -1172,8 +1181,16 @@ impl Core {
         );
         let mut a = audit(actor, "agreement.end", "agreement", g.id);
         a.after = Some(serde_json::json!({"ends_on": last, "reason": next.end_reason}));
+        // Follow-ups (issue 6): those due after the last day are cancelled.
+        let schedule = crate::followup::FollowUpSchedule {
+            add: vec![],
+            cancel_after: next.ends_on.map(|d| (g.id, d)),
+        };
+        if let Some(after) = a.after.as_mut() {
+            after["followups_cancelled_after"] = serde_json::json!(last);
+        }
         self.store
-            .update_agreement(&next, g.version, &notices, a)
+            .update_agreement_scheduling(&next, g.version, &notices, a, &schedule)
             .await?;
         self.agreement(actor, id).await
     }

@@ -43,6 +43,9 @@ pub mod equipment;
 pub mod redeployment;
 // Deviations (issue 6).
 pub mod deviation;
+// Follow-ups (issue 6).
+pub mod checklist;
+pub mod followup;
 
 pub use error::CoreError;
 pub use service::Core;

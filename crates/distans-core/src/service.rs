@@ -291,6 +291,8 @@ impl Core {
         self.load_demo_plan(size).await?;
         // Equipment (issue 6).
         self.load_demo_equipment().await?;
+        // Follow-ups (issue 6).
+        self.load_demo_followups().await?;
         // Fresh statistics, so the query planners pick the per-person indexes.
         self.store.analyze().await?;
         Ok(report)

@@ -170,6 +170,25 @@ pub fn spawn_reminders(core: Arc<Core>, every: Duration) -> tokio::task::JoinHan
     })
 }
 
+// Follow-ups (issue 6).
+/// Reminds employees and managers of follow-ups due within a week and,
+/// once more, of overdue ones, and owners of overdue actions, every
+/// `every`. Safe on several servers: each reminder is marked by the first
+/// to send it.
+pub fn spawn_followup_reminders(core: Arc<Core>, every: Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        loop {
+            tick.tick().await;
+            match core.remind_followups().await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(reminders = n, "reminded of follow-ups and actions"),
+                Err(e) => tracing::warn!(error = %e, "could not send follow-up reminders"),
+            }
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -299,6 +299,7 @@ macro_rules! write_notices {
         }
     }};
 }
+pub(crate) use write_notices;
 
 fn now() -> OffsetDateTime {
     distans_core::clock::whole_seconds(OffsetDateTime::now_utc())
@@ -581,6 +582,19 @@ impl SqlStore {
         notices: &[Notice],
         audit: NewAuditEntry,
     ) -> CoreResult<()> {
+        self.update_agreement_scheduling_impl(g, expected, notices, audit, &Default::default())
+            .await
+    }
+
+    /// Also adds and cancels follow-ups (issue 6), in the same transaction.
+    pub(crate) async fn update_agreement_scheduling_impl(
+        &self,
+        g: &Agreement,
+        expected: i64,
+        notices: &[Notice],
+        audit: NewAuditEntry,
+        schedule: &distans_core::followup::FollowUpSchedule,
+    ) -> CoreResult<()> {
         let at = now();
         on_db!(self.db(), p => {
             let mut tx = p.begin_write().await.map_err(db_err)?;
@@ -594,6 +608,7 @@ impl SqlStore {
             if n == 0 {
                 return Err(CoreError::Conflict("the agreement was changed by someone else meanwhile; reload it".into()));
             }
+            crate::followups::write_schedule!(tx, at, schedule);
             write_notices!(tx, at, notices);
             append_audit_rows!(tx, at, &[audit]);
             tx.commit().await.map_err(db_err)
@@ -788,5 +803,20 @@ impl SqlStore {
     pub(crate) async fn outbox_pending_impl(&self) -> CoreResult<i64> {
         on_db!(self.db(), p => sqlx::query_as::<_, (i64,)>("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL")
             .fetch_one(p).await.map(|r| r.0).map_err(db_err))
+    }
+}
+
+// Follow-ups (issue 6).
+impl SqlStore {
+    pub(crate) async fn agreements_without_followups_impl(
+        &self,
+        limit: i64,
+    ) -> CoreResult<Vec<Agreement>> {
+        let rows: Vec<AgreementRow> = on_db!(self.db(), p => sqlx::query_as(&format!(
+            "{AGREEMENT_SELECT} WHERE g.state = 'active'
+               AND NOT EXISTS (SELECT 1 FROM followups f WHERE f.agreement_id = g.id)
+             ORDER BY g.start_date, g.id LIMIT $1"))
+            .bind(limit).fetch_all(p).await.map_err(db_err)?);
+        Ok(rows.into_iter().map(Into::into).collect())
     }
 }

@@ -1432,4 +1432,131 @@ impl Store for SqlStore {
         self.update_deviation_impl(d, expected, events, notices, audit)
             .await
     }
+
+    // Follow-ups (issue 6).
+    async fn checklists(&self) -> CoreResult<Vec<distans_core::checklist::ChecklistTemplate>> {
+        self.checklists_impl().await
+    }
+    async fn checklist(
+        &self,
+        key: &str,
+        version: Option<i64>,
+    ) -> CoreResult<Option<distans_core::checklist::ChecklistTemplate>> {
+        self.checklist_impl(key, version).await
+    }
+    async fn checklist_versions(
+        &self,
+        key: &str,
+    ) -> CoreResult<Vec<distans_core::checklist::ChecklistTemplate>> {
+        self.checklist_versions_impl(key).await
+    }
+    async fn save_checklist(
+        &self,
+        t: &distans_core::checklist::ChecklistTemplate,
+        expected: i64,
+        audit: NewAuditEntry,
+    ) -> CoreResult<distans_core::checklist::ChecklistTemplate> {
+        self.save_checklist_impl(t, expected, audit).await
+    }
+    async fn update_agreement_scheduling(
+        &self,
+        a: &Agreement,
+        expected: i64,
+        notices: &[Notice],
+        audit: NewAuditEntry,
+        schedule: &distans_core::followup::FollowUpSchedule,
+    ) -> CoreResult<()> {
+        self.update_agreement_scheduling_impl(a, expected, notices, audit, schedule)
+            .await
+    }
+    async fn insert_followups(
+        &self,
+        items: &[distans_core::followup::FollowUp],
+        notices: &[Notice],
+        audit: NewAuditEntry,
+    ) -> CoreResult<()> {
+        self.insert_followups_impl(items, notices, audit).await
+    }
+    async fn followups(
+        &self,
+        filter: &distans_core::followup::FollowUpFilter,
+        paging: Paging,
+    ) -> CoreResult<Page<distans_core::followup::FollowUp>> {
+        self.followups_impl(filter, paging).await
+    }
+    async fn followup(&self, id: Uuid) -> CoreResult<Option<distans_core::followup::FollowUp>> {
+        self.followup_impl(id).await
+    }
+    async fn save_followup(
+        &self,
+        f: &distans_core::followup::FollowUp,
+        expected: i64,
+        actions: &[distans_core::followup::FollowUpAction],
+        notices: &[Notice],
+        audit: NewAuditEntry,
+    ) -> CoreResult<()> {
+        self.save_followup_impl(f, expected, actions, notices, audit)
+            .await
+    }
+    async fn followup_actions(
+        &self,
+        filter: &distans_core::followup::ActionFilter,
+        paging: Paging,
+    ) -> CoreResult<Page<distans_core::followup::FollowUpAction>> {
+        self.followup_actions_impl(filter, paging).await
+    }
+    async fn followup_action(
+        &self,
+        id: Uuid,
+    ) -> CoreResult<Option<distans_core::followup::FollowUpAction>> {
+        self.followup_action_impl(id).await
+    }
+    async fn update_followup_action(
+        &self,
+        a: &distans_core::followup::FollowUpAction,
+        expected: i64,
+        notices: &[Notice],
+        audit: NewAuditEntry,
+    ) -> CoreResult<()> {
+        self.update_followup_action_impl(a, expected, notices, audit)
+            .await
+    }
+    async fn followups_to_remind(
+        &self,
+        today: Date,
+        until: Date,
+        limit: i64,
+    ) -> CoreResult<Vec<distans_core::followup::FollowUp>> {
+        self.followups_to_remind_impl(today, until, limit).await
+    }
+    async fn mark_followup_reminded(
+        &self,
+        id: Uuid,
+        overdue: bool,
+        at: OffsetDateTime,
+        notices: &[Notice],
+        audit: NewAuditEntry,
+    ) -> CoreResult<bool> {
+        self.mark_followup_reminded_impl(id, overdue, at, notices, audit)
+            .await
+    }
+    async fn actions_to_remind(
+        &self,
+        today: Date,
+        limit: i64,
+    ) -> CoreResult<Vec<distans_core::followup::FollowUpAction>> {
+        self.actions_to_remind_impl(today, limit).await
+    }
+    async fn mark_action_reminded(
+        &self,
+        id: Uuid,
+        at: OffsetDateTime,
+        notices: &[Notice],
+        audit: NewAuditEntry,
+    ) -> CoreResult<bool> {
+        self.mark_action_reminded_impl(id, at, notices, audit).await
+    }
+    async fn agreements_without_followups(&self, limit: i64) -> CoreResult<Vec<Agreement>> {
+        self.agreements_without_followups_impl(limit).await
+    }
 }

@@ -21,6 +21,8 @@ mod rows;
 mod equipment;
 // Deviations (issue 6).
 mod deviations;
+// Follow-ups (issue 6).
+mod followups;
 
 pub use db::{Db, StoreConfig};
 

@@ -331,6 +331,8 @@ async fn serve(
     });
 
     distans_jobs::spawn_reminders(core.clone(), Duration::from_secs(3600));
+    // Follow-ups (issue 6).
+    distans_jobs::spawn_followup_reminders(core.clone(), Duration::from_secs(3600));
     match mailer {
         Some(m) => {
             distans_jobs::spawn_worker(core.clone(), m, Duration::from_secs(10));

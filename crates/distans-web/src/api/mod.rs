@@ -16,6 +16,8 @@ mod workdays;
 pub mod equipment;
 // Deviations (issue 6).
 mod deviations;
+// Follow-ups (issue 6).
+mod followups;
 
 pub use signin::start_session;
 
@@ -55,6 +57,7 @@ Requests that change something with a session cookie must be sent as application
         (name = "redeployment", description = "People across units by skill and availability (HR, directors)"),
         // Deviations (issue 6).
         (name = "deviations", description = "Deviations (avvikelser): reported by anyone, handled by the responsible manager"),
+        (name = "follow-ups", description = "Checklists, follow-ups, risk assessments and their actions"),
     )
 )]
 struct ApiDoc;
@@ -147,4 +150,15 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(deviations::get_deviation))
         .routes(routes!(deviations::acknowledge_deviation))
         .routes(routes!(deviations::close_deviation))
+        // Follow-ups (issue 6).
+        .routes(routes!(followups::list_checklists))
+        .routes(routes!(followups::get_checklist, followups::put_checklist))
+        .routes(routes!(followups::checklist_versions))
+        .routes(routes!(followups::list_followups))
+        .routes(routes!(followups::get_followup))
+        .routes(routes!(followups::answer_followup))
+        .routes(routes!(followups::development_talk))
+        .routes(routes!(followups::list_actions))
+        .routes(routes!(followups::update_action))
+        .routes(routes!(followups::close_action))
 }

@@ -840,6 +840,8 @@ struct AgreementPage<'a> {
     may_sign: bool,
     may_end: bool,
     may_send: bool,
+    // Follow-ups (issue 6).
+    fu: super::followups::AgreementFollowUps,
 }
 
 impl AgreementPage<'_> {
@@ -884,6 +886,7 @@ pub async fn agreement_page(
         && me != g.person_id
         && (me == g.decider_id || actor.has(Role::Hr));
     let sections = agreement::sections(&g.text);
+    let fu = super::followups::for_agreement(&state, &c, &actor, &g).await;
     render(
         &c,
         &AgreementPage {
@@ -893,6 +896,7 @@ pub async fn agreement_page(
             may_sign,
             may_end,
             may_send,
+            fu,
         },
     )
 }

@@ -12,6 +12,8 @@ mod equipment;
 pub use equipment::person_loans;
 // Deviations (issue 6).
 mod deviations;
+// Follow-ups (issue 6).
+mod followups;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -125,6 +127,23 @@ pub fn router() -> Router<AppState> {
         .route("/avvikelser/{id}", get(deviations::deviation_page))
         .route("/avvikelser/{id}/kvittera", post(deviations::acknowledge))
         .route("/avvikelser/{id}/stang", post(deviations::close))
+        // Follow-ups (issue 6).
+        .route("/uppfoljningar", get(followups::list_page))
+        .route(
+            "/uppfoljningar/{id}",
+            get(followups::followup_get).post(followups::followup_post),
+        )
+        .route("/atgarder/{id}", post(followups::action_update))
+        .route("/atgarder/{id}/stang", post(followups::action_close))
+        .route("/checklistor", get(followups::checklists_page))
+        .route(
+            "/checklistor/{key}",
+            get(followups::checklist_get).post(followups::checklist_post),
+        )
+        .route(
+            "/overenskommelser/{id}/medarbetarsamtal",
+            post(followups::development_talk),
+        )
 }
 
 pub async fn not_found(c: Ctx) -> HtmlError {
