@@ -62,6 +62,17 @@ cases = [
      f"/api/v1/coverage?unit={best['id']}&from={four_weeks[0]}&to={four_weeks[1]}"),
     ("one person's month", f"/api/v1/plan?person={person['id']}&from={first}&to={last}"),
     ("who is on site tomorrow, every site", "/api/v1/occupancy"),
+    # Follow-up, deviations, equipment, redeployment (issue 6), as HR (who sees everyone).
+    ("HR: follow-ups due within 30 days (first page)",
+     f"/api/v1/followups?due_before={today + datetime.timedelta(days=30)}"),
+    ("HR: open actions", "/api/v1/actions?state=open"),
+    ("HR: open deviations", "/api/v1/deviations?state=open"),
+    ("HR: the inventory (first page)", "/api/v1/equipment"),
+    ("HR: loans to collect", "/api/v1/loans/to-collect"),
+    ("HR: redeployment, skill reception, 4 weeks (first page)",
+     f"/api/v1/redeployment?skill=reception&from={four_weeks[0]}&to={four_weeks[1]}"),
+    ("HR: redeployment CSV, skill reception, 4 weeks (all matches)",
+     f"/api/v1/redeployment.csv?skill=reception&from={four_weeks[0]}&to={four_weeks[1]}"),
 ]
 
 print(f"\n| {label} | median | p95 | answer |")

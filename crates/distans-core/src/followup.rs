@@ -638,7 +638,11 @@ impl Core {
             person: q.person,
             agreement: q.agreement,
             due_before: q.due_before,
-            state: q.state,
+            // "Due before" asks for what is still to be done: open ones
+            // (due or overdue) unless a state is named.
+            state: q
+                .state
+                .or(q.due_before.map(|_| crate::followup::StateFilter::Open)),
             today,
         };
         let mut page = self.store.followups(&filter, paging).await?;

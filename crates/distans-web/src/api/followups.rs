@@ -96,7 +96,8 @@ pub async fn checklist_versions(
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct FollowUpsQuery {
-    /// Due on or before this day (YYYY-MM-DD).
+    /// Due on or before this day (YYYY-MM-DD); without `state`, only open
+    /// ones (due or overdue).
     due_before: Option<String>,
     /// open (due or overdue), due, overdue, done, cancelled.
     state: Option<String>,
