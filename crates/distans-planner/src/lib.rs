@@ -14,6 +14,7 @@
 // loops say that more plainly than zipped iterators.
 #![allow(clippy::needless_range_loop)]
 
+mod bound;
 pub mod check;
 mod cohort;
 mod comp;

@@ -9,6 +9,7 @@
 //!    large-neighbourhood search improves it (heuristic); its lower bound is
 //!    the relaxation without coverage, capacity and cohort rules.
 
+use crate::bound::unit_bound;
 use crate::cohort::{choose, lagrangian_bound, within};
 use crate::comp::{build_week, Comp};
 use crate::conflict::{explain, prechecks};
@@ -20,8 +21,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-/// Node budget of the exhaustive search of a whole component.
-pub(crate) const EXACT_NODES: u64 = 30_000;
+/// Node budget of the first exhaustive search of a whole component: enough
+/// for the small ones (a few people, or rules that leave few choices); the
+/// others are better served by a plan first and bounds aimed at it.
+pub(crate) const EXACT_NODES: u64 = 2_000;
+
+/// Node budget per unit of the unit bound ([`unit_bound`]).
+const UNIT_NODES: u64 = 20_000;
 
 struct WeekResult {
     masks: Vec<(usize, u8)>,
@@ -136,6 +142,11 @@ fn solve_comp(
         let (lag, l) = lagrangian_bound(c, sol.cost, lag_iters);
         lb = lb.max(lag.min(sol.cost));
         lam = l;
+    }
+    // The unit bound: exact per unit, rules across units dropped. It
+    // closes the integrality gaps that the Lagrangian prices cannot see.
+    if sol.cost > lb && !out_of_time() {
+        lb = lb.max(unit_bound(c, &sol.cur, UNIT_NODES, deadline));
     }
     if sol.cost > lb && !out_of_time() {
         // Mid-sized components get relatively more search: it is cheap

@@ -768,6 +768,79 @@ fn cohorts_are_separated_and_optimal() {
 }
 
 #[test]
+fn unit_bound_proves_what_prices_cannot() {
+    // A unit taken from a generated instance (100 × 4, seed 2, its fourth
+    // week), six times, joined into one component by an organisation-wide
+    // rule that everyone can meet (so it costs nothing).
+    // Cohort B's three key-skilled people (at most 3 remote days each) can
+    // cover Monday to Thursday, but cohort A's p7 must be onsite on two days
+    // too, so A gets one of Monday–Thursday, where only someone who loses a
+    // remote day (cost 10) holds the key skill: 11 per unit with the
+    // preferences, 66 in all (CP-SAT proves 66 too).
+    // The Lagrangian bound, pricing the rules continuously, stays below it;
+    // the unit bound proves it.
+    let unit = [
+        (
+            true,
+            r#""remote_target_per_week":3,"fixed_remote":["thu"],"absent":["2026-01-06","2026-01-08"],"prefer_onsite":["tue"],"cohort":"A""#,
+        ),
+        (true, r#""remote_target_per_week":3,"cohort":"B""#),
+        (
+            true,
+            r#""remote_target_per_week":5,"fixed_remote":["mon"],"prefer_remote":["thu","fri"],"cohort":"A""#,
+        ),
+        (
+            true,
+            r#""remote_target_per_week":3,"prefer_remote":["fri","mon"],"cohort":"B""#,
+        ),
+        (true, r#""remote_target_per_week":5"#),
+        (
+            true,
+            r#""remote_target_per_week":3,"prefer_remote":["wed"],"prefer_onsite":["tue"],"cohort":"B""#,
+        ),
+        (
+            false,
+            r#""remote_target_per_week":3,"prefer_remote":["fri","thu"],"cohort":"A""#,
+        ),
+        (true, r#""remote_target_per_week":5,"cohort":"B""#),
+    ];
+    let mut emps = Vec::new();
+    let mut cov = Vec::new();
+    for u in 0..6 {
+        for (k, (key, fields)) in unit.iter().enumerate() {
+            let skills = if *key {
+                format!(r#"["all","key{u}"]"#)
+            } else {
+                String::from(r#"["all"]"#)
+            };
+            emps.push(format!(
+                r#"{{"id":"u{u}p{k}","unit":"u{u}","skills":{skills},{fields}}}"#
+            ));
+        }
+        cov.push(format!(r#"{{"unit":"u{u}","min_onsite":1}}"#));
+        cov.push(format!(
+            r#"{{"unit":"u{u}","skill":"key{u}","min_onsite":1,"weekdays":["mon","tue","wed","thu"]}}"#
+        ));
+    }
+    cov.push(String::from(r#"{"skill":"all","min_onsite":1}"#));
+    let json = format!(
+        r#"{{"horizon":{{"start":"2026-01-05","weeks":1}},"employees":[{}],"rules":{{"coverage":[{}],"separate_cohorts":true}}}}"#,
+        emps.join(","),
+        cov.join(",")
+    );
+    let inp = parse_input(&json).unwrap();
+    for out in [
+        solve(&inp, &SolveOptions::default()),
+        solve_with_exact_budget(&inp, &SolveOptions::default(), 0),
+    ] {
+        assert_eq!(check(&inp, &out), Ok(out.cost));
+        assert_eq!(out.cost, 66);
+        assert_eq!(out.status, Status::Optimal, "bound {:?}", out.lower_bound);
+        assert_eq!(out.lower_bound, Some(66));
+    }
+}
+
+#[test]
 fn progress_and_time_limit() {
     use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
     use std::sync::Arc;

@@ -1,0 +1,158 @@
+//! The unit bound: a lower bound that keeps every rule inside a unit.
+//!
+//! Dropping the rules that span units (an organisation-wide skill, a floor's
+//! desk limit, a department's coverage) splits a component into its units.
+//! Each unit's subproblem — its members' patterns, its own coverage rows,
+//! the desk limits restricted to its members and its cohort separation — is
+//! a relaxation of the component restricted to the unit, so the sum of the
+//! units' optima is a valid lower bound. Units are small (the product's units
+//! have a handful to a few dozen people), so the branch and bound usually
+//! solves each exactly; where it cannot within its node budget, that unit
+//! contributes the weaker bound of its cheapest patterns (still valid).
+//!
+//! This is the bound that proves optimality where the Lagrangian bound,
+//! which prices rows continuously, leaves an integrality gap: for example a
+//! unit whose two cohorts and coverage rule together force one member to
+//! give up a remote day costs 10 more than any continuous relaxation sees.
+
+use crate::comp::{Comp, Pat, Row};
+use crate::exact::search;
+use std::time::Instant;
+
+/// The component restricted to the local employees `set`, keeping only the
+/// rules that hold for a subset: coverage rows all of whose members are in
+/// `set`, capacity rows restricted to `set` (fewer people onsite can only
+/// help a maximum), cohort separation among `set`'s members. Pattern indices
+/// are the same as in `c`.
+pub(crate) fn relaxed_sub(c: &Comp, set: &[u32]) -> Comp {
+    let n = c.emps.len();
+    let mut local = vec![u32::MAX; n];
+    for (q, &i) in set.iter().enumerate() {
+        local[i as usize] = q as u32;
+    }
+    let k = set.len();
+    let mut rows: Vec<Row> = Vec::new();
+    let mut emp_rows: Vec<Vec<u32>> = vec![Vec::new(); k];
+    for row in &c.rows {
+        let inside: Vec<u32> = row
+            .members
+            .iter()
+            .filter_map(|&i| {
+                let q = local[i as usize];
+                (q != u32::MAX).then_some(q)
+            })
+            .collect();
+        let keep = if row.cov {
+            inside.len() == row.members.len()
+        } else {
+            // A limit that the subset cannot exceed binds nothing.
+            inside.len() as i64 > row.bound.iter().copied().min().unwrap_or(0)
+        };
+        if !keep || inside.is_empty() {
+            continue;
+        }
+        let r = rows.len() as u32;
+        for &q in &inside {
+            emp_rows[q as usize].push(r);
+        }
+        rows.push(Row {
+            cov: row.cov,
+            bound: row.bound,
+            days: row.days,
+            members: inside,
+        });
+    }
+    // Cohort slots with members in the set, renumbered.
+    let mut slot_map = vec![u32::MAX; c.slot_unit.len()];
+    let mut slot_unit = Vec::new();
+    let mut slot_ncoh = Vec::new();
+    let mut slot_base = Vec::new();
+    let mut slot_days = Vec::new();
+    let mut coh = vec![None; k];
+    let mut coh_len = 0;
+    for (q, &i) in set.iter().enumerate() {
+        let Some((s, co)) = c.coh[i as usize] else {
+            continue;
+        };
+        let su = s as usize;
+        if slot_map[su] == u32::MAX {
+            slot_map[su] = slot_unit.len() as u32;
+            slot_unit.push(c.slot_unit[su]);
+            slot_ncoh.push(c.slot_ncoh[su]);
+            slot_base.push(coh_len);
+            slot_days.push(c.slot_days[su]);
+            coh_len += c.slot_ncoh[su] as usize * 5;
+        }
+        coh[q] = Some((slot_map[su], co));
+    }
+    let pats: Vec<Vec<Pat>> = set.iter().map(|&i| c.pats[i as usize].clone()).collect();
+    Comp {
+        emps: set.iter().map(|&i| c.emps[i as usize]).collect(),
+        any: set.iter().map(|&i| c.any[i as usize]).collect(),
+        all: set.iter().map(|&i| c.all[i as usize]).collect(),
+        pats,
+        rows,
+        emp_rows,
+        coh,
+        unit: set.iter().map(|&i| c.unit[i as usize]).collect(),
+        slot_unit,
+        slot_ncoh,
+        slot_base,
+        slot_days,
+        coh_len,
+    }
+}
+
+/// The unit bound of component `c` (see the module documentation). `cur` is
+/// a feasible plan of `c` (pattern index per employee): restricted to a unit
+/// it is a plan of the unit's relaxation, so each unit's search starts with
+/// that cost as its incumbent. `nodes` is the node budget per unit; past the
+/// deadline the remaining units contribute their cheapest patterns only.
+pub(crate) fn unit_bound(c: &Comp, cur: &[u16], nodes: u64, deadline: Option<Instant>) -> i64 {
+    let n = c.emps.len();
+    let mut by_unit: Vec<(usize, u32)> = (0..n as u32).map(|i| (c.unit[i as usize], i)).collect();
+    by_unit.sort_unstable();
+    let mut total = 0i64;
+    let mut start = 0;
+    while start < by_unit.len() {
+        let unit = by_unit[start].0;
+        let mut end = start;
+        while end < by_unit.len() && by_unit[end].0 == unit {
+            end += 1;
+        }
+        let set: Vec<u32> = by_unit[start..end].iter().map(|x| x.1).collect();
+        start = end;
+        let sub = relaxed_sub(c, &set);
+        let cheapest = sub.min_cost();
+        let sub_cur: Vec<u16> = set.iter().map(|&i| cur[i as usize]).collect();
+        let at_cur: i64 = sub
+            .pats
+            .iter()
+            .zip(&sub_cur)
+            .map(|(p, &k)| p.get(k as usize).map_or(0, |q| q.cost))
+            .sum();
+        if sub.rows.is_empty() && sub.slot_unit.is_empty()
+            || at_cur == cheapest
+            || deadline.is_some_and(|d| Instant::now() >= d)
+        {
+            total += cheapest;
+            continue;
+        }
+        let mut order: Vec<u32> = (0..sub.emps.len() as u32).collect();
+        order.sort_by_key(|&q| {
+            (
+                sub.coh[q as usize].map_or(u32::MAX, |x| x.0),
+                sub.pats[q as usize].len(),
+                q,
+            )
+        });
+        // Solutions strictly below `at_cur + 1`: the current plan's own
+        // restriction qualifies, so a completed search always has a best.
+        let res = search(&sub, &sub_cur, &order, at_cur + 1, nodes, false);
+        total += match (res.complete, res.best) {
+            (true, Some((cost, _))) => cost,
+            _ => cheapest,
+        };
+    }
+    total
+}
