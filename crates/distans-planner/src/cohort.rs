@@ -216,7 +216,9 @@ const DEFLECTION: f64 = 0.7;
 /// employees and, with cohort separation kept, units whose cohort-day
 /// choices are enumerated. For any λ ≥ 0 the value is a lower bound on the
 /// optimum; subgradient steps (Polyak, towards `ub`) improve λ. Returns the
-/// best bound, rounded up (costs are integers).
+/// best bound, rounded up (costs are integers), its multipliers, and the
+/// relaxation's solution there (an onsite mask per employee), which is
+/// often close to a good plan.
 ///
 /// The step direction is deflected (each subgradient plus [`DEFLECTION`]
 /// times the previous direction, projected onto λ ≥ 0). The plain
@@ -224,7 +226,7 @@ const DEFLECTION: f64 = 0.7;
 /// its result depended on rounding (on one 20-person week the bound ended at
 /// 128.4 or 129.03 depending on summation order, so 129 or 130 after
 /// rounding); deflected, it reached 129.1 in 112 steps instead of 2 563.
-pub(crate) fn lagrangian_bound(c: &Comp, ub: i64, iters: usize) -> (i64, Vec<f64>) {
+pub(crate) fn lagrangian_bound(c: &Comp, ub: i64, iters: usize) -> (i64, Vec<f64>, Vec<u8>) {
     let n = c.emps.len();
     let nr = c.rows.len();
     let mut lam = vec![0f64; nr * 5];
@@ -264,6 +266,7 @@ pub(crate) fn lagrangian_bound(c: &Comp, ub: i64, iters: usize) -> (i64, Vec<f64
     let mut dprev = vec![0f64; nr * 5];
     let mut since = 0;
     let mut chosen = vec![0u8; n];
+    let mut best_chosen = vec![0u8; n];
     // Per slot member: the cheapest priced pattern within each allowed-days
     // mask, and that pattern's mask.
     let mut wb: Vec<([f64; 32], [u8; 32])> = Vec::new();
@@ -386,7 +389,7 @@ pub(crate) fn lagrangian_bound(c: &Comp, ub: i64, iters: usize) -> (i64, Vec<f64
                 }
             }
             if !best_v.is_finite() {
-                return (i64::MIN, best_lam);
+                return (i64::MIN, best_lam, best_chosen);
             }
             val += best_v;
             for (k, &i) in mem.iter().enumerate() {
@@ -397,6 +400,7 @@ pub(crate) fn lagrangian_bound(c: &Comp, ub: i64, iters: usize) -> (i64, Vec<f64
         if val > best + 1e-9 {
             best = val;
             best_lam.copy_from_slice(&lam);
+            best_chosen.copy_from_slice(&chosen);
             since = 0;
         } else {
             since += 1;
@@ -444,8 +448,8 @@ pub(crate) fn lagrangian_bound(c: &Comp, ub: i64, iters: usize) -> (i64, Vec<f64
         }
     }
     if best.is_finite() {
-        ((best - 1e-6).ceil() as i64, best_lam)
+        ((best - 1e-6).ceil() as i64, best_lam, best_chosen)
     } else {
-        (i64::MIN, best_lam)
+        (i64::MIN, best_lam, best_chosen)
     }
 }

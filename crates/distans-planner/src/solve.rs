@@ -139,9 +139,12 @@ fn solve_comp(
     let lag_iters = (400_000 / n.max(1)).clamp(30, 3000);
     let mut lam = Vec::new();
     if sol.cost > lb && n <= 3000 && !out_of_time() {
-        let (lag, l) = lagrangian_bound(c, sol.cost, lag_iters);
+        let (lag, l, primal) = lagrangian_bound(c, sol.cost, lag_iters);
         lb = lb.max(lag.min(sol.cost));
         lam = l;
+        if sol.cost > lb {
+            lagrangian_heuristic(&mut sol, &primal, &choice.allowed, &mut rng);
+        }
     }
     // The unit bound: exact per unit, rules across units dropped. It
     // closes the integrality gaps that the Lagrangian prices cannot see.
@@ -190,7 +193,7 @@ fn solve_comp(
     }
     if sol.cost > lb && !out_of_time() {
         // (Again,) aimed at the better plan.
-        let (lag, l) = lagrangian_bound(c, sol.cost, lag_iters);
+        let (lag, l, _) = lagrangian_bound(c, sol.cost, lag_iters);
         if lag > lb {
             lb = lag.min(sol.cost);
             lam = l;
@@ -213,6 +216,28 @@ fn solve_comp(
         cost: sol.cost,
         lb,
         exact,
+    }
+}
+
+/// The Lagrangian heuristic: the relaxation's solution at the best prices
+/// (each employee's onsite mask), repaired into a plan; taken when it is
+/// cheaper than `sol`.
+fn lagrangian_heuristic(sol: &mut Sol, primal: &[u8], allowed: &[u8], rng: &mut Rng) {
+    let c = sol.c;
+    let start: Vec<u16> = (0..c.emps.len())
+        .map(|i| {
+            c.pats[i]
+                .iter()
+                .position(|p| p.mask == primal[i])
+                .map_or(0, |k| k as u16)
+        })
+        .collect();
+    let mut cand = Sol::new(c, start);
+    if cand.viol > 0 && !repair(&mut cand, Some(allowed), rng, 20, None) {
+        return;
+    }
+    if cand.cost < sol.cost {
+        *sol = cand;
     }
 }
 
