@@ -57,7 +57,7 @@ fn main() -> ExitCode {
         Status::Infeasible => "infeasible",
     };
     eprintln!(
-        "{{\"status\":\"{status}\",\"cost\":{},\"lower_bound\":{},\"seconds\":{secs:.3},\"checked\":{verified}}}",
+        "{{\"status\":\"{status}\",\"cost\":{},\"lower_bound\":{},\"seconds\":{secs:.4},\"checked\":{verified}}}",
         output.cost,
         output.lower_bound.map_or(String::from("null"), |b| b.to_string())
     );
