@@ -75,10 +75,10 @@ def main():
         if ours.get("cost") is not None and ref.get("cost") is not None and ref["cost"] > 0:
             gap = f"{100.0 * (ours['cost'] - ref['cost']) / ref['cost']:+.2f} %"
         if ref.get("seconds") and ours.get("seconds"):
-            speed = f"{ref['seconds'] / max(ours['seconds'], 1e-3):.0f}×"
+            speed = f"{ref['seconds'] / max(ours['seconds'], 1e-4):.0f}×"
         fmt = lambda v: "–" if v is None else str(v)  # noqa: E731
         print(f"| {name} | {n} × {w} | {ours['status']} | {fmt(ours.get('cost'))} | {fmt(ours.get('lower_bound'))} "
-              f"| {ours.get('seconds', 0):.2f} | {ours_cpu:.2f} | {ref.get('status')} | {fmt(ref.get('cost'))} | {fmt(ref.get('bound'))} "
+              f"| {ours.get('seconds', 0):.4f} | {ours_cpu:.2f} | {ref.get('status')} | {fmt(ref.get('cost'))} | {fmt(ref.get('bound'))} "
               f"| {fmt(ref.get('seconds'))} | {gap} | {speed} |", flush=True)
         rows.append((name, ours, ref))
 

@@ -226,7 +226,12 @@ const DEFLECTION: f64 = 0.7;
 /// its result depended on rounding (on one 20-person week the bound ended at
 /// 128.4 or 129.03 depending on summation order, so 129 or 130 after
 /// rounding); deflected, it reached 129.1 in 112 steps instead of 2 563.
-pub(crate) fn lagrangian_bound(c: &Comp, ub: i64, iters: usize) -> (i64, Vec<f64>, Vec<u8>) {
+pub(crate) fn lagrangian_bound(
+    c: &Comp,
+    mut ub: i64,
+    iters: usize,
+    improve: &mut dyn FnMut(&[u8]) -> Option<i64>,
+) -> (i64, Vec<f64>, Vec<u8>) {
     let n = c.emps.len();
     let nr = c.rows.len();
     let mut lam = vec![0f64; nr * 5];
@@ -285,7 +290,7 @@ pub(crate) fn lagrangian_bound(c: &Comp, ub: i64, iters: usize) -> (i64, Vec<f64
         }
     }
     let bound_of: Vec<f64> = g.clone();
-    for _ in 0..iters {
+    for it in 0..iters {
         // Σ λ·bound (coverage) − Σ μ·bound (capacity).
         let mut fixed = 0f64;
         for (r, row) in c.rows.iter().enumerate() {
@@ -407,6 +412,13 @@ pub(crate) fn lagrangian_bound(c: &Comp, ub: i64, iters: usize) -> (i64, Vec<f64
             if since >= 20 {
                 theta /= 2.0;
                 since = 0;
+            }
+        }
+        // Every 10 steps the caller may turn the relaxation's solution into
+        // a cheaper plan: a lower target makes the steps more accurate.
+        if it % 10 == 9 {
+            if let Some(v) = improve(&chosen) {
+                ub = ub.min(v);
             }
         }
         if (best - 1e-6).ceil() >= ub as f64 || theta < 1e-3 {
