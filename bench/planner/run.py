@@ -19,8 +19,8 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
+import build  # noqa: E402
 import gen  # noqa: E402
 
 
@@ -32,11 +32,7 @@ def main():
     ap.add_argument("--only", default="")
     ap.add_argument("--seed", type=int, default=1)
     a = ap.parse_args()
-    target = os.environ.get("CARGO_TARGET_DIR", "/tmp/planner-target")
-    env = dict(os.environ, CARGO_TARGET_DIR=target)
-    subprocess.run(["cargo", "build", "--quiet", "--release", "--example", "plan_file", "-p", "distans-planner"],
-                   cwd=ROOT, env=env, check=True)
-    binary = os.path.join(target, "release", "examples", "plan_file")
+    binary = build.plan_file()
     os.makedirs(a.dir, exist_ok=True)
     only = set(filter(None, a.only.split(",")))
     rows = []

@@ -17,8 +17,8 @@ import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
+import build  # noqa: E402
 import gen  # noqa: E402
 
 
@@ -29,11 +29,7 @@ def main():
     ap.add_argument("--ref-runs", type=int, default=5)
     ap.add_argument("--ref-time-limit", type=float, default=60.0)
     a = ap.parse_args()
-    target = os.environ.get("CARGO_TARGET_DIR", "/tmp/planner-target")
-    env = dict(os.environ, CARGO_TARGET_DIR=target)
-    subprocess.run(["cargo", "build", "--quiet", "--release", "--example", "plan_file", "-p", "distans-planner"],
-                   cwd=ROOT, env=env, check=True)
-    binary = os.path.join(target, "release", "examples", "plan_file")
+    binary = build.plan_file()
     os.makedirs(a.dir, exist_ok=True)
     print("| instance | seed | ours | our median (ms) | CP-SAT | CP-SAT median (ms) | speed-up |")
     print("|---|---:|---|---:|---|---:|---:|")
