@@ -1,5 +1,6 @@
 //! Deviations and their trails. Called from the `Store` impl.
 
+use crate::agreements::write_notices;
 use sqlx::QueryBuilder;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -101,24 +102,6 @@ impl From<DeviationRow> for Deviation {
 /// at, actor id, given name, family name, kind, text
 type EventRow = (OffsetDateTime, Uuid, String, String, String, Option<String>);
 
-/// Writes in-app notifications and queues e-mails, in the caller's transaction.
-macro_rules! write_deviation_notices {
-    ($tx:expr, $at:expr, $notices:expr) => {{
-        let notices: &[Notice] = $notices;
-        let at: OffsetDateTime = $at;
-        for n in notices {
-            sqlx::query("INSERT INTO notifications (id, person_id, kind, subject, body, link, created_at, read_at) VALUES ($1, $2, $3, $4, $5, $6, $7, NULL)")
-                .bind(Uuid::now_v7()).bind(n.person_id).bind(&n.kind).bind(&n.subject).bind(&n.body).bind(&n.link).bind(at)
-                .execute(&mut *$tx).await.map_err(db_err)?;
-            if let Some(email) = &n.email {
-                sqlx::query("INSERT INTO outbox (id, recipient, subject, body, created_at, attempts, next_attempt_at, locked_until, sent_at, last_error) VALUES ($1, $2, $3, $4, $5, 0, $5, NULL, NULL, NULL)")
-                    .bind(Uuid::now_v7()).bind(email).bind(&n.subject).bind(&n.body).bind(at)
-                    .execute(&mut *$tx).await.map_err(db_err)?;
-            }
-        }
-    }};
-}
-
 /// Adds the scope and state of a list to a query ending in `FROM … u`
 /// (a macro: the query builder's type differs per engine).
 macro_rules! apply_filter {
@@ -201,7 +184,7 @@ impl SqlStore {
                     .bind(&e.kind).bind(&e.text)
                     .execute(&mut *tx).await.map_err(db_err)?;
             }
-            write_deviation_notices!(tx, at, notices);
+            write_notices!(tx, at, notices);
             append_audit_rows!(tx, at, &[audit]);
             tx.commit().await.map_err(db_err)
         })
@@ -274,7 +257,7 @@ impl SqlStore {
                     .bind(Uuid::now_v7()).bind(d.id).bind(e.at).bind(actor.id).bind(&e.kind).bind(&e.text)
                     .execute(&mut *tx).await.map_err(db_err)?;
             }
-            write_deviation_notices!(tx, at, notices);
+            write_notices!(tx, at, notices);
             append_audit_rows!(tx, at, &[audit]);
             tx.commit().await.map_err(db_err)
         })
