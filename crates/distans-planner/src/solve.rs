@@ -5,9 +5,12 @@
 //!    is optimal (it meets the relaxation bound);
 //! 2. otherwise an exhaustive branch and bound is tried with a node budget:
 //!    if it completes, the result is optimal or proven infeasible;
-//! 3. otherwise a penalty repair finds a feasible plan and a
-//!    large-neighbourhood search improves it (heuristic); its lower bound is
-//!    the relaxation without coverage, capacity and cohort rules.
+//! 3. otherwise a penalty repair finds a feasible plan, and improvement
+//!    steps (cohort-day moves, the Lagrangian heuristic, large-neighbourhood
+//!    search) alternate with lower bounds (the cohort relaxation, the
+//!    Lagrangian bound, the unit bound of [`crate::bound`], a priced branch
+//!    and bound on small components) until a plan meets a bound or the
+//!    budgets run out. `docs/planner.md` gives the order and the reasons.
 
 use crate::bound::unit_bound;
 use crate::cohort::{choose, lagrangian_bound, within};
