@@ -16,7 +16,7 @@
 //! give up a remote day costs 10 more than any continuous relaxation sees.
 
 use crate::comp::{Comp, Pat, Row};
-use crate::exact::search;
+use crate::exact::{search, search_order};
 use std::time::Instant;
 
 /// The component restricted to the local employees `set`, keeping only the
@@ -138,14 +138,7 @@ pub(crate) fn unit_bound(c: &Comp, cur: &[u16], nodes: u64, deadline: Option<Ins
             total += cheapest;
             continue;
         }
-        let mut order: Vec<u32> = (0..sub.emps.len() as u32).collect();
-        order.sort_by_key(|&q| {
-            (
-                sub.coh[q as usize].map_or(u32::MAX, |x| x.0),
-                sub.pats[q as usize].len(),
-                q,
-            )
-        });
+        let order = search_order(&sub);
         // Solutions strictly below `at_cur + 1`: the current plan's own
         // restriction qualifies, so a completed search always has a best.
         let res = search(&sub, &sub_cur, &order, at_cur + 1, nodes, false);

@@ -71,6 +71,20 @@ fn bits(mut m: u8) -> impl Iterator<Item = usize> {
     })
 }
 
+/// The order in which a whole component is searched: cohort members slot
+/// by slot (so separation prunes early), fewest patterns first.
+pub(crate) fn search_order(c: &Comp) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..c.emps.len() as u32).collect();
+    order.sort_by_key(|&i| {
+        (
+            c.coh[i as usize].map_or(u32::MAX, |x| x.0),
+            c.pats[i as usize].len(),
+            i,
+        )
+    });
+    order
+}
+
 /// Searches the patterns of `free` (local indices) with every other employee
 /// fixed at `cur`. Only solutions with free cost `< bound` are accepted.
 /// `stop_at_first`: a feasibility question.

@@ -16,7 +16,7 @@ use crate::bound::unit_bound;
 use crate::cohort::{choose, lagrangian_bound, within};
 use crate::comp::{build_week, Comp};
 use crate::conflict::{explain, prechecks};
-use crate::exact::{search, search_priced};
+use crate::exact::{search, search_order, search_priced};
 use crate::local::{lns, repair, slot_moves, Rng, Sol};
 use crate::model::Model;
 use crate::{Output, Plan, Progress, SolveOptions, State, Status};
@@ -77,14 +77,7 @@ fn solve_comp(
         };
     }
     let out_of_time = || deadline.is_some_and(|d| Instant::now() >= d) || cancel();
-    let mut order: Vec<u32> = (0..n as u32).collect();
-    order.sort_by_key(|&i| {
-        (
-            c.coh[i as usize].map_or(u32::MAX, |x| x.0),
-            c.pats[i as usize].len(),
-            i,
-        )
-    });
+    let order = search_order(c);
     let res = search(c, &sol.cur, &order, i64::MAX, exact_nodes, false);
     if res.complete {
         return match res.best {
