@@ -62,7 +62,7 @@ cases = [
      f"/api/v1/coverage?unit={best['id']}&from={four_weeks[0]}&to={four_weeks[1]}"),
     ("one person's month", f"/api/v1/plan?person={person['id']}&from={first}&to={last}"),
     ("who is on site tomorrow, every site", "/api/v1/occupancy"),
-    # Follow-up, deviations, equipment, redeployment (issue 6), as HR (who sees everyone).
+    # Follow-up, deviations, equipment, redeployment, as HR (who sees everyone).
     ("HR: follow-ups due within 30 days (first page)",
      f"/api/v1/followups?due_before={today + datetime.timedelta(days=30)}"),
     ("HR: open actions", "/api/v1/actions?state=open"),

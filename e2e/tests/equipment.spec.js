@@ -1,5 +1,5 @@
 // @ts-check
-// Equipment lent home and the redeployment view (issue 6): a manager lends a
+// Equipment lent home and the redeployment view: a manager lends a
 // laptop to an employee from her page, she sees it, it comes back and is
 // available again; HR filters the redeployment view and downloads its CSV.
 const fs = require('fs');

@@ -1,5 +1,5 @@
 // @ts-check
-// Follow-ups (issue 6): an agreement in force gets a risk assessment; the
+// Follow-ups: an agreement in force gets a risk assessment; the
 // employee and the manager answer it together, each confirming in their own
 // browser; a risky answer becomes an action that the manager closes; the
 // manager sets a development talk; HR edits a checklist (a new version).

@@ -54,7 +54,7 @@ pub enum Action<'a> {
     PublishRotation { unit_path: &'a str },
     /// See the sites' occupancy across the organisation (HR, managers, administrators).
     ReadOccupancy,
-    // Equipment and redeployment (issue 6).
+    // Equipment and redeployment.
     /// See the equipment inventory (HR, administrators, managers).
     ListEquipment,
     /// Add items to the inventory and change their state (HR, administrators).
@@ -67,7 +67,7 @@ pub enum Action<'a> {
     ReadLoansToCollect,
     /// Use the cross-unit redeployment view (HR, directors).
     ReadRedeployment,
-    // Deviations (issue 6).
+    // Deviations.
     /// See a deviation: its reporter, its responsible manager, the managers
     /// of the concerned person's unit (not the person), HR, and — for a
     /// serious information-security one — holders of the policy's roles
@@ -89,7 +89,7 @@ pub enum Action<'a> {
     },
     /// See who reported an anonymous deviation: the reporter and HR.
     SeeDeviationReporter { reporter: Uuid },
-    // Follow-ups (issue 6).
+    // Follow-ups.
     /// Write a new version of a checklist template (HR).
     EditChecklists,
     /// See a person's follow-ups and their actions (the person, their managers, HR).
@@ -176,7 +176,7 @@ pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), CoreError> {
             actor.person_id != person_id
                 && (actor.has(Role::Hr) || (!hr_level && actor.manages_path(unit_path)))
         }
-        // Equipment and redeployment (issue 6).
+        // Equipment and redeployment.
         Action::ListEquipment => {
             actor.has(Role::Hr) || actor.has(Role::Admin) || !actor.manages.is_empty()
         }
@@ -188,7 +188,7 @@ pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), CoreError> {
         } => actor.person_id == person_id || actor.has(Role::Hr) || actor.manages_path(unit_path),
         Action::ReadLoansToCollect => actor.has(Role::Hr) || !actor.manages.is_empty(),
         Action::ReadRedeployment => actor.has(Role::Hr) || actor.has(Role::Director),
-        // Deviations (issue 6).
+        // Deviations.
         Action::ReadDeviation {
             reporter,
             person_id,
@@ -217,7 +217,7 @@ pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), CoreError> {
         Action::SeeDeviationReporter { reporter } => {
             actor.person_id == reporter || actor.has(Role::Hr)
         }
-        // Follow-ups (issue 6).
+        // Follow-ups.
         Action::EditChecklists => actor.has(Role::Hr),
         Action::ReadFollowUp {
             person_id,
@@ -285,7 +285,7 @@ pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), CoreError> {
             Action::ReadUnits | Action::ManageOwnTokens | Action::ManageOwnCalendarFeed => {
                 "not allowed"
             }
-            // Equipment and redeployment (issue 6).
+            // Equipment and redeployment.
             Action::ListEquipment => "only HR, administrators and managers see the equipment",
             Action::ManageEquipment => "only HR and administrators manage the equipment",
             Action::LendEquipment { .. } => {
@@ -294,7 +294,7 @@ pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), CoreError> {
             Action::ReadLoans { .. } => "only the person, their managers and HR see their loans",
             Action::ReadLoansToCollect => "only managers and HR see the equipment to collect",
             Action::ReadRedeployment => "only HR and directors use the redeployment view",
-            // Deviations (issue 6).
+            // Deviations.
             Action::ReadDeviation { .. } => "not allowed",
             Action::HandleDeviation {
                 reporter,
@@ -307,7 +307,7 @@ pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), CoreError> {
                 "only the responsible manager, the managers above and HR handle a deviation"
             }
             Action::SeeDeviationReporter { .. } => "only HR sees who reported anonymously",
-            // Follow-ups (issue 6).
+            // Follow-ups.
             Action::EditChecklists => "only HR may change the checklists",
             Action::ReadFollowUp { .. } | Action::AnswerFollowUp { .. } => {
                 "only the person, their managers and HR take part in their follow-ups"
@@ -443,7 +443,7 @@ mod tests {
         }
     }
 
-    // Follow-ups (issue 6).
+    // Follow-ups.
     #[test]
     fn who_takes_part_in_follow_ups() {
         let m = actor(&[Role::Employee, Role::Manager], &["/a/b/"]);

@@ -141,7 +141,7 @@ impl Core {
                 )
                 .await?;
         }
-        // Follow-ups (issue 6).
+        // Follow-ups.
         self.ensure_checklist_defaults().await?;
         Ok(())
     }
@@ -1090,7 +1090,7 @@ impl Core {
                 link.clone(),
             ));
         }
-        // Follow-ups (issue 6): scheduled by the same transaction that activates it.
+        // Follow-ups: scheduled by the same transaction that activates it.
         let schedule = if next.state == AgreementState::Active {
             self.schedule_for_activation(&next).await?
         } else {
@@ -1173,7 +1173,7 @@ impl Core {
                 )
             })
             .collect();
-        // Equipment (issue 6): the manager collects what was lent under it.
+        // Equipment: the manager collects what was lent under it.
         let mut notices = notices;
         notices.extend(
             self.loan_collect_notices(actor, &g, &employee, &last)
@@ -1181,7 +1181,7 @@ impl Core {
         );
         let mut a = audit(actor, "agreement.end", "agreement", g.id);
         a.after = Some(serde_json::json!({"ends_on": last, "reason": next.end_reason}));
-        // Follow-ups (issue 6): those due after the last day are cancelled.
+        // Follow-ups: those due after the last day are cancelled.
         let schedule = crate::followup::FollowUpSchedule {
             add: vec![],
             cancel_after: next.ends_on.map(|d| (g.id, d)),

@@ -38,12 +38,12 @@ pub mod staffing;
 pub mod store;
 pub mod token;
 pub mod workdays;
-// Equipment and redeployment (issue 6).
+// Equipment and redeployment.
 pub mod equipment;
 pub mod redeployment;
-// Deviations (issue 6).
+// Deviations.
 pub mod deviation;
-// Follow-ups (issue 6).
+// Follow-ups.
 pub mod checklist;
 pub mod followup;
 

@@ -122,7 +122,7 @@ pub struct PolicyRules {
     pub occasional_days_per_week: Option<u8>,
     #[serde(default)]
     pub unit_overrides: Vec<UnitOverride>,
-    // Deviations (issue 6).
+    // Deviations.
     /// Roles whose holders are told at once of a serious information-security deviation.
     #[serde(default = "default_security_deviation_roles")]
     pub security_deviation_roles: Vec<String>,
@@ -132,7 +132,7 @@ pub struct PolicyRules {
     pub deviation_reporter_anonymity: bool,
 }
 
-// Deviations (issue 6).
+// Deviations.
 impl PolicyRules {
     /// Are holders of `role` told of serious information-security deviations?
     pub fn tells_of_security_deviations(&self, role: &str) -> bool {
@@ -267,7 +267,7 @@ impl PolicyRules {
                 ));
             }
         }
-        // Deviations (issue 6).
+        // Deviations.
         let mut seen = std::collections::HashSet::new();
         for (i, r) in self.security_deviation_roles.iter().enumerate() {
             let role = crate::model::Role::parse_granted(r)

@@ -289,9 +289,9 @@ impl Core {
     pub async fn load_demo(&self, size: usize) -> CoreResult<ImportReport> {
         let report = self.load_demo_org(size).await?;
         self.load_demo_plan(size).await?;
-        // Equipment (issue 6).
+        // Equipment.
         self.load_demo_equipment().await?;
-        // Follow-ups (issue 6).
+        // Follow-ups.
         self.load_demo_followups().await?;
         // Fresh statistics, so the query planners pick the per-person indexes.
         self.store.analyze().await?;

@@ -564,7 +564,7 @@ pub trait Store: Send + Sync + 'static {
     /// A consistent copy of the database at `dest`, taken while it runs.
     async fn backup(&self, dest: &str) -> CoreResult<()>;
 
-    // Equipment and redeployment (issue 6).
+    // Equipment and redeployment.
     /// The inventory, filtered, in identifier order.
     async fn equipment_items(
         &self,
@@ -638,7 +638,7 @@ pub trait Store: Send + Sync + 'static {
     ) -> CoreResult<Vec<crate::redeployment::RedeployPerson>>;
     /// The distinct skills people have, in order (at most `limit`).
     async fn known_skills(&self, limit: i64) -> CoreResult<Vec<String>>;
-    // Deviations (issue 6).
+    // Deviations.
     /// Adds a reported deviation with its first event and notices.
     async fn insert_deviation(
         &self,
@@ -664,7 +664,7 @@ pub trait Store: Send + Sync + 'static {
         notices: &[Notice],
         audit: NewAuditEntry,
     ) -> CoreResult<()>;
-    // Follow-ups (issue 6).
+    // Follow-ups.
     /// The newest version of each checklist template.
     async fn checklists(&self) -> CoreResult<Vec<crate::checklist::ChecklistTemplate>>;
     /// A checklist's newest version, or the version asked for.

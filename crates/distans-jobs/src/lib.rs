@@ -170,7 +170,7 @@ pub fn spawn_reminders(core: Arc<Core>, every: Duration) -> tokio::task::JoinHan
     })
 }
 
-// Follow-ups (issue 6).
+// Follow-ups.
 /// Reminds employees and managers of follow-ups due within a week and,
 /// once more, of overdue ones, and owners of overdue actions, every
 /// `every`. Safe on several servers: each reminder is marked by the first

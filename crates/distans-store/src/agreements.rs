@@ -586,7 +586,7 @@ impl SqlStore {
             .await
     }
 
-    /// Also adds and cancels follow-ups (issue 6), in the same transaction.
+    /// Also adds and cancels follow-ups, in the same transaction.
     pub(crate) async fn update_agreement_scheduling_impl(
         &self,
         g: &Agreement,
@@ -806,7 +806,7 @@ impl SqlStore {
     }
 }
 
-// Follow-ups (issue 6).
+// Follow-ups.
 impl SqlStore {
     pub(crate) async fn agreements_without_followups_impl(
         &self,

@@ -1,4 +1,4 @@
-//! Follow-ups (issue 6): checklist templates and their versions, follow-ups,
+//! Follow-ups: checklist templates and their versions, follow-ups,
 //! the actions risks become, and the reminder marks. Called from the `Store`
 //! impl in `impl_store.rs`; the agreement update that schedules follow-ups
 //! uses [`write_schedule!`] in its own transaction.

@@ -1313,7 +1313,7 @@ impl Store for SqlStore {
             }
         }
     }
-    // Equipment and redeployment (issue 6).
+    // Equipment and redeployment.
     async fn equipment_items(
         &self,
         filter: &distans_core::equipment::ItemFilter,
@@ -1402,7 +1402,7 @@ impl Store for SqlStore {
         self.known_skills_impl(limit).await
     }
 
-    // Deviations (issue 6).
+    // Deviations.
     async fn insert_deviation(
         &self,
         d: &distans_core::deviation::Deviation,
@@ -1433,7 +1433,7 @@ impl Store for SqlStore {
             .await
     }
 
-    // Follow-ups (issue 6).
+    // Follow-ups.
     async fn checklists(&self) -> CoreResult<Vec<distans_core::checklist::ChecklistTemplate>> {
         self.checklists_impl().await
     }

@@ -17,11 +17,11 @@ mod jobs;
 mod plan;
 pub use impl_store::{sort_key, SqlStore};
 mod rows;
-// Equipment and redeployment (issue 6).
+// Equipment and redeployment.
 mod equipment;
-// Deviations (issue 6).
+// Deviations.
 mod deviations;
-// Follow-ups (issue 6).
+// Follow-ups.
 mod followups;
 
 pub use db::{Db, StoreConfig};

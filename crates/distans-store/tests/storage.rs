@@ -2199,7 +2199,7 @@ async fn closed_days_are_kept_by_hr_and_leave_the_plan() {
     }
 }
 
-// Equipment and redeployment (issue 6).
+// Equipment and redeployment.
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn equipment_is_lent_under_agreements_returned_and_collected() {
@@ -2698,7 +2698,7 @@ async fn redeployment_finds_people_by_skill_unit_and_availability() {
     }
 }
 
-// Deviations (issue 6).
+// Deviations.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn deviations_reach_the_manager_at_once_and_are_handled_to_closure() {
     use distans_core::deviation::{DeviationInput, DeviationState, StateFilter};
@@ -3028,7 +3028,7 @@ async fn deviations_reach_the_manager_at_once_and_are_handled_to_closure() {
     }
 }
 
-// Follow-ups (issue 6).
+// Follow-ups.
 
 /// Anna applies for `days` a week from `start` to `end`, chef approves and
 /// both sign: the agreement's id.

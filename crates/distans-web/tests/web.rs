@@ -370,10 +370,10 @@ async fn access_matrix() {
         .unwrap()
         .unwrap();
     let feed_secret = app.core.calendar_secret(&anna_actor).await.unwrap();
-    // Follow-ups (issue 6): bo's agreement in force, its risk assessment
+    // Follow-ups: bo's agreement in force, its risk assessment
     // done together with a risky answer, so there is an action.
     let (bo_agreement, bo_fu, bo_action) = followup_setup(&app).await;
-    // Equipment (issue 6): a demo item of each category and anna's demo loan.
+    // Equipment: a demo item of each category and anna's demo loan.
     let by_ident = |s: &'static str| {
         let core = app.core.clone();
         async move {
@@ -399,7 +399,7 @@ async fn access_matrix() {
         .unwrap()
         .items[0]
         .id;
-    // Deviations (issue 6): anna's reports, handled by chef (her manager).
+    // Deviations: anna's reports, handled by chef (her manager).
     let deviation = |description: &str| {
         let (core, anna_actor) = (app.core.clone(), anna_actor.clone());
         let input = distans_core::deviation::DeviationInput {
@@ -878,7 +878,7 @@ async fn access_matrix() {
             None,
             [303, 403, 200, 200, 200, 200, 403],
         ),
-        // Equipment and redeployment (issue 6).
+        // Equipment and redeployment.
         (
             M::GET,
             "/api/v1/equipment".into(),
@@ -1001,7 +1001,7 @@ async fn access_matrix() {
         ),
         (M::GET, "/static/distans.css".into(), None, [200; 7]),
         (M::GET, "/finns-inte".into(), None, [404; 7]),
-        // Follow-ups (issue 6): bo is in bygg's unit.
+        // Follow-ups: bo is in bygg's unit.
         (
             M::GET,
             "/api/v1/checklists".into(),
@@ -1147,7 +1147,7 @@ async fn access_matrix() {
             None,
             [303, 404, 404, 404, 404, 404, 404],
         ),
-        // Deviations (issue 6).
+        // Deviations.
         (
             M::POST,
             "/api/v1/deviations".into(),
@@ -1285,7 +1285,7 @@ async fn access_matrix() {
             "/arbetsdagar/2030-01-07/ta-bort".into(),
             [303, 403, 403, 403, 404, 404, 403],
         ),
-        // Follow-ups (issue 6).
+        // Follow-ups.
         (
             format!("/uppfoljningar/{bo_fu}"),
             [303, 404, 404, 409, 409, 404, 404],
@@ -1306,7 +1306,7 @@ async fn access_matrix() {
             format!("/overenskommelser/{bo_agreement}/medarbetarsamtal"),
             [303, 404, 404, 400, 400, 404, 403],
         ),
-        // Equipment (issue 6).
+        // Equipment.
         ("/utrustning".into(), [303, 403, 403, 403, 400, 400, 403]),
         (
             "/utrustning/lana-ut".into(),
@@ -1320,7 +1320,7 @@ async fn access_matrix() {
             format!("/utlan/{nobody}/aterlamna"),
             [303, 404, 404, 404, 404, 404, 404],
         ),
-        // Deviations (issue 6).
+        // Deviations.
         ("/avvikelser/ny".into(), [303, 400, 400, 400, 400, 400, 400]),
         (
             format!("/avvikelser/{dev_form}/kvittera"),
@@ -2897,7 +2897,7 @@ async fn closed_days_from_the_api_and_the_page() {
     assert!(en.contains("Workdays and holidays"));
 }
 
-// Equipment and redeployment (issue 6).
+// Equipment and redeployment.
 
 /// Who sees which loans through the API, a loan lent and returned, and the
 /// redeployment CSV parsed back (a director may use it too).
@@ -3027,7 +3027,7 @@ async fn loans_by_role_and_the_redeployment_csv() {
     assert!(page.text().contains("skill=reception"));
 }
 
-// Deviations (issue 6).
+// Deviations.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deviation_policy_fields_round_trip_and_anonymity_on_the_pages() {
     let app = spawn_app().await;
@@ -3182,7 +3182,7 @@ async fn deviation_policy_fields_round_trip_and_anonymity_on_the_pages() {
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert_eq!(r.json()["error"]["field"], "security_deviation_roles[0]");
 }
-// Follow-ups (issue 6).
+// Follow-ups.
 
 /// Bo's agreement in force (bygg, his manager, decides), with its risk
 /// assessment done together and one risky answer: (agreement, risk

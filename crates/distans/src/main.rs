@@ -331,7 +331,7 @@ async fn serve(
     });
 
     distans_jobs::spawn_reminders(core.clone(), Duration::from_secs(3600));
-    // Follow-ups (issue 6).
+    // Follow-ups.
     distans_jobs::spawn_followup_reminders(core.clone(), Duration::from_secs(3600));
     match mailer {
         Some(m) => {

@@ -438,7 +438,7 @@ err-rotation-weeks = Give the number of weeks, 1–8.
 err-rotation-time_limit = Give a time from 1 to 60 seconds.
 person-plan-link = The plan: where they work
 
-## Equipment and redeployment (issue 6).
+## Equipment and redeployment.
 nav-equipment = Equipment
 nav-redeployment = Redeployment
 equipment-title = Equipment
@@ -512,7 +512,7 @@ redeploy-abbr-remote = R
 redeploy-abbr-other = O
 redeploy-abbr-absent = A
 err-redeploy-to = The period is at most 8 weeks and must end after it starts.
-# Deviations (issue 6).
+# Deviations.
 nav-deviations = Deviations
 deviations-intro = Deviations in the work environment, information security, presence or equipment. The personnel manager is told at once and handles the deviation until it is closed.
 deviation-report = Report a deviation
@@ -579,7 +579,7 @@ err-deviation-action = Write what action was taken, at most 4000 characters.
 err-deviation-person = Choose a person in your units.
 err-policy-security_deviation_roles = Choose only known roles, each once.
 
-# Follow-ups (issue 6).
+# Follow-ups.
 nav-followups = Follow-ups
 followups-intro = Follow-ups of remote work, risk assessments of the remote workplace and follow-ups at development talks. The employee and the manager fill in the checklist together.
 checklists-title = Checklists

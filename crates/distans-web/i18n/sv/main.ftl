@@ -438,7 +438,7 @@ err-rotation-weeks = Ange antal veckor, 1–8.
 err-rotation-time_limit = Ange en tid mellan 1 och 60 sekunder.
 person-plan-link = Planen: var arbetar personen
 
-## Equipment and redeployment (issue 6).
+## Equipment and redeployment.
 nav-equipment = Utrustning
 nav-redeployment = Omplacering
 equipment-title = Utrustning
@@ -512,7 +512,7 @@ redeploy-abbr-remote = D
 redeploy-abbr-other = Ö
 redeploy-abbr-absent = F
 err-redeploy-to = Perioden får vara högst 8 veckor och sluta efter att den börjar.
-# Deviations (issue 6).
+# Deviations.
 nav-deviations = Avvikelser
 deviations-intro = Avvikelser inom arbetsmiljö, informationssäkerhet, närvaro eller utrustning. Den personalansvariga chefen får veta det direkt och hanterar avvikelsen tills den är avslutad.
 deviation-report = Rapportera avvikelse
@@ -579,7 +579,7 @@ err-deviation-action = Skriv vilken åtgärd som vidtogs, högst 4000 tecken.
 err-deviation-person = Välj en person i dina enheter.
 err-policy-security_deviation_roles = Välj bara kända roller, var och en en gång.
 
-# Follow-ups (issue 6).
+# Follow-ups.
 nav-followups = Uppföljningar
 followups-intro = Uppföljningar av distansarbetet, riskbedömningar av distansarbetsplatsen och uppföljningar vid medarbetarsamtal. Medarbetaren och chefen fyller i checklistan tillsammans.
 checklists-title = Checklistor

@@ -1,4 +1,4 @@
-//! Follow-ups (issue 6): the checklists (versioned; HR edits them), the
+//! Follow-ups: the checklists (versioned; HR edits them), the
 //! follow-ups scheduled from agreements and development talks, their
 //! answers, and the actions risks become.
 

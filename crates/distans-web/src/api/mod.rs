@@ -12,11 +12,11 @@ mod rotation;
 mod signin;
 mod system;
 mod workdays;
-// Equipment and redeployment (issue 6).
+// Equipment and redeployment.
 pub mod equipment;
-// Deviations (issue 6).
+// Deviations.
 mod deviations;
-// Follow-ups (issue 6).
+// Follow-ups.
 mod followups;
 
 pub use signin::start_session;
@@ -55,7 +55,7 @@ Requests that change something with a session cookie must be sent as application
         (name = "rotation", description = "The rotation planner (rotation-planning.md)"),
         (name = "equipment", description = "Equipment lent home: the inventory and loans"),
         (name = "redeployment", description = "People across units by skill and availability (HR, directors)"),
-        // Deviations (issue 6).
+        // Deviations.
         (name = "deviations", description = "Deviations (avvikelser): reported by anyone, handled by the responsible manager"),
         (name = "follow-ups", description = "Checklists, follow-ups, risk assessments and their actions"),
     )
@@ -129,7 +129,7 @@ pub fn router() -> OpenApiRouter<AppState> {
             workdays::add_closed_day
         ))
         .routes(routes!(workdays::delete_closed_day))
-        // Equipment and redeployment (issue 6).
+        // Equipment and redeployment.
         .routes(routes!(equipment::list_equipment, equipment::add_equipment))
         .routes(routes!(
             equipment::get_equipment,
@@ -142,7 +142,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(equipment::return_loan))
         .routes(routes!(equipment::redeployment))
         .routes(routes!(equipment::redeployment_csv))
-        // Deviations (issue 6).
+        // Deviations.
         .routes(routes!(
             deviations::report_deviation,
             deviations::list_deviations
@@ -150,7 +150,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(deviations::get_deviation))
         .routes(routes!(deviations::acknowledge_deviation))
         .routes(routes!(deviations::close_deviation))
-        // Follow-ups (issue 6).
+        // Follow-ups.
         .routes(routes!(followups::list_checklists))
         .routes(routes!(followups::get_checklist, followups::put_checklist))
         .routes(routes!(followups::checklist_versions))

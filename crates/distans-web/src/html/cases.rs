@@ -151,7 +151,7 @@ fn parse_policy_form(f: &Pairs, keep: &PolicyRules) -> Result<PolicyRules, CoreE
             Some(num(f, "occasional_days_per_week")?)
         },
         unit_overrides: keep.unit_overrides.clone(),
-        // Deviations (issue 6).
+        // Deviations.
         security_deviation_roles: all(f, "security_deviation_roles"),
         deviation_reporter_anonymity: get(f, "deviation_reporter_anonymity") == "on",
     })
@@ -840,7 +840,7 @@ struct AgreementPage<'a> {
     may_sign: bool,
     may_end: bool,
     may_send: bool,
-    // Follow-ups (issue 6).
+    // Follow-ups.
     fu: super::followups::AgreementFollowUps,
 }
 

@@ -1,4 +1,4 @@
-//! "Uppföljningar" (issue 6): the follow-ups due and overdue with the open
+//! "Uppföljningar": the follow-ups due and overdue with the open
 //! actions, a follow-up's checklist form (the employee and the manager each
 //! confirm the same answers), the actions' forms, the checklists (HR edits
 //! them as one line per question), and the development talk form on the

@@ -7,12 +7,12 @@ mod pages;
 mod plan;
 mod rotation;
 mod workdays;
-// Equipment and redeployment (issue 6).
+// Equipment and redeployment.
 mod equipment;
 pub use equipment::person_loans;
-// Deviations (issue 6).
+// Deviations.
 mod deviations;
-// Follow-ups (issue 6).
+// Follow-ups.
 mod followups;
 
 use axum::routing::{get, post};
@@ -109,7 +109,7 @@ pub fn router() -> Router<AppState> {
             "/arbetsdagar/{date}/ta-bort",
             post(workdays::remove_closed_day),
         )
-        // Equipment and redeployment (issue 6).
+        // Equipment and redeployment.
         .route(
             "/utrustning",
             get(equipment::equipment_page).post(equipment::add_item),
@@ -118,7 +118,7 @@ pub fn router() -> Router<AppState> {
         .route("/utrustning/{id}/status", post(equipment::set_item_state))
         .route("/utlan/{id}/aterlamna", post(equipment::return_loan))
         .route("/omplacering", get(equipment::redeployment_page))
-        // Deviations (issue 6).
+        // Deviations.
         .route("/avvikelser", get(deviations::list_page))
         .route(
             "/avvikelser/ny",
@@ -127,7 +127,7 @@ pub fn router() -> Router<AppState> {
         .route("/avvikelser/{id}", get(deviations::deviation_page))
         .route("/avvikelser/{id}/kvittera", post(deviations::acknowledge))
         .route("/avvikelser/{id}/stang", post(deviations::close))
-        // Follow-ups (issue 6).
+        // Follow-ups.
         .route("/uppfoljningar", get(followups::list_page))
         .route(
             "/uppfoljningar/{id}",

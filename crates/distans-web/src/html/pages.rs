@@ -245,7 +245,7 @@ struct StartPage<'a> {
     to_sign: Vec<distans_core::agreement::Agreement>,
     temporary: Vec<distans_core::request::TemporaryDecision>,
     unread: i64,
-    // Deviations (issue 6).
+    // Deviations.
     deviations_awaiting: i64,
 }
 
@@ -306,7 +306,7 @@ pub async fn start(State(state): State<AppState>, mut c: Ctx) -> Result<Response
             to_sign,
             temporary,
             unread,
-            // Deviations (issue 6).
+            // Deviations.
             deviations_awaiting: core
                 .deviations_awaiting(&actor)
                 .await
@@ -477,7 +477,7 @@ struct PersonPage<'a> {
     p: PersonView,
     agreements: Vec<distans_core::agreement::Agreement>,
     temporary: Vec<distans_core::request::TemporaryDecision>,
-    // Equipment (issue 6).
+    // Equipment.
     loans: Option<super::equipment::PersonLoans>,
 }
 
@@ -509,7 +509,7 @@ pub async fn person_page(
             .map_err(|e| c.fail(e))?,
         None => vec![],
     };
-    // Equipment (issue 6).
+    // Equipment.
     let loans = super::person_loans(&state, &c, id).await?;
     render(
         &c,
@@ -524,7 +524,7 @@ pub async fn person_page(
 }
 
 impl PersonPage<'_> {
-    // Equipment (issue 6): where the loan forms return to.
+    // Equipment: where the loan forms return to.
     fn loans_back(&self) -> String {
         format!("/personer/{}#person-loans", self.p.id)
     }
