@@ -2,8 +2,8 @@
 //! or changes anything; the web layer's role × route test matrix checks the
 //! outcome. A rule here is a pure function of the actor and the target.
 
-use crate::error::CoreError;
-use crate::model::{Actor, Role};
+use crate::kernel::error::CoreError;
+use crate::kernel::{Actor, Role};
 use uuid::Uuid;
 
 /// Something an actor wants to do, with what the rule needs to know of the
@@ -325,7 +325,7 @@ pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), CoreError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{ManagedUnit, UnitRef};
+    use crate::kernel::{ManagedUnit, UnitRef};
 
     fn actor(roles: &[Role], manages: &[&str]) -> Actor {
         Actor {

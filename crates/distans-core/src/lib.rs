@@ -1,9 +1,14 @@
 //! The domain of distans: what the organisation is, who may do what, and the
 //! services that carry out each use case.
 //!
-//! This crate must not know HTTP or SQL. The web layer turns requests into
-//! calls on [`Core`]; the store crate implements [`store::Store`].
+//! One folder per capability ("slice"), each with the same rooms: `model`
+//! (its types, built only through validating constructors), `rules` (pure
+//! decisions), `service` (the use cases), `port` (the storage it needs).
+//! [`kernel`] is what every slice shares; [`access`] is the one place that
+//! decides who may do what. This crate must not know HTTP or SQL: the web
+//! layer calls [`Core`]'s services, the store crate implements the ports.
 #![forbid(unsafe_code)]
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![cfg_attr(
     test,
     allow(
@@ -14,38 +19,32 @@
     )
 )]
 
-pub mod absence;
 pub mod access;
-pub mod agreement;
+pub mod kernel;
+pub mod store;
+
+pub mod absences;
+pub mod agreements;
 pub mod audit;
-pub mod calendar;
 pub mod cases;
-pub mod clock;
 pub mod coverage;
 pub mod demo;
-pub mod error;
-pub mod feed;
-pub mod import;
-pub mod model;
-pub mod password;
-pub mod plan;
-pub mod planning;
-pub mod policy;
-pub mod request;
-pub mod rotation;
-pub mod service;
-pub mod staffing;
-pub mod store;
-pub mod token;
-pub mod workdays;
-// Equipment and redeployment.
+pub mod deviations;
 pub mod equipment;
-pub mod redeployment;
-// Deviations.
-pub mod deviation;
-// Follow-ups.
-pub mod checklist;
+pub mod feed;
 pub mod followup;
+pub mod identity;
+pub mod notify;
+pub mod org;
+pub mod plan;
+pub mod policy;
+pub mod redeployment;
+pub mod rotation;
+pub mod system;
+pub mod temporary;
+pub mod workdays;
 
-pub use error::CoreError;
-pub use service::Core;
+mod app;
+
+pub use app::Core;
+pub use kernel::{CoreError, CoreResult};

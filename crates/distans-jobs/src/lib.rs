@@ -13,7 +13,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use distans_core::request::OutboxMail;
+use distans_core::notify::OutboxMail;
 use distans_core::Core;
 use lettre::message::{header::ContentType, Mailbox};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -101,8 +101,7 @@ pub fn backoff(attempts: i64) -> time::Duration {
 
 /// Sends what is due now; returns (sent, failed).
 pub async fn send_outbox_once(core: &Core, mailer: &Mailer) -> (usize, usize) {
-    let now = core.now();
-    let batch = match core.store.outbox_claim(now, 120, 50).await {
+    let batch = match core.claim_mails(120, 50).await {
         Ok(b) => b,
         Err(e) => {
             tracing::warn!(error = %e, "could not read the outbox");
@@ -114,7 +113,7 @@ pub async fn send_outbox_once(core: &Core, mailer: &Mailer) -> (usize, usize) {
         match mailer.send(m).await {
             Ok(()) => {
                 sent += 1;
-                if let Err(e) = core.store.outbox_sent(m.id, core.now()).await {
+                if let Err(e) = core.mail_sent(m.id).await {
                     tracing::error!(error = %e, mail = %m.id, "sent, but could not mark it sent");
                 }
             }
@@ -122,8 +121,7 @@ pub async fn send_outbox_once(core: &Core, mailer: &Mailer) -> (usize, usize) {
                 failed += 1;
                 tracing::warn!(error = %e, mail = %m.id, attempts = m.attempts, "sending failed; will retry");
                 let _ = core
-                    .store
-                    .outbox_failed(m.id, &e, core.now() + backoff(m.attempts))
+                    .mail_failed(m.id, &e, core.now() + backoff(m.attempts))
                     .await;
             }
         }
@@ -192,8 +190,9 @@ pub fn spawn_followup_reminders(core: Arc<Core>, every: Duration) -> tokio::task
 #[cfg(test)]
 mod tests {
     use super::*;
-    use distans_core::clock::SystemClock;
+    use distans_core::kernel::clock::FixedClock;
     use distans_core::policy::RequestInput;
+    use distans_core::store::IdentityPort;
     use distans_store::{SqlStore, StoreConfig};
     use std::process::{Child, Command, Stdio};
 
@@ -259,18 +258,20 @@ mod tests {
     async fn mails_reach_a_real_smtp_server_once_and_failures_are_retried() {
         let dir = std::env::temp_dir().join(format!("distans-jobs-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        let store = SqlStore::open(&StoreConfig {
-            url: dir.join("j.db").to_string_lossy().into(),
-            max_connections: 2,
-        })
-        .await
-        .unwrap();
-        let core = Core::new(Arc::new(store), Arc::new(SystemClock));
+        let store = Arc::new(
+            SqlStore::open(&StoreConfig {
+                url: dir.join("j.db").to_string_lossy().into(),
+                max_connections: 2,
+            })
+            .await
+            .unwrap(),
+        );
+        let clock = FixedClock::new(time::OffsetDateTime::now_utc());
+        let core = Core::new(store.clone(), Arc::new(clock.clone()));
         core.load_demo(60).await.unwrap();
         core.ensure_defaults().await.unwrap();
-        let anna = core
-            .store
-            .actor(core.store.credentials("anna").await.unwrap().unwrap().0)
+        let anna = store
+            .actor(store.credentials("anna").await.unwrap().unwrap().0)
             .await
             .unwrap()
             .unwrap();
@@ -292,7 +293,7 @@ mod tests {
         )
         .await
         .unwrap();
-        assert_eq!(core.store.outbox_pending().await.unwrap(), 1);
+        assert_eq!(core.mails_pending().await.unwrap(), 1);
 
         // The server is down: the mail stays, with an error, for later.
         let port = free_port();
@@ -302,7 +303,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(send_outbox_once(&core, &mailer).await, (0, 1));
-        assert_eq!(core.store.outbox_pending().await.unwrap(), 1);
+        assert_eq!(core.mails_pending().await.unwrap(), 1);
         assert_eq!(
             send_outbox_once(&core, &mailer).await,
             (0, 0),
@@ -311,13 +312,13 @@ mod tests {
 
         // The server is up; once the retry is due the mail goes, once.
         let server = smtpd(port);
-        let later = core.now() + time::Duration::minutes(5);
-        let batch = core.store.outbox_claim(later, 120, 10).await.unwrap();
+        clock.advance(time::Duration::minutes(5));
+        let batch = core.claim_mails(120, 10).await.unwrap();
         assert_eq!(batch.len(), 1);
         assert_eq!(batch[0].attempts, 2);
         mailer.send(&batch[0]).await.unwrap();
-        core.store.outbox_sent(batch[0].id, later).await.unwrap();
-        assert_eq!(core.store.outbox_pending().await.unwrap(), 0);
+        core.mail_sent(batch[0].id).await.unwrap();
+        assert_eq!(core.mails_pending().await.unwrap(), 0);
         assert_eq!(
             send_outbox_once(&core, &mailer).await,
             (0, 0),

@@ -6,11 +6,12 @@ use sqlx::QueryBuilder;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-use distans_core::absence::{resolve_absences, Absence, AbsenceImportReport, AbsenceRow};
-use distans_core::audit::NewAuditEntry;
-use distans_core::error::CoreResult;
-use distans_core::store::ImportError;
+use distans_core::absences::rules::resolve_absences;
+use distans_core::absences::{Absence, AbsenceImportReport, AbsenceRow};
+use distans_core::kernel::csv::ImportError;
+use distans_core::kernel::NewAuditEntry;
 use distans_core::CoreError;
+use distans_core::CoreResult;
 
 use crate::impl_store::{append_audit_rows, BeginWrite, SqlStore};
 use crate::{db_err, on_db};

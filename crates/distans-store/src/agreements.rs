@@ -7,16 +7,17 @@ use sqlx::QueryBuilder;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-use distans_core::agreement::{Agreement, AgreementState};
-use distans_core::audit::NewAuditEntry;
-use distans_core::error::CoreResult;
-use distans_core::model::{Page, Paging, PersonRef, UnitRef};
-use distans_core::policy::{Arrangement, Decider, Place, PolicyRules, PolicyVersion, Weekday};
-use distans_core::request::{
-    Notice, Notification, OutboxMail, RemoteRequest, RequestEvent, RequestFilter, RequestState,
-    TemporaryDecision,
-};
+use distans_core::agreements::{Agreement, AgreementState};
+use distans_core::cases::{RemoteRequest, RequestEvent, RequestFilter, RequestState};
+use distans_core::kernel::dates::Weekday;
+use distans_core::kernel::NewAuditEntry;
+use distans_core::kernel::Notice;
+use distans_core::kernel::{Page, Paging, PersonRef, UnitRef};
+use distans_core::notify::{Notification, OutboxMail};
+use distans_core::policy::{Arrangement, Decider, Place, PolicyRules, PolicyVersion};
+use distans_core::temporary::TemporaryDecision;
 use distans_core::CoreError;
+use distans_core::CoreResult;
 
 use crate::impl_store::{append_audit_rows, BeginWrite, SqlStore};
 use crate::{db_err, on_db};
@@ -302,7 +303,7 @@ macro_rules! write_notices {
 pub(crate) use write_notices;
 
 fn now() -> OffsetDateTime {
-    distans_core::clock::whole_seconds(OffsetDateTime::now_utc())
+    distans_core::kernel::clock::whole_seconds(OffsetDateTime::now_utc())
 }
 
 impl SqlStore {

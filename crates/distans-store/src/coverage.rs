@@ -6,12 +6,13 @@ use sqlx::QueryBuilder;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use distans_core::audit::NewAuditEntry;
-use distans_core::coverage::{CoverageRule, Member, RuleKind};
-use distans_core::error::CoreResult;
-use distans_core::model::Site;
-use distans_core::policy::Weekday;
+use distans_core::coverage::{CoverageRule, Member};
+use distans_core::kernel::dates::Weekday;
+use distans_core::kernel::gap::RuleKind;
+use distans_core::kernel::NewAuditEntry;
+use distans_core::org::Site;
 use distans_core::CoreError;
+use distans_core::CoreResult;
 
 use crate::impl_store::{append_audit_rows, BeginWrite, SqlStore};
 use crate::rows::SiteRow;

@@ -6,10 +6,10 @@ use sqlx::QueryBuilder;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use distans_core::audit::NewAuditEntry;
 use distans_core::demo::DemoPlan;
-use distans_core::error::CoreResult;
+use distans_core::kernel::NewAuditEntry;
 use distans_core::plan::{DayState, Part};
+use distans_core::CoreResult;
 
 use crate::impl_store::{append_audit_rows, BeginWrite, SqlStore};
 use crate::{db_err, on_db};

@@ -5,15 +5,15 @@ use sqlx::QueryBuilder;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-use distans_core::audit::NewAuditEntry;
-use distans_core::deviation::{
+use distans_core::deviations::{
     Deviation, DeviationEvent, DeviationFilter, DeviationKind, DeviationScope, DeviationState,
     StateFilter,
 };
-use distans_core::error::CoreResult;
-use distans_core::model::{Page, Paging, PersonRef, UnitRef};
-use distans_core::request::Notice;
+use distans_core::kernel::NewAuditEntry;
+use distans_core::kernel::Notice;
+use distans_core::kernel::{Page, Paging, PersonRef, UnitRef};
 use distans_core::CoreError;
+use distans_core::CoreResult;
 
 use crate::impl_store::{append_audit_rows, BeginWrite, SqlStore};
 use crate::{db_err, on_db};
@@ -233,10 +233,9 @@ impl SqlStore {
         notices: &[Notice],
         audit: NewAuditEntry,
     ) -> CoreResult<()> {
-        let at = events
-            .last()
-            .map(|e| e.at)
-            .unwrap_or_else(|| distans_core::clock::whole_seconds(OffsetDateTime::now_utc()));
+        let at = events.last().map(|e| e.at).unwrap_or_else(|| {
+            distans_core::kernel::clock::whole_seconds(OffsetDateTime::now_utc())
+        });
         on_db!(self.db(), p => {
             let mut tx = p.begin_write().await.map_err(db_err)?;
             let n = sqlx::query(

@@ -7,15 +7,15 @@ use sqlx::QueryBuilder;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-use distans_core::agreement::AgreementState;
-use distans_core::audit::NewAuditEntry;
+use distans_core::agreements::AgreementState;
 use distans_core::equipment::{
     Item, ItemFilter, ItemKind, ItemRef, ItemState, Loan, LoanAgreement, LoanScope, NewLoan,
 };
-use distans_core::error::CoreResult;
-use distans_core::model::{Page, Paging, PersonRef, UnitRef};
+use distans_core::kernel::NewAuditEntry;
+use distans_core::kernel::{Page, Paging, PersonRef, UnitRef};
 use distans_core::redeployment::{RedeployFilter, RedeployPerson};
 use distans_core::CoreError;
+use distans_core::CoreResult;
 
 use crate::impl_store::{append_audit_rows, BeginWrite, SqlStore};
 use crate::{db_err, on_db};

@@ -3,9 +3,9 @@
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use distans_core::audit::NewAuditEntry;
-use distans_core::error::CoreResult;
+use distans_core::kernel::NewAuditEntry;
 use distans_core::CoreError;
+use distans_core::CoreResult;
 
 use crate::impl_store::{append_audit_rows, BeginWrite, SqlStore};
 use crate::{db_err, on_db};

@@ -11,16 +11,16 @@ use sqlx::QueryBuilder;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-use distans_core::audit::NewAuditEntry;
-use distans_core::checklist::{ChecklistTemplate, Question};
-use distans_core::error::CoreResult;
+use distans_core::followup::checklist::{ChecklistTemplate, Question};
 use distans_core::followup::{
     ActionFilter, ActionState, Confirmation, FollowUp, FollowUpAction, FollowUpFilter,
     FollowUpKind, FollowUpScope, FollowUpState, StateFilter,
 };
-use distans_core::model::{Page, Paging, PersonRef};
-use distans_core::request::Notice;
+use distans_core::kernel::NewAuditEntry;
+use distans_core::kernel::Notice;
+use distans_core::kernel::{Page, Paging, PersonRef};
 use distans_core::CoreError;
+use distans_core::CoreResult;
 
 use crate::agreements::write_notices;
 use crate::impl_store::{append_audit_rows, BeginWrite, SqlStore};
@@ -350,7 +350,7 @@ impl SqlStore {
         notices: &[Notice],
         audit: NewAuditEntry,
     ) -> CoreResult<()> {
-        let at = distans_core::clock::whole_seconds(OffsetDateTime::now_utc());
+        let at = distans_core::kernel::clock::whole_seconds(OffsetDateTime::now_utc());
         on_db!(self.db(), p => {
             let mut tx = p.begin_write().await.map_err(db_err)?;
             insert_followup_rows!(tx, at, items);
@@ -413,7 +413,7 @@ impl SqlStore {
         notices: &[Notice],
         audit: NewAuditEntry,
     ) -> CoreResult<()> {
-        let at = distans_core::clock::whole_seconds(OffsetDateTime::now_utc());
+        let at = distans_core::kernel::clock::whole_seconds(OffsetDateTime::now_utc());
         let (eb, ea) = match &f.employee_confirmed {
             Some(c) => (Some(c.by.id), Some(c.at)),
             None => (None, None),
@@ -498,7 +498,7 @@ impl SqlStore {
         notices: &[Notice],
         audit: NewAuditEntry,
     ) -> CoreResult<()> {
-        let at = distans_core::clock::whole_seconds(OffsetDateTime::now_utc());
+        let at = distans_core::kernel::clock::whole_seconds(OffsetDateTime::now_utc());
         on_db!(self.db(), p => {
             let mut tx = p.begin_write().await.map_err(db_err)?;
             // A new due date may be reminded of again.

@@ -7,21 +7,26 @@ use sqlx::QueryBuilder;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use distans_core::agreement::Agreement;
-use distans_core::audit::{AuditEntry, NewAuditEntry};
-use distans_core::clock::whole_seconds;
-use distans_core::error::CoreResult;
-use distans_core::import::{resolve, ImportReport, OrgData, Snapshot};
-use distans_core::model::{Actor, ManagedUnit, Page, Paging, PersonRef, Role, UnitRef};
+use distans_core::agreements::Agreement;
+use distans_core::audit::AuditEntry;
+use distans_core::audit::AuditFilter;
+use distans_core::cases::{RemoteRequest, RequestEvent, RequestFilter};
+use distans_core::identity::ApiToken;
+use distans_core::kernel::clock::whole_seconds;
+use distans_core::kernel::csv::ImportError;
+use distans_core::kernel::NewAuditEntry;
+use distans_core::kernel::Notice;
+use distans_core::kernel::{Actor, ManagedUnit, Page, Paging, PersonRef, Role, UnitRef};
+use distans_core::notify::{Notification, OutboxMail};
+use distans_core::org::rules::resolve;
+use distans_core::org::{ImportReport, OrgData, Snapshot};
+use distans_core::org::{
+    OrgCounts, PeopleFilter, PersonRecord, PersonSummary, UnitDetail, UnitSummary,
+};
 use distans_core::policy::{PolicyRules, PolicyVersion};
-use distans_core::request::{
-    Notice, Notification, OutboxMail, RemoteRequest, RequestEvent, RequestFilter, TemporaryDecision,
-};
-use distans_core::store::{
-    ApiToken, AuditFilter, ImportError, OrgCounts, PeopleFilter, PersonRecord, PersonSummary,
-    Store, UnitDetail, UnitSummary,
-};
+use distans_core::temporary::TemporaryDecision;
 use distans_core::CoreError;
+use distans_core::CoreResult;
 use time::Date;
 
 use crate::db::{Db, StoreConfig};
@@ -112,7 +117,7 @@ impl BeginWrite for sqlx::PgPool {
 /// `UPDATE … RETURNING` on the head row serialises appenders on both engines.
 macro_rules! append_audit_rows {
     ($tx:expr, $at:expr, $entries:expr) => {{
-        let entries: &[distans_core::audit::NewAuditEntry] = $entries;
+        let entries: &[distans_core::kernel::NewAuditEntry] = $entries;
         let at: time::OffsetDateTime = $at;
         if !entries.is_empty() {
             let n = entries.len() as i64;
@@ -127,7 +132,7 @@ macro_rules! append_audit_rows {
             let mut rows = Vec::with_capacity(entries.len());
             for (i, e) in entries.iter().enumerate() {
                 let seq = start + 1 + i as i64;
-                let hash = distans_core::audit::entry_hash(&prev, seq, at, e);
+                let hash = distans_core::audit::rules::entry_hash(&prev, seq, at, e);
                 rows.push((seq, std::mem::replace(&mut prev, hash.clone()), hash, e));
             }
             for chunk in rows.chunks(200) {
@@ -168,7 +173,7 @@ fn role_of(s: &str) -> Option<Role> {
 }
 
 #[async_trait]
-impl Store for SqlStore {
+impl distans_core::store::SystemPort for SqlStore {
     fn engine(&self) -> &'static str {
         self.db.engine()
     }
@@ -181,6 +186,49 @@ impl Store for SqlStore {
         on_db!(&self.db, p => sqlx::query("ANALYZE").execute(p).await.map(|_| ()).map_err(db_err))
     }
 
+    async fn backup(&self, dest: &str) -> CoreResult<()> {
+        if std::path::Path::new(dest).exists() {
+            return Err(CoreError::invalid(
+                "FILE",
+                format!("{dest} already exists; choose a new file"),
+            ));
+        }
+        match &self.db {
+            Db::Sqlite(p) => {
+                // VACUUM INTO writes a consistent snapshot while others keep working.
+                sqlx::query("VACUUM INTO $1")
+                    .bind(dest)
+                    .execute(p)
+                    .await
+                    .map(|_| ())
+                    .map_err(db_err)
+            }
+            Db::Postgres(_) => {
+                let out = tokio::process::Command::new("pg_dump")
+                    .arg("--format=custom")
+                    .arg("--no-owner")
+                    .arg("--file")
+                    .arg(dest)
+                    .arg("--dbname")
+                    .arg(&self.url)
+                    .output()
+                    .await
+                    .map_err(|e| CoreError::Internal(format!("cannot run pg_dump: {e}")))?;
+                if out.status.success() {
+                    Ok(())
+                } else {
+                    Err(CoreError::Internal(format!(
+                        "pg_dump failed: {}",
+                        String::from_utf8_lossy(&out.stderr).trim()
+                    )))
+                }
+            }
+        }
+    }
+}
+
+#[async_trait]
+impl distans_core::store::IdentityPort for SqlStore {
     async fn credentials(&self, username: &str) -> CoreResult<Option<(Uuid, Option<String>)>> {
         let username = username.trim().to_lowercase();
         on_db!(&self.db, p => {
@@ -365,6 +413,72 @@ impl Store for SqlStore {
         })
     }
 
+    async fn session_load(&self, id: &str, now: OffsetDateTime) -> CoreResult<Option<Vec<u8>>> {
+        let row: Option<(Vec<u8>, OffsetDateTime)> = on_db!(&self.db, p => {
+            sqlx::query_as("SELECT data, expiry_date FROM sessions WHERE id = $1")
+                .bind(id)
+                .fetch_optional(p)
+                .await
+                .map_err(db_err)?
+        });
+        Ok(row.filter(|(_, exp)| *exp > now).map(|(d, _)| d))
+    }
+
+    async fn session_create(
+        &self,
+        id: &str,
+        data: &[u8],
+        expiry: OffsetDateTime,
+    ) -> CoreResult<bool> {
+        on_db!(&self.db, p => {
+            let n = sqlx::query("INSERT INTO sessions (id, data, expiry_date) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING")
+                .bind(id)
+                .bind(data)
+                .bind(expiry)
+                .execute(p)
+                .await
+                .map_err(db_err)?
+                .rows_affected();
+            Ok(n == 1)
+        })
+    }
+
+    async fn session_save(&self, id: &str, data: &[u8], expiry: OffsetDateTime) -> CoreResult<()> {
+        on_db!(&self.db, p => {
+            sqlx::query(
+                "INSERT INTO sessions (id, data, expiry_date) VALUES ($1, $2, $3)
+                 ON CONFLICT (id) DO UPDATE SET data = excluded.data, expiry_date = excluded.expiry_date",
+            )
+            .bind(id)
+            .bind(data)
+            .bind(expiry)
+            .execute(p)
+            .await
+            .map(|_| ())
+            .map_err(db_err)
+        })
+    }
+
+    async fn session_delete(&self, id: &str) -> CoreResult<()> {
+        on_db!(&self.db, p => {
+            sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id).execute(p).await.map(|_| ()).map_err(db_err)
+        })
+    }
+
+    async fn sessions_purge(&self, now: OffsetDateTime) -> CoreResult<u64> {
+        on_db!(&self.db, p => {
+            sqlx::query("DELETE FROM sessions WHERE expiry_date < $1")
+                .bind(now)
+                .execute(p)
+                .await
+                .map(|r| r.rows_affected())
+                .map_err(db_err)
+        })
+    }
+}
+
+#[async_trait]
+impl distans_core::store::OrgPort for SqlStore {
     async fn units(
         &self,
         under: Option<Uuid>,
@@ -758,6 +872,25 @@ impl Store for SqlStore {
         })
     }
 
+    async fn sites(&self) -> CoreResult<Vec<distans_core::org::Site>> {
+        self.sites_impl().await
+    }
+
+    async fn people_with_role(&self, role: &str) -> CoreResult<Vec<(PersonRef, Option<String>)>> {
+        self.people_with_role_impl(role).await
+    }
+
+    async fn known_skills(&self, limit: i64) -> CoreResult<Vec<String>> {
+        self.known_skills_impl(limit).await
+    }
+
+    async fn employee_ids(&self) -> CoreResult<Vec<(String, Uuid)>> {
+        self.employee_ids_impl().await
+    }
+}
+
+#[async_trait]
+impl distans_core::store::AuditPort for SqlStore {
     async fn audit(&self, filter: &AuditFilter, paging: Paging) -> CoreResult<Page<AuditEntry>> {
         on_db!(&self.db, p => {
             let apply = |qb: &mut QueryBuilder<'_, _>| {
@@ -810,75 +943,21 @@ impl Store for SqlStore {
         })
     }
 
-    async fn session_load(&self, id: &str, now: OffsetDateTime) -> CoreResult<Option<Vec<u8>>> {
-        let row: Option<(Vec<u8>, OffsetDateTime)> = on_db!(&self.db, p => {
-            sqlx::query_as("SELECT data, expiry_date FROM sessions WHERE id = $1")
-                .bind(id)
-                .fetch_optional(p)
-                .await
-                .map_err(db_err)?
-        });
-        Ok(row.filter(|(_, exp)| *exp > now).map(|(d, _)| d))
+    async fn append_audit(&self, at: OffsetDateTime, audit: NewAuditEntry) -> CoreResult<()> {
+        self.append_audit_impl(at, audit).await
     }
+}
 
-    async fn session_create(
-        &self,
-        id: &str,
-        data: &[u8],
-        expiry: OffsetDateTime,
-    ) -> CoreResult<bool> {
-        on_db!(&self.db, p => {
-            let n = sqlx::query("INSERT INTO sessions (id, data, expiry_date) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING")
-                .bind(id)
-                .bind(data)
-                .bind(expiry)
-                .execute(p)
-                .await
-                .map_err(db_err)?
-                .rows_affected();
-            Ok(n == 1)
-        })
-    }
-
-    async fn session_save(&self, id: &str, data: &[u8], expiry: OffsetDateTime) -> CoreResult<()> {
-        on_db!(&self.db, p => {
-            sqlx::query(
-                "INSERT INTO sessions (id, data, expiry_date) VALUES ($1, $2, $3)
-                 ON CONFLICT (id) DO UPDATE SET data = excluded.data, expiry_date = excluded.expiry_date",
-            )
-            .bind(id)
-            .bind(data)
-            .bind(expiry)
-            .execute(p)
-            .await
-            .map(|_| ())
-            .map_err(db_err)
-        })
-    }
-
-    async fn session_delete(&self, id: &str) -> CoreResult<()> {
-        on_db!(&self.db, p => {
-            sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id).execute(p).await.map(|_| ()).map_err(db_err)
-        })
-    }
-
-    async fn sessions_purge(&self, now: OffsetDateTime) -> CoreResult<u64> {
-        on_db!(&self.db, p => {
-            sqlx::query("DELETE FROM sessions WHERE expiry_date < $1")
-                .bind(now)
-                .execute(p)
-                .await
-                .map(|r| r.rows_affected())
-                .map_err(db_err)
-        })
-    }
-
+#[async_trait]
+impl distans_core::store::PolicyPort for SqlStore {
     async fn policy_versions(&self) -> CoreResult<Vec<PolicyVersion>> {
         self.policy_versions_impl().await
     }
+
     async fn policy_on(&self, day: Date) -> CoreResult<Option<PolicyVersion>> {
         self.policy_on_impl(day).await
     }
+
     async fn add_policy_version(
         &self,
         rules: &PolicyRules,
@@ -890,9 +969,11 @@ impl Store for SqlStore {
         self.add_policy_version_impl(rules, valid_from, created_by, at, audit)
             .await
     }
+
     async fn agreement_template(&self) -> CoreResult<Option<(i64, String)>> {
         self.agreement_template_impl().await
     }
+
     async fn set_agreement_template(
         &self,
         text: &str,
@@ -904,6 +985,10 @@ impl Store for SqlStore {
         self.set_agreement_template_impl(text, expected, created_by, at, audit)
             .await
     }
+}
+
+#[async_trait]
+impl distans_core::store::CasesPort for SqlStore {
     async fn busy_periods(
         &self,
         person: Uuid,
@@ -912,6 +997,7 @@ impl Store for SqlStore {
     ) -> CoreResult<Vec<(Date, Option<Date>)>> {
         self.busy_periods_impl(person, today, skip).await
     }
+
     async fn insert_request(
         &self,
         r: &RemoteRequest,
@@ -920,9 +1006,11 @@ impl Store for SqlStore {
     ) -> CoreResult<()> {
         self.insert_request_impl(r, notices, audit).await
     }
+
     async fn request(&self, id: Uuid) -> CoreResult<Option<RemoteRequest>> {
         self.request_impl(id).await
     }
+
     async fn requests(
         &self,
         filter: &RequestFilter,
@@ -930,6 +1018,7 @@ impl Store for SqlStore {
     ) -> CoreResult<Page<RemoteRequest>> {
         self.requests_impl(filter, paging).await
     }
+
     async fn update_request(
         &self,
         r: &RemoteRequest,
@@ -942,18 +1031,26 @@ impl Store for SqlStore {
         self.update_request_impl(r, expected, event, agreement, notices, audit)
             .await
     }
+}
+
+#[async_trait]
+impl distans_core::store::AgreementsPort for SqlStore {
     async fn agreement(&self, id: Uuid) -> CoreResult<Option<Agreement>> {
         self.agreement_impl(id).await
     }
+
     async fn agreements_of(&self, person: Uuid) -> CoreResult<Vec<Agreement>> {
         self.agreements_of_impl(person).await
     }
+
     async fn agreements_drafted_by(&self, person: Uuid) -> CoreResult<Vec<Agreement>> {
         self.agreements_drafted_by_impl(person).await
     }
+
     async fn agreements_to_sign_as_decider(&self, person: Uuid) -> CoreResult<Vec<Agreement>> {
         self.agreements_to_sign_impl(person).await
     }
+
     async fn update_agreement(
         &self,
         a: &Agreement,
@@ -964,9 +1061,11 @@ impl Store for SqlStore {
         self.update_agreement_impl(a, expected, notices, audit)
             .await
     }
+
     async fn agreements_ending(&self, until: Date, limit: i64) -> CoreResult<Vec<Agreement>> {
         self.agreements_ending_impl(until, limit).await
     }
+
     async fn mark_agreement_ending_notified(
         &self,
         id: Uuid,
@@ -977,6 +1076,22 @@ impl Store for SqlStore {
         self.mark_agreement_ending_notified_impl(id, at, notices, audit)
             .await
     }
+
+    async fn update_agreement_scheduling(
+        &self,
+        a: &Agreement,
+        expected: i64,
+        notices: &[Notice],
+        audit: NewAuditEntry,
+        schedule: &distans_core::followup::FollowUpSchedule,
+    ) -> CoreResult<()> {
+        self.update_agreement_scheduling_impl(a, expected, notices, audit, schedule)
+            .await
+    }
+}
+
+#[async_trait]
+impl distans_core::store::TemporaryPort for SqlStore {
     async fn insert_temporary_decision(
         &self,
         d: &TemporaryDecision,
@@ -985,6 +1100,7 @@ impl Store for SqlStore {
     ) -> CoreResult<()> {
         self.insert_temporary_decision_impl(d, notices, audit).await
     }
+
     async fn temporary_decisions(
         &self,
         on: Option<Date>,
@@ -992,18 +1108,22 @@ impl Store for SqlStore {
     ) -> CoreResult<Page<TemporaryDecision>> {
         self.temporary_decisions_impl(on, paging).await
     }
-    async fn people_with_role(&self, role: &str) -> CoreResult<Vec<(PersonRef, Option<String>)>> {
-        self.people_with_role_impl(role).await
-    }
+}
+
+#[async_trait]
+impl distans_core::store::NotifyPort for SqlStore {
     async fn notifications(&self, person: Uuid, paging: Paging) -> CoreResult<Page<Notification>> {
         self.notifications_impl(person, paging).await
     }
+
     async fn unread_notifications(&self, person: Uuid) -> CoreResult<i64> {
         self.unread_notifications_impl(person).await
     }
+
     async fn mark_notifications_read(&self, person: Uuid, at: OffsetDateTime) -> CoreResult<()> {
         self.mark_notifications_read_impl(person, at).await
     }
+
     async fn outbox_claim(
         &self,
         now: OffsetDateTime,
@@ -1012,9 +1132,11 @@ impl Store for SqlStore {
     ) -> CoreResult<Vec<OutboxMail>> {
         self.outbox_claim_impl(now, lease_secs, limit).await
     }
+
     async fn outbox_sent(&self, id: Uuid, at: OffsetDateTime) -> CoreResult<()> {
         self.outbox_sent_impl(id, at).await
     }
+
     async fn outbox_failed(
         &self,
         id: Uuid,
@@ -1023,10 +1145,14 @@ impl Store for SqlStore {
     ) -> CoreResult<()> {
         self.outbox_failed_impl(id, error, retry_at).await
     }
+
     async fn outbox_pending(&self) -> CoreResult<i64> {
         self.outbox_pending_impl().await
     }
+}
 
+#[async_trait]
+impl distans_core::store::PlanPort for SqlStore {
     async fn plan_rules(
         &self,
         people: &[Uuid],
@@ -1035,29 +1161,7 @@ impl Store for SqlStore {
     ) -> CoreResult<HashMap<Uuid, distans_core::plan::PersonRules>> {
         self.plan_rules_impl(people, from, to).await
     }
-    async fn closed_days(&self, from: Date, to: Date) -> CoreResult<Vec<Date>> {
-        self.closed_days_impl(from, to).await
-    }
-    async fn closed_days_named(&self, from: Date, to: Date) -> CoreResult<Vec<(Date, String)>> {
-        self.closed_days_named_impl(from, to).await
-    }
-    async fn insert_closed_day(
-        &self,
-        day: Date,
-        name: &str,
-        at: OffsetDateTime,
-        audit: NewAuditEntry,
-    ) -> CoreResult<()> {
-        self.insert_closed_day_impl(day, name, at, audit).await
-    }
-    async fn delete_closed_day(
-        &self,
-        day: Date,
-        at: OffsetDateTime,
-        audit: NewAuditEntry,
-    ) -> CoreResult<bool> {
-        self.delete_closed_day_impl(day, at, audit).await
-    }
+
     async fn set_occasional(
         &self,
         person: Uuid,
@@ -1071,18 +1175,62 @@ impl Store for SqlStore {
             .await
     }
 
+    async fn site_plan_rules(
+        &self,
+        site: Option<Uuid>,
+        from: Date,
+        to: Date,
+    ) -> CoreResult<distans_core::plan::SitePeople> {
+        self.site_plan_rules_impl(site, from, to).await
+    }
+}
+
+#[async_trait]
+impl distans_core::store::WorkdaysPort for SqlStore {
+    async fn closed_days(&self, from: Date, to: Date) -> CoreResult<Vec<Date>> {
+        self.closed_days_impl(from, to).await
+    }
+
+    async fn closed_days_named(&self, from: Date, to: Date) -> CoreResult<Vec<(Date, String)>> {
+        self.closed_days_named_impl(from, to).await
+    }
+
+    async fn insert_closed_day(
+        &self,
+        day: Date,
+        name: &str,
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> CoreResult<()> {
+        self.insert_closed_day_impl(day, name, at, audit).await
+    }
+
+    async fn delete_closed_day(
+        &self,
+        day: Date,
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> CoreResult<bool> {
+        self.delete_closed_day_impl(day, at, audit).await
+    }
+}
+
+#[async_trait]
+impl distans_core::store::CoveragePort for SqlStore {
     async fn coverage_rules(
         &self,
         units: &[Uuid],
     ) -> CoreResult<Vec<distans_core::coverage::CoverageRule>> {
         self.coverage_rules_impl(units).await
     }
+
     async fn coverage_rule(
         &self,
         id: Uuid,
     ) -> CoreResult<Option<distans_core::coverage::CoverageRule>> {
         self.coverage_rule_impl(id).await
     }
+
     async fn save_coverage_rule(
         &self,
         rule: &distans_core::coverage::CoverageRule,
@@ -1093,6 +1241,7 @@ impl Store for SqlStore {
         self.save_coverage_rule_impl(rule, expected_version, at, audit)
             .await
     }
+
     async fn insert_coverage_rules(
         &self,
         rules: &[distans_core::coverage::CoverageRule],
@@ -1101,6 +1250,7 @@ impl Store for SqlStore {
     ) -> CoreResult<()> {
         self.insert_coverage_rules_impl(rules, at, audit).await
     }
+
     async fn delete_coverage_rule(
         &self,
         id: Uuid,
@@ -1111,6 +1261,7 @@ impl Store for SqlStore {
         self.delete_coverage_rule_impl(id, expected_version, at, audit)
             .await
     }
+
     async fn members_under(
         &self,
         unit_path: &str,
@@ -1118,14 +1269,10 @@ impl Store for SqlStore {
     ) -> CoreResult<Vec<distans_core::coverage::Member>> {
         self.members_under_impl(unit_path, limit).await
     }
-    async fn site_plan_rules(
-        &self,
-        site: Option<Uuid>,
-        from: Date,
-        to: Date,
-    ) -> CoreResult<distans_core::plan::SitePeople> {
-        self.site_plan_rules_impl(site, from, to).await
-    }
+}
+
+#[async_trait]
+impl distans_core::store::RotationPort for SqlStore {
     async fn publish_rotation(
         &self,
         id: Uuid,
@@ -1141,6 +1288,7 @@ impl Store for SqlStore {
         self.publish_rotation_impl(id, unit, first, last, cost, days, by, at, audit)
             .await
     }
+
     async fn insert_planner_job(
         &self,
         job: &distans_core::rotation::PlannerJobRow,
@@ -1151,12 +1299,14 @@ impl Store for SqlStore {
         self.insert_planner_job_impl(job, max_running, fresh_after, purge_before)
             .await
     }
+
     async fn planner_job(
         &self,
         id: Uuid,
     ) -> CoreResult<Option<distans_core::rotation::PlannerJobRow>> {
         self.planner_job_impl(id).await
     }
+
     async fn planner_job_progress(
         &self,
         id: Uuid,
@@ -1168,6 +1318,7 @@ impl Store for SqlStore {
         self.planner_job_progress_impl(id, done, total, best_cost, at)
             .await
     }
+
     async fn planner_job_finish(
         &self,
         id: Uuid,
@@ -1178,37 +1329,40 @@ impl Store for SqlStore {
         self.planner_job_finish_impl(id, result, elapsed_ms, at)
             .await
     }
+
     async fn planner_job_cancel(&self, id: Uuid) -> CoreResult<()> {
         self.planner_job_cancel_impl(id).await
     }
+
     async fn planner_job_published(&self, id: Uuid, rotation: Uuid) -> CoreResult<()> {
         self.planner_job_published_impl(id, rotation).await
     }
-    async fn sites(&self) -> CoreResult<Vec<distans_core::model::Site>> {
-        self.sites_impl().await
-    }
-    async fn append_audit(&self, at: OffsetDateTime, audit: NewAuditEntry) -> CoreResult<()> {
-        self.append_audit_impl(at, audit).await
-    }
+}
+
+#[async_trait]
+impl distans_core::store::AbsencesPort for SqlStore {
     async fn absences(
         &self,
         person: Uuid,
         from: Date,
         to: Date,
-    ) -> CoreResult<Vec<distans_core::absence::Absence>> {
+    ) -> CoreResult<Vec<distans_core::absences::Absence>> {
         self.absences_impl(person, from, to).await
     }
-    async fn absence(&self, id: Uuid) -> CoreResult<Option<distans_core::absence::Absence>> {
+
+    async fn absence(&self, id: Uuid) -> CoreResult<Option<distans_core::absences::Absence>> {
         self.absence_impl(id).await
     }
+
     async fn insert_absence(
         &self,
-        a: &distans_core::absence::Absence,
+        a: &distans_core::absences::Absence,
         by: Option<Uuid>,
         audit: NewAuditEntry,
     ) -> CoreResult<()> {
         self.insert_absence_impl(a, by, audit).await
     }
+
     async fn delete_absence(
         &self,
         id: Uuid,
@@ -1217,19 +1371,24 @@ impl Store for SqlStore {
     ) -> CoreResult<bool> {
         self.delete_absence_impl(id, at, audit).await
     }
+
     async fn import_absences(
         &self,
-        rows: &[distans_core::absence::AbsenceRow],
+        rows: &[distans_core::absences::AbsenceRow],
         actor_id: Option<Uuid>,
         actor: &str,
         at: OffsetDateTime,
-    ) -> Result<distans_core::absence::AbsenceImportReport, ImportError> {
+    ) -> Result<distans_core::absences::AbsenceImportReport, ImportError> {
         self.import_absences_impl(rows, actor_id, actor, at).await
     }
+}
 
+#[async_trait]
+impl distans_core::store::FeedPort for SqlStore {
     async fn calendar_feed_secret(&self, person: Uuid) -> CoreResult<Option<String>> {
         self.calendar_feed_secret_impl(person).await
     }
+
     async fn create_calendar_feed(
         &self,
         person: Uuid,
@@ -1240,6 +1399,7 @@ impl Store for SqlStore {
         self.create_calendar_feed_impl(person, secret, at, audit)
             .await
     }
+
     async fn replace_calendar_feed(
         &self,
         person: Uuid,
@@ -1250,6 +1410,7 @@ impl Store for SqlStore {
         self.replace_calendar_feed_impl(person, secret, at, audit)
             .await
     }
+
     async fn delete_calendar_feed(
         &self,
         person: Uuid,
@@ -1258,13 +1419,14 @@ impl Store for SqlStore {
     ) -> CoreResult<bool> {
         self.delete_calendar_feed_impl(person, at, audit).await
     }
+
     async fn person_by_calendar_secret(&self, secret: &str) -> CoreResult<Option<Uuid>> {
         self.person_by_calendar_secret_impl(secret).await
     }
+}
 
-    async fn employee_ids(&self) -> CoreResult<Vec<(String, Uuid)>> {
-        self.employee_ids_impl().await
-    }
+#[async_trait]
+impl distans_core::store::DemoPort for SqlStore {
     async fn insert_demo_plan(
         &self,
         plan: &distans_core::demo::DemoPlan,
@@ -1274,45 +1436,13 @@ impl Store for SqlStore {
         self.insert_demo_plan_impl(plan, at, audit).await
     }
 
-    async fn backup(&self, dest: &str) -> CoreResult<()> {
-        if std::path::Path::new(dest).exists() {
-            return Err(CoreError::invalid(
-                "FILE",
-                format!("{dest} already exists; choose a new file"),
-            ));
-        }
-        match &self.db {
-            Db::Sqlite(p) => {
-                // VACUUM INTO writes a consistent snapshot while others keep working.
-                sqlx::query("VACUUM INTO $1")
-                    .bind(dest)
-                    .execute(p)
-                    .await
-                    .map(|_| ())
-                    .map_err(db_err)
-            }
-            Db::Postgres(_) => {
-                let out = tokio::process::Command::new("pg_dump")
-                    .arg("--format=custom")
-                    .arg("--no-owner")
-                    .arg("--file")
-                    .arg(dest)
-                    .arg("--dbname")
-                    .arg(&self.url)
-                    .output()
-                    .await
-                    .map_err(|e| CoreError::Internal(format!("cannot run pg_dump: {e}")))?;
-                if out.status.success() {
-                    Ok(())
-                } else {
-                    Err(CoreError::Internal(format!(
-                        "pg_dump failed: {}",
-                        String::from_utf8_lossy(&out.stderr).trim()
-                    )))
-                }
-            }
-        }
+    async fn agreements_without_followups(&self, limit: i64) -> CoreResult<Vec<Agreement>> {
+        self.agreements_without_followups_impl(limit).await
     }
+}
+
+#[async_trait]
+impl distans_core::store::EquipmentPort for SqlStore {
     // Equipment and redeployment.
     async fn equipment_items(
         &self,
@@ -1321,15 +1451,18 @@ impl Store for SqlStore {
     ) -> CoreResult<Page<distans_core::equipment::Item>> {
         self.equipment_items_impl(filter, paging).await
     }
+
     async fn equipment_item(&self, id: Uuid) -> CoreResult<Option<distans_core::equipment::Item>> {
         self.equipment_item_impl(id).await
     }
+
     async fn equipment_item_by_identifier(
         &self,
         identifier: &str,
     ) -> CoreResult<Option<distans_core::equipment::Item>> {
         self.equipment_item_by_identifier_impl(identifier).await
     }
+
     async fn insert_equipment_item(
         &self,
         item: &distans_core::equipment::Item,
@@ -1337,6 +1470,7 @@ impl Store for SqlStore {
     ) -> CoreResult<()> {
         self.insert_equipment_item_impl(item, audit).await
     }
+
     async fn update_equipment_item(
         &self,
         item: &distans_core::equipment::Item,
@@ -1346,6 +1480,7 @@ impl Store for SqlStore {
         self.update_equipment_item_impl(item, expected_version, audit)
             .await
     }
+
     async fn insert_loan(
         &self,
         loan: &distans_core::equipment::NewLoan,
@@ -1353,9 +1488,11 @@ impl Store for SqlStore {
     ) -> CoreResult<()> {
         self.insert_loan_impl(loan, audit).await
     }
+
     async fn loan(&self, id: Uuid) -> CoreResult<Option<distans_core::equipment::Loan>> {
         self.loan_impl(id).await
     }
+
     async fn return_loan(
         &self,
         id: Uuid,
@@ -1368,6 +1505,7 @@ impl Store for SqlStore {
         self.return_loan_impl(id, expected_version, by, at, item_state, audit)
             .await
     }
+
     async fn loans(
         &self,
         scope: &distans_core::equipment::LoanScope,
@@ -1376,6 +1514,7 @@ impl Store for SqlStore {
     ) -> CoreResult<Page<distans_core::equipment::Loan>> {
         self.loans_impl(scope, open_only, paging).await
     }
+
     async fn loans_to_collect(
         &self,
         scope: &distans_core::equipment::LoanScope,
@@ -1384,12 +1523,17 @@ impl Store for SqlStore {
     ) -> CoreResult<Page<distans_core::equipment::Loan>> {
         self.loans_to_collect_impl(scope, until, paging).await
     }
+
     async fn open_loans_of_agreement(
         &self,
         agreement: Uuid,
     ) -> CoreResult<Vec<distans_core::equipment::Loan>> {
         self.open_loans_of_agreement_impl(agreement).await
     }
+}
+
+#[async_trait]
+impl distans_core::store::RedeploymentPort for SqlStore {
     async fn redeployment_people(
         &self,
         filter: &distans_core::redeployment::RedeployFilter,
@@ -1398,77 +1542,78 @@ impl Store for SqlStore {
     ) -> CoreResult<Vec<distans_core::redeployment::RedeployPerson>> {
         self.redeployment_people_impl(filter, after, limit).await
     }
-    async fn known_skills(&self, limit: i64) -> CoreResult<Vec<String>> {
-        self.known_skills_impl(limit).await
-    }
+}
 
+#[async_trait]
+impl distans_core::store::DeviationsPort for SqlStore {
     // Deviations.
     async fn insert_deviation(
         &self,
-        d: &distans_core::deviation::Deviation,
+        d: &distans_core::deviations::Deviation,
         notices: &[Notice],
         audit: NewAuditEntry,
     ) -> CoreResult<()> {
         self.insert_deviation_impl(d, notices, audit).await
     }
-    async fn deviation(&self, id: Uuid) -> CoreResult<Option<distans_core::deviation::Deviation>> {
+
+    async fn deviation(&self, id: Uuid) -> CoreResult<Option<distans_core::deviations::Deviation>> {
         self.deviation_impl(id).await
     }
+
     async fn deviations(
         &self,
-        filter: &distans_core::deviation::DeviationFilter,
+        filter: &distans_core::deviations::DeviationFilter,
         paging: Paging,
-    ) -> CoreResult<Page<distans_core::deviation::Deviation>> {
+    ) -> CoreResult<Page<distans_core::deviations::Deviation>> {
         self.deviations_impl(filter, paging).await
     }
+
     async fn update_deviation(
         &self,
-        d: &distans_core::deviation::Deviation,
+        d: &distans_core::deviations::Deviation,
         expected: i64,
-        events: &[distans_core::deviation::DeviationEvent],
+        events: &[distans_core::deviations::DeviationEvent],
         notices: &[Notice],
         audit: NewAuditEntry,
     ) -> CoreResult<()> {
         self.update_deviation_impl(d, expected, events, notices, audit)
             .await
     }
+}
 
+#[async_trait]
+impl distans_core::store::FollowUpPort for SqlStore {
     // Follow-ups.
-    async fn checklists(&self) -> CoreResult<Vec<distans_core::checklist::ChecklistTemplate>> {
+    async fn checklists(
+        &self,
+    ) -> CoreResult<Vec<distans_core::followup::checklist::ChecklistTemplate>> {
         self.checklists_impl().await
     }
+
     async fn checklist(
         &self,
         key: &str,
         version: Option<i64>,
-    ) -> CoreResult<Option<distans_core::checklist::ChecklistTemplate>> {
+    ) -> CoreResult<Option<distans_core::followup::checklist::ChecklistTemplate>> {
         self.checklist_impl(key, version).await
     }
+
     async fn checklist_versions(
         &self,
         key: &str,
-    ) -> CoreResult<Vec<distans_core::checklist::ChecklistTemplate>> {
+    ) -> CoreResult<Vec<distans_core::followup::checklist::ChecklistTemplate>> {
         self.checklist_versions_impl(key).await
     }
+
     async fn save_checklist(
         &self,
-        t: &distans_core::checklist::ChecklistTemplate,
+        t: &distans_core::followup::checklist::ChecklistTemplate,
         expected: i64,
         audit: NewAuditEntry,
-    ) -> CoreResult<distans_core::checklist::ChecklistTemplate> {
+    ) -> CoreResult<distans_core::followup::checklist::ChecklistTemplate> {
         self.save_checklist_impl(t, expected, audit).await
     }
-    async fn update_agreement_scheduling(
-        &self,
-        a: &Agreement,
-        expected: i64,
-        notices: &[Notice],
-        audit: NewAuditEntry,
-        schedule: &distans_core::followup::FollowUpSchedule,
-    ) -> CoreResult<()> {
-        self.update_agreement_scheduling_impl(a, expected, notices, audit, schedule)
-            .await
-    }
+
     async fn insert_followups(
         &self,
         items: &[distans_core::followup::FollowUp],
@@ -1477,6 +1622,7 @@ impl Store for SqlStore {
     ) -> CoreResult<()> {
         self.insert_followups_impl(items, notices, audit).await
     }
+
     async fn followups(
         &self,
         filter: &distans_core::followup::FollowUpFilter,
@@ -1484,9 +1630,11 @@ impl Store for SqlStore {
     ) -> CoreResult<Page<distans_core::followup::FollowUp>> {
         self.followups_impl(filter, paging).await
     }
+
     async fn followup(&self, id: Uuid) -> CoreResult<Option<distans_core::followup::FollowUp>> {
         self.followup_impl(id).await
     }
+
     async fn save_followup(
         &self,
         f: &distans_core::followup::FollowUp,
@@ -1498,6 +1646,7 @@ impl Store for SqlStore {
         self.save_followup_impl(f, expected, actions, notices, audit)
             .await
     }
+
     async fn followup_actions(
         &self,
         filter: &distans_core::followup::ActionFilter,
@@ -1505,12 +1654,14 @@ impl Store for SqlStore {
     ) -> CoreResult<Page<distans_core::followup::FollowUpAction>> {
         self.followup_actions_impl(filter, paging).await
     }
+
     async fn followup_action(
         &self,
         id: Uuid,
     ) -> CoreResult<Option<distans_core::followup::FollowUpAction>> {
         self.followup_action_impl(id).await
     }
+
     async fn update_followup_action(
         &self,
         a: &distans_core::followup::FollowUpAction,
@@ -1521,6 +1672,7 @@ impl Store for SqlStore {
         self.update_followup_action_impl(a, expected, notices, audit)
             .await
     }
+
     async fn followups_to_remind(
         &self,
         today: Date,
@@ -1529,6 +1681,7 @@ impl Store for SqlStore {
     ) -> CoreResult<Vec<distans_core::followup::FollowUp>> {
         self.followups_to_remind_impl(today, until, limit).await
     }
+
     async fn mark_followup_reminded(
         &self,
         id: Uuid,
@@ -1540,6 +1693,7 @@ impl Store for SqlStore {
         self.mark_followup_reminded_impl(id, overdue, at, notices, audit)
             .await
     }
+
     async fn actions_to_remind(
         &self,
         today: Date,
@@ -1547,6 +1701,7 @@ impl Store for SqlStore {
     ) -> CoreResult<Vec<distans_core::followup::FollowUpAction>> {
         self.actions_to_remind_impl(today, limit).await
     }
+
     async fn mark_action_reminded(
         &self,
         id: Uuid,
@@ -1555,8 +1710,5 @@ impl Store for SqlStore {
         audit: NewAuditEntry,
     ) -> CoreResult<bool> {
         self.mark_action_reminded_impl(id, at, notices, audit).await
-    }
-    async fn agreements_without_followups(&self, limit: i64) -> CoreResult<Vec<Agreement>> {
-        self.agreements_without_followups_impl(limit).await
     }
 }

@@ -5,9 +5,9 @@
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use distans_core::error::CoreResult;
 use distans_core::rotation::PlannerJobRow;
 use distans_core::CoreError;
+use distans_core::CoreResult;
 
 use crate::impl_store::{BeginWrite, SqlStore};
 use crate::{db_err, on_db};

@@ -1,4 +1,4 @@
-//! The one implementation of [`distans_core::store::Store`], running the same
+//! The one implementation of [`distans_core::store::Store`] (every slice's port), running the same
 //! SQL on SQLite (embedded, the default) or PostgreSQL.
 //!
 //! Each query is written once with `$1` placeholders and expanded for both

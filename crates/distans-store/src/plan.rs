@@ -8,10 +8,10 @@ use sqlx::QueryBuilder;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-use distans_core::audit::NewAuditEntry;
-use distans_core::error::CoreResult;
+use distans_core::kernel::dates::Weekday;
+use distans_core::kernel::NewAuditEntry;
 use distans_core::plan::{AgreementSpan, DayState, Occasional, Part, PersonRules, SitePeople};
-use distans_core::policy::Weekday;
+use distans_core::CoreResult;
 
 use crate::impl_store::{append_audit_rows, BeginWrite, SqlStore};
 use crate::{db_err, on_db};

@@ -5,8 +5,9 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use distans_core::audit::AuditEntry;
-use distans_core::model::{CommuteMode, PersonRef, Role, Site, Unit, UnitKind, UnitRef};
-use distans_core::store::UnitSummary;
+use distans_core::kernel::{PersonRef, Role, UnitRef};
+use distans_core::org::UnitSummary;
+use distans_core::org::{CommuteMode, Site, Unit, UnitKind};
 
 #[derive(sqlx::FromRow)]
 pub struct SiteRow {
@@ -129,8 +130,8 @@ pub const PERSON_SELECT: &str =
     FROM people p LEFT JOIN accounts a ON a.person_id = p.id";
 
 impl PersonRow {
-    pub fn into_person(self, skills: Vec<String>, roles: Vec<Role>) -> distans_core::model::Person {
-        distans_core::model::Person {
+    pub fn into_person(self, skills: Vec<String>, roles: Vec<Role>) -> distans_core::org::Person {
+        distans_core::org::Person {
             id: self.id,
             employee_number: self.employee_number,
             given_name: self.given_name,

@@ -5,12 +5,14 @@
 
 use std::sync::Arc;
 
-use distans_core::audit::NewAuditEntry;
-use distans_core::clock::SystemClock;
-use distans_core::demo;
-use distans_core::import::parse_people_csv;
-use distans_core::model::{Paging, Role};
-use distans_core::store::{AuditFilter, ImportError, PeopleFilter};
+use distans_core::audit::AuditFilter;
+use distans_core::demo::rules as demo;
+use distans_core::kernel::clock::SystemClock;
+use distans_core::kernel::csv::ImportError;
+use distans_core::kernel::NewAuditEntry;
+use distans_core::org::csv::parse_people_csv;
+use distans_core::org::PeopleFilter;
+use distans_core::org::{Paging, Role};
 use distans_core::{Core, CoreError};
 use distans_store::{Db, SqlStore, StoreConfig};
 use rand::Rng;
@@ -510,7 +512,7 @@ async fn tokens_sessions_and_passwords() {
             .is_none());
 
         // Sessions.
-        let now = distans_core::clock::whole_seconds(OffsetDateTime::now_utc());
+        let now = distans_core::kernel::clock::whole_seconds(OffsetDateTime::now_utc());
         assert!(c
             .store
             .session_create("s1", b"{\"a\":1}", now + time::Duration::hours(1))
@@ -803,10 +805,10 @@ async fn backup_while_running() {
 
 mod cases {
     use super::*;
-    use distans_core::agreement::AgreementState;
+    use distans_core::agreements::AgreementState;
     use distans_core::cases::TemporaryDecisionInput;
+    use distans_core::cases::{Decision, RequestState};
     use distans_core::policy::{Decider, PolicyRules, RequestInput};
-    use distans_core::request::{Decision, RequestState};
 
     fn input(days: i64, start: time::Date, end: Option<time::Date>) -> RequestInput {
         RequestInput {
@@ -1024,7 +1026,7 @@ mod cases {
             assert_eq!(g.state, AgreementState::Active, "{label}");
             assert_eq!(
                 g.text_sha256.as_deref(),
-                Some(distans_core::agreement::sha256_hex(&g.text).as_str())
+                Some(distans_core::agreements::sha256_hex(&g.text).as_str())
             );
 
             // Either party ends it with notice.
@@ -1093,7 +1095,7 @@ mod cases {
             );
             assert_eq!(
                 issued.checklist.len(),
-                distans_core::request::DEFAULT_CRISIS_CHECKLIST.len()
+                distans_core::cases::DEFAULT_CRISIS_CHECKLIST.len()
             );
             let mut bad = td.clone();
             bad.end = d(-1).to_string();
@@ -1227,9 +1229,9 @@ mod cases {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn parties_are_told_once_when_an_agreement_ends_soon() {
-    use distans_core::clock::FixedClock;
+    use distans_core::cases::Decision;
+    use distans_core::kernel::clock::FixedClock;
     use distans_core::policy::RequestInput;
-    use distans_core::request::Decision;
     for t in fresh_dbs().await {
         let label = t.label;
         let clock = FixedClock::new(OffsetDateTime::now_utc());
@@ -1301,7 +1303,7 @@ async fn parties_are_told_once_when_an_agreement_ends_soon() {
         clock.advance(time::Duration::days(15));
         assert_eq!(
             c.agreement(&anna, gid).await.unwrap().state,
-            distans_core::agreement::AgreementState::Expired,
+            distans_core::agreements::AgreementState::Expired,
             "{label}"
         );
         t.drop_db().await;
@@ -1310,10 +1312,10 @@ async fn parties_are_told_once_when_an_agreement_ends_soon() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_plan_follows_absences_occasional_days_and_agreements() {
-    use distans_core::calendar::WorkCalendar;
+    use distans_core::cases::Decision;
+    use distans_core::kernel::calendar::WorkCalendar;
     use distans_core::plan::{DayState, Part, Source};
     use distans_core::policy::RequestInput;
-    use distans_core::request::Decision;
     for t in fresh_dbs().await {
         let label = t.label;
         let c = core(t.open().await);
@@ -1568,11 +1570,11 @@ async fn the_plan_follows_absences_occasional_days_and_agreements() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn coverage_rules_count_who_is_on_site_and_warn_before_a_gap() {
-    use distans_core::calendar::WorkCalendar;
+    use distans_core::cases::Decision;
     use distans_core::coverage::{NewCoverageRule, RuleKind};
+    use distans_core::kernel::calendar::WorkCalendar;
     use distans_core::plan::DayState;
     use distans_core::policy::RequestInput;
-    use distans_core::request::Decision;
     for t in fresh_dbs().await {
         let label = t.label;
         let c = core(t.open().await);
@@ -1923,7 +1925,7 @@ async fn calendar_feeds_are_made_once_renewed_and_revoked() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn absences_entered_imported_and_in_the_plan() {
-    use distans_core::absence::parse_absences_csv;
+    use distans_core::absences::parse_absences_csv;
     use distans_core::plan::{DayState, Source};
     for t in fresh_dbs().await {
         let label = t.label;
@@ -1991,7 +1993,8 @@ async fn absences_entered_imported_and_in_the_plan() {
         assert!(
             !plan.is_empty()
                 || (10..=12)
-                    .all(|i| !distans_core::calendar::WorkCalendar::default().is_workday(day(i)))
+                    .all(|i| !distans_core::kernel::calendar::WorkCalendar::default()
+                        .is_workday(day(i)))
         );
         assert!(
             plan.iter()
@@ -2099,7 +2102,7 @@ async fn absences_entered_imported_and_in_the_plan() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn closed_days_are_kept_by_hr_and_leave_the_plan() {
-    use distans_core::calendar::WorkCalendar;
+    use distans_core::kernel::calendar::WorkCalendar;
     for t in fresh_dbs().await {
         let label = t.label;
         let c = core(t.open().await);
@@ -2203,10 +2206,10 @@ async fn closed_days_are_kept_by_hr_and_leave_the_plan() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn equipment_is_lent_under_agreements_returned_and_collected() {
-    use distans_core::clock::FixedClock;
+    use distans_core::cases::Decision;
     use distans_core::equipment::{ItemFilter, ItemKind, ItemState};
+    use distans_core::kernel::clock::FixedClock;
     use distans_core::policy::RequestInput;
-    use distans_core::request::Decision;
     for t in fresh_dbs().await {
         let label = t.label;
         let clock = FixedClock::new(OffsetDateTime::now_utc());
@@ -2701,7 +2704,7 @@ async fn redeployment_finds_people_by_skill_unit_and_availability() {
 // Deviations.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn deviations_reach_the_manager_at_once_and_are_handled_to_closure() {
-    use distans_core::deviation::{DeviationInput, DeviationState, StateFilter};
+    use distans_core::deviations::{DeviationInput, DeviationState, StateFilter};
     use distans_core::policy::PolicyRules;
     for t in fresh_dbs().await {
         let label = t.label;
@@ -2733,7 +2736,7 @@ async fn deviations_reach_the_manager_at_once_and_are_handled_to_closure() {
             date: today.to_string(),
             ..Default::default()
         };
-        let kinds = |a: &distans_core::model::Actor| {
+        let kinds = |a: &distans_core::kernel::Actor| {
             let c = c.clone();
             let a = a.clone();
             async move {
@@ -3034,13 +3037,13 @@ async fn deviations_reach_the_manager_at_once_and_are_handled_to_closure() {
 /// both sign: the agreement's id.
 async fn active_agreement(
     c: &Core,
-    anna: &distans_core::model::Actor,
-    chef: &distans_core::model::Actor,
+    anna: &distans_core::kernel::Actor,
+    chef: &distans_core::kernel::Actor,
     start: time::Date,
     end: Option<time::Date>,
 ) -> Uuid {
+    use distans_core::cases::Decision;
     use distans_core::policy::RequestInput;
-    use distans_core::request::Decision;
     let input = RequestInput {
         days_per_week: Some(1),
         start: Some(start.to_string()),
@@ -3061,7 +3064,8 @@ async fn active_agreement(
         .unwrap()
         .agreement_id
         .unwrap();
-    if c.agreement(chef, gid).await.unwrap().state == distans_core::agreement::AgreementState::Draft
+    if c.agreement(chef, gid).await.unwrap().state
+        == distans_core::agreements::AgreementState::Draft
     {
         c.send_agreement(chef, gid, None).await.unwrap();
     }
@@ -3070,7 +3074,7 @@ async fn active_agreement(
     gid
 }
 
-async fn actor_of(c: &Core, u: &str) -> distans_core::model::Actor {
+async fn actor_of(c: &Core, u: &str) -> distans_core::kernel::Actor {
     c.store
         .actor(username_person(c, u).await)
         .await
@@ -3080,7 +3084,7 @@ async fn actor_of(c: &Core, u: &str) -> distans_core::model::Actor {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn followups_are_scheduled_answered_together_and_risks_become_actions() {
-    use distans_core::checklist::{self, ChecklistInput};
+    use distans_core::followup::checklist::{self, ChecklistInput};
     use distans_core::followup::{
         ActionState, AnswersInput, FollowUpKind, FollowUpQuery, FollowUpState, StateFilter,
     };
@@ -3199,7 +3203,7 @@ async fn followups_are_scheduled_answered_together_and_risks_become_actions() {
             due_before: Some(start),
             ..Default::default()
         };
-        let all = |a: &distans_core::model::Actor| {
+        let all = |a: &distans_core::kernel::Actor| {
             let q = FollowUpQuery::default();
             let c = &c;
             let a = a.clone();
@@ -3452,7 +3456,7 @@ async fn followups_are_scheduled_answered_together_and_risks_become_actions() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn followup_reminders_are_sent_once_and_once_more_when_overdue() {
-    use distans_core::clock::FixedClock;
+    use distans_core::kernel::clock::FixedClock;
     for t in fresh_dbs().await {
         let label = t.label;
         let clock = FixedClock::new(OffsetDateTime::now_utc());
@@ -3462,7 +3466,7 @@ async fn followup_reminders_are_sent_once_and_once_more_when_overdue() {
         let (anna, chef) = (actor_of(&c, "anna").await, actor_of(&c, "chef").await);
         let start = c.today() + time::Duration::days(10);
         active_agreement(&c, &anna, &chef, start, None).await;
-        let kinds = |who: distans_core::model::Actor| {
+        let kinds = |who: distans_core::kernel::Actor| {
             let c = &c;
             async move {
                 let n = c

@@ -9,8 +9,8 @@ use std::time::Duration;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{header, Method};
-use distans_core::model::Actor;
-use distans_core::{password, CoreError};
+use distans_core::kernel::Actor;
+use distans_core::CoreError;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use tower_sessions::Session;
 use uuid::Uuid;
@@ -75,33 +75,20 @@ pub async fn sign_in(
     pw: &str,
     ip: Option<IpAddr>,
 ) -> Result<Uuid, CoreError> {
-    let username = username.trim();
-    if username.is_empty() || username.len() > 200 {
-        return Err(CoreError::invalid("username", "enter your username"));
-    }
-    if pw.is_empty() || pw.len() > 1024 {
-        return Err(CoreError::invalid("password", "enter your password"));
-    }
-    state.limits.check(username, ip)?;
-    let creds = state.core.store.credentials(username).await?;
-    let (person, hash) = match creds {
-        Some((p, Some(h))) => (Some(p), h),
-        // Unknown user or no local password: spend the same time anyway.
-        _ => (None, password::dummy_hash().to_string()),
-    };
-    let pw = pw.to_string();
-    let ok = tokio::task::spawn_blocking(move || password::verify(&hash, &pw))
+    match state
+        .core
+        .sign_in(username, pw, |u| state.limits.check(u, ip))
         .await
-        .map_err(CoreError::internal)?;
-    match (ok, person) {
-        (true, Some(p)) => {
+    {
+        Ok(p) => {
             tracing::info!(person = %p, "signed in");
             Ok(p)
         }
-        _ => {
+        Err(CoreError::BadCredentials) => {
             tracing::info!("failed sign-in");
             Err(CoreError::BadCredentials)
         }
+        Err(e) => Err(e),
     }
 }
 

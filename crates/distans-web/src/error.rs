@@ -24,7 +24,7 @@ pub struct ErrorDetail {
     pub field: Option<String>,
     /// For `coverage_gap`: the rules and days the change would leave short.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub gaps: Option<Vec<distans_core::coverage::GapWarning>>,
+    pub gaps: Option<Vec<distans_core::kernel::gap::GapWarning>>,
 }
 
 pub fn status_of(e: &CoreError) -> StatusCode {

@@ -125,7 +125,7 @@ mod tests {
         CalendarFeed {
             person: Uuid::from_u128(7),
             name: "Anna Lindqvist".into(),
-            site: Some(distans_core::model::Site {
+            site: Some(distans_core::org::Site {
                 id: Uuid::from_u128(1),
                 name: "Stadshuset".into(),
                 address: "Storgatan 1, Sjövik".into(),

@@ -12,7 +12,6 @@ pub mod error;
 pub mod html;
 pub mod i18n;
 pub mod ics;
-pub mod jobs;
 pub mod security;
 pub mod session;
 
@@ -49,7 +48,7 @@ pub struct AppState {
     pub core: Arc<Core>,
     pub limits: Arc<auth::LoginLimits>,
     pub config: Arc<WebConfig>,
-    pub jobs: jobs::Jobs,
+    pub jobs: distans_core::rotation::runs::PlannerRuns,
 }
 
 impl AppState {
@@ -58,7 +57,7 @@ impl AppState {
             core,
             limits: Arc::new(auth::LoginLimits::default()),
             config: Arc::new(config),
-            jobs: jobs::Jobs::default(),
+            jobs: distans_core::rotation::runs::PlannerRuns::default(),
         }
     }
 }

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use distans_core::store::Store;
+use distans_core::Core;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
@@ -16,7 +16,7 @@ use crate::AppState;
 pub const COOKIE: &str = "distans_session";
 
 #[derive(Clone)]
-pub struct DbSessionStore(pub Arc<dyn Store>);
+pub struct DbSessionStore(pub Arc<Core>);
 
 impl std::fmt::Debug for DbSessionStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -60,10 +60,10 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        let now = time::OffsetDateTime::now_utc();
+        let now = self.0.now();
         let Some(bytes) = self
             .0
-            .session_load(&id.to_string(), now)
+            .session_load(&id.to_string())
             .await
             .map_err(backend)?
         else {
@@ -88,7 +88,7 @@ impl SessionStore for DbSessionStore {
 }
 
 pub fn layer(state: &AppState) -> SessionManagerLayer<DbSessionStore> {
-    SessionManagerLayer::new(DbSessionStore(state.core.store.clone()))
+    SessionManagerLayer::new(DbSessionStore(state.core.clone()))
         .with_name(COOKIE)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)

@@ -8,7 +8,8 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use axum::Router;
-use distans_core::clock::SystemClock;
+use distans_core::kernel::clock::SystemClock;
+use distans_core::store::*;
 use distans_core::Core;
 use distans_store::{SqlStore, StoreConfig};
 use distans_web::auth::LoginLimits;
@@ -29,6 +30,7 @@ impl Drop for TempDir {
 struct App {
     router: Router,
     core: Arc<Core>,
+    store: Arc<SqlStore>,
     url: String,
     _dir: Option<TempDir>,
 }
@@ -56,16 +58,22 @@ impl Resp {
     }
 }
 
-async fn core_at(url: &str) -> Arc<Core> {
-    let store = SqlStore::open(&StoreConfig {
-        url: url.into(),
-        max_connections: 5,
-    })
-    .await
-    .unwrap();
-    let core = Core::new(Arc::new(store), Arc::new(SystemClock));
+async fn store_and_core_at(url: &str) -> (Arc<SqlStore>, Arc<Core>) {
+    let store = Arc::new(
+        SqlStore::open(&StoreConfig {
+            url: url.into(),
+            max_connections: 5,
+        })
+        .await
+        .unwrap(),
+    );
+    let core = Core::new(store.clone(), Arc::new(SystemClock));
     core.ensure_defaults().await.unwrap();
-    Arc::new(core)
+    (store, Arc::new(core))
+}
+
+async fn core_at(url: &str) -> Arc<Core> {
+    store_and_core_at(url).await.1
 }
 
 fn router(core: Arc<Core>, limits: Option<LoginLimits>) -> Router {
@@ -81,11 +89,12 @@ async fn spawn_app() -> App {
     let dir = std::env::temp_dir().join(format!("distans-web-{}", Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).unwrap();
     let url = dir.join("t.db").to_string_lossy().to_string();
-    let core = core_at(&url).await;
+    let (store, core) = store_and_core_at(&url).await;
     core.load_demo(300).await.unwrap();
     App {
         router: router(core.clone(), None),
         core,
+        store,
         url,
         _dir: Some(TempDir(dir)),
     }
@@ -135,8 +144,7 @@ impl App {
     }
 
     async fn id_of(&self, user: &str) -> String {
-        self.core
-            .store
+        self.store
             .credentials(user)
             .await
             .unwrap()
@@ -262,7 +270,6 @@ const ROLES: [&str; 7] = [
 async fn access_matrix() {
     let app = spawn_app().await;
     let kc = app
-        .core
         .store
         .actor(app.id_of("chef").await.parse().unwrap())
         .await
@@ -274,7 +281,7 @@ async fn access_matrix() {
     let bo = app.id_of("bo").await;
     let nobody = Uuid::now_v7();
     let workday = {
-        let cal = distans_core::calendar::WorkCalendar::default();
+        let cal = distans_core::kernel::calendar::WorkCalendar::default();
         let mut d = app.core.today() + time::Duration::days(14);
         while !cal.is_workday(d) {
             d += time::Duration::days(1);
@@ -328,7 +335,6 @@ async fn access_matrix() {
         .await;
     let hr_req = r.json()["id"].as_str().unwrap().to_string();
     let chef_actor = app
-        .core
         .store
         .actor(app.id_of("chef").await.parse().unwrap())
         .await
@@ -347,7 +353,6 @@ async fn access_matrix() {
         .id;
     // An absence of bo's, for the row that removes it.
     let bo_absence = app
-        .core
         .store
         .actor(bo.parse().unwrap())
         .await
@@ -363,7 +368,6 @@ async fn access_matrix() {
     // Anna's calendar feed, fetched by anyone who has the URL (before the
     // rows below renew and revoke it).
     let anna_actor = app
-        .core
         .store
         .actor(anna.parse().unwrap())
         .await
@@ -375,9 +379,9 @@ async fn access_matrix() {
     let (bo_agreement, bo_fu, bo_action) = followup_setup(&app).await;
     // Equipment: a demo item of each category and anna's demo loan.
     let by_ident = |s: &'static str| {
-        let core = app.core.clone();
+        let store = app.store.clone();
         async move {
-            core.store
+            store
                 .equipment_item_by_identifier(s)
                 .await
                 .unwrap()
@@ -388,12 +392,11 @@ async fn access_matrix() {
     let laptop_item = by_ident("DL-1003").await;
     let mouse_item = by_ident("MUS-6001").await;
     let anna_loan = app
-        .core
         .store
         .loans(
             &distans_core::equipment::LoanScope::Person(anna.parse().unwrap()),
             true,
-            distans_core::model::Paging::default(),
+            distans_core::kernel::Paging::default(),
         )
         .await
         .unwrap()
@@ -402,7 +405,7 @@ async fn access_matrix() {
     // Deviations: anna's reports, handled by chef (her manager).
     let deviation = |description: &str| {
         let (core, anna_actor) = (app.core.clone(), anna_actor.clone());
-        let input = distans_core::deviation::DeviationInput {
+        let input = distans_core::deviations::DeviationInput {
             kind: "work_environment".into(),
             description: description.into(),
             date: app.core.today().to_string(),
@@ -2141,7 +2144,6 @@ async fn a_temporary_decision_for_one_unit_from_the_form() {
     let hr = app.login("hr").await;
     let chef_id = app.id_of("chef").await;
     let chef_actor = app
-        .core
         .store
         .actor(chef_id.parse().unwrap())
         .await
@@ -2149,7 +2151,6 @@ async fn a_temporary_decision_for_one_unit_from_the_form() {
         .unwrap();
     // The unit above chef's (Kontaktcenter), chosen on the form; chef is the delegate.
     let kc_unit = app
-        .core
         .store
         .unit(chef_actor.manages[0].id)
         .await
@@ -2219,7 +2220,7 @@ async fn a_temporary_decision_for_one_unit_from_the_form() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_calendar_feed_shows_the_plan_and_can_be_renewed_and_revoked() {
-    use distans_core::calendar::WorkCalendar;
+    use distans_core::kernel::calendar::WorkCalendar;
     let app = spawn_app().await;
     let anna_id = app.id_of("anna").await;
     let anna = app.login("anna").await;
@@ -2455,7 +2456,7 @@ async fn the_calendar_feed_shows_the_plan_and_can_be_renewed_and_revoked() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn absences_through_the_api_show_in_the_plan() {
-    use distans_core::calendar::WorkCalendar;
+    use distans_core::kernel::calendar::WorkCalendar;
     let app = spawn_app().await;
     let anna_id = app.id_of("anna").await;
     let anna = app.login("anna").await;
@@ -2743,7 +2744,7 @@ async fn closed_days_from_the_api_and_the_page() {
     let anna = app.login("anna").await;
     let anna_id = app.id_of("anna").await;
     // A Monday well ahead that is not a holiday.
-    let cal = distans_core::calendar::WorkCalendar::default();
+    let cal = distans_core::kernel::calendar::WorkCalendar::default();
     let mut day = app.core.today() + time::Duration::days(40);
     while day.weekday() != time::Weekday::Monday
         || !cal.is_workday(day)
@@ -3188,12 +3189,12 @@ async fn deviation_policy_fields_round_trip_and_anonymity_on_the_pages() {
 /// assessment done together and one risky answer: (agreement, risk
 /// assessment, action).
 async fn followup_setup(app: &App) -> (Uuid, Uuid, Uuid) {
+    use distans_core::cases::Decision;
     use distans_core::followup::{AnswersInput, FollowUpKind, FollowUpQuery};
     use distans_core::policy::RequestInput;
-    use distans_core::request::Decision;
     let c = &app.core;
     let actor = |u: &'static str| async move {
-        c.store
+        app.store
             .actor(app.id_of(u).await.parse().unwrap())
             .await
             .unwrap()
@@ -3227,7 +3228,7 @@ async fn followup_setup(app: &App) -> (Uuid, Uuid, Uuid) {
         .agreement_id
         .unwrap();
     if c.agreement(&bygg, gid).await.unwrap().state
-        == distans_core::agreement::AgreementState::Draft
+        == distans_core::agreements::AgreementState::Draft
     {
         c.send_agreement(&bygg, gid, None).await.unwrap();
     }
@@ -3240,7 +3241,7 @@ async fn followup_setup(app: &App) -> (Uuid, Uuid, Uuid) {
                 agreement: Some(gid),
                 ..Default::default()
             },
-            distans_core::model::Paging::default(),
+            distans_core::kernel::Paging::default(),
         )
         .await
         .unwrap()
@@ -3253,9 +3254,9 @@ async fn followup_setup(app: &App) -> (Uuid, Uuid, Uuid) {
         .questions
         .iter()
         .map(|q| match q.kind {
-            distans_core::checklist::QuestionType::YesNo => (q.id.clone(), json!("yes")),
-            distans_core::checklist::QuestionType::Scale => (q.id.clone(), json!(5)),
-            distans_core::checklist::QuestionType::Text => (q.id.clone(), json!("")),
+            distans_core::followup::checklist::QuestionType::YesNo => (q.id.clone(), json!("yes")),
+            distans_core::followup::checklist::QuestionType::Scale => (q.id.clone(), json!(5)),
+            distans_core::followup::checklist::QuestionType::Text => (q.id.clone(), json!("")),
         })
         .collect();
     answers.insert("natverk".into(), json!("no"));

@@ -9,11 +9,13 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
-use distans_core::absence::{parse_absences_csv, ABSENCE_COLUMNS};
-use distans_core::clock::SystemClock;
-use distans_core::import::{parse_people_csv, COLUMNS};
-use distans_core::store::ImportError;
-use distans_core::{demo, Core};
+use distans_core::absences::rules::parse_absences_csv;
+use distans_core::absences::ABSENCE_COLUMNS;
+use distans_core::demo::rules as demo;
+use distans_core::kernel::clock::SystemClock;
+use distans_core::kernel::csv::ImportError;
+use distans_core::org::csv::{parse_people_csv, COLUMNS};
+use distans_core::Core;
 use distans_store::{SqlStore, StoreConfig};
 use distans_web::{AppState, WebConfig};
 
@@ -202,8 +204,7 @@ async fn main() -> Result<()> {
         Command::Backup { file } => {
             let core = open(&cli.database_url, 2).await?;
             let dest = file.to_str().context("the file name must be UTF-8")?;
-            core.store
-                .backup(dest)
+            core.backup(dest)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("Backup written to {dest}.");
@@ -230,7 +231,7 @@ async fn main() -> Result<()> {
             Ok(())
         }
         Command::DemoCsv { size } => {
-            print!("{}", distans_core::import::to_csv(&demo::generate(size)));
+            print!("{}", distans_core::org::csv::to_csv(&demo::generate(size)));
             Ok(())
         }
         Command::VerifyAudit => {
@@ -286,8 +287,7 @@ async fn serve(
     let core = open(url, connections).await?;
     if demo {
         let counts = core
-            .store
-            .counts()
+            .org_counts()
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         if counts.people == 0 {
@@ -324,7 +324,7 @@ async fn serve(
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
         loop {
             tick.tick().await;
-            if let Err(e) = purge.store.sessions_purge(purge.now()).await {
+            if let Err(e) = purge.purge_sessions().await {
                 tracing::warn!(error = %e, "could not purge sessions");
             }
         }
@@ -347,8 +347,11 @@ async fn serve(
         engine_label(url)
     );
     if demo {
-        println!("Demo sign-ins (password \"{}\"):", demo::DEMO_PASSWORD);
-        for (user, what) in demo::DEMO_ACCOUNTS {
+        println!(
+            "Demo sign-ins (password \"{}\"):",
+            distans_core::demo::DEMO_PASSWORD
+        );
+        for (user, what) in distans_core::demo::DEMO_ACCOUNTS {
             println!("  {user:<8} {what}");
         }
     }
@@ -431,13 +434,16 @@ async fn import_absences(url: &str, file: &PathBuf) -> Result<()> {
     }
 }
 
-fn report_bad_rows(file: &std::path::Path, rows: &[distans_core::import::RowError]) -> Result<()> {
+fn report_bad_rows(
+    file: &std::path::Path,
+    rows: &[distans_core::kernel::csv::RowError],
+) -> Result<()> {
     report_bad_rows_of(file, rows, COLUMNS)
 }
 
 fn report_bad_rows_of(
     file: &std::path::Path,
-    rows: &[distans_core::import::RowError],
+    rows: &[distans_core::kernel::csv::RowError],
     columns: &[(&str, bool, &str)],
 ) -> Result<()> {
     eprintln!(

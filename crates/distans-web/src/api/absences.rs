@@ -4,8 +4,8 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use distans_core::absence::Absence;
-use distans_core::policy::parse_date;
+use distans_core::absences::Absence;
+use distans_core::kernel::dates::parse_date;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 

@@ -4,13 +4,16 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use distans_core::agreement::Agreement;
-use distans_core::cases::{PolicyView, RequestPreview, TemporaryDecisionInput};
-use distans_core::model::{Page, Paging};
-use distans_core::policy::{parse_date, PolicyRules, PolicyVersion, RequestInput};
-use distans_core::request::{
-    Decision, Notification, RemoteRequest, RequestState, TemporaryDecision,
-};
+use distans_core::agreements::Agreement;
+use distans_core::cases::RequestPreview;
+use distans_core::cases::{Decision, RemoteRequest, RequestState};
+use distans_core::kernel::dates::parse_date;
+use distans_core::kernel::{Page, Paging};
+use distans_core::notify::Notification;
+use distans_core::policy::PolicyView;
+use distans_core::policy::{PolicyRules, PolicyVersion, RequestInput};
+use distans_core::temporary::TemporaryDecision;
+use distans_core::temporary::TemporaryDecisionInput;
 use distans_core::CoreError;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -381,7 +384,7 @@ pub fn agreement_document(g: &Agreement, organisation: String) -> distans_pdf::A
         title: "Överenskommelse om distansarbete".into(),
         organisation,
         reference: g.id.to_string(),
-        sections: distans_core::agreement::sections(&g.text)
+        sections: distans_core::agreements::rules::sections(&g.text)
             .into_iter()
             .map(|(heading, paragraphs)| distans_pdf::Section {
                 heading,

@@ -3,9 +3,9 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
+use distans_core::coverage::SiteOccupancy;
 use distans_core::coverage::{CoverageDay, CoverageRule, NewCoverageRule};
-use distans_core::policy::parse_date;
-use distans_core::staffing::SiteOccupancy;
+use distans_core::kernel::dates::parse_date;
 use distans_core::CoreError;
 use serde::{Deserialize, Serialize};
 use time::Date;

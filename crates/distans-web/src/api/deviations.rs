@@ -4,8 +4,8 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use distans_core::deviation::{Deviation, DeviationInput, StateFilter};
-use distans_core::model::{Page, Paging};
+use distans_core::deviations::{Deviation, DeviationInput, StateFilter};
+use distans_core::kernel::{Page, Paging};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 

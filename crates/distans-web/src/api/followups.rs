@@ -5,12 +5,12 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use distans_core::checklist::{ChecklistInput, ChecklistTemplate};
+use distans_core::followup::checklist::{ChecklistInput, ChecklistTemplate};
 use distans_core::followup::{
     ActionState, AnswersInput, FollowUp, FollowUpAction, FollowUpDetail, FollowUpQuery, StateFilter,
 };
-use distans_core::model::{Page, Paging};
-use distans_core::policy::parse_date;
+use distans_core::kernel::dates::parse_date;
+use distans_core::kernel::{Page, Paging};
 use distans_core::CoreError;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};

@@ -3,9 +3,9 @@
 use axum::extract::State;
 use axum::Json;
 use distans_core::coverage::CoverageRule;
-use distans_core::model::{Page, Paging};
-use distans_core::service::PersonView;
-use distans_core::store::{PersonSummary, UnitDetail, UnitSummary};
+use distans_core::kernel::{Page, Paging};
+use distans_core::org::PersonView;
+use distans_core::org::{PersonSummary, UnitDetail, UnitSummary};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 

@@ -3,9 +3,9 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
+use distans_core::kernel::dates::parse_date;
+use distans_core::plan::PersonDay;
 use distans_core::plan::{DayState, Part, PlanDay};
-use distans_core::planning::PersonDay;
-use distans_core::policy::parse_date;
 use distans_core::CoreError;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};

@@ -5,8 +5,8 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap};
 use axum::Json;
-use distans_core::model::Role;
-use distans_core::policy::parse_date;
+use distans_core::kernel::dates::parse_date;
+use distans_core::kernel::Role;
 use distans_core::rotation::Lock;
 use distans_core::CoreError;
 use serde::{Deserialize, Serialize};
@@ -82,7 +82,8 @@ pub async fn plan(
         let out = tokio::task::spawn_blocking(move || distans_planner::solve(&input, &opts))
             .await
             .map_err(CoreError::internal)?;
-        let shortfalls = distans_core::rotation::explain(&problem.input, &out, &problem.names);
+        let shortfalls =
+            distans_core::rotation::rules::explain(&problem.input, &out, &problem.names);
         let mut v = serde_json::to_value(&out).map_err(CoreError::internal)?;
         if let serde_json::Value::Object(m) = &mut v {
             m.insert(
@@ -92,7 +93,8 @@ pub async fn plan(
             m.insert("notes".into(), problem.notes.clone().into());
             m.insert(
                 "conflicts".into(),
-                distans_core::rotation::named_conflicts(&out.conflicts, &problem.names).into(),
+                distans_core::rotation::rules::named_conflicts(&out.conflicts, &problem.names)
+                    .into(),
             );
             m.insert(
                 "names".into(),
@@ -165,7 +167,7 @@ pub(crate) fn parse_locks(locks: &[LockBody]) -> Result<Vec<Lock>, CoreError> {
 
 async fn stored_problem(
     state: &AppState,
-    actor: &distans_core::model::Actor,
+    actor: &distans_core::kernel::Actor,
     req: &StoredRequest,
 ) -> Result<distans_core::rotation::RotationProblem, CoreError> {
     let unit = Uuid::parse_str(&req.unit).map_err(|_| CoreError::NotFound("unit"))?;

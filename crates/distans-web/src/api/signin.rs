@@ -3,9 +3,11 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use distans_core::service::{MeView, NewToken};
-use distans_core::store::ApiToken;
-use distans_core::{token, CoreError};
+use distans_core::identity::rules::token;
+use distans_core::identity::ApiToken;
+use distans_core::identity::NewToken;
+use distans_core::org::MeView;
+use distans_core::CoreError;
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 use utoipa::ToSchema;

@@ -3,9 +3,9 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use distans_core::audit::AuditFilter;
 use distans_core::audit::{AuditEntry, ChainReport};
-use distans_core::model::{Page, Paging};
-use distans_core::store::AuditFilter;
+use distans_core::kernel::{Page, Paging};
 use distans_core::CoreError;
 use serde::{Deserialize, Serialize};
 use time::format_description::well_known::Rfc3339;
@@ -27,8 +27,8 @@ pub struct Health {
 #[utoipa::path(get, path = "/healthz", tag = "system",
     responses((status = 200, body = Health), (status = 503, body = Health)))]
 pub async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
-    let engine = state.core.store.engine().to_string();
-    match state.core.store.ping().await {
+    let engine = state.core.engine().to_string();
+    match state.core.health().await {
         Ok(()) => (
             StatusCode::OK,
             Json(Health {

@@ -3,7 +3,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use distans_core::policy::parse_date;
+use distans_core::kernel::dates::parse_date;
 use distans_core::workdays::ClosedDay;
 use distans_core::CoreError;
 use serde::{Deserialize, Serialize};

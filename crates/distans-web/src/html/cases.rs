@@ -5,13 +5,17 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use distans_core::agreement::{self, Agreement, AgreementState};
-use distans_core::cases::{PolicyView, RequestPreview, TemporaryDecisionInput};
-use distans_core::model::{Page, Paging, Role};
-use distans_core::policy::{PolicyRules, PolicyVersion, Prerequisite, RequestInput, Weekday};
-use distans_core::request::{
-    Decision, Notification, RemoteRequest, RequestState, TemporaryDecision,
-};
+use distans_core::agreements::rules as agreement;
+use distans_core::agreements::{Agreement, AgreementState};
+use distans_core::cases::RequestPreview;
+use distans_core::cases::{Decision, RemoteRequest, RequestState};
+use distans_core::kernel::dates::Weekday;
+use distans_core::kernel::{Page, Paging, Role};
+use distans_core::notify::Notification;
+use distans_core::policy::PolicyView;
+use distans_core::policy::{PolicyRules, PolicyVersion, Prerequisite, RequestInput};
+use distans_core::temporary::TemporaryDecision;
+use distans_core::temporary::TemporaryDecisionInput;
 use distans_core::CoreError;
 use uuid::Uuid;
 
@@ -171,15 +175,17 @@ pub async fn policy_submit(
         .await
         .map_err(|e| c.fail(e))?;
     let result = match parse_policy_form(&f, &current.policy.rules) {
-        Ok(rules) => match distans_core::policy::parse_date("valid_from", get(&f, "valid_from")) {
-            Ok(from) => state
-                .core
-                .add_policy_version(&actor, rules.clone(), from)
-                .await
-                .map(|_| ())
-                .map_err(|e| (e, rules)),
-            Err(e) => Err((e, rules)),
-        },
+        Ok(rules) => {
+            match distans_core::kernel::dates::parse_date("valid_from", get(&f, "valid_from")) {
+                Ok(from) => state
+                    .core
+                    .add_policy_version(&actor, rules.clone(), from)
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| (e, rules)),
+                Err(e) => Err((e, rules)),
+            }
+        }
         Err(e) => Err((e, current.policy.rules.clone())),
     };
     match result {
@@ -802,7 +808,7 @@ async fn act<T, F, Fut>(
     action: F,
 ) -> Result<Response, HtmlError>
 where
-    F: FnOnce(distans_core::model::Actor, Uuid) -> Fut,
+    F: FnOnce(distans_core::kernel::Actor, Uuid) -> Fut,
     Fut: std::future::Future<Output = Result<T, CoreError>>,
 {
     let actor = c.actor()?.clone();
@@ -980,7 +986,7 @@ struct TemporaryPage<'a> {
     v: Pairs,
     checklist: String,
     /// Units that may be chosen as the scope (kommun, förvaltningar, avdelningar).
-    units: Vec<distans_core::store::UnitSummary>,
+    units: Vec<distans_core::org::UnitSummary>,
 }
 
 impl TemporaryPage<'_> {
@@ -1019,7 +1025,7 @@ async fn temporary_with(
         .await
         .map_err(|e| c.fail(e))?;
     let checklist = if v.is_empty() {
-        distans_core::request::DEFAULT_CRISIS_CHECKLIST.join("\n")
+        distans_core::temporary::DEFAULT_CRISIS_CHECKLIST.join("\n")
     } else {
         get(&v, "checklist").to_string()
     };

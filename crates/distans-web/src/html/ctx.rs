@@ -6,8 +6,10 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use distans_core::model::{Actor, Role, UnitKind};
-use distans_core::{token, CoreError};
+use distans_core::identity::rules::token;
+use distans_core::kernel::{Actor, Role};
+use distans_core::org::UnitKind;
+use distans_core::CoreError;
 use tower_sessions::Session;
 
 use crate::auth::{same_secret, MaybeActor, SESSION_CSRF};

@@ -6,10 +6,10 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use distans_core::deviation::{
+use distans_core::deviations::{
     Deviation, DeviationInput, DeviationKind, DeviationState, StateFilter,
 };
-use distans_core::model::Paging;
+use distans_core::kernel::Paging;
 use distans_core::CoreError;
 use serde::Deserialize;
 
@@ -91,7 +91,7 @@ pub async fn list_page(
         limit: 100,
         offset: 0,
     };
-    let handles = !actor.manages.is_empty() || actor.has(distans_core::model::Role::Hr);
+    let handles = !actor.manages.is_empty() || actor.has(distans_core::kernel::Role::Hr);
     let (to_handle, to_handle_total, awaiting) = if handles {
         let p = core
             .deviations_to_handle(&actor, Some(filter), paging)

@@ -6,7 +6,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use distans_core::equipment::{Item, ItemKind, ItemState, Loan};
-use distans_core::model::{Page, Paging};
+use distans_core::kernel::{Page, Paging};
 use distans_core::plan::{DayState, PlanDay};
 use distans_core::redeployment::{RedeployRow, MAX_CSV_ROWS};
 use distans_core::CoreError;
@@ -472,7 +472,7 @@ pub struct RedeployRowView {
 }
 
 fn state_key(s: DayState) -> &'static str {
-    distans_core::redeployment::state_name(s)
+    distans_core::redeployment::rules::state_name(s)
 }
 
 fn strip_day(c: &Ctx, d: &PlanDay) -> StripDay {

@@ -11,14 +11,16 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use distans_core::agreement::{Agreement, AgreementState};
-use distans_core::checklist::{self, ChecklistInput, ChecklistTemplate, Question, QuestionType};
+use distans_core::agreements::{Agreement, AgreementState};
+use distans_core::followup::checklist::{
+    self, ChecklistInput, ChecklistTemplate, Question, QuestionType,
+};
 use distans_core::followup::{
     ActionState, AnswersInput, FollowUp, FollowUpAction, FollowUpDetail, FollowUpKind,
     FollowUpQuery, FollowUpState, StateFilter,
 };
-use distans_core::model::{Actor, Paging, PersonRef};
-use distans_core::policy::parse_date;
+use distans_core::kernel::dates::parse_date;
+use distans_core::kernel::{Actor, Paging, PersonRef};
 use distans_core::CoreError;
 use serde::Deserialize;
 use serde_json::Value;
@@ -406,7 +408,7 @@ pub async fn action_close(
     match state.core.close_action(&actor, id, &f.note).await {
         Ok(x) => Ok(Redirect::to(&format!("/uppfoljningar/{}", x.followup_id)).into_response()),
         Err(e @ CoreError::Invalid { .. }) => {
-            let Some(x) = state.core.store.followup_action(id).await.ok().flatten() else {
+            let Ok(x) = state.core.visible_action(&actor, id).await else {
                 return Err(c.fail(e));
             };
             let errors = FormErrors(vec![(format!("note-{id}"), c.t("err-action-note"))]);
@@ -460,7 +462,7 @@ pub async fn action_update(
     match result {
         Ok(x) => Ok(Redirect::to(&format!("/uppfoljningar/{}", x.followup_id)).into_response()),
         Err(e @ CoreError::Invalid { .. }) => {
-            let Some(x) = state.core.store.followup_action(id).await.ok().flatten() else {
+            let Ok(x) = state.core.visible_action(&actor, id).await else {
                 return Err(c.fail(e));
             };
             let errors = FormErrors(vec![(format!("due-{id}"), c.t("err-action-due"))]);
@@ -726,15 +728,9 @@ pub async fn for_agreement(
             (f, k, s)
         })
         .collect();
-    let unit_path = match state.core.store.person(g.person_id).await {
-        Ok(Some(p)) => p.unit_path,
-        _ => String::new(),
-    };
     AgreementFollowUps {
         items,
-        may_talk: g.state == AgreementState::Active
-            && !unit_path.is_empty()
-            && state.core.may_schedule_talk(actor, g.person_id, &unit_path),
+        may_talk: state.core.may_schedule_talk_for(actor, g).await,
         today: state.core.today().to_string(),
     }
 }

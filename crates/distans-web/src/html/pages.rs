@@ -5,12 +5,12 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
+use distans_core::audit::AuditFilter;
 use distans_core::audit::{AuditEntry, ChainReport};
-use distans_core::model::{Page, Paging, Role};
-use distans_core::service::PersonView;
-use distans_core::store::{
-    ApiToken, AuditFilter, OrgCounts, PersonSummary, UnitDetail, UnitSummary,
-};
+use distans_core::identity::ApiToken;
+use distans_core::kernel::{Page, Paging, Role};
+use distans_core::org::PersonView;
+use distans_core::org::{OrgCounts, PersonSummary, UnitDetail, UnitSummary};
 use distans_core::CoreError;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -241,9 +241,9 @@ struct StartPage<'a> {
     counts: Option<OrgCounts>,
     engine: &'static str,
     me: PersonView,
-    to_decide: Vec<distans_core::request::RemoteRequest>,
-    to_sign: Vec<distans_core::agreement::Agreement>,
-    temporary: Vec<distans_core::request::TemporaryDecision>,
+    to_decide: Vec<distans_core::cases::RemoteRequest>,
+    to_sign: Vec<distans_core::agreements::Agreement>,
+    temporary: Vec<distans_core::temporary::TemporaryDecision>,
     unread: i64,
     // Deviations.
     deviations_awaiting: i64,
@@ -277,21 +277,12 @@ pub async fn start(State(state): State<AppState>, mut c: Ctx) -> Result<Response
         .agreements_to_sign(&actor)
         .await
         .map_err(|e| c.fail(e))?;
-    let rec = core
-        .store
-        .person(actor.person_id)
+    let temporary = core
+        .temporary_decisions_for_person(actor.person_id)
         .await
         .map_err(|e| c.fail(e))?;
-    let temporary = match &rec {
-        Some(r) => core
-            .temporary_decisions_for(r)
-            .await
-            .map_err(|e| c.fail(e))?,
-        None => vec![],
-    };
     let unread = core
-        .store
-        .unread_notifications(actor.person_id)
+        .unread_notifications(&actor)
         .await
         .map_err(|e| c.fail(e))?;
     render(
@@ -300,7 +291,7 @@ pub async fn start(State(state): State<AppState>, mut c: Ctx) -> Result<Response
             c: &c,
             managed,
             counts,
-            engine: core.store.engine(),
+            engine: core.engine(),
             me,
             to_decide,
             to_sign,
@@ -362,7 +353,7 @@ pub struct ListQuery {
 #[template(path = "unit.html")]
 struct UnitPage<'a> {
     c: &'a Ctx,
-    policy: distans_core::cases::PolicyView,
+    policy: distans_core::policy::PolicyView,
     own_rules: Option<distans_core::policy::UnitOverride>,
     unit: UnitDetail,
     people: Option<Page<PersonSummary>>,
@@ -475,8 +466,8 @@ pub async fn people_page(
 struct PersonPage<'a> {
     c: &'a Ctx,
     p: PersonView,
-    agreements: Vec<distans_core::agreement::Agreement>,
-    temporary: Vec<distans_core::request::TemporaryDecision>,
+    agreements: Vec<distans_core::agreements::Agreement>,
+    temporary: Vec<distans_core::temporary::TemporaryDecision>,
     // Equipment.
     loans: Option<super::equipment::PersonLoans>,
 }
@@ -501,14 +492,11 @@ pub async fn person_page(
         .agreements_of(&actor, id)
         .await
         .unwrap_or_default();
-    let temporary = match state.core.store.person(id).await.map_err(|e| c.fail(e))? {
-        Some(rec) => state
-            .core
-            .temporary_decisions_for(&rec)
-            .await
-            .map_err(|e| c.fail(e))?,
-        None => vec![],
-    };
+    let temporary = state
+        .core
+        .temporary_decisions_for_person(id)
+        .await
+        .map_err(|e| c.fail(e))?;
     // Equipment.
     let loans = super::person_loans(&state, &c, id).await?;
     render(
@@ -528,7 +516,7 @@ impl PersonPage<'_> {
     fn loans_back(&self) -> String {
         format!("/personer/{}#person-loans", self.p.id)
     }
-    fn gstate(&self, s: &distans_core::agreement::AgreementState) -> String {
+    fn gstate(&self, s: &distans_core::agreements::AgreementState) -> String {
         super::cases::agreement_state_name(self.c, s)
     }
     fn commute(&self) -> String {
@@ -658,7 +646,7 @@ pub async fn tokens_page(State(state): State<AppState>, mut c: Ctx) -> Result<Re
 async fn calendar_url(
     state: &AppState,
     c: &Ctx,
-    actor: &distans_core::model::Actor,
+    actor: &distans_core::kernel::Actor,
 ) -> Result<Option<String>, HtmlError> {
     Ok(state
         .core

@@ -8,10 +8,11 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use distans_core::calendar::{iso_week, week_monday, WorkCalendar};
-use distans_core::coverage::{CoverageRule, GapWarning, NewCoverageRule, RuleKind};
+use distans_core::coverage::SiteOccupancy;
+use distans_core::coverage::{CoverageRule, NewCoverageRule};
+use distans_core::kernel::calendar::{iso_week, week_monday, WorkCalendar};
+use distans_core::kernel::gap::{GapWarning, RuleKind};
 use distans_core::plan::{DayState, Part, PlanDay, Source};
-use distans_core::staffing::SiteOccupancy;
 use distans_core::CoreError;
 use serde::Deserialize;
 use time::{Date, Duration, Month};
@@ -452,7 +453,7 @@ async fn person_plan_page(
         .may_set_plan_day(actor, person)
         .await
         .map_err(|e| c.fail(e))?;
-    let lock = state.core.today() - Duration::days(state.core.config.plan_lock_days);
+    let lock = state.core.today() - Duration::days(state.core.config().plan_lock_days);
     let by_date: HashMap<Date, &PlanDay> = plan.iter().map(|d| (d.day.date, &d.day)).collect();
     let view_of = |d: Date| {
         day_view(
@@ -589,7 +590,7 @@ pub async fn set_day(
     };
     let view = View::of(&back_q, state.core.today(), &c)?;
     let result = async {
-        let day = distans_core::policy::parse_date("date", get(&f, "date"))?;
+        let day = distans_core::kernel::dates::parse_date("date", get(&f, "date"))?;
         let st = match get(&f, "state") {
             "remote" => Some(DayState::Remote),
             "workplace" => Some(DayState::Workplace),

@@ -6,8 +6,9 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Json};
-use distans_core::calendar::iso_week;
-use distans_core::rotation::{explain, Lock, Shortfall, MAX_ROTATION_WEEKS};
+use distans_core::kernel::calendar::iso_week;
+use distans_core::rotation::rules::explain;
+use distans_core::rotation::{Lock, Shortfall, MAX_ROTATION_WEEKS};
 use distans_core::CoreError;
 use distans_planner as planner;
 use time::{Date, Duration};
@@ -16,8 +17,8 @@ use uuid::Uuid;
 use super::ctx::{get, id_of, Pairs};
 use super::ctx::{render, FormErrors};
 use super::{Ctx, HtmlError};
-use crate::jobs::Job;
 use crate::AppState;
+use distans_core::rotation::runs::PlannerRun as Job;
 
 fn next_mondays(today: Date, n: i64) -> Vec<(String, String)> {
     let mut m = today + Duration::days(7 - today.weekday().number_days_from_monday() as i64);
@@ -86,7 +87,7 @@ fn locks_of(f: &Pairs) -> Vec<Lock> {
         .filter_map(|(_, v)| {
             let mut it = v.split('|');
             let person = Uuid::parse_str(it.next()?).ok()?;
-            let date = distans_core::policy::parse_date("lock", it.next()?).ok()?;
+            let date = distans_core::kernel::dates::parse_date("lock", it.next()?).ok()?;
             let remote = match it.next()? {
                 "remote" => true,
                 "onsite" => false,
@@ -113,7 +114,7 @@ pub async fn start(
     c.check_csrf(get(&f, "csrf"))?;
     let unit = id_of(&c, &id, "unit")?;
     let parsed = (|| {
-        let from = distans_core::policy::parse_date("from", get(&f, "from"))?;
+        let from = distans_core::kernel::dates::parse_date("from", get(&f, "from"))?;
         let weeks = get(&f, "weeks")
             .trim()
             .parse::<i64>()
@@ -276,7 +277,7 @@ fn job_page_of<'a>(c: &'a Ctx, job: &Job) -> JobPage<'a> {
         page.cost = out.cost;
         page.lower_bound = out.lower_bound;
         page.seconds = format!("{:.2}", took.as_secs_f64());
-        page.conflicts = distans_core::rotation::named_conflicts(&out.conflicts, &p.names);
+        page.conflicts = distans_core::rotation::rules::named_conflicts(&out.conflicts, &p.names);
         page.shortfalls = explain(&p.input, &out, &p.names);
         page.rows = p
             .input

@@ -5,7 +5,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use distans_core::policy::parse_date;
+use distans_core::kernel::dates::parse_date;
 use distans_core::CoreError;
 use serde::Deserialize;
 

@@ -1,0 +1,45 @@
+//! What the absences slice needs of storage. One implementation (in
+//! `distans-store`) runs it on SQLite and PostgreSQL; every method that
+//! changes data is one transaction with its audit entry and notices.
+
+use async_trait::async_trait;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::kernel::csv::ImportError;
+use crate::kernel::CoreResult;
+use crate::kernel::NewAuditEntry;
+
+#[async_trait]
+pub trait AbsencesPort: Send + Sync {
+    /// A person's absences that touch a period, by first day (at most 1000).
+    async fn absences(
+        &self,
+        person: Uuid,
+        from: time::Date,
+        to: time::Date,
+    ) -> CoreResult<Vec<crate::absences::model::Absence>>;
+    async fn absence(&self, id: Uuid) -> CoreResult<Option<crate::absences::model::Absence>>;
+    /// Adds an absence; `Conflict` when it overlaps one of the person's.
+    async fn insert_absence(
+        &self,
+        a: &crate::absences::model::Absence,
+        by: Option<Uuid>,
+        audit: NewAuditEntry,
+    ) -> CoreResult<()>;
+    /// Removes an absence; false if there was none.
+    async fn delete_absence(
+        &self,
+        id: Uuid,
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> CoreResult<bool>;
+    /// Imports absences in one transaction: all or nothing.
+    async fn import_absences(
+        &self,
+        rows: &[crate::absences::model::AbsenceRow],
+        actor_id: Option<Uuid>,
+        actor: &str,
+        at: OffsetDateTime,
+    ) -> Result<crate::absences::model::AbsenceImportReport, ImportError>;
+}

@@ -1,0 +1,172 @@
+//! Entering, listing, removing and importing absences.
+
+use serde_json::json;
+use time::{Date, Duration};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::absences::model::*;
+use crate::absences::rules::check_period;
+use crate::access::{self, Action};
+use crate::kernel::csv::ImportError;
+use crate::kernel::{Actor, CoreError, CoreResult, NewAuditEntry};
+use crate::Core;
+
+impl Core {
+    /// The person's record, if the actor may enter and remove their
+    /// absences: themselves, their managers, HR. Someone who cannot see the
+    /// person gets 404; someone who can but may not (the auditor) 403.
+    async fn absence_target(&self, actor: &Actor, person: Uuid) -> CoreResult<()> {
+        let rec = self
+            .store
+            .person(person)
+            .await?
+            .ok_or(CoreError::NotFound("person"))?;
+        if let Err(e) = access::authorize(
+            actor,
+            Action::EnterAbsence {
+                person_id: person,
+                unit_path: &rec.unit_path,
+            },
+        ) {
+            if access::authorize(
+                actor,
+                Action::ReadCase {
+                    person_id: person,
+                    unit_path: &rec.unit_path,
+                },
+            )
+            .is_err()
+            {
+                return Err(CoreError::NotFound("person"));
+            }
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// Enters an absence (both days included).
+    pub async fn add_absence(
+        &self,
+        actor: &Actor,
+        person: Uuid,
+        first_day: Date,
+        last_day: Date,
+    ) -> CoreResult<Absence> {
+        self.absence_target(actor, person).await?;
+        check_period(first_day, last_day)?;
+        let a = Absence {
+            id: Uuid::now_v7(),
+            person,
+            first_day,
+            last_day,
+            source: "manual".into(),
+            created_at: self.now(),
+        };
+        let audit = NewAuditEntry {
+            actor_id: Some(actor.person_id),
+            actor: actor.name.clone(),
+            action: "absence.create".into(),
+            entity: "absence".into(),
+            entity_id: a.id.to_string(),
+            before: None,
+            after: Some(
+                json!({"person": person, "first_day": first_day.to_string(), "last_day": last_day.to_string(), "source": "manual"}),
+            ),
+        };
+        self.store
+            .insert_absence(&a, Some(actor.person_id), audit)
+            .await?;
+        Ok(a)
+    }
+
+    /// A person's absences that touch a period (default: yourself, from a
+    /// month back to a year ahead), for those who may see the person's plan.
+    pub async fn absences(
+        &self,
+        actor: &Actor,
+        person: Option<Uuid>,
+        from: Option<Date>,
+        to: Option<Date>,
+    ) -> CoreResult<Vec<Absence>> {
+        let person = person.unwrap_or(actor.person_id);
+        let rec = self
+            .store
+            .person(person)
+            .await?
+            .ok_or(CoreError::NotFound("person"))?;
+        if access::authorize(
+            actor,
+            Action::ReadCase {
+                person_id: person,
+                unit_path: &rec.unit_path,
+            },
+        )
+        .is_err()
+        {
+            return Err(CoreError::NotFound("person"));
+        }
+        let today = self.today();
+        let from = from.unwrap_or(today - Duration::days(31));
+        let to = to.unwrap_or(from + Duration::days(365));
+        if to < from {
+            return Err(CoreError::invalid("to", "must not be before from"));
+        }
+        if (to - from).whole_days() >= MAX_ABSENCE_LIST_DAYS {
+            return Err(CoreError::invalid(
+                "to",
+                format!("a list covers at most {MAX_ABSENCE_LIST_DAYS} days"),
+            ));
+        }
+        self.store.absences(person, from, to).await
+    }
+
+    /// Removes an absence.
+    pub async fn delete_absence(&self, actor: &Actor, id: Uuid) -> CoreResult<()> {
+        let a = self
+            .store
+            .absence(id)
+            .await?
+            .ok_or(CoreError::NotFound("absence"))?;
+        self.absence_target(actor, a.person)
+            .await
+            .map_err(|e| match e {
+                CoreError::NotFound(_) => CoreError::NotFound("absence"),
+                e => e,
+            })?;
+        let audit = NewAuditEntry {
+            actor_id: Some(actor.person_id),
+            actor: actor.name.clone(),
+            action: "absence.delete".into(),
+            entity: "absence".into(),
+            entity_id: id.to_string(),
+            before: Some(
+                json!({"person": a.person, "first_day": a.first_day.to_string(), "last_day": a.last_day.to_string(), "source": a.source}),
+            ),
+            after: None,
+        };
+        if self.store.delete_absence(id, self.now(), audit).await? {
+            Ok(())
+        } else {
+            Err(CoreError::NotFound("absence"))
+        }
+    }
+
+    /// Imports absences on behalf of `actor` (None: the command line).
+    pub async fn import_absences(
+        &self,
+        actor: Option<&Actor>,
+        rows: &[AbsenceRow],
+    ) -> Result<AbsenceImportReport, ImportError> {
+        if let Some(a) = actor {
+            access::authorize(a, Action::ImportAbsences)?;
+        }
+        let (id, name) = match actor {
+            Some(a) => (Some(a.person_id), a.name.clone()),
+            None => (None, "kommandoraden (distans import)".to_string()),
+        };
+        self.store
+            .import_absences(rows, id, &name, self.now())
+            .await
+    }
+}

@@ -1,0 +1,147 @@
+//! Överenskommelse om distansarbete: the agreement an approved regular
+//! arrangement becomes, signed by both parties, then frozen (its SHA-256
+//! recorded).
+
+use serde::{Deserialize, Serialize};
+use sha2::Digest;
+use time::{Date, OffsetDateTime};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::kernel::dates::Weekday;
+use crate::policy::model::Place;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AgreementState {
+    Draft,
+    AwaitingSignatures,
+    Active,
+    Ended,
+    Expired,
+}
+
+impl AgreementState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AgreementState::Draft => "draft",
+            AgreementState::AwaitingSignatures => "awaiting_signatures",
+            AgreementState::Active => "active",
+            AgreementState::Ended => "ended",
+            AgreementState::Expired => "expired",
+        }
+    }
+    pub fn parse(s: &str) -> AgreementState {
+        match s {
+            "draft" => AgreementState::Draft,
+            "active" => AgreementState::Active,
+            "ended" => AgreementState::Ended,
+            "expired" => AgreementState::Expired,
+            _ => AgreementState::AwaitingSignatures,
+        }
+    }
+}
+
+/// The facts of one agreement, filled into the template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgreementFacts {
+    pub organisation: String,
+    pub employee: String,
+    pub employee_number: String,
+    pub unit: String,
+    pub decider: String,
+    pub days_per_week: u8,
+    pub weekdays: Vec<Weekday>,
+    pub place: Place,
+    pub place_address: Option<String>,
+    pub start: Date,
+    pub end: Option<Date>,
+    pub presence: String,
+    pub follow_up_months: u8,
+    pub notice_days: u16,
+    pub policy_version: i64,
+}
+
+impl AgreementFacts {
+    pub fn weekdays_text(&self) -> String {
+        let fixed: Vec<&str> = self.weekdays.iter().map(|w| w.swedish()).collect();
+        let floating = self.days_per_week as usize - fixed.len().min(self.days_per_week as usize);
+        match (fixed.is_empty(), floating) {
+            (true, _) => "dagarna bestäms vecka för vecka i samråd med chefen".into(),
+            (false, 0) => fixed.join(", "),
+            (false, n) => format!(
+                "{} samt {n} dag(ar) som bestäms i samråd med chefen",
+                fixed.join(", ")
+            ),
+        }
+    }
+
+    pub fn place_text(&self) -> String {
+        match (self.place, &self.place_address) {
+            (Place::Home, _) => "i medarbetarens bostad".into(),
+            (Place::Other, Some(a)) => format!("på {a}"),
+            (Place::Other, None) => "på en annan överenskommen plats".into(),
+        }
+    }
+}
+
+/// An agreement as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Agreement {
+    pub id: Uuid,
+    pub request_id: Uuid,
+    pub person_id: Uuid,
+    pub person_name: String,
+    /// Who decided and signs for the employer.
+    pub decider_id: Uuid,
+    pub decider_name: String,
+    pub state: AgreementState,
+    pub days_per_week: u8,
+    pub weekdays: Vec<Weekday>,
+    pub place: Place,
+    pub place_address: Option<String>,
+    #[schema(value_type = String, format = Date)]
+    pub start: Date,
+    #[schema(value_type = Option<String>, format = Date)]
+    pub end: Option<Date>,
+    pub policy_version: i64,
+    pub notice_days: i64,
+    pub text: String,
+    /// SHA-256 of `text`, recorded when both have signed.
+    pub text_sha256: Option<String>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub employee_signed_at: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub decider_signed_at: Option<OffsetDateTime>,
+    /// Set when a party gave notice: the last day it applies.
+    #[schema(value_type = Option<String>, format = Date)]
+    pub ends_on: Option<Date>,
+    pub ended_by: Option<String>,
+    pub end_reason: Option<String>,
+    pub version: i64,
+}
+
+impl Agreement {
+    /// The state on `today`: an active agreement past its last day has
+    /// expired (or ended, when someone gave notice).
+    pub fn state_on(&self, today: Date) -> AgreementState {
+        match self.state {
+            AgreementState::Active => match (self.ends_on, self.end) {
+                (Some(e), _) if e < today => AgreementState::Ended,
+                (None, Some(e)) if e < today => AgreementState::Expired,
+                _ => AgreementState::Active,
+            },
+            s => s,
+        }
+    }
+
+    /// Days it is in force: the first day and the last (if any).
+    pub fn last_day(&self) -> Option<Date> {
+        match (self.ends_on, self.end) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+}

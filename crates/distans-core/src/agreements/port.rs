@@ -1,0 +1,51 @@
+//! What the agreements slice needs of storage. One implementation (in
+//! `distans-store`) runs it on SQLite and PostgreSQL; every method that
+//! changes data is one transaction with its audit entry and notices.
+
+use async_trait::async_trait;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::agreements::model::Agreement;
+use crate::kernel::CoreResult;
+use crate::kernel::NewAuditEntry;
+use crate::kernel::Notice;
+
+#[async_trait]
+pub trait AgreementsPort: Send + Sync {
+    async fn agreement(&self, id: Uuid) -> CoreResult<Option<Agreement>>;
+    async fn agreements_of(&self, person: Uuid) -> CoreResult<Vec<Agreement>>;
+    /// Drafts the person decided and has not yet sent for signatures.
+    async fn agreements_drafted_by(&self, person: Uuid) -> CoreResult<Vec<Agreement>>;
+    /// Agreements the person must sign for the employer.
+    async fn agreements_to_sign_as_decider(&self, person: Uuid) -> CoreResult<Vec<Agreement>>;
+    /// Writes `a` if its stored version is still `expected`.
+    async fn update_agreement(
+        &self,
+        a: &Agreement,
+        expected: i64,
+        notices: &[Notice],
+        audit: NewAuditEntry,
+    ) -> CoreResult<()>;
+    /// Live agreements whose last day is at most `until` and whose parties
+    /// have not yet been told it is ending.
+    async fn agreements_ending(&self, until: time::Date, limit: i64) -> CoreResult<Vec<Agreement>>;
+    /// Records that the parties were told, with the notices.
+    async fn mark_agreement_ending_notified(
+        &self,
+        id: Uuid,
+        at: OffsetDateTime,
+        notices: &[Notice],
+        audit: NewAuditEntry,
+    ) -> CoreResult<bool>;
+    /// [`Store::update_agreement`] that also adds and cancels follow-ups, in
+    /// the same transaction.
+    async fn update_agreement_scheduling(
+        &self,
+        a: &Agreement,
+        expected: i64,
+        notices: &[Notice],
+        audit: NewAuditEntry,
+        schedule: &crate::followup::model::FollowUpSchedule,
+    ) -> CoreResult<()>;
+}

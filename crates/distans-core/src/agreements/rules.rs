@@ -1,0 +1,280 @@
+//! The agreement's text: the organisation's template, its placeholders,
+//! and the text rendered from the facts of one agreement.
+
+use sha2::{Digest, Sha256};
+
+use crate::agreements::model::*;
+use crate::kernel::error::CoreError;
+
+/// The placeholders a template may use.
+pub const PLACEHOLDERS: &[(&str, &str)] = &[
+    ("organisation", "the organisation's name"),
+    ("medarbetare", "the employee's name"),
+    ("anstallningsnummer", "the employee number"),
+    ("enhet", "the employee's unit"),
+    ("chef", "who decided"),
+    ("dagar", "remote days a week"),
+    (
+        "veckodagar",
+        "the fixed weekdays, or that they are agreed week by week",
+    ),
+    ("plats", "where the work is done"),
+    ("start", "the first day"),
+    ("slut", "the last day, or 'tills vidare'"),
+    ("narvaro", "the presence requirements"),
+    ("uppfoljning_manader", "months between follow-ups"),
+    ("uppsagningstid_dagar", "days of notice"),
+    (
+        "policyversion",
+        "the policy version the request was judged under",
+    ),
+];
+
+/// The organisation's default agreement text (HR may change it). Sections
+/// start with "## ".
+pub const DEFAULT_TEMPLATE: &str = "## 1. Parter och omfattning
+Denna överenskommelse om distansarbete är träffad mellan {organisation} (arbetsgivaren), genom {chef}, och {medarbetare}, anställningsnummer {anstallningsnummer}, vid {enhet}.
+Medarbetaren arbetar på distans {dagar} dagar per vecka: {veckodagar}. Övrig arbetstid utförs på den ordinarie arbetsplatsen. Distansarbetet är frivilligt och ändrar inte anställningsvillkoren i övrigt.
+
+## 2. Plats
+Distansarbetet utförs {plats}. Arbete på annan plats kräver en ny överenskommelse.
+
+## 3. Period
+Överenskommelsen gäller från och med {start} till och med {slut}. Den följs upp minst var {uppfoljning_manader}:e månad och vid medarbetarsamtalet.
+
+## 4. Närvaro
+{narvaro}
+Medarbetaren ska vara nåbar under arbetstid på samma sätt som på arbetsplatsen och delta i möten digitalt när närvaro inte krävs.
+
+## 5. Ansvar
+Arbetsgivaren har samma arbetsmiljöansvar vid distansarbete som på arbetsplatsen. Chefen leder, fördelar och följer upp arbetet. Medarbetaren ansvarar för att arbetet utförs enligt samma krav som på arbetsplatsen och för att meddela chefen om förhållanden som påverkar arbetet.
+
+## 6. Utrustning
+Arbetsgivaren tillhandahåller dator och nödvändig IT-utrustning. Extra hjälpmedel kan lånas hem enligt policyn; möbler svarar medarbetaren för. Utlånad utrustning återlämnas när överenskommelsen upphör.
+
+## 7. Arbetsmiljö
+Arbetsplatsen i hemmet ska vara lämplig ur ergonomisk synvinkel, med god belysning och möjlighet till pauser. En riskbedömning av distansarbetsplatsen görs före eller vid start. Brister och tillbud rapporteras som avvikelse till chefen.
+
+## 8. Informationssäkerhet
+Medarbetaren följer organisationens IT-säkerhetspolicy, använder VPN och ett godkänt, krypterat nätverk, och ser till att obehöriga inte kan ta del av information. Sekretessklassade arbetsuppgifter utförs inte på distans.
+
+## 9. Försäkring
+Medarbetaren ska ha en hemförsäkring. Arbetsskadeförsäkringen gäller vid distansarbete på samma sätt som på arbetsplatsen för arbete som utförs under arbetstid.
+
+## 10. Uppföljning
+Chefen och medarbetaren följer upp distansarbetet enligt checklistan ”Distansarbete uppföljning” minst var {uppfoljning_manader}:e månad och vid medarbetarsamtalet.
+
+## 11. Upphörande
+Överenskommelsen upphör vid periodens slut. Var och en av parterna kan säga upp den med {uppsagningstid_dagar} dagars uppsägningstid. Vid förändrade förhållanden i verksamheten kan chefen kalla medarbetaren till arbetsplatsen.
+
+## 12. Policy
+Överenskommelsen bygger på distanspolicyn, version {policyversion}.";
+
+/// Checks that a template only uses known placeholders and has sections.
+pub fn validate_template(text: &str) -> Result<(), CoreError> {
+    if text.trim().is_empty() {
+        return Err(CoreError::invalid("text", "must not be empty"));
+    }
+    if text.len() > 50_000 {
+        return Err(CoreError::invalid(
+            "text",
+            "must be at most 50,000 characters",
+        ));
+    }
+    let mut rest = text;
+    while let Some(i) = rest.find('{') {
+        let after = &rest[i + 1..];
+        let Some(j) = after.find('}') else {
+            return Err(CoreError::invalid("text", "a '{' is not closed by '}'"));
+        };
+        let name = &after[..j];
+        if !PLACEHOLDERS.iter().any(|(p, _)| *p == name) {
+            return Err(CoreError::invalid(
+                "text",
+                format!(
+                    "{{{name}}} is not a placeholder (known: {})",
+                    PLACEHOLDERS
+                        .iter()
+                        .map(|p| format!("{{{}}}", p.0))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
+        rest = &after[j + 1..];
+    }
+    if !text.lines().any(|l| l.starts_with("## ")) {
+        return Err(CoreError::invalid(
+            "text",
+            "needs at least one section heading (a line starting with \"## \")",
+        ));
+    }
+    Ok(())
+}
+
+/// Fills the template. Unknown placeholders were refused when it was saved;
+/// any left are kept as written.
+pub fn render(template: &str, f: &AgreementFacts) -> String {
+    let values: Vec<(&str, String)> = vec![
+        ("organisation", f.organisation.clone()),
+        ("medarbetare", f.employee.clone()),
+        ("anstallningsnummer", f.employee_number.clone()),
+        ("enhet", f.unit.clone()),
+        ("chef", f.decider.clone()),
+        ("dagar", f.days_per_week.to_string()),
+        ("veckodagar", f.weekdays_text()),
+        ("plats", f.place_text()),
+        ("start", f.start.to_string()),
+        (
+            "slut",
+            f.end
+                .map(|e| e.to_string())
+                .unwrap_or_else(|| "tills vidare".into()),
+        ),
+        ("narvaro", f.presence.clone()),
+        ("uppfoljning_manader", f.follow_up_months.to_string()),
+        ("uppsagningstid_dagar", f.notice_days.to_string()),
+        ("policyversion", f.policy_version.to_string()),
+    ];
+    let mut out = String::with_capacity(template.len() + 512);
+    let mut rest = template;
+    while let Some(i) = rest.find('{') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        match after.find('}') {
+            Some(j) => {
+                let name = &after[..j];
+                match values.iter().find(|(k, _)| *k == name) {
+                    Some((_, v)) => out.push_str(v),
+                    None => {
+                        out.push('{');
+                        out.push_str(name);
+                        out.push('}');
+                    }
+                }
+                rest = &after[j + 1..];
+            }
+            None => {
+                out.push_str(&rest[i..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The text split into sections: (heading, paragraphs).
+pub fn sections(text: &str) -> Vec<(String, Vec<String>)> {
+    let mut out: Vec<(String, Vec<String>)> = vec![];
+    for line in text.lines() {
+        if let Some(h) = line.strip_prefix("## ") {
+            out.push((h.trim().to_string(), vec![]));
+        } else if !line.trim().is_empty() {
+            if out.is_empty() {
+                out.push((String::new(), vec![]));
+            }
+            if let Some(last) = out.last_mut() {
+                last.1.push(line.trim().to_string());
+            }
+        }
+    }
+    out
+}
+
+pub fn sha256_hex(text: &str) -> String {
+    hex::encode(Sha256::digest(text.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kernel::dates::Weekday;
+    use crate::policy::model::Place;
+    use time::macros::date;
+    use uuid::Uuid;
+
+    fn facts() -> AgreementFacts {
+        AgreementFacts {
+            organisation: "Sjöviks kommun".into(),
+            employee: "Åsa Öberg".into(),
+            employee_number: "100123".into(),
+            unit: "Kontaktcenter Norr".into(),
+            decider: "Karin Holm".into(),
+            days_per_week: 2,
+            weekdays: vec![Weekday::Mon],
+            place: Place::Home,
+            place_address: None,
+            start: date!(2026 - 12 - 01),
+            end: None,
+            presence: "APT på plats.".into(),
+            follow_up_months: 6,
+            notice_days: 30,
+            policy_version: 3,
+        }
+    }
+
+    #[test]
+    fn the_default_template_is_valid_and_renders_everything() {
+        assert!(validate_template(DEFAULT_TEMPLATE).is_ok());
+        let t = render(DEFAULT_TEMPLATE, &facts());
+        assert!(!t.contains('{'), "all placeholders filled");
+        for s in [
+            "Åsa Öberg",
+            "måndag samt 1 dag(ar)",
+            "tills vidare",
+            "30 dagars uppsägningstid",
+            "version 3",
+            "i medarbetarens bostad",
+            "APT på plats.",
+        ] {
+            assert!(t.contains(s), "{s}");
+        }
+        let secs = sections(&t);
+        assert_eq!(secs.len(), 12);
+        assert!(secs.iter().any(|s| s.0.contains("Informationssäkerhet")));
+        assert!(secs.iter().any(|s| s.0.contains("Försäkring")));
+    }
+
+    #[test]
+    fn templates_with_unknown_placeholders_are_refused() {
+        assert!(validate_template("## A\n{medarbetare} {lön}").is_err());
+        assert!(validate_template("## A\n{medarbetare").is_err());
+        assert!(validate_template("utan rubrik {medarbetare}").is_err());
+        assert!(validate_template("").is_err());
+    }
+
+    #[test]
+    fn state_follows_the_dates() {
+        let mut a = Agreement {
+            id: Uuid::nil(),
+            request_id: Uuid::nil(),
+            person_id: Uuid::nil(),
+            person_name: String::new(),
+            decider_id: Uuid::nil(),
+            decider_name: String::new(),
+            state: AgreementState::Active,
+            days_per_week: 2,
+            weekdays: vec![],
+            place: Place::Home,
+            place_address: None,
+            start: date!(2026 - 01 - 01),
+            end: Some(date!(2026 - 06 - 30)),
+            policy_version: 1,
+            notice_days: 30,
+            text: String::new(),
+            text_sha256: None,
+            employee_signed_at: None,
+            decider_signed_at: None,
+            ends_on: None,
+            ended_by: None,
+            end_reason: None,
+            version: 1,
+        };
+        assert_eq!(a.state_on(date!(2026 - 06 - 30)), AgreementState::Active);
+        assert_eq!(a.state_on(date!(2026 - 07 - 01)), AgreementState::Expired);
+        a.ends_on = Some(date!(2026 - 03 - 31));
+        assert_eq!(a.state_on(date!(2026 - 04 - 01)), AgreementState::Ended);
+        assert_eq!(a.last_day(), Some(date!(2026 - 03 - 31)));
+    }
+}

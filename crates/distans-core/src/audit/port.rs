@@ -1,0 +1,22 @@
+//! What the audit slice needs of storage. One implementation (in
+//! `distans-store`) runs it on SQLite and PostgreSQL; every method that
+//! changes data is one transaction with its audit entry and notices.
+
+use async_trait::async_trait;
+use time::OffsetDateTime;
+
+use crate::audit::model::{AuditEntry, AuditFilter};
+use crate::kernel::CoreResult;
+use crate::kernel::NewAuditEntry;
+use crate::kernel::{Page, Paging};
+
+#[async_trait]
+pub trait AuditPort: Send + Sync {
+    async fn audit(&self, filter: &AuditFilter, paging: Paging) -> CoreResult<Page<AuditEntry>>;
+    /// Entries with `seq > after`, in order, at most `limit`.
+    async fn audit_after(&self, after: i64, limit: i64) -> CoreResult<Vec<AuditEntry>>;
+    /// The sequence number and hash of the last entry written.
+    async fn audit_head(&self) -> CoreResult<(i64, String)>;
+    /// Records an audit entry on its own (a decision that needs no other write).
+    async fn append_audit(&self, at: OffsetDateTime, audit: NewAuditEntry) -> CoreResult<()>;
+}

@@ -1,0 +1,47 @@
+//! What the cases slice needs of storage. One implementation (in
+//! `distans-store`) runs it on SQLite and PostgreSQL; every method that
+//! changes data is one transaction with its audit entry and notices.
+
+use async_trait::async_trait;
+use uuid::Uuid;
+
+use crate::agreements::model::Agreement;
+use crate::cases::model::{RemoteRequest, RequestEvent, RequestFilter};
+use crate::kernel::CoreResult;
+use crate::kernel::NewAuditEntry;
+use crate::kernel::{Notice, Page, Paging};
+
+#[async_trait]
+pub trait CasesPort: Send + Sync {
+    /// Periods of the person's open requests and live agreements, except `skip`.
+    async fn busy_periods(
+        &self,
+        person: Uuid,
+        today: time::Date,
+        skip: Option<Uuid>,
+    ) -> CoreResult<Vec<(time::Date, Option<time::Date>)>>;
+    async fn insert_request(
+        &self,
+        r: &RemoteRequest,
+        notices: &[Notice],
+        audit: NewAuditEntry,
+    ) -> CoreResult<()>;
+    async fn request(&self, id: Uuid) -> CoreResult<Option<RemoteRequest>>;
+    async fn requests(
+        &self,
+        filter: &RequestFilter,
+        paging: Paging,
+    ) -> CoreResult<Page<RemoteRequest>>;
+    /// Writes `r` (state, decision, arrangement) if its stored version is
+    /// still `expected`, with the new event and, on approval, the agreement;
+    /// `Conflict` when someone else changed it first.
+    async fn update_request(
+        &self,
+        r: &RemoteRequest,
+        expected: i64,
+        event: &RequestEvent,
+        agreement: Option<&Agreement>,
+        notices: &[Notice],
+        audit: NewAuditEntry,
+    ) -> CoreResult<()>;
+}

@@ -1,0 +1,53 @@
+//! What the coverage slice needs of storage. One implementation (in
+//! `distans-store`) runs it on SQLite and PostgreSQL; every method that
+//! changes data is one transaction with its audit entry and notices.
+
+use async_trait::async_trait;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::kernel::CoreResult;
+use crate::kernel::NewAuditEntry;
+
+#[async_trait]
+pub trait CoveragePort: Send + Sync {
+    /// The coverage rules of these units.
+    async fn coverage_rules(
+        &self,
+        units: &[Uuid],
+    ) -> CoreResult<Vec<crate::coverage::model::CoverageRule>>;
+    async fn coverage_rule(
+        &self,
+        id: Uuid,
+    ) -> CoreResult<Option<crate::coverage::model::CoverageRule>>;
+    /// Inserts a rule (`expected_version` `None`) or updates it if it still
+    /// has that version (else `Conflict`).
+    async fn save_coverage_rule(
+        &self,
+        rule: &crate::coverage::model::CoverageRule,
+        expected_version: Option<i64>,
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> CoreResult<()>;
+    /// Inserts many rules in one transaction with one audit entry (the demo).
+    async fn insert_coverage_rules(
+        &self,
+        rules: &[crate::coverage::model::CoverageRule],
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> CoreResult<()>;
+    async fn delete_coverage_rule(
+        &self,
+        id: Uuid,
+        expected_version: Option<i64>,
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> CoreResult<()>;
+    /// The people whose home unit is at or below `unit_path`, with skills
+    /// and site, in name order; `Invalid` if more than `limit`.
+    async fn members_under(
+        &self,
+        unit_path: &str,
+        limit: i64,
+    ) -> CoreResult<Vec<crate::coverage::model::Member>>;
+}

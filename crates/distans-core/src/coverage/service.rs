@@ -1,0 +1,624 @@
+//! Use cases of on-site coverage: the units' rules, each day's coverage,
+//! warnings before a change opens a gap, and the sites' occupancy.
+
+use std::collections::HashMap;
+
+use time::Date;
+use uuid::Uuid;
+
+use crate::access::{self, Action};
+use crate::coverage::model::*;
+use crate::coverage::rules::unit_days;
+use crate::kernel::calendar::WorkCalendar;
+use crate::kernel::gap::{GapWarning, RuleKind};
+use crate::kernel::{Actor, CoreError, CoreResult, NewAuditEntry, PersonRef};
+use crate::org::model::{path_to, unit_chain, PersonRecord, Site, UnitDetail};
+use crate::plan::model::{DayState, PersonRules, PlanDay, MAX_PLAN_DAYS};
+use crate::Core;
+
+impl Core {
+    async fn unit_detail(&self, unit: Uuid) -> CoreResult<UnitDetail> {
+        self.store
+            .unit(unit)
+            .await?
+            .ok_or(CoreError::NotFound("unit"))
+    }
+
+    /// May the actor set this person's days? (For showing the forms.)
+    pub async fn may_set_plan_day(&self, actor: &Actor, person: Uuid) -> CoreResult<bool> {
+        let rec = self
+            .store
+            .person(person)
+            .await?
+            .ok_or(CoreError::NotFound("person"))?;
+        Ok(access::authorize(
+            actor,
+            Action::SetPlanDay {
+                person_id: person,
+                unit_path: &rec.unit_path,
+            },
+        )
+        .is_ok())
+    }
+
+    /// May the actor allow a coverage gap for this person's unit?
+    pub async fn may_allow_gap(&self, actor: &Actor, person: Uuid) -> CoreResult<bool> {
+        let rec = self
+            .store
+            .person(person)
+            .await?
+            .ok_or(CoreError::NotFound("person"))?;
+        Ok(access::authorize(
+            actor,
+            Action::AllowCoverageGap {
+                unit_path: &rec.unit_path,
+            },
+        )
+        .is_ok())
+    }
+
+    /// May the actor edit this unit's coverage rules?
+    pub fn may_edit_coverage(&self, actor: &Actor, unit: &UnitDetail) -> bool {
+        access::authorize(
+            actor,
+            Action::EditCoverage {
+                unit_path: &unit.path,
+            },
+        )
+        .is_ok()
+    }
+
+    /// May the actor see this unit's plan?
+    pub fn may_read_unit_plan(&self, actor: &Actor, unit: &UnitDetail) -> bool {
+        access::authorize(
+            actor,
+            Action::ReadUnitPlan {
+                unit_path: &unit.path,
+            },
+        )
+        .is_ok()
+    }
+
+    /// A unit's coverage rules (part of the unit's public facts).
+    pub async fn coverage_rules(&self, actor: &Actor, unit: Uuid) -> CoreResult<Vec<CoverageRule>> {
+        access::authorize(actor, Action::ReadUnits)?;
+        self.store.coverage_rules(&[unit]).await
+    }
+
+    fn rule_audit(
+        actor: &Actor,
+        action: &str,
+        rule: &CoverageRule,
+        before: Option<&CoverageRule>,
+    ) -> NewAuditEntry {
+        NewAuditEntry {
+            actor_id: Some(actor.person_id),
+            actor: actor.name.clone(),
+            action: action.into(),
+            entity: "unit".into(),
+            entity_id: rule.unit_id.to_string(),
+            before: before.and_then(|b| serde_json::to_value(b).ok()),
+            after: serde_json::to_value(rule).ok(),
+        }
+    }
+
+    /// Adds a coverage rule to a unit (its managers and HR).
+    pub async fn add_coverage_rule(
+        &self,
+        actor: &Actor,
+        unit: Uuid,
+        input: NewCoverageRule,
+    ) -> CoreResult<CoverageRule> {
+        let detail = self.unit_detail(unit).await?;
+        access::authorize(
+            actor,
+            Action::EditCoverage {
+                unit_path: &detail.path,
+            },
+        )?;
+        if input.kind == RuleKind::MaxDesks && detail.site.is_none() {
+            return Err(CoreError::invalid(
+                "kind",
+                "the unit has no site whose desks could be counted",
+            ));
+        }
+        let rule = CoverageRule {
+            id: Uuid::new_v4(),
+            unit_id: unit,
+            kind: input.kind,
+            skill: input.skill,
+            min_onsite: input.min_onsite,
+            weekdays: input.weekdays,
+            version: 1,
+        };
+        let audit = Self::rule_audit(actor, "coverage.rule.add", &rule, None);
+        self.store
+            .save_coverage_rule(&rule, None, self.now(), audit)
+            .await?;
+        Ok(rule)
+    }
+
+    async fn rule_for_edit(&self, actor: &Actor, id: Uuid) -> CoreResult<CoverageRule> {
+        let rule = self
+            .store
+            .coverage_rule(id)
+            .await?
+            .ok_or(CoreError::NotFound("coverage rule"))?;
+        let detail = self.unit_detail(rule.unit_id).await?;
+        access::authorize(
+            actor,
+            Action::EditCoverage {
+                unit_path: &detail.path,
+            },
+        )?;
+        Ok(rule)
+    }
+
+    /// Changes a rule if it still has `version` (else 409).
+    pub async fn update_coverage_rule(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        version: i64,
+        input: NewCoverageRule,
+    ) -> CoreResult<CoverageRule> {
+        let before = self.rule_for_edit(actor, id).await?;
+        let rule = CoverageRule {
+            kind: input.kind,
+            skill: input.skill,
+            min_onsite: input.min_onsite,
+            weekdays: input.weekdays,
+            version: version + 1,
+            ..before.clone()
+        };
+        let audit = Self::rule_audit(actor, "coverage.rule.change", &rule, Some(&before));
+        self.store
+            .save_coverage_rule(&rule, Some(version), self.now(), audit)
+            .await?;
+        Ok(rule)
+    }
+
+    /// Removes a rule (if it still has `version`, when given).
+    pub async fn delete_coverage_rule(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        version: Option<i64>,
+    ) -> CoreResult<()> {
+        let rule = self.rule_for_edit(actor, id).await?;
+        let mut audit = Self::rule_audit(actor, "coverage.rule.remove", &rule, Some(&rule));
+        audit.after = None;
+        self.store
+            .delete_coverage_rule(id, version, self.now(), audit)
+            .await
+    }
+
+    /// The number on site at a site per day, with its desks.
+    pub(crate) async fn site_counts(
+        &self,
+        site: Uuid,
+        cal: &WorkCalendar,
+        from: Date,
+        to: Date,
+    ) -> CoreResult<HashMap<Date, i64>> {
+        let sp = self.store.site_plan_rules(Some(site), from, to).await?;
+        let workdays = cal.workdays(from, to);
+        let all: i64 = sp
+            .counts
+            .iter()
+            .filter(|(s, _)| *s == Some(site))
+            .map(|(_, n)| n)
+            .sum();
+        // Everyone is on site but those whose rules say otherwise.
+        let mut counts: HashMap<Date, i64> = workdays.iter().map(|d| (*d, all)).collect();
+        for (_, s, rules) in &sp.people {
+            if *s != Some(site) {
+                continue;
+            }
+            for d in rules.days_on(&workdays) {
+                if !d.on_site() {
+                    if let Some(n) = counts.get_mut(&d.date) {
+                        *n -= 1;
+                    }
+                }
+            }
+        }
+        Ok(counts)
+    }
+
+    /// A unit's plan with its coverage, for the grid and the API.
+    pub async fn unit_plan(
+        &self,
+        actor: &Actor,
+        unit: Uuid,
+        from: Date,
+        to: Date,
+    ) -> CoreResult<UnitPlan> {
+        Self::check_period(from, to)?;
+        let detail = self.unit_detail(unit).await?;
+        access::authorize(
+            actor,
+            Action::ReadUnitPlan {
+                unit_path: &detail.path,
+            },
+        )?;
+        let cal = self.work_calendar(from, to).await?;
+        let workdays = cal.workdays(from, to);
+        let rules = self.store.coverage_rules(&[unit]).await?;
+        let members = self
+            .store
+            .members_under(&detail.path, MAX_UNIT_MEMBERS)
+            .await?;
+        let ids: Vec<Uuid> = members.iter().map(|m| m.id).collect();
+        let person_rules = self.store.plan_rules(&ids, from, to).await?;
+        let plans: HashMap<Uuid, Vec<PlanDay>> = person_rules
+            .iter()
+            .map(|(p, r)| (*p, r.days_on(&workdays)))
+            .collect();
+        let site_counts = match (
+            &detail.site,
+            rules.iter().any(|r| r.kind == RuleKind::MaxDesks),
+        ) {
+            (Some(site), true) => {
+                Some((site.desks, self.site_counts(site.id, &cal, from, to).await?))
+            }
+            _ => None,
+        };
+        let coverage = unit_days(
+            &rules,
+            &members,
+            &plans,
+            &workdays,
+            site_counts.as_ref().map(|(d, c)| (*d, c)),
+        );
+        Ok(UnitPlan {
+            unit: detail,
+            rules,
+            members,
+            workdays,
+            plans,
+            coverage,
+        })
+    }
+
+    /// `GET /api/v1/coverage`: per workday, each rule's required, planned, gap.
+    pub async fn coverage(
+        &self,
+        actor: &Actor,
+        unit: Uuid,
+        from: Date,
+        to: Date,
+    ) -> CoreResult<Vec<CoverageDay>> {
+        Ok(self.unit_plan(actor, unit, from, to).await?.coverage)
+    }
+
+    /// The gaps a change of `person`'s rules would open (or widen) between
+    /// `from` and `to`: for every rule of the person's unit and the units
+    /// above it, on every day where the person's being on site changes.
+    pub(crate) async fn gaps_opened(
+        &self,
+        rec: &PersonRecord,
+        from: Date,
+        to: Date,
+        change: impl Fn(&mut PersonRules),
+    ) -> CoreResult<Vec<GapWarning>> {
+        let units = unit_chain(&rec.unit_path);
+        let rules = self.store.coverage_rules(&units).await?;
+        if rules.is_empty() {
+            return Ok(vec![]);
+        }
+        let cal = self.work_calendar(from, to).await?;
+        let person = rec.person.id;
+        let mut before_rules = self.store.plan_rules(&[person], from, to).await?;
+        let before_rules = before_rules.remove(&person).unwrap_or_default();
+        let mut after_rules = before_rules.clone();
+        change(&mut after_rules);
+        // The days where the person's being on site changes.
+        let changed: Vec<(Date, bool)> = before_rules
+            .days(&cal, from, to)
+            .into_iter()
+            .zip(after_rules.days(&cal, from, to))
+            .filter(|(b, a)| b.on_site() != a.on_site())
+            .map(|(_, a)| (a.date, a.on_site()))
+            .collect();
+        if changed.is_empty() {
+            return Ok(vec![]);
+        }
+        let (first, last) = (changed[0].0, changed[changed.len() - 1].0);
+        let mut out = vec![];
+        for rule in &rules {
+            let days: Vec<(Date, bool)> = changed
+                .iter()
+                .copied()
+                .filter(|(d, _)| rule.applies_on(*d))
+                .collect();
+            if days.is_empty() {
+                continue;
+            }
+            let Some(unit_path) = path_to(&rec.unit_path, rule.unit_id) else {
+                continue;
+            };
+            let unit_name = self
+                .store
+                .unit(rule.unit_id)
+                .await?
+                .map(|u| u.unit.name)
+                .unwrap_or_default();
+            let unit_ref = PersonRef {
+                id: rule.unit_id,
+                name: unit_name,
+            };
+            match rule.kind {
+                RuleKind::MinOnsite => {
+                    if rule
+                        .skill
+                        .as_ref()
+                        .is_some_and(|s| !rec.person.skills.contains(s))
+                    {
+                        continue;
+                    }
+                    // Only days the person leaves the site can open a minimum's gap.
+                    let leaving: Vec<Date> =
+                        days.iter().filter(|(_, on)| !on).map(|(d, _)| *d).collect();
+                    if leaving.is_empty() {
+                        continue;
+                    }
+                    let members = self
+                        .store
+                        .members_under(&unit_path, MAX_UNIT_MEMBERS)
+                        .await?;
+                    let counted: Vec<Uuid> = members
+                        .iter()
+                        .filter(|m| m.id != person)
+                        .filter(|m| rule.skill.as_ref().is_none_or(|s| m.skills.contains(s)))
+                        .map(|m| m.id)
+                        .collect();
+                    let others = self.store.plan_rules(&counted, first, last).await?;
+                    for d in leaving {
+                        let without = others.values().filter(|r| r.day(d).on_site()).count() as i64;
+                        // Before: the person was on site; after: not.
+                        let gap_before = (rule.min_onsite - without - 1).max(0);
+                        let gap_after = (rule.min_onsite - without).max(0);
+                        if gap_after > gap_before {
+                            out.push(GapWarning {
+                                rule: rule.id,
+                                kind: rule.kind,
+                                unit: unit_ref.clone(),
+                                skill: rule.skill.clone(),
+                                date: d,
+                                required: rule.min_onsite,
+                                planned: without,
+                            });
+                        }
+                    }
+                }
+                RuleKind::MaxDesks => {
+                    let Some(site) = rec.site.as_ref() else {
+                        continue;
+                    };
+                    let arriving: Vec<Date> =
+                        days.iter().filter(|(_, on)| *on).map(|(d, _)| *d).collect();
+                    if arriving.is_empty() {
+                        continue;
+                    }
+                    let counts = self.site_counts(site.id, &cal, first, last).await?;
+                    for d in arriving {
+                        // `counts` is before the change: the person was not on site.
+                        let after = counts.get(&d).copied().unwrap_or(0) + 1;
+                        if after > site.desks {
+                            out.push(GapWarning {
+                                rule: rule.id,
+                                kind: rule.kind,
+                                unit: unit_ref.clone(),
+                                skill: None,
+                                date: d,
+                                required: site.desks,
+                                planned: after,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        out.sort_by_key(|w| w.date);
+        Ok(out)
+    }
+
+    /// Turns gaps into the warning error, unless `allow` and the actor may
+    /// allow gaps in the person's unit (then it is recorded by the caller).
+    pub(crate) fn check_gaps(
+        &self,
+        actor: &Actor,
+        rec: &PersonRecord,
+        gaps: &[GapWarning],
+        allow: bool,
+    ) -> CoreResult<()> {
+        if gaps.is_empty() {
+            return Ok(());
+        }
+        if allow {
+            return access::authorize(
+                actor,
+                Action::AllowCoverageGap {
+                    unit_path: &rec.unit_path,
+                },
+            );
+        }
+        Err(CoreError::CoverageGap {
+            message: format!(
+                "this would open a coverage gap: {}",
+                gaps.iter()
+                    .map(GapWarning::describe)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+            gaps: gaps.to_vec(),
+        })
+    }
+
+    /// The demo's coverage rules: every unit with people directly in it
+    /// keeps about a third of them on site, and units with a reception keep
+    /// someone who has that skill there on every workday.
+    pub(crate) async fn demo_coverage_rules(
+        &self,
+        data: &crate::org::model::OrgData,
+    ) -> CoreResult<usize> {
+        let mut people: HashMap<&str, (i64, bool)> = HashMap::new();
+        for p in &data.people {
+            let e = people.entry(p.unit_code.as_str()).or_default();
+            e.0 += 1;
+            e.1 |= p.skills.iter().any(|s| s.as_str() == "reception");
+        }
+        let mut rules = vec![];
+        let mut offset = 0;
+        loop {
+            let page = self
+                .store
+                .units(None, None, crate::kernel::Paging { limit: 500, offset })
+                .await?;
+            for u in &page.items {
+                let Some((n, reception)) = people.get(u.code.as_str()) else {
+                    continue;
+                };
+                if *n < 3 {
+                    continue;
+                }
+                rules.push(CoverageRule {
+                    id: Uuid::new_v4(),
+                    unit_id: u.id,
+                    kind: RuleKind::MinOnsite,
+                    skill: None,
+                    min_onsite: (n + 2) / 3,
+                    weekdays: None,
+                    version: 1,
+                });
+                if *reception {
+                    rules.push(CoverageRule {
+                        id: Uuid::new_v4(),
+                        unit_id: u.id,
+                        kind: RuleKind::MinOnsite,
+                        skill: Some("reception".into()),
+                        min_onsite: 1,
+                        weekdays: None,
+                        version: 1,
+                    });
+                }
+            }
+            offset += page.items.len() as i64;
+            if page.items.is_empty() || offset >= page.total {
+                break;
+            }
+        }
+        let audit = NewAuditEntry {
+            actor_id: None,
+            actor: "demo".into(),
+            action: "coverage.rule.demo".into(),
+            entity: "organisation".into(),
+            entity_id: String::new(),
+            before: None,
+            after: Some(serde_json::json!({"rules": rules.len()})),
+        };
+        self.store
+            .insert_coverage_rules(&rules, self.now(), audit)
+            .await?;
+        Ok(rules.len())
+    }
+
+    /// Each site's occupancy per workday from `from` to `to` (or one site's).
+    pub async fn occupancy(
+        &self,
+        actor: &Actor,
+        site: Option<Uuid>,
+        from: Date,
+        to: Date,
+    ) -> CoreResult<Vec<SiteOccupancy>> {
+        access::authorize(actor, Action::ReadOccupancy)?;
+        if to < from {
+            return Err(CoreError::invalid("to", "must not be before from"));
+        }
+        // The whole organisation: keep it to a short period.
+        let max = if site.is_some() { MAX_PLAN_DAYS } else { 14 };
+        if (to - from).whole_days() >= max {
+            return Err(CoreError::invalid(
+                "to",
+                format!("at most {max} days at once"),
+            ));
+        }
+        let sites: Vec<Site> = self
+            .store
+            .sites()
+            .await?
+            .into_iter()
+            .filter(|s| site.is_none_or(|id| id == s.id))
+            .collect();
+        if sites.is_empty() {
+            return Err(CoreError::NotFound("site"));
+        }
+        let cal = self.work_calendar(from, to).await?;
+        let workdays = cal.workdays(from, to);
+        let index: HashMap<Date, usize> =
+            workdays.iter().enumerate().map(|(i, d)| (*d, i)).collect();
+        let sp = self.store.site_plan_rules(site, from, to).await?;
+        let mut by_site: HashMap<Uuid, (i64, Vec<SiteDay>)> = sites
+            .iter()
+            .map(|s| {
+                (
+                    s.id,
+                    (
+                        0,
+                        workdays
+                            .iter()
+                            .map(|d| SiteDay {
+                                date: *d,
+                                on_site: 0,
+                                remote: 0,
+                                other: 0,
+                                absent: 0,
+                            })
+                            .collect(),
+                    ),
+                )
+            })
+            .collect();
+        // Everyone sitting at a site is there, but those whose rules say otherwise.
+        for (s, n) in &sp.counts {
+            if let Some(entry) = s.and_then(|s| by_site.get_mut(&s)) {
+                entry.0 += n;
+                for day in entry.1.iter_mut() {
+                    day.on_site += n;
+                }
+            }
+        }
+        for (_, s, rules) in &sp.people {
+            let Some(entry) = s.and_then(|s| by_site.get_mut(&s)) else {
+                continue;
+            };
+            for d in rules.days_on(&workdays) {
+                let Some(i) = index.get(&d.date) else {
+                    continue;
+                };
+                let day = &mut entry.1[*i];
+                if !d.on_site() {
+                    day.on_site -= 1;
+                    match d.state {
+                        DayState::Remote => day.remote += 1,
+                        DayState::Other => day.other += 1,
+                        DayState::Absent => day.absent += 1,
+                        DayState::Workplace => day.on_site += 1,
+                    }
+                }
+            }
+        }
+        Ok(sites
+            .into_iter()
+            .map(|s| {
+                let (people, days) = by_site.remove(&s.id).unwrap_or_default();
+                SiteOccupancy {
+                    site: s,
+                    people,
+                    days,
+                }
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,39 @@
+//! What the deviations slice needs of storage. One implementation (in
+//! `distans-store`) runs it on SQLite and PostgreSQL; every method that
+//! changes data is one transaction with its audit entry and notices.
+
+use async_trait::async_trait;
+use uuid::Uuid;
+
+use crate::kernel::CoreResult;
+use crate::kernel::NewAuditEntry;
+use crate::kernel::{Notice, Page, Paging};
+
+#[async_trait]
+pub trait DeviationsPort: Send + Sync {
+    /// Adds a reported deviation with its first event and notices.
+    async fn insert_deviation(
+        &self,
+        d: &crate::deviations::model::Deviation,
+        notices: &[Notice],
+        audit: NewAuditEntry,
+    ) -> CoreResult<()>;
+    /// A deviation with its trail, unredacted.
+    async fn deviation(&self, id: Uuid) -> CoreResult<Option<crate::deviations::model::Deviation>>;
+    /// Deviations (without their trails), newest first.
+    async fn deviations(
+        &self,
+        filter: &crate::deviations::model::DeviationFilter,
+        paging: Paging,
+    ) -> CoreResult<Page<crate::deviations::model::Deviation>>;
+    /// Writes `d`'s state and action if its stored version is still
+    /// `expected`, with the new events and notices; `Conflict` otherwise.
+    async fn update_deviation(
+        &self,
+        d: &crate::deviations::model::Deviation,
+        expected: i64,
+        events: &[crate::deviations::model::DeviationEvent],
+        notices: &[Notice],
+        audit: NewAuditEntry,
+    ) -> CoreResult<()>;
+}

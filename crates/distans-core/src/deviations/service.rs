@@ -1,0 +1,516 @@
+//! Reporting a deviation, and handling it to closure.
+
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::access::{self};
+use crate::deviations::model::*;
+use crate::deviations::rules::*;
+use crate::kernel::{
+    Actor, CoreError, CoreResult, NewAuditEntry, Notice, Page, Paging, PersonRef, Role,
+};
+use crate::org::model::{unit_chain, PersonRecord};
+use crate::Core;
+
+fn audit(actor: &Actor, action: &str, id: Uuid, after: serde_json::Value) -> NewAuditEntry {
+    NewAuditEntry {
+        actor_id: Some(actor.person_id),
+        actor: actor.name.clone(),
+        action: action.into(),
+        entity: "deviation".into(),
+        entity_id: id.to_string(),
+        before: None,
+        after: Some(after),
+    }
+}
+
+impl Core {
+    async fn deviation_policy(&self) -> CoreResult<crate::policy::model::PolicyVersion> {
+        self.store
+            .policy_on(self.today())
+            .await?
+            .ok_or_else(|| CoreError::Internal("no policy version in force".into()))
+    }
+
+    /// The personnel manager responsible for deviations about `person`: the
+    /// manager of the nearest unit upwards who is neither the person nor the
+    /// reporter. `None`: nobody above, so HR handles it.
+    pub async fn deviation_manager(
+        &self,
+        person: &PersonRecord,
+        reporter: Uuid,
+    ) -> CoreResult<Option<PersonRef>> {
+        for unit in unit_chain(&person.unit_path).into_iter().rev() {
+            let Some(u) = self.store.unit(unit).await? else {
+                continue;
+            };
+            if let Some(m) = u.unit.manager {
+                if m.id != person.person.id && m.id != reporter {
+                    return Ok(Some(m));
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    /// Whether `actor` holds one of the roles the policy tells of serious
+    /// information-security deviations.
+    async fn holds_security_role(&self, actor: &Actor) -> CoreResult<bool> {
+        let policy = self.deviation_policy().await?;
+        Ok(policy
+            .rules
+            .security_deviation_roles
+            .iter()
+            .any(|r| actor.roles.iter().any(|a| a.as_str() == r)))
+    }
+
+    /// Reports a deviation. It goes at once to the responsible manager (or
+    /// HR), and a serious information-security one also to the holders of
+    /// the policy's roles, in the same transaction as the report.
+    pub async fn report_deviation(
+        &self,
+        actor: &Actor,
+        input: &DeviationInput,
+    ) -> CoreResult<Deviation> {
+        let today = self.today();
+        let n = input.parse(today)?;
+        let policy = self.deviation_policy().await?;
+        if n.anonymous && !policy.rules.deviation_reporter_anonymity {
+            return Err(CoreError::Rule {
+                field: Some("anonymous".into()),
+                message: "the policy does not allow anonymous reports: report it in your own name"
+                    .into(),
+            });
+        }
+        let person_id = n.person.unwrap_or(actor.person_id);
+        let person = self
+            .store
+            .person(person_id)
+            .await?
+            .ok_or_else(|| CoreError::invalid("person", "no such person"))?;
+        if access::person_visibility(actor, person_id, &person.unit_path)
+            == access::Visibility::None
+        {
+            return Err(CoreError::invalid("person", "no such person"));
+        }
+        let responsible = self.deviation_manager(&person, actor.person_id).await?;
+        let now = self.now();
+        let me = PersonRef {
+            id: actor.person_id,
+            name: actor.name.clone(),
+        };
+        let d = Deviation {
+            id: Uuid::now_v7(),
+            kind: n.kind,
+            description: n.description,
+            date: n.date,
+            serious: n.serious,
+            anonymous: n.anonymous,
+            person: Some(PersonRef {
+                id: person_id,
+                name: person.person.name(),
+            }),
+            unit: person.unit.clone(),
+            reporter: Some(me.clone()),
+            responsible: responsible.clone(),
+            state: DeviationState::Reported,
+            action: None,
+            policy_version: policy.version,
+            created_at: now,
+            version: 1,
+            events: vec![DeviationEvent {
+                at: now,
+                actor: Some(me),
+                kind: "reported".into(),
+                text: None,
+            }],
+            reporter_id: actor.person_id,
+            person_id,
+            unit_path: person.unit_path.clone(),
+        };
+
+        // Who is told: the responsible manager (or HR), and for a serious
+        // information-security deviation the holders of the policy's roles.
+        let reporter_shown = if d.anonymous {
+            "anonym rapportör".to_string()
+        } else {
+            actor.name.clone()
+        };
+        let concerns = if d.anonymous && person_id == actor.person_id {
+            String::new()
+        } else {
+            format!(" Den gäller {}.", person.person.name())
+        };
+        let subject = format!(
+            "{}Avvikelse ({}) i {}",
+            if d.serious { "Allvarlig: " } else { "" },
+            d.kind.swedish(),
+            d.unit.name
+        );
+        let body = format!(
+            "En avvikelse ({}) har rapporterats av {} den {}, inträffad {}.{}\n\n{}\n\nÖppna avvikelsen: /avvikelser/{}",
+            d.kind.swedish(),
+            reporter_shown,
+            now.date(),
+            d.date,
+            concerns,
+            excerpt(&d.description),
+            d.id
+        );
+        let link = format!("/avvikelser/{}", d.id);
+        let mut notices: Vec<Notice> = vec![];
+        let mut told: Vec<Uuid> = vec![actor.person_id];
+        let mut tell = |id: Uuid, email: Option<String>, kind: &str, told: &mut Vec<Uuid>| {
+            if !told.contains(&id) {
+                told.push(id);
+                notices.push(Notice {
+                    person_id: id,
+                    email,
+                    kind: kind.into(),
+                    subject: subject.clone(),
+                    body: body.clone(),
+                    link: link.clone(),
+                });
+            }
+        };
+        match &responsible {
+            Some(m) => {
+                let email = self.store.person(m.id).await?.and_then(|r| r.person.email);
+                tell(m.id, email, "deviation_reported", &mut told);
+            }
+            None => {
+                for (p, email) in self.store.people_with_role(Role::Hr.as_str()).await? {
+                    if p.id != person_id {
+                        tell(p.id, email, "deviation_reported", &mut told);
+                    }
+                }
+            }
+        }
+        if d.is_serious_security() {
+            for role in &policy.rules.security_deviation_roles {
+                for (p, email) in self.store.people_with_role(role).await? {
+                    tell(p.id, email, "deviation_security", &mut told);
+                }
+            }
+        }
+        let a = audit(
+            actor,
+            "deviation.report",
+            d.id,
+            json!({
+                "kind": d.kind, "date": d.date.to_string(), "serious": d.serious,
+                "anonymous": d.anonymous, "person": person_id, "reporter": actor.person_id,
+                "responsible": responsible.as_ref().map(|r| r.id), "policy_version": policy.version,
+                "notified": told.len() - 1,
+            }),
+        );
+        self.store.insert_deviation(&d, &notices, a).await?;
+        Ok(d)
+    }
+
+    /// A deviation as `actor` may see it; 404 for those who may not.
+    pub async fn deviation(&self, actor: &Actor, id: Uuid) -> CoreResult<Deviation> {
+        let d = self.deviation_for(actor, id).await?;
+        Ok(d.redact_for(actor))
+    }
+
+    async fn deviation_for(&self, actor: &Actor, id: Uuid) -> CoreResult<Deviation> {
+        let d = self
+            .store
+            .deviation(id)
+            .await?
+            .ok_or(CoreError::NotFound("deviation"))?;
+        let security = d.is_serious_security() && self.holds_security_role(actor).await?;
+        access::authorize(actor, d.read_action(security))
+            .map_err(|_| CoreError::NotFound("deviation"))?;
+        Ok(d)
+    }
+
+    /// May `actor` acknowledge and close this deviation?
+    pub fn may_handle_deviation(&self, actor: &Actor, d: &Deviation) -> bool {
+        d.state != DeviationState::Closed && access::authorize(actor, d.handle_action()).is_ok()
+    }
+
+    /// Deviations `actor` may see (HR: all), newest first.
+    pub async fn deviations(
+        &self,
+        actor: &Actor,
+        state: Option<StateFilter>,
+        paging: Paging,
+    ) -> CoreResult<Page<Deviation>> {
+        let scope = if actor.has(Role::Hr) {
+            DeviationScope::All
+        } else {
+            DeviationScope::Of {
+                person: actor.person_id,
+                under: actor.manages.iter().map(|m| m.path.clone()).collect(),
+                security: self.holds_security_role(actor).await?,
+            }
+        };
+        let page = self
+            .store
+            .deviations(&DeviationFilter { scope, state }, paging)
+            .await?;
+        Ok(Page {
+            items: page
+                .items
+                .into_iter()
+                .map(|d| d.redact_for(actor))
+                .collect(),
+            total: page.total,
+            next: page.next,
+        })
+    }
+
+    /// Deviations `actor` handles as a manager (responsible, or of their
+    /// units, not reported by or about them); HR: all.
+    pub async fn deviations_to_handle(
+        &self,
+        actor: &Actor,
+        state: Option<StateFilter>,
+        paging: Paging,
+    ) -> CoreResult<Page<Deviation>> {
+        let scope = if actor.has(Role::Hr) {
+            DeviationScope::All
+        } else {
+            DeviationScope::ToHandle {
+                person: actor.person_id,
+                under: actor.manages.iter().map(|m| m.path.clone()).collect(),
+            }
+        };
+        let page = self
+            .store
+            .deviations(&DeviationFilter { scope, state }, paging)
+            .await?;
+        Ok(Page {
+            items: page
+                .items
+                .into_iter()
+                .map(|d| d.redact_for(actor))
+                .collect(),
+            total: page.total,
+            next: page.next,
+        })
+    }
+
+    /// The deviations `actor` reported.
+    pub async fn my_deviation_reports(
+        &self,
+        actor: &Actor,
+        state: Option<StateFilter>,
+        paging: Paging,
+    ) -> CoreResult<Page<Deviation>> {
+        let page = self
+            .store
+            .deviations(
+                &DeviationFilter {
+                    scope: DeviationScope::ReportedBy(actor.person_id),
+                    state,
+                },
+                paging,
+            )
+            .await?;
+        Ok(Page {
+            items: page
+                .items
+                .into_iter()
+                .map(|d| d.redact_for(actor))
+                .collect(),
+            total: page.total,
+            next: page.next,
+        })
+    }
+
+    /// How many deviations wait for `actor`'s acknowledgement (0 for those
+    /// who handle none).
+    pub async fn deviations_awaiting(&self, actor: &Actor) -> CoreResult<i64> {
+        if actor.manages.is_empty() && !actor.has(Role::Hr) {
+            return Ok(0);
+        }
+        let scope = if actor.has(Role::Hr) {
+            DeviationScope::All
+        } else {
+            DeviationScope::ToHandle {
+                person: actor.person_id,
+                under: actor.manages.iter().map(|m| m.path.clone()).collect(),
+            }
+        };
+        Ok(self
+            .store
+            .deviations(
+                &DeviationFilter {
+                    scope,
+                    state: Some(StateFilter::Only(DeviationState::Reported)),
+                },
+                Paging {
+                    limit: 1,
+                    offset: 0,
+                },
+            )
+            .await?
+            .total)
+    }
+
+    /// The reporter's notice of a change.
+    async fn reporter_notice(&self, d: &Deviation, kind: &str, what: &str) -> CoreResult<Notice> {
+        let email = self
+            .store
+            .person(d.reporter_id)
+            .await?
+            .and_then(|r| r.person.email);
+        let mut body = format!(
+            "Avvikelsen ({}) som du rapporterade {} har {}.",
+            d.kind.swedish(),
+            d.created_at.date(),
+            what
+        );
+        if let Some(a) = &d.action {
+            body.push_str(&format!("\n\nÅtgärd: {}", excerpt(a)));
+        }
+        body.push_str(&format!("\n\nÖppna avvikelsen: /avvikelser/{}", d.id));
+        Ok(Notice {
+            person_id: d.reporter_id,
+            email,
+            kind: kind.into(),
+            subject: format!("Din avvikelse har {what}"),
+            body,
+            link: format!("/avvikelser/{}", d.id),
+        })
+    }
+
+    /// The responsible manager (or one above, or HR) acknowledges it.
+    /// `expected`: the version the caller saw (409 if it changed since).
+    pub async fn acknowledge_deviation(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        expected: Option<i64>,
+    ) -> CoreResult<Deviation> {
+        let d = self.deviation_for(actor, id).await?;
+        access::authorize(actor, d.handle_action())?;
+        if let Some(v) = expected {
+            if v != d.version {
+                return Err(CoreError::Conflict(
+                    "the deviation was changed by someone else meanwhile; reload it".into(),
+                ));
+            }
+        }
+        if d.state != DeviationState::Reported {
+            return Err(CoreError::Conflict(format!(
+                "the deviation is already {}",
+                d.state.as_str()
+            )));
+        }
+        let now = self.now();
+        let me = PersonRef {
+            id: actor.person_id,
+            name: actor.name.clone(),
+        };
+        let mut next = d.clone();
+        next.state = DeviationState::Acknowledged;
+        let event = DeviationEvent {
+            at: now,
+            actor: Some(me),
+            kind: "acknowledged".into(),
+            text: None,
+        };
+        next.events.push(event.clone());
+        let notices = if d.reporter_id == actor.person_id {
+            vec![]
+        } else {
+            vec![
+                self.reporter_notice(&next, "deviation_acknowledged", "tagits emot")
+                    .await?,
+            ]
+        };
+        let a = audit(
+            actor,
+            "deviation.acknowledge",
+            d.id,
+            json!({"state": "acknowledged"}),
+        );
+        self.store
+            .update_deviation(&next, d.version, &[event], &notices, a)
+            .await?;
+        next.version = d.version + 1;
+        Ok(next.redact_for(actor))
+    }
+
+    /// Closes it with the action taken; an unacknowledged one is
+    /// acknowledged at the same moment (both in the trail).
+    pub async fn close_deviation(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        action: &str,
+        expected: Option<i64>,
+    ) -> CoreResult<Deviation> {
+        let d = self.deviation_for(actor, id).await?;
+        access::authorize(actor, d.handle_action())?;
+        let action = required_text("action", action)?;
+        if let Some(v) = expected {
+            if v != d.version {
+                return Err(CoreError::Conflict(
+                    "the deviation was changed by someone else meanwhile; reload it".into(),
+                ));
+            }
+        }
+        if d.state == DeviationState::Closed {
+            return Err(CoreError::Conflict(
+                "the deviation is already closed".into(),
+            ));
+        }
+        let now = self.now();
+        let me = PersonRef {
+            id: actor.person_id,
+            name: actor.name.clone(),
+        };
+        let mut events = vec![];
+        if d.state == DeviationState::Reported {
+            events.push(DeviationEvent {
+                at: now,
+                actor: Some(me.clone()),
+                kind: "acknowledged".into(),
+                text: Some("vid avslut".into()),
+            });
+        }
+        events.push(DeviationEvent {
+            at: now,
+            actor: Some(me),
+            kind: "closed".into(),
+            text: Some(action.clone()),
+        });
+        let mut next = d.clone();
+        next.state = DeviationState::Closed;
+        next.action = Some(action.clone());
+        next.events.extend(events.iter().cloned());
+        let notices = if d.reporter_id == actor.person_id {
+            vec![]
+        } else {
+            vec![
+                self.reporter_notice(&next, "deviation_closed", "avslutats")
+                    .await?,
+            ]
+        };
+        let a = audit(
+            actor,
+            "deviation.close",
+            d.id,
+            json!({"state": "closed", "action": action, "acknowledged_implicitly": d.state == DeviationState::Reported}),
+        );
+        self.store
+            .update_deviation(&next, d.version, &events, &notices, a)
+            .await?;
+        next.version = d.version + 1;
+        Ok(next.redact_for(actor))
+    }
+
+    /// Whether the policy in force lets reporters be anonymous (for the form).
+    pub async fn deviation_anonymity_allowed(&self) -> CoreResult<bool> {
+        Ok(self
+            .deviation_policy()
+            .await?
+            .rules
+            .deviation_reporter_anonymity)
+    }
+}

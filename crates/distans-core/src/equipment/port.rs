@@ -1,0 +1,79 @@
+//! What the equipment slice needs of storage. One implementation (in
+//! `distans-store`) runs it on SQLite and PostgreSQL; every method that
+//! changes data is one transaction with its audit entry and notices.
+
+use async_trait::async_trait;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::kernel::CoreResult;
+use crate::kernel::NewAuditEntry;
+use crate::kernel::{Page, Paging};
+
+#[async_trait]
+pub trait EquipmentPort: Send + Sync {
+    /// The inventory, filtered, in identifier order.
+    async fn equipment_items(
+        &self,
+        filter: &crate::equipment::model::ItemFilter,
+        paging: Paging,
+    ) -> CoreResult<Page<crate::equipment::model::Item>>;
+    async fn equipment_item(&self, id: Uuid) -> CoreResult<Option<crate::equipment::model::Item>>;
+    async fn equipment_item_by_identifier(
+        &self,
+        identifier: &str,
+    ) -> CoreResult<Option<crate::equipment::model::Item>>;
+    /// Adds an item; `Conflict` if its identifier is taken.
+    async fn insert_equipment_item(
+        &self,
+        item: &crate::equipment::model::Item,
+        audit: NewAuditEntry,
+    ) -> CoreResult<()>;
+    /// Stores an item's new state and description if it still has
+    /// `expected_version` and is not on loan (else `Conflict`).
+    async fn update_equipment_item(
+        &self,
+        item: &crate::equipment::model::Item,
+        expected_version: i64,
+        audit: NewAuditEntry,
+    ) -> CoreResult<()>;
+    /// Stores a loan and puts the item on loan, in one transaction, only if
+    /// the item is still available (else `Conflict`).
+    async fn insert_loan(
+        &self,
+        loan: &crate::equipment::model::NewLoan,
+        audit: NewAuditEntry,
+    ) -> CoreResult<()>;
+    async fn loan(&self, id: Uuid) -> CoreResult<Option<crate::equipment::model::Loan>>;
+    /// Ends an open loan that still has `expected_version` and sets the
+    /// item's state (else `Conflict`).
+    async fn return_loan(
+        &self,
+        id: Uuid,
+        expected_version: i64,
+        by: Uuid,
+        at: OffsetDateTime,
+        item_state: crate::equipment::model::ItemState,
+        audit: NewAuditEntry,
+    ) -> CoreResult<()>;
+    /// Loans in a scope, newest first.
+    async fn loans(
+        &self,
+        scope: &crate::equipment::model::LoanScope,
+        open_only: bool,
+        paging: Paging,
+    ) -> CoreResult<Page<crate::equipment::model::Loan>>;
+    /// Open loans whose agreement has ended, has notice given, or whose last
+    /// day is at most `until`; by that last day.
+    async fn loans_to_collect(
+        &self,
+        scope: &crate::equipment::model::LoanScope,
+        until: time::Date,
+        paging: Paging,
+    ) -> CoreResult<Page<crate::equipment::model::Loan>>;
+    /// The open loans made under an agreement.
+    async fn open_loans_of_agreement(
+        &self,
+        agreement: Uuid,
+    ) -> CoreResult<Vec<crate::equipment::model::Loan>>;
+}

@@ -1,0 +1,522 @@
+//! The inventory, lending and returning; when an agreement ends, its open
+//! loans are what the manager has to collect ("att hämta in").
+
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::access::{self, Action};
+use crate::agreements::model::{Agreement, AgreementState};
+use crate::equipment::model::*;
+use crate::equipment::rules::*;
+use crate::kernel::{Actor, CoreError, CoreResult, NewAuditEntry, Notice, Page, Paging};
+use crate::org::model::PersonRecord;
+use crate::Core;
+
+fn audit(actor: &Actor, action: &str, entity: &str, id: Uuid) -> NewAuditEntry {
+    NewAuditEntry {
+        actor_id: Some(actor.person_id),
+        actor: actor.name.clone(),
+        action: action.into(),
+        entity: entity.into(),
+        entity_id: id.to_string(),
+        before: None,
+        after: None,
+    }
+}
+
+impl Core {
+    /// May the actor see the inventory (HR, administrators, managers)?
+    pub fn may_list_equipment(&self, actor: &Actor) -> bool {
+        access::authorize(actor, Action::ListEquipment).is_ok()
+    }
+
+    /// May the actor add items and change their state (HR, administrators)?
+    pub fn may_manage_equipment(&self, actor: &Actor) -> bool {
+        access::authorize(actor, Action::ManageEquipment).is_ok()
+    }
+
+    /// The inventory, filtered, in identifier order.
+    pub async fn equipment(
+        &self,
+        actor: &Actor,
+        filter: ItemFilter,
+        paging: Paging,
+    ) -> CoreResult<Page<Item>> {
+        access::authorize(actor, Action::ListEquipment)?;
+        if let Some(s) = &filter.search {
+            if s.chars().count() > 100 {
+                return Err(CoreError::invalid("q", "must be at most 100 characters"));
+            }
+        }
+        self.store.equipment_items(&filter, paging).await
+    }
+
+    pub async fn equipment_item(&self, actor: &Actor, id: Uuid) -> CoreResult<Item> {
+        access::authorize(actor, Action::ListEquipment)?;
+        self.store
+            .equipment_item(id)
+            .await?
+            .ok_or(CoreError::NotFound("item"))
+    }
+
+    /// The item with this identifier (for forms that name items by their number).
+    pub async fn equipment_item_by_identifier(
+        &self,
+        actor: &Actor,
+        ident: &str,
+    ) -> CoreResult<Item> {
+        access::authorize(actor, Action::ListEquipment)?;
+        let ident = identifier(ident)?;
+        self.store
+            .equipment_item_by_identifier(&ident)
+            .await?
+            .ok_or_else(|| {
+                CoreError::invalid("item", format!("no item has the number \"{ident}\""))
+            })
+    }
+
+    /// Adds an item to the inventory (available). 409 if the identifier is taken.
+    pub async fn add_equipment(
+        &self,
+        actor: &Actor,
+        kind: &str,
+        ident: &str,
+        desc: &str,
+    ) -> CoreResult<Item> {
+        access::authorize(actor, Action::ManageEquipment)?;
+        let kind = ItemKind::parse(kind)?;
+        let ident = identifier(ident)?;
+        let desc = description(desc)?;
+        let now = self.now();
+        let item = Item {
+            id: Uuid::now_v7(),
+            kind,
+            category: kind.category(),
+            identifier: ident,
+            description: desc,
+            state: ItemState::Available,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        };
+        let mut a = audit(actor, "equipment.create", "equipment", item.id);
+        a.after = Some(
+            json!({"kind": kind.as_str(), "identifier": item.identifier, "description": item.description, "state": "available"}),
+        );
+        self.store.insert_equipment_item(&item, a).await?;
+        Ok(item)
+    }
+
+    /// Changes an item's state and/or description. Not while it is on loan
+    /// (return it first), and never to `on_loan`. With `version`, 409 if it
+    /// changed meanwhile.
+    pub async fn update_equipment(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        state: Option<&str>,
+        desc: Option<&str>,
+        version: Option<i64>,
+    ) -> CoreResult<Item> {
+        access::authorize(actor, Action::ManageEquipment)?;
+        let item = self
+            .store
+            .equipment_item(id)
+            .await?
+            .ok_or(CoreError::NotFound("item"))?;
+        if let Some(v) = version {
+            if v != item.version {
+                return Err(CoreError::Conflict(
+                    "the item was changed meanwhile; reload it and try again".into(),
+                ));
+            }
+        }
+        let mut next = item.clone();
+        if let Some(s) = state {
+            next.state = ItemState::settable("state", s)?;
+        }
+        if let Some(d) = desc {
+            next.description = description(d)?;
+        }
+        if item.state == ItemState::OnLoan {
+            return Err(CoreError::Conflict(
+                "the item is on loan: return it first".into(),
+            ));
+        }
+        next.updated_at = self.now();
+        next.version = item.version + 1;
+        let mut a = audit(actor, "equipment.update", "equipment", id);
+        a.before = Some(json!({"state": item.state.as_str(), "description": item.description}));
+        a.after = Some(json!({"state": next.state.as_str(), "description": next.description}));
+        self.store
+            .update_equipment_item(&next, item.version, a)
+            .await?;
+        Ok(next)
+    }
+
+    /// The person's record, if the actor may lend to them (their managers,
+    /// HR): 404 for someone who may not see the person, else 403.
+    async fn lending_target(&self, actor: &Actor, person: Uuid) -> CoreResult<PersonRecord> {
+        let rec = self
+            .store
+            .person(person)
+            .await?
+            .ok_or(CoreError::NotFound("person"))?;
+        if let Err(e) = access::authorize(
+            actor,
+            Action::LendEquipment {
+                unit_path: &rec.unit_path,
+            },
+        ) {
+            if access::authorize(
+                actor,
+                Action::ReadLoans {
+                    person_id: person,
+                    unit_path: &rec.unit_path,
+                },
+            )
+            .is_err()
+            {
+                return Err(CoreError::NotFound("person"));
+            }
+            return Err(e);
+        }
+        Ok(rec)
+    }
+
+    /// The agreement a loan to `person` is made under: the one given (which
+    /// must be theirs and live), else their current one, if any.
+    pub(crate) async fn loan_agreement(
+        &self,
+        person: Uuid,
+        given: Option<Uuid>,
+    ) -> CoreResult<Option<Agreement>> {
+        let today = self.today();
+        match given {
+            Some(id) => {
+                let g = self
+                    .store
+                    .agreement(id)
+                    .await?
+                    .filter(|g| g.person_id == person)
+                    .ok_or_else(|| {
+                        CoreError::invalid("agreement", "is not an agreement of this person")
+                    })?;
+                if !agreement_is_live(&g, today) {
+                    return Err(CoreError::Conflict(format!(
+                        "the agreement is {}: lend under a current agreement",
+                        g.state_on(today).as_str()
+                    )));
+                }
+                Ok(Some(g))
+            }
+            None => {
+                let mut live: Vec<Agreement> = self
+                    .store
+                    .agreements_of(person)
+                    .await?
+                    .into_iter()
+                    .filter(|g| agreement_is_live(g, today))
+                    .collect();
+                // In force today first, then the active before those awaiting
+                // signatures, then the most days a week.
+                live.sort_by_key(|g| {
+                    (
+                        g.start > today,
+                        g.state != AgreementState::Active,
+                        std::cmp::Reverse(g.days_per_week),
+                    )
+                });
+                Ok(live.into_iter().next())
+            }
+        }
+    }
+
+    /// Lends an item to a person (a manager of the person's unit, or HR):
+    /// under the given agreement, else the person's current one. An extra
+    /// aid needs an agreement above the policy's days a week (422); an item
+    /// that is not available (or lent by someone else at the same moment) is 409.
+    pub async fn lend(
+        &self,
+        actor: &Actor,
+        item: Uuid,
+        person: Uuid,
+        agreement: Option<Uuid>,
+    ) -> CoreResult<Loan> {
+        let rec = self.lending_target(actor, person).await?;
+        let it = self
+            .store
+            .equipment_item(item)
+            .await?
+            .ok_or_else(|| CoreError::invalid("item", "no such item"))?;
+        if it.state != ItemState::Available {
+            return Err(CoreError::Conflict(format!(
+                "{} is not available (it is {})",
+                it.identifier,
+                it.state.as_str()
+            )));
+        }
+        let g = self.loan_agreement(person, agreement).await?;
+        let rules = self
+            .store
+            .policy_on(self.today())
+            .await?
+            .ok_or_else(|| CoreError::Internal("no policy in force".into()))?
+            .rules;
+        check_lending_rule(
+            it.kind,
+            g.as_ref().map(|g| g.days_per_week),
+            rules.extra_aids_above_days,
+        )?;
+        let loan = NewLoan {
+            id: Uuid::now_v7(),
+            item,
+            person,
+            agreement: g.as_ref().map(|g| g.id),
+            lent_by: actor.person_id,
+            lent_at: self.now(),
+        };
+        let mut a = audit(actor, "loan.create", "loan", loan.id);
+        a.after = Some(json!({
+            "item": item, "identifier": it.identifier, "kind": it.kind.as_str(),
+            "person": person, "person_name": rec.person.name(), "agreement": loan.agreement,
+        }));
+        self.store.insert_loan(&loan, a).await?;
+        self.store
+            .loan(loan.id)
+            .await?
+            .ok_or(CoreError::NotFound("loan"))
+    }
+
+    /// Records that a lent item came back, and the item's state after it
+    /// (default available). 409 if it was returned already.
+    pub async fn return_loan(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        state: Option<&str>,
+    ) -> CoreResult<Loan> {
+        let loan = self.visible_loan(actor, id).await?;
+        access::authorize(
+            actor,
+            Action::LendEquipment {
+                unit_path: &loan.unit_path,
+            },
+        )?;
+        let state = match state.map(str::trim).filter(|s| !s.is_empty()) {
+            Some(s) => ItemState::settable("state", s)?,
+            None => ItemState::Available,
+        };
+        if !loan.is_open() {
+            return Err(CoreError::Conflict(
+                "the item has been returned already".into(),
+            ));
+        }
+        let mut a = audit(actor, "loan.return", "loan", id);
+        a.after = Some(
+            json!({"item": loan.item.id, "identifier": loan.item.identifier, "person": loan.person.id, "item_state": state.as_str()}),
+        );
+        self.store
+            .return_loan(id, loan.version, actor.person_id, self.now(), state, a)
+            .await?;
+        self.store
+            .loan(id)
+            .await?
+            .ok_or(CoreError::NotFound("loan"))
+    }
+
+    /// A loan, if the actor may see the person's loans (else 404).
+    pub async fn visible_loan(&self, actor: &Actor, id: Uuid) -> CoreResult<Loan> {
+        let loan = self
+            .store
+            .loan(id)
+            .await?
+            .ok_or(CoreError::NotFound("loan"))?;
+        access::authorize(
+            actor,
+            Action::ReadLoans {
+                person_id: loan.person.id,
+                unit_path: &loan.unit_path,
+            },
+        )
+        .map_err(|_| CoreError::NotFound("loan"))?;
+        Ok(loan)
+    }
+
+    /// Loans, newest first: of a person (themselves, their managers, HR),
+    /// or without one, everything the actor may see (an employee their own,
+    /// a manager their units', HR all).
+    pub async fn loans(
+        &self,
+        actor: &Actor,
+        person: Option<Uuid>,
+        open_only: bool,
+        paging: Paging,
+    ) -> CoreResult<Page<Loan>> {
+        let scope = match person {
+            Some(p) => {
+                let rec = self
+                    .store
+                    .person(p)
+                    .await?
+                    .ok_or(CoreError::NotFound("person"))?;
+                access::authorize(
+                    actor,
+                    Action::ReadLoans {
+                        person_id: p,
+                        unit_path: &rec.unit_path,
+                    },
+                )
+                .map_err(|_| CoreError::NotFound("person"))?;
+                LoanScope::Person(p)
+            }
+            None => Self::loan_scope(actor),
+        };
+        self.store.loans(&scope, open_only, paging).await
+    }
+
+    fn loan_scope(actor: &Actor) -> LoanScope {
+        if actor.has(crate::kernel::Role::Hr) {
+            LoanScope::All
+        } else if !actor.manages.is_empty() {
+            LoanScope::Under(actor.manages.iter().map(|m| m.path.clone()).collect())
+        } else {
+            LoanScope::Person(actor.person_id)
+        }
+    }
+
+    /// What a person has on loan now, for those who may see it (else empty).
+    pub async fn loans_of_person_if_visible(
+        &self,
+        actor: &Actor,
+        person: Uuid,
+    ) -> CoreResult<Vec<Loan>> {
+        match self
+            .loans(
+                actor,
+                Some(person),
+                true,
+                Paging {
+                    limit: 200,
+                    offset: 0,
+                },
+            )
+            .await
+        {
+            Ok(p) => Ok(p.items),
+            Err(CoreError::NotFound(_) | CoreError::Forbidden(_)) => Ok(vec![]),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// May the actor lend to anyone (a manager, HR)?
+    pub fn may_lend_anyone(&self, actor: &Actor) -> bool {
+        access::authorize(actor, Action::ReadLoansToCollect).is_ok()
+    }
+
+    /// May the actor see the person's loans?
+    pub async fn may_see_loans_of(&self, actor: &Actor, person: Uuid) -> bool {
+        match self.store.person(person).await {
+            Ok(Some(rec)) => access::authorize(
+                actor,
+                Action::ReadLoans {
+                    person_id: person,
+                    unit_path: &rec.unit_path,
+                },
+            )
+            .is_ok(),
+            _ => false,
+        }
+    }
+
+    /// The person with this employee number, among those the actor may list
+    /// (for forms that name people by their number).
+    pub async fn person_by_employee_number(&self, actor: &Actor, number: &str) -> CoreResult<Uuid> {
+        let number = number.trim();
+        if number.is_empty() {
+            return Err(CoreError::invalid("employee_number", "is required"));
+        }
+        let found = self
+            .people(
+                actor,
+                None,
+                false,
+                Some(number),
+                Paging {
+                    limit: 20,
+                    offset: 0,
+                },
+            )
+            .await?;
+        found
+            .items
+            .into_iter()
+            .find(|p| p.employee_number == number)
+            .map(|p| p.id)
+            .ok_or_else(|| {
+                CoreError::invalid(
+                    "employee_number",
+                    format!("nobody you may lend to has the employee number {number}"),
+                )
+            })
+    }
+
+    /// May the actor lend to (and take back from) this person?
+    pub async fn may_lend_to(&self, actor: &Actor, person: Uuid) -> bool {
+        self.lending_target(actor, person).await.is_ok()
+    }
+
+    /// Open loans under agreements that have ended or are ending (notice
+    /// given, or a last day within 14 days): what to collect ("att hämta
+    /// in"). Managers see their units', HR all.
+    pub async fn loans_to_collect(&self, actor: &Actor, paging: Paging) -> CoreResult<Page<Loan>> {
+        access::authorize(actor, Action::ReadLoansToCollect)?;
+        let scope = if actor.has(crate::kernel::Role::Hr) {
+            LoanScope::All
+        } else {
+            LoanScope::Under(actor.manages.iter().map(|m| m.path.clone()).collect())
+        };
+        let until = self.today() + time::Duration::days(14);
+        self.store.loans_to_collect(&scope, until, paging).await
+    }
+
+    /// The notice for the person's manager when an agreement with open
+    /// loans ends (none when there are none, or nobody else to tell).
+    pub(crate) async fn loan_collect_notices(
+        &self,
+        actor: &Actor,
+        g: &Agreement,
+        employee: &PersonRecord,
+        last: &str,
+    ) -> CoreResult<Vec<Notice>> {
+        let open = self.store.open_loans_of_agreement(g.id).await?;
+        if open.is_empty() {
+            return Ok(vec![]);
+        }
+        let Some(m) = &employee.manager else {
+            return Ok(vec![]);
+        };
+        if m.id == actor.person_id || m.id == g.person_id {
+            return Ok(vec![]);
+        }
+        let Some(manager) = self.store.person(m.id).await? else {
+            return Ok(vec![]);
+        };
+        let items = open
+            .iter()
+            .map(|l| format!("{} ({})", l.item.identifier, l.item.description))
+            .collect::<Vec<_>>()
+            .join(", ");
+        Ok(vec![Notice {
+            person_id: manager.person.id,
+            email: manager.person.email.clone(),
+            kind: "equipment_to_collect".into(),
+            subject: "Utrustning att hämta in".into(),
+            body: format!(
+                "Överenskommelsen för {} upphör (sista dag: {last}). Utlånad utrustning att hämta in: {items}. /utrustning#hamta-in",
+                g.person_name
+            ),
+            link: "/utrustning#hamta-in".into(),
+        }])
+    }
+}

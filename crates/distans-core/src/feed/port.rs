@@ -1,0 +1,42 @@
+//! What the feed slice needs of storage. One implementation (in
+//! `distans-store`) runs it on SQLite and PostgreSQL; every method that
+//! changes data is one transaction with its audit entry and notices.
+
+use async_trait::async_trait;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::kernel::CoreResult;
+use crate::kernel::NewAuditEntry;
+
+#[async_trait]
+pub trait FeedPort: Send + Sync {
+    /// The person's feed secret, if any.
+    async fn calendar_feed_secret(&self, person: Uuid) -> CoreResult<Option<String>>;
+    /// Gives the person this secret unless they have one already; returns
+    /// the one they have (an audit entry only when it was created).
+    async fn create_calendar_feed(
+        &self,
+        person: Uuid,
+        secret: &str,
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> CoreResult<String>;
+    /// Gives the person this secret, replacing any they had.
+    async fn replace_calendar_feed(
+        &self,
+        person: Uuid,
+        secret: &str,
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> CoreResult<()>;
+    /// Removes the person's feed; false if there was none (then nothing is audited).
+    async fn delete_calendar_feed(
+        &self,
+        person: Uuid,
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> CoreResult<bool>;
+    /// The person a feed secret belongs to.
+    async fn person_by_calendar_secret(&self, secret: &str) -> CoreResult<Option<Uuid>>;
+}

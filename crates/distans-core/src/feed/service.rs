@@ -1,0 +1,103 @@
+//! One secret per person; renewing it replaces it, revoking it removes it,
+//! and the old URL then answers 404.
+
+use time::{Date, Duration};
+
+use crate::access::{self, Action};
+use crate::feed::model::*;
+use crate::feed::rules::well_formed;
+use crate::identity::rules::token;
+use crate::kernel::{Actor, CoreResult, NewAuditEntry};
+use crate::Core;
+
+fn feed_audit(actor: &Actor, action: &str) -> NewAuditEntry {
+    NewAuditEntry {
+        actor_id: Some(actor.person_id),
+        actor: actor.name.clone(),
+        action: action.into(),
+        entity: "person".into(),
+        entity_id: actor.person_id.to_string(),
+        // Never the secret itself.
+        before: None,
+        after: None,
+    }
+}
+
+impl Core {
+    /// The actor's feed secret, if they have one (does not create it).
+    pub async fn my_calendar_secret(&self, actor: &Actor) -> CoreResult<Option<String>> {
+        access::authorize(actor, Action::ManageOwnCalendarFeed)?;
+        self.store.calendar_feed_secret(actor.person_id).await
+    }
+
+    /// The actor's feed secret, created on first use.
+    pub async fn calendar_secret(&self, actor: &Actor) -> CoreResult<String> {
+        access::authorize(actor, Action::ManageOwnCalendarFeed)?;
+        if let Some(s) = self.store.calendar_feed_secret(actor.person_id).await? {
+            return Ok(s);
+        }
+        self.store
+            .create_calendar_feed(
+                actor.person_id,
+                &token::random_secret(),
+                self.now(),
+                feed_audit(actor, "calendar.create"),
+            )
+            .await
+    }
+
+    /// Replaces the actor's secret with a new one: the old URL stops working.
+    pub async fn reset_calendar_secret(&self, actor: &Actor) -> CoreResult<String> {
+        access::authorize(actor, Action::ManageOwnCalendarFeed)?;
+        let secret = token::random_secret();
+        self.store
+            .replace_calendar_feed(
+                actor.person_id,
+                &secret,
+                self.now(),
+                feed_audit(actor, "calendar.reset"),
+            )
+            .await?;
+        Ok(secret)
+    }
+
+    /// Removes the actor's feed; true if there was one.
+    pub async fn revoke_calendar_secret(&self, actor: &Actor) -> CoreResult<bool> {
+        access::authorize(actor, Action::ManageOwnCalendarFeed)?;
+        self.store
+            .delete_calendar_feed(
+                actor.person_id,
+                self.now(),
+                feed_audit(actor, "calendar.revoke"),
+            )
+            .await
+    }
+
+    /// The feed behind a secret, from 4 weeks back to 13 weeks ahead; `None`
+    /// for an unknown or revoked secret. No one is signed in: the secret is
+    /// the permission.
+    pub async fn calendar_feed(&self, secret: &str) -> CoreResult<Option<CalendarFeed>> {
+        if !well_formed(secret) {
+            return Ok(None);
+        }
+        let Some(person) = self.store.person_by_calendar_secret(secret).await? else {
+            return Ok(None);
+        };
+        let Some(rec) = self.store.person(person).await? else {
+            return Ok(None);
+        };
+        let today = self.today();
+        let (from, to): (Date, Date) = (
+            today - Duration::days(FEED_DAYS_BACK),
+            today + Duration::days(FEED_DAYS_AHEAD),
+        );
+        let days = self.plan_of(person, from, to).await?;
+        Ok(Some(CalendarFeed {
+            person,
+            name: rec.person.name(),
+            site: rec.site,
+            days,
+            generated: self.now(),
+        }))
+    }
+}

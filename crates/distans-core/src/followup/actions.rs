@@ -1,0 +1,291 @@
+//! Actions from risky answers, followed to closure, and reminders.
+
+use time::{Date, Duration};
+use uuid::Uuid;
+
+use crate::access::{self, Action};
+use crate::followup::model::*;
+use crate::followup::rules::*;
+use crate::kernel::{Actor, CoreError, CoreResult, NewAuditEntry, Page, Paging, PersonRef};
+use crate::org::model::notice;
+use crate::Core;
+
+impl Core {
+    // Actions.
+
+    /// Actions the actor may see: of their own follow-ups, those they own,
+    /// their units' people's; HR all.
+    pub async fn actions(
+        &self,
+        actor: &Actor,
+        state: Option<ActionState>,
+        paging: Paging,
+    ) -> CoreResult<Page<FollowUpAction>> {
+        self.store
+            .followup_actions(
+                &ActionFilter {
+                    scope: scope_of(actor),
+                    state,
+                    followup: None,
+                },
+                paging,
+            )
+            .await
+    }
+
+    /// An action the actor may see (404 otherwise).
+    pub async fn visible_action(&self, actor: &Actor, id: Uuid) -> CoreResult<FollowUpAction> {
+        let x = self
+            .store
+            .followup_action(id)
+            .await?
+            .ok_or(CoreError::NotFound("action"))?;
+        let sees = x.owner.id == actor.person_id
+            || access::authorize(
+                actor,
+                Action::ReadFollowUp {
+                    person_id: x.person.id,
+                    unit_path: &x.unit_path,
+                },
+            )
+            .is_ok();
+        if !sees {
+            return Err(CoreError::NotFound("action"));
+        }
+        Ok(x)
+    }
+
+    pub fn may_handle_action(&self, actor: &Actor, x: &FollowUpAction) -> bool {
+        access::authorize(
+            actor,
+            Action::HandleFollowUpAction {
+                owner_id: x.owner.id,
+                unit_path: &x.unit_path,
+            },
+        )
+        .is_ok()
+    }
+
+    /// The owner (or a manager of the person, or HR) closes an action with
+    /// a note of what was done.
+    pub async fn close_action(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        note: &str,
+    ) -> CoreResult<FollowUpAction> {
+        let x = self.visible_action(actor, id).await?;
+        access::authorize(
+            actor,
+            Action::HandleFollowUpAction {
+                owner_id: x.owner.id,
+                unit_path: &x.unit_path,
+            },
+        )?;
+        if x.state == ActionState::Closed {
+            return Err(CoreError::Conflict("the action is already closed".into()));
+        }
+        let note = note.trim();
+        if note.is_empty() || note.chars().count() > 2000 {
+            return Err(CoreError::invalid(
+                "note",
+                "say what was done (1 to 2000 characters)",
+            ));
+        }
+        let mut next = x.clone();
+        next.state = ActionState::Closed;
+        next.note = Some(note.to_string());
+        next.closed_by = Some(me_ref(actor));
+        next.closed_at = Some(self.now());
+        let mut notices = vec![];
+        if x.person.id != actor.person_id {
+            let p = self.followup_person(x.person.id).await?;
+            notices.push(notice(
+                &p,
+                "followup_action_closed",
+                "En åtgärd efter uppföljningen är klar".into(),
+                format!(
+                    "{} har stängt åtgärden \"{}\": {note}",
+                    actor.name, x.description
+                ),
+                format!("/uppfoljningar/{}", x.followup_id),
+            ));
+        }
+        let mut a = NewAuditEntry::by(actor, "followup_action.close", "followup_action", x.id);
+        a.after = Some(serde_json::json!({"note": note}));
+        self.store
+            .update_followup_action(&next, x.version, &notices, a)
+            .await?;
+        self.visible_action(actor, id).await
+    }
+
+    /// Changes an action's owner and due date (its managers, HR or the owner).
+    pub async fn update_action(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        owner: Option<Uuid>,
+        due: Option<Date>,
+    ) -> CoreResult<FollowUpAction> {
+        let x = self.visible_action(actor, id).await?;
+        access::authorize(
+            actor,
+            Action::HandleFollowUpAction {
+                owner_id: x.owner.id,
+                unit_path: &x.unit_path,
+            },
+        )?;
+        if x.state == ActionState::Closed {
+            return Err(CoreError::Conflict("the action is already closed".into()));
+        }
+        let mut next = x.clone();
+        let mut notices = vec![];
+        if let Some(o) = owner.filter(|o| *o != x.owner.id) {
+            let rec = self
+                .store
+                .person(o)
+                .await?
+                .ok_or_else(|| CoreError::invalid("owner", "no such person"))?;
+            next.owner = PersonRef {
+                id: o,
+                name: rec.person.name(),
+            };
+            notices.push(notice(
+                &rec,
+                "followup_action",
+                format!("Åtgärd att genomföra: {}", x.person.name),
+                format!(
+                    "{} har gett dig ansvar för åtgärden \"{}\" (senast {}).",
+                    actor.name,
+                    x.description,
+                    due.unwrap_or(x.due)
+                ),
+                format!("/uppfoljningar/{}", x.followup_id),
+            ));
+        }
+        if let Some(d) = due {
+            if d < self.today() {
+                return Err(CoreError::invalid("due", "must not be in the past"));
+            }
+            next.due = d;
+        }
+        let mut a = NewAuditEntry::by(actor, "followup_action.update", "followup_action", x.id);
+        a.before = Some(serde_json::json!({"owner": x.owner.id, "due": x.due.to_string()}));
+        a.after = Some(serde_json::json!({"owner": next.owner.id, "due": next.due.to_string()}));
+        self.store
+            .update_followup_action(&next, x.version, &notices, a)
+            .await?;
+        self.visible_action(actor, id).await
+    }
+
+    // Reminders (the job worker; time from the core's clock).
+
+    /// Tells the employee and their manager, once, when a follow-up is due
+    /// within [`REMIND_DAYS_AHEAD`] days, and once more when it is overdue;
+    /// tells an action's owner once when it is overdue. Each reminder is
+    /// marked by the first server to send it. Returns how many were sent.
+    pub async fn remind_followups(&self) -> CoreResult<usize> {
+        let mut told = 0;
+        // Batches of 200 until one is not full (bounded, in case some cannot be sent).
+        for _ in 0..50 {
+            let (n, full) = self.remind_batch(200).await?;
+            told += n;
+            if !full {
+                break;
+            }
+        }
+        Ok(told)
+    }
+
+    /// One batch of reminders: (sent, whether a batch was full).
+    async fn remind_batch(&self, limit: i64) -> CoreResult<(usize, bool)> {
+        let today = self.today();
+        let mut told = 0;
+        let due = self
+            .store
+            .followups_to_remind(today, today + Duration::days(REMIND_DAYS_AHEAD), limit)
+            .await?;
+        let mut full = due.len() as i64 == limit;
+        for f in due {
+            let overdue = f.due < today;
+            let link = format!("/uppfoljningar/{}", f.id);
+            let mut notices = vec![];
+            let Some(employee) = self.store.person(f.person.id).await? else {
+                continue;
+            };
+            let manager = match &employee.manager {
+                Some(m) => self.store.person(m.id).await?,
+                None => None,
+            };
+            let (kind, subject) = if overdue {
+                (
+                    "followup_overdue",
+                    format!("{} är försenad", kind_sv(f.kind)),
+                )
+            } else {
+                (
+                    "followup_due",
+                    format!("{} senast {}", kind_sv(f.kind), f.due),
+                )
+            };
+            for p in std::iter::once(&employee).chain(manager.as_ref()) {
+                notices.push(notice(
+                    p,
+                    kind,
+                    subject.clone(),
+                    format!(
+                        "{} för {} skulle göras senast {}. Medarbetaren och chefen fyller i checklistan tillsammans: {link}",
+                        kind_sv(f.kind),
+                        f.person.name,
+                        f.due
+                    ),
+                    link.clone(),
+                ));
+            }
+            let mut a = NewAuditEntry::system(
+                if overdue {
+                    "followup.overdue_reminder"
+                } else {
+                    "followup.reminder"
+                },
+                "followup",
+                f.id,
+            );
+            a.after = Some(serde_json::json!({"due": f.due.to_string()}));
+            if self
+                .store
+                .mark_followup_reminded(f.id, overdue, self.now(), &notices, a)
+                .await?
+            {
+                told += 1;
+            }
+        }
+        let late = self.store.actions_to_remind(today, limit).await?;
+        full |= late.len() as i64 == limit;
+        for x in late {
+            let Some(owner) = self.store.person(x.owner.id).await? else {
+                continue;
+            };
+            let notices = vec![notice(
+                &owner,
+                "followup_action_overdue",
+                format!("Åtgärd försenad: {}", x.person.name),
+                format!(
+                    "Åtgärden \"{}\" skulle vara klar {}. /uppfoljningar/{}",
+                    x.description, x.due, x.followup_id
+                ),
+                format!("/uppfoljningar/{}", x.followup_id),
+            )];
+            let a =
+                NewAuditEntry::system("followup_action.overdue_reminder", "followup_action", x.id);
+            if self
+                .store
+                .mark_action_reminded(x.id, self.now(), &notices, a)
+                .await?
+            {
+                told += 1;
+            }
+        }
+        Ok((told, full))
+    }
+}

@@ -1,0 +1,217 @@
+//! When follow-ups are due, and who takes part. Pure.
+
+use std::collections::BTreeMap;
+
+use time::Date;
+use uuid::Uuid;
+
+use crate::agreements::model::Agreement;
+use crate::followup::model::*;
+use crate::kernel::{Actor, PersonRef, Role};
+
+/// `d` plus `months`, the day clamped to the month's length (31 Jan + 1 = 28/29 Feb).
+pub fn add_months(d: Date, months: u32) -> Date {
+    let total = d.year() * 12 + (d.month() as i32 - 1) + months as i32;
+    let (y, m) = (total.div_euclid(12), (total.rem_euclid(12) + 1) as u8);
+    let month = time::Month::try_from(m).unwrap_or(time::Month::January);
+    let last = month.length(y);
+    Date::from_calendar_date(y, month, d.day().min(last)).unwrap_or(d)
+}
+
+pub(crate) fn new_followup(
+    kind: FollowUpKind,
+    person: PersonRef,
+    unit_path: &str,
+    agreement: Option<Uuid>,
+    due: Date,
+) -> FollowUp {
+    FollowUp {
+        id: Uuid::now_v7(),
+        kind,
+        person,
+        unit_path: unit_path.to_string(),
+        agreement_id: agreement,
+        due,
+        state: FollowUpState::Due,
+        template_key: kind.template_key().to_string(),
+        template_version: None,
+        answers: BTreeMap::new(),
+        comments: BTreeMap::new(),
+        employee_confirmed: None,
+        manager_confirmed: None,
+        completed_at: None,
+        open_actions: 0,
+        version: 1,
+    }
+}
+
+/// The follow-ups of an agreement that has just become active: a risk
+/// assessment due on its first day, then a follow-up every
+/// `interval_months` from the start up to its last day (open-ended: for
+/// [`OPEN_ENDED_MONTHS`]); a period shorter than the interval gets one
+/// follow-up on its last day.
+pub fn schedule(g: &Agreement, unit_path: &str, interval_months: u8) -> Vec<FollowUp> {
+    let person = PersonRef {
+        id: g.person_id,
+        name: g.person_name.clone(),
+    };
+    let mut out = vec![new_followup(
+        FollowUpKind::RiskAssessment,
+        person.clone(),
+        unit_path,
+        Some(g.id),
+        g.start,
+    )];
+    let interval = u32::from(interval_months.max(1));
+    let until = g
+        .last_day()
+        .unwrap_or_else(|| add_months(g.start, OPEN_ENDED_MONTHS));
+    let mut k = 1;
+    loop {
+        let due = add_months(g.start, interval * k);
+        if due > until {
+            break;
+        }
+        out.push(new_followup(
+            FollowUpKind::FollowUp,
+            person.clone(),
+            unit_path,
+            Some(g.id),
+            due,
+        ));
+        k += 1;
+    }
+    if out.len() == 1 && until > g.start {
+        out.push(new_followup(
+            FollowUpKind::FollowUp,
+            person,
+            unit_path,
+            Some(g.id),
+            until,
+        ));
+    }
+    out
+}
+
+/// The kind's name in the Swedish notices.
+pub(crate) fn kind_sv(k: FollowUpKind) -> &'static str {
+    match k {
+        FollowUpKind::RiskAssessment => "Riskbedömning av distansarbetsplatsen",
+        FollowUpKind::FollowUp => "Uppföljning av distansarbetet",
+        FollowUpKind::DevelopmentTalk => "Uppföljning vid medarbetarsamtalet",
+    }
+}
+
+pub(crate) fn scope_of(actor: &Actor) -> FollowUpScope {
+    if actor.has(Role::Hr) {
+        FollowUpScope::All
+    } else {
+        FollowUpScope::Mine {
+            person: actor.person_id,
+            under: actor.manages.iter().map(|m| m.path.clone()).collect(),
+        }
+    }
+}
+
+pub(crate) fn me_ref(actor: &Actor) -> PersonRef {
+    PersonRef {
+        id: actor.person_id,
+        name: actor.name.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::agreements::model::AgreementState;
+    use crate::policy::model::Place;
+    use time::macros::date;
+
+    fn agreement(start: Date, end: Option<Date>) -> Agreement {
+        Agreement {
+            id: Uuid::nil(),
+            request_id: Uuid::nil(),
+            person_id: Uuid::from_u128(1),
+            person_name: "Anna".into(),
+            decider_id: Uuid::nil(),
+            decider_name: String::new(),
+            state: AgreementState::Active,
+            days_per_week: 2,
+            weekdays: vec![],
+            place: Place::Home,
+            place_address: None,
+            start,
+            end,
+            policy_version: 1,
+            notice_days: 30,
+            text: String::new(),
+            text_sha256: None,
+            employee_signed_at: None,
+            decider_signed_at: None,
+            ends_on: None,
+            ended_by: None,
+            end_reason: None,
+            version: 1,
+        }
+    }
+
+    fn dues(v: &[FollowUp]) -> Vec<(FollowUpKind, Date)> {
+        v.iter().map(|f| (f.kind, f.due)).collect()
+    }
+
+    #[test]
+    fn months_are_added_with_the_day_clamped() {
+        assert_eq!(add_months(date!(2026 - 01 - 31), 1), date!(2026 - 02 - 28));
+        assert_eq!(add_months(date!(2028 - 01 - 31), 1), date!(2028 - 02 - 29));
+        assert_eq!(add_months(date!(2026 - 11 - 15), 6), date!(2027 - 05 - 15));
+        assert_eq!(add_months(date!(2026 - 12 - 01), 24), date!(2028 - 12 - 01));
+    }
+
+    #[test]
+    fn an_agreement_gets_a_risk_assessment_and_follow_ups_up_to_its_end() {
+        use FollowUpKind::*;
+        let g = agreement(date!(2026 - 01 - 15), Some(date!(2026 - 12 - 31)));
+        assert_eq!(
+            dues(&schedule(&g, "/u/", 6)),
+            [
+                (RiskAssessment, date!(2026 - 01 - 15)),
+                (FollowUp, date!(2026 - 07 - 15)),
+            ]
+        );
+        assert_eq!(schedule(&g, "/u/", 3).len(), 4);
+        // Open-ended: two years.
+        let g = agreement(date!(2026 - 01 - 15), None);
+        let s = schedule(&g, "/u/", 6);
+        assert_eq!(s.len(), 5);
+        assert_eq!(s[4].due, date!(2028 - 01 - 15));
+        // Shorter than the interval: one follow-up on the last day.
+        let g = agreement(date!(2026 - 01 - 15), Some(date!(2026 - 03 - 31)));
+        assert_eq!(
+            dues(&schedule(&g, "/u/", 6)),
+            [
+                (RiskAssessment, date!(2026 - 01 - 15)),
+                (FollowUp, date!(2026 - 03 - 31)),
+            ]
+        );
+        assert!(schedule(&g, "/u/", 6)
+            .iter()
+            .all(|f| f.agreement_id == Some(g.id) && f.unit_path == "/u/"));
+    }
+
+    #[test]
+    fn state_is_computed_from_today() {
+        let d = date!(2026 - 05 - 10);
+        assert_eq!(
+            FollowUpState::of("open", d, date!(2026 - 05 - 10)),
+            FollowUpState::Due
+        );
+        assert_eq!(
+            FollowUpState::of("open", d, date!(2026 - 05 - 11)),
+            FollowUpState::Overdue
+        );
+        assert_eq!(
+            FollowUpState::of("done", d, date!(2026 - 06 - 11)),
+            FollowUpState::Done
+        );
+    }
+}

@@ -1,0 +1,524 @@
+//! Checklists, follow-ups answered together, and scheduling.
+
+use std::collections::BTreeMap;
+
+use time::{Date, Duration};
+use uuid::Uuid;
+
+use crate::access::{self, Action};
+use crate::agreements::model::{Agreement, AgreementState};
+use crate::followup::checklist::{self, ChecklistInput, ChecklistTemplate};
+use crate::followup::model::*;
+use crate::followup::rules::*;
+use crate::kernel::{Actor, CoreError, CoreResult, NewAuditEntry, Page, Paging, PersonRef};
+use crate::org::model::{notice, PersonRecord};
+use crate::Core;
+
+impl Core {
+    // Checklists.
+
+    /// Makes sure every checklist has a version (first start).
+    pub async fn ensure_checklist_defaults(&self) -> CoreResult<()> {
+        for key in checklist::KEYS {
+            if self.store.checklist(key, None).await?.is_none() {
+                if let Some((title, questions)) = checklist::default_template(key) {
+                    let t = ChecklistTemplate {
+                        key: (*key).to_string(),
+                        version: 1,
+                        title,
+                        questions,
+                        created_at: self.now(),
+                        created_by: "system".into(),
+                    };
+                    let mut a = NewAuditEntry::system("checklist.create", "checklist", key);
+                    a.after = Some(serde_json::json!({"version": 1}));
+                    match self.store.save_checklist(&t, 0, a).await {
+                        // Another server made it first.
+                        Ok(_) | Err(CoreError::Conflict(_)) => {}
+                        Err(e) => return Err(e),
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The current version of each checklist.
+    pub async fn checklists(&self, _actor: &Actor) -> CoreResult<Vec<ChecklistTemplate>> {
+        self.store.checklists().await
+    }
+
+    pub fn may_edit_checklists(&self, actor: &Actor) -> bool {
+        access::authorize(actor, Action::EditChecklists).is_ok()
+    }
+
+    /// A checklist's current version (or `version`).
+    pub async fn checklist(
+        &self,
+        _actor: &Actor,
+        key: &str,
+        version: Option<i64>,
+    ) -> CoreResult<ChecklistTemplate> {
+        self.store
+            .checklist(key, version)
+            .await?
+            .ok_or(CoreError::NotFound("checklist"))
+    }
+
+    /// Every version of a checklist, newest first.
+    pub async fn checklist_versions(
+        &self,
+        _actor: &Actor,
+        key: &str,
+    ) -> CoreResult<Vec<ChecklistTemplate>> {
+        let v = self.store.checklist_versions(key).await?;
+        if v.is_empty() {
+            return Err(CoreError::NotFound("checklist"));
+        }
+        Ok(v)
+    }
+
+    /// HR saves a checklist: a new version; the old ones are kept.
+    pub async fn save_checklist(
+        &self,
+        actor: &Actor,
+        key: &str,
+        input: &ChecklistInput,
+    ) -> CoreResult<ChecklistTemplate> {
+        access::authorize(actor, Action::EditChecklists)?;
+        let current = self
+            .store
+            .checklist(key, None)
+            .await?
+            .ok_or(CoreError::NotFound("checklist"))?;
+        let expected = input.version.unwrap_or(current.version);
+        let (title, questions) = checklist::validate(&input.title, &input.questions)?;
+        let t = ChecklistTemplate {
+            key: key.to_string(),
+            version: expected + 1,
+            title,
+            questions,
+            created_at: self.now(),
+            created_by: actor.name.clone(),
+        };
+        let mut a = NewAuditEntry::by(actor, "checklist.update", "checklist", key);
+        a.before = Some(serde_json::json!({"version": current.version}));
+        a.after = Some(serde_json::json!({"version": t.version, "title": t.title,
+            "questions": t.questions.iter().map(|q| q.id.clone()).collect::<Vec<_>>()}));
+        self.store.save_checklist(&t, expected, a).await
+    }
+
+    // Scheduling, called by the agreement use cases.
+
+    /// The follow-ups to add when `g` becomes active.
+    pub(crate) async fn schedule_for_activation(
+        &self,
+        g: &Agreement,
+    ) -> CoreResult<FollowUpSchedule> {
+        let rec = self
+            .store
+            .person(g.person_id)
+            .await?
+            .ok_or(CoreError::NotFound("person"))?;
+        let versions = self.store.policy_versions().await?;
+        let months = match versions.iter().find(|v| v.version == g.policy_version) {
+            Some(v) => v.rules.follow_up_interval_months,
+            None => self
+                .store
+                .policy_on(self.today())
+                .await?
+                .map(|v| v.rules.follow_up_interval_months)
+                .unwrap_or(6),
+        };
+        Ok(FollowUpSchedule {
+            add: schedule(g, &rec.unit_path, months),
+            cancel_after: None,
+        })
+    }
+
+    // Follow-ups.
+
+    fn party(&self, actor: &Actor, f: &FollowUp) -> Option<Party> {
+        if actor.person_id == f.person.id {
+            Some(Party::Employee)
+        } else if access::authorize(
+            actor,
+            Action::AnswerFollowUp {
+                person_id: f.person.id,
+                unit_path: &f.unit_path,
+            },
+        )
+        .is_ok()
+        {
+            Some(Party::Manager)
+        } else {
+            None
+        }
+    }
+
+    async fn visible_followup(&self, actor: &Actor, id: Uuid) -> CoreResult<FollowUp> {
+        let mut f = self
+            .store
+            .followup(id)
+            .await?
+            .ok_or(CoreError::NotFound("follow-up"))?;
+        if access::authorize(
+            actor,
+            Action::ReadFollowUp {
+                person_id: f.person.id,
+                unit_path: &f.unit_path,
+            },
+        )
+        .is_err()
+        {
+            return Err(CoreError::NotFound("follow-up"));
+        }
+        f.state = FollowUpState::of(f.state.stored(), f.due, self.today());
+        Ok(f)
+    }
+
+    /// Follow-ups the actor may see: their own; as a manager, their units'
+    /// people's; as HR, everyone's.
+    pub async fn followups(
+        &self,
+        actor: &Actor,
+        q: &FollowUpQuery,
+        paging: Paging,
+    ) -> CoreResult<Page<FollowUp>> {
+        let today = self.today();
+        let filter = FollowUpFilter {
+            scope: scope_of(actor),
+            person: q.person,
+            agreement: q.agreement,
+            due_before: q.due_before,
+            // "Due before" asks for what is still to be done: open ones
+            // (due or overdue) unless a state is named.
+            state: q.state.or(q
+                .due_before
+                .map(|_| crate::followup::model::StateFilter::Open)),
+            today,
+        };
+        let mut page = self.store.followups(&filter, paging).await?;
+        for f in &mut page.items {
+            f.state = FollowUpState::of(f.state.stored(), f.due, today);
+        }
+        Ok(page)
+    }
+
+    /// A follow-up with its checklist and actions.
+    pub async fn followup(&self, actor: &Actor, id: Uuid) -> CoreResult<FollowUpDetail> {
+        let f = self.visible_followup(actor, id).await?;
+        let template = self
+            .store
+            .checklist(&f.template_key, f.template_version)
+            .await?
+            .ok_or(CoreError::NotFound("checklist"))?;
+        let actions = self
+            .store
+            .followup_actions(
+                &ActionFilter {
+                    scope: FollowUpScope::All,
+                    state: None,
+                    followup: Some(f.id),
+                },
+                Paging {
+                    limit: 100,
+                    offset: 0,
+                },
+            )
+            .await?
+            .items;
+        Ok(FollowUpDetail {
+            party: self.party(actor, &f).map(|p| p.as_str().to_string()),
+            followup: f,
+            template,
+            actions,
+        })
+    }
+
+    /// A party saves answers and, with `complete`, confirms them. A change
+    /// of answers clears the confirmations given before, so that both
+    /// parties confirm what is stored; when the employee and a manager (or
+    /// HR) have both confirmed, the follow-up is done and every answer that
+    /// reveals a risk becomes an action owned by the manager who took part.
+    pub async fn answer_followup(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        input: &AnswersInput,
+    ) -> CoreResult<FollowUp> {
+        let f = self.visible_followup(actor, id).await?;
+        let party = self.party(actor, &f).ok_or_else(|| {
+            CoreError::forbidden("only the employee, their managers and HR answer a follow-up")
+        })?;
+        if !f.state.is_open() {
+            return Err(CoreError::Conflict(format!(
+                "the follow-up is {} and can no longer be answered",
+                f.state.as_str()
+            )));
+        }
+        if let Some(v) = input.version {
+            if v != f.version {
+                return Err(CoreError::Conflict(
+                    "the follow-up was saved by someone else meanwhile; reload it".into(),
+                ));
+            }
+        }
+        let template = self
+            .store
+            .checklist(&f.template_key, f.template_version)
+            .await?
+            .ok_or(CoreError::NotFound("checklist"))?;
+        let answers = checklist::normalise_answers(&template.questions, &input.answers)?;
+        let mut comments = BTreeMap::new();
+        for (k, v) in &input.comments {
+            let v = v.trim();
+            if v.is_empty() {
+                continue;
+            }
+            if !template.questions.iter().any(|q| &q.id == k) {
+                return Err(CoreError::invalid(
+                    format!("comments.{k}"),
+                    "is not a question of this checklist",
+                ));
+            }
+            if v.chars().count() > checklist::MAX_TEXT_ANSWER {
+                return Err(CoreError::invalid(
+                    format!("comments.{k}"),
+                    "must be at most 2000 characters",
+                ));
+            }
+            comments.insert(k.clone(), v.to_string());
+        }
+        if input.complete {
+            if let Some(q) = checklist::missing_required(&template.questions, &answers) {
+                return Err(CoreError::invalid(
+                    format!("answers.{}", q.id),
+                    format!("\"{}\" must be answered to complete", q.text),
+                ));
+            }
+        }
+        let now = self.now();
+        let today = self.today();
+        let changed = answers != f.answers || comments != f.comments;
+        let mut next = f.clone();
+        next.answers = answers;
+        next.comments = comments;
+        next.template_version = Some(template.version);
+        if changed {
+            next.employee_confirmed = None;
+            next.manager_confirmed = None;
+        }
+        let me = Confirmation {
+            by: PersonRef {
+                id: actor.person_id,
+                name: actor.name.clone(),
+            },
+            at: now,
+        };
+        if input.complete {
+            match party {
+                Party::Employee => next.employee_confirmed = Some(me),
+                Party::Manager => next.manager_confirmed = Some(me),
+            }
+        }
+        let employee = self.followup_person(f.person.id).await?;
+        let link = format!("/uppfoljningar/{}", f.id);
+        let mut notices = vec![];
+        let mut actions = vec![];
+        let done = next.employee_confirmed.is_some() && next.manager_confirmed.is_some();
+        if done {
+            next.state = FollowUpState::Done;
+            next.completed_at = Some(now);
+            let owner_ref = next
+                .manager_confirmed
+                .as_ref()
+                .map(|c| c.by.clone())
+                .unwrap_or_else(|| me_ref(actor));
+            let owner = self.followup_person(owner_ref.id).await?;
+            for q in checklist::risks(&template.questions, &next.answers) {
+                let answer = next
+                    .answers
+                    .get(&q.id)
+                    .map(checklist::answer_text)
+                    .unwrap_or_default();
+                let mut description = format!("{} Svar: {answer}.", q.text);
+                if let Some(c) = next.comments.get(&q.id) {
+                    description.push_str(&format!(" Kommentar: {c}"));
+                }
+                actions.push(FollowUpAction {
+                    id: Uuid::now_v7(),
+                    followup_id: f.id,
+                    person: f.person.clone(),
+                    unit_path: f.unit_path.clone(),
+                    question_id: q.id.clone(),
+                    description,
+                    owner: owner_ref.clone(),
+                    due: today + Duration::days(ACTION_DAYS),
+                    state: ActionState::Open,
+                    note: None,
+                    closed_by: None,
+                    closed_at: None,
+                    created_at: now,
+                    version: 1,
+                });
+            }
+            if !actions.is_empty() {
+                notices.push(notice(
+                    &owner,
+                    "followup_action",
+                    format!("Åtgärder efter uppföljning: {}", f.person.name),
+                    format!(
+                        "{} för {} visade {} risk(er) som blivit åtgärder med dig som ansvarig. {link}",
+                        kind_sv(f.kind),
+                        f.person.name,
+                        actions.len()
+                    ),
+                    link.clone(),
+                ));
+            }
+        } else if input.complete {
+            // Ask the other party to confirm.
+            let other = match party {
+                Party::Employee => match &employee.manager {
+                    Some(m) => self.store.person(m.id).await?,
+                    None => None,
+                },
+                Party::Manager => Some(employee.clone()),
+            };
+            if let Some(o) = other.filter(|o| o.person.id != actor.person_id) {
+                notices.push(notice(
+                    &o,
+                    "followup_confirm",
+                    format!("{}: bekräfta svaren", kind_sv(f.kind)),
+                    format!(
+                        "{} har bekräftat svaren i {} för {}. Gå igenom och bekräfta du också: {link}",
+                        actor.name,
+                        kind_sv(f.kind).to_lowercase(),
+                        f.person.name
+                    ),
+                    link.clone(),
+                ));
+            }
+        }
+        let mut a = NewAuditEntry::by(actor, "followup.answer", "followup", f.id);
+        a.after = Some(serde_json::json!({
+            "party": party.as_str(),
+            "complete": input.complete,
+            "changed": changed,
+            "template": f.template_key,
+            "template_version": template.version,
+            "state": next.state.stored(),
+            "answers": next.answers,
+            "actions": actions.iter().map(|x| x.id).collect::<Vec<_>>(),
+        }));
+        self.store
+            .save_followup(&next, f.version, &actions, &notices, a)
+            .await?;
+        self.visible_followup(actor, id).await
+    }
+
+    /// May the actor set a development talk for this agreement's employee?
+    /// Whether the actor may set a development talk for this agreement's employee.
+    pub async fn may_schedule_talk_for(&self, actor: &Actor, g: &Agreement) -> bool {
+        match self.store.person(g.person_id).await {
+            Ok(Some(p)) => {
+                g.state == AgreementState::Active
+                    && self.may_schedule_talk(actor, g.person_id, &p.unit_path)
+            }
+            _ => false,
+        }
+    }
+
+    pub fn may_schedule_talk(&self, actor: &Actor, person_id: Uuid, unit_path: &str) -> bool {
+        access::authorize(
+            actor,
+            Action::ScheduleDevelopmentTalk {
+                person_id,
+                unit_path,
+            },
+        )
+        .is_ok()
+    }
+
+    /// The agreement (404 unless visible) and its employee, if the actor may
+    /// set a development talk for it (else 403): checked before a form's
+    /// input is.
+    pub async fn check_development_talk(
+        &self,
+        actor: &Actor,
+        agreement_id: Uuid,
+    ) -> CoreResult<(Agreement, PersonRecord)> {
+        let g = self.agreement(actor, agreement_id).await?;
+        let rec = self.followup_person(g.person_id).await?;
+        access::authorize(
+            actor,
+            Action::ScheduleDevelopmentTalk {
+                person_id: g.person_id,
+                unit_path: &rec.unit_path,
+            },
+        )?;
+        Ok((g, rec))
+    }
+
+    /// The manager (or HR) sets the development talk of an agreement's
+    /// employee: a follow-up of kind `development_talk` due that day.
+    pub async fn schedule_development_talk(
+        &self,
+        actor: &Actor,
+        agreement_id: Uuid,
+        date: Date,
+    ) -> CoreResult<FollowUp> {
+        let (g, rec) = self.check_development_talk(actor, agreement_id).await?;
+        if g.state != AgreementState::Active {
+            return Err(CoreError::Conflict(format!(
+                "the agreement is {}; development talks are set for active agreements",
+                g.state.as_str()
+            )));
+        }
+        let today = self.today();
+        if date < today || date > today + Duration::days(730) {
+            return Err(CoreError::invalid(
+                "date",
+                "must be from today and within two years",
+            ));
+        }
+        let f = new_followup(
+            FollowUpKind::DevelopmentTalk,
+            PersonRef {
+                id: g.person_id,
+                name: g.person_name.clone(),
+            },
+            &rec.unit_path,
+            Some(g.id),
+            date,
+        );
+        let link = format!("/uppfoljningar/{}", f.id);
+        let notices = vec![notice(
+            &rec,
+            "followup_scheduled",
+            "Medarbetarsamtal med uppföljning av distansarbetet".into(),
+            format!(
+                "{} har satt ditt medarbetarsamtal till {date}. Då följer ni också upp distansarbetet: {link}",
+                actor.name
+            ),
+            link,
+        )];
+        let mut a = NewAuditEntry::by(actor, "followup.schedule", "followup", f.id);
+        a.after =
+            Some(serde_json::json!({"kind": f.kind, "agreement": g.id, "due": date.to_string()}));
+        self.store
+            .insert_followups(std::slice::from_ref(&f), &notices, a)
+            .await?;
+        self.visible_followup(actor, f.id).await
+    }
+}
+
+impl Core {
+    pub(crate) async fn followup_person(&self, id: Uuid) -> CoreResult<PersonRecord> {
+        self.store
+            .person(id)
+            .await?
+            .ok_or(CoreError::NotFound("person"))
+    }
+}

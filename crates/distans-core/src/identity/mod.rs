@@ -1,0 +1,8 @@
+//! Accounts, passwords, personal API tokens and sessions.
+
+pub mod model;
+pub mod port;
+pub mod rules;
+pub mod service;
+
+pub use model::*;

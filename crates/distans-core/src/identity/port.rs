@@ -1,0 +1,58 @@
+//! What the identity slice needs of storage. One implementation (in
+//! `distans-store`) runs it on SQLite and PostgreSQL; every method that
+//! changes data is one transaction with its audit entry and notices.
+
+use async_trait::async_trait;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::identity::model::ApiToken;
+use crate::kernel::Actor;
+use crate::kernel::CoreResult;
+use crate::kernel::NewAuditEntry;
+
+#[async_trait]
+pub trait IdentityPort: Send + Sync {
+    /// The person and password hash behind a username.
+    async fn credentials(&self, username: &str) -> CoreResult<Option<(Uuid, Option<String>)>>;
+    async fn set_password(
+        &self,
+        username: &str,
+        hash: &str,
+        audit: NewAuditEntry,
+    ) -> CoreResult<bool>;
+    async fn actor(&self, person: Uuid) -> CoreResult<Option<Actor>>;
+    async fn create_token(
+        &self,
+        person: Uuid,
+        token: &ApiToken,
+        token_hash: &str,
+        audit: NewAuditEntry,
+    ) -> CoreResult<()>;
+    async fn tokens(&self, person: Uuid) -> CoreResult<Vec<ApiToken>>;
+    async fn revoke_token(
+        &self,
+        person: Uuid,
+        id: Uuid,
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> CoreResult<bool>;
+    /// The person a live token belongs to; records its use.
+    async fn person_by_token(
+        &self,
+        token_hash: &str,
+        now: OffsetDateTime,
+    ) -> CoreResult<Option<Uuid>>;
+    async fn session_load(&self, id: &str, now: OffsetDateTime) -> CoreResult<Option<Vec<u8>>>;
+    /// Inserts a new session; false when the id is taken.
+    async fn session_create(
+        &self,
+        id: &str,
+        data: &[u8],
+        expiry: OffsetDateTime,
+    ) -> CoreResult<bool>;
+    async fn session_save(&self, id: &str, data: &[u8], expiry: OffsetDateTime) -> CoreResult<()>;
+    async fn session_delete(&self, id: &str) -> CoreResult<()>;
+    /// Removes expired sessions; how many.
+    async fn sessions_purge(&self, now: OffsetDateTime) -> CoreResult<u64>;
+}

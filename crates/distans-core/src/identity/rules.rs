@@ -1,0 +1,113 @@
+//! The rules of sign-in: passwords and personal API tokens.
+
+/// Passwords are hashed with argon2id (the argon2 crate's default). Hashing
+/// is slow on purpose: callers on an async runtime run these in a blocking
+/// thread.
+pub mod password {
+    use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, SaltString};
+    use argon2::{Argon2, PasswordVerifier};
+
+    use crate::kernel::CoreError;
+
+    pub const MIN_LENGTH: usize = 4;
+
+    pub fn hash(password: &str) -> Result<String, CoreError> {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(CoreError::internal)
+    }
+
+    /// True when `password` matches `stored`. A malformed stored hash never matches.
+    pub fn verify(stored: &str, password: &str) -> bool {
+        match PasswordHash::new(stored) {
+            Ok(parsed) => Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok(),
+            Err(_) => false,
+        }
+    }
+
+    /// A hash to verify against when the user does not exist, so that the time
+    /// taken does not tell whether a username is known.
+    pub fn dummy_hash() -> &'static str {
+        "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2mG3Wl9ci3HAc0I5AXYQMz5wJ9h3QKqJj5S8m0pK8xE"
+    }
+
+    pub fn check_new(password: &str) -> Result<(), CoreError> {
+        if password.chars().count() < MIN_LENGTH {
+            return Err(CoreError::invalid(
+                "password",
+                format!("must be at least {MIN_LENGTH} characters"),
+            ));
+        }
+        if password.len() > 1024 {
+            return Err(CoreError::invalid("password", "is too long"));
+        }
+        Ok(())
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn hash_is_argon2id_and_verifies() {
+            let h = hash("demo").unwrap_or_default();
+            assert!(h.starts_with("$argon2id$"));
+            assert!(verify(&h, "demo"));
+            assert!(!verify(&h, "Demo"));
+            assert!(!verify("garbage", "demo"));
+            assert!(!verify(dummy_hash(), "demo"));
+        }
+    }
+}
+
+/// Personal API tokens: a random secret shown once; only its SHA-256 is kept.
+pub mod token {
+    use base64::Engine;
+    use rand::RngCore;
+    use sha2::{Digest, Sha256};
+
+    pub const PREFIX: &str = "dst_";
+
+    /// A new token (to show once) and its hash (to store).
+    pub fn generate() -> (String, String) {
+        let mut bytes = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut bytes);
+        let token = format!(
+            "{PREFIX}{}",
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+        );
+        let h = hash(&token);
+        (token, h)
+    }
+
+    pub fn hash(token: &str) -> String {
+        hex::encode(Sha256::digest(token.as_bytes()))
+    }
+
+    /// A random secret for sessions' CSRF tokens and the like.
+    pub fn random_secret() -> String {
+        let mut bytes = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut bytes);
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn tokens_are_random_and_hashed() {
+            let (a, ha) = generate();
+            let (b, hb) = generate();
+            assert_ne!(a, b);
+            assert!(a.starts_with(PREFIX));
+            assert_eq!(hash(&a), ha);
+            assert_ne!(ha, hb);
+            assert_eq!(ha.len(), 64);
+        }
+    }
+}

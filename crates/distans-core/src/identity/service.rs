@@ -1,0 +1,177 @@
+//! Accounts, passwords and personal API tokens; who a request acts as.
+
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::access::{self, Action};
+use crate::identity::model::*;
+use crate::identity::rules::{password, token};
+use crate::kernel::{Actor, CoreError, CoreResult, NewAuditEntry};
+use crate::Core;
+
+impl Core {
+    pub async fn actor(&self, person: Uuid) -> CoreResult<Option<Actor>> {
+        self.store.actor(person).await
+    }
+
+    pub async fn actor_by_token(&self, secret: &str) -> CoreResult<Option<Actor>> {
+        if !secret.starts_with(token::PREFIX) || secret.len() > 200 {
+            return Ok(None);
+        }
+        match self
+            .store
+            .person_by_token(&token::hash(secret), self.now())
+            .await?
+        {
+            Some(p) => self.store.actor(p).await,
+            None => Ok(None),
+        }
+    }
+
+    /// Sets a password from the command line (administrator's tool).
+    pub async fn set_password(&self, username: &str, new_password: &str) -> CoreResult<()> {
+        password::check_new(new_password)?;
+        let hash = password::hash(new_password)?;
+        let audit = NewAuditEntry {
+            actor_id: None,
+            actor: "kommandoraden".into(),
+            action: "account.password".into(),
+            entity: "account".into(),
+            entity_id: username.into(),
+            before: None,
+            after: None,
+        };
+        if self.store.set_password(username, &hash, audit).await? {
+            Ok(())
+        } else {
+            Err(CoreError::NotFound("account"))
+        }
+    }
+
+    // Tokens.
+
+    pub async fn create_token(
+        &self,
+        actor: &Actor,
+        name: &str,
+        days: Option<i64>,
+    ) -> CoreResult<NewToken> {
+        access::authorize(actor, Action::ManageOwnTokens)?;
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(CoreError::invalid("name", "must be 1 to 100 characters"));
+        }
+        let days = days.unwrap_or(90);
+        if !(1..=self.config().token_max_days).contains(&days) {
+            return Err(CoreError::invalid(
+                "days",
+                format!("must be between 1 and {}", self.config().token_max_days),
+            ));
+        }
+        let (secret, hash) = token::generate();
+        let now = self.now();
+        let t = ApiToken {
+            id: Uuid::now_v7(),
+            name: name.into(),
+            created_at: now,
+            last_used_at: None,
+            expires_at: Some(now + time::Duration::days(days)),
+        };
+        let mut audit = NewAuditEntry::by(actor, "token.create", "token", t.id.to_string());
+        audit.after = Some(
+            serde_json::json!({"name": t.name, "expires_at": t.expires_at.map(|e| e.unix_timestamp())}),
+        );
+        self.store
+            .create_token(actor.person_id, &t, &hash, audit)
+            .await?;
+        Ok(NewToken { token: t, secret })
+    }
+
+    pub async fn tokens(&self, actor: &Actor) -> CoreResult<Vec<ApiToken>> {
+        access::authorize(actor, Action::ManageOwnTokens)?;
+        self.store.tokens(actor.person_id).await
+    }
+
+    pub async fn revoke_token(&self, actor: &Actor, id: Uuid) -> CoreResult<()> {
+        access::authorize(actor, Action::ManageOwnTokens)?;
+        let audit = NewAuditEntry::by(actor, "token.revoke", "token", id.to_string());
+        if self
+            .store
+            .revoke_token(actor.person_id, id, self.now(), audit)
+            .await?
+        {
+            Ok(())
+        } else {
+            Err(CoreError::NotFound("token"))
+        }
+    }
+}
+
+/// Sign-in and the server-side sessions the web layer keeps.
+impl Core {
+    /// The person behind a username and password. Unknown users are checked
+    /// against a dummy hash, so the time taken does not tell which usernames
+    /// exist; the hash is checked on a blocking thread. `limit` is asked
+    /// first, with the username (the web layer's rate limit).
+    pub async fn sign_in(
+        &self,
+        username: &str,
+        pw: &str,
+        limit: impl FnOnce(&str) -> CoreResult<()>,
+    ) -> CoreResult<Uuid> {
+        let username = username.trim();
+        if username.is_empty() || username.len() > 200 {
+            return Err(CoreError::invalid("username", "enter your username"));
+        }
+        if pw.is_empty() || pw.len() > 1024 {
+            return Err(CoreError::invalid("password", "enter your password"));
+        }
+        limit(username)?;
+        let (person, hash) = match self.store.credentials(username).await? {
+            Some((p, Some(h))) => (Some(p), h),
+            // Unknown user or no local password: spend the same time anyway.
+            _ => (None, password::dummy_hash().to_string()),
+        };
+        let pw = pw.to_string();
+        let ok = tokio::task::spawn_blocking(move || password::verify(&hash, &pw))
+            .await
+            .map_err(CoreError::internal)?;
+        match (ok, person) {
+            (true, Some(p)) => Ok(p),
+            _ => Err(CoreError::BadCredentials),
+        }
+    }
+
+    /// A session's data, unless it has expired.
+    pub async fn session_load(&self, id: &str) -> CoreResult<Option<Vec<u8>>> {
+        self.store.session_load(id, self.now()).await
+    }
+
+    /// Stores a new session; false when the id is taken.
+    pub async fn session_create(
+        &self,
+        id: &str,
+        data: &[u8],
+        expiry: OffsetDateTime,
+    ) -> CoreResult<bool> {
+        self.store.session_create(id, data, expiry).await
+    }
+
+    pub async fn session_save(
+        &self,
+        id: &str,
+        data: &[u8],
+        expiry: OffsetDateTime,
+    ) -> CoreResult<()> {
+        self.store.session_save(id, data, expiry).await
+    }
+
+    pub async fn session_delete(&self, id: &str) -> CoreResult<()> {
+        self.store.session_delete(id).await
+    }
+
+    /// Removes expired sessions; how many.
+    pub async fn purge_sessions(&self) -> CoreResult<u64> {
+        self.store.sessions_purge(self.now()).await
+    }
+}

@@ -1,0 +1,234 @@
+//! Reading the CSV exports people import (the HR system's people, the leave
+//! system's absences): UTF-8 with or without BOM, comma or semicolon
+//! (guessed from the header), named columns in any order. Every problem is a
+//! [`RowError`] naming the line and the column, so a file can be fixed in one
+//! go.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::kernel::error::CoreError;
+
+/// One bad row (or header) of an import, with the line it is on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct RowError {
+    pub line: u64,
+    pub field: String,
+    pub message: String,
+}
+
+impl RowError {
+    pub fn new(line: u64, field: impl Into<String>, message: impl Into<String>) -> Self {
+        RowError {
+            line,
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for RowError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}: {}: {}", self.line, self.field, self.message)
+    }
+}
+
+/// Why an import did not happen.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ImportError {
+    /// The file has bad rows; nothing was written.
+    Rows(Vec<RowError>),
+    Core(CoreError),
+}
+
+impl From<CoreError> for ImportError {
+    fn from(e: CoreError) -> Self {
+        ImportError::Core(e)
+    }
+}
+
+/// A column a file may have: its name, whether it is required, and what it holds.
+pub type Column = (&'static str, bool, &'static str);
+
+/// A file whose header has been checked against the known columns.
+pub struct CsvFile<'a> {
+    reader: csv::Reader<&'a [u8]>,
+    col: HashMap<&'static str, usize>,
+}
+
+/// One row of a [`CsvFile`], its cells looked up by column name.
+pub struct CsvRow<'f> {
+    pub line: u64,
+    record: csv::StringRecord,
+    col: &'f HashMap<&'static str, usize>,
+}
+
+impl CsvRow<'_> {
+    /// The trimmed cell of a column, empty when the column is missing.
+    pub fn get(&self, name: &str) -> &str {
+        self.col
+            .get(name)
+            .and_then(|i| self.record.get(*i))
+            .map(str::trim)
+            .unwrap_or("")
+    }
+
+    /// The cell of a column, `None` when it is empty.
+    pub fn opt(&self, name: &str) -> Option<&str> {
+        Some(self.get(name)).filter(|v| !v.is_empty())
+    }
+}
+
+/// Decodes `bytes`, guesses the delimiter and checks the header against
+/// `columns`: unknown, repeated and missing required columns are errors.
+pub fn read_csv<'a>(bytes: &'a [u8], columns: &[Column]) -> Result<CsvFile<'a>, Vec<RowError>> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let line = 1 + bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count() as u64;
+        vec![RowError::new(
+            line,
+            "file",
+            "is not UTF-8 text (save the export as UTF-8)",
+        )]
+    })?;
+    let header_line = text.lines().next().unwrap_or("");
+    let delimiter = if header_line.matches(';').count() > header_line.matches(',').count() {
+        b';'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(false)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| vec![RowError::new(1, "header", e.to_string())])?
+        .clone();
+    let mut errors = vec![];
+    let mut col: HashMap<&'static str, usize> = HashMap::new();
+    for (i, h) in headers.iter().enumerate() {
+        let h = h.trim().to_lowercase();
+        match columns.iter().find(|(name, _, _)| *name == h) {
+            Some((name, _, _)) => {
+                if col.insert(name, i).is_some() {
+                    errors.push(RowError::new(1, h.clone(), "column appears twice"));
+                }
+            }
+            None => errors.push(RowError::new(
+                1,
+                if h.is_empty() {
+                    format!("column {}", i + 1)
+                } else {
+                    h.clone()
+                },
+                format!(
+                    "unknown column (known columns: {})",
+                    columns.iter().map(|c| c.0).collect::<Vec<_>>().join(", ")
+                ),
+            )),
+        }
+    }
+    for (name, required, _) in columns {
+        if *required && !col.contains_key(name) {
+            errors.push(RowError::new(1, *name, "required column is missing"));
+        }
+    }
+    if errors.is_empty() {
+        Ok(CsvFile { reader, col })
+    } else {
+        Err(errors)
+    }
+}
+
+impl CsvFile<'_> {
+    /// Whether the file has this column.
+    pub fn has(&self, name: &str) -> bool {
+        self.col.contains_key(name)
+    }
+
+    /// Calls `f` on every well-formed row; a row with the wrong number of
+    /// fields (or otherwise unreadable) is added to `errors` instead.
+    pub fn for_each_row(&mut self, errors: &mut Vec<RowError>, mut f: impl FnMut(&CsvRow<'_>)) {
+        for record in self.reader.records() {
+            match record {
+                Ok(record) => f(&CsvRow {
+                    line: record.position().map(|p| p.line()).unwrap_or(0),
+                    record,
+                    col: &self.col,
+                }),
+                Err(e) => errors.push(RowError::new(
+                    e.position().map(|p| p.line()).unwrap_or(0),
+                    "row",
+                    match e.kind() {
+                        csv::ErrorKind::UnequalLengths {
+                            expected_len, len, ..
+                        } => format!("has {len} fields, the header has {expected_len}"),
+                        _ => e.to_string(),
+                    },
+                )),
+            }
+        }
+    }
+}
+
+/// Errors sorted by line, or the value when there are none.
+pub fn finish<T>(value: T, mut errors: Vec<RowError>) -> Result<T, Vec<RowError>> {
+    if errors.is_empty() {
+        Ok(value)
+    } else {
+        errors.sort_by_key(|e| e.line);
+        Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const COLS: &[Column] = &[("a", true, ""), ("b", false, "")];
+
+    fn rows(text: &str) -> Result<Vec<(u64, String, Option<String>)>, Vec<RowError>> {
+        let mut f = read_csv(text.as_bytes(), COLS)?;
+        let mut errors = vec![];
+        let mut out = vec![];
+        f.for_each_row(&mut errors, |r| {
+            out.push((r.line, r.get("a").to_string(), r.opt("b").map(String::from)))
+        });
+        finish(out, errors)
+    }
+
+    #[test]
+    fn semicolons_commas_bom_and_any_column_order() {
+        assert_eq!(
+            rows("b;a\n x ; 1 \n;2\n").unwrap(),
+            vec![(2, "1".into(), Some("x".into())), (3, "2".into(), None)]
+        );
+        assert_eq!(
+            rows("\u{feff}a,b\n1,2\n").unwrap(),
+            vec![(2, "1".into(), Some("2".into()))]
+        );
+    }
+
+    #[test]
+    fn header_problems_are_named() {
+        let e = rows("b,c,b\n1,2,3\n").unwrap_err();
+        let fields: Vec<&str> = e.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, vec!["c", "b", "a"]);
+        assert!(e.iter().all(|e| e.line == 1));
+    }
+
+    #[test]
+    fn ragged_rows_and_bad_bytes_name_their_line() {
+        let e = rows("a,b\n1,2\n3\n").unwrap_err();
+        assert_eq!((e[0].line, e[0].field.as_str()), (3, "row"));
+        let e = read_csv(b"a\n1\n\xff\n", COLS).err().unwrap();
+        assert_eq!((e[0].line, e[0].field.as_str()), (3, "file"));
+    }
+}

@@ -1,0 +1,53 @@
+//! What every service reads besides its port: the clock and the settings.
+
+use std::sync::Arc;
+
+use time::{Date, OffsetDateTime};
+
+use crate::kernel::clock::Clock;
+
+/// Settings of the use cases.
+#[derive(Debug, Clone)]
+pub struct CoreConfig {
+    /// Longest life of a personal token, in days.
+    pub token_max_days: i64,
+    /// Days back that the plan may still be changed (0: from today on).
+    pub plan_lock_days: i64,
+}
+
+impl Default for CoreConfig {
+    fn default() -> Self {
+        CoreConfig {
+            token_max_days: 365,
+            plan_lock_days: 0,
+        }
+    }
+}
+
+/// The clock and the settings, shared by every service.
+#[derive(Debug, Clone)]
+pub struct Env {
+    clock: Arc<dyn Clock>,
+    config: Arc<CoreConfig>,
+}
+
+impl Env {
+    pub fn new(clock: Arc<dyn Clock>, config: CoreConfig) -> Self {
+        Env {
+            clock,
+            config: Arc::new(config),
+        }
+    }
+
+    pub fn now(&self) -> OffsetDateTime {
+        self.clock.now()
+    }
+
+    pub fn today(&self) -> Date {
+        self.now().date()
+    }
+
+    pub fn config(&self) -> &CoreConfig {
+        &self.config
+    }
+}

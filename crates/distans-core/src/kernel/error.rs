@@ -1,0 +1,89 @@
+//! The one error type of the domain. The web layer maps it to HTTP statuses
+//! and pages; its `code` strings are part of the public API and stable.
+
+use thiserror::Error;
+
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum CoreError {
+    /// Nobody is signed in (401).
+    #[error("sign in first")]
+    Unauthenticated,
+    /// Wrong username or password (401).
+    #[error("wrong username or password")]
+    BadCredentials,
+    /// Signed in, but this role may not do this (403).
+    #[error("not allowed: {0}")]
+    Forbidden(String),
+    /// Unknown, or not visible to the caller (404). Never tells which.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// Malformed or invalid input (400), naming the field.
+    #[error("{field}: {message}")]
+    Invalid { field: String, message: String },
+    /// The thing changed meanwhile, or a state forbids the change (409).
+    #[error("{0}")]
+    Conflict(String),
+    /// Breaks a rule of the policy or the organisation (422).
+    #[error("{message}")]
+    Rule {
+        field: Option<String>,
+        message: String,
+    },
+    /// The change would open a gap in on-site coverage (409): a warning
+    /// that the unit's managers may override with `allow_gap`.
+    #[error("{message}")]
+    CoverageGap {
+        message: String,
+        gaps: Vec<crate::kernel::gap::GapWarning>,
+    },
+    /// Too many attempts (429).
+    #[error("too many attempts, try again in {retry_after_secs} s")]
+    RateLimited { retry_after_secs: u64 },
+    /// Something broke inside; the text is for the log, never the client.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl CoreError {
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        CoreError::Invalid {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    pub fn forbidden(why: impl Into<String>) -> Self {
+        CoreError::Forbidden(why.into())
+    }
+
+    pub fn internal(e: impl std::fmt::Display) -> Self {
+        CoreError::Internal(e.to_string())
+    }
+
+    /// The stable machine-readable code of the API's error shape.
+    pub fn code(&self) -> &'static str {
+        match self {
+            CoreError::Unauthenticated => "unauthenticated",
+            CoreError::BadCredentials => "bad_credentials",
+            CoreError::Forbidden(_) => "forbidden",
+            CoreError::NotFound(_) => "not_found",
+            CoreError::Invalid { .. } => "invalid",
+            CoreError::Conflict(_) => "conflict",
+            CoreError::Rule { .. } => "rule_broken",
+            CoreError::CoverageGap { .. } => "coverage_gap",
+            CoreError::RateLimited { .. } => "rate_limited",
+            CoreError::Internal(_) => "internal",
+        }
+    }
+
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            CoreError::Invalid { field, .. } => Some(field),
+            CoreError::Rule { field, .. } => field.as_deref(),
+            CoreError::CoverageGap { .. } => Some("allow_gap"),
+            _ => None,
+        }
+    }
+}
+
+pub type CoreResult<T> = Result<T, CoreError>;

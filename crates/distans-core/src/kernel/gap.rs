@@ -1,0 +1,77 @@
+//! A gap in on-site coverage: the warning a change gets when it would leave
+//! a unit with too few people on site, or a site with too few desks. Shared
+//! by every slice that changes who is where (cases, the plan, rotations).
+
+use serde::{Deserialize, Serialize};
+use time::Date;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::kernel::calendar;
+use crate::kernel::refs::PersonRef;
+
+/// What a rule asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleKind {
+    /// At least `min_onsite` of the unit's people (with `skill`, if given) on site.
+    MinOnsite,
+    /// At most the desks of the unit's site taken, by everyone sitting there.
+    MaxDesks,
+}
+
+impl RuleKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleKind::MinOnsite => "min_onsite",
+            RuleKind::MaxDesks => "max_desks",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<RuleKind, String> {
+        match s {
+            "min_onsite" => Ok(RuleKind::MinOnsite),
+            "max_desks" => Ok(RuleKind::MaxDesks),
+            other => Err(format!("\"{other}\" is not min_onsite or max_desks")),
+        }
+    }
+}
+
+/// A change that would open (or widen) a gap: the rule, its unit and the day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct GapWarning {
+    pub rule: Uuid,
+    pub kind: RuleKind,
+    pub unit: PersonRef,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skill: Option<String>,
+    #[schema(value_type = String, format = Date)]
+    pub date: Date,
+    pub required: i64,
+    /// On site after the change.
+    pub planned: i64,
+}
+
+impl GapWarning {
+    /// "Kontaktcenter Norr, 2026-11-24: at least 3 on site with skill x, 2 would be"
+    pub fn describe(&self) -> String {
+        let (_, w) = calendar::iso_week(self.date);
+        match self.kind {
+            RuleKind::MinOnsite => format!(
+                "{}, {} (v. {w}): at least {} on site{}, {} would be",
+                self.unit.name,
+                self.date,
+                self.required,
+                self.skill
+                    .as_ref()
+                    .map(|s| format!(" with the skill \"{s}\""))
+                    .unwrap_or_default(),
+                self.planned
+            ),
+            RuleKind::MaxDesks => format!(
+                "{}, {} (v. {w}): the site has {} desks, {} would be on site",
+                self.unit.name, self.date, self.required, self.planned
+            ),
+        }
+    }
+}

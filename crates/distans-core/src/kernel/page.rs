@@ -1,0 +1,77 @@
+//! Bounded lists: every list request is a [`Paging`], every answer a [`Page`].
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::kernel::error::CoreError;
+
+/// A page of a list, as the API returns it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    /// The offset of the next page, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<i64>,
+}
+
+impl<T> Page<T> {
+    pub fn new(items: Vec<T>, total: i64, offset: i64) -> Self {
+        let end = offset + items.len() as i64;
+        let next = if end < total { Some(end) } else { None };
+        Page { items, total, next }
+    }
+}
+
+/// Limit and offset of a list request, bounded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Paging {
+    pub limit: i64,
+    pub offset: i64,
+}
+
+impl Paging {
+    pub const MAX_LIMIT: i64 = 500;
+    pub const DEFAULT_LIMIT: i64 = 50;
+
+    pub fn parse(limit: Option<i64>, offset: Option<i64>) -> Result<Paging, CoreError> {
+        let limit = limit.unwrap_or(Self::DEFAULT_LIMIT);
+        let offset = offset.unwrap_or(0);
+        if !(1..=Self::MAX_LIMIT).contains(&limit) {
+            return Err(CoreError::invalid(
+                "limit",
+                format!("must be between 1 and {}", Self::MAX_LIMIT),
+            ));
+        }
+        if offset < 0 {
+            return Err(CoreError::invalid("offset", "must not be negative"));
+        }
+        Ok(Paging { limit, offset })
+    }
+}
+
+impl Default for Paging {
+    fn default() -> Self {
+        Paging {
+            limit: Self::DEFAULT_LIMIT,
+            offset: 0,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paging_is_bounded() {
+        assert!(Paging::parse(Some(0), None).is_err());
+        assert!(Paging::parse(Some(501), None).is_err());
+        assert!(Paging::parse(None, Some(-1)).is_err());
+        assert_eq!(Paging::parse(None, None).ok(), Some(Paging::default()));
+        let p: Page<i32> = Page::new(vec![1, 2], 5, 0);
+        assert_eq!(p.next, Some(2));
+        let p: Page<i32> = Page::new(vec![1], 3, 2);
+        assert_eq!(p.next, None);
+    }
+}

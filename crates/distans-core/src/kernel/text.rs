@@ -1,0 +1,58 @@
+//! Text as people type it: trimmed, bounded, without control characters,
+//! and the macro that makes validated string newtypes.
+
+pub(crate) fn short_text(s: &str, max: usize) -> Result<String, String> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Err("must not be empty".into());
+    }
+    if t.chars().count() > max {
+        return Err(format!("must be at most {max} characters"));
+    }
+    if t.chars().any(|c| c.is_control()) {
+        return Err("must not contain control characters".into());
+    }
+    Ok(t.to_string())
+}
+
+/// A name as people write it: trimmed, 1–200 characters.
+pub fn parse_name(s: &str) -> Result<String, String> {
+    short_text(s, 200)
+}
+
+/// A string newtype that can only be built through its `parse`.
+#[macro_export]
+macro_rules! string_newtype {
+    ($(#[$m:meta])* $name:ident) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+            pub fn into_inner(self) -> String {
+                self.0
+            }
+            /// For values this crate generates and knows to be valid.
+            #[allow(dead_code)]
+            pub(crate) fn trusted(s: String) -> Self {
+                $name(s)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+    };
+}

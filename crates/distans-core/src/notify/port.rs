@@ -1,0 +1,35 @@
+//! What the notify slice needs of storage. One implementation (in
+//! `distans-store`) runs it on SQLite and PostgreSQL; every method that
+//! changes data is one transaction with its audit entry and notices.
+
+use async_trait::async_trait;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::kernel::CoreResult;
+use crate::kernel::{Page, Paging};
+use crate::notify::model::{Notification, OutboxMail};
+
+#[async_trait]
+pub trait NotifyPort: Send + Sync {
+    async fn notifications(&self, person: Uuid, paging: Paging) -> CoreResult<Page<Notification>>;
+    async fn unread_notifications(&self, person: Uuid) -> CoreResult<i64>;
+    async fn mark_notifications_read(&self, person: Uuid, at: OffsetDateTime) -> CoreResult<()>;
+    /// Claims up to `limit` mails due at `now` for `lease` seconds: two
+    /// workers never claim the same mail.
+    async fn outbox_claim(
+        &self,
+        now: OffsetDateTime,
+        lease_secs: i64,
+        limit: i64,
+    ) -> CoreResult<Vec<OutboxMail>>;
+    async fn outbox_sent(&self, id: Uuid, at: OffsetDateTime) -> CoreResult<()>;
+    async fn outbox_failed(
+        &self,
+        id: Uuid,
+        error: &str,
+        retry_at: OffsetDateTime,
+    ) -> CoreResult<()>;
+    /// Mails not yet sent (for the administrator's overview and tests).
+    async fn outbox_pending(&self) -> CoreResult<i64>;
+}

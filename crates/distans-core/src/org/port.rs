@@ -1,0 +1,50 @@
+//! What the org slice needs of storage. One implementation (in
+//! `distans-store`) runs it on SQLite and PostgreSQL; every method that
+//! changes data is one transaction with its audit entry and notices.
+
+use async_trait::async_trait;
+use uuid::Uuid;
+
+use crate::kernel::csv::ImportError;
+use crate::kernel::CoreResult;
+use crate::kernel::{Page, Paging, PersonRef};
+use crate::org::model::{
+    ImportReport, OrgCounts, OrgData, PeopleFilter, PersonRecord, PersonSummary, Site, UnitDetail,
+    UnitSummary,
+};
+
+#[async_trait]
+pub trait OrgPort: Send + Sync {
+    /// Units in tree order (by path), optionally only below `under` and no
+    /// deeper than `max_depth`.
+    async fn units(
+        &self,
+        under: Option<Uuid>,
+        max_depth: Option<i64>,
+        paging: Paging,
+    ) -> CoreResult<Page<UnitSummary>>;
+    async fn unit(&self, id: Uuid) -> CoreResult<Option<UnitDetail>>;
+    /// People matching `filter`, by name.
+    async fn people(
+        &self,
+        filter: &PeopleFilter,
+        search: Option<&str>,
+        paging: Paging,
+    ) -> CoreResult<Page<PersonSummary>>;
+    async fn person(&self, id: Uuid) -> CoreResult<Option<PersonRecord>>;
+    async fn counts(&self) -> CoreResult<OrgCounts>;
+    async fn import_org(
+        &self,
+        data: &OrgData,
+        actor_id: Option<Uuid>,
+        actor: &str,
+    ) -> Result<ImportReport, ImportError>;
+    /// Every site.
+    async fn sites(&self) -> CoreResult<Vec<Site>>;
+    /// Holders of a granted role (at most 100), with e-mail.
+    async fn people_with_role(&self, role: &str) -> CoreResult<Vec<(PersonRef, Option<String>)>>;
+    /// The distinct skills people have, in order (at most `limit`).
+    async fn known_skills(&self, limit: i64) -> CoreResult<Vec<String>>;
+    /// Every person's employee number and id.
+    async fn employee_ids(&self) -> CoreResult<Vec<(String, Uuid)>>;
+}

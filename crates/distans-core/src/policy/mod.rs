@@ -1,0 +1,8 @@
+//! The remote-work policy, its versions and unit overrides, and the policy engine.
+
+pub mod model;
+pub mod port;
+pub mod rules;
+pub mod service;
+
+pub use model::*;

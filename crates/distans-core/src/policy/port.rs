@@ -1,0 +1,37 @@
+//! What the policy slice needs of storage. One implementation (in
+//! `distans-store`) runs it on SQLite and PostgreSQL; every method that
+//! changes data is one transaction with its audit entry and notices.
+
+use async_trait::async_trait;
+use time::OffsetDateTime;
+
+use crate::kernel::CoreResult;
+use crate::kernel::NewAuditEntry;
+use crate::policy::model::{PolicyRules, PolicyVersion};
+
+#[async_trait]
+pub trait PolicyPort: Send + Sync {
+    async fn policy_versions(&self) -> CoreResult<Vec<PolicyVersion>>;
+    /// The version in force on `day`: the newest one valid from then or before.
+    async fn policy_on(&self, day: time::Date) -> CoreResult<Option<PolicyVersion>>;
+    /// Adds a version (numbered after the newest) and returns it.
+    async fn add_policy_version(
+        &self,
+        rules: &PolicyRules,
+        valid_from: time::Date,
+        created_by: &str,
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> CoreResult<PolicyVersion>;
+    /// The current template: (version, text).
+    async fn agreement_template(&self) -> CoreResult<Option<(i64, String)>>;
+    /// Saves a new template version; `Conflict` unless `expected` is the current one.
+    async fn set_agreement_template(
+        &self,
+        text: &str,
+        expected: i64,
+        created_by: &str,
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> CoreResult<i64>;
+}

@@ -1,0 +1,331 @@
+//! The planner's input built from a unit's people, agreements, absences,
+//! temporary decisions, coverage rules and desks; a plan published into
+//! everyone's plan (the `rotation` step of the plan's precedence).
+
+use std::collections::{BTreeMap, HashMap};
+
+use distans_planner as planner;
+use time::{Date, Duration, Weekday as TimeWeekday};
+use uuid::Uuid;
+
+use crate::access::{self, Action};
+use crate::coverage::model::MAX_UNIT_MEMBERS;
+use crate::kernel::gap::RuleKind;
+use crate::kernel::{Actor, CoreError, CoreResult, NewAuditEntry, Paging};
+use crate::plan::model::DayState;
+use crate::rotation::model::*;
+use crate::rotation::rules::*;
+use crate::Core;
+
+impl Core {
+    /// Builds the planner's input for `unit` and the units below it, for
+    /// `weeks` ISO weeks from the Monday `start`.
+    pub async fn rotation_problem(
+        &self,
+        actor: &Actor,
+        unit: Uuid,
+        start: Date,
+        weeks: i64,
+        locks: &[Lock],
+    ) -> CoreResult<RotationProblem> {
+        let detail = self
+            .store
+            .unit(unit)
+            .await?
+            .ok_or(CoreError::NotFound("unit"))?;
+        access::authorize(
+            actor,
+            Action::ReadUnitPlan {
+                unit_path: &detail.path,
+            },
+        )?;
+        if start.weekday() != TimeWeekday::Monday {
+            return Err(CoreError::invalid("from", "must be a Monday"));
+        }
+        if !(1..=MAX_ROTATION_WEEKS).contains(&weeks) {
+            return Err(CoreError::invalid(
+                "weeks",
+                format!("must be from 1 to {MAX_ROTATION_WEEKS}"),
+            ));
+        }
+        let end = start + Duration::days(7 * weeks - 3);
+        let cal = self.work_calendar(start, end).await?;
+        let workdays = cal.workdays(start, end);
+        let members = self
+            .store
+            .members_under(&detail.path, MAX_UNIT_MEMBERS)
+            .await?;
+        // The units below, for codes and for which rules the planner can hold.
+        let mut units = vec![];
+        let mut offset = 0;
+        loop {
+            let page = self
+                .store
+                .units(Some(unit), None, Paging { limit: 500, offset })
+                .await?;
+            offset += page.items.len() as i64;
+            let done = page.items.is_empty() || offset >= page.total;
+            units.extend(page.items);
+            if done {
+                break;
+            }
+        }
+        let code_of: HashMap<Uuid, String> = units.iter().map(|u| (u.id, u.code.clone())).collect();
+        let unit_ids: Vec<Uuid> = units.iter().map(|u| u.id).collect();
+        let rules = self.store.coverage_rules(&unit_ids).await?;
+        let ids: Vec<Uuid> = members.iter().map(|m| m.id).collect();
+        let person_rules = self.store.plan_rules(&ids, start, end).await?;
+        let policy = self
+            .store
+            .policy_on(start)
+            .await?
+            .ok_or_else(|| CoreError::Internal("no policy".into()))?;
+        let decisions: Vec<_> = self
+            .store
+            .temporary_decisions(
+                None,
+                Paging {
+                    limit: 200,
+                    offset: 0,
+                },
+            )
+            .await?
+            .items
+            .into_iter()
+            .filter(|d| d.start <= end && start <= d.end)
+            .collect();
+
+        let mut employees = vec![];
+        let mut names = BTreeMap::new();
+        for m in &members {
+            let r = person_rules.get(&m.id).cloned().unwrap_or_default();
+            let secrecy = m
+                .skills
+                .iter()
+                .any(|s| policy.rules.secrecy_tasks.contains(s));
+            let spans: Vec<_> = r
+                .agreements
+                .iter()
+                .filter(|a| a.start <= end && a.last.is_none_or(|l| start <= l))
+                .collect();
+            let mut target = spans.iter().map(|a| a.days_per_week).max().unwrap_or(0);
+            for d in &decisions {
+                let may = d.covers_path(&m.unit_path)
+                    && (d.without_agreement || !spans.is_empty())
+                    && !(d.tasks_must_allow && secrecy);
+                if may {
+                    target = target.max(i64::from(d.max_remote_days));
+                }
+            }
+            if secrecy {
+                target = 0;
+            }
+            let mut prefer_remote: Vec<String> = spans
+                .iter()
+                .flat_map(|a| a.weekdays.iter().map(|w| w.as_str().to_string()))
+                .collect();
+            prefer_remote.sort();
+            prefer_remote.dedup();
+            let absent: Vec<String> = workdays
+                .iter()
+                .filter(|d| r.absences.iter().any(|(a, b)| a <= *d && *d <= b))
+                .map(|d| d.to_string())
+                .collect();
+            let locked: BTreeMap<String, planner::Locked> = locks
+                .iter()
+                .filter(|l| l.person == m.id)
+                .map(|l| {
+                    (
+                        l.date.to_string(),
+                        if l.remote {
+                            planner::Locked::Remote
+                        } else {
+                            planner::Locked::Onsite
+                        },
+                    )
+                })
+                .collect();
+            names.insert(m.id.to_string(), m.name.clone());
+            employees.push(planner::Employee {
+                id: m.id.to_string(),
+                unit: code_of.get(&m.unit_id).cloned().unwrap_or_default(),
+                skills: m.skills.clone(),
+                cohort: None,
+                remote_target_per_week: target.min(5),
+                fixed_remote: vec![],
+                fixed_onsite: vec![],
+                absent,
+                prefer_remote,
+                prefer_onsite: vec![],
+                locked,
+            });
+        }
+
+        let mut coverage = vec![];
+        let mut capacity = vec![];
+        let mut notes = vec![];
+        let has_people: std::collections::HashSet<&str> =
+            employees.iter().map(|e| e.unit.as_str()).collect();
+        for rule in &rules {
+            let weekdays = rule
+                .weekdays
+                .as_ref()
+                .map(|ws| ws.iter().map(|w| w.as_str().to_string()).collect());
+            let in_root = rule.unit_id == unit;
+            let leaf = units
+                .iter()
+                .find(|u| u.id == rule.unit_id)
+                .map(|u| u.children == 0)
+                .unwrap_or(false);
+            match rule.kind {
+                RuleKind::MinOnsite if in_root => coverage.push(planner::CoverageRule {
+                    unit: None,
+                    skill: rule.skill.clone(),
+                    min_onsite: rule.min_onsite,
+                    weekdays,
+                }),
+                RuleKind::MinOnsite if leaf => {
+                    let code = code_of.get(&rule.unit_id).cloned().unwrap_or_default();
+                    if has_people.contains(code.as_str()) {
+                        coverage.push(planner::CoverageRule {
+                            unit: Some(code),
+                            skill: rule.skill.clone(),
+                            min_onsite: rule.min_onsite,
+                            weekdays,
+                        });
+                    } else {
+                        notes.push(format!("{code}: a rule for a unit without people is left out"));
+                    }
+                }
+                RuleKind::MinOnsite => notes.push(format!(
+                    "{}: rules of units between the planned unit and its teams are left out; plan that unit instead",
+                    code_of.get(&rule.unit_id).cloned().unwrap_or_default()
+                )),
+                RuleKind::MaxDesks => {
+                    let Some(site) = units
+                        .iter()
+                        .find(|u| u.id == rule.unit_id)
+                        .and(detail.site.as_ref())
+                    else {
+                        continue;
+                    };
+                    // The desks left after everyone else at the site, on their busiest day.
+                    let counts = self.site_counts(site.id, &cal, start, end).await?;
+                    let mut worst_others = 0;
+                    for d in &workdays {
+                        let ours = members
+                            .iter()
+                            .filter(|m| m.site_id == Some(site.id))
+                            .filter(|m| person_rules.get(&m.id).is_none_or(|r| r.day(*d).on_site()))
+                            .count() as i64;
+                        worst_others = worst_others.max(counts.get(d).copied().unwrap_or(0) - ours);
+                    }
+                    capacity.push(planner::CapacityRule {
+                        units: None,
+                        max_onsite: (site.desks - worst_others).max(0),
+                    });
+                }
+            }
+        }
+        let holidays: Vec<String> = (0..weeks * 7)
+            .map(|i| start + Duration::days(i))
+            .filter(|d| weekday_key(*d).is_some() && !cal.is_workday(*d))
+            .map(|d| d.to_string())
+            .collect();
+        let input = planner::Input {
+            horizon: planner::Horizon {
+                start: Some(start.to_string()),
+                weeks,
+                holidays,
+            },
+            employees,
+            rules: planner::Rules {
+                coverage,
+                capacity,
+                separate_cohorts: false,
+            },
+        };
+        planner::validate(&input)
+            .map_err(|e| CoreError::Internal(format!("built an invalid planner input: {e:?}")))?;
+        Ok(RotationProblem {
+            unit: detail,
+            start,
+            weeks,
+            input,
+            names,
+            notes,
+        })
+    }
+
+    /// Publishes a plan for the problem: checked against the input built
+    /// now (so a plan made before an absence was entered is refused), it
+    /// becomes the `rotation` of everyone's plan for its days, replacing
+    /// earlier rotations of the unit on those days.
+    pub async fn publish_rotation(
+        &self,
+        actor: &Actor,
+        problem: &RotationProblem,
+        output: &planner::Output,
+    ) -> CoreResult<Uuid> {
+        access::authorize(
+            actor,
+            Action::PublishRotation {
+                unit_path: &problem.unit.path,
+            },
+        )?;
+        if output.status == planner::Status::Infeasible {
+            return Err(CoreError::Conflict(
+                "an infeasible plan cannot be published".into(),
+            ));
+        }
+        let cost = planner::check::check(&problem.input, output).map_err(|errors| {
+            CoreError::Conflict(format!(
+                "the plan no longer fits the unit's data (plan again): {}",
+                errors.into_iter().take(3).collect::<Vec<_>>().join("; ")
+            ))
+        })?;
+        let mut days = vec![];
+        for (person, cells) in &output.plan {
+            let id = Uuid::parse_str(person)
+                .map_err(|_| CoreError::invalid("plan", format!("{person} is not a person id")))?;
+            for (date, state) in cells {
+                let d = crate::kernel::dates::parse_date("plan", date)?;
+                let st = match state {
+                    planner::State::Onsite => DayState::Workplace,
+                    planner::State::Remote => DayState::Remote,
+                    planner::State::Absent => continue,
+                };
+                days.push((id, d, st));
+            }
+        }
+        let id = Uuid::now_v7();
+        let first = problem.start;
+        let last = problem.start + Duration::days(7 * problem.weeks - 3);
+        let audit = NewAuditEntry {
+            actor_id: Some(actor.person_id),
+            actor: actor.name.clone(),
+            action: "rotation.publish".into(),
+            entity: "unit".into(),
+            entity_id: problem.unit.unit.id.to_string(),
+            before: None,
+            after: Some(serde_json::json!({
+                "rotation": id, "from": first.to_string(), "to": last.to_string(),
+                "people": output.plan.len(), "cost": cost, "status": output.status,
+            })),
+        };
+        self.store
+            .publish_rotation(
+                id,
+                problem.unit.unit.id,
+                first,
+                last,
+                cost,
+                &days,
+                actor.person_id,
+                self.now(),
+                audit,
+            )
+            .await?;
+        Ok(id)
+    }
+}

@@ -1,0 +1,18 @@
+//! What the system slice needs of storage. One implementation (in
+//! `distans-store`) runs it on SQLite and PostgreSQL; every method that
+//! changes data is one transaction with its audit entry and notices.
+
+use async_trait::async_trait;
+
+use crate::kernel::CoreResult;
+
+#[async_trait]
+pub trait SystemPort: Send + Sync {
+    /// `sqlite` or `postgres`.
+    fn engine(&self) -> &'static str;
+    async fn ping(&self) -> CoreResult<()>;
+    /// Refreshes the query planner's statistics (after a bulk load).
+    async fn analyze(&self) -> CoreResult<()>;
+    /// A consistent copy of the database at `dest`, taken while it runs.
+    async fn backup(&self, dest: &str) -> CoreResult<()>;
+}

@@ -1,0 +1,7 @@
+//! Temporary (crisis) decisions.
+
+pub mod model;
+pub mod port;
+pub mod service;
+
+pub use model::*;

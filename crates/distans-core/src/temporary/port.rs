@@ -1,0 +1,26 @@
+//! What the temporary slice needs of storage. One implementation (in
+//! `distans-store`) runs it on SQLite and PostgreSQL; every method that
+//! changes data is one transaction with its audit entry and notices.
+
+use async_trait::async_trait;
+
+use crate::kernel::CoreResult;
+use crate::kernel::NewAuditEntry;
+use crate::kernel::{Notice, Page, Paging};
+use crate::temporary::model::TemporaryDecision;
+
+#[async_trait]
+pub trait TemporaryPort: Send + Sync {
+    async fn insert_temporary_decision(
+        &self,
+        d: &TemporaryDecision,
+        notices: &[Notice],
+        audit: NewAuditEntry,
+    ) -> CoreResult<()>;
+    /// Decisions, newest first; only those in force on `on` if given.
+    async fn temporary_decisions(
+        &self,
+        on: Option<time::Date>,
+        paging: Paging,
+    ) -> CoreResult<Page<TemporaryDecision>>;
+}

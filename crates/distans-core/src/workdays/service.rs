@@ -1,0 +1,139 @@
+//! HR and administrators keep the closed days; everyone signed in sees them.
+
+use serde_json::json;
+use time::Date;
+
+use crate::access::{self, Action};
+use crate::kernel::calendar::swedish_holidays;
+use crate::kernel::{Actor, CoreError, CoreResult, NewAuditEntry};
+use crate::workdays::model::*;
+use crate::workdays::rules::{check_year, year_bounds};
+use crate::Core;
+
+impl Core {
+    /// Whether the actor may add and remove closed days (for showing forms).
+    pub fn may_edit_closed_days(&self, actor: &Actor) -> bool {
+        access::authorize(actor, Action::EditClosedDays).is_ok()
+    }
+
+    /// The organisation's closed days in a year.
+    pub async fn closed_days(&self, actor: &Actor, year: i32) -> CoreResult<Vec<ClosedDay>> {
+        access::authorize(actor, Action::ReadUnits)?;
+        check_year(year)?;
+        let (first, last) = year_bounds(year)?;
+        Ok(self
+            .store
+            .closed_days_named(first, last)
+            .await?
+            .into_iter()
+            .map(|(date, name)| ClosedDay { date, name })
+            .collect())
+    }
+
+    /// A year's public holidays and closed days.
+    pub async fn days_off(&self, actor: &Actor, year: i32) -> CoreResult<YearDaysOff> {
+        let closed = self.closed_days(actor, year).await?;
+        Ok(YearDaysOff {
+            year,
+            holidays: swedish_holidays(year),
+            closed,
+        })
+    }
+
+    /// Closes the organisation on a workday. Not a weekend or a public
+    /// holiday (they are days off already: 422); not twice (409).
+    pub async fn add_closed_day(
+        &self,
+        actor: &Actor,
+        date: Date,
+        name: &str,
+    ) -> CoreResult<ClosedDay> {
+        access::authorize(actor, Action::EditClosedDays)?;
+        check_year(date.year()).map_err(|_| {
+            CoreError::invalid(
+                "date",
+                format!("must be between {} and {}", YEARS.start(), YEARS.end()),
+            )
+        })?;
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(CoreError::invalid("name", "must be 1 to 100 characters"));
+        }
+        if let Some(h) = swedish_holidays(date.year())
+            .into_iter()
+            .find(|h| h.date == date)
+        {
+            return Err(CoreError::Rule {
+                field: Some("date".into()),
+                message: format!("{date} is a public holiday already ({})", h.name),
+            });
+        }
+        if matches!(
+            date.weekday(),
+            time::Weekday::Saturday | time::Weekday::Sunday
+        ) {
+            return Err(CoreError::Rule {
+                field: Some("date".into()),
+                message: format!(
+                    "{date} is a {}; weekends are not workdays anyway",
+                    date.weekday()
+                ),
+            });
+        }
+        let day = ClosedDay {
+            date,
+            name: name.to_string(),
+        };
+        let audit = NewAuditEntry {
+            actor_id: Some(actor.person_id),
+            actor: actor.name.clone(),
+            action: "closed_day.create".into(),
+            entity: "closed_day".into(),
+            entity_id: date.to_string(),
+            before: None,
+            after: Some(json!({"date": date.to_string(), "name": day.name})),
+        };
+        self.store
+            .insert_closed_day(date, &day.name, self.now(), audit)
+            .await
+            .map_err(|e| match e {
+                CoreError::Conflict(_) => {
+                    CoreError::Conflict(format!("{date} is a closed day already"))
+                }
+                e => e,
+            })?;
+        Ok(day)
+    }
+
+    /// Opens a closed day again.
+    pub async fn delete_closed_day(&self, actor: &Actor, date: Date) -> CoreResult<()> {
+        access::authorize(actor, Action::EditClosedDays)?;
+        let Some((_, name)) = self
+            .store
+            .closed_days_named(date, date)
+            .await?
+            .into_iter()
+            .next()
+        else {
+            return Err(CoreError::NotFound("closed day"));
+        };
+        let audit = NewAuditEntry {
+            actor_id: Some(actor.person_id),
+            actor: actor.name.clone(),
+            action: "closed_day.delete".into(),
+            entity: "closed_day".into(),
+            entity_id: date.to_string(),
+            before: Some(json!({"date": date.to_string(), "name": name})),
+            after: None,
+        };
+        if self
+            .store
+            .delete_closed_day(date, self.now(), audit)
+            .await?
+        {
+            Ok(())
+        } else {
+            Err(CoreError::NotFound("closed day"))
+        }
+    }
+}
