@@ -123,6 +123,11 @@ pub fn person_visibility(actor: &Actor, person_id: Uuid, unit_path: &str) -> Vis
     }
 }
 
+/// May `actor` do `action`? For what a page offers (links, buttons, forms).
+pub fn can(actor: &Actor, action: Action<'_>) -> bool {
+    authorize(actor, action).is_ok()
+}
+
 /// May `actor` do `action`? `Ok(())` or `Forbidden` with the reason.
 pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), CoreError> {
     let allowed = match action {

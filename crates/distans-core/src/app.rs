@@ -1,17 +1,33 @@
 //! The core as the web layer, the jobs and the command line see it: the
-//! services, wired to one store and one clock.
+//! services, wired to one store and one clock. Each service holds the port
+//! of its own slice and the services of the slices it builds on; the order
+//! they are made in below is the order the slices depend on each other.
 
 use std::sync::Arc;
 
 use time::{Date, OffsetDateTime};
 
+use crate::audit::service::AuditService;
+use crate::identity::service::IdentityService;
 use crate::kernel::clock::Clock;
-use crate::kernel::{CoreConfig, Env};
+use crate::kernel::{CoreConfig, CoreResult, Env};
+use crate::notify::service::NotifyService;
+use crate::org::service::OrgService;
+use crate::policy::service::PolicyService;
 use crate::store::Store;
+use crate::system::service::SystemService;
+use crate::workdays::service::WorkdaysService;
 
 pub struct Core {
     pub(crate) store: Arc<dyn Store>,
     pub(crate) env: Env,
+    pub system: SystemService,
+    pub identity: IdentityService,
+    pub org: OrgService,
+    pub audit: AuditService,
+    pub notify: NotifyService,
+    pub workdays: WorkdaysService,
+    pub policy: PolicyService,
 }
 
 impl Core {
@@ -20,9 +36,24 @@ impl Core {
     }
 
     pub fn with_config(store: Arc<dyn Store>, clock: Arc<dyn Clock>, config: CoreConfig) -> Self {
+        let env = Env::new(clock, config);
+        let system = SystemService::new(store.clone(), env.clone());
+        let identity = IdentityService::new(store.clone(), env.clone());
+        let org = OrgService::new(store.clone(), env.clone());
+        let audit = AuditService::new(store.clone(), env.clone());
+        let notify = NotifyService::new(store.clone(), env.clone());
+        let workdays = WorkdaysService::new(store.clone(), env.clone());
+        let policy = PolicyService::new(store.clone(), env.clone(), org.clone());
         Core {
             store,
-            env: Env::new(clock, config),
+            env,
+            system,
+            identity,
+            org,
+            audit,
+            notify,
+            workdays,
+            policy,
         }
     }
 
@@ -36,5 +67,13 @@ impl Core {
 
     pub fn config(&self) -> &CoreConfig {
         self.env.config()
+    }
+
+    /// Makes sure a policy, an agreement template and the checklists exist
+    /// (first start).
+    pub async fn ensure_defaults(&self) -> CoreResult<()> {
+        self.policy.ensure_default().await?;
+        self.ensure_agreement_template().await?;
+        self.ensure_checklist_defaults().await
     }
 }

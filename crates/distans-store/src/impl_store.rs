@@ -182,10 +182,6 @@ impl distans_core::store::SystemPort for SqlStore {
         on_db!(&self.db, p => sqlx::query("SELECT 1").execute(p).await.map(|_| ()).map_err(db_err))
     }
 
-    async fn analyze(&self) -> CoreResult<()> {
-        on_db!(&self.db, p => sqlx::query("ANALYZE").execute(p).await.map(|_| ()).map_err(db_err))
-    }
-
     async fn backup(&self, dest: &str) -> CoreResult<()> {
         if std::path::Path::new(dest).exists() {
             return Err(CoreError::invalid(
@@ -246,9 +242,9 @@ impl distans_core::store::IdentityPort for SqlStore {
         &self,
         username: &str,
         hash: &str,
+        at: OffsetDateTime,
         audit: NewAuditEntry,
     ) -> CoreResult<bool> {
-        let at = now();
         on_db!(&self.db, p => {
             let mut tx = p.begin_write().await.map_err(db_err)?;
             let n = sqlx::query("UPDATE accounts SET password_hash = $1, updated_at = $2 WHERE username = $3")
@@ -479,6 +475,10 @@ impl distans_core::store::IdentityPort for SqlStore {
 
 #[async_trait]
 impl distans_core::store::OrgPort for SqlStore {
+    async fn analyze(&self) -> CoreResult<()> {
+        on_db!(&self.db, p => sqlx::query("ANALYZE").execute(p).await.map(|_| ()).map_err(db_err))
+    }
+
     async fn units(
         &self,
         under: Option<Uuid>,
@@ -720,8 +720,8 @@ impl distans_core::store::OrgPort for SqlStore {
         data: &OrgData,
         actor_id: Option<Uuid>,
         actor: &str,
+        at: OffsetDateTime,
     ) -> Result<ImportReport, ImportError> {
-        let at = now();
         on_db!(&self.db, p => {
             let mut tx = p.begin_write().await.map_err(db_err)?;
             // What is stored now.
@@ -969,22 +969,6 @@ impl distans_core::store::PolicyPort for SqlStore {
         self.add_policy_version_impl(rules, valid_from, created_by, at, audit)
             .await
     }
-
-    async fn agreement_template(&self) -> CoreResult<Option<(i64, String)>> {
-        self.agreement_template_impl().await
-    }
-
-    async fn set_agreement_template(
-        &self,
-        text: &str,
-        expected: i64,
-        created_by: &str,
-        at: OffsetDateTime,
-        audit: NewAuditEntry,
-    ) -> CoreResult<i64> {
-        self.set_agreement_template_impl(text, expected, created_by, at, audit)
-            .await
-    }
 }
 
 #[async_trait]
@@ -1035,6 +1019,22 @@ impl distans_core::store::CasesPort for SqlStore {
 
 #[async_trait]
 impl distans_core::store::AgreementsPort for SqlStore {
+    async fn agreement_template(&self) -> CoreResult<Option<(i64, String)>> {
+        self.agreement_template_impl().await
+    }
+
+    async fn set_agreement_template(
+        &self,
+        text: &str,
+        expected: i64,
+        created_by: &str,
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> CoreResult<i64> {
+        self.set_agreement_template_impl(text, expected, created_by, at, audit)
+            .await
+    }
+
     async fn agreement(&self, id: Uuid) -> CoreResult<Option<Agreement>> {
         self.agreement_impl(id).await
     }

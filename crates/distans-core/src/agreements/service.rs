@@ -18,7 +18,7 @@ impl Core {
             .agreement(id)
             .await?
             .ok_or(CoreError::NotFound("agreement"))?;
-        let rec = self.person_record(g.person_id).await?;
+        let rec = self.org.record(g.person_id).await?;
         let is_party = actor.person_id == g.decider_id;
         if !is_party
             && access::authorize(
@@ -37,7 +37,7 @@ impl Core {
     }
 
     pub async fn agreements_of(&self, actor: &Actor, person: Uuid) -> CoreResult<Vec<Agreement>> {
-        let rec = self.person_record(person).await?;
+        let rec = self.org.record(person).await?;
         if access::authorize(
             actor,
             Action::ReadCase {
@@ -119,8 +119,8 @@ impl Core {
             next.text = t;
         }
         next.state = AgreementState::AwaitingSignatures;
-        let employee = self.person_record(g.person_id).await?;
-        let decider = self.person_record(g.decider_id).await?;
+        let employee = self.org.record(g.person_id).await?;
+        let decider = self.org.record(g.decider_id).await?;
         let link = format!("/overenskommelser/{}", g.id);
         let notices = vec![
             notice(
@@ -176,8 +176,8 @@ impl Core {
                 "only the employee and the one who decided sign the agreement",
             ));
         };
-        let employee = self.person_record(g.person_id).await?;
-        let decider = self.person_record(g.decider_id).await?;
+        let employee = self.org.record(g.person_id).await?;
+        let decider = self.org.record(g.decider_id).await?;
         let link = format!("/overenskommelser/{}", g.id);
         let mut notices = vec![];
         if next.employee_signed_at.is_some() && next.decider_signed_at.is_some() {
@@ -267,8 +267,8 @@ impl Core {
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .map(str::to_string);
-        let employee = self.person_record(g.person_id).await?;
-        let decider = self.person_record(g.decider_id).await?;
+        let employee = self.org.record(g.person_id).await?;
+        let decider = self.org.record(g.decider_id).await?;
         let link = format!("/overenskommelser/{}", g.id);
         let last = next.ends_on.map(|d| d.to_string()).unwrap_or_default();
         let notices: Vec<Notice> = [&employee, &decider]
@@ -343,5 +343,46 @@ impl Core {
             }
         }
         Ok(told)
+    }
+
+    /// Makes sure an agreement template exists (first start).
+    pub(crate) async fn ensure_agreement_template(&self) -> CoreResult<()> {
+        if self.store.agreement_template().await?.is_none() {
+            self.store
+                .set_agreement_template(
+                    agreement::DEFAULT_TEMPLATE,
+                    0,
+                    "system",
+                    self.now(),
+                    NewAuditEntry::system("template.update", "agreement_template", 1),
+                )
+                .await?;
+        }
+        Ok(())
+    }
+
+    pub async fn agreement_template(&self, actor: &Actor) -> CoreResult<(i64, String)> {
+        access::authorize(actor, Action::EditPolicy)?;
+        Ok(self
+            .store
+            .agreement_template()
+            .await?
+            .unwrap_or((0, agreement::DEFAULT_TEMPLATE.to_string())))
+    }
+
+    pub async fn set_agreement_template(
+        &self,
+        actor: &Actor,
+        text: &str,
+        expected: i64,
+    ) -> CoreResult<i64> {
+        access::authorize(actor, Action::EditPolicy)?;
+        let text = text.replace("\r\n", "\n");
+        agreement::validate_template(&text)?;
+        let mut a = NewAuditEntry::by(actor, "template.update", "agreement_template", "");
+        a.after = Some(serde_json::json!({ "sha256": agreement::sha256_hex(&text) }));
+        self.store
+            .set_agreement_template(&text, expected, &actor.name, self.now(), a)
+            .await
     }
 }

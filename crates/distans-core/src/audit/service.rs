@@ -2,11 +2,26 @@
 
 use crate::access::{self, Action};
 use crate::audit::model::*;
+use crate::audit::port::AuditPort;
 use crate::audit::rules::ChainVerifier;
+use crate::kernel::Env;
 use crate::kernel::{Actor, CoreResult, Page, Paging};
-use crate::Core;
+use std::sync::Arc;
 
-impl Core {
+/// Reading the audit log and checking its chain.
+#[derive(Clone)]
+pub struct AuditService {
+    port: Arc<dyn AuditPort>,
+    env: Env,
+}
+
+impl AuditService {
+    pub(crate) fn new(port: Arc<dyn AuditPort>, env: Env) -> Self {
+        AuditService { port, env }
+    }
+}
+
+impl AuditService {
     // Audit.
 
     pub async fn audit(
@@ -16,7 +31,7 @@ impl Core {
         paging: Paging,
     ) -> CoreResult<Page<crate::audit::model::AuditEntry>> {
         access::authorize(actor, Action::ReadAudit)?;
-        self.store.audit(filter, paging).await
+        self.port.audit(filter, paging).await
     }
 
     /// Walks the whole chain, a page at a time.
@@ -24,11 +39,11 @@ impl Core {
         if let Some(a) = actor {
             access::authorize(a, Action::ReadAudit)?;
         }
-        let head = self.store.audit_head().await?;
+        let head = self.port.audit_head().await?;
         let mut v = ChainVerifier::default();
         let mut after = 0;
         loop {
-            let page = self.store.audit_after(after, 2000).await?;
+            let page = self.port.audit_after(after, 2000).await?;
             let Some(last) = page.last() else { break };
             after = last.seq;
             for e in &page {

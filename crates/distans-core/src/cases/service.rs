@@ -32,7 +32,7 @@ impl Core {
         let arrangement = input.parse()?;
         let today = self.today();
         // Judged under the version in force today: the one the decision is made under.
-        let policy = self.policy_in_force(today).await?;
+        let policy = self.policy.in_force(today).await?;
         let effective = policy.rules.for_unit(&unit_chain(&person.unit_path));
         let applicant = Applicant {
             tasks: person.person.skills.clone(),
@@ -59,7 +59,7 @@ impl Core {
         actor: &Actor,
         input: &RequestInput,
     ) -> CoreResult<RequestPreview> {
-        let rec = self.person_record(actor.person_id).await?;
+        let rec = self.org.record(actor.person_id).await?;
         let (_, j, policy) = self.judge_for(&rec, input, None).await?;
         Ok(RequestPreview {
             decider: j.decider,
@@ -90,7 +90,7 @@ impl Core {
         let mut out = vec![];
         match (&r.decider, &rec.manager) {
             (Decider::Manager, Some(m)) => {
-                let m = self.person_record(m.id).await?;
+                let m = self.org.record(m.id).await?;
                 out.push(notice(&m, kind, subject, body, link));
             }
             _ => {
@@ -117,7 +117,7 @@ impl Core {
         actor: &Actor,
         input: &RequestInput,
     ) -> CoreResult<RemoteRequest> {
-        let rec = self.person_record(actor.person_id).await?;
+        let rec = self.org.record(actor.person_id).await?;
         let (arrangement, j, policy) = self.judge_for(&rec, input, None).await?;
         let now = self.now();
         let assigned = if j.decider == Decider::Manager {
@@ -335,8 +335,8 @@ impl Core {
             ));
         }
         let now = self.now();
-        let policy = self.policy_in_force(self.today()).await?;
-        let employee = self.person_record(r.person.id).await?;
+        let policy = self.policy.in_force(self.today()).await?;
+        let employee = self.org.record(r.person.id).await?;
         let me = PersonRef {
             id: actor.person_id,
             name: actor.name.clone(),
@@ -460,7 +460,7 @@ impl Core {
                     ),
                     link.clone(),
                 ));
-                let me_rec = self.person_record(actor.person_id).await?;
+                let me_rec = self.org.record(actor.person_id).await?;
                 notices.push(notice(
                     &me_rec,
                     "agreement_draft",
@@ -560,7 +560,7 @@ impl Core {
                 "the request was changed meanwhile; reload it".into(),
             ));
         }
-        let rec = self.person_record(actor.person_id).await?;
+        let rec = self.org.record(actor.person_id).await?;
         let (arrangement, j, policy) = self.judge_for(&rec, input, Some(r.id)).await?;
         let mut next = r.clone();
         next.arrangement = arrangement;

@@ -242,7 +242,7 @@ impl Core {
                 unit_path: &detail.path,
             },
         )?;
-        let cal = self.work_calendar(from, to).await?;
+        let cal = self.workdays.calendar(from, to).await?;
         let workdays = cal.workdays(from, to);
         let rules = self.store.coverage_rules(&[unit]).await?;
         let members = self
@@ -307,7 +307,7 @@ impl Core {
         if rules.is_empty() {
             return Ok(vec![]);
         }
-        let cal = self.work_calendar(from, to).await?;
+        let cal = self.workdays.calendar(from, to).await?;
         let person = rec.person.id;
         let mut before_rules = self.store.plan_rules(&[person], from, to).await?;
         let before_rules = before_rules.remove(&person).unwrap_or_default();
@@ -554,7 +554,7 @@ impl Core {
         if sites.is_empty() {
             return Err(CoreError::NotFound("site"));
         }
-        let cal = self.work_calendar(from, to).await?;
+        let cal = self.workdays.calendar(from, to).await?;
         let workdays = cal.workdays(from, to);
         let index: HashMap<Date, usize> =
             workdays.iter().enumerate().map(|(i, d)| (*d, i)).collect();

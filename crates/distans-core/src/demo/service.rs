@@ -62,7 +62,7 @@ impl Core {
 
     async fn load_demo_org(&self, size: usize) -> CoreResult<ImportReport> {
         let data = demo::generate(size);
-        let report = match self.store.import_org(&data, None, "demo").await {
+        let report = match self.org.import_as(&data, None, "demo").await {
             Ok(r) => r,
             Err(ImportError::Core(e)) => return Err(e),
             Err(ImportError::Rows(rows)) => {
@@ -77,8 +77,8 @@ impl Core {
         };
         let hash = password::hash(DEMO_PASSWORD)?;
         for (username, _) in DEMO_ACCOUNTS {
-            self.store
-                .set_password(
+            self.identity
+                .set_password_hash(
                     username,
                     &hash,
                     NewAuditEntry {

@@ -437,6 +437,7 @@ impl Core {
             return Err(CoreError::invalid("employee_number", "is required"));
         }
         let found = self
+            .org
             .people(
                 actor,
                 None,

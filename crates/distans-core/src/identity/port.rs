@@ -19,6 +19,7 @@ pub trait IdentityPort: Send + Sync {
         &self,
         username: &str,
         hash: &str,
+        at: OffsetDateTime,
         audit: NewAuditEntry,
     ) -> CoreResult<bool>;
     async fn actor(&self, person: Uuid) -> CoreResult<Option<Actor>>;

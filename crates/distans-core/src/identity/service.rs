@@ -1,17 +1,31 @@
 //! Accounts, passwords and personal API tokens; who a request acts as.
 
+use std::sync::Arc;
+
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::access::{self, Action};
 use crate::identity::model::*;
+use crate::identity::port::IdentityPort;
 use crate::identity::rules::{password, token};
+use crate::kernel::Env;
 use crate::kernel::{Actor, CoreError, CoreResult, NewAuditEntry};
-use crate::Core;
 
-impl Core {
+/// Accounts, tokens, sign-in and sessions.
+#[derive(Clone)]
+pub struct IdentityService {
+    port: Arc<dyn IdentityPort>,
+    env: Env,
+}
+
+impl IdentityService {
+    pub(crate) fn new(port: Arc<dyn IdentityPort>, env: Env) -> Self {
+        IdentityService { port, env }
+    }
+
     pub async fn actor(&self, person: Uuid) -> CoreResult<Option<Actor>> {
-        self.store.actor(person).await
+        self.port.actor(person).await
     }
 
     pub async fn actor_by_token(&self, secret: &str) -> CoreResult<Option<Actor>> {
@@ -19,29 +33,43 @@ impl Core {
             return Ok(None);
         }
         match self
-            .store
-            .person_by_token(&token::hash(secret), self.now())
+            .port
+            .person_by_token(&token::hash(secret), self.env.now())
             .await?
         {
-            Some(p) => self.store.actor(p).await,
+            Some(p) => self.port.actor(p).await,
             None => Ok(None),
         }
+    }
+
+    /// Sets the password of the demo's sign-ins.
+    pub(crate) async fn set_password_hash(
+        &self,
+        username: &str,
+        hash: &str,
+        audit: NewAuditEntry,
+    ) -> CoreResult<bool> {
+        self.port
+            .set_password(username, hash, self.env.now(), audit)
+            .await
+    }
+
+    /// The person behind a username, if any.
+    pub(crate) async fn person_of_username(&self, username: &str) -> CoreResult<Option<Uuid>> {
+        Ok(self.port.credentials(username).await?.map(|c| c.0))
     }
 
     /// Sets a password from the command line (administrator's tool).
     pub async fn set_password(&self, username: &str, new_password: &str) -> CoreResult<()> {
         password::check_new(new_password)?;
         let hash = password::hash(new_password)?;
-        let audit = NewAuditEntry {
-            actor_id: None,
-            actor: "kommandoraden".into(),
-            action: "account.password".into(),
-            entity: "account".into(),
-            entity_id: username.into(),
-            before: None,
-            after: None,
-        };
-        if self.store.set_password(username, &hash, audit).await? {
+        let mut audit = NewAuditEntry::system("account.password", "account", username);
+        audit.actor = "kommandoraden".into();
+        if self
+            .port
+            .set_password(username, &hash, self.env.now(), audit)
+            .await?
+        {
             Ok(())
         } else {
             Err(CoreError::NotFound("account"))
@@ -62,14 +90,14 @@ impl Core {
             return Err(CoreError::invalid("name", "must be 1 to 100 characters"));
         }
         let days = days.unwrap_or(90);
-        if !(1..=self.config().token_max_days).contains(&days) {
+        if !(1..=self.env.config().token_max_days).contains(&days) {
             return Err(CoreError::invalid(
                 "days",
-                format!("must be between 1 and {}", self.config().token_max_days),
+                format!("must be between 1 and {}", self.env.config().token_max_days),
             ));
         }
         let (secret, hash) = token::generate();
-        let now = self.now();
+        let now = self.env.now();
         let t = ApiToken {
             id: Uuid::now_v7(),
             name: name.into(),
@@ -81,7 +109,7 @@ impl Core {
         audit.after = Some(
             serde_json::json!({"name": t.name, "expires_at": t.expires_at.map(|e| e.unix_timestamp())}),
         );
-        self.store
+        self.port
             .create_token(actor.person_id, &t, &hash, audit)
             .await?;
         Ok(NewToken { token: t, secret })
@@ -89,15 +117,15 @@ impl Core {
 
     pub async fn tokens(&self, actor: &Actor) -> CoreResult<Vec<ApiToken>> {
         access::authorize(actor, Action::ManageOwnTokens)?;
-        self.store.tokens(actor.person_id).await
+        self.port.tokens(actor.person_id).await
     }
 
     pub async fn revoke_token(&self, actor: &Actor, id: Uuid) -> CoreResult<()> {
         access::authorize(actor, Action::ManageOwnTokens)?;
         let audit = NewAuditEntry::by(actor, "token.revoke", "token", id.to_string());
         if self
-            .store
-            .revoke_token(actor.person_id, id, self.now(), audit)
+            .port
+            .revoke_token(actor.person_id, id, self.env.now(), audit)
             .await?
         {
             Ok(())
@@ -108,7 +136,7 @@ impl Core {
 }
 
 /// Sign-in and the server-side sessions the web layer keeps.
-impl Core {
+impl IdentityService {
     /// The person behind a username and password. Unknown users are checked
     /// against a dummy hash, so the time taken does not tell which usernames
     /// exist; the hash is checked on a blocking thread. `limit` is asked
@@ -127,7 +155,7 @@ impl Core {
             return Err(CoreError::invalid("password", "enter your password"));
         }
         limit(username)?;
-        let (person, hash) = match self.store.credentials(username).await? {
+        let (person, hash) = match self.port.credentials(username).await? {
             Some((p, Some(h))) => (Some(p), h),
             // Unknown user or no local password: spend the same time anyway.
             _ => (None, password::dummy_hash().to_string()),
@@ -144,7 +172,7 @@ impl Core {
 
     /// A session's data, unless it has expired.
     pub async fn session_load(&self, id: &str) -> CoreResult<Option<Vec<u8>>> {
-        self.store.session_load(id, self.now()).await
+        self.port.session_load(id, self.env.now()).await
     }
 
     /// Stores a new session; false when the id is taken.
@@ -154,7 +182,7 @@ impl Core {
         data: &[u8],
         expiry: OffsetDateTime,
     ) -> CoreResult<bool> {
-        self.store.session_create(id, data, expiry).await
+        self.port.session_create(id, data, expiry).await
     }
 
     pub async fn session_save(
@@ -163,15 +191,15 @@ impl Core {
         data: &[u8],
         expiry: OffsetDateTime,
     ) -> CoreResult<()> {
-        self.store.session_save(id, data, expiry).await
+        self.port.session_save(id, data, expiry).await
     }
 
     pub async fn session_delete(&self, id: &str) -> CoreResult<()> {
-        self.store.session_delete(id).await
+        self.port.session_delete(id).await
     }
 
     /// Removes expired sessions; how many.
     pub async fn purge_sessions(&self) -> CoreResult<u64> {
-        self.store.sessions_purge(self.now()).await
+        self.port.sessions_purge(self.env.now()).await
     }
 }

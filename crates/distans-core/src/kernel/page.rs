@@ -34,6 +34,11 @@ impl Paging {
     pub const MAX_LIMIT: i64 = 500;
     pub const DEFAULT_LIMIT: i64 = 50;
 
+    /// The first `limit` items.
+    pub fn first(limit: i64) -> Paging {
+        Paging { limit, offset: 0 }
+    }
+
     pub fn parse(limit: Option<i64>, offset: Option<i64>) -> Result<Paging, CoreError> {
         let limit = limit.unwrap_or(Self::DEFAULT_LIMIT);
         let offset = offset.unwrap_or(0);

@@ -1,13 +1,28 @@
 //! Notifications in the app.
 
 use crate::kernel::{Actor, CoreResult, Page, Paging};
+use std::sync::Arc;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::kernel::Env;
 use crate::notify::model::{Notification, OutboxMail};
-use crate::Core;
+use crate::notify::port::NotifyPort;
 
-impl Core {
+/// Notifications in the app and the e-mail outbox.
+#[derive(Clone)]
+pub struct NotifyService {
+    port: Arc<dyn NotifyPort>,
+    env: Env,
+}
+
+impl NotifyService {
+    pub(crate) fn new(port: Arc<dyn NotifyPort>, env: Env) -> Self {
+        NotifyService { port, env }
+    }
+}
+
+impl NotifyService {
     // Notifications.
 
     pub async fn notifications(
@@ -15,31 +30,33 @@ impl Core {
         actor: &Actor,
         paging: Paging,
     ) -> CoreResult<Page<Notification>> {
-        self.store.notifications(actor.person_id, paging).await
+        self.port.notifications(actor.person_id, paging).await
     }
 
     pub async fn mark_notifications_read(&self, actor: &Actor) -> CoreResult<()> {
-        self.store
-            .mark_notifications_read(actor.person_id, self.now())
+        self.port
+            .mark_notifications_read(actor.person_id, self.env.now())
             .await
     }
 }
 
 /// The e-mail outbox, as the job worker sends it.
-impl Core {
+impl NotifyService {
     /// How many notices the actor has not read.
     pub async fn unread_notifications(&self, actor: &Actor) -> CoreResult<i64> {
-        self.store.unread_notifications(actor.person_id).await
+        self.port.unread_notifications(actor.person_id).await
     }
 
     /// Claims up to `limit` mails due now for `lease_secs`: two workers never
     /// claim the same mail.
     pub async fn claim_mails(&self, lease_secs: i64, limit: i64) -> CoreResult<Vec<OutboxMail>> {
-        self.store.outbox_claim(self.now(), lease_secs, limit).await
+        self.port
+            .outbox_claim(self.env.now(), lease_secs, limit)
+            .await
     }
 
     pub async fn mail_sent(&self, id: Uuid) -> CoreResult<()> {
-        self.store.outbox_sent(id, self.now()).await
+        self.port.outbox_sent(id, self.env.now()).await
     }
 
     /// Records a failed attempt; the mail is tried again at `retry_at`.
@@ -49,11 +66,11 @@ impl Core {
         error: &str,
         retry_at: OffsetDateTime,
     ) -> CoreResult<()> {
-        self.store.outbox_failed(id, error, retry_at).await
+        self.port.outbox_failed(id, error, retry_at).await
     }
 
     /// Mails not yet sent.
     pub async fn mails_pending(&self) -> CoreResult<i64> {
-        self.store.outbox_pending().await
+        self.port.outbox_pending().await
     }
 }

@@ -3,6 +3,7 @@
 //! changes data is one transaction with its audit entry and notices.
 
 use async_trait::async_trait;
+use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::kernel::csv::ImportError;
@@ -38,7 +39,10 @@ pub trait OrgPort: Send + Sync {
         data: &OrgData,
         actor_id: Option<Uuid>,
         actor: &str,
+        at: OffsetDateTime,
     ) -> Result<ImportReport, ImportError>;
+    /// Refreshes the query planner's statistics (after a bulk load).
+    async fn analyze(&self) -> CoreResult<()>;
     /// Every site.
     async fn sites(&self) -> CoreResult<Vec<Site>>;
     /// Holders of a granted role (at most 100), with e-mail.

@@ -6,9 +6,13 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::access::{self, Action};
 use crate::kernel::csv::RowError;
-use crate::kernel::NewAuditEntry;
-use crate::org::model::{Changes, OrgData, Person, Site, Snapshot, Unit, UnitKind, UnitRow};
+use crate::kernel::{Actor, CoreError, CoreResult, NewAuditEntry};
+use crate::org::model::{
+    Changes, MeView, OrgData, PeopleFilter, Person, PersonRecord, PersonView, Site, Snapshot, Unit,
+    UnitDetail, UnitKind, UnitRow,
+};
 
 fn person_json(p: &Person) -> serde_json::Value {
     json!({
@@ -35,6 +39,79 @@ fn unit_json(u: &Unit) -> serde_json::Value {
         "manager_id": u.manager_id,
         "site_id": u.site_id,
     })
+}
+
+/// The signed-in person, as they see themselves.
+pub fn me_view(actor: &Actor) -> MeView {
+    MeView {
+        id: actor.person_id,
+        name: actor.name.clone(),
+        roles: actor.roles.clone(),
+        unit: actor.unit.clone(),
+        manages: actor.manages.iter().map(|m| m.id).collect(),
+    }
+}
+
+/// Which people a list covers: those of `unit` (and below it, if `below`),
+/// or without a unit everyone the actor may list.
+pub fn people_filter(
+    actor: &Actor,
+    unit: Option<&UnitDetail>,
+    below: bool,
+) -> CoreResult<PeopleFilter> {
+    match unit {
+        Some(u) => {
+            access::authorize(actor, Action::ListPeople { unit_path: &u.path })?;
+            Ok(if below {
+                PeopleFilter::Under(vec![u.path.clone()])
+            } else {
+                PeopleFilter::Unit(u.unit.id)
+            })
+        }
+        None if access::can(actor, Action::ListPeople { unit_path: "" }) => Ok(PeopleFilter::All),
+        None if !actor.manages.is_empty() => Ok(PeopleFilter::Under(
+            actor.manages.iter().map(|m| m.path.clone()).collect(),
+        )),
+        None => Err(CoreError::forbidden(
+            "only managers, HR, administrators and auditors may list people",
+        )),
+    }
+}
+
+/// A search text: trimmed, empty is none, at most 100 characters.
+pub fn search_text(search: Option<&str>) -> CoreResult<Option<&str>> {
+    match search.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) if s.chars().count() > 100 => {
+            Err(CoreError::invalid("q", "must be at most 100 characters"))
+        }
+        s => Ok(s),
+    }
+}
+
+/// A person cut down to what the caller may see: everything (`full`), or
+/// the directory facts only (no skills, commute or username).
+pub fn person_view(rec: PersonRecord, full: bool) -> PersonView {
+    let p = rec.person;
+    PersonView {
+        id: p.id,
+        name: p.name(),
+        roles: Actor::build_roles(&p.granted_roles, !rec.manages.is_empty()),
+        unit: rec.unit,
+        manages: rec.manages.iter().map(|u| u.id).collect(),
+        employee_number: p.employee_number.clone(),
+        given_name: p.given_name.clone(),
+        family_name: p.family_name.clone(),
+        email: p.email.clone(),
+        title: p.title.clone(),
+        manager: rec.manager,
+        managed_units: rec.manages,
+        site: rec.site,
+        skills: full.then(|| p.skills.clone()),
+        commute_km: if full { p.commute_km } else { None },
+        commute_mode: if full { p.commute_mode } else { None },
+        username: if full { p.username.clone() } else { None },
+        visibility: if full { "full" } else { "directory" }.into(),
+    }
 }
 
 /// Works out what `data` changes in `snap`. Pure; `new_id` makes ids.

@@ -1,25 +1,32 @@
 //! The organisation as each role may see it, and importing it.
 
+use std::sync::Arc;
+
 use uuid::Uuid;
 
 use crate::access::{self, person_visibility, Action, Visibility};
 use crate::kernel::csv::ImportError;
-use crate::kernel::{Actor, CoreError, CoreResult, Page, Paging};
+use crate::kernel::{Actor, CoreError, CoreResult, Env, Page, Paging, PersonRef};
 use crate::org::model::*;
-use crate::Core;
+use crate::org::port::OrgPort;
+use crate::org::rules::{me_view, people_filter, person_view, search_text};
 
-impl Core {
-    pub fn me(&self, actor: &Actor) -> MeView {
-        MeView {
-            id: actor.person_id,
-            name: actor.name.clone(),
-            roles: actor.roles.clone(),
-            unit: actor.unit.clone(),
-            manages: actor.manages.iter().map(|m| m.id).collect(),
-        }
+/// The organisation's use cases.
+#[derive(Clone)]
+pub struct OrgService {
+    port: Arc<dyn OrgPort>,
+    env: Env,
+}
+
+impl OrgService {
+    pub(crate) fn new(port: Arc<dyn OrgPort>, env: Env) -> Self {
+        OrgService { port, env }
     }
 
-    // Organisation.
+    /// The signed-in person, as `GET /api/v1/me` shows them.
+    pub fn me(&self, actor: &Actor) -> MeView {
+        me_view(actor)
+    }
 
     pub async fn units(
         &self,
@@ -35,30 +42,24 @@ impl Core {
             }
         }
         if let Some(u) = under {
-            if self.store.unit(u).await?.is_none() {
-                return Err(CoreError::NotFound("unit"));
-            }
+            self.unit_detail(u).await?;
         }
-        self.store.units(under, max_depth, paging).await
+        self.port.units(under, max_depth, paging).await
     }
 
     pub async fn unit(&self, actor: &Actor, id: Uuid) -> CoreResult<UnitDetail> {
         access::authorize(actor, Action::ReadUnits)?;
-        self.store
-            .unit(id)
-            .await?
-            .ok_or(CoreError::NotFound("unit"))
+        self.unit_detail(id).await
     }
 
     /// Whether the actor may list the people of this unit (for showing links).
     pub fn may_list_people(&self, actor: &Actor, unit: &UnitDetail) -> bool {
-        access::authorize(
+        access::can(
             actor,
             Action::ListPeople {
                 unit_path: &unit.path,
             },
         )
-        .is_ok()
     }
 
     /// The people of `unit` (and below it, if `below`), or without a unit
@@ -71,88 +72,34 @@ impl Core {
         search: Option<&str>,
         paging: Paging,
     ) -> CoreResult<Page<PersonSummary>> {
-        let filter = match unit {
-            Some(unit) => {
-                let u = self
-                    .store
-                    .unit(unit)
-                    .await?
-                    .ok_or(CoreError::NotFound("unit"))?;
-                access::authorize(actor, Action::ListPeople { unit_path: &u.path })?;
-                if below {
-                    PeopleFilter::Under(vec![u.path])
-                } else {
-                    PeopleFilter::Unit(unit)
-                }
-            }
-            None if access::authorize(actor, Action::ListPeople { unit_path: "" }).is_ok() => {
-                PeopleFilter::All
-            }
-            None if !actor.manages.is_empty() => {
-                PeopleFilter::Under(actor.manages.iter().map(|m| m.path.clone()).collect())
-            }
-            None => {
-                return Err(CoreError::forbidden(
-                    "only managers, HR, administrators and auditors may list people",
-                ))
-            }
+        let unit = match unit {
+            Some(u) => Some(self.unit_detail(u).await?),
+            None => None,
         };
-        let search = search.map(str::trim).filter(|s| !s.is_empty());
-        if let Some(s) = search {
-            if s.chars().count() > 100 {
-                return Err(CoreError::invalid("q", "must be at most 100 characters"));
-            }
-        }
-        self.store.people(&filter, search, paging).await
+        let filter = people_filter(actor, unit.as_ref(), below)?;
+        let search = search_text(search)?;
+        self.port.people(&filter, search, paging).await
     }
 
     pub async fn person(&self, actor: &Actor, id: Uuid) -> CoreResult<PersonView> {
-        let rec = self
-            .store
-            .person(id)
-            .await?
-            .ok_or(CoreError::NotFound("person"))?;
-        let vis = person_visibility(actor, id, &rec.unit_path);
-        if vis == Visibility::None {
-            return Err(CoreError::NotFound("person"));
+        let rec = self.record(id).await?;
+        match person_visibility(actor, id, &rec.unit_path) {
+            Visibility::None => Err(CoreError::NotFound("person")),
+            vis => Ok(person_view(rec, vis == Visibility::Full)),
         }
-        let full = vis == Visibility::Full;
-        let p = rec.person;
-        Ok(PersonView {
-            id: p.id,
-            name: p.name(),
-            roles: Actor::build_roles(&p.granted_roles, !rec.manages.is_empty()),
-            unit: rec.unit,
-            manages: rec.manages.iter().map(|u| u.id).collect(),
-            employee_number: p.employee_number.clone(),
-            given_name: p.given_name.clone(),
-            family_name: p.family_name.clone(),
-            email: p.email.clone(),
-            title: p.title.clone(),
-            manager: rec.manager,
-            managed_units: rec.manages,
-            site: rec.site,
-            skills: full.then(|| p.skills.clone()),
-            commute_km: if full { p.commute_km } else { None },
-            commute_mode: if full { p.commute_mode } else { None },
-            username: if full { p.username.clone() } else { None },
-            visibility: if full { "full" } else { "directory" }.into(),
-        })
     }
 
     pub async fn counts(&self, _actor: &Actor) -> CoreResult<OrgCounts> {
-        self.store.counts().await
+        self.port.counts().await
     }
 
     /// The numbers of the organisation, for the command line (no one signed in).
     pub async fn org_counts(&self) -> CoreResult<OrgCounts> {
-        self.store.counts().await
+        self.port.counts().await
     }
 
-    // Import.
-
     /// Imports the organisation on behalf of `actor` (None: the command line).
-    pub async fn import_org(
+    pub async fn import(
         &self,
         actor: Option<&Actor>,
         data: &OrgData,
@@ -164,15 +111,94 @@ impl Core {
             Some(a) => (Some(a.person_id), a.name.clone()),
             None => (None, "kommandoraden (distans import)".to_string()),
         };
-        let report = self.store.import_org(data, id, &name).await?;
-        self.store.analyze().await?;
+        self.import_as(data, id, &name).await
+    }
+
+    /// Imports as `name` (the command line, the demo), then refreshes the
+    /// query planner's statistics.
+    pub(crate) async fn import_as(
+        &self,
+        data: &OrgData,
+        actor_id: Option<Uuid>,
+        name: &str,
+    ) -> Result<ImportReport, ImportError> {
+        let report = self
+            .port
+            .import_org(data, actor_id, name, self.env.now())
+            .await?;
+        self.port.analyze().await?;
         Ok(report)
     }
 
-    pub(crate) async fn person_record(&self, id: Uuid) -> CoreResult<PersonRecord> {
-        self.store
+    // For the other slices: the organisation as they need to read it.
+
+    /// A person with everything any caller may be shown (`NotFound` if none).
+    pub(crate) async fn record(&self, id: Uuid) -> CoreResult<PersonRecord> {
+        self.port
             .person(id)
             .await?
             .ok_or(CoreError::NotFound("person"))
+    }
+
+    /// A person, if there is one.
+    pub(crate) async fn find_record(&self, id: Uuid) -> CoreResult<Option<PersonRecord>> {
+        self.port.person(id).await
+    }
+
+    /// A unit with its ancestors, children and site (`NotFound` if none).
+    pub(crate) async fn unit_detail(&self, id: Uuid) -> CoreResult<UnitDetail> {
+        self.port.unit(id).await?.ok_or(CoreError::NotFound("unit"))
+    }
+
+    /// A unit, if there is one.
+    pub(crate) async fn find_unit(&self, id: Uuid) -> CoreResult<Option<UnitDetail>> {
+        self.port.unit(id).await
+    }
+
+    /// Units in tree order below `under` (or all), no deeper than `max_depth`.
+    pub(crate) async fn units_below(
+        &self,
+        under: Option<Uuid>,
+        max_depth: Option<i64>,
+        paging: Paging,
+    ) -> CoreResult<Page<UnitSummary>> {
+        self.port.units(under, max_depth, paging).await
+    }
+
+    /// The organisation's own name: the unit at the top of the tree.
+    pub(crate) async fn organisation_name(&self) -> CoreResult<String> {
+        let top = self.port.units(None, Some(0), Paging::first(1)).await?;
+        Ok(top
+            .items
+            .first()
+            .map(|u| u.name.clone())
+            .unwrap_or_default())
+    }
+
+    /// Holders of a granted role (at most 100), with e-mail.
+    pub(crate) async fn people_with_role(
+        &self,
+        role: &str,
+    ) -> CoreResult<Vec<(PersonRef, Option<String>)>> {
+        self.port.people_with_role(role).await
+    }
+
+    pub(crate) async fn sites(&self) -> CoreResult<Vec<Site>> {
+        self.port.sites().await
+    }
+
+    /// The distinct skills people have, in order (at most `limit`).
+    pub(crate) async fn known_skills(&self, limit: i64) -> CoreResult<Vec<String>> {
+        self.port.known_skills(limit).await
+    }
+
+    /// Every person's employee number and id.
+    pub(crate) async fn employee_ids(&self) -> CoreResult<Vec<(String, Uuid)>> {
+        self.port.employee_ids().await
+    }
+
+    /// Refreshes the query planner's statistics (after a bulk load).
+    pub(crate) async fn refresh_statistics(&self) -> CoreResult<()> {
+        self.port.analyze().await
     }
 }

@@ -11,10 +11,6 @@ use crate::plan::model::*;
 use crate::Core;
 
 impl Core {
-    pub async fn work_calendar(&self, from: Date, to: Date) -> CoreResult<WorkCalendar> {
-        Ok(WorkCalendar::new(self.store.closed_days(from, to).await?))
-    }
-
     pub(crate) fn check_period(from: Date, to: Date) -> CoreResult<()> {
         if to < from {
             return Err(CoreError::invalid("to", "must not be before from"));
@@ -40,7 +36,7 @@ impl Core {
         if to < from {
             return Ok(vec![]);
         }
-        let cal = self.work_calendar(from, to).await?;
+        let cal = self.workdays.calendar(from, to).await?;
         let rules = self.store.plan_rules(&[person], from, to).await?;
         Ok(rules
             .get(&person)
@@ -80,6 +76,7 @@ impl Core {
             }
             (None, Some(u)) => {
                 let page = self
+                    .org
                     .people(
                         actor,
                         Some(u),
@@ -95,7 +92,7 @@ impl Core {
             }
             (None, None) => vec![actor.person_id],
         };
-        let workdays = self.work_calendar(from, to).await?.workdays(from, to);
+        let workdays = self.workdays.calendar(from, to).await?.workdays(from, to);
         let rules = self.store.plan_rules(&people, from, to).await?;
         let mut out = vec![];
         for p in people {
@@ -149,7 +146,7 @@ impl Core {
             }
             return Err(refused);
         }
-        let cal = self.work_calendar(day, day).await?;
+        let cal = self.workdays.calendar(day, day).await?;
         if let Some(why) = cal.day_off(day) {
             return Err(CoreError::Rule {
                 field: Some("date".into()),

@@ -23,15 +23,4 @@ pub trait PolicyPort: Send + Sync {
         at: OffsetDateTime,
         audit: NewAuditEntry,
     ) -> CoreResult<PolicyVersion>;
-    /// The current template: (version, text).
-    async fn agreement_template(&self) -> CoreResult<Option<(i64, String)>>;
-    /// Saves a new template version; `Conflict` unless `expected` is the current one.
-    async fn set_agreement_template(
-        &self,
-        text: &str,
-        expected: i64,
-        created_by: &str,
-        at: OffsetDateTime,
-        audit: NewAuditEntry,
-    ) -> CoreResult<i64>;
 }

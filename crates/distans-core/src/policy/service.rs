@@ -1,49 +1,54 @@
 //! The policy's use cases: the version in force, new versions, unit
 //! overrides, the agreement template.
 
+use std::sync::Arc;
 use time::Date;
 use uuid::Uuid;
 
 use crate::access::{self, Action};
-use crate::agreements::rules as agreement;
+use crate::kernel::Env;
 use crate::kernel::{Actor, CoreError, CoreResult, NewAuditEntry};
 use crate::org::model::unit_chain;
+use crate::org::service::OrgService;
 use crate::policy::model::*;
-use crate::Core;
+use crate::policy::port::PolicyPort;
 
-impl Core {
-    pub async fn ensure_defaults(&self) -> CoreResult<()> {
-        if self.store.policy_versions().await?.is_empty() {
+/// The remote-work policy: its versions and unit overrides.
+#[derive(Clone)]
+pub struct PolicyService {
+    port: Arc<dyn PolicyPort>,
+    env: Env,
+    org: OrgService,
+}
+
+impl PolicyService {
+    pub(crate) fn new(port: Arc<dyn PolicyPort>, env: Env, org: OrgService) -> Self {
+        PolicyService { port, env, org }
+    }
+}
+
+impl PolicyService {
+    /// Makes sure a policy exists (first start).
+    pub(crate) async fn ensure_default(&self) -> CoreResult<()> {
+        if self.port.policy_versions().await?.is_empty() {
             let mut a = NewAuditEntry::system("policy.create", "policy", 1);
             a.actor = "system (default policy)".into();
-            self.store
+            self.port
                 .add_policy_version(
                     &PolicyRules::default(),
                     time::macros::date!(2020 - 01 - 01),
                     "system",
-                    self.now(),
+                    self.env.now(),
                     a,
                 )
                 .await?;
         }
-        if self.store.agreement_template().await?.is_none() {
-            self.store
-                .set_agreement_template(
-                    agreement::DEFAULT_TEMPLATE,
-                    0,
-                    "system",
-                    self.now(),
-                    NewAuditEntry::system("template.update", "agreement_template", 1),
-                )
-                .await?;
-        }
-        // Follow-ups.
-        self.ensure_checklist_defaults().await?;
         Ok(())
     }
 
-    pub(crate) async fn policy_in_force(&self, day: Date) -> CoreResult<PolicyVersion> {
-        self.store
+    /// The version in force on `day`.
+    pub(crate) async fn in_force(&self, day: Date) -> CoreResult<PolicyVersion> {
+        self.port
             .policy_on(day)
             .await?
             .ok_or_else(|| CoreError::Internal("no policy version in force".into()))
@@ -60,22 +65,24 @@ impl Core {
         unit: Option<Uuid>,
     ) -> CoreResult<PolicyView> {
         let policy = self
-            .policy_in_force(on.unwrap_or_else(|| self.today()))
+            .in_force(on.unwrap_or_else(|| self.env.today()))
             .await?;
         let unit = unit.unwrap_or(actor.unit.id);
-        let u = self
-            .store
-            .unit(unit)
-            .await?
-            .ok_or(CoreError::NotFound("unit"))?;
+        let u = self.org.unit_detail(unit).await?;
         let effective = policy.rules.for_unit(&unit_chain(&u.path));
         Ok(PolicyView { policy, effective })
     }
 
     pub async fn policy_versions(&self, _actor: &Actor) -> CoreResult<Vec<PolicyVersion>> {
-        self.store.policy_versions().await
+        self.port.policy_versions().await
     }
 
+    /// Every version, for the slices that look up the one a decision was made under.
+    pub(crate) async fn versions(&self) -> CoreResult<Vec<PolicyVersion>> {
+        self.port.policy_versions().await
+    }
+
+    /// A new version of the policy, from `valid_from` on.
     pub async fn add_policy_version(
         &self,
         actor: &Actor,
@@ -84,26 +91,26 @@ impl Core {
     ) -> CoreResult<PolicyVersion> {
         access::authorize(actor, Action::EditPolicy)?;
         rules.validate()?;
-        if valid_from < self.today() {
+        if valid_from < self.env.today() {
             return Err(CoreError::invalid(
                 "valid_from",
                 "a new version cannot apply from a day that has passed",
             ));
         }
         for (i, o) in rules.unit_overrides.iter().enumerate() {
-            if self.store.unit(o.unit_id).await?.is_none() {
+            if self.org.find_unit(o.unit_id).await?.is_none() {
                 return Err(CoreError::invalid(
                     format!("unit_overrides[{i}].unit_id"),
                     "no such unit",
                 ));
             }
         }
-        self.store
+        self.port
             .add_policy_version(
                 &rules,
                 valid_from,
                 &actor.name,
-                self.now(),
+                self.env.now(),
                 NewAuditEntry::by(actor, "policy.create", "policy", ""),
             )
             .await
@@ -118,10 +125,8 @@ impl Core {
         o: Option<crate::policy::model::UnitOverride>,
     ) -> CoreResult<PolicyVersion> {
         access::authorize(actor, Action::EditPolicy)?;
-        if self.store.unit(unit).await?.is_none() {
-            return Err(CoreError::NotFound("unit"));
-        }
-        let current = self.policy_in_force(self.today()).await?;
+        self.org.unit_detail(unit).await?;
+        let current = self.in_force(self.env.today()).await?;
         let mut rules = current.rules.clone();
         rules.unit_overrides.retain(|x| x.unit_id != unit);
         if let Some(mut o) = o {
@@ -134,31 +139,7 @@ impl Core {
                 rules.unit_overrides.push(o);
             }
         }
-        self.add_policy_version(actor, rules, self.today()).await
-    }
-
-    pub async fn agreement_template(&self, actor: &Actor) -> CoreResult<(i64, String)> {
-        access::authorize(actor, Action::EditPolicy)?;
-        Ok(self
-            .store
-            .agreement_template()
-            .await?
-            .unwrap_or((0, agreement::DEFAULT_TEMPLATE.to_string())))
-    }
-
-    pub async fn set_agreement_template(
-        &self,
-        actor: &Actor,
-        text: &str,
-        expected: i64,
-    ) -> CoreResult<i64> {
-        access::authorize(actor, Action::EditPolicy)?;
-        let text = text.replace("\r\n", "\n");
-        agreement::validate_template(&text)?;
-        let mut a = NewAuditEntry::by(actor, "template.update", "agreement_template", "");
-        a.after = Some(serde_json::json!({ "sha256": agreement::sha256_hex(&text) }));
-        self.store
-            .set_agreement_template(&text, expected, &actor.name, self.now(), a)
+        self.add_policy_version(actor, rules, self.env.today())
             .await
     }
 }

@@ -23,7 +23,8 @@ impl Core {
     ) -> CoreResult<(Vec<u8>, bool)> {
         let (rows, more) = self.redeployment_all(actor, q).await?;
         let workdays = self
-            .work_calendar(q.from, q.to)
+            .workdays
+            .calendar(q.from, q.to)
             .await?
             .workdays(q.from, q.to);
         Ok((to_csv(&rows, &workdays)?, more))
@@ -98,7 +99,7 @@ impl Core {
                 None => None,
             },
         };
-        let cal = self.work_calendar(q.from, q.to).await?;
+        let cal = self.workdays.calendar(q.from, q.to).await?;
         let workdays = cal.workdays(q.from, q.to);
         let limit = q.limit as usize;
         let mut items = vec![];

@@ -49,7 +49,7 @@ impl Core {
             ));
         }
         let end = start + Duration::days(7 * weeks - 3);
-        let cal = self.work_calendar(start, end).await?;
+        let cal = self.workdays.calendar(start, end).await?;
         let workdays = cal.workdays(start, end);
         let members = self
             .store

@@ -11,8 +11,6 @@ pub trait SystemPort: Send + Sync {
     /// `sqlite` or `postgres`.
     fn engine(&self) -> &'static str;
     async fn ping(&self) -> CoreResult<()>;
-    /// Refreshes the query planner's statistics (after a bulk load).
-    async fn analyze(&self) -> CoreResult<()>;
     /// A consistent copy of the database at `dest`, taken while it runs.
     async fn backup(&self, dest: &str) -> CoreResult<()>;
 }

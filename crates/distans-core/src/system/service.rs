@@ -2,22 +2,37 @@
 //! consistent copy of it.
 
 use crate::kernel::CoreResult;
-use crate::Core;
+use crate::kernel::Env;
+use crate::system::port::SystemPort;
+use std::sync::Arc;
 
-impl Core {
+/// The running system.
+#[derive(Clone)]
+pub struct SystemService {
+    port: Arc<dyn SystemPort>,
+    env: Env,
+}
+
+impl SystemService {
+    pub(crate) fn new(port: Arc<dyn SystemPort>, env: Env) -> Self {
+        SystemService { port, env }
+    }
+}
+
+impl SystemService {
     /// `sqlite` or `postgres`.
     pub fn engine(&self) -> &'static str {
-        self.store.engine()
+        self.port.engine()
     }
 
     /// Whether the database answers.
     pub async fn health(&self) -> CoreResult<()> {
-        self.store.ping().await
+        self.port.ping().await
     }
 
     /// A consistent copy of the database at `dest`, taken while it runs
     /// (the administrator's command line).
     pub async fn backup(&self, dest: &str) -> CoreResult<()> {
-        self.store.backup(dest).await
+        self.port.backup(dest).await
     }
 }

@@ -136,7 +136,7 @@ impl Core {
         // Delegates are told that the decision is theirs to apply (and to delegate further).
         let mut notices = vec![];
         for p in &d.delegates {
-            let rec = self.person_record(p.id).await?;
+            let rec = self.org.record(p.id).await?;
             notices.push(notice(
                 &rec,
                 "temporary_decision_delegated",
@@ -167,7 +167,7 @@ impl Core {
         {
             return self.store.temporary_decisions(None, paging).await;
         }
-        let rec = self.person_record(actor.person_id).await?;
+        let rec = self.org.record(actor.person_id).await?;
         let mut page = self
             .store
             .temporary_decisions(

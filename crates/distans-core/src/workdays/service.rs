@@ -1,16 +1,31 @@
 //! HR and administrators keep the closed days; everyone signed in sees them.
 
 use serde_json::json;
+use std::sync::Arc;
 use time::Date;
 
 use crate::access::{self, Action};
-use crate::kernel::calendar::swedish_holidays;
+use crate::kernel::calendar::{swedish_holidays, WorkCalendar};
+use crate::kernel::Env;
 use crate::kernel::{Actor, CoreError, CoreResult, NewAuditEntry};
 use crate::workdays::model::*;
+use crate::workdays::port::WorkdaysPort;
 use crate::workdays::rules::{check_year, year_bounds};
-use crate::Core;
 
-impl Core {
+/// The organisation's closed days.
+#[derive(Clone)]
+pub struct WorkdaysService {
+    port: Arc<dyn WorkdaysPort>,
+    env: Env,
+}
+
+impl WorkdaysService {
+    pub(crate) fn new(port: Arc<dyn WorkdaysPort>, env: Env) -> Self {
+        WorkdaysService { port, env }
+    }
+}
+
+impl WorkdaysService {
     /// Whether the actor may add and remove closed days (for showing forms).
     pub fn may_edit_closed_days(&self, actor: &Actor) -> bool {
         access::authorize(actor, Action::EditClosedDays).is_ok()
@@ -22,7 +37,7 @@ impl Core {
         check_year(year)?;
         let (first, last) = year_bounds(year)?;
         Ok(self
-            .store
+            .port
             .closed_days_named(first, last)
             .await?
             .into_iter()
@@ -93,8 +108,8 @@ impl Core {
             before: None,
             after: Some(json!({"date": date.to_string(), "name": day.name})),
         };
-        self.store
-            .insert_closed_day(date, &day.name, self.now(), audit)
+        self.port
+            .insert_closed_day(date, &day.name, self.env.now(), audit)
             .await
             .map_err(|e| match e {
                 CoreError::Conflict(_) => {
@@ -109,7 +124,7 @@ impl Core {
     pub async fn delete_closed_day(&self, actor: &Actor, date: Date) -> CoreResult<()> {
         access::authorize(actor, Action::EditClosedDays)?;
         let Some((_, name)) = self
-            .store
+            .port
             .closed_days_named(date, date)
             .await?
             .into_iter()
@@ -127,13 +142,19 @@ impl Core {
             after: None,
         };
         if self
-            .store
-            .delete_closed_day(date, self.now(), audit)
+            .port
+            .delete_closed_day(date, self.env.now(), audit)
             .await?
         {
             Ok(())
         } else {
             Err(CoreError::NotFound("closed day"))
         }
+    }
+
+    /// Workdays in a period: weekdays that are neither public holidays nor
+    /// the organisation's closed days.
+    pub(crate) async fn calendar(&self, from: Date, to: Date) -> CoreResult<WorkCalendar> {
+        Ok(WorkCalendar::new(self.port.closed_days(from, to).await?))
     }
 }
