@@ -1,8 +1,6 @@
 //! The web layer in-process: the API, the pages, sign-in, sessions, CSRF,
 //! and the access matrix of every route × every role.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use std::sync::Arc;
 
 use axum::body::Body;
