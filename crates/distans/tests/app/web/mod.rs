@@ -7,6 +7,7 @@ use axum::body::Body;
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use axum::Router;
 use distans_core::clock::SystemClock;
+use distans_core::store::Store;
 use distans_core::Core;
 use distans_store::{SqlStore, StoreConfig};
 use distans_web::auth::LoginLimits;
@@ -27,6 +28,8 @@ impl Drop for TempDir {
 struct App {
     router: Router,
     core: Arc<Core>,
+    /// The store `core` was built from: tests read storage through it.
+    store: Arc<SqlStore>,
     url: String,
     _dir: Option<TempDir>,
 }
@@ -54,16 +57,25 @@ impl Resp {
     }
 }
 
-async fn core_at(url: &str) -> Arc<Core> {
+async fn store_at(url: &str) -> Arc<SqlStore> {
     let store = SqlStore::open(&StoreConfig {
         url: url.into(),
         max_connections: 5,
     })
     .await
     .unwrap();
-    let core = Core::new(Arc::new(store), Arc::new(SystemClock));
+    Arc::new(store)
+}
+
+/// The Core of an app server on this store.
+async fn core_on(store: Arc<SqlStore>) -> Arc<Core> {
+    let core = Core::new(store, Arc::new(SystemClock));
     core.ensure_defaults().await.unwrap();
     Arc::new(core)
+}
+
+async fn core_at(url: &str) -> Arc<Core> {
+    core_on(store_at(url).await).await
 }
 
 fn router(core: Arc<Core>, limits: Option<LoginLimits>) -> Router {
@@ -79,11 +91,13 @@ async fn spawn_app() -> App {
     let dir = std::env::temp_dir().join(format!("distans-web-{}", Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).unwrap();
     let url = dir.join("t.db").to_string_lossy().to_string();
-    let core = core_at(&url).await;
+    let store = store_at(&url).await;
+    let core = core_on(store.clone()).await;
     core.load_demo(300).await.unwrap();
     App {
         router: router(core.clone(), None),
         core,
+        store,
         url,
         _dir: Some(TempDir(dir)),
     }
@@ -133,8 +147,7 @@ impl App {
     }
 
     async fn id_of(&self, user: &str) -> String {
-        self.core
-            .store
+        self.store
             .credentials(user)
             .await
             .unwrap()
@@ -260,7 +273,6 @@ const ROLES: [&str; 7] = [
 async fn access_matrix() {
     let app = spawn_app().await;
     let kc = app
-        .core
         .store
         .actor(app.id_of("chef").await.parse().unwrap())
         .await
@@ -326,7 +338,6 @@ async fn access_matrix() {
         .await;
     let hr_req = r.json()["id"].as_str().unwrap().to_string();
     let chef_actor = app
-        .core
         .store
         .actor(app.id_of("chef").await.parse().unwrap())
         .await
@@ -345,7 +356,6 @@ async fn access_matrix() {
         .id;
     // An absence of bo's, for the row that removes it.
     let bo_absence = app
-        .core
         .store
         .actor(bo.parse().unwrap())
         .await
@@ -361,7 +371,6 @@ async fn access_matrix() {
     // Anna's calendar feed, fetched by anyone who has the URL (before the
     // rows below renew and revoke it).
     let anna_actor = app
-        .core
         .store
         .actor(anna.parse().unwrap())
         .await
@@ -373,9 +382,9 @@ async fn access_matrix() {
     let (bo_agreement, bo_fu, bo_action) = followup_setup(&app).await;
     // Equipment: a demo item of each category and anna's demo loan.
     let by_ident = |s: &'static str| {
-        let core = app.core.clone();
+        let store = app.store.clone();
         async move {
-            core.store
+            store
                 .equipment_item_by_identifier(s)
                 .await
                 .unwrap()
@@ -386,7 +395,6 @@ async fn access_matrix() {
     let laptop_item = by_ident("DL-1003").await;
     let mouse_item = by_ident("MUS-6001").await;
     let anna_loan = app
-        .core
         .store
         .loans(
             &distans_core::equipment::LoanScope::Person(anna.parse().unwrap()),
@@ -2139,7 +2147,6 @@ async fn a_temporary_decision_for_one_unit_from_the_form() {
     let hr = app.login("hr").await;
     let chef_id = app.id_of("chef").await;
     let chef_actor = app
-        .core
         .store
         .actor(chef_id.parse().unwrap())
         .await
@@ -2147,7 +2154,6 @@ async fn a_temporary_decision_for_one_unit_from_the_form() {
         .unwrap();
     // The unit above chef's (Kontaktcenter), chosen on the form; chef is the delegate.
     let kc_unit = app
-        .core
         .store
         .unit(chef_actor.manages[0].id)
         .await
@@ -3191,7 +3197,7 @@ async fn followup_setup(app: &App) -> (Uuid, Uuid, Uuid) {
     use distans_core::request::Decision;
     let c = &app.core;
     let actor = |u: &'static str| async move {
-        c.store
+        app.store
             .actor(app.id_of(u).await.parse().unwrap())
             .await
             .unwrap()
