@@ -10,7 +10,7 @@ use distans_core::clock::SystemClock;
 use distans_core::demo;
 use distans_core::import::parse_people_csv;
 use distans_core::model::{Paging, Role};
-use distans_core::store::{AuditFilter, ImportError, PeopleFilter};
+use distans_core::store::{AuditFilter, ImportError, PeopleFilter, Store};
 use distans_core::{Core, CoreError};
 use distans_store::{Db, SqlStore, StoreConfig};
 use rand::Rng;
@@ -104,16 +104,18 @@ impl TestDb {
     }
 }
 
-fn core(store: SqlStore) -> Core {
-    Core::new(Arc::new(store), Arc::new(SystemClock))
+/// A Core with the system clock on this store. The tests keep the store's
+/// handle beside the Core and read storage through it.
+fn core(store: &Arc<SqlStore>) -> Core {
+    Core::new(store.clone(), Arc::new(SystemClock))
 }
 
-async fn username_person(c: &Core, u: &str) -> Uuid {
-    c.store.credentials(u).await.unwrap().unwrap().0
+async fn username_person(store: &SqlStore, u: &str) -> Uuid {
+    store.credentials(u).await.unwrap().unwrap().0
 }
 
-async fn everyone_ids(c: &Core) -> Vec<Uuid> {
-    c.store
+async fn everyone_ids(store: &SqlStore) -> Vec<Uuid> {
+    store
         .people(
             &PeopleFilter::All,
             None,
@@ -131,12 +133,12 @@ async fn everyone_ids(c: &Core) -> Vec<Uuid> {
 }
 
 /// Agreements, occasional days and absences of these people around today.
-async fn plan_totals(c: &Core, ids: Vec<Uuid>) -> (usize, usize, usize) {
+async fn plan_totals(c: &Core, store: &SqlStore, ids: Vec<Uuid>) -> (usize, usize, usize) {
     let (from, to) = (
         c.today() - time::Duration::days(200),
         c.today() + time::Duration::days(200),
     );
-    let rules = c.store.plan_rules(&ids, from, to).await.unwrap();
+    let rules = store.plan_rules(&ids, from, to).await.unwrap();
     rules.values().fold((0, 0, 0), |(a, o, b), r| {
         (
             a + r.agreements.len(),
@@ -181,36 +183,36 @@ async fn both_schemas_agree() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_import_browse_and_reimport() {
     for t in fresh_dbs().await {
-        let c = core(t.open().await);
+        let store = Arc::new(t.open().await);
+        let c = core(&store);
         let label = t.label;
         let r = c.load_demo(300).await.unwrap();
         assert_eq!(r.people_created, 300, "{label}");
-        let counts = c.store.counts().await.unwrap();
+        let counts = store.counts().await.unwrap();
         assert_eq!(counts.people, 300);
         assert_eq!(counts.accounts as usize, demo::DEMO_ACCOUNTS.len());
         assert!(counts.desks > 0);
 
         // Sign-in data and the actor.
-        let chef = username_person(&c, "chef").await;
-        let anna = username_person(&c, "anna").await;
-        let bo = username_person(&c, "bo").await;
-        let actor = c.store.actor(chef).await.unwrap().unwrap();
+        let chef = username_person(&store, "chef").await;
+        let anna = username_person(&store, "anna").await;
+        let bo = username_person(&store, "bo").await;
+        let actor = store.actor(chef).await.unwrap().unwrap();
         assert!(actor.roles.contains(&Role::Manager), "{label}");
         assert_eq!(actor.manages.len(), 1);
-        let hr = c
-            .store
-            .actor(username_person(&c, "hr").await)
+        let hr = store
+            .actor(username_person(&store, "hr").await)
             .await
             .unwrap()
             .unwrap();
         assert!(hr.roles.contains(&Role::Hr));
         assert!(!hr.roles.contains(&Role::Manager));
-        let (_, hash) = c.store.credentials("ANNA").await.unwrap().unwrap();
+        let (_, hash) = store.credentials("ANNA").await.unwrap().unwrap();
         assert!(hash.unwrap().starts_with("$argon2id$"));
 
         // The unit tree.
         let kc = actor.manages[0].id;
-        let unit = c.store.unit(kc).await.unwrap().unwrap();
+        let unit = store.unit(kc).await.unwrap().unwrap();
         assert_eq!(unit.unit.manager.as_ref().map(|m| m.id), Some(chef));
         assert_eq!(
             unit.ancestors.len(),
@@ -218,14 +220,9 @@ async fn demo_import_browse_and_reimport() {
             "{label}: kommun, förvaltning, avdelning"
         );
         assert_eq!(unit.ancestors[0].name, "Sjöviks kommun");
-        let top = c
-            .store
-            .units(None, Some(0), Paging::default())
-            .await
-            .unwrap();
+        let top = store.units(None, Some(0), Paging::default()).await.unwrap();
         assert_eq!(top.total, 1);
-        let all = c
-            .store
+        let all = store
             .units(
                 None,
                 None,
@@ -238,8 +235,7 @@ async fn demo_import_browse_and_reimport() {
             .unwrap();
         assert_eq!(all.items.len(), 10);
         assert_eq!(all.next, Some(10));
-        let under = c
-            .store
+        let under = store
             .units(
                 Some(unit.ancestors[1].id),
                 None,
@@ -254,8 +250,7 @@ async fn demo_import_browse_and_reimport() {
         assert!(under.items.iter().all(|u| u.depth >= 1));
 
         // People: of a unit, below a unit, everyone, search.
-        let in_kc = c
-            .store
+        let in_kc = store
             .people(
                 &PeopleFilter::Unit(kc),
                 None,
@@ -268,8 +263,7 @@ async fn demo_import_browse_and_reimport() {
             .unwrap();
         assert!(in_kc.items.iter().any(|p| p.id == anna));
         assert!(in_kc.items.iter().all(|p| p.id != bo));
-        let everyone = c
-            .store
+        let everyone = store
             .people(
                 &PeopleFilter::All,
                 None,
@@ -282,11 +276,10 @@ async fn demo_import_browse_and_reimport() {
             .unwrap();
         assert_eq!(everyone.total, 300);
         assert_eq!(everyone.items.len(), 7);
-        let below_root = c
-            .store
+        let below_root = store
             .people(
                 &PeopleFilter::Under(vec![
-                    c.store
+                    store
                         .unit(unit.ancestors[0].id)
                         .await
                         .unwrap()
@@ -302,8 +295,7 @@ async fn demo_import_browse_and_reimport() {
             .await
             .unwrap();
         assert_eq!(below_root.total, 300);
-        let found = c
-            .store
+        let found = store
             .people(&PeopleFilter::All, Some("lindqvist"), Paging::default())
             .await
             .unwrap();
@@ -311,31 +303,29 @@ async fn demo_import_browse_and_reimport() {
             found.items.iter().any(|p| p.id == anna),
             "{label}: search is case-insensitive"
         );
-        let found = c
-            .store
+        let found = store
             .people(&PeopleFilter::All, Some("Åberg"), Paging::default())
             .await
             .unwrap();
         assert!(found.total >= 1, "{label}: search handles å");
-        let none = c
-            .store
+        let none = store
             .people(&PeopleFilter::All, Some("%"), Paging::default())
             .await
             .unwrap();
         assert_eq!(none.total, 0, "{label}: % is not a wildcard");
 
         // A person and their manager.
-        let rec = c.store.person(anna).await.unwrap().unwrap();
+        let rec = store.person(anna).await.unwrap().unwrap();
         assert_eq!(rec.manager.as_ref().map(|m| m.id), Some(chef));
-        let chef_rec = c.store.person(chef).await.unwrap().unwrap();
+        let chef_rec = store.person(chef).await.unwrap().unwrap();
         assert!(chef_rec.manager.is_some());
         assert_ne!(chef_rec.manager.as_ref().map(|m| m.id), Some(chef));
         assert_eq!(chef_rec.manages.len(), 1);
         assert!(!rec.person.skills.is_empty());
 
         // A year of plan data: agreements, occasional days, absences.
-        let ids: Vec<Uuid> = everyone_ids(&c).await;
-        let before = plan_totals(&c, ids.clone()).await;
+        let ids: Vec<Uuid> = everyone_ids(&store).await;
+        let before = plan_totals(&c, &store, ids.clone()).await;
         assert!(
             before.0 > 60 && before.1 > 1000 && before.2 > 15,
             "{label}: {before:?}"
@@ -345,9 +335,9 @@ async fn demo_import_browse_and_reimport() {
         let again = c.load_demo(300).await.unwrap();
         assert_eq!(again.people_created + again.people_updated, 0, "{label}");
         assert_eq!(again.people_unchanged, 300);
-        assert_eq!(c.store.counts().await.unwrap().people, 300);
+        assert_eq!(store.counts().await.unwrap().people, 300);
         assert_eq!(
-            plan_totals(&c, ids).await,
+            plan_totals(&c, &store, ids).await,
             before,
             "{label}: plan data once"
         );
@@ -368,7 +358,8 @@ const CSV: &str = "employee_number,given_name,family_name,email,unit_code,unit_n
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn csv_import_updates_and_audits_and_is_all_or_nothing() {
     for t in fresh_dbs().await {
-        let c = core(t.open().await);
+        let store = Arc::new(t.open().await);
+        let c = core(&store);
         let label = t.label;
         let data = parse_people_csv(CSV.as_bytes()).unwrap();
         let r = c.import_org(None, &data).await.unwrap();
@@ -385,15 +376,13 @@ async fn csv_import_updates_and_audits_and_is_all_or_nothing() {
             (1, 2, 0),
             "{label}"
         );
-        let anna = c
-            .store
+        let anna = store
             .people(&PeopleFilter::All, Some("lindgren"), Paging::default())
             .await
             .unwrap()
             .items
             .remove(0);
-        let log = c
-            .store
+        let log = store
             .audit(
                 &AuditFilter {
                     entity: Some("person".into()),
@@ -409,9 +398,8 @@ async fn csv_import_updates_and_audits_and_is_all_or_nothing() {
         assert_eq!(upd.action, "person.update");
         assert_eq!(upd.before.as_ref().unwrap()["name"], "Anna Lind");
         assert_eq!(upd.after.as_ref().unwrap()["name"], "Anna Lindgren");
-        let karin = username_person(&c, "karin").await;
-        assert!(c
-            .store
+        let karin = username_person(&store, "karin").await;
+        assert!(store
             .actor(karin)
             .await
             .unwrap()
@@ -420,7 +408,7 @@ async fn csv_import_updates_and_audits_and_is_all_or_nothing() {
             .contains(&Role::Hr));
 
         // A file with a bad row imports nothing.
-        let before = c.store.counts().await.unwrap();
+        let before = store.counts().await.unwrap();
         let bad = format!(
             "{changed}4,Ny,Person,,X,Ny enhet,NOPE,,,,\n5,Två,Person,,KC,Kontaktcenter,K,,,,\n"
         );
@@ -435,7 +423,7 @@ async fn csv_import_updates_and_audits_and_is_all_or_nothing() {
             }
             other => panic!("{label}: expected bad rows, got {other:?}"),
         }
-        let after = c.store.counts().await.unwrap();
+        let after = store.counts().await.unwrap();
         assert_eq!(before, after, "{label}: nothing half-written");
 
         // A unit moved under another: paths of the subtree follow.
@@ -444,7 +432,7 @@ async fn csv_import_updates_and_audits_and_is_all_or_nothing() {
         c.import_org(None, &parse_people_csv(moved.as_bytes()).unwrap())
             .await
             .unwrap();
-        let kc = c.store.unit(anna.unit.id).await.unwrap().unwrap();
+        let kc = store.unit(anna.unit.id).await.unwrap().unwrap();
         assert_eq!(
             kc.ancestors
                 .iter()
@@ -462,14 +450,14 @@ async fn csv_import_updates_and_audits_and_is_all_or_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tokens_sessions_and_passwords() {
     for t in fresh_dbs().await {
-        let c = core(t.open().await);
+        let store = Arc::new(t.open().await);
+        let c = core(&store);
         let label = t.label;
         c.import_org(None, &parse_people_csv(CSV.as_bytes()).unwrap())
             .await
             .unwrap();
-        let karin = c
-            .store
-            .actor(username_person(&c, "karin").await)
+        let karin = store
+            .actor(username_person(&store, "karin").await)
             .await
             .unwrap()
             .unwrap();
@@ -502,8 +490,7 @@ async fn tokens_sessions_and_passwords() {
         // An expired token does not work.
         let t2 = c.create_token(&karin, "kort", Some(1)).await.unwrap();
         let later = OffsetDateTime::now_utc() + time::Duration::days(2);
-        assert!(c
-            .store
+        assert!(store
             .person_by_token(&distans_core::token::hash(&t2.secret), later)
             .await
             .unwrap()
@@ -511,49 +498,48 @@ async fn tokens_sessions_and_passwords() {
 
         // Sessions.
         let now = distans_core::clock::whole_seconds(OffsetDateTime::now_utc());
-        assert!(c
-            .store
+        assert!(store
             .session_create("s1", b"{\"a\":1}", now + time::Duration::hours(1))
             .await
             .unwrap());
         assert!(
-            !c.store
+            !store
                 .session_create("s1", b"{}", now + time::Duration::hours(1))
                 .await
                 .unwrap(),
             "{label}: id taken"
         );
         assert_eq!(
-            c.store.session_load("s1", now).await.unwrap().as_deref(),
+            store.session_load("s1", now).await.unwrap().as_deref(),
             Some(&b"{\"a\":1}"[..])
         );
-        c.store
+        store
             .session_save("s1", b"{\"a\":2}", now + time::Duration::hours(1))
             .await
             .unwrap();
         assert_eq!(
-            c.store.session_load("s1", now).await.unwrap().as_deref(),
+            store.session_load("s1", now).await.unwrap().as_deref(),
             Some(&b"{\"a\":2}"[..])
         );
         assert!(
-            c.store
+            store
                 .session_load("s1", now + time::Duration::hours(2))
                 .await
                 .unwrap()
                 .is_none(),
             "expired"
         );
-        c.store
+        store
             .session_save("s2", b"{}", now - time::Duration::seconds(1))
             .await
             .unwrap();
         assert_eq!(
-            c.store.sessions_purge(now).await.unwrap(),
+            store.sessions_purge(now).await.unwrap(),
             1,
             "{label}: only the expired one"
         );
-        c.store.session_delete("s1").await.unwrap();
-        assert!(c.store.session_load("s1", now).await.unwrap().is_none());
+        store.session_delete("s1").await.unwrap();
+        assert!(store.session_load("s1", now).await.unwrap().is_none());
 
         assert!(c.verify_audit(None).await.unwrap().ok);
 
@@ -575,15 +561,12 @@ async fn audit_chain_is_append_only_serialised_and_tamper_evident() {
         let mut tasks = vec![];
         for i in 0..16 {
             let c = c.clone();
+            let store = store.clone();
             tasks.push(tokio::spawn(async move {
                 let who = if i % 2 == 0 { "karin" } else { "nobody" };
-                let _ = c
-                    .store
-                    .set_password(who, "h", audit(&format!("t{i}")))
-                    .await;
-                let karin = c
-                    .store
-                    .actor(c.store.credentials("karin").await.unwrap().unwrap().0)
+                let _ = store.set_password(who, "h", audit(&format!("t{i}"))).await;
+                let karin = store
+                    .actor(store.credentials("karin").await.unwrap().unwrap().0)
                     .await
                     .unwrap()
                     .unwrap();
@@ -636,10 +619,10 @@ async fn audit_chain_is_append_only_serialised_and_tamper_evident() {
 async fn planner_runs_are_kept_for_every_server() {
     use distans_core::rotation::PlannerJobRow;
     for t in fresh_dbs().await {
-        let store = t.open().await;
-        let c = core(store.clone());
+        let store = Arc::new(t.open().await);
+        let c = core(&store);
         c.load_demo(60).await.unwrap();
-        let owner = username_person(&c, "chef").await;
+        let owner = username_person(&store, "chef").await;
         let now = c.now();
         let row = |at: OffsetDateTime| PlannerJobRow {
             id: Uuid::now_v7(),
@@ -661,38 +644,32 @@ async fn planner_runs_are_kept_for_every_server() {
         let purge = now - time::Duration::days(1);
         // An old run is purged by the next start; a stale one does not count.
         let old = row(now - time::Duration::days(2));
-        c.store
+        store
             .insert_planner_job(&old, 2, old.created_at, old.created_at)
             .await
             .unwrap();
         let stale = row(now - time::Duration::minutes(5));
-        c.store
+        store
             .insert_planner_job(&stale, 2, fresh, purge)
             .await
             .unwrap();
         let a = row(now);
-        c.store
-            .insert_planner_job(&a, 2, fresh, purge)
-            .await
-            .unwrap();
+        store.insert_planner_job(&a, 2, fresh, purge).await.unwrap();
         assert_eq!(
-            c.store.planner_job(old.id).await.unwrap(),
+            store.planner_job(old.id).await.unwrap(),
             None,
             "{}",
             t.label
         );
         assert_eq!(
-            c.store.planner_job(a.id).await.unwrap(),
+            store.planner_job(a.id).await.unwrap(),
             Some(a.clone()),
             "{}",
             t.label
         );
         let b = row(now);
-        c.store
-            .insert_planner_job(&b, 2, fresh, purge)
-            .await
-            .unwrap();
-        let third = c.store.insert_planner_job(&row(now), 2, fresh, purge).await;
+        store.insert_planner_job(&b, 2, fresh, purge).await.unwrap();
+        let third = store.insert_planner_job(&row(now), 2, fresh, purge).await;
         assert!(
             matches!(third, Err(CoreError::Conflict(_))),
             "{}: {third:?}",
@@ -701,24 +678,22 @@ async fn planner_runs_are_kept_for_every_server() {
 
         // Progress; a cancel asked on one server is read by the computing one.
         let later = now + time::Duration::seconds(2);
-        assert!(!c
-            .store
+        assert!(!store
             .planner_job_progress(a.id, 10, 40, Some(77), later)
             .await
             .unwrap());
-        c.store.planner_job_cancel(a.id).await.unwrap();
-        assert!(c
-            .store
+        store.planner_job_cancel(a.id).await.unwrap();
+        assert!(store
             .planner_job_progress(a.id, 20, 40, Some(70), later)
             .await
             .unwrap());
-        c.store
+        store
             .planner_job_finish(a.id, "{\"cost\":70}", 1234, later)
             .await
             .unwrap();
         let rot = Uuid::now_v7();
-        c.store.planner_job_published(a.id, rot).await.unwrap();
-        let got = c.store.planner_job(a.id).await.unwrap().unwrap();
+        store.planner_job_published(a.id, rot).await.unwrap();
+        let got = store.planner_job(a.id).await.unwrap().unwrap();
         assert_eq!(
             (
                 got.finished,
@@ -738,12 +713,11 @@ async fn planner_runs_are_kept_for_every_server() {
         );
         assert_eq!(got.time_limit, 12.5);
         // A finished run no longer counts.
-        c.store
+        store
             .insert_planner_job(&row(now), 2, fresh, purge)
             .await
             .unwrap();
-        assert!(!c
-            .store
+        assert!(!store
             .planner_job_progress(Uuid::now_v7(), 1, 1, None, now)
             .await
             .unwrap());
@@ -754,8 +728,8 @@ async fn planner_runs_are_kept_for_every_server() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn backup_while_running() {
     for t in fresh_dbs().await {
-        let store = t.open().await;
-        let c = core(store.clone());
+        let store = Arc::new(t.open().await);
+        let c = core(&store);
         c.load_demo(60).await.unwrap();
         let dir = temp_dir();
         let dest = dir.0.join(if t.label == "sqlite" {
@@ -764,15 +738,15 @@ async fn backup_while_running() {
             "copy.dump"
         });
         let dest_s = dest.to_string_lossy().to_string();
-        c.store
+        store
             .backup(&dest_s)
             .await
             .unwrap_or_else(|e| panic!("{}: {e}", t.label));
         assert!(std::fs::metadata(&dest).unwrap().len() > 0);
-        assert!(c.store.backup(&dest_s).await.is_err(), "never overwrites");
+        assert!(store.backup(&dest_s).await.is_err(), "never overwrites");
         match t.label {
             "sqlite" => {
-                let copy = core(
+                let copy_store = Arc::new(
                     SqlStore::open(&StoreConfig {
                         url: dest_s.clone(),
                         max_connections: 1,
@@ -780,9 +754,10 @@ async fn backup_while_running() {
                     .await
                     .unwrap(),
                 );
+                let copy = core(&copy_store);
                 assert_eq!(
-                    copy.store.counts().await.unwrap(),
-                    c.store.counts().await.unwrap()
+                    copy_store.counts().await.unwrap(),
+                    store.counts().await.unwrap()
                 );
                 assert!(copy.verify_audit(None).await.unwrap().ok);
             }
@@ -830,15 +805,16 @@ mod cases {
     async fn request_decision_agreement_and_temporary_decision() {
         for t in fresh_dbs().await {
             let label = t.label;
-            let c = Arc::new(core(t.open().await));
+            let store = Arc::new(t.open().await);
+            let c = Arc::new(core(&store));
             c.load_demo(60).await.unwrap();
             c.ensure_defaults().await.unwrap();
             c.ensure_defaults().await.unwrap();
             let actor = |u: &'static str| {
-                let c = c.clone();
+                let store = store.clone();
                 async move {
-                    c.store
-                        .actor(username_person(&c, u).await)
+                    store
+                        .actor(username_person(&store, u).await)
                         .await
                         .unwrap()
                         .unwrap()
@@ -915,7 +891,7 @@ mod cases {
                     .kind,
                 "request_received"
             );
-            assert!(c.store.outbox_pending().await.unwrap() >= 2);
+            assert!(store.outbox_pending().await.unwrap() >= 2);
 
             // A manager may not decide an HR-level request, nor another unit's.
             let e = c
@@ -993,7 +969,7 @@ mod cases {
                 c.send_agreement(&anna, gid, None).await.is_err(),
                 "{label}: the employee does not send it"
             );
-            let chef_decided = c.store.actor(g.decider_id).await.unwrap().unwrap();
+            let chef_decided = store.actor(g.decider_id).await.unwrap().unwrap();
             let text = format!(
                 "{}\n\n## 13. Särskilda villkor\nMåndagar kl 9–10 nås medarbetaren på telefon.",
                 g.text
@@ -1019,7 +995,7 @@ mod cases {
                 c.sign_agreement(&anna, gid).await,
                 Err(CoreError::Conflict(_))
             ));
-            let signer = c.store.actor(g.decider_id).await.unwrap().unwrap();
+            let signer = store.actor(g.decider_id).await.unwrap().unwrap();
             let g = c.sign_agreement(&signer, gid).await.unwrap();
             assert_eq!(g.state, AgreementState::Active, "{label}");
             assert_eq!(
@@ -1077,9 +1053,8 @@ mod cases {
                     .any(|n| n.kind == "temporary_decision_delegated"),
                 "{label}: the delegate is told"
             );
-            let direktor = c
-                .store
-                .actor(username_person(&c, "direktor").await)
+            let direktor = store
+                .actor(username_person(&store, "direktor").await)
                 .await
                 .unwrap()
                 .unwrap();
@@ -1105,8 +1080,8 @@ mod cases {
                     .field(),
                 Some("end")
             );
-            let anna_rec = c.store.person(anna.person_id).await.unwrap().unwrap();
-            let bo_rec = c.store.person(bo.person_id).await.unwrap().unwrap();
+            let anna_rec = store.person(anna.person_id).await.unwrap().unwrap();
+            let bo_rec = store.person(bo.person_id).await.unwrap().unwrap();
             assert_eq!(
                 c.temporary_decisions_for(&anna_rec).await.unwrap().len(),
                 2,
@@ -1129,8 +1104,7 @@ mod cases {
             );
 
             // Every step is in the chain, with the policy version.
-            let log = c
-                .store
+            let log = store
                 .audit(
                     &AuditFilter {
                         entity: Some("request".into()),
@@ -1152,12 +1126,12 @@ mod cases {
     async fn the_outbox_hands_each_mail_to_one_worker() {
         for t in fresh_dbs().await {
             let label = t.label;
-            let c = Arc::new(core(t.open().await));
+            let store = Arc::new(t.open().await);
+            let c = Arc::new(core(&store));
             c.load_demo(60).await.unwrap();
             c.ensure_defaults().await.unwrap();
-            let anna = c
-                .store
-                .actor(username_person(&c, "anna").await)
+            let anna = store
+                .actor(username_person(&store, "anna").await)
                 .await
                 .unwrap()
                 .unwrap();
@@ -1171,16 +1145,16 @@ mod cases {
                 .unwrap();
             }
             let now = OffsetDateTime::now_utc() + time::Duration::seconds(1);
-            let pending = c.store.outbox_pending().await.unwrap();
+            let pending = store.outbox_pending().await.unwrap();
             assert_eq!(pending, 5, "{label}");
             let (a, b) = tokio::join!(
-                c.store.outbox_claim(now, 60, 3),
-                c.store.outbox_claim(now, 60, 3)
+                store.outbox_claim(now, 60, 3),
+                store.outbox_claim(now, 60, 3)
             );
             let (a, b) = (a.unwrap(), b.unwrap());
             // A worker that lost the race for some rows gets fewer (on PostgreSQL
             // it re-checks the rows the other locked); whatever is left comes next.
-            let rest = c.store.outbox_claim(now, 60, 10).await.unwrap();
+            let rest = store.outbox_claim(now, 60, 10).await.unwrap();
             let claimed: Vec<_> = a
                 .iter()
                 .chain(b.iter())
@@ -1197,21 +1171,19 @@ mod cases {
             );
             assert_eq!(claimed.len(), 5, "{label}");
             // Leased: nothing more to claim until the lease ends.
-            assert!(c.store.outbox_claim(now, 60, 10).await.unwrap().is_empty());
-            c.store.outbox_sent(claimed[0].id, now).await.unwrap();
-            c.store
+            assert!(store.outbox_claim(now, 60, 10).await.unwrap().is_empty());
+            store.outbox_sent(claimed[0].id, now).await.unwrap();
+            store
                 .outbox_failed(claimed[1].id, "421 try later", now)
                 .await
                 .unwrap();
-            let again = c
-                .store
+            let again = store
                 .outbox_claim(now + time::Duration::seconds(1), 60, 10)
                 .await
                 .unwrap();
             assert_eq!(again.len(), 1, "{label}: only the failed one is due again");
             assert_eq!(again[0].attempts, 2);
-            let later = c
-                .store
+            let later = store
                 .outbox_claim(now + time::Duration::seconds(120), 60, 10)
                 .await
                 .unwrap();
@@ -1233,18 +1205,17 @@ async fn parties_are_told_once_when_an_agreement_ends_soon() {
     for t in fresh_dbs().await {
         let label = t.label;
         let clock = FixedClock::new(OffsetDateTime::now_utc());
-        let c = Core::new(Arc::new(t.open().await), Arc::new(clock.clone()));
+        let store = Arc::new(t.open().await);
+        let c = Core::new(store.clone(), Arc::new(clock.clone()));
         c.load_demo(60).await.unwrap();
         c.ensure_defaults().await.unwrap();
-        let anna = c
-            .store
-            .actor(username_person(&c, "anna").await)
+        let anna = store
+            .actor(username_person(&store, "anna").await)
             .await
             .unwrap()
             .unwrap();
-        let chef = c
-            .store
-            .actor(username_person(&c, "chef").await)
+        let chef = store
+            .actor(username_person(&store, "chef").await)
             .await
             .unwrap()
             .unwrap();
@@ -1316,14 +1287,15 @@ async fn the_plan_follows_absences_occasional_days_and_agreements() {
     use distans_core::request::Decision;
     for t in fresh_dbs().await {
         let label = t.label;
-        let c = core(t.open().await);
+        let store = Arc::new(t.open().await);
+        let c = core(&store);
         c.load_demo(300).await.unwrap();
         c.ensure_defaults().await.unwrap();
         let actor = |u: &'static str| {
-            let c = &c;
+            let store = &store;
             async move {
-                c.store
-                    .actor(username_person(c, u).await)
+                store
+                    .actor(username_person(store, u).await)
                     .await
                     .unwrap()
                     .unwrap()
@@ -1534,8 +1506,7 @@ async fn the_plan_follows_absences_occasional_days_and_agreements() {
         );
 
         // A secrecy-classified task is done on site.
-        let secret = c
-            .store
+        let secret = store
             .people(
                 &PeopleFilter::All,
                 None,
@@ -1548,7 +1519,7 @@ async fn the_plan_follows_absences_occasional_days_and_agreements() {
             .unwrap();
         let mut found = false;
         for p in secret.items {
-            let rec = c.store.person(p.id).await.unwrap().unwrap();
+            let rec = store.person(p.id).await.unwrap().unwrap();
             if rec.person.skills.iter().any(|s| s == "sekretessklassad") {
                 let hr = actor("hr").await;
                 let e = c
@@ -1575,14 +1546,15 @@ async fn coverage_rules_count_who_is_on_site_and_warn_before_a_gap() {
     use distans_core::request::Decision;
     for t in fresh_dbs().await {
         let label = t.label;
-        let c = core(t.open().await);
+        let store = Arc::new(t.open().await);
+        let c = core(&store);
         c.load_demo(300).await.unwrap();
         c.ensure_defaults().await.unwrap();
         let actor = |u: &'static str| {
-            let c = &c;
+            let store = &store;
             async move {
-                c.store
-                    .actor(username_person(c, u).await)
+                store
+                    .actor(username_person(store, u).await)
                     .await
                     .unwrap()
                     .unwrap()
@@ -1657,7 +1629,7 @@ async fn coverage_rules_count_who_is_on_site_and_warn_before_a_gap() {
             .iter()
             .find(|p| **p != anna.person_id && **p != chef.person_id)
             .unwrap();
-        let xa = c.store.actor(x).await.unwrap().unwrap();
+        let xa = store.actor(x).await.unwrap().unwrap();
         let e = c
             .set_occasional_day(&chef, x, day(1), Some(DayState::Remote), None, false)
             .await
@@ -1710,7 +1682,7 @@ async fn coverage_rules_count_who_is_on_site_and_warn_before_a_gap() {
             .unwrap();
 
         // A rule for a skill on chosen weekdays counts only those.
-        let skilled = c.store.person(x).await.unwrap().unwrap().person.skills;
+        let skilled = store.person(x).await.unwrap().unwrap().person.skills;
         if let Some(skill) = skilled.first() {
             let r2 = c
                 .add_coverage_rule(
@@ -1768,9 +1740,9 @@ async fn coverage_rules_count_who_is_on_site_and_warn_before_a_gap() {
         .unwrap();
         let mut applicant = None;
         for p in everyone_fri.unwrap_or_default() {
-            let rec = c.store.person(p).await.unwrap().unwrap();
+            let rec = store.person(p).await.unwrap().unwrap();
             if p != chef.person_id && !rec.person.skills.iter().any(|s| s == "sekretessklassad") {
-                applicant = Some(c.store.actor(p).await.unwrap().unwrap());
+                applicant = Some(store.actor(p).await.unwrap().unwrap());
                 break;
             }
         }
@@ -1806,7 +1778,7 @@ async fn coverage_rules_count_who_is_on_site_and_warn_before_a_gap() {
         assert!(approved.agreement_id.is_some(), "{label}");
 
         // Desks: a desk rule counts everyone at the unit's site, as occupancy does.
-        let site = c.store.unit(unit).await.unwrap().unwrap().site.unwrap();
+        let site = store.unit(unit).await.unwrap().unwrap().site.unwrap();
         let desks = c
             .add_coverage_rule(
                 &chef,
@@ -1830,7 +1802,7 @@ async fn coverage_rules_count_who_is_on_site_and_warn_before_a_gap() {
         // The whole organisation tomorrow: everyone sitting somewhere counted once.
         let all = c.occupancy(&hr, None, day(1), day(1)).await.unwrap();
         let people: i64 = all.iter().map(|s| s.people).sum();
-        assert_eq!(people, c.store.counts().await.unwrap().people, "{label}");
+        assert_eq!(people, store.counts().await.unwrap().people, "{label}");
         for s in &all {
             let d = &s.days[0];
             assert_eq!(d.on_site + d.remote + d.other + d.absent, s.people);
@@ -1853,12 +1825,12 @@ async fn coverage_rules_count_who_is_on_site_and_warn_before_a_gap() {
 async fn calendar_feeds_are_made_once_renewed_and_revoked() {
     for t in fresh_dbs().await {
         let label = t.label;
-        let c = core(t.open().await);
+        let store = Arc::new(t.open().await);
+        let c = core(&store);
         c.load_demo(300).await.unwrap();
         c.ensure_defaults().await.unwrap();
-        let anna = c
-            .store
-            .actor(username_person(&c, "anna").await)
+        let anna = store
+            .actor(username_person(&store, "anna").await)
             .await
             .unwrap()
             .unwrap();
@@ -1893,8 +1865,7 @@ async fn calendar_feeds_are_made_once_renewed_and_revoked() {
         assert!(c.calendar_feed(&s2).await.unwrap().is_none());
         assert!(c.calendar_feed("not a secret").await.unwrap().is_none());
 
-        let log = c
-            .store
+        let log = store
             .audit(
                 &AuditFilter {
                     entity: Some("person".into()),
@@ -1927,14 +1898,15 @@ async fn absences_entered_imported_and_in_the_plan() {
     use distans_core::plan::{DayState, Source};
     for t in fresh_dbs().await {
         let label = t.label;
-        let c = core(t.open().await);
+        let store = Arc::new(t.open().await);
+        let c = core(&store);
         c.load_demo(300).await.unwrap();
         c.ensure_defaults().await.unwrap();
         let actor = |u: &'static str| {
-            let c = &c;
+            let store = &store;
             async move {
-                c.store
-                    .actor(username_person(c, u).await)
+                store
+                    .actor(username_person(store, u).await)
                     .await
                     .unwrap()
                     .unwrap()
@@ -2028,9 +2000,9 @@ async fn absences_entered_imported_and_in_the_plan() {
 
         // The import: all or nothing, idempotent, keyed by person and first day.
         let number = |p: uuid::Uuid| {
-            let c = &c;
+            let store = &store;
             async move {
-                c.store
+                store
                     .person(p)
                     .await
                     .unwrap()
@@ -2102,14 +2074,15 @@ async fn closed_days_are_kept_by_hr_and_leave_the_plan() {
     use distans_core::calendar::WorkCalendar;
     for t in fresh_dbs().await {
         let label = t.label;
-        let c = core(t.open().await);
+        let store = Arc::new(t.open().await);
+        let c = core(&store);
         c.load_demo(300).await.unwrap();
         c.ensure_defaults().await.unwrap();
         let actor = |u: &'static str| {
-            let c = &c;
+            let store = &store;
             async move {
-                c.store
-                    .actor(username_person(c, u).await)
+                store
+                    .actor(username_person(store, u).await)
                     .await
                     .unwrap()
                     .unwrap()
@@ -2180,8 +2153,7 @@ async fn closed_days_are_kept_by_hr_and_leave_the_plan() {
             Err(CoreError::NotFound(_))
         ));
         assert_eq!(c.plan(&anna, None, None, day, day).await.unwrap().len(), 1);
-        let log = c
-            .store
+        let log = store
             .audit(
                 &AuditFilter {
                     entity: Some("closed_day".into()),
@@ -2210,14 +2182,15 @@ async fn equipment_is_lent_under_agreements_returned_and_collected() {
     for t in fresh_dbs().await {
         let label = t.label;
         let clock = FixedClock::new(OffsetDateTime::now_utc());
-        let c = Core::new(Arc::new(t.open().await), Arc::new(clock.clone()));
+        let store = Arc::new(t.open().await);
+        let c = Core::new(store.clone(), Arc::new(clock.clone()));
         c.load_demo(60).await.unwrap();
         c.ensure_defaults().await.unwrap();
         let actor = |u: &'static str| {
-            let c = &c;
+            let store = &store;
             async move {
-                c.store
-                    .actor(username_person(c, u).await)
+                store
+                    .actor(username_person(store, u).await)
                     .await
                     .unwrap()
                     .unwrap()
@@ -2325,7 +2298,7 @@ async fn equipment_is_lent_under_agreements_returned_and_collected() {
         assert_eq!(loan.agreement.as_ref().unwrap().id, g2, "{label}");
         assert_eq!(loan.person.id, anna.person_id);
         assert_eq!(
-            c.store
+            store
                 .equipment_item(laptop.id)
                 .await
                 .unwrap()
@@ -2377,8 +2350,7 @@ async fn equipment_is_lent_under_agreements_returned_and_collected() {
             Some(CoreError::Conflict(_))
         ));
         let second = a.or(b).unwrap();
-        let open = c
-            .store
+        let open = store
             .loans(
                 &distans_core::equipment::LoanScope::All,
                 true,
@@ -2434,7 +2406,7 @@ async fn equipment_is_lent_under_agreements_returned_and_collected() {
         assert!(back.returned_at.is_some());
         assert_eq!(back.return_state, Some(ItemState::InRepair));
         assert_eq!(
-            c.store
+            store
                 .equipment_item(laptop.id)
                 .await
                 .unwrap()
@@ -2501,8 +2473,7 @@ async fn equipment_is_lent_under_agreements_returned_and_collected() {
             notes.items
         );
         // Every change is in the audit log.
-        let log = c
-            .store
+        let log = store
             .audit(
                 &AuditFilter::default(),
                 Paging {
@@ -2533,13 +2504,14 @@ async fn redeployment_finds_people_by_skill_unit_and_availability() {
     use distans_core::redeployment::RedeployQuery;
     for t in fresh_dbs().await {
         let label = t.label;
-        let c = core(t.open().await);
+        let store = Arc::new(t.open().await);
+        let c = core(&store);
         c.load_demo(300).await.unwrap();
         let actor = |u: &'static str| {
-            let c = &c;
+            let store = &store;
             async move {
-                c.store
-                    .actor(username_person(c, u).await)
+                store
+                    .actor(username_person(store, u).await)
                     .await
                     .unwrap()
                     .unwrap()
@@ -2551,7 +2523,7 @@ async fn redeployment_finds_people_by_skill_unit_and_availability() {
             actor("direktor").await,
             actor("chef").await,
         );
-        let anna_rec = c.store.person(anna.person_id).await.unwrap().unwrap();
+        let anna_rec = store.person(anna.person_id).await.unwrap().unwrap();
         let skill = anna_rec.person.skills[0].clone();
         // A week with anna absent all of it.
         let mut monday = c.today() + time::Duration::days(21);
@@ -2633,7 +2605,7 @@ async fn redeployment_finds_people_by_skill_unit_and_availability() {
             .unwrap();
         assert!(page.items.iter().any(|r| r.person.id == anna.person_id));
         for r in &page.items {
-            let rec = c.store.person(r.person.id).await.unwrap().unwrap();
+            let rec = store.person(r.person.id).await.unwrap().unwrap();
             assert!(rec.unit_path.starts_with(&anna_rec.unit_path), "{label}");
         }
         // Paging with a cursor: no one twice, no one left out.
@@ -2705,14 +2677,15 @@ async fn deviations_reach_the_manager_at_once_and_are_handled_to_closure() {
     use distans_core::policy::PolicyRules;
     for t in fresh_dbs().await {
         let label = t.label;
-        let c = Arc::new(core(t.open().await));
+        let store = Arc::new(t.open().await);
+        let c = Arc::new(core(&store));
         c.load_demo(300).await.unwrap();
         c.ensure_defaults().await.unwrap();
         let actor = |u: &'static str| {
-            let c = c.clone();
+            let store = store.clone();
             async move {
-                c.store
-                    .actor(username_person(&c, u).await)
+                store
+                    .actor(username_person(&store, u).await)
                     .await
                     .unwrap()
                     .unwrap()
@@ -2761,7 +2734,7 @@ async fn deviations_reach_the_manager_at_once_and_are_handled_to_closure() {
             told[0].2.contains("Anna"),
             "{label}: named when not anonymous"
         );
-        let mails = c.store.outbox_claim(c.now(), 60, 500).await.unwrap();
+        let mails = store.outbox_claim(c.now(), 60, 500).await.unwrap();
         assert!(
             mails
                 .iter()
@@ -2807,7 +2780,7 @@ async fn deviations_reach_the_manager_at_once_and_are_handled_to_closure() {
         i.person = Some(Uuid::now_v7().to_string());
         assert_eq!(field(i).await.as_deref(), Some("person"));
         let mut i = input("other", "x");
-        i.person = Some(username_person(&c, "bo").await.to_string());
+        i.person = Some(username_person(&store, "bo").await.to_string());
         assert_eq!(
             field(i).await.as_deref(),
             Some("person"),
@@ -2846,8 +2819,7 @@ async fn deviations_reach_the_manager_at_once_and_are_handled_to_closure() {
             .iter()
             .any(|x| x.id == a.id && x.reporter.is_none()));
         // The system keeps who reported (the audit log is system-level).
-        let log = c
-            .store
+        let log = store
             .audit(
                 &AuditFilter {
                     entity: Some("deviation".into()),
@@ -3070,9 +3042,9 @@ async fn active_agreement(
     gid
 }
 
-async fn actor_of(c: &Core, u: &str) -> distans_core::model::Actor {
-    c.store
-        .actor(username_person(c, u).await)
+async fn actor_of(store: &SqlStore, u: &str) -> distans_core::model::Actor {
+    store
+        .actor(username_person(store, u).await)
         .await
         .unwrap()
         .unwrap()
@@ -3087,14 +3059,15 @@ async fn followups_are_scheduled_answered_together_and_risks_become_actions() {
     use serde_json::json;
     for t in fresh_dbs().await {
         let label = t.label;
-        let c = core(t.open().await);
+        let store = Arc::new(t.open().await);
+        let c = core(&store);
         c.load_demo(60).await.unwrap();
         c.ensure_defaults().await.unwrap();
         let (anna, chef, bygg, hr) = (
-            actor_of(&c, "anna").await,
-            actor_of(&c, "chef").await,
-            actor_of(&c, "bygg").await,
-            actor_of(&c, "hr").await,
+            actor_of(&store, "anna").await,
+            actor_of(&store, "chef").await,
+            actor_of(&store, "bygg").await,
+            actor_of(&store, "hr").await,
         );
 
         // Templates: both defaults at version 1; HR's save is version 2 and 1 is kept.
@@ -3172,8 +3145,7 @@ async fn followups_are_scheduled_answered_together_and_risks_become_actions() {
             "{label}"
         );
         assert!(mine.items.iter().all(|f| f.state == FollowUpState::Due));
-        let audit = c
-            .store
+        let audit = store
             .audit(
                 &AuditFilter {
                     entity: Some("agreement".into()),
@@ -3225,7 +3197,7 @@ async fn followups_are_scheduled_answered_together_and_risks_become_actions() {
         assert_eq!(a_all.total, 3, "{label}: anna sees her own only");
         assert!(chef_all.items.iter().any(|f| f.person.id == anna.person_id));
         for f in &chef_all.items {
-            let rec = c.store.person(f.person.id).await.unwrap().unwrap();
+            let rec = store.person(f.person.id).await.unwrap().unwrap();
             assert!(
                 chef.manages_path(&rec.unit_path),
                 "{label}: chef sees {}",
@@ -3456,10 +3428,14 @@ async fn followup_reminders_are_sent_once_and_once_more_when_overdue() {
     for t in fresh_dbs().await {
         let label = t.label;
         let clock = FixedClock::new(OffsetDateTime::now_utc());
-        let c = Core::new(Arc::new(t.open().await), Arc::new(clock.clone()));
+        let store = Arc::new(t.open().await);
+        let c = Core::new(store.clone(), Arc::new(clock.clone()));
         c.load_demo(60).await.unwrap();
         c.ensure_defaults().await.unwrap();
-        let (anna, chef) = (actor_of(&c, "anna").await, actor_of(&c, "chef").await);
+        let (anna, chef) = (
+            actor_of(&store, "anna").await,
+            actor_of(&store, "chef").await,
+        );
         let start = c.today() + time::Duration::days(10);
         active_agreement(&c, &anna, &chef, start, None).await;
         let kinds = |who: distans_core::model::Actor| {
