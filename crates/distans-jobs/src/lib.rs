@@ -101,7 +101,7 @@ pub fn backoff(attempts: i64) -> time::Duration {
 
 /// Sends what is due now; returns (sent, failed).
 pub async fn send_outbox_once(core: &Core, mailer: &Mailer) -> (usize, usize) {
-    let batch = match core.claim_mails(120, 50).await {
+    let batch = match core.notify.claim_mails(120, 50).await {
         Ok(b) => b,
         Err(e) => {
             tracing::warn!(error = %e, "could not read the outbox");
@@ -113,7 +113,7 @@ pub async fn send_outbox_once(core: &Core, mailer: &Mailer) -> (usize, usize) {
         match mailer.send(m).await {
             Ok(()) => {
                 sent += 1;
-                if let Err(e) = core.mail_sent(m.id).await {
+                if let Err(e) = core.notify.mail_sent(m.id).await {
                     tracing::error!(error = %e, mail = %m.id, "sent, but could not mark it sent");
                 }
             }
@@ -121,6 +121,7 @@ pub async fn send_outbox_once(core: &Core, mailer: &Mailer) -> (usize, usize) {
                 failed += 1;
                 tracing::warn!(error = %e, mail = %m.id, attempts = m.attempts, "sending failed; will retry");
                 let _ = core
+                    .notify
                     .mail_failed(m.id, &e, core.now() + backoff(m.attempts))
                     .await;
             }
@@ -293,7 +294,7 @@ mod tests {
         )
         .await
         .unwrap();
-        assert_eq!(core.mails_pending().await.unwrap(), 1);
+        assert_eq!(core.notify.mails_pending().await.unwrap(), 1);
 
         // The server is down: the mail stays, with an error, for later.
         let port = free_port();
@@ -303,7 +304,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(send_outbox_once(&core, &mailer).await, (0, 1));
-        assert_eq!(core.mails_pending().await.unwrap(), 1);
+        assert_eq!(core.notify.mails_pending().await.unwrap(), 1);
         assert_eq!(
             send_outbox_once(&core, &mailer).await,
             (0, 0),
@@ -313,12 +314,12 @@ mod tests {
         // The server is up; once the retry is due the mail goes, once.
         let server = smtpd(port);
         clock.advance(time::Duration::minutes(5));
-        let batch = core.claim_mails(120, 10).await.unwrap();
+        let batch = core.notify.claim_mails(120, 10).await.unwrap();
         assert_eq!(batch.len(), 1);
         assert_eq!(batch[0].attempts, 2);
         mailer.send(&batch[0]).await.unwrap();
-        core.mail_sent(batch[0].id).await.unwrap();
-        assert_eq!(core.mails_pending().await.unwrap(), 0);
+        core.notify.mail_sent(batch[0].id).await.unwrap();
+        assert_eq!(core.notify.mails_pending().await.unwrap(), 0);
         assert_eq!(
             send_outbox_once(&core, &mailer).await,
             (0, 0),

@@ -118,7 +118,9 @@ impl BeginWrite for sqlx::PgPool {
 macro_rules! append_audit_rows {
     ($tx:expr, $at:expr, $entries:expr) => {{
         let entries: &[distans_core::kernel::NewAuditEntry] = $entries;
-        let at: time::OffsetDateTime = $at;
+        // Whole seconds, as every timestamp is kept: the hash must survive the
+        // round trip through either engine.
+        let at: time::OffsetDateTime = distans_core::kernel::clock::whole_seconds($at);
         if !entries.is_empty() {
             let n = entries.len() as i64;
             let (last, mut prev): (i64, String) = sqlx::query_as(

@@ -77,6 +77,7 @@ pub async fn sign_in(
 ) -> Result<Uuid, CoreError> {
     match state
         .core
+        .identity
         .sign_in(username, pw, |u| state.limits.check(u, ip))
         .await
     {
@@ -129,7 +130,7 @@ impl FromRequestParts<AppState> for MaybeActor {
             let Some(secret) = v.strip_prefix("Bearer ").map(str::trim) else {
                 return Err(ApiError(CoreError::Unauthenticated));
             };
-            return match state.core.actor_by_token(secret).await? {
+            return match state.core.identity.actor_by_token(secret).await? {
                 Some(a) => Ok(MaybeActor(Some((a, Via::Token)))),
                 None => Err(ApiError(CoreError::Unauthenticated)),
             };
@@ -140,7 +141,12 @@ impl FromRequestParts<AppState> for MaybeActor {
         let person: Option<Uuid> = session.get(SESSION_PERSON).await.ok().flatten();
         match person {
             Some(p) => Ok(MaybeActor(
-                state.core.actor(p).await?.map(|a| (a, Via::Session)),
+                state
+                    .core
+                    .identity
+                    .actor(p)
+                    .await?
+                    .map(|a| (a, Via::Session)),
             )),
             None => Ok(MaybeActor(None)),
         }

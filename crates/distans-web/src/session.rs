@@ -37,6 +37,7 @@ impl SessionStore for DbSessionStore {
         for _ in 0..8 {
             if self
                 .0
+                .identity
                 .session_create(&record.id.to_string(), &data, record.expiry_date)
                 .await
                 .map_err(backend)?
@@ -54,6 +55,7 @@ impl SessionStore for DbSessionStore {
         let data = serde_json::to_vec(&record.data)
             .map_err(|e| session_store::Error::Encode(e.to_string()))?;
         self.0
+            .identity
             .session_save(&record.id.to_string(), &data, record.expiry_date)
             .await
             .map_err(backend)
@@ -63,6 +65,7 @@ impl SessionStore for DbSessionStore {
         let now = self.0.now();
         let Some(bytes) = self
             .0
+            .identity
             .session_load(&id.to_string())
             .await
             .map_err(backend)?
@@ -81,6 +84,7 @@ impl SessionStore for DbSessionStore {
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
         self.0
+            .identity
             .session_delete(&id.to_string())
             .await
             .map_err(backend)

@@ -204,7 +204,8 @@ async fn main() -> Result<()> {
         Command::Backup { file } => {
             let core = open(&cli.database_url, 2).await?;
             let dest = file.to_str().context("the file name must be UTF-8")?;
-            core.backup(dest)
+            core.system
+                .backup(dest)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("Backup written to {dest}.");
@@ -220,7 +221,8 @@ async fn main() -> Result<()> {
                 }
             };
             let core = open(&cli.database_url, 2).await?;
-            core.set_password(&username, &pw)
+            core.identity
+                .set_password(&username, &pw)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("The password of {username} is set.");
@@ -237,6 +239,7 @@ async fn main() -> Result<()> {
         Command::VerifyAudit => {
             let core = open(&cli.database_url, 2).await?;
             let r = core
+                .audit
                 .verify_audit(None)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -287,6 +290,7 @@ async fn serve(
     let core = open(url, connections).await?;
     if demo {
         let counts = core
+            .org
             .org_counts()
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -324,7 +328,7 @@ async fn serve(
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
         loop {
             tick.tick().await;
-            if let Err(e) = purge.purge_sessions().await {
+            if let Err(e) = purge.identity.purge_sessions().await {
                 tracing::warn!(error = %e, "could not purge sessions");
             }
         }
@@ -388,7 +392,7 @@ async fn import_people(url: &str, file: &PathBuf) -> Result<()> {
         Err(rows) => return report_bad_rows(file, &rows),
     };
     let core = open(url, 2).await?;
-    match core.import_org(None, &data).await {
+    match core.org.import(None, &data).await {
         Ok(r) => {
             println!(
                 "Imported {} in {:.1} s: people {} new, {} updated, {} unchanged; units {} new, {} updated; sites {} new, {} updated.",

@@ -154,7 +154,7 @@ impl WorkdaysService {
 
     /// Workdays in a period: weekdays that are neither public holidays nor
     /// the organisation's closed days.
-    pub(crate) async fn calendar(&self, from: Date, to: Date) -> CoreResult<WorkCalendar> {
+    pub async fn calendar(&self, from: Date, to: Date) -> CoreResult<WorkCalendar> {
         Ok(WorkCalendar::new(self.port.closed_days(from, to).await?))
     }
 }

@@ -48,7 +48,7 @@ pub async fn get_policy(
             .map(|s| parse_date("on", s))
             .transpose()?;
     let unit = query_id("unit", q.unit.as_deref())?;
-    Ok(Json(state.core.policy(&actor, on, unit).await?))
+    Ok(Json(state.core.policy.policy(&actor, on, unit).await?))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -65,7 +65,7 @@ pub async fn policy_versions(
     ApiActor(actor): ApiActor,
 ) -> ApiResult<Json<PolicyVersions>> {
     Ok(Json(PolicyVersions {
-        items: state.core.policy_versions(&actor).await?,
+        items: state.core.policy.policy_versions(&actor).await?,
     }))
 }
 
@@ -92,6 +92,7 @@ pub async fn add_policy_version(
         Json(
             state
                 .core
+                .policy
                 .add_policy_version(&actor, body.rules, from)
                 .await?,
         ),
@@ -310,6 +311,7 @@ pub async fn agreement_pdf(
     let g = state.core.agreement(&actor, id).await?;
     let organisation = state
         .core
+        .org
         .units(
             &actor,
             None,
@@ -518,7 +520,7 @@ pub async fn notifications(
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> ApiResult<Json<Page<Notification>>> {
     let paging = Paging::parse(q.limit, q.offset)?;
-    Ok(Json(state.core.notifications(&actor, paging).await?))
+    Ok(Json(state.core.notify.notifications(&actor, paging).await?))
 }
 
 /// Mark all your notifications read.
@@ -529,6 +531,6 @@ pub async fn notifications_read(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
 ) -> ApiResult<StatusCode> {
-    state.core.mark_notifications_read(&actor).await?;
+    state.core.notify.mark_notifications_read(&actor).await?;
     Ok(StatusCode::NO_CONTENT)
 }

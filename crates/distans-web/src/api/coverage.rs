@@ -86,7 +86,7 @@ pub async fn list_rules(
     ApiActor(actor): ApiActor,
     IdPath(id): IdPath,
 ) -> ApiResult<Json<RuleList>> {
-    state.core.unit(&actor, id).await?;
+    state.core.org.unit(&actor, id).await?;
     Ok(Json(RuleList {
         items: state.core.coverage_rules(&actor, id).await?,
     }))

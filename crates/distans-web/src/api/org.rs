@@ -38,7 +38,7 @@ pub async fn list_units(
     let paging = Paging::parse(q.limit, q.offset)?;
     let under = query_id("under", q.under.as_deref())?;
     Ok(Json(
-        state.core.units(&actor, under, q.depth, paging).await?,
+        state.core.org.units(&actor, under, q.depth, paging).await?,
     ))
 }
 
@@ -52,7 +52,7 @@ pub async fn get_unit(
     ApiActor(actor): ApiActor,
     IdPath(id): IdPath,
 ) -> ApiResult<Json<UnitResponse>> {
-    let unit = state.core.unit(&actor, id).await?;
+    let unit = state.core.org.unit(&actor, id).await?;
     let coverage_rules = state.core.coverage_rules(&actor, id).await?;
     Ok(Json(UnitResponse {
         unit,
@@ -95,6 +95,7 @@ pub async fn list_people(
     Ok(Json(
         state
             .core
+            .org
             .people(
                 &actor,
                 unit,
@@ -116,5 +117,5 @@ pub async fn get_person(
     ApiActor(actor): ApiActor,
     IdPath(id): IdPath,
 ) -> ApiResult<Json<PersonView>> {
-    Ok(Json(state.core.person(&actor, id).await?))
+    Ok(Json(state.core.org.person(&actor, id).await?))
 }

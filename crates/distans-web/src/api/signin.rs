@@ -63,12 +63,13 @@ pub async fn login(
     let person = auth::sign_in(&state, &body.username, &body.password, ip).await?;
     let actor = state
         .core
+        .identity
         .actor(person)
         .await?
         .ok_or(CoreError::BadCredentials)?;
     start_session(&session, person).await?;
     Ok(Json(LoginResponse {
-        person: state.core.me(&actor),
+        person: state.core.org.me(&actor),
     }))
 }
 
@@ -88,7 +89,7 @@ pub async fn logout(session: Session) -> ApiResult<StatusCode> {
         (status = 401, body = ErrorBody),
     ))]
 pub async fn me(State(state): State<AppState>, ApiActor(actor): ApiActor) -> Json<MeView> {
-    Json(state.core.me(&actor))
+    Json(state.core.org.me(&actor))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -105,7 +106,7 @@ pub async fn list_tokens(
     ApiActor(actor): ApiActor,
 ) -> ApiResult<Json<TokenList>> {
     Ok(Json(TokenList {
-        items: state.core.tokens(&actor).await?,
+        items: state.core.identity.tokens(&actor).await?,
     }))
 }
 
@@ -129,6 +130,7 @@ pub async fn create_token(
 ) -> ApiResult<(StatusCode, Json<NewToken>)> {
     let t = state
         .core
+        .identity
         .create_token(&actor, &body.name, body.days)
         .await?;
     Ok((StatusCode::CREATED, Json(t)))
@@ -144,6 +146,6 @@ pub async fn revoke_token(
     ApiActor(actor): ApiActor,
     IdPath(id): IdPath,
 ) -> ApiResult<StatusCode> {
-    state.core.revoke_token(&actor, id).await?;
+    state.core.identity.revoke_token(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

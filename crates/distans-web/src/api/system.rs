@@ -27,8 +27,8 @@ pub struct Health {
 #[utoipa::path(get, path = "/healthz", tag = "system",
     responses((status = 200, body = Health), (status = 503, body = Health)))]
 pub async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
-    let engine = state.core.engine().to_string();
-    match state.core.health().await {
+    let engine = state.core.system.engine().to_string();
+    match state.core.system.health().await {
         Ok(()) => (
             StatusCode::OK,
             Json(Health {
@@ -98,7 +98,7 @@ pub async fn audit(
             .map(parse_from)
             .transpose()?,
     };
-    Ok(Json(state.core.audit(&actor, &filter, paging).await?))
+    Ok(Json(state.core.audit.audit(&actor, &filter, paging).await?))
 }
 
 /// Checks the whole hash chain of the audit log.
@@ -109,5 +109,5 @@ pub async fn audit_verify(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
 ) -> ApiResult<Json<ChainReport>> {
-    Ok(Json(state.core.verify_audit(Some(&actor)).await?))
+    Ok(Json(state.core.audit.verify_audit(Some(&actor)).await?))
 }

@@ -47,7 +47,7 @@ pub async fn list_closed_days(
 ) -> ApiResult<Json<ClosedDayList>> {
     let year = parse_year(q.year.as_deref(), state.core.today().year())?;
     Ok(Json(ClosedDayList {
-        items: state.core.closed_days(&actor, year).await?,
+        items: state.core.workdays.closed_days(&actor, year).await?,
     }))
 }
 
@@ -71,7 +71,11 @@ pub async fn add_closed_day(
     ApiJson(body): ApiJson<ClosedDayBody>,
 ) -> ApiResult<(StatusCode, Json<ClosedDay>)> {
     let date = parse_date("date", &body.date)?;
-    let d = state.core.add_closed_day(&actor, date, &body.name).await?;
+    let d = state
+        .core
+        .workdays
+        .add_closed_day(&actor, date, &body.name)
+        .await?;
     Ok((StatusCode::CREATED, Json(d)))
 }
 
@@ -86,6 +90,6 @@ pub async fn delete_closed_day(
     Path(date): Path<String>,
 ) -> ApiResult<StatusCode> {
     let date = parse_date("date", &date)?;
-    state.core.delete_closed_day(&actor, date).await?;
+    state.core.workdays.delete_closed_day(&actor, date).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -56,11 +56,13 @@ pub async fn policy_page(State(state): State<AppState>, mut c: Ctx) -> Result<Re
     c.ensure_csrf().await?;
     let p = state
         .core
+        .policy
         .policy(&actor, None, None)
         .await
         .map_err(|e| c.fail(e))?;
     let versions = state
         .core
+        .policy
         .policy_versions(&actor)
         .await
         .map_err(|e| c.fail(e))?;
@@ -93,6 +95,7 @@ pub async fn policy_form(State(state): State<AppState>, mut c: Ctx) -> Result<Re
     c.ensure_csrf().await?;
     let p = state
         .core
+        .policy
         .policy(&actor, None, None)
         .await
         .map_err(|e| c.fail(e))?;
@@ -171,6 +174,7 @@ pub async fn policy_submit(
     c.check_csrf(get(&f, "csrf"))?;
     let current = state
         .core
+        .policy
         .policy(&actor, None, None)
         .await
         .map_err(|e| c.fail(e))?;
@@ -179,6 +183,7 @@ pub async fn policy_submit(
             match distans_core::kernel::dates::parse_date("valid_from", get(&f, "valid_from")) {
                 Ok(from) => state
                     .core
+                    .policy
                     .add_policy_version(&actor, rules.clone(), from)
                     .await
                     .map(|_| ())
@@ -463,6 +468,7 @@ async fn request_form_page(
     let actor = c.actor()?;
     let policy = state
         .core
+        .policy
         .policy(actor, None, None)
         .await
         .map_err(|e| c.fail(e))?;
@@ -1033,6 +1039,7 @@ async fn temporary_with(
     let units = if may_issue {
         state
             .core
+            .org
             .units(
                 actor,
                 None,
@@ -1135,6 +1142,7 @@ pub async fn notifications_page(
     c.ensure_csrf().await?;
     let items = state
         .core
+        .notify
         .notifications(
             &actor,
             Paging {
@@ -1157,6 +1165,7 @@ pub async fn notifications_read(
     c.check_csrf(get(&f, "csrf"))?;
     state
         .core
+        .notify
         .mark_notifications_read(&actor)
         .await
         .map_err(|e| c.fail(e))?;
@@ -1190,6 +1199,7 @@ pub async fn unit_policy_submit(
     };
     state
         .core
+        .policy
         .set_unit_override(&actor, id, Some(o))
         .await
         .map_err(|e| c.fail(e))?;

@@ -170,6 +170,7 @@ async fn form_page(
     for m in actor.manages.iter().take(5) {
         let page = state
             .core
+            .org
             .people(
                 &actor,
                 Some(m.id),

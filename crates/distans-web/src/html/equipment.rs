@@ -553,6 +553,7 @@ pub async fn redeployment_page(
         .map_err(|e| c.fail(e))?;
     let units = state
         .core
+        .org
         .units(
             &actor,
             None,

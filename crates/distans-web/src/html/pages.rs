@@ -256,16 +256,17 @@ pub async fn start(State(state): State<AppState>, mut c: Ctx) -> Result<Response
     let core = &state.core;
     let mut managed = vec![];
     for m in actor.manages.iter().take(20) {
-        if let Ok(u) = core.unit(&actor, m.id).await {
+        if let Ok(u) = core.org.unit(&actor, m.id).await {
             managed.push(u.unit);
         }
     }
     let counts = if actor.has(Role::Hr) || actor.has(Role::Admin) || actor.has(Role::Auditor) {
-        Some(core.counts(&actor).await.map_err(|e| c.fail(e))?)
+        Some(core.org.counts(&actor).await.map_err(|e| c.fail(e))?)
     } else {
         None
     };
     let me = core
+        .org
         .person(&actor, actor.person_id)
         .await
         .map_err(|e| c.fail(e))?;
@@ -282,6 +283,7 @@ pub async fn start(State(state): State<AppState>, mut c: Ctx) -> Result<Response
         .await
         .map_err(|e| c.fail(e))?;
     let unread = core
+        .notify
         .unread_notifications(&actor)
         .await
         .map_err(|e| c.fail(e))?;
@@ -291,7 +293,7 @@ pub async fn start(State(state): State<AppState>, mut c: Ctx) -> Result<Response
             c: &c,
             managed,
             counts,
-            engine: core.engine(),
+            engine: core.system.engine(),
             me,
             to_decide,
             to_sign,
@@ -322,6 +324,7 @@ pub async fn org_tree(State(state): State<AppState>, mut c: Ctx) -> Result<Respo
     c.ensure_csrf().await?;
     let page = state
         .core
+        .org
         .units(
             &actor,
             None,
@@ -372,12 +375,18 @@ pub async fn unit_page(
     let actor = c.actor()?.clone();
     c.ensure_csrf().await?;
     let id = Uuid::parse_str(&id).map_err(|_| c.fail(CoreError::NotFound("unit")))?;
-    let unit = state.core.unit(&actor, id).await.map_err(|e| c.fail(e))?;
+    let unit = state
+        .core
+        .org
+        .unit(&actor, id)
+        .await
+        .map_err(|e| c.fail(e))?;
     let (page, paging) = paging(q.sida);
     let search = q.q.clone().unwrap_or_default();
-    let (people, pager) = if state.core.may_list_people(&actor, &unit) {
+    let (people, pager) = if state.core.org.may_list_people(&actor, &unit) {
         let p = state
             .core
+            .org
             .people(&actor, Some(id), false, Some(search.as_str()), paging)
             .await
             .map_err(|e| c.fail(e))?;
@@ -396,6 +405,7 @@ pub async fn unit_page(
     };
     let policy = state
         .core
+        .policy
         .policy(&actor, None, Some(id))
         .await
         .map_err(|e| c.fail(e))?;
@@ -442,6 +452,7 @@ pub async fn people_page(
     let search = q.q.clone().unwrap_or_default();
     let people = state
         .core
+        .org
         .people(&actor, None, true, Some(search.as_str()), paging)
         .await
         .map_err(|e| c.fail(e))?;
@@ -485,7 +496,12 @@ pub async fn person_page(
     };
     c.ensure_csrf().await?;
     let id = Uuid::parse_str(&id).map_err(|_| c.fail(CoreError::NotFound("person")))?;
-    let p = state.core.person(&actor, id).await.map_err(|e| c.fail(e))?;
+    let p = state
+        .core
+        .org
+        .person(&actor, id)
+        .await
+        .map_err(|e| c.fail(e))?;
     // Agreements for those who may see the person's cases; temporary decisions for all who see them.
     let agreements = state
         .core
@@ -567,6 +583,7 @@ pub async fn audit_page(
     let (page, paging) = paging(q.sida);
     let entries = state
         .core
+        .audit
         .audit(&actor, &AuditFilter::default(), paging)
         .await
         .map_err(|e| c.fail(e))?;
@@ -574,6 +591,7 @@ pub async fn audit_page(
         Some(
             state
                 .core
+                .audit
                 .verify_audit(Some(&actor))
                 .await
                 .map_err(|e| c.fail(e))?,
@@ -627,7 +645,12 @@ pub async fn tokens_page(State(state): State<AppState>, mut c: Ctx) -> Result<Re
     c.nav = "tokens";
     let actor = c.actor()?.clone();
     c.ensure_csrf().await?;
-    let tokens = state.core.tokens(&actor).await.map_err(|e| c.fail(e))?;
+    let tokens = state
+        .core
+        .identity
+        .tokens(&actor)
+        .await
+        .map_err(|e| c.fail(e))?;
     let calendar_url = calendar_url(&state, &c, &actor).await?;
     render(
         &c,
@@ -682,10 +705,21 @@ pub async fn create_token(
             .map_err(|_| CoreError::invalid("days", "must be a whole number")),
     };
     let result = match days {
-        Ok(days) => state.core.create_token(&actor, &f.name, days).await,
+        Ok(days) => {
+            state
+                .core
+                .identity
+                .create_token(&actor, &f.name, days)
+                .await
+        }
         Err(e) => Err(e),
     };
-    let tokens = state.core.tokens(&actor).await.map_err(|e| c.fail(e))?;
+    let tokens = state
+        .core
+        .identity
+        .tokens(&actor)
+        .await
+        .map_err(|e| c.fail(e))?;
     let calendar_url = calendar_url(&state, &c, &actor).await?;
     match result {
         Ok(t) => render(
@@ -736,6 +770,7 @@ pub async fn revoke_token(
     let id = Uuid::parse_str(&id).map_err(|_| c.fail(CoreError::NotFound("token")))?;
     state
         .core
+        .identity
         .revoke_token(&actor, id)
         .await
         .map_err(|e| c.fail(e))?;

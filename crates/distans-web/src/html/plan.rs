@@ -434,6 +434,7 @@ async fn person_plan_page(
     let own = actor.person_id == person;
     let who = state
         .core
+        .org
         .person(actor, person)
         .await
         .map_err(|e| c.fail(e))?;
@@ -445,7 +446,8 @@ async fn person_plan_page(
         .map_err(|e| c.fail(e))?;
     let cal = state
         .core
-        .work_calendar(from, to)
+        .workdays
+        .calendar(from, to)
         .await
         .map_err(|e| c.fail(e))?;
     let may_set = state
@@ -743,7 +745,8 @@ async fn unit_plan_page(
         .map_err(|e| c.fail(e))?;
     let cal: WorkCalendar = state
         .core
-        .work_calendar(monday, friday)
+        .workdays
+        .calendar(monday, friday)
         .await
         .map_err(|e| c.fail(e))?;
     let dates: Vec<Date> = (0..5).map(|i| monday + Duration::days(i)).collect();
@@ -1025,7 +1028,8 @@ pub async fn overview(
     let (monday, friday) = view.range();
     let cal = state
         .core
-        .work_calendar(monday, friday)
+        .workdays
+        .calendar(monday, friday)
         .await
         .map_err(|e| c.fail(e))?;
     let dates: Vec<Date> = (0..5).map(|i| monday + Duration::days(i)).collect();
@@ -1119,7 +1123,8 @@ pub async fn sites(
         .map_err(|e| c.fail(e))?;
     let cal = state
         .core
-        .work_calendar(monday, friday)
+        .workdays
+        .calendar(monday, friday)
         .await
         .map_err(|e| c.fail(e))?;
     let dates: Vec<Date> = (0..5).map(|i| monday + Duration::days(i)).collect();

@@ -62,7 +62,12 @@ async fn form_page(
     errors: FormErrors,
 ) -> Result<Response, HtmlError> {
     let actor = c.actor()?;
-    let detail = state.core.unit(actor, unit).await.map_err(|e| c.fail(e))?;
+    let detail = state
+        .core
+        .org
+        .unit(actor, unit)
+        .await
+        .map_err(|e| c.fail(e))?;
     if !state.core.may_read_unit_plan(actor, &detail) {
         return Err(c.fail(CoreError::forbidden(
             "only the unit's managers and HR plan its rotation",

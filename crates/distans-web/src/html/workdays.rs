@@ -61,6 +61,7 @@ async fn page(
     let actor = c.actor()?.clone();
     let off = state
         .core
+        .workdays
         .days_off(&actor, year)
         .await
         .map_err(|e| c.fail(e))?;
@@ -85,7 +86,7 @@ async fn page(
                 .into_iter()
                 .map(|d| row(d.date, d.name))
                 .collect(),
-            may_edit: state.core.may_edit_closed_days(&actor),
+            may_edit: state.core.workdays.may_edit_closed_days(&actor),
             errors,
             date,
             name,
@@ -138,7 +139,7 @@ pub async fn add_closed_day(
     c.nav = "workdays";
     let actor = c.actor()?.clone();
     c.check_csrf(&f.csrf)?;
-    if !state.core.may_edit_closed_days(&actor) {
+    if !state.core.workdays.may_edit_closed_days(&actor) {
         return Err(c.fail(CoreError::forbidden(
             "only HR and administrators may change the closed days",
         )));
@@ -146,7 +147,7 @@ pub async fn add_closed_day(
     let this_year = state.core.today().year();
     let year = crate::api::parse_year(Some(&f.ar), this_year).unwrap_or(this_year);
     let result = match parse_date("date", &f.date) {
-        Ok(d) => state.core.add_closed_day(&actor, d, &f.name).await,
+        Ok(d) => state.core.workdays.add_closed_day(&actor, d, &f.name).await,
         Err(e) => Err(e),
     };
     match result {
@@ -176,6 +177,7 @@ pub async fn remove_closed_day(
     let date = parse_date("date", &date).map_err(|_| c.fail(CoreError::NotFound("page")))?;
     state
         .core
+        .workdays
         .delete_closed_day(&actor, date)
         .await
         .map_err(|e| c.fail(e))?;

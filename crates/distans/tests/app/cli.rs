@@ -1,7 +1,5 @@
 //! The command line as an administrator uses it: the real binary on real files.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

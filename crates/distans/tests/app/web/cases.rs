@@ -1,0 +1,346 @@
+//! Cases: apply, decide, sign and end an agreement; temporary decisions.
+
+use axum::http::{header, Method, StatusCode};
+use distans_core::store::*;
+use serde_json::json;
+
+use super::{csrf_of, form, pdf_text, request_body, spawn_app};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apply_decide_sign_and_end_through_the_api() {
+    let app = spawn_app().await;
+    let (anna, chef, hr) = (
+        app.login("anna").await,
+        app.login("chef").await,
+        app.login("hr").await,
+    );
+    let start = app.core.today() + time::Duration::days(14);
+
+    // The policy as api.md shapes it.
+    let p = app.get("/api/v1/policy", Some(&anna)).await.json();
+    assert_eq!(p["version"], 1);
+    assert_eq!(p["manager_limit_days"], 2);
+    assert_eq!(p["prerequisites"][0]["key"], "wifi");
+
+    // Refusals name the rule and the field.
+    let mut body = request_body(2, start, None);
+    body["confirmations"] = json!(["wifi"]);
+    let r = app
+        .call(Method::POST, "/api/v1/requests", Some(&anna), Some(body))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json()["error"]["field"], "confirmations");
+    assert!(r.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("vpn"));
+    let mut body = request_body(2, start, None);
+    body["weekdays"] = json!(["mon", "lör"]);
+    let r = app
+        .call(Method::POST, "/api/v1/requests", Some(&anna), Some(body))
+        .await;
+    assert_eq!(
+        (r.status, r.json()["error"]["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("weekdays[1]"))
+    );
+
+    // A preview says who decides, before anything is sent.
+    let pv = app
+        .call(
+            Method::POST,
+            "/api/v1/requests/preview",
+            Some(&anna),
+            Some(request_body(3, start, None)),
+        )
+        .await
+        .json();
+    assert_eq!(
+        (pv["decider"].as_str(), pv["decider_name"].as_str()),
+        (Some("hr"), Some("HR"))
+    );
+    let pv = app
+        .call(
+            Method::POST,
+            "/api/v1/requests/preview",
+            Some(&anna),
+            Some(request_body(2, start, None)),
+        )
+        .await
+        .json();
+    assert_eq!(
+        (pv["decider"].as_str(), pv["decider_name"].as_str()),
+        (Some("manager"), Some("Karin Holm"))
+    );
+
+    let r = app
+        .call(
+            Method::POST,
+            "/api/v1/requests",
+            Some(&anna),
+            Some(request_body(
+                2,
+                start,
+                Some(start + time::Duration::days(60)),
+            )),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    let req = r.json();
+    assert_eq!(
+        (req["state"].as_str(), req["decider"].as_str()),
+        (Some("submitted"), Some("manager"))
+    );
+    let id = req["id"].as_str().unwrap();
+    let mine = app
+        .get("/api/v1/requests?mine=true&state=submitted", Some(&anna))
+        .await
+        .json();
+    assert_eq!(mine["total"], 1);
+    assert_eq!(
+        app.get("/api/v1/requests?state=nope", Some(&anna))
+            .await
+            .json()["error"]["field"],
+        "state"
+    );
+    let notes = app
+        .get("/api/v1/me/notifications", Some(&chef))
+        .await
+        .json();
+    assert_eq!(notes["items"][0]["kind"], "request_received");
+
+    // Decided on a stale version: 409. Then approved; deciding again: 409.
+    let r = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/requests/{id}/decision"),
+            Some(&chef),
+            Some(json!({"decision": "approve", "version": 99})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    let r = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/requests/{id}/decision"),
+            Some(&chef),
+            Some(json!({"decision": "approve", "version": 1})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let gid = r.json()["agreement_id"].as_str().unwrap().to_string();
+    let r = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/requests/{id}/decision"),
+            Some(&hr),
+            Some(json!({"decision": "decline", "reason": "nej"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+
+    // Both sign; the agreement is active with its text's hash.
+    let g = app
+        .get(&format!("/api/v1/agreements/{gid}"), Some(&anna))
+        .await
+        .json();
+    assert_eq!(g["state"], "draft");
+    let r = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/agreements/{gid}/send"),
+            Some(&anna),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/agreements/{gid}/send"),
+            Some(&chef),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.json()["state"], "awaiting_signatures");
+    for who in [&anna, &chef] {
+        let r = app
+            .call(
+                Method::POST,
+                &format!("/api/v1/agreements/{gid}/sign"),
+                Some(who),
+                Some(json!({})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    }
+    let g = app
+        .get(&format!("/api/v1/agreements/{gid}"), Some(&hr))
+        .await
+        .json();
+    assert_eq!(g["state"], "active");
+    assert_eq!(g["text_sha256"].as_str().unwrap().len(), 64);
+
+    // The PDF for the archive: real text, Swedish characters, both signatures, the hash.
+    let r = app
+        .get(&format!("/api/v1/agreements/{gid}/pdf"), Some(&anna))
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.headers[header::CONTENT_TYPE], "application/pdf");
+    assert!(r.body.starts_with(b"%PDF"));
+    let text = pdf_text(&r.body);
+    for needle in [
+        "Överenskommelse om distansarbete",
+        "Anna Lindqvist",
+        "Karin Holm",
+        "Sjöviks kommun",
+        "Informationssäkerhet",
+        "uppsägningstid",
+        g["text_sha256"].as_str().unwrap(),
+    ] {
+        assert!(
+            text.contains(needle),
+            "{needle:?} missing from the PDF's text:\n{text}"
+        );
+    }
+    let signed = g["employee_signed_at"].as_str().unwrap();
+    assert!(
+        text.contains(&signed[..10]),
+        "the signature's date is printed"
+    );
+    let bo = app.login("bo").await;
+    assert_eq!(
+        app.get(&format!("/api/v1/agreements/{gid}/pdf"), Some(&bo))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let r = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/agreements/{gid}/end"),
+            Some(&anna),
+            Some(json!({"reason": "Byter tjänst"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.json()["ends_on"].is_string());
+
+    // 3 days goes to HR, which the manager cannot decide.
+    let later = start + time::Duration::days(100);
+    let r = app
+        .call(
+            Method::POST,
+            "/api/v1/requests",
+            Some(&anna),
+            Some(request_body(3, later, None)),
+        )
+        .await
+        .json();
+    assert_eq!(r["decider"], "hr");
+    let r = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/requests/{}/decision", r["id"].as_str().unwrap()),
+            Some(&chef),
+            Some(json!({"decision": "approve"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    // A temporary decision for the whole organisation reaches everyone.
+    let r = app
+        .call(Method::POST, "/api/v1/temporary-decisions", Some(&hr), Some(json!({
+            "title": "Hemarbete under pandemin", "start": app.core.today().to_string(),
+            "end": (app.core.today() + time::Duration::days(14)).to_string(), "max_remote_days": 5
+        })))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    assert!(r.json()["checklist"].as_array().unwrap().len() >= 5);
+    assert_eq!(
+        app.get("/api/v1/temporary-decisions", Some(&bo))
+            .await
+            .json()["total"],
+        1
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_temporary_decision_for_one_unit_from_the_form() {
+    let app = spawn_app().await;
+    let hr = app.login("hr").await;
+    let chef_id = app.id_of("chef").await;
+    let chef_actor = app
+        .store
+        .actor(chef_id.parse().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    // The unit above chef's (Kontaktcenter), chosen on the form; chef is the delegate.
+    let kc_unit = app
+        .store
+        .unit(chef_actor.manages[0].id)
+        .await
+        .unwrap()
+        .unwrap();
+    let avdelning = kc_unit.ancestors.last().unwrap().id.to_string();
+    let page = app.get("/tillfalliga-beslut", Some(&hr)).await.text();
+    assert!(
+        page.contains(&format!("value=\"{avdelning}\"")),
+        "the unit can be chosen"
+    );
+    let csrf = csrf_of(&page);
+    let today = app.core.today();
+    let r = form(
+        &app.router,
+        "/tillfalliga-beslut",
+        Some(&hr),
+        &[
+            ("csrf", &csrf),
+            ("title", "Hemarbete vid smittspridning"),
+            ("start", &today.to_string()),
+            ("end", &(today + time::Duration::days(10)).to_string()),
+            ("max_remote_days", "4"),
+            ("without_agreement", "on"),
+            ("tasks_must_allow", "on"),
+            ("units", &avdelning),
+            ("delegates", &chef_id),
+            (
+                "checklist",
+                "Vilka uppgifter kan göras hemifrån?\nVem måste vara på plats?",
+            ),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let anna = app.login("anna").await;
+    let start = app.get("/", Some(&anna)).await.text();
+    assert!(
+        start.contains("id=\"start-temporary\"") && start.contains("Hemarbete vid smittspridning")
+    );
+    let bo = app.login("bo").await;
+    assert!(
+        !app.get("/", Some(&bo))
+            .await
+            .text()
+            .contains("Hemarbete vid smittspridning"),
+        "bo's unit is outside the scope"
+    );
+    let chef = app.login("chef").await;
+    let notes = app
+        .get("/api/v1/me/notifications", Some(&chef))
+        .await
+        .json();
+    assert!(notes["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|n| n["kind"] == "temporary_decision_delegated"));
+    let list = app
+        .get("/api/v1/temporary-decisions", Some(&hr))
+        .await
+        .json();
+    assert_eq!(list["items"][0]["units"][0]["id"], avdelning.as_str());
+    assert_eq!(list["items"][0]["checklist"].as_array().unwrap().len(), 2);
+    assert_eq!(list["items"][0]["max_remote_days"], 4);
+}

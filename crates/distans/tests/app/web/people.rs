@@ -1,0 +1,96 @@
+//! What each role sees of a person, of the organisation's lists and of the
+//! audit log.
+
+use axum::http::StatusCode;
+use serde_json::json;
+
+use super::spawn_app;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_each_role_sees_of_a_person() {
+    let app = spawn_app().await;
+    let anna = app.id_of("anna").await;
+    let chef = app.login("chef").await;
+    let v = app
+        .get(&format!("/api/v1/people/{anna}"), Some(&chef))
+        .await
+        .json();
+    assert_eq!(v["name"], "Anna Lindqvist");
+    assert_eq!(v["visibility"], "full");
+    assert!(v["skills"].is_array() && v["commute_km"].is_number());
+    assert_eq!(v["roles"], json!(["employee"]));
+    assert_eq!(v["unit"]["name"].as_str().unwrap(), "Kontaktcenter Norr");
+    let admin = app.login("admin").await;
+    let v = app
+        .get(&format!("/api/v1/people/{anna}"), Some(&admin))
+        .await
+        .json();
+    assert_eq!(v["visibility"], "directory");
+    assert!(
+        v.get("commute_km").is_none() && v.get("skills").is_none(),
+        "{v}"
+    );
+    let page = app
+        .get(&format!("/personer/{anna}"), Some(&admin))
+        .await
+        .text();
+    assert!(!page.contains("Pendling"));
+
+    // me: the shape of api.md.
+    let me = app.get("/api/v1/me", Some(&chef)).await.json();
+    for k in ["id", "name", "roles", "unit", "manages"] {
+        assert!(me.get(k).is_some(), "me has {k}");
+    }
+    assert_eq!(me["roles"], json!(["employee", "manager"]));
+    assert_eq!(me["manages"].as_array().unwrap().len(), 1);
+
+    // A manager sees the people of their unit on the unit page; another manager does not.
+    let kc = me["manages"][0].as_str().unwrap().to_string();
+    let page = app.get(&format!("/enheter/{kc}"), Some(&chef)).await.text();
+    assert!(page.contains("Anna Lindqvist"));
+    let bygg = app.login("bygg").await;
+    let page = app.get(&format!("/enheter/{kc}"), Some(&bygg)).await.text();
+    assert!(!page.contains("Anna Lindqvist"));
+
+    // Lists are paged and bounded.
+    let hr = app.login("hr").await;
+    let p = app
+        .get("/api/v1/people?limit=5&offset=5", Some(&hr))
+        .await
+        .json();
+    assert_eq!(p["items"].as_array().unwrap().len(), 5);
+    assert_eq!(p["total"], 300);
+    assert_eq!(p["next"], 10);
+    let p = app
+        .get("/api/v1/people?q=lindqvist", Some(&hr))
+        .await
+        .json();
+    assert!(p["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|x| x["id"] == anna.as_str()));
+    for (q, field) in [
+        ("limit=0", "limit"),
+        ("limit=501", "limit"),
+        ("offset=-1", "offset"),
+        ("unit=zzz", "unit"),
+        ("limit=abc", "limit"),
+    ] {
+        let r = app.get(&format!("/api/v1/people?{q}"), Some(&hr)).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{q}");
+        assert_eq!(r.json()["error"]["field"], field, "{q}: {}", r.text());
+    }
+    let u = app.get("/api/v1/units?depth=1", Some(&hr)).await.json();
+    assert_eq!(u["total"], 7, "kommun and six förvaltningar");
+    let audit = app
+        .get("/api/v1/audit?entity=person&limit=3", Some(&hr))
+        .await
+        .json();
+    assert_eq!(audit["items"].as_array().unwrap().len(), 3);
+    assert!(audit["total"].as_i64().unwrap() >= 300);
+    let r = app.get("/api/v1/audit?from=igår", Some(&hr)).await;
+    assert_eq!(r.json()["error"]["field"], "from");
+    let v = app.get("/api/v1/audit/verify", Some(&hr)).await.json();
+    assert_eq!(v["ok"], true);
+}
