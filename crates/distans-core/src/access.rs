@@ -28,6 +28,8 @@ pub enum Action<'a> {
     EditPolicy,
     /// Issue a temporary (crisis) decision.
     IssueTemporaryDecision,
+    /// See every temporary decision, not only those that concern one.
+    ReadAllTemporaryDecisions,
     /// See a request or agreement of a person (the person's id and unit path).
     ReadCase { person_id: Uuid, unit_path: &'a str },
     /// Enter or remove a person's absence (the person's id and unit path).
@@ -144,6 +146,12 @@ pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), CoreError> {
         Action::ImportOrganisation | Action::AdminOverview => actor.has(Role::Admin),
         Action::EditPolicy => actor.has(Role::Hr),
         Action::IssueTemporaryDecision => actor.has(Role::Hr) || actor.has(Role::Director),
+        Action::ReadAllTemporaryDecisions => {
+            actor.has(Role::Hr)
+                || actor.has(Role::Auditor)
+                || actor.has(Role::Admin)
+                || actor.has(Role::Director)
+        }
         Action::ReadCase {
             person_id,
             unit_path,
@@ -253,6 +261,9 @@ pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), CoreError> {
             Action::AdminOverview => "only administrators may see this",
             Action::EditPolicy => "only HR may change the policy and the agreement template",
             Action::IssueTemporaryDecision => "only HR and directors may issue temporary decisions",
+            Action::ReadAllTemporaryDecisions => {
+                "only HR, auditors, administrators and directors see every temporary decision"
+            }
             Action::ReadCase { .. } => "not allowed",
             Action::EnterAbsence { .. } => {
                 "only the person, their managers and HR enter their absences"

@@ -8,14 +8,18 @@ use std::sync::Arc;
 use time::{Date, OffsetDateTime};
 
 use crate::audit::service::AuditService;
+use crate::coverage::service::CoverageService;
 use crate::identity::service::IdentityService;
 use crate::kernel::clock::Clock;
 use crate::kernel::{CoreConfig, CoreResult, Env};
 use crate::notify::service::NotifyService;
+use crate::occasional::service::{OccasionalDeps, OccasionalService};
 use crate::org::service::OrgService;
+use crate::plan::service::PlanService;
 use crate::policy::service::PolicyService;
 use crate::store::Store;
 use crate::system::service::SystemService;
+use crate::temporary::service::TemporaryService;
 use crate::workdays::service::WorkdaysService;
 
 pub struct Core {
@@ -28,6 +32,10 @@ pub struct Core {
     pub notify: NotifyService,
     pub workdays: WorkdaysService,
     pub policy: PolicyService,
+    pub temporary: TemporaryService,
+    pub plan: PlanService,
+    pub coverage: CoverageService,
+    pub occasional: OccasionalService,
 }
 
 impl Core {
@@ -44,6 +52,27 @@ impl Core {
         let notify = NotifyService::new(store.clone(), env.clone());
         let workdays = WorkdaysService::new(store.clone(), env.clone());
         let policy = PolicyService::new(store.clone(), env.clone(), org.clone());
+        let temporary = TemporaryService::new(store.clone(), env.clone(), org.clone());
+        let plan = PlanService::new(store.clone(), env.clone(), org.clone(), workdays.clone());
+        let coverage = CoverageService::new(
+            store.clone(),
+            env.clone(),
+            org.clone(),
+            workdays.clone(),
+            plan.clone(),
+        );
+        let occasional = OccasionalService::new(
+            store.clone(),
+            env.clone(),
+            OccasionalDeps {
+                org: org.clone(),
+                workdays: workdays.clone(),
+                policy: policy.clone(),
+                temporary: temporary.clone(),
+                plan: plan.clone(),
+                coverage: coverage.clone(),
+            },
+        );
         Core {
             store,
             env,
@@ -54,6 +83,10 @@ impl Core {
             notify,
             workdays,
             policy,
+            temporary,
+            plan,
+            coverage,
+            occasional,
         }
     }
 

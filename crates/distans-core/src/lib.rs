@@ -35,6 +35,7 @@ pub mod feed;
 pub mod followup;
 pub mod identity;
 pub mod notify;
+pub mod occasional;
 pub mod org;
 pub mod plan;
 pub mod policy;

@@ -14,6 +14,7 @@ pub use crate::feed::port::FeedPort;
 pub use crate::followup::port::FollowUpPort;
 pub use crate::identity::port::IdentityPort;
 pub use crate::notify::port::NotifyPort;
+pub use crate::occasional::port::OccasionalPort;
 pub use crate::org::port::OrgPort;
 pub use crate::plan::port::PlanPort;
 pub use crate::policy::port::PolicyPort;
@@ -35,6 +36,7 @@ pub trait Store:
     + TemporaryPort
     + NotifyPort
     + PlanPort
+    + OccasionalPort
     + WorkdaysPort
     + CoveragePort
     + RotationPort
@@ -60,6 +62,8 @@ impl<T> Store for T where
         + TemporaryPort
         + NotifyPort
         + PlanPort
+        + OccasionalPort
+        + OccasionalPort
         + WorkdaysPort
         + CoveragePort
         + RotationPort

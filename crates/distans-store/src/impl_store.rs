@@ -1154,16 +1154,7 @@ impl distans_core::store::NotifyPort for SqlStore {
 }
 
 #[async_trait]
-impl distans_core::store::PlanPort for SqlStore {
-    async fn plan_rules(
-        &self,
-        people: &[Uuid],
-        from: Date,
-        to: Date,
-    ) -> CoreResult<HashMap<Uuid, distans_core::plan::PersonRules>> {
-        self.plan_rules_impl(people, from, to).await
-    }
-
+impl distans_core::store::OccasionalPort for SqlStore {
     async fn set_occasional(
         &self,
         person: Uuid,
@@ -1175,6 +1166,18 @@ impl distans_core::store::PlanPort for SqlStore {
     ) -> CoreResult<()> {
         self.set_occasional_impl(person, day, value, by, at, audit)
             .await
+    }
+}
+
+#[async_trait]
+impl distans_core::store::PlanPort for SqlStore {
+    async fn plan_rules(
+        &self,
+        people: &[Uuid],
+        from: Date,
+        to: Date,
+    ) -> CoreResult<HashMap<Uuid, distans_core::plan::PersonRules>> {
+        self.plan_rules_impl(people, from, to).await
     }
 
     async fn site_plan_rules(

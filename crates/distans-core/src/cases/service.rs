@@ -378,11 +378,13 @@ impl Core {
                         days_per_week: i64::from(a.days_per_week),
                     };
                     gaps = self
+                        .coverage
                         .gaps_opened(&employee, from, to, |rules| {
                             rules.agreements.push(span.clone())
                         })
                         .await?;
-                    self.check_gaps(actor, &employee, &gaps, allow_gap)?;
+                    self.coverage
+                        .check_gaps(actor, &employee, &gaps, allow_gap)?;
                 }
                 next.state = RequestState::Approved;
                 let (_, template) = self

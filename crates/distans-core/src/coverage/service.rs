@@ -2,35 +2,57 @@
 //! warnings before a change opens a gap, and the sites' occupancy.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use time::Date;
 use uuid::Uuid;
 
 use crate::access::{self, Action};
 use crate::coverage::model::*;
+use crate::coverage::port::CoveragePort;
 use crate::coverage::rules::unit_days;
 use crate::kernel::calendar::WorkCalendar;
 use crate::kernel::gap::{GapWarning, RuleKind};
+use crate::kernel::Env;
 use crate::kernel::{Actor, CoreError, CoreResult, NewAuditEntry, PersonRef};
 use crate::org::model::{path_to, unit_chain, PersonRecord, Site, UnitDetail};
+use crate::org::service::OrgService;
 use crate::plan::model::{DayState, PersonRules, PlanDay, MAX_PLAN_DAYS};
-use crate::Core;
+use crate::plan::service::PlanService;
+use crate::workdays::service::WorkdaysService;
 
-impl Core {
-    async fn unit_detail(&self, unit: Uuid) -> CoreResult<UnitDetail> {
-        self.store
-            .unit(unit)
-            .await?
-            .ok_or(CoreError::NotFound("unit"))
+/// On-site coverage: rules, each day's coverage, gaps, occupancy.
+#[derive(Clone)]
+pub struct CoverageService {
+    port: Arc<dyn CoveragePort>,
+    env: Env,
+    org: OrgService,
+    workdays: WorkdaysService,
+    plan: PlanService,
+}
+
+impl CoverageService {
+    pub(crate) fn new(
+        port: Arc<dyn CoveragePort>,
+        env: Env,
+        org: OrgService,
+        workdays: WorkdaysService,
+        plan: PlanService,
+    ) -> Self {
+        CoverageService {
+            port,
+            env,
+            org,
+            workdays,
+            plan,
+        }
     }
+}
 
+impl CoverageService {
     /// May the actor set this person's days? (For showing the forms.)
     pub async fn may_set_plan_day(&self, actor: &Actor, person: Uuid) -> CoreResult<bool> {
-        let rec = self
-            .store
-            .person(person)
-            .await?
-            .ok_or(CoreError::NotFound("person"))?;
+        let rec = self.org.record(person).await?;
         Ok(access::authorize(
             actor,
             Action::SetPlanDay {
@@ -43,11 +65,7 @@ impl Core {
 
     /// May the actor allow a coverage gap for this person's unit?
     pub async fn may_allow_gap(&self, actor: &Actor, person: Uuid) -> CoreResult<bool> {
-        let rec = self
-            .store
-            .person(person)
-            .await?
-            .ok_or(CoreError::NotFound("person"))?;
+        let rec = self.org.record(person).await?;
         Ok(access::authorize(
             actor,
             Action::AllowCoverageGap {
@@ -82,7 +100,7 @@ impl Core {
     /// A unit's coverage rules (part of the unit's public facts).
     pub async fn coverage_rules(&self, actor: &Actor, unit: Uuid) -> CoreResult<Vec<CoverageRule>> {
         access::authorize(actor, Action::ReadUnits)?;
-        self.store.coverage_rules(&[unit]).await
+        self.port.coverage_rules(&[unit]).await
     }
 
     fn rule_audit(
@@ -109,7 +127,7 @@ impl Core {
         unit: Uuid,
         input: NewCoverageRule,
     ) -> CoreResult<CoverageRule> {
-        let detail = self.unit_detail(unit).await?;
+        let detail = self.org.unit_detail(unit).await?;
         access::authorize(
             actor,
             Action::EditCoverage {
@@ -132,19 +150,19 @@ impl Core {
             version: 1,
         };
         let audit = Self::rule_audit(actor, "coverage.rule.add", &rule, None);
-        self.store
-            .save_coverage_rule(&rule, None, self.now(), audit)
+        self.port
+            .save_coverage_rule(&rule, None, self.env.now(), audit)
             .await?;
         Ok(rule)
     }
 
     async fn rule_for_edit(&self, actor: &Actor, id: Uuid) -> CoreResult<CoverageRule> {
         let rule = self
-            .store
+            .port
             .coverage_rule(id)
             .await?
             .ok_or(CoreError::NotFound("coverage rule"))?;
-        let detail = self.unit_detail(rule.unit_id).await?;
+        let detail = self.org.unit_detail(rule.unit_id).await?;
         access::authorize(
             actor,
             Action::EditCoverage {
@@ -172,8 +190,8 @@ impl Core {
             ..before.clone()
         };
         let audit = Self::rule_audit(actor, "coverage.rule.change", &rule, Some(&before));
-        self.store
-            .save_coverage_rule(&rule, Some(version), self.now(), audit)
+        self.port
+            .save_coverage_rule(&rule, Some(version), self.env.now(), audit)
             .await?;
         Ok(rule)
     }
@@ -188,8 +206,8 @@ impl Core {
         let rule = self.rule_for_edit(actor, id).await?;
         let mut audit = Self::rule_audit(actor, "coverage.rule.remove", &rule, Some(&rule));
         audit.after = None;
-        self.store
-            .delete_coverage_rule(id, version, self.now(), audit)
+        self.port
+            .delete_coverage_rule(id, version, self.env.now(), audit)
             .await
     }
 
@@ -201,7 +219,7 @@ impl Core {
         from: Date,
         to: Date,
     ) -> CoreResult<HashMap<Date, i64>> {
-        let sp = self.store.site_plan_rules(Some(site), from, to).await?;
+        let sp = self.plan.site_rules(Some(site), from, to).await?;
         let workdays = cal.workdays(from, to);
         let all: i64 = sp
             .counts
@@ -234,8 +252,8 @@ impl Core {
         from: Date,
         to: Date,
     ) -> CoreResult<UnitPlan> {
-        Self::check_period(from, to)?;
-        let detail = self.unit_detail(unit).await?;
+        crate::plan::rules::check_period(from, to)?;
+        let detail = self.org.unit_detail(unit).await?;
         access::authorize(
             actor,
             Action::ReadUnitPlan {
@@ -244,13 +262,13 @@ impl Core {
         )?;
         let cal = self.workdays.calendar(from, to).await?;
         let workdays = cal.workdays(from, to);
-        let rules = self.store.coverage_rules(&[unit]).await?;
+        let rules = self.port.coverage_rules(&[unit]).await?;
         let members = self
-            .store
+            .port
             .members_under(&detail.path, MAX_UNIT_MEMBERS)
             .await?;
         let ids: Vec<Uuid> = members.iter().map(|m| m.id).collect();
-        let person_rules = self.store.plan_rules(&ids, from, to).await?;
+        let person_rules = self.plan.rules(&ids, from, to).await?;
         let plans: HashMap<Uuid, Vec<PlanDay>> = person_rules
             .iter()
             .map(|(p, r)| (*p, r.days_on(&workdays)))
@@ -303,13 +321,13 @@ impl Core {
         change: impl Fn(&mut PersonRules),
     ) -> CoreResult<Vec<GapWarning>> {
         let units = unit_chain(&rec.unit_path);
-        let rules = self.store.coverage_rules(&units).await?;
+        let rules = self.port.coverage_rules(&units).await?;
         if rules.is_empty() {
             return Ok(vec![]);
         }
         let cal = self.workdays.calendar(from, to).await?;
         let person = rec.person.id;
-        let mut before_rules = self.store.plan_rules(&[person], from, to).await?;
+        let mut before_rules = self.plan.rules(&[person], from, to).await?;
         let before_rules = before_rules.remove(&person).unwrap_or_default();
         let mut after_rules = before_rules.clone();
         change(&mut after_rules);
@@ -339,8 +357,8 @@ impl Core {
                 continue;
             };
             let unit_name = self
-                .store
-                .unit(rule.unit_id)
+                .org
+                .find_unit(rule.unit_id)
                 .await?
                 .map(|u| u.unit.name)
                 .unwrap_or_default();
@@ -364,7 +382,7 @@ impl Core {
                         continue;
                     }
                     let members = self
-                        .store
+                        .port
                         .members_under(&unit_path, MAX_UNIT_MEMBERS)
                         .await?;
                     let counted: Vec<Uuid> = members
@@ -373,7 +391,7 @@ impl Core {
                         .filter(|m| rule.skill.as_ref().is_none_or(|s| m.skills.contains(s)))
                         .map(|m| m.id)
                         .collect();
-                    let others = self.store.plan_rules(&counted, first, last).await?;
+                    let others = self.plan.rules(&counted, first, last).await?;
                     for d in leaving {
                         let without = others.values().filter(|r| r.day(d).on_site()).count() as i64;
                         // Before: the person was on site; after: not.
@@ -473,8 +491,8 @@ impl Core {
         let mut offset = 0;
         loop {
             let page = self
-                .store
-                .units(None, None, crate::kernel::Paging { limit: 500, offset })
+                .org
+                .units_below(None, None, crate::kernel::Paging { limit: 500, offset })
                 .await?;
             for u in &page.items {
                 let Some((n, reception)) = people.get(u.code.as_str()) else {
@@ -518,8 +536,8 @@ impl Core {
             before: None,
             after: Some(serde_json::json!({"rules": rules.len()})),
         };
-        self.store
-            .insert_coverage_rules(&rules, self.now(), audit)
+        self.port
+            .insert_coverage_rules(&rules, self.env.now(), audit)
             .await?;
         Ok(rules.len())
     }
@@ -545,7 +563,7 @@ impl Core {
             ));
         }
         let sites: Vec<Site> = self
-            .store
+            .org
             .sites()
             .await?
             .into_iter()
@@ -558,7 +576,7 @@ impl Core {
         let workdays = cal.workdays(from, to);
         let index: HashMap<Date, usize> =
             workdays.iter().enumerate().map(|(i, d)| (*d, i)).collect();
-        let sp = self.store.site_plan_rules(site, from, to).await?;
+        let sp = self.plan.site_rules(site, from, to).await?;
         let mut by_site: HashMap<Uuid, (i64, Vec<SiteDay>)> = sites
             .iter()
             .map(|s| {

@@ -93,7 +93,7 @@ impl Core {
                 )
                 .await?;
         }
-        self.demo_coverage_rules(&data).await?;
+        self.coverage.demo_coverage_rules(&data).await?;
         Ok(report)
     }
 }

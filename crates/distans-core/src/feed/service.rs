@@ -91,7 +91,7 @@ impl Core {
             today - Duration::days(FEED_DAYS_BACK),
             today + Duration::days(FEED_DAYS_AHEAD),
         );
-        let days = self.plan_of(person, from, to).await?;
+        let days = self.plan.plan_of(person, from, to).await?;
         Ok(Some(CalendarFeed {
             person,
             name: rec.person.name(),

@@ -3,11 +3,9 @@
 //! changes data is one transaction with its audit entry and notices.
 
 use async_trait::async_trait;
-use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::kernel::CoreResult;
-use crate::kernel::NewAuditEntry;
 
 #[async_trait]
 pub trait PlanPort: Send + Sync {
@@ -18,16 +16,6 @@ pub trait PlanPort: Send + Sync {
         from: time::Date,
         to: time::Date,
     ) -> CoreResult<std::collections::HashMap<Uuid, crate::plan::model::PersonRules>>;
-    /// Sets (or with `None` removes) an occasional day.
-    async fn set_occasional(
-        &self,
-        person: Uuid,
-        day: time::Date,
-        value: Option<crate::plan::model::Occasional>,
-        by: Uuid,
-        at: OffsetDateTime,
-        audit: NewAuditEntry,
-    ) -> CoreResult<()>;
     /// Everyone sitting at `site` (or at any site, with `None`), with their
     /// site and their plan's rules for a period. Bounded by the organisation
     /// size; used for occupancy, one site or one day at a time.

@@ -9,6 +9,7 @@ use time::Date;
 
 use crate::kernel::calendar::WorkCalendar;
 use crate::kernel::dates::Weekday;
+use crate::kernel::{CoreError, CoreResult};
 use crate::plan::model::*;
 
 impl PersonRules {
@@ -73,6 +74,34 @@ impl PersonRules {
     /// work the calendar out once and use this.
     pub fn days_on(&self, workdays: &[Date]) -> Vec<PlanDay> {
         workdays.iter().map(|d| self.day(*d)).collect()
+    }
+}
+
+/// A period a plan may be asked for: from before to, at most
+/// [`MAX_PLAN_DAYS`] long.
+pub fn check_period(from: Date, to: Date) -> CoreResult<()> {
+    if to < from {
+        return Err(CoreError::invalid("to", "must not be before from"));
+    }
+    if (to - from).whole_days() >= MAX_PLAN_DAYS {
+        return Err(CoreError::invalid(
+            "to",
+            format!("a plan covers at most {MAX_PLAN_DAYS} days"),
+        ));
+    }
+    Ok(())
+}
+
+impl PlanDay {
+    /// A day with no rule and no exception: at the workplace.
+    pub fn default_on(date: Date) -> PlanDay {
+        PlanDay {
+            date,
+            state: DayState::Workplace,
+            source: Source::Default,
+            part: None,
+            rest: None,
+        }
     }
 }
 

@@ -210,7 +210,7 @@ impl Core {
                         continue;
                     };
                     // The desks left after everyone else at the site, on their busiest day.
-                    let counts = self.site_counts(site.id, &cal, start, end).await?;
+                    let counts = self.coverage.site_counts(site.id, &cal, start, end).await?;
                     let mut worst_others = 0;
                     for d in &workdays {
                         let ours = members

@@ -2,6 +2,7 @@
 
 pub mod model;
 pub mod port;
+pub mod rules;
 pub mod service;
 
 pub use model::*;

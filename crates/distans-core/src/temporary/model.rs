@@ -37,15 +37,6 @@ pub struct TemporaryDecision {
     pub created_at: OffsetDateTime,
 }
 
-impl TemporaryDecision {
-    pub fn applies_on(&self, d: Date) -> bool {
-        self.start <= d && d <= self.end
-    }
-    pub fn covers_path(&self, unit_path: &str) -> bool {
-        self.unit_paths.is_empty() || self.unit_paths.iter().any(|p| unit_path.starts_with(p))
-    }
-}
-
 /// The checklist of seed 002 (Haninge, the managers' meeting of 17 March
 /// 2020), item by item.
 pub const DEFAULT_CRISIS_CHECKLIST: &[&str] = &[
@@ -81,4 +72,16 @@ pub struct TemporaryDecisionInput {
 
 fn yes() -> bool {
     true
+}
+
+/// A temporary decision's own fields, checked (its units and delegates
+/// are looked up by the service).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecisionTerms {
+    pub title: String,
+    pub description: String,
+    pub start: Date,
+    pub end: Date,
+    pub max_remote_days: u8,
+    pub checklist: Vec<String>,
 }

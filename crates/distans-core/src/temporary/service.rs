@@ -1,19 +1,32 @@
 //! Temporary (crisis) decisions: issued by HR or a director, shown to those
 //! they concern.
 
+use std::sync::Arc;
+
 use uuid::Uuid;
 
 use crate::access::{self, Action};
-use crate::kernel::dates::parse_date;
 use crate::kernel::{
-    Actor, CoreError, CoreResult, NewAuditEntry, Page, Paging, PersonRef, Role, UnitRef,
+    Actor, CoreError, CoreResult, Env, NewAuditEntry, Page, Paging, PersonRef, UnitRef,
 };
 use crate::org::model::{notice, PersonRecord};
+use crate::org::service::OrgService;
 use crate::temporary::model::*;
-use crate::Core;
+use crate::temporary::port::TemporaryPort;
+use crate::temporary::rules::{concerns, parse_id, parse_terms};
 
-impl Core {
-    // Temporary decisions.
+/// Temporary (crisis) decisions.
+#[derive(Clone)]
+pub struct TemporaryService {
+    port: Arc<dyn TemporaryPort>,
+    env: Env,
+    org: OrgService,
+}
+
+impl TemporaryService {
+    pub(crate) fn new(port: Arc<dyn TemporaryPort>, env: Env, org: OrgService) -> Self {
+        TemporaryService { port, env, org }
+    }
 
     pub async fn issue_temporary_decision(
         &self,
@@ -21,42 +34,48 @@ impl Core {
         input: &TemporaryDecisionInput,
     ) -> CoreResult<TemporaryDecision> {
         access::authorize(actor, Action::IssueTemporaryDecision)?;
-        let title = input.title.trim();
-        if title.is_empty() || title.chars().count() > 200 {
-            return Err(CoreError::invalid("title", "must be 1 to 200 characters"));
-        }
-        if input.description.chars().count() > 10_000 {
-            return Err(CoreError::invalid(
-                "description",
-                "must be at most 10,000 characters",
-            ));
-        }
-        let start = parse_date("start", &input.start)?;
-        let end = parse_date("end", &input.end)?;
-        if end < start {
-            return Err(CoreError::invalid("end", "must not be before start"));
-        }
-        if (end - start).whole_days() > 366 {
-            return Err(CoreError::invalid(
-                "end",
-                "a temporary decision lasts at most a year",
-            ));
-        }
-        let max = input.max_remote_days.unwrap_or(5);
-        if !(1..=5).contains(&max) {
-            return Err(CoreError::invalid(
-                "max_remote_days",
-                "must be between 1 and 5",
-            ));
-        }
-        let mut units = vec![];
-        let mut paths = vec![];
-        for (i, u) in input.units.iter().enumerate() {
-            let id = Uuid::parse_str(u.trim())
-                .map_err(|_| CoreError::invalid(format!("units[{i}]"), "not a unit id"))?;
+        let terms = parse_terms(input)?;
+        let (units, unit_paths) = self.units_of(&input.units).await?;
+        let delegates = self.delegates_of(&input.delegates).await?;
+        let d = TemporaryDecision {
+            id: Uuid::now_v7(),
+            title: terms.title,
+            description: terms.description,
+            start: terms.start,
+            end: terms.end,
+            units,
+            unit_paths,
+            max_remote_days: terms.max_remote_days,
+            without_agreement: input.without_agreement,
+            tasks_must_allow: input.tasks_must_allow,
+            delegates,
+            checklist: terms.checklist,
+            issued_by: PersonRef {
+                id: actor.person_id,
+                name: actor.name.clone(),
+            },
+            created_at: self.env.now(),
+        };
+        let a = NewAuditEntry::by(
+            actor,
+            "temporary_decision.issue",
+            "temporary_decision",
+            d.id,
+        )
+        .after(serde_json::to_value(&d).unwrap_or_default());
+        let notices = self.delegation_notices(actor, &d).await?;
+        self.port.insert_temporary_decision(&d, &notices, a).await?;
+        Ok(d)
+    }
+
+    /// The units a decision names, each once, with their paths.
+    async fn units_of(&self, ids: &[String]) -> CoreResult<(Vec<UnitRef>, Vec<String>)> {
+        let (mut units, mut paths) = (vec![], vec![]);
+        for (i, u) in ids.iter().enumerate() {
+            let id = parse_id("units", i, u, "unit")?;
             let d = self
-                .store
-                .unit(id)
+                .org
+                .find_unit(id)
                 .await?
                 .ok_or_else(|| CoreError::invalid(format!("units[{i}]"), "no such unit"))?;
             if units.iter().any(|u: &UnitRef| u.id == id) {
@@ -68,12 +87,16 @@ impl Core {
             });
             paths.push(d.path);
         }
+        Ok((units, paths))
+    }
+
+    /// The managers a decision is delegated to, each once.
+    async fn delegates_of(&self, ids: &[String]) -> CoreResult<Vec<PersonRef>> {
         let mut delegates = vec![];
-        for (i, p) in input.delegates.iter().enumerate() {
-            let id = Uuid::parse_str(p.trim())
-                .map_err(|_| CoreError::invalid(format!("delegates[{i}]"), "not a person id"))?;
+        for (i, p) in ids.iter().enumerate() {
+            let id = parse_id("delegates", i, p, "person")?;
             let rec =
-                self.store.person(id).await?.ok_or_else(|| {
+                self.org.find_record(id).await?.ok_or_else(|| {
                     CoreError::invalid(format!("delegates[{i}]"), "no such person")
                 })?;
             if rec.manages.is_empty() {
@@ -82,58 +105,23 @@ impl Core {
                     format!("{} is not a manager", rec.person.name()),
                 ));
             }
-            if delegates.iter().any(|d: &PersonRef| d.id == id) {
-                continue;
+            if !delegates.iter().any(|d: &PersonRef| d.id == id) {
+                delegates.push(PersonRef {
+                    id,
+                    name: rec.person.name(),
+                });
             }
-            delegates.push(PersonRef {
-                id,
-                name: rec.person.name(),
-            });
         }
-        let checklist: Vec<String> = match &input.checklist {
-            Some(c) => c
-                .iter()
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())
-                .collect(),
-            None => DEFAULT_CRISIS_CHECKLIST
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
-        };
-        if checklist.len() > 50 || checklist.iter().any(|c| c.chars().count() > 500) {
-            return Err(CoreError::invalid(
-                "checklist",
-                "at most 50 items of at most 500 characters",
-            ));
-        }
-        let d = TemporaryDecision {
-            id: Uuid::now_v7(),
-            title: title.into(),
-            description: input.description.trim().into(),
-            start,
-            end,
-            units,
-            unit_paths: paths,
-            max_remote_days: max as u8,
-            without_agreement: input.without_agreement,
-            tasks_must_allow: input.tasks_must_allow,
-            delegates,
-            checklist,
-            issued_by: PersonRef {
-                id: actor.person_id,
-                name: actor.name.clone(),
-            },
-            created_at: self.now(),
-        };
-        let mut a = NewAuditEntry::by(
-            actor,
-            "temporary_decision.issue",
-            "temporary_decision",
-            d.id,
-        );
-        a.after = serde_json::to_value(&d).ok();
-        // Delegates are told that the decision is theirs to apply (and to delegate further).
+        Ok(delegates)
+    }
+
+    /// Delegates are told that the decision is theirs to apply (and to
+    /// delegate further).
+    async fn delegation_notices(
+        &self,
+        actor: &Actor,
+        d: &TemporaryDecision,
+    ) -> CoreResult<Vec<crate::kernel::Notice>> {
         let mut notices = vec![];
         for p in &d.delegates {
             let rec = self.org.record(p.id).await?;
@@ -148,61 +136,33 @@ impl Core {
                 "/tillfalliga-beslut".into(),
             ));
         }
-        self.store
-            .insert_temporary_decision(&d, &notices, a)
-            .await?;
-        Ok(d)
+        Ok(notices)
     }
 
-    /// All decisions (HR, auditors), or those in force today that concern the caller.
+    /// All decisions (HR, auditors, administrators, directors), or those in
+    /// force today that concern the caller.
     pub async fn temporary_decisions(
         &self,
         actor: &Actor,
         paging: Paging,
     ) -> CoreResult<Page<TemporaryDecision>> {
-        if actor.has(Role::Hr)
-            || actor.has(Role::Auditor)
-            || actor.has(Role::Admin)
-            || actor.has(Role::Director)
-        {
-            return self.store.temporary_decisions(None, paging).await;
+        if access::can(actor, Action::ReadAllTemporaryDecisions) {
+            return self.port.temporary_decisions(None, paging).await;
         }
         let rec = self.org.record(actor.person_id).await?;
-        let mut page = self
-            .store
-            .temporary_decisions(
-                Some(self.today()),
-                Paging {
-                    limit: 100,
-                    offset: 0,
-                },
-            )
-            .await?;
-        page.items.retain(|d| {
-            d.covers_path(&rec.unit_path)
-                || actor.manages.iter().any(|m| d.covers_path(&m.path))
-                || d.delegates.iter().any(|p| p.id == actor.person_id)
-        });
+        let mut page = self.in_force_today().await?;
+        page.items.retain(|d| concerns(d, actor, &rec.unit_path));
         page.total = page.items.len() as i64;
         page.next = None;
         Ok(page)
     }
 
     /// The temporary decisions in force today that apply to a person.
-    pub async fn temporary_decisions_for(
+    pub(crate) async fn for_record(
         &self,
         rec: &PersonRecord,
     ) -> CoreResult<Vec<TemporaryDecision>> {
-        let page = self
-            .store
-            .temporary_decisions(
-                Some(self.today()),
-                Paging {
-                    limit: 100,
-                    offset: 0,
-                },
-            )
-            .await?;
+        let page = self.in_force_today().await?;
         Ok(page
             .items
             .into_iter()
@@ -215,9 +175,24 @@ impl Core {
         &self,
         person: Uuid,
     ) -> CoreResult<Vec<TemporaryDecision>> {
-        match self.store.person(person).await? {
-            Some(rec) => self.temporary_decisions_for(&rec).await,
+        match self.org.find_record(person).await? {
+            Some(rec) => self.for_record(&rec).await,
             None => Ok(vec![]),
         }
+    }
+
+    /// Decisions in force on `day` (at most 100), for the planner.
+    pub(crate) async fn in_force_on(&self, day: time::Date) -> CoreResult<Vec<TemporaryDecision>> {
+        Ok(self
+            .port
+            .temporary_decisions(Some(day), Paging::first(100))
+            .await?
+            .items)
+    }
+
+    async fn in_force_today(&self) -> CoreResult<Page<TemporaryDecision>> {
+        self.port
+            .temporary_decisions(Some(self.env.today()), Paging::first(100))
+            .await
     }
 }

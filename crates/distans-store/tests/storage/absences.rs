@@ -75,7 +75,11 @@ async fn absences_entered_imported_and_in_the_plan() {
         ));
 
         // The plan: absent, source absence, on the workdays of the period.
-        let plan = c.plan(&anna, None, None, day(10), day(12)).await.unwrap();
+        let plan = c
+            .plan
+            .plan(&anna, None, None, day(10), day(12))
+            .await
+            .unwrap();
         assert!(
             !plan.is_empty()
                 || (10..=12)

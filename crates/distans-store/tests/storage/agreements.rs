@@ -289,10 +289,17 @@ async fn request_decision_agreement_and_temporary_decision() {
             ..Default::default()
         };
         assert!(
-            c.issue_temporary_decision(&chef, &td).await.is_err(),
+            c.temporary
+                .issue_temporary_decision(&chef, &td)
+                .await
+                .is_err(),
             "{label}: only HR"
         );
-        let issued = c.issue_temporary_decision(&hr, &td).await.unwrap();
+        let issued = c
+            .temporary
+            .issue_temporary_decision(&hr, &td)
+            .await
+            .unwrap();
         let told = c
             .notify
             .notifications(&chef, Paging::default())
@@ -312,7 +319,8 @@ async fn request_decision_agreement_and_temporary_decision() {
         let mut by_director = td.clone();
         by_director.title = "Beslut om hemarbete".into();
         assert!(
-            c.issue_temporary_decision(&direktor, &by_director)
+            c.temporary
+                .issue_temporary_decision(&direktor, &by_director)
                 .await
                 .is_ok(),
             "{label}: a director may issue"
@@ -324,30 +332,40 @@ async fn request_decision_agreement_and_temporary_decision() {
         let mut bad = td.clone();
         bad.end = d(-1).to_string();
         assert_eq!(
-            c.issue_temporary_decision(&hr, &bad)
+            c.temporary
+                .issue_temporary_decision(&hr, &bad)
                 .await
                 .err()
                 .unwrap()
                 .field(),
             Some("end")
         );
-        let anna_rec = store.person(anna.person_id).await.unwrap().unwrap();
-        let bo_rec = store.person(bo.person_id).await.unwrap().unwrap();
         assert_eq!(
-            c.temporary_decisions_for(&anna_rec).await.unwrap().len(),
+            c.temporary
+                .temporary_decisions_for_person(anna.person_id)
+                .await
+                .unwrap()
+                .len(),
             2,
             "{label}"
         );
-        assert!(c.temporary_decisions_for(&bo_rec).await.unwrap().is_empty());
+        assert!(c
+            .temporary
+            .temporary_decisions_for_person(bo.person_id)
+            .await
+            .unwrap()
+            .is_empty());
         assert_eq!(
-            c.temporary_decisions(&anna, Paging::default())
+            c.temporary
+                .temporary_decisions(&anna, Paging::default())
                 .await
                 .unwrap()
                 .total,
             2
         );
         assert_eq!(
-            c.temporary_decisions(&bo, Paging::default())
+            c.temporary
+                .temporary_decisions(&bo, Paging::default())
                 .await
                 .unwrap()
                 .total,

@@ -90,7 +90,7 @@ async fn closed_days_are_kept_by_hr_and_leave_the_plan() {
         assert!(off.holidays.iter().any(|h| h.name == "Juldagen"));
 
         // The plan has no such day; opening it again brings it back.
-        let plan = c.plan(&anna, None, None, day, day).await.unwrap();
+        let plan = c.plan.plan(&anna, None, None, day, day).await.unwrap();
         assert!(plan.is_empty(), "{label}: {plan:?}");
         assert!(matches!(
             c.workdays.delete_closed_day(&anna, day).await,
@@ -101,7 +101,14 @@ async fn closed_days_are_kept_by_hr_and_leave_the_plan() {
             c.workdays.delete_closed_day(&admin, day).await,
             Err(CoreError::NotFound(_))
         ));
-        assert_eq!(c.plan(&anna, None, None, day, day).await.unwrap().len(), 1);
+        assert_eq!(
+            c.plan
+                .plan(&anna, None, None, day, day)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
         let log = store
             .audit(
                 &AuditFilter {

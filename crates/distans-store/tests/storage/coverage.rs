@@ -53,15 +53,19 @@ async fn coverage_rules_count_who_is_on_site_and_warn_before_a_gap() {
 
         // Only the unit's managers and HR write its rules.
         assert!(matches!(
-            c.add_coverage_rule(&anna, unit, min(1)).await,
+            c.coverage.add_coverage_rule(&anna, unit, min(1)).await,
             Err(CoreError::Forbidden(_))
         ));
         assert!(matches!(
-            c.add_coverage_rule(&bo, unit, min(1)).await,
+            c.coverage.add_coverage_rule(&bo, unit, min(1)).await,
             Err(CoreError::Forbidden(_))
         ));
-        let rule = c.add_coverage_rule(&chef, unit, min(1)).await.unwrap();
-        let demo_rules = c.coverage_rules(&bo, unit).await.unwrap();
+        let rule = c
+            .coverage
+            .add_coverage_rule(&chef, unit, min(1))
+            .await
+            .unwrap();
+        let demo_rules = c.coverage.coverage_rules(&bo, unit).await.unwrap();
         assert!(demo_rules.len() >= 2, "{label}: the demo's rules and ours");
         assert!(demo_rules.iter().any(|r| r.id == rule.id));
         let ours = |d: &distans_core::coverage::CoverageDay| {
@@ -69,10 +73,14 @@ async fn coverage_rules_count_who_is_on_site_and_warn_before_a_gap() {
         };
 
         // What the plan gives before any change.
-        let before = c.coverage(&chef, unit, monday, day(4)).await.unwrap();
+        let before = c
+            .coverage
+            .coverage(&chef, unit, monday, day(4))
+            .await
+            .unwrap();
         assert_eq!(before.len(), 5, "{label}");
         assert!(matches!(
-            c.coverage(&bo, unit, monday, day(4)).await,
+            c.coverage.coverage(&bo, unit, monday, day(4)).await,
             Err(CoreError::Forbidden(_))
         ));
         let on_day1: Vec<Uuid> = before[1].on_site.iter().map(|p| p.id).collect();
@@ -82,29 +90,34 @@ async fn coverage_rules_count_who_is_on_site_and_warn_before_a_gap() {
 
         // The rule asks for all but one on day 1: Anna may go, the next may not.
         let rule = c
+            .coverage
             .update_coverage_rule(&chef, rule.id, rule.version, min(n1 - 1))
             .await
             .unwrap();
         assert!(matches!(
-            c.update_coverage_rule(&chef, rule.id, 1, min(2)).await,
+            c.coverage
+                .update_coverage_rule(&chef, rule.id, 1, min(2))
+                .await,
             Err(CoreError::Conflict(_))
         ));
-        c.set_occasional_day(
-            &anna,
-            anna.person_id,
-            day(1),
-            Some(DayState::Remote),
-            None,
-            false,
-        )
-        .await
-        .unwrap();
+        c.occasional
+            .set_occasional_day(
+                &anna,
+                anna.person_id,
+                day(1),
+                Some(DayState::Remote),
+                None,
+                false,
+            )
+            .await
+            .unwrap();
         let x = *on_day1
             .iter()
             .find(|p| **p != anna.person_id && **p != chef.person_id)
             .unwrap();
         let xa = store.actor(x).await.unwrap().unwrap();
         let e = c
+            .occasional
             .set_occasional_day(&chef, x, day(1), Some(DayState::Remote), None, false)
             .await
             .unwrap_err();
@@ -118,11 +131,13 @@ async fn coverage_rules_count_who_is_on_site_and_warn_before_a_gap() {
         assert!(e.to_string().contains(&chef.manages[0].name), "{e}");
         // The employee cannot accept the gap; the manager can, and it is recorded.
         assert!(matches!(
-            c.set_occasional_day(&xa, x, day(1), Some(DayState::Remote), None, true)
+            c.occasional
+                .set_occasional_day(&xa, x, day(1), Some(DayState::Remote), None, true)
                 .await,
             Err(CoreError::Forbidden(_))
         ));
-        c.set_occasional_day(&chef, x, day(1), Some(DayState::Remote), None, true)
+        c.occasional
+            .set_occasional_day(&chef, x, day(1), Some(DayState::Remote), None, true)
             .await
             .unwrap();
         let log = c
@@ -147,12 +162,17 @@ async fn coverage_rules_count_who_is_on_site_and_warn_before_a_gap() {
                 .is_some_and(|v| v.get("allowed_gaps").is_some())),
             "{label}: the accepted gap is in the audit log"
         );
-        let after = c.coverage(&chef, unit, monday, day(4)).await.unwrap();
+        let after = c
+            .coverage
+            .coverage(&chef, unit, monday, day(4))
+            .await
+            .unwrap();
         assert_eq!(ours(&after[1]).planned, n1 - 2, "{label}");
         assert_eq!(ours(&after[1]).gap, 1, "{label}");
         assert_eq!(ours(&after[0]).gap, ours(&before[0]).gap);
         // Going back on site never warns.
-        c.set_occasional_day(&xa, x, day(1), None, None, false)
+        c.occasional
+            .set_occasional_day(&xa, x, day(1), None, None, false)
             .await
             .unwrap();
 
@@ -160,6 +180,7 @@ async fn coverage_rules_count_who_is_on_site_and_warn_before_a_gap() {
         let skilled = store.person(x).await.unwrap().unwrap().person.skills;
         if let Some(skill) = skilled.first() {
             let r2 = c
+                .coverage
                 .add_coverage_rule(
                     &hr,
                     unit,
@@ -173,12 +194,17 @@ async fn coverage_rules_count_who_is_on_site_and_warn_before_a_gap() {
                 )
                 .await
                 .unwrap();
-            let cov = c.coverage(&chef, unit, monday, day(4)).await.unwrap();
+            let cov = c
+                .coverage
+                .coverage(&chef, unit, monday, day(4))
+                .await
+                .unwrap();
             for (i, d) in cov.iter().enumerate() {
                 let has = d.rules.iter().any(|r| r.rule == r2.id);
                 assert_eq!(has, i == 2, "{label}: the skill rule is Wednesdays only");
             }
-            c.delete_coverage_rule(&hr, r2.id, Some(r2.version))
+            c.coverage
+                .delete_coverage_rule(&hr, r2.id, Some(r2.version))
                 .await
                 .unwrap();
         }
@@ -197,7 +223,7 @@ async fn coverage_rules_count_who_is_on_site_and_warn_before_a_gap() {
         let mut everyone_fri: Option<Vec<Uuid>> = None;
         let mut least = i64::MAX;
         for f in &fridays {
-            let cov = c.coverage(&chef, unit, *f, *f).await.unwrap();
+            let cov = c.coverage.coverage(&chef, unit, *f, *f).await.unwrap();
             let ids: Vec<Uuid> = cov[0].on_site.iter().map(|p| p.id).collect();
             least = least.min(ids.len() as i64);
             everyone_fri = Some(match everyone_fri {
@@ -205,14 +231,16 @@ async fn coverage_rules_count_who_is_on_site_and_warn_before_a_gap() {
                 Some(prev) => prev.into_iter().filter(|p| ids.contains(p)).collect(),
             });
         }
-        c.update_coverage_rule(
-            &chef,
-            rule.id,
-            rule.version,
-            NewCoverageRule::parse("min_onsite", None, Some(least), Some(&["fri".into()])).unwrap(),
-        )
-        .await
-        .unwrap();
+        c.coverage
+            .update_coverage_rule(
+                &chef,
+                rule.id,
+                rule.version,
+                NewCoverageRule::parse("min_onsite", None, Some(least), Some(&["fri".into()]))
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
         let mut applicant = None;
         for p in everyone_fri.unwrap_or_default() {
             let rec = store.person(p).await.unwrap().unwrap();
@@ -255,6 +283,7 @@ async fn coverage_rules_count_who_is_on_site_and_warn_before_a_gap() {
         // Desks: a desk rule counts everyone at the unit's site, as occupancy does.
         let site = store.unit(unit).await.unwrap().unwrap().site.unwrap();
         let desks = c
+            .coverage
             .add_coverage_rule(
                 &chef,
                 unit,
@@ -263,8 +292,13 @@ async fn coverage_rules_count_who_is_on_site_and_warn_before_a_gap() {
             .await
             .unwrap();
         assert_eq!(desks.kind, RuleKind::MaxDesks);
-        let cov = c.coverage(&chef, unit, monday, day(1)).await.unwrap();
+        let cov = c
+            .coverage
+            .coverage(&chef, unit, monday, day(1))
+            .await
+            .unwrap();
         let occ = c
+            .coverage
             .occupancy(&chef, Some(site.id), monday, day(1))
             .await
             .unwrap();
@@ -275,7 +309,11 @@ async fn coverage_rules_count_who_is_on_site_and_warn_before_a_gap() {
             assert_eq!(r.gap, (od.on_site - site.desks).max(0));
         }
         // The whole organisation tomorrow: everyone sitting somewhere counted once.
-        let all = c.occupancy(&hr, None, day(1), day(1)).await.unwrap();
+        let all = c
+            .coverage
+            .occupancy(&hr, None, day(1), day(1))
+            .await
+            .unwrap();
         let people: i64 = all.iter().map(|s| s.people).sum();
         assert_eq!(people, store.counts().await.unwrap().people, "{label}");
         for s in &all {
@@ -283,12 +321,15 @@ async fn coverage_rules_count_who_is_on_site_and_warn_before_a_gap() {
             assert_eq!(d.on_site + d.remote + d.other + d.absent, s.people);
         }
         assert!(matches!(
-            c.occupancy(&anna, None, day(1), day(1)).await,
+            c.coverage.occupancy(&anna, None, day(1), day(1)).await,
             Err(CoreError::Forbidden(_))
         ));
-        c.delete_coverage_rule(&chef, desks.id, None).await.unwrap();
+        c.coverage
+            .delete_coverage_rule(&chef, desks.id, None)
+            .await
+            .unwrap();
         assert!(matches!(
-            c.delete_coverage_rule(&chef, desks.id, None).await,
+            c.coverage.delete_coverage_rule(&chef, desks.id, None).await,
             Err(CoreError::NotFound(_))
         ));
         assert!(c.audit.verify_audit(None).await.unwrap().ok);

@@ -74,40 +74,44 @@ async fn the_plan_follows_absences_occasional_days_and_agreements() {
 
         // Occasional days within the policy's two a week.
         assert_eq!(
-            c.set_occasional_day(
-                &anna,
-                anna.person_id,
-                day(1),
-                Some(DayState::Remote),
-                None,
-                false
-            )
-            .await
-            .unwrap()
-            .source,
+            c.occasional
+                .set_occasional_day(
+                    &anna,
+                    anna.person_id,
+                    day(1),
+                    Some(DayState::Remote),
+                    None,
+                    false
+                )
+                .await
+                .unwrap()
+                .source,
             Source::Occasional
         );
-        c.set_occasional_day(
-            &anna,
-            anna.person_id,
-            day(2),
-            Some(DayState::Remote),
-            Some(Part::Am),
-            false,
-        )
-        .await
-        .unwrap();
-        c.set_occasional_day(
-            &anna,
-            anna.person_id,
-            day(2),
-            Some(DayState::Remote),
-            None,
-            false,
-        )
-        .await
-        .unwrap();
+        c.occasional
+            .set_occasional_day(
+                &anna,
+                anna.person_id,
+                day(2),
+                Some(DayState::Remote),
+                Some(Part::Am),
+                false,
+            )
+            .await
+            .unwrap();
+        c.occasional
+            .set_occasional_day(
+                &anna,
+                anna.person_id,
+                day(2),
+                Some(DayState::Remote),
+                None,
+                false,
+            )
+            .await
+            .unwrap();
         let e = c
+            .occasional
             .set_occasional_day(
                 &anna,
                 anna.person_id,
@@ -123,70 +127,79 @@ async fn the_plan_follows_absences_occasional_days_and_agreements() {
             Some("state"),
             "{label}: a third remote day breaks the limit: {e}"
         );
-        c.set_occasional_day(
-            &anna,
-            anna.person_id,
-            day(3),
-            Some(DayState::Other),
-            None,
-            false,
-        )
-        .await
-        .unwrap();
+        c.occasional
+            .set_occasional_day(
+                &anna,
+                anna.person_id,
+                day(3),
+                Some(DayState::Other),
+                None,
+                false,
+            )
+            .await
+            .unwrap();
         // Her manager may set her days; bo may not even see them.
-        c.set_occasional_day(
-            &chef,
-            anna.person_id,
-            day(0),
-            Some(DayState::Workplace),
-            None,
-            false,
-        )
-        .await
-        .unwrap();
-        assert!(matches!(
-            c.set_occasional_day(
-                &bo,
+        c.occasional
+            .set_occasional_day(
+                &chef,
                 anna.person_id,
                 day(0),
-                Some(DayState::Remote),
+                Some(DayState::Workplace),
                 None,
-                false
+                false,
             )
-            .await,
+            .await
+            .unwrap();
+        assert!(matches!(
+            c.occasional
+                .set_occasional_day(
+                    &bo,
+                    anna.person_id,
+                    day(0),
+                    Some(DayState::Remote),
+                    None,
+                    false
+                )
+                .await,
             Err(CoreError::NotFound(_))
         ));
         // Not a weekend, not the past.
         assert_eq!(
-            c.set_occasional_day(
-                &anna,
-                anna.person_id,
-                day(5),
-                Some(DayState::Remote),
-                None,
-                false
-            )
-            .await
-            .unwrap_err()
-            .field(),
+            c.occasional
+                .set_occasional_day(
+                    &anna,
+                    anna.person_id,
+                    day(5),
+                    Some(DayState::Remote),
+                    None,
+                    false
+                )
+                .await
+                .unwrap_err()
+                .field(),
             Some("date")
         );
         assert_eq!(
-            c.set_occasional_day(
-                &anna,
-                anna.person_id,
-                c.today() - time::Duration::days(3),
-                Some(DayState::Remote),
-                None,
-                false
-            )
-            .await
-            .unwrap_err()
-            .field(),
+            c.occasional
+                .set_occasional_day(
+                    &anna,
+                    anna.person_id,
+                    c.today() - time::Duration::days(3),
+                    Some(DayState::Remote),
+                    None,
+                    false
+                )
+                .await
+                .unwrap_err()
+                .field(),
             Some("date")
         );
 
-        let plan = c.plan(&anna, None, None, monday, day(6)).await.unwrap();
+        let plan = c
+            .plan
+            .plan(&anna, None, None, monday, day(6))
+            .await
+            .unwrap();
         let got: Vec<(DayState, Source)> =
             plan.iter().map(|d| (d.day.state, d.day.source)).collect();
         assert_eq!(
@@ -201,11 +214,13 @@ async fn the_plan_follows_absences_occasional_days_and_agreements() {
             "{label}"
         );
         // Removing an occasional day gives the rule back; the unit's plan has everyone.
-        c.set_occasional_day(&anna, anna.person_id, day(1), None, None, false)
+        c.occasional
+            .set_occasional_day(&anna, anna.person_id, day(1), None, None, false)
             .await
             .unwrap();
         assert_eq!(
-            c.plan(&chef, Some(anna.person_id), None, day(1), day(1))
+            c.plan
+                .plan(&chef, Some(anna.person_id), None, day(1), day(1))
                 .await
                 .unwrap()[0]
                 .day
@@ -213,25 +228,28 @@ async fn the_plan_follows_absences_occasional_days_and_agreements() {
             Source::Default
         );
         let unit = c
+            .plan
             .plan(&chef, None, Some(chef.manages[0].id), monday, day(4))
             .await
             .unwrap();
         assert!(unit.len() >= 5 * 10, "{label}: {} days", unit.len());
         assert!(c
+            .plan
             .plan(&bo, Some(anna.person_id), None, monday, day(4))
             .await
             .is_err());
         assert_eq!(
-            c.plan(
-                &anna,
-                None,
-                None,
-                monday,
-                monday + time::Duration::days(200)
-            )
-            .await
-            .unwrap_err()
-            .field(),
+            c.plan
+                .plan(
+                    &anna,
+                    None,
+                    None,
+                    monday,
+                    monday + time::Duration::days(200)
+                )
+                .await
+                .unwrap_err()
+                .field(),
             Some("to")
         );
 
@@ -253,6 +271,7 @@ async fn the_plan_follows_absences_occasional_days_and_agreements() {
             if rec.person.skills.iter().any(|s| s == "sekretessklassad") {
                 let hr = actor("hr").await;
                 let e = c
+                    .occasional
                     .set_occasional_day(&hr, p.id, day(1), Some(DayState::Remote), None, false)
                     .await
                     .unwrap_err();

@@ -485,7 +485,13 @@ pub async fn issue_temporary_decision(
 ) -> ApiResult<(StatusCode, Json<TemporaryDecision>)> {
     Ok((
         StatusCode::CREATED,
-        Json(state.core.issue_temporary_decision(&actor, &body).await?),
+        Json(
+            state
+                .core
+                .temporary
+                .issue_temporary_decision(&actor, &body)
+                .await?,
+        ),
     ))
 }
 
@@ -507,7 +513,13 @@ pub async fn list_temporary_decisions(
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> ApiResult<Json<Page<TemporaryDecision>>> {
     let paging = Paging::parse(q.limit, q.offset)?;
-    Ok(Json(state.core.temporary_decisions(&actor, paging).await?))
+    Ok(Json(
+        state
+            .core
+            .temporary
+            .temporary_decisions(&actor, paging)
+            .await?,
+    ))
 }
 
 /// Your notifications, newest first.

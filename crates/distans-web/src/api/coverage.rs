@@ -67,7 +67,7 @@ pub async fn get_coverage(
         .ok_or_else(|| CoreError::invalid("unit", "which unit? (?unit=id)"))?;
     let (from, to) = period(state.core.today(), q.from.as_deref(), q.to.as_deref(), 28)?;
     Ok(Json(CoverageResponse {
-        days: state.core.coverage(&actor, unit, from, to).await?,
+        days: state.core.coverage.coverage(&actor, unit, from, to).await?,
     }))
 }
 
@@ -88,7 +88,7 @@ pub async fn list_rules(
 ) -> ApiResult<Json<RuleList>> {
     state.core.org.unit(&actor, id).await?;
     Ok(Json(RuleList {
-        items: state.core.coverage_rules(&actor, id).await?,
+        items: state.core.coverage.coverage_rules(&actor, id).await?,
     }))
 }
 
@@ -130,7 +130,13 @@ pub async fn add_rule(
     let input = body.parse()?;
     Ok((
         StatusCode::CREATED,
-        Json(state.core.add_coverage_rule(&actor, id, input).await?),
+        Json(
+            state
+                .core
+                .coverage
+                .add_coverage_rule(&actor, id, input)
+                .await?,
+        ),
     ))
 }
 
@@ -157,6 +163,7 @@ pub async fn put_rule(
     Ok(Json(
         state
             .core
+            .coverage
             .update_coverage_rule(&actor, id, version, input)
             .await?,
     ))
@@ -183,6 +190,7 @@ pub async fn delete_rule(
     let id = rule_id(&id)?;
     state
         .core
+        .coverage
         .delete_coverage_rule(&actor, id, q.version)
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -218,6 +226,10 @@ pub async fn occupancy(
     let tomorrow = state.core.today() + time::Duration::days(1);
     let (from, to) = period(tomorrow, q.from.as_deref(), q.to.as_deref(), 1)?;
     Ok(Json(OccupancyResponse {
-        sites: state.core.occupancy(&actor, site, from, to).await?,
+        sites: state
+            .core
+            .coverage
+            .occupancy(&actor, site, from, to)
+            .await?,
     }))
 }

@@ -53,7 +53,7 @@ pub async fn get_unit(
     IdPath(id): IdPath,
 ) -> ApiResult<Json<UnitResponse>> {
     let unit = state.core.org.unit(&actor, id).await?;
-    let coverage_rules = state.core.coverage_rules(&actor, id).await?;
+    let coverage_rules = state.core.coverage.coverage_rules(&actor, id).await?;
     Ok(Json(UnitResponse {
         unit,
         coverage_rules,

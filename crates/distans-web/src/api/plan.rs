@@ -58,7 +58,7 @@ pub async fn get_plan(
     let person = query_id("person", q.person.as_deref())?;
     let unit = query_id("unit", q.unit.as_deref())?;
     Ok(Json(PlanResponse {
-        days: state.core.plan(&actor, person, unit, from, to).await?,
+        days: state.core.plan.plan(&actor, person, unit, from, to).await?,
     }))
 }
 
@@ -122,6 +122,7 @@ pub async fn put_day(
     Ok(Json(
         state
             .core
+            .occasional
             .set_occasional_day(&actor, person, day, Some(st), part, body.allow_gap)
             .await?,
     ))
@@ -141,6 +142,7 @@ pub async fn delete_day(
     let (person, day) = parse_day(&person, &date)?;
     state
         .core
+        .occasional
         .set_occasional_day(
             &actor,
             person,

@@ -1021,6 +1021,7 @@ async fn temporary_with(
     let actor = c.actor()?;
     let decisions = state
         .core
+        .temporary
         .temporary_decisions(
             actor,
             Paging {
@@ -1107,7 +1108,12 @@ pub async fn temporary_issue(
             .collect(),
         checklist: Some(get(&f, "checklist").lines().map(str::to_string).collect()),
     };
-    match state.core.issue_temporary_decision(&actor, &input).await {
+    match state
+        .core
+        .temporary
+        .issue_temporary_decision(&actor, &input)
+        .await
+    {
         Ok(_) => Ok(Redirect::to("/tillfalliga-beslut").into_response()),
         Err(e @ CoreError::Invalid { .. }) => {
             let errors = FormErrors::from_core(&c, "temporary", &e);

@@ -279,6 +279,7 @@ pub async fn start(State(state): State<AppState>, mut c: Ctx) -> Result<Response
         .await
         .map_err(|e| c.fail(e))?;
     let temporary = core
+        .temporary
         .temporary_decisions_for_person(actor.person_id)
         .await
         .map_err(|e| c.fail(e))?;
@@ -422,7 +423,7 @@ pub async fn unit_page(
             c: &c,
             policy,
             own_rules,
-            may_see_plan: state.core.may_read_unit_plan(&actor, &unit),
+            may_see_plan: state.core.coverage.may_read_unit_plan(&actor, &unit),
             unit,
             people,
             pager,
@@ -510,6 +511,7 @@ pub async fn person_page(
         .unwrap_or_default();
     let temporary = state
         .core
+        .temporary
         .temporary_decisions_for_person(id)
         .await
         .map_err(|e| c.fail(e))?;

@@ -441,6 +441,7 @@ async fn person_plan_page(
     let (from, to) = view.range();
     let plan = state
         .core
+        .plan
         .plan(actor, Some(person), None, from, to)
         .await
         .map_err(|e| c.fail(e))?;
@@ -452,6 +453,7 @@ async fn person_plan_page(
         .map_err(|e| c.fail(e))?;
     let may_set = state
         .core
+        .coverage
         .may_set_plan_day(actor, person)
         .await
         .map_err(|e| c.fail(e))?;
@@ -613,6 +615,7 @@ pub async fn set_day(
         let allow = get(&f, "allow_gap") == "1";
         state
             .core
+            .occasional
             .set_occasional_day(&actor, person, day, st, part, allow)
             .await
     }
@@ -629,6 +632,7 @@ pub async fn set_day(
         Err(e) => {
             let can_allow = state
                 .core
+                .coverage
                 .may_allow_gap(&actor, person)
                 .await
                 .unwrap_or(false);
@@ -740,6 +744,7 @@ async fn unit_plan_page(
     let friday = monday + Duration::days(4);
     let up = state
         .core
+        .coverage
         .unit_plan(actor, unit, monday, friday)
         .await
         .map_err(|e| c.fail(e))?;
@@ -826,7 +831,7 @@ async fn unit_plan_page(
         })
         .collect();
     let gap_days = coverage.iter().filter(|c| c.gap).count();
-    let may_edit = state.core.may_edit_coverage(actor, &up.unit);
+    let may_edit = state.core.coverage.may_edit_coverage(actor, &up.unit);
     let (_, w) = iso_week(monday);
     let page = UnitPlanPage {
         c,
@@ -928,7 +933,11 @@ pub async fn add_rule(
             min,
             (!weekdays.is_empty()).then_some(weekdays.as_slice()),
         )?;
-        state.core.add_coverage_rule(&actor, unit, input).await
+        state
+            .core
+            .coverage
+            .add_coverage_rule(&actor, unit, input)
+            .await
     }
     .await;
     let monday = {
@@ -974,6 +983,7 @@ pub async fn delete_rule(
     let version = get(&f, "version").parse::<i64>().ok();
     state
         .core
+        .coverage
         .delete_coverage_rule(&actor, id, version)
         .await
         .map_err(|e| c.fail(e))?;
@@ -1036,7 +1046,12 @@ pub async fn overview(
     let mut units = vec![];
     let mut too_big = vec![];
     for m in actor.manages.iter().take(50) {
-        match state.core.unit_plan(&actor, m.id, monday, friday).await {
+        match state
+            .core
+            .coverage
+            .unit_plan(&actor, m.id, monday, friday)
+            .await
+        {
             Ok(up) => {
                 let days = dates
                     .iter()
@@ -1118,6 +1133,7 @@ pub async fn sites(
     let (monday, friday) = view.range();
     let occ: Vec<SiteOccupancy> = state
         .core
+        .coverage
         .occupancy(&actor, None, monday, friday)
         .await
         .map_err(|e| c.fail(e))?;

@@ -68,7 +68,7 @@ async fn form_page(
         .unit(actor, unit)
         .await
         .map_err(|e| c.fail(e))?;
-    if !state.core.may_read_unit_plan(actor, &detail) {
+    if !state.core.coverage.may_read_unit_plan(actor, &detail) {
         return Err(c.fail(CoreError::forbidden(
             "only the unit's managers and HR plan its rotation",
         )));

@@ -172,6 +172,7 @@ async fn setup() -> Fixture {
         .unwrap();
     let rule = app
         .core
+        .coverage
         .add_coverage_rule(
             &chef_actor,
             kc,
