@@ -7,8 +7,10 @@ use std::sync::Arc;
 
 use time::{Date, OffsetDateTime};
 
+use crate::absences::service::AbsencesService;
 use crate::audit::service::AuditService;
 use crate::coverage::service::CoverageService;
+use crate::feed::service::FeedService;
 use crate::identity::service::IdentityService;
 use crate::kernel::clock::Clock;
 use crate::kernel::{CoreConfig, CoreResult, Env};
@@ -17,6 +19,7 @@ use crate::occasional::service::{OccasionalDeps, OccasionalService};
 use crate::org::service::OrgService;
 use crate::plan::service::PlanService;
 use crate::policy::service::PolicyService;
+use crate::redeployment::service::RedeploymentService;
 use crate::store::Store;
 use crate::system::service::SystemService;
 use crate::temporary::service::TemporaryService;
@@ -36,6 +39,9 @@ pub struct Core {
     pub plan: PlanService,
     pub coverage: CoverageService,
     pub occasional: OccasionalService,
+    pub absences: AbsencesService,
+    pub feed: FeedService,
+    pub redeployment: RedeploymentService,
 }
 
 impl Core {
@@ -73,6 +79,15 @@ impl Core {
                 coverage: coverage.clone(),
             },
         );
+        let absences = AbsencesService::new(store.clone(), env.clone(), org.clone());
+        let feed = FeedService::new(store.clone(), env.clone(), org.clone(), plan.clone());
+        let redeployment = RedeploymentService::new(
+            store.clone(),
+            env.clone(),
+            org.clone(),
+            workdays.clone(),
+            plan.clone(),
+        );
         Core {
             store,
             env,
@@ -87,6 +102,9 @@ impl Core {
             plan,
             coverage,
             occasional,
+            absences,
+            feed,
+            redeployment,
         }
     }
 

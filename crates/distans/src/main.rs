@@ -421,7 +421,7 @@ async fn import_absences(url: &str, file: &PathBuf) -> Result<()> {
         Err(bad) => return report_bad_rows_of(file, &bad, ABSENCE_COLUMNS),
     };
     let core = open(url, 2).await?;
-    match core.import_absences(None, &rows).await {
+    match core.absences.import_absences(None, &rows).await {
         Ok(r) => {
             println!(
                 "Imported {} in {:.1} s: absences {} new, {} updated, {} unchanged.",

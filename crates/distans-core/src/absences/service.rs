@@ -1,27 +1,40 @@
 //! Entering, listing, removing and importing absences.
 
 use serde_json::json;
+use std::sync::Arc;
 use time::{Date, Duration};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::absences::model::*;
+use crate::absences::port::AbsencesPort;
 use crate::absences::rules::check_period;
 use crate::access::{self, Action};
 use crate::kernel::csv::ImportError;
+use crate::kernel::Env;
 use crate::kernel::{Actor, CoreError, CoreResult, NewAuditEntry};
-use crate::Core;
+use crate::org::service::OrgService;
 
-impl Core {
+/// Absences entered by hand or imported.
+#[derive(Clone)]
+pub struct AbsencesService {
+    port: Arc<dyn AbsencesPort>,
+    env: Env,
+    org: OrgService,
+}
+
+impl AbsencesService {
+    pub(crate) fn new(port: Arc<dyn AbsencesPort>, env: Env, org: OrgService) -> Self {
+        AbsencesService { port, env, org }
+    }
+}
+
+impl AbsencesService {
     /// The person's record, if the actor may enter and remove their
     /// absences: themselves, their managers, HR. Someone who cannot see the
     /// person gets 404; someone who can but may not (the auditor) 403.
     async fn absence_target(&self, actor: &Actor, person: Uuid) -> CoreResult<()> {
-        let rec = self
-            .store
-            .person(person)
-            .await?
-            .ok_or(CoreError::NotFound("person"))?;
+        let rec = self.org.record(person).await?;
         if let Err(e) = access::authorize(
             actor,
             Action::EnterAbsence {
@@ -61,7 +74,7 @@ impl Core {
             first_day,
             last_day,
             source: "manual".into(),
-            created_at: self.now(),
+            created_at: self.env.now(),
         };
         let audit = NewAuditEntry {
             actor_id: Some(actor.person_id),
@@ -74,7 +87,7 @@ impl Core {
                 json!({"person": person, "first_day": first_day.to_string(), "last_day": last_day.to_string(), "source": "manual"}),
             ),
         };
-        self.store
+        self.port
             .insert_absence(&a, Some(actor.person_id), audit)
             .await?;
         Ok(a)
@@ -90,11 +103,7 @@ impl Core {
         to: Option<Date>,
     ) -> CoreResult<Vec<Absence>> {
         let person = person.unwrap_or(actor.person_id);
-        let rec = self
-            .store
-            .person(person)
-            .await?
-            .ok_or(CoreError::NotFound("person"))?;
+        let rec = self.org.record(person).await?;
         if access::authorize(
             actor,
             Action::ReadCase {
@@ -106,7 +115,7 @@ impl Core {
         {
             return Err(CoreError::NotFound("person"));
         }
-        let today = self.today();
+        let today = self.env.today();
         let from = from.unwrap_or(today - Duration::days(31));
         let to = to.unwrap_or(from + Duration::days(365));
         if to < from {
@@ -118,13 +127,13 @@ impl Core {
                 format!("a list covers at most {MAX_ABSENCE_LIST_DAYS} days"),
             ));
         }
-        self.store.absences(person, from, to).await
+        self.port.absences(person, from, to).await
     }
 
     /// Removes an absence.
     pub async fn delete_absence(&self, actor: &Actor, id: Uuid) -> CoreResult<()> {
         let a = self
-            .store
+            .port
             .absence(id)
             .await?
             .ok_or(CoreError::NotFound("absence"))?;
@@ -145,7 +154,7 @@ impl Core {
             ),
             after: None,
         };
-        if self.store.delete_absence(id, self.now(), audit).await? {
+        if self.port.delete_absence(id, self.env.now(), audit).await? {
             Ok(())
         } else {
             Err(CoreError::NotFound("absence"))
@@ -165,8 +174,8 @@ impl Core {
             Some(a) => (Some(a.person_id), a.name.clone()),
             None => (None, "kommandoraden (distans import)".to_string()),
         };
-        self.store
-            .import_absences(rows, id, &name, self.now())
+        self.port
+            .import_absences(rows, id, &name, self.env.now())
             .await
     }
 }

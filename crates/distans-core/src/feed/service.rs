@@ -1,14 +1,18 @@
 //! One secret per person; renewing it replaces it, revoking it removes it,
 //! and the old URL then answers 404.
 
+use std::sync::Arc;
 use time::{Date, Duration};
 
 use crate::access::{self, Action};
 use crate::feed::model::*;
+use crate::feed::port::FeedPort;
 use crate::feed::rules::well_formed;
 use crate::identity::rules::token;
+use crate::kernel::Env;
 use crate::kernel::{Actor, CoreResult, NewAuditEntry};
-use crate::Core;
+use crate::org::service::OrgService;
+use crate::plan::service::PlanService;
 
 fn feed_audit(actor: &Actor, action: &str) -> NewAuditEntry {
     NewAuditEntry {
@@ -23,24 +27,49 @@ fn feed_audit(actor: &Actor, action: &str) -> NewAuditEntry {
     }
 }
 
-impl Core {
+/// Each person's plan as a secret calendar feed.
+#[derive(Clone)]
+pub struct FeedService {
+    port: Arc<dyn FeedPort>,
+    env: Env,
+    org: OrgService,
+    plan: PlanService,
+}
+
+impl FeedService {
+    pub(crate) fn new(
+        port: Arc<dyn FeedPort>,
+        env: Env,
+        org: OrgService,
+        plan: PlanService,
+    ) -> Self {
+        FeedService {
+            port,
+            env,
+            org,
+            plan,
+        }
+    }
+}
+
+impl FeedService {
     /// The actor's feed secret, if they have one (does not create it).
     pub async fn my_calendar_secret(&self, actor: &Actor) -> CoreResult<Option<String>> {
         access::authorize(actor, Action::ManageOwnCalendarFeed)?;
-        self.store.calendar_feed_secret(actor.person_id).await
+        self.port.calendar_feed_secret(actor.person_id).await
     }
 
     /// The actor's feed secret, created on first use.
     pub async fn calendar_secret(&self, actor: &Actor) -> CoreResult<String> {
         access::authorize(actor, Action::ManageOwnCalendarFeed)?;
-        if let Some(s) = self.store.calendar_feed_secret(actor.person_id).await? {
+        if let Some(s) = self.port.calendar_feed_secret(actor.person_id).await? {
             return Ok(s);
         }
-        self.store
+        self.port
             .create_calendar_feed(
                 actor.person_id,
                 &token::random_secret(),
-                self.now(),
+                self.env.now(),
                 feed_audit(actor, "calendar.create"),
             )
             .await
@@ -50,11 +79,11 @@ impl Core {
     pub async fn reset_calendar_secret(&self, actor: &Actor) -> CoreResult<String> {
         access::authorize(actor, Action::ManageOwnCalendarFeed)?;
         let secret = token::random_secret();
-        self.store
+        self.port
             .replace_calendar_feed(
                 actor.person_id,
                 &secret,
-                self.now(),
+                self.env.now(),
                 feed_audit(actor, "calendar.reset"),
             )
             .await?;
@@ -64,10 +93,10 @@ impl Core {
     /// Removes the actor's feed; true if there was one.
     pub async fn revoke_calendar_secret(&self, actor: &Actor) -> CoreResult<bool> {
         access::authorize(actor, Action::ManageOwnCalendarFeed)?;
-        self.store
+        self.port
             .delete_calendar_feed(
                 actor.person_id,
-                self.now(),
+                self.env.now(),
                 feed_audit(actor, "calendar.revoke"),
             )
             .await
@@ -80,13 +109,13 @@ impl Core {
         if !well_formed(secret) {
             return Ok(None);
         }
-        let Some(person) = self.store.person_by_calendar_secret(secret).await? else {
+        let Some(person) = self.port.person_by_calendar_secret(secret).await? else {
             return Ok(None);
         };
-        let Some(rec) = self.store.person(person).await? else {
+        let Some(rec) = self.org.find_record(person).await? else {
             return Ok(None);
         };
-        let today = self.today();
+        let today = self.env.today();
         let (from, to): (Date, Date) = (
             today - Duration::days(FEED_DAYS_BACK),
             today + Duration::days(FEED_DAYS_AHEAD),
@@ -97,7 +126,7 @@ impl Core {
             name: rec.person.name(),
             site: rec.site,
             days,
-            generated: self.now(),
+            generated: self.env.now(),
         }))
     }
 }

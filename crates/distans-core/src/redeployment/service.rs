@@ -5,15 +5,48 @@
 //! page scans at most [`MAX_SCAN`] people and may hold fewer than asked,
 //! with `next` to go on.
 
+use std::sync::Arc;
 use uuid::Uuid;
 
 use crate::access::{self, Action};
+use crate::kernel::Env;
 use crate::kernel::{Actor, CoreError, CoreResult};
+use crate::org::service::OrgService;
+use crate::plan::service::PlanService;
 use crate::redeployment::model::*;
+use crate::redeployment::port::RedeploymentPort;
 use crate::redeployment::rules::*;
-use crate::Core;
+use crate::workdays::service::WorkdaysService;
 
-impl Core {
+/// The redeployment view.
+#[derive(Clone)]
+pub struct RedeploymentService {
+    port: Arc<dyn RedeploymentPort>,
+    env: Env,
+    org: OrgService,
+    workdays: WorkdaysService,
+    plan: PlanService,
+}
+
+impl RedeploymentService {
+    pub(crate) fn new(
+        port: Arc<dyn RedeploymentPort>,
+        env: Env,
+        org: OrgService,
+        workdays: WorkdaysService,
+        plan: PlanService,
+    ) -> Self {
+        RedeploymentService {
+            port,
+            env,
+            org,
+            workdays,
+            plan,
+        }
+    }
+}
+
+impl RedeploymentService {
     /// The CSV of every row of the view (at most [`MAX_CSV_ROWS`]); true
     /// in the second place when there were more.
     pub async fn redeployment_csv(
@@ -38,7 +71,7 @@ impl Core {
     /// Every skill someone has, for the view's filter.
     pub async fn known_skills(&self, actor: &Actor) -> CoreResult<Vec<String>> {
         access::authorize(actor, Action::ReadRedeployment)?;
-        self.store.known_skills(500).await
+        self.org.known_skills(500).await
     }
 
     fn check_redeploy(q: &RedeployQuery) -> CoreResult<()> {
@@ -90,8 +123,8 @@ impl Core {
                 .map(str::to_string),
             unit_path: match q.unit {
                 Some(u) => Some(
-                    self.store
-                        .unit(u)
+                    self.org
+                        .find_unit(u)
                         .await?
                         .ok_or_else(|| CoreError::invalid("unit", "no such unit"))?
                         .path,
@@ -113,13 +146,13 @@ impl Core {
         };
         loop {
             let people = self
-                .store
+                .port
                 .redeployment_people(&filter, after, batch as i64)
                 .await?;
             let full = people.len() == batch;
             scanned += people.len();
             let ids: Vec<Uuid> = people.iter().map(|p| p.person.id).collect();
-            let rules = self.store.plan_rules(&ids, q.from, q.to).await?;
+            let rules = self.plan.rules(&ids, q.from, q.to).await?;
             for p in people {
                 after = Some(p.person.id);
                 let days = rules

@@ -37,39 +37,48 @@ async fn absences_entered_imported_and_in_the_plan() {
         let day = |i: i64| c.today() + time::Duration::days(i);
         // Anna enters her own; her manager enters another; bo and the auditor may not.
         let a = c
+            .absences
             .add_absence(&anna, anna.person_id, day(10), day(12))
             .await
             .unwrap();
         assert_eq!(a.source, "manual");
-        c.add_absence(&chef, anna.person_id, day(20), day(20))
+        c.absences
+            .add_absence(&chef, anna.person_id, day(20), day(20))
             .await
             .unwrap();
         assert!(matches!(
-            c.add_absence(&bo, anna.person_id, day(30), day(30)).await,
+            c.absences
+                .add_absence(&bo, anna.person_id, day(30), day(30))
+                .await,
             Err(CoreError::NotFound(_))
         ));
         assert!(matches!(
-            c.add_absence(&revisor, anna.person_id, day(30), day(30))
+            c.absences
+                .add_absence(&revisor, anna.person_id, day(30), day(30))
                 .await,
             Err(CoreError::Forbidden(_))
         ));
         // Overlaps, backwards and too long periods.
         assert!(
             matches!(
-                c.add_absence(&anna, anna.person_id, day(12), day(14)).await,
+                c.absences
+                    .add_absence(&anna, anna.person_id, day(12), day(14))
+                    .await,
                 Err(CoreError::Conflict(_))
             ),
             "{label}"
         );
         assert_eq!(
-            c.add_absence(&anna, anna.person_id, day(40), day(39))
+            c.absences
+                .add_absence(&anna, anna.person_id, day(40), day(39))
                 .await
                 .unwrap_err()
                 .field(),
             Some("last_day")
         );
         assert!(matches!(
-            c.add_absence(&anna, anna.person_id, day(40), day(40 + 366))
+            c.absences
+                .add_absence(&anna, anna.person_id, day(40), day(40 + 366))
                 .await,
             Err(CoreError::Rule { .. })
         ));
@@ -92,16 +101,19 @@ async fn absences_entered_imported_and_in_the_plan() {
             "{label}: {plan:?}"
         );
         let list = c
+            .absences
             .absences(&chef, Some(anna.person_id), None, None)
             .await
             .unwrap();
         assert_eq!(list.len(), 2, "{label}");
         assert!(c
+            .absences
             .absences(&bo, Some(anna.person_id), None, None)
             .await
             .is_err());
         assert_eq!(
-            c.absences(&anna, None, Some(day(0)), Some(day(900)))
+            c.absences
+                .absences(&anna, None, Some(day(0)), Some(day(900)))
                 .await
                 .unwrap_err()
                 .field(),
@@ -109,15 +121,22 @@ async fn absences_entered_imported_and_in_the_plan() {
         );
         // Removing.
         assert!(matches!(
-            c.delete_absence(&bo, a.id).await,
+            c.absences.delete_absence(&bo, a.id).await,
             Err(CoreError::NotFound(_))
         ));
-        c.delete_absence(&anna, a.id).await.unwrap();
+        c.absences.delete_absence(&anna, a.id).await.unwrap();
         assert!(matches!(
-            c.delete_absence(&anna, a.id).await,
+            c.absences.delete_absence(&anna, a.id).await,
             Err(CoreError::NotFound(_))
         ));
-        assert_eq!(c.absences(&anna, None, None, None).await.unwrap().len(), 1);
+        assert_eq!(
+            c.absences
+                .absences(&anna, None, None, None)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
 
         // The import: all or nothing, idempotent, keyed by person and first day.
         let number = |p: uuid::Uuid| {
@@ -143,9 +162,9 @@ async fn absences_entered_imported_and_in_the_plan() {
             day(50)
         );
         let rows = parse_absences_csv(csv.as_bytes()).unwrap();
-        let r = c.import_absences(None, &rows).await.unwrap();
+        let r = c.absences.import_absences(None, &rows).await.unwrap();
         assert_eq!((r.created, r.updated, r.unchanged), (2, 0, 0), "{label}");
-        let r = c.import_absences(None, &rows).await.unwrap();
+        let r = c.absences.import_absences(None, &rows).await.unwrap();
         assert_eq!((r.created, r.updated, r.unchanged), (0, 0, 2), "{label}");
         let longer = parse_absences_csv(
             format!(
@@ -156,7 +175,7 @@ async fn absences_entered_imported_and_in_the_plan() {
             .as_bytes(),
         )
         .unwrap();
-        let r = c.import_absences(None, &longer).await.unwrap();
+        let r = c.absences.import_absences(None, &longer).await.unwrap();
         assert_eq!((r.created, r.updated, r.unchanged), (0, 1, 0));
         let bad = parse_absences_csv(
             format!(
@@ -169,7 +188,7 @@ async fn absences_entered_imported_and_in_the_plan() {
             .as_bytes(),
         )
         .unwrap();
-        match c.import_absences(None, &bad).await {
+        match c.absences.import_absences(None, &bad).await {
             Err(ImportError::Rows(e)) => {
                 assert_eq!(e.len(), 1);
                 assert_eq!((e[0].line, e[0].field.as_str()), (3, "employee_number"));
@@ -177,11 +196,15 @@ async fn absences_entered_imported_and_in_the_plan() {
             other => panic!("{label}: {other:?}"),
         }
         assert_eq!(
-            c.absences(&bo, None, None, None).await.unwrap().len(),
+            c.absences
+                .absences(&bo, None, None, None)
+                .await
+                .unwrap()
+                .len(),
             1,
             "{label}: bo's good row of the bad file was not written"
         );
-        let anna_abs = c.absences(&anna, None, None, None).await.unwrap();
+        let anna_abs = c.absences.absences(&anna, None, None, None).await.unwrap();
         assert_eq!(anna_abs.len(), 2);
         assert_eq!(anna_abs[1].last_day, day(60));
         assert_eq!(anna_abs[1].source, "import");

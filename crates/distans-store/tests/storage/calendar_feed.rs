@@ -21,11 +21,19 @@ async fn calendar_feeds_are_made_once_renewed_and_revoked() {
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(c.my_calendar_secret(&anna).await.unwrap(), None, "{label}");
-        let s1 = c.calendar_secret(&anna).await.unwrap();
+        assert_eq!(
+            c.feed.my_calendar_secret(&anna).await.unwrap(),
+            None,
+            "{label}"
+        );
+        let s1 = c.feed.calendar_secret(&anna).await.unwrap();
         assert_eq!(s1.len(), 43);
-        assert_eq!(c.calendar_secret(&anna).await.unwrap(), s1, "{label}: kept");
-        let feed = c.calendar_feed(&s1).await.unwrap().unwrap();
+        assert_eq!(
+            c.feed.calendar_secret(&anna).await.unwrap(),
+            s1,
+            "{label}: kept"
+        );
+        let feed = c.feed.calendar_feed(&s1).await.unwrap().unwrap();
         assert_eq!(feed.person, anna.person_id);
         assert_eq!(feed.name, "Anna Lindqvist");
         // Four weeks back to 13 ahead: some 80 workdays, all of them workdays.
@@ -40,17 +48,25 @@ async fn calendar_feeds_are_made_once_renewed_and_revoked() {
             .all(|d| d.date.weekday() != time::Weekday::Saturday
                 && d.date.weekday() != time::Weekday::Sunday));
 
-        let s2 = c.reset_calendar_secret(&anna).await.unwrap();
+        let s2 = c.feed.reset_calendar_secret(&anna).await.unwrap();
         assert_ne!(s1, s2);
-        assert!(c.calendar_feed(&s1).await.unwrap().is_none(), "{label}");
-        assert!(c.calendar_feed(&s2).await.unwrap().is_some());
-        assert!(c.revoke_calendar_secret(&anna).await.unwrap());
         assert!(
-            !c.revoke_calendar_secret(&anna).await.unwrap(),
+            c.feed.calendar_feed(&s1).await.unwrap().is_none(),
+            "{label}"
+        );
+        assert!(c.feed.calendar_feed(&s2).await.unwrap().is_some());
+        assert!(c.feed.revoke_calendar_secret(&anna).await.unwrap());
+        assert!(
+            !c.feed.revoke_calendar_secret(&anna).await.unwrap(),
             "nothing left"
         );
-        assert!(c.calendar_feed(&s2).await.unwrap().is_none());
-        assert!(c.calendar_feed("not a secret").await.unwrap().is_none());
+        assert!(c.feed.calendar_feed(&s2).await.unwrap().is_none());
+        assert!(c
+            .feed
+            .calendar_feed("not a secret")
+            .await
+            .unwrap()
+            .is_none());
 
         let log = store
             .audit(

@@ -40,7 +40,8 @@ async fn redeployment_finds_people_by_skill_unit_and_availability() {
             monday += time::Duration::days(1);
         }
         let friday = monday + time::Duration::days(4);
-        c.add_absence(&hr, anna.person_id, monday, friday)
+        c.absences
+            .add_absence(&hr, anna.person_id, monday, friday)
             .await
             .unwrap();
         let q = RedeployQuery {
@@ -52,7 +53,7 @@ async fn redeployment_finds_people_by_skill_unit_and_availability() {
             limit: 200,
             after: None,
         };
-        let page = c.redeployment(&hr, &q).await.unwrap();
+        let page = c.redeployment.redeployment(&hr, &q).await.unwrap();
         assert!(!page.items.is_empty());
         assert!(
             page.items.iter().all(|r| r.skills.contains(&skill)),
@@ -89,6 +90,7 @@ async fn redeployment_finds_people_by_skill_unit_and_availability() {
         assert_eq!(page.items.len() as i64, n, "{label}");
         // A minimum of available days leaves anna out.
         let page = c
+            .redeployment
             .redeployment(
                 &director,
                 &RedeployQuery {
@@ -102,6 +104,7 @@ async fn redeployment_finds_people_by_skill_unit_and_availability() {
         assert!(page.items.iter().all(|r| r.available_days >= 1));
         // By unit: only people of anna's unit (and below).
         let page = c
+            .redeployment
             .redeployment(
                 &hr,
                 &RedeployQuery {
@@ -122,6 +125,7 @@ async fn redeployment_finds_people_by_skill_unit_and_availability() {
         let mut after = None;
         loop {
             let p = c
+                .redeployment
                 .redeployment(
                     &hr,
                     &RedeployQuery {
@@ -145,36 +149,43 @@ async fn redeployment_finds_people_by_skill_unit_and_availability() {
         assert_eq!(seen.len() as i64, n, "{label}");
         // HR and directors only; bounded period and page.
         assert!(matches!(
-            c.redeployment(&chef, &q).await,
+            c.redeployment.redeployment(&chef, &q).await,
             Err(CoreError::Forbidden(_))
         ));
         assert!(matches!(
-            c.redeployment(&anna, &q).await,
+            c.redeployment.redeployment(&anna, &q).await,
             Err(CoreError::Forbidden(_))
         ));
         assert!(matches!(
-            c.redeployment(
-                &hr,
-                &RedeployQuery {
-                    to: monday + time::Duration::days(60),
-                    ..q.clone()
-                }
-            )
-            .await,
+            c.redeployment
+                .redeployment(
+                    &hr,
+                    &RedeployQuery {
+                        to: monday + time::Duration::days(60),
+                        ..q.clone()
+                    }
+                )
+                .await,
             Err(CoreError::Invalid { .. })
         ));
         assert!(matches!(
-            c.redeployment(
-                &hr,
-                &RedeployQuery {
-                    limit: 201,
-                    ..q.clone()
-                }
-            )
-            .await,
+            c.redeployment
+                .redeployment(
+                    &hr,
+                    &RedeployQuery {
+                        limit: 201,
+                        ..q.clone()
+                    }
+                )
+                .await,
             Err(CoreError::Invalid { .. })
         ));
-        assert!(c.known_skills(&hr).await.unwrap().contains(&skill));
+        assert!(c
+            .redeployment
+            .known_skills(&hr)
+            .await
+            .unwrap()
+            .contains(&skill));
         t.drop_db().await;
     }
 }

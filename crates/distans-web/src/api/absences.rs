@@ -39,7 +39,11 @@ pub async fn add_absence(
     let person = query_id("person", body.person.as_deref())?.unwrap_or(actor.person_id);
     let first = parse_date("first_day", &body.first_day)?;
     let last = parse_date("last_day", &body.last_day)?;
-    let a = state.core.add_absence(&actor, person, first, last).await?;
+    let a = state
+        .core
+        .absences
+        .add_absence(&actor, person, first, last)
+        .await?;
     Ok((StatusCode::CREATED, Json(a)))
 }
 
@@ -78,7 +82,11 @@ pub async fn list_absences(
         None => None,
     };
     Ok(Json(AbsenceList {
-        items: state.core.absences(&actor, person, from, to).await?,
+        items: state
+            .core
+            .absences
+            .absences(&actor, person, from, to)
+            .await?,
     }))
 }
 
@@ -92,6 +100,6 @@ pub async fn delete_absence(
     ApiActor(actor): ApiActor,
     IdPath(id): IdPath,
 ) -> ApiResult<StatusCode> {
-    state.core.delete_absence(&actor, id).await?;
+    state.core.absences.delete_absence(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -350,7 +350,9 @@ pub async fn redeployment(
     ApiQuery(p): ApiQuery<RedeploymentParams>,
 ) -> ApiResult<Json<RedeployPage>> {
     let q = redeploy_query(&p, state.core.today())?;
-    Ok(Json(state.core.redeployment(&actor, &q).await?))
+    Ok(Json(
+        state.core.redeployment.redeployment(&actor, &q).await?,
+    ))
 }
 
 /// The same as CSV (UTF-8 with a byte-order mark, a header row, a column per
@@ -364,7 +366,7 @@ pub async fn redeployment_csv(
     ApiQuery(p): ApiQuery<RedeploymentParams>,
 ) -> ApiResult<Response> {
     let q = redeploy_query(&p, state.core.today())?;
-    let (bytes, more) = state.core.redeployment_csv(&actor, &q).await?;
+    let (bytes, more) = state.core.redeployment.redeployment_csv(&actor, &q).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),

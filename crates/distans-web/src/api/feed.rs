@@ -36,7 +36,7 @@ pub async fn get_calendar(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
 ) -> ApiResult<Json<CalendarUrl>> {
-    let secret = state.core.calendar_secret(&actor).await?;
+    let secret = state.core.feed.calendar_secret(&actor).await?;
     Ok(Json(CalendarUrl {
         url: feed_url(&state, &secret),
     }))
@@ -50,7 +50,7 @@ pub async fn reset_calendar(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
 ) -> ApiResult<Json<CalendarUrl>> {
-    let secret = state.core.reset_calendar_secret(&actor).await?;
+    let secret = state.core.feed.reset_calendar_secret(&actor).await?;
     Ok(Json(CalendarUrl {
         url: feed_url(&state, &secret),
     }))
@@ -64,7 +64,7 @@ pub async fn delete_calendar(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
 ) -> ApiResult<StatusCode> {
-    state.core.revoke_calendar_secret(&actor).await?;
+    state.core.feed.revoke_calendar_secret(&actor).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -81,6 +81,7 @@ pub async fn feed(State(state): State<AppState>, Path(file): Path<String>) -> Ap
     let secret = file.strip_suffix(".ics").unwrap_or(&file);
     let feed = state
         .core
+        .feed
         .calendar_feed(secret)
         .await?
         .ok_or(CoreError::NotFound("calendar"))?;

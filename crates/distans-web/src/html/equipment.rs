@@ -541,13 +541,14 @@ pub async fn redeployment_page(
 ) -> Result<Response, HtmlError> {
     c.nav = "redeployment";
     let actor = c.actor()?.clone();
-    if !state.core.may_read_redeployment(&actor) {
+    if !state.core.redeployment.may_read_redeployment(&actor) {
         return Err(c.fail(CoreError::forbidden(
             "only HR and directors use the redeployment view",
         )));
     }
     let skills = state
         .core
+        .redeployment
         .known_skills(&actor)
         .await
         .map_err(|e| c.fail(e))?;
@@ -607,7 +608,7 @@ pub async fn redeployment_page(
         serde_urlencoded::to_string(v).unwrap_or_default()
     };
     match q {
-        Ok(q) => match state.core.redeployment(&actor, &q).await {
+        Ok(q) => match state.core.redeployment.redeployment(&actor, &q).await {
             Ok(page) => {
                 rows = page.items.iter().map(|r| row_view(&c, r)).collect();
                 next = page

@@ -675,6 +675,7 @@ async fn calendar_url(
 ) -> Result<Option<String>, HtmlError> {
     Ok(state
         .core
+        .feed
         .my_calendar_secret(actor)
         .await
         .map_err(|e| c.fail(e))?
@@ -789,9 +790,19 @@ pub async fn calendar_feed_action(
     let actor = c.actor()?.clone();
     c.check_csrf(&f.csrf)?;
     let done = match what.as_str() {
-        "skapa" => state.core.calendar_secret(&actor).await.map(|_| ()),
-        "byt" => state.core.reset_calendar_secret(&actor).await.map(|_| ()),
-        "ta-bort" => state.core.revoke_calendar_secret(&actor).await.map(|_| ()),
+        "skapa" => state.core.feed.calendar_secret(&actor).await.map(|_| ()),
+        "byt" => state
+            .core
+            .feed
+            .reset_calendar_secret(&actor)
+            .await
+            .map(|_| ()),
+        "ta-bort" => state
+            .core
+            .feed
+            .revoke_calendar_secret(&actor)
+            .await
+            .map(|_| ()),
         _ => Err(CoreError::NotFound("page")),
     };
     done.map_err(|e| c.fail(e))?;

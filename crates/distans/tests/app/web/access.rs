@@ -192,6 +192,7 @@ async fn setup() -> Fixture {
         .unwrap();
     let bo_absence = app
         .core
+        .absences
         .add_absence(&bo_absence.1, bo_absence.0, workday, workday)
         .await
         .unwrap()
@@ -204,7 +205,7 @@ async fn setup() -> Fixture {
         .await
         .unwrap()
         .unwrap();
-    let feed_secret = app.core.calendar_secret(&anna_actor).await.unwrap();
+    let feed_secret = app.core.feed.calendar_secret(&anna_actor).await.unwrap();
     // Follow-ups: bo's agreement in force, its risk assessment
     // done together with a risky answer, so there is an action.
     let (bo_agreement, bo_fu, bo_action) = followup_setup(&app).await;
