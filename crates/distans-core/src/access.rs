@@ -28,6 +28,12 @@ pub enum Action<'a> {
     EditPolicy,
     /// Issue a temporary (crisis) decision.
     IssueTemporaryDecision,
+    /// Send a drafted agreement for signatures: who decided, or HR.
+    SendAgreement { person_id: Uuid, decider_id: Uuid },
+    /// Sign an agreement: its two parties.
+    SignAgreement { person_id: Uuid, decider_id: Uuid },
+    /// Give notice on an agreement: its parties, or HR.
+    EndAgreement { person_id: Uuid, decider_id: Uuid },
     /// See every temporary decision, not only those that concern one.
     ReadAllTemporaryDecisions,
     /// See a request or agreement of a person (the person's id and unit path).
@@ -146,6 +152,18 @@ pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), CoreError> {
         Action::ImportOrganisation | Action::AdminOverview => actor.has(Role::Admin),
         Action::EditPolicy => actor.has(Role::Hr),
         Action::IssueTemporaryDecision => actor.has(Role::Hr) || actor.has(Role::Director),
+        Action::SendAgreement {
+            person_id,
+            decider_id,
+        } => actor.person_id != person_id && (actor.person_id == decider_id || actor.has(Role::Hr)),
+        Action::SignAgreement {
+            person_id,
+            decider_id,
+        } => actor.person_id == person_id || actor.person_id == decider_id,
+        Action::EndAgreement {
+            person_id,
+            decider_id,
+        } => actor.person_id == person_id || actor.person_id == decider_id || actor.has(Role::Hr),
         Action::ReadAllTemporaryDecisions => {
             actor.has(Role::Hr)
                 || actor.has(Role::Auditor)
@@ -261,6 +279,16 @@ pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), CoreError> {
             Action::AdminOverview => "only administrators may see this",
             Action::EditPolicy => "only HR may change the policy and the agreement template",
             Action::IssueTemporaryDecision => "only HR and directors may issue temporary decisions",
+            Action::SendAgreement { person_id, .. } if person_id == actor.person_id => {
+                "nobody sends their own agreement"
+            }
+            Action::SendAgreement { .. } => {
+                "only the one who decided (or HR) sends the agreement for signatures"
+            }
+            Action::SignAgreement { .. } => {
+                "only the employee and the one who decided sign the agreement"
+            }
+            Action::EndAgreement { .. } => "only the parties (or HR) may end the agreement",
             Action::ReadAllTemporaryDecisions => {
                 "only HR, auditors, administrators and directors see every temporary decision"
             }

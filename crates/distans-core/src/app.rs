@@ -8,9 +8,13 @@ use std::sync::Arc;
 use time::{Date, OffsetDateTime};
 
 use crate::absences::service::AbsencesService;
+use crate::agreements::service::AgreementsService;
 use crate::audit::service::AuditService;
 use crate::coverage::service::CoverageService;
+use crate::demo::service::{DemoDeps, DemoService};
+use crate::equipment::service::EquipmentService;
 use crate::feed::service::FeedService;
+use crate::followup::service::FollowUpService;
 use crate::identity::service::IdentityService;
 use crate::kernel::clock::Clock;
 use crate::kernel::{CoreConfig, CoreResult, Env};
@@ -42,6 +46,10 @@ pub struct Core {
     pub absences: AbsencesService,
     pub feed: FeedService,
     pub redeployment: RedeploymentService,
+    pub followup: FollowUpService,
+    pub equipment: EquipmentService,
+    pub agreements: AgreementsService,
+    pub demo: DemoService,
 }
 
 impl Core {
@@ -88,6 +96,30 @@ impl Core {
             workdays.clone(),
             plan.clone(),
         );
+        let followup = FollowUpService::new(store.clone(), env.clone(), org.clone());
+        let equipment =
+            EquipmentService::new(store.clone(), env.clone(), org.clone(), policy.clone());
+        let agreements = AgreementsService::new(
+            store.clone(),
+            env.clone(),
+            org.clone(),
+            policy.clone(),
+            followup.clone(),
+            Arc::new(equipment.clone()),
+        );
+        let demo = DemoService::new(
+            store.clone(),
+            env.clone(),
+            DemoDeps {
+                org: org.clone(),
+                identity: identity.clone(),
+                policy: policy.clone(),
+                coverage: coverage.clone(),
+                agreements: agreements.clone(),
+                equipment: equipment.clone(),
+                followup: followup.clone(),
+            },
+        );
         Core {
             store,
             env,
@@ -105,6 +137,10 @@ impl Core {
             absences,
             feed,
             redeployment,
+            followup,
+            equipment,
+            agreements,
+            demo,
         }
     }
 
@@ -124,7 +160,7 @@ impl Core {
     /// (first start).
     pub async fn ensure_defaults(&self) -> CoreResult<()> {
         self.policy.ensure_default().await?;
-        self.ensure_agreement_template().await?;
-        self.ensure_checklist_defaults().await
+        self.agreements.ensure_template().await?;
+        self.followup.ensure_checklist_defaults().await
     }
 }

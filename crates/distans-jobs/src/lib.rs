@@ -158,7 +158,11 @@ pub fn spawn_reminders(core: Arc<Core>, every: Duration) -> tokio::task::JoinHan
         let mut tick = tokio::time::interval(every);
         loop {
             tick.tick().await;
-            match core.remind_ending_agreements(ENDING_NOTICE_DAYS).await {
+            match core
+                .agreements
+                .remind_ending_agreements(ENDING_NOTICE_DAYS)
+                .await
+            {
                 Ok(0) => {}
                 Ok(n) => {
                     tracing::info!(agreements = n, "told the parties their agreements end soon")
@@ -179,7 +183,7 @@ pub fn spawn_followup_reminders(core: Arc<Core>, every: Duration) -> tokio::task
         let mut tick = tokio::time::interval(every);
         loop {
             tick.tick().await;
-            match core.remind_followups().await {
+            match core.followup.remind_followups().await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(reminders = n, "reminded of follow-ups and actions"),
                 Err(e) => tracing::warn!(error = %e, "could not send follow-up reminders"),
@@ -269,7 +273,7 @@ mod tests {
         );
         let clock = FixedClock::new(time::OffsetDateTime::now_utc());
         let core = Core::new(store.clone(), Arc::new(clock.clone()));
-        core.load_demo(60).await.unwrap();
+        core.demo.load_demo(60).await.unwrap();
         core.ensure_defaults().await.unwrap();
         let anna = store
             .actor(store.credentials("anna").await.unwrap().unwrap().0)

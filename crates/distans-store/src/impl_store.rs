@@ -1448,6 +1448,14 @@ impl distans_core::store::DemoPort for SqlStore {
 
 #[async_trait]
 impl distans_core::store::EquipmentPort for SqlStore {
+    async fn agreement_for_loans(&self, id: Uuid) -> CoreResult<Option<Agreement>> {
+        distans_core::store::AgreementsPort::agreement(self, id).await
+    }
+
+    async fn agreements_for_loans(&self, person: Uuid) -> CoreResult<Vec<Agreement>> {
+        distans_core::store::AgreementsPort::agreements_of(self, person).await
+    }
+
     // Equipment and redeployment.
     async fn equipment_items(
         &self,

@@ -298,6 +298,7 @@ async fn serve(
             eprintln!("Generating a demo municipality of {demo_size} employees…");
             let t = Instant::now();
             let r = core
+                .demo
                 .load_demo(demo_size)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;

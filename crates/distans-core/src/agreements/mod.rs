@@ -1,8 +1,11 @@
-//! Agreements (överenskommelser): written from the template, signed by both parties, frozen, ended.
+//! Agreements (överenskommelser): written from the template, signed by both
+//! parties, frozen, ended; development talks set on them.
 
 pub mod model;
 pub mod port;
 pub mod rules;
 pub mod service;
+pub mod talks;
+pub mod template;
 
 pub use model::*;

@@ -2,9 +2,12 @@
 //! and the text rendered from the facts of one agreement.
 
 use sha2::{Digest, Sha256};
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
 
 use crate::agreements::model::*;
-use crate::kernel::error::CoreError;
+use crate::followup::model::Term;
+use crate::kernel::{CoreError, CoreResult, PersonRef};
 
 /// The placeholders a template may use.
 pub const PLACEHOLDERS: &[(&str, &str)] = &[
@@ -186,6 +189,96 @@ pub fn sha256_hex(text: &str) -> String {
     hex::encode(Sha256::digest(text.as_bytes()))
 }
 
+/// A text adjusted for one case before it is sent: 1–50,000 characters
+/// with at least one section heading.
+pub fn check_text(t: &str) -> CoreResult<String> {
+    let t = t.replace("\r\n", "\n");
+    if t.trim().is_empty() || t.len() > 50_000 {
+        return Err(CoreError::invalid("text", "must be 1 to 50,000 characters"));
+    }
+    if sections(&t).iter().all(|s| s.0.is_empty()) {
+        return Err(CoreError::invalid(
+            "text",
+            "needs at least one section heading (a line starting with \"## \")",
+        ));
+    }
+    Ok(t)
+}
+
+/// The agreement after `signer` signs at `now`, and whether they signed as
+/// the employee or the decider. When both have signed, the text is frozen
+/// (its SHA-256 recorded) and the agreement is active.
+pub fn sign(
+    g: &Agreement,
+    signer: Uuid,
+    now: OffsetDateTime,
+) -> CoreResult<(Agreement, &'static str)> {
+    if g.state != AgreementState::AwaitingSignatures {
+        return Err(CoreError::Conflict(format!(
+            "the agreement is {} and cannot be signed",
+            g.state.as_str()
+        )));
+    }
+    let mut next = g.clone();
+    let who = if signer == g.person_id && g.employee_signed_at.is_none() {
+        next.employee_signed_at = Some(now);
+        "employee"
+    } else if signer == g.decider_id && g.decider_signed_at.is_none() {
+        next.decider_signed_at = Some(now);
+        "decider"
+    } else {
+        return Err(CoreError::Conflict("you have already signed".into()));
+    };
+    if next.employee_signed_at.is_some() && next.decider_signed_at.is_some() {
+        next.state = AgreementState::Active;
+        next.text_sha256 = Some(sha256_hex(&next.text));
+    }
+    Ok((next, who))
+}
+
+/// The agreement once notice is given on `today`: an active one ends after
+/// its notice period (or its own end, if sooner); one not yet in force
+/// ends today.
+pub fn ending(g: &Agreement, today: Date) -> CoreResult<Agreement> {
+    let mut next = g.clone();
+    match g.state {
+        AgreementState::Active if g.ends_on.is_none() => {
+            let by_notice = today + time::Duration::days(g.notice_days);
+            next.ends_on = Some(match g.end {
+                Some(e) if e < by_notice => e,
+                _ => by_notice,
+            });
+        }
+        AgreementState::Active => {
+            return Err(CoreError::Conflict("notice has already been given".into()))
+        }
+        AgreementState::AwaitingSignatures | AgreementState::Draft => {
+            next.state = AgreementState::Ended;
+            next.ends_on = Some(today);
+        }
+        s => {
+            return Err(CoreError::Conflict(format!(
+                "the agreement is already {}",
+                s.as_str()
+            )))
+        }
+    }
+    Ok(next)
+}
+
+/// The period an agreement runs, as its follow-ups are scheduled from it.
+pub fn term(g: &Agreement) -> Term {
+    Term {
+        agreement: g.id,
+        person: PersonRef {
+            id: g.person_id,
+            name: g.person_name.clone(),
+        },
+        start: g.start,
+        last_day: g.last_day(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -244,9 +337,8 @@ mod tests {
         assert!(validate_template("").is_err());
     }
 
-    #[test]
-    fn state_follows_the_dates() {
-        let mut a = Agreement {
+    fn agreement() -> Agreement {
+        Agreement {
             id: Uuid::nil(),
             request_id: Uuid::nil(),
             person_id: Uuid::nil(),
@@ -270,11 +362,104 @@ mod tests {
             ended_by: None,
             end_reason: None,
             version: 1,
-        };
+        }
+    }
+
+    #[test]
+    fn state_follows_the_dates() {
+        let mut a = agreement();
         assert_eq!(a.state_on(date!(2026 - 06 - 30)), AgreementState::Active);
         assert_eq!(a.state_on(date!(2026 - 07 - 01)), AgreementState::Expired);
         a.ends_on = Some(date!(2026 - 03 - 31));
         assert_eq!(a.state_on(date!(2026 - 04 - 01)), AgreementState::Ended);
         assert_eq!(a.last_day(), Some(date!(2026 - 03 - 31)));
+    }
+
+    fn awaiting() -> Agreement {
+        Agreement {
+            state: AgreementState::AwaitingSignatures,
+            person_id: Uuid::from_u128(1),
+            decider_id: Uuid::from_u128(2),
+            text: "## 1. Parter\nText".into(),
+            ..agreement()
+        }
+    }
+
+    #[test]
+    fn both_signatures_freeze_the_text_and_make_it_active() {
+        let now = OffsetDateTime::UNIX_EPOCH;
+        let g = awaiting();
+        let (one, who) = sign(&g, Uuid::from_u128(1), now).unwrap();
+        assert_eq!(
+            (who, one.state),
+            ("employee", AgreementState::AwaitingSignatures)
+        );
+        assert!(one.text_sha256.is_none());
+        assert!(matches!(
+            sign(&one, Uuid::from_u128(1), now),
+            Err(CoreError::Conflict(_))
+        ));
+        let (both, who) = sign(&one, Uuid::from_u128(2), now).unwrap();
+        assert_eq!((who, both.state), ("decider", AgreementState::Active));
+        assert_eq!(both.text_sha256, Some(sha256_hex(&g.text)));
+        assert!(sign(&both, Uuid::from_u128(2), now).is_err(), "not twice");
+        assert!(
+            sign(&agreement(), Uuid::from_u128(1), now).is_err(),
+            "only when awaiting"
+        );
+    }
+
+    #[test]
+    fn notice_ends_an_agreement_after_its_notice_period_or_its_own_end() {
+        let today = date!(2026 - 03 - 01);
+        let g = agreement();
+        assert_eq!(
+            ending(&g, today).unwrap().ends_on,
+            Some(date!(2026 - 03 - 31))
+        );
+        let soon = Agreement {
+            end: Some(date!(2026 - 03 - 10)),
+            ..agreement()
+        };
+        assert_eq!(
+            ending(&soon, today).unwrap().ends_on,
+            Some(date!(2026 - 03 - 10))
+        );
+        let given = Agreement {
+            ends_on: Some(date!(2026 - 03 - 20)),
+            ..agreement()
+        };
+        assert!(matches!(ending(&given, today), Err(CoreError::Conflict(_))));
+        let draft = ending(&awaiting(), today).unwrap();
+        assert_eq!(
+            (draft.state, draft.ends_on),
+            (AgreementState::Ended, Some(today))
+        );
+        let ended = Agreement {
+            state: AgreementState::Ended,
+            ..agreement()
+        };
+        assert!(ending(&ended, today).is_err());
+    }
+
+    #[test]
+    fn an_adjusted_text_needs_a_heading_and_a_bound() {
+        assert_eq!(check_text("## A\r\nb").unwrap(), "## A\nb");
+        assert_eq!(check_text("no heading").unwrap_err().field(), Some("text"));
+        assert!(check_text("  ").is_err());
+        assert!(check_text(&format!("## A\n{}", "x".repeat(50_001))).is_err());
+    }
+
+    #[test]
+    fn the_term_is_the_agreements_period() {
+        let g = Agreement {
+            ends_on: Some(date!(2026 - 04 - 30)),
+            ..agreement()
+        };
+        let t = term(&g);
+        assert_eq!(
+            (t.start, t.last_day),
+            (g.start, Some(date!(2026 - 04 - 30)))
+        );
     }
 }

@@ -474,72 +474,15 @@ impl CoverageService {
         })
     }
 
-    /// The demo's coverage rules: every unit with people directly in it
-    /// keeps about a third of them on site, and units with a reception keep
-    /// someone who has that skill there on every workday.
-    pub(crate) async fn demo_coverage_rules(
+    /// Stores many rules in one transaction with one audit entry (the demo).
+    pub(crate) async fn insert_many(
         &self,
-        data: &crate::org::model::OrgData,
-    ) -> CoreResult<usize> {
-        let mut people: HashMap<&str, (i64, bool)> = HashMap::new();
-        for p in &data.people {
-            let e = people.entry(p.unit_code.as_str()).or_default();
-            e.0 += 1;
-            e.1 |= p.skills.iter().any(|s| s.as_str() == "reception");
-        }
-        let mut rules = vec![];
-        let mut offset = 0;
-        loop {
-            let page = self
-                .org
-                .units_below(None, None, crate::kernel::Paging { limit: 500, offset })
-                .await?;
-            for u in &page.items {
-                let Some((n, reception)) = people.get(u.code.as_str()) else {
-                    continue;
-                };
-                if *n < 3 {
-                    continue;
-                }
-                rules.push(CoverageRule {
-                    id: Uuid::new_v4(),
-                    unit_id: u.id,
-                    kind: RuleKind::MinOnsite,
-                    skill: None,
-                    min_onsite: (n + 2) / 3,
-                    weekdays: None,
-                    version: 1,
-                });
-                if *reception {
-                    rules.push(CoverageRule {
-                        id: Uuid::new_v4(),
-                        unit_id: u.id,
-                        kind: RuleKind::MinOnsite,
-                        skill: Some("reception".into()),
-                        min_onsite: 1,
-                        weekdays: None,
-                        version: 1,
-                    });
-                }
-            }
-            offset += page.items.len() as i64;
-            if page.items.is_empty() || offset >= page.total {
-                break;
-            }
-        }
-        let audit = NewAuditEntry {
-            actor_id: None,
-            actor: "demo".into(),
-            action: "coverage.rule.demo".into(),
-            entity: "organisation".into(),
-            entity_id: String::new(),
-            before: None,
-            after: Some(serde_json::json!({"rules": rules.len()})),
-        };
+        rules: &[CoverageRule],
+        audit: NewAuditEntry,
+    ) -> CoreResult<()> {
         self.port
-            .insert_coverage_rules(&rules, self.env.now(), audit)
-            .await?;
-        Ok(rules.len())
+            .insert_coverage_rules(rules, self.env.now(), audit)
+            .await
     }
 
     /// Each site's occupancy per workday from `from` to `to` (or one site's).

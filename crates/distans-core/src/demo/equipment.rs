@@ -3,9 +3,9 @@
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::demo::service::{demo_audit, DemoService};
 use crate::equipment::model::*;
-use crate::kernel::{CoreResult, NewAuditEntry, Paging};
-use crate::Core;
+use crate::kernel::CoreResult;
 
 /// The demo's inventory: (kind, identifier, description).
 const DEMO_ITEMS: &[(ItemKind, &str, &str)] = &[
@@ -60,33 +60,15 @@ const DEMO_LOANS: &[(&str, &str, &str)] = &[
     ("bo", "TEL-3003", "bygg"),
 ];
 
-impl Core {
+impl DemoService {
     /// A small inventory and a few loans (basic equipment) to the demo's
     /// sign-ins; nothing if the inventory has items already.
-    pub async fn load_demo_equipment(&self) -> CoreResult<()> {
-        let any = self
-            .store
-            .equipment_items(
-                &ItemFilter::default(),
-                Paging {
-                    limit: 1,
-                    offset: 0,
-                },
-            )
-            .await?;
-        if any.total > 0 {
+    pub(crate) async fn load_equipment(&self) -> CoreResult<()> {
+        let equipment = &self.d.equipment;
+        if equipment.has_items().await? {
             return Ok(());
         }
-        let now = self.now();
-        let demo_audit = |action: &str, entity: &str, id: Uuid, after| NewAuditEntry {
-            actor_id: None,
-            actor: "demo".into(),
-            action: action.into(),
-            entity: entity.into(),
-            entity_id: id.to_string(),
-            before: None,
-            after: Some(after),
-        };
+        let now = self.env.now();
         let mut ids = std::collections::HashMap::new();
         for (kind, ident, desc) in DEMO_ITEMS {
             let item = Item {
@@ -100,24 +82,21 @@ impl Core {
                 created_at: now,
                 updated_at: now,
             };
-            let a = demo_audit(
-                "equipment.create",
-                "equipment",
-                item.id,
+            let a = demo_audit("equipment.create", "equipment", item.id).after(
                 json!({"kind": kind.as_str(), "identifier": ident, "description": desc, "state": "available"}),
             );
-            self.store.insert_equipment_item(&item, a).await?;
+            equipment.insert_item(&item, a).await?;
             ids.insert(*ident, item.id);
         }
         for (who, ident, by) in DEMO_LOANS {
             let (Some(person), Some(lender), Some(item)) = (
-                self.store.credentials(who).await?.map(|c| c.0),
-                self.store.credentials(by).await?.map(|c| c.0),
+                self.d.identity.person_of_username(who).await?,
+                self.d.identity.person_of_username(by).await?,
                 ids.get(ident).copied(),
             ) else {
                 continue;
             };
-            let agreement = self.loan_agreement(person, None).await?.map(|g| g.id);
+            let agreement = equipment.loan_agreement(person, None).await?.map(|g| g.id);
             let loan = NewLoan {
                 id: Uuid::now_v7(),
                 item,
@@ -126,13 +105,10 @@ impl Core {
                 lent_by: lender,
                 lent_at: now,
             };
-            let a = demo_audit(
-                "loan.create",
-                "loan",
-                loan.id,
+            let a = demo_audit("loan.create", "loan", loan.id).after(
                 json!({"item": item, "identifier": ident, "person": person, "agreement": agreement}),
             );
-            self.store.insert_loan(&loan, a).await?;
+            equipment.insert_loan(&loan, a).await?;
         }
         Ok(())
     }

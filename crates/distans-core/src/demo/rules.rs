@@ -15,14 +15,16 @@ use uuid::Uuid;
 use crate::absences::model::Absence;
 use crate::agreements::model::AgreementFacts;
 use crate::agreements::rules as agreement;
+use crate::coverage::model::CoverageRule;
 use crate::demo::data::*;
 use crate::demo::model::*;
 use crate::kernel::calendar::{iso_week, WorkCalendar};
 use crate::kernel::dates::Weekday;
+use crate::kernel::gap::RuleKind;
 use crate::kernel::Role;
 use crate::org::model::{
     CommuteMode, Email, EmployeeNumber, OrgData, PersonRow, SiteRow, Skill, UnitCode, UnitKind,
-    UnitRow, Username,
+    UnitRow, UnitSummary, Username,
 };
 use crate::plan::model::{DayState, Part};
 use crate::policy::model::{Place, PolicyVersion};
@@ -618,4 +620,38 @@ pub fn generate_plan(
         }
     }
     plan
+}
+
+/// The demo's coverage rules: a third of every unit of three or more on
+/// site, and one receptionist where the unit has any.
+pub fn coverage_rules(data: &OrgData, units: &[UnitSummary]) -> Vec<CoverageRule> {
+    let mut people: HashMap<&str, (i64, bool)> = HashMap::new();
+    for p in &data.people {
+        let e = people.entry(p.unit_code.as_str()).or_default();
+        e.0 += 1;
+        e.1 |= p.skills.iter().any(|s| s.as_str() == "reception");
+    }
+    let rule = |unit_id, skill: Option<&str>, min_onsite| CoverageRule {
+        id: Uuid::new_v4(),
+        unit_id,
+        kind: RuleKind::MinOnsite,
+        skill: skill.map(String::from),
+        min_onsite,
+        weekdays: None,
+        version: 1,
+    };
+    let mut rules = vec![];
+    for u in units {
+        let Some((n, reception)) = people.get(u.code.as_str()) else {
+            continue;
+        };
+        if *n < 3 {
+            continue;
+        }
+        rules.push(rule(u.id, None, (n + 2) / 3));
+        if *reception {
+            rules.push(rule(u.id, Some("reception"), 1));
+        }
+    }
+    rules
 }

@@ -6,6 +6,7 @@ use async_trait::async_trait;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::agreements::model::Agreement;
 use crate::kernel::CoreResult;
 use crate::kernel::NewAuditEntry;
 use crate::kernel::{Page, Paging};
@@ -76,4 +77,8 @@ pub trait EquipmentPort: Send + Sync {
         &self,
         agreement: Uuid,
     ) -> CoreResult<Vec<crate::equipment::model::Loan>>;
+    /// An agreement, for lending under it.
+    async fn agreement_for_loans(&self, id: Uuid) -> CoreResult<Option<Agreement>>;
+    /// A person's agreements, for lending under one of them.
+    async fn agreements_for_loans(&self, person: Uuid) -> CoreResult<Vec<Agreement>>;
 }

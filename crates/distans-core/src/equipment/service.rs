@@ -1,16 +1,23 @@
 //! The inventory, lending and returning; when an agreement ends, its open
 //! loans are what the manager has to collect ("att hämta in").
 
+use std::sync::Arc;
+
+use async_trait::async_trait;
 use serde_json::json;
 use uuid::Uuid;
 
 use crate::access::{self, Action};
 use crate::agreements::model::{Agreement, AgreementState};
+use crate::agreements::service::AgreementEndingHook;
 use crate::equipment::model::*;
+use crate::equipment::port::EquipmentPort;
 use crate::equipment::rules::*;
+use crate::kernel::Env;
 use crate::kernel::{Actor, CoreError, CoreResult, NewAuditEntry, Notice, Page, Paging};
 use crate::org::model::PersonRecord;
-use crate::Core;
+use crate::org::service::OrgService;
+use crate::policy::service::PolicyService;
 
 fn audit(actor: &Actor, action: &str, entity: &str, id: Uuid) -> NewAuditEntry {
     NewAuditEntry {
@@ -24,7 +31,32 @@ fn audit(actor: &Actor, action: &str, entity: &str, id: Uuid) -> NewAuditEntry {
     }
 }
 
-impl Core {
+/// Equipment lent home and collected again.
+#[derive(Clone)]
+pub struct EquipmentService {
+    port: Arc<dyn EquipmentPort>,
+    env: Env,
+    org: OrgService,
+    policy: PolicyService,
+}
+
+impl EquipmentService {
+    pub(crate) fn new(
+        port: Arc<dyn EquipmentPort>,
+        env: Env,
+        org: OrgService,
+        policy: PolicyService,
+    ) -> Self {
+        EquipmentService {
+            port,
+            env,
+            org,
+            policy,
+        }
+    }
+}
+
+impl EquipmentService {
     /// May the actor see the inventory (HR, administrators, managers)?
     pub fn may_list_equipment(&self, actor: &Actor) -> bool {
         access::authorize(actor, Action::ListEquipment).is_ok()
@@ -48,12 +80,12 @@ impl Core {
                 return Err(CoreError::invalid("q", "must be at most 100 characters"));
             }
         }
-        self.store.equipment_items(&filter, paging).await
+        self.port.equipment_items(&filter, paging).await
     }
 
     pub async fn equipment_item(&self, actor: &Actor, id: Uuid) -> CoreResult<Item> {
         access::authorize(actor, Action::ListEquipment)?;
-        self.store
+        self.port
             .equipment_item(id)
             .await?
             .ok_or(CoreError::NotFound("item"))
@@ -67,7 +99,7 @@ impl Core {
     ) -> CoreResult<Item> {
         access::authorize(actor, Action::ListEquipment)?;
         let ident = identifier(ident)?;
-        self.store
+        self.port
             .equipment_item_by_identifier(&ident)
             .await?
             .ok_or_else(|| {
@@ -87,7 +119,7 @@ impl Core {
         let kind = ItemKind::parse(kind)?;
         let ident = identifier(ident)?;
         let desc = description(desc)?;
-        let now = self.now();
+        let now = self.env.now();
         let item = Item {
             id: Uuid::now_v7(),
             kind,
@@ -103,7 +135,7 @@ impl Core {
         a.after = Some(
             json!({"kind": kind.as_str(), "identifier": item.identifier, "description": item.description, "state": "available"}),
         );
-        self.store.insert_equipment_item(&item, a).await?;
+        self.port.insert_equipment_item(&item, a).await?;
         Ok(item)
     }
 
@@ -120,7 +152,7 @@ impl Core {
     ) -> CoreResult<Item> {
         access::authorize(actor, Action::ManageEquipment)?;
         let item = self
-            .store
+            .port
             .equipment_item(id)
             .await?
             .ok_or(CoreError::NotFound("item"))?;
@@ -143,12 +175,12 @@ impl Core {
                 "the item is on loan: return it first".into(),
             ));
         }
-        next.updated_at = self.now();
+        next.updated_at = self.env.now();
         next.version = item.version + 1;
         let mut a = audit(actor, "equipment.update", "equipment", id);
         a.before = Some(json!({"state": item.state.as_str(), "description": item.description}));
         a.after = Some(json!({"state": next.state.as_str(), "description": next.description}));
-        self.store
+        self.port
             .update_equipment_item(&next, item.version, a)
             .await?;
         Ok(next)
@@ -157,11 +189,7 @@ impl Core {
     /// The person's record, if the actor may lend to them (their managers,
     /// HR): 404 for someone who may not see the person, else 403.
     async fn lending_target(&self, actor: &Actor, person: Uuid) -> CoreResult<PersonRecord> {
-        let rec = self
-            .store
-            .person(person)
-            .await?
-            .ok_or(CoreError::NotFound("person"))?;
+        let rec = self.org.record(person).await?;
         if let Err(e) = access::authorize(
             actor,
             Action::LendEquipment {
@@ -191,12 +219,12 @@ impl Core {
         person: Uuid,
         given: Option<Uuid>,
     ) -> CoreResult<Option<Agreement>> {
-        let today = self.today();
+        let today = self.env.today();
         match given {
             Some(id) => {
                 let g = self
-                    .store
-                    .agreement(id)
+                    .port
+                    .agreement_for_loans(id)
                     .await?
                     .filter(|g| g.person_id == person)
                     .ok_or_else(|| {
@@ -212,8 +240,8 @@ impl Core {
             }
             None => {
                 let mut live: Vec<Agreement> = self
-                    .store
-                    .agreements_of(person)
+                    .port
+                    .agreements_for_loans(person)
                     .await?
                     .into_iter()
                     .filter(|g| agreement_is_live(g, today))
@@ -245,7 +273,7 @@ impl Core {
     ) -> CoreResult<Loan> {
         let rec = self.lending_target(actor, person).await?;
         let it = self
-            .store
+            .port
             .equipment_item(item)
             .await?
             .ok_or_else(|| CoreError::invalid("item", "no such item"))?;
@@ -257,12 +285,7 @@ impl Core {
             )));
         }
         let g = self.loan_agreement(person, agreement).await?;
-        let rules = self
-            .store
-            .policy_on(self.today())
-            .await?
-            .ok_or_else(|| CoreError::Internal("no policy in force".into()))?
-            .rules;
+        let rules = self.policy.in_force(self.env.today()).await?.rules;
         check_lending_rule(
             it.kind,
             g.as_ref().map(|g| g.days_per_week),
@@ -274,15 +297,15 @@ impl Core {
             person,
             agreement: g.as_ref().map(|g| g.id),
             lent_by: actor.person_id,
-            lent_at: self.now(),
+            lent_at: self.env.now(),
         };
         let mut a = audit(actor, "loan.create", "loan", loan.id);
         a.after = Some(json!({
             "item": item, "identifier": it.identifier, "kind": it.kind.as_str(),
             "person": person, "person_name": rec.person.name(), "agreement": loan.agreement,
         }));
-        self.store.insert_loan(&loan, a).await?;
-        self.store
+        self.port.insert_loan(&loan, a).await?;
+        self.port
             .loan(loan.id)
             .await?
             .ok_or(CoreError::NotFound("loan"))
@@ -316,19 +339,16 @@ impl Core {
         a.after = Some(
             json!({"item": loan.item.id, "identifier": loan.item.identifier, "person": loan.person.id, "item_state": state.as_str()}),
         );
-        self.store
-            .return_loan(id, loan.version, actor.person_id, self.now(), state, a)
+        self.port
+            .return_loan(id, loan.version, actor.person_id, self.env.now(), state, a)
             .await?;
-        self.store
-            .loan(id)
-            .await?
-            .ok_or(CoreError::NotFound("loan"))
+        self.port.loan(id).await?.ok_or(CoreError::NotFound("loan"))
     }
 
     /// A loan, if the actor may see the person's loans (else 404).
     pub async fn visible_loan(&self, actor: &Actor, id: Uuid) -> CoreResult<Loan> {
         let loan = self
-            .store
+            .port
             .loan(id)
             .await?
             .ok_or(CoreError::NotFound("loan"))?;
@@ -355,11 +375,7 @@ impl Core {
     ) -> CoreResult<Page<Loan>> {
         let scope = match person {
             Some(p) => {
-                let rec = self
-                    .store
-                    .person(p)
-                    .await?
-                    .ok_or(CoreError::NotFound("person"))?;
+                let rec = self.org.record(p).await?;
                 access::authorize(
                     actor,
                     Action::ReadLoans {
@@ -372,7 +388,7 @@ impl Core {
             }
             None => Self::loan_scope(actor),
         };
-        self.store.loans(&scope, open_only, paging).await
+        self.port.loans(&scope, open_only, paging).await
     }
 
     fn loan_scope(actor: &Actor) -> LoanScope {
@@ -416,7 +432,7 @@ impl Core {
 
     /// May the actor see the person's loans?
     pub async fn may_see_loans_of(&self, actor: &Actor, person: Uuid) -> bool {
-        match self.store.person(person).await {
+        match self.org.find_record(person).await {
             Ok(Some(rec)) => access::authorize(
                 actor,
                 Action::ReadLoans {
@@ -477,20 +493,45 @@ impl Core {
         } else {
             LoanScope::Under(actor.manages.iter().map(|m| m.path.clone()).collect())
         };
-        let until = self.today() + time::Duration::days(14);
-        self.store.loans_to_collect(&scope, until, paging).await
+        let until = self.env.today() + time::Duration::days(14);
+        self.port.loans_to_collect(&scope, until, paging).await
+    }
+}
+
+/// For the demo, which fills an empty inventory.
+impl EquipmentService {
+    /// Whether the inventory has any item.
+    pub(crate) async fn has_items(&self) -> CoreResult<bool> {
+        let page = self
+            .port
+            .equipment_items(&ItemFilter::default(), Paging::first(1))
+            .await?;
+        Ok(page.total > 0)
     }
 
+    pub(crate) async fn insert_item(&self, item: &Item, audit: NewAuditEntry) -> CoreResult<()> {
+        self.port.insert_equipment_item(item, audit).await
+    }
+
+    pub(crate) async fn insert_loan(&self, loan: &NewLoan, audit: NewAuditEntry) -> CoreResult<()> {
+        self.port.insert_loan(loan, audit).await
+    }
+}
+
+/// When an agreement ends, its open loans are what the employee's manager
+/// has to collect: they are told, unless they end it themselves.
+#[async_trait]
+impl AgreementEndingHook for EquipmentService {
     /// The notice for the person's manager when an agreement with open
     /// loans ends (none when there are none, or nobody else to tell).
-    pub(crate) async fn loan_collect_notices(
+    async fn notices_on_ending(
         &self,
         actor: &Actor,
         g: &Agreement,
         employee: &PersonRecord,
         last: &str,
     ) -> CoreResult<Vec<Notice>> {
-        let open = self.store.open_loans_of_agreement(g.id).await?;
+        let open = self.port.open_loans_of_agreement(g.id).await?;
         if open.is_empty() {
             return Ok(vec![]);
         }
@@ -500,7 +541,7 @@ impl Core {
         if m.id == actor.person_id || m.id == g.person_id {
             return Ok(vec![]);
         }
-        let Some(manager) = self.store.person(m.id).await? else {
+        let Some(manager) = self.org.find_record(m.id).await? else {
             return Ok(vec![]);
         };
         let items = open

@@ -6,11 +6,11 @@ use uuid::Uuid;
 use crate::access::{self, Action};
 use crate::followup::model::*;
 use crate::followup::rules::*;
+use crate::followup::service::FollowUpService;
 use crate::kernel::{Actor, CoreError, CoreResult, NewAuditEntry, Page, Paging, PersonRef};
 use crate::org::model::notice;
-use crate::Core;
 
-impl Core {
+impl FollowUpService {
     // Actions.
 
     /// Actions the actor may see: of their own follow-ups, those they own,
@@ -21,7 +21,7 @@ impl Core {
         state: Option<ActionState>,
         paging: Paging,
     ) -> CoreResult<Page<FollowUpAction>> {
-        self.store
+        self.port
             .followup_actions(
                 &ActionFilter {
                     scope: scope_of(actor),
@@ -36,7 +36,7 @@ impl Core {
     /// An action the actor may see (404 otherwise).
     pub async fn visible_action(&self, actor: &Actor, id: Uuid) -> CoreResult<FollowUpAction> {
         let x = self
-            .store
+            .port
             .followup_action(id)
             .await?
             .ok_or(CoreError::NotFound("action"))?;
@@ -96,10 +96,10 @@ impl Core {
         next.state = ActionState::Closed;
         next.note = Some(note.to_string());
         next.closed_by = Some(me_ref(actor));
-        next.closed_at = Some(self.now());
+        next.closed_at = Some(self.env.now());
         let mut notices = vec![];
         if x.person.id != actor.person_id {
-            let p = self.followup_person(x.person.id).await?;
+            let p = self.org.record(x.person.id).await?;
             notices.push(notice(
                 &p,
                 "followup_action_closed",
@@ -113,7 +113,7 @@ impl Core {
         }
         let mut a = NewAuditEntry::by(actor, "followup_action.close", "followup_action", x.id);
         a.after = Some(serde_json::json!({"note": note}));
-        self.store
+        self.port
             .update_followup_action(&next, x.version, &notices, a)
             .await?;
         self.visible_action(actor, id).await
@@ -142,8 +142,8 @@ impl Core {
         let mut notices = vec![];
         if let Some(o) = owner.filter(|o| *o != x.owner.id) {
             let rec = self
-                .store
-                .person(o)
+                .org
+                .find_record(o)
                 .await?
                 .ok_or_else(|| CoreError::invalid("owner", "no such person"))?;
             next.owner = PersonRef {
@@ -164,7 +164,7 @@ impl Core {
             ));
         }
         if let Some(d) = due {
-            if d < self.today() {
+            if d < self.env.today() {
                 return Err(CoreError::invalid("due", "must not be in the past"));
             }
             next.due = d;
@@ -172,7 +172,7 @@ impl Core {
         let mut a = NewAuditEntry::by(actor, "followup_action.update", "followup_action", x.id);
         a.before = Some(serde_json::json!({"owner": x.owner.id, "due": x.due.to_string()}));
         a.after = Some(serde_json::json!({"owner": next.owner.id, "due": next.due.to_string()}));
-        self.store
+        self.port
             .update_followup_action(&next, x.version, &notices, a)
             .await?;
         self.visible_action(actor, id).await
@@ -199,10 +199,10 @@ impl Core {
 
     /// One batch of reminders: (sent, whether a batch was full).
     async fn remind_batch(&self, limit: i64) -> CoreResult<(usize, bool)> {
-        let today = self.today();
+        let today = self.env.today();
         let mut told = 0;
         let due = self
-            .store
+            .port
             .followups_to_remind(today, today + Duration::days(REMIND_DAYS_AHEAD), limit)
             .await?;
         let mut full = due.len() as i64 == limit;
@@ -210,11 +210,11 @@ impl Core {
             let overdue = f.due < today;
             let link = format!("/uppfoljningar/{}", f.id);
             let mut notices = vec![];
-            let Some(employee) = self.store.person(f.person.id).await? else {
+            let Some(employee) = self.org.find_record(f.person.id).await? else {
                 continue;
             };
             let manager = match &employee.manager {
-                Some(m) => self.store.person(m.id).await?,
+                Some(m) => self.org.find_record(m.id).await?,
                 None => None,
             };
             let (kind, subject) = if overdue {
@@ -253,17 +253,17 @@ impl Core {
             );
             a.after = Some(serde_json::json!({"due": f.due.to_string()}));
             if self
-                .store
-                .mark_followup_reminded(f.id, overdue, self.now(), &notices, a)
+                .port
+                .mark_followup_reminded(f.id, overdue, self.env.now(), &notices, a)
                 .await?
             {
                 told += 1;
             }
         }
-        let late = self.store.actions_to_remind(today, limit).await?;
+        let late = self.port.actions_to_remind(today, limit).await?;
         full |= late.len() as i64 == limit;
         for x in late {
-            let Some(owner) = self.store.person(x.owner.id).await? else {
+            let Some(owner) = self.org.find_record(x.owner.id).await? else {
                 continue;
             };
             let notices = vec![notice(
@@ -279,8 +279,8 @@ impl Core {
             let a =
                 NewAuditEntry::system("followup_action.overdue_reminder", "followup_action", x.id);
             if self
-                .store
-                .mark_action_reminded(x.id, self.now(), &notices, a)
+                .port
+                .mark_action_reminded(x.id, self.env.now(), &notices, a)
                 .await?
             {
                 told += 1;

@@ -202,6 +202,16 @@ pub struct FollowUpSchedule {
     pub cancel_after: Option<(Uuid, Date)>,
 }
 
+/// The period an agreement runs, as the follow-ups are scheduled from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    pub agreement: Uuid,
+    pub person: PersonRef,
+    pub start: Date,
+    /// Its last day; `None` while it is open-ended.
+    pub last_day: Option<Date>,
+}
+
 /// Whose follow-ups a list covers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FollowUpScope {

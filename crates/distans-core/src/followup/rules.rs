@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 use time::Date;
 use uuid::Uuid;
 
-use crate::agreements::model::Agreement;
 use crate::followup::model::*;
 use crate::kernel::{Actor, PersonRef, Role};
 
@@ -50,21 +49,18 @@ pub(crate) fn new_followup(
 /// `interval_months` from the start up to its last day (open-ended: for
 /// [`OPEN_ENDED_MONTHS`]); a period shorter than the interval gets one
 /// follow-up on its last day.
-pub fn schedule(g: &Agreement, unit_path: &str, interval_months: u8) -> Vec<FollowUp> {
-    let person = PersonRef {
-        id: g.person_id,
-        name: g.person_name.clone(),
-    };
+pub fn schedule(g: &Term, unit_path: &str, interval_months: u8) -> Vec<FollowUp> {
+    let person = g.person.clone();
     let mut out = vec![new_followup(
         FollowUpKind::RiskAssessment,
         person.clone(),
         unit_path,
-        Some(g.id),
+        Some(g.agreement),
         g.start,
     )];
     let interval = u32::from(interval_months.max(1));
     let until = g
-        .last_day()
+        .last_day
         .unwrap_or_else(|| add_months(g.start, OPEN_ENDED_MONTHS));
     let mut k = 1;
     loop {
@@ -76,7 +72,7 @@ pub fn schedule(g: &Agreement, unit_path: &str, interval_months: u8) -> Vec<Foll
             FollowUpKind::FollowUp,
             person.clone(),
             unit_path,
-            Some(g.id),
+            Some(g.agreement),
             due,
         ));
         k += 1;
@@ -86,7 +82,7 @@ pub fn schedule(g: &Agreement, unit_path: &str, interval_months: u8) -> Vec<Foll
             FollowUpKind::FollowUp,
             person,
             unit_path,
-            Some(g.id),
+            Some(g.agreement),
             until,
         ));
     }
@@ -123,35 +119,17 @@ pub(crate) fn me_ref(actor: &Actor) -> PersonRef {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::agreements::model::AgreementState;
-    use crate::policy::model::Place;
     use time::macros::date;
 
-    fn agreement(start: Date, end: Option<Date>) -> Agreement {
-        Agreement {
-            id: Uuid::nil(),
-            request_id: Uuid::nil(),
-            person_id: Uuid::from_u128(1),
-            person_name: "Anna".into(),
-            decider_id: Uuid::nil(),
-            decider_name: String::new(),
-            state: AgreementState::Active,
-            days_per_week: 2,
-            weekdays: vec![],
-            place: Place::Home,
-            place_address: None,
+    fn agreement(start: Date, end: Option<Date>) -> Term {
+        Term {
+            agreement: Uuid::nil(),
+            person: PersonRef {
+                id: Uuid::from_u128(1),
+                name: "Anna".into(),
+            },
             start,
-            end,
-            policy_version: 1,
-            notice_days: 30,
-            text: String::new(),
-            text_sha256: None,
-            employee_signed_at: None,
-            decider_signed_at: None,
-            ends_on: None,
-            ended_by: None,
-            end_reason: None,
-            version: 1,
+            last_day: end,
         }
     }
 
@@ -195,7 +173,7 @@ mod tests {
         );
         assert!(schedule(&g, "/u/", 6)
             .iter()
-            .all(|f| f.agreement_id == Some(g.id) && f.unit_path == "/u/"));
+            .all(|f| f.agreement_id == Some(g.agreement) && f.unit_path == "/u/"));
     }
 
     #[test]

@@ -1,38 +1,54 @@
 //! Checklists, follow-ups answered together, and scheduling.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use time::{Date, Duration};
 use uuid::Uuid;
 
 use crate::access::{self, Action};
-use crate::agreements::model::{Agreement, AgreementState};
 use crate::followup::checklist::{self, ChecklistInput, ChecklistTemplate};
 use crate::followup::model::*;
+use crate::followup::port::FollowUpPort;
 use crate::followup::rules::*;
-use crate::kernel::{Actor, CoreError, CoreResult, NewAuditEntry, Page, Paging, PersonRef};
+use crate::kernel::Env;
+use crate::kernel::{Actor, CoreError, CoreResult, NewAuditEntry, Notice, Page, Paging, PersonRef};
 use crate::org::model::{notice, PersonRecord};
-use crate::Core;
+use crate::org::service::OrgService;
 
-impl Core {
+/// Follow-ups, risk assessments, their checklists and actions.
+#[derive(Clone)]
+pub struct FollowUpService {
+    pub(super) port: Arc<dyn FollowUpPort>,
+    pub(super) env: Env,
+    pub(super) org: OrgService,
+}
+
+impl FollowUpService {
+    pub(crate) fn new(port: Arc<dyn FollowUpPort>, env: Env, org: OrgService) -> Self {
+        FollowUpService { port, env, org }
+    }
+}
+
+impl FollowUpService {
     // Checklists.
 
     /// Makes sure every checklist has a version (first start).
-    pub async fn ensure_checklist_defaults(&self) -> CoreResult<()> {
+    pub(crate) async fn ensure_checklist_defaults(&self) -> CoreResult<()> {
         for key in checklist::KEYS {
-            if self.store.checklist(key, None).await?.is_none() {
+            if self.port.checklist(key, None).await?.is_none() {
                 if let Some((title, questions)) = checklist::default_template(key) {
                     let t = ChecklistTemplate {
                         key: (*key).to_string(),
                         version: 1,
                         title,
                         questions,
-                        created_at: self.now(),
+                        created_at: self.env.now(),
                         created_by: "system".into(),
                     };
                     let mut a = NewAuditEntry::system("checklist.create", "checklist", key);
                     a.after = Some(serde_json::json!({"version": 1}));
-                    match self.store.save_checklist(&t, 0, a).await {
+                    match self.port.save_checklist(&t, 0, a).await {
                         // Another server made it first.
                         Ok(_) | Err(CoreError::Conflict(_)) => {}
                         Err(e) => return Err(e),
@@ -45,7 +61,7 @@ impl Core {
 
     /// The current version of each checklist.
     pub async fn checklists(&self, _actor: &Actor) -> CoreResult<Vec<ChecklistTemplate>> {
-        self.store.checklists().await
+        self.port.checklists().await
     }
 
     pub fn may_edit_checklists(&self, actor: &Actor) -> bool {
@@ -59,7 +75,7 @@ impl Core {
         key: &str,
         version: Option<i64>,
     ) -> CoreResult<ChecklistTemplate> {
-        self.store
+        self.port
             .checklist(key, version)
             .await?
             .ok_or(CoreError::NotFound("checklist"))
@@ -71,7 +87,7 @@ impl Core {
         _actor: &Actor,
         key: &str,
     ) -> CoreResult<Vec<ChecklistTemplate>> {
-        let v = self.store.checklist_versions(key).await?;
+        let v = self.port.checklist_versions(key).await?;
         if v.is_empty() {
             return Err(CoreError::NotFound("checklist"));
         }
@@ -87,7 +103,7 @@ impl Core {
     ) -> CoreResult<ChecklistTemplate> {
         access::authorize(actor, Action::EditChecklists)?;
         let current = self
-            .store
+            .port
             .checklist(key, None)
             .await?
             .ok_or(CoreError::NotFound("checklist"))?;
@@ -98,42 +114,14 @@ impl Core {
             version: expected + 1,
             title,
             questions,
-            created_at: self.now(),
+            created_at: self.env.now(),
             created_by: actor.name.clone(),
         };
         let mut a = NewAuditEntry::by(actor, "checklist.update", "checklist", key);
         a.before = Some(serde_json::json!({"version": current.version}));
         a.after = Some(serde_json::json!({"version": t.version, "title": t.title,
             "questions": t.questions.iter().map(|q| q.id.clone()).collect::<Vec<_>>()}));
-        self.store.save_checklist(&t, expected, a).await
-    }
-
-    // Scheduling, called by the agreement use cases.
-
-    /// The follow-ups to add when `g` becomes active.
-    pub(crate) async fn schedule_for_activation(
-        &self,
-        g: &Agreement,
-    ) -> CoreResult<FollowUpSchedule> {
-        let rec = self
-            .store
-            .person(g.person_id)
-            .await?
-            .ok_or(CoreError::NotFound("person"))?;
-        let versions = self.store.policy_versions().await?;
-        let months = match versions.iter().find(|v| v.version == g.policy_version) {
-            Some(v) => v.rules.follow_up_interval_months,
-            None => self
-                .store
-                .policy_on(self.today())
-                .await?
-                .map(|v| v.rules.follow_up_interval_months)
-                .unwrap_or(6),
-        };
-        Ok(FollowUpSchedule {
-            add: schedule(g, &rec.unit_path, months),
-            cancel_after: None,
-        })
+        self.port.save_checklist(&t, expected, a).await
     }
 
     // Follow-ups.
@@ -156,9 +144,9 @@ impl Core {
         }
     }
 
-    async fn visible_followup(&self, actor: &Actor, id: Uuid) -> CoreResult<FollowUp> {
+    pub(crate) async fn visible_followup(&self, actor: &Actor, id: Uuid) -> CoreResult<FollowUp> {
         let mut f = self
-            .store
+            .port
             .followup(id)
             .await?
             .ok_or(CoreError::NotFound("follow-up"))?;
@@ -173,7 +161,7 @@ impl Core {
         {
             return Err(CoreError::NotFound("follow-up"));
         }
-        f.state = FollowUpState::of(f.state.stored(), f.due, self.today());
+        f.state = FollowUpState::of(f.state.stored(), f.due, self.env.today());
         Ok(f)
     }
 
@@ -185,7 +173,7 @@ impl Core {
         q: &FollowUpQuery,
         paging: Paging,
     ) -> CoreResult<Page<FollowUp>> {
-        let today = self.today();
+        let today = self.env.today();
         let filter = FollowUpFilter {
             scope: scope_of(actor),
             person: q.person,
@@ -198,7 +186,7 @@ impl Core {
                 .map(|_| crate::followup::model::StateFilter::Open)),
             today,
         };
-        let mut page = self.store.followups(&filter, paging).await?;
+        let mut page = self.port.followups(&filter, paging).await?;
         for f in &mut page.items {
             f.state = FollowUpState::of(f.state.stored(), f.due, today);
         }
@@ -209,12 +197,12 @@ impl Core {
     pub async fn followup(&self, actor: &Actor, id: Uuid) -> CoreResult<FollowUpDetail> {
         let f = self.visible_followup(actor, id).await?;
         let template = self
-            .store
+            .port
             .checklist(&f.template_key, f.template_version)
             .await?
             .ok_or(CoreError::NotFound("checklist"))?;
         let actions = self
-            .store
+            .port
             .followup_actions(
                 &ActionFilter {
                     scope: FollowUpScope::All,
@@ -265,7 +253,7 @@ impl Core {
             }
         }
         let template = self
-            .store
+            .port
             .checklist(&f.template_key, f.template_version)
             .await?
             .ok_or(CoreError::NotFound("checklist"))?;
@@ -298,8 +286,8 @@ impl Core {
                 ));
             }
         }
-        let now = self.now();
-        let today = self.today();
+        let now = self.env.now();
+        let today = self.env.today();
         let changed = answers != f.answers || comments != f.comments;
         let mut next = f.clone();
         next.answers = answers;
@@ -322,7 +310,7 @@ impl Core {
                 Party::Manager => next.manager_confirmed = Some(me),
             }
         }
-        let employee = self.followup_person(f.person.id).await?;
+        let employee = self.org.record(f.person.id).await?;
         let link = format!("/uppfoljningar/{}", f.id);
         let mut notices = vec![];
         let mut actions = vec![];
@@ -335,7 +323,7 @@ impl Core {
                 .as_ref()
                 .map(|c| c.by.clone())
                 .unwrap_or_else(|| me_ref(actor));
-            let owner = self.followup_person(owner_ref.id).await?;
+            let owner = self.org.record(owner_ref.id).await?;
             for q in checklist::risks(&template.questions, &next.answers) {
                 let answer = next
                     .answers
@@ -381,7 +369,7 @@ impl Core {
             // Ask the other party to confirm.
             let other = match party {
                 Party::Employee => match &employee.manager {
-                    Some(m) => self.store.person(m.id).await?,
+                    Some(m) => self.org.find_record(m.id).await?,
                     None => None,
                 },
                 Party::Manager => Some(employee.clone()),
@@ -412,113 +400,22 @@ impl Core {
             "answers": next.answers,
             "actions": actions.iter().map(|x| x.id).collect::<Vec<_>>(),
         }));
-        self.store
+        self.port
             .save_followup(&next, f.version, &actions, &notices, a)
             .await?;
         self.visible_followup(actor, id).await
     }
 
-    /// May the actor set a development talk for this agreement's employee?
-    /// Whether the actor may set a development talk for this agreement's employee.
-    pub async fn may_schedule_talk_for(&self, actor: &Actor, g: &Agreement) -> bool {
-        match self.store.person(g.person_id).await {
-            Ok(Some(p)) => {
-                g.state == AgreementState::Active
-                    && self.may_schedule_talk(actor, g.person_id, &p.unit_path)
-            }
-            _ => false,
-        }
-    }
+    // For the agreements slice, which schedules follow-ups.
 
-    pub fn may_schedule_talk(&self, actor: &Actor, person_id: Uuid, unit_path: &str) -> bool {
-        access::authorize(
-            actor,
-            Action::ScheduleDevelopmentTalk {
-                person_id,
-                unit_path,
-            },
-        )
-        .is_ok()
-    }
-
-    /// The agreement (404 unless visible) and its employee, if the actor may
-    /// set a development talk for it (else 403): checked before a form's
-    /// input is.
-    pub async fn check_development_talk(
+    /// Stores follow-ups (a development talk) with their notices, in one
+    /// transaction.
+    pub(crate) async fn insert(
         &self,
-        actor: &Actor,
-        agreement_id: Uuid,
-    ) -> CoreResult<(Agreement, PersonRecord)> {
-        let g = self.agreement(actor, agreement_id).await?;
-        let rec = self.followup_person(g.person_id).await?;
-        access::authorize(
-            actor,
-            Action::ScheduleDevelopmentTalk {
-                person_id: g.person_id,
-                unit_path: &rec.unit_path,
-            },
-        )?;
-        Ok((g, rec))
-    }
-
-    /// The manager (or HR) sets the development talk of an agreement's
-    /// employee: a follow-up of kind `development_talk` due that day.
-    pub async fn schedule_development_talk(
-        &self,
-        actor: &Actor,
-        agreement_id: Uuid,
-        date: Date,
-    ) -> CoreResult<FollowUp> {
-        let (g, rec) = self.check_development_talk(actor, agreement_id).await?;
-        if g.state != AgreementState::Active {
-            return Err(CoreError::Conflict(format!(
-                "the agreement is {}; development talks are set for active agreements",
-                g.state.as_str()
-            )));
-        }
-        let today = self.today();
-        if date < today || date > today + Duration::days(730) {
-            return Err(CoreError::invalid(
-                "date",
-                "must be from today and within two years",
-            ));
-        }
-        let f = new_followup(
-            FollowUpKind::DevelopmentTalk,
-            PersonRef {
-                id: g.person_id,
-                name: g.person_name.clone(),
-            },
-            &rec.unit_path,
-            Some(g.id),
-            date,
-        );
-        let link = format!("/uppfoljningar/{}", f.id);
-        let notices = vec![notice(
-            &rec,
-            "followup_scheduled",
-            "Medarbetarsamtal med uppföljning av distansarbetet".into(),
-            format!(
-                "{} har satt ditt medarbetarsamtal till {date}. Då följer ni också upp distansarbetet: {link}",
-                actor.name
-            ),
-            link,
-        )];
-        let mut a = NewAuditEntry::by(actor, "followup.schedule", "followup", f.id);
-        a.after =
-            Some(serde_json::json!({"kind": f.kind, "agreement": g.id, "due": date.to_string()}));
-        self.store
-            .insert_followups(std::slice::from_ref(&f), &notices, a)
-            .await?;
-        self.visible_followup(actor, f.id).await
-    }
-}
-
-impl Core {
-    pub(crate) async fn followup_person(&self, id: Uuid) -> CoreResult<PersonRecord> {
-        self.store
-            .person(id)
-            .await?
-            .ok_or(CoreError::NotFound("person"))
+        items: &[FollowUp],
+        notices: &[Notice],
+        audit: NewAuditEntry,
+    ) -> CoreResult<()> {
+        self.port.insert_followups(items, notices, audit).await
     }
 }

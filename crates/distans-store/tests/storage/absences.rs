@@ -16,7 +16,7 @@ async fn absences_entered_imported_and_in_the_plan() {
         let label = t.label;
         let store = Arc::new(t.open().await);
         let c = core(&store);
-        c.load_demo(300).await.unwrap();
+        c.demo.load_demo(300).await.unwrap();
         c.ensure_defaults().await.unwrap();
         let actor = |u: &'static str| {
             let store = &store;

@@ -40,7 +40,7 @@ async fn request_decision_agreement_and_temporary_decision() {
         let label = t.label;
         let store = Arc::new(t.open().await);
         let c = Arc::new(core(&store));
-        c.load_demo(60).await.unwrap();
+        c.demo.load_demo(60).await.unwrap();
         c.ensure_defaults().await.unwrap();
         c.ensure_defaults().await.unwrap();
         let actor = |u: &'static str| {
@@ -203,17 +203,17 @@ async fn request_decision_agreement_and_temporary_decision() {
 
         // Both sign; the text is frozen.
         // A draft from the template: the decider adjusts it and sends it.
-        let g = c.agreement(&anna, gid).await.unwrap();
+        let g = c.agreements.agreement(&anna, gid).await.unwrap();
         assert_eq!(g.state, AgreementState::Draft, "{label}");
         assert!(
             matches!(
-                c.sign_agreement(&anna, gid).await,
+                c.agreements.sign_agreement(&anna, gid).await,
                 Err(CoreError::Conflict(_))
             ),
             "{label}: not before it is sent"
         );
         assert!(
-            c.send_agreement(&anna, gid, None).await.is_err(),
+            c.agreements.send_agreement(&anna, gid, None).await.is_err(),
             "{label}: the employee does not send it"
         );
         let chef_decided = store.actor(g.decider_id).await.unwrap().unwrap();
@@ -222,28 +222,29 @@ async fn request_decision_agreement_and_temporary_decision() {
             g.text
         );
         let g = c
+            .agreements
             .send_agreement(&chef_decided, gid, Some(&text))
             .await
             .unwrap();
         assert_eq!(g.state, AgreementState::AwaitingSignatures);
         assert!(g.text.contains("Särskilda villkor"));
         assert!(matches!(
-            c.send_agreement(&chef_decided, gid, None).await,
+            c.agreements.send_agreement(&chef_decided, gid, None).await,
             Err(CoreError::Conflict(_))
         ));
         assert!(
             g.text.contains("Anna Lindqvist") && g.text.contains("14 dagars uppsägningstid"),
             "{label}"
         );
-        assert!(c.sign_agreement(&bo, gid).await.is_err());
-        let g = c.sign_agreement(&anna, gid).await.unwrap();
+        assert!(c.agreements.sign_agreement(&bo, gid).await.is_err());
+        let g = c.agreements.sign_agreement(&anna, gid).await.unwrap();
         assert_eq!(g.state, AgreementState::AwaitingSignatures);
         assert!(matches!(
-            c.sign_agreement(&anna, gid).await,
+            c.agreements.sign_agreement(&anna, gid).await,
             Err(CoreError::Conflict(_))
         ));
         let signer = store.actor(g.decider_id).await.unwrap().unwrap();
-        let g = c.sign_agreement(&signer, gid).await.unwrap();
+        let g = c.agreements.sign_agreement(&signer, gid).await.unwrap();
         assert_eq!(g.state, AgreementState::Active, "{label}");
         assert_eq!(
             g.text_sha256.as_deref(),
@@ -252,6 +253,7 @@ async fn request_decision_agreement_and_temporary_decision() {
 
         // Either party ends it with notice.
         let g = c
+            .agreements
             .end_agreement(&anna, gid, Some("Flyttar närmare"))
             .await
             .unwrap();
@@ -400,7 +402,7 @@ async fn the_outbox_hands_each_mail_to_one_worker() {
         let label = t.label;
         let store = Arc::new(t.open().await);
         let c = Arc::new(core(&store));
-        c.load_demo(60).await.unwrap();
+        c.demo.load_demo(60).await.unwrap();
         c.ensure_defaults().await.unwrap();
         let anna = store
             .actor(username_person(&store, "anna").await)
@@ -478,7 +480,7 @@ async fn parties_are_told_once_when_an_agreement_ends_soon() {
         let clock = FixedClock::new(OffsetDateTime::now_utc());
         let store = Arc::new(t.open().await);
         let c = Core::new(store.clone(), Arc::new(clock.clone()));
-        c.load_demo(60).await.unwrap();
+        c.demo.load_demo(60).await.unwrap();
         c.ensure_defaults().await.unwrap();
         let anna = store
             .actor(username_person(&store, "anna").await)
@@ -511,9 +513,9 @@ async fn parties_are_told_once_when_an_agreement_ends_soon() {
             .unwrap()
             .agreement_id
             .unwrap();
-        c.send_agreement(&chef, gid, None).await.unwrap();
-        c.sign_agreement(&anna, gid).await.unwrap();
-        c.sign_agreement(&chef, gid).await.unwrap();
+        c.agreements.send_agreement(&chef, gid, None).await.unwrap();
+        c.agreements.sign_agreement(&anna, gid).await.unwrap();
+        c.agreements.sign_agreement(&chef, gid).await.unwrap();
         let before = c
             .notify
             .notifications(&anna, Paging::default())
@@ -522,18 +524,18 @@ async fn parties_are_told_once_when_an_agreement_ends_soon() {
             .total;
 
         assert_eq!(
-            c.remind_ending_agreements(14).await.unwrap(),
+            c.agreements.remind_ending_agreements(14).await.unwrap(),
             0,
             "{label}: 41 days left"
         );
         clock.advance(time::Duration::days(30));
         assert_eq!(
-            c.remind_ending_agreements(14).await.unwrap(),
+            c.agreements.remind_ending_agreements(14).await.unwrap(),
             1,
             "{label}: 11 days left"
         );
         assert_eq!(
-            c.remind_ending_agreements(14).await.unwrap(),
+            c.agreements.remind_ending_agreements(14).await.unwrap(),
             0,
             "{label}: only once"
         );
@@ -547,7 +549,7 @@ async fn parties_are_told_once_when_an_agreement_ends_soon() {
         // After its last day it has expired by itself.
         clock.advance(time::Duration::days(15));
         assert_eq!(
-            c.agreement(&anna, gid).await.unwrap().state,
+            c.agreements.agreement(&anna, gid).await.unwrap().state,
             distans_core::agreements::AgreementState::Expired,
             "{label}"
         );

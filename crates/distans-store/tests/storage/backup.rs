@@ -12,7 +12,7 @@ async fn backup_while_running() {
     for t in fresh_dbs().await {
         let store = Arc::new(t.open().await);
         let c = core(&store);
-        c.load_demo(60).await.unwrap();
+        c.demo.load_demo(60).await.unwrap();
         let dir = temp_dir();
         let dest = dir.0.join(if t.label == "sqlite" {
             "copy.db"

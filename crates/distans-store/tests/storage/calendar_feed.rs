@@ -14,7 +14,7 @@ async fn calendar_feeds_are_made_once_renewed_and_revoked() {
         let label = t.label;
         let store = Arc::new(t.open().await);
         let c = core(&store);
-        c.load_demo(300).await.unwrap();
+        c.demo.load_demo(300).await.unwrap();
         c.ensure_defaults().await.unwrap();
         let anna = store
             .actor(username_person(&store, "anna").await)

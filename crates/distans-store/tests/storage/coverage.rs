@@ -22,7 +22,7 @@ async fn coverage_rules_count_who_is_on_site_and_warn_before_a_gap() {
         let label = t.label;
         let store = Arc::new(t.open().await);
         let c = core(&store);
-        c.load_demo(300).await.unwrap();
+        c.demo.load_demo(300).await.unwrap();
         c.ensure_defaults().await.unwrap();
         let actor = |u: &'static str| {
             let store = &store;

@@ -18,7 +18,7 @@ async fn deviations_reach_the_manager_at_once_and_are_handled_to_closure() {
         let label = t.label;
         let store = Arc::new(t.open().await);
         let c = Arc::new(core(&store));
-        c.load_demo(300).await.unwrap();
+        c.demo.load_demo(300).await.unwrap();
         c.ensure_defaults().await.unwrap();
         let actor = |u: &'static str| {
             let store = store.clone();

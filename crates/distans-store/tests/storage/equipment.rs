@@ -21,7 +21,7 @@ async fn equipment_is_lent_under_agreements_returned_and_collected() {
         let clock = FixedClock::new(OffsetDateTime::now_utc());
         let store = Arc::new(t.open().await);
         let c = Core::new(store.clone(), Arc::new(clock.clone()));
-        c.load_demo(60).await.unwrap();
+        c.demo.load_demo(60).await.unwrap();
         c.ensure_defaults().await.unwrap();
         let actor = |u: &'static str| {
             let store = &store;
@@ -44,35 +44,41 @@ async fn equipment_is_lent_under_agreements_returned_and_collected() {
 
         // The inventory: HR and administrators add, others may not.
         let laptop = c
+            .equipment
             .add_equipment(&hr, "laptop", " T-LAP-1 ", "Dell Latitude 5450")
             .await
             .unwrap();
         assert_eq!(laptop.identifier, "T-LAP-1");
         assert_eq!(laptop.state, ItemState::Available);
         let laptop2 = c
+            .equipment
             .add_equipment(&admin, "laptop", "T-LAP-2", "Lenovo T14")
             .await
             .unwrap();
         let screen = c
+            .equipment
             .add_equipment(&hr, "screen", "T-SCR-1", "Skärm 27\"")
             .await
             .unwrap();
         assert!(
             matches!(
-                c.add_equipment(&hr, "screen", "T-SCR-1", "igen").await,
+                c.equipment
+                    .add_equipment(&hr, "screen", "T-SCR-1", "igen")
+                    .await,
                 Err(CoreError::Conflict(_))
             ),
             "{label}: the identifier is unique"
         );
         assert!(matches!(
-            c.add_equipment(&hr, "desk", "T-DESK", "").await,
+            c.equipment.add_equipment(&hr, "desk", "T-DESK", "").await,
             Err(CoreError::Invalid { .. })
         ));
         assert!(matches!(
-            c.add_equipment(&chef, "mouse", "T-M", "").await,
+            c.equipment.add_equipment(&chef, "mouse", "T-M", "").await,
             Err(CoreError::Forbidden(_))
         ));
         let screens = c
+            .equipment
             .equipment(
                 &chef,
                 ItemFilter {
@@ -86,6 +92,7 @@ async fn equipment_is_lent_under_agreements_returned_and_collected() {
             .unwrap();
         assert_eq!(screens.total, 1, "{label}");
         assert!(c
+            .equipment
             .equipment(&anna, ItemFilter::default(), Paging::default())
             .await
             .is_err());
@@ -112,9 +119,9 @@ async fn equipment_is_lent_under_agreements_returned_and_collected() {
             .unwrap()
             .agreement_id
             .unwrap();
-        c.send_agreement(&chef, g2, None).await.unwrap();
-        c.sign_agreement(&anna, g2).await.unwrap();
-        c.sign_agreement(&chef, g2).await.unwrap();
+        c.agreements.send_agreement(&chef, g2, None).await.unwrap();
+        c.agreements.sign_agreement(&anna, g2).await.unwrap();
+        c.agreements.sign_agreement(&chef, g2).await.unwrap();
         let r = c
             .submit_request(&anna, &request(3, start + time::Duration::days(90)))
             .await
@@ -125,10 +132,11 @@ async fn equipment_is_lent_under_agreements_returned_and_collected() {
             .unwrap()
             .agreement_id
             .unwrap();
-        c.send_agreement(&hr, g3, None).await.unwrap();
+        c.agreements.send_agreement(&hr, g3, None).await.unwrap();
 
         // Basic equipment: lent under the current agreement.
         let loan = c
+            .equipment
             .lend(&chef, laptop.id, anna.person_id, None)
             .await
             .unwrap();
@@ -144,39 +152,50 @@ async fn equipment_is_lent_under_agreements_returned_and_collected() {
             ItemState::OnLoan
         );
         // An extra aid is refused with 2 days a week, allowed with 3.
-        match c.lend(&chef, screen.id, anna.person_id, None).await {
+        match c
+            .equipment
+            .lend(&chef, screen.id, anna.person_id, None)
+            .await
+        {
             Err(e @ CoreError::Rule { .. }) => {
                 assert!(e.to_string().contains("extra_aids_above_days"), "{e}")
             }
             other => panic!("{label}: {other:?}"),
         }
         let screen_loan = c
+            .equipment
             .lend(&hr, screen.id, anna.person_id, Some(g3))
             .await
             .unwrap();
         assert_eq!(screen_loan.agreement.as_ref().unwrap().days_per_week, 3);
         // Who may lend: not the employee, not another unit's manager.
         assert!(matches!(
-            c.lend(&anna, laptop2.id, anna.person_id, None).await,
+            c.equipment
+                .lend(&anna, laptop2.id, anna.person_id, None)
+                .await,
             Err(CoreError::Forbidden(_))
         ));
         assert!(matches!(
-            c.lend(&bygg, laptop2.id, anna.person_id, None).await,
+            c.equipment
+                .lend(&bygg, laptop2.id, anna.person_id, None)
+                .await,
             Err(CoreError::NotFound(_))
         ));
         // Another person's agreement is not this one's.
         assert!(matches!(
-            c.lend(&hr, laptop2.id, bo.person_id, Some(g2)).await,
+            c.equipment
+                .lend(&hr, laptop2.id, bo.person_id, Some(g2))
+                .await,
             Err(CoreError::Invalid { .. })
         ));
         // A lent item cannot be lent again; two lenders at once: one wins.
         assert!(matches!(
-            c.lend(&hr, laptop.id, bo.person_id, None).await,
+            c.equipment.lend(&hr, laptop.id, bo.person_id, None).await,
             Err(CoreError::Conflict(_))
         ));
         let (a, b) = tokio::join!(
-            c.lend(&chef, laptop2.id, anna.person_id, None),
-            c.lend(&hr, laptop2.id, bo.person_id, None)
+            c.equipment.lend(&chef, laptop2.id, anna.person_id, None),
+            c.equipment.lend(&hr, laptop2.id, bo.person_id, None)
         );
         assert!(
             a.is_ok() != b.is_ok(),
@@ -205,38 +224,48 @@ async fn equipment_is_lent_under_agreements_returned_and_collected() {
         );
         // An item on loan cannot be put in repair by hand.
         assert!(matches!(
-            c.update_equipment(&hr, laptop.id, Some("in_repair"), None, None)
+            c.equipment
+                .update_equipment(&hr, laptop.id, Some("in_repair"), None, None)
                 .await,
             Err(CoreError::Conflict(_))
         ));
 
         // The person's loans: themselves, their managers, HR.
         let mine = c
+            .equipment
             .loans(&anna, Some(anna.person_id), true, Paging::default())
             .await
             .unwrap();
         assert!(mine.items.iter().any(|l| l.id == loan.id));
         assert!(mine.items.iter().any(|l| l.id == screen_loan.id));
         assert!(c
+            .equipment
             .loans(&chef, Some(anna.person_id), true, Paging::default())
             .await
             .is_ok());
         assert!(matches!(
-            c.loans(&bo, Some(anna.person_id), true, Paging::default())
+            c.equipment
+                .loans(&bo, Some(anna.person_id), true, Paging::default())
                 .await,
             Err(CoreError::NotFound(_))
         ));
         assert!(matches!(
-            c.loans(&bygg, Some(anna.person_id), true, Paging::default())
+            c.equipment
+                .loans(&bygg, Some(anna.person_id), true, Paging::default())
                 .await,
             Err(CoreError::NotFound(_))
         ));
         // Without a person: an employee sees their own only.
-        let bos = c.loans(&bo, None, false, Paging::default()).await.unwrap();
+        let bos = c
+            .equipment
+            .loans(&bo, None, false, Paging::default())
+            .await
+            .unwrap();
         assert!(bos.items.iter().all(|l| l.person.id == bo.person_id));
 
         // Returned, into repair; not twice; an item in repair is not lent.
         let back = c
+            .equipment
             .return_loan(&chef, loan.id, Some("in_repair"))
             .await
             .unwrap();
@@ -252,25 +281,29 @@ async fn equipment_is_lent_under_agreements_returned_and_collected() {
             ItemState::InRepair
         );
         assert!(matches!(
-            c.return_loan(&chef, loan.id, None).await,
+            c.equipment.return_loan(&chef, loan.id, None).await,
             Err(CoreError::Conflict(_))
         ));
         assert!(matches!(
-            c.return_loan(&anna, screen_loan.id, None).await,
+            c.equipment.return_loan(&anna, screen_loan.id, None).await,
             Err(CoreError::Forbidden(_))
         ));
         assert!(matches!(
-            c.lend(&chef, laptop.id, anna.person_id, None).await,
+            c.equipment
+                .lend(&chef, laptop.id, anna.person_id, None)
+                .await,
             Err(CoreError::Conflict(_))
         ));
         let fixed = c
+            .equipment
             .update_equipment(&hr, laptop.id, Some("available"), None, Some(3))
             .await
             .unwrap();
         assert_eq!(fixed.state, ItemState::Available);
         assert!(
             matches!(
-                c.update_equipment(&hr, laptop.id, Some("retired"), None, Some(3))
+                c.equipment
+                    .update_equipment(&hr, laptop.id, Some("retired"), None, Some(3))
                     .await,
                 Err(CoreError::Conflict(_))
             ),
@@ -278,26 +311,46 @@ async fn equipment_is_lent_under_agreements_returned_and_collected() {
         );
 
         // Nothing to collect yet (the agreements run for 60 days).
-        let collect = c.loans_to_collect(&chef, Paging::default()).await.unwrap();
+        let collect = c
+            .equipment
+            .loans_to_collect(&chef, Paging::default())
+            .await
+            .unwrap();
         assert!(collect.items.iter().all(|l| l.person.id != anna.person_id));
         // Anna ends the 2-day agreement: its open loan is to collect, and chef is told.
         let lent_under_g2 = c
+            .equipment
             .lend(&chef, laptop.id, anna.person_id, Some(g2))
             .await
             .unwrap();
-        c.end_agreement(&anna, g2, Some("Flyttar")).await.unwrap();
-        let collect = c.loans_to_collect(&chef, Paging::default()).await.unwrap();
+        c.agreements
+            .end_agreement(&anna, g2, Some("Flyttar"))
+            .await
+            .unwrap();
+        let collect = c
+            .equipment
+            .loans_to_collect(&chef, Paging::default())
+            .await
+            .unwrap();
         assert!(
             collect.items.iter().any(|l| l.id == lent_under_g2.id),
             "{label}: {collect:?}"
         );
         assert!(collect.items.iter().all(|l| l.id != screen_loan.id));
-        let hr_collect = c.loans_to_collect(&hr, Paging::default()).await.unwrap();
+        let hr_collect = c
+            .equipment
+            .loans_to_collect(&hr, Paging::default())
+            .await
+            .unwrap();
         assert!(hr_collect.items.iter().any(|l| l.id == lent_under_g2.id));
-        let bygg_collect = c.loans_to_collect(&bygg, Paging::default()).await.unwrap();
+        let bygg_collect = c
+            .equipment
+            .loans_to_collect(&bygg, Paging::default())
+            .await
+            .unwrap();
         assert!(bygg_collect.items.iter().all(|l| l.id != lent_under_g2.id));
         assert!(matches!(
-            c.loans_to_collect(&anna, Paging::default()).await,
+            c.equipment.loans_to_collect(&anna, Paging::default()).await,
             Err(CoreError::Forbidden(_))
         ));
         let notes = c

@@ -44,13 +44,13 @@ async fn active_agreement(
         .unwrap()
         .agreement_id
         .unwrap();
-    if c.agreement(chef, gid).await.unwrap().state
+    if c.agreements.agreement(chef, gid).await.unwrap().state
         == distans_core::agreements::AgreementState::Draft
     {
-        c.send_agreement(chef, gid, None).await.unwrap();
+        c.agreements.send_agreement(chef, gid, None).await.unwrap();
     }
-    c.sign_agreement(anna, gid).await.unwrap();
-    c.sign_agreement(chef, gid).await.unwrap();
+    c.agreements.sign_agreement(anna, gid).await.unwrap();
+    c.agreements.sign_agreement(chef, gid).await.unwrap();
     gid
 }
 
@@ -73,7 +73,7 @@ async fn followups_are_scheduled_answered_together_and_risks_become_actions() {
         let label = t.label;
         let store = Arc::new(t.open().await);
         let c = core(&store);
-        c.load_demo(60).await.unwrap();
+        c.demo.load_demo(60).await.unwrap();
         c.ensure_defaults().await.unwrap();
         let (anna, chef, bygg, hr) = (
             actor_of(&store, "anna").await,
@@ -83,7 +83,7 @@ async fn followups_are_scheduled_answered_together_and_risks_become_actions() {
         );
 
         // Templates: both defaults at version 1; HR's save is version 2 and 1 is kept.
-        let lists = c.checklists(&anna).await.unwrap();
+        let lists = c.followup.checklists(&anna).await.unwrap();
         assert_eq!(
             lists
                 .iter()
@@ -92,7 +92,11 @@ async fn followups_are_scheduled_answered_together_and_risks_become_actions() {
             [("riskbedomning", 1), ("uppfoljning", 1)],
             "{label}"
         );
-        let v1 = c.checklist(&anna, "uppfoljning", None).await.unwrap();
+        let v1 = c
+            .followup
+            .checklist(&anna, "uppfoljning", None)
+            .await
+            .unwrap();
         let mut questions = v1.questions.clone();
         questions.reverse();
         questions.pop();
@@ -102,26 +106,35 @@ async fn followups_are_scheduled_answered_together_and_risks_become_actions() {
             version: Some(1),
         };
         assert!(matches!(
-            c.save_checklist(&chef, "uppfoljning", &edit).await,
+            c.followup.save_checklist(&chef, "uppfoljning", &edit).await,
             Err(CoreError::Forbidden(_))
         ));
-        let v2 = c.save_checklist(&hr, "uppfoljning", &edit).await.unwrap();
+        let v2 = c
+            .followup
+            .save_checklist(&hr, "uppfoljning", &edit)
+            .await
+            .unwrap();
         assert_eq!(v2.version, 2);
         assert!(
             matches!(
-                c.save_checklist(&hr, "uppfoljning", &edit).await,
+                c.followup.save_checklist(&hr, "uppfoljning", &edit).await,
                 Err(CoreError::Conflict(_))
             ),
             "{label}: version 1 was edited, 2 is the newest"
         );
-        let versions = c.checklist_versions(&hr, "uppfoljning").await.unwrap();
+        let versions = c
+            .followup
+            .checklist_versions(&hr, "uppfoljning")
+            .await
+            .unwrap();
         assert_eq!(versions.len(), 2);
         assert_eq!(
             versions[1], v1,
             "{label}: the old version is kept as it was"
         );
         assert_eq!(
-            c.checklist(&hr, "uppfoljning", None)
+            c.followup
+                .checklist(&hr, "uppfoljning", None)
                 .await
                 .unwrap()
                 .questions,
@@ -137,7 +150,11 @@ async fn followups_are_scheduled_answered_together_and_risks_become_actions() {
             agreement: Some(gid),
             ..Default::default()
         };
-        let mine = c.followups(&anna, &q, Paging::default()).await.unwrap();
+        let mine = c
+            .followup
+            .followups(&anna, &q, Paging::default())
+            .await
+            .unwrap();
         assert_eq!(
             mine.items
                 .iter()
@@ -188,16 +205,17 @@ async fn followups_are_scheduled_answered_together_and_risks_become_actions() {
             let c = &c;
             let a = a.clone();
             async move {
-                c.followups(
-                    &a,
-                    &q,
-                    Paging {
-                        limit: 500,
-                        offset: 0,
-                    },
-                )
-                .await
-                .unwrap()
+                c.followup
+                    .followups(
+                        &a,
+                        &q,
+                        Paging {
+                            limit: 500,
+                            offset: 0,
+                        },
+                    )
+                    .await
+                    .unwrap()
             }
         };
         let (a_all, chef_all, bygg_all, hr_all) = (
@@ -222,13 +240,14 @@ async fn followups_are_scheduled_answered_together_and_risks_become_actions() {
             "{label}"
         );
         let due_soon = c
+            .followup
             .followups(&anna, &before, Paging::default())
             .await
             .unwrap();
         assert_eq!(due_soon.total, 1, "{label}: due_before includes the day");
         let risk = due_soon.items[0].clone();
         assert!(matches!(
-            c.followup(&bygg, risk.id).await,
+            c.followup.followup(&bygg, risk.id).await,
             Err(CoreError::NotFound(_))
         ));
 
@@ -258,21 +277,30 @@ async fn followups_are_scheduled_answered_together_and_risks_become_actions() {
             complete: false,
             version: None,
         };
-        let saved = c.answer_followup(&anna, risk.id, &input).await.unwrap();
+        let saved = c
+            .followup
+            .answer_followup(&anna, risk.id, &input)
+            .await
+            .unwrap();
         assert_eq!(saved.template_version, Some(1));
-        let risk_edit = c.checklist(&hr, "riskbedomning", None).await.unwrap();
-        c.save_checklist(
-            &hr,
-            "riskbedomning",
-            &ChecklistInput {
-                title: risk_edit.title.clone(),
-                questions: risk_edit.questions[1..].to_vec(),
-                version: None,
-            },
-        )
-        .await
-        .unwrap();
-        let detail = c.followup(&chef, risk.id).await.unwrap();
+        let risk_edit = c
+            .followup
+            .checklist(&hr, "riskbedomning", None)
+            .await
+            .unwrap();
+        c.followup
+            .save_checklist(
+                &hr,
+                "riskbedomning",
+                &ChecklistInput {
+                    title: risk_edit.title.clone(),
+                    questions: risk_edit.questions[1..].to_vec(),
+                    version: None,
+                },
+            )
+            .await
+            .unwrap();
+        let detail = c.followup.followup(&chef, risk.id).await.unwrap();
         assert_eq!(detail.template.version, 1, "{label}");
         assert_eq!(detail.template.questions.len(), risk_edit.questions.len());
         assert_eq!(detail.party.as_deref(), Some("manager"));
@@ -282,6 +310,7 @@ async fn followups_are_scheduled_answered_together_and_risks_become_actions() {
         missing.answers.remove("stol");
         missing.complete = true;
         let e = c
+            .followup
             .answer_followup(&anna, risk.id, &missing)
             .await
             .unwrap_err();
@@ -289,22 +318,30 @@ async fn followups_are_scheduled_answered_together_and_risks_become_actions() {
         let mut stale = input.clone();
         stale.version = Some(saved.version - 1);
         assert!(matches!(
-            c.answer_followup(&anna, risk.id, &stale).await,
+            c.followup.answer_followup(&anna, risk.id, &stale).await,
             Err(CoreError::Conflict(_))
         ));
         assert!(matches!(
-            c.answer_followup(&bygg, risk.id, &input).await,
+            c.followup.answer_followup(&bygg, risk.id, &input).await,
             Err(CoreError::NotFound(_))
         ));
 
         // Anna confirms; chef changes an answer and confirms, which clears
         // Anna's confirmation; Anna confirms the same answers: done.
         input.complete = true;
-        let f = c.answer_followup(&anna, risk.id, &input).await.unwrap();
+        let f = c
+            .followup
+            .answer_followup(&anna, risk.id, &input)
+            .await
+            .unwrap();
         assert!(f.employee_confirmed.is_some() && f.manager_confirmed.is_none());
         input.answers.insert("stol".into(), json!("no"));
         input.version = Some(f.version);
-        let f = c.answer_followup(&chef, risk.id, &input).await.unwrap();
+        let f = c
+            .followup
+            .answer_followup(&chef, risk.id, &input)
+            .await
+            .unwrap();
         assert!(
             f.employee_confirmed.is_none(),
             "{label}: a change clears the other's confirmation"
@@ -312,16 +349,20 @@ async fn followups_are_scheduled_answered_together_and_risks_become_actions() {
         assert!(f.manager_confirmed.is_some());
         assert!(f.state.is_open());
         input.version = Some(f.version);
-        let f = c.answer_followup(&anna, risk.id, &input).await.unwrap();
+        let f = c
+            .followup
+            .answer_followup(&anna, risk.id, &input)
+            .await
+            .unwrap();
         assert_eq!(f.state, FollowUpState::Done, "{label}");
         assert_eq!(f.open_actions, 2);
         assert!(matches!(
-            c.answer_followup(&anna, risk.id, &input).await,
+            c.followup.answer_followup(&anna, risk.id, &input).await,
             Err(CoreError::Conflict(_))
         ));
 
         // The risks became actions owned by chef, due in 30 days.
-        let detail = c.followup(&anna, risk.id).await.unwrap();
+        let detail = c.followup.followup(&anna, risk.id).await.unwrap();
         assert_eq!(detail.actions.len(), 2);
         let desk = detail
             .actions
@@ -337,12 +378,14 @@ async fn followups_are_scheduled_answered_together_and_risks_become_actions() {
         assert_eq!(desk.owner.id, chef.person_id);
         assert_eq!(desk.due, c.today() + time::Duration::days(30));
         let open = c
+            .followup
             .actions(&chef, Some(ActionState::Open), Paging::default())
             .await
             .unwrap();
         assert!(open.items.iter().any(|x| x.id == desk.id));
         assert_eq!(
-            c.actions(&bygg, Some(ActionState::Open), Paging::default())
+            c.followup
+                .actions(&bygg, Some(ActionState::Open), Paging::default())
                 .await
                 .unwrap()
                 .total,
@@ -360,22 +403,24 @@ async fn followups_are_scheduled_answered_together_and_risks_become_actions() {
 
         // Closing: not by the employee; by the owner with a note, once.
         assert!(matches!(
-            c.close_action(&anna, desk.id, "Klart").await,
+            c.followup.close_action(&anna, desk.id, "Klart").await,
             Err(CoreError::Forbidden(_))
         ));
-        assert!(c.close_action(&chef, desk.id, "  ").await.is_err());
+        assert!(c.followup.close_action(&chef, desk.id, "  ").await.is_err());
         let closed = c
+            .followup
             .close_action(&chef, desk.id, "Höj- och sänkbart skrivbord levererat")
             .await
             .unwrap();
         assert_eq!(closed.state, ActionState::Closed);
         assert_eq!(closed.closed_by.unwrap().id, chef.person_id);
         assert!(matches!(
-            c.close_action(&chef, desk.id, "igen").await,
+            c.followup.close_action(&chef, desk.id, "igen").await,
             Err(CoreError::Conflict(_))
         ));
         assert_eq!(
-            c.followup(&anna, risk.id)
+            c.followup
+                .followup(&anna, risk.id)
                 .await
                 .unwrap()
                 .followup
@@ -386,10 +431,12 @@ async fn followups_are_scheduled_answered_together_and_risks_become_actions() {
         // A development talk, set by the manager.
         let talk_day = c.today() + time::Duration::days(20);
         assert!(c
+            .agreements
             .schedule_development_talk(&anna, gid, talk_day)
             .await
             .is_err());
         let talk = c
+            .agreements
             .schedule_development_talk(&chef, gid, talk_day)
             .await
             .unwrap();
@@ -398,11 +445,13 @@ async fn followups_are_scheduled_answered_together_and_risks_become_actions() {
 
         // Ending early cancels the follow-ups after the last day.
         let g = c
+            .agreements
             .end_agreement(&chef, gid, Some("Omorganisation"))
             .await
             .unwrap();
         let last = g.ends_on.unwrap();
         let cancelled = c
+            .followup
             .followups(
                 &anna,
                 &FollowUpQuery {
@@ -417,6 +466,7 @@ async fn followups_are_scheduled_answered_together_and_risks_become_actions() {
         assert_eq!(cancelled.total, 2, "{label}: both follow-ups after {last}");
         assert!(cancelled.items.iter().all(|f| f.due > last));
         let open = c
+            .followup
             .followups(
                 &anna,
                 &FollowUpQuery {
@@ -446,7 +496,7 @@ async fn followup_reminders_are_sent_once_and_once_more_when_overdue() {
         let clock = FixedClock::new(OffsetDateTime::now_utc());
         let store = Arc::new(t.open().await);
         let c = Core::new(store.clone(), Arc::new(clock.clone()));
-        c.load_demo(60).await.unwrap();
+        c.demo.load_demo(60).await.unwrap();
         c.ensure_defaults().await.unwrap();
         let (anna, chef) = (
             actor_of(&store, "anna").await,
@@ -474,25 +524,25 @@ async fn followup_reminders_are_sent_once_and_once_more_when_overdue() {
         };
         // The demo's own follow-ups are reminded first; Anna's is 10 days away.
         for _ in 0..20 {
-            if c.remind_followups().await.unwrap() == 0 {
+            if c.followup.remind_followups().await.unwrap() == 0 {
                 break;
             }
         }
         assert_eq!(kinds(anna.clone()).await, (0, 0), "{label}");
         // Within 7 days: Anna and her manager are told, once.
         clock.advance(time::Duration::days(4));
-        assert!(c.remind_followups().await.unwrap() >= 1);
+        assert!(c.followup.remind_followups().await.unwrap() >= 1);
         assert_eq!(kinds(anna.clone()).await, (1, 0), "{label}");
         assert_eq!(kinds(chef.clone()).await.0, 1, "{label}: and chef");
-        c.remind_followups().await.unwrap();
+        c.followup.remind_followups().await.unwrap();
         assert_eq!(kinds(anna.clone()).await, (1, 0), "{label}: not twice");
         // Overdue: once more.
         clock.advance(time::Duration::days(7));
-        c.remind_followups().await.unwrap();
-        c.remind_followups().await.unwrap();
+        c.followup.remind_followups().await.unwrap();
+        c.followup.remind_followups().await.unwrap();
         assert_eq!(kinds(anna.clone()).await, (1, 1), "{label}");
         clock.advance(time::Duration::days(1));
-        c.remind_followups().await.unwrap();
+        c.followup.remind_followups().await.unwrap();
         assert_eq!(kinds(anna.clone()).await, (1, 1), "{label}: never again");
         t.drop_db().await;
     }

@@ -56,7 +56,7 @@ async fn demo_import_browse_and_reimport() {
         let store = Arc::new(t.open().await);
         let c = core(&store);
         let label = t.label;
-        let r = c.load_demo(300).await.unwrap();
+        let r = c.demo.load_demo(300).await.unwrap();
         assert_eq!(r.people_created, 300, "{label}");
         let counts = store.counts().await.unwrap();
         assert_eq!(counts.people, 300);
@@ -205,7 +205,7 @@ async fn demo_import_browse_and_reimport() {
         );
 
         // The same organisation again changes nothing.
-        let again = c.load_demo(300).await.unwrap();
+        let again = c.demo.load_demo(300).await.unwrap();
         assert_eq!(again.people_created + again.people_updated, 0, "{label}");
         assert_eq!(again.people_unchanged, 300);
         assert_eq!(store.counts().await.unwrap().people, 300);

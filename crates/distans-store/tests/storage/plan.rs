@@ -19,7 +19,7 @@ async fn the_plan_follows_absences_occasional_days_and_agreements() {
         let label = t.label;
         let store = Arc::new(t.open().await);
         let c = core(&store);
-        c.load_demo(300).await.unwrap();
+        c.demo.load_demo(300).await.unwrap();
         c.ensure_defaults().await.unwrap();
         let actor = |u: &'static str| {
             let store = &store;
@@ -68,9 +68,9 @@ async fn the_plan_follows_absences_occasional_days_and_agreements() {
             .unwrap()
             .agreement_id
             .unwrap();
-        c.send_agreement(&chef, gid, None).await.unwrap();
-        c.sign_agreement(&anna, gid).await.unwrap();
-        c.sign_agreement(&chef, gid).await.unwrap();
+        c.agreements.send_agreement(&chef, gid, None).await.unwrap();
+        c.agreements.sign_agreement(&anna, gid).await.unwrap();
+        c.agreements.sign_agreement(&chef, gid).await.unwrap();
 
         // Occasional days within the policy's two a week.
         assert_eq!(

@@ -86,7 +86,7 @@ fn big_problem() -> RotationProblem {
 
 async fn demo_core(store: &Arc<distans_store::SqlStore>) -> (Arc<Core>, Uuid) {
     let core = Arc::new(core(store));
-    core.load_demo(60).await.unwrap();
+    core.demo.load_demo(60).await.unwrap();
     let owner = username_person(store, "chef").await;
     (core, owner)
 }

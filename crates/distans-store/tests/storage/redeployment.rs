@@ -15,7 +15,7 @@ async fn redeployment_finds_people_by_skill_unit_and_availability() {
         let label = t.label;
         let store = Arc::new(t.open().await);
         let c = core(&store);
-        c.load_demo(300).await.unwrap();
+        c.demo.load_demo(300).await.unwrap();
         let actor = |u: &'static str| {
             let store = &store;
             async move {

@@ -16,7 +16,7 @@ async fn planner_runs_are_kept_for_every_server() {
     for t in fresh_dbs().await {
         let store = Arc::new(t.open().await);
         let c = core(&store);
-        c.load_demo(60).await.unwrap();
+        c.demo.load_demo(60).await.unwrap();
         let owner = username_person(&store, "chef").await;
         let now = c.now();
         let row = |at: OffsetDateTime| PlannerJobRow {

@@ -114,7 +114,7 @@ pub async fn get_template(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
 ) -> ApiResult<Json<Template>> {
-    let (version, text) = state.core.agreement_template(&actor).await?;
+    let (version, text) = state.core.agreements.agreement_template(&actor).await?;
     Ok(Json(Template { version, text }))
 }
 
@@ -130,6 +130,7 @@ pub async fn put_template(
 ) -> ApiResult<Json<Template>> {
     let version = state
         .core
+        .agreements
         .set_agreement_template(&actor, &body.text, body.version)
         .await?;
     Ok(Json(Template {
@@ -293,7 +294,7 @@ pub async fn get_agreement(
     ApiActor(actor): ApiActor,
     IdPath(id): IdPath,
 ) -> ApiResult<Json<Agreement>> {
-    Ok(Json(state.core.agreement(&actor, id).await?))
+    Ok(Json(state.core.agreements.agreement(&actor, id).await?))
 }
 
 /// The agreement as a PDF for the archive: its text, the facts, both
@@ -308,7 +309,7 @@ pub async fn agreement_pdf(
     IdPath(id): IdPath,
 ) -> ApiResult<axum::response::Response> {
     use axum::response::IntoResponse;
-    let g = state.core.agreement(&actor, id).await?;
+    let g = state.core.agreements.agreement(&actor, id).await?;
     let organisation = state
         .core
         .org
@@ -431,6 +432,7 @@ pub async fn send_agreement(
     Ok(Json(
         state
             .core
+            .agreements
             .send_agreement(&actor, id, body.text.as_deref())
             .await?,
     ))
@@ -447,7 +449,9 @@ pub async fn sign_agreement(
     ApiActor(actor): ApiActor,
     IdPath(id): IdPath,
 ) -> ApiResult<Json<Agreement>> {
-    Ok(Json(state.core.sign_agreement(&actor, id).await?))
+    Ok(Json(
+        state.core.agreements.sign_agreement(&actor, id).await?,
+    ))
 }
 
 #[derive(Deserialize, ToSchema, Default)]
@@ -469,6 +473,7 @@ pub async fn end_agreement(
     Ok(Json(
         state
             .core
+            .agreements
             .end_agreement(&actor, id, body.reason.as_deref())
             .await?,
     ))

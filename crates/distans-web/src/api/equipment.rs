@@ -60,7 +60,13 @@ pub async fn list_equipment(
 ) -> ApiResult<Json<Page<Item>>> {
     let paging = Paging::parse(q.limit, q.offset)?;
     let filter = item_filter(q.state.as_deref(), q.kind.as_deref(), q.q.as_deref())?;
-    Ok(Json(state.core.equipment(&actor, filter, paging).await?))
+    Ok(Json(
+        state
+            .core
+            .equipment
+            .equipment(&actor, filter, paging)
+            .await?,
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -83,6 +89,7 @@ pub async fn add_equipment(
 ) -> ApiResult<(StatusCode, Json<Item>)> {
     let item = state
         .core
+        .equipment
         .add_equipment(&actor, &b.kind, &b.identifier, &b.description)
         .await?;
     Ok((StatusCode::CREATED, Json(item)))
@@ -98,7 +105,7 @@ pub async fn get_equipment(
     ApiActor(actor): ApiActor,
     IdPath(id): IdPath,
 ) -> ApiResult<Json<Item>> {
-    Ok(Json(state.core.equipment_item(&actor, id).await?))
+    Ok(Json(state.core.equipment.equipment_item(&actor, id).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -125,6 +132,7 @@ pub async fn patch_equipment(
     Ok(Json(
         state
             .core
+            .equipment
             .update_equipment(
                 &actor,
                 id,
@@ -178,7 +186,11 @@ pub async fn lend(
     let person = query_id("person", Some(&b.person))?
         .ok_or_else(|| CoreError::invalid("person", "is required"))?;
     let agreement = query_id("agreement", b.agreement.as_deref())?;
-    let loan = state.core.lend(&actor, item, person, agreement).await?;
+    let loan = state
+        .core
+        .equipment
+        .lend(&actor, item, person, agreement)
+        .await?;
     Ok((StatusCode::CREATED, Json(loan)))
 }
 
@@ -207,6 +219,7 @@ pub async fn list_loans(
     Ok(Json(
         state
             .core
+            .equipment
             .loans(&actor, person, q.open.unwrap_or(false), paging)
             .await?,
     ))
@@ -231,7 +244,13 @@ pub async fn loans_to_collect(
     ApiQuery(q): ApiQuery<PagingQuery>,
 ) -> ApiResult<Json<Page<Loan>>> {
     let paging = Paging::parse(q.limit, q.offset)?;
-    Ok(Json(state.core.loans_to_collect(&actor, paging).await?))
+    Ok(Json(
+        state
+            .core
+            .equipment
+            .loans_to_collect(&actor, paging)
+            .await?,
+    ))
 }
 
 /// A loan (for those who see the person's loans).
@@ -244,7 +263,7 @@ pub async fn get_loan(
     ApiActor(actor): ApiActor,
     IdPath(id): IdPath,
 ) -> ApiResult<Json<Loan>> {
-    Ok(Json(state.core.visible_loan(&actor, id).await?))
+    Ok(Json(state.core.equipment.visible_loan(&actor, id).await?))
 }
 
 #[derive(Deserialize, ToSchema, Default)]
@@ -275,6 +294,7 @@ pub async fn return_loan(
     Ok(Json(
         state
             .core
+            .equipment
             .return_loan(&actor, id, b.state.as_deref())
             .await?,
     ))

@@ -35,7 +35,7 @@ pub async fn list_checklists(
     ApiActor(actor): ApiActor,
 ) -> ApiResult<Json<ChecklistList>> {
     Ok(Json(ChecklistList {
-        items: state.core.checklists(&actor).await?,
+        items: state.core.followup.checklists(&actor).await?,
     }))
 }
 
@@ -57,7 +57,13 @@ pub async fn get_checklist(
     Path(key): Path<String>,
     ApiQuery(q): ApiQuery<VersionQuery>,
 ) -> ApiResult<Json<ChecklistTemplate>> {
-    Ok(Json(state.core.checklist(&actor, &key, q.version).await?))
+    Ok(Json(
+        state
+            .core
+            .followup
+            .checklist(&actor, &key, q.version)
+            .await?,
+    ))
 }
 
 /// HR saves a checklist: the body is the template (title, questions, and
@@ -75,7 +81,13 @@ pub async fn put_checklist(
     Path(key): Path<String>,
     ApiJson(body): ApiJson<ChecklistInput>,
 ) -> ApiResult<Json<ChecklistTemplate>> {
-    Ok(Json(state.core.save_checklist(&actor, &key, &body).await?))
+    Ok(Json(
+        state
+            .core
+            .followup
+            .save_checklist(&actor, &key, &body)
+            .await?,
+    ))
 }
 
 /// Every version of a checklist, newest first.
@@ -89,7 +101,7 @@ pub async fn checklist_versions(
     Path(key): Path<String>,
 ) -> ApiResult<Json<ChecklistList>> {
     Ok(Json(ChecklistList {
-        items: state.core.checklist_versions(&actor, &key).await?,
+        items: state.core.followup.checklist_versions(&actor, &key).await?,
     }))
 }
 
@@ -133,7 +145,13 @@ pub async fn list_followups(
         person: query_id("person", q.person.as_deref())?,
         agreement: query_id("agreement", q.agreement.as_deref())?,
     };
-    Ok(Json(state.core.followups(&actor, &query, paging).await?))
+    Ok(Json(
+        state
+            .core
+            .followup
+            .followups(&actor, &query, paging)
+            .await?,
+    ))
 }
 
 /// A follow-up with the checklist version it is answered with, its
@@ -147,7 +165,7 @@ pub async fn get_followup(
     ApiActor(actor): ApiActor,
     IdPath(id): IdPath,
 ) -> ApiResult<Json<FollowUpDetail>> {
-    Ok(Json(state.core.followup(&actor, id).await?))
+    Ok(Json(state.core.followup.followup(&actor, id).await?))
 }
 
 /// Save answers (the employee, their managers or HR); with `complete`,
@@ -167,7 +185,13 @@ pub async fn answer_followup(
     IdPath(id): IdPath,
     ApiJson(body): ApiJson<AnswersInput>,
 ) -> ApiResult<Json<FollowUp>> {
-    Ok(Json(state.core.answer_followup(&actor, id, &body).await?))
+    Ok(Json(
+        state
+            .core
+            .followup
+            .answer_followup(&actor, id, &body)
+            .await?,
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -190,10 +214,15 @@ pub async fn development_talk(
     IdPath(id): IdPath,
     ApiJson(body): ApiJson<TalkBody>,
 ) -> ApiResult<(StatusCode, Json<FollowUp>)> {
-    state.core.check_development_talk(&actor, id).await?;
+    state
+        .core
+        .agreements
+        .check_development_talk(&actor, id)
+        .await?;
     let date = parse_date("date", &body.date)?;
     let f = state
         .core
+        .agreements
         .schedule_development_talk(&actor, id, date)
         .await?;
     Ok((StatusCode::CREATED, Json(f)))
@@ -225,7 +254,7 @@ pub async fn list_actions(
         Some(_) => return Err(CoreError::invalid("state", "must be open or closed").into()),
         None => None,
     };
-    Ok(Json(state.core.actions(&actor, st, paging).await?))
+    Ok(Json(state.core.followup.actions(&actor, st, paging).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -248,7 +277,13 @@ pub async fn close_action(
     IdPath(id): IdPath,
     ApiJson(body): ApiJson<CloseBody>,
 ) -> ApiResult<Json<FollowUpAction>> {
-    Ok(Json(state.core.close_action(&actor, id, &body.note).await?))
+    Ok(Json(
+        state
+            .core
+            .followup
+            .close_action(&actor, id, &body.note)
+            .await?,
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -278,6 +313,10 @@ pub async fn update_action(
         None => None,
     };
     Ok(Json(
-        state.core.update_action(&actor, id, owner, due).await?,
+        state
+            .core
+            .followup
+            .update_action(&actor, id, owner, due)
+            .await?,
     ))
 }

@@ -238,6 +238,7 @@ pub async fn template_form(
     c.ensure_csrf().await?;
     let (version, text) = state
         .core
+        .agreements
         .agreement_template(&actor)
         .await
         .map_err(|e| c.fail(e))?;
@@ -264,6 +265,7 @@ pub async fn template_submit(
     let expected: i64 = get(&f, "version").parse().unwrap_or(-1);
     match state
         .core
+        .agreements
         .set_agreement_template(&actor, get(&f, "text"), expected)
         .await
     {
@@ -349,10 +351,12 @@ pub async fn requests_page(
         .await
         .map_err(|e| c.fail(e))?;
     let to_sign = core
+        .agreements
         .agreements_to_sign(&actor)
         .await
         .map_err(|e| c.fail(e))?;
     let agreements = core
+        .agreements
         .agreements_of(&actor, actor.person_id)
         .await
         .map_err(|e| c.fail(e))?;
@@ -882,6 +886,7 @@ pub async fn agreement_page(
     let id = id_of(&c, &id, "agreement")?;
     let g = state
         .core
+        .agreements
         .agreement(&actor, id)
         .await
         .map_err(|e| c.fail(e))?;
@@ -929,6 +934,7 @@ pub async fn agreement_send(
         |actor, id| async move {
             state
                 .core
+                .agreements
                 .send_agreement(
                     &actor,
                     id,
@@ -952,7 +958,7 @@ pub async fn agreement_sign(
         &id,
         "agreement",
         "/overenskommelser",
-        |actor, id| async move { state.core.sign_agreement(&actor, id).await },
+        |actor, id| async move { state.core.agreements.sign_agreement(&actor, id).await },
     )
     .await
 }
@@ -973,6 +979,7 @@ pub async fn agreement_end(
         |actor, id| async move {
             state
                 .core
+                .agreements
                 .end_agreement(&actor, id, Some(reason.as_str()))
                 .await
         },

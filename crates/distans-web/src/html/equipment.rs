@@ -173,6 +173,7 @@ async fn page(
     let page_no = q.sida.unwrap_or(1).clamp(1, 100_000);
     let items = state
         .core
+        .equipment
         .equipment(
             &actor,
             filter,
@@ -183,11 +184,12 @@ async fn page(
         )
         .await
         .map_err(|e| c.fail(e))?;
-    let may_lend = state.core.may_lend_anyone(&actor);
+    let may_lend = state.core.equipment.may_lend_anyone(&actor);
     let (lent, collect) = if may_lend {
         (
             state
                 .core
+                .equipment
                 .loans(
                     &actor,
                     None,
@@ -201,6 +203,7 @@ async fn page(
                 .map_err(|e| c.fail(e))?,
             state
                 .core
+                .equipment
                 .loans_to_collect(
                     &actor,
                     Paging {
@@ -237,7 +240,7 @@ async fn page(
             f_state: q.state.unwrap_or_default(),
             f_kind: q.kind.unwrap_or_default(),
             f_q: q.q.unwrap_or_default(),
-            may_manage: state.core.may_manage_equipment(&actor),
+            may_manage: state.core.equipment.may_manage_equipment(&actor),
             may_lend,
             lent: lent.items.iter().map(|l| loan_row(c, l)).collect(),
             lent_total: lent.total,
@@ -299,6 +302,7 @@ pub async fn add_item(
     c.check_csrf(&f.csrf)?;
     match state
         .core
+        .equipment
         .add_equipment(&actor, &f.kind, &f.identifier, &f.description)
         .await
     {
@@ -333,6 +337,7 @@ pub async fn set_item_state(
     let id = id_of(&c, &id, "item")?;
     let item = state
         .core
+        .equipment
         .update_equipment(&actor, id, Some(&f.state), None, f.version)
         .await
         .map_err(|e| c.fail(e))?;
@@ -366,6 +371,7 @@ pub async fn lend(
     let result = async {
         let item = state
             .core
+            .equipment
             .equipment_item_by_identifier(&actor, &f.item)
             .await?;
         let person = if !f.person.trim().is_empty() {
@@ -373,10 +379,15 @@ pub async fn lend(
         } else {
             state
                 .core
+                .equipment
                 .person_by_employee_number(&actor, &f.employee_number)
                 .await?
         };
-        state.core.lend(&actor, item.id, person, None).await
+        state
+            .core
+            .equipment
+            .lend(&actor, item.id, person, None)
+            .await
     }
     .await;
     match result {
@@ -406,6 +417,7 @@ pub async fn return_loan(
     let id = id_of(&c, &id, "loan")?;
     state
         .core
+        .equipment
         .return_loan(&actor, id, Some(&f.state))
         .await
         .map_err(|e| c.fail(e))?;
@@ -429,19 +441,20 @@ pub async fn person_loans(
     person: Uuid,
 ) -> Result<Option<PersonLoans>, HtmlError> {
     let actor = c.actor()?.clone();
-    let may_see = state.core.may_see_loans_of(&actor, person).await;
+    let may_see = state.core.equipment.may_see_loans_of(&actor, person).await;
     if !may_see {
         return Ok(None);
     }
     let loans = state
         .core
+        .equipment
         .loans_of_person_if_visible(&actor, person)
         .await
         .map_err(|e| c.fail(e))?;
     Ok(Some(PersonLoans {
         person,
         rows: loans.iter().map(|l| loan_row(c, l)).collect(),
-        may_lend: state.core.may_lend_to(&actor, person).await,
+        may_lend: state.core.equipment.may_lend_to(&actor, person).await,
         settable: state_opts(c, true),
     }))
 }

@@ -124,11 +124,13 @@ pub async fn list_page(
     };
     let page = state
         .core
+        .followup
         .followups(&actor, &query, paging)
         .await
         .map_err(|e| c.fail(e))?;
     let actions = state
         .core
+        .followup
         .actions(&actor, Some(ActionState::Open), paging)
         .await
         .map_err(|e| c.fail(e))?;
@@ -141,7 +143,7 @@ pub async fn list_page(
             actions_total: actions.total,
             actions: actions.items,
             status: status.into(),
-            may_edit_checklists: state.core.may_edit_checklists(&actor),
+            may_edit_checklists: state.core.followup.may_edit_checklists(&actor),
         },
     )
 }
@@ -287,6 +289,7 @@ async fn followup_page(
     let actor = c.actor()?.clone();
     let d = state
         .core
+        .followup
         .followup(&actor, id)
         .await
         .map_err(|e| c.fail(e))?;
@@ -297,7 +300,7 @@ async fn followup_page(
         .map(|x| {
             (
                 x.clone(),
-                x.state == ActionState::Open && state.core.may_handle_action(&actor, x),
+                x.state == ActionState::Open && state.core.followup.may_handle_action(&actor, x),
                 owner_choices(&actor, &d, x),
             )
         })
@@ -365,7 +368,12 @@ pub async fn followup_post(
         complete: get(&f, "complete") == "1",
         version: Some(v.version),
     };
-    match state.core.answer_followup(&actor, id, &input).await {
+    match state
+        .core
+        .followup
+        .answer_followup(&actor, id, &input)
+        .await
+    {
         Ok(_) => Ok(Redirect::to(&format!("/uppfoljningar/{id}?sparad=1")).into_response()),
         Err(e @ CoreError::Invalid { .. }) => {
             let field = e.field().unwrap_or("form").to_string();
@@ -405,10 +413,10 @@ pub async fn action_close(
     let actor = c.actor()?.clone();
     c.check_csrf(&f.csrf)?;
     let id = id_of(&c, &id, "action")?;
-    match state.core.close_action(&actor, id, &f.note).await {
+    match state.core.followup.close_action(&actor, id, &f.note).await {
         Ok(x) => Ok(Redirect::to(&format!("/uppfoljningar/{}", x.followup_id)).into_response()),
         Err(e @ CoreError::Invalid { .. }) => {
-            let Ok(x) = state.core.visible_action(&actor, id).await else {
+            let Ok(x) = state.core.followup.visible_action(&actor, id).await else {
                 return Err(c.fail(e));
             };
             let errors = FormErrors(vec![(format!("note-{id}"), c.t("err-action-note"))]);
@@ -456,13 +464,19 @@ pub async fn action_update(
         s => parse_date("due", s).map(Some),
     };
     let result = match result {
-        Ok(due) => state.core.update_action(&actor, id, owner, due).await,
+        Ok(due) => {
+            state
+                .core
+                .followup
+                .update_action(&actor, id, owner, due)
+                .await
+        }
         Err(e) => Err(e),
     };
     match result {
         Ok(x) => Ok(Redirect::to(&format!("/uppfoljningar/{}", x.followup_id)).into_response()),
         Err(e @ CoreError::Invalid { .. }) => {
-            let Ok(x) = state.core.visible_action(&actor, id).await else {
+            let Ok(x) = state.core.followup.visible_action(&actor, id).await else {
                 return Err(c.fail(e));
             };
             let errors = FormErrors(vec![(format!("due-{id}"), c.t("err-action-due"))]);
@@ -495,7 +509,12 @@ pub async fn checklists_page(
 ) -> Result<Response, HtmlError> {
     c.nav = "followups";
     let actor = c.actor()?.clone();
-    let items = state.core.checklists(&actor).await.map_err(|e| c.fail(e))?;
+    let items = state
+        .core
+        .followup
+        .checklists(&actor)
+        .await
+        .map_err(|e| c.fail(e))?;
     render(&c, &ChecklistsPage { c: &c, items })
 }
 
@@ -552,6 +571,7 @@ async fn checklist_page(
     let actor = c.actor()?.clone();
     let versions = state
         .core
+        .followup
         .checklist_versions(&actor, key)
         .await
         .map_err(|e| c.fail(e))?;
@@ -582,7 +602,7 @@ async fn checklist_page(
             t,
             versions,
             newest,
-            may_edit: state.core.may_edit_checklists(&actor),
+            may_edit: state.core.followup.may_edit_checklists(&actor),
             errors,
             title,
             lines,
@@ -637,7 +657,7 @@ pub async fn checklist_post(
     c.nav = "followups";
     let actor = c.actor()?.clone();
     c.check_csrf(&f.csrf)?;
-    if !state.core.may_edit_checklists(&actor) {
+    if !state.core.followup.may_edit_checklists(&actor) {
         return Err(c.fail(CoreError::forbidden("only HR may change the checklists")));
     }
     let result = match checklist::parse_lines(&f.questions) {
@@ -647,7 +667,11 @@ pub async fn checklist_post(
                 questions,
                 version: f.version.parse().ok(),
             };
-            state.core.save_checklist(&actor, &key, &input).await
+            state
+                .core
+                .followup
+                .save_checklist(&actor, &key, &input)
+                .await
         }
         Err(e) => Err(e),
     };
@@ -708,6 +732,7 @@ pub async fn for_agreement(
 ) -> AgreementFollowUps {
     let items = state
         .core
+        .followup
         .followups(
             actor,
             &FollowUpQuery {
@@ -730,7 +755,7 @@ pub async fn for_agreement(
         .collect();
     AgreementFollowUps {
         items,
-        may_talk: state.core.may_schedule_talk_for(actor, g).await,
+        may_talk: state.core.agreements.may_schedule_talk_for(actor, g).await,
         today: state.core.today().to_string(),
     }
 }
@@ -754,12 +779,14 @@ pub async fn development_talk(
     let id = id_of(&c, &id, "agreement")?;
     state
         .core
+        .agreements
         .check_development_talk(&actor, id)
         .await
         .map_err(|e| c.fail(e))?;
     let date = parse_date("date", &f.date).map_err(|e| c.fail(e))?;
     let t = state
         .core
+        .agreements
         .schedule_development_talk(&actor, id, date)
         .await
         .map_err(|e| c.fail(e))?;

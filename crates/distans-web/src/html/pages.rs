@@ -275,6 +275,7 @@ pub async fn start(State(state): State<AppState>, mut c: Ctx) -> Result<Response
         .await
         .map_err(|e| c.fail(e))?;
     let to_sign = core
+        .agreements
         .agreements_to_sign(&actor)
         .await
         .map_err(|e| c.fail(e))?;
@@ -506,6 +507,7 @@ pub async fn person_page(
     // Agreements for those who may see the person's cases; temporary decisions for all who see them.
     let agreements = state
         .core
+        .agreements
         .agreements_of(&actor, id)
         .await
         .unwrap_or_default();

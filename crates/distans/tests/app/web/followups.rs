@@ -49,14 +49,15 @@ pub(super) async fn followup_setup(app: &App) -> (Uuid, Uuid, Uuid) {
         .unwrap()
         .agreement_id
         .unwrap();
-    if c.agreement(&bygg, gid).await.unwrap().state
+    if c.agreements.agreement(&bygg, gid).await.unwrap().state
         == distans_core::agreements::AgreementState::Draft
     {
-        c.send_agreement(&bygg, gid, None).await.unwrap();
+        c.agreements.send_agreement(&bygg, gid, None).await.unwrap();
     }
-    c.sign_agreement(&bo, gid).await.unwrap();
-    c.sign_agreement(&bygg, gid).await.unwrap();
+    c.agreements.sign_agreement(&bo, gid).await.unwrap();
+    c.agreements.sign_agreement(&bygg, gid).await.unwrap();
     let fu = c
+        .followup
         .followups(
             &bo,
             &FollowUpQuery {
@@ -71,7 +72,11 @@ pub(super) async fn followup_setup(app: &App) -> (Uuid, Uuid, Uuid) {
         .into_iter()
         .find(|f| f.kind == FollowUpKind::RiskAssessment)
         .unwrap();
-    let template = c.checklist(&bo, "riskbedomning", None).await.unwrap();
+    let template = c
+        .followup
+        .checklist(&bo, "riskbedomning", None)
+        .await
+        .unwrap();
     let mut answers: std::collections::BTreeMap<String, Value> = template
         .questions
         .iter()
@@ -87,10 +92,17 @@ pub(super) async fn followup_setup(app: &App) -> (Uuid, Uuid, Uuid) {
         complete: true,
         ..Default::default()
     };
-    c.answer_followup(&bo, fu.id, &input).await.unwrap();
-    let done = c.answer_followup(&bygg, fu.id, &input).await.unwrap();
+    c.followup
+        .answer_followup(&bo, fu.id, &input)
+        .await
+        .unwrap();
+    let done = c
+        .followup
+        .answer_followup(&bygg, fu.id, &input)
+        .await
+        .unwrap();
     assert_eq!(done.open_actions, 1);
-    let action = c.followup(&bygg, fu.id).await.unwrap().actions[0].id;
+    let action = c.followup.followup(&bygg, fu.id).await.unwrap().actions[0].id;
     (gid, fu.id, action)
 }
 

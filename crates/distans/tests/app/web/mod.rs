@@ -94,7 +94,7 @@ async fn spawn_app() -> App {
     let url = dir.join("t.db").to_string_lossy().to_string();
     let store = store_at(&url).await;
     let core = core_on(store.clone()).await;
-    core.load_demo(300).await.unwrap();
+    core.demo.load_demo(300).await.unwrap();
     App {
         router: router(core.clone(), None),
         core,

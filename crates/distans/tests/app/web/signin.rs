@@ -306,7 +306,7 @@ async fn two_servers_share_sessions_on_postgres() {
     let url = format!("{}/{name}", base.rsplit_once('/').unwrap().0);
     {
         let one = core_at(&url).await;
-        one.load_demo(60).await.unwrap();
+        one.demo.load_demo(60).await.unwrap();
         let two = core_at(&url).await;
         let (a, b) = (router(one.clone(), None), router(two.clone(), None));
         let req = Request::post("/api/v1/login")

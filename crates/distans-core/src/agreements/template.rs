@@ -1,0 +1,60 @@
+//! The organisation's agreement template: HR edits it; every agreement is
+//! written from the version in force when it is decided.
+
+use serde_json::json;
+
+use crate::access::{self, Action};
+use crate::agreements::rules::{sha256_hex, validate_template, DEFAULT_TEMPLATE};
+use crate::agreements::service::AgreementsService;
+use crate::kernel::{Actor, CoreResult, NewAuditEntry};
+
+impl AgreementsService {
+    /// Makes sure an agreement template exists (first start).
+    pub(crate) async fn ensure_template(&self) -> CoreResult<()> {
+        if self.port.agreement_template().await?.is_none() {
+            self.port
+                .set_agreement_template(
+                    DEFAULT_TEMPLATE,
+                    0,
+                    "system",
+                    self.env.now(),
+                    NewAuditEntry::system("template.update", "agreement_template", 1),
+                )
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// The current template: (version, text).
+    pub async fn agreement_template(&self, actor: &Actor) -> CoreResult<(i64, String)> {
+        access::authorize(actor, Action::EditPolicy)?;
+        self.template().await
+    }
+
+    /// The template agreements are written from now.
+    pub(crate) async fn template(&self) -> CoreResult<(i64, String)> {
+        Ok(self
+            .port
+            .agreement_template()
+            .await?
+            .unwrap_or((0, DEFAULT_TEMPLATE.to_string())))
+    }
+
+    /// Saves a new version of the template; `expected` is the version the
+    /// editor saw (someone faster wins, the other gets a conflict).
+    pub async fn set_agreement_template(
+        &self,
+        actor: &Actor,
+        text: &str,
+        expected: i64,
+    ) -> CoreResult<i64> {
+        access::authorize(actor, Action::EditPolicy)?;
+        let text = text.replace("\r\n", "\n");
+        validate_template(&text)?;
+        let a = NewAuditEntry::by(actor, "template.update", "agreement_template", "")
+            .after(json!({ "sha256": sha256_hex(&text) }));
+        self.port
+            .set_agreement_template(&text, expected, &actor.name, self.env.now(), a)
+            .await
+    }
+}
