@@ -28,6 +28,10 @@ pub enum Action<'a> {
     EditPolicy,
     /// Issue a temporary (crisis) decision.
     IssueTemporaryDecision,
+    /// Read every request (not only one's own or one's units').
+    ReadAllRequests,
+    /// Change or withdraw a request: only the applicant.
+    ChangeOwnRequest { person_id: Uuid },
     /// Send a drafted agreement for signatures: who decided, or HR.
     SendAgreement { person_id: Uuid, decider_id: Uuid },
     /// Sign an agreement: its two parties.
@@ -152,6 +156,8 @@ pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), CoreError> {
         Action::ImportOrganisation | Action::AdminOverview => actor.has(Role::Admin),
         Action::EditPolicy => actor.has(Role::Hr),
         Action::IssueTemporaryDecision => actor.has(Role::Hr) || actor.has(Role::Director),
+        Action::ReadAllRequests => actor.has(Role::Hr) || actor.has(Role::Auditor),
+        Action::ChangeOwnRequest { person_id } => actor.person_id == person_id,
         Action::SendAgreement {
             person_id,
             decider_id,
@@ -279,6 +285,10 @@ pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), CoreError> {
             Action::AdminOverview => "only administrators may see this",
             Action::EditPolicy => "only HR may change the policy and the agreement template",
             Action::IssueTemporaryDecision => "only HR and directors may issue temporary decisions",
+            Action::ReadAllRequests => "only HR and auditors see every request",
+            Action::ChangeOwnRequest { .. } => {
+                "only the applicant may change or withdraw a request"
+            }
             Action::SendAgreement { person_id, .. } if person_id == actor.person_id => {
                 "nobody sends their own agreement"
             }

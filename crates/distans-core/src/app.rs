@@ -10,8 +10,10 @@ use time::{Date, OffsetDateTime};
 use crate::absences::service::AbsencesService;
 use crate::agreements::service::AgreementsService;
 use crate::audit::service::AuditService;
+use crate::cases::service::{CasesDeps, CasesService};
 use crate::coverage::service::CoverageService;
 use crate::demo::service::{DemoDeps, DemoService};
+use crate::deviations::service::DeviationsService;
 use crate::equipment::service::EquipmentService;
 use crate::feed::service::FeedService;
 use crate::followup::service::FollowUpService;
@@ -24,13 +26,13 @@ use crate::org::service::OrgService;
 use crate::plan::service::PlanService;
 use crate::policy::service::PolicyService;
 use crate::redeployment::service::RedeploymentService;
+use crate::rotation::service::RotationService;
 use crate::store::Store;
 use crate::system::service::SystemService;
 use crate::temporary::service::TemporaryService;
 use crate::workdays::service::WorkdaysService;
 
 pub struct Core {
-    pub(crate) store: Arc<dyn Store>,
     pub(crate) env: Env,
     pub system: SystemService,
     pub identity: IdentityService,
@@ -50,6 +52,9 @@ pub struct Core {
     pub equipment: EquipmentService,
     pub agreements: AgreementsService,
     pub demo: DemoService,
+    pub cases: CasesService,
+    pub deviations: DeviationsService,
+    pub rotation: RotationService,
 }
 
 impl Core {
@@ -107,6 +112,28 @@ impl Core {
             followup.clone(),
             Arc::new(equipment.clone()),
         );
+        let cases = CasesService::new(
+            store.clone(),
+            env.clone(),
+            CasesDeps {
+                org: org.clone(),
+                policy: policy.clone(),
+                coverage: coverage.clone(),
+                agreements: agreements.clone(),
+            },
+        );
+        let deviations =
+            DeviationsService::new(store.clone(), env.clone(), org.clone(), policy.clone());
+        let rotation = RotationService::new(
+            store.clone(),
+            env.clone(),
+            org.clone(),
+            workdays.clone(),
+            plan.clone(),
+            coverage.clone(),
+            policy.clone(),
+            temporary.clone(),
+        );
         let demo = DemoService::new(
             store.clone(),
             env.clone(),
@@ -121,7 +148,6 @@ impl Core {
             },
         );
         Core {
-            store,
             env,
             system,
             identity,
@@ -141,6 +167,9 @@ impl Core {
             equipment,
             agreements,
             demo,
+            cases,
+            deviations,
+            rotation,
         }
     }
 

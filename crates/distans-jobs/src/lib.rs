@@ -281,23 +281,24 @@ mod tests {
             .unwrap()
             .unwrap();
         let start = core.today() + time::Duration::days(10);
-        core.submit_request(
-            &anna,
-            &RequestInput {
-                days_per_week: Some(2),
-                start: Some(start.to_string()),
-                reason: "Pendling".into(),
-                confirmations: vec![
-                    "wifi".into(),
-                    "it-security".into(),
-                    "vpn".into(),
-                    "home-insurance".into(),
-                ],
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+        core.cases
+            .submit_request(
+                &anna,
+                &RequestInput {
+                    days_per_week: Some(2),
+                    start: Some(start.to_string()),
+                    reason: "Pendling".into(),
+                    confirmations: vec![
+                        "wifi".into(),
+                        "it-security".into(),
+                        "vpn".into(),
+                        "home-insurance".into(),
+                    ],
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
         assert_eq!(core.notify.mails_pending().await.unwrap(), 1);
 
         // The server is down: the mail stays, with an error, for later.

@@ -474,6 +474,21 @@ impl CoverageService {
         })
     }
 
+    /// The coverage rules of these units.
+    pub(crate) async fn rules_of(&self, units: &[Uuid]) -> CoreResult<Vec<CoverageRule>> {
+        self.port.coverage_rules(units).await
+    }
+
+    /// The people whose home unit is at or below `unit_path`, with skills
+    /// and site, in name order; `Invalid` if more than `limit`.
+    pub(crate) async fn members_under(
+        &self,
+        unit_path: &str,
+        limit: i64,
+    ) -> CoreResult<Vec<Member>> {
+        self.port.members_under(unit_path, limit).await
+    }
+
     /// Stores many rules in one transaction with one audit entry (the demo).
     pub(crate) async fn insert_many(
         &self,

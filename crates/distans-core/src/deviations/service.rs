@@ -1,16 +1,20 @@
 //! Reporting a deviation, and handling it to closure.
 
 use serde_json::json;
+use std::sync::Arc;
 use uuid::Uuid;
 
 use crate::access::{self};
 use crate::deviations::model::*;
+use crate::deviations::port::DeviationsPort;
 use crate::deviations::rules::*;
+use crate::kernel::Env;
 use crate::kernel::{
     Actor, CoreError, CoreResult, NewAuditEntry, Notice, Page, Paging, PersonRef, Role,
 };
 use crate::org::model::{unit_chain, PersonRecord};
-use crate::Core;
+use crate::org::service::OrgService;
+use crate::policy::service::PolicyService;
 
 fn audit(actor: &Actor, action: &str, id: Uuid, after: serde_json::Value) -> NewAuditEntry {
     NewAuditEntry {
@@ -24,12 +28,34 @@ fn audit(actor: &Actor, action: &str, id: Uuid, after: serde_json::Value) -> New
     }
 }
 
-impl Core {
+/// Deviations reported and handled to closure.
+#[derive(Clone)]
+pub struct DeviationsService {
+    pub(super) port: Arc<dyn DeviationsPort>,
+    pub(super) env: Env,
+    pub(super) org: OrgService,
+    pub(super) policy: PolicyService,
+}
+
+impl DeviationsService {
+    pub(crate) fn new(
+        port: Arc<dyn DeviationsPort>,
+        env: Env,
+        org: OrgService,
+        policy: PolicyService,
+    ) -> Self {
+        DeviationsService {
+            port,
+            env,
+            org,
+            policy,
+        }
+    }
+}
+
+impl DeviationsService {
     async fn deviation_policy(&self) -> CoreResult<crate::policy::model::PolicyVersion> {
-        self.store
-            .policy_on(self.today())
-            .await?
-            .ok_or_else(|| CoreError::Internal("no policy version in force".into()))
+        self.policy.in_force(self.env.today()).await
     }
 
     /// The personnel manager responsible for deviations about `person`: the
@@ -41,7 +67,7 @@ impl Core {
         reporter: Uuid,
     ) -> CoreResult<Option<PersonRef>> {
         for unit in unit_chain(&person.unit_path).into_iter().rev() {
-            let Some(u) = self.store.unit(unit).await? else {
+            let Some(u) = self.org.find_unit(unit).await? else {
                 continue;
             };
             if let Some(m) = u.unit.manager {
@@ -72,7 +98,7 @@ impl Core {
         actor: &Actor,
         input: &DeviationInput,
     ) -> CoreResult<Deviation> {
-        let today = self.today();
+        let today = self.env.today();
         let n = input.parse(today)?;
         let policy = self.deviation_policy().await?;
         if n.anonymous && !policy.rules.deviation_reporter_anonymity {
@@ -84,8 +110,8 @@ impl Core {
         }
         let person_id = n.person.unwrap_or(actor.person_id);
         let person = self
-            .store
-            .person(person_id)
+            .org
+            .find_record(person_id)
             .await?
             .ok_or_else(|| CoreError::invalid("person", "no such person"))?;
         if access::person_visibility(actor, person_id, &person.unit_path)
@@ -94,7 +120,7 @@ impl Core {
             return Err(CoreError::invalid("person", "no such person"));
         }
         let responsible = self.deviation_manager(&person, actor.person_id).await?;
-        let now = self.now();
+        let now = self.env.now();
         let me = PersonRef {
             id: actor.person_id,
             name: actor.name.clone(),
@@ -175,11 +201,15 @@ impl Core {
         };
         match &responsible {
             Some(m) => {
-                let email = self.store.person(m.id).await?.and_then(|r| r.person.email);
+                let email = self
+                    .org
+                    .find_record(m.id)
+                    .await?
+                    .and_then(|r| r.person.email);
                 tell(m.id, email, "deviation_reported", &mut told);
             }
             None => {
-                for (p, email) in self.store.people_with_role(Role::Hr.as_str()).await? {
+                for (p, email) in self.org.people_with_role(Role::Hr.as_str()).await? {
                     if p.id != person_id {
                         tell(p.id, email, "deviation_reported", &mut told);
                     }
@@ -188,7 +218,7 @@ impl Core {
         }
         if d.is_serious_security() {
             for role in &policy.rules.security_deviation_roles {
-                for (p, email) in self.store.people_with_role(role).await? {
+                for (p, email) in self.org.people_with_role(role).await? {
                     tell(p.id, email, "deviation_security", &mut told);
                 }
             }
@@ -204,7 +234,7 @@ impl Core {
                 "notified": told.len() - 1,
             }),
         );
-        self.store.insert_deviation(&d, &notices, a).await?;
+        self.port.insert_deviation(&d, &notices, a).await?;
         Ok(d)
     }
 
@@ -216,7 +246,7 @@ impl Core {
 
     async fn deviation_for(&self, actor: &Actor, id: Uuid) -> CoreResult<Deviation> {
         let d = self
-            .store
+            .port
             .deviation(id)
             .await?
             .ok_or(CoreError::NotFound("deviation"))?;
@@ -248,7 +278,7 @@ impl Core {
             }
         };
         let page = self
-            .store
+            .port
             .deviations(&DeviationFilter { scope, state }, paging)
             .await?;
         Ok(Page {
@@ -279,7 +309,7 @@ impl Core {
             }
         };
         let page = self
-            .store
+            .port
             .deviations(&DeviationFilter { scope, state }, paging)
             .await?;
         Ok(Page {
@@ -301,7 +331,7 @@ impl Core {
         paging: Paging,
     ) -> CoreResult<Page<Deviation>> {
         let page = self
-            .store
+            .port
             .deviations(
                 &DeviationFilter {
                     scope: DeviationScope::ReportedBy(actor.person_id),
@@ -336,7 +366,7 @@ impl Core {
             }
         };
         Ok(self
-            .store
+            .port
             .deviations(
                 &DeviationFilter {
                     scope,
@@ -354,8 +384,8 @@ impl Core {
     /// The reporter's notice of a change.
     async fn reporter_notice(&self, d: &Deviation, kind: &str, what: &str) -> CoreResult<Notice> {
         let email = self
-            .store
-            .person(d.reporter_id)
+            .org
+            .find_record(d.reporter_id)
             .await?
             .and_then(|r| r.person.email);
         let mut body = format!(
@@ -401,7 +431,7 @@ impl Core {
                 d.state.as_str()
             )));
         }
-        let now = self.now();
+        let now = self.env.now();
         let me = PersonRef {
             id: actor.person_id,
             name: actor.name.clone(),
@@ -429,7 +459,7 @@ impl Core {
             d.id,
             json!({"state": "acknowledged"}),
         );
-        self.store
+        self.port
             .update_deviation(&next, d.version, &[event], &notices, a)
             .await?;
         next.version = d.version + 1;
@@ -460,7 +490,7 @@ impl Core {
                 "the deviation is already closed".into(),
             ));
         }
-        let now = self.now();
+        let now = self.env.now();
         let me = PersonRef {
             id: actor.person_id,
             name: actor.name.clone(),
@@ -498,7 +528,7 @@ impl Core {
             d.id,
             json!({"state": "closed", "action": action, "acknowledged_implicitly": d.state == DeviationState::Reported}),
         );
-        self.store
+        self.port
             .update_deviation(&next, d.version, &events, &notices, a)
             .await?;
         next.version = d.version + 1;

@@ -14,7 +14,7 @@ use distans_planner as planner;
 
 use crate::kernel::{CoreError, CoreResult};
 use crate::rotation::model::{Lock, PlannerJobRow, RotationProblem, StoredProblem};
-use crate::Core;
+use crate::rotation::service::RotationService;
 use uuid::Uuid;
 
 /// Running runs per person at once.
@@ -72,7 +72,7 @@ impl PlannerRuns {
     /// the person already has too many running.
     pub async fn start(
         &self,
-        core: &Arc<Core>,
+        rotation: &RotationService,
         owner: Uuid,
         problem: RotationProblem,
         locks: Vec<Lock>,
@@ -80,7 +80,7 @@ impl PlannerRuns {
     ) -> CoreResult<Uuid> {
         let stored = StoredProblem::of(&problem, &locks);
         let json = serde_json::to_string(&stored).map_err(|e| corrupt("problem", e))?;
-        let now = core.now();
+        let now = rotation.env.now();
         let total = (problem.input.employees.len() as i64) * problem.input.horizon.weeks;
         let row = PlannerJobRow {
             id: Uuid::now_v7(),
@@ -98,7 +98,8 @@ impl PlannerRuns {
             heartbeat_at: now,
             created_at: now,
         };
-        core.store
+        rotation
+            .port
             .insert_planner_job(&row, MAX_RUNNING_PER_PERSON, now - LOST_AFTER, now - KEEP)
             .await?;
         let id = row.id;
@@ -126,7 +127,7 @@ impl PlannerRuns {
             let out = planner::solve(&input, &opts);
             (out, t.elapsed())
         });
-        let core = core.clone();
+        let rotation = rotation.clone();
         let poll = self.poll;
         tokio::spawn(async move {
             let finished = loop {
@@ -134,12 +135,12 @@ impl PlannerRuns {
                     r = &mut solving => break r,
                     _ = tokio::time::sleep(poll) => {
                         let b = best.load(Ordering::Relaxed);
-                        match core.store.planner_job_progress(
+                        match rotation.port.planner_job_progress(
                             id,
                             done.load(Ordering::Relaxed) as i64,
                             total.load(Ordering::Relaxed) as i64,
                             (b != i64::MIN).then_some(b),
-                            core.now(),
+                            rotation.env.now(),
                         ).await {
                             Ok(true) => cancel.store(true, Ordering::Relaxed),
                             Ok(false) => {}
@@ -152,8 +153,14 @@ impl PlannerRuns {
                 Ok((out, took)) => {
                     let saved = match serde_json::to_string(&out) {
                         Ok(json) => {
-                            core.store
-                                .planner_job_finish(id, &json, took.as_millis() as i64, core.now())
+                            rotation
+                                .port
+                                .planner_job_finish(
+                                    id,
+                                    &json,
+                                    took.as_millis() as i64,
+                                    rotation.env.now(),
+                                )
                                 .await
                         }
                         Err(e) => Err(corrupt("result", e)),
@@ -171,8 +178,13 @@ impl PlannerRuns {
     }
 
     /// A run of this person's (others' runs are not found).
-    pub async fn get(&self, core: &Core, id: Uuid, owner: Uuid) -> CoreResult<Option<PlannerRun>> {
-        let Some(r) = core.store.planner_job(id).await? else {
+    pub async fn get(
+        &self,
+        rotation: &RotationService,
+        id: Uuid,
+        owner: Uuid,
+    ) -> CoreResult<Option<PlannerRun>> {
+        let Some(r) = rotation.port.planner_job(id).await? else {
             return Ok(None);
         };
         if r.owner != owner {
@@ -193,7 +205,7 @@ impl PlannerRuns {
             problem,
             time_limit: r.time_limit,
             finished: r.finished,
-            lost: !r.finished && r.heartbeat_at < core.now() - LOST_AFTER,
+            lost: !r.finished && r.heartbeat_at < rotation.env.now() - LOST_AFTER,
             cancel_requested: r.cancel_requested,
             done: r.done.max(0) as u64,
             total: r.total.max(0) as u64,
@@ -204,12 +216,17 @@ impl PlannerRuns {
     }
 
     /// Asks the computing server to stop the run: it keeps its best plan so far.
-    pub async fn cancel(&self, core: &Core, id: Uuid) -> CoreResult<()> {
-        core.store.planner_job_cancel(id).await
+    pub async fn cancel(&self, rotation: &RotationService, id: Uuid) -> CoreResult<()> {
+        rotation.port.planner_job_cancel(id).await
     }
 
     /// Records the rotation the run was published as.
-    pub async fn published(&self, core: &Core, id: Uuid, rotation: Uuid) -> CoreResult<()> {
-        core.store.planner_job_published(id, rotation).await
+    pub async fn published(
+        &self,
+        rotation: &RotationService,
+        id: Uuid,
+        published_as: Uuid,
+    ) -> CoreResult<()> {
+        rotation.port.planner_job_published(id, published_as).await
     }
 }

@@ -3,6 +3,7 @@
 //! everyone's plan (the `rotation` step of the plan's precedence).
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use distans_planner as planner;
 use time::{Date, Duration, Weekday as TimeWeekday};
@@ -10,14 +11,58 @@ use uuid::Uuid;
 
 use crate::access::{self, Action};
 use crate::coverage::model::MAX_UNIT_MEMBERS;
+use crate::coverage::service::CoverageService;
 use crate::kernel::gap::RuleKind;
+use crate::kernel::Env;
 use crate::kernel::{Actor, CoreError, CoreResult, NewAuditEntry, Paging};
+use crate::org::service::OrgService;
 use crate::plan::model::DayState;
+use crate::plan::service::PlanService;
+use crate::policy::service::PolicyService;
 use crate::rotation::model::*;
+use crate::rotation::port::RotationPort;
 use crate::rotation::rules::*;
-use crate::Core;
+use crate::temporary::service::TemporaryService;
+use crate::workdays::service::WorkdaysService;
 
-impl Core {
+/// The rotation planner on stored data.
+#[derive(Clone)]
+pub struct RotationService {
+    pub(super) port: Arc<dyn RotationPort>,
+    pub(super) env: Env,
+    pub(super) org: OrgService,
+    pub(super) workdays: WorkdaysService,
+    pub(super) plan: PlanService,
+    pub(super) coverage: CoverageService,
+    pub(super) policy: PolicyService,
+    pub(super) temporary: TemporaryService,
+}
+
+impl RotationService {
+    pub(crate) fn new(
+        port: Arc<dyn RotationPort>,
+        env: Env,
+        org: OrgService,
+        workdays: WorkdaysService,
+        plan: PlanService,
+        coverage: CoverageService,
+        policy: PolicyService,
+        temporary: TemporaryService,
+    ) -> Self {
+        RotationService {
+            port,
+            env,
+            org,
+            workdays,
+            plan,
+            coverage,
+            policy,
+            temporary,
+        }
+    }
+}
+
+impl RotationService {
     /// Builds the planner's input for `unit` and the units below it, for
     /// `weeks` ISO weeks from the Monday `start`.
     pub async fn rotation_problem(
@@ -28,11 +73,7 @@ impl Core {
         weeks: i64,
         locks: &[Lock],
     ) -> CoreResult<RotationProblem> {
-        let detail = self
-            .store
-            .unit(unit)
-            .await?
-            .ok_or(CoreError::NotFound("unit"))?;
+        let detail = self.org.unit_detail(unit).await?;
         access::authorize(
             actor,
             Action::ReadUnitPlan {
@@ -52,7 +93,7 @@ impl Core {
         let cal = self.workdays.calendar(start, end).await?;
         let workdays = cal.workdays(start, end);
         let members = self
-            .store
+            .coverage
             .members_under(&detail.path, MAX_UNIT_MEMBERS)
             .await?;
         // The units below, for codes and for which rules the planner can hold.
@@ -60,8 +101,8 @@ impl Core {
         let mut offset = 0;
         loop {
             let page = self
-                .store
-                .units(Some(unit), None, Paging { limit: 500, offset })
+                .org
+                .units_below(Some(unit), None, Paging { limit: 500, offset })
                 .await?;
             offset += page.items.len() as i64;
             let done = page.items.is_empty() || offset >= page.total;
@@ -72,28 +113,11 @@ impl Core {
         }
         let code_of: HashMap<Uuid, String> = units.iter().map(|u| (u.id, u.code.clone())).collect();
         let unit_ids: Vec<Uuid> = units.iter().map(|u| u.id).collect();
-        let rules = self.store.coverage_rules(&unit_ids).await?;
+        let rules = self.coverage.rules_of(&unit_ids).await?;
         let ids: Vec<Uuid> = members.iter().map(|m| m.id).collect();
-        let person_rules = self.store.plan_rules(&ids, start, end).await?;
-        let policy = self
-            .store
-            .policy_on(start)
-            .await?
-            .ok_or_else(|| CoreError::Internal("no policy".into()))?;
-        let decisions: Vec<_> = self
-            .store
-            .temporary_decisions(
-                None,
-                Paging {
-                    limit: 200,
-                    offset: 0,
-                },
-            )
-            .await?
-            .items
-            .into_iter()
-            .filter(|d| d.start <= end && start <= d.end)
-            .collect();
+        let person_rules = self.plan.rules(&ids, start, end).await?;
+        let policy = self.policy.in_force(start).await?;
+        let decisions = self.temporary.overlapping(start, end).await?;
 
         let mut employees = vec![];
         let mut names = BTreeMap::new();
@@ -313,7 +337,7 @@ impl Core {
                 "people": output.plan.len(), "cost": cost, "status": output.status,
             })),
         };
-        self.store
+        self.port
             .publish_rotation(
                 id,
                 problem.unit.unit.id,
@@ -322,7 +346,7 @@ impl Core {
                 cost,
                 &days,
                 actor.person_id,
-                self.now(),
+                self.env.now(),
                 audit,
             )
             .await?;

@@ -181,13 +181,21 @@ impl TemporaryService {
         }
     }
 
-    /// Decisions in force on `day` (at most 100), for the planner.
-    pub(crate) async fn in_force_on(&self, day: time::Date) -> CoreResult<Vec<TemporaryDecision>> {
-        Ok(self
+    /// Decisions that overlap a period (at most 200), for the planner.
+    pub(crate) async fn overlapping(
+        &self,
+        start: time::Date,
+        end: time::Date,
+    ) -> CoreResult<Vec<TemporaryDecision>> {
+        let all = self
             .port
-            .temporary_decisions(Some(day), Paging::first(100))
-            .await?
-            .items)
+            .temporary_decisions(None, Paging::first(200))
+            .await?;
+        Ok(all
+            .items
+            .into_iter()
+            .filter(|d| d.start <= end && start <= d.end)
+            .collect())
     }
 
     async fn in_force_today(&self) -> CoreResult<Page<TemporaryDecision>> {

@@ -108,6 +108,7 @@ async fn request_decision_agreement_and_temporary_decision() {
 
         // 2 days: the manager decides. 3 days: HR.
         let r1 = c
+            .cases
             .submit_request(&anna, &input(2, d(7), Some(d(180))))
             .await
             .unwrap();
@@ -118,11 +119,13 @@ async fn request_decision_agreement_and_temporary_decision() {
         );
         assert_eq!(r1.assigned_to.as_ref().map(|m| m.id), Some(chef.person_id));
         let r2 = c
+            .cases
             .submit_request(&anna, &input(3, d(200), None))
             .await
             .unwrap();
         assert_eq!(r2.decider, Decider::Hr);
         let overlap = c
+            .cases
             .submit_request(&anna, &input(1, d(100), Some(d(120))))
             .await
             .err()
@@ -142,21 +145,24 @@ async fn request_decision_agreement_and_temporary_decision() {
 
         // A manager may not decide an HR-level request, nor another unit's.
         let e = c
+            .cases
             .decide(&chef, r2.id, Decision::Approve, None, None)
             .await
             .err()
             .unwrap();
         assert!(matches!(e, CoreError::Forbidden(_)), "{label}: {e:?}");
         assert!(c
+            .cases
             .decide(&bygg, r1.id, Decision::Approve, None, None)
             .await
             .is_err());
         assert!(
-            c.request(&bo, r1.id).await.is_err(),
+            c.cases.request(&bo, r1.id).await.is_err(),
             "{label}: bo cannot even see it"
         );
         assert_eq!(
-            c.decide(&chef, r1.id, Decision::Decline, None, None)
+            c.cases
+                .decide(&chef, r1.id, Decision::Decline, None, None)
                 .await
                 .err()
                 .unwrap()
@@ -166,8 +172,9 @@ async fn request_decision_agreement_and_temporary_decision() {
 
         // Two deciders at once: one wins, the other gets a conflict.
         let (a, b) = tokio::join!(
-            c.decide(&chef, r1.id, Decision::Approve, None, Some(r1.version)),
-            c.decide(
+            c.cases
+                .decide(&chef, r1.id, Decision::Approve, None, Some(r1.version)),
+            c.cases.decide(
                 &hr,
                 r1.id,
                 Decision::Changes,
@@ -184,19 +191,21 @@ async fn request_decision_agreement_and_temporary_decision() {
             matches!(loser, CoreError::Conflict(_)),
             "{label}: {loser:?}"
         );
-        let r1 = c.request(&anna, r1.id).await.unwrap();
+        let r1 = c.cases.request(&anna, r1.id).await.unwrap();
         if r1.state == RequestState::ChangesRequested {
             // HR was faster: Anna changes the request and the manager approves it.
             let r = c
+                .cases
                 .resubmit_request(&anna, r1.id, &input(2, d(7), Some(d(180))), None)
                 .await
                 .unwrap();
             assert_eq!(r.state, RequestState::Submitted);
-            c.decide(&chef, r1.id, Decision::Approve, None, None)
+            c.cases
+                .decide(&chef, r1.id, Decision::Approve, None, None)
                 .await
                 .unwrap();
         }
-        let r1 = c.request(&anna, r1.id).await.unwrap();
+        let r1 = c.cases.request(&anna, r1.id).await.unwrap();
         assert_eq!(r1.state, RequestState::Approved, "{label}");
         assert!(r1.history.len() >= 2);
         let gid = r1.agreement_id.unwrap();
@@ -266,6 +275,7 @@ async fn request_decision_agreement_and_temporary_decision() {
 
         // HR decides the 3-day request.
         let r2 = c
+            .cases
             .decide(
                 &hr,
                 r2.id,
@@ -411,12 +421,13 @@ async fn the_outbox_hands_each_mail_to_one_worker() {
             .unwrap();
         for i in 0..5 {
             let start = c.today() + time::Duration::days(10 + i * 40);
-            c.submit_request(
-                &anna,
-                &input(1, start, Some(start + time::Duration::days(30))),
-            )
-            .await
-            .unwrap();
+            c.cases
+                .submit_request(
+                    &anna,
+                    &input(1, start, Some(start + time::Duration::days(30))),
+                )
+                .await
+                .unwrap();
         }
         let now = OffsetDateTime::now_utc() + time::Duration::seconds(1);
         let pending = store.outbox_pending().await.unwrap();
@@ -506,8 +517,9 @@ async fn parties_are_told_once_when_an_agreement_ends_soon() {
             ],
             ..Default::default()
         };
-        let r = c.submit_request(&anna, &input).await.unwrap();
+        let r = c.cases.submit_request(&anna, &input).await.unwrap();
         let gid = c
+            .cases
             .decide(&chef, r.id, Decision::Approve, None, None)
             .await
             .unwrap()

@@ -251,6 +251,7 @@ async fn coverage_rules_count_who_is_on_site_and_warn_before_a_gap() {
         }
         let y = applicant.expect("someone on site every Friday");
         let r = c
+            .cases
             .submit_request(
                 &y,
                 &RequestInput {
@@ -270,11 +271,13 @@ async fn coverage_rules_count_who_is_on_site_and_warn_before_a_gap() {
             .await
             .unwrap();
         let e = c
+            .cases
             .decide_with(&chef, r.id, Decision::Approve, None, None, false)
             .await
             .unwrap_err();
         assert_eq!(e.code(), "coverage_gap", "{label}: {e}");
         let approved = c
+            .cases
             .decide_with(&chef, r.id, Decision::Approve, None, None, true)
             .await
             .unwrap();

@@ -62,6 +62,7 @@ async fn deviations_reach_the_manager_at_once_and_are_handled_to_closure() {
 
         // Anna reports: it goes at once to her personnel manager, in the app and by e-mail.
         let d = c
+            .deviations
             .report_deviation(&anna, &input("work_environment", "Trasig kontorsstol"))
             .await
             .unwrap();
@@ -83,11 +84,18 @@ async fn deviations_reach_the_manager_at_once_and_are_handled_to_closure() {
         );
         // Who sees it: the reporter, her manager, HR; not another unit's manager, the administrator or the auditor.
         for a in [&anna, &chef, &hr] {
-            assert_eq!(c.deviation(a, d.id).await.unwrap().id, d.id, "{label}");
+            assert_eq!(
+                c.deviations.deviation(a, d.id).await.unwrap().id,
+                d.id,
+                "{label}"
+            );
         }
         for a in [&bygg, &admin, &revisor] {
             assert!(
-                matches!(c.deviation(a, d.id).await, Err(CoreError::NotFound(_))),
+                matches!(
+                    c.deviations.deviation(a, d.id).await,
+                    Err(CoreError::NotFound(_))
+                ),
                 "{label}: {}",
                 a.name
             );
@@ -98,7 +106,8 @@ async fn deviations_reach_the_manager_at_once_and_are_handled_to_closure() {
             let c = c.clone();
             let anna = anna.clone();
             async move {
-                c.report_deviation(&anna, &i)
+                c.deviations
+                    .report_deviation(&anna, &i)
                     .await
                     .unwrap_err()
                     .field()
@@ -130,8 +139,8 @@ async fn deviations_reach_the_manager_at_once_and_are_handled_to_closure() {
         // Anonymous to the unit: the manager sees "anonym rapportör", HR and the reporter see who.
         let mut i = input("presence", "Ingen kom till arbetsplatsträffen");
         i.anonymous = true;
-        let a = c.report_deviation(&anna, &i).await.unwrap();
-        let m = c.deviation(&chef, a.id).await.unwrap();
+        let a = c.deviations.report_deviation(&anna, &i).await.unwrap();
+        let m = c.deviations.deviation(&chef, a.id).await.unwrap();
         assert!(m.reporter.is_none() && m.person.is_none(), "{label}");
         assert!(m.events[0].actor.is_none());
         let json = serde_json::to_string(&m).unwrap();
@@ -142,18 +151,28 @@ async fn deviations_reach_the_manager_at_once_and_are_handled_to_closure() {
         let told = kinds(&chef).await;
         assert!(told[0].2.contains("anonym rapportör") && !told[0].2.contains("Anna"));
         assert_eq!(
-            c.deviation(&hr, a.id).await.unwrap().reporter.map(|r| r.id),
-            Some(anna.person_id)
-        );
-        assert_eq!(
-            c.deviation(&anna, a.id)
+            c.deviations
+                .deviation(&hr, a.id)
                 .await
                 .unwrap()
                 .reporter
                 .map(|r| r.id),
             Some(anna.person_id)
         );
-        let listed = c.deviations(&chef, None, Paging::default()).await.unwrap();
+        assert_eq!(
+            c.deviations
+                .deviation(&anna, a.id)
+                .await
+                .unwrap()
+                .reporter
+                .map(|r| r.id),
+            Some(anna.person_id)
+        );
+        let listed = c
+            .deviations
+            .deviations(&chef, None, Paging::default())
+            .await
+            .unwrap();
         assert!(listed
             .items
             .iter()
@@ -175,13 +194,13 @@ async fn deviations_reach_the_manager_at_once_and_are_handled_to_closure() {
         // Serious information security: also every holder of the policy's roles (default: admin).
         let mut i = input("information_security", "Lånedator borttappad på bussen");
         i.serious = true;
-        let s = c.report_deviation(&anna, &i).await.unwrap();
+        let s = c.deviations.report_deviation(&anna, &i).await.unwrap();
         assert!(kinds(&admin)
             .await
             .iter()
             .any(|k| k.0 == "deviation_security" && k.1.ends_with(&s.id.to_string())));
-        assert_eq!(c.deviation(&admin, s.id).await.unwrap().id, s.id);
-        assert!(c.deviation(&revisor, s.id).await.is_err());
+        assert_eq!(c.deviations.deviation(&admin, s.id).await.unwrap().id, s.id);
+        assert!(c.deviations.deviation(&revisor, s.id).await.is_err());
         // HR changes the roles and forbids anonymity.
         let rules = PolicyRules {
             security_deviation_roles: vec!["auditor".into()],
@@ -194,7 +213,7 @@ async fn deviations_reach_the_manager_at_once_and_are_handled_to_closure() {
             .unwrap();
         let mut i = input("information_security", "Lösenord på en lapp");
         i.serious = true;
-        let s2 = c.report_deviation(&anna, &i).await.unwrap();
+        let s2 = c.deviations.report_deviation(&anna, &i).await.unwrap();
         assert!(kinds(&revisor)
             .await
             .iter()
@@ -205,7 +224,7 @@ async fn deviations_reach_the_manager_at_once_and_are_handled_to_closure() {
             .any(|k| k.1.ends_with(&s2.id.to_string())));
         let mut i = input("other", "x");
         i.anonymous = true;
-        let e = c.report_deviation(&anna, &i).await.unwrap_err();
+        let e = c.deviations.report_deviation(&anna, &i).await.unwrap_err();
         assert!(
             matches!(&e, CoreError::Rule { field: Some(f), .. } if f == "anonymous"),
             "{label}: {e:?}"
@@ -213,38 +232,46 @@ async fn deviations_reach_the_manager_at_once_and_are_handled_to_closure() {
 
         // Acknowledge: only the responsible manager (or above, or HR); the reporter is told.
         assert!(matches!(
-            c.acknowledge_deviation(&anna, d.id, None).await,
+            c.deviations.acknowledge_deviation(&anna, d.id, None).await,
             Err(CoreError::Forbidden(_))
         ));
         assert!(matches!(
-            c.acknowledge_deviation(&bygg, d.id, None).await,
+            c.deviations.acknowledge_deviation(&bygg, d.id, None).await,
             Err(CoreError::NotFound(_))
         ));
         assert!(matches!(
-            c.acknowledge_deviation(&chef, d.id, Some(99)).await,
+            c.deviations
+                .acknowledge_deviation(&chef, d.id, Some(99))
+                .await,
             Err(CoreError::Conflict(_))
         ));
-        let ack = c.acknowledge_deviation(&chef, d.id, Some(1)).await.unwrap();
+        let ack = c
+            .deviations
+            .acknowledge_deviation(&chef, d.id, Some(1))
+            .await
+            .unwrap();
         assert_eq!((ack.state, ack.version), (DeviationState::Acknowledged, 2));
         assert_eq!(kinds(&anna).await[0].0, "deviation_acknowledged", "{label}");
         assert!(matches!(
-            c.acknowledge_deviation(&chef, d.id, None).await,
+            c.deviations.acknowledge_deviation(&chef, d.id, None).await,
             Err(CoreError::Conflict(_))
         ));
         // Close with the action taken.
         assert_eq!(
-            c.close_deviation(&chef, d.id, "  ", None)
+            c.deviations
+                .close_deviation(&chef, d.id, "  ", None)
                 .await
                 .unwrap_err()
                 .field(),
             Some("action")
         );
         let closed = c
+            .deviations
             .close_deviation(&chef, d.id, "Ny stol beställd", Some(2))
             .await
             .unwrap();
         assert_eq!(closed.state, DeviationState::Closed);
-        let stored = c.deviation(&anna, d.id).await.unwrap();
+        let stored = c.deviations.deviation(&anna, d.id).await.unwrap();
         assert_eq!(
             stored.action.as_deref(),
             Some("Ny stol beställd"),
@@ -256,15 +283,19 @@ async fn deviations_reach_the_manager_at_once_and_are_handled_to_closure() {
         assert_eq!(n[0].0, "deviation_closed");
         assert!(n[0].2.contains("Ny stol beställd"));
         assert!(matches!(
-            c.close_deviation(&chef, d.id, "igen", None).await,
+            c.deviations
+                .close_deviation(&chef, d.id, "igen", None)
+                .await,
             Err(CoreError::Conflict(_))
         ));
 
         // Two at once close the same deviation: one wins, the other gets a conflict;
         // closing an unacknowledged one acknowledges it in the trail.
         let (x, y) = tokio::join!(
-            c.close_deviation(&chef, a.id, "Påminnelse om APT", Some(1)),
-            c.close_deviation(&hr, a.id, "Samtal med enheten", Some(1)),
+            c.deviations
+                .close_deviation(&chef, a.id, "Påminnelse om APT", Some(1)),
+            c.deviations
+                .close_deviation(&hr, a.id, "Samtal med enheten", Some(1)),
         );
         assert!(
             x.is_ok() != y.is_ok(),
@@ -272,6 +303,7 @@ async fn deviations_reach_the_manager_at_once_and_are_handled_to_closure() {
         );
         assert!(matches!(x.err().or(y.err()), Some(CoreError::Conflict(_))));
         let trail: Vec<String> = c
+            .deviations
             .deviation(&hr, a.id)
             .await
             .unwrap()
@@ -285,26 +317,33 @@ async fn deviations_reach_the_manager_at_once_and_are_handled_to_closure() {
         // A manager's own report about an employee goes to the manager above (or HR).
         let mut i = input("presence", "Kom inte till mötet");
         i.person = Some(anna.person_id.to_string());
-        let own = c.report_deviation(&chef, &i).await.unwrap();
+        let own = c.deviations.report_deviation(&chef, &i).await.unwrap();
         assert_ne!(
             own.responsible.as_ref().map(|r| r.id),
             Some(chef.person_id),
             "{label}"
         );
         assert!(matches!(
-            c.acknowledge_deviation(&chef, own.id, None).await,
+            c.deviations
+                .acknowledge_deviation(&chef, own.id, None)
+                .await,
             Err(CoreError::Forbidden(_))
         ));
-        c.acknowledge_deviation(&hr, own.id, None).await.unwrap();
+        c.deviations
+            .acknowledge_deviation(&hr, own.id, None)
+            .await
+            .unwrap();
 
         // Lists: the reporter's own, the manager's to handle, HR's open ones.
         let mine = c
+            .deviations
             .my_deviation_reports(&anna, None, Paging::default())
             .await
             .unwrap();
         assert_eq!(mine.total, 4, "{label}");
         let open = Some(StateFilter::Open);
         let to_handle = c
+            .deviations
             .deviations_to_handle(&chef, open, Paging::default())
             .await
             .unwrap();
@@ -313,11 +352,12 @@ async fn deviations_reach_the_manager_at_once_and_are_handled_to_closure() {
             vec![s2.id, s.id],
             "{label}: the open ones of chef's unit, not their own report"
         );
-        assert_eq!(c.deviations_awaiting(&chef).await.unwrap(), 2);
-        assert_eq!(c.deviations_awaiting(&anna).await.unwrap(), 0);
-        assert_eq!(c.deviations_awaiting(&bygg).await.unwrap(), 0);
+        assert_eq!(c.deviations.deviations_awaiting(&chef).await.unwrap(), 2);
+        assert_eq!(c.deviations.deviations_awaiting(&anna).await.unwrap(), 0);
+        assert_eq!(c.deviations.deviations_awaiting(&bygg).await.unwrap(), 0);
         assert_eq!(
-            c.deviations(&hr, open, Paging::default())
+            c.deviations
+                .deviations(&hr, open, Paging::default())
                 .await
                 .unwrap()
                 .total,
@@ -325,7 +365,8 @@ async fn deviations_reach_the_manager_at_once_and_are_handled_to_closure() {
             "{label}: HR sees every open deviation"
         );
         assert_eq!(
-            c.deviations(&bygg, None, Paging::default())
+            c.deviations
+                .deviations(&bygg, None, Paging::default())
                 .await
                 .unwrap()
                 .total,
@@ -333,7 +374,8 @@ async fn deviations_reach_the_manager_at_once_and_are_handled_to_closure() {
         );
         let closed = Some(StateFilter::Only(DeviationState::Closed));
         assert_eq!(
-            c.deviations(&anna, closed, Paging::default())
+            c.deviations
+                .deviations(&anna, closed, Paging::default())
                 .await
                 .unwrap()
                 .total,

@@ -112,8 +112,13 @@ async fn equipment_is_lent_under_agreements_returned_and_collected() {
             ..Default::default()
         };
         let start = c.today() + time::Duration::days(1);
-        let r = c.submit_request(&anna, &request(2, start)).await.unwrap();
+        let r = c
+            .cases
+            .submit_request(&anna, &request(2, start))
+            .await
+            .unwrap();
         let g2 = c
+            .cases
             .decide(&chef, r.id, Decision::Approve, None, None)
             .await
             .unwrap()
@@ -123,10 +128,12 @@ async fn equipment_is_lent_under_agreements_returned_and_collected() {
         c.agreements.sign_agreement(&anna, g2).await.unwrap();
         c.agreements.sign_agreement(&chef, g2).await.unwrap();
         let r = c
+            .cases
             .submit_request(&anna, &request(3, start + time::Duration::days(90)))
             .await
             .unwrap();
         let g3 = c
+            .cases
             .decide(&hr, r.id, Decision::Approve, None, None)
             .await
             .unwrap()

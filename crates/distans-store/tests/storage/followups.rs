@@ -37,8 +37,9 @@ async fn active_agreement(
         ],
         ..Default::default()
     };
-    let r = c.submit_request(anna, &input).await.unwrap();
+    let r = c.cases.submit_request(anna, &input).await.unwrap();
     let gid = c
+        .cases
         .decide(chef, r.id, Decision::Approve, None, None)
         .await
         .unwrap()

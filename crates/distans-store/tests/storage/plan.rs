@@ -44,6 +44,7 @@ async fn the_plan_follows_absences_occasional_days_and_agreements() {
 
         // Anna's agreement: Fridays remote.
         let r = c
+            .cases
             .submit_request(
                 &anna,
                 &RequestInput {
@@ -63,6 +64,7 @@ async fn the_plan_follows_absences_occasional_days_and_agreements() {
             .await
             .unwrap();
         let gid = c
+            .cases
             .decide(&chef, r.id, Decision::Approve, None, None)
             .await
             .unwrap()

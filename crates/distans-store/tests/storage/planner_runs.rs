@@ -94,7 +94,7 @@ async fn demo_core(store: &Arc<distans_store::SqlStore>) -> (Arc<Core>, Uuid) {
 async fn wait_finished(jobs: &Jobs, core: &Core, id: Uuid, owner: Uuid) -> Job {
     let t = Instant::now();
     loop {
-        let j = jobs.get(core, id, owner).await.unwrap().unwrap();
+        let j = jobs.get(&core.rotation, id, owner).await.unwrap().unwrap();
         if j.finished {
             return j;
         }
@@ -115,19 +115,22 @@ async fn a_job_reports_progress_and_any_server_can_see_and_cancel_it() {
         };
         let b = Jobs::default();
         let id = a
-            .start(&core, owner, big_problem(), vec![], 60.0)
+            .start(&core.rotation, owner, big_problem(), vec![], 60.0)
             .await
             .unwrap();
-        let seen = b.get(&core, id, owner).await.unwrap().unwrap();
+        let seen = b.get(&core.rotation, id, owner).await.unwrap().unwrap();
         assert!(!seen.finished && !seen.lost);
         assert_eq!(seen.total, 4000 * 8);
         assert!(
-            b.get(&core, id, Uuid::new_v4()).await.unwrap().is_none(),
+            b.get(&core.rotation, id, Uuid::new_v4())
+                .await
+                .unwrap()
+                .is_none(),
             "others' runs are not found"
         );
         // Cancelled from the other server: the planner stops and keeps its
         // best plan so far.
-        b.cancel(&core, id).await.unwrap();
+        b.cancel(&core.rotation, id).await.unwrap();
         let job = wait_finished(&b, &core, id, owner).await;
         assert!(job.cancel_requested);
         let (out, _) = job.result.clone().unwrap();
@@ -138,9 +141,13 @@ async fn a_job_reports_progress_and_any_server_can_see_and_cancel_it() {
                 Ok(out.cost)
             );
         }
-        b.published(&core, id, Uuid::nil()).await.unwrap();
+        b.published(&core.rotation, id, Uuid::nil()).await.unwrap();
         assert_eq!(
-            a.get(&core, id, owner).await.unwrap().unwrap().published,
+            a.get(&core.rotation, id, owner)
+                .await
+                .unwrap()
+                .unwrap()
+                .published,
             Some(Uuid::nil())
         );
 
@@ -150,16 +157,28 @@ async fn a_job_reports_progress_and_any_server_can_see_and_cancel_it() {
         small.input.rules.coverage.truncate(4);
         small.input.horizon.weeks = 1;
         let one = a
-            .start(&core, owner, small.clone(), vec![], 60.0)
+            .start(&core.rotation, owner, small.clone(), vec![], 60.0)
             .await
             .unwrap();
         let two = a
-            .start(&core, owner, small.clone(), vec![], 60.0)
+            .start(&core.rotation, owner, small.clone(), vec![], 60.0)
             .await
             .unwrap();
-        let third = a.start(&core, owner, small.clone(), vec![], 60.0).await;
-        let both_running = !a.get(&core, one, owner).await.unwrap().unwrap().finished
-            && !a.get(&core, two, owner).await.unwrap().unwrap().finished;
+        let third = a
+            .start(&core.rotation, owner, small.clone(), vec![], 60.0)
+            .await;
+        let both_running = !a
+            .get(&core.rotation, one, owner)
+            .await
+            .unwrap()
+            .unwrap()
+            .finished
+            && !a
+                .get(&core.rotation, two, owner)
+                .await
+                .unwrap()
+                .unwrap()
+                .finished;
         if both_running {
             assert!(matches!(third, Err(CoreError::Conflict(_))), "{third:?}");
         }
@@ -203,7 +222,11 @@ async fn a_run_whose_server_stopped_is_lost_and_does_not_count() {
                 .insert_planner_job(&row, 10, long_ago, long_ago - time::Duration::days(1))
                 .await
                 .unwrap();
-            let j = jobs.get(&core, row.id, owner).await.unwrap().unwrap();
+            let j = jobs
+                .get(&core.rotation, row.id, owner)
+                .await
+                .unwrap()
+                .unwrap();
             assert!(j.lost && !j.finished);
             assert_eq!((j.done, j.total), (3, 10));
         }
@@ -212,7 +235,10 @@ async fn a_run_whose_server_stopped_is_lost_and_does_not_count() {
         small.input.employees.truncate(20);
         small.input.rules.coverage.truncate(2);
         small.input.horizon.weeks = 1;
-        let id = jobs.start(&core, owner, small, vec![], 5.0).await.unwrap();
+        let id = jobs
+            .start(&core.rotation, owner, small, vec![], 5.0)
+            .await
+            .unwrap();
         assert!(wait_finished(&jobs, &core, id, owner)
             .await
             .result

@@ -151,7 +151,7 @@ pub async fn submit_request(
 ) -> ApiResult<(StatusCode, Json<RemoteRequest>)> {
     Ok((
         StatusCode::CREATED,
-        Json(state.core.submit_request(&actor, &body).await?),
+        Json(state.core.cases.submit_request(&actor, &body).await?),
     ))
 }
 
@@ -164,7 +164,7 @@ pub async fn preview_request(
     ApiActor(actor): ApiActor,
     ApiJson(body): ApiJson<RequestInput>,
 ) -> ApiResult<Json<RequestPreview>> {
-    Ok(Json(state.core.preview_request(&actor, &body).await?))
+    Ok(Json(state.core.cases.preview_request(&actor, &body).await?))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -197,6 +197,7 @@ pub async fn list_requests(
     Ok(Json(
         state
             .core
+            .cases
             .requests(&actor, st, q.mine.unwrap_or(false), paging)
             .await?,
     ))
@@ -212,7 +213,7 @@ pub async fn get_request(
     ApiActor(actor): ApiActor,
     IdPath(id): IdPath,
 ) -> ApiResult<Json<RemoteRequest>> {
-    Ok(Json(state.core.request(&actor, id).await?))
+    Ok(Json(state.core.cases.request(&actor, id).await?))
 }
 
 /// Change a request that was sent back for changes, and send it again.
@@ -227,7 +228,11 @@ pub async fn resubmit_request(
     ApiJson(body): ApiJson<RequestInput>,
 ) -> ApiResult<Json<RemoteRequest>> {
     Ok(Json(
-        state.core.resubmit_request(&actor, id, &body, None).await?,
+        state
+            .core
+            .cases
+            .resubmit_request(&actor, id, &body, None)
+            .await?,
     ))
 }
 
@@ -241,7 +246,7 @@ pub async fn withdraw_request(
     ApiActor(actor): ApiActor,
     IdPath(id): IdPath,
 ) -> ApiResult<Json<RemoteRequest>> {
-    Ok(Json(state.core.withdraw_request(&actor, id).await?))
+    Ok(Json(state.core.cases.withdraw_request(&actor, id).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -272,6 +277,7 @@ pub async fn decide(
     Ok(Json(
         state
             .core
+            .cases
             .decide_with(
                 &actor,
                 id,

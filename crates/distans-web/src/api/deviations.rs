@@ -27,7 +27,11 @@ pub async fn report_deviation(
     ApiActor(actor): ApiActor,
     ApiJson(body): ApiJson<DeviationInput>,
 ) -> ApiResult<(StatusCode, Json<Deviation>)> {
-    let d = state.core.report_deviation(&actor, &body).await?;
+    let d = state
+        .core
+        .deviations
+        .report_deviation(&actor, &body)
+        .await?;
     Ok((StatusCode::CREATED, Json(d.redact_for(&actor))))
 }
 
@@ -59,9 +63,21 @@ pub async fn list_deviations(
         None => None,
     };
     let page = match q.scope.as_deref().unwrap_or("") {
-        "" | "all" => state.core.deviations(&actor, st, paging).await?,
-        "mine" => state.core.my_deviation_reports(&actor, st, paging).await?,
-        "to_handle" => state.core.deviations_to_handle(&actor, st, paging).await?,
+        "" | "all" => state.core.deviations.deviations(&actor, st, paging).await?,
+        "mine" => {
+            state
+                .core
+                .deviations
+                .my_deviation_reports(&actor, st, paging)
+                .await?
+        }
+        "to_handle" => {
+            state
+                .core
+                .deviations
+                .deviations_to_handle(&actor, st, paging)
+                .await?
+        }
         other => {
             return Err(distans_core::CoreError::invalid(
                 "scope",
@@ -85,7 +101,7 @@ pub async fn get_deviation(
     ApiActor(actor): ApiActor,
     IdPath(id): IdPath,
 ) -> ApiResult<Json<Deviation>> {
-    Ok(Json(state.core.deviation(&actor, id).await?))
+    Ok(Json(state.core.deviations.deviation(&actor, id).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -110,6 +126,7 @@ pub async fn acknowledge_deviation(
     Ok(Json(
         state
             .core
+            .deviations
             .acknowledge_deviation(&actor, id, body.version)
             .await?,
     ))
@@ -140,6 +157,7 @@ pub async fn close_deviation(
     Ok(Json(
         state
             .core
+            .deviations
             .close_deviation(&actor, id, &body.action, body.version)
             .await?,
     ))

@@ -175,6 +175,7 @@ async fn stored_problem(
     let locks = parse_locks(&req.locked)?;
     state
         .core
+        .rotation
         .rotation_problem(actor, unit, from, req.weeks, &locks)
         .await
 }
@@ -224,7 +225,11 @@ pub async fn publish(
         plan: body.plan,
         conflicts: vec![],
     };
-    let id = state.core.publish_rotation(&actor, &problem, &out).await?;
+    let id = state
+        .core
+        .rotation
+        .publish_rotation(&actor, &problem, &out)
+        .await?;
     Ok((
         axum::http::StatusCode::CREATED,
         Json(Published {

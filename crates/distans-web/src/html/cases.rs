@@ -334,6 +334,7 @@ pub async fn requests_page(
     c.ensure_csrf().await?;
     let core = &state.core;
     let mine = core
+        .cases
         .requests(
             &actor,
             None,
@@ -347,6 +348,7 @@ pub async fn requests_page(
         .map_err(|e| c.fail(e))?
         .items;
     let to_decide = core
+        .cases
         .requests_to_decide(&actor)
         .await
         .map_err(|e| c.fail(e))?;
@@ -578,7 +580,7 @@ pub async fn request_check(
         )
         .await;
     }
-    match state.core.preview_request(&actor, &v.input()).await {
+    match state.core.cases.preview_request(&actor, &v.input()).await {
         Ok(preview) => {
             let hidden = hidden_fields(&v);
             render(
@@ -609,7 +611,7 @@ pub async fn request_send(
     let actor = c.actor()?.clone();
     c.check_csrf(get(&f, "csrf"))?;
     let v = RequestFormValues::from_pairs(&f);
-    match state.core.submit_request(&actor, &v.input()).await {
+    match state.core.cases.submit_request(&actor, &v.input()).await {
         Ok(r) => Ok(Redirect::to(&format!("/ansokningar/{}", r.id)).into_response()),
         Err(e @ (CoreError::Invalid { .. } | CoreError::Rule { .. })) => {
             let errors = FormErrors::from_core(&c, "request", &e);
@@ -663,8 +665,13 @@ async fn request_page_with(
     errors: FormErrors,
 ) -> Result<Response, HtmlError> {
     let actor = c.actor()?;
-    let r = state.core.request(actor, id).await.map_err(|e| c.fail(e))?;
-    let may_decide = state.core.may_decide(actor, &r);
+    let r = state
+        .core
+        .cases
+        .request(actor, id)
+        .await
+        .map_err(|e| c.fail(e))?;
+    let may_decide = state.core.cases.may_decide(actor, &r);
     let is_mine = r.person.id == actor.person_id;
     let resp = render(
         c,
@@ -723,6 +730,7 @@ pub async fn request_decide(
     let version = get(&f, "version").parse::<i64>().ok();
     match state
         .core
+        .cases
         .decide_with(
             &actor,
             id,
@@ -769,6 +777,7 @@ pub async fn request_edit(
     let id = id_of(&c, &id, "request")?;
     let r = state
         .core
+        .cases
         .request(&actor, id)
         .await
         .map_err(|e| c.fail(e))?;
@@ -795,6 +804,7 @@ pub async fn request_resubmit(
     let v = RequestFormValues::from_pairs(&f);
     match state
         .core
+        .cases
         .resubmit_request(&actor, id, &v.input(), None)
         .await
     {
@@ -840,7 +850,7 @@ pub async fn request_withdraw(
         &id,
         "request",
         "/ansokningar",
-        |actor, id| async move { state.core.withdraw_request(&actor, id).await },
+        |actor, id| async move { state.core.cases.withdraw_request(&actor, id).await },
     )
     .await
 }

@@ -94,10 +94,12 @@ pub async fn list_page(
     let handles = !actor.manages.is_empty() || actor.has(distans_core::kernel::Role::Hr);
     let (to_handle, to_handle_total, awaiting) = if handles {
         let p = core
+            .deviations
             .deviations_to_handle(&actor, Some(filter), paging)
             .await
             .map_err(|e| c.fail(e))?;
         let n = core
+            .deviations
             .deviations_awaiting(&actor)
             .await
             .map_err(|e| c.fail(e))?;
@@ -106,6 +108,7 @@ pub async fn list_page(
         (vec![], 0, 0)
     };
     let mine = core
+        .deviations
         .my_deviation_reports(&actor, Some(filter), paging)
         .await
         .map_err(|e| c.fail(e))?;
@@ -161,6 +164,7 @@ async fn form_page(
 ) -> Result<Response, HtmlError> {
     let anonymity_allowed = state
         .core
+        .deviations
         .deviation_anonymity_allowed()
         .await
         .map_err(|e| c.fail(e))?;
@@ -236,7 +240,7 @@ pub async fn report_submit(
         anonymous: get(&f, "anonymous") == "on",
         person: Some(get(&f, "person").trim().to_string()).filter(|p| !p.is_empty()),
     };
-    match state.core.report_deviation(&actor, &input).await {
+    match state.core.deviations.report_deviation(&actor, &input).await {
         Ok(d) => Ok(Redirect::to(&format!("/avvikelser/{}", d.id)).into_response()),
         Err(e @ (CoreError::Forbidden(_) | CoreError::Internal(_))) => Err(c.fail(e)),
         Err(e) => {
@@ -297,10 +301,11 @@ async fn deviation_page_with(
     let actor = c.actor()?.clone();
     let d = state
         .core
+        .deviations
         .deviation(&actor, id)
         .await
         .map_err(|e| c.fail(e))?;
-    let may_handle = state.core.may_handle_deviation(&actor, &d);
+    let may_handle = state.core.deviations.may_handle_deviation(&actor, &d);
     let bad = !errors.is_empty();
     let mut r = render(
         c,
@@ -346,6 +351,7 @@ pub async fn acknowledge(
     let id = id_of(&c, &id, "deviation")?;
     state
         .core
+        .deviations
         .acknowledge_deviation(&actor, id, version_of(&f))
         .await
         .map_err(|e| c.fail(e))?;
@@ -364,6 +370,7 @@ pub async fn close(
     let id = id_of(&c, &id, "deviation")?;
     match state
         .core
+        .deviations
         .close_deviation(&actor, id, get(&f, "action"), version_of(&f))
         .await
     {

@@ -271,6 +271,7 @@ pub async fn start(State(state): State<AppState>, mut c: Ctx) -> Result<Response
         .await
         .map_err(|e| c.fail(e))?;
     let to_decide = core
+        .cases
         .requests_to_decide(&actor)
         .await
         .map_err(|e| c.fail(e))?;
@@ -303,6 +304,7 @@ pub async fn start(State(state): State<AppState>, mut c: Ctx) -> Result<Response
             unread,
             // Deviations.
             deviations_awaiting: core
+                .deviations
                 .deviations_awaiting(&actor)
                 .await
                 .map_err(|e| c.fail(e))?,

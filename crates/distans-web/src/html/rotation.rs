@@ -146,6 +146,7 @@ pub async fn start(
     let locks = locks_of(&f);
     let problem = match state
         .core
+        .rotation
         .rotation_problem(&actor, unit, from, weeks, &locks)
         .await
     {
@@ -160,7 +161,7 @@ pub async fn start(
     };
     let job = state
         .jobs
-        .start(&state.core, actor.person_id, problem, locks, limit)
+        .start(&state.core.rotation, actor.person_id, problem, locks, limit)
         .await
         .map_err(|e| c.fail(e))?;
     Ok(Redirect::to(&format!("/rotation/{job}")).into_response())
@@ -344,7 +345,7 @@ pub async fn job_page(
     let id = id_of(&c, &id, "plan")?;
     let job = state
         .jobs
-        .get(&state.core, id, actor.person_id)
+        .get(&state.core.rotation, id, actor.person_id)
         .await
         .map_err(|e| c.fail(e))?
         .ok_or_else(|| c.fail(CoreError::NotFound("plan")))?;
@@ -370,7 +371,7 @@ pub async fn job_status(
     let id = id_of(&c, &id, "plan")?;
     let job = state
         .jobs
-        .get(&state.core, id, actor.person_id)
+        .get(&state.core.rotation, id, actor.person_id)
         .await
         .map_err(|e| c.fail(e))?
         .ok_or_else(|| c.fail(CoreError::NotFound("plan")))?;
@@ -395,14 +396,14 @@ pub async fn cancel(
     let id = id_of(&c, &id, "plan")?;
     let job = state
         .jobs
-        .get(&state.core, id, actor.person_id)
+        .get(&state.core.rotation, id, actor.person_id)
         .await
         .map_err(|e| c.fail(e))?
         .ok_or_else(|| c.fail(CoreError::NotFound("plan")))?;
     if !job.finished {
         state
             .jobs
-            .cancel(&state.core, id)
+            .cancel(&state.core.rotation, id)
             .await
             .map_err(|e| c.fail(e))?;
         // Give the solver a moment to stop, so the page shows the result.
@@ -410,7 +411,7 @@ pub async fn cancel(
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
             let done = state
                 .jobs
-                .get(&state.core, id, actor.person_id)
+                .get(&state.core.rotation, id, actor.person_id)
                 .await
                 .map_err(|e| c.fail(e))?
                 .is_none_or(|j| j.finished || j.lost);
@@ -434,7 +435,7 @@ pub async fn publish(
     let id = id_of(&c, &id, "plan")?;
     let job = state
         .jobs
-        .get(&state.core, id, actor.person_id)
+        .get(&state.core.rotation, id, actor.person_id)
         .await
         .map_err(|e| c.fail(e))?
         .ok_or_else(|| c.fail(CoreError::NotFound("plan")))?;
@@ -444,6 +445,7 @@ pub async fn publish(
     // Checked against the unit's data as it is now.
     let now = state
         .core
+        .rotation
         .rotation_problem(
             &actor,
             job.problem.unit,
@@ -455,12 +457,13 @@ pub async fn publish(
         .map_err(|e| c.fail(e))?;
     let published = state
         .core
+        .rotation
         .publish_rotation(&actor, &now, &out)
         .await
         .map_err(|e| c.fail(e))?;
     state
         .jobs
-        .published(&state.core, id, published)
+        .published(&state.core.rotation, id, published)
         .await
         .map_err(|e| c.fail(e))?;
     Ok(Redirect::to(&format!("/rotation/{id}#published")).into_response())

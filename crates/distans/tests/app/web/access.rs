@@ -243,7 +243,13 @@ async fn setup() -> Fixture {
             date: app.core.today().to_string(),
             ..Default::default()
         };
-        async move { core.report_deviation(&anna_actor, &input).await.unwrap().id }
+        async move {
+            core.deviations
+                .report_deviation(&anna_actor, &input)
+                .await
+                .unwrap()
+                .id
+        }
     };
     let dev = deviation("Trasig stol").await;
     let dev_ack = deviation("Kallt i rummet").await;

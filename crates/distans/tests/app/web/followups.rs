@@ -25,6 +25,7 @@ pub(super) async fn followup_setup(app: &App) -> (Uuid, Uuid, Uuid) {
     let (bo, bygg) = (actor("bo").await, actor("bygg").await);
     let start = c.today() + time::Duration::days(5);
     let r = c
+        .cases
         .submit_request(
             &bo,
             &RequestInput {
@@ -44,6 +45,7 @@ pub(super) async fn followup_setup(app: &App) -> (Uuid, Uuid, Uuid) {
         .await
         .unwrap();
     let gid = c
+        .cases
         .decide(&bygg, r.id, Decision::Approve, None, None)
         .await
         .unwrap()

@@ -1,0 +1,232 @@
+//! Deciding a request: approve (writing the draft agreement), decline or
+//! ask for changes. One decider wins; an approval that would open a
+//! coverage gap is refused unless the decider may and does allow it.
+
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::access::{self, Action};
+use crate::agreements::model::Agreement;
+use crate::cases::model::*;
+use crate::cases::rules::{
+    check_decidable, decided_state, decision_kind, decision_reason, draft_agreement, event,
+    gap_window, overlaps_any, Approval,
+};
+use crate::cases::service::CasesService;
+use crate::kernel::gap::GapWarning;
+use crate::kernel::{Actor, CoreError, CoreResult, NewAuditEntry, Notice, PersonRef};
+use crate::org::model::{notice, unit_chain, PersonRecord};
+use crate::plan::model::AgreementSpan;
+use crate::policy::model::{Decider, PolicyVersion};
+
+/// What an approval adds to the decision: the agreement and the gaps the
+/// decider allowed.
+struct Approved {
+    agreement: Agreement,
+    gaps: Vec<GapWarning>,
+}
+
+impl CasesService {
+    /// Approve, decline (reason required) or ask for changes. `expected` is
+    /// the version the decider saw; someone faster wins, the other gets 409.
+    pub async fn decide(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        decision: Decision,
+        reason: Option<&str>,
+        expected: Option<i64>,
+    ) -> CoreResult<RemoteRequest> {
+        self.decide_with(actor, id, decision, reason, expected, false)
+            .await
+    }
+
+    /// [`CasesService::decide`], where an approval whose fixed weekdays
+    /// would open a coverage gap in the first four weeks is refused with
+    /// the gaps (`CoverageGap`) unless `allow_gap`, and then recorded.
+    pub async fn decide_with(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        decision: Decision,
+        reason: Option<&str>,
+        expected: Option<i64>,
+        allow_gap: bool,
+    ) -> CoreResult<RemoteRequest> {
+        let r = self.request(actor, id).await?;
+        access::authorize(
+            actor,
+            Action::DecideRequest {
+                hr_level: r.decider == Decider::Hr,
+                person_id: r.person.id,
+                unit_path: &r.unit_path,
+            },
+        )?;
+        check_decidable(&r, expected)?;
+        let reason = decision_reason(decision, reason)?;
+        let policy = self.d.policy.in_force(self.env.today()).await?;
+        let employee = self.d.org.record(r.person.id).await?;
+        let approved = match decision {
+            Decision::Approve => Some(
+                self.approve(actor, &r, &employee, &policy, allow_gap)
+                    .await?,
+            ),
+            _ => None,
+        };
+        let mut next = r.clone();
+        next.state = decided_state(decision);
+        next.decided_by = Some(PersonRef {
+            id: actor.person_id,
+            name: actor.name.clone(),
+        });
+        next.decision_reason = reason.clone();
+        next.agreement_id = approved.as_ref().map(|a| a.agreement.id);
+        let notices = self
+            .decision_notices(
+                actor,
+                &r,
+                &employee,
+                decision,
+                reason.as_deref(),
+                approved.as_ref(),
+            )
+            .await?;
+        let kind = decision_kind(decision);
+        let mut step = event(actor, self.env.now(), kind, policy.version);
+        step.reason = reason.clone();
+        let mut after = json!({"state": next.state, "reason": reason, "policy_version": r.policy_version,
+            "decided_under_policy_version": policy.version, "agreement_id": next.agreement_id});
+        if let Some(a) = approved.as_ref().filter(|a| !a.gaps.is_empty()) {
+            after["allowed_gaps"] = a.gaps.iter().map(|g| g.describe()).collect();
+        }
+        let audit = NewAuditEntry::by(actor, &format!("request.{kind}"), "request", r.id)
+            .before(json!({"state": r.state}))
+            .after(after);
+        self.port
+            .update_request(
+                &next,
+                r.version,
+                &step,
+                approved.as_ref().map(|a| &a.agreement),
+                &notices,
+                audit,
+            )
+            .await?;
+        self.request(actor, id).await
+    }
+
+    /// An approval: the period must still be free, fixed weekdays must not
+    /// leave the unit short on site (unless allowed), and the draft
+    /// agreement is written from the template.
+    async fn approve(
+        &self,
+        actor: &Actor,
+        r: &RemoteRequest,
+        employee: &PersonRecord,
+        policy: &PolicyVersion,
+        allow_gap: bool,
+    ) -> CoreResult<Approved> {
+        let today = self.env.today();
+        let busy = self
+            .port
+            .busy_periods(r.person.id, today, Some(r.id))
+            .await?;
+        let a = &r.arrangement;
+        if overlaps_any(a, &busy) {
+            return Err(CoreError::Conflict(
+                "the employee has another arrangement in this period".into(),
+            ));
+        }
+        let mut gaps = vec![];
+        if let Some((from, to)) = gap_window(a, today) {
+            let span = AgreementSpan {
+                start: a.start,
+                last: a.end,
+                weekdays: a.weekdays.clone(),
+                days_per_week: i64::from(a.days_per_week),
+            };
+            gaps = self
+                .d
+                .coverage
+                .gaps_opened(employee, from, to, |rules| {
+                    rules.agreements.push(span.clone())
+                })
+                .await?;
+            self.d
+                .coverage
+                .check_gaps(actor, employee, &gaps, allow_gap)?;
+        }
+        let (_, template) = self.d.agreements.template().await?;
+        let effective = policy.rules.for_unit(&unit_chain(&employee.unit_path));
+        let approval = Approval {
+            request: r,
+            employee,
+            decider: actor,
+            policy,
+            effective: &effective,
+            organisation: self.d.org.organisation_name().await?,
+            template: &template,
+        };
+        Ok(Approved {
+            agreement: draft_agreement(&approval, Uuid::now_v7()),
+            gaps,
+        })
+    }
+
+    /// The employee is told of the decision; on approval the decider is
+    /// asked to review the draft agreement.
+    async fn decision_notices(
+        &self,
+        actor: &Actor,
+        r: &RemoteRequest,
+        employee: &PersonRecord,
+        decision: Decision,
+        reason: Option<&str>,
+        approved: Option<&Approved>,
+    ) -> CoreResult<Vec<Notice>> {
+        let reason = reason.unwrap_or_default();
+        let request_link = format!("/ansokningar/{}", r.id);
+        Ok(match (decision, approved) {
+            (Decision::Approve, Some(ap)) => {
+                let link = format!("/overenskommelser/{}", ap.agreement.id);
+                let me = self.d.org.record(actor.person_id).await?;
+                vec![
+                    notice(
+                        employee,
+                        "request_decided",
+                        "Din ansökan om distansarbete är beviljad".into(),
+                        format!(
+                            "{} har beviljat din ansökan. Du får signera överenskommelsen när den är skickad till dig: {link}",
+                            actor.name
+                        ),
+                        link.clone(),
+                    ),
+                    notice(
+                        &me,
+                        "agreement_draft",
+                        format!("Överenskommelse att granska: {}", r.person.name),
+                        format!(
+                            "Utkastet till överenskommelse med {} är skrivet från mallen. Granska det och skicka det för signering: {link}",
+                            r.person.name
+                        ),
+                        link,
+                    ),
+                ]
+            }
+            (Decision::Decline, _) => vec![notice(
+                employee,
+                "request_decided",
+                "Din ansökan om distansarbete är avslagen".into(),
+                format!("{} har avslagit din ansökan. Skäl: {reason}", actor.name),
+                request_link,
+            )],
+            _ => vec![notice(
+                employee,
+                "request_decided",
+                "Din ansökan om distansarbete behöver ändras".into(),
+                format!("{} ber dig ändra din ansökan: {reason}", actor.name),
+                request_link,
+            )],
+        })
+    }
+}
