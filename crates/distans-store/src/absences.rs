@@ -9,7 +9,7 @@ use uuid::Uuid;
 use distans_core::absences::rules::resolve_absences;
 use distans_core::absences::{Absence, AbsenceImportReport, AbsenceRow};
 use distans_core::kernel::csv::ImportError;
-use distans_core::kernel::NewAuditEntry;
+use distans_core::kernel::Work;
 use distans_core::CoreError;
 use distans_core::CoreResult;
 
@@ -59,7 +59,7 @@ impl SqlStore {
         &self,
         a: &Absence,
         by: Option<Uuid>,
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<()> {
         on_db!(self.db(), p => {
             let mut tx = p.begin_write().await.map_err(db_err)?;
@@ -79,17 +79,13 @@ impl SqlStore {
                 .bind(a.id).bind(a.person).bind(a.first_day).bind(a.last_day)
                 .bind(a.created_at).bind(&a.source).bind(by)
                 .execute(&mut *tx).await.map_err(db_err)?;
-            append_audit_rows!(tx, a.created_at, &[audit]);
+            append_audit_rows!(tx, a.created_at, &work.audit);
             tx.commit().await.map_err(db_err)
         })
     }
 
-    pub(crate) async fn delete_absence_impl(
-        &self,
-        id: Uuid,
-        at: OffsetDateTime,
-        audit: NewAuditEntry,
-    ) -> CoreResult<bool> {
+    pub(crate) async fn delete_absence_impl(&self, id: Uuid, work: &Work) -> CoreResult<bool> {
+        let at = work.at;
         on_db!(self.db(), p => {
             let mut tx = p.begin_write().await.map_err(db_err)?;
             let n = sqlx::query("DELETE FROM absences WHERE id = $1")
@@ -98,7 +94,7 @@ impl SqlStore {
             if n == 0 {
                 return Ok(false);
             }
-            append_audit_rows!(tx, at, &[audit]);
+            append_audit_rows!(tx, at, &work.audit);
             tx.commit().await.map_err(db_err)?;
             Ok(true)
         })

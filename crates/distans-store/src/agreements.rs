@@ -10,8 +10,8 @@ use uuid::Uuid;
 use distans_core::agreements::{Agreement, AgreementState};
 use distans_core::cases::{RemoteRequest, RequestEvent, RequestFilter, RequestState};
 use distans_core::kernel::dates::Weekday;
-use distans_core::kernel::NewAuditEntry;
 use distans_core::kernel::Notice;
+use distans_core::kernel::Work;
 use distans_core::kernel::{Page, Paging, PersonRef, UnitRef};
 use distans_core::notify::{Notification, OutboxMail};
 use distans_core::policy::{Arrangement, Decider, Place, PolicyRules, PolicyVersion};
@@ -302,10 +302,6 @@ macro_rules! write_notices {
 }
 pub(crate) use write_notices;
 
-fn now() -> OffsetDateTime {
-    distans_core::kernel::clock::whole_seconds(OffsetDateTime::now_utc())
-}
-
 impl SqlStore {
     pub(crate) async fn policy_versions_impl(&self) -> CoreResult<Vec<PolicyVersion>> {
         let rows: Vec<PolicyRow> = on_db!(self.db(), p => sqlx::query_as(
@@ -327,9 +323,9 @@ impl SqlStore {
         rules: &PolicyRules,
         valid_from: Date,
         created_by: &str,
-        at: OffsetDateTime,
-        mut audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<PolicyVersion> {
+        let at = work.at;
         on_db!(self.db(), p => {
             let mut tx = p.begin_write().await.map_err(db_err)?;
             let (max,): (Option<i64>,) = sqlx::query_as("SELECT MAX(version) FROM policy_versions")
@@ -344,9 +340,13 @@ impl SqlStore {
             sqlx::query("INSERT INTO policy_versions (id, version, valid_from, rules, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6)")
                 .bind(v.id).bind(v.version).bind(v.valid_from).bind(Json(&v.rules)).bind(at).bind(created_by)
                 .execute(&mut *tx).await.map_err(db_err)?;
-            audit.entity_id = v.version.to_string();
-            audit.after = serde_json::to_value(&v).ok();
-            append_audit_rows!(tx, at, &[audit]);
+            // The version is known only now: the entry is about it.
+            let mut audit = work.audit.clone();
+            for a in &mut audit {
+                a.entity_id = v.version.to_string();
+                a.after = serde_json::to_value(&v).ok();
+            }
+            append_audit_rows!(tx, at, &audit);
             tx.commit().await.map_err(db_err)?;
             Ok(v)
         })
@@ -362,9 +362,9 @@ impl SqlStore {
         text: &str,
         expected: i64,
         created_by: &str,
-        at: OffsetDateTime,
-        mut audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<i64> {
+        let at = work.at;
         on_db!(self.db(), p => {
             let mut tx = p.begin_write().await.map_err(db_err)?;
             let (max,): (Option<i64>,) = sqlx::query_as("SELECT MAX(version) FROM agreement_templates")
@@ -379,8 +379,11 @@ impl SqlStore {
             sqlx::query("INSERT INTO agreement_templates (version, text, created_at, created_by) VALUES ($1, $2, $3, $4)")
                 .bind(current + 1).bind(text).bind(at).bind(created_by)
                 .execute(&mut *tx).await.map_err(db_err)?;
-            audit.entity_id = (current + 1).to_string();
-            append_audit_rows!(tx, at, &[audit]);
+            let mut audit = work.audit.clone();
+            for a in &mut audit {
+                a.entity_id = (current + 1).to_string();
+            }
+            append_audit_rows!(tx, at, &audit);
             tx.commit().await.map_err(db_err)?;
             Ok(current + 1)
         })
@@ -416,10 +419,10 @@ impl SqlStore {
     pub(crate) async fn insert_request_impl(
         &self,
         r: &RemoteRequest,
-        notices: &[Notice],
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<()> {
-        let at = r.created_at;
+        let at = work.at;
+        let notices: &[distans_core::kernel::Notice] = &work.notices;
         on_db!(self.db(), p => {
             let mut tx = p.begin_write().await.map_err(db_err)?;
             let a = &r.arrangement;
@@ -438,7 +441,7 @@ impl SqlStore {
                     .execute(&mut *tx).await.map_err(db_err)?;
             }
             write_notices!(tx, at, notices);
-            append_audit_rows!(tx, at, &[audit]);
+            append_audit_rows!(tx, at, &work.audit);
             tx.commit().await.map_err(db_err)
         })
     }
@@ -505,10 +508,10 @@ impl SqlStore {
         expected: i64,
         event: &RequestEvent,
         agreement: Option<&Agreement>,
-        notices: &[Notice],
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<()> {
-        let at = event.at;
+        let at = work.at;
+        let notices: &[distans_core::kernel::Notice] = &work.notices;
         on_db!(self.db(), p => {
             let mut tx = p.begin_write().await.map_err(db_err)?;
             let a = &r.arrangement;
@@ -542,7 +545,7 @@ impl SqlStore {
                     .execute(&mut *tx).await.map_err(db_err)?;
             }
             write_notices!(tx, at, notices);
-            append_audit_rows!(tx, at, &[audit]);
+            append_audit_rows!(tx, at, &work.audit);
             tx.commit().await.map_err(db_err)
         })
     }
@@ -580,10 +583,9 @@ impl SqlStore {
         &self,
         g: &Agreement,
         expected: i64,
-        notices: &[Notice],
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<()> {
-        self.update_agreement_scheduling_impl(g, expected, notices, audit, &Default::default())
+        self.update_agreement_scheduling_impl(g, expected, work, &Default::default())
             .await
     }
 
@@ -592,11 +594,11 @@ impl SqlStore {
         &self,
         g: &Agreement,
         expected: i64,
-        notices: &[Notice],
-        audit: NewAuditEntry,
+        work: &Work,
         schedule: &distans_core::followup::FollowUpSchedule,
     ) -> CoreResult<()> {
-        let at = now();
+        let at = work.at;
+        let notices: &[distans_core::kernel::Notice] = &work.notices;
         on_db!(self.db(), p => {
             let mut tx = p.begin_write().await.map_err(db_err)?;
             let n = sqlx::query(
@@ -611,7 +613,7 @@ impl SqlStore {
             }
             crate::followups::write_schedule!(tx, at, schedule);
             write_notices!(tx, at, notices);
-            append_audit_rows!(tx, at, &[audit]);
+            append_audit_rows!(tx, at, &work.audit);
             tx.commit().await.map_err(db_err)
         })
     }
@@ -632,10 +634,10 @@ impl SqlStore {
     pub(crate) async fn mark_agreement_ending_notified_impl(
         &self,
         id: Uuid,
-        at: OffsetDateTime,
-        notices: &[Notice],
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<bool> {
+        let at = work.at;
+        let notices: &[distans_core::kernel::Notice] = &work.notices;
         on_db!(self.db(), p => {
             let mut tx = p.begin_write().await.map_err(db_err)?;
             // Only the first worker to get here tells anyone.
@@ -645,7 +647,7 @@ impl SqlStore {
                 return Ok(false);
             }
             write_notices!(tx, at, notices);
-            append_audit_rows!(tx, at, &[audit]);
+            append_audit_rows!(tx, at, &work.audit);
             tx.commit().await.map_err(db_err)?;
             Ok(true)
         })
@@ -654,10 +656,10 @@ impl SqlStore {
     pub(crate) async fn insert_temporary_decision_impl(
         &self,
         d: &TemporaryDecision,
-        notices: &[Notice],
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<()> {
-        let at = d.created_at;
+        let at = work.at;
+        let notices: &[distans_core::kernel::Notice] = &work.notices;
         on_db!(self.db(), p => {
             let mut tx = p.begin_write().await.map_err(db_err)?;
             sqlx::query(
@@ -669,7 +671,7 @@ impl SqlStore {
                 .bind(Json(&d.delegates)).bind(Json(&d.checklist)).bind(d.issued_by.id).bind(at)
                 .execute(&mut *tx).await.map_err(db_err)?;
             write_notices!(tx, at, notices);
-            append_audit_rows!(tx, at, &[audit]);
+            append_audit_rows!(tx, at, &work.audit);
             tx.commit().await.map_err(db_err)
         })
     }

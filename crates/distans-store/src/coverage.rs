@@ -3,13 +3,12 @@
 
 use sqlx::types::Json;
 use sqlx::QueryBuilder;
-use time::OffsetDateTime;
 use uuid::Uuid;
 
 use distans_core::coverage::{CoverageRule, Member};
 use distans_core::kernel::dates::Weekday;
 use distans_core::kernel::gap::RuleKind;
-use distans_core::kernel::NewAuditEntry;
+use distans_core::kernel::Work;
 use distans_core::org::Site;
 use distans_core::CoreError;
 use distans_core::CoreResult;
@@ -75,9 +74,9 @@ impl SqlStore {
         &self,
         rule: &CoverageRule,
         expected_version: Option<i64>,
-        at: OffsetDateTime,
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<()> {
+        let at = work.at;
         let weekdays = rule.weekdays.clone().map(Json);
         on_db!(self.db(), p => {
             let mut tx = p.begin_write().await.map_err(db_err)?;
@@ -100,7 +99,7 @@ impl SqlStore {
                     }
                 }
             }
-            append_audit_rows!(tx, at, &[audit]);
+            append_audit_rows!(tx, at, &work.audit);
             tx.commit().await.map_err(db_err)
         })
     }
@@ -108,9 +107,9 @@ impl SqlStore {
     pub(crate) async fn insert_coverage_rules_impl(
         &self,
         rules: &[CoverageRule],
-        at: OffsetDateTime,
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<()> {
+        let at = work.at;
         on_db!(self.db(), p => {
             let mut tx = p.begin_write().await.map_err(db_err)?;
             for chunk in rules.chunks(300) {
@@ -121,7 +120,7 @@ impl SqlStore {
                 });
                 q.build().execute(&mut *tx).await.map_err(db_err)?;
             }
-            append_audit_rows!(tx, at, &[audit]);
+            append_audit_rows!(tx, at, &work.audit);
             tx.commit().await.map_err(db_err)
         })
     }
@@ -130,9 +129,9 @@ impl SqlStore {
         &self,
         id: Uuid,
         expected_version: Option<i64>,
-        at: OffsetDateTime,
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<()> {
+        let at = work.at;
         on_db!(self.db(), p => {
             let mut tx = p.begin_write().await.map_err(db_err)?;
             let done = match expected_version {
@@ -143,7 +142,7 @@ impl SqlStore {
             if done.rows_affected() == 0 {
                 return Err(CoreError::Conflict("the rule was changed or removed meanwhile: reload and try again".into()));
             }
-            append_audit_rows!(tx, at, &[audit]);
+            append_audit_rows!(tx, at, &work.audit);
             tx.commit().await.map_err(db_err)
         })
     }
@@ -209,14 +208,11 @@ impl SqlStore {
         Ok(rows.into_iter().map(Into::into).collect())
     }
 
-    pub(crate) async fn append_audit_impl(
-        &self,
-        at: OffsetDateTime,
-        audit: NewAuditEntry,
-    ) -> CoreResult<()> {
+    pub(crate) async fn append_audit_impl(&self, work: &Work) -> CoreResult<()> {
+        let at = work.at;
         on_db!(self.db(), p => {
             let mut tx = p.begin_write().await.map_err(db_err)?;
-            append_audit_rows!(tx, at, &[audit]);
+            append_audit_rows!(tx, at, &work.audit);
             tx.commit().await.map_err(db_err)
         })
     }

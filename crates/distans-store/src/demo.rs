@@ -3,11 +3,10 @@
 
 use sqlx::types::Json;
 use sqlx::QueryBuilder;
-use time::OffsetDateTime;
 use uuid::Uuid;
 
 use distans_core::demo::DemoPlan;
-use distans_core::kernel::NewAuditEntry;
+use distans_core::kernel::Work;
 use distans_core::plan::{DayState, Part};
 use distans_core::CoreResult;
 
@@ -37,9 +36,9 @@ impl SqlStore {
     pub(crate) async fn insert_demo_plan_impl(
         &self,
         plan: &DemoPlan,
-        at: OffsetDateTime,
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<bool> {
+        let at = work.at;
         on_db!(self.db(), p => {
             let mut tx = p.begin_write().await.map_err(db_err)?;
             let (n,): (i64,) = sqlx::query_as(
@@ -106,7 +105,7 @@ impl SqlStore {
                 });
                 q.build().execute(&mut *tx).await.map_err(db_err)?;
             }
-            append_audit_rows!(tx, at, &[audit]);
+            append_audit_rows!(tx, at, &work.audit);
             tx.commit().await.map_err(db_err)?;
             Ok(true)
         })

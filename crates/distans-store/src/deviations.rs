@@ -9,8 +9,8 @@ use distans_core::deviations::{
     Deviation, DeviationEvent, DeviationFilter, DeviationKind, DeviationScope, DeviationState,
     StateFilter,
 };
-use distans_core::kernel::NewAuditEntry;
 use distans_core::kernel::Notice;
+use distans_core::kernel::Work;
 use distans_core::kernel::{Page, Paging, PersonRef, UnitRef};
 use distans_core::CoreError;
 use distans_core::CoreResult;
@@ -161,13 +161,9 @@ macro_rules! apply_filter {
 }
 
 impl SqlStore {
-    pub(crate) async fn insert_deviation_impl(
-        &self,
-        d: &Deviation,
-        notices: &[Notice],
-        audit: NewAuditEntry,
-    ) -> CoreResult<()> {
-        let at = d.created_at;
+    pub(crate) async fn insert_deviation_impl(&self, d: &Deviation, work: &Work) -> CoreResult<()> {
+        let at = work.at;
+        let notices: &[distans_core::kernel::Notice] = &work.notices;
         on_db!(self.db(), p => {
             let mut tx = p.begin_write().await.map_err(db_err)?;
             sqlx::query(
@@ -185,7 +181,7 @@ impl SqlStore {
                     .execute(&mut *tx).await.map_err(db_err)?;
             }
             write_notices!(tx, at, notices);
-            append_audit_rows!(tx, at, &[audit]);
+            append_audit_rows!(tx, at, &work.audit);
             tx.commit().await.map_err(db_err)
         })
     }
@@ -230,12 +226,10 @@ impl SqlStore {
         d: &Deviation,
         expected: i64,
         events: &[DeviationEvent],
-        notices: &[Notice],
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<()> {
-        let at = events.last().map(|e| e.at).unwrap_or_else(|| {
-            distans_core::kernel::clock::whole_seconds(OffsetDateTime::now_utc())
-        });
+        let at = work.at;
+        let notices: &[distans_core::kernel::Notice] = &work.notices;
         on_db!(self.db(), p => {
             let mut tx = p.begin_write().await.map_err(db_err)?;
             let n = sqlx::query(
@@ -257,7 +251,7 @@ impl SqlStore {
                     .execute(&mut *tx).await.map_err(db_err)?;
             }
             write_notices!(tx, at, notices);
-            append_audit_rows!(tx, at, &[audit]);
+            append_audit_rows!(tx, at, &work.audit);
             tx.commit().await.map_err(db_err)
         })
     }

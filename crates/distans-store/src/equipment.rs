@@ -11,7 +11,7 @@ use distans_core::agreements::AgreementState;
 use distans_core::equipment::{
     Item, ItemFilter, ItemKind, ItemRef, ItemState, Loan, LoanAgreement, LoanScope, NewLoan,
 };
-use distans_core::kernel::NewAuditEntry;
+use distans_core::kernel::Work;
 use distans_core::kernel::{Page, Paging, PersonRef, UnitRef};
 use distans_core::redeployment::{RedeployFilter, RedeployPerson};
 use distans_core::CoreError;
@@ -251,7 +251,7 @@ impl SqlStore {
     pub(crate) async fn insert_equipment_item_impl(
         &self,
         it: &Item,
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<()> {
         on_db!(self.db(), p => {
             let mut tx = p.begin_write().await.map_err(db_err)?;
@@ -265,7 +265,7 @@ impl SqlStore {
                         "an item with the number {} is in the inventory already", it.identifier)),
                     e => e,
                 })?;
-            append_audit_rows!(tx, it.created_at, &[audit]);
+            append_audit_rows!(tx, it.created_at, &work.audit);
             tx.commit().await.map_err(db_err)
         })
     }
@@ -274,7 +274,7 @@ impl SqlStore {
         &self,
         it: &Item,
         expected: i64,
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<()> {
         on_db!(self.db(), p => {
             let mut tx = p.begin_write().await.map_err(db_err)?;
@@ -287,16 +287,12 @@ impl SqlStore {
                 return Err(CoreError::Conflict(
                     "the item was changed or lent meanwhile; reload it and try again".into()));
             }
-            append_audit_rows!(tx, it.updated_at, &[audit]);
+            append_audit_rows!(tx, it.updated_at, &work.audit);
             tx.commit().await.map_err(db_err)
         })
     }
 
-    pub(crate) async fn insert_loan_impl(
-        &self,
-        l: &NewLoan,
-        audit: NewAuditEntry,
-    ) -> CoreResult<()> {
+    pub(crate) async fn insert_loan_impl(&self, l: &NewLoan, work: &Work) -> CoreResult<()> {
         on_db!(self.db(), p => {
             let mut tx = p.begin_write().await.map_err(db_err)?;
             // The item changes state only if it is still available: of two
@@ -313,7 +309,7 @@ impl SqlStore {
                 VALUES ($1, $2, $3, $4, $5, $6, 1)")
                 .bind(l.id).bind(l.item).bind(l.person).bind(l.agreement).bind(l.lent_by).bind(l.lent_at)
                 .execute(&mut *tx).await.map_err(db_err)?;
-            append_audit_rows!(tx, l.lent_at, &[audit]);
+            append_audit_rows!(tx, l.lent_at, &work.audit);
             tx.commit().await.map_err(db_err)
         })
     }
@@ -330,10 +326,10 @@ impl SqlStore {
         id: Uuid,
         expected: i64,
         by: Uuid,
-        at: OffsetDateTime,
         state: ItemState,
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<()> {
+        let at = work.at;
         on_db!(self.db(), p => {
             let mut tx = p.begin_write().await.map_err(db_err)?;
             let item: Option<(Uuid,)> = sqlx::query_as("UPDATE equipment_loans SET returned_at = $1, returned_by = $2, return_state = $3,
@@ -346,7 +342,7 @@ impl SqlStore {
             sqlx::query("UPDATE equipment_items SET state = $1, version = version + 1, updated_at = $2 WHERE id = $3")
                 .bind(state.as_str()).bind(at).bind(item)
                 .execute(&mut *tx).await.map_err(db_err)?;
-            append_audit_rows!(tx, at, &[audit]);
+            append_audit_rows!(tx, at, &work.audit);
             tx.commit().await.map_err(db_err)
         })
     }

@@ -1,9 +1,8 @@
 //! Secret calendar feeds, one per person. Called from the `Store` impl.
 
-use time::OffsetDateTime;
 use uuid::Uuid;
 
-use distans_core::kernel::NewAuditEntry;
+use distans_core::kernel::Work;
 use distans_core::CoreError;
 use distans_core::CoreResult;
 
@@ -25,9 +24,9 @@ impl SqlStore {
         &self,
         person: Uuid,
         secret: &str,
-        at: OffsetDateTime,
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<String> {
+        let at = work.at;
         on_db!(self.db(), p => {
             let mut tx = p.begin_write().await.map_err(db_err)?;
             let n = sqlx::query(
@@ -37,7 +36,7 @@ impl SqlStore {
                 .execute(&mut *tx).await.map_err(db_err)?
                 .rows_affected();
             if n == 1 {
-                append_audit_rows!(tx, at, &[audit]);
+                append_audit_rows!(tx, at, &work.audit);
             }
             let (s,): (String,) = sqlx::query_as("SELECT secret FROM calendar_feeds WHERE person_id = $1")
                 .bind(person).fetch_one(&mut *tx).await.map_err(db_err)?;
@@ -50,9 +49,9 @@ impl SqlStore {
         &self,
         person: Uuid,
         secret: &str,
-        at: OffsetDateTime,
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<()> {
+        let at = work.at;
         on_db!(self.db(), p => {
             let mut tx = p.begin_write().await.map_err(db_err)?;
             sqlx::query(
@@ -60,7 +59,7 @@ impl SqlStore {
                  ON CONFLICT (person_id) DO UPDATE SET secret = excluded.secret, created_at = excluded.created_at")
                 .bind(person).bind(secret).bind(at)
                 .execute(&mut *tx).await.map_err(db_err)?;
-            append_audit_rows!(tx, at, &[audit]);
+            append_audit_rows!(tx, at, &work.audit);
             tx.commit().await.map_err(db_err)
         })
     }
@@ -68,9 +67,9 @@ impl SqlStore {
     pub(crate) async fn delete_calendar_feed_impl(
         &self,
         person: Uuid,
-        at: OffsetDateTime,
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<bool> {
+        let at = work.at;
         on_db!(self.db(), p => {
             let mut tx = p.begin_write().await.map_err(db_err)?;
             let n = sqlx::query("DELETE FROM calendar_feeds WHERE person_id = $1")
@@ -79,7 +78,7 @@ impl SqlStore {
             if n == 0 {
                 return Ok(false);
             }
-            append_audit_rows!(tx, at, &[audit]);
+            append_audit_rows!(tx, at, &work.audit);
             tx.commit().await.map_err(db_err)?;
             Ok(true)
         })

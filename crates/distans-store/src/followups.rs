@@ -16,8 +16,8 @@ use distans_core::followup::{
     ActionFilter, ActionState, Confirmation, FollowUp, FollowUpAction, FollowUpFilter,
     FollowUpKind, FollowUpScope, FollowUpState, StateFilter,
 };
-use distans_core::kernel::NewAuditEntry;
 use distans_core::kernel::Notice;
+use distans_core::kernel::Work;
 use distans_core::kernel::{Page, Paging, PersonRef};
 use distans_core::CoreError;
 use distans_core::CoreResult;
@@ -320,9 +320,9 @@ impl SqlStore {
         &self,
         t: &ChecklistTemplate,
         expected: i64,
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<ChecklistTemplate> {
-        let at = t.created_at;
+        let at = work.at;
         on_db!(self.db(), p => {
             let mut tx = p.begin_write().await.map_err(db_err)?;
             let (max,): (Option<i64>,) = sqlx::query_as("SELECT MAX(version) FROM checklist_templates WHERE key = $1")
@@ -338,7 +338,7 @@ impl SqlStore {
             sqlx::query("INSERT INTO checklist_templates (key, version, title, questions, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6)")
                 .bind(&saved.key).bind(saved.version).bind(&saved.title).bind(Json(&saved.questions)).bind(at).bind(&saved.created_by)
                 .execute(&mut *tx).await.map_err(db_err)?;
-            append_audit_rows!(tx, at, &[audit]);
+            append_audit_rows!(tx, at, &work.audit);
             tx.commit().await.map_err(db_err)?;
             Ok(saved)
         })
@@ -347,15 +347,15 @@ impl SqlStore {
     pub(crate) async fn insert_followups_impl(
         &self,
         items: &[FollowUp],
-        notices: &[Notice],
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<()> {
-        let at = distans_core::kernel::clock::whole_seconds(OffsetDateTime::now_utc());
+        let at = work.at;
+        let notices: &[distans_core::kernel::Notice] = &work.notices;
         on_db!(self.db(), p => {
             let mut tx = p.begin_write().await.map_err(db_err)?;
             insert_followup_rows!(tx, at, items);
             write_notices!(tx, at, notices);
-            append_audit_rows!(tx, at, &[audit]);
+            append_audit_rows!(tx, at, &work.audit);
             tx.commit().await.map_err(db_err)
         })
     }
@@ -410,10 +410,10 @@ impl SqlStore {
         f: &FollowUp,
         expected: i64,
         actions: &[FollowUpAction],
-        notices: &[Notice],
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<()> {
-        let at = distans_core::kernel::clock::whole_seconds(OffsetDateTime::now_utc());
+        let at = work.at;
+        let notices: &[distans_core::kernel::Notice] = &work.notices;
         let (eb, ea) = match &f.employee_confirmed {
             Some(c) => (Some(c.by.id), Some(c.at)),
             None => (None, None),
@@ -448,7 +448,7 @@ impl SqlStore {
                 qb.build().execute(&mut *tx).await.map_err(db_err)?;
             }
             write_notices!(tx, at, notices);
-            append_audit_rows!(tx, at, &[audit]);
+            append_audit_rows!(tx, at, &work.audit);
             tx.commit().await.map_err(db_err)
         })
     }
@@ -495,10 +495,10 @@ impl SqlStore {
         &self,
         x: &FollowUpAction,
         expected: i64,
-        notices: &[Notice],
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<()> {
-        let at = distans_core::kernel::clock::whole_seconds(OffsetDateTime::now_utc());
+        let at = work.at;
+        let notices: &[distans_core::kernel::Notice] = &work.notices;
         on_db!(self.db(), p => {
             let mut tx = p.begin_write().await.map_err(db_err)?;
             // A new due date may be reminded of again.
@@ -513,7 +513,7 @@ impl SqlStore {
                 return Err(CoreError::Conflict("the action was changed by someone else meanwhile; reload it".into()));
             }
             write_notices!(tx, at, notices);
-            append_audit_rows!(tx, at, &[audit]);
+            append_audit_rows!(tx, at, &work.audit);
             tx.commit().await.map_err(db_err)
         })
     }
@@ -537,10 +537,10 @@ impl SqlStore {
         &self,
         id: Uuid,
         overdue: bool,
-        at: OffsetDateTime,
-        notices: &[Notice],
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<bool> {
+        let at = work.at;
+        let notices: &[distans_core::kernel::Notice] = &work.notices;
         on_db!(self.db(), p => {
             let mut tx = p.begin_write().await.map_err(db_err)?;
             // Only the first worker to get here tells anyone.
@@ -555,7 +555,7 @@ impl SqlStore {
                 return Ok(false);
             }
             write_notices!(tx, at, notices);
-            append_audit_rows!(tx, at, &[audit]);
+            append_audit_rows!(tx, at, &work.audit);
             tx.commit().await.map_err(db_err)?;
             Ok(true)
         })
@@ -575,10 +575,10 @@ impl SqlStore {
     pub(crate) async fn mark_action_reminded_impl(
         &self,
         id: Uuid,
-        at: OffsetDateTime,
-        notices: &[Notice],
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<bool> {
+        let at = work.at;
+        let notices: &[distans_core::kernel::Notice] = &work.notices;
         on_db!(self.db(), p => {
             let mut tx = p.begin_write().await.map_err(db_err)?;
             let n = sqlx::query("UPDATE followup_actions SET reminded_at = $1 WHERE id = $2 AND reminded_at IS NULL AND state = 'open'")
@@ -587,7 +587,7 @@ impl SqlStore {
                 return Ok(false);
             }
             write_notices!(tx, at, notices);
-            append_audit_rows!(tx, at, &[audit]);
+            append_audit_rows!(tx, at, &work.audit);
             tx.commit().await.map_err(db_err)?;
             Ok(true)
         })

@@ -12,10 +12,8 @@ use distans_core::audit::AuditEntry;
 use distans_core::audit::AuditFilter;
 use distans_core::cases::{RemoteRequest, RequestEvent, RequestFilter};
 use distans_core::identity::ApiToken;
-use distans_core::kernel::clock::whole_seconds;
 use distans_core::kernel::csv::ImportError;
-use distans_core::kernel::NewAuditEntry;
-use distans_core::kernel::Notice;
+use distans_core::kernel::Work;
 use distans_core::kernel::{Actor, ManagedUnit, Page, Paging, PersonRef, Role, UnitRef};
 use distans_core::notify::{Notification, OutboxMail};
 use distans_core::org::rules::resolve;
@@ -166,10 +164,6 @@ macro_rules! append_audit_rows {
 }
 pub(crate) use append_audit_rows;
 
-fn now() -> OffsetDateTime {
-    whole_seconds(OffsetDateTime::now_utc())
-}
-
 fn role_of(s: &str) -> Option<Role> {
     Role::parse_granted(s).ok()
 }
@@ -240,13 +234,8 @@ impl distans_core::store::IdentityPort for SqlStore {
         })
     }
 
-    async fn set_password(
-        &self,
-        username: &str,
-        hash: &str,
-        at: OffsetDateTime,
-        audit: NewAuditEntry,
-    ) -> CoreResult<bool> {
+    async fn set_password(&self, username: &str, hash: &str, work: &Work) -> CoreResult<bool> {
+        let at = work.at;
         on_db!(&self.db, p => {
             let mut tx = p.begin_write().await.map_err(db_err)?;
             let n = sqlx::query("UPDATE accounts SET password_hash = $1, updated_at = $2 WHERE username = $3")
@@ -260,7 +249,7 @@ impl distans_core::store::IdentityPort for SqlStore {
             if n == 0 {
                 return Ok(false);
             }
-            append_audit_rows!(tx, at, &[audit]);
+            append_audit_rows!(tx, at, &work.audit);
             tx.commit().await.map_err(db_err)?;
             Ok(true)
         })
@@ -307,7 +296,7 @@ impl distans_core::store::IdentityPort for SqlStore {
         person: Uuid,
         t: &ApiToken,
         token_hash: &str,
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<()> {
         on_db!(&self.db, p => {
             let mut tx = p.begin_write().await.map_err(db_err)?;
@@ -324,7 +313,7 @@ impl distans_core::store::IdentityPort for SqlStore {
             .execute(&mut *tx)
             .await
             .map_err(db_err)?;
-            append_audit_rows!(tx, t.created_at, &[audit]);
+            append_audit_rows!(tx, t.created_at, &work.audit);
             tx.commit().await.map_err(db_err)
         })
     }
@@ -352,13 +341,8 @@ impl distans_core::store::IdentityPort for SqlStore {
             .collect())
     }
 
-    async fn revoke_token(
-        &self,
-        person: Uuid,
-        id: Uuid,
-        at: OffsetDateTime,
-        audit: NewAuditEntry,
-    ) -> CoreResult<bool> {
+    async fn revoke_token(&self, person: Uuid, id: Uuid, work: &Work) -> CoreResult<bool> {
+        let at = work.at;
         on_db!(&self.db, p => {
             let mut tx = p.begin_write().await.map_err(db_err)?;
             let n = sqlx::query(
@@ -374,7 +358,7 @@ impl distans_core::store::IdentityPort for SqlStore {
             if n == 0 {
                 return Ok(false);
             }
-            append_audit_rows!(tx, at, &[audit]);
+            append_audit_rows!(tx, at, &work.audit);
             tx.commit().await.map_err(db_err)?;
             Ok(true)
         })
@@ -945,8 +929,8 @@ impl distans_core::store::AuditPort for SqlStore {
         })
     }
 
-    async fn append_audit(&self, at: OffsetDateTime, audit: NewAuditEntry) -> CoreResult<()> {
-        self.append_audit_impl(at, audit).await
+    async fn append_audit(&self, work: &Work) -> CoreResult<()> {
+        self.append_audit_impl(work).await
     }
 }
 
@@ -965,10 +949,9 @@ impl distans_core::store::PolicyPort for SqlStore {
         rules: &PolicyRules,
         valid_from: Date,
         created_by: &str,
-        at: OffsetDateTime,
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<PolicyVersion> {
-        self.add_policy_version_impl(rules, valid_from, created_by, at, audit)
+        self.add_policy_version_impl(rules, valid_from, created_by, work)
             .await
     }
 }
@@ -984,13 +967,8 @@ impl distans_core::store::CasesPort for SqlStore {
         self.busy_periods_impl(person, today, skip).await
     }
 
-    async fn insert_request(
-        &self,
-        r: &RemoteRequest,
-        notices: &[Notice],
-        audit: NewAuditEntry,
-    ) -> CoreResult<()> {
-        self.insert_request_impl(r, notices, audit).await
+    async fn insert_request(&self, r: &RemoteRequest, work: &Work) -> CoreResult<()> {
+        self.insert_request_impl(r, work).await
     }
 
     async fn request(&self, id: Uuid) -> CoreResult<Option<RemoteRequest>> {
@@ -1011,10 +989,9 @@ impl distans_core::store::CasesPort for SqlStore {
         expected: i64,
         event: &RequestEvent,
         agreement: Option<&Agreement>,
-        notices: &[Notice],
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<()> {
-        self.update_request_impl(r, expected, event, agreement, notices, audit)
+        self.update_request_impl(r, expected, event, agreement, work)
             .await
     }
 }
@@ -1030,10 +1007,9 @@ impl distans_core::store::AgreementsPort for SqlStore {
         text: &str,
         expected: i64,
         created_by: &str,
-        at: OffsetDateTime,
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<i64> {
-        self.set_agreement_template_impl(text, expected, created_by, at, audit)
+        self.set_agreement_template_impl(text, expected, created_by, work)
             .await
     }
 
@@ -1053,41 +1029,26 @@ impl distans_core::store::AgreementsPort for SqlStore {
         self.agreements_to_sign_impl(person).await
     }
 
-    async fn update_agreement(
-        &self,
-        a: &Agreement,
-        expected: i64,
-        notices: &[Notice],
-        audit: NewAuditEntry,
-    ) -> CoreResult<()> {
-        self.update_agreement_impl(a, expected, notices, audit)
-            .await
+    async fn update_agreement(&self, a: &Agreement, expected: i64, work: &Work) -> CoreResult<()> {
+        self.update_agreement_impl(a, expected, work).await
     }
 
     async fn agreements_ending(&self, until: Date, limit: i64) -> CoreResult<Vec<Agreement>> {
         self.agreements_ending_impl(until, limit).await
     }
 
-    async fn mark_agreement_ending_notified(
-        &self,
-        id: Uuid,
-        at: OffsetDateTime,
-        notices: &[Notice],
-        audit: NewAuditEntry,
-    ) -> CoreResult<bool> {
-        self.mark_agreement_ending_notified_impl(id, at, notices, audit)
-            .await
+    async fn mark_agreement_ending_notified(&self, id: Uuid, work: &Work) -> CoreResult<bool> {
+        self.mark_agreement_ending_notified_impl(id, work).await
     }
 
     async fn update_agreement_scheduling(
         &self,
         a: &Agreement,
         expected: i64,
-        notices: &[Notice],
-        audit: NewAuditEntry,
         schedule: &distans_core::followup::FollowUpSchedule,
+        work: &Work,
     ) -> CoreResult<()> {
-        self.update_agreement_scheduling_impl(a, expected, notices, audit, schedule)
+        self.update_agreement_scheduling_impl(a, expected, work, schedule)
             .await
     }
 }
@@ -1097,10 +1058,9 @@ impl distans_core::store::TemporaryPort for SqlStore {
     async fn insert_temporary_decision(
         &self,
         d: &TemporaryDecision,
-        notices: &[Notice],
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<()> {
-        self.insert_temporary_decision_impl(d, notices, audit).await
+        self.insert_temporary_decision_impl(d, work).await
     }
 
     async fn temporary_decisions(
@@ -1161,11 +1121,9 @@ impl distans_core::store::OccasionalPort for SqlStore {
         day: Date,
         value: Option<distans_core::plan::Occasional>,
         by: Uuid,
-        at: OffsetDateTime,
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<()> {
-        self.set_occasional_impl(person, day, value, by, at, audit)
-            .await
+        self.set_occasional_impl(person, day, value, by, work).await
     }
 }
 
@@ -1200,23 +1158,12 @@ impl distans_core::store::WorkdaysPort for SqlStore {
         self.closed_days_named_impl(from, to).await
     }
 
-    async fn insert_closed_day(
-        &self,
-        day: Date,
-        name: &str,
-        at: OffsetDateTime,
-        audit: NewAuditEntry,
-    ) -> CoreResult<()> {
-        self.insert_closed_day_impl(day, name, at, audit).await
+    async fn insert_closed_day(&self, day: Date, name: &str, work: &Work) -> CoreResult<()> {
+        self.insert_closed_day_impl(day, name, work).await
     }
 
-    async fn delete_closed_day(
-        &self,
-        day: Date,
-        at: OffsetDateTime,
-        audit: NewAuditEntry,
-    ) -> CoreResult<bool> {
-        self.delete_closed_day_impl(day, at, audit).await
+    async fn delete_closed_day(&self, day: Date, work: &Work) -> CoreResult<bool> {
+        self.delete_closed_day_impl(day, work).await
     }
 }
 
@@ -1240,30 +1187,27 @@ impl distans_core::store::CoveragePort for SqlStore {
         &self,
         rule: &distans_core::coverage::CoverageRule,
         expected_version: Option<i64>,
-        at: OffsetDateTime,
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<()> {
-        self.save_coverage_rule_impl(rule, expected_version, at, audit)
+        self.save_coverage_rule_impl(rule, expected_version, work)
             .await
     }
 
     async fn insert_coverage_rules(
         &self,
         rules: &[distans_core::coverage::CoverageRule],
-        at: OffsetDateTime,
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<()> {
-        self.insert_coverage_rules_impl(rules, at, audit).await
+        self.insert_coverage_rules_impl(rules, work).await
     }
 
     async fn delete_coverage_rule(
         &self,
         id: Uuid,
         expected_version: Option<i64>,
-        at: OffsetDateTime,
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<()> {
-        self.delete_coverage_rule_impl(id, expected_version, at, audit)
+        self.delete_coverage_rule_impl(id, expected_version, work)
             .await
     }
 
@@ -1287,10 +1231,9 @@ impl distans_core::store::RotationPort for SqlStore {
         cost: i64,
         days: &[(Uuid, Date, distans_core::plan::DayState)],
         by: Uuid,
-        at: OffsetDateTime,
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<()> {
-        self.publish_rotation_impl(id, unit, first, last, cost, days, by, at, audit)
+        self.publish_rotation_impl(id, unit, first, last, cost, days, by, work)
             .await
     }
 
@@ -1363,18 +1306,13 @@ impl distans_core::store::AbsencesPort for SqlStore {
         &self,
         a: &distans_core::absences::Absence,
         by: Option<Uuid>,
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<()> {
-        self.insert_absence_impl(a, by, audit).await
+        self.insert_absence_impl(a, by, work).await
     }
 
-    async fn delete_absence(
-        &self,
-        id: Uuid,
-        at: OffsetDateTime,
-        audit: NewAuditEntry,
-    ) -> CoreResult<bool> {
-        self.delete_absence_impl(id, at, audit).await
+    async fn delete_absence(&self, id: Uuid, work: &Work) -> CoreResult<bool> {
+        self.delete_absence_impl(id, work).await
     }
 
     async fn import_absences(
@@ -1398,31 +1336,22 @@ impl distans_core::store::FeedPort for SqlStore {
         &self,
         person: Uuid,
         secret: &str,
-        at: OffsetDateTime,
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<String> {
-        self.create_calendar_feed_impl(person, secret, at, audit)
-            .await
+        self.create_calendar_feed_impl(person, secret, work).await
     }
 
     async fn replace_calendar_feed(
         &self,
         person: Uuid,
         secret: &str,
-        at: OffsetDateTime,
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<()> {
-        self.replace_calendar_feed_impl(person, secret, at, audit)
-            .await
+        self.replace_calendar_feed_impl(person, secret, work).await
     }
 
-    async fn delete_calendar_feed(
-        &self,
-        person: Uuid,
-        at: OffsetDateTime,
-        audit: NewAuditEntry,
-    ) -> CoreResult<bool> {
-        self.delete_calendar_feed_impl(person, at, audit).await
+    async fn delete_calendar_feed(&self, person: Uuid, work: &Work) -> CoreResult<bool> {
+        self.delete_calendar_feed_impl(person, work).await
     }
 
     async fn person_by_calendar_secret(&self, secret: &str) -> CoreResult<Option<Uuid>> {
@@ -1435,10 +1364,9 @@ impl distans_core::store::DemoPort for SqlStore {
     async fn insert_demo_plan(
         &self,
         plan: &distans_core::demo::DemoPlan,
-        at: OffsetDateTime,
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<bool> {
-        self.insert_demo_plan_impl(plan, at, audit).await
+        self.insert_demo_plan_impl(plan, work).await
     }
 
     async fn agreements_without_followups(&self, limit: i64) -> CoreResult<Vec<Agreement>> {
@@ -1479,27 +1407,27 @@ impl distans_core::store::EquipmentPort for SqlStore {
     async fn insert_equipment_item(
         &self,
         item: &distans_core::equipment::Item,
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<()> {
-        self.insert_equipment_item_impl(item, audit).await
+        self.insert_equipment_item_impl(item, work).await
     }
 
     async fn update_equipment_item(
         &self,
         item: &distans_core::equipment::Item,
         expected_version: i64,
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<()> {
-        self.update_equipment_item_impl(item, expected_version, audit)
+        self.update_equipment_item_impl(item, expected_version, work)
             .await
     }
 
     async fn insert_loan(
         &self,
         loan: &distans_core::equipment::NewLoan,
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<()> {
-        self.insert_loan_impl(loan, audit).await
+        self.insert_loan_impl(loan, work).await
     }
 
     async fn loan(&self, id: Uuid) -> CoreResult<Option<distans_core::equipment::Loan>> {
@@ -1511,11 +1439,10 @@ impl distans_core::store::EquipmentPort for SqlStore {
         id: Uuid,
         expected_version: i64,
         by: Uuid,
-        at: OffsetDateTime,
         item_state: distans_core::equipment::ItemState,
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<()> {
-        self.return_loan_impl(id, expected_version, by, at, item_state, audit)
+        self.return_loan_impl(id, expected_version, by, item_state, work)
             .await
     }
 
@@ -1563,10 +1490,9 @@ impl distans_core::store::DeviationsPort for SqlStore {
     async fn insert_deviation(
         &self,
         d: &distans_core::deviations::Deviation,
-        notices: &[Notice],
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<()> {
-        self.insert_deviation_impl(d, notices, audit).await
+        self.insert_deviation_impl(d, work).await
     }
 
     async fn deviation(&self, id: Uuid) -> CoreResult<Option<distans_core::deviations::Deviation>> {
@@ -1586,11 +1512,9 @@ impl distans_core::store::DeviationsPort for SqlStore {
         d: &distans_core::deviations::Deviation,
         expected: i64,
         events: &[distans_core::deviations::DeviationEvent],
-        notices: &[Notice],
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<()> {
-        self.update_deviation_impl(d, expected, events, notices, audit)
-            .await
+        self.update_deviation_impl(d, expected, events, work).await
     }
 }
 
@@ -1622,18 +1546,17 @@ impl distans_core::store::FollowUpPort for SqlStore {
         &self,
         t: &distans_core::followup::checklist::ChecklistTemplate,
         expected: i64,
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<distans_core::followup::checklist::ChecklistTemplate> {
-        self.save_checklist_impl(t, expected, audit).await
+        self.save_checklist_impl(t, expected, work).await
     }
 
     async fn insert_followups(
         &self,
         items: &[distans_core::followup::FollowUp],
-        notices: &[Notice],
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<()> {
-        self.insert_followups_impl(items, notices, audit).await
+        self.insert_followups_impl(items, work).await
     }
 
     async fn followups(
@@ -1653,11 +1576,9 @@ impl distans_core::store::FollowUpPort for SqlStore {
         f: &distans_core::followup::FollowUp,
         expected: i64,
         actions: &[distans_core::followup::FollowUpAction],
-        notices: &[Notice],
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<()> {
-        self.save_followup_impl(f, expected, actions, notices, audit)
-            .await
+        self.save_followup_impl(f, expected, actions, work).await
     }
 
     async fn followup_actions(
@@ -1679,11 +1600,9 @@ impl distans_core::store::FollowUpPort for SqlStore {
         &self,
         a: &distans_core::followup::FollowUpAction,
         expected: i64,
-        notices: &[Notice],
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<()> {
-        self.update_followup_action_impl(a, expected, notices, audit)
-            .await
+        self.update_followup_action_impl(a, expected, work).await
     }
 
     async fn followups_to_remind(
@@ -1699,12 +1618,9 @@ impl distans_core::store::FollowUpPort for SqlStore {
         &self,
         id: Uuid,
         overdue: bool,
-        at: OffsetDateTime,
-        notices: &[Notice],
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<bool> {
-        self.mark_followup_reminded_impl(id, overdue, at, notices, audit)
-            .await
+        self.mark_followup_reminded_impl(id, overdue, work).await
     }
 
     async fn actions_to_remind(
@@ -1715,13 +1631,7 @@ impl distans_core::store::FollowUpPort for SqlStore {
         self.actions_to_remind_impl(today, limit).await
     }
 
-    async fn mark_action_reminded(
-        &self,
-        id: Uuid,
-        at: OffsetDateTime,
-        notices: &[Notice],
-        audit: NewAuditEntry,
-    ) -> CoreResult<bool> {
-        self.mark_action_reminded_impl(id, at, notices, audit).await
+    async fn mark_action_reminded(&self, id: Uuid, work: &Work) -> CoreResult<bool> {
+        self.mark_action_reminded_impl(id, work).await
     }
 }

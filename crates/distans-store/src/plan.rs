@@ -5,11 +5,11 @@ use std::collections::HashMap;
 
 use sqlx::types::Json;
 use sqlx::QueryBuilder;
-use time::{Date, OffsetDateTime};
+use time::Date;
 use uuid::Uuid;
 
 use distans_core::kernel::dates::Weekday;
-use distans_core::kernel::NewAuditEntry;
+use distans_core::kernel::Work;
 use distans_core::plan::{AgreementSpan, DayState, Occasional, Part, PersonRules, SitePeople};
 use distans_core::CoreResult;
 
@@ -269,9 +269,9 @@ impl SqlStore {
         cost: i64,
         days: &[(Uuid, Date, DayState)],
         by: Uuid,
-        at: OffsetDateTime,
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<()> {
+        let at = work.at;
         on_db!(self.db(), p => {
             let mut tx = p.begin_write().await.map_err(db_err)?;
             sqlx::query("INSERT INTO rotation_plans (id, unit_id, first_day, last_day, cost, published_by, published_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
@@ -294,7 +294,7 @@ impl SqlStore {
                 });
                 q.build().execute(&mut *tx).await.map_err(db_err)?;
             }
-            append_audit_rows!(tx, at, &[audit]);
+            append_audit_rows!(tx, at, &work.audit);
             tx.commit().await.map_err(db_err)
         })
     }
@@ -318,24 +318,20 @@ impl SqlStore {
         &self,
         day: Date,
         name: &str,
-        at: OffsetDateTime,
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<()> {
+        let at = work.at;
         on_db!(self.db(), p => {
             let mut tx = p.begin_write().await.map_err(db_err)?;
             sqlx::query("INSERT INTO closed_days (day, name) VALUES ($1, $2)")
                 .bind(day).bind(name).execute(&mut *tx).await.map_err(db_err)?;
-            append_audit_rows!(tx, at, &[audit]);
+            append_audit_rows!(tx, at, &work.audit);
             tx.commit().await.map_err(db_err)
         })
     }
 
-    pub(crate) async fn delete_closed_day_impl(
-        &self,
-        day: Date,
-        at: OffsetDateTime,
-        audit: NewAuditEntry,
-    ) -> CoreResult<bool> {
+    pub(crate) async fn delete_closed_day_impl(&self, day: Date, work: &Work) -> CoreResult<bool> {
+        let at = work.at;
         on_db!(self.db(), p => {
             let mut tx = p.begin_write().await.map_err(db_err)?;
             let n = sqlx::query("DELETE FROM closed_days WHERE day = $1")
@@ -344,7 +340,7 @@ impl SqlStore {
             if n == 0 {
                 return Ok(false);
             }
-            append_audit_rows!(tx, at, &[audit]);
+            append_audit_rows!(tx, at, &work.audit);
             tx.commit().await.map_err(db_err)?;
             Ok(true)
         })
@@ -356,9 +352,9 @@ impl SqlStore {
         day: Date,
         value: Option<Occasional>,
         by: Uuid,
-        at: OffsetDateTime,
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<()> {
+        let at = work.at;
         on_db!(self.db(), p => {
             let mut tx = p.begin_write().await.map_err(db_err)?;
             match value {
@@ -377,7 +373,7 @@ impl SqlStore {
                         .bind(person).bind(day).execute(&mut *tx).await.map_err(db_err)?;
                 }
             }
-            append_audit_rows!(tx, at, &[audit]);
+            append_audit_rows!(tx, at, &work.audit);
             tx.commit().await.map_err(db_err)
         })
     }

@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use crate::kernel::csv::ImportError;
 use crate::kernel::CoreResult;
-use crate::kernel::NewAuditEntry;
+use crate::kernel::Work;
 
 #[async_trait]
 pub trait AbsencesPort: Send + Sync {
@@ -25,15 +25,10 @@ pub trait AbsencesPort: Send + Sync {
         &self,
         a: &crate::absences::model::Absence,
         by: Option<Uuid>,
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<()>;
     /// Removes an absence; false if there was none.
-    async fn delete_absence(
-        &self,
-        id: Uuid,
-        at: OffsetDateTime,
-        audit: NewAuditEntry,
-    ) -> CoreResult<bool>;
+    async fn delete_absence(&self, id: Uuid, work: &Work) -> CoreResult<bool>;
     /// Imports absences in one transaction: all or nothing.
     async fn import_absences(
         &self,

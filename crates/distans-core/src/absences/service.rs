@@ -12,6 +12,7 @@ use crate::absences::rules::check_period;
 use crate::access::{self, Action};
 use crate::kernel::csv::ImportError;
 use crate::kernel::Env;
+use crate::kernel::Work;
 use crate::kernel::{Actor, CoreError, CoreResult, NewAuditEntry};
 use crate::org::service::OrgService;
 
@@ -88,7 +89,7 @@ impl AbsencesService {
             ),
         };
         self.port
-            .insert_absence(&a, Some(actor.person_id), audit)
+            .insert_absence(&a, Some(actor.person_id), &Work::new(self.env.now(), audit))
             .await?;
         Ok(a)
     }
@@ -154,7 +155,11 @@ impl AbsencesService {
             ),
             after: None,
         };
-        if self.port.delete_absence(id, self.env.now(), audit).await? {
+        if self
+            .port
+            .delete_absence(id, &Work::new(self.env.now(), audit))
+            .await?
+        {
             Ok(())
         } else {
             Err(CoreError::NotFound("absence"))

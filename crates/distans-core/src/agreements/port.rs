@@ -3,13 +3,11 @@
 //! changes data is one transaction with its audit entry and notices.
 
 use async_trait::async_trait;
-use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::agreements::model::Agreement;
 use crate::kernel::CoreResult;
-use crate::kernel::NewAuditEntry;
-use crate::kernel::Notice;
+use crate::kernel::Work;
 
 #[async_trait]
 pub trait AgreementsPort: Send + Sync {
@@ -20,33 +18,20 @@ pub trait AgreementsPort: Send + Sync {
     /// Agreements the person must sign for the employer.
     async fn agreements_to_sign_as_decider(&self, person: Uuid) -> CoreResult<Vec<Agreement>>;
     /// Writes `a` if its stored version is still `expected`.
-    async fn update_agreement(
-        &self,
-        a: &Agreement,
-        expected: i64,
-        notices: &[Notice],
-        audit: NewAuditEntry,
-    ) -> CoreResult<()>;
+    async fn update_agreement(&self, a: &Agreement, expected: i64, work: &Work) -> CoreResult<()>;
     /// Live agreements whose last day is at most `until` and whose parties
     /// have not yet been told it is ending.
     async fn agreements_ending(&self, until: time::Date, limit: i64) -> CoreResult<Vec<Agreement>>;
     /// Records that the parties were told, with the notices.
-    async fn mark_agreement_ending_notified(
-        &self,
-        id: Uuid,
-        at: OffsetDateTime,
-        notices: &[Notice],
-        audit: NewAuditEntry,
-    ) -> CoreResult<bool>;
+    async fn mark_agreement_ending_notified(&self, id: Uuid, work: &Work) -> CoreResult<bool>;
     /// [`Store::update_agreement`] that also adds and cancels follow-ups, in
     /// the same transaction.
     async fn update_agreement_scheduling(
         &self,
         a: &Agreement,
         expected: i64,
-        notices: &[Notice],
-        audit: NewAuditEntry,
         schedule: &crate::followup::model::FollowUpSchedule,
+        work: &Work,
     ) -> CoreResult<()>;
     /// The current template: (version, text).
     async fn agreement_template(&self) -> CoreResult<Option<(i64, String)>>;
@@ -56,7 +41,6 @@ pub trait AgreementsPort: Send + Sync {
         text: &str,
         expected: i64,
         created_by: &str,
-        at: OffsetDateTime,
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<i64>;
 }

@@ -15,6 +15,7 @@ use crate::agreements::rules::{self as agreement, ending, sign, term};
 use crate::followup::model::FollowUpSchedule;
 use crate::followup::rules::schedule;
 use crate::followup::service::FollowUpService;
+use crate::kernel::Work;
 use crate::kernel::{Actor, CoreError, CoreResult, Env, NewAuditEntry, Notice};
 use crate::org::model::{notice, PersonRecord};
 use crate::org::service::OrgService;
@@ -176,7 +177,11 @@ impl AgreementsService {
             json!({"text_changed": next.text != g.text, "text_sha256": agreement::sha256_hex(&next.text)}),
         );
         self.port
-            .update_agreement(&next, g.version, &notices, a)
+            .update_agreement(
+                &next,
+                g.version,
+                &Work::new(self.env.now(), a).notify(notices.clone()),
+            )
             .await?;
         self.agreement(actor, id).await
     }
@@ -229,7 +234,12 @@ impl AgreementsService {
                 "followups": schedule.add.iter().map(|f| json!({"id": f.id, "kind": f.kind, "due": f.due.to_string()})).collect::<Vec<_>>()}),
         );
         self.port
-            .update_agreement_scheduling(&next, g.version, &notices, a, &schedule)
+            .update_agreement_scheduling(
+                &next,
+                g.version,
+                &schedule,
+                &Work::new(self.env.now(), a).notify(notices.clone()),
+            )
             .await?;
         self.agreement(actor, id).await
     }
@@ -313,7 +323,12 @@ impl AgreementsService {
             cancel_after: next.ends_on.map(|d| (g.id, d)),
         };
         self.port
-            .update_agreement_scheduling(&next, g.version, &notices, a, &schedule)
+            .update_agreement_scheduling(
+                &next,
+                g.version,
+                &schedule,
+                &Work::new(self.env.now(), a).notify(notices.clone()),
+            )
             .await?;
         self.agreement(actor, id).await
     }
@@ -341,7 +356,10 @@ impl AgreementsService {
                 .after(json!({"last_day": last.to_string()}));
             let marked = self
                 .port
-                .mark_agreement_ending_notified(g.id, self.env.now(), &notices, a)
+                .mark_agreement_ending_notified(
+                    g.id,
+                    &Work::new(self.env.now(), a).notify(notices.clone()),
+                )
                 .await?;
             if marked {
                 told += 1;

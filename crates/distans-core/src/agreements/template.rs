@@ -6,6 +6,7 @@ use serde_json::json;
 use crate::access::{self, Action};
 use crate::agreements::rules::{sha256_hex, validate_template, DEFAULT_TEMPLATE};
 use crate::agreements::service::AgreementsService;
+use crate::kernel::Work;
 use crate::kernel::{Actor, CoreResult, NewAuditEntry};
 
 impl AgreementsService {
@@ -17,8 +18,10 @@ impl AgreementsService {
                     DEFAULT_TEMPLATE,
                     0,
                     "system",
-                    self.env.now(),
-                    NewAuditEntry::system("template.update", "agreement_template", 1),
+                    &Work::new(
+                        self.env.now(),
+                        NewAuditEntry::system("template.update", "agreement_template", 1),
+                    ),
                 )
                 .await?;
         }
@@ -54,7 +57,7 @@ impl AgreementsService {
         let a = NewAuditEntry::by(actor, "template.update", "agreement_template", "")
             .after(json!({ "sha256": sha256_hex(&text) }));
         self.port
-            .set_agreement_template(&text, expected, &actor.name, self.env.now(), a)
+            .set_agreement_template(&text, expected, &actor.name, &Work::new(self.env.now(), a))
             .await
     }
 }

@@ -3,11 +3,10 @@
 //! changes data is one transaction with its audit entry and notices.
 
 use async_trait::async_trait;
-use time::OffsetDateTime;
 
 use crate::audit::model::{AuditEntry, AuditFilter};
 use crate::kernel::CoreResult;
-use crate::kernel::NewAuditEntry;
+use crate::kernel::Work;
 use crate::kernel::{Page, Paging};
 
 #[async_trait]
@@ -18,5 +17,5 @@ pub trait AuditPort: Send + Sync {
     /// The sequence number and hash of the last entry written.
     async fn audit_head(&self) -> CoreResult<(i64, String)>;
     /// Records an audit entry on its own (a decision that needs no other write).
-    async fn append_audit(&self, at: OffsetDateTime, audit: NewAuditEntry) -> CoreResult<()>;
+    async fn append_audit(&self, work: &Work) -> CoreResult<()>;
 }

@@ -14,6 +14,7 @@ use crate::cases::rules::{
 };
 use crate::cases::service::CasesService;
 use crate::kernel::gap::GapWarning;
+use crate::kernel::Work;
 use crate::kernel::{Actor, CoreError, CoreResult, NewAuditEntry, Notice, PersonRef};
 use crate::org::model::{notice, unit_chain, PersonRecord};
 use crate::plan::model::AgreementSpan;
@@ -108,8 +109,7 @@ impl CasesService {
                 r.version,
                 &step,
                 approved.as_ref().map(|a| &a.agreement),
-                &notices,
-                audit,
+                &Work::new(self.env.now(), audit).notify(notices.clone()),
             )
             .await?;
         self.request(actor, id).await

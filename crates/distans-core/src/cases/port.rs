@@ -8,8 +8,8 @@ use uuid::Uuid;
 use crate::agreements::model::Agreement;
 use crate::cases::model::{RemoteRequest, RequestEvent, RequestFilter};
 use crate::kernel::CoreResult;
-use crate::kernel::NewAuditEntry;
-use crate::kernel::{Notice, Page, Paging};
+use crate::kernel::Work;
+use crate::kernel::{Page, Paging};
 
 #[async_trait]
 pub trait CasesPort: Send + Sync {
@@ -20,12 +20,7 @@ pub trait CasesPort: Send + Sync {
         today: time::Date,
         skip: Option<Uuid>,
     ) -> CoreResult<Vec<(time::Date, Option<time::Date>)>>;
-    async fn insert_request(
-        &self,
-        r: &RemoteRequest,
-        notices: &[Notice],
-        audit: NewAuditEntry,
-    ) -> CoreResult<()>;
+    async fn insert_request(&self, r: &RemoteRequest, work: &Work) -> CoreResult<()>;
     async fn request(&self, id: Uuid) -> CoreResult<Option<RemoteRequest>>;
     async fn requests(
         &self,
@@ -41,7 +36,6 @@ pub trait CasesPort: Send + Sync {
         expected: i64,
         event: &RequestEvent,
         agreement: Option<&Agreement>,
-        notices: &[Notice],
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<()>;
 }

@@ -12,6 +12,7 @@ use crate::cases::model::*;
 use crate::cases::port::CasesPort;
 use crate::cases::rules::{decider_name, event, list_filter, route, to_decide_filters};
 use crate::coverage::service::CoverageService;
+use crate::kernel::Work;
 use crate::kernel::{Actor, CoreError, CoreResult, Env, NewAuditEntry, Notice, Page, Paging, Role};
 use crate::org::model::{notice, unit_chain, PersonRecord};
 use crate::org::service::OrgService;
@@ -161,7 +162,9 @@ impl CasesService {
             "start": r.arrangement.start.to_string(), "end": r.arrangement.end.map(|e| e.to_string()),
             "decider": r.decider, "policy_version": r.policy_version,
         }));
-        self.port.insert_request(&r, &notices, a).await?;
+        self.port
+            .insert_request(&r, &Work::new(self.env.now(), a).notify(notices.clone()))
+            .await?;
         Ok(r)
     }
 
@@ -267,7 +270,13 @@ impl CasesService {
             json!({"days_per_week": next.arrangement.days_per_week, "decider": next.decider, "policy_version": policy.version}),
         );
         self.port
-            .update_request(&next, r.version, &resubmitted, None, &notices, a)
+            .update_request(
+                &next,
+                r.version,
+                &resubmitted,
+                None,
+                &Work::new(self.env.now(), a).notify(notices.clone()),
+            )
             .await?;
         self.request(actor, id).await
     }
@@ -292,7 +301,13 @@ impl CasesService {
         let withdrawn = event(actor, self.env.now(), "withdrawn", r.policy_version);
         let a = NewAuditEntry::by(actor, "request.withdraw", "request", r.id);
         self.port
-            .update_request(&next, r.version, &withdrawn, None, &[], a)
+            .update_request(
+                &next,
+                r.version,
+                &withdrawn,
+                None,
+                &Work::new(self.env.now(), a),
+            )
             .await?;
         self.request(actor, id).await
     }

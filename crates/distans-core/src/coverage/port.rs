@@ -3,11 +3,10 @@
 //! changes data is one transaction with its audit entry and notices.
 
 use async_trait::async_trait;
-use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::kernel::CoreResult;
-use crate::kernel::NewAuditEntry;
+use crate::kernel::Work;
 
 #[async_trait]
 pub trait CoveragePort: Send + Sync {
@@ -26,22 +25,19 @@ pub trait CoveragePort: Send + Sync {
         &self,
         rule: &crate::coverage::model::CoverageRule,
         expected_version: Option<i64>,
-        at: OffsetDateTime,
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<()>;
     /// Inserts many rules in one transaction with one audit entry (the demo).
     async fn insert_coverage_rules(
         &self,
         rules: &[crate::coverage::model::CoverageRule],
-        at: OffsetDateTime,
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<()>;
     async fn delete_coverage_rule(
         &self,
         id: Uuid,
         expected_version: Option<i64>,
-        at: OffsetDateTime,
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<()>;
     /// The people whose home unit is at or below `unit_path`, with skills
     /// and site, in name order; `Invalid` if more than `limit`.

@@ -14,6 +14,7 @@ use crate::coverage::rules::unit_days;
 use crate::kernel::calendar::WorkCalendar;
 use crate::kernel::gap::{GapWarning, RuleKind};
 use crate::kernel::Env;
+use crate::kernel::Work;
 use crate::kernel::{Actor, CoreError, CoreResult, NewAuditEntry, PersonRef};
 use crate::org::model::{path_to, unit_chain, PersonRecord, Site, UnitDetail};
 use crate::org::service::OrgService;
@@ -151,7 +152,7 @@ impl CoverageService {
         };
         let audit = Self::rule_audit(actor, "coverage.rule.add", &rule, None);
         self.port
-            .save_coverage_rule(&rule, None, self.env.now(), audit)
+            .save_coverage_rule(&rule, None, &Work::new(self.env.now(), audit))
             .await?;
         Ok(rule)
     }
@@ -191,7 +192,7 @@ impl CoverageService {
         };
         let audit = Self::rule_audit(actor, "coverage.rule.change", &rule, Some(&before));
         self.port
-            .save_coverage_rule(&rule, Some(version), self.env.now(), audit)
+            .save_coverage_rule(&rule, Some(version), &Work::new(self.env.now(), audit))
             .await?;
         Ok(rule)
     }
@@ -207,7 +208,7 @@ impl CoverageService {
         let mut audit = Self::rule_audit(actor, "coverage.rule.remove", &rule, Some(&rule));
         audit.after = None;
         self.port
-            .delete_coverage_rule(id, version, self.env.now(), audit)
+            .delete_coverage_rule(id, version, &Work::new(self.env.now(), audit))
             .await
     }
 
@@ -496,7 +497,7 @@ impl CoverageService {
         audit: NewAuditEntry,
     ) -> CoreResult<()> {
         self.port
-            .insert_coverage_rules(rules, self.env.now(), audit)
+            .insert_coverage_rules(rules, &Work::new(self.env.now(), audit))
             .await
     }
 

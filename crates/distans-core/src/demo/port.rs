@@ -3,11 +3,10 @@
 //! changes data is one transaction with its audit entry and notices.
 
 use async_trait::async_trait;
-use time::OffsetDateTime;
 
 use crate::agreements::model::Agreement;
 use crate::kernel::CoreResult;
-use crate::kernel::NewAuditEntry;
+use crate::kernel::Work;
 
 #[async_trait]
 pub trait DemoPort: Send + Sync {
@@ -16,8 +15,7 @@ pub trait DemoPort: Send + Sync {
     async fn insert_demo_plan(
         &self,
         plan: &crate::demo::model::DemoPlan,
-        at: OffsetDateTime,
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<bool>;
     /// Active agreements without any follow-up (the demo).
     async fn agreements_without_followups(&self, limit: i64) -> CoreResult<Vec<Agreement>>;

@@ -18,6 +18,7 @@ use crate::followup::service::FollowUpService;
 use crate::identity::rules::password;
 use crate::identity::service::IdentityService;
 use crate::kernel::csv::ImportError;
+use crate::kernel::Work;
 use crate::kernel::{CoreError, CoreResult, Env, NewAuditEntry, Paging};
 use crate::org::model::*;
 use crate::org::service::OrgService;
@@ -88,7 +89,7 @@ impl DemoService {
             "absences": plan.absences.len(),
         }));
         self.port
-            .insert_demo_plan(&plan, self.env.now(), audit)
+            .insert_demo_plan(&plan, &Work::new(self.env.now(), audit))
             .await
     }
 

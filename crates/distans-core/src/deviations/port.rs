@@ -6,8 +6,8 @@ use async_trait::async_trait;
 use uuid::Uuid;
 
 use crate::kernel::CoreResult;
-use crate::kernel::NewAuditEntry;
-use crate::kernel::{Notice, Page, Paging};
+use crate::kernel::Work;
+use crate::kernel::{Page, Paging};
 
 #[async_trait]
 pub trait DeviationsPort: Send + Sync {
@@ -15,8 +15,7 @@ pub trait DeviationsPort: Send + Sync {
     async fn insert_deviation(
         &self,
         d: &crate::deviations::model::Deviation,
-        notices: &[Notice],
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<()>;
     /// A deviation with its trail, unredacted.
     async fn deviation(&self, id: Uuid) -> CoreResult<Option<crate::deviations::model::Deviation>>;
@@ -33,7 +32,6 @@ pub trait DeviationsPort: Send + Sync {
         d: &crate::deviations::model::Deviation,
         expected: i64,
         events: &[crate::deviations::model::DeviationEvent],
-        notices: &[Notice],
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<()>;
 }

@@ -9,6 +9,7 @@ use crate::deviations::model::*;
 use crate::deviations::port::DeviationsPort;
 use crate::deviations::rules::*;
 use crate::kernel::Env;
+use crate::kernel::Work;
 use crate::kernel::{
     Actor, CoreError, CoreResult, NewAuditEntry, Notice, Page, Paging, PersonRef, Role,
 };
@@ -234,7 +235,9 @@ impl DeviationsService {
                 "notified": told.len() - 1,
             }),
         );
-        self.port.insert_deviation(&d, &notices, a).await?;
+        self.port
+            .insert_deviation(&d, &Work::new(self.env.now(), a).notify(notices.clone()))
+            .await?;
         Ok(d)
     }
 
@@ -460,7 +463,12 @@ impl DeviationsService {
             json!({"state": "acknowledged"}),
         );
         self.port
-            .update_deviation(&next, d.version, &[event], &notices, a)
+            .update_deviation(
+                &next,
+                d.version,
+                &[event],
+                &Work::new(self.env.now(), a).notify(notices.clone()),
+            )
             .await?;
         next.version = d.version + 1;
         Ok(next.redact_for(actor))
@@ -529,7 +537,12 @@ impl DeviationsService {
             json!({"state": "closed", "action": action, "acknowledged_implicitly": d.state == DeviationState::Reported}),
         );
         self.port
-            .update_deviation(&next, d.version, &events, &notices, a)
+            .update_deviation(
+                &next,
+                d.version,
+                &events,
+                &Work::new(self.env.now(), a).notify(notices.clone()),
+            )
             .await?;
         next.version = d.version + 1;
         Ok(next.redact_for(actor))

@@ -3,12 +3,11 @@
 //! changes data is one transaction with its audit entry and notices.
 
 use async_trait::async_trait;
-use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::agreements::model::Agreement;
 use crate::kernel::CoreResult;
-use crate::kernel::NewAuditEntry;
+use crate::kernel::Work;
 use crate::kernel::{Page, Paging};
 
 #[async_trait]
@@ -28,7 +27,7 @@ pub trait EquipmentPort: Send + Sync {
     async fn insert_equipment_item(
         &self,
         item: &crate::equipment::model::Item,
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<()>;
     /// Stores an item's new state and description if it still has
     /// `expected_version` and is not on loan (else `Conflict`).
@@ -36,14 +35,14 @@ pub trait EquipmentPort: Send + Sync {
         &self,
         item: &crate::equipment::model::Item,
         expected_version: i64,
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<()>;
     /// Stores a loan and puts the item on loan, in one transaction, only if
     /// the item is still available (else `Conflict`).
     async fn insert_loan(
         &self,
         loan: &crate::equipment::model::NewLoan,
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<()>;
     async fn loan(&self, id: Uuid) -> CoreResult<Option<crate::equipment::model::Loan>>;
     /// Ends an open loan that still has `expected_version` and sets the
@@ -53,9 +52,8 @@ pub trait EquipmentPort: Send + Sync {
         id: Uuid,
         expected_version: i64,
         by: Uuid,
-        at: OffsetDateTime,
         item_state: crate::equipment::model::ItemState,
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<()>;
     /// Loans in a scope, newest first.
     async fn loans(

@@ -14,6 +14,7 @@ use crate::equipment::model::*;
 use crate::equipment::port::EquipmentPort;
 use crate::equipment::rules::*;
 use crate::kernel::Env;
+use crate::kernel::Work;
 use crate::kernel::{Actor, CoreError, CoreResult, NewAuditEntry, Notice, Page, Paging};
 use crate::org::model::PersonRecord;
 use crate::org::service::OrgService;
@@ -135,7 +136,9 @@ impl EquipmentService {
         a.after = Some(
             json!({"kind": kind.as_str(), "identifier": item.identifier, "description": item.description, "state": "available"}),
         );
-        self.port.insert_equipment_item(&item, a).await?;
+        self.port
+            .insert_equipment_item(&item, &Work::new(self.env.now(), a))
+            .await?;
         Ok(item)
     }
 
@@ -181,7 +184,7 @@ impl EquipmentService {
         a.before = Some(json!({"state": item.state.as_str(), "description": item.description}));
         a.after = Some(json!({"state": next.state.as_str(), "description": next.description}));
         self.port
-            .update_equipment_item(&next, item.version, a)
+            .update_equipment_item(&next, item.version, &Work::new(self.env.now(), a))
             .await?;
         Ok(next)
     }
@@ -304,7 +307,9 @@ impl EquipmentService {
             "item": item, "identifier": it.identifier, "kind": it.kind.as_str(),
             "person": person, "person_name": rec.person.name(), "agreement": loan.agreement,
         }));
-        self.port.insert_loan(&loan, a).await?;
+        self.port
+            .insert_loan(&loan, &Work::new(self.env.now(), a))
+            .await?;
         self.port
             .loan(loan.id)
             .await?
@@ -340,7 +345,13 @@ impl EquipmentService {
             json!({"item": loan.item.id, "identifier": loan.item.identifier, "person": loan.person.id, "item_state": state.as_str()}),
         );
         self.port
-            .return_loan(id, loan.version, actor.person_id, self.env.now(), state, a)
+            .return_loan(
+                id,
+                loan.version,
+                actor.person_id,
+                state,
+                &Work::new(self.env.now(), a),
+            )
             .await?;
         self.port.loan(id).await?.ok_or(CoreError::NotFound("loan"))
     }
@@ -510,11 +521,15 @@ impl EquipmentService {
     }
 
     pub(crate) async fn insert_item(&self, item: &Item, audit: NewAuditEntry) -> CoreResult<()> {
-        self.port.insert_equipment_item(item, audit).await
+        self.port
+            .insert_equipment_item(item, &Work::new(self.env.now(), audit))
+            .await
     }
 
     pub(crate) async fn insert_loan(&self, loan: &NewLoan, audit: NewAuditEntry) -> CoreResult<()> {
-        self.port.insert_loan(loan, audit).await
+        self.port
+            .insert_loan(loan, &Work::new(self.env.now(), audit))
+            .await
     }
 }
 

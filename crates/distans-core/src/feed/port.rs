@@ -3,11 +3,10 @@
 //! changes data is one transaction with its audit entry and notices.
 
 use async_trait::async_trait;
-use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::kernel::CoreResult;
-use crate::kernel::NewAuditEntry;
+use crate::kernel::Work;
 
 #[async_trait]
 pub trait FeedPort: Send + Sync {
@@ -19,24 +18,17 @@ pub trait FeedPort: Send + Sync {
         &self,
         person: Uuid,
         secret: &str,
-        at: OffsetDateTime,
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<String>;
     /// Gives the person this secret, replacing any they had.
     async fn replace_calendar_feed(
         &self,
         person: Uuid,
         secret: &str,
-        at: OffsetDateTime,
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<()>;
     /// Removes the person's feed; false if there was none (then nothing is audited).
-    async fn delete_calendar_feed(
-        &self,
-        person: Uuid,
-        at: OffsetDateTime,
-        audit: NewAuditEntry,
-    ) -> CoreResult<bool>;
+    async fn delete_calendar_feed(&self, person: Uuid, work: &Work) -> CoreResult<bool>;
     /// The person a feed secret belongs to.
     async fn person_by_calendar_secret(&self, secret: &str) -> CoreResult<Option<Uuid>>;
 }

@@ -10,6 +10,7 @@ use crate::feed::port::FeedPort;
 use crate::feed::rules::well_formed;
 use crate::identity::rules::token;
 use crate::kernel::Env;
+use crate::kernel::Work;
 use crate::kernel::{Actor, CoreResult, NewAuditEntry};
 use crate::org::service::OrgService;
 use crate::plan::service::PlanService;
@@ -69,8 +70,7 @@ impl FeedService {
             .create_calendar_feed(
                 actor.person_id,
                 &token::random_secret(),
-                self.env.now(),
-                feed_audit(actor, "calendar.create"),
+                &Work::new(self.env.now(), feed_audit(actor, "calendar.create")),
             )
             .await
     }
@@ -83,8 +83,7 @@ impl FeedService {
             .replace_calendar_feed(
                 actor.person_id,
                 &secret,
-                self.env.now(),
-                feed_audit(actor, "calendar.reset"),
+                &Work::new(self.env.now(), feed_audit(actor, "calendar.reset")),
             )
             .await?;
         Ok(secret)
@@ -96,8 +95,7 @@ impl FeedService {
         self.port
             .delete_calendar_feed(
                 actor.person_id,
-                self.env.now(),
-                feed_audit(actor, "calendar.revoke"),
+                &Work::new(self.env.now(), feed_audit(actor, "calendar.revoke")),
             )
             .await
     }

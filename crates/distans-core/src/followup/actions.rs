@@ -7,6 +7,7 @@ use crate::access::{self, Action};
 use crate::followup::model::*;
 use crate::followup::rules::*;
 use crate::followup::service::FollowUpService;
+use crate::kernel::Work;
 use crate::kernel::{Actor, CoreError, CoreResult, NewAuditEntry, Page, Paging, PersonRef};
 use crate::org::model::notice;
 
@@ -114,7 +115,11 @@ impl FollowUpService {
         let mut a = NewAuditEntry::by(actor, "followup_action.close", "followup_action", x.id);
         a.after = Some(serde_json::json!({"note": note}));
         self.port
-            .update_followup_action(&next, x.version, &notices, a)
+            .update_followup_action(
+                &next,
+                x.version,
+                &Work::new(self.env.now(), a).notify(notices.clone()),
+            )
             .await?;
         self.visible_action(actor, id).await
     }
@@ -173,7 +178,11 @@ impl FollowUpService {
         a.before = Some(serde_json::json!({"owner": x.owner.id, "due": x.due.to_string()}));
         a.after = Some(serde_json::json!({"owner": next.owner.id, "due": next.due.to_string()}));
         self.port
-            .update_followup_action(&next, x.version, &notices, a)
+            .update_followup_action(
+                &next,
+                x.version,
+                &Work::new(self.env.now(), a).notify(notices.clone()),
+            )
             .await?;
         self.visible_action(actor, id).await
     }
@@ -254,7 +263,11 @@ impl FollowUpService {
             a.after = Some(serde_json::json!({"due": f.due.to_string()}));
             if self
                 .port
-                .mark_followup_reminded(f.id, overdue, self.env.now(), &notices, a)
+                .mark_followup_reminded(
+                    f.id,
+                    overdue,
+                    &Work::new(self.env.now(), a).notify(notices.clone()),
+                )
                 .await?
             {
                 told += 1;
@@ -280,7 +293,7 @@ impl FollowUpService {
                 NewAuditEntry::system("followup_action.overdue_reminder", "followup_action", x.id);
             if self
                 .port
-                .mark_action_reminded(x.id, self.env.now(), &notices, a)
+                .mark_action_reminded(x.id, &Work::new(self.env.now(), a).notify(notices.clone()))
                 .await?
             {
                 told += 1;

@@ -3,12 +3,11 @@
 //! changes data is one transaction with its audit entry and notices.
 
 use async_trait::async_trait;
-use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::kernel::CoreResult;
-use crate::kernel::NewAuditEntry;
-use crate::kernel::{Notice, Page, Paging};
+use crate::kernel::Work;
+use crate::kernel::{Page, Paging};
 
 #[async_trait]
 pub trait FollowUpPort: Send + Sync {
@@ -31,14 +30,13 @@ pub trait FollowUpPort: Send + Sync {
         &self,
         t: &crate::followup::checklist::ChecklistTemplate,
         expected: i64,
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<crate::followup::checklist::ChecklistTemplate>;
     /// Inserts follow-ups (a development talk; the demo's) in one transaction.
     async fn insert_followups(
         &self,
         items: &[crate::followup::model::FollowUp],
-        notices: &[Notice],
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<()>;
     /// Follow-ups by due date (state as stored: open ones come as `due`).
     async fn followups(
@@ -54,8 +52,7 @@ pub trait FollowUpPort: Send + Sync {
         f: &crate::followup::model::FollowUp,
         expected: i64,
         actions: &[crate::followup::model::FollowUpAction],
-        notices: &[Notice],
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<()>;
     /// Actions by due date.
     async fn followup_actions(
@@ -72,8 +69,7 @@ pub trait FollowUpPort: Send + Sync {
         &self,
         a: &crate::followup::model::FollowUpAction,
         expected: i64,
-        notices: &[Notice],
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<()>;
     /// Open follow-ups due from `today` to `until` not yet reminded, and
     /// those overdue not yet reminded of that.
@@ -89,9 +85,7 @@ pub trait FollowUpPort: Send + Sync {
         &self,
         id: Uuid,
         overdue: bool,
-        at: OffsetDateTime,
-        notices: &[Notice],
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<bool>;
     /// Open actions past their due date whose owner was not yet reminded.
     async fn actions_to_remind(
@@ -99,11 +93,5 @@ pub trait FollowUpPort: Send + Sync {
         today: time::Date,
         limit: i64,
     ) -> CoreResult<Vec<crate::followup::model::FollowUpAction>>;
-    async fn mark_action_reminded(
-        &self,
-        id: Uuid,
-        at: OffsetDateTime,
-        notices: &[Notice],
-        audit: NewAuditEntry,
-    ) -> CoreResult<bool>;
+    async fn mark_action_reminded(&self, id: Uuid, work: &Work) -> CoreResult<bool>;
 }

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use time::{Date, Duration};
+use time::Duration;
 use uuid::Uuid;
 
 use crate::access::{self, Action};
@@ -12,8 +12,9 @@ use crate::followup::model::*;
 use crate::followup::port::FollowUpPort;
 use crate::followup::rules::*;
 use crate::kernel::Env;
+use crate::kernel::Work;
 use crate::kernel::{Actor, CoreError, CoreResult, NewAuditEntry, Notice, Page, Paging, PersonRef};
-use crate::org::model::{notice, PersonRecord};
+use crate::org::model::notice;
 use crate::org::service::OrgService;
 
 /// Follow-ups, risk assessments, their checklists and actions.
@@ -48,7 +49,11 @@ impl FollowUpService {
                     };
                     let mut a = NewAuditEntry::system("checklist.create", "checklist", key);
                     a.after = Some(serde_json::json!({"version": 1}));
-                    match self.port.save_checklist(&t, 0, a).await {
+                    match self
+                        .port
+                        .save_checklist(&t, 0, &Work::new(self.env.now(), a))
+                        .await
+                    {
                         // Another server made it first.
                         Ok(_) | Err(CoreError::Conflict(_)) => {}
                         Err(e) => return Err(e),
@@ -121,7 +126,9 @@ impl FollowUpService {
         a.before = Some(serde_json::json!({"version": current.version}));
         a.after = Some(serde_json::json!({"version": t.version, "title": t.title,
             "questions": t.questions.iter().map(|q| q.id.clone()).collect::<Vec<_>>()}));
-        self.port.save_checklist(&t, expected, a).await
+        self.port
+            .save_checklist(&t, expected, &Work::new(self.env.now(), a))
+            .await
     }
 
     // Follow-ups.
@@ -401,7 +408,12 @@ impl FollowUpService {
             "actions": actions.iter().map(|x| x.id).collect::<Vec<_>>(),
         }));
         self.port
-            .save_followup(&next, f.version, &actions, &notices, a)
+            .save_followup(
+                &next,
+                f.version,
+                &actions,
+                &Work::new(self.env.now(), a).notify(notices.clone()),
+            )
             .await?;
         self.visible_followup(actor, id).await
     }
@@ -416,6 +428,11 @@ impl FollowUpService {
         notices: &[Notice],
         audit: NewAuditEntry,
     ) -> CoreResult<()> {
-        self.port.insert_followups(items, notices, audit).await
+        self.port
+            .insert_followups(
+                items,
+                &Work::new(self.env.now(), audit).notify(notices.to_vec()),
+            )
+            .await
     }
 }

@@ -9,35 +9,23 @@ use uuid::Uuid;
 use crate::identity::model::ApiToken;
 use crate::kernel::Actor;
 use crate::kernel::CoreResult;
-use crate::kernel::NewAuditEntry;
+use crate::kernel::Work;
 
 #[async_trait]
 pub trait IdentityPort: Send + Sync {
     /// The person and password hash behind a username.
     async fn credentials(&self, username: &str) -> CoreResult<Option<(Uuid, Option<String>)>>;
-    async fn set_password(
-        &self,
-        username: &str,
-        hash: &str,
-        at: OffsetDateTime,
-        audit: NewAuditEntry,
-    ) -> CoreResult<bool>;
+    async fn set_password(&self, username: &str, hash: &str, work: &Work) -> CoreResult<bool>;
     async fn actor(&self, person: Uuid) -> CoreResult<Option<Actor>>;
     async fn create_token(
         &self,
         person: Uuid,
         token: &ApiToken,
         token_hash: &str,
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<()>;
     async fn tokens(&self, person: Uuid) -> CoreResult<Vec<ApiToken>>;
-    async fn revoke_token(
-        &self,
-        person: Uuid,
-        id: Uuid,
-        at: OffsetDateTime,
-        audit: NewAuditEntry,
-    ) -> CoreResult<bool>;
+    async fn revoke_token(&self, person: Uuid, id: Uuid, work: &Work) -> CoreResult<bool>;
     /// The person a live token belongs to; records its use.
     async fn person_by_token(
         &self,

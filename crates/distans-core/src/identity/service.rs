@@ -10,6 +10,7 @@ use crate::identity::model::*;
 use crate::identity::port::IdentityPort;
 use crate::identity::rules::{password, token};
 use crate::kernel::Env;
+use crate::kernel::Work;
 use crate::kernel::{Actor, CoreError, CoreResult, NewAuditEntry};
 
 /// Accounts, tokens, sign-in and sessions.
@@ -50,7 +51,7 @@ impl IdentityService {
         audit: NewAuditEntry,
     ) -> CoreResult<bool> {
         self.port
-            .set_password(username, hash, self.env.now(), audit)
+            .set_password(username, hash, &Work::new(self.env.now(), audit))
             .await
     }
 
@@ -67,7 +68,7 @@ impl IdentityService {
         audit.actor = "kommandoraden".into();
         if self
             .port
-            .set_password(username, &hash, self.env.now(), audit)
+            .set_password(username, &hash, &Work::new(self.env.now(), audit))
             .await?
         {
             Ok(())
@@ -110,7 +111,12 @@ impl IdentityService {
             serde_json::json!({"name": t.name, "expires_at": t.expires_at.map(|e| e.unix_timestamp())}),
         );
         self.port
-            .create_token(actor.person_id, &t, &hash, audit)
+            .create_token(
+                actor.person_id,
+                &t,
+                &hash,
+                &Work::new(self.env.now(), audit),
+            )
             .await?;
         Ok(NewToken { token: t, secret })
     }
@@ -125,7 +131,7 @@ impl IdentityService {
         let audit = NewAuditEntry::by(actor, "token.revoke", "token", id.to_string());
         if self
             .port
-            .revoke_token(actor.person_id, id, self.env.now(), audit)
+            .revoke_token(actor.person_id, id, &Work::new(self.env.now(), audit))
             .await?
         {
             Ok(())

@@ -3,9 +3,38 @@
 //! concerned.
 
 use serde_json::Value;
+use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::kernel::actor::Actor;
+
+/// The unit of work of a change: when it happens, and what is written with
+/// it in the same transaction — its audit entries and the notices to the
+/// people concerned. Every port method that changes data takes one, so a
+/// change is never stored without its trail.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Work {
+    pub at: OffsetDateTime,
+    pub audit: Vec<NewAuditEntry>,
+    pub notices: Vec<Notice>,
+}
+
+impl Work {
+    /// A change at `at` with its audit entry and no notices.
+    pub fn new(at: OffsetDateTime, audit: NewAuditEntry) -> Work {
+        Work {
+            at,
+            audit: vec![audit],
+            notices: vec![],
+        }
+    }
+
+    /// The same work, telling these people.
+    pub fn notify(mut self, notices: Vec<Notice>) -> Work {
+        self.notices.extend(notices);
+        self
+    }
+}
 
 /// What a use case asks to be written to the log.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,10 +1,10 @@
 //! What occasional days need of storage.
 
 use async_trait::async_trait;
-use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::kernel::{CoreResult, NewAuditEntry};
+use crate::kernel::CoreResult;
+use crate::kernel::Work;
 
 #[async_trait]
 pub trait OccasionalPort: Send + Sync {
@@ -15,7 +15,6 @@ pub trait OccasionalPort: Send + Sync {
         day: time::Date,
         value: Option<crate::plan::model::Occasional>,
         by: Uuid,
-        at: OffsetDateTime,
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<()>;
 }

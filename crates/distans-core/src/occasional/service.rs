@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use crate::access::{self, Action};
 use crate::coverage::service::CoverageService;
+use crate::kernel::Work;
 use crate::kernel::{Actor, CoreError, CoreResult, Env, NewAuditEntry};
 use crate::occasional::model::DayChange;
 use crate::occasional::port::OccasionalPort;
@@ -104,7 +105,13 @@ impl OccasionalService {
         };
         let audit = NewAuditEntry::by(actor, action, "person", person).after(after);
         self.port
-            .set_occasional(person, day, value, actor.person_id, self.env.now(), audit)
+            .set_occasional(
+                person,
+                day,
+                value,
+                actor.person_id,
+                &Work::new(self.env.now(), audit),
+            )
             .await?;
         self.plan.day_of(person, day).await
     }

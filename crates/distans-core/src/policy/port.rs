@@ -3,10 +3,9 @@
 //! changes data is one transaction with its audit entry and notices.
 
 use async_trait::async_trait;
-use time::OffsetDateTime;
 
 use crate::kernel::CoreResult;
-use crate::kernel::NewAuditEntry;
+use crate::kernel::Work;
 use crate::policy::model::{PolicyRules, PolicyVersion};
 
 #[async_trait]
@@ -20,7 +19,6 @@ pub trait PolicyPort: Send + Sync {
         rules: &PolicyRules,
         valid_from: time::Date,
         created_by: &str,
-        at: OffsetDateTime,
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<PolicyVersion>;
 }

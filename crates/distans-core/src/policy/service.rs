@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use crate::access::{self, Action};
 use crate::kernel::Env;
+use crate::kernel::Work;
 use crate::kernel::{Actor, CoreError, CoreResult, NewAuditEntry};
 use crate::org::model::unit_chain;
 use crate::org::service::OrgService;
@@ -38,8 +39,7 @@ impl PolicyService {
                     &PolicyRules::default(),
                     time::macros::date!(2020 - 01 - 01),
                     "system",
-                    self.env.now(),
-                    a,
+                    &Work::new(self.env.now(), a),
                 )
                 .await?;
         }
@@ -110,8 +110,10 @@ impl PolicyService {
                 &rules,
                 valid_from,
                 &actor.name,
-                self.env.now(),
-                NewAuditEntry::by(actor, "policy.create", "policy", ""),
+                &Work::new(
+                    self.env.now(),
+                    NewAuditEntry::by(actor, "policy.create", "policy", ""),
+                ),
             )
             .await
     }

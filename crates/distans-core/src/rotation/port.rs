@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::kernel::CoreResult;
-use crate::kernel::NewAuditEntry;
+use crate::kernel::Work;
 
 #[async_trait]
 pub trait RotationPort: Send + Sync {
@@ -23,8 +23,7 @@ pub trait RotationPort: Send + Sync {
         cost: i64,
         days: &[(Uuid, time::Date, crate::plan::model::DayState)],
         by: Uuid,
-        at: OffsetDateTime,
-        audit: NewAuditEntry,
+        work: &Work,
     ) -> CoreResult<()>;
     /// Stores a new run, unless its owner already has `max_running`
     /// unfinished runs that reported after `fresh_after` (then Conflict).

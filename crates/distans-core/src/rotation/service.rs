@@ -14,6 +14,7 @@ use crate::coverage::model::MAX_UNIT_MEMBERS;
 use crate::coverage::service::CoverageService;
 use crate::kernel::gap::RuleKind;
 use crate::kernel::Env;
+use crate::kernel::Work;
 use crate::kernel::{Actor, CoreError, CoreResult, NewAuditEntry, Paging};
 use crate::org::service::OrgService;
 use crate::plan::model::DayState;
@@ -325,18 +326,12 @@ impl RotationService {
         let id = Uuid::now_v7();
         let first = problem.start;
         let last = problem.start + Duration::days(7 * problem.weeks - 3);
-        let audit = NewAuditEntry {
-            actor_id: Some(actor.person_id),
-            actor: actor.name.clone(),
-            action: "rotation.publish".into(),
-            entity: "unit".into(),
-            entity_id: problem.unit.unit.id.to_string(),
-            before: None,
-            after: Some(serde_json::json!({
+        let audit = NewAuditEntry::by(actor, "rotation.publish", "unit", problem.unit.unit.id)
+            .after(serde_json::json!({
                 "rotation": id, "from": first.to_string(), "to": last.to_string(),
                 "people": output.plan.len(), "cost": cost, "status": output.status,
-            })),
-        };
+            }));
+        let work = Work::new(self.env.now(), audit);
         self.port
             .publish_rotation(
                 id,
@@ -346,8 +341,7 @@ impl RotationService {
                 cost,
                 &days,
                 actor.person_id,
-                self.env.now(),
-                audit,
+                &work,
             )
             .await?;
         Ok(id)

@@ -5,18 +5,14 @@
 use async_trait::async_trait;
 
 use crate::kernel::CoreResult;
-use crate::kernel::NewAuditEntry;
-use crate::kernel::{Notice, Page, Paging};
+use crate::kernel::Work;
+use crate::kernel::{Page, Paging};
 use crate::temporary::model::TemporaryDecision;
 
 #[async_trait]
 pub trait TemporaryPort: Send + Sync {
-    async fn insert_temporary_decision(
-        &self,
-        d: &TemporaryDecision,
-        notices: &[Notice],
-        audit: NewAuditEntry,
-    ) -> CoreResult<()>;
+    async fn insert_temporary_decision(&self, d: &TemporaryDecision, work: &Work)
+        -> CoreResult<()>;
     /// Decisions, newest first; only those in force on `on` if given.
     async fn temporary_decisions(
         &self,

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use uuid::Uuid;
 
 use crate::access::{self, Action};
+use crate::kernel::Work;
 use crate::kernel::{
     Actor, CoreError, CoreResult, Env, NewAuditEntry, Page, Paging, PersonRef, UnitRef,
 };
@@ -64,7 +65,9 @@ impl TemporaryService {
         )
         .after(serde_json::to_value(&d).unwrap_or_default());
         let notices = self.delegation_notices(actor, &d).await?;
-        self.port.insert_temporary_decision(&d, &notices, a).await?;
+        self.port
+            .insert_temporary_decision(&d, &Work::new(self.env.now(), a).notify(notices.clone()))
+            .await?;
         Ok(d)
     }
 

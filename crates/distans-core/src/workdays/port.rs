@@ -3,10 +3,9 @@
 //! changes data is one transaction with its audit entry and notices.
 
 use async_trait::async_trait;
-use time::OffsetDateTime;
 
 use crate::kernel::CoreResult;
-use crate::kernel::NewAuditEntry;
+use crate::kernel::Work;
 
 #[async_trait]
 pub trait WorkdaysPort: Send + Sync {
@@ -19,18 +18,7 @@ pub trait WorkdaysPort: Send + Sync {
         to: time::Date,
     ) -> CoreResult<Vec<(time::Date, String)>>;
     /// Adds a closed day; `Conflict` if it is one already.
-    async fn insert_closed_day(
-        &self,
-        day: time::Date,
-        name: &str,
-        at: OffsetDateTime,
-        audit: NewAuditEntry,
-    ) -> CoreResult<()>;
+    async fn insert_closed_day(&self, day: time::Date, name: &str, work: &Work) -> CoreResult<()>;
     /// Removes a closed day; false if it was none.
-    async fn delete_closed_day(
-        &self,
-        day: time::Date,
-        at: OffsetDateTime,
-        audit: NewAuditEntry,
-    ) -> CoreResult<bool>;
+    async fn delete_closed_day(&self, day: time::Date, work: &Work) -> CoreResult<bool>;
 }

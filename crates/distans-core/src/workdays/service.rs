@@ -7,6 +7,7 @@ use time::Date;
 use crate::access::{self, Action};
 use crate::kernel::calendar::{swedish_holidays, WorkCalendar};
 use crate::kernel::Env;
+use crate::kernel::Work;
 use crate::kernel::{Actor, CoreError, CoreResult, NewAuditEntry};
 use crate::workdays::model::*;
 use crate::workdays::port::WorkdaysPort;
@@ -109,7 +110,7 @@ impl WorkdaysService {
             after: Some(json!({"date": date.to_string(), "name": day.name})),
         };
         self.port
-            .insert_closed_day(date, &day.name, self.env.now(), audit)
+            .insert_closed_day(date, &day.name, &Work::new(self.env.now(), audit))
             .await
             .map_err(|e| match e {
                 CoreError::Conflict(_) => {
@@ -143,7 +144,7 @@ impl WorkdaysService {
         };
         if self
             .port
-            .delete_closed_day(date, self.env.now(), audit)
+            .delete_closed_day(date, &Work::new(self.env.now(), audit))
             .await?
         {
             Ok(())

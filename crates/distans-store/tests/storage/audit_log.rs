@@ -32,8 +32,10 @@ async fn audit_chain_is_append_only_serialised_and_tamper_evident() {
                     .set_password(
                         who,
                         "h",
-                        time::OffsetDateTime::now_utc(),
-                        audit(&format!("t{i}")),
+                        &distans_core::kernel::Work::new(
+                            time::OffsetDateTime::now_utc(),
+                            audit(&format!("t{i}")),
+                        ),
                     )
                     .await;
                 let karin = store
