@@ -13,8 +13,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use distans_core::notify::OutboxMail;
+use distans_core::notify::{NoticeContent, OutboxMail};
 use distans_core::Core;
+use distans_messages::Lang;
 use lettre::message::{header::ContentType, Mailbox};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
@@ -26,17 +27,20 @@ pub enum JobError {
     From(String),
 }
 
-/// Sends mail through one SMTP server.
+/// Sends mail through one SMTP server, each mail written in its
+/// recipient's language with a link to the page on the public site.
 #[derive(Clone)]
 pub struct Mailer {
     transport: AsyncSmtpTransport<Tokio1Executor>,
     from: Mailbox,
+    public_url: String,
 }
 
 impl Mailer {
     /// `url`: `smtp://host:port` (plain, e.g. a local relay), with optional
-    /// `user:password@`. `from`: the sender address.
-    pub fn new(url: &str, from: &str) -> Result<Mailer, JobError> {
+    /// `user:password@`. `from`: the sender address. `public_url`: the
+    /// address people reach the server at, links in mails are made from it.
+    pub fn new(url: &str, from: &str, public_url: &str) -> Result<Mailer, JobError> {
         let rest = url.strip_prefix("smtp://").ok_or_else(|| {
             JobError::SmtpUrl("must start with smtp:// (a relay without TLS)".into())
         })?;
@@ -69,7 +73,22 @@ impl Mailer {
         let from: Mailbox = from
             .parse()
             .map_err(|e: lettre::address::AddressError| JobError::From(e.to_string()))?;
-        Ok(Mailer { transport, from })
+        Ok(Mailer {
+            transport,
+            from,
+            public_url: public_url.trim_end_matches('/').to_string(),
+        })
+    }
+
+    /// The subject and body of a mail, in its language.
+    pub fn text(&self, m: &OutboxMail) -> (String, String) {
+        match &m.content {
+            NoticeContent::Message(msg) => {
+                let t = distans_messages::mail(Lang::from_code(&m.language), msg, &self.public_url);
+                (t.subject, t.body)
+            }
+            NoticeContent::Written { subject, body, .. } => (subject.clone(), body.clone()),
+        }
     }
 
     async fn send(&self, m: &OutboxMail) -> Result<(), String> {
@@ -77,13 +96,14 @@ impl Mailer {
             .recipient
             .parse()
             .map_err(|e: lettre::address::AddressError| format!("recipient: {e}"))?;
+        let (subject, body) = self.text(m);
         let msg = Message::builder()
             .from(self.from.clone())
             .to(to)
-            .subject(&m.subject)
+            .subject(subject)
             .message_id(Some(format!("<{}@distans>", m.id)))
             .header(ContentType::TEXT_PLAIN)
-            .body(m.body.clone())
+            .body(body)
             .map_err(|e| e.to_string())?;
         self.transport
             .send(msg)
@@ -275,6 +295,13 @@ mod tests {
         let core = Core::new(store.clone(), Arc::new(clock.clone()));
         core.demo.load_demo(60).await.unwrap();
         core.ensure_defaults().await.unwrap();
+        // Chef, who decides, reads in English.
+        let chef = store
+            .actor(store.credentials("chef").await.unwrap().unwrap().0)
+            .await
+            .unwrap()
+            .unwrap();
+        core.identity.set_language(&chef, "en").await.unwrap();
         let anna = store
             .actor(store.credentials("anna").await.unwrap().unwrap().0)
             .await
@@ -306,6 +333,7 @@ mod tests {
         let mailer = Mailer::new(
             &format!("smtp://127.0.0.1:{port}"),
             "distans <noreply@sjovik.se>",
+            "https://distans.sjovik.se/",
         )
         .unwrap();
         assert_eq!(send_outbox_once(&core, &mailer).await, (0, 1));
@@ -337,6 +365,11 @@ mod tests {
         assert!(m.contains("chef@sjovik.se"), "to chef, anna's manager: {m}");
         assert!(m.contains("noreply@sjovik.se"));
         assert!(m.contains("Anna Lindqvist"), "{m}");
+        assert!(
+            m.contains("asks to work remotely 2 days a week"),
+            "in chef's language: {m}"
+        );
+        assert!(m.contains("https://distans.sjovik.se/ansokningar/"), "{m}");
         assert!(m.contains(&format!("<{}@distans>", batch[0].id)));
         let _ = std::fs::remove_dir_all(&dir);
     }

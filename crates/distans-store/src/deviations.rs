@@ -1,6 +1,6 @@
 //! Deviations and their trails. Called from the `Store` impl.
 
-use crate::agreements::write_notices;
+use crate::notify::write_notices;
 use sqlx::QueryBuilder;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;

@@ -22,8 +22,8 @@ use distans_core::kernel::{Page, Paging, PersonRef};
 use distans_core::CoreError;
 use distans_core::CoreResult;
 
-use crate::agreements::write_notices;
 use crate::impl_store::{append_audit_rows, BeginWrite, SqlStore};
+use crate::notify::write_notices;
 use crate::{db_err, on_db};
 
 /// Rows per multi-row insert (14 parameters a row).

@@ -221,6 +221,21 @@ impl distans_core::store::SystemPort for SqlStore {
 
 #[async_trait]
 impl distans_core::store::IdentityPort for SqlStore {
+    async fn set_language(&self, person: Uuid, language: &str, work: &Work) -> CoreResult<()> {
+        on_db!(&self.db, p => {
+            let mut tx = p.begin_write().await.map_err(db_err)?;
+            sqlx::query("UPDATE people SET language = $1, updated_at = $2 WHERE id = $3")
+                .bind(language)
+                .bind(work.at)
+                .bind(person)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            append_audit_rows!(tx, work.at, &work.audit);
+            tx.commit().await.map_err(db_err)
+        })
+    }
+
     async fn credentials(&self, username: &str) -> CoreResult<Option<(Uuid, Option<String>)>> {
         let username = username.trim().to_lowercase();
         on_db!(&self.db, p => {
@@ -1069,47 +1084,6 @@ impl distans_core::store::TemporaryPort for SqlStore {
         paging: Paging,
     ) -> CoreResult<Page<TemporaryDecision>> {
         self.temporary_decisions_impl(on, paging).await
-    }
-}
-
-#[async_trait]
-impl distans_core::store::NotifyPort for SqlStore {
-    async fn notifications(&self, person: Uuid, paging: Paging) -> CoreResult<Page<Notification>> {
-        self.notifications_impl(person, paging).await
-    }
-
-    async fn unread_notifications(&self, person: Uuid) -> CoreResult<i64> {
-        self.unread_notifications_impl(person).await
-    }
-
-    async fn mark_notifications_read(&self, person: Uuid, at: OffsetDateTime) -> CoreResult<()> {
-        self.mark_notifications_read_impl(person, at).await
-    }
-
-    async fn outbox_claim(
-        &self,
-        now: OffsetDateTime,
-        lease_secs: i64,
-        limit: i64,
-    ) -> CoreResult<Vec<OutboxMail>> {
-        self.outbox_claim_impl(now, lease_secs, limit).await
-    }
-
-    async fn outbox_sent(&self, id: Uuid, at: OffsetDateTime) -> CoreResult<()> {
-        self.outbox_sent_impl(id, at).await
-    }
-
-    async fn outbox_failed(
-        &self,
-        id: Uuid,
-        error: &str,
-        retry_at: OffsetDateTime,
-    ) -> CoreResult<()> {
-        self.outbox_failed_impl(id, error, retry_at).await
-    }
-
-    async fn outbox_pending(&self) -> CoreResult<i64> {
-        self.outbox_pending_impl().await
     }
 }
 

@@ -14,6 +14,7 @@ mod demo;
 mod feeds;
 mod impl_store;
 mod jobs;
+mod notify;
 mod plan;
 pub use impl_store::{sort_key, SqlStore};
 mod rows;

@@ -12,6 +12,7 @@ pub mod error;
 pub mod html;
 pub mod i18n;
 pub mod ics;
+pub mod notices;
 pub mod security;
 pub mod session;
 

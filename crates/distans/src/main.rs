@@ -162,11 +162,11 @@ async fn main() -> Result<()> {
             mail_from,
             public_url,
         } => {
+            let public_url = public_url_or_default(public_url.as_deref(), bind)?;
             let mailer = match smtp_url {
-                Some(url) => Some(distans_jobs::Mailer::new(&url, &mail_from)?),
+                Some(url) => Some(distans_jobs::Mailer::new(&url, &mail_from, &public_url)?),
                 None => None,
             };
-            let public_url = public_url_or_default(public_url.as_deref(), bind)?;
             serve(
                 &cli.database_url,
                 bind,

@@ -16,7 +16,9 @@ use crate::followup::model::FollowUpSchedule;
 use crate::followup::rules::schedule;
 use crate::followup::service::FollowUpService;
 use crate::kernel::Work;
-use crate::kernel::{Actor, CoreError, CoreResult, Env, NewAuditEntry, Notice};
+use crate::kernel::{
+    Actor, CoreError, CoreResult, Env, Link, Message, MessageKey, NewAuditEntry, Notice,
+};
 use crate::org::model::{notice, PersonRecord};
 use crate::org::service::OrgService;
 use crate::policy::service::PolicyService;
@@ -153,24 +155,18 @@ impl AgreementsService {
         }
         next.state = AgreementState::AwaitingSignatures;
         let (employee, decider) = self.parties(&g).await?;
-        let link = format!("/overenskommelser/{}", g.id);
+        let link = Link::Agreement(g.id);
         let notices = vec![
             notice(
                 &employee,
                 "agreement_to_sign",
-                "Din överenskommelse om distansarbete är klar att signera".into(),
-                format!("Överenskommelsen väntar på din signatur: {link}"),
-                link.clone(),
+                Message::new(MessageKey::AgreementToSign, link),
             ),
             notice(
                 &decider,
                 "agreement_to_sign",
-                format!("Överenskommelse att signera: {}", g.person_name),
-                format!(
-                    "Överenskommelsen med {} väntar på din signatur: {link}",
-                    g.person_name
-                ),
-                link,
+                Message::new(MessageKey::AgreementToSignEmployer, link)
+                    .arg("person", &g.person_name),
             ),
         ];
         let a = NewAuditEntry::by(actor, "agreement.send", "agreement", g.id).after(
@@ -200,12 +196,14 @@ impl AgreementsService {
         )?;
         let (next, who) = sign(&g, actor.person_id, self.env.now())?;
         let (employee, decider) = self.parties(&g).await?;
-        let link = format!("/overenskommelser/{}", g.id);
+        let link = Link::Agreement(g.id);
         let mut notices = vec![];
         if next.state == AgreementState::Active {
+            let signed = Message::new(MessageKey::AgreementSigned, link)
+                .arg("person", &g.person_name)
+                .arg("start", g.start);
             for p in [&employee, &decider] {
-                notices.push(notice(p, "agreement_signed", "Överenskommelsen om distansarbete är signerad".into(),
-                    format!("Båda parter har signerat överenskommelsen för {}. Den gäller från {}. {link}", g.person_name, g.start), link.clone()));
+                notices.push(notice(p, "agreement_signed", signed.clone()));
             }
         } else {
             let other = if who == "employee" {
@@ -216,12 +214,7 @@ impl AgreementsService {
             notices.push(notice(
                 other,
                 "agreement_signed",
-                format!("{} har signerat överenskommelsen", actor.name),
-                format!(
-                    "{} har signerat. Överenskommelsen väntar på din signatur: {link}",
-                    actor.name
-                ),
-                link.clone(),
+                Message::new(MessageKey::AgreementSignedByOne, link).arg("by", &actor.name),
             ));
         }
         let schedule = if next.state == AgreementState::Active {
@@ -292,23 +285,15 @@ impl AgreementsService {
             .filter(|s| !s.is_empty())
             .map(str::to_string);
         let (employee, decider) = self.parties(&g).await?;
-        let link = format!("/overenskommelser/{}", g.id);
         let last = next.ends_on.map(|d| d.to_string()).unwrap_or_default();
+        let ended = Message::new(MessageKey::AgreementEnded, Link::Agreement(g.id))
+            .arg("by", &actor.name)
+            .arg("person", &g.person_name)
+            .arg("last", &last);
         let mut notices: Vec<Notice> = [&employee, &decider]
             .into_iter()
             .filter(|p| p.person.id != actor.person_id)
-            .map(|p| {
-                notice(
-                    p,
-                    "agreement_ending",
-                    "Överenskommelsen om distansarbete upphör".into(),
-                    format!(
-                        "{} har sagt upp överenskommelsen för {}. Sista dag: {last}. {link}",
-                        actor.name, g.person_name
-                    ),
-                    link.clone(),
-                )
-            })
+            .map(|p| notice(p, "agreement_ending", ended.clone()))
             .collect();
         notices.extend(
             self.on_ending
@@ -344,12 +329,13 @@ impl AgreementsService {
             let Some(last) = g.last_day().filter(|l| *l >= today) else {
                 continue;
             };
-            let link = format!("/overenskommelser/{}", g.id);
+            let ending = Message::new(MessageKey::AgreementEndingSoon, Link::Agreement(g.id))
+                .arg("person", &g.person_name)
+                .arg("last", last);
             let mut notices = vec![];
             for id in [g.person_id, g.decider_id] {
                 if let Some(p) = self.org.find_record(id).await? {
-                    notices.push(notice(&p, "agreement_ending", "Överenskommelsen om distansarbete upphör snart".into(),
-                        format!("Överenskommelsen för {} gäller till och med {last}. Vill ni fortsätta behövs en ny ansökan. {link}", g.person_name), link.clone()));
+                    notices.push(notice(&p, "agreement_ending", ending.clone()));
                 }
             }
             let a = NewAuditEntry::system("agreement.ending_reminder", "agreement", g.id)

@@ -10,7 +10,9 @@ use crate::agreements::model::{Agreement, AgreementState};
 use crate::agreements::service::AgreementsService;
 use crate::followup::model::{FollowUp, FollowUpKind};
 use crate::followup::rules::new_followup;
-use crate::kernel::{Actor, CoreError, CoreResult, NewAuditEntry, PersonRef};
+use crate::kernel::{
+    Actor, CoreError, CoreResult, Link, Message, MessageKey, NewAuditEntry, PersonRef,
+};
 use crate::org::model::{notice, PersonRecord};
 
 impl AgreementsService {
@@ -87,16 +89,12 @@ impl AgreementsService {
             Some(g.id),
             date,
         );
-        let link = format!("/uppfoljningar/{}", f.id);
         let notices = vec![notice(
             &rec,
             "followup_scheduled",
-            "Medarbetarsamtal med uppföljning av distansarbetet".into(),
-            format!(
-                "{} har satt ditt medarbetarsamtal till {date}. Då följer ni också upp distansarbetet: {link}",
-                actor.name
-            ),
-            link,
+            Message::new(MessageKey::DevelopmentTalkSet, Link::FollowUp(f.id))
+                .arg("by", &actor.name)
+                .arg("date", date),
         )];
         let a = NewAuditEntry::by(actor, "followup.schedule", "followup", f.id)
             .after(json!({"kind": f.kind, "agreement": g.id, "due": date.to_string()}));

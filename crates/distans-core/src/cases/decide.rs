@@ -15,7 +15,9 @@ use crate::cases::rules::{
 use crate::cases::service::CasesService;
 use crate::kernel::gap::GapWarning;
 use crate::kernel::Work;
-use crate::kernel::{Actor, CoreError, CoreResult, NewAuditEntry, Notice, PersonRef};
+use crate::kernel::{
+    Actor, CoreError, CoreResult, Link, Message, MessageKey, NewAuditEntry, Notice, PersonRef,
+};
 use crate::org::model::{notice, unit_chain, PersonRecord};
 use crate::plan::model::AgreementSpan;
 use crate::policy::model::{Decider, PolicyVersion};
@@ -185,47 +187,39 @@ impl CasesService {
         approved: Option<&Approved>,
     ) -> CoreResult<Vec<Notice>> {
         let reason = reason.unwrap_or_default();
-        let request_link = format!("/ansokningar/{}", r.id);
+        let to_request = Link::Request(r.id);
         Ok(match (decision, approved) {
             (Decision::Approve, Some(ap)) => {
-                let link = format!("/overenskommelser/{}", ap.agreement.id);
+                let to_agreement = Link::Agreement(ap.agreement.id);
                 let me = self.d.org.record(actor.person_id).await?;
                 vec![
                     notice(
                         employee,
                         "request_decided",
-                        "Din ansökan om distansarbete är beviljad".into(),
-                        format!(
-                            "{} har beviljat din ansökan. Du får signera överenskommelsen när den är skickad till dig: {link}",
-                            actor.name
-                        ),
-                        link.clone(),
+                        Message::new(MessageKey::RequestApproved, to_agreement)
+                            .arg("by", &actor.name),
                     ),
                     notice(
                         &me,
                         "agreement_draft",
-                        format!("Överenskommelse att granska: {}", r.person.name),
-                        format!(
-                            "Utkastet till överenskommelse med {} är skrivet från mallen. Granska det och skicka det för signering: {link}",
-                            r.person.name
-                        ),
-                        link,
+                        Message::new(MessageKey::AgreementDraft, to_agreement)
+                            .arg("person", &r.person.name),
                     ),
                 ]
             }
             (Decision::Decline, _) => vec![notice(
                 employee,
                 "request_decided",
-                "Din ansökan om distansarbete är avslagen".into(),
-                format!("{} har avslagit din ansökan. Skäl: {reason}", actor.name),
-                request_link,
+                Message::new(MessageKey::RequestDeclined, to_request)
+                    .arg("by", &actor.name)
+                    .arg("reason", reason),
             )],
             _ => vec![notice(
                 employee,
                 "request_decided",
-                "Din ansökan om distansarbete behöver ändras".into(),
-                format!("{} ber dig ändra din ansökan: {reason}", actor.name),
-                request_link,
+                Message::new(MessageKey::RequestChanges, to_request)
+                    .arg("by", &actor.name)
+                    .arg("reason", reason),
             )],
         })
     }

@@ -13,7 +13,10 @@ use crate::cases::port::CasesPort;
 use crate::cases::rules::{decider_name, event, list_filter, route, to_decide_filters};
 use crate::coverage::service::CoverageService;
 use crate::kernel::Work;
-use crate::kernel::{Actor, CoreError, CoreResult, Env, NewAuditEntry, Notice, Page, Paging, Role};
+use crate::kernel::{
+    Actor, CoreError, CoreResult, Env, Link, Message, MessageKey, NewAuditEntry, Notice, Page,
+    Paging, Role,
+};
 use crate::org::model::{notice, unit_chain, PersonRecord};
 use crate::org::service::OrgService;
 use crate::policy::model::*;
@@ -94,21 +97,16 @@ impl CasesService {
         rec: &PersonRecord,
         kind: &str,
     ) -> CoreResult<Vec<Notice>> {
-        let subject = format!("Ansökan om distansarbete från {}", r.person.name);
-        let body = format!(
-            "{} ansöker om distansarbete {} dagar per vecka från {}. Beslutet fattas av {}.\n\nÖppna ansökan: /ansokningar/{}",
-            r.person.name,
-            r.arrangement.days_per_week,
-            r.arrangement.start,
-            if r.decider == Decider::Hr { "HR" } else { "chefen" },
-            r.id
-        );
-        let link = format!("/ansokningar/{}", r.id);
+        let message = Message::new(MessageKey::RequestReceived, Link::Request(r.id))
+            .arg("person", &r.person.name)
+            .arg("days", r.arrangement.days_per_week)
+            .arg("start", r.arrangement.start)
+            .arg("decider", r.decider.as_str());
         let mut out = vec![];
         match (&r.decider, &rec.manager) {
             (Decider::Manager, Some(m)) => {
                 let m = self.d.org.record(m.id).await?;
-                out.push(notice(&m, kind, subject, body, link));
+                out.push(notice(&m, kind, message));
             }
             _ => {
                 for (p, email) in self.d.org.people_with_role(Role::Hr.as_str()).await? {
@@ -117,9 +115,7 @@ impl CasesService {
                             person_id: p.id,
                             email,
                             kind: kind.into(),
-                            subject: subject.clone(),
-                            body: body.clone(),
-                            link: link.clone(),
+                            message: message.clone(),
                         });
                     }
                 }

@@ -53,17 +53,6 @@ impl DeviationKind {
             .into_iter()
             .find(|k| k.as_str() == s.trim())
     }
-
-    /// The Swedish name, for notices.
-    pub fn swedish(self) -> &'static str {
-        match self {
-            DeviationKind::WorkEnvironment => "arbetsmiljö",
-            DeviationKind::InformationSecurity => "informationssäkerhet",
-            DeviationKind::Presence => "närvaro",
-            DeviationKind::Equipment => "utrustning",
-            DeviationKind::Other => "övrigt",
-        }
-    }
 }
 
 /// Where a deviation is: `reported` → `acknowledged` → `closed`.

@@ -11,7 +11,8 @@ use crate::deviations::rules::*;
 use crate::kernel::Env;
 use crate::kernel::Work;
 use crate::kernel::{
-    Actor, CoreError, CoreResult, NewAuditEntry, Notice, Page, Paging, PersonRef, Role,
+    Actor, CoreError, CoreResult, Link, Message, MessageKey, NewAuditEntry, Notice, Page, Paging,
+    PersonRef, Role,
 };
 use crate::org::model::{unit_chain, PersonRecord};
 use crate::org::service::OrgService;
@@ -158,33 +159,26 @@ impl DeviationsService {
 
         // Who is told: the responsible manager (or HR), and for a serious
         // information-security deviation the holders of the policy's roles.
-        let reporter_shown = if d.anonymous {
-            "anonym rapportör".to_string()
+        // An anonymous reporter is not named, nor the person when it is the reporter.
+        let yes_no = |b: bool| if b { "yes" } else { "no" };
+        let reporter = if d.anonymous { "" } else { actor.name.as_str() };
+        let named = !(d.anonymous && person_id == actor.person_id);
+        let concerns = if named {
+            person.person.name()
         } else {
-            actor.name.clone()
-        };
-        let concerns = if d.anonymous && person_id == actor.person_id {
             String::new()
-        } else {
-            format!(" Den gäller {}.", person.person.name())
         };
-        let subject = format!(
-            "{}Avvikelse ({}) i {}",
-            if d.serious { "Allvarlig: " } else { "" },
-            d.kind.swedish(),
-            d.unit.name
-        );
-        let body = format!(
-            "En avvikelse ({}) har rapporterats av {} den {}, inträffad {}.{}\n\n{}\n\nÖppna avvikelsen: /avvikelser/{}",
-            d.kind.swedish(),
-            reporter_shown,
-            now.date(),
-            d.date,
-            concerns,
-            excerpt(&d.description),
-            d.id
-        );
-        let link = format!("/avvikelser/{}", d.id);
+        let message = Message::new(MessageKey::DeviationReported, Link::Deviation(d.id))
+            .arg("kind", d.kind.as_str())
+            .arg("serious", yes_no(d.serious))
+            .arg("unit", &d.unit.name)
+            .arg("anonymous", yes_no(d.anonymous))
+            .arg("reporter", reporter)
+            .arg("named", yes_no(named))
+            .arg("reported", now.date())
+            .arg("happened", d.date)
+            .arg("concerns", concerns)
+            .arg("description", excerpt(&d.description));
         let mut notices: Vec<Notice> = vec![];
         let mut told: Vec<Uuid> = vec![actor.person_id];
         let mut tell = |id: Uuid, email: Option<String>, kind: &str, told: &mut Vec<Uuid>| {
@@ -194,9 +188,7 @@ impl DeviationsService {
                     person_id: id,
                     email,
                     kind: kind.into(),
-                    subject: subject.clone(),
-                    body: body.clone(),
-                    link: link.clone(),
+                    message: message.clone(),
                 });
             }
         };
@@ -385,29 +377,29 @@ impl DeviationsService {
     }
 
     /// The reporter's notice of a change.
-    async fn reporter_notice(&self, d: &Deviation, kind: &str, what: &str) -> CoreResult<Notice> {
+    async fn reporter_notice(
+        &self,
+        d: &Deviation,
+        kind: &str,
+        key: MessageKey,
+    ) -> CoreResult<Notice> {
         let email = self
             .org
             .find_record(d.reporter_id)
             .await?
             .and_then(|r| r.person.email);
-        let mut body = format!(
-            "Avvikelsen ({}) som du rapporterade {} har {}.",
-            d.kind.swedish(),
-            d.created_at.date(),
-            what
-        );
-        if let Some(a) = &d.action {
-            body.push_str(&format!("\n\nÅtgärd: {}", excerpt(a)));
-        }
-        body.push_str(&format!("\n\nÖppna avvikelsen: /avvikelser/{}", d.id));
+        let message = Message::new(key, Link::Deviation(d.id))
+            .arg("kind", d.kind.as_str())
+            .arg("reported", d.created_at.date())
+            .arg(
+                "action",
+                d.action.as_deref().map(excerpt).unwrap_or_default(),
+            );
         Ok(Notice {
             person_id: d.reporter_id,
             email,
             kind: kind.into(),
-            subject: format!("Din avvikelse har {what}"),
-            body,
-            link: format!("/avvikelser/{}", d.id),
+            message,
         })
     }
 
@@ -452,8 +444,12 @@ impl DeviationsService {
             vec![]
         } else {
             vec![
-                self.reporter_notice(&next, "deviation_acknowledged", "tagits emot")
-                    .await?,
+                self.reporter_notice(
+                    &next,
+                    "deviation_acknowledged",
+                    MessageKey::DeviationAcknowledged,
+                )
+                .await?,
             ]
         };
         let a = audit(
@@ -526,7 +522,7 @@ impl DeviationsService {
             vec![]
         } else {
             vec![
-                self.reporter_notice(&next, "deviation_closed", "avslutats")
+                self.reporter_notice(&next, "deviation_closed", MessageKey::DeviationClosed)
                     .await?,
             ]
         };

@@ -15,8 +15,10 @@ use crate::equipment::port::EquipmentPort;
 use crate::equipment::rules::*;
 use crate::kernel::Env;
 use crate::kernel::Work;
-use crate::kernel::{Actor, CoreError, CoreResult, NewAuditEntry, Notice, Page, Paging};
-use crate::org::model::PersonRecord;
+use crate::kernel::{
+    Actor, CoreError, CoreResult, Link, Message, MessageKey, NewAuditEntry, Notice, Page, Paging,
+};
+use crate::org::model::{notice, PersonRecord};
 use crate::org::service::OrgService;
 use crate::policy::service::PolicyService;
 
@@ -564,16 +566,13 @@ impl AgreementEndingHook for EquipmentService {
             .map(|l| format!("{} ({})", l.item.identifier, l.item.description))
             .collect::<Vec<_>>()
             .join(", ");
-        Ok(vec![Notice {
-            person_id: manager.person.id,
-            email: manager.person.email.clone(),
-            kind: "equipment_to_collect".into(),
-            subject: "Utrustning att hämta in".into(),
-            body: format!(
-                "Överenskommelsen för {} upphör (sista dag: {last}). Utlånad utrustning att hämta in: {items}. /utrustning#hamta-in",
-                g.person_name
-            ),
-            link: "/utrustning#hamta-in".into(),
-        }])
+        Ok(vec![notice(
+            &manager,
+            "equipment_to_collect",
+            Message::new(MessageKey::EquipmentToCollect, Link::EquipmentToCollect)
+                .arg("person", &g.person_name)
+                .arg("last", last)
+                .arg("items", items),
+        )])
     }
 }

@@ -8,7 +8,9 @@ use crate::followup::model::*;
 use crate::followup::rules::*;
 use crate::followup::service::FollowUpService;
 use crate::kernel::Work;
-use crate::kernel::{Actor, CoreError, CoreResult, NewAuditEntry, Page, Paging, PersonRef};
+use crate::kernel::{
+    Actor, CoreError, CoreResult, Link, Message, MessageKey, NewAuditEntry, Page, Paging, PersonRef,
+};
 use crate::org::model::notice;
 
 impl FollowUpService {
@@ -104,12 +106,13 @@ impl FollowUpService {
             notices.push(notice(
                 &p,
                 "followup_action_closed",
-                "En åtgärd efter uppföljningen är klar".into(),
-                format!(
-                    "{} har stängt åtgärden \"{}\": {note}",
-                    actor.name, x.description
-                ),
-                format!("/uppfoljningar/{}", x.followup_id),
+                Message::new(
+                    MessageKey::FollowupActionClosed,
+                    Link::FollowUp(x.followup_id),
+                )
+                .arg("by", &actor.name)
+                .arg("action", &x.description)
+                .arg("note", note),
             ));
         }
         let mut a = NewAuditEntry::by(actor, "followup_action.close", "followup_action", x.id);
@@ -158,14 +161,14 @@ impl FollowUpService {
             notices.push(notice(
                 &rec,
                 "followup_action",
-                format!("Åtgärd att genomföra: {}", x.person.name),
-                format!(
-                    "{} har gett dig ansvar för åtgärden \"{}\" (senast {}).",
-                    actor.name,
-                    x.description,
-                    due.unwrap_or(x.due)
-                ),
-                format!("/uppfoljningar/{}", x.followup_id),
+                Message::new(
+                    MessageKey::FollowupActionAssigned,
+                    Link::FollowUp(x.followup_id),
+                )
+                .arg("by", &actor.name)
+                .arg("person", &x.person.name)
+                .arg("action", &x.description)
+                .arg("due", due.unwrap_or(x.due)),
             ));
         }
         if let Some(d) = due {
@@ -217,7 +220,6 @@ impl FollowUpService {
         let mut full = due.len() as i64 == limit;
         for f in due {
             let overdue = f.due < today;
-            let link = format!("/uppfoljningar/{}", f.id);
             let mut notices = vec![];
             let Some(employee) = self.org.find_record(f.person.id).await? else {
                 continue;
@@ -226,30 +228,17 @@ impl FollowUpService {
                 Some(m) => self.org.find_record(m.id).await?,
                 None => None,
             };
-            let (kind, subject) = if overdue {
-                (
-                    "followup_overdue",
-                    format!("{} är försenad", kind_sv(f.kind)),
-                )
+            let (kind, key) = if overdue {
+                ("followup_overdue", MessageKey::FollowupOverdue)
             } else {
-                (
-                    "followup_due",
-                    format!("{} senast {}", kind_sv(f.kind), f.due),
-                )
+                ("followup_due", MessageKey::FollowupDue)
             };
+            let message = Message::new(key, Link::FollowUp(f.id))
+                .arg("kind", f.kind.as_str())
+                .arg("person", &f.person.name)
+                .arg("due", f.due);
             for p in std::iter::once(&employee).chain(manager.as_ref()) {
-                notices.push(notice(
-                    p,
-                    kind,
-                    subject.clone(),
-                    format!(
-                        "{} för {} skulle göras senast {}. Medarbetaren och chefen fyller i checklistan tillsammans: {link}",
-                        kind_sv(f.kind),
-                        f.person.name,
-                        f.due
-                    ),
-                    link.clone(),
-                ));
+                notices.push(notice(p, kind, message.clone()));
             }
             let mut a = NewAuditEntry::system(
                 if overdue {
@@ -282,12 +271,13 @@ impl FollowUpService {
             let notices = vec![notice(
                 &owner,
                 "followup_action_overdue",
-                format!("Åtgärd försenad: {}", x.person.name),
-                format!(
-                    "Åtgärden \"{}\" skulle vara klar {}. /uppfoljningar/{}",
-                    x.description, x.due, x.followup_id
-                ),
-                format!("/uppfoljningar/{}", x.followup_id),
+                Message::new(
+                    MessageKey::FollowupActionOverdue,
+                    Link::FollowUp(x.followup_id),
+                )
+                .arg("person", &x.person.name)
+                .arg("action", &x.description)
+                .arg("due", x.due),
             )];
             let a =
                 NewAuditEntry::system("followup_action.overdue_reminder", "followup_action", x.id);

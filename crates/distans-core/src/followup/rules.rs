@@ -89,15 +89,6 @@ pub fn schedule(g: &Term, unit_path: &str, interval_months: u8) -> Vec<FollowUp>
     out
 }
 
-/// The kind's name in the Swedish notices.
-pub(crate) fn kind_sv(k: FollowUpKind) -> &'static str {
-    match k {
-        FollowUpKind::RiskAssessment => "Riskbedömning av distansarbetsplatsen",
-        FollowUpKind::FollowUp => "Uppföljning av distansarbetet",
-        FollowUpKind::DevelopmentTalk => "Uppföljning vid medarbetarsamtalet",
-    }
-}
-
 pub(crate) fn scope_of(actor: &Actor) -> FollowUpScope {
     if actor.has(Role::Hr) {
         FollowUpScope::All

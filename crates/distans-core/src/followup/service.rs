@@ -13,7 +13,10 @@ use crate::followup::port::FollowUpPort;
 use crate::followup::rules::*;
 use crate::kernel::Env;
 use crate::kernel::Work;
-use crate::kernel::{Actor, CoreError, CoreResult, NewAuditEntry, Notice, Page, Paging, PersonRef};
+use crate::kernel::{
+    Actor, CoreError, CoreResult, Link, Message, MessageKey, NewAuditEntry, Notice, Page, Paging,
+    PersonRef,
+};
 use crate::org::model::notice;
 use crate::org::service::OrgService;
 
@@ -318,7 +321,6 @@ impl FollowUpService {
             }
         }
         let employee = self.org.record(f.person.id).await?;
-        let link = format!("/uppfoljningar/{}", f.id);
         let mut notices = vec![];
         let mut actions = vec![];
         let done = next.employee_confirmed.is_some() && next.manager_confirmed.is_some();
@@ -362,14 +364,10 @@ impl FollowUpService {
                 notices.push(notice(
                     &owner,
                     "followup_action",
-                    format!("Åtgärder efter uppföljning: {}", f.person.name),
-                    format!(
-                        "{} för {} visade {} risk(er) som blivit åtgärder med dig som ansvarig. {link}",
-                        kind_sv(f.kind),
-                        f.person.name,
-                        actions.len()
-                    ),
-                    link.clone(),
+                    Message::new(MessageKey::FollowupActionsCreated, Link::FollowUp(f.id))
+                        .arg("kind", f.kind.as_str())
+                        .arg("person", &f.person.name)
+                        .arg("count", actions.len()),
                 ));
             }
         } else if input.complete {
@@ -385,14 +383,10 @@ impl FollowUpService {
                 notices.push(notice(
                     &o,
                     "followup_confirm",
-                    format!("{}: bekräfta svaren", kind_sv(f.kind)),
-                    format!(
-                        "{} har bekräftat svaren i {} för {}. Gå igenom och bekräfta du också: {link}",
-                        actor.name,
-                        kind_sv(f.kind).to_lowercase(),
-                        f.person.name
-                    ),
-                    link.clone(),
+                    Message::new(MessageKey::FollowupConfirm, Link::FollowUp(f.id))
+                        .arg("kind", f.kind.as_str())
+                        .arg("by", &actor.name)
+                        .arg("person", &f.person.name),
                 ));
             }
         }

@@ -44,4 +44,6 @@ pub trait IdentityPort: Send + Sync {
     async fn session_delete(&self, id: &str) -> CoreResult<()>;
     /// Removes expired sessions; how many.
     async fn sessions_purge(&self, now: OffsetDateTime) -> CoreResult<u64>;
+    /// Sets the language the person reads notices and mail in (`sv`, `en`).
+    async fn set_language(&self, person: Uuid, language: &str, work: &Work) -> CoreResult<()>;
 }

@@ -60,6 +60,19 @@ impl IdentityService {
         Ok(self.port.credentials(username).await?.map(|c| c.0))
     }
 
+    /// Sets the language the actor reads notices and mail in: `sv` or `en`.
+    pub async fn set_language(&self, actor: &Actor, language: &str) -> CoreResult<()> {
+        let language = language.trim();
+        if !matches!(language, "sv" | "en") {
+            return Err(CoreError::invalid("language", "must be sv or en"));
+        }
+        let audit = NewAuditEntry::by(actor, "person.language", "person", actor.person_id)
+            .after(serde_json::json!({ "language": language }));
+        self.port
+            .set_language(actor.person_id, language, &Work::new(self.env.now(), audit))
+            .await
+    }
+
     /// Sets a password from the command line (administrator's tool).
     pub async fn set_password(&self, username: &str, new_password: &str) -> CoreResult<()> {
         password::check_new(new_password)?;

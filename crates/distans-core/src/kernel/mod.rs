@@ -21,4 +21,4 @@ pub use env::{CoreConfig, Env};
 pub use error::{CoreError, CoreResult};
 pub use page::{Page, Paging};
 pub use refs::{PersonRef, UnitRef};
-pub use work::{NewAuditEntry, Notice, Work};
+pub use work::{Link, Message, MessageKey, NewAuditEntry, Notice, Work};

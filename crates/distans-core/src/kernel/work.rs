@@ -2,6 +2,9 @@
 //! (one transaction): the audit entry, and the notices to the people
 //! concerned.
 
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -51,17 +54,150 @@ pub struct NewAuditEntry {
     pub after: Option<Value>,
 }
 
-/// Something to tell a person: in the app and, if they have an address, by e-mail.
+/// Something to tell a person: in the app and, if they have an address, by
+/// e-mail. What it says is a [`Message`], rendered in the recipient's
+/// language by the web layer and the mailer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notice {
     pub person_id: Uuid,
     pub email: Option<String>,
-    /// request_received, request_decided, agreement_to_sign, agreement_signed, agreement_ending
+    /// The stable category clients may filter on: `request_received`,
+    /// `request_decided`, `agreement_to_sign`, `agreement_ending`, …
     pub kind: String,
-    pub subject: String,
-    pub body: String,
-    /// A path in the web UI.
-    pub link: String,
+    pub message: Message,
+}
+
+/// A message of the notice catalogue: its key, the values it is filled
+/// with, and the page it leads to. The core never writes the sentence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Message {
+    pub key: MessageKey,
+    #[serde(default)]
+    pub args: BTreeMap<String, String>,
+    pub link: Link,
+}
+
+impl Message {
+    pub fn new(key: MessageKey, link: Link) -> Message {
+        Message {
+            key,
+            args: BTreeMap::new(),
+            link,
+        }
+    }
+
+    /// The same message with a value for `name`.
+    pub fn arg(mut self, name: &str, value: impl ToString) -> Message {
+        self.args.insert(name.into(), value.to_string());
+        self
+    }
+}
+
+/// The messages of the notice catalogue. The web layer and the mailer hold
+/// the text of each, in every language, as `<key>-subject` and `<key>-body`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MessageKey {
+    AgreementDraft,
+    AgreementEnded,
+    AgreementEndingSoon,
+    AgreementSigned,
+    AgreementSignedByOne,
+    AgreementToSign,
+    AgreementToSignEmployer,
+    DevelopmentTalkSet,
+    DeviationAcknowledged,
+    DeviationClosed,
+    DeviationReported,
+    EquipmentToCollect,
+    FollowupActionAssigned,
+    FollowupActionClosed,
+    FollowupActionOverdue,
+    FollowupActionsCreated,
+    FollowupConfirm,
+    FollowupDue,
+    FollowupOverdue,
+    RequestApproved,
+    RequestChanges,
+    RequestDeclined,
+    RequestReceived,
+    TemporaryDecisionDelegated,
+}
+
+impl MessageKey {
+    pub const ALL: &'static [MessageKey] = &[
+        MessageKey::AgreementDraft,
+        MessageKey::AgreementEnded,
+        MessageKey::AgreementEndingSoon,
+        MessageKey::AgreementSigned,
+        MessageKey::AgreementSignedByOne,
+        MessageKey::AgreementToSign,
+        MessageKey::AgreementToSignEmployer,
+        MessageKey::DevelopmentTalkSet,
+        MessageKey::DeviationAcknowledged,
+        MessageKey::DeviationClosed,
+        MessageKey::DeviationReported,
+        MessageKey::EquipmentToCollect,
+        MessageKey::FollowupActionAssigned,
+        MessageKey::FollowupActionClosed,
+        MessageKey::FollowupActionOverdue,
+        MessageKey::FollowupActionsCreated,
+        MessageKey::FollowupConfirm,
+        MessageKey::FollowupDue,
+        MessageKey::FollowupOverdue,
+        MessageKey::RequestApproved,
+        MessageKey::RequestChanges,
+        MessageKey::RequestDeclined,
+        MessageKey::RequestReceived,
+        MessageKey::TemporaryDecisionDelegated,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageKey::AgreementDraft => "agreement-draft",
+            MessageKey::AgreementEnded => "agreement-ended",
+            MessageKey::AgreementEndingSoon => "agreement-ending-soon",
+            MessageKey::AgreementSigned => "agreement-signed",
+            MessageKey::AgreementSignedByOne => "agreement-signed-by-one",
+            MessageKey::AgreementToSign => "agreement-to-sign",
+            MessageKey::AgreementToSignEmployer => "agreement-to-sign-employer",
+            MessageKey::DevelopmentTalkSet => "development-talk-set",
+            MessageKey::DeviationAcknowledged => "deviation-acknowledged",
+            MessageKey::DeviationClosed => "deviation-closed",
+            MessageKey::DeviationReported => "deviation-reported",
+            MessageKey::EquipmentToCollect => "equipment-to-collect",
+            MessageKey::FollowupActionAssigned => "followup-action-assigned",
+            MessageKey::FollowupActionClosed => "followup-action-closed",
+            MessageKey::FollowupActionOverdue => "followup-action-overdue",
+            MessageKey::FollowupActionsCreated => "followup-actions-created",
+            MessageKey::FollowupConfirm => "followup-confirm",
+            MessageKey::FollowupDue => "followup-due",
+            MessageKey::FollowupOverdue => "followup-overdue",
+            MessageKey::RequestApproved => "request-approved",
+            MessageKey::RequestChanges => "request-changes",
+            MessageKey::RequestDeclined => "request-declined",
+            MessageKey::RequestReceived => "request-received",
+            MessageKey::TemporaryDecisionDelegated => "temporary-decision-delegated",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<MessageKey> {
+        Self::ALL.iter().copied().find(|k| k.as_str() == s)
+    }
+}
+
+/// Where a notice leads: a page of the product, named by what it shows.
+/// The web layer turns it into a URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "to", content = "id", rename_all = "snake_case")]
+pub enum Link {
+    Request(Uuid),
+    Agreement(Uuid),
+    FollowUp(Uuid),
+    Deviation(Uuid),
+    /// The equipment a manager has to collect.
+    EquipmentToCollect,
+    TemporaryDecisions,
 }
 
 impl NewAuditEntry {
@@ -101,5 +237,33 @@ impl NewAuditEntry {
     pub fn after(mut self, v: Value) -> Self {
         self.after = Some(v);
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_message_key_reads_back() {
+        for k in MessageKey::ALL {
+            assert_eq!(MessageKey::parse(k.as_str()), Some(*k));
+            let json = serde_json::to_string(k).unwrap();
+            assert_eq!(json, format!("\"{}\"", k.as_str()));
+        }
+        assert_eq!(MessageKey::parse("no-such-message"), None);
+    }
+
+    #[test]
+    fn a_message_keeps_its_values_and_link() {
+        let id = Uuid::from_u128(7);
+        let m = Message::new(MessageKey::RequestReceived, Link::Request(id))
+            .arg("person", "Anna Lind")
+            .arg("days", 2);
+        assert_eq!(m.args.get("days").map(String::as_str), Some("2"));
+        let json = serde_json::to_value(&m).unwrap();
+        assert_eq!(json["link"], serde_json::json!({"to": "request", "id": id}));
+        let back: Message = serde_json::from_value(json).unwrap();
+        assert_eq!(back, m);
     }
 }

@@ -1,30 +1,40 @@
 //! Notifications in the app and the e-mail outbox.
 
-use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::kernel::Message;
+
+/// What a stored notice says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoticeContent {
+    /// A message of the catalogue, rendered in the reader's language.
+    Message(Message),
+    /// A notice written as text, before notices were messages: shown as it
+    /// was written.
+    Written {
+        subject: String,
+        body: String,
+        link: String,
+    },
+}
+
 /// A notice as shown in the app.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notification {
     pub id: Uuid,
     pub kind: String,
-    pub subject: String,
-    pub body: String,
-    pub link: String,
-    #[serde(with = "time::serde::rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
+    pub content: NoticeContent,
     pub created_at: OffsetDateTime,
     pub read: bool,
 }
 
-/// An e-mail waiting in the outbox.
+/// An e-mail waiting in the outbox, in the recipient's language (`sv`/`en`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxMail {
     pub id: Uuid,
     pub recipient: String,
-    pub subject: String,
-    pub body: String,
+    pub language: String,
+    pub content: NoticeContent,
     pub attempts: i64,
 }

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::kernel::refs::{PersonRef, UnitRef};
 use crate::kernel::text::short_text;
-use crate::kernel::{NewAuditEntry, Notice, Role};
+use crate::kernel::{Message, NewAuditEntry, Notice, Role};
 use crate::string_newtype;
 
 /// The level of a unit in the tree: kommun → förvaltning → avdelning → enhet.
@@ -460,20 +460,12 @@ pub fn path_to(path: &str, unit: Uuid) -> Option<String> {
 }
 
 /// A notice to the person of `to`, at their e-mail address if they have one.
-pub fn notice(
-    to: &PersonRecord,
-    kind: &str,
-    subject: String,
-    body: String,
-    link: String,
-) -> Notice {
+pub fn notice(to: &PersonRecord, kind: &str, message: Message) -> Notice {
     Notice {
         person_id: to.person.id,
         email: to.person.email.clone(),
         kind: kind.into(),
-        subject,
-        body,
-        link,
+        message,
     }
 }
 

@@ -8,7 +8,8 @@ use uuid::Uuid;
 use crate::access::{self, Action};
 use crate::kernel::Work;
 use crate::kernel::{
-    Actor, CoreError, CoreResult, Env, NewAuditEntry, Page, Paging, PersonRef, UnitRef,
+    Actor, CoreError, CoreResult, Env, Link, Message, MessageKey, NewAuditEntry, Page, Paging,
+    PersonRef, UnitRef,
 };
 use crate::org::model::{notice, PersonRecord};
 use crate::org::service::OrgService;
@@ -131,12 +132,14 @@ impl TemporaryService {
             notices.push(notice(
                 &rec,
                 "temporary_decision_delegated",
-                format!("Delegerat till dig: {}", d.title),
-                format!(
-                    "{} har fattat ett tillfälligt beslut ({} – {}) och delegerat till dig att tillämpa det för dina medarbetare. Gå igenom checklistan: /tillfalliga-beslut",
-                    actor.name, d.start, d.end
-                ),
-                "/tillfalliga-beslut".into(),
+                Message::new(
+                    MessageKey::TemporaryDecisionDelegated,
+                    Link::TemporaryDecisions,
+                )
+                .arg("by", &actor.name)
+                .arg("title", &d.title)
+                .arg("start", d.start)
+                .arg("end", d.end),
             ));
         }
         Ok(notices)

@@ -8,7 +8,9 @@ use distans_core::store::*;
 use distans_core::CoreError;
 use uuid::Uuid;
 
-use super::{core, fresh_dbs, username_person};
+use distans_core::kernel::Link;
+
+use super::{core, fresh_dbs, message_of, username_person};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn deviations_reach_the_manager_at_once_and_are_handled_to_closure() {
@@ -55,7 +57,7 @@ async fn deviations_reach_the_manager_at_once_and_are_handled_to_closure() {
                     .unwrap()
                     .items
                     .into_iter()
-                    .map(|n| (n.kind, n.link, n.body))
+                    .map(|n| (n.kind.clone(), message_of(&n.content).clone()))
                     .collect::<Vec<_>>()
             }
         };
@@ -70,16 +72,15 @@ async fn deviations_reach_the_manager_at_once_and_are_handled_to_closure() {
         assert_eq!(d.responsible.as_ref().map(|r| r.id), Some(chef.person_id));
         let told = kinds(&chef).await;
         assert_eq!(told[0].0, "deviation_reported", "{label}");
-        assert_eq!(told[0].1, format!("/avvikelser/{}", d.id));
+        assert_eq!(told[0].1.link, Link::Deviation(d.id));
         assert!(
-            told[0].2.contains("Anna"),
+            told[0].1.args["reporter"].contains("Anna"),
             "{label}: named when not anonymous"
         );
         let mails = store.outbox_claim(c.now(), 60, 500).await.unwrap();
         assert!(
-            mails
-                .iter()
-                .any(|m| m.recipient == "chef@sjovik.se" && m.body.contains(&d.id.to_string())),
+            mails.iter().any(|m| m.recipient == "chef@sjovik.se"
+                && message_of(&m.content).link == Link::Deviation(d.id)),
             "{label}: {mails:?}"
         );
         // Who sees it: the reporter, her manager, HR; not another unit's manager, the administrator or the auditor.
@@ -149,7 +150,9 @@ async fn deviations_reach_the_manager_at_once_and_are_handled_to_closure() {
             "{label}: {json}"
         );
         let told = kinds(&chef).await;
-        assert!(told[0].2.contains("anonym rapportör") && !told[0].2.contains("Anna"));
+        let stored = serde_json::to_string(&told[0].1).unwrap();
+        assert_eq!(told[0].1.args["anonymous"], "yes", "{label}");
+        assert!(!stored.contains("Anna"), "{label}: {stored}");
         assert_eq!(
             c.deviations
                 .deviation(&hr, a.id)
@@ -198,7 +201,7 @@ async fn deviations_reach_the_manager_at_once_and_are_handled_to_closure() {
         assert!(kinds(&admin)
             .await
             .iter()
-            .any(|k| k.0 == "deviation_security" && k.1.ends_with(&s.id.to_string())));
+            .any(|k| k.0 == "deviation_security" && k.1.link == Link::Deviation(s.id)));
         assert_eq!(c.deviations.deviation(&admin, s.id).await.unwrap().id, s.id);
         assert!(c.deviations.deviation(&revisor, s.id).await.is_err());
         // HR changes the roles and forbids anonymity.
@@ -217,11 +220,11 @@ async fn deviations_reach_the_manager_at_once_and_are_handled_to_closure() {
         assert!(kinds(&revisor)
             .await
             .iter()
-            .any(|k| k.0 == "deviation_security" && k.1.ends_with(&s2.id.to_string())));
+            .any(|k| k.0 == "deviation_security" && k.1.link == Link::Deviation(s2.id)));
         assert!(!kinds(&admin)
             .await
             .iter()
-            .any(|k| k.1.ends_with(&s2.id.to_string())));
+            .any(|k| k.1.link == Link::Deviation(s2.id)));
         let mut i = input("other", "x");
         i.anonymous = true;
         let e = c.deviations.report_deviation(&anna, &i).await.unwrap_err();
@@ -281,7 +284,7 @@ async fn deviations_reach_the_manager_at_once_and_are_handled_to_closure() {
         assert_eq!(trail, ["reported", "acknowledged", "closed"], "{label}");
         let n = kinds(&anna).await;
         assert_eq!(n[0].0, "deviation_closed");
-        assert!(n[0].2.contains("Ny stol beställd"));
+        assert!(n[0].1.args["action"].contains("Ny stol beställd"));
         assert!(matches!(
             c.deviations
                 .close_deviation(&chef, d.id, "igen", None)

@@ -8,7 +8,7 @@ use distans_core::store::*;
 use distans_core::{Core, CoreError};
 use time::OffsetDateTime;
 
-use super::{fresh_dbs, username_person};
+use super::{fresh_dbs, message_of, username_person};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn equipment_is_lent_under_agreements_returned_and_collected() {
@@ -366,10 +366,8 @@ async fn equipment_is_lent_under_agreements_returned_and_collected() {
             .await
             .unwrap();
         assert!(
-            notes
-                .items
-                .iter()
-                .any(|n| n.kind == "equipment_to_collect" && n.body.contains("T-LAP-1")),
+            notes.items.iter().any(|n| n.kind == "equipment_to_collect"
+                && message_of(&n.content).args["items"].contains("T-LAP-1")),
             "{label}: {:?}",
             notes.items
         );

@@ -124,6 +124,14 @@ fn audit(action: &str) -> NewAuditEntry {
     }
 }
 
+/// The message a notice was stored as (every notice is one now).
+fn message_of(c: &distans_core::notify::NoticeContent) -> &distans_core::kernel::Message {
+    match c {
+        distans_core::notify::NoticeContent::Message(m) => m,
+        other => panic!("a notice written as text: {other:?}"),
+    }
+}
+
 /// A small organisation as a file of people to import.
 const CSV: &str = "employee_number,given_name,family_name,email,unit_code,unit_name,parent_unit_code,manages,skills,roles,username\n\
     1,Karin,Berg,karin@k.se,K,Kommunen,,K,,hr,karin\n\

@@ -1,6 +1,8 @@
 //! Policy, requests and decisions, agreements, temporary decisions,
 //! notifications.
 
+use crate::i18n::Lang;
+use crate::notices::{shown, ShownNotice};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
@@ -9,7 +11,6 @@ use distans_core::cases::RequestPreview;
 use distans_core::cases::{Decision, RemoteRequest, RequestState};
 use distans_core::kernel::dates::parse_date;
 use distans_core::kernel::{Page, Paging};
-use distans_core::notify::Notification;
 use distans_core::policy::PolicyView;
 use distans_core::policy::{PolicyRules, PolicyVersion, RequestInput};
 use distans_core::temporary::TemporaryDecision;
@@ -536,14 +537,21 @@ pub async fn list_temporary_decisions(
 /// Your notifications, newest first.
 #[utoipa::path(get, path = "/api/v1/me/notifications", tag = "sign-in", params(ListQuery),
     security(("session" = []), ("token" = [])),
-    responses((status = 200, body = Page<Notification>)))]
+    responses((status = 200, body = Page<ShownNotice>)))]
 pub async fn notifications(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
+    headers: axum::http::HeaderMap,
     ApiQuery(q): ApiQuery<ListQuery>,
-) -> ApiResult<Json<Page<Notification>>> {
+) -> ApiResult<Json<Page<ShownNotice>>> {
     let paging = Paging::parse(q.limit, q.offset)?;
-    Ok(Json(state.core.notify.notifications(&actor, paging).await?))
+    let page = state.core.notify.notifications(&actor, paging).await?;
+    let lang = Lang::from_headers(&headers);
+    Ok(Json(Page {
+        items: page.items.iter().map(|n| shown(n, lang)).collect(),
+        total: page.total,
+        next: page.next,
+    }))
 }
 
 /// Mark all your notifications read.

@@ -1,6 +1,7 @@
 //! Pages of the agreements issue: the policy, applying, deciding, the
 //! agreement and its signatures, temporary decisions, notifications.
 
+use crate::notices::{shown, ShownNotice};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -11,7 +12,6 @@ use distans_core::cases::RequestPreview;
 use distans_core::cases::{Decision, RemoteRequest, RequestState};
 use distans_core::kernel::dates::Weekday;
 use distans_core::kernel::{Page, Paging, Role};
-use distans_core::notify::Notification;
 use distans_core::policy::PolicyView;
 use distans_core::policy::{PolicyRules, PolicyVersion, Prerequisite, RequestInput};
 use distans_core::temporary::TemporaryDecision;
@@ -1146,7 +1146,7 @@ pub async fn temporary_issue(
 #[template(path = "notifications.html")]
 struct NotificationsPage<'a> {
     c: &'a Ctx,
-    items: Vec<Notification>,
+    items: Vec<ShownNotice>,
 }
 
 impl NotificationsPage<'_> {
@@ -1175,7 +1175,10 @@ pub async fn notifications_page(
         )
         .await
         .map_err(|e| c.fail(e))?
-        .items;
+        .items
+        .iter()
+        .map(|n| shown(n, c.lang))
+        .collect();
     render(&c, &NotificationsPage { c: &c, items })
 }
 
