@@ -4,10 +4,11 @@
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
+use crate::access::{self, Kind};
 use crate::agreements::model::{Agreement, AgreementFacts, AgreementState};
 use crate::agreements::rules::render;
 use crate::cases::model::*;
-use crate::kernel::{Actor, CoreError, CoreResult, PersonRef, Role};
+use crate::kernel::{Actor, CoreError, CoreResult, PersonRef};
 use crate::org::model::PersonRecord;
 use crate::policy::model::{Arrangement, Decider, EffectiveRules, PolicyVersion};
 
@@ -56,7 +57,7 @@ pub fn to_decide_filters(actor: &Actor) -> Vec<RequestFilter> {
             ..Default::default()
         });
     }
-    if actor.has(Role::Hr) {
+    if access::may(actor, Kind::DecideRequestAboveLimit) {
         out.push(RequestFilter {
             state: Some(RequestState::Submitted),
             decider: Some(Decider::Hr),

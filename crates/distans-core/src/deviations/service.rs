@@ -4,7 +4,7 @@ use serde_json::json;
 use std::sync::Arc;
 use uuid::Uuid;
 
-use crate::access::{self};
+use crate::access::{self, Listing, Scope};
 use crate::deviations::model::*;
 use crate::deviations::port::DeviationsPort;
 use crate::deviations::rules::*;
@@ -263,14 +263,18 @@ impl DeviationsService {
         state: Option<StateFilter>,
         paging: Paging,
     ) -> CoreResult<Page<Deviation>> {
-        let scope = if actor.has(Role::Hr) {
-            DeviationScope::All
-        } else {
-            DeviationScope::Of {
+        let scope = match access::scope(actor, Listing::Deviations) {
+            Scope::All => DeviationScope::All,
+            Scope::Units(under) => DeviationScope::Of {
                 person: actor.person_id,
-                under: actor.manages.iter().map(|m| m.path.clone()).collect(),
+                under,
                 security: self.holds_security_role(actor).await?,
-            }
+            },
+            Scope::Own => DeviationScope::Of {
+                person: actor.person_id,
+                under: vec![],
+                security: self.holds_security_role(actor).await?,
+            },
         };
         let page = self
             .port
@@ -295,13 +299,16 @@ impl DeviationsService {
         state: Option<StateFilter>,
         paging: Paging,
     ) -> CoreResult<Page<Deviation>> {
-        let scope = if actor.has(Role::Hr) {
-            DeviationScope::All
-        } else {
-            DeviationScope::ToHandle {
+        let scope = match access::scope(actor, Listing::Deviations) {
+            Scope::All => DeviationScope::All,
+            Scope::Units(under) => DeviationScope::ToHandle {
                 person: actor.person_id,
-                under: actor.manages.iter().map(|m| m.path.clone()).collect(),
-            }
+                under,
+            },
+            Scope::Own => DeviationScope::ToHandle {
+                person: actor.person_id,
+                under: vec![],
+            },
         };
         let page = self
             .port
@@ -349,16 +356,13 @@ impl DeviationsService {
     /// How many deviations wait for `actor`'s acknowledgement (0 for those
     /// who handle none).
     pub async fn deviations_awaiting(&self, actor: &Actor) -> CoreResult<i64> {
-        if actor.manages.is_empty() && !actor.has(Role::Hr) {
-            return Ok(0);
-        }
-        let scope = if actor.has(Role::Hr) {
-            DeviationScope::All
-        } else {
-            DeviationScope::ToHandle {
+        let scope = match access::scope(actor, Listing::Deviations) {
+            Scope::All => DeviationScope::All,
+            Scope::Units(under) => DeviationScope::ToHandle {
                 person: actor.person_id,
-                under: actor.manages.iter().map(|m| m.path.clone()).collect(),
-            }
+                under,
+            },
+            Scope::Own => return Ok(0),
         };
         Ok(self
             .port

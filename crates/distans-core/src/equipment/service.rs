@@ -404,13 +404,12 @@ impl EquipmentService {
         self.port.loans(&scope, open_only, paging).await
     }
 
+    /// Whose loans a list holds for the actor (the access policy's scope).
     fn loan_scope(actor: &Actor) -> LoanScope {
-        if actor.has(crate::kernel::Role::Hr) {
-            LoanScope::All
-        } else if !actor.manages.is_empty() {
-            LoanScope::Under(actor.manages.iter().map(|m| m.path.clone()).collect())
-        } else {
-            LoanScope::Person(actor.person_id)
+        match access::scope(actor, access::Listing::Loans) {
+            access::Scope::All => LoanScope::All,
+            access::Scope::Units(under) => LoanScope::Under(under),
+            access::Scope::Own => LoanScope::Person(actor.person_id),
         }
     }
 

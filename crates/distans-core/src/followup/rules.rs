@@ -5,8 +5,9 @@ use std::collections::BTreeMap;
 use time::Date;
 use uuid::Uuid;
 
+use crate::access::{self, Listing, Scope};
 use crate::followup::model::*;
-use crate::kernel::{Actor, PersonRef, Role};
+use crate::kernel::{Actor, PersonRef};
 
 /// `d` plus `months`, the day clamped to the month's length (31 Jan + 1 = 28/29 Feb).
 pub fn add_months(d: Date, months: u32) -> Date {
@@ -89,14 +90,18 @@ pub fn schedule(g: &Term, unit_path: &str, interval_months: u8) -> Vec<FollowUp>
     out
 }
 
+/// Whose follow-ups a list holds for the actor (the access policy's scope).
 pub(crate) fn scope_of(actor: &Actor) -> FollowUpScope {
-    if actor.has(Role::Hr) {
-        FollowUpScope::All
-    } else {
-        FollowUpScope::Mine {
+    match access::scope(actor, Listing::FollowUps) {
+        Scope::All => FollowUpScope::All,
+        Scope::Units(under) => FollowUpScope::Mine {
             person: actor.person_id,
-            under: actor.manages.iter().map(|m| m.path.clone()).collect(),
-        }
+            under,
+        },
+        Scope::Own => FollowUpScope::Mine {
+            person: actor.person_id,
+            under: vec![],
+        },
     }
 }
 

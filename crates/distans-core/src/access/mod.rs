@@ -1,0 +1,418 @@
+//! Who may do what — in one place. Every service asks here before it reads
+//! or changes anything, and pages ask here what to offer; the web layer's
+//! role × route matrix checks the outcome end to end.
+//!
+//! The policy is the table [`POLICY`] below, read top to bottom: for each
+//! kind of action, who may do it (any one of `may`), who never may (any one
+//! of `never` refuses, whatever else holds), and what a refused actor is
+//! told. "Who" is a role, or a relation to the target ("the person
+//! themselves", "a manager of the person's unit", …); the target's facts
+//! come with the [`Action`]. Lists are cut to a [`Scope`] by [`scope`].
+
+use uuid::Uuid;
+
+use crate::kernel::error::CoreError;
+use crate::kernel::{Actor, Role};
+
+mod table;
+
+pub use table::{Kind, Rule, Who, POLICY};
+
+/// Something an actor wants to do, with what the rule needs to know of the
+/// target.
+#[derive(Debug, Clone, Copy)]
+pub enum Action<'a> {
+    /// See the organisation tree and a unit's public facts (name, manager, children).
+    ReadUnits,
+    /// List the people of a unit (path of the unit).
+    ListPeople { unit_path: &'a str },
+    /// Read the audit log and verify its chain.
+    ReadAudit,
+    /// Import or update the organisation.
+    ImportOrganisation,
+    /// See the administrator's overview (system facts, counts).
+    AdminOverview,
+    /// Create and revoke one's own API tokens.
+    ManageOwnTokens,
+    /// Create, renew and revoke one's own secret calendar feed.
+    ManageOwnCalendarFeed,
+    /// Write a new policy version or the agreement template.
+    EditPolicy,
+    /// Issue a temporary (crisis) decision.
+    IssueTemporaryDecision,
+    /// Read every request (not only one's own or one's units').
+    ReadAllRequests,
+    /// Change or withdraw a request: only the applicant.
+    ChangeOwnRequest { person_id: Uuid },
+    /// Send a drafted agreement for signatures: who decided, or HR.
+    SendAgreement { person_id: Uuid, decider_id: Uuid },
+    /// Sign an agreement: its two parties.
+    SignAgreement { person_id: Uuid, decider_id: Uuid },
+    /// Give notice on an agreement: its parties, or HR.
+    EndAgreement { person_id: Uuid, decider_id: Uuid },
+    /// See every temporary decision, not only those that concern one.
+    ReadAllTemporaryDecisions,
+    /// See a request or agreement of a person (the person's id and unit path).
+    ReadCase { person_id: Uuid, unit_path: &'a str },
+    /// Enter or remove a person's absence (the person's id and unit path).
+    EnterAbsence { person_id: Uuid, unit_path: &'a str },
+    /// Import absences from a file.
+    ImportAbsences,
+    /// Add and remove the organisation's closed days.
+    EditClosedDays,
+    /// Decide a request at a level, for a person.
+    DecideRequest {
+        hr_level: bool,
+        person_id: Uuid,
+        unit_path: &'a str,
+    },
+    /// Set a person's occasional days (the person, their managers, HR).
+    SetPlanDay { person_id: Uuid, unit_path: &'a str },
+    /// See a unit's plan, coverage and who is on site (its managers, HR).
+    ReadUnitPlan { unit_path: &'a str },
+    /// Edit a unit's coverage rules (its managers, HR).
+    EditCoverage { unit_path: &'a str },
+    /// Save a change that opens a coverage gap in a unit (its managers, HR).
+    AllowCoverageGap { unit_path: &'a str },
+    /// Publish a rotation plan for a unit (its managers, HR).
+    PublishRotation { unit_path: &'a str },
+    /// See the sites' occupancy across the organisation (HR, managers, administrators).
+    ReadOccupancy,
+    // Equipment and redeployment.
+    /// See the equipment inventory (HR, administrators, managers).
+    ListEquipment,
+    /// Add items to the inventory and change their state (HR, administrators).
+    ManageEquipment,
+    /// Lend an item to a person of a unit, or take it back (its managers, HR).
+    LendEquipment { unit_path: &'a str },
+    /// See a person's loans (the person, their managers, HR).
+    ReadLoans { person_id: Uuid, unit_path: &'a str },
+    /// See the loans to collect when agreements end (managers, HR).
+    ReadLoansToCollect,
+    /// Use the cross-unit redeployment view (HR, directors).
+    ReadRedeployment,
+    // Deviations.
+    /// See a deviation: its reporter, its responsible manager, the managers
+    /// of the concerned person's unit (not the person), HR, and — for a
+    /// serious information-security one — holders of the policy's roles
+    /// (`security_role`: the actor holds one and it is such a deviation).
+    ReadDeviation {
+        reporter: Uuid,
+        person_id: Uuid,
+        responsible: Option<Uuid>,
+        unit_path: &'a str,
+        security_role: bool,
+    },
+    /// Acknowledge and close a deviation: the responsible manager, the
+    /// managers above, HR — never the reporter or the person it concerns.
+    HandleDeviation {
+        reporter: Uuid,
+        person_id: Uuid,
+        responsible: Option<Uuid>,
+        unit_path: &'a str,
+    },
+    /// See who reported an anonymous deviation: the reporter and HR.
+    SeeDeviationReporter { reporter: Uuid },
+    // Follow-ups.
+    /// Write a new version of a checklist template (HR).
+    EditChecklists,
+    /// See a person's follow-ups and their actions (the person, their managers, HR).
+    ReadFollowUp { person_id: Uuid, unit_path: &'a str },
+    /// Answer and confirm a person's follow-up (the person, their managers, HR).
+    AnswerFollowUp { person_id: Uuid, unit_path: &'a str },
+    /// Set the development talk of a person's agreement (their managers, HR; not oneself).
+    ScheduleDevelopmentTalk { person_id: Uuid, unit_path: &'a str },
+    /// Close or change an action from a follow-up (its owner, the person's managers, HR).
+    HandleFollowUpAction { owner_id: Uuid, unit_path: &'a str },
+}
+
+/// What [`POLICY`] needs to know of a target: the facts an [`Action`] carries.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Target<'a> {
+    /// The person the thing is about.
+    pub person: Option<Uuid>,
+    /// The path of that person's (or the thing's) unit.
+    pub unit_path: Option<&'a str>,
+    /// Who decided (an agreement's employer party).
+    pub decider: Option<Uuid>,
+    /// Who owns it (a follow-up action).
+    pub owner: Option<Uuid>,
+    /// Who reported it (a deviation).
+    pub reporter: Option<Uuid>,
+    /// The manager responsible for it (a deviation).
+    pub responsible: Option<Uuid>,
+    /// The actor holds one of the roles a serious information-security
+    /// deviation is told to (the policy's `security_deviation_roles`).
+    pub security_role: bool,
+}
+
+impl Action<'_> {
+    /// The kind of action, and the facts of its target.
+    pub fn parts(&self) -> (Kind, Target<'_>) {
+        let t = Target::default();
+        let of = |person: Uuid, unit_path| Target {
+            person: Some(person),
+            unit_path: Some(unit_path),
+            ..t
+        };
+        let unit = |unit_path| Target {
+            unit_path: Some(unit_path),
+            ..t
+        };
+        match *self {
+            Action::ReadUnits => (Kind::ReadUnits, t),
+            Action::ListPeople { unit_path } => (Kind::ListPeople, unit(unit_path)),
+            Action::ReadAudit => (Kind::ReadAudit, t),
+            Action::ImportOrganisation => (Kind::ImportOrganisation, t),
+            Action::AdminOverview => (Kind::AdminOverview, t),
+            Action::ManageOwnTokens => (Kind::ManageOwnTokens, t),
+            Action::ManageOwnCalendarFeed => (Kind::ManageOwnCalendarFeed, t),
+            Action::EditPolicy => (Kind::EditPolicy, t),
+            Action::IssueTemporaryDecision => (Kind::IssueTemporaryDecision, t),
+            Action::ReadAllRequests => (Kind::ReadAllRequests, t),
+            Action::ChangeOwnRequest { person_id } => (
+                Kind::ChangeOwnRequest,
+                Target {
+                    person: Some(person_id),
+                    ..t
+                },
+            ),
+            Action::SendAgreement {
+                person_id,
+                decider_id,
+            }
+            | Action::SignAgreement {
+                person_id,
+                decider_id,
+            }
+            | Action::EndAgreement {
+                person_id,
+                decider_id,
+            } => (
+                match self {
+                    Action::SendAgreement { .. } => Kind::SendAgreement,
+                    Action::SignAgreement { .. } => Kind::SignAgreement,
+                    _ => Kind::EndAgreement,
+                },
+                Target {
+                    person: Some(person_id),
+                    decider: Some(decider_id),
+                    ..t
+                },
+            ),
+            Action::ReadAllTemporaryDecisions => (Kind::ReadAllTemporaryDecisions, t),
+            Action::ReadCase {
+                person_id,
+                unit_path,
+            } => (Kind::ReadCase, of(person_id, unit_path)),
+            Action::EnterAbsence {
+                person_id,
+                unit_path,
+            } => (Kind::EnterAbsence, of(person_id, unit_path)),
+            Action::ImportAbsences => (Kind::ImportAbsences, t),
+            Action::EditClosedDays => (Kind::EditClosedDays, t),
+            Action::DecideRequest {
+                hr_level,
+                person_id,
+                unit_path,
+            } => (
+                if hr_level {
+                    Kind::DecideRequestAboveLimit
+                } else {
+                    Kind::DecideRequest
+                },
+                of(person_id, unit_path),
+            ),
+            Action::SetPlanDay {
+                person_id,
+                unit_path,
+            } => (Kind::SetPlanDay, of(person_id, unit_path)),
+            Action::ReadUnitPlan { unit_path } => (Kind::ReadUnitPlan, unit(unit_path)),
+            Action::EditCoverage { unit_path } => (Kind::EditCoverage, unit(unit_path)),
+            Action::AllowCoverageGap { unit_path } => (Kind::AllowCoverageGap, unit(unit_path)),
+            Action::PublishRotation { unit_path } => (Kind::PublishRotation, unit(unit_path)),
+            Action::ReadOccupancy => (Kind::ReadOccupancy, t),
+            Action::ListEquipment => (Kind::ListEquipment, t),
+            Action::ManageEquipment => (Kind::ManageEquipment, t),
+            Action::LendEquipment { unit_path } => (Kind::LendEquipment, unit(unit_path)),
+            Action::ReadLoans {
+                person_id,
+                unit_path,
+            } => (Kind::ReadLoans, of(person_id, unit_path)),
+            Action::ReadLoansToCollect => (Kind::ReadLoansToCollect, t),
+            Action::ReadRedeployment => (Kind::ReadRedeployment, t),
+            Action::ReadDeviation {
+                reporter,
+                person_id,
+                responsible,
+                unit_path,
+                security_role,
+            } => (
+                Kind::ReadDeviation,
+                Target {
+                    reporter: Some(reporter),
+                    responsible,
+                    security_role,
+                    ..of(person_id, unit_path)
+                },
+            ),
+            Action::HandleDeviation {
+                reporter,
+                person_id,
+                responsible,
+                unit_path,
+            } => (
+                Kind::HandleDeviation,
+                Target {
+                    reporter: Some(reporter),
+                    responsible,
+                    ..of(person_id, unit_path)
+                },
+            ),
+            Action::SeeDeviationReporter { reporter } => (
+                Kind::SeeDeviationReporter,
+                Target {
+                    reporter: Some(reporter),
+                    ..t
+                },
+            ),
+            Action::EditChecklists => (Kind::EditChecklists, t),
+            Action::ReadFollowUp {
+                person_id,
+                unit_path,
+            } => (Kind::ReadFollowUp, of(person_id, unit_path)),
+            Action::AnswerFollowUp {
+                person_id,
+                unit_path,
+            } => (Kind::AnswerFollowUp, of(person_id, unit_path)),
+            Action::ScheduleDevelopmentTalk {
+                person_id,
+                unit_path,
+            } => (Kind::ScheduleDevelopmentTalk, of(person_id, unit_path)),
+            Action::HandleFollowUpAction {
+                owner_id,
+                unit_path,
+            } => (
+                Kind::HandleFollowUpAction,
+                Target {
+                    owner: Some(owner_id),
+                    unit_path: Some(unit_path),
+                    ..t
+                },
+            ),
+        }
+    }
+}
+
+/// How much of a person an actor may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Visibility {
+    /// Not at all: answer 404, as if the person did not exist.
+    None,
+    /// Directory facts: name, unit, title, roles, e-mail.
+    Directory,
+    /// Everything, including commute and skills.
+    Full,
+}
+
+/// How much of a person the actor sees: everything (the person, their
+/// managers, HR), directory facts (administrators, auditors), or nothing.
+pub fn person_visibility(actor: &Actor, person_id: Uuid, unit_path: &str) -> Visibility {
+    let target = Target {
+        person: Some(person_id),
+        unit_path: Some(unit_path),
+        ..Target::default()
+    };
+    if [Who::Own, Who::Holds(Role::Hr), Who::ManagerOfUnit]
+        .iter()
+        .any(|w| w.holds(actor, &target))
+    {
+        Visibility::Full
+    } else if actor.has(Role::Admin) || actor.has(Role::Auditor) {
+        Visibility::Directory
+    } else {
+        Visibility::None
+    }
+}
+
+/// May `actor` do `action`? For what a page offers (links, buttons, forms).
+pub fn can(actor: &Actor, action: Action<'_>) -> bool {
+    decide(actor, action).is_none()
+}
+
+/// May `actor` do `action`? `Ok(())` or `Forbidden` with the reason.
+pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), CoreError> {
+    match decide(actor, action) {
+        None => Ok(()),
+        Some(why) => Err(CoreError::forbidden(why)),
+    }
+}
+
+/// `None` when the policy allows it, else why not.
+fn decide(actor: &Actor, action: Action<'_>) -> Option<&'static str> {
+    let (kind, target) = action.parts();
+    let rule = table::rule(kind);
+    if let Some((_, why)) = rule.never.iter().find(|(w, _)| w.holds(actor, &target)) {
+        return Some(why);
+    }
+    if rule.may.iter().any(|w| w.holds(actor, &target)) {
+        None
+    } else {
+        Some(rule.why)
+    }
+}
+
+/// May the actor do this kind of action on some target at all, by a role
+/// they hold (for queues and menus: "does this person decide at HR level?").
+pub fn may(actor: &Actor, kind: Kind) -> bool {
+    table::rule(kind).may.iter().any(|w| {
+        matches!(w, Who::Holds(_) | Who::Anyone | Who::AnyManager)
+            && w.holds(actor, &Target::default())
+    })
+}
+
+/// Whose things a list holds for an actor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// Everyone's.
+    All,
+    /// The actor's own and those of people at or below these unit paths.
+    Units(Vec<String>),
+    /// The actor's own only.
+    Own,
+}
+
+/// The lists whose reach depends on who reads them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listing {
+    Requests,
+    Deviations,
+    FollowUps,
+    Loans,
+}
+
+/// Whose things a list holds: everything for those who may read all of
+/// them (HR; for requests also auditors), their units' for managers,
+/// otherwise the actor's own.
+pub fn scope(actor: &Actor, listing: Listing) -> Scope {
+    let all = match listing {
+        Listing::Requests => Kind::ReadAllRequests,
+        Listing::Deviations => Kind::ReadAllDeviations,
+        Listing::FollowUps => Kind::ReadAllFollowUps,
+        Listing::Loans => Kind::ReadAllLoans,
+    };
+    if table::rule(all)
+        .may
+        .iter()
+        .any(|w| w.holds(actor, &Target::default()))
+    {
+        Scope::All
+    } else if !actor.manages.is_empty() {
+        Scope::Units(actor.manages.iter().map(|m| m.path.clone()).collect())
+    } else {
+        Scope::Own
+    }
+}
+
+#[cfg(test)]
+mod tests;
