@@ -371,6 +371,55 @@ pub fn may(actor: &Actor, kind: Kind) -> bool {
     })
 }
 
+/// What an actor can reach at all: the menus and start page show exactly
+/// this, so no page re-derives who may do what.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Can {
+    /// A manager's overview of their units this week.
+    pub overview: bool,
+    /// The sites' occupancy.
+    pub sites: bool,
+    /// People lists (of some unit at least).
+    pub people: bool,
+    pub audit: bool,
+    /// Keep the closed days.
+    pub workdays: bool,
+    pub equipment: bool,
+    pub manage_equipment: bool,
+    pub redeployment: bool,
+    pub issue_temporary_decisions: bool,
+    pub edit_policy: bool,
+    pub edit_checklists: bool,
+    pub import_absences: bool,
+    pub admin: bool,
+    /// The organisation's numbers on the start page.
+    pub counts: bool,
+    /// Deviations to handle (as a manager or HR).
+    pub handle_deviations: bool,
+}
+
+/// What `actor` can reach, from the policy's rows.
+pub fn reach(actor: &Actor) -> Can {
+    let managers = !actor.manages.is_empty();
+    Can {
+        overview: managers,
+        sites: may(actor, Kind::ReadOccupancy),
+        people: may(actor, Kind::ListPeople) || managers,
+        audit: may(actor, Kind::ReadAudit),
+        workdays: may(actor, Kind::EditClosedDays),
+        equipment: may(actor, Kind::ListEquipment),
+        manage_equipment: may(actor, Kind::ManageEquipment),
+        redeployment: may(actor, Kind::ReadRedeployment),
+        issue_temporary_decisions: may(actor, Kind::IssueTemporaryDecision),
+        edit_policy: may(actor, Kind::EditPolicy),
+        edit_checklists: may(actor, Kind::EditChecklists),
+        import_absences: may(actor, Kind::ImportAbsences),
+        admin: may(actor, Kind::AdminOverview),
+        counts: may(actor, Kind::ReadAudit),
+        handle_deviations: scope(actor, Listing::Deviations) != Scope::Own,
+    }
+}
+
 /// Whose things a list holds for an actor.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scope {

@@ -270,3 +270,26 @@ fn a_never_wins_over_any_may_and_says_why() {
         "not even HR or the responsible handles their own report"
     );
 }
+
+#[test]
+fn what_each_role_reaches() {
+    let e = reach(&actor(&[Role::Employee], &[]));
+    assert_eq!(
+        e,
+        Can::default(),
+        "an employee reaches only their own pages"
+    );
+    let m = reach(&actor(&[Role::Employee, Role::Manager], &["/a/"]));
+    assert!(m.overview && m.sites && m.people && m.equipment && m.handle_deviations);
+    assert!(!m.audit && !m.workdays && !m.redeployment && !m.edit_policy && !m.admin);
+    let hr = reach(&actor(&[Role::Employee, Role::Hr], &[]));
+    assert!(hr.people && hr.audit && hr.workdays && hr.redeployment && hr.edit_policy);
+    assert!(hr.issue_temporary_decisions && hr.edit_checklists && hr.manage_equipment);
+    assert!(!hr.overview && !hr.admin);
+    let ad = reach(&actor(&[Role::Employee, Role::Admin], &[]));
+    assert!(ad.admin && ad.audit && ad.workdays && ad.people && ad.sites && !ad.edit_policy);
+    let d = reach(&actor(&[Role::Employee, Role::Director], &[]));
+    assert!(d.redeployment && d.issue_temporary_decisions && !d.people);
+    let au = reach(&actor(&[Role::Employee, Role::Auditor], &[]));
+    assert!(au.audit && au.people && !au.workdays && !au.equipment);
+}
