@@ -26,7 +26,7 @@ use crate::org::service::OrgService;
 use crate::plan::service::PlanService;
 use crate::policy::service::PolicyService;
 use crate::redeployment::service::RedeploymentService;
-use crate::rotation::service::RotationService;
+use crate::rotation::service::{RotationDeps, RotationService};
 use crate::store::Store;
 use crate::system::service::SystemService;
 use crate::temporary::service::TemporaryService;
@@ -64,15 +64,15 @@ impl Core {
 
     pub fn with_config(store: Arc<dyn Store>, clock: Arc<dyn Clock>, config: CoreConfig) -> Self {
         let env = Env::new(clock, config);
-        let system = SystemService::new(store.clone(), env.clone());
+        let system = SystemService::new(store.clone());
         let identity = IdentityService::new(store.clone(), env.clone());
         let org = OrgService::new(store.clone(), env.clone());
-        let audit = AuditService::new(store.clone(), env.clone());
+        let audit = AuditService::new(store.clone());
         let notify = NotifyService::new(store.clone(), env.clone());
         let workdays = WorkdaysService::new(store.clone(), env.clone());
         let policy = PolicyService::new(store.clone(), env.clone(), org.clone());
         let temporary = TemporaryService::new(store.clone(), env.clone(), org.clone());
-        let plan = PlanService::new(store.clone(), env.clone(), org.clone(), workdays.clone());
+        let plan = PlanService::new(store.clone(), org.clone(), workdays.clone());
         let coverage = CoverageService::new(
             store.clone(),
             env.clone(),
@@ -94,13 +94,8 @@ impl Core {
         );
         let absences = AbsencesService::new(store.clone(), env.clone(), org.clone());
         let feed = FeedService::new(store.clone(), env.clone(), org.clone(), plan.clone());
-        let redeployment = RedeploymentService::new(
-            store.clone(),
-            env.clone(),
-            org.clone(),
-            workdays.clone(),
-            plan.clone(),
-        );
+        let redeployment =
+            RedeploymentService::new(store.clone(), org.clone(), workdays.clone(), plan.clone());
         let followup = FollowUpService::new(store.clone(), env.clone(), org.clone());
         let equipment =
             EquipmentService::new(store.clone(), env.clone(), org.clone(), policy.clone());
@@ -127,12 +122,14 @@ impl Core {
         let rotation = RotationService::new(
             store.clone(),
             env.clone(),
-            org.clone(),
-            workdays.clone(),
-            plan.clone(),
-            coverage.clone(),
-            policy.clone(),
-            temporary.clone(),
+            RotationDeps {
+                org: org.clone(),
+                workdays: workdays.clone(),
+                plan: plan.clone(),
+                coverage: coverage.clone(),
+                policy: policy.clone(),
+                temporary: temporary.clone(),
+            },
         );
         let demo = DemoService::new(
             store.clone(),

@@ -10,10 +10,8 @@ use uuid::Uuid;
 use distans_core::agreements::{Agreement, AgreementState};
 use distans_core::cases::{RemoteRequest, RequestEvent, RequestFilter, RequestState};
 use distans_core::kernel::dates::Weekday;
-use distans_core::kernel::Notice;
 use distans_core::kernel::Work;
 use distans_core::kernel::{Page, Paging, PersonRef, UnitRef};
-use distans_core::notify::{Notification, OutboxMail};
 use distans_core::policy::{Arrangement, Decider, Place, PolicyRules, PolicyVersion};
 use distans_core::temporary::TemporaryDecision;
 use distans_core::CoreError;
@@ -32,16 +30,6 @@ type EventRow = (
     String,
     Option<String>,
     i64,
-);
-/// id, kind, subject, body, link, created, read
-type NotificationRow = (
-    Uuid,
-    String,
-    String,
-    String,
-    String,
-    OffsetDateTime,
-    Option<OffsetDateTime>,
 );
 
 fn person_ref(

@@ -9,7 +9,6 @@ use distans_core::deviations::{
     Deviation, DeviationEvent, DeviationFilter, DeviationKind, DeviationScope, DeviationState,
     StateFilter,
 };
-use distans_core::kernel::Notice;
 use distans_core::kernel::Work;
 use distans_core::kernel::{Page, Paging, PersonRef, UnitRef};
 use distans_core::CoreError;

@@ -16,7 +16,6 @@ use distans_core::followup::{
     ActionFilter, ActionState, Confirmation, FollowUp, FollowUpAction, FollowUpFilter,
     FollowUpKind, FollowUpScope, FollowUpState, StateFilter,
 };
-use distans_core::kernel::Notice;
 use distans_core::kernel::Work;
 use distans_core::kernel::{Page, Paging, PersonRef};
 use distans_core::CoreError;

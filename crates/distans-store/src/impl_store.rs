@@ -15,7 +15,6 @@ use distans_core::identity::ApiToken;
 use distans_core::kernel::csv::ImportError;
 use distans_core::kernel::Work;
 use distans_core::kernel::{Actor, ManagedUnit, Page, Paging, PersonRef, Role, UnitRef};
-use distans_core::notify::{Notification, OutboxMail};
 use distans_core::org::rules::resolve;
 use distans_core::org::{ImportReport, OrgData, Snapshot};
 use distans_core::org::{

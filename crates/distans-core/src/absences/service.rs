@@ -3,7 +3,6 @@
 use serde_json::json;
 use std::sync::Arc;
 use time::{Date, Duration};
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::absences::model::*;
@@ -34,6 +33,7 @@ impl AbsencesService {
     /// The person's record, if the actor may enter and remove their
     /// absences: themselves, their managers, HR. Someone who cannot see the
     /// person gets 404; someone who can but may not (the auditor) 403.
+    #[tracing::instrument(skip_all)]
     async fn absence_target(&self, actor: &Actor, person: Uuid) -> CoreResult<()> {
         let rec = self.org.record(person).await?;
         if let Err(e) = access::authorize(
@@ -60,6 +60,7 @@ impl AbsencesService {
     }
 
     /// Enters an absence (both days included).
+    #[tracing::instrument(skip_all)]
     pub async fn add_absence(
         &self,
         actor: &Actor,
@@ -96,6 +97,7 @@ impl AbsencesService {
 
     /// A person's absences that touch a period (default: yourself, from a
     /// month back to a year ahead), for those who may see the person's plan.
+    #[tracing::instrument(skip_all)]
     pub async fn absences(
         &self,
         actor: &Actor,
@@ -132,6 +134,7 @@ impl AbsencesService {
     }
 
     /// Removes an absence.
+    #[tracing::instrument(skip_all)]
     pub async fn delete_absence(&self, actor: &Actor, id: Uuid) -> CoreResult<()> {
         let a = self
             .port
@@ -167,6 +170,7 @@ impl AbsencesService {
     }
 
     /// Imports absences on behalf of `actor` (None: the command line).
+    #[tracing::instrument(skip_all)]
     pub async fn import_absences(
         &self,
         actor: Option<&Actor>,

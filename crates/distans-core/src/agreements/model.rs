@@ -3,7 +3,7 @@
 //! recorded).
 
 use serde::{Deserialize, Serialize};
-use sha2::Digest;
+
 use time::{Date, OffsetDateTime};
 use utoipa::ToSchema;
 use uuid::Uuid;

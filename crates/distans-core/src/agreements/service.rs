@@ -68,6 +68,7 @@ impl AgreementsService {
 
     /// An agreement, for its parties and those who may see the employee's
     /// cases (404 for anyone else), with its state as of today.
+    #[tracing::instrument(skip_all)]
     pub async fn agreement(&self, actor: &Actor, id: Uuid) -> CoreResult<Agreement> {
         let mut g = self
             .port
@@ -90,6 +91,7 @@ impl AgreementsService {
         Ok(g)
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn agreements_of(&self, actor: &Actor, person: Uuid) -> CoreResult<Vec<Agreement>> {
         let rec = self.org.record(person).await?;
         let may = access::can(
@@ -117,6 +119,7 @@ impl AgreementsService {
 
     /// What waits for the actor: agreements to sign as the employer or as
     /// the employee, and drafts they decided and have not yet sent.
+    #[tracing::instrument(skip_all)]
     pub async fn agreements_to_sign(&self, actor: &Actor) -> CoreResult<Vec<Agreement>> {
         let me = actor.person_id;
         let mut out = self.port.agreements_to_sign_as_decider(me).await?;
@@ -129,6 +132,7 @@ impl AgreementsService {
 
     /// The decider (or HR) sends a draft for signatures, optionally with the
     /// text adjusted for this case. Both parties are then asked to sign.
+    #[tracing::instrument(skip_all)]
     pub async fn send_agreement(
         &self,
         actor: &Actor,
@@ -185,6 +189,7 @@ impl AgreementsService {
     /// The employee or the decider signs. When both have, the text is
     /// frozen: its SHA-256 is recorded, the agreement is active and its
     /// follow-ups are scheduled in the same transaction.
+    #[tracing::instrument(skip_all)]
     pub async fn sign_agreement(&self, actor: &Actor, id: Uuid) -> CoreResult<Agreement> {
         let g = self.agreement(actor, id).await?;
         access::authorize(
@@ -239,6 +244,7 @@ impl AgreementsService {
 
     /// The follow-ups an agreement gets when it becomes active, at the
     /// interval of the policy version it was decided under.
+    #[tracing::instrument(skip_all)]
     async fn schedule_for_activation(
         &self,
         g: &Agreement,
@@ -264,6 +270,7 @@ impl AgreementsService {
     /// Either party (or HR) ends an active agreement with the notice
     /// period; one not yet in force simply ends now. Follow-ups due after
     /// the last day are cancelled, in the same transaction.
+    #[tracing::instrument(skip_all)]
     pub async fn end_agreement(
         &self,
         actor: &Actor,
@@ -321,6 +328,7 @@ impl AgreementsService {
     /// Tells both parties of every live agreement whose last day is within
     /// `days_ahead` days that it is ending (once per agreement). Driven by the
     /// job worker; time comes from the core's clock.
+    #[tracing::instrument(skip_all)]
     pub async fn remind_ending_agreements(&self, days_ahead: i64) -> CoreResult<usize> {
         let today = self.env.today();
         let until = today + time::Duration::days(days_ahead);
@@ -355,6 +363,7 @@ impl AgreementsService {
     }
 
     /// The employee's and the decider's records.
+    #[tracing::instrument(skip_all)]
     pub(crate) async fn parties(&self, g: &Agreement) -> CoreResult<(PersonRecord, PersonRecord)> {
         Ok((
             self.org.record(g.person_id).await?,

@@ -17,6 +17,7 @@ use crate::org::model::{notice, PersonRecord};
 
 impl AgreementsService {
     /// Whether the actor may set a development talk for this agreement's employee.
+    #[tracing::instrument(skip_all)]
     pub async fn may_schedule_talk_for(&self, actor: &Actor, g: &Agreement) -> bool {
         match self.org.find_record(g.person_id).await {
             Ok(Some(p)) => {
@@ -40,6 +41,7 @@ impl AgreementsService {
     /// The agreement (404 unless visible) and its employee, if the actor may
     /// set a development talk for it (else 403): checked before a form's
     /// input is.
+    #[tracing::instrument(skip_all)]
     pub async fn check_development_talk(
         &self,
         actor: &Actor,
@@ -59,6 +61,7 @@ impl AgreementsService {
 
     /// The manager (or HR) sets the development talk of an agreement's
     /// employee: a follow-up of kind `development_talk` due that day.
+    #[tracing::instrument(skip_all)]
     pub async fn schedule_development_talk(
         &self,
         actor: &Actor,

@@ -11,6 +11,7 @@ use crate::kernel::{Actor, CoreResult, NewAuditEntry};
 
 impl AgreementsService {
     /// Makes sure an agreement template exists (first start).
+    #[tracing::instrument(skip_all)]
     pub(crate) async fn ensure_template(&self) -> CoreResult<()> {
         if self.port.agreement_template().await?.is_none() {
             self.port
@@ -29,12 +30,14 @@ impl AgreementsService {
     }
 
     /// The current template: (version, text).
+    #[tracing::instrument(skip_all)]
     pub async fn agreement_template(&self, actor: &Actor) -> CoreResult<(i64, String)> {
         access::authorize(actor, Action::EditPolicy)?;
         self.template().await
     }
 
     /// The template agreements are written from now.
+    #[tracing::instrument(skip_all)]
     pub(crate) async fn template(&self) -> CoreResult<(i64, String)> {
         Ok(self
             .port
@@ -45,6 +48,7 @@ impl AgreementsService {
 
     /// Saves a new version of the template; `expected` is the version the
     /// editor saw (someone faster wins, the other gets a conflict).
+    #[tracing::instrument(skip_all)]
     pub async fn set_agreement_template(
         &self,
         actor: &Actor,

@@ -4,7 +4,6 @@ use crate::access::{self, Action};
 use crate::audit::model::*;
 use crate::audit::port::AuditPort;
 use crate::audit::rules::ChainVerifier;
-use crate::kernel::Env;
 use crate::kernel::{Actor, CoreResult, Page, Paging};
 use std::sync::Arc;
 
@@ -12,18 +11,18 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct AuditService {
     port: Arc<dyn AuditPort>,
-    env: Env,
 }
 
 impl AuditService {
-    pub(crate) fn new(port: Arc<dyn AuditPort>, env: Env) -> Self {
-        AuditService { port, env }
+    pub(crate) fn new(port: Arc<dyn AuditPort>) -> Self {
+        AuditService { port }
     }
 }
 
 impl AuditService {
     // Audit.
 
+    #[tracing::instrument(skip_all)]
     pub async fn audit(
         &self,
         actor: &Actor,
@@ -35,6 +34,7 @@ impl AuditService {
     }
 
     /// Walks the whole chain, a page at a time.
+    #[tracing::instrument(skip_all)]
     pub async fn verify_audit(&self, actor: Option<&Actor>) -> CoreResult<ChainReport> {
         if let Some(a) = actor {
             access::authorize(a, Action::ReadAudit)?;

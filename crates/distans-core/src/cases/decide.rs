@@ -32,6 +32,7 @@ struct Approved {
 impl CasesService {
     /// Approve, decline (reason required) or ask for changes. `expected` is
     /// the version the decider saw; someone faster wins, the other gets 409.
+    #[tracing::instrument(skip_all)]
     pub async fn decide(
         &self,
         actor: &Actor,
@@ -47,6 +48,7 @@ impl CasesService {
     /// [`CasesService::decide`], where an approval whose fixed weekdays
     /// would open a coverage gap in the first four weeks is refused with
     /// the gaps (`CoverageGap`) unless `allow_gap`, and then recorded.
+    #[tracing::instrument(skip_all)]
     pub async fn decide_with(
         &self,
         actor: &Actor,
@@ -120,6 +122,7 @@ impl CasesService {
     /// An approval: the period must still be free, fixed weekdays must not
     /// leave the unit short on site (unless allowed), and the draft
     /// agreement is written from the template.
+    #[tracing::instrument(skip_all)]
     async fn approve(
         &self,
         actor: &Actor,
@@ -177,6 +180,7 @@ impl CasesService {
 
     /// The employee is told of the decision; on approval the decider is
     /// asked to review the draft agreement.
+    #[tracing::instrument(skip_all)]
     async fn decision_notices(
         &self,
         actor: &Actor,

@@ -51,6 +51,7 @@ impl CasesService {
     /// A request judged under the version in force today (the one the
     /// decision is made under), against the person's tasks and their other
     /// requests and agreements except `skip`.
+    #[tracing::instrument(skip_all)]
     async fn judge_for(
         &self,
         person: &PersonRecord,
@@ -73,6 +74,7 @@ impl CasesService {
     }
 
     /// Checks a request against the policy without sending it.
+    #[tracing::instrument(skip_all)]
     pub async fn preview_request(
         &self,
         actor: &Actor,
@@ -91,6 +93,7 @@ impl CasesService {
     }
 
     /// The notices to whoever decides: the manager, or everyone in HR.
+    #[tracing::instrument(skip_all)]
     async fn request_notices(
         &self,
         r: &RemoteRequest,
@@ -125,6 +128,7 @@ impl CasesService {
     }
 
     /// Sends a request: judged against the policy, routed to its decider.
+    #[tracing::instrument(skip_all)]
     pub async fn submit_request(
         &self,
         actor: &Actor,
@@ -165,6 +169,7 @@ impl CasesService {
     }
 
     /// A request, for those who may see the person's cases (404 otherwise).
+    #[tracing::instrument(skip_all)]
     pub async fn request(&self, actor: &Actor, id: Uuid) -> CoreResult<RemoteRequest> {
         let r = self
             .port
@@ -199,6 +204,7 @@ impl CasesService {
 
     /// Requests the actor may see: `mine` only their own; otherwise HR and
     /// auditors everything, managers their units' and their own.
+    #[tracing::instrument(skip_all)]
     pub async fn requests(
         &self,
         actor: &Actor,
@@ -215,6 +221,7 @@ impl CasesService {
     }
 
     /// Requests waiting for this actor's decision (never their own).
+    #[tracing::instrument(skip_all)]
     pub async fn requests_to_decide(&self, actor: &Actor) -> CoreResult<Vec<RemoteRequest>> {
         let mut out = vec![];
         for f in to_decide_filters(actor) {
@@ -225,6 +232,7 @@ impl CasesService {
     }
 
     /// The employee changes a request they were asked to change, and sends it again.
+    #[tracing::instrument(skip_all)]
     pub async fn resubmit_request(
         &self,
         actor: &Actor,
@@ -278,6 +286,7 @@ impl CasesService {
     }
 
     /// The applicant withdraws a request that is still open.
+    #[tracing::instrument(skip_all)]
     pub async fn withdraw_request(&self, actor: &Actor, id: Uuid) -> CoreResult<RemoteRequest> {
         let r = self.request(actor, id).await?;
         access::authorize(

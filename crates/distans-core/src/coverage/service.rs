@@ -52,6 +52,7 @@ impl CoverageService {
 
 impl CoverageService {
     /// May the actor set this person's days? (For showing the forms.)
+    #[tracing::instrument(skip_all)]
     pub async fn may_set_plan_day(&self, actor: &Actor, person: Uuid) -> CoreResult<bool> {
         let rec = self.org.record(person).await?;
         Ok(access::authorize(
@@ -65,6 +66,7 @@ impl CoverageService {
     }
 
     /// May the actor allow a coverage gap for this person's unit?
+    #[tracing::instrument(skip_all)]
     pub async fn may_allow_gap(&self, actor: &Actor, person: Uuid) -> CoreResult<bool> {
         let rec = self.org.record(person).await?;
         Ok(access::authorize(
@@ -99,6 +101,7 @@ impl CoverageService {
     }
 
     /// A unit's coverage rules (part of the unit's public facts).
+    #[tracing::instrument(skip_all)]
     pub async fn coverage_rules(&self, actor: &Actor, unit: Uuid) -> CoreResult<Vec<CoverageRule>> {
         access::authorize(actor, Action::ReadUnits)?;
         self.port.coverage_rules(&[unit]).await
@@ -122,6 +125,7 @@ impl CoverageService {
     }
 
     /// Adds a coverage rule to a unit (its managers and HR).
+    #[tracing::instrument(skip_all)]
     pub async fn add_coverage_rule(
         &self,
         actor: &Actor,
@@ -157,6 +161,7 @@ impl CoverageService {
         Ok(rule)
     }
 
+    #[tracing::instrument(skip_all)]
     async fn rule_for_edit(&self, actor: &Actor, id: Uuid) -> CoreResult<CoverageRule> {
         let rule = self
             .port
@@ -174,6 +179,7 @@ impl CoverageService {
     }
 
     /// Changes a rule if it still has `version` (else 409).
+    #[tracing::instrument(skip_all)]
     pub async fn update_coverage_rule(
         &self,
         actor: &Actor,
@@ -198,6 +204,7 @@ impl CoverageService {
     }
 
     /// Removes a rule (if it still has `version`, when given).
+    #[tracing::instrument(skip_all)]
     pub async fn delete_coverage_rule(
         &self,
         actor: &Actor,
@@ -213,6 +220,7 @@ impl CoverageService {
     }
 
     /// The number on site at a site per day, with its desks.
+    #[tracing::instrument(skip_all)]
     pub(crate) async fn site_counts(
         &self,
         site: Uuid,
@@ -246,6 +254,7 @@ impl CoverageService {
     }
 
     /// A unit's plan with its coverage, for the grid and the API.
+    #[tracing::instrument(skip_all)]
     pub async fn unit_plan(
         &self,
         actor: &Actor,
@@ -301,6 +310,7 @@ impl CoverageService {
     }
 
     /// `GET /api/v1/coverage`: per workday, each rule's required, planned, gap.
+    #[tracing::instrument(skip_all)]
     pub async fn coverage(
         &self,
         actor: &Actor,
@@ -314,6 +324,7 @@ impl CoverageService {
     /// The gaps a change of `person`'s rules would open (or widen) between
     /// `from` and `to`: for every rule of the person's unit and the units
     /// above it, on every day where the person's being on site changes.
+    #[tracing::instrument(skip_all)]
     pub(crate) async fn gaps_opened(
         &self,
         rec: &PersonRecord,
@@ -476,12 +487,14 @@ impl CoverageService {
     }
 
     /// The coverage rules of these units.
+    #[tracing::instrument(skip_all)]
     pub(crate) async fn rules_of(&self, units: &[Uuid]) -> CoreResult<Vec<CoverageRule>> {
         self.port.coverage_rules(units).await
     }
 
     /// The people whose home unit is at or below `unit_path`, with skills
     /// and site, in name order; `Invalid` if more than `limit`.
+    #[tracing::instrument(skip_all)]
     pub(crate) async fn members_under(
         &self,
         unit_path: &str,
@@ -491,6 +504,7 @@ impl CoverageService {
     }
 
     /// Stores many rules in one transaction with one audit entry (the demo).
+    #[tracing::instrument(skip_all)]
     pub(crate) async fn insert_many(
         &self,
         rules: &[CoverageRule],
@@ -502,6 +516,7 @@ impl CoverageService {
     }
 
     /// Each site's occupancy per workday from `from` to `to` (or one site's).
+    #[tracing::instrument(skip_all)]
     pub async fn occupancy(
         &self,
         actor: &Actor,

@@ -63,6 +63,7 @@ const DEMO_LOANS: &[(&str, &str, &str)] = &[
 impl DemoService {
     /// A small inventory and a few loans (basic equipment) to the demo's
     /// sign-ins; nothing if the inventory has items already.
+    #[tracing::instrument(skip_all)]
     pub(crate) async fn load_equipment(&self) -> CoreResult<()> {
         let equipment = &self.d.equipment;
         if equipment.has_items().await? {

@@ -14,6 +14,7 @@ impl DemoService {
     /// Schedules the follow-ups of the demo's active agreements (those that
     /// have none yet); those due more than two weeks ago are recorded as
     /// done, so the lists show a realistic mix.
+    #[tracing::instrument(skip_all)]
     pub(crate) async fn load_followups(&self) -> CoreResult<usize> {
         let today = self.env.today();
         let now = self.env.now();

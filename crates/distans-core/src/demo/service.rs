@@ -62,6 +62,7 @@ impl DemoService {
     /// Fills an empty database with the demo organisation, sets the demo
     /// sign-ins' password and adds a year of plan data (agreements,
     /// occasional days, absences) unless there is plan data already.
+    #[tracing::instrument(skip_all)]
     pub async fn load_demo(&self, size: usize) -> CoreResult<ImportReport> {
         self.d.policy.ensure_default().await?;
         self.d.agreements.ensure_template().await?;
@@ -76,6 +77,7 @@ impl DemoService {
     }
 
     /// The demo's plan data; false when there was plan data already.
+    #[tracing::instrument(skip_all)]
     pub async fn load_plan(&self, size: usize) -> CoreResult<bool> {
         let data = demo::generate(size);
         let today = self.env.today();
@@ -93,6 +95,7 @@ impl DemoService {
             .await
     }
 
+    #[tracing::instrument(skip_all)]
     async fn load_org(&self, size: usize) -> CoreResult<ImportReport> {
         let data = demo::generate(size);
         let report = match self.d.org.import_as(&data, None, "demo").await {
@@ -120,6 +123,7 @@ impl DemoService {
         Ok(report)
     }
 
+    #[tracing::instrument(skip_all)]
     async fn load_coverage_rules(&self, data: &OrgData) -> CoreResult<usize> {
         let mut units = vec![];
         loop {

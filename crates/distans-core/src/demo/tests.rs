@@ -1,7 +1,6 @@
 //! The demo generator: sizes, determinism, plausibility, and that the
 //! demo survives the import format.
 
-use crate::demo::data::*;
 use crate::demo::model::*;
 use crate::demo::rules::*;
 use crate::org::csv::{parse_people_csv, to_csv};

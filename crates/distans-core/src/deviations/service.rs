@@ -56,6 +56,7 @@ impl DeviationsService {
 }
 
 impl DeviationsService {
+    #[tracing::instrument(skip_all)]
     async fn deviation_policy(&self) -> CoreResult<crate::policy::model::PolicyVersion> {
         self.policy.in_force(self.env.today()).await
     }
@@ -63,6 +64,7 @@ impl DeviationsService {
     /// The personnel manager responsible for deviations about `person`: the
     /// manager of the nearest unit upwards who is neither the person nor the
     /// reporter. `None`: nobody above, so HR handles it.
+    #[tracing::instrument(skip_all)]
     pub async fn deviation_manager(
         &self,
         person: &PersonRecord,
@@ -83,6 +85,7 @@ impl DeviationsService {
 
     /// Whether `actor` holds one of the roles the policy tells of serious
     /// information-security deviations.
+    #[tracing::instrument(skip_all)]
     async fn holds_security_role(&self, actor: &Actor) -> CoreResult<bool> {
         let policy = self.deviation_policy().await?;
         Ok(policy
@@ -95,6 +98,7 @@ impl DeviationsService {
     /// Reports a deviation. It goes at once to the responsible manager (or
     /// HR), and a serious information-security one also to the holders of
     /// the policy's roles, in the same transaction as the report.
+    #[tracing::instrument(skip_all)]
     pub async fn report_deviation(
         &self,
         actor: &Actor,
@@ -234,11 +238,13 @@ impl DeviationsService {
     }
 
     /// A deviation as `actor` may see it; 404 for those who may not.
+    #[tracing::instrument(skip_all)]
     pub async fn deviation(&self, actor: &Actor, id: Uuid) -> CoreResult<Deviation> {
         let d = self.deviation_for(actor, id).await?;
         Ok(d.redact_for(actor))
     }
 
+    #[tracing::instrument(skip_all)]
     async fn deviation_for(&self, actor: &Actor, id: Uuid) -> CoreResult<Deviation> {
         let d = self
             .port
@@ -257,6 +263,7 @@ impl DeviationsService {
     }
 
     /// Deviations `actor` may see (HR: all), newest first.
+    #[tracing::instrument(skip_all)]
     pub async fn deviations(
         &self,
         actor: &Actor,
@@ -293,6 +300,7 @@ impl DeviationsService {
 
     /// Deviations `actor` handles as a manager (responsible, or of their
     /// units, not reported by or about them); HR: all.
+    #[tracing::instrument(skip_all)]
     pub async fn deviations_to_handle(
         &self,
         actor: &Actor,
@@ -326,6 +334,7 @@ impl DeviationsService {
     }
 
     /// The deviations `actor` reported.
+    #[tracing::instrument(skip_all)]
     pub async fn my_deviation_reports(
         &self,
         actor: &Actor,
@@ -355,6 +364,7 @@ impl DeviationsService {
 
     /// How many deviations wait for `actor`'s acknowledgement (0 for those
     /// who handle none).
+    #[tracing::instrument(skip_all)]
     pub async fn deviations_awaiting(&self, actor: &Actor) -> CoreResult<i64> {
         let scope = match access::scope(actor, Listing::Deviations) {
             Scope::All => DeviationScope::All,
@@ -381,6 +391,7 @@ impl DeviationsService {
     }
 
     /// The reporter's notice of a change.
+    #[tracing::instrument(skip_all)]
     async fn reporter_notice(
         &self,
         d: &Deviation,
@@ -409,6 +420,7 @@ impl DeviationsService {
 
     /// The responsible manager (or one above, or HR) acknowledges it.
     /// `expected`: the version the caller saw (409 if it changed since).
+    #[tracing::instrument(skip_all)]
     pub async fn acknowledge_deviation(
         &self,
         actor: &Actor,
@@ -476,6 +488,7 @@ impl DeviationsService {
 
     /// Closes it with the action taken; an unacknowledged one is
     /// acknowledged at the same moment (both in the trail).
+    #[tracing::instrument(skip_all)]
     pub async fn close_deviation(
         &self,
         actor: &Actor,
@@ -549,6 +562,7 @@ impl DeviationsService {
     }
 
     /// Whether the policy in force lets reporters be anonymous (for the form).
+    #[tracing::instrument(skip_all)]
     pub async fn deviation_anonymity_allowed(&self) -> CoreResult<bool> {
         Ok(self
             .deviation_policy()

@@ -71,6 +71,7 @@ impl EquipmentService {
     }
 
     /// The inventory, filtered, in identifier order.
+    #[tracing::instrument(skip_all)]
     pub async fn equipment(
         &self,
         actor: &Actor,
@@ -86,6 +87,7 @@ impl EquipmentService {
         self.port.equipment_items(&filter, paging).await
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn equipment_item(&self, actor: &Actor, id: Uuid) -> CoreResult<Item> {
         access::authorize(actor, Action::ListEquipment)?;
         self.port
@@ -95,6 +97,7 @@ impl EquipmentService {
     }
 
     /// The item with this identifier (for forms that name items by their number).
+    #[tracing::instrument(skip_all)]
     pub async fn equipment_item_by_identifier(
         &self,
         actor: &Actor,
@@ -111,6 +114,7 @@ impl EquipmentService {
     }
 
     /// Adds an item to the inventory (available). 409 if the identifier is taken.
+    #[tracing::instrument(skip_all)]
     pub async fn add_equipment(
         &self,
         actor: &Actor,
@@ -147,6 +151,7 @@ impl EquipmentService {
     /// Changes an item's state and/or description. Not while it is on loan
     /// (return it first), and never to `on_loan`. With `version`, 409 if it
     /// changed meanwhile.
+    #[tracing::instrument(skip_all)]
     pub async fn update_equipment(
         &self,
         actor: &Actor,
@@ -193,6 +198,7 @@ impl EquipmentService {
 
     /// The person's record, if the actor may lend to them (their managers,
     /// HR): 404 for someone who may not see the person, else 403.
+    #[tracing::instrument(skip_all)]
     async fn lending_target(&self, actor: &Actor, person: Uuid) -> CoreResult<PersonRecord> {
         let rec = self.org.record(person).await?;
         if let Err(e) = access::authorize(
@@ -219,6 +225,7 @@ impl EquipmentService {
 
     /// The agreement a loan to `person` is made under: the one given (which
     /// must be theirs and live), else their current one, if any.
+    #[tracing::instrument(skip_all)]
     pub(crate) async fn loan_agreement(
         &self,
         person: Uuid,
@@ -269,6 +276,7 @@ impl EquipmentService {
     /// under the given agreement, else the person's current one. An extra
     /// aid needs an agreement above the policy's days a week (422); an item
     /// that is not available (or lent by someone else at the same moment) is 409.
+    #[tracing::instrument(skip_all)]
     pub async fn lend(
         &self,
         actor: &Actor,
@@ -320,6 +328,7 @@ impl EquipmentService {
 
     /// Records that a lent item came back, and the item's state after it
     /// (default available). 409 if it was returned already.
+    #[tracing::instrument(skip_all)]
     pub async fn return_loan(
         &self,
         actor: &Actor,
@@ -359,6 +368,7 @@ impl EquipmentService {
     }
 
     /// A loan, if the actor may see the person's loans (else 404).
+    #[tracing::instrument(skip_all)]
     pub async fn visible_loan(&self, actor: &Actor, id: Uuid) -> CoreResult<Loan> {
         let loan = self
             .port
@@ -379,6 +389,7 @@ impl EquipmentService {
     /// Loans, newest first: of a person (themselves, their managers, HR),
     /// or without one, everything the actor may see (an employee their own,
     /// a manager their units', HR all).
+    #[tracing::instrument(skip_all)]
     pub async fn loans(
         &self,
         actor: &Actor,
@@ -414,6 +425,7 @@ impl EquipmentService {
     }
 
     /// What a person has on loan now, for those who may see it (else empty).
+    #[tracing::instrument(skip_all)]
     pub async fn loans_of_person_if_visible(
         &self,
         actor: &Actor,
@@ -443,6 +455,7 @@ impl EquipmentService {
     }
 
     /// May the actor see the person's loans?
+    #[tracing::instrument(skip_all)]
     pub async fn may_see_loans_of(&self, actor: &Actor, person: Uuid) -> bool {
         match self.org.find_record(person).await {
             Ok(Some(rec)) => access::authorize(
@@ -459,6 +472,7 @@ impl EquipmentService {
 
     /// The person with this employee number, among those the actor may list
     /// (for forms that name people by their number).
+    #[tracing::instrument(skip_all)]
     pub async fn person_by_employee_number(&self, actor: &Actor, number: &str) -> CoreResult<Uuid> {
         let number = number.trim();
         if number.is_empty() {
@@ -491,6 +505,7 @@ impl EquipmentService {
     }
 
     /// May the actor lend to (and take back from) this person?
+    #[tracing::instrument(skip_all)]
     pub async fn may_lend_to(&self, actor: &Actor, person: Uuid) -> bool {
         self.lending_target(actor, person).await.is_ok()
     }
@@ -498,6 +513,7 @@ impl EquipmentService {
     /// Open loans under agreements that have ended or are ending (notice
     /// given, or a last day within 14 days): what to collect ("att hämta
     /// in"). Managers see their units', HR all.
+    #[tracing::instrument(skip_all)]
     pub async fn loans_to_collect(&self, actor: &Actor, paging: Paging) -> CoreResult<Page<Loan>> {
         access::authorize(actor, Action::ReadLoansToCollect)?;
         let scope = if actor.has(crate::kernel::Role::Hr) {
@@ -513,6 +529,7 @@ impl EquipmentService {
 /// For the demo, which fills an empty inventory.
 impl EquipmentService {
     /// Whether the inventory has any item.
+    #[tracing::instrument(skip_all)]
     pub(crate) async fn has_items(&self) -> CoreResult<bool> {
         let page = self
             .port
@@ -521,12 +538,14 @@ impl EquipmentService {
         Ok(page.total > 0)
     }
 
+    #[tracing::instrument(skip_all)]
     pub(crate) async fn insert_item(&self, item: &Item, audit: NewAuditEntry) -> CoreResult<()> {
         self.port
             .insert_equipment_item(item, &Work::new(self.env.now(), audit))
             .await
     }
 
+    #[tracing::instrument(skip_all)]
     pub(crate) async fn insert_loan(&self, loan: &NewLoan, audit: NewAuditEntry) -> CoreResult<()> {
         self.port
             .insert_loan(loan, &Work::new(self.env.now(), audit))
@@ -540,6 +559,7 @@ impl EquipmentService {
 impl AgreementEndingHook for EquipmentService {
     /// The notice for the person's manager when an agreement with open
     /// loans ends (none when there are none, or nobody else to tell).
+    #[tracing::instrument(skip_all)]
     async fn notices_on_ending(
         &self,
         actor: &Actor,

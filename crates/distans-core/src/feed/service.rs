@@ -55,12 +55,14 @@ impl FeedService {
 
 impl FeedService {
     /// The actor's feed secret, if they have one (does not create it).
+    #[tracing::instrument(skip_all)]
     pub async fn my_calendar_secret(&self, actor: &Actor) -> CoreResult<Option<String>> {
         access::authorize(actor, Action::ManageOwnCalendarFeed)?;
         self.port.calendar_feed_secret(actor.person_id).await
     }
 
     /// The actor's feed secret, created on first use.
+    #[tracing::instrument(skip_all)]
     pub async fn calendar_secret(&self, actor: &Actor) -> CoreResult<String> {
         access::authorize(actor, Action::ManageOwnCalendarFeed)?;
         if let Some(s) = self.port.calendar_feed_secret(actor.person_id).await? {
@@ -76,6 +78,7 @@ impl FeedService {
     }
 
     /// Replaces the actor's secret with a new one: the old URL stops working.
+    #[tracing::instrument(skip_all)]
     pub async fn reset_calendar_secret(&self, actor: &Actor) -> CoreResult<String> {
         access::authorize(actor, Action::ManageOwnCalendarFeed)?;
         let secret = token::random_secret();
@@ -90,6 +93,7 @@ impl FeedService {
     }
 
     /// Removes the actor's feed; true if there was one.
+    #[tracing::instrument(skip_all)]
     pub async fn revoke_calendar_secret(&self, actor: &Actor) -> CoreResult<bool> {
         access::authorize(actor, Action::ManageOwnCalendarFeed)?;
         self.port
@@ -103,6 +107,7 @@ impl FeedService {
     /// The feed behind a secret, from 4 weeks back to 13 weeks ahead; `None`
     /// for an unknown or revoked secret. No one is signed in: the secret is
     /// the permission.
+    #[tracing::instrument(skip_all)]
     pub async fn calendar_feed(&self, secret: &str) -> CoreResult<Option<CalendarFeed>> {
         if !well_formed(secret) {
             return Ok(None);

@@ -18,6 +18,7 @@ impl FollowUpService {
 
     /// Actions the actor may see: of their own follow-ups, those they own,
     /// their units' people's; HR all.
+    #[tracing::instrument(skip_all)]
     pub async fn actions(
         &self,
         actor: &Actor,
@@ -37,6 +38,7 @@ impl FollowUpService {
     }
 
     /// An action the actor may see (404 otherwise).
+    #[tracing::instrument(skip_all)]
     pub async fn visible_action(&self, actor: &Actor, id: Uuid) -> CoreResult<FollowUpAction> {
         let x = self
             .port
@@ -71,6 +73,7 @@ impl FollowUpService {
 
     /// The owner (or a manager of the person, or HR) closes an action with
     /// a note of what was done.
+    #[tracing::instrument(skip_all)]
     pub async fn close_action(
         &self,
         actor: &Actor,
@@ -128,6 +131,7 @@ impl FollowUpService {
     }
 
     /// Changes an action's owner and due date (its managers, HR or the owner).
+    #[tracing::instrument(skip_all)]
     pub async fn update_action(
         &self,
         actor: &Actor,
@@ -196,6 +200,7 @@ impl FollowUpService {
     /// within [`REMIND_DAYS_AHEAD`] days, and once more when it is overdue;
     /// tells an action's owner once when it is overdue. Each reminder is
     /// marked by the first server to send it. Returns how many were sent.
+    #[tracing::instrument(skip_all)]
     pub async fn remind_followups(&self) -> CoreResult<usize> {
         let mut told = 0;
         // Batches of 200 until one is not full (bounded, in case some cannot be sent).
@@ -210,6 +215,7 @@ impl FollowUpService {
     }
 
     /// One batch of reminders: (sent, whether a batch was full).
+    #[tracing::instrument(skip_all)]
     async fn remind_batch(&self, limit: i64) -> CoreResult<(usize, bool)> {
         let today = self.env.today();
         let mut told = 0;

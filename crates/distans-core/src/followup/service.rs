@@ -38,6 +38,7 @@ impl FollowUpService {
     // Checklists.
 
     /// Makes sure every checklist has a version (first start).
+    #[tracing::instrument(skip_all)]
     pub(crate) async fn ensure_checklist_defaults(&self) -> CoreResult<()> {
         for key in checklist::KEYS {
             if self.port.checklist(key, None).await?.is_none() {
@@ -68,6 +69,7 @@ impl FollowUpService {
     }
 
     /// The current version of each checklist.
+    #[tracing::instrument(skip_all)]
     pub async fn checklists(&self, _actor: &Actor) -> CoreResult<Vec<ChecklistTemplate>> {
         self.port.checklists().await
     }
@@ -77,6 +79,7 @@ impl FollowUpService {
     }
 
     /// A checklist's current version (or `version`).
+    #[tracing::instrument(skip_all)]
     pub async fn checklist(
         &self,
         _actor: &Actor,
@@ -90,6 +93,7 @@ impl FollowUpService {
     }
 
     /// Every version of a checklist, newest first.
+    #[tracing::instrument(skip_all)]
     pub async fn checklist_versions(
         &self,
         _actor: &Actor,
@@ -103,6 +107,7 @@ impl FollowUpService {
     }
 
     /// HR saves a checklist: a new version; the old ones are kept.
+    #[tracing::instrument(skip_all)]
     pub async fn save_checklist(
         &self,
         actor: &Actor,
@@ -154,6 +159,7 @@ impl FollowUpService {
         }
     }
 
+    #[tracing::instrument(skip_all)]
     pub(crate) async fn visible_followup(&self, actor: &Actor, id: Uuid) -> CoreResult<FollowUp> {
         let mut f = self
             .port
@@ -177,6 +183,7 @@ impl FollowUpService {
 
     /// Follow-ups the actor may see: their own; as a manager, their units'
     /// people's; as HR, everyone's.
+    #[tracing::instrument(skip_all)]
     pub async fn followups(
         &self,
         actor: &Actor,
@@ -204,6 +211,7 @@ impl FollowUpService {
     }
 
     /// A follow-up with its checklist and actions.
+    #[tracing::instrument(skip_all)]
     pub async fn followup(&self, actor: &Actor, id: Uuid) -> CoreResult<FollowUpDetail> {
         let f = self.visible_followup(actor, id).await?;
         let template = self
@@ -239,6 +247,7 @@ impl FollowUpService {
     /// parties confirm what is stored; when the employee and a manager (or
     /// HR) have both confirmed, the follow-up is done and every answer that
     /// reveals a risk becomes an action owned by the manager who took part.
+    #[tracing::instrument(skip_all)]
     pub async fn answer_followup(
         &self,
         actor: &Actor,
@@ -416,6 +425,7 @@ impl FollowUpService {
 
     /// Stores follow-ups (a development talk) with their notices, in one
     /// transaction.
+    #[tracing::instrument(skip_all)]
     pub(crate) async fn insert(
         &self,
         items: &[FollowUp],

@@ -25,10 +25,12 @@ impl IdentityService {
         IdentityService { port, env }
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn actor(&self, person: Uuid) -> CoreResult<Option<Actor>> {
         self.port.actor(person).await
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn actor_by_token(&self, secret: &str) -> CoreResult<Option<Actor>> {
         if !secret.starts_with(token::PREFIX) || secret.len() > 200 {
             return Ok(None);
@@ -44,6 +46,7 @@ impl IdentityService {
     }
 
     /// Sets the password of the demo's sign-ins.
+    #[tracing::instrument(skip_all)]
     pub(crate) async fn set_password_hash(
         &self,
         username: &str,
@@ -56,11 +59,13 @@ impl IdentityService {
     }
 
     /// The person behind a username, if any.
+    #[tracing::instrument(skip_all)]
     pub(crate) async fn person_of_username(&self, username: &str) -> CoreResult<Option<Uuid>> {
         Ok(self.port.credentials(username).await?.map(|c| c.0))
     }
 
     /// Sets the language the actor reads notices and mail in: `sv` or `en`.
+    #[tracing::instrument(skip_all)]
     pub async fn set_language(&self, actor: &Actor, language: &str) -> CoreResult<()> {
         let language = language.trim();
         if !matches!(language, "sv" | "en") {
@@ -74,6 +79,7 @@ impl IdentityService {
     }
 
     /// Sets a password from the command line (administrator's tool).
+    #[tracing::instrument(skip_all)]
     pub async fn set_password(&self, username: &str, new_password: &str) -> CoreResult<()> {
         password::check_new(new_password)?;
         let hash = password::hash(new_password)?;
@@ -92,6 +98,7 @@ impl IdentityService {
 
     // Tokens.
 
+    #[tracing::instrument(skip_all)]
     pub async fn create_token(
         &self,
         actor: &Actor,
@@ -134,11 +141,13 @@ impl IdentityService {
         Ok(NewToken { token: t, secret })
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn tokens(&self, actor: &Actor) -> CoreResult<Vec<ApiToken>> {
         access::authorize(actor, Action::ManageOwnTokens)?;
         self.port.tokens(actor.person_id).await
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn revoke_token(&self, actor: &Actor, id: Uuid) -> CoreResult<()> {
         access::authorize(actor, Action::ManageOwnTokens)?;
         let audit = NewAuditEntry::by(actor, "token.revoke", "token", id.to_string());
@@ -160,6 +169,7 @@ impl IdentityService {
     /// against a dummy hash, so the time taken does not tell which usernames
     /// exist; the hash is checked on a blocking thread. `limit` is asked
     /// first, with the username (the web layer's rate limit).
+    #[tracing::instrument(skip_all)]
     pub async fn sign_in(
         &self,
         username: &str,
@@ -190,11 +200,13 @@ impl IdentityService {
     }
 
     /// A session's data, unless it has expired.
+    #[tracing::instrument(skip_all)]
     pub async fn session_load(&self, id: &str) -> CoreResult<Option<Vec<u8>>> {
         self.port.session_load(id, self.env.now()).await
     }
 
     /// Stores a new session; false when the id is taken.
+    #[tracing::instrument(skip_all)]
     pub async fn session_create(
         &self,
         id: &str,
@@ -204,6 +216,7 @@ impl IdentityService {
         self.port.session_create(id, data, expiry).await
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn session_save(
         &self,
         id: &str,
@@ -213,11 +226,13 @@ impl IdentityService {
         self.port.session_save(id, data, expiry).await
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn session_delete(&self, id: &str) -> CoreResult<()> {
         self.port.session_delete(id).await
     }
 
     /// Removes expired sessions; how many.
+    #[tracing::instrument(skip_all)]
     pub async fn purge_sessions(&self) -> CoreResult<u64> {
         self.port.sessions_purge(self.env.now()).await
     }

@@ -194,7 +194,9 @@ mod tests {
 
     const COLS: &[Column] = &[("a", true, ""), ("b", false, "")];
 
-    fn rows(text: &str) -> Result<Vec<(u64, String, Option<String>)>, Vec<RowError>> {
+    type Rows = Vec<(u64, String, Option<String>)>;
+
+    fn rows(text: &str) -> Result<Rows, Vec<RowError>> {
         let mut f = read_csv(text.as_bytes(), COLS)?;
         let mut errors = vec![];
         let mut out = vec![];

@@ -63,6 +63,7 @@ impl OccasionalService {
     /// policy: a workday, not locked in the past, no remote day for
     /// secrecy-classified tasks, and at most the policy's occasional days a
     /// week — or a temporary decision's wider limit where one applies.
+    #[tracing::instrument(skip_all)]
     pub async fn set_occasional_day(
         &self,
         actor: &Actor,
@@ -118,6 +119,7 @@ impl OccasionalService {
 
     /// The person whose day the actor changes: not found unless the actor
     /// may see them, forbidden unless they may set their days.
+    #[tracing::instrument(skip_all)]
     async fn target(&self, actor: &Actor, person: Uuid) -> CoreResult<PersonRecord> {
         let rec = self.org.record(person).await?;
         let unit_path = &rec.unit_path;
@@ -137,6 +139,7 @@ impl OccasionalService {
     }
 
     /// The policy's rules for a remote day, with the week's limit.
+    #[tracing::instrument(skip_all)]
     async fn check_policy(&self, rec: &PersonRecord, change: &DayChange) -> CoreResult<()> {
         if change.state != Some(DayState::Remote) {
             return Ok(());

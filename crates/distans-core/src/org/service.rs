@@ -28,6 +28,7 @@ impl OrgService {
         me_view(actor)
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn units(
         &self,
         actor: &Actor,
@@ -47,6 +48,7 @@ impl OrgService {
         self.port.units(under, max_depth, paging).await
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn unit(&self, actor: &Actor, id: Uuid) -> CoreResult<UnitDetail> {
         access::authorize(actor, Action::ReadUnits)?;
         self.unit_detail(id).await
@@ -64,6 +66,7 @@ impl OrgService {
 
     /// The people of `unit` (and below it, if `below`), or without a unit
     /// everyone the actor may list.
+    #[tracing::instrument(skip_all)]
     pub async fn people(
         &self,
         actor: &Actor,
@@ -81,6 +84,7 @@ impl OrgService {
         self.port.people(&filter, search, paging).await
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn person(&self, actor: &Actor, id: Uuid) -> CoreResult<PersonView> {
         let rec = self.record(id).await?;
         match person_visibility(actor, id, &rec.unit_path) {
@@ -89,16 +93,19 @@ impl OrgService {
         }
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn counts(&self, _actor: &Actor) -> CoreResult<OrgCounts> {
         self.port.counts().await
     }
 
     /// The numbers of the organisation, for the command line (no one signed in).
+    #[tracing::instrument(skip_all)]
     pub async fn org_counts(&self) -> CoreResult<OrgCounts> {
         self.port.counts().await
     }
 
     /// Imports the organisation on behalf of `actor` (None: the command line).
+    #[tracing::instrument(skip_all)]
     pub async fn import(
         &self,
         actor: Option<&Actor>,
@@ -116,6 +123,7 @@ impl OrgService {
 
     /// Imports as `name` (the command line, the demo), then refreshes the
     /// query planner's statistics.
+    #[tracing::instrument(skip_all)]
     pub(crate) async fn import_as(
         &self,
         data: &OrgData,
@@ -133,6 +141,7 @@ impl OrgService {
     // For the other slices: the organisation as they need to read it.
 
     /// A person with everything any caller may be shown (`NotFound` if none).
+    #[tracing::instrument(skip_all)]
     pub(crate) async fn record(&self, id: Uuid) -> CoreResult<PersonRecord> {
         self.port
             .person(id)
@@ -141,21 +150,25 @@ impl OrgService {
     }
 
     /// A person, if there is one.
+    #[tracing::instrument(skip_all)]
     pub(crate) async fn find_record(&self, id: Uuid) -> CoreResult<Option<PersonRecord>> {
         self.port.person(id).await
     }
 
     /// A unit with its ancestors, children and site (`NotFound` if none).
+    #[tracing::instrument(skip_all)]
     pub(crate) async fn unit_detail(&self, id: Uuid) -> CoreResult<UnitDetail> {
         self.port.unit(id).await?.ok_or(CoreError::NotFound("unit"))
     }
 
     /// A unit, if there is one.
+    #[tracing::instrument(skip_all)]
     pub(crate) async fn find_unit(&self, id: Uuid) -> CoreResult<Option<UnitDetail>> {
         self.port.unit(id).await
     }
 
     /// Units in tree order below `under` (or all), no deeper than `max_depth`.
+    #[tracing::instrument(skip_all)]
     pub(crate) async fn units_below(
         &self,
         under: Option<Uuid>,
@@ -166,6 +179,7 @@ impl OrgService {
     }
 
     /// The organisation's own name: the unit at the top of the tree.
+    #[tracing::instrument(skip_all)]
     pub(crate) async fn organisation_name(&self) -> CoreResult<String> {
         let top = self.port.units(None, Some(0), Paging::first(1)).await?;
         Ok(top
@@ -176,6 +190,7 @@ impl OrgService {
     }
 
     /// Holders of a granted role (at most 100), with e-mail.
+    #[tracing::instrument(skip_all)]
     pub(crate) async fn people_with_role(
         &self,
         role: &str,
@@ -183,21 +198,25 @@ impl OrgService {
         self.port.people_with_role(role).await
     }
 
+    #[tracing::instrument(skip_all)]
     pub(crate) async fn sites(&self) -> CoreResult<Vec<Site>> {
         self.port.sites().await
     }
 
     /// The distinct skills people have, in order (at most `limit`).
+    #[tracing::instrument(skip_all)]
     pub(crate) async fn known_skills(&self, limit: i64) -> CoreResult<Vec<String>> {
         self.port.known_skills(limit).await
     }
 
     /// Every person's employee number and id.
+    #[tracing::instrument(skip_all)]
     pub(crate) async fn employee_ids(&self) -> CoreResult<Vec<(String, Uuid)>> {
         self.port.employee_ids().await
     }
 
     /// Refreshes the query planner's statistics (after a bulk load).
+    #[tracing::instrument(skip_all)]
     pub(crate) async fn refresh_statistics(&self) -> CoreResult<()> {
         self.port.analyze().await
     }

@@ -8,7 +8,7 @@ use time::Date;
 use uuid::Uuid;
 
 use crate::access::{self, Action};
-use crate::kernel::{Actor, CoreError, CoreResult, Env, Paging};
+use crate::kernel::{Actor, CoreError, CoreResult, Paging};
 use crate::org::service::OrgService;
 use crate::plan::model::*;
 use crate::plan::port::PlanPort;
@@ -19,27 +19,21 @@ use crate::workdays::service::WorkdaysService;
 #[derive(Clone)]
 pub struct PlanService {
     port: Arc<dyn PlanPort>,
-    env: Env,
     org: OrgService,
     workdays: WorkdaysService,
 }
 
 impl PlanService {
-    pub(crate) fn new(
-        port: Arc<dyn PlanPort>,
-        env: Env,
-        org: OrgService,
-        workdays: WorkdaysService,
-    ) -> Self {
+    pub(crate) fn new(port: Arc<dyn PlanPort>, org: OrgService, workdays: WorkdaysService) -> Self {
         PlanService {
             port,
-            env,
             org,
             workdays,
         }
     }
 
     /// The plan of one person, or of a unit's people, for a period.
+    #[tracing::instrument(skip_all)]
     pub async fn plan(
         &self,
         actor: &Actor,
@@ -93,6 +87,7 @@ impl PlanService {
     /// One person's plan for a period of any length, without asking who
     /// wants it: for callers that have already decided that (the calendar
     /// feed). Workdays only.
+    #[tracing::instrument(skip_all)]
     pub(crate) async fn plan_of(
         &self,
         person: Uuid,
@@ -111,6 +106,7 @@ impl PlanService {
     }
 
     /// The rules and exceptions of these people for a period.
+    #[tracing::instrument(skip_all)]
     pub(crate) async fn rules(
         &self,
         people: &[Uuid],
@@ -121,6 +117,7 @@ impl PlanService {
     }
 
     /// Everyone sitting at `site` (or at any site), with their plan's rules.
+    #[tracing::instrument(skip_all)]
     pub(crate) async fn site_rules(
         &self,
         site: Option<Uuid>,
@@ -131,6 +128,7 @@ impl PlanService {
     }
 
     /// One person's day as the plan gives it.
+    #[tracing::instrument(skip_all)]
     pub(crate) async fn day_of(&self, person: Uuid, day: Date) -> CoreResult<PlanDay> {
         let rules = self.port.plan_rules(&[person], day, day).await?;
         Ok(rules

@@ -30,6 +30,7 @@ impl PolicyService {
 
 impl PolicyService {
     /// Makes sure a policy exists (first start).
+    #[tracing::instrument(skip_all)]
     pub(crate) async fn ensure_default(&self) -> CoreResult<()> {
         if self.port.policy_versions().await?.is_empty() {
             let mut a = NewAuditEntry::system("policy.create", "policy", 1);
@@ -47,6 +48,7 @@ impl PolicyService {
     }
 
     /// The version in force on `day`.
+    #[tracing::instrument(skip_all)]
     pub(crate) async fn in_force(&self, day: Date) -> CoreResult<PolicyVersion> {
         self.port
             .policy_on(day)
@@ -58,6 +60,7 @@ impl PolicyService {
 
     /// The policy in force on `on` (default today), as it applies in `unit`
     /// (default the caller's unit).
+    #[tracing::instrument(skip_all)]
     pub async fn policy(
         &self,
         actor: &Actor,
@@ -73,16 +76,19 @@ impl PolicyService {
         Ok(PolicyView { policy, effective })
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn policy_versions(&self, _actor: &Actor) -> CoreResult<Vec<PolicyVersion>> {
         self.port.policy_versions().await
     }
 
     /// Every version, for the slices that look up the one a decision was made under.
+    #[tracing::instrument(skip_all)]
     pub(crate) async fn versions(&self) -> CoreResult<Vec<PolicyVersion>> {
         self.port.policy_versions().await
     }
 
     /// A new version of the policy, from `valid_from` on.
+    #[tracing::instrument(skip_all)]
     pub async fn add_policy_version(
         &self,
         actor: &Actor,
@@ -120,6 +126,7 @@ impl PolicyService {
 
     /// Sets (or with `None` removes) a unit's own rules: a new policy version
     /// from today, with everything else as in the version in force.
+    #[tracing::instrument(skip_all)]
     pub async fn set_unit_override(
         &self,
         actor: &Actor,

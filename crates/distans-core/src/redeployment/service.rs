@@ -9,7 +9,6 @@ use std::sync::Arc;
 use uuid::Uuid;
 
 use crate::access::{self, Action};
-use crate::kernel::Env;
 use crate::kernel::{Actor, CoreError, CoreResult};
 use crate::org::service::OrgService;
 use crate::plan::service::PlanService;
@@ -22,7 +21,6 @@ use crate::workdays::service::WorkdaysService;
 #[derive(Clone)]
 pub struct RedeploymentService {
     port: Arc<dyn RedeploymentPort>,
-    env: Env,
     org: OrgService,
     workdays: WorkdaysService,
     plan: PlanService,
@@ -31,14 +29,12 @@ pub struct RedeploymentService {
 impl RedeploymentService {
     pub(crate) fn new(
         port: Arc<dyn RedeploymentPort>,
-        env: Env,
         org: OrgService,
         workdays: WorkdaysService,
         plan: PlanService,
     ) -> Self {
         RedeploymentService {
             port,
-            env,
             org,
             workdays,
             plan,
@@ -49,6 +45,7 @@ impl RedeploymentService {
 impl RedeploymentService {
     /// The CSV of every row of the view (at most [`MAX_CSV_ROWS`]); true
     /// in the second place when there were more.
+    #[tracing::instrument(skip_all)]
     pub async fn redeployment_csv(
         &self,
         actor: &Actor,
@@ -69,6 +66,7 @@ impl RedeploymentService {
     }
 
     /// Every skill someone has, for the view's filter.
+    #[tracing::instrument(skip_all)]
     pub async fn known_skills(&self, actor: &Actor) -> CoreResult<Vec<String>> {
         access::authorize(actor, Action::ReadRedeployment)?;
         self.org.known_skills(500).await
@@ -111,6 +109,7 @@ impl RedeploymentService {
 
     /// A page of the view: people in name order after `after`, with their
     /// availability and plan in the period.
+    #[tracing::instrument(skip_all)]
     pub async fn redeployment(&self, actor: &Actor, q: &RedeployQuery) -> CoreResult<RedeployPage> {
         access::authorize(actor, Action::ReadRedeployment)?;
         Self::check_redeploy(q)?;
@@ -182,6 +181,7 @@ impl RedeploymentService {
 
     /// Every row of the view (up to [`MAX_CSV_ROWS`]), for the CSV export;
     /// true in the second place when there were more.
+    #[tracing::instrument(skip_all)]
     pub async fn redeployment_all(
         &self,
         actor: &Actor,

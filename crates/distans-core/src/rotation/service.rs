@@ -26,6 +26,16 @@ use crate::rotation::rules::*;
 use crate::temporary::service::TemporaryService;
 use crate::workdays::service::WorkdaysService;
 
+/// The slices a rotation is planned from.
+pub(crate) struct RotationDeps {
+    pub org: OrgService,
+    pub workdays: WorkdaysService,
+    pub plan: PlanService,
+    pub coverage: CoverageService,
+    pub policy: PolicyService,
+    pub temporary: TemporaryService,
+}
+
 /// The rotation planner on stored data.
 #[derive(Clone)]
 pub struct RotationService {
@@ -40,25 +50,16 @@ pub struct RotationService {
 }
 
 impl RotationService {
-    pub(crate) fn new(
-        port: Arc<dyn RotationPort>,
-        env: Env,
-        org: OrgService,
-        workdays: WorkdaysService,
-        plan: PlanService,
-        coverage: CoverageService,
-        policy: PolicyService,
-        temporary: TemporaryService,
-    ) -> Self {
+    pub(crate) fn new(port: Arc<dyn RotationPort>, env: Env, d: RotationDeps) -> Self {
         RotationService {
             port,
             env,
-            org,
-            workdays,
-            plan,
-            coverage,
-            policy,
-            temporary,
+            org: d.org,
+            workdays: d.workdays,
+            plan: d.plan,
+            coverage: d.coverage,
+            policy: d.policy,
+            temporary: d.temporary,
         }
     }
 }
@@ -66,6 +67,7 @@ impl RotationService {
 impl RotationService {
     /// Builds the planner's input for `unit` and the units below it, for
     /// `weeks` ISO weeks from the Monday `start`.
+    #[tracing::instrument(skip_all)]
     pub async fn rotation_problem(
         &self,
         actor: &Actor,
@@ -286,6 +288,7 @@ impl RotationService {
     /// now (so a plan made before an absence was entered is refused), it
     /// becomes the `rotation` of everyone's plan for its days, replacing
     /// earlier rotations of the unit on those days.
+    #[tracing::instrument(skip_all)]
     pub async fn publish_rotation(
         &self,
         actor: &Actor,

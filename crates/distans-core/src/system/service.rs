@@ -2,7 +2,6 @@
 //! consistent copy of it.
 
 use crate::kernel::CoreResult;
-use crate::kernel::Env;
 use crate::system::port::SystemPort;
 use std::sync::Arc;
 
@@ -10,12 +9,11 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct SystemService {
     port: Arc<dyn SystemPort>,
-    env: Env,
 }
 
 impl SystemService {
-    pub(crate) fn new(port: Arc<dyn SystemPort>, env: Env) -> Self {
-        SystemService { port, env }
+    pub(crate) fn new(port: Arc<dyn SystemPort>) -> Self {
+        SystemService { port }
     }
 }
 
@@ -26,12 +24,14 @@ impl SystemService {
     }
 
     /// Whether the database answers.
+    #[tracing::instrument(skip_all)]
     pub async fn health(&self) -> CoreResult<()> {
         self.port.ping().await
     }
 
     /// A consistent copy of the database at `dest`, taken while it runs
     /// (the administrator's command line).
+    #[tracing::instrument(skip_all)]
     pub async fn backup(&self, dest: &str) -> CoreResult<()> {
         self.port.backup(dest).await
     }

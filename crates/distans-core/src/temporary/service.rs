@@ -30,6 +30,7 @@ impl TemporaryService {
         TemporaryService { port, env, org }
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn issue_temporary_decision(
         &self,
         actor: &Actor,
@@ -73,6 +74,7 @@ impl TemporaryService {
     }
 
     /// The units a decision names, each once, with their paths.
+    #[tracing::instrument(skip_all)]
     async fn units_of(&self, ids: &[String]) -> CoreResult<(Vec<UnitRef>, Vec<String>)> {
         let (mut units, mut paths) = (vec![], vec![]);
         for (i, u) in ids.iter().enumerate() {
@@ -95,6 +97,7 @@ impl TemporaryService {
     }
 
     /// The managers a decision is delegated to, each once.
+    #[tracing::instrument(skip_all)]
     async fn delegates_of(&self, ids: &[String]) -> CoreResult<Vec<PersonRef>> {
         let mut delegates = vec![];
         for (i, p) in ids.iter().enumerate() {
@@ -121,6 +124,7 @@ impl TemporaryService {
 
     /// Delegates are told that the decision is theirs to apply (and to
     /// delegate further).
+    #[tracing::instrument(skip_all)]
     async fn delegation_notices(
         &self,
         actor: &Actor,
@@ -147,6 +151,7 @@ impl TemporaryService {
 
     /// All decisions (HR, auditors, administrators, directors), or those in
     /// force today that concern the caller.
+    #[tracing::instrument(skip_all)]
     pub async fn temporary_decisions(
         &self,
         actor: &Actor,
@@ -164,6 +169,7 @@ impl TemporaryService {
     }
 
     /// The temporary decisions in force today that apply to a person.
+    #[tracing::instrument(skip_all)]
     pub(crate) async fn for_record(
         &self,
         rec: &PersonRecord,
@@ -177,6 +183,7 @@ impl TemporaryService {
     }
 
     /// The decisions in force today that concern this person.
+    #[tracing::instrument(skip_all)]
     pub async fn temporary_decisions_for_person(
         &self,
         person: Uuid,
@@ -188,6 +195,7 @@ impl TemporaryService {
     }
 
     /// Decisions that overlap a period (at most 200), for the planner.
+    #[tracing::instrument(skip_all)]
     pub(crate) async fn overlapping(
         &self,
         start: time::Date,
@@ -204,6 +212,7 @@ impl TemporaryService {
             .collect())
     }
 
+    #[tracing::instrument(skip_all)]
     async fn in_force_today(&self) -> CoreResult<Page<TemporaryDecision>> {
         self.port
             .temporary_decisions(Some(self.env.today()), Paging::first(100))

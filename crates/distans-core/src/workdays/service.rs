@@ -33,6 +33,7 @@ impl WorkdaysService {
     }
 
     /// The organisation's closed days in a year.
+    #[tracing::instrument(skip_all)]
     pub async fn closed_days(&self, actor: &Actor, year: i32) -> CoreResult<Vec<ClosedDay>> {
         access::authorize(actor, Action::ReadUnits)?;
         check_year(year)?;
@@ -47,6 +48,7 @@ impl WorkdaysService {
     }
 
     /// A year's public holidays and closed days.
+    #[tracing::instrument(skip_all)]
     pub async fn days_off(&self, actor: &Actor, year: i32) -> CoreResult<YearDaysOff> {
         let closed = self.closed_days(actor, year).await?;
         Ok(YearDaysOff {
@@ -58,6 +60,7 @@ impl WorkdaysService {
 
     /// Closes the organisation on a workday. Not a weekend or a public
     /// holiday (they are days off already: 422); not twice (409).
+    #[tracing::instrument(skip_all)]
     pub async fn add_closed_day(
         &self,
         actor: &Actor,
@@ -122,6 +125,7 @@ impl WorkdaysService {
     }
 
     /// Opens a closed day again.
+    #[tracing::instrument(skip_all)]
     pub async fn delete_closed_day(&self, actor: &Actor, date: Date) -> CoreResult<()> {
         access::authorize(actor, Action::EditClosedDays)?;
         let Some((_, name)) = self
@@ -155,6 +159,7 @@ impl WorkdaysService {
 
     /// Workdays in a period: weekdays that are neither public holidays nor
     /// the organisation's closed days.
+    #[tracing::instrument(skip_all)]
     pub async fn calendar(&self, from: Date, to: Date) -> CoreResult<WorkCalendar> {
         Ok(WorkCalendar::new(self.port.closed_days(from, to).await?))
     }

@@ -11,7 +11,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use distans_core::agreements::{Agreement, AgreementState};
+use distans_core::agreements::Agreement;
 use distans_core::followup::checklist::{
     self, ChecklistInput, ChecklistTemplate, Question, QuestionType,
 };
