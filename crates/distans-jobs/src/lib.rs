@@ -8,6 +8,7 @@
 //! worker dies between the SMTP server's "OK" and marking it sent, the
 //! resent copy is recognisably the same message.
 #![forbid(unsafe_code)]
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 use std::sync::Arc;

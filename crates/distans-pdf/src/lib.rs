@@ -35,6 +35,8 @@
 //! The bundled fonts (Libertinus Serif, New Computer Modern, DejaVu Sans
 //! Mono) come from `typst-assets` and are parsed once per process, on the
 //! first call.
+#![forbid(unsafe_code)]
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 

@@ -10,6 +10,8 @@
 //!
 //! See `docs/planner.md` for the algorithm.
 #![forbid(unsafe_code)]
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 // Employees, rows and days are dense indices into parallel arrays; index
 // loops say that more plainly than zipped iterators.
 #![allow(clippy::needless_range_loop)]

@@ -4,6 +4,7 @@
 //! Each query is written once with `$1` placeholders and expanded for both
 //! engines by [`on_db!`]. This crate knows nothing of HTTP.
 #![forbid(unsafe_code)]
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 mod absences;
