@@ -23,6 +23,7 @@ mod comp;
 mod conflict;
 mod date;
 mod exact;
+mod lns;
 mod local;
 mod model;
 mod solve;

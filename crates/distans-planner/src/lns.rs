@@ -1,0 +1,403 @@
+//! The search steps on a [`Sol`]: repair to feasibility, large-neighbourhood
+//! search with the exact search as its repair step, and single-slot moves.
+
+use crate::comp::Comp;
+use crate::exact::{bits_of, search};
+use crate::local::{Rng, Sol};
+use std::time::Instant;
+
+/// Penalty-weighted best-response descent with random restarts of the
+/// stuck employees. Returns true when all hard constraints hold.
+pub(crate) fn repair(
+    sol: &mut Sol,
+    allowed: Option<&[u8]>,
+    rng: &mut Rng,
+    max_rounds: usize,
+    deadline: Option<Instant>,
+) -> bool {
+    let n = sol.c.emps.len();
+    let mut weight: i64 = 1000;
+    for round in 0..max_rounds {
+        if sol.viol == 0 {
+            return true;
+        }
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            return false;
+        }
+        let mut improved = false;
+        let cand: Vec<usize> = (0..n).filter(|&i| sol.in_violation(i)).collect();
+        for &i in &cand {
+            let mut best = (0i64, sol.cur[i]);
+            let al = allowed.and_then(|a| a.get(i).copied()).unwrap_or(0xff);
+            for k in 0..sol.c.pats[i].len() as u16 {
+                if k == sol.cur[i] || sol.c.pats[i][k as usize].mask & !al != 0 {
+                    continue;
+                }
+                let (dc, dv) = sol.delta(i, k);
+                let score = dc + weight * dv;
+                if score < best.0 {
+                    best = (score, k);
+                }
+            }
+            if best.1 != sol.cur[i] {
+                sol.apply(i, best.1);
+                improved = true;
+            }
+        }
+        if !improved {
+            // Plateau: move a few random violating employees to a random
+            // pattern that does not increase the violation, and weigh
+            // feasibility more.
+            weight = weight.saturating_mul(2).min(1 << 40);
+            let moves = 1 + cand.len() / 8;
+            for _ in 0..moves {
+                let i = cand[rng.below(cand.len())];
+                let np = sol.c.pats[i].len();
+                let k = rng.below(np) as u16;
+                let al = allowed.and_then(|a| a.get(i).copied()).unwrap_or(0xff);
+                if sol.c.pats[i][k as usize].mask & !al != 0 {
+                    continue;
+                }
+                let (_, dv) = sol.delta(i, k);
+                if dv <= 0 || round % 3 == 2 {
+                    sol.apply(i, k);
+                }
+            }
+        }
+    }
+    sol.viol == 0
+}
+
+/// Large-neighbourhood search. `sol` must be feasible and stays feasible.
+/// Stops when `sol.cost == lb`, after `max_iters` neighbourhoods, after
+/// `max_stale` neighbourhoods without improvement, or at `deadline`.
+/// Neighbourhoods have about `k` employees, searched with `nodes` nodes.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn lns(
+    sol: &mut Sol,
+    lb: i64,
+    rng: &mut Rng,
+    (max_iters, max_stale): (usize, usize),
+    (k, nodes): (usize, u64),
+    deadline: Option<Instant>,
+    cancel: &dyn Fn() -> bool,
+) {
+    let c = sol.c;
+    let n = c.emps.len();
+    if n == 0 {
+        return;
+    }
+    // Employees grouped by cohort slot (units with cohorts).
+    let mut slot_members: Vec<Vec<u32>> = vec![Vec::new(); c.slot_unit.len()];
+    for i in 0..n {
+        if let Some((s, _)) = c.coh[i] {
+            slot_members[s as usize].push(i as u32);
+        }
+    }
+    let big_k = k;
+    let mut stale = 0;
+    let mut in_set = vec![false; n];
+    let mut row_map: Vec<u32> = vec![u32::MAX; c.rows.len()];
+    for it in 0..max_iters {
+        if sol.cost <= lb || stale >= max_stale {
+            break;
+        }
+        if it % 16 == 0 && (deadline.is_some_and(|d| Instant::now() >= d) || cancel()) {
+            break;
+        }
+        // Seed: prefer an employee who is not at their cheapest pattern.
+        let mut seed = rng.below(n);
+        for _ in 0..8 {
+            if sol.cur[seed] != 0 {
+                break;
+            }
+            seed = rng.below(n);
+        }
+        let mut set: Vec<u32> = vec![seed as u32];
+        in_set[seed] = true;
+        let kind = rng.below(4);
+        if kind >= 2 && sol.cur[seed] != 0 {
+            // Directed: what keeps the seed from a cheaper pattern? Rows
+            // that would break; add members who could take over.
+            let cur_mask = sol.mask(seed);
+            let cur_cost = c.pats[seed][sol.cur[seed] as usize].cost;
+            for k in 0..(sol.cur[seed] as usize).min(3) {
+                let pm = c.pats[seed][k].mask;
+                if c.pats[seed][k].cost >= cur_cost {
+                    break;
+                }
+                for &r in &c.emp_rows[seed] {
+                    let row = &c.rows[r as usize];
+                    // Coverage: the seed would leave a tight day.
+                    let (days, want_on) = if row.cov {
+                        (row.days & cur_mask & !pm, false)
+                    } else {
+                        (row.days & pm & !cur_mask, true)
+                    };
+                    for p in bits_of(days) {
+                        let tight = if row.cov {
+                            sol.cnt[r as usize * 5 + p] <= row.bound[p]
+                        } else {
+                            sol.cnt[r as usize * 5 + p] >= row.bound[p]
+                        };
+                        if !tight {
+                            continue;
+                        }
+                        let mem = &row.members;
+                        let mut found = 0;
+                        for _ in 0..24 {
+                            if set.len() > big_k || found >= 2 {
+                                break;
+                            }
+                            let j = mem[rng.below(mem.len())] as usize;
+                            if in_set[j] {
+                                continue;
+                            }
+                            let on = sol.mask(j) & (1 << p) != 0;
+                            // A substitute: remote there but able to come in
+                            // (coverage), or onsite but able to stay home
+                            // (capacity).
+                            let ok = if want_on {
+                                on && c.all[j] & (1 << p) == 0
+                            } else {
+                                !on && c.any[j] & (1 << p) != 0
+                            };
+                            if ok {
+                                in_set[j] = true;
+                                set.push(j as u32);
+                                found += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        } else if kind == 0 && c.coh[seed].is_some() {
+            // The seed's unit (cohort slot): allows a day to change cohort.
+            if let Some((s, _)) = c.coh[seed] {
+                let mem = &slot_members[s as usize];
+                let take = if mem.len() <= 12 {
+                    mem.len()
+                } else {
+                    big_k + 2
+                };
+                for _ in 0..take * 3 {
+                    if set.len() >= take {
+                        break;
+                    }
+                    let j = mem[rng.below(mem.len())];
+                    if !in_set[j as usize] {
+                        in_set[j as usize] = true;
+                        set.push(j);
+                    }
+                }
+            }
+        } else {
+            // Random partners from rows (and the cohort slot) of set members.
+            for _ in 0..big_k * 4 {
+                if set.len() >= big_k {
+                    break;
+                }
+                let a = set[rng.below(set.len())] as usize;
+                let rows = &c.emp_rows[a];
+                let pick_slot = c.coh[a].is_some() && (rows.is_empty() || rng.below(3) == 0);
+                let j = if pick_slot {
+                    match c.coh[a] {
+                        Some((s, _)) => {
+                            let mem = &slot_members[s as usize];
+                            mem[rng.below(mem.len())]
+                        }
+                        None => continue,
+                    }
+                } else if rows.is_empty() {
+                    continue;
+                } else {
+                    let r = rows[rng.below(rows.len())] as usize;
+                    let mem = &c.rows[r].members;
+                    mem[rng.below(mem.len())]
+                };
+                if !in_set[j as usize] {
+                    in_set[j as usize] = true;
+                    set.push(j);
+                }
+            }
+        }
+        for &j in &set {
+            in_set[j as usize] = false;
+        }
+        set.sort_by_key(|&j| (c.pats[j as usize].len(), j));
+        let cur_cost: i64 = set
+            .iter()
+            .map(|&j| c.pats[j as usize][sol.cur[j as usize] as usize].cost)
+            .sum();
+        let (mini, back) = sol.restrict(&set, &mut row_map);
+        let free: Vec<u32> = (0..set.len() as u32).collect();
+        let zeros = vec![0u16; set.len()];
+        // Equal cost is accepted too (a sideways move): it changes the plan
+        // and so the next neighbourhoods, which leads off plateaus; only a
+        // strict improvement resets the stale count.
+        let res = search(&mini, &zeros, &free, cur_cost + 1, nodes, false);
+        match res.best {
+            Some((bc, assign)) => {
+                for (q, &j) in set.iter().enumerate() {
+                    let k = back[q][assign[q] as usize];
+                    if k != sol.cur[j as usize] {
+                        sol.apply(j as usize, k);
+                    }
+                }
+                if bc < cur_cost {
+                    stale = 0;
+                } else {
+                    stale += 1;
+                }
+            }
+            None => stale += 1,
+        }
+    }
+}
+
+/// Per cohort slot: every member of its unit (with or without a cohort),
+/// cohort members first.
+fn unit_members(c: &Comp) -> Vec<Vec<u32>> {
+    let n = c.emps.len();
+    let mut out: Vec<Vec<u32>> = vec![Vec::new(); c.slot_unit.len()];
+    for i in 0..n {
+        if let Some((s, _)) = c.coh[i] {
+            out[s as usize].push(i as u32);
+        }
+    }
+    for i in 0..n {
+        if c.coh[i].is_none() {
+            if let Some(s) = c.slot_unit.iter().position(|&u| u == c.unit[i]) {
+                out[s].push(i as u32);
+            }
+        }
+    }
+    out
+}
+
+/// Cohort-day moves: for each unit with cohorts, try the most promising
+/// cohort-day choices (by the members' cheapest patterns within them, at
+/// most `tries`) and re-optimise the unit's members (those without a cohort
+/// too) exactly under each choice, everyone else fixed. Accepts strict
+/// improvements; keeps feasibility.
+pub(crate) fn slot_moves(sol: &mut Sol, tries: usize, limit: u64, deadline: Option<Instant>) {
+    let c = sol.c;
+    let n = c.emps.len();
+    let mut members: Vec<Vec<u32>> = vec![Vec::new(); c.slot_unit.len()];
+    for i in 0..n {
+        if let Some((s, _)) = c.coh[i] {
+            members[s as usize].push(i as u32);
+        }
+    }
+    // The unit's members without a cohort are re-optimised with the others
+    // (free of the cohort days): the unit's own coverage rules often need
+    // them to move when the cohorts' days change.
+    let with_free = unit_members(c);
+    let mut row_map: Vec<u32> = vec![u32::MAX; c.rows.len()];
+    for (s, mem) in members.iter().enumerate() {
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            return;
+        }
+        let ncoh = c.slot_ncoh[s] as usize;
+        let base = ncoh + 1;
+        let sd = c.slot_days[s];
+        let days: Vec<usize> = bits_of(sd).collect();
+        let Some(total) = base.checked_pow(days.len() as u32).filter(|&t| t <= 3 * 81) else {
+            continue;
+        };
+        let wi: Vec<crate::cohort::Within> = mem
+            .iter()
+            .map(|&i| crate::cohort::within(c, i as usize))
+            .collect();
+        let open = !sd & 31;
+        let mut cands: Vec<(i64, Vec<u8>)> = Vec::new();
+        let mut digits = vec![0usize; days.len()];
+        let mut cm = vec![0u8; ncoh];
+        for _ in 0..total {
+            cm.iter_mut().for_each(|m| *m = 0);
+            for (j, &d) in digits.iter().enumerate() {
+                if d < ncoh {
+                    cm[d] |= 1 << days[j];
+                }
+            }
+            let mut sum = 0i64;
+            let mut ok = true;
+            for (k, &i) in mem.iter().enumerate() {
+                let co = c.coh[i as usize].map_or(0, |x| x.1) as usize;
+                let b = wi[k].best[(cm[co] | open) as usize & 31];
+                if b == i64::MAX {
+                    ok = false;
+                    break;
+                }
+                sum += b;
+            }
+            if ok {
+                cands.push((sum, cm.clone()));
+            }
+            for d in digits.iter_mut() {
+                *d += 1;
+                if *d < base {
+                    break;
+                }
+                *d = 0;
+            }
+        }
+        cands.sort();
+        let cur_cost = |sol: &Sol, set: &[u32]| -> i64 {
+            set.iter()
+                .map(|&j| c.pats[j as usize][sol.cur[j as usize] as usize].cost)
+                .sum()
+        };
+        let set = &with_free[s];
+        // The members without a cohort cost at least their cheapest.
+        let free_min: i64 = set
+            .iter()
+            .filter(|&&j| c.coh[j as usize].is_none())
+            .map(|&j| c.pats[j as usize].first().map_or(0, |p| p.cost))
+            .sum();
+        for (est, cm) in cands.into_iter().take(tries) {
+            if deadline.is_some_and(|d| Instant::now() >= d) {
+                return;
+            }
+            let now = cur_cost(sol, set);
+            if est + free_min >= now {
+                break;
+            }
+            let (mut mini, back) = sol.restrict(set, &mut row_map);
+            let mut backs = Vec::with_capacity(set.len());
+            for (q, &i) in set.iter().enumerate() {
+                let allowed = match c.coh[i as usize] {
+                    Some((_, co)) => cm[co as usize] | open,
+                    None => 0xff,
+                };
+                let mut ps = Vec::new();
+                let mut bk = Vec::new();
+                for (k, p) in mini.pats[q].iter().enumerate() {
+                    if p.mask & !allowed == 0 {
+                        ps.push(*p);
+                        bk.push(back[q][k]);
+                    }
+                }
+                mini.any[q] = ps.iter().fold(0, |a, p| a | p.mask);
+                mini.all[q] = if ps.is_empty() {
+                    0
+                } else {
+                    ps.iter().fold(0xff, |a, p| a & p.mask)
+                };
+                mini.pats[q] = ps;
+                backs.push(bk);
+            }
+            let free: Vec<u32> = (0..set.len() as u32).collect();
+            let zeros = vec![0u16; set.len()];
+            let res = search(&mini, &zeros, &free, now, limit, false);
+            if let Some((_, assign)) = res.best {
+                for (q, &j) in set.iter().enumerate() {
+                    let k = backs[q][assign[q] as usize];
+                    if k != sol.cur[j as usize] {
+                        sol.apply(j as usize, k);
+                    }
+                }
+            }
+        }
+    }
+}
