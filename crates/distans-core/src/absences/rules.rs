@@ -319,4 +319,162 @@ mod tests {
             Err(CoreError::Rule { .. })
         ));
     }
+
+    #[test]
+    fn a_repeated_first_day_of_one_person_is_refused_once() {
+        let e = parse_absences_csv(
+            b"employee_number,first_day,last_day\n7,2026-12-01,2026-12-01\n7,2026-12-01,2026-12-03\n8,2026-12-01,2026-12-03\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert_eq!((e[0].line, e[0].field.as_str()), (3, "first_day"));
+        assert!(e[0].message.contains("line 2"), "{}", e[0]);
+    }
+
+    #[test]
+    fn an_import_writes_one_audit_entry_per_change_and_a_summary() {
+        let rows = parse_absences_csv(
+            b"employee_number;first_day;last_day\n1;2026-12-01;2026-12-04\n1;2026-12-10;2026-12-10\n",
+        )
+        .unwrap();
+        let p = Uuid::from_u128(1);
+        let people: HashMap<String, Uuid> = [("1".to_string(), p)].into();
+        let ch = resolve_absences(
+            &rows,
+            &people,
+            &HashMap::new(),
+            Some(Uuid::from_u128(9)),
+            "Karin",
+            datetime!(2026-11-23 10:00 UTC),
+            &mut || Uuid::from_u128(50),
+        )
+        .unwrap();
+        let actions: Vec<&str> = ch.audit.iter().map(|a| a.action.as_str()).collect();
+        assert_eq!(
+            actions,
+            ["absence.create", "absence.create", "absence.import"]
+        );
+        assert!(ch.audit.iter().all(|a| a.actor == "Karin"));
+        assert!(ch
+            .insert
+            .iter()
+            .all(|a| a.source == "import" && a.person == p));
+        assert_eq!(
+            ch.audit[2].after,
+            Some(json!({"created": 2, "updated": 0, "unchanged": 0}))
+        );
+    }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+        use time::Duration;
+
+        fn day() -> impl Strategy<Value = Date> {
+            (0i64..200).prop_map(|n| date!(2026 - 01 - 01) + Duration::days(n))
+        }
+
+        proptest! {
+            /// A period is accepted exactly when it runs forwards and is at
+            /// most 366 days; a refusal always names last_day.
+            #[test]
+            fn periods_are_forwards_and_at_most_a_leap_year(
+                first in day(),
+                len in prop_oneof![-5i64..400, proptest::sample::select(vec![-1i64, 0, 364, 365, 366, 367])],
+            ) {
+                let last = first + Duration::days(len);
+                match check_period(first, last) {
+                    Ok(()) => prop_assert!((0..366).contains(&len)),
+                    Err(e) => {
+                        prop_assert!(!(0..366).contains(&len));
+                        prop_assert_eq!(e.field(), Some("last_day"));
+                        prop_assert_eq!(e.code(), if len < 0 { "invalid" } else { "rule_broken" });
+                    }
+                }
+            }
+
+            /// A file of good rows reads back row by row; it is refused
+            /// (naming first_day) exactly when two periods of one person
+            /// overlap.
+            #[test]
+            fn a_file_is_refused_exactly_when_one_persons_periods_overlap(
+                rows in proptest::collection::vec((0u8..3, day(), 0i64..10), 1..8),
+            ) {
+                let mut text = String::from("employee_number,first_day,last_day\n");
+                for (p, first, len) in &rows {
+                    text.push_str(&format!("{p},{first},{}\n", *first + Duration::days(*len)));
+                }
+                let overlap = rows.iter().enumerate().any(|(i, (p, f, l))| {
+                    rows[..i].iter().any(|(q, g, m)| {
+                        p == q && *f <= *g + Duration::days(*m) && *g <= *f + Duration::days(*l)
+                    })
+                });
+                match parse_absences_csv(text.as_bytes()) {
+                    Ok(read) => {
+                        prop_assert!(!overlap);
+                        prop_assert_eq!(read.len(), rows.len());
+                        for (k, (r, (p, first, len))) in read.iter().zip(&rows).enumerate() {
+                            prop_assert_eq!(r.line, k as u64 + 2);
+                            prop_assert_eq!(r.employee_number.as_str(), p.to_string());
+                            prop_assert_eq!((r.first_day, r.last_day), (*first, *first + Duration::days(*len)));
+                        }
+                    }
+                    Err(e) => {
+                        prop_assert!(overlap, "{e:?}");
+                        prop_assert!(e.iter().all(|e| e.field == "first_day" && e.line >= 2));
+                    }
+                }
+            }
+
+            /// Any text is read or refused without a panic, every problem
+            /// on a line of the file.
+            #[test]
+            fn any_absence_file_is_read_or_refused(text in "(employee_number|first_day|last_day|x)([,;](employee_number|first_day|last_day|x)){0,3}(\n[0-9a-z ,;-]{0,24}){0,5}") {
+                if let Err(e) = parse_absences_csv(text.as_bytes()) {
+                    prop_assert!(e.iter().all(|e| e.line >= 1));
+                }
+            }
+
+            /// Every row is created, updated or kept (and said so in the
+            /// log); a row of an unknown person is a bad row.
+            #[test]
+            fn every_row_is_created_updated_kept_or_refused(
+                rows in proptest::collection::vec((0u8..4, day(), 0i64..5, proptest::option::of(0i64..5)), 1..6),
+            ) {
+                // One row per person and first day, as the file reader makes sure.
+                let mut rows = rows;
+                rows.sort_by_key(|r| (r.0, r.1));
+                rows.dedup_by_key(|r| (r.0, r.1));
+                let parsed: Vec<AbsenceRow> = rows.iter().enumerate().map(|(k, (p, f, l, _))| AbsenceRow {
+                    line: k as u64 + 2,
+                    employee_number: EmployeeNumber::parse(&p.to_string()).unwrap(),
+                    first_day: *f,
+                    last_day: *f + Duration::days(*l),
+                }).collect();
+                let people: HashMap<String, Uuid> = (0..3u8).map(|p| (p.to_string(), Uuid::from_u128(p as u128 + 1))).collect();
+                let stored: HashMap<(Uuid, Date), (Uuid, Date)> = rows.iter().enumerate().filter_map(|(k, (p, f, _, s))| {
+                    s.map(|s| ((Uuid::from_u128(*p as u128 + 1), *f), (Uuid::from_u128(100 + k as u128), *f + Duration::days(s))))
+                }).collect();
+                let unknown = rows.iter().filter(|r| r.0 == 3).count();
+                let mut n = 1000u128;
+                let r = resolve_absences(&parsed, &people, &stored, None, "t", datetime!(2026-01-01 0:00 UTC), &mut || { n += 1; Uuid::from_u128(n) });
+                match r {
+                    Ok(ch) => {
+                        prop_assert_eq!(unknown, 0);
+                        let rep = &ch.report;
+                        prop_assert_eq!((rep.created + rep.updated + rep.unchanged) as usize, rows.len());
+                        prop_assert_eq!(ch.insert.len() as u64, rep.created);
+                        prop_assert_eq!(ch.update.len() as u64, rep.updated);
+                        prop_assert_eq!(ch.audit.len() as u64, rep.created + rep.updated + 1);
+                        let kept = rows.iter().filter(|(_, _, l, s)| *s == Some(*l)).count();
+                        prop_assert_eq!(rep.unchanged as usize, kept);
+                    }
+                    Err(e) => {
+                        prop_assert_eq!(e.len(), unknown);
+                        prop_assert!(e.iter().all(|e| e.field == "employee_number"));
+                    }
+                }
+            }
+        }
+    }
 }

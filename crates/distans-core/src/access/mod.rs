@@ -465,3 +465,6 @@ pub fn scope(actor: &Actor, listing: Listing) -> Scope {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod policy_tests;

@@ -463,3 +463,7 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+#[path = "rules_tests.rs"]
+mod more_tests;

@@ -264,4 +264,203 @@ mod tests {
         rehashed[1].hash = rehashed[1].recompute();
         assert_eq!(verify(&rehashed, head).broken_at, Some(3));
     }
+
+    #[test]
+    fn a_log_longer_than_its_head_or_with_another_head_is_reported() {
+        let c = chain(3);
+        let r = verify(&c, (2, c[1].hash.clone()));
+        assert_eq!(
+            (r.ok, r.entries, r.broken_at),
+            (false, 3, Some(4)),
+            "an entry written after the recorded head"
+        );
+        let r = verify(&c, (3, "f".repeat(64)));
+        assert!(!r.ok, "the head's hash is not the last entry's");
+        assert_eq!(
+            verify(&c, (3, c[2].hash.clone())),
+            ChainReport {
+                ok: true,
+                entries: 3,
+                broken_at: None,
+                problem: None
+            }
+        );
+        let r = verify(&[], (1, "x".into()));
+        assert_eq!((r.ok, r.broken_at), (false, Some(1)), "every entry deleted");
+    }
+
+    #[test]
+    fn the_first_problem_is_the_one_reported() {
+        let mut c = chain(4);
+        c[1].action = "person.delete".into();
+        c[3].actor = "x".into();
+        let r = verify(&c, (4, c[3].hash.clone()));
+        assert_eq!(r.broken_at, Some(2));
+        assert_eq!(
+            r.problem.as_deref(),
+            Some("entry 2 was changed after it was written")
+        );
+        let mut v = ChainVerifier::default();
+        v.feed(&c[0]);
+        assert!(!v.is_broken());
+        v.feed(&c[2]);
+        assert!(v.is_broken(), "entry 2 is missing");
+    }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+        use uuid::Uuid;
+
+        fn json_value() -> impl Strategy<Value = Value> {
+            let leaf = prop_oneof![
+                Just(Value::Null),
+                any::<bool>().prop_map(Value::from),
+                any::<i64>().prop_map(Value::from),
+                (-4_000_000i32..4_000_000).prop_map(|n| Value::from(f64::from(n) / 4.0)),
+                "\\PC{0,6}".prop_map(Value::from),
+            ];
+            leaf.prop_recursive(3, 24, 4, |inner| {
+                prop_oneof![
+                    proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::from),
+                    proptest::collection::btree_map("[a-zå\"\\\\ ]{0,4}", inner, 0..4)
+                        .prop_map(|m| Value::Object(m.into_iter().collect())),
+                ]
+            })
+        }
+
+        prop_compose! {
+            fn new_entry()(
+                actor_id in proptest::option::of(any::<u128>().prop_map(Uuid::from_u128)),
+                actor in "\\PC{0,8}",
+                action in "[a-z.]{1,12}",
+                entity in "[a-z]{1,8}",
+                entity_id in "[0-9a-f-]{0,12}",
+                before in proptest::option::of(json_value()),
+                after in proptest::option::of(json_value()),
+            ) -> NewAuditEntry {
+                NewAuditEntry { actor_id, actor, action, entity, entity_id, before, after }
+            }
+        }
+
+        fn written(entries: Vec<(NewAuditEntry, i64)>) -> Vec<AuditEntry> {
+            let mut prev = GENESIS.to_string();
+            let mut at = OffsetDateTime::UNIX_EPOCH;
+            let mut out = vec![];
+            for (i, (e, secs)) in entries.into_iter().enumerate() {
+                let seq = i as i64 + 1;
+                at += time::Duration::seconds(secs);
+                let hash = entry_hash(&prev, seq, at, &e);
+                out.push(AuditEntry {
+                    seq,
+                    at,
+                    actor_id: e.actor_id,
+                    actor: e.actor,
+                    action: e.action,
+                    entity: e.entity,
+                    entity_id: e.entity_id,
+                    before: e.before,
+                    after: e.after,
+                    prev_hash: prev,
+                    hash: hash.clone(),
+                });
+                prev = hash;
+            }
+            out
+        }
+
+        /// Another value of one field of an entry (`which` picks the
+        /// field); never merely "no value" for a JSON null, which the hash
+        /// does not tell apart.
+        fn tamper(e: &mut AuditEntry, which: usize, v: &Value) {
+            let other = |x: &Option<Value>| match x {
+                Some(old) if old != v && !v.is_null() => Some(v.clone()),
+                Some(old) => Some(serde_json::json!([old])),
+                None => Some(serde_json::json!({"tampered": true})),
+            };
+            match which {
+                0 => e.seq += 1,
+                1 => e.at += time::Duration::seconds(1),
+                2 => {
+                    e.actor_id = match e.actor_id {
+                        Some(id) => Some(Uuid::from_u128(id.as_u128() ^ 1)),
+                        None => Some(Uuid::nil()),
+                    }
+                }
+                3 => e.actor.push('x'),
+                4 => e.action.push('x'),
+                5 => e.entity.push('x'),
+                6 => e.entity_id.push('x'),
+                7 => e.before = other(&e.before),
+                8 => e.after = other(&e.after),
+                9 => e.prev_hash.replace_range(
+                    0..1,
+                    if e.prev_hash.starts_with('0') {
+                        "1"
+                    } else {
+                        "0"
+                    },
+                ),
+                _ => e
+                    .hash
+                    .replace_range(0..1, if e.hash.starts_with('0') { "1" } else { "0" }),
+            }
+        }
+
+        proptest! {
+            /// Canonical JSON is the same value, keys sorted, without
+            /// whitespace: it reads back as what was written.
+            #[test]
+            fn canonical_json_reads_back_as_the_same_value(v in json_value()) {
+                let mut s = String::new();
+                canonical_json(&v, &mut s);
+                prop_assert_eq!(serde_json::from_str::<Value>(&s).unwrap(), v.clone());
+                prop_assert_eq!(s, serde_json::to_string(&v).unwrap());
+            }
+
+            /// An intact log verifies; changing any one field of any one
+            /// entry is found, at that entry.
+            #[test]
+            fn any_single_field_change_is_found_at_its_entry(
+                entries in proptest::collection::vec((new_entry(), 0i64..100_000), 1..6),
+                pick in any::<proptest::sample::Index>(),
+                which in 0usize..11,
+                v in json_value(),
+            ) {
+                let log = written(entries);
+                let head = (log.len() as i64, log[log.len() - 1].hash.clone());
+                let mut v0 = ChainVerifier::default();
+                log.iter().for_each(|e| v0.feed(e));
+                prop_assert!(v0.finish(head.clone()).ok);
+
+                let i = pick.index(log.len());
+                let mut bad = log.clone();
+                tamper(&mut bad[i], which, &v);
+                prop_assert_ne!(&bad[i], &log[i]);
+                let mut ver = ChainVerifier::default();
+                bad.iter().for_each(|e| ver.feed(e));
+                let r = ver.finish(head);
+                prop_assert!(!r.ok);
+                prop_assert_eq!(r.broken_at, Some(i as i64 + 1), "{:?}", r.problem);
+            }
+
+            /// Removing any one entry is found at its place.
+            #[test]
+            fn a_removed_entry_is_found(
+                entries in proptest::collection::vec((new_entry(), 0i64..10), 1..6),
+                pick in any::<proptest::sample::Index>(),
+            ) {
+                let log = written(entries);
+                let head = (log.len() as i64, log[log.len() - 1].hash.clone());
+                let i = pick.index(log.len());
+                let mut gone = log.clone();
+                gone.remove(i);
+                let mut ver = ChainVerifier::default();
+                gone.iter().for_each(|e| ver.feed(e));
+                let r = ver.finish(head);
+                prop_assert!(!r.ok);
+                prop_assert_eq!(r.broken_at, Some(i as i64 + 1));
+            }
+        }
+    }
 }

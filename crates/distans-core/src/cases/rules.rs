@@ -206,3 +206,322 @@ pub fn event(actor: &Actor, at: OffsetDateTime, kind: &str, policy_version: i64)
         policy_version,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kernel::dates::Weekday;
+    use crate::kernel::{ManagedUnit, Role, UnitRef};
+    use crate::org::model::Person;
+    use crate::policy::model::{Place, PolicyRules};
+    use proptest::prelude::*;
+    use time::macros::date;
+    use time::Duration;
+
+    fn record(manager: Option<&str>) -> PersonRecord {
+        PersonRecord {
+            person: Person {
+                id: Uuid::from_u128(1),
+                employee_number: "100123".into(),
+                given_name: "Åsa".into(),
+                family_name: "Öberg".into(),
+                email: None,
+                title: None,
+                unit_id: Uuid::from_u128(5),
+                site_id: None,
+                commute_km: None,
+                commute_mode: None,
+                skills: vec![],
+                granted_roles: vec![],
+                username: None,
+                version: 1,
+            },
+            unit: UnitRef {
+                id: Uuid::from_u128(5),
+                name: "Kontaktcenter".into(),
+            },
+            unit_path: "/k/kc/".into(),
+            manages: vec![],
+            manager: manager.map(|n| PersonRef {
+                id: Uuid::from_u128(2),
+                name: n.into(),
+            }),
+            site: None,
+        }
+    }
+
+    fn actor(roles: &[Role], manages: &[&str]) -> Actor {
+        Actor {
+            person_id: Uuid::from_u128(2),
+            name: "Karin Holm".into(),
+            unit: UnitRef {
+                id: Uuid::from_u128(5),
+                name: "Kontaktcenter".into(),
+            },
+            roles: roles.to_vec(),
+            manages: manages
+                .iter()
+                .map(|p| ManagedUnit {
+                    id: Uuid::from_u128(9),
+                    name: "M".into(),
+                    path: p.to_string(),
+                })
+                .collect(),
+        }
+    }
+
+    fn arrangement(start: Date, end: Option<Date>, weekdays: Vec<Weekday>) -> Arrangement {
+        Arrangement {
+            days_per_week: 2,
+            weekdays,
+            start,
+            end,
+            place: Place::Home,
+            place_address: None,
+            reason: "Pendling".into(),
+            confirmations: vec![],
+        }
+    }
+
+    fn request(state: RequestState, version: i64) -> RemoteRequest {
+        RemoteRequest {
+            id: Uuid::from_u128(20),
+            person: PersonRef {
+                id: Uuid::from_u128(1),
+                name: "Åsa Öberg".into(),
+            },
+            unit: UnitRef {
+                id: Uuid::from_u128(5),
+                name: "Kontaktcenter".into(),
+            },
+            state,
+            decider: Decider::Manager,
+            assigned_to: None,
+            arrangement: arrangement(
+                date!(2026 - 12 - 01),
+                None,
+                vec![Weekday::Mon, Weekday::Fri],
+            ),
+            policy_version: 4,
+            decided_by: None,
+            decision_reason: None,
+            agreement_id: None,
+            created_at: OffsetDateTime::UNIX_EPOCH,
+            version,
+            unit_path: "/k/kc/".into(),
+            history: vec![],
+        }
+    }
+
+    #[test]
+    fn a_manager_level_request_goes_to_the_manager_else_to_hr() {
+        let with = record(Some("Karin Holm"));
+        let (d, to) = route(Decider::Manager, &with);
+        assert_eq!(
+            (d, to.map(|p| p.name)),
+            (Decider::Manager, Some("Karin Holm".into()))
+        );
+        assert_eq!(route(Decider::Hr, &with), (Decider::Hr, None));
+        assert_eq!(
+            route(Decider::Manager, &record(None)),
+            (Decider::Hr, None),
+            "no manager"
+        );
+        assert_eq!(decider_name(Decider::Manager, &with), "Karin Holm");
+        assert_eq!(decider_name(Decider::Manager, &record(None)), "HR");
+        assert_eq!(decider_name(Decider::Hr, &with), "HR");
+    }
+
+    #[test]
+    fn whose_requests_a_list_holds() {
+        let hr = actor(&[Role::Employee, Role::Hr], &[]);
+        let m = actor(&[Role::Employee, Role::Manager], &["/k/a/", "/k/b/"]);
+        let e = actor(&[Role::Employee], &[]);
+        let me = Some(Uuid::from_u128(2));
+        assert_eq!(list_filter(&hr, true, false), RequestFilter::default());
+        assert_eq!(list_filter(&hr, true, true).person, me, "mine wins");
+        let under = list_filter(&m, false, false);
+        assert_eq!(
+            (under.person, under.under),
+            (None, Some(vec!["/k/a/".into(), "/k/b/".into()]))
+        );
+        assert_eq!(list_filter(&e, false, false).person, me);
+        assert_eq!(list_filter(&m, false, true).person, me);
+    }
+
+    #[test]
+    fn what_waits_for_a_decision() {
+        let both = actor(&[Role::Employee, Role::Manager, Role::Hr], &["/k/a/"]);
+        let f = to_decide_filters(&both);
+        assert_eq!(f.len(), 2);
+        assert_eq!(
+            (f[0].state, f[0].decider, f[0].under.clone()),
+            (
+                Some(RequestState::Submitted),
+                Some(Decider::Manager),
+                Some(vec!["/k/a/".into()])
+            )
+        );
+        assert_eq!(
+            (f[1].state, f[1].decider, f[1].under.clone()),
+            (Some(RequestState::Submitted), Some(Decider::Hr), None)
+        );
+        assert!(to_decide_filters(&actor(&[Role::Employee, Role::Auditor], &[])).is_empty());
+    }
+
+    #[test]
+    fn only_a_submitted_request_of_the_version_seen_is_decided() {
+        assert!(check_decidable(&request(RequestState::Submitted, 3), Some(3)).is_ok());
+        assert!(check_decidable(&request(RequestState::Submitted, 3), None).is_ok());
+        let e = check_decidable(&request(RequestState::Submitted, 3), Some(2)).unwrap_err();
+        assert!(e.to_string().contains("reload"), "{e}");
+        for s in [
+            RequestState::ChangesRequested,
+            RequestState::Approved,
+            RequestState::Declined,
+            RequestState::Withdrawn,
+        ] {
+            let e = check_decidable(&request(s, 1), Some(1)).unwrap_err();
+            assert_eq!(e.code(), "conflict");
+            assert!(e.to_string().contains(s.as_str()), "{e}");
+            assert_eq!(RequestState::parse(s.as_str()), Some(s));
+        }
+    }
+
+    #[test]
+    fn a_decision_has_its_word_and_state() {
+        let all = [
+            (Decision::Approve, "approved", RequestState::Approved),
+            (Decision::Decline, "declined", RequestState::Declined),
+            (Decision::Changes, "changes", RequestState::ChangesRequested),
+        ];
+        for (d, word, state) in all {
+            assert_eq!((decision_kind(d), decided_state(d)), (word, state));
+            assert_eq!(
+                state.is_open(),
+                d == Decision::Changes,
+                "changes wait for the applicant"
+            );
+        }
+        assert!(RequestState::Submitted.is_open() && RequestState::ChangesRequested.is_open());
+    }
+
+    #[test]
+    fn an_approval_drafts_the_agreement_from_the_template() {
+        let r = request(RequestState::Submitted, 1);
+        let employee = record(Some("Karin Holm"));
+        let decider = actor(&[Role::Employee, Role::Manager], &["/k/"]);
+        let policy = PolicyVersion {
+            id: Uuid::nil(),
+            version: 4,
+            valid_from: date!(2026 - 01 - 01),
+            rules: PolicyRules::default(),
+            created_by: "hr".into(),
+        };
+        let effective = EffectiveRules {
+            manager_limit_days: 2,
+            max_days_per_week: 4,
+            presence_requirements: "Tisdagar på plats.".into(),
+        };
+        let ap = Approval {
+            request: &r,
+            employee: &employee,
+            decider: &decider,
+            policy: &policy,
+            effective: &effective,
+            organisation: "Sjöviks kommun".into(),
+            template: "## Avtal\n{medarbetare} ({anstallningsnummer}), {enhet}, {chef}: {veckodagar}. {narvaro} {uppsagningstid_dagar}",
+        };
+        let g = draft_agreement(&ap, Uuid::from_u128(30));
+        assert_eq!(
+            g.text,
+            "## Avtal\nÅsa Öberg (100123), Kontaktcenter, Karin Holm: måndag, fredag. Tisdagar på plats. 30"
+        );
+        assert_eq!(
+            (g.state, g.version, g.request_id),
+            (AgreementState::Draft, 1, r.id)
+        );
+        assert_eq!(
+            (g.person_id, g.decider_id),
+            (r.person.id, decider.person_id)
+        );
+        assert_eq!((g.notice_days, g.policy_version), (30, 4));
+        assert_eq!(g.weekdays, vec![Weekday::Mon, Weekday::Fri]);
+        assert!(g.text_sha256.is_none() && g.employee_signed_at.is_none());
+        let ev = event(&decider, OffsetDateTime::UNIX_EPOCH, "approved", 4);
+        assert_eq!(
+            (ev.actor.name.as_str(), ev.kind.as_str(), ev.reason),
+            ("Karin Holm", "approved", None)
+        );
+    }
+
+    fn day() -> impl Strategy<Value = Date> {
+        (0i64..60).prop_map(|n| date!(2026 - 12 - 01) + Duration::days(n))
+    }
+
+    fn period() -> impl Strategy<Value = (Date, Option<Date>)> {
+        (day(), proptest::option::of(0i64..20))
+            .prop_map(|(s, l)| (s, l.map(|l| s + Duration::days(l))))
+    }
+
+    proptest! {
+        /// An arrangement overlaps the periods exactly when some day is
+        /// in both (an open end runs on).
+        #[test]
+        fn overlap_is_a_shared_day(a in period(), busy in proptest::collection::vec(period(), 0..4)) {
+            let arr = arrangement(a.0, a.1, vec![]);
+            let horizon = date!(2027 - 06 - 01);
+            let within = |d: Date, p: (Date, Option<Date>)| p.0 <= d && p.1.is_none_or(|e| d <= e);
+            let mut d = date!(2026 - 12 - 01);
+            let mut shared = false;
+            while d <= horizon {
+                shared |= within(d, a) && busy.iter().any(|b| within(d, *b));
+                d += Duration::days(1);
+            }
+            prop_assert_eq!(overlaps_any(&arr, &busy), shared);
+        }
+
+        /// The gap window is the first four weeks of the arrangement from
+        /// today on, within it, and only with fixed weekdays.
+        #[test]
+        fn the_gap_window_is_four_weeks_within_the_arrangement(
+            a in period(),
+            today in day(),
+            fixed in proptest::sample::subsequence(Weekday::ALL.to_vec(), 0..=2),
+        ) {
+            let arr = arrangement(a.0, a.1, fixed.clone());
+            match gap_window(&arr, today) {
+                Some((from, to)) => {
+                    prop_assert!(!fixed.is_empty());
+                    prop_assert_eq!(from, a.0.max(today));
+                    prop_assert!(from <= to && (to - from).whole_days() <= 27);
+                    prop_assert!(a.1.is_none_or(|e| to <= e));
+                    prop_assert!(a.1.is_some() || (to - from).whole_days() == 27);
+                }
+                None => prop_assert!(fixed.is_empty() || a.1.is_some_and(|e| e < a.0.max(today))),
+            }
+        }
+
+        /// A reason is needed to decline or ask for changes, at most 2,000
+        /// characters, trimmed; a blank one is none.
+        #[test]
+        fn a_decision_reason_is_required_to_say_no(
+            d in prop_oneof![Just(Decision::Approve), Just(Decision::Decline), Just(Decision::Changes)],
+            reason in proptest::option::of(prop_oneof!["[ a-zåö]{0,10}", Just(" x".repeat(1000)), Just("x".repeat(2001))]),
+        ) {
+            let trimmed = reason.as_deref().map(str::trim).filter(|s| !s.is_empty());
+            match decision_reason(d, reason.as_deref()) {
+                Ok(r) => {
+                    prop_assert_eq!(r.as_deref(), trimmed);
+                    prop_assert!(r.as_ref().is_none_or(|r| r.chars().count() <= 2000));
+                    prop_assert!(d == Decision::Approve || r.is_some());
+                }
+                Err(e) => {
+                    prop_assert_eq!(e.field(), Some("reason"));
+                    prop_assert!(trimmed.is_none_or(|t| t.chars().count() > 2000) );
+                    prop_assert!(trimmed.is_some() || d != Decision::Approve);
+                }
+            }
+        }
+    }
+}

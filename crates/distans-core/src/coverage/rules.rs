@@ -287,4 +287,182 @@ mod tests {
         r.kind = RuleKind::MaxDesks;
         r
     }
+
+    #[test]
+    fn a_rule_applies_on_its_weekdays_never_at_weekends() {
+        let sat = date!(2026 - 11 - 28);
+        let mon = date!(2026 - 11 - 23);
+        assert!(!rule(None, 1, None).applies_on(sat));
+        assert!(rule(None, 1, None).applies_on(mon));
+        assert!(!rule(None, 1, Some(vec![Weekday::Tue])).applies_on(mon));
+        let e = NewCoverageRule::parse("min_onsite", None, Some(1), Some(&[])).unwrap_err();
+        assert_eq!(
+            e.field(),
+            Some("weekdays"),
+            "an empty list is not every day"
+        );
+        let e = NewCoverageRule::parse("min_onsite", None, None, None).unwrap_err();
+        assert_eq!(e.field(), Some("min_onsite"));
+        let e = NewCoverageRule::parse("min_onsite", Some("a;b"), Some(1), None).unwrap_err();
+        assert_eq!(e.field(), Some("skill"));
+        let r = NewCoverageRule::parse(" max_desks ", Some("  "), Some(7), None).unwrap();
+        assert_eq!(
+            (r.kind, r.skill, r.min_onsite),
+            (RuleKind::MaxDesks, None, 0)
+        );
+        assert!(NewCoverageRule::parse("min_onsite", None, Some(MAX_MIN_ONSITE), None).is_ok());
+        assert!(
+            NewCoverageRule::parse("min_onsite", None, Some(MAX_MIN_ONSITE + 1), None).is_err()
+        );
+    }
+
+    mod props {
+        use super::*;
+        use crate::plan::model::{Occasional, PersonRules};
+        use proptest::prelude::*;
+
+        const SKILLS: [&str; 3] = ["reception", "lön", "it"];
+
+        fn state() -> impl Strategy<Value = DayState> {
+            prop_oneof![
+                Just(DayState::Workplace),
+                Just(DayState::Remote),
+                Just(DayState::Other),
+                Just(DayState::Absent),
+            ]
+        }
+
+        fn workdays() -> Vec<Date> {
+            crate::kernel::calendar::WorkCalendar::default()
+                .workdays(date!(2026 - 11 - 23), date!(2026 - 12 - 06))
+        }
+
+        prop_compose! {
+            /// A member and their rules over two weeks.
+            fn member_with_plan()(
+                skills in proptest::sample::subsequence(SKILLS.to_vec(), 0..=3),
+                rotation in proptest::collection::vec(proptest::option::of(state()), 10),
+                halves in proptest::collection::vec(proptest::option::of((state(), any::<bool>())), 10),
+            ) -> (Vec<String>, PersonRules) {
+                let mut r = PersonRules::default();
+                for (i, d) in workdays().into_iter().enumerate() {
+                    if let Some(s) = rotation[i] {
+                        r.rotation.insert(d, s);
+                    }
+                    if let Some((s, am)) = halves[i] {
+                        let part = Some(if am { Part::Am } else { Part::Pm });
+                        r.occasional.insert(d, Occasional { state: s, part });
+                    }
+                }
+                (skills.into_iter().map(String::from).collect(), r)
+            }
+        }
+
+        prop_compose! {
+            fn coverage_rule()(
+                n in 0u128..1000,
+                desks in any::<bool>(),
+                skill in proptest::option::of(proptest::sample::select(SKILLS.to_vec())),
+                min in 1i64..6,
+                weekdays in proptest::option::of(proptest::sample::subsequence(Weekday::ALL.to_vec(), 1..=5)),
+            ) -> CoverageRule {
+                CoverageRule {
+                    id: Uuid::from_u128(n),
+                    unit_id: Uuid::from_u128(1),
+                    kind: if desks { RuleKind::MaxDesks } else { RuleKind::MinOnsite },
+                    skill: if desks { None } else { skill.map(String::from) },
+                    min_onsite: if desks { 0 } else { min },
+                    weekdays,
+                    version: 1,
+                }
+            }
+        }
+
+        proptest! {
+            /// On every day, the count on site never exceeds the members
+            /// (with the skill); a min_onsite rule has a gap exactly when
+            /// fewer are planned than required, and the gap is the
+            /// shortfall; a desk rule's gap is the excess over the desks.
+            #[test]
+            fn counts_stay_within_the_members_and_gaps_are_shortfalls(
+                people in proptest::collection::vec(member_with_plan(), 0..8),
+                rules in proptest::collection::vec(coverage_rule(), 0..4),
+                desks in 0i64..10,
+                site_counts in proptest::collection::vec(0i64..15, 10),
+            ) {
+                let days = workdays();
+                let members: Vec<Member> = people.iter().enumerate().map(|(i, (skills, _))| {
+                    let mut m = member(i as u128 + 1, &[]);
+                    m.skills = skills.clone();
+                    m
+                }).collect();
+                let plans: HashMap<Uuid, Vec<PlanDay>> = members
+                    .iter()
+                    .zip(&people)
+                    .map(|(m, (_, r))| (m.id, r.days_on(&days)))
+                    .collect();
+                let counts: HashMap<Date, i64> = days.iter().copied().zip(site_counts).collect();
+                let out = unit_days(&rules, &members, &plans, &days, Some((desks, &counts)));
+                prop_assert_eq!(out.len(), days.len());
+                for (cd, d) in out.iter().zip(&days) {
+                    prop_assert_eq!(cd.date, *d);
+                    let here: Vec<Uuid> = members
+                        .iter()
+                        .filter(|m| plans[&m.id].iter().any(|p| p.date == *d && p.on_site()))
+                        .map(|m| m.id)
+                        .collect();
+                    prop_assert_eq!(cd.on_site.iter().map(|p| p.id).collect::<Vec<_>>(), here);
+                    let applying: Vec<&CoverageRule> = rules.iter().filter(|r| r.applies_on(*d)).collect();
+                    prop_assert_eq!(cd.rules.len(), applying.len());
+                    for (rd, r) in cd.rules.iter().zip(applying) {
+                        prop_assert_eq!(rd.rule, r.id);
+                        match r.kind {
+                            RuleKind::MinOnsite => {
+                                let with_skill = members
+                                    .iter()
+                                    .filter(|m| r.skill.as_ref().is_none_or(|s| m.skills.contains(s)))
+                                    .count() as i64;
+                                prop_assert!(rd.planned <= with_skill);
+                                prop_assert!(rd.planned <= cd.on_site.len() as i64);
+                                prop_assert_eq!(rd.required, r.min_onsite);
+                                prop_assert_eq!(rd.gap > 0, rd.planned < rd.required);
+                                prop_assert_eq!(rd.gap, (rd.required - rd.planned).max(0));
+                            }
+                            RuleKind::MaxDesks => {
+                                prop_assert_eq!((rd.required, rd.planned), (desks, counts[d]));
+                                prop_assert_eq!(rd.gap > 0, rd.planned > rd.required);
+                            }
+                        }
+                    }
+                }
+            }
+
+            /// Whatever is typed into a rule, parse never panics; it names
+            /// one of the rule's fields or gives a rule in shape.
+            #[test]
+            fn rule_input_is_parsed_or_refused_naming_a_field(
+                kind in prop_oneof![Just("min_onsite".to_string()), Just("max_desks".to_string()), "\\PC{0,10}"],
+                skill in proptest::option::of("\\PC{0,10}"),
+                min in proptest::option::of(-3i64..20_000),
+                weekdays in proptest::option::of(proptest::collection::vec(
+                    prop_oneof![Just("mon".to_string()), Just("Fredag".to_string()), "\\PC{0,5}"], 0..6)),
+            ) {
+                match NewCoverageRule::parse(&kind, skill.as_deref(), min, weekdays.as_deref()) {
+                    Ok(r) => {
+                        match r.kind {
+                            RuleKind::MinOnsite => prop_assert!((1..=MAX_MIN_ONSITE).contains(&r.min_onsite)),
+                            RuleKind::MaxDesks => prop_assert!(r.min_onsite == 0 && r.skill.is_none()),
+                        }
+                        if let Some(ws) = &r.weekdays {
+                            prop_assert!(!ws.is_empty() && ws.windows(2).all(|w| w[0] < w[1]));
+                        }
+                    }
+                    Err(e) => {
+                        let f = e.field().unwrap_or("");
+                        prop_assert!(["kind", "skill", "min_onsite", "weekdays"].contains(&f), "{e:?}");
+                    }
+                }
+            }
+        }
+    }
 }

@@ -198,4 +198,200 @@ mod tests {
         r.security_deviation_roles = vec!["hr".into(), "hr".into()];
         assert!(r.validate().is_err());
     }
+
+    mod redaction {
+        use super::*;
+        use crate::kernel::{ManagedUnit, PersonRef, Role, UnitRef};
+        use proptest::prelude::*;
+        use time::OffsetDateTime;
+
+        fn who(n: u128) -> PersonRef {
+            PersonRef {
+                id: Uuid::from_u128(n),
+                name: format!("Person {n}"),
+            }
+        }
+
+        fn actor(n: u128, roles: &[Role], manages: &[&str]) -> Actor {
+            Actor {
+                person_id: Uuid::from_u128(n),
+                name: format!("Person {n}"),
+                unit: UnitRef {
+                    id: Uuid::nil(),
+                    name: "U".into(),
+                },
+                roles: roles.to_vec(),
+                manages: manages
+                    .iter()
+                    .map(|p| ManagedUnit {
+                        id: Uuid::nil(),
+                        name: "M".into(),
+                        path: p.to_string(),
+                    })
+                    .collect(),
+            }
+        }
+
+        /// Reported by 1 about `person`, in unit /k/a/, handled by 3.
+        fn deviation(anonymous: bool, person: u128) -> Deviation {
+            let event = |n: u128, kind: &str| DeviationEvent {
+                at: OffsetDateTime::UNIX_EPOCH,
+                actor: Some(who(n)),
+                kind: kind.into(),
+                text: None,
+            };
+            Deviation {
+                id: Uuid::from_u128(100),
+                kind: DeviationKind::InformationSecurity,
+                description: "Skärmen syntes från bussen".into(),
+                date: date!(2026 - 03 - 02),
+                serious: true,
+                anonymous,
+                person: Some(who(person)),
+                unit: UnitRef {
+                    id: Uuid::nil(),
+                    name: "Kontaktcenter".into(),
+                },
+                reporter: Some(who(1)),
+                responsible: Some(who(3)),
+                state: DeviationState::Acknowledged,
+                action: None,
+                policy_version: 1,
+                created_at: OffsetDateTime::UNIX_EPOCH,
+                version: 2,
+                events: vec![event(1, "reported"), event(3, "acknowledged")],
+                reporter_id: Uuid::from_u128(1),
+                person_id: Uuid::from_u128(person),
+                unit_path: "/k/a/".into(),
+            }
+        }
+
+        #[test]
+        fn an_anonymous_reporter_is_hidden_from_the_unit_but_not_from_hr() {
+            let manager = actor(3, &[Role::Employee, Role::Manager], &["/k/a/"]);
+            let hr = actor(4, &[Role::Employee, Role::Hr], &[]);
+            let seen = deviation(true, 1).redact_for(&manager);
+            assert_eq!(
+                (seen.reporter, seen.person),
+                (None, None),
+                "they reported about themselves"
+            );
+            assert_eq!(seen.events[0].actor, None);
+            assert_eq!(
+                seen.events[1].actor,
+                Some(who(3)),
+                "the manager's own step stays"
+            );
+            let about_other = deviation(true, 2).redact_for(&manager);
+            assert_eq!(about_other.person, Some(who(2)));
+            assert_eq!(deviation(true, 1).redact_for(&hr), deviation(true, 1));
+            assert_eq!(
+                deviation(true, 1).redact_for(&actor(1, &[Role::Employee], &[])),
+                deviation(true, 1)
+            );
+            assert_eq!(
+                deviation(false, 1).redact_for(&manager),
+                deviation(false, 1)
+            );
+        }
+
+        #[test]
+        fn what_a_deviation_asks_of_the_access_policy() {
+            let d = deviation(false, 2);
+            assert!(d.is_serious_security());
+            let mut minor = d.clone();
+            minor.serious = false;
+            assert!(!minor.is_serious_security());
+            let stranger = actor(9, &[Role::Employee, Role::Admin], &[]);
+            assert!(
+                crate::access::can(&stranger, d.read_action(true)),
+                "a security role, serious"
+            );
+            assert!(!crate::access::can(&stranger, minor.read_action(true)));
+            assert!(!crate::access::can(&stranger, d.read_action(false)));
+            assert!(
+                crate::access::can(&actor(3, &[Role::Employee], &[]), d.handle_action()),
+                "responsible"
+            );
+            assert!(
+                !crate::access::can(
+                    &actor(1, &[Role::Employee, Role::Hr], &[]),
+                    d.handle_action()
+                ),
+                "reporter"
+            );
+        }
+
+        #[test]
+        fn texts_keep_line_breaks_and_excerpts_stay_short() {
+            assert_eq!(required_text("action", " a\r\nb "), Ok("a\nb".to_string()));
+            assert_eq!(
+                required_text("action", "\r\n").unwrap_err().field(),
+                Some("action")
+            );
+            assert_eq!(excerpt("kort"), "kort");
+            let long = "å".repeat(301);
+            assert_eq!(excerpt(&long), format!("{}…", "å".repeat(300)));
+            assert_eq!(excerpt(&"å".repeat(300)), "å".repeat(300));
+            for k in DeviationKind::ALL {
+                assert_eq!(DeviationKind::parse(&format!(" {} ", k.as_str())), Some(k));
+            }
+            assert_eq!(StateFilter::parse(" open "), Ok(StateFilter::Open));
+            assert_eq!(
+                StateFilter::parse("closed"),
+                Ok(StateFilter::Only(DeviationState::Closed))
+            );
+        }
+
+        fn role() -> impl Strategy<Value = Vec<Role>> {
+            proptest::sample::subsequence(
+                vec![Role::Hr, Role::Admin, Role::Auditor, Role::Director],
+                0..=2,
+            )
+        }
+
+        proptest! {
+            /// Whoever looks, an anonymous reporter's identity reaches only
+            /// the reporter and HR: to anyone else neither the reporter nor
+            /// the trail names them, and nothing else is cut.
+            #[test]
+            fn only_the_reporter_and_hr_see_an_anonymous_reporter(
+                anonymous in any::<bool>(),
+                person in 1u128..4,
+                viewer in 1u128..6,
+                roles in role(),
+                manages in proptest::option::of(prop_oneof![Just("/k/"), Just("/k/a/"), Just("/x/")]),
+            ) {
+                let mut rs = vec![Role::Employee];
+                rs.extend(roles.iter().copied());
+                let a = actor(viewer, &rs, manages.as_slice());
+                let d = deviation(anonymous, person);
+                let seen = d.clone().redact_for(&a);
+                let may = !anonymous || viewer == 1 || roles.contains(&Role::Hr);
+                prop_assert_eq!(d.reporter_visible_to(&a), may);
+                if may {
+                    prop_assert_eq!(seen, d);
+                } else {
+                    prop_assert_eq!(&seen.reporter, &None);
+                    prop_assert!(seen.events.iter().all(|e| e.actor.as_ref().is_none_or(|p| p.id != d.reporter_id)));
+                    prop_assert_eq!(seen.person.is_none(), person == 1);
+                    let json = serde_json::to_string(&seen).unwrap();
+                    prop_assert!(!json.contains("Person 1"), "{}", json);
+                    prop_assert_eq!((seen.description, seen.events.len()), (d.description, d.events.len()));
+                }
+            }
+
+            /// An excerpt is the start of the text, at most 300 characters
+            /// and an ellipsis when cut.
+            #[test]
+            fn an_excerpt_is_the_start_of_the_text(s in "\\PC{0,400}") {
+                let e = excerpt(&s);
+                let cut = s.chars().count() > 300;
+                prop_assert_eq!(e.ends_with('…') && cut, cut);
+                let kept = e.strip_suffix('…').filter(|_| cut).unwrap_or(&e);
+                prop_assert!(s.starts_with(kept));
+                prop_assert_eq!(kept.chars().count(), s.chars().count().min(300));
+            }
+        }
+    }
 }

@@ -105,4 +105,113 @@ mod tests {
             ItemState::InRepair
         );
     }
+
+    #[test]
+    fn identifiers_and_descriptions_are_trimmed_and_bounded() {
+        assert_eq!(identifier("  INV-0042 "), Ok("INV-0042".to_string()));
+        assert_eq!(identifier("  ").unwrap_err().field(), Some("identifier"));
+        assert!(identifier(&"å".repeat(MAX_IDENTIFIER)).is_ok());
+        assert!(identifier(&"å".repeat(MAX_IDENTIFIER + 1)).is_err());
+        assert_eq!(
+            description("  "),
+            Ok(String::new()),
+            "a description may be empty"
+        );
+        assert_eq!(
+            description(&"å".repeat(MAX_DESCRIPTION + 1))
+                .unwrap_err()
+                .field(),
+            Some("description")
+        );
+        for k in ItemKind::ALL {
+            assert_eq!(ItemKind::parse(k.as_str()).unwrap(), k);
+        }
+        for s in ItemState::ALL {
+            assert_eq!(ItemState::parse("return_state", s.as_str()).unwrap(), s);
+        }
+        assert_eq!(
+            ItemState::parse("return_state", "lost")
+                .unwrap_err()
+                .field(),
+            Some("return_state")
+        );
+    }
+
+    #[test]
+    fn a_loan_is_made_under_an_agreement_awaiting_signatures_or_in_force() {
+        use crate::policy::model::Place;
+        use time::macros::date;
+        let g = |state, end, ends_on| Agreement {
+            id: uuid::Uuid::nil(),
+            request_id: uuid::Uuid::nil(),
+            person_id: uuid::Uuid::nil(),
+            person_name: String::new(),
+            decider_id: uuid::Uuid::nil(),
+            decider_name: String::new(),
+            state,
+            days_per_week: 3,
+            weekdays: vec![],
+            place: Place::Home,
+            place_address: None,
+            start: date!(2026 - 01 - 01),
+            end,
+            policy_version: 1,
+            notice_days: 30,
+            text: String::new(),
+            text_sha256: None,
+            employee_signed_at: None,
+            decider_signed_at: None,
+            ends_on,
+            ended_by: None,
+            end_reason: None,
+            version: 1,
+        };
+        let today = date!(2026 - 06 - 01);
+        assert!(agreement_is_live(
+            &g(AgreementState::Active, None, None),
+            today
+        ));
+        assert!(agreement_is_live(
+            &g(AgreementState::AwaitingSignatures, None, None),
+            today
+        ));
+        assert!(!agreement_is_live(
+            &g(AgreementState::Draft, None, None),
+            today
+        ));
+        assert!(!agreement_is_live(
+            &g(AgreementState::Ended, None, None),
+            today
+        ));
+        assert!(!agreement_is_live(
+            &g(AgreementState::Active, Some(date!(2026 - 05 - 31)), None),
+            today
+        ));
+        assert!(
+            agreement_is_live(&g(AgreementState::Active, Some(today), None), today),
+            "its last day"
+        );
+        assert!(!agreement_is_live(
+            &g(AgreementState::Active, None, Some(date!(2026 - 05 - 31))),
+            today
+        ));
+    }
+
+    proptest::proptest! {
+        /// Basic equipment is always lent; an extra aid only under an
+        /// agreement of more than the policy's days, else refused naming the item.
+        #[test]
+        fn extra_aids_need_more_days_than_the_policy_says(
+            k in proptest::sample::select(ItemKind::ALL.to_vec()),
+            days in proptest::option::of(0u8..=5),
+            above in 0u8..=5,
+        ) {
+            let r = check_lending_rule(k, days, above);
+            let basic = matches!(k, ItemKind::Laptop | ItemKind::Phone);
+            proptest::prop_assert_eq!(r.is_ok(), basic || days.is_some_and(|d| d > above));
+            if let Err(e) = r {
+                proptest::prop_assert_eq!((e.field(), e.code()), (Some("item"), "rule_broken"));
+            }
+        }
+    }
 }

@@ -21,4 +21,23 @@ mod tests {
         assert!(!well_formed(&"a".repeat(44)));
         assert!(!well_formed(&format!("{}=", "a".repeat(42))));
     }
+
+    proptest::proptest! {
+        /// Only 43 characters of a–z, A–Z, 0–9, '-' and '_' are looked up:
+        /// the shape of every secret the product makes.
+        #[test]
+        fn only_the_shape_of_a_secret_is_looked_up(s in "[A-Za-z0-9_-]{43}|\\PC{0,50}") {
+            let shaped = s.len() == 43
+                && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            proptest::prop_assert_eq!(well_formed(&s), shaped);
+        }
+    }
+
+    #[test]
+    fn every_new_secret_is_well_formed() {
+        for _ in 0..20 {
+            assert!(well_formed(&token::random_secret()));
+        }
+        assert!(!well_formed(&"å".repeat(21)), "43 bytes, but not the shape");
+    }
 }

@@ -192,6 +192,13 @@ pub fn validate(title: &str, questions: &[Question]) -> Result<(String, Vec<Ques
                 "the question must be 1 to 500 characters",
             ));
         }
+        // One question a line in the text form HR edits.
+        if text.chars().any(char::is_control) {
+            return Err(CoreError::invalid(
+                field,
+                "the question must be one line, without control characters",
+            ));
+        }
         let risk_answer = match (q.kind, q.risk_answer.as_deref().map(str::trim)) {
             (_, None) => None,
             (QuestionType::YesNo, Some(r @ ("yes" | "no"))) => Some(r.to_string()),
@@ -487,3 +494,7 @@ mod tests {
         assert!(normalise_answers(&qs, &unknown).is_err());
     }
 }
+
+#[cfg(test)]
+#[path = "checklist_tests.rs"]
+mod more_tests;

@@ -115,6 +115,7 @@ pub(crate) fn me_ref(actor: &Actor) -> PersonRef {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kernel::Role;
     use time::macros::date;
 
     fn agreement(start: Date, end: Option<Date>) -> Term {
@@ -187,5 +188,102 @@ mod tests {
             FollowUpState::of("done", d, date!(2026 - 06 - 11)),
             FollowUpState::Done
         );
+    }
+
+    #[test]
+    fn who_sees_whose_follow_ups() {
+        use crate::kernel::{ManagedUnit, UnitRef};
+        let mut a = Actor {
+            person_id: Uuid::from_u128(4),
+            name: "Karin".into(),
+            unit: UnitRef {
+                id: Uuid::nil(),
+                name: "U".into(),
+            },
+            roles: vec![Role::Employee, Role::Manager],
+            manages: vec![ManagedUnit {
+                id: Uuid::nil(),
+                name: "M".into(),
+                path: "/k/a/".into(),
+            }],
+        };
+        assert_eq!(
+            scope_of(&a),
+            FollowUpScope::Mine {
+                person: Uuid::from_u128(4),
+                under: vec!["/k/a/".into()]
+            }
+        );
+        assert_eq!(me_ref(&a).name, "Karin");
+        a.roles.push(Role::Hr);
+        assert_eq!(scope_of(&a), FollowUpScope::All);
+        for k in [
+            FollowUpKind::RiskAssessment,
+            FollowUpKind::FollowUp,
+            FollowUpKind::DevelopmentTalk,
+        ] {
+            assert_eq!(FollowUpKind::parse(k.as_str()), k);
+        }
+        assert_eq!(FollowUpKind::DevelopmentTalk.template_key(), "uppfoljning");
+        assert_eq!(FollowUpState::Overdue.stored(), "open");
+        assert!(StateFilter::parse("later").is_err());
+    }
+
+    #[test]
+    fn an_agreement_ending_on_its_start_day_gets_only_the_risk_assessment() {
+        let d = date!(2026 - 01 - 15);
+        let s = schedule(&agreement(d, Some(d)), "/u/", 6);
+        assert_eq!(dues(&s), [(FollowUpKind::RiskAssessment, d)]);
+        assert!(s
+            .iter()
+            .all(|f| f.state == FollowUpState::Due && f.version == 1));
+        assert_eq!(s[0].template_key, "riskbedomning");
+    }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+        use time::Duration;
+
+        fn day() -> impl Strategy<Value = Date> {
+            (0i64..3000).prop_map(|n| date!(2024 - 01 - 01) + Duration::days(n))
+        }
+
+        proptest! {
+            /// Adding months keeps the day where the month has it, else the
+            /// month's last day, and lands in the right month.
+            #[test]
+            fn months_are_added_in_whole_months(d in day(), months in 0u32..40) {
+                let r = add_months(d, months);
+                let total = |x: Date| x.year() * 12 + x.month() as i32 - 1;
+                prop_assert_eq!(total(r) - total(d), months as i32);
+                let last = r.month().length(r.year());
+                prop_assert_eq!(r.day(), d.day().min(last));
+                prop_assert!(r >= d);
+            }
+
+            /// A schedule starts with the risk assessment on the first day,
+            /// then follow-ups in order every interval up to the last day (or
+            /// two years), and at least one follow-up when the period is
+            /// longer than a day.
+            #[test]
+            fn follow_ups_are_in_order_within_the_period(
+                start in day(),
+                len in proptest::option::of(prop_oneof![0i64..3, 0i64..1000]),
+                interval in 0u8..=24,
+            ) {
+                let last = len.map(|n| start + Duration::days(n));
+                let s = schedule(&agreement(start, last), "/u/", interval);
+                prop_assert_eq!((s[0].kind, s[0].due), (FollowUpKind::RiskAssessment, start));
+                let until = last.unwrap_or_else(|| add_months(start, OPEN_ENDED_MONTHS));
+                prop_assert!(s[1..].iter().all(|f| f.kind == FollowUpKind::FollowUp && f.due > start && f.due <= until));
+                prop_assert!(s.windows(2).all(|w| w[0].due < w[1].due));
+                prop_assert_eq!(s.len() > 1, until > start);
+                let step = u32::from(interval.max(1));
+                if s.len() > 2 {
+                    prop_assert_eq!(s[1].due, add_months(start, step));
+                }
+            }
+        }
     }
 }

@@ -53,6 +53,22 @@ pub mod password {
         use super::*;
 
         #[test]
+        fn a_new_password_is_4_to_1024_bytes() {
+            assert!(check_new("abcd").is_ok());
+            assert!(check_new("åäöü").is_ok(), "counted in characters");
+            assert_eq!(check_new("abc").unwrap_err().field(), Some("password"));
+            assert!(check_new(&"x".repeat(1024)).is_ok());
+            assert_eq!(
+                check_new(&"x".repeat(1025)).unwrap_err().field(),
+                Some("password")
+            );
+            assert!(
+                check_new(&"å".repeat(513)).is_err(),
+                "the bound is in bytes"
+            );
+        }
+
+        #[test]
         fn hash_is_argon2id_and_verifies() {
             let h = hash("demo").unwrap_or_default();
             assert!(h.starts_with("$argon2id$"));
@@ -98,6 +114,22 @@ pub mod token {
     #[cfg(test)]
     mod tests {
         use super::*;
+
+        #[test]
+        fn a_token_is_the_prefix_and_43_url_safe_characters() {
+            let (t, _) = generate();
+            let secret = t.strip_prefix(PREFIX).unwrap();
+            assert_eq!(secret.len(), 43);
+            assert!(secret
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+            assert_eq!(
+                hash("dst_x"),
+                "f0c8b31191134f3fbf5cf83eb08c17f1777f671c38b0fe175a08d74ce4c75773",
+                "the stored form: SHA-256 of the whole token, in hex"
+            );
+            assert_ne!(random_secret(), random_secret());
+        }
 
         #[test]
         fn tokens_are_random_and_hashed() {

@@ -105,3 +105,85 @@ impl Actor {
         roles
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn manager_of(paths: &[&str]) -> Actor {
+        Actor {
+            person_id: Uuid::from_u128(1),
+            name: "Karin".into(),
+            unit: UnitRef {
+                id: Uuid::from_u128(2),
+                name: "U".into(),
+            },
+            roles: vec![Role::Employee, Role::Manager],
+            manages: paths
+                .iter()
+                .map(|p| ManagedUnit {
+                    id: Uuid::from_u128(3),
+                    name: "M".into(),
+                    path: p.to_string(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn granted_roles_in_english_and_swedish_never_the_implied_ones() {
+        assert_eq!(Role::parse_granted(" HR "), Ok(Role::Hr));
+        assert_eq!(Role::parse_granted("Revisor"), Ok(Role::Auditor));
+        assert_eq!(Role::parse_granted("direktör"), Ok(Role::Director));
+        assert_eq!(Role::parse_granted("admin"), Ok(Role::Admin));
+        for implied in ["employee", "manager", "chef", ""] {
+            assert!(Role::parse_granted(implied).is_err(), "{implied}");
+        }
+        assert_eq!(Role::Auditor.to_string(), "auditor");
+    }
+
+    #[test]
+    fn a_manager_manages_their_units_and_everything_below() {
+        let m = manager_of(&["/k/s/", "/k/t/u/"]);
+        assert!(m.manages_path("/k/s/"));
+        assert!(m.manages_path("/k/s/x/y/"));
+        assert!(m.manages_path("/k/t/u/v/"));
+        assert!(!m.manages_path("/k/"));
+        assert!(!m.manages_path("/k/t/"));
+        assert!(!m.manages_path("/k/ss/"));
+        assert!(!manager_of(&[]).manages_path("/k/"));
+        assert!(m.has(Role::Manager) && !m.has(Role::Hr));
+    }
+
+    fn role() -> impl Strategy<Value = Role> {
+        prop_oneof![
+            Just(Role::Employee),
+            Just(Role::Manager),
+            Just(Role::Hr),
+            Just(Role::Admin),
+            Just(Role::Auditor),
+            Just(Role::Director),
+        ]
+    }
+
+    proptest! {
+        /// Everyone is an employee, a manager exactly when managing, and has
+        /// every granted role once, in a stable order.
+        #[test]
+        fn built_roles_are_complete_sorted_and_unique(
+            granted in proptest::collection::vec(role(), 0..8),
+            manages in any::<bool>(),
+        ) {
+            let roles = Actor::build_roles(&granted, manages);
+            prop_assert!(roles.contains(&Role::Employee));
+            prop_assert!(roles.windows(2).all(|w| w[0] < w[1]), "{roles:?}");
+            prop_assert!(granted.iter().all(|g| roles.contains(g)));
+            prop_assert_eq!(
+                roles.contains(&Role::Manager),
+                manages || granted.contains(&Role::Manager)
+            );
+            prop_assert!(roles.iter().all(|r| *r == Role::Employee || *r == Role::Manager || granted.contains(r)));
+        }
+    }
+}

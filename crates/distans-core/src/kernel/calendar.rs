@@ -239,4 +239,180 @@ mod tests {
         assert_eq!(week_monday(2026, 53), Some(date!(2026 - 12 - 28)));
         assert_eq!(week_monday(2025, 53), None, "2025 has 52 weeks");
     }
+
+    #[test]
+    fn every_holiday_of_2026_with_its_name() {
+        let got: Vec<(Date, String)> = swedish_holidays(2026)
+            .into_iter()
+            .map(|h| (h.date, h.name))
+            .collect();
+        let expected = [
+            (date!(2026 - 01 - 01), "Nyårsdagen"),
+            (date!(2026 - 01 - 06), "Trettondedag jul"),
+            (date!(2026 - 04 - 03), "Långfredagen"),
+            (date!(2026 - 04 - 05), "Påskdagen"),
+            (date!(2026 - 04 - 06), "Annandag påsk"),
+            (date!(2026 - 05 - 01), "Första maj"),
+            (date!(2026 - 05 - 14), "Kristi himmelsfärdsdag"),
+            (date!(2026 - 05 - 24), "Pingstdagen"),
+            (date!(2026 - 06 - 06), "Sveriges nationaldag"),
+            (date!(2026 - 06 - 19), "Midsommarafton"),
+            (date!(2026 - 06 - 20), "Midsommardagen"),
+            (date!(2026 - 10 - 31), "Alla helgons dag"),
+            (date!(2026 - 12 - 24), "Julafton"),
+            (date!(2026 - 12 - 25), "Juldagen"),
+            (date!(2026 - 12 - 26), "Annandag jul"),
+            (date!(2026 - 12 - 31), "Nyårsafton"),
+        ];
+        let expected: Vec<(Date, String)> =
+            expected.iter().map(|(d, n)| (*d, n.to_string())).collect();
+        assert_eq!(got, expected);
+    }
+
+    #[test]
+    fn the_reason_a_day_is_off_is_the_one_people_read() {
+        let cal = WorkCalendar::new([date!(2026 - 05 - 15), date!(2026 - 06 - 06)]);
+        assert_eq!(cal.day_off(date!(2026 - 05 - 16)), Some("helg".into()));
+        assert_eq!(
+            cal.day_off(date!(2026 - 06 - 06)),
+            Some("helg".into()),
+            "a Saturday first of all"
+        );
+        assert_eq!(
+            cal.day_off(date!(2026 - 05 - 14)),
+            Some("Kristi himmelsfärdsdag".into())
+        );
+        assert_eq!(cal.day_off(date!(2026 - 05 - 15)), Some("stängt".into()));
+        assert_eq!(cal.day_off(date!(2026 - 05 - 18)), None);
+        assert!(cal
+            .workdays(date!(2026 - 05 - 18), date!(2026 - 05 - 17))
+            .is_empty());
+    }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+        use time::Duration;
+
+        /// Easter by Gauss's method, an independent way to the same date.
+        fn gauss_easter(y: i32) -> Date {
+            let (a, b, c) = (y % 19, y % 4, y % 7);
+            let k = y / 100;
+            let p = (13 + 8 * k) / 25;
+            let q = k / 4;
+            let m = (15 - p + k - q) % 30;
+            let n = (4 + k - q) % 7;
+            let d = (19 * a + m) % 30;
+            let e = (2 * b + 4 * c + 6 * d + n) % 7;
+            let (month, day) = if d == 29 && e == 6 {
+                (Month::April, 19)
+            } else if d == 28 && e == 6 && (11 * m + 11) % 30 < 19 {
+                (Month::April, 18)
+            } else if 22 + d + e > 31 {
+                (Month::April, d + e - 9)
+            } else {
+                (Month::March, 22 + d + e)
+            };
+            Date::from_calendar_date(y, month, day as u8).unwrap()
+        }
+
+        fn any_date() -> impl Strategy<Value = Date> {
+            (0i64..365 * 120).prop_map(|n| date!(1990 - 01 - 01) + Duration::days(n))
+        }
+
+        proptest! {
+            /// Easter is the Sunday Gauss's method gives, 22 March – 25 April.
+            #[test]
+            fn easter_agrees_with_gauss(y in 1583i32..=4099) {
+                let e = easter_sunday(y).unwrap();
+                prop_assert_eq!(e, gauss_easter(y));
+                prop_assert_eq!(e.weekday(), Weekday::Sunday);
+                prop_assert!(e >= date!(2000 - 03 - 22).replace_year(y).unwrap());
+                prop_assert!(e <= date!(2000 - 04 - 25).replace_year(y).unwrap());
+            }
+
+            /// A year has its sixteen days off, sorted, each in the year and
+            /// on the weekday the law ties it to.
+            #[test]
+            fn holidays_fall_on_their_weekdays(y in 1900i32..=2200) {
+                let hs = swedish_holidays(y);
+                prop_assert_eq!(hs.len(), 16);
+                prop_assert!(hs.windows(2).all(|w| w[0] <= w[1]));
+                let on = |name: &str| hs.iter().find(|h| h.name == name).map(|h| h.date).unwrap();
+                for (name, wd) in [
+                    ("Långfredagen", Weekday::Friday),
+                    ("Påskdagen", Weekday::Sunday),
+                    ("Annandag påsk", Weekday::Monday),
+                    ("Kristi himmelsfärdsdag", Weekday::Thursday),
+                    ("Pingstdagen", Weekday::Sunday),
+                    ("Midsommarafton", Weekday::Friday),
+                    ("Midsommardagen", Weekday::Saturday),
+                    ("Alla helgons dag", Weekday::Saturday),
+                ] {
+                    prop_assert_eq!(on(name).weekday(), wd, "{}", name);
+                }
+                let midsommar = on("Midsommardagen");
+                prop_assert!(midsommar.month() == Month::June && (20..=26).contains(&midsommar.day()));
+                let helgon = on("Alla helgons dag");
+                prop_assert!(
+                    (helgon.month() == Month::October && helgon.day() == 31)
+                        || (helgon.month() == Month::November && helgon.day() <= 6)
+                );
+                prop_assert!(hs.iter().all(|h| h.date.year() == y));
+            }
+
+            /// Weekends, holidays and closed days are never workdays; every
+            /// other day is.
+            #[test]
+            fn a_workday_is_a_weekday_neither_holiday_nor_closed(
+                d in any_date(),
+                closed in proptest::collection::vec(any_date(), 0..3),
+                close_it in any::<bool>(),
+            ) {
+                let mut closed = closed;
+                if close_it {
+                    closed.push(d);
+                }
+                let cal = WorkCalendar::new(closed.clone());
+                let weekend = matches!(d.weekday(), Weekday::Saturday | Weekday::Sunday);
+                let holiday = swedish_holidays(d.year()).iter().any(|h| h.date == d);
+                prop_assert_eq!(
+                    cal.is_workday(d),
+                    !weekend && !holiday && !closed.contains(&d)
+                );
+                prop_assert_eq!(cal.day_off(d).is_none(), cal.is_workday(d));
+            }
+
+            /// The workdays of a period are those of its two halves, in order.
+            #[test]
+            fn workdays_of_a_period_are_those_of_its_halves(
+                from in any_date(),
+                len in 0i64..60,
+                cut in 0i64..60,
+            ) {
+                let cal = WorkCalendar::default();
+                let to = from + Duration::days(len);
+                let mid = from + Duration::days(cut.min(len));
+                let all = cal.workdays(from, to);
+                let mut halves = cal.workdays(from, mid);
+                halves.extend(cal.workdays(mid + Duration::days(1), to));
+                prop_assert_eq!(&all, &halves);
+                prop_assert!(all.windows(2).all(|w| w[0] < w[1]));
+                prop_assert!(all.iter().all(|d| *d >= from && *d <= to && cal.is_workday(*d)));
+                prop_assert!(all.len() as i64 <= len + 1);
+            }
+
+            /// A date's ISO week starts on a Monday at most six days before
+            /// it, and that Monday has the same week.
+            #[test]
+            fn iso_weeks_round_trip_through_their_monday(d in any_date()) {
+                let (y, w) = iso_week(d);
+                prop_assert!((1..=53).contains(&w));
+                let monday = week_monday(y, w).unwrap();
+                prop_assert_eq!(monday.weekday(), Weekday::Monday);
+                prop_assert!(monday <= d && (d - monday).whole_days() < 7);
+                prop_assert_eq!(iso_week(monday), (y, w));
+            }
+        }
+    }
 }

@@ -194,9 +194,10 @@ mod tests {
 
     const COLS: &[Column] = &[("a", true, ""), ("b", false, "")];
 
-    type Rows = Vec<(u64, String, Option<String>)>;
+    /// A row as read: its line, column a and column b.
+    type Row = (u64, String, Option<String>);
 
-    fn rows(text: &str) -> Result<Rows, Vec<RowError>> {
+    fn rows(text: &str) -> Result<Vec<Row>, Vec<RowError>> {
         let mut f = read_csv(text.as_bytes(), COLS)?;
         let mut errors = vec![];
         let mut out = vec![];
@@ -232,5 +233,125 @@ mod tests {
         assert_eq!((e[0].line, e[0].field.as_str()), (3, "row"));
         let e = read_csv(b"a\n1\n\xff\n", COLS).err().unwrap();
         assert_eq!((e[0].line, e[0].field.as_str()), (3, "file"));
+    }
+
+    #[test]
+    fn column_names_are_case_insensitive_and_optional_columns_may_be_left_out() {
+        assert_eq!(
+            rows("A\n1\n\"2\"\n").unwrap(),
+            vec![(2, "1".into(), None), (3, "2".into(), None)]
+        );
+        let f = read_csv(b"a\n1\n", COLS).ok().unwrap();
+        assert!(f.has("a") && !f.has("b"));
+        let e = rows("a,\n1,2\n").unwrap_err();
+        assert_eq!(
+            e[0].field, "column 2",
+            "an empty header is named by its place"
+        );
+        assert!(e[0].message.contains("known columns: a, b"), "{}", e[0]);
+    }
+
+    #[test]
+    fn a_quoted_cell_may_hold_the_delimiter_and_lines_follow_the_file() {
+        assert_eq!(
+            rows("a;b\n\"x;y\";\"multi\nline\"\n3;\n").unwrap(),
+            vec![
+                (2, "x;y".into(), Some("multi\nline".into())),
+                (4, "3".into(), None)
+            ]
+        );
+    }
+
+    #[test]
+    fn finish_sorts_errors_by_line() {
+        let e = finish(
+            (),
+            vec![RowError::new(5, "x", "m"), RowError::new(2, "y", "n")],
+        )
+        .unwrap_err();
+        assert_eq!(e.iter().map(|e| e.line).collect::<Vec<_>>(), vec![2, 5]);
+        assert_eq!(e[0].to_string(), "line 2: y: n");
+        assert_eq!(finish(7, vec![]), Ok(7));
+    }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Reads a whole file, as an import does.
+        fn read_all(bytes: &[u8]) -> Result<Vec<(u64, String)>, Vec<RowError>> {
+            let mut f = read_csv(bytes, COLS)?;
+            let mut errors = vec![];
+            let mut out = vec![];
+            f.for_each_row(&mut errors, |r| out.push((r.line, r.get("a").to_string())));
+            finish(out, errors)
+        }
+
+        fn cell() -> impl Strategy<Value = String> {
+            "[ \u{a0}a-zåäö0-9;,\"\n]{0,8}"
+        }
+
+        proptest! {
+            /// Whatever bytes are uploaded, reading never panics and every
+            /// problem names a line of the file (1 is the header).
+            #[test]
+            fn any_bytes_are_read_or_refused_naming_a_line(
+                bytes in prop_oneof![
+                    proptest::collection::vec(any::<u8>(), 0..200),
+                    "(a|b|A|x)?([,;](a|b|\"|x))*(\n[ 0-9a-z,;\"\r]{0,10}){0,6}".prop_map(String::into_bytes),
+                ]
+            ) {
+                if let Err(errors) = read_all(&bytes) {
+                    prop_assert!(!errors.is_empty());
+                    for e in &errors {
+                        prop_assert!(e.line >= 1, "{e}");
+                        prop_assert!(!e.field.is_empty());
+                    }
+                }
+            }
+
+            /// Bytes that are not UTF-8 are refused on the line they are on.
+            #[test]
+            fn bad_bytes_are_found_on_their_line(lines in proptest::collection::vec("[a-z0-9]{0,5}", 0..6)) {
+                let mut bytes = b"a\n".to_vec();
+                for l in &lines {
+                    bytes.extend_from_slice(l.as_bytes());
+                    bytes.push(b'\n');
+                }
+                bytes.push(0xff);
+                let e = read_csv(&bytes, COLS).err().unwrap();
+                prop_assert_eq!(e.len(), 1);
+                prop_assert_eq!(e[0].line, lines.len() as u64 + 2);
+                prop_assert_eq!(e[0].field.as_str(), "file");
+            }
+
+            /// Cells written by a CSV writer, with either delimiter, with or
+            /// without a byte-order mark, are read back trimmed, each on the
+            /// line where it starts.
+            #[test]
+            fn written_cells_are_read_back(
+                cells in proptest::collection::vec((cell(), cell()), 1..6),
+                semicolon in any::<bool>(),
+                bom in any::<bool>(),
+            ) {
+                let mut w = csv::WriterBuilder::new()
+                    .delimiter(if semicolon { b';' } else { b',' })
+                    .from_writer(vec![]);
+                w.write_record(["b", "a"]).unwrap();
+                for (a, b) in &cells {
+                    w.write_record([b, a]).unwrap();
+                }
+                let mut bytes = if bom { b"\xEF\xBB\xBF".to_vec() } else { vec![] };
+                bytes.extend(w.into_inner().unwrap());
+                let got = read_all(&bytes).unwrap();
+                let mut line = 2;
+                for ((l, a), (want, b)) in got.iter().zip(&cells) {
+                    prop_assert_eq!(*l, line);
+                    prop_assert_eq!(a.as_str(), want.trim());
+                    line += 1 + (want.matches('\n').count() + b.matches('\n').count()) as u64;
+                }
+                prop_assert_eq!(got.len(), cells.len());
+            }
+        }
     }
 }

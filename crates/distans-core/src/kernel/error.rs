@@ -87,3 +87,78 @@ impl CoreError {
 }
 
 pub type CoreResult<T> = Result<T, CoreError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_has_its_stable_code_and_field() {
+        let all = [
+            (CoreError::Unauthenticated, "unauthenticated", None),
+            (CoreError::BadCredentials, "bad_credentials", None),
+            (CoreError::forbidden("x"), "forbidden", None),
+            (CoreError::NotFound("person"), "not_found", None),
+            (CoreError::invalid("start", "m"), "invalid", Some("start")),
+            (CoreError::Conflict("c".into()), "conflict", None),
+            (
+                CoreError::Rule {
+                    field: Some("days_per_week".into()),
+                    message: "m".into(),
+                },
+                "rule_broken",
+                Some("days_per_week"),
+            ),
+            (
+                CoreError::Rule {
+                    field: None,
+                    message: "m".into(),
+                },
+                "rule_broken",
+                None,
+            ),
+            (
+                CoreError::CoverageGap {
+                    message: "m".into(),
+                    gaps: vec![],
+                },
+                "coverage_gap",
+                Some("allow_gap"),
+            ),
+            (
+                CoreError::RateLimited {
+                    retry_after_secs: 3,
+                },
+                "rate_limited",
+                None,
+            ),
+            (CoreError::internal("db down"), "internal", None),
+        ];
+        for (e, code, field) in all {
+            assert_eq!((e.code(), e.field()), (code, field), "{e:?}");
+        }
+    }
+
+    #[test]
+    fn messages_read_as_sentences() {
+        assert_eq!(
+            CoreError::invalid("end", "must not be before start").to_string(),
+            "end: must not be before start"
+        );
+        assert_eq!(
+            CoreError::NotFound("request").to_string(),
+            "request not found"
+        );
+        assert_eq!(
+            CoreError::RateLimited {
+                retry_after_secs: 30
+            }
+            .to_string(),
+            "too many attempts, try again in 30 s"
+        );
+        assert_eq!(
+            CoreError::forbidden("only HR").to_string(),
+            "not allowed: only HR"
+        );
+    }
+}

@@ -75,3 +75,52 @@ impl GapWarning {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn warning(kind: RuleKind, skill: Option<&str>) -> GapWarning {
+        GapWarning {
+            rule: Uuid::nil(),
+            kind,
+            unit: PersonRef {
+                id: Uuid::nil(),
+                name: "Kontaktcenter Norr".into(),
+            },
+            skill: skill.map(String::from),
+            date: date!(2026 - 11 - 24),
+            required: 3,
+            planned: 2,
+        }
+    }
+
+    #[test]
+    fn a_gap_is_described_with_unit_day_week_and_numbers() {
+        assert_eq!(
+            warning(RuleKind::MinOnsite, Some("reception")).describe(),
+            "Kontaktcenter Norr, 2026-11-24 (v. 48): at least 3 on site with the skill \"reception\", 2 would be"
+        );
+        assert_eq!(
+            warning(RuleKind::MinOnsite, None).describe(),
+            "Kontaktcenter Norr, 2026-11-24 (v. 48): at least 3 on site, 2 would be"
+        );
+        assert_eq!(
+            warning(RuleKind::MaxDesks, None).describe(),
+            "Kontaktcenter Norr, 2026-11-24 (v. 48): the site has 3 desks, 2 would be on site"
+        );
+    }
+
+    #[test]
+    fn rule_kinds_parse_as_they_are_written() {
+        for k in [RuleKind::MinOnsite, RuleKind::MaxDesks] {
+            assert_eq!(RuleKind::parse(k.as_str()), Ok(k));
+            assert_eq!(
+                serde_json::to_value(k).unwrap(),
+                serde_json::json!(k.as_str())
+            );
+        }
+        assert!(RuleKind::parse("Min_Onsite").is_err());
+    }
+}

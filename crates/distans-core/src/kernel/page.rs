@@ -79,4 +79,49 @@ mod tests {
         let p: Page<i32> = Page::new(vec![1], 3, 2);
         assert_eq!(p.next, None);
     }
+
+    #[test]
+    fn the_limit_and_offset_are_named_when_refused() {
+        assert_eq!(
+            Paging::parse(Some(0), None).unwrap_err().field(),
+            Some("limit")
+        );
+        assert_eq!(
+            Paging::parse(Some(10), Some(-5)).unwrap_err().field(),
+            Some("offset")
+        );
+        assert_eq!(
+            Paging::parse(Some(500), Some(1000)),
+            Ok(Paging {
+                limit: 500,
+                offset: 1000
+            })
+        );
+        assert_eq!(
+            Paging::first(3),
+            Paging {
+                limit: 3,
+                offset: 0
+            }
+        );
+        let json = serde_json::to_value(Page::new(vec![1], 1, 0)).unwrap();
+        assert!(json.get("next").is_none(), "no next on the last page");
+    }
+
+    proptest::proptest! {
+        /// Paging accepts exactly 1..=500 items from a non-negative offset.
+        #[test]
+        fn paging_bounds(limit in proptest::option::of(-5i64..600), offset in proptest::option::of(-5i64..50)) {
+            let ok = limit.is_none_or(|l| (1..=500).contains(&l)) && offset.is_none_or(|o| o >= 0);
+            proptest::prop_assert_eq!(Paging::parse(limit, offset).is_ok(), ok);
+        }
+
+        /// A page points to the next exactly when items remain after it.
+        #[test]
+        fn the_next_page_starts_where_this_one_ends(len in 0usize..20, offset in 0i64..100, more in 0i64..30) {
+            let total = offset + len as i64 + more;
+            let p = Page::new(vec![0u8; len], total, offset);
+            proptest::prop_assert_eq!(p.next, (more > 0).then_some(offset + len as i64));
+        }
+    }
 }

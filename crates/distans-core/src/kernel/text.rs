@@ -56,3 +56,43 @@ macro_rules! string_newtype {
         }
     };
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn names_are_trimmed_and_bounded() {
+        assert_eq!(parse_name("  Åsa Öberg "), Ok("Åsa Öberg".into()));
+        assert!(parse_name(" \t ").is_err());
+        assert_eq!(parse_name(&"ö".repeat(200)).map(|s| s.len()), Ok(400));
+        assert_eq!(
+            parse_name(&"ö".repeat(201)),
+            Err("must be at most 200 characters".into())
+        );
+        assert_eq!(
+            parse_name("Anna\u{0}Lind"),
+            Err("must not contain control characters".into())
+        );
+        assert!(parse_name("Anna\nLind").is_err(), "one line");
+    }
+
+    proptest! {
+        /// A short text is accepted exactly when, trimmed, it is not empty,
+        /// not too long and has no control characters; then it is the
+        /// trimmed text.
+        #[test]
+        fn short_text_accepts_exactly_clean_bounded_text(s in "\\PC{0,12}|[ \t\n\u{0}-\u{1f}a-zå]{0,12}", max in 1usize..10) {
+            let t = s.trim();
+            let ok = !t.is_empty() && t.chars().count() <= max && !t.chars().any(char::is_control);
+            match short_text(&s, max) {
+                Ok(v) => {
+                    prop_assert!(ok);
+                    prop_assert_eq!(v.as_str(), t);
+                }
+                Err(_) => prop_assert!(!ok),
+            }
+        }
+    }
+}

@@ -40,19 +40,23 @@ pub fn check_day(
     Ok(())
 }
 
-/// The week's limit of occasional remote days: a temporary decision's
-/// limit where one applies, else the policy's (none: no limit).
+/// The week's limit of occasional remote days: the policy's, widened by a
+/// temporary decision in force (never narrowed by one); none: no limit.
 pub fn week_limit(policy: &PolicyRules, crisis: Option<u8>) -> Option<u8> {
-    crisis.or(policy.occasional_days_per_week)
+    match (policy.occasional_days_per_week, crisis) {
+        (Some(p), Some(c)) => Some(p.max(c)),
+        (p, _) => p,
+    }
 }
 
 /// Remote occasional days already set in the week of `day`, `day` itself
 /// not counted (a half day counts ½).
 pub fn used_in_week(rules: Option<&PersonRules>, day: Date) -> f64 {
+    let (monday, friday) = week_of(day);
     rules
         .map(|r| {
             r.occasional
-                .iter()
+                .range(monday..=friday)
                 .filter(|(d, o)| **d != day && o.state == DayState::Remote)
                 .map(|(_, o)| if o.part.is_some() { 0.5 } else { 1.0 })
                 .sum()
@@ -150,6 +154,11 @@ mod tests {
         assert_eq!(week_limit(&policy(Some(2)), None), Some(2));
         assert_eq!(week_limit(&policy(Some(2)), Some(5)), Some(5));
         assert_eq!(week_limit(&policy(None), None), None);
+        assert_eq!(
+            week_limit(&policy(None), Some(3)),
+            None,
+            "no limit stays none"
+        );
     }
 
     #[test]
@@ -190,5 +199,156 @@ mod tests {
         assert!(e.to_string().contains("secrecy"));
         let on_site = change(day, Some(DayState::Workplace), None);
         assert!(check_remote(&on_site, &["sekretess".into()], &p, Some(0), 9.0).is_ok());
+    }
+
+    #[test]
+    fn a_day_back_to_the_plan_may_also_be_set_on_an_open_day() {
+        let cal = WorkCalendar::default();
+        let today = date!(2026 - 12 - 21);
+        assert!(check_day(&change(date!(2026 - 12 - 22), None, None), &cal, today, 0).is_ok());
+        let e = check_day(&change(date!(2026 - 12 - 24), None, None), &cal, today, 0).unwrap_err();
+        assert!(e.to_string().contains("Julafton"), "{e}");
+        assert_eq!(e.field(), Some("date"));
+        let on_site = change(date!(2026 - 12 - 22), None, None);
+        assert!(check_remote(
+            &on_site,
+            &["sekretess".into()],
+            &policy(Some(0)),
+            Some(0),
+            5.0
+        )
+        .is_ok());
+        assert_eq!(on_site.remote_weight(), 0.0);
+    }
+
+    #[test]
+    fn the_week_runs_monday_to_friday_across_a_year_end() {
+        assert_eq!(
+            week_of(date!(2027 - 01 - 01)),
+            (date!(2026 - 12 - 28), date!(2027 - 01 - 01))
+        );
+        assert_eq!(
+            week_of(date!(2026 - 12 - 27)),
+            (date!(2026 - 12 - 21), date!(2026 - 12 - 25)),
+            "a Sunday belongs to the week before"
+        );
+    }
+
+    #[test]
+    fn a_refusal_over_the_limit_says_the_limit_and_the_week() {
+        let day = date!(2026 - 12 - 16);
+        let e = check_remote(
+            &change(day, Some(DayState::Remote), None),
+            &[],
+            &policy(Some(2)),
+            Some(2),
+            2.0,
+        )
+        .unwrap_err();
+        assert_eq!((e.field(), e.code()), (Some("state"), "rule_broken"));
+        assert!(e.to_string().contains("at most 2"), "{e}");
+        assert!(e.to_string().contains("v. 51"), "{e}");
+    }
+
+    #[test]
+    fn days_of_other_weeks_do_not_count_in_the_week() {
+        let mut r = PersonRules::default();
+        let remote = Occasional {
+            state: DayState::Remote,
+            part: None,
+        };
+        r.occasional.insert(date!(2026 - 12 - 07), remote);
+        r.occasional.insert(date!(2026 - 12 - 15), remote);
+        assert_eq!(used_in_week(Some(&r), date!(2026 - 12 - 16)), 1.0);
+    }
+
+    #[test]
+    fn a_temporary_decision_never_narrows_the_weeks_limit() {
+        assert_eq!(week_limit(&policy(Some(3)), Some(1)), Some(3));
+    }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+        use time::Duration;
+
+        fn day() -> impl Strategy<Value = Date> {
+            (0i64..120).prop_map(|n| date!(2026 - 11 - 02) + Duration::days(n))
+        }
+
+        fn state() -> impl Strategy<Value = Option<DayState>> {
+            proptest::option::of(prop_oneof![
+                Just(DayState::Workplace),
+                Just(DayState::Remote),
+                Just(DayState::Other),
+                Just(DayState::Absent),
+            ])
+        }
+
+        fn part() -> impl Strategy<Value = Option<Part>> {
+            prop_oneof![Just(None), Just(Some(Part::Am)), Just(Some(Part::Pm))]
+        }
+
+        proptest! {
+            /// A day may be changed exactly when it is a workday, not locked
+            /// in the past, and not set to an absence; the refusal names
+            /// date or state.
+            #[test]
+            fn a_day_may_be_changed_exactly_when_open(
+                d in day(),
+                today in day(),
+                lock in 0i64..10,
+                st in state(),
+                p in part(),
+                closed in proptest::collection::vec(day(), 0..4),
+            ) {
+                let cal = WorkCalendar::new(closed);
+                let open = cal.is_workday(d) && d >= today - Duration::days(lock);
+                match check_day(&change(d, st, p), &cal, today, lock) {
+                    Ok(()) => prop_assert!(open && st != Some(DayState::Absent)),
+                    Err(e) if !open => prop_assert_eq!(e.field(), Some("date")),
+                    Err(e) => {
+                        prop_assert_eq!(st, Some(DayState::Absent));
+                        prop_assert_eq!(e.field(), Some("state"));
+                    }
+                }
+            }
+
+            /// A remote day is allowed exactly when no task is secret and the
+            /// week stays within the limit (a half day weighing ½); any
+            /// other change is always allowed.
+            #[test]
+            fn a_remote_day_keeps_to_the_limit(
+                st in state(),
+                p in part(),
+                secret in any::<bool>(),
+                limit in proptest::option::of(0u8..=5),
+                halves in 0u32..12,
+            ) {
+                let used = f64::from(halves) / 2.0;
+                let c = change(date!(2026 - 12 - 16), st, p);
+                let skills: Vec<String> = if secret { vec!["sekretess".into()] } else { vec!["lön".into()] };
+                let r = check_remote(&c, &skills, &policy(Some(2)), limit, used);
+                if st != Some(DayState::Remote) {
+                    prop_assert!(r.is_ok());
+                } else {
+                    let weight = if p.is_some() { 0.5 } else { 1.0 };
+                    let within = limit.is_none_or(|l| used + weight <= f64::from(l));
+                    prop_assert_eq!(r.is_ok(), !secret && within);
+                    if let Err(e) = r {
+                        prop_assert_eq!(e.field(), Some("state"));
+                    }
+                }
+            }
+
+            /// The week of any day is the Monday to Friday around it.
+            #[test]
+            fn the_week_of_a_day_surrounds_it(d in day()) {
+                let (mon, fri) = week_of(d);
+                prop_assert_eq!(mon.weekday(), time::Weekday::Monday);
+                prop_assert_eq!(fri - mon, Duration::days(4));
+                prop_assert!(mon <= d && (d - mon).whole_days() < 7);
+            }
+        }
     }
 }

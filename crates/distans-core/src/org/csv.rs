@@ -485,3 +485,7 @@ mod tests {
         assert_eq!(errs[0].field, "file");
     }
 }
+
+#[cfg(test)]
+#[path = "csv_tests.rs"]
+mod more_tests;

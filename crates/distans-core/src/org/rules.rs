@@ -554,3 +554,7 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+#[path = "rules_tests.rs"]
+mod more_tests;

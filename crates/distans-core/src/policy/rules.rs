@@ -553,3 +553,11 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "rules_tests.rs"]
+mod more_tests;
+
+#[cfg(test)]
+#[path = "rules_props.rs"]
+mod props;

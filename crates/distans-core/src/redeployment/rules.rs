@@ -93,3 +93,139 @@ pub fn to_csv(rows: &[RedeployRow], workdays: &[Date]) -> CoreResult<Vec<u8>> {
     }
     w.into_inner().map_err(CoreError::internal)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kernel::{PersonRef, UnitRef};
+    use crate::plan::model::{Part, Source};
+    use proptest::prelude::*;
+    use time::macros::date;
+    use time::Duration;
+    use uuid::Uuid;
+
+    fn who(n: u128, name: &str) -> RedeployPerson {
+        RedeployPerson {
+            person: PersonRef {
+                id: Uuid::from_u128(n),
+                name: name.into(),
+            },
+            unit: UnitRef {
+                id: Uuid::nil(),
+                name: "Kontaktcenter, Norr".into(),
+            },
+            skills: vec!["reception".into(), "lön".into()],
+        }
+    }
+
+    fn day(d: Date, state: DayState, part: Option<Part>) -> PlanDay {
+        PlanDay {
+            date: d,
+            state,
+            source: Source::Occasional,
+            part,
+            rest: part.map(|_| DayState::Workplace),
+        }
+    }
+
+    #[test]
+    fn a_row_counts_the_days_by_state() {
+        let mon = date!(2026 - 11 - 23);
+        let days = vec![
+            day(mon, DayState::Remote, None),
+            day(mon + Duration::days(1), DayState::Absent, None),
+            day(mon + Duration::days(2), DayState::Remote, Some(Part::Am)),
+            day(mon + Duration::days(3), DayState::Other, None),
+        ];
+        let r = row_of(who(1, "Anna"), days);
+        assert_eq!(
+            (
+                r.workdays,
+                r.available_days,
+                r.remote_days,
+                r.workplace_days,
+                r.other_days,
+                r.absent_days
+            ),
+            (4, 3, 2, 0, 1, 1),
+            "a half day counts by its occasional half"
+        );
+    }
+
+    #[test]
+    fn the_csv_has_a_bom_a_header_and_a_cell_per_workday() {
+        let mon = date!(2026 - 11 - 23);
+        let tue = mon + Duration::days(1);
+        let rows = vec![row_of(
+            who(1, "Åsa \"Åsen\" Öberg"),
+            vec![day(tue, DayState::Remote, Some(Part::Pm))],
+        )];
+        let bytes = to_csv(&rows, &[mon, tue]).unwrap();
+        assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
+        let mut r = csv::Reader::from_reader(&bytes[3..]);
+        let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+        assert_eq!(header[0], "person_id");
+        assert_eq!(&header[10..], ["2026-11-23", "2026-11-24"]);
+        let rec = r.records().next().unwrap().unwrap();
+        assert_eq!(&rec[1], "Åsa \"Åsen\" Öberg");
+        assert_eq!(&rec[2], "Kontaktcenter, Norr");
+        assert_eq!(&rec[3], "reception; lön");
+        assert_eq!((&rec[10], &rec[11]), ("", "remote/pm"), "no plan on Monday");
+        assert_eq!(state_name(DayState::Workplace), "workplace");
+    }
+
+    fn state() -> impl Strategy<Value = DayState> {
+        prop_oneof![
+            Just(DayState::Workplace),
+            Just(DayState::Remote),
+            Just(DayState::Other),
+            Just(DayState::Absent),
+        ]
+    }
+
+    fn part() -> impl Strategy<Value = Option<Part>> {
+        prop_oneof![Just(None), Just(Some(Part::Am)), Just(Some(Part::Pm))]
+    }
+
+    proptest! {
+        /// Every day is counted once, by its state; the available days are
+        /// the days not absent.
+        #[test]
+        fn counts_add_up_to_the_workdays(plan in proptest::collection::vec((state(), part()), 0..30)) {
+            let mon = date!(2026 - 11 - 23);
+            let days: Vec<PlanDay> = plan.iter().enumerate().map(|(i, (s, p))| day(mon + Duration::days(i as i64), *s, *p)).collect();
+            let r = row_of(who(1, "A"), days);
+            prop_assert_eq!(r.workdays, plan.len() as i64);
+            prop_assert_eq!(r.remote_days + r.workplace_days + r.other_days + r.absent_days, r.workdays);
+            prop_assert_eq!(r.available_days, r.workdays - r.absent_days);
+        }
+
+        /// The export parses back with a CSV reader: one row a person, their
+        /// name and counts, and each day's cell as the plan has it.
+        #[test]
+        fn the_export_parses_back(
+            people in proptest::collection::vec(("[A-Za-zåäö ,;\"]{1,12}", proptest::collection::vec((state(), part()), 5)), 0..5),
+        ) {
+            let mon = date!(2026 - 11 - 23);
+            let workdays: Vec<Date> = (0..5).map(|i| mon + Duration::days(i)).collect();
+            let rows: Vec<RedeployRow> = people.iter().enumerate().map(|(n, (name, plan))| {
+                let days = plan.iter().zip(&workdays).map(|((s, p), d)| day(*d, *s, *p)).collect();
+                row_of(who(n as u128, name), days)
+            }).collect();
+            let bytes = to_csv(&rows, &workdays).unwrap();
+            let mut r = csv::Reader::from_reader(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap());
+            prop_assert_eq!(r.headers().unwrap().len(), 15);
+            let back: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+            prop_assert_eq!(back.len(), rows.len());
+            for (rec, row) in back.iter().zip(&rows) {
+                prop_assert_eq!(rec[0].to_string(), row.person.id.to_string());
+                prop_assert_eq!(&rec[1], row.person.name.as_str());
+                prop_assert_eq!(rec[4].to_string(), row.workdays.to_string());
+                prop_assert_eq!(rec[9].to_string(), row.absent_days.to_string());
+                for (i, d) in row.days.iter().enumerate() {
+                    prop_assert_eq!(rec[10 + i].to_string(), day_cell(d));
+                }
+            }
+        }
+    }
+}

@@ -196,4 +196,55 @@ mod tests {
         );
         assert_eq!(s.iter().map(|x| x.cost).sum::<i64>(), out.cost);
     }
+
+    #[test]
+    fn every_id_in_a_conflict_is_named_and_unknown_ids_are_kept() {
+        let names: BTreeMap<String, String> = [
+            ("p1".to_string(), "Anna".to_string()),
+            ("p2".to_string(), "Bo".to_string()),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(
+            named_conflicts(
+                &["p1 and p2 both locked; p1 absent; p9 unknown".into()],
+                &names
+            ),
+            vec!["Anna and Bo both locked; Anna absent; p9 unknown".to_string()]
+        );
+        assert!(named_conflicts(&[], &names).is_empty());
+        assert_eq!(
+            weekday_key(time::macros::date!(2026 - 01 - 10)),
+            None,
+            "a Saturday"
+        );
+        assert_eq!(
+            weekday_key(time::macros::date!(2026 - 01 - 09)),
+            Some("fri")
+        );
+    }
+
+    #[test]
+    fn nobody_is_short_when_every_target_is_met_and_absence_is_a_reason() {
+        let input: planner::Input = serde_json::from_value(serde_json::json!({
+            "horizon": {"start": "2026-01-05", "weeks": 2},
+            "employees": [
+                {"id": "a", "unit": "u", "remote_target_per_week": 1},
+                {"id": "b", "unit": "u", "remote_target_per_week": 5, "absent": ["2026-01-05"]}
+            ],
+            "rules": {"coverage": []}
+        }))
+        .unwrap();
+        let out = planner::solve(&input, &planner::SolveOptions::default());
+        let s = explain(&input, &out, &BTreeMap::new());
+        assert!(s.iter().all(|x| x.person != "a"), "{s:?}");
+        assert!(s
+            .iter()
+            .all(|x| x.remote < x.target && x.cost == 10 * (x.target - x.remote).pow(2)));
+        let no_start: planner::Input = serde_json::from_value(serde_json::json!({
+            "horizon": {"weeks": 1}, "employees": [], "rules": {"coverage": []}
+        }))
+        .unwrap();
+        assert!(explain(&no_start, &out, &BTreeMap::new()).is_empty());
+    }
 }

@@ -227,4 +227,108 @@ mod tests {
         assert_eq!(crisis_limit(&[a, b], date!(2026 - 05 - 01)), None);
         assert!(parse_id("units", 2, "nope", "unit").unwrap_err().field() == Some("units[2]"));
     }
+
+    #[test]
+    fn a_checklist_given_is_trimmed_of_blank_items_and_may_be_empty() {
+        let mut i = input();
+        i.checklist = Some(vec!["  Finns VPN? ".into(), "   ".into(), String::new()]);
+        assert_eq!(
+            parse_terms(&i).unwrap().checklist,
+            vec!["Finns VPN?".to_string()]
+        );
+        i.checklist = Some(vec![]);
+        assert!(parse_terms(&i).unwrap().checklist.is_empty());
+        i.checklist = Some(vec!["x".into(); 51]);
+        assert_eq!(parse_terms(&i).unwrap_err().field(), Some("checklist"));
+        let mut i = input();
+        i.max_remote_days = None;
+        assert_eq!(
+            parse_terms(&i).unwrap().max_remote_days,
+            5,
+            "the default is every day"
+        );
+        i.description = "ö".repeat(10_001);
+        assert_eq!(parse_terms(&i).unwrap_err().field(), Some("description"));
+        i.description = " Bakgrund ".into();
+        assert_eq!(parse_terms(&i).unwrap().description, "Bakgrund");
+    }
+
+    #[test]
+    fn a_decision_applies_from_its_first_to_its_last_day() {
+        let d = decision(&["/a/"], date!(2026 - 03 - 01), date!(2026 - 03 - 31), 3);
+        assert!(!d.applies_on(date!(2026 - 02 - 28)));
+        assert!(d.applies_on(date!(2026 - 03 - 01)));
+        assert!(d.applies_on(date!(2026 - 03 - 31)));
+        assert!(!d.applies_on(date!(2026 - 04 - 01)));
+        assert!(d.covers_path("/a/b/") && !d.covers_path("/b/"));
+        assert_eq!(
+            parse_id(
+                "delegates",
+                0,
+                " 00000000-0000-0000-0000-000000000007 ",
+                "person"
+            ),
+            Ok(Uuid::from_u128(7))
+        );
+        let e = parse_id("delegates", 3, "", "person").unwrap_err();
+        assert_eq!(e.field(), Some("delegates[3]"));
+        assert!(e.to_string().contains("not a person id"));
+    }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+        use time::Duration;
+
+        fn day() -> impl Strategy<Value = Date> {
+            (0i64..400).prop_map(|n| date!(2026 - 01 - 01) + Duration::days(n))
+        }
+
+        proptest! {
+            /// The limit on a day is the widest of the decisions in force
+            /// then, and there is none without one.
+            #[test]
+            fn the_limit_is_the_widest_in_force(
+                ds in proptest::collection::vec((day(), 0i64..60, 1u8..=5), 0..5),
+                d in day(),
+            ) {
+                let decisions: Vec<TemporaryDecision> = ds
+                    .iter()
+                    .map(|(s, len, max)| decision(&[], *s, *s + Duration::days(*len), *max))
+                    .collect();
+                let in_force: Vec<u8> = ds
+                    .iter()
+                    .filter(|(s, len, _)| *s <= d && d <= *s + Duration::days(*len))
+                    .map(|(_, _, m)| *m)
+                    .collect();
+                prop_assert_eq!(crisis_limit(&decisions, d), in_force.iter().max().copied());
+            }
+
+            /// Whatever is typed, the terms are parsed or refused naming a
+            /// field; accepted terms run forwards, at most a year, with 1-5 days.
+            #[test]
+            fn terms_are_in_shape_or_refused_on_a_field(
+                title in "[A-Za-zå][a-zå ]{0,8}|\\PC{0,8}| {0,3}",
+                first in day(),
+                len in prop_oneof![-400i64..400, proptest::sample::select(vec![-1i64, 0, 365, 366, 367])],
+                junk in proptest::option::of("\\PC{0,10}"),
+                max in proptest::option::of(-2i64..8),
+            ) {
+                let start = first.to_string();
+                let end = junk.unwrap_or_else(|| (first + Duration::days(len)).to_string());
+                let i = TemporaryDecisionInput { title, start, end, max_remote_days: max, ..Default::default() };
+                match parse_terms(&i) {
+                    Ok(t) => {
+                        prop_assert!(!t.title.is_empty() && t.title == t.title.trim());
+                        prop_assert!(t.start <= t.end && (t.end - t.start).whole_days() <= 366);
+                        prop_assert!((1..=5).contains(&t.max_remote_days));
+                    }
+                    Err(e) => {
+                        let f = e.field().unwrap_or("");
+                        prop_assert!(["title", "description", "start", "end", "max_remote_days", "checklist"].contains(&f), "{e:?}");
+                    }
+                }
+            }
+        }
+    }
 }

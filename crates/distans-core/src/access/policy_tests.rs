@@ -1,0 +1,550 @@
+//! The role × action table of the access policy, and its promises as
+//! properties: nobody decides their own request, HR reads every case, an
+//! auditor never writes, and more roles or units never take a right away.
+
+use super::*;
+use crate::kernel::{ManagedUnit, UnitRef};
+use proptest::prelude::*;
+
+/// The person the actions are about, in a unit below the manager's.
+const OTHER: Uuid = Uuid::from_u128(9);
+const PATH: &str = "/k/a/x/";
+
+fn actor(id: u128, roles: &[Role], manages: &[&str]) -> Actor {
+    let mut all = vec![Role::Employee];
+    all.extend_from_slice(roles);
+    Actor {
+        person_id: Uuid::from_u128(id),
+        name: format!("Person {id}"),
+        unit: UnitRef {
+            id: Uuid::nil(),
+            name: "U".into(),
+        },
+        roles: all,
+        manages: manages
+            .iter()
+            .map(|p| ManagedUnit {
+                id: Uuid::nil(),
+                name: "M".into(),
+                path: p.to_string(),
+            })
+            .collect(),
+    }
+}
+
+/// Employee, manager (of /k/a/, the decider of OTHER's agreement), HR,
+/// administrator, auditor, director — by the letter the table uses.
+fn cast() -> Vec<(char, Actor)> {
+    vec![
+        ('E', actor(1, &[], &[])),
+        ('M', actor(2, &[Role::Manager], &["/k/a/"])),
+        ('H', actor(3, &[Role::Hr], &[])),
+        ('A', actor(4, &[Role::Admin], &[])),
+        ('U', actor(5, &[Role::Auditor], &[])),
+        ('D', actor(6, &[Role::Director], &[])),
+    ]
+}
+
+/// Every action, about `person` at `path`, whose agreement `decider`
+/// decided, reported by `reporter`.
+fn every_action<'a>(
+    person: Uuid,
+    decider: Uuid,
+    reporter: Uuid,
+    path: &'a str,
+    security_role: bool,
+) -> Vec<(&'static str, Action<'a>)> {
+    vec![
+        ("ReadUnits", Action::ReadUnits),
+        ("ListPeople", Action::ListPeople { unit_path: path }),
+        ("ReadAudit", Action::ReadAudit),
+        ("ImportOrganisation", Action::ImportOrganisation),
+        ("AdminOverview", Action::AdminOverview),
+        ("ManageOwnTokens", Action::ManageOwnTokens),
+        ("ManageOwnCalendarFeed", Action::ManageOwnCalendarFeed),
+        ("EditPolicy", Action::EditPolicy),
+        ("IssueTemporaryDecision", Action::IssueTemporaryDecision),
+        ("ReadAllRequests", Action::ReadAllRequests),
+        (
+            "ChangeOwnRequest",
+            Action::ChangeOwnRequest { person_id: person },
+        ),
+        (
+            "SendAgreement",
+            Action::SendAgreement {
+                person_id: person,
+                decider_id: decider,
+            },
+        ),
+        (
+            "SignAgreement",
+            Action::SignAgreement {
+                person_id: person,
+                decider_id: decider,
+            },
+        ),
+        (
+            "EndAgreement",
+            Action::EndAgreement {
+                person_id: person,
+                decider_id: decider,
+            },
+        ),
+        (
+            "ReadAllTemporaryDecisions",
+            Action::ReadAllTemporaryDecisions,
+        ),
+        (
+            "ReadCase",
+            Action::ReadCase {
+                person_id: person,
+                unit_path: path,
+            },
+        ),
+        (
+            "EnterAbsence",
+            Action::EnterAbsence {
+                person_id: person,
+                unit_path: path,
+            },
+        ),
+        ("ImportAbsences", Action::ImportAbsences),
+        ("EditClosedDays", Action::EditClosedDays),
+        (
+            "DecideRequest",
+            Action::DecideRequest {
+                hr_level: false,
+                person_id: person,
+                unit_path: path,
+            },
+        ),
+        (
+            "DecideRequest(HR)",
+            Action::DecideRequest {
+                hr_level: true,
+                person_id: person,
+                unit_path: path,
+            },
+        ),
+        (
+            "SetPlanDay",
+            Action::SetPlanDay {
+                person_id: person,
+                unit_path: path,
+            },
+        ),
+        ("ReadUnitPlan", Action::ReadUnitPlan { unit_path: path }),
+        ("EditCoverage", Action::EditCoverage { unit_path: path }),
+        (
+            "AllowCoverageGap",
+            Action::AllowCoverageGap { unit_path: path },
+        ),
+        (
+            "PublishRotation",
+            Action::PublishRotation { unit_path: path },
+        ),
+        ("ReadOccupancy", Action::ReadOccupancy),
+        ("ListEquipment", Action::ListEquipment),
+        ("ManageEquipment", Action::ManageEquipment),
+        ("LendEquipment", Action::LendEquipment { unit_path: path }),
+        (
+            "ReadLoans",
+            Action::ReadLoans {
+                person_id: person,
+                unit_path: path,
+            },
+        ),
+        ("ReadLoansToCollect", Action::ReadLoansToCollect),
+        ("ReadRedeployment", Action::ReadRedeployment),
+        (
+            "ReadDeviation",
+            Action::ReadDeviation {
+                reporter,
+                person_id: person,
+                responsible: None,
+                unit_path: path,
+                security_role,
+            },
+        ),
+        (
+            "HandleDeviation",
+            Action::HandleDeviation {
+                reporter,
+                person_id: person,
+                responsible: None,
+                unit_path: path,
+            },
+        ),
+        (
+            "SeeDeviationReporter",
+            Action::SeeDeviationReporter { reporter },
+        ),
+        ("EditChecklists", Action::EditChecklists),
+        (
+            "ReadFollowUp",
+            Action::ReadFollowUp {
+                person_id: person,
+                unit_path: path,
+            },
+        ),
+        (
+            "AnswerFollowUp",
+            Action::AnswerFollowUp {
+                person_id: person,
+                unit_path: path,
+            },
+        ),
+        (
+            "ScheduleDevelopmentTalk",
+            Action::ScheduleDevelopmentTalk {
+                person_id: person,
+                unit_path: path,
+            },
+        ),
+        (
+            "HandleFollowUpAction",
+            Action::HandleFollowUpAction {
+                owner_id: person,
+                unit_path: path,
+            },
+        ),
+    ]
+}
+
+/// The actions that change something, and so are never an auditor's.
+const WRITES: &[&str] = &[
+    "ImportOrganisation",
+    "EditPolicy",
+    "IssueTemporaryDecision",
+    "ChangeOwnRequest",
+    "SendAgreement",
+    "SignAgreement",
+    "EndAgreement",
+    "EnterAbsence",
+    "ImportAbsences",
+    "EditClosedDays",
+    "DecideRequest",
+    "DecideRequest(HR)",
+    "SetPlanDay",
+    "EditCoverage",
+    "AllowCoverageGap",
+    "PublishRotation",
+    "ManageEquipment",
+    "LendEquipment",
+    "HandleDeviation",
+    "EditChecklists",
+    "AnswerFollowUp",
+    "ScheduleDevelopmentTalk",
+    "HandleFollowUpAction",
+];
+
+#[test]
+fn the_role_by_action_table_about_another_person() {
+    let table = [
+        ("ReadUnits", "EMHAUD"),
+        ("ListPeople", "MHAU"),
+        ("ReadAudit", "HAU"),
+        ("ImportOrganisation", "A"),
+        ("AdminOverview", "A"),
+        ("ManageOwnTokens", "EMHAUD"),
+        ("ManageOwnCalendarFeed", "EMHAUD"),
+        ("EditPolicy", "H"),
+        ("IssueTemporaryDecision", "HD"),
+        ("ReadAllRequests", "HU"),
+        ("ChangeOwnRequest", ""),
+        ("SendAgreement", "MH"),
+        ("SignAgreement", "M"),
+        ("EndAgreement", "MH"),
+        ("ReadAllTemporaryDecisions", "HAUD"),
+        ("ReadCase", "MHU"),
+        ("EnterAbsence", "MH"),
+        ("ImportAbsences", "HA"),
+        ("EditClosedDays", "HA"),
+        ("DecideRequest", "MH"),
+        ("DecideRequest(HR)", "H"),
+        ("SetPlanDay", "MH"),
+        ("ReadUnitPlan", "MH"),
+        ("EditCoverage", "MH"),
+        ("AllowCoverageGap", "MH"),
+        ("PublishRotation", "MH"),
+        ("ReadOccupancy", "MHA"),
+        ("ListEquipment", "MHA"),
+        ("ManageEquipment", "HA"),
+        ("LendEquipment", "MH"),
+        ("ReadLoans", "MH"),
+        ("ReadLoansToCollect", "MH"),
+        ("ReadRedeployment", "HD"),
+        ("ReadDeviation", "MH"),
+        ("HandleDeviation", "MH"),
+        ("SeeDeviationReporter", "H"),
+        ("EditChecklists", "H"),
+        ("ReadFollowUp", "MH"),
+        ("AnswerFollowUp", "MH"),
+        ("ScheduleDevelopmentTalk", "MH"),
+        ("HandleFollowUpAction", "MH"),
+    ];
+    let actions = every_action(OTHER, Uuid::from_u128(2), OTHER, PATH, false);
+    assert_eq!(actions.len(), table.len());
+    for ((name, action), (row, allowed)) in actions.iter().zip(table) {
+        assert_eq!(*name, row);
+        let got: String = cast()
+            .into_iter()
+            .filter(|(_, a)| can(a, *action))
+            .map(|(c, _)| c)
+            .collect();
+        assert_eq!(got, allowed, "{name}");
+    }
+}
+
+#[test]
+fn what_everyone_may_and_may_not_do_about_themselves() {
+    for (c, a) in cast() {
+        let me = a.person_id;
+        let mine = every_action(me, Uuid::from_u128(2), me, "/z/", false);
+        let allowed: Vec<&str> = mine
+            .iter()
+            .filter(|(_, x)| can(&a, *x))
+            .map(|(n, _)| *n)
+            .collect();
+        for n in [
+            "ChangeOwnRequest",
+            "SignAgreement",
+            "EndAgreement",
+            "ReadCase",
+            "EnterAbsence",
+            "SetPlanDay",
+            "ReadLoans",
+            "ReadDeviation",
+            "SeeDeviationReporter",
+            "ReadFollowUp",
+            "AnswerFollowUp",
+            "HandleFollowUpAction",
+        ] {
+            assert!(allowed.contains(&n), "{c} {n}");
+        }
+        for n in [
+            "SendAgreement",
+            "DecideRequest",
+            "DecideRequest(HR)",
+            "HandleDeviation",
+            "ScheduleDevelopmentTalk",
+        ] {
+            assert!(!allowed.contains(&n), "{c} {n}");
+        }
+    }
+}
+
+#[test]
+fn refusals_say_why() {
+    let e = actor(1, &[], &[]);
+    let m = actor(2, &[Role::Manager], &["/k/a/"]);
+    let why = |a: &Actor, x| authorize(a, x).unwrap_err().to_string();
+    let own = Action::DecideRequest {
+        hr_level: true,
+        person_id: m.person_id,
+        unit_path: PATH,
+    };
+    assert_eq!(
+        why(&m, own),
+        "not allowed: nobody may decide their own request"
+    );
+    let above = Action::DecideRequest {
+        hr_level: true,
+        person_id: OTHER,
+        unit_path: PATH,
+    };
+    assert!(why(&m, above).contains("HR decides it"));
+    let send = Action::SendAgreement {
+        person_id: e.person_id,
+        decider_id: m.person_id,
+    };
+    assert!(why(&e, send).contains("nobody sends their own agreement"));
+    let handle = Action::HandleDeviation {
+        reporter: m.person_id,
+        person_id: OTHER,
+        responsible: Some(m.person_id),
+        unit_path: PATH,
+    };
+    assert!(why(&m, handle).contains("they reported or that concerns them"));
+    assert_eq!(
+        authorize(&e, Action::ReadAudit).unwrap_err().code(),
+        "forbidden"
+    );
+}
+
+#[test]
+fn the_responsible_manager_and_a_security_role_see_a_deviation() {
+    let elsewhere = actor(7, &[Role::Manager], &["/q/"]);
+    let read = |responsible, security_role| Action::ReadDeviation {
+        reporter: OTHER,
+        person_id: OTHER,
+        responsible,
+        unit_path: PATH,
+        security_role,
+    };
+    assert!(!can(&elsewhere, read(None, false)));
+    assert!(can(&elsewhere, read(Some(elsewhere.person_id), false)));
+    assert!(can(&elsewhere, read(None, true)));
+    let about_me = Action::ReadDeviation {
+        reporter: OTHER,
+        person_id: Uuid::from_u128(2),
+        responsible: None,
+        unit_path: PATH,
+        security_role: false,
+    };
+    assert!(
+        !can(&actor(2, &[Role::Manager], &["/k/a/"]), about_me),
+        "not the person it concerns, as a manager"
+    );
+}
+
+#[test]
+fn visibility_of_a_person_by_role() {
+    let expected = [
+        ('E', Visibility::None),
+        ('M', Visibility::Full),
+        ('H', Visibility::Full),
+        ('A', Visibility::Directory),
+        ('U', Visibility::Directory),
+        ('D', Visibility::None),
+    ];
+    for ((c, a), (c2, v)) in cast().into_iter().zip(expected) {
+        assert_eq!(c, c2);
+        assert_eq!(person_visibility(&a, OTHER, PATH), v, "{c}");
+        assert_eq!(
+            person_visibility(&a, a.person_id, "/z/"),
+            Visibility::Full,
+            "{c} sees themselves"
+        );
+    }
+}
+
+// ---- Properties ----
+
+fn roles() -> impl Strategy<Value = Vec<Role>> {
+    proptest::sample::subsequence(
+        vec![
+            Role::Manager,
+            Role::Hr,
+            Role::Admin,
+            Role::Auditor,
+            Role::Director,
+        ],
+        0..=5,
+    )
+}
+
+fn path() -> impl Strategy<Value = String> {
+    proptest::sample::select(vec!["/k/", "/k/a/", "/k/a/x/", "/k/ab/", "/q/"])
+        .prop_map(String::from)
+}
+
+prop_compose! {
+    fn any_actor()(id in 1u128..6, roles in roles(), manages in proptest::collection::vec(path(), 0..3)) -> Actor {
+        let paths: Vec<&str> = manages.iter().map(String::as_str).collect();
+        actor(id, &roles, &paths)
+    }
+}
+
+proptest! {
+    /// Whatever roles and units, nobody decides their own request, sends
+    /// their own agreement, sets their own development talk or handles a
+    /// deviation they reported or that concerns them.
+    #[test]
+    fn nobody_decides_about_themselves(a in any_actor(), p in path(), other in 1u128..6, security in any::<bool>()) {
+        let me = a.person_id;
+        let other = Uuid::from_u128(other);
+        for (name, x) in every_action(me, other, other, &p, security) {
+            if ["DecideRequest", "DecideRequest(HR)", "SendAgreement", "ScheduleDevelopmentTalk", "HandleDeviation"].contains(&name) {
+                prop_assert!(!can(&a, x), "{name}");
+            }
+        }
+        let reported = Action::HandleDeviation { reporter: me, person_id: other, responsible: Some(me), unit_path: &p };
+        prop_assert!(!can(&a, reported));
+    }
+
+    /// HR reads every case, plan, loan and follow-up, whoever and wherever.
+    #[test]
+    fn hr_reads_any_case(mut a in any_actor(), p in path(), person in 1u128..20) {
+        a.roles.push(Role::Hr);
+        let person = Uuid::from_u128(person);
+        let reads = [
+            Action::ReadCase { person_id: person, unit_path: &p },
+            Action::ReadUnitPlan { unit_path: &p },
+            Action::ReadLoans { person_id: person, unit_path: &p },
+            Action::ReadFollowUp { person_id: person, unit_path: &p },
+            Action::ReadAllRequests,
+        ];
+        for x in reads {
+            prop_assert!(can(&a, x), "{:?}", x);
+        }
+        prop_assert_eq!(person_visibility(&a, person, &p), Visibility::Full);
+    }
+
+    /// An auditor reads, never writes: about anyone but themselves, no
+    /// action that changes something is allowed.
+    #[test]
+    fn an_auditor_never_writes(p in path(), person in 6u128..20, decider in 6u128..20, security in any::<bool>()) {
+        let a = actor(1, &[Role::Auditor], &[]);
+        let person = Uuid::from_u128(person);
+        for (name, x) in every_action(person, Uuid::from_u128(decider), person, &p, security) {
+            if WRITES.contains(&name) {
+                prop_assert!(!can(&a, x), "{name}");
+            }
+        }
+        let case = Action::ReadCase { person_id: person, unit_path: &p };
+        prop_assert!(can(&a, case) && can(&a, Action::ReadAudit));
+    }
+
+    /// More roles or more units never take a right away, and `can` and
+    /// `authorize` always agree, a refusal being Forbidden with a reason.
+    #[test]
+    fn more_roles_and_units_never_take_a_right_away(
+        a in any_actor(),
+        more in roles(),
+        unit in proptest::option::of(path()),
+        p in path(),
+        person in 1u128..8,
+        decider in 1u128..8,
+        reporter in 1u128..8,
+        security in any::<bool>(),
+    ) {
+        let mut b = a.clone();
+        b.roles.extend(more);
+        if let Some(u) = &unit {
+            b.manages.push(ManagedUnit { id: Uuid::nil(), name: "N".into(), path: u.clone() });
+        }
+        let actions = every_action(Uuid::from_u128(person), Uuid::from_u128(decider), Uuid::from_u128(reporter), &p, security);
+        for (name, x) in actions {
+            if can(&a, x) {
+                prop_assert!(can(&b, x), "{name} lost");
+            }
+            match authorize(&a, x) {
+                Ok(()) => prop_assert!(can(&a, x)),
+                Err(CoreError::Forbidden(why)) => prop_assert!(!can(&a, x) && !why.is_empty()),
+                Err(e) => prop_assert!(false, "{name}: {e:?}"),
+            }
+        }
+        prop_assert!(person_visibility(&b, Uuid::from_u128(person), &p) >= person_visibility(&a, Uuid::from_u128(person), &p));
+    }
+
+    /// A manager without other roles acts in a unit's matters exactly when
+    /// the unit is theirs or below one of theirs.
+    #[test]
+    fn a_managers_reach_is_their_subtrees(manages in proptest::collection::vec(path(), 1..3), p in path()) {
+        let paths: Vec<&str> = manages.iter().map(String::as_str).collect();
+        let m = actor(2, &[Role::Manager], &paths);
+        let below = manages.iter().any(|u| p.starts_with(u.as_str()));
+        for x in [
+            Action::ReadUnitPlan { unit_path: &p },
+            Action::EditCoverage { unit_path: &p },
+            Action::PublishRotation { unit_path: &p },
+            Action::LendEquipment { unit_path: &p },
+            Action::ListPeople { unit_path: &p },
+            Action::DecideRequest { hr_level: false, person_id: OTHER, unit_path: &p },
+            Action::ReadCase { person_id: OTHER, unit_path: &p },
+        ] {
+            prop_assert_eq!(can(&m, x), below, "{:?}", x);
+        }
+    }
+}
