@@ -1,5 +1,5 @@
 //! What every page needs: the language, the signed-in person, the CSRF
-//! token, and how errors become pages.
+//! token, the request's id, and how errors become pages.
 
 use askama::Template;
 use axum::extract::FromRequestParts;
@@ -26,6 +26,19 @@ pub struct Ctx {
     pub session: Option<Session>,
     /// The navigation item to mark as current.
     pub nav: &'static str,
+    /// The request's id (`x-request-id`), the one its log lines carry.
+    pub request_id: Option<String>,
+}
+
+/// The request's id as the request-id layer set it (or the client sent it),
+/// when it is plain text.
+fn request_id_of(parts: &Parts) -> Option<String> {
+    parts
+        .headers
+        .get(crate::REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
 }
 
 impl FromRequestParts<AppState> for Ctx {
@@ -36,6 +49,7 @@ impl FromRequestParts<AppState> for Ctx {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let lang = Lang::from_headers(&parts.headers);
+        let request_id = request_id_of(parts);
         let here = parts
             .uri
             .path_and_query()
@@ -64,6 +78,7 @@ impl FromRequestParts<AppState> for Ctx {
             here,
             session,
             nav: "",
+            request_id,
         })
     }
 }
@@ -195,6 +210,7 @@ impl Ctx {
             here: self.here.clone(),
             session: self.session.clone(),
             nav: self.nav,
+            request_id: self.request_id.clone(),
         }
     }
 
@@ -234,7 +250,7 @@ impl IntoResponse for HtmlError {
                         (c.t("error-forbidden"), c.t("error-forbidden-text"))
                     }
                     CoreError::Internal(_) => {
-                        let id = log_internal(&e);
+                        let id = log_internal(&e, c.request_id.as_deref());
                         (
                             c.t("error-internal"),
                             c.ta("error-internal-text", "id", &id),
