@@ -99,6 +99,22 @@ impl Ctx {
             .ok_or_else(|| HtmlError::SignIn(self.here.clone()))
     }
 
+    /// A page: marks its navigation item, needs a signed-in person and gives
+    /// the page's forms a CSRF token.
+    pub async fn page(&mut self, nav: &'static str) -> Result<Actor, HtmlError> {
+        self.nav = nav;
+        let actor = self.actor()?.clone();
+        self.ensure_csrf().await?;
+        Ok(actor)
+    }
+
+    /// A form sent back: needs a signed-in person and the form's CSRF token.
+    pub fn posted(&self, csrf: &str) -> Result<Actor, HtmlError> {
+        let actor = self.actor()?.clone();
+        self.check_csrf(csrf)?;
+        Ok(actor)
+    }
+
     pub fn has(&self, role: &str) -> bool {
         let Some(a) = &self.actor else { return false };
         a.roles.iter().any(|r| r.as_str() == role)
@@ -286,63 +302,13 @@ pub fn render<T: Template>(c: &Ctx, t: &T) -> Result<Response, HtmlError> {
         .map_err(|e| c.fail(CoreError::Internal(format!("template: {e}"))))
 }
 
-/// The errors of a form: each field with its message, for the error
-/// summary at the top and the message at the field.
-#[derive(Debug, Clone, Default)]
-pub struct FormErrors(pub Vec<(String, String)>);
-
-impl FormErrors {
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-    /// Does `field` (or an element of it, `field[2]`) have an error?
-    pub fn has(&self, field: &str) -> bool {
-        self.0
-            .iter()
-            .any(|(f, _)| f == field || f.starts_with(&format!("{field}[")))
-    }
-    pub fn msg(&self, field: &str) -> String {
-        self.0
-            .iter()
-            .find(|(f, _)| f == field || f.starts_with(&format!("{field}[")))
-            .map(|(_, m)| m.clone())
-            .unwrap_or_default()
-    }
-    /// The field's base name (without an index), for anchors.
-    pub fn anchor(field: &str) -> String {
-        field.split('[').next().unwrap_or(field).to_string()
-    }
-    /// A core error as a form error, its message in the page's language when
-    /// there is a text for the field (`err-<form>-<field>`), else as given.
-    pub fn from_core(c: &Ctx, form: &str, e: &CoreError) -> FormErrors {
-        let field = e
-            .field()
-            .map(FormErrors::anchor)
-            .unwrap_or_else(|| "form".into());
-        let key = format!("err-{form}-{field}");
-        let text = c.t(&key);
-        // The core's own text is English; show it only when the page has none of its own.
-        let message = if text == key || text.is_empty() {
-            e.to_string()
-        } else {
-            text
-        };
-        FormErrors(vec![(field, message)])
-    }
+/// A core answer on a page: a refusal or a failure becomes an error page.
+pub trait OrPage<T> {
+    fn or_page(self, c: &Ctx) -> Result<T, HtmlError>;
 }
 
-/// A form's fields as sent (a field may repeat).
-pub type Pairs = Vec<(String, String)>;
-
-/// The first value of a form field, or "".
-pub fn get<'a>(f: &'a Pairs, k: &str) -> &'a str {
-    f.iter()
-        .find(|(a, _)| a == k)
-        .map(|(_, v)| v.as_str())
-        .unwrap_or("")
-}
-
-/// An id from a path or form; anything else is "not found".
-pub fn id_of(c: &Ctx, s: &str, what: &'static str) -> Result<uuid::Uuid, HtmlError> {
-    uuid::Uuid::parse_str(s).map_err(|_| c.fail(CoreError::NotFound(what)))
+impl<T> OrPage<T> for Result<T, CoreError> {
+    fn or_page(self, c: &Ctx) -> Result<T, HtmlError> {
+        self.map_err(|e| c.fail(e))
+    }
 }

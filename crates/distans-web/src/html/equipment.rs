@@ -13,7 +13,8 @@ use distans_core::CoreError;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::ctx::{id_of, render, FormErrors};
+use super::ctx::render;
+use super::form::{id_of, FormErrors};
 use super::{Ctx, HtmlError};
 use crate::api::equipment::{item_filter, redeploy_query, RedeploymentParams};
 use crate::AppState;

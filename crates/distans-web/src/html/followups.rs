@@ -25,7 +25,8 @@ use distans_core::CoreError;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::ctx::{get, id_of, render, FormErrors, Pairs};
+use super::ctx::render;
+use super::form::{get, id_of, FormErrors, Pairs};
 use super::{Ctx, HtmlError};
 use crate::AppState;
 

@@ -18,8 +18,8 @@ use serde::Deserialize;
 use time::{Date, Duration, Month};
 use uuid::Uuid;
 
-use super::ctx::{get, id_of, Pairs};
-use super::ctx::{render, FormErrors};
+use super::ctx::render;
+use super::form::{get, id_of, FormErrors, Pairs};
 use super::{Ctx, HtmlError};
 use crate::i18n::Lang;
 use crate::AppState;

@@ -14,8 +14,8 @@ use distans_planner as planner;
 use time::{Date, Duration};
 use uuid::Uuid;
 
-use super::ctx::{get, id_of, Pairs};
-use super::ctx::{render, FormErrors};
+use super::ctx::render;
+use super::form::{get, id_of, FormErrors, Pairs};
 use super::{Ctx, HtmlError};
 use crate::AppState;
 use distans_core::rotation::runs::PlannerRun as Job;

@@ -9,7 +9,8 @@ use distans_core::kernel::dates::parse_date;
 use distans_core::CoreError;
 use serde::Deserialize;
 
-use super::ctx::{render, FormErrors};
+use super::ctx::render;
+use super::form::FormErrors;
 use super::{Ctx, HtmlError};
 use crate::AppState;
 
