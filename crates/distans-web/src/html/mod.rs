@@ -16,7 +16,6 @@ mod rotation;
 mod signin;
 mod start;
 mod tokens;
-mod workdays;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -108,15 +107,18 @@ pub fn router() -> Router<AppState> {
             "/notiser/last",
             post(cases::notifications::notifications_read),
         )
-        .route("/plan", get(plan::my_plan))
+        .route("/plan", get(plan::person::my_plan))
         .route(
             "/personer/{id}/plan",
-            get(plan::person_plan).post(plan::set_day),
+            get(plan::person::person_plan).post(plan::person::set_day),
         )
-        .route("/enheter/{id}/plan", get(plan::unit_plan))
-        .route("/enheter/{id}/tackning", post(plan::add_rule))
-        .route("/tackningsregler/{id}/ta-bort", post(plan::delete_rule))
-        .route("/oversikt", get(plan::overview))
+        .route("/enheter/{id}/plan", get(plan::unit::unit_plan))
+        .route("/enheter/{id}/tackning", post(plan::rules::add_rule))
+        .route(
+            "/tackningsregler/{id}/ta-bort",
+            post(plan::rules::delete_rule),
+        )
+        .route("/oversikt", get(plan::overview::overview))
         .route(
             "/enheter/{id}/rotation",
             get(rotation::form).post(rotation::start),
@@ -126,14 +128,14 @@ pub fn router() -> Router<AppState> {
         .route("/rotation/{id}/avbryt", post(rotation::cancel))
         .route("/rotation/{id}/publicera", post(rotation::publish))
         .route("/static/rotation.js", get(assets::rotation_js))
-        .route("/arbetsplatser", get(plan::sites))
+        .route("/arbetsplatser", get(plan::sites::sites))
         .route(
             "/arbetsdagar",
-            get(workdays::workdays_page).post(workdays::add_closed_day),
+            get(plan::workdays::workdays_page).post(plan::workdays::add_closed_day),
         )
         .route(
             "/arbetsdagar/{date}/ta-bort",
-            post(workdays::remove_closed_day),
+            post(plan::workdays::remove_closed_day),
         )
         // Equipment and redeployment.
         .route(
