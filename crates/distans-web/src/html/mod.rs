@@ -145,7 +145,10 @@ pub fn router() -> Router<AppState> {
         .route("/utrustning/lana-ut", post(equipment::lend))
         .route("/utrustning/{id}/status", post(equipment::set_item_state))
         .route("/utlan/{id}/aterlamna", post(equipment::return_loan))
-        .route("/omplacering", get(equipment::redeployment_page))
+        .route(
+            "/omplacering",
+            get(equipment::redeployment::redeployment_page),
+        )
         // Deviations.
         .route("/avvikelser", get(deviations::list_page))
         .route(
@@ -159,18 +162,21 @@ pub fn router() -> Router<AppState> {
         .route("/uppfoljningar", get(followups::list_page))
         .route(
             "/uppfoljningar/{id}",
-            get(followups::followup_get).post(followups::followup_post),
+            get(followups::followup::followup_get).post(followups::followup::followup_post),
         )
-        .route("/atgarder/{id}", post(followups::action_update))
-        .route("/atgarder/{id}/stang", post(followups::action_close))
-        .route("/checklistor", get(followups::checklists_page))
+        .route("/atgarder/{id}", post(followups::followup::action_update))
+        .route(
+            "/atgarder/{id}/stang",
+            post(followups::followup::action_close),
+        )
+        .route("/checklistor", get(followups::checklists::checklists_page))
         .route(
             "/checklistor/{key}",
-            get(followups::checklist_get).post(followups::checklist_post),
+            get(followups::checklists::checklist_get).post(followups::checklists::checklist_post),
         )
         .route(
             "/overenskommelser/{id}/medarbetarsamtal",
-            post(followups::development_talk),
+            post(followups::agreement::development_talk),
         )
 }
 

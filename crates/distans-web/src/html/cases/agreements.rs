@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use super::agreement_state_name;
 use crate::html::ctx::{render, OrPage};
-use crate::html::followups::{for_agreement, AgreementFollowUps};
+use crate::html::followups::agreement::{for_agreement, AgreementFollowUps};
 use crate::html::form::{act, get, id_of, Pairs};
 use crate::html::{minute_utc, Ctx, HtmlError};
 use crate::AppState;
