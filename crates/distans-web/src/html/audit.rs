@@ -1,15 +1,13 @@
 //! The audit log, a page at a time, and the check of its hash chain.
 
 use askama::Template;
-use axum::extract::{Query, State};
-use axum::response::Response;
+use axum::extract::Query;
 use distans_core::audit::{AuditEntry, AuditFilter, ChainReport};
 use serde::Deserialize;
 
 use super::ctx::{render, OrPage};
 use super::pager::{paging, Pager};
-use super::{Ctx, HtmlError};
-use crate::AppState;
+use super::{Ctx, Reply};
 
 /// A moment to the second, marked UTC.
 pub fn second_utc(t: &time::OffsetDateTime) -> String {
@@ -41,14 +39,10 @@ impl AuditPage<'_> {
     }
 }
 
-pub async fn audit_page(
-    State(state): State<AppState>,
-    mut c: Ctx,
-    Query(q): Query<AuditPageQuery>,
-) -> Result<Response, HtmlError> {
+pub async fn audit_page(mut c: Ctx, Query(q): Query<AuditPageQuery>) -> Reply {
     let actor = c.page("audit").await?;
     let (page, paging) = paging(q.sida);
-    let audit = &state.core.audit;
+    let audit = &c.core().audit;
     let entries = audit
         .audit(&actor, &AuditFilter::default(), paging)
         .await

@@ -9,7 +9,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use distans_core::identity::rules::token;
 use distans_core::kernel::{Actor, Role};
 use distans_core::org::UnitKind;
-use distans_core::CoreError;
+use distans_core::{Core, CoreError};
 use tower_sessions::Session;
 
 use crate::auth::{same_secret, MaybeActor, SESSION_CSRF};
@@ -18,6 +18,8 @@ use crate::i18n::Lang;
 use crate::AppState;
 
 pub struct Ctx {
+    /// The application: its core, planner runs and settings.
+    pub app: AppState,
     pub lang: Lang,
     pub actor: Option<Actor>,
     pub csrf: String,
@@ -72,6 +74,7 @@ impl FromRequestParts<AppState> for Ctx {
                 .unwrap_or_default();
         }
         Ok(Ctx {
+            app: state.clone(),
             lang,
             actor,
             csrf,
@@ -84,6 +87,10 @@ impl FromRequestParts<AppState> for Ctx {
 }
 
 impl Ctx {
+    pub fn core(&self) -> &Core {
+        &self.app.core
+    }
+
     pub fn t(&self, key: &str) -> String {
         self.lang.t(key)
     }
@@ -220,6 +227,7 @@ impl Ctx {
 
     pub fn clone_light(&self) -> Ctx {
         Ctx {
+            app: self.app.clone(),
             lang: self.lang,
             actor: self.actor.clone(),
             csrf: self.csrf.clone(),
@@ -243,6 +251,9 @@ struct ErrorPage<'a> {
     heading: String,
     message: String,
 }
+
+/// What a page handler answers: a page or a redirect, or an error page.
+pub type Reply = Result<Response, HtmlError>;
 
 /// An error shown as a page (or a redirect to sign in).
 pub enum HtmlError {

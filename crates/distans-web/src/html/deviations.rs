@@ -3,8 +3,7 @@
 //! the responsible manager's acknowledge and close forms.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
-use axum::response::Response;
+use axum::extract::{Path, Query};
 use axum::Form;
 use distans_core::deviations::{
     Deviation, DeviationInput, DeviationKind, DeviationState, StateFilter,
@@ -16,8 +15,7 @@ use uuid::Uuid;
 use super::ctx::{render, OrPage};
 use super::form::{act, answer, get, id_of, invalid, not_refused, redirect, render_form};
 use super::form::{FormErrors, Pairs};
-use super::{first, minute, Ctx, HtmlError};
-use crate::AppState;
+use super::{first, minute, Ctx, HtmlError, Reply};
 
 /// Names and texts shared by the deviation templates.
 trait DeviationText {
@@ -69,13 +67,9 @@ pub struct ListQuery {
     visa: Option<String>,
 }
 
-pub async fn list_page(
-    State(state): State<AppState>,
-    mut c: Ctx,
-    Query(q): Query<ListQuery>,
-) -> Result<Response, HtmlError> {
+pub async fn list_page(mut c: Ctx, Query(q): Query<ListQuery>) -> Reply {
     let actor = c.page("deviations").await?;
-    let deviations = &state.core.deviations;
+    let deviations = &c.core().deviations;
     let showing_closed = q.visa.as_deref() == Some("stangda");
     let filter = Some(if showing_closed {
         StateFilter::Only(DeviationState::Closed)
@@ -136,15 +130,11 @@ impl FormPage<'_> {
 }
 
 /// The people of a manager's units a report may concern (at most 500).
-async fn people_managed(
-    state: &AppState,
-    c: &Ctx,
-    actor: &Actor,
-) -> Result<Vec<(String, String)>, HtmlError> {
+async fn people_managed(c: &Ctx, actor: &Actor) -> Result<Vec<(String, String)>, HtmlError> {
     let mut people = vec![];
     for m in actor.manages.iter().take(5) {
-        let page = state
-            .core
+        let page = c
+            .core()
             .org
             .people(actor, Some(m.id), true, None, first(500));
         for p in page.await.or_page(c)?.items {
@@ -158,13 +148,8 @@ async fn people_managed(
     Ok(people)
 }
 
-async fn form_page(
-    state: &AppState,
-    c: &Ctx,
-    input: DeviationInput,
-    errors: FormErrors,
-) -> Result<Response, HtmlError> {
-    let anonymity = state.core.deviations.deviation_anonymity_allowed().await;
+async fn form_page(c: &Ctx, input: DeviationInput, errors: FormErrors) -> Reply {
+    let anonymity = c.core().deviations.deviation_anonymity_allowed().await;
     let anonymity_allowed = anonymity.or_page(c)?;
     // A manager may report about someone in their units.
     let actor = c.actor()?.clone();
@@ -173,26 +158,22 @@ async fn form_page(
         kinds: DeviationKind::ALL.to_vec(),
         input,
         anonymity_allowed,
-        people: people_managed(state, c, &actor).await?,
+        people: people_managed(c, &actor).await?,
         errors,
     };
     render_form(c, &page, &page.errors)
 }
 
-pub async fn report_form(State(state): State<AppState>, mut c: Ctx) -> Result<Response, HtmlError> {
+pub async fn report_form(mut c: Ctx) -> Reply {
     c.page("deviations").await?;
     let input = DeviationInput {
-        date: state.core.today().to_string(),
+        date: c.core().today().to_string(),
         ..Default::default()
     };
-    form_page(&state, &c, input, FormErrors::default()).await
+    form_page(&c, input, FormErrors::default()).await
 }
 
-pub async fn report_submit(
-    State(state): State<AppState>,
-    mut c: Ctx,
-    Form(f): Form<Pairs>,
-) -> Result<Response, HtmlError> {
+pub async fn report_submit(mut c: Ctx, Form(f): Form<Pairs>) -> Reply {
     c.nav = "deviations";
     let actor = c.posted(get(&f, "csrf"))?;
     let input = DeviationInput {
@@ -203,10 +184,10 @@ pub async fn report_submit(
         anonymous: get(&f, "anonymous") == "on",
         person: Some(get(&f, "person").trim().to_string()).filter(|p| !p.is_empty()),
     };
-    let result = state.core.deviations.report_deviation(&actor, &input).await;
+    let result = c.core().deviations.report_deviation(&actor, &input).await;
     let done = |d: Deviation| redirect(&deviation_url(d.id, ()));
     answer(&c, result, "deviation", not_refused, done, |errors| {
-        form_page(&state, &c, input, errors)
+        form_page(&c, input, errors)
     })
     .await
 }
@@ -253,15 +234,9 @@ impl DeviationPage<'_> {
 }
 
 /// The deviation's page; the close form's `action` as sent, with its errors.
-async fn deviation_page_with(
-    state: &AppState,
-    c: &Ctx,
-    id: Uuid,
-    action: String,
-    errors: FormErrors,
-) -> Result<Response, HtmlError> {
+async fn deviation_page_with(c: &Ctx, id: Uuid, action: String, errors: FormErrors) -> Reply {
     let actor = c.actor()?.clone();
-    let deviations = &state.core.deviations;
+    let deviations = &c.core().deviations;
     let d = deviations.deviation(&actor, id).await.or_page(c)?;
     let page = DeviationPage {
         c,
@@ -273,14 +248,10 @@ async fn deviation_page_with(
     render_form(c, &page, &page.errors)
 }
 
-pub async fn deviation_page(
-    State(state): State<AppState>,
-    mut c: Ctx,
-    Path(id): Path<String>,
-) -> Result<Response, HtmlError> {
+pub async fn deviation_page(mut c: Ctx, Path(id): Path<String>) -> Reply {
     c.page("deviations").await?;
     let id = id_of(&c, &id, "deviation")?;
-    deviation_page_with(&state, &c, id, String::new(), FormErrors::default()).await
+    deviation_page_with(&c, id, String::new(), FormErrors::default()).await
 }
 
 fn version_of(f: &Pairs) -> Option<i64> {
@@ -292,14 +263,9 @@ fn deviation_url<T>(id: Uuid, _: T) -> String {
     format!("/avvikelser/{id}")
 }
 
-pub async fn acknowledge(
-    State(state): State<AppState>,
-    mut c: Ctx,
-    Path(id): Path<String>,
-    Form(f): Form<Pairs>,
-) -> Result<Response, HtmlError> {
+pub async fn acknowledge(mut c: Ctx, Path(id): Path<String>, Form(f): Form<Pairs>) -> Reply {
     c.nav = "deviations";
-    let deviations = &state.core.deviations;
+    let deviations = &c.core().deviations;
     let version = version_of(&f);
     let ack = |actor: Actor, id: Uuid| async move {
         deviations.acknowledge_deviation(&actor, id, version).await
@@ -307,21 +273,16 @@ pub async fn acknowledge(
     act(&c, get(&f, "csrf"), &id, "deviation", ack, deviation_url).await
 }
 
-pub async fn close(
-    State(state): State<AppState>,
-    mut c: Ctx,
-    Path(id): Path<String>,
-    Form(f): Form<Pairs>,
-) -> Result<Response, HtmlError> {
+pub async fn close(mut c: Ctx, Path(id): Path<String>, Form(f): Form<Pairs>) -> Reply {
     c.nav = "deviations";
     let actor = c.posted(get(&f, "csrf"))?;
     let id = id_of(&c, &id, "deviation")?;
     let action = get(&f, "action");
-    let deviations = &state.core.deviations;
+    let deviations = &c.core().deviations;
     let result = deviations.close_deviation(&actor, id, action, version_of(&f));
     let done = |_| redirect(&deviation_url(id, ()));
     answer(&c, result.await, "deviation", invalid, done, |errors| {
-        deviation_page_with(&state, &c, id, action.into(), errors)
+        deviation_page_with(&c, id, action.into(), errors)
     })
     .await
 }

@@ -12,7 +12,7 @@ use distans_core::CoreError;
 use uuid::Uuid;
 
 use super::ctx::{render, OrPage};
-use super::{Ctx, HtmlError};
+use super::{Ctx, HtmlError, Reply};
 
 /// The errors of a form: each field with its message, for the error
 /// summary at the top and the message at the field.
@@ -92,7 +92,7 @@ pub fn whole<T: std::str::FromStr>(f: &Pairs, k: &str) -> Result<T, CoreError> {
 }
 
 /// Go on to another page (after a form, "post, redirect, get").
-pub fn redirect(to: &str) -> Result<Response, HtmlError> {
+pub fn redirect(to: &str) -> Reply {
     Ok(Redirect::to(to).into_response())
 }
 
@@ -103,11 +103,7 @@ pub fn with_status(mut r: Response, status: StatusCode) -> Response {
 }
 
 /// Renders a page with a form: "400 Bad Request" when the form has errors.
-pub fn render_form<T: Template>(
-    c: &Ctx,
-    page: &T,
-    errors: &FormErrors,
-) -> Result<Response, HtmlError> {
+pub fn render_form<T: Template>(c: &Ctx, page: &T, errors: &FormErrors) -> Reply {
     let r = render(c, page)?;
     Ok(if errors.is_empty() {
         r
@@ -139,9 +135,9 @@ pub async fn answer<T, Again, Fut>(
     result: Result<T, CoreError>,
     form: &str,
     shows: fn(&CoreError) -> bool,
-    done: impl FnOnce(T) -> Result<Response, HtmlError>,
+    done: impl FnOnce(T) -> Reply,
     again: Again,
-) -> Result<Response, HtmlError>
+) -> Reply
 where
     Again: FnOnce(FormErrors) -> Fut,
     Fut: Future<Output = Result<Response, HtmlError>>,
@@ -176,7 +172,7 @@ pub async fn act<T, F, Fut>(
     what: &'static str,
     action: F,
     to: impl FnOnce(Uuid, T) -> String,
-) -> Result<Response, HtmlError>
+) -> Reply
 where
     F: FnOnce(Actor, Uuid) -> Fut,
     Fut: Future<Output = Result<T, CoreError>>,

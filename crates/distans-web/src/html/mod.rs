@@ -21,7 +21,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use distans_core::kernel::Paging;
 
-pub use ctx::{Ctx, HtmlError};
+pub use ctx::{Ctx, HtmlError, Reply};
 pub use equipment::person_loans;
 
 use crate::AppState;

@@ -2,8 +2,7 @@
 //! rules, the people list and a person's page.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
-use axum::response::Response;
+use axum::extract::{Path, Query};
 use distans_core::agreements::{Agreement, AgreementState};
 use distans_core::kernel::{Actor, Page};
 use distans_core::org::{PersonSummary, PersonView, UnitDetail, UnitSummary};
@@ -15,20 +14,12 @@ use uuid::Uuid;
 use super::ctx::{render, OrPage};
 use super::form::id_of;
 use super::pager::{paging, Pager};
-use super::{Ctx, HtmlError};
-use crate::AppState;
+use super::{Ctx, HtmlError, Reply};
 
 /// The units down to the departments (kommun, förvaltningar, avdelningar),
 /// at most 500.
-pub async fn top_units(
-    state: &AppState,
-    c: &Ctx,
-    actor: &Actor,
-) -> Result<Page<UnitSummary>, HtmlError> {
-    let units = state
-        .core
-        .org
-        .units(actor, None, Some(2), super::first(500));
+pub async fn top_units(c: &Ctx, actor: &Actor) -> Result<Page<UnitSummary>, HtmlError> {
+    let units = c.core().org.units(actor, None, Some(2), super::first(500));
     units.await.or_page(c)
 }
 
@@ -40,9 +31,9 @@ struct OrgPage<'a> {
     more: bool,
 }
 
-pub async fn org_tree(State(state): State<AppState>, mut c: Ctx) -> Result<Response, HtmlError> {
+pub async fn org_tree(mut c: Ctx) -> Reply {
     let actor = c.page("org").await?;
-    let page = top_units(&state, &c, &actor).await?;
+    let page = top_units(&c, &actor).await?;
     render(
         &c,
         &OrgPage {
@@ -62,7 +53,6 @@ pub struct ListQuery {
 /// A page of people, searched for, and its pager: the people of `unit`, or
 /// everyone the actor may list. `base` makes the pager's links of the search.
 async fn people_list(
-    state: &AppState,
     c: &Ctx,
     actor: &Actor,
     unit: Option<Uuid>,
@@ -71,8 +61,8 @@ async fn people_list(
 ) -> Result<(Page<PersonSummary>, Pager), HtmlError> {
     let (page, paging) = paging(q.sida);
     let search = q.q.as_deref().unwrap_or_default();
-    let people = state
-        .core
+    let people = c
+        .core()
         .org
         .people(actor, unit, unit.is_none(), Some(search), paging)
         .await
@@ -98,17 +88,12 @@ struct UnitPage<'a> {
     may_see_plan: bool,
 }
 
-pub async fn unit_page(
-    State(state): State<AppState>,
-    mut c: Ctx,
-    Path(id): Path<String>,
-    Query(q): Query<ListQuery>,
-) -> Result<Response, HtmlError> {
+pub async fn unit_page(mut c: Ctx, Path(id): Path<String>, Query(q): Query<ListQuery>) -> Reply {
     let actor = c.page("org").await?;
     let id = id_of(&c, &id, "unit")?;
-    let unit = state.core.org.unit(&actor, id).await.or_page(&c)?;
-    let (people, pager) = if state.core.org.may_list_people(&actor, &unit) {
-        let (p, pager) = people_list(&state, &c, &actor, Some(id), &q, |search| {
+    let unit = c.core().org.unit(&actor, id).await.or_page(&c)?;
+    let (people, pager) = if c.core().org.may_list_people(&actor, &unit) {
+        let (p, pager) = people_list(&c, &actor, Some(id), &q, |search| {
             if search.is_empty() {
                 format!("/enheter/{id}")
             } else {
@@ -120,8 +105,8 @@ pub async fn unit_page(
     } else {
         (None, None)
     };
-    let policy = state
-        .core
+    let policy = c
+        .core()
         .policy
         .policy(&actor, None, Some(id))
         .await
@@ -137,7 +122,7 @@ pub async fn unit_page(
         c: &c,
         policy,
         own_rules,
-        may_see_plan: state.core.coverage.may_read_unit_plan(&actor, &unit),
+        may_see_plan: c.core().coverage.may_read_unit_plan(&actor, &unit),
         unit,
         people,
         pager,
@@ -155,13 +140,9 @@ struct PeoplePage<'a> {
     q: String,
 }
 
-pub async fn people_page(
-    State(state): State<AppState>,
-    mut c: Ctx,
-    Query(q): Query<ListQuery>,
-) -> Result<Response, HtmlError> {
+pub async fn people_page(mut c: Ctx, Query(q): Query<ListQuery>) -> Reply {
     let actor = c.page("people").await?;
-    let (people, pager) = people_list(&state, &c, &actor, None, &q, |search| {
+    let (people, pager) = people_list(&c, &actor, None, &q, |search| {
         format!("/personer?{}", search_query(search))
     })
     .await?;
@@ -185,11 +166,7 @@ struct PersonPage<'a> {
     loans: Option<super::equipment::PersonLoans>,
 }
 
-pub async fn person_page(
-    State(state): State<AppState>,
-    mut c: Ctx,
-    Path(id): Path<String>,
-) -> Result<Response, HtmlError> {
+pub async fn person_page(mut c: Ctx, Path(id): Path<String>) -> Reply {
     let actor = c.actor()?.clone();
     c.nav = if id == actor.person_id.to_string() {
         "me"
@@ -198,22 +175,22 @@ pub async fn person_page(
     };
     c.ensure_csrf().await?;
     let id = id_of(&c, &id, "person")?;
-    let p = state.core.org.person(&actor, id).await.or_page(&c)?;
+    let p = c.core().org.person(&actor, id).await.or_page(&c)?;
     // Agreements for those who may see the person's cases; temporary decisions for all who see them.
-    let agreements = state
-        .core
+    let agreements = c
+        .core()
         .agreements
         .agreements_of(&actor, id)
         .await
         .unwrap_or_default();
-    let temporary = state
-        .core
+    let temporary = c
+        .core()
         .temporary
         .temporary_decisions_for_person(id)
         .await
         .or_page(&c)?;
     // Equipment.
-    let loans = super::person_loans(&state, &c, id).await?;
+    let loans = super::person_loans(&c, id).await?;
     render(
         &c,
         &PersonPage {

@@ -3,8 +3,7 @@
 //! lock cells and plan again, publish.
 
 use askama::Template;
-use axum::extract::{Path, State};
-use axum::response::Response;
+use axum::extract::Path;
 use axum::{Form, Json};
 use distans_core::kernel::calendar::iso_week;
 use distans_core::kernel::dates::parse_date;
@@ -21,8 +20,7 @@ use super::ctx::{render, OrPage};
 use super::form::{form_errors, get, id_of, invalid_or_rule, redirect, render_form, whole};
 use super::form::{FormErrors, Pairs};
 use super::plan::weekday_short;
-use super::{Ctx, HtmlError};
-use crate::AppState;
+use super::{Ctx, HtmlError, Reply};
 
 fn next_mondays(today: Date, n: i64) -> Vec<(String, String)> {
     let mut m = today + Duration::days(7 - today.weekday().number_days_from_monday() as i64);
@@ -48,26 +46,17 @@ struct FormPage<'a> {
 }
 
 /// Choose the weeks to plan.
-pub async fn form(
-    State(state): State<AppState>,
-    mut c: Ctx,
-    Path(id): Path<String>,
-) -> Result<Response, HtmlError> {
+pub async fn form(mut c: Ctx, Path(id): Path<String>) -> Reply {
     c.nav = "overview";
     let unit = id_of(&c, &id, "unit")?;
     c.ensure_csrf().await?;
-    form_page(&state, &c, unit, FormErrors::default()).await
+    form_page(&c, unit, FormErrors::default()).await
 }
 
-async fn form_page(
-    state: &AppState,
-    c: &Ctx,
-    unit: Uuid,
-    errors: FormErrors,
-) -> Result<Response, HtmlError> {
+async fn form_page(c: &Ctx, unit: Uuid, errors: FormErrors) -> Reply {
     let actor = c.actor()?;
-    let detail = state.core.org.unit(actor, unit).await.or_page(c)?;
-    if !state.core.coverage.may_read_unit_plan(actor, &detail) {
+    let detail = c.core().org.unit(actor, unit).await.or_page(c)?;
+    if !c.core().coverage.may_read_unit_plan(actor, &detail) {
         return Err(c.fail(CoreError::forbidden(
             "only the unit's managers and HR plan its rotation",
         )));
@@ -76,7 +65,7 @@ async fn form_page(
         c,
         unit_id: unit,
         unit_name: detail.unit.name,
-        mondays: next_mondays(state.core.today(), 12),
+        mondays: next_mondays(c.core().today(), 12),
         max_weeks: MAX_ROTATION_WEEKS,
         errors,
     };
@@ -121,19 +110,14 @@ fn planning_of(f: &Pairs) -> Result<(Date, i64, f64), CoreError> {
 }
 
 /// Starts planning (also "plan again" with locked cells).
-pub async fn start(
-    State(state): State<AppState>,
-    mut c: Ctx,
-    Path(id): Path<String>,
-    Form(f): Form<Pairs>,
-) -> Result<Response, HtmlError> {
+pub async fn start(mut c: Ctx, Path(id): Path<String>, Form(f): Form<Pairs>) -> Reply {
     c.nav = "overview";
     let actor = c.posted(get(&f, "csrf"))?;
     let unit = id_of(&c, &id, "unit")?;
     let locks = locks_of(&f);
     let asked = async {
         let (from, weeks, limit) = planning_of(&f)?;
-        let rotation = &state.core.rotation;
+        let rotation = &c.core().rotation;
         let problem = rotation.rotation_problem(&actor, unit, from, weeks, &locks);
         Ok::<_, CoreError>((problem.await?, limit))
     };
@@ -141,12 +125,13 @@ pub async fn start(
         Ok(asked) => asked,
         Err(e) => {
             let errors = form_errors(&c, "rotation", e, invalid_or_rule)?;
-            return form_page(&state, &c, unit, errors).await;
+            return form_page(&c, unit, errors).await;
         }
     };
-    let job = state
+    let job = c
+        .app
         .jobs
-        .start(&state.core.rotation, actor.person_id, problem, locks, limit)
+        .start(&c.core().rotation, actor.person_id, problem, locks, limit)
         .await
         .or_page(&c)?;
     redirect(&format!("/rotation/{job}"))
@@ -312,22 +297,18 @@ fn job_page_of<'a>(c: &'a Ctx, job: &Job) -> JobPage<'a> {
 }
 
 /// A planner run of the actor's.
-async fn job_of(state: &AppState, c: &Ctx, actor: &Actor, id: Uuid) -> Result<Job, HtmlError> {
-    let job = state.jobs.get(&state.core.rotation, id, actor.person_id);
+async fn job_of(c: &Ctx, actor: &Actor, id: Uuid) -> Result<Job, HtmlError> {
+    let job = c.app.jobs.get(&c.core().rotation, id, actor.person_id);
     job.await
         .or_page(c)?
         .ok_or_else(|| c.fail(CoreError::NotFound("plan")))
 }
 
 /// The job: progress while it runs, the plan when done.
-pub async fn job_page(
-    State(state): State<AppState>,
-    mut c: Ctx,
-    Path(id): Path<String>,
-) -> Result<Response, HtmlError> {
+pub async fn job_page(mut c: Ctx, Path(id): Path<String>) -> Reply {
     let actor = c.page("overview").await?;
     let id = id_of(&c, &id, "plan")?;
-    let job = job_of(&state, &c, &actor, id).await?;
+    let job = job_of(&c, &actor, id).await?;
     let page = job_page_of(&c, &job);
     render(&c, &page)
 }
@@ -341,14 +322,10 @@ pub struct JobStatus {
 }
 
 /// The job's progress as JSON, for the page's script.
-pub async fn job_status(
-    State(state): State<AppState>,
-    c: Ctx,
-    Path(id): Path<String>,
-) -> Result<Json<JobStatus>, HtmlError> {
+pub async fn job_status(c: Ctx, Path(id): Path<String>) -> Result<Json<JobStatus>, HtmlError> {
     let actor = c.actor()?.clone();
     let id = id_of(&c, &id, "plan")?;
-    let job = job_of(&state, &c, &actor, id).await?;
+    let job = job_of(&c, &actor, id).await?;
     let (done, total, best_cost) = job.progress();
     Ok(Json(JobStatus {
         finished: job.finished || job.lost,
@@ -359,33 +336,23 @@ pub async fn job_status(
 }
 
 /// A job's button: who sends it, the job's id and the job.
-async fn job_form(
-    state: &AppState,
-    c: &Ctx,
-    f: &Pairs,
-    id: &str,
-) -> Result<(Actor, Uuid, Job), HtmlError> {
+async fn job_form(c: &Ctx, f: &Pairs, id: &str) -> Result<(Actor, Uuid, Job), HtmlError> {
     let actor = c.posted(get(f, "csrf"))?;
     let id = id_of(c, id, "plan")?;
-    let job = job_of(state, c, &actor, id).await?;
+    let job = job_of(c, &actor, id).await?;
     Ok((actor, id, job))
 }
 
 /// Stops the planner: it returns its best plan so far.
-pub async fn cancel(
-    State(state): State<AppState>,
-    c: Ctx,
-    Path(id): Path<String>,
-    Form(f): Form<Pairs>,
-) -> Result<Response, HtmlError> {
-    let (actor, id, job) = job_form(&state, &c, &f, &id).await?;
+pub async fn cancel(c: Ctx, Path(id): Path<String>, Form(f): Form<Pairs>) -> Reply {
+    let (actor, id, job) = job_form(&c, &f, &id).await?;
     if !job.finished {
-        let rotation = &state.core.rotation;
-        state.jobs.cancel(rotation, id).await.or_page(&c)?;
+        let rotation = &c.core().rotation;
+        c.app.jobs.cancel(rotation, id).await.or_page(&c)?;
         // Give the solver a moment to stop, so the page shows the result.
         for _ in 0..30 {
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-            let job = state.jobs.get(rotation, id, actor.person_id).await;
+            let job = c.app.jobs.get(rotation, id, actor.person_id).await;
             if job.or_page(&c)?.is_none_or(|j| j.finished || j.lost) {
                 break;
             }
@@ -395,24 +362,19 @@ pub async fn cancel(
 }
 
 /// Publishes the plan into everyone's plan.
-pub async fn publish(
-    State(state): State<AppState>,
-    c: Ctx,
-    Path(id): Path<String>,
-    Form(f): Form<Pairs>,
-) -> Result<Response, HtmlError> {
-    let (actor, id, job) = job_form(&state, &c, &f, &id).await?;
+pub async fn publish(c: Ctx, Path(id): Path<String>, Form(f): Form<Pairs>) -> Reply {
+    let (actor, id, job) = job_form(&c, &f, &id).await?;
     let Some((out, _)) = job.result.clone() else {
         return Err(c.fail(CoreError::Conflict("the plan is not ready yet".into())));
     };
-    let rotation = &state.core.rotation;
+    let rotation = &c.core().rotation;
     let p = &job.problem;
     // Checked against the unit's data as it is now.
     let now = rotation.rotation_problem(&actor, p.unit, p.start, p.weeks, &p.locks);
     let now = now.await.or_page(&c)?;
     let published = rotation.publish_rotation(&actor, &now, &out).await;
     let published = published.or_page(&c)?;
-    state
+    c.app
         .jobs
         .published(rotation, id, published)
         .await

@@ -1,7 +1,7 @@
 //! Signing in and out, and the language switch.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
@@ -10,10 +10,9 @@ use serde::Deserialize;
 
 use super::ctx::{render, OrPage};
 use super::form::{redirect, with_status};
-use super::{Ctx, HtmlError};
+use super::{Ctx, Reply};
 use crate::auth;
 use crate::i18n::{self, Lang};
-use crate::AppState;
 
 /// Where to go after signing in: only our own paths.
 fn safe_next(next: Option<&str>) -> String {
@@ -48,7 +47,7 @@ pub struct NextQuery {
     next: Option<String>,
 }
 
-pub async fn login_form(mut c: Ctx, Query(q): Query<NextQuery>) -> Result<Response, HtmlError> {
+pub async fn login_form(mut c: Ctx, Query(q): Query<NextQuery>) -> Reply {
     if c.actor.is_some() {
         return redirect(&safe_next(q.next.as_deref()));
     }
@@ -100,14 +99,13 @@ fn login_failure(e: &CoreError) -> Option<(&'static str, &'static str, StatusCod
 }
 
 pub async fn login_submit(
-    State(state): State<AppState>,
     mut c: Ctx,
     auth::ClientIp(ip): auth::ClientIp,
     Form(f): Form<LoginForm>,
-) -> Result<Response, HtmlError> {
+) -> Reply {
     c.check_csrf(&f.csrf)?;
     let next = safe_next(Some(&f.next));
-    let e = match auth::sign_in(&state, &f.username, &f.password, ip).await {
+    let e = match auth::sign_in(&c.app, &f.username, &f.password, ip).await {
         Ok(person) => {
             let Some(session) = &c.session else {
                 return Err(c.fail(CoreError::Internal("no session".into())));
@@ -138,7 +136,7 @@ pub struct CsrfForm {
     pub csrf: String,
 }
 
-pub async fn logout(c: Ctx, Form(f): Form<CsrfForm>) -> Result<Response, HtmlError> {
+pub async fn logout(c: Ctx, Form(f): Form<CsrfForm>) -> Reply {
     c.check_csrf(&f.csrf)?;
     if let Some(s) = &c.session {
         s.flush()

@@ -1,8 +1,6 @@
 //! The start page: what waits for the signed-in person.
 
 use askama::Template;
-use axum::extract::State;
-use axum::response::Response;
 use distans_core::agreements::Agreement;
 use distans_core::cases::RemoteRequest;
 use distans_core::kernel::Role;
@@ -10,8 +8,7 @@ use distans_core::org::{OrgCounts, PersonView, UnitSummary};
 use distans_core::temporary::TemporaryDecision;
 
 use super::ctx::{render, OrPage};
-use super::{Ctx, HtmlError};
-use crate::AppState;
+use super::{Ctx, Reply};
 
 #[derive(Template)]
 #[template(path = "start.html")]
@@ -29,9 +26,9 @@ struct StartPage<'a> {
     deviations_awaiting: i64,
 }
 
-pub async fn start(State(state): State<AppState>, mut c: Ctx) -> Result<Response, HtmlError> {
+pub async fn start(mut c: Ctx) -> Reply {
     let actor = c.page("start").await?;
-    let core = &state.core;
+    let core = c.core();
     let mut managed = vec![];
     for m in actor.manages.iter().take(20) {
         if let Ok(u) = core.org.unit(&actor, m.id).await {
@@ -43,18 +40,16 @@ pub async fn start(State(state): State<AppState>, mut c: Ctx) -> Result<Response
     } else {
         None
     };
+    let me = core.org.person(&actor, actor.person_id).await.or_page(&c)?;
+    let (to_decide, to_sign) = super::cases::waiting(&c, &actor).await?;
     let page = StartPage {
         c: &c,
         managed,
         counts,
         engine: core.system.engine(),
-        me: core.org.person(&actor, actor.person_id).await.or_page(&c)?,
-        to_decide: core.cases.requests_to_decide(&actor).await.or_page(&c)?,
-        to_sign: core
-            .agreements
-            .agreements_to_sign(&actor)
-            .await
-            .or_page(&c)?,
+        me,
+        to_decide,
+        to_sign,
         temporary: core
             .temporary
             .temporary_decisions_for_person(actor.person_id)

@@ -2,9 +2,8 @@
 //! one's calendar feed.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
-use axum::response::Response;
 use axum::Form;
 use distans_core::identity::ApiToken;
 use distans_core::kernel::Actor;
@@ -15,8 +14,7 @@ use super::audit::second_utc;
 use super::ctx::{render, OrPage};
 use super::form::{act, redirect, with_status};
 use super::signin::CsrfForm;
-use super::{Ctx, HtmlError};
-use crate::AppState;
+use super::{Ctx, HtmlError, Reply};
 
 #[derive(Template)]
 #[template(path = "tokens.html")]
@@ -49,21 +47,20 @@ impl TokensPage<'_> {
 /// The tokens page: a fresh `secret` once, or the form again with an
 /// `error` and what was typed.
 async fn tokens_page_with<'a>(
-    state: &AppState,
     c: &'a Ctx,
     actor: &Actor,
     secret: Option<String>,
     error: Option<(String, String)>,
     typed: Option<&TokenForm>,
 ) -> Result<TokensPage<'a>, HtmlError> {
-    let tokens = state.core.identity.tokens(actor).await.or_page(c)?;
-    let calendar_url = state
-        .core
+    let tokens = c.core().identity.tokens(actor).await.or_page(c)?;
+    let calendar_url = c
+        .core()
         .feed
         .my_calendar_secret(actor)
         .await
         .or_page(c)?
-        .map(|s| crate::api::feed_url(state, &s));
+        .map(|s| crate::api::feed_url(&c.app, &s));
     Ok(TokensPage {
         c,
         tokens,
@@ -75,9 +72,9 @@ async fn tokens_page_with<'a>(
     })
 }
 
-pub async fn tokens_page(State(state): State<AppState>, mut c: Ctx) -> Result<Response, HtmlError> {
+pub async fn tokens_page(mut c: Ctx) -> Reply {
     let actor = c.page("tokens").await?;
-    let page = tokens_page_with(&state, &c, &actor, None, None, None).await?;
+    let page = tokens_page_with(&c, &actor, None, None, None).await?;
     render(&c, &page)
 }
 
@@ -91,11 +88,7 @@ pub struct TokenForm {
     days: String,
 }
 
-pub async fn create_token(
-    State(state): State<AppState>,
-    mut c: Ctx,
-    Form(f): Form<TokenForm>,
-) -> Result<Response, HtmlError> {
+pub async fn create_token(mut c: Ctx, Form(f): Form<TokenForm>) -> Reply {
     c.nav = "tokens";
     let actor = c.posted(&f.csrf)?;
     let result = match f.days.trim() {
@@ -107,14 +100,14 @@ pub async fn create_token(
     };
     let result = match result {
         Ok(days) => {
-            let created = state.core.identity.create_token(&actor, &f.name, days);
+            let created = c.core().identity.create_token(&actor, &f.name, days);
             created.await
         }
         Err(e) => Err(e),
     };
     match result {
         Ok(t) => {
-            let page = tokens_page_with(&state, &c, &actor, Some(t.secret), None, None).await?;
+            let page = tokens_page_with(&c, &actor, Some(t.secret), None, None).await?;
             render(&c, &page)
         }
         Err(CoreError::Invalid { field, .. }) => {
@@ -124,25 +117,21 @@ pub async fn create_token(
                 "tokens-error-name"
             });
             let error = Some((field, message));
-            let page = tokens_page_with(&state, &c, &actor, None, error, Some(&f)).await?;
+            let page = tokens_page_with(&c, &actor, None, error, Some(&f)).await?;
             Ok(with_status(render(&c, &page)?, StatusCode::BAD_REQUEST))
         }
         Err(e) => Err(c.fail(e)),
     }
 }
 
-pub async fn revoke_token(
-    State(state): State<AppState>,
-    c: Ctx,
-    Path(id): Path<String>,
-    Form(f): Form<CsrfForm>,
-) -> Result<Response, HtmlError> {
+pub async fn revoke_token(c: Ctx, Path(id): Path<String>, Form(f): Form<CsrfForm>) -> Reply {
+    let identity = &c.core().identity;
     act(
         &c,
         &f.csrf,
         &id,
         "token",
-        |actor, id| async move { state.core.identity.revoke_token(&actor, id).await },
+        |actor, id| async move { identity.revoke_token(&actor, id).await },
         |_, _| "/mina-nycklar".into(),
     )
     .await
@@ -150,13 +139,12 @@ pub async fn revoke_token(
 
 /// The calendar feed from the tokens page: make it, renew it, remove it.
 pub async fn calendar_feed_action(
-    State(state): State<AppState>,
     c: Ctx,
     Path(what): Path<String>,
     Form(f): Form<CsrfForm>,
-) -> Result<Response, HtmlError> {
+) -> Reply {
     let actor = c.posted(&f.csrf)?;
-    let feed = &state.core.feed;
+    let feed = &c.core().feed;
     let done = match what.as_str() {
         "skapa" => feed.calendar_secret(&actor).await.map(|_| ()),
         "byt" => feed.reset_calendar_secret(&actor).await.map(|_| ()),

@@ -2,8 +2,7 @@
 //! it for signing, sign it, end it.
 
 use askama::Template;
-use axum::extract::{Path, State};
-use axum::response::Response;
+use axum::extract::Path;
 use axum::Form;
 use distans_core::agreements::rules as agreement;
 use distans_core::agreements::{Agreement, AgreementState};
@@ -14,8 +13,7 @@ use super::agreement_state_name;
 use crate::html::ctx::{render, OrPage};
 use crate::html::followups::agreement::{for_agreement, AgreementFollowUps};
 use crate::html::form::{act, get, id_of, Pairs};
-use crate::html::{minute_utc, Ctx, HtmlError};
-use crate::AppState;
+use crate::html::{minute_utc, Ctx, Reply};
 
 #[derive(Template)]
 #[template(path = "agreement.html")]
@@ -42,15 +40,11 @@ impl AgreementPage<'_> {
     }
 }
 
-pub async fn agreement_page(
-    State(state): State<AppState>,
-    mut c: Ctx,
-    Path(id): Path<String>,
-) -> Result<Response, HtmlError> {
+pub async fn agreement_page(mut c: Ctx, Path(id): Path<String>) -> Reply {
     let actor = c.page("requests").await?;
     let id = id_of(&c, &id, "agreement")?;
-    let g = state
-        .core
+    let g = c
+        .core()
         .agreements
         .agreement(&actor, id)
         .await
@@ -73,7 +67,7 @@ pub async fn agreement_page(
         may_sign,
         may_end,
         may_send,
-        fu: for_agreement(&state, &c, &actor, &g).await,
+        fu: for_agreement(&c, &actor, &g).await,
         g,
     };
     render(&c, &page)
@@ -84,40 +78,25 @@ fn agreement_url<T>(id: Uuid, _: T) -> String {
     format!("/overenskommelser/{id}")
 }
 
-pub async fn agreement_send(
-    State(state): State<AppState>,
-    c: Ctx,
-    Path(id): Path<String>,
-    Form(f): Form<Pairs>,
-) -> Result<Response, HtmlError> {
+pub async fn agreement_send(c: Ctx, Path(id): Path<String>, Form(f): Form<Pairs>) -> Reply {
     let text = get(&f, "text");
     // An empty text keeps the one the template gave.
     let text = Some(text).filter(|t| !t.trim().is_empty());
-    let agreements = &state.core.agreements;
+    let agreements = &c.core().agreements;
     let send =
         |actor: Actor, id: Uuid| async move { agreements.send_agreement(&actor, id, text).await };
     act(&c, get(&f, "csrf"), &id, "agreement", send, agreement_url).await
 }
 
-pub async fn agreement_sign(
-    State(state): State<AppState>,
-    c: Ctx,
-    Path(id): Path<String>,
-    Form(f): Form<Pairs>,
-) -> Result<Response, HtmlError> {
-    let agreements = &state.core.agreements;
+pub async fn agreement_sign(c: Ctx, Path(id): Path<String>, Form(f): Form<Pairs>) -> Reply {
+    let agreements = &c.core().agreements;
     let sign = |actor: Actor, id: Uuid| async move { agreements.sign_agreement(&actor, id).await };
     act(&c, get(&f, "csrf"), &id, "agreement", sign, agreement_url).await
 }
 
-pub async fn agreement_end(
-    State(state): State<AppState>,
-    c: Ctx,
-    Path(id): Path<String>,
-    Form(f): Form<Pairs>,
-) -> Result<Response, HtmlError> {
+pub async fn agreement_end(c: Ctx, Path(id): Path<String>, Form(f): Form<Pairs>) -> Reply {
     let reason = Some(get(&f, "reason"));
-    let agreements = &state.core.agreements;
+    let agreements = &c.core().agreements;
     let end =
         |actor: Actor, id: Uuid| async move { agreements.end_agreement(&actor, id, reason).await };
     act(&c, get(&f, "csrf"), &id, "agreement", end, agreement_url).await

@@ -2,8 +2,7 @@
 //! decide.
 
 use askama::Template;
-use axum::extract::{Path, State};
-use axum::response::Response;
+use axum::extract::Path;
 use axum::Form;
 use distans_core::cases::{Decision, RemoteRequest};
 use distans_core::CoreError;
@@ -13,8 +12,7 @@ use super::{state_name, weekdays_text};
 use crate::html::ctx::OrPage;
 use crate::html::form::{get, id_of, redirect, render_form, FormErrors, Pairs};
 use crate::html::plan::describe_gap;
-use crate::html::{minute, Ctx, HtmlError};
-use crate::AppState;
+use crate::html::{minute, Ctx, Reply};
 
 #[derive(Template)]
 #[template(path = "request.html")]
@@ -41,17 +39,12 @@ impl RequestPage<'_> {
     }
 }
 
-async fn request_page_with(
-    state: &AppState,
-    c: &Ctx,
-    id: Uuid,
-    errors: FormErrors,
-) -> Result<Response, HtmlError> {
+async fn request_page_with(c: &Ctx, id: Uuid, errors: FormErrors) -> Reply {
     let actor = c.actor()?;
-    let r = state.core.cases.request(actor, id).await.or_page(c)?;
+    let r = c.core().cases.request(actor, id).await.or_page(c)?;
     let page = RequestPage {
         c,
-        may_decide: state.core.cases.may_decide(actor, &r),
+        may_decide: c.core().cases.may_decide(actor, &r),
         is_mine: r.person.id == actor.person_id,
         r,
         errors,
@@ -59,14 +52,10 @@ async fn request_page_with(
     render_form(c, &page, &page.errors)
 }
 
-pub async fn request_page(
-    State(state): State<AppState>,
-    mut c: Ctx,
-    Path(id): Path<String>,
-) -> Result<Response, HtmlError> {
+pub async fn request_page(mut c: Ctx, Path(id): Path<String>) -> Reply {
     c.page("requests").await?;
     let id = id_of(&c, &id, "request")?;
-    request_page_with(&state, &c, id, FormErrors::default()).await
+    request_page_with(&c, id, FormErrors::default()).await
 }
 
 fn decision_of(f: &Pairs) -> Option<Decision> {
@@ -78,12 +67,7 @@ fn decision_of(f: &Pairs) -> Option<Decision> {
     }
 }
 
-pub async fn request_decide(
-    State(state): State<AppState>,
-    mut c: Ctx,
-    Path(id): Path<String>,
-    Form(f): Form<Pairs>,
-) -> Result<Response, HtmlError> {
+pub async fn request_decide(mut c: Ctx, Path(id): Path<String>, Form(f): Form<Pairs>) -> Reply {
     c.nav = "requests";
     let actor = c.posted(get(&f, "csrf"))?;
     let id = id_of(&c, &id, "request")?;
@@ -91,7 +75,7 @@ pub async fn request_decide(
         None => FormErrors(vec![("decision".into(), c.t("err-decision-decision"))]),
         Some(decision) => {
             let version = get(&f, "version").parse::<i64>().ok();
-            let decided = state.core.cases.decide_with(
+            let decided = c.core().cases.decide_with(
                 &actor,
                 id,
                 decision,
@@ -116,5 +100,5 @@ pub async fn request_decide(
             }
         }
     };
-    request_page_with(&state, &c, id, errors).await
+    request_page_with(&c, id, errors).await
 }

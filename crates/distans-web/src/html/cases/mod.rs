@@ -8,11 +8,24 @@ pub mod policy;
 pub mod requests;
 pub mod temporary;
 
-use distans_core::agreements::AgreementState;
-use distans_core::cases::RequestState;
+use distans_core::agreements::{Agreement, AgreementState};
+use distans_core::cases::{RemoteRequest, RequestState};
 use distans_core::kernel::dates::Weekday;
+use distans_core::kernel::Actor;
 
-use super::Ctx;
+use super::ctx::OrPage;
+use super::{Ctx, HtmlError};
+
+/// What waits for the actor: requests to decide, agreements to sign.
+pub async fn waiting(
+    c: &Ctx,
+    actor: &Actor,
+) -> Result<(Vec<RemoteRequest>, Vec<Agreement>), HtmlError> {
+    let core = c.core();
+    let to_decide = core.cases.requests_to_decide(actor).await.or_page(c)?;
+    let to_sign = core.agreements.agreements_to_sign(actor).await.or_page(c)?;
+    Ok((to_decide, to_sign))
+}
 
 pub fn weekday_name(c: &Ctx, w: &Weekday) -> String {
     c.t(&format!("weekday-{}", w.as_str()))

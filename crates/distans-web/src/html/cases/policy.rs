@@ -4,8 +4,7 @@
 use std::future::ready;
 
 use askama::Template;
-use axum::extract::{Path, State};
-use axum::response::Response;
+use axum::extract::Path;
 use axum::Form;
 use distans_core::agreements::rules as agreement;
 use distans_core::kernel::dates::parse_date;
@@ -16,8 +15,7 @@ use distans_core::CoreError;
 use crate::html::ctx::{render, OrPage};
 use crate::html::form::{all, answer, get, id_of, not_refused, redirect, render_form, whole};
 use crate::html::form::{FormErrors, Pairs};
-use crate::html::{Ctx, HtmlError};
-use crate::AppState;
+use crate::html::{Ctx, HtmlError, Reply};
 
 #[derive(Template)]
 #[template(path = "policy.html")]
@@ -27,9 +25,9 @@ struct PolicyPage<'a> {
     versions: Vec<PolicyVersion>,
 }
 
-pub async fn policy_page(State(state): State<AppState>, mut c: Ctx) -> Result<Response, HtmlError> {
+pub async fn policy_page(mut c: Ctx) -> Reply {
     let actor = c.page("policy").await?;
-    let policy = &state.core.policy;
+    let policy = &c.core().policy;
     let p = policy.policy(&actor, None, None).await.or_page(&c)?;
     let versions = policy.policy_versions(&actor).await.or_page(&c)?;
     render(&c, &PolicyPage { c: &c, p, versions })
@@ -52,13 +50,13 @@ fn prerequisites_text(p: &[Prerequisite]) -> String {
         .join("\n")
 }
 
-pub async fn policy_form(State(state): State<AppState>, mut c: Ctx) -> Result<Response, HtmlError> {
+pub async fn policy_form(mut c: Ctx) -> Reply {
     let actor = c.page("policy").await?;
     if !actor.has(Role::Hr) {
         return Err(c.fail(CoreError::forbidden("HR only")));
     }
-    let p = state
-        .core
+    let p = c
+        .core()
         .policy
         .policy(&actor, None, None)
         .await
@@ -67,7 +65,7 @@ pub async fn policy_form(State(state): State<AppState>, mut c: Ctx) -> Result<Re
         c: &c,
         prerequisites: prerequisites_text(&p.policy.rules.prerequisites),
         rules: p.policy.rules,
-        valid_from: state.core.today().to_string(),
+        valid_from: c.core().today().to_string(),
         errors: FormErrors::default(),
     };
     render(&c, &page)
@@ -118,14 +116,10 @@ fn parse_policy_form(f: &Pairs, keep: &PolicyRules) -> Result<PolicyRules, CoreE
     })
 }
 
-pub async fn policy_submit(
-    State(state): State<AppState>,
-    mut c: Ctx,
-    Form(f): Form<Pairs>,
-) -> Result<Response, HtmlError> {
+pub async fn policy_submit(mut c: Ctx, Form(f): Form<Pairs>) -> Reply {
     c.nav = "policy";
     let actor = c.posted(get(&f, "csrf"))?;
-    let policy = &state.core.policy;
+    let policy = &c.core().policy;
     let current = policy.policy(&actor, None, None).await.or_page(&c)?;
     // The form comes back with the rules as sent, or as they are if those
     // could not be read.
@@ -172,13 +166,7 @@ impl TemplateForm<'_> {
     }
 }
 
-fn template_page(
-    c: &Ctx,
-    version: i64,
-    text: String,
-    errors: FormErrors,
-    saved: bool,
-) -> Result<Response, HtmlError> {
+fn template_page(c: &Ctx, version: i64, text: String, errors: FormErrors, saved: bool) -> Reply {
     let page = TemplateForm {
         c,
         version,
@@ -189,27 +177,20 @@ fn template_page(
     render_form(c, &page, &page.errors)
 }
 
-pub async fn template_form(
-    State(state): State<AppState>,
-    mut c: Ctx,
-) -> Result<Response, HtmlError> {
+pub async fn template_form(mut c: Ctx) -> Reply {
     let actor = c.page("policy").await?;
-    let agreements = &state.core.agreements;
+    let agreements = &c.core().agreements;
     let (version, text) = agreements.agreement_template(&actor).await.or_page(&c)?;
     template_page(&c, version, text, FormErrors::default(), false)
 }
 
-pub async fn template_submit(
-    State(state): State<AppState>,
-    mut c: Ctx,
-    Form(f): Form<Pairs>,
-) -> Result<Response, HtmlError> {
+pub async fn template_submit(mut c: Ctx, Form(f): Form<Pairs>) -> Reply {
     c.nav = "policy";
     let actor = c.posted(get(&f, "csrf"))?;
     let expected: i64 = get(&f, "version").parse().unwrap_or(-1);
     let text = get(&f, "text");
-    let result = state
-        .core
+    let result = c
+        .core()
         .agreements
         .set_agreement_template(&actor, text, expected)
         .await;
@@ -224,12 +205,7 @@ pub async fn template_submit(
 }
 
 /// HR sets a unit's own rules from the unit's page.
-pub async fn unit_policy_submit(
-    State(state): State<AppState>,
-    c: Ctx,
-    Path(id): Path<String>,
-    Form(f): Form<Pairs>,
-) -> Result<Response, HtmlError> {
+pub async fn unit_policy_submit(c: Ctx, Path(id): Path<String>, Form(f): Form<Pairs>) -> Reply {
     let actor = c.posted(get(&f, "csrf"))?;
     let id = id_of(&c, &id, "unit")?;
     let opt = |k: &str| -> Result<Option<u8>, HtmlError> {
@@ -244,8 +220,7 @@ pub async fn unit_policy_submit(
         max_days_per_week: opt("max_days_per_week")?,
         presence_requirements: Some(get(&f, "presence_requirements").trim().to_string()),
     };
-    state
-        .core
+    c.core()
         .policy
         .set_unit_override(&actor, id, Some(o))
         .await

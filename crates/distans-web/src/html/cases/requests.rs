@@ -3,8 +3,7 @@
 //! it, changing it when asked to, withdrawing it.
 
 use askama::Template;
-use axum::extract::{Path, State};
-use axum::response::Response;
+use axum::extract::Path;
 use axum::Form;
 use distans_core::agreements::{Agreement, AgreementState};
 use distans_core::cases::{RemoteRequest, RequestPreview, RequestState};
@@ -16,8 +15,7 @@ use super::{agreement_state_name, state_name, weekday_name, weekdays_text};
 use crate::html::ctx::{render, OrPage};
 use crate::html::form::{act, all, answer, get, id_of, invalid_or_rule, redirect, render_form};
 use crate::html::form::{FormErrors, Pairs};
-use crate::html::{first, Ctx, HtmlError};
-use crate::AppState;
+use crate::html::{first, Ctx, Reply};
 
 /// Where the form for a new request posts.
 const NEW: &str = "/ansokningar/ny";
@@ -41,22 +39,17 @@ impl RequestsPage<'_> {
     }
 }
 
-pub async fn requests_page(
-    State(state): State<AppState>,
-    mut c: Ctx,
-) -> Result<Response, HtmlError> {
+pub async fn requests_page(mut c: Ctx) -> Reply {
     let actor = c.page("requests").await?;
-    let core = &state.core;
+    let core = c.core();
     let mine = core.cases.requests(&actor, None, true, first(50));
+    let mine = mine.await.or_page(&c)?.items;
+    let (to_decide, to_sign) = super::waiting(&c, &actor).await?;
     let page = RequestsPage {
         c: &c,
-        mine: mine.await.or_page(&c)?.items,
-        to_decide: core.cases.requests_to_decide(&actor).await.or_page(&c)?,
-        to_sign: core
-            .agreements
-            .agreements_to_sign(&actor)
-            .await
-            .or_page(&c)?,
+        mine,
+        to_decide,
+        to_sign,
         agreements: core
             .agreements
             .agreements_of(&actor, actor.person_id)
@@ -176,14 +169,13 @@ impl RequestForm<'_> {
 }
 
 async fn request_form_page(
-    state: &AppState,
     c: &Ctx,
     v: RequestFormValues,
     errors: FormErrors,
     action: String,
-) -> Result<Response, HtmlError> {
+) -> Reply {
     let actor = c.actor()?;
-    let policy = state.core.policy.policy(actor, None, None).await;
+    let policy = c.core().policy.policy(actor, None, None).await;
     let page = RequestForm {
         c,
         v,
@@ -198,28 +190,27 @@ async fn request_form_page(
 /// The core's answer to a request form: `done` on success; the form again
 /// (posting to `action`) at what was wrong; else an error page.
 async fn request_answer<T>(
-    state: &AppState,
     c: &Ctx,
     v: RequestFormValues,
     action: String,
     result: Result<T, CoreError>,
-    done: impl FnOnce(T) -> Result<Response, HtmlError>,
-) -> Result<Response, HtmlError> {
+    done: impl FnOnce(T) -> Reply,
+) -> Reply {
     answer(c, result, "request", invalid_or_rule, done, |errors| {
-        request_form_page(state, c, v, errors, action)
+        request_form_page(c, v, errors, action)
     })
     .await
 }
 
-pub async fn request_new(State(state): State<AppState>, mut c: Ctx) -> Result<Response, HtmlError> {
+pub async fn request_new(mut c: Ctx) -> Reply {
     c.page("requests").await?;
     let v = RequestFormValues {
         days_per_week: "1".into(),
         place: "home".into(),
-        start: (state.core.today() + time::Duration::days(14)).to_string(),
+        start: (c.core().today() + time::Duration::days(14)).to_string(),
         ..Default::default()
     };
-    request_form_page(&state, &c, v, FormErrors::default(), NEW.into()).await
+    request_form_page(&c, v, FormErrors::default(), NEW.into()).await
 }
 
 #[derive(Template)]
@@ -244,20 +235,16 @@ impl RequestCheck<'_> {
 }
 
 /// Step 1: check the answers against the policy and show who decides.
-pub async fn request_check(
-    State(state): State<AppState>,
-    mut c: Ctx,
-    Form(f): Form<Pairs>,
-) -> Result<Response, HtmlError> {
+pub async fn request_check(mut c: Ctx, Form(f): Form<Pairs>) -> Reply {
     c.nav = "requests";
     let actor = c.posted(get(&f, "csrf"))?;
     let v = RequestFormValues::from_pairs(&f);
     if get(&f, "edit") == "1" {
-        return request_form_page(&state, &c, v, FormErrors::default(), NEW.into()).await;
+        return request_form_page(&c, v, FormErrors::default(), NEW.into()).await;
     }
-    let result = state.core.cases.preview_request(&actor, &v.input()).await;
+    let result = c.core().cases.preview_request(&actor, &v.input()).await;
     let checked = v.clone();
-    request_answer(&state, &c, v, NEW.into(), result, |preview| {
+    request_answer(&c, v, NEW.into(), result, |preview| {
         let page = RequestCheck {
             c: &c,
             hidden: checked.hidden(),
@@ -270,61 +257,44 @@ pub async fn request_check(
 }
 
 /// Step 2: send it.
-pub async fn request_send(
-    State(state): State<AppState>,
-    mut c: Ctx,
-    Form(f): Form<Pairs>,
-) -> Result<Response, HtmlError> {
+pub async fn request_send(mut c: Ctx, Form(f): Form<Pairs>) -> Reply {
     c.nav = "requests";
     let actor = c.posted(get(&f, "csrf"))?;
     let v = RequestFormValues::from_pairs(&f);
-    let result = state.core.cases.submit_request(&actor, &v.input()).await;
+    let result = c.core().cases.submit_request(&actor, &v.input()).await;
     let sent = |r: RemoteRequest| redirect(&format!("/ansokningar/{}", r.id));
-    request_answer(&state, &c, v, NEW.into(), result, sent).await
+    request_answer(&c, v, NEW.into(), result, sent).await
 }
 
-pub async fn request_edit(
-    State(state): State<AppState>,
-    mut c: Ctx,
-    Path(id): Path<String>,
-) -> Result<Response, HtmlError> {
+pub async fn request_edit(mut c: Ctx, Path(id): Path<String>) -> Reply {
     let actor = c.page("requests").await?;
     let id = id_of(&c, &id, "request")?;
-    let r = state.core.cases.request(&actor, id).await.or_page(&c)?;
+    let r = c.core().cases.request(&actor, id).await.or_page(&c)?;
     let v = RequestFormValues::from_request(&r);
     let action = format!("/ansokningar/{id}/andra");
-    request_form_page(&state, &c, v, FormErrors::default(), action).await
+    request_form_page(&c, v, FormErrors::default(), action).await
 }
 
-pub async fn request_resubmit(
-    State(state): State<AppState>,
-    mut c: Ctx,
-    Path(id): Path<String>,
-    Form(f): Form<Pairs>,
-) -> Result<Response, HtmlError> {
+pub async fn request_resubmit(mut c: Ctx, Path(id): Path<String>, Form(f): Form<Pairs>) -> Reply {
     c.nav = "requests";
     let actor = c.posted(get(&f, "csrf"))?;
     let id = id_of(&c, &id, "request")?;
     let v = RequestFormValues::from_pairs(&f);
-    let cases = &state.core.cases;
+    let cases = &c.core().cases;
     let result = cases.resubmit_request(&actor, id, &v.input(), None).await;
     let action = format!("/ansokningar/{id}/andra");
     let changed = |_| redirect(&format!("/ansokningar/{id}"));
-    request_answer(&state, &c, v, action, result, changed).await
+    request_answer(&c, v, action, result, changed).await
 }
 
-pub async fn request_withdraw(
-    State(state): State<AppState>,
-    c: Ctx,
-    Path(id): Path<String>,
-    Form(f): Form<Pairs>,
-) -> Result<Response, HtmlError> {
+pub async fn request_withdraw(c: Ctx, Path(id): Path<String>, Form(f): Form<Pairs>) -> Reply {
+    let cases = &c.core().cases;
     act(
         &c,
         get(&f, "csrf"),
         &id,
         "request",
-        |actor, id| async move { state.core.cases.withdraw_request(&actor, id).await },
+        |actor, id| async move { cases.withdraw_request(&actor, id).await },
         |id, _| format!("/ansokningar/{id}"),
     )
     .await

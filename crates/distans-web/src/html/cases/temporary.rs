@@ -2,8 +2,6 @@
 //! of HR and directors to issue one.
 
 use askama::Template;
-use axum::extract::State;
-use axum::response::Response;
 use axum::Form;
 use distans_core::kernel::{Page, Role};
 use distans_core::org::UnitSummary;
@@ -13,8 +11,7 @@ use uuid::Uuid;
 use crate::html::ctx::OrPage;
 use crate::html::form::{all, answer, get, invalid, redirect, render_form, FormErrors, Pairs};
 use crate::html::org::top_units;
-use crate::html::{first, Ctx, HtmlError};
-use crate::AppState;
+use crate::html::{first, Ctx, Reply};
 
 #[derive(Template)]
 #[template(path = "temporary.html")]
@@ -47,14 +44,9 @@ impl TemporaryPage<'_> {
 }
 
 /// The page, its form empty or (`v`) as sent with its errors.
-async fn temporary_with(
-    state: &AppState,
-    c: &Ctx,
-    errors: FormErrors,
-    v: Pairs,
-) -> Result<Response, HtmlError> {
+async fn temporary_with(c: &Ctx, errors: FormErrors, v: Pairs) -> Reply {
     let actor = c.actor()?;
-    let decisions = state.core.temporary.temporary_decisions(actor, first(100));
+    let decisions = c.core().temporary.temporary_decisions(actor, first(100));
     let decisions = decisions.await.or_page(c)?;
     let checklist = if v.is_empty() {
         distans_core::temporary::DEFAULT_CRISIS_CHECKLIST.join("\n")
@@ -63,7 +55,7 @@ async fn temporary_with(
     };
     let may_issue = actor.has(Role::Hr) || actor.has(Role::Director);
     let units = if may_issue {
-        let units = top_units(state, c, actor).await?.items.into_iter();
+        let units = top_units(c, actor).await?.items.into_iter();
         units.filter(|u| u.depth > 0).collect()
     } else {
         vec![]
@@ -80,12 +72,9 @@ async fn temporary_with(
     render_form(c, &page, &page.errors)
 }
 
-pub async fn temporary_page(
-    State(state): State<AppState>,
-    mut c: Ctx,
-) -> Result<Response, HtmlError> {
+pub async fn temporary_page(mut c: Ctx) -> Reply {
     c.page("temporary").await?;
-    temporary_with(&state, &c, FormErrors::default(), vec![]).await
+    temporary_with(&c, FormErrors::default(), vec![]).await
 }
 
 /// The ids chosen in a multiple select, without the empty choice.
@@ -93,11 +82,7 @@ fn chosen(f: &Pairs, k: &str) -> Vec<String> {
     all(f, k).into_iter().filter(|u| !u.is_empty()).collect()
 }
 
-pub async fn temporary_issue(
-    State(state): State<AppState>,
-    mut c: Ctx,
-    Form(f): Form<Pairs>,
-) -> Result<Response, HtmlError> {
+pub async fn temporary_issue(mut c: Ctx, Form(f): Form<Pairs>) -> Reply {
     c.nav = "temporary";
     let actor = c.posted(get(&f, "csrf"))?;
     let input = TemporaryDecisionInput {
@@ -112,11 +97,11 @@ pub async fn temporary_issue(
         delegates: chosen(&f, "delegates"),
         checklist: Some(get(&f, "checklist").lines().map(str::to_string).collect()),
     };
-    let temporary = &state.core.temporary;
+    let temporary = &c.core().temporary;
     let result = temporary.issue_temporary_decision(&actor, &input).await;
     let done = |_| redirect("/tillfalliga-beslut");
     answer(&c, result, "temporary", invalid, done, |errors| {
-        temporary_with(&state, &c, errors, f)
+        temporary_with(&c, errors, f)
     })
     .await
 }

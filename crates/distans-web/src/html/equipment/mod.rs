@@ -5,8 +5,7 @@
 pub mod redeployment;
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
-use axum::response::Response;
+use axum::extract::{Path, Query};
 use axum::Form;
 use distans_core::equipment::{Item, ItemKind, ItemState, Loan};
 use distans_core::kernel::{Actor, Page};
@@ -18,8 +17,7 @@ use crate::api::equipment::item_filter;
 use crate::html::ctx::OrPage;
 use crate::html::form::{act, redirect, render_form, FormErrors};
 use crate::html::pager::paging;
-use crate::html::{first, Ctx, HtmlError};
-use crate::AppState;
+use crate::html::{first, Ctx, HtmlError, Reply};
 
 /// A loan as a page row.
 pub struct LoanRow {
@@ -162,27 +160,17 @@ pub struct EquipmentForm {
 }
 
 /// The loans out and the loans to collect, for those who lend.
-async fn loans(
-    state: &AppState,
-    c: &Ctx,
-    actor: &Actor,
-) -> Result<(Page<Loan>, Page<Loan>), HtmlError> {
-    let equipment = &state.core.equipment;
+async fn loans(c: &Ctx, actor: &Actor) -> Result<(Page<Loan>, Page<Loan>), HtmlError> {
+    let equipment = &c.core().equipment;
     let lent = equipment.loans(actor, None, true, first(100)).await;
     let lent = lent.or_page(c)?;
     let collect = equipment.loans_to_collect(actor, first(200)).await;
     Ok((lent, collect.or_page(c)?))
 }
 
-async fn page(
-    state: &AppState,
-    c: &Ctx,
-    q: EquipmentQuery,
-    errors: FormErrors,
-    form: EquipmentForm,
-) -> Result<Response, HtmlError> {
+async fn page(c: &Ctx, q: EquipmentQuery, errors: FormErrors, form: EquipmentForm) -> Reply {
     let actor = c.actor()?.clone();
-    let equipment = &state.core.equipment;
+    let equipment = &c.core().equipment;
     let filter = item_filter(q.state.as_deref(), q.kind.as_deref(), q.q.as_deref());
     let filter = filter.or_page(c)?;
     let (page_no, paging) = paging(q.sida);
@@ -192,7 +180,7 @@ async fn page(
         .or_page(c)?;
     let may_lend = equipment.may_lend_anyone(&actor);
     let (lent, collect) = if may_lend {
-        loans(state, c, &actor).await?
+        loans(c, &actor).await?
     } else {
         (Page::new(vec![], 0, 0), Page::new(vec![], 0, 0))
     };
@@ -228,26 +216,21 @@ async fn page(
     render_form(c, &page, &page.errors)
 }
 
-pub async fn equipment_page(
-    State(state): State<AppState>,
-    mut c: Ctx,
-    Query(q): Query<EquipmentQuery>,
-) -> Result<Response, HtmlError> {
+pub async fn equipment_page(mut c: Ctx, Query(q): Query<EquipmentQuery>) -> Reply {
     c.page("equipment").await?;
     let no_form = EquipmentForm::default();
-    page(&state, &c, q, FormErrors::default(), no_form).await
+    page(&c, q, FormErrors::default(), no_form).await
 }
 
 /// The core's answer to one of the page's forms: `done` on success;
 /// refusals and breakage as error pages; the rest at the form.
 async fn answered<T>(
-    state: &AppState,
     c: &Ctx,
     form_name: &str,
     result: Result<T, CoreError>,
     f: EquipmentForm,
     done: impl FnOnce(T) -> String,
-) -> Result<Response, HtmlError> {
+) -> Reply {
     match result {
         Ok(v) => redirect(&done(v)),
         Err(e @ (CoreError::Forbidden(_) | CoreError::Internal(_) | CoreError::NotFound(_))) => {
@@ -255,7 +238,7 @@ async fn answered<T>(
         }
         Err(e) => {
             let errors = FormErrors::from_core(c, form_name, &e);
-            page(state, c, EquipmentQuery::default(), errors, f).await
+            page(c, EquipmentQuery::default(), errors, f).await
         }
     }
 }
@@ -273,17 +256,13 @@ fn item_url(i: &Item) -> String {
     format!("/utrustning?q={}", urlenc(&i.identifier))
 }
 
-pub async fn add_item(
-    State(state): State<AppState>,
-    mut c: Ctx,
-    Form(f): Form<EquipmentForm>,
-) -> Result<Response, HtmlError> {
+pub async fn add_item(mut c: Ctx, Form(f): Form<EquipmentForm>) -> Reply {
     c.nav = "equipment";
     let actor = c.posted(&f.csrf)?;
-    let equipment = &state.core.equipment;
+    let equipment = &c.core().equipment;
     let added = equipment.add_equipment(&actor, &f.kind, &f.identifier, &f.description);
     let result = added.await;
-    answered(&state, &c, "equipment", result, f, |i| item_url(&i)).await
+    answered(&c, "equipment", result, f, |i| item_url(&i)).await
 }
 
 #[derive(Deserialize)]
@@ -295,13 +274,8 @@ pub struct StateForm {
     version: Option<i64>,
 }
 
-pub async fn set_item_state(
-    State(state): State<AppState>,
-    c: Ctx,
-    Path(id): Path<String>,
-    Form(f): Form<StateForm>,
-) -> Result<Response, HtmlError> {
-    let equipment = &state.core.equipment;
+pub async fn set_item_state(c: Ctx, Path(id): Path<String>, Form(f): Form<StateForm>) -> Reply {
+    let equipment = &c.core().equipment;
     let (to, version) = (Some(f.state.as_str()), f.version);
     let set = |actor: Actor, id: Uuid| async move {
         equipment
@@ -320,14 +294,10 @@ fn back_to(s: &str) -> String {
     }
 }
 
-pub async fn lend(
-    State(state): State<AppState>,
-    mut c: Ctx,
-    Form(f): Form<EquipmentForm>,
-) -> Result<Response, HtmlError> {
+pub async fn lend(mut c: Ctx, Form(f): Form<EquipmentForm>) -> Reply {
     c.nav = "equipment";
     let actor = c.posted(&f.csrf)?;
-    let equipment = &state.core.equipment;
+    let equipment = &c.core().equipment;
     let result = async {
         let item = equipment.equipment_item_by_identifier(&actor, &f.item);
         let item = item.await?;
@@ -341,7 +311,7 @@ pub async fn lend(
     }
     .await;
     let back = back_to(&f.back);
-    answered(&state, &c, "lend", result, f, |_| back).await
+    answered(&c, "lend", result, f, |_| back).await
 }
 
 #[derive(Deserialize)]
@@ -354,13 +324,8 @@ pub struct ReturnForm {
     back: String,
 }
 
-pub async fn return_loan(
-    State(state): State<AppState>,
-    c: Ctx,
-    Path(id): Path<String>,
-    Form(f): Form<ReturnForm>,
-) -> Result<Response, HtmlError> {
-    let equipment = &state.core.equipment;
+pub async fn return_loan(c: Ctx, Path(id): Path<String>, Form(f): Form<ReturnForm>) -> Reply {
+    let equipment = &c.core().equipment;
     let returned = Some(f.state.as_str());
     let give_back =
         |actor: Actor, id: Uuid| async move { equipment.return_loan(&actor, id, returned).await };
@@ -378,13 +343,9 @@ pub struct PersonLoans {
     pub settable: Vec<Opt>,
 }
 
-pub async fn person_loans(
-    state: &AppState,
-    c: &Ctx,
-    person: Uuid,
-) -> Result<Option<PersonLoans>, HtmlError> {
+pub async fn person_loans(c: &Ctx, person: Uuid) -> Result<Option<PersonLoans>, HtmlError> {
     let actor = c.actor()?.clone();
-    let equipment = &state.core.equipment;
+    let equipment = &c.core().equipment;
     if !equipment.may_see_loans_of(&actor, person).await {
         return Ok(None);
     }

@@ -2,8 +2,7 @@
 //! and their days as a strip; for HR and directors.
 
 use askama::Template;
-use axum::extract::{Query, State};
-use axum::response::Response;
+use axum::extract::Query;
 use distans_core::plan::PlanDay;
 use distans_core::redeployment::{RedeployRow, MAX_CSV_ROWS};
 use distans_core::CoreError;
@@ -13,8 +12,7 @@ use crate::api::equipment::{redeploy_query, RedeploymentParams};
 use crate::html::ctx::OrPage;
 use crate::html::form::{not_refused, render_form, FormErrors};
 use crate::html::org::top_units;
-use crate::html::{Ctx, HtmlError};
-use crate::AppState;
+use crate::html::{Ctx, Reply};
 
 /// A day of a person's strip.
 pub struct StripDay {
@@ -107,21 +105,17 @@ impl RedeploymentPage<'_> {
     }
 }
 
-pub async fn redeployment_page(
-    State(state): State<AppState>,
-    mut c: Ctx,
-    Query(p): Query<RedeploymentParams>,
-) -> Result<Response, HtmlError> {
+pub async fn redeployment_page(mut c: Ctx, Query(p): Query<RedeploymentParams>) -> Reply {
     c.nav = "redeployment";
     let actor = c.actor()?.clone();
-    let redeployment = &state.core.redeployment;
+    let redeployment = &c.core().redeployment;
     if !redeployment.may_read_redeployment(&actor) {
         return Err(c.fail(CoreError::forbidden(
             "only HR and directors use the redeployment view",
         )));
     }
     let skills = redeployment.known_skills(&actor).await.or_page(&c)?;
-    let units = top_units(&state, &c, &actor).await?.items.into_iter();
+    let units = top_units(&c, &actor).await?.items.into_iter();
     let units = units
         .map(|u| {
             let indent = "– ".repeat(u.depth.max(0) as usize);
@@ -132,7 +126,7 @@ pub async fn redeployment_page(
     if p.limit.is_none() {
         p.limit = Some(50);
     }
-    let q = redeploy_query(&p, state.core.today());
+    let q = redeploy_query(&p, c.core().today());
     let (from, to) = match &q {
         Ok(q) => (q.from.to_string(), q.to.to_string()),
         Err(_) => (

@@ -1,21 +1,18 @@
 //! The agreement page's part: its follow-ups, and the form that sets a
 //! development talk.
 
-use axum::extract::{Path, State};
-use axum::response::Response;
+use axum::extract::Path;
 use axum::Form;
 use distans_core::agreements::Agreement;
 use distans_core::followup::{FollowUp, FollowUpQuery};
 use distans_core::kernel::dates::parse_date;
 use distans_core::kernel::Actor;
-use distans_core::CoreError;
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{kind_key, state_key};
 use crate::html::form::act;
-use crate::html::{first, Ctx, HtmlError};
-use crate::AppState;
+use crate::html::{first, Ctx, Reply};
 
 /// What the agreement page shows of its follow-ups.
 pub struct AgreementFollowUps {
@@ -26,21 +23,12 @@ pub struct AgreementFollowUps {
 
 /// The agreement's follow-ups (kind and state in words) and whether the
 /// actor may set a development talk.
-pub async fn for_agreement(
-    state: &AppState,
-    c: &Ctx,
-    actor: &Actor,
-    g: &Agreement,
-) -> AgreementFollowUps {
+pub async fn for_agreement(c: &Ctx, actor: &Actor, g: &Agreement) -> AgreementFollowUps {
     let query = FollowUpQuery {
         agreement: Some(g.id),
         ..Default::default()
     };
-    let items = state
-        .core
-        .followup
-        .followups(actor, &query, first(50))
-        .await;
+    let items = c.core().followup.followups(actor, &query, first(50)).await;
     let items = items.map(|p| p.items).unwrap_or_default().into_iter();
     AgreementFollowUps {
         items: items
@@ -49,8 +37,8 @@ pub async fn for_agreement(
                 (f, k, s)
             })
             .collect(),
-        may_talk: state.core.agreements.may_schedule_talk_for(actor, g).await,
-        today: state.core.today().to_string(),
+        may_talk: c.core().agreements.may_schedule_talk_for(actor, g).await,
+        today: c.core().today().to_string(),
     }
 }
 
@@ -62,18 +50,12 @@ pub struct TalkForm {
     date: String,
 }
 
-pub async fn development_talk(
-    State(state): State<AppState>,
-    c: Ctx,
-    Path(id): Path<String>,
-    Form(f): Form<TalkForm>,
-) -> Result<Response, HtmlError> {
-    let agreements = &state.core.agreements;
+pub async fn development_talk(c: Ctx, Path(id): Path<String>, Form(f): Form<TalkForm>) -> Reply {
+    let agreements = &c.core().agreements;
     let talk = |actor: Actor, id: Uuid| async move {
         agreements.check_development_talk(&actor, id).await?;
         let date = parse_date("date", &f.date)?;
-        let talk = agreements.schedule_development_talk(&actor, id, date);
-        Ok::<_, CoreError>(talk.await?)
+        agreements.schedule_development_talk(&actor, id, date).await
     };
     let to = |_, t: FollowUp| format!("/uppfoljningar/{}", t.id);
     act(&c, &f.csrf, &id, "agreement", talk, to).await

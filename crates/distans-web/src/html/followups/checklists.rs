@@ -2,8 +2,7 @@
 //! HR's form that edits one as a line per question.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
-use axum::response::Response;
+use axum::extract::{Path, Query};
 use axum::Form;
 use distans_core::followup::checklist::{self, ChecklistInput, ChecklistTemplate, Question};
 use distans_core::CoreError;
@@ -11,8 +10,7 @@ use serde::Deserialize;
 
 use crate::html::ctx::{render, OrPage};
 use crate::html::form::{redirect, render_form, FormErrors};
-use crate::html::{Ctx, HtmlError};
-use crate::AppState;
+use crate::html::{Ctx, Reply};
 
 #[derive(Template)]
 #[template(path = "checklists.html")]
@@ -21,13 +19,10 @@ struct ChecklistsPage<'a> {
     items: Vec<ChecklistTemplate>,
 }
 
-pub async fn checklists_page(
-    State(state): State<AppState>,
-    mut c: Ctx,
-) -> Result<Response, HtmlError> {
+pub async fn checklists_page(mut c: Ctx) -> Reply {
     c.nav = "followups";
     let actor = c.actor()?.clone();
-    let items = state.core.followup.checklists(&actor).await.or_page(&c)?;
+    let items = c.core().followup.checklists(&actor).await.or_page(&c)?;
     render(&c, &ChecklistsPage { c: &c, items })
 }
 
@@ -80,15 +75,9 @@ struct Edit {
 }
 
 /// Checklist `key` in `version` (the newest if none), with the edit form.
-async fn checklist_page(
-    state: &AppState,
-    c: &Ctx,
-    key: &str,
-    version: Option<i64>,
-    edit: Edit,
-) -> Result<Response, HtmlError> {
+async fn checklist_page(c: &Ctx, key: &str, version: Option<i64>, edit: Edit) -> Reply {
     let actor = c.actor()?.clone();
-    let followup = &state.core.followup;
+    let followup = &c.core().followup;
     let versions = followup.checklist_versions(&actor, key).await.or_page(c)?;
     let newest = versions.first().map(|t| t.version).unwrap_or(0);
     let t = match version {
@@ -120,18 +109,17 @@ async fn checklist_page(
 }
 
 pub async fn checklist_get(
-    State(state): State<AppState>,
     mut c: Ctx,
     Path(key): Path<String>,
     Query(q): Query<ChecklistQuery>,
-) -> Result<Response, HtmlError> {
+) -> Reply {
     c.page("followups").await?;
     let edit = Edit {
         errors: FormErrors::default(),
         form: None,
         saved: q.sparad.is_some(),
     };
-    checklist_page(&state, &c, &key, q.version, edit).await
+    checklist_page(&c, &key, q.version, edit).await
 }
 
 #[derive(Deserialize)]
@@ -167,14 +155,13 @@ fn checklist_errors(c: &Ctx, e: &CoreError) -> FormErrors {
 }
 
 pub async fn checklist_post(
-    State(state): State<AppState>,
     mut c: Ctx,
     Path(key): Path<String>,
     Form(f): Form<ChecklistForm>,
-) -> Result<Response, HtmlError> {
+) -> Reply {
     c.nav = "followups";
     let actor = c.posted(&f.csrf)?;
-    let followup = &state.core.followup;
+    let followup = &c.core().followup;
     if !followup.may_edit_checklists(&actor) {
         return Err(c.fail(CoreError::forbidden("only HR may change the checklists")));
     }
@@ -197,7 +184,7 @@ pub async fn checklist_post(
                 form: Some((f.title.clone(), f.questions.clone())),
                 saved: false,
             };
-            checklist_page(&state, &c, &key, None, edit).await
+            checklist_page(&c, &key, None, edit).await
         }
         Err(e) => Err(c.fail(e)),
     }

@@ -4,9 +4,8 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
-use axum::response::Response;
 use axum::Form;
 use distans_core::followup::checklist::{self, Question, QuestionType};
 use distans_core::followup::{
@@ -22,8 +21,7 @@ use uuid::Uuid;
 use super::{kind_key, state_key};
 use crate::html::ctx::{render, OrPage};
 use crate::html::form::{get, id_of, redirect, with_status, FormErrors, Pairs};
-use crate::html::{minute_utc, Ctx, HtmlError};
-use crate::AppState;
+use crate::html::{minute_utc, Ctx, Reply};
 
 fn confirmed_text(c: &Ctx, who: &Option<Confirmation>) -> String {
     match who {
@@ -163,15 +161,14 @@ fn owner_choices(actor: &Actor, d: &FollowUpDetail, x: &FollowUpAction) -> Vec<P
 /// The follow-up's page: its form with `values` as sent (else as stored)
 /// and `errors`, answered with `status`.
 async fn followup_page(
-    state: &AppState,
     c: &Ctx,
     id: Uuid,
     values: Option<Values>,
     errors: FormErrors,
     status: StatusCode,
-) -> Result<Response, HtmlError> {
+) -> Reply {
     let actor = c.actor()?.clone();
-    let followup = &state.core.followup;
+    let followup = &c.core().followup;
     let d = followup.followup(&actor, id).await.or_page(c)?;
     let may_answer = d.party.is_some() && d.followup.state.is_open();
     let may_handle =
@@ -193,14 +190,10 @@ async fn followup_page(
     Ok(with_status(render(c, &page)?, status))
 }
 
-pub async fn followup_get(
-    State(state): State<AppState>,
-    mut c: Ctx,
-    Path(id): Path<String>,
-) -> Result<Response, HtmlError> {
+pub async fn followup_get(mut c: Ctx, Path(id): Path<String>) -> Reply {
     c.page("followups").await?;
     let id = id_of(&c, &id, "follow-up")?;
-    followup_page(&state, &c, id, None, FormErrors::default(), StatusCode::OK).await
+    followup_page(&c, id, None, FormErrors::default(), StatusCode::OK).await
 }
 
 /// Answers as the form sends them: `a.<question>` and `c.<question>`.
@@ -229,12 +222,7 @@ fn answer_errors(c: &Ctx, e: &CoreError) -> FormErrors {
     FormErrors(vec![(field, c.t(key))])
 }
 
-pub async fn followup_post(
-    State(state): State<AppState>,
-    mut c: Ctx,
-    Path(id): Path<String>,
-    Form(f): Form<Pairs>,
-) -> Result<Response, HtmlError> {
+pub async fn followup_post(mut c: Ctx, Path(id): Path<String>, Form(f): Form<Pairs>) -> Reply {
     c.nav = "followups";
     let actor = c.posted(get(&f, "csrf"))?;
     let id = id_of(&c, &id, "follow-up")?;
@@ -248,7 +236,7 @@ pub async fn followup_post(
         complete: get(&f, "complete") == "1",
         version: Some(v.version),
     };
-    let answered = state.core.followup.answer_followup(&actor, id, &input);
+    let answered = c.core().followup.answer_followup(&actor, id, &input);
     let (values, errors, status) = match answered.await {
         Ok(_) => return redirect(&format!("/uppfoljningar/{id}?sparad=1")),
         Err(e @ CoreError::Invalid { .. }) => {
@@ -261,29 +249,28 @@ pub async fn followup_post(
         }
         Err(e) => return Err(c.fail(e)),
     };
-    followup_page(&state, &c, id, values, errors, status).await
+    followup_page(&c, id, values, errors, status).await
 }
 
 /// An action's form sent: back to its follow-up; when the core finds what
 /// was sent invalid, the follow-up again with the text `key` at the
 /// action's field `field`.
 async fn action_answer(
-    state: &AppState,
     c: &Ctx,
     actor: &Actor,
     id: Uuid,
     result: Result<FollowUpAction, CoreError>,
     (field, key): (&str, &str),
-) -> Result<Response, HtmlError> {
+) -> Reply {
     match result {
         Ok(x) => redirect(&format!("/uppfoljningar/{}", x.followup_id)),
         Err(e @ CoreError::Invalid { .. }) => {
-            let Ok(x) = state.core.followup.visible_action(actor, id).await else {
+            let Ok(x) = c.core().followup.visible_action(actor, id).await else {
                 return Err(c.fail(e));
             };
             let errors = FormErrors(vec![(format!("{field}-{id}"), c.t(key))]);
             let bad = StatusCode::BAD_REQUEST;
-            followup_page(state, c, x.followup_id, None, errors, bad).await
+            followup_page(c, x.followup_id, None, errors, bad).await
         }
         Err(e) => Err(c.fail(e)),
     }
@@ -297,18 +284,13 @@ pub struct CloseForm {
     note: String,
 }
 
-pub async fn action_close(
-    State(state): State<AppState>,
-    mut c: Ctx,
-    Path(id): Path<String>,
-    Form(f): Form<CloseForm>,
-) -> Result<Response, HtmlError> {
+pub async fn action_close(mut c: Ctx, Path(id): Path<String>, Form(f): Form<CloseForm>) -> Reply {
     c.nav = "followups";
     let actor = c.posted(&f.csrf)?;
     let id = id_of(&c, &id, "action")?;
-    let result = state.core.followup.close_action(&actor, id, &f.note).await;
+    let result = c.core().followup.close_action(&actor, id, &f.note).await;
     let note = ("note", "err-action-note");
-    action_answer(&state, &c, &actor, id, result, note).await
+    action_answer(&c, &actor, id, result, note).await
 }
 
 #[derive(Deserialize)]
@@ -321,12 +303,7 @@ pub struct ActionForm {
     due: String,
 }
 
-pub async fn action_update(
-    State(state): State<AppState>,
-    mut c: Ctx,
-    Path(id): Path<String>,
-    Form(f): Form<ActionForm>,
-) -> Result<Response, HtmlError> {
+pub async fn action_update(mut c: Ctx, Path(id): Path<String>, Form(f): Form<ActionForm>) -> Reply {
     c.nav = "followups";
     let actor = c.posted(&f.csrf)?;
     let id = id_of(&c, &id, "action")?;
@@ -341,11 +318,11 @@ pub async fn action_update(
     };
     let result = match result {
         Ok(due) => {
-            let followup = &state.core.followup;
+            let followup = &c.core().followup;
             followup.update_action(&actor, id, owner, due).await
         }
         Err(e) => Err(e),
     };
     let due = ("due", "err-action-due");
-    action_answer(&state, &c, &actor, id, result, due).await
+    action_answer(&c, &actor, id, result, due).await
 }

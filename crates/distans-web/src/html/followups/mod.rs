@@ -9,16 +9,14 @@ pub mod checklists;
 pub mod followup;
 
 use askama::Template;
-use axum::extract::{Query, State};
-use axum::response::Response;
+use axum::extract::Query;
 use distans_core::followup::{
     ActionState, FollowUp, FollowUpAction, FollowUpKind, FollowUpQuery, FollowUpState, StateFilter,
 };
 use serde::Deserialize;
 
 use crate::html::ctx::{render, OrPage};
-use crate::html::{first, Ctx, HtmlError};
-use crate::AppState;
+use crate::html::{first, Ctx, Reply};
 
 const LIST_LIMIT: i64 = 100;
 
@@ -83,11 +81,7 @@ pub struct ListQuery {
     status: Option<String>,
 }
 
-pub async fn list_page(
-    State(state): State<AppState>,
-    mut c: Ctx,
-    Query(q): Query<ListQuery>,
-) -> Result<Response, HtmlError> {
+pub async fn list_page(mut c: Ctx, Query(q): Query<ListQuery>) -> Reply {
     c.nav = "followups";
     let actor = c.actor()?.clone();
     let status = match q.status.as_deref() {
@@ -99,7 +93,7 @@ pub async fn list_page(
         state: Some(StateFilter::parse(status).or_page(&c)?),
         ..Default::default()
     };
-    let followup = &state.core.followup;
+    let followup = &c.core().followup;
     let page = followup.followups(&actor, &query, first(LIST_LIMIT));
     let page = page.await.or_page(&c)?;
     let open = Some(ActionState::Open);

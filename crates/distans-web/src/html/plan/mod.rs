@@ -19,7 +19,6 @@ use time::{Date, Duration};
 use crate::html::ctx::OrPage;
 use crate::html::{Ctx, HtmlError};
 use crate::i18n::Lang;
-use crate::AppState;
 pub use period::{week_param, PeriodQuery, View};
 
 /// The text key of a day's weekday: `weekday-mon`, …
@@ -240,9 +239,9 @@ pub struct Week {
 }
 
 impl Week {
-    pub async fn of(state: &AppState, c: &Ctx, monday: Date) -> Result<Week, HtmlError> {
+    pub async fn of(c: &Ctx, monday: Date) -> Result<Week, HtmlError> {
         let friday = monday + Duration::days(4);
-        let cal = state.core.workdays.calendar(monday, friday).await;
+        let cal = c.core().workdays.calendar(monday, friday).await;
         let cal = cal.or_page(c)?;
         let dates: Vec<Date> = (0..5).map(|i| monday + Duration::days(i)).collect();
         let head = dates

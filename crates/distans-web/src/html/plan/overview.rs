@@ -2,15 +2,13 @@
 //! and where coverage has gaps.
 
 use askama::Template;
-use axum::extract::{Query, State};
-use axum::response::Response;
+use axum::extract::Query;
 use distans_core::CoreError;
 use uuid::Uuid;
 
 use super::{week_param, DayView, PeriodQuery, View, Week};
 use crate::html::ctx::render;
-use crate::html::{Ctx, HtmlError};
-use crate::AppState;
+use crate::html::{Ctx, Reply};
 
 pub struct UnitSummaryRow {
     pub id: Uuid,
@@ -36,20 +34,16 @@ struct OverviewPage<'a> {
 }
 
 /// The units a manager manages, this week: who is on site and where coverage has gaps.
-pub async fn overview(
-    State(state): State<AppState>,
-    mut c: Ctx,
-    Query(q): Query<PeriodQuery>,
-) -> Result<Response, HtmlError> {
+pub async fn overview(mut c: Ctx, Query(q): Query<PeriodQuery>) -> Reply {
     c.nav = "overview";
     let actor = c.actor()?.clone();
-    let monday = View::monday(&q, state.core.today(), &c)?;
-    let week = Week::of(&state, &c, monday).await?;
+    let monday = View::monday(&q, c.core().today(), &c)?;
+    let week = Week::of(&c, monday).await?;
     let mut units = vec![];
     let mut too_big = vec![];
     for m in actor.manages.iter().take(50) {
-        let up = state
-            .core
+        let up = c
+            .core()
             .coverage
             .unit_plan(&actor, m.id, monday, week.friday);
         match up.await {

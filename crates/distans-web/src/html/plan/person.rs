@@ -4,8 +4,7 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
-use axum::response::Response;
+use axum::extract::{Path, Query};
 use axum::Form;
 use distans_core::kernel::calendar::iso_week;
 use distans_core::plan::{DayState, Part, PlanDay};
@@ -19,8 +18,7 @@ use super::{day_view, describe_gap, month_name, week_heading, week_param, DayVie
 use super::{PeriodQuery, View};
 use crate::html::ctx::{render, OrPage};
 use crate::html::form::{get, id_of, redirect, with_status, FormErrors, Pairs};
-use crate::html::{Ctx, HtmlError};
-use crate::AppState;
+use crate::html::{Ctx, Reply};
 
 /// A problem with a change, shown above the plan.
 pub struct Problem {
@@ -165,15 +163,14 @@ fn days_of(
 }
 
 async fn person_plan_page(
-    state: &AppState,
     c: &Ctx,
     person: Uuid,
     view: View,
     problem: Option<Problem>,
     saved: bool,
-) -> Result<Response, HtmlError> {
+) -> Reply {
     let actor = c.actor()?;
-    let core = &state.core;
+    let core = c.core();
     let who = core.org.person(actor, person).await.or_page(c)?;
     let (from, to) = view.range();
     let plan = core.plan.plan(actor, Some(person), None, from, to).await;
@@ -223,41 +220,33 @@ pub struct SavedQuery {
 }
 
 /// The plan of `person` in the period asked for.
-async fn plan_shown(
-    state: &AppState,
-    c: &Ctx,
-    person: Uuid,
-    p: &PeriodQuery,
-    s: &SavedQuery,
-) -> Result<Response, HtmlError> {
-    let view = View::of(p, state.core.today(), c)?;
-    person_plan_page(state, c, person, view, None, s.sparat.is_some()).await
+async fn plan_shown(c: &Ctx, person: Uuid, p: &PeriodQuery, s: &SavedQuery) -> Reply {
+    let view = View::of(p, c.core().today(), c)?;
+    person_plan_page(c, person, view, None, s.sparat.is_some()).await
 }
 
 /// My plan: `/plan?vecka=…` or `?manad=…`.
 pub async fn my_plan(
-    State(state): State<AppState>,
     mut c: Ctx,
     Query(p): Query<PeriodQuery>,
     Query(s): Query<SavedQuery>,
-) -> Result<Response, HtmlError> {
+) -> Reply {
     c.nav = "plan";
     let me = c.actor()?.person_id;
     c.ensure_csrf().await?;
-    plan_shown(&state, &c, me, &p, &s).await
+    plan_shown(&c, me, &p, &s).await
 }
 
 /// Someone's plan, for their managers and HR.
 pub async fn person_plan(
-    State(state): State<AppState>,
     mut c: Ctx,
     Path(id): Path<String>,
     Query(p): Query<PeriodQuery>,
     Query(s): Query<SavedQuery>,
-) -> Result<Response, HtmlError> {
+) -> Reply {
     let id = id_of(&c, &id, "person")?;
     c.ensure_csrf().await?;
-    plan_shown(&state, &c, id, &p, &s).await
+    plan_shown(&c, id, &p, &s).await
 }
 
 /// The day's state as the form sends it; `None` clears the day.
@@ -275,12 +264,7 @@ fn day_state(s: &str) -> Result<Option<DayState>, CoreError> {
 }
 
 /// Sets (or clears) a day from the plan page.
-pub async fn set_day(
-    State(state): State<AppState>,
-    c: Ctx,
-    Path(id): Path<String>,
-    Form(f): Form<Pairs>,
-) -> Result<Response, HtmlError> {
+pub async fn set_day(c: Ctx, Path(id): Path<String>, Form(f): Form<Pairs>) -> Reply {
     let actor = c.posted(get(&f, "csrf"))?;
     let person = id_of(&c, &id, "person")?;
     let given = |k: &str| Some(get(&f, k).to_string()).filter(|s| !s.is_empty());
@@ -288,7 +272,7 @@ pub async fn set_day(
         vecka: given("vecka"),
         manad: given("manad"),
     };
-    let view = View::of(&back_q, state.core.today(), &c)?;
+    let view = View::of(&back_q, c.core().today(), &c)?;
     let result = async {
         let day = distans_core::kernel::dates::parse_date("date", get(&f, "date"))?;
         let st = day_state(get(&f, "state"))?;
@@ -298,8 +282,7 @@ pub async fn set_day(
             _ => None,
         };
         let allow = get(&f, "allow_gap") == "1";
-        state
-            .core
+        c.core()
             .occasional
             .set_occasional_day(&actor, person, day, st, part, allow)
             .await
@@ -312,7 +295,7 @@ pub async fn set_day(
         }
         Err(e) => e,
     };
-    let coverage = &state.core.coverage;
+    let coverage = &c.core().coverage;
     let can_allow = coverage
         .may_allow_gap(&actor, person)
         .await
@@ -320,6 +303,6 @@ pub async fn set_day(
     let Some(p) = problem_of(&c, &e, &f, can_allow) else {
         return Err(c.fail(e));
     };
-    let page = person_plan_page(&state, &c, person, view, Some(p), false).await?;
+    let page = person_plan_page(&c, person, view, Some(p), false).await?;
     Ok(with_status(page, crate::error::status_of(&e)))
 }

@@ -1,8 +1,7 @@
 //! A unit's coverage rules: how they read, and the forms that add and
 //! remove one (on the unit's week page).
 
-use axum::extract::{Path, State};
-use axum::response::Response;
+use axum::extract::Path;
 use axum::Form;
 use distans_core::coverage::{CoverageRule, NewCoverageRule};
 use distans_core::kernel::gap::RuleKind;
@@ -14,8 +13,7 @@ use super::period::{monday_of, parse_week};
 use super::unit::unit_plan_page;
 use super::week_param;
 use crate::html::form::{act, all, answer, get, id_of, invalid_or_rule, redirect, Pairs};
-use crate::html::{Ctx, HtmlError};
-use crate::AppState;
+use crate::html::{Ctx, Reply};
 
 /// "Minst 3 på plats måndag, tisdag".
 pub fn rule_text(c: &Ctx, r: &CoverageRule) -> String {
@@ -49,12 +47,7 @@ fn min_onsite(kind: &str, min: &str) -> Result<Option<i64>, CoreError> {
 }
 
 /// Adds a coverage rule from the unit's week page.
-pub async fn add_rule(
-    State(state): State<AppState>,
-    mut c: Ctx,
-    Path(id): Path<String>,
-    Form(f): Form<Pairs>,
-) -> Result<Response, HtmlError> {
+pub async fn add_rule(mut c: Ctx, Path(id): Path<String>, Form(f): Form<Pairs>) -> Reply {
     c.nav = "overview";
     let actor = c.posted(get(&f, "csrf"))?;
     let unit = id_of(&c, &id, "unit")?;
@@ -67,32 +60,27 @@ pub async fn add_rule(
             min_onsite(get(&f, "kind"), min)?,
             (!weekdays.is_empty()).then_some(weekdays.as_slice()),
         )?;
-        let coverage = &state.core.coverage;
+        let coverage = &c.core().coverage;
         coverage.add_coverage_rule(&actor, unit, input).await
     }
     .await;
-    let monday = parse_week(get(&f, "vecka")).unwrap_or_else(|| monday_of(state.core.today()));
+    let monday = parse_week(get(&f, "vecka")).unwrap_or_else(|| monday_of(c.core().today()));
     let done = |_| {
         let week = week_param(monday);
         redirect(&format!("/enheter/{unit}/plan?vecka={week}#rules"))
     };
     answer(&c, result, "rule", invalid_or_rule, done, |errors| {
         let form = (get(&f, "skill").to_string(), min.to_string());
-        unit_plan_page(&state, &c, unit, monday, errors, form)
+        unit_plan_page(&c, unit, monday, errors, form)
     })
     .await
 }
 
 /// Removes a coverage rule.
-pub async fn delete_rule(
-    State(state): State<AppState>,
-    c: Ctx,
-    Path(id): Path<String>,
-    Form(f): Form<Pairs>,
-) -> Result<Response, HtmlError> {
+pub async fn delete_rule(c: Ctx, Path(id): Path<String>, Form(f): Form<Pairs>) -> Reply {
     let version = get(&f, "version").parse::<i64>().ok();
     let (unit, week) = (get(&f, "unit"), get(&f, "vecka"));
-    let coverage = &state.core.coverage;
+    let coverage = &c.core().coverage;
     let delete = |actor: Actor, id: Uuid| async move {
         // The unit's week page, where the form goes back to.
         let unit = Uuid::parse_str(unit).map_err(|_| CoreError::NotFound("unit"))?;

@@ -2,14 +2,12 @@
 //! desks.
 
 use askama::Template;
-use axum::extract::{Query, State};
-use axum::response::Response;
+use axum::extract::Query;
 use distans_core::coverage::SiteOccupancy;
 
 use super::{DayView, PeriodQuery, View, Week};
 use crate::html::ctx::{render, OrPage};
-use crate::html::{Ctx, HtmlError};
-use crate::AppState;
+use crate::html::{Ctx, Reply};
 
 pub struct SiteRow {
     pub name: String,
@@ -60,18 +58,14 @@ fn site_row(s: SiteOccupancy, dates: &[time::Date]) -> SiteRow {
 }
 
 /// Every site's occupancy in a week, against its desks.
-pub async fn sites(
-    State(state): State<AppState>,
-    mut c: Ctx,
-    Query(q): Query<PeriodQuery>,
-) -> Result<Response, HtmlError> {
+pub async fn sites(mut c: Ctx, Query(q): Query<PeriodQuery>) -> Reply {
     c.nav = "sites";
     let actor = c.actor()?.clone();
-    let monday = View::monday(&q, state.core.today(), &c)?;
+    let monday = View::monday(&q, c.core().today(), &c)?;
     let friday = monday + time::Duration::days(4);
-    let occ = state.core.coverage.occupancy(&actor, None, monday, friday);
+    let occ = c.core().coverage.occupancy(&actor, None, monday, friday);
     let occ = occ.await.or_page(&c)?;
-    let week = Week::of(&state, &c, monday).await?;
+    let week = Week::of(&c, monday).await?;
     let page = SitesPage {
         c: &c,
         heading: week.short_heading(&c),

@@ -4,8 +4,7 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
-use axum::response::Response;
+use axum::extract::{Path, Query};
 use distans_core::coverage::CoverageRule;
 use distans_core::kernel::gap::RuleKind;
 use time::Date;
@@ -15,8 +14,7 @@ use super::rules::rule_text;
 use super::{day_view, week_heading, week_param, DayView, PeriodQuery, View, Week};
 use crate::html::ctx::OrPage;
 use crate::html::form::{id_of, render_form, FormErrors};
-use crate::html::{Ctx, HtmlError};
-use crate::AppState;
+use crate::html::{Ctx, Reply};
 
 pub struct GridRow {
     pub id: Uuid,
@@ -82,18 +80,17 @@ fn coverage_line(c: &Ctx, kind: RuleKind, skill: Option<String>, planned: i64, n
 /// The unit's page for the week of `monday`; the rule form `form` (skill,
 /// least on site) as sent, with its errors.
 pub async fn unit_plan_page(
-    state: &AppState,
     c: &Ctx,
     unit: Uuid,
     monday: Date,
     errors: FormErrors,
     form: (String, String),
-) -> Result<Response, HtmlError> {
+) -> Reply {
     let actor = c.actor()?;
     let friday = monday + time::Duration::days(4);
-    let up = state.core.coverage.unit_plan(actor, unit, monday, friday);
+    let up = c.core().coverage.unit_plan(actor, unit, monday, friday);
     let up = up.await.or_page(c)?;
-    let week = Week::of(state, c, monday).await?;
+    let week = Week::of(c, monday).await?;
     let day_off = |d: &Date| week.cal.day_off(*d);
     let rows = up
         .members
@@ -147,7 +144,7 @@ pub async fn unit_plan_page(
         gap_days: coverage.iter().filter(|c| c.gap).count(),
         coverage,
         rules: rules.collect(),
-        may_edit: state.core.coverage.may_edit_coverage(actor, &up.unit),
+        may_edit: c.core().coverage.may_edit_coverage(actor, &up.unit),
         has_site: up.unit.site.is_some(),
         prev: week.prev,
         next: week.next,
@@ -160,16 +157,11 @@ pub async fn unit_plan_page(
 }
 
 /// A unit's week: people × days, coverage at the bottom.
-pub async fn unit_plan(
-    State(state): State<AppState>,
-    mut c: Ctx,
-    Path(id): Path<String>,
-    Query(q): Query<PeriodQuery>,
-) -> Result<Response, HtmlError> {
+pub async fn unit_plan(mut c: Ctx, Path(id): Path<String>, Query(q): Query<PeriodQuery>) -> Reply {
     c.nav = "overview";
     let id = id_of(&c, &id, "unit")?;
     c.ensure_csrf().await?;
-    let monday = View::monday(&q, state.core.today(), &c)?;
+    let monday = View::monday(&q, c.core().today(), &c)?;
     let no_form = (String::new(), String::new());
-    unit_plan_page(&state, &c, id, monday, FormErrors::default(), no_form).await
+    unit_plan_page(&c, id, monday, FormErrors::default(), no_form).await
 }

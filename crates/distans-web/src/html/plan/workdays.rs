@@ -2,8 +2,7 @@
 //! organisation's closed days, which HR and administrators add and remove.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
-use axum::response::Response;
+use axum::extract::{Path, Query};
 use axum::Form;
 use distans_core::kernel::dates::parse_date;
 use distans_core::CoreError;
@@ -13,8 +12,7 @@ use super::weekday_key;
 use crate::html::ctx::OrPage;
 use crate::html::form::{answer, not_refused, redirect, render_form, FormErrors};
 use crate::html::signin::CsrfForm;
-use crate::html::{Ctx, HtmlError};
-use crate::AppState;
+use crate::html::{Ctx, Reply};
 
 /// A day in a table.
 pub struct DayRow {
@@ -43,16 +41,9 @@ pub struct YearQuery {
 
 /// The year's page; the closed-day form (`date`, `name`) as sent, with its
 /// errors.
-async fn page(
-    state: &AppState,
-    c: &Ctx,
-    year: i32,
-    errors: FormErrors,
-    date: String,
-    name: String,
-) -> Result<Response, HtmlError> {
+async fn page(c: &Ctx, year: i32, errors: FormErrors, date: String, name: String) -> Reply {
     let actor = c.actor()?.clone();
-    let workdays = &state.core.workdays;
+    let workdays = &c.core().workdays;
     let off = workdays.days_off(&actor, year).await.or_page(c)?;
     let row = |date: time::Date, name: String| DayRow {
         date: date.to_string(),
@@ -80,16 +71,11 @@ async fn page(
     render_form(c, &page, &page.errors)
 }
 
-pub async fn workdays_page(
-    State(state): State<AppState>,
-    mut c: Ctx,
-    Query(q): Query<YearQuery>,
-) -> Result<Response, HtmlError> {
+pub async fn workdays_page(mut c: Ctx, Query(q): Query<YearQuery>) -> Reply {
     c.page("workdays").await?;
-    let this_year = state.core.today().year();
+    let this_year = c.core().today().year();
     let year = crate::api::parse_year(q.ar.as_deref(), this_year).or_page(&c)?;
     page(
-        &state,
         &c,
         year,
         FormErrors::default(),
@@ -111,20 +97,16 @@ pub struct ClosedDayForm {
     ar: String,
 }
 
-pub async fn add_closed_day(
-    State(state): State<AppState>,
-    mut c: Ctx,
-    Form(f): Form<ClosedDayForm>,
-) -> Result<Response, HtmlError> {
+pub async fn add_closed_day(mut c: Ctx, Form(f): Form<ClosedDayForm>) -> Reply {
     c.nav = "workdays";
     let actor = c.posted(&f.csrf)?;
-    let workdays = &state.core.workdays;
+    let workdays = &c.core().workdays;
     if !workdays.may_edit_closed_days(&actor) {
         return Err(c.fail(CoreError::forbidden(
             "only HR and administrators may change the closed days",
         )));
     }
-    let this_year = state.core.today().year();
+    let this_year = c.core().today().year();
     let year = crate::api::parse_year(Some(&f.ar), this_year).unwrap_or(this_year);
     let result = match parse_date("date", &f.date) {
         Ok(d) => workdays.add_closed_day(&actor, d, &f.name).await,
@@ -134,20 +116,15 @@ pub async fn add_closed_day(
         redirect(&format!("/arbetsdagar?ar={}", d.date.year()))
     };
     answer(&c, result, "closed", not_refused, done, |errors| {
-        page(&state, &c, year, errors, f.date.clone(), f.name.clone())
+        page(&c, year, errors, f.date.clone(), f.name.clone())
     })
     .await
 }
 
-pub async fn remove_closed_day(
-    State(state): State<AppState>,
-    c: Ctx,
-    Path(date): Path<String>,
-    Form(f): Form<CsrfForm>,
-) -> Result<Response, HtmlError> {
+pub async fn remove_closed_day(c: Ctx, Path(date): Path<String>, Form(f): Form<CsrfForm>) -> Reply {
     let actor = c.posted(&f.csrf)?;
     let date = parse_date("date", &date).map_err(|_| c.fail(CoreError::NotFound("page")))?;
-    let workdays = &state.core.workdays;
+    let workdays = &c.core().workdays;
     workdays.delete_closed_day(&actor, date).await.or_page(&c)?;
     redirect(&format!("/arbetsdagar?ar={}", date.year()))
 }
