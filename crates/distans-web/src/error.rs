@@ -40,9 +40,13 @@ pub fn status_of(e: &CoreError) -> StatusCode {
     }
 }
 
-/// Logs an internal error under a fresh id and returns the id.
-pub fn log_internal(e: &CoreError) -> String {
-    let id = uuid::Uuid::new_v4().simple().to_string();
+/// Logs an internal error and returns its id: the request's id when there
+/// is one (the id the request's other log lines and its `x-request-id`
+/// header carry), else a fresh one.
+pub fn log_internal(e: &CoreError, request_id: Option<&str>) -> String {
+    let id = request_id
+        .map(str::to_string)
+        .unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string());
     tracing::error!(error_id = %id, error = %e, "internal error");
     id
 }
@@ -62,7 +66,7 @@ impl IntoResponse for ApiError {
         let status = status_of(&self.0);
         let message = match &self.0 {
             CoreError::Internal(_) => {
-                let id = log_internal(&self.0);
+                let id = log_internal(&self.0, None);
                 format!("something went wrong on our side (error id {id})")
             }
             e => e.to_string(),

@@ -18,8 +18,16 @@ pub mod session;
 
 use std::sync::Arc;
 
+use axum::http::Request;
 use axum::Router;
 use distans_core::Core;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+/// The header that carries a request's id: set on the way in (a client's
+/// own is kept), named in every log line of the request, and returned in
+/// the answer.
+pub const REQUEST_ID: &str = "x-request-id";
 
 /// How the web layer behaves.
 #[derive(Debug, Clone)]
@@ -68,8 +76,24 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     api::router().split_for_parts().1
 }
 
-/// The whole application: pages, API, static files, with sessions and
-/// security headers.
+/// The span a request's log lines are made in: its id, method and path. Never
+/// the query string: it may hold secrets.
+fn request_span(req: &Request<axum::body::Body>) -> tracing::Span {
+    let id = req
+        .headers()
+        .get(REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-");
+    tracing::info_span!(
+        "request",
+        id = %id,
+        method = %req.method(),
+        path = %req.uri().path()
+    )
+}
+
+/// The whole application: pages, API, static files, with sessions,
+/// security headers and a request id on every request.
 pub fn app(state: AppState) -> Router {
     let (api_router, openapi) = api::router().split_for_parts();
     let openapi = Arc::new(openapi);
@@ -91,5 +115,7 @@ pub fn app(state: AppState) -> Router {
             20 * 1024 * 1024,
         ))
         .layer(security::headers())
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
 }

@@ -1,5 +1,5 @@
 //! What every page needs: the language, the signed-in person, the CSRF
-//! token, and how errors become pages.
+//! token, the request's id, and how errors become pages.
 
 use askama::Template;
 use axum::extract::FromRequestParts;
@@ -9,7 +9,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use distans_core::identity::rules::token;
 use distans_core::kernel::{Actor, Role};
 use distans_core::org::UnitKind;
-use distans_core::CoreError;
+use distans_core::{Core, CoreError};
 use tower_sessions::Session;
 
 use crate::auth::{same_secret, MaybeActor, SESSION_CSRF};
@@ -18,6 +18,8 @@ use crate::i18n::Lang;
 use crate::AppState;
 
 pub struct Ctx {
+    /// The application: its core, planner runs and settings.
+    pub app: AppState,
     pub lang: Lang,
     pub actor: Option<Actor>,
     pub csrf: String,
@@ -26,6 +28,19 @@ pub struct Ctx {
     pub session: Option<Session>,
     /// The navigation item to mark as current.
     pub nav: &'static str,
+    /// The request's id (`x-request-id`), the one its log lines carry.
+    pub request_id: Option<String>,
+}
+
+/// The request's id as the request-id layer set it (or the client sent it),
+/// when it is plain text.
+fn request_id_of(parts: &Parts) -> Option<String> {
+    parts
+        .headers
+        .get(crate::REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
 }
 
 impl FromRequestParts<AppState> for Ctx {
@@ -36,6 +51,7 @@ impl FromRequestParts<AppState> for Ctx {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let lang = Lang::from_headers(&parts.headers);
+        let request_id = request_id_of(parts);
         let here = parts
             .uri
             .path_and_query()
@@ -58,17 +74,23 @@ impl FromRequestParts<AppState> for Ctx {
                 .unwrap_or_default();
         }
         Ok(Ctx {
+            app: state.clone(),
             lang,
             actor,
             csrf,
             here,
             session,
             nav: "",
+            request_id,
         })
     }
 }
 
 impl Ctx {
+    pub fn core(&self) -> &Core {
+        &self.app.core
+    }
+
     pub fn t(&self, key: &str) -> String {
         self.lang.t(key)
     }
@@ -82,6 +104,22 @@ impl Ctx {
         self.actor
             .as_ref()
             .ok_or_else(|| HtmlError::SignIn(self.here.clone()))
+    }
+
+    /// A page: marks its navigation item, needs a signed-in person and gives
+    /// the page's forms a CSRF token.
+    pub async fn page(&mut self, nav: &'static str) -> Result<Actor, HtmlError> {
+        self.nav = nav;
+        let actor = self.actor()?.clone();
+        self.ensure_csrf().await?;
+        Ok(actor)
+    }
+
+    /// A form sent back: needs a signed-in person and the form's CSRF token.
+    pub fn posted(&self, csrf: &str) -> Result<Actor, HtmlError> {
+        let actor = self.actor()?.clone();
+        self.check_csrf(csrf)?;
+        Ok(actor)
     }
 
     pub fn has(&self, role: &str) -> bool {
@@ -189,12 +227,14 @@ impl Ctx {
 
     pub fn clone_light(&self) -> Ctx {
         Ctx {
+            app: self.app.clone(),
             lang: self.lang,
             actor: self.actor.clone(),
             csrf: self.csrf.clone(),
             here: self.here.clone(),
             session: self.session.clone(),
             nav: self.nav,
+            request_id: self.request_id.clone(),
         }
     }
 
@@ -211,6 +251,9 @@ struct ErrorPage<'a> {
     heading: String,
     message: String,
 }
+
+/// What a page handler answers: a page or a redirect, or an error page.
+pub type Reply = Result<Response, HtmlError>;
 
 /// An error shown as a page (or a redirect to sign in).
 pub enum HtmlError {
@@ -234,7 +277,7 @@ impl IntoResponse for HtmlError {
                         (c.t("error-forbidden"), c.t("error-forbidden-text"))
                     }
                     CoreError::Internal(_) => {
-                        let id = log_internal(&e);
+                        let id = log_internal(&e, c.request_id.as_deref());
                         (
                             c.t("error-internal"),
                             c.ta("error-internal-text", "id", &id),
@@ -270,63 +313,13 @@ pub fn render<T: Template>(c: &Ctx, t: &T) -> Result<Response, HtmlError> {
         .map_err(|e| c.fail(CoreError::Internal(format!("template: {e}"))))
 }
 
-/// The errors of a form: each field with its message, for the error
-/// summary at the top and the message at the field.
-#[derive(Debug, Clone, Default)]
-pub struct FormErrors(pub Vec<(String, String)>);
-
-impl FormErrors {
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-    /// Does `field` (or an element of it, `field[2]`) have an error?
-    pub fn has(&self, field: &str) -> bool {
-        self.0
-            .iter()
-            .any(|(f, _)| f == field || f.starts_with(&format!("{field}[")))
-    }
-    pub fn msg(&self, field: &str) -> String {
-        self.0
-            .iter()
-            .find(|(f, _)| f == field || f.starts_with(&format!("{field}[")))
-            .map(|(_, m)| m.clone())
-            .unwrap_or_default()
-    }
-    /// The field's base name (without an index), for anchors.
-    pub fn anchor(field: &str) -> String {
-        field.split('[').next().unwrap_or(field).to_string()
-    }
-    /// A core error as a form error, its message in the page's language when
-    /// there is a text for the field (`err-<form>-<field>`), else as given.
-    pub fn from_core(c: &Ctx, form: &str, e: &CoreError) -> FormErrors {
-        let field = e
-            .field()
-            .map(FormErrors::anchor)
-            .unwrap_or_else(|| "form".into());
-        let key = format!("err-{form}-{field}");
-        let text = c.t(&key);
-        // The core's own text is English; show it only when the page has none of its own.
-        let message = if text == key || text.is_empty() {
-            e.to_string()
-        } else {
-            text
-        };
-        FormErrors(vec![(field, message)])
-    }
+/// A core answer on a page: a refusal or a failure becomes an error page.
+pub trait OrPage<T> {
+    fn or_page(self, c: &Ctx) -> Result<T, HtmlError>;
 }
 
-/// A form's fields as sent (a field may repeat).
-pub type Pairs = Vec<(String, String)>;
-
-/// The first value of a form field, or "".
-pub fn get<'a>(f: &'a Pairs, k: &str) -> &'a str {
-    f.iter()
-        .find(|(a, _)| a == k)
-        .map(|(_, v)| v.as_str())
-        .unwrap_or("")
-}
-
-/// An id from a path or form; anything else is "not found".
-pub fn id_of(c: &Ctx, s: &str, what: &'static str) -> Result<uuid::Uuid, HtmlError> {
-    uuid::Uuid::parse_str(s).map_err(|_| c.fail(CoreError::NotFound(what)))
+impl<T> OrPage<T> for Result<T, CoreError> {
+    fn or_page(self, c: &Ctx) -> Result<T, HtmlError> {
+        self.map_err(|e| c.fail(e))
+    }
 }

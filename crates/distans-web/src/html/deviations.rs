@@ -3,24 +3,19 @@
 //! the responsible manager's acknowledge and close forms.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::extract::{Path, Query};
 use axum::Form;
 use distans_core::deviations::{
     Deviation, DeviationInput, DeviationKind, DeviationState, StateFilter,
 };
-use distans_core::kernel::Paging;
-use distans_core::CoreError;
+use distans_core::kernel::{Actor, Role};
 use serde::Deserialize;
+use uuid::Uuid;
 
-use super::ctx::{get, id_of, render, FormErrors, Pairs};
-use super::{Ctx, HtmlError};
-use crate::AppState;
-
-fn when(t: &time::OffsetDateTime) -> String {
-    let f = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]");
-    t.format(&f).unwrap_or_default()
-}
+use super::ctx::{render, OrPage};
+use super::form::{act, answer, get, id_of, invalid, not_refused, redirect, render_form};
+use super::form::{FormErrors, Pairs};
+use super::{first, minute, Ctx, HtmlError, Reply};
 
 /// Names and texts shared by the deviation templates.
 trait DeviationText {
@@ -72,59 +67,37 @@ pub struct ListQuery {
     visa: Option<String>,
 }
 
-pub async fn list_page(
-    State(state): State<AppState>,
-    mut c: Ctx,
-    Query(q): Query<ListQuery>,
-) -> Result<Response, HtmlError> {
-    c.nav = "deviations";
-    let actor = c.actor()?.clone();
-    c.ensure_csrf().await?;
-    let core = &state.core;
+pub async fn list_page(mut c: Ctx, Query(q): Query<ListQuery>) -> Reply {
+    let actor = c.page("deviations").await?;
+    let deviations = &c.core().deviations;
     let showing_closed = q.visa.as_deref() == Some("stangda");
-    let filter = if showing_closed {
+    let filter = Some(if showing_closed {
         StateFilter::Only(DeviationState::Closed)
     } else {
         StateFilter::Open
-    };
-    let paging = Paging {
-        limit: 100,
-        offset: 0,
-    };
-    let handles = !actor.manages.is_empty() || actor.has(distans_core::kernel::Role::Hr);
+    });
+    let handles = !actor.manages.is_empty() || actor.has(Role::Hr);
     let (to_handle, to_handle_total, awaiting) = if handles {
-        let p = core
-            .deviations
-            .deviations_to_handle(&actor, Some(filter), paging)
-            .await
-            .map_err(|e| c.fail(e))?;
-        let n = core
-            .deviations
-            .deviations_awaiting(&actor)
-            .await
-            .map_err(|e| c.fail(e))?;
+        let p = deviations.deviations_to_handle(&actor, filter, first(100));
+        let p = p.await.or_page(&c)?;
+        let n = deviations.deviations_awaiting(&actor).await.or_page(&c)?;
         (p.items, p.total, n)
     } else {
         (vec![], 0, 0)
     };
-    let mine = core
-        .deviations
-        .my_deviation_reports(&actor, Some(filter), paging)
-        .await
-        .map_err(|e| c.fail(e))?;
-    render(
-        &c,
-        &ListPage {
-            c: &c,
-            handles,
-            showing_closed,
-            to_handle,
-            to_handle_total,
-            awaiting,
-            mine: mine.items,
-            mine_total: mine.total,
-        },
-    )
+    let mine = deviations.my_deviation_reports(&actor, filter, first(100));
+    let mine = mine.await.or_page(&c)?;
+    let page = ListPage {
+        c: &c,
+        handles,
+        showing_closed,
+        to_handle,
+        to_handle_total,
+        awaiting,
+        mine: mine.items,
+        mine_total: mine.total,
+    };
+    render(&c, &page)
 }
 
 // Reporting.
@@ -156,38 +129,15 @@ impl FormPage<'_> {
     }
 }
 
-async fn form_page(
-    state: &AppState,
-    c: &Ctx,
-    input: DeviationInput,
-    errors: FormErrors,
-) -> Result<Response, HtmlError> {
-    let anonymity_allowed = state
-        .core
-        .deviations
-        .deviation_anonymity_allowed()
-        .await
-        .map_err(|e| c.fail(e))?;
-    // A manager may report about someone in their units (at most 500 listed).
-    let actor = c.actor()?.clone();
+/// The people of a manager's units a report may concern (at most 500).
+async fn people_managed(c: &Ctx, actor: &Actor) -> Result<Vec<(String, String)>, HtmlError> {
     let mut people = vec![];
     for m in actor.manages.iter().take(5) {
-        let page = state
-            .core
+        let page = c
+            .core()
             .org
-            .people(
-                &actor,
-                Some(m.id),
-                true,
-                None,
-                Paging {
-                    limit: 500,
-                    offset: 0,
-                },
-            )
-            .await
-            .map_err(|e| c.fail(e))?;
-        for p in page.items {
+            .people(actor, Some(m.id), true, None, first(500));
+        for p in page.await.or_page(c)?.items {
             if p.id != actor.person_id && people.len() < 500 {
                 people.push((p.id.to_string(), p.name));
             }
@@ -195,43 +145,37 @@ async fn form_page(
     }
     people.sort_by(|a, b| a.1.cmp(&b.1));
     people.dedup();
-    let bad = !errors.is_empty();
-    let mut r = render(
-        c,
-        &FormPage {
-            c,
-            kinds: DeviationKind::ALL.to_vec(),
-            input,
-            anonymity_allowed,
-            people,
-            errors,
-        },
-    )?;
-    if bad {
-        *r.status_mut() = axum::http::StatusCode::BAD_REQUEST;
-    }
-    Ok(r)
+    Ok(people)
 }
 
-pub async fn report_form(State(state): State<AppState>, mut c: Ctx) -> Result<Response, HtmlError> {
-    c.nav = "deviations";
-    c.actor()?;
-    c.ensure_csrf().await?;
+async fn form_page(c: &Ctx, input: DeviationInput, errors: FormErrors) -> Reply {
+    let anonymity = c.core().deviations.deviation_anonymity_allowed().await;
+    let anonymity_allowed = anonymity.or_page(c)?;
+    // A manager may report about someone in their units.
+    let actor = c.actor()?.clone();
+    let page = FormPage {
+        c,
+        kinds: DeviationKind::ALL.to_vec(),
+        input,
+        anonymity_allowed,
+        people: people_managed(c, &actor).await?,
+        errors,
+    };
+    render_form(c, &page, &page.errors)
+}
+
+pub async fn report_form(mut c: Ctx) -> Reply {
+    c.page("deviations").await?;
     let input = DeviationInput {
-        date: state.core.today().to_string(),
+        date: c.core().today().to_string(),
         ..Default::default()
     };
-    form_page(&state, &c, input, FormErrors::default()).await
+    form_page(&c, input, FormErrors::default()).await
 }
 
-pub async fn report_submit(
-    State(state): State<AppState>,
-    mut c: Ctx,
-    Form(f): Form<Pairs>,
-) -> Result<Response, HtmlError> {
+pub async fn report_submit(mut c: Ctx, Form(f): Form<Pairs>) -> Reply {
     c.nav = "deviations";
-    let actor = c.actor()?.clone();
-    c.check_csrf(get(&f, "csrf"))?;
+    let actor = c.posted(get(&f, "csrf"))?;
     let input = DeviationInput {
         kind: get(&f, "kind").into(),
         description: get(&f, "description").into(),
@@ -240,14 +184,12 @@ pub async fn report_submit(
         anonymous: get(&f, "anonymous") == "on",
         person: Some(get(&f, "person").trim().to_string()).filter(|p| !p.is_empty()),
     };
-    match state.core.deviations.report_deviation(&actor, &input).await {
-        Ok(d) => Ok(Redirect::to(&format!("/avvikelser/{}", d.id)).into_response()),
-        Err(e @ (CoreError::Forbidden(_) | CoreError::Internal(_))) => Err(c.fail(e)),
-        Err(e) => {
-            let errors = FormErrors::from_core(&c, "deviation", &e);
-            form_page(&state, &c, input, errors).await
-        }
-    }
+    let result = c.core().deviations.report_deviation(&actor, &input).await;
+    let done = |d: Deviation| redirect(&deviation_url(d.id, ()));
+    answer(&c, result, "deviation", not_refused, done, |errors| {
+        form_page(&c, input, errors)
+    })
+    .await
 }
 
 // One deviation.
@@ -270,7 +212,7 @@ impl DeviationText for DeviationPage<'_> {
 
 impl DeviationPage<'_> {
     fn when(&self, t: &time::OffsetDateTime) -> String {
-        when(t)
+        minute(t)
     }
     fn event(&self, k: &str) -> String {
         self.c.t(&format!("deviation-event-{k}"))
@@ -291,94 +233,56 @@ impl DeviationPage<'_> {
     }
 }
 
-async fn deviation_page_with(
-    state: &AppState,
-    c: &Ctx,
-    id: uuid::Uuid,
-    action: String,
-    errors: FormErrors,
-) -> Result<Response, HtmlError> {
+/// The deviation's page; the close form's `action` as sent, with its errors.
+async fn deviation_page_with(c: &Ctx, id: Uuid, action: String, errors: FormErrors) -> Reply {
     let actor = c.actor()?.clone();
-    let d = state
-        .core
-        .deviations
-        .deviation(&actor, id)
-        .await
-        .map_err(|e| c.fail(e))?;
-    let may_handle = state.core.deviations.may_handle_deviation(&actor, &d);
-    let bad = !errors.is_empty();
-    let mut r = render(
+    let deviations = &c.core().deviations;
+    let d = deviations.deviation(&actor, id).await.or_page(c)?;
+    let page = DeviationPage {
         c,
-        &DeviationPage {
-            c,
-            d,
-            may_handle,
-            action,
-            errors,
-        },
-    )?;
-    if bad {
-        *r.status_mut() = axum::http::StatusCode::BAD_REQUEST;
-    }
-    Ok(r)
+        may_handle: deviations.may_handle_deviation(&actor, &d),
+        d,
+        action,
+        errors,
+    };
+    render_form(c, &page, &page.errors)
 }
 
-pub async fn deviation_page(
-    State(state): State<AppState>,
-    mut c: Ctx,
-    Path(id): Path<String>,
-) -> Result<Response, HtmlError> {
-    c.nav = "deviations";
-    c.actor()?;
-    c.ensure_csrf().await?;
+pub async fn deviation_page(mut c: Ctx, Path(id): Path<String>) -> Reply {
+    c.page("deviations").await?;
     let id = id_of(&c, &id, "deviation")?;
-    deviation_page_with(&state, &c, id, String::new(), FormErrors::default()).await
+    deviation_page_with(&c, id, String::new(), FormErrors::default()).await
 }
 
 fn version_of(f: &Pairs) -> Option<i64> {
     get(f, "version").trim().parse().ok()
 }
 
-pub async fn acknowledge(
-    State(state): State<AppState>,
-    mut c: Ctx,
-    Path(id): Path<String>,
-    Form(f): Form<Pairs>,
-) -> Result<Response, HtmlError> {
-    c.nav = "deviations";
-    let actor = c.actor()?.clone();
-    c.check_csrf(get(&f, "csrf"))?;
-    let id = id_of(&c, &id, "deviation")?;
-    state
-        .core
-        .deviations
-        .acknowledge_deviation(&actor, id, version_of(&f))
-        .await
-        .map_err(|e| c.fail(e))?;
-    Ok(Redirect::to(&format!("/avvikelser/{id}")).into_response())
+/// Back to the deviation's page.
+fn deviation_url<T>(id: Uuid, _: T) -> String {
+    format!("/avvikelser/{id}")
 }
 
-pub async fn close(
-    State(state): State<AppState>,
-    mut c: Ctx,
-    Path(id): Path<String>,
-    Form(f): Form<Pairs>,
-) -> Result<Response, HtmlError> {
+pub async fn acknowledge(mut c: Ctx, Path(id): Path<String>, Form(f): Form<Pairs>) -> Reply {
     c.nav = "deviations";
-    let actor = c.actor()?.clone();
-    c.check_csrf(get(&f, "csrf"))?;
+    let deviations = &c.core().deviations;
+    let version = version_of(&f);
+    let ack = |actor: Actor, id: Uuid| async move {
+        deviations.acknowledge_deviation(&actor, id, version).await
+    };
+    act(&c, get(&f, "csrf"), &id, "deviation", ack, deviation_url).await
+}
+
+pub async fn close(mut c: Ctx, Path(id): Path<String>, Form(f): Form<Pairs>) -> Reply {
+    c.nav = "deviations";
+    let actor = c.posted(get(&f, "csrf"))?;
     let id = id_of(&c, &id, "deviation")?;
-    match state
-        .core
-        .deviations
-        .close_deviation(&actor, id, get(&f, "action"), version_of(&f))
-        .await
-    {
-        Ok(_) => Ok(Redirect::to(&format!("/avvikelser/{id}")).into_response()),
-        Err(e @ CoreError::Invalid { .. }) => {
-            let errors = FormErrors::from_core(&c, "deviation", &e);
-            deviation_page_with(&state, &c, id, get(&f, "action").into(), errors).await
-        }
-        Err(e) => Err(c.fail(e)),
-    }
+    let action = get(&f, "action");
+    let deviations = &c.core().deviations;
+    let result = deviations.close_deviation(&actor, id, action, version_of(&f));
+    let done = |_| redirect(&deviation_url(id, ()));
+    answer(&c, result.await, "deviation", invalid, done, |errors| {
+        deviation_page_with(&c, id, action.into(), errors)
+    })
+    .await
 }

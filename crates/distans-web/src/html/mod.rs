@@ -1,96 +1,124 @@
 //! The web pages: rendered on the server, plain forms, no JavaScript
 //! needed. Every form carries the session's CSRF token.
 
+mod assets;
+mod audit;
 mod cases;
 mod ctx;
-mod pages;
+mod deviations;
+mod equipment;
+mod followups;
+mod form;
+mod org;
+mod pager;
 mod plan;
 mod rotation;
-mod workdays;
-// Equipment and redeployment.
-mod equipment;
-pub use equipment::person_loans;
-// Deviations.
-mod deviations;
-// Follow-ups.
-mod followups;
+mod signin;
+mod start;
+mod tokens;
 
 use axum::routing::{get, post};
 use axum::Router;
+use distans_core::kernel::Paging;
 
-pub use ctx::{Ctx, HtmlError};
+pub use ctx::{Ctx, HtmlError, Reply};
+pub use equipment::person_loans;
 
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/", get(pages::start))
+        .route("/", get(start::start))
         .route(
             "/logga-in",
-            get(pages::login_form).post(pages::login_submit),
+            get(signin::login_form).post(signin::login_submit),
         )
-        .route("/logga-ut", post(pages::logout))
-        .route("/sprak/{lang}", get(pages::set_lang))
-        .route("/organisation", get(pages::org_tree))
-        .route("/enheter/{id}", get(pages::unit_page))
-        .route("/personer", get(pages::people_page))
-        .route("/personer/{id}", get(pages::person_page))
-        .route("/logg", get(pages::audit_page))
+        .route("/logga-ut", post(signin::logout))
+        .route("/sprak/{lang}", get(signin::set_lang))
+        .route("/organisation", get(org::org_tree))
+        .route("/enheter/{id}", get(org::unit_page))
+        .route("/personer", get(org::people_page))
+        .route("/personer/{id}", get(org::person_page))
+        .route("/logg", get(audit::audit_page))
         .route(
             "/mina-nycklar",
-            get(pages::tokens_page).post(pages::create_token),
+            get(tokens::tokens_page).post(tokens::create_token),
         )
-        .route("/mina-nycklar/{id}/aterkalla", post(pages::revoke_token))
+        .route("/mina-nycklar/{id}/aterkalla", post(tokens::revoke_token))
         .route(
             "/mina-nycklar/kalender/{what}",
-            post(pages::calendar_feed_action),
+            post(tokens::calendar_feed_action),
         )
-        .route("/static/distans.css", get(pages::css))
-        .route("/distanspolicy", get(cases::policy_page))
+        .route("/static/distans.css", get(assets::css))
+        .route("/distanspolicy", get(cases::policy::policy_page))
         .route(
             "/distanspolicy/ny",
-            get(cases::policy_form).post(cases::policy_submit),
+            get(cases::policy::policy_form).post(cases::policy::policy_submit),
         )
         .route(
             "/distanspolicy/mall",
-            get(cases::template_form).post(cases::template_submit),
+            get(cases::policy::template_form).post(cases::policy::template_submit),
         )
-        .route("/ansokningar", get(cases::requests_page))
+        .route("/ansokningar", get(cases::requests::requests_page))
         .route(
             "/ansokningar/ny",
-            get(cases::request_new).post(cases::request_check),
+            get(cases::requests::request_new).post(cases::requests::request_check),
         )
-        .route("/ansokningar/skicka", post(cases::request_send))
-        .route("/ansokningar/{id}", get(cases::request_page))
-        .route("/ansokningar/{id}/beslut", post(cases::request_decide))
+        .route("/ansokningar/skicka", post(cases::requests::request_send))
+        .route("/ansokningar/{id}", get(cases::decisions::request_page))
+        .route(
+            "/ansokningar/{id}/beslut",
+            post(cases::decisions::request_decide),
+        )
         .route(
             "/ansokningar/{id}/andra",
-            get(cases::request_edit).post(cases::request_resubmit),
+            get(cases::requests::request_edit).post(cases::requests::request_resubmit),
         )
-        .route("/ansokningar/{id}/aterkalla", post(cases::request_withdraw))
-        .route("/overenskommelser/{id}", get(cases::agreement_page))
+        .route(
+            "/ansokningar/{id}/aterkalla",
+            post(cases::requests::request_withdraw),
+        )
+        .route(
+            "/overenskommelser/{id}",
+            get(cases::agreements::agreement_page),
+        )
         .route(
             "/overenskommelser/{id}/signera",
-            post(cases::agreement_sign),
+            post(cases::agreements::agreement_sign),
         )
-        .route("/overenskommelser/{id}/avsluta", post(cases::agreement_end))
-        .route("/overenskommelser/{id}/skicka", post(cases::agreement_send))
+        .route(
+            "/overenskommelser/{id}/avsluta",
+            post(cases::agreements::agreement_end),
+        )
+        .route(
+            "/overenskommelser/{id}/skicka",
+            post(cases::agreements::agreement_send),
+        )
         .route(
             "/tillfalliga-beslut",
-            get(cases::temporary_page).post(cases::temporary_issue),
+            get(cases::temporary::temporary_page).post(cases::temporary::temporary_issue),
         )
-        .route("/notiser", get(cases::notifications_page))
-        .route("/enheter/{id}/policy", post(cases::unit_policy_submit))
-        .route("/notiser/last", post(cases::notifications_read))
-        .route("/plan", get(plan::my_plan))
+        .route("/notiser", get(cases::notifications::notifications_page))
+        .route(
+            "/enheter/{id}/policy",
+            post(cases::policy::unit_policy_submit),
+        )
+        .route(
+            "/notiser/last",
+            post(cases::notifications::notifications_read),
+        )
+        .route("/plan", get(plan::person::my_plan))
         .route(
             "/personer/{id}/plan",
-            get(plan::person_plan).post(plan::set_day),
+            get(plan::person::person_plan).post(plan::person::set_day),
         )
-        .route("/enheter/{id}/plan", get(plan::unit_plan))
-        .route("/enheter/{id}/tackning", post(plan::add_rule))
-        .route("/tackningsregler/{id}/ta-bort", post(plan::delete_rule))
-        .route("/oversikt", get(plan::overview))
+        .route("/enheter/{id}/plan", get(plan::unit::unit_plan))
+        .route("/enheter/{id}/tackning", post(plan::rules::add_rule))
+        .route(
+            "/tackningsregler/{id}/ta-bort",
+            post(plan::rules::delete_rule),
+        )
+        .route("/oversikt", get(plan::overview::overview))
         .route(
             "/enheter/{id}/rotation",
             get(rotation::form).post(rotation::start),
@@ -99,15 +127,15 @@ pub fn router() -> Router<AppState> {
         .route("/rotation/{id}/status", get(rotation::job_status))
         .route("/rotation/{id}/avbryt", post(rotation::cancel))
         .route("/rotation/{id}/publicera", post(rotation::publish))
-        .route("/static/rotation.js", get(pages::rotation_js))
-        .route("/arbetsplatser", get(plan::sites))
+        .route("/static/rotation.js", get(assets::rotation_js))
+        .route("/arbetsplatser", get(plan::sites::sites))
         .route(
             "/arbetsdagar",
-            get(workdays::workdays_page).post(workdays::add_closed_day),
+            get(plan::workdays::workdays_page).post(plan::workdays::add_closed_day),
         )
         .route(
             "/arbetsdagar/{date}/ta-bort",
-            post(workdays::remove_closed_day),
+            post(plan::workdays::remove_closed_day),
         )
         // Equipment and redeployment.
         .route(
@@ -117,7 +145,10 @@ pub fn router() -> Router<AppState> {
         .route("/utrustning/lana-ut", post(equipment::lend))
         .route("/utrustning/{id}/status", post(equipment::set_item_state))
         .route("/utlan/{id}/aterlamna", post(equipment::return_loan))
-        .route("/omplacering", get(equipment::redeployment_page))
+        .route(
+            "/omplacering",
+            get(equipment::redeployment::redeployment_page),
+        )
         // Deviations.
         .route("/avvikelser", get(deviations::list_page))
         .route(
@@ -131,21 +162,44 @@ pub fn router() -> Router<AppState> {
         .route("/uppfoljningar", get(followups::list_page))
         .route(
             "/uppfoljningar/{id}",
-            get(followups::followup_get).post(followups::followup_post),
+            get(followups::followup::followup_get).post(followups::followup::followup_post),
         )
-        .route("/atgarder/{id}", post(followups::action_update))
-        .route("/atgarder/{id}/stang", post(followups::action_close))
-        .route("/checklistor", get(followups::checklists_page))
+        .route("/atgarder/{id}", post(followups::followup::action_update))
+        .route(
+            "/atgarder/{id}/stang",
+            post(followups::followup::action_close),
+        )
+        .route("/checklistor", get(followups::checklists::checklists_page))
         .route(
             "/checklistor/{key}",
-            get(followups::checklist_get).post(followups::checklist_post),
+            get(followups::checklists::checklist_get).post(followups::checklists::checklist_post),
         )
         .route(
             "/overenskommelser/{id}/medarbetarsamtal",
-            post(followups::development_talk),
+            post(followups::agreement::development_talk),
         )
 }
 
 pub async fn not_found(c: Ctx) -> HtmlError {
     HtmlError::Core(distans_core::CoreError::NotFound("page"), Box::new(c))
+}
+
+/// The first `n` of a list.
+fn first(n: i64) -> Paging {
+    Paging {
+        limit: n,
+        offset: 0,
+    }
+}
+
+/// A moment to the minute, as the pages show it: `2026-11-23 14:05`.
+fn minute(t: &time::OffsetDateTime) -> String {
+    let f = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]");
+    t.format(&f).unwrap_or_default()
+}
+
+/// A moment to the minute, marked UTC: `2026-11-23 14:05 UTC`.
+fn minute_utc(t: &time::OffsetDateTime) -> String {
+    let f = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
+    t.format(&f).unwrap_or_default()
 }

@@ -3,22 +3,24 @@
 //! lock cells and plan again, publish.
 
 use askama::Template;
-use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::extract::Path;
 use axum::{Form, Json};
 use distans_core::kernel::calendar::iso_week;
+use distans_core::kernel::dates::parse_date;
+use distans_core::kernel::Actor;
 use distans_core::rotation::rules::explain;
+use distans_core::rotation::runs::PlannerRun as Job;
 use distans_core::rotation::{Lock, Shortfall, MAX_ROTATION_WEEKS};
 use distans_core::CoreError;
 use distans_planner as planner;
 use time::{Date, Duration};
 use uuid::Uuid;
 
-use super::ctx::{get, id_of, Pairs};
-use super::ctx::{render, FormErrors};
-use super::{Ctx, HtmlError};
-use crate::AppState;
-use distans_core::rotation::runs::PlannerRun as Job;
+use super::ctx::{render, OrPage};
+use super::form::{form_errors, get, id_of, invalid_or_rule, redirect, render_form, whole};
+use super::form::{FormErrors, Pairs};
+use super::plan::weekday_short;
+use super::{Ctx, HtmlError, Reply};
 
 fn next_mondays(today: Date, n: i64) -> Vec<(String, String)> {
     let mut m = today + Duration::days(7 - today.weekday().number_days_from_monday() as i64);
@@ -44,46 +46,30 @@ struct FormPage<'a> {
 }
 
 /// Choose the weeks to plan.
-pub async fn form(
-    State(state): State<AppState>,
-    mut c: Ctx,
-    Path(id): Path<String>,
-) -> Result<Response, HtmlError> {
+pub async fn form(mut c: Ctx, Path(id): Path<String>) -> Reply {
     c.nav = "overview";
     let unit = id_of(&c, &id, "unit")?;
     c.ensure_csrf().await?;
-    form_page(&state, &c, unit, FormErrors::default()).await
+    form_page(&c, unit, FormErrors::default()).await
 }
 
-async fn form_page(
-    state: &AppState,
-    c: &Ctx,
-    unit: Uuid,
-    errors: FormErrors,
-) -> Result<Response, HtmlError> {
+async fn form_page(c: &Ctx, unit: Uuid, errors: FormErrors) -> Reply {
     let actor = c.actor()?;
-    let detail = state
-        .core
-        .org
-        .unit(actor, unit)
-        .await
-        .map_err(|e| c.fail(e))?;
-    if !state.core.coverage.may_read_unit_plan(actor, &detail) {
+    let detail = c.core().org.unit(actor, unit).await.or_page(c)?;
+    if !c.core().coverage.may_read_unit_plan(actor, &detail) {
         return Err(c.fail(CoreError::forbidden(
             "only the unit's managers and HR plan its rotation",
         )));
     }
-    render(
+    let page = FormPage {
         c,
-        &FormPage {
-            c,
-            unit_id: unit,
-            unit_name: detail.unit.name,
-            mondays: next_mondays(state.core.today(), 12),
-            max_weeks: MAX_ROTATION_WEEKS,
-            errors,
-        },
-    )
+        unit_id: unit,
+        unit_name: detail.unit.name,
+        mondays: next_mondays(c.core().today(), 12),
+        max_weeks: MAX_ROTATION_WEEKS,
+        errors,
+    };
+    render_form(c, &page, &page.errors)
 }
 
 fn locks_of(f: &Pairs) -> Vec<Lock> {
@@ -92,7 +78,7 @@ fn locks_of(f: &Pairs) -> Vec<Lock> {
         .filter_map(|(_, v)| {
             let mut it = v.split('|');
             let person = Uuid::parse_str(it.next()?).ok()?;
-            let date = distans_core::kernel::dates::parse_date("lock", it.next()?).ok()?;
+            let date = parse_date("lock", it.next()?).ok()?;
             let remote = match it.next()? {
                 "remote" => true,
                 "onsite" => false,
@@ -107,64 +93,48 @@ fn locks_of(f: &Pairs) -> Vec<Lock> {
         .collect()
 }
 
+/// The form's first week, number of weeks and the planner's time limit in
+/// seconds (10 unless given).
+fn planning_of(f: &Pairs) -> Result<(Date, i64, f64), CoreError> {
+    let from = parse_date("from", get(f, "from"))?;
+    let weeks = whole::<i64>(f, "weeks")?;
+    let limit = match get(f, "time_limit").trim() {
+        "" => 10.0,
+        s => s
+            .parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite() && *x > 0.0 && *x <= 60.0)
+            .ok_or_else(|| CoreError::invalid("time_limit", "from 1 to 60 seconds"))?,
+    };
+    Ok((from, weeks, limit))
+}
+
 /// Starts planning (also "plan again" with locked cells).
-pub async fn start(
-    State(state): State<AppState>,
-    mut c: Ctx,
-    Path(id): Path<String>,
-    Form(f): Form<Pairs>,
-) -> Result<Response, HtmlError> {
+pub async fn start(mut c: Ctx, Path(id): Path<String>, Form(f): Form<Pairs>) -> Reply {
     c.nav = "overview";
-    let actor = c.actor()?.clone();
-    c.check_csrf(get(&f, "csrf"))?;
+    let actor = c.posted(get(&f, "csrf"))?;
     let unit = id_of(&c, &id, "unit")?;
-    let parsed = (|| {
-        let from = distans_core::kernel::dates::parse_date("from", get(&f, "from"))?;
-        let weeks = get(&f, "weeks")
-            .trim()
-            .parse::<i64>()
-            .map_err(|_| CoreError::invalid("weeks", "must be a whole number"))?;
-        let limit = match get(&f, "time_limit").trim() {
-            "" => 10.0,
-            s => s
-                .parse::<f64>()
-                .ok()
-                .filter(|x| x.is_finite() && *x > 0.0 && *x <= 60.0)
-                .ok_or_else(|| CoreError::invalid("time_limit", "from 1 to 60 seconds"))?,
-        };
-        Ok::<_, CoreError>((from, weeks, limit))
-    })();
-    let (from, weeks, limit) = match parsed {
-        Ok(v) => v,
-        Err(e) => {
-            let mut r =
-                form_page(&state, &c, unit, FormErrors::from_core(&c, "rotation", &e)).await?;
-            *r.status_mut() = axum::http::StatusCode::BAD_REQUEST;
-            return Ok(r);
-        }
-    };
     let locks = locks_of(&f);
-    let problem = match state
-        .core
-        .rotation
-        .rotation_problem(&actor, unit, from, weeks, &locks)
-        .await
-    {
-        Ok(p) => p,
-        Err(e @ (CoreError::Invalid { .. } | CoreError::Rule { .. })) => {
-            let mut r =
-                form_page(&state, &c, unit, FormErrors::from_core(&c, "rotation", &e)).await?;
-            *r.status_mut() = axum::http::StatusCode::BAD_REQUEST;
-            return Ok(r);
-        }
-        Err(e) => return Err(c.fail(e)),
+    let asked = async {
+        let (from, weeks, limit) = planning_of(&f)?;
+        let rotation = &c.core().rotation;
+        let problem = rotation.rotation_problem(&actor, unit, from, weeks, &locks);
+        Ok::<_, CoreError>((problem.await?, limit))
     };
-    let job = state
+    let (problem, limit) = match asked.await {
+        Ok(asked) => asked,
+        Err(e) => {
+            let errors = form_errors(&c, "rotation", e, invalid_or_rule)?;
+            return form_page(&c, unit, errors).await;
+        }
+    };
+    let job = c
+        .app
         .jobs
-        .start(&state.core.rotation, actor.person_id, problem, locks, limit)
+        .start(&c.core().rotation, actor.person_id, problem, locks, limit)
         .await
-        .map_err(|e| c.fail(e))?;
-    Ok(Redirect::to(&format!("/rotation/{job}")).into_response())
+        .or_page(&c)?;
+    redirect(&format!("/rotation/{job}"))
 }
 
 pub struct Cell {
@@ -230,14 +200,7 @@ fn job_page_of<'a>(c: &'a Ctx, job: &Job) -> JobPage<'a> {
         .filter(|d| d.weekday().number_days_from_monday() < 5)
         .filter(|d| !holidays.contains(&&d.to_string()))
         .map(|d| {
-            let wd =
-                ["mån", "tis", "ons", "tor", "fre"][d.weekday().number_days_from_monday() as usize];
-            let wd = match c.lang {
-                crate::i18n::Lang::Sv => wd.to_string(),
-                crate::i18n::Lang::En => ["Mon", "Tue", "Wed", "Thu", "Fri"]
-                    [d.weekday().number_days_from_monday() as usize]
-                    .to_string(),
-            };
+            let wd = weekday_short(c.lang, d);
             (
                 d.to_string(),
                 format!("{wd} {}/{}", d.day(), d.month() as u8),
@@ -333,22 +296,19 @@ fn job_page_of<'a>(c: &'a Ctx, job: &Job) -> JobPage<'a> {
     page
 }
 
+/// A planner run of the actor's.
+async fn job_of(c: &Ctx, actor: &Actor, id: Uuid) -> Result<Job, HtmlError> {
+    let job = c.app.jobs.get(&c.core().rotation, id, actor.person_id);
+    job.await
+        .or_page(c)?
+        .ok_or_else(|| c.fail(CoreError::NotFound("plan")))
+}
+
 /// The job: progress while it runs, the plan when done.
-pub async fn job_page(
-    State(state): State<AppState>,
-    mut c: Ctx,
-    Path(id): Path<String>,
-) -> Result<Response, HtmlError> {
-    c.nav = "overview";
-    let actor = c.actor()?.clone();
-    c.ensure_csrf().await?;
+pub async fn job_page(mut c: Ctx, Path(id): Path<String>) -> Reply {
+    let actor = c.page("overview").await?;
     let id = id_of(&c, &id, "plan")?;
-    let job = state
-        .jobs
-        .get(&state.core.rotation, id, actor.person_id)
-        .await
-        .map_err(|e| c.fail(e))?
-        .ok_or_else(|| c.fail(CoreError::NotFound("plan")))?;
+    let job = job_of(&c, &actor, id).await?;
     let page = job_page_of(&c, &job);
     render(&c, &page)
 }
@@ -362,19 +322,10 @@ pub struct JobStatus {
 }
 
 /// The job's progress as JSON, for the page's script.
-pub async fn job_status(
-    State(state): State<AppState>,
-    c: Ctx,
-    Path(id): Path<String>,
-) -> Result<Json<JobStatus>, HtmlError> {
+pub async fn job_status(c: Ctx, Path(id): Path<String>) -> Result<Json<JobStatus>, HtmlError> {
     let actor = c.actor()?.clone();
     let id = id_of(&c, &id, "plan")?;
-    let job = state
-        .jobs
-        .get(&state.core.rotation, id, actor.person_id)
-        .await
-        .map_err(|e| c.fail(e))?
-        .ok_or_else(|| c.fail(CoreError::NotFound("plan")))?;
+    let job = job_of(&c, &actor, id).await?;
     let (done, total, best_cost) = job.progress();
     Ok(Json(JobStatus {
         finished: job.finished || job.lost,
@@ -384,87 +335,49 @@ pub async fn job_status(
     }))
 }
 
+/// A job's button: who sends it, the job's id and the job.
+async fn job_form(c: &Ctx, f: &Pairs, id: &str) -> Result<(Actor, Uuid, Job), HtmlError> {
+    let actor = c.posted(get(f, "csrf"))?;
+    let id = id_of(c, id, "plan")?;
+    let job = job_of(c, &actor, id).await?;
+    Ok((actor, id, job))
+}
+
 /// Stops the planner: it returns its best plan so far.
-pub async fn cancel(
-    State(state): State<AppState>,
-    c: Ctx,
-    Path(id): Path<String>,
-    Form(f): Form<Pairs>,
-) -> Result<Response, HtmlError> {
-    let actor = c.actor()?.clone();
-    c.check_csrf(get(&f, "csrf"))?;
-    let id = id_of(&c, &id, "plan")?;
-    let job = state
-        .jobs
-        .get(&state.core.rotation, id, actor.person_id)
-        .await
-        .map_err(|e| c.fail(e))?
-        .ok_or_else(|| c.fail(CoreError::NotFound("plan")))?;
+pub async fn cancel(c: Ctx, Path(id): Path<String>, Form(f): Form<Pairs>) -> Reply {
+    let (actor, id, job) = job_form(&c, &f, &id).await?;
     if !job.finished {
-        state
-            .jobs
-            .cancel(&state.core.rotation, id)
-            .await
-            .map_err(|e| c.fail(e))?;
+        let rotation = &c.core().rotation;
+        c.app.jobs.cancel(rotation, id).await.or_page(&c)?;
         // Give the solver a moment to stop, so the page shows the result.
         for _ in 0..30 {
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-            let done = state
-                .jobs
-                .get(&state.core.rotation, id, actor.person_id)
-                .await
-                .map_err(|e| c.fail(e))?
-                .is_none_or(|j| j.finished || j.lost);
-            if done {
+            let job = c.app.jobs.get(rotation, id, actor.person_id).await;
+            if job.or_page(&c)?.is_none_or(|j| j.finished || j.lost) {
                 break;
             }
         }
     }
-    Ok(Redirect::to(&format!("/rotation/{id}")).into_response())
+    redirect(&format!("/rotation/{id}"))
 }
 
 /// Publishes the plan into everyone's plan.
-pub async fn publish(
-    State(state): State<AppState>,
-    c: Ctx,
-    Path(id): Path<String>,
-    Form(f): Form<Pairs>,
-) -> Result<Response, HtmlError> {
-    let actor = c.actor()?.clone();
-    c.check_csrf(get(&f, "csrf"))?;
-    let id = id_of(&c, &id, "plan")?;
-    let job = state
-        .jobs
-        .get(&state.core.rotation, id, actor.person_id)
-        .await
-        .map_err(|e| c.fail(e))?
-        .ok_or_else(|| c.fail(CoreError::NotFound("plan")))?;
+pub async fn publish(c: Ctx, Path(id): Path<String>, Form(f): Form<Pairs>) -> Reply {
+    let (actor, id, job) = job_form(&c, &f, &id).await?;
     let Some((out, _)) = job.result.clone() else {
         return Err(c.fail(CoreError::Conflict("the plan is not ready yet".into())));
     };
+    let rotation = &c.core().rotation;
+    let p = &job.problem;
     // Checked against the unit's data as it is now.
-    let now = state
-        .core
-        .rotation
-        .rotation_problem(
-            &actor,
-            job.problem.unit,
-            job.problem.start,
-            job.problem.weeks,
-            &job.problem.locks,
-        )
-        .await
-        .map_err(|e| c.fail(e))?;
-    let published = state
-        .core
-        .rotation
-        .publish_rotation(&actor, &now, &out)
-        .await
-        .map_err(|e| c.fail(e))?;
-    state
+    let now = rotation.rotation_problem(&actor, p.unit, p.start, p.weeks, &p.locks);
+    let now = now.await.or_page(&c)?;
+    let published = rotation.publish_rotation(&actor, &now, &out).await;
+    let published = published.or_page(&c)?;
+    c.app
         .jobs
-        .published(&state.core.rotation, id, published)
+        .published(rotation, id, published)
         .await
-        .map_err(|e| c.fail(e))?;
-    Ok(Redirect::to(&format!("/rotation/{id}#published")).into_response())
+        .or_page(&c)?;
+    redirect(&format!("/rotation/{id}#published"))
 }

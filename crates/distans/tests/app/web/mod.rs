@@ -266,5 +266,6 @@ mod followups;
 mod openapi;
 mod people;
 mod plan;
+mod request_id;
 mod rotation;
 mod signin;

@@ -1,0 +1,223 @@
+//! The organisation: the unit tree, a unit's page with its people and own
+//! rules, the people list and a person's page.
+
+use askama::Template;
+use axum::extract::{Path, Query};
+use distans_core::agreements::{Agreement, AgreementState};
+use distans_core::kernel::{Actor, Page};
+use distans_core::org::{PersonSummary, PersonView, UnitDetail, UnitSummary};
+use distans_core::policy::{PolicyView, UnitOverride};
+use distans_core::temporary::TemporaryDecision;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::ctx::{render, OrPage};
+use super::form::id_of;
+use super::pager::{paging, Pager};
+use super::{Ctx, HtmlError, Reply};
+
+/// The units down to the departments (kommun, förvaltningar, avdelningar),
+/// at most 500.
+pub async fn top_units(c: &Ctx, actor: &Actor) -> Result<Page<UnitSummary>, HtmlError> {
+    let units = c.core().org.units(actor, None, Some(2), super::first(500));
+    units.await.or_page(c)
+}
+
+#[derive(Template)]
+#[template(path = "org.html")]
+struct OrgPage<'a> {
+    c: &'a Ctx,
+    units: Vec<UnitSummary>,
+    more: bool,
+}
+
+pub async fn org_tree(mut c: Ctx) -> Reply {
+    let actor = c.page("org").await?;
+    let page = top_units(&c, &actor).await?;
+    render(
+        &c,
+        &OrgPage {
+            c: &c,
+            more: page.next.is_some(),
+            units: page.items,
+        },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    sida: Option<i64>,
+    q: Option<String>,
+}
+
+/// A page of people, searched for, and its pager: the people of `unit`, or
+/// everyone the actor may list. `base` makes the pager's links of the search.
+async fn people_list(
+    c: &Ctx,
+    actor: &Actor,
+    unit: Option<Uuid>,
+    q: &ListQuery,
+    base: impl FnOnce(&str) -> String,
+) -> Result<(Page<PersonSummary>, Pager), HtmlError> {
+    let (page, paging) = paging(q.sida);
+    let search = q.q.as_deref().unwrap_or_default();
+    let people = c
+        .core()
+        .org
+        .people(actor, unit, unit.is_none(), Some(search), paging)
+        .await
+        .or_page(c)?;
+    let pager = Pager::new(&people, page, &base(search));
+    Ok((people, pager))
+}
+
+fn search_query(search: &str) -> String {
+    serde_urlencoded::to_string([("q", search)]).unwrap_or_default()
+}
+
+#[derive(Template)]
+#[template(path = "unit.html")]
+struct UnitPage<'a> {
+    c: &'a Ctx,
+    policy: PolicyView,
+    own_rules: Option<UnitOverride>,
+    unit: UnitDetail,
+    people: Option<Page<PersonSummary>>,
+    pager: Option<Pager>,
+    q: String,
+    may_see_plan: bool,
+}
+
+pub async fn unit_page(mut c: Ctx, Path(id): Path<String>, Query(q): Query<ListQuery>) -> Reply {
+    let actor = c.page("org").await?;
+    let id = id_of(&c, &id, "unit")?;
+    let unit = c.core().org.unit(&actor, id).await.or_page(&c)?;
+    let (people, pager) = if c.core().org.may_list_people(&actor, &unit) {
+        let (p, pager) = people_list(&c, &actor, Some(id), &q, |search| {
+            if search.is_empty() {
+                format!("/enheter/{id}")
+            } else {
+                format!("/enheter/{id}?{}", search_query(search))
+            }
+        })
+        .await?;
+        (Some(p), Some(pager))
+    } else {
+        (None, None)
+    };
+    let policy = c
+        .core()
+        .policy
+        .policy(&actor, None, Some(id))
+        .await
+        .or_page(&c)?;
+    let own_rules = policy
+        .policy
+        .rules
+        .unit_overrides
+        .iter()
+        .find(|o| o.unit_id == id)
+        .cloned();
+    let page = UnitPage {
+        c: &c,
+        policy,
+        own_rules,
+        may_see_plan: c.core().coverage.may_read_unit_plan(&actor, &unit),
+        unit,
+        people,
+        pager,
+        q: q.q.unwrap_or_default(),
+    };
+    render(&c, &page)
+}
+
+#[derive(Template)]
+#[template(path = "people.html")]
+struct PeoplePage<'a> {
+    c: &'a Ctx,
+    people: Page<PersonSummary>,
+    pager: Pager,
+    q: String,
+}
+
+pub async fn people_page(mut c: Ctx, Query(q): Query<ListQuery>) -> Reply {
+    let actor = c.page("people").await?;
+    let (people, pager) = people_list(&c, &actor, None, &q, |search| {
+        format!("/personer?{}", search_query(search))
+    })
+    .await?;
+    let page = PeoplePage {
+        c: &c,
+        people,
+        pager,
+        q: q.q.unwrap_or_default(),
+    };
+    render(&c, &page)
+}
+
+#[derive(Template)]
+#[template(path = "person.html")]
+struct PersonPage<'a> {
+    c: &'a Ctx,
+    p: PersonView,
+    agreements: Vec<Agreement>,
+    temporary: Vec<TemporaryDecision>,
+    // Equipment.
+    loans: Option<super::equipment::PersonLoans>,
+}
+
+pub async fn person_page(mut c: Ctx, Path(id): Path<String>) -> Reply {
+    let actor = c.actor()?.clone();
+    c.nav = if id == actor.person_id.to_string() {
+        "me"
+    } else {
+        "people"
+    };
+    c.ensure_csrf().await?;
+    let id = id_of(&c, &id, "person")?;
+    let p = c.core().org.person(&actor, id).await.or_page(&c)?;
+    // Agreements for those who may see the person's cases; temporary decisions for all who see them.
+    let agreements = c
+        .core()
+        .agreements
+        .agreements_of(&actor, id)
+        .await
+        .unwrap_or_default();
+    let temporary = c
+        .core()
+        .temporary
+        .temporary_decisions_for_person(id)
+        .await
+        .or_page(&c)?;
+    // Equipment.
+    let loans = super::person_loans(&c, id).await?;
+    render(
+        &c,
+        &PersonPage {
+            c: &c,
+            p,
+            agreements,
+            temporary,
+            loans,
+        },
+    )
+}
+
+impl PersonPage<'_> {
+    // Equipment: where the loan forms return to.
+    fn loans_back(&self) -> String {
+        format!("/personer/{}#person-loans", self.p.id)
+    }
+    fn gstate(&self, s: &AgreementState) -> String {
+        super::cases::agreement_state_name(self.c, s)
+    }
+    fn commute(&self) -> String {
+        match (self.p.commute_km, self.p.commute_mode) {
+            (Some(km), Some(m)) => {
+                format!("{km} km, {}", self.c.t(&format!("commute-{}", m.as_str())))
+            }
+            (Some(km), None) => format!("{km} km"),
+            _ => "–".into(),
+        }
+    }
+}

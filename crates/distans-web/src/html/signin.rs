@@ -1,0 +1,161 @@
+//! Signing in and out, and the language switch.
+
+use askama::Template;
+use axum::extract::{Path, Query};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use distans_core::CoreError;
+use serde::Deserialize;
+
+use super::ctx::{render, OrPage};
+use super::form::{redirect, with_status};
+use super::{Ctx, Reply};
+use crate::auth;
+use crate::i18n::{self, Lang};
+
+/// Where to go after signing in: only our own paths.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => {
+            n.to_string()
+        }
+        _ => "/".into(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage<'a> {
+    c: &'a Ctx,
+    next: String,
+    username: String,
+    error: Option<(String, String)>,
+}
+
+impl LoginPage<'_> {
+    fn error_on(&self, field: &str) -> bool {
+        self.error.as_ref().is_some_and(|e| e.0 == field)
+    }
+    fn error_text(&self) -> String {
+        self.error.as_ref().map(|e| e.1.clone()).unwrap_or_default()
+    }
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+pub async fn login_form(mut c: Ctx, Query(q): Query<NextQuery>) -> Reply {
+    if c.actor.is_some() {
+        return redirect(&safe_next(q.next.as_deref()));
+    }
+    c.ensure_csrf().await?;
+    render(
+        &c,
+        &LoginPage {
+            c: &c,
+            next: safe_next(q.next.as_deref()),
+            username: String::new(),
+            error: None,
+        },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+/// The field a failed sign-in points at, its text and the answer's status.
+fn login_failure(e: &CoreError) -> Option<(&'static str, &'static str, StatusCode)> {
+    Some(match e {
+        CoreError::Invalid { field, .. } if field == "password" => (
+            "password",
+            "login-error-password-missing",
+            StatusCode::BAD_REQUEST,
+        ),
+        CoreError::Invalid { .. } => (
+            "username",
+            "login-error-username-missing",
+            StatusCode::BAD_REQUEST,
+        ),
+        CoreError::RateLimited { .. } => (
+            "username",
+            "login-error-rate",
+            StatusCode::TOO_MANY_REQUESTS,
+        ),
+        CoreError::BadCredentials => ("username", "login-error-wrong", StatusCode::UNAUTHORIZED),
+        _ => return None,
+    })
+}
+
+pub async fn login_submit(
+    mut c: Ctx,
+    auth::ClientIp(ip): auth::ClientIp,
+    Form(f): Form<LoginForm>,
+) -> Reply {
+    c.check_csrf(&f.csrf)?;
+    let next = safe_next(Some(&f.next));
+    let e = match auth::sign_in(&c.app, &f.username, &f.password, ip).await {
+        Ok(person) => {
+            let Some(session) = &c.session else {
+                return Err(c.fail(CoreError::Internal("no session".into())));
+            };
+            crate::api::start_session(session, person)
+                .await
+                .or_page(&c)?;
+            return redirect(&next);
+        }
+        Err(e) => e,
+    };
+    let Some((field, key, status)) = login_failure(&e) else {
+        return Err(c.fail(e));
+    };
+    c.ensure_csrf().await?;
+    let page = LoginPage {
+        c: &c,
+        next,
+        username: f.username.clone(),
+        error: Some((field.to_string(), c.t(key))),
+    };
+    Ok(with_status(render(&c, &page)?, status))
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    pub csrf: String,
+}
+
+pub async fn logout(c: Ctx, Form(f): Form<CsrfForm>) -> Reply {
+    c.check_csrf(&f.csrf)?;
+    if let Some(s) = &c.session {
+        s.flush()
+            .await
+            .map_err(|e| c.fail(CoreError::Internal(e.to_string())))?;
+    }
+    redirect("/logga-in")
+}
+
+pub async fn set_lang(Path(lang): Path<String>, Query(q): Query<NextQuery>) -> Response {
+    let lang = Lang::parse(&lang).unwrap_or(Lang::Sv);
+    let mut resp = Redirect::to(&safe_next(q.next.as_deref())).into_response();
+    let cookie = format!(
+        "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        i18n::COOKIE,
+        lang.code()
+    );
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        resp.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    resp
+}

@@ -1,0 +1,67 @@
+//! The start page: what waits for the signed-in person.
+
+use askama::Template;
+use distans_core::agreements::Agreement;
+use distans_core::cases::RemoteRequest;
+use distans_core::kernel::Role;
+use distans_core::org::{OrgCounts, PersonView, UnitSummary};
+use distans_core::temporary::TemporaryDecision;
+
+use super::ctx::{render, OrPage};
+use super::{Ctx, Reply};
+
+#[derive(Template)]
+#[template(path = "start.html")]
+struct StartPage<'a> {
+    c: &'a Ctx,
+    managed: Vec<UnitSummary>,
+    counts: Option<OrgCounts>,
+    engine: &'static str,
+    me: PersonView,
+    to_decide: Vec<RemoteRequest>,
+    to_sign: Vec<Agreement>,
+    temporary: Vec<TemporaryDecision>,
+    unread: i64,
+    // Deviations.
+    deviations_awaiting: i64,
+}
+
+pub async fn start(mut c: Ctx) -> Reply {
+    let actor = c.page("start").await?;
+    let core = c.core();
+    let mut managed = vec![];
+    for m in actor.manages.iter().take(20) {
+        if let Ok(u) = core.org.unit(&actor, m.id).await {
+            managed.push(u.unit);
+        }
+    }
+    let counts = if actor.has(Role::Hr) || actor.has(Role::Admin) || actor.has(Role::Auditor) {
+        Some(core.org.counts(&actor).await.or_page(&c)?)
+    } else {
+        None
+    };
+    let me = core.org.person(&actor, actor.person_id).await.or_page(&c)?;
+    let (to_decide, to_sign) = super::cases::waiting(&c, &actor).await?;
+    let page = StartPage {
+        c: &c,
+        managed,
+        counts,
+        engine: core.system.engine(),
+        me,
+        to_decide,
+        to_sign,
+        temporary: core
+            .temporary
+            .temporary_decisions_for_person(actor.person_id)
+            .await
+            .or_page(&c)?,
+        unread: core.notify.unread_notifications(&actor).await.or_page(&c)?,
+        // Deviations.
+        deviations_awaiting: core
+            .deviations
+            .deviations_awaiting(&actor)
+            .await
+            .or_page(&c)?,
+    };
+    render(&c, &page)
+}
