@@ -3,7 +3,6 @@
 use serde_json::json;
 use std::sync::Arc;
 use time::{Date, Duration};
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::absences::model::*;
