@@ -101,6 +101,12 @@ macro_rules! wire_enum {
             $($(#[$($vm)*])* $v),*
         }
 
+        #[cfg(test)]
+        impl $name {
+            /// Every variant, for the tests.
+            pub(crate) const ALL: &'static [$name] = &[$($name::$v),*];
+        }
+
         impl $crate::api::schema::Wire<$name> for $core {
             fn wire(self) -> $name {
                 match self {
@@ -140,3 +146,52 @@ pub mod org;
 pub mod plan;
 
 pub use common::{Page, PersonRef, Role, UnitRef, Weekday};
+
+#[cfg(test)]
+mod tests {
+    use super::{cases, deviations, equipment, followups, org, plan, Role, Weekday};
+    use serde::Serialize;
+
+    /// Every variant is spelt on the wire as the domain spells it.
+    fn spelt_alike<W, C>(all: &[W])
+    where
+        W: Copy + Serialize + Into<C>,
+        C: Serialize,
+    {
+        assert!(!all.is_empty());
+        for w in all {
+            let ours = serde_json::to_value(w).ok();
+            let domain: C = (*w).into();
+            let domains = serde_json::to_value(domain).ok();
+            assert!(ours.is_some());
+            assert_eq!(ours, domains);
+        }
+    }
+
+    #[test]
+    fn enums_are_spelt_as_the_domain_spells_them() {
+        use distans_core as core;
+        spelt_alike::<_, core::kernel::Role>(Role::ALL);
+        spelt_alike::<_, core::kernel::dates::Weekday>(Weekday::ALL);
+        spelt_alike::<_, core::org::UnitKind>(org::UnitKind::ALL);
+        spelt_alike::<_, core::org::CommuteMode>(org::CommuteMode::ALL);
+        spelt_alike::<_, core::policy::Decider>(cases::Decider::ALL);
+        spelt_alike::<_, core::policy::Place>(cases::Place::ALL);
+        spelt_alike::<_, core::cases::RequestState>(cases::RequestState::ALL);
+        spelt_alike::<_, core::cases::Decision>(cases::Decision::ALL);
+        spelt_alike::<_, core::agreements::AgreementState>(cases::AgreementState::ALL);
+        spelt_alike::<_, core::plan::DayState>(plan::DayState::ALL);
+        spelt_alike::<_, core::plan::Source>(plan::Source::ALL);
+        spelt_alike::<_, core::plan::Part>(plan::Part::ALL);
+        spelt_alike::<_, core::kernel::gap::RuleKind>(plan::RuleKind::ALL);
+        spelt_alike::<_, core::equipment::ItemKind>(equipment::ItemKind::ALL);
+        spelt_alike::<_, core::equipment::Category>(equipment::Category::ALL);
+        spelt_alike::<_, core::equipment::ItemState>(equipment::ItemState::ALL);
+        spelt_alike::<_, core::deviations::DeviationKind>(deviations::DeviationKind::ALL);
+        spelt_alike::<_, core::deviations::DeviationState>(deviations::DeviationState::ALL);
+        spelt_alike::<_, core::followup::checklist::QuestionType>(followups::QuestionType::ALL);
+        spelt_alike::<_, core::followup::FollowUpKind>(followups::FollowUpKind::ALL);
+        spelt_alike::<_, core::followup::FollowUpState>(followups::FollowUpState::ALL);
+        spelt_alike::<_, core::followup::ActionState>(followups::ActionState::ALL);
+    }
+}
