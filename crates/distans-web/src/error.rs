@@ -24,7 +24,7 @@ pub struct ErrorDetail {
     pub field: Option<String>,
     /// For `coverage_gap`: the rules and days the change would leave short.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub gaps: Option<Vec<distans_core::kernel::gap::GapWarning>>,
+    pub gaps: Option<Vec<crate::api::schema::plan::GapWarning>>,
 }
 
 pub fn status_of(e: &CoreError) -> StatusCode {
@@ -77,7 +77,9 @@ impl IntoResponse for ApiError {
                 message,
                 field: self.0.field().map(str::to_string),
                 gaps: match &self.0 {
-                    CoreError::CoverageGap { gaps, .. } => Some(gaps.clone()),
+                    CoreError::CoverageGap { gaps, .. } => {
+                        Some(gaps.iter().cloned().map(Into::into).collect())
+                    }
                     _ => None,
                 },
             },

@@ -3,7 +3,6 @@
 
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::kernel::NewAuditEntry;
@@ -15,18 +14,15 @@ pub const MAX_ABSENCE_DAYS: i64 = 366;
 pub const MAX_ABSENCE_LIST_DAYS: i64 = 2 * 366;
 
 /// A stored absence.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Absence {
     pub id: Uuid,
     pub person: Uuid,
-    #[schema(value_type = String, format = Date)]
     pub first_day: Date,
-    #[schema(value_type = String, format = Date)]
     pub last_day: Date,
     /// `manual` (entered) or `import`.
     pub source: String,
     #[serde(with = "time::serde::rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: OffsetDateTime,
 }
 
@@ -59,7 +55,7 @@ pub const ABSENCE_COLUMNS: &[(&str, bool, &str)] = &[
 ];
 
 /// What an absence import did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AbsenceImportReport {
     pub created: u64,
     pub updated: u64,

@@ -5,13 +5,12 @@
 use serde::{Deserialize, Serialize};
 
 use time::{Date, OffsetDateTime};
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::kernel::dates::Weekday;
 use crate::policy::model::Place;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AgreementState {
     Draft,
@@ -86,7 +85,7 @@ impl AgreementFacts {
 }
 
 /// An agreement as stored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Agreement {
     pub id: Uuid,
     pub request_id: Uuid,
@@ -100,9 +99,7 @@ pub struct Agreement {
     pub weekdays: Vec<Weekday>,
     pub place: Place,
     pub place_address: Option<String>,
-    #[schema(value_type = String, format = Date)]
     pub start: Date,
-    #[schema(value_type = Option<String>, format = Date)]
     pub end: Option<Date>,
     pub policy_version: i64,
     pub notice_days: i64,
@@ -110,13 +107,10 @@ pub struct Agreement {
     /// SHA-256 of `text`, recorded when both have signed.
     pub text_sha256: Option<String>,
     #[serde(with = "time::serde::rfc3339::option")]
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub employee_signed_at: Option<OffsetDateTime>,
     #[serde(with = "time::serde::rfc3339::option")]
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub decider_signed_at: Option<OffsetDateTime>,
     /// Set when a party gave notice: the last day it applies.
-    #[schema(value_type = Option<String>, format = Date)]
     pub ends_on: Option<Date>,
     pub ended_by: Option<String>,
     pub end_reason: Option<String>,

@@ -3,31 +3,27 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use time::OffsetDateTime;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// An entry as stored.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditEntry {
     pub seq: i64,
     #[serde(with = "time::serde::rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
     pub at: OffsetDateTime,
     pub actor_id: Option<Uuid>,
     pub actor: String,
     pub action: String,
     pub entity: String,
     pub entity_id: String,
-    #[schema(value_type = Option<Object>)]
     pub before: Option<Value>,
-    #[schema(value_type = Option<Object>)]
     pub after: Option<Value>,
     pub prev_hash: String,
     pub hash: String,
 }
 
 /// The result of checking the chain.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChainReport {
     pub ok: bool,
     pub entries: i64,

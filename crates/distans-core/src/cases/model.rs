@@ -2,13 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::kernel::{PersonRef, UnitRef};
 use crate::policy::model::{Arrangement, Decider};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RequestState {
     Submitted,
@@ -48,10 +47,9 @@ impl RequestState {
 }
 
 /// One step in a request's history.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestEvent {
     #[serde(with = "time::serde::rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
     pub at: OffsetDateTime,
     pub actor: PersonRef,
     /// submitted, resubmitted, approved, declined, changes, withdrawn
@@ -61,7 +59,7 @@ pub struct RequestEvent {
 }
 
 /// A request for a regular remote-work arrangement.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RemoteRequest {
     pub id: Uuid,
     pub person: PersonRef,
@@ -79,7 +77,6 @@ pub struct RemoteRequest {
     pub decision_reason: Option<String>,
     pub agreement_id: Option<Uuid>,
     #[serde(with = "time::serde::rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: OffsetDateTime,
     pub version: i64,
     #[serde(skip)]
@@ -100,7 +97,7 @@ pub struct RequestFilter {
 }
 
 /// A decision on a request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Decision {
     Approve,
@@ -109,7 +106,7 @@ pub enum Decision {
 }
 
 /// What a request would become, shown before it is sent.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RequestPreview {
     pub decider: Decider,
     /// Who will decide (the manager's name, or "HR").

@@ -3,7 +3,6 @@
 
 use serde::{Deserialize, Serialize};
 use time::Date;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::kernel::dates::Weekday;
@@ -16,7 +15,7 @@ use std::collections::HashMap;
 
 /// A stored coverage rule of a unit. It counts the people whose home unit
 /// is the rule's unit or below it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CoverageRule {
     pub id: Uuid,
     pub unit_id: Uuid,
@@ -54,7 +53,7 @@ pub struct Member {
 }
 
 /// One rule on one day.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleDay {
     /// The rule's id.
     pub rule: Uuid,
@@ -70,9 +69,8 @@ pub struct RuleDay {
 }
 
 /// One day of a unit's coverage.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CoverageDay {
-    #[schema(value_type = String, format = Date)]
     pub date: Date,
     pub rules: Vec<RuleDay>,
     /// The unit's people on site (at least half the day).
@@ -95,9 +93,8 @@ pub struct UnitPlan {
 }
 
 /// One site on one day.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SiteDay {
-    #[schema(value_type = String, format = Date)]
     pub date: Date,
     /// On site at least half the day.
     pub on_site: i64,
@@ -107,7 +104,7 @@ pub struct SiteDay {
 }
 
 /// A site's occupancy over a period, against its desks.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SiteOccupancy {
     pub site: Site,
     /// People who sit at the site.

@@ -5,7 +5,6 @@
 
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::kernel::{CoreError, CoreResult};
@@ -15,7 +14,7 @@ use crate::kernel::{PersonRef, UnitRef};
 pub const MAX_TEXT: usize = 4000;
 
 /// What kind of deviation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DeviationKind {
     /// Arbetsmiljö.
@@ -56,7 +55,7 @@ impl DeviationKind {
 }
 
 /// Where a deviation is: `reported` → `acknowledged` → `closed`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DeviationState {
     Reported,
@@ -110,10 +109,9 @@ impl StateFilter {
 }
 
 /// One step of a deviation's trail.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeviationEvent {
     #[serde(with = "time::serde::rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
     pub at: OffsetDateTime,
     /// Who; missing for the report of an anonymous reporter, to those who may not see them.
     pub actor: Option<PersonRef>,
@@ -124,13 +122,12 @@ pub struct DeviationEvent {
 }
 
 /// A deviation (avvikelse).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Deviation {
     pub id: Uuid,
     pub kind: DeviationKind,
     pub description: String,
     /// The day it happened.
-    #[schema(value_type = String, format = Date)]
     pub date: Date,
     pub serious: bool,
     /// The reporter asked to be anonymous to the unit.
@@ -148,7 +145,6 @@ pub struct Deviation {
     pub action: Option<String>,
     pub policy_version: i64,
     #[serde(with = "time::serde::rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: OffsetDateTime,
     pub version: i64,
     /// The trail, oldest first (empty in lists).
@@ -162,7 +158,7 @@ pub struct Deviation {
 }
 
 /// A deviation as reported (`POST /api/v1/deviations`).
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct DeviationInput {
     /// `work_environment`, `information_security`, `presence`, `equipment` or `other`.
     pub kind: String,

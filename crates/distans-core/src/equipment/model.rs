@@ -3,7 +3,6 @@
 
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::agreements::model::AgreementState;
@@ -11,7 +10,7 @@ use crate::kernel::{CoreError, CoreResult};
 use crate::kernel::{PersonRef, UnitRef};
 
 /// What an item is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ItemKind {
     Laptop,
@@ -26,7 +25,7 @@ pub enum ItemKind {
 }
 
 /// The policy's two kinds of equipment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
     /// Basic IT equipment: may always be used elsewhere.
@@ -97,7 +96,7 @@ impl ItemKind {
 }
 
 /// Where an item is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ItemState {
     Available,
@@ -151,7 +150,7 @@ impl ItemState {
 }
 
 /// An item of the inventory.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Item {
     pub id: Uuid,
     pub kind: ItemKind,
@@ -163,15 +162,13 @@ pub struct Item {
     pub state: ItemState,
     pub version: i64,
     #[serde(with = "time::serde::rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
     pub updated_at: OffsetDateTime,
 }
 
 /// An item as a loan shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ItemRef {
     pub id: Uuid,
     pub kind: ItemKind,
@@ -181,19 +178,18 @@ pub struct ItemRef {
 }
 
 /// The agreement a loan was made under, as far as the loan needs it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoanAgreement {
     pub id: Uuid,
     pub days_per_week: u8,
     /// As stored: `awaiting_signatures`, `active`, `ended`.
     pub state: AgreementState,
     /// Its last day, when it has one (an end date or a notice given).
-    #[schema(value_type = Option<String>, format = Date)]
     pub last_day: Option<Date>,
 }
 
 /// A loan of an item to a person.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Loan {
     pub id: Uuid,
     pub item: ItemRef,
@@ -203,10 +199,8 @@ pub struct Loan {
     pub agreement: Option<LoanAgreement>,
     pub lent_by: PersonRef,
     #[serde(with = "time::serde::rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
     pub lent_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339::option")]
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub returned_at: Option<OffsetDateTime>,
     pub returned_by: Option<PersonRef>,
     /// The item's state after the return.

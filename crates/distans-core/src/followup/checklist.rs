@@ -11,7 +11,6 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use time::OffsetDateTime;
-use utoipa::ToSchema;
 
 use crate::kernel::error::CoreError;
 
@@ -25,7 +24,7 @@ pub const KEYS: &[&str] = &[FOLLOW_UP, RISK_ASSESSMENT];
 pub const MAX_QUESTIONS: usize = 60;
 pub const MAX_TEXT_ANSWER: usize = 2000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum QuestionType {
     /// "yes" or "no".
@@ -55,7 +54,7 @@ impl QuestionType {
 }
 
 /// One question of a checklist.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Question {
     /// Stable within the template's versions: answers are keyed by it.
     pub id: String,
@@ -73,20 +72,19 @@ pub struct Question {
 }
 
 /// A version of a checklist template.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChecklistTemplate {
     pub key: String,
     pub version: i64,
     pub title: String,
     pub questions: Vec<Question>,
     #[serde(with = "time::serde::rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: OffsetDateTime,
     pub created_by: String,
 }
 
 /// A template as HR writes it (`PUT /api/v1/checklists/{key}`).
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ChecklistInput {
     pub title: String,
     pub questions: Vec<Question>,

@@ -9,7 +9,6 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use time::{Date, OffsetDateTime};
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::followup::checklist;
@@ -24,7 +23,7 @@ pub const REMIND_DAYS_AHEAD: i64 = 7;
 /// An action's default time to be done, in days.
 pub const ACTION_DAYS: i64 = 30;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FollowUpKind {
     /// The work-environment risk assessment of the remote workplace, at the start.
@@ -61,7 +60,7 @@ impl FollowUpKind {
 
 /// Stored: `open`, `done`, `cancelled`; shown: an open one is `due` or,
 /// after its due date, `overdue`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FollowUpState {
     Due,
@@ -102,16 +101,15 @@ impl FollowUpState {
 }
 
 /// A party's confirmation of the answers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Confirmation {
     pub by: PersonRef,
     #[serde(with = "time::serde::rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
     pub at: OffsetDateTime,
 }
 
 /// A follow-up of a person (uppföljning, riskbedömning or development talk).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FollowUp {
     pub id: Uuid,
     pub kind: FollowUpKind,
@@ -119,7 +117,6 @@ pub struct FollowUp {
     #[serde(skip)]
     pub unit_path: String,
     pub agreement_id: Option<Uuid>,
-    #[schema(value_type = String, format = Date)]
     pub due: Date,
     pub state: FollowUpState,
     /// The checklist it is answered with.
@@ -127,7 +124,6 @@ pub struct FollowUp {
     /// The version answered (set by the first save of answers).
     pub template_version: Option<i64>,
     /// Question id → answer ("yes"/"no", 1–5 or text).
-    #[schema(value_type = Object)]
     pub answers: BTreeMap<String, Value>,
     /// Question id → a comment.
     pub comments: BTreeMap<String, String>,
@@ -136,14 +132,13 @@ pub struct FollowUp {
     /// A manager's (or HR's) confirmation of the answers as stored.
     pub manager_confirmed: Option<Confirmation>,
     #[serde(with = "time::serde::rfc3339::option")]
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub completed_at: Option<OffsetDateTime>,
     /// Open actions from this follow-up.
     pub open_actions: i64,
     pub version: i64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ActionState {
     Open,
@@ -167,7 +162,7 @@ impl ActionState {
 }
 
 /// An action to remove a risk a follow-up revealed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FollowUpAction {
     pub id: Uuid,
     pub followup_id: Uuid,
@@ -178,17 +173,14 @@ pub struct FollowUpAction {
     pub question_id: String,
     pub description: String,
     pub owner: PersonRef,
-    #[schema(value_type = String, format = Date)]
     pub due: Date,
     pub state: ActionState,
     /// What was done (when closed).
     pub note: Option<String>,
     pub closed_by: Option<PersonRef>,
     #[serde(with = "time::serde::rfc3339::option")]
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub closed_at: Option<OffsetDateTime>,
     #[serde(with = "time::serde::rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: OffsetDateTime,
     pub version: i64,
 }
@@ -270,11 +262,10 @@ pub struct ActionFilter {
 }
 
 /// Answers sent by a party (`POST /api/v1/followups/{id}/answers`).
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct AnswersInput {
     /// Question id → answer: "yes"/"no" (or true/false), 1–5, or text.
     /// Replaces the stored answers; a missing or empty one is unanswered.
-    #[schema(value_type = Object)]
     pub answers: BTreeMap<String, Value>,
     /// Question id → a comment (for an action: what the risk is about).
     #[serde(default)]
@@ -288,7 +279,7 @@ pub struct AnswersInput {
 }
 
 /// A follow-up with what its page shows.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FollowUpDetail {
     #[serde(flatten)]
     pub followup: FollowUp,

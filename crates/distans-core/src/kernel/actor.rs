@@ -4,16 +4,13 @@
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::kernel::refs::UnitRef;
 
 /// A role a person holds. `employee` is everyone; `manager` follows from
 /// managing a unit; the others are granted.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     /// Medarbetare.

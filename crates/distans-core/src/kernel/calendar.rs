@@ -5,7 +5,6 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 use time::{Date, Duration, Month, Weekday};
-use utoipa::ToSchema;
 
 /// Easter Sunday (the Gregorian computus, "Anonymous Gregorian algorithm").
 pub fn easter_sunday(year: i32) -> Option<Date> {
@@ -37,9 +36,8 @@ fn on_or_after(d: Date, weekday: Weekday) -> Date {
 }
 
 /// A day off: the date and its Swedish name.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Holiday {
-    #[schema(value_type = String, format = Date)]
     pub date: Date,
     pub name: String,
 }

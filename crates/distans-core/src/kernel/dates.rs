@@ -3,14 +3,11 @@
 
 use serde::{Deserialize, Serialize};
 use time::Date;
-use utoipa::ToSchema;
 
 use crate::kernel::error::CoreError;
 
 /// Monday to Friday.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Weekday {
     Mon,

@@ -4,14 +4,13 @@
 
 use serde::{Deserialize, Serialize};
 use time::Date;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::kernel::calendar;
 use crate::kernel::refs::PersonRef;
 
 /// What a rule asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RuleKind {
     /// At least `min_onsite` of the unit's people (with `skill`, if given) on site.
@@ -38,14 +37,13 @@ impl RuleKind {
 }
 
 /// A change that would open (or widen) a gap: the rule, its unit and the day.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GapWarning {
     pub rule: Uuid,
     pub kind: RuleKind,
     pub unit: PersonRef,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub skill: Option<String>,
-    #[schema(value_type = String, format = Date)]
     pub date: Date,
     pub required: i64,
     /// On site after the change.

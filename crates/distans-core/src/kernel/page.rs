@@ -1,12 +1,11 @@
 //! Bounded lists: every list request is a [`Paging`], every answer a [`Page`].
 
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use crate::kernel::error::CoreError;
 
 /// A page of a list, as the API returns it.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub total: i64,

@@ -1,18 +1,17 @@
 //! Short references to a unit or a person: an id with the name people read.
 
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// A short reference to a unit.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnitRef {
     pub id: Uuid,
     pub name: String,
 }
 
 /// A short reference to a person.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PersonRef {
     pub id: Uuid,
     pub name: String,

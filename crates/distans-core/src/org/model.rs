@@ -4,7 +4,6 @@
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::kernel::refs::{PersonRef, UnitRef};
@@ -13,7 +12,7 @@ use crate::kernel::{Message, NewAuditEntry, Notice, Role};
 use crate::string_newtype;
 
 /// The level of a unit in the tree: kommun → förvaltning → avdelning → enhet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum UnitKind {
     Kommun,
@@ -53,7 +52,7 @@ impl UnitKind {
 }
 
 /// How a person travels to work, for the emission statistics.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CommuteMode {
     Car,
@@ -204,7 +203,7 @@ impl Skill {
 }
 
 /// En arbetsplats: a site with an address and a number of desks.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Site {
     pub id: Uuid,
     pub name: String,
@@ -213,7 +212,7 @@ pub struct Site {
 }
 
 /// A unit of the organisation tree (kommun, förvaltning, avdelning, enhet).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Unit {
     pub id: Uuid,
     pub code: String,
@@ -230,7 +229,7 @@ pub struct Unit {
 }
 
 /// A person as stored.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Person {
     pub id: Uuid,
     pub employee_number: String,
@@ -256,7 +255,7 @@ impl Person {
 }
 
 /// A unit in a list or tree.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UnitSummary {
     pub id: Uuid,
     pub code: String,
@@ -272,7 +271,7 @@ pub struct UnitSummary {
 }
 
 /// A unit with what its page shows.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UnitDetail {
     #[serde(flatten)]
     pub unit: UnitSummary,
@@ -285,7 +284,7 @@ pub struct UnitDetail {
 }
 
 /// A person in a list.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PersonSummary {
     pub id: Uuid,
     pub name: String,
@@ -308,7 +307,7 @@ pub struct PersonRecord {
 }
 
 /// Numbers for start pages.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct OrgCounts {
     pub units: i64,
     pub people: i64,
@@ -330,7 +329,7 @@ pub enum PeopleFilter {
 }
 
 /// The signed-in person, as `GET /api/v1/me` shows them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MeView {
     pub id: Uuid,
     pub name: String,
@@ -341,7 +340,7 @@ pub struct MeView {
 }
 
 /// A person as the caller may see them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PersonView {
     pub id: Uuid,
     pub name: String,
@@ -435,7 +434,7 @@ pub struct Changes {
     pub report: ImportReport,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportReport {
     pub sites_created: u64,
     pub sites_updated: u64,

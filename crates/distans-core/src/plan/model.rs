@@ -5,13 +5,12 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use time::Date;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::kernel::dates::Weekday;
 
 /// Where a person works on a day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DayState {
     Workplace,
@@ -23,7 +22,7 @@ pub enum DayState {
 }
 
 /// Why a day has its state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Source {
     Absence,
@@ -34,7 +33,7 @@ pub enum Source {
 }
 
 /// Half of a day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Part {
     Am,
@@ -42,9 +41,8 @@ pub enum Part {
 }
 
 /// One person's day.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlanDay {
-    #[schema(value_type = String, format = Date)]
     pub date: Date,
     pub state: DayState,
     pub source: Source,
@@ -65,7 +63,7 @@ impl PlanDay {
 }
 
 /// An occasional day the person (or their manager) set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Occasional {
     pub state: DayState,
     pub part: Option<Part>,
@@ -106,7 +104,7 @@ pub struct PersonRules {
 pub const MAX_PLAN_DAYS: i64 = 93;
 
 /// A person's day, as `GET /api/v1/plan` returns it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PersonDay {
     pub person: Uuid,
     #[serde(flatten)]

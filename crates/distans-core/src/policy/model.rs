@@ -3,20 +3,19 @@
 
 use serde::{Deserialize, Serialize};
 use time::Date;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::kernel::dates::Weekday;
 
 /// A prerequisite the applicant must confirm (approved wifi, …).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Prerequisite {
     pub key: String,
     pub text: String,
 }
 
 /// What a unit may set differently from the organisation.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnitOverride {
     pub unit_id: Uuid,
     /// Days a week the unit's manager may approve.
@@ -30,7 +29,7 @@ pub struct UnitOverride {
 }
 
 /// The content of a policy version: what HR writes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PolicyRules {
     /// Remote days a week a manager may approve; above it HR decides.
     pub manager_limit_days: u8,
@@ -110,7 +109,7 @@ impl Default for PolicyRules {
 }
 
 /// What may be overridden, resolved for one unit.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EffectiveRules {
     pub manager_limit_days: u8,
     pub max_days_per_week: u8,
@@ -118,12 +117,11 @@ pub struct EffectiveRules {
 }
 
 /// A stored policy version.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PolicyVersion {
     pub id: Uuid,
     pub version: i64,
     /// Applies from this date.
-    #[schema(value_type = String, format = Date)]
     pub valid_from: Date,
     #[serde(flatten)]
     pub rules: PolicyRules,
@@ -131,7 +129,7 @@ pub struct PolicyVersion {
 }
 
 /// Who decides a request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Decider {
     Manager,
@@ -148,7 +146,7 @@ impl Decider {
 }
 
 /// Where the remote work is done.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Place {
     Home,
@@ -156,14 +154,12 @@ pub enum Place {
 }
 
 /// A regular arrangement as applied for, after parsing.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Arrangement {
     pub days_per_week: u8,
     /// Fixed remote weekdays (may be fewer than `days_per_week`: the rest float).
     pub weekdays: Vec<Weekday>,
-    #[schema(value_type = String, format = Date)]
     pub start: Date,
-    #[schema(value_type = Option<String>, format = Date)]
     pub end: Option<Date>,
     pub place: Place,
     pub place_address: Option<String>,
@@ -172,7 +168,7 @@ pub struct Arrangement {
 }
 
 /// A request as a client sends it, before parsing.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestInput {
     pub days_per_week: Option<i64>,
     #[serde(default)]
@@ -196,7 +192,7 @@ pub struct Applicant {
 }
 
 /// The engine's verdict on a request that passes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Judgement {
     pub decider: Decider,
     pub days_per_week: u8,
@@ -204,7 +200,7 @@ pub struct Judgement {
     pub needs_agreement: bool,
 }
 /// The policy in force, with what applies in one unit.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PolicyView {
     #[serde(flatten)]
     pub policy: PolicyVersion,

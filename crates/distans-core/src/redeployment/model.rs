@@ -4,7 +4,6 @@
 
 use serde::{Deserialize, Serialize};
 use time::Date;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::kernel::{PersonRef, UnitRef};
@@ -50,7 +49,7 @@ pub struct RedeployQuery {
 }
 
 /// One person's row.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RedeployRow {
     pub person: PersonRef,
     pub unit: UnitRef,
@@ -69,7 +68,7 @@ pub struct RedeployRow {
 }
 
 /// A page of the view.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RedeployPage {
     pub items: Vec<RedeployRow>,
     /// Pass as `after` for the next page, when there may be more.

@@ -4,7 +4,6 @@
 
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::org::model::UnitDetail;
@@ -15,10 +14,9 @@ use std::collections::BTreeMap;
 pub const MAX_ROTATION_WEEKS: i64 = 8;
 
 /// A cell the manager locked: this person has this state that day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Lock {
     pub person: Uuid,
-    #[schema(value_type = String, format = Date)]
     pub date: Date,
     /// `onsite` or `remote`.
     pub remote: bool,
@@ -38,7 +36,7 @@ pub struct RotationProblem {
 }
 
 /// Someone who gets fewer remote days than their target in a week, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Shortfall {
     pub person: String,
     pub name: String,

@@ -2,21 +2,18 @@
 
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::kernel::{PersonRef, UnitRef};
 
 /// Tillfälligt beslut: a time-bounded decision for the whole organisation
 /// or some units, e.g. during a pandemic.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TemporaryDecision {
     pub id: Uuid,
     pub title: String,
     pub description: String,
-    #[schema(value_type = String, format = Date)]
     pub start: Date,
-    #[schema(value_type = String, format = Date)]
     pub end: Date,
     /// Whole organisation when empty.
     pub units: Vec<UnitRef>,
@@ -33,7 +30,6 @@ pub struct TemporaryDecision {
     pub checklist: Vec<String>,
     pub issued_by: PersonRef,
     #[serde(with = "time::serde::rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: OffsetDateTime,
 }
 
@@ -48,7 +44,7 @@ pub const DEFAULT_CRISIS_CHECKLIST: &[&str] = &[
 ];
 
 /// A temporary decision as HR writes it.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct TemporaryDecisionInput {
     pub title: String,
     #[serde(default)]

@@ -3,7 +3,6 @@
 
 use serde::{Deserialize, Serialize};
 use time::Date;
-use utoipa::ToSchema;
 
 use crate::kernel::calendar::Holiday;
 
@@ -11,15 +10,14 @@ use crate::kernel::calendar::Holiday;
 pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
 
 /// A day the organisation is closed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClosedDay {
-    #[schema(value_type = String, format = Date)]
     pub date: Date,
     pub name: String,
 }
 
 /// A year's days off: the public holidays (computed) and the closed days.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct YearDaysOff {
     pub year: i32,
     pub holidays: Vec<Holiday>,

@@ -4,12 +4,13 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use distans_core::absences::Absence;
 use distans_core::kernel::dates::parse_date;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::extract::query_id;
+use super::schema::plan::Absence;
+use super::schema::Wire;
 use super::{ApiJson, ApiQuery, IdPath};
 use crate::auth::ApiActor;
 use crate::error::{ApiResult, ErrorBody};
@@ -44,7 +45,7 @@ pub async fn add_absence(
         .absences
         .add_absence(&actor, person, first, last)
         .await?;
-    Ok((StatusCode::CREATED, Json(a)))
+    Ok((StatusCode::CREATED, Json(a.into())))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -86,7 +87,8 @@ pub async fn list_absences(
             .core
             .absences
             .absences(&actor, person, from, to)
-            .await?,
+            .await?
+            .wire(),
     }))
 }
 

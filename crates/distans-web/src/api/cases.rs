@@ -6,20 +6,20 @@ use crate::notices::{shown, ShownNotice};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use distans_core::agreements::Agreement;
-use distans_core::cases::RequestPreview;
-use distans_core::cases::{Decision, RemoteRequest, RequestState};
+use distans_core::agreements;
+use distans_core::cases::RequestState;
 use distans_core::kernel::dates::parse_date;
-use distans_core::kernel::{Page, Paging};
-use distans_core::policy::PolicyView;
-use distans_core::policy::{PolicyRules, PolicyVersion, RequestInput};
-use distans_core::temporary::TemporaryDecision;
-use distans_core::temporary::TemporaryDecisionInput;
+use distans_core::kernel::Paging;
 use distans_core::CoreError;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::extract::query_id;
+use super::schema::cases::{
+    Agreement, Decision, PolicyRules, PolicyVersion, PolicyView, RemoteRequest, RequestInput,
+    RequestPreview, TemporaryDecision, TemporaryDecisionInput,
+};
+use super::schema::{Page, Wire};
 use super::{ApiJson, ApiQuery, IdPath};
 use crate::auth::ApiActor;
 use crate::error::{ApiResult, ErrorBody};
@@ -49,7 +49,9 @@ pub async fn get_policy(
             .map(|s| parse_date("on", s))
             .transpose()?;
     let unit = query_id("unit", q.unit.as_deref())?;
-    Ok(Json(state.core.policy.policy(&actor, on, unit).await?))
+    Ok(Json(
+        state.core.policy.policy(&actor, on, unit).await?.into(),
+    ))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -66,7 +68,7 @@ pub async fn policy_versions(
     ApiActor(actor): ApiActor,
 ) -> ApiResult<Json<PolicyVersions>> {
     Ok(Json(PolicyVersions {
-        items: state.core.policy.policy_versions(&actor).await?,
+        items: state.core.policy.policy_versions(&actor).await?.wire(),
     }))
 }
 
@@ -94,8 +96,9 @@ pub async fn add_policy_version(
             state
                 .core
                 .policy
-                .add_policy_version(&actor, body.rules, from)
-                .await?,
+                .add_policy_version(&actor, body.rules.into(), from)
+                .await?
+                .into(),
         ),
     ))
 }
@@ -152,7 +155,14 @@ pub async fn submit_request(
 ) -> ApiResult<(StatusCode, Json<RemoteRequest>)> {
     Ok((
         StatusCode::CREATED,
-        Json(state.core.cases.submit_request(&actor, &body).await?),
+        Json(
+            state
+                .core
+                .cases
+                .submit_request(&actor, &body.into())
+                .await?
+                .into(),
+        ),
     ))
 }
 
@@ -165,7 +175,14 @@ pub async fn preview_request(
     ApiActor(actor): ApiActor,
     ApiJson(body): ApiJson<RequestInput>,
 ) -> ApiResult<Json<RequestPreview>> {
-    Ok(Json(state.core.cases.preview_request(&actor, &body).await?))
+    Ok(Json(
+        state
+            .core
+            .cases
+            .preview_request(&actor, &body.into())
+            .await?
+            .into(),
+    ))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -200,7 +217,8 @@ pub async fn list_requests(
             .core
             .cases
             .requests(&actor, st, q.mine.unwrap_or(false), paging)
-            .await?,
+            .await?
+            .into(),
     ))
 }
 
@@ -214,7 +232,7 @@ pub async fn get_request(
     ApiActor(actor): ApiActor,
     IdPath(id): IdPath,
 ) -> ApiResult<Json<RemoteRequest>> {
-    Ok(Json(state.core.cases.request(&actor, id).await?))
+    Ok(Json(state.core.cases.request(&actor, id).await?.into()))
 }
 
 /// Change a request that was sent back for changes, and send it again.
@@ -232,8 +250,9 @@ pub async fn resubmit_request(
         state
             .core
             .cases
-            .resubmit_request(&actor, id, &body, None)
-            .await?,
+            .resubmit_request(&actor, id, &body.into(), None)
+            .await?
+            .into(),
     ))
 }
 
@@ -247,7 +266,9 @@ pub async fn withdraw_request(
     ApiActor(actor): ApiActor,
     IdPath(id): IdPath,
 ) -> ApiResult<Json<RemoteRequest>> {
-    Ok(Json(state.core.cases.withdraw_request(&actor, id).await?))
+    Ok(Json(
+        state.core.cases.withdraw_request(&actor, id).await?.into(),
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -282,12 +303,13 @@ pub async fn decide(
             .decide_with(
                 &actor,
                 id,
-                body.decision,
+                body.decision.into(),
                 body.reason.as_deref(),
                 body.version,
                 body.allow_gap,
             )
-            .await?,
+            .await?
+            .into(),
     ))
 }
 
@@ -301,7 +323,9 @@ pub async fn get_agreement(
     ApiActor(actor): ApiActor,
     IdPath(id): IdPath,
 ) -> ApiResult<Json<Agreement>> {
-    Ok(Json(state.core.agreements.agreement(&actor, id).await?))
+    Ok(Json(
+        state.core.agreements.agreement(&actor, id).await?.into(),
+    ))
 }
 
 /// The agreement as a PDF for the archive: its text, the facts, both
@@ -356,7 +380,10 @@ pub async fn agreement_pdf(
 }
 
 /// The PDF's content, in Swedish (the agreement's language).
-pub fn agreement_document(g: &Agreement, organisation: String) -> distans_pdf::AgreementDoc {
+pub fn agreement_document(
+    g: &agreements::Agreement,
+    organisation: String,
+) -> distans_pdf::AgreementDoc {
     let when = |t: &Option<time::OffsetDateTime>| {
         let f = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
         t.as_ref().and_then(|t| t.format(&f).ok())
@@ -441,7 +468,8 @@ pub async fn send_agreement(
             .core
             .agreements
             .send_agreement(&actor, id, body.text.as_deref())
-            .await?,
+            .await?
+            .into(),
     ))
 }
 
@@ -457,7 +485,12 @@ pub async fn sign_agreement(
     IdPath(id): IdPath,
 ) -> ApiResult<Json<Agreement>> {
     Ok(Json(
-        state.core.agreements.sign_agreement(&actor, id).await?,
+        state
+            .core
+            .agreements
+            .sign_agreement(&actor, id)
+            .await?
+            .into(),
     ))
 }
 
@@ -482,7 +515,8 @@ pub async fn end_agreement(
             .core
             .agreements
             .end_agreement(&actor, id, body.reason.as_deref())
-            .await?,
+            .await?
+            .into(),
     ))
 }
 
@@ -501,8 +535,9 @@ pub async fn issue_temporary_decision(
             state
                 .core
                 .temporary
-                .issue_temporary_decision(&actor, &body)
-                .await?,
+                .issue_temporary_decision(&actor, &body.into())
+                .await?
+                .into(),
         ),
     ))
 }
@@ -530,7 +565,8 @@ pub async fn list_temporary_decisions(
             .core
             .temporary
             .temporary_decisions(&actor, paging)
-            .await?,
+            .await?
+            .into(),
     ))
 }
 

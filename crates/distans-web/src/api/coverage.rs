@@ -3,8 +3,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use distans_core::coverage::SiteOccupancy;
-use distans_core::coverage::{CoverageDay, CoverageRule, NewCoverageRule};
+use distans_core::coverage::NewCoverageRule;
 use distans_core::kernel::dates::parse_date;
 use distans_core::CoreError;
 use serde::{Deserialize, Serialize};
@@ -13,6 +12,8 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::extract::query_id;
+use super::schema::plan::{CoverageDay, CoverageRule, SiteOccupancy};
+use super::schema::Wire;
 use super::{ApiJson, ApiQuery, IdPath};
 use crate::auth::ApiActor;
 use crate::error::{ApiResult, ErrorBody};
@@ -67,7 +68,12 @@ pub async fn get_coverage(
         .ok_or_else(|| CoreError::invalid("unit", "which unit? (?unit=id)"))?;
     let (from, to) = period(state.core.today(), q.from.as_deref(), q.to.as_deref(), 28)?;
     Ok(Json(CoverageResponse {
-        days: state.core.coverage.coverage(&actor, unit, from, to).await?,
+        days: state
+            .core
+            .coverage
+            .coverage(&actor, unit, from, to)
+            .await?
+            .wire(),
     }))
 }
 
@@ -88,7 +94,7 @@ pub async fn list_rules(
 ) -> ApiResult<Json<RuleList>> {
     state.core.org.unit(&actor, id).await?;
     Ok(Json(RuleList {
-        items: state.core.coverage.coverage_rules(&actor, id).await?,
+        items: state.core.coverage.coverage_rules(&actor, id).await?.wire(),
     }))
 }
 
@@ -135,7 +141,8 @@ pub async fn add_rule(
                 .core
                 .coverage
                 .add_coverage_rule(&actor, id, input)
-                .await?,
+                .await?
+                .into(),
         ),
     ))
 }
@@ -165,7 +172,8 @@ pub async fn put_rule(
             .core
             .coverage
             .update_coverage_rule(&actor, id, version, input)
-            .await?,
+            .await?
+            .into(),
     ))
 }
 
@@ -230,6 +238,7 @@ pub async fn occupancy(
             .core
             .coverage
             .occupancy(&actor, site, from, to)
-            .await?,
+            .await?
+            .wire(),
     }))
 }

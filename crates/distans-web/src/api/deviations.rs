@@ -4,11 +4,13 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use distans_core::deviations::{Deviation, DeviationInput, StateFilter};
-use distans_core::kernel::{Page, Paging};
+use distans_core::deviations::StateFilter;
+use distans_core::kernel::Paging;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
+use super::schema::deviations::{Deviation, DeviationInput};
+use super::schema::Page;
 use super::{ApiJson, ApiQuery, IdPath};
 use crate::auth::ApiActor;
 use crate::error::{ApiResult, ErrorBody};
@@ -30,9 +32,9 @@ pub async fn report_deviation(
     let d = state
         .core
         .deviations
-        .report_deviation(&actor, &body)
+        .report_deviation(&actor, &body.into())
         .await?;
-    Ok((StatusCode::CREATED, Json(d.redact_for(&actor))))
+    Ok((StatusCode::CREATED, Json(d.redact_for(&actor).into())))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -86,7 +88,7 @@ pub async fn list_deviations(
             .into())
         }
     };
-    Ok(Json(page))
+    Ok(Json(page.into()))
 }
 
 /// A deviation with its trail: for its reporter, the responsible manager
@@ -101,7 +103,9 @@ pub async fn get_deviation(
     ApiActor(actor): ApiActor,
     IdPath(id): IdPath,
 ) -> ApiResult<Json<Deviation>> {
-    Ok(Json(state.core.deviations.deviation(&actor, id).await?))
+    Ok(Json(
+        state.core.deviations.deviation(&actor, id).await?.into(),
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -128,7 +132,8 @@ pub async fn acknowledge_deviation(
             .core
             .deviations
             .acknowledge_deviation(&actor, id, body.version)
-            .await?,
+            .await?
+            .into(),
     ))
 }
 
@@ -159,6 +164,7 @@ pub async fn close_deviation(
             .core
             .deviations
             .close_deviation(&actor, id, &body.action, body.version)
-            .await?,
+            .await?
+            .into(),
     ))
 }

@@ -4,15 +4,17 @@ use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use distans_core::equipment::{Item, ItemFilter, ItemKind, ItemState, Loan};
+use distans_core::equipment::{ItemFilter, ItemKind, ItemState};
 use distans_core::kernel::dates::parse_date;
-use distans_core::kernel::{Page, Paging};
-use distans_core::redeployment::{RedeployPage, RedeployQuery};
+use distans_core::kernel::Paging;
+use distans_core::redeployment::RedeployQuery;
 use distans_core::CoreError;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::extract::query_id;
+use super::schema::equipment::{Item, Loan, RedeployPage};
+use super::schema::Page;
 use super::{ApiJson, ApiQuery, IdPath};
 use crate::auth::ApiActor;
 use crate::error::{ApiResult, ErrorBody};
@@ -65,7 +67,8 @@ pub async fn list_equipment(
             .core
             .equipment
             .equipment(&actor, filter, paging)
-            .await?,
+            .await?
+            .into(),
     ))
 }
 
@@ -92,7 +95,7 @@ pub async fn add_equipment(
         .equipment
         .add_equipment(&actor, &b.kind, &b.identifier, &b.description)
         .await?;
-    Ok((StatusCode::CREATED, Json(item)))
+    Ok((StatusCode::CREATED, Json(item.into())))
 }
 
 /// An item of the inventory.
@@ -105,7 +108,14 @@ pub async fn get_equipment(
     ApiActor(actor): ApiActor,
     IdPath(id): IdPath,
 ) -> ApiResult<Json<Item>> {
-    Ok(Json(state.core.equipment.equipment_item(&actor, id).await?))
+    Ok(Json(
+        state
+            .core
+            .equipment
+            .equipment_item(&actor, id)
+            .await?
+            .into(),
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -140,7 +150,8 @@ pub async fn patch_equipment(
                 b.description.as_deref(),
                 b.version,
             )
-            .await?,
+            .await?
+            .into(),
     ))
 }
 
@@ -191,7 +202,7 @@ pub async fn lend(
         .equipment
         .lend(&actor, item, person, agreement)
         .await?;
-    Ok((StatusCode::CREATED, Json(loan)))
+    Ok((StatusCode::CREATED, Json(loan.into())))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -221,7 +232,8 @@ pub async fn list_loans(
             .core
             .equipment
             .loans(&actor, person, q.open.unwrap_or(false), paging)
-            .await?,
+            .await?
+            .into(),
     ))
 }
 
@@ -249,7 +261,8 @@ pub async fn loans_to_collect(
             .core
             .equipment
             .loans_to_collect(&actor, paging)
-            .await?,
+            .await?
+            .into(),
     ))
 }
 
@@ -263,7 +276,9 @@ pub async fn get_loan(
     ApiActor(actor): ApiActor,
     IdPath(id): IdPath,
 ) -> ApiResult<Json<Loan>> {
-    Ok(Json(state.core.equipment.visible_loan(&actor, id).await?))
+    Ok(Json(
+        state.core.equipment.visible_loan(&actor, id).await?.into(),
+    ))
 }
 
 #[derive(Deserialize, ToSchema, Default)]
@@ -296,7 +311,8 @@ pub async fn return_loan(
             .core
             .equipment
             .return_loan(&actor, id, b.state.as_deref())
-            .await?,
+            .await?
+            .into(),
     ))
 }
 
@@ -371,7 +387,12 @@ pub async fn redeployment(
 ) -> ApiResult<Json<RedeployPage>> {
     let q = redeploy_query(&p, state.core.today())?;
     Ok(Json(
-        state.core.redeployment.redeployment(&actor, &q).await?,
+        state
+            .core
+            .redeployment
+            .redeployment(&actor, &q)
+            .await?
+            .into(),
     ))
 }
 

@@ -5,17 +5,18 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use distans_core::followup::checklist::{ChecklistInput, ChecklistTemplate};
-use distans_core::followup::{
-    ActionState, AnswersInput, FollowUp, FollowUpAction, FollowUpDetail, FollowUpQuery, StateFilter,
-};
+use distans_core::followup::{ActionState, FollowUpQuery, StateFilter};
 use distans_core::kernel::dates::parse_date;
-use distans_core::kernel::{Page, Paging};
+use distans_core::kernel::Paging;
 use distans_core::CoreError;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::extract::query_id;
+use super::schema::followups::{
+    AnswersInput, ChecklistInput, ChecklistTemplate, FollowUp, FollowUpAction, FollowUpDetail,
+};
+use super::schema::{Page, Wire};
 use super::{ApiJson, ApiQuery, IdPath};
 use crate::auth::ApiActor;
 use crate::error::{ApiResult, ErrorBody};
@@ -35,7 +36,7 @@ pub async fn list_checklists(
     ApiActor(actor): ApiActor,
 ) -> ApiResult<Json<ChecklistList>> {
     Ok(Json(ChecklistList {
-        items: state.core.followup.checklists(&actor).await?,
+        items: state.core.followup.checklists(&actor).await?.wire(),
     }))
 }
 
@@ -62,7 +63,8 @@ pub async fn get_checklist(
             .core
             .followup
             .checklist(&actor, &key, q.version)
-            .await?,
+            .await?
+            .into(),
     ))
 }
 
@@ -85,8 +87,9 @@ pub async fn put_checklist(
         state
             .core
             .followup
-            .save_checklist(&actor, &key, &body)
-            .await?,
+            .save_checklist(&actor, &key, &body.into())
+            .await?
+            .into(),
     ))
 }
 
@@ -101,7 +104,12 @@ pub async fn checklist_versions(
     Path(key): Path<String>,
 ) -> ApiResult<Json<ChecklistList>> {
     Ok(Json(ChecklistList {
-        items: state.core.followup.checklist_versions(&actor, &key).await?,
+        items: state
+            .core
+            .followup
+            .checklist_versions(&actor, &key)
+            .await?
+            .wire(),
     }))
 }
 
@@ -150,7 +158,8 @@ pub async fn list_followups(
             .core
             .followup
             .followups(&actor, &query, paging)
-            .await?,
+            .await?
+            .into(),
     ))
 }
 
@@ -165,7 +174,7 @@ pub async fn get_followup(
     ApiActor(actor): ApiActor,
     IdPath(id): IdPath,
 ) -> ApiResult<Json<FollowUpDetail>> {
-    Ok(Json(state.core.followup.followup(&actor, id).await?))
+    Ok(Json(state.core.followup.followup(&actor, id).await?.into()))
 }
 
 /// Save answers (the employee, their managers or HR); with `complete`,
@@ -189,8 +198,9 @@ pub async fn answer_followup(
         state
             .core
             .followup
-            .answer_followup(&actor, id, &body)
-            .await?,
+            .answer_followup(&actor, id, &body.into())
+            .await?
+            .into(),
     ))
 }
 
@@ -225,7 +235,7 @@ pub async fn development_talk(
         .agreements
         .schedule_development_talk(&actor, id, date)
         .await?;
-    Ok((StatusCode::CREATED, Json(f)))
+    Ok((StatusCode::CREATED, Json(f.into())))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -254,7 +264,14 @@ pub async fn list_actions(
         Some(_) => return Err(CoreError::invalid("state", "must be open or closed").into()),
         None => None,
     };
-    Ok(Json(state.core.followup.actions(&actor, st, paging).await?))
+    Ok(Json(
+        state
+            .core
+            .followup
+            .actions(&actor, st, paging)
+            .await?
+            .into(),
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -282,7 +299,8 @@ pub async fn close_action(
             .core
             .followup
             .close_action(&actor, id, &body.note)
-            .await?,
+            .await?
+            .into(),
     ))
 }
 
@@ -317,6 +335,7 @@ pub async fn update_action(
             .core
             .followup
             .update_action(&actor, id, owner, due)
-            .await?,
+            .await?
+            .into(),
     ))
 }

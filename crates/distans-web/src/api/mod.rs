@@ -9,6 +9,7 @@ mod feed;
 mod org;
 mod plan;
 mod rotation;
+pub mod schema;
 mod signin;
 mod system;
 mod workdays;

@@ -2,14 +2,14 @@
 
 use axum::extract::State;
 use axum::Json;
-use distans_core::coverage::CoverageRule;
-use distans_core::kernel::{Page, Paging};
-use distans_core::org::PersonView;
-use distans_core::org::{PersonSummary, UnitDetail, UnitSummary};
+use distans_core::kernel::Paging;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::extract::query_id;
+use super::schema::org::{PersonSummary, PersonView, UnitDetail, UnitSummary};
+use super::schema::plan::CoverageRule;
+use super::schema::{Page, Wire};
 use super::{ApiQuery, IdPath};
 use crate::auth::ApiActor;
 use crate::error::{ApiResult, ErrorBody};
@@ -38,7 +38,12 @@ pub async fn list_units(
     let paging = Paging::parse(q.limit, q.offset)?;
     let under = query_id("under", q.under.as_deref())?;
     Ok(Json(
-        state.core.org.units(&actor, under, q.depth, paging).await?,
+        state
+            .core
+            .org
+            .units(&actor, under, q.depth, paging)
+            .await?
+            .into(),
     ))
 }
 
@@ -55,8 +60,8 @@ pub async fn get_unit(
     let unit = state.core.org.unit(&actor, id).await?;
     let coverage_rules = state.core.coverage.coverage_rules(&actor, id).await?;
     Ok(Json(UnitResponse {
-        unit,
-        coverage_rules,
+        unit: unit.into(),
+        coverage_rules: coverage_rules.wire(),
     }))
 }
 
@@ -103,7 +108,8 @@ pub async fn list_people(
                 q.q.as_deref(),
                 paging,
             )
-            .await?,
+            .await?
+            .into(),
     ))
 }
 
@@ -117,5 +123,5 @@ pub async fn get_person(
     ApiActor(actor): ApiActor,
     IdPath(id): IdPath,
 ) -> ApiResult<Json<PersonView>> {
-    Ok(Json(state.core.org.person(&actor, id).await?))
+    Ok(Json(state.core.org.person(&actor, id).await?.into()))
 }

@@ -4,14 +4,15 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use distans_core::kernel::dates::parse_date;
-use distans_core::plan::PersonDay;
-use distans_core::plan::{DayState, Part, PlanDay};
+use distans_core::plan::{DayState, Part};
 use distans_core::CoreError;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::extract::query_id;
+use super::schema::plan::{PersonDay, PlanDay};
+use super::schema::Wire;
 use super::{ApiJson, ApiQuery};
 use crate::auth::ApiActor;
 use crate::error::{ApiResult, ErrorBody};
@@ -58,7 +59,12 @@ pub async fn get_plan(
     let person = query_id("person", q.person.as_deref())?;
     let unit = query_id("unit", q.unit.as_deref())?;
     Ok(Json(PlanResponse {
-        days: state.core.plan.plan(&actor, person, unit, from, to).await?,
+        days: state
+            .core
+            .plan
+            .plan(&actor, person, unit, from, to)
+            .await?
+            .wire(),
     }))
 }
 
@@ -124,7 +130,8 @@ pub async fn put_day(
             .core
             .occasional
             .set_occasional_day(&actor, person, day, Some(st), part, body.allow_gap)
-            .await?,
+            .await?
+            .into(),
     ))
 }
 

@@ -4,14 +4,13 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use distans_core::identity::rules::token;
-use distans_core::identity::ApiToken;
-use distans_core::identity::NewToken;
-use distans_core::org::MeView;
 use distans_core::CoreError;
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 use utoipa::ToSchema;
 
+use super::schema::org::{ApiToken, MeView, NewToken};
+use super::schema::Wire;
 use super::{ApiJson, IdPath};
 use crate::auth::{self, ApiActor, SESSION_CSRF, SESSION_PERSON};
 use crate::error::{ApiResult, ErrorBody};
@@ -69,7 +68,7 @@ pub async fn login(
         .ok_or(CoreError::BadCredentials)?;
     start_session(&session, person).await?;
     Ok(Json(LoginResponse {
-        person: state.core.org.me(&actor),
+        person: state.core.org.me(&actor).into(),
     }))
 }
 
@@ -89,7 +88,7 @@ pub async fn logout(session: Session) -> ApiResult<StatusCode> {
         (status = 401, body = ErrorBody),
     ))]
 pub async fn me(State(state): State<AppState>, ApiActor(actor): ApiActor) -> Json<MeView> {
-    Json(state.core.org.me(&actor))
+    Json(state.core.org.me(&actor).into())
 }
 
 #[derive(Serialize, ToSchema)]
@@ -106,7 +105,7 @@ pub async fn list_tokens(
     ApiActor(actor): ApiActor,
 ) -> ApiResult<Json<TokenList>> {
     Ok(Json(TokenList {
-        items: state.core.identity.tokens(&actor).await?,
+        items: state.core.identity.tokens(&actor).await?.wire(),
     }))
 }
 
@@ -133,7 +132,7 @@ pub async fn create_token(
         .identity
         .create_token(&actor, &body.name, body.days)
         .await?;
-    Ok((StatusCode::CREATED, Json(t)))
+    Ok((StatusCode::CREATED, Json(t.into())))
 }
 
 /// Revoke one of your tokens.

@@ -4,14 +4,15 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use distans_core::audit::AuditFilter;
-use distans_core::audit::{AuditEntry, ChainReport};
-use distans_core::kernel::{Page, Paging};
+use distans_core::kernel::Paging;
 use distans_core::CoreError;
 use serde::{Deserialize, Serialize};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
 
+use super::schema::org::{AuditEntry, ChainReport};
+use super::schema::Page;
 use super::ApiQuery;
 use crate::auth::ApiActor;
 use crate::error::{ApiResult, ErrorBody};
@@ -98,7 +99,14 @@ pub async fn audit(
             .map(parse_from)
             .transpose()?,
     };
-    Ok(Json(state.core.audit.audit(&actor, &filter, paging).await?))
+    Ok(Json(
+        state
+            .core
+            .audit
+            .audit(&actor, &filter, paging)
+            .await?
+            .into(),
+    ))
 }
 
 /// Checks the whole hash chain of the audit log.
@@ -109,5 +117,7 @@ pub async fn audit_verify(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
 ) -> ApiResult<Json<ChainReport>> {
-    Ok(Json(state.core.audit.verify_audit(Some(&actor)).await?))
+    Ok(Json(
+        state.core.audit.verify_audit(Some(&actor)).await?.into(),
+    ))
 }

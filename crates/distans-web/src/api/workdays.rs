@@ -4,11 +4,12 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use distans_core::kernel::dates::parse_date;
-use distans_core::workdays::ClosedDay;
 use distans_core::CoreError;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::schema::plan::ClosedDay;
+use super::schema::Wire;
 use super::{ApiJson, ApiQuery};
 use crate::auth::ApiActor;
 use crate::error::{ApiResult, ErrorBody};
@@ -47,7 +48,7 @@ pub async fn list_closed_days(
 ) -> ApiResult<Json<ClosedDayList>> {
     let year = parse_year(q.year.as_deref(), state.core.today().year())?;
     Ok(Json(ClosedDayList {
-        items: state.core.workdays.closed_days(&actor, year).await?,
+        items: state.core.workdays.closed_days(&actor, year).await?.wire(),
     }))
 }
 
@@ -76,7 +77,7 @@ pub async fn add_closed_day(
         .workdays
         .add_closed_day(&actor, date, &body.name)
         .await?;
-    Ok((StatusCode::CREATED, Json(d)))
+    Ok((StatusCode::CREATED, Json(d.into())))
 }
 
 /// Open a closed day again (HR and administrators).
