@@ -14,7 +14,7 @@ use distans_core::CoreError;
 use distans_core::CoreResult;
 
 use crate::impl_store::{append_audit_rows, BeginWrite, SqlStore};
-use crate::{db_err, on_db};
+use crate::{db_err, on_db_old as on_db};
 
 /// id, person, first day, last day, source, created at
 type AbsenceRowDb = (Uuid, Uuid, Date, Date, String, OffsetDateTime);

@@ -1,5 +1,4 @@
-//! Policy versions, requests, agreements, temporary decisions, notices and
-//! the e-mail outbox: the store's side of the agreements issue. Called from
+//! Policy versions, requests, agreements and temporary decisions. Called from
 //! the `Store` impl in `impl_store.rs`.
 
 use sqlx::types::Json;
@@ -10,17 +9,16 @@ use uuid::Uuid;
 use distans_core::agreements::{Agreement, AgreementState};
 use distans_core::cases::{RemoteRequest, RequestEvent, RequestFilter, RequestState};
 use distans_core::kernel::dates::Weekday;
-use distans_core::kernel::Notice;
 use distans_core::kernel::Work;
 use distans_core::kernel::{Page, Paging, PersonRef, UnitRef};
-use distans_core::notify::{Notification, OutboxMail};
 use distans_core::policy::{Arrangement, Decider, Place, PolicyRules, PolicyVersion};
 use distans_core::temporary::TemporaryDecision;
 use distans_core::CoreError;
 use distans_core::CoreResult;
 
 use crate::impl_store::{append_audit_rows, BeginWrite, SqlStore};
-use crate::{db_err, on_db};
+use crate::notices_in_old_body as write_notices;
+use crate::{db_err, on_db_old as on_db};
 
 /// at, actor id, given name, family name, kind, reason, policy version
 type EventRow = (
@@ -32,17 +30,6 @@ type EventRow = (
     Option<String>,
     i64,
 );
-/// id, kind, subject, body, link, created, read
-type NotificationRow = (
-    Uuid,
-    String,
-    String,
-    String,
-    String,
-    OffsetDateTime,
-    Option<OffsetDateTime>,
-);
-
 fn person_ref(
     id: Option<Uuid>,
     given: Option<String>,
@@ -282,25 +269,6 @@ impl From<TempRow> for TemporaryDecision {
         }
     }
 }
-
-/// Writes in-app notifications and queues e-mails, in the caller's transaction.
-macro_rules! write_notices {
-    ($tx:expr, $at:expr, $notices:expr) => {{
-        let notices: &[Notice] = $notices;
-        let at: OffsetDateTime = $at;
-        for n in notices {
-            sqlx::query("INSERT INTO notifications (id, person_id, kind, subject, body, link, created_at, read_at) VALUES ($1, $2, $3, $4, $5, $6, $7, NULL)")
-                .bind(Uuid::now_v7()).bind(n.person_id).bind(&n.kind).bind(&n.subject).bind(&n.body).bind(&n.link).bind(at)
-                .execute(&mut *$tx).await.map_err(db_err)?;
-            if let Some(email) = &n.email {
-                sqlx::query("INSERT INTO outbox (id, recipient, subject, body, created_at, attempts, next_attempt_at, locked_until, sent_at, last_error) VALUES ($1, $2, $3, $4, $5, 0, $5, NULL, NULL, NULL)")
-                    .bind(Uuid::now_v7()).bind(email).bind(&n.subject).bind(&n.body).bind(at)
-                    .execute(&mut *$tx).await.map_err(db_err)?;
-            }
-        }
-    }};
-}
-pub(crate) use write_notices;
 
 impl SqlStore {
     pub(crate) async fn policy_versions_impl(&self) -> CoreResult<Vec<PolicyVersion>> {
@@ -723,89 +691,6 @@ impl SqlStore {
                 )
             })
             .collect())
-    }
-
-    pub(crate) async fn notifications_impl(
-        &self,
-        person: Uuid,
-        paging: Paging,
-    ) -> CoreResult<Page<Notification>> {
-        on_db!(self.db(), p => {
-            let (total,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM notifications WHERE person_id = $1")
-                .bind(person).fetch_one(p).await.map_err(db_err)?;
-            let rows: Vec<NotificationRow> = sqlx::query_as(
-                "SELECT id, kind, subject, body, link, created_at, read_at FROM notifications WHERE person_id = $1
-                 ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3")
-                .bind(person).bind(paging.limit).bind(paging.offset).fetch_all(p).await.map_err(db_err)?;
-            let items = rows.into_iter().map(|(id, kind, subject, body, link, created_at, read_at)| Notification {
-                id, kind, subject, body, link, created_at, read: read_at.is_some(),
-            }).collect();
-            Ok(Page::new(items, total, paging.offset))
-        })
-    }
-
-    pub(crate) async fn unread_notifications_impl(&self, person: Uuid) -> CoreResult<i64> {
-        on_db!(self.db(), p => sqlx::query_as::<_, (i64,)>("SELECT COUNT(*) FROM notifications WHERE person_id = $1 AND read_at IS NULL")
-            .bind(person).fetch_one(p).await.map(|r| r.0).map_err(db_err))
-    }
-
-    pub(crate) async fn mark_notifications_read_impl(
-        &self,
-        person: Uuid,
-        at: OffsetDateTime,
-    ) -> CoreResult<()> {
-        on_db!(self.db(), p => sqlx::query("UPDATE notifications SET read_at = $1 WHERE person_id = $2 AND read_at IS NULL")
-            .bind(at).bind(person).execute(p).await.map(|_| ()).map_err(db_err))
-    }
-
-    pub(crate) async fn outbox_claim_impl(
-        &self,
-        now: OffsetDateTime,
-        lease_secs: i64,
-        limit: i64,
-    ) -> CoreResult<Vec<OutboxMail>> {
-        let until = now + time::Duration::seconds(lease_secs);
-        let rows: Vec<(Uuid, String, String, String, i64)> = on_db!(self.db(), p => {
-            // One atomic UPDATE … RETURNING: a row whose lease another worker
-            // took meanwhile no longer matches the WHERE and is skipped.
-            sqlx::query_as(
-                "UPDATE outbox SET locked_until = $1, attempts = attempts + 1
-                 WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= $2
-                              AND (locked_until IS NULL OR locked_until <= $2) ORDER BY next_attempt_at LIMIT $3)
-                   AND sent_at IS NULL AND (locked_until IS NULL OR locked_until <= $2)
-                 RETURNING id, recipient, subject, body, attempts")
-                .bind(until).bind(now).bind(limit).fetch_all(p).await.map_err(db_err)?
-        });
-        Ok(rows
-            .into_iter()
-            .map(|(id, recipient, subject, body, attempts)| OutboxMail {
-                id,
-                recipient,
-                subject,
-                body,
-                attempts,
-            })
-            .collect())
-    }
-
-    pub(crate) async fn outbox_sent_impl(&self, id: Uuid, at: OffsetDateTime) -> CoreResult<()> {
-        on_db!(self.db(), p => sqlx::query("UPDATE outbox SET sent_at = $1, locked_until = NULL, last_error = NULL WHERE id = $2")
-            .bind(at).bind(id).execute(p).await.map(|_| ()).map_err(db_err))
-    }
-
-    pub(crate) async fn outbox_failed_impl(
-        &self,
-        id: Uuid,
-        error: &str,
-        retry_at: OffsetDateTime,
-    ) -> CoreResult<()> {
-        on_db!(self.db(), p => sqlx::query("UPDATE outbox SET locked_until = NULL, last_error = $1, next_attempt_at = $2 WHERE id = $3 AND sent_at IS NULL")
-            .bind(error).bind(retry_at).bind(id).execute(p).await.map(|_| ()).map_err(db_err))
-    }
-
-    pub(crate) async fn outbox_pending_impl(&self) -> CoreResult<i64> {
-        on_db!(self.db(), p => sqlx::query_as::<_, (i64,)>("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL")
-            .fetch_one(p).await.map(|r| r.0).map_err(db_err))
     }
 }
 

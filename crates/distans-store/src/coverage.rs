@@ -15,7 +15,7 @@ use distans_core::CoreResult;
 
 use crate::impl_store::{append_audit_rows, BeginWrite, SqlStore};
 use crate::rows::SiteRow;
-use crate::{db_err, on_db};
+use crate::{db_err, on_db_old as on_db};
 
 /// id, unit, kind, skill, min on site, weekdays, version
 type RuleRow = (

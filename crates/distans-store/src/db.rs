@@ -10,9 +10,43 @@ use sqlx::{PgPool, SqlitePool};
 use distans_core::CoreError;
 
 /// Runs `$body` once per engine with `$pool` bound to that engine's pool.
-/// The SQL inside is written once; sqlx checks types at run time.
-#[macro_export]
+/// The SQL inside is written once; sqlx checks types at run time. The body
+/// is an async block returning a [`StoreResult`](crate::error::StoreResult):
+/// `?` takes database errors as they are, and they become meaning once,
+/// when the call returns (see [`crate::error`]).
 macro_rules! on_db {
+    ($db:expr, $pool:ident => $body:expr) => {
+        match $db {
+            $crate::Db::Sqlite($pool) => $crate::error::finish(async { $body }).await,
+            $crate::Db::Postgres($pool) => $crate::error::finish(async { $body }).await,
+        }
+    };
+}
+pub(crate) use on_db;
+
+/// Runs one statement with its parameters; the number of rows it changed.
+macro_rules! execute {
+    ($db:expr, $sql:expr $(, $param:expr)* $(,)?) => {
+        $crate::db::on_db!($db, p => {
+            Ok(sqlx::query($sql)$(.bind($param))*.execute(p).await?.rows_affected())
+        })
+    };
+}
+pub(crate) use execute;
+
+/// Runs one query with its parameters and reads what it returns with
+/// `$how` (`fetch_one`, `fetch_optional` or `fetch_all`), as the rows the
+/// caller expects.
+macro_rules! fetch {
+    ($db:expr, $how:ident, $sql:expr $(, $param:expr)* $(,)?) => {
+        $crate::db::on_db!($db, p => Ok(sqlx::query_as($sql)$(.bind($param))*.$how(p).await?))
+    };
+}
+pub(crate) use fetch;
+
+/// The former dispatch, for the code not yet moved to [`on_db!`].
+#[macro_export]
+macro_rules! on_db_old {
     ($db:expr, $pool:ident => $body:expr) => {
         match $db {
             $crate::Db::Sqlite($pool) => $body,
@@ -101,7 +135,7 @@ impl Db {
     }
 
     pub async fn close(&self) {
-        on_db!(self, p => p.close().await)
+        on_db_old!(self, p => p.close().await)
     }
 
     /// Tables and their columns with nullability, to check that both

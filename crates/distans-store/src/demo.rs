@@ -11,7 +11,7 @@ use distans_core::plan::{DayState, Part};
 use distans_core::CoreResult;
 
 use crate::impl_store::{append_audit_rows, BeginWrite, SqlStore};
-use crate::{db_err, on_db};
+use crate::{db_err, on_db_old as on_db};
 
 /// Rows per statement for wide tables (about 20 parameters a row) and
 /// narrow ones (up to 7): well under both engines' parameter limits.

@@ -1,6 +1,6 @@
 //! Deviations and their trails. Called from the `Store` impl.
 
-use crate::agreements::write_notices;
+use crate::notices_in_old_body as write_notices;
 use sqlx::QueryBuilder;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -9,14 +9,13 @@ use distans_core::deviations::{
     Deviation, DeviationEvent, DeviationFilter, DeviationKind, DeviationScope, DeviationState,
     StateFilter,
 };
-use distans_core::kernel::Notice;
 use distans_core::kernel::Work;
 use distans_core::kernel::{Page, Paging, PersonRef, UnitRef};
 use distans_core::CoreError;
 use distans_core::CoreResult;
 
 use crate::impl_store::{append_audit_rows, BeginWrite, SqlStore};
-use crate::{db_err, on_db};
+use crate::{db_err, on_db_old as on_db};
 
 const DEVIATION_SELECT: &str =
     "SELECT d.id, d.kind, d.description, d.occurred_on, d.serious, d.anonymous,

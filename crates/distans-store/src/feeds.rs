@@ -7,7 +7,7 @@ use distans_core::CoreError;
 use distans_core::CoreResult;
 
 use crate::impl_store::{append_audit_rows, BeginWrite, SqlStore};
-use crate::{db_err, on_db};
+use crate::{db_err, on_db_old as on_db};
 
 impl SqlStore {
     pub(crate) async fn calendar_feed_secret_impl(

@@ -16,15 +16,14 @@ use distans_core::followup::{
     ActionFilter, ActionState, Confirmation, FollowUp, FollowUpAction, FollowUpFilter,
     FollowUpKind, FollowUpScope, FollowUpState, StateFilter,
 };
-use distans_core::kernel::Notice;
 use distans_core::kernel::Work;
 use distans_core::kernel::{Page, Paging, PersonRef};
 use distans_core::CoreError;
 use distans_core::CoreResult;
 
-use crate::agreements::write_notices;
 use crate::impl_store::{append_audit_rows, BeginWrite, SqlStore};
-use crate::{db_err, on_db};
+use crate::notices_in_old_body as write_notices;
+use crate::{db_err, on_db_old as on_db};
 
 /// Rows per multi-row insert (14 parameters a row).
 pub(crate) const BATCH: usize = 300;

@@ -15,7 +15,6 @@ use distans_core::identity::ApiToken;
 use distans_core::kernel::csv::ImportError;
 use distans_core::kernel::Work;
 use distans_core::kernel::{Actor, ManagedUnit, Page, Paging, PersonRef, Role, UnitRef};
-use distans_core::notify::{Notification, OutboxMail};
 use distans_core::org::rules::resolve;
 use distans_core::org::{ImportReport, OrgData, Snapshot};
 use distans_core::org::{
@@ -29,7 +28,7 @@ use time::Date;
 
 use crate::db::{Db, StoreConfig};
 use crate::rows::*;
-use crate::{db_err, on_db};
+use crate::{db_err, on_db_old as on_db};
 
 /// Rows per multi-row INSERT: well under both engines' parameter limits.
 const BATCH: usize = 400;
@@ -1069,47 +1068,6 @@ impl distans_core::store::TemporaryPort for SqlStore {
         paging: Paging,
     ) -> CoreResult<Page<TemporaryDecision>> {
         self.temporary_decisions_impl(on, paging).await
-    }
-}
-
-#[async_trait]
-impl distans_core::store::NotifyPort for SqlStore {
-    async fn notifications(&self, person: Uuid, paging: Paging) -> CoreResult<Page<Notification>> {
-        self.notifications_impl(person, paging).await
-    }
-
-    async fn unread_notifications(&self, person: Uuid) -> CoreResult<i64> {
-        self.unread_notifications_impl(person).await
-    }
-
-    async fn mark_notifications_read(&self, person: Uuid, at: OffsetDateTime) -> CoreResult<()> {
-        self.mark_notifications_read_impl(person, at).await
-    }
-
-    async fn outbox_claim(
-        &self,
-        now: OffsetDateTime,
-        lease_secs: i64,
-        limit: i64,
-    ) -> CoreResult<Vec<OutboxMail>> {
-        self.outbox_claim_impl(now, lease_secs, limit).await
-    }
-
-    async fn outbox_sent(&self, id: Uuid, at: OffsetDateTime) -> CoreResult<()> {
-        self.outbox_sent_impl(id, at).await
-    }
-
-    async fn outbox_failed(
-        &self,
-        id: Uuid,
-        error: &str,
-        retry_at: OffsetDateTime,
-    ) -> CoreResult<()> {
-        self.outbox_failed_impl(id, error, retry_at).await
-    }
-
-    async fn outbox_pending(&self) -> CoreResult<i64> {
-        self.outbox_pending_impl().await
     }
 }
 

@@ -10,7 +10,7 @@ use distans_core::CoreError;
 use distans_core::CoreResult;
 
 use crate::impl_store::{BeginWrite, SqlStore};
-use crate::{db_err, on_db};
+use crate::{db_err, on_db_old as on_db};
 
 #[derive(sqlx::FromRow)]
 struct JobRow {

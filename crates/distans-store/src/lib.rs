@@ -21,24 +21,31 @@ mod rows;
 mod equipment;
 // Deviations.
 mod deviations;
+mod error;
+mod notify;
 // Follow-ups.
 mod followups;
 
 pub use db::{Db, StoreConfig};
+
+/// Writes a unit of work's notices ([`notify::write_notices!`]) from a body
+/// of the former dispatch, whose errors are already [`CoreError`]s.
+macro_rules! notices_in_old_body {
+    ($tx:expr, $at:expr, $notices:expr) => {{
+        let written: Result<(), crate::error::StoreError> = async {
+            crate::notify::write_notices!($tx, $at, $notices);
+            Ok(())
+        }
+        .await;
+        written?
+    }};
+}
+pub(crate) use notices_in_old_body;
 
 use distans_core::CoreError;
 
 /// Maps a database error to meaning: unique violations become conflicts,
 /// the rest are internal (their text goes to the log only).
 pub(crate) fn db_err(e: sqlx::Error) -> CoreError {
-    if let sqlx::Error::Database(d) = &e {
-        if d.is_unique_violation() {
-            let what = d.constraint().unwrap_or("a unique value").to_string();
-            return CoreError::Conflict(format!("already exists ({what})"));
-        }
-        if d.is_foreign_key_violation() {
-            return CoreError::Conflict("refers to something that does not exist".into());
-        }
-    }
-    CoreError::Internal(format!("database: {e}"))
+    CoreError::from(error::StoreError::Db(e))
 }

@@ -14,7 +14,7 @@ use distans_core::plan::{AgreementSpan, DayState, Occasional, Part, PersonRules,
 use distans_core::CoreResult;
 
 use crate::impl_store::{append_audit_rows, BeginWrite, SqlStore};
-use crate::{db_err, on_db};
+use crate::{db_err, on_db_old as on_db};
 
 fn state_of(s: &str) -> DayState {
     match s {
