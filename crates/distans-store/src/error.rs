@@ -59,6 +59,12 @@ impl From<StoreError> for CoreError {
                 _ => {}
             }
         }
+        if let sqlx::Error::ColumnDecode { index, source } = &e {
+            return CoreError::from(invalid_stored(
+                &format!("column {index}"),
+                source.to_string(),
+            ));
+        }
         CoreError::Internal(format!("database: {e}"))
     }
 }
@@ -74,6 +80,19 @@ fn constraint_name(d: &dyn sqlx::error::DatabaseError) -> Option<String> {
         .split_once("constraint failed: ")
         .map(|(_, what)| what.trim().to_string())
         .filter(|what| !what.is_empty())
+}
+
+/// A conflict: the thing changed meanwhile, or its state forbids the change.
+pub(crate) fn conflict(message: impl Into<String>) -> StoreError {
+    StoreError::Core(CoreError::Conflict(message.into()))
+}
+
+/// A stored value that is not a valid domain value: an internal error
+/// (logged, never shown) naming the table and column, never a default.
+pub(crate) fn invalid_stored(column: &str, value: impl std::fmt::Debug) -> StoreError {
+    let message = format!("stored {column} has an invalid value {value:?}");
+    tracing::error!("{message}");
+    StoreError::Core(CoreError::Internal(message))
 }
 
 /// Ends a store call: its error becomes a [`CoreError`].

@@ -4,7 +4,6 @@
 use std::sync::Arc;
 
 use distans_core::audit::AuditFilter;
-use distans_core::demo::rules as demo;
 use distans_core::kernel::csv::ImportError;
 use distans_core::kernel::{Paging, Role};
 use distans_core::org::csv::parse_people_csv;
