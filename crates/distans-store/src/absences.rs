@@ -1,7 +1,10 @@
-//! Absences: entered one at a time or imported. Called from the `Store` impl.
+//! Absences: a person's days away (leave, illness; no reason is kept),
+//! entered one at a time or imported from the HR system's file, known by
+//! person and first day so that a re-import updates instead of adding.
 
 use std::collections::HashMap;
 
+use async_trait::async_trait;
 use sqlx::QueryBuilder;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -10,97 +13,122 @@ use distans_core::absences::rules::resolve_absences;
 use distans_core::absences::{Absence, AbsenceImportReport, AbsenceRow};
 use distans_core::kernel::csv::ImportError;
 use distans_core::kernel::Work;
-use distans_core::CoreError;
+use distans_core::store::AbsencesPort;
 use distans_core::CoreResult;
 
-use crate::impl_store::{append_audit_rows, BeginWrite, SqlStore};
-use crate::{db_err, on_db};
+use crate::db::{fetch, on_db, BeginWrite};
+use crate::error::{conflict, StoreError, StoreResult};
+use crate::store::{
+    append_audit_rows, each, one, push_list, write_if_changed, write_work, SqlStore, BATCH,
+};
 
-/// id, person, first day, last day, source, created at
-type AbsenceRowDb = (Uuid, Uuid, Date, Date, String, OffsetDateTime);
+#[derive(sqlx::FromRow)]
+struct AbsenceDb {
+    id: Uuid,
+    person_id: Uuid,
+    first_day: Date,
+    last_day: Date,
+    source: String,
+    created_at: OffsetDateTime,
+}
 
-fn absence_of(r: AbsenceRowDb) -> Absence {
-    Absence {
-        id: r.0,
-        person: r.1,
-        first_day: r.2,
-        last_day: r.3,
-        source: r.4,
-        created_at: r.5,
+impl TryFrom<AbsenceDb> for Absence {
+    type Error = StoreError;
+    fn try_from(r: AbsenceDb) -> StoreResult<Absence> {
+        Ok(Absence {
+            id: r.id,
+            person: r.person_id,
+            first_day: r.first_day,
+            last_day: r.last_day,
+            source: r.source,
+            created_at: r.created_at,
+        })
     }
 }
 
 const ABSENCE_SELECT: &str =
     "SELECT id, person_id, first_day, last_day, source, created_at FROM absences";
 
-/// Rows per multi-row statement (4–6 parameters a row).
-const BATCH: usize = 400;
+/// Inserts `$absences` (`&[Absence]`) entered by `$by`, `$rows` a
+/// statement, in `$tx`.
+macro_rules! insert_absences {
+    ($tx:expr, $absences:expr, $by:expr, $rows:expr) => {
+        for chunk in $absences.chunks($rows) {
+            let mut q = sqlx::QueryBuilder::new(
+                "INSERT INTO absences (id, person_id, first_day, last_day, created_at, source, created_by) ",
+            );
+            q.push_values(chunk, |mut b, a| {
+                b.push_bind(a.id)
+                    .push_bind(a.person)
+                    .push_bind(a.first_day)
+                    .push_bind(a.last_day)
+                    .push_bind(a.created_at)
+                    .push_bind(a.source.clone())
+                    .push_bind($by);
+            });
+            q.build().execute(&mut *$tx).await?;
+        }
+    };
+}
+pub(crate) use insert_absences;
 
-impl SqlStore {
-    pub(crate) async fn absences_impl(
-        &self,
-        person: Uuid,
-        from: Date,
-        to: Date,
-    ) -> CoreResult<Vec<Absence>> {
-        let rows: Vec<AbsenceRowDb> = on_db!(self.db(), p => sqlx::query_as(&format!(
-            "{ABSENCE_SELECT} WHERE person_id = $1 AND last_day >= $2 AND first_day <= $3 ORDER BY first_day LIMIT 1000"))
-            .bind(person).bind(from).bind(to).fetch_all(p).await.map_err(db_err)?);
-        Ok(rows.into_iter().map(absence_of).collect())
+#[async_trait]
+impl AbsencesPort for SqlStore {
+    #[tracing::instrument(skip_all)]
+    async fn absences(&self, person: Uuid, from: Date, to: Date) -> CoreResult<Vec<Absence>> {
+        let rows: Vec<AbsenceDb> = fetch!(
+            self.db(),
+            fetch_all,
+            &format!(
+                "{ABSENCE_SELECT} WHERE person_id = $1 AND last_day >= $2 AND first_day <= $3
+                 ORDER BY first_day LIMIT 1000"
+            ),
+            person,
+            from,
+            to
+        )?;
+        Ok(each(rows)?)
     }
 
-    pub(crate) async fn absence_impl(&self, id: Uuid) -> CoreResult<Option<Absence>> {
-        let row: Option<AbsenceRowDb> = on_db!(self.db(), p => sqlx::query_as(&format!("{ABSENCE_SELECT} WHERE id = $1"))
-            .bind(id).fetch_optional(p).await.map_err(db_err)?);
-        Ok(row.map(absence_of))
+    #[tracing::instrument(skip_all, fields(id = %id))]
+    async fn absence(&self, id: Uuid) -> CoreResult<Option<Absence>> {
+        let row: Option<AbsenceDb> = fetch!(
+            self.db(),
+            fetch_optional,
+            &format!("{ABSENCE_SELECT} WHERE id = $1"),
+            id
+        )?;
+        Ok(one(row)?)
     }
 
-    pub(crate) async fn insert_absence_impl(
-        &self,
-        a: &Absence,
-        by: Option<Uuid>,
-        work: &Work,
-    ) -> CoreResult<()> {
-        on_db!(self.db(), p => {
-            let mut tx = p.begin_write().await.map_err(db_err)?;
+    #[tracing::instrument(skip_all, fields(id = %a.id))]
+    async fn insert_absence(&self, a: &Absence, by: Option<Uuid>, work: &Work) -> CoreResult<()> {
+        write_work!(self, work, |tx| {
             let overlap: Option<(Date, Date)> = sqlx::query_as(
                 "SELECT first_day, last_day FROM absences WHERE person_id = $1 AND last_day >= $2 AND first_day <= $3
-                 ORDER BY first_day LIMIT 1")
-                .bind(a.person).bind(a.first_day).bind(a.last_day)
-                .fetch_optional(&mut *tx).await.map_err(db_err)?;
+                 ORDER BY first_day LIMIT 1",
+            )
+            .bind(a.person)
+            .bind(a.first_day)
+            .bind(a.last_day)
+            .fetch_optional(&mut *tx)
+            .await?;
             if let Some((f, l)) = overlap {
-                return Err(CoreError::Conflict(format!(
+                return Err(conflict(format!(
                     "the person is already absent {f} – {l}; remove or change that absence first"
                 )));
             }
-            sqlx::query(
-                "INSERT INTO absences (id, person_id, first_day, last_day, created_at, source, created_by)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)")
-                .bind(a.id).bind(a.person).bind(a.first_day).bind(a.last_day)
-                .bind(a.created_at).bind(&a.source).bind(by)
-                .execute(&mut *tx).await.map_err(db_err)?;
-            append_audit_rows!(tx, a.created_at, &work.audit);
-            tx.commit().await.map_err(db_err)
+            insert_absences!(tx, std::slice::from_ref(a), by, 1);
         })
     }
 
-    pub(crate) async fn delete_absence_impl(&self, id: Uuid, work: &Work) -> CoreResult<bool> {
-        let at = work.at;
-        on_db!(self.db(), p => {
-            let mut tx = p.begin_write().await.map_err(db_err)?;
-            let n = sqlx::query("DELETE FROM absences WHERE id = $1")
-                .bind(id).execute(&mut *tx).await.map_err(db_err)?
-                .rows_affected();
-            if n == 0 {
-                return Ok(false);
-            }
-            append_audit_rows!(tx, at, &work.audit);
-            tx.commit().await.map_err(db_err)?;
-            Ok(true)
-        })
+    #[tracing::instrument(skip_all, fields(id = %id))]
+    async fn delete_absence(&self, id: Uuid, work: &Work) -> CoreResult<bool> {
+        write_if_changed!(self, work, "DELETE FROM absences WHERE id = $1", id)
     }
 
-    pub(crate) async fn import_absences_impl(
+    #[tracing::instrument(skip_all, fields(rows = rows.len()))]
+    async fn import_absences(
         &self,
         rows: &[AbsenceRow],
         actor_id: Option<Uuid>,
@@ -110,51 +138,41 @@ impl SqlStore {
         let mut numbers: Vec<&str> = rows.iter().map(|r| r.employee_number.as_str()).collect();
         numbers.sort_unstable();
         numbers.dedup();
-        on_db!(self.db(), p => {
-            let mut tx = p.begin_write().await.map_err(db_err)?;
+        let done = on_db!(self.db(), p => {
+            let mut tx = p.begin_write().await?;
             // The people of the file, then their stored absences.
             let mut people: HashMap<String, Uuid> = HashMap::new();
             for chunk in numbers.chunks(BATCH) {
-                let mut q = QueryBuilder::new("SELECT employee_number, id FROM people WHERE employee_number IN (");
-                let mut sep = q.separated(", ");
-                for n in chunk {
-                    sep.push_bind(n.to_string());
-                }
-                q.push(")");
-                let found: Vec<(String, Uuid)> = q.build_query_as().fetch_all(&mut *tx).await.map_err(db_err)?;
+                let mut q = QueryBuilder::new("SELECT employee_number, id FROM people WHERE employee_number IN ");
+                push_list(&mut q, chunk.iter().map(|n| n.to_string()));
+                let found: Vec<(String, Uuid)> = q.build_query_as().fetch_all(&mut *tx).await?;
                 people.extend(found);
             }
             let mut ids: Vec<Uuid> = people.values().copied().collect();
             ids.sort_unstable();
             let mut stored: HashMap<(Uuid, Date), (Uuid, Date)> = HashMap::new();
             for chunk in ids.chunks(BATCH) {
-                let mut q = QueryBuilder::new("SELECT person_id, first_day, id, last_day FROM absences WHERE person_id IN (");
-                let mut sep = q.separated(", ");
-                for id in chunk {
-                    sep.push_bind(*id);
-                }
-                q.push(")");
-                let found: Vec<(Uuid, Date, Uuid, Date)> = q.build_query_as().fetch_all(&mut *tx).await.map_err(db_err)?;
+                let mut q = QueryBuilder::new("SELECT person_id, first_day, id, last_day FROM absences WHERE person_id IN ");
+                push_list(&mut q, chunk.iter().copied());
+                let found: Vec<(Uuid, Date, Uuid, Date)> = q.build_query_as().fetch_all(&mut *tx).await?;
                 stored.extend(found.into_iter().map(|(p, f, id, l)| ((p, f), (id, l))));
             }
-            let ch = resolve_absences(rows, &people, &stored, actor_id, actor, at, &mut Uuid::now_v7)
-                .map_err(ImportError::Rows)?;
-            for chunk in ch.insert.chunks(BATCH / 2) {
-                let mut q = QueryBuilder::new(
-                    "INSERT INTO absences (id, person_id, first_day, last_day, created_at, source, created_by) ");
-                q.push_values(chunk, |mut b, a| {
-                    b.push_bind(a.id).push_bind(a.person).push_bind(a.first_day).push_bind(a.last_day)
-                        .push_bind(a.created_at).push_bind(a.source.clone()).push_bind(actor_id);
-                });
-                q.build().execute(&mut *tx).await.map_err(db_err)?;
-            }
+            let ch = match resolve_absences(rows, &people, &stored, actor_id, actor, at, &mut Uuid::now_v7) {
+                Ok(ch) => ch,
+                Err(rows) => return Ok(Err(rows)),
+            };
+            insert_absences!(tx, ch.insert, actor_id, BATCH / 2);
             for (id, last) in &ch.update {
                 sqlx::query("UPDATE absences SET last_day = $1 WHERE id = $2")
-                    .bind(*last).bind(*id).execute(&mut *tx).await.map_err(db_err)?;
+                    .bind(*last)
+                    .bind(*id)
+                    .execute(&mut *tx)
+                    .await?;
             }
             append_audit_rows!(tx, at, &ch.audit);
-            tx.commit().await.map_err(db_err)?;
-            Ok(ch.report)
-        })
+            tx.commit().await?;
+            Ok(Ok(ch.report))
+        })?;
+        done.map_err(ImportError::Rows)
     }
 }

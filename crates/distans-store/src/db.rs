@@ -10,15 +10,59 @@ use sqlx::{PgPool, SqlitePool};
 use distans_core::CoreError;
 
 /// Runs `$body` once per engine with `$pool` bound to that engine's pool.
-/// The SQL inside is written once; sqlx checks types at run time.
-#[macro_export]
+/// The SQL inside is written once; sqlx checks types at run time. The body
+/// is an async block returning a [`StoreResult`](crate::error::StoreResult):
+/// `?` takes database errors as they are, and they become meaning once,
+/// when the call returns (see [`crate::error`]).
 macro_rules! on_db {
     ($db:expr, $pool:ident => $body:expr) => {
         match $db {
-            $crate::Db::Sqlite($pool) => $body,
-            $crate::Db::Postgres($pool) => $body,
+            $crate::Db::Sqlite($pool) => $crate::error::finish(async { $body }).await,
+            $crate::Db::Postgres($pool) => $crate::error::finish(async { $body }).await,
         }
     };
+}
+pub(crate) use on_db;
+
+/// Runs one statement with its parameters; the number of rows it changed.
+macro_rules! execute {
+    ($db:expr, $sql:expr $(, $param:expr)* $(,)?) => {
+        $crate::db::on_db!($db, p => {
+            Ok(sqlx::query($sql)$(.bind($param))*.execute(p).await?.rows_affected())
+        })
+    };
+}
+pub(crate) use execute;
+
+/// Runs one query with its parameters and reads what it returns with
+/// `$how` (`fetch_one`, `fetch_optional` or `fetch_all`), as the rows the
+/// caller expects.
+macro_rules! fetch {
+    ($db:expr, $how:ident, $sql:expr $(, $param:expr)* $(,)?) => {
+        $crate::db::on_db!($db, p => Ok(sqlx::query_as($sql)$(.bind($param))*.$how(p).await?))
+    };
+}
+pub(crate) use fetch;
+
+/// Transactions that write: `BEGIN IMMEDIATE` on SQLite so that writers
+/// queue at the start instead of failing at their first write.
+pub(crate) trait BeginWrite {
+    type Db: sqlx::Database;
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Self::Db>, sqlx::Error>;
+}
+
+impl BeginWrite for SqlitePool {
+    type Db = sqlx::Sqlite;
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+        self.begin_with("BEGIN IMMEDIATE").await
+    }
+}
+
+impl BeginWrite for PgPool {
+    type Db = sqlx::Postgres;
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+        self.begin().await
+    }
 }
 
 /// The database: an embedded SQLite file or a PostgreSQL server.
@@ -101,42 +145,43 @@ impl Db {
     }
 
     pub async fn close(&self) {
-        on_db!(self, p => p.close().await)
+        match self {
+            Db::Sqlite(p) => p.close().await,
+            Db::Postgres(p) => p.close().await,
+        }
     }
 
     /// Tables and their columns with nullability, to check that both
     /// engines' schemas agree.
     pub async fn schema(&self) -> Result<Vec<(String, String, bool)>, CoreError> {
         let mut cols: Vec<(String, String, bool)> = match self {
-            Db::Sqlite(p) => {
-                let tables: Vec<(String,)> = sqlx::query_as(
-                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_sqlx%'",
-                )
-                .fetch_all(p)
-                .await
-                .map_err(crate::db_err)?;
+            Db::Sqlite(_) => {
+                let tables: Vec<(String,)> = fetch!(
+                    self,
+                    fetch_all,
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_sqlx%'"
+                )?;
                 let mut out = vec![];
                 for (t,) in tables {
-                    let rows: Vec<(String, i64, i64)> =
-                        sqlx::query_as("SELECT name, \"notnull\", pk FROM pragma_table_info($1)")
-                            .bind(&t)
-                            .fetch_all(p)
-                            .await
-                            .map_err(crate::db_err)?;
+                    let rows: Vec<(String, i64, i64)> = fetch!(
+                        self,
+                        fetch_all,
+                        "SELECT name, \"notnull\", pk FROM pragma_table_info($1)",
+                        &t
+                    )?;
                     for (c, notnull, pk) in rows {
                         out.push((t.clone(), c, notnull == 0 && pk == 0));
                     }
                 }
                 out
             }
-            Db::Postgres(p) => {
-                let rows: Vec<(String, String, String)> = sqlx::query_as(
+            Db::Postgres(_) => {
+                let rows: Vec<(String, String, String)> = fetch!(
+                    self,
+                    fetch_all,
                     "SELECT table_name::text, column_name::text, is_nullable::text FROM information_schema.columns
-                     WHERE table_schema = current_schema() AND table_name NOT LIKE '_sqlx%'",
-                )
-                .fetch_all(p)
-                .await
-                .map_err(crate::db_err)?;
+                     WHERE table_schema = current_schema() AND table_name NOT LIKE '_sqlx%'"
+                )?;
                 rows.into_iter()
                     .map(|(t, c, n)| (t, c, n == "YES"))
                     .collect()

@@ -1,6 +1,8 @@
-//! Deviations and their trails. Called from the `Store` impl.
+//! Deviations (avvikelser): reported by anyone about a person's remote
+//! work, handled by the personnel manager of the person's unit (or HR),
+//! with their trail of events.
 
-use crate::notify::write_notices;
+use async_trait::async_trait;
 use sqlx::QueryBuilder;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -9,13 +11,14 @@ use distans_core::deviations::{
     Deviation, DeviationEvent, DeviationFilter, DeviationKind, DeviationScope, DeviationState,
     StateFilter,
 };
-use distans_core::kernel::Work;
-use distans_core::kernel::{Page, Paging, PersonRef, UnitRef};
-use distans_core::CoreError;
+use distans_core::kernel::{Page, Paging, UnitRef, Work};
+use distans_core::store::DeviationsPort;
 use distans_core::CoreResult;
 
-use crate::impl_store::{append_audit_rows, BeginWrite, SqlStore};
-use crate::{db_err, on_db};
+use crate::db::on_db;
+use crate::error::{conflict, StoreError, StoreResult};
+use crate::store::{maybe_person, person, push_below, read_page, write_work, SqlStore};
+use crate::stored::Stored;
 
 const DEVIATION_SELECT: &str =
     "SELECT d.id, d.kind, d.description, d.occurred_on, d.serious, d.anonymous,
@@ -26,8 +29,6 @@ const DEVIATION_SELECT: &str =
         d.state, d.action, d.policy_version, d.created_at, d.version
     FROM deviations d JOIN people p ON p.id = d.person_id JOIN units u ON u.id = d.unit_id
     JOIN people r ON r.id = d.reporter_id LEFT JOIN people m ON m.id = d.responsible_id";
-
-const DEVIATION_COUNT: &str = "SELECT COUNT(*) FROM deviations d JOIN units u ON u.id = d.unit_id";
 
 #[derive(sqlx::FromRow)]
 struct DeviationRow {
@@ -56,36 +57,24 @@ struct DeviationRow {
     version: i64,
 }
 
-impl From<DeviationRow> for Deviation {
-    fn from(r: DeviationRow) -> Self {
-        Deviation {
+impl TryFrom<DeviationRow> for Deviation {
+    type Error = StoreError;
+    fn try_from(r: DeviationRow) -> StoreResult<Deviation> {
+        Ok(Deviation {
             id: r.id,
-            kind: DeviationKind::parse(&r.kind).unwrap_or(DeviationKind::Other),
+            kind: DeviationKind::read("deviations.kind", &r.kind)?,
             description: r.description,
             date: r.occurred_on,
             serious: r.serious,
             anonymous: r.anonymous,
-            person: Some(PersonRef {
-                id: r.person_id,
-                name: format!("{} {}", r.p_given, r.p_family),
-            }),
+            person: Some(person(r.person_id, &r.p_given, &r.p_family)),
             unit: UnitRef {
                 id: r.unit_id,
                 name: r.unit_name,
             },
-            reporter: Some(PersonRef {
-                id: r.reporter_id,
-                name: format!("{} {}", r.r_given, r.r_family),
-            }),
-            responsible: r.responsible_id.map(|id| PersonRef {
-                id,
-                name: format!(
-                    "{} {}",
-                    r.m_given.unwrap_or_default(),
-                    r.m_family.unwrap_or_default()
-                ),
-            }),
-            state: DeviationState::parse(&r.state).unwrap_or(DeviationState::Reported),
+            reporter: Some(person(r.reporter_id, &r.r_given, &r.r_family)),
+            responsible: maybe_person(r.responsible_id, r.m_given, r.m_family),
+            state: DeviationState::read("deviations.state", &r.state)?,
             action: r.action,
             policy_version: r.policy_version,
             created_at: r.created_at,
@@ -94,164 +83,191 @@ impl From<DeviationRow> for Deviation {
             reporter_id: r.reporter_id,
             person_id: r.person_id,
             unit_path: r.unit_path,
-        }
+        })
     }
 }
 
 /// at, actor id, given name, family name, kind, text
 type EventRow = (OffsetDateTime, Uuid, String, String, String, Option<String>);
 
-/// Adds the scope and state of a list to a query ending in `FROM … u`
-/// (a macro: the query builder's type differs per engine).
-macro_rules! apply_filter {
-    ($q:expr, $f:expr) => {{
-        let q = &mut $q;
-        let f: &DeviationFilter = $f;
-        q.push(" WHERE 1 = 1");
-        match &f.scope {
-            DeviationScope::All => {}
-            DeviationScope::ReportedBy(p) => {
-                q.push(" AND d.reporter_id = ").push_bind(*p);
-            }
-            DeviationScope::Of {
-                person,
-                under,
-                security,
-            } => {
-                q.push(" AND (d.reporter_id = ").push_bind(*person);
-                q.push(" OR d.responsible_id = ").push_bind(*person);
-                q.push(" OR (d.person_id <> ").push_bind(*person);
-                q.push(" AND (1 = 0");
-                for path in under {
-                    q.push(" OR (u.path >= ").push_bind(path.clone());
-                    q.push(" AND u.path < ").push_bind(format!("{path}~"));
-                    q.push(")");
-                }
-                q.push("))");
-                if *security {
-                    q.push(" OR (d.serious = ").push_bind(true);
-                    q.push(" AND d.kind = 'information_security')");
-                }
-                q.push(")");
-            }
-            DeviationScope::ToHandle { person, under } => {
-                q.push(" AND d.reporter_id <> ").push_bind(*person);
-                q.push(" AND d.person_id <> ").push_bind(*person);
-                q.push(" AND (d.responsible_id = ").push_bind(*person);
-                q.push(" OR (1 = 0");
-                for path in under {
-                    q.push(" OR (u.path >= ").push_bind(path.clone());
-                    q.push(" AND u.path < ").push_bind(format!("{path}~"));
-                    q.push(")");
-                }
-                q.push("))");
-            }
+/// Appends the scope and state of a list to a query ending in `FROM … u`.
+fn push_filter<'a, DB>(q: &mut QueryBuilder<'a, DB>, f: &DeviationFilter)
+where
+    DB: sqlx::Database,
+    Uuid: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    q.push(" WHERE 1 = 1");
+    match &f.scope {
+        DeviationScope::All => {}
+        DeviationScope::ReportedBy(p) => {
+            q.push(" AND d.reporter_id = ").push_bind(*p);
         }
-        match f.state {
-            None => {}
-            Some(StateFilter::Open) => {
-                q.push(" AND d.state IN ('reported', 'acknowledged')");
+        DeviationScope::Of {
+            person,
+            under,
+            security,
+        } => {
+            q.push(" AND (d.reporter_id = ").push_bind(*person);
+            q.push(" OR d.responsible_id = ").push_bind(*person);
+            q.push(" OR (d.person_id <> ").push_bind(*person);
+            q.push(" AND ");
+            push_below(q, "u.path", under);
+            q.push(")");
+            if *security {
+                q.push(" OR (d.serious = TRUE AND d.kind = 'information_security')");
             }
-            Some(StateFilter::Only(s)) => {
-                q.push(" AND d.state = ").push_bind(s.as_str());
-            }
+            q.push(")");
         }
-    }};
+        DeviationScope::ToHandle { person, under } => {
+            q.push(" AND d.reporter_id <> ").push_bind(*person);
+            q.push(" AND d.person_id <> ").push_bind(*person);
+            q.push(" AND (d.responsible_id = ").push_bind(*person);
+            q.push(" OR ");
+            push_below(q, "u.path", under);
+            q.push(")");
+        }
+    }
+    match f.state {
+        None => {}
+        Some(StateFilter::Open) => {
+            q.push(" AND d.state IN ('reported', 'acknowledged')");
+        }
+        Some(StateFilter::Only(s)) => {
+            q.push(" AND d.state = ").push_bind(s.stored().to_string());
+        }
+    }
 }
 
-impl SqlStore {
-    pub(crate) async fn insert_deviation_impl(&self, d: &Deviation, work: &Work) -> CoreResult<()> {
-        let at = work.at;
-        let notices: &[distans_core::kernel::Notice] = &work.notices;
-        on_db!(self.db(), p => {
-            let mut tx = p.begin_write().await.map_err(db_err)?;
+/// Adds `$events` to the trail of the deviation `$deviation`, each by its
+/// actor or else `$reporter`, in `$tx`.
+macro_rules! insert_events {
+    ($tx:expr, $deviation:expr, $reporter:expr, $events:expr) => {
+        for e in $events {
+            sqlx::query(
+                "INSERT INTO deviation_events (id, deviation_id, at, actor_id, kind, text) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(Uuid::now_v7())
+            .bind($deviation)
+            .bind(e.at)
+            .bind(e.actor.as_ref().map_or($reporter, |a| a.id))
+            .bind(&e.kind)
+            .bind(&e.text)
+            .execute(&mut *$tx)
+            .await?;
+        }
+    };
+}
+
+#[async_trait]
+impl DeviationsPort for SqlStore {
+    #[tracing::instrument(skip_all, fields(id = %d.id))]
+    async fn insert_deviation(&self, d: &Deviation, work: &Work) -> CoreResult<()> {
+        write_work!(self, work, |tx| {
             sqlx::query(
                 "INSERT INTO deviations (id, kind, description, occurred_on, serious, anonymous, person_id, unit_id,
                     reporter_id, responsible_id, state, action, policy_version, created_at, updated_at, version)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, $12, $13, $13, 1)")
-                .bind(d.id).bind(d.kind.as_str()).bind(&d.description).bind(d.date).bind(d.serious).bind(d.anonymous)
-                .bind(d.person_id).bind(d.unit.id).bind(d.reporter_id).bind(d.responsible.as_ref().map(|r| r.id))
-                .bind(d.state.as_str()).bind(d.policy_version).bind(at)
-                .execute(&mut *tx).await.map_err(db_err)?;
-            for e in &d.events {
-                sqlx::query("INSERT INTO deviation_events (id, deviation_id, at, actor_id, kind, text) VALUES ($1, $2, $3, $4, $5, $6)")
-                    .bind(Uuid::now_v7()).bind(d.id).bind(e.at).bind(e.actor.as_ref().map(|a| a.id).unwrap_or(d.reporter_id))
-                    .bind(&e.kind).bind(&e.text)
-                    .execute(&mut *tx).await.map_err(db_err)?;
-            }
-            write_notices!(tx, at, notices);
-            append_audit_rows!(tx, at, &work.audit);
-            tx.commit().await.map_err(db_err)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, $12, $13, $13, 1)",
+            )
+            .bind(d.id)
+            .bind(d.kind.stored())
+            .bind(&d.description)
+            .bind(d.date)
+            .bind(d.serious)
+            .bind(d.anonymous)
+            .bind(d.person_id)
+            .bind(d.unit.id)
+            .bind(d.reporter_id)
+            .bind(d.responsible.as_ref().map(|r| r.id))
+            .bind(d.state.stored())
+            .bind(d.policy_version)
+            .bind(work.at)
+            .execute(&mut *tx)
+            .await?;
+            insert_events!(tx, d.id, d.reporter_id, &d.events);
         })
     }
 
-    pub(crate) async fn deviation_impl(&self, id: Uuid) -> CoreResult<Option<Deviation>> {
-        on_db!(self.db(), p => {
-            let row: Option<DeviationRow> = sqlx::query_as(&format!("{DEVIATION_SELECT} WHERE d.id = $1"))
-                .bind(id).fetch_optional(p).await.map_err(db_err)?;
-            let Some(row) = row else { return Ok(None) };
-            let mut d = Deviation::from(row);
-            let events: Vec<EventRow> = sqlx::query_as(
+    #[tracing::instrument(skip_all, fields(id = %id))]
+    async fn deviation(&self, id: Uuid) -> CoreResult<Option<Deviation>> {
+        let (row, events): (Option<DeviationRow>, Vec<EventRow>) = on_db!(self.db(), p => {
+            let row = sqlx::query_as(&format!("{DEVIATION_SELECT} WHERE d.id = $1"))
+                .bind(id)
+                .fetch_optional(p)
+                .await?;
+            let events = sqlx::query_as(
                 "SELECT e.at, e.actor_id, p.given_name, p.family_name, e.kind, e.text
-                 FROM deviation_events e JOIN people p ON p.id = e.actor_id WHERE e.deviation_id = $1 ORDER BY e.at, e.id")
-                .bind(id).fetch_all(p).await.map_err(db_err)?;
-            d.events = events.into_iter().map(|(at, aid, g, f, kind, text)| DeviationEvent {
-                at, actor: Some(PersonRef { id: aid, name: format!("{g} {f}") }), kind, text,
-            }).collect();
-            Ok(Some(d))
-        })
+                 FROM deviation_events e JOIN people p ON p.id = e.actor_id WHERE e.deviation_id = $1
+                 ORDER BY e.at, e.id",
+            )
+            .bind(id)
+            .fetch_all(p)
+            .await?;
+            Ok((row, events))
+        })?;
+        let Some(row) = row else { return Ok(None) };
+        let mut d = Deviation::try_from(row)?;
+        d.events = events
+            .into_iter()
+            .map(|(at, actor, g, f, kind, text)| DeviationEvent {
+                at,
+                actor: Some(person(actor, &g, &f)),
+                kind,
+                text,
+            })
+            .collect();
+        Ok(Some(d))
     }
 
-    pub(crate) async fn deviations_impl(
+    #[tracing::instrument(skip_all)]
+    async fn deviations(
         &self,
         filter: &DeviationFilter,
         paging: Paging,
     ) -> CoreResult<Page<Deviation>> {
-        on_db!(self.db(), p => {
-            let mut count = QueryBuilder::new(DEVIATION_COUNT);
-            apply_filter!(count, filter);
-            let (total,): (i64,) = count.build_query_as().fetch_one(p).await.map_err(db_err)?;
-            let mut q = QueryBuilder::new(DEVIATION_SELECT);
-            apply_filter!(q, filter);
-            q.push(" ORDER BY d.created_at DESC, d.id DESC LIMIT ").push_bind(paging.limit);
-            q.push(" OFFSET ").push_bind(paging.offset);
-            let rows: Vec<DeviationRow> = q.build_query_as().fetch_all(p).await.map_err(db_err)?;
-            Ok(Page::new(rows.into_iter().map(Into::into).collect(), total, paging.offset))
-        })
+        on_db!(self.db(), p => read_page!(
+            p,
+            DeviationRow,
+            "SELECT COUNT(*) FROM deviations d JOIN units u ON u.id = d.unit_id",
+            DEVIATION_SELECT,
+            |q: &mut QueryBuilder<'_, _>| push_filter(q, filter),
+            "d.created_at DESC, d.id DESC",
+            paging
+        ))
     }
 
-    pub(crate) async fn update_deviation_impl(
+    #[tracing::instrument(skip_all, fields(id = %d.id))]
+    async fn update_deviation(
         &self,
         d: &Deviation,
         expected: i64,
         events: &[DeviationEvent],
         work: &Work,
     ) -> CoreResult<()> {
-        let at = work.at;
-        let notices: &[distans_core::kernel::Notice] = &work.notices;
-        on_db!(self.db(), p => {
-            let mut tx = p.begin_write().await.map_err(db_err)?;
+        if events.iter().any(|e| e.actor.is_none()) {
+            return Err(distans_core::CoreError::Internal(
+                "a deviation event without its actor".into(),
+            ));
+        }
+        write_work!(self, work, |tx| {
             let n = sqlx::query(
                 "UPDATE deviations SET state = $1, action = $2, updated_at = $3, version = version + 1
-                 WHERE id = $4 AND version = $5")
-                .bind(d.state.as_str()).bind(&d.action).bind(at).bind(d.id).bind(expected)
-                .execute(&mut *tx).await.map_err(db_err)?.rows_affected();
+                 WHERE id = $4 AND version = $5",
+            )
+            .bind(d.state.stored())
+            .bind(&d.action)
+            .bind(work.at)
+            .bind(d.id)
+            .bind(expected)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
             if n == 0 {
-                return Err(CoreError::Conflict(
-                    "the deviation was changed by someone else meanwhile; reload it".into(),
+                return Err(conflict(
+                    "the deviation was changed by someone else meanwhile; reload it",
                 ));
             }
-            for e in events {
-                let Some(actor) = &e.actor else {
-                    return Err(CoreError::Internal("a deviation event without its actor".into()));
-                };
-                sqlx::query("INSERT INTO deviation_events (id, deviation_id, at, actor_id, kind, text) VALUES ($1, $2, $3, $4, $5, $6)")
-                    .bind(Uuid::now_v7()).bind(d.id).bind(e.at).bind(actor.id).bind(&e.kind).bind(&e.text)
-                    .execute(&mut *tx).await.map_err(db_err)?;
-            }
-            write_notices!(tx, at, notices);
-            append_audit_rows!(tx, at, &work.audit);
-            tx.commit().await.map_err(db_err)
+            insert_events!(tx, d.id, d.reporter_id, events);
         })
     }
 }

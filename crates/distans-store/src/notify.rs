@@ -1,7 +1,10 @@
-//! Notices: in-app notifications and the e-mail outbox. A notice is stored
-//! as its message (a key and its values, JSON), to be rendered in the
-//! reader's language; notices from before messages keep their text. A mail
-//! is queued in the recipient's language.
+//! Notices: the in-app notifications and the e-mail outbox. A notice is
+//! stored as its message (a key and its values, JSON), to be rendered in
+//! the reader's language; notices from before messages keep their text. A
+//! unit of work's notices are written by [`write_notices!`] in the
+//! transaction of the change they tell of, a mail in the recipient's
+//! language; the [`NotifyPort`] impl lists and marks notifications and
+//! hands queued mails to the sending worker.
 
 use async_trait::async_trait;
 use sqlx::types::Json;
@@ -10,11 +13,16 @@ use uuid::Uuid;
 
 use distans_core::kernel::{Message, Page, Paging};
 use distans_core::notify::{NoticeContent, Notification, OutboxMail};
-use distans_core::{CoreError, CoreResult};
+use distans_core::store::NotifyPort;
+use distans_core::CoreResult;
 
-use crate::{db_err, on_db, SqlStore};
+use crate::db::{execute, fetch};
+use crate::error::{invalid_stored, StoreResult};
+use crate::SqlStore;
 
-/// Writes in-app notifications and queues e-mails, in the caller's transaction.
+/// Writes in-app notifications and queues e-mails for `$notices`
+/// (`&[Notice]`) at `$at`, in the caller's transaction `$tx`, inside an
+/// `on_db!` body.
 macro_rules! write_notices {
     ($tx:expr, $at:expr, $notices:expr) => {{
         let notices: &[distans_core::kernel::Notice] = $notices;
@@ -31,8 +39,7 @@ macro_rules! write_notices {
             .bind(&message)
             .bind(at)
             .execute(&mut *$tx)
-            .await
-            .map_err($crate::db_err)?;
+            .await?;
             if let Some(email) = &n.email {
                 sqlx::query(
                     "INSERT INTO outbox (id, recipient, subject, body, message, language, created_at, attempts, next_attempt_at, locked_until, sent_at, last_error)
@@ -44,8 +51,7 @@ macro_rules! write_notices {
                 .bind(n.person_id)
                 .bind(at)
                 .execute(&mut *$tx)
-                .await
-                .map_err($crate::db_err)?;
+                .await?;
             }
         }
     }};
@@ -58,13 +64,11 @@ fn content(
     subject: String,
     body: String,
     link: String,
-) -> CoreResult<NoticeContent> {
+) -> StoreResult<NoticeContent> {
     match message {
         Some(Json(v)) => serde_json::from_value::<Message>(v)
             .map(NoticeContent::Message)
-            .map_err(|e| {
-                CoreError::Internal(format!("a stored notice has an invalid message: {e}"))
-            }),
+            .map_err(|e| invalid_stored("notifications.message", e.to_string())),
         None => Ok(NoticeContent::Written {
             subject,
             body,
@@ -73,6 +77,7 @@ fn content(
     }
 }
 
+/// id, kind, subject, body, link, message, created, read
 type NotificationRow = (
     Uuid,
     String,
@@ -84,7 +89,8 @@ type NotificationRow = (
     Option<OffsetDateTime>,
 );
 
-type OutboxRow = (
+/// id, recipient, subject, body, message, language, attempts
+type MailRow = (
     Uuid,
     String,
     String,
@@ -95,17 +101,24 @@ type OutboxRow = (
 );
 
 #[async_trait]
-impl distans_core::store::NotifyPort for SqlStore {
+impl NotifyPort for SqlStore {
+    #[tracing::instrument(skip_all)]
     async fn notifications(&self, person: Uuid, paging: Paging) -> CoreResult<Page<Notification>> {
-        let (total, rows): (i64, Vec<NotificationRow>) = on_db!(self.db(), p => {
-            let (total,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM notifications WHERE person_id = $1")
-                .bind(person).fetch_one(p).await.map_err(db_err)?;
-            let rows = sqlx::query_as(
-                "SELECT id, kind, subject, body, link, message, created_at, read_at FROM notifications WHERE person_id = $1
-                 ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3")
-                .bind(person).bind(paging.limit).bind(paging.offset).fetch_all(p).await.map_err(db_err)?;
-            (total, rows)
-        });
+        let (total,): (i64,) = fetch!(
+            self.db(),
+            fetch_one,
+            "SELECT COUNT(*) FROM notifications WHERE person_id = $1",
+            person
+        )?;
+        let rows: Vec<NotificationRow> = fetch!(
+            self.db(),
+            fetch_all,
+            "SELECT id, kind, subject, body, link, message, created_at, read_at FROM notifications
+             WHERE person_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3",
+            person,
+            paging.limit,
+            paging.offset
+        )?;
         let items = rows
             .into_iter()
             .map(
@@ -119,39 +132,55 @@ impl distans_core::store::NotifyPort for SqlStore {
                     })
                 },
             )
-            .collect::<CoreResult<Vec<_>>>()?;
+            .collect::<StoreResult<Vec<_>>>()?;
         Ok(Page::new(items, total, paging.offset))
     }
 
+    #[tracing::instrument(skip_all)]
     async fn unread_notifications(&self, person: Uuid) -> CoreResult<i64> {
-        on_db!(self.db(), p => sqlx::query_as::<_, (i64,)>("SELECT COUNT(*) FROM notifications WHERE person_id = $1 AND read_at IS NULL")
-            .bind(person).fetch_one(p).await.map(|r| r.0).map_err(db_err))
+        let (n,): (i64,) = fetch!(
+            self.db(),
+            fetch_one,
+            "SELECT COUNT(*) FROM notifications WHERE person_id = $1 AND read_at IS NULL",
+            person
+        )?;
+        Ok(n)
     }
 
+    #[tracing::instrument(skip_all)]
     async fn mark_notifications_read(&self, person: Uuid, at: OffsetDateTime) -> CoreResult<()> {
-        on_db!(self.db(), p => sqlx::query("UPDATE notifications SET read_at = $1 WHERE person_id = $2 AND read_at IS NULL")
-            .bind(at).bind(person).execute(p).await.map(|_| ()).map_err(db_err))
+        execute!(
+            self.db(),
+            "UPDATE notifications SET read_at = $1 WHERE person_id = $2 AND read_at IS NULL",
+            at,
+            person
+        )?;
+        Ok(())
     }
 
+    #[tracing::instrument(skip_all, fields(limit = limit))]
     async fn outbox_claim(
         &self,
         now: OffsetDateTime,
         lease_secs: i64,
         limit: i64,
     ) -> CoreResult<Vec<OutboxMail>> {
-        let until = now + time::Duration::seconds(lease_secs);
-        let rows: Vec<OutboxRow> = on_db!(self.db(), p => {
-            // One atomic UPDATE … RETURNING: a row whose lease another worker
-            // took meanwhile no longer matches the WHERE and is skipped.
-            sqlx::query_as(
-                "UPDATE outbox SET locked_until = $1, attempts = attempts + 1
-                 WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= $2
-                              AND (locked_until IS NULL OR locked_until <= $2) ORDER BY next_attempt_at LIMIT $3)
-                   AND sent_at IS NULL AND (locked_until IS NULL OR locked_until <= $2)
-                 RETURNING id, recipient, subject, body, message, language, attempts")
-                .bind(until).bind(now).bind(limit).fetch_all(p).await.map_err(db_err)?
-        });
-        rows.into_iter()
+        // One atomic UPDATE … RETURNING: a row whose lease another worker
+        // took meanwhile no longer matches the WHERE and is skipped.
+        let rows: Vec<MailRow> = fetch!(
+            self.db(),
+            fetch_all,
+            "UPDATE outbox SET locked_until = $1, attempts = attempts + 1
+             WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= $2
+                          AND (locked_until IS NULL OR locked_until <= $2) ORDER BY next_attempt_at LIMIT $3)
+               AND sent_at IS NULL AND (locked_until IS NULL OR locked_until <= $2)
+             RETURNING id, recipient, subject, body, message, language, attempts",
+            now + time::Duration::seconds(lease_secs),
+            now,
+            limit
+        )?;
+        let mails = rows
+            .into_iter()
             .map(
                 |(id, recipient, subject, body, message, language, attempts)| {
                     Ok(OutboxMail {
@@ -163,26 +192,46 @@ impl distans_core::store::NotifyPort for SqlStore {
                     })
                 },
             )
-            .collect()
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(mails)
     }
 
+    #[tracing::instrument(skip_all, fields(id = %id))]
     async fn outbox_sent(&self, id: Uuid, at: OffsetDateTime) -> CoreResult<()> {
-        on_db!(self.db(), p => sqlx::query("UPDATE outbox SET sent_at = $1, locked_until = NULL, last_error = NULL WHERE id = $2")
-            .bind(at).bind(id).execute(p).await.map(|_| ()).map_err(db_err))
+        execute!(
+            self.db(),
+            "UPDATE outbox SET sent_at = $1, locked_until = NULL, last_error = NULL WHERE id = $2",
+            at,
+            id
+        )?;
+        Ok(())
     }
 
+    #[tracing::instrument(skip_all, fields(id = %id))]
     async fn outbox_failed(
         &self,
         id: Uuid,
         error: &str,
         retry_at: OffsetDateTime,
     ) -> CoreResult<()> {
-        on_db!(self.db(), p => sqlx::query("UPDATE outbox SET locked_until = NULL, last_error = $1, next_attempt_at = $2 WHERE id = $3 AND sent_at IS NULL")
-            .bind(error).bind(retry_at).bind(id).execute(p).await.map(|_| ()).map_err(db_err))
+        execute!(
+            self.db(),
+            "UPDATE outbox SET locked_until = NULL, last_error = $1, next_attempt_at = $2
+             WHERE id = $3 AND sent_at IS NULL",
+            error,
+            retry_at,
+            id
+        )?;
+        Ok(())
     }
 
+    #[tracing::instrument(skip_all)]
     async fn outbox_pending(&self) -> CoreResult<i64> {
-        on_db!(self.db(), p => sqlx::query_as::<_, (i64,)>("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL")
-            .fetch_one(p).await.map(|r| r.0).map_err(db_err))
+        let (n,): (i64,) = fetch!(
+            self.db(),
+            fetch_one,
+            "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL"
+        )?;
+        Ok(n)
     }
 }

@@ -1,0 +1,256 @@
+//! Signing in: accounts and their password hashes, API tokens (kept as
+//! hashes), the sessions of the web UI, and the actor a signed-in person
+//! is (roles granted and units managed).
+
+use async_trait::async_trait;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use distans_core::identity::ApiToken;
+use distans_core::kernel::{Actor, ManagedUnit, UnitRef, Work};
+use distans_core::store::IdentityPort;
+use distans_core::CoreResult;
+
+use crate::db::{execute, fetch, on_db};
+use crate::org::granted_roles;
+use crate::store::{name, write_if_changed, write_work, SqlStore};
+
+/// id, name, created, last used, expires
+type TokenRow = (
+    Uuid,
+    String,
+    OffsetDateTime,
+    Option<OffsetDateTime>,
+    Option<OffsetDateTime>,
+);
+
+/// id, person, expires, revoked, last used
+type TokenUse = (
+    Uuid,
+    Uuid,
+    Option<OffsetDateTime>,
+    Option<OffsetDateTime>,
+    Option<OffsetDateTime>,
+);
+
+#[async_trait]
+impl IdentityPort for SqlStore {
+    #[tracing::instrument(skip_all)]
+    async fn credentials(&self, username: &str) -> CoreResult<Option<(Uuid, Option<String>)>> {
+        fetch!(
+            self.db(),
+            fetch_optional,
+            "SELECT person_id, password_hash FROM accounts WHERE username = $1",
+            username.trim().to_lowercase()
+        )
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn set_language(&self, person: Uuid, language: &str, work: &Work) -> CoreResult<()> {
+        write_if_changed!(
+            self,
+            work,
+            "UPDATE people SET language = $1, updated_at = $2 WHERE id = $3",
+            language,
+            work.at,
+            person
+        )?;
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn set_password(&self, username: &str, hash: &str, work: &Work) -> CoreResult<bool> {
+        write_if_changed!(
+            self,
+            work,
+            "UPDATE accounts SET password_hash = $1, updated_at = $2 WHERE username = $3",
+            hash,
+            work.at,
+            username.trim().to_lowercase()
+        )
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn actor(&self, person: Uuid) -> CoreResult<Option<Actor>> {
+        let row: Option<(Uuid, String, String, Uuid, String)> = fetch!(
+            self.db(),
+            fetch_optional,
+            "SELECT p.id, p.given_name, p.family_name, u.id, u.name FROM people p JOIN units u ON u.id = p.unit_id
+             WHERE p.id = $1",
+            person
+        )?;
+        let Some((id, given, family, unit_id, unit_name)) = row else {
+            return Ok(None);
+        };
+        let (roles, manages): (Vec<(String,)>, Vec<(Uuid, String, String)>) = on_db!(self.db(), p => {
+            let roles = sqlx::query_as("SELECT role FROM person_roles WHERE person_id = $1")
+                .bind(person)
+                .fetch_all(p)
+                .await?;
+            let manages = sqlx::query_as("SELECT id, name, path FROM units WHERE manager_id = $1 ORDER BY path")
+                .bind(person)
+                .fetch_all(p)
+                .await?;
+            Ok((roles, manages))
+        })?;
+        let granted = granted_roles(roles)?;
+        Ok(Some(Actor {
+            person_id: id,
+            name: name(&given, &family),
+            unit: UnitRef {
+                id: unit_id,
+                name: unit_name,
+            },
+            roles: Actor::build_roles(&granted, !manages.is_empty()),
+            manages: manages
+                .into_iter()
+                .map(|(id, name, path)| ManagedUnit { id, name, path })
+                .collect(),
+        }))
+    }
+
+    #[tracing::instrument(skip_all, fields(id = %t.id))]
+    async fn create_token(
+        &self,
+        person: Uuid,
+        t: &ApiToken,
+        token_hash: &str,
+        work: &Work,
+    ) -> CoreResult<()> {
+        write_work!(self, work, |tx| {
+            sqlx::query(
+                "INSERT INTO api_tokens (id, person_id, name, token_hash, created_at, last_used_at, expires_at, revoked_at)
+                 VALUES ($1, $2, $3, $4, $5, NULL, $6, NULL)",
+            )
+            .bind(t.id)
+            .bind(person)
+            .bind(&t.name)
+            .bind(token_hash)
+            .bind(t.created_at)
+            .bind(t.expires_at)
+            .execute(&mut *tx)
+            .await?;
+        })
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn tokens(&self, person: Uuid) -> CoreResult<Vec<ApiToken>> {
+        let rows: Vec<TokenRow> = fetch!(
+            self.db(),
+            fetch_all,
+            "SELECT id, name, created_at, last_used_at, expires_at FROM api_tokens
+             WHERE person_id = $1 AND revoked_at IS NULL ORDER BY created_at DESC LIMIT 100",
+            person
+        )?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(id, name, created_at, last_used_at, expires_at)| ApiToken {
+                    id,
+                    name,
+                    created_at,
+                    last_used_at,
+                    expires_at,
+                },
+            )
+            .collect())
+    }
+
+    #[tracing::instrument(skip_all, fields(id = %id))]
+    async fn revoke_token(&self, person: Uuid, id: Uuid, work: &Work) -> CoreResult<bool> {
+        write_if_changed!(
+            self,
+            work,
+            "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND person_id = $3 AND revoked_at IS NULL",
+            work.at,
+            id,
+            person
+        )
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn person_by_token(
+        &self,
+        token_hash: &str,
+        now: OffsetDateTime,
+    ) -> CoreResult<Option<Uuid>> {
+        let row: Option<TokenUse> = fetch!(
+            self.db(),
+            fetch_optional,
+            "SELECT id, person_id, expires_at, revoked_at, last_used_at FROM api_tokens WHERE token_hash = $1",
+            token_hash
+        )?;
+        let Some((id, person, expires, revoked, last_used)) = row else {
+            return Ok(None);
+        };
+        if revoked.is_some() || expires.is_some_and(|e| e <= now) {
+            return Ok(None);
+        }
+        // Record use at most once a minute, not on every request.
+        if last_used.is_none_or(|l| now - l > time::Duration::minutes(1)) {
+            execute!(
+                self.db(),
+                "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2",
+                now,
+                id
+            )?;
+        }
+        Ok(Some(person))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn session_load(&self, id: &str, now: OffsetDateTime) -> CoreResult<Option<Vec<u8>>> {
+        let row: Option<(Vec<u8>, OffsetDateTime)> = fetch!(
+            self.db(),
+            fetch_optional,
+            "SELECT data, expiry_date FROM sessions WHERE id = $1",
+            id
+        )?;
+        Ok(row.filter(|(_, exp)| *exp > now).map(|(d, _)| d))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn session_create(
+        &self,
+        id: &str,
+        data: &[u8],
+        expiry: OffsetDateTime,
+    ) -> CoreResult<bool> {
+        let n = execute!(
+            self.db(),
+            "INSERT INTO sessions (id, data, expiry_date) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
+            id,
+            data,
+            expiry
+        )?;
+        Ok(n == 1)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn session_save(&self, id: &str, data: &[u8], expiry: OffsetDateTime) -> CoreResult<()> {
+        execute!(
+            self.db(),
+            "INSERT INTO sessions (id, data, expiry_date) VALUES ($1, $2, $3)
+             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expiry_date = excluded.expiry_date",
+            id,
+            data,
+            expiry
+        )?;
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn session_delete(&self, id: &str) -> CoreResult<()> {
+        execute!(self.db(), "DELETE FROM sessions WHERE id = $1", id)?;
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn sessions_purge(&self, now: OffsetDateTime) -> CoreResult<u64> {
+        execute!(
+            self.db(),
+            "DELETE FROM sessions WHERE expiry_date < $1",
+            now
+        )
+    }
+}

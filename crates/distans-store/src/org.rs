@@ -1,0 +1,662 @@
+//! The organisation: sites, units and people with their skills, granted
+//! roles and accounts, read for lists and pages and written by the import
+//! of the HR system's file (all or nothing, in one transaction).
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use sqlx::QueryBuilder;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use distans_core::kernel::csv::ImportError;
+use distans_core::kernel::{Page, Paging, PersonRef, Role, UnitRef};
+use distans_core::org::rules::resolve;
+use distans_core::org::{
+    CommuteMode, ImportReport, OrgCounts, OrgData, PeopleFilter, Person, PersonRecord,
+    PersonSummary, Site, Snapshot, Unit, UnitDetail, UnitKind, UnitSummary,
+};
+use distans_core::store::OrgPort;
+use distans_core::CoreResult;
+
+use crate::db::{execute, fetch, on_db, BeginWrite};
+use crate::error::{StoreError, StoreResult};
+use crate::store::{
+    append_audit_rows, each, like_escape, maybe_person, name, one, push_below, push_list,
+    read_page, sort_key, SqlStore, BATCH,
+};
+use crate::stored::{path_ids, Stored};
+
+const SITE_SELECT: &str = "SELECT id, name, address, desks FROM sites";
+
+#[derive(sqlx::FromRow)]
+struct SiteRow {
+    id: Uuid,
+    name: String,
+    address: String,
+    desks: i64,
+}
+
+impl TryFrom<SiteRow> for Site {
+    type Error = StoreError;
+    fn try_from(r: SiteRow) -> StoreResult<Site> {
+        Ok(Site {
+            id: r.id,
+            name: r.name,
+            address: r.address,
+            desks: r.desks,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct UnitRow {
+    id: Uuid,
+    code: String,
+    name: String,
+    kind: String,
+    parent_id: Option<Uuid>,
+    path: String,
+    depth: i64,
+    manager_id: Option<Uuid>,
+    site_id: Option<Uuid>,
+}
+
+impl TryFrom<UnitRow> for Unit {
+    type Error = StoreError;
+    fn try_from(r: UnitRow) -> StoreResult<Unit> {
+        Ok(Unit {
+            kind: UnitKind::read("units.kind", &r.kind)?,
+            id: r.id,
+            code: r.code,
+            name: r.name,
+            parent_id: r.parent_id,
+            path: r.path,
+            depth: r.depth,
+            manager_id: r.manager_id,
+            site_id: r.site_id,
+        })
+    }
+}
+
+/// A unit with its manager's name and counts, for lists.
+#[derive(sqlx::FromRow)]
+struct UnitSummaryRow {
+    id: Uuid,
+    code: String,
+    name: String,
+    kind: String,
+    parent_id: Option<Uuid>,
+    depth: i64,
+    path: String,
+    manager_id: Option<Uuid>,
+    manager_given: Option<String>,
+    manager_family: Option<String>,
+    site_id: Option<Uuid>,
+    people: i64,
+    children: i64,
+}
+
+const UNIT_SUMMARY_SELECT: &str =
+    "SELECT u.id, u.code, u.name, u.kind, u.parent_id, u.depth, u.path, u.manager_id,
+        m.given_name AS manager_given, m.family_name AS manager_family, u.site_id,
+        (SELECT COUNT(*) FROM people p WHERE p.unit_id = u.id) AS people,
+        (SELECT COUNT(*) FROM units c WHERE c.parent_id = u.id) AS children
+    FROM units u LEFT JOIN people m ON m.id = u.manager_id";
+
+impl TryFrom<UnitSummaryRow> for UnitSummary {
+    type Error = StoreError;
+    fn try_from(r: UnitSummaryRow) -> StoreResult<UnitSummary> {
+        Ok(UnitSummary {
+            kind: UnitKind::read("units.kind", &r.kind)?,
+            id: r.id,
+            code: r.code,
+            name: r.name,
+            parent_id: r.parent_id,
+            depth: r.depth,
+            manager: maybe_person(r.manager_id, r.manager_given, r.manager_family),
+            people: r.people,
+            children: r.children,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct PersonRow {
+    id: Uuid,
+    employee_number: String,
+    given_name: String,
+    family_name: String,
+    email: Option<String>,
+    title: Option<String>,
+    unit_id: Uuid,
+    site_id: Option<Uuid>,
+    commute_km: Option<f64>,
+    commute_mode: Option<String>,
+    version: i64,
+    username: Option<String>,
+}
+
+const PERSON_SELECT: &str =
+    "SELECT p.id, p.employee_number, p.given_name, p.family_name, p.email, p.title,
+        p.unit_id, p.site_id, p.commute_km, p.commute_mode, p.version, a.username
+    FROM people p LEFT JOIN accounts a ON a.person_id = p.id";
+
+impl PersonRow {
+    fn into_person(self, skills: Vec<String>, roles: Vec<Role>) -> StoreResult<Person> {
+        Ok(Person {
+            commute_mode: CommuteMode::read_opt(
+                "people.commute_mode",
+                self.commute_mode.as_deref(),
+            )?,
+            id: self.id,
+            employee_number: self.employee_number,
+            given_name: self.given_name,
+            family_name: self.family_name,
+            email: self.email,
+            title: self.title,
+            unit_id: self.unit_id,
+            site_id: self.site_id,
+            commute_km: self.commute_km,
+            skills,
+            granted_roles: roles,
+            username: self.username,
+            version: self.version,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct PersonSummaryRow {
+    id: Uuid,
+    given_name: String,
+    family_name: String,
+    employee_number: String,
+    title: Option<String>,
+    unit_id: Uuid,
+    unit_name: String,
+}
+
+impl TryFrom<PersonSummaryRow> for PersonSummary {
+    type Error = StoreError;
+    fn try_from(r: PersonSummaryRow) -> StoreResult<PersonSummary> {
+        Ok(PersonSummary {
+            manages: vec![],
+            id: r.id,
+            name: name(&r.given_name, &r.family_name),
+            employee_number: r.employee_number,
+            title: r.title,
+            unit: UnitRef {
+                id: r.unit_id,
+                name: r.unit_name,
+            },
+        })
+    }
+}
+
+/// Granted roles as stored.
+pub(crate) fn granted_roles(rows: Vec<(String,)>) -> StoreResult<Vec<Role>> {
+    rows.iter()
+        .map(|(r,)| Role::read("person_roles.role", r))
+        .collect()
+}
+
+fn unit_ref((id, name): (Uuid, String)) -> UnitRef {
+    UnitRef { id, name }
+}
+
+impl SqlStore {
+    /// A site, if the id names one.
+    async fn site(&self, id: Option<Uuid>) -> CoreResult<Option<Site>> {
+        let Some(id) = id else { return Ok(None) };
+        let row: Option<SiteRow> = fetch!(
+            self.db(),
+            fetch_optional,
+            &format!("{SITE_SELECT} WHERE id = $1"),
+            id
+        )?;
+        Ok(one(row)?)
+    }
+}
+
+#[async_trait]
+impl OrgPort for SqlStore {
+    #[tracing::instrument(skip_all)]
+    async fn analyze(&self) -> CoreResult<()> {
+        execute!(self.db(), "ANALYZE")?;
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn units(
+        &self,
+        under: Option<Uuid>,
+        max_depth: Option<i64>,
+        paging: Paging,
+    ) -> CoreResult<Page<UnitSummary>> {
+        let under: Option<(String,)> = match under {
+            Some(u) => fetch!(
+                self.db(),
+                fetch_optional,
+                "SELECT path FROM units WHERE id = $1",
+                u
+            )?,
+            None => None,
+        };
+        let under: Vec<String> = under.into_iter().map(|(p,)| p).collect();
+        on_db!(self.db(), p => read_page!(
+            p,
+            UnitSummaryRow,
+            "SELECT COUNT(*) FROM units u",
+            UNIT_SUMMARY_SELECT,
+            |q: &mut QueryBuilder<'_, _>| {
+                q.push(" WHERE 1 = 1");
+                if !under.is_empty() {
+                    q.push(" AND ");
+                    push_below(q, "u.path", &under);
+                }
+                if let Some(d) = max_depth {
+                    q.push(" AND u.depth <= ").push_bind(d);
+                }
+            },
+            "u.path",
+            paging
+        ))
+    }
+
+    #[tracing::instrument(skip_all, fields(id = %id))]
+    async fn unit(&self, id: Uuid) -> CoreResult<Option<UnitDetail>> {
+        let row: Option<UnitSummaryRow> = fetch!(
+            self.db(),
+            fetch_optional,
+            &format!("{UNIT_SUMMARY_SELECT} WHERE u.id = $1"),
+            id
+        )?;
+        let Some(row) = row else { return Ok(None) };
+        let path = row.path.clone();
+        let site = self.site(row.site_id).await?;
+        let above: Vec<Uuid> = path_ids("units.path", &path)?
+            .into_iter()
+            .filter(|a| *a != id)
+            .collect();
+        let ancestors: Vec<(Uuid, String)> = if above.is_empty() {
+            vec![]
+        } else {
+            on_db!(self.db(), p => {
+                let mut q = QueryBuilder::new("SELECT id, name FROM units WHERE id IN ");
+                push_list(&mut q, above.iter().copied());
+                q.push(" ORDER BY depth");
+                Ok(q.build_query_as().fetch_all(p).await?)
+            })?
+        };
+        let children: Vec<UnitSummaryRow> = fetch!(
+            self.db(),
+            fetch_all,
+            &format!("{UNIT_SUMMARY_SELECT} WHERE u.parent_id = $1 ORDER BY u.name LIMIT 1000"),
+            id
+        )?;
+        Ok(Some(UnitDetail {
+            unit: row.try_into()?,
+            ancestors: ancestors.into_iter().map(unit_ref).collect(),
+            children: each(children)?,
+            site,
+            path,
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn people(
+        &self,
+        which: &PeopleFilter,
+        search: Option<&str>,
+        paging: Paging,
+    ) -> CoreResult<Page<PersonSummary>> {
+        let mut page: Page<PersonSummary> = on_db!(self.db(), p => read_page!(
+            p,
+            PersonSummaryRow,
+            "SELECT COUNT(*) FROM people p JOIN units u ON u.id = p.unit_id",
+            "SELECT p.id, p.given_name, p.family_name, p.employee_number, p.title, p.unit_id,
+                u.name AS unit_name
+             FROM people p JOIN units u ON u.id = p.unit_id",
+            |q: &mut QueryBuilder<'_, _>| {
+                match which {
+                    PeopleFilter::All => {
+                        q.push(" WHERE 1 = 1");
+                    }
+                    PeopleFilter::Unit(unit) => {
+                        q.push(" WHERE p.unit_id = ").push_bind(*unit);
+                    }
+                    PeopleFilter::Under(paths) => {
+                        q.push(" WHERE ");
+                        push_below(q, "u.path", paths);
+                    }
+                }
+                if let Some(s) = search {
+                    q.push(" AND (p.sort_name LIKE ").push_bind(like_escape(s));
+                    q.push(" ESCAPE '\\' OR p.employee_number = ").push_bind(s.to_string());
+                    q.push(")");
+                }
+            },
+            "p.sort_name, p.id",
+            paging
+        ))?;
+        if page.items.is_empty() {
+            return Ok(page);
+        }
+        let managed: Vec<(Uuid, Uuid)> = on_db!(self.db(), p => {
+            let mut q = QueryBuilder::new("SELECT manager_id, id FROM units WHERE manager_id IN ");
+            push_list(&mut q, page.items.iter().map(|r| r.id));
+            Ok(q.build_query_as().fetch_all(p).await?)
+        })?;
+        let mut manages: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+        for (person, unit) in managed {
+            manages.entry(person).or_default().push(unit);
+        }
+        for s in &mut page.items {
+            s.manages = manages.remove(&s.id).unwrap_or_default();
+        }
+        Ok(page)
+    }
+
+    #[tracing::instrument(skip_all, fields(id = %id))]
+    async fn person(&self, id: Uuid) -> CoreResult<Option<PersonRecord>> {
+        let row: Option<PersonRow> = fetch!(
+            self.db(),
+            fetch_optional,
+            &format!("{PERSON_SELECT} WHERE p.id = $1"),
+            id
+        )?;
+        let Some(row) = row else { return Ok(None) };
+        let site = self.site(row.site_id).await?;
+        let (skills, roles, (unit_name, unit_path), manages, manager) = on_db!(self.db(), p => {
+            let skills: Vec<(String,)> =
+                sqlx::query_as("SELECT skill FROM person_skills WHERE person_id = $1 ORDER BY skill")
+                    .bind(id)
+                    .fetch_all(p)
+                    .await?;
+            let roles: Vec<(String,)> =
+                sqlx::query_as("SELECT role FROM person_roles WHERE person_id = $1 ORDER BY role")
+                    .bind(id)
+                    .fetch_all(p)
+                    .await?;
+            let unit: (String, String) = sqlx::query_as("SELECT name, path FROM units WHERE id = $1")
+                .bind(row.unit_id)
+                .fetch_one(p)
+                .await?;
+            let manages: Vec<(Uuid, String)> =
+                sqlx::query_as("SELECT id, name FROM units WHERE manager_id = $1 ORDER BY path")
+                    .bind(id)
+                    .fetch_all(p)
+                    .await?;
+            // The person's manager: the nearest unit upwards managed by someone else.
+            let mut q = QueryBuilder::new(
+                "SELECT u.depth, m.id, m.given_name, m.family_name
+                 FROM units u JOIN people m ON m.id = u.manager_id WHERE u.id IN ",
+            );
+            push_list(&mut q, path_ids("units.path", &unit.1)?);
+            q.push(" AND m.id <> ").push_bind(id);
+            q.push(" ORDER BY u.depth DESC LIMIT 1");
+            let manager: Option<(i64, Uuid, String, String)> = q.build_query_as().fetch_optional(p).await?;
+            Ok((skills, roles, unit, manages, manager))
+        })?;
+        let unit_id = row.unit_id;
+        let person = row.into_person(
+            skills.into_iter().map(|(s,)| s).collect(),
+            granted_roles(roles)?,
+        )?;
+        Ok(Some(PersonRecord {
+            person,
+            unit: UnitRef {
+                id: unit_id,
+                name: unit_name,
+            },
+            unit_path,
+            manages: manages.into_iter().map(unit_ref).collect(),
+            manager: manager.map(|(_, id, g, f)| PersonRef {
+                id,
+                name: name(&g, &f),
+            }),
+            site,
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn counts(&self) -> CoreResult<OrgCounts> {
+        let (units, people, sites, desks, accounts, audit_entries): (i64, i64, i64, i64, i64, i64) =
+            fetch!(
+                self.db(),
+                fetch_one,
+                "SELECT (SELECT COUNT(*) FROM units), (SELECT COUNT(*) FROM people), (SELECT COUNT(*) FROM sites),
+                    (SELECT CAST(COALESCE(SUM(desks), 0) AS BIGINT) FROM sites), (SELECT COUNT(*) FROM accounts),
+                    (SELECT seq FROM audit_head WHERE id = 1)"
+            )?;
+        Ok(OrgCounts {
+            units,
+            people,
+            sites,
+            desks,
+            accounts,
+            audit_entries,
+        })
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn import_org(
+        &self,
+        data: &OrgData,
+        actor_id: Option<Uuid>,
+        actor: &str,
+        at: OffsetDateTime,
+    ) -> Result<ImportReport, ImportError> {
+        let done = on_db!(self.db(), p => {
+            let mut tx = p.begin_write().await?;
+            // What is stored now.
+            let sites: Vec<SiteRow> = sqlx::query_as(SITE_SELECT).fetch_all(&mut *tx).await?;
+            let units: Vec<UnitRow> = sqlx::query_as(
+                "SELECT id, code, name, kind, parent_id, path, depth, manager_id, site_id FROM units",
+            )
+            .fetch_all(&mut *tx)
+            .await?;
+            let people: Vec<PersonRow> = sqlx::query_as(PERSON_SELECT).fetch_all(&mut *tx).await?;
+            let skill_rows: Vec<(Uuid, String)> =
+                sqlx::query_as("SELECT person_id, skill FROM person_skills ORDER BY skill")
+                    .fetch_all(&mut *tx)
+                    .await?;
+            let role_rows: Vec<(Uuid, String)> = sqlx::query_as("SELECT person_id, role FROM person_roles")
+                .fetch_all(&mut *tx)
+                .await?;
+            let snap = snapshot(sites, units, people, skill_rows, role_rows)?;
+            let ch = match resolve(&snap, data, actor_id, actor, &mut Uuid::now_v7) {
+                Ok(ch) => ch,
+                Err(rows) => return Ok(Err(rows)),
+            };
+            for chunk in ch.sites.chunks(BATCH) {
+                let mut q = QueryBuilder::new("INSERT INTO sites (id, name, address, desks) ");
+                q.push_values(chunk, |mut b, s| {
+                    b.push_bind(s.id).push_bind(s.name.clone()).push_bind(s.address.clone()).push_bind(s.desks);
+                });
+                q.push(" ON CONFLICT (id) DO UPDATE SET name = excluded.name, address = excluded.address,
+                    desks = excluded.desks, version = sites.version + 1");
+                q.build().execute(&mut *tx).await?;
+            }
+            for chunk in ch.units.chunks(BATCH) {
+                let mut q = QueryBuilder::new("INSERT INTO units (id, code, name, kind, parent_id, path, depth, site_id) ");
+                q.push_values(chunk, |mut b, u| {
+                    b.push_bind(u.id)
+                        .push_bind(u.code.clone())
+                        .push_bind(u.name.clone())
+                        .push_bind(u.kind.stored())
+                        .push_bind(u.parent_id)
+                        .push_bind(u.path.clone())
+                        .push_bind(u.depth)
+                        .push_bind(u.site_id);
+                });
+                q.push(" ON CONFLICT (id) DO UPDATE SET code = excluded.code, name = excluded.name, kind = excluded.kind,
+                    parent_id = excluded.parent_id, path = excluded.path, depth = excluded.depth, site_id = excluded.site_id,
+                    version = units.version + 1");
+                q.build().execute(&mut *tx).await?;
+            }
+            for chunk in ch.people.chunks(BATCH / 2) {
+                let mut q = QueryBuilder::new(
+                    "INSERT INTO people (id, employee_number, given_name, family_name, email, title, unit_id, site_id,
+                     commute_km, commute_mode, sort_name, version, created_at, updated_at) ",
+                );
+                q.push_values(chunk, |mut b, x| {
+                    b.push_bind(x.id)
+                        .push_bind(x.employee_number.clone())
+                        .push_bind(x.given_name.clone())
+                        .push_bind(x.family_name.clone())
+                        .push_bind(x.email.clone())
+                        .push_bind(x.title.clone())
+                        .push_bind(x.unit_id)
+                        .push_bind(x.site_id)
+                        .push_bind(x.commute_km)
+                        .push_bind(x.commute_mode.map(|m| m.stored()))
+                        .push_bind(sort_key(&format!("{} {}", x.family_name, x.given_name)))
+                        .push_bind(x.version)
+                        .push_bind(at)
+                        .push_bind(at);
+                });
+                q.push(" ON CONFLICT (id) DO UPDATE SET given_name = excluded.given_name, family_name = excluded.family_name,
+                    email = excluded.email, title = excluded.title, unit_id = excluded.unit_id, site_id = excluded.site_id,
+                    commute_km = excluded.commute_km, commute_mode = excluded.commute_mode, sort_name = excluded.sort_name,
+                    version = excluded.version, updated_at = excluded.updated_at");
+                q.build().execute(&mut *tx).await?;
+
+                // Skills and roles: replace those of the people in this chunk.
+                for table in ["person_skills", "person_roles"] {
+                    let mut q = QueryBuilder::new(format!("DELETE FROM {table} WHERE person_id IN "));
+                    push_list(&mut q, chunk.iter().map(|x| x.id));
+                    q.build().execute(&mut *tx).await?;
+                }
+                let skills: Vec<(Uuid, &str)> = chunk
+                    .iter()
+                    .flat_map(|x| x.skills.iter().map(move |s| (x.id, s.as_str())))
+                    .collect();
+                let roles: Vec<(Uuid, &str)> = chunk
+                    .iter()
+                    .flat_map(|x| x.granted_roles.iter().map(move |r| (x.id, r.stored())))
+                    .collect();
+                for (table, column, rows) in [("person_skills", "skill", skills), ("person_roles", "role", roles)] {
+                    for part in rows.chunks(BATCH) {
+                        let mut q = QueryBuilder::new(format!("INSERT INTO {table} (person_id, {column}) "));
+                        q.push_values(part, |mut b, (id, v)| {
+                            b.push_bind(*id).push_bind(v.to_string());
+                        });
+                        q.build().execute(&mut *tx).await?;
+                    }
+                }
+                let accounts: Vec<(Uuid, &str)> = chunk
+                    .iter()
+                    .filter_map(|x| x.username.as_deref().map(|u| (x.id, u)))
+                    .collect();
+                if !accounts.is_empty() {
+                    let mut q = QueryBuilder::new("INSERT INTO accounts (person_id, username, password_hash, updated_at) ");
+                    q.push_values(&accounts, |mut b, (id, u)| {
+                        b.push_bind(*id).push_bind(u.to_string()).push_bind(None::<String>).push_bind(at);
+                    });
+                    q.push(" ON CONFLICT (person_id) DO UPDATE SET username = excluded.username, updated_at = excluded.updated_at");
+                    q.build().execute(&mut *tx).await?;
+                }
+            }
+            for (unit, manager) in &ch.managers {
+                sqlx::query("UPDATE units SET manager_id = $1, version = version + 1 WHERE id = $2")
+                    .bind(*manager)
+                    .bind(*unit)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            append_audit_rows!(tx, at, &ch.audit);
+            tx.commit().await?;
+            Ok(Ok(ch.report))
+        })?;
+        done.map_err(ImportError::Rows)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn sites(&self) -> CoreResult<Vec<Site>> {
+        let rows: Vec<SiteRow> = fetch!(
+            self.db(),
+            fetch_all,
+            &format!("{SITE_SELECT} ORDER BY name LIMIT 10000")
+        )?;
+        Ok(each(rows)?)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn people_with_role(&self, role: &str) -> CoreResult<Vec<(PersonRef, Option<String>)>> {
+        let rows: Vec<(Uuid, String, String, Option<String>)> = fetch!(
+            self.db(),
+            fetch_all,
+            "SELECT p.id, p.given_name, p.family_name, p.email FROM person_roles r JOIN people p ON p.id = r.person_id
+             WHERE r.role = $1 ORDER BY p.sort_name LIMIT 100",
+            role
+        )?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, g, f, email)| {
+                (
+                    PersonRef {
+                        id,
+                        name: name(&g, &f),
+                    },
+                    email,
+                )
+            })
+            .collect())
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn known_skills(&self, limit: i64) -> CoreResult<Vec<String>> {
+        let rows: Vec<(String,)> = fetch!(
+            self.db(),
+            fetch_all,
+            "SELECT DISTINCT skill FROM person_skills ORDER BY skill LIMIT $1",
+            limit
+        )?;
+        Ok(rows.into_iter().map(|(s,)| s).collect())
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn employee_ids(&self) -> CoreResult<Vec<(String, Uuid)>> {
+        Ok(fetch!(
+            self.db(),
+            fetch_all,
+            "SELECT employee_number, id FROM people"
+        )?)
+    }
+}
+
+/// The organisation as stored, for the import to compare its file with.
+fn snapshot(
+    sites: Vec<SiteRow>,
+    units: Vec<UnitRow>,
+    people: Vec<PersonRow>,
+    skill_rows: Vec<(Uuid, String)>,
+    role_rows: Vec<(Uuid, String)>,
+) -> StoreResult<Snapshot> {
+    let mut skills: HashMap<Uuid, Vec<String>> = HashMap::new();
+    for (pid, s) in skill_rows {
+        skills.entry(pid).or_default().push(s);
+    }
+    let mut roles: HashMap<Uuid, Vec<Role>> = HashMap::new();
+    for (pid, r) in role_rows {
+        roles
+            .entry(pid)
+            .or_default()
+            .push(Role::read("person_roles.role", &r)?);
+    }
+    Ok(Snapshot {
+        sites: each(sites)?,
+        units: each(units)?,
+        people: people
+            .into_iter()
+            .map(|r| {
+                let id = r.id;
+                let mut rs = roles.remove(&id).unwrap_or_default();
+                rs.sort();
+                r.into_person(skills.remove(&id).unwrap_or_default(), rs)
+            })
+            .collect::<StoreResult<_>>()?,
+    })
+}
