@@ -76,6 +76,8 @@ pub enum Action<'a> {
     AllowCoverageGap { unit_path: &'a str },
     /// Publish a rotation plan for a unit (its managers, HR).
     PublishRotation { unit_path: &'a str },
+    /// Run the rotation planner on an input (managers, HR).
+    PlanRotation,
     /// See the sites' occupancy across the organisation (HR, managers, administrators).
     ReadOccupancy,
     // Equipment and redeployment.
@@ -231,6 +233,7 @@ impl Action<'_> {
             Action::EditCoverage { unit_path } => (Kind::EditCoverage, unit(unit_path)),
             Action::AllowCoverageGap { unit_path } => (Kind::AllowCoverageGap, unit(unit_path)),
             Action::PublishRotation { unit_path } => (Kind::PublishRotation, unit(unit_path)),
+            Action::PlanRotation => (Kind::PlanRotation, t),
             Action::ReadOccupancy => (Kind::ReadOccupancy, t),
             Action::ListEquipment => (Kind::ListEquipment, t),
             Action::ManageEquipment => (Kind::ManageEquipment, t),
@@ -396,6 +399,9 @@ pub struct Can {
     pub counts: bool,
     /// Deviations to handle (as a manager or HR).
     pub handle_deviations: bool,
+    /// Reads every decision and the log without changing the policy (an
+    /// auditor's review).
+    pub review: bool,
 }
 
 /// What `actor` can reach, from the policy's rows.
@@ -417,6 +423,9 @@ pub fn reach(actor: &Actor) -> Can {
         admin: may(actor, Kind::AdminOverview),
         counts: may(actor, Kind::ReadAudit),
         handle_deviations: scope(actor, Listing::Deviations) != Scope::Own,
+        review: may(actor, Kind::ReadAllRequests)
+            && may(actor, Kind::ReadAudit)
+            && !may(actor, Kind::EditPolicy),
     }
 }
 

@@ -33,6 +33,7 @@ pub enum Kind {
     EditCoverage,
     AllowCoverageGap,
     PublishRotation,
+    PlanRotation,
     ReadOccupancy,
     ListEquipment,
     ManageEquipment,
@@ -166,6 +167,7 @@ pub const POLICY: &[Rule] = &[
     row(K::EditCoverage,           &[Holds(Hr), ManagerOfUnit], "only the unit's managers and HR edit its coverage rules"),
     row(K::AllowCoverageGap,       &[Holds(Hr), ManagerOfUnit], "this change opens a coverage gap: only the unit's managers and HR may allow it"),
     row(K::PublishRotation,        &[Holds(Hr), ManagerOfUnit], "only the unit's managers and HR publish its rotation"),
+    row(K::PlanRotation,           &[Holds(Hr), AnyManager], "only managers and HR may plan rotations"),
     row(K::ReadOccupancy,          &[Holds(Hr), Holds(Admin), AnyManager], "only managers, HR and administrators see the sites' occupancy"),
     // Equipment and redeployment.
     row(K::ListEquipment,          &[Holds(Hr), Holds(Admin), AnyManager], "only HR, administrators and managers see the equipment"),

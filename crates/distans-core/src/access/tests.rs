@@ -193,6 +193,7 @@ fn every_kind_of_action_has_exactly_one_row() {
         EditCoverage,
         AllowCoverageGap,
         PublishRotation,
+        PlanRotation,
         ReadOccupancy,
         ListEquipment,
         ManageEquipment,
@@ -291,5 +292,9 @@ fn what_each_role_reaches() {
     let d = reach(&actor(&[Role::Employee, Role::Director], &[]));
     assert!(d.redeployment && d.issue_temporary_decisions && !d.people);
     let au = reach(&actor(&[Role::Employee, Role::Auditor], &[]));
-    assert!(au.audit && au.people && !au.workdays && !au.equipment);
+    assert!(au.audit && au.people && au.review && !au.workdays && !au.equipment);
+    assert!(
+        !hr.review && !ad.review && !m.review,
+        "only auditors review"
+    );
 }

@@ -284,6 +284,21 @@ impl RotationService {
         })
     }
 
+    /// Runs the planner on `input` within `options`' time, off the async
+    /// threads: a manager or HR trying a plan before publishing one.
+    #[tracing::instrument(skip_all)]
+    pub async fn solve(
+        &self,
+        actor: &Actor,
+        input: planner::Input,
+        options: planner::SolveOptions,
+    ) -> CoreResult<planner::Output> {
+        access::authorize(actor, Action::PlanRotation)?;
+        tokio::task::spawn_blocking(move || planner::solve(&input, &options))
+            .await
+            .map_err(CoreError::internal)
+    }
+
     /// Publishes a plan for the problem: checked against the input built
     /// now (so a plan made before an absence was entered is refused), it
     /// becomes the `rotation` of everyone's plan for its days, replacing

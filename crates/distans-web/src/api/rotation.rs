@@ -6,7 +6,6 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap};
 use axum::Json;
 use distans_core::kernel::dates::parse_date;
-use distans_core::kernel::Role;
 use distans_core::rotation::Lock;
 use distans_core::CoreError;
 use serde::{Deserialize, Serialize};
@@ -47,9 +46,6 @@ pub async fn plan(
     headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult<Json<serde_json::Value>> {
-    if !(actor.has(Role::Manager) || actor.has(Role::Hr)) {
-        return Err(CoreError::forbidden("only managers and HR may plan rotations").into());
-    }
     let json_body = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -78,10 +74,11 @@ pub async fn plan(
         let req: StoredRequest =
             serde_json::from_value(value).map_err(|e| CoreError::invalid("body", e.to_string()))?;
         let problem = stored_problem(&state, &actor, &req).await?;
-        let input = problem.input.clone();
-        let out = tokio::task::spawn_blocking(move || distans_planner::solve(&input, &opts))
-            .await
-            .map_err(CoreError::internal)?;
+        let out = state
+            .core
+            .rotation
+            .solve(&actor, problem.input.clone(), opts)
+            .await?;
         let shortfalls =
             distans_core::rotation::rules::explain(&problem.input, &out, &problem.names);
         let mut v = serde_json::to_value(&out).map_err(CoreError::internal)?;
@@ -111,9 +108,7 @@ pub async fn plan(
         std::str::from_utf8(&body).map_err(|_| CoreError::invalid("body", "is not UTF-8"))?;
     let input = distans_planner::parse_input(text)
         .map_err(|e| CoreError::invalid(e.path.clone(), e.message.clone()))?;
-    let out = tokio::task::spawn_blocking(move || distans_planner::solve(&input, &opts))
-        .await
-        .map_err(CoreError::internal)?;
+    let out = state.core.rotation.solve(&actor, input, opts).await?;
     Ok(Json(
         serde_json::to_value(out).map_err(CoreError::internal)?,
     ))

@@ -6,6 +6,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use distans_core::access::{self, Can};
 use distans_core::identity::rules::token;
 use distans_core::kernel::{Actor, Role};
 use distans_core::org::UnitKind;
@@ -22,6 +23,9 @@ pub struct Ctx {
     pub app: AppState,
     pub lang: Lang,
     pub actor: Option<Actor>,
+    /// What the signed-in person can reach, as the access policy says: the
+    /// menus and pages show exactly this.
+    pub can: Can,
     pub csrf: String,
     /// Path and query of this page (for "next" and the language switch).
     pub here: String,
@@ -73,10 +77,12 @@ impl FromRequestParts<AppState> for Ctx {
                 .flatten()
                 .unwrap_or_default();
         }
+        let can = actor.as_ref().map(access::reach).unwrap_or_default();
         Ok(Ctx {
             app: state.clone(),
             lang,
             actor,
+            can,
             csrf,
             here,
             session,
@@ -120,19 +126,6 @@ impl Ctx {
         let actor = self.actor()?.clone();
         self.check_csrf(csrf)?;
         Ok(actor)
-    }
-
-    pub fn has(&self, role: &str) -> bool {
-        let Some(a) = &self.actor else { return false };
-        a.roles.iter().any(|r| r.as_str() == role)
-    }
-
-    pub fn can_list_people(&self) -> bool {
-        self.has("hr") || self.has("admin") || self.has("auditor") || self.has("manager")
-    }
-
-    pub fn can_read_audit(&self) -> bool {
-        self.has("hr") || self.has("admin") || self.has("auditor")
     }
 
     pub fn user_name(&self) -> String {
@@ -230,6 +223,7 @@ impl Ctx {
             app: self.app.clone(),
             lang: self.lang,
             actor: self.actor.clone(),
+            can: self.can,
             csrf: self.csrf.clone(),
             here: self.here.clone(),
             session: self.session.clone(),

@@ -8,7 +8,7 @@ use axum::Form;
 use distans_core::deviations::{
     Deviation, DeviationInput, DeviationKind, DeviationState, StateFilter,
 };
-use distans_core::kernel::{Actor, Role};
+use distans_core::kernel::Actor;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -76,7 +76,7 @@ pub async fn list_page(mut c: Ctx, Query(q): Query<ListQuery>) -> Reply {
     } else {
         StateFilter::Open
     });
-    let handles = !actor.manages.is_empty() || actor.has(Role::Hr);
+    let handles = c.can.handle_deviations;
     let (to_handle, to_handle_total, awaiting) = if handles {
         let p = deviations.deviations_to_handle(&actor, filter, first(100));
         let p = p.await.or_page(&c)?;

@@ -3,7 +3,6 @@
 use askama::Template;
 use distans_core::agreements::Agreement;
 use distans_core::cases::RemoteRequest;
-use distans_core::kernel::Role;
 use distans_core::org::{OrgCounts, PersonView, UnitSummary};
 use distans_core::temporary::TemporaryDecision;
 
@@ -35,7 +34,7 @@ pub async fn start(mut c: Ctx) -> Reply {
             managed.push(u.unit);
         }
     }
-    let counts = if actor.has(Role::Hr) || actor.has(Role::Admin) || actor.has(Role::Auditor) {
+    let counts = if c.can.counts {
         Some(core.org.counts(&actor).await.or_page(&c)?)
     } else {
         None

@@ -4,9 +4,10 @@
 use askama::Template;
 use axum::extract::Path;
 use axum::Form;
+use distans_core::access::{self, Action};
 use distans_core::agreements::rules as agreement;
 use distans_core::agreements::{Agreement, AgreementState};
-use distans_core::kernel::{Actor, Role};
+use distans_core::kernel::Actor;
 use uuid::Uuid;
 
 use super::agreement_state_name;
@@ -53,14 +54,26 @@ pub async fn agreement_page(mut c: Ctx, Path(id): Path<String>) -> Reply {
     let may_sign = g.state == AgreementState::AwaitingSignatures
         && ((me == g.person_id && g.employee_signed_at.is_none())
             || (me == g.decider_id && g.decider_signed_at.is_none()));
+    let parties = (g.person_id, g.decider_id);
     let may_end = matches!(
         g.state,
         AgreementState::Active | AgreementState::AwaitingSignatures
     ) && g.ends_on.is_none()
-        && (me == g.person_id || me == g.decider_id || actor.has(Role::Hr));
+        && access::can(
+            &actor,
+            Action::EndAgreement {
+                person_id: parties.0,
+                decider_id: parties.1,
+            },
+        );
     let may_send = g.state == AgreementState::Draft
-        && me != g.person_id
-        && (me == g.decider_id || actor.has(Role::Hr));
+        && access::can(
+            &actor,
+            Action::SendAgreement {
+                person_id: parties.0,
+                decider_id: parties.1,
+            },
+        );
     let page = AgreementPage {
         c: &c,
         sections: agreement::sections(&g.text),

@@ -6,9 +6,9 @@ use std::future::ready;
 use askama::Template;
 use axum::extract::Path;
 use axum::Form;
+use distans_core::access::{self, Action};
 use distans_core::agreements::rules as agreement;
 use distans_core::kernel::dates::parse_date;
-use distans_core::kernel::Role;
 use distans_core::policy::{PolicyRules, PolicyVersion, PolicyView, Prerequisite, UnitOverride};
 use distans_core::CoreError;
 
@@ -52,8 +52,8 @@ fn prerequisites_text(p: &[Prerequisite]) -> String {
 
 pub async fn policy_form(mut c: Ctx) -> Reply {
     let actor = c.page("policy").await?;
-    if !actor.has(Role::Hr) {
-        return Err(c.fail(CoreError::forbidden("HR only")));
+    if let Err(e) = access::authorize(&actor, Action::EditPolicy) {
+        return Err(c.fail(e));
     }
     let p = c
         .core()

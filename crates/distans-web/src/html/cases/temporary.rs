@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::Form;
-use distans_core::kernel::{Page, Role};
+use distans_core::kernel::Page;
 use distans_core::org::UnitSummary;
 use distans_core::temporary::{TemporaryDecision, TemporaryDecisionInput};
 use uuid::Uuid;
@@ -53,7 +53,7 @@ async fn temporary_with(c: &Ctx, errors: FormErrors, v: Pairs) -> Reply {
     } else {
         get(&v, "checklist").to_string()
     };
-    let may_issue = actor.has(Role::Hr) || actor.has(Role::Director);
+    let may_issue = c.can.issue_temporary_decisions;
     let units = if may_issue {
         let units = top_units(c, actor).await?.items.into_iter();
         units.filter(|u| u.depth > 0).collect()
