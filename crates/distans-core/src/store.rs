@@ -24,56 +24,37 @@ pub use crate::system::port::SystemPort;
 pub use crate::temporary::port::TemporaryPort;
 pub use crate::workdays::port::WorkdaysPort;
 
-/// Every port at once: what a storage implementation provides.
-pub trait Store:
-    SystemPort
-    + IdentityPort
-    + OrgPort
-    + AuditPort
-    + PolicyPort
-    + CasesPort
-    + AgreementsPort
-    + TemporaryPort
-    + NotifyPort
-    + PlanPort
-    + OccasionalPort
-    + WorkdaysPort
-    + CoveragePort
-    + RotationPort
-    + AbsencesPort
-    + FeedPort
-    + DemoPort
-    + EquipmentPort
-    + RedeploymentPort
-    + DeviationsPort
-    + FollowUpPort
-    + 'static
-{
+/// Declares [`Store`] as every port named, and implements it for every
+/// type that implements them all.
+macro_rules! every_port {
+    ($($port:ident),+ $(,)?) => {
+        /// Every port at once: what a storage implementation provides.
+        pub trait Store: $($port +)+ 'static {}
+
+        impl<T> Store for T where T: $($port +)+ 'static {}
+    };
 }
 
-impl<T> Store for T where
-    T: SystemPort
-        + IdentityPort
-        + OrgPort
-        + AuditPort
-        + PolicyPort
-        + CasesPort
-        + AgreementsPort
-        + TemporaryPort
-        + NotifyPort
-        + PlanPort
-        + OccasionalPort
-        + OccasionalPort
-        + WorkdaysPort
-        + CoveragePort
-        + RotationPort
-        + AbsencesPort
-        + FeedPort
-        + DemoPort
-        + EquipmentPort
-        + RedeploymentPort
-        + DeviationsPort
-        + FollowUpPort
-        + 'static
-{
-}
+every_port!(
+    SystemPort,
+    IdentityPort,
+    OrgPort,
+    AuditPort,
+    PolicyPort,
+    CasesPort,
+    AgreementsPort,
+    TemporaryPort,
+    NotifyPort,
+    PlanPort,
+    OccasionalPort,
+    WorkdaysPort,
+    CoveragePort,
+    RotationPort,
+    AbsencesPort,
+    FeedPort,
+    DemoPort,
+    EquipmentPort,
+    RedeploymentPort,
+    DeviationsPort,
+    FollowUpPort,
+);

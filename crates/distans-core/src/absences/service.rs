@@ -35,28 +35,28 @@ impl AbsencesService {
     /// person gets 404; someone who can but may not (the auditor) 403.
     #[tracing::instrument(skip_all)]
     async fn absence_target(&self, actor: &Actor, person: Uuid) -> CoreResult<()> {
-        let rec = self.org.record(person).await?;
-        if let Err(e) = access::authorize(
+        let unit_path = self.visible_unit_path(actor, person).await?;
+        access::authorize(
             actor,
             Action::EnterAbsence {
                 person_id: person,
-                unit_path: &rec.unit_path,
+                unit_path: &unit_path,
             },
-        ) {
-            if access::authorize(
-                actor,
-                Action::ReadCase {
-                    person_id: person,
-                    unit_path: &rec.unit_path,
-                },
-            )
-            .is_err()
-            {
-                return Err(CoreError::NotFound("person"));
-            }
-            return Err(e);
+        )
+    }
+
+    /// The unit path of a person whose cases `actor` may see; "not found"
+    /// to anyone else, so that who exists is not told.
+    async fn visible_unit_path(&self, actor: &Actor, person: Uuid) -> CoreResult<String> {
+        let rec = self.org.record(person).await?;
+        let read = Action::ReadCase {
+            person_id: person,
+            unit_path: &rec.unit_path,
+        };
+        if !access::can(actor, read) {
+            return Err(CoreError::NotFound("person"));
         }
-        Ok(())
+        Ok(rec.unit_path)
     }
 
     /// Enters an absence (both days included).
@@ -106,18 +106,7 @@ impl AbsencesService {
         to: Option<Date>,
     ) -> CoreResult<Vec<Absence>> {
         let person = person.unwrap_or(actor.person_id);
-        let rec = self.org.record(person).await?;
-        if access::authorize(
-            actor,
-            Action::ReadCase {
-                person_id: person,
-                unit_path: &rec.unit_path,
-            },
-        )
-        .is_err()
-        {
-            return Err(CoreError::NotFound("person"));
-        }
+        self.visible_unit_path(actor, person).await?;
         let today = self.env.today();
         let from = from.unwrap_or(today - Duration::days(31));
         let to = to.unwrap_or(from + Duration::days(365));

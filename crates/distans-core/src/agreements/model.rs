@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
+use crate::access::Action;
 use crate::kernel::dates::Weekday;
 use crate::policy::model::Place;
 
@@ -118,6 +119,30 @@ pub struct Agreement {
 }
 
 impl Agreement {
+    /// Sending it for signatures, as the access policy knows it.
+    pub fn send_action(&self) -> Action<'static> {
+        Action::SendAgreement {
+            person_id: self.person_id,
+            decider_id: self.decider_id,
+        }
+    }
+
+    /// Signing it.
+    pub fn sign_action(&self) -> Action<'static> {
+        Action::SignAgreement {
+            person_id: self.person_id,
+            decider_id: self.decider_id,
+        }
+    }
+
+    /// Giving notice on it.
+    pub fn end_action(&self) -> Action<'static> {
+        Action::EndAgreement {
+            person_id: self.person_id,
+            decider_id: self.decider_id,
+        }
+    }
+
     /// The state on `today`: an active agreement past its last day has
     /// expired (or ended, when someone gave notice).
     pub fn state_on(&self, today: Date) -> AgreementState {

@@ -140,13 +140,7 @@ impl AgreementsService {
         text: Option<&str>,
     ) -> CoreResult<Agreement> {
         let g = self.agreement(actor, id).await?;
-        access::authorize(
-            actor,
-            Action::SendAgreement {
-                person_id: g.person_id,
-                decider_id: g.decider_id,
-            },
-        )?;
+        access::authorize(actor, g.send_action())?;
         if g.state != AgreementState::Draft {
             return Err(CoreError::Conflict(format!(
                 "the agreement is {} and cannot be sent again",
@@ -192,13 +186,7 @@ impl AgreementsService {
     #[tracing::instrument(skip_all)]
     pub async fn sign_agreement(&self, actor: &Actor, id: Uuid) -> CoreResult<Agreement> {
         let g = self.agreement(actor, id).await?;
-        access::authorize(
-            actor,
-            Action::SignAgreement {
-                person_id: g.person_id,
-                decider_id: g.decider_id,
-            },
-        )?;
+        access::authorize(actor, g.sign_action())?;
         let (next, who) = sign(&g, actor.person_id, self.env.now())?;
         let (employee, decider) = self.parties(&g).await?;
         let link = Link::Agreement(g.id);
@@ -231,15 +219,25 @@ impl AgreementsService {
             json!({"signed_by": who, "state": next.state, "text_sha256": next.text_sha256, "policy_version": g.policy_version,
                 "followups": schedule.add.iter().map(|f| json!({"id": f.id, "kind": f.kind, "due": f.due.to_string()})).collect::<Vec<_>>()}),
         );
+        let work = Work::new(self.env.now(), a).notify(notices);
+        self.save_scheduled(actor, &next, g.version, &schedule, &work)
+            .await
+    }
+
+    /// Saves a signed or ended agreement with its follow-ups scheduled or
+    /// cancelled, and reads it back as `actor` sees it.
+    async fn save_scheduled(
+        &self,
+        actor: &Actor,
+        next: &Agreement,
+        version: i64,
+        schedule: &FollowUpSchedule,
+        work: &Work,
+    ) -> CoreResult<Agreement> {
         self.port
-            .update_agreement_scheduling(
-                &next,
-                g.version,
-                &schedule,
-                &Work::new(self.env.now(), a).notify(notices.clone()),
-            )
+            .update_agreement_scheduling(next, version, schedule, work)
             .await?;
-        self.agreement(actor, id).await
+        self.agreement(actor, next.id).await
     }
 
     /// The follow-ups an agreement gets when it becomes active, at the
@@ -278,13 +276,7 @@ impl AgreementsService {
         reason: Option<&str>,
     ) -> CoreResult<Agreement> {
         let g = self.agreement(actor, id).await?;
-        access::authorize(
-            actor,
-            Action::EndAgreement {
-                person_id: g.person_id,
-                decider_id: g.decider_id,
-            },
-        )?;
+        access::authorize(actor, g.end_action())?;
         let mut next = ending(&g, self.env.today())?;
         next.ended_by = Some(actor.name.clone());
         next.end_reason = reason
@@ -314,15 +306,9 @@ impl AgreementsService {
             add: vec![],
             cancel_after: next.ends_on.map(|d| (g.id, d)),
         };
-        self.port
-            .update_agreement_scheduling(
-                &next,
-                g.version,
-                &schedule,
-                &Work::new(self.env.now(), a).notify(notices.clone()),
-            )
-            .await?;
-        self.agreement(actor, id).await
+        let work = Work::new(self.env.now(), a).notify(notices);
+        self.save_scheduled(actor, &next, g.version, &schedule, &work)
+            .await
     }
 
     /// Tells both parties of every live agreement whose last day is within

@@ -19,15 +19,7 @@ use crate::org::service::OrgService;
 use crate::policy::service::PolicyService;
 
 fn audit(actor: &Actor, action: &str, id: Uuid, after: serde_json::Value) -> NewAuditEntry {
-    NewAuditEntry {
-        actor_id: Some(actor.person_id),
-        actor: actor.name.clone(),
-        action: action.into(),
-        entity: "deviation".into(),
-        entity_id: id.to_string(),
-        before: None,
-        after: Some(after),
-    }
+    NewAuditEntry::by(actor, action, "deviation", id).after(after)
 }
 
 /// Deviations reported and handled to closure.
@@ -283,19 +275,8 @@ impl DeviationsService {
                 security: self.holds_security_role(actor).await?,
             },
         };
-        let page = self
-            .port
-            .deviations(&DeviationFilter { scope, state }, paging)
-            .await?;
-        Ok(Page {
-            items: page
-                .items
-                .into_iter()
-                .map(|d| d.redact_for(actor))
-                .collect(),
-            total: page.total,
-            next: page.next,
-        })
+        self.list(actor, DeviationFilter { scope, state }, paging)
+            .await
     }
 
     /// Deviations `actor` handles as a manager (responsible, or of their
@@ -318,19 +299,8 @@ impl DeviationsService {
                 under: vec![],
             },
         };
-        let page = self
-            .port
-            .deviations(&DeviationFilter { scope, state }, paging)
-            .await?;
-        Ok(Page {
-            items: page
-                .items
-                .into_iter()
-                .map(|d| d.redact_for(actor))
-                .collect(),
-            total: page.total,
-            next: page.next,
-        })
+        self.list(actor, DeviationFilter { scope, state }, paging)
+            .await
     }
 
     /// The deviations `actor` reported.
@@ -341,25 +311,20 @@ impl DeviationsService {
         state: Option<StateFilter>,
         paging: Paging,
     ) -> CoreResult<Page<Deviation>> {
-        let page = self
-            .port
-            .deviations(
-                &DeviationFilter {
-                    scope: DeviationScope::ReportedBy(actor.person_id),
-                    state,
-                },
-                paging,
-            )
-            .await?;
-        Ok(Page {
-            items: page
-                .items
-                .into_iter()
-                .map(|d| d.redact_for(actor))
-                .collect(),
-            total: page.total,
-            next: page.next,
-        })
+        let scope = DeviationScope::ReportedBy(actor.person_id);
+        self.list(actor, DeviationFilter { scope, state }, paging)
+            .await
+    }
+
+    /// A page of deviations, each as `actor` may see it.
+    async fn list(
+        &self,
+        actor: &Actor,
+        filter: DeviationFilter,
+        paging: Paging,
+    ) -> CoreResult<Page<Deviation>> {
+        let page = self.port.deviations(&filter, paging).await?;
+        Ok(page.map(|d| d.redact_for(actor)))
     }
 
     /// How many deviations wait for `actor`'s acknowledgement (0 for those

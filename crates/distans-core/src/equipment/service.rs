@@ -22,18 +22,6 @@ use crate::org::model::{notice, PersonRecord};
 use crate::org::service::OrgService;
 use crate::policy::service::PolicyService;
 
-fn audit(actor: &Actor, action: &str, entity: &str, id: Uuid) -> NewAuditEntry {
-    NewAuditEntry {
-        actor_id: Some(actor.person_id),
-        actor: actor.name.clone(),
-        action: action.into(),
-        entity: entity.into(),
-        entity_id: id.to_string(),
-        before: None,
-        after: None,
-    }
-}
-
 /// Equipment lent home and collected again.
 #[derive(Clone)]
 pub struct EquipmentService {
@@ -138,7 +126,7 @@ impl EquipmentService {
             created_at: now,
             updated_at: now,
         };
-        let mut a = audit(actor, "equipment.create", "equipment", item.id);
+        let mut a = NewAuditEntry::by(actor, "equipment.create", "equipment", item.id);
         a.after = Some(
             json!({"kind": kind.as_str(), "identifier": item.identifier, "description": item.description, "state": "available"}),
         );
@@ -187,7 +175,7 @@ impl EquipmentService {
         }
         next.updated_at = self.env.now();
         next.version = item.version + 1;
-        let mut a = audit(actor, "equipment.update", "equipment", id);
+        let mut a = NewAuditEntry::by(actor, "equipment.update", "equipment", id);
         a.before = Some(json!({"state": item.state.as_str(), "description": item.description}));
         a.after = Some(json!({"state": next.state.as_str(), "description": next.description}));
         self.port
@@ -312,7 +300,7 @@ impl EquipmentService {
             lent_by: actor.person_id,
             lent_at: self.env.now(),
         };
-        let mut a = audit(actor, "loan.create", "loan", loan.id);
+        let mut a = NewAuditEntry::by(actor, "loan.create", "loan", loan.id);
         a.after = Some(json!({
             "item": item, "identifier": it.identifier, "kind": it.kind.as_str(),
             "person": person, "person_name": rec.person.name(), "agreement": loan.agreement,
@@ -336,12 +324,8 @@ impl EquipmentService {
         state: Option<&str>,
     ) -> CoreResult<Loan> {
         let loan = self.visible_loan(actor, id).await?;
-        access::authorize(
-            actor,
-            Action::LendEquipment {
-                unit_path: &loan.unit_path,
-            },
-        )?;
+        let unit_path = &loan.unit_path;
+        access::authorize(actor, Action::LendEquipment { unit_path })?;
         let state = match state.map(str::trim).filter(|s| !s.is_empty()) {
             Some(s) => ItemState::settable("state", s)?,
             None => ItemState::Available,
@@ -351,7 +335,7 @@ impl EquipmentService {
                 "the item has been returned already".into(),
             ));
         }
-        let mut a = audit(actor, "loan.return", "loan", id);
+        let mut a = NewAuditEntry::by(actor, "loan.return", "loan", id);
         a.after = Some(
             json!({"item": loan.item.id, "identifier": loan.item.identifier, "person": loan.person.id, "item_state": state.as_str()}),
         );

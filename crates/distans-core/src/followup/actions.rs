@@ -61,14 +61,31 @@ impl FollowUpService {
     }
 
     pub fn may_handle_action(&self, actor: &Actor, x: &FollowUpAction) -> bool {
-        access::authorize(
-            actor,
-            Action::HandleFollowUpAction {
-                owner_id: x.owner.id,
-                unit_path: &x.unit_path,
-            },
-        )
-        .is_ok()
+        access::can(actor, x.handle_action())
+    }
+
+    /// An action `actor` may handle that is still open.
+    async fn open_action_to_handle(&self, actor: &Actor, id: Uuid) -> CoreResult<FollowUpAction> {
+        let x = self.visible_action(actor, id).await?;
+        access::authorize(actor, x.handle_action())?;
+        if x.state == ActionState::Closed {
+            return Err(CoreError::Conflict("the action is already closed".into()));
+        }
+        Ok(x)
+    }
+
+    /// Saves a changed action with its unit of work; reads it back.
+    async fn save_action(
+        &self,
+        actor: &Actor,
+        next: &FollowUpAction,
+        version: i64,
+        work: &Work,
+    ) -> CoreResult<FollowUpAction> {
+        self.port
+            .update_followup_action(next, version, work)
+            .await?;
+        self.visible_action(actor, next.id).await
     }
 
     /// The owner (or a manager of the person, or HR) closes an action with
@@ -80,17 +97,7 @@ impl FollowUpService {
         id: Uuid,
         note: &str,
     ) -> CoreResult<FollowUpAction> {
-        let x = self.visible_action(actor, id).await?;
-        access::authorize(
-            actor,
-            Action::HandleFollowUpAction {
-                owner_id: x.owner.id,
-                unit_path: &x.unit_path,
-            },
-        )?;
-        if x.state == ActionState::Closed {
-            return Err(CoreError::Conflict("the action is already closed".into()));
-        }
+        let x = self.open_action_to_handle(actor, id).await?;
         let note = note.trim();
         if note.is_empty() || note.chars().count() > 2000 {
             return Err(CoreError::invalid(
@@ -120,14 +127,8 @@ impl FollowUpService {
         }
         let mut a = NewAuditEntry::by(actor, "followup_action.close", "followup_action", x.id);
         a.after = Some(serde_json::json!({"note": note}));
-        self.port
-            .update_followup_action(
-                &next,
-                x.version,
-                &Work::new(self.env.now(), a).notify(notices.clone()),
-            )
-            .await?;
-        self.visible_action(actor, id).await
+        let work = Work::new(self.env.now(), a).notify(notices);
+        self.save_action(actor, &next, x.version, &work).await
     }
 
     /// Changes an action's owner and due date (its managers, HR or the owner).
@@ -139,17 +140,7 @@ impl FollowUpService {
         owner: Option<Uuid>,
         due: Option<Date>,
     ) -> CoreResult<FollowUpAction> {
-        let x = self.visible_action(actor, id).await?;
-        access::authorize(
-            actor,
-            Action::HandleFollowUpAction {
-                owner_id: x.owner.id,
-                unit_path: &x.unit_path,
-            },
-        )?;
-        if x.state == ActionState::Closed {
-            return Err(CoreError::Conflict("the action is already closed".into()));
-        }
+        let x = self.open_action_to_handle(actor, id).await?;
         let mut next = x.clone();
         let mut notices = vec![];
         if let Some(o) = owner.filter(|o| *o != x.owner.id) {
@@ -184,14 +175,8 @@ impl FollowUpService {
         let mut a = NewAuditEntry::by(actor, "followup_action.update", "followup_action", x.id);
         a.before = Some(serde_json::json!({"owner": x.owner.id, "due": x.due.to_string()}));
         a.after = Some(serde_json::json!({"owner": next.owner.id, "due": next.due.to_string()}));
-        self.port
-            .update_followup_action(
-                &next,
-                x.version,
-                &Work::new(self.env.now(), a).notify(notices.clone()),
-            )
-            .await?;
-        self.visible_action(actor, id).await
+        let work = Work::new(self.env.now(), a).notify(notices);
+        self.save_action(actor, &next, x.version, &work).await
     }
 
     // Reminders (the job worker; time from the core's clock).

@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::access::Action;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use time::{Date, OffsetDateTime};
@@ -183,6 +184,16 @@ pub struct FollowUpAction {
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
     pub version: i64,
+}
+
+impl FollowUpAction {
+    /// Handling it (closing, changing), as the access policy knows it.
+    pub fn handle_action(&self) -> Action<'_> {
+        Action::HandleFollowUpAction {
+            owner_id: self.owner.id,
+            unit_path: &self.unit_path,
+        }
+    }
 }
 
 /// Follow-ups an agreement's change adds and cancels, written by the same

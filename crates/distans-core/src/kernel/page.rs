@@ -20,6 +20,15 @@ impl<T> Page<T> {
         let next = if end < total { Some(end) } else { None };
         Page { items, total, next }
     }
+
+    /// The same page with each item made into another.
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            total: self.total,
+            next: self.next,
+        }
+    }
 }
 
 /// Limit and offset of a list request, bounded.

@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::extract::Path;
 use axum::Form;
-use distans_core::access::{self, Action};
+use distans_core::access;
 use distans_core::agreements::rules as agreement;
 use distans_core::agreements::{Agreement, AgreementState};
 use distans_core::kernel::Actor;
@@ -54,26 +54,12 @@ pub async fn agreement_page(mut c: Ctx, Path(id): Path<String>) -> Reply {
     let may_sign = g.state == AgreementState::AwaitingSignatures
         && ((me == g.person_id && g.employee_signed_at.is_none())
             || (me == g.decider_id && g.decider_signed_at.is_none()));
-    let parties = (g.person_id, g.decider_id);
     let may_end = matches!(
         g.state,
         AgreementState::Active | AgreementState::AwaitingSignatures
     ) && g.ends_on.is_none()
-        && access::can(
-            &actor,
-            Action::EndAgreement {
-                person_id: parties.0,
-                decider_id: parties.1,
-            },
-        );
-    let may_send = g.state == AgreementState::Draft
-        && access::can(
-            &actor,
-            Action::SendAgreement {
-                person_id: parties.0,
-                decider_id: parties.1,
-            },
-        );
+        && access::can(&actor, g.end_action());
+    let may_send = g.state == AgreementState::Draft && access::can(&actor, g.send_action());
     let page = AgreementPage {
         c: &c,
         sections: agreement::sections(&g.text),
