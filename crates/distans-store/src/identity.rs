@@ -7,11 +7,12 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use distans_core::identity::ApiToken;
-use distans_core::kernel::{Actor, ManagedUnit, UnitRef, Work};
+use distans_core::kernel::{Actor, Language, ManagedUnit, UnitRef, Work};
 use distans_core::store::IdentityPort;
 use distans_core::CoreResult;
 
 use crate::db::{execute, fetch, on_db};
+use crate::error::invalid_stored;
 use crate::org::granted_roles;
 use crate::store::{name, write_if_changed, write_work, SqlStore};
 
@@ -72,14 +73,14 @@ impl IdentityPort for SqlStore {
 
     #[tracing::instrument(skip_all)]
     async fn actor(&self, person: Uuid) -> CoreResult<Option<Actor>> {
-        let row: Option<(Uuid, String, String, Uuid, String)> = fetch!(
+        let row: Option<(Uuid, String, String, Uuid, String, String)> = fetch!(
             self.db(),
             fetch_optional,
-            "SELECT p.id, p.given_name, p.family_name, u.id, u.name FROM people p JOIN units u ON u.id = p.unit_id
-             WHERE p.id = $1",
+            "SELECT p.id, p.given_name, p.family_name, u.id, u.name, p.language FROM people p
+             JOIN units u ON u.id = p.unit_id WHERE p.id = $1",
             person
         )?;
-        let Some((id, given, family, unit_id, unit_name)) = row else {
+        let Some((id, given, family, unit_id, unit_name, language)) = row else {
             return Ok(None);
         };
         let (roles, manages): (Vec<(String,)>, Vec<(Uuid, String, String)>) = on_db!(self.db(), p => {
@@ -95,6 +96,8 @@ impl IdentityPort for SqlStore {
         })?;
         let granted = granted_roles(roles)?;
         Ok(Some(Actor {
+            language: Language::parse(&language)
+                .map_err(|_| invalid_stored("people.language", &language))?,
             person_id: id,
             name: name(&given, &family),
             unit: UnitRef {

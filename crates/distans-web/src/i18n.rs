@@ -48,9 +48,20 @@ impl Lang {
     }
     /// The language chosen by the `lang` cookie; Swedish otherwise.
     pub fn from_headers(h: &HeaderMap) -> Lang {
-        cookie(h, COOKIE)
-            .and_then(|v| Lang::parse(&v))
-            .unwrap_or(Lang::Sv)
+        Lang::from_cookie(h).unwrap_or(Lang::Sv)
+    }
+
+    /// The language this browser chose with the `lang` cookie, if it did.
+    pub fn from_cookie(h: &HeaderMap) -> Option<Lang> {
+        cookie(h, COOKIE).and_then(|v| Lang::parse(&v))
+    }
+
+    /// The language a person chose for themselves.
+    pub fn of(language: distans_core::kernel::Language) -> Lang {
+        match language {
+            distans_core::kernel::Language::Sv => Lang::Sv,
+            distans_core::kernel::Language::En => Lang::En,
+        }
     }
 
     pub fn t(self, key: &str) -> String {

@@ -14,6 +14,7 @@ fn actor(id: u128, roles: &[Role], manages: &[&str]) -> Actor {
     let mut all = vec![Role::Employee];
     all.extend_from_slice(roles);
     Actor {
+        language: Default::default(),
         person_id: Uuid::from_u128(id),
         name: format!("Person {id}"),
         unit: UnitRef {

@@ -7,6 +7,7 @@ use crate::kernel::{ManagedUnit, UnitRef};
 
 fn actor(roles: &[Role], manages: &[&str]) -> Actor {
     Actor {
+        language: Default::default(),
         person_id: Uuid::from_u128(1),
         name: "T".into(),
         unit: UnitRef {

@@ -252,6 +252,7 @@ mod tests {
 
     fn actor(roles: &[Role], manages: &[&str]) -> Actor {
         Actor {
+            language: Default::default(),
             person_id: Uuid::from_u128(2),
             name: "Karin Holm".into(),
             unit: UnitRef {

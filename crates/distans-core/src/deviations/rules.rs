@@ -214,6 +214,7 @@ mod tests {
 
         fn actor(n: u128, roles: &[Role], manages: &[&str]) -> Actor {
             Actor {
+                language: Default::default(),
                 person_id: Uuid::from_u128(n),
                 name: format!("Person {n}"),
                 unit: UnitRef {

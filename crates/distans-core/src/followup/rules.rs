@@ -194,6 +194,7 @@ mod tests {
     fn who_sees_whose_follow_ups() {
         use crate::kernel::{ManagedUnit, UnitRef};
         let mut a = Actor {
+            language: Default::default(),
             person_id: Uuid::from_u128(4),
             name: "Karin".into(),
             unit: UnitRef {

@@ -11,7 +11,7 @@ use crate::identity::port::IdentityPort;
 use crate::identity::rules::{password, token};
 use crate::kernel::Env;
 use crate::kernel::Work;
-use crate::kernel::{Actor, CoreError, CoreResult, NewAuditEntry};
+use crate::kernel::{Actor, CoreError, CoreResult, Language, NewAuditEntry};
 
 /// Accounts, tokens, sign-in and sessions.
 #[derive(Clone)]
@@ -66,16 +66,15 @@ impl IdentityService {
 
     /// Sets the language the actor reads notices and mail in: `sv` or `en`.
     #[tracing::instrument(skip_all)]
-    pub async fn set_language(&self, actor: &Actor, language: &str) -> CoreResult<()> {
-        let language = language.trim();
-        if !matches!(language, "sv" | "en") {
-            return Err(CoreError::invalid("language", "must be sv or en"));
-        }
+    pub async fn set_language(&self, actor: &Actor, language: &str) -> CoreResult<Language> {
+        let language = Language::parse(language).map_err(|e| CoreError::invalid("language", e))?;
         let audit = NewAuditEntry::by(actor, "person.language", "person", actor.person_id)
-            .after(serde_json::json!({ "language": language }));
+            .after(serde_json::json!({ "language": language.code() }));
+        let work = Work::new(self.env.now(), audit);
         self.port
-            .set_language(actor.person_id, language, &Work::new(self.env.now(), audit))
-            .await
+            .set_language(actor.person_id, language.code(), &work)
+            .await?;
+        Ok(language)
     }
 
     /// Sets a password from the command line (administrator's tool).

@@ -59,6 +59,37 @@ impl fmt::Display for Role {
     }
 }
 
+/// The language a person reads the product in: its pages, notices and
+/// e-mails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    /// Swedish, the default.
+    #[default]
+    Sv,
+    En,
+}
+
+impl Language {
+    pub const ALL: [Language; 2] = [Language::Sv, Language::En];
+
+    /// The language's code as stored and sent: `sv` or `en`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::Sv => "sv",
+            Language::En => "en",
+        }
+    }
+
+    /// A language from its code, or what is wrong with it.
+    pub fn parse(code: &str) -> Result<Language, String> {
+        Language::ALL
+            .into_iter()
+            .find(|l| l.code() == code.trim())
+            .ok_or_else(|| format!("\"{}\" is not a language here: sv or en", code.trim()))
+    }
+}
+
 /// Who is acting: the signed-in person with the roles and the units they
 /// manage. Built once per request from the store.
 #[derive(Debug, Clone, PartialEq)]
@@ -68,6 +99,8 @@ pub struct Actor {
     pub unit: UnitRef,
     pub roles: Vec<Role>,
     pub manages: Vec<ManagedUnit>,
+    /// The language the person chose (Swedish unless they chose another).
+    pub language: Language,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,6 +143,7 @@ mod tests {
 
     fn manager_of(paths: &[&str]) -> Actor {
         Actor {
+            language: Default::default(),
             person_id: Uuid::from_u128(1),
             name: "Karin".into(),
             unit: UnitRef {

@@ -16,7 +16,7 @@ pub mod refs;
 pub mod text;
 pub mod work;
 
-pub use actor::{Actor, ManagedUnit, Role};
+pub use actor::{Actor, Language, ManagedUnit, Role};
 pub use env::{CoreConfig, Env};
 pub use error::{CoreError, CoreResult};
 pub use page::{Page, Paging};

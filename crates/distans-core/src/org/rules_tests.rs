@@ -19,6 +19,7 @@ fn ids() -> impl FnMut() -> Uuid {
 
 fn actor(roles: &[Role], manages: &[&str]) -> Actor {
     Actor {
+        language: Default::default(),
         person_id: Uuid::from_u128(1),
         name: "Karin Holm".into(),
         unit: UnitRef {

@@ -142,6 +142,7 @@ mod tests {
 
     fn actor(id: u128, manages: &[&str]) -> Actor {
         Actor {
+            language: Default::default(),
             person_id: Uuid::from_u128(id),
             name: "A".into(),
             unit: UnitRef {

@@ -658,3 +658,6 @@ talk-date = Datum för medarbetarsamtalet
 talk-hint = Vid samtalet följer ni också upp distansarbetet med checklistan.
 talk-set = Planera uppföljning vid medarbetarsamtalet
 err-checklist = Kontrollera rubriken och frågorna: { $detail }
+own-language = Språk
+own-language-legend = Språk för sidorna, aviseringarna och e-posten du får
+own-language-save = Spara språk

@@ -84,7 +84,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(system::healthz))
         .routes(routes!(signin::login))
         .routes(routes!(signin::logout))
-        .routes(routes!(signin::me))
+        .routes(routes!(signin::me, signin::change_me))
         .routes(routes!(signin::list_tokens, signin::create_token))
         .routes(routes!(signin::revoke_token))
         .routes(routes!(org::list_units))

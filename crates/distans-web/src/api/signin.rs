@@ -4,12 +4,14 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use distans_core::identity::rules::token;
+use distans_core::kernel::Actor;
 use distans_core::CoreError;
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 use utoipa::ToSchema;
 
 use super::schema::org::{ApiToken, MeView, NewToken};
+use super::schema::Language;
 use super::schema::Wire;
 use super::{ApiJson, IdPath};
 use crate::auth::{self, ApiActor, SESSION_CSRF, SESSION_PERSON};
@@ -25,6 +27,31 @@ pub struct LoginBody {
 #[derive(Serialize, ToSchema)]
 pub struct LoginResponse {
     person: MeView,
+}
+
+/// The signed-in person, and their own settings.
+#[derive(Serialize, ToSchema)]
+pub struct Me {
+    #[serde(flatten)]
+    person: MeView,
+    /// The language pages, notices and e-mails come in.
+    language: Language,
+}
+
+impl Me {
+    fn of(state: &AppState, actor: &Actor) -> Me {
+        Me {
+            person: state.core.org.me(actor).into(),
+            language: actor.language.into(),
+        }
+    }
+}
+
+/// A change to one's own settings.
+#[derive(Deserialize, ToSchema)]
+pub struct MeChange {
+    /// `sv` or `en`.
+    language: Option<String>,
 }
 
 fn session_err(e: tower_sessions::session::Error) -> CoreError {
@@ -84,11 +111,33 @@ pub async fn logout(session: Session) -> ApiResult<StatusCode> {
 #[utoipa::path(get, path = "/api/v1/me", tag = "sign-in",
     security(("session" = []), ("token" = [])),
     responses(
-        (status = 200, body = MeView),
+        (status = 200, body = Me),
         (status = 401, body = ErrorBody),
     ))]
-pub async fn me(State(state): State<AppState>, ApiActor(actor): ApiActor) -> Json<MeView> {
-    Json(state.core.org.me(&actor).into())
+pub async fn me(State(state): State<AppState>, ApiActor(actor): ApiActor) -> Json<Me> {
+    Json(Me::of(&state, &actor))
+}
+
+/// Changes one's own settings: the language pages, notices and e-mails
+/// come in.
+#[utoipa::path(patch, path = "/api/v1/me", tag = "sign-in", request_body = MeChange,
+    security(("session" = []), ("token" = [])),
+    responses(
+        (status = 200, body = Me),
+        (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 422, body = ErrorBody),
+    ))]
+pub async fn change_me(
+    State(state): State<AppState>,
+    ApiActor(mut actor): ApiActor,
+    ApiJson(body): ApiJson<MeChange>,
+) -> ApiResult<Json<Me>> {
+    if let Some(language) = &body.language {
+        actor.language = state.core.identity.set_language(&actor, language).await?;
+    }
+    Ok(Json(Me::of(&state, &actor)))
 }
 
 #[derive(Serialize, ToSchema)]

@@ -54,7 +54,7 @@ impl FromRequestParts<AppState> for Ctx {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let lang = Lang::from_headers(&parts.headers);
+        let chosen_here = Lang::from_cookie(&parts.headers);
         let request_id = request_id_of(parts);
         let here = parts
             .uri
@@ -78,6 +78,10 @@ impl FromRequestParts<AppState> for Ctx {
                 .unwrap_or_default();
         }
         let can = actor.as_ref().map(access::reach).unwrap_or_default();
+        // This browser's choice, else the person's own, else Swedish.
+        let lang = chosen_here
+            .or(actor.as_ref().map(|a| Lang::of(a.language)))
+            .unwrap_or(Lang::Sv);
         Ok(Ctx {
             app: state.clone(),
             lang,

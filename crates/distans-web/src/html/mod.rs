@@ -39,6 +39,7 @@ pub fn router() -> Router<AppState> {
         .route("/enheter/{id}", get(org::unit_page))
         .route("/personer", get(org::people_page))
         .route("/personer/{id}", get(org::person_page))
+        .route("/mitt-sprak", post(org::set_own_language))
         .route("/logg", get(audit::audit_page))
         .route(
             "/mina-nycklar",

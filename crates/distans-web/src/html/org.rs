@@ -3,6 +3,8 @@
 
 use askama::Template;
 use axum::extract::{Path, Query};
+use axum::response::{IntoResponse, Redirect};
+use axum::Form;
 use distans_core::agreements::{Agreement, AgreementState};
 use distans_core::kernel::{Actor, Page};
 use distans_core::org::{PersonSummary, PersonView, UnitDetail, UnitSummary};
@@ -12,9 +14,10 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::ctx::{render, OrPage};
-use super::form::id_of;
+use super::form::{get, id_of, Pairs};
 use super::pager::{paging, Pager};
 use super::{Ctx, HtmlError, Reply};
+use crate::i18n::Lang;
 
 /// The units down to the departments (kommun, förvaltningar, avdelningar),
 /// at most 500.
@@ -166,6 +169,22 @@ struct PersonPage<'a> {
     loans: Option<super::equipment::PersonLoans>,
 }
 
+/// One's own language, chosen on one's own page: pages, notices and
+/// e-mails follow it, in this browser at once (its cookie) and everywhere
+/// else from the next page.
+pub async fn set_own_language(c: Ctx, Form(f): Form<Pairs>) -> Reply {
+    let actor = c.posted(get(&f, "csrf"))?;
+    let language = c
+        .core()
+        .identity
+        .set_language(&actor, get(&f, "language"))
+        .await
+        .or_page(&c)?;
+    let mut resp = Redirect::to(&format!("/personer/{}#language", actor.person_id)).into_response();
+    crate::html::signin::set_lang_cookie(&mut resp, Lang::of(language));
+    Ok(resp)
+}
+
 pub async fn person_page(mut c: Ctx, Path(id): Path<String>) -> Reply {
     let actor = c.actor()?.clone();
     c.nav = if id == actor.person_id.to_string() {
@@ -204,6 +223,23 @@ pub async fn person_page(mut c: Ctx, Path(id): Path<String>) -> Reply {
 }
 
 impl PersonPage<'_> {
+    /// Whether this is the reader's own page (where their settings are).
+    fn own(&self) -> bool {
+        self.c
+            .actor
+            .as_ref()
+            .is_some_and(|a| a.person_id == self.p.id)
+    }
+
+    /// The reader's own language, as they chose it.
+    fn own_language(&self) -> &'static str {
+        self.c
+            .actor
+            .as_ref()
+            .map(|a| a.language.code())
+            .unwrap_or("sv")
+    }
+
     // Equipment: where the loan forms return to.
     fn loans_back(&self) -> String {
         format!("/personer/{}#person-loans", self.p.id)

@@ -149,6 +149,12 @@ pub async fn logout(c: Ctx, Form(f): Form<CsrfForm>) -> Reply {
 pub async fn set_lang(Path(lang): Path<String>, Query(q): Query<NextQuery>) -> Response {
     let lang = Lang::parse(&lang).unwrap_or(Lang::Sv);
     let mut resp = Redirect::to(&safe_next(q.next.as_deref())).into_response();
+    set_lang_cookie(&mut resp, lang);
+    resp
+}
+
+/// Makes this browser show the product in `lang`.
+pub fn set_lang_cookie(resp: &mut Response, lang: Lang) {
     let cookie = format!(
         "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
         i18n::COOKIE,
@@ -157,5 +163,4 @@ pub async fn set_lang(Path(lang): Path<String>, Query(q): Query<NextQuery>) -> R
     if let Ok(v) = HeaderValue::from_str(&cookie) {
         resp.headers_mut().insert(header::SET_COOKIE, v);
     }
-    resp
 }

@@ -74,3 +74,13 @@ wire_enum! {
         Fri,
     }
 }
+
+wire_enum! {
+    /// The language a person reads the product in: pages, notices, e-mails.
+    #[serde(rename_all = "lowercase")]
+    pub enum Language = distans_core::kernel::Language {
+        /// Swedish (the default).
+        Sv,
+        En,
+    }
+}

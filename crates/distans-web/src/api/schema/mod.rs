@@ -145,11 +145,11 @@ pub mod followups;
 pub mod org;
 pub mod plan;
 
-pub use common::{Page, PersonRef, Role, UnitRef, Weekday};
+pub use common::{Language, Page, PersonRef, Role, UnitRef, Weekday};
 
 #[cfg(test)]
 mod tests {
-    use super::{cases, deviations, equipment, followups, org, plan, Role, Weekday};
+    use super::{cases, deviations, equipment, followups, org, plan, Language, Role, Weekday};
     use serde::Serialize;
 
     /// Every variant is spelt on the wire as the domain spells it.
@@ -172,6 +172,7 @@ mod tests {
     fn enums_are_spelt_as_the_domain_spells_them() {
         use distans_core as core;
         spelt_alike::<_, core::kernel::Role>(Role::ALL);
+        spelt_alike::<_, core::kernel::Language>(Language::ALL);
         spelt_alike::<_, core::kernel::dates::Weekday>(Weekday::ALL);
         spelt_alike::<_, core::org::UnitKind>(org::UnitKind::ALL);
         spelt_alike::<_, core::org::CommuteMode>(org::CommuteMode::ALL);

@@ -334,3 +334,88 @@ async fn two_servers_share_sessions_on_postgres() {
         .execute(&admin)
         .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_person_reads_the_product_in_their_own_language() {
+    let app = spawn_app().await;
+    let anna = app.login("anna").await;
+    let me = app.get("/api/v1/me", Some(&anna)).await;
+    assert_eq!(me.json()["language"], "sv", "Swedish unless chosen");
+
+    // A language the product does not have is refused, naming the field.
+    let r = app
+        .call(
+            Method::PATCH,
+            "/api/v1/me",
+            Some(&anna),
+            Some(json!({"language": "de"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text());
+    assert_eq!(r.json()["error"]["field"], "language");
+
+    let r = app
+        .call(
+            Method::PATCH,
+            "/api/v1/me",
+            Some(&anna),
+            Some(json!({"language": "en"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.json()["language"], "en");
+    assert_eq!(r.json()["name"], "Anna Lindqvist");
+    let me = app.get("/api/v1/me", Some(&anna)).await.json();
+    assert_eq!(me["language"], "en", "kept");
+
+    // Pages follow the person's choice wherever they sign in; a browser's
+    // own switch (the cookie) still wins in that browser.
+    let start = app.get("/", Some(&anna)).await.text();
+    assert!(start.contains("<html lang=\"en\">"), "{start}");
+    let swedish = format!("{anna}; lang=sv");
+    let start = app.get("/", Some(&swedish)).await.text();
+    assert!(start.contains("<html lang=\"sv\">"));
+
+    // On one's own page, as a form (with the CSRF token).
+    let own = app
+        .get(
+            &format!("/personer/{}", me["id"].as_str().unwrap()),
+            Some(&anna),
+        )
+        .await;
+    let html = own.text();
+    assert!(
+        html.contains("action=\"/mitt-sprak\"")
+            && html.contains("id=\"lang-en\" name=\"language\" value=\"en\" checked")
+    );
+    let r = form(
+        &app.router,
+        "/mitt-sprak",
+        Some(&anna),
+        &[("language", "sv")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "needs the CSRF token");
+    let r = form(
+        &app.router,
+        "/mitt-sprak",
+        Some(&anna),
+        &[("language", "sv"), ("csrf", &csrf_of(&html))],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(r.headers[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .starts_with("lang=sv"));
+    let me = app.get("/api/v1/me", Some(&anna)).await.json();
+    assert_eq!(me["language"], "sv");
+
+    // Someone else's page has no such form.
+    let other = app.id_of("chef").await;
+    let html = app
+        .get(&format!("/personer/{other}"), Some(&anna))
+        .await
+        .text();
+    assert!(!html.contains("/mitt-sprak"));
+}
