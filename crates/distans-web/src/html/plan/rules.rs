@@ -3,8 +3,7 @@
 
 use axum::extract::Path;
 use axum::Form;
-use distans_core::coverage::{CoverageRule, NewCoverageRule};
-use distans_core::kernel::gap::RuleKind;
+use distans_core::coverage::NewCoverageRule;
 use distans_core::kernel::Actor;
 use distans_core::CoreError;
 use uuid::Uuid;
@@ -16,24 +15,6 @@ use crate::html::form::{act, all, answer, get, id_of, invalid_or_rule, redirect,
 use crate::html::{Ctx, Reply};
 
 /// "Minst 3 på plats måndag, tisdag".
-pub fn rule_text(c: &Ctx, r: &CoverageRule) -> String {
-    let days = match &r.weekdays {
-        None => c.t("rule-every-day"),
-        Some(ws) => ws
-            .iter()
-            .map(|w| c.t(&format!("weekday-{}", w.as_str())))
-            .collect::<Vec<_>>()
-            .join(", "),
-    };
-    let n = ("n", r.min_onsite.to_string());
-    match (r.kind, &r.skill) {
-        (RuleKind::MinOnsite, None) => c.lang.ta("rule-min", &[n, ("days", days)]),
-        (RuleKind::MinOnsite, Some(s)) => c
-            .lang
-            .ta("rule-min-skill", &[n, ("skill", s.clone()), ("days", days)]),
-        (RuleKind::MaxDesks, _) => c.lang.ta("rule-desks", &[("days", days)]),
-    }
-}
 
 /// The rule form's least number on site; none for a desk rule or when empty.
 fn min_onsite(kind: &str, min: &str) -> Result<Option<i64>, CoreError> {

@@ -10,7 +10,6 @@ use distans_core::kernel::gap::RuleKind;
 use time::Date;
 use uuid::Uuid;
 
-use super::rules::rule_text;
 use super::{day_view, week_heading, week_param, DayView, PeriodQuery, View, Week};
 use crate::html::ctx::OrPage;
 use crate::html::form::{id_of, render_form, FormErrors};
@@ -164,4 +163,23 @@ pub async fn unit_plan(mut c: Ctx, Path(id): Path<String>, Query(q): Query<Perio
     let monday = View::monday(&q, c.core().today(), &c)?;
     let no_form = (String::new(), String::new());
     unit_plan_page(&c, id, monday, FormErrors::default(), no_form).await
+}
+
+pub fn rule_text(c: &Ctx, r: &CoverageRule) -> String {
+    let days = match &r.weekdays {
+        None => c.t("rule-every-day"),
+        Some(ws) => ws
+            .iter()
+            .map(|w| c.t(&format!("weekday-{}", w.as_str())))
+            .collect::<Vec<_>>()
+            .join(", "),
+    };
+    let n = ("n", r.min_onsite.to_string());
+    match (r.kind, &r.skill) {
+        (RuleKind::MinOnsite, None) => c.lang.ta("rule-min", &[n, ("days", days)]),
+        (RuleKind::MinOnsite, Some(s)) => c
+            .lang
+            .ta("rule-min-skill", &[n, ("skill", s.clone()), ("days", days)]),
+        (RuleKind::MaxDesks, _) => c.lang.ta("rule-desks", &[("days", days)]),
+    }
 }
