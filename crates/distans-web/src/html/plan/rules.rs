@@ -14,8 +14,6 @@ use super::week_param;
 use crate::html::form::{act, all, answer, get, id_of, invalid_or_rule, redirect, Pairs};
 use crate::html::{Ctx, Reply};
 
-/// "Minst 3 på plats måndag, tisdag".
-
 /// The rule form's least number on site; none for a desk rule or when empty.
 fn min_onsite(kind: &str, min: &str) -> Result<Option<i64>, CoreError> {
     match (kind, min) {

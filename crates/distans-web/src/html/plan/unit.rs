@@ -165,7 +165,8 @@ pub async fn unit_plan(mut c: Ctx, Path(id): Path<String>, Query(q): Query<Perio
     unit_plan_page(&c, id, monday, FormErrors::default(), no_form).await
 }
 
-pub fn rule_text(c: &Ctx, r: &CoverageRule) -> String {
+/// A coverage rule in words: "Minst 3 på plats måndag, tisdag".
+fn rule_text(c: &Ctx, r: &CoverageRule) -> String {
     let days = match &r.weekdays {
         None => c.t("rule-every-day"),
         Some(ws) => ws
