@@ -440,6 +440,18 @@ pub enum Scope {
     Own,
 }
 
+impl Scope {
+    /// The unit paths below which the actor sees others' things besides
+    /// their own (none: only their own), or `None` when they see all.
+    pub fn under(self) -> Option<Vec<String>> {
+        match self {
+            Scope::All => None,
+            Scope::Units(under) => Some(under),
+            Scope::Own => Some(vec![]),
+        }
+    }
+}
+
 /// The lists whose reach depends on who reads them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Listing {

@@ -80,24 +80,14 @@ impl CoverageService {
 
     /// May the actor edit this unit's coverage rules?
     pub fn may_edit_coverage(&self, actor: &Actor, unit: &UnitDetail) -> bool {
-        access::authorize(
-            actor,
-            Action::EditCoverage {
-                unit_path: &unit.path,
-            },
-        )
-        .is_ok()
+        let unit_path = &unit.path;
+        access::can(actor, Action::EditCoverage { unit_path })
     }
 
     /// May the actor see this unit's plan?
     pub fn may_read_unit_plan(&self, actor: &Actor, unit: &UnitDetail) -> bool {
-        access::authorize(
-            actor,
-            Action::ReadUnitPlan {
-                unit_path: &unit.path,
-            },
-        )
-        .is_ok()
+        let unit_path = &unit.path;
+        access::can(actor, Action::ReadUnitPlan { unit_path })
     }
 
     /// A unit's coverage rules (part of the unit's public facts).
@@ -132,13 +122,10 @@ impl CoverageService {
         unit: Uuid,
         input: NewCoverageRule,
     ) -> CoreResult<CoverageRule> {
-        let detail = self.org.unit_detail(unit).await?;
-        access::authorize(
-            actor,
-            Action::EditCoverage {
-                unit_path: &detail.path,
-            },
-        )?;
+        let detail = self
+            .org
+            .unit_to(actor, unit, |unit_path| Action::EditCoverage { unit_path })
+            .await?;
         if input.kind == RuleKind::MaxDesks && detail.site.is_none() {
             return Err(CoreError::invalid(
                 "kind",
@@ -168,13 +155,11 @@ impl CoverageService {
             .coverage_rule(id)
             .await?
             .ok_or(CoreError::NotFound("coverage rule"))?;
-        let detail = self.org.unit_detail(rule.unit_id).await?;
-        access::authorize(
-            actor,
-            Action::EditCoverage {
-                unit_path: &detail.path,
-            },
-        )?;
+        self.org
+            .unit_to(actor, rule.unit_id, |unit_path| Action::EditCoverage {
+                unit_path,
+            })
+            .await?;
         Ok(rule)
     }
 
@@ -263,13 +248,10 @@ impl CoverageService {
         to: Date,
     ) -> CoreResult<UnitPlan> {
         crate::plan::rules::check_period(from, to)?;
-        let detail = self.org.unit_detail(unit).await?;
-        access::authorize(
-            actor,
-            Action::ReadUnitPlan {
-                unit_path: &detail.path,
-            },
-        )?;
+        let detail = self
+            .org
+            .unit_to(actor, unit, |unit_path| Action::ReadUnitPlan { unit_path })
+            .await?;
         let cal = self.workdays.calendar(from, to).await?;
         let workdays = cal.workdays(from, to);
         let rules = self.port.coverage_rules(&[unit]).await?;

@@ -262,16 +262,11 @@ impl DeviationsService {
         state: Option<StateFilter>,
         paging: Paging,
     ) -> CoreResult<Page<Deviation>> {
-        let scope = match access::scope(actor, Listing::Deviations) {
-            Scope::All => DeviationScope::All,
-            Scope::Units(under) => DeviationScope::Of {
+        let scope = match access::scope(actor, Listing::Deviations).under() {
+            None => DeviationScope::All,
+            Some(under) => DeviationScope::Of {
                 person: actor.person_id,
                 under,
-                security: self.holds_security_role(actor).await?,
-            },
-            Scope::Own => DeviationScope::Of {
-                person: actor.person_id,
-                under: vec![],
                 security: self.holds_security_role(actor).await?,
             },
         };
@@ -288,15 +283,11 @@ impl DeviationsService {
         state: Option<StateFilter>,
         paging: Paging,
     ) -> CoreResult<Page<Deviation>> {
-        let scope = match access::scope(actor, Listing::Deviations) {
-            Scope::All => DeviationScope::All,
-            Scope::Units(under) => DeviationScope::ToHandle {
+        let scope = match access::scope(actor, Listing::Deviations).under() {
+            None => DeviationScope::All,
+            Some(under) => DeviationScope::ToHandle {
                 person: actor.person_id,
                 under,
-            },
-            Scope::Own => DeviationScope::ToHandle {
-                person: actor.person_id,
-                under: vec![],
             },
         };
         self.list(actor, DeviationFilter { scope, state }, paging)

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use time::Date;
 use uuid::Uuid;
 
-use crate::access::{self, Listing, Scope};
+use crate::access::{self, Listing};
 use crate::followup::model::*;
 use crate::kernel::{Actor, PersonRef};
 
@@ -92,15 +92,11 @@ pub fn schedule(g: &Term, unit_path: &str, interval_months: u8) -> Vec<FollowUp>
 
 /// Whose follow-ups a list holds for the actor (the access policy's scope).
 pub(crate) fn scope_of(actor: &Actor) -> FollowUpScope {
-    match access::scope(actor, Listing::FollowUps) {
-        Scope::All => FollowUpScope::All,
-        Scope::Units(under) => FollowUpScope::Mine {
+    match access::scope(actor, Listing::FollowUps).under() {
+        None => FollowUpScope::All,
+        Some(under) => FollowUpScope::Mine {
             person: actor.person_id,
             under,
-        },
-        Scope::Own => FollowUpScope::Mine {
-            person: actor.person_id,
-            under: vec![],
         },
     }
 }

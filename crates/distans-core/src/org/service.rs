@@ -161,6 +161,19 @@ impl OrgService {
         self.port.unit(id).await?.ok_or(CoreError::NotFound("unit"))
     }
 
+    /// A unit that `actor` may act on as `action` says (given the unit's
+    /// path): `NotFound` if there is none, the policy's refusal if not.
+    pub(crate) async fn unit_to(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        action: fn(&str) -> Action<'_>,
+    ) -> CoreResult<UnitDetail> {
+        let unit = self.unit_detail(id).await?;
+        access::authorize(actor, action(&unit.path))?;
+        Ok(unit)
+    }
+
     /// A unit, if there is one.
     #[tracing::instrument(skip_all)]
     pub(crate) async fn find_unit(&self, id: Uuid) -> CoreResult<Option<UnitDetail>> {

@@ -76,13 +76,10 @@ impl RotationService {
         weeks: i64,
         locks: &[Lock],
     ) -> CoreResult<RotationProblem> {
-        let detail = self.org.unit_detail(unit).await?;
-        access::authorize(
-            actor,
-            Action::ReadUnitPlan {
-                unit_path: &detail.path,
-            },
-        )?;
+        let detail = self
+            .org
+            .unit_to(actor, unit, |unit_path| Action::ReadUnitPlan { unit_path })
+            .await?;
         if start.weekday() != TimeWeekday::Monday {
             return Err(CoreError::invalid("from", "must be a Monday"));
         }
