@@ -9,6 +9,7 @@ mod deviations;
 mod equipment;
 mod followups;
 mod form;
+mod local;
 mod org;
 mod pager;
 mod plan;

@@ -16,12 +16,7 @@ use crate::i18n::{self, Lang};
 
 /// Where to go after signing in: only our own paths.
 fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => {
-            n.to_string()
-        }
-        _ => "/".into(),
-    }
+    super::local::local_or(next, "/")
 }
 
 #[derive(Template)]

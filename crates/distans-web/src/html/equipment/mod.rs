@@ -287,11 +287,7 @@ pub async fn set_item_state(c: Ctx, Path(id): Path<String>, Form(f): Form<StateF
 
 /// Only paths of this site go back (never another site).
 fn back_to(s: &str) -> String {
-    if s.starts_with('/') && !s.starts_with("//") && !s.contains('\\') {
-        s.to_string()
-    } else {
-        "/utrustning".into()
-    }
+    crate::html::local::local_or(Some(s), "/utrustning")
 }
 
 pub async fn lend(mut c: Ctx, Form(f): Form<EquipmentForm>) -> Reply {

@@ -419,3 +419,44 @@ async fn each_person_reads_the_product_in_their_own_language() {
         .text();
     assert!(!html.contains("/mitt-sprak"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redirects_from_a_request_stay_on_this_site() {
+    let app = spawn_app().await;
+    for (bad, encoded) in [
+        ("//evil.example", "%2F%2Fevil.example"),
+        ("/\\evil.example", "%2F%5Cevil.example"),
+        ("/\t/evil.example", "%2F%09%2Fevil.example"),
+        ("/\n/evil.example", "%2F%0A%2Fevil.example"),
+        ("/x\r\nSet-Cookie: a=b", "%2Fx%0D%0ASet-Cookie%3A%20a%3Db"),
+        ("https://evil.example", "https%3A%2F%2Fevil.example"),
+        ("javascript:alert(1)", "javascript%3Aalert(1)"),
+        ("/.//evil.example", "%2F.%2F%2Fevil.example"),
+    ] {
+        let r = app.get(&format!("/sprak/en?next={encoded}"), None).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{bad:?}");
+        assert_eq!(r.headers[header::LOCATION], "/", "{bad:?}");
+    }
+    let r = app
+        .get("/sprak/en?next=%2Fplan%3Fvecka%3D2026-W10", None)
+        .await;
+    assert_eq!(r.headers[header::LOCATION], "/plan?vecka=2026-W10");
+
+    // Signing in with a tab-smuggled target lands on the start page.
+    let page = app.get("/logga-in", None).await;
+    let cookie = page.cookie().unwrap();
+    let r = form(
+        &app.router,
+        "/logga-in",
+        Some(&cookie),
+        &[
+            ("username", "anna"),
+            ("password", "demo"),
+            ("csrf", &csrf_of(&page.text())),
+            ("next", "/\t/evil.example"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.headers[header::LOCATION], "/");
+}
