@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
-use axum::http::{header, Method};
+use axum::http::{header, HeaderMap, Method};
 use distans_core::kernel::Actor;
 use distans_core::CoreError;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
@@ -180,8 +180,12 @@ impl FromRequestParts<AppState> for ApiActor {
 }
 
 pub fn is_json(parts: &Parts) -> bool {
-    parts
-        .headers
+    is_json_headers(&parts.headers)
+}
+
+/// Whether a request says it sends JSON.
+pub fn is_json_headers(headers: &HeaderMap) -> bool {
+    headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/json"))

@@ -1,7 +1,7 @@
 //! Signing in and out, the signed-in person, personal tokens.
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use distans_core::identity::rules::token;
 use distans_core::kernel::Actor;
@@ -99,10 +99,22 @@ pub async fn login(
     }))
 }
 
-/// End the session.
+/// End the session. Like every API request that changes something with a
+/// session, it must be JSON (`Content-Type: application/json`, body `{}`
+/// or none): a page on another site cannot send that without the browser
+/// asking first, so it cannot sign anyone out.
 #[utoipa::path(post, path = "/api/v1/logout", tag = "sign-in",
-    responses((status = 204, description = "Signed out (also when no one was signed in)")))]
-pub async fn logout(session: Session) -> ApiResult<StatusCode> {
+    responses(
+        (status = 204, description = "Signed out (also when no one was signed in)"),
+        (status = 403, description = "Not sent as JSON", body = ErrorBody),
+    ))]
+pub async fn logout(session: Session, headers: HeaderMap) -> ApiResult<StatusCode> {
+    if !auth::is_json_headers(&headers) {
+        return Err(CoreError::forbidden(
+            "requests that change something must send Content-Type: application/json",
+        )
+        .into());
+    }
     session.flush().await.map_err(session_err)?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -259,6 +259,19 @@ async fn api_csrf_guard_tokens_and_logout() {
         .collect();
     assert_eq!(actions, vec!["token.revoke", "token.create"]);
 
+    // A page on another site can send a text/plain POST with the cookie:
+    // it does not sign anyone out.
+    let cross_site = Request::post("/api/v1/logout")
+        .header(header::COOKIE, &anna)
+        .header(header::CONTENT_TYPE, "text/plain")
+        .body(Body::from("x"))
+        .unwrap();
+    let r = send(&app.router, cross_site).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.get("/api/v1/me", Some(&anna)).await.status,
+        StatusCode::OK
+    );
     let r = app
         .call(Method::POST, "/api/v1/logout", Some(&anna), Some(json!({})))
         .await;
