@@ -1,5 +1,7 @@
 //! Security headers on every response. The CSP allows no inline script and
-//! no third-party origin: pages work without JavaScript.
+//! no third-party origin: pages work without JavaScript. Nothing is kept
+//! in a cache (pages and answers are about someone) unless a response says
+//! otherwise (the style sheet, the calendar feed).
 
 use axum::http::{header, HeaderName, HeaderValue};
 use tower::ServiceBuilder;
@@ -21,7 +23,10 @@ pub fn headers() -> ServiceBuilder<
                     SetResponseHeaderLayer<HeaderValue>,
                     tower::layer::util::Stack<
                         SetResponseHeaderLayer<HeaderValue>,
-                        tower::layer::util::Identity,
+                        tower::layer::util::Stack<
+                            SetResponseHeaderLayer<HeaderValue>,
+                            tower::layer::util::Identity,
+                        >,
                     >,
                 >,
             >,
@@ -29,6 +34,10 @@ pub fn headers() -> ServiceBuilder<
     >,
 > {
     ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CSP),

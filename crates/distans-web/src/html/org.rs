@@ -181,7 +181,8 @@ pub async fn set_own_language(c: Ctx, Form(f): Form<Pairs>) -> Reply {
         .await
         .or_page(&c)?;
     let mut resp = Redirect::to(&format!("/personer/{}#language", actor.person_id)).into_response();
-    crate::html::signin::set_lang_cookie(&mut resp, Lang::of(language));
+    let secure = c.app.config.secure_cookies;
+    crate::html::signin::set_lang_cookie(&mut resp, Lang::of(language), secure);
     Ok(resp)
 }
 

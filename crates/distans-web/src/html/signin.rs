@@ -1,7 +1,7 @@
 //! Signing in and out, and the language switch.
 
 use askama::Template;
-use axum::extract::{Path, Query};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
@@ -13,6 +13,7 @@ use super::form::{redirect, with_status};
 use super::{Ctx, Reply};
 use crate::auth;
 use crate::i18n::{self, Lang};
+use crate::AppState;
 
 /// Where to go after signing in: only our own paths.
 fn safe_next(next: Option<&str>) -> String {
@@ -141,19 +142,25 @@ pub async fn logout(c: Ctx, Form(f): Form<CsrfForm>) -> Reply {
     redirect("/logga-in")
 }
 
-pub async fn set_lang(Path(lang): Path<String>, Query(q): Query<NextQuery>) -> Response {
+pub async fn set_lang(
+    State(state): State<AppState>,
+    Path(lang): Path<String>,
+    Query(q): Query<NextQuery>,
+) -> Response {
     let lang = Lang::parse(&lang).unwrap_or(Lang::Sv);
     let mut resp = Redirect::to(&safe_next(q.next.as_deref())).into_response();
-    set_lang_cookie(&mut resp, lang);
+    set_lang_cookie(&mut resp, lang, state.config.secure_cookies);
     resp
 }
 
-/// Makes this browser show the product in `lang`.
-pub fn set_lang_cookie(resp: &mut Response, lang: Lang) {
+/// Makes this browser show the product in `lang`; the cookie is `Secure`
+/// when the session's is.
+pub fn set_lang_cookie(resp: &mut Response, lang: Lang, secure: bool) {
     let cookie = format!(
-        "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        "{}={}; Path=/; Max-Age=31536000; SameSite=Lax{}",
         i18n::COOKIE,
-        lang.code()
+        lang.code(),
+        if secure { "; Secure" } else { "" }
     );
     if let Ok(v) = HeaderValue::from_str(&cookie) {
         resp.headers_mut().insert(header::SET_COOKIE, v);

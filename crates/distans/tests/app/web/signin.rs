@@ -473,3 +473,39 @@ async fn redirects_from_a_request_stay_on_this_site() {
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(r.headers[header::LOCATION], "/");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answers_about_someone_are_not_cached_and_cookies_follow_https() {
+    let app = spawn_app().await;
+    let anna = app.login("anna").await;
+    for path in ["/api/v1/me", "/", "/plan", "/logga-in"] {
+        let r = app.get(path, Some(&anna)).await;
+        assert_eq!(r.headers[header::CACHE_CONTROL], "no-store", "{path}");
+    }
+    let css = app.get("/static/distans.css", None).await;
+    assert_eq!(css.headers[header::CACHE_CONTROL], "public, max-age=3600");
+
+    // Behind HTTPS the language cookie is Secure like the session's.
+    let secure = distans_web::app(distans_web::AppState::new(
+        app.core.clone(),
+        distans_web::WebConfig {
+            secure_cookies: true,
+            ..Default::default()
+        },
+    ));
+    let req = Request::get("/sprak/en?next=%2F")
+        .body(Body::empty())
+        .unwrap();
+    let r = send(&secure, req).await;
+    let cookie = r.headers[header::SET_COOKIE].to_str().unwrap();
+    assert!(
+        cookie.starts_with("lang=en") && cookie.contains("; Secure"),
+        "{cookie}"
+    );
+    let r = app.get("/sprak/en?next=%2F", None).await;
+    let cookie = r.headers[header::SET_COOKIE].to_str().unwrap();
+    assert!(
+        !cookie.contains("Secure"),
+        "plain HTTP in development: {cookie}"
+    );
+}
