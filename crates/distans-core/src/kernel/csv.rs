@@ -3,7 +3,12 @@
 //! (guessed from the header), named columns in any order. Every problem is a
 //! [`RowError`] naming the line and the column, so a file can be fixed in one
 //! go.
+//!
+//! Writing the CSV files people download ([`CsvOut`]): a cell that a
+//! spreadsheet would run as a formula is written as text (see [`guard`]),
+//! and reading takes that mark away again, so an export imports as it was.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
@@ -65,12 +70,13 @@ pub struct CsvRow<'f> {
 }
 
 impl CsvRow<'_> {
-    /// The trimmed cell of a column, empty when the column is missing.
+    /// The trimmed cell of a column, empty when the column is missing; a
+    /// cell [`guard`]ed on export is read as it was.
     pub fn get(&self, name: &str) -> &str {
         self.col
             .get(name)
             .and_then(|i| self.record.get(*i))
-            .map(str::trim)
+            .map(|c| unguard(c.trim()).trim())
             .unwrap_or("")
     }
 
@@ -177,6 +183,80 @@ impl CsvFile<'_> {
     }
 }
 
+/// What a spreadsheet reads as the start of a formula (or as a way to hide
+/// one): `=`, `+`, `-`, `@`, a tab and a carriage return.
+const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A cell as written to a file people open in a spreadsheet: one that
+/// would start a formula gets a leading `'`, which spreadsheets show as
+/// text and do not run ("CSV injection"); so does one that already looks
+/// guarded, so that reading gives back exactly what was written. Other
+/// cells are as they are.
+pub fn guard(cell: &str) -> Cow<'_, str> {
+    if needs_guard(cell) {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
+    }
+}
+
+/// A cell as read: the `'` that [`guard`] put before a formula character
+/// is taken away.
+pub fn unguard(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if needs_guard(rest) => rest,
+        _ => cell,
+    }
+}
+
+/// Whether a cell would start a formula, or looks like one guarded.
+fn needs_guard(cell: &str) -> bool {
+    cell.trim_start_matches('\'').starts_with(FORMULA_START)
+}
+
+/// A CSV file being written for people to download: every cell
+/// [`guard`]ed, optionally with a byte-order mark so that spreadsheets
+/// read å, ä and ö right.
+pub struct CsvOut {
+    writer: csv::Writer<Vec<u8>>,
+}
+
+impl CsvOut {
+    /// A file with `delimiter` between cells, starting with a UTF-8
+    /// byte-order mark when `bom`.
+    pub fn new(delimiter: u8, bom: bool) -> CsvOut {
+        let start = if bom {
+            b"\xEF\xBB\xBF".to_vec()
+        } else {
+            vec![]
+        };
+        CsvOut {
+            writer: csv::WriterBuilder::new()
+                .delimiter(delimiter)
+                .from_writer(start),
+        }
+    }
+
+    /// Writes one row.
+    pub fn row<S: AsRef<str>>(
+        &mut self,
+        cells: impl IntoIterator<Item = S>,
+    ) -> Result<(), CoreError> {
+        let cells: Vec<String> = cells
+            .into_iter()
+            .map(|c| guard(c.as_ref()).into_owned())
+            .collect();
+        self.writer
+            .write_record(&cells)
+            .map_err(CoreError::internal)
+    }
+
+    /// The file's bytes.
+    pub fn finish(self) -> Result<Vec<u8>, CoreError> {
+        self.writer.into_inner().map_err(CoreError::internal)
+    }
+}
+
 /// Errors sorted by line, or the value when there are none.
 pub fn finish<T>(value: T, mut errors: Vec<RowError>) -> Result<T, Vec<RowError>> {
     if errors.is_empty() {
@@ -190,6 +270,55 @@ pub fn finish<T>(value: T, mut errors: Vec<RowError>) -> Result<T, Vec<RowError>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formulas_are_written_as_text_and_read_back_as_they_were() {
+        let mut out = CsvOut::new(b',', false);
+        let cells = [
+            "=HYPERLINK(\"x\")",
+            "+1",
+            "-2",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+            "Anna",
+            "'quoted",
+        ];
+        out.row(["a", "b", "c", "d", "e", "f", "g", "h"]).unwrap();
+        out.row(cells).unwrap();
+        let bytes = out.finish().unwrap();
+        let mut reader = csv::Reader::from_reader(bytes.as_slice());
+        let written: Vec<String> = reader
+            .records()
+            .next()
+            .unwrap()
+            .unwrap()
+            .iter()
+            .map(str::to_string)
+            .collect();
+        for (w, c) in written.iter().zip(cells) {
+            let formula = c.starts_with(FORMULA_START);
+            assert_eq!(
+                w.starts_with('\''),
+                formula || c.starts_with('\''),
+                "{c:?} -> {w:?}"
+            );
+            assert!(!w.starts_with(FORMULA_START), "{w:?} would run");
+            if formula {
+                assert_eq!(unguard(w), c);
+            }
+        }
+        assert_eq!(unguard("'quoted"), "'quoted", "a quote before text stays");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn no_written_cell_starts_a_formula_and_every_cell_reads_back(cell in "\\PC*") {
+            let g = guard(&cell);
+            proptest::prop_assert!(!g.starts_with(FORMULA_START));
+            proptest::prop_assert_eq!(unguard(&g), cell.as_str());
+        }
+    }
 
     const COLS: &[Column] = &[("a", true, ""), ("b", false, "")];
 

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::kernel::csv::{finish, read_csv, Column, CsvRow, RowError};
+use crate::kernel::csv::{finish, read_csv, Column, CsvOut, CsvRow, RowError};
 use crate::kernel::text::parse_name;
 use crate::kernel::Role;
 use crate::org::model::{
@@ -382,9 +382,8 @@ fn read_row(st: &mut Reading, r: &CsvRow<'_>, errors: &mut Vec<RowError>) {
 pub fn to_csv(data: &OrgData) -> String {
     let units: HashMap<&str, &UnitRow> = data.units.iter().map(|u| (u.code.as_str(), u)).collect();
     let sites: HashMap<&str, &SiteRow> = data.sites.iter().map(|s| (s.name.as_str(), s)).collect();
-    let mut w = csv::Writer::from_writer(vec![]);
-    let header: Vec<&str> = COLUMNS.iter().map(|c| c.0).collect();
-    let _ = w.write_record(&header);
+    let mut w = CsvOut::new(b',', false);
+    let _ = w.row(COLUMNS.iter().map(|c| c.0));
     for p in &data.people {
         let u = units.get(p.unit_code.as_str());
         let s = p.site_name.as_deref().and_then(|n| sites.get(n));
@@ -425,9 +424,9 @@ pub fn to_csv(data: &OrgData) -> String {
                 .map(|u| u.to_string())
                 .unwrap_or_default(),
         ];
-        let _ = w.write_record(&row);
+        let _ = w.row(&row);
     }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    String::from_utf8(w.finish().unwrap_or_default()).unwrap_or_default()
 }
 
 #[cfg(test)]

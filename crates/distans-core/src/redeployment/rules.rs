@@ -2,7 +2,8 @@
 
 use time::Date;
 
-use crate::kernel::{CoreError, CoreResult};
+use crate::kernel::csv::CsvOut;
+use crate::kernel::CoreResult;
 use crate::plan::model::{DayState, PlanDay};
 use crate::redeployment::model::*;
 
@@ -49,7 +50,7 @@ pub(crate) fn day_cell(d: &PlanDay) -> String {
 /// programs read å, ä and ö right): a header row, then one row a person
 /// with their counts and a column per workday of the period.
 pub fn to_csv(rows: &[RedeployRow], workdays: &[Date]) -> CoreResult<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    let mut w = CsvOut::new(b',', true);
     let mut header: Vec<String> = [
         "person_id",
         "name",
@@ -66,7 +67,7 @@ pub fn to_csv(rows: &[RedeployRow], workdays: &[Date]) -> CoreResult<Vec<u8>> {
     .map(|s| s.to_string())
     .collect();
     header.extend(workdays.iter().map(|d| d.to_string()));
-    w.write_record(&header).map_err(CoreError::internal)?;
+    w.row(&header)?;
     for r in rows {
         let mut rec = vec![
             r.person.id.to_string(),
@@ -89,9 +90,9 @@ pub fn to_csv(rows: &[RedeployRow], workdays: &[Date]) -> CoreResult<Vec<u8>> {
                     .unwrap_or_default(),
             );
         }
-        w.write_record(&rec).map_err(CoreError::internal)?;
+        w.row(&rec)?;
     }
-    w.into_inner().map_err(CoreError::internal)
+    w.finish()
 }
 
 #[cfg(test)]
@@ -185,6 +186,19 @@ mod tests {
 
     fn part() -> impl Strategy<Value = Option<Part>> {
         prop_oneof![Just(None), Just(Some(Part::Am)), Just(Some(Part::Pm))]
+    }
+
+    #[test]
+    fn a_name_that_looks_like_a_formula_is_written_as_text() {
+        let mon = date!(2026 - 11 - 23);
+        let rows = vec![row_of(
+            who(1, "=HYPERLINK(\"http://evil.example\")"),
+            vec![],
+        )];
+        let bytes = to_csv(&rows, &[mon]).unwrap();
+        let mut r = csv::Reader::from_reader(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap());
+        let rec = r.records().next().unwrap().unwrap();
+        assert_eq!(&rec[1], "'=HYPERLINK(\"http://evil.example\")");
     }
 
     proptest! {
