@@ -1,53 +1,101 @@
 //! Extractors that turn malformed input into the API's error shape.
 
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::body::Bytes;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::request::Parts;
 use distans_core::CoreError;
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 use uuid::Uuid;
 
 use crate::error::ApiError;
 
-/// A JSON body; a malformed one is a 400 naming what is wrong.
+/// A JSON body; a malformed one is a 400 naming what is wrong: the field
+/// (as a path, `items[2].note`) whose value has the wrong type or holds a
+/// control character, or the body itself.
 pub struct ApiJson<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(ApiJson(v)),
-            Err(e) => Err(ApiError(json_error(e))),
+        if !crate::auth::is_json_headers(req.headers()) {
+            return Err(ApiError(CoreError::invalid(
+                "body",
+                "send the body as Content-Type: application/json",
+            )));
         }
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|e| ApiError(CoreError::invalid("body", e.body_text())))?;
+        let value: Value = serde_json::from_slice(&bytes).map_err(|e| {
+            ApiError(CoreError::invalid(
+                "body",
+                format!("is not valid JSON ({e})"),
+            ))
+        })?;
+        if let Some(field) = control_character_in(&value, String::new()) {
+            return Err(ApiError(CoreError::invalid(
+                field,
+                "must not contain control characters",
+            )));
+        }
+        serde_path_to_error::deserialize(value)
+            .map(ApiJson)
+            .map_err(|e| ApiError(data_error(&e)))
     }
 }
 
-fn json_error(e: JsonRejection) -> CoreError {
-    match e {
-        JsonRejection::MissingJsonContentType(_) => {
-            CoreError::invalid("body", "send the body as Content-Type: application/json")
+/// A value of the wrong shape: the field is its path; at the top level
+/// (a missing field), the field the message names.
+fn data_error(e: &serde_path_to_error::Error<serde_json::Error>) -> CoreError {
+    let message = e.inner().to_string();
+    let path = e.path().to_string();
+    if path != "." {
+        return CoreError::invalid(path.clone(), format!("{path}: {message}"));
+    }
+    let field = message
+        .split_once('`')
+        .and_then(|(_, r)| r.split_once('`'))
+        .map(|(f, _)| f.to_string())
+        .unwrap_or_else(|| "body".into());
+    CoreError::invalid(field, message)
+}
+
+/// The path of the first string (or key) holding a control character other
+/// than a tab or a line break, if any.
+fn control_character_in(v: &Value, at: String) -> Option<String> {
+    let bad = |s: &str| {
+        s.chars()
+            .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    };
+    let field = |at: &str| {
+        if at.is_empty() {
+            "body".to_string()
+        } else {
+            at.to_string()
         }
-        JsonRejection::JsonDataError(d) => {
-            // serde's message names the field: "missing field `x`" or "x: invalid type".
-            let text = d.body_text();
-            let detail = text
-                .split_once(": ")
-                .map(|(_, r)| r)
-                .unwrap_or(&text)
-                .to_string();
-            let field = detail
-                .split_once('`')
-                .and_then(|(_, r)| r.split_once('`'))
-                .map(|(f, _)| f.to_string())
-                .or_else(|| detail.split_once(": ").map(|(f, _)| f.to_string()))
-                .unwrap_or_else(|| "body".into());
-            CoreError::invalid(field, detail)
-        }
-        JsonRejection::JsonSyntaxError(s) => {
-            CoreError::invalid("body", format!("is not valid JSON ({})", s.body_text()))
-        }
-        other => CoreError::invalid("body", other.body_text()),
+    };
+    match v {
+        Value::String(s) if bad(s) => Some(field(&at)),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, x)| control_character_in(x, format!("{}[{i}]", field(&at)))),
+        Value::Object(m) => m.iter().find_map(|(k, x)| {
+            let here = if at.is_empty() {
+                k.clone()
+            } else {
+                format!("{at}.{k}")
+            };
+            if bad(k) {
+                Some(field(&at))
+            } else {
+                control_character_in(x, here)
+            }
+        }),
+        _ => None,
     }
 }
 

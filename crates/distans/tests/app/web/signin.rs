@@ -5,7 +5,7 @@ use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use distans_web::auth::LoginLimits;
 use rand::Rng;
-use serde_json::json;
+use serde_json::{json, Value};
 
 use super::{core_at, csrf_of, form, router, send, spawn_app};
 
@@ -508,4 +508,60 @@ async fn answers_about_someone_are_not_cached_and_cookies_follow_https() {
         !cookie.contains("Secure"),
         "plain HTTP in development: {cookie}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_json_is_refused_naming_the_field() {
+    let app = spawn_app().await;
+    let anna = app.login("anna").await;
+    let token_named = |name: Value| json!({ "name": name, "days": 30 });
+    // A NUL or another control character in any text is refused, naming
+    // the field, before it reaches the database (PostgreSQL cannot keep a NUL).
+    for (body, field) in [
+        (token_named(json!("a\u{0}b")), "name"),
+        (token_named(json!("a\u{1b}[31m")), "name"),
+        (
+            json!({"username": "anna\u{0}", "password": "demo"}),
+            "username",
+        ),
+    ] {
+        let path = if field == "username" {
+            "/api/v1/login"
+        } else {
+            "/api/v1/me/tokens"
+        };
+        let r = app.call(Method::POST, path, Some(&anna), Some(body)).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text());
+        assert_eq!(r.json()["error"]["field"], field, "{}", r.text());
+    }
+    // A value of the wrong type names its field, not a word of the message.
+    let r = app
+        .call(
+            Method::PATCH,
+            "/api/v1/me",
+            Some(&anna),
+            Some(json!({"language": 5})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.json()["error"]["field"], "language", "{}", r.text());
+    let r = app
+        .call(
+            Method::POST,
+            "/api/v1/me/tokens",
+            Some(&anna),
+            Some(json!({"name": "x", "days": "many"})),
+        )
+        .await;
+    assert_eq!(r.json()["error"]["field"], "days", "{}", r.text());
+    // A line break in a text is not a control character people cannot type.
+    let r = app
+        .call(
+            Method::POST,
+            "/api/v1/me/tokens",
+            Some(&anna),
+            Some(token_named(json!("two\nlines"))),
+        )
+        .await;
+    assert_ne!(r.json()["error"]["field"], "name", "{}", r.text());
 }
