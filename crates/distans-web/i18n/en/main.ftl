@@ -658,3 +658,4 @@ talk-date = Day of the development talk
 talk-hint = At the talk you also follow up the remote work with the checklist.
 talk-set = Plan a follow-up at the development talk
 err-checklist = Check the title and the questions: { $detail }
+nav-menu = Menu

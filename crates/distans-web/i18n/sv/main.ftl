@@ -658,3 +658,4 @@ talk-date = Datum för medarbetarsamtalet
 talk-hint = Vid samtalet följer ni också upp distansarbetet med checklistan.
 talk-set = Planera uppföljning vid medarbetarsamtalet
 err-checklist = Kontrollera rubriken och frågorna: { $detail }
+nav-menu = Meny
