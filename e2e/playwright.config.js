@@ -16,8 +16,8 @@ module.exports = defineConfig({
   retries: 0,
   timeout: 60_000,
   expect: { timeout: 5_000 },
-  // A safety net only: the suite takes about a minute.
-  globalTimeout: 300_000,
+  // A safety net only: the suite takes about three minutes on two cores.
+  globalTimeout: 600_000,
   reporter: [['list'], ['./summary-reporter.js']],
   use: {
     browserName: 'chromium',

@@ -189,7 +189,7 @@ test('HR edits a checklist: a new version, the old one kept', async ({ page }) =
   await expectAccessible(page, 'a checklist with its edit form');
 
   // A line that is not a question is refused, naming the line.
-  const lines = page.getByLabel('Frågor', { exact: true });
+  const lines = page.getByRole('textbox', { name: 'Frågor', exact: true });
   const before = await lines.inputValue();
   const versionsBefore = await page.locator('ul[aria-labelledby="h-versions"] li').count();
   await lines.fill(`${before}\nbara text`);

@@ -661,3 +661,4 @@ err-checklist = Check the title and the questions: { $detail }
 own-language = Language
 own-language-legend = Language of the pages, notifications and e-mails you receive
 own-language-save = Save language
+nav-menu = Menu

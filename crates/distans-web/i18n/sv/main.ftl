@@ -661,3 +661,4 @@ err-checklist = Kontrollera rubriken och frågorna: { $detail }
 own-language = Språk
 own-language-legend = Språk för sidorna, aviseringarna och e-posten du får
 own-language-save = Spara språk
+nav-menu = Meny
