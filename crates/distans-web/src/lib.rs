@@ -12,6 +12,7 @@ pub mod error;
 pub mod html;
 pub mod i18n;
 pub mod ics;
+mod input;
 pub mod notices;
 pub mod security;
 pub mod session;
@@ -111,6 +112,7 @@ pub fn app(state: AppState) -> Router {
         .fallback(html::not_found)
         .with_state(state)
         .layer(sessions)
+        .layer(axum::middleware::from_fn(input::refuse_control_characters))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
             20 * 1024 * 1024,
         ))

@@ -662,3 +662,5 @@ own-language = Language
 own-language-legend = Language of the pages, notifications and e-mails you receive
 own-language-save = Save language
 nav-menu = Menu
+input-refused-title = Characters not allowed
+input-refused-text = What you sent holds characters that cannot be saved (such as invisible control characters). Go back, remove them and try again.

@@ -662,3 +662,5 @@ own-language = Språk
 own-language-legend = Språk för sidorna, aviseringarna och e-posten du får
 own-language-save = Spara språk
 nav-menu = Meny
+input-refused-title = Otillåtna tecken
+input-refused-text = Det du skickade innehåller tecken som inte kan sparas (till exempel osynliga styrtecken). Gå tillbaka, ta bort dem och försök igen.

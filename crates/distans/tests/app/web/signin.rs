@@ -447,6 +447,11 @@ async fn redirects_from_a_request_stay_on_this_site() {
         ("/.//evil.example", "%2F.%2F%2Fevil.example"),
     ] {
         let r = app.get(&format!("/sprak/en?next={encoded}"), None).await;
+        if bad.chars().any(char::is_control) {
+            // Refused before any page sees it.
+            assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad:?}");
+            continue;
+        }
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{bad:?}");
         assert_eq!(r.headers[header::LOCATION], "/", "{bad:?}");
     }
@@ -564,4 +569,52 @@ async fn bad_json_is_refused_naming_the_field() {
         )
         .await;
     assert_ne!(r.json()["error"]["field"], "name", "{}", r.text());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn control_characters_in_forms_and_query_strings_are_refused() {
+    let app = spawn_app().await;
+    let page = app.get("/logga-in", None).await;
+    let cookie = page.cookie().unwrap();
+    let csrf = csrf_of(&page.text());
+    // A NUL in the sign-in name: a clear page, not a server error.
+    let r = form(
+        &app.router,
+        "/logga-in",
+        Some(&cookie),
+        &[
+            ("username", "anna\0"),
+            ("password", "demo"),
+            ("csrf", &csrf),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.text().contains("Otillåtna tecken"), "{}", r.text());
+    // A line break smuggled into a query string.
+    let r = app
+        .get("/logga-in?next=%2F%0D%0ASet-Cookie:%20x", None)
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let anna = app.login("anna").await;
+    let r = app.get("/api/v1/people?q=%00", Some(&anna)).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.json()["error"]["field"], "q");
+    // Text areas keep their line breaks.
+    let r = form(
+        &app.router,
+        "/logga-in",
+        Some(&cookie),
+        &[
+            ("username", "anna\nx"),
+            ("password", "demo"),
+            ("csrf", &csrf),
+        ],
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNAUTHORIZED,
+        "a wrong name, not refused input"
+    );
 }
