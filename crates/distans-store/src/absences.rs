@@ -16,33 +16,23 @@ use distans_core::kernel::Work;
 use distans_core::store::AbsencesPort;
 use distans_core::CoreResult;
 
-use crate::db::{fetch, on_db, BeginWrite};
-use crate::error::{conflict, StoreError, StoreResult};
-use crate::store::{
-    append_audit_rows, each, one, push_list, write_if_changed, write_work, SqlStore, BATCH,
-};
+use crate::db::{read_all, read_one};
+use crate::error::conflict;
+use crate::store::{push_list, row, write_if_changed, write_import, write_work, SqlStore, BATCH};
 
-#[derive(sqlx::FromRow)]
-struct AbsenceDb {
-    id: Uuid,
-    person_id: Uuid,
-    first_day: Date,
-    last_day: Date,
-    source: String,
-    created_at: OffsetDateTime,
-}
-
-impl TryFrom<AbsenceDb> for Absence {
-    type Error = StoreError;
-    fn try_from(r: AbsenceDb) -> StoreResult<Absence> {
-        Ok(Absence {
-            id: r.id,
-            person: r.person_id,
-            first_day: r.first_day,
-            last_day: r.last_day,
-            source: r.source,
-            created_at: r.created_at,
-        })
+row! {
+    struct AbsenceDb => Absence {
+        id: Uuid,
+        first_day: Date,
+        last_day: Date,
+        source: String,
+        created_at: OffsetDateTime,
+    }
+    with {
+        person_id: Uuid,
+    }
+    |r| {
+        person: r.person_id,
     }
 }
 
@@ -76,9 +66,9 @@ pub(crate) use insert_absences;
 impl AbsencesPort for SqlStore {
     #[tracing::instrument(skip_all)]
     async fn absences(&self, person: Uuid, from: Date, to: Date) -> CoreResult<Vec<Absence>> {
-        let rows: Vec<AbsenceDb> = fetch!(
+        read_all!(
             self.db(),
-            fetch_all,
+            AbsenceDb,
             &format!(
                 "{ABSENCE_SELECT} WHERE person_id = $1 AND last_day >= $2 AND first_day <= $3
                  ORDER BY first_day LIMIT 1000"
@@ -86,19 +76,17 @@ impl AbsencesPort for SqlStore {
             person,
             from,
             to
-        )?;
-        Ok(each(rows)?)
+        )
     }
 
     #[tracing::instrument(skip_all, fields(id = %id))]
     async fn absence(&self, id: Uuid) -> CoreResult<Option<Absence>> {
-        let row: Option<AbsenceDb> = fetch!(
+        read_one!(
             self.db(),
-            fetch_optional,
+            AbsenceDb,
             &format!("{ABSENCE_SELECT} WHERE id = $1"),
             id
-        )?;
-        Ok(one(row)?)
+        )
     }
 
     #[tracing::instrument(skip_all, fields(id = %a.id))]
@@ -138,41 +126,50 @@ impl AbsencesPort for SqlStore {
         let mut numbers: Vec<&str> = rows.iter().map(|r| r.employee_number.as_str()).collect();
         numbers.sort_unstable();
         numbers.dedup();
-        let done = on_db!(self.db(), p => {
-            let mut tx = p.begin_write().await?;
-            // The people of the file, then their stored absences.
-            let mut people: HashMap<String, Uuid> = HashMap::new();
-            for chunk in numbers.chunks(BATCH) {
-                let mut q = QueryBuilder::new("SELECT employee_number, id FROM people WHERE employee_number IN ");
-                push_list(&mut q, chunk.iter().map(|n| n.to_string()));
-                let found: Vec<(String, Uuid)> = q.build_query_as().fetch_all(&mut *tx).await?;
-                people.extend(found);
+        write_import!(
+            self,
+            at,
+            |tx| {
+                // The people of the file, then their stored absences.
+                let mut people: HashMap<String, Uuid> = HashMap::new();
+                for chunk in numbers.chunks(BATCH) {
+                    let mut q = QueryBuilder::new(
+                        "SELECT employee_number, id FROM people WHERE employee_number IN ",
+                    );
+                    push_list(&mut q, chunk.iter().map(|n| n.to_string()));
+                    let found: Vec<(String, Uuid)> = q.build_query_as().fetch_all(&mut *tx).await?;
+                    people.extend(found);
+                }
+                let mut ids: Vec<Uuid> = people.values().copied().collect();
+                ids.sort_unstable();
+                let mut stored: HashMap<(Uuid, Date), (Uuid, Date)> = HashMap::new();
+                for chunk in ids.chunks(BATCH) {
+                    let mut q = QueryBuilder::new("SELECT person_id, first_day, id, last_day FROM absences WHERE person_id IN ");
+                    push_list(&mut q, chunk.iter().copied());
+                    let found: Vec<(Uuid, Date, Uuid, Date)> =
+                        q.build_query_as().fetch_all(&mut *tx).await?;
+                    stored.extend(found.into_iter().map(|(p, f, id, l)| ((p, f), (id, l))));
+                }
+                resolve_absences(
+                    rows,
+                    &people,
+                    &stored,
+                    actor_id,
+                    actor,
+                    at,
+                    &mut Uuid::now_v7,
+                )
+            },
+            |ch| {
+                insert_absences!(tx, ch.insert, actor_id, BATCH / 2);
+                for (id, last) in &ch.update {
+                    sqlx::query("UPDATE absences SET last_day = $1 WHERE id = $2")
+                        .bind(*last)
+                        .bind(*id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
             }
-            let mut ids: Vec<Uuid> = people.values().copied().collect();
-            ids.sort_unstable();
-            let mut stored: HashMap<(Uuid, Date), (Uuid, Date)> = HashMap::new();
-            for chunk in ids.chunks(BATCH) {
-                let mut q = QueryBuilder::new("SELECT person_id, first_day, id, last_day FROM absences WHERE person_id IN ");
-                push_list(&mut q, chunk.iter().copied());
-                let found: Vec<(Uuid, Date, Uuid, Date)> = q.build_query_as().fetch_all(&mut *tx).await?;
-                stored.extend(found.into_iter().map(|(p, f, id, l)| ((p, f), (id, l))));
-            }
-            let ch = match resolve_absences(rows, &people, &stored, actor_id, actor, at, &mut Uuid::now_v7) {
-                Ok(ch) => ch,
-                Err(rows) => return Ok(Err(rows)),
-            };
-            insert_absences!(tx, ch.insert, actor_id, BATCH / 2);
-            for (id, last) in &ch.update {
-                sqlx::query("UPDATE absences SET last_day = $1 WHERE id = $2")
-                    .bind(*last)
-                    .bind(*id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            append_audit_rows!(tx, at, &ch.audit);
-            tx.commit().await?;
-            Ok(Ok(ch.report))
-        })?;
-        done.map_err(ImportError::Rows)
+        )
     }
 }

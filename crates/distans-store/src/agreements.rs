@@ -14,9 +14,10 @@ use distans_core::policy::Place;
 use distans_core::store::AgreementsPort;
 use distans_core::CoreResult;
 
-use crate::db::fetch;
-use crate::error::{conflict, StoreError, StoreResult};
-use crate::store::{about, each, name, one, write_if_changed, write_work, SqlStore};
+use crate::db::{fetch, read_all, read_one};
+use crate::store::{
+    about, must_change, name, next_version, row, write_if_changed, write_work, SqlStore,
+};
 use crate::stored::{days, json, Stored};
 
 pub(crate) const AGREEMENT_SELECT: &str = "SELECT g.id, g.request_id, g.person_id, p.given_name,
@@ -26,63 +27,45 @@ pub(crate) const AGREEMENT_SELECT: &str = "SELECT g.id, g.request_id, g.person_i
         g.employee_signed_at, g.decider_signed_at, g.ends_on, g.ended_by, g.end_reason, g.version
     FROM agreements g JOIN people p ON p.id = g.person_id JOIN people d ON d.id = g.decider_id";
 
-#[derive(sqlx::FromRow)]
-pub(crate) struct AgreementRow {
-    id: Uuid,
-    request_id: Uuid,
-    person_id: Uuid,
-    given_name: String,
-    family_name: String,
-    decider_id: Uuid,
-    d_given: String,
-    d_family: String,
-    state: String,
-    days_per_week: i64,
-    weekdays: String,
-    place: String,
-    place_address: Option<String>,
-    start_date: Date,
-    end_date: Option<Date>,
-    policy_version: i64,
-    notice_days: i64,
-    text: String,
-    text_sha256: Option<String>,
-    employee_signed_at: Option<OffsetDateTime>,
-    decider_signed_at: Option<OffsetDateTime>,
-    ends_on: Option<Date>,
-    ended_by: Option<String>,
-    end_reason: Option<String>,
-    version: i64,
-}
-
-impl TryFrom<AgreementRow> for Agreement {
-    type Error = StoreError;
-    fn try_from(r: AgreementRow) -> StoreResult<Agreement> {
-        Ok(Agreement {
-            id: r.id,
-            request_id: r.request_id,
-            person_id: r.person_id,
-            person_name: name(&r.given_name, &r.family_name),
-            decider_id: r.decider_id,
-            decider_name: name(&r.d_given, &r.d_family),
-            state: AgreementState::read("agreements.state", &r.state)?,
-            days_per_week: days("agreements.days_per_week", r.days_per_week)?,
-            weekdays: json("agreements.weekdays", &r.weekdays)?,
-            place: Place::read("agreements.place", &r.place)?,
-            place_address: r.place_address,
-            start: r.start_date,
-            end: r.end_date,
-            policy_version: r.policy_version,
-            notice_days: r.notice_days,
-            text: r.text,
-            text_sha256: r.text_sha256,
-            employee_signed_at: r.employee_signed_at,
-            decider_signed_at: r.decider_signed_at,
-            ends_on: r.ends_on,
-            ended_by: r.ended_by,
-            end_reason: r.end_reason,
-            version: r.version,
-        })
+row! {
+    pub(crate) struct AgreementRow => Agreement {
+        id: Uuid,
+        request_id: Uuid,
+        person_id: Uuid,
+        decider_id: Uuid,
+        place_address: Option<String>,
+        policy_version: i64,
+        notice_days: i64,
+        text: String,
+        text_sha256: Option<String>,
+        employee_signed_at: Option<OffsetDateTime>,
+        decider_signed_at: Option<OffsetDateTime>,
+        ends_on: Option<Date>,
+        ended_by: Option<String>,
+        end_reason: Option<String>,
+        version: i64,
+    }
+    with {
+        given_name: String,
+        family_name: String,
+        d_given: String,
+        d_family: String,
+        state: String,
+        days_per_week: i64,
+        weekdays: String,
+        place: String,
+        start_date: Date,
+        end_date: Option<Date>,
+    }
+    |r| {
+        person_name: name(&r.given_name, &r.family_name),
+        decider_name: name(&r.d_given, &r.d_family),
+        state: AgreementState::read("agreements.state", &r.state)?,
+        days_per_week: days("agreements.days_per_week", r.days_per_week)?,
+        weekdays: json("agreements.weekdays", &r.weekdays)?,
+        place: Place::read("agreements.place", &r.place)?,
+        start: r.start_date,
+        end: r.end_date,
     }
 }
 
@@ -121,13 +104,12 @@ pub(crate) use insert_agreement;
 impl SqlStore {
     /// Agreements matching `condition` (after `WHERE`, binding `$1`), at most 100.
     async fn agreements_where(&self, condition: &str, key: Uuid) -> CoreResult<Vec<Agreement>> {
-        let rows: Vec<AgreementRow> = fetch!(
+        read_all!(
             self.db(),
-            fetch_all,
+            AgreementRow,
             &format!("{AGREEMENT_SELECT} WHERE {condition} LIMIT 100"),
             key
-        )?;
-        Ok(each(rows)?)
+        )
     }
 }
 
@@ -151,36 +133,27 @@ impl AgreementsPort for SqlStore {
         work: &Work,
     ) -> CoreResult<i64> {
         write_work!(self, work, |tx| {
-            let (max,): (Option<i64>,) = sqlx::query_as("SELECT MAX(version) FROM agreement_templates")
-                .fetch_one(&mut *tx)
-                .await?;
-            let current = max.unwrap_or(0);
-            if current != expected {
-                return Err(conflict(format!(
-                    "the template was changed meanwhile (version {current}, you edited {expected})"
-                )));
-            }
+            let version = next_version!(tx, expected, "the template", "agreement_templates");
             // The primary key makes two simultaneous saves of the same version collide.
             sqlx::query("INSERT INTO agreement_templates (version, text, created_at, created_by) VALUES ($1, $2, $3, $4)")
-                .bind(current + 1)
+                .bind(version)
                 .bind(text)
                 .bind(work.at)
                 .bind(created_by)
                 .execute(&mut *tx)
                 .await?;
-            current + 1
+            version
         }, audit: |v: &i64| Some(about(&work.audit, *v, None)))
     }
 
     #[tracing::instrument(skip_all, fields(id = %id))]
     async fn agreement(&self, id: Uuid) -> CoreResult<Option<Agreement>> {
-        let row: Option<AgreementRow> = fetch!(
+        read_one!(
             self.db(),
-            fetch_optional,
+            AgreementRow,
             &format!("{AGREEMENT_SELECT} WHERE g.id = $1"),
             id
-        )?;
-        Ok(one(row)?)
+        )
     }
 
     #[tracing::instrument(skip_all)]
@@ -224,38 +197,33 @@ impl AgreementsPort for SqlStore {
         work: &Work,
     ) -> CoreResult<()> {
         write_work!(self, work, |tx| {
-            let n = sqlx::query(
-                "UPDATE agreements SET state = $1, text_sha256 = $2, employee_signed_at = $3, decider_signed_at = $4,
-                    ends_on = $5, ended_by = $6, end_reason = $7, text = $8, version = version + 1
-                 WHERE id = $9 AND version = $10 AND (text_sha256 IS NULL OR text = $8)",
-            )
-            .bind(g.state.stored())
-            .bind(&g.text_sha256)
-            .bind(g.employee_signed_at)
-            .bind(g.decider_signed_at)
-            .bind(g.ends_on)
-            .bind(&g.ended_by)
-            .bind(&g.end_reason)
-            .bind(&g.text)
-            .bind(g.id)
-            .bind(expected)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if n == 0 {
-                return Err(conflict(
-                    "the agreement was changed by someone else meanwhile; reload it",
-                ));
-            }
+            must_change!(
+                tx,
+                "the agreement was changed by someone else meanwhile; reload it",
+                at_version(g.id, expected),
+                sqlx::query(
+                    "UPDATE agreements SET state = $1, text_sha256 = $2, employee_signed_at = $3, decider_signed_at = $4,
+                        ends_on = $5, ended_by = $6, end_reason = $7, text = $8, version = version + 1
+                     WHERE id = $9 AND version = $10 AND (text_sha256 IS NULL OR text = $8)",
+                )
+                .bind(g.state.stored())
+                .bind(&g.text_sha256)
+                .bind(g.employee_signed_at)
+                .bind(g.decider_signed_at)
+                .bind(g.ends_on)
+                .bind(&g.ended_by)
+                .bind(&g.end_reason)
+                .bind(&g.text)
+            );
             crate::followup::write_schedule!(tx, work.at, schedule);
         })
     }
 
     #[tracing::instrument(skip_all)]
     async fn agreements_ending(&self, until: Date, limit: i64) -> CoreResult<Vec<Agreement>> {
-        let rows: Vec<AgreementRow> = fetch!(
+        read_all!(
             self.db(),
-            fetch_all,
+            AgreementRow,
             &format!(
                 "{AGREEMENT_SELECT} WHERE g.state = 'active' AND g.ending_notified_at IS NULL
                    AND COALESCE(g.ends_on, g.end_date) IS NOT NULL AND COALESCE(g.ends_on, g.end_date) <= $1
@@ -263,8 +231,7 @@ impl AgreementsPort for SqlStore {
             ),
             until,
             limit
-        )?;
-        Ok(each(rows)?)
+        )
     }
 
     #[tracing::instrument(skip_all, fields(id = %id))]

@@ -4,7 +4,6 @@
 
 use async_trait::async_trait;
 use sqlx::types::Json;
-use sqlx::QueryBuilder;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -13,44 +12,31 @@ use distans_core::kernel::{Page, Paging, Work};
 use distans_core::store::AuditPort;
 use distans_core::CoreResult;
 
-use crate::db::{fetch, on_db};
-use crate::error::{StoreError, StoreResult};
-use crate::store::{each, read_page, write_work, SqlStore};
+use crate::db::{fetch, read_all};
+use crate::store::{read_page, row, write_work, List, SqlStore};
 
 const AUDIT_SELECT: &str =
     "SELECT seq, at, actor_id, actor, action, entity, entity_id, before, after, prev_hash, hash FROM audit_log";
 
-#[derive(sqlx::FromRow)]
-struct AuditRow {
-    seq: i64,
-    at: OffsetDateTime,
-    actor_id: Option<Uuid>,
-    actor: String,
-    action: String,
-    entity: String,
-    entity_id: String,
-    before: Option<Json<serde_json::Value>>,
-    after: Option<Json<serde_json::Value>>,
-    prev_hash: String,
-    hash: String,
-}
-
-impl TryFrom<AuditRow> for AuditEntry {
-    type Error = StoreError;
-    fn try_from(r: AuditRow) -> StoreResult<AuditEntry> {
-        Ok(AuditEntry {
-            seq: r.seq,
-            at: r.at,
-            actor_id: r.actor_id,
-            actor: r.actor,
-            action: r.action,
-            entity: r.entity,
-            entity_id: r.entity_id,
-            before: r.before.map(|j| j.0),
-            after: r.after.map(|j| j.0),
-            prev_hash: r.prev_hash,
-            hash: r.hash,
-        })
+row! {
+    struct AuditRow => AuditEntry {
+        seq: i64,
+        at: OffsetDateTime,
+        actor_id: Option<Uuid>,
+        actor: String,
+        action: String,
+        entity: String,
+        entity_id: String,
+        prev_hash: String,
+        hash: String,
+    }
+    with {
+        before: Option<Json<serde_json::Value>>,
+        after: Option<Json<serde_json::Value>>,
+    }
+    |r| {
+        before: r.before.map(|j| j.0),
+        after: r.after.map(|j| j.0),
     }
 }
 
@@ -58,38 +44,35 @@ impl TryFrom<AuditRow> for AuditEntry {
 impl AuditPort for SqlStore {
     #[tracing::instrument(skip_all)]
     async fn audit(&self, filter: &AuditFilter, paging: Paging) -> CoreResult<Page<AuditEntry>> {
-        on_db!(self.db(), p => read_page!(
-            p,
-            AuditRow,
-            "SELECT COUNT(*) FROM audit_log",
-            AUDIT_SELECT,
-            |q: &mut QueryBuilder<'_, _>| {
-                q.push(" WHERE 1 = 1");
-                if let Some(e) = &filter.entity {
-                    q.push(" AND entity = ").push_bind(e.clone());
-                }
-                if let Some(e) = &filter.entity_id {
-                    q.push(" AND entity_id = ").push_bind(e.clone());
-                }
-                if let Some(f) = filter.from {
-                    q.push(" AND at >= ").push_bind(f);
-                }
-            },
-            "seq DESC",
-            paging
-        ))
+        // The audit log, newest first.
+        const AUDIT_LOG: List = List {
+            count: "audit_log",
+            about: None,
+            select: AUDIT_SELECT,
+            order: "seq DESC",
+        };
+        read_page!(self.db(), AuditRow, &AUDIT_LOG, paging, |q| {
+            if let Some(e) = &filter.entity {
+                q.push(" AND entity = ").push_bind(e.clone());
+            }
+            if let Some(e) = &filter.entity_id {
+                q.push(" AND entity_id = ").push_bind(e.clone());
+            }
+            if let Some(f) = filter.from {
+                q.push(" AND at >= ").push_bind(f);
+            }
+        })
     }
 
     #[tracing::instrument(skip_all)]
     async fn audit_after(&self, after: i64, limit: i64) -> CoreResult<Vec<AuditEntry>> {
-        let rows: Vec<AuditRow> = fetch!(
+        read_all!(
             self.db(),
-            fetch_all,
+            AuditRow,
             &format!("{AUDIT_SELECT} WHERE seq > $1 ORDER BY seq LIMIT $2"),
             after,
             limit
-        )?;
-        Ok(each(rows)?)
+        )
     }
 
     #[tracing::instrument(skip_all)]

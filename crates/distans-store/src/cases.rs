@@ -4,20 +4,18 @@
 
 use async_trait::async_trait;
 use sqlx::types::Json;
-use sqlx::QueryBuilder;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use distans_core::agreements::Agreement;
 use distans_core::cases::{RemoteRequest, RequestEvent, RequestFilter, RequestState};
-use distans_core::kernel::{Page, Paging, Work};
+use distans_core::kernel::{Page, Paging, UnitRef, Work};
 use distans_core::policy::{Arrangement, Decider, Place};
 use distans_core::store::CasesPort;
 use distans_core::CoreResult;
 
 use crate::db::on_db;
-use crate::error::{conflict, StoreError, StoreResult};
-use crate::store::{maybe_person, person, push_below, read_page, write_work, SqlStore};
+use crate::store::{must_change, push_below, read_page, row, write_work, List, SqlStore};
 use crate::stored::{days, json, Stored};
 
 const REQUEST_SELECT: &str = "SELECT r.id, r.person_id, p.given_name, p.family_name, p.unit_id,
@@ -30,83 +28,89 @@ const REQUEST_SELECT: &str = "SELECT r.id, r.person_id, p.given_name, p.family_n
     FROM requests r JOIN people p ON p.id = r.person_id JOIN units u ON u.id = p.unit_id
     LEFT JOIN people a ON a.id = r.assigned_to LEFT JOIN people d ON d.id = r.decided_by";
 
-#[derive(sqlx::FromRow)]
-struct RequestRow {
-    id: Uuid,
-    person_id: Uuid,
-    given_name: String,
-    family_name: String,
-    unit_id: Uuid,
-    unit_name: String,
-    unit_path: String,
-    state: String,
-    decider: String,
-    assigned_to: Option<Uuid>,
-    a_given: Option<String>,
-    a_family: Option<String>,
-    days_per_week: i64,
-    weekdays: String,
-    start_date: Date,
-    end_date: Option<Date>,
-    place: String,
-    place_address: Option<String>,
-    reason: String,
-    confirmations: String,
-    policy_version: i64,
-    decided_by: Option<Uuid>,
-    d_given: Option<String>,
-    d_family: Option<String>,
-    decision_reason: Option<String>,
-    agreement_id: Option<Uuid>,
-    created_at: OffsetDateTime,
-    version: i64,
-}
-
-impl TryFrom<RequestRow> for RemoteRequest {
-    type Error = StoreError;
-    fn try_from(r: RequestRow) -> StoreResult<RemoteRequest> {
-        Ok(RemoteRequest {
-            id: r.id,
-            person: person(r.person_id, &r.given_name, &r.family_name),
-            unit: distans_core::kernel::UnitRef {
-                id: r.unit_id,
-                name: r.unit_name,
-            },
-            state: RequestState::read("requests.state", &r.state)?,
-            decider: Decider::read("requests.decider", &r.decider)?,
-            assigned_to: maybe_person(r.assigned_to, r.a_given, r.a_family),
-            arrangement: Arrangement {
-                days_per_week: days("requests.days_per_week", r.days_per_week)?,
-                weekdays: json("requests.weekdays", &r.weekdays)?,
-                start: r.start_date,
-                end: r.end_date,
-                place: Place::read("requests.place", &r.place)?,
-                place_address: r.place_address,
-                reason: r.reason,
-                confirmations: json("requests.confirmations", &r.confirmations)?,
-            },
-            policy_version: r.policy_version,
-            decided_by: maybe_person(r.decided_by, r.d_given, r.d_family),
-            decision_reason: r.decision_reason,
-            agreement_id: r.agreement_id,
-            created_at: r.created_at,
-            version: r.version,
-            unit_path: r.unit_path,
-            history: vec![],
-        })
+row! {
+    struct RequestRow => RemoteRequest {
+        id: Uuid,
+        unit_path: String,
+        policy_version: i64,
+        decision_reason: Option<String>,
+        agreement_id: Option<Uuid>,
+        created_at: OffsetDateTime,
+        version: i64,
+    }
+    with {
+        unit_id: Uuid,
+        unit_name: String,
+        state: String,
+        decider: String,
+        days_per_week: i64,
+        weekdays: String,
+        start_date: Date,
+        end_date: Option<Date>,
+        place: String,
+        place_address: Option<String>,
+        reason: String,
+        confirmations: String,
+    }
+    person {
+        person: person_id, given_name, family_name;
+    }
+    maybe_person {
+        assigned_to: assigned_to, a_given, a_family;
+        decided_by: decided_by, d_given, d_family;
+    }
+    |r| {
+        unit: UnitRef { id: r.unit_id, name: r.unit_name },
+        state: RequestState::read("requests.state", &r.state)?,
+        decider: Decider::read("requests.decider", &r.decider)?,
+        arrangement: Arrangement {
+            days_per_week: days("requests.days_per_week", r.days_per_week)?,
+            weekdays: json("requests.weekdays", &r.weekdays)?,
+            start: r.start_date,
+            end: r.end_date,
+            place: Place::read("requests.place", &r.place)?,
+            place_address: r.place_address,
+            reason: r.reason,
+            confirmations: json("requests.confirmations", &r.confirmations)?,
+        },
+        history: vec![],
     }
 }
 
-/// at, actor id, given name, family name, kind, reason, policy version
-type EventRow = (
-    OffsetDateTime,
-    Uuid,
-    String,
-    String,
-    String,
-    Option<String>,
-    i64,
-);
+/// Binds what the request `$r` asks for and where it stands, from `state`
+/// to `policy_version` in the order the INSERT and the UPDATE name them.
+macro_rules! bind_request {
+    ($query:expr, $r:expr) => {{
+        let r: &RemoteRequest = $r;
+        let a = &r.arrangement;
+        $query
+            .bind(r.state.stored())
+            .bind(r.decider.stored())
+            .bind(r.assigned_to.as_ref().map(|x| x.id))
+            .bind(i64::from(a.days_per_week))
+            .bind(Json(&a.weekdays))
+            .bind(a.start)
+            .bind(a.end)
+            .bind(a.place.stored())
+            .bind(&a.place_address)
+            .bind(&a.reason)
+            .bind(Json(&a.confirmations))
+            .bind(r.policy_version)
+    }};
+}
+
+row! {
+    struct EventRow => RequestEvent {
+        at: OffsetDateTime,
+        kind: String,
+        reason: Option<String>,
+        policy_version: i64,
+    }
+    person {
+        actor: actor_id, given_name, family_name;
+    }
+    |r| {}
+}
 
 /// Adds `$events` to the history of the request `$request`, in `$tx`.
 macro_rules! insert_events {
@@ -175,28 +179,18 @@ impl CasesPort for SqlStore {
 
     #[tracing::instrument(skip_all, fields(id = %r.id))]
     async fn insert_request(&self, r: &RemoteRequest, work: &Work) -> CoreResult<()> {
-        let a = &r.arrangement;
         write_work!(self, work, |tx| {
-            sqlx::query(
-                "INSERT INTO requests (id, person_id, state, decider, assigned_to, days_per_week, weekdays, start_date,
-                    end_date, place, place_address, reason, confirmations, policy_version, decided_by, decision_reason,
-                    agreement_id, created_at, updated_at, version)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, NULL, NULL, NULL, $15, $15, 1)",
+            bind_request!(
+                sqlx::query(
+                    "INSERT INTO requests (id, person_id, state, decider, assigned_to, days_per_week, weekdays,
+                        start_date, end_date, place, place_address, reason, confirmations, policy_version, decided_by,
+                        decision_reason, agreement_id, created_at, updated_at, version)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, NULL, NULL, NULL, $15, $15, 1)",
+                )
+                .bind(r.id)
+                .bind(r.person.id),
+                r
             )
-            .bind(r.id)
-            .bind(r.person.id)
-            .bind(r.state.stored())
-            .bind(r.decider.stored())
-            .bind(r.assigned_to.as_ref().map(|x| x.id))
-            .bind(i64::from(a.days_per_week))
-            .bind(Json(&a.weekdays))
-            .bind(a.start)
-            .bind(a.end)
-            .bind(a.place.stored())
-            .bind(&a.place_address)
-            .bind(&a.reason)
-            .bind(Json(&a.confirmations))
-            .bind(r.policy_version)
             .bind(work.at)
             .execute(&mut *tx)
             .await?;
@@ -206,35 +200,14 @@ impl CasesPort for SqlStore {
 
     #[tracing::instrument(skip_all, fields(id = %id))]
     async fn request(&self, id: Uuid) -> CoreResult<Option<RemoteRequest>> {
-        let (row, events): (Option<RequestRow>, Vec<EventRow>) = on_db!(self.db(), p => {
-            let row = sqlx::query_as(&format!("{REQUEST_SELECT} WHERE r.id = $1"))
-                .bind(id)
-                .fetch_optional(p)
-                .await?;
-            let events = sqlx::query_as(
-                "SELECT e.at, e.actor_id, p.given_name, p.family_name, e.kind, e.reason, e.policy_version
-                 FROM request_events e JOIN people p ON p.id = e.actor_id WHERE e.request_id = $1 ORDER BY e.at, e.id",
-            )
-            .bind(id)
-            .fetch_all(p)
-            .await?;
-            Ok((row, events))
-        })?;
-        let Some(row) = row else { return Ok(None) };
-        let mut r = RemoteRequest::try_from(row)?;
-        r.history = events
-            .into_iter()
-            .map(
-                |(at, actor, g, f, kind, reason, policy_version)| RequestEvent {
-                    at,
-                    actor: person(actor, &g, &f),
-                    kind,
-                    reason,
-                    policy_version,
-                },
-            )
-            .collect();
-        Ok(Some(r))
+        self.with_trail::<RequestRow, EventRow, _, _>(
+            &format!("{REQUEST_SELECT} WHERE r.id = $1"),
+            "SELECT e.at, e.actor_id, p.given_name, p.family_name, e.kind, e.reason, e.policy_version
+             FROM request_events e JOIN people p ON p.id = e.actor_id WHERE e.request_id = $1 ORDER BY e.at, e.id",
+            id,
+            |r: &mut RemoteRequest, events| r.history = events,
+        )
+        .await
     }
 
     #[tracing::instrument(skip_all)]
@@ -243,30 +216,28 @@ impl CasesPort for SqlStore {
         filter: &RequestFilter,
         paging: Paging,
     ) -> CoreResult<Page<RemoteRequest>> {
-        on_db!(self.db(), p => read_page!(
-            p,
-            RequestRow,
-            "SELECT COUNT(*) FROM requests r JOIN people p ON p.id = r.person_id JOIN units u ON u.id = p.unit_id",
-            REQUEST_SELECT,
-            |q: &mut QueryBuilder<'_, _>| {
-                q.push(" WHERE 1 = 1");
-                if let Some(s) = filter.state {
-                    q.push(" AND r.state = ").push_bind(s.stored());
-                }
-                if let Some(person) = filter.person {
-                    q.push(" AND r.person_id = ").push_bind(person);
-                }
-                if let Some(d) = filter.decider {
-                    q.push(" AND r.decider = ").push_bind(d.stored());
-                }
-                if let Some(paths) = &filter.under {
-                    q.push(" AND ");
-                    push_below(q, "u.path", paths);
-                }
-            },
-            "r.created_at DESC, r.id DESC",
-            paging
-        ))
+        // Requests, newest first.
+        const REQUESTS: List = List {
+            count: "requests r",
+            about: Some("r.person_id"),
+            select: REQUEST_SELECT,
+            order: "r.created_at DESC, r.id DESC",
+        };
+        read_page!(self.db(), RequestRow, &REQUESTS, paging, |q| {
+            if let Some(s) = filter.state {
+                q.push(" AND r.state = ").push_bind(s.stored());
+            }
+            if let Some(person) = filter.person {
+                q.push(" AND r.person_id = ").push_bind(person);
+            }
+            if let Some(d) = filter.decider {
+                q.push(" AND r.decider = ").push_bind(d.stored());
+            }
+            if let Some(paths) = &filter.under {
+                q.push(" AND ");
+                push_below(q, "u.path", paths);
+            }
+        })
     }
 
     #[tracing::instrument(skip_all, fields(id = %r.id))]
@@ -278,41 +249,26 @@ impl CasesPort for SqlStore {
         agreement: Option<&Agreement>,
         work: &Work,
     ) -> CoreResult<()> {
-        let a = &r.arrangement;
         write_work!(self, work, |tx| {
-            let n = sqlx::query(
-                "UPDATE requests SET state = $1, decider = $2, assigned_to = $3, days_per_week = $4, weekdays = $5,
-                    start_date = $6, end_date = $7, place = $8, place_address = $9, reason = $10, confirmations = $11,
-                    policy_version = $12, decided_by = $13, decision_reason = $14, agreement_id = $15, updated_at = $16,
-                    version = version + 1
-                 WHERE id = $17 AND version = $18",
-            )
-            .bind(r.state.stored())
-            .bind(r.decider.stored())
-            .bind(r.assigned_to.as_ref().map(|x| x.id))
-            .bind(i64::from(a.days_per_week))
-            .bind(Json(&a.weekdays))
-            .bind(a.start)
-            .bind(a.end)
-            .bind(a.place.stored())
-            .bind(&a.place_address)
-            .bind(&a.reason)
-            .bind(Json(&a.confirmations))
-            .bind(r.policy_version)
-            .bind(r.decided_by.as_ref().map(|x| x.id))
-            .bind(&r.decision_reason)
-            .bind(r.agreement_id)
-            .bind(work.at)
-            .bind(r.id)
-            .bind(expected)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if n == 0 {
-                return Err(conflict(
-                    "the request was changed by someone else meanwhile; reload it",
-                ));
-            }
+            must_change!(
+                tx,
+                "the request was changed by someone else meanwhile; reload it",
+                at_version(r.id, expected),
+                bind_request!(
+                    sqlx::query(
+                        "UPDATE requests SET state = $1, decider = $2, assigned_to = $3, days_per_week = $4,
+                            weekdays = $5, start_date = $6, end_date = $7, place = $8, place_address = $9,
+                            reason = $10, confirmations = $11, policy_version = $12, decided_by = $13,
+                            decision_reason = $14, agreement_id = $15, updated_at = $16, version = version + 1
+                         WHERE id = $17 AND version = $18",
+                    ),
+                    r
+                )
+                .bind(r.decided_by.as_ref().map(|x| x.id))
+                .bind(&r.decision_reason)
+                .bind(r.agreement_id)
+                .bind(work.at)
+            );
             insert_events!(tx, r.id, std::iter::once(event));
             if let Some(g) = agreement {
                 crate::agreements::insert_agreement!(tx, g, work.at);

@@ -14,34 +14,25 @@ use distans_core::kernel::Work;
 use distans_core::store::CoveragePort;
 use distans_core::{CoreError, CoreResult};
 
-use crate::db::{fetch, on_db};
-use crate::error::{conflict, StoreError, StoreResult};
-use crate::store::{each, name, one, push_list, write_work, SqlStore};
+use crate::db::{fetch, on_db, read_one};
+use crate::store::{each, must_change, name, push_list, row, write_work, SqlStore};
 use crate::stored::{json_opt, Stored};
 
-#[derive(sqlx::FromRow)]
-struct RuleRow {
-    id: Uuid,
-    unit_id: Uuid,
-    kind: String,
-    skill: Option<String>,
-    min_onsite: i64,
-    weekdays: Option<String>,
-    version: i64,
-}
-
-impl TryFrom<RuleRow> for CoverageRule {
-    type Error = StoreError;
-    fn try_from(r: RuleRow) -> StoreResult<CoverageRule> {
-        Ok(CoverageRule {
-            kind: RuleKind::read("coverage_rules.kind", &r.kind)?,
-            weekdays: json_opt("coverage_rules.weekdays", r.weekdays.as_deref())?,
-            id: r.id,
-            unit_id: r.unit_id,
-            skill: r.skill,
-            min_onsite: r.min_onsite,
-            version: r.version,
-        })
+row! {
+    struct RuleRow => CoverageRule {
+        id: Uuid,
+        unit_id: Uuid,
+        skill: Option<String>,
+        min_onsite: i64,
+        version: i64,
+    }
+    with {
+        kind: String,
+        weekdays: Option<String>,
+    }
+    |r| {
+        kind: RuleKind::read("coverage_rules.kind", &r.kind)?,
+        weekdays: json_opt("coverage_rules.weekdays", r.weekdays.as_deref())?,
     }
 }
 
@@ -94,13 +85,12 @@ impl CoveragePort for SqlStore {
 
     #[tracing::instrument(skip_all, fields(id = %id))]
     async fn coverage_rule(&self, id: Uuid) -> CoreResult<Option<CoverageRule>> {
-        let row: Option<RuleRow> = fetch!(
+        read_one!(
             self.db(),
-            fetch_optional,
+            RuleRow,
             &format!("{RULE_SELECT} WHERE id = $1"),
             id
-        )?;
-        Ok(one(row)?)
+        )
     }
 
     #[tracing::instrument(skip_all, fields(id = %rule.id))]
@@ -116,21 +106,20 @@ impl CoveragePort for SqlStore {
                 .await;
         };
         write_work!(self, work, |tx| {
-            let done = sqlx::query(
-                "UPDATE coverage_rules SET kind = $1, skill = $2, min_onsite = $3, weekdays = $4, version = version + 1
-                 WHERE id = $5 AND version = $6",
-            )
-            .bind(rule.kind.stored())
-            .bind(rule.skill.clone())
-            .bind(rule.min_onsite as i32)
-            .bind(rule.weekdays.clone().map(Json))
-            .bind(rule.id)
-            .bind(v as i32)
-            .execute(&mut *tx)
-            .await?;
-            if done.rows_affected() == 0 {
-                return Err(conflict(CHANGED));
-            }
+            must_change!(
+                tx,
+                CHANGED,
+                at_version(rule.id, v as i32),
+                sqlx::query(
+                    "UPDATE coverage_rules SET kind = $1, skill = $2, min_onsite = $3, weekdays = $4,
+                        version = version + 1
+                     WHERE id = $5 AND version = $6",
+                )
+                .bind(rule.kind.stored())
+                .bind(rule.skill.clone())
+                .bind(rule.min_onsite as i32)
+                .bind(rule.weekdays.clone().map(Json))
+            );
         })
     }
 
@@ -164,17 +153,13 @@ impl CoveragePort for SqlStore {
         work: &Work,
     ) -> CoreResult<()> {
         write_work!(self, work, |tx| {
-            let done = match expected_version {
+            let delete = match expected_version {
                 Some(v) => sqlx::query("DELETE FROM coverage_rules WHERE id = $1 AND version = $2")
                     .bind(id)
                     .bind(v as i32),
                 None => sqlx::query("DELETE FROM coverage_rules WHERE id = $1").bind(id),
-            }
-            .execute(&mut *tx)
-            .await?;
-            if done.rows_affected() == 0 {
-                return Err(conflict(CHANGED));
-            }
+            };
+            must_change!(tx, CHANGED, delete);
         })
     }
 

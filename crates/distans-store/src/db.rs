@@ -3,8 +3,10 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
 use sqlx::{PgPool, SqlitePool};
 
 use distans_core::CoreError;
@@ -43,6 +45,41 @@ macro_rules! fetch {
     };
 }
 pub(crate) use fetch;
+
+/// Runs one query with its parameters and reads the row it finds, if any,
+/// as a `$row` back into its domain value.
+macro_rules! read_one {
+    ($db:expr, $row:ty, $sql:expr $(, $param:expr)* $(,)?) => {
+        $crate::db::on_db!($db, p => {
+            let row: Option<$row> = sqlx::query_as($sql)$(.bind($param))*.fetch_optional(p).await?;
+            $crate::store::one(row)
+        })
+    };
+}
+pub(crate) use read_one;
+
+/// Runs one query with its parameters and reads every row it returns as a
+/// `$row` back into its domain value.
+macro_rules! read_all {
+    ($db:expr, $row:ty, $sql:expr $(, $param:expr)* $(,)?) => {
+        $crate::db::on_db!($db, p => {
+            let rows: Vec<$row> = sqlx::query_as($sql)$(.bind($param))*.fetch_all(p).await?;
+            $crate::store::each(rows)
+        })
+    };
+}
+pub(crate) use read_all;
+
+/// A row both engines can read (a `sqlx::FromRow` struct or tuple).
+pub(crate) trait Row:
+    for<'r> sqlx::FromRow<'r, SqliteRow> + for<'r> sqlx::FromRow<'r, PgRow> + Send + Unpin
+{
+}
+
+impl<T> Row for T where
+    T: for<'r> sqlx::FromRow<'r, SqliteRow> + for<'r> sqlx::FromRow<'r, PgRow> + Send + Unpin
+{
+}
 
 /// Transactions that write: `BEGIN IMMEDIATE` on SQLite so that writers
 /// queue at the start instead of failing at their first write.

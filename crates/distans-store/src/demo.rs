@@ -18,8 +18,8 @@ use distans_core::CoreResult;
 
 use crate::absences::insert_absences;
 use crate::agreements::{AgreementRow, AGREEMENT_SELECT};
-use crate::db::fetch;
-use crate::store::{each, write_work, SqlStore};
+use crate::db::read_all;
+use crate::store::{write_work, SqlStore};
 use crate::stored::Stored;
 
 /// Rows per statement for wide tables (about 20 parameters a row) and
@@ -142,16 +142,15 @@ impl DemoPort for SqlStore {
 
     #[tracing::instrument(skip_all)]
     async fn agreements_without_followups(&self, limit: i64) -> CoreResult<Vec<Agreement>> {
-        let rows: Vec<AgreementRow> = fetch!(
+        read_all!(
             self.db(),
-            fetch_all,
+            AgreementRow,
             &format!(
                 "{AGREEMENT_SELECT} WHERE g.state = 'active'
                    AND NOT EXISTS (SELECT 1 FROM followups f WHERE f.agreement_id = g.id)
                  ORDER BY g.start_date, g.id LIMIT $1"
             ),
             limit
-        )?;
-        Ok(each(rows)?)
+        )
     }
 }

@@ -15,9 +15,9 @@ use distans_core::kernel::{Page, Paging, UnitRef, Work};
 use distans_core::store::DeviationsPort;
 use distans_core::CoreResult;
 
-use crate::db::on_db;
-use crate::error::{conflict, StoreError, StoreResult};
-use crate::store::{maybe_person, person, push_below, read_page, write_work, SqlStore};
+use crate::store::{
+    maybe_person, must_change, person, push_about, read_page, row, write_work, List, SqlStore,
+};
 use crate::stored::Stored;
 
 const DEVIATION_SELECT: &str =
@@ -30,74 +30,67 @@ const DEVIATION_SELECT: &str =
     FROM deviations d JOIN people p ON p.id = d.person_id JOIN units u ON u.id = d.unit_id
     JOIN people r ON r.id = d.reporter_id LEFT JOIN people m ON m.id = d.responsible_id";
 
-#[derive(sqlx::FromRow)]
-struct DeviationRow {
-    id: Uuid,
-    kind: String,
-    description: String,
-    occurred_on: Date,
-    serious: bool,
-    anonymous: bool,
-    person_id: Uuid,
-    p_given: String,
-    p_family: String,
-    unit_id: Uuid,
-    unit_name: String,
-    unit_path: String,
-    reporter_id: Uuid,
-    r_given: String,
-    r_family: String,
-    responsible_id: Option<Uuid>,
-    m_given: Option<String>,
-    m_family: Option<String>,
-    state: String,
-    action: Option<String>,
-    policy_version: i64,
-    created_at: OffsetDateTime,
-    version: i64,
-}
-
-impl TryFrom<DeviationRow> for Deviation {
-    type Error = StoreError;
-    fn try_from(r: DeviationRow) -> StoreResult<Deviation> {
-        Ok(Deviation {
-            id: r.id,
-            kind: DeviationKind::read("deviations.kind", &r.kind)?,
-            description: r.description,
-            date: r.occurred_on,
-            serious: r.serious,
-            anonymous: r.anonymous,
-            person: Some(person(r.person_id, &r.p_given, &r.p_family)),
-            unit: UnitRef {
-                id: r.unit_id,
-                name: r.unit_name,
-            },
-            reporter: Some(person(r.reporter_id, &r.r_given, &r.r_family)),
-            responsible: maybe_person(r.responsible_id, r.m_given, r.m_family),
-            state: DeviationState::read("deviations.state", &r.state)?,
-            action: r.action,
-            policy_version: r.policy_version,
-            created_at: r.created_at,
-            version: r.version,
-            events: vec![],
-            reporter_id: r.reporter_id,
-            person_id: r.person_id,
-            unit_path: r.unit_path,
-        })
+row! {
+    struct DeviationRow => Deviation {
+        id: Uuid,
+        description: String,
+        serious: bool,
+        anonymous: bool,
+        person_id: Uuid,
+        unit_path: String,
+        reporter_id: Uuid,
+        action: Option<String>,
+        policy_version: i64,
+        created_at: OffsetDateTime,
+        version: i64,
+    }
+    with {
+        kind: String,
+        occurred_on: Date,
+        p_given: String,
+        p_family: String,
+        unit_id: Uuid,
+        unit_name: String,
+        r_given: String,
+        r_family: String,
+        responsible_id: Option<Uuid>,
+        m_given: Option<String>,
+        m_family: Option<String>,
+        state: String,
+    }
+    |r| {
+        kind: DeviationKind::read("deviations.kind", &r.kind)?,
+        date: r.occurred_on,
+        person: Some(person(r.person_id, &r.p_given, &r.p_family)),
+        unit: UnitRef { id: r.unit_id, name: r.unit_name },
+        reporter: Some(person(r.reporter_id, &r.r_given, &r.r_family)),
+        responsible: maybe_person(r.responsible_id, r.m_given, r.m_family),
+        state: DeviationState::read("deviations.state", &r.state)?,
+        events: vec![],
     }
 }
 
-/// at, actor id, given name, family name, kind, text
-type EventRow = (OffsetDateTime, Uuid, String, String, String, Option<String>);
+row! {
+    struct EventRow => DeviationEvent {
+        at: OffsetDateTime,
+        kind: String,
+        text: Option<String>,
+    }
+    // An inner join: every stored event has its actor.
+    maybe_person {
+        actor: actor_id, given_name, family_name;
+    }
+    |r| {}
+}
 
-/// Appends the scope and state of a list to a query ending in `FROM … u`.
+/// Appends the scope and state of a list (each ` AND …`) to a query
+/// joining the unit as `u`.
 fn push_filter<'a, DB>(q: &mut QueryBuilder<'a, DB>, f: &DeviationFilter)
 where
     DB: sqlx::Database,
     Uuid: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
     String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
 {
-    q.push(" WHERE 1 = 1");
     match &f.scope {
         DeviationScope::All => {}
         DeviationScope::ReportedBy(p) => {
@@ -108,24 +101,26 @@ where
             under,
             security,
         } => {
-            q.push(" AND (d.reporter_id = ").push_bind(*person);
-            q.push(" OR d.responsible_id = ").push_bind(*person);
-            q.push(" OR (d.person_id <> ").push_bind(*person);
-            q.push(" AND ");
-            push_below(q, "u.path", under);
-            q.push(")");
+            push_about(
+                q,
+                " AND (d.reporter_id = {person} OR d.responsible_id = {person}
+                    OR (d.person_id <> {person} AND {below})",
+                *person,
+                under,
+            );
             if *security {
                 q.push(" OR (d.serious = TRUE AND d.kind = 'information_security')");
             }
             q.push(")");
         }
         DeviationScope::ToHandle { person, under } => {
-            q.push(" AND d.reporter_id <> ").push_bind(*person);
-            q.push(" AND d.person_id <> ").push_bind(*person);
-            q.push(" AND (d.responsible_id = ").push_bind(*person);
-            q.push(" OR ");
-            push_below(q, "u.path", under);
-            q.push(")");
+            push_about(
+                q,
+                " AND d.reporter_id <> {person} AND d.person_id <> {person}
+                  AND (d.responsible_id = {person} OR {below})",
+                *person,
+                under,
+            );
         }
     }
     match f.state {
@@ -190,33 +185,15 @@ impl DeviationsPort for SqlStore {
 
     #[tracing::instrument(skip_all, fields(id = %id))]
     async fn deviation(&self, id: Uuid) -> CoreResult<Option<Deviation>> {
-        let (row, events): (Option<DeviationRow>, Vec<EventRow>) = on_db!(self.db(), p => {
-            let row = sqlx::query_as(&format!("{DEVIATION_SELECT} WHERE d.id = $1"))
-                .bind(id)
-                .fetch_optional(p)
-                .await?;
-            let events = sqlx::query_as(
-                "SELECT e.at, e.actor_id, p.given_name, p.family_name, e.kind, e.text
-                 FROM deviation_events e JOIN people p ON p.id = e.actor_id WHERE e.deviation_id = $1
-                 ORDER BY e.at, e.id",
-            )
-            .bind(id)
-            .fetch_all(p)
-            .await?;
-            Ok((row, events))
-        })?;
-        let Some(row) = row else { return Ok(None) };
-        let mut d = Deviation::try_from(row)?;
-        d.events = events
-            .into_iter()
-            .map(|(at, actor, g, f, kind, text)| DeviationEvent {
-                at,
-                actor: Some(person(actor, &g, &f)),
-                kind,
-                text,
-            })
-            .collect();
-        Ok(Some(d))
+        self.with_trail::<DeviationRow, EventRow, _, _>(
+            &format!("{DEVIATION_SELECT} WHERE d.id = $1"),
+            "SELECT e.at, e.actor_id, p.given_name, p.family_name, e.kind, e.text
+             FROM deviation_events e JOIN people p ON p.id = e.actor_id WHERE e.deviation_id = $1
+             ORDER BY e.at, e.id",
+            id,
+            |d: &mut Deviation, events| d.events = events,
+        )
+        .await
     }
 
     #[tracing::instrument(skip_all)]
@@ -225,15 +202,16 @@ impl DeviationsPort for SqlStore {
         filter: &DeviationFilter,
         paging: Paging,
     ) -> CoreResult<Page<Deviation>> {
-        on_db!(self.db(), p => read_page!(
-            p,
-            DeviationRow,
-            "SELECT COUNT(*) FROM deviations d JOIN units u ON u.id = d.unit_id",
-            DEVIATION_SELECT,
-            |q: &mut QueryBuilder<'_, _>| push_filter(q, filter),
-            "d.created_at DESC, d.id DESC",
-            paging
-        ))
+        // Deviations, newest first.
+        const DEVIATIONS: List = List {
+            count: "deviations d JOIN units u ON u.id = d.unit_id",
+            about: None,
+            select: DEVIATION_SELECT,
+            order: "d.created_at DESC, d.id DESC",
+        };
+        read_page!(self.db(), DeviationRow, &DEVIATIONS, paging, |q| {
+            push_filter(q, filter)
+        })
     }
 
     #[tracing::instrument(skip_all, fields(id = %d.id))]
@@ -250,23 +228,18 @@ impl DeviationsPort for SqlStore {
             ));
         }
         write_work!(self, work, |tx| {
-            let n = sqlx::query(
-                "UPDATE deviations SET state = $1, action = $2, updated_at = $3, version = version + 1
-                 WHERE id = $4 AND version = $5",
-            )
-            .bind(d.state.stored())
-            .bind(&d.action)
-            .bind(work.at)
-            .bind(d.id)
-            .bind(expected)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if n == 0 {
-                return Err(conflict(
-                    "the deviation was changed by someone else meanwhile; reload it",
-                ));
-            }
+            must_change!(
+                tx,
+                "the deviation was changed by someone else meanwhile; reload it",
+                at_version(d.id, expected),
+                sqlx::query(
+                    "UPDATE deviations SET state = $1, action = $2, updated_at = $3, version = version + 1
+                     WHERE id = $4 AND version = $5",
+                )
+                .bind(d.state.stored())
+                .bind(&d.action)
+                .bind(work.at)
+            );
             insert_events!(tx, d.id, d.reporter_id, events);
         })
     }

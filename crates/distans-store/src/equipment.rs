@@ -15,80 +15,74 @@ use distans_core::kernel::{Page, Paging, UnitRef, Work};
 use distans_core::store::{AgreementsPort, EquipmentPort};
 use distans_core::{CoreError, CoreResult};
 
-use crate::db::{fetch, on_db};
-use crate::error::{conflict, StoreError, StoreResult};
+use crate::db::{read_all, read_one};
+use crate::error::conflict;
 use crate::plan::last_day;
-use crate::store::{each, maybe_person, one, person, push_below, read_page, write_work, SqlStore};
+use crate::store::{must_change, push_below, read_page, row, write_work, List, SqlStore};
 use crate::stored::{days, Stored};
 
-#[derive(sqlx::FromRow)]
-struct ItemRow {
-    id: Uuid,
-    kind: String,
-    identifier: String,
-    description: String,
-    state: String,
-    version: i64,
-    created_at: OffsetDateTime,
-    updated_at: OffsetDateTime,
-}
-
-impl TryFrom<ItemRow> for Item {
-    type Error = StoreError;
-    fn try_from(r: ItemRow) -> StoreResult<Item> {
-        let kind = ItemKind::read("equipment_items.kind", &r.kind)?;
-        Ok(Item {
-            id: r.id,
-            kind,
-            category: kind.category(),
-            identifier: r.identifier,
-            description: r.description,
-            state: ItemState::read("equipment_items.state", &r.state)?,
-            version: r.version,
-            created_at: r.created_at,
-            updated_at: r.updated_at,
-        })
+row! {
+    struct ItemRow => Item {
+        id: Uuid,
+        identifier: String,
+        description: String,
+        version: i64,
+        created_at: OffsetDateTime,
+        updated_at: OffsetDateTime,
+    }
+    with {
+        kind: String,
+        state: String,
+    }
+    |r| let kind = ItemKind::read("equipment_items.kind", &r.kind)?; {
+        kind,
+        category: kind.category(),
+        state: ItemState::read("equipment_items.state", &r.state)?,
     }
 }
 
 const ITEM_SELECT: &str =
     "SELECT id, kind, identifier, description, state, version, created_at, updated_at FROM equipment_items";
 
-#[derive(sqlx::FromRow)]
-struct LoanRow {
-    id: Uuid,
-    item_id: Uuid,
-    item_kind: String,
-    item_identifier: String,
-    item_description: String,
-    person_id: Uuid,
-    person_given: String,
-    person_family: String,
-    unit_id: Uuid,
-    unit_name: String,
-    unit_path: String,
-    agreement_id: Option<Uuid>,
-    agreement_days: Option<i64>,
-    agreement_state: Option<String>,
-    agreement_end: Option<Date>,
-    agreement_ends_on: Option<Date>,
-    lent_by_id: Uuid,
-    lent_by_given: String,
-    lent_by_family: String,
-    lent_at: OffsetDateTime,
-    returned_at: Option<OffsetDateTime>,
-    returned_by_id: Option<Uuid>,
-    returned_by_given: Option<String>,
-    returned_by_family: Option<String>,
-    return_state: Option<String>,
-    version: i64,
-}
-
-impl TryFrom<LoanRow> for Loan {
-    type Error = StoreError;
-    fn try_from(r: LoanRow) -> StoreResult<Loan> {
-        let kind = ItemKind::read("equipment_items.kind", &r.item_kind)?;
-        let agreement = match (r.agreement_id, r.agreement_days, r.agreement_state) {
+row! {
+    struct LoanRow => Loan {
+        id: Uuid,
+        unit_path: String,
+        lent_at: OffsetDateTime,
+        returned_at: Option<OffsetDateTime>,
+        version: i64,
+    }
+    with {
+        item_id: Uuid,
+        item_kind: String,
+        item_identifier: String,
+        item_description: String,
+        unit_id: Uuid,
+        unit_name: String,
+        agreement_id: Option<Uuid>,
+        agreement_days: Option<i64>,
+        agreement_state: Option<String>,
+        agreement_end: Option<Date>,
+        agreement_ends_on: Option<Date>,
+        return_state: Option<String>,
+    }
+    person {
+        person: person_id, person_given, person_family;
+        lent_by: lent_by_id, lent_by_given, lent_by_family;
+    }
+    maybe_person {
+        returned_by: returned_by_id, returned_by_given, returned_by_family;
+    }
+    |r| let kind = ItemKind::read("equipment_items.kind", &r.item_kind)?; {
+        item: ItemRef {
+            id: r.item_id,
+            kind,
+            category: kind.category(),
+            identifier: r.item_identifier,
+            description: r.item_description,
+        },
+        unit: UnitRef { id: r.unit_id, name: r.unit_name },
+        agreement: match (r.agreement_id, r.agreement_days, r.agreement_state) {
             (Some(id), Some(d), Some(state)) => Some(LoanAgreement {
                 id,
                 days_per_week: days("agreements.days_per_week", d)?,
@@ -96,33 +90,8 @@ impl TryFrom<LoanRow> for Loan {
                 last_day: last_day(r.agreement_end, r.agreement_ends_on),
             }),
             _ => None,
-        };
-        Ok(Loan {
-            id: r.id,
-            item: ItemRef {
-                id: r.item_id,
-                kind,
-                category: kind.category(),
-                identifier: r.item_identifier,
-                description: r.item_description,
-            },
-            person: person(r.person_id, &r.person_given, &r.person_family),
-            unit: UnitRef {
-                id: r.unit_id,
-                name: r.unit_name,
-            },
-            agreement,
-            lent_by: person(r.lent_by_id, &r.lent_by_given, &r.lent_by_family),
-            lent_at: r.lent_at,
-            returned_at: r.returned_at,
-            returned_by: maybe_person(r.returned_by_id, r.returned_by_given, r.returned_by_family),
-            return_state: ItemState::read_opt(
-                "equipment_loans.return_state",
-                r.return_state.as_deref(),
-            )?,
-            version: r.version,
-            unit_path: r.unit_path,
-        })
+        },
+        return_state: ItemState::read_opt("equipment_loans.return_state", r.return_state.as_deref())?,
     }
 }
 
@@ -201,40 +170,36 @@ impl EquipmentPort for SqlStore {
 
     #[tracing::instrument(skip_all)]
     async fn equipment_items(&self, f: &ItemFilter, paging: Paging) -> CoreResult<Page<Item>> {
-        on_db!(self.db(), p => read_page!(
-            p,
-            ItemRow,
-            "SELECT COUNT(*) FROM equipment_items",
-            ITEM_SELECT,
-            |q: &mut QueryBuilder<'_, _>| {
-                q.push(" WHERE 1 = 1");
-                push_item_filter(q, f);
-            },
-            "identifier",
-            paging
+        // The inventory, by number.
+        const ITEMS: List = List {
+            count: "equipment_items",
+            about: None,
+            select: ITEM_SELECT,
+            order: "identifier",
+        };
+        read_page!(self.db(), ItemRow, &ITEMS, paging, |q| push_item_filter(
+            q, f
         ))
     }
 
     #[tracing::instrument(skip_all, fields(id = %id))]
     async fn equipment_item(&self, id: Uuid) -> CoreResult<Option<Item>> {
-        let row: Option<ItemRow> = fetch!(
+        read_one!(
             self.db(),
-            fetch_optional,
+            ItemRow,
             &format!("{ITEM_SELECT} WHERE id = $1"),
             id
-        )?;
-        Ok(one(row)?)
+        )
     }
 
     #[tracing::instrument(skip_all)]
     async fn equipment_item_by_identifier(&self, identifier: &str) -> CoreResult<Option<Item>> {
-        let row: Option<ItemRow> = fetch!(
+        read_one!(
             self.db(),
-            fetch_optional,
+            ItemRow,
             &format!("{ITEM_SELECT} WHERE identifier = $1"),
             identifier
-        )?;
-        Ok(one(row)?)
+        )
     }
 
     #[tracing::instrument(skip_all, fields(id = %it.id))]
@@ -267,23 +232,18 @@ impl EquipmentPort for SqlStore {
     #[tracing::instrument(skip_all, fields(id = %it.id))]
     async fn update_equipment_item(&self, it: &Item, expected: i64, work: &Work) -> CoreResult<()> {
         write_work!(self, work, |tx| {
-            let n = sqlx::query(
-                "UPDATE equipment_items SET state = $1, description = $2, version = version + 1, updated_at = $3
-                 WHERE id = $4 AND version = $5 AND state <> 'on_loan'",
-            )
-            .bind(it.state.stored())
-            .bind(&it.description)
-            .bind(it.updated_at)
-            .bind(it.id)
-            .bind(expected)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if n == 0 {
-                return Err(conflict(
-                    "the item was changed or lent meanwhile; reload it and try again",
-                ));
-            }
+            must_change!(
+                tx,
+                "the item was changed or lent meanwhile; reload it and try again",
+                at_version(it.id, expected),
+                sqlx::query(
+                    "UPDATE equipment_items SET state = $1, description = $2, version = version + 1, updated_at = $3
+                     WHERE id = $4 AND version = $5 AND state <> 'on_loan'",
+                )
+                .bind(it.state.stored())
+                .bind(&it.description)
+                .bind(it.updated_at)
+            );
         })
     }
 
@@ -292,20 +252,16 @@ impl EquipmentPort for SqlStore {
         write_work!(self, work, |tx| {
             // The item changes state only if it is still available: of two
             // lenders at once, one update matches and the other gets 409.
-            let n = sqlx::query(
-                "UPDATE equipment_items SET state = 'on_loan', version = version + 1, updated_at = $1
-                 WHERE id = $2 AND state = 'available'",
-            )
-            .bind(l.lent_at)
-            .bind(l.item)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if n == 0 {
-                return Err(conflict(
-                    "the item is not available (lent, in repair or retired meanwhile)",
-                ));
-            }
+            must_change!(
+                tx,
+                "the item is not available (lent, in repair or retired meanwhile)",
+                sqlx::query(
+                    "UPDATE equipment_items SET state = 'on_loan', version = version + 1, updated_at = $1
+                     WHERE id = $2 AND state = 'available'",
+                )
+                .bind(l.lent_at)
+                .bind(l.item)
+            );
             sqlx::query(
                 "INSERT INTO equipment_loans (id, item_id, person_id, agreement_id, lent_by, lent_at, version)
                  VALUES ($1, $2, $3, $4, $5, $6, 1)",
@@ -323,13 +279,12 @@ impl EquipmentPort for SqlStore {
 
     #[tracing::instrument(skip_all, fields(id = %id))]
     async fn loan(&self, id: Uuid) -> CoreResult<Option<Loan>> {
-        let row: Option<LoanRow> = fetch!(
+        read_one!(
             self.db(),
-            fetch_optional,
+            LoanRow,
             &format!("{LOAN_SELECT} WHERE l.id = $1"),
             id
-        )?;
-        Ok(one(row)?)
+        )
     }
 
     #[tracing::instrument(skip_all, fields(id = %id))]
@@ -372,21 +327,19 @@ impl EquipmentPort for SqlStore {
         open_only: bool,
         paging: Paging,
     ) -> CoreResult<Page<Loan>> {
-        on_db!(self.db(), p => read_page!(
-            p,
-            LoanRow,
-            "SELECT COUNT(*) FROM equipment_loans l JOIN people p ON p.id = l.person_id JOIN units u ON u.id = p.unit_id",
-            LOAN_SELECT,
-            |q: &mut QueryBuilder<'_, _>| {
-                q.push(" WHERE 1 = 1");
-                push_scope(q, scope);
-                if open_only {
-                    q.push(" AND l.returned_at IS NULL");
-                }
-            },
-            "l.lent_at DESC, l.id DESC",
-            paging
-        ))
+        // Loans, the latest lent first.
+        const LOANS: List = List {
+            count: "equipment_loans l",
+            about: Some("l.person_id"),
+            select: LOAN_SELECT,
+            order: "l.lent_at DESC, l.id DESC",
+        };
+        read_page!(self.db(), LoanRow, &LOANS, paging, |q| {
+            push_scope(q, scope);
+            if open_only {
+                q.push(" AND l.returned_at IS NULL");
+            }
+        })
     }
 
     #[tracing::instrument(skip_all)]
@@ -396,31 +349,29 @@ impl EquipmentPort for SqlStore {
         until: Date,
         paging: Paging,
     ) -> CoreResult<Page<Loan>> {
-        on_db!(self.db(), p => read_page!(
-            p,
-            LoanRow,
-            "SELECT COUNT(*) FROM equipment_loans l JOIN agreements g ON g.id = l.agreement_id
-                JOIN people p ON p.id = l.person_id JOIN units u ON u.id = p.unit_id",
-            LOAN_SELECT,
-            |q: &mut QueryBuilder<'_, _>| {
-                q.push(" WHERE l.returned_at IS NULL");
-                push_scope(q, scope);
-                q.push(" AND (g.state = 'ended' OR g.ends_on IS NOT NULL OR g.end_date <= ").push_bind(until);
-                q.push(")");
-            },
-            "COALESCE(g.ends_on, g.end_date), p.sort_name, l.id",
-            paging
-        ))
+        // Open loans of ended or ending agreements, the soonest ending first.
+        const LOANS_TO_COLLECT: List = List {
+            count: "equipment_loans l JOIN agreements g ON g.id = l.agreement_id",
+            about: Some("l.person_id"),
+            select: LOAN_SELECT,
+            order: "COALESCE(g.ends_on, g.end_date), p.sort_name, l.id",
+        };
+        read_page!(self.db(), LoanRow, &LOANS_TO_COLLECT, paging, |q| {
+            q.push(" AND l.returned_at IS NULL");
+            push_scope(q, scope);
+            q.push(" AND (g.state = 'ended' OR g.ends_on IS NOT NULL OR g.end_date <= ")
+                .push_bind(until);
+            q.push(")");
+        })
     }
 
     #[tracing::instrument(skip_all)]
     async fn open_loans_of_agreement(&self, agreement: Uuid) -> CoreResult<Vec<Loan>> {
-        let rows: Vec<LoanRow> = fetch!(
+        read_all!(
             self.db(),
-            fetch_all,
+            LoanRow,
             &format!("{LOAN_SELECT} WHERE l.agreement_id = $1 AND l.returned_at IS NULL ORDER BY l.lent_at LIMIT 200"),
             agreement
-        )?;
-        Ok(each(rows)?)
+        )
     }
 }

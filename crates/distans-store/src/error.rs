@@ -41,7 +41,7 @@ impl From<StoreError> for CoreError {
         };
         if let sqlx::Error::Database(d) = &e {
             let name = constraint_name(d.as_ref());
-            match d.kind() {
+            match kind(d.as_ref()) {
                 ErrorKind::UniqueViolation => {
                     let what = name.unwrap_or_else(|| "a unique value".into());
                     return CoreError::Conflict(format!("already exists ({what})"));
@@ -66,6 +66,19 @@ impl From<StoreError> for CoreError {
             ));
         }
         CoreError::Internal(format!("database: {e}"))
+    }
+}
+
+/// What the database refused. On SQLite the CHECK constraints added to
+/// existing tables are triggers raising what a CHECK raises ("CHECK
+/// constraint failed: NAME"), which SQLite reports as a trigger's
+/// constraint error: it is a CHECK violation all the same.
+fn kind(d: &dyn sqlx::error::DatabaseError) -> ErrorKind {
+    match d.kind() {
+        ErrorKind::Other if d.message().starts_with("CHECK constraint failed: ") => {
+            ErrorKind::CheckViolation
+        }
+        kind => kind,
     }
 }
 

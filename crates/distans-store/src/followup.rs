@@ -3,10 +3,7 @@
 //! the answers both parties confirm, the actions risks become, and the
 //! marks that make every reminder go out once.
 
-use std::collections::BTreeMap;
-
 use async_trait::async_trait;
-use serde_json::Value;
 use sqlx::types::Json;
 use sqlx::QueryBuilder;
 use time::{Date, OffsetDateTime};
@@ -21,10 +18,10 @@ use distans_core::kernel::{Page, Paging, Work};
 use distans_core::store::FollowUpPort;
 use distans_core::CoreResult;
 
-use crate::db::{fetch, on_db};
-use crate::error::{conflict, StoreError, StoreResult};
+use crate::db::{read_all, read_one};
 use crate::store::{
-    each, maybe_person, one, person, push_below, read_page, write_if_changed, write_work, SqlStore,
+    maybe_person, must_change, next_version, push_about, read_page, row, write_if_changed,
+    write_work, List, SqlStore,
 };
 use crate::stored::{json, Stored};
 
@@ -87,27 +84,19 @@ pub(crate) use {insert_followups, write_schedule};
 const CHECKLIST_SELECT: &str =
     "SELECT key, version, title, CAST(questions AS TEXT) AS questions, created_at, created_by FROM checklist_templates";
 
-#[derive(sqlx::FromRow)]
-struct ChecklistRow {
-    key: String,
-    version: i64,
-    title: String,
-    questions: String,
-    created_at: OffsetDateTime,
-    created_by: String,
-}
-
-impl TryFrom<ChecklistRow> for ChecklistTemplate {
-    type Error = StoreError;
-    fn try_from(r: ChecklistRow) -> StoreResult<ChecklistTemplate> {
-        Ok(ChecklistTemplate {
-            questions: json("checklist_templates.questions", &r.questions)?,
-            key: r.key,
-            version: r.version,
-            title: r.title,
-            created_at: r.created_at,
-            created_by: r.created_by,
-        })
+row! {
+    struct ChecklistRow => ChecklistTemplate {
+        key: String,
+        version: i64,
+        title: String,
+        created_at: OffsetDateTime,
+        created_by: String,
+    }
+    with {
+        questions: String,
+    }
+    |r| {
+        questions: json("checklist_templates.questions", &r.questions)?,
     }
 }
 
@@ -121,32 +110,55 @@ const FOLLOWUP_SELECT: &str = "SELECT f.id, f.kind, f.person_id, p.given_name, p
     FROM followups f JOIN people p ON p.id = f.person_id JOIN units u ON u.id = p.unit_id
     LEFT JOIN people ep ON ep.id = f.employee_confirmed_by LEFT JOIN people mp ON mp.id = f.manager_confirmed_by";
 
-#[derive(sqlx::FromRow)]
-struct FollowUpRow {
-    id: Uuid,
-    kind: String,
-    person_id: Uuid,
-    given_name: String,
-    family_name: String,
-    unit_path: String,
-    agreement_id: Option<Uuid>,
-    due_date: Date,
-    state: String,
-    template_key: String,
-    template_version: Option<i64>,
-    answers: String,
-    comments: String,
-    employee_confirmed_by: Option<Uuid>,
-    e_given: Option<String>,
-    e_family: Option<String>,
-    employee_confirmed_at: Option<OffsetDateTime>,
-    manager_confirmed_by: Option<Uuid>,
-    m_given: Option<String>,
-    m_family: Option<String>,
-    manager_confirmed_at: Option<OffsetDateTime>,
-    completed_at: Option<OffsetDateTime>,
-    version: i64,
-    open_actions: i64,
+row! {
+    struct FollowUpRow => FollowUp {
+        id: Uuid,
+        unit_path: String,
+        agreement_id: Option<Uuid>,
+        template_key: String,
+        template_version: Option<i64>,
+        completed_at: Option<OffsetDateTime>,
+        version: i64,
+        open_actions: i64,
+    }
+    with {
+        kind: String,
+        due_date: Date,
+        state: String,
+        answers: String,
+        comments: String,
+        employee_confirmed_by: Option<Uuid>,
+        e_given: Option<String>,
+        e_family: Option<String>,
+        employee_confirmed_at: Option<OffsetDateTime>,
+        manager_confirmed_by: Option<Uuid>,
+        m_given: Option<String>,
+        m_family: Option<String>,
+        manager_confirmed_at: Option<OffsetDateTime>,
+    }
+    person {
+        person: person_id, given_name, family_name;
+    }
+    |r| {
+        kind: FollowUpKind::read("followups.kind", &r.kind)?,
+        due: r.due_date,
+        // Open ones come as due; the core knows today.
+        state: FollowUpState::read("followups.state", &r.state)?,
+        answers: json("followups.answers", &r.answers)?,
+        comments: json("followups.comments", &r.comments)?,
+        employee_confirmed: confirmation(
+            r.employee_confirmed_by,
+            r.e_given,
+            r.e_family,
+            r.employee_confirmed_at,
+        ),
+        manager_confirmed: confirmation(
+            r.manager_confirmed_by,
+            r.m_given,
+            r.m_family,
+            r.manager_confirmed_at,
+        ),
+    }
 }
 
 fn confirmation(
@@ -161,42 +173,6 @@ fn confirmation(
     })
 }
 
-impl TryFrom<FollowUpRow> for FollowUp {
-    type Error = StoreError;
-    fn try_from(r: FollowUpRow) -> StoreResult<FollowUp> {
-        let answers: BTreeMap<String, Value> = json("followups.answers", &r.answers)?;
-        Ok(FollowUp {
-            id: r.id,
-            kind: FollowUpKind::read("followups.kind", &r.kind)?,
-            person: person(r.person_id, &r.given_name, &r.family_name),
-            unit_path: r.unit_path,
-            agreement_id: r.agreement_id,
-            due: r.due_date,
-            // Open ones come as due; the core knows today.
-            state: FollowUpState::read("followups.state", &r.state)?,
-            template_key: r.template_key,
-            template_version: r.template_version,
-            answers,
-            comments: json("followups.comments", &r.comments)?,
-            employee_confirmed: confirmation(
-                r.employee_confirmed_by,
-                r.e_given,
-                r.e_family,
-                r.employee_confirmed_at,
-            ),
-            manager_confirmed: confirmation(
-                r.manager_confirmed_by,
-                r.m_given,
-                r.m_family,
-                r.manager_confirmed_at,
-            ),
-            completed_at: r.completed_at,
-            open_actions: r.open_actions,
-            version: r.version,
-        })
-    }
-}
-
 const ACTION_SELECT: &str = "SELECT x.id, x.followup_id, f.person_id, p.given_name, p.family_name, u.path AS unit_path,
         x.question_id, x.description, x.owner_id, o.given_name AS o_given, o.family_name AS o_family, x.due_date,
         x.state, x.note, x.closed_by, c.given_name AS c_given, c.family_name AS c_family, x.closed_at, x.created_at,
@@ -204,49 +180,32 @@ const ACTION_SELECT: &str = "SELECT x.id, x.followup_id, f.person_id, p.given_na
     FROM followup_actions x JOIN followups f ON f.id = x.followup_id JOIN people p ON p.id = f.person_id
     JOIN units u ON u.id = p.unit_id JOIN people o ON o.id = x.owner_id LEFT JOIN people c ON c.id = x.closed_by";
 
-#[derive(sqlx::FromRow)]
-struct ActionRow {
-    id: Uuid,
-    followup_id: Uuid,
-    person_id: Uuid,
-    given_name: String,
-    family_name: String,
-    unit_path: String,
-    question_id: String,
-    description: String,
-    owner_id: Uuid,
-    o_given: String,
-    o_family: String,
-    due_date: Date,
-    state: String,
-    note: Option<String>,
-    closed_by: Option<Uuid>,
-    c_given: Option<String>,
-    c_family: Option<String>,
-    closed_at: Option<OffsetDateTime>,
-    created_at: OffsetDateTime,
-    version: i64,
-}
-
-impl TryFrom<ActionRow> for FollowUpAction {
-    type Error = StoreError;
-    fn try_from(r: ActionRow) -> StoreResult<FollowUpAction> {
-        Ok(FollowUpAction {
-            id: r.id,
-            followup_id: r.followup_id,
-            person: person(r.person_id, &r.given_name, &r.family_name),
-            unit_path: r.unit_path,
-            question_id: r.question_id,
-            description: r.description,
-            owner: person(r.owner_id, &r.o_given, &r.o_family),
-            due: r.due_date,
-            state: ActionState::read("followup_actions.state", &r.state)?,
-            note: r.note,
-            closed_by: maybe_person(r.closed_by, r.c_given, r.c_family),
-            closed_at: r.closed_at,
-            created_at: r.created_at,
-            version: r.version,
-        })
+row! {
+    struct ActionRow => FollowUpAction {
+        id: Uuid,
+        followup_id: Uuid,
+        unit_path: String,
+        question_id: String,
+        description: String,
+        note: Option<String>,
+        closed_at: Option<OffsetDateTime>,
+        created_at: OffsetDateTime,
+        version: i64,
+    }
+    with {
+        due_date: Date,
+        state: String,
+    }
+    person {
+        person: person_id, given_name, family_name;
+        owner: owner_id, o_given, o_family;
+    }
+    maybe_person {
+        closed_by: closed_by, c_given, c_family;
+    }
+    |r| {
+        due: r.due_date,
+        state: ActionState::read("followup_actions.state", &r.state)?,
     }
 }
 
@@ -260,13 +219,11 @@ fn push_scope<'a, DB: sqlx::Database>(
     String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
 {
     if let FollowUpScope::Mine { person, under } = scope {
-        q.push(" AND (f.person_id = ").push_bind(*person);
-        if let Some(col) = owner_column {
-            q.push(format!(" OR {col} = ")).push_bind(*person);
-        }
-        q.push(" OR ");
-        push_below(q, "u.path", under);
-        q.push(")");
+        let owned = owner_column
+            .map(|col| format!(" OR {col} = {{person}}"))
+            .unwrap_or_default();
+        let sql = format!(" AND (f.person_id = {{person}}{owned} OR {{below}})");
+        push_about(q, &sql, *person, under);
     }
 }
 
@@ -274,15 +231,14 @@ fn push_scope<'a, DB: sqlx::Database>(
 impl FollowUpPort for SqlStore {
     #[tracing::instrument(skip_all)]
     async fn checklists(&self) -> CoreResult<Vec<ChecklistTemplate>> {
-        let rows: Vec<ChecklistRow> = fetch!(
+        read_all!(
             self.db(),
-            fetch_all,
+            ChecklistRow,
             &format!(
                 "{CHECKLIST_SELECT} c WHERE version = (SELECT MAX(version) FROM checklist_templates d WHERE d.key = c.key)
                  ORDER BY key LIMIT 100"
             )
-        )?;
-        Ok(each(rows)?)
+        )
     }
 
     #[tracing::instrument(skip_all)]
@@ -291,33 +247,31 @@ impl FollowUpPort for SqlStore {
         key: &str,
         version: Option<i64>,
     ) -> CoreResult<Option<ChecklistTemplate>> {
-        let row: Option<ChecklistRow> = match version {
-            Some(v) => fetch!(
+        match version {
+            Some(v) => read_one!(
                 self.db(),
-                fetch_optional,
+                ChecklistRow,
                 &format!("{CHECKLIST_SELECT} WHERE key = $1 AND version = $2"),
                 key,
                 v
-            )?,
-            None => fetch!(
+            ),
+            None => read_one!(
                 self.db(),
-                fetch_optional,
+                ChecklistRow,
                 &format!("{CHECKLIST_SELECT} WHERE key = $1 ORDER BY version DESC LIMIT 1"),
                 key
-            )?,
-        };
-        Ok(one(row)?)
+            ),
+        }
     }
 
     #[tracing::instrument(skip_all)]
     async fn checklist_versions(&self, key: &str) -> CoreResult<Vec<ChecklistTemplate>> {
-        let rows: Vec<ChecklistRow> = fetch!(
+        read_all!(
             self.db(),
-            fetch_all,
+            ChecklistRow,
             &format!("{CHECKLIST_SELECT} WHERE key = $1 ORDER BY version DESC LIMIT 100"),
             key
-        )?;
-        Ok(each(rows)?)
+        )
     }
 
     #[tracing::instrument(skip_all)]
@@ -328,19 +282,10 @@ impl FollowUpPort for SqlStore {
         work: &Work,
     ) -> CoreResult<ChecklistTemplate> {
         write_work!(self, work, |tx| {
-            let (max,): (Option<i64>,) =
-                sqlx::query_as("SELECT MAX(version) FROM checklist_templates WHERE key = $1")
-                    .bind(&t.key)
-                    .fetch_one(&mut *tx)
-                    .await?;
-            let current = max.unwrap_or(0);
-            if current != expected {
-                return Err(conflict(format!(
-                    "the checklist was changed meanwhile (version {current}, you edited {expected})"
-                )));
-            }
+            let version =
+                next_version!(tx, expected, "the checklist", "checklist_templates", key: &t.key);
             let saved = ChecklistTemplate {
-                version: current + 1,
+                version,
                 ..t.clone()
             };
             // The primary key makes two simultaneous saves of the same version collide.
@@ -373,56 +318,55 @@ impl FollowUpPort for SqlStore {
         filter: &FollowUpFilter,
         paging: Paging,
     ) -> CoreResult<Page<FollowUp>> {
-        on_db!(self.db(), p => read_page!(
-            p,
-            FollowUpRow,
-            "SELECT COUNT(*) FROM followups f JOIN people p ON p.id = f.person_id JOIN units u ON u.id = p.unit_id",
-            FOLLOWUP_SELECT,
-            |q: &mut QueryBuilder<'_, _>| {
-                q.push(" WHERE 1 = 1");
-                push_scope(q, &filter.scope, None);
-                if let Some(person) = filter.person {
-                    q.push(" AND f.person_id = ").push_bind(person);
+        // Follow-ups, the soonest due first.
+        const FOLLOWUPS: List = List {
+            count: "followups f",
+            about: Some("f.person_id"),
+            select: FOLLOWUP_SELECT,
+            order: "f.due_date, f.id",
+        };
+        read_page!(self.db(), FollowUpRow, &FOLLOWUPS, paging, |q| {
+            push_scope(q, &filter.scope, None);
+            if let Some(person) = filter.person {
+                q.push(" AND f.person_id = ").push_bind(person);
+            }
+            if let Some(g) = filter.agreement {
+                q.push(" AND f.agreement_id = ").push_bind(g);
+            }
+            if let Some(d) = filter.due_before {
+                q.push(" AND f.due_date <= ").push_bind(d);
+            }
+            match filter.state {
+                None => {}
+                Some(StateFilter::Open) => {
+                    q.push(" AND f.state = 'open'");
                 }
-                if let Some(g) = filter.agreement {
-                    q.push(" AND f.agreement_id = ").push_bind(g);
+                Some(StateFilter::Due) => {
+                    q.push(" AND f.state = 'open' AND f.due_date >= ")
+                        .push_bind(filter.today);
                 }
-                if let Some(d) = filter.due_before {
-                    q.push(" AND f.due_date <= ").push_bind(d);
+                Some(StateFilter::Overdue) => {
+                    q.push(" AND f.state = 'open' AND f.due_date < ")
+                        .push_bind(filter.today);
                 }
-                match filter.state {
-                    None => {}
-                    Some(StateFilter::Open) => {
-                        q.push(" AND f.state = 'open'");
-                    }
-                    Some(StateFilter::Due) => {
-                        q.push(" AND f.state = 'open' AND f.due_date >= ").push_bind(filter.today);
-                    }
-                    Some(StateFilter::Overdue) => {
-                        q.push(" AND f.state = 'open' AND f.due_date < ").push_bind(filter.today);
-                    }
-                    Some(StateFilter::Done) => {
-                        q.push(" AND f.state = 'done'");
-                    }
-                    Some(StateFilter::Cancelled) => {
-                        q.push(" AND f.state = 'cancelled'");
-                    }
+                Some(StateFilter::Done) => {
+                    q.push(" AND f.state = 'done'");
                 }
-            },
-            "f.due_date, f.id",
-            paging
-        ))
+                Some(StateFilter::Cancelled) => {
+                    q.push(" AND f.state = 'cancelled'");
+                }
+            }
+        })
     }
 
     #[tracing::instrument(skip_all, fields(id = %id))]
     async fn followup(&self, id: Uuid) -> CoreResult<Option<FollowUp>> {
-        let row: Option<FollowUpRow> = fetch!(
+        read_one!(
             self.db(),
-            fetch_optional,
+            FollowUpRow,
             &format!("{FOLLOWUP_SELECT} WHERE f.id = $1"),
             id
-        )?;
-        Ok(one(row)?)
+        )
     }
 
     #[tracing::instrument(skip_all, fields(id = %f.id))]
@@ -442,32 +386,27 @@ impl FollowUpPort for SqlStore {
             None => (None, None),
         };
         write_work!(self, work, |tx| {
-            let n = sqlx::query(
-                "UPDATE followups SET state = $1, template_version = $2, answers = $3, comments = $4,
-                    employee_confirmed_by = $5, employee_confirmed_at = $6, manager_confirmed_by = $7,
-                    manager_confirmed_at = $8, completed_at = $9, updated_at = $10, version = version + 1
-                 WHERE id = $11 AND version = $12 AND state = 'open'",
-            )
-            .bind(f.state.stored())
-            .bind(f.template_version)
-            .bind(Json(&f.answers))
-            .bind(Json(&f.comments))
-            .bind(eb)
-            .bind(ea)
-            .bind(mb)
-            .bind(ma)
-            .bind(f.completed_at)
-            .bind(work.at)
-            .bind(f.id)
-            .bind(expected)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if n == 0 {
-                return Err(conflict(
-                    "the follow-up was saved by someone else meanwhile; reload it",
-                ));
-            }
+            must_change!(
+                tx,
+                "the follow-up was saved by someone else meanwhile; reload it",
+                at_version(f.id, expected),
+                sqlx::query(
+                    "UPDATE followups SET state = $1, template_version = $2, answers = $3, comments = $4,
+                        employee_confirmed_by = $5, employee_confirmed_at = $6, manager_confirmed_by = $7,
+                        manager_confirmed_at = $8, completed_at = $9, updated_at = $10, version = version + 1
+                     WHERE id = $11 AND version = $12 AND state = 'open'",
+                )
+                .bind(f.state.stored())
+                .bind(f.template_version)
+                .bind(Json(&f.answers))
+                .bind(Json(&f.comments))
+                .bind(eb)
+                .bind(ea)
+                .bind(mb)
+                .bind(ma)
+                .bind(f.completed_at)
+                .bind(work.at)
+            );
             for chunk in actions.chunks(BATCH) {
                 let mut qb = QueryBuilder::new(
                     "INSERT INTO followup_actions (id, followup_id, question_id, description, owner_id, due_date, state,
@@ -499,36 +438,32 @@ impl FollowUpPort for SqlStore {
         filter: &ActionFilter,
         paging: Paging,
     ) -> CoreResult<Page<FollowUpAction>> {
-        on_db!(self.db(), p => read_page!(
-            p,
-            ActionRow,
-            "SELECT COUNT(*) FROM followup_actions x JOIN followups f ON f.id = x.followup_id
-                JOIN people p ON p.id = f.person_id JOIN units u ON u.id = p.unit_id",
-            ACTION_SELECT,
-            |q: &mut QueryBuilder<'_, _>| {
-                q.push(" WHERE 1 = 1");
-                push_scope(q, &filter.scope, Some("x.owner_id"));
-                if let Some(s) = filter.state {
-                    q.push(" AND x.state = ").push_bind(s.stored());
-                }
-                if let Some(f) = filter.followup {
-                    q.push(" AND x.followup_id = ").push_bind(f);
-                }
-            },
-            "x.due_date, x.id",
-            paging
-        ))
+        // Actions of follow-ups, the soonest due first.
+        const ACTIONS: List = List {
+            count: "followup_actions x JOIN followups f ON f.id = x.followup_id",
+            about: Some("f.person_id"),
+            select: ACTION_SELECT,
+            order: "x.due_date, x.id",
+        };
+        read_page!(self.db(), ActionRow, &ACTIONS, paging, |q| {
+            push_scope(q, &filter.scope, Some("x.owner_id"));
+            if let Some(s) = filter.state {
+                q.push(" AND x.state = ").push_bind(s.stored());
+            }
+            if let Some(f) = filter.followup {
+                q.push(" AND x.followup_id = ").push_bind(f);
+            }
+        })
     }
 
     #[tracing::instrument(skip_all, fields(id = %id))]
     async fn followup_action(&self, id: Uuid) -> CoreResult<Option<FollowUpAction>> {
-        let row: Option<ActionRow> = fetch!(
+        read_one!(
             self.db(),
-            fetch_optional,
+            ActionRow,
             &format!("{ACTION_SELECT} WHERE x.id = $1"),
             id
-        )?;
-        Ok(one(row)?)
+        )
     }
 
     #[tracing::instrument(skip_all, fields(id = %x.id))]
@@ -540,28 +475,23 @@ impl FollowUpPort for SqlStore {
     ) -> CoreResult<()> {
         write_work!(self, work, |tx| {
             // A new due date may be reminded of again.
-            let n = sqlx::query(
-                "UPDATE followup_actions SET reminded_at = CASE WHEN due_date = $2 THEN reminded_at ELSE NULL END,
-                    owner_id = $1, due_date = $2, state = $3, note = $4, closed_by = $5, closed_at = $6,
-                    version = version + 1
-                 WHERE id = $7 AND version = $8",
-            )
-            .bind(x.owner.id)
-            .bind(x.due)
-            .bind(x.state.stored())
-            .bind(&x.note)
-            .bind(x.closed_by.as_ref().map(|c| c.id))
-            .bind(x.closed_at)
-            .bind(x.id)
-            .bind(expected)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if n == 0 {
-                return Err(conflict(
-                    "the action was changed by someone else meanwhile; reload it",
-                ));
-            }
+            must_change!(
+                tx,
+                "the action was changed by someone else meanwhile; reload it",
+                at_version(x.id, expected),
+                sqlx::query(
+                    "UPDATE followup_actions SET reminded_at = CASE WHEN due_date = $2 THEN reminded_at ELSE NULL END,
+                        owner_id = $1, due_date = $2, state = $3, note = $4, closed_by = $5, closed_at = $6,
+                        version = version + 1
+                     WHERE id = $7 AND version = $8",
+                )
+                .bind(x.owner.id)
+                .bind(x.due)
+                .bind(x.state.stored())
+                .bind(&x.note)
+                .bind(x.closed_by.as_ref().map(|c| c.id))
+                .bind(x.closed_at)
+            );
         })
     }
 
@@ -572,9 +502,9 @@ impl FollowUpPort for SqlStore {
         until: Date,
         limit: i64,
     ) -> CoreResult<Vec<FollowUp>> {
-        let rows: Vec<FollowUpRow> = fetch!(
+        read_all!(
             self.db(),
-            fetch_all,
+            FollowUpRow,
             &format!(
                 "{FOLLOWUP_SELECT} WHERE f.state = 'open'
                    AND ((f.reminded_at IS NULL AND f.due_date >= $1 AND f.due_date <= $2)
@@ -584,8 +514,7 @@ impl FollowUpPort for SqlStore {
             today,
             until,
             limit
-        )?;
-        Ok(each(rows)?)
+        )
     }
 
     #[tracing::instrument(skip_all, fields(id = %id))]
@@ -607,17 +536,16 @@ impl FollowUpPort for SqlStore {
 
     #[tracing::instrument(skip_all)]
     async fn actions_to_remind(&self, today: Date, limit: i64) -> CoreResult<Vec<FollowUpAction>> {
-        let rows: Vec<ActionRow> = fetch!(
+        read_all!(
             self.db(),
-            fetch_all,
+            ActionRow,
             &format!(
                 "{ACTION_SELECT} WHERE x.state = 'open' AND x.reminded_at IS NULL AND x.due_date < $1
                  ORDER BY x.due_date LIMIT $2"
             ),
             today,
             limit
-        )?;
-        Ok(each(rows)?)
+        )
     }
 
     #[tracing::instrument(skip_all, fields(id = %id))]

@@ -19,82 +19,67 @@ use distans_core::org::{
 use distans_core::store::OrgPort;
 use distans_core::CoreResult;
 
-use crate::db::{execute, fetch, on_db, BeginWrite};
-use crate::error::{StoreError, StoreResult};
+use crate::db::{execute, fetch, on_db, read_all, read_one};
+use crate::error::StoreResult;
 use crate::store::{
-    append_audit_rows, each, like_escape, maybe_person, name, one, push_below, push_list,
-    read_page, sort_key, SqlStore, BATCH,
+    each, like_escape, name, push_below, push_list, read_page, row, sort_key, write_import, List,
+    SqlStore, BATCH,
 };
 use crate::stored::{path_ids, Stored};
 
 const SITE_SELECT: &str = "SELECT id, name, address, desks FROM sites";
 
-#[derive(sqlx::FromRow)]
-struct SiteRow {
-    id: Uuid,
-    name: String,
-    address: String,
-    desks: i64,
+row! {
+    struct SiteRow => Site {
+        id: Uuid,
+        name: String,
+        address: String,
+        desks: i64,
+    }
+    |r| {}
 }
 
-impl TryFrom<SiteRow> for Site {
-    type Error = StoreError;
-    fn try_from(r: SiteRow) -> StoreResult<Site> {
-        Ok(Site {
-            id: r.id,
-            name: r.name,
-            address: r.address,
-            desks: r.desks,
-        })
+row! {
+    struct UnitRow => Unit {
+        id: Uuid,
+        code: String,
+        name: String,
+        parent_id: Option<Uuid>,
+        path: String,
+        depth: i64,
+        manager_id: Option<Uuid>,
+        site_id: Option<Uuid>,
+    }
+    with {
+        kind: String,
+    }
+    |r| {
+        kind: UnitKind::read("units.kind", &r.kind)?,
     }
 }
 
-#[derive(sqlx::FromRow)]
-struct UnitRow {
-    id: Uuid,
-    code: String,
-    name: String,
-    kind: String,
-    parent_id: Option<Uuid>,
-    path: String,
-    depth: i64,
-    manager_id: Option<Uuid>,
-    site_id: Option<Uuid>,
-}
-
-impl TryFrom<UnitRow> for Unit {
-    type Error = StoreError;
-    fn try_from(r: UnitRow) -> StoreResult<Unit> {
-        Ok(Unit {
-            kind: UnitKind::read("units.kind", &r.kind)?,
-            id: r.id,
-            code: r.code,
-            name: r.name,
-            parent_id: r.parent_id,
-            path: r.path,
-            depth: r.depth,
-            manager_id: r.manager_id,
-            site_id: r.site_id,
-        })
+row! {
+    /// A unit with its manager's name and counts, for lists.
+    struct UnitSummaryRow => UnitSummary {
+        id: Uuid,
+        code: String,
+        name: String,
+        parent_id: Option<Uuid>,
+        depth: i64,
+        people: i64,
+        children: i64,
     }
-}
-
-/// A unit with its manager's name and counts, for lists.
-#[derive(sqlx::FromRow)]
-struct UnitSummaryRow {
-    id: Uuid,
-    code: String,
-    name: String,
-    kind: String,
-    parent_id: Option<Uuid>,
-    depth: i64,
-    path: String,
-    manager_id: Option<Uuid>,
-    manager_given: Option<String>,
-    manager_family: Option<String>,
-    site_id: Option<Uuid>,
-    people: i64,
-    children: i64,
+    with {
+        kind: String,
+        path: String,
+        site_id: Option<Uuid>,
+    }
+    maybe_person {
+        manager: manager_id, manager_given, manager_family;
+    }
+    |r| {
+        kind: UnitKind::read("units.kind", &r.kind)?,
+    }
 }
 
 const UNIT_SUMMARY_SELECT: &str =
@@ -103,23 +88,6 @@ const UNIT_SUMMARY_SELECT: &str =
         (SELECT COUNT(*) FROM people p WHERE p.unit_id = u.id) AS people,
         (SELECT COUNT(*) FROM units c WHERE c.parent_id = u.id) AS children
     FROM units u LEFT JOIN people m ON m.id = u.manager_id";
-
-impl TryFrom<UnitSummaryRow> for UnitSummary {
-    type Error = StoreError;
-    fn try_from(r: UnitSummaryRow) -> StoreResult<UnitSummary> {
-        Ok(UnitSummary {
-            kind: UnitKind::read("units.kind", &r.kind)?,
-            id: r.id,
-            code: r.code,
-            name: r.name,
-            parent_id: r.parent_id,
-            depth: r.depth,
-            manager: maybe_person(r.manager_id, r.manager_given, r.manager_family),
-            people: r.people,
-            children: r.children,
-        })
-    }
-}
 
 #[derive(sqlx::FromRow)]
 struct PersonRow {
@@ -166,31 +134,22 @@ impl PersonRow {
     }
 }
 
-#[derive(sqlx::FromRow)]
-struct PersonSummaryRow {
-    id: Uuid,
-    given_name: String,
-    family_name: String,
-    employee_number: String,
-    title: Option<String>,
-    unit_id: Uuid,
-    unit_name: String,
-}
-
-impl TryFrom<PersonSummaryRow> for PersonSummary {
-    type Error = StoreError;
-    fn try_from(r: PersonSummaryRow) -> StoreResult<PersonSummary> {
-        Ok(PersonSummary {
-            manages: vec![],
-            id: r.id,
-            name: name(&r.given_name, &r.family_name),
-            employee_number: r.employee_number,
-            title: r.title,
-            unit: UnitRef {
-                id: r.unit_id,
-                name: r.unit_name,
-            },
-        })
+row! {
+    struct PersonSummaryRow => PersonSummary {
+        id: Uuid,
+        employee_number: String,
+        title: Option<String>,
+    }
+    with {
+        given_name: String,
+        family_name: String,
+        unit_id: Uuid,
+        unit_name: String,
+    }
+    |r| {
+        name: name(&r.given_name, &r.family_name),
+        unit: UnitRef { id: r.unit_id, name: r.unit_name },
+        manages: vec![],
     }
 }
 
@@ -209,13 +168,12 @@ impl SqlStore {
     /// A site, if the id names one.
     async fn site(&self, id: Option<Uuid>) -> CoreResult<Option<Site>> {
         let Some(id) = id else { return Ok(None) };
-        let row: Option<SiteRow> = fetch!(
+        read_one!(
             self.db(),
-            fetch_optional,
+            SiteRow,
             &format!("{SITE_SELECT} WHERE id = $1"),
             id
-        )?;
-        Ok(one(row)?)
+        )
     }
 }
 
@@ -244,24 +202,22 @@ impl OrgPort for SqlStore {
             None => None,
         };
         let under: Vec<String> = under.into_iter().map(|(p,)| p).collect();
-        on_db!(self.db(), p => read_page!(
-            p,
-            UnitSummaryRow,
-            "SELECT COUNT(*) FROM units u",
-            UNIT_SUMMARY_SELECT,
-            |q: &mut QueryBuilder<'_, _>| {
-                q.push(" WHERE 1 = 1");
-                if !under.is_empty() {
-                    q.push(" AND ");
-                    push_below(q, "u.path", &under);
-                }
-                if let Some(d) = max_depth {
-                    q.push(" AND u.depth <= ").push_bind(d);
-                }
-            },
-            "u.path",
-            paging
-        ))
+        // Units, in tree order.
+        const UNITS: List = List {
+            count: "units u",
+            about: None,
+            select: UNIT_SUMMARY_SELECT,
+            order: "u.path",
+        };
+        read_page!(self.db(), UnitSummaryRow, &UNITS, paging, |q| {
+            if !under.is_empty() {
+                q.push(" AND ");
+                push_below(q, "u.path", &under);
+            }
+            if let Some(d) = max_depth {
+                q.push(" AND u.depth <= ").push_bind(d);
+            }
+        })
     }
 
     #[tracing::instrument(skip_all, fields(id = %id))]
@@ -289,16 +245,16 @@ impl OrgPort for SqlStore {
                 Ok(q.build_query_as().fetch_all(p).await?)
             })?
         };
-        let children: Vec<UnitSummaryRow> = fetch!(
+        let children = read_all!(
             self.db(),
-            fetch_all,
+            UnitSummaryRow,
             &format!("{UNIT_SUMMARY_SELECT} WHERE u.parent_id = $1 ORDER BY u.name LIMIT 1000"),
             id
         )?;
         Ok(Some(UnitDetail {
             unit: row.try_into()?,
             ancestors: ancestors.into_iter().map(unit_ref).collect(),
-            children: each(children)?,
+            children,
             site,
             path,
         }))
@@ -311,35 +267,35 @@ impl OrgPort for SqlStore {
         search: Option<&str>,
         paging: Paging,
     ) -> CoreResult<Page<PersonSummary>> {
-        let mut page: Page<PersonSummary> = on_db!(self.db(), p => read_page!(
-            p,
-            PersonSummaryRow,
-            "SELECT COUNT(*) FROM people p JOIN units u ON u.id = p.unit_id",
-            "SELECT p.id, p.given_name, p.family_name, p.employee_number, p.title, p.unit_id,
+        // People, in Swedish name order.
+        const PEOPLE: List = List {
+            count: "people p JOIN units u ON u.id = p.unit_id",
+            about: None,
+            select:
+                "SELECT p.id, p.given_name, p.family_name, p.employee_number, p.title, p.unit_id,
                 u.name AS unit_name
              FROM people p JOIN units u ON u.id = p.unit_id",
-            |q: &mut QueryBuilder<'_, _>| {
+            order: "p.sort_name, p.id",
+        };
+        let mut page: Page<PersonSummary> =
+            read_page!(self.db(), PersonSummaryRow, &PEOPLE, paging, |q| {
                 match which {
-                    PeopleFilter::All => {
-                        q.push(" WHERE 1 = 1");
-                    }
+                    PeopleFilter::All => {}
                     PeopleFilter::Unit(unit) => {
-                        q.push(" WHERE p.unit_id = ").push_bind(*unit);
+                        q.push(" AND p.unit_id = ").push_bind(*unit);
                     }
                     PeopleFilter::Under(paths) => {
-                        q.push(" WHERE ");
+                        q.push(" AND ");
                         push_below(q, "u.path", paths);
                     }
                 }
                 if let Some(s) = search {
                     q.push(" AND (p.sort_name LIKE ").push_bind(like_escape(s));
-                    q.push(" ESCAPE '\\' OR p.employee_number = ").push_bind(s.to_string());
+                    q.push(" ESCAPE '\\' OR p.employee_number = ")
+                        .push_bind(s.to_string());
                     q.push(")");
                 }
-            },
-            "p.sort_name, p.id",
-            paging
-        ))?;
+            })?;
         if page.items.is_empty() {
             return Ok(page);
         }
@@ -448,139 +404,152 @@ impl OrgPort for SqlStore {
         actor: &str,
         at: OffsetDateTime,
     ) -> Result<ImportReport, ImportError> {
-        let done = on_db!(self.db(), p => {
-            let mut tx = p.begin_write().await?;
-            // What is stored now.
-            let sites: Vec<SiteRow> = sqlx::query_as(SITE_SELECT).fetch_all(&mut *tx).await?;
-            let units: Vec<UnitRow> = sqlx::query_as(
-                "SELECT id, code, name, kind, parent_id, path, depth, manager_id, site_id FROM units",
-            )
-            .fetch_all(&mut *tx)
-            .await?;
-            let people: Vec<PersonRow> = sqlx::query_as(PERSON_SELECT).fetch_all(&mut *tx).await?;
-            let skill_rows: Vec<(Uuid, String)> =
-                sqlx::query_as("SELECT person_id, skill FROM person_skills ORDER BY skill")
-                    .fetch_all(&mut *tx)
-                    .await?;
-            let role_rows: Vec<(Uuid, String)> = sqlx::query_as("SELECT person_id, role FROM person_roles")
+        write_import!(
+            self,
+            at,
+            |tx| {
+                // What is stored now.
+                let sites: Vec<SiteRow> = sqlx::query_as(SITE_SELECT).fetch_all(&mut *tx).await?;
+                let units: Vec<UnitRow> = sqlx::query_as(
+                    "SELECT id, code, name, kind, parent_id, path, depth, manager_id, site_id FROM units",
+                )
                 .fetch_all(&mut *tx)
                 .await?;
-            let snap = snapshot(sites, units, people, skill_rows, role_rows)?;
-            let ch = match resolve(&snap, data, actor_id, actor, &mut Uuid::now_v7) {
-                Ok(ch) => ch,
-                Err(rows) => return Ok(Err(rows)),
-            };
-            for chunk in ch.sites.chunks(BATCH) {
-                let mut q = QueryBuilder::new("INSERT INTO sites (id, name, address, desks) ");
-                q.push_values(chunk, |mut b, s| {
-                    b.push_bind(s.id).push_bind(s.name.clone()).push_bind(s.address.clone()).push_bind(s.desks);
-                });
-                q.push(" ON CONFLICT (id) DO UPDATE SET name = excluded.name, address = excluded.address,
-                    desks = excluded.desks, version = sites.version + 1");
-                q.build().execute(&mut *tx).await?;
-            }
-            for chunk in ch.units.chunks(BATCH) {
-                let mut q = QueryBuilder::new("INSERT INTO units (id, code, name, kind, parent_id, path, depth, site_id) ");
-                q.push_values(chunk, |mut b, u| {
-                    b.push_bind(u.id)
-                        .push_bind(u.code.clone())
-                        .push_bind(u.name.clone())
-                        .push_bind(u.kind.stored())
-                        .push_bind(u.parent_id)
-                        .push_bind(u.path.clone())
-                        .push_bind(u.depth)
-                        .push_bind(u.site_id);
-                });
-                q.push(" ON CONFLICT (id) DO UPDATE SET code = excluded.code, name = excluded.name, kind = excluded.kind,
-                    parent_id = excluded.parent_id, path = excluded.path, depth = excluded.depth, site_id = excluded.site_id,
-                    version = units.version + 1");
-                q.build().execute(&mut *tx).await?;
-            }
-            for chunk in ch.people.chunks(BATCH / 2) {
-                let mut q = QueryBuilder::new(
-                    "INSERT INTO people (id, employee_number, given_name, family_name, email, title, unit_id, site_id,
-                     commute_km, commute_mode, sort_name, version, created_at, updated_at) ",
-                );
-                q.push_values(chunk, |mut b, x| {
-                    b.push_bind(x.id)
-                        .push_bind(x.employee_number.clone())
-                        .push_bind(x.given_name.clone())
-                        .push_bind(x.family_name.clone())
-                        .push_bind(x.email.clone())
-                        .push_bind(x.title.clone())
-                        .push_bind(x.unit_id)
-                        .push_bind(x.site_id)
-                        .push_bind(x.commute_km)
-                        .push_bind(x.commute_mode.map(|m| m.stored()))
-                        .push_bind(sort_key(&format!("{} {}", x.family_name, x.given_name)))
-                        .push_bind(x.version)
-                        .push_bind(at)
-                        .push_bind(at);
-                });
-                q.push(" ON CONFLICT (id) DO UPDATE SET given_name = excluded.given_name, family_name = excluded.family_name,
-                    email = excluded.email, title = excluded.title, unit_id = excluded.unit_id, site_id = excluded.site_id,
-                    commute_km = excluded.commute_km, commute_mode = excluded.commute_mode, sort_name = excluded.sort_name,
-                    version = excluded.version, updated_at = excluded.updated_at");
-                q.build().execute(&mut *tx).await?;
-
-                // Skills and roles: replace those of the people in this chunk.
-                for table in ["person_skills", "person_roles"] {
-                    let mut q = QueryBuilder::new(format!("DELETE FROM {table} WHERE person_id IN "));
-                    push_list(&mut q, chunk.iter().map(|x| x.id));
+                let people: Vec<PersonRow> =
+                    sqlx::query_as(PERSON_SELECT).fetch_all(&mut *tx).await?;
+                let skill_rows: Vec<(Uuid, String)> =
+                    sqlx::query_as("SELECT person_id, skill FROM person_skills ORDER BY skill")
+                        .fetch_all(&mut *tx)
+                        .await?;
+                let role_rows: Vec<(Uuid, String)> =
+                    sqlx::query_as("SELECT person_id, role FROM person_roles")
+                        .fetch_all(&mut *tx)
+                        .await?;
+                let snap = snapshot(sites, units, people, skill_rows, role_rows)?;
+                resolve(&snap, data, actor_id, actor, &mut Uuid::now_v7)
+            },
+            |ch| {
+                for chunk in ch.sites.chunks(BATCH) {
+                    let mut q = QueryBuilder::new("INSERT INTO sites (id, name, address, desks) ");
+                    q.push_values(chunk, |mut b, s| {
+                        b.push_bind(s.id)
+                            .push_bind(s.name.clone())
+                            .push_bind(s.address.clone())
+                            .push_bind(s.desks);
+                    });
+                    q.push(" ON CONFLICT (id) DO UPDATE SET name = excluded.name, address = excluded.address,
+                        desks = excluded.desks, version = sites.version + 1");
                     q.build().execute(&mut *tx).await?;
                 }
-                let skills: Vec<(Uuid, &str)> = chunk
-                    .iter()
-                    .flat_map(|x| x.skills.iter().map(move |s| (x.id, s.as_str())))
-                    .collect();
-                let roles: Vec<(Uuid, &str)> = chunk
-                    .iter()
-                    .flat_map(|x| x.granted_roles.iter().map(move |r| (x.id, r.stored())))
-                    .collect();
-                for (table, column, rows) in [("person_skills", "skill", skills), ("person_roles", "role", roles)] {
-                    for part in rows.chunks(BATCH) {
-                        let mut q = QueryBuilder::new(format!("INSERT INTO {table} (person_id, {column}) "));
-                        q.push_values(part, |mut b, (id, v)| {
-                            b.push_bind(*id).push_bind(v.to_string());
+                for chunk in ch.units.chunks(BATCH) {
+                    let mut q = QueryBuilder::new("INSERT INTO units (id, code, name, kind, parent_id, path, depth, site_id) ");
+                    q.push_values(chunk, |mut b, u| {
+                        b.push_bind(u.id)
+                            .push_bind(u.code.clone())
+                            .push_bind(u.name.clone())
+                            .push_bind(u.kind.stored())
+                            .push_bind(u.parent_id)
+                            .push_bind(u.path.clone())
+                            .push_bind(u.depth)
+                            .push_bind(u.site_id);
+                    });
+                    q.push(" ON CONFLICT (id) DO UPDATE SET code = excluded.code, name = excluded.name, kind = excluded.kind,
+                        parent_id = excluded.parent_id, path = excluded.path, depth = excluded.depth, site_id = excluded.site_id,
+                        version = units.version + 1");
+                    q.build().execute(&mut *tx).await?;
+                }
+                for chunk in ch.people.chunks(BATCH / 2) {
+                    let mut q = QueryBuilder::new(
+                        "INSERT INTO people (id, employee_number, given_name, family_name, email, title, unit_id, site_id,
+                         commute_km, commute_mode, sort_name, version, created_at, updated_at) ",
+                    );
+                    q.push_values(chunk, |mut b, x| {
+                        b.push_bind(x.id)
+                            .push_bind(x.employee_number.clone())
+                            .push_bind(x.given_name.clone())
+                            .push_bind(x.family_name.clone())
+                            .push_bind(x.email.clone())
+                            .push_bind(x.title.clone())
+                            .push_bind(x.unit_id)
+                            .push_bind(x.site_id)
+                            .push_bind(x.commute_km)
+                            .push_bind(x.commute_mode.map(|m| m.stored()))
+                            .push_bind(sort_key(&format!("{} {}", x.family_name, x.given_name)))
+                            .push_bind(x.version)
+                            .push_bind(at)
+                            .push_bind(at);
+                    });
+                    q.push(" ON CONFLICT (id) DO UPDATE SET given_name = excluded.given_name, family_name = excluded.family_name,
+                        email = excluded.email, title = excluded.title, unit_id = excluded.unit_id, site_id = excluded.site_id,
+                        commute_km = excluded.commute_km, commute_mode = excluded.commute_mode, sort_name = excluded.sort_name,
+                        version = excluded.version, updated_at = excluded.updated_at");
+                    q.build().execute(&mut *tx).await?;
+
+                    // Skills and roles: replace those of the people in this chunk.
+                    for table in ["person_skills", "person_roles"] {
+                        let mut q =
+                            QueryBuilder::new(format!("DELETE FROM {table} WHERE person_id IN "));
+                        push_list(&mut q, chunk.iter().map(|x| x.id));
+                        q.build().execute(&mut *tx).await?;
+                    }
+                    let skills: Vec<(Uuid, &str)> = chunk
+                        .iter()
+                        .flat_map(|x| x.skills.iter().map(move |s| (x.id, s.as_str())))
+                        .collect();
+                    let roles: Vec<(Uuid, &str)> = chunk
+                        .iter()
+                        .flat_map(|x| x.granted_roles.iter().map(move |r| (x.id, r.stored())))
+                        .collect();
+                    for (table, column, rows) in [
+                        ("person_skills", "skill", skills),
+                        ("person_roles", "role", roles),
+                    ] {
+                        for part in rows.chunks(BATCH) {
+                            let mut q = QueryBuilder::new(format!(
+                                "INSERT INTO {table} (person_id, {column}) "
+                            ));
+                            q.push_values(part, |mut b, (id, v)| {
+                                b.push_bind(*id).push_bind(v.to_string());
+                            });
+                            q.build().execute(&mut *tx).await?;
+                        }
+                    }
+                    let accounts: Vec<(Uuid, &str)> = chunk
+                        .iter()
+                        .filter_map(|x| x.username.as_deref().map(|u| (x.id, u)))
+                        .collect();
+                    if !accounts.is_empty() {
+                        let mut q = QueryBuilder::new("INSERT INTO accounts (person_id, username, password_hash, updated_at) ");
+                        q.push_values(&accounts, |mut b, (id, u)| {
+                            b.push_bind(*id)
+                                .push_bind(u.to_string())
+                                .push_bind(None::<String>)
+                                .push_bind(at);
                         });
+                        q.push(" ON CONFLICT (person_id) DO UPDATE SET username = excluded.username, updated_at = excluded.updated_at");
                         q.build().execute(&mut *tx).await?;
                     }
                 }
-                let accounts: Vec<(Uuid, &str)> = chunk
-                    .iter()
-                    .filter_map(|x| x.username.as_deref().map(|u| (x.id, u)))
-                    .collect();
-                if !accounts.is_empty() {
-                    let mut q = QueryBuilder::new("INSERT INTO accounts (person_id, username, password_hash, updated_at) ");
-                    q.push_values(&accounts, |mut b, (id, u)| {
-                        b.push_bind(*id).push_bind(u.to_string()).push_bind(None::<String>).push_bind(at);
-                    });
-                    q.push(" ON CONFLICT (person_id) DO UPDATE SET username = excluded.username, updated_at = excluded.updated_at");
-                    q.build().execute(&mut *tx).await?;
-                }
-            }
-            for (unit, manager) in &ch.managers {
-                sqlx::query("UPDATE units SET manager_id = $1, version = version + 1 WHERE id = $2")
+                for (unit, manager) in &ch.managers {
+                    sqlx::query(
+                        "UPDATE units SET manager_id = $1, version = version + 1 WHERE id = $2",
+                    )
                     .bind(*manager)
                     .bind(*unit)
                     .execute(&mut *tx)
                     .await?;
+                }
             }
-            append_audit_rows!(tx, at, &ch.audit);
-            tx.commit().await?;
-            Ok(Ok(ch.report))
-        })?;
-        done.map_err(ImportError::Rows)
+        )
     }
 
     #[tracing::instrument(skip_all)]
     async fn sites(&self) -> CoreResult<Vec<Site>> {
-        let rows: Vec<SiteRow> = fetch!(
+        read_all!(
             self.db(),
-            fetch_all,
+            SiteRow,
             &format!("{SITE_SELECT} ORDER BY name LIMIT 10000")
-        )?;
-        Ok(each(rows)?)
+        )
     }
 
     #[tracing::instrument(skip_all)]

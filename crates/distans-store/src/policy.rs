@@ -10,33 +10,25 @@ use distans_core::policy::{PolicyRules, PolicyVersion};
 use distans_core::store::PolicyPort;
 use distans_core::CoreResult;
 
-use crate::db::fetch;
-use crate::error::{StoreError, StoreResult};
-use crate::store::{about, each, one, write_work, SqlStore};
+use crate::db::{read_all, read_one};
+use crate::store::{about, row, write_work, SqlStore};
 use crate::stored::json;
 
 const POLICY_SELECT: &str =
     "SELECT id, version, valid_from, CAST(rules AS TEXT) AS rules, created_by FROM policy_versions";
 
-#[derive(sqlx::FromRow)]
-struct PolicyRow {
-    id: Uuid,
-    version: i64,
-    valid_from: Date,
-    rules: String,
-    created_by: String,
-}
-
-impl TryFrom<PolicyRow> for PolicyVersion {
-    type Error = StoreError;
-    fn try_from(r: PolicyRow) -> StoreResult<PolicyVersion> {
-        Ok(PolicyVersion {
-            rules: json("policy_versions.rules", &r.rules)?,
-            id: r.id,
-            version: r.version,
-            valid_from: r.valid_from,
-            created_by: r.created_by,
-        })
+row! {
+    struct PolicyRow => PolicyVersion {
+        id: Uuid,
+        version: i64,
+        valid_from: Date,
+        created_by: String,
+    }
+    with {
+        rules: String,
+    }
+    |r| {
+        rules: json("policy_versions.rules", &r.rules)?,
     }
 }
 
@@ -44,23 +36,21 @@ impl TryFrom<PolicyRow> for PolicyVersion {
 impl PolicyPort for SqlStore {
     #[tracing::instrument(skip_all)]
     async fn policy_versions(&self) -> CoreResult<Vec<PolicyVersion>> {
-        let rows: Vec<PolicyRow> = fetch!(
+        read_all!(
             self.db(),
-            fetch_all,
+            PolicyRow,
             &format!("{POLICY_SELECT} ORDER BY version DESC LIMIT 500")
-        )?;
-        Ok(each(rows)?)
+        )
     }
 
     #[tracing::instrument(skip_all)]
     async fn policy_on(&self, day: Date) -> CoreResult<Option<PolicyVersion>> {
-        let row: Option<PolicyRow> = fetch!(
+        read_one!(
             self.db(),
-            fetch_optional,
+            PolicyRow,
             &format!("{POLICY_SELECT} WHERE valid_from <= $1 ORDER BY valid_from DESC, version DESC LIMIT 1"),
             day
-        )?;
-        Ok(one(row)?)
+        )
     }
 
     #[tracing::instrument(skip_all)]

@@ -14,49 +14,34 @@ use distans_core::rotation::PlannerJobRow;
 use distans_core::store::RotationPort;
 use distans_core::CoreResult;
 
-use crate::db::{execute, fetch, on_db, BeginWrite};
-use crate::error::{conflict, StoreError, StoreResult};
+use crate::db::{execute, fetch, on_db, read_one, BeginWrite};
+use crate::error::conflict;
 use crate::plan::{push_who, Who};
-use crate::store::{one, write_work, SqlStore};
+use crate::store::{row, write_work, SqlStore};
 use crate::stored::Stored;
 
-#[derive(sqlx::FromRow)]
-struct JobRow {
-    id: Uuid,
-    owner_id: Uuid,
-    problem: String,
-    time_limit: f64,
-    finished: bool,
-    cancel_requested: bool,
-    done: i64,
-    total: i64,
-    best_cost: Option<i64>,
-    result: Option<String>,
-    elapsed_ms: Option<i64>,
-    published_id: Option<Uuid>,
-    heartbeat_at: OffsetDateTime,
-    created_at: OffsetDateTime,
-}
-
-impl TryFrom<JobRow> for PlannerJobRow {
-    type Error = StoreError;
-    fn try_from(r: JobRow) -> StoreResult<PlannerJobRow> {
-        Ok(PlannerJobRow {
-            id: r.id,
-            owner: r.owner_id,
-            problem: r.problem,
-            time_limit: r.time_limit,
-            finished: r.finished,
-            cancel_requested: r.cancel_requested,
-            done: r.done,
-            total: r.total,
-            best_cost: r.best_cost,
-            result: r.result,
-            elapsed_ms: r.elapsed_ms,
-            published: r.published_id,
-            heartbeat_at: r.heartbeat_at,
-            created_at: r.created_at,
-        })
+row! {
+    struct JobRow => PlannerJobRow {
+        id: Uuid,
+        problem: String,
+        time_limit: f64,
+        finished: bool,
+        cancel_requested: bool,
+        done: i64,
+        total: i64,
+        best_cost: Option<i64>,
+        result: Option<String>,
+        elapsed_ms: Option<i64>,
+        heartbeat_at: OffsetDateTime,
+        created_at: OffsetDateTime,
+    }
+    with {
+        owner_id: Uuid,
+        published_id: Option<Uuid>,
+    }
+    |r| {
+        owner: r.owner_id,
+        published: r.published_id,
     }
 }
 
@@ -167,15 +152,14 @@ impl RotationPort for SqlStore {
 
     #[tracing::instrument(skip_all, fields(id = %id))]
     async fn planner_job(&self, id: Uuid) -> CoreResult<Option<PlannerJobRow>> {
-        let row: Option<JobRow> = fetch!(
+        read_one!(
             self.db(),
-            fetch_optional,
+            JobRow,
             "SELECT id, owner_id, problem, time_limit, finished, cancel_requested, done, total, best_cost, result,
                 elapsed_ms, published_id, heartbeat_at, created_at
              FROM planner_jobs WHERE id = $1",
             id
-        )?;
-        Ok(one(row)?)
+        )
     }
 
     #[tracing::instrument(skip_all, fields(id = %id))]

@@ -1,14 +1,16 @@
 //! The store itself: the database every slice's port runs on, and what
 //! the slices share — a unit of work written in one transaction with its
-//! notices and audit entries, the audit chain, names in Swedish order, and
-//! the pieces of queries that lists repeat.
+//! notices and audit entries (a change guarded by its version, a new
+//! version of a document, an import), the audit chain, names in Swedish
+//! order, rows read back into domain values (people referred to by their
+//! name columns), and the pieces of queries that lists repeat.
 
 use sqlx::QueryBuilder;
 
 use distans_core::kernel::{Page, Paging, PersonRef};
 use distans_core::CoreResult;
 
-use crate::db::{Db, StoreConfig};
+use crate::db::{read_all, read_one, Db, Row, StoreConfig};
 use crate::error::{StoreError, StoreResult};
 
 /// Rows per multi-row INSERT: well under both engines' parameter limits.
@@ -39,6 +41,27 @@ impl SqlStore {
     /// The URL the database was opened with (for `pg_dump`).
     pub(crate) fn url(&self) -> &str {
         &self.url
+    }
+
+    /// The thing the query `select` finds by `id` (a `R` row), with its
+    /// trail: the entries the query `trail` finds by the same id (`E`
+    /// rows), in its order, put in place by `set`.
+    pub(crate) async fn with_trail<R: Row, E: Row, T, V>(
+        &self,
+        select: &str,
+        trail: &str,
+        id: uuid::Uuid,
+        set: impl FnOnce(&mut T, Vec<V>) + Send,
+    ) -> CoreResult<Option<T>>
+    where
+        T: TryFrom<R, Error = StoreError> + Send,
+        V: TryFrom<E, Error = StoreError> + Send,
+    {
+        let Some(mut thing) = read_one!(self.db(), R, select, id)? else {
+            return Ok(None);
+        };
+        set(&mut thing, read_all!(self.db(), E, trail, id)?);
+        Ok(Some(thing))
     }
 }
 
@@ -114,6 +137,37 @@ where
     q.push(")");
 }
 
+/// Appends the condition `sql` about a person: `person` bound at each
+/// `{person}`, and at `{below}` whether the row's unit (`u.path`) is below
+/// one of the paths.
+pub(crate) fn push_about<'a, DB>(
+    q: &mut QueryBuilder<'a, DB>,
+    sql: &str,
+    person: uuid::Uuid,
+    paths: &[String],
+) where
+    DB: sqlx::Database,
+    uuid::Uuid: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    let mut rest = sql;
+    while let Some(at) = rest.find('{') {
+        q.push(&rest[..at]);
+        rest = &rest[at..];
+        if let Some(after) = rest.strip_prefix("{person}") {
+            q.push_bind(person);
+            rest = after;
+        } else if let Some(after) = rest.strip_prefix("{below}") {
+            push_below(q, "u.path", paths);
+            rest = after;
+        } else {
+            q.push("{");
+            rest = &rest[1..];
+        }
+    }
+    q.push(rest);
+}
+
 /// Appends `(a, b, …)` of the values, for `IN`.
 pub(crate) fn push_list<'a, DB, T>(
     q: &mut QueryBuilder<'a, DB>,
@@ -129,6 +183,61 @@ pub(crate) fn push_list<'a, DB, T>(
     }
     sep.push_unseparated(")");
 }
+
+/// A row a query returns and how it reads back into its domain value
+/// `$t`: the struct `$row` of its columns, and `TryFrom<$row> for $t`.
+///
+/// - The columns in the first braces are fields of `$t` as they are.
+/// - The columns `with` are read into other fields by `|row| { … }`.
+/// - `person { field: id, given, family; … }`: the three columns of a
+///   joined person, read into the field as a [`PersonRef`];
+///   `maybe_person` the same from an outer join (none when the row has
+///   none).
+/// - `|row| { … }` gives the remaining fields, each as `field: value` (or
+///   the name of a `let` between `|row|` and the braces).
+macro_rules! row {
+    (
+        $(#[$meta:meta])*
+        $vis:vis struct $row:ident => $t:ident {
+            $($field:ident: $ty:ty),* $(,)?
+        }
+        $(with {
+            $($wfield:ident: $wty:ty),* $(,)?
+        })?
+        $(person {
+            $($pfield:ident: $pid:ident, $pgiven:ident, $pfamily:ident);* $(;)?
+        })?
+        $(maybe_person {
+            $($mfield:ident: $mid:ident, $mgiven:ident, $mfamily:ident);* $(;)?
+        })?
+        |$r:ident| $(let $x:ident = $e:expr;)* {
+            $($out:ident $(: $value:expr)?),* $(,)?
+        }
+    ) => {
+        #[derive(sqlx::FromRow)]
+        $(#[$meta])*
+        $vis struct $row {
+            $($field: $ty,)*
+            $($($pid: uuid::Uuid, $pgiven: String, $pfamily: String,)*)?
+            $($($mid: Option<uuid::Uuid>, $mgiven: Option<String>, $mfamily: Option<String>,)*)?
+            $($($wfield: $wty,)*)?
+        }
+
+        impl TryFrom<$row> for $t {
+            type Error = $crate::error::StoreError;
+            fn try_from($r: $row) -> $crate::error::StoreResult<$t> {
+                $(let $x = $e;)*
+                Ok($t {
+                    $($out $(: $value)?,)*
+                    $($($pfield: $crate::store::person($r.$pid, &$r.$pgiven, &$r.$pfamily),)*)?
+                    $($($mfield: $crate::store::maybe_person($r.$mid, $r.$mgiven, $r.$mfamily),)*)?
+                    $($field: $r.$field,)*
+                })
+            }
+        }
+    };
+}
+pub(crate) use row;
 
 /// Rows read back into domain values; the first that is not valid fails.
 pub(crate) fn each<R, T: TryFrom<R, Error = StoreError>>(rows: Vec<R>) -> StoreResult<Vec<T>> {
@@ -149,24 +258,55 @@ pub(crate) fn page<R, T: TryFrom<R, Error = StoreError>>(
     Ok(Page::new(each(rows)?, total, paging.offset))
 }
 
-/// Reads a page of a list inside an `on_db!` body: counts the rows of
-/// `$count` and reads `$row`s with `$select`, both followed by what
-/// `$filter` appends, in the order `$order`.
+/// What a list of rows reads: the rows it counts, `FROM count`; the
+/// rows it reads, with `select`; in `order`.
+pub(crate) struct List {
+    pub count: &'static str,
+    /// The column of the person the rows are about, when the list is
+    /// scoped by the person and their unit: the count joins the person as
+    /// `p` and their unit as `u`.
+    pub about: Option<&'static str>,
+    pub select: &'static str,
+    pub order: &'static str,
+}
+
+impl List {
+    /// The query counting the list's rows (its conditions to follow).
+    pub(crate) fn count_query(&self) -> String {
+        match self.about {
+            Some(person) => format!(
+                "SELECT COUNT(*) FROM {} JOIN people p ON p.id = {person} JOIN units u ON u.id = p.unit_id",
+                self.count
+            ),
+            None => format!("SELECT COUNT(*) FROM {}", self.count),
+        }
+    }
+}
+
+/// Reads a page of the list `$list` (a `&List`) as `$row`s: counts its
+/// rows and reads those of the page, both where the conditions hold that
+/// `$filter` appends to `$q` (each as ` AND …`, after `WHERE 1 = 1`).
 macro_rules! read_page {
-    ($pool:expr, $row:ty, $count:expr, $select:expr, $filter:expr, $order:expr, $paging:expr) => {{
-        let filter = $filter;
-        let paging: distans_core::kernel::Paging = $paging;
-        let mut q = sqlx::QueryBuilder::new($count);
-        filter(&mut q);
-        let (total,): (i64,) = q.build_query_as().fetch_one($pool).await?;
-        let mut q = sqlx::QueryBuilder::new($select);
-        filter(&mut q);
-        q.push(" ORDER BY ").push($order);
-        q.push(" LIMIT ").push_bind(paging.limit);
-        q.push(" OFFSET ").push_bind(paging.offset);
-        let rows: Vec<$row> = q.build_query_as().fetch_all($pool).await?;
-        $crate::store::page(rows, total, paging)
-    }};
+    ($db:expr, $row:ty, $list:expr, $paging:expr, |$q:ident| $filter:expr $(,)?) => {
+        $crate::db::on_db!($db, pool => {
+            let list: &$crate::store::List = $list;
+            let paging: distans_core::kernel::Paging = $paging;
+            let filter = |$q: &mut sqlx::QueryBuilder<'_, _>| {
+                $q.push(" WHERE 1 = 1");
+                $filter;
+            };
+            let mut q = sqlx::QueryBuilder::new(list.count_query());
+            filter(&mut q);
+            let (total,): (i64,) = q.build_query_as().fetch_one(pool).await?;
+            let mut q = sqlx::QueryBuilder::new(list.select);
+            filter(&mut q);
+            q.push(" ORDER BY ").push(list.order);
+            q.push(" LIMIT ").push_bind(paging.limit);
+            q.push(" OFFSET ").push_bind(paging.offset);
+            let rows: Vec<$row> = q.build_query_as().fetch_all(pool).await?;
+            $crate::store::page(rows, total, paging)
+        })
+    };
 }
 pub(crate) use read_page;
 
@@ -265,6 +405,69 @@ pub(crate) fn about(
         })
         .collect()
 }
+
+/// Runs the statement `$query` in the transaction `$tx` of a
+/// `write_work!` body; when it changed no row (the thing was changed
+/// meanwhile, or its state forbids the change), leaves with the conflict
+/// `$conflict` and nothing written. With `at_version(id, expected)`, the
+/// statement's last two parameters (`WHERE id = … AND version = …`) are
+/// the thing's id and the version the change was made to.
+macro_rules! must_change {
+    ($tx:expr, $conflict:expr, at_version($id:expr, $expected:expr), $query:expr $(,)?) => {
+        $crate::store::must_change!($tx, $conflict, $query.bind($id).bind($expected))
+    };
+    ($tx:expr, $conflict:expr, $query:expr $(,)?) => {
+        if $query.execute(&mut *$tx).await?.rows_affected() == 0 {
+            return Err($crate::error::conflict($conflict));
+        }
+    };
+}
+pub(crate) use must_change;
+
+/// The next version of a document kept in versions in `$table` (those
+/// of the document `key` when given), in the write transaction `$tx`: one
+/// after the greatest stored when that is the version `$expected` the
+/// change was made to; else `$what` was changed meanwhile, a conflict.
+macro_rules! next_version {
+    ($tx:expr, $expected:expr, $what:expr, $table:literal $(, key: $key:expr)?) => {{
+        let mut max = sqlx::QueryBuilder::new(concat!("SELECT MAX(version) FROM ", $table));
+        $(max.push(" WHERE key = ").push_bind($key);)?
+        let (max,): (Option<i64>,) = max.build_query_as().fetch_one(&mut *$tx).await?;
+        let current = max.unwrap_or(0);
+        let expected: i64 = $expected;
+        if current != expected {
+            return Err($crate::error::conflict(format!(
+                "{} was changed meanwhile (version {current}, you edited {expected})",
+                $what
+            )));
+        }
+        current + 1
+    }};
+}
+pub(crate) use next_version;
+
+/// Imports a file, all or nothing, in one write transaction `$tx`: the
+/// changes `$resolve` tells from the file and what is stored (read in
+/// `$tx`) are written by `$write` (`$ch` the changes), with their audit
+/// entries at `$at`, and their report is the call's; or, when the file
+/// has rows in error, those are, and nothing is written.
+macro_rules! write_import {
+    ($store:expr, $at:expr, |$tx:ident| $resolve:expr, |$ch:ident| $write:expr $(,)?) => {{
+        let done = $crate::db::on_db!($store.db(), pool => {
+            let mut $tx = $crate::db::BeginWrite::begin_write(pool).await?;
+            let $ch = match $resolve {
+                Ok(changes) => changes,
+                Err(rows) => return Ok(Err(rows)),
+            };
+            $write;
+            $crate::store::append_audit_rows!($tx, $at, &$ch.audit);
+            $tx.commit().await?;
+            Ok(Ok($ch.report))
+        })?;
+        done.map_err(distans_core::kernel::csv::ImportError::Rows)
+    }};
+}
+pub(crate) use write_import;
 
 /// Runs one statement with its parameters in a write transaction with the
 /// unit of work `$work`: `true`, and the work written, when it changed a

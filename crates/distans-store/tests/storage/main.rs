@@ -143,6 +143,7 @@ mod agreements;
 mod audit_log;
 mod backup;
 mod calendar_feed;
+mod checks;
 mod closed_days;
 mod coverage;
 mod deviations;
