@@ -70,8 +70,16 @@ impl Core {
         let audit = AuditService::new(store.clone());
         let notify = NotifyService::new(store.clone(), env.clone());
         let workdays = WorkdaysService::new(store.clone(), env.clone());
-        let policy = PolicyService::new(store.clone(), env.clone(), org.clone());
-        let temporary = TemporaryService::new(store.clone(), env.clone(), org.clone());
+        let policy = PolicyService {
+            port: store.clone(),
+            env: env.clone(),
+            org: org.clone(),
+        };
+        let temporary = TemporaryService {
+            port: store.clone(),
+            env: env.clone(),
+            org: org.clone(),
+        };
         let plan = PlanService::new(store.clone(), org.clone(), workdays.clone());
         let coverage = CoverageService::new(
             store.clone(),
@@ -92,11 +100,19 @@ impl Core {
                 coverage: coverage.clone(),
             },
         );
-        let absences = AbsencesService::new(store.clone(), env.clone(), org.clone());
+        let absences = AbsencesService {
+            port: store.clone(),
+            env: env.clone(),
+            org: org.clone(),
+        };
         let feed = FeedService::new(store.clone(), env.clone(), org.clone(), plan.clone());
         let redeployment =
             RedeploymentService::new(store.clone(), org.clone(), workdays.clone(), plan.clone());
-        let followup = FollowUpService::new(store.clone(), env.clone(), org.clone());
+        let followup = FollowUpService {
+            port: store.clone(),
+            env: env.clone(),
+            org: org.clone(),
+        };
         let equipment =
             EquipmentService::new(store.clone(), env.clone(), org.clone(), policy.clone());
         let agreements = AgreementsService::new(

@@ -4,58 +4,41 @@
 //! otherwise (the style sheet, the calendar feed).
 
 use axum::http::{header, HeaderName, HeaderValue};
-use tower::ServiceBuilder;
-use tower_http::set_header::SetResponseHeaderLayer;
+use axum::response::Response;
 
 pub const CSP: &str =
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
      form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
-#[allow(clippy::type_complexity)]
-pub fn headers() -> ServiceBuilder<
-    tower::layer::util::Stack<
-        SetResponseHeaderLayer<HeaderValue>,
-        tower::layer::util::Stack<
-            SetResponseHeaderLayer<HeaderValue>,
-            tower::layer::util::Stack<
-                SetResponseHeaderLayer<HeaderValue>,
-                tower::layer::util::Stack<
-                    SetResponseHeaderLayer<HeaderValue>,
-                    tower::layer::util::Stack<
-                        SetResponseHeaderLayer<HeaderValue>,
-                        tower::layer::util::Stack<
-                            SetResponseHeaderLayer<HeaderValue>,
-                            tower::layer::util::Identity,
-                        >,
-                    >,
-                >,
-            >,
-        >,
-    >,
-> {
-    ServiceBuilder::new()
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("no-store"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(CSP),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("DENY"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("same-origin"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            HeaderName::from_static("permissions-policy"),
-            HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
-        ))
+/// Whether a header is set on every response, or only where the handler
+/// set none of its own.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Set {
+    Always,
+    Unless,
+}
+
+/// The headers every response gets.
+const HEADERS: [(HeaderName, &str, Set); 6] = [
+    (header::CACHE_CONTROL, "no-store", Set::Unless),
+    (header::CONTENT_SECURITY_POLICY, CSP, Set::Unless),
+    (header::X_CONTENT_TYPE_OPTIONS, "nosniff", Set::Always),
+    (header::X_FRAME_OPTIONS, "DENY", Set::Always),
+    (header::REFERRER_POLICY, "same-origin", Set::Always),
+    (
+        HeaderName::from_static("permissions-policy"),
+        "camera=(), microphone=(), geolocation=()",
+        Set::Always,
+    ),
+];
+
+/// Sets the security headers on a response (a `map_response` middleware).
+pub async fn headers(mut resp: Response) -> Response {
+    let h = resp.headers_mut();
+    for (name, value, set) in HEADERS {
+        if set == Set::Always || !h.contains_key(&name) {
+            h.insert(name, HeaderValue::from_static(value));
+        }
+    }
+    resp
 }

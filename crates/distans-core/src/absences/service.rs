@@ -8,7 +8,7 @@ use uuid::Uuid;
 use crate::absences::model::*;
 use crate::absences::port::AbsencesPort;
 use crate::absences::rules::check_period;
-use crate::access::{self, Action};
+use crate::access::{self, Action, Kind};
 use crate::kernel::csv::ImportError;
 use crate::kernel::Env;
 use crate::kernel::Work;
@@ -18,15 +18,9 @@ use crate::org::service::OrgService;
 /// Absences entered by hand or imported.
 #[derive(Clone)]
 pub struct AbsencesService {
-    port: Arc<dyn AbsencesPort>,
-    env: Env,
-    org: OrgService,
-}
-
-impl AbsencesService {
-    pub(crate) fn new(port: Arc<dyn AbsencesPort>, env: Env, org: OrgService) -> Self {
-        AbsencesService { port, env, org }
-    }
+    pub(crate) port: Arc<dyn AbsencesPort>,
+    pub(crate) env: Env,
+    pub(crate) org: OrgService,
 }
 
 impl AbsencesService {
@@ -166,7 +160,7 @@ impl AbsencesService {
         rows: &[AbsenceRow],
     ) -> Result<AbsenceImportReport, ImportError> {
         if let Some(a) = actor {
-            access::authorize(a, Action::ImportAbsences)?;
+            access::authorize(a, Action::Plain(Kind::ImportAbsences))?;
         }
         let (id, name) = match actor {
             Some(a) => (Some(a.person_id), a.name.clone()),

@@ -22,26 +22,11 @@ pub use table::{Kind, Rule, Who, POLICY};
 /// target.
 #[derive(Debug, Clone, Copy)]
 pub enum Action<'a> {
-    /// See the organisation tree and a unit's public facts (name, manager, children).
-    ReadUnits,
+    /// An action whose rule needs no facts of a target (reading the audit
+    /// log, editing the policy, …): its kind alone.
+    Plain(Kind),
     /// List the people of a unit (path of the unit).
     ListPeople { unit_path: &'a str },
-    /// Read the audit log and verify its chain.
-    ReadAudit,
-    /// Import or update the organisation.
-    ImportOrganisation,
-    /// See the administrator's overview (system facts, counts).
-    AdminOverview,
-    /// Create and revoke one's own API tokens.
-    ManageOwnTokens,
-    /// Create, renew and revoke one's own secret calendar feed.
-    ManageOwnCalendarFeed,
-    /// Write a new policy version or the agreement template.
-    EditPolicy,
-    /// Issue a temporary (crisis) decision.
-    IssueTemporaryDecision,
-    /// Read every request (not only one's own or one's units').
-    ReadAllRequests,
     /// Change or withdraw a request: only the applicant.
     ChangeOwnRequest { person_id: Uuid },
     /// Send a drafted agreement for signatures: who decided, or HR.
@@ -50,16 +35,10 @@ pub enum Action<'a> {
     SignAgreement { person_id: Uuid, decider_id: Uuid },
     /// Give notice on an agreement: its parties, or HR.
     EndAgreement { person_id: Uuid, decider_id: Uuid },
-    /// See every temporary decision, not only those that concern one.
-    ReadAllTemporaryDecisions,
     /// See a request or agreement of a person (the person's id and unit path).
     ReadCase { person_id: Uuid, unit_path: &'a str },
     /// Enter or remove a person's absence (the person's id and unit path).
     EnterAbsence { person_id: Uuid, unit_path: &'a str },
-    /// Import absences from a file.
-    ImportAbsences,
-    /// Add and remove the organisation's closed days.
-    EditClosedDays,
     /// Decide a request at a level, for a person.
     DecideRequest {
         hr_level: bool,
@@ -76,23 +55,11 @@ pub enum Action<'a> {
     AllowCoverageGap { unit_path: &'a str },
     /// Publish a rotation plan for a unit (its managers, HR).
     PublishRotation { unit_path: &'a str },
-    /// Run the rotation planner on an input (managers, HR).
-    PlanRotation,
-    /// See the sites' occupancy across the organisation (HR, managers, administrators).
-    ReadOccupancy,
     // Equipment and redeployment.
-    /// See the equipment inventory (HR, administrators, managers).
-    ListEquipment,
-    /// Add items to the inventory and change their state (HR, administrators).
-    ManageEquipment,
     /// Lend an item to a person of a unit, or take it back (its managers, HR).
     LendEquipment { unit_path: &'a str },
     /// See a person's loans (the person, their managers, HR).
     ReadLoans { person_id: Uuid, unit_path: &'a str },
-    /// See the loans to collect when agreements end (managers, HR).
-    ReadLoansToCollect,
-    /// Use the cross-unit redeployment view (HR, directors).
-    ReadRedeployment,
     // Deviations.
     /// See a deviation: its reporter, its responsible manager, the managers
     /// of the concerned person's unit (not the person), HR, and — for a
@@ -116,8 +83,6 @@ pub enum Action<'a> {
     /// See who reported an anonymous deviation: the reporter and HR.
     SeeDeviationReporter { reporter: Uuid },
     // Follow-ups.
-    /// Write a new version of a checklist template (HR).
-    EditChecklists,
     /// See a person's follow-ups and their actions (the person, their managers, HR).
     ReadFollowUp { person_id: Uuid, unit_path: &'a str },
     /// Answer and confirm a person's follow-up (the person, their managers, HR).
@@ -148,6 +113,12 @@ pub struct Target<'a> {
     pub security_role: bool,
 }
 
+impl From<Kind> for Action<'_> {
+    fn from(kind: Kind) -> Self {
+        Action::Plain(kind)
+    }
+}
+
 impl Action<'_> {
     /// The kind of action, and the facts of its target.
     pub fn parts(&self) -> (Kind, Target<'_>) {
@@ -162,16 +133,8 @@ impl Action<'_> {
             ..t
         };
         match *self {
-            Action::ReadUnits => (Kind::ReadUnits, t),
+            Action::Plain(kind) => (kind, t),
             Action::ListPeople { unit_path } => (Kind::ListPeople, unit(unit_path)),
-            Action::ReadAudit => (Kind::ReadAudit, t),
-            Action::ImportOrganisation => (Kind::ImportOrganisation, t),
-            Action::AdminOverview => (Kind::AdminOverview, t),
-            Action::ManageOwnTokens => (Kind::ManageOwnTokens, t),
-            Action::ManageOwnCalendarFeed => (Kind::ManageOwnCalendarFeed, t),
-            Action::EditPolicy => (Kind::EditPolicy, t),
-            Action::IssueTemporaryDecision => (Kind::IssueTemporaryDecision, t),
-            Action::ReadAllRequests => (Kind::ReadAllRequests, t),
             Action::ChangeOwnRequest { person_id } => (
                 Kind::ChangeOwnRequest,
                 Target {
@@ -202,7 +165,6 @@ impl Action<'_> {
                     ..t
                 },
             ),
-            Action::ReadAllTemporaryDecisions => (Kind::ReadAllTemporaryDecisions, t),
             Action::ReadCase {
                 person_id,
                 unit_path,
@@ -211,8 +173,6 @@ impl Action<'_> {
                 person_id,
                 unit_path,
             } => (Kind::EnterAbsence, of(person_id, unit_path)),
-            Action::ImportAbsences => (Kind::ImportAbsences, t),
-            Action::EditClosedDays => (Kind::EditClosedDays, t),
             Action::DecideRequest {
                 hr_level,
                 person_id,
@@ -233,17 +193,11 @@ impl Action<'_> {
             Action::EditCoverage { unit_path } => (Kind::EditCoverage, unit(unit_path)),
             Action::AllowCoverageGap { unit_path } => (Kind::AllowCoverageGap, unit(unit_path)),
             Action::PublishRotation { unit_path } => (Kind::PublishRotation, unit(unit_path)),
-            Action::PlanRotation => (Kind::PlanRotation, t),
-            Action::ReadOccupancy => (Kind::ReadOccupancy, t),
-            Action::ListEquipment => (Kind::ListEquipment, t),
-            Action::ManageEquipment => (Kind::ManageEquipment, t),
             Action::LendEquipment { unit_path } => (Kind::LendEquipment, unit(unit_path)),
             Action::ReadLoans {
                 person_id,
                 unit_path,
             } => (Kind::ReadLoans, of(person_id, unit_path)),
-            Action::ReadLoansToCollect => (Kind::ReadLoansToCollect, t),
-            Action::ReadRedeployment => (Kind::ReadRedeployment, t),
             Action::ReadDeviation {
                 reporter,
                 person_id,
@@ -279,7 +233,6 @@ impl Action<'_> {
                     ..t
                 },
             ),
-            Action::EditChecklists => (Kind::EditChecklists, t),
             Action::ReadFollowUp {
                 person_id,
                 unit_path,

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::access::{self, Action};
+use crate::access::{self, Action, Kind};
 use crate::agreements::rules::{sha256_hex, validate_template, DEFAULT_TEMPLATE};
 use crate::agreements::service::AgreementsService;
 use crate::kernel::Work;
@@ -32,7 +32,7 @@ impl AgreementsService {
     /// The current template: (version, text).
     #[tracing::instrument(skip_all)]
     pub async fn agreement_template(&self, actor: &Actor) -> CoreResult<(i64, String)> {
-        access::authorize(actor, Action::EditPolicy)?;
+        access::authorize(actor, Action::Plain(Kind::EditPolicy))?;
         self.template().await
     }
 
@@ -55,7 +55,7 @@ impl AgreementsService {
         text: &str,
         expected: i64,
     ) -> CoreResult<i64> {
-        access::authorize(actor, Action::EditPolicy)?;
+        access::authorize(actor, Action::Plain(Kind::EditPolicy))?;
         let text = text.replace("\r\n", "\n");
         validate_template(&text)?;
         let a = NewAuditEntry::by(actor, "template.update", "agreement_template", "")

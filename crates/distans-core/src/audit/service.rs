@@ -1,6 +1,6 @@
 //! Reading the audit log and checking its chain.
 
-use crate::access::{self, Action};
+use crate::access::{self, Action, Kind};
 use crate::audit::model::*;
 use crate::audit::port::AuditPort;
 use crate::audit::rules::ChainVerifier;
@@ -29,7 +29,7 @@ impl AuditService {
         filter: &AuditFilter,
         paging: Paging,
     ) -> CoreResult<Page<crate::audit::model::AuditEntry>> {
-        access::authorize(actor, Action::ReadAudit)?;
+        access::authorize(actor, Action::Plain(Kind::ReadAudit))?;
         self.port.audit(filter, paging).await
     }
 
@@ -37,7 +37,7 @@ impl AuditService {
     #[tracing::instrument(skip_all)]
     pub async fn verify_audit(&self, actor: Option<&Actor>) -> CoreResult<ChainReport> {
         if let Some(a) = actor {
-            access::authorize(a, Action::ReadAudit)?;
+            access::authorize(a, Action::Plain(Kind::ReadAudit))?;
         }
         let head = self.port.audit_head().await?;
         let mut v = ChainVerifier::default();

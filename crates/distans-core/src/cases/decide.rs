@@ -30,33 +30,17 @@ struct Approved {
 }
 
 impl CasesService {
-    /// Approve, decline (reason required) or ask for changes. `expected` is
-    /// the version the decider saw; someone faster wins, the other gets 409.
+    /// Approve, decline (reason required) or ask for changes. `expected`
+    /// is the version the decider saw; someone faster wins, the other gets
+    /// 409. An approval whose fixed weekdays would open a coverage gap in
+    /// the first four weeks is refused with the gaps (`CoverageGap`) unless
+    /// the verdict allows them, and then recorded.
     #[tracing::instrument(skip_all)]
     pub async fn decide(
         &self,
         actor: &Actor,
         id: Uuid,
-        decision: Decision,
-        reason: Option<&str>,
-        expected: Option<i64>,
-    ) -> CoreResult<RemoteRequest> {
-        self.decide_with(actor, id, decision, reason, expected, false)
-            .await
-    }
-
-    /// [`CasesService::decide`], where an approval whose fixed weekdays
-    /// would open a coverage gap in the first four weeks is refused with
-    /// the gaps (`CoverageGap`) unless `allow_gap`, and then recorded.
-    #[tracing::instrument(skip_all)]
-    pub async fn decide_with(
-        &self,
-        actor: &Actor,
-        id: Uuid,
-        decision: Decision,
-        reason: Option<&str>,
-        expected: Option<i64>,
-        allow_gap: bool,
+        verdict: Verdict<'_>,
     ) -> CoreResult<RemoteRequest> {
         let r = self.request(actor, id).await?;
         access::authorize(
@@ -67,6 +51,12 @@ impl CasesService {
                 unit_path: &r.unit_path,
             },
         )?;
+        let Verdict {
+            decision,
+            reason,
+            expected,
+            allow_gap,
+        } = verdict;
         check_decidable(&r, expected)?;
         let reason = decision_reason(decision, reason)?;
         let policy = self.d.policy.in_force(self.env.today()).await?;

@@ -105,6 +105,28 @@ pub enum Decision {
     Changes,
 }
 
+/// A decider's verdict on a request: the decision, its reason, the
+/// version the decider saw, and whether coverage gaps it opens are allowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Verdict<'a> {
+    pub decision: Decision,
+    pub reason: Option<&'a str>,
+    pub expected: Option<i64>,
+    pub allow_gap: bool,
+}
+
+impl From<Decision> for Verdict<'_> {
+    /// The decision alone: no reason, whatever version, no gaps allowed.
+    fn from(decision: Decision) -> Self {
+        Verdict {
+            decision,
+            reason: None,
+            expected: None,
+            allow_gap: false,
+        }
+    }
+}
+
 /// What a request would become, shown before it is sent.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RequestPreview {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::access::{self, Action};
+use crate::access::{self, Action, Kind};
 use crate::agreements::service::AgreementsService;
 use crate::cases::model::*;
 use crate::cases::port::CasesPort;
@@ -212,7 +212,7 @@ impl CasesService {
         mine: bool,
         paging: Paging,
     ) -> CoreResult<Page<RemoteRequest>> {
-        let all = access::can(actor, Action::ReadAllRequests);
+        let all = access::can(actor, Action::Plain(Kind::ReadAllRequests));
         let f = RequestFilter {
             state,
             ..list_filter(actor, all, mine)

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use time::Date;
 use uuid::Uuid;
 
-use crate::access::{self, Action};
+use crate::access::{self, Action, Kind};
 use crate::coverage::model::*;
 use crate::coverage::port::CoveragePort;
 use crate::coverage::rules::unit_days;
@@ -93,7 +93,7 @@ impl CoverageService {
     /// A unit's coverage rules (part of the unit's public facts).
     #[tracing::instrument(skip_all)]
     pub async fn coverage_rules(&self, actor: &Actor, unit: Uuid) -> CoreResult<Vec<CoverageRule>> {
-        access::authorize(actor, Action::ReadUnits)?;
+        access::authorize(actor, Action::Plain(Kind::ReadUnits))?;
         self.port.coverage_rules(&[unit]).await
     }
 
@@ -506,7 +506,7 @@ impl CoverageService {
         from: Date,
         to: Date,
     ) -> CoreResult<Vec<SiteOccupancy>> {
-        access::authorize(actor, Action::ReadOccupancy)?;
+        access::authorize(actor, Action::Plain(Kind::ReadOccupancy))?;
         if to < from {
             return Err(CoreError::invalid("to", "must not be before from"));
         }

@@ -262,16 +262,7 @@ impl DeviationsService {
         state: Option<StateFilter>,
         paging: Paging,
     ) -> CoreResult<Page<Deviation>> {
-        let scope = match access::scope(actor, Listing::Deviations).under() {
-            None => DeviationScope::All,
-            Some(under) => DeviationScope::Of {
-                person: actor.person_id,
-                under,
-                security: self.holds_security_role(actor).await?,
-            },
-        };
-        self.list(actor, DeviationFilter { scope, state }, paging)
-            .await
+        self.list(actor, Whose::Visible, state, paging).await
     }
 
     /// Deviations `actor` handles as a manager (responsible, or of their
@@ -283,15 +274,7 @@ impl DeviationsService {
         state: Option<StateFilter>,
         paging: Paging,
     ) -> CoreResult<Page<Deviation>> {
-        let scope = match access::scope(actor, Listing::Deviations).under() {
-            None => DeviationScope::All,
-            Some(under) => DeviationScope::ToHandle {
-                person: actor.person_id,
-                under,
-            },
-        };
-        self.list(actor, DeviationFilter { scope, state }, paging)
-            .await
+        self.list(actor, Whose::ToHandle, state, paging).await
     }
 
     /// The deviations `actor` reported.
@@ -302,19 +285,33 @@ impl DeviationsService {
         state: Option<StateFilter>,
         paging: Paging,
     ) -> CoreResult<Page<Deviation>> {
-        let scope = DeviationScope::ReportedBy(actor.person_id);
-        self.list(actor, DeviationFilter { scope, state }, paging)
-            .await
+        self.list(actor, Whose::Reported, state, paging).await
     }
 
-    /// A page of deviations, each as `actor` may see it.
+    /// One page of the deviations `actor` may see, handles or reported, each
+    /// as `actor` may see it.
     async fn list(
         &self,
         actor: &Actor,
-        filter: DeviationFilter,
+        whose: Whose,
+        state: Option<StateFilter>,
         paging: Paging,
     ) -> CoreResult<Page<Deviation>> {
-        let page = self.port.deviations(&filter, paging).await?;
+        let person = actor.person_id;
+        let scope = match (access::scope(actor, Listing::Deviations).under(), whose) {
+            (_, Whose::Reported) => DeviationScope::ReportedBy(person),
+            (None, _) => DeviationScope::All,
+            (Some(under), Whose::Visible) => DeviationScope::Of {
+                person,
+                under,
+                security: self.holds_security_role(actor).await?,
+            },
+            (Some(under), Whose::ToHandle) => DeviationScope::ToHandle { person, under },
+        };
+        let page = self
+            .port
+            .deviations(&DeviationFilter { scope, state }, paging)
+            .await?;
         Ok(page.map(|d| d.redact_for(actor)))
     }
 
@@ -526,4 +523,15 @@ impl DeviationsService {
             .rules
             .deviation_reporter_anonymity)
     }
+}
+
+/// Which deviations a listing is of.
+#[derive(Clone, Copy)]
+enum Whose {
+    /// Those the actor may see.
+    Visible,
+    /// Those the actor handles.
+    ToHandle,
+    /// Those the actor reported.
+    Reported,
 }

@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::access::{self, Action};
+use crate::access::{self, Action, Kind};
 use crate::agreements::model::{Agreement, AgreementState};
 use crate::agreements::service::AgreementEndingHook;
 use crate::equipment::model::*;
@@ -50,12 +50,12 @@ impl EquipmentService {
 impl EquipmentService {
     /// May the actor see the inventory (HR, administrators, managers)?
     pub fn may_list_equipment(&self, actor: &Actor) -> bool {
-        access::authorize(actor, Action::ListEquipment).is_ok()
+        access::authorize(actor, Action::Plain(Kind::ListEquipment)).is_ok()
     }
 
     /// May the actor add items and change their state (HR, administrators)?
     pub fn may_manage_equipment(&self, actor: &Actor) -> bool {
-        access::authorize(actor, Action::ManageEquipment).is_ok()
+        access::authorize(actor, Action::Plain(Kind::ManageEquipment)).is_ok()
     }
 
     /// The inventory, filtered, in identifier order.
@@ -66,7 +66,7 @@ impl EquipmentService {
         filter: ItemFilter,
         paging: Paging,
     ) -> CoreResult<Page<Item>> {
-        access::authorize(actor, Action::ListEquipment)?;
+        access::authorize(actor, Action::Plain(Kind::ListEquipment))?;
         if let Some(s) = &filter.search {
             if s.chars().count() > 100 {
                 return Err(CoreError::invalid("q", "must be at most 100 characters"));
@@ -77,7 +77,7 @@ impl EquipmentService {
 
     #[tracing::instrument(skip_all)]
     pub async fn equipment_item(&self, actor: &Actor, id: Uuid) -> CoreResult<Item> {
-        access::authorize(actor, Action::ListEquipment)?;
+        access::authorize(actor, Action::Plain(Kind::ListEquipment))?;
         self.port
             .equipment_item(id)
             .await?
@@ -91,7 +91,7 @@ impl EquipmentService {
         actor: &Actor,
         ident: &str,
     ) -> CoreResult<Item> {
-        access::authorize(actor, Action::ListEquipment)?;
+        access::authorize(actor, Action::Plain(Kind::ListEquipment))?;
         let ident = identifier(ident)?;
         self.port
             .equipment_item_by_identifier(&ident)
@@ -110,7 +110,7 @@ impl EquipmentService {
         ident: &str,
         desc: &str,
     ) -> CoreResult<Item> {
-        access::authorize(actor, Action::ManageEquipment)?;
+        access::authorize(actor, Action::Plain(Kind::ManageEquipment))?;
         let kind = ItemKind::parse(kind)?;
         let ident = identifier(ident)?;
         let desc = description(desc)?;
@@ -148,7 +148,7 @@ impl EquipmentService {
         desc: Option<&str>,
         version: Option<i64>,
     ) -> CoreResult<Item> {
-        access::authorize(actor, Action::ManageEquipment)?;
+        access::authorize(actor, Action::Plain(Kind::ManageEquipment))?;
         let item = self
             .port
             .equipment_item(id)
@@ -435,7 +435,7 @@ impl EquipmentService {
 
     /// May the actor lend to anyone (a manager, HR)?
     pub fn may_lend_anyone(&self, actor: &Actor) -> bool {
-        access::authorize(actor, Action::ReadLoansToCollect).is_ok()
+        access::authorize(actor, Action::Plain(Kind::ReadLoansToCollect)).is_ok()
     }
 
     /// May the actor see the person's loans?
@@ -499,7 +499,7 @@ impl EquipmentService {
     /// in"). Managers see their units', HR all.
     #[tracing::instrument(skip_all)]
     pub async fn loans_to_collect(&self, actor: &Actor, paging: Paging) -> CoreResult<Page<Loan>> {
-        access::authorize(actor, Action::ReadLoansToCollect)?;
+        access::authorize(actor, Action::Plain(Kind::ReadLoansToCollect))?;
         let scope = if actor.has(crate::kernel::Role::Hr) {
             LoanScope::All
         } else {

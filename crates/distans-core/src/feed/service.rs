@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use time::{Date, Duration};
 
-use crate::access::{self, Action};
+use crate::access::{self, Action, Kind};
 use crate::feed::model::*;
 use crate::feed::port::FeedPort;
 use crate::feed::rules::well_formed;
@@ -57,14 +57,14 @@ impl FeedService {
     /// The actor's feed secret, if they have one (does not create it).
     #[tracing::instrument(skip_all)]
     pub async fn my_calendar_secret(&self, actor: &Actor) -> CoreResult<Option<String>> {
-        access::authorize(actor, Action::ManageOwnCalendarFeed)?;
+        access::authorize(actor, Action::Plain(Kind::ManageOwnCalendarFeed))?;
         self.port.calendar_feed_secret(actor.person_id).await
     }
 
     /// The actor's feed secret, created on first use.
     #[tracing::instrument(skip_all)]
     pub async fn calendar_secret(&self, actor: &Actor) -> CoreResult<String> {
-        access::authorize(actor, Action::ManageOwnCalendarFeed)?;
+        access::authorize(actor, Action::Plain(Kind::ManageOwnCalendarFeed))?;
         if let Some(s) = self.port.calendar_feed_secret(actor.person_id).await? {
             return Ok(s);
         }
@@ -80,7 +80,7 @@ impl FeedService {
     /// Replaces the actor's secret with a new one: the old URL stops working.
     #[tracing::instrument(skip_all)]
     pub async fn reset_calendar_secret(&self, actor: &Actor) -> CoreResult<String> {
-        access::authorize(actor, Action::ManageOwnCalendarFeed)?;
+        access::authorize(actor, Action::Plain(Kind::ManageOwnCalendarFeed))?;
         let secret = token::random_secret();
         self.port
             .replace_calendar_feed(
@@ -95,7 +95,7 @@ impl FeedService {
     /// Removes the actor's feed; true if there was one.
     #[tracing::instrument(skip_all)]
     pub async fn revoke_calendar_secret(&self, actor: &Actor) -> CoreResult<bool> {
-        access::authorize(actor, Action::ManageOwnCalendarFeed)?;
+        access::authorize(actor, Action::Plain(Kind::ManageOwnCalendarFeed))?;
         self.port
             .delete_calendar_feed(
                 actor.person_id,

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use time::Duration;
 use uuid::Uuid;
 
-use crate::access::{self, Action};
+use crate::access::{self, Action, Kind};
 use crate::followup::checklist::{self, ChecklistInput, ChecklistTemplate};
 use crate::followup::model::*;
 use crate::followup::port::FollowUpPort;
@@ -23,15 +23,9 @@ use crate::org::service::OrgService;
 /// Follow-ups, risk assessments, their checklists and actions.
 #[derive(Clone)]
 pub struct FollowUpService {
-    pub(super) port: Arc<dyn FollowUpPort>,
-    pub(super) env: Env,
-    pub(super) org: OrgService,
-}
-
-impl FollowUpService {
-    pub(crate) fn new(port: Arc<dyn FollowUpPort>, env: Env, org: OrgService) -> Self {
-        FollowUpService { port, env, org }
-    }
+    pub(crate) port: Arc<dyn FollowUpPort>,
+    pub(crate) env: Env,
+    pub(crate) org: OrgService,
 }
 
 impl FollowUpService {
@@ -75,7 +69,7 @@ impl FollowUpService {
     }
 
     pub fn may_edit_checklists(&self, actor: &Actor) -> bool {
-        access::authorize(actor, Action::EditChecklists).is_ok()
+        access::authorize(actor, Action::Plain(Kind::EditChecklists)).is_ok()
     }
 
     /// A checklist's current version (or `version`).
@@ -114,7 +108,7 @@ impl FollowUpService {
         key: &str,
         input: &ChecklistInput,
     ) -> CoreResult<ChecklistTemplate> {
-        access::authorize(actor, Action::EditChecklists)?;
+        access::authorize(actor, Action::Plain(Kind::EditChecklists))?;
         let current = self
             .port
             .checklist(key, None)

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::access::{self, Action};
+use crate::access::{self, Action, Kind};
 use crate::identity::model::*;
 use crate::identity::port::IdentityPort;
 use crate::identity::rules::{password, token};
@@ -104,7 +104,7 @@ impl IdentityService {
         name: &str,
         days: Option<i64>,
     ) -> CoreResult<NewToken> {
-        access::authorize(actor, Action::ManageOwnTokens)?;
+        access::authorize(actor, Action::Plain(Kind::ManageOwnTokens))?;
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 100 {
             return Err(CoreError::invalid("name", "must be 1 to 100 characters"));
@@ -142,13 +142,13 @@ impl IdentityService {
 
     #[tracing::instrument(skip_all)]
     pub async fn tokens(&self, actor: &Actor) -> CoreResult<Vec<ApiToken>> {
-        access::authorize(actor, Action::ManageOwnTokens)?;
+        access::authorize(actor, Action::Plain(Kind::ManageOwnTokens))?;
         self.port.tokens(actor.person_id).await
     }
 
     #[tracing::instrument(skip_all)]
     pub async fn revoke_token(&self, actor: &Actor, id: Uuid) -> CoreResult<()> {
-        access::authorize(actor, Action::ManageOwnTokens)?;
+        access::authorize(actor, Action::Plain(Kind::ManageOwnTokens))?;
         let audit = NewAuditEntry::by(actor, "token.revoke", "token", id.to_string());
         if self
             .port

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use uuid::Uuid;
 
-use crate::access::{self, person_visibility, Action, Visibility};
+use crate::access::{self, person_visibility, Action, Kind, Visibility};
 use crate::kernel::csv::ImportError;
 use crate::kernel::{Actor, CoreError, CoreResult, Env, Page, Paging, PersonRef};
 use crate::org::model::*;
@@ -36,7 +36,7 @@ impl OrgService {
         max_depth: Option<i64>,
         paging: Paging,
     ) -> CoreResult<Page<UnitSummary>> {
-        access::authorize(actor, Action::ReadUnits)?;
+        access::authorize(actor, Action::Plain(Kind::ReadUnits))?;
         if let Some(d) = max_depth {
             if !(0..=20).contains(&d) {
                 return Err(CoreError::invalid("depth", "must be between 0 and 20"));
@@ -50,7 +50,7 @@ impl OrgService {
 
     #[tracing::instrument(skip_all)]
     pub async fn unit(&self, actor: &Actor, id: Uuid) -> CoreResult<UnitDetail> {
-        access::authorize(actor, Action::ReadUnits)?;
+        access::authorize(actor, Action::Plain(Kind::ReadUnits))?;
         self.unit_detail(id).await
     }
 
@@ -112,7 +112,7 @@ impl OrgService {
         data: &OrgData,
     ) -> Result<ImportReport, ImportError> {
         if let Some(a) = actor {
-            access::authorize(a, Action::ImportOrganisation)?;
+            access::authorize(a, Action::Plain(Kind::ImportOrganisation))?;
         }
         let (id, name) = match actor {
             Some(a) => (Some(a.person_id), a.name.clone()),

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use time::Date;
 use uuid::Uuid;
 
-use crate::access::{self, Action};
+use crate::access::{self, Action, Kind};
 use crate::kernel::Env;
 use crate::kernel::Work;
 use crate::kernel::{Actor, CoreError, CoreResult, NewAuditEntry};
@@ -17,15 +17,9 @@ use crate::policy::port::PolicyPort;
 /// The remote-work policy: its versions and unit overrides.
 #[derive(Clone)]
 pub struct PolicyService {
-    port: Arc<dyn PolicyPort>,
-    env: Env,
-    org: OrgService,
-}
-
-impl PolicyService {
-    pub(crate) fn new(port: Arc<dyn PolicyPort>, env: Env, org: OrgService) -> Self {
-        PolicyService { port, env, org }
-    }
+    pub(crate) port: Arc<dyn PolicyPort>,
+    pub(crate) env: Env,
+    pub(crate) org: OrgService,
 }
 
 impl PolicyService {
@@ -95,7 +89,7 @@ impl PolicyService {
         rules: PolicyRules,
         valid_from: Date,
     ) -> CoreResult<PolicyVersion> {
-        access::authorize(actor, Action::EditPolicy)?;
+        access::authorize(actor, Action::Plain(Kind::EditPolicy))?;
         rules.validate()?;
         if valid_from < self.env.today() {
             return Err(CoreError::invalid(
@@ -133,7 +127,7 @@ impl PolicyService {
         unit: Uuid,
         o: Option<crate::policy::model::UnitOverride>,
     ) -> CoreResult<PolicyVersion> {
-        access::authorize(actor, Action::EditPolicy)?;
+        access::authorize(actor, Action::Plain(Kind::EditPolicy))?;
         self.org.unit_detail(unit).await?;
         let current = self.in_force(self.env.today()).await?;
         let mut rules = current.rules.clone();

@@ -8,7 +8,7 @@
 use std::sync::Arc;
 use uuid::Uuid;
 
-use crate::access::{self, Action};
+use crate::access::{self, Action, Kind};
 use crate::kernel::{Actor, CoreError, CoreResult};
 use crate::org::service::OrgService;
 use crate::plan::service::PlanService;
@@ -62,13 +62,13 @@ impl RedeploymentService {
 
     /// May the actor use the redeployment view (HR, directors)?
     pub fn may_read_redeployment(&self, actor: &Actor) -> bool {
-        access::authorize(actor, Action::ReadRedeployment).is_ok()
+        access::authorize(actor, Action::Plain(Kind::ReadRedeployment)).is_ok()
     }
 
     /// Every skill someone has, for the view's filter.
     #[tracing::instrument(skip_all)]
     pub async fn known_skills(&self, actor: &Actor) -> CoreResult<Vec<String>> {
-        access::authorize(actor, Action::ReadRedeployment)?;
+        access::authorize(actor, Action::Plain(Kind::ReadRedeployment))?;
         self.org.known_skills(500).await
     }
 
@@ -111,7 +111,7 @@ impl RedeploymentService {
     /// availability and plan in the period.
     #[tracing::instrument(skip_all)]
     pub async fn redeployment(&self, actor: &Actor, q: &RedeployQuery) -> CoreResult<RedeployPage> {
-        access::authorize(actor, Action::ReadRedeployment)?;
+        access::authorize(actor, Action::Plain(Kind::ReadRedeployment))?;
         Self::check_redeploy(q)?;
         let filter = RedeployFilter {
             skill: q

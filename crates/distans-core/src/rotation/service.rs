@@ -9,7 +9,7 @@ use distans_planner as planner;
 use time::{Date, Duration, Weekday as TimeWeekday};
 use uuid::Uuid;
 
-use crate::access::{self, Action};
+use crate::access::{self, Action, Kind};
 use crate::coverage::model::MAX_UNIT_MEMBERS;
 use crate::coverage::service::CoverageService;
 use crate::kernel::gap::RuleKind;
@@ -290,7 +290,7 @@ impl RotationService {
         input: planner::Input,
         options: planner::SolveOptions,
     ) -> CoreResult<planner::Output> {
-        access::authorize(actor, Action::PlanRotation)?;
+        access::authorize(actor, Action::Plain(Kind::PlanRotation))?;
         tokio::task::spawn_blocking(move || planner::solve(&input, &options))
             .await
             .map_err(CoreError::internal)

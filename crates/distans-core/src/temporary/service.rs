@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use uuid::Uuid;
 
-use crate::access::{self, Action};
+use crate::access::{self, Action, Kind};
 use crate::kernel::Work;
 use crate::kernel::{
     Actor, CoreError, CoreResult, Env, Link, Message, MessageKey, NewAuditEntry, Page, Paging,
@@ -20,23 +20,19 @@ use crate::temporary::rules::{concerns, parse_id, parse_terms};
 /// Temporary (crisis) decisions.
 #[derive(Clone)]
 pub struct TemporaryService {
-    port: Arc<dyn TemporaryPort>,
-    env: Env,
-    org: OrgService,
+    pub(crate) port: Arc<dyn TemporaryPort>,
+    pub(crate) env: Env,
+    pub(crate) org: OrgService,
 }
 
 impl TemporaryService {
-    pub(crate) fn new(port: Arc<dyn TemporaryPort>, env: Env, org: OrgService) -> Self {
-        TemporaryService { port, env, org }
-    }
-
     #[tracing::instrument(skip_all)]
     pub async fn issue_temporary_decision(
         &self,
         actor: &Actor,
         input: &TemporaryDecisionInput,
     ) -> CoreResult<TemporaryDecision> {
-        access::authorize(actor, Action::IssueTemporaryDecision)?;
+        access::authorize(actor, Action::Plain(Kind::IssueTemporaryDecision))?;
         let terms = parse_terms(input)?;
         let (units, unit_paths) = self.units_of(&input.units).await?;
         let delegates = self.delegates_of(&input.delegates).await?;
@@ -157,7 +153,7 @@ impl TemporaryService {
         actor: &Actor,
         paging: Paging,
     ) -> CoreResult<Page<TemporaryDecision>> {
-        if access::can(actor, Action::ReadAllTemporaryDecisions) {
+        if access::can(actor, Action::Plain(Kind::ReadAllTemporaryDecisions)) {
             return self.port.temporary_decisions(None, paging).await;
         }
         let rec = self.org.record(actor.person_id).await?;

@@ -4,7 +4,7 @@ use serde_json::json;
 use std::sync::Arc;
 use time::Date;
 
-use crate::access::{self, Action};
+use crate::access::{self, Action, Kind};
 use crate::kernel::calendar::{swedish_holidays, WorkCalendar};
 use crate::kernel::Env;
 use crate::kernel::Work;
@@ -29,13 +29,13 @@ impl WorkdaysService {
 impl WorkdaysService {
     /// Whether the actor may add and remove closed days (for showing forms).
     pub fn may_edit_closed_days(&self, actor: &Actor) -> bool {
-        access::authorize(actor, Action::EditClosedDays).is_ok()
+        access::authorize(actor, Action::Plain(Kind::EditClosedDays)).is_ok()
     }
 
     /// The organisation's closed days in a year.
     #[tracing::instrument(skip_all)]
     pub async fn closed_days(&self, actor: &Actor, year: i32) -> CoreResult<Vec<ClosedDay>> {
-        access::authorize(actor, Action::ReadUnits)?;
+        access::authorize(actor, Action::Plain(Kind::ReadUnits))?;
         check_year(year)?;
         let (first, last) = year_bounds(year)?;
         Ok(self
@@ -67,7 +67,7 @@ impl WorkdaysService {
         date: Date,
         name: &str,
     ) -> CoreResult<ClosedDay> {
-        access::authorize(actor, Action::EditClosedDays)?;
+        access::authorize(actor, Action::Plain(Kind::EditClosedDays))?;
         check_year(date.year()).map_err(|_| {
             CoreError::invalid(
                 "date",
@@ -127,7 +127,7 @@ impl WorkdaysService {
     /// Opens a closed day again.
     #[tracing::instrument(skip_all)]
     pub async fn delete_closed_day(&self, actor: &Actor, date: Date) -> CoreResult<()> {
-        access::authorize(actor, Action::EditClosedDays)?;
+        access::authorize(actor, Action::Plain(Kind::EditClosedDays))?;
         let Some((_, name)) = self
             .port
             .closed_days_named(date, date)

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use distans_core::agreements::AgreementState;
 use distans_core::audit::AuditFilter;
-use distans_core::cases::{Decision, RequestState};
+use distans_core::cases::{Decision, RequestState, Verdict};
 use distans_core::kernel::Paging;
 use distans_core::policy::{Decider, PolicyRules, RequestInput};
 use distans_core::store::*;
@@ -146,14 +146,14 @@ async fn request_decision_agreement_and_temporary_decision() {
         // A manager may not decide an HR-level request, nor another unit's.
         let e = c
             .cases
-            .decide(&chef, r2.id, Decision::Approve, None, None)
+            .decide(&chef, r2.id, Decision::Approve.into())
             .await
             .err()
             .unwrap();
         assert!(matches!(e, CoreError::Forbidden(_)), "{label}: {e:?}");
         assert!(c
             .cases
-            .decide(&bygg, r1.id, Decision::Approve, None, None)
+            .decide(&bygg, r1.id, Decision::Approve.into())
             .await
             .is_err());
         assert!(
@@ -162,7 +162,7 @@ async fn request_decision_agreement_and_temporary_decision() {
         );
         assert_eq!(
             c.cases
-                .decide(&chef, r1.id, Decision::Decline, None, None)
+                .decide(&chef, r1.id, Decision::Decline.into())
                 .await
                 .err()
                 .unwrap()
@@ -172,14 +172,22 @@ async fn request_decision_agreement_and_temporary_decision() {
 
         // Two deciders at once: one wins, the other gets a conflict.
         let (a, b) = tokio::join!(
-            c.cases
-                .decide(&chef, r1.id, Decision::Approve, None, Some(r1.version)),
+            c.cases.decide(
+                &chef,
+                r1.id,
+                Verdict {
+                    expected: Some(r1.version),
+                    ..Decision::Approve.into()
+                }
+            ),
             c.cases.decide(
                 &hr,
                 r1.id,
-                Decision::Changes,
-                Some("Ange veckodagar"),
-                Some(r1.version)
+                Verdict {
+                    reason: Some("Ange veckodagar"),
+                    expected: Some(r1.version),
+                    ..Decision::Changes.into()
+                }
             )
         );
         assert!(
@@ -201,7 +209,7 @@ async fn request_decision_agreement_and_temporary_decision() {
                 .unwrap();
             assert_eq!(r.state, RequestState::Submitted);
             c.cases
-                .decide(&chef, r1.id, Decision::Approve, None, None)
+                .decide(&chef, r1.id, Decision::Approve.into())
                 .await
                 .unwrap();
         }
@@ -279,9 +287,10 @@ async fn request_decision_agreement_and_temporary_decision() {
             .decide(
                 &hr,
                 r2.id,
-                Decision::Decline,
-                Some("Verksamheten kräver närvaro"),
-                None,
+                Verdict {
+                    reason: Some("Verksamheten kräver närvaro"),
+                    ..Decision::Decline.into()
+                },
             )
             .await
             .unwrap();
@@ -520,7 +529,7 @@ async fn parties_are_told_once_when_an_agreement_ends_soon() {
         let r = c.cases.submit_request(&anna, &input).await.unwrap();
         let gid = c
             .cases
-            .decide(&chef, r.id, Decision::Approve, None, None)
+            .decide(&chef, r.id, Decision::Approve.into())
             .await
             .unwrap()
             .agreement_id

@@ -12,7 +12,7 @@ use super::{core, fresh_dbs, username_person};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn coverage_rules_count_who_is_on_site_and_warn_before_a_gap() {
-    use distans_core::cases::Decision;
+    use distans_core::cases::{Decision, Verdict};
     use distans_core::coverage::NewCoverageRule;
     use distans_core::kernel::calendar::WorkCalendar;
     use distans_core::kernel::gap::RuleKind;
@@ -272,13 +272,27 @@ async fn coverage_rules_count_who_is_on_site_and_warn_before_a_gap() {
             .unwrap();
         let e = c
             .cases
-            .decide_with(&chef, r.id, Decision::Approve, None, None, false)
+            .decide(
+                &chef,
+                r.id,
+                Verdict {
+                    allow_gap: false,
+                    ..Decision::Approve.into()
+                },
+            )
             .await
             .unwrap_err();
         assert_eq!(e.code(), "coverage_gap", "{label}: {e}");
         let approved = c
             .cases
-            .decide_with(&chef, r.id, Decision::Approve, None, None, true)
+            .decide(
+                &chef,
+                r.id,
+                Verdict {
+                    allow_gap: true,
+                    ..Decision::Approve.into()
+                },
+            )
             .await
             .unwrap();
         assert!(approved.agreement_id.is_some(), "{label}");

@@ -119,7 +119,7 @@ async fn equipment_is_lent_under_agreements_returned_and_collected() {
             .unwrap();
         let g2 = c
             .cases
-            .decide(&chef, r.id, Decision::Approve, None, None)
+            .decide(&chef, r.id, Decision::Approve.into())
             .await
             .unwrap()
             .agreement_id
@@ -134,7 +134,7 @@ async fn equipment_is_lent_under_agreements_returned_and_collected() {
             .unwrap();
         let g3 = c
             .cases
-            .decide(&hr, r.id, Decision::Approve, None, None)
+            .decide(&hr, r.id, Decision::Approve.into())
             .await
             .unwrap()
             .agreement_id

@@ -40,7 +40,7 @@ async fn active_agreement(
     let r = c.cases.submit_request(anna, &input).await.unwrap();
     let gid = c
         .cases
-        .decide(chef, r.id, Decision::Approve, None, None)
+        .decide(chef, r.id, Decision::Approve.into())
         .await
         .unwrap()
         .agreement_id

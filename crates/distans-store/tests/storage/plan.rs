@@ -65,7 +65,7 @@ async fn the_plan_follows_absences_occasional_days_and_agreements() {
             .unwrap();
         let gid = c
             .cases
-            .decide(&chef, r.id, Decision::Approve, None, None)
+            .decide(&chef, r.id, Decision::Approve.into())
             .await
             .unwrap()
             .agreement_id

@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use distans_core::agreements;
-use distans_core::cases::RequestState;
+use distans_core::cases::{RequestState, Verdict};
 use distans_core::kernel::dates::parse_date;
 use distans_core::kernel::Paging;
 use distans_core::CoreError;
@@ -300,13 +300,15 @@ pub async fn decide(
         state
             .core
             .cases
-            .decide_with(
+            .decide(
                 &actor,
                 id,
-                body.decision.into(),
-                body.reason.as_deref(),
-                body.version,
-                body.allow_gap,
+                Verdict {
+                    decision: body.decision.into(),
+                    reason: body.reason.as_deref(),
+                    expected: body.version,
+                    allow_gap: body.allow_gap,
+                },
             )
             .await?
             .into(),

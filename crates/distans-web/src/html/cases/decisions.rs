@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::extract::Path;
 use axum::Form;
-use distans_core::cases::{Decision, RemoteRequest};
+use distans_core::cases::{Decision, RemoteRequest, Verdict};
 use distans_core::CoreError;
 use uuid::Uuid;
 
@@ -74,15 +74,13 @@ pub async fn request_decide(mut c: Ctx, Path(id): Path<String>, Form(f): Form<Pa
     let errors = match decision_of(&f) {
         None => FormErrors(vec![("decision".into(), c.t("err-decision-decision"))]),
         Some(decision) => {
-            let version = get(&f, "version").parse::<i64>().ok();
-            let decided = c.core().cases.decide_with(
-                &actor,
-                id,
+            let verdict = Verdict {
                 decision,
-                Some(get(&f, "reason")),
-                version,
-                get(&f, "allow_gap") == "1",
-            );
+                reason: Some(get(&f, "reason")),
+                expected: get(&f, "version").parse::<i64>().ok(),
+                allow_gap: get(&f, "allow_gap") == "1",
+            };
+            let decided = c.core().cases.decide(&actor, id, verdict);
             match decided.await {
                 Ok(r) => {
                     return redirect(&match r.agreement_id {

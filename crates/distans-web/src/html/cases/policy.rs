@@ -6,7 +6,7 @@ use std::future::ready;
 use askama::Template;
 use axum::extract::Path;
 use axum::Form;
-use distans_core::access::{self, Action};
+use distans_core::access::{self, Action, Kind};
 use distans_core::agreements::rules as agreement;
 use distans_core::kernel::dates::parse_date;
 use distans_core::policy::{PolicyRules, PolicyVersion, PolicyView, Prerequisite, UnitOverride};
@@ -52,7 +52,7 @@ fn prerequisites_text(p: &[Prerequisite]) -> String {
 
 pub async fn policy_form(mut c: Ctx) -> Reply {
     let actor = c.page("policy").await?;
-    if let Err(e) = access::authorize(&actor, Action::EditPolicy) {
+    if let Err(e) = access::authorize(&actor, Action::Plain(Kind::EditPolicy)) {
         return Err(c.fail(e));
     }
     let p = c

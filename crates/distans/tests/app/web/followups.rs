@@ -46,7 +46,7 @@ pub(super) async fn followup_setup(app: &App) -> (Uuid, Uuid, Uuid) {
         .unwrap();
     let gid = c
         .cases
-        .decide(&bygg, r.id, Decision::Approve, None, None)
+        .decide(&bygg, r.id, Decision::Approve.into())
         .await
         .unwrap()
         .agreement_id
