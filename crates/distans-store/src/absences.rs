@@ -2,6 +2,7 @@
 //! entered one at a time or imported from the HR system's file, known by
 //! person and first day so that a re-import updates instead of adding.
 
+use distans_core::kernel::PersonId;
 use std::collections::HashMap;
 
 use async_trait::async_trait;
@@ -32,7 +33,7 @@ row! {
         person_id: Uuid,
     }
     |r| {
-        person: r.person_id,
+        person: r.person_id.into(),
     }
 }
 
@@ -49,7 +50,7 @@ macro_rules! insert_absences {
             );
             q.push_values(chunk, |mut b, a| {
                 b.push_bind(a.id)
-                    .push_bind(a.person)
+                    .push_bind(a.person.uuid())
                     .push_bind(a.first_day)
                     .push_bind(a.last_day)
                     .push_bind(a.created_at)
@@ -65,7 +66,7 @@ pub(crate) use insert_absences;
 #[async_trait]
 impl AbsencesPort for SqlStore {
     #[tracing::instrument(skip_all)]
-    async fn absences(&self, person: Uuid, from: Date, to: Date) -> CoreResult<Vec<Absence>> {
+    async fn absences(&self, person: PersonId, from: Date, to: Date) -> CoreResult<Vec<Absence>> {
         read_all!(
             self.db(),
             AbsenceDb,
@@ -73,7 +74,7 @@ impl AbsencesPort for SqlStore {
                 "{ABSENCE_SELECT} WHERE person_id = $1 AND last_day >= $2 AND first_day <= $3
                  ORDER BY first_day LIMIT 1000"
             ),
-            person,
+            person.uuid(),
             from,
             to
         )
@@ -90,13 +91,18 @@ impl AbsencesPort for SqlStore {
     }
 
     #[tracing::instrument(skip_all, fields(id = %a.id))]
-    async fn insert_absence(&self, a: &Absence, by: Option<Uuid>, work: &Work) -> CoreResult<()> {
+    async fn insert_absence(
+        &self,
+        a: &Absence,
+        by: Option<PersonId>,
+        work: &Work,
+    ) -> CoreResult<()> {
         write_work!(self, work, |tx| {
             let overlap: Option<(Date, Date)> = sqlx::query_as(
                 "SELECT first_day, last_day FROM absences WHERE person_id = $1 AND last_day >= $2 AND first_day <= $3
                  ORDER BY first_day LIMIT 1",
             )
-            .bind(a.person)
+            .bind(a.person.uuid())
             .bind(a.first_day)
             .bind(a.last_day)
             .fetch_optional(&mut *tx)
@@ -106,7 +112,7 @@ impl AbsencesPort for SqlStore {
                     "the person is already absent {f} – {l}; remove or change that absence first"
                 )));
             }
-            insert_absences!(tx, std::slice::from_ref(a), by, 1);
+            insert_absences!(tx, std::slice::from_ref(a), by.map(|i| i.uuid()), 1);
         })
     }
 
@@ -119,7 +125,7 @@ impl AbsencesPort for SqlStore {
     async fn import_absences(
         &self,
         rows: &[AbsenceRow],
-        actor_id: Option<Uuid>,
+        actor_id: Option<PersonId>,
         actor: &str,
         at: OffsetDateTime,
     ) -> Result<AbsenceImportReport, ImportError> {
@@ -161,7 +167,7 @@ impl AbsencesPort for SqlStore {
                 )
             },
             |ch| {
-                insert_absences!(tx, ch.insert, actor_id, BATCH / 2);
+                insert_absences!(tx, ch.insert, actor_id.map(|i| i.uuid()), BATCH / 2);
                 for (id, last) in &ch.update {
                     sqlx::query("UPDATE absences SET last_day = $1 WHERE id = $2")
                         .bind(*last)

@@ -4,6 +4,7 @@
 //! agreement template.
 
 use async_trait::async_trait;
+use distans_core::kernel::PersonId;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
@@ -82,8 +83,8 @@ macro_rules! insert_agreement {
         )
         .bind(g.id)
         .bind(g.request_id)
-        .bind(g.person_id)
-        .bind(g.decider_id)
+        .bind(g.person_id.uuid())
+        .bind(g.decider_id.uuid())
         .bind($crate::stored::Stored::stored(g.state))
         .bind(i64::from(g.days_per_week))
         .bind(sqlx::types::Json(&g.weekdays))
@@ -157,26 +158,26 @@ impl AgreementsPort for SqlStore {
     }
 
     #[tracing::instrument(skip_all)]
-    async fn agreements_of(&self, person: Uuid) -> CoreResult<Vec<Agreement>> {
-        self.agreements_where("g.person_id = $1 ORDER BY g.start_date DESC", person)
+    async fn agreements_of(&self, person: PersonId) -> CoreResult<Vec<Agreement>> {
+        self.agreements_where("g.person_id = $1 ORDER BY g.start_date DESC", person.into())
             .await
     }
 
     #[tracing::instrument(skip_all)]
-    async fn agreements_drafted_by(&self, person: Uuid) -> CoreResult<Vec<Agreement>> {
+    async fn agreements_drafted_by(&self, person: PersonId) -> CoreResult<Vec<Agreement>> {
         self.agreements_where(
             "g.decider_id = $1 AND g.state = 'draft' ORDER BY g.created_at",
-            person,
+            person.into(),
         )
         .await
     }
 
     #[tracing::instrument(skip_all)]
-    async fn agreements_to_sign_as_decider(&self, person: Uuid) -> CoreResult<Vec<Agreement>> {
+    async fn agreements_to_sign_as_decider(&self, person: PersonId) -> CoreResult<Vec<Agreement>> {
         self.agreements_where(
             "g.decider_id = $1 AND g.state = 'awaiting_signatures' AND g.decider_signed_at IS NULL
              ORDER BY g.created_at",
-            person,
+            person.into(),
         )
         .await
     }

@@ -3,6 +3,7 @@
 //! agreement in the same transaction.
 
 use async_trait::async_trait;
+use distans_core::kernel::PersonId;
 use sqlx::types::Json;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -60,7 +61,7 @@ row! {
         decided_by: decided_by, d_given, d_family;
     }
     |r| {
-        unit: UnitRef { id: r.unit_id, name: r.unit_name },
+        unit: UnitRef { id: r.unit_id.into(), name: r.unit_name },
         state: RequestState::read("requests.state", &r.state)?,
         decider: Decider::read("requests.decider", &r.decider)?,
         arrangement: Arrangement {
@@ -86,7 +87,7 @@ macro_rules! bind_request {
         $query
             .bind(r.state.stored())
             .bind(r.decider.stored())
-            .bind(r.assigned_to.as_ref().map(|x| x.id))
+            .bind((r.assigned_to.as_ref().map(|x| x.id)).map(|i| i.uuid()))
             .bind(i64::from(a.days_per_week))
             .bind(Json(&a.weekdays))
             .bind(a.start)
@@ -123,7 +124,7 @@ macro_rules! insert_events {
             .bind(Uuid::now_v7())
             .bind($request)
             .bind(e.at)
-            .bind(e.actor.id)
+            .bind(e.actor.id.uuid())
             .bind(&e.kind)
             .bind(&e.reason)
             .bind(e.policy_version)
@@ -138,7 +139,7 @@ impl CasesPort for SqlStore {
     #[tracing::instrument(skip_all)]
     async fn busy_periods(
         &self,
-        person: Uuid,
+        person: PersonId,
         today: Date,
         skip: Option<Uuid>,
     ) -> CoreResult<Vec<(Date, Option<Date>)>> {
@@ -151,7 +152,7 @@ impl CasesPort for SqlStore {
                 "SELECT start_date, end_date FROM requests
                  WHERE person_id = $1 AND state IN ('submitted', 'changes_requested') AND id <> $2",
             )
-            .bind(person)
+            .bind(person.uuid())
             .bind(skip)
             .fetch_all(p)
             .await?;
@@ -159,7 +160,7 @@ impl CasesPort for SqlStore {
                 "SELECT start_date, end_date, ends_on FROM agreements
                  WHERE person_id = $1 AND state IN ('draft', 'awaiting_signatures', 'active') AND request_id <> $2",
             )
-            .bind(person)
+            .bind(person.uuid())
             .bind(skip)
             .fetch_all(p)
             .await?;
@@ -188,7 +189,7 @@ impl CasesPort for SqlStore {
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, NULL, NULL, NULL, $15, $15, 1)",
                 )
                 .bind(r.id)
-                .bind(r.person.id),
+                .bind(r.person.id.uuid()),
                 r
             )
             .bind(work.at)
@@ -228,7 +229,7 @@ impl CasesPort for SqlStore {
                 q.push(" AND r.state = ").push_bind(s.stored());
             }
             if let Some(person) = filter.person {
-                q.push(" AND r.person_id = ").push_bind(person);
+                q.push(" AND r.person_id = ").push_bind(person.uuid());
             }
             if let Some(d) = filter.decider {
                 q.push(" AND r.decider = ").push_bind(d.stored());
@@ -264,7 +265,7 @@ impl CasesPort for SqlStore {
                     ),
                     r
                 )
-                .bind(r.decided_by.as_ref().map(|x| x.id))
+                .bind((r.decided_by.as_ref().map(|x| x.id)).map(|i| i.uuid()))
                 .bind(&r.decision_reason)
                 .bind(r.agreement_id)
                 .bind(work.at)

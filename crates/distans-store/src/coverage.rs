@@ -1,6 +1,7 @@
 //! Coverage rules per unit (at least so many on site, with a skill, on
 //! some weekdays; at most the site's desks) and the members a rule counts.
 
+use distans_core::kernel::{PersonId, UnitId};
 use std::collections::HashMap;
 
 use async_trait::async_trait;
@@ -49,13 +50,13 @@ type MemberRow = (Uuid, String, String, Option<Uuid>, Uuid, String);
 /// The skills of people, by person, in skill order.
 pub(crate) async fn skills_of(
     store: &SqlStore,
-    people: &[Uuid],
+    people: &[PersonId],
 ) -> CoreResult<HashMap<Uuid, Vec<String>>> {
     let mut skills: HashMap<Uuid, Vec<String>> = HashMap::new();
     for chunk in people.chunks(500) {
         let rows: Vec<(Uuid, String)> = on_db!(store.db(), p => {
             let mut q = QueryBuilder::new("SELECT person_id, skill FROM person_skills WHERE person_id IN ");
-            push_list(&mut q, chunk.iter().copied());
+            push_list(&mut q, chunk.iter().map(|i| i.uuid()));
             q.push(" ORDER BY skill");
             Ok(q.build_query_as().fetch_all(p).await?)
         })?;
@@ -69,14 +70,14 @@ pub(crate) async fn skills_of(
 #[async_trait]
 impl CoveragePort for SqlStore {
     #[tracing::instrument(skip_all)]
-    async fn coverage_rules(&self, units: &[Uuid]) -> CoreResult<Vec<CoverageRule>> {
+    async fn coverage_rules(&self, units: &[UnitId]) -> CoreResult<Vec<CoverageRule>> {
         if units.is_empty() {
             return Ok(vec![]);
         }
         let rows: Vec<RuleRow> = on_db!(self.db(), p => {
             let mut q = QueryBuilder::new(RULE_SELECT);
             q.push(" WHERE unit_id IN ");
-            push_list(&mut q, units.iter().copied());
+            push_list(&mut q, units.iter().map(|i| i.uuid()));
             q.push(" ORDER BY created_at, id");
             Ok(q.build_query_as().fetch_all(p).await?)
         })?;
@@ -132,7 +133,7 @@ impl CoveragePort for SqlStore {
                 );
                 q.push_values(chunk, |mut b, r| {
                     b.push_bind(r.id)
-                        .push_bind(r.unit_id)
+                        .push_bind(r.unit_id.uuid())
                         .push_bind(r.kind.stored())
                         .push_bind(r.skill.clone())
                         .push_bind(r.min_onsite as i32)
@@ -183,16 +184,16 @@ impl CoveragePort for SqlStore {
                 ),
             });
         }
-        let ids: Vec<Uuid> = people.iter().map(|r| r.0).collect();
+        let ids: Vec<PersonId> = people.iter().map(|r| r.0.into()).collect();
         let mut skills = skills_of(self, &ids).await?;
         Ok(people
             .into_iter()
             .map(|(id, g, f, site_id, unit_id, unit_path)| Member {
-                id,
+                id: id.into(),
                 name: name(&g, &f),
                 skills: skills.remove(&id).unwrap_or_default(),
                 site_id,
-                unit_id,
+                unit_id: unit_id.into(),
                 unit_path,
             })
             .collect())

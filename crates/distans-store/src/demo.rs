@@ -49,10 +49,10 @@ impl DemoPort for SqlStore {
                 );
                 q.push_values(chunk, |mut b, g| {
                     b.push_bind(g.request_id)
-                        .push_bind(g.person)
+                        .push_bind(g.person.uuid())
                         .push_bind(RequestState::Approved.stored())
                         .push_bind(Decider::Manager.stored())
-                        .push_bind(g.decider)
+                        .push_bind(g.decider.uuid())
                         .push_bind(g.weekdays.len() as i64)
                         .push_bind(Json(g.weekdays.clone()))
                         .push_bind(g.start)
@@ -62,7 +62,7 @@ impl DemoPort for SqlStore {
                         .push_bind(g.reason.clone())
                         .push_bind(Json(g.confirmations.clone()))
                         .push_bind(g.policy_version)
-                        .push_bind(g.decider)
+                        .push_bind(g.decider.uuid())
                         .push_bind(None::<String>)
                         .push_bind(g.agreement_id)
                         .push_bind(g.applied_at)
@@ -83,7 +83,7 @@ impl DemoPort for SqlStore {
                             } else {
                                 g.decided_at
                             })
-                            .push_bind(if submitted { g.person } else { g.decider })
+                            .push_bind((if submitted { g.person } else { g.decider }).uuid())
                             .push_bind(if submitted { "submitted" } else { "approved" })
                             .push_bind(None::<String>)
                             .push_bind(g.policy_version);
@@ -98,8 +98,8 @@ impl DemoPort for SqlStore {
                 q.push_values(chunk, |mut b, g| {
                     b.push_bind(g.agreement_id)
                         .push_bind(g.request_id)
-                        .push_bind(g.person)
-                        .push_bind(g.decider)
+                        .push_bind(g.person.uuid())
+                        .push_bind(g.decider.uuid())
                         .push_bind(AgreementState::Active.stored())
                         .push_bind(g.weekdays.len() as i64)
                         .push_bind(Json(g.weekdays.clone()))
@@ -126,11 +126,11 @@ impl DemoPort for SqlStore {
                     "INSERT INTO occasional_days (person_id, day, state, part, set_by, set_at) ",
                 );
                 q.push_values(chunk, |mut b, o| {
-                    b.push_bind(o.person)
+                    b.push_bind(o.person.uuid())
                         .push_bind(o.day)
                         .push_bind(o.state.stored())
                         .push_bind(o.part.map(Stored::stored))
-                        .push_bind(o.person)
+                        .push_bind(o.person.uuid())
                         .push_bind(o.set_at);
                 });
                 q.build().execute(&mut *tx).await?;

@@ -62,7 +62,7 @@ row! {
         kind: DeviationKind::read("deviations.kind", &r.kind)?,
         date: r.occurred_on,
         person: Some(person(r.person_id, &r.p_given, &r.p_family)),
-        unit: UnitRef { id: r.unit_id, name: r.unit_name },
+        unit: UnitRef { id: r.unit_id.into(), name: r.unit_name },
         reporter: Some(person(r.reporter_id, &r.r_given, &r.r_family)),
         responsible: maybe_person(r.responsible_id, r.m_given, r.m_family),
         state: DeviationState::read("deviations.state", &r.state)?,
@@ -105,7 +105,7 @@ where
                 q,
                 " AND (d.reporter_id = {person} OR d.responsible_id = {person}
                     OR (d.person_id <> {person} AND {below})",
-                *person,
+                (*person).into(),
                 under,
             );
             if *security {
@@ -118,7 +118,7 @@ where
                 q,
                 " AND d.reporter_id <> {person} AND d.person_id <> {person}
                   AND (d.responsible_id = {person} OR {below})",
-                *person,
+                (*person).into(),
                 under,
             );
         }
@@ -145,7 +145,7 @@ macro_rules! insert_events {
             .bind(Uuid::now_v7())
             .bind($deviation)
             .bind(e.at)
-            .bind(e.actor.as_ref().map_or($reporter, |a| a.id))
+            .bind((e.actor.as_ref().map_or($reporter, |a| a.id)).uuid())
             .bind(&e.kind)
             .bind(&e.text)
             .execute(&mut *$tx)
@@ -170,10 +170,10 @@ impl DeviationsPort for SqlStore {
             .bind(d.date)
             .bind(d.serious)
             .bind(d.anonymous)
-            .bind(d.person_id)
-            .bind(d.unit.id)
-            .bind(d.reporter_id)
-            .bind(d.responsible.as_ref().map(|r| r.id))
+            .bind(d.person_id.uuid())
+            .bind(d.unit.id.uuid())
+            .bind(d.reporter_id.uuid())
+            .bind((d.responsible.as_ref().map(|r| r.id)).map(|i| i.uuid()))
             .bind(d.state.stored())
             .bind(d.policy_version)
             .bind(work.at)

@@ -3,6 +3,7 @@
 //! loan at most.
 
 use async_trait::async_trait;
+use distans_core::kernel::PersonId;
 use sqlx::QueryBuilder;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -81,7 +82,7 @@ row! {
             identifier: r.item_identifier,
             description: r.item_description,
         },
-        unit: UnitRef { id: r.unit_id, name: r.unit_name },
+        unit: UnitRef { id: r.unit_id.into(), name: r.unit_name },
         agreement: match (r.agreement_id, r.agreement_days, r.agreement_state) {
             (Some(id), Some(d), Some(state)) => Some(LoanAgreement {
                 id,
@@ -164,7 +165,7 @@ impl EquipmentPort for SqlStore {
     }
 
     #[tracing::instrument(skip_all)]
-    async fn agreements_for_loans(&self, person: Uuid) -> CoreResult<Vec<Agreement>> {
+    async fn agreements_for_loans(&self, person: PersonId) -> CoreResult<Vec<Agreement>> {
         self.agreements_of(person).await
     }
 
@@ -268,9 +269,9 @@ impl EquipmentPort for SqlStore {
             )
             .bind(l.id)
             .bind(l.item)
-            .bind(l.person)
+            .bind(l.person.uuid())
             .bind(l.agreement)
-            .bind(l.lent_by)
+            .bind(l.lent_by.uuid())
             .bind(l.lent_at)
             .execute(&mut *tx)
             .await?;
@@ -292,7 +293,7 @@ impl EquipmentPort for SqlStore {
         &self,
         id: Uuid,
         expected: i64,
-        by: Uuid,
+        by: PersonId,
         state: ItemState,
         work: &Work,
     ) -> CoreResult<()> {
@@ -302,7 +303,7 @@ impl EquipmentPort for SqlStore {
                  WHERE id = $4 AND version = $5 AND returned_at IS NULL RETURNING item_id",
             )
             .bind(work.at)
-            .bind(by)
+            .bind(by.uuid())
             .bind(state.stored())
             .bind(id)
             .bind(expected)

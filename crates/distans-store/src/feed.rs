@@ -2,6 +2,7 @@
 //! iCalendar, kept as the secret itself so the same URL can be shown again.
 
 use async_trait::async_trait;
+use distans_core::kernel::PersonId;
 use uuid::Uuid;
 
 use distans_core::kernel::Work;
@@ -14,12 +15,12 @@ use crate::store::{write_if_changed, write_work, SqlStore};
 #[async_trait]
 impl FeedPort for SqlStore {
     #[tracing::instrument(skip_all)]
-    async fn calendar_feed_secret(&self, person: Uuid) -> CoreResult<Option<String>> {
+    async fn calendar_feed_secret(&self, person: PersonId) -> CoreResult<Option<String>> {
         let row: Option<(String,)> = fetch!(
             self.db(),
             fetch_optional,
             "SELECT secret FROM calendar_feeds WHERE person_id = $1",
-            person
+            person.uuid()
         )?;
         Ok(row.map(|(s,)| s))
     }
@@ -27,7 +28,7 @@ impl FeedPort for SqlStore {
     #[tracing::instrument(skip_all)]
     async fn create_calendar_feed(
         &self,
-        person: Uuid,
+        person: PersonId,
         secret: &str,
         work: &Work,
     ) -> CoreResult<String> {
@@ -37,7 +38,7 @@ impl FeedPort for SqlStore {
             work,
             "INSERT INTO calendar_feeds (person_id, secret, created_at) VALUES ($1, $2, $3)
              ON CONFLICT (person_id) DO NOTHING",
-            person,
+            person.uuid(),
             secret,
             work.at
         )?;
@@ -52,7 +53,7 @@ impl FeedPort for SqlStore {
     #[tracing::instrument(skip_all)]
     async fn replace_calendar_feed(
         &self,
-        person: Uuid,
+        person: PersonId,
         secret: &str,
         work: &Work,
     ) -> CoreResult<()> {
@@ -61,7 +62,7 @@ impl FeedPort for SqlStore {
                 "INSERT INTO calendar_feeds (person_id, secret, created_at) VALUES ($1, $2, $3)
                  ON CONFLICT (person_id) DO UPDATE SET secret = excluded.secret, created_at = excluded.created_at",
             )
-            .bind(person)
+            .bind(person.uuid())
             .bind(secret)
             .bind(work.at)
             .execute(&mut *tx)
@@ -70,12 +71,12 @@ impl FeedPort for SqlStore {
     }
 
     #[tracing::instrument(skip_all)]
-    async fn delete_calendar_feed(&self, person: Uuid, work: &Work) -> CoreResult<bool> {
+    async fn delete_calendar_feed(&self, person: PersonId, work: &Work) -> CoreResult<bool> {
         write_if_changed!(
             self,
             work,
             "DELETE FROM calendar_feeds WHERE person_id = $1",
-            person
+            person.uuid()
         )
     }
 

@@ -41,7 +41,7 @@ macro_rules! insert_followups {
             qb.push_values(chunk, |mut b, f| {
                 b.push_bind(f.id)
                     .push_bind($crate::stored::Stored::stored(f.kind))
-                    .push_bind(f.person.id)
+                    .push_bind(f.person.id.uuid())
                     .push_bind(f.agreement_id)
                     .push_bind(f.due)
                     .push_bind($crate::stored::Stored::stored(f.state))
@@ -223,7 +223,7 @@ fn push_scope<'a, DB: sqlx::Database>(
             .map(|col| format!(" OR {col} = {{person}}"))
             .unwrap_or_default();
         let sql = format!(" AND (f.person_id = {{person}}{owned} OR {{below}})");
-        push_about(q, &sql, *person, under);
+        push_about(q, &sql, (*person).into(), under);
     }
 }
 
@@ -328,7 +328,7 @@ impl FollowUpPort for SqlStore {
         read_page!(self.db(), FollowUpRow, &FOLLOWUPS, paging, |q| {
             push_scope(q, &filter.scope, None);
             if let Some(person) = filter.person {
-                q.push(" AND f.person_id = ").push_bind(person);
+                q.push(" AND f.person_id = ").push_bind(person.uuid());
             }
             if let Some(g) = filter.agreement {
                 q.push(" AND f.agreement_id = ").push_bind(g);
@@ -400,9 +400,9 @@ impl FollowUpPort for SqlStore {
                 .bind(f.template_version)
                 .bind(Json(&f.answers))
                 .bind(Json(&f.comments))
-                .bind(eb)
+                .bind(eb.map(|i| i.uuid()))
                 .bind(ea)
-                .bind(mb)
+                .bind(mb.map(|i| i.uuid()))
                 .bind(ma)
                 .bind(f.completed_at)
                 .bind(work.at)
@@ -417,7 +417,7 @@ impl FollowUpPort for SqlStore {
                         .push_bind(x.followup_id)
                         .push_bind(x.question_id.clone())
                         .push_bind(x.description.clone())
-                        .push_bind(x.owner.id)
+                        .push_bind(x.owner.id.uuid())
                         .push_bind(x.due)
                         .push_bind(x.state.stored())
                         .push_bind(None::<String>)
@@ -485,11 +485,11 @@ impl FollowUpPort for SqlStore {
                         version = version + 1
                      WHERE id = $7 AND version = $8",
                 )
-                .bind(x.owner.id)
+                .bind(x.owner.id.uuid())
                 .bind(x.due)
                 .bind(x.state.stored())
                 .bind(&x.note)
-                .bind(x.closed_by.as_ref().map(|c| c.id))
+                .bind((x.closed_by.as_ref().map(|c| c.id)).map(|i| i.uuid()))
                 .bind(x.closed_at)
             );
         })

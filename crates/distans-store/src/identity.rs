@@ -3,6 +3,7 @@
 //! is (roles granted and units managed).
 
 use async_trait::async_trait;
+use distans_core::kernel::PersonId;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -37,24 +38,25 @@ type TokenUse = (
 #[async_trait]
 impl IdentityPort for SqlStore {
     #[tracing::instrument(skip_all)]
-    async fn credentials(&self, username: &str) -> CoreResult<Option<(Uuid, Option<String>)>> {
-        fetch!(
+    async fn credentials(&self, username: &str) -> CoreResult<Option<(PersonId, Option<String>)>> {
+        let row: Option<(Uuid, Option<String>)> = fetch!(
             self.db(),
             fetch_optional,
             "SELECT person_id, password_hash FROM accounts WHERE username = $1",
             username.trim().to_lowercase()
-        )
+        )?;
+        Ok(row.map(|(id, hash)| (id.into(), hash)))
     }
 
     #[tracing::instrument(skip_all)]
-    async fn set_language(&self, person: Uuid, language: &str, work: &Work) -> CoreResult<()> {
+    async fn set_language(&self, person: PersonId, language: &str, work: &Work) -> CoreResult<()> {
         write_if_changed!(
             self,
             work,
             "UPDATE people SET language = $1, updated_at = $2 WHERE id = $3",
             language,
             work.at,
-            person
+            person.uuid()
         )?;
         Ok(())
     }
@@ -72,24 +74,24 @@ impl IdentityPort for SqlStore {
     }
 
     #[tracing::instrument(skip_all)]
-    async fn actor(&self, person: Uuid) -> CoreResult<Option<Actor>> {
+    async fn actor(&self, person: PersonId) -> CoreResult<Option<Actor>> {
         let row: Option<(Uuid, String, String, Uuid, String, String)> = fetch!(
             self.db(),
             fetch_optional,
             "SELECT p.id, p.given_name, p.family_name, u.id, u.name, p.language FROM people p
              JOIN units u ON u.id = p.unit_id WHERE p.id = $1",
-            person
+            person.uuid()
         )?;
         let Some((id, given, family, unit_id, unit_name, language)) = row else {
             return Ok(None);
         };
         let (roles, manages): (Vec<(String,)>, Vec<(Uuid, String, String)>) = on_db!(self.db(), p => {
             let roles = sqlx::query_as("SELECT role FROM person_roles WHERE person_id = $1")
-                .bind(person)
+                .bind(person.uuid())
                 .fetch_all(p)
                 .await?;
             let manages = sqlx::query_as("SELECT id, name, path FROM units WHERE manager_id = $1 ORDER BY path")
-                .bind(person)
+                .bind(person.uuid())
                 .fetch_all(p)
                 .await?;
             Ok((roles, manages))
@@ -98,16 +100,20 @@ impl IdentityPort for SqlStore {
         Ok(Some(Actor {
             language: Language::parse(&language)
                 .map_err(|_| invalid_stored("people.language", &language))?,
-            person_id: id,
+            person_id: id.into(),
             name: name(&given, &family),
             unit: UnitRef {
-                id: unit_id,
+                id: unit_id.into(),
                 name: unit_name,
             },
             roles: Actor::build_roles(&granted, !manages.is_empty()),
             manages: manages
                 .into_iter()
-                .map(|(id, name, path)| ManagedUnit { id, name, path })
+                .map(|(id, name, path)| ManagedUnit {
+                    id: id.into(),
+                    name,
+                    path,
+                })
                 .collect(),
         }))
     }
@@ -115,7 +121,7 @@ impl IdentityPort for SqlStore {
     #[tracing::instrument(skip_all, fields(id = %t.id))]
     async fn create_token(
         &self,
-        person: Uuid,
+        person: PersonId,
         t: &ApiToken,
         token_hash: &str,
         work: &Work,
@@ -126,7 +132,7 @@ impl IdentityPort for SqlStore {
                  VALUES ($1, $2, $3, $4, $5, NULL, $6, NULL)",
             )
             .bind(t.id)
-            .bind(person)
+            .bind(person.uuid())
             .bind(&t.name)
             .bind(token_hash)
             .bind(t.created_at)
@@ -137,13 +143,13 @@ impl IdentityPort for SqlStore {
     }
 
     #[tracing::instrument(skip_all)]
-    async fn tokens(&self, person: Uuid) -> CoreResult<Vec<ApiToken>> {
+    async fn tokens(&self, person: PersonId) -> CoreResult<Vec<ApiToken>> {
         let rows: Vec<TokenRow> = fetch!(
             self.db(),
             fetch_all,
             "SELECT id, name, created_at, last_used_at, expires_at FROM api_tokens
              WHERE person_id = $1 AND revoked_at IS NULL ORDER BY created_at DESC LIMIT 100",
-            person
+            person.uuid()
         )?;
         Ok(rows
             .into_iter()
@@ -160,14 +166,14 @@ impl IdentityPort for SqlStore {
     }
 
     #[tracing::instrument(skip_all, fields(id = %id))]
-    async fn revoke_token(&self, person: Uuid, id: Uuid, work: &Work) -> CoreResult<bool> {
+    async fn revoke_token(&self, person: PersonId, id: Uuid, work: &Work) -> CoreResult<bool> {
         write_if_changed!(
             self,
             work,
             "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND person_id = $3 AND revoked_at IS NULL",
             work.at,
             id,
-            person
+            person.uuid()
         )
     }
 
@@ -176,7 +182,7 @@ impl IdentityPort for SqlStore {
         &self,
         token_hash: &str,
         now: OffsetDateTime,
-    ) -> CoreResult<Option<Uuid>> {
+    ) -> CoreResult<Option<PersonId>> {
         let row: Option<TokenUse> = fetch!(
             self.db(),
             fetch_optional,
@@ -198,7 +204,7 @@ impl IdentityPort for SqlStore {
                 id
             )?;
         }
-        Ok(Some(person))
+        Ok(Some(person.into()))
     }
 
     #[tracing::instrument(skip_all)]

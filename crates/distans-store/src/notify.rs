@@ -7,6 +7,7 @@
 //! hands queued mails to the sending worker.
 
 use async_trait::async_trait;
+use distans_core::kernel::PersonId;
 use sqlx::types::Json;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -34,7 +35,7 @@ macro_rules! write_notices {
                  VALUES ($1, $2, $3, '', '', '', $4, $5, NULL)",
             )
             .bind(uuid::Uuid::now_v7())
-            .bind(n.person_id)
+            .bind(n.person_id.uuid())
             .bind(&n.kind)
             .bind(&message)
             .bind(at)
@@ -48,7 +49,7 @@ macro_rules! write_notices {
                 .bind(uuid::Uuid::now_v7())
                 .bind(email)
                 .bind(&message)
-                .bind(n.person_id)
+                .bind(n.person_id.uuid())
                 .bind(at)
                 .execute(&mut *$tx)
                 .await?;
@@ -103,19 +104,23 @@ type MailRow = (
 #[async_trait]
 impl NotifyPort for SqlStore {
     #[tracing::instrument(skip_all)]
-    async fn notifications(&self, person: Uuid, paging: Paging) -> CoreResult<Page<Notification>> {
+    async fn notifications(
+        &self,
+        person: PersonId,
+        paging: Paging,
+    ) -> CoreResult<Page<Notification>> {
         let (total,): (i64,) = fetch!(
             self.db(),
             fetch_one,
             "SELECT COUNT(*) FROM notifications WHERE person_id = $1",
-            person
+            person.uuid()
         )?;
         let rows: Vec<NotificationRow> = fetch!(
             self.db(),
             fetch_all,
             "SELECT id, kind, subject, body, link, message, created_at, read_at FROM notifications
              WHERE person_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3",
-            person,
+            person.uuid(),
             paging.limit,
             paging.offset
         )?;
@@ -137,23 +142,27 @@ impl NotifyPort for SqlStore {
     }
 
     #[tracing::instrument(skip_all)]
-    async fn unread_notifications(&self, person: Uuid) -> CoreResult<i64> {
+    async fn unread_notifications(&self, person: PersonId) -> CoreResult<i64> {
         let (n,): (i64,) = fetch!(
             self.db(),
             fetch_one,
             "SELECT COUNT(*) FROM notifications WHERE person_id = $1 AND read_at IS NULL",
-            person
+            person.uuid()
         )?;
         Ok(n)
     }
 
     #[tracing::instrument(skip_all)]
-    async fn mark_notifications_read(&self, person: Uuid, at: OffsetDateTime) -> CoreResult<()> {
+    async fn mark_notifications_read(
+        &self,
+        person: PersonId,
+        at: OffsetDateTime,
+    ) -> CoreResult<()> {
         execute!(
             self.db(),
             "UPDATE notifications SET read_at = $1 WHERE person_id = $2 AND read_at IS NULL",
             at,
-            person
+            person.uuid()
         )?;
         Ok(())
     }

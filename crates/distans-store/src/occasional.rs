@@ -2,8 +2,8 @@
 //! the plan gives it, or set back.
 
 use async_trait::async_trait;
+use distans_core::kernel::PersonId;
 use time::Date;
-use uuid::Uuid;
 
 use distans_core::kernel::Work;
 use distans_core::plan::Occasional;
@@ -18,10 +18,10 @@ impl OccasionalPort for SqlStore {
     #[tracing::instrument(skip_all)]
     async fn set_occasional(
         &self,
-        person: Uuid,
+        person: PersonId,
         day: Date,
         value: Option<Occasional>,
-        by: Uuid,
+        by: PersonId,
         work: &Work,
     ) -> CoreResult<()> {
         write_work!(self, work, |tx| {
@@ -31,14 +31,14 @@ impl OccasionalPort for SqlStore {
                      ON CONFLICT (person_id, day) DO UPDATE SET state = excluded.state, part = excluded.part,
                         set_by = excluded.set_by, set_at = excluded.set_at",
                 )
-                .bind(person)
+                .bind(person.uuid())
                 .bind(day)
                 .bind(o.state.stored())
                 .bind(o.part.map(Stored::stored))
-                .bind(by)
+                .bind(by.uuid())
                 .bind(work.at),
                 None => sqlx::query("DELETE FROM occasional_days WHERE person_id = $1 AND day = $2")
-                    .bind(person)
+                    .bind(person.uuid())
                     .bind(day),
             }
             .execute(&mut *tx)

@@ -2,6 +2,7 @@
 //! roles and accounts, read for lists and pages and written by the import
 //! of the HR system's file (all or nothing, in one transaction).
 
+use distans_core::kernel::{PersonId, UnitId};
 use std::collections::HashMap;
 
 use async_trait::async_trait;
@@ -117,13 +118,13 @@ impl PersonRow {
                 "people.commute_mode",
                 self.commute_mode.as_deref(),
             )?,
-            id: self.id,
+            id: self.id.into(),
             employee_number: self.employee_number,
             given_name: self.given_name,
             family_name: self.family_name,
             email: self.email,
             title: self.title,
-            unit_id: self.unit_id,
+            unit_id: self.unit_id.into(),
             site_id: self.site_id,
             commute_km: self.commute_km,
             skills,
@@ -148,7 +149,7 @@ row! {
     }
     |r| {
         name: name(&r.given_name, &r.family_name),
-        unit: UnitRef { id: r.unit_id, name: r.unit_name },
+        unit: UnitRef { id: r.unit_id.into(), name: r.unit_name },
         manages: vec![],
     }
 }
@@ -161,7 +162,10 @@ pub(crate) fn granted_roles(rows: Vec<(String,)>) -> StoreResult<Vec<Role>> {
 }
 
 fn unit_ref((id, name): (Uuid, String)) -> UnitRef {
-    UnitRef { id, name }
+    UnitRef {
+        id: id.into(),
+        name,
+    }
 }
 
 impl SqlStore {
@@ -188,7 +192,7 @@ impl OrgPort for SqlStore {
     #[tracing::instrument(skip_all)]
     async fn units(
         &self,
-        under: Option<Uuid>,
+        under: Option<UnitId>,
         max_depth: Option<i64>,
         paging: Paging,
     ) -> CoreResult<Page<UnitSummary>> {
@@ -197,7 +201,7 @@ impl OrgPort for SqlStore {
                 self.db(),
                 fetch_optional,
                 "SELECT path FROM units WHERE id = $1",
-                u
+                u.uuid()
             )?,
             None => None,
         };
@@ -221,19 +225,19 @@ impl OrgPort for SqlStore {
     }
 
     #[tracing::instrument(skip_all, fields(id = %id))]
-    async fn unit(&self, id: Uuid) -> CoreResult<Option<UnitDetail>> {
+    async fn unit(&self, id: UnitId) -> CoreResult<Option<UnitDetail>> {
         let row: Option<UnitSummaryRow> = fetch!(
             self.db(),
             fetch_optional,
             &format!("{UNIT_SUMMARY_SELECT} WHERE u.id = $1"),
-            id
+            id.uuid()
         )?;
         let Some(row) = row else { return Ok(None) };
         let path = row.path.clone();
         let site = self.site(row.site_id).await?;
         let above: Vec<Uuid> = path_ids("units.path", &path)?
             .into_iter()
-            .filter(|a| *a != id)
+            .filter(|a| *a != id.uuid())
             .collect();
         let ancestors: Vec<(Uuid, String)> = if above.is_empty() {
             vec![]
@@ -249,7 +253,7 @@ impl OrgPort for SqlStore {
             self.db(),
             UnitSummaryRow,
             &format!("{UNIT_SUMMARY_SELECT} WHERE u.parent_id = $1 ORDER BY u.name LIMIT 1000"),
-            id
+            id.uuid()
         )?;
         Ok(Some(UnitDetail {
             unit: row.try_into()?,
@@ -301,12 +305,12 @@ impl OrgPort for SqlStore {
         }
         let managed: Vec<(Uuid, Uuid)> = on_db!(self.db(), p => {
             let mut q = QueryBuilder::new("SELECT manager_id, id FROM units WHERE manager_id IN ");
-            push_list(&mut q, page.items.iter().map(|r| r.id));
+            push_list(&mut q, page.items.iter().map(|r| r.id.uuid()));
             Ok(q.build_query_as().fetch_all(p).await?)
         })?;
-        let mut manages: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+        let mut manages: HashMap<PersonId, Vec<UnitId>> = HashMap::new();
         for (person, unit) in managed {
-            manages.entry(person).or_default().push(unit);
+            manages.entry(person.into()).or_default().push(unit.into());
         }
         for s in &mut page.items {
             s.manages = manages.remove(&s.id).unwrap_or_default();
@@ -315,24 +319,24 @@ impl OrgPort for SqlStore {
     }
 
     #[tracing::instrument(skip_all, fields(id = %id))]
-    async fn person(&self, id: Uuid) -> CoreResult<Option<PersonRecord>> {
+    async fn person(&self, id: PersonId) -> CoreResult<Option<PersonRecord>> {
         let row: Option<PersonRow> = fetch!(
             self.db(),
             fetch_optional,
             &format!("{PERSON_SELECT} WHERE p.id = $1"),
-            id
+            id.uuid()
         )?;
         let Some(row) = row else { return Ok(None) };
         let site = self.site(row.site_id).await?;
         let (skills, roles, (unit_name, unit_path), manages, manager) = on_db!(self.db(), p => {
             let skills: Vec<(String,)> =
                 sqlx::query_as("SELECT skill FROM person_skills WHERE person_id = $1 ORDER BY skill")
-                    .bind(id)
+                    .bind(id.uuid())
                     .fetch_all(p)
                     .await?;
             let roles: Vec<(String,)> =
                 sqlx::query_as("SELECT role FROM person_roles WHERE person_id = $1 ORDER BY role")
-                    .bind(id)
+                    .bind(id.uuid())
                     .fetch_all(p)
                     .await?;
             let unit: (String, String) = sqlx::query_as("SELECT name, path FROM units WHERE id = $1")
@@ -341,7 +345,7 @@ impl OrgPort for SqlStore {
                 .await?;
             let manages: Vec<(Uuid, String)> =
                 sqlx::query_as("SELECT id, name FROM units WHERE manager_id = $1 ORDER BY path")
-                    .bind(id)
+                    .bind(id.uuid())
                     .fetch_all(p)
                     .await?;
             // The person's manager: the nearest unit upwards managed by someone else.
@@ -350,7 +354,7 @@ impl OrgPort for SqlStore {
                  FROM units u JOIN people m ON m.id = u.manager_id WHERE u.id IN ",
             );
             push_list(&mut q, path_ids("units.path", &unit.1)?);
-            q.push(" AND m.id <> ").push_bind(id);
+            q.push(" AND m.id <> ").push_bind(id.uuid());
             q.push(" ORDER BY u.depth DESC LIMIT 1");
             let manager: Option<(i64, Uuid, String, String)> = q.build_query_as().fetch_optional(p).await?;
             Ok((skills, roles, unit, manages, manager))
@@ -363,13 +367,13 @@ impl OrgPort for SqlStore {
         Ok(Some(PersonRecord {
             person,
             unit: UnitRef {
-                id: unit_id,
+                id: unit_id.into(),
                 name: unit_name,
             },
             unit_path,
             manages: manages.into_iter().map(unit_ref).collect(),
             manager: manager.map(|(_, id, g, f)| PersonRef {
-                id,
+                id: id.into(),
                 name: name(&g, &f),
             }),
             site,
@@ -400,7 +404,7 @@ impl OrgPort for SqlStore {
     async fn import_org(
         &self,
         data: &OrgData,
-        actor_id: Option<Uuid>,
+        actor_id: Option<PersonId>,
         actor: &str,
         at: OffsetDateTime,
     ) -> Result<ImportReport, ImportError> {
@@ -444,11 +448,11 @@ impl OrgPort for SqlStore {
                 for chunk in ch.units.chunks(BATCH) {
                     let mut q = QueryBuilder::new("INSERT INTO units (id, code, name, kind, parent_id, path, depth, site_id) ");
                     q.push_values(chunk, |mut b, u| {
-                        b.push_bind(u.id)
+                        b.push_bind(u.id.uuid())
                             .push_bind(u.code.clone())
                             .push_bind(u.name.clone())
                             .push_bind(u.kind.stored())
-                            .push_bind(u.parent_id)
+                            .push_bind(u.parent_id.map(|i| i.uuid()))
                             .push_bind(u.path.clone())
                             .push_bind(u.depth)
                             .push_bind(u.site_id);
@@ -464,13 +468,13 @@ impl OrgPort for SqlStore {
                          commute_km, commute_mode, sort_name, version, created_at, updated_at) ",
                     );
                     q.push_values(chunk, |mut b, x| {
-                        b.push_bind(x.id)
+                        b.push_bind(x.id.uuid())
                             .push_bind(x.employee_number.clone())
                             .push_bind(x.given_name.clone())
                             .push_bind(x.family_name.clone())
                             .push_bind(x.email.clone())
                             .push_bind(x.title.clone())
-                            .push_bind(x.unit_id)
+                            .push_bind(x.unit_id.uuid())
                             .push_bind(x.site_id)
                             .push_bind(x.commute_km)
                             .push_bind(x.commute_mode.map(|m| m.stored()))
@@ -489,16 +493,20 @@ impl OrgPort for SqlStore {
                     for table in ["person_skills", "person_roles"] {
                         let mut q =
                             QueryBuilder::new(format!("DELETE FROM {table} WHERE person_id IN "));
-                        push_list(&mut q, chunk.iter().map(|x| x.id));
+                        push_list(&mut q, chunk.iter().map(|x| x.id.uuid()));
                         q.build().execute(&mut *tx).await?;
                     }
                     let skills: Vec<(Uuid, &str)> = chunk
                         .iter()
-                        .flat_map(|x| x.skills.iter().map(move |s| (x.id, s.as_str())))
+                        .flat_map(|x| x.skills.iter().map(move |s| (x.id.uuid(), s.as_str())))
                         .collect();
                     let roles: Vec<(Uuid, &str)> = chunk
                         .iter()
-                        .flat_map(|x| x.granted_roles.iter().map(move |r| (x.id, r.stored())))
+                        .flat_map(|x| {
+                            x.granted_roles
+                                .iter()
+                                .map(move |r| (x.id.uuid(), r.stored()))
+                        })
                         .collect();
                     for (table, column, rows) in [
                         ("person_skills", "skill", skills),
@@ -516,7 +524,7 @@ impl OrgPort for SqlStore {
                     }
                     let accounts: Vec<(Uuid, &str)> = chunk
                         .iter()
-                        .filter_map(|x| x.username.as_deref().map(|u| (x.id, u)))
+                        .filter_map(|x| x.username.as_deref().map(|u| (x.id.uuid(), u)))
                         .collect();
                     if !accounts.is_empty() {
                         let mut q = QueryBuilder::new("INSERT INTO accounts (person_id, username, password_hash, updated_at) ");
@@ -534,8 +542,8 @@ impl OrgPort for SqlStore {
                     sqlx::query(
                         "UPDATE units SET manager_id = $1, version = version + 1 WHERE id = $2",
                     )
-                    .bind(*manager)
-                    .bind(*unit)
+                    .bind((*manager).map(|i| i.uuid()))
+                    .bind((*unit).uuid())
                     .execute(&mut *tx)
                     .await?;
                 }
@@ -566,7 +574,7 @@ impl OrgPort for SqlStore {
             .map(|(id, g, f, email)| {
                 (
                     PersonRef {
-                        id,
+                        id: id.into(),
                         name: name(&g, &f),
                     },
                     email,
@@ -587,12 +595,13 @@ impl OrgPort for SqlStore {
     }
 
     #[tracing::instrument(skip_all)]
-    async fn employee_ids(&self) -> CoreResult<Vec<(String, Uuid)>> {
-        Ok(fetch!(
+    async fn employee_ids(&self) -> CoreResult<Vec<(String, PersonId)>> {
+        let rows: Vec<(String, Uuid)> = fetch!(
             self.db(),
             fetch_all,
             "SELECT employee_number, id FROM people"
-        )?)
+        )?;
+        Ok(rows.into_iter().map(|(n, id)| (n, id.into())).collect())
     }
 }
 

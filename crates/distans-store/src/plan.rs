@@ -2,6 +2,7 @@
 //! occasional days, absences, the active agreements' weekdays and the
 //! published rotations' days, for some people or everyone at a site.
 
+use distans_core::kernel::PersonId;
 use std::collections::HashMap;
 
 use async_trait::async_trait;
@@ -36,7 +37,7 @@ type RulesRows = (
 /// Whose rules to load.
 #[derive(Clone, Copy)]
 pub(crate) enum Who<'a> {
-    Ids(&'a [Uuid]),
+    Ids(&'a [PersonId]),
     /// Everyone sitting at a site (their own site, else their unit's).
     Site(Uuid),
     Everyone,
@@ -51,7 +52,7 @@ where
     match who {
         Who::Ids(ids) => {
             q.push(format!(" AND {column} IN "));
-            push_list(q, ids.iter().copied());
+            push_list(q, ids.iter().map(|i| i.uuid()));
         }
         Who::Site(site) => {
             q.push(format!(
@@ -91,13 +92,13 @@ pub(crate) fn last_day(end: Option<Date>, ends_on: Option<Date>) -> Option<Date>
 
 /// Folds loaded rows into `out` (people not in `out` are skipped).
 fn fold_rules(
-    out: &mut HashMap<Uuid, PersonRules>,
+    out: &mut HashMap<PersonId, PersonRules>,
     rows: RulesRows,
     from: Date,
 ) -> StoreResult<()> {
     let (occ, abs, spans, rot) = rows;
     for (person, day, state, part) in occ {
-        if let Some(r) = out.get_mut(&person) {
+        if let Some(r) = out.get_mut(&PersonId::from(person)) {
             let o = Occasional {
                 state: DayState::read("occasional_days.state", &state)?,
                 part: Part::read_opt("occasional_days.part", part.as_deref())?,
@@ -106,7 +107,7 @@ fn fold_rules(
         }
     }
     for (person, a, b) in abs {
-        if let Some(r) = out.get_mut(&person) {
+        if let Some(r) = out.get_mut(&PersonId::from(person)) {
             r.absences.push((a, b));
         }
     }
@@ -115,7 +116,7 @@ fn fold_rules(
         if last.is_some_and(|l| l < from) {
             continue;
         }
-        if let Some(r) = out.get_mut(&person) {
+        if let Some(r) = out.get_mut(&PersonId::from(person)) {
             r.agreements.push(AgreementSpan {
                 start,
                 last,
@@ -125,7 +126,7 @@ fn fold_rules(
         }
     }
     for (person, day, state) in rot {
-        if let Some(r) = out.get_mut(&person) {
+        if let Some(r) = out.get_mut(&PersonId::from(person)) {
             r.rotation
                 .insert(day, DayState::read("rotation_days.state", &state)?);
         }
@@ -179,11 +180,11 @@ impl PlanPort for SqlStore {
     #[tracing::instrument(skip_all, fields(people = people.len()))]
     async fn plan_rules(
         &self,
-        people: &[Uuid],
+        people: &[PersonId],
         from: Date,
         to: Date,
-    ) -> CoreResult<HashMap<Uuid, PersonRules>> {
-        let mut out: HashMap<Uuid, PersonRules> = people
+    ) -> CoreResult<HashMap<PersonId, PersonRules>> {
+        let mut out: HashMap<PersonId, PersonRules> = people
             .iter()
             .map(|p| (*p, PersonRules::default()))
             .collect();
@@ -219,7 +220,7 @@ impl PlanPort for SqlStore {
             None => Who::Everyone,
         };
         let rows = self.rules_rows(who, from, to).await?;
-        let mut rules: HashMap<Uuid, PersonRules> = HashMap::new();
+        let mut rules: HashMap<PersonId, PersonRules> = HashMap::new();
         for id in rows
             .0
             .iter()
@@ -228,10 +229,10 @@ impl PlanPort for SqlStore {
             .chain(rows.2.iter().map(|r| r.0))
             .chain(rows.3.iter().map(|r| r.0))
         {
-            rules.entry(id).or_default();
+            rules.entry(id.into()).or_default();
         }
         fold_rules(&mut rules, rows, from)?;
-        let ids: Vec<Uuid> = rules.keys().copied().collect();
+        let ids: Vec<PersonId> = rules.keys().copied().collect();
         let mut people = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(500) {
             let sites: Vec<(Uuid, Option<Uuid>)> = on_db!(self.db(), p => {
@@ -242,6 +243,7 @@ impl PlanPort for SqlStore {
                 Ok(q.build_query_as().fetch_all(p).await?)
             })?;
             for (id, s) in sites {
+                let id = PersonId::from(id);
                 if let Some(r) = rules.remove(&id) {
                     people.push((id, s, r));
                 }

@@ -3,6 +3,7 @@
 //! their skills.
 
 use async_trait::async_trait;
+use distans_core::kernel::PersonId;
 use sqlx::QueryBuilder;
 use uuid::Uuid;
 
@@ -61,14 +62,14 @@ impl RedeploymentPort for SqlStore {
             q.push(" ORDER BY p.sort_name, p.id LIMIT ").push_bind(limit);
             Ok(q.build_query_as().fetch_all(p).await?)
         })?;
-        let ids: Vec<Uuid> = rows.iter().map(|r| r.0).collect();
+        let ids: Vec<PersonId> = rows.iter().map(|r| r.0.into()).collect();
         let mut skills = skills_of(self, &ids).await?;
         Ok(rows
             .into_iter()
             .map(|(id, given, family, unit, unit_name)| RedeployPerson {
                 person: person(id, &given, &family),
                 unit: UnitRef {
-                    id: unit,
+                    id: unit.into(),
                     name: unit_name,
                 },
                 skills: skills.remove(&id).unwrap_or_default(),

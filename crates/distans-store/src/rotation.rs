@@ -4,6 +4,7 @@
 //! another server computes.
 
 use async_trait::async_trait;
+use distans_core::kernel::{PersonId, UnitId};
 use sqlx::QueryBuilder;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -40,7 +41,7 @@ row! {
         published_id: Option<Uuid>,
     }
     |r| {
-        owner: r.owner_id,
+        owner: r.owner_id.into(),
         published: r.published_id,
     }
 }
@@ -52,15 +53,15 @@ impl RotationPort for SqlStore {
     async fn publish_rotation(
         &self,
         id: Uuid,
-        unit: Uuid,
+        unit: UnitId,
         first: Date,
         last: Date,
         cost: i64,
         days: &[(Uuid, Date, DayState)],
-        by: Uuid,
+        by: PersonId,
         work: &Work,
     ) -> CoreResult<()> {
-        let mut people: Vec<Uuid> = days.iter().map(|d| d.0).collect();
+        let mut people: Vec<PersonId> = days.iter().map(|d| d.0.into()).collect();
         people.sort();
         people.dedup();
         write_work!(self, work, |tx| {
@@ -69,11 +70,11 @@ impl RotationPort for SqlStore {
                  VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
             .bind(id)
-            .bind(unit)
+            .bind(unit.uuid())
             .bind(first)
             .bind(last)
             .bind(cost)
-            .bind(by)
+            .bind(by.uuid())
             .bind(work.at)
             .execute(&mut *tx)
             .await?;
@@ -117,7 +118,7 @@ impl RotationPort for SqlStore {
             let (running,): (i64,) = sqlx::query_as(
                 "SELECT COUNT(*) FROM planner_jobs WHERE owner_id = $1 AND finished = FALSE AND heartbeat_at >= $2",
             )
-            .bind(j.owner)
+            .bind(j.owner.uuid())
             .bind(fresh_after)
             .fetch_one(&mut *tx)
             .await?;
@@ -130,7 +131,7 @@ impl RotationPort for SqlStore {
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
             )
             .bind(j.id)
-            .bind(j.owner)
+            .bind(j.owner.uuid())
             .bind(&j.problem)
             .bind(j.time_limit)
             .bind(j.finished)

@@ -102,7 +102,7 @@ pub(crate) fn name(given: &str, family: &str) -> String {
 /// A person as referred to, from a joined row.
 pub(crate) fn person(id: uuid::Uuid, given: &str, family: &str) -> PersonRef {
     PersonRef {
-        id,
+        id: id.into(),
         name: name(given, family),
     }
 }
@@ -184,10 +184,41 @@ pub(crate) fn push_list<'a, DB, T>(
     sep.push_unseparated(")");
 }
 
+/// A stored value read back as the domain's type: the same type, or one of
+/// the domain's ids from the UUID the database holds.
+pub(crate) trait FromStored<T> {
+    fn read(self) -> T;
+}
+
+impl<T> FromStored<T> for T {
+    fn read(self) -> T {
+        self
+    }
+}
+
+macro_rules! stored_ids {
+    ($($id:ty),*) => {$(
+        impl FromStored<$id> for uuid::Uuid {
+            fn read(self) -> $id {
+                self.into()
+            }
+        }
+
+        impl FromStored<Option<$id>> for Option<uuid::Uuid> {
+            fn read(self) -> Option<$id> {
+                self.map(Into::into)
+            }
+        }
+    )*};
+}
+
+stored_ids!(distans_core::kernel::PersonId, distans_core::kernel::UnitId);
+
 /// A row a query returns and how it reads back into its domain value
 /// `$t`: the struct `$row` of its columns, and `TryFrom<$row> for $t`.
 ///
-/// - The columns in the first braces are fields of `$t` as they are.
+/// - The columns in the first braces are fields of `$t` as they are (an
+///   id read as the domain's id type, see [`FromStored`]).
 /// - The columns `with` are read into other fields by `|row| { … }`.
 /// - `person { field: id, given, family; … }`: the three columns of a
 ///   joined person, read into the field as a [`PersonRef`];
@@ -231,7 +262,7 @@ macro_rules! row {
                     $($out $(: $value)?,)*
                     $($($pfield: $crate::store::person($r.$pid, &$r.$pgiven, &$r.$pfamily),)*)?
                     $($($mfield: $crate::store::maybe_person($r.$mid, $r.$mgiven, $r.$mfamily),)*)?
-                    $($field: $r.$field,)*
+                    $($field: $crate::store::FromStored::read($r.$field),)*
                 })
             }
         }
@@ -340,7 +371,7 @@ macro_rules! append_audit_rows {
                 qb.push_values(chunk, |mut b, (seq, prev, hash, e)| {
                     b.push_bind(*seq)
                         .push_bind(at)
-                        .push_bind(e.actor_id)
+                        .push_bind(e.actor_id.map(|i| i.uuid()))
                         .push_bind(e.actor.clone())
                         .push_bind(e.action.clone())
                         .push_bind(e.entity.clone())

@@ -72,7 +72,7 @@ impl TemporaryPort for SqlStore {
             .bind(d.tasks_must_allow)
             .bind(Json(&d.delegates))
             .bind(Json(&d.checklist))
-            .bind(d.issued_by.id)
+            .bind(d.issued_by.id.uuid())
             .bind(work.at)
             .execute(&mut *tx)
             .await?;

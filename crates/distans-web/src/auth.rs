@@ -83,7 +83,7 @@ pub async fn sign_in(
     {
         Ok(p) => {
             tracing::info!(person = %p, "signed in");
-            Ok(p)
+            Ok(p.into())
         }
         Err(CoreError::BadCredentials) => {
             tracing::info!("failed sign-in");
@@ -144,7 +144,7 @@ impl FromRequestParts<AppState> for MaybeActor {
                 state
                     .core
                     .identity
-                    .actor(p)
+                    .actor(p.into())
                     .await?
                     .map(|a| (a, Via::Session)),
             )),

@@ -123,7 +123,7 @@ mod tests {
 
     fn feed() -> CalendarFeed {
         CalendarFeed {
-            person: Uuid::from_u128(7),
+            person: Uuid::from_u128(7).into(),
             name: "Anna Lindqvist".into(),
             site: Some(distans_core::org::Site {
                 id: Uuid::from_u128(1),

@@ -1,6 +1,7 @@
 //! Absences (leave, sickness — no reason is kept): entered by the person,
 //! their managers or HR, or imported from a CSV export of the leave system.
 
+use crate::kernel::ids::PersonId;
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -17,7 +18,7 @@ pub const MAX_ABSENCE_LIST_DAYS: i64 = 2 * 366;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Absence {
     pub id: Uuid,
-    pub person: Uuid,
+    pub person: PersonId,
     pub first_day: Date,
     pub last_day: Date,
     /// `manual` (entered) or `import`.

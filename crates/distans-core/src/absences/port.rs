@@ -2,6 +2,7 @@
 //! `distans-store`) runs it on SQLite and PostgreSQL; every method that
 //! changes data is one transaction with its audit entry and notices.
 
+use crate::kernel::ids::PersonId;
 use async_trait::async_trait;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -15,7 +16,7 @@ pub trait AbsencesPort: Send + Sync {
     /// A person's absences that touch a period, by first day (at most 1000).
     async fn absences(
         &self,
-        person: Uuid,
+        person: PersonId,
         from: time::Date,
         to: time::Date,
     ) -> CoreResult<Vec<crate::absences::model::Absence>>;
@@ -24,7 +25,7 @@ pub trait AbsencesPort: Send + Sync {
     async fn insert_absence(
         &self,
         a: &crate::absences::model::Absence,
-        by: Option<Uuid>,
+        by: Option<PersonId>,
         work: &Work,
     ) -> CoreResult<()>;
     /// Removes an absence; false if there was none.
@@ -33,7 +34,7 @@ pub trait AbsencesPort: Send + Sync {
     async fn import_absences(
         &self,
         rows: &[crate::absences::model::AbsenceRow],
-        actor_id: Option<Uuid>,
+        actor_id: Option<PersonId>,
         actor: &str,
         at: OffsetDateTime,
     ) -> Result<crate::absences::model::AbsenceImportReport, ImportError>;

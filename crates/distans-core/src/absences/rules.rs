@@ -1,6 +1,7 @@
 //! The rules of absences: a period's bounds, reading the leave system's
 //! file, and what an import changes. Pure.
 
+use crate::kernel::ids::PersonId;
 use std::collections::HashMap;
 
 use serde_json::json;
@@ -121,7 +122,7 @@ pub fn resolve_absences(
     rows: &[AbsenceRow],
     people: &HashMap<String, Uuid>,
     stored: &HashMap<(Uuid, Date), (Uuid, Date)>,
-    actor_id: Option<Uuid>,
+    actor_id: Option<PersonId>,
     actor: &str,
     at: OffsetDateTime,
     new_id: &mut dyn FnMut() -> Uuid,
@@ -161,7 +162,7 @@ pub fn resolve_absences(
             None => {
                 let a = Absence {
                     id: new_id(),
-                    person: *person,
+                    person: (*person).into(),
                     first_day: r.first_day,
                     last_day: r.last_day,
                     source: "import".into(),
@@ -287,7 +288,7 @@ mod tests {
             ch.update,
             vec![(Uuid::from_u128(12), date!(2026 - 12 - 02))]
         );
-        assert_eq!(ch.insert[0].person, p3);
+        assert_eq!(ch.insert[0].person, p3.into());
         assert_eq!(ch.audit.len(), 3, "one per change and a summary");
 
         let e = resolve_absences(
@@ -343,7 +344,7 @@ mod tests {
             &rows,
             &people,
             &HashMap::new(),
-            Some(Uuid::from_u128(9)),
+            Some(Uuid::from_u128(9).into()),
             "Karin",
             datetime!(2026-11-23 10:00 UTC),
             &mut || Uuid::from_u128(50),
@@ -358,7 +359,7 @@ mod tests {
         assert!(ch
             .insert
             .iter()
-            .all(|a| a.source == "import" && a.person == p));
+            .all(|a| a.source == "import" && a.person == p.into()));
         assert_eq!(
             ch.audit[2].after,
             Some(json!({"created": 2, "updated": 0, "unchanged": 0}))

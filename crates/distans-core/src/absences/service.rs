@@ -1,5 +1,6 @@
 //! Entering, listing, removing and importing absences.
 
+use crate::kernel::ids::PersonId;
 use serde_json::json;
 use std::sync::Arc;
 use time::{Date, Duration};
@@ -28,7 +29,7 @@ impl AbsencesService {
     /// absences: themselves, their managers, HR. Someone who cannot see the
     /// person gets 404; someone who can but may not (the auditor) 403.
     #[tracing::instrument(skip_all)]
-    async fn absence_target(&self, actor: &Actor, person: Uuid) -> CoreResult<()> {
+    async fn absence_target(&self, actor: &Actor, person: PersonId) -> CoreResult<()> {
         let unit_path = self.visible_unit_path(actor, person).await?;
         access::authorize(
             actor,
@@ -41,7 +42,7 @@ impl AbsencesService {
 
     /// The unit path of a person whose cases `actor` may see; "not found"
     /// to anyone else, so that who exists is not told.
-    async fn visible_unit_path(&self, actor: &Actor, person: Uuid) -> CoreResult<String> {
+    async fn visible_unit_path(&self, actor: &Actor, person: PersonId) -> CoreResult<String> {
         let rec = self.org.record(person).await?;
         let read = Action::ReadCase {
             person_id: person,
@@ -58,7 +59,7 @@ impl AbsencesService {
     pub async fn add_absence(
         &self,
         actor: &Actor,
-        person: Uuid,
+        person: PersonId,
         first_day: Date,
         last_day: Date,
     ) -> CoreResult<Absence> {
@@ -95,7 +96,7 @@ impl AbsencesService {
     pub async fn absences(
         &self,
         actor: &Actor,
-        person: Option<Uuid>,
+        person: Option<PersonId>,
         from: Option<Date>,
         to: Option<Date>,
     ) -> CoreResult<Vec<Absence>> {

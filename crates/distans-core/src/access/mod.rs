@@ -9,7 +9,7 @@
 //! themselves", "a manager of the person's unit", …); the target's facts
 //! come with the [`Action`]. Lists are cut to a [`Scope`] by [`scope`].
 
-use uuid::Uuid;
+use crate::kernel::ids::PersonId;
 
 use crate::kernel::error::CoreError;
 use crate::kernel::{Actor, Role};
@@ -28,25 +28,43 @@ pub enum Action<'a> {
     /// List the people of a unit (path of the unit).
     ListPeople { unit_path: &'a str },
     /// Change or withdraw a request: only the applicant.
-    ChangeOwnRequest { person_id: Uuid },
+    ChangeOwnRequest { person_id: PersonId },
     /// Send a drafted agreement for signatures: who decided, or HR.
-    SendAgreement { person_id: Uuid, decider_id: Uuid },
+    SendAgreement {
+        person_id: PersonId,
+        decider_id: PersonId,
+    },
     /// Sign an agreement: its two parties.
-    SignAgreement { person_id: Uuid, decider_id: Uuid },
+    SignAgreement {
+        person_id: PersonId,
+        decider_id: PersonId,
+    },
     /// Give notice on an agreement: its parties, or HR.
-    EndAgreement { person_id: Uuid, decider_id: Uuid },
+    EndAgreement {
+        person_id: PersonId,
+        decider_id: PersonId,
+    },
     /// See a request or agreement of a person (the person's id and unit path).
-    ReadCase { person_id: Uuid, unit_path: &'a str },
+    ReadCase {
+        person_id: PersonId,
+        unit_path: &'a str,
+    },
     /// Enter or remove a person's absence (the person's id and unit path).
-    EnterAbsence { person_id: Uuid, unit_path: &'a str },
+    EnterAbsence {
+        person_id: PersonId,
+        unit_path: &'a str,
+    },
     /// Decide a request at a level, for a person.
     DecideRequest {
         hr_level: bool,
-        person_id: Uuid,
+        person_id: PersonId,
         unit_path: &'a str,
     },
     /// Set a person's occasional days (the person, their managers, HR).
-    SetPlanDay { person_id: Uuid, unit_path: &'a str },
+    SetPlanDay {
+        person_id: PersonId,
+        unit_path: &'a str,
+    },
     /// See a unit's plan, coverage and who is on site (its managers, HR).
     ReadUnitPlan { unit_path: &'a str },
     /// Edit a unit's coverage rules (its managers, HR).
@@ -59,55 +77,70 @@ pub enum Action<'a> {
     /// Lend an item to a person of a unit, or take it back (its managers, HR).
     LendEquipment { unit_path: &'a str },
     /// See a person's loans (the person, their managers, HR).
-    ReadLoans { person_id: Uuid, unit_path: &'a str },
+    ReadLoans {
+        person_id: PersonId,
+        unit_path: &'a str,
+    },
     // Deviations.
     /// See a deviation: its reporter, its responsible manager, the managers
     /// of the concerned person's unit (not the person), HR, and — for a
     /// serious information-security one — holders of the policy's roles
     /// (`security_role`: the actor holds one and it is such a deviation).
     ReadDeviation {
-        reporter: Uuid,
-        person_id: Uuid,
-        responsible: Option<Uuid>,
+        reporter: PersonId,
+        person_id: PersonId,
+        responsible: Option<PersonId>,
         unit_path: &'a str,
         security_role: bool,
     },
     /// Acknowledge and close a deviation: the responsible manager, the
     /// managers above, HR — never the reporter or the person it concerns.
     HandleDeviation {
-        reporter: Uuid,
-        person_id: Uuid,
-        responsible: Option<Uuid>,
+        reporter: PersonId,
+        person_id: PersonId,
+        responsible: Option<PersonId>,
         unit_path: &'a str,
     },
     /// See who reported an anonymous deviation: the reporter and HR.
-    SeeDeviationReporter { reporter: Uuid },
+    SeeDeviationReporter { reporter: PersonId },
     // Follow-ups.
     /// See a person's follow-ups and their actions (the person, their managers, HR).
-    ReadFollowUp { person_id: Uuid, unit_path: &'a str },
+    ReadFollowUp {
+        person_id: PersonId,
+        unit_path: &'a str,
+    },
     /// Answer and confirm a person's follow-up (the person, their managers, HR).
-    AnswerFollowUp { person_id: Uuid, unit_path: &'a str },
+    AnswerFollowUp {
+        person_id: PersonId,
+        unit_path: &'a str,
+    },
     /// Set the development talk of a person's agreement (their managers, HR; not oneself).
-    ScheduleDevelopmentTalk { person_id: Uuid, unit_path: &'a str },
+    ScheduleDevelopmentTalk {
+        person_id: PersonId,
+        unit_path: &'a str,
+    },
     /// Close or change an action from a follow-up (its owner, the person's managers, HR).
-    HandleFollowUpAction { owner_id: Uuid, unit_path: &'a str },
+    HandleFollowUpAction {
+        owner_id: PersonId,
+        unit_path: &'a str,
+    },
 }
 
 /// What [`POLICY`] needs to know of a target: the facts an [`Action`] carries.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Target<'a> {
     /// The person the thing is about.
-    pub person: Option<Uuid>,
+    pub person: Option<PersonId>,
     /// The path of that person's (or the thing's) unit.
     pub unit_path: Option<&'a str>,
     /// Who decided (an agreement's employer party).
-    pub decider: Option<Uuid>,
+    pub decider: Option<PersonId>,
     /// Who owns it (a follow-up action).
-    pub owner: Option<Uuid>,
+    pub owner: Option<PersonId>,
     /// Who reported it (a deviation).
-    pub reporter: Option<Uuid>,
+    pub reporter: Option<PersonId>,
     /// The manager responsible for it (a deviation).
-    pub responsible: Option<Uuid>,
+    pub responsible: Option<PersonId>,
     /// The actor holds one of the roles a serious information-security
     /// deviation is told to (the policy's `security_deviation_roles`).
     pub security_role: bool,
@@ -123,7 +156,7 @@ impl Action<'_> {
     /// The kind of action, and the facts of its target.
     pub fn parts(&self) -> (Kind, Target<'_>) {
         let t = Target::default();
-        let of = |person: Uuid, unit_path| Target {
+        let of = |person: PersonId, unit_path| Target {
             person: Some(person),
             unit_path: Some(unit_path),
             ..t
@@ -273,7 +306,7 @@ pub enum Visibility {
 
 /// How much of a person the actor sees: everything (the person, their
 /// managers, HR), directory facts (administrators, auditors), or nothing.
-pub fn person_visibility(actor: &Actor, person_id: Uuid, unit_path: &str) -> Visibility {
+pub fn person_visibility(actor: &Actor, person_id: PersonId, unit_path: &str) -> Visibility {
     let target = Target {
         person: Some(person_id),
         unit_path: Some(unit_path),

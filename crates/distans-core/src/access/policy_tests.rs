@@ -3,11 +3,13 @@
 //! auditor never writes, and more roles or units never take a right away.
 
 use super::*;
+use crate::kernel::ids::PersonId;
 use crate::kernel::{ManagedUnit, UnitRef};
 use proptest::prelude::*;
+use uuid::Uuid;
 
 /// The person the actions are about, in a unit below the manager's.
-const OTHER: Uuid = Uuid::from_u128(9);
+const OTHER: PersonId = PersonId::from_u128(9);
 const PATH: &str = "/k/a/x/";
 
 fn actor(id: u128, roles: &[Role], manages: &[&str]) -> Actor {
@@ -15,17 +17,17 @@ fn actor(id: u128, roles: &[Role], manages: &[&str]) -> Actor {
     all.extend_from_slice(roles);
     Actor {
         language: Default::default(),
-        person_id: Uuid::from_u128(id),
+        person_id: PersonId::from_u128(id),
         name: format!("Person {id}"),
         unit: UnitRef {
-            id: Uuid::nil(),
+            id: Uuid::nil().into(),
             name: "U".into(),
         },
         roles: all,
         manages: manages
             .iter()
             .map(|p| ManagedUnit {
-                id: Uuid::nil(),
+                id: Uuid::nil().into(),
                 name: "M".into(),
                 path: p.to_string(),
             })
@@ -49,9 +51,9 @@ fn cast() -> Vec<(char, Actor)> {
 /// Every action, about `person` at `path`, whose agreement `decider`
 /// decided, reported by `reporter`.
 fn every_action<'a>(
-    person: Uuid,
-    decider: Uuid,
-    reporter: Uuid,
+    person: PersonId,
+    decider: PersonId,
+    reporter: PersonId,
     path: &'a str,
     security_role: bool,
 ) -> Vec<(&'static str, Action<'a>)> {
@@ -298,7 +300,7 @@ fn the_role_by_action_table_about_another_person() {
         ("ScheduleDevelopmentTalk", "MH"),
         ("HandleFollowUpAction", "MH"),
     ];
-    let actions = every_action(OTHER, Uuid::from_u128(2), OTHER, PATH, false);
+    let actions = every_action(OTHER, PersonId::from_u128(2), OTHER, PATH, false);
     assert_eq!(actions.len(), table.len());
     for ((name, action), (row, allowed)) in actions.iter().zip(table) {
         assert_eq!(*name, row);
@@ -315,7 +317,7 @@ fn the_role_by_action_table_about_another_person() {
 fn what_everyone_may_and_may_not_do_about_themselves() {
     for (c, a) in cast() {
         let me = a.person_id;
-        let mine = every_action(me, Uuid::from_u128(2), me, "/z/", false);
+        let mine = every_action(me, Uuid::from_u128(2).into(), me, "/z/", false);
         let allowed: Vec<&str> = mine
             .iter()
             .filter(|(_, x)| can(&a, *x))
@@ -404,7 +406,7 @@ fn the_responsible_manager_and_a_security_role_see_a_deviation() {
     assert!(can(&elsewhere, read(None, true)));
     let about_me = Action::ReadDeviation {
         reporter: OTHER,
-        person_id: Uuid::from_u128(2),
+        person_id: PersonId::from_u128(2),
         responsible: None,
         unit_path: PATH,
         security_role: false,
@@ -470,7 +472,7 @@ proptest! {
     #[test]
     fn nobody_decides_about_themselves(a in any_actor(), p in path(), other in 1u128..6, security in any::<bool>()) {
         let me = a.person_id;
-        let other = Uuid::from_u128(other);
+        let other = PersonId::from_u128(other);
         for (name, x) in every_action(me, other, other, &p, security) {
             if ["DecideRequest", "DecideRequest(HR)", "SendAgreement", "ScheduleDevelopmentTalk", "HandleDeviation"].contains(&name) {
                 prop_assert!(!can(&a, x), "{name}");
@@ -486,16 +488,16 @@ proptest! {
         a.roles.push(Role::Hr);
         let person = Uuid::from_u128(person);
         let reads = [
-            Action::ReadCase { person_id: person, unit_path: &p },
+            Action::ReadCase { person_id: person.into(), unit_path: &p },
             Action::ReadUnitPlan { unit_path: &p },
-            Action::ReadLoans { person_id: person, unit_path: &p },
-            Action::ReadFollowUp { person_id: person, unit_path: &p },
+            Action::ReadLoans { person_id: person.into(), unit_path: &p },
+            Action::ReadFollowUp { person_id: person.into(), unit_path: &p },
             Action::Plain(Kind::ReadAllRequests),
         ];
         for x in reads {
             prop_assert!(can(&a, x), "{:?}", x);
         }
-        prop_assert_eq!(person_visibility(&a, person, &p), Visibility::Full);
+        prop_assert_eq!(person_visibility(&a, person.into(), &p), Visibility::Full);
     }
 
     /// An auditor reads, never writes: about anyone but themselves, no
@@ -503,8 +505,8 @@ proptest! {
     #[test]
     fn an_auditor_never_writes(p in path(), person in 6u128..20, decider in 6u128..20, security in any::<bool>()) {
         let a = actor(1, &[Role::Auditor], &[]);
-        let person = Uuid::from_u128(person);
-        for (name, x) in every_action(person, Uuid::from_u128(decider), person, &p, security) {
+        let person = PersonId::from_u128(person);
+        for (name, x) in every_action(person, PersonId::from_u128(decider), person, &p, security) {
             if WRITES.contains(&name) {
                 prop_assert!(!can(&a, x), "{name}");
             }
@@ -529,9 +531,9 @@ proptest! {
         let mut b = a.clone();
         b.roles.extend(more);
         if let Some(u) = &unit {
-            b.manages.push(ManagedUnit { id: Uuid::nil(), name: "N".into(), path: u.clone() });
+            b.manages.push(ManagedUnit { id: Uuid::nil().into(), name: "N".into(), path: u.clone() });
         }
-        let actions = every_action(Uuid::from_u128(person), Uuid::from_u128(decider), Uuid::from_u128(reporter), &p, security);
+        let actions = every_action(PersonId::from_u128(person), PersonId::from_u128(decider), PersonId::from_u128(reporter), &p, security);
         for (name, x) in actions {
             if can(&a, x) {
                 prop_assert!(can(&b, x), "{name} lost");
@@ -542,7 +544,7 @@ proptest! {
                 Err(e) => prop_assert!(false, "{name}: {e:?}"),
             }
         }
-        prop_assert!(person_visibility(&b, Uuid::from_u128(person), &p) >= person_visibility(&a, Uuid::from_u128(person), &p));
+        prop_assert!(person_visibility(&b, Uuid::from_u128(person).into(), &p) >= person_visibility(&a, Uuid::from_u128(person).into(), &p));
     }
 
     /// A manager without other roles acts in a unit's matters exactly when

@@ -3,22 +3,24 @@
 
 use super::*;
 use crate::access::table::{rule, Kind, POLICY};
+use crate::kernel::ids::PersonId;
 use crate::kernel::{ManagedUnit, UnitRef};
+use uuid::Uuid;
 
 fn actor(roles: &[Role], manages: &[&str]) -> Actor {
     Actor {
         language: Default::default(),
-        person_id: Uuid::from_u128(1),
+        person_id: PersonId::from_u128(1),
         name: "T".into(),
         unit: UnitRef {
-            id: Uuid::from_u128(9),
+            id: Uuid::from_u128(9).into(),
             name: "U".into(),
         },
         roles: roles.to_vec(),
         manages: manages
             .iter()
             .map(|p| ManagedUnit {
-                id: Uuid::from_u128(2),
+                id: Uuid::from_u128(2).into(),
                 name: "M".into(),
                 path: (*p).to_string(),
             })
@@ -30,19 +32,19 @@ fn actor(roles: &[Role], manages: &[&str]) -> Actor {
 fn managers_see_their_subtree_only() {
     let m = actor(&[Role::Employee, Role::Manager], &["/a/b/"]);
     assert_eq!(
-        person_visibility(&m, Uuid::from_u128(5), "/a/b/c/"),
+        person_visibility(&m, Uuid::from_u128(5).into(), "/a/b/c/"),
         Visibility::Full
     );
     assert_eq!(
-        person_visibility(&m, Uuid::from_u128(5), "/a/b/"),
+        person_visibility(&m, Uuid::from_u128(5).into(), "/a/b/"),
         Visibility::Full
     );
     assert_eq!(
-        person_visibility(&m, Uuid::from_u128(5), "/a/"),
+        person_visibility(&m, Uuid::from_u128(5).into(), "/a/"),
         Visibility::None
     );
     assert_eq!(
-        person_visibility(&m, Uuid::from_u128(5), "/a/bb/"),
+        person_visibility(&m, Uuid::from_u128(5).into(), "/a/bb/"),
         Visibility::None
     );
     assert!(authorize(
@@ -59,11 +61,11 @@ fn managers_see_their_subtree_only() {
 fn employees_see_themselves_only() {
     let e = actor(&[Role::Employee], &[]);
     assert_eq!(
-        person_visibility(&e, Uuid::from_u128(1), "/a/"),
+        person_visibility(&e, Uuid::from_u128(1).into(), "/a/"),
         Visibility::Full
     );
     assert_eq!(
-        person_visibility(&e, Uuid::from_u128(2), "/a/"),
+        person_visibility(&e, Uuid::from_u128(2).into(), "/a/"),
         Visibility::None
     );
     assert!(authorize(&e, Action::ListPeople { unit_path: "/a/" }).is_err());
@@ -81,20 +83,20 @@ fn who_decides() {
         person_id,
         unit_path,
     };
-    assert!(authorize(&m, d(false, other, "/a/b/c/")).is_ok());
+    assert!(authorize(&m, d(false, other.into(), "/a/b/c/")).is_ok());
     assert!(
-        authorize(&m, d(true, other, "/a/b/c/")).is_err(),
+        authorize(&m, d(true, other.into(), "/a/b/c/")).is_err(),
         "above the limit"
     );
     assert!(
-        authorize(&m, d(false, other, "/a/x/")).is_err(),
+        authorize(&m, d(false, other.into(), "/a/x/")).is_err(),
         "another unit"
     );
     assert!(
         authorize(&m, d(false, m.person_id, "/a/b/")).is_err(),
         "own request"
     );
-    assert!(authorize(&hr, d(true, other, "/x/")).is_ok());
+    assert!(authorize(&hr, d(true, other.into(), "/x/")).is_ok());
     assert!(authorize(&hr, d(true, hr.person_id, "/x/")).is_err());
 }
 
@@ -104,15 +106,15 @@ fn hr_admin_auditor() {
     let ad = actor(&[Role::Employee, Role::Admin], &[]);
     let au = actor(&[Role::Employee, Role::Auditor], &[]);
     assert_eq!(
-        person_visibility(&hr, Uuid::from_u128(7), "/x/"),
+        person_visibility(&hr, Uuid::from_u128(7).into(), "/x/"),
         Visibility::Full
     );
     assert_eq!(
-        person_visibility(&ad, Uuid::from_u128(7), "/x/"),
+        person_visibility(&ad, Uuid::from_u128(7).into(), "/x/"),
         Visibility::Directory
     );
     assert_eq!(
-        person_visibility(&au, Uuid::from_u128(7), "/x/"),
+        person_visibility(&au, Uuid::from_u128(7).into(), "/x/"),
         Visibility::Directory
     );
     assert!(authorize(&hr, Action::Plain(Kind::ImportOrganisation)).is_err());
@@ -133,16 +135,16 @@ fn who_takes_part_in_follow_ups() {
         person_id,
         unit_path,
     };
-    assert!(authorize(&m, answer(other, "/a/b/c/")).is_ok());
-    assert!(authorize(&m, answer(other, "/a/x/")).is_err());
+    assert!(authorize(&m, answer(other.into(), "/a/b/c/")).is_ok());
+    assert!(authorize(&m, answer(other.into(), "/a/x/")).is_err());
     assert!(authorize(&e, answer(e.person_id, "/a/x/")).is_ok());
-    assert!(authorize(&e, answer(other, "/a/x/")).is_err());
-    assert!(authorize(&hr, answer(other, "/x/")).is_ok());
+    assert!(authorize(&e, answer(other.into(), "/a/x/")).is_err());
+    assert!(authorize(&hr, answer(other.into(), "/x/")).is_ok());
     let talk = |person_id, unit_path| Action::ScheduleDevelopmentTalk {
         person_id,
         unit_path,
     };
-    assert!(authorize(&m, talk(other, "/a/b/")).is_ok());
+    assert!(authorize(&m, talk(other.into(), "/a/b/")).is_ok());
     assert!(
         authorize(&m, talk(m.person_id, "/a/b/")).is_err(),
         "not one's own"
@@ -156,10 +158,10 @@ fn who_takes_part_in_follow_ups() {
         authorize(&e, handle(e.person_id, "/a/x/")).is_ok(),
         "the owner"
     );
-    assert!(authorize(&e, handle(other, "/a/x/")).is_err());
-    assert!(authorize(&m, handle(other, "/a/x/")).is_err());
-    assert!(authorize(&m, handle(other, "/a/b/c/")).is_ok());
-    assert!(authorize(&hr, handle(other, "/x/")).is_ok());
+    assert!(authorize(&e, handle(other.into(), "/a/x/")).is_err());
+    assert!(authorize(&m, handle(other.into(), "/a/x/")).is_err());
+    assert!(authorize(&m, handle(other.into(), "/a/b/c/")).is_ok());
+    assert!(authorize(&hr, handle(other.into(), "/x/")).is_ok());
     assert!(authorize(&e, Action::Plain(Kind::EditChecklists)).is_err());
     assert!(authorize(&hr, Action::Plain(Kind::EditChecklists)).is_ok());
 }
@@ -263,7 +265,7 @@ fn a_never_wins_over_any_may_and_says_why() {
     }
     let reported = Action::HandleDeviation {
         reporter: hr.person_id,
-        person_id: Uuid::from_u128(5),
+        person_id: PersonId::from_u128(5),
         responsible: Some(hr.person_id),
         unit_path: "/a/b/",
     };

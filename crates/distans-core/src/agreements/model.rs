@@ -2,6 +2,7 @@
 //! arrangement becomes, signed by both parties, then frozen (its SHA-256
 //! recorded).
 
+use crate::kernel::ids::PersonId;
 use serde::{Deserialize, Serialize};
 
 use time::{Date, OffsetDateTime};
@@ -90,10 +91,10 @@ impl AgreementFacts {
 pub struct Agreement {
     pub id: Uuid,
     pub request_id: Uuid,
-    pub person_id: Uuid,
+    pub person_id: PersonId,
     pub person_name: String,
     /// Who decided and signs for the employer.
-    pub decider_id: Uuid,
+    pub decider_id: PersonId,
     pub decider_name: String,
     pub state: AgreementState,
     pub days_per_week: u8,

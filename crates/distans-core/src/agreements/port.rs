@@ -2,6 +2,7 @@
 //! `distans-store`) runs it on SQLite and PostgreSQL; every method that
 //! changes data is one transaction with its audit entry and notices.
 
+use crate::kernel::ids::PersonId;
 use async_trait::async_trait;
 use uuid::Uuid;
 
@@ -12,11 +13,11 @@ use crate::kernel::Work;
 #[async_trait]
 pub trait AgreementsPort: Send + Sync {
     async fn agreement(&self, id: Uuid) -> CoreResult<Option<Agreement>>;
-    async fn agreements_of(&self, person: Uuid) -> CoreResult<Vec<Agreement>>;
+    async fn agreements_of(&self, person: PersonId) -> CoreResult<Vec<Agreement>>;
     /// Drafts the person decided and has not yet sent for signatures.
-    async fn agreements_drafted_by(&self, person: Uuid) -> CoreResult<Vec<Agreement>>;
+    async fn agreements_drafted_by(&self, person: PersonId) -> CoreResult<Vec<Agreement>>;
     /// Agreements the person must sign for the employer.
-    async fn agreements_to_sign_as_decider(&self, person: Uuid) -> CoreResult<Vec<Agreement>>;
+    async fn agreements_to_sign_as_decider(&self, person: PersonId) -> CoreResult<Vec<Agreement>>;
     /// Writes `a` if its stored version is still `expected`.
     async fn update_agreement(&self, a: &Agreement, expected: i64, work: &Work) -> CoreResult<()>;
     /// Live agreements whose last day is at most `until` and whose parties

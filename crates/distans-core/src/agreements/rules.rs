@@ -1,9 +1,9 @@
 //! The agreement's text: the organisation's template, its placeholders,
 //! and the text rendered from the facts of one agreement.
 
+use crate::kernel::ids::PersonId;
 use sha2::{Digest, Sha256};
 use time::{Date, OffsetDateTime};
-use uuid::Uuid;
 
 use crate::agreements::model::*;
 use crate::followup::model::Term;
@@ -210,7 +210,7 @@ pub fn check_text(t: &str) -> CoreResult<String> {
 /// (its SHA-256 recorded) and the agreement is active.
 pub fn sign(
     g: &Agreement,
-    signer: Uuid,
+    signer: PersonId,
     now: OffsetDateTime,
 ) -> CoreResult<(Agreement, &'static str)> {
     if g.state != AgreementState::AwaitingSignatures {
@@ -341,9 +341,9 @@ mod tests {
         Agreement {
             id: Uuid::nil(),
             request_id: Uuid::nil(),
-            person_id: Uuid::nil(),
+            person_id: PersonId::nil(),
             person_name: String::new(),
-            decider_id: Uuid::nil(),
+            decider_id: PersonId::nil(),
             decider_name: String::new(),
             state: AgreementState::Active,
             days_per_week: 2,
@@ -378,8 +378,8 @@ mod tests {
     fn awaiting() -> Agreement {
         Agreement {
             state: AgreementState::AwaitingSignatures,
-            person_id: Uuid::from_u128(1),
-            decider_id: Uuid::from_u128(2),
+            person_id: PersonId::from_u128(1),
+            decider_id: PersonId::from_u128(2),
             text: "## 1. Parter\nText".into(),
             ..agreement()
         }
@@ -389,22 +389,25 @@ mod tests {
     fn both_signatures_freeze_the_text_and_make_it_active() {
         let now = OffsetDateTime::UNIX_EPOCH;
         let g = awaiting();
-        let (one, who) = sign(&g, Uuid::from_u128(1), now).unwrap();
+        let (one, who) = sign(&g, Uuid::from_u128(1).into(), now).unwrap();
         assert_eq!(
             (who, one.state),
             ("employee", AgreementState::AwaitingSignatures)
         );
         assert!(one.text_sha256.is_none());
         assert!(matches!(
-            sign(&one, Uuid::from_u128(1), now),
+            sign(&one, Uuid::from_u128(1).into(), now),
             Err(CoreError::Conflict(_))
         ));
-        let (both, who) = sign(&one, Uuid::from_u128(2), now).unwrap();
+        let (both, who) = sign(&one, Uuid::from_u128(2).into(), now).unwrap();
         assert_eq!((who, both.state), ("decider", AgreementState::Active));
         assert_eq!(both.text_sha256, Some(sha256_hex(&g.text)));
-        assert!(sign(&both, Uuid::from_u128(2), now).is_err(), "not twice");
         assert!(
-            sign(&agreement(), Uuid::from_u128(1), now).is_err(),
+            sign(&both, Uuid::from_u128(2).into(), now).is_err(),
+            "not twice"
+        );
+        assert!(
+            sign(&agreement(), Uuid::from_u128(1).into(), now).is_err(),
             "only when awaiting"
         );
     }

@@ -4,9 +4,11 @@
 
 use super::*;
 use crate::kernel::dates::Weekday;
+use crate::kernel::ids::PersonId;
 use crate::policy::model::Place;
 use proptest::prelude::*;
 use time::macros::date;
+use uuid::Uuid;
 
 fn facts() -> AgreementFacts {
     AgreementFacts {
@@ -32,9 +34,9 @@ fn agreement(state: AgreementState) -> Agreement {
     Agreement {
         id: Uuid::from_u128(10),
         request_id: Uuid::from_u128(11),
-        person_id: Uuid::from_u128(1),
+        person_id: PersonId::from_u128(1),
         person_name: "Åsa Öberg".into(),
-        decider_id: Uuid::from_u128(2),
+        decider_id: PersonId::from_u128(2),
         decider_name: "Karin Holm".into(),
         state,
         days_per_week: 2,
@@ -136,9 +138,9 @@ fn sections_split_on_headings_and_keep_text_before_the_first() {
 fn only_an_agreement_awaiting_signatures_is_signed_and_only_by_its_parties() {
     let now = OffsetDateTime::UNIX_EPOCH;
     let g = agreement(AgreementState::AwaitingSignatures);
-    let e = sign(&g, Uuid::from_u128(3), now).unwrap_err();
+    let e = sign(&g, Uuid::from_u128(3).into(), now).unwrap_err();
     assert_eq!(e.code(), "conflict", "a stranger");
-    let (by_decider, who) = sign(&g, Uuid::from_u128(2), now).unwrap();
+    let (by_decider, who) = sign(&g, Uuid::from_u128(2).into(), now).unwrap();
     assert_eq!(who, "decider");
     assert_eq!(by_decider.decider_signed_at, Some(now));
     assert_eq!(by_decider.employee_signed_at, None);
@@ -148,7 +150,7 @@ fn only_an_agreement_awaiting_signatures_is_signed_and_only_by_its_parties() {
         AgreementState::Ended,
         AgreementState::Expired,
     ] {
-        let e = sign(&agreement(s), Uuid::from_u128(1), now).unwrap_err();
+        let e = sign(&agreement(s), Uuid::from_u128(1).into(), now).unwrap_err();
         assert!(e.to_string().contains(s.as_str()), "{e}");
     }
 }
@@ -285,7 +287,7 @@ proptest! {
         let mut g = agreement(AgreementState::AwaitingSignatures);
         let mut signed = std::collections::BTreeSet::new();
         for s in signers {
-            let r = sign(&g, Uuid::from_u128(s), now);
+            let r = sign(&g, Uuid::from_u128(s).into(), now);
             let may = (s == 1 || s == 2) && !signed.contains(&s) && g.state == AgreementState::AwaitingSignatures;
             prop_assert_eq!(r.is_ok(), may, "signer {}", s);
             if let Ok((next, who)) = r {

@@ -2,6 +2,7 @@
 //! Development talks and the agreement template are in `talks` and
 //! `template`.
 
+use crate::kernel::ids::PersonId;
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -92,7 +93,11 @@ impl AgreementsService {
     }
 
     #[tracing::instrument(skip_all)]
-    pub async fn agreements_of(&self, actor: &Actor, person: Uuid) -> CoreResult<Vec<Agreement>> {
+    pub async fn agreements_of(
+        &self,
+        actor: &Actor,
+        person: PersonId,
+    ) -> CoreResult<Vec<Agreement>> {
         let rec = self.org.record(person).await?;
         let may = access::can(
             actor,

@@ -1,6 +1,7 @@
 //! Development talks: the manager (or HR) sets the employee's development
 //! talk on the agreement, where the remote work is followed up too.
 
+use crate::kernel::ids::PersonId;
 use serde_json::json;
 use time::{Date, Duration};
 use uuid::Uuid;
@@ -28,7 +29,7 @@ impl AgreementsService {
         }
     }
 
-    pub fn may_schedule_talk(&self, actor: &Actor, person_id: Uuid, unit_path: &str) -> bool {
+    pub fn may_schedule_talk(&self, actor: &Actor, person_id: PersonId, unit_path: &str) -> bool {
         access::can(
             actor,
             Action::ScheduleDevelopmentTalk {

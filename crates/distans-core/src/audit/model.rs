@@ -1,9 +1,9 @@
 //! The audit log's entries, and the answer of checking its chain.
 
+use crate::kernel::ids::PersonId;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use time::OffsetDateTime;
-use uuid::Uuid;
 
 /// An entry as stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -11,7 +11,7 @@ pub struct AuditEntry {
     pub seq: i64,
     #[serde(with = "time::serde::rfc3339")]
     pub at: OffsetDateTime,
-    pub actor_id: Option<Uuid>,
+    pub actor_id: Option<PersonId>,
     pub actor: String,
     pub action: String,
     pub entity: String,

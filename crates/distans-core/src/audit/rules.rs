@@ -182,6 +182,7 @@ impl ChainVerifier {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kernel::PersonId;
     use serde_json::json;
 
     fn chain(n: i64) -> Vec<AuditEntry> {
@@ -339,7 +340,7 @@ mod tests {
                 before in proptest::option::of(json_value()),
                 after in proptest::option::of(json_value()),
             ) -> NewAuditEntry {
-                NewAuditEntry { actor_id, actor, action, entity, entity_id, before, after }
+                NewAuditEntry { actor_id: actor_id.map(Into::into), actor, action, entity, entity_id, before, after }
             }
         }
 
@@ -383,8 +384,8 @@ mod tests {
                 1 => e.at += time::Duration::seconds(1),
                 2 => {
                     e.actor_id = match e.actor_id {
-                        Some(id) => Some(Uuid::from_u128(id.as_u128() ^ 1)),
-                        None => Some(Uuid::nil()),
+                        Some(id) => Some(PersonId::from_u128(id.uuid().as_u128() ^ 1)),
+                        None => Some(Uuid::nil().into()),
                     }
                 }
                 3 => e.actor.push('x'),

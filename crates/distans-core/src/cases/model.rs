@@ -1,5 +1,6 @@
 //! A request for regular remote work and its history.
 
+use crate::kernel::ids::PersonId;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -89,7 +90,7 @@ pub struct RemoteRequest {
 pub struct RequestFilter {
     pub state: Option<RequestState>,
     /// Only this person's own requests.
-    pub person: Option<Uuid>,
+    pub person: Option<PersonId>,
     /// Requests of people at or below these unit paths…
     pub under: Option<Vec<String>>,
     /// …and/or at this decision level.

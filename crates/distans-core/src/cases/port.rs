@@ -2,6 +2,7 @@
 //! `distans-store`) runs it on SQLite and PostgreSQL; every method that
 //! changes data is one transaction with its audit entry and notices.
 
+use crate::kernel::ids::PersonId;
 use async_trait::async_trait;
 use uuid::Uuid;
 
@@ -16,7 +17,7 @@ pub trait CasesPort: Send + Sync {
     /// Periods of the person's open requests and live agreements, except `skip`.
     async fn busy_periods(
         &self,
-        person: Uuid,
+        person: PersonId,
         today: time::Date,
         skip: Option<Uuid>,
     ) -> CoreResult<Vec<(time::Date, Option<time::Date>)>>;

@@ -212,6 +212,7 @@ mod tests {
     use super::*;
     use crate::kernel::dates::Weekday;
     use crate::kernel::{ManagedUnit, Role, UnitRef};
+    use crate::kernel::{PersonId, UnitId};
     use crate::org::model::Person;
     use crate::policy::model::{Place, PolicyRules};
     use proptest::prelude::*;
@@ -221,13 +222,13 @@ mod tests {
     fn record(manager: Option<&str>) -> PersonRecord {
         PersonRecord {
             person: Person {
-                id: Uuid::from_u128(1),
+                id: Uuid::from_u128(1).into(),
                 employee_number: "100123".into(),
                 given_name: "Åsa".into(),
                 family_name: "Öberg".into(),
                 email: None,
                 title: None,
-                unit_id: Uuid::from_u128(5),
+                unit_id: UnitId::from_u128(5),
                 site_id: None,
                 commute_km: None,
                 commute_mode: None,
@@ -237,13 +238,13 @@ mod tests {
                 version: 1,
             },
             unit: UnitRef {
-                id: Uuid::from_u128(5),
+                id: Uuid::from_u128(5).into(),
                 name: "Kontaktcenter".into(),
             },
             unit_path: "/k/kc/".into(),
             manages: vec![],
             manager: manager.map(|n| PersonRef {
-                id: Uuid::from_u128(2),
+                id: Uuid::from_u128(2).into(),
                 name: n.into(),
             }),
             site: None,
@@ -253,17 +254,17 @@ mod tests {
     fn actor(roles: &[Role], manages: &[&str]) -> Actor {
         Actor {
             language: Default::default(),
-            person_id: Uuid::from_u128(2),
+            person_id: PersonId::from_u128(2),
             name: "Karin Holm".into(),
             unit: UnitRef {
-                id: Uuid::from_u128(5),
+                id: Uuid::from_u128(5).into(),
                 name: "Kontaktcenter".into(),
             },
             roles: roles.to_vec(),
             manages: manages
                 .iter()
                 .map(|p| ManagedUnit {
-                    id: Uuid::from_u128(9),
+                    id: Uuid::from_u128(9).into(),
                     name: "M".into(),
                     path: p.to_string(),
                 })
@@ -288,11 +289,11 @@ mod tests {
         RemoteRequest {
             id: Uuid::from_u128(20),
             person: PersonRef {
-                id: Uuid::from_u128(1),
+                id: Uuid::from_u128(1).into(),
                 name: "Åsa Öberg".into(),
             },
             unit: UnitRef {
-                id: Uuid::from_u128(5),
+                id: Uuid::from_u128(5).into(),
                 name: "Kontaktcenter".into(),
             },
             state,
@@ -340,14 +341,18 @@ mod tests {
         let e = actor(&[Role::Employee], &[]);
         let me = Some(Uuid::from_u128(2));
         assert_eq!(list_filter(&hr, true, false), RequestFilter::default());
-        assert_eq!(list_filter(&hr, true, true).person, me, "mine wins");
+        assert_eq!(
+            list_filter(&hr, true, true).person,
+            me.map(Into::into),
+            "mine wins"
+        );
         let under = list_filter(&m, false, false);
         assert_eq!(
             (under.person, under.under),
             (None, Some(vec!["/k/a/".into(), "/k/b/".into()]))
         );
-        assert_eq!(list_filter(&e, false, false).person, me);
-        assert_eq!(list_filter(&m, false, true).person, me);
+        assert_eq!(list_filter(&e, false, false).person, me.map(Into::into));
+        assert_eq!(list_filter(&m, false, true).person, me.map(Into::into));
     }
 
     #[test]

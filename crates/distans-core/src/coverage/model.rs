@@ -1,6 +1,7 @@
 //! On-site coverage: each unit's rules of how many people, and which, must
 //! be on site, and the site's desk maximum; per day, what the plan gives.
 
+use crate::kernel::ids::{PersonId, UnitId};
 use serde::{Deserialize, Serialize};
 use time::Date;
 use uuid::Uuid;
@@ -18,7 +19,7 @@ use std::collections::HashMap;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CoverageRule {
     pub id: Uuid,
-    pub unit_id: Uuid,
+    pub unit_id: UnitId,
     pub kind: RuleKind,
     /// Only people with this skill count (`min_onsite`).
     pub skill: Option<String>,
@@ -44,11 +45,11 @@ pub const MAX_MIN_ONSITE: i64 = 10_000;
 /// A person a rule may count.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Member {
-    pub id: Uuid,
+    pub id: PersonId,
     pub name: String,
     pub skills: Vec<String>,
     pub site_id: Option<Uuid>,
-    pub unit_id: Uuid,
+    pub unit_id: UnitId,
     pub unit_path: String,
 }
 
@@ -88,7 +89,7 @@ pub struct UnitPlan {
     pub members: Vec<Member>,
     pub workdays: Vec<Date>,
     /// Each member's workdays, in order.
-    pub plans: HashMap<Uuid, Vec<PlanDay>>,
+    pub plans: HashMap<PersonId, Vec<PlanDay>>,
     pub coverage: Vec<CoverageDay>,
 }
 

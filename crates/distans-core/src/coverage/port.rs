@@ -2,6 +2,7 @@
 //! `distans-store`) runs it on SQLite and PostgreSQL; every method that
 //! changes data is one transaction with its audit entry and notices.
 
+use crate::kernel::ids::UnitId;
 use async_trait::async_trait;
 use uuid::Uuid;
 
@@ -13,7 +14,7 @@ pub trait CoveragePort: Send + Sync {
     /// The coverage rules of these units.
     async fn coverage_rules(
         &self,
-        units: &[Uuid],
+        units: &[UnitId],
     ) -> CoreResult<Vec<crate::coverage::model::CoverageRule>>;
     async fn coverage_rule(
         &self,

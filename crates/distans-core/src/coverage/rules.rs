@@ -2,6 +2,8 @@
 //!
 //! Pure: the service hands over the rules, the people and their plans.
 
+use crate::kernel::ids::PersonId;
+
 use std::collections::HashMap;
 
 use time::Date;
@@ -12,7 +14,6 @@ use crate::kernel::gap::RuleKind;
 use crate::kernel::{CoreError, CoreResult, PersonRef};
 use crate::org::model::Skill;
 use crate::plan::model::PlanDay;
-use uuid::Uuid;
 
 impl NewCoverageRule {
     /// Validates a rule's fields, naming the field that is wrong.
@@ -127,7 +128,7 @@ pub fn max_desks(rule: &CoverageRule, desks: i64, on_site_at_site: i64) -> RuleD
 pub fn unit_days(
     rules: &[CoverageRule],
     members: &[Member],
-    plans: &HashMap<Uuid, Vec<PlanDay>>,
+    plans: &HashMap<PersonId, Vec<PlanDay>>,
     workdays: &[Date],
     site: Option<(i64, &HashMap<Date, i64>)>,
 ) -> Vec<CoverageDay> {
@@ -171,16 +172,18 @@ pub fn unit_days(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kernel::UnitId;
     use crate::plan::model::{DayState, Part, Source};
     use time::macros::date;
+    use uuid::Uuid;
 
     fn member(n: u128, skills: &[&str]) -> Member {
         Member {
-            id: Uuid::from_u128(n),
+            id: Uuid::from_u128(n).into(),
             name: format!("P{n}"),
             skills: skills.iter().map(|s| s.to_string()).collect(),
             site_id: None,
-            unit_id: Uuid::from_u128(1),
+            unit_id: UnitId::from_u128(1),
             unit_path: String::new(),
         }
     }
@@ -198,7 +201,7 @@ mod tests {
     fn rule(skill: Option<&str>, min: i64, weekdays: Option<Vec<Weekday>>) -> CoverageRule {
         CoverageRule {
             id: Uuid::from_u128(77),
-            unit_id: Uuid::from_u128(1),
+            unit_id: UnitId::from_u128(1),
             kind: RuleKind::MinOnsite,
             skill: skill.map(str::to_string),
             min_onsite: min,
@@ -368,7 +371,7 @@ mod tests {
             ) -> CoverageRule {
                 CoverageRule {
                     id: Uuid::from_u128(n),
-                    unit_id: Uuid::from_u128(1),
+                    unit_id: UnitId::from_u128(1),
                     kind: if desks { RuleKind::MaxDesks } else { RuleKind::MinOnsite },
                     skill: if desks { None } else { skill.map(String::from) },
                     min_onsite: if desks { 0 } else { min },
@@ -396,7 +399,7 @@ mod tests {
                     m.skills = skills.clone();
                     m
                 }).collect();
-                let plans: HashMap<Uuid, Vec<PlanDay>> = members
+                let plans: HashMap<PersonId, Vec<PlanDay>> = members
                     .iter()
                     .zip(&people)
                     .map(|(m, (_, r))| (m.id, r.days_on(&days)))
@@ -406,7 +409,7 @@ mod tests {
                 prop_assert_eq!(out.len(), days.len());
                 for (cd, d) in out.iter().zip(&days) {
                     prop_assert_eq!(cd.date, *d);
-                    let here: Vec<Uuid> = members
+                    let here: Vec<PersonId> = members
                         .iter()
                         .filter(|m| plans[&m.id].iter().any(|p| p.date == *d && p.on_site()))
                         .map(|m| m.id)

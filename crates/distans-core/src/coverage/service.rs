@@ -1,6 +1,10 @@
 //! Use cases of on-site coverage: the units' rules, each day's coverage,
 //! warnings before a change opens a gap, and the sites' occupancy.
 
+use crate::kernel::ids::{PersonId, UnitId};
+
+use crate::kernel::refs::UnitRef;
+
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -15,7 +19,7 @@ use crate::kernel::calendar::WorkCalendar;
 use crate::kernel::gap::{GapWarning, RuleKind};
 use crate::kernel::Env;
 use crate::kernel::Work;
-use crate::kernel::{Actor, CoreError, CoreResult, NewAuditEntry, PersonRef};
+use crate::kernel::{Actor, CoreError, CoreResult, NewAuditEntry};
 use crate::org::model::{path_to, unit_chain, PersonRecord, Site, UnitDetail};
 use crate::org::service::OrgService;
 use crate::plan::model::{DayState, PersonRules, PlanDay, MAX_PLAN_DAYS};
@@ -53,7 +57,7 @@ impl CoverageService {
 impl CoverageService {
     /// May the actor set this person's days? (For showing the forms.)
     #[tracing::instrument(skip_all)]
-    pub async fn may_set_plan_day(&self, actor: &Actor, person: Uuid) -> CoreResult<bool> {
+    pub async fn may_set_plan_day(&self, actor: &Actor, person: PersonId) -> CoreResult<bool> {
         let rec = self.org.record(person).await?;
         Ok(access::authorize(
             actor,
@@ -67,7 +71,7 @@ impl CoverageService {
 
     /// May the actor allow a coverage gap for this person's unit?
     #[tracing::instrument(skip_all)]
-    pub async fn may_allow_gap(&self, actor: &Actor, person: Uuid) -> CoreResult<bool> {
+    pub async fn may_allow_gap(&self, actor: &Actor, person: PersonId) -> CoreResult<bool> {
         let rec = self.org.record(person).await?;
         Ok(access::authorize(
             actor,
@@ -92,7 +96,11 @@ impl CoverageService {
 
     /// A unit's coverage rules (part of the unit's public facts).
     #[tracing::instrument(skip_all)]
-    pub async fn coverage_rules(&self, actor: &Actor, unit: Uuid) -> CoreResult<Vec<CoverageRule>> {
+    pub async fn coverage_rules(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+    ) -> CoreResult<Vec<CoverageRule>> {
         access::authorize(actor, Action::Plain(Kind::ReadUnits))?;
         self.port.coverage_rules(&[unit]).await
     }
@@ -119,12 +127,14 @@ impl CoverageService {
     pub async fn add_coverage_rule(
         &self,
         actor: &Actor,
-        unit: Uuid,
+        unit: UnitId,
         input: NewCoverageRule,
     ) -> CoreResult<CoverageRule> {
         let detail = self
             .org
-            .unit_to(actor, unit, |unit_path| Action::EditCoverage { unit_path })
+            .unit_to(actor, unit.into(), |unit_path| Action::EditCoverage {
+                unit_path,
+            })
             .await?;
         if input.kind == RuleKind::MaxDesks && detail.site.is_none() {
             return Err(CoreError::invalid(
@@ -156,8 +166,8 @@ impl CoverageService {
             .await?
             .ok_or(CoreError::NotFound("coverage rule"))?;
         self.org
-            .unit_to(actor, rule.unit_id, |unit_path| Action::EditCoverage {
-                unit_path,
+            .unit_to(actor, rule.unit_id.into(), |unit_path| {
+                Action::EditCoverage { unit_path }
             })
             .await?;
         Ok(rule)
@@ -243,14 +253,16 @@ impl CoverageService {
     pub async fn unit_plan(
         &self,
         actor: &Actor,
-        unit: Uuid,
+        unit: UnitId,
         from: Date,
         to: Date,
     ) -> CoreResult<UnitPlan> {
         crate::plan::rules::check_period(from, to)?;
         let detail = self
             .org
-            .unit_to(actor, unit, |unit_path| Action::ReadUnitPlan { unit_path })
+            .unit_to(actor, unit.into(), |unit_path| Action::ReadUnitPlan {
+                unit_path,
+            })
             .await?;
         let cal = self.workdays.calendar(from, to).await?;
         let workdays = cal.workdays(from, to);
@@ -259,9 +271,9 @@ impl CoverageService {
             .port
             .members_under(&detail.path, MAX_UNIT_MEMBERS)
             .await?;
-        let ids: Vec<Uuid> = members.iter().map(|m| m.id).collect();
+        let ids: Vec<PersonId> = members.iter().map(|m| m.id).collect();
         let person_rules = self.plan.rules(&ids, from, to).await?;
-        let plans: HashMap<Uuid, Vec<PlanDay>> = person_rules
+        let plans: HashMap<PersonId, Vec<PlanDay>> = person_rules
             .iter()
             .map(|(p, r)| (*p, r.days_on(&workdays)))
             .collect();
@@ -296,7 +308,7 @@ impl CoverageService {
     pub async fn coverage(
         &self,
         actor: &Actor,
-        unit: Uuid,
+        unit: UnitId,
         from: Date,
         to: Date,
     ) -> CoreResult<Vec<CoverageDay>> {
@@ -356,7 +368,7 @@ impl CoverageService {
                 .await?
                 .map(|u| u.unit.name)
                 .unwrap_or_default();
-            let unit_ref = PersonRef {
+            let unit_ref = UnitRef {
                 id: rule.unit_id,
                 name: unit_name,
             };
@@ -379,7 +391,7 @@ impl CoverageService {
                         .port
                         .members_under(&unit_path, MAX_UNIT_MEMBERS)
                         .await?;
-                    let counted: Vec<Uuid> = members
+                    let counted: Vec<PersonId> = members
                         .iter()
                         .filter(|m| m.id != person)
                         .filter(|m| rule.skill.as_ref().is_none_or(|s| m.skills.contains(s)))
@@ -470,7 +482,7 @@ impl CoverageService {
 
     /// The coverage rules of these units.
     #[tracing::instrument(skip_all)]
-    pub(crate) async fn rules_of(&self, units: &[Uuid]) -> CoreResult<Vec<CoverageRule>> {
+    pub(crate) async fn rules_of(&self, units: &[UnitId]) -> CoreResult<Vec<CoverageRule>> {
         self.port.coverage_rules(units).await
     }
 

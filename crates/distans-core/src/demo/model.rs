@@ -1,5 +1,6 @@
 //! The demo municipality's sign-ins and the plan data it is given.
 
+use crate::kernel::ids::PersonId;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
@@ -29,8 +30,8 @@ pub const DEMO_ACCOUNTS: &[(&str, &str)] = &[
 pub struct DemoAgreement {
     pub request_id: Uuid,
     pub agreement_id: Uuid,
-    pub person: Uuid,
-    pub decider: Uuid,
+    pub person: PersonId,
+    pub decider: PersonId,
     pub weekdays: Vec<Weekday>,
     pub start: Date,
     pub end: Option<Date>,
@@ -48,7 +49,7 @@ pub struct DemoAgreement {
 /// An occasional day a person set.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DemoOccasional {
-    pub person: Uuid,
+    pub person: PersonId,
     pub day: Date,
     pub state: DayState,
     pub part: Option<Part>,

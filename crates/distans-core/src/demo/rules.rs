@@ -4,6 +4,7 @@
 //! a year of plan data. Deterministic: the same size gives the same
 //! organisation.
 
+use crate::kernel::PersonId;
 use std::collections::{BTreeSet, HashMap};
 
 use rand::seq::SliceRandom;
@@ -415,8 +416,8 @@ const REASONS: &[&str] = &[
 /// whose own tests and tours start from an empty plan).
 fn plan_candidates<'a>(
     org: &'a OrgData,
-    ids: &HashMap<String, Uuid>,
-) -> Vec<(&'a PersonRow, Uuid)> {
+    ids: &HashMap<String, PersonId>,
+) -> Vec<(&'a PersonRow, PersonId)> {
     org.people
         .iter()
         .filter(|p| p.manages.is_empty() && p.username.is_none())
@@ -440,7 +441,7 @@ fn at_hour(d: Date, hour: u8) -> OffsetDateTime {
 /// follow `today`.
 pub fn generate_plan(
     org: &OrgData,
-    ids: &HashMap<String, Uuid>,
+    ids: &HashMap<String, PersonId>,
     policy: &PolicyVersion,
     template: &str,
     today: Date,

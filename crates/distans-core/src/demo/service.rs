@@ -2,11 +2,11 @@
 //! and its sign-ins, coverage rules, a year of plan data, equipment and
 //! follow-ups. Every part is written by the slice it belongs to.
 
+use crate::kernel::PersonId;
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde_json::json;
-use uuid::Uuid;
 
 use crate::agreements::service::AgreementsService;
 use crate::coverage::service::CoverageService;
@@ -83,7 +83,7 @@ impl DemoService {
         let today = self.env.today();
         let policy = self.d.policy.in_force(today).await?;
         let (_, template) = self.d.agreements.template().await?;
-        let ids: HashMap<String, Uuid> = self.d.org.employee_ids().await?.into_iter().collect();
+        let ids: HashMap<String, PersonId> = self.d.org.employee_ids().await?.into_iter().collect();
         let plan = demo::generate_plan(&data, &ids, &policy, &template, today, self.env.now());
         let audit = demo_audit("demo.plan", "organisation", "").after(json!({
             "agreements": plan.agreements.len(),

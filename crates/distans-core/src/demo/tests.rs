@@ -1,6 +1,8 @@
 //! The demo generator: sizes, determinism, plausibility, and that the
 //! demo survives the import format.
 
+use crate::kernel::ids::PersonId;
+
 use crate::demo::model::*;
 use crate::demo::rules::*;
 use crate::org::csv::{parse_people_csv, to_csv};
@@ -82,14 +84,14 @@ fn a_year_of_plan_data_within_the_policy() {
     use crate::policy::model::{PolicyRules, PolicyVersion};
     use time::macros::{date, datetime};
     let d = generate(2000);
-    let ids: HashMap<String, Uuid> = d
+    let ids: HashMap<String, PersonId> = d
         .people
         .iter()
         .enumerate()
         .map(|(i, p)| {
             (
                 p.employee_number.as_str().to_string(),
-                Uuid::from_u128(i as u128 + 1),
+                PersonId::from_u128(i as u128 + 1),
             )
         })
         .collect();
@@ -105,7 +107,7 @@ fn a_year_of_plan_data_within_the_policy() {
     let plan = generate_plan(&d, &ids, &policy, agreement::DEFAULT_TEMPLATE, today, now);
     let share = plan.agreements.len() as f64 / d.people.len() as f64;
     assert!((0.25..0.40).contains(&share), "agreements for {share}");
-    let demo_ids: Vec<Uuid> = d
+    let demo_ids: Vec<PersonId> = d
         .people
         .iter()
         .filter(|p| p.username.is_some())
@@ -128,15 +130,16 @@ fn a_year_of_plan_data_within_the_policy() {
         assert!(o.set_at <= now);
         assert!(!demo_ids.contains(&o.person));
         if o.state == DayState::Remote {
-            *remote.entry((o.person, iso_week(o.day))).or_default() +=
-                if o.part.is_some() { 0.5 } else { 1.0 };
+            *remote
+                .entry((o.person.into(), iso_week(o.day)))
+                .or_default() += if o.part.is_some() { 0.5 } else { 1.0 };
         }
     }
     assert!(
         remote.values().all(|n| *n <= 2.0),
         "the policy's two a week"
     );
-    let with_occasional: BTreeSet<Uuid> = plan.occasional.iter().map(|o| o.person).collect();
+    let with_occasional: BTreeSet<PersonId> = plan.occasional.iter().map(|o| o.person).collect();
     assert!(
         with_occasional.len() > d.people.len() / 5,
         "{}",

@@ -3,6 +3,7 @@
 //! manager is told at once and handles it to closure: acknowledged, then
 //! closed with the action taken, with a trail.
 
+use crate::kernel::ids::PersonId;
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -150,9 +151,9 @@ pub struct Deviation {
     /// The trail, oldest first (empty in lists).
     pub events: Vec<DeviationEvent>,
     #[serde(skip)]
-    pub reporter_id: Uuid,
+    pub reporter_id: PersonId,
     #[serde(skip)]
-    pub person_id: Uuid,
+    pub person_id: PersonId,
     #[serde(skip)]
     pub unit_path: String,
 }
@@ -183,7 +184,7 @@ pub struct NewDeviation {
     pub date: Date,
     pub serious: bool,
     pub anonymous: bool,
-    pub person: Option<Uuid>,
+    pub person: Option<PersonId>,
 }
 
 /// Which deviations a list covers.
@@ -195,13 +196,16 @@ pub enum DeviationScope {
     /// or below these unit paths (except themselves), and — with
     /// `security` — every serious information-security deviation.
     Of {
-        person: Uuid,
+        person: PersonId,
         under: Vec<String>,
         security: bool,
     },
     /// Only those this person must handle now: responsible for, or of
     /// people at or below these paths (not reported by or about them).
-    ToHandle { person: Uuid, under: Vec<String> },
+    ToHandle {
+        person: PersonId,
+        under: Vec<String>,
+    },
     /// Only those this person reported.
     ReportedBy(Uuid),
 }

@@ -113,7 +113,7 @@ impl DeviationInput {
             date,
             serious: self.serious,
             anonymous: self.anonymous,
-            person,
+            person: person.map(Into::into),
         })
     }
 }
@@ -129,6 +129,7 @@ pub(crate) fn excerpt(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kernel::PersonId;
     use crate::policy::model::PolicyRules;
     use time::macros::date;
 
@@ -207,7 +208,7 @@ mod tests {
 
         fn who(n: u128) -> PersonRef {
             PersonRef {
-                id: Uuid::from_u128(n),
+                id: Uuid::from_u128(n).into(),
                 name: format!("Person {n}"),
             }
         }
@@ -215,17 +216,17 @@ mod tests {
         fn actor(n: u128, roles: &[Role], manages: &[&str]) -> Actor {
             Actor {
                 language: Default::default(),
-                person_id: Uuid::from_u128(n),
+                person_id: PersonId::from_u128(n),
                 name: format!("Person {n}"),
                 unit: UnitRef {
-                    id: Uuid::nil(),
+                    id: Uuid::nil().into(),
                     name: "U".into(),
                 },
                 roles: roles.to_vec(),
                 manages: manages
                     .iter()
                     .map(|p| ManagedUnit {
-                        id: Uuid::nil(),
+                        id: Uuid::nil().into(),
                         name: "M".into(),
                         path: p.to_string(),
                     })
@@ -250,7 +251,7 @@ mod tests {
                 anonymous,
                 person: Some(who(person)),
                 unit: UnitRef {
-                    id: Uuid::nil(),
+                    id: Uuid::nil().into(),
                     name: "Kontaktcenter".into(),
                 },
                 reporter: Some(who(1)),
@@ -261,8 +262,8 @@ mod tests {
                 created_at: OffsetDateTime::UNIX_EPOCH,
                 version: 2,
                 events: vec![event(1, "reported"), event(3, "acknowledged")],
-                reporter_id: Uuid::from_u128(1),
-                person_id: Uuid::from_u128(person),
+                reporter_id: PersonId::from_u128(1),
+                person_id: PersonId::from_u128(person),
                 unit_path: "/k/a/".into(),
             }
         }

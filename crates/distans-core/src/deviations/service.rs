@@ -1,5 +1,6 @@
 //! Reporting a deviation, and handling it to closure.
 
+use crate::kernel::ids::PersonId;
 use serde_json::json;
 use std::sync::Arc;
 use uuid::Uuid;
@@ -60,7 +61,7 @@ impl DeviationsService {
     pub async fn deviation_manager(
         &self,
         person: &PersonRecord,
-        reporter: Uuid,
+        reporter: PersonId,
     ) -> CoreResult<Option<PersonRef>> {
         for unit in unit_chain(&person.unit_path).into_iter().rev() {
             let Some(u) = self.org.find_unit(unit).await? else {
@@ -176,12 +177,12 @@ impl DeviationsService {
             .arg("concerns", concerns)
             .arg("description", excerpt(&d.description));
         let mut notices: Vec<Notice> = vec![];
-        let mut told: Vec<Uuid> = vec![actor.person_id];
+        let mut told: Vec<Uuid> = vec![actor.person_id.into()];
         let mut tell = |id: Uuid, email: Option<String>, kind: &str, told: &mut Vec<Uuid>| {
             if !told.contains(&id) {
                 told.push(id);
                 notices.push(Notice {
-                    person_id: id,
+                    person_id: id.into(),
                     email,
                     kind: kind.into(),
                     message: message.clone(),
@@ -195,12 +196,12 @@ impl DeviationsService {
                     .find_record(m.id)
                     .await?
                     .and_then(|r| r.person.email);
-                tell(m.id, email, "deviation_reported", &mut told);
+                tell(m.id.into(), email, "deviation_reported", &mut told);
             }
             None => {
                 for (p, email) in self.org.people_with_role(Role::Hr.as_str()).await? {
                     if p.id != person_id {
-                        tell(p.id, email, "deviation_reported", &mut told);
+                        tell(p.id.into(), email, "deviation_reported", &mut told);
                     }
                 }
             }
@@ -208,7 +209,7 @@ impl DeviationsService {
         if d.is_serious_security() {
             for role in &policy.rules.security_deviation_roles {
                 for (p, email) in self.org.people_with_role(role).await? {
-                    tell(p.id, email, "deviation_security", &mut told);
+                    tell(p.id.into(), email, "deviation_security", &mut told);
                 }
             }
         }
@@ -299,7 +300,7 @@ impl DeviationsService {
     ) -> CoreResult<Page<Deviation>> {
         let person = actor.person_id;
         let scope = match (access::scope(actor, Listing::Deviations).under(), whose) {
-            (_, Whose::Reported) => DeviationScope::ReportedBy(person),
+            (_, Whose::Reported) => DeviationScope::ReportedBy(person.into()),
             (None, _) => DeviationScope::All,
             (Some(under), Whose::Visible) => DeviationScope::Of {
                 person,

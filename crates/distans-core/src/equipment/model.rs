@@ -1,6 +1,7 @@
 //! Equipment lent home: the inventory HR keeps, and the loans a manager or
 //! HR makes to a person, linked to the agreement they are made under.
 
+use crate::kernel::ids::PersonId;
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -221,9 +222,9 @@ impl Loan {
 pub struct NewLoan {
     pub id: Uuid,
     pub item: Uuid,
-    pub person: Uuid,
+    pub person: PersonId,
     pub agreement: Option<Uuid>,
-    pub lent_by: Uuid,
+    pub lent_by: PersonId,
     pub lent_at: OffsetDateTime,
 }
 

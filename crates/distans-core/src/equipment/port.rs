@@ -2,6 +2,7 @@
 //! `distans-store`) runs it on SQLite and PostgreSQL; every method that
 //! changes data is one transaction with its audit entry and notices.
 
+use crate::kernel::ids::PersonId;
 use async_trait::async_trait;
 use uuid::Uuid;
 
@@ -51,7 +52,7 @@ pub trait EquipmentPort: Send + Sync {
         &self,
         id: Uuid,
         expected_version: i64,
-        by: Uuid,
+        by: PersonId,
         item_state: crate::equipment::model::ItemState,
         work: &Work,
     ) -> CoreResult<()>;
@@ -78,5 +79,5 @@ pub trait EquipmentPort: Send + Sync {
     /// An agreement, for lending under it.
     async fn agreement_for_loans(&self, id: Uuid) -> CoreResult<Option<Agreement>>;
     /// A person's agreements, for lending under one of them.
-    async fn agreements_for_loans(&self, person: Uuid) -> CoreResult<Vec<Agreement>>;
+    async fn agreements_for_loans(&self, person: PersonId) -> CoreResult<Vec<Agreement>>;
 }

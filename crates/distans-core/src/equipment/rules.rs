@@ -144,9 +144,9 @@ mod tests {
         let g = |state, end, ends_on| Agreement {
             id: uuid::Uuid::nil(),
             request_id: uuid::Uuid::nil(),
-            person_id: uuid::Uuid::nil(),
+            person_id: (uuid::Uuid::nil()).into(),
             person_name: String::new(),
-            decider_id: uuid::Uuid::nil(),
+            decider_id: (uuid::Uuid::nil()).into(),
             decider_name: String::new(),
             state,
             days_per_week: 3,

@@ -1,6 +1,8 @@
 //! The inventory, lending and returning; when an agreement ends, its open
 //! loans are what the manager has to collect ("att hämta in").
 
+use crate::kernel::ids::PersonId;
+
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -187,7 +189,7 @@ impl EquipmentService {
     /// The person's record, if the actor may lend to them (their managers,
     /// HR): 404 for someone who may not see the person, else 403.
     #[tracing::instrument(skip_all)]
-    async fn lending_target(&self, actor: &Actor, person: Uuid) -> CoreResult<PersonRecord> {
+    async fn lending_target(&self, actor: &Actor, person: PersonId) -> CoreResult<PersonRecord> {
         let rec = self.org.record(person).await?;
         if let Err(e) = access::authorize(
             actor,
@@ -216,7 +218,7 @@ impl EquipmentService {
     #[tracing::instrument(skip_all)]
     pub(crate) async fn loan_agreement(
         &self,
-        person: Uuid,
+        person: PersonId,
         given: Option<Uuid>,
     ) -> CoreResult<Option<Agreement>> {
         let today = self.env.today();
@@ -269,7 +271,7 @@ impl EquipmentService {
         &self,
         actor: &Actor,
         item: Uuid,
-        person: Uuid,
+        person: PersonId,
         agreement: Option<Uuid>,
     ) -> CoreResult<Loan> {
         let rec = self.lending_target(actor, person).await?;
@@ -377,7 +379,7 @@ impl EquipmentService {
     pub async fn loans(
         &self,
         actor: &Actor,
-        person: Option<Uuid>,
+        person: Option<PersonId>,
         open_only: bool,
         paging: Paging,
     ) -> CoreResult<Page<Loan>> {
@@ -392,7 +394,7 @@ impl EquipmentService {
                     },
                 )
                 .map_err(|_| CoreError::NotFound("person"))?;
-                LoanScope::Person(p)
+                LoanScope::Person(p.into())
             }
             None => Self::loan_scope(actor),
         };
@@ -404,7 +406,7 @@ impl EquipmentService {
         match access::scope(actor, access::Listing::Loans) {
             access::Scope::All => LoanScope::All,
             access::Scope::Units(under) => LoanScope::Under(under),
-            access::Scope::Own => LoanScope::Person(actor.person_id),
+            access::Scope::Own => LoanScope::Person(actor.person_id.into()),
         }
     }
 
@@ -413,7 +415,7 @@ impl EquipmentService {
     pub async fn loans_of_person_if_visible(
         &self,
         actor: &Actor,
-        person: Uuid,
+        person: PersonId,
     ) -> CoreResult<Vec<Loan>> {
         match self
             .loans(
@@ -440,7 +442,7 @@ impl EquipmentService {
 
     /// May the actor see the person's loans?
     #[tracing::instrument(skip_all)]
-    pub async fn may_see_loans_of(&self, actor: &Actor, person: Uuid) -> bool {
+    pub async fn may_see_loans_of(&self, actor: &Actor, person: PersonId) -> bool {
         match self.org.find_record(person).await {
             Ok(Some(rec)) => access::authorize(
                 actor,
@@ -457,7 +459,11 @@ impl EquipmentService {
     /// The person with this employee number, among those the actor may list
     /// (for forms that name people by their number).
     #[tracing::instrument(skip_all)]
-    pub async fn person_by_employee_number(&self, actor: &Actor, number: &str) -> CoreResult<Uuid> {
+    pub async fn person_by_employee_number(
+        &self,
+        actor: &Actor,
+        number: &str,
+    ) -> CoreResult<PersonId> {
         let number = number.trim();
         if number.is_empty() {
             return Err(CoreError::invalid("employee_number", "is required"));
@@ -490,7 +496,7 @@ impl EquipmentService {
 
     /// May the actor lend to (and take back from) this person?
     #[tracing::instrument(skip_all)]
-    pub async fn may_lend_to(&self, actor: &Actor, person: Uuid) -> bool {
+    pub async fn may_lend_to(&self, actor: &Actor, person: PersonId) -> bool {
         self.lending_target(actor, person).await.is_ok()
     }
 

@@ -2,8 +2,8 @@
 //! programs (Outlook, Google Calendar) poll without signing in, showing the
 //! person's plan.
 
+use crate::kernel::ids::PersonId;
 use time::OffsetDateTime;
-use uuid::Uuid;
 
 use crate::org::model::Site;
 use crate::plan::model::PlanDay;
@@ -16,7 +16,7 @@ pub const FEED_DAYS_AHEAD: i64 = 91;
 /// What a feed shows: whose plan, where they work, and the days.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CalendarFeed {
-    pub person: Uuid,
+    pub person: PersonId,
     pub name: String,
     pub site: Option<Site>,
     pub days: Vec<PlanDay>,

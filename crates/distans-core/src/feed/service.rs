@@ -115,7 +115,7 @@ impl FeedService {
         let Some(person) = self.port.person_by_calendar_secret(secret).await? else {
             return Ok(None);
         };
-        let Some(rec) = self.org.find_record(person).await? else {
+        let Some(rec) = self.org.find_record(person.into()).await? else {
             return Ok(None);
         };
         let today = self.env.today();
@@ -123,9 +123,9 @@ impl FeedService {
             today - Duration::days(FEED_DAYS_BACK),
             today + Duration::days(FEED_DAYS_AHEAD),
         );
-        let days = self.plan.plan_of(person, from, to).await?;
+        let days = self.plan.plan_of(person.into(), from, to).await?;
         Ok(Some(CalendarFeed {
-            person,
+            person: person.into(),
             name: rec.person.name(),
             site: rec.site,
             days,

@@ -1,5 +1,6 @@
 //! Actions from risky answers, followed to closure, and reminders.
 
+use crate::kernel::ids::PersonId;
 use time::{Date, Duration};
 use uuid::Uuid;
 
@@ -137,7 +138,7 @@ impl FollowUpService {
         &self,
         actor: &Actor,
         id: Uuid,
-        owner: Option<Uuid>,
+        owner: Option<PersonId>,
         due: Option<Date>,
     ) -> CoreResult<FollowUpAction> {
         let x = self.open_action_to_handle(actor, id).await?;

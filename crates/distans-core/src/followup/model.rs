@@ -4,6 +4,7 @@
 //! manager (or HR); answers that reveal a risk become actions with an owner
 //! and a due date.
 
+use crate::kernel::ids::PersonId;
 use std::collections::BTreeMap;
 
 use crate::access::Action;
@@ -222,7 +223,10 @@ pub enum FollowUpScope {
     All,
     /// This person's own, those of people at or below these unit paths,
     /// and (for actions) those this person owns.
-    Mine { person: Uuid, under: Vec<String> },
+    Mine {
+        person: PersonId,
+        under: Vec<String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -256,7 +260,7 @@ impl StateFilter {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FollowUpFilter {
     pub scope: FollowUpScope,
-    pub person: Option<Uuid>,
+    pub person: Option<PersonId>,
     pub agreement: Option<Uuid>,
     /// Due on or before this day.
     pub due_before: Option<Date>,
@@ -322,6 +326,6 @@ impl Party {
 pub struct FollowUpQuery {
     pub due_before: Option<Date>,
     pub state: Option<StateFilter>,
-    pub person: Option<Uuid>,
+    pub person: Option<PersonId>,
     pub agreement: Option<Uuid>,
 }

@@ -111,6 +111,7 @@ pub(crate) fn me_ref(actor: &Actor) -> PersonRef {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kernel::PersonId;
     use crate::kernel::Role;
     use time::macros::date;
 
@@ -118,7 +119,7 @@ mod tests {
         Term {
             agreement: Uuid::nil(),
             person: PersonRef {
-                id: Uuid::from_u128(1),
+                id: Uuid::from_u128(1).into(),
                 name: "Anna".into(),
             },
             start,
@@ -191,15 +192,15 @@ mod tests {
         use crate::kernel::{ManagedUnit, UnitRef};
         let mut a = Actor {
             language: Default::default(),
-            person_id: Uuid::from_u128(4),
+            person_id: PersonId::from_u128(4),
             name: "Karin".into(),
             unit: UnitRef {
-                id: Uuid::nil(),
+                id: Uuid::nil().into(),
                 name: "U".into(),
             },
             roles: vec![Role::Employee, Role::Manager],
             manages: vec![ManagedUnit {
-                id: Uuid::nil(),
+                id: Uuid::nil().into(),
                 name: "M".into(),
                 path: "/k/a/".into(),
             }],
@@ -207,7 +208,7 @@ mod tests {
         assert_eq!(
             scope_of(&a),
             FollowUpScope::Mine {
-                person: Uuid::from_u128(4),
+                person: PersonId::from_u128(4),
                 under: vec!["/k/a/".into()]
             }
         );

@@ -2,6 +2,7 @@
 //! `distans-store`) runs it on SQLite and PostgreSQL; every method that
 //! changes data is one transaction with its audit entry and notices.
 
+use crate::kernel::ids::PersonId;
 use async_trait::async_trait;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -14,24 +15,24 @@ use crate::kernel::Work;
 #[async_trait]
 pub trait IdentityPort: Send + Sync {
     /// The person and password hash behind a username.
-    async fn credentials(&self, username: &str) -> CoreResult<Option<(Uuid, Option<String>)>>;
+    async fn credentials(&self, username: &str) -> CoreResult<Option<(PersonId, Option<String>)>>;
     async fn set_password(&self, username: &str, hash: &str, work: &Work) -> CoreResult<bool>;
-    async fn actor(&self, person: Uuid) -> CoreResult<Option<Actor>>;
+    async fn actor(&self, person: PersonId) -> CoreResult<Option<Actor>>;
     async fn create_token(
         &self,
-        person: Uuid,
+        person: PersonId,
         token: &ApiToken,
         token_hash: &str,
         work: &Work,
     ) -> CoreResult<()>;
-    async fn tokens(&self, person: Uuid) -> CoreResult<Vec<ApiToken>>;
-    async fn revoke_token(&self, person: Uuid, id: Uuid, work: &Work) -> CoreResult<bool>;
+    async fn tokens(&self, person: PersonId) -> CoreResult<Vec<ApiToken>>;
+    async fn revoke_token(&self, person: PersonId, id: Uuid, work: &Work) -> CoreResult<bool>;
     /// The person a live token belongs to; records its use.
     async fn person_by_token(
         &self,
         token_hash: &str,
         now: OffsetDateTime,
-    ) -> CoreResult<Option<Uuid>>;
+    ) -> CoreResult<Option<PersonId>>;
     async fn session_load(&self, id: &str, now: OffsetDateTime) -> CoreResult<Option<Vec<u8>>>;
     /// Inserts a new session; false when the id is taken.
     async fn session_create(
@@ -45,5 +46,5 @@ pub trait IdentityPort: Send + Sync {
     /// Removes expired sessions; how many.
     async fn sessions_purge(&self, now: OffsetDateTime) -> CoreResult<u64>;
     /// Sets the language the person reads notices and mail in (`sv`, `en`).
-    async fn set_language(&self, person: Uuid, language: &str, work: &Work) -> CoreResult<()>;
+    async fn set_language(&self, person: PersonId, language: &str, work: &Work) -> CoreResult<()>;
 }

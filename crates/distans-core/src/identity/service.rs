@@ -1,5 +1,6 @@
 //! Accounts, passwords and personal API tokens; who a request acts as.
 
+use crate::kernel::ids::PersonId;
 use std::sync::Arc;
 
 use time::OffsetDateTime;
@@ -26,7 +27,7 @@ impl IdentityService {
     }
 
     #[tracing::instrument(skip_all)]
-    pub async fn actor(&self, person: Uuid) -> CoreResult<Option<Actor>> {
+    pub async fn actor(&self, person: PersonId) -> CoreResult<Option<Actor>> {
         self.port.actor(person).await
     }
 
@@ -60,7 +61,7 @@ impl IdentityService {
 
     /// The person behind a username, if any.
     #[tracing::instrument(skip_all)]
-    pub(crate) async fn person_of_username(&self, username: &str) -> CoreResult<Option<Uuid>> {
+    pub(crate) async fn person_of_username(&self, username: &str) -> CoreResult<Option<PersonId>> {
         Ok(self.port.credentials(username).await?.map(|c| c.0))
     }
 
@@ -174,7 +175,7 @@ impl IdentityService {
         username: &str,
         pw: &str,
         limit: impl FnOnce(&str) -> CoreResult<()>,
-    ) -> CoreResult<Uuid> {
+    ) -> CoreResult<PersonId> {
         let username = username.trim();
         if username.is_empty() || username.len() > 200 {
             return Err(CoreError::invalid("username", "enter your username"));

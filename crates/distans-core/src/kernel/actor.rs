@@ -2,9 +2,9 @@
 //! from an [`Actor`]; the access policy decides from its roles and the units
 //! it manages.
 
+use crate::kernel::ids::{PersonId, UnitId};
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use uuid::Uuid;
 
 use crate::kernel::refs::UnitRef;
 
@@ -94,7 +94,7 @@ impl Language {
 /// manage. Built once per request from the store.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Actor {
-    pub person_id: Uuid,
+    pub person_id: PersonId,
     pub name: String,
     pub unit: UnitRef,
     pub roles: Vec<Role>,
@@ -105,7 +105,7 @@ pub struct Actor {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ManagedUnit {
-    pub id: Uuid,
+    pub id: UnitId,
     pub name: String,
     pub path: String,
 }
@@ -140,21 +140,22 @@ impl Actor {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use uuid::Uuid;
 
     fn manager_of(paths: &[&str]) -> Actor {
         Actor {
             language: Default::default(),
-            person_id: Uuid::from_u128(1),
+            person_id: PersonId::from_u128(1),
             name: "Karin".into(),
             unit: UnitRef {
-                id: Uuid::from_u128(2),
+                id: Uuid::from_u128(2).into(),
                 name: "U".into(),
             },
             roles: vec![Role::Employee, Role::Manager],
             manages: paths
                 .iter()
                 .map(|p| ManagedUnit {
-                    id: Uuid::from_u128(3),
+                    id: Uuid::from_u128(3).into(),
                     name: "M".into(),
                     path: p.to_string(),
                 })

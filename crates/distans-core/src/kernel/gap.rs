@@ -2,12 +2,13 @@
 //! a unit with too few people on site, or a site with too few desks. Shared
 //! by every slice that changes who is where (cases, the plan, rotations).
 
+use crate::kernel::refs::UnitRef;
+
 use serde::{Deserialize, Serialize};
 use time::Date;
 use uuid::Uuid;
 
 use crate::kernel::calendar;
-use crate::kernel::refs::PersonRef;
 
 /// What a rule asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,7 +42,7 @@ impl RuleKind {
 pub struct GapWarning {
     pub rule: Uuid,
     pub kind: RuleKind,
-    pub unit: PersonRef,
+    pub unit: UnitRef,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub skill: Option<String>,
     pub date: Date,
@@ -83,8 +84,8 @@ mod tests {
         GapWarning {
             rule: Uuid::nil(),
             kind,
-            unit: PersonRef {
-                id: Uuid::nil(),
+            unit: UnitRef {
+                id: Uuid::nil().into(),
                 name: "Kontaktcenter Norr".into(),
             },
             skill: skill.map(String::from),

@@ -1,18 +1,18 @@
 //! Short references to a unit or a person: an id with the name people read.
 
+use crate::kernel::ids::{PersonId, UnitId};
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 /// A short reference to a unit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnitRef {
-    pub id: Uuid,
+    pub id: UnitId,
     pub name: String,
 }
 
 /// A short reference to a person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PersonRef {
-    pub id: Uuid,
+    pub id: PersonId,
     pub name: String,
 }

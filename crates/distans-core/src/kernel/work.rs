@@ -2,6 +2,7 @@
 //! (one transaction): the audit entry, and the notices to the people
 //! concerned.
 
+use crate::kernel::ids::PersonId;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -42,7 +43,7 @@ impl Work {
 /// What a use case asks to be written to the log.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewAuditEntry {
-    pub actor_id: Option<Uuid>,
+    pub actor_id: Option<PersonId>,
     /// Display name of who did it ("Anna Lind", or "system" / "cli").
     pub actor: String,
     /// What was done, e.g. `person.update`, `import.people`, `token.create`.
@@ -59,7 +60,7 @@ pub struct NewAuditEntry {
 /// language by the web layer and the mailer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notice {
-    pub person_id: Uuid,
+    pub person_id: PersonId,
     pub email: Option<String>,
     /// The stable category clients may filter on: `request_received`,
     /// `request_decided`, `agreement_to_sign`, `agreement_ending`, …

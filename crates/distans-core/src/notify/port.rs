@@ -2,6 +2,7 @@
 //! `distans-store`) runs it on SQLite and PostgreSQL; every method that
 //! changes data is one transaction with its audit entry and notices.
 
+use crate::kernel::ids::PersonId;
 use async_trait::async_trait;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -12,9 +13,14 @@ use crate::notify::model::{Notification, OutboxMail};
 
 #[async_trait]
 pub trait NotifyPort: Send + Sync {
-    async fn notifications(&self, person: Uuid, paging: Paging) -> CoreResult<Page<Notification>>;
-    async fn unread_notifications(&self, person: Uuid) -> CoreResult<i64>;
-    async fn mark_notifications_read(&self, person: Uuid, at: OffsetDateTime) -> CoreResult<()>;
+    async fn notifications(
+        &self,
+        person: PersonId,
+        paging: Paging,
+    ) -> CoreResult<Page<Notification>>;
+    async fn unread_notifications(&self, person: PersonId) -> CoreResult<i64>;
+    async fn mark_notifications_read(&self, person: PersonId, at: OffsetDateTime)
+        -> CoreResult<()>;
     /// Claims up to `limit` mails due at `now` for `lease` seconds: two
     /// workers never claim the same mail.
     async fn outbox_claim(

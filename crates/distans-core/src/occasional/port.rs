@@ -1,7 +1,7 @@
 //! What occasional days need of storage.
 
+use crate::kernel::ids::PersonId;
 use async_trait::async_trait;
-use uuid::Uuid;
 
 use crate::kernel::CoreResult;
 use crate::kernel::Work;
@@ -11,10 +11,10 @@ pub trait OccasionalPort: Send + Sync {
     /// Sets (or with `None` removes) an occasional day.
     async fn set_occasional(
         &self,
-        person: Uuid,
+        person: PersonId,
         day: time::Date,
         value: Option<crate::plan::model::Occasional>,
-        by: Uuid,
+        by: PersonId,
         work: &Work,
     ) -> CoreResult<()>;
 }

@@ -1,10 +1,10 @@
 //! Setting occasional days within the policy (and any temporary decision's
 //! wider limits), warning before a change opens a coverage gap.
 
+use crate::kernel::ids::PersonId;
 use std::sync::Arc;
 
 use serde_json::json;
-use uuid::Uuid;
 
 use crate::access::{self, Action};
 use crate::coverage::service::CoverageService;
@@ -67,7 +67,7 @@ impl OccasionalService {
     pub async fn set_occasional_day(
         &self,
         actor: &Actor,
-        person: Uuid,
+        person: PersonId,
         day: time::Date,
         state: Option<DayState>,
         part: Option<Part>,
@@ -120,7 +120,7 @@ impl OccasionalService {
     /// The person whose day the actor changes: not found unless the actor
     /// may see them, forbidden unless they may set their days.
     #[tracing::instrument(skip_all)]
-    async fn target(&self, actor: &Actor, person: Uuid) -> CoreResult<PersonRecord> {
+    async fn target(&self, actor: &Actor, person: PersonId) -> CoreResult<PersonRecord> {
         let rec = self.org.record(person).await?;
         let unit_path = &rec.unit_path;
         let set = Action::SetPlanDay {

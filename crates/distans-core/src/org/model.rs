@@ -2,6 +2,7 @@
 //! A newtype can only be built through its `parse`, so everything past the
 //! edge can trust it ("parse, don't validate").
 
+use crate::kernel::ids::{PersonId, UnitId};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use uuid::Uuid;
@@ -214,30 +215,30 @@ pub struct Site {
 /// A unit of the organisation tree (kommun, förvaltning, avdelning, enhet).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Unit {
-    pub id: Uuid,
+    pub id: UnitId,
     pub code: String,
     pub name: String,
     pub kind: UnitKind,
-    pub parent_id: Option<Uuid>,
+    pub parent_id: Option<UnitId>,
     /// Ancestors and self as `/id/id/…/`; a unit is below another when its
     /// path starts with the other's.
     #[serde(skip)]
     pub path: String,
     pub depth: i64,
-    pub manager_id: Option<Uuid>,
+    pub manager_id: Option<PersonId>,
     pub site_id: Option<Uuid>,
 }
 
 /// A person as stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Person {
-    pub id: Uuid,
+    pub id: PersonId,
     pub employee_number: String,
     pub given_name: String,
     pub family_name: String,
     pub email: Option<String>,
     pub title: Option<String>,
-    pub unit_id: Uuid,
+    pub unit_id: UnitId,
     pub site_id: Option<Uuid>,
     pub commute_km: Option<f64>,
     pub commute_mode: Option<CommuteMode>,
@@ -257,11 +258,11 @@ impl Person {
 /// A unit in a list or tree.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UnitSummary {
-    pub id: Uuid,
+    pub id: UnitId,
     pub code: String,
     pub name: String,
     pub kind: UnitKind,
-    pub parent_id: Option<Uuid>,
+    pub parent_id: Option<UnitId>,
     pub depth: i64,
     pub manager: Option<PersonRef>,
     /// People whose home unit this is.
@@ -286,12 +287,12 @@ pub struct UnitDetail {
 /// A person in a list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PersonSummary {
-    pub id: Uuid,
+    pub id: PersonId,
     pub name: String,
     pub employee_number: String,
     pub title: Option<String>,
     pub unit: UnitRef,
-    pub manages: Vec<Uuid>,
+    pub manages: Vec<UnitId>,
 }
 
 /// A person with everything any caller may be shown; the service cuts it
@@ -331,22 +332,22 @@ pub enum PeopleFilter {
 /// The signed-in person, as `GET /api/v1/me` shows them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MeView {
-    pub id: Uuid,
+    pub id: PersonId,
     pub name: String,
     pub roles: Vec<Role>,
     pub unit: UnitRef,
     /// Ids of the units this person manages.
-    pub manages: Vec<Uuid>,
+    pub manages: Vec<UnitId>,
 }
 
 /// A person as the caller may see them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PersonView {
-    pub id: Uuid,
+    pub id: PersonId,
     pub name: String,
     pub roles: Vec<Role>,
     pub unit: UnitRef,
-    pub manages: Vec<Uuid>,
+    pub manages: Vec<UnitId>,
     pub employee_number: String,
     pub given_name: String,
     pub family_name: String,
@@ -429,7 +430,7 @@ pub struct Changes {
     pub units: Vec<Unit>,
     pub people: Vec<Person>,
     /// (unit, manager) for every unit whose manager changes.
-    pub managers: Vec<(Uuid, Option<Uuid>)>,
+    pub managers: Vec<(UnitId, Option<PersonId>)>,
     pub audit: Vec<NewAuditEntry>,
     pub report: ImportReport,
 }
@@ -446,14 +447,12 @@ pub struct ImportReport {
 }
 
 /// The ids of the units on a unit path (`/id/id/…/`), from the top down.
-pub fn unit_chain(path: &str) -> Vec<Uuid> {
-    path.split('/')
-        .filter_map(|s| Uuid::parse_str(s).ok())
-        .collect()
+pub fn unit_chain(path: &str) -> Vec<UnitId> {
+    path.split('/').filter_map(|s| s.parse().ok()).collect()
 }
 
 /// The path of `unit` within a path that passes through it.
-pub fn path_to(path: &str, unit: Uuid) -> Option<String> {
+pub fn path_to(path: &str, unit: UnitId) -> Option<String> {
     let key = format!("/{unit}/");
     path.find(&key).map(|i| path[..i + key.len()].to_string())
 }
@@ -474,13 +473,13 @@ mod tests {
 
     #[test]
     fn paths() {
-        let a = Uuid::from_u128(1);
-        let b = Uuid::from_u128(2);
+        let a = UnitId::from_u128(1);
+        let b = UnitId::from_u128(2);
         let p = format!("/{a}/{b}/");
         assert_eq!(unit_chain(&p), vec![a, b]);
         assert_eq!(path_to(&p, a), Some(format!("/{a}/")));
         assert_eq!(path_to(&p, b), Some(p.clone()));
-        assert_eq!(path_to(&p, Uuid::from_u128(3)), None);
+        assert_eq!(path_to(&p, Uuid::from_u128(3).into()), None);
     }
 
     #[test]

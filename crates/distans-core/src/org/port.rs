@@ -2,9 +2,10 @@
 //! `distans-store`) runs it on SQLite and PostgreSQL; every method that
 //! changes data is one transaction with its audit entry and notices.
 
+use crate::kernel::ids::{PersonId, UnitId};
+
 use async_trait::async_trait;
 use time::OffsetDateTime;
-use uuid::Uuid;
 
 use crate::kernel::csv::ImportError;
 use crate::kernel::CoreResult;
@@ -20,11 +21,11 @@ pub trait OrgPort: Send + Sync {
     /// deeper than `max_depth`.
     async fn units(
         &self,
-        under: Option<Uuid>,
+        under: Option<UnitId>,
         max_depth: Option<i64>,
         paging: Paging,
     ) -> CoreResult<Page<UnitSummary>>;
-    async fn unit(&self, id: Uuid) -> CoreResult<Option<UnitDetail>>;
+    async fn unit(&self, id: UnitId) -> CoreResult<Option<UnitDetail>>;
     /// People matching `filter`, by name.
     async fn people(
         &self,
@@ -32,12 +33,12 @@ pub trait OrgPort: Send + Sync {
         search: Option<&str>,
         paging: Paging,
     ) -> CoreResult<Page<PersonSummary>>;
-    async fn person(&self, id: Uuid) -> CoreResult<Option<PersonRecord>>;
+    async fn person(&self, id: PersonId) -> CoreResult<Option<PersonRecord>>;
     async fn counts(&self) -> CoreResult<OrgCounts>;
     async fn import_org(
         &self,
         data: &OrgData,
-        actor_id: Option<Uuid>,
+        actor_id: Option<PersonId>,
         actor: &str,
         at: OffsetDateTime,
     ) -> Result<ImportReport, ImportError>;
@@ -50,5 +51,5 @@ pub trait OrgPort: Send + Sync {
     /// The distinct skills people have, in order (at most `limit`).
     async fn known_skills(&self, limit: i64) -> CoreResult<Vec<String>>;
     /// Every person's employee number and id.
-    async fn employee_ids(&self) -> CoreResult<Vec<(String, Uuid)>>;
+    async fn employee_ids(&self) -> CoreResult<Vec<(String, PersonId)>>;
 }

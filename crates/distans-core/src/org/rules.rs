@@ -1,6 +1,8 @@
 //! The organisation's rules: what an import changes, and how much of a
 //! person a caller sees. Pure: data in, decision out.
 
+use crate::kernel::ids::{PersonId, UnitId};
+
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde_json::json;
@@ -65,7 +67,7 @@ pub fn people_filter(
             Ok(if below {
                 PeopleFilter::Under(vec![u.path.clone()])
             } else {
-                PeopleFilter::Unit(u.unit.id)
+                PeopleFilter::Unit(u.unit.id.into())
             })
         }
         None if access::can(actor, Action::ListPeople { unit_path: "" }) => Ok(PeopleFilter::All),
@@ -118,7 +120,7 @@ pub fn person_view(rec: PersonRecord, full: bool) -> PersonView {
 pub fn resolve(
     snap: &Snapshot,
     data: &OrgData,
-    actor_id: Option<Uuid>,
+    actor_id: Option<PersonId>,
     actor: &str,
     new_id: &mut dyn FnMut() -> Uuid,
 ) -> Result<Changes, Vec<RowError>> {
@@ -186,7 +188,8 @@ pub fn resolve(
 
     // Units: merge the file's units into the stored tree by code.
     let old_units: HashMap<&str, &Unit> = snap.units.iter().map(|u| (u.code.as_str(), u)).collect();
-    let code_of: HashMap<Uuid, &str> = snap.units.iter().map(|u| (u.id, u.code.as_str())).collect();
+    let code_of: HashMap<UnitId, &str> =
+        snap.units.iter().map(|u| (u.id, u.code.as_str())).collect();
     // code -> (id, name, kind, parent code)
     let mut tree: BTreeMap<String, (Uuid, String, Option<UnitKind>, Option<String>)> =
         BTreeMap::new();
@@ -195,7 +198,10 @@ pub fn resolve(
             .parent_id
             .and_then(|p| code_of.get(&p))
             .map(|c| c.to_string());
-        tree.insert(u.code.clone(), (u.id, u.name.clone(), Some(u.kind), parent));
+        tree.insert(
+            u.code.clone(),
+            (u.id.into(), u.name.clone(), Some(u.kind), parent),
+        );
     }
     let file_units: HashMap<&str, &UnitRow> =
         data.units.iter().map(|u| (u.code.as_str(), u)).collect();
@@ -203,14 +209,14 @@ pub fn resolve(
         let id = old_units
             .get(u.code.as_str())
             .map(|o| o.id)
-            .unwrap_or_else(&mut *new_id);
+            .unwrap_or_else(|| new_id().into());
         let kind = u
             .kind
             .or_else(|| old_units.get(u.code.as_str()).map(|o| o.kind));
         tree.insert(
             u.code.as_str().to_string(),
             (
-                id,
+                id.into(),
                 u.name.clone(),
                 kind,
                 u.parent_code.as_ref().map(|c| c.as_str().to_string()),
@@ -302,11 +308,11 @@ pub fn resolve(
             _ => old.and_then(|o| o.site_id),
         };
         let unit = Unit {
-            id: *id,
+            id: (*id).into(),
             code: code.clone(),
             name: name.clone(),
             kind: kind.unwrap_or_else(|| UnitKind::from_depth(*depth)),
-            parent_id: parent.as_ref().and_then(|p| tree.get(p)).map(|t| t.0),
+            parent_id: (parent.as_ref().and_then(|p| tree.get(p)).map(|t| t.0)).map(Into::into),
             path: path.clone(),
             depth: *depth as i64,
             manager_id: old.and_then(|o| o.manager_id),
@@ -356,7 +362,7 @@ pub fn resolve(
                 .map(|u| (u, p.employee_number.as_str()))
         })
         .collect();
-    let mut person_ids: HashMap<&str, Uuid> = snap
+    let mut person_ids: HashMap<&str, PersonId> = snap
         .people
         .iter()
         .map(|p| (p.employee_number.as_str(), p.id))
@@ -387,13 +393,13 @@ pub fn resolve(
         };
         roles.sort();
         let person = Person {
-            id: old.map(|o| o.id).unwrap_or_else(&mut *new_id),
+            id: old.map(|o| o.id).unwrap_or_else(|| new_id().into()),
             employee_number: p.employee_number.as_str().to_string(),
             given_name: p.given_name.clone(),
             family_name: p.family_name.clone(),
             email: p.email.as_ref().map(|e| e.as_str().to_string()),
             title: p.title.clone(),
-            unit_id: *unit_id,
+            unit_id: (*unit_id).into(),
             site_id: p.site_name.as_ref().and_then(|s| site_ids.get(s)).copied(),
             commute_km: p.commute_km,
             commute_mode: p.commute_mode,
@@ -453,7 +459,7 @@ pub fn resolve(
         }
         let old = old_units.get(code.as_str()).and_then(|o| o.manager_id);
         if old != named {
-            ch.managers.push((*id, named));
+            ch.managers.push(((*id).into(), named));
             ch.audit.push(audit(
                 "unit.manager",
                 "unit",
@@ -512,7 +518,7 @@ mod tests {
         // Apply to a snapshot, then import again: nothing changes.
         let mut units = ch.units.clone();
         for (u, m) in &ch.managers {
-            if let Some(x) = units.iter_mut().find(|x| x.id == *u) {
+            if let Some(x) = units.iter_mut().find(|x| x.id == (*u)) {
                 x.manager_id = *m;
             }
         }

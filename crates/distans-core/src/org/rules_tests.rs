@@ -3,6 +3,7 @@
 //! organisation, and that importing the same file twice changes nothing.
 
 use super::*;
+use crate::kernel::ids::{PersonId, UnitId};
 use crate::kernel::{ManagedUnit, Role, UnitRef};
 use crate::org::model::{
     CommuteMode, EmployeeNumber, PersonRow, SiteRow, Skill, UnitCode, UnitSummary,
@@ -20,10 +21,10 @@ fn ids() -> impl FnMut() -> Uuid {
 fn actor(roles: &[Role], manages: &[&str]) -> Actor {
     Actor {
         language: Default::default(),
-        person_id: Uuid::from_u128(1),
+        person_id: PersonId::from_u128(1),
         name: "Karin Holm".into(),
         unit: UnitRef {
-            id: Uuid::from_u128(2),
+            id: Uuid::from_u128(2).into(),
             name: "Kontaktcenter".into(),
         },
         roles: roles.to_vec(),
@@ -31,7 +32,7 @@ fn actor(roles: &[Role], manages: &[&str]) -> Actor {
             .iter()
             .enumerate()
             .map(|(i, p)| ManagedUnit {
-                id: Uuid::from_u128(10 + i as u128),
+                id: Uuid::from_u128(10 + i as u128).into(),
                 name: "M".into(),
                 path: p.to_string(),
             })
@@ -42,7 +43,7 @@ fn actor(roles: &[Role], manages: &[&str]) -> Actor {
 fn detail(path: &str) -> UnitDetail {
     UnitDetail {
         unit: UnitSummary {
-            id: Uuid::from_u128(77),
+            id: Uuid::from_u128(77).into(),
             code: "KC".into(),
             name: "Kontaktcenter".into(),
             kind: UnitKind::Enhet,
@@ -108,7 +109,7 @@ fn apply(snap: &Snapshot, ch: &Changes) -> Snapshot {
         });
     }
     for (id, m) in &ch.managers {
-        if let Some(x) = s.units.iter_mut().find(|x| x.id == *id) {
+        if let Some(x) = s.units.iter_mut().find(|x| x.id == (*id)) {
             x.manager_id = *m;
         }
     }
@@ -144,13 +145,13 @@ fn small_org() -> OrgData {
 fn a_directory_view_leaves_out_skills_commute_and_username() {
     let rec = PersonRecord {
         person: Person {
-            id: Uuid::from_u128(5),
+            id: Uuid::from_u128(5).into(),
             employee_number: "5".into(),
             given_name: "Åsa".into(),
             family_name: "Öberg".into(),
             email: Some("asa@k.se".into()),
             title: Some("Handläggare".into()),
-            unit_id: Uuid::from_u128(2),
+            unit_id: UnitId::from_u128(2),
             site_id: None,
             commute_km: Some(12.0),
             commute_mode: Some(CommuteMode::Car),
@@ -160,12 +161,12 @@ fn a_directory_view_leaves_out_skills_commute_and_username() {
             version: 3,
         },
         unit: UnitRef {
-            id: Uuid::from_u128(2),
+            id: Uuid::from_u128(2).into(),
             name: "KC".into(),
         },
         unit_path: "/k/".into(),
         manages: vec![UnitRef {
-            id: Uuid::from_u128(9),
+            id: Uuid::from_u128(9).into(),
             name: "Team".into(),
         }],
         manager: None,
@@ -221,7 +222,10 @@ fn who_may_list_whose_people() {
     let auditor = actor(&[Role::Employee, Role::Auditor], &[]);
     assert_eq!(people_filter(&auditor, None, true), Ok(PeopleFilter::All));
     let me = me_view(&m);
-    assert_eq!(me.manages, vec![Uuid::from_u128(10), Uuid::from_u128(11)]);
+    assert_eq!(
+        me.manages,
+        vec![UnitId::from_u128(10), UnitId::from_u128(11)]
+    );
     assert_eq!(me.name, "Karin Holm");
 }
 

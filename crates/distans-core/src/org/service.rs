@@ -1,5 +1,7 @@
 //! The organisation as each role may see it, and importing it.
 
+use crate::kernel::ids::{PersonId, UnitId};
+
 use std::sync::Arc;
 
 use uuid::Uuid;
@@ -32,7 +34,7 @@ impl OrgService {
     pub async fn units(
         &self,
         actor: &Actor,
-        under: Option<Uuid>,
+        under: Option<UnitId>,
         max_depth: Option<i64>,
         paging: Paging,
     ) -> CoreResult<Page<UnitSummary>> {
@@ -49,7 +51,7 @@ impl OrgService {
     }
 
     #[tracing::instrument(skip_all)]
-    pub async fn unit(&self, actor: &Actor, id: Uuid) -> CoreResult<UnitDetail> {
+    pub async fn unit(&self, actor: &Actor, id: UnitId) -> CoreResult<UnitDetail> {
         access::authorize(actor, Action::Plain(Kind::ReadUnits))?;
         self.unit_detail(id).await
     }
@@ -70,7 +72,7 @@ impl OrgService {
     pub async fn people(
         &self,
         actor: &Actor,
-        unit: Option<Uuid>,
+        unit: Option<UnitId>,
         below: bool,
         search: Option<&str>,
         paging: Paging,
@@ -85,7 +87,7 @@ impl OrgService {
     }
 
     #[tracing::instrument(skip_all)]
-    pub async fn person(&self, actor: &Actor, id: Uuid) -> CoreResult<PersonView> {
+    pub async fn person(&self, actor: &Actor, id: PersonId) -> CoreResult<PersonView> {
         let rec = self.record(id).await?;
         match person_visibility(actor, id, &rec.unit_path) {
             Visibility::None => Err(CoreError::NotFound("person")),
@@ -127,7 +129,7 @@ impl OrgService {
     pub(crate) async fn import_as(
         &self,
         data: &OrgData,
-        actor_id: Option<Uuid>,
+        actor_id: Option<PersonId>,
         name: &str,
     ) -> Result<ImportReport, ImportError> {
         let report = self
@@ -142,7 +144,7 @@ impl OrgService {
 
     /// A person with everything any caller may be shown (`NotFound` if none).
     #[tracing::instrument(skip_all)]
-    pub(crate) async fn record(&self, id: Uuid) -> CoreResult<PersonRecord> {
+    pub(crate) async fn record(&self, id: PersonId) -> CoreResult<PersonRecord> {
         self.port
             .person(id)
             .await?
@@ -151,13 +153,13 @@ impl OrgService {
 
     /// A person, if there is one.
     #[tracing::instrument(skip_all)]
-    pub(crate) async fn find_record(&self, id: Uuid) -> CoreResult<Option<PersonRecord>> {
+    pub(crate) async fn find_record(&self, id: PersonId) -> CoreResult<Option<PersonRecord>> {
         self.port.person(id).await
     }
 
     /// A unit with its ancestors, children and site (`NotFound` if none).
     #[tracing::instrument(skip_all)]
-    pub(crate) async fn unit_detail(&self, id: Uuid) -> CoreResult<UnitDetail> {
+    pub(crate) async fn unit_detail(&self, id: UnitId) -> CoreResult<UnitDetail> {
         self.port.unit(id).await?.ok_or(CoreError::NotFound("unit"))
     }
 
@@ -169,14 +171,14 @@ impl OrgService {
         id: Uuid,
         action: fn(&str) -> Action<'_>,
     ) -> CoreResult<UnitDetail> {
-        let unit = self.unit_detail(id).await?;
+        let unit = self.unit_detail(id.into()).await?;
         access::authorize(actor, action(&unit.path))?;
         Ok(unit)
     }
 
     /// A unit, if there is one.
     #[tracing::instrument(skip_all)]
-    pub(crate) async fn find_unit(&self, id: Uuid) -> CoreResult<Option<UnitDetail>> {
+    pub(crate) async fn find_unit(&self, id: UnitId) -> CoreResult<Option<UnitDetail>> {
         self.port.unit(id).await
     }
 
@@ -184,7 +186,7 @@ impl OrgService {
     #[tracing::instrument(skip_all)]
     pub(crate) async fn units_below(
         &self,
-        under: Option<Uuid>,
+        under: Option<UnitId>,
         max_depth: Option<i64>,
         paging: Paging,
     ) -> CoreResult<Page<UnitSummary>> {
@@ -224,7 +226,7 @@ impl OrgService {
 
     /// Every person's employee number and id.
     #[tracing::instrument(skip_all)]
-    pub(crate) async fn employee_ids(&self) -> CoreResult<Vec<(String, Uuid)>> {
+    pub(crate) async fn employee_ids(&self) -> CoreResult<Vec<(String, PersonId)>> {
         self.port.employee_ids().await
     }
 

@@ -1,11 +1,12 @@
 //! Who works where: a state per person and workday, and the rules and
 //! exceptions it follows from. Nothing is stored per person and day.
 
+use crate::kernel::ids::PersonId;
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use time::Date;
-use uuid::Uuid;
 
 use crate::kernel::dates::Weekday;
 
@@ -86,7 +87,7 @@ pub struct AgreementSpan {
 #[derive(Debug, Clone, Default)]
 pub struct SitePeople {
     pub counts: Vec<(Option<uuid::Uuid>, i64)>,
-    pub people: Vec<(uuid::Uuid, Option<uuid::Uuid>, PersonRules)>,
+    pub people: Vec<(PersonId, Option<uuid::Uuid>, PersonRules)>,
 }
 
 /// One person's rules and exceptions for a period.
@@ -106,7 +107,7 @@ pub const MAX_PLAN_DAYS: i64 = 93;
 /// A person's day, as `GET /api/v1/plan` returns it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PersonDay {
-    pub person: Uuid,
+    pub person: PersonId,
     #[serde(flatten)]
     pub day: PlanDay,
 }

@@ -2,6 +2,8 @@
 //! `distans-store`) runs it on SQLite and PostgreSQL; every method that
 //! changes data is one transaction with its audit entry and notices.
 
+use crate::kernel::ids::PersonId;
+
 use async_trait::async_trait;
 use uuid::Uuid;
 
@@ -12,10 +14,10 @@ pub trait PlanPort: Send + Sync {
     /// The rules and exceptions of these people for a period.
     async fn plan_rules(
         &self,
-        people: &[Uuid],
+        people: &[PersonId],
         from: time::Date,
         to: time::Date,
-    ) -> CoreResult<std::collections::HashMap<Uuid, crate::plan::model::PersonRules>>;
+    ) -> CoreResult<std::collections::HashMap<PersonId, crate::plan::model::PersonRules>>;
     /// Everyone sitting at `site` (or at any site, with `None`), with their
     /// site and their plan's rules for a period. Bounded by the organisation
     /// size; used for occupancy, one site or one day at a time.

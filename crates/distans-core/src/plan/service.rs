@@ -1,6 +1,8 @@
 //! Reading who works where: a person's plan, a unit's people's plans, and
 //! the rules the plan follows from, for the slices that build on it.
 
+use crate::kernel::ids::{PersonId, UnitId};
+
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -37,13 +39,13 @@ impl PlanService {
     pub async fn plan(
         &self,
         actor: &Actor,
-        person: Option<Uuid>,
-        unit: Option<Uuid>,
+        person: Option<PersonId>,
+        unit: Option<UnitId>,
         from: Date,
         to: Date,
     ) -> CoreResult<Vec<PersonDay>> {
         check_period(from, to)?;
-        let people: Vec<Uuid> = match (person, unit) {
+        let people: Vec<PersonId> = match (person, unit) {
             (Some(p), _) => {
                 let rec = self.org.record(p).await?;
                 let may = access::can(
@@ -90,7 +92,7 @@ impl PlanService {
     #[tracing::instrument(skip_all)]
     pub(crate) async fn plan_of(
         &self,
-        person: Uuid,
+        person: PersonId,
         from: Date,
         to: Date,
     ) -> CoreResult<Vec<PlanDay>> {
@@ -109,10 +111,10 @@ impl PlanService {
     #[tracing::instrument(skip_all)]
     pub(crate) async fn rules(
         &self,
-        people: &[Uuid],
+        people: &[PersonId],
         from: Date,
         to: Date,
-    ) -> CoreResult<HashMap<Uuid, PersonRules>> {
+    ) -> CoreResult<HashMap<PersonId, PersonRules>> {
         self.port.plan_rules(people, from, to).await
     }
 
@@ -129,7 +131,7 @@ impl PlanService {
 
     /// One person's day as the plan gives it.
     #[tracing::instrument(skip_all)]
-    pub(crate) async fn day_of(&self, person: Uuid, day: Date) -> CoreResult<PlanDay> {
+    pub(crate) async fn day_of(&self, person: PersonId, day: Date) -> CoreResult<PlanDay> {
         let rules = self.port.plan_rules(&[person], day, day).await?;
         Ok(rules
             .get(&person)

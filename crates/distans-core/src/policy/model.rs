@@ -1,6 +1,7 @@
 //! The remote-work policy ("distanspolicy"), versioned: what HR writes,
 //! and what a request is made of.
 
+use crate::kernel::ids::UnitId;
 use serde::{Deserialize, Serialize};
 use time::Date;
 use uuid::Uuid;
@@ -17,7 +18,7 @@ pub struct Prerequisite {
 /// What a unit may set differently from the organisation.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnitOverride {
-    pub unit_id: Uuid,
+    pub unit_id: UnitId,
     /// Days a week the unit's manager may approve.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manager_limit_days: Option<u8>,

@@ -2,8 +2,8 @@
 //! unit, parse a request and judge it against the policy and the person's
 //! tasks, saying who decides.
 
+use crate::kernel::UnitId;
 use time::Date;
-use uuid::Uuid;
 
 use crate::kernel::dates::{parse_date, Weekday};
 use crate::kernel::error::CoreError;
@@ -122,14 +122,14 @@ impl PolicyRules {
 
     /// The rules as they apply in a unit, given its ancestors' ids from the
     /// top down (the nearest override wins).
-    pub fn for_unit(&self, unit_chain: &[Uuid]) -> EffectiveRules {
+    pub fn for_unit(&self, unit_chain: &[UnitId]) -> EffectiveRules {
         let mut e = EffectiveRules {
             manager_limit_days: self.manager_limit_days,
             max_days_per_week: self.max_days_per_week,
             presence_requirements: self.presence_requirements.clone(),
         };
         for u in unit_chain {
-            for o in self.unit_overrides.iter().filter(|o| o.unit_id == *u) {
+            for o in self.unit_overrides.iter().filter(|o| o.unit_id == (*u)) {
                 if let Some(v) = o.manager_limit_days {
                     e.manager_limit_days = v;
                 }
@@ -349,6 +349,7 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
     use time::macros::date;
+    use uuid::Uuid;
 
     fn input(days: Option<i64>, weekdays: &[&str]) -> RequestInput {
         RequestInput {
@@ -487,20 +488,20 @@ mod tests {
         let mut rules = PolicyRules::default();
         rules.unit_overrides = vec![
             UnitOverride {
-                unit_id: top,
+                unit_id: top.into(),
                 manager_limit_days: Some(1),
                 ..Default::default()
             },
             UnitOverride {
-                unit_id: mid,
+                unit_id: mid.into(),
                 manager_limit_days: Some(3),
                 presence_requirements: Some("Mottagningen kräver närvaro".into()),
                 ..Default::default()
             },
         ];
         assert!(rules.validate().is_ok());
-        assert_eq!(rules.for_unit(&[top]).manager_limit_days, 1);
-        let e = rules.for_unit(&[top, mid, leaf]);
+        assert_eq!(rules.for_unit(&[top.into()]).manager_limit_days, 1);
+        let e = rules.for_unit(&[top.into(), mid.into(), leaf.into()]);
         assert_eq!(e.manager_limit_days, 3);
         assert_eq!(e.presence_requirements, "Mottagningen kräver närvaro");
         rules.unit_overrides[1].manager_limit_days = Some(5);

@@ -2,6 +2,7 @@
 //! requests.
 
 use super::*;
+use crate::kernel::ids::UnitId;
 use proptest::prelude::*;
 use time::macros::date;
 use time::Duration;
@@ -58,7 +59,7 @@ fn overrides(units: u128) -> impl Strategy<Value = Vec<UnitOverride>> {
             proptest::option::of("[a-z ]{0,12}"),
         )
             .prop_map(|(u, limit, max, presence)| UnitOverride {
-                unit_id: Uuid::from_u128(u),
+                unit_id: UnitId::from_u128(u),
                 manager_limit_days: limit,
                 max_days_per_week: max,
                 presence_requirements: presence,
@@ -163,7 +164,7 @@ prop_compose! {
 /// (of several overrides of one unit, the last).
 fn nearest<T>(
     rules: &PolicyRules,
-    chain: &[Uuid],
+    chain: &[UnitId],
     pick: impl Fn(&UnitOverride) -> Option<T>,
 ) -> Option<T> {
     chain.iter().rev().find_map(|u| {
@@ -338,7 +339,7 @@ proptest! {
         chain in proptest::collection::vec(100u128..200, 0..6),
     ) {
         prop_assert!(rules.validate().is_ok());
-        let chain: Vec<Uuid> = chain.into_iter().map(Uuid::from_u128).collect();
+        let chain: Vec<UnitId> = chain.into_iter().map(UnitId::from_u128).collect();
         prop_assert_eq!(
             rules.for_unit(&chain),
             EffectiveRules {
@@ -357,7 +358,7 @@ proptest! {
         rules in any_rules(),
         depth in 1usize..6,
     ) {
-        let chain: Vec<Uuid> = (1..=depth as u128).map(Uuid::from_u128).collect();
+        let chain: Vec<UnitId> = (1..=depth as u128).map(UnitId::from_u128).collect();
         let max = nearest(&rules, &chain, |o| o.max_days_per_week).unwrap_or(rules.max_days_per_week);
         let limit = nearest(&rules, &chain, |o| o.manager_limit_days).unwrap_or(rules.manager_limit_days);
         let presence = nearest(&rules, &chain, |o| o.presence_requirements.clone())

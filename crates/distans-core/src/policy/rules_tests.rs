@@ -4,6 +4,7 @@
 
 use super::*;
 use time::macros::date;
+use uuid::Uuid;
 
 fn field(e: CoreError) -> Option<String> {
     e.field().map(str::to_string)
@@ -376,11 +377,11 @@ fn a_unit_may_lower_the_maximum_below_the_organisations_manager_limit() {
     let mut rules = PolicyRules::default();
     rules.manager_limit_days = 3;
     rules.unit_overrides = vec![UnitOverride {
-        unit_id: unit,
+        unit_id: unit.into(),
         max_days_per_week: Some(2),
         ..Default::default()
     }];
-    let e = rules.for_unit(&[unit]);
+    let e = rules.for_unit(&[unit.into()]);
     assert_eq!((e.max_days_per_week, e.manager_limit_days), (2, 2));
     let mut a = arrangement();
     a.days_per_week = 3;

@@ -1,9 +1,9 @@
 //! The policy's use cases: the version in force, new versions, unit
 //! overrides, the agreement template.
 
+use crate::kernel::ids::UnitId;
 use std::sync::Arc;
 use time::Date;
-use uuid::Uuid;
 
 use crate::access::{self, Action, Kind};
 use crate::kernel::Env;
@@ -59,7 +59,7 @@ impl PolicyService {
         &self,
         actor: &Actor,
         on: Option<Date>,
-        unit: Option<Uuid>,
+        unit: Option<UnitId>,
     ) -> CoreResult<PolicyView> {
         let policy = self
             .in_force(on.unwrap_or_else(|| self.env.today()))
@@ -124,7 +124,7 @@ impl PolicyService {
     pub async fn set_unit_override(
         &self,
         actor: &Actor,
-        unit: Uuid,
+        unit: UnitId,
         o: Option<crate::policy::model::UnitOverride>,
     ) -> CoreResult<PolicyVersion> {
         access::authorize(actor, Action::Plain(Kind::EditPolicy))?;

@@ -2,6 +2,7 @@
 //! by skill, with their availability in a period and their plan, so that
 //! someone can be asked to serve elsewhere for a while. HR and directors only.
 
+use crate::kernel::ids::UnitId;
 use serde::{Deserialize, Serialize};
 use time::Date;
 use uuid::Uuid;
@@ -41,7 +42,7 @@ pub struct RedeployQuery {
     pub from: Date,
     pub to: Date,
     pub skill: Option<String>,
-    pub unit: Option<Uuid>,
+    pub unit: Option<UnitId>,
     pub available_days_min: Option<i64>,
     pub limit: i64,
     /// The last person of the page before.

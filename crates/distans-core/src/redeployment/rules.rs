@@ -108,11 +108,11 @@ mod tests {
     fn who(n: u128, name: &str) -> RedeployPerson {
         RedeployPerson {
             person: PersonRef {
-                id: Uuid::from_u128(n),
+                id: Uuid::from_u128(n).into(),
                 name: name.into(),
             },
             unit: UnitRef {
-                id: Uuid::nil(),
+                id: Uuid::nil().into(),
                 name: "Kontaktcenter, Norr".into(),
             },
             skills: vec!["reception".into(), "lön".into()],

@@ -5,8 +5,9 @@
 //! page scans at most [`MAX_SCAN`] people and may hold fewer than asked,
 //! with `next` to go on.
 
+use crate::kernel::ids::PersonId;
+
 use std::sync::Arc;
-use uuid::Uuid;
 
 use crate::access::{self, Action, Kind};
 use crate::kernel::{Actor, CoreError, CoreResult};
@@ -150,10 +151,10 @@ impl RedeploymentService {
                 .await?;
             let full = people.len() == batch;
             scanned += people.len();
-            let ids: Vec<Uuid> = people.iter().map(|p| p.person.id).collect();
+            let ids: Vec<PersonId> = people.iter().map(|p| p.person.id).collect();
             let rules = self.plan.rules(&ids, q.from, q.to).await?;
             for p in people {
-                after = Some(p.person.id);
+                after = Some(p.person.id.into());
                 let days = rules
                     .get(&p.person.id)
                     .map(|r| r.days_on(&workdays))

@@ -2,6 +2,7 @@
 //! shortfalls it explains, and runs as stored so that every app server can
 //! show, cancel and publish them.
 
+use crate::kernel::ids::{PersonId, UnitId};
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -16,7 +17,7 @@ pub const MAX_ROTATION_WEEKS: i64 = 8;
 /// A cell the manager locked: this person has this state that day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Lock {
-    pub person: Uuid,
+    pub person: PersonId,
     pub date: Date,
     /// `onsite` or `remote`.
     pub remote: bool,
@@ -54,7 +55,7 @@ pub struct Shortfall {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlannerJobRow {
     pub id: Uuid,
-    pub owner: Uuid,
+    pub owner: PersonId,
     /// JSON of a [`StoredProblem`].
     pub problem: String,
     pub time_limit: f64,
@@ -77,7 +78,7 @@ pub struct PlannerJobRow {
 /// check it again before publishing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoredProblem {
-    pub unit: Uuid,
+    pub unit: UnitId,
     pub unit_name: String,
     pub start: Date,
     pub weeks: i64,

@@ -2,6 +2,7 @@
 //! `distans-store`) runs it on SQLite and PostgreSQL; every method that
 //! changes data is one transaction with its audit entry and notices.
 
+use crate::kernel::ids::{PersonId, UnitId};
 use async_trait::async_trait;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -17,12 +18,12 @@ pub trait RotationPort: Send + Sync {
     async fn publish_rotation(
         &self,
         id: Uuid,
-        unit: Uuid,
+        unit: UnitId,
         first: time::Date,
         last: time::Date,
         cost: i64,
         days: &[(Uuid, time::Date, crate::plan::model::DayState)],
-        by: Uuid,
+        by: PersonId,
         work: &Work,
     ) -> CoreResult<()>;
     /// Stores a new run, unless its owner already has `max_running`

@@ -6,6 +6,7 @@
 //! whose server stopped reporting (it was restarted) is shown as lost, and
 //! the manager plans again. Runs are removed a day after they started.
 
+use crate::kernel::ids::PersonId;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -28,7 +29,7 @@ const KEEP: time::Duration = time::Duration::days(1);
 #[derive(Debug, Clone)]
 pub struct PlannerRun {
     pub id: Uuid,
-    pub owner: Uuid,
+    pub owner: PersonId,
     pub problem: StoredProblem,
     pub time_limit: f64,
     pub finished: bool,
@@ -73,7 +74,7 @@ impl PlannerRuns {
     pub async fn start(
         &self,
         rotation: &RotationService,
-        owner: Uuid,
+        owner: PersonId,
         problem: RotationProblem,
         locks: Vec<Lock>,
         time_limit: f64,
@@ -182,7 +183,7 @@ impl PlannerRuns {
         &self,
         rotation: &RotationService,
         id: Uuid,
-        owner: Uuid,
+        owner: PersonId,
     ) -> CoreResult<Option<PlannerRun>> {
         let Some(r) = rotation.port.planner_job(id).await? else {
             return Ok(None);

@@ -2,6 +2,8 @@
 //! temporary decisions, coverage rules and desks; a plan published into
 //! everyone's plan (the `rotation` step of the plan's precedence).
 
+use crate::kernel::ids::{PersonId, UnitId};
+
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -71,14 +73,16 @@ impl RotationService {
     pub async fn rotation_problem(
         &self,
         actor: &Actor,
-        unit: Uuid,
+        unit: UnitId,
         start: Date,
         weeks: i64,
         locks: &[Lock],
     ) -> CoreResult<RotationProblem> {
         let detail = self
             .org
-            .unit_to(actor, unit, |unit_path| Action::ReadUnitPlan { unit_path })
+            .unit_to(actor, unit.into(), |unit_path| Action::ReadUnitPlan {
+                unit_path,
+            })
             .await?;
         if start.weekday() != TimeWeekday::Monday {
             return Err(CoreError::invalid("from", "must be a Monday"));
@@ -111,10 +115,11 @@ impl RotationService {
                 break;
             }
         }
-        let code_of: HashMap<Uuid, String> = units.iter().map(|u| (u.id, u.code.clone())).collect();
-        let unit_ids: Vec<Uuid> = units.iter().map(|u| u.id).collect();
+        let code_of: HashMap<UnitId, String> =
+            units.iter().map(|u| (u.id, u.code.clone())).collect();
+        let unit_ids: Vec<UnitId> = units.iter().map(|u| u.id).collect();
         let rules = self.coverage.rules_of(&unit_ids).await?;
-        let ids: Vec<Uuid> = members.iter().map(|m| m.id).collect();
+        let ids: Vec<PersonId> = members.iter().map(|m| m.id).collect();
         let person_rules = self.plan.rules(&ids, start, end).await?;
         let policy = self.policy.in_force(start).await?;
         let decisions = self.temporary.overlapping(start, end).await?;

@@ -102,6 +102,7 @@ pub fn crisis_limit(decisions: &[TemporaryDecision], day: Date) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kernel::PersonId;
     use crate::kernel::{ManagedUnit, PersonRef, Role, UnitRef};
     use time::macros::date;
 
@@ -128,12 +129,12 @@ mod tests {
             without_agreement: true,
             tasks_must_allow: true,
             delegates: vec![PersonRef {
-                id: Uuid::from_u128(7),
+                id: Uuid::from_u128(7).into(),
                 name: "D".into(),
             }],
             checklist: vec![],
             issued_by: PersonRef {
-                id: Uuid::from_u128(2),
+                id: Uuid::from_u128(2).into(),
                 name: "HR".into(),
             },
             created_at: time::OffsetDateTime::UNIX_EPOCH,
@@ -143,17 +144,17 @@ mod tests {
     fn actor(id: u128, manages: &[&str]) -> Actor {
         Actor {
             language: Default::default(),
-            person_id: Uuid::from_u128(id),
+            person_id: PersonId::from_u128(id),
             name: "A".into(),
             unit: UnitRef {
-                id: Uuid::from_u128(9),
+                id: Uuid::from_u128(9).into(),
                 name: "U".into(),
             },
             roles: vec![Role::Employee],
             manages: manages
                 .iter()
                 .map(|p| ManagedUnit {
-                    id: Uuid::from_u128(3),
+                    id: Uuid::from_u128(3).into(),
                     name: "M".into(),
                     path: p.to_string(),
                 })

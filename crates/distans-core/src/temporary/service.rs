@@ -1,6 +1,7 @@
 //! Temporary (crisis) decisions: issued by HR or a director, shown to those
 //! they concern.
 
+use crate::kernel::ids::PersonId;
 use std::sync::Arc;
 
 use uuid::Uuid;
@@ -77,14 +78,14 @@ impl TemporaryService {
             let id = parse_id("units", i, u, "unit")?;
             let d = self
                 .org
-                .find_unit(id)
+                .find_unit(id.into())
                 .await?
                 .ok_or_else(|| CoreError::invalid(format!("units[{i}]"), "no such unit"))?;
-            if units.iter().any(|u: &UnitRef| u.id == id) {
+            if units.iter().any(|u: &UnitRef| u.id == id.into()) {
                 continue;
             }
             units.push(UnitRef {
-                id,
+                id: id.into(),
                 name: d.unit.name.clone(),
             });
             paths.push(d.path);
@@ -99,7 +100,7 @@ impl TemporaryService {
         for (i, p) in ids.iter().enumerate() {
             let id = parse_id("delegates", i, p, "person")?;
             let rec =
-                self.org.find_record(id).await?.ok_or_else(|| {
+                self.org.find_record(id.into()).await?.ok_or_else(|| {
                     CoreError::invalid(format!("delegates[{i}]"), "no such person")
                 })?;
             if rec.manages.is_empty() {
@@ -108,9 +109,9 @@ impl TemporaryService {
                     format!("{} is not a manager", rec.person.name()),
                 ));
             }
-            if !delegates.iter().any(|d: &PersonRef| d.id == id) {
+            if !delegates.iter().any(|d: &PersonRef| d.id == id.into()) {
                 delegates.push(PersonRef {
-                    id,
+                    id: id.into(),
                     name: rec.person.name(),
                 });
             }
@@ -182,7 +183,7 @@ impl TemporaryService {
     #[tracing::instrument(skip_all)]
     pub async fn temporary_decisions_for_person(
         &self,
-        person: Uuid,
+        person: PersonId,
     ) -> CoreResult<Vec<TemporaryDecision>> {
         match self.org.find_record(person).await? {
             Some(rec) => self.for_record(&rec).await,

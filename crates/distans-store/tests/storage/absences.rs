@@ -143,7 +143,7 @@ async fn absences_entered_imported_and_in_the_plan() {
             let store = &store;
             async move {
                 store
-                    .person(p)
+                    .person(p.into())
                     .await
                     .unwrap()
                     .unwrap()
@@ -153,7 +153,10 @@ async fn absences_entered_imported_and_in_the_plan() {
                     .to_string()
             }
         };
-        let (na, nb) = (number(anna.person_id).await, number(bo.person_id).await);
+        let (na, nb) = (
+            number(anna.person_id.into()).await,
+            number(bo.person_id.into()).await,
+        );
         let csv = format!(
             "employee_number,first_day,last_day\n{na},{},{}\n{nb},{},{}\n",
             day(50),

@@ -194,16 +194,25 @@ async fn values_outside_the_domain_are_refused_on_both_engines() {
         let at = OffsetDateTime::now_utc();
         refused(
             label,
-            exec!(db, insert_day, anna, day, "moon", None::<String>, at),
+            exec!(db, insert_day, anna.uuid(), day, "moon", None::<String>, at),
             "occasional_days_state_check",
         );
         refused(
             label,
-            exec!(db, insert_day, anna, day, "remote", Some("noon"), at),
+            exec!(db, insert_day, anna.uuid(), day, "remote", Some("noon"), at),
             "occasional_days_part_check",
         );
         assert_eq!(
-            exec!(db, insert_day, anna, day, "remote", None::<String>, at).unwrap(),
+            exec!(
+                db,
+                insert_day,
+                anna.uuid(),
+                day,
+                "remote",
+                None::<String>,
+                at
+            )
+            .unwrap(),
             1,
             "{label}"
         );
@@ -212,7 +221,7 @@ async fn values_outside_the_domain_are_refused_on_both_engines() {
             exec!(
                 db,
                 "UPDATE occasional_days SET state = 'moon' WHERE person_id = $1 AND day = $2",
-                anna,
+                anna.uuid(),
                 day
             ),
             "occasional_days_state_check",
@@ -221,7 +230,11 @@ async fn values_outside_the_domain_are_refused_on_both_engines() {
         // A person's language; a role nobody is granted; an item's state.
         refused(
             label,
-            exec!(db, "UPDATE people SET language = 'de' WHERE id = $1", anna),
+            exec!(
+                db,
+                "UPDATE people SET language = 'de' WHERE id = $1",
+                anna.uuid()
+            ),
             "people_language_check",
         );
         refused(
@@ -229,7 +242,7 @@ async fn values_outside_the_domain_are_refused_on_both_engines() {
             exec!(
                 db,
                 "UPDATE people SET commute_mode = 'rocket' WHERE id = $1",
-                anna
+                anna.uuid()
             ),
             "people_commute_mode_check",
         );
@@ -238,7 +251,7 @@ async fn values_outside_the_domain_are_refused_on_both_engines() {
             exec!(
                 db,
                 "INSERT INTO person_roles (person_id, role) VALUES ($1, 'employee')",
-                anna
+                anna.uuid()
             ),
             "person_roles_role_check",
         );
@@ -267,7 +280,7 @@ async fn values_outside_the_domain_are_refused_on_both_engines() {
             db,
             (String,),
             "SELECT language FROM people WHERE id = $1",
-            anna
+            anna.uuid()
         );
         assert_eq!(language, "sv", "{label}");
 
@@ -386,7 +399,7 @@ async fn stored_values_the_domain_cannot_read_are_errors_not_defaults() {
             "INSERT INTO notifications (id, person_id, kind, subject, body, link, message, created_at, read_at)
              VALUES ($1, $2, 'x', '', '', '', '{\"key\": \"moon\", \"link\": \"/\"}', $3, NULL)",
             Uuid::now_v7(),
-            anna,
+            anna.uuid(),
             OffsetDateTime::now_utc()
         )
         .unwrap();
@@ -398,7 +411,7 @@ async fn stored_values_the_domain_cannot_read_are_errors_not_defaults() {
         let not_json = exec!(
             db,
             "UPDATE notifications SET message = 'garbage' WHERE person_id = $1 AND kind = 'x'",
-            anna
+            anna.uuid()
         );
         match db {
             Db::Sqlite(_) => {
@@ -454,7 +467,7 @@ async fn stored_values_the_domain_cannot_read_are_errors_not_defaults() {
             second
         );
         let theirs = RequestFilter {
-            person: Some(person),
+            person: Some(person.into()),
             ..RequestFilter::default()
         };
         unreadable(

@@ -1,12 +1,12 @@
 //! Coverage rules: who is on site, and warnings before a gap.
 
+use distans_core::kernel::PersonId;
 use std::sync::Arc;
 
 use distans_core::audit::AuditFilter;
 use distans_core::kernel::Paging;
 use distans_core::store::*;
 use distans_core::CoreError;
-use uuid::Uuid;
 
 use super::{core, fresh_dbs, username_person};
 
@@ -83,7 +83,7 @@ async fn coverage_rules_count_who_is_on_site_and_warn_before_a_gap() {
             c.coverage.coverage(&bo, unit, monday, day(4)).await,
             Err(CoreError::Forbidden(_))
         ));
-        let on_day1: Vec<Uuid> = before[1].on_site.iter().map(|p| p.id).collect();
+        let on_day1: Vec<PersonId> = before[1].on_site.iter().map(|p| p.id).collect();
         assert!(on_day1.contains(&anna.person_id), "{label}");
         let n1 = ours(&before[1]).planned;
         assert_eq!(n1, on_day1.len() as i64);
@@ -220,11 +220,11 @@ async fn coverage_rules_count_who_is_on_site_and_warn_before_a_gap() {
             })
             .filter(|f| cal.is_workday(*f) && *f <= c.today() + time::Duration::days(27))
             .collect();
-        let mut everyone_fri: Option<Vec<Uuid>> = None;
+        let mut everyone_fri: Option<Vec<PersonId>> = None;
         let mut least = i64::MAX;
         for f in &fridays {
             let cov = c.coverage.coverage(&chef, unit, *f, *f).await.unwrap();
-            let ids: Vec<Uuid> = cov[0].on_site.iter().map(|p| p.id).collect();
+            let ids: Vec<PersonId> = cov[0].on_site.iter().map(|p| p.id).collect();
             least = least.min(ids.len() as i64);
             everyone_fri = Some(match everyone_fri {
                 None => ids,

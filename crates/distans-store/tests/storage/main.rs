@@ -5,6 +5,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use distans_core::kernel::PersonId;
 use std::sync::Arc;
 
 use distans_core::kernel::clock::SystemClock;
@@ -108,7 +109,7 @@ fn core(store: &Arc<SqlStore>) -> Core {
     Core::new(store.clone(), Arc::new(SystemClock))
 }
 
-async fn username_person(store: &SqlStore, u: &str) -> Uuid {
+async fn username_person(store: &SqlStore, u: &str) -> PersonId {
     store.credentials(u).await.unwrap().unwrap().0
 }
 

@@ -1,6 +1,7 @@
 //! The organisation: the demo organisation, browsing units and people, and
 //! imports of people that update, audit and are all or nothing.
 
+use distans_core::kernel::PersonId;
 use std::sync::Arc;
 
 use distans_core::audit::AuditFilter;
@@ -11,11 +12,10 @@ use distans_core::org::PeopleFilter;
 use distans_core::store::*;
 use distans_core::Core;
 use distans_store::SqlStore;
-use uuid::Uuid;
 
 use super::{core, fresh_dbs, username_person, CSV};
 
-async fn everyone_ids(store: &SqlStore) -> Vec<Uuid> {
+async fn everyone_ids(store: &SqlStore) -> Vec<PersonId> {
     store
         .people(
             &PeopleFilter::All,
@@ -34,7 +34,7 @@ async fn everyone_ids(store: &SqlStore) -> Vec<Uuid> {
 }
 
 /// Agreements, occasional days and absences of these people around today.
-async fn plan_totals(c: &Core, store: &SqlStore, ids: Vec<Uuid>) -> (usize, usize, usize) {
+async fn plan_totals(c: &Core, store: &SqlStore, ids: Vec<PersonId>) -> (usize, usize, usize) {
     let (from, to) = (
         c.today() - time::Duration::days(200),
         c.today() + time::Duration::days(200),
@@ -85,7 +85,10 @@ async fn demo_import_browse_and_reimport() {
         // The unit tree.
         let kc = actor.manages[0].id;
         let unit = store.unit(kc).await.unwrap().unwrap();
-        assert_eq!(unit.unit.manager.as_ref().map(|m| m.id), Some(chef));
+        assert_eq!(
+            unit.unit.manager.as_ref().map(|m| m.id),
+            Some(Into::into(chef))
+        );
         assert_eq!(
             unit.ancestors.len(),
             3,
@@ -124,7 +127,7 @@ async fn demo_import_browse_and_reimport() {
         // People: of a unit, below a unit, everyone, search.
         let in_kc = store
             .people(
-                &PeopleFilter::Unit(kc),
+                &PeopleFilter::Unit(kc.into()),
                 None,
                 Paging {
                     limit: 500,
@@ -188,7 +191,7 @@ async fn demo_import_browse_and_reimport() {
 
         // A person and their manager.
         let rec = store.person(anna).await.unwrap().unwrap();
-        assert_eq!(rec.manager.as_ref().map(|m| m.id), Some(chef));
+        assert_eq!(rec.manager.as_ref().map(|m| m.id), Some(Into::into(chef)));
         let chef_rec = store.person(chef).await.unwrap().unwrap();
         assert!(chef_rec.manager.is_some());
         assert_ne!(chef_rec.manager.as_ref().map(|m| m.id), Some(chef));
@@ -196,7 +199,7 @@ async fn demo_import_browse_and_reimport() {
         assert!(!rec.person.skills.is_empty());
 
         // A year of plan data: agreements, occasional days, absences.
-        let ids: Vec<Uuid> = everyone_ids(&store).await;
+        let ids: Vec<PersonId> = everyone_ids(&store).await;
         let before = plan_totals(&c, &store, ids.clone()).await;
         assert!(
             before.0 > 60 && before.1 > 1000 && before.2 > 15,

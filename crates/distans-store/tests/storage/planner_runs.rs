@@ -61,7 +61,7 @@ fn big_problem() -> RotationProblem {
     RotationProblem {
         unit: UnitDetail {
             unit: UnitSummary {
-                id: Uuid::nil(),
+                id: Uuid::nil().into(),
                 code: "u".into(),
                 name: "U".into(),
                 kind: UnitKind::Enhet,
@@ -88,13 +88,17 @@ async fn demo_core(store: &Arc<distans_store::SqlStore>) -> (Arc<Core>, Uuid) {
     let core = Arc::new(core(store));
     core.demo.load_demo(60).await.unwrap();
     let owner = username_person(store, "chef").await;
-    (core, owner)
+    (core, owner.into())
 }
 
 async fn wait_finished(jobs: &Jobs, core: &Core, id: Uuid, owner: Uuid) -> Job {
     let t = Instant::now();
     loop {
-        let j = jobs.get(&core.rotation, id, owner).await.unwrap().unwrap();
+        let j = jobs
+            .get(&core.rotation, id, owner.into())
+            .await
+            .unwrap()
+            .unwrap();
         if j.finished {
             return j;
         }
@@ -115,14 +119,18 @@ async fn a_job_reports_progress_and_any_server_can_see_and_cancel_it() {
         };
         let b = Jobs::default();
         let id = a
-            .start(&core.rotation, owner, big_problem(), vec![], 60.0)
+            .start(&core.rotation, owner.into(), big_problem(), vec![], 60.0)
             .await
             .unwrap();
-        let seen = b.get(&core.rotation, id, owner).await.unwrap().unwrap();
+        let seen = b
+            .get(&core.rotation, id, owner.into())
+            .await
+            .unwrap()
+            .unwrap();
         assert!(!seen.finished && !seen.lost);
         assert_eq!(seen.total, 4000 * 8);
         assert!(
-            b.get(&core.rotation, id, Uuid::new_v4())
+            b.get(&core.rotation, id, Uuid::new_v4().into())
                 .await
                 .unwrap()
                 .is_none(),
@@ -143,7 +151,7 @@ async fn a_job_reports_progress_and_any_server_can_see_and_cancel_it() {
         }
         b.published(&core.rotation, id, Uuid::nil()).await.unwrap();
         assert_eq!(
-            a.get(&core.rotation, id, owner)
+            a.get(&core.rotation, id, owner.into())
                 .await
                 .unwrap()
                 .unwrap()
@@ -157,24 +165,24 @@ async fn a_job_reports_progress_and_any_server_can_see_and_cancel_it() {
         small.input.rules.coverage.truncate(4);
         small.input.horizon.weeks = 1;
         let one = a
-            .start(&core.rotation, owner, small.clone(), vec![], 60.0)
+            .start(&core.rotation, owner.into(), small.clone(), vec![], 60.0)
             .await
             .unwrap();
         let two = a
-            .start(&core.rotation, owner, small.clone(), vec![], 60.0)
+            .start(&core.rotation, owner.into(), small.clone(), vec![], 60.0)
             .await
             .unwrap();
         let third = a
-            .start(&core.rotation, owner, small.clone(), vec![], 60.0)
+            .start(&core.rotation, owner.into(), small.clone(), vec![], 60.0)
             .await;
         let both_running = !a
-            .get(&core.rotation, one, owner)
+            .get(&core.rotation, one, owner.into())
             .await
             .unwrap()
             .unwrap()
             .finished
             && !a
-                .get(&core.rotation, two, owner)
+                .get(&core.rotation, two, owner.into())
                 .await
                 .unwrap()
                 .unwrap()
@@ -204,7 +212,7 @@ async fn a_run_whose_server_stopped_is_lost_and_does_not_count() {
         for _ in 0..MAX_RUNNING_PER_PERSON {
             let row = PlannerJobRow {
                 id: Uuid::now_v7(),
-                owner,
+                owner: owner.into(),
                 problem: serde_json::to_string(&StoredProblem::of(&big_problem(), &[])).unwrap(),
                 time_limit: 5.0,
                 finished: false,
@@ -223,7 +231,7 @@ async fn a_run_whose_server_stopped_is_lost_and_does_not_count() {
                 .await
                 .unwrap();
             let j = jobs
-                .get(&core.rotation, row.id, owner)
+                .get(&core.rotation, row.id, owner.into())
                 .await
                 .unwrap()
                 .unwrap();
@@ -236,7 +244,7 @@ async fn a_run_whose_server_stopped_is_lost_and_does_not_count() {
         small.input.rules.coverage.truncate(2);
         small.input.horizon.weeks = 1;
         let id = jobs
-            .start(&core.rotation, owner, small, vec![], 5.0)
+            .start(&core.rotation, owner.into(), small, vec![], 5.0)
             .await
             .unwrap();
         assert!(wait_finished(&jobs, &core, id, owner)

@@ -37,13 +37,13 @@ pub async fn add_absence(
     ApiActor(actor): ApiActor,
     ApiJson(body): ApiJson<AbsenceBody>,
 ) -> ApiResult<(StatusCode, Json<Absence>)> {
-    let person = query_id("person", body.person.as_deref())?.unwrap_or(actor.person_id);
+    let person = query_id("person", body.person.as_deref())?.unwrap_or(actor.person_id.into());
     let first = parse_date("first_day", &body.first_day)?;
     let last = parse_date("last_day", &body.last_day)?;
     let a = state
         .core
         .absences
-        .add_absence(&actor, person, first, last)
+        .add_absence(&actor, person.into(), first, last)
         .await?;
     Ok((StatusCode::CREATED, Json(a.into())))
 }
@@ -86,7 +86,7 @@ pub async fn list_absences(
         items: state
             .core
             .absences
-            .absences(&actor, person, from, to)
+            .absences(&actor, person.map(Into::into), from, to)
             .await?
             .wire(),
     }))

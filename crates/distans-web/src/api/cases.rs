@@ -50,7 +50,12 @@ pub async fn get_policy(
             .transpose()?;
     let unit = query_id("unit", q.unit.as_deref())?;
     Ok(Json(
-        state.core.policy.policy(&actor, on, unit).await?.into(),
+        state
+            .core
+            .policy
+            .policy(&actor, on, unit.map(Into::into))
+            .await?
+            .into(),
     ))
 }
 

@@ -71,7 +71,7 @@ pub async fn get_coverage(
         days: state
             .core
             .coverage
-            .coverage(&actor, unit, from, to)
+            .coverage(&actor, unit.into(), from, to)
             .await?
             .wire(),
     }))
@@ -92,9 +92,14 @@ pub async fn list_rules(
     ApiActor(actor): ApiActor,
     IdPath(id): IdPath,
 ) -> ApiResult<Json<RuleList>> {
-    state.core.org.unit(&actor, id).await?;
+    state.core.org.unit(&actor, id.into()).await?;
     Ok(Json(RuleList {
-        items: state.core.coverage.coverage_rules(&actor, id).await?.wire(),
+        items: state
+            .core
+            .coverage
+            .coverage_rules(&actor, id.into())
+            .await?
+            .wire(),
     }))
 }
 
@@ -140,7 +145,7 @@ pub async fn add_rule(
             state
                 .core
                 .coverage
-                .add_coverage_rule(&actor, id, input)
+                .add_coverage_rule(&actor, id.into(), input)
                 .await?
                 .into(),
         ),

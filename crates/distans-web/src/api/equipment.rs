@@ -200,7 +200,7 @@ pub async fn lend(
     let loan = state
         .core
         .equipment
-        .lend(&actor, item, person, agreement)
+        .lend(&actor, item, person.into(), agreement)
         .await?;
     Ok((StatusCode::CREATED, Json(loan.into())))
 }
@@ -231,7 +231,12 @@ pub async fn list_loans(
         state
             .core
             .equipment
-            .loans(&actor, person, q.open.unwrap_or(false), paging)
+            .loans(
+                &actor,
+                person.map(Into::into),
+                q.open.unwrap_or(false),
+                paging,
+            )
             .await?
             .into(),
     ))
@@ -367,7 +372,8 @@ pub fn redeploy_query(
         to,
         skill: nonempty(&p.skill),
         unit: query_id("unit", nonempty(&p.unit).as_deref())
-            .map_err(|_| CoreError::invalid("unit", "is not a unit id"))?,
+            .map_err(|_| CoreError::invalid("unit", "is not a unit id"))?
+            .map(Into::into),
         available_days_min,
         limit: p.limit.unwrap_or(50),
         after: query_id("after", nonempty(&p.after).as_deref())

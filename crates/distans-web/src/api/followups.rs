@@ -150,7 +150,7 @@ pub async fn list_followups(
             Some(s) => Some(StateFilter::parse(s)?),
             None => None,
         },
-        person: query_id("person", q.person.as_deref())?,
+        person: query_id("person", q.person.as_deref())?.map(Into::into),
         agreement: query_id("agreement", q.agreement.as_deref())?,
     };
     Ok(Json(
@@ -334,7 +334,7 @@ pub async fn update_action(
         state
             .core
             .followup
-            .update_action(&actor, id, owner, due)
+            .update_action(&actor, id, owner.map(Into::into), due)
             .await?
             .into(),
     ))

@@ -41,7 +41,7 @@ pub async fn list_units(
         state
             .core
             .org
-            .units(&actor, under, q.depth, paging)
+            .units(&actor, under.map(Into::into), q.depth, paging)
             .await?
             .into(),
     ))
@@ -57,8 +57,12 @@ pub async fn get_unit(
     ApiActor(actor): ApiActor,
     IdPath(id): IdPath,
 ) -> ApiResult<Json<UnitResponse>> {
-    let unit = state.core.org.unit(&actor, id).await?;
-    let coverage_rules = state.core.coverage.coverage_rules(&actor, id).await?;
+    let unit = state.core.org.unit(&actor, id.into()).await?;
+    let coverage_rules = state
+        .core
+        .coverage
+        .coverage_rules(&actor, id.into())
+        .await?;
     Ok(Json(UnitResponse {
         unit: unit.into(),
         coverage_rules: coverage_rules.wire(),
@@ -103,7 +107,7 @@ pub async fn list_people(
             .org
             .people(
                 &actor,
-                unit,
+                unit.map(Into::into),
                 q.below.unwrap_or(false),
                 q.q.as_deref(),
                 paging,
@@ -123,5 +127,5 @@ pub async fn get_person(
     ApiActor(actor): ApiActor,
     IdPath(id): IdPath,
 ) -> ApiResult<Json<PersonView>> {
-    Ok(Json(state.core.org.person(&actor, id).await?.into()))
+    Ok(Json(state.core.org.person(&actor, id.into()).await?.into()))
 }

@@ -56,8 +56,8 @@ pub async fn get_plan(
         Some(s) => parse_date("to", s)?,
         None => from + time::Duration::days(27),
     };
-    let person = query_id("person", q.person.as_deref())?;
-    let unit = query_id("unit", q.unit.as_deref())?;
+    let person = query_id("person", q.person.as_deref())?.map(Into::into);
+    let unit = query_id("unit", q.unit.as_deref())?.map(Into::into);
     Ok(Json(PlanResponse {
         days: state
             .core
@@ -129,7 +129,7 @@ pub async fn put_day(
         state
             .core
             .occasional
-            .set_occasional_day(&actor, person, day, Some(st), part, body.allow_gap)
+            .set_occasional_day(&actor, person.into(), day, Some(st), part, body.allow_gap)
             .await?
             .into(),
     ))
@@ -152,7 +152,7 @@ pub async fn delete_day(
         .occasional
         .set_occasional_day(
             &actor,
-            person,
+            person.into(),
             day,
             None,
             None,

@@ -141,7 +141,7 @@ pub(crate) fn parse_locks(locks: &[LockBody]) -> Result<Vec<Lock>, CoreError> {
         .enumerate()
         .map(|(i, l)| {
             Ok(Lock {
-                person: Uuid::parse_str(&l.person).map_err(|_| {
+                person: l.person.parse().map_err(|_| {
                     CoreError::invalid(format!("locked[{i}].person"), "is not a person id")
                 })?,
                 date: parse_date(&format!("locked[{i}].date"), &l.date)?,
@@ -171,7 +171,7 @@ async fn stored_problem(
     state
         .core
         .rotation
-        .rotation_problem(actor, unit, from, req.weeks, &locks)
+        .rotation_problem(actor, unit.into(), from, req.weeks, &locks)
         .await
 }
 

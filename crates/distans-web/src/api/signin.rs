@@ -90,7 +90,7 @@ pub async fn login(
     let actor = state
         .core
         .identity
-        .actor(person)
+        .actor(person.into())
         .await?
         .ok_or(CoreError::BadCredentials)?;
     start_session(&session, person).await?;

@@ -67,7 +67,13 @@ async fn people_list(
     let people = c
         .core()
         .org
-        .people(actor, unit, unit.is_none(), Some(search), paging)
+        .people(
+            actor,
+            unit.map(Into::into),
+            unit.is_none(),
+            Some(search),
+            paging,
+        )
         .await
         .or_page(c)?;
     let pager = Pager::new(&people, page, &base(search));
@@ -94,7 +100,7 @@ struct UnitPage<'a> {
 pub async fn unit_page(mut c: Ctx, Path(id): Path<String>, Query(q): Query<ListQuery>) -> Reply {
     let actor = c.page("org").await?;
     let id = id_of(&c, &id, "unit")?;
-    let unit = c.core().org.unit(&actor, id).await.or_page(&c)?;
+    let unit = c.core().org.unit(&actor, id.into()).await.or_page(&c)?;
     let (people, pager) = if c.core().org.may_list_people(&actor, &unit) {
         let (p, pager) = people_list(&c, &actor, Some(id), &q, |search| {
             if search.is_empty() {
@@ -111,7 +117,7 @@ pub async fn unit_page(mut c: Ctx, Path(id): Path<String>, Query(q): Query<ListQ
     let policy = c
         .core()
         .policy
-        .policy(&actor, None, Some(id))
+        .policy(&actor, None, Some(id.into()))
         .await
         .or_page(&c)?;
     let own_rules = policy
@@ -119,7 +125,7 @@ pub async fn unit_page(mut c: Ctx, Path(id): Path<String>, Query(q): Query<ListQ
         .rules
         .unit_overrides
         .iter()
-        .find(|o| o.unit_id == id)
+        .find(|o| o.unit_id == id.into())
         .cloned();
     let page = UnitPage {
         c: &c,
@@ -195,18 +201,18 @@ pub async fn person_page(mut c: Ctx, Path(id): Path<String>) -> Reply {
     };
     c.ensure_csrf().await?;
     let id = id_of(&c, &id, "person")?;
-    let p = c.core().org.person(&actor, id).await.or_page(&c)?;
+    let p = c.core().org.person(&actor, id.into()).await.or_page(&c)?;
     // Agreements for those who may see the person's cases; temporary decisions for all who see them.
     let agreements = c
         .core()
         .agreements
-        .agreements_of(&actor, id)
+        .agreements_of(&actor, id.into())
         .await
         .unwrap_or_default();
     let temporary = c
         .core()
         .temporary
-        .temporary_decisions_for_person(id)
+        .temporary_decisions_for_person(id.into())
         .await
         .or_page(&c)?;
     // Equipment.

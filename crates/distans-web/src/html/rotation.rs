@@ -55,7 +55,7 @@ pub async fn form(mut c: Ctx, Path(id): Path<String>) -> Reply {
 
 async fn form_page(c: &Ctx, unit: Uuid, errors: FormErrors) -> Reply {
     let actor = c.actor()?;
-    let detail = c.core().org.unit(actor, unit).await.or_page(c)?;
+    let detail = c.core().org.unit(actor, unit.into()).await.or_page(c)?;
     if !c.core().coverage.may_read_unit_plan(actor, &detail) {
         return Err(c.fail(CoreError::forbidden(
             "only the unit's managers and HR plan its rotation",
@@ -85,7 +85,7 @@ fn locks_of(f: &Pairs) -> Vec<Lock> {
                 _ => return None,
             };
             Some(Lock {
-                person,
+                person: person.into(),
                 date,
                 remote,
             })
@@ -118,7 +118,7 @@ pub async fn start(mut c: Ctx, Path(id): Path<String>, Form(f): Form<Pairs>) -> 
     let asked = async {
         let (from, weeks, limit) = planning_of(&f)?;
         let rotation = &c.core().rotation;
-        let problem = rotation.rotation_problem(&actor, unit, from, weeks, &locks);
+        let problem = rotation.rotation_problem(&actor, unit.into(), from, weeks, &locks);
         Ok::<_, CoreError>((problem.await?, limit))
     };
     let (problem, limit) = match asked.await {
@@ -210,7 +210,7 @@ fn job_page_of<'a>(c: &'a Ctx, job: &Job) -> JobPage<'a> {
     let mut page = JobPage {
         c,
         job: job.id,
-        unit_id: p.unit,
+        unit_id: p.unit.into(),
         unit_name: p.unit_name.clone(),
         period: format!("v. {w1}–{w2}"),
         running: result.is_none() && !job.lost,

@@ -43,6 +43,25 @@ same_on_the_wire!(
     BTreeMap<String, Value>,
 );
 
+/// The domain's ids travel as plain UUIDs.
+macro_rules! ids_on_the_wire {
+    ($($t:ty),* $(,)?) => {
+        $(impl Wire<Uuid> for $t {
+            fn wire(self) -> Uuid {
+                self.uuid()
+            }
+        }
+
+        impl Wire<$t> for Uuid {
+            fn wire(self) -> $t {
+                self.into()
+            }
+        })*
+    };
+}
+
+ids_on_the_wire!(distans_core::kernel::PersonId, distans_core::kernel::UnitId);
+
 impl<A: Wire<B>, B> Wire<Vec<B>> for Vec<A> {
     fn wire(self) -> Vec<B> {
         self.into_iter().map(Wire::wire).collect()

@@ -129,11 +129,11 @@ impl From<distans_core::org::PersonView> for PersonView {
     fn from(v: distans_core::org::PersonView) -> Self {
         Self {
             person: MeView {
-                id: v.id,
+                id: v.id.into(),
                 name: v.name,
                 roles: v.roles.wire(),
                 unit: v.unit.into(),
-                manages: v.manages,
+                manages: v.manages.wire(),
             },
             employee_number: v.employee_number,
             given_name: v.given_name,

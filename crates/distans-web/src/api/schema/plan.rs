@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::org::Site;
-use super::{PersonRef, Weekday};
+use super::{PersonRef, UnitRef, Weekday};
 
 wire_enum! {
     /// Where a person works on a day.
@@ -153,7 +153,7 @@ wire_struct!(distans_core::coverage::SiteOccupancy => SiteOccupancy { site, peop
 pub struct GapWarning {
     pub rule: Uuid,
     pub kind: RuleKind,
-    pub unit: PersonRef,
+    pub unit: UnitRef,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub skill: Option<String>,
     pub date: Date,

@@ -215,14 +215,14 @@ pub async fn unit_policy_submit(c: Ctx, Path(id): Path<String>, Form(f): Form<Pa
         }
     };
     let o = UnitOverride {
-        unit_id: id,
+        unit_id: id.into(),
         manager_limit_days: opt("manager_limit_days")?,
         max_days_per_week: opt("max_days_per_week")?,
         presence_requirements: Some(get(&f, "presence_requirements").trim().to_string()),
     };
     c.core()
         .policy
-        .set_unit_override(&actor, id, Some(o))
+        .set_unit_override(&actor, id.into(), Some(o))
         .await
         .or_page(&c)?;
     redirect(&format!("/enheter/{id}#unit-policy"))

@@ -4,9 +4,9 @@
 use askama::Template;
 use axum::Form;
 use distans_core::kernel::Page;
+use distans_core::kernel::{PersonId, UnitId};
 use distans_core::org::UnitSummary;
 use distans_core::temporary::{TemporaryDecision, TemporaryDecisionInput};
-use uuid::Uuid;
 
 use crate::html::ctx::OrPage;
 use crate::html::form::{all, answer, get, invalid, redirect, render_form, FormErrors, Pairs};
@@ -27,11 +27,11 @@ struct TemporaryPage<'a> {
 }
 
 impl TemporaryPage<'_> {
-    fn unit_chosen(&self, id: &Uuid) -> bool {
+    fn unit_chosen(&self, id: &UnitId) -> bool {
         let id = id.to_string();
         self.v.iter().any(|(k, v)| k == "units" && *v == id)
     }
-    fn delegate_chosen(&self, id: &Uuid) -> bool {
+    fn delegate_chosen(&self, id: &PersonId) -> bool {
         let id = id.to_string();
         self.v.iter().any(|(k, v)| k == "delegates" && *v == id)
     }

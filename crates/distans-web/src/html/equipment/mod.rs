@@ -41,7 +41,7 @@ pub fn loan_row(c: &Ctx, l: &Loan) -> LoanRow {
         kind: c.t(&format!("equipment-kind-{}", l.item.kind.as_str())),
         category: c.t(&format!("equipment-category-{}", l.item.category.as_str())),
         description: l.item.description.clone(),
-        person_id: l.person.id,
+        person_id: l.person.id.into(),
         person: l.person.name.clone(),
         unit: l.unit.name.clone(),
         lent_at: l.lent_at.date().to_string(),
@@ -298,7 +298,10 @@ pub async fn lend(mut c: Ctx, Form(f): Form<EquipmentForm>) -> Reply {
         let item = equipment.equipment_item_by_identifier(&actor, &f.item);
         let item = item.await?;
         let person = if !f.person.trim().is_empty() {
-            Uuid::parse_str(f.person.trim()).map_err(|_| CoreError::NotFound("person"))?
+            f.person
+                .trim()
+                .parse()
+                .map_err(|_| CoreError::NotFound("person"))?
         } else {
             let by_number = equipment.person_by_employee_number(&actor, &f.employee_number);
             by_number.await?
@@ -342,15 +345,17 @@ pub struct PersonLoans {
 pub async fn person_loans(c: &Ctx, person: Uuid) -> Result<Option<PersonLoans>, HtmlError> {
     let actor = c.actor()?.clone();
     let equipment = &c.core().equipment;
-    if !equipment.may_see_loans_of(&actor, person).await {
+    if !equipment.may_see_loans_of(&actor, person.into()).await {
         return Ok(None);
     }
-    let loans = equipment.loans_of_person_if_visible(&actor, person).await;
+    let loans = equipment
+        .loans_of_person_if_visible(&actor, person.into())
+        .await;
     let loans = loans.or_page(c)?;
     Ok(Some(PersonLoans {
         person,
         rows: loans.iter().map(|l| loan_row(c, l)).collect(),
-        may_lend: equipment.may_lend_to(&actor, person).await,
+        may_lend: equipment.may_lend_to(&actor, person.into()).await,
         settable: state_opts(c, true),
     }))
 }

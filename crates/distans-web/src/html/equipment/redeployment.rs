@@ -3,6 +3,7 @@
 
 use askama::Template;
 use axum::extract::Query;
+use distans_core::kernel::UnitId;
 use distans_core::plan::PlanDay;
 use distans_core::redeployment::{RedeployRow, MAX_CSV_ROWS};
 use distans_core::CoreError;
@@ -63,9 +64,9 @@ fn strip_day(c: &Ctx, d: &PlanDay) -> StripDay {
 
 fn row_view(c: &Ctx, r: &RedeployRow) -> RedeployRowView {
     RedeployRowView {
-        id: r.person.id,
+        id: r.person.id.into(),
         name: r.person.name.clone(),
-        unit_id: r.unit.id,
+        unit_id: r.unit.id.into(),
         unit: r.unit.name.clone(),
         skills: r.skills.clone(),
         workdays: r.workdays,
@@ -83,7 +84,7 @@ struct RedeploymentPage<'a> {
     c: &'a Ctx,
     rows: Vec<RedeployRowView>,
     skills: Vec<String>,
-    units: Vec<(Uuid, String)>,
+    units: Vec<(UnitId, String)>,
     from: String,
     to: String,
     skill: String,
@@ -100,7 +101,7 @@ impl RedeploymentPage<'_> {
     fn is_skill(&self, s: &str) -> bool {
         self.skill == s
     }
-    fn is_unit(&self, u: &Uuid) -> bool {
+    fn is_unit(&self, u: &UnitId) -> bool {
         self.unit == u.to_string()
     }
 }

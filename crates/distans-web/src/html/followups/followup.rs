@@ -319,7 +319,9 @@ pub async fn action_update(mut c: Ctx, Path(id): Path<String>, Form(f): Form<Act
     let result = match result {
         Ok(due) => {
             let followup = &c.core().followup;
-            followup.update_action(&actor, id, owner, due).await
+            followup
+                .update_action(&actor, id, owner.map(Into::into), due)
+                .await
         }
         Err(e) => Err(e),
     };

@@ -3,6 +3,7 @@
 
 use askama::Template;
 use axum::extract::Query;
+use distans_core::kernel::UnitId;
 use distans_core::CoreError;
 use uuid::Uuid;
 
@@ -30,7 +31,7 @@ struct OverviewPage<'a> {
     week: String,
     prev: String,
     next: String,
-    too_big: Vec<(Uuid, String)>,
+    too_big: Vec<(UnitId, String)>,
 }
 
 /// The units a manager manages, this week: who is on site and where coverage has gaps.
@@ -54,7 +55,7 @@ pub async fn overview(mut c: Ctx, Query(q): Query<PeriodQuery>) -> Reply {
                 };
                 let days: Vec<_> = week.dates.iter().map(on).collect();
                 units.push(UnitSummaryRow {
-                    id: m.id,
+                    id: m.id.into(),
                     name: m.name.clone(),
                     people: up.members.len(),
                     gap_days: days.iter().flatten().filter(|(_, g)| *g).count(),

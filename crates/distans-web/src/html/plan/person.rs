@@ -1,6 +1,7 @@
 //! A person's plan, a week or a month: one's own ("Min plan") and, for
 //! their managers and HR, someone else's; with the form that sets a day.
 
+use distans_core::kernel::PersonId;
 use std::collections::HashMap;
 
 use askama::Template;
@@ -93,12 +94,12 @@ impl PersonPlanPage<'_> {
     }
 
     fn base(&self) -> String {
-        plan_url(self.own, self.person_id)
+        plan_url(self.own, self.person_id.into())
     }
 }
 
 /// The address of a person's plan: one's own is `/plan`.
-fn plan_url(own: bool, person: Uuid) -> String {
+fn plan_url(own: bool, person: PersonId) -> String {
     if own {
         "/plan".into()
     } else {
@@ -171,12 +172,15 @@ async fn person_plan_page(
 ) -> Reply {
     let actor = c.actor()?;
     let core = c.core();
-    let who = core.org.person(actor, person).await.or_page(c)?;
+    let who = core.org.person(actor, person.into()).await.or_page(c)?;
     let (from, to) = view.range();
-    let plan = core.plan.plan(actor, Some(person), None, from, to).await;
+    let plan = core
+        .plan
+        .plan(actor, Some(person.into()), None, from, to)
+        .await;
     let plan = plan.or_page(c)?;
     let cal = core.workdays.calendar(from, to).await.or_page(c)?;
-    let may_set = core.coverage.may_set_plan_day(actor, person).await;
+    let may_set = core.coverage.may_set_plan_day(actor, person.into()).await;
     let may_set = may_set.or_page(c)?;
     let lock = core.today() - Duration::days(core.config().plan_lock_days);
     let by_date: HashMap<Date, &PlanDay> = plan.iter().map(|d| (d.day.date, &d.day)).collect();
@@ -193,7 +197,7 @@ async fn person_plan_page(
         c,
         person_id: person,
         name: who.name,
-        own: actor.person_id == person,
+        own: actor.person_id == person.into(),
         heading,
         month: matches!(view, View::Month(_)),
         days,
@@ -234,7 +238,7 @@ pub async fn my_plan(
     c.nav = "plan";
     let me = c.actor()?.person_id;
     c.ensure_csrf().await?;
-    plan_shown(&c, me, &p, &s).await
+    plan_shown(&c, me.into(), &p, &s).await
 }
 
 /// Someone's plan, for their managers and HR.
@@ -266,7 +270,7 @@ fn day_state(s: &str) -> Result<Option<DayState>, CoreError> {
 /// Sets (or clears) a day from the plan page.
 pub async fn set_day(c: Ctx, Path(id): Path<String>, Form(f): Form<Pairs>) -> Reply {
     let actor = c.posted(get(&f, "csrf"))?;
-    let person = id_of(&c, &id, "person")?;
+    let person = PersonId::from(id_of(&c, &id, "person")?);
     let given = |k: &str| Some(get(&f, k).to_string()).filter(|s| !s.is_empty());
     let back_q = PeriodQuery {
         vecka: given("vecka"),
@@ -303,6 +307,6 @@ pub async fn set_day(c: Ctx, Path(id): Path<String>, Form(f): Form<Pairs>) -> Re
     let Some(p) = problem_of(&c, &e, &f, can_allow) else {
         return Err(c.fail(e));
     };
-    let page = person_plan_page(&c, person, view, Some(p), false).await?;
+    let page = person_plan_page(&c, person.into(), view, Some(p), false).await?;
     Ok(with_status(page, crate::error::status_of(&e)))
 }

@@ -40,7 +40,7 @@ pub async fn add_rule(mut c: Ctx, Path(id): Path<String>, Form(f): Form<Pairs>) 
             (!weekdays.is_empty()).then_some(weekdays.as_slice()),
         )?;
         let coverage = &c.core().coverage;
-        coverage.add_coverage_rule(&actor, unit, input).await
+        coverage.add_coverage_rule(&actor, unit.into(), input).await
     }
     .await;
     let monday = parse_week(get(&f, "vecka")).unwrap_or_else(|| monday_of(c.core().today()));

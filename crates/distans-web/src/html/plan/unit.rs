@@ -87,7 +87,10 @@ pub async fn unit_plan_page(
 ) -> Reply {
     let actor = c.actor()?;
     let friday = monday + time::Duration::days(4);
-    let up = c.core().coverage.unit_plan(actor, unit, monday, friday);
+    let up = c
+        .core()
+        .coverage
+        .unit_plan(actor, unit.into(), monday, friday);
     let up = up.await.or_page(c)?;
     let week = Week::of(c, monday).await?;
     let day_off = |d: &Date| week.cal.day_off(*d);
@@ -101,7 +104,7 @@ pub async fn unit_plan_page(
                 day_view(c, *d, p, day_off(d), false)
             };
             GridRow {
-                id: m.id,
+                id: m.id.into(),
                 name: m.name.clone(),
                 days: week.dates.iter().map(day).collect(),
             }

@@ -259,7 +259,7 @@ async fn setup() -> Fixture {
     Fixture {
         app,
         cookies,
-        kc,
+        kc: kc.into(),
         anna,
         bo,
         nobody,
