@@ -2,13 +2,13 @@
 //! and the old URL then answers 404.
 
 use std::sync::Arc;
-use time::{Date, Duration};
 
 use crate::access::{self, Action, Kind};
 use crate::feed::model::*;
 use crate::feed::port::FeedPort;
 use crate::feed::rules::well_formed;
 use crate::identity::rules::token;
+use crate::kernel::dates::{plus_days_clamped, DateRange};
 use crate::kernel::Env;
 use crate::kernel::Work;
 use crate::kernel::{Actor, CoreResult, NewAuditEntry};
@@ -119,11 +119,12 @@ impl FeedService {
             return Ok(None);
         };
         let today = self.env.today();
-        let (from, to): (Date, Date) = (
-            today - Duration::days(FEED_DAYS_BACK),
-            today + Duration::days(FEED_DAYS_AHEAD),
-        );
-        let days = self.plan.plan_of(person, from, to).await?;
+        let period = DateRange::new(
+            ("from", "to"),
+            plus_days_clamped(today, -FEED_DAYS_BACK),
+            plus_days_clamped(today, FEED_DAYS_AHEAD),
+        )?;
+        let days = self.plan.plan_of(person, period).await?;
         Ok(Some(CalendarFeed {
             person,
             name: rec.person.name(),

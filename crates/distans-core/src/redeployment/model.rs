@@ -3,9 +3,9 @@
 //! someone can be asked to serve elsewhere for a while. HR and directors only.
 
 use serde::{Deserialize, Serialize};
-use time::Date;
 use uuid::Uuid;
 
+use crate::kernel::dates::DateRange;
 use crate::kernel::{PersonRef, UnitRef};
 use crate::plan::model::PlanDay;
 
@@ -38,8 +38,7 @@ pub struct RedeployPerson {
 /// A request of the view.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RedeployQuery {
-    pub from: Date,
-    pub to: Date,
+    pub period: DateRange,
     pub skill: Option<String>,
     pub unit: Option<Uuid>,
     pub available_days_min: Option<i64>,
