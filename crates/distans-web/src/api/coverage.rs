@@ -24,8 +24,10 @@ pub struct CoverageQuery {
     /// The unit (required).
     unit: Option<String>,
     /// First day (YYYY-MM-DD); default today.
+    #[param(format = Date)]
     from: Option<String>,
     /// Last day; default four weeks on. At most 93 days.
+    #[param(format = Date)]
     to: Option<String>,
 }
 
@@ -191,8 +193,10 @@ pub struct OccupancyQuery {
     /// One site; without it every site (then at most 14 days).
     site: Option<String>,
     /// First day; default tomorrow.
+    #[param(format = Date)]
     from: Option<String>,
     /// Last day; default `from`.
+    #[param(format = Date)]
     to: Option<String>,
 }
 

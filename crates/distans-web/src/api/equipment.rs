@@ -322,8 +322,10 @@ pub async fn return_loan(
 #[into_params(parameter_in = Query)]
 pub struct RedeploymentParams {
     /// First day (default: today).
+    #[param(format = Date)]
     pub from: Option<String>,
     /// Last day (default: 13 days after `from`); at most 8 weeks.
+    #[param(format = Date)]
     pub to: Option<String>,
     /// Only people with this skill.
     pub skill: Option<String>,

@@ -26,8 +26,10 @@ pub struct PlanQuery {
     /// The people of a unit.
     unit: Option<String>,
     /// First day (YYYY-MM-DD); default today.
+    #[param(format = Date)]
     from: Option<String>,
     /// Last day; default four weeks on. At most 93 days.
+    #[param(format = Date)]
     to: Option<String>,
 }
 
