@@ -7,7 +7,7 @@
 //! cells of the extension), and that the reported cost is the cost; it
 //! returns that cost or every violation found.
 
-use crate::date::{format_date, parse_date, weekday, WEEKDAY_KEYS};
+use crate::date::{format_date, in_bounds, parse_date, weekday, WEEKDAY_KEYS};
 use crate::{Input, Output, Plan, State, Status};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -23,13 +23,18 @@ fn workdays(input: &Input) -> Result<Vec<Day>, String> {
         .start
         .as_deref()
         .and_then(parse_date)
-        .ok_or_else(|| String::from("horizon.start is not a date"))?;
+        .filter(|z| in_bounds(*z))
+        .ok_or_else(|| String::from("horizon.start is not a date accepted"))?;
     if weekday(start) != 0 {
         return Err(String::from("horizon.start is not a Monday"));
     }
+    let weeks = input.horizon.weeks.clamp(0, crate::MAX_WEEKS);
+    if !in_bounds(start + 7 * weeks.max(1) - 3) {
+        return Err(String::from("the horizon ends after the last day accepted"));
+    }
     let holidays: BTreeSet<&str> = input.horizon.holidays.iter().map(String::as_str).collect();
     let mut out = Vec::new();
-    for w in 0..input.horizon.weeks.clamp(0, crate::MAX_WEEKS) {
+    for w in 0..weeks {
         for (k, key) in WEEKDAY_KEYS.iter().enumerate() {
             let label = format_date(start + 7 * w + k as i64);
             if holidays.contains(label.as_str()) {

@@ -48,7 +48,19 @@ fn days_in_month(y: i64, m: u32) -> u32 {
     }
 }
 
-/// Parses a strict `YYYY-MM-DD` date (years 1000–9999).
+/// The first day accepted and written, 1900-01-01 (days since 1970-01-01).
+pub(crate) const FIRST_DAY: i64 = -25_567;
+/// The last day accepted and written, 2199-12-31 (days since 1970-01-01).
+pub(crate) const LAST_DAY: i64 = 84_005;
+
+/// Whether a day is within the years accepted ([`crate::FIRST_YEAR`]–
+/// [`crate::LAST_YEAR`]).
+pub(crate) fn in_bounds(z: i64) -> bool {
+    (FIRST_DAY..=LAST_DAY).contains(&z)
+}
+
+/// Parses a strict `YYYY-MM-DD` date (four-digit years; whether the year
+/// is accepted is [`in_bounds`]'s to say).
 pub(crate) fn parse_date(s: &str) -> Option<i64> {
     let b = s.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
@@ -67,7 +79,7 @@ pub(crate) fn parse_date(s: &str) -> Option<i64> {
     let y = digits(0..4)?;
     let m = digits(5..7)?;
     let d = digits(8..10)?;
-    if y < 1000 || !(1..=12).contains(&m) || d == 0 || d > days_in_month(i64::from(y), m) {
+    if !(1..=12).contains(&m) || d == 0 || d > days_in_month(i64::from(y), m) {
         return None;
     }
     Some(days_from_civil(i64::from(y), m, d))
@@ -115,5 +127,25 @@ mod tests {
         assert!(parse_date("2025-2-01").is_none());
         assert!(parse_date("2025-13-01").is_none());
         assert!(parse_date("２０２５-01-01").is_none());
+    }
+
+    #[test]
+    fn the_years_accepted() {
+        assert_eq!(parse_date("1900-01-01"), Some(FIRST_DAY));
+        assert_eq!(parse_date("2199-12-31"), Some(LAST_DAY));
+        assert_eq!(
+            civil_from_days(FIRST_DAY),
+            (i64::from(crate::FIRST_YEAR), 1, 1)
+        );
+        assert_eq!(
+            civil_from_days(LAST_DAY),
+            (i64::from(crate::LAST_YEAR), 12, 31)
+        );
+        for s in ["1899-12-31", "2200-01-01", "9999-12-31", "0001-01-01"] {
+            assert!(!parse_date(s).is_some_and(in_bounds), "{s}");
+        }
+        for s in ["10000-01-01", "-2026-01-01", "+2026-01-01"] {
+            assert_eq!(parse_date(s), None, "{s}");
+        }
     }
 }

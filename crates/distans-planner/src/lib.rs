@@ -41,6 +41,12 @@ use std::time::Duration;
 /// Largest accepted `horizon.weeks` (two years).
 pub const MAX_WEEKS: i64 = 104;
 
+/// The first year of a date the planner accepts (the same as distans').
+pub const FIRST_YEAR: i32 = 1900;
+/// The last year of a date the planner accepts or writes: a horizon must
+/// end by 31 December of it.
+pub const LAST_YEAR: i32 = 2199;
+
 /// Bad input: the field (a path such as `employees[3].fixed_remote[1]`) and
 /// what is wrong with it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -3,8 +3,11 @@
 //! horizon laid out. Every bad-input case of `rotation-planning.md` is
 //! rejected here with an [`InputError`] that names the field.
 
-use crate::date::{format_date, parse_date, weekday, weekday_index, WEEKDAY_KEYS, WEEKDAY_NAMES};
-use crate::{Input, InputError, Locked, MAX_WEEKS};
+use crate::date::{
+    format_date, in_bounds, parse_date, weekday, weekday_index, LAST_DAY, WEEKDAY_KEYS,
+    WEEKDAY_NAMES,
+};
+use crate::{Input, InputError, Locked, FIRST_YEAR, LAST_YEAR, MAX_WEEKS};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// One employee, validated.
@@ -107,7 +110,15 @@ fn overlap(a: u8, b_list: &[String], b_path: &str, a_name: &str) -> Result<(), I
 }
 
 fn date(s: &str, path: &str) -> Result<i64, InputError> {
-    parse_date(s).ok_or_else(|| err(path, format!("invalid date {s:?} (expected YYYY-MM-DD)")))
+    let z = parse_date(s)
+        .ok_or_else(|| err(path, format!("invalid date {s:?} (expected YYYY-MM-DD)")))?;
+    if !in_bounds(z) {
+        return Err(err(
+            path,
+            format!("{s:?} is outside the years accepted ({FIRST_YEAR}–{LAST_YEAR})"),
+        ));
+    }
+    Ok(z)
 }
 
 fn non_negative(v: i64, path: &str) -> Result<i64, InputError> {
@@ -148,6 +159,16 @@ impl Model {
             return Err(err(
                 "horizon.weeks",
                 format!("must be between 1 and {MAX_WEEKS}, got {weeks}"),
+            ));
+        }
+        // The last workday of the horizon, which the plan will name.
+        if !in_bounds(start + 7 * (weeks - 1) + 4) {
+            return Err(err(
+                "horizon.weeks",
+                format!(
+                    "{weeks} weeks from {start_s} end after {}, the last day accepted",
+                    format_date(LAST_DAY)
+                ),
             ));
         }
         let weeks = usize::try_from(weeks).unwrap_or(1);

@@ -81,7 +81,7 @@ impl FeedPort for SqlStore {
     }
 
     #[tracing::instrument(skip_all)]
-    async fn person_by_calendar_secret(&self, secret: &str) -> CoreResult<Option<Uuid>> {
+    async fn person_by_calendar_secret(&self, secret: &str) -> CoreResult<Option<PersonId>> {
         if secret.is_empty() {
             return Err(CoreError::invalid("secret", "is empty"));
         }
@@ -91,6 +91,6 @@ impl FeedPort for SqlStore {
             "SELECT person_id FROM calendar_feeds WHERE secret = $1",
             secret
         )?;
-        Ok(row.map(|(p,)| p))
+        Ok(row.map(|(p,)| p.into()))
     }
 }

@@ -70,14 +70,15 @@ where
 /// The weekdays (Monday–Friday) between two dates.
 fn weekdays_in(from: Date, to: Date) -> Vec<Weekday> {
     let mut out = vec![];
-    let mut d = from;
-    while d <= to && out.len() < 5 {
+    let mut next = Some(from);
+    while let Some(d) = next.filter(|d| *d <= to && out.len() < 5) {
         if let Some(w) = Weekday::of(d) {
             if !out.contains(&w) {
                 out.push(w);
             }
         }
-        d += time::Duration::days(1);
+        // Stops at the last day `time` can hold instead of overflowing.
+        next = d.next_day();
     }
     out
 }
@@ -250,5 +251,22 @@ impl PlanPort for SqlStore {
             }
         }
         Ok(SitePeople { counts, people })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn the_weekdays_of_a_period_stop_at_its_end_and_never_overflow() {
+        assert_eq!(
+            weekdays_in(date!(2026 - 11 - 27), date!(2026 - 11 - 30)),
+            [Weekday::Fri, Weekday::Mon]
+        );
+        assert_eq!(weekdays_in(Date::MAX, Date::MAX).len(), 1);
+        assert!(weekdays_in(date!(2026 - 11 - 30), date!(2026 - 11 - 29)).is_empty());
+        assert_eq!(weekdays_in(Date::MIN, Date::MAX).len(), 5);
     }
 }

@@ -10,11 +10,15 @@ use uuid::Uuid;
 
 use crate::absences::model::*;
 use crate::kernel::csv::{finish, read_csv, RowError};
+use crate::kernel::dates::{check_date, parse_date};
 use crate::kernel::{CoreError, CoreResult, NewAuditEntry};
 use crate::org::model::EmployeeNumber;
 
-/// Checks a period: last not before first (400), at most a year (422).
+/// Checks a period: both days within the years accepted and last not
+/// before first (400), at most a year (422).
 pub fn check_period(first: Date, last: Date) -> CoreResult<()> {
+    check_date("first_day", first)?;
+    check_date("last_day", last)?;
     if last < first {
         return Err(CoreError::invalid(
             "last_day",
@@ -32,14 +36,14 @@ pub fn check_period(first: Date, last: Date) -> CoreResult<()> {
     Ok(())
 }
 
+/// A cell's date, or why it is not one the product accepts.
 fn parse_day(s: &str) -> Result<Date, String> {
-    let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    Date::parse(s.trim(), &fmt).map_err(|_| {
-        if s.trim().is_empty() {
-            "is required".to_string()
-        } else {
-            format!("\"{s}\" is not a date (YYYY-MM-DD)")
-        }
+    if s.trim().is_empty() {
+        return Err("is required".to_string());
+    }
+    parse_date("date", s).map_err(|e| match e {
+        CoreError::Invalid { message, .. } => message,
+        e => e.to_string(),
     })
 }
 
@@ -303,6 +307,36 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.len(), 3);
         assert_eq!(e[0].field, "employee_number");
+    }
+
+    #[test]
+    fn dates_outside_the_years_accepted_are_bad_rows_naming_line_and_column() {
+        let e = parse_absences_csv(
+            b"employee_number,first_day,last_day\n\
+              1001,10000-01-01,10000-01-02\n\
+              1002,2026-12-01,9999-12-31\n\
+              1003,-2026-12-01,2026-12-02\n\
+              1004,0001-01-01,2026-12-02\n\
+              1005,2199-12-31,2199-12-31\n",
+        )
+        .unwrap_err();
+        let got: Vec<(u64, &str)> = e.iter().map(|e| (e.line, e.field.as_str())).collect();
+        assert_eq!(
+            got,
+            vec![
+                (2, "first_day"),
+                (2, "last_day"),
+                (3, "last_day"),
+                (4, "first_day"),
+                (5, "first_day"),
+            ],
+            "{e:?}"
+        );
+        for r in &e {
+            assert!(r.message.contains("1900–2199"), "{r}");
+        }
+        assert!(e[0].message.contains("10000-01-01"), "{}", e[0]);
+        assert!(check_period(date!(2026 - 01 - 01), Date::MAX).is_err());
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use crate::kernel::ids::PersonId;
 use serde_json::json;
 use std::sync::Arc;
-use time::{Date, Duration};
+use time::Date;
 use uuid::Uuid;
 
 use crate::absences::model::*;
@@ -11,6 +11,7 @@ use crate::absences::port::AbsencesPort;
 use crate::absences::rules::check_period;
 use crate::access::{self, Action, Kind};
 use crate::kernel::csv::ImportError;
+use crate::kernel::dates::{plus_days_clamped, DateRange};
 use crate::kernel::Env;
 use crate::kernel::Work;
 use crate::kernel::{Actor, CoreError, CoreResult, NewAuditEntry};
@@ -102,19 +103,16 @@ impl AbsencesService {
     ) -> CoreResult<Vec<Absence>> {
         let person = person.unwrap_or(actor.person_id);
         self.visible_unit_path(actor, person).await?;
-        let today = self.env.today();
-        let from = from.unwrap_or(today - Duration::days(31));
-        let to = to.unwrap_or(from + Duration::days(365));
-        if to < from {
-            return Err(CoreError::invalid("to", "must not be before from"));
-        }
-        if (to - from).whole_days() >= MAX_ABSENCE_LIST_DAYS {
+        let from = from.unwrap_or_else(|| plus_days_clamped(self.env.today(), -31));
+        let to = to.unwrap_or_else(|| plus_days_clamped(from, 365));
+        let period = DateRange::new(("from", "to"), from, to)?;
+        if period.len_days() > MAX_ABSENCE_LIST_DAYS {
             return Err(CoreError::invalid(
                 "to",
                 format!("a list covers at most {MAX_ABSENCE_LIST_DAYS} days"),
             ));
         }
-        self.port.absences(person, from, to).await
+        self.port.absences(person, period.from(), period.to()).await
     }
 
     /// Removes an absence.

@@ -7,6 +7,7 @@ use time::{Date, OffsetDateTime};
 
 use crate::agreements::model::*;
 use crate::followup::model::Term;
+use crate::kernel::dates::plus_days_clamped;
 use crate::kernel::{CoreError, CoreResult, PersonRef};
 
 /// The placeholders a template may use.
@@ -243,7 +244,7 @@ pub fn ending(g: &Agreement, today: Date) -> CoreResult<Agreement> {
     let mut next = g.clone();
     match g.state {
         AgreementState::Active if g.ends_on.is_none() => {
-            let by_notice = today + time::Duration::days(g.notice_days);
+            let by_notice = plus_days_clamped(today, g.notice_days);
             next.ends_on = Some(match g.end {
                 Some(e) if e < by_notice => e,
                 _ => by_notice,

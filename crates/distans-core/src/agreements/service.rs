@@ -16,6 +16,7 @@ use crate::agreements::rules::{self as agreement, ending, sign, term};
 use crate::followup::model::FollowUpSchedule;
 use crate::followup::rules::schedule;
 use crate::followup::service::FollowUpService;
+use crate::kernel::dates::plus_days_clamped;
 use crate::kernel::Work;
 use crate::kernel::{
     Actor, CoreError, CoreResult, Env, Link, Message, MessageKey, NewAuditEntry, Notice,
@@ -322,7 +323,7 @@ impl AgreementsService {
     #[tracing::instrument(skip_all)]
     pub async fn remind_ending_agreements(&self, days_ahead: i64) -> CoreResult<usize> {
         let today = self.env.today();
-        let until = today + time::Duration::days(days_ahead);
+        let until = plus_days_clamped(today, days_ahead);
         let mut told = 0;
         for g in self.port.agreements_ending(until, 200).await? {
             let Some(last) = g.last_day().filter(|l| *l >= today) else {

@@ -3,7 +3,7 @@
 
 use crate::kernel::ids::PersonId;
 use serde_json::json;
-use time::{Date, Duration};
+use time::Date;
 use uuid::Uuid;
 
 use crate::access::{self, Action};
@@ -11,6 +11,7 @@ use crate::agreements::model::{Agreement, AgreementState};
 use crate::agreements::service::AgreementsService;
 use crate::followup::model::{FollowUp, FollowUpKind};
 use crate::followup::rules::new_followup;
+use crate::kernel::dates::plus_days_clamped;
 use crate::kernel::{
     Actor, CoreError, CoreResult, Link, Message, MessageKey, NewAuditEntry, PersonRef,
 };
@@ -77,7 +78,7 @@ impl AgreementsService {
             )));
         }
         let today = self.env.today();
-        if date < today || date > today + Duration::days(730) {
+        if date < today || date > plus_days_clamped(today, 730) {
             return Err(CoreError::invalid(
                 "date",
                 "must be from today and within two years",

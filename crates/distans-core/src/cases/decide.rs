@@ -133,7 +133,7 @@ impl CasesService {
             ));
         }
         let mut gaps = vec![];
-        if let Some((from, to)) = gap_window(a, today) {
+        if let Some(window) = gap_window(a, today) {
             let span = AgreementSpan {
                 start: a.start,
                 last: a.end,
@@ -143,7 +143,7 @@ impl CasesService {
             gaps = self
                 .d
                 .coverage
-                .gaps_opened(employee, from, to, |rules| {
+                .gaps_opened(employee, window, |rules| {
                     rules.agreements.push(span.clone())
                 })
                 .await?;

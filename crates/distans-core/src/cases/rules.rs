@@ -8,6 +8,7 @@ use crate::access::{self, Kind};
 use crate::agreements::model::{Agreement, AgreementFacts, AgreementState};
 use crate::agreements::rules::render;
 use crate::cases::model::*;
+use crate::kernel::dates::{plus_days_clamped, DateRange};
 use crate::kernel::{Actor, CoreError, CoreResult, PersonRef};
 use crate::org::model::PersonRecord;
 use crate::policy::model::{Arrangement, Decider, EffectiveRules, PolicyVersion};
@@ -128,11 +129,15 @@ pub fn overlaps_any(a: &Arrangement, busy: &[(Date, Option<Date>)]) -> bool {
 }
 
 /// Where an approval's fixed weekdays are checked for coverage gaps: its
-/// first four weeks from today on (`None` without fixed weekdays).
-pub fn gap_window(a: &Arrangement, today: Date) -> Option<(Date, Date)> {
+/// first four weeks from today on, within the years accepted (`None`
+/// without fixed weekdays, or when nothing of it is left).
+pub fn gap_window(a: &Arrangement, today: Date) -> Option<DateRange> {
     let from = a.start.max(today);
-    let to = (from + time::Duration::days(27)).min(a.end.unwrap_or(Date::MAX));
-    (!a.weekdays.is_empty() && from <= to).then_some((from, to))
+    let to = plus_days_clamped(from, 27).min(a.end.unwrap_or(Date::MAX));
+    if a.weekdays.is_empty() {
+        return None;
+    }
+    DateRange::new(("start", "end"), from, to).ok()
 }
 
 /// What an approval needs to write its agreement.
@@ -497,7 +502,8 @@ mod tests {
         ) {
             let arr = arrangement(a.0, a.1, fixed.clone());
             match gap_window(&arr, today) {
-                Some((from, to)) => {
+                Some(w) => {
+                    let (from, to) = (w.from(), w.to());
                     prop_assert!(!fixed.is_empty());
                     prop_assert_eq!(from, a.0.max(today));
                     prop_assert!(from <= to && (to - from).whole_days() <= 27);

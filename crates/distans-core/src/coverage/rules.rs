@@ -336,8 +336,10 @@ mod tests {
         }
 
         fn workdays() -> Vec<Date> {
-            crate::kernel::calendar::WorkCalendar::default()
-                .workdays(date!(2026 - 11 - 23), date!(2026 - 12 - 06))
+            crate::kernel::calendar::WorkCalendar::default().workdays(crate::kernel::dates::span(
+                date!(2026 - 11 - 23),
+                date!(2026 - 12 - 06),
+            ))
         }
 
         prop_compose! {

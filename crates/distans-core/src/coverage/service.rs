@@ -16,6 +16,7 @@ use crate::coverage::model::*;
 use crate::coverage::port::CoveragePort;
 use crate::coverage::rules::unit_days;
 use crate::kernel::calendar::WorkCalendar;
+use crate::kernel::dates::DateRange;
 use crate::kernel::gap::{GapWarning, RuleKind};
 use crate::kernel::Env;
 use crate::kernel::Work;
@@ -220,11 +221,10 @@ impl CoverageService {
         &self,
         site: Uuid,
         cal: &WorkCalendar,
-        from: Date,
-        to: Date,
+        period: DateRange,
     ) -> CoreResult<HashMap<Date, i64>> {
-        let sp = self.plan.site_rules(Some(site), from, to).await?;
-        let workdays = cal.workdays(from, to);
+        let sp = self.plan.site_rules(Some(site), period).await?;
+        let workdays = cal.workdays(period);
         let all: i64 = sp
             .counts
             .iter()
@@ -254,25 +254,24 @@ impl CoverageService {
         &self,
         actor: &Actor,
         unit: UnitId,
-        from: Date,
-        to: Date,
+        period: DateRange,
     ) -> CoreResult<UnitPlan> {
-        crate::plan::rules::check_period(from, to)?;
+        crate::plan::rules::check_period(period)?;
         let detail = self
             .org
             .unit_to(actor, unit.into(), |unit_path| Action::ReadUnitPlan {
                 unit_path,
             })
             .await?;
-        let cal = self.workdays.calendar(from, to).await?;
-        let workdays = cal.workdays(from, to);
+        let cal = self.workdays.calendar(period).await?;
+        let workdays = cal.workdays(period);
         let rules = self.port.coverage_rules(&[unit]).await?;
         let members = self
             .port
             .members_under(&detail.path, MAX_UNIT_MEMBERS)
             .await?;
         let ids: Vec<PersonId> = members.iter().map(|m| m.id).collect();
-        let person_rules = self.plan.rules(&ids, from, to).await?;
+        let person_rules = self.plan.rules(&ids, period).await?;
         let plans: HashMap<PersonId, Vec<PlanDay>> = person_rules
             .iter()
             .map(|(p, r)| (*p, r.days_on(&workdays)))
@@ -282,7 +281,7 @@ impl CoverageService {
             rules.iter().any(|r| r.kind == RuleKind::MaxDesks),
         ) {
             (Some(site), true) => {
-                Some((site.desks, self.site_counts(site.id, &cal, from, to).await?))
+                Some((site.desks, self.site_counts(site.id, &cal, period).await?))
             }
             _ => None,
         };
@@ -309,21 +308,19 @@ impl CoverageService {
         &self,
         actor: &Actor,
         unit: UnitId,
-        from: Date,
-        to: Date,
+        period: DateRange,
     ) -> CoreResult<Vec<CoverageDay>> {
-        Ok(self.unit_plan(actor, unit, from, to).await?.coverage)
+        Ok(self.unit_plan(actor, unit, period).await?.coverage)
     }
 
-    /// The gaps a change of `person`'s rules would open (or widen) between
-    /// `from` and `to`: for every rule of the person's unit and the units
+    /// The gaps a change of `person`'s rules would open (or widen) in
+    /// `period`: for every rule of the person's unit and the units
     /// above it, on every day where the person's being on site changes.
     #[tracing::instrument(skip_all)]
     pub(crate) async fn gaps_opened(
         &self,
         rec: &PersonRecord,
-        from: Date,
-        to: Date,
+        period: DateRange,
         change: impl Fn(&mut PersonRules),
     ) -> CoreResult<Vec<GapWarning>> {
         let units = unit_chain(&rec.unit_path);
@@ -331,24 +328,26 @@ impl CoverageService {
         if rules.is_empty() {
             return Ok(vec![]);
         }
-        let cal = self.workdays.calendar(from, to).await?;
+        let cal = self.workdays.calendar(period).await?;
         let person = rec.person.id;
-        let mut before_rules = self.plan.rules(&[person], from, to).await?;
+        let mut before_rules = self.plan.rules(&[person], period).await?;
         let before_rules = before_rules.remove(&person).unwrap_or_default();
         let mut after_rules = before_rules.clone();
         change(&mut after_rules);
         // The days where the person's being on site changes.
         let changed: Vec<(Date, bool)> = before_rules
-            .days(&cal, from, to)
+            .days(&cal, period)
             .into_iter()
-            .zip(after_rules.days(&cal, from, to))
+            .zip(after_rules.days(&cal, period))
             .filter(|(b, a)| b.on_site() != a.on_site())
             .map(|(_, a)| (a.date, a.on_site()))
             .collect();
         if changed.is_empty() {
             return Ok(vec![]);
         }
-        let (first, last) = (changed[0].0, changed[changed.len() - 1].0);
+        // The changed days lie within `period`, in order: so do these.
+        let changed_days =
+            DateRange::new(("from", "to"), changed[0].0, changed[changed.len() - 1].0)?;
         let mut out = vec![];
         for rule in &rules {
             let days: Vec<(Date, bool)> = changed
@@ -397,7 +396,7 @@ impl CoverageService {
                         .filter(|m| rule.skill.as_ref().is_none_or(|s| m.skills.contains(s)))
                         .map(|m| m.id)
                         .collect();
-                    let others = self.plan.rules(&counted, first, last).await?;
+                    let others = self.plan.rules(&counted, changed_days).await?;
                     for d in leaving {
                         let without = others.values().filter(|r| r.day(d).on_site()).count() as i64;
                         // Before: the person was on site; after: not.
@@ -425,7 +424,7 @@ impl CoverageService {
                     if arriving.is_empty() {
                         continue;
                     }
-                    let counts = self.site_counts(site.id, &cal, first, last).await?;
+                    let counts = self.site_counts(site.id, &cal, changed_days).await?;
                     for d in arriving {
                         // `counts` is before the change: the person was not on site.
                         let after = counts.get(&d).copied().unwrap_or(0) + 1;
@@ -509,22 +508,18 @@ impl CoverageService {
             .await
     }
 
-    /// Each site's occupancy per workday from `from` to `to` (or one site's).
+    /// Each site's occupancy per workday of a period (or one site's).
     #[tracing::instrument(skip_all)]
     pub async fn occupancy(
         &self,
         actor: &Actor,
         site: Option<Uuid>,
-        from: Date,
-        to: Date,
+        period: DateRange,
     ) -> CoreResult<Vec<SiteOccupancy>> {
         access::authorize(actor, Action::Plain(Kind::ReadOccupancy))?;
-        if to < from {
-            return Err(CoreError::invalid("to", "must not be before from"));
-        }
         // The whole organisation: keep it to a short period.
         let max = if site.is_some() { MAX_PLAN_DAYS } else { 14 };
-        if (to - from).whole_days() >= max {
+        if period.len_days() > max {
             return Err(CoreError::invalid(
                 "to",
                 format!("at most {max} days at once"),
@@ -540,11 +535,11 @@ impl CoverageService {
         if sites.is_empty() {
             return Err(CoreError::NotFound("site"));
         }
-        let cal = self.workdays.calendar(from, to).await?;
-        let workdays = cal.workdays(from, to);
+        let cal = self.workdays.calendar(period).await?;
+        let workdays = cal.workdays(period);
         let index: HashMap<Date, usize> =
             workdays.iter().enumerate().map(|(i, d)| (*d, i)).collect();
-        let sp = self.plan.site_rules(site, from, to).await?;
+        let sp = self.plan.site_rules(site, period).await?;
         let mut by_site: HashMap<Uuid, (i64, Vec<SiteDay>)> = sites
             .iter()
             .map(|s| {

@@ -1,11 +1,10 @@
 //! The demo's follow-ups.
 
-use time::Duration;
-
 use crate::agreements::rules::term;
 use crate::demo::service::{demo_audit, DemoService};
 use crate::followup::model::*;
 use crate::followup::rules::*;
+use crate::kernel::dates::plus_days_clamped;
 use crate::kernel::CoreResult;
 
 impl DemoService {
@@ -31,7 +30,7 @@ impl DemoService {
             let interval = months.get(&g.policy_version).copied().unwrap_or(6);
             // The unit path is not stored with a follow-up.
             for mut f in schedule(&term(&g), "", interval) {
-                if f.due < today - Duration::days(14) {
+                if f.due < plus_days_clamped(today, -14) {
                     f.state = FollowUpState::Done;
                     f.completed_at = Some(now);
                 }

@@ -20,7 +20,7 @@ use crate::coverage::model::CoverageRule;
 use crate::demo::data::*;
 use crate::demo::model::*;
 use crate::kernel::calendar::{iso_week, WorkCalendar};
-use crate::kernel::dates::Weekday;
+use crate::kernel::dates::{plus_days_clamped, DateRange, Weekday};
 use crate::kernel::gap::RuleKind;
 use crate::kernel::Role;
 use crate::org::model::{
@@ -467,9 +467,18 @@ pub fn generate_plan(
         .flat_map(|p| p.manages.iter().map(move |u| (u.as_str(), p)))
         .collect();
     let confirmations: Vec<String> = rules.prerequisites.iter().map(|p| p.key.clone()).collect();
-    let from = today - Duration::days(182);
-    let to = today + Duration::days(182);
-    let workdays = cal.workdays(from, to);
+    // A year around today. `today` is within the years accepted
+    // (`Env::today`), so the dates below, at most a few weeks beyond this
+    // year, stay far inside what `time` can hold.
+    let Ok(year) = DateRange::clamped(
+        ("from", "to"),
+        plus_days_clamped(today, -182),
+        plus_days_clamped(today, 182),
+    ) else {
+        return DemoPlan::default();
+    };
+    let from = year.from();
+    let workdays = cal.workdays(year);
     let mut plan = DemoPlan::default();
     for (p, person) in plan_candidates(org, ids) {
         let secrecy = p

@@ -15,6 +15,7 @@ use crate::agreements::service::AgreementEndingHook;
 use crate::equipment::model::*;
 use crate::equipment::port::EquipmentPort;
 use crate::equipment::rules::*;
+use crate::kernel::dates::plus_days_clamped;
 use crate::kernel::Env;
 use crate::kernel::Work;
 use crate::kernel::{
@@ -511,7 +512,7 @@ impl EquipmentService {
         } else {
             LoanScope::Under(actor.manages.iter().map(|m| m.path.clone()).collect())
         };
-        let until = self.env.today() + time::Duration::days(14);
+        let until = plus_days_clamped(self.env.today(), 14);
         self.port.loans_to_collect(&scope, until, paging).await
     }
 }

@@ -4,7 +4,6 @@
 
 use crate::kernel::ids::PersonId;
 use async_trait::async_trait;
-use uuid::Uuid;
 
 use crate::kernel::CoreResult;
 use crate::kernel::Work;
@@ -31,5 +30,5 @@ pub trait FeedPort: Send + Sync {
     /// Removes the person's feed; false if there was none (then nothing is audited).
     async fn delete_calendar_feed(&self, person: PersonId, work: &Work) -> CoreResult<bool>;
     /// The person a feed secret belongs to.
-    async fn person_by_calendar_secret(&self, secret: &str) -> CoreResult<Option<Uuid>>;
+    async fn person_by_calendar_secret(&self, secret: &str) -> CoreResult<Option<PersonId>>;
 }

@@ -2,13 +2,13 @@
 //! and the old URL then answers 404.
 
 use std::sync::Arc;
-use time::{Date, Duration};
 
 use crate::access::{self, Action, Kind};
 use crate::feed::model::*;
 use crate::feed::port::FeedPort;
 use crate::feed::rules::well_formed;
 use crate::identity::rules::token;
+use crate::kernel::dates::{plus_days_clamped, DateRange};
 use crate::kernel::Env;
 use crate::kernel::Work;
 use crate::kernel::{Actor, CoreResult, NewAuditEntry};
@@ -115,17 +115,18 @@ impl FeedService {
         let Some(person) = self.port.person_by_calendar_secret(secret).await? else {
             return Ok(None);
         };
-        let Some(rec) = self.org.find_record(person.into()).await? else {
+        let Some(rec) = self.org.find_record(person).await? else {
             return Ok(None);
         };
         let today = self.env.today();
-        let (from, to): (Date, Date) = (
-            today - Duration::days(FEED_DAYS_BACK),
-            today + Duration::days(FEED_DAYS_AHEAD),
-        );
-        let days = self.plan.plan_of(person.into(), from, to).await?;
+        let period = DateRange::new(
+            ("from", "to"),
+            plus_days_clamped(today, -FEED_DAYS_BACK),
+            plus_days_clamped(today, FEED_DAYS_AHEAD),
+        )?;
+        let days = self.plan.plan_of(person, period).await?;
         Ok(Some(CalendarFeed {
-            person: person.into(),
+            person,
             name: rec.person.name(),
             site: rec.site,
             days,

@@ -1,13 +1,14 @@
 //! Actions from risky answers, followed to closure, and reminders.
 
 use crate::kernel::ids::PersonId;
-use time::{Date, Duration};
+use time::Date;
 use uuid::Uuid;
 
 use crate::access::{self, Action};
 use crate::followup::model::*;
 use crate::followup::rules::*;
 use crate::followup::service::FollowUpService;
+use crate::kernel::dates::plus_days_clamped;
 use crate::kernel::Work;
 use crate::kernel::{
     Actor, CoreError, CoreResult, Link, Message, MessageKey, NewAuditEntry, Page, Paging, PersonRef,
@@ -207,7 +208,7 @@ impl FollowUpService {
         let mut told = 0;
         let due = self
             .port
-            .followups_to_remind(today, today + Duration::days(REMIND_DAYS_AHEAD), limit)
+            .followups_to_remind(today, plus_days_clamped(today, REMIND_DAYS_AHEAD), limit)
             .await?;
         let mut full = due.len() as i64 == limit;
         for f in due {

@@ -9,13 +9,14 @@ use crate::access::{self, Listing};
 use crate::followup::model::*;
 use crate::kernel::{Actor, PersonRef};
 
-/// `d` plus `months`, the day clamped to the month's length (31 Jan + 1 = 28/29 Feb).
-pub fn add_months(d: Date, months: u32) -> Date {
-    let total = d.year() * 12 + (d.month() as i32 - 1) + months as i32;
-    let (y, m) = (total.div_euclid(12), (total.rem_euclid(12) + 1) as u8);
-    let month = time::Month::try_from(m).unwrap_or(time::Month::January);
-    let last = month.length(y);
-    Date::from_calendar_date(y, month, d.day().min(last)).unwrap_or(d)
+/// `d` plus `months`, the day clamped to the month's length (31 Jan + 1 =
+/// 28/29 Feb); `None` past the last year `time` can hold.
+pub fn add_months(d: Date, months: u32) -> Option<Date> {
+    let total = i64::from(d.year()) * 12 + i64::from(d.month() as u8) - 1 + i64::from(months);
+    let y = i32::try_from(total.div_euclid(12)).ok()?;
+    let m = u8::try_from(total.rem_euclid(12) + 1).ok()?;
+    let month = time::Month::try_from(m).ok()?;
+    Date::from_calendar_date(y, month, d.day().min(month.length(y))).ok()
 }
 
 pub(crate) fn new_followup(
@@ -62,13 +63,16 @@ pub fn schedule(g: &Term, unit_path: &str, interval_months: u8) -> Vec<FollowUp>
     let interval = u32::from(interval_months.max(1));
     let until = g
         .last_day
-        .unwrap_or_else(|| add_months(g.start, OPEN_ENDED_MONTHS));
-    let mut k = 1;
-    loop {
-        let due = add_months(g.start, interval * k);
-        if due > until {
-            break;
-        }
+        .or_else(|| add_months(g.start, OPEN_ENDED_MONTHS))
+        .unwrap_or(g.start);
+    let due = |k: u32| {
+        interval
+            .checked_mul(k)
+            .and_then(|n| add_months(g.start, n))
+            .filter(|due| *due <= until)
+    };
+    let mut k: u32 = 1;
+    while let Some(due) = due(k) {
         out.push(new_followup(
             FollowUpKind::FollowUp,
             person.clone(),
@@ -76,7 +80,7 @@ pub fn schedule(g: &Term, unit_path: &str, interval_months: u8) -> Vec<FollowUp>
             Some(g.agreement),
             due,
         ));
-        k += 1;
+        k = k.saturating_add(1);
     }
     if out.len() == 1 && until > g.start {
         out.push(new_followup(
@@ -133,10 +137,24 @@ mod tests {
 
     #[test]
     fn months_are_added_with_the_day_clamped() {
-        assert_eq!(add_months(date!(2026 - 01 - 31), 1), date!(2026 - 02 - 28));
-        assert_eq!(add_months(date!(2028 - 01 - 31), 1), date!(2028 - 02 - 29));
-        assert_eq!(add_months(date!(2026 - 11 - 15), 6), date!(2027 - 05 - 15));
-        assert_eq!(add_months(date!(2026 - 12 - 01), 24), date!(2028 - 12 - 01));
+        assert_eq!(
+            add_months(date!(2026 - 01 - 31), 1),
+            Some(date!(2026 - 02 - 28))
+        );
+        assert_eq!(
+            add_months(date!(2028 - 01 - 31), 1),
+            Some(date!(2028 - 02 - 29))
+        );
+        assert_eq!(
+            add_months(date!(2026 - 11 - 15), 6),
+            Some(date!(2027 - 05 - 15))
+        );
+        assert_eq!(
+            add_months(date!(2026 - 12 - 01), 24),
+            Some(date!(2028 - 12 - 01))
+        );
+        assert_eq!(add_months(Date::MAX, 1), None, "past what time can hold");
+        assert_eq!(add_months(date!(2026 - 12 - 01), u32::MAX), None);
     }
 
     #[test]
@@ -252,7 +270,7 @@ mod tests {
             /// month's last day, and lands in the right month.
             #[test]
             fn months_are_added_in_whole_months(d in day(), months in 0u32..40) {
-                let r = add_months(d, months);
+                let r = add_months(d, months).unwrap();
                 let total = |x: Date| x.year() * 12 + x.month() as i32 - 1;
                 prop_assert_eq!(total(r) - total(d), months as i32);
                 let last = r.month().length(r.year());
@@ -273,13 +291,13 @@ mod tests {
                 let last = len.map(|n| start + Duration::days(n));
                 let s = schedule(&agreement(start, last), "/u/", interval);
                 prop_assert_eq!((s[0].kind, s[0].due), (FollowUpKind::RiskAssessment, start));
-                let until = last.unwrap_or_else(|| add_months(start, OPEN_ENDED_MONTHS));
+                let until = last.unwrap_or_else(|| add_months(start, OPEN_ENDED_MONTHS).unwrap());
                 prop_assert!(s[1..].iter().all(|f| f.kind == FollowUpKind::FollowUp && f.due > start && f.due <= until));
                 prop_assert!(s.windows(2).all(|w| w[0].due < w[1].due));
                 prop_assert_eq!(s.len() > 1, until > start);
                 let step = u32::from(interval.max(1));
                 if s.len() > 2 {
-                    prop_assert_eq!(s[1].due, add_months(start, step));
+                    prop_assert_eq!(Some(s[1].due), add_months(start, step));
                 }
             }
         }

@@ -3,7 +3,6 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use time::Duration;
 use uuid::Uuid;
 
 use crate::access::{self, Action, Kind};
@@ -11,6 +10,7 @@ use crate::followup::checklist::{self, ChecklistInput, ChecklistTemplate};
 use crate::followup::model::*;
 use crate::followup::port::FollowUpPort;
 use crate::followup::rules::*;
+use crate::kernel::dates::plus_days_clamped;
 use crate::kernel::Env;
 use crate::kernel::Work;
 use crate::kernel::{
@@ -354,7 +354,7 @@ impl FollowUpService {
                     question_id: q.id.clone(),
                     description,
                     owner: owner_ref.clone(),
-                    due: today + Duration::days(ACTION_DAYS),
+                    due: plus_days_clamped(today, ACTION_DAYS),
                     state: ActionState::Open,
                     note: None,
                     closed_by: None,

@@ -124,7 +124,10 @@ impl IdentityService {
             name: name.into(),
             created_at: now,
             last_used_at: None,
-            expires_at: Some(now + time::Duration::days(days)),
+            // `days` is between 1 and the configured maximum (checked above).
+            expires_at: Some(now.checked_add(time::Duration::days(days)).ok_or_else(|| {
+                CoreError::invalid("days", "ends past the last date that can be kept")
+            })?),
         };
         let mut audit = NewAuditEntry::by(actor, "token.create", "token", t.id.to_string());
         audit.after = Some(

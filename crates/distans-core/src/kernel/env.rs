@@ -43,8 +43,13 @@ impl Env {
         self.clock.now()
     }
 
+    /// Today, within the years the product accepts (a clock set outside
+    /// them reads as the first or last day accepted), so that today moved
+    /// by a bounded number of days can never overflow.
     pub fn today(&self) -> Date {
-        self.now().date()
+        self.now()
+            .date()
+            .clamp(crate::kernel::dates::FIRST, crate::kernel::dates::LAST)
     }
 
     pub fn config(&self) -> &CoreConfig {

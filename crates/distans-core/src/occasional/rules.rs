@@ -5,6 +5,7 @@
 use time::{Date, Duration};
 
 use crate::kernel::calendar::{iso_week, week_monday, WorkCalendar};
+use crate::kernel::dates::plus_days_clamped;
 use crate::kernel::{CoreError, CoreResult};
 use crate::occasional::model::DayChange;
 use crate::plan::model::{DayState, PersonRules};
@@ -25,7 +26,7 @@ pub fn check_day(
             message: format!("{day} is not a workday ({why})"),
         });
     }
-    if day < today - Duration::days(lock_days) {
+    if day < plus_days_clamped(today, lock_days.saturating_neg()) {
         return Err(CoreError::Rule {
             field: Some("date".into()),
             message: format!("{day} has passed and can no longer be changed"),
@@ -64,11 +65,13 @@ pub fn used_in_week(rules: Option<&PersonRules>, day: Date) -> f64 {
         .unwrap_or(0.0)
 }
 
-/// Monday to Friday of the ISO week of `day`.
+/// Monday to Friday of the ISO week of `day` (the Friday after the last
+/// day `time` can hold is that day).
 pub fn week_of(day: Date) -> (Date, Date) {
     let (y, w) = iso_week(day);
     let monday = week_monday(y, w).unwrap_or(day);
-    (monday, monday + Duration::days(4))
+    let friday = monday.checked_add(Duration::days(4)).unwrap_or(Date::MAX);
+    (monday, friday)
 }
 
 /// A remote day is refused for secrecy-classified tasks, and beyond the

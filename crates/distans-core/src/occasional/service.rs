@@ -8,6 +8,7 @@ use serde_json::json;
 
 use crate::access::{self, Action};
 use crate::coverage::service::CoverageService;
+use crate::kernel::dates::DateRange;
 use crate::kernel::Work;
 use crate::kernel::{Actor, CoreError, CoreResult, Env, NewAuditEntry};
 use crate::occasional::model::DayChange;
@@ -74,8 +75,9 @@ impl OccasionalService {
         allow_gap: bool,
     ) -> CoreResult<PlanDay> {
         let rec = self.target(actor, person).await?;
+        let the_day = DateRange::day("date", day)?;
         let change = DayChange { day, state, part };
-        let cal = self.workdays.calendar(day, day).await?;
+        let cal = self.workdays.calendar(the_day).await?;
         check_day(
             &change,
             &cal,
@@ -86,7 +88,7 @@ impl OccasionalService {
         let value = state.map(|s| Occasional { state: s, part });
         let gaps = self
             .coverage
-            .gaps_opened(&rec, day, day, |r| match value {
+            .gaps_opened(&rec, the_day, |r| match value {
                 Some(o) => {
                     r.occasional.insert(day, o);
                 }
@@ -148,8 +150,9 @@ impl OccasionalService {
         let decisions = self.temporary.for_record(rec).await?;
         let limit = week_limit(&policy.rules, crisis_limit(&decisions, change.day));
         let (monday, friday) = week_of(change.day);
+        let week = DateRange::clamped(("date", "date"), monday, friday)?;
         let person = rec.person.id;
-        let rules = self.plan.rules(&[person], monday, friday).await?;
+        let rules = self.plan.rules(&[person], week).await?;
         let used = used_in_week(rules.get(&person), change.day);
         check_remote(change, &rec.person.skills, &policy.rules, limit, used)
     }

@@ -8,7 +8,7 @@
 use time::Date;
 
 use crate::kernel::calendar::WorkCalendar;
-use crate::kernel::dates::Weekday;
+use crate::kernel::dates::{DateRange, Weekday};
 use crate::kernel::{CoreError, CoreResult};
 use crate::plan::model::*;
 
@@ -62,9 +62,9 @@ impl PersonRules {
         }
     }
 
-    /// The plan of every workday from `from` to `to`.
-    pub fn days(&self, cal: &WorkCalendar, from: Date, to: Date) -> Vec<PlanDay> {
-        cal.workdays(from, to)
+    /// The plan of every workday of a period.
+    pub fn days(&self, cal: &WorkCalendar, period: DateRange) -> Vec<PlanDay> {
+        cal.workdays(period)
             .into_iter()
             .map(|d| self.day(d))
             .collect()
@@ -77,13 +77,10 @@ impl PersonRules {
     }
 }
 
-/// A period a plan may be asked for: from before to, at most
-/// [`MAX_PLAN_DAYS`] long.
-pub fn check_period(from: Date, to: Date) -> CoreResult<()> {
-    if to < from {
-        return Err(CoreError::invalid("to", "must not be before from"));
-    }
-    if (to - from).whole_days() >= MAX_PLAN_DAYS {
+/// A period a plan may be asked for: at most [`MAX_PLAN_DAYS`] long (the
+/// range itself has checked its bounds and order).
+pub fn check_period(period: DateRange) -> CoreResult<()> {
+    if period.len_days() > MAX_PLAN_DAYS {
         return Err(CoreError::invalid(
             "to",
             format!("a plan covers at most {MAX_PLAN_DAYS} days"),
@@ -222,8 +219,7 @@ mod tests {
         let r = rules();
         let days = r.days(
             &WorkCalendar::default(),
-            date!(2026 - 12 - 21),
-            date!(2027 - 01 - 03),
+            crate::kernel::dates::span(date!(2026 - 12 - 21), date!(2027 - 01 - 03)),
         );
         let dates: Vec<Date> = days.iter().map(|d| d.date).collect();
         assert_eq!(
@@ -242,12 +238,11 @@ mod tests {
     #[test]
     fn a_period_is_from_before_to_and_at_most_93_days() {
         let from = date!(2026 - 01 - 01);
-        assert!(check_period(from, from).is_ok());
-        assert!(check_period(from, from + time::Duration::days(MAX_PLAN_DAYS - 1)).is_ok());
-        let e = check_period(from, from + time::Duration::days(MAX_PLAN_DAYS)).unwrap_err();
+        let days = |n: i64| DateRange::starting(("from", "to"), from, n).unwrap();
+        assert!(check_period(days(1)).is_ok());
+        assert!(check_period(days(MAX_PLAN_DAYS)).is_ok());
+        let e = check_period(days(MAX_PLAN_DAYS + 1)).unwrap_err();
         assert_eq!((e.field(), e.code()), (Some("to"), "invalid"));
-        let e = check_period(from, from - time::Duration::days(1)).unwrap_err();
-        assert_eq!(e.field(), Some("to"));
     }
 
     #[test]
@@ -485,7 +480,7 @@ mod tests {
                 len in 0i64..40,
             ) {
                 let to = from + Duration::days(len);
-                let days = r.days(&cal, from, to);
+                let days = r.days(&cal, crate::kernel::dates::span(from, to));
                 let dates: Vec<Date> = days.iter().map(|p| p.date).collect();
                 let mut expected = vec![];
                 let mut d = from;

@@ -10,6 +10,7 @@ use time::Date;
 use uuid::Uuid;
 
 use crate::access::{self, Action};
+use crate::kernel::dates::DateRange;
 use crate::kernel::{Actor, CoreError, CoreResult, Paging};
 use crate::org::service::OrgService;
 use crate::plan::model::*;
@@ -41,10 +42,9 @@ impl PlanService {
         actor: &Actor,
         person: Option<PersonId>,
         unit: Option<UnitId>,
-        from: Date,
-        to: Date,
+        period: DateRange,
     ) -> CoreResult<Vec<PersonDay>> {
-        check_period(from, to)?;
+        check_period(period)?;
         let people: Vec<PersonId> = match (person, unit) {
             (Some(p), _) => {
                 let rec = self.org.record(p).await?;
@@ -69,8 +69,11 @@ impl PlanService {
             }
             (None, None) => vec![actor.person_id],
         };
-        let workdays = self.workdays.calendar(from, to).await?.workdays(from, to);
-        let rules = self.port.plan_rules(&people, from, to).await?;
+        let workdays = self.workdays.calendar(period).await?.workdays(period);
+        let rules = self
+            .port
+            .plan_rules(&people, period.from(), period.to())
+            .await?;
         let mut out = vec![];
         for p in people {
             if let Some(r) = rules.get(&p) {
@@ -86,24 +89,23 @@ impl PlanService {
 
     // For the other slices.
 
-    /// One person's plan for a period of any length, without asking who
-    /// wants it: for callers that have already decided that (the calendar
-    /// feed). Workdays only.
+    /// One person's plan for a period longer than the API's limit, without
+    /// asking who wants it: for callers that have already decided that (the
+    /// calendar feed). Workdays only.
     #[tracing::instrument(skip_all)]
     pub(crate) async fn plan_of(
         &self,
         person: PersonId,
-        from: Date,
-        to: Date,
+        period: DateRange,
     ) -> CoreResult<Vec<PlanDay>> {
-        if to < from {
-            return Ok(vec![]);
-        }
-        let cal = self.workdays.calendar(from, to).await?;
-        let rules = self.port.plan_rules(&[person], from, to).await?;
+        let cal = self.workdays.calendar(period).await?;
+        let rules = self
+            .port
+            .plan_rules(&[person], period.from(), period.to())
+            .await?;
         Ok(rules
             .get(&person)
-            .map(|r| r.days(&cal, from, to))
+            .map(|r| r.days(&cal, period))
             .unwrap_or_default())
     }
 
@@ -112,10 +114,11 @@ impl PlanService {
     pub(crate) async fn rules(
         &self,
         people: &[PersonId],
-        from: Date,
-        to: Date,
+        period: DateRange,
     ) -> CoreResult<HashMap<PersonId, PersonRules>> {
-        self.port.plan_rules(people, from, to).await
+        self.port
+            .plan_rules(people, period.from(), period.to())
+            .await
     }
 
     /// Everyone sitting at `site` (or at any site), with their plan's rules.
@@ -123,10 +126,11 @@ impl PlanService {
     pub(crate) async fn site_rules(
         &self,
         site: Option<Uuid>,
-        from: Date,
-        to: Date,
+        period: DateRange,
     ) -> CoreResult<SitePeople> {
-        self.port.site_plan_rules(site, from, to).await
+        self.port
+            .site_plan_rules(site, period.from(), period.to())
+            .await
     }
 
     /// One person's day as the plan gives it.

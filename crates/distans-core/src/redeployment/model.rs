@@ -4,9 +4,9 @@
 
 use crate::kernel::ids::UnitId;
 use serde::{Deserialize, Serialize};
-use time::Date;
 use uuid::Uuid;
 
+use crate::kernel::dates::DateRange;
 use crate::kernel::{PersonRef, UnitRef};
 use crate::plan::model::PlanDay;
 
@@ -39,8 +39,7 @@ pub struct RedeployPerson {
 /// A request of the view.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RedeployQuery {
-    pub from: Date,
-    pub to: Date,
+    pub period: DateRange,
     pub skill: Option<String>,
     pub unit: Option<UnitId>,
     pub available_days_min: Option<i64>,

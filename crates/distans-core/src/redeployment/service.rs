@@ -53,11 +53,7 @@ impl RedeploymentService {
         q: &RedeployQuery,
     ) -> CoreResult<(Vec<u8>, bool)> {
         let (rows, more) = self.redeployment_all(actor, q).await?;
-        let workdays = self
-            .workdays
-            .calendar(q.from, q.to)
-            .await?
-            .workdays(q.from, q.to);
+        let workdays = self.workdays.calendar(q.period).await?.workdays(q.period);
         Ok((to_csv(&rows, &workdays)?, more))
     }
 
@@ -74,10 +70,7 @@ impl RedeploymentService {
     }
 
     fn check_redeploy(q: &RedeployQuery) -> CoreResult<()> {
-        if q.to < q.from {
-            return Err(CoreError::invalid("to", "must not be before from"));
-        }
-        if (q.to - q.from).whole_days() >= MAX_REDEPLOY_DAYS {
+        if q.period.len_days() > MAX_REDEPLOY_DAYS {
             return Err(CoreError::invalid(
                 "to",
                 format!("the period is at most {MAX_REDEPLOY_DAYS} days (8 weeks)"),
@@ -132,8 +125,8 @@ impl RedeploymentService {
                 None => None,
             },
         };
-        let cal = self.workdays.calendar(q.from, q.to).await?;
-        let workdays = cal.workdays(q.from, q.to);
+        let cal = self.workdays.calendar(q.period).await?;
+        let workdays = cal.workdays(q.period);
         let limit = q.limit as usize;
         let mut items = vec![];
         let mut after = q.after;
@@ -152,7 +145,7 @@ impl RedeploymentService {
             let full = people.len() == batch;
             scanned += people.len();
             let ids: Vec<PersonId> = people.iter().map(|p| p.person.id).collect();
-            let rules = self.plan.rules(&ids, q.from, q.to).await?;
+            let rules = self.plan.rules(&ids, q.period).await?;
             for p in people {
                 after = Some(p.person.id.into());
                 let days = rules

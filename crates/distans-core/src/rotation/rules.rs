@@ -7,8 +7,26 @@ use distans_planner as planner;
 use time::{Date, Weekday as TimeWeekday};
 
 use crate::kernel::calendar::iso_week;
+use crate::kernel::dates::{add_days, check_date, parse_date, plus_days, DateRange};
+use crate::kernel::{CoreError, CoreResult};
 use crate::rotation::model::*;
-use time::Duration;
+
+/// The days a rotation plans: from the Monday `start` to the Friday of its
+/// last week, 1 to [`MAX_ROTATION_WEEKS`] weeks, within the years accepted.
+pub fn horizon(start: Date, weeks: i64) -> CoreResult<DateRange> {
+    check_date("from", start)?;
+    if start.weekday() != TimeWeekday::Monday {
+        return Err(CoreError::invalid("from", "must be a Monday"));
+    }
+    if !(1..=MAX_ROTATION_WEEKS).contains(&weeks) {
+        return Err(CoreError::invalid(
+            "weeks",
+            format!("must be from 1 to {MAX_ROTATION_WEEKS}"),
+        ));
+    }
+    let last_friday = add_days("weeks", start, 7 * weeks - 3)?;
+    DateRange::new(("from", "weeks"), start, last_friday)
+}
 
 pub(crate) fn weekday_key(d: Date) -> Option<&'static str> {
     match d.weekday() {
@@ -32,10 +50,12 @@ pub fn explain(
         .horizon
         .start
         .as_deref()
-        .and_then(|s| crate::kernel::dates::parse_date("from", s).ok())
+        .and_then(|s| parse_date("from", s).ok())
     else {
         return vec![];
     };
+    // A stored input may say anything: as many weeks as the planner takes.
+    let weeks = input.horizon.weeks.clamp(0, planner::MAX_WEEKS);
     // On site per day, per rule.
     let onsite = |e: &planner::Employee, d: &str| {
         output
@@ -46,10 +66,12 @@ pub fn explain(
     };
     let mut out = vec![];
     for e in &input.employees {
-        for w in 0..input.horizon.weeks {
-            let monday = start + Duration::days(7 * w);
+        for w in 0..weeks {
+            let Some(monday) = plus_days(start, 7 * w) else {
+                break;
+            };
             let days: Vec<Date> = (0..5)
-                .map(|i| monday + Duration::days(i))
+                .filter_map(|i| plus_days(monday, i))
                 .filter(|d| !input.horizon.holidays.contains(&d.to_string()))
                 .collect();
             let available = days

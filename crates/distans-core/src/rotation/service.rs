@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use distans_planner as planner;
-use time::{Date, Duration, Weekday as TimeWeekday};
+use time::Date;
 use uuid::Uuid;
 
 use crate::access::{self, Action, Kind};
@@ -84,18 +84,10 @@ impl RotationService {
                 unit_path,
             })
             .await?;
-        if start.weekday() != TimeWeekday::Monday {
-            return Err(CoreError::invalid("from", "must be a Monday"));
-        }
-        if !(1..=MAX_ROTATION_WEEKS).contains(&weeks) {
-            return Err(CoreError::invalid(
-                "weeks",
-                format!("must be from 1 to {MAX_ROTATION_WEEKS}"),
-            ));
-        }
-        let end = start + Duration::days(7 * weeks - 3);
-        let cal = self.workdays.calendar(start, end).await?;
-        let workdays = cal.workdays(start, end);
+        let period = horizon(start, weeks)?;
+        let end = period.to();
+        let cal = self.workdays.calendar(period).await?;
+        let workdays = cal.workdays(period);
         let members = self
             .coverage
             .members_under(&detail.path, MAX_UNIT_MEMBERS)
@@ -120,7 +112,7 @@ impl RotationService {
         let unit_ids: Vec<UnitId> = units.iter().map(|u| u.id).collect();
         let rules = self.coverage.rules_of(&unit_ids).await?;
         let ids: Vec<PersonId> = members.iter().map(|m| m.id).collect();
-        let person_rules = self.plan.rules(&ids, start, end).await?;
+        let person_rules = self.plan.rules(&ids, period).await?;
         let policy = self.policy.in_force(start).await?;
         let decisions = self.temporary.overlapping(start, end).await?;
 
@@ -239,7 +231,7 @@ impl RotationService {
                         continue;
                     };
                     // The desks left after everyone else at the site, on their busiest day.
-                    let counts = self.coverage.site_counts(site.id, &cal, start, end).await?;
+                    let counts = self.coverage.site_counts(site.id, &cal, period).await?;
                     let mut worst_others = 0;
                     for d in &workdays {
                         let ours = members
@@ -256,8 +248,8 @@ impl RotationService {
                 }
             }
         }
-        let holidays: Vec<String> = (0..weeks * 7)
-            .map(|i| start + Duration::days(i))
+        let holidays: Vec<String> = period
+            .days()
             .filter(|d| weekday_key(*d).is_some() && !cal.is_workday(*d))
             .map(|d| d.to_string())
             .collect();
@@ -344,8 +336,8 @@ impl RotationService {
             }
         }
         let id = Uuid::now_v7();
-        let first = problem.start;
-        let last = problem.start + Duration::days(7 * problem.weeks - 3);
+        let period = horizon(problem.start, problem.weeks)?;
+        let (first, last) = (period.from(), period.to());
         let audit = NewAuditEntry::by(actor, "rotation.publish", "unit", problem.unit.unit.id)
             .after(serde_json::json!({
                 "rotation": id, "from": first.to_string(), "to": last.to_string(),

@@ -6,6 +6,7 @@ use time::Date;
 
 use crate::access::{self, Action, Kind};
 use crate::kernel::calendar::{swedish_holidays, WorkCalendar};
+use crate::kernel::dates::DateRange;
 use crate::kernel::Env;
 use crate::kernel::Work;
 use crate::kernel::{Actor, CoreError, CoreResult, NewAuditEntry};
@@ -160,7 +161,9 @@ impl WorkdaysService {
     /// Workdays in a period: weekdays that are neither public holidays nor
     /// the organisation's closed days.
     #[tracing::instrument(skip_all)]
-    pub async fn calendar(&self, from: Date, to: Date) -> CoreResult<WorkCalendar> {
-        Ok(WorkCalendar::new(self.port.closed_days(from, to).await?))
+    pub async fn calendar(&self, period: DateRange) -> CoreResult<WorkCalendar> {
+        Ok(WorkCalendar::new(
+            self.port.closed_days(period.from(), period.to()).await?,
+        ))
     }
 }

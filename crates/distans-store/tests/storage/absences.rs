@@ -86,7 +86,7 @@ async fn absences_entered_imported_and_in_the_plan() {
         // The plan: absent, source absence, on the workdays of the period.
         let plan = c
             .plan
-            .plan(&anna, None, None, day(10), day(12))
+            .plan(&anna, None, None, super::span(day(10), day(12)))
             .await
             .unwrap();
         assert!(

@@ -90,7 +90,11 @@ async fn closed_days_are_kept_by_hr_and_leave_the_plan() {
         assert!(off.holidays.iter().any(|h| h.name == "Juldagen"));
 
         // The plan has no such day; opening it again brings it back.
-        let plan = c.plan.plan(&anna, None, None, day, day).await.unwrap();
+        let plan = c
+            .plan
+            .plan(&anna, None, None, super::span(day, day))
+            .await
+            .unwrap();
         assert!(plan.is_empty(), "{label}: {plan:?}");
         assert!(matches!(
             c.workdays.delete_closed_day(&anna, day).await,
@@ -103,7 +107,7 @@ async fn closed_days_are_kept_by_hr_and_leave_the_plan() {
         ));
         assert_eq!(
             c.plan
-                .plan(&anna, None, None, day, day)
+                .plan(&anna, None, None, super::span(day, day))
                 .await
                 .unwrap()
                 .len(),

@@ -75,12 +75,14 @@ async fn coverage_rules_count_who_is_on_site_and_warn_before_a_gap() {
         // What the plan gives before any change.
         let before = c
             .coverage
-            .coverage(&chef, unit, monday, day(4))
+            .coverage(&chef, unit, super::span(monday, day(4)))
             .await
             .unwrap();
         assert_eq!(before.len(), 5, "{label}");
         assert!(matches!(
-            c.coverage.coverage(&bo, unit, monday, day(4)).await,
+            c.coverage
+                .coverage(&bo, unit, super::span(monday, day(4)))
+                .await,
             Err(CoreError::Forbidden(_))
         ));
         let on_day1: Vec<PersonId> = before[1].on_site.iter().map(|p| p.id).collect();
@@ -164,7 +166,7 @@ async fn coverage_rules_count_who_is_on_site_and_warn_before_a_gap() {
         );
         let after = c
             .coverage
-            .coverage(&chef, unit, monday, day(4))
+            .coverage(&chef, unit, super::span(monday, day(4)))
             .await
             .unwrap();
         assert_eq!(ours(&after[1]).planned, n1 - 2, "{label}");
@@ -196,7 +198,7 @@ async fn coverage_rules_count_who_is_on_site_and_warn_before_a_gap() {
                 .unwrap();
             let cov = c
                 .coverage
-                .coverage(&chef, unit, monday, day(4))
+                .coverage(&chef, unit, super::span(monday, day(4)))
                 .await
                 .unwrap();
             for (i, d) in cov.iter().enumerate() {
@@ -223,7 +225,11 @@ async fn coverage_rules_count_who_is_on_site_and_warn_before_a_gap() {
         let mut everyone_fri: Option<Vec<PersonId>> = None;
         let mut least = i64::MAX;
         for f in &fridays {
-            let cov = c.coverage.coverage(&chef, unit, *f, *f).await.unwrap();
+            let cov = c
+                .coverage
+                .coverage(&chef, unit, super::span(*f, *f))
+                .await
+                .unwrap();
             let ids: Vec<PersonId> = cov[0].on_site.iter().map(|p| p.id).collect();
             least = least.min(ids.len() as i64);
             everyone_fri = Some(match everyone_fri {
@@ -311,12 +317,12 @@ async fn coverage_rules_count_who_is_on_site_and_warn_before_a_gap() {
         assert_eq!(desks.kind, RuleKind::MaxDesks);
         let cov = c
             .coverage
-            .coverage(&chef, unit, monday, day(1))
+            .coverage(&chef, unit, super::span(monday, day(1)))
             .await
             .unwrap();
         let occ = c
             .coverage
-            .occupancy(&chef, Some(site.id), monday, day(1))
+            .occupancy(&chef, Some(site.id), super::span(monday, day(1)))
             .await
             .unwrap();
         for (cd, od) in cov.iter().zip(&occ[0].days) {
@@ -328,7 +334,7 @@ async fn coverage_rules_count_who_is_on_site_and_warn_before_a_gap() {
         // The whole organisation tomorrow: everyone sitting somewhere counted once.
         let all = c
             .coverage
-            .occupancy(&hr, None, day(1), day(1))
+            .occupancy(&hr, None, super::span(day(1), day(1)))
             .await
             .unwrap();
         let people: i64 = all.iter().map(|s| s.people).sum();
@@ -338,7 +344,9 @@ async fn coverage_rules_count_who_is_on_site_and_warn_before_a_gap() {
             assert_eq!(d.on_site + d.remote + d.other + d.absent, s.people);
         }
         assert!(matches!(
-            c.coverage.occupancy(&anna, None, day(1), day(1)).await,
+            c.coverage
+                .occupancy(&anna, None, super::span(day(1), day(1)))
+                .await,
             Err(CoreError::Forbidden(_))
         ));
         c.coverage

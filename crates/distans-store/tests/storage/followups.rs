@@ -145,7 +145,7 @@ async fn followups_are_scheduled_answered_together_and_risks_become_actions() {
         // Activation schedules a risk assessment at the start and follow-ups
         // every 6 months (the default policy) up to the end.
         let start = c.today() + time::Duration::days(3);
-        let end = distans_core::followup::rules::add_months(start, 13);
+        let end = distans_core::followup::rules::add_months(start, 13).unwrap();
         let gid = active_agreement(&c, &anna, &chef, start, Some(end)).await;
         let q = FollowUpQuery {
             agreement: Some(gid),
@@ -165,11 +165,11 @@ async fn followups_are_scheduled_answered_together_and_risks_become_actions() {
                 (FollowUpKind::RiskAssessment, start),
                 (
                     FollowUpKind::FollowUp,
-                    distans_core::followup::rules::add_months(start, 6)
+                    distans_core::followup::rules::add_months(start, 6).unwrap()
                 ),
                 (
                     FollowUpKind::FollowUp,
-                    distans_core::followup::rules::add_months(start, 12)
+                    distans_core::followup::rules::add_months(start, 12).unwrap()
                 ),
             ],
             "{label}"

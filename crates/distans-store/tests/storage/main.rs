@@ -126,6 +126,11 @@ fn audit(action: &str) -> NewAuditEntry {
 }
 
 /// The message a notice was stored as (every notice is one now).
+/// The period `from`–`to`, which the test knows the product accepts.
+fn span(from: time::Date, to: time::Date) -> distans_core::kernel::dates::DateRange {
+    distans_core::kernel::dates::DateRange::new(("from", "to"), from, to).unwrap()
+}
+
 fn message_of(c: &distans_core::notify::NoticeContent) -> &distans_core::kernel::Message {
     match c {
         distans_core::notify::NoticeContent::Message(m) => m,

@@ -199,7 +199,7 @@ async fn the_plan_follows_absences_occasional_days_and_agreements() {
 
         let plan = c
             .plan
-            .plan(&anna, None, None, monday, day(6))
+            .plan(&anna, None, None, super::span(monday, day(6)))
             .await
             .unwrap();
         let got: Vec<(DayState, Source)> =
@@ -222,7 +222,12 @@ async fn the_plan_follows_absences_occasional_days_and_agreements() {
             .unwrap();
         assert_eq!(
             c.plan
-                .plan(&chef, Some(anna.person_id), None, day(1), day(1))
+                .plan(
+                    &chef,
+                    Some(anna.person_id),
+                    None,
+                    super::span(day(1), day(1))
+                )
                 .await
                 .unwrap()[0]
                 .day
@@ -231,13 +236,18 @@ async fn the_plan_follows_absences_occasional_days_and_agreements() {
         );
         let unit = c
             .plan
-            .plan(&chef, None, Some(chef.manages[0].id), monday, day(4))
+            .plan(
+                &chef,
+                None,
+                Some(chef.manages[0].id),
+                super::span(monday, day(4)),
+            )
             .await
             .unwrap();
         assert!(unit.len() >= 5 * 10, "{label}: {} days", unit.len());
         assert!(c
             .plan
-            .plan(&bo, Some(anna.person_id), None, monday, day(4))
+            .plan(&bo, Some(anna.person_id), None, super::span(monday, day(4)))
             .await
             .is_err());
         assert_eq!(
@@ -246,8 +256,7 @@ async fn the_plan_follows_absences_occasional_days_and_agreements() {
                     &anna,
                     None,
                     None,
-                    monday,
-                    monday + time::Duration::days(200)
+                    super::span(monday, monday + time::Duration::days(200))
                 )
                 .await
                 .unwrap_err()

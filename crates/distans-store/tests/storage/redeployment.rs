@@ -45,8 +45,7 @@ async fn redeployment_finds_people_by_skill_unit_and_availability() {
             .await
             .unwrap();
         let q = RedeployQuery {
-            from: monday,
-            to: friday,
+            period: super::span(monday, friday),
             skill: Some(skill.clone()),
             unit: None,
             available_days_min: None,
@@ -161,7 +160,7 @@ async fn redeployment_finds_people_by_skill_unit_and_availability() {
                 .redeployment(
                     &hr,
                     &RedeployQuery {
-                        to: monday + time::Duration::days(60),
+                        period: super::span(monday, monday + time::Duration::days(60)),
                         ..q.clone()
                     }
                 )

@@ -21,8 +21,10 @@ pub struct AbsenceBody {
     /// The person's id (default: you).
     person: Option<String>,
     /// First day, YYYY-MM-DD.
+    #[schema(format = Date)]
     first_day: String,
     /// Last day (included), YYYY-MM-DD; at most a year after the first.
+    #[schema(format = Date)]
     last_day: String,
 }
 
@@ -54,8 +56,10 @@ pub struct AbsenceQuery {
     /// The person (default: you).
     person: Option<String>,
     /// Absences that end on or after this day (default: a month ago).
+    #[param(format = Date)]
     from: Option<String>,
     /// … and start on or before this day (default: a year after `from`). At most 732 days.
+    #[param(format = Date)]
     to: Option<String>,
 }
 

@@ -29,6 +29,7 @@ use crate::AppState;
 #[into_params(parameter_in = Query)]
 pub struct PolicyQuery {
     /// The day (YYYY-MM-DD); default today.
+    #[param(format = Date)]
     on: Option<String>,
     /// The unit whose overrides apply; default your own.
     unit: Option<String>,
@@ -80,6 +81,7 @@ pub async fn policy_versions(
 #[derive(Deserialize, ToSchema)]
 pub struct NewPolicyVersion {
     /// The first day it applies (today or later).
+    #[schema(format = Date)]
     valid_from: String,
     #[serde(flatten)]
     rules: PolicyRules,

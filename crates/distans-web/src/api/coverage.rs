@@ -4,14 +4,13 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use distans_core::coverage::NewCoverageRule;
-use distans_core::kernel::dates::parse_date;
+use distans_core::kernel::dates::plus_days_clamped;
 use distans_core::CoreError;
 use serde::{Deserialize, Serialize};
-use time::Date;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::extract::query_id;
+use super::extract::{query_id, query_period};
 use super::schema::plan::{CoverageDay, CoverageRule, SiteOccupancy};
 use super::schema::Wire;
 use super::{ApiJson, ApiQuery, IdPath};
@@ -19,32 +18,16 @@ use crate::auth::ApiActor;
 use crate::error::{ApiResult, ErrorBody};
 use crate::AppState;
 
-/// `from` (default today) and `to` (default `from` + `days` − 1).
-pub(crate) fn period(
-    today: Date,
-    from: Option<&str>,
-    to: Option<&str>,
-    days: i64,
-) -> Result<(Date, Date), CoreError> {
-    let from = match from.filter(|s| !s.is_empty()) {
-        Some(s) => parse_date("from", s)?,
-        None => today,
-    };
-    let to = match to.filter(|s| !s.is_empty()) {
-        Some(s) => parse_date("to", s)?,
-        None => from + time::Duration::days(days - 1),
-    };
-    Ok((from, to))
-}
-
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CoverageQuery {
     /// The unit (required).
     unit: Option<String>,
     /// First day (YYYY-MM-DD); default today.
+    #[param(format = Date)]
     from: Option<String>,
     /// Last day; default four weeks on. At most 93 days.
+    #[param(format = Date)]
     to: Option<String>,
 }
 
@@ -66,12 +49,12 @@ pub async fn get_coverage(
 ) -> ApiResult<Json<CoverageResponse>> {
     let unit = query_id("unit", q.unit.as_deref())?
         .ok_or_else(|| CoreError::invalid("unit", "which unit? (?unit=id)"))?;
-    let (from, to) = period(state.core.today(), q.from.as_deref(), q.to.as_deref(), 28)?;
+    let period = query_period(state.core.today(), q.from.as_deref(), q.to.as_deref(), 28)?;
     Ok(Json(CoverageResponse {
         days: state
             .core
             .coverage
-            .coverage(&actor, unit.into(), from, to)
+            .coverage(&actor, unit.into(), period)
             .await?
             .wire(),
     }))
@@ -215,8 +198,10 @@ pub struct OccupancyQuery {
     /// One site; without it every site (then at most 14 days).
     site: Option<String>,
     /// First day; default tomorrow.
+    #[param(format = Date)]
     from: Option<String>,
     /// Last day; default `from`.
+    #[param(format = Date)]
     to: Option<String>,
 }
 
@@ -236,13 +221,13 @@ pub async fn occupancy(
     ApiQuery(q): ApiQuery<OccupancyQuery>,
 ) -> ApiResult<Json<OccupancyResponse>> {
     let site = query_id("site", q.site.as_deref())?;
-    let tomorrow = state.core.today() + time::Duration::days(1);
-    let (from, to) = period(tomorrow, q.from.as_deref(), q.to.as_deref(), 1)?;
+    let tomorrow = plus_days_clamped(state.core.today(), 1);
+    let period = query_period(tomorrow, q.from.as_deref(), q.to.as_deref(), 1)?;
     Ok(Json(OccupancyResponse {
         sites: state
             .core
             .coverage
-            .occupancy(&actor, site, from, to)
+            .occupancy(&actor, site, period)
             .await?
             .wire(),
     }))

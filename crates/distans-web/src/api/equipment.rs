@@ -5,14 +5,14 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use distans_core::equipment::{ItemFilter, ItemKind, ItemState};
-use distans_core::kernel::dates::parse_date;
+
 use distans_core::kernel::Paging;
 use distans_core::redeployment::RedeployQuery;
 use distans_core::CoreError;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-use super::extract::query_id;
+use super::extract::{query_id, query_period};
 use super::schema::equipment::{Item, Loan, RedeployPage};
 use super::schema::Page;
 use super::{ApiJson, ApiQuery, IdPath};
@@ -327,8 +327,10 @@ pub async fn return_loan(
 #[into_params(parameter_in = Query)]
 pub struct RedeploymentParams {
     /// First day (default: today).
+    #[param(format = Date)]
     pub from: Option<String>,
     /// Last day (default: 13 days after `from`); at most 8 weeks.
+    #[param(format = Date)]
     pub to: Option<String>,
     /// Only people with this skill.
     pub skill: Option<String>,
@@ -353,14 +355,7 @@ pub fn redeploy_query(
             .filter(|s| !s.is_empty())
             .map(str::to_string)
     };
-    let from = match nonempty(&p.from) {
-        Some(s) => parse_date("from", &s)?,
-        None => today,
-    };
-    let to = match nonempty(&p.to) {
-        Some(s) => parse_date("to", &s)?,
-        None => from + time::Duration::days(13),
-    };
+    let period = query_period(today, p.from.as_deref(), p.to.as_deref(), 14)?;
     let available_days_min = match nonempty(&p.available_days_min) {
         Some(s) => Some(s.parse::<i64>().map_err(|_| {
             CoreError::invalid("available_days_min", format!("\"{s}\" is not a number"))
@@ -368,8 +363,7 @@ pub fn redeploy_query(
         None => None,
     };
     Ok(RedeployQuery {
-        from,
-        to,
+        period,
         skill: nonempty(&p.skill),
         unit: query_id("unit", nonempty(&p.unit).as_deref())
             .map_err(|_| CoreError::invalid("unit", "is not a unit id"))?
@@ -421,7 +415,8 @@ pub async fn redeployment_csv(
                 header::CONTENT_DISPOSITION,
                 format!(
                     "attachment; filename=\"omplacering-{}-{}.csv\"",
-                    q.from, q.to
+                    q.period.from(),
+                    q.period.to()
                 ),
             ),
             (

@@ -4,9 +4,11 @@ use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::request::Parts;
+use distans_core::kernel::dates::{parse_date, plus_days_clamped, DateRange};
 use distans_core::CoreError;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use time::Date;
 use uuid::Uuid;
 
 use crate::error::ApiError;
@@ -149,4 +151,25 @@ pub fn query_id(field: &str, v: Option<&str>) -> Result<Option<Uuid>, ApiError> 
             .map_err(|_| ApiError(CoreError::invalid(field, format!("\"{s}\" is not an id")))),
         None => Ok(None),
     }
+}
+
+/// The period of `from` and `to` given in a query (either may be blank):
+/// `from` defaults to `default_from`, `to` to `days` days in all (stopping
+/// at the last day accepted). Each date is one the product accepts, `to`
+/// not before `from`; an error names the parameter.
+pub fn query_period(
+    default_from: Date,
+    from: Option<&str>,
+    to: Option<&str>,
+    days: i64,
+) -> Result<DateRange, CoreError> {
+    let from = match from.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => parse_date("from", s)?,
+        None => default_from,
+    };
+    let to = match to.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => parse_date("to", s)?,
+        None => plus_days_clamped(from, days - 1),
+    };
+    DateRange::new(("from", "to"), from, to)
 }

@@ -118,6 +118,7 @@ pub async fn checklist_versions(
 pub struct FollowUpsQuery {
     /// Due on or before this day (YYYY-MM-DD); without `state`, only open
     /// ones (due or overdue).
+    #[param(format = Date)]
     due_before: Option<String>,
     /// open (due or overdue), due, overdue, done, cancelled.
     state: Option<String>,
@@ -207,6 +208,7 @@ pub async fn answer_followup(
 #[derive(Deserialize, ToSchema)]
 pub struct TalkBody {
     /// The day of the development talk, YYYY-MM-DD.
+    #[schema(format = Date)]
     date: String,
 }
 
@@ -309,6 +311,7 @@ pub struct ActionPatch {
     /// A new owner (person id).
     owner: Option<String>,
     /// A new due date, YYYY-MM-DD.
+    #[schema(format = Date)]
     due: Option<String>,
 }
 

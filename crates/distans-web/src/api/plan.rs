@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::extract::query_id;
+use super::extract::{query_id, query_period};
 use super::schema::plan::{PersonDay, PlanDay};
 use super::schema::Wire;
 use super::{ApiJson, ApiQuery};
@@ -26,8 +26,10 @@ pub struct PlanQuery {
     /// The people of a unit.
     unit: Option<String>,
     /// First day (YYYY-MM-DD); default today.
+    #[param(format = Date)]
     from: Option<String>,
     /// Last day; default four weeks on. At most 93 days.
+    #[param(format = Date)]
     to: Option<String>,
 }
 
@@ -47,22 +49,14 @@ pub async fn get_plan(
     ApiActor(actor): ApiActor,
     ApiQuery(q): ApiQuery<PlanQuery>,
 ) -> ApiResult<Json<PlanResponse>> {
-    let today = state.core.today();
-    let from = match q.from.as_deref().filter(|s| !s.is_empty()) {
-        Some(s) => parse_date("from", s)?,
-        None => today,
-    };
-    let to = match q.to.as_deref().filter(|s| !s.is_empty()) {
-        Some(s) => parse_date("to", s)?,
-        None => from + time::Duration::days(27),
-    };
+    let period = query_period(state.core.today(), q.from.as_deref(), q.to.as_deref(), 28)?;
     let person = query_id("person", q.person.as_deref())?.map(Into::into);
     let unit = query_id("unit", q.unit.as_deref())?.map(Into::into);
     Ok(Json(PlanResponse {
         days: state
             .core
             .plan
-            .plan(&actor, person, unit, from, to)
+            .plan(&actor, person, unit, period)
             .await?
             .wire(),
     }))

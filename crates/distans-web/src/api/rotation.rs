@@ -120,6 +120,7 @@ pub struct StoredRequest {
     /// The unit (with the units below it).
     unit: String,
     /// The first Monday.
+    #[schema(format = Date)]
     from: String,
     /// 1–8 ISO weeks.
     weeks: i64,
@@ -131,6 +132,7 @@ pub struct StoredRequest {
 #[derive(Deserialize, ToSchema)]
 pub struct LockBody {
     person: String,
+    #[schema(format = Date)]
     date: String,
     state: String,
 }
@@ -178,6 +180,7 @@ async fn stored_problem(
 #[derive(Deserialize, ToSchema)]
 pub struct PublishBody {
     unit: String,
+    #[schema(format = Date)]
     from: String,
     weeks: i64,
     #[serde(default)]

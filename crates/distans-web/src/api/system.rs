@@ -4,6 +4,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use distans_core::audit::AuditFilter;
+use distans_core::kernel::dates::{check_date, parse_date};
 use distans_core::kernel::Paging;
 use distans_core::CoreError;
 use serde::{Deserialize, Serialize};
@@ -66,17 +67,12 @@ pub struct AuditQuery {
 pub fn parse_from(s: &str) -> Result<OffsetDateTime, CoreError> {
     let s = s.trim();
     if let Ok(t) = OffsetDateTime::parse(s, &Rfc3339) {
+        check_date("from", t.to_offset(time::UtcOffset::UTC).date())?;
         return Ok(t);
     }
-    let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(s, &fmt)
-        .map(|d| d.midnight().assume_utc())
-        .map_err(|_| {
-            CoreError::invalid(
-                "from",
-                format!("\"{s}\" is not a date (YYYY-MM-DD) or time"),
-            )
-        })
+    // Not a time: a date (whose error says the date's form), within the
+    // years accepted.
+    parse_date("from", s).map(|d| d.midnight().assume_utc())
 }
 
 /// The audit log, newest first. HR, auditors and administrators.

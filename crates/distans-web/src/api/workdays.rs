@@ -55,6 +55,7 @@ pub async fn list_closed_days(
 #[derive(Deserialize, ToSchema)]
 pub struct ClosedDayBody {
     /// YYYY-MM-DD, a workday.
+    #[schema(format = Date)]
     date: String,
     /// What the day is, e.g. "Klämdag".
     name: String,

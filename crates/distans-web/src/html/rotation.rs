@@ -6,14 +6,14 @@ use askama::Template;
 use axum::extract::Path;
 use axum::{Form, Json};
 use distans_core::kernel::calendar::iso_week;
-use distans_core::kernel::dates::parse_date;
+use distans_core::kernel::dates::{parse_date, plus_days};
 use distans_core::kernel::Actor;
-use distans_core::rotation::rules::explain;
+use distans_core::rotation::rules::{explain, horizon};
 use distans_core::rotation::runs::PlannerRun as Job;
 use distans_core::rotation::{Lock, Shortfall, MAX_ROTATION_WEEKS};
 use distans_core::CoreError;
 use distans_planner as planner;
-use time::{Date, Duration};
+use time::Date;
 use uuid::Uuid;
 
 use super::ctx::{render, OrPage};
@@ -22,14 +22,14 @@ use super::form::{FormErrors, Pairs};
 use super::plan::weekday_short;
 use super::{Ctx, HtmlError, Reply};
 
-fn next_mondays(today: Date, n: i64) -> Vec<(String, String)> {
-    let mut m = today + Duration::days(7 - today.weekday().number_days_from_monday() as i64);
-    (0..n)
-        .map(|_| {
+/// The next `n` Mondays after today, as far as the years accepted go.
+fn next_mondays(today: Date, n: usize) -> Vec<(String, String)> {
+    let first = plus_days(today, 7 - today.weekday().number_days_from_monday() as i64);
+    std::iter::successors(first, |m| plus_days(*m, 7))
+        .take(n)
+        .map(|m| {
             let (_, w) = iso_week(m);
-            let v = (m.to_string(), format!("v. {w} ({m})"));
-            m += Duration::days(7);
-            v
+            (m.to_string(), format!("v. {w} ({m})"))
         })
         .collect()
 }
@@ -191,12 +191,16 @@ fn job_page_of<'a>(c: &'a Ctx, job: &Job) -> JobPage<'a> {
     let p = &job.problem;
     let (done, total, best) = job.progress();
     let result = job.result.clone();
-    let last = p.start + Duration::days(7 * p.weeks - 3);
+    // A stored run's weeks are within the years accepted (checked when it
+    // was planned); one that is not shows no days.
+    let period = horizon(p.start, p.weeks).ok();
+    let last = period.map(|r| r.to()).unwrap_or(p.start);
     let (_, w1) = iso_week(p.start);
     let (_, w2) = iso_week(last);
     let holidays: Vec<&String> = p.input.horizon.holidays.iter().collect();
-    let dates: Vec<(String, String)> = (0..p.weeks * 7)
-        .map(|i| p.start + Duration::days(i))
+    let dates: Vec<(String, String)> = period
+        .iter()
+        .flat_map(|r| r.days())
         .filter(|d| d.weekday().number_days_from_monday() < 5)
         .filter(|d| !holidays.contains(&&d.to_string()))
         .map(|d| {

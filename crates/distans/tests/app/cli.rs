@@ -194,6 +194,32 @@ fn plan_on_a_file() {
         "names the field: {}",
         text(&o)
     );
+
+    // A far date is refused, and nothing is written.
+    std::fs::remove_file(&output).unwrap();
+    for (start, field) in [
+        ("9999-12-27", "horizon.start"),
+        ("2199-12-30", "horizon.weeks"),
+    ] {
+        std::fs::write(
+            &input,
+            format!(r#"{{"horizon": {{"start": "{start}", "weeks": 1}}, "employees": []}}"#),
+        )
+        .unwrap();
+        let o = distans(
+            &db,
+            &[
+                "plan",
+                "--input",
+                input.to_str().unwrap(),
+                "--output",
+                output.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(o.status.code(), Some(2), "{start}: {}", text(&o));
+        assert!(text(&o).contains(field), "{start}: {}", text(&o));
+        assert!(!output.exists(), "{start}");
+    }
 }
 
 #[test]
@@ -239,13 +265,17 @@ fn absences_import_is_idempotent_and_all_or_nothing() {
     // Every bad row with line, column and reason; nothing imported (exit 2).
     std::fs::write(
         &csv,
-        "employee_number,first_day,last_day\n3,2026-12-01,2026-12-02\n99,2026-12-01,2026-12-02\n2,2026-13-01,2026-12-02\n",
+        "employee_number,first_day,last_day\n3,2026-12-01,2026-12-02\n99,2026-12-01,2026-12-02\n2,2026-13-01,2026-12-02\n1,2026-12-01,10000-01-01\n",
     )
     .unwrap();
     let o = distans(&db, &["import", "absences", csv.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     let t = text(&o);
     assert!(t.contains("line 4: first_day"), "{t}");
+    assert!(
+        t.contains("line 5: last_day: \"10000-01-01\" is outside the years accepted (1900–2199)"),
+        "{t}"
+    );
     assert!(
         t.contains("Columns: employee_number*, first_day*, last_day*"),
         "{t}"

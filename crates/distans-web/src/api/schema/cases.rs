@@ -169,7 +169,9 @@ pub struct RequestInput {
     pub days_per_week: Option<i64>,
     #[serde(default)]
     pub weekdays: Vec<String>,
+    #[schema(format = Date)]
     pub start: Option<String>,
+    #[schema(format = Date)]
     pub end: Option<String>,
     pub place: Option<String>,
     pub place_address: Option<String>,
@@ -345,7 +347,9 @@ pub struct TemporaryDecisionInput {
     pub title: String,
     #[serde(default)]
     pub description: String,
+    #[schema(format = Date)]
     pub start: String,
+    #[schema(format = Date)]
     pub end: String,
     /// Unit ids; empty or missing = the whole organisation.
     #[serde(default)]

@@ -88,6 +88,7 @@ pub struct DeviationInput {
     pub kind: String,
     pub description: String,
     /// The day it happened, YYYY-MM-DD; not in the future.
+    #[schema(format = Date)]
     pub date: String,
     #[serde(default)]
     pub serious: bool,

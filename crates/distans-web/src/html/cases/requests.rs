@@ -7,7 +7,7 @@ use axum::extract::Path;
 use axum::Form;
 use distans_core::agreements::{Agreement, AgreementState};
 use distans_core::cases::{RemoteRequest, RequestPreview, RequestState};
-use distans_core::kernel::dates::Weekday;
+use distans_core::kernel::dates::{plus_days_clamped, Weekday};
 use distans_core::policy::{Place, PolicyView, RequestInput};
 use distans_core::CoreError;
 
@@ -207,7 +207,7 @@ pub async fn request_new(mut c: Ctx) -> Reply {
     let v = RequestFormValues {
         days_per_week: "1".into(),
         place: "home".into(),
-        start: (c.core().today() + time::Duration::days(14)).to_string(),
+        start: plus_days_clamped(c.core().today(), 14).to_string(),
         ..Default::default()
     };
     request_form_page(&c, v, FormErrors::default(), NEW.into()).await

@@ -129,7 +129,7 @@ pub async fn redeployment_page(mut c: Ctx, Query(p): Query<RedeploymentParams>) 
     }
     let q = redeploy_query(&p, c.core().today());
     let (from, to) = match &q {
-        Ok(q) => (q.from.to_string(), q.to.to_string()),
+        Ok(q) => (q.period.from().to_string(), q.period.to().to_string()),
         Err(_) => (
             p.from.clone().unwrap_or_default(),
             p.to.clone().unwrap_or_default(),

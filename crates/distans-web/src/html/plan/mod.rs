@@ -12,9 +12,10 @@ pub mod unit;
 pub mod workdays;
 
 use distans_core::kernel::calendar::{iso_week, WorkCalendar};
+use distans_core::kernel::dates::{plus_days, DateRange};
 use distans_core::kernel::gap::{GapWarning, RuleKind};
 use distans_core::plan::{DayState, Part, PlanDay, Source};
-use time::{Date, Duration};
+use time::Date;
 
 use crate::html::ctx::OrPage;
 use crate::html::{Ctx, HtmlError};
@@ -79,7 +80,7 @@ fn month_name(lang: Lang, d: Date) -> &'static str {
 /// "Vecka 48, 23 november – 27 november 2026".
 fn week_heading(c: &Ctx, monday: Date) -> String {
     let (_, w) = iso_week(monday);
-    let fri = monday + Duration::days(4);
+    let fri = plus_days(monday, 4).unwrap_or(monday);
     format!(
         "{} {w}, {} {} – {} {} {}",
         c.t("week"),
@@ -230,7 +231,8 @@ pub(crate) fn describe_gap(c: &Ctx, g: &GapWarning) -> String {
 /// heads, and the links to the weeks before and after.
 pub struct Week {
     pub monday: Date,
-    pub friday: Date,
+    /// Monday to Friday.
+    pub days: DateRange,
     pub dates: Vec<Date>,
     pub cal: WorkCalendar,
     pub head: Vec<DayView>,
@@ -239,23 +241,25 @@ pub struct Week {
 }
 
 impl Week {
+    /// The week of `monday`; an error page when it is not a week the
+    /// product accepts.
     pub async fn of(c: &Ctx, monday: Date) -> Result<Week, HtmlError> {
-        let friday = monday + Duration::days(4);
-        let cal = c.core().workdays.calendar(monday, friday).await;
+        let days = period::week_days(monday).map_err(|e| c.fail(e))?;
+        let cal = c.core().workdays.calendar(days).await;
         let cal = cal.or_page(c)?;
-        let dates: Vec<Date> = (0..5).map(|i| monday + Duration::days(i)).collect();
+        let dates: Vec<Date> = days.days().collect();
         let head = dates
             .iter()
             .map(|d| day_view(c, *d, None, cal.day_off(*d), false))
             .collect();
         Ok(Week {
             monday,
-            friday,
+            days,
             dates,
             cal,
             head,
-            prev: format!("vecka={}", week_param(monday - Duration::days(7))),
-            next: format!("vecka={}", week_param(monday + Duration::days(7))),
+            prev: format!("vecka={}", week_param(period::week_step(monday, -1))),
+            next: format!("vecka={}", week_param(period::week_step(monday, 1))),
         })
     }
 

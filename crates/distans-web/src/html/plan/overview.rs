@@ -43,10 +43,7 @@ pub async fn overview(mut c: Ctx, Query(q): Query<PeriodQuery>) -> Reply {
     let mut units = vec![];
     let mut too_big = vec![];
     for m in actor.manages.iter().take(50) {
-        let up = c
-            .core()
-            .coverage
-            .unit_plan(&actor, m.id, monday, week.friday);
+        let up = c.core().coverage.unit_plan(&actor, m.id, week.days);
         match up.await {
             Ok(up) => {
                 let on = |d: &time::Date| {

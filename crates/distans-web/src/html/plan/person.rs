@@ -8,6 +8,7 @@ use askama::Template;
 use axum::extract::{Path, Query};
 use axum::Form;
 use distans_core::kernel::calendar::iso_week;
+use distans_core::kernel::dates::plus_days_clamped;
 use distans_core::plan::{DayState, Part, PlanDay};
 use distans_core::CoreError;
 use serde::Deserialize;
@@ -140,23 +141,25 @@ fn days_of(
 ) -> (Vec<DayView>, Vec<(u8, Vec<Option<DayView>>)>) {
     let mut days = vec![];
     let mut weeks = vec![];
+    // `View::of` made sure the view is within the years accepted.
+    let Ok(range) = view.range() else {
+        return (days, weeks);
+    };
     match view {
-        View::Week(m) => {
-            for i in 0..5 {
-                days.push(view_of(m + Duration::days(i)));
-            }
-        }
+        View::Week(_) => days.extend(range.days().map(view_of)),
         View::Month(first) => {
-            let (from, to) = view.range();
             let mut monday = monday_of(first);
-            while monday <= to {
+            while monday <= range.to() {
                 let (_, w) = iso_week(monday);
                 let cells = (0..5)
-                    .map(|i| monday + Duration::days(i))
-                    .map(|d| (d >= from && d <= to).then(|| view_of(d)))
+                    .map(|i| monday.checked_add(Duration::days(i)))
+                    .map(|d| d.filter(|d| range.contains(*d)).map(&mut view_of))
                     .collect();
                 weeks.push((w, cells));
-                monday += Duration::days(7);
+                let Some(next) = monday.checked_add(Duration::days(7)) else {
+                    break;
+                };
+                monday = next;
             }
         }
     }
@@ -173,16 +176,17 @@ async fn person_plan_page(
     let actor = c.actor()?;
     let core = c.core();
     let who = core.org.person(actor, person.into()).await.or_page(c)?;
-    let (from, to) = view.range();
+    let range = view.range().or_page(c)?;
+    let (from, to) = (range.from(), range.to());
     let plan = core
         .plan
-        .plan(actor, Some(person.into()), None, from, to)
+        .plan(actor, Some(person.into()), None, range)
         .await;
     let plan = plan.or_page(c)?;
-    let cal = core.workdays.calendar(from, to).await.or_page(c)?;
+    let cal = core.workdays.calendar(range).await.or_page(c)?;
     let may_set = core.coverage.may_set_plan_day(actor, person.into()).await;
     let may_set = may_set.or_page(c)?;
-    let lock = core.today() - Duration::days(core.config().plan_lock_days);
+    let lock = plus_days_clamped(core.today(), core.config().plan_lock_days.saturating_neg());
     let by_date: HashMap<Date, &PlanDay> = plan.iter().map(|d| (d.day.date, &d.day)).collect();
     let (days, weeks) = days_of(view, |d| {
         let plan = by_date.get(&d).copied();

@@ -62,10 +62,9 @@ pub async fn sites(mut c: Ctx, Query(q): Query<PeriodQuery>) -> Reply {
     c.nav = "sites";
     let actor = c.actor()?.clone();
     let monday = View::monday(&q, c.core().today(), &c)?;
-    let friday = monday + time::Duration::days(4);
-    let occ = c.core().coverage.occupancy(&actor, None, monday, friday);
-    let occ = occ.await.or_page(&c)?;
     let week = Week::of(&c, monday).await?;
+    let occ = c.core().coverage.occupancy(&actor, None, week.days);
+    let occ = occ.await.or_page(&c)?;
     let page = SitesPage {
         c: &c,
         heading: week.short_heading(&c),

@@ -86,13 +86,9 @@ pub async fn unit_plan_page(
     form: (String, String),
 ) -> Reply {
     let actor = c.actor()?;
-    let friday = monday + time::Duration::days(4);
-    let up = c
-        .core()
-        .coverage
-        .unit_plan(actor, unit.into(), monday, friday);
-    let up = up.await.or_page(c)?;
     let week = Week::of(c, monday).await?;
+    let up = c.core().coverage.unit_plan(actor, unit.into(), week.days);
+    let up = up.await.or_page(c)?;
     let day_off = |d: &Date| week.cal.day_off(*d);
     let rows = up
         .members

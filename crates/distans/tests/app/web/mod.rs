@@ -260,6 +260,7 @@ fn policy_body() -> Value {
 
 mod access;
 mod cases;
+mod dates;
 mod deviations;
 mod equipment;
 mod followups;

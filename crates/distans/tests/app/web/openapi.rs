@@ -85,3 +85,67 @@ fn every_operation_describes_its_success() {
         assert!(schemas.contains_key(name), "{r} is not in the document");
     }
 }
+
+/// Every date the API takes or gives is described as `format: date`: the
+/// request bodies' and query strings' dates (strings checked by the
+/// server), and the dates it answers with.
+#[test]
+fn dates_are_described_as_dates() {
+    let doc = serde_json::to_value(distans_web::openapi()).unwrap();
+    let names = [
+        "date",
+        "from",
+        "to",
+        "start",
+        "end",
+        "first_day",
+        "last_day",
+        "valid_from",
+        "due",
+        "due_before",
+        "on",
+        "ends_on",
+    ];
+    let is_string = |s: &serde_json::Value| {
+        s["type"] == "string"
+            || s["type"]
+                .as_array()
+                .is_some_and(|t| t.iter().any(|x| x == "string"))
+    };
+    let mut checked = vec![];
+    for (schema, body) in doc["components"]["schemas"].as_object().unwrap() {
+        let Some(props) = body["properties"].as_object() else {
+            continue;
+        };
+        for (name, p) in props {
+            if names.contains(&name.as_str()) && is_string(p) {
+                assert_eq!(p["format"], "date", "{schema}.{name}: {p}");
+                checked.push(format!("{schema}.{name}"));
+            }
+        }
+    }
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                let name = p["name"].as_str().unwrap();
+                // The audit log's `from` is a date or a time.
+                if p["in"] != "query" || !names.contains(&name) || path == "/api/v1/audit" {
+                    continue;
+                }
+                assert_eq!(p["schema"]["format"], "date", "{method} {path} ?{name}");
+                checked.push(format!("{method} {path} ?{name}"));
+            }
+        }
+    }
+    for must in [
+        "AbsenceBody.first_day",
+        "RequestInput.start",
+        "PlanDay.date",
+        "Absence.last_day",
+        "get /api/v1/plan ?from",
+        "get /api/v1/coverage ?to",
+        "get /api/v1/redeployment ?from",
+    ] {
+        assert!(checked.iter().any(|c| c == must), "{must} in {checked:?}");
+    }
+}

@@ -1,6 +1,7 @@
 //! The plan: the calendar feed, absences and closed days.
 
 use axum::http::{header, Method, StatusCode};
+use distans_core::kernel::dates::DateRange;
 use serde_json::{json, Value};
 
 use super::{csrf_of, form, ics_parsed, spawn_app};
@@ -66,8 +67,12 @@ async fn the_calendar_feed_shows_the_plan_and_can_be_renewed_and_revoked() {
     let today = app.core.today();
     let expected: Vec<String> = cal
         .workdays(
-            today - time::Duration::days(28),
-            today + time::Duration::days(91),
+            DateRange::new(
+                ("from", "to"),
+                today - time::Duration::days(28),
+                today + time::Duration::days(91),
+            )
+            .unwrap(),
         )
         .iter()
         .map(|d| d.to_string())
