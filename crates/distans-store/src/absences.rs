@@ -2,6 +2,7 @@
 //! entered one at a time or imported from the HR system's file, known by
 //! person and first day so that a re-import updates instead of adding.
 
+use distans_core::kernel::AbsenceId;
 use distans_core::kernel::PersonId;
 use std::collections::HashMap;
 
@@ -49,7 +50,7 @@ macro_rules! insert_absences {
                 "INSERT INTO absences (id, person_id, first_day, last_day, created_at, source, created_by) ",
             );
             q.push_values(chunk, |mut b, a| {
-                b.push_bind(a.id)
+                b.push_bind(a.id.uuid())
                     .push_bind(a.person.uuid())
                     .push_bind(a.first_day)
                     .push_bind(a.last_day)
@@ -81,12 +82,12 @@ impl AbsencesPort for SqlStore {
     }
 
     #[tracing::instrument(skip_all, fields(id = %id))]
-    async fn absence(&self, id: Uuid) -> CoreResult<Option<Absence>> {
+    async fn absence(&self, id: AbsenceId) -> CoreResult<Option<Absence>> {
         read_one!(
             self.db(),
             AbsenceDb,
             &format!("{ABSENCE_SELECT} WHERE id = $1"),
-            id
+            id.uuid()
         )
     }
 
@@ -117,8 +118,8 @@ impl AbsencesPort for SqlStore {
     }
 
     #[tracing::instrument(skip_all, fields(id = %id))]
-    async fn delete_absence(&self, id: Uuid, work: &Work) -> CoreResult<bool> {
-        write_if_changed!(self, work, "DELETE FROM absences WHERE id = $1", id)
+    async fn delete_absence(&self, id: AbsenceId, work: &Work) -> CoreResult<bool> {
+        write_if_changed!(self, work, "DELETE FROM absences WHERE id = $1", id.uuid())
     }
 
     #[tracing::instrument(skip_all, fields(rows = rows.len()))]

@@ -4,6 +4,7 @@
 //! agreement template.
 
 use async_trait::async_trait;
+use distans_core::kernel::AgreementId;
 use distans_core::kernel::PersonId;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -81,8 +82,8 @@ macro_rules! insert_agreement {
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, NULL, NULL, NULL, NULL, NULL, NULL,
                 $15, 1)",
         )
-        .bind(g.id)
-        .bind(g.request_id)
+        .bind(g.id.uuid())
+        .bind(g.request_id.uuid())
         .bind(g.person_id.uuid())
         .bind(g.decider_id.uuid())
         .bind($crate::stored::Stored::stored(g.state))
@@ -148,12 +149,12 @@ impl AgreementsPort for SqlStore {
     }
 
     #[tracing::instrument(skip_all, fields(id = %id))]
-    async fn agreement(&self, id: Uuid) -> CoreResult<Option<Agreement>> {
+    async fn agreement(&self, id: AgreementId) -> CoreResult<Option<Agreement>> {
         read_one!(
             self.db(),
             AgreementRow,
             &format!("{AGREEMENT_SELECT} WHERE g.id = $1"),
-            id
+            id.uuid()
         )
     }
 
@@ -201,7 +202,7 @@ impl AgreementsPort for SqlStore {
             must_change!(
                 tx,
                 "the agreement was changed by someone else meanwhile; reload it",
-                at_version(g.id, expected),
+                at_version(g.id.uuid(), expected),
                 sqlx::query(
                     "UPDATE agreements SET state = $1, text_sha256 = $2, employee_signed_at = $3, decider_signed_at = $4,
                         ends_on = $5, ended_by = $6, end_reason = $7, text = $8, version = version + 1
@@ -236,14 +237,18 @@ impl AgreementsPort for SqlStore {
     }
 
     #[tracing::instrument(skip_all, fields(id = %id))]
-    async fn mark_agreement_ending_notified(&self, id: Uuid, work: &Work) -> CoreResult<bool> {
+    async fn mark_agreement_ending_notified(
+        &self,
+        id: AgreementId,
+        work: &Work,
+    ) -> CoreResult<bool> {
         // Only the first worker to get here tells anyone.
         write_if_changed!(
             self,
             work,
             "UPDATE agreements SET ending_notified_at = $1 WHERE id = $2 AND ending_notified_at IS NULL",
             work.at,
-            id
+            id.uuid()
         )
     }
 }

@@ -4,6 +4,7 @@
 
 use async_trait::async_trait;
 use distans_core::kernel::PersonId;
+use distans_core::kernel::RequestId;
 use sqlx::types::Json;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -188,24 +189,24 @@ impl CasesPort for SqlStore {
                         decision_reason, agreement_id, created_at, updated_at, version)
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, NULL, NULL, NULL, $15, $15, 1)",
                 )
-                .bind(r.id)
+                .bind(r.id.uuid())
                 .bind(r.person.id.uuid()),
                 r
             )
             .bind(work.at)
             .execute(&mut *tx)
             .await?;
-            insert_events!(tx, r.id, &r.history);
+            insert_events!(tx, r.id.uuid(), &r.history);
         })
     }
 
     #[tracing::instrument(skip_all, fields(id = %id))]
-    async fn request(&self, id: Uuid) -> CoreResult<Option<RemoteRequest>> {
+    async fn request(&self, id: RequestId) -> CoreResult<Option<RemoteRequest>> {
         self.with_trail::<RequestRow, EventRow, _, _>(
             &format!("{REQUEST_SELECT} WHERE r.id = $1"),
             "SELECT e.at, e.actor_id, p.given_name, p.family_name, e.kind, e.reason, e.policy_version
              FROM request_events e JOIN people p ON p.id = e.actor_id WHERE e.request_id = $1 ORDER BY e.at, e.id",
-            id,
+            id.into(),
             |r: &mut RemoteRequest, events| r.history = events,
         )
         .await
@@ -254,7 +255,7 @@ impl CasesPort for SqlStore {
             must_change!(
                 tx,
                 "the request was changed by someone else meanwhile; reload it",
-                at_version(r.id, expected),
+                at_version(r.id.uuid(), expected),
                 bind_request!(
                     sqlx::query(
                         "UPDATE requests SET state = $1, decider = $2, assigned_to = $3, days_per_week = $4,
@@ -267,10 +268,10 @@ impl CasesPort for SqlStore {
                 )
                 .bind((r.decided_by.as_ref().map(|x| x.id)).map(|i| i.uuid()))
                 .bind(&r.decision_reason)
-                .bind(r.agreement_id)
+                .bind(r.agreement_id.map(|i| i.uuid()))
                 .bind(work.at)
             );
-            insert_events!(tx, r.id, std::iter::once(event));
+            insert_events!(tx, r.id.uuid(), std::iter::once(event));
             if let Some(g) = agreement {
                 crate::agreements::insert_agreement!(tx, g, work.at);
             }

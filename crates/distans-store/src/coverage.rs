@@ -1,6 +1,7 @@
 //! Coverage rules per unit (at least so many on site, with a skill, on
 //! some weekdays; at most the site's desks) and the members a rule counts.
 
+use distans_core::kernel::CoverageRuleId;
 use distans_core::kernel::{PersonId, UnitId};
 use std::collections::HashMap;
 
@@ -85,12 +86,12 @@ impl CoveragePort for SqlStore {
     }
 
     #[tracing::instrument(skip_all, fields(id = %id))]
-    async fn coverage_rule(&self, id: Uuid) -> CoreResult<Option<CoverageRule>> {
+    async fn coverage_rule(&self, id: CoverageRuleId) -> CoreResult<Option<CoverageRule>> {
         read_one!(
             self.db(),
             RuleRow,
             &format!("{RULE_SELECT} WHERE id = $1"),
-            id
+            id.uuid()
         )
     }
 
@@ -110,7 +111,7 @@ impl CoveragePort for SqlStore {
             must_change!(
                 tx,
                 CHANGED,
-                at_version(rule.id, v as i32),
+                at_version(rule.id.uuid(), v as i32),
                 sqlx::query(
                     "UPDATE coverage_rules SET kind = $1, skill = $2, min_onsite = $3, weekdays = $4,
                         version = version + 1
@@ -132,7 +133,7 @@ impl CoveragePort for SqlStore {
                     "INSERT INTO coverage_rules (id, unit_id, kind, skill, min_onsite, weekdays, created_at, version) ",
                 );
                 q.push_values(chunk, |mut b, r| {
-                    b.push_bind(r.id)
+                    b.push_bind(r.id.uuid())
                         .push_bind(r.unit_id.uuid())
                         .push_bind(r.kind.stored())
                         .push_bind(r.skill.clone())
@@ -149,16 +150,16 @@ impl CoveragePort for SqlStore {
     #[tracing::instrument(skip_all, fields(id = %id))]
     async fn delete_coverage_rule(
         &self,
-        id: Uuid,
+        id: CoverageRuleId,
         expected_version: Option<i64>,
         work: &Work,
     ) -> CoreResult<()> {
         write_work!(self, work, |tx| {
             let delete = match expected_version {
                 Some(v) => sqlx::query("DELETE FROM coverage_rules WHERE id = $1 AND version = $2")
-                    .bind(id)
+                    .bind(id.uuid())
                     .bind(v as i32),
-                None => sqlx::query("DELETE FROM coverage_rules WHERE id = $1").bind(id),
+                None => sqlx::query("DELETE FROM coverage_rules WHERE id = $1").bind(id.uuid()),
             };
             must_change!(tx, CHANGED, delete);
         })
@@ -192,7 +193,7 @@ impl CoveragePort for SqlStore {
                 id: id.into(),
                 name: name(&g, &f),
                 skills: skills.remove(&id).unwrap_or_default(),
-                site_id,
+                site_id: site_id.map(Into::into),
                 unit_id: unit_id.into(),
                 unit_path,
             })

@@ -48,7 +48,7 @@ impl DemoPort for SqlStore {
                      decision_reason, agreement_id, created_at, updated_at, version) ",
                 );
                 q.push_values(chunk, |mut b, g| {
-                    b.push_bind(g.request_id)
+                    b.push_bind(g.request_id.uuid())
                         .push_bind(g.person.uuid())
                         .push_bind(RequestState::Approved.stored())
                         .push_bind(Decider::Manager.stored())
@@ -64,7 +64,7 @@ impl DemoPort for SqlStore {
                         .push_bind(g.policy_version)
                         .push_bind(g.decider.uuid())
                         .push_bind(None::<String>)
-                        .push_bind(g.agreement_id)
+                        .push_bind(g.agreement_id.uuid())
                         .push_bind(g.applied_at)
                         .push_bind(g.decided_at)
                         .push_bind(2i64);
@@ -77,7 +77,7 @@ impl DemoPort for SqlStore {
                     chunk.iter().flat_map(|g| [(g, true), (g, false)]),
                     |mut b, (g, submitted)| {
                         b.push_bind(Uuid::now_v7())
-                            .push_bind(g.request_id)
+                            .push_bind(g.request_id.uuid())
                             .push_bind(if submitted {
                                 g.applied_at
                             } else {
@@ -96,8 +96,8 @@ impl DemoPort for SqlStore {
                      employee_signed_at, decider_signed_at, ends_on, ended_by, end_reason, created_at, version) ",
                 );
                 q.push_values(chunk, |mut b, g| {
-                    b.push_bind(g.agreement_id)
-                        .push_bind(g.request_id)
+                    b.push_bind(g.agreement_id.uuid())
+                        .push_bind(g.request_id.uuid())
                         .push_bind(g.person.uuid())
                         .push_bind(g.decider.uuid())
                         .push_bind(AgreementState::Active.stored())

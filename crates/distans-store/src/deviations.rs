@@ -3,6 +3,7 @@
 //! with their trail of events.
 
 use async_trait::async_trait;
+use distans_core::kernel::DeviationId;
 use sqlx::QueryBuilder;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -164,7 +165,7 @@ impl DeviationsPort for SqlStore {
                     reporter_id, responsible_id, state, action, policy_version, created_at, updated_at, version)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, $12, $13, $13, 1)",
             )
-            .bind(d.id)
+            .bind(d.id.uuid())
             .bind(d.kind.stored())
             .bind(&d.description)
             .bind(d.date)
@@ -179,18 +180,18 @@ impl DeviationsPort for SqlStore {
             .bind(work.at)
             .execute(&mut *tx)
             .await?;
-            insert_events!(tx, d.id, d.reporter_id, &d.events);
+            insert_events!(tx, d.id.uuid(), d.reporter_id, &d.events);
         })
     }
 
     #[tracing::instrument(skip_all, fields(id = %id))]
-    async fn deviation(&self, id: Uuid) -> CoreResult<Option<Deviation>> {
+    async fn deviation(&self, id: DeviationId) -> CoreResult<Option<Deviation>> {
         self.with_trail::<DeviationRow, EventRow, _, _>(
             &format!("{DEVIATION_SELECT} WHERE d.id = $1"),
             "SELECT e.at, e.actor_id, p.given_name, p.family_name, e.kind, e.text
              FROM deviation_events e JOIN people p ON p.id = e.actor_id WHERE e.deviation_id = $1
              ORDER BY e.at, e.id",
-            id,
+            id.into(),
             |d: &mut Deviation, events| d.events = events,
         )
         .await
@@ -231,7 +232,7 @@ impl DeviationsPort for SqlStore {
             must_change!(
                 tx,
                 "the deviation was changed by someone else meanwhile; reload it",
-                at_version(d.id, expected),
+                at_version(d.id.uuid(), expected),
                 sqlx::query(
                     "UPDATE deviations SET state = $1, action = $2, updated_at = $3, version = version + 1
                      WHERE id = $4 AND version = $5",
@@ -240,7 +241,7 @@ impl DeviationsPort for SqlStore {
                 .bind(&d.action)
                 .bind(work.at)
             );
-            insert_events!(tx, d.id, d.reporter_id, events);
+            insert_events!(tx, d.id.uuid(), d.reporter_id, events);
         })
     }
 }

@@ -4,6 +4,7 @@
 
 use async_trait::async_trait;
 use distans_core::kernel::PersonId;
+use distans_core::kernel::{AgreementId, ItemId, LoanId};
 use sqlx::QueryBuilder;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -76,7 +77,7 @@ row! {
     }
     |r| let kind = ItemKind::read("equipment_items.kind", &r.item_kind)?; {
         item: ItemRef {
-            id: r.item_id,
+            id: r.item_id.into(),
             kind,
             category: kind.category(),
             identifier: r.item_identifier,
@@ -85,7 +86,7 @@ row! {
         unit: UnitRef { id: r.unit_id.into(), name: r.unit_name },
         agreement: match (r.agreement_id, r.agreement_days, r.agreement_state) {
             (Some(id), Some(d), Some(state)) => Some(LoanAgreement {
-                id,
+                id: id.into(),
                 days_per_week: days("agreements.days_per_week", d)?,
                 state: AgreementState::read("agreements.state", &state)?,
                 last_day: last_day(r.agreement_end, r.agreement_ends_on),
@@ -160,7 +161,7 @@ where
 #[async_trait]
 impl EquipmentPort for SqlStore {
     #[tracing::instrument(skip_all, fields(id = %id))]
-    async fn agreement_for_loans(&self, id: Uuid) -> CoreResult<Option<Agreement>> {
+    async fn agreement_for_loans(&self, id: AgreementId) -> CoreResult<Option<Agreement>> {
         self.agreement(id).await
     }
 
@@ -184,12 +185,12 @@ impl EquipmentPort for SqlStore {
     }
 
     #[tracing::instrument(skip_all, fields(id = %id))]
-    async fn equipment_item(&self, id: Uuid) -> CoreResult<Option<Item>> {
+    async fn equipment_item(&self, id: ItemId) -> CoreResult<Option<Item>> {
         read_one!(
             self.db(),
             ItemRow,
             &format!("{ITEM_SELECT} WHERE id = $1"),
-            id
+            id.uuid()
         )
     }
 
@@ -210,7 +211,7 @@ impl EquipmentPort for SqlStore {
                 "INSERT INTO equipment_items (id, kind, identifier, description, state, version, created_at, updated_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             )
-            .bind(it.id)
+            .bind(it.id.uuid())
             .bind(it.kind.stored())
             .bind(&it.identifier)
             .bind(&it.description)
@@ -236,7 +237,7 @@ impl EquipmentPort for SqlStore {
             must_change!(
                 tx,
                 "the item was changed or lent meanwhile; reload it and try again",
-                at_version(it.id, expected),
+                at_version(it.id.uuid(), expected),
                 sqlx::query(
                     "UPDATE equipment_items SET state = $1, description = $2, version = version + 1, updated_at = $3
                      WHERE id = $4 AND version = $5 AND state <> 'on_loan'",
@@ -261,16 +262,16 @@ impl EquipmentPort for SqlStore {
                      WHERE id = $2 AND state = 'available'",
                 )
                 .bind(l.lent_at)
-                .bind(l.item)
+                .bind(l.item.uuid())
             );
             sqlx::query(
                 "INSERT INTO equipment_loans (id, item_id, person_id, agreement_id, lent_by, lent_at, version)
                  VALUES ($1, $2, $3, $4, $5, $6, 1)",
             )
-            .bind(l.id)
-            .bind(l.item)
+            .bind(l.id.uuid())
+            .bind(l.item.uuid())
             .bind(l.person.uuid())
-            .bind(l.agreement)
+            .bind(l.agreement.map(|i| i.uuid()))
             .bind(l.lent_by.uuid())
             .bind(l.lent_at)
             .execute(&mut *tx)
@@ -279,19 +280,19 @@ impl EquipmentPort for SqlStore {
     }
 
     #[tracing::instrument(skip_all, fields(id = %id))]
-    async fn loan(&self, id: Uuid) -> CoreResult<Option<Loan>> {
+    async fn loan(&self, id: LoanId) -> CoreResult<Option<Loan>> {
         read_one!(
             self.db(),
             LoanRow,
             &format!("{LOAN_SELECT} WHERE l.id = $1"),
-            id
+            id.uuid()
         )
     }
 
     #[tracing::instrument(skip_all, fields(id = %id))]
     async fn return_loan(
         &self,
-        id: Uuid,
+        id: LoanId,
         expected: i64,
         by: PersonId,
         state: ItemState,
@@ -305,7 +306,7 @@ impl EquipmentPort for SqlStore {
             .bind(work.at)
             .bind(by.uuid())
             .bind(state.stored())
-            .bind(id)
+            .bind(id.uuid())
             .bind(expected)
             .fetch_optional(&mut *tx)
             .await?;
@@ -367,12 +368,12 @@ impl EquipmentPort for SqlStore {
     }
 
     #[tracing::instrument(skip_all)]
-    async fn open_loans_of_agreement(&self, agreement: Uuid) -> CoreResult<Vec<Loan>> {
+    async fn open_loans_of_agreement(&self, agreement: AgreementId) -> CoreResult<Vec<Loan>> {
         read_all!(
             self.db(),
             LoanRow,
             &format!("{LOAN_SELECT} WHERE l.agreement_id = $1 AND l.returned_at IS NULL ORDER BY l.lent_at LIMIT 200"),
-            agreement
+            agreement.uuid()
         )
     }
 }

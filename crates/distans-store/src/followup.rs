@@ -4,6 +4,7 @@
 //! marks that make every reminder go out once.
 
 use async_trait::async_trait;
+use distans_core::kernel::{FollowUpActionId, FollowUpId};
 use sqlx::types::Json;
 use sqlx::QueryBuilder;
 use time::{Date, OffsetDateTime};
@@ -39,10 +40,10 @@ macro_rules! insert_followups {
                     template_version, answers, comments, completed_at, created_at, updated_at, version) ",
             );
             qb.push_values(chunk, |mut b, f| {
-                b.push_bind(f.id)
+                b.push_bind(f.id.uuid())
                     .push_bind($crate::stored::Stored::stored(f.kind))
                     .push_bind(f.person.id.uuid())
-                    .push_bind(f.agreement_id)
+                    .push_bind(f.agreement_id.map(|i| i.uuid()))
                     .push_bind(f.due)
                     .push_bind($crate::stored::Stored::stored(f.state))
                     .push_bind(f.template_key.clone())
@@ -72,7 +73,7 @@ macro_rules! write_schedule {
                  WHERE agreement_id = $2 AND state = 'open' AND due_date > $3",
             )
             .bind(at)
-            .bind(agreement)
+            .bind(agreement.uuid())
             .bind(after)
             .execute(&mut *$tx)
             .await?;
@@ -331,7 +332,7 @@ impl FollowUpPort for SqlStore {
                 q.push(" AND f.person_id = ").push_bind(person.uuid());
             }
             if let Some(g) = filter.agreement {
-                q.push(" AND f.agreement_id = ").push_bind(g);
+                q.push(" AND f.agreement_id = ").push_bind(g.uuid());
             }
             if let Some(d) = filter.due_before {
                 q.push(" AND f.due_date <= ").push_bind(d);
@@ -360,12 +361,12 @@ impl FollowUpPort for SqlStore {
     }
 
     #[tracing::instrument(skip_all, fields(id = %id))]
-    async fn followup(&self, id: Uuid) -> CoreResult<Option<FollowUp>> {
+    async fn followup(&self, id: FollowUpId) -> CoreResult<Option<FollowUp>> {
         read_one!(
             self.db(),
             FollowUpRow,
             &format!("{FOLLOWUP_SELECT} WHERE f.id = $1"),
-            id
+            id.uuid()
         )
     }
 
@@ -389,7 +390,7 @@ impl FollowUpPort for SqlStore {
             must_change!(
                 tx,
                 "the follow-up was saved by someone else meanwhile; reload it",
-                at_version(f.id, expected),
+                at_version(f.id.uuid(), expected),
                 sqlx::query(
                     "UPDATE followups SET state = $1, template_version = $2, answers = $3, comments = $4,
                         employee_confirmed_by = $5, employee_confirmed_at = $6, manager_confirmed_by = $7,
@@ -413,8 +414,8 @@ impl FollowUpPort for SqlStore {
                         note, closed_by, closed_at, reminded_at, created_at, version) ",
                 );
                 qb.push_values(chunk, |mut b, x| {
-                    b.push_bind(x.id)
-                        .push_bind(x.followup_id)
+                    b.push_bind(x.id.uuid())
+                        .push_bind(x.followup_id.uuid())
                         .push_bind(x.question_id.clone())
                         .push_bind(x.description.clone())
                         .push_bind(x.owner.id.uuid())
@@ -451,18 +452,18 @@ impl FollowUpPort for SqlStore {
                 q.push(" AND x.state = ").push_bind(s.stored());
             }
             if let Some(f) = filter.followup {
-                q.push(" AND x.followup_id = ").push_bind(f);
+                q.push(" AND x.followup_id = ").push_bind(f.uuid());
             }
         })
     }
 
     #[tracing::instrument(skip_all, fields(id = %id))]
-    async fn followup_action(&self, id: Uuid) -> CoreResult<Option<FollowUpAction>> {
+    async fn followup_action(&self, id: FollowUpActionId) -> CoreResult<Option<FollowUpAction>> {
         read_one!(
             self.db(),
             ActionRow,
             &format!("{ACTION_SELECT} WHERE x.id = $1"),
-            id
+            id.uuid()
         )
     }
 
@@ -478,7 +479,7 @@ impl FollowUpPort for SqlStore {
             must_change!(
                 tx,
                 "the action was changed by someone else meanwhile; reload it",
-                at_version(x.id, expected),
+                at_version(x.id.uuid(), expected),
                 sqlx::query(
                     "UPDATE followup_actions SET reminded_at = CASE WHEN due_date = $2 THEN reminded_at ELSE NULL END,
                         owner_id = $1, due_date = $2, state = $3, note = $4, closed_by = $5, closed_at = $6,
@@ -520,7 +521,7 @@ impl FollowUpPort for SqlStore {
     #[tracing::instrument(skip_all, fields(id = %id))]
     async fn mark_followup_reminded(
         &self,
-        id: Uuid,
+        id: FollowUpId,
         overdue: bool,
         work: &Work,
     ) -> CoreResult<bool> {
@@ -531,7 +532,7 @@ impl FollowUpPort for SqlStore {
         } else {
             "UPDATE followups SET reminded_at = $1 WHERE id = $2 AND reminded_at IS NULL AND state = 'open'"
         };
-        write_if_changed!(self, work, sql, work.at, id)
+        write_if_changed!(self, work, sql, work.at, id.uuid())
     }
 
     #[tracing::instrument(skip_all)]
@@ -549,13 +550,13 @@ impl FollowUpPort for SqlStore {
     }
 
     #[tracing::instrument(skip_all, fields(id = %id))]
-    async fn mark_action_reminded(&self, id: Uuid, work: &Work) -> CoreResult<bool> {
+    async fn mark_action_reminded(&self, id: FollowUpActionId, work: &Work) -> CoreResult<bool> {
         write_if_changed!(
             self,
             work,
             "UPDATE followup_actions SET reminded_at = $1 WHERE id = $2 AND reminded_at IS NULL AND state = 'open'",
             work.at,
-            id
+            id.uuid()
         )
     }
 }

@@ -125,7 +125,7 @@ impl PersonRow {
             email: self.email,
             title: self.title,
             unit_id: self.unit_id.into(),
-            site_id: self.site_id,
+            site_id: self.site_id.map(Into::into),
             commute_km: self.commute_km,
             skills,
             granted_roles: roles,
@@ -436,7 +436,7 @@ impl OrgPort for SqlStore {
                 for chunk in ch.sites.chunks(BATCH) {
                     let mut q = QueryBuilder::new("INSERT INTO sites (id, name, address, desks) ");
                     q.push_values(chunk, |mut b, s| {
-                        b.push_bind(s.id)
+                        b.push_bind(s.id.uuid())
                             .push_bind(s.name.clone())
                             .push_bind(s.address.clone())
                             .push_bind(s.desks);
@@ -455,7 +455,7 @@ impl OrgPort for SqlStore {
                             .push_bind(u.parent_id.map(|i| i.uuid()))
                             .push_bind(u.path.clone())
                             .push_bind(u.depth)
-                            .push_bind(u.site_id);
+                            .push_bind(u.site_id.map(|i| i.uuid()));
                     });
                     q.push(" ON CONFLICT (id) DO UPDATE SET code = excluded.code, name = excluded.name, kind = excluded.kind,
                         parent_id = excluded.parent_id, path = excluded.path, depth = excluded.depth, site_id = excluded.site_id,
@@ -475,7 +475,7 @@ impl OrgPort for SqlStore {
                             .push_bind(x.email.clone())
                             .push_bind(x.title.clone())
                             .push_bind(x.unit_id.uuid())
-                            .push_bind(x.site_id)
+                            .push_bind(x.site_id.map(|i| i.uuid()))
                             .push_bind(x.commute_km)
                             .push_bind(x.commute_mode.map(|m| m.stored()))
                             .push_bind(sort_key(&format!("{} {}", x.family_name, x.given_name)))

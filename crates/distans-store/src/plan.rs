@@ -3,6 +3,7 @@
 //! published rotations' days, for some people or everyone at a site.
 
 use distans_core::kernel::PersonId;
+use distans_core::kernel::SiteId;
 use std::collections::HashMap;
 
 use async_trait::async_trait;
@@ -199,7 +200,7 @@ impl PlanPort for SqlStore {
     #[tracing::instrument(skip_all)]
     async fn site_plan_rules(
         &self,
-        site: Option<Uuid>,
+        site: Option<SiteId>,
         from: Date,
         to: Date,
     ) -> CoreResult<SitePeople> {
@@ -210,14 +211,14 @@ impl PlanPort for SqlStore {
                 "SELECT COALESCE(p.site_id, u.site_id), COUNT(*) FROM people p JOIN units u ON u.id = p.unit_id",
             );
             if let Some(s) = site {
-                q.push(" WHERE p.site_id = ").push_bind(s);
-                q.push(" OR (p.site_id IS NULL AND u.site_id = ").push_bind(s).push(")");
+                q.push(" WHERE p.site_id = ").push_bind(s.uuid());
+                q.push(" OR (p.site_id IS NULL AND u.site_id = ").push_bind(s.uuid()).push(")");
             }
             q.push(" GROUP BY COALESCE(p.site_id, u.site_id)");
             Ok(q.build_query_as().fetch_all(p).await?)
         })?;
         let who = match site {
-            Some(s) => Who::Site(s),
+            Some(s) => Who::Site(s.into()),
             None => Who::Everyone,
         };
         let rows = self.rules_rows(who, from, to).await?;
@@ -246,11 +247,17 @@ impl PlanPort for SqlStore {
             for (id, s) in sites {
                 let id = PersonId::from(id);
                 if let Some(r) = rules.remove(&id) {
-                    people.push((id, s, r));
+                    people.push((id, s.map(Into::into), r));
                 }
             }
         }
-        Ok(SitePeople { counts, people })
+        Ok(SitePeople {
+            counts: counts
+                .into_iter()
+                .map(|(s, n)| (s.map(Into::into), n))
+                .collect(),
+            people,
+        })
     }
 }
 

@@ -212,7 +212,21 @@ macro_rules! stored_ids {
     )*};
 }
 
-stored_ids!(distans_core::kernel::PersonId, distans_core::kernel::UnitId);
+stored_ids!(
+    distans_core::kernel::PersonId,
+    distans_core::kernel::UnitId,
+    distans_core::kernel::SiteId,
+    distans_core::kernel::RequestId,
+    distans_core::kernel::AgreementId,
+    distans_core::kernel::TemporaryDecisionId,
+    distans_core::kernel::AbsenceId,
+    distans_core::kernel::CoverageRuleId,
+    distans_core::kernel::DeviationId,
+    distans_core::kernel::ItemId,
+    distans_core::kernel::LoanId,
+    distans_core::kernel::FollowUpId,
+    distans_core::kernel::FollowUpActionId
+);
 
 /// A row a query returns and how it reads back into its domain value
 /// `$t`: the struct `$row` of its columns, and `TryFrom<$row> for $t`.

@@ -60,7 +60,7 @@ impl TemporaryPort for SqlStore {
                     max_remote_days, without_agreement, tasks_must_allow, delegates, checklist, issued_by, created_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
             )
-            .bind(d.id)
+            .bind(d.id.uuid())
             .bind(&d.title)
             .bind(&d.description)
             .bind(d.start)

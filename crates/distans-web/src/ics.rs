@@ -126,7 +126,7 @@ mod tests {
             person: Uuid::from_u128(7).into(),
             name: "Anna Lindqvist".into(),
             site: Some(distans_core::org::Site {
-                id: Uuid::from_u128(1),
+                id: (Uuid::from_u128(1)).into(),
                 name: "Stadshuset".into(),
                 address: "Storgatan 1, Sjövik".into(),
                 desks: 10,

@@ -2,6 +2,7 @@
 //! their managers or HR, or imported from a CSV export of the leave system.
 
 use crate::kernel::ids::PersonId;
+use crate::kernel::AbsenceId;
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -17,7 +18,7 @@ pub const MAX_ABSENCE_LIST_DAYS: i64 = 2 * 366;
 /// A stored absence.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Absence {
-    pub id: Uuid,
+    pub id: AbsenceId,
     pub person: PersonId,
     pub first_day: Date,
     pub last_day: Date,

@@ -3,9 +3,9 @@
 //! changes data is one transaction with its audit entry and notices.
 
 use crate::kernel::ids::PersonId;
+use crate::kernel::AbsenceId;
 use async_trait::async_trait;
 use time::OffsetDateTime;
-use uuid::Uuid;
 
 use crate::kernel::csv::ImportError;
 use crate::kernel::CoreResult;
@@ -20,7 +20,7 @@ pub trait AbsencesPort: Send + Sync {
         from: time::Date,
         to: time::Date,
     ) -> CoreResult<Vec<crate::absences::model::Absence>>;
-    async fn absence(&self, id: Uuid) -> CoreResult<Option<crate::absences::model::Absence>>;
+    async fn absence(&self, id: AbsenceId) -> CoreResult<Option<crate::absences::model::Absence>>;
     /// Adds an absence; `Conflict` when it overlaps one of the person's.
     async fn insert_absence(
         &self,
@@ -29,7 +29,7 @@ pub trait AbsencesPort: Send + Sync {
         work: &Work,
     ) -> CoreResult<()>;
     /// Removes an absence; false if there was none.
-    async fn delete_absence(&self, id: Uuid, work: &Work) -> CoreResult<bool>;
+    async fn delete_absence(&self, id: AbsenceId, work: &Work) -> CoreResult<bool>;
     /// Imports absences in one transaction: all or nothing.
     async fn import_absences(
         &self,

@@ -165,7 +165,7 @@ pub fn resolve_absences(
             }
             None => {
                 let a = Absence {
-                    id: new_id(),
+                    id: new_id().into(),
                     person: (*person).into(),
                     first_day: r.first_day,
                     last_day: r.last_day,
@@ -174,7 +174,7 @@ pub fn resolve_absences(
                 };
                 ch.audit.push(audit(
                     "absence.create",
-                    a.id,
+                    a.id.into(),
                     None,
                     Some(json!({"person": person, "first_day": a.first_day.to_string(), "last_day": a.last_day.to_string(), "source": "import"})),
                 ));

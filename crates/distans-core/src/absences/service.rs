@@ -1,6 +1,7 @@
 //! Entering, listing, removing and importing absences.
 
 use crate::kernel::ids::PersonId;
+use crate::kernel::AbsenceId;
 use serde_json::json;
 use std::sync::Arc;
 use time::Date;
@@ -67,7 +68,7 @@ impl AbsencesService {
         self.absence_target(actor, person).await?;
         check_period(first_day, last_day)?;
         let a = Absence {
-            id: Uuid::now_v7(),
+            id: (Uuid::now_v7()).into(),
             person,
             first_day,
             last_day,
@@ -117,7 +118,7 @@ impl AbsencesService {
 
     /// Removes an absence.
     #[tracing::instrument(skip_all)]
-    pub async fn delete_absence(&self, actor: &Actor, id: Uuid) -> CoreResult<()> {
+    pub async fn delete_absence(&self, actor: &Actor, id: AbsenceId) -> CoreResult<()> {
         let a = self
             .port
             .absence(id)

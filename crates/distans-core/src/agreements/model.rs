@@ -3,10 +3,10 @@
 //! recorded).
 
 use crate::kernel::ids::PersonId;
+use crate::kernel::{AgreementId, RequestId};
 use serde::{Deserialize, Serialize};
 
 use time::{Date, OffsetDateTime};
-use uuid::Uuid;
 
 use crate::access::Action;
 use crate::kernel::dates::Weekday;
@@ -89,8 +89,8 @@ impl AgreementFacts {
 /// An agreement as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Agreement {
-    pub id: Uuid,
-    pub request_id: Uuid,
+    pub id: AgreementId,
+    pub request_id: RequestId,
     pub person_id: PersonId,
     pub person_name: String,
     /// Who decided and signs for the employer.

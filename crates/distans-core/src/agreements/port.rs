@@ -3,8 +3,8 @@
 //! changes data is one transaction with its audit entry and notices.
 
 use crate::kernel::ids::PersonId;
+use crate::kernel::AgreementId;
 use async_trait::async_trait;
-use uuid::Uuid;
 
 use crate::agreements::model::Agreement;
 use crate::kernel::CoreResult;
@@ -12,7 +12,7 @@ use crate::kernel::Work;
 
 #[async_trait]
 pub trait AgreementsPort: Send + Sync {
-    async fn agreement(&self, id: Uuid) -> CoreResult<Option<Agreement>>;
+    async fn agreement(&self, id: AgreementId) -> CoreResult<Option<Agreement>>;
     async fn agreements_of(&self, person: PersonId) -> CoreResult<Vec<Agreement>>;
     /// Drafts the person decided and has not yet sent for signatures.
     async fn agreements_drafted_by(&self, person: PersonId) -> CoreResult<Vec<Agreement>>;
@@ -24,7 +24,11 @@ pub trait AgreementsPort: Send + Sync {
     /// have not yet been told it is ending.
     async fn agreements_ending(&self, until: time::Date, limit: i64) -> CoreResult<Vec<Agreement>>;
     /// Records that the parties were told, with the notices.
-    async fn mark_agreement_ending_notified(&self, id: Uuid, work: &Work) -> CoreResult<bool>;
+    async fn mark_agreement_ending_notified(
+        &self,
+        id: AgreementId,
+        work: &Work,
+    ) -> CoreResult<bool>;
     /// [`Store::update_agreement`] that also adds and cancels follow-ups, in
     /// the same transaction.
     async fn update_agreement_scheduling(

@@ -284,6 +284,7 @@ pub fn term(g: &Agreement) -> Term {
 mod tests {
     use super::*;
     use crate::kernel::dates::Weekday;
+    use crate::kernel::RequestId;
     use crate::policy::model::Place;
     use time::macros::date;
     use uuid::Uuid;
@@ -340,8 +341,8 @@ mod tests {
 
     fn agreement() -> Agreement {
         Agreement {
-            id: Uuid::nil(),
-            request_id: Uuid::nil(),
+            id: (Uuid::nil()).into(),
+            request_id: RequestId::nil(),
             person_id: PersonId::nil(),
             person_name: String::new(),
             decider_id: PersonId::nil(),

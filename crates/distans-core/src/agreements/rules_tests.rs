@@ -5,6 +5,7 @@
 use super::*;
 use crate::kernel::dates::Weekday;
 use crate::kernel::ids::PersonId;
+use crate::kernel::RequestId;
 use crate::policy::model::Place;
 use proptest::prelude::*;
 use time::macros::date;
@@ -32,8 +33,8 @@ fn facts() -> AgreementFacts {
 
 fn agreement(state: AgreementState) -> Agreement {
     Agreement {
-        id: Uuid::from_u128(10),
-        request_id: Uuid::from_u128(11),
+        id: (Uuid::from_u128(10)).into(),
+        request_id: RequestId::from_u128(11),
         person_id: PersonId::from_u128(1),
         person_name: "Åsa Öberg".into(),
         decider_id: PersonId::from_u128(2),

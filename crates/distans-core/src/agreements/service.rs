@@ -3,11 +3,11 @@
 //! `template`.
 
 use crate::kernel::ids::PersonId;
+use crate::kernel::AgreementId;
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use serde_json::json;
-use uuid::Uuid;
 
 use crate::access::{self, Action};
 use crate::agreements::model::{Agreement, AgreementState};
@@ -71,7 +71,7 @@ impl AgreementsService {
     /// An agreement, for its parties and those who may see the employee's
     /// cases (404 for anyone else), with its state as of today.
     #[tracing::instrument(skip_all)]
-    pub async fn agreement(&self, actor: &Actor, id: Uuid) -> CoreResult<Agreement> {
+    pub async fn agreement(&self, actor: &Actor, id: AgreementId) -> CoreResult<Agreement> {
         let mut g = self
             .port
             .agreement(id)
@@ -142,7 +142,7 @@ impl AgreementsService {
     pub async fn send_agreement(
         &self,
         actor: &Actor,
-        id: Uuid,
+        id: AgreementId,
         text: Option<&str>,
     ) -> CoreResult<Agreement> {
         let g = self.agreement(actor, id).await?;
@@ -159,7 +159,7 @@ impl AgreementsService {
         }
         next.state = AgreementState::AwaitingSignatures;
         let (employee, decider) = self.parties(&g).await?;
-        let link = Link::Agreement(g.id);
+        let link = Link::Agreement(g.id.into());
         let notices = vec![
             notice(
                 &employee,
@@ -190,12 +190,12 @@ impl AgreementsService {
     /// frozen: its SHA-256 is recorded, the agreement is active and its
     /// follow-ups are scheduled in the same transaction.
     #[tracing::instrument(skip_all)]
-    pub async fn sign_agreement(&self, actor: &Actor, id: Uuid) -> CoreResult<Agreement> {
+    pub async fn sign_agreement(&self, actor: &Actor, id: AgreementId) -> CoreResult<Agreement> {
         let g = self.agreement(actor, id).await?;
         access::authorize(actor, g.sign_action())?;
         let (next, who) = sign(&g, actor.person_id, self.env.now())?;
         let (employee, decider) = self.parties(&g).await?;
-        let link = Link::Agreement(g.id);
+        let link = Link::Agreement(g.id.into());
         let mut notices = vec![];
         if next.state == AgreementState::Active {
             let signed = Message::new(MessageKey::AgreementSigned, link)
@@ -278,7 +278,7 @@ impl AgreementsService {
     pub async fn end_agreement(
         &self,
         actor: &Actor,
-        id: Uuid,
+        id: AgreementId,
         reason: Option<&str>,
     ) -> CoreResult<Agreement> {
         let g = self.agreement(actor, id).await?;
@@ -291,7 +291,7 @@ impl AgreementsService {
             .map(str::to_string);
         let (employee, decider) = self.parties(&g).await?;
         let last = next.ends_on.map(|d| d.to_string()).unwrap_or_default();
-        let ended = Message::new(MessageKey::AgreementEnded, Link::Agreement(g.id))
+        let ended = Message::new(MessageKey::AgreementEnded, Link::Agreement(g.id.into()))
             .arg("by", &actor.name)
             .arg("person", &g.person_name)
             .arg("last", &last);
@@ -329,9 +329,12 @@ impl AgreementsService {
             let Some(last) = g.last_day().filter(|l| *l >= today) else {
                 continue;
             };
-            let ending = Message::new(MessageKey::AgreementEndingSoon, Link::Agreement(g.id))
-                .arg("person", &g.person_name)
-                .arg("last", last);
+            let ending = Message::new(
+                MessageKey::AgreementEndingSoon,
+                Link::Agreement(g.id.into()),
+            )
+            .arg("person", &g.person_name)
+            .arg("last", last);
             let mut notices = vec![];
             for id in [g.person_id, g.decider_id] {
                 if let Some(p) = self.org.find_record(id).await? {

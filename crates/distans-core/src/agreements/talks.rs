@@ -2,9 +2,9 @@
 //! talk on the agreement, where the remote work is followed up too.
 
 use crate::kernel::ids::PersonId;
+use crate::kernel::AgreementId;
 use serde_json::json;
 use time::Date;
-use uuid::Uuid;
 
 use crate::access::{self, Action};
 use crate::agreements::model::{Agreement, AgreementState};
@@ -47,7 +47,7 @@ impl AgreementsService {
     pub async fn check_development_talk(
         &self,
         actor: &Actor,
-        agreement_id: Uuid,
+        agreement_id: AgreementId,
     ) -> CoreResult<(Agreement, PersonRecord)> {
         let g = self.agreement(actor, agreement_id).await?;
         let rec = self.org.record(g.person_id).await?;
@@ -67,7 +67,7 @@ impl AgreementsService {
     pub async fn schedule_development_talk(
         &self,
         actor: &Actor,
-        agreement_id: Uuid,
+        agreement_id: AgreementId,
         date: Date,
     ) -> CoreResult<FollowUp> {
         let (g, rec) = self.check_development_talk(actor, agreement_id).await?;
@@ -97,7 +97,7 @@ impl AgreementsService {
         let notices = vec![notice(
             &rec,
             "followup_scheduled",
-            Message::new(MessageKey::DevelopmentTalkSet, Link::FollowUp(f.id))
+            Message::new(MessageKey::DevelopmentTalkSet, Link::FollowUp(f.id.into()))
                 .arg("by", &actor.name)
                 .arg("date", date),
         )];

@@ -2,6 +2,7 @@
 //! ask for changes. One decider wins; an approval that would open a
 //! coverage gap is refused unless the decider may and does allow it.
 
+use crate::kernel::RequestId;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -39,7 +40,7 @@ impl CasesService {
     pub async fn decide(
         &self,
         actor: &Actor,
-        id: Uuid,
+        id: RequestId,
         verdict: Verdict<'_>,
     ) -> CoreResult<RemoteRequest> {
         let r = self.request(actor, id).await?;
@@ -124,7 +125,7 @@ impl CasesService {
         let today = self.env.today();
         let busy = self
             .port
-            .busy_periods(r.person.id, today, Some(r.id))
+            .busy_periods(r.person.id, today, Some(r.id.into()))
             .await?;
         let a = &r.arrangement;
         if overlaps_any(a, &busy) {
@@ -181,10 +182,10 @@ impl CasesService {
         approved: Option<&Approved>,
     ) -> CoreResult<Vec<Notice>> {
         let reason = reason.unwrap_or_default();
-        let to_request = Link::Request(r.id);
+        let to_request = Link::Request(r.id.into());
         Ok(match (decision, approved) {
             (Decision::Approve, Some(ap)) => {
-                let to_agreement = Link::Agreement(ap.agreement.id);
+                let to_agreement = Link::Agreement(ap.agreement.id.into());
                 let me = self.d.org.record(actor.person_id).await?;
                 vec![
                     notice(

@@ -1,9 +1,9 @@
 //! A request for regular remote work and its history.
 
 use crate::kernel::ids::PersonId;
+use crate::kernel::{AgreementId, RequestId};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
-use uuid::Uuid;
 
 use crate::kernel::{PersonRef, UnitRef};
 use crate::policy::model::{Arrangement, Decider};
@@ -62,7 +62,7 @@ pub struct RequestEvent {
 /// A request for a regular remote-work arrangement.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RemoteRequest {
-    pub id: Uuid,
+    pub id: RequestId,
     pub person: PersonRef,
     pub unit: UnitRef,
     pub state: RequestState,
@@ -76,7 +76,7 @@ pub struct RemoteRequest {
     pub policy_version: i64,
     pub decided_by: Option<PersonRef>,
     pub decision_reason: Option<String>,
-    pub agreement_id: Option<Uuid>,
+    pub agreement_id: Option<AgreementId>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
     pub version: i64,

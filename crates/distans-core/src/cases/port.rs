@@ -3,6 +3,7 @@
 //! changes data is one transaction with its audit entry and notices.
 
 use crate::kernel::ids::PersonId;
+use crate::kernel::RequestId;
 use async_trait::async_trait;
 use uuid::Uuid;
 
@@ -22,7 +23,7 @@ pub trait CasesPort: Send + Sync {
         skip: Option<Uuid>,
     ) -> CoreResult<Vec<(time::Date, Option<time::Date>)>>;
     async fn insert_request(&self, r: &RemoteRequest, work: &Work) -> CoreResult<()>;
-    async fn request(&self, id: Uuid) -> CoreResult<Option<RemoteRequest>>;
+    async fn request(&self, id: RequestId) -> CoreResult<Option<RemoteRequest>>;
     async fn requests(
         &self,
         filter: &RequestFilter,

@@ -172,7 +172,7 @@ pub fn draft_agreement(ap: &Approval<'_>, id: Uuid) -> Agreement {
         policy_version: r.policy_version,
     };
     Agreement {
-        id,
+        id: id.into(),
         request_id: r.id,
         person_id: r.person.id,
         person_name: r.person.name.clone(),
@@ -292,7 +292,7 @@ mod tests {
 
     fn request(state: RequestState, version: i64) -> RemoteRequest {
         RemoteRequest {
-            id: Uuid::from_u128(20),
+            id: (Uuid::from_u128(20)).into(),
             person: PersonRef {
                 id: Uuid::from_u128(1).into(),
                 name: "Åsa Öberg".into(),

@@ -1,6 +1,7 @@
 //! Requests: apply, preview, read, list, change and withdraw. Deciding is
 //! in `decide`.
 
+use crate::kernel::RequestId;
 use std::sync::Arc;
 
 use serde_json::json;
@@ -100,7 +101,7 @@ impl CasesService {
         rec: &PersonRecord,
         kind: &str,
     ) -> CoreResult<Vec<Notice>> {
-        let message = Message::new(MessageKey::RequestReceived, Link::Request(r.id))
+        let message = Message::new(MessageKey::RequestReceived, Link::Request(r.id.into()))
             .arg("person", &r.person.name)
             .arg("days", r.arrangement.days_per_week)
             .arg("start", r.arrangement.start)
@@ -140,7 +141,7 @@ impl CasesService {
         let (decider, assigned) = route(j.decider, &rec);
         let submitted = event(actor, now, "submitted", policy.version);
         let r = RemoteRequest {
-            id: Uuid::now_v7(),
+            id: (Uuid::now_v7()).into(),
             person: submitted.actor.clone(),
             unit: rec.unit.clone(),
             state: RequestState::Submitted,
@@ -170,7 +171,7 @@ impl CasesService {
 
     /// A request, for those who may see the person's cases (404 otherwise).
     #[tracing::instrument(skip_all)]
-    pub async fn request(&self, actor: &Actor, id: Uuid) -> CoreResult<RemoteRequest> {
+    pub async fn request(&self, actor: &Actor, id: RequestId) -> CoreResult<RemoteRequest> {
         let r = self
             .port
             .request(id)
@@ -236,7 +237,7 @@ impl CasesService {
     pub async fn resubmit_request(
         &self,
         actor: &Actor,
-        id: Uuid,
+        id: RequestId,
         input: &RequestInput,
         expected: Option<i64>,
     ) -> CoreResult<RemoteRequest> {
@@ -258,7 +259,7 @@ impl CasesService {
             ));
         }
         let rec = self.d.org.record(actor.person_id).await?;
-        let (arrangement, j, policy) = self.judge_for(&rec, input, Some(r.id)).await?;
+        let (arrangement, j, policy) = self.judge_for(&rec, input, Some(r.id.into())).await?;
         let mut next = r.clone();
         next.arrangement = arrangement;
         (next.decider, next.assigned_to) = route(j.decider, &rec);
@@ -287,7 +288,11 @@ impl CasesService {
 
     /// The applicant withdraws a request that is still open.
     #[tracing::instrument(skip_all)]
-    pub async fn withdraw_request(&self, actor: &Actor, id: Uuid) -> CoreResult<RemoteRequest> {
+    pub async fn withdraw_request(
+        &self,
+        actor: &Actor,
+        id: RequestId,
+    ) -> CoreResult<RemoteRequest> {
         let r = self.request(actor, id).await?;
         access::authorize(
             actor,

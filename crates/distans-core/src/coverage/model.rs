@@ -2,9 +2,9 @@
 //! be on site, and the site's desk maximum; per day, what the plan gives.
 
 use crate::kernel::ids::{PersonId, UnitId};
+use crate::kernel::{CoverageRuleId, SiteId};
 use serde::{Deserialize, Serialize};
 use time::Date;
-use uuid::Uuid;
 
 use crate::kernel::dates::Weekday;
 use crate::kernel::gap::RuleKind;
@@ -18,7 +18,7 @@ use std::collections::HashMap;
 /// is the rule's unit or below it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CoverageRule {
-    pub id: Uuid,
+    pub id: CoverageRuleId,
     pub unit_id: UnitId,
     pub kind: RuleKind,
     /// Only people with this skill count (`min_onsite`).
@@ -48,7 +48,7 @@ pub struct Member {
     pub id: PersonId,
     pub name: String,
     pub skills: Vec<String>,
-    pub site_id: Option<Uuid>,
+    pub site_id: Option<SiteId>,
     pub unit_id: UnitId,
     pub unit_path: String,
 }
@@ -57,7 +57,7 @@ pub struct Member {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleDay {
     /// The rule's id.
-    pub rule: Uuid,
+    pub rule: CoverageRuleId,
     pub kind: RuleKind,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub skill: Option<String>,

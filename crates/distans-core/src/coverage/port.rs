@@ -3,8 +3,8 @@
 //! changes data is one transaction with its audit entry and notices.
 
 use crate::kernel::ids::UnitId;
+use crate::kernel::CoverageRuleId;
 use async_trait::async_trait;
-use uuid::Uuid;
 
 use crate::kernel::CoreResult;
 use crate::kernel::Work;
@@ -18,7 +18,7 @@ pub trait CoveragePort: Send + Sync {
     ) -> CoreResult<Vec<crate::coverage::model::CoverageRule>>;
     async fn coverage_rule(
         &self,
-        id: Uuid,
+        id: CoverageRuleId,
     ) -> CoreResult<Option<crate::coverage::model::CoverageRule>>;
     /// Inserts a rule (`expected_version` `None`) or updates it if it still
     /// has that version (else `Conflict`).
@@ -36,7 +36,7 @@ pub trait CoveragePort: Send + Sync {
     ) -> CoreResult<()>;
     async fn delete_coverage_rule(
         &self,
-        id: Uuid,
+        id: CoverageRuleId,
         expected_version: Option<i64>,
         work: &Work,
     ) -> CoreResult<()>;

@@ -200,7 +200,7 @@ mod tests {
 
     fn rule(skill: Option<&str>, min: i64, weekdays: Option<Vec<Weekday>>) -> CoverageRule {
         CoverageRule {
-            id: Uuid::from_u128(77),
+            id: (Uuid::from_u128(77)).into(),
             unit_id: UnitId::from_u128(1),
             kind: RuleKind::MinOnsite,
             skill: skill.map(str::to_string),
@@ -372,7 +372,7 @@ mod tests {
                 weekdays in proptest::option::of(proptest::sample::subsequence(Weekday::ALL.to_vec(), 1..=5)),
             ) -> CoverageRule {
                 CoverageRule {
-                    id: Uuid::from_u128(n),
+                    id: (Uuid::from_u128(n)).into(),
                     unit_id: UnitId::from_u128(1),
                     kind: if desks { RuleKind::MaxDesks } else { RuleKind::MinOnsite },
                     skill: if desks { None } else { skill.map(String::from) },

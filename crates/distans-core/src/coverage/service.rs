@@ -2,6 +2,7 @@
 //! warnings before a change opens a gap, and the sites' occupancy.
 
 use crate::kernel::ids::{PersonId, UnitId};
+use crate::kernel::{CoverageRuleId, SiteId};
 
 use crate::kernel::refs::UnitRef;
 
@@ -144,7 +145,7 @@ impl CoverageService {
             ));
         }
         let rule = CoverageRule {
-            id: Uuid::new_v4(),
+            id: (Uuid::new_v4()).into(),
             unit_id: unit,
             kind: input.kind,
             skill: input.skill,
@@ -160,7 +161,7 @@ impl CoverageService {
     }
 
     #[tracing::instrument(skip_all)]
-    async fn rule_for_edit(&self, actor: &Actor, id: Uuid) -> CoreResult<CoverageRule> {
+    async fn rule_for_edit(&self, actor: &Actor, id: CoverageRuleId) -> CoreResult<CoverageRule> {
         let rule = self
             .port
             .coverage_rule(id)
@@ -179,7 +180,7 @@ impl CoverageService {
     pub async fn update_coverage_rule(
         &self,
         actor: &Actor,
-        id: Uuid,
+        id: CoverageRuleId,
         version: i64,
         input: NewCoverageRule,
     ) -> CoreResult<CoverageRule> {
@@ -204,7 +205,7 @@ impl CoverageService {
     pub async fn delete_coverage_rule(
         &self,
         actor: &Actor,
-        id: Uuid,
+        id: CoverageRuleId,
         version: Option<i64>,
     ) -> CoreResult<()> {
         let rule = self.rule_for_edit(actor, id).await?;
@@ -219,7 +220,7 @@ impl CoverageService {
     #[tracing::instrument(skip_all)]
     pub(crate) async fn site_counts(
         &self,
-        site: Uuid,
+        site: SiteId,
         cal: &WorkCalendar,
         period: DateRange,
     ) -> CoreResult<HashMap<Date, i64>> {
@@ -513,7 +514,7 @@ impl CoverageService {
     pub async fn occupancy(
         &self,
         actor: &Actor,
-        site: Option<Uuid>,
+        site: Option<SiteId>,
         period: DateRange,
     ) -> CoreResult<Vec<SiteOccupancy>> {
         access::authorize(actor, Action::Plain(Kind::ReadOccupancy))?;
@@ -540,7 +541,7 @@ impl CoverageService {
         let index: HashMap<Date, usize> =
             workdays.iter().enumerate().map(|(i, d)| (*d, i)).collect();
         let sp = self.plan.site_rules(site, period).await?;
-        let mut by_site: HashMap<Uuid, (i64, Vec<SiteDay>)> = sites
+        let mut by_site: HashMap<SiteId, (i64, Vec<SiteDay>)> = sites
             .iter()
             .map(|s| {
                 (

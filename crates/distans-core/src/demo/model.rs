@@ -1,8 +1,8 @@
 //! The demo municipality's sign-ins and the plan data it is given.
 
 use crate::kernel::ids::PersonId;
+use crate::kernel::{AgreementId, RequestId};
 use time::{Date, OffsetDateTime};
-use uuid::Uuid;
 
 use crate::absences::model::Absence;
 use crate::kernel::dates::Weekday;
@@ -28,8 +28,8 @@ pub const DEMO_ACCOUNTS: &[(&str, &str)] = &[
 /// An approved request with its active, signed agreement.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DemoAgreement {
-    pub request_id: Uuid,
-    pub agreement_id: Uuid,
+    pub request_id: RequestId,
+    pub agreement_id: AgreementId,
     pub person: PersonId,
     pub decider: PersonId,
     pub weekdays: Vec<Weekday>,

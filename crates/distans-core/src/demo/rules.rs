@@ -5,6 +5,7 @@
 //! organisation.
 
 use crate::kernel::PersonId;
+use crate::kernel::{AgreementId, RequestId};
 use std::collections::{BTreeSet, HashMap};
 
 use rand::seq::SliceRandom;
@@ -530,8 +531,8 @@ pub fn generate_plan(
                 let text = agreement::render(template, &facts);
                 let applied_at = at_hour(start - Duration::days(21), 9);
                 plan.agreements.push(DemoAgreement {
-                    request_id: Uuid::now_v7(),
-                    agreement_id: Uuid::now_v7(),
+                    request_id: RequestId::new(),
+                    agreement_id: AgreementId::new(),
                     person,
                     decider,
                     weekdays: weekdays.clone(),
@@ -619,7 +620,7 @@ pub fn generate_plan(
             }
             for (first, last) in periods {
                 plan.absences.push(Absence {
-                    id: Uuid::now_v7(),
+                    id: (Uuid::now_v7()).into(),
                     person,
                     first_day: first,
                     last_day: last,
@@ -642,7 +643,7 @@ pub fn coverage_rules(data: &OrgData, units: &[UnitSummary]) -> Vec<CoverageRule
         e.1 |= p.skills.iter().any(|s| s.as_str() == "reception");
     }
     let rule = |unit_id, skill: Option<&str>, min_onsite| CoverageRule {
-        id: Uuid::new_v4(),
+        id: (Uuid::new_v4()).into(),
         unit_id,
         kind: RuleKind::MinOnsite,
         skill: skill.map(String::from),

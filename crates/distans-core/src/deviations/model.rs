@@ -4,6 +4,7 @@
 //! closed with the action taken, with a trail.
 
 use crate::kernel::ids::PersonId;
+use crate::kernel::DeviationId;
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -125,7 +126,7 @@ pub struct DeviationEvent {
 /// A deviation (avvikelse).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Deviation {
-    pub id: Uuid,
+    pub id: DeviationId,
     pub kind: DeviationKind,
     pub description: String,
     /// The day it happened.

@@ -2,8 +2,8 @@
 //! `distans-store`) runs it on SQLite and PostgreSQL; every method that
 //! changes data is one transaction with its audit entry and notices.
 
+use crate::kernel::DeviationId;
 use async_trait::async_trait;
-use uuid::Uuid;
 
 use crate::kernel::CoreResult;
 use crate::kernel::Work;
@@ -18,7 +18,10 @@ pub trait DeviationsPort: Send + Sync {
         work: &Work,
     ) -> CoreResult<()>;
     /// A deviation with its trail, unredacted.
-    async fn deviation(&self, id: Uuid) -> CoreResult<Option<crate::deviations::model::Deviation>>;
+    async fn deviation(
+        &self,
+        id: DeviationId,
+    ) -> CoreResult<Option<crate::deviations::model::Deviation>>;
     /// Deviations (without their trails), newest first.
     async fn deviations(
         &self,

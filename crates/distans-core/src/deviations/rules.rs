@@ -243,7 +243,7 @@ mod tests {
                 text: None,
             };
             Deviation {
-                id: Uuid::from_u128(100),
+                id: (Uuid::from_u128(100)).into(),
                 kind: DeviationKind::InformationSecurity,
                 description: "Skärmen syntes från bussen".into(),
                 date: date!(2026 - 03 - 02),

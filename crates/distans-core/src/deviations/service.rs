@@ -1,6 +1,7 @@
 //! Reporting a deviation, and handling it to closure.
 
 use crate::kernel::ids::PersonId;
+use crate::kernel::DeviationId;
 use serde_json::json;
 use std::sync::Arc;
 use uuid::Uuid;
@@ -19,7 +20,7 @@ use crate::org::model::{unit_chain, PersonRecord};
 use crate::org::service::OrgService;
 use crate::policy::service::PolicyService;
 
-fn audit(actor: &Actor, action: &str, id: Uuid, after: serde_json::Value) -> NewAuditEntry {
+fn audit(actor: &Actor, action: &str, id: DeviationId, after: serde_json::Value) -> NewAuditEntry {
     NewAuditEntry::by(actor, action, "deviation", id).after(after)
 }
 
@@ -125,7 +126,7 @@ impl DeviationsService {
             name: actor.name.clone(),
         };
         let d = Deviation {
-            id: Uuid::now_v7(),
+            id: (Uuid::now_v7()).into(),
             kind: n.kind,
             description: n.description,
             date: n.date,
@@ -165,7 +166,7 @@ impl DeviationsService {
         } else {
             String::new()
         };
-        let message = Message::new(MessageKey::DeviationReported, Link::Deviation(d.id))
+        let message = Message::new(MessageKey::DeviationReported, Link::Deviation(d.id.into()))
             .arg("kind", d.kind.as_str())
             .arg("serious", yes_no(d.serious))
             .arg("unit", &d.unit.name)
@@ -232,13 +233,13 @@ impl DeviationsService {
 
     /// A deviation as `actor` may see it; 404 for those who may not.
     #[tracing::instrument(skip_all)]
-    pub async fn deviation(&self, actor: &Actor, id: Uuid) -> CoreResult<Deviation> {
+    pub async fn deviation(&self, actor: &Actor, id: DeviationId) -> CoreResult<Deviation> {
         let d = self.deviation_for(actor, id).await?;
         Ok(d.redact_for(actor))
     }
 
     #[tracing::instrument(skip_all)]
-    async fn deviation_for(&self, actor: &Actor, id: Uuid) -> CoreResult<Deviation> {
+    async fn deviation_for(&self, actor: &Actor, id: DeviationId) -> CoreResult<Deviation> {
         let d = self
             .port
             .deviation(id)
@@ -357,7 +358,7 @@ impl DeviationsService {
             .find_record(d.reporter_id)
             .await?
             .and_then(|r| r.person.email);
-        let message = Message::new(key, Link::Deviation(d.id))
+        let message = Message::new(key, Link::Deviation(d.id.into()))
             .arg("kind", d.kind.as_str())
             .arg("reported", d.created_at.date())
             .arg(
@@ -378,7 +379,7 @@ impl DeviationsService {
     pub async fn acknowledge_deviation(
         &self,
         actor: &Actor,
-        id: Uuid,
+        id: DeviationId,
         expected: Option<i64>,
     ) -> CoreResult<Deviation> {
         let d = self.deviation_for(actor, id).await?;
@@ -446,7 +447,7 @@ impl DeviationsService {
     pub async fn close_deviation(
         &self,
         actor: &Actor,
-        id: Uuid,
+        id: DeviationId,
         action: &str,
         expected: Option<i64>,
     ) -> CoreResult<Deviation> {

@@ -2,6 +2,7 @@
 //! HR makes to a person, linked to the agreement they are made under.
 
 use crate::kernel::ids::PersonId;
+use crate::kernel::{AgreementId, ItemId, LoanId};
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -153,7 +154,7 @@ impl ItemState {
 /// An item of the inventory.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Item {
-    pub id: Uuid,
+    pub id: ItemId,
     pub kind: ItemKind,
     /// From the kind: `basic` or `extra_aid`.
     pub category: Category,
@@ -171,7 +172,7 @@ pub struct Item {
 /// An item as a loan shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ItemRef {
-    pub id: Uuid,
+    pub id: ItemId,
     pub kind: ItemKind,
     pub category: Category,
     pub identifier: String,
@@ -181,7 +182,7 @@ pub struct ItemRef {
 /// The agreement a loan was made under, as far as the loan needs it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoanAgreement {
-    pub id: Uuid,
+    pub id: AgreementId,
     pub days_per_week: u8,
     /// As stored: `awaiting_signatures`, `active`, `ended`.
     pub state: AgreementState,
@@ -192,7 +193,7 @@ pub struct LoanAgreement {
 /// A loan of an item to a person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Loan {
-    pub id: Uuid,
+    pub id: LoanId,
     pub item: ItemRef,
     pub person: PersonRef,
     /// The person's home unit.
@@ -220,10 +221,10 @@ impl Loan {
 /// A loan to be stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewLoan {
-    pub id: Uuid,
-    pub item: Uuid,
+    pub id: LoanId,
+    pub item: ItemId,
     pub person: PersonId,
-    pub agreement: Option<Uuid>,
+    pub agreement: Option<AgreementId>,
     pub lent_by: PersonId,
     pub lent_at: OffsetDateTime,
 }

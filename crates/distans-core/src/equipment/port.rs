@@ -3,8 +3,8 @@
 //! changes data is one transaction with its audit entry and notices.
 
 use crate::kernel::ids::PersonId;
+use crate::kernel::{AgreementId, ItemId, LoanId};
 use async_trait::async_trait;
-use uuid::Uuid;
 
 use crate::agreements::model::Agreement;
 use crate::kernel::CoreResult;
@@ -19,7 +19,8 @@ pub trait EquipmentPort: Send + Sync {
         filter: &crate::equipment::model::ItemFilter,
         paging: Paging,
     ) -> CoreResult<Page<crate::equipment::model::Item>>;
-    async fn equipment_item(&self, id: Uuid) -> CoreResult<Option<crate::equipment::model::Item>>;
+    async fn equipment_item(&self, id: ItemId)
+        -> CoreResult<Option<crate::equipment::model::Item>>;
     async fn equipment_item_by_identifier(
         &self,
         identifier: &str,
@@ -45,12 +46,12 @@ pub trait EquipmentPort: Send + Sync {
         loan: &crate::equipment::model::NewLoan,
         work: &Work,
     ) -> CoreResult<()>;
-    async fn loan(&self, id: Uuid) -> CoreResult<Option<crate::equipment::model::Loan>>;
+    async fn loan(&self, id: LoanId) -> CoreResult<Option<crate::equipment::model::Loan>>;
     /// Ends an open loan that still has `expected_version` and sets the
     /// item's state (else `Conflict`).
     async fn return_loan(
         &self,
-        id: Uuid,
+        id: LoanId,
         expected_version: i64,
         by: PersonId,
         item_state: crate::equipment::model::ItemState,
@@ -74,10 +75,10 @@ pub trait EquipmentPort: Send + Sync {
     /// The open loans made under an agreement.
     async fn open_loans_of_agreement(
         &self,
-        agreement: Uuid,
+        agreement: AgreementId,
     ) -> CoreResult<Vec<crate::equipment::model::Loan>>;
     /// An agreement, for lending under it.
-    async fn agreement_for_loans(&self, id: Uuid) -> CoreResult<Option<Agreement>>;
+    async fn agreement_for_loans(&self, id: AgreementId) -> CoreResult<Option<Agreement>>;
     /// A person's agreements, for lending under one of them.
     async fn agreements_for_loans(&self, person: PersonId) -> CoreResult<Vec<Agreement>>;
 }

@@ -142,8 +142,8 @@ mod tests {
         use crate::policy::model::Place;
         use time::macros::date;
         let g = |state, end, ends_on| Agreement {
-            id: uuid::Uuid::nil(),
-            request_id: uuid::Uuid::nil(),
+            id: (uuid::Uuid::nil()).into(),
+            request_id: (uuid::Uuid::nil()).into(),
             person_id: (uuid::Uuid::nil()).into(),
             person_name: String::new(),
             decider_id: (uuid::Uuid::nil()).into(),

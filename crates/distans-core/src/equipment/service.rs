@@ -2,6 +2,7 @@
 //! loans are what the manager has to collect ("att hämta in").
 
 use crate::kernel::ids::PersonId;
+use crate::kernel::{AgreementId, ItemId, LoanId};
 
 use std::sync::Arc;
 
@@ -79,7 +80,7 @@ impl EquipmentService {
     }
 
     #[tracing::instrument(skip_all)]
-    pub async fn equipment_item(&self, actor: &Actor, id: Uuid) -> CoreResult<Item> {
+    pub async fn equipment_item(&self, actor: &Actor, id: ItemId) -> CoreResult<Item> {
         access::authorize(actor, Action::Plain(Kind::ListEquipment))?;
         self.port
             .equipment_item(id)
@@ -119,7 +120,7 @@ impl EquipmentService {
         let desc = description(desc)?;
         let now = self.env.now();
         let item = Item {
-            id: Uuid::now_v7(),
+            id: (Uuid::now_v7()).into(),
             kind,
             category: kind.category(),
             identifier: ident,
@@ -146,7 +147,7 @@ impl EquipmentService {
     pub async fn update_equipment(
         &self,
         actor: &Actor,
-        id: Uuid,
+        id: ItemId,
         state: Option<&str>,
         desc: Option<&str>,
         version: Option<i64>,
@@ -227,7 +228,7 @@ impl EquipmentService {
             Some(id) => {
                 let g = self
                     .port
-                    .agreement_for_loans(id)
+                    .agreement_for_loans(id.into())
                     .await?
                     .filter(|g| g.person_id == person)
                     .ok_or_else(|| {
@@ -271,9 +272,9 @@ impl EquipmentService {
     pub async fn lend(
         &self,
         actor: &Actor,
-        item: Uuid,
+        item: ItemId,
         person: PersonId,
-        agreement: Option<Uuid>,
+        agreement: Option<AgreementId>,
     ) -> CoreResult<Loan> {
         let rec = self.lending_target(actor, person).await?;
         let it = self
@@ -288,7 +289,9 @@ impl EquipmentService {
                 it.state.as_str()
             )));
         }
-        let g = self.loan_agreement(person, agreement).await?;
+        let g = self
+            .loan_agreement(person, agreement.map(Into::into))
+            .await?;
         let rules = self.policy.in_force(self.env.today()).await?.rules;
         check_lending_rule(
             it.kind,
@@ -296,7 +299,7 @@ impl EquipmentService {
             rules.extra_aids_above_days,
         )?;
         let loan = NewLoan {
-            id: Uuid::now_v7(),
+            id: (Uuid::now_v7()).into(),
             item,
             person,
             agreement: g.as_ref().map(|g| g.id),
@@ -323,7 +326,7 @@ impl EquipmentService {
     pub async fn return_loan(
         &self,
         actor: &Actor,
-        id: Uuid,
+        id: LoanId,
         state: Option<&str>,
     ) -> CoreResult<Loan> {
         let loan = self.visible_loan(actor, id).await?;
@@ -356,7 +359,7 @@ impl EquipmentService {
 
     /// A loan, if the actor may see the person's loans (else 404).
     #[tracing::instrument(skip_all)]
-    pub async fn visible_loan(&self, actor: &Actor, id: Uuid) -> CoreResult<Loan> {
+    pub async fn visible_loan(&self, actor: &Actor, id: LoanId) -> CoreResult<Loan> {
         let loan = self
             .port
             .loan(id)

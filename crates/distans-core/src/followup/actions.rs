@@ -1,8 +1,8 @@
 //! Actions from risky answers, followed to closure, and reminders.
 
 use crate::kernel::ids::PersonId;
+use crate::kernel::FollowUpActionId;
 use time::Date;
-use uuid::Uuid;
 
 use crate::access::{self, Action};
 use crate::followup::model::*;
@@ -41,7 +41,11 @@ impl FollowUpService {
 
     /// An action the actor may see (404 otherwise).
     #[tracing::instrument(skip_all)]
-    pub async fn visible_action(&self, actor: &Actor, id: Uuid) -> CoreResult<FollowUpAction> {
+    pub async fn visible_action(
+        &self,
+        actor: &Actor,
+        id: FollowUpActionId,
+    ) -> CoreResult<FollowUpAction> {
         let x = self
             .port
             .followup_action(id)
@@ -67,7 +71,11 @@ impl FollowUpService {
     }
 
     /// An action `actor` may handle that is still open.
-    async fn open_action_to_handle(&self, actor: &Actor, id: Uuid) -> CoreResult<FollowUpAction> {
+    async fn open_action_to_handle(
+        &self,
+        actor: &Actor,
+        id: FollowUpActionId,
+    ) -> CoreResult<FollowUpAction> {
         let x = self.visible_action(actor, id).await?;
         access::authorize(actor, x.handle_action())?;
         if x.state == ActionState::Closed {
@@ -96,7 +104,7 @@ impl FollowUpService {
     pub async fn close_action(
         &self,
         actor: &Actor,
-        id: Uuid,
+        id: FollowUpActionId,
         note: &str,
     ) -> CoreResult<FollowUpAction> {
         let x = self.open_action_to_handle(actor, id).await?;
@@ -120,7 +128,7 @@ impl FollowUpService {
                 "followup_action_closed",
                 Message::new(
                     MessageKey::FollowupActionClosed,
-                    Link::FollowUp(x.followup_id),
+                    Link::FollowUp(x.followup_id.into()),
                 )
                 .arg("by", &actor.name)
                 .arg("action", &x.description)
@@ -138,7 +146,7 @@ impl FollowUpService {
     pub async fn update_action(
         &self,
         actor: &Actor,
-        id: Uuid,
+        id: FollowUpActionId,
         owner: Option<PersonId>,
         due: Option<Date>,
     ) -> CoreResult<FollowUpAction> {
@@ -160,7 +168,7 @@ impl FollowUpService {
                 "followup_action",
                 Message::new(
                     MessageKey::FollowupActionAssigned,
-                    Link::FollowUp(x.followup_id),
+                    Link::FollowUp(x.followup_id.into()),
                 )
                 .arg("by", &actor.name)
                 .arg("person", &x.person.name)
@@ -226,7 +234,7 @@ impl FollowUpService {
             } else {
                 ("followup_due", MessageKey::FollowupDue)
             };
-            let message = Message::new(key, Link::FollowUp(f.id))
+            let message = Message::new(key, Link::FollowUp(f.id.into()))
                 .arg("kind", f.kind.as_str())
                 .arg("person", &f.person.name)
                 .arg("due", f.due);
@@ -266,7 +274,7 @@ impl FollowUpService {
                 "followup_action_overdue",
                 Message::new(
                     MessageKey::FollowupActionOverdue,
-                    Link::FollowUp(x.followup_id),
+                    Link::FollowUp(x.followup_id.into()),
                 )
                 .arg("person", &x.person.name)
                 .arg("action", &x.description)

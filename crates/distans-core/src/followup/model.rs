@@ -5,13 +5,13 @@
 //! and a due date.
 
 use crate::kernel::ids::PersonId;
+use crate::kernel::{AgreementId, FollowUpActionId, FollowUpId};
 use std::collections::BTreeMap;
 
 use crate::access::Action;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use time::{Date, OffsetDateTime};
-use uuid::Uuid;
 
 use crate::followup::checklist;
 use crate::followup::checklist::ChecklistTemplate;
@@ -113,12 +113,12 @@ pub struct Confirmation {
 /// A follow-up of a person (uppföljning, riskbedömning or development talk).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FollowUp {
-    pub id: Uuid,
+    pub id: FollowUpId,
     pub kind: FollowUpKind,
     pub person: PersonRef,
     #[serde(skip)]
     pub unit_path: String,
-    pub agreement_id: Option<Uuid>,
+    pub agreement_id: Option<AgreementId>,
     pub due: Date,
     pub state: FollowUpState,
     /// The checklist it is answered with.
@@ -166,8 +166,8 @@ impl ActionState {
 /// An action to remove a risk a follow-up revealed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FollowUpAction {
-    pub id: Uuid,
-    pub followup_id: Uuid,
+    pub id: FollowUpActionId,
+    pub followup_id: FollowUpId,
     /// Whose follow-up it came from.
     pub person: PersonRef,
     #[serde(skip)]
@@ -203,13 +203,13 @@ impl FollowUpAction {
 pub struct FollowUpSchedule {
     pub add: Vec<FollowUp>,
     /// Cancel this agreement's open follow-ups due after this day.
-    pub cancel_after: Option<(Uuid, Date)>,
+    pub cancel_after: Option<(AgreementId, Date)>,
 }
 
 /// The period an agreement runs, as the follow-ups are scheduled from it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Term {
-    pub agreement: Uuid,
+    pub agreement: AgreementId,
     pub person: PersonRef,
     pub start: Date,
     /// Its last day; `None` while it is open-ended.
@@ -261,7 +261,7 @@ impl StateFilter {
 pub struct FollowUpFilter {
     pub scope: FollowUpScope,
     pub person: Option<PersonId>,
-    pub agreement: Option<Uuid>,
+    pub agreement: Option<AgreementId>,
     /// Due on or before this day.
     pub due_before: Option<Date>,
     pub state: Option<StateFilter>,
@@ -273,7 +273,7 @@ pub struct FollowUpFilter {
 pub struct ActionFilter {
     pub scope: FollowUpScope,
     pub state: Option<ActionState>,
-    pub followup: Option<Uuid>,
+    pub followup: Option<FollowUpId>,
 }
 
 /// Answers sent by a party (`POST /api/v1/followups/{id}/answers`).
@@ -327,5 +327,5 @@ pub struct FollowUpQuery {
     pub due_before: Option<Date>,
     pub state: Option<StateFilter>,
     pub person: Option<PersonId>,
-    pub agreement: Option<Uuid>,
+    pub agreement: Option<AgreementId>,
 }

@@ -2,8 +2,8 @@
 //! `distans-store`) runs it on SQLite and PostgreSQL; every method that
 //! changes data is one transaction with its audit entry and notices.
 
+use crate::kernel::{FollowUpActionId, FollowUpId};
 use async_trait::async_trait;
-use uuid::Uuid;
 
 use crate::kernel::CoreResult;
 use crate::kernel::Work;
@@ -44,7 +44,10 @@ pub trait FollowUpPort: Send + Sync {
         filter: &crate::followup::model::FollowUpFilter,
         paging: Paging,
     ) -> CoreResult<Page<crate::followup::model::FollowUp>>;
-    async fn followup(&self, id: Uuid) -> CoreResult<Option<crate::followup::model::FollowUp>>;
+    async fn followup(
+        &self,
+        id: FollowUpId,
+    ) -> CoreResult<Option<crate::followup::model::FollowUp>>;
     /// Writes answers, confirmations and state if the stored version is
     /// still `expected` (else `Conflict`), with the actions completion made.
     async fn save_followup(
@@ -62,7 +65,7 @@ pub trait FollowUpPort: Send + Sync {
     ) -> CoreResult<Page<crate::followup::model::FollowUpAction>>;
     async fn followup_action(
         &self,
-        id: Uuid,
+        id: FollowUpActionId,
     ) -> CoreResult<Option<crate::followup::model::FollowUpAction>>;
     /// Writes owner, due date, state and note if the stored version is still `expected`.
     async fn update_followup_action(
@@ -83,7 +86,7 @@ pub trait FollowUpPort: Send + Sync {
     /// its notices; false when another server was first.
     async fn mark_followup_reminded(
         &self,
-        id: Uuid,
+        id: FollowUpId,
         overdue: bool,
         work: &Work,
     ) -> CoreResult<bool>;
@@ -93,5 +96,5 @@ pub trait FollowUpPort: Send + Sync {
         today: time::Date,
         limit: i64,
     ) -> CoreResult<Vec<crate::followup::model::FollowUpAction>>;
-    async fn mark_action_reminded(&self, id: Uuid, work: &Work) -> CoreResult<bool>;
+    async fn mark_action_reminded(&self, id: FollowUpActionId, work: &Work) -> CoreResult<bool>;
 }

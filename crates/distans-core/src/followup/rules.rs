@@ -1,5 +1,6 @@
 //! When follow-ups are due, and who takes part. Pure.
 
+use crate::kernel::AgreementId;
 use std::collections::BTreeMap;
 
 use time::Date;
@@ -23,11 +24,11 @@ pub(crate) fn new_followup(
     kind: FollowUpKind,
     person: PersonRef,
     unit_path: &str,
-    agreement: Option<Uuid>,
+    agreement: Option<AgreementId>,
     due: Date,
 ) -> FollowUp {
     FollowUp {
-        id: Uuid::now_v7(),
+        id: (Uuid::now_v7()).into(),
         kind,
         person,
         unit_path: unit_path.to_string(),
@@ -121,7 +122,7 @@ mod tests {
 
     fn agreement(start: Date, end: Option<Date>) -> Term {
         Term {
-            agreement: Uuid::nil(),
+            agreement: AgreementId::nil(),
             person: PersonRef {
                 id: Uuid::from_u128(1).into(),
                 name: "Anna".into(),

@@ -1,5 +1,6 @@
 //! Checklists, follow-ups answered together, and scheduling.
 
+use crate::kernel::FollowUpId;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -154,7 +155,11 @@ impl FollowUpService {
     }
 
     #[tracing::instrument(skip_all)]
-    pub(crate) async fn visible_followup(&self, actor: &Actor, id: Uuid) -> CoreResult<FollowUp> {
+    pub(crate) async fn visible_followup(
+        &self,
+        actor: &Actor,
+        id: FollowUpId,
+    ) -> CoreResult<FollowUp> {
         let mut f = self
             .port
             .followup(id)
@@ -206,7 +211,7 @@ impl FollowUpService {
 
     /// A follow-up with its checklist and actions.
     #[tracing::instrument(skip_all)]
-    pub async fn followup(&self, actor: &Actor, id: Uuid) -> CoreResult<FollowUpDetail> {
+    pub async fn followup(&self, actor: &Actor, id: FollowUpId) -> CoreResult<FollowUpDetail> {
         let f = self.visible_followup(actor, id).await?;
         let template = self
             .port
@@ -245,7 +250,7 @@ impl FollowUpService {
     pub async fn answer_followup(
         &self,
         actor: &Actor,
-        id: Uuid,
+        id: FollowUpId,
         input: &AnswersInput,
     ) -> CoreResult<FollowUp> {
         let f = self.visible_followup(actor, id).await?;
@@ -347,7 +352,7 @@ impl FollowUpService {
                     description.push_str(&format!(" Kommentar: {c}"));
                 }
                 actions.push(FollowUpAction {
-                    id: Uuid::now_v7(),
+                    id: (Uuid::now_v7()).into(),
                     followup_id: f.id,
                     person: f.person.clone(),
                     unit_path: f.unit_path.clone(),
@@ -367,10 +372,13 @@ impl FollowUpService {
                 notices.push(notice(
                     &owner,
                     "followup_action",
-                    Message::new(MessageKey::FollowupActionsCreated, Link::FollowUp(f.id))
-                        .arg("kind", f.kind.as_str())
-                        .arg("person", &f.person.name)
-                        .arg("count", actions.len()),
+                    Message::new(
+                        MessageKey::FollowupActionsCreated,
+                        Link::FollowUp(f.id.into()),
+                    )
+                    .arg("kind", f.kind.as_str())
+                    .arg("person", &f.person.name)
+                    .arg("count", actions.len()),
                 ));
             }
         } else if input.complete {
@@ -386,7 +394,7 @@ impl FollowUpService {
                 notices.push(notice(
                     &o,
                     "followup_confirm",
-                    Message::new(MessageKey::FollowupConfirm, Link::FollowUp(f.id))
+                    Message::new(MessageKey::FollowupConfirm, Link::FollowUp(f.id.into()))
                         .arg("kind", f.kind.as_str())
                         .arg("by", &actor.name)
                         .arg("person", &f.person.name),

@@ -3,10 +3,10 @@
 //! by every slice that changes who is where (cases, the plan, rotations).
 
 use crate::kernel::refs::UnitRef;
+use crate::kernel::CoverageRuleId;
 
 use serde::{Deserialize, Serialize};
 use time::Date;
-use uuid::Uuid;
 
 use crate::kernel::calendar;
 
@@ -40,7 +40,7 @@ impl RuleKind {
 /// A change that would open (or widen) a gap: the rule, its unit and the day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GapWarning {
-    pub rule: Uuid,
+    pub rule: CoverageRuleId,
     pub kind: RuleKind,
     pub unit: UnitRef,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -79,10 +79,11 @@ impl GapWarning {
 mod tests {
     use super::*;
     use time::macros::date;
+    use uuid::Uuid;
 
     fn warning(kind: RuleKind, skill: Option<&str>) -> GapWarning {
         GapWarning {
-            rule: Uuid::nil(),
+            rule: CoverageRuleId::nil(),
             kind,
             unit: UnitRef {
                 id: Uuid::nil().into(),

@@ -78,6 +78,28 @@ ids! {
     PersonId,
     /// A unit of the organisation.
     UnitId,
+    /// A site (an office with desks).
+    SiteId,
+    /// A request for remote work.
+    RequestId,
+    /// A written agreement on remote work.
+    AgreementId,
+    /// A temporary (crisis) decision.
+    TemporaryDecisionId,
+    /// An absence.
+    AbsenceId,
+    /// A coverage rule of a unit.
+    CoverageRuleId,
+    /// A reported deviation.
+    DeviationId,
+    /// An item of equipment.
+    ItemId,
+    /// A loan of an item.
+    LoanId,
+    /// A follow-up or risk assessment.
+    FollowUpId,
+    /// An action decided in a follow-up.
+    FollowUpActionId,
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! edge can trust it ("parse, don't validate").
 
 use crate::kernel::ids::{PersonId, UnitId};
+use crate::kernel::SiteId;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use uuid::Uuid;
@@ -206,7 +207,7 @@ impl Skill {
 /// En arbetsplats: a site with an address and a number of desks.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Site {
-    pub id: Uuid,
+    pub id: SiteId,
     pub name: String,
     pub address: String,
     pub desks: i64,
@@ -226,7 +227,7 @@ pub struct Unit {
     pub path: String,
     pub depth: i64,
     pub manager_id: Option<PersonId>,
-    pub site_id: Option<Uuid>,
+    pub site_id: Option<SiteId>,
 }
 
 /// A person as stored.
@@ -239,7 +240,7 @@ pub struct Person {
     pub email: Option<String>,
     pub title: Option<String>,
     pub unit_id: UnitId,
-    pub site_id: Option<Uuid>,
+    pub site_id: Option<SiteId>,
     pub commute_km: Option<f64>,
     pub commute_mode: Option<CommuteMode>,
     pub skills: Vec<String>,

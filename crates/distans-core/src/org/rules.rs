@@ -2,6 +2,7 @@
 //! person a caller sees. Pure: data in, decision out.
 
 use crate::kernel::ids::{PersonId, UnitId};
+use crate::kernel::SiteId;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -137,9 +138,9 @@ pub fn resolve(
     };
 
     // Sites, by name.
-    let mut site_ids: HashMap<String, Uuid> =
+    let mut site_ids: HashMap<String, SiteId> =
         snap.sites.iter().map(|s| (s.name.clone(), s.id)).collect();
-    let old_sites: HashMap<Uuid, &Site> = snap.sites.iter().map(|s| (s.id, s)).collect();
+    let old_sites: HashMap<SiteId, &Site> = snap.sites.iter().map(|s| (s.id, s)).collect();
     for s in &data.sites {
         match site_ids.get(&s.name).and_then(|id| old_sites.get(id)) {
             Some(old) => {
@@ -167,7 +168,7 @@ pub fn resolve(
             }
             None => {
                 let new = Site {
-                    id: new_id(),
+                    id: new_id().into(),
                     name: s.name.clone(),
                     address: s.address.clone(),
                     desks: s.desks,
@@ -400,7 +401,7 @@ pub fn resolve(
             email: p.email.as_ref().map(|e| e.as_str().to_string()),
             title: p.title.clone(),
             unit_id: (*unit_id).into(),
-            site_id: p.site_name.as_ref().and_then(|s| site_ids.get(s)).copied(),
+            site_id: (p.site_name.as_ref().and_then(|s| site_ids.get(s)).copied()),
             commute_km: p.commute_km,
             commute_mode: p.commute_mode,
             skills,

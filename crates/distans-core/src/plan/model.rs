@@ -2,6 +2,7 @@
 //! exceptions it follows from. Nothing is stored per person and day.
 
 use crate::kernel::ids::PersonId;
+use crate::kernel::SiteId;
 
 use std::collections::BTreeMap;
 
@@ -86,8 +87,8 @@ pub struct AgreementSpan {
 /// workplace every workday).
 #[derive(Debug, Clone, Default)]
 pub struct SitePeople {
-    pub counts: Vec<(Option<uuid::Uuid>, i64)>,
-    pub people: Vec<(PersonId, Option<uuid::Uuid>, PersonRules)>,
+    pub counts: Vec<(Option<SiteId>, i64)>,
+    pub people: Vec<(PersonId, Option<SiteId>, PersonRules)>,
 }
 
 /// One person's rules and exceptions for a period.

@@ -3,9 +3,9 @@
 //! changes data is one transaction with its audit entry and notices.
 
 use crate::kernel::ids::PersonId;
+use crate::kernel::SiteId;
 
 use async_trait::async_trait;
-use uuid::Uuid;
 
 use crate::kernel::CoreResult;
 
@@ -23,7 +23,7 @@ pub trait PlanPort: Send + Sync {
     /// size; used for occupancy, one site or one day at a time.
     async fn site_plan_rules(
         &self,
-        site: Option<Uuid>,
+        site: Option<SiteId>,
         from: time::Date,
         to: time::Date,
     ) -> CoreResult<crate::plan::model::SitePeople>;

@@ -2,12 +2,12 @@
 //! the rules the plan follows from, for the slices that build on it.
 
 use crate::kernel::ids::{PersonId, UnitId};
+use crate::kernel::SiteId;
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use time::Date;
-use uuid::Uuid;
 
 use crate::access::{self, Action};
 use crate::kernel::dates::DateRange;
@@ -125,7 +125,7 @@ impl PlanService {
     #[tracing::instrument(skip_all)]
     pub(crate) async fn site_rules(
         &self,
-        site: Option<Uuid>,
+        site: Option<SiteId>,
         period: DateRange,
     ) -> CoreResult<SitePeople> {
         self.port

@@ -1,8 +1,8 @@
 //! Temporary (crisis) decisions.
 
+use crate::kernel::TemporaryDecisionId;
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
-use uuid::Uuid;
 
 use crate::kernel::{PersonRef, UnitRef};
 
@@ -10,7 +10,7 @@ use crate::kernel::{PersonRef, UnitRef};
 /// or some units, e.g. during a pandemic.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TemporaryDecision {
-    pub id: Uuid,
+    pub id: TemporaryDecisionId,
     pub title: String,
     pub description: String,
     pub start: Date,

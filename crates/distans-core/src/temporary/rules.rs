@@ -118,7 +118,7 @@ mod tests {
 
     fn decision(paths: &[&str], start: Date, end: Date, max: u8) -> TemporaryDecision {
         TemporaryDecision {
-            id: Uuid::from_u128(1),
+            id: (Uuid::from_u128(1)).into(),
             title: "T".into(),
             description: String::new(),
             start,

@@ -125,7 +125,7 @@ async fn values_outside_the_domain_are_refused_on_both_engines() {
                 "requests_days_per_week_check",
             );
         }
-        let before = store.request(request).await.unwrap().unwrap();
+        let before = store.request(request.into()).await.unwrap().unwrap();
         assert!(
             (1..=5).contains(&before.arrangement.days_per_week),
             "{label}: {before:?}"
@@ -285,7 +285,7 @@ async fn values_outside_the_domain_are_refused_on_both_engines() {
         assert_eq!(language, "sv", "{label}");
 
         let mut too_many = before.clone();
-        too_many.id = Uuid::now_v7();
+        too_many.id = (Uuid::now_v7()).into();
         too_many.arrangement.days_per_week = 7;
         conflict(
             label,
@@ -295,7 +295,7 @@ async fn values_outside_the_domain_are_refused_on_both_engines() {
             "requests_days_per_week_check",
         );
         let mut backwards = before.clone();
-        backwards.id = Uuid::now_v7();
+        backwards.id = (Uuid::now_v7()).into();
         backwards.arrangement.end = Some(backwards.arrangement.start - Duration::days(1));
         conflict(
             label,
@@ -315,7 +315,7 @@ async fn values_outside_the_domain_are_refused_on_both_engines() {
 
         let today = c.today();
         let decision = |max_remote_days: u8, end: Date| TemporaryDecision {
-            id: Uuid::now_v7(),
+            id: (Uuid::now_v7()).into(),
             title: "Kris".into(),
             description: String::new(),
             start: today,
@@ -436,7 +436,11 @@ async fn stored_values_the_domain_cannot_read_are_errors_not_defaults() {
             first
         )
         .unwrap();
-        unreadable(label, store.request(first).await, "requests.weekdays");
+        unreadable(
+            label,
+            store.request(first.into()).await,
+            "requests.weekdays",
+        );
 
         // A state whose check someone took away is still no state.
         match db {
@@ -459,7 +463,7 @@ async fn stored_values_the_domain_cannot_read_are_errors_not_defaults() {
             second
         )
         .unwrap();
-        unreadable(label, store.request(second).await, "requests.state");
+        unreadable(label, store.request(second.into()).await, "requests.state");
         let (person,): (Uuid,) = one!(
             db,
             (Uuid,),

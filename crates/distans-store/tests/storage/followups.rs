@@ -52,7 +52,7 @@ async fn active_agreement(
     }
     c.agreements.sign_agreement(anna, gid).await.unwrap();
     c.agreements.sign_agreement(chef, gid).await.unwrap();
-    gid
+    gid.into()
 }
 
 async fn actor_of(store: &SqlStore, u: &str) -> distans_core::kernel::Actor {
@@ -148,7 +148,7 @@ async fn followups_are_scheduled_answered_together_and_risks_become_actions() {
         let end = distans_core::followup::rules::add_months(start, 13).unwrap();
         let gid = active_agreement(&c, &anna, &chef, start, Some(end)).await;
         let q = FollowUpQuery {
-            agreement: Some(gid),
+            agreement: Some(gid.into()),
             ..Default::default()
         };
         let mine = c
@@ -433,12 +433,12 @@ async fn followups_are_scheduled_answered_together_and_risks_become_actions() {
         let talk_day = c.today() + time::Duration::days(20);
         assert!(c
             .agreements
-            .schedule_development_talk(&anna, gid, talk_day)
+            .schedule_development_talk(&anna, gid.into(), talk_day)
             .await
             .is_err());
         let talk = c
             .agreements
-            .schedule_development_talk(&chef, gid, talk_day)
+            .schedule_development_talk(&chef, gid.into(), talk_day)
             .await
             .unwrap();
         assert_eq!(talk.kind, FollowUpKind::DevelopmentTalk);
@@ -447,7 +447,7 @@ async fn followups_are_scheduled_answered_together_and_risks_become_actions() {
         // Ending early cancels the follow-ups after the last day.
         let g = c
             .agreements
-            .end_agreement(&chef, gid, Some("Omorganisation"))
+            .end_agreement(&chef, gid.into(), Some("Omorganisation"))
             .await
             .unwrap();
         let last = g.ends_on.unwrap();
@@ -456,7 +456,7 @@ async fn followups_are_scheduled_answered_together_and_risks_become_actions() {
             .followups(
                 &anna,
                 &FollowUpQuery {
-                    agreement: Some(gid),
+                    agreement: Some(gid.into()),
                     state: Some(StateFilter::Cancelled),
                     ..Default::default()
                 },
@@ -471,7 +471,7 @@ async fn followups_are_scheduled_answered_together_and_risks_become_actions() {
             .followups(
                 &anna,
                 &FollowUpQuery {
-                    agreement: Some(gid),
+                    agreement: Some(gid.into()),
                     state: Some(StateFilter::Open),
                     ..Default::default()
                 },

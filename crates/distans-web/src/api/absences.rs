@@ -106,6 +106,10 @@ pub async fn delete_absence(
     ApiActor(actor): ApiActor,
     IdPath(id): IdPath,
 ) -> ApiResult<StatusCode> {
-    state.core.absences.delete_absence(&actor, id).await?;
+    state
+        .core
+        .absences
+        .delete_absence(&actor, id.into())
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

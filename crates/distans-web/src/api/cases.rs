@@ -239,7 +239,9 @@ pub async fn get_request(
     ApiActor(actor): ApiActor,
     IdPath(id): IdPath,
 ) -> ApiResult<Json<RemoteRequest>> {
-    Ok(Json(state.core.cases.request(&actor, id).await?.into()))
+    Ok(Json(
+        state.core.cases.request(&actor, id.into()).await?.into(),
+    ))
 }
 
 /// Change a request that was sent back for changes, and send it again.
@@ -257,7 +259,7 @@ pub async fn resubmit_request(
         state
             .core
             .cases
-            .resubmit_request(&actor, id, &body.into(), None)
+            .resubmit_request(&actor, id.into(), &body.into(), None)
             .await?
             .into(),
     ))
@@ -274,7 +276,12 @@ pub async fn withdraw_request(
     IdPath(id): IdPath,
 ) -> ApiResult<Json<RemoteRequest>> {
     Ok(Json(
-        state.core.cases.withdraw_request(&actor, id).await?.into(),
+        state
+            .core
+            .cases
+            .withdraw_request(&actor, id.into())
+            .await?
+            .into(),
     ))
 }
 
@@ -309,7 +316,7 @@ pub async fn decide(
             .cases
             .decide(
                 &actor,
-                id,
+                id.into(),
                 Verdict {
                     decision: body.decision.into(),
                     reason: body.reason.as_deref(),
@@ -333,7 +340,12 @@ pub async fn get_agreement(
     IdPath(id): IdPath,
 ) -> ApiResult<Json<Agreement>> {
     Ok(Json(
-        state.core.agreements.agreement(&actor, id).await?.into(),
+        state
+            .core
+            .agreements
+            .agreement(&actor, id.into())
+            .await?
+            .into(),
     ))
 }
 
@@ -349,7 +361,7 @@ pub async fn agreement_pdf(
     IdPath(id): IdPath,
 ) -> ApiResult<axum::response::Response> {
     use axum::response::IntoResponse;
-    let g = state.core.agreements.agreement(&actor, id).await?;
+    let g = state.core.agreements.agreement(&actor, id.into()).await?;
     let organisation = state
         .core
         .org
@@ -476,7 +488,7 @@ pub async fn send_agreement(
         state
             .core
             .agreements
-            .send_agreement(&actor, id, body.text.as_deref())
+            .send_agreement(&actor, id.into(), body.text.as_deref())
             .await?
             .into(),
     ))
@@ -497,7 +509,7 @@ pub async fn sign_agreement(
         state
             .core
             .agreements
-            .sign_agreement(&actor, id)
+            .sign_agreement(&actor, id.into())
             .await?
             .into(),
     ))
@@ -523,7 +535,7 @@ pub async fn end_agreement(
         state
             .core
             .agreements
-            .end_agreement(&actor, id, body.reason.as_deref())
+            .end_agreement(&actor, id.into(), body.reason.as_deref())
             .await?
             .into(),
     ))

@@ -159,7 +159,7 @@ pub async fn put_rule(
         state
             .core
             .coverage
-            .update_coverage_rule(&actor, id, version, input)
+            .update_coverage_rule(&actor, id.into(), version, input)
             .await?
             .into(),
     ))
@@ -187,7 +187,7 @@ pub async fn delete_rule(
     state
         .core
         .coverage
-        .delete_coverage_rule(&actor, id, q.version)
+        .delete_coverage_rule(&actor, id.into(), q.version)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -227,7 +227,7 @@ pub async fn occupancy(
         sites: state
             .core
             .coverage
-            .occupancy(&actor, site, period)
+            .occupancy(&actor, site.map(Into::into), period)
             .await?
             .wire(),
     }))

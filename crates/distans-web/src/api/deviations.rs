@@ -104,7 +104,12 @@ pub async fn get_deviation(
     IdPath(id): IdPath,
 ) -> ApiResult<Json<Deviation>> {
     Ok(Json(
-        state.core.deviations.deviation(&actor, id).await?.into(),
+        state
+            .core
+            .deviations
+            .deviation(&actor, id.into())
+            .await?
+            .into(),
     ))
 }
 
@@ -131,7 +136,7 @@ pub async fn acknowledge_deviation(
         state
             .core
             .deviations
-            .acknowledge_deviation(&actor, id, body.version)
+            .acknowledge_deviation(&actor, id.into(), body.version)
             .await?
             .into(),
     ))
@@ -163,7 +168,7 @@ pub async fn close_deviation(
         state
             .core
             .deviations
-            .close_deviation(&actor, id, &body.action, body.version)
+            .close_deviation(&actor, id.into(), &body.action, body.version)
             .await?
             .into(),
     ))

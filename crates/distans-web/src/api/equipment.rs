@@ -112,7 +112,7 @@ pub async fn get_equipment(
         state
             .core
             .equipment
-            .equipment_item(&actor, id)
+            .equipment_item(&actor, id.into())
             .await?
             .into(),
     ))
@@ -145,7 +145,7 @@ pub async fn patch_equipment(
             .equipment
             .update_equipment(
                 &actor,
-                id,
+                id.into(),
                 b.state.as_deref(),
                 b.description.as_deref(),
                 b.version,
@@ -196,11 +196,11 @@ pub async fn lend(
         .ok_or_else(|| CoreError::invalid("item", "is required"))?;
     let person = query_id("person", Some(&b.person))?
         .ok_or_else(|| CoreError::invalid("person", "is required"))?;
-    let agreement = query_id("agreement", b.agreement.as_deref())?;
+    let agreement = query_id("agreement", b.agreement.as_deref())?.map(Into::into);
     let loan = state
         .core
         .equipment
-        .lend(&actor, item, person.into(), agreement)
+        .lend(&actor, item.into(), person.into(), agreement)
         .await?;
     Ok((StatusCode::CREATED, Json(loan.into())))
 }
@@ -282,7 +282,12 @@ pub async fn get_loan(
     IdPath(id): IdPath,
 ) -> ApiResult<Json<Loan>> {
     Ok(Json(
-        state.core.equipment.visible_loan(&actor, id).await?.into(),
+        state
+            .core
+            .equipment
+            .visible_loan(&actor, id.into())
+            .await?
+            .into(),
     ))
 }
 
@@ -315,7 +320,7 @@ pub async fn return_loan(
         state
             .core
             .equipment
-            .return_loan(&actor, id, b.state.as_deref())
+            .return_loan(&actor, id.into(), b.state.as_deref())
             .await?
             .into(),
     ))

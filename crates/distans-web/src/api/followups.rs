@@ -152,7 +152,7 @@ pub async fn list_followups(
             None => None,
         },
         person: query_id("person", q.person.as_deref())?.map(Into::into),
-        agreement: query_id("agreement", q.agreement.as_deref())?,
+        agreement: query_id("agreement", q.agreement.as_deref())?.map(Into::into),
     };
     Ok(Json(
         state
@@ -175,7 +175,14 @@ pub async fn get_followup(
     ApiActor(actor): ApiActor,
     IdPath(id): IdPath,
 ) -> ApiResult<Json<FollowUpDetail>> {
-    Ok(Json(state.core.followup.followup(&actor, id).await?.into()))
+    Ok(Json(
+        state
+            .core
+            .followup
+            .followup(&actor, id.into())
+            .await?
+            .into(),
+    ))
 }
 
 /// Save answers (the employee, their managers or HR); with `complete`,
@@ -199,7 +206,7 @@ pub async fn answer_followup(
         state
             .core
             .followup
-            .answer_followup(&actor, id, &body.into())
+            .answer_followup(&actor, id.into(), &body.into())
             .await?
             .into(),
     ))
@@ -229,13 +236,13 @@ pub async fn development_talk(
     state
         .core
         .agreements
-        .check_development_talk(&actor, id)
+        .check_development_talk(&actor, id.into())
         .await?;
     let date = parse_date("date", &body.date)?;
     let f = state
         .core
         .agreements
-        .schedule_development_talk(&actor, id, date)
+        .schedule_development_talk(&actor, id.into(), date)
         .await?;
     Ok((StatusCode::CREATED, Json(f.into())))
 }
@@ -300,7 +307,7 @@ pub async fn close_action(
         state
             .core
             .followup
-            .close_action(&actor, id, &body.note)
+            .close_action(&actor, id.into(), &body.note)
             .await?
             .into(),
     ))
@@ -337,7 +344,7 @@ pub async fn update_action(
         state
             .core
             .followup
-            .update_action(&actor, id, owner.map(Into::into), due)
+            .update_action(&actor, id.into(), owner.map(Into::into), due)
             .await?
             .into(),
     ))

@@ -185,7 +185,7 @@ pub async fn report_submit(mut c: Ctx, Form(f): Form<Pairs>) -> Reply {
         person: Some(get(&f, "person").trim().to_string()).filter(|p| !p.is_empty()),
     };
     let result = c.core().deviations.report_deviation(&actor, &input).await;
-    let done = |d: Deviation| redirect(&deviation_url(d.id, ()));
+    let done = |d: Deviation| redirect(&deviation_url(d.id.into(), ()));
     answer(&c, result, "deviation", not_refused, done, |errors| {
         form_page(&c, input, errors)
     })
@@ -237,7 +237,7 @@ impl DeviationPage<'_> {
 async fn deviation_page_with(c: &Ctx, id: Uuid, action: String, errors: FormErrors) -> Reply {
     let actor = c.actor()?.clone();
     let deviations = &c.core().deviations;
-    let d = deviations.deviation(&actor, id).await.or_page(c)?;
+    let d = deviations.deviation(&actor, id.into()).await.or_page(c)?;
     let page = DeviationPage {
         c,
         may_handle: deviations.may_handle_deviation(&actor, &d),
@@ -268,7 +268,9 @@ pub async fn acknowledge(mut c: Ctx, Path(id): Path<String>, Form(f): Form<Pairs
     let deviations = &c.core().deviations;
     let version = version_of(&f);
     let ack = |actor: Actor, id: Uuid| async move {
-        deviations.acknowledge_deviation(&actor, id, version).await
+        deviations
+            .acknowledge_deviation(&actor, id.into(), version)
+            .await
     };
     act(&c, get(&f, "csrf"), &id, "deviation", ack, deviation_url).await
 }
@@ -279,7 +281,7 @@ pub async fn close(mut c: Ctx, Path(id): Path<String>, Form(f): Form<Pairs>) -> 
     let id = id_of(&c, &id, "deviation")?;
     let action = get(&f, "action");
     let deviations = &c.core().deviations;
-    let result = deviations.close_deviation(&actor, id, action, version_of(&f));
+    let result = deviations.close_deviation(&actor, id.into(), action, version_of(&f));
     let done = |_| redirect(&deviation_url(id, ()));
     answer(&c, result.await, "deviation", invalid, done, |errors| {
         deviation_page_with(&c, id, action.into(), errors)

@@ -80,7 +80,7 @@ impl From<distans_core::equipment::Item> for Item {
     fn from(v: distans_core::equipment::Item) -> Self {
         Self {
             item: ItemRef {
-                id: v.id,
+                id: v.id.into(),
                 kind: v.kind.into(),
                 category: v.category.into(),
                 identifier: v.identifier,

@@ -47,7 +47,7 @@ pub async fn agreement_page(mut c: Ctx, Path(id): Path<String>) -> Reply {
     let g = c
         .core()
         .agreements
-        .agreement(&actor, id)
+        .agreement(&actor, id.into())
         .await
         .or_page(&c)?;
     let me = actor.person_id;
@@ -82,21 +82,24 @@ pub async fn agreement_send(c: Ctx, Path(id): Path<String>, Form(f): Form<Pairs>
     // An empty text keeps the one the template gave.
     let text = Some(text).filter(|t| !t.trim().is_empty());
     let agreements = &c.core().agreements;
-    let send =
-        |actor: Actor, id: Uuid| async move { agreements.send_agreement(&actor, id, text).await };
+    let send = |actor: Actor, id: Uuid| async move {
+        agreements.send_agreement(&actor, id.into(), text).await
+    };
     act(&c, get(&f, "csrf"), &id, "agreement", send, agreement_url).await
 }
 
 pub async fn agreement_sign(c: Ctx, Path(id): Path<String>, Form(f): Form<Pairs>) -> Reply {
     let agreements = &c.core().agreements;
-    let sign = |actor: Actor, id: Uuid| async move { agreements.sign_agreement(&actor, id).await };
+    let sign =
+        |actor: Actor, id: Uuid| async move { agreements.sign_agreement(&actor, id.into()).await };
     act(&c, get(&f, "csrf"), &id, "agreement", sign, agreement_url).await
 }
 
 pub async fn agreement_end(c: Ctx, Path(id): Path<String>, Form(f): Form<Pairs>) -> Reply {
     let reason = Some(get(&f, "reason"));
     let agreements = &c.core().agreements;
-    let end =
-        |actor: Actor, id: Uuid| async move { agreements.end_agreement(&actor, id, reason).await };
+    let end = |actor: Actor, id: Uuid| async move {
+        agreements.end_agreement(&actor, id.into(), reason).await
+    };
     act(&c, get(&f, "csrf"), &id, "agreement", end, agreement_url).await
 }

@@ -41,7 +41,7 @@ impl RequestPage<'_> {
 
 async fn request_page_with(c: &Ctx, id: Uuid, errors: FormErrors) -> Reply {
     let actor = c.actor()?;
-    let r = c.core().cases.request(actor, id).await.or_page(c)?;
+    let r = c.core().cases.request(actor, id.into()).await.or_page(c)?;
     let page = RequestPage {
         c,
         may_decide: c.core().cases.may_decide(actor, &r),
@@ -80,7 +80,7 @@ pub async fn request_decide(mut c: Ctx, Path(id): Path<String>, Form(f): Form<Pa
                 expected: get(&f, "version").parse::<i64>().ok(),
                 allow_gap: get(&f, "allow_gap") == "1",
             };
-            let decided = c.core().cases.decide(&actor, id, verdict);
+            let decided = c.core().cases.decide(&actor, id.into(), verdict);
             match decided.await {
                 Ok(r) => {
                     return redirect(&match r.agreement_id {

@@ -269,7 +269,12 @@ pub async fn request_send(mut c: Ctx, Form(f): Form<Pairs>) -> Reply {
 pub async fn request_edit(mut c: Ctx, Path(id): Path<String>) -> Reply {
     let actor = c.page("requests").await?;
     let id = id_of(&c, &id, "request")?;
-    let r = c.core().cases.request(&actor, id).await.or_page(&c)?;
+    let r = c
+        .core()
+        .cases
+        .request(&actor, id.into())
+        .await
+        .or_page(&c)?;
     let v = RequestFormValues::from_request(&r);
     let action = format!("/ansokningar/{id}/andra");
     request_form_page(&c, v, FormErrors::default(), action).await
@@ -281,7 +286,9 @@ pub async fn request_resubmit(mut c: Ctx, Path(id): Path<String>, Form(f): Form<
     let id = id_of(&c, &id, "request")?;
     let v = RequestFormValues::from_pairs(&f);
     let cases = &c.core().cases;
-    let result = cases.resubmit_request(&actor, id, &v.input(), None).await;
+    let result = cases
+        .resubmit_request(&actor, id.into(), &v.input(), None)
+        .await;
     let action = format!("/ansokningar/{id}/andra");
     let changed = |_| redirect(&format!("/ansokningar/{id}"));
     request_answer(&c, v, action, result, changed).await
@@ -294,7 +301,7 @@ pub async fn request_withdraw(c: Ctx, Path(id): Path<String>, Form(f): Form<Pair
         get(&f, "csrf"),
         &id,
         "request",
-        |actor, id| async move { cases.withdraw_request(&actor, id).await },
+        |actor, id| async move { cases.withdraw_request(&actor, id.into()).await },
         |id, _| format!("/ansokningar/{id}"),
     )
     .await

@@ -36,7 +36,7 @@ pub struct LoanRow {
 
 pub fn loan_row(c: &Ctx, l: &Loan) -> LoanRow {
     LoanRow {
-        id: l.id,
+        id: l.id.into(),
         identifier: l.item.identifier.clone(),
         kind: c.t(&format!("equipment-kind-{}", l.item.kind.as_str())),
         category: c.t(&format!("equipment-category-{}", l.item.category.as_str())),
@@ -69,7 +69,7 @@ pub struct ItemRow {
 
 fn item_row(c: &Ctx, i: &Item) -> ItemRow {
     ItemRow {
-        id: i.id,
+        id: i.id.into(),
         identifier: i.identifier.clone(),
         kind: c.t(&format!("equipment-kind-{}", i.kind.as_str())),
         category: c.t(&format!("equipment-category-{}", i.category.as_str())),
@@ -279,7 +279,7 @@ pub async fn set_item_state(c: Ctx, Path(id): Path<String>, Form(f): Form<StateF
     let (to, version) = (Some(f.state.as_str()), f.version);
     let set = |actor: Actor, id: Uuid| async move {
         equipment
-            .update_equipment(&actor, id, to, None, version)
+            .update_equipment(&actor, id.into(), to, None, version)
             .await
     };
     act(&c, &f.csrf, &id, "item", set, |_, i| item_url(&i)).await
@@ -326,8 +326,9 @@ pub struct ReturnForm {
 pub async fn return_loan(c: Ctx, Path(id): Path<String>, Form(f): Form<ReturnForm>) -> Reply {
     let equipment = &c.core().equipment;
     let returned = Some(f.state.as_str());
-    let give_back =
-        |actor: Actor, id: Uuid| async move { equipment.return_loan(&actor, id, returned).await };
+    let give_back = |actor: Actor, id: Uuid| async move {
+        equipment.return_loan(&actor, id.into(), returned).await
+    };
     act(&c, &f.csrf, &id, "loan", give_back, |_, _| back_to(&f.back)).await
 }
 

@@ -53,9 +53,11 @@ pub struct TalkForm {
 pub async fn development_talk(c: Ctx, Path(id): Path<String>, Form(f): Form<TalkForm>) -> Reply {
     let agreements = &c.core().agreements;
     let talk = |actor: Actor, id: Uuid| async move {
-        agreements.check_development_talk(&actor, id).await?;
+        agreements.check_development_talk(&actor, id.into()).await?;
         let date = parse_date("date", &f.date)?;
-        agreements.schedule_development_talk(&actor, id, date).await
+        agreements
+            .schedule_development_talk(&actor, id.into(), date)
+            .await
     };
     let to = |_, t: FollowUp| format!("/uppfoljningar/{}", t.id);
     act(&c, &f.csrf, &id, "agreement", talk, to).await

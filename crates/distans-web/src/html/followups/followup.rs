@@ -169,7 +169,7 @@ async fn followup_page(
 ) -> Reply {
     let actor = c.actor()?.clone();
     let followup = &c.core().followup;
-    let d = followup.followup(&actor, id).await.or_page(c)?;
+    let d = followup.followup(&actor, id.into()).await.or_page(c)?;
     let may_answer = d.party.is_some() && d.followup.state.is_open();
     let may_handle =
         |x: &FollowUpAction| x.state == ActionState::Open && followup.may_handle_action(&actor, x);
@@ -236,7 +236,7 @@ pub async fn followup_post(mut c: Ctx, Path(id): Path<String>, Form(f): Form<Pai
         complete: get(&f, "complete") == "1",
         version: Some(v.version),
     };
-    let answered = c.core().followup.answer_followup(&actor, id, &input);
+    let answered = c.core().followup.answer_followup(&actor, id.into(), &input);
     let (values, errors, status) = match answered.await {
         Ok(_) => return redirect(&format!("/uppfoljningar/{id}?sparad=1")),
         Err(e @ CoreError::Invalid { .. }) => {
@@ -265,12 +265,12 @@ async fn action_answer(
     match result {
         Ok(x) => redirect(&format!("/uppfoljningar/{}", x.followup_id)),
         Err(e @ CoreError::Invalid { .. }) => {
-            let Ok(x) = c.core().followup.visible_action(actor, id).await else {
+            let Ok(x) = c.core().followup.visible_action(actor, id.into()).await else {
                 return Err(c.fail(e));
             };
             let errors = FormErrors(vec![(format!("{field}-{id}"), c.t(key))]);
             let bad = StatusCode::BAD_REQUEST;
-            followup_page(c, x.followup_id, None, errors, bad).await
+            followup_page(c, x.followup_id.into(), None, errors, bad).await
         }
         Err(e) => Err(c.fail(e)),
     }
@@ -288,7 +288,11 @@ pub async fn action_close(mut c: Ctx, Path(id): Path<String>, Form(f): Form<Clos
     c.nav = "followups";
     let actor = c.posted(&f.csrf)?;
     let id = id_of(&c, &id, "action")?;
-    let result = c.core().followup.close_action(&actor, id, &f.note).await;
+    let result = c
+        .core()
+        .followup
+        .close_action(&actor, id.into(), &f.note)
+        .await;
     let note = ("note", "err-action-note");
     action_answer(&c, &actor, id, result, note).await
 }
@@ -320,7 +324,7 @@ pub async fn action_update(mut c: Ctx, Path(id): Path<String>, Form(f): Form<Act
         Ok(due) => {
             let followup = &c.core().followup;
             followup
-                .update_action(&actor, id, owner.map(Into::into), due)
+                .update_action(&actor, id.into(), owner.map(Into::into), due)
                 .await
         }
         Err(e) => Err(e),

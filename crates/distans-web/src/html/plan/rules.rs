@@ -63,7 +63,9 @@ pub async fn delete_rule(c: Ctx, Path(id): Path<String>, Form(f): Form<Pairs>) -
     let delete = |actor: Actor, id: Uuid| async move {
         // The unit's week page, where the form goes back to.
         let unit = Uuid::parse_str(unit).map_err(|_| CoreError::NotFound("unit"))?;
-        coverage.delete_coverage_rule(&actor, id, version).await?;
+        coverage
+            .delete_coverage_rule(&actor, id.into(), version)
+            .await?;
         Ok::<_, CoreError>(unit)
     };
     let back = |_, unit| format!("/enheter/{unit}/plan?vecka={week}#rules");

@@ -1,6 +1,7 @@
 //! A unit's week: people × days, coverage at the bottom, and the unit's
 //! coverage rules with the form that adds one.
 
+use distans_core::kernel::CoverageRuleId;
 use std::collections::HashMap;
 
 use askama::Template;
@@ -106,7 +107,8 @@ pub async fn unit_plan_page(
             }
         })
         .collect();
-    let rules_by_id: HashMap<Uuid, &CoverageRule> = up.rules.iter().map(|r| (r.id, r)).collect();
+    let rules_by_id: HashMap<CoverageRuleId, &CoverageRule> =
+        up.rules.iter().map(|r| (r.id, r)).collect();
     let cell = |d: &Date| {
         let lines: Vec<(String, bool)> = match up.coverage.iter().find(|x| x.date == *d) {
             None => vec![],
@@ -128,7 +130,7 @@ pub async fn unit_plan_page(
     };
     let coverage: Vec<CoverageCell> = week.dates.iter().map(cell).collect();
     let rules = up.rules.iter().map(|r| RuleView {
-        id: r.id,
+        id: r.id.into(),
         version: r.version,
         text: rule_text(c, r),
     });

@@ -105,7 +105,7 @@ pub(super) async fn followup_setup(app: &App) -> (Uuid, Uuid, Uuid) {
         .unwrap();
     assert_eq!(done.open_actions, 1);
     let action = c.followup.followup(&bygg, fu.id).await.unwrap().actions[0].id;
-    (gid, fu.id, action)
+    (gid.into(), fu.id.into(), action.into())
 }
 
 /// The fixed routes of api.md, the shapes, and two people saving at once.
