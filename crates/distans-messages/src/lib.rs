@@ -128,7 +128,7 @@ mod tests {
 
     /// Every value any message may use.
     fn full(key: MessageKey) -> Message {
-        let mut m = Message::new(key, Link::Agreement(uuid_for_tests()));
+        let mut m = Message::new(key, Link::Agreement(uuid_for_tests().into()));
         m.args = BTreeMap::from(
             [
                 ("person", "Anna Lind"),
@@ -225,7 +225,7 @@ mod tests {
     #[test]
     fn mails_end_with_the_page_on_the_public_site() {
         let id = uuid_for_tests();
-        let m = Message::new(MessageKey::AgreementToSign, Link::Agreement(id));
+        let m = Message::new(MessageKey::AgreementToSign, Link::Agreement(id.into()));
         let t = mail(Lang::En, &m, "https://distans.sjovik.se");
         assert!(t.body.ends_with(&format!(
             "Open in distans: https://distans.sjovik.se/overenskommelser/{id}"

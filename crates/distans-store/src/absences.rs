@@ -138,24 +138,28 @@ impl AbsencesPort for SqlStore {
             at,
             |tx| {
                 // The people of the file, then their stored absences.
-                let mut people: HashMap<String, Uuid> = HashMap::new();
+                let mut people: HashMap<String, PersonId> = HashMap::new();
                 for chunk in numbers.chunks(BATCH) {
                     let mut q = QueryBuilder::new(
                         "SELECT employee_number, id FROM people WHERE employee_number IN ",
                     );
                     push_list(&mut q, chunk.iter().map(|n| n.to_string()));
                     let found: Vec<(String, Uuid)> = q.build_query_as().fetch_all(&mut *tx).await?;
-                    people.extend(found);
+                    people.extend(found.into_iter().map(|(n, id)| (n, id.into())));
                 }
-                let mut ids: Vec<Uuid> = people.values().copied().collect();
+                let mut ids: Vec<Uuid> = people.values().map(|p| p.uuid()).collect();
                 ids.sort_unstable();
-                let mut stored: HashMap<(Uuid, Date), (Uuid, Date)> = HashMap::new();
+                let mut stored: HashMap<(PersonId, Date), (AbsenceId, Date)> = HashMap::new();
                 for chunk in ids.chunks(BATCH) {
                     let mut q = QueryBuilder::new("SELECT person_id, first_day, id, last_day FROM absences WHERE person_id IN ");
                     push_list(&mut q, chunk.iter().copied());
                     let found: Vec<(Uuid, Date, Uuid, Date)> =
                         q.build_query_as().fetch_all(&mut *tx).await?;
-                    stored.extend(found.into_iter().map(|(p, f, id, l)| ((p, f), (id, l))));
+                    stored.extend(
+                        found
+                            .into_iter()
+                            .map(|(p, f, id, l)| ((p.into(), f), (id.into(), l))),
+                    );
                 }
                 resolve_absences(
                     rows,
@@ -172,7 +176,7 @@ impl AbsencesPort for SqlStore {
                 for (id, last) in &ch.update {
                     sqlx::query("UPDATE absences SET last_day = $1 WHERE id = $2")
                         .bind(*last)
-                        .bind(*id)
+                        .bind(id.uuid())
                         .execute(&mut *tx)
                         .await?;
                 }

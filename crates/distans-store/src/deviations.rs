@@ -95,7 +95,7 @@ where
     match &f.scope {
         DeviationScope::All => {}
         DeviationScope::ReportedBy(p) => {
-            q.push(" AND d.reporter_id = ").push_bind(*p);
+            q.push(" AND d.reporter_id = ").push_bind((*p).uuid());
         }
         DeviationScope::Of {
             person,

@@ -122,7 +122,7 @@ where
 {
     match scope {
         LoanScope::Person(p) => {
-            q.push(" AND l.person_id = ").push_bind(*p);
+            q.push(" AND l.person_id = ").push_bind((*p).uuid());
         }
         LoanScope::Under(paths) => {
             q.push(" AND ");

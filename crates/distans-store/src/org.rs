@@ -286,7 +286,7 @@ impl OrgPort for SqlStore {
                 match which {
                     PeopleFilter::All => {}
                     PeopleFilter::Unit(unit) => {
-                        q.push(" AND p.unit_id = ").push_bind(*unit);
+                        q.push(" AND p.unit_id = ").push_bind((*unit).uuid());
                     }
                     PeopleFilter::Under(paths) => {
                         q.push(" AND ");

@@ -5,7 +5,6 @@ use crate::kernel::ids::PersonId;
 use crate::kernel::AbsenceId;
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
-use uuid::Uuid;
 
 use crate::kernel::NewAuditEntry;
 use crate::org::model::EmployeeNumber;
@@ -68,7 +67,7 @@ pub struct AbsenceImportReport {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AbsenceChanges {
     pub insert: Vec<Absence>,
-    pub update: Vec<(Uuid, Date)>,
+    pub update: Vec<(AbsenceId, Date)>,
     pub audit: Vec<NewAuditEntry>,
     pub report: AbsenceImportReport,
 }

@@ -1,7 +1,7 @@
 //! The rules of absences: a period's bounds, reading the leave system's
 //! file, and what an import changes. Pure.
 
-use crate::kernel::ids::PersonId;
+use crate::kernel::ids::{AbsenceId, PersonId};
 use std::collections::HashMap;
 
 use serde_json::json;
@@ -124,8 +124,8 @@ pub fn parse_absences_csv(bytes: &[u8]) -> Result<Vec<AbsenceRow>, Vec<RowError>
 /// (id, last day). Pure; unknown people are bad rows.
 pub fn resolve_absences(
     rows: &[AbsenceRow],
-    people: &HashMap<String, Uuid>,
-    stored: &HashMap<(Uuid, Date), (Uuid, Date)>,
+    people: &HashMap<String, PersonId>,
+    stored: &HashMap<(PersonId, Date), (AbsenceId, Date)>,
     actor_id: Option<PersonId>,
     actor: &str,
     at: OffsetDateTime,
@@ -157,7 +157,7 @@ pub fn resolve_absences(
                 ch.update.push((*id, r.last_day));
                 ch.audit.push(audit(
                     "absence.update",
-                    *id,
+                    (*id).into(),
                     Some(json!({"person": person, "first_day": r.first_day.to_string(), "last_day": last.to_string()})),
                     Some(json!({"person": person, "first_day": r.first_day.to_string(), "last_day": r.last_day.to_string()})),
                 ));
@@ -166,7 +166,7 @@ pub fn resolve_absences(
             None => {
                 let a = Absence {
                     id: new_id().into(),
-                    person: (*person).into(),
+                    person: *person,
                     first_day: r.first_day,
                     last_day: r.last_day,
                     source: "import".into(),
@@ -252,17 +252,21 @@ mod tests {
             b"employee_number,first_day,last_day\n1,2026-12-01,2026-12-04\n2,2026-12-01,2026-12-02\n3,2026-12-01,2026-12-02\n",
         )
         .unwrap();
-        let (p1, p2, p3) = (Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(3));
-        let people: HashMap<String, Uuid> =
+        let (p1, p2, p3) = (
+            PersonId::from_u128(1),
+            PersonId::from_u128(2),
+            PersonId::from_u128(3),
+        );
+        let people: HashMap<String, PersonId> =
             [("1".into(), p1), ("2".into(), p2), ("3".into(), p3)].into();
-        let stored: HashMap<(Uuid, Date), (Uuid, Date)> = [
+        let stored: HashMap<(PersonId, Date), (AbsenceId, Date)> = [
             (
                 (p1, date!(2026 - 12 - 01)),
-                (Uuid::from_u128(11), date!(2026 - 12 - 04)),
+                (AbsenceId::from_u128(11), date!(2026 - 12 - 04)),
             ),
             (
                 (p2, date!(2026 - 12 - 01)),
-                (Uuid::from_u128(12), date!(2026 - 12 - 09)),
+                (AbsenceId::from_u128(12), date!(2026 - 12 - 09)),
             ),
         ]
         .into();
@@ -290,9 +294,9 @@ mod tests {
         );
         assert_eq!(
             ch.update,
-            vec![(Uuid::from_u128(12), date!(2026 - 12 - 02))]
+            vec![(AbsenceId::from_u128(12), date!(2026 - 12 - 02))]
         );
-        assert_eq!(ch.insert[0].person, p3.into());
+        assert_eq!(ch.insert[0].person, p3);
         assert_eq!(ch.audit.len(), 3, "one per change and a summary");
 
         let e = resolve_absences(
@@ -372,8 +376,8 @@ mod tests {
             b"employee_number;first_day;last_day\n1;2026-12-01;2026-12-04\n1;2026-12-10;2026-12-10\n",
         )
         .unwrap();
-        let p = Uuid::from_u128(1);
-        let people: HashMap<String, Uuid> = [("1".to_string(), p)].into();
+        let p = PersonId::from_u128(1);
+        let people: HashMap<String, PersonId> = [("1".to_string(), p)].into();
         let ch = resolve_absences(
             &rows,
             &people,
@@ -393,7 +397,7 @@ mod tests {
         assert!(ch
             .insert
             .iter()
-            .all(|a| a.source == "import" && a.person == p.into()));
+            .all(|a| a.source == "import" && a.person == p));
         assert_eq!(
             ch.audit[2].after,
             Some(json!({"created": 2, "updated": 0, "unchanged": 0}))
@@ -486,9 +490,9 @@ mod tests {
                     first_day: *f,
                     last_day: *f + Duration::days(*l),
                 }).collect();
-                let people: HashMap<String, Uuid> = (0..3u8).map(|p| (p.to_string(), Uuid::from_u128(p as u128 + 1))).collect();
-                let stored: HashMap<(Uuid, Date), (Uuid, Date)> = rows.iter().enumerate().filter_map(|(k, (p, f, _, s))| {
-                    s.map(|s| ((Uuid::from_u128(*p as u128 + 1), *f), (Uuid::from_u128(100 + k as u128), *f + Duration::days(s))))
+                let people: HashMap<String, PersonId> = (0..3u8).map(|p| (p.to_string(), PersonId::from_u128(p as u128 + 1))).collect();
+                let stored: HashMap<(PersonId, Date), (AbsenceId, Date)> = rows.iter().enumerate().filter_map(|(k, (p, f, _, s))| {
+                    s.map(|s| ((PersonId::from_u128(*p as u128 + 1), *f), (AbsenceId::from_u128(100 + k as u128), *f + Duration::days(s))))
                 }).collect();
                 let unknown = rows.iter().filter(|r| r.0 == 3).count();
                 let mut n = 1000u128;

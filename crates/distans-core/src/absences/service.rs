@@ -68,7 +68,7 @@ impl AbsencesService {
         self.absence_target(actor, person).await?;
         check_period(first_day, last_day)?;
         let a = Absence {
-            id: (Uuid::now_v7()).into(),
+            id: Uuid::now_v7().into(),
             person,
             first_day,
             last_day,

@@ -341,7 +341,7 @@ mod tests {
 
     fn agreement() -> Agreement {
         Agreement {
-            id: (Uuid::nil()).into(),
+            id: Uuid::nil().into(),
             request_id: RequestId::nil(),
             person_id: PersonId::nil(),
             person_name: String::new(),

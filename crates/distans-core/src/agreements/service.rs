@@ -159,7 +159,7 @@ impl AgreementsService {
         }
         next.state = AgreementState::AwaitingSignatures;
         let (employee, decider) = self.parties(&g).await?;
-        let link = Link::Agreement(g.id.into());
+        let link = Link::Agreement(g.id);
         let notices = vec![
             notice(
                 &employee,
@@ -195,7 +195,7 @@ impl AgreementsService {
         access::authorize(actor, g.sign_action())?;
         let (next, who) = sign(&g, actor.person_id, self.env.now())?;
         let (employee, decider) = self.parties(&g).await?;
-        let link = Link::Agreement(g.id.into());
+        let link = Link::Agreement(g.id);
         let mut notices = vec![];
         if next.state == AgreementState::Active {
             let signed = Message::new(MessageKey::AgreementSigned, link)
@@ -291,7 +291,7 @@ impl AgreementsService {
             .map(str::to_string);
         let (employee, decider) = self.parties(&g).await?;
         let last = next.ends_on.map(|d| d.to_string()).unwrap_or_default();
-        let ended = Message::new(MessageKey::AgreementEnded, Link::Agreement(g.id.into()))
+        let ended = Message::new(MessageKey::AgreementEnded, Link::Agreement(g.id))
             .arg("by", &actor.name)
             .arg("person", &g.person_name)
             .arg("last", &last);
@@ -329,12 +329,9 @@ impl AgreementsService {
             let Some(last) = g.last_day().filter(|l| *l >= today) else {
                 continue;
             };
-            let ending = Message::new(
-                MessageKey::AgreementEndingSoon,
-                Link::Agreement(g.id.into()),
-            )
-            .arg("person", &g.person_name)
-            .arg("last", last);
+            let ending = Message::new(MessageKey::AgreementEndingSoon, Link::Agreement(g.id))
+                .arg("person", &g.person_name)
+                .arg("last", last);
             let mut notices = vec![];
             for id in [g.person_id, g.decider_id] {
                 if let Some(p) = self.org.find_record(id).await? {

@@ -97,7 +97,7 @@ impl AgreementsService {
         let notices = vec![notice(
             &rec,
             "followup_scheduled",
-            Message::new(MessageKey::DevelopmentTalkSet, Link::FollowUp(f.id.into()))
+            Message::new(MessageKey::DevelopmentTalkSet, Link::FollowUp(f.id))
                 .arg("by", &actor.name)
                 .arg("date", date),
         )];

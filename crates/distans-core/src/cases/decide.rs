@@ -2,9 +2,9 @@
 //! ask for changes. One decider wins; an approval that would open a
 //! coverage gap is refused unless the decider may and does allow it.
 
+use crate::kernel::AgreementId;
 use crate::kernel::RequestId;
 use serde_json::json;
-use uuid::Uuid;
 
 use crate::access::{self, Action};
 use crate::agreements::model::Agreement;
@@ -164,7 +164,7 @@ impl CasesService {
             template: &template,
         };
         Ok(Approved {
-            agreement: draft_agreement(&approval, Uuid::now_v7()),
+            agreement: draft_agreement(&approval, AgreementId::new()),
             gaps,
         })
     }
@@ -182,10 +182,10 @@ impl CasesService {
         approved: Option<&Approved>,
     ) -> CoreResult<Vec<Notice>> {
         let reason = reason.unwrap_or_default();
-        let to_request = Link::Request(r.id.into());
+        let to_request = Link::Request(r.id);
         Ok(match (decision, approved) {
             (Decision::Approve, Some(ap)) => {
-                let to_agreement = Link::Agreement(ap.agreement.id.into());
+                let to_agreement = Link::Agreement(ap.agreement.id);
                 let me = self.d.org.record(actor.person_id).await?;
                 vec![
                     notice(

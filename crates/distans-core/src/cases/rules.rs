@@ -1,8 +1,8 @@
 //! The rules of requests: who decides, whose requests a list holds, what a
 //! decision needs, and the agreement an approval writes. Pure.
 
+use crate::kernel::AgreementId;
 use time::{Date, OffsetDateTime};
-use uuid::Uuid;
 
 use crate::access::{self, Kind};
 use crate::agreements::model::{Agreement, AgreementFacts, AgreementState};
@@ -152,7 +152,7 @@ pub struct Approval<'a> {
 }
 
 /// The draft agreement an approval writes from the template.
-pub fn draft_agreement(ap: &Approval<'_>, id: Uuid) -> Agreement {
+pub fn draft_agreement(ap: &Approval<'_>, id: AgreementId) -> Agreement {
     let (r, a) = (ap.request, &ap.request.arrangement);
     let facts = AgreementFacts {
         organisation: ap.organisation.clone(),
@@ -172,7 +172,7 @@ pub fn draft_agreement(ap: &Approval<'_>, id: Uuid) -> Agreement {
         policy_version: r.policy_version,
     };
     Agreement {
-        id: id.into(),
+        id,
         request_id: r.id,
         person_id: r.person.id,
         person_name: r.person.name.clone(),
@@ -223,6 +223,7 @@ mod tests {
     use proptest::prelude::*;
     use time::macros::date;
     use time::Duration;
+    use uuid::Uuid;
 
     fn record(manager: Option<&str>) -> PersonRecord {
         PersonRecord {
@@ -443,7 +444,7 @@ mod tests {
             organisation: "Sjöviks kommun".into(),
             template: "## Avtal\n{medarbetare} ({anstallningsnummer}), {enhet}, {chef}: {veckodagar}. {narvaro} {uppsagningstid_dagar}",
         };
-        let g = draft_agreement(&ap, Uuid::from_u128(30));
+        let g = draft_agreement(&ap, (Uuid::from_u128(30)).into());
         assert_eq!(
             g.text,
             "## Avtal\nÅsa Öberg (100123), Kontaktcenter, Karin Holm: måndag, fredag. Tisdagar på plats. 30"

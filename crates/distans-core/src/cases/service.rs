@@ -101,7 +101,7 @@ impl CasesService {
         rec: &PersonRecord,
         kind: &str,
     ) -> CoreResult<Vec<Notice>> {
-        let message = Message::new(MessageKey::RequestReceived, Link::Request(r.id.into()))
+        let message = Message::new(MessageKey::RequestReceived, Link::Request(r.id))
             .arg("person", &r.person.name)
             .arg("days", r.arrangement.days_per_week)
             .arg("start", r.arrangement.start)
@@ -141,7 +141,7 @@ impl CasesService {
         let (decider, assigned) = route(j.decider, &rec);
         let submitted = event(actor, now, "submitted", policy.version);
         let r = RemoteRequest {
-            id: (Uuid::now_v7()).into(),
+            id: Uuid::now_v7().into(),
             person: submitted.actor.clone(),
             unit: rec.unit.clone(),
             state: RequestState::Submitted,

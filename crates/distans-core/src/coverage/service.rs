@@ -145,7 +145,7 @@ impl CoverageService {
             ));
         }
         let rule = CoverageRule {
-            id: (Uuid::new_v4()).into(),
+            id: Uuid::new_v4().into(),
             unit_id: unit,
             kind: input.kind,
             skill: input.skill,

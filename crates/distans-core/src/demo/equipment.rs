@@ -73,7 +73,7 @@ impl DemoService {
         let mut ids = std::collections::HashMap::new();
         for (kind, ident, desc) in DEMO_ITEMS {
             let item = Item {
-                id: (Uuid::now_v7()).into(),
+                id: Uuid::now_v7().into(),
                 kind: *kind,
                 category: kind.category(),
                 identifier: (*ident).into(),
@@ -99,7 +99,7 @@ impl DemoService {
             };
             let agreement = equipment.loan_agreement(person, None).await?.map(|g| g.id);
             let loan = NewLoan {
-                id: (Uuid::now_v7()).into(),
+                id: Uuid::now_v7().into(),
                 item,
                 person,
                 agreement,

@@ -620,7 +620,7 @@ pub fn generate_plan(
             }
             for (first, last) in periods {
                 plan.absences.push(Absence {
-                    id: (Uuid::now_v7()).into(),
+                    id: Uuid::now_v7().into(),
                     person,
                     first_day: first,
                     last_day: last,
@@ -643,7 +643,7 @@ pub fn coverage_rules(data: &OrgData, units: &[UnitSummary]) -> Vec<CoverageRule
         e.1 |= p.skills.iter().any(|s| s.as_str() == "reception");
     }
     let rule = |unit_id, skill: Option<&str>, min_onsite| CoverageRule {
-        id: (Uuid::new_v4()).into(),
+        id: Uuid::new_v4().into(),
         unit_id,
         kind: RuleKind::MinOnsite,
         skill: skill.map(String::from),

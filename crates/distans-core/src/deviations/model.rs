@@ -7,7 +7,6 @@ use crate::kernel::ids::PersonId;
 use crate::kernel::DeviationId;
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
-use uuid::Uuid;
 
 use crate::kernel::{CoreError, CoreResult};
 use crate::kernel::{PersonRef, UnitRef};
@@ -208,7 +207,7 @@ pub enum DeviationScope {
         under: Vec<String>,
     },
     /// Only those this person reported.
-    ReportedBy(Uuid),
+    ReportedBy(PersonId),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

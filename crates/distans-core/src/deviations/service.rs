@@ -126,7 +126,7 @@ impl DeviationsService {
             name: actor.name.clone(),
         };
         let d = Deviation {
-            id: (Uuid::now_v7()).into(),
+            id: Uuid::now_v7().into(),
             kind: n.kind,
             description: n.description,
             date: n.date,
@@ -166,7 +166,7 @@ impl DeviationsService {
         } else {
             String::new()
         };
-        let message = Message::new(MessageKey::DeviationReported, Link::Deviation(d.id.into()))
+        let message = Message::new(MessageKey::DeviationReported, Link::Deviation(d.id))
             .arg("kind", d.kind.as_str())
             .arg("serious", yes_no(d.serious))
             .arg("unit", &d.unit.name)
@@ -178,18 +178,19 @@ impl DeviationsService {
             .arg("concerns", concerns)
             .arg("description", excerpt(&d.description));
         let mut notices: Vec<Notice> = vec![];
-        let mut told: Vec<Uuid> = vec![actor.person_id.into()];
-        let mut tell = |id: Uuid, email: Option<String>, kind: &str, told: &mut Vec<Uuid>| {
-            if !told.contains(&id) {
-                told.push(id);
-                notices.push(Notice {
-                    person_id: id.into(),
-                    email,
-                    kind: kind.into(),
-                    message: message.clone(),
-                });
-            }
-        };
+        let mut told: Vec<PersonId> = vec![actor.person_id];
+        let mut tell =
+            |id: PersonId, email: Option<String>, kind: &str, told: &mut Vec<PersonId>| {
+                if !told.contains(&id) {
+                    told.push(id);
+                    notices.push(Notice {
+                        person_id: id,
+                        email,
+                        kind: kind.into(),
+                        message: message.clone(),
+                    });
+                }
+            };
         match &responsible {
             Some(m) => {
                 let email = self
@@ -197,12 +198,12 @@ impl DeviationsService {
                     .find_record(m.id)
                     .await?
                     .and_then(|r| r.person.email);
-                tell(m.id.into(), email, "deviation_reported", &mut told);
+                tell(m.id, email, "deviation_reported", &mut told);
             }
             None => {
                 for (p, email) in self.org.people_with_role(Role::Hr.as_str()).await? {
                     if p.id != person_id {
-                        tell(p.id.into(), email, "deviation_reported", &mut told);
+                        tell(p.id, email, "deviation_reported", &mut told);
                     }
                 }
             }
@@ -210,7 +211,7 @@ impl DeviationsService {
         if d.is_serious_security() {
             for role in &policy.rules.security_deviation_roles {
                 for (p, email) in self.org.people_with_role(role).await? {
-                    tell(p.id.into(), email, "deviation_security", &mut told);
+                    tell(p.id, email, "deviation_security", &mut told);
                 }
             }
         }
@@ -301,7 +302,7 @@ impl DeviationsService {
     ) -> CoreResult<Page<Deviation>> {
         let person = actor.person_id;
         let scope = match (access::scope(actor, Listing::Deviations).under(), whose) {
-            (_, Whose::Reported) => DeviationScope::ReportedBy(person.into()),
+            (_, Whose::Reported) => DeviationScope::ReportedBy(person),
             (None, _) => DeviationScope::All,
             (Some(under), Whose::Visible) => DeviationScope::Of {
                 person,
@@ -358,7 +359,7 @@ impl DeviationsService {
             .find_record(d.reporter_id)
             .await?
             .and_then(|r| r.person.email);
-        let message = Message::new(key, Link::Deviation(d.id.into()))
+        let message = Message::new(key, Link::Deviation(d.id))
             .arg("kind", d.kind.as_str())
             .arg("reported", d.created_at.date())
             .arg(

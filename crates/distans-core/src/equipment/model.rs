@@ -5,7 +5,6 @@ use crate::kernel::ids::PersonId;
 use crate::kernel::{AgreementId, ItemId, LoanId};
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
-use uuid::Uuid;
 
 use crate::agreements::model::AgreementState;
 use crate::kernel::{CoreError, CoreResult};
@@ -241,7 +240,7 @@ pub struct ItemFilter {
 /// Whose loans a list covers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LoanScope {
-    Person(Uuid),
+    Person(PersonId),
     /// People whose home unit is at or below one of these paths.
     Under(Vec<String>),
     All,

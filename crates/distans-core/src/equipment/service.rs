@@ -120,7 +120,7 @@ impl EquipmentService {
         let desc = description(desc)?;
         let now = self.env.now();
         let item = Item {
-            id: (Uuid::now_v7()).into(),
+            id: Uuid::now_v7().into(),
             kind,
             category: kind.category(),
             identifier: ident,
@@ -299,7 +299,7 @@ impl EquipmentService {
             rules.extra_aids_above_days,
         )?;
         let loan = NewLoan {
-            id: (Uuid::now_v7()).into(),
+            id: Uuid::now_v7().into(),
             item,
             person,
             agreement: g.as_ref().map(|g| g.id),
@@ -398,7 +398,7 @@ impl EquipmentService {
                     },
                 )
                 .map_err(|_| CoreError::NotFound("person"))?;
-                LoanScope::Person(p.into())
+                LoanScope::Person(p)
             }
             None => Self::loan_scope(actor),
         };
@@ -410,7 +410,7 @@ impl EquipmentService {
         match access::scope(actor, access::Listing::Loans) {
             access::Scope::All => LoanScope::All,
             access::Scope::Units(under) => LoanScope::Under(under),
-            access::Scope::Own => LoanScope::Person(actor.person_id.into()),
+            access::Scope::Own => LoanScope::Person(actor.person_id),
         }
     }
 

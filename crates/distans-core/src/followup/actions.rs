@@ -128,7 +128,7 @@ impl FollowUpService {
                 "followup_action_closed",
                 Message::new(
                     MessageKey::FollowupActionClosed,
-                    Link::FollowUp(x.followup_id.into()),
+                    Link::FollowUp(x.followup_id),
                 )
                 .arg("by", &actor.name)
                 .arg("action", &x.description)
@@ -168,7 +168,7 @@ impl FollowUpService {
                 "followup_action",
                 Message::new(
                     MessageKey::FollowupActionAssigned,
-                    Link::FollowUp(x.followup_id.into()),
+                    Link::FollowUp(x.followup_id),
                 )
                 .arg("by", &actor.name)
                 .arg("person", &x.person.name)
@@ -234,7 +234,7 @@ impl FollowUpService {
             } else {
                 ("followup_due", MessageKey::FollowupDue)
             };
-            let message = Message::new(key, Link::FollowUp(f.id.into()))
+            let message = Message::new(key, Link::FollowUp(f.id))
                 .arg("kind", f.kind.as_str())
                 .arg("person", &f.person.name)
                 .arg("due", f.due);
@@ -274,7 +274,7 @@ impl FollowUpService {
                 "followup_action_overdue",
                 Message::new(
                     MessageKey::FollowupActionOverdue,
-                    Link::FollowUp(x.followup_id.into()),
+                    Link::FollowUp(x.followup_id),
                 )
                 .arg("person", &x.person.name)
                 .arg("action", &x.description)

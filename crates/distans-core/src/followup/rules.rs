@@ -28,7 +28,7 @@ pub(crate) fn new_followup(
     due: Date,
 ) -> FollowUp {
     FollowUp {
-        id: (Uuid::now_v7()).into(),
+        id: Uuid::now_v7().into(),
         kind,
         person,
         unit_path: unit_path.to_string(),

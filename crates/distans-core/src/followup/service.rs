@@ -352,7 +352,7 @@ impl FollowUpService {
                     description.push_str(&format!(" Kommentar: {c}"));
                 }
                 actions.push(FollowUpAction {
-                    id: (Uuid::now_v7()).into(),
+                    id: Uuid::now_v7().into(),
                     followup_id: f.id,
                     person: f.person.clone(),
                     unit_path: f.unit_path.clone(),
@@ -372,13 +372,10 @@ impl FollowUpService {
                 notices.push(notice(
                     &owner,
                     "followup_action",
-                    Message::new(
-                        MessageKey::FollowupActionsCreated,
-                        Link::FollowUp(f.id.into()),
-                    )
-                    .arg("kind", f.kind.as_str())
-                    .arg("person", &f.person.name)
-                    .arg("count", actions.len()),
+                    Message::new(MessageKey::FollowupActionsCreated, Link::FollowUp(f.id))
+                        .arg("kind", f.kind.as_str())
+                        .arg("person", &f.person.name)
+                        .arg("count", actions.len()),
                 ));
             }
         } else if input.complete {
@@ -394,7 +391,7 @@ impl FollowUpService {
                 notices.push(notice(
                     &o,
                     "followup_confirm",
-                    Message::new(MessageKey::FollowupConfirm, Link::FollowUp(f.id.into()))
+                    Message::new(MessageKey::FollowupConfirm, Link::FollowUp(f.id))
                         .arg("kind", f.kind.as_str())
                         .arg("by", &actor.name)
                         .arg("person", &f.person.name),

@@ -3,12 +3,12 @@
 //! concerned.
 
 use crate::kernel::ids::PersonId;
+use crate::kernel::{AgreementId, DeviationId, FollowUpId, RequestId};
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use time::OffsetDateTime;
-use uuid::Uuid;
 
 use crate::kernel::actor::Actor;
 
@@ -192,10 +192,10 @@ impl MessageKey {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "to", content = "id", rename_all = "snake_case")]
 pub enum Link {
-    Request(Uuid),
-    Agreement(Uuid),
-    FollowUp(Uuid),
-    Deviation(Uuid),
+    Request(RequestId),
+    Agreement(AgreementId),
+    FollowUp(FollowUpId),
+    Deviation(DeviationId),
     /// The equipment a manager has to collect.
     EquipmentToCollect,
     TemporaryDecisions,
@@ -244,6 +244,7 @@ impl NewAuditEntry {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use uuid::Uuid;
 
     #[test]
     fn every_message_key_reads_back() {
@@ -258,7 +259,7 @@ mod tests {
     #[test]
     fn a_message_keeps_its_values_and_link() {
         let id = Uuid::from_u128(7);
-        let m = Message::new(MessageKey::RequestReceived, Link::Request(id))
+        let m = Message::new(MessageKey::RequestReceived, Link::Request(id.into()))
             .arg("person", "Anna Lind")
             .arg("days", 2);
         assert_eq!(m.args.get("days").map(String::as_str), Some("2"));

@@ -6,7 +6,6 @@ use crate::kernel::ids::{PersonId, UnitId};
 use crate::kernel::SiteId;
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use uuid::Uuid;
 
 use crate::kernel::refs::{PersonRef, UnitRef};
 use crate::kernel::text::short_text;
@@ -325,7 +324,7 @@ pub enum PeopleFilter {
     /// Everyone.
     All,
     /// Those whose home unit is this one.
-    Unit(Uuid),
+    Unit(UnitId),
     /// Those whose home unit is at or below any of these unit paths.
     Under(Vec<String>),
 }
@@ -471,6 +470,7 @@ pub fn notice(to: &PersonRecord, kind: &str, message: Message) -> Notice {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use uuid::Uuid;
 
     #[test]
     fn paths() {

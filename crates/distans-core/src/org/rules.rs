@@ -68,7 +68,7 @@ pub fn people_filter(
             Ok(if below {
                 PeopleFilter::Under(vec![u.path.clone()])
             } else {
-                PeopleFilter::Unit(u.unit.id.into())
+                PeopleFilter::Unit(u.unit.id)
             })
         }
         None if access::can(actor, Action::ListPeople { unit_path: "" }) => Ok(PeopleFilter::All),

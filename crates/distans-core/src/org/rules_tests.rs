@@ -216,7 +216,7 @@ fn who_may_list_whose_people() {
     );
     assert_eq!(
         people_filter(&m, Some(&u), false),
-        Ok(PeopleFilter::Unit(Uuid::from_u128(77)))
+        Ok(PeopleFilter::Unit((Uuid::from_u128(77)).into()))
     );
     assert!(people_filter(&m, Some(&detail("/k/c/")), false).is_err());
     let auditor = actor(&[Role::Employee, Role::Auditor], &[]);

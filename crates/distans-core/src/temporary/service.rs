@@ -38,7 +38,7 @@ impl TemporaryService {
         let (units, unit_paths) = self.units_of(&input.units).await?;
         let delegates = self.delegates_of(&input.delegates).await?;
         let d = TemporaryDecision {
-            id: (Uuid::now_v7()).into(),
+            id: Uuid::now_v7().into(),
             title: terms.title,
             description: terms.description,
             start: terms.start,

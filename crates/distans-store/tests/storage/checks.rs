@@ -285,7 +285,7 @@ async fn values_outside_the_domain_are_refused_on_both_engines() {
         assert_eq!(language, "sv", "{label}");
 
         let mut too_many = before.clone();
-        too_many.id = (Uuid::now_v7()).into();
+        too_many.id = Uuid::now_v7().into();
         too_many.arrangement.days_per_week = 7;
         conflict(
             label,
@@ -295,7 +295,7 @@ async fn values_outside_the_domain_are_refused_on_both_engines() {
             "requests_days_per_week_check",
         );
         let mut backwards = before.clone();
-        backwards.id = (Uuid::now_v7()).into();
+        backwards.id = Uuid::now_v7().into();
         backwards.arrangement.end = Some(backwards.arrangement.start - Duration::days(1));
         conflict(
             label,
@@ -315,7 +315,7 @@ async fn values_outside_the_domain_are_refused_on_both_engines() {
 
         let today = c.today();
         let decision = |max_remote_days: u8, end: Date| TemporaryDecision {
-            id: (Uuid::now_v7()).into(),
+            id: Uuid::now_v7().into(),
             title: "Kris".into(),
             description: String::new(),
             start: today,

@@ -72,7 +72,7 @@ async fn deviations_reach_the_manager_at_once_and_are_handled_to_closure() {
         assert_eq!(d.responsible.as_ref().map(|r| r.id), Some(chef.person_id));
         let told = kinds(&chef).await;
         assert_eq!(told[0].0, "deviation_reported", "{label}");
-        assert_eq!(told[0].1.link, Link::Deviation(d.id.into()));
+        assert_eq!(told[0].1.link, Link::Deviation(d.id));
         assert!(
             told[0].1.args["reporter"].contains("Anna"),
             "{label}: named when not anonymous"
@@ -80,7 +80,7 @@ async fn deviations_reach_the_manager_at_once_and_are_handled_to_closure() {
         let mails = store.outbox_claim(c.now(), 60, 500).await.unwrap();
         assert!(
             mails.iter().any(|m| m.recipient == "chef@sjovik.se"
-                && message_of(&m.content).link == Link::Deviation(d.id.into())),
+                && message_of(&m.content).link == Link::Deviation(d.id)),
             "{label}: {mails:?}"
         );
         // Who sees it: the reporter, her manager, HR; not another unit's manager, the administrator or the auditor.
@@ -201,7 +201,7 @@ async fn deviations_reach_the_manager_at_once_and_are_handled_to_closure() {
         assert!(kinds(&admin)
             .await
             .iter()
-            .any(|k| k.0 == "deviation_security" && k.1.link == Link::Deviation(s.id.into())));
+            .any(|k| k.0 == "deviation_security" && k.1.link == Link::Deviation(s.id)));
         assert_eq!(c.deviations.deviation(&admin, s.id).await.unwrap().id, s.id);
         assert!(c.deviations.deviation(&revisor, s.id).await.is_err());
         // HR changes the roles and forbids anonymity.
@@ -220,11 +220,11 @@ async fn deviations_reach_the_manager_at_once_and_are_handled_to_closure() {
         assert!(kinds(&revisor)
             .await
             .iter()
-            .any(|k| k.0 == "deviation_security" && k.1.link == Link::Deviation(s2.id.into())));
+            .any(|k| k.0 == "deviation_security" && k.1.link == Link::Deviation(s2.id)));
         assert!(!kinds(&admin)
             .await
             .iter()
-            .any(|k| k.1.link == Link::Deviation(s2.id.into())));
+            .any(|k| k.1.link == Link::Deviation(s2.id)));
         let mut i = input("other", "x");
         i.anonymous = true;
         let e = c.deviations.report_deviation(&anna, &i).await.unwrap_err();

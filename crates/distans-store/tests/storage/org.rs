@@ -127,7 +127,7 @@ async fn demo_import_browse_and_reimport() {
         // People: of a unit, below a unit, everyone, search.
         let in_kc = store
             .people(
-                &PeopleFilter::Unit(kc.into()),
+                &PeopleFilter::Unit(kc),
                 None,
                 Paging {
                     limit: 500,
