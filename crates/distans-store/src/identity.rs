@@ -4,6 +4,7 @@
 
 use async_trait::async_trait;
 use distans_core::kernel::PersonId;
+use distans_core::kernel::TokenId;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -131,7 +132,7 @@ impl IdentityPort for SqlStore {
                 "INSERT INTO api_tokens (id, person_id, name, token_hash, created_at, last_used_at, expires_at, revoked_at)
                  VALUES ($1, $2, $3, $4, $5, NULL, $6, NULL)",
             )
-            .bind(t.id)
+            .bind(t.id.uuid())
             .bind(person.uuid())
             .bind(&t.name)
             .bind(token_hash)
@@ -155,7 +156,7 @@ impl IdentityPort for SqlStore {
             .into_iter()
             .map(
                 |(id, name, created_at, last_used_at, expires_at)| ApiToken {
-                    id,
+                    id: id.into(),
                     name,
                     created_at,
                     last_used_at,
@@ -166,13 +167,13 @@ impl IdentityPort for SqlStore {
     }
 
     #[tracing::instrument(skip_all, fields(id = %id))]
-    async fn revoke_token(&self, person: PersonId, id: Uuid, work: &Work) -> CoreResult<bool> {
+    async fn revoke_token(&self, person: PersonId, id: TokenId, work: &Work) -> CoreResult<bool> {
         write_if_changed!(
             self,
             work,
             "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND person_id = $3 AND revoked_at IS NULL",
             work.at,
-            id,
+            id.uuid(),
             person.uuid()
         )
     }

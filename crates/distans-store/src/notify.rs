@@ -7,6 +7,7 @@
 //! hands queued mails to the sending worker.
 
 use async_trait::async_trait;
+use distans_core::kernel::MailId;
 use distans_core::kernel::PersonId;
 use sqlx::types::Json;
 use time::OffsetDateTime;
@@ -129,7 +130,7 @@ impl NotifyPort for SqlStore {
             .map(
                 |(id, kind, subject, body, link, message, created_at, read_at)| {
                     Ok(Notification {
-                        id,
+                        id: id.into(),
                         kind,
                         content: content(message, subject, body, link)?,
                         created_at,
@@ -193,7 +194,7 @@ impl NotifyPort for SqlStore {
             .map(
                 |(id, recipient, subject, body, message, language, attempts)| {
                     Ok(OutboxMail {
-                        id,
+                        id: id.into(),
                         recipient,
                         language,
                         content: content(message, subject, body, String::new())?,
@@ -206,12 +207,12 @@ impl NotifyPort for SqlStore {
     }
 
     #[tracing::instrument(skip_all, fields(id = %id))]
-    async fn outbox_sent(&self, id: Uuid, at: OffsetDateTime) -> CoreResult<()> {
+    async fn outbox_sent(&self, id: MailId, at: OffsetDateTime) -> CoreResult<()> {
         execute!(
             self.db(),
             "UPDATE outbox SET sent_at = $1, locked_until = NULL, last_error = NULL WHERE id = $2",
             at,
-            id
+            id.uuid()
         )?;
         Ok(())
     }
@@ -219,7 +220,7 @@ impl NotifyPort for SqlStore {
     #[tracing::instrument(skip_all, fields(id = %id))]
     async fn outbox_failed(
         &self,
-        id: Uuid,
+        id: MailId,
         error: &str,
         retry_at: OffsetDateTime,
     ) -> CoreResult<()> {
@@ -229,7 +230,7 @@ impl NotifyPort for SqlStore {
              WHERE id = $3 AND sent_at IS NULL",
             error,
             retry_at,
-            id
+            id.uuid()
         )?;
         Ok(())
     }

@@ -67,7 +67,7 @@ impl PolicyPort for SqlStore {
                 .fetch_one(&mut *tx)
                 .await?;
             let v = PolicyVersion {
-                id: Uuid::now_v7(),
+                id: (Uuid::now_v7()).into(),
                 version: max.unwrap_or(0) + 1,
                 valid_from,
                 rules: rules.clone(),
@@ -77,7 +77,7 @@ impl PolicyPort for SqlStore {
                 "INSERT INTO policy_versions (id, version, valid_from, rules, created_at, created_by)
                  VALUES ($1, $2, $3, $4, $5, $6)",
             )
-            .bind(v.id)
+            .bind(v.id.uuid())
             .bind(v.version)
             .bind(v.valid_from)
             .bind(sqlx::types::Json(&v.rules))

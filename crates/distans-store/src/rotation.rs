@@ -5,6 +5,7 @@
 
 use async_trait::async_trait;
 use distans_core::kernel::{PersonId, UnitId};
+use distans_core::kernel::{PlannerRunId, RotationPlanId};
 use sqlx::QueryBuilder;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -42,7 +43,7 @@ row! {
     }
     |r| {
         owner: r.owner_id.into(),
-        published: r.published_id,
+        published: r.published_id.map(Into::into),
     }
 }
 
@@ -52,16 +53,16 @@ impl RotationPort for SqlStore {
     #[tracing::instrument(skip_all, fields(id = %id, unit = %unit))]
     async fn publish_rotation(
         &self,
-        id: Uuid,
+        id: RotationPlanId,
         unit: UnitId,
         first: Date,
         last: Date,
         cost: i64,
-        days: &[(Uuid, Date, DayState)],
+        days: &[(PersonId, Date, DayState)],
         by: PersonId,
         work: &Work,
     ) -> CoreResult<()> {
-        let mut people: Vec<PersonId> = days.iter().map(|d| d.0.into()).collect();
+        let mut people: Vec<PersonId> = days.iter().map(|d| d.0).collect();
         people.sort();
         people.dedup();
         write_work!(self, work, |tx| {
@@ -69,7 +70,7 @@ impl RotationPort for SqlStore {
                 "INSERT INTO rotation_plans (id, unit_id, first_day, last_day, cost, published_by, published_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
-            .bind(id)
+            .bind(id.uuid())
             .bind(unit.uuid())
             .bind(first)
             .bind(last)
@@ -82,7 +83,7 @@ impl RotationPort for SqlStore {
             for chunk in people.chunks(300) {
                 let mut q = QueryBuilder::new("DELETE FROM rotation_days WHERE day >= ");
                 q.push_bind(first).push(" AND day <= ").push_bind(last);
-                q.push(" AND plan_id <> ").push_bind(id);
+                q.push(" AND plan_id <> ").push_bind(id.uuid());
                 push_who(&mut q, "person_id", Who::Ids(chunk));
                 q.build().execute(&mut *tx).await?;
             }
@@ -91,8 +92,8 @@ impl RotationPort for SqlStore {
                     "INSERT INTO rotation_days (plan_id, person_id, day, state) ",
                 );
                 q.push_values(chunk, |mut b, (person, day, state)| {
-                    b.push_bind(id)
-                        .push_bind(*person)
+                    b.push_bind(id.uuid())
+                        .push_bind((*person).uuid())
                         .push_bind(*day)
                         .push_bind(state.stored());
                 });
@@ -130,7 +131,7 @@ impl RotationPort for SqlStore {
                     best_cost, result, elapsed_ms, published_id, heartbeat_at, created_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
             )
-            .bind(j.id)
+            .bind(j.id.uuid())
             .bind(j.owner.uuid())
             .bind(&j.problem)
             .bind(j.time_limit)
@@ -141,7 +142,7 @@ impl RotationPort for SqlStore {
             .bind(j.best_cost)
             .bind(&j.result)
             .bind(j.elapsed_ms)
-            .bind(j.published)
+            .bind(j.published.map(|i| i.uuid()))
             .bind(j.heartbeat_at)
             .bind(j.created_at)
             .execute(&mut *tx)
@@ -152,21 +153,21 @@ impl RotationPort for SqlStore {
     }
 
     #[tracing::instrument(skip_all, fields(id = %id))]
-    async fn planner_job(&self, id: Uuid) -> CoreResult<Option<PlannerJobRow>> {
+    async fn planner_job(&self, id: PlannerRunId) -> CoreResult<Option<PlannerJobRow>> {
         read_one!(
             self.db(),
             JobRow,
             "SELECT id, owner_id, problem, time_limit, finished, cancel_requested, done, total, best_cost, result,
                 elapsed_ms, published_id, heartbeat_at, created_at
              FROM planner_jobs WHERE id = $1",
-            id
+            id.uuid()
         )
     }
 
     #[tracing::instrument(skip_all, fields(id = %id))]
     async fn planner_job_progress(
         &self,
-        id: Uuid,
+        id: PlannerRunId,
         done: i64,
         total: i64,
         best_cost: Option<i64>,
@@ -177,7 +178,7 @@ impl RotationPort for SqlStore {
             fetch_optional,
             "UPDATE planner_jobs SET done = $2, total = $3, best_cost = $4, heartbeat_at = $5
              WHERE id = $1 RETURNING cancel_requested",
-            id,
+            id.uuid(),
             done,
             total,
             best_cost,
@@ -189,7 +190,7 @@ impl RotationPort for SqlStore {
     #[tracing::instrument(skip_all, fields(id = %id))]
     async fn planner_job_finish(
         &self,
-        id: Uuid,
+        id: PlannerRunId,
         result: &str,
         elapsed_ms: i64,
         at: OffsetDateTime,
@@ -198,7 +199,7 @@ impl RotationPort for SqlStore {
             self.db(),
             "UPDATE planner_jobs SET finished = TRUE, result = $2, elapsed_ms = $3, heartbeat_at = $4, done = total
              WHERE id = $1",
-            id,
+            id.uuid(),
             result,
             elapsed_ms,
             at
@@ -207,22 +208,26 @@ impl RotationPort for SqlStore {
     }
 
     #[tracing::instrument(skip_all, fields(id = %id))]
-    async fn planner_job_cancel(&self, id: Uuid) -> CoreResult<()> {
+    async fn planner_job_cancel(&self, id: PlannerRunId) -> CoreResult<()> {
         execute!(
             self.db(),
             "UPDATE planner_jobs SET cancel_requested = TRUE WHERE id = $1",
-            id
+            id.uuid()
         )?;
         Ok(())
     }
 
     #[tracing::instrument(skip_all, fields(id = %id))]
-    async fn planner_job_published(&self, id: Uuid, rotation: Uuid) -> CoreResult<()> {
+    async fn planner_job_published(
+        &self,
+        id: PlannerRunId,
+        rotation: RotationPlanId,
+    ) -> CoreResult<()> {
         execute!(
             self.db(),
             "UPDATE planner_jobs SET published_id = $2 WHERE id = $1",
-            id,
-            rotation
+            id.uuid(),
+            rotation.uuid()
         )?;
         Ok(())
     }

@@ -225,7 +225,13 @@ stored_ids!(
     distans_core::kernel::ItemId,
     distans_core::kernel::LoanId,
     distans_core::kernel::FollowUpId,
-    distans_core::kernel::FollowUpActionId
+    distans_core::kernel::FollowUpActionId,
+    distans_core::kernel::PolicyVersionId,
+    distans_core::kernel::RotationPlanId,
+    distans_core::kernel::PlannerRunId,
+    distans_core::kernel::TokenId,
+    distans_core::kernel::NotificationId,
+    distans_core::kernel::MailId
 );
 
 /// A row a query returns and how it reads back into its domain value

@@ -47,7 +47,7 @@ pub fn shown(n: &Notification, lang: Lang) -> ShownNotice {
         } => (subject.clone(), body.clone(), link.clone()),
     };
     ShownNotice {
-        id: n.id,
+        id: n.id.into(),
         kind: n.kind.clone(),
         subject,
         body,

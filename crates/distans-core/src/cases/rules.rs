@@ -424,7 +424,7 @@ mod tests {
         let employee = record(Some("Karin Holm"));
         let decider = actor(&[Role::Employee, Role::Manager], &["/k/"]);
         let policy = PolicyVersion {
-            id: Uuid::nil(),
+            id: (Uuid::nil()).into(),
             version: 4,
             valid_from: date!(2026 - 01 - 01),
             rules: PolicyRules::default(),

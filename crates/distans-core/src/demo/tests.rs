@@ -96,7 +96,7 @@ fn a_year_of_plan_data_within_the_policy() {
         })
         .collect();
     let policy = PolicyVersion {
-        id: Uuid::from_u128(0),
+        id: (Uuid::from_u128(0)).into(),
         version: 1,
         valid_from: date!(2020 - 01 - 01),
         rules: PolicyRules::default(),

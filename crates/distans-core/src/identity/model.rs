@@ -1,13 +1,13 @@
 //! Accounts and personal API tokens.
 
+use crate::kernel::TokenId;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
-use uuid::Uuid;
 
 /// A personal API token, without its secret.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ApiToken {
-    pub id: Uuid,
+    pub id: TokenId,
     pub name: String,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,

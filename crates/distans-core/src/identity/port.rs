@@ -3,9 +3,9 @@
 //! changes data is one transaction with its audit entry and notices.
 
 use crate::kernel::ids::PersonId;
+use crate::kernel::TokenId;
 use async_trait::async_trait;
 use time::OffsetDateTime;
-use uuid::Uuid;
 
 use crate::identity::model::ApiToken;
 use crate::kernel::Actor;
@@ -26,7 +26,7 @@ pub trait IdentityPort: Send + Sync {
         work: &Work,
     ) -> CoreResult<()>;
     async fn tokens(&self, person: PersonId) -> CoreResult<Vec<ApiToken>>;
-    async fn revoke_token(&self, person: PersonId, id: Uuid, work: &Work) -> CoreResult<bool>;
+    async fn revoke_token(&self, person: PersonId, id: TokenId, work: &Work) -> CoreResult<bool>;
     /// The person a live token belongs to; records its use.
     async fn person_by_token(
         &self,

@@ -1,10 +1,10 @@
 //! Accounts, passwords and personal API tokens; who a request acts as.
 
 use crate::kernel::ids::PersonId;
+use crate::kernel::TokenId;
 use std::sync::Arc;
 
 use time::OffsetDateTime;
-use uuid::Uuid;
 
 use crate::access::{self, Action, Kind};
 use crate::identity::model::*;
@@ -120,7 +120,7 @@ impl IdentityService {
         let (secret, hash) = token::generate();
         let now = self.env.now();
         let t = ApiToken {
-            id: Uuid::now_v7(),
+            id: TokenId::new(),
             name: name.into(),
             created_at: now,
             last_used_at: None,
@@ -151,7 +151,7 @@ impl IdentityService {
     }
 
     #[tracing::instrument(skip_all)]
-    pub async fn revoke_token(&self, actor: &Actor, id: Uuid) -> CoreResult<()> {
+    pub async fn revoke_token(&self, actor: &Actor, id: TokenId) -> CoreResult<()> {
         access::authorize(actor, Action::Plain(Kind::ManageOwnTokens))?;
         let audit = NewAuditEntry::by(actor, "token.revoke", "token", id.to_string());
         if self

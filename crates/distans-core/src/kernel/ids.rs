@@ -100,6 +100,18 @@ ids! {
     FollowUpId,
     /// An action decided in a follow-up.
     FollowUpActionId,
+    /// A version of the remote-work policy.
+    PolicyVersionId,
+    /// A published rotation plan.
+    RotationPlanId,
+    /// A run of the rotation planner.
+    PlannerRunId,
+    /// A person's API token.
+    TokenId,
+    /// A notification in the app.
+    NotificationId,
+    /// An e-mail waiting in the outbox.
+    MailId,
 }
 
 #[cfg(test)]

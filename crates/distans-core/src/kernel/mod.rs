@@ -20,10 +20,7 @@ pub mod work;
 pub use actor::{Actor, Language, ManagedUnit, Role};
 pub use env::{CoreConfig, Env};
 pub use error::{CoreError, CoreResult};
-pub use ids::{
-    AbsenceId, AgreementId, CoverageRuleId, DeviationId, FollowUpActionId, FollowUpId, ItemId,
-    LoanId, PersonId, RequestId, SiteId, TemporaryDecisionId, UnitId,
-};
+pub use ids::*;
 pub use page::{Page, Paging};
 pub use refs::{PersonRef, UnitRef};
 pub use work::{Link, Message, MessageKey, NewAuditEntry, Notice, Work};

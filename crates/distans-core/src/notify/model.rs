@@ -1,7 +1,7 @@
 //! Notifications in the app and the e-mail outbox.
 
+use crate::kernel::{MailId, NotificationId};
 use time::OffsetDateTime;
-use uuid::Uuid;
 
 use crate::kernel::Message;
 
@@ -22,7 +22,7 @@ pub enum NoticeContent {
 /// A notice as shown in the app.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notification {
-    pub id: Uuid,
+    pub id: NotificationId,
     pub kind: String,
     pub content: NoticeContent,
     pub created_at: OffsetDateTime,
@@ -32,7 +32,7 @@ pub struct Notification {
 /// An e-mail waiting in the outbox, in the recipient's language (`sv`/`en`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxMail {
-    pub id: Uuid,
+    pub id: MailId,
     pub recipient: String,
     pub language: String,
     pub content: NoticeContent,

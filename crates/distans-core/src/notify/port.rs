@@ -3,9 +3,9 @@
 //! changes data is one transaction with its audit entry and notices.
 
 use crate::kernel::ids::PersonId;
+use crate::kernel::MailId;
 use async_trait::async_trait;
 use time::OffsetDateTime;
-use uuid::Uuid;
 
 use crate::kernel::CoreResult;
 use crate::kernel::{Page, Paging};
@@ -29,10 +29,10 @@ pub trait NotifyPort: Send + Sync {
         lease_secs: i64,
         limit: i64,
     ) -> CoreResult<Vec<OutboxMail>>;
-    async fn outbox_sent(&self, id: Uuid, at: OffsetDateTime) -> CoreResult<()>;
+    async fn outbox_sent(&self, id: MailId, at: OffsetDateTime) -> CoreResult<()>;
     async fn outbox_failed(
         &self,
-        id: Uuid,
+        id: MailId,
         error: &str,
         retry_at: OffsetDateTime,
     ) -> CoreResult<()>;

@@ -1,9 +1,9 @@
 //! Notifications in the app.
 
+use crate::kernel::MailId;
 use crate::kernel::{Actor, CoreResult, Page, Paging};
 use std::sync::Arc;
 use time::OffsetDateTime;
-use uuid::Uuid;
 
 use crate::kernel::Env;
 use crate::notify::model::{Notification, OutboxMail};
@@ -60,7 +60,7 @@ impl NotifyService {
     }
 
     #[tracing::instrument(skip_all)]
-    pub async fn mail_sent(&self, id: Uuid) -> CoreResult<()> {
+    pub async fn mail_sent(&self, id: MailId) -> CoreResult<()> {
         self.port.outbox_sent(id, self.env.now()).await
     }
 
@@ -68,7 +68,7 @@ impl NotifyService {
     #[tracing::instrument(skip_all)]
     pub async fn mail_failed(
         &self,
-        id: Uuid,
+        id: MailId,
         error: &str,
         retry_at: OffsetDateTime,
     ) -> CoreResult<()> {

@@ -2,9 +2,9 @@
 //! and what a request is made of.
 
 use crate::kernel::ids::UnitId;
+use crate::kernel::PolicyVersionId;
 use serde::{Deserialize, Serialize};
 use time::Date;
-use uuid::Uuid;
 
 use crate::kernel::dates::Weekday;
 
@@ -120,7 +120,7 @@ pub struct EffectiveRules {
 /// A stored policy version.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PolicyVersion {
-    pub id: Uuid,
+    pub id: PolicyVersionId,
     pub version: i64,
     /// Applies from this date.
     pub valid_from: Date,

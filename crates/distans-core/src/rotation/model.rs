@@ -3,9 +3,9 @@
 //! show, cancel and publish them.
 
 use crate::kernel::ids::{PersonId, UnitId};
+use crate::kernel::{PlannerRunId, RotationPlanId};
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
-use uuid::Uuid;
 
 use crate::org::model::UnitDetail;
 use distans_planner as planner;
@@ -54,7 +54,7 @@ pub struct Shortfall {
 /// show, cancel and publish a run that another server is computing.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlannerJobRow {
-    pub id: Uuid,
+    pub id: PlannerRunId,
     pub owner: PersonId,
     /// JSON of a [`StoredProblem`].
     pub problem: String,
@@ -67,7 +67,7 @@ pub struct PlannerJobRow {
     /// JSON of the planner's output, once finished.
     pub result: Option<String>,
     pub elapsed_ms: Option<i64>,
-    pub published: Option<Uuid>,
+    pub published: Option<RotationPlanId>,
     /// When the server computing it last reported; a run whose server
     /// stopped reporting is shown as lost.
     pub heartbeat_at: OffsetDateTime,

@@ -3,9 +3,9 @@
 //! changes data is one transaction with its audit entry and notices.
 
 use crate::kernel::ids::{PersonId, UnitId};
+use crate::kernel::{PlannerRunId, RotationPlanId};
 use async_trait::async_trait;
 use time::OffsetDateTime;
-use uuid::Uuid;
 
 use crate::kernel::CoreResult;
 use crate::kernel::Work;
@@ -17,12 +17,12 @@ pub trait RotationPort: Send + Sync {
     #[allow(clippy::too_many_arguments)]
     async fn publish_rotation(
         &self,
-        id: Uuid,
+        id: RotationPlanId,
         unit: UnitId,
         first: time::Date,
         last: time::Date,
         cost: i64,
-        days: &[(Uuid, time::Date, crate::plan::model::DayState)],
+        days: &[(PersonId, time::Date, crate::plan::model::DayState)],
         by: PersonId,
         work: &Work,
     ) -> CoreResult<()>;
@@ -38,12 +38,12 @@ pub trait RotationPort: Send + Sync {
     ) -> CoreResult<()>;
     async fn planner_job(
         &self,
-        id: Uuid,
+        id: PlannerRunId,
     ) -> CoreResult<Option<crate::rotation::model::PlannerJobRow>>;
     /// Records progress and the heartbeat; answers whether cancel was asked.
     async fn planner_job_progress(
         &self,
-        id: Uuid,
+        id: PlannerRunId,
         done: i64,
         total: i64,
         best_cost: Option<i64>,
@@ -52,13 +52,17 @@ pub trait RotationPort: Send + Sync {
     /// Stores the result (the output's JSON) and marks the run finished.
     async fn planner_job_finish(
         &self,
-        id: Uuid,
+        id: PlannerRunId,
         result: &str,
         elapsed_ms: i64,
         at: OffsetDateTime,
     ) -> CoreResult<()>;
     /// Asks the server computing the run to stop.
-    async fn planner_job_cancel(&self, id: Uuid) -> CoreResult<()>;
+    async fn planner_job_cancel(&self, id: PlannerRunId) -> CoreResult<()>;
     /// Records the rotation the run was published as.
-    async fn planner_job_published(&self, id: Uuid, rotation: Uuid) -> CoreResult<()>;
+    async fn planner_job_published(
+        &self,
+        id: PlannerRunId,
+        rotation: RotationPlanId,
+    ) -> CoreResult<()>;
 }

@@ -7,6 +7,7 @@
 //! the manager plans again. Runs are removed a day after they started.
 
 use crate::kernel::ids::PersonId;
+use crate::kernel::{PlannerRunId, RotationPlanId};
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -16,7 +17,6 @@ use distans_planner as planner;
 use crate::kernel::{CoreError, CoreResult};
 use crate::rotation::model::{Lock, PlannerJobRow, RotationProblem, StoredProblem};
 use crate::rotation::service::RotationService;
-use uuid::Uuid;
 
 /// Running runs per person at once.
 pub const MAX_RUNNING_PER_PERSON: i64 = 2;
@@ -28,7 +28,7 @@ const KEEP: time::Duration = time::Duration::days(1);
 /// A run as any server sees it.
 #[derive(Debug, Clone)]
 pub struct PlannerRun {
-    pub id: Uuid,
+    pub id: PlannerRunId,
     pub owner: PersonId,
     pub problem: StoredProblem,
     pub time_limit: f64,
@@ -40,7 +40,7 @@ pub struct PlannerRun {
     pub total: u64,
     pub best_cost: Option<i64>,
     pub result: Option<(planner::Output, Duration)>,
-    pub published: Option<Uuid>,
+    pub published: Option<RotationPlanId>,
 }
 
 impl PlannerRun {
@@ -78,13 +78,13 @@ impl PlannerRuns {
         problem: RotationProblem,
         locks: Vec<Lock>,
         time_limit: f64,
-    ) -> CoreResult<Uuid> {
+    ) -> CoreResult<PlannerRunId> {
         let stored = StoredProblem::of(&problem, &locks);
         let json = serde_json::to_string(&stored).map_err(|e| corrupt("problem", e))?;
         let now = rotation.env.now();
         let total = (problem.input.employees.len() as i64) * problem.input.horizon.weeks;
         let row = PlannerJobRow {
-            id: Uuid::now_v7(),
+            id: PlannerRunId::new(),
             owner,
             problem: json,
             time_limit,
@@ -182,7 +182,7 @@ impl PlannerRuns {
     pub async fn get(
         &self,
         rotation: &RotationService,
-        id: Uuid,
+        id: PlannerRunId,
         owner: PersonId,
     ) -> CoreResult<Option<PlannerRun>> {
         let Some(r) = rotation.port.planner_job(id).await? else {
@@ -217,7 +217,7 @@ impl PlannerRuns {
     }
 
     /// Asks the computing server to stop the run: it keeps its best plan so far.
-    pub async fn cancel(&self, rotation: &RotationService, id: Uuid) -> CoreResult<()> {
+    pub async fn cancel(&self, rotation: &RotationService, id: PlannerRunId) -> CoreResult<()> {
         rotation.port.planner_job_cancel(id).await
     }
 
@@ -225,8 +225,8 @@ impl PlannerRuns {
     pub async fn published(
         &self,
         rotation: &RotationService,
-        id: Uuid,
-        published_as: Uuid,
+        id: PlannerRunId,
+        published_as: RotationPlanId,
     ) -> CoreResult<()> {
         rotation.port.planner_job_published(id, published_as).await
     }

@@ -3,13 +3,13 @@
 //! everyone's plan (the `rotation` step of the plan's precedence).
 
 use crate::kernel::ids::{PersonId, UnitId};
+use crate::kernel::RotationPlanId;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use distans_planner as planner;
 use time::Date;
-use uuid::Uuid;
 
 use crate::access::{self, Action, Kind};
 use crate::coverage::model::MAX_UNIT_MEMBERS;
@@ -303,7 +303,7 @@ impl RotationService {
         actor: &Actor,
         problem: &RotationProblem,
         output: &planner::Output,
-    ) -> CoreResult<Uuid> {
+    ) -> CoreResult<RotationPlanId> {
         access::authorize(
             actor,
             Action::PublishRotation {
@@ -323,7 +323,8 @@ impl RotationService {
         })?;
         let mut days = vec![];
         for (person, cells) in &output.plan {
-            let id = Uuid::parse_str(person)
+            let id: PersonId = person
+                .parse()
                 .map_err(|_| CoreError::invalid("plan", format!("{person} is not a person id")))?;
             for (date, state) in cells {
                 let d = crate::kernel::dates::parse_date("plan", date)?;
@@ -335,7 +336,7 @@ impl RotationService {
                 days.push((id, d, st));
             }
         }
-        let id = Uuid::now_v7();
+        let id = RotationPlanId::new();
         let period = horizon(problem.start, problem.weeks)?;
         let (first, last) = (period.from(), period.to());
         let audit = NewAuditEntry::by(actor, "rotation.publish", "unit", problem.unit.unit.id)

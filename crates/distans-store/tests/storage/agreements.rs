@@ -1,6 +1,7 @@
 //! Cases: requests, decisions, agreements and temporary decisions; the e-mail
 //! outbox; reminders before an agreement ends.
 
+use distans_core::kernel::MailId;
 use std::sync::Arc;
 
 use distans_core::agreements::AgreementState;
@@ -12,7 +13,6 @@ use distans_core::store::*;
 use distans_core::temporary::TemporaryDecisionInput;
 use distans_core::{Core, CoreError};
 use time::OffsetDateTime;
-use uuid::Uuid;
 
 use super::{core, fresh_dbs, username_person};
 
@@ -455,7 +455,7 @@ async fn the_outbox_hands_each_mail_to_one_worker() {
             .chain(rest.iter())
             .cloned()
             .collect();
-        let mut ids: Vec<Uuid> = claimed.iter().map(|m| m.id).collect();
+        let mut ids: Vec<MailId> = claimed.iter().map(|m| m.id).collect();
         ids.sort();
         ids.dedup();
         assert_eq!(

@@ -2,6 +2,7 @@
 //! read, cancelling from another server, the limit of runs per person, and
 //! runs whose server stopped.
 
+use distans_core::kernel::RotationPlanId;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -95,7 +96,7 @@ async fn wait_finished(jobs: &Jobs, core: &Core, id: Uuid, owner: Uuid) -> Job {
     let t = Instant::now();
     loop {
         let j = jobs
-            .get(&core.rotation, id, owner.into())
+            .get(&core.rotation, id.into(), owner.into())
             .await
             .unwrap()
             .unwrap();
@@ -139,7 +140,7 @@ async fn a_job_reports_progress_and_any_server_can_see_and_cancel_it() {
         // Cancelled from the other server: the planner stops and keeps its
         // best plan so far.
         b.cancel(&core.rotation, id).await.unwrap();
-        let job = wait_finished(&b, &core, id, owner).await;
+        let job = wait_finished(&b, &core, id.into(), owner).await;
         assert!(job.cancel_requested);
         let (out, _) = job.result.clone().unwrap();
         assert_ne!(out.status, planner::Status::Optimal, "not claimed optimal");
@@ -149,14 +150,16 @@ async fn a_job_reports_progress_and_any_server_can_see_and_cancel_it() {
                 Ok(out.cost)
             );
         }
-        b.published(&core.rotation, id, Uuid::nil()).await.unwrap();
+        b.published(&core.rotation, id, (Uuid::nil()).into())
+            .await
+            .unwrap();
         assert_eq!(
             a.get(&core.rotation, id, owner.into())
                 .await
                 .unwrap()
                 .unwrap()
                 .published,
-            Some(Uuid::nil())
+            Some(RotationPlanId::nil())
         );
 
         // Two at once per person; a third is refused.
@@ -191,8 +194,8 @@ async fn a_job_reports_progress_and_any_server_can_see_and_cancel_it() {
             assert!(matches!(third, Err(CoreError::Conflict(_))), "{third:?}");
         }
         // Run to the end: progress counts every employee-week.
-        let j = wait_finished(&b, &core, one, owner).await;
-        wait_finished(&b, &core, two, owner).await;
+        let j = wait_finished(&b, &core, one.into(), owner).await;
+        wait_finished(&b, &core, two.into(), owner).await;
         let (out, _) = j.result.clone().unwrap();
         assert_eq!((j.done, j.total), (200, 200));
         assert_eq!(planner::check::check(&j.problem.input, &out), Ok(out.cost));
@@ -211,7 +214,7 @@ async fn a_run_whose_server_stopped_is_lost_and_does_not_count() {
         let long_ago = core.now() - time::Duration::minutes(5);
         for _ in 0..MAX_RUNNING_PER_PERSON {
             let row = PlannerJobRow {
-                id: Uuid::now_v7(),
+                id: (Uuid::now_v7()).into(),
                 owner: owner.into(),
                 problem: serde_json::to_string(&StoredProblem::of(&big_problem(), &[])).unwrap(),
                 time_limit: 5.0,
@@ -247,7 +250,7 @@ async fn a_run_whose_server_stopped_is_lost_and_does_not_count() {
             .start(&core.rotation, owner.into(), small, vec![], 5.0)
             .await
             .unwrap();
-        assert!(wait_finished(&jobs, &core, id, owner)
+        assert!(wait_finished(&jobs, &core, id.into(), owner)
             .await
             .result
             .is_some());

@@ -20,7 +20,7 @@ async fn planner_runs_are_kept_for_every_server() {
         let owner = username_person(&store, "chef").await;
         let now = c.now();
         let row = |at: OffsetDateTime| PlannerJobRow {
-            id: Uuid::now_v7(),
+            id: (Uuid::now_v7()).into(),
             owner,
             problem: "{\"unit\":1}".into(),
             time_limit: 12.5,
@@ -87,7 +87,7 @@ async fn planner_runs_are_kept_for_every_server() {
             .await
             .unwrap();
         let rot = Uuid::now_v7();
-        store.planner_job_published(a.id, rot).await.unwrap();
+        store.planner_job_published(a.id, rot.into()).await.unwrap();
         let got = store.planner_job(a.id).await.unwrap().unwrap();
         assert_eq!(
             (
@@ -104,7 +104,7 @@ async fn planner_runs_are_kept_for_every_server() {
         assert_eq!(got.result.as_deref(), Some("{\"cost\":70}"));
         assert_eq!(
             (got.elapsed_ms, got.published, got.heartbeat_at),
-            (Some(1234), Some(rot), later)
+            (Some(1234), Some(rot.into()), later)
         );
         assert_eq!(got.time_limit, 12.5);
         // A finished run no longer counts.
@@ -113,7 +113,7 @@ async fn planner_runs_are_kept_for_every_server() {
             .await
             .unwrap();
         assert!(!store
-            .planner_job_progress(Uuid::now_v7(), 1, 1, None, now)
+            .planner_job_progress((Uuid::now_v7()).into(), 1, 1, None, now)
             .await
             .unwrap());
         t.drop_db().await;

@@ -206,6 +206,6 @@ pub async fn revoke_token(
     ApiActor(actor): ApiActor,
     IdPath(id): IdPath,
 ) -> ApiResult<StatusCode> {
-    state.core.identity.revoke_token(&actor, id).await?;
+    state.core.identity.revoke_token(&actor, id.into()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

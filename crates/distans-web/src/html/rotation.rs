@@ -213,7 +213,7 @@ fn job_page_of<'a>(c: &'a Ctx, job: &Job) -> JobPage<'a> {
         .collect();
     let mut page = JobPage {
         c,
-        job: job.id,
+        job: job.id.into(),
         unit_id: p.unit.into(),
         unit_name: p.unit_name.clone(),
         period: format!("v. {w1}–{w2}"),
@@ -234,7 +234,7 @@ fn job_page_of<'a>(c: &'a Ctx, job: &Job) -> JobPage<'a> {
         from: p.start.to_string(),
         weeks: p.weeks,
         time_limit: format!("{}", job.time_limit),
-        published: job.published,
+        published: job.published.map(Into::into),
         first_week: {
             let (y, w) = iso_week(p.start);
             format!("{y}-W{w:02}")
@@ -302,7 +302,10 @@ fn job_page_of<'a>(c: &'a Ctx, job: &Job) -> JobPage<'a> {
 
 /// A planner run of the actor's.
 async fn job_of(c: &Ctx, actor: &Actor, id: Uuid) -> Result<Job, HtmlError> {
-    let job = c.app.jobs.get(&c.core().rotation, id, actor.person_id);
+    let job = c
+        .app
+        .jobs
+        .get(&c.core().rotation, id.into(), actor.person_id);
     job.await
         .or_page(c)?
         .ok_or_else(|| c.fail(CoreError::NotFound("plan")))
@@ -352,11 +355,11 @@ pub async fn cancel(c: Ctx, Path(id): Path<String>, Form(f): Form<Pairs>) -> Rep
     let (actor, id, job) = job_form(&c, &f, &id).await?;
     if !job.finished {
         let rotation = &c.core().rotation;
-        c.app.jobs.cancel(rotation, id).await.or_page(&c)?;
+        c.app.jobs.cancel(rotation, id.into()).await.or_page(&c)?;
         // Give the solver a moment to stop, so the page shows the result.
         for _ in 0..30 {
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-            let job = c.app.jobs.get(rotation, id, actor.person_id).await;
+            let job = c.app.jobs.get(rotation, id.into(), actor.person_id).await;
             if job.or_page(&c)?.is_none_or(|j| j.finished || j.lost) {
                 break;
             }
@@ -380,7 +383,7 @@ pub async fn publish(c: Ctx, Path(id): Path<String>, Form(f): Form<Pairs>) -> Re
     let published = published.or_page(&c)?;
     c.app
         .jobs
-        .published(rotation, id, published)
+        .published(rotation, id.into(), published)
         .await
         .or_page(&c)?;
     redirect(&format!("/rotation/{id}#published"))

@@ -131,7 +131,7 @@ pub async fn revoke_token(c: Ctx, Path(id): Path<String>, Form(f): Form<CsrfForm
         &f.csrf,
         &id,
         "token",
-        |actor, id| async move { identity.revoke_token(&actor, id).await },
+        |actor, id| async move { identity.revoke_token(&actor, id.into()).await },
         |_, _| "/mina-nycklar".into(),
     )
     .await

@@ -73,7 +73,13 @@ ids_on_the_wire!(
     distans_core::kernel::ItemId,
     distans_core::kernel::LoanId,
     distans_core::kernel::FollowUpId,
-    distans_core::kernel::FollowUpActionId
+    distans_core::kernel::FollowUpActionId,
+    distans_core::kernel::PolicyVersionId,
+    distans_core::kernel::RotationPlanId,
+    distans_core::kernel::PlannerRunId,
+    distans_core::kernel::TokenId,
+    distans_core::kernel::NotificationId,
+    distans_core::kernel::MailId
 );
 
 impl<A: Wire<B>, B> Wire<Vec<B>> for Vec<A> {
