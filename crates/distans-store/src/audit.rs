@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use distans_core::audit::{AuditEntry, AuditFilter};
-use distans_core::kernel::{Page, Paging, Work};
+use distans_core::kernel::{NewAuditEntry, Page, Paging, Work};
 use distans_core::store::AuditPort;
 use distans_core::CoreResult;
 
@@ -22,21 +22,28 @@ row! {
     struct AuditRow => AuditEntry {
         seq: i64,
         at: OffsetDateTime,
+        prev_hash: String,
+        hash: String,
+    }
+    with {
         actor_id: Option<Uuid>,
         actor: String,
         action: String,
         entity: String,
         entity_id: String,
-        prev_hash: String,
-        hash: String,
-    }
-    with {
         before: Option<Json<serde_json::Value>>,
         after: Option<Json<serde_json::Value>>,
     }
     |r| {
-        before: r.before.map(|j| j.0),
-        after: r.after.map(|j| j.0),
+        entry: NewAuditEntry {
+            actor_id: r.actor_id.map(Into::into),
+            actor: r.actor,
+            action: r.action,
+            entity: r.entity,
+            entity_id: r.entity_id,
+            before: r.before.map(|j| j.0),
+            after: r.after.map(|j| j.0),
+        },
     }
 }
 

@@ -1,8 +1,7 @@
 //! The audit log's entries, and the answer of checking its chain.
 
-use crate::kernel::ids::PersonId;
+use crate::kernel::NewAuditEntry;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use time::OffsetDateTime;
 
 /// An entry as stored.
@@ -11,13 +10,9 @@ pub struct AuditEntry {
     pub seq: i64,
     #[serde(with = "time::serde::rfc3339")]
     pub at: OffsetDateTime,
-    pub actor_id: Option<PersonId>,
-    pub actor: String,
-    pub action: String,
-    pub entity: String,
-    pub entity_id: String,
-    pub before: Option<Value>,
-    pub after: Option<Value>,
+    /// Who did what to which record.
+    #[serde(flatten)]
+    pub entry: NewAuditEntry,
     pub prev_hash: String,
     pub hash: String,
 }

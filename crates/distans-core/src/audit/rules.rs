@@ -74,21 +74,9 @@ pub fn entry_hash(prev_hash: &str, seq: i64, at: OffsetDateTime, entry: &NewAudi
 }
 
 impl AuditEntry {
-    fn as_new(&self) -> NewAuditEntry {
-        NewAuditEntry {
-            actor_id: self.actor_id,
-            actor: self.actor.clone(),
-            action: self.action.clone(),
-            entity: self.entity.clone(),
-            entity_id: self.entity_id.clone(),
-            before: self.before.clone(),
-            after: self.after.clone(),
-        }
-    }
-
     /// Recomputes this entry's hash from its content and `prev_hash`.
     pub fn recompute(&self) -> String {
-        entry_hash(&self.prev_hash, self.seq, self.at, &self.as_new())
+        entry_hash(&self.prev_hash, self.seq, self.at, &self.entry)
     }
 }
 
@@ -203,13 +191,7 @@ mod tests {
             out.push(AuditEntry {
                 seq,
                 at,
-                actor_id: None,
-                actor: new.actor,
-                action: new.action,
-                entity: new.entity,
-                entity_id: new.entity_id,
-                before: new.before,
-                after: new.after,
+                entry: new,
                 prev_hash: prev.clone(),
                 hash: hash.clone(),
             });
@@ -247,7 +229,7 @@ mod tests {
         let head = (5, c[4].hash.clone());
 
         let mut edited = c.clone();
-        edited[2].after = Some(json!({"a": "ä"}));
+        edited[2].entry.after = Some(json!({"a": "ä"}));
         let r = verify(&edited, head.clone());
         assert_eq!(r.broken_at, Some(3));
 
@@ -261,7 +243,7 @@ mod tests {
 
         // Rewriting an entry and its own hash breaks the next link.
         let mut rehashed = c.clone();
-        rehashed[1].actor = "someone else".into();
+        rehashed[1].entry.actor = "someone else".into();
         rehashed[1].hash = rehashed[1].recompute();
         assert_eq!(verify(&rehashed, head).broken_at, Some(3));
     }
@@ -293,8 +275,8 @@ mod tests {
     #[test]
     fn the_first_problem_is_the_one_reported() {
         let mut c = chain(4);
-        c[1].action = "person.delete".into();
-        c[3].actor = "x".into();
+        c[1].entry.action = "person.delete".into();
+        c[3].entry.actor = "x".into();
         let r = verify(&c, (4, c[3].hash.clone()));
         assert_eq!(r.broken_at, Some(2));
         assert_eq!(
@@ -355,13 +337,7 @@ mod tests {
                 out.push(AuditEntry {
                     seq,
                     at,
-                    actor_id: e.actor_id,
-                    actor: e.actor,
-                    action: e.action,
-                    entity: e.entity,
-                    entity_id: e.entity_id,
-                    before: e.before,
-                    after: e.after,
+                    entry: e,
                     prev_hash: prev,
                     hash: hash.clone(),
                 });
@@ -383,17 +359,17 @@ mod tests {
                 0 => e.seq += 1,
                 1 => e.at += time::Duration::seconds(1),
                 2 => {
-                    e.actor_id = match e.actor_id {
+                    e.entry.actor_id = match e.entry.actor_id {
                         Some(id) => Some(PersonId::from_u128(id.uuid().as_u128() ^ 1)),
                         None => Some(Uuid::nil().into()),
                     }
                 }
-                3 => e.actor.push('x'),
-                4 => e.action.push('x'),
-                5 => e.entity.push('x'),
-                6 => e.entity_id.push('x'),
-                7 => e.before = other(&e.before),
-                8 => e.after = other(&e.after),
+                3 => e.entry.actor.push('x'),
+                4 => e.entry.action.push('x'),
+                5 => e.entry.entity.push('x'),
+                6 => e.entry.entity_id.push('x'),
+                7 => e.entry.before = other(&e.entry.before),
+                8 => e.entry.after = other(&e.entry.after),
                 9 => e.prev_hash.replace_range(
                     0..1,
                     if e.prev_hash.starts_with('0') {

@@ -40,8 +40,9 @@ impl Work {
     }
 }
 
-/// What a use case asks to be written to the log.
-#[derive(Debug, Clone, PartialEq)]
+/// What a use case asks to be written to the log (and, in a stored
+/// [`AuditEntry`](crate::audit::AuditEntry), what was written).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NewAuditEntry {
     pub actor_id: Option<PersonId>,
     /// Display name of who did it ("Anna Lind", or "system" / "cli").

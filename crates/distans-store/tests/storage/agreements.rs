@@ -408,8 +408,8 @@ async fn request_decision_agreement_and_temporary_decision() {
         assert!(log
             .items
             .iter()
-            .any(|e| e.action == "request.approved"
-                && e.after.as_ref().unwrap()["policy_version"] == 2));
+            .any(|e| e.entry.action == "request.approved"
+                && e.entry.after.as_ref().unwrap()["policy_version"] == 2));
         assert!(c.audit.verify_audit(None).await.unwrap().ok, "{label}");
         t.drop_db().await;
     }

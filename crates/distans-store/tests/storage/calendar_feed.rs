@@ -82,7 +82,7 @@ async fn calendar_feeds_are_made_once_renewed_and_revoked() {
         let actions: Vec<&str> = log
             .items
             .iter()
-            .map(|e| e.action.as_str())
+            .map(|e| e.entry.action.as_str())
             .filter(|a| a.starts_with("calendar."))
             .collect();
         assert_eq!(

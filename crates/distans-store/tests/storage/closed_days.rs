@@ -124,7 +124,7 @@ async fn closed_days_are_kept_by_hr_and_leave_the_plan() {
             )
             .await
             .unwrap();
-        let actions: Vec<&str> = log.items.iter().map(|e| e.action.as_str()).collect();
+        let actions: Vec<&str> = log.items.iter().map(|e| e.entry.action.as_str()).collect();
         assert_eq!(actions, vec!["closed_day.delete", "closed_day.create"]);
         assert!(c.audit.verify_audit(None).await.unwrap().ok);
         t.drop_db().await;

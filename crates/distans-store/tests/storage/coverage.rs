@@ -159,6 +159,7 @@ async fn coverage_rules_count_who_is_on_site_and_warn_before_a_gap() {
             .unwrap();
         assert!(
             log.items.iter().any(|a| a
+                .entry
                 .after
                 .as_ref()
                 .is_some_and(|v| v.get("allowed_gaps").is_some())),

@@ -192,7 +192,7 @@ async fn deviations_reach_the_manager_at_once_and_are_handled_to_closure() {
             )
             .await
             .unwrap();
-        assert_eq!(log.items[0].actor_id, Some(anna.person_id), "{label}");
+        assert_eq!(log.items[0].entry.actor_id, Some(anna.person_id), "{label}");
 
         // Serious information security: also every holder of the policy's roles (default: admin).
         let mut i = input("information_security", "Lånedator borttappad på bussen");

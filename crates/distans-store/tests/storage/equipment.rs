@@ -389,7 +389,7 @@ async fn equipment_is_lent_under_agreements_returned_and_collected() {
             "loan.return",
         ] {
             assert!(
-                log.items.iter().any(|e| e.action == action),
+                log.items.iter().any(|e| e.entry.action == action),
                 "{label}: {action} audited"
             );
         }

@@ -187,12 +187,15 @@ async fn followups_are_scheduled_answered_together_and_risks_become_actions() {
             .await
             .unwrap();
         assert!(
-            audit.items.iter().any(|e| e.action == "agreement.sign"
-                && e.after.as_ref().unwrap()["followups"]
-                    .as_array()
-                    .unwrap()
-                    .len()
-                    == 3),
+            audit
+                .items
+                .iter()
+                .any(|e| e.entry.action == "agreement.sign"
+                    && e.entry.after.as_ref().unwrap()["followups"]
+                        .as_array()
+                        .unwrap()
+                        .len()
+                        == 3),
             "{label}: the activation's audit entry lists the follow-ups"
         );
 

@@ -266,9 +266,9 @@ async fn csv_import_updates_and_audits_and_is_all_or_nothing() {
             .unwrap();
         assert_eq!(log.total, 2, "{label}: created, then updated");
         let upd = &log.items[0];
-        assert_eq!(upd.action, "person.update");
-        assert_eq!(upd.before.as_ref().unwrap()["name"], "Anna Lind");
-        assert_eq!(upd.after.as_ref().unwrap()["name"], "Anna Lindgren");
+        assert_eq!(upd.entry.action, "person.update");
+        assert_eq!(upd.entry.before.as_ref().unwrap()["name"], "Anna Lind");
+        assert_eq!(upd.entry.after.as_ref().unwrap()["name"], "Anna Lindgren");
         let karin = username_person(&store, "karin").await;
         assert!(store
             .actor(karin)

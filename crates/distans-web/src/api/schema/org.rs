@@ -201,9 +201,30 @@ pub struct AuditEntry {
     pub prev_hash: String,
     pub hash: String,
 }
-wire_struct!(distans_core::audit::AuditEntry => AuditEntry {
-    seq, at, actor_id, actor, action, entity, entity_id, before, after, prev_hash, hash,
-});
+impl From<distans_core::audit::AuditEntry> for AuditEntry {
+    fn from(v: distans_core::audit::AuditEntry) -> Self {
+        let e = v.entry;
+        AuditEntry {
+            seq: v.seq,
+            at: v.at,
+            actor_id: e.actor_id.map(|p| p.uuid()),
+            actor: e.actor,
+            action: e.action,
+            entity: e.entity,
+            entity_id: e.entity_id,
+            before: e.before,
+            after: e.after,
+            prev_hash: v.prev_hash,
+            hash: v.hash,
+        }
+    }
+}
+
+impl super::Wire<AuditEntry> for distans_core::audit::AuditEntry {
+    fn wire(self) -> AuditEntry {
+        AuditEntry::from(self)
+    }
+}
 
 /// The result of checking the chain.
 #[derive(Debug, Clone, Serialize, ToSchema)]
