@@ -212,27 +212,7 @@ macro_rules! stored_ids {
     )*};
 }
 
-stored_ids!(
-    distans_core::kernel::PersonId,
-    distans_core::kernel::UnitId,
-    distans_core::kernel::SiteId,
-    distans_core::kernel::RequestId,
-    distans_core::kernel::AgreementId,
-    distans_core::kernel::TemporaryDecisionId,
-    distans_core::kernel::AbsenceId,
-    distans_core::kernel::CoverageRuleId,
-    distans_core::kernel::DeviationId,
-    distans_core::kernel::ItemId,
-    distans_core::kernel::LoanId,
-    distans_core::kernel::FollowUpId,
-    distans_core::kernel::FollowUpActionId,
-    distans_core::kernel::PolicyVersionId,
-    distans_core::kernel::RotationPlanId,
-    distans_core::kernel::PlannerRunId,
-    distans_core::kernel::TokenId,
-    distans_core::kernel::NotificationId,
-    distans_core::kernel::MailId
-);
+distans_core::for_each_id!(stored_ids);
 
 /// A row a query returns and how it reads back into its domain value
 /// `$t`: the struct `$row` of its columns, and `TryFrom<$row> for $t`.

@@ -11,7 +11,19 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 macro_rules! ids {
-    ($($(#[$meta:meta])* $name:ident),* $(,)?) => {$(
+    ($d:tt $($(#[$meta:meta])* $name:ident),* $(,)?) => {
+        /// Calls the macro `$m` once with every id type:
+        /// `for_each_id!(m)` is `m!(distans_core::kernel::PersonId, …)`, so
+        /// code outside the core that needs something for each id (reading
+        /// one from a row, writing one on the wire) does not list them again.
+        #[macro_export]
+        macro_rules! for_each_id {
+            ($d m:ident) => {
+                $d m!($($crate::kernel::$name),*);
+            };
+        }
+
+        $(
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(transparent)]
@@ -70,10 +82,12 @@ macro_rules! ids {
                 Uuid::from_str(s).map($name)
             }
         }
-    )*};
+        )*
+    };
 }
 
 ids! {
+    $
     /// A person (an employee, a manager, anyone who signs in).
     PersonId,
     /// A unit of the organisation.

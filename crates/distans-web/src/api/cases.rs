@@ -484,10 +484,9 @@ pub async fn send_agreement(
     IdPath(id): IdPath,
     ApiJson(body): ApiJson<SendBody>,
 ) -> ApiResult<Json<Agreement>> {
+    let agreements = &state.core.agreements;
     Ok(Json(
-        state
-            .core
-            .agreements
+        agreements
             .send_agreement(&actor, id.into(), body.text.as_deref())
             .await?
             .into(),
@@ -505,13 +504,9 @@ pub async fn sign_agreement(
     ApiActor(actor): ApiActor,
     IdPath(id): IdPath,
 ) -> ApiResult<Json<Agreement>> {
+    let agreements = &state.core.agreements;
     Ok(Json(
-        state
-            .core
-            .agreements
-            .sign_agreement(&actor, id.into())
-            .await?
-            .into(),
+        agreements.sign_agreement(&actor, id.into()).await?.into(),
     ))
 }
 
@@ -531,10 +526,9 @@ pub async fn end_agreement(
     IdPath(id): IdPath,
     ApiJson(body): ApiJson<EndBody>,
 ) -> ApiResult<Json<Agreement>> {
+    let agreements = &state.core.agreements;
     Ok(Json(
-        state
-            .core
-            .agreements
+        agreements
             .end_agreement(&actor, id.into(), body.reason.as_deref())
             .await?
             .into(),

@@ -60,27 +60,7 @@ macro_rules! ids_on_the_wire {
     };
 }
 
-ids_on_the_wire!(
-    distans_core::kernel::PersonId,
-    distans_core::kernel::UnitId,
-    distans_core::kernel::SiteId,
-    distans_core::kernel::RequestId,
-    distans_core::kernel::AgreementId,
-    distans_core::kernel::TemporaryDecisionId,
-    distans_core::kernel::AbsenceId,
-    distans_core::kernel::CoverageRuleId,
-    distans_core::kernel::DeviationId,
-    distans_core::kernel::ItemId,
-    distans_core::kernel::LoanId,
-    distans_core::kernel::FollowUpId,
-    distans_core::kernel::FollowUpActionId,
-    distans_core::kernel::PolicyVersionId,
-    distans_core::kernel::RotationPlanId,
-    distans_core::kernel::PlannerRunId,
-    distans_core::kernel::TokenId,
-    distans_core::kernel::NotificationId,
-    distans_core::kernel::MailId
-);
+distans_core::for_each_id!(ids_on_the_wire);
 
 impl<A: Wire<B>, B> Wire<Vec<B>> for Vec<A> {
     fn wire(self) -> Vec<B> {
