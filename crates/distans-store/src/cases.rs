@@ -142,9 +142,9 @@ impl CasesPort for SqlStore {
         &self,
         person: PersonId,
         today: Date,
-        skip: Option<Uuid>,
+        skip: Option<RequestId>,
     ) -> CoreResult<Vec<(Date, Option<Date>)>> {
-        let skip = skip.unwrap_or(Uuid::nil());
+        let skip = skip.map_or(Uuid::nil(), |r| r.uuid());
         let (mut out, live): (
             Vec<(Date, Option<Date>)>,
             Vec<(Date, Option<Date>, Option<Date>)>,

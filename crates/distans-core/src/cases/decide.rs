@@ -125,7 +125,7 @@ impl CasesService {
         let today = self.env.today();
         let busy = self
             .port
-            .busy_periods(r.person.id, today, Some(r.id.into()))
+            .busy_periods(r.person.id, today, Some(r.id))
             .await?;
         let a = &r.arrangement;
         if overlaps_any(a, &busy) {

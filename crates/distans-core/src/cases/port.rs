@@ -5,7 +5,6 @@
 use crate::kernel::ids::PersonId;
 use crate::kernel::RequestId;
 use async_trait::async_trait;
-use uuid::Uuid;
 
 use crate::agreements::model::Agreement;
 use crate::cases::model::{RemoteRequest, RequestEvent, RequestFilter};
@@ -20,7 +19,7 @@ pub trait CasesPort: Send + Sync {
         &self,
         person: PersonId,
         today: time::Date,
-        skip: Option<Uuid>,
+        skip: Option<RequestId>,
     ) -> CoreResult<Vec<(time::Date, Option<time::Date>)>>;
     async fn insert_request(&self, r: &RemoteRequest, work: &Work) -> CoreResult<()>;
     async fn request(&self, id: RequestId) -> CoreResult<Option<RemoteRequest>>;

@@ -57,7 +57,7 @@ impl CasesService {
         &self,
         person: &PersonRecord,
         input: &RequestInput,
-        skip: Option<Uuid>,
+        skip: Option<RequestId>,
     ) -> CoreResult<(Arrangement, Judgement, PolicyVersion)> {
         let arrangement = input.parse()?;
         let today = self.env.today();
@@ -241,13 +241,7 @@ impl CasesService {
         input: &RequestInput,
         expected: Option<i64>,
     ) -> CoreResult<RemoteRequest> {
-        let r = self.request(actor, id).await?;
-        access::authorize(
-            actor,
-            Action::ChangeOwnRequest {
-                person_id: r.person.id,
-            },
-        )?;
+        let r = self.own_request(actor, id).await?;
         if r.state != RequestState::ChangesRequested {
             return Err(CoreError::Conflict(
                 "only a request sent back for changes can be changed".into(),
@@ -259,7 +253,7 @@ impl CasesService {
             ));
         }
         let rec = self.d.org.record(actor.person_id).await?;
-        let (arrangement, j, policy) = self.judge_for(&rec, input, Some(r.id.into())).await?;
+        let (arrangement, j, policy) = self.judge_for(&rec, input, Some(r.id)).await?;
         let mut next = r.clone();
         next.arrangement = arrangement;
         (next.decider, next.assigned_to) = route(j.decider, &rec);
@@ -286,6 +280,14 @@ impl CasesService {
         self.request(actor, id).await
     }
 
+    /// A request `actor` may change: their own.
+    async fn own_request(&self, actor: &Actor, id: RequestId) -> CoreResult<RemoteRequest> {
+        let r = self.request(actor, id).await?;
+        let person_id = r.person.id;
+        access::authorize(actor, Action::ChangeOwnRequest { person_id })?;
+        Ok(r)
+    }
+
     /// The applicant withdraws a request that is still open.
     #[tracing::instrument(skip_all)]
     pub async fn withdraw_request(
@@ -293,13 +295,7 @@ impl CasesService {
         actor: &Actor,
         id: RequestId,
     ) -> CoreResult<RemoteRequest> {
-        let r = self.request(actor, id).await?;
-        access::authorize(
-            actor,
-            Action::ChangeOwnRequest {
-                person_id: r.person.id,
-            },
-        )?;
+        let r = self.own_request(actor, id).await?;
         if !r.state.is_open() {
             return Err(CoreError::Conflict(format!(
                 "the request is {} and cannot be withdrawn",

@@ -134,9 +134,7 @@ impl CoverageService {
     ) -> CoreResult<CoverageRule> {
         let detail = self
             .org
-            .unit_to(actor, unit.into(), |unit_path| Action::EditCoverage {
-                unit_path,
-            })
+            .unit_to(actor, unit, |unit_path| Action::EditCoverage { unit_path })
             .await?;
         if input.kind == RuleKind::MaxDesks && detail.site.is_none() {
             return Err(CoreError::invalid(
@@ -168,8 +166,8 @@ impl CoverageService {
             .await?
             .ok_or(CoreError::NotFound("coverage rule"))?;
         self.org
-            .unit_to(actor, rule.unit_id.into(), |unit_path| {
-                Action::EditCoverage { unit_path }
+            .unit_to(actor, rule.unit_id, |unit_path| Action::EditCoverage {
+                unit_path,
             })
             .await?;
         Ok(rule)
@@ -260,9 +258,7 @@ impl CoverageService {
         crate::plan::rules::check_period(period)?;
         let detail = self
             .org
-            .unit_to(actor, unit.into(), |unit_path| Action::ReadUnitPlan {
-                unit_path,
-            })
+            .unit_to(actor, unit, |unit_path| Action::ReadUnitPlan { unit_path })
             .await?;
         let cal = self.workdays.calendar(period).await?;
         let workdays = cal.workdays(period);

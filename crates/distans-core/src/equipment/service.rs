@@ -221,14 +221,14 @@ impl EquipmentService {
     pub(crate) async fn loan_agreement(
         &self,
         person: PersonId,
-        given: Option<Uuid>,
+        given: Option<AgreementId>,
     ) -> CoreResult<Option<Agreement>> {
         let today = self.env.today();
         match given {
             Some(id) => {
                 let g = self
                     .port
-                    .agreement_for_loans(id.into())
+                    .agreement_for_loans(id)
                     .await?
                     .filter(|g| g.person_id == person)
                     .ok_or_else(|| {
@@ -289,9 +289,7 @@ impl EquipmentService {
                 it.state.as_str()
             )));
         }
-        let g = self
-            .loan_agreement(person, agreement.map(Into::into))
-            .await?;
+        let g = self.loan_agreement(person, agreement).await?;
         let rules = self.policy.in_force(self.env.today()).await?.rules;
         check_lending_rule(
             it.kind,

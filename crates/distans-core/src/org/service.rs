@@ -4,8 +4,6 @@ use crate::kernel::ids::{PersonId, UnitId};
 
 use std::sync::Arc;
 
-use uuid::Uuid;
-
 use crate::access::{self, person_visibility, Action, Kind, Visibility};
 use crate::kernel::csv::ImportError;
 use crate::kernel::{Actor, CoreError, CoreResult, Env, Page, Paging, PersonRef};
@@ -168,10 +166,10 @@ impl OrgService {
     pub(crate) async fn unit_to(
         &self,
         actor: &Actor,
-        id: Uuid,
+        id: UnitId,
         action: fn(&str) -> Action<'_>,
     ) -> CoreResult<UnitDetail> {
-        let unit = self.unit_detail(id.into()).await?;
+        let unit = self.unit_detail(id).await?;
         access::authorize(actor, action(&unit.path))?;
         Ok(unit)
     }

@@ -80,9 +80,7 @@ impl RotationService {
     ) -> CoreResult<RotationProblem> {
         let detail = self
             .org
-            .unit_to(actor, unit.into(), |unit_path| Action::ReadUnitPlan {
-                unit_path,
-            })
+            .unit_to(actor, unit, |unit_path| Action::ReadUnitPlan { unit_path })
             .await?;
         let period = horizon(start, weeks)?;
         let end = period.to();
