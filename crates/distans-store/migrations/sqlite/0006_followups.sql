@@ -1,4 +1,4 @@
--- Follow-ups (issue 6): checklist templates as versioned data, follow-ups
+-- Follow-ups: checklist templates as versioned data, follow-ups
 -- scheduled from agreements and development talks, the answers given
 -- together by the employee and a manager, and the actions risks lead to.
 
