@@ -6,6 +6,8 @@ use distans_planner::check::{check, cost_of};
 use distans_planner::{parse_input, solve, SolveOptions, Status, FIRST_YEAR, LAST_YEAR};
 use proptest::prelude::*;
 
+use super::civil;
+
 fn err_of(json: &str) -> (String, String) {
     let e = parse_input(json).unwrap_err();
     (e.path, e.message)
@@ -102,20 +104,6 @@ fn a_horizon_ends_by_the_last_day_accepted() {
         solve(&at_max, &SolveOptions::default()).status,
         Status::Infeasible
     );
-}
-
-/// Days since 1970-01-01 as `YYYY-MM-DD` (any sign or width of year).
-fn civil(z: i64) -> String {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
 }
 
 proptest! {

@@ -11,6 +11,8 @@ use distans_planner::{
 use proptest::prelude::*;
 use std::collections::BTreeSet;
 
+mod dates;
+
 const KEYS: [&str; 5] = ["mon", "tue", "wed", "thu", "fri"];
 
 // ---------------------------------------------------------------- brute force
@@ -23,6 +25,7 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
 }
 
+/// Days since 1970-01-01 as `YYYY-MM-DD` (any sign or width of year).
 fn civil(z: i64) -> String {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
