@@ -12,7 +12,6 @@ use uuid::Uuid;
 use distans_core::agreements::{Agreement, AgreementState};
 use distans_core::followup::FollowUpSchedule;
 use distans_core::kernel::Work;
-use distans_core::policy::Place;
 use distans_core::store::AgreementsPort;
 use distans_core::CoreResult;
 
@@ -20,7 +19,7 @@ use crate::db::{fetch, read_all, read_one};
 use crate::store::{
     about, must_change, name, next_version, row, write_if_changed, write_work, SqlStore,
 };
-use crate::stored::{days, json, Stored};
+use crate::stored::{terms, Stored};
 
 pub(crate) const AGREEMENT_SELECT: &str = "SELECT g.id, g.request_id, g.person_id, p.given_name,
         p.family_name, g.decider_id, d.given_name AS d_given, d.family_name AS d_family, g.state,
@@ -35,7 +34,6 @@ row! {
         request_id: Uuid,
         person_id: Uuid,
         decider_id: Uuid,
-        place_address: Option<String>,
         policy_version: i64,
         notice_days: i64,
         text: String,
@@ -56,6 +54,7 @@ row! {
         days_per_week: i64,
         weekdays: String,
         place: String,
+        place_address: Option<String>,
         start_date: Date,
         end_date: Option<Date>,
     }
@@ -63,11 +62,14 @@ row! {
         person_name: name(&r.given_name, &r.family_name),
         decider_name: name(&r.d_given, &r.d_family),
         state: AgreementState::read("agreements.state", &r.state)?,
-        days_per_week: days("agreements.days_per_week", r.days_per_week)?,
-        weekdays: json("agreements.weekdays", &r.weekdays)?,
-        place: Place::read("agreements.place", &r.place)?,
-        start: r.start_date,
-        end: r.end_date,
+        terms: terms(
+            "agreements",
+            r.days_per_week,
+            &r.weekdays,
+            &r.place,
+            r.place_address,
+            (r.start_date, r.end_date),
+        )?,
     }
 }
 
@@ -87,12 +89,12 @@ macro_rules! insert_agreement {
         .bind(g.person_id.uuid())
         .bind(g.decider_id.uuid())
         .bind($crate::stored::Stored::stored(g.state))
-        .bind(i64::from(g.days_per_week))
-        .bind(sqlx::types::Json(&g.weekdays))
-        .bind($crate::stored::Stored::stored(g.place))
-        .bind(&g.place_address)
-        .bind(g.start)
-        .bind(g.end)
+        .bind(i64::from(g.terms.days_per_week()))
+        .bind(sqlx::types::Json(&g.terms.weekdays()))
+        .bind($crate::stored::Stored::stored(g.terms.place()))
+        .bind(&g.terms.place_address())
+        .bind(g.terms.start())
+        .bind(g.terms.end())
         .bind(g.policy_version)
         .bind(g.notice_days)
         .bind(&g.text)

@@ -12,13 +12,13 @@ use uuid::Uuid;
 use distans_core::agreements::Agreement;
 use distans_core::cases::{RemoteRequest, RequestEvent, RequestFilter, RequestState};
 use distans_core::kernel::{Page, Paging, UnitRef, Work};
-use distans_core::policy::{Arrangement, Decider, Place};
+use distans_core::policy::{Arrangement, Decider};
 use distans_core::store::CasesPort;
 use distans_core::CoreResult;
 
 use crate::db::on_db;
 use crate::store::{must_change, push_below, read_page, row, write_work, List, SqlStore};
-use crate::stored::{days, json, Stored};
+use crate::stored::{json, terms, Stored};
 
 const REQUEST_SELECT: &str = "SELECT r.id, r.person_id, p.given_name, p.family_name, p.unit_id,
         u.name AS unit_name, u.path AS unit_path, r.state, r.decider, r.assigned_to,
@@ -66,12 +66,14 @@ row! {
         state: RequestState::read("requests.state", &r.state)?,
         decider: Decider::read("requests.decider", &r.decider)?,
         arrangement: Arrangement {
-            days_per_week: days("requests.days_per_week", r.days_per_week)?,
-            weekdays: json("requests.weekdays", &r.weekdays)?,
-            start: r.start_date,
-            end: r.end_date,
-            place: Place::read("requests.place", &r.place)?,
-            place_address: r.place_address,
+            terms: terms(
+                "requests",
+                r.days_per_week,
+                &r.weekdays,
+                &r.place,
+                r.place_address,
+                (r.start_date, r.end_date),
+            )?,
             reason: r.reason,
             confirmations: json("requests.confirmations", &r.confirmations)?,
         },
@@ -89,12 +91,12 @@ macro_rules! bind_request {
             .bind(r.state.stored())
             .bind(r.decider.stored())
             .bind((r.assigned_to.as_ref().map(|x| x.id)).map(|i| i.uuid()))
-            .bind(i64::from(a.days_per_week))
-            .bind(Json(&a.weekdays))
-            .bind(a.start)
-            .bind(a.end)
-            .bind(a.place.stored())
-            .bind(&a.place_address)
+            .bind(i64::from(a.terms.days_per_week()))
+            .bind(Json(&a.terms.weekdays()))
+            .bind(a.terms.start())
+            .bind(a.terms.end())
+            .bind(a.terms.place().stored())
+            .bind(&a.terms.place_address())
             .bind(&a.reason)
             .bind(Json(&a.confirmations))
             .bind(r.policy_version)

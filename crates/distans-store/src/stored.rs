@@ -4,17 +4,19 @@
 //! and column (logged, never shown), never a default.
 
 use serde::de::DeserializeOwned;
+use time::Date;
 
 use distans_core::agreements::AgreementState;
 use distans_core::cases::RequestState;
 use distans_core::deviations::{DeviationKind, DeviationState};
 use distans_core::equipment::{ItemKind, ItemState};
 use distans_core::followup::{ActionState, FollowUpKind, FollowUpState};
+use distans_core::kernel::dates::Weekdays;
 use distans_core::kernel::gap::RuleKind;
 use distans_core::kernel::Role;
 use distans_core::org::{CommuteMode, UnitKind};
 use distans_core::plan::{DayState, Part};
-use distans_core::policy::{Decider, Place};
+use distans_core::policy::{Decider, Place, RemoteDays, Terms};
 
 use crate::error::{StoreError, StoreResult};
 
@@ -112,6 +114,25 @@ pub(crate) fn days(column: &str, n: i64) -> StoreResult<u8> {
         Ok(d) if (1..=5).contains(&d) => Ok(d),
         _ => Err(invalid(column, n)),
     }
+}
+
+/// The terms of an arrangement kept in `table`'s columns, read back only
+/// when they hold together as [`Terms::new`] requires.
+pub(crate) fn terms(
+    table: &str,
+    days_per_week: i64,
+    weekdays: &str,
+    place: &str,
+    place_address: Option<String>,
+    period: (Date, Option<Date>),
+) -> StoreResult<Terms> {
+    let column = |c: &str| format!("{table}.{c}");
+    let days = RemoteDays::new(days_per_week)
+        .map_err(|_| invalid(&column("days_per_week"), days_per_week))?;
+    let weekdays: Weekdays = json(&column("weekdays"), weekdays)?;
+    let place = Place::read(&column("place"), place)?;
+    Terms::new(days, weekdays, period, place, place_address)
+        .map_err(|e| invalid(&column(e.field().unwrap_or("terms")), e.to_string()))
 }
 
 /// The unit ids of a unit path (`/id/id/…/`) kept in `column`.

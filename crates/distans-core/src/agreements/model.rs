@@ -9,8 +9,7 @@ use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 
 use crate::access::Action;
-use crate::kernel::dates::Weekday;
-use crate::policy::model::Place;
+use crate::policy::terms::Terms;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -51,43 +50,15 @@ pub struct AgreementFacts {
     pub employee_number: String,
     pub unit: String,
     pub decider: String,
-    pub days_per_week: u8,
-    pub weekdays: Vec<Weekday>,
-    pub place: Place,
-    pub place_address: Option<String>,
-    pub start: Date,
-    pub end: Option<Date>,
+    pub terms: Terms,
     pub presence: String,
     pub follow_up_months: u8,
     pub notice_days: u16,
     pub policy_version: i64,
 }
 
-impl AgreementFacts {
-    pub fn weekdays_text(&self) -> String {
-        let fixed: Vec<&str> = self.weekdays.iter().map(|w| w.swedish()).collect();
-        let floating = self.days_per_week as usize - fixed.len().min(self.days_per_week as usize);
-        match (fixed.is_empty(), floating) {
-            (true, _) => "dagarna bestäms vecka för vecka i samråd med chefen".into(),
-            (false, 0) => fixed.join(", "),
-            (false, n) => format!(
-                "{} samt {n} dag(ar) som bestäms i samråd med chefen",
-                fixed.join(", ")
-            ),
-        }
-    }
-
-    pub fn place_text(&self) -> String {
-        match (self.place, &self.place_address) {
-            (Place::Home, _) => "i medarbetarens bostad".into(),
-            (Place::Other, Some(a)) => format!("på {a}"),
-            (Place::Other, None) => "på en annan överenskommen plats".into(),
-        }
-    }
-}
-
 /// An agreement as stored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Agreement {
     pub id: AgreementId,
     pub request_id: RequestId,
@@ -97,12 +68,8 @@ pub struct Agreement {
     pub decider_id: PersonId,
     pub decider_name: String,
     pub state: AgreementState,
-    pub days_per_week: u8,
-    pub weekdays: Vec<Weekday>,
-    pub place: Place,
-    pub place_address: Option<String>,
-    pub start: Date,
-    pub end: Option<Date>,
+    #[serde(flatten)]
+    pub terms: Terms,
     pub policy_version: i64,
     pub notice_days: i64,
     pub text: String,
@@ -148,7 +115,7 @@ impl Agreement {
     /// expired (or ended, when someone gave notice).
     pub fn state_on(&self, today: Date) -> AgreementState {
         match self.state {
-            AgreementState::Active => match (self.ends_on, self.end) {
+            AgreementState::Active => match (self.ends_on, self.terms.end()) {
                 (Some(e), _) if e < today => AgreementState::Ended,
                 (None, Some(e)) if e < today => AgreementState::Expired,
                 _ => AgreementState::Active,
@@ -159,7 +126,7 @@ impl Agreement {
 
     /// Days it is in force: the first day and the last (if any).
     pub fn last_day(&self) -> Option<Date> {
-        match (self.ends_on, self.end) {
+        match (self.ends_on, self.terms.end()) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         }

@@ -125,13 +125,14 @@ pub fn render(template: &str, f: &AgreementFacts) -> String {
         ("anstallningsnummer", f.employee_number.clone()),
         ("enhet", f.unit.clone()),
         ("chef", f.decider.clone()),
-        ("dagar", f.days_per_week.to_string()),
-        ("veckodagar", f.weekdays_text()),
-        ("plats", f.place_text()),
-        ("start", f.start.to_string()),
+        ("dagar", f.terms.days_per_week().to_string()),
+        ("veckodagar", f.terms.weekdays_text()),
+        ("plats", f.terms.place_text()),
+        ("start", f.terms.start().to_string()),
         (
             "slut",
-            f.end
+            f.terms
+                .end()
                 .map(|e| e.to_string())
                 .unwrap_or_else(|| "tills vidare".into()),
         ),
@@ -245,7 +246,7 @@ pub fn ending(g: &Agreement, today: Date) -> CoreResult<Agreement> {
     match g.state {
         AgreementState::Active if g.ends_on.is_none() => {
             let by_notice = plus_days_clamped(today, g.notice_days);
-            next.ends_on = Some(match g.end {
+            next.ends_on = Some(match g.terms.end() {
                 Some(e) if e < by_notice => e,
                 _ => by_notice,
             });
@@ -275,7 +276,7 @@ pub fn term(g: &Agreement) -> Term {
             id: g.person_id,
             name: g.person_name.clone(),
         },
-        start: g.start,
+        start: g.terms.start(),
         last_day: g.last_day(),
     }
 }
@@ -286,6 +287,7 @@ mod tests {
     use crate::kernel::dates::Weekday;
     use crate::kernel::RequestId;
     use crate::policy::model::Place;
+    use crate::policy::terms::Terms;
     use time::macros::date;
     use uuid::Uuid;
 
@@ -296,12 +298,13 @@ mod tests {
             employee_number: "100123".into(),
             unit: "Kontaktcenter Norr".into(),
             decider: "Karin Holm".into(),
-            days_per_week: 2,
-            weekdays: vec![Weekday::Mon],
-            place: Place::Home,
-            place_address: None,
-            start: date!(2026 - 12 - 01),
-            end: None,
+            terms: Terms::loose(
+                2,
+                &[Weekday::Mon],
+                (date!(2026 - 12 - 01), None),
+                Place::Home,
+                None,
+            ),
             presence: "APT på plats.".into(),
             follow_up_months: 6,
             notice_days: 30,
@@ -348,12 +351,13 @@ mod tests {
             decider_id: PersonId::nil(),
             decider_name: String::new(),
             state: AgreementState::Active,
-            days_per_week: 2,
-            weekdays: vec![],
-            place: Place::Home,
-            place_address: None,
-            start: date!(2026 - 01 - 01),
-            end: Some(date!(2026 - 06 - 30)),
+            terms: Terms::loose(
+                2,
+                &[],
+                (date!(2026 - 01 - 01), Some(date!(2026 - 06 - 30))),
+                Place::Home,
+                None,
+            ),
             policy_version: 1,
             notice_days: 30,
             text: String::new(),
@@ -423,7 +427,7 @@ mod tests {
             Some(date!(2026 - 03 - 31))
         );
         let soon = Agreement {
-            end: Some(date!(2026 - 03 - 10)),
+            terms: agreement().terms.with_end(Some(date!(2026 - 03 - 10))),
             ..agreement()
         };
         assert_eq!(
@@ -464,7 +468,7 @@ mod tests {
         let t = term(&g);
         assert_eq!(
             (t.start, t.last_day),
-            (g.start, Some(date!(2026 - 04 - 30)))
+            (g.terms.start(), Some(date!(2026 - 04 - 30)))
         );
     }
 }

@@ -7,6 +7,7 @@ use crate::kernel::dates::Weekday;
 use crate::kernel::ids::PersonId;
 use crate::kernel::RequestId;
 use crate::policy::model::Place;
+use crate::policy::terms::Terms;
 use proptest::prelude::*;
 use time::macros::date;
 use uuid::Uuid;
@@ -18,12 +19,13 @@ fn facts() -> AgreementFacts {
         employee_number: "100123".into(),
         unit: "Kontaktcenter Norr".into(),
         decider: "Karin Holm".into(),
-        days_per_week: 3,
-        weekdays: vec![Weekday::Mon, Weekday::Thu],
-        place: Place::Other,
-        place_address: Some("Sommarvägen 2".into()),
-        start: date!(2026 - 12 - 01),
-        end: Some(date!(2027 - 11 - 30)),
+        terms: Terms::loose(
+            3,
+            &[Weekday::Mon, Weekday::Thu],
+            (date!(2026 - 12 - 01), Some(date!(2027 - 11 - 30))),
+            Place::Other,
+            Some("Sommarvägen 2"),
+        ),
         presence: "APT på plats.".into(),
         follow_up_months: 6,
         notice_days: 30,
@@ -40,12 +42,7 @@ fn agreement(state: AgreementState) -> Agreement {
         decider_id: PersonId::from_u128(2),
         decider_name: "Karin Holm".into(),
         state,
-        days_per_week: 2,
-        weekdays: vec![],
-        place: Place::Home,
-        place_address: None,
-        start: date!(2026 - 01 - 01),
-        end: None,
+        terms: Terms::loose(2, &[], (date!(2026 - 01 - 01), None), Place::Home, None),
         policy_version: 1,
         notice_days: 30,
         text: "## 1. Parter\nText".into(),
@@ -85,18 +82,28 @@ fn each_placeholder_gets_its_fact() {
 #[test]
 fn weekdays_and_place_in_words() {
     let mut f = facts();
-    f.weekdays = vec![];
+    f.terms = Terms::loose(
+        3,
+        &[],
+        f.terms.period(),
+        Place::Other,
+        Some("Sommarvägen 2"),
+    );
     assert_eq!(
-        f.weekdays_text(),
+        f.terms.weekdays_text(),
         "dagarna bestäms vecka för vecka i samråd med chefen"
     );
-    f.weekdays = vec![Weekday::Tue, Weekday::Wed, Weekday::Fri];
-    assert_eq!(f.weekdays_text(), "tisdag, onsdag, fredag");
-    f.place_address = None;
-    assert_eq!(f.place_text(), "på en annan överenskommen plats");
-    f.place = Place::Home;
-    f.place_address = Some("ignored".into());
-    assert_eq!(f.place_text(), "i medarbetarens bostad");
+    f.terms = Terms::loose(
+        3,
+        &[Weekday::Tue, Weekday::Wed, Weekday::Fri],
+        f.terms.period(),
+        Place::Other,
+        None,
+    );
+    assert_eq!(f.terms.weekdays_text(), "tisdag, onsdag, fredag");
+    assert_eq!(f.terms.place_text(), "på Annan plats 1");
+    f.terms = Terms::loose(3, &[], f.terms.period(), Place::Home, Some("ignored"));
+    assert_eq!(f.terms.place_text(), "i medarbetarens bostad");
 }
 
 #[test]
@@ -227,12 +234,13 @@ prop_compose! {
         let start = date!(2026 - 01 - 01);
         AgreementFacts {
             employee,
-            days_per_week: days.max(weekdays.len() as u8),
-            weekdays,
-            place: if other { Place::Other } else { Place::Home },
-            place_address: address,
-            start,
-            end: end.map(|n| start + time::Duration::days(n)),
+            terms: Terms::loose(
+                days.max(weekdays.len() as u8),
+                &weekdays,
+                (start, end.map(|n| start + time::Duration::days(n))),
+                if other { Place::Other } else { Place::Home },
+                address.as_deref(),
+            ),
             follow_up_months: months,
             notice_days: notice,
             policy_version: version,
@@ -254,7 +262,7 @@ proptest! {
             prop_assert!(out.contains(&f.employee));
         }
         if used.contains(&"slut") {
-            let slut = f.end.map(|e| e.to_string()).unwrap_or_else(|| "tills vidare".into());
+            let slut = f.terms.end().map(|e| e.to_string()).unwrap_or_else(|| "tills vidare".into());
             prop_assert!(out.contains(&slut));
         }
         prop_assert!(sections(&out).iter().any(|s| s.0 == "Avtal"));
@@ -319,10 +327,10 @@ proptest! {
         let today = date!(2026 - 03 - 01) + time::Duration::days(today_n);
         let mut g = agreement(AgreementState::Active);
         g.notice_days = notice;
-        g.end = end.map(|n| today + time::Duration::days(n));
+        g.terms = g.terms.with_end(end.map(|n| today + time::Duration::days(n)));
         let next = ending(&g, today).unwrap();
         let by_notice = today + time::Duration::days(notice);
-        let expected = g.end.map_or(by_notice, |e| e.min(by_notice));
+        let expected = g.terms.end().map_or(by_notice, |e| e.min(by_notice));
         prop_assert_eq!(next.ends_on, Some(expected));
         prop_assert!(expected >= today);
         prop_assert_eq!(next.last_day(), Some(expected));

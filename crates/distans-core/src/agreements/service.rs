@@ -200,7 +200,7 @@ impl AgreementsService {
         if next.state == AgreementState::Active {
             let signed = Message::new(MessageKey::AgreementSigned, link)
                 .arg("person", &g.person_name)
-                .arg("start", g.start);
+                .arg("start", g.terms.start());
             for p in [&employee, &decider] {
                 notices.push(notice(p, "agreement_signed", signed.clone()));
             }

@@ -136,10 +136,10 @@ impl CasesService {
         let mut gaps = vec![];
         if let Some(window) = gap_window(a, today) {
             let span = AgreementSpan {
-                start: a.start,
-                last: a.end,
-                weekdays: a.weekdays.clone(),
-                days_per_week: i64::from(a.days_per_week),
+                start: a.terms.start(),
+                last: a.terms.end(),
+                weekdays: a.terms.weekdays().to_vec(),
+                days_per_week: i64::from(a.terms.days_per_week()),
             };
             gaps = self
                 .d

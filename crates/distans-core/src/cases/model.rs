@@ -60,7 +60,7 @@ pub struct RequestEvent {
 }
 
 /// A request for a regular remote-work arrangement.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RemoteRequest {
     pub id: RequestId,
     pub person: PersonRef,

@@ -124,17 +124,18 @@ pub fn decided_state(decision: Decision) -> RequestState {
 
 /// Does an arrangement overlap any of these periods (open ends run on)?
 pub fn overlaps_any(a: &Arrangement, busy: &[(Date, Option<Date>)]) -> bool {
-    busy.iter()
-        .any(|b| b.0 <= a.end.unwrap_or(Date::MAX) && a.start <= b.1.unwrap_or(Date::MAX))
+    busy.iter().any(|b| {
+        b.0 <= a.terms.end().unwrap_or(Date::MAX) && a.terms.start() <= b.1.unwrap_or(Date::MAX)
+    })
 }
 
 /// Where an approval's fixed weekdays are checked for coverage gaps: its
 /// first four weeks from today on, within the years accepted (`None`
 /// without fixed weekdays, or when nothing of it is left).
 pub fn gap_window(a: &Arrangement, today: Date) -> Option<DateRange> {
-    let from = a.start.max(today);
-    let to = plus_days_clamped(from, 27).min(a.end.unwrap_or(Date::MAX));
-    if a.weekdays.is_empty() {
+    let from = a.terms.start().max(today);
+    let to = plus_days_clamped(from, 27).min(a.terms.end().unwrap_or(Date::MAX));
+    if a.terms.weekdays().is_empty() {
         return None;
     }
     DateRange::new(("start", "end"), from, to).ok()
@@ -160,12 +161,7 @@ pub fn draft_agreement(ap: &Approval<'_>, id: AgreementId) -> Agreement {
         employee_number: ap.employee.person.employee_number.clone(),
         unit: ap.employee.unit.name.clone(),
         decider: ap.decider.name.clone(),
-        days_per_week: a.days_per_week,
-        weekdays: a.weekdays.clone(),
-        place: a.place,
-        place_address: a.place_address.clone(),
-        start: a.start,
-        end: a.end,
+        terms: a.terms.clone(),
         presence: ap.effective.presence_requirements.clone(),
         follow_up_months: ap.policy.rules.follow_up_interval_months,
         notice_days: ap.policy.rules.notice_period_days,
@@ -179,12 +175,7 @@ pub fn draft_agreement(ap: &Approval<'_>, id: AgreementId) -> Agreement {
         decider_id: ap.decider.person_id,
         decider_name: ap.decider.name.clone(),
         state: AgreementState::Draft,
-        days_per_week: a.days_per_week,
-        weekdays: a.weekdays.clone(),
-        place: a.place,
-        place_address: a.place_address.clone(),
-        start: a.start,
-        end: a.end,
+        terms: a.terms.clone(),
         policy_version: r.policy_version,
         notice_days: ap.policy.rules.notice_period_days as i64,
         text: render(ap.template, &facts),
@@ -220,6 +211,7 @@ mod tests {
     use crate::kernel::{PersonId, UnitId};
     use crate::org::model::Person;
     use crate::policy::model::{Place, PolicyRules};
+    use crate::policy::terms::Terms;
     use proptest::prelude::*;
     use time::macros::date;
     use time::Duration;
@@ -280,12 +272,7 @@ mod tests {
 
     fn arrangement(start: Date, end: Option<Date>, weekdays: Vec<Weekday>) -> Arrangement {
         Arrangement {
-            days_per_week: 2,
-            weekdays,
-            start,
-            end,
-            place: Place::Home,
-            place_address: None,
+            terms: Terms::loose(2, &weekdays, (start, end), Place::Home, None),
             reason: "Pendling".into(),
             confirmations: vec![],
         }
@@ -458,7 +445,7 @@ mod tests {
             (r.person.id, decider.person_id)
         );
         assert_eq!((g.notice_days, g.policy_version), (30, 4));
-        assert_eq!(g.weekdays, vec![Weekday::Mon, Weekday::Fri]);
+        assert_eq!(g.terms.weekdays().as_slice(), &[Weekday::Mon, Weekday::Fri]);
         assert!(g.text_sha256.is_none() && g.employee_signed_at.is_none());
         let ev = event(&decider, OffsetDateTime::UNIX_EPOCH, "approved", 4);
         assert_eq!(

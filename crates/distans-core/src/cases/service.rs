@@ -103,8 +103,8 @@ impl CasesService {
     ) -> CoreResult<Vec<Notice>> {
         let message = Message::new(MessageKey::RequestReceived, Link::Request(r.id))
             .arg("person", &r.person.name)
-            .arg("days", r.arrangement.days_per_week)
-            .arg("start", r.arrangement.start)
+            .arg("days", r.arrangement.terms.days_per_week())
+            .arg("start", r.arrangement.terms.start())
             .arg("decider", r.decider.as_str());
         let mut out = vec![];
         match (&r.decider, &rec.manager) {
@@ -159,8 +159,8 @@ impl CasesService {
         };
         let notices = self.request_notices(&r, &rec, "request_received").await?;
         let a = NewAuditEntry::by(actor, "request.submit", "request", r.id).after(json!({
-            "days_per_week": r.arrangement.days_per_week, "weekdays": r.arrangement.weekdays,
-            "start": r.arrangement.start.to_string(), "end": r.arrangement.end.map(|e| e.to_string()),
+            "days_per_week": r.arrangement.terms.days_per_week(), "weekdays": r.arrangement.terms.weekdays(),
+            "start": r.arrangement.terms.start().to_string(), "end": r.arrangement.terms.end().map(|e| e.to_string()),
             "decider": r.decider, "policy_version": r.policy_version,
         }));
         self.port
@@ -266,7 +266,7 @@ impl CasesService {
             .request_notices(&next, &rec, "request_received")
             .await?;
         let a = NewAuditEntry::by(actor, "request.resubmit", "request", r.id).after(
-            json!({"days_per_week": next.arrangement.days_per_week, "decider": next.decider, "policy_version": policy.version}),
+            json!({"days_per_week": next.arrangement.terms.days_per_week(), "decider": next.decider, "policy_version": policy.version}),
         );
         self.port
             .update_request(

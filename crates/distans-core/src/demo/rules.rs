@@ -21,7 +21,7 @@ use crate::coverage::model::CoverageRule;
 use crate::demo::data::*;
 use crate::demo::model::*;
 use crate::kernel::calendar::{iso_week, WorkCalendar};
-use crate::kernel::dates::{plus_days_clamped, DateRange, Weekday};
+use crate::kernel::dates::{plus_days_clamped, DateRange, Weekday, Weekdays};
 use crate::kernel::gap::RuleKind;
 use crate::kernel::Role;
 use crate::org::model::{
@@ -30,6 +30,7 @@ use crate::org::model::{
 };
 use crate::plan::model::{DayState, Part};
 use crate::policy::model::{Place, PolicyVersion};
+use crate::policy::terms::{RemoteDays, Terms};
 
 fn ascii_fold(s: &str) -> String {
     s.chars()
@@ -426,6 +427,14 @@ fn plan_candidates<'a>(
         .collect()
 }
 
+/// Working from home on the given (one or two, distinct) weekdays.
+fn home_terms(weekdays: &[Weekday], start: Date, end: Option<Date>) -> Terms {
+    let days = RemoteDays::new(weekdays.len() as i64).unwrap_or(RemoteDays::ONE);
+    let fixed = Weekdays::new(weekdays.iter().copied()).unwrap_or_default();
+    Terms::new(days, fixed, (start, end), Place::Home, None)
+        .unwrap_or_else(|_| Terms::home(days, start))
+}
+
 fn at_hour(d: Date, hour: u8) -> OffsetDateTime {
     d.with_hms(hour, 0, 0)
         .map(|t| t.assume_utc())
@@ -517,12 +526,7 @@ pub fn generate_plan(
                         .map(|s| s.to_string())
                         .unwrap_or_default(),
                     decider: format!("{} {}", m.given_name, m.family_name),
-                    days_per_week: weekdays.len() as u8,
-                    weekdays: weekdays.clone(),
-                    place: Place::Home,
-                    place_address: None,
-                    start,
-                    end,
+                    terms: home_terms(&weekdays, start, end),
                     presence: rules.presence_requirements.clone(),
                     follow_up_months: rules.follow_up_interval_months,
                     notice_days: rules.notice_period_days,

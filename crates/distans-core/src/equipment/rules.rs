@@ -82,6 +82,7 @@ pub fn check_lending_rule(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::policy::terms::Terms;
 
     #[test]
     fn categories_and_the_rule() {
@@ -149,12 +150,7 @@ mod tests {
             decider_id: (uuid::Uuid::nil()).into(),
             decider_name: String::new(),
             state,
-            days_per_week: 3,
-            weekdays: vec![],
-            place: Place::Home,
-            place_address: None,
-            start: date!(2026 - 01 - 01),
-            end,
+            terms: Terms::loose(3, &[], (date!(2026 - 01 - 01), end), Place::Home, None),
             policy_version: 1,
             notice_days: 30,
             text: String::new(),

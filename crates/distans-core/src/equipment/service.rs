@@ -254,9 +254,9 @@ impl EquipmentService {
                 // signatures, then the most days a week.
                 live.sort_by_key(|g| {
                     (
-                        g.start > today,
+                        g.terms.start() > today,
                         g.state != AgreementState::Active,
-                        std::cmp::Reverse(g.days_per_week),
+                        std::cmp::Reverse(g.terms.days_per_week()),
                     )
                 });
                 Ok(live.into_iter().next())
@@ -293,7 +293,7 @@ impl EquipmentService {
         let rules = self.policy.in_force(self.env.today()).await?.rules;
         check_lending_rule(
             it.kind,
-            g.as_ref().map(|g| g.days_per_week),
+            g.as_ref().map(|g| g.terms.days_per_week()),
             rules.extra_aids_above_days,
         )?;
         let loan = NewLoan {

@@ -93,6 +93,71 @@ impl Weekday {
     }
 }
 
+/// The fixed remote weekdays of an arrangement: each of Monday–Friday at
+/// most once, kept in week order. Built only by [`Weekdays::parse`] or
+/// [`Weekdays::new`], so a list with a day twice cannot exist.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "Vec<Weekday>", into = "Vec<Weekday>")]
+pub struct Weekdays(Vec<Weekday>);
+
+impl Weekdays {
+    /// The days given, in week order; a day given twice is refused.
+    pub fn new(days: impl IntoIterator<Item = Weekday>) -> Result<Weekdays, String> {
+        let mut seen: Vec<Weekday> = vec![];
+        for d in days {
+            if seen.contains(&d) {
+                return Err(format!("{} appears twice", d.as_str()));
+            }
+            seen.push(d);
+        }
+        seen.sort();
+        Ok(Weekdays(seen))
+    }
+
+    /// Parses the names people and clients give (`mon`, `måndag`, …),
+    /// naming `field[i]` for the first that is not a weekday or repeats one.
+    pub fn parse<S: AsRef<str>>(field: &str, names: &[S]) -> Result<Weekdays, CoreError> {
+        let mut days: Vec<Weekday> = vec![];
+        for (i, name) in names.iter().enumerate() {
+            let at = || format!("{field}[{i}]");
+            let d = Weekday::parse(name.as_ref()).map_err(|m| CoreError::invalid(at(), m))?;
+            if days.contains(&d) {
+                return Err(CoreError::invalid(
+                    at(),
+                    format!("{} appears twice", d.as_str()),
+                ));
+            }
+            days.push(d);
+        }
+        days.sort();
+        Ok(Weekdays(days))
+    }
+
+    pub fn as_slice(&self) -> &[Weekday] {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Weekdays {
+    type Target = [Weekday];
+    fn deref(&self) -> &[Weekday] {
+        &self.0
+    }
+}
+
+impl TryFrom<Vec<Weekday>> for Weekdays {
+    type Error = String;
+    fn try_from(days: Vec<Weekday>) -> Result<Weekdays, String> {
+        Weekdays::new(days)
+    }
+}
+
+impl From<Weekdays> for Vec<Weekday> {
+    fn from(w: Weekdays) -> Vec<Weekday> {
+        w.0
+    }
+}
+
 /// Parses `YYYY-MM-DD`, naming `field` when it is not a date or not one the
 /// product accepts (years [`FIRST_YEAR`]–[`LAST_YEAR`]).
 pub fn parse_date(field: &str, s: &str) -> Result<Date, CoreError> {

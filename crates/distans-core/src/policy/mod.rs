@@ -4,5 +4,7 @@ pub mod model;
 pub mod port;
 pub mod rules;
 pub mod service;
+pub mod terms;
 
 pub use model::*;
+pub use terms::{RemoteDays, Terms};

@@ -6,7 +6,7 @@ use crate::kernel::PolicyVersionId;
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use crate::kernel::dates::Weekday;
+use crate::policy::terms::Terms;
 
 /// A prerequisite the applicant must confirm (approved wifi, …).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -155,15 +155,10 @@ pub enum Place {
 }
 
 /// A regular arrangement as applied for, after parsing.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Arrangement {
-    pub days_per_week: u8,
-    /// Fixed remote weekdays (may be fewer than `days_per_week`: the rest float).
-    pub weekdays: Vec<Weekday>,
-    pub start: Date,
-    pub end: Option<Date>,
-    pub place: Place,
-    pub place_address: Option<String>,
+    #[serde(flatten)]
+    pub terms: Terms,
     pub reason: String,
     pub confirmations: Vec<String>,
 }

@@ -5,9 +5,10 @@
 use crate::kernel::UnitId;
 use time::Date;
 
-use crate::kernel::dates::{parse_date, Weekday};
+use crate::kernel::dates::{parse_date, Weekdays};
 use crate::kernel::error::CoreError;
 use crate::policy::model::*;
+use crate::policy::terms::{RemoteDays, Terms};
 
 impl PolicyRules {
     /// Every field checked; the error names the field.
@@ -149,28 +150,11 @@ impl PolicyRules {
 impl RequestInput {
     /// Parses the shape of a request; the policy is judged separately.
     pub fn parse(&self) -> Result<Arrangement, CoreError> {
-        let mut weekdays = vec![];
-        for (i, w) in self.weekdays.iter().enumerate() {
-            let d =
-                Weekday::parse(w).map_err(|m| CoreError::invalid(format!("weekdays[{i}]"), m))?;
-            if weekdays.contains(&d) {
-                return Err(CoreError::invalid(
-                    format!("weekdays[{i}]"),
-                    format!("{} appears twice", d.as_str()),
-                ));
-            }
-            weekdays.push(d);
-        }
-        weekdays.sort();
+        let weekdays = Weekdays::parse("weekdays", &self.weekdays)?;
         let days = match self.days_per_week {
-            Some(d) if !(1..=5).contains(&d) => {
-                return Err(CoreError::invalid(
-                    "days_per_week",
-                    "must be between 1 and 5",
-                ))
-            }
-            Some(d) => d as u8,
-            None if !weekdays.is_empty() => weekdays.len() as u8,
+            Some(d) => RemoteDays::new(d).map_err(|m| CoreError::invalid("days_per_week", m))?,
+            None if !weekdays.is_empty() => RemoteDays::new(weekdays.len() as i64)
+                .map_err(|m| CoreError::invalid("weekdays", m))?,
             None => {
                 return Err(CoreError::invalid(
                     "days_per_week",
@@ -178,12 +162,6 @@ impl RequestInput {
                 ))
             }
         };
-        if weekdays.len() > days as usize {
-            return Err(CoreError::invalid(
-                "weekdays",
-                format!("{} weekdays but {days} days a week", weekdays.len()),
-            ));
-        }
         let start = parse_date(
             "start",
             self.start
@@ -194,11 +172,6 @@ impl RequestInput {
             Some(e) => Some(parse_date("end", e)?),
             None => None,
         };
-        if let Some(e) = end {
-            if e < start {
-                return Err(CoreError::invalid("end", "must not be before start"));
-            }
-        }
         let place = match self.place.as_deref().map(str::trim) {
             Some("home") | Some("hemma") | None | Some("") => Place::Home,
             Some("other") | Some("annan") => Place::Other,
@@ -209,27 +182,13 @@ impl RequestInput {
                 ))
             }
         };
-        let place_address = self
-            .place_address
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string);
-        if place == Place::Other && place_address.is_none() {
-            return Err(CoreError::invalid(
-                "place_address",
-                "give the address of the other place",
-            ));
-        }
-        if place_address
-            .as_ref()
-            .is_some_and(|a| a.chars().count() > 300)
-        {
-            return Err(CoreError::invalid(
-                "place_address",
-                "must be at most 300 characters",
-            ));
-        }
+        let terms = Terms::new(
+            days,
+            weekdays,
+            (start, end),
+            place,
+            self.place_address.clone(),
+        )?;
         let reason = self.reason.trim().to_string();
         if reason.is_empty() {
             return Err(CoreError::invalid("reason", "say why you apply"));
@@ -248,12 +207,7 @@ impl RequestInput {
         confirmations.sort();
         confirmations.dedup();
         Ok(Arrangement {
-            days_per_week: days,
-            weekdays,
-            start,
-            end,
-            place,
-            place_address,
+            terms,
             reason,
             confirmations,
         })
@@ -279,13 +233,13 @@ pub fn judge(
         field: Some(field.into()),
         message,
     };
-    if a.start < today {
+    if a.terms.start() < today {
         return Err(rule(
             "start",
-            format!("the start {} is in the past", a.start),
+            format!("the start {} is in the past", a.terms.start()),
         ));
     }
-    if a.days_per_week > effective.max_days_per_week {
+    if a.terms.days_per_week() > effective.max_days_per_week {
         return Err(rule(
             "days_per_week",
             format!(
@@ -322,7 +276,11 @@ pub fn judge(
             format!("\"{unknown}\" is not a prerequisite of the policy"),
         ));
     }
-    if let Some(b) = who.busy.iter().find(|b| overlaps(**b, (a.start, a.end))) {
+    if let Some(b) = who
+        .busy
+        .iter()
+        .find(|b| overlaps(**b, (a.terms.start(), a.terms.end())))
+    {
         return Err(rule(
             "start",
             format!(
@@ -333,12 +291,12 @@ pub fn judge(
         ));
     }
     Ok(Judgement {
-        decider: if a.days_per_week <= effective.manager_limit_days {
+        decider: if a.terms.days_per_week() <= effective.manager_limit_days {
             Decider::Manager
         } else {
             Decider::Hr
         },
-        days_per_week: a.days_per_week,
+        days_per_week: a.terms.days_per_week(),
         manager_limit_days: effective.manager_limit_days,
         needs_agreement: rules.agreement_required,
     })
@@ -473,7 +431,7 @@ mod tests {
             "an earlier period does not overlap"
         );
         let mut c = a.clone();
-        c.start = date!(2026 - 11 - 01);
+        c.terms = c.terms.with_start(date!(2026 - 11 - 01));
         assert_eq!(
             judge(&rules, &eff, &Applicant::default(), &c, today)
                 .err()
@@ -545,10 +503,10 @@ mod tests {
             if let Ok(a) = input(Some(days), &weekdays).parse() {
                 match judge(&rules, &eff, &Applicant::default(), &a, date!(2026 - 11 - 23)) {
                     Ok(j) => {
-                        prop_assert!(a.days_per_week <= max);
-                        prop_assert_eq!(j.decider == Decider::Manager, a.days_per_week <= rules.manager_limit_days);
+                        prop_assert!(a.terms.days_per_week() <= max);
+                        prop_assert_eq!(j.decider == Decider::Manager, a.terms.days_per_week() <= rules.manager_limit_days);
                     }
-                    Err(e) => prop_assert!(a.days_per_week > max, "{e}"),
+                    Err(e) => prop_assert!(a.terms.days_per_week() > max, "{e}"),
                 }
             }
         }

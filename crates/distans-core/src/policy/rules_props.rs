@@ -2,6 +2,7 @@
 //! requests.
 
 use super::*;
+use crate::kernel::dates::Weekday;
 use crate::kernel::ids::UnitId;
 use proptest::prelude::*;
 use time::macros::date;
@@ -119,9 +120,9 @@ fn valid_rules() -> impl Strategy<Value = PolicyRules> {
 }
 
 prop_compose! {
-    /// Any arrangement, also ones `parse` would never make.
+    /// Any arrangement `parse` could make (the fixed weekdays cut to the days).
     fn any_arrangement()(
-        days in any::<u8>(),
+        days in 1u8..=5,
         weekdays in proptest::sample::subsequence(Weekday::ALL.to_vec(), 0..=5),
         start in any_day(),
         end in proptest::option::of(any_day()),
@@ -129,12 +130,7 @@ prop_compose! {
             vec!["wifi", "vpn", "it-security", "home-insurance", "desk", "pool"], 0..=6),
     ) -> Arrangement {
         Arrangement {
-            days_per_week: days,
-            weekdays,
-            start,
-            end,
-            place: Place::Home,
-            place_address: None,
+            terms: Terms::loose(days, &weekdays, (start, end), Place::Home, None),
             reason: "x".into(),
             confirmations: confirmations.into_iter().map(String::from).collect(),
         }
@@ -218,9 +214,9 @@ proptest! {
         // Mostly requests that get far into the checks, sometimes anything.
         if !wild {
             today = date!(2026 - 01 - 01);
-            a.start = today + Duration::days(ahead);
+            a.terms = a.terms.with_start(today + Duration::days(ahead));
             if keep[0] {
-                a.days_per_week = days;
+                a.terms = a.terms.with_days(days);
             }
             if keep[1] {
                 a.confirmations = rules.prerequisites.iter().map(|p| p.key.clone()).collect();
@@ -229,7 +225,7 @@ proptest! {
                 who.tasks.retain(|t| !rules.secrecy_tasks.contains(t));
             }
             if keep[3] {
-                who.busy.retain(|(_, to)| to.is_some_and(|t| t < a.start));
+                who.busy.retain(|(_, to)| to.is_some_and(|t| t < a.terms.start()));
             }
         }
         if let Err(e) = judge(&rules, &eff, &who, &a, today) {
@@ -252,8 +248,8 @@ proptest! {
         today in day(date!(2025 - 01 - 01), 1000),
         ahead in 0i64..400,
     ) {
-        a.start = today + Duration::days(ahead);
-        prop_assume!(a.days_per_week > eff.max_days_per_week);
+        a.terms = a.terms.with_start(today + Duration::days(ahead));
+        prop_assume!(a.terms.days_per_week() > eff.max_days_per_week);
         let e = judge(&rules, &eff, &who, &a, today).unwrap_err();
         prop_assert_eq!(e.field(), Some("days_per_week"));
         prop_assert_eq!(e.code(), "rule_broken");
@@ -270,17 +266,18 @@ proptest! {
         mut a in any_arrangement(),
         today in day(date!(2025 - 01 - 01), 1000),
         ahead in 0i64..400,
-        days in 0u8..=7,
+        days in 1u8..=5,
     ) {
-        a.start = today + Duration::days(ahead);
-        a.days_per_week = days.min(eff.max_days_per_week);
+        prop_assume!(eff.max_days_per_week >= 1, "no request keeps a policy of no days");
+        a.terms = a.terms.with_start(today + Duration::days(ahead));
+        a.terms = a.terms.with_days(days.min(eff.max_days_per_week));
         a.confirmations = rules.prerequisites.iter().map(|p| p.key.clone()).collect();
         who.tasks.retain(|t| !rules.secrecy_tasks.contains(t));
-        who.busy.retain(|(_, to)| to.is_some_and(|t| t < a.start));
+        who.busy.retain(|(_, to)| to.is_some_and(|t| t < a.terms.start()));
         let j = judge(&rules, &eff, &who, &a, today).unwrap();
-        prop_assert_eq!(j.decider == Decider::Manager, a.days_per_week <= eff.manager_limit_days);
+        prop_assert_eq!(j.decider == Decider::Manager, a.terms.days_per_week() <= eff.manager_limit_days);
         prop_assert_eq!(j.manager_limit_days, eff.manager_limit_days);
-        prop_assert_eq!(j.days_per_week, a.days_per_week);
+        prop_assert_eq!(j.days_per_week, a.terms.days_per_week());
         prop_assert_eq!(j.needs_agreement, rules.agreement_required);
     }
 
@@ -299,9 +296,9 @@ proptest! {
         // Each rule is usually kept, so that both kept and broken ones are tried.
         keep in proptest::collection::vec(proptest::bool::weighted(0.8), 4),
     ) {
-        a.start = today + Duration::days(ahead);
+        a.terms = a.terms.with_start(today + Duration::days(ahead));
         if keep[0] {
-            a.days_per_week = days;
+            a.terms = a.terms.with_days(days);
         }
         if keep[1] {
             a.confirmations = rules.prerequisites.iter().map(|p| p.key.clone()).collect();
@@ -310,22 +307,22 @@ proptest! {
             who.tasks.retain(|t| !rules.secrecy_tasks.contains(t));
         }
         if keep[3] {
-            who.busy.retain(|(_, to)| to.is_some_and(|t| t < a.start));
+            who.busy.retain(|(_, to)| to.is_some_and(|t| t < a.terms.start()));
         }
         if let Ok(j) = judge(&rules, &eff, &who, &a, today) {
-            prop_assert_eq!(j.decider == Decider::Manager, a.days_per_week <= eff.manager_limit_days);
+            prop_assert_eq!(j.decider == Decider::Manager, a.terms.days_per_week() <= eff.manager_limit_days);
             prop_assert_eq!(j.manager_limit_days, eff.manager_limit_days);
-            prop_assert_eq!(j.days_per_week, a.days_per_week);
+            prop_assert_eq!(j.days_per_week, a.terms.days_per_week());
             prop_assert_eq!(j.needs_agreement, rules.agreement_required);
-            prop_assert!(a.start >= today);
-            prop_assert!(a.days_per_week <= eff.max_days_per_week);
+            prop_assert!(a.terms.start() >= today);
+            prop_assert!(a.terms.days_per_week() <= eff.max_days_per_week);
             prop_assert!(!who.tasks.iter().any(|t| rules.secrecy_tasks.contains(t)));
             for p in &rules.prerequisites {
                 prop_assert!(a.confirmations.contains(&p.key));
             }
             for (from, to) in &who.busy {
-                let ends_before = to.is_some_and(|t| t < a.start);
-                let starts_after = a.end.is_some_and(|e| e < *from);
+                let ends_before = to.is_some_and(|t| t < a.terms.start());
+                let starts_after = a.terms.end().is_some_and(|e| e < *from);
                 prop_assert!(ends_before || starts_after, "overlaps {from} {to:?}");
             }
         }
@@ -388,8 +385,8 @@ proptest! {
             (None, Ok(a)) => {
                 let mut days: Vec<Weekday> = words.iter().map(|(d, _)| *d).collect();
                 days.sort();
-                prop_assert_eq!(a.days_per_week as usize, days.len());
-                prop_assert_eq!(a.weekdays, days);
+                prop_assert_eq!(a.terms.days_per_week() as usize, days.len());
+                prop_assert_eq!(a.terms.weekdays().as_slice(), days.as_slice());
             }
             (repeat, got) => prop_assert!(false, "repeat {repeat:?} gave {got:?}"),
         }
@@ -414,8 +411,8 @@ proptest! {
             prop_assert_eq!(got.as_deref(), Some("weekdays"));
         } else {
             let a = r.unwrap();
-            prop_assert_eq!(i64::from(a.days_per_week), days);
-            prop_assert_eq!(a.weekdays, fixed);
+            prop_assert_eq!(i64::from(a.terms.days_per_week()), days);
+            prop_assert_eq!(a.terms.weekdays().as_slice(), fixed.as_slice());
         }
     }
 
@@ -446,12 +443,12 @@ proptest! {
         let i = RequestInput { days_per_week: days, weekdays, start, end, place, place_address, reason, confirmations };
         match i.parse() {
             Ok(a) => {
-                prop_assert!((1..=5).contains(&a.days_per_week));
-                prop_assert!(a.weekdays.len() <= a.days_per_week as usize);
-                prop_assert!(a.weekdays.windows(2).all(|w| w[0] < w[1]), "sorted, no repeats");
-                prop_assert!(a.end.is_none_or(|e| e >= a.start));
+                prop_assert!((1..=5).contains(&a.terms.days_per_week()));
+                prop_assert!(a.terms.weekdays().len() <= a.terms.days_per_week() as usize);
+                prop_assert!(a.terms.weekdays().windows(2).all(|w| w[0] < w[1]), "sorted, no repeats");
+                prop_assert!(a.terms.end().is_none_or(|e| e >= a.terms.start()));
                 prop_assert!(!a.reason.is_empty() && a.reason == a.reason.trim());
-                prop_assert!(a.place == Place::Home || a.place_address.is_some());
+                prop_assert!(a.terms.place() == Place::Home || a.terms.place_address().is_some());
                 prop_assert!(a.confirmations.windows(2).all(|w| w[0] < w[1]));
             }
             Err(e) => {

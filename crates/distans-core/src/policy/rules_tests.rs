@@ -3,6 +3,7 @@
 //! maximum. The properties are in `rules_props.rs`.
 
 use super::*;
+use crate::kernel::dates::Weekday;
 use time::macros::date;
 use uuid::Uuid;
 
@@ -204,10 +205,18 @@ fn parse_accepts_swedish_words_and_normalises() {
     i.reason = "  Pendling  ".into();
     i.confirmations = vec![" vpn".into(), "wifi".into(), "vpn ".into()];
     let a = i.parse().unwrap();
-    assert_eq!(a.days_per_week, 2, "the fixed weekdays give the count");
-    assert_eq!(a.weekdays, vec![Weekday::Mon, Weekday::Fri], "sorted");
-    assert_eq!(a.end, None, "a blank end is open-ended");
-    assert_eq!(a.place, Place::Home);
+    assert_eq!(
+        a.terms.days_per_week(),
+        2,
+        "the fixed weekdays give the count"
+    );
+    assert_eq!(
+        a.terms.weekdays().as_slice(),
+        &[Weekday::Mon, Weekday::Fri],
+        "sorted"
+    );
+    assert_eq!(a.terms.end(), None, "a blank end is open-ended");
+    assert_eq!(a.terms.place(), Place::Home);
     assert_eq!(a.reason, "Pendling");
     assert_eq!(a.confirmations, vec!["vpn".to_string(), "wifi".into()]);
 
@@ -216,7 +225,7 @@ fn parse_accepts_swedish_words_and_normalises() {
     i.place_address = Some(" Sommarstugan, Lillsjön ".into());
     let a = i.parse().unwrap();
     assert_eq!(
-        (a.place, a.place_address.as_deref()),
+        (a.terms.place(), a.terms.place_address()),
         (Place::Other, Some("Sommarstugan, Lillsjön"))
     );
 }
@@ -268,8 +277,7 @@ fn judge_refuses_in_order_start_days_tasks_confirmations_overlap() {
         busy: vec![(date!(2026 - 01 - 01), None)],
     };
     let mut a = arrangement();
-    a.start = date!(2026 - 11 - 01);
-    a.days_per_week = 5;
+    a.terms = a.terms.with_start(date!(2026 - 11 - 01)).with_days(5);
     a.confirmations.clear();
     let mut seen = vec![];
     // Fix the first refusal each time; the next one shows.
@@ -278,8 +286,10 @@ fn judge_refuses_in_order_start_days_tasks_confirmations_overlap() {
         let f = field(e).unwrap();
         seen.push(f.clone());
         match f.as_str() {
-            "start" if a.start < TODAY => a.start = date!(2026 - 12 - 01),
-            "days_per_week" => a.days_per_week = 2,
+            "start" if a.terms.start() < TODAY => {
+                a.terms = a.terms.with_start(date!(2026 - 12 - 01))
+            }
+            "days_per_week" => a.terms = a.terms.with_days(2),
             "tasks" => {
                 let mut s = secret.clone();
                 s.tasks.clear();
@@ -335,7 +345,7 @@ fn open_ended_periods_overlap_everything_after_them() {
         Some(date!(2026 - 11 - 30))
     ))));
     let mut ended = a.clone();
-    ended.end = Some(date!(2027 - 05 - 31));
+    ended.terms = ended.terms.with_end(Some(date!(2027 - 05 - 31)));
     assert!(judge(
         &rules,
         &rules.for_unit(&[]),
@@ -384,7 +394,7 @@ fn a_unit_may_lower_the_maximum_below_the_organisations_manager_limit() {
     let e = rules.for_unit(&[unit.into()]);
     assert_eq!((e.max_days_per_week, e.manager_limit_days), (2, 2));
     let mut a = arrangement();
-    a.days_per_week = 3;
+    a.terms = a.terms.with_days(3);
     let err = judge(&rules, &e, &Applicant::default(), &a, TODAY).unwrap_err();
     assert_eq!(err.field(), Some("days_per_week"));
     assert!(err.to_string().contains("at most 2"), "{err}");

@@ -409,7 +409,7 @@ pub fn agreement_document(
         let f = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
         t.as_ref().and_then(|t| t.format(&f).ok())
     };
-    let weekdays: Vec<&str> = g.weekdays.iter().map(|w| w.swedish()).collect();
+    let weekdays: Vec<&str> = g.terms.weekdays().iter().map(|w| w.swedish()).collect();
     let facts = vec![
         ("Medarbetare".to_string(), g.person_name.clone()),
         ("Beslutad av".to_string(), g.decider_name.clone()),
@@ -417,7 +417,7 @@ pub fn agreement_document(
             "Omfattning".to_string(),
             format!(
                 "{} dagar per vecka{}",
-                g.days_per_week,
+                g.terms.days_per_week(),
                 if weekdays.is_empty() {
                     String::new()
                 } else {
@@ -429,8 +429,9 @@ pub fn agreement_document(
             "Period".to_string(),
             format!(
                 "{} – {}",
-                g.start,
-                g.end
+                g.terms.start(),
+                g.terms
+                    .end()
                     .map(|e| e.to_string())
                     .unwrap_or_else(|| "tills vidare".into())
             ),

@@ -6,7 +6,7 @@ use time::{Date, OffsetDateTime};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{PersonRef, UnitRef, Weekday};
+use super::{PersonRef, UnitRef, Weekday, Wire};
 
 /// What a new policy version has when HR leaves it out: the domain's default.
 fn default_security_deviation_roles() -> Vec<String> {
@@ -146,21 +146,49 @@ wire_enum! {
     }
 }
 
-/// A regular arrangement as applied for, after parsing.
+/// What a regular arrangement is: the part a request and its agreement share.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Arrangement {
+pub struct Terms {
+    /// Remote days a week, 1–5.
     pub days_per_week: u8,
     /// Fixed remote weekdays (may be fewer than `days_per_week`: the rest float).
     pub weekdays: Vec<Weekday>,
     pub start: Date,
+    /// The last day; none: until further notice.
     pub end: Option<Date>,
     pub place: Place,
     pub place_address: Option<String>,
+}
+
+impl From<distans_core::policy::Terms> for Terms {
+    fn from(t: distans_core::policy::Terms) -> Terms {
+        Terms {
+            days_per_week: t.days_per_week(),
+            weekdays: t.weekdays().iter().map(|w| (*w).into()).collect(),
+            start: t.start(),
+            end: t.end(),
+            place: t.place().into(),
+            place_address: t.place_address().map(str::to_string),
+        }
+    }
+}
+
+impl Wire<Terms> for distans_core::policy::Terms {
+    fn wire(self) -> Terms {
+        self.into()
+    }
+}
+
+/// A regular arrangement as applied for, after parsing.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Arrangement {
+    #[serde(flatten)]
+    pub terms: Terms,
     pub reason: String,
     pub confirmations: Vec<String>,
 }
 wire_struct!(distans_core::policy::Arrangement => Arrangement {
-    days_per_week, weekdays, start, end, place, place_address, reason, confirmations,
+    terms, reason, confirmations,
 });
 
 /// A request as a client sends it, before parsing.
@@ -285,12 +313,8 @@ pub struct Agreement {
     pub decider_id: Uuid,
     pub decider_name: String,
     pub state: AgreementState,
-    pub days_per_week: u8,
-    pub weekdays: Vec<Weekday>,
-    pub place: Place,
-    pub place_address: Option<String>,
-    pub start: Date,
-    pub end: Option<Date>,
+    #[serde(flatten)]
+    pub terms: Terms,
     pub policy_version: i64,
     pub notice_days: i64,
     pub text: String,
@@ -307,8 +331,8 @@ pub struct Agreement {
     pub version: i64,
 }
 wire_struct!(distans_core::agreements::Agreement => Agreement {
-    id, request_id, person_id, person_name, decider_id, decider_name, state, days_per_week,
-    weekdays, place, place_address, start, end, policy_version, notice_days, text, text_sha256,
+    id, request_id, person_id, person_name, decider_id, decider_name, state, terms,
+    policy_version, notice_days, text, text_sha256,
     employee_signed_at, decider_signed_at, ends_on, ended_by, end_reason, version,
 });
 

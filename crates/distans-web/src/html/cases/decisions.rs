@@ -29,7 +29,7 @@ impl RequestPage<'_> {
         state_name(self.c, &self.r.state)
     }
     fn weekdays_text(&self) -> String {
-        weekdays_text(self.c, self.r.arrangement.weekdays.iter())
+        weekdays_text(self.c, self.r.arrangement.terms.weekdays().iter())
     }
     fn when(&self, t: &time::OffsetDateTime) -> String {
         minute(t)

@@ -88,16 +88,21 @@ impl RequestFormValues {
     fn from_request(r: &RemoteRequest) -> Self {
         let a = &r.arrangement;
         RequestFormValues {
-            days_per_week: a.days_per_week.to_string(),
-            weekdays: a.weekdays.iter().map(|w| w.as_str().to_string()).collect(),
-            start: a.start.to_string(),
-            end: a.end.map(|e| e.to_string()).unwrap_or_default(),
-            place: if a.place == Place::Other {
+            days_per_week: a.terms.days_per_week().to_string(),
+            weekdays: a
+                .terms
+                .weekdays()
+                .iter()
+                .map(|w| w.as_str().to_string())
+                .collect(),
+            start: a.terms.start().to_string(),
+            end: a.terms.end().map(|e| e.to_string()).unwrap_or_default(),
+            place: if a.terms.place() == Place::Other {
                 "other".into()
             } else {
                 "home".into()
             },
-            place_address: a.place_address.clone().unwrap_or_default(),
+            place_address: a.terms.place_address().unwrap_or_default().to_string(),
             reason: a.reason.clone(),
             confirmations: a.confirmations.clone(),
         }
