@@ -2,13 +2,16 @@
 //! [`Actor`]; sign-in checks the password (argon2id, off the async threads)
 //! behind a rate limit.
 
+use std::collections::HashMap;
 use std::net::IpAddr;
 use std::num::NonZeroU32;
-use std::time::Duration;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, Method};
+use distans_core::identity::rules::backoff;
 use distans_core::kernel::Actor;
 use distans_core::CoreError;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
@@ -21,50 +24,96 @@ use crate::AppState;
 pub const SESSION_PERSON: &str = "person_id";
 pub const SESSION_CSRF: &str = "csrf";
 
-/// Sign-in attempts allowed per username and per client address.
+/// How sign-in attempts are slowed: per client address, a steady rate;
+/// per username and client, a wait after failures that doubles with each
+/// one ([`backoff`]). Guessing wrong at someone's username from one place
+/// never keeps them out from another. Held in this server's memory: with
+/// several servers each keeps its own count.
 pub struct LoginLimits {
-    by_user: DefaultKeyedRateLimiter<String>,
     by_ip: DefaultKeyedRateLimiter<IpAddr>,
+    failures: Mutex<HashMap<(String, Option<IpAddr>), Failures>>,
 }
+
+/// Failed sign-ins in a row for one username from one client.
+struct Failures {
+    count: u32,
+    last: Instant,
+    next_try: Instant,
+}
+
+/// Clients tracked at most; beyond it, those quiet for an hour are forgotten.
+const MAX_TRACKED: usize = 10_000;
+const FORGET_AFTER: Duration = Duration::from_secs(3600);
 
 impl Default for LoginLimits {
     fn default() -> Self {
-        LoginLimits::new(10, Duration::from_secs(6), 60, Duration::from_millis(500))
+        LoginLimits::new(60, Duration::from_millis(500))
     }
 }
 
 impl LoginLimits {
-    /// `burst` attempts at once, then one more every `every`.
-    pub fn new(user_burst: u32, user_every: Duration, ip_burst: u32, ip_every: Duration) -> Self {
-        let quota = |burst: u32, every: Duration| {
-            Quota::with_period(every)
-                .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
-                .allow_burst(NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN))
-        };
+    /// Per client address: `burst` attempts at once, then one more every `every`.
+    pub fn new(ip_burst: u32, ip_every: Duration) -> Self {
+        let quota = Quota::with_period(ip_every)
+            .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
+            .allow_burst(NonZeroU32::new(ip_burst).unwrap_or(NonZeroU32::MIN));
         LoginLimits {
-            by_user: RateLimiter::keyed(quota(user_burst, user_every)),
-            by_ip: RateLimiter::keyed(quota(ip_burst, ip_every)),
+            by_ip: RateLimiter::keyed(quota),
+            failures: Mutex::new(HashMap::new()),
         }
     }
 
-    fn check(&self, username: &str, ip: Option<IpAddr>) -> Result<(), CoreError> {
-        let wait = |e: governor::NotUntil<governor::clock::QuantaInstant>| {
-            let secs = e
-                .wait_time_from(governor::clock::Clock::now(
-                    &governor::clock::DefaultClock::default(),
-                ))
-                .as_secs()
-                + 1;
-            CoreError::RateLimited {
-                retry_after_secs: secs,
-            }
-        };
+    fn failures(&self) -> std::sync::MutexGuard<'_, HashMap<(String, Option<IpAddr>), Failures>> {
+        self.failures.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn key(username: &str, ip: Option<IpAddr>) -> (String, Option<IpAddr>) {
+        (username.trim().to_lowercase(), ip)
+    }
+
+    /// Whether `username` may try now from `ip`; 429 with the wait if not.
+    pub fn check(&self, username: &str, ip: Option<IpAddr>, now: Instant) -> Result<(), CoreError> {
         if let Some(ip) = ip {
-            self.by_ip.check_key(&ip).map_err(wait)?;
+            self.by_ip.check_key(&ip).map_err(|e| {
+                let clock = governor::clock::DefaultClock::default();
+                let wait = e.wait_time_from(governor::clock::Clock::now(&clock));
+                rate_limited(wait)
+            })?;
         }
-        self.by_user
-            .check_key(&username.to_lowercase())
-            .map_err(wait)
+        match self.failures().get(&Self::key(username, ip)) {
+            Some(f) if f.next_try > now => Err(rate_limited(f.next_try - now)),
+            _ => Ok(()),
+        }
+    }
+
+    /// A wrong password for `username` from `ip`: the next try waits longer.
+    pub fn failed(&self, username: &str, ip: Option<IpAddr>, now: Instant) {
+        let mut all = self.failures();
+        if all.len() >= MAX_TRACKED {
+            all.retain(|_, f| now.saturating_duration_since(f.last) < FORGET_AFTER);
+        }
+        let f = all.entry(Self::key(username, ip)).or_insert(Failures {
+            count: 0,
+            last: now,
+            next_try: now,
+        });
+        f.count = f.count.saturating_add(1);
+        f.last = now;
+        f.next_try = now + Duration::from_secs(backoff::wait_secs(f.count));
+    }
+
+    /// A successful sign-in clears the count for that username and client.
+    pub fn succeeded(&self, username: &str, ip: Option<IpAddr>) {
+        self.failures().remove(&Self::key(username, ip));
+    }
+}
+
+/// 429, saying in whole seconds (at least one) when to try again.
+fn rate_limited(wait: Duration) -> CoreError {
+    CoreError::RateLimited {
+        retry_after_secs: u64::try_from(wait.as_millis().div_ceil(1000))
+            .unwrap_or(u64::MAX)
+            .max(1),
     }
 }
 
@@ -78,34 +127,20 @@ pub async fn sign_in(
     match state
         .core
         .identity
-        .sign_in(username, pw, |u| state.limits.check(u, ip))
+        .sign_in(username, pw, |u| state.limits.check(u, ip, Instant::now()))
         .await
     {
         Ok(p) => {
+            state.limits.succeeded(username, ip);
             tracing::info!(person = %p, "signed in");
             Ok(p.into())
         }
         Err(CoreError::BadCredentials) => {
+            state.limits.failed(username, ip, Instant::now());
             tracing::info!("failed sign-in");
             Err(CoreError::BadCredentials)
         }
         Err(e) => Err(e),
-    }
-}
-
-/// The client's address, when the server knows it (not in in-process tests).
-pub struct ClientIp(pub Option<IpAddr>);
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(
-            parts
-                .extensions
-                .get::<ConnectInfo<std::net::SocketAddr>>()
-                .map(|c| c.0.ip()),
-        ))
     }
 }
 
@@ -204,17 +239,61 @@ pub fn same_secret(a: &str, b: &str) -> bool {
 mod tests {
     use super::*;
 
-    #[test]
-    fn limits_stop_a_burst() {
-        let l = LoginLimits::new(3, Duration::from_secs(60), 100, Duration::from_millis(1));
-        for _ in 0..3 {
-            assert!(l.check("anna", None).is_ok());
+    fn wait(r: Result<(), CoreError>) -> Option<u64> {
+        match r {
+            Ok(()) => None,
+            Err(CoreError::RateLimited { retry_after_secs }) => Some(retry_after_secs),
+            Err(e) => panic!("{e:?}"),
         }
-        assert!(matches!(
-            l.check("Anna", None),
-            Err(CoreError::RateLimited { .. })
-        ));
-        assert!(l.check("bo", None).is_ok());
+    }
+
+    #[test]
+    fn failures_slow_that_username_from_that_client_only() {
+        let l = LoginLimits::default();
+        let (here, there) = (Some("192.0.2.1".parse().unwrap()), Some("198.51.100.2".parse().unwrap()));
+        let t0 = Instant::now();
+        for _ in 0..backoff::FREE_FAILURES {
+            assert_eq!(wait(l.check("anna", here, t0)), None);
+            l.failed("anna", here, t0);
+        }
+        // The next try from here waits; the name is the same in any case.
+        assert_eq!(wait(l.check("Anna ", here, t0)), Some(1));
+        // Anna from elsewhere, and others from here, are not slowed.
+        assert_eq!(wait(l.check("anna", there, t0)), None);
+        assert_eq!(wait(l.check("bo", here, t0)), None);
+        // After the wait one more try is allowed; failing it doubles the wait.
+        let t1 = t0 + Duration::from_secs(1);
+        assert_eq!(wait(l.check("anna", here, t1)), None);
+        l.failed("anna", here, t1);
+        assert_eq!(wait(l.check("anna", here, t1)), Some(2));
+        // Never a lock: the wait passes, and a success clears the count.
+        let t2 = t1 + Duration::from_secs(2);
+        assert_eq!(wait(l.check("anna", here, t2)), None);
+        l.succeeded("anna", here);
+        l.failed("anna", here, t2);
+        assert_eq!(wait(l.check("anna", here, t2)), None);
+    }
+
+    #[test]
+    fn the_wait_has_a_ceiling() {
+        let l = LoginLimits::default();
+        let t0 = Instant::now();
+        for _ in 0..100 {
+            l.failed("anna", None, t0);
+        }
+        assert_eq!(wait(l.check("anna", None, t0)), Some(backoff::MAX_WAIT_SECS));
+    }
+
+    #[test]
+    fn a_client_address_has_a_steady_rate() {
+        let l = LoginLimits::new(3, Duration::from_secs(60));
+        let ip = Some("192.0.2.1".parse().unwrap());
+        let now = Instant::now();
+        for name in ["a", "b", "c"] {
+            assert_eq!(wait(l.check(name, ip, now)), None);
+        }
+        assert!(wait(l.check("d", ip, now)).is_some());
+        assert_eq!(wait(l.check("d", None, now)), None);
     }
 
     #[test]

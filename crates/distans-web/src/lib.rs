@@ -8,6 +8,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod client;
 pub mod error;
 pub mod html;
 pub mod i18n;
@@ -41,6 +42,8 @@ pub struct WebConfig {
     /// (`https://distans.kommun.se`): links that leave the browser, such as
     /// calendar feed URLs, are made from it.
     pub public_url: String,
+    /// The proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: client::TrustedProxies,
 }
 
 impl Default for WebConfig {
@@ -49,6 +52,7 @@ impl Default for WebConfig {
             secure_cookies: false,
             session_idle_minutes: 8 * 60,
             public_url: "http://127.0.0.1:8080".into(),
+            trusted_proxies: client::TrustedProxies::default(),
         }
     }
 }

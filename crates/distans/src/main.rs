@@ -17,6 +17,7 @@ use distans_core::kernel::csv::ImportError;
 use distans_core::org::csv::{parse_people_csv, COLUMNS};
 use distans_core::Core;
 use distans_store::{SqlStore, StoreConfig};
+use distans_web::client::TrustedProxies;
 use distans_web::{AppState, WebConfig};
 
 #[derive(Parser)]
@@ -72,6 +73,10 @@ enum Command {
         /// for links such as calendar feeds. Default: http:// and the bind address.
         #[arg(long, env = "DISTANS_PUBLIC_URL")]
         public_url: Option<String>,
+        /// Proxies (addresses or CIDR ranges, comma-separated) whose
+        /// X-Forwarded-For header names the client; from anyone else it is ignored.
+        #[arg(long, env = "DISTANS_TRUSTED_PROXIES", default_value = "", value_parser = TrustedProxies::parse)]
+        trusted_proxies: TrustedProxies,
     },
     /// Bring the database schema up to date.
     Migrate,
@@ -161,6 +166,7 @@ async fn main() -> Result<()> {
             smtp_url,
             mail_from,
             public_url,
+            trusted_proxies,
         } => {
             let public_url = public_url_or_default(public_url.as_deref(), bind)?;
             let mailer = match smtp_url {
@@ -175,6 +181,7 @@ async fn main() -> Result<()> {
                 WebConfig {
                     secure_cookies,
                     public_url,
+                    trusted_proxies,
                     ..WebConfig::default()
                 },
                 db_connections,

@@ -1,4 +1,5 @@
-//! The rules of sign-in: passwords and personal API tokens.
+//! The rules of sign-in: passwords, personal API tokens, and how long a
+//! client waits after failed attempts.
 
 /// Passwords are hashed with argon2id (the argon2 crate's default). Hashing
 /// is slow on purpose: callers on an async runtime run these in a blocking
@@ -140,6 +141,54 @@ pub mod token {
             assert_eq!(hash(&a), ha);
             assert_ne!(ha, hb);
             assert_eq!(ha.len(), 64);
+        }
+    }
+}
+
+/// Failed sign-ins slow down the one who fails, never the one who does not.
+/// Failures are counted per username *and* client: guessing at someone's
+/// username from elsewhere does not keep them out. The first few failures
+/// cost nothing (people mistype); after that each one doubles the wait, up
+/// to a ceiling. It is a delay, never a lock: once it has passed, one more
+/// try is allowed, and a success clears the count.
+pub mod backoff {
+    /// Failures that cost no wait.
+    pub const FREE_FAILURES: u32 = 5;
+    /// The longest wait after a failure, in seconds.
+    pub const MAX_WAIT_SECS: u64 = 300;
+
+    /// Seconds to wait before the next attempt after `failures` failures in a row.
+    pub fn wait_secs(failures: u32) -> u64 {
+        match failures.checked_sub(FREE_FAILURES) {
+            None => 0,
+            Some(over) => 1u64
+                .checked_shl(over)
+                .unwrap_or(u64::MAX)
+                .min(MAX_WAIT_SECS),
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        use proptest::prelude::*;
+
+        #[test]
+        fn the_first_failures_are_free_then_the_wait_doubles() {
+            let waits: Vec<u64> = (0..=14).map(wait_secs).collect();
+            assert_eq!(
+                waits,
+                vec![0, 0, 0, 0, 0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 300]
+            );
+        }
+
+        proptest! {
+            /// The wait never shrinks as failures grow and never passes the ceiling.
+            #[test]
+            fn the_wait_grows_and_is_bounded(n in any::<u32>()) {
+                prop_assert!(wait_secs(n) <= MAX_WAIT_SECS);
+                prop_assert!(wait_secs(n) <= wait_secs(n.saturating_add(1)));
+            }
         }
     }
 }

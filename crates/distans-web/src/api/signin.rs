@@ -83,7 +83,7 @@ pub async fn start_session(session: &Session, person: uuid::Uuid) -> Result<(), 
 pub async fn login(
     State(state): State<AppState>,
     session: Session,
-    auth::ClientIp(ip): auth::ClientIp,
+    crate::client::ClientIp(ip): crate::client::ClientIp,
     ApiJson(body): ApiJson<LoginBody>,
 ) -> ApiResult<Json<LoginResponse>> {
     let person = auth::sign_in(&state, &body.username, &body.password, ip).await?;

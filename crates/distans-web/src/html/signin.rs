@@ -96,7 +96,7 @@ fn login_failure(e: &CoreError) -> Option<(&'static str, &'static str, StatusCod
 
 pub async fn login_submit(
     mut c: Ctx,
-    auth::ClientIp(ip): auth::ClientIp,
+    crate::client::ClientIp(ip): crate::client::ClientIp,
     Form(f): Form<LoginForm>,
 ) -> Reply {
     c.check_csrf(&f.csrf)?;

@@ -3,7 +3,12 @@
 
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
-use distans_web::auth::LoginLimits;
+use std::net::SocketAddr;
+
+use axum::extract::ConnectInfo;
+use distans_core::identity::rules::backoff;
+use distans_web::client::TrustedProxies;
+use distans_web::{AppState, WebConfig};
 use rand::Rng;
 use serde_json::{json, Value};
 
@@ -50,32 +55,57 @@ async fn sign_in_errors_and_rate_limit() {
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert_eq!(r.json()["error"]["field"], "body");
 
-    // A burst of attempts is stopped.
-    let limited = router(
+    // Failed attempts slow that username from that client: the client is
+    // the one a trusted proxy names, and a forged header names nobody.
+    let state = AppState::new(
         app.core.clone(),
-        Some(LoginLimits::new(
-            3,
-            std::time::Duration::from_secs(60),
-            100,
-            std::time::Duration::from_millis(1),
-        )),
+        WebConfig {
+            trusted_proxies: TrustedProxies::parse("10.0.0.0/8").unwrap(),
+            ..WebConfig::default()
+        },
     );
-    let mut statuses = vec![];
-    for _ in 0..4 {
-        let req = Request::post("/api/v1/login")
-            .header(header::CONTENT_TYPE, "application/json")
+    let behind_lb = distans_web::app(state);
+    let attempt = |peer: &str, forwarded: Option<&str>, password: &str| {
+        let mut req = Request::post("/api/v1/login")
+            .header(header::CONTENT_TYPE, "application/json");
+        if let Some(f) = forwarded {
+            req = req.header("x-forwarded-for", f);
+        }
+        let mut req = req
             .body(Body::from(
-                json!({"username": "hr", "password": "gissning"}).to_string(),
+                json!({"username": "hr", "password": password}).to_string(),
             ))
             .unwrap();
-        let r = send(&limited, req).await;
+        let peer: SocketAddr = format!("{peer}:40000").parse().unwrap();
+        req.extensions_mut().insert(ConnectInfo(peer));
+        let router = behind_lb.clone();
+        async move { send(&router, req).await }
+    };
+    let mut statuses = vec![];
+    for _ in 0..=backoff::FREE_FAILURES {
+        let r = attempt("10.0.0.2", Some("203.0.113.5"), "gissning").await;
         statuses.push(r.status.as_u16());
         if r.status == StatusCode::TOO_MANY_REQUESTS {
-            assert!(r.headers.get(header::RETRY_AFTER).is_some());
+            assert_eq!(r.headers[header::RETRY_AFTER], "1");
             assert_eq!(r.json()["error"]["code"], "rate_limited");
         }
     }
-    assert_eq!(statuses, vec![401, 401, 401, 429]);
+    assert_eq!(statuses, vec![401, 401, 401, 401, 401, 429]);
+    // The same client through another proxy of ours is still slowed.
+    let r = attempt("10.0.0.3", Some("203.0.113.5"), "demo").await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    // hr from another client signs in: the guesses did not lock hr out.
+    let r = attempt("10.0.0.2", Some("198.51.100.9"), "demo").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    // A client that is not a proxy cannot borrow the slowed address, nor
+    // escape its own count by naming another.
+    let r = attempt("192.0.2.44", Some("203.0.113.5"), "demo").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    for _ in 0..backoff::FREE_FAILURES {
+        attempt("192.0.2.66", None, "gissning").await;
+    }
+    let r = attempt("192.0.2.66", Some("203.0.113.99"), "gissning").await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
