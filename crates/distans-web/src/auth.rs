@@ -250,7 +250,10 @@ mod tests {
     #[test]
     fn failures_slow_that_username_from_that_client_only() {
         let l = LoginLimits::default();
-        let (here, there) = (Some("192.0.2.1".parse().unwrap()), Some("198.51.100.2".parse().unwrap()));
+        let (here, there) = (
+            Some("192.0.2.1".parse().unwrap()),
+            Some("198.51.100.2".parse().unwrap()),
+        );
         let t0 = Instant::now();
         for _ in 0..backoff::FREE_FAILURES {
             assert_eq!(wait(l.check("anna", here, t0)), None);
@@ -281,7 +284,10 @@ mod tests {
         for _ in 0..100 {
             l.failed("anna", None, t0);
         }
-        assert_eq!(wait(l.check("anna", None, t0)), Some(backoff::MAX_WAIT_SECS));
+        assert_eq!(
+            wait(l.check("anna", None, t0)),
+            Some(backoff::MAX_WAIT_SECS)
+        );
     }
 
     #[test]

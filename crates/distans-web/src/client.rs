@@ -131,8 +131,14 @@ mod tests {
 
     #[test]
     fn the_list_names_what_it_cannot_read() {
-        assert_eq!(TrustedProxies::parse("").unwrap(), TrustedProxies::default());
-        assert_eq!(TrustedProxies::parse(" , ").unwrap(), TrustedProxies::default());
+        assert_eq!(
+            TrustedProxies::parse("").unwrap(),
+            TrustedProxies::default()
+        );
+        assert_eq!(
+            TrustedProxies::parse(" , ").unwrap(),
+            TrustedProxies::default()
+        );
         assert!(TrustedProxies::parse("fd00::/8,127.0.0.1").is_ok());
         let e = TrustedProxies::parse("10.0.0.0/8, proxy.local").unwrap_err();
         assert!(e.contains("\"proxy.local\""), "{e}");
@@ -143,20 +149,29 @@ mod tests {
     fn without_trusted_proxies_the_header_is_ignored() {
         let none = TrustedProxies::default();
         let h = xff(&["203.0.113.5"]);
-        assert_eq!(none.client(Some(ip("198.51.100.7")), &h), Some(ip("198.51.100.7")));
+        assert_eq!(
+            none.client(Some(ip("198.51.100.7")), &h),
+            Some(ip("198.51.100.7"))
+        );
         assert_eq!(none.client(None, &h), None);
     }
 
     #[test]
     fn a_client_cannot_forge_its_address() {
         let h = xff(&["203.0.113.5"]);
-        assert_eq!(lb().client(Some(ip("198.51.100.7")), &h), Some(ip("198.51.100.7")));
+        assert_eq!(
+            lb().client(Some(ip("198.51.100.7")), &h),
+            Some(ip("198.51.100.7"))
+        );
     }
 
     #[test]
     fn behind_a_trusted_proxy_the_nearest_untrusted_hop_is_the_client() {
         let peer = Some(ip("10.1.2.3"));
-        assert_eq!(lb().client(peer, &xff(&["203.0.113.5"])), Some(ip("203.0.113.5")));
+        assert_eq!(
+            lb().client(peer, &xff(&["203.0.113.5"])),
+            Some(ip("203.0.113.5"))
+        );
         // What the client put first is not believed: only what our proxies added.
         let h = xff(&["6.6.6.6, 203.0.113.5, 192.0.2.7"]);
         assert_eq!(lb().client(peer, &h), Some(ip("203.0.113.5")));
@@ -181,6 +196,9 @@ mod tests {
     #[test]
     fn mapped_ipv4_is_ipv4() {
         let peer = Some(ip("::ffff:10.1.2.3"));
-        assert_eq!(lb().client(peer, &xff(&["203.0.113.5"])), Some(ip("203.0.113.5")));
+        assert_eq!(
+            lb().client(peer, &xff(&["203.0.113.5"])),
+            Some(ip("203.0.113.5"))
+        );
     }
 }

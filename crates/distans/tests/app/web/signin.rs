@@ -66,8 +66,8 @@ async fn sign_in_errors_and_rate_limit() {
     );
     let behind_lb = distans_web::app(state);
     let attempt = |peer: &str, forwarded: Option<&str>, password: &str| {
-        let mut req = Request::post("/api/v1/login")
-            .header(header::CONTENT_TYPE, "application/json");
+        let mut req =
+            Request::post("/api/v1/login").header(header::CONTENT_TYPE, "application/json");
         if let Some(f) = forwarded {
             req = req.header("x-forwarded-for", f);
         }
