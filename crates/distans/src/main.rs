@@ -59,9 +59,14 @@ enum Command {
         /// Database connections in the pool.
         #[arg(long, env = "DISTANS_DB_CONNECTIONS", default_value_t = 10)]
         db_connections: u32,
-        /// SMTP relay for e-mail notifications: smtp://[user:password@]host[:port].
+        /// SMTP server for e-mail notifications: smtps://[user:password@]host[:port]
+        /// (TLS), smtp://… (STARTTLS, required) or smtp://host[:port]?tls=none (plain).
         #[arg(long, env = "DISTANS_SMTP_URL", hide_env_values = true)]
         smtp_url: Option<String>,
+        /// More certificate authorities (PEM) to trust for the SMTP server,
+        /// besides the system's.
+        #[arg(long, env = "DISTANS_SMTP_CA_FILE")]
+        smtp_ca_file: Option<PathBuf>,
         /// Sender of e-mail notifications.
         #[arg(
             long,
@@ -167,10 +172,16 @@ async fn main() -> Result<()> {
             mail_from,
             public_url,
             trusted_proxies,
+            smtp_ca_file,
         } => {
             let public_url = public_url_or_default(public_url.as_deref(), bind)?;
             let mailer = match smtp_url {
-                Some(url) => Some(distans_jobs::Mailer::new(&url, &mail_from, &public_url)?),
+                Some(url) => Some(mailer(
+                    &url,
+                    smtp_ca_file.as_deref(),
+                    &mail_from,
+                    &public_url,
+                )?),
                 None => None,
             };
             serve(
@@ -374,6 +385,35 @@ async fn serve(
     .with_graceful_shutdown(shutdown())
     .await?;
     Ok(())
+}
+
+/// The mailer for `url`, trusting the roots in `ca_file` too.
+fn mailer(
+    url: &str,
+    ca_file: Option<&std::path::Path>,
+    from: &str,
+    public_url: &str,
+) -> Result<distans_jobs::Mailer> {
+    let smtp = distans_jobs::SmtpSettings::parse(url)?;
+    let ca = match ca_file {
+        Some(f) => Some(
+            std::fs::read(f)
+                .with_context(|| format!("DISTANS_SMTP_CA_FILE: cannot read {}", f.display()))?,
+        ),
+        None => None,
+    };
+    if smtp.security == distans_jobs::SmtpSecurity::Plain {
+        tracing::warn!(
+            host = %smtp.host,
+            "e-mail goes to the SMTP server unencrypted (tls=none): only for a relay on a trusted network"
+        );
+    }
+    Ok(distans_jobs::Mailer::new(
+        &smtp,
+        ca.as_deref(),
+        from,
+        public_url,
+    )?)
 }
 
 async fn shutdown() {

@@ -1,0 +1,269 @@
+//! The outbox against a real SMTP server (Python's aiosmtpd): delivery,
+//! retries, and the protected connections with their certificate checks.
+
+use super::*;
+use distans_core::kernel::clock::FixedClock;
+use distans_core::notify::OutboxMail;
+use distans_core::policy::RequestInput;
+use distans_core::store::IdentityPort;
+use distans_store::{SqlStore, StoreConfig};
+use std::process::{Child, Command, Stdio};
+
+struct Smtpd(Child, std::path::PathBuf);
+impl Drop for Smtpd {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+        let _ = std::fs::remove_dir_all(&self.1);
+    }
+}
+
+/// A real SMTP server: Python's aiosmtpd, saving mail to a maildir.
+fn smtpd(port: u16) -> Smtpd {
+    smtpd_with(port, &[])
+}
+
+/// aiosmtpd with more options (its TLS certificate and key).
+#[allow(clippy::zombie_processes)] // killed (and reaped by the OS) in Drop
+fn smtpd_with(port: u16, options: &[&str]) -> Smtpd {
+    let dir = std::env::temp_dir().join(format!("distans-mail-{port}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    let listen = format!("127.0.0.1:{port}");
+    let mut args = vec!["-m", "aiosmtpd", "-n", "-l", &listen];
+    args.extend_from_slice(options);
+    args.extend(["-c", "aiosmtpd.handlers.Mailbox", dir.to_str().unwrap()]);
+    let child = Command::new("python3")
+        .args(&args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python3 -m aiosmtpd (pip install aiosmtpd) is needed for this test");
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Smtpd(child, dir);
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("aiosmtpd did not start (is it installed? pip install aiosmtpd)");
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn mails(dir: &std::path::Path) -> Vec<String> {
+    let mut out = vec![];
+    for sub in ["new", "cur"] {
+        if let Ok(rd) = std::fs::read_dir(dir.join(sub)) {
+            for e in rd.flatten() {
+                out.push(std::fs::read_to_string(e.path()).unwrap_or_default());
+            }
+        }
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mails_reach_a_real_smtp_server_once_and_failures_are_retried() {
+    let dir = std::env::temp_dir().join(format!("distans-jobs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let store = Arc::new(
+        SqlStore::open(&StoreConfig {
+            url: dir.join("j.db").to_string_lossy().into(),
+            max_connections: 2,
+        })
+        .await
+        .unwrap(),
+    );
+    let clock = FixedClock::new(time::OffsetDateTime::now_utc());
+    let core = Core::new(store.clone(), Arc::new(clock.clone()));
+    core.demo.load_demo(60).await.unwrap();
+    core.ensure_defaults().await.unwrap();
+    // Chef, who decides, reads in English.
+    let chef = store
+        .actor(store.credentials("chef").await.unwrap().unwrap().0)
+        .await
+        .unwrap()
+        .unwrap();
+    core.identity.set_language(&chef, "en").await.unwrap();
+    let anna = store
+        .actor(store.credentials("anna").await.unwrap().unwrap().0)
+        .await
+        .unwrap()
+        .unwrap();
+    let start = core.today() + time::Duration::days(10);
+    core.cases
+        .submit_request(
+            &anna,
+            &RequestInput {
+                days_per_week: Some(2),
+                start: Some(start.to_string()),
+                reason: "Pendling".into(),
+                confirmations: vec![
+                    "wifi".into(),
+                    "it-security".into(),
+                    "vpn".into(),
+                    "home-insurance".into(),
+                ],
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(core.notify.mails_pending().await.unwrap(), 1);
+
+    // The server is down: the mail stays, with an error, for later.
+    let port = free_port();
+    let mailer = Mailer::new(
+        &SmtpSettings::parse(&format!("smtp://127.0.0.1:{port}?tls=none")).unwrap(),
+        None,
+        "distans <noreply@sjovik.se>",
+        "https://distans.sjovik.se/",
+    )
+    .unwrap();
+    assert_eq!(send_outbox_once(&core, &mailer).await, (0, 1));
+    assert_eq!(core.notify.mails_pending().await.unwrap(), 1);
+    assert_eq!(
+        send_outbox_once(&core, &mailer).await,
+        (0, 0),
+        "not due again yet"
+    );
+
+    // The server is up; once the retry is due the mail goes, once.
+    let server = smtpd(port);
+    clock.advance(time::Duration::minutes(5));
+    let batch = core.notify.claim_mails(120, 10).await.unwrap();
+    assert_eq!(batch.len(), 1);
+    assert_eq!(batch[0].attempts, 2);
+    mailer.send(&batch[0]).await.unwrap();
+    core.notify.mail_sent(batch[0].id).await.unwrap();
+    assert_eq!(core.notify.mails_pending().await.unwrap(), 0);
+    assert_eq!(
+        send_outbox_once(&core, &mailer).await,
+        (0, 0),
+        "never sent twice"
+    );
+
+    let got = mails(&server.1);
+    assert_eq!(got.len(), 1, "{got:?}");
+    let m = &got[0];
+    assert!(m.contains("chef@sjovik.se"), "to chef, anna's manager: {m}");
+    assert!(m.contains("noreply@sjovik.se"));
+    assert!(m.contains("Anna Lindqvist"), "{m}");
+    assert!(
+        m.contains("asks to work remotely 2 days a week"),
+        "in chef's language: {m}"
+    );
+    assert!(m.contains("https://distans.sjovik.se/ansokningar/"), "{m}");
+    assert!(m.contains(&format!("<{}@distans>", batch[0].id)));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn backoff_grows_and_is_capped() {
+    assert_eq!(backoff(1), time::Duration::minutes(1));
+    assert_eq!(backoff(3), time::Duration::minutes(4));
+    assert_eq!(backoff(50), time::Duration::minutes(360));
+}
+
+/// A certificate authority of the test's own, and a server certificate it
+/// signed for `localhost`, written to `dir` (cert.pem, key.pem).
+fn test_pki(dir: &std::path::Path) -> String {
+    use rcgen::{BasicConstraints, CertificateParams, IsCa, KeyPair};
+    std::fs::create_dir_all(dir).unwrap();
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let ca = ca_params.self_signed(&ca_key).unwrap();
+    let key = KeyPair::generate().unwrap();
+    let cert = CertificateParams::new(vec!["localhost".to_string()])
+        .unwrap()
+        .signed_by(&key, &ca, &ca_key)
+        .unwrap();
+    std::fs::write(dir.join("cert.pem"), cert.pem()).unwrap();
+    std::fs::write(dir.join("key.pem"), key.serialize_pem()).unwrap();
+    ca.pem()
+}
+
+fn a_mail() -> OutboxMail {
+    OutboxMail {
+        id: distans_core::kernel::MailId::new(),
+        recipient: "anna@sjovik.se".into(),
+        language: "sv".into(),
+        content: distans_core::notify::NoticeContent::Written {
+            subject: "Hej".into(),
+            body: "Ett brev.".into(),
+            link: "/".into(),
+        },
+        attempts: 0,
+    }
+}
+
+fn mailer(url: &str, ca: Option<&str>) -> Mailer {
+    Mailer::new(
+        &SmtpSettings::parse(url).unwrap(),
+        ca.map(str::as_bytes),
+        "distans <noreply@sjovik.se>",
+        "https://distans.sjovik.se",
+    )
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mail_goes_over_tls_to_a_server_whose_certificate_is_trusted() {
+    let pki = std::env::temp_dir().join(format!("distans-pki-{}", std::process::id()));
+    let ca = test_pki(&pki);
+    let (cert, key) = (pki.join("cert.pem"), pki.join("key.pem"));
+    let (cert, key) = (cert.to_str().unwrap(), key.to_str().unwrap());
+
+    // STARTTLS: delivered when the certificate's authority is trusted.
+    let port = free_port();
+    let starttls = smtpd_with(port, &["--tlscert", cert, "--tlskey", key]);
+    mailer(&format!("smtp://localhost:{port}"), Some(&ca))
+        .send(&a_mail())
+        .await
+        .unwrap();
+    assert_eq!(mails(&starttls.1).len(), 1);
+    // Not trusted: refused, nothing delivered.
+    let e = mailer(&format!("smtp://localhost:{port}"), None)
+        .send(&a_mail())
+        .await
+        .unwrap_err();
+    assert!(e.to_lowercase().contains("certificate"), "{e}");
+    assert_eq!(mails(&starttls.1).len(), 1);
+
+    // TLS from the first byte.
+    let port = free_port();
+    let smtps = smtpd_with(port, &["--smtpscert", cert, "--smtpskey", key]);
+    mailer(&format!("smtps://localhost:{port}"), Some(&ca))
+        .send(&a_mail())
+        .await
+        .unwrap();
+    assert_eq!(mails(&smtps.1).len(), 1);
+    // The certificate names localhost, not 127.0.0.1: refused.
+    let e = mailer(&format!("smtps://127.0.0.1:{port}"), Some(&ca))
+        .send(&a_mail())
+        .await
+        .unwrap_err();
+    assert!(e.to_lowercase().contains("certificate"), "{e}");
+    assert_eq!(mails(&smtps.1).len(), 1);
+
+    // A server that offers no STARTTLS gets nothing unless plain was chosen.
+    let port = free_port();
+    let plain = smtpd(port);
+    assert!(mailer(&format!("smtp://localhost:{port}"), Some(&ca))
+        .send(&a_mail())
+        .await
+        .is_err());
+    assert!(mails(&plain.1).is_empty());
+    mailer(&format!("smtp://localhost:{port}?tls=none"), None)
+        .send(&a_mail())
+        .await
+        .unwrap();
+    assert_eq!(mails(&plain.1).len(), 1);
+    let _ = std::fs::remove_dir_all(&pki);
+}
