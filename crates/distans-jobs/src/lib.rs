@@ -1,9 +1,11 @@
 //! Background work: sending the e-mail outbox over SMTP.
 //!
 //! Mails are written to the outbox by the same transaction as the change
-//! they tell about, so none is lost. A worker claims a batch with a lease
-//! (an atomic `UPDATE … RETURNING`), so two app servers never send the same
-//! mail at once; a mail whose sending failed is retried later with backoff.
+//! they tell about, so none is lost. A worker claims a few mails under a
+//! lease of its own (an atomic `UPDATE … RETURNING`), renews its hold on
+//! each right before sending it, and marks it sent or failed only while it
+//! still holds it: two app servers never send the same mail, however slow
+//! the SMTP server. A mail whose sending failed is retried later with backoff.
 //! Each mail carries a Message-ID made from its outbox id, so that if a
 //! worker dies between the SMTP server's "OK" and marking it sent, the
 //! resent copy is recognisably the same message.
@@ -26,22 +28,63 @@ pub fn backoff(attempts: i64) -> time::Duration {
     time::Duration::minutes(minutes.min(360))
 }
 
+/// How the outbox is worked: a few mails at a time, each held for a while.
+#[derive(Debug, Clone, Copy)]
+pub struct OutboxPace {
+    /// Mails claimed at once.
+    pub batch: i64,
+    /// How long a claim holds a mail, renewed right before it is sent. It
+    /// must be longer than one send may take (the SMTP timeout, 20 s).
+    pub lease_secs: i64,
+}
+
+impl Default for OutboxPace {
+    fn default() -> Self {
+        OutboxPace {
+            batch: 10,
+            lease_secs: 60,
+        }
+    }
+}
+
 /// Sends what is due now; returns (sent, failed).
 pub async fn send_outbox_once(core: &Core, mailer: &Mailer) -> (usize, usize) {
-    let batch = match core.notify.claim_mails(120, 50).await {
-        Ok(b) => b,
+    send_outbox_at(core, mailer, OutboxPace::default()).await
+}
+
+/// Sends what is due now at `pace`; returns (sent, failed). Each mail's
+/// hold is renewed right before it is sent, and one this worker no longer
+/// holds (another claimed it after the hold ran out) is left to the other.
+pub async fn send_outbox_at(core: &Core, mailer: &Mailer, pace: OutboxPace) -> (usize, usize) {
+    let claim = match core.notify.claim_mails(pace.lease_secs, pace.batch).await {
+        Ok(c) => c,
         Err(e) => {
             tracing::warn!(error = %e, "could not read the outbox");
             return (0, 0);
         }
     };
     let (mut sent, mut failed) = (0, 0);
-    for m in &batch {
+    for m in &claim.mails {
+        match core.notify.mail_sending(&claim, m.id).await {
+            Ok(true) => {}
+            Ok(false) => {
+                tracing::info!(mail = %m.id, "another worker holds this mail now; left to it");
+                continue;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, mail = %m.id, "could not renew the hold; not sending");
+                continue;
+            }
+        }
         match mailer.send(m).await {
             Ok(()) => {
                 sent += 1;
-                if let Err(e) = core.notify.mail_sent(m.id).await {
-                    tracing::error!(error = %e, mail = %m.id, "sent, but could not mark it sent");
+                match core.notify.mail_sent(&claim, m.id).await {
+                    Ok(true) => {}
+                    Ok(false) => tracing::warn!(mail = %m.id, "sent, but the hold had been lost"),
+                    Err(e) => {
+                        tracing::error!(error = %e, mail = %m.id, "sent, but could not mark it sent")
+                    }
                 }
             }
             Err(e) => {
@@ -49,7 +92,7 @@ pub async fn send_outbox_once(core: &Core, mailer: &Mailer) -> (usize, usize) {
                 tracing::warn!(error = %e, mail = %m.id, attempts = m.attempts, "sending failed; will retry");
                 let _ = core
                     .notify
-                    .mail_failed(m.id, &e, core.now() + backoff(m.attempts))
+                    .mail_failed(&claim, m.id, &e, core.now() + backoff(m.attempts))
                     .await;
             }
         }

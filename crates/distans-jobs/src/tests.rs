@@ -20,19 +20,24 @@ impl Drop for Smtpd {
 
 /// A real SMTP server: Python's aiosmtpd, saving mail to a maildir.
 fn smtpd(port: u16) -> Smtpd {
-    smtpd_with(port, &[])
+    smtpd_with(port, &[], "aiosmtpd.handlers.Mailbox", None)
 }
 
-/// aiosmtpd with more options (its TLS certificate and key).
+/// aiosmtpd with more options (its TLS certificate and key), saving mail
+/// with `handler` (a class that takes the maildir), found also in `code`.
 #[allow(clippy::zombie_processes)] // killed (and reaped by the OS) in Drop
-fn smtpd_with(port: u16, options: &[&str]) -> Smtpd {
+fn smtpd_with(port: u16, options: &[&str], handler: &str, code: Option<&std::path::Path>) -> Smtpd {
     let dir = std::env::temp_dir().join(format!("distans-mail-{port}"));
     let _ = std::fs::remove_dir_all(&dir);
     let listen = format!("127.0.0.1:{port}");
     let mut args = vec!["-m", "aiosmtpd", "-n", "-l", &listen];
     args.extend_from_slice(options);
-    args.extend(["-c", "aiosmtpd.handlers.Mailbox", dir.to_str().unwrap()]);
-    let child = Command::new("python3")
+    args.extend(["-c", handler, dir.to_str().unwrap()]);
+    let mut cmd = Command::new("python3");
+    if let Some(code) = code {
+        cmd.env("PYTHONPATH", code);
+    }
+    let child = cmd
         .args(&args)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -136,11 +141,13 @@ async fn mails_reach_a_real_smtp_server_once_and_failures_are_retried() {
     // The server is up; once the retry is due the mail goes, once.
     let server = smtpd(port);
     clock.advance(time::Duration::minutes(5));
-    let batch = core.notify.claim_mails(120, 10).await.unwrap();
+    let claim = core.notify.claim_mails(120, 10).await.unwrap();
+    let batch = &claim.mails;
     assert_eq!(batch.len(), 1);
     assert_eq!(batch[0].attempts, 2);
+    assert!(core.notify.mail_sending(&claim, batch[0].id).await.unwrap());
     mailer.send(&batch[0]).await.unwrap();
-    core.notify.mail_sent(batch[0].id).await.unwrap();
+    assert!(core.notify.mail_sent(&claim, batch[0].id).await.unwrap());
     assert_eq!(core.notify.mails_pending().await.unwrap(), 0);
     assert_eq!(
         send_outbox_once(&core, &mailer).await,
@@ -222,7 +229,12 @@ async fn mail_goes_over_tls_to_a_server_whose_certificate_is_trusted() {
 
     // STARTTLS: delivered when the certificate's authority is trusted.
     let port = free_port();
-    let starttls = smtpd_with(port, &["--tlscert", cert, "--tlskey", key]);
+    let starttls = smtpd_with(
+        port,
+        &["--tlscert", cert, "--tlskey", key],
+        "aiosmtpd.handlers.Mailbox",
+        None,
+    );
     mailer(&format!("smtp://localhost:{port}"), Some(&ca))
         .send(&a_mail())
         .await
@@ -238,7 +250,12 @@ async fn mail_goes_over_tls_to_a_server_whose_certificate_is_trusted() {
 
     // TLS from the first byte.
     let port = free_port();
-    let smtps = smtpd_with(port, &["--smtpscert", cert, "--smtpskey", key]);
+    let smtps = smtpd_with(
+        port,
+        &["--smtpscert", cert, "--smtpskey", key],
+        "aiosmtpd.handlers.Mailbox",
+        None,
+    );
     mailer(&format!("smtps://localhost:{port}"), Some(&ca))
         .send(&a_mail())
         .await
@@ -266,4 +283,109 @@ async fn mail_goes_over_tls_to_a_server_whose_certificate_is_trusted() {
         .unwrap();
     assert_eq!(mails(&plain.1).len(), 1);
     let _ = std::fs::remove_dir_all(&pki);
+}
+
+/// An SMTP server that takes `secs` over each mail, like a busy relay.
+fn slow_smtpd(port: u16, secs: f64) -> Smtpd {
+    let code = std::env::temp_dir().join(format!("distans-slow-smtp-{port}"));
+    std::fs::create_dir_all(&code).unwrap();
+    std::fs::write(
+        code.join("slow_smtp.py"),
+        format!(
+            "import asyncio\n\
+             from aiosmtpd.handlers import Mailbox\n\
+             class SlowMailbox(Mailbox):\n\
+             \x20   async def handle_DATA(self, server, session, envelope):\n\
+             \x20       await asyncio.sleep({secs})\n\
+             \x20       return await super().handle_DATA(server, session, envelope)\n"
+        ),
+    )
+    .unwrap();
+    smtpd_with(port, &[], "slow_smtp.SlowMailbox", Some(&code))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_workers_and_a_slow_server_deliver_each_mail_once() {
+    let dir = std::env::temp_dir().join(format!("distans-jobs-two-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let store = Arc::new(
+        SqlStore::open(&StoreConfig {
+            url: dir.join("j.db").to_string_lossy().into(),
+            max_connections: 4,
+        })
+        .await
+        .unwrap(),
+    );
+    let core = Arc::new(Core::new(
+        store.clone(),
+        Arc::new(distans_core::kernel::clock::SystemClock),
+    ));
+    core.demo.load_demo(60).await.unwrap();
+    core.ensure_defaults().await.unwrap();
+    let anna = store
+        .actor(store.credentials("anna").await.unwrap().unwrap().0)
+        .await
+        .unwrap()
+        .unwrap();
+    // Six requests, one mail each to the manager.
+    for i in 0..6 {
+        let start = core.today() + time::Duration::days(10 + i * 40);
+        core.cases
+            .submit_request(
+                &anna,
+                &RequestInput {
+                    days_per_week: Some(1),
+                    start: Some(start.to_string()),
+                    end: Some((start + time::Duration::days(30)).to_string()),
+                    reason: "Pendling".into(),
+                    confirmations: vec![
+                        "wifi".into(),
+                        "it-security".into(),
+                        "vpn".into(),
+                        "home-insurance".into(),
+                    ],
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+    }
+    assert_eq!(core.notify.mails_pending().await.unwrap(), 6);
+
+    // Each mail takes the server a second; a claim holds a mail for two.
+    // A worker that claims all six would, without renewing its hold, still
+    // be sending when the other finds the rest free again.
+    let port = free_port();
+    let server = slow_smtpd(port, 1.0);
+    let mailer = mailer(&format!("smtp://127.0.0.1:{port}?tls=none"), None);
+    let pace = OutboxPace {
+        batch: 6,
+        lease_secs: 2,
+    };
+    let worker = |core: Arc<Core>, mailer: Mailer| async move {
+        for _ in 0..200 {
+            send_outbox_at(&core, &mailer, pace).await;
+            if core.notify.mails_pending().await.unwrap() == 0 {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the outbox was not emptied");
+    };
+    tokio::join!(
+        worker(core.clone(), mailer.clone()),
+        worker(core.clone(), mailer.clone())
+    );
+    let got = mails(&server.1);
+    let mut ids: Vec<&str> = got
+        .iter()
+        .filter_map(|m| {
+            m.lines()
+                .find(|l| l.to_ascii_lowercase().starts_with("message-id:"))
+        })
+        .collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!((got.len(), ids.len()), (6, 6), "each mail delivered once");
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -7,8 +7,8 @@
 //! hands queued mails to the sending worker.
 
 use async_trait::async_trait;
-use distans_core::kernel::MailId;
 use distans_core::kernel::PersonId;
+use distans_core::kernel::{LeaseId, MailId};
 use sqlx::types::Json;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -171,8 +171,8 @@ impl NotifyPort for SqlStore {
     #[tracing::instrument(skip_all, fields(limit = limit))]
     async fn outbox_claim(
         &self,
-        now: OffsetDateTime,
-        lease_secs: i64,
+        lease: LeaseId,
+        (now, until): (OffsetDateTime, OffsetDateTime),
         limit: i64,
     ) -> CoreResult<Vec<OutboxMail>> {
         // One atomic UPDATE … RETURNING: a row whose lease another worker
@@ -180,12 +180,13 @@ impl NotifyPort for SqlStore {
         let rows: Vec<MailRow> = fetch!(
             self.db(),
             fetch_all,
-            "UPDATE outbox SET locked_until = $1, attempts = attempts + 1
-             WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= $2
-                          AND (locked_until IS NULL OR locked_until <= $2) ORDER BY next_attempt_at LIMIT $3)
-               AND sent_at IS NULL AND (locked_until IS NULL OR locked_until <= $2)
+            "UPDATE outbox SET locked_until = $1, lease_id = $2, attempts = attempts + 1
+             WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= $3
+                          AND (locked_until IS NULL OR locked_until <= $3) ORDER BY next_attempt_at LIMIT $4)
+               AND sent_at IS NULL AND (locked_until IS NULL OR locked_until <= $3)
              RETURNING id, recipient, subject, body, message, language, attempts",
-            now + time::Duration::seconds(lease_secs),
+            until,
+            lease.uuid(),
             now,
             limit
         )?;
@@ -207,32 +208,58 @@ impl NotifyPort for SqlStore {
     }
 
     #[tracing::instrument(skip_all, fields(id = %id))]
-    async fn outbox_sent(&self, id: MailId, at: OffsetDateTime) -> CoreResult<()> {
-        execute!(
+    async fn outbox_renew(
+        &self,
+        lease: LeaseId,
+        id: MailId,
+        until: OffsetDateTime,
+    ) -> CoreResult<bool> {
+        let n = execute!(
             self.db(),
-            "UPDATE outbox SET sent_at = $1, locked_until = NULL, last_error = NULL WHERE id = $2",
-            at,
-            id.uuid()
+            "UPDATE outbox SET locked_until = $1 WHERE id = $2 AND lease_id = $3 AND sent_at IS NULL",
+            until,
+            id.uuid(),
+            lease.uuid()
         )?;
-        Ok(())
+        Ok(n == 1)
+    }
+
+    #[tracing::instrument(skip_all, fields(id = %id))]
+    async fn outbox_sent(
+        &self,
+        lease: LeaseId,
+        id: MailId,
+        at: OffsetDateTime,
+    ) -> CoreResult<bool> {
+        let n = execute!(
+            self.db(),
+            "UPDATE outbox SET sent_at = $1, locked_until = NULL, last_error = NULL
+             WHERE id = $2 AND lease_id = $3 AND sent_at IS NULL",
+            at,
+            id.uuid(),
+            lease.uuid()
+        )?;
+        Ok(n == 1)
     }
 
     #[tracing::instrument(skip_all, fields(id = %id))]
     async fn outbox_failed(
         &self,
+        lease: LeaseId,
         id: MailId,
         error: &str,
         retry_at: OffsetDateTime,
-    ) -> CoreResult<()> {
-        execute!(
+    ) -> CoreResult<bool> {
+        let n = execute!(
             self.db(),
             "UPDATE outbox SET locked_until = NULL, last_error = $1, next_attempt_at = $2
-             WHERE id = $3 AND sent_at IS NULL",
+             WHERE id = $3 AND lease_id = $4 AND sent_at IS NULL",
             error,
             retry_at,
-            id.uuid()
+            id.uuid(),
+            lease.uuid()
         )?;
-        Ok(())
+        Ok(n == 1)
     }
 
     #[tracing::instrument(skip_all)]

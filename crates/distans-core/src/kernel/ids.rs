@@ -126,6 +126,8 @@ ids! {
     NotificationId,
     /// An e-mail waiting in the outbox.
     MailId,
+    /// One worker's hold on the outbox mails it claimed.
+    LeaseId,
 }
 
 #[cfg(test)]

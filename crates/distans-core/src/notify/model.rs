@@ -1,6 +1,6 @@
 //! Notifications in the app and the e-mail outbox.
 
-use crate::kernel::{MailId, NotificationId};
+use crate::kernel::{LeaseId, MailId, NotificationId};
 use time::OffsetDateTime;
 
 use crate::kernel::Message;
@@ -37,4 +37,13 @@ pub struct OutboxMail {
     pub language: String,
     pub content: NoticeContent,
     pub attempts: i64,
+}
+
+/// Mails one worker claimed from the outbox, held under one lease.
+#[derive(Debug, Clone)]
+pub struct MailClaim {
+    pub lease: LeaseId,
+    /// How long each renewal holds a mail.
+    pub lease_secs: i64,
+    pub mails: Vec<OutboxMail>,
 }

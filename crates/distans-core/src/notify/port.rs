@@ -3,7 +3,7 @@
 //! changes data is one transaction with its audit entry and notices.
 
 use crate::kernel::ids::PersonId;
-use crate::kernel::MailId;
+use crate::kernel::{LeaseId, MailId};
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
@@ -21,21 +21,33 @@ pub trait NotifyPort: Send + Sync {
     async fn unread_notifications(&self, person: PersonId) -> CoreResult<i64>;
     async fn mark_notifications_read(&self, person: PersonId, at: OffsetDateTime)
         -> CoreResult<()>;
-    /// Claims up to `limit` mails due at `now` for `lease` seconds: two
-    /// workers never claim the same mail.
+    /// Claims up to `limit` mails due at `now` under `lease` until
+    /// `until`: two workers never hold the same mail.
     async fn outbox_claim(
         &self,
-        now: OffsetDateTime,
-        lease_secs: i64,
+        lease: LeaseId,
+        (now, until): (OffsetDateTime, OffsetDateTime),
         limit: i64,
     ) -> CoreResult<Vec<OutboxMail>>;
-    async fn outbox_sent(&self, id: MailId, at: OffsetDateTime) -> CoreResult<()>;
+    /// Holds mail `id` until `until`, if `lease` still holds it unsent.
+    async fn outbox_renew(
+        &self,
+        lease: LeaseId,
+        id: MailId,
+        until: OffsetDateTime,
+    ) -> CoreResult<bool>;
+    /// Marks mail `id` sent at `at`, if `lease` still holds it.
+    async fn outbox_sent(&self, lease: LeaseId, id: MailId, at: OffsetDateTime)
+        -> CoreResult<bool>;
+    /// Lets go of mail `id` after a failed try, to be tried again at
+    /// `retry_at`, if `lease` still holds it.
     async fn outbox_failed(
         &self,
+        lease: LeaseId,
         id: MailId,
         error: &str,
         retry_at: OffsetDateTime,
-    ) -> CoreResult<()>;
+    ) -> CoreResult<bool>;
     /// Mails not yet sent (for the administrator's overview and tests).
     async fn outbox_pending(&self) -> CoreResult<i64>;
 }

@@ -1,7 +1,7 @@
 //! Cases: requests, decisions, agreements and temporary decisions; the e-mail
 //! outbox; reminders before an agreement ends.
 
-use distans_core::kernel::MailId;
+use distans_core::kernel::{LeaseId, MailId};
 use std::sync::Arc;
 
 use distans_core::agreements::AgreementState;
@@ -441,21 +441,26 @@ async fn the_outbox_hands_each_mail_to_one_worker() {
         let now = OffsetDateTime::now_utc() + time::Duration::seconds(1);
         let pending = store.outbox_pending().await.unwrap();
         assert_eq!(pending, 5, "{label}");
+        let minute = time::Duration::seconds(60);
+        let (la, lb, lc) = (LeaseId::new(), LeaseId::new(), LeaseId::new());
         let (a, b) = tokio::join!(
-            store.outbox_claim(now, 60, 3),
-            store.outbox_claim(now, 60, 3)
+            store.outbox_claim(la, (now, now + minute), 3),
+            store.outbox_claim(lb, (now, now + minute), 3)
         );
         let (a, b) = (a.unwrap(), b.unwrap());
         // A worker that lost the race for some rows gets fewer (on PostgreSQL
         // it re-checks the rows the other locked); whatever is left comes next.
-        let rest = store.outbox_claim(now, 60, 10).await.unwrap();
-        let claimed: Vec<_> = a
+        let rest = store
+            .outbox_claim(lc, (now, now + minute), 10)
+            .await
+            .unwrap();
+        let claimed: Vec<(LeaseId, MailId)> = a
             .iter()
-            .chain(b.iter())
-            .chain(rest.iter())
-            .cloned()
+            .map(|m| (la, m.id))
+            .chain(b.iter().map(|m| (lb, m.id)))
+            .chain(rest.iter().map(|m| (lc, m.id)))
             .collect();
-        let mut ids: Vec<MailId> = claimed.iter().map(|m| m.id).collect();
+        let mut ids: Vec<MailId> = claimed.iter().map(|m| m.1).collect();
         ids.sort();
         ids.dedup();
         assert_eq!(
@@ -465,27 +470,78 @@ async fn the_outbox_hands_each_mail_to_one_worker() {
         );
         assert_eq!(claimed.len(), 5, "{label}");
         // Leased: nothing more to claim until the lease ends.
-        assert!(store.outbox_claim(now, 60, 10).await.unwrap().is_empty());
-        store.outbox_sent(claimed[0].id, now).await.unwrap();
-        store
-            .outbox_failed(claimed[1].id, "421 try later", now)
+        let other = LeaseId::new();
+        assert!(store
+            .outbox_claim(other, (now, now + minute), 10)
             .await
-            .unwrap();
+            .unwrap()
+            .is_empty());
+        // Only the holder renews, marks sent or marks failed.
+        let (held_by, sent) = claimed[0];
+        assert!(
+            !store.outbox_renew(other, sent, now + minute).await.unwrap(),
+            "{label}"
+        );
+        assert!(
+            !store.outbox_sent(other, sent, now).await.unwrap(),
+            "{label}"
+        );
+        assert!(
+            !store.outbox_failed(other, sent, "x", now).await.unwrap(),
+            "{label}"
+        );
+        assert!(
+            store
+                .outbox_renew(held_by, sent, now + minute)
+                .await
+                .unwrap(),
+            "{label}"
+        );
+        assert!(
+            store.outbox_sent(held_by, sent, now).await.unwrap(),
+            "{label}"
+        );
+        assert!(
+            !store.outbox_sent(held_by, sent, now).await.unwrap(),
+            "{label}: sent once"
+        );
+        let (held_by, failing) = claimed[1];
+        assert!(store
+            .outbox_failed(held_by, failing, "421 try later", now)
+            .await
+            .unwrap());
         let again = store
-            .outbox_claim(now + time::Duration::seconds(1), 60, 10)
+            .outbox_claim(other, (now + time::Duration::seconds(1), now + minute), 10)
             .await
             .unwrap();
         assert_eq!(again.len(), 1, "{label}: only the failed one is due again");
         assert_eq!(again[0].attempts, 2);
+        // A renewed hold outlasts the first: the mail stays with its holder.
+        let (held_by, renewed) = claimed[2];
+        assert!(store
+            .outbox_renew(held_by, renewed, now + 3 * minute)
+            .await
+            .unwrap());
+        let later_at = now + 2 * minute;
         let later = store
-            .outbox_claim(now + time::Duration::seconds(120), 60, 10)
+            .outbox_claim(other, (later_at, later_at + minute), 10)
             .await
             .unwrap();
         assert_eq!(
             later.len(),
-            4,
-            "{label}: leases ran out; the sent one never comes back"
+            2,
+            "{label}: leases ran out but for the renewed one; the sent one never comes back"
         );
+        assert!(later.iter().all(|m| m.id != renewed && m.id != sent));
+        // The first holder of a mail taken over can no longer mark it.
+        let (lost_by, taken) = claimed[3];
+        assert!(later.iter().any(|m| m.id == taken));
+        assert!(!store
+            .outbox_renew(lost_by, taken, later_at + minute)
+            .await
+            .unwrap());
+        assert!(!store.outbox_sent(lost_by, taken, later_at).await.unwrap());
+        assert!(store.outbox_sent(other, taken, later_at).await.unwrap());
         t.drop_db().await;
     }
 }

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use distans_core::audit::AuditFilter;
-use distans_core::kernel::Paging;
+use distans_core::kernel::{LeaseId, Paging};
 use distans_core::store::*;
 use distans_core::CoreError;
 use uuid::Uuid;
@@ -77,7 +77,15 @@ async fn deviations_reach_the_manager_at_once_and_are_handled_to_closure() {
             told[0].1.args["reporter"].contains("Anna"),
             "{label}: named when not anonymous"
         );
-        let mails = store.outbox_claim(c.now(), 60, 500).await.unwrap();
+        let now = c.now();
+        let mails = store
+            .outbox_claim(
+                LeaseId::new(),
+                (now, now + time::Duration::seconds(60)),
+                500,
+            )
+            .await
+            .unwrap();
         assert!(
             mails.iter().any(|m| m.recipient == "chef@sjovik.se"
                 && message_of(&m.content).link == Link::Deviation(d.id)),
