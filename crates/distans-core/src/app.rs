@@ -64,7 +64,7 @@ impl Core {
 
     pub fn with_config(store: Arc<dyn Store>, clock: Arc<dyn Clock>, config: CoreConfig) -> Self {
         let env = Env::new(clock, config);
-        let system = SystemService::new(store.clone());
+        let system = SystemService::new(store.clone(), env.clone());
         let identity = IdentityService::new(store.clone(), env.clone());
         let org = OrgService::new(store.clone(), env.clone());
         let audit = AuditService::new(store.clone());

@@ -131,7 +131,9 @@ impl Db {
             let opts = PgConnectOptions::from_str(url).map_err(connect_err)?;
             let pool = PgPoolOptions::new()
                 .max_connections(cfg.max_connections)
-                .acquire_timeout(Duration::from_secs(10))
+                // A database that is gone is a 503 within a second, not
+                // a request that hangs.
+                .acquire_timeout(Duration::from_secs(1))
                 .connect_with(opts)
                 .await
                 .map_err(connect_err)?;

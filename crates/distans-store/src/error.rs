@@ -59,6 +59,13 @@ impl From<StoreError> for CoreError {
                 _ => {}
             }
         }
+        if let Some(why) = unavailable(&e) {
+            tracing::warn!(error = %e, "the database cannot take requests");
+            return CoreError::Unavailable {
+                why,
+                retry_after_secs: 5,
+            };
+        }
         if let sqlx::Error::ColumnDecode { index, source } = &e {
             return CoreError::from(invalid_stored(
                 &format!("column {index}"),
@@ -66,6 +73,42 @@ impl From<StoreError> for CoreError {
             ));
         }
         CoreError::Internal(format!("database: {e}"))
+    }
+}
+
+/// Why the database cannot take requests now, when that is what `e` says:
+/// it cannot be reached (or the pool waited in vain for a connection), it
+/// is read-only, or it is full. A passing state: 503, try again.
+fn unavailable(e: &sqlx::Error) -> Option<&'static str> {
+    match e {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::WorkerCrashed => Some("the database cannot be reached"),
+        sqlx::Error::Database(d) => {
+            let code = d.code().unwrap_or_default();
+            match code.as_ref() {
+                // SQLite's primary result codes (the low byte of the extended one).
+                c if c.parse::<i32>().is_ok_and(|n| n & 0xff == 13) => Some("the database is full"),
+                c if c.parse::<i32>().is_ok_and(|n| n & 0xff == 8) => {
+                    Some("the database is read-only")
+                }
+                c if c.parse::<i32>().is_ok_and(|n| matches!(n & 0xff, 10 | 14)) => {
+                    Some("the database cannot be reached")
+                }
+                // PostgreSQL: read-only transaction, disk full, out of
+                // memory or connections, connection exceptions, shutting down.
+                "25006" => Some("the database is read-only"),
+                "53100" => Some("the database is full"),
+                c if c.starts_with("53") || c.starts_with("08") || c.starts_with("57P") => {
+                    Some("the database cannot be reached")
+                }
+                "3D000" => Some("the database cannot be reached"),
+                _ => None,
+            }
+        }
+        _ => None,
     }
 }
 

@@ -6,6 +6,7 @@ use async_trait::async_trait;
 
 use distans_core::store::SystemPort;
 use distans_core::{CoreError, CoreResult};
+use time::OffsetDateTime;
 
 use crate::db::{execute, Db};
 use crate::store::SqlStore;
@@ -17,8 +18,16 @@ impl SystemPort for SqlStore {
     }
 
     #[tracing::instrument(skip_all)]
-    async fn ping(&self) -> CoreResult<()> {
-        execute!(self.db(), "SELECT 1")?;
+    async fn probe_write(&self, at: OffsetDateTime) -> CoreResult<()> {
+        // Two pages' worth, so that a database that cannot grow says so.
+        let filler = vec![0u8; 8192];
+        execute!(
+            self.db(),
+            "INSERT INTO readiness_probe (at, filler) VALUES ($1, $2)",
+            at,
+            filler
+        )?;
+        execute!(self.db(), "DELETE FROM readiness_probe")?;
         Ok(())
     }
 

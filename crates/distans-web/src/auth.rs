@@ -173,7 +173,21 @@ impl FromRequestParts<AppState> for MaybeActor {
         let Ok(session) = Session::from_request_parts(parts, state).await else {
             return Ok(MaybeActor(None));
         };
-        let person: Option<Uuid> = session.get(SESSION_PERSON).await.ok().flatten();
+        // A session that cannot be read because the database is away is
+        // not "signed out": the caller is told to come back (503).
+        let person: Option<Uuid> = match session.get(SESSION_PERSON).await {
+            Ok(p) => p,
+            Err(tower_sessions::session::Error::Store(
+                tower_sessions::session_store::Error::Backend(e),
+            )) => {
+                tracing::warn!(error = %e, "could not read the session");
+                return Err(ApiError(CoreError::Unavailable {
+                    why: "the database cannot be reached",
+                    retry_after_secs: 5,
+                }));
+            }
+            Err(_) => None,
+        };
         match person {
             Some(p) => Ok(MaybeActor(
                 state

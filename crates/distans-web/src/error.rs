@@ -36,6 +36,8 @@ pub fn status_of(e: &CoreError) -> StatusCode {
         CoreError::Conflict(_) | CoreError::CoverageGap { .. } => StatusCode::CONFLICT,
         CoreError::Rule { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         CoreError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+        CoreError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+        CoreError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
         CoreError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -85,7 +87,11 @@ impl IntoResponse for ApiError {
             },
         };
         let mut resp = (status, Json(body)).into_response();
-        if let CoreError::RateLimited { retry_after_secs } = self.0 {
+        if let CoreError::RateLimited { retry_after_secs }
+        | CoreError::Unavailable {
+            retry_after_secs, ..
+        } = self.0
+        {
             if let Ok(v) = retry_after_secs.to_string().parse() {
                 resp.headers_mut()
                     .insert(axum::http::header::RETRY_AFTER, v);

@@ -39,6 +39,18 @@ pub enum CoreError {
     /// Too many attempts (429).
     #[error("too many attempts, try again in {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
+    /// The request is larger than the product takes (413).
+    #[error("the request is larger than {limit_bytes} bytes")]
+    TooLarge { limit_bytes: u64 },
+    /// The database cannot take the request now: it is gone, read-only or
+    /// full (503). Nothing was changed; try again later.
+    #[error(
+        "the service is unavailable for the moment ({why}); try again in {retry_after_secs} s"
+    )]
+    Unavailable {
+        why: &'static str,
+        retry_after_secs: u64,
+    },
     /// Something broke inside; the text is for the log, never the client.
     #[error("internal error: {0}")]
     Internal(String),
@@ -72,6 +84,8 @@ impl CoreError {
             CoreError::Rule { .. } => "rule_broken",
             CoreError::CoverageGap { .. } => "coverage_gap",
             CoreError::RateLimited { .. } => "rate_limited",
+            CoreError::TooLarge { .. } => "too_large",
+            CoreError::Unavailable { .. } => "unavailable",
             CoreError::Internal(_) => "internal",
         }
     }
@@ -81,6 +95,7 @@ impl CoreError {
             CoreError::Invalid { field, .. } => Some(field),
             CoreError::Rule { field, .. } => field.as_deref(),
             CoreError::CoverageGap { .. } => Some("allow_gap"),
+            CoreError::TooLarge { .. } => Some("body"),
             _ => None,
         }
     }
@@ -130,6 +145,19 @@ mod tests {
                     retry_after_secs: 3,
                 },
                 "rate_limited",
+                None,
+            ),
+            (
+                CoreError::TooLarge { limit_bytes: 10 },
+                "too_large",
+                Some("body"),
+            ),
+            (
+                CoreError::Unavailable {
+                    why: "the database is full",
+                    retry_after_secs: 5,
+                },
+                "unavailable",
                 None,
             ),
             (CoreError::internal("db down"), "internal", None),

@@ -2,6 +2,7 @@
 //! consistent copy of it.
 
 use crate::kernel::CoreResult;
+use crate::kernel::Env;
 use crate::system::port::SystemPort;
 use std::sync::Arc;
 
@@ -9,11 +10,12 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct SystemService {
     port: Arc<dyn SystemPort>,
+    env: Env,
 }
 
 impl SystemService {
-    pub(crate) fn new(port: Arc<dyn SystemPort>) -> Self {
-        SystemService { port }
+    pub(crate) fn new(port: Arc<dyn SystemPort>, env: Env) -> Self {
+        SystemService { port, env }
     }
 }
 
@@ -23,10 +25,11 @@ impl SystemService {
         self.port.engine()
     }
 
-    /// Whether the database answers.
+    /// Whether the database takes writes now (readiness): a small write is
+    /// committed and removed. A read-only, full or lost database is not ready.
     #[tracing::instrument(skip_all)]
-    pub async fn health(&self) -> CoreResult<()> {
-        self.port.ping().await
+    pub async fn readiness(&self) -> CoreResult<()> {
+        self.port.probe_write(self.env.now()).await
     }
 
     /// A consistent copy of the database at `dest`, taken while it runs

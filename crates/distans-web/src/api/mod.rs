@@ -82,6 +82,7 @@ impl Modify for Security {
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(system::healthz))
+        .routes(routes!(system::readyz))
         .routes(routes!(signin::login))
         .routes(routes!(signin::logout))
         .routes(routes!(signin::me, signin::change_me))

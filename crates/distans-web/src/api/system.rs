@@ -25,28 +25,63 @@ pub struct Health {
     database: String,
 }
 
-/// 200 when the database answers, 503 when it does not.
+/// Liveness: 200 while the process serves requests, whatever the
+/// database does (restarting the server would not mend the database; see
+/// `/readyz` for whether it can take requests).
 #[utoipa::path(get, path = "/healthz", tag = "system",
-    responses((status = 200, body = Health), (status = 503, body = Health)))]
-pub async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
-    let engine = state.core.system.engine().to_string();
-    match state.core.system.health().await {
+    responses((status = 200, body = Health)))]
+pub async fn healthz(State(state): State<AppState>) -> Json<Health> {
+    Json(Health {
+        status: "ok".into(),
+        database: state.core.system.engine().to_string(),
+    })
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Readiness {
+    /// `ready`, or `not_ready` when the database takes no writes.
+    status: String,
+    database: String,
+    /// Why not, in words (the database is read-only, full, cannot be reached).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
+}
+
+/// 200 when the database takes writes now (a small write is committed and
+/// removed); 503 with `Retry-After` when it is read-only, full or gone. For
+/// a load balancer: send traffic only to servers that are ready.
+#[utoipa::path(get, path = "/readyz", tag = "system",
+    responses((status = 200, body = Readiness),
+        (status = 503, body = Readiness, headers(("Retry-After" = u64, description = "seconds")))))]
+pub async fn readyz(State(state): State<AppState>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let database = state.core.system.engine().to_string();
+    match state.core.system.readiness().await {
         Ok(()) => (
             StatusCode::OK,
-            Json(Health {
-                status: "ok".into(),
-                database: engine,
+            Json(Readiness {
+                status: "ready".into(),
+                database,
+                reason: None,
             }),
-        ),
+        )
+            .into_response(),
         Err(e) => {
-            tracing::error!(error = %e, "health check failed");
+            tracing::warn!(error = %e, "not ready");
+            let reason = match &e {
+                CoreError::Unavailable { why, .. } => *why,
+                _ => "the database does not take writes",
+            };
             (
                 StatusCode::SERVICE_UNAVAILABLE,
-                Json(Health {
-                    status: "unavailable".into(),
-                    database: engine,
+                [(axum::http::header::RETRY_AFTER, "5")],
+                Json(Readiness {
+                    status: "not_ready".into(),
+                    database,
+                    reason: Some(reason.into()),
                 }),
             )
+                .into_response()
         }
     }
 }

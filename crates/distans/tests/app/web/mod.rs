@@ -264,6 +264,7 @@ mod dates;
 mod deviations;
 mod equipment;
 mod followups;
+mod health;
 mod openapi;
 mod people;
 mod plan;
