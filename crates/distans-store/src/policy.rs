@@ -6,12 +6,12 @@ use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use distans_core::kernel::Work;
-use distans_core::policy::{PolicyRules, PolicyVersion};
+use distans_core::policy::{NewPolicyVersion, PolicyVersion};
 use distans_core::store::PolicyPort;
 use distans_core::CoreResult;
 
 use crate::db::{read_all, read_one};
-use crate::store::{about, row, write_work, SqlStore};
+use crate::store::{about, next_version, row, write_work, SqlStore};
 use crate::stored::json;
 
 const POLICY_SELECT: &str =
@@ -56,22 +56,27 @@ impl PolicyPort for SqlStore {
     #[tracing::instrument(skip_all)]
     async fn add_policy_version(
         &self,
-        rules: &PolicyRules,
-        valid_from: Date,
-        created_by: &str,
+        new: &NewPolicyVersion,
         work: &Work,
     ) -> CoreResult<PolicyVersion> {
         let at: OffsetDateTime = work.at;
         write_work!(self, work, |tx| {
-            let (max,): (Option<i64>,) = sqlx::query_as("SELECT MAX(version) FROM policy_versions")
-                .fetch_one(&mut *tx)
-                .await?;
+            let version = if new.first {
+                next_version!(tx, 0, "the policy", "policy_versions")
+            } else {
+                let (max,): (Option<i64>,) =
+                    sqlx::query_as("SELECT MAX(version) FROM policy_versions")
+                        .fetch_one(&mut *tx)
+                        .await?;
+                max.unwrap_or(0) + 1
+            };
+            // The unique version makes two simultaneous additions collide.
             let v = PolicyVersion {
                 id: (Uuid::now_v7()).into(),
-                version: max.unwrap_or(0) + 1,
-                valid_from,
-                rules: rules.clone(),
-                created_by: created_by.to_string(),
+                version,
+                valid_from: new.valid_from,
+                rules: new.rules.clone(),
+                created_by: new.created_by.clone(),
             };
             sqlx::query(
                 "INSERT INTO policy_versions (id, version, valid_from, rules, created_at, created_by)
@@ -82,7 +87,7 @@ impl PolicyPort for SqlStore {
             .bind(v.valid_from)
             .bind(sqlx::types::Json(&v.rules))
             .bind(at)
-            .bind(created_by)
+            .bind(&new.created_by)
             .execute(&mut *tx)
             .await?;
             v

@@ -7,26 +7,28 @@ use crate::access::{self, Action, Kind};
 use crate::agreements::rules::{sha256_hex, validate_template, DEFAULT_TEMPLATE};
 use crate::agreements::service::AgreementsService;
 use crate::kernel::Work;
-use crate::kernel::{Actor, CoreResult, NewAuditEntry};
+use crate::kernel::{Actor, CoreError, CoreResult, NewAuditEntry};
 
 impl AgreementsService {
     /// Makes sure an agreement template exists (first start).
     #[tracing::instrument(skip_all)]
     pub(crate) async fn ensure_template(&self) -> CoreResult<()> {
-        if self.port.agreement_template().await?.is_none() {
-            self.port
-                .set_agreement_template(
-                    DEFAULT_TEMPLATE,
-                    0,
-                    "system",
-                    &Work::new(
-                        self.env.now(),
-                        NewAuditEntry::system("template.update", "agreement_template", 1),
-                    ),
-                )
-                .await?;
+        if self.port.agreement_template().await?.is_some() {
+            return Ok(());
         }
-        Ok(())
+        let work = Work::new(
+            self.env.now(),
+            NewAuditEntry::system("template.update", "agreement_template", 1),
+        );
+        match self
+            .port
+            .set_agreement_template(DEFAULT_TEMPLATE, 0, "system", &work)
+            .await
+        {
+            // Another server starting at the same time wrote it first.
+            Ok(_) | Err(CoreError::Conflict(_)) => Ok(()),
+            Err(e) => Err(e),
+        }
     }
 
     /// The current template: (version, text).

@@ -129,6 +129,17 @@ pub struct PolicyVersion {
     pub created_by: String,
 }
 
+/// A policy version to add.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPolicyVersion {
+    pub rules: PolicyRules,
+    pub valid_from: Date,
+    pub created_by: String,
+    /// Only as the very first version: a conflict when there is one (the
+    /// default, which two servers starting at once may both try to add).
+    pub first: bool,
+}
+
 /// Who decides a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -26,19 +26,26 @@ impl PolicyService {
     /// Makes sure a policy exists (first start).
     #[tracing::instrument(skip_all)]
     pub(crate) async fn ensure_default(&self) -> CoreResult<()> {
-        if self.port.policy_versions().await?.is_empty() {
-            let mut a = NewAuditEntry::system("policy.create", "policy", 1);
-            a.actor = "system (default policy)".into();
-            self.port
-                .add_policy_version(
-                    &PolicyRules::default(),
-                    time::macros::date!(2020 - 01 - 01),
-                    "system",
-                    &Work::new(self.env.now(), a),
-                )
-                .await?;
+        if !self.port.policy_versions().await?.is_empty() {
+            return Ok(());
         }
-        Ok(())
+        let mut a = NewAuditEntry::system("policy.create", "policy", 1);
+        a.actor = "system (default policy)".into();
+        let first = NewPolicyVersion {
+            rules: PolicyRules::default(),
+            valid_from: time::macros::date!(2020 - 01 - 01),
+            created_by: "system".into(),
+            first: true,
+        };
+        match self
+            .port
+            .add_policy_version(&first, &Work::new(self.env.now(), a))
+            .await
+        {
+            // Another server starting at the same time added it first.
+            Ok(_) | Err(CoreError::Conflict(_)) => Ok(()),
+            Err(e) => Err(e),
+        }
     }
 
     /// The version in force on `day`.
@@ -105,17 +112,17 @@ impl PolicyService {
                 ));
             }
         }
-        self.port
-            .add_policy_version(
-                &rules,
-                valid_from,
-                &actor.name,
-                &Work::new(
-                    self.env.now(),
-                    NewAuditEntry::by(actor, "policy.create", "policy", ""),
-                ),
-            )
-            .await
+        let new = NewPolicyVersion {
+            rules,
+            valid_from,
+            created_by: actor.name.clone(),
+            first: false,
+        };
+        let work = Work::new(
+            self.env.now(),
+            NewAuditEntry::by(actor, "policy.create", "policy", ""),
+        );
+        self.port.add_policy_version(&new, &work).await
     }
 
     /// Sets (or with `None` removes) a unit's own rules: a new policy version

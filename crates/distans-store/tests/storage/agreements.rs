@@ -529,8 +529,8 @@ async fn the_outbox_hands_each_mail_to_one_worker() {
             .unwrap();
         assert_eq!(
             later.len(),
-            2,
-            "{label}: leases ran out but for the renewed one; the sent one never comes back"
+            3,
+            "{label}: the failed one and two whose leases ran out; not the renewed one, never the sent one"
         );
         assert!(later.iter().all(|m| m.id != renewed && m.id != sent));
         // The first holder of a mail taken over can no longer mark it.

@@ -152,6 +152,7 @@ mod calendar_feed;
 mod checks;
 mod closed_days;
 mod coverage;
+mod defaults;
 mod deviations;
 mod equipment;
 mod followups;
