@@ -14,8 +14,42 @@ use distans_core::CoreError;
 use crate::error::ApiError;
 use crate::i18n::Lang;
 
-/// The most a form body may hold (the request limit is the outer bound).
-const FORM_LIMIT: usize = 20 * 1024 * 1024;
+/// The most a request body may hold, in bytes (the largest is an
+/// organisation's CSV export).
+pub const BODY_LIMIT: usize = 20 * 1024 * 1024;
+
+/// Refuses a request that says its body is larger than [`BODY_LIMIT`]
+/// before reading it: 413 in the API's error shape, or a short page. A body
+/// that does not say its length is cut off at the limit where it is read.
+pub async fn refuse_large_bodies(req: Request, next: Next) -> Response {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > BODY_LIMIT as u64) {
+        return too_large(&req);
+    }
+    next.run(req).await
+}
+
+fn too_large(req: &Request) -> Response {
+    let e = CoreError::TooLarge {
+        limit_bytes: BODY_LIMIT as u64,
+    };
+    if req.uri().path().starts_with("/api/") {
+        return ApiError(e).into_response();
+    }
+    let lang = Lang::from_headers(req.headers());
+    let page = format!(
+        "<!doctype html><html lang=\"{}\"><meta charset=\"utf-8\"><title>{}</title><p>{}</p><p><a href=\"/\">{}</a></p></html>",
+        lang.code(),
+        lang.t("input-too-large-title"),
+        lang.t("input-too-large-text"),
+        lang.t("nav-start"),
+    );
+    (StatusCode::PAYLOAD_TOO_LARGE, Html(page)).into_response()
+}
 
 /// Refuses a request whose query string or form holds a control character.
 pub async fn refuse_control_characters(req: Request, next: Next) -> Response {
@@ -35,9 +69,9 @@ pub async fn refuse_control_characters(req: Request, next: Next) -> Response {
         return next.run(req).await;
     }
     let (parts, body) = req.into_parts();
-    let bytes = match to_bytes(body, FORM_LIMIT).await {
+    let bytes = match to_bytes(body, BODY_LIMIT).await {
         Ok(b) => b,
-        Err(_) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+        Err(_) => return too_large(&Request::from_parts(parts, Body::empty())),
     };
     let req = Request::from_parts(parts, Body::from(bytes.clone()));
     match bad_field(&bytes, true) {

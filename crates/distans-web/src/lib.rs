@@ -78,7 +78,7 @@ impl AppState {
 
 /// The OpenAPI document of the API, as served at `/api/openapi.json`.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api::router().split_for_parts().1
+    api::routes_and_document().1
 }
 
 /// The span a request's log lines are made in: its id, method and path. Never
@@ -100,7 +100,7 @@ fn request_span(req: &Request<axum::body::Body>) -> tracing::Span {
 /// The whole application: pages, API, static files, with sessions,
 /// security headers and a request id on every request.
 pub fn app(state: AppState) -> Router {
-    let (api_router, openapi) = api::router().split_for_parts();
+    let (api_router, openapi) = api::routes_and_document();
     let openapi = Arc::new(openapi);
     let sessions = session::layer(&state);
     Router::new()
@@ -117,9 +117,11 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
         .layer(sessions)
         .layer(axum::middleware::from_fn(input::refuse_control_characters))
+        .layer(axum::extract::DefaultBodyLimit::max(input::BODY_LIMIT))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
-            20 * 1024 * 1024,
+            input::BODY_LIMIT,
         ))
+        .layer(axum::middleware::from_fn(input::refuse_large_bodies))
         .layer(axum::middleware::map_response(security::headers))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(request_span))

@@ -54,7 +54,8 @@ impl PolicyService {
         self.port
             .policy_on(day)
             .await?
-            .ok_or_else(|| CoreError::Internal("no policy version in force".into()))
+            // Before the first version (a day long past) there is none.
+            .ok_or(CoreError::NotFound("policy in force on that day"))
     }
 
     // The policy.

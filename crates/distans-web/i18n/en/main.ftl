@@ -662,5 +662,7 @@ own-language = Language
 own-language-legend = Language of the pages, notifications and e-mails you receive
 own-language-save = Save language
 nav-menu = Menu
+input-too-large-title = Too large
+input-too-large-text = What you sent is larger than the service takes (20 MB). Send a smaller file, or split it.
 input-refused-title = Characters not allowed
 input-refused-text = What you sent holds characters that cannot be saved (such as invisible control characters). Go back, remove them and try again.

@@ -662,5 +662,7 @@ own-language = Språk
 own-language-legend = Språk för sidorna, aviseringarna och e-posten du får
 own-language-save = Spara språk
 nav-menu = Meny
+input-too-large-title = För stort
+input-too-large-text = Det du skickade är större än tjänsten tar emot (20 MB). Skicka en mindre fil, eller dela upp den.
 input-refused-title = Otillåtna tecken
 input-refused-text = Det du skickade innehåller tecken som inte kan sparas (till exempel osynliga styrtecken). Gå tillbaka, ta bort dem och försök igen.

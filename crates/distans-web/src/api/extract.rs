@@ -28,9 +28,14 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
                 "send the body as Content-Type: application/json",
             )));
         }
-        let bytes = Bytes::from_request(req, state)
-            .await
-            .map_err(|e| ApiError(CoreError::invalid("body", e.body_text())))?;
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            ApiError(match e.status() {
+                axum::http::StatusCode::PAYLOAD_TOO_LARGE => CoreError::TooLarge {
+                    limit_bytes: crate::input::BODY_LIMIT as u64,
+                },
+                _ => CoreError::invalid("body", e.body_text()),
+            })
+        })?;
         let value: Value = serde_json::from_slice(&bytes).map_err(|e| {
             ApiError(CoreError::invalid(
                 "body",

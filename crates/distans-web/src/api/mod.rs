@@ -79,6 +79,79 @@ impl Modify for Security {
     }
 }
 
+/// The API's routes and its OpenAPI document, with the errors every route
+/// can answer documented on each.
+pub fn routes_and_document() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
+    let (routes, doc) = router().split_for_parts();
+    (routes, with_standard_errors(doc))
+}
+
+/// Adds to every operation of the API the error answers it can give
+/// whatever it does (the error shape, `ErrorBody`), where its own
+/// description does not name them: 400 for a malformed path, query or body,
+/// 401 when not signed in (all but signing in), 403, 404, and 503 while the
+/// database cannot take requests; for those that change something also 409
+/// (changed meanwhile, or the state forbids it), 413 (a body too large) and
+/// 422 (breaks a rule). Health checks answer for themselves.
+fn with_standard_errors(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    use utoipa::openapi::{ContentBuilder, HttpMethod, Ref, ResponseBuilder};
+    let error = |what: &str| {
+        ResponseBuilder::new()
+            .description(what)
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("ErrorBody")))
+                    .build(),
+            )
+            .build()
+    };
+    for (path, item) in doc.paths.paths.iter_mut() {
+        if !path.starts_with("/api/v1/") {
+            continue;
+        }
+        let ops = [
+            (HttpMethod::Get, &mut item.get),
+            (HttpMethod::Post, &mut item.post),
+            (HttpMethod::Put, &mut item.put),
+            (HttpMethod::Patch, &mut item.patch),
+            (HttpMethod::Delete, &mut item.delete),
+        ];
+        for (method, op) in ops {
+            let Some(op) = op else { continue };
+            let changes = method != HttpMethod::Get;
+            let mut standard = vec![
+                (
+                    "400",
+                    "The path, query or body is malformed; `field` names what",
+                ),
+                ("403", "The signed-in person may not do this"),
+                ("404", "Not found, or not visible to the signed-in person"),
+                (
+                    "503",
+                    "The database cannot take requests now; try again after `Retry-After` seconds",
+                ),
+            ];
+            if path != "/api/v1/login" {
+                standard.push(("401", "Not signed in"));
+            }
+            if changes {
+                standard.push(("409", "Changed meanwhile, or its state forbids this"));
+                standard.push(("413", "The body is too large"));
+                standard.push(("422", "Breaks a rule of the policy or the organisation"));
+            }
+            for (status, what) in standard {
+                if !op.responses.responses.contains_key(status) {
+                    op.responses
+                        .responses
+                        .insert(status.to_string(), error(what).into());
+                }
+            }
+        }
+    }
+    doc
+}
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(system::healthz))

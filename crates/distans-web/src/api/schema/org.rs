@@ -41,9 +41,9 @@ pub struct Site {
 }
 wire_struct!(distans_core::org::Site => Site { id, name, address, desks });
 
-/// A unit in a list or tree.
+/// What a unit is, in a list and on its own page.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct UnitSummary {
+pub struct UnitFacts {
     pub id: Uuid,
     pub code: String,
     pub name: String,
@@ -53,18 +53,41 @@ pub struct UnitSummary {
     pub manager: Option<PersonRef>,
     /// People whose home unit this is.
     pub people: i64,
-    /// Units directly below.
+}
+wire_struct!(distans_core::org::UnitSummary => UnitFacts {
+    id, code, name, kind, parent_id, depth, manager, people,
+});
+
+/// A unit in a list or tree.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct UnitSummary {
+    #[serde(flatten)]
+    pub unit: UnitFacts,
+    /// How many units are directly below.
     pub children: i64,
 }
-wire_struct!(distans_core::org::UnitSummary => UnitSummary {
-    id, code, name, kind, parent_id, depth, manager, people, children,
-});
+
+impl From<distans_core::org::UnitSummary> for UnitSummary {
+    fn from(u: distans_core::org::UnitSummary) -> Self {
+        let children = u.children;
+        UnitSummary {
+            unit: u.into(),
+            children,
+        }
+    }
+}
+
+impl Wire<UnitSummary> for distans_core::org::UnitSummary {
+    fn wire(self) -> UnitSummary {
+        self.into()
+    }
+}
 
 /// A unit with what its page shows.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct UnitDetail {
     #[serde(flatten)]
-    pub unit: UnitSummary,
+    pub unit: UnitFacts,
     /// From the top of the tree down to the parent.
     pub ancestors: Vec<UnitRef>,
     pub children: Vec<UnitSummary>,

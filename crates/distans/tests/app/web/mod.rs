@@ -147,6 +147,21 @@ impl App {
         r.cookie().expect("a session cookie")
     }
 
+    /// A personal API token of `user`, for scripts' requests.
+    async fn token(&self, user: &str) -> String {
+        let cookie = self.login(user).await;
+        let r = self
+            .call(
+                Method::POST,
+                "/api/v1/me/tokens",
+                Some(&cookie),
+                Some(json!({"name": "test"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        r.json()["secret"].as_str().unwrap().to_string()
+    }
+
     async fn id_of(&self, user: &str) -> String {
         self.store
             .credentials(user)
@@ -263,6 +278,7 @@ mod cases;
 mod dates;
 mod deviations;
 mod equipment;
+mod errors;
 mod followups;
 mod health;
 mod openapi;

@@ -149,3 +149,34 @@ fn dates_are_described_as_dates() {
         assert!(checked.iter().any(|c| c == must), "{must} in {checked:?}");
     }
 }
+
+#[test]
+fn every_operation_documents_the_errors_it_can_give() {
+    let doc = serde_json::to_value(distans_web::openapi()).unwrap();
+    let mut checked = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        if !path.starts_with("/api/v1/") {
+            continue;
+        }
+        for (method, op) in item.as_object().unwrap() {
+            let statuses = op["responses"].as_object().unwrap();
+            let mut must = vec!["400", "403", "404", "503"];
+            if path != "/api/v1/login" {
+                must.push("401");
+            }
+            if method != "get" {
+                must.extend(["409", "413", "422"]);
+            }
+            for s in must {
+                assert!(
+                    statuses.contains_key(s),
+                    "{method} {path} does not document {s}"
+                );
+                let body = &statuses[s]["content"]["application/json"]["schema"];
+                assert!(body.is_object(), "{method} {path} {s} has no body: {op}");
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 60, "{checked}");
+}
