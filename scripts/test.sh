@@ -2,7 +2,8 @@
 # The test command: every suite, and none may be skipped.
 #   1. the Rust suites (unit, storage on SQLite *and* PostgreSQL, web, CLI, planner)
 #   2. the OpenAPI document through a real OpenAPI validator
-#   3. the browser suite (Playwright + Debian Chromium + axe-core) in e2e/
+#   3. the API fuzzer (schemathesis) on SQLite and PostgreSQL
+#   4. the browser suite (Playwright + Debian Chromium + axe-core) in e2e/
 # PostgreSQL: DISTANS_TEST_POSTGRES (default: the local server, database postgres).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +27,9 @@ cargo test --workspace --locked
 echo "== OpenAPI document"
 python3 -c 'import openapi_spec_validator' 2>/dev/null || python3 -m pip install -q openapi-spec-validator
 python3 scripts/check_openapi.py target/debug/distans
+
+echo "== API fuzzer"
+bash scripts/fuzz_api.sh target/debug/distans
 
 echo "== Browser suite"
 DISTANS_BIN="$PWD/target/debug/distans" bash e2e/run.sh
