@@ -12,7 +12,7 @@ use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use distans_core::absences::rules::resolve_absences;
-use distans_core::absences::{Absence, AbsenceImportReport, AbsenceRow};
+use distans_core::absences::{Absence, AbsenceFile, AbsenceImportReport};
 use distans_core::kernel::csv::ImportError;
 use distans_core::kernel::Work;
 use distans_core::store::AbsencesPort;
@@ -122,15 +122,19 @@ impl AbsencesPort for SqlStore {
         write_if_changed!(self, work, "DELETE FROM absences WHERE id = $1", id.uuid())
     }
 
-    #[tracing::instrument(skip_all, fields(rows = rows.len()))]
+    #[tracing::instrument(skip_all, fields(rows = file.rows.len()))]
     async fn import_absences(
         &self,
-        rows: &[AbsenceRow],
+        file: &AbsenceFile,
         actor_id: Option<PersonId>,
         actor: &str,
         at: OffsetDateTime,
     ) -> Result<AbsenceImportReport, ImportError> {
-        let mut numbers: Vec<&str> = rows.iter().map(|r| r.employee_number.as_str()).collect();
+        let mut numbers: Vec<&str> = file
+            .rows
+            .iter()
+            .map(|r| r.employee_number.as_str())
+            .collect();
         numbers.sort_unstable();
         numbers.dedup();
         write_import!(
@@ -162,7 +166,7 @@ impl AbsencesPort for SqlStore {
                     );
                 }
                 resolve_absences(
-                    rows,
+                    file,
                     &people,
                     &stored,
                     actor_id,

@@ -9,12 +9,12 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
-use distans_core::absences::rules::parse_absences_csv;
+use distans_core::absences::rules::read_absences_csv;
 use distans_core::absences::ABSENCE_COLUMNS;
 use distans_core::demo::rules as demo;
 use distans_core::kernel::clock::SystemClock;
 use distans_core::kernel::csv::ImportError;
-use distans_core::org::csv::{parse_people_csv, COLUMNS};
+use distans_core::org::csv::{read_people_csv, COLUMNS};
 use distans_core::Core;
 use distans_store::{SqlStore, StoreConfig};
 use distans_web::client::TrustedProxies;
@@ -435,7 +435,7 @@ async fn shutdown() {
 async fn import_people(url: &str, file: &PathBuf) -> Result<()> {
     let t = Instant::now();
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let data = match parse_people_csv(&bytes) {
+    let data = match read_people_csv(&bytes) {
         Ok(d) => d,
         Err(rows) => return report_bad_rows(file, &rows),
     };
@@ -464,7 +464,7 @@ async fn import_people(url: &str, file: &PathBuf) -> Result<()> {
 async fn import_absences(url: &str, file: &PathBuf) -> Result<()> {
     let t = Instant::now();
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let rows = match parse_absences_csv(&bytes) {
+    let rows = match read_absences_csv(&bytes) {
         Ok(r) => r,
         Err(bad) => return report_bad_rows_of(file, &bad, ABSENCE_COLUMNS),
     };

@@ -36,6 +36,25 @@ pub struct AbsenceRow {
     pub last_day: Date,
 }
 
+/// An absence file as read: the rows that could be read, the file's
+/// column names, and what was wrong with the other rows (reported by the
+/// import with what it finds itself, in one go).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AbsenceFile {
+    pub rows: Vec<AbsenceRow>,
+    pub header: Vec<String>,
+    pub problems: Vec<crate::kernel::csv::RowError>,
+}
+
+impl From<Vec<AbsenceRow>> for AbsenceFile {
+    fn from(rows: Vec<AbsenceRow>) -> Self {
+        AbsenceFile {
+            rows,
+            ..AbsenceFile::default()
+        }
+    }
+}
+
 /// The columns of the absence CSV.
 pub const ABSENCE_COLUMNS: &[(&str, bool, &str)] = &[
     (

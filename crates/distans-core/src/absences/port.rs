@@ -33,7 +33,7 @@ pub trait AbsencesPort: Send + Sync {
     /// Imports absences in one transaction: all or nothing.
     async fn import_absences(
         &self,
-        rows: &[crate::absences::model::AbsenceRow],
+        file: &crate::absences::model::AbsenceFile,
         actor_id: Option<PersonId>,
         actor: &str,
         at: OffsetDateTime,

@@ -9,7 +9,7 @@ use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use crate::absences::model::*;
-use crate::kernel::csv::{finish, read_csv, RowError};
+use crate::kernel::csv::{locate, read_csv, RowError};
 use crate::kernel::dates::{check_date, parse_date};
 use crate::kernel::{CoreError, CoreResult, NewAuditEntry};
 use crate::org::model::EmployeeNumber;
@@ -50,6 +50,17 @@ fn parse_day(s: &str) -> Result<Date, String> {
 /// Reads an absence CSV (comma or semicolon, UTF-8 with or without BOM).
 /// Every bad row is reported with its line, column and reason.
 pub fn parse_absences_csv(bytes: &[u8]) -> Result<Vec<AbsenceRow>, Vec<RowError>> {
+    let file = read_absences_csv(bytes)?;
+    if file.problems.is_empty() {
+        Ok(file.rows)
+    } else {
+        Err(file.problems)
+    }
+}
+
+/// Reads an absence CSV as far as its rows can be read (see
+/// [`AbsenceFile`]); only a file that cannot be read at all is an error.
+pub fn read_absences_csv(bytes: &[u8]) -> Result<AbsenceFile, Vec<RowError>> {
     let mut file = read_csv(bytes, ABSENCE_COLUMNS)?;
     let mut errors = vec![];
     let mut row_errors = vec![];
@@ -107,23 +118,29 @@ pub fn parse_absences_csv(bytes: &[u8]) -> Result<Vec<AbsenceRow>, Vec<RowError>
         list.sort_by_key(|r| r.first_day);
         for w in list.windows(2) {
             if w[1].first_day <= w[0].last_day {
-                errors.push(RowError {
-                    line: w[1].line,
-                    field: "first_day".into(),
-                    message: format!(
+                errors.push(RowError::new(
+                    w[1].line,
+                    "first_day",
+                    format!(
                         "overlaps the absence of {} on line {} ({}–{})",
                         w[0].employee_number, w[0].line, w[0].first_day, w[0].last_day
                     ),
-                });
+                ));
             }
         }
     }
-    finish(rows, errors)
+    let header = file.header().to_vec();
+    locate(&mut errors, &header);
+    Ok(AbsenceFile {
+        rows,
+        header,
+        problems: errors,
+    })
 }
 
 /// (id, last day). Pure; unknown people are bad rows.
 pub fn resolve_absences(
-    rows: &[AbsenceRow],
+    file: &AbsenceFile,
     people: &HashMap<String, PersonId>,
     stored: &HashMap<(PersonId, Date), (AbsenceId, Date)>,
     actor_id: Option<PersonId>,
@@ -131,7 +148,8 @@ pub fn resolve_absences(
     at: OffsetDateTime,
     new_id: &mut dyn FnMut() -> Uuid,
 ) -> Result<AbsenceChanges, Vec<RowError>> {
-    let mut errors = vec![];
+    // The file's own problems first: everything is reported in one go.
+    let mut errors = file.problems.clone();
     let mut ch = AbsenceChanges::default();
     let audit = |action: &str, id: Uuid, before, after| NewAuditEntry {
         actor_id,
@@ -142,13 +160,13 @@ pub fn resolve_absences(
         before,
         after,
     };
-    for r in rows {
+    for r in &file.rows {
         let Some(person) = people.get(r.employee_number.as_str()) else {
-            errors.push(RowError {
-                line: r.line,
-                field: "employee_number".into(),
-                message: format!("nobody has the employee number {}", r.employee_number),
-            });
+            errors.push(RowError::new(
+                r.line,
+                "employee_number",
+                format!("nobody has the employee number {}", r.employee_number),
+            ));
             continue;
         };
         match stored.get(&(*person, r.first_day)) {
@@ -184,6 +202,7 @@ pub fn resolve_absences(
         }
     }
     if !errors.is_empty() {
+        locate(&mut errors, &file.header);
         return Err(errors);
     }
     ch.audit.push(NewAuditEntry {
@@ -272,7 +291,7 @@ mod tests {
         .into();
         let mut n = 100u128;
         let ch = resolve_absences(
-            &rows,
+            &AbsenceFile::from(rows.clone()),
             &people,
             &stored,
             None,
@@ -300,7 +319,7 @@ mod tests {
         assert_eq!(ch.audit.len(), 3, "one per change and a summary");
 
         let e = resolve_absences(
-            &rows,
+            &AbsenceFile::from(rows.clone()),
             &HashMap::new(),
             &stored,
             None,
@@ -379,7 +398,7 @@ mod tests {
         let p = PersonId::from_u128(1);
         let people: HashMap<String, PersonId> = [("1".to_string(), p)].into();
         let ch = resolve_absences(
-            &rows,
+            &AbsenceFile::from(rows.clone()),
             &people,
             &HashMap::new(),
             Some(Uuid::from_u128(9).into()),
@@ -496,7 +515,7 @@ mod tests {
                 }).collect();
                 let unknown = rows.iter().filter(|r| r.0 == 3).count();
                 let mut n = 1000u128;
-                let r = resolve_absences(&parsed, &people, &stored, None, "t", datetime!(2026-01-01 0:00 UTC), &mut || { n += 1; Uuid::from_u128(n) });
+                let r = resolve_absences(&AbsenceFile::from(parsed.clone()), &people, &stored, None, "t", datetime!(2026-01-01 0:00 UTC), &mut || { n += 1; Uuid::from_u128(n) });
                 match r {
                     Ok(ch) => {
                         prop_assert_eq!(unknown, 0);

@@ -157,7 +157,7 @@ impl AbsencesService {
     pub async fn import_absences(
         &self,
         actor: Option<&Actor>,
-        rows: &[AbsenceRow],
+        file: &AbsenceFile,
     ) -> Result<AbsenceImportReport, ImportError> {
         if let Some(a) = actor {
             access::authorize(a, Action::Plain(Kind::ImportAbsences))?;
@@ -167,7 +167,7 @@ impl AbsencesService {
             None => (None, "kommandoraden (distans import)".to_string()),
         };
         self.port
-            .import_absences(rows, id, &name, self.env.now())
+            .import_absences(file, id, &name, self.env.now())
             .await
     }
 }

@@ -19,6 +19,9 @@ use crate::kernel::error::CoreError;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RowError {
     pub line: u64,
+    /// The column (1 for the first) of the field, when the file has it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<u64>,
     pub field: String,
     pub message: String,
 }
@@ -27,6 +30,7 @@ impl RowError {
     pub fn new(line: u64, field: impl Into<String>, message: impl Into<String>) -> Self {
         RowError {
             line,
+            column: None,
             field: field.into(),
             message: message.into(),
         }
@@ -35,8 +39,28 @@ impl RowError {
 
 impl std::fmt::Display for RowError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "line {}: {}: {}", self.line, self.field, self.message)
+        match self.column {
+            Some(c) => write!(
+                f,
+                "line {}, column {c} ({}): {}",
+                self.line, self.field, self.message
+            ),
+            None => write!(f, "line {}: {}: {}", self.line, self.field, self.message),
+        }
     }
+}
+
+/// Gives each error the column its field is in, by the file's `header`
+/// (the column names in the file's order), and puts them in reading order.
+pub fn locate(errors: &mut Vec<RowError>, header: &[String]) {
+    for e in errors.iter_mut() {
+        let name = e.field.split('[').next().unwrap_or("");
+        if let Some(i) = header.iter().position(|h| h == name) {
+            e.column = Some(i as u64 + 1);
+        }
+    }
+    errors.sort_by_key(|e| (e.line, e.column));
+    errors.dedup();
 }
 
 /// Why an import did not happen.
@@ -60,6 +84,7 @@ pub type Column = (&'static str, bool, &'static str);
 pub struct CsvFile<'a> {
     reader: csv::Reader<&'a [u8]>,
     col: HashMap<&'static str, usize>,
+    header: Vec<String>,
 }
 
 /// One row of a [`CsvFile`], its cells looked up by column name.
@@ -145,14 +170,25 @@ pub fn read_csv<'a>(bytes: &'a [u8], columns: &[Column]) -> Result<CsvFile<'a>, 
             errors.push(RowError::new(1, *name, "required column is missing"));
         }
     }
+    let header = headers.iter().map(|h| h.trim().to_lowercase()).collect();
     if errors.is_empty() {
-        Ok(CsvFile { reader, col })
+        Ok(CsvFile {
+            reader,
+            col,
+            header,
+        })
     } else {
+        locate(&mut errors, &header);
         Err(errors)
     }
 }
 
 impl CsvFile<'_> {
+    /// The column names, in the file's order.
+    pub fn header(&self) -> &[String] {
+        &self.header
+    }
+
     /// Whether the file has this column.
     pub fn has(&self, name: &str) -> bool {
         self.col.contains_key(name)
@@ -257,12 +293,17 @@ impl CsvOut {
     }
 }
 
-/// Errors sorted by line, or the value when there are none.
-pub fn finish<T>(value: T, mut errors: Vec<RowError>) -> Result<T, Vec<RowError>> {
+/// The errors, each with its column by `header`, in reading order; or the
+/// value when there are none.
+pub fn finish<T>(
+    value: T,
+    mut errors: Vec<RowError>,
+    header: &[String],
+) -> Result<T, Vec<RowError>> {
     if errors.is_empty() {
         Ok(value)
     } else {
-        errors.sort_by_key(|e| e.line);
+        locate(&mut errors, header);
         Err(errors)
     }
 }
@@ -332,7 +373,8 @@ mod tests {
         f.for_each_row(&mut errors, |r| {
             out.push((r.line, r.get("a").to_string(), r.opt("b").map(String::from)))
         });
-        finish(out, errors)
+        let header = f.header().to_vec();
+        finish(out, errors, &header)
     }
 
     #[test]
@@ -351,7 +393,10 @@ mod tests {
     fn header_problems_are_named() {
         let e = rows("b,c,b\n1,2,3\n").unwrap_err();
         let fields: Vec<&str> = e.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, vec!["c", "b", "a"]);
+        // The missing column has no place in the file; the others are in
+        // the order of their columns.
+        assert_eq!(fields, vec!["a", "b", "c"]);
+        assert_eq!(e[1].column, Some(1));
         assert!(e.iter().all(|e| e.line == 1));
     }
 
@@ -391,15 +436,23 @@ mod tests {
     }
 
     #[test]
-    fn finish_sorts_errors_by_line() {
+    fn finish_names_columns_and_sorts_errors_by_line() {
+        let header = vec!["a".to_string(), "weekdays".to_string()];
         let e = finish(
             (),
-            vec![RowError::new(5, "x", "m"), RowError::new(2, "y", "n")],
+            vec![
+                RowError::new(5, "x", "m"),
+                RowError::new(2, "weekdays[1]", "n"),
+                RowError::new(2, "a", "o"),
+            ],
+            &header,
         )
         .unwrap_err();
-        assert_eq!(e.iter().map(|e| e.line).collect::<Vec<_>>(), vec![2, 5]);
-        assert_eq!(e[0].to_string(), "line 2: y: n");
-        assert_eq!(finish(7, vec![]), Ok(7));
+        let at: Vec<(u64, Option<u64>)> = e.iter().map(|e| (e.line, e.column)).collect();
+        assert_eq!(at, vec![(2, Some(1)), (2, Some(2)), (5, None)]);
+        assert_eq!(e[1].to_string(), "line 2, column 2 (weekdays[1]): n");
+        assert_eq!(e[2].to_string(), "line 5: x: m");
+        assert_eq!(finish(7, vec![], &header), Ok(7));
     }
 
     mod props {
@@ -412,7 +465,8 @@ mod tests {
             let mut errors = vec![];
             let mut out = vec![];
             f.for_each_row(&mut errors, |r| out.push((r.line, r.get("a").to_string())));
-            finish(out, errors)
+            let header = f.header().to_vec();
+            finish(out, errors, &header)
         }
 
         fn cell() -> impl Strategy<Value = String> {

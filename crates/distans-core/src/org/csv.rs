@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::kernel::csv::{finish, read_csv, Column, CsvOut, CsvRow, RowError};
+use crate::kernel::csv::{locate, read_csv, Column, CsvOut, CsvRow, RowError};
 use crate::kernel::text::parse_name;
 use crate::kernel::Role;
 use crate::org::model::{
@@ -88,6 +88,19 @@ struct Reading {
 /// Reads a people CSV. Comma or semicolon separated (guessed from the
 /// header), UTF-8 with or without BOM. Every bad row is reported.
 pub fn parse_people_csv(bytes: &[u8]) -> Result<OrgData, Vec<RowError>> {
+    let data = read_people_csv(bytes)?;
+    if data.problems.is_empty() {
+        Ok(data)
+    } else {
+        Err(data.problems)
+    }
+}
+
+/// Reads a people CSV as far as its rows can be read: the rows that can,
+/// and the problems of those that cannot (in [`OrgData::problems`]), so
+/// that an import reports every problem in one go. Only a file that cannot
+/// be read at all (not UTF-8, a bad header, no rows) is an error here.
+pub fn read_people_csv(bytes: &[u8]) -> Result<OrgData, Vec<RowError>> {
     let mut file = read_csv(bytes, COLUMNS)?;
     let mut st = Reading {
         has_roles: file.has("roles"),
@@ -98,12 +111,15 @@ pub fn parse_people_csv(bytes: &[u8]) -> Result<OrgData, Vec<RowError>> {
     file.for_each_row(&mut errors, |r| read_row(&mut st, r, &mut row_errors));
     errors.append(&mut row_errors);
     if st.data.people.is_empty() && errors.is_empty() {
-        errors.push(RowError::new(2, "file", "has no rows"));
+        return Err(vec![RowError::new(2, "file", "has no rows")]);
     }
     let mut data = st.data;
     data.sites = st.sites.into_values().map(|(_, s)| s).collect();
     data.units = st.units.into_values().collect();
-    finish(data, errors)
+    data.header = file.header().to_vec();
+    locate(&mut errors, file.header());
+    data.problems = errors;
+    Ok(data)
 }
 
 fn read_row(st: &mut Reading, r: &CsvRow<'_>, errors: &mut Vec<RowError>) {

@@ -7,6 +7,7 @@ use crate::kernel::SiteId;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+use crate::kernel::csv::RowError;
 use crate::kernel::refs::{PersonRef, UnitRef};
 use crate::kernel::text::short_text;
 use crate::kernel::{Message, NewAuditEntry, Notice, Role};
@@ -411,6 +412,11 @@ pub struct OrgData {
     pub sites: Vec<SiteRow>,
     pub units: Vec<UnitRow>,
     pub people: Vec<PersonRow>,
+    /// The file's column names, in its order (to name an error's column).
+    pub header: Vec<String>,
+    /// What was wrong with rows of the file (those rows are left out
+    /// above); the import reports them with what it finds itself, in one go.
+    pub problems: Vec<RowError>,
 }
 
 /// What is stored now, as far as an import needs to know it.

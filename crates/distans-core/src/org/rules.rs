@@ -10,7 +10,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::access::{self, Action};
-use crate::kernel::csv::RowError;
+use crate::kernel::csv::{locate, RowError};
 use crate::kernel::{Actor, CoreError, CoreResult, NewAuditEntry};
 use crate::org::model::{
     Changes, MeView, OrgData, PeopleFilter, Person, PersonRecord, PersonView, Site, Snapshot, Unit,
@@ -125,7 +125,8 @@ pub fn resolve(
     actor: &str,
     new_id: &mut dyn FnMut() -> Uuid,
 ) -> Result<Changes, Vec<RowError>> {
-    let mut errors: Vec<RowError> = vec![];
+    // The file's own problems first: everything is reported in one go.
+    let mut errors: Vec<RowError> = data.problems.clone();
     let mut ch = Changes::default();
     let audit = |action: &str, entity: &str, id: String, before, after| NewAuditEntry {
         actor_id,
@@ -227,39 +228,50 @@ pub fn resolve(
     for u in &data.units {
         if let Some(p) = &u.parent_code {
             if !tree.contains_key(p.as_str()) {
-                errors.push(RowError {
-                    line: u.line,
-                    field: "parent_unit_code".into(),
-                    message: format!("unit {p} is neither in the file nor in the organisation"),
-                });
+                errors.push(RowError::new(
+                    u.line,
+                    "parent_unit_code",
+                    format!("unit {p} is neither in the file nor in the organisation"),
+                ));
             }
         }
     }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    // Paths, detecting cycles.
+    // Paths, detecting cycles. The stored tree has none, so a cycle goes
+    // through a unit the file moved: it is reported once, on the first line
+    // of the file that moves one of its units.
     let mut paths: HashMap<String, (String, usize)> = HashMap::new();
+    let mut cycles_seen: HashSet<Vec<String>> = HashSet::new();
     for code in tree.keys() {
         let mut chain = vec![code.clone()];
         let mut seen: HashSet<String> = HashSet::from([code.clone()]);
         let mut cur = code.clone();
-        let mut cyclic = false;
+        let mut cycle_from = None;
         while let Some((_, _, _, Some(parent))) = tree.get(&cur) {
             if !seen.insert(parent.clone()) {
-                cyclic = true;
+                cycle_from = Some(parent.clone());
                 break;
             }
             chain.push(parent.clone());
             cur = parent.clone();
         }
-        if cyclic {
-            let line = file_units.get(code.as_str()).map(|u| u.line).unwrap_or(0);
-            errors.push(RowError {
-                line,
-                field: "parent_unit_code".into(),
-                message: format!("unit {code} would be below itself ({})", chain.join(" → ")),
-            });
+        if let Some(start) = cycle_from {
+            let at = chain.iter().position(|c| *c == start).unwrap_or(0);
+            let mut members = chain[at..].to_vec();
+            members.sort();
+            if cycles_seen.insert(members.clone()) {
+                let line = members
+                    .iter()
+                    .filter_map(|c| file_units.get(c.as_str()).map(|u| u.line))
+                    .min()
+                    .unwrap_or(1);
+                let mut around = chain[at..].to_vec();
+                around.push(start);
+                errors.push(RowError::new(
+                    line,
+                    "parent_unit_code",
+                    format!("units would be below themselves ({})", around.join(" → ")),
+                ));
+            }
             continue;
         }
         chain.reverse();
@@ -272,11 +284,6 @@ pub fn resolve(
         }
         paths.insert(code.clone(), (path, chain.len() - 1));
     }
-    if !errors.is_empty() {
-        errors.sort_by_key(|e| e.line);
-        errors.dedup();
-        return Err(errors);
-    }
 
     // Managers named by the file, and each unit's site from its first person.
     let mut manager_of: HashMap<&str, &str> = HashMap::new(); // unit code -> employee number
@@ -284,11 +291,11 @@ pub fn resolve(
     for p in &data.people {
         for m in &p.manages {
             if !tree.contains_key(m.as_str()) {
-                errors.push(RowError {
-                    line: p.line,
-                    field: "manages".into(),
-                    message: format!("unit {m} is neither in the file nor in the organisation"),
-                });
+                errors.push(RowError::new(
+                    p.line,
+                    "manages",
+                    format!("unit {m} is neither in the file nor in the organisation"),
+                ));
             }
             manager_of.insert(m.as_str(), p.employee_number.as_str());
         }
@@ -376,11 +383,11 @@ pub fn resolve(
         if let Some(u) = &p.username {
             if let Some(owner) = username_owner.get(u.as_str()) {
                 if *owner != p.employee_number.as_str() {
-                    errors.push(RowError {
-                        line: p.line,
-                        field: "username".into(),
-                        message: format!("{u} already belongs to employee {owner}"),
-                    });
+                    errors.push(RowError::new(
+                        p.line,
+                        "username",
+                        format!("{u} already belongs to employee {owner}"),
+                    ));
                     continue;
                 }
             }
@@ -444,7 +451,7 @@ pub fn resolve(
         }
     }
     if !errors.is_empty() {
-        errors.sort_by_key(|e| e.line);
+        locate(&mut errors, &data.header);
         return Err(errors);
     }
 
@@ -544,9 +551,15 @@ mod tests {
         let errs = resolve(&Snapshot::default(), &d, None, "cli", &mut ids())
             .err()
             .unwrap_or_default();
+        // Both at once: the unknown parent and the cycle, on lines of the file.
         assert!(
             errs.iter()
                 .any(|e| e.line == 4 && e.message.contains("NOPE")),
+            "{errs:?}"
+        );
+        assert!(
+            errs.iter()
+                .any(|e| e.line == 2 && e.message.contains("below themselves")),
             "{errs:?}"
         );
         let f = "employee_number,given_name,family_name,unit_code,unit_name,parent_unit_code\n\
@@ -556,7 +569,7 @@ mod tests {
             .err()
             .unwrap_or_default();
         assert!(
-            errs.iter().any(|e| e.message.contains("below itself")),
+            errs.iter().any(|e| e.message.contains("below themselves")),
             "{errs:?}"
         );
     }

@@ -138,6 +138,7 @@ fn small_org() -> OrgData {
         }],
         units: vec![unit("K", None), unit("KC", Some("K"))],
         people: vec![boss, person("2", "KC")],
+        ..OrgData::default()
     }
 }
 
@@ -352,6 +353,7 @@ prop_compose! {
                 })
                 .collect(),
             people: vec![],
+            ..OrgData::default()
         };
         let mut managed = std::collections::HashSet::new();
         // Everyone first in their own unit, then the rest anywhere.
@@ -430,4 +432,39 @@ proptest! {
             prop_assert_eq!(p.unit_id, unit.id);
         }
     }
+}
+
+#[test]
+fn every_problem_of_a_file_is_reported_at_once_with_line_and_column() {
+    let mut data = small_org();
+    data.header = ["employee_number", "email", "unit_code", "parent_unit_code"]
+        .map(String::from)
+        .to_vec();
+    // A row the reader could not read, a unit below one nobody knows, and
+    // two units below each other.
+    data.problems = vec![RowError::new(9, "email", "is not an e-mail address")];
+    let mut lost = unit("X", Some("NOPE"));
+    lost.line = 4;
+    data.units.push(lost);
+    let mut top = unit("K", Some("KC"));
+    top.line = 3;
+    let mut below = unit("KC", Some("K"));
+    below.line = 5;
+    data.units = vec![top, below, data.units.pop().unwrap()];
+    let e = resolve(&Snapshot::default(), &data, None, "cli", &mut ids()).unwrap_err();
+    let got: Vec<(u64, Option<u64>, &str)> = e
+        .iter()
+        .map(|e| (e.line, e.column, e.field.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (3, Some(4), "parent_unit_code"),
+            (4, Some(4), "parent_unit_code"),
+            (9, Some(2), "email"),
+        ],
+        "{e:?}"
+    );
+    assert!(e[0].message.contains("below themselves"), "{}", e[0]);
+    assert!(e[1].message.contains("NOPE"));
 }

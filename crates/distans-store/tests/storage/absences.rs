@@ -165,9 +165,17 @@ async fn absences_entered_imported_and_in_the_plan() {
             day(50)
         );
         let rows = parse_absences_csv(csv.as_bytes()).unwrap();
-        let r = c.absences.import_absences(None, &rows).await.unwrap();
+        let r = c
+            .absences
+            .import_absences(None, &rows.clone().into())
+            .await
+            .unwrap();
         assert_eq!((r.created, r.updated, r.unchanged), (2, 0, 0), "{label}");
-        let r = c.absences.import_absences(None, &rows).await.unwrap();
+        let r = c
+            .absences
+            .import_absences(None, &rows.clone().into())
+            .await
+            .unwrap();
         assert_eq!((r.created, r.updated, r.unchanged), (0, 0, 2), "{label}");
         let longer = parse_absences_csv(
             format!(
@@ -178,7 +186,11 @@ async fn absences_entered_imported_and_in_the_plan() {
             .as_bytes(),
         )
         .unwrap();
-        let r = c.absences.import_absences(None, &longer).await.unwrap();
+        let r = c
+            .absences
+            .import_absences(None, &longer.into())
+            .await
+            .unwrap();
         assert_eq!((r.created, r.updated, r.unchanged), (0, 1, 0));
         let bad = parse_absences_csv(
             format!(
@@ -191,7 +203,7 @@ async fn absences_entered_imported_and_in_the_plan() {
             .as_bytes(),
         )
         .unwrap();
-        match c.absences.import_absences(None, &bad).await {
+        match c.absences.import_absences(None, &bad.into()).await {
             Err(ImportError::Rows(e)) => {
                 assert_eq!(e.len(), 1);
                 assert_eq!((e[0].line, e[0].field.as_str()), (3, "employee_number"));

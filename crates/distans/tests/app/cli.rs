@@ -80,26 +80,29 @@ fn import_is_idempotent_and_all_or_nothing() {
     let o = distans(&db, &["import", "people", badf.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     let t = text(&o);
+    // One pass: the rows that cannot be read and what the import finds
+    // (an unknown parent unit), each with its line and column.
     for needle in [
         "nothing was imported",
-        "line 5: family_name",
-        "line 5: email",
-        "line 5: commute_km",
-        "line 5: commute_mode",
-        "line 7: employee_number: 1 already appears on line 2",
+        "line 5, column 3 (family_name)",
+        "line 5, column 4 (email)",
+        "line 5, column 13 (commute_km)",
+        "line 5, column 14 (commute_mode)",
+        "line 6, column 7 (parent_unit_code): unit SAKNAS is neither in the file nor in the organisation",
+        "line 7, column 1 (employee_number): 1 already appears on line 2",
     ] {
         assert!(t.contains(needle), "missing {needle:?} in:\n{t}");
     }
-    // The unknown parent is found once the rows parse.
-    let bad2 = format!("{GOOD}5;Eva;Ek;;X;Ny;SAKNAS;;;;;;;;\n");
-    std::fs::write(&badf, bad2).unwrap();
+    assert!(!t.contains("line 0"), "{t}");
+    // A cycle is reported once, on a line of the file.
+    let cyclic = GOOD.replace("K;Kommunen;;K", "K;Kommunen;KC;K");
+    std::fs::write(&badf, cyclic).unwrap();
     let o = distans(&db, &["import", "people", badf.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(
-        text(&o).contains("line 5: parent_unit_code: unit SAKNAS"),
-        "{}",
-        text(&o)
-    );
+    let t = text(&o);
+    assert_eq!(t.matches("below themselves").count(), 1, "{t}");
+    assert!(t.contains("column 7 (parent_unit_code)"), "{t}");
+    assert!(!t.contains("line 0"), "{t}");
     let o = distans(&db, &["import", "people", csv.to_str().unwrap()]);
     assert!(
         text(&o).contains("people 0 new, 0 updated, 3 unchanged"),
@@ -251,27 +254,19 @@ fn absences_import_is_idempotent_and_all_or_nothing() {
     let o = distans(&db, &["import", "absences", csv.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     let t = text(&o);
-    assert!(t.contains("line 4: first_day"), "{t}");
+    // One pass: the rows that cannot be read and the unknown person.
+    assert!(t.contains("line 4, column 2 (first_day)"), "{t}");
     assert!(
-        t.contains("line 5: last_day: \"10000-01-01\" is outside the years accepted (1900–2199)"),
+        t.contains("line 5, column 3 (last_day): \"10000-01-01\" is outside the years accepted (1900–2199)"),
+        "{t}"
+    );
+    assert!(
+        t.contains("line 3, column 1 (employee_number): nobody has the employee number 99"),
         "{t}"
     );
     assert!(
         t.contains("Columns: employee_number*, first_day*, last_day*"),
         "{t}"
-    );
-    // The unknown person is found only against the database, after the file parses.
-    std::fs::write(
-        &csv,
-        "employee_number,first_day,last_day\n3,2026-12-01,2026-12-02\n99,2026-12-01,2026-12-02\n",
-    )
-    .unwrap();
-    let o = distans(&db, &["import", "absences", csv.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
-    assert!(
-        text(&o).contains("line 3: employee_number: nobody has the employee number 99"),
-        "{}",
-        text(&o)
     );
     std::fs::write(
         &csv,
