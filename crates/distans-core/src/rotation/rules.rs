@@ -28,6 +28,22 @@ pub fn horizon(start: Date, weeks: i64) -> CoreResult<DateRange> {
     DateRange::new(("from", "weeks"), start, last_friday)
 }
 
+/// The workdays on which a person may not work remotely: those in none of
+/// `allowed`, the periods (first day, last day or none) of their agreements
+/// and of the temporary decisions that let them. The planner keeps them
+/// onsite, so an agreement gives remote days only while it applies.
+pub fn onsite_only(workdays: &[Date], allowed: &[(Date, Option<Date>)]) -> Vec<Date> {
+    workdays
+        .iter()
+        .copied()
+        .filter(|d| {
+            !allowed
+                .iter()
+                .any(|(from, to)| from <= d && to.is_none_or(|t| *d <= t))
+        })
+        .collect()
+}
+
 pub(crate) fn weekday_key(d: Date) -> Option<&'static str> {
     match d.weekday() {
         TimeWeekday::Monday => Some("mon"),
@@ -181,6 +197,49 @@ pub fn named_conflicts(conflicts: &[String], names: &BTreeMap<String, String>) -
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+    use time::macros::date;
+
+    #[test]
+    fn only_days_in_an_allowed_period_may_be_remote() {
+        let days: Vec<Date> = (0..10)
+            .map(|i| date!(2026 - 03 - 02) + time::Duration::days(i))
+            .collect();
+        let agreement = (date!(2026 - 03 - 05), None);
+        let decision = (date!(2026 - 03 - 02), Some(date!(2026 - 03 - 02)));
+        assert_eq!(
+            onsite_only(&days, &[agreement, decision]),
+            vec![date!(2026 - 03 - 03), date!(2026 - 03 - 04)]
+        );
+        assert_eq!(
+            onsite_only(&days, &[]),
+            days,
+            "no agreement: every day onsite"
+        );
+        let ended = (date!(2026 - 01 - 01), Some(date!(2026 - 03 - 09)));
+        assert_eq!(
+            onsite_only(&days, &[ended]),
+            vec![date!(2026 - 03 - 10), date!(2026 - 03 - 11)]
+        );
+    }
+
+    proptest! {
+        /// A day is kept onsite exactly when no allowed period holds it.
+        #[test]
+        fn onsite_only_is_the_days_outside_every_period(
+            periods in proptest::collection::vec((0i64..60, proptest::option::of(0i64..60)), 0..4),
+        ) {
+            let base = date!(2026 - 01 - 05);
+            let day = |n: i64| base + time::Duration::days(n);
+            let days: Vec<Date> = (0..60).map(day).collect();
+            let allowed: Vec<(Date, Option<Date>)> = periods.iter().map(|(a, b)| (day(*a), b.map(|b| day(a + b)))).collect();
+            let out = onsite_only(&days, &allowed);
+            for d in &days {
+                let inside = allowed.iter().any(|(f, t)| f <= d && t.is_none_or(|t| *d <= t));
+                prop_assert_eq!(out.contains(d), !inside);
+            }
+        }
+    }
 
     #[test]
     fn conflicts_get_names() {

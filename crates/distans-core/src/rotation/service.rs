@@ -128,17 +128,24 @@ impl RotationService {
                 .filter(|a| a.start <= end && a.last.is_none_or(|l| start <= l))
                 .collect();
             let mut target = spans.iter().map(|a| a.days_per_week).max().unwrap_or(0);
+            let mut allowed_by_decisions = vec![];
             for d in &decisions {
                 let may = d.covers_path(&m.unit_path)
                     && (d.without_agreement || !spans.is_empty())
                     && !(d.tasks_must_allow && secrecy);
                 if may {
                     target = target.max(i64::from(d.max_remote_days));
+                    allowed_by_decisions.push((d.start, Some(d.end)));
                 }
             }
             if secrecy {
                 target = 0;
             }
+            // The periods remote work may be planned in: the agreements'
+            // and those of the decisions that let this person.
+            let mut allowed: Vec<(Date, Option<Date>)> =
+                spans.iter().map(|a| (a.start, a.last)).collect();
+            allowed.extend(allowed_by_decisions);
             let mut prefer_remote: Vec<String> = spans
                 .iter()
                 .flat_map(|a| a.weekdays.iter().map(|w| w.as_str().to_string()))
@@ -150,7 +157,7 @@ impl RotationService {
                 .filter(|d| r.absences.iter().any(|(a, b)| a <= *d && *d <= b))
                 .map(|d| d.to_string())
                 .collect();
-            let locked: BTreeMap<String, planner::Locked> = locks
+            let mut locked: BTreeMap<String, planner::Locked> = locks
                 .iter()
                 .filter(|l| l.person == m.id)
                 .map(|l| {
@@ -164,6 +171,17 @@ impl RotationService {
                     )
                 })
                 .collect();
+            // Outside those periods the person is onsite (unless absent or
+            // locked by the manager): an agreement that starts later, or has
+            // ended, gives no remote days on those days.
+            if target > 0 {
+                for d in onsite_only(&workdays, &allowed) {
+                    let key = d.to_string();
+                    if !absent.contains(&key) {
+                        locked.entry(key).or_insert(planner::Locked::Onsite);
+                    }
+                }
+            }
             names.insert(m.id.to_string(), m.name.clone());
             employees.push(planner::Employee {
                 id: m.id.to_string(),

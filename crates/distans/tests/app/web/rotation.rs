@@ -214,3 +214,106 @@ async fn a_rotation_from_stored_data_is_explained_and_published_into_the_plan() 
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_agreement_gives_remote_days_only_while_it_applies() {
+    let app = spawn_app().await;
+    let (anna, chef) = (app.login("anna").await, app.login("chef").await);
+    let anna_id = app.id_of("anna").await;
+    // Whatever Anna had ends, with its notice, well before the horizon.
+    use distans_core::store::AgreementsPort;
+    let mine = app
+        .store
+        .agreements_of(anna_id.parse::<uuid::Uuid>().unwrap().into())
+        .await
+        .unwrap();
+    for g in mine {
+        if g.state == distans_core::agreements::AgreementState::Active && g.ends_on.is_none() {
+            let r = app
+                .call(
+                    Method::POST,
+                    &format!("/api/v1/agreements/{}/end", g.id),
+                    Some(&anna),
+                    Some(json!({"reason": "ny period"})),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        }
+    }
+    let mut monday = app.core.today() + time::Duration::days(400);
+    while monday.weekday() != time::Weekday::Monday {
+        monday += time::Duration::days(1);
+    }
+    // A new agreement from the horizon's second week.
+    let start = monday + time::Duration::days(7);
+    let r = app
+        .call(
+            Method::POST,
+            "/api/v1/requests",
+            Some(&anna),
+            Some(
+                json!({"days_per_week": 2, "start": start.to_string(), "reason": "Pendling",
+                "confirmations": ["wifi", "it-security", "vpn", "home-insurance"]}),
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let id = r.json()["id"].as_str().unwrap().to_string();
+    let r = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/requests/{id}/decision"),
+            Some(&chef),
+            Some(json!({"decision": "approve", "version": 1})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let gid = r.json()["agreement_id"].as_str().unwrap().to_string();
+    let r = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/agreements/{gid}/send"),
+            Some(&chef),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    for who in [&anna, &chef] {
+        let r = app
+            .call(
+                Method::POST,
+                &format!("/api/v1/agreements/{gid}/sign"),
+                Some(who),
+                Some(json!({})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    }
+
+    let unit = app.get("/api/v1/me", Some(&chef)).await.json()["manages"][0]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = app
+        .call(
+            Method::POST,
+            "/api/v1/rotation?time_limit=3",
+            Some(&chef),
+            Some(json!({"unit": unit, "from": monday.to_string(), "weeks": 2})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let out = r.json();
+    let days = out["plan"][&anna_id].as_object().unwrap();
+    let remote = |week: i64| {
+        days.iter()
+            .filter(|(d, s)| {
+                let d = time::Date::parse(d, &time::format_description::well_known::Iso8601::DATE)
+                    .unwrap();
+                (d - monday).whole_days() / 7 == week && *s == "remote"
+            })
+            .count()
+    };
+    assert_eq!(remote(0), 0, "before the agreement starts: {days:?}");
+    assert_eq!(remote(1), 2, "while it applies: {days:?}");
+}
