@@ -23,6 +23,20 @@ pub struct Lock {
     pub remote: bool,
 }
 
+/// A day the plan would show otherwise than the proposal once it is
+/// published: the person's own occasional day (or half day) comes before a
+/// rotation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PublishDifference {
+    pub person: PersonId,
+    pub name: String,
+    pub date: Date,
+    /// What the proposal says.
+    pub proposed: crate::plan::model::DayState,
+    /// What the plan will show.
+    pub shown: crate::plan::model::PlanDay,
+}
+
 /// A planning problem built from stored data.
 #[derive(Debug, Clone)]
 pub struct RotationProblem {

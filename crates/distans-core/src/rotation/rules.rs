@@ -1,14 +1,16 @@
 //! Explaining a plan: who gets fewer remote days than their target, and
 //! why; conflicts written with people's names. Pure.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use distans_planner as planner;
 use time::{Date, Weekday as TimeWeekday};
 
 use crate::kernel::calendar::iso_week;
 use crate::kernel::dates::{add_days, check_date, parse_date, plus_days, DateRange};
+use crate::kernel::PersonId;
 use crate::kernel::{CoreError, CoreResult};
+use crate::plan::model::{DayState, PersonRules};
 use crate::rotation::model::*;
 
 /// The days a rotation plans: from the Monday `start` to the Friday of its
@@ -40,6 +42,38 @@ pub fn onsite_only(workdays: &[Date], allowed: &[(Date, Option<Date>)]) -> Vec<D
             !allowed
                 .iter()
                 .any(|(from, to)| from <= d && to.is_none_or(|t| *d <= t))
+        })
+        .collect()
+}
+
+/// The days of `proposal` (person, day, state) that the plan would show
+/// otherwise once published over the people's `rules`: a rotation comes
+/// after absences and the person's own occasional days (see the plan's
+/// order of precedence), so those days differ. `names` names the people.
+pub fn publish_differences(
+    proposal: &[(PersonId, Date, DayState)],
+    rules: &HashMap<PersonId, PersonRules>,
+    names: &BTreeMap<String, String>,
+) -> Vec<PublishDifference> {
+    let mut after: HashMap<PersonId, PersonRules> = HashMap::new();
+    for (person, date, state) in proposal {
+        after
+            .entry(*person)
+            .or_insert_with(|| rules.get(person).cloned().unwrap_or_default())
+            .rotation
+            .insert(*date, *state);
+    }
+    proposal
+        .iter()
+        .filter_map(|(person, date, state)| {
+            let shown = after.get(person)?.day(*date);
+            (shown.state != *state || shown.part.is_some()).then(|| PublishDifference {
+                person: *person,
+                name: names.get(&person.to_string()).cloned().unwrap_or_default(),
+                date: *date,
+                proposed: *state,
+                shown,
+            })
         })
         .collect()
 }

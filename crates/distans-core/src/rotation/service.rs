@@ -319,6 +319,7 @@ impl RotationService {
         actor: &Actor,
         problem: &RotationProblem,
         output: &planner::Output,
+        confirmed: bool,
     ) -> CoreResult<RotationPlanId> {
         access::authorize(
             actor,
@@ -337,20 +338,19 @@ impl RotationService {
                 errors.into_iter().take(3).collect::<Vec<_>>().join("; ")
             ))
         })?;
-        let mut days = vec![];
-        for (person, cells) in &output.plan {
-            let id: PersonId = person
-                .parse()
-                .map_err(|_| CoreError::invalid("plan", format!("{person} is not a person id")))?;
-            for (date, state) in cells {
-                let d = crate::kernel::dates::parse_date("plan", date)?;
-                let st = match state {
-                    planner::State::Onsite => DayState::Workplace,
-                    planner::State::Remote => DayState::Remote,
-                    planner::State::Absent => continue,
-                };
-                days.push((id, d, st));
-            }
+        let days = proposal_days(output)?;
+        let differences = self.differences(problem, &days).await?;
+        if !differences.is_empty() && !confirmed {
+            let some: Vec<String> = differences
+                .iter()
+                .take(3)
+                .map(|d| format!("{} on {}", d.name, d.date))
+                .collect();
+            return Err(CoreError::Conflict(format!(
+                "{} day(s) would show otherwise than proposed, because people's own occasional days and absences come before a rotation ({}); look at them and confirm the differences to publish",
+                differences.len(),
+                some.join(", ")
+            )));
         }
         let id = RotationPlanId::new();
         let period = horizon(problem.start, problem.weeks)?;
@@ -375,4 +375,58 @@ impl RotationService {
             .await?;
         Ok(id)
     }
+
+    /// The days the plan would show otherwise than `output` proposes once
+    /// published (see [`publish_differences`]), for the manager to see
+    /// before publishing.
+    #[tracing::instrument(skip_all)]
+    pub async fn publish_differences(
+        &self,
+        actor: &Actor,
+        problem: &RotationProblem,
+        output: &planner::Output,
+    ) -> CoreResult<Vec<PublishDifference>> {
+        access::authorize(
+            actor,
+            Action::PublishRotation {
+                unit_path: &problem.unit.path,
+            },
+        )?;
+        let days = proposal_days(output)?;
+        self.differences(problem, &days).await
+    }
+
+    async fn differences(
+        &self,
+        problem: &RotationProblem,
+        days: &[(PersonId, Date, DayState)],
+    ) -> CoreResult<Vec<PublishDifference>> {
+        let period = horizon(problem.start, problem.weeks)?;
+        let mut people: Vec<PersonId> = days.iter().map(|d| d.0).collect();
+        people.sort();
+        people.dedup();
+        let rules = self.plan.rules(&people, period).await?;
+        Ok(publish_differences(days, &rules, &problem.names))
+    }
+}
+
+/// The proposal's days as the plan keeps them: onsite and remote (absent
+/// days are the absences' own).
+fn proposal_days(output: &planner::Output) -> CoreResult<Vec<(PersonId, Date, DayState)>> {
+    let mut days = vec![];
+    for (person, cells) in &output.plan {
+        let id: PersonId = person
+            .parse()
+            .map_err(|_| CoreError::invalid("plan", format!("{person} is not a person id")))?;
+        for (date, state) in cells {
+            let d = crate::kernel::dates::parse_date("plan", date)?;
+            let st = match state {
+                planner::State::Onsite => DayState::Workplace,
+                planner::State::Remote => DayState::Remote,
+                planner::State::Absent => continue,
+            };
+            days.push((id, d, st));
+        }
+    }
+    Ok(days)
 }

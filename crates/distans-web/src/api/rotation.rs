@@ -189,6 +189,11 @@ pub struct PublishBody {
     /// planner returned it.
     #[schema(value_type = Object)]
     plan: distans_planner::Plan,
+    /// Publish although some days will show otherwise than the plan (the
+    /// people's own occasional days come first); without it that is a 409
+    /// naming them.
+    #[serde(default)]
+    confirm_differences: bool,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -226,7 +231,7 @@ pub async fn publish(
     let id = state
         .core
         .rotation
-        .publish_rotation(&actor, &problem, &out)
+        .publish_rotation(&actor, &problem, &out, body.confirm_differences)
         .await?;
     Ok((
         axum::http::StatusCode::CREATED,

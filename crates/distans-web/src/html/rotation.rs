@@ -179,6 +179,9 @@ struct JobPage<'a> {
     time_limit: String,
     published: Option<Uuid>,
     first_week: String,
+    /// Days the plan will show otherwise than proposed: (name, date,
+    /// proposed, shown), in words.
+    differences: Vec<(String, String, String, String)>,
 }
 
 impl JobPage<'_> {
@@ -235,6 +238,7 @@ fn job_page_of<'a>(c: &'a Ctx, job: &Job) -> JobPage<'a> {
         weeks: p.weeks,
         time_limit: format!("{}", job.time_limit),
         published: job.published.map(Into::into),
+        differences: vec![],
         first_week: {
             let (y, w) = iso_week(p.start);
             format!("{y}-W{w:02}")
@@ -316,8 +320,52 @@ pub async fn job_page(mut c: Ctx, Path(id): Path<String>) -> Reply {
     let actor = c.page("overview").await?;
     let id = id_of(&c, &id, "plan")?;
     let job = job_of(&c, &actor, id).await?;
-    let page = job_page_of(&c, &job);
+    let mut page = job_page_of(&c, &job);
+    if let (Some((out, _)), None) = (&job.result, job.published) {
+        page.differences = differences_of(&c, &actor, &job, out).await;
+    }
     render(&c, &page)
+}
+
+/// The days the plan would show otherwise than `out` proposes, in words;
+/// none when that cannot be told now (publishing says why).
+async fn differences_of(
+    c: &Ctx,
+    actor: &Actor,
+    job: &Job,
+    out: &planner::Output,
+) -> Vec<(String, String, String, String)> {
+    if out.status == planner::Status::Infeasible {
+        return vec![];
+    }
+    let rotation = &c.core().rotation;
+    let p = &job.problem;
+    let Ok(now) = rotation
+        .rotation_problem(actor, p.unit, p.start, p.weeks, &p.locks)
+        .await
+    else {
+        return vec![];
+    };
+    let state = |s| c.t(&format!("state-{}", super::plan::state_key(s)));
+    rotation
+        .publish_differences(actor, &now, out)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|d| {
+            let shown = match d.shown.part {
+                Some(_) => format!("{} ({})", state(d.shown.state), c.t("state-half")),
+                None => state(d.shown.state),
+            };
+            let day = format!(
+                "{} {}/{}",
+                weekday_short(c.lang, d.date),
+                d.date.day(),
+                d.date.month() as u8
+            );
+            (d.name, day, state(d.proposed), shown)
+        })
+        .collect()
 }
 
 #[derive(serde::Serialize)]
@@ -379,7 +427,10 @@ pub async fn publish(c: Ctx, Path(id): Path<String>, Form(f): Form<Pairs>) -> Re
     // Checked against the unit's data as it is now.
     let now = rotation.rotation_problem(&actor, p.unit, p.start, p.weeks, &p.locks);
     let now = now.await.or_page(&c)?;
-    let published = rotation.publish_rotation(&actor, &now, &out).await;
+    let confirmed = !get(&f, "confirm_differences").is_empty();
+    let published = rotation
+        .publish_rotation(&actor, &now, &out, confirmed)
+        .await;
     let published = published.or_page(&c)?;
     c.app
         .jobs

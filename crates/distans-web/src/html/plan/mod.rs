@@ -92,7 +92,7 @@ fn week_heading(c: &Ctx, monday: Date) -> String {
     )
 }
 
-fn state_key(s: DayState) -> &'static str {
+pub(crate) fn state_key(s: DayState) -> &'static str {
     match s {
         DayState::Workplace => "workplace",
         DayState::Remote => "remote",

@@ -157,17 +157,82 @@ async fn a_rotation_from_stored_data_is_explained_and_published_into_the_plan() 
         Ok(output.cost)
     );
     // Published, it is everyone's plan for those days.
+    // Anna sets a day of her own where the proposal has her on site: the
+    // plan will show her day, not the proposal's. Publishing says so first.
+    let anna = app.login("anna").await;
+    let anna_id = app.id_of("anna").await;
+    let (own_day, _) = out["plan"][&anna_id]
+        .as_object()
+        .unwrap()
+        .iter()
+        .find(|(_, s)| *s == "onsite")
+        .expect("a day on site");
+    let r = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/plan/{anna_id}/{own_day}"),
+            Some(&anna),
+            Some(json!({"state": "remote"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let publish = |confirm: bool| {
+        json!({"unit": unit, "from": monday.to_string(), "weeks": 2, "plan": out["plan"],
+            "confirm_differences": confirm})
+    };
     let r = app
         .call(
             Method::POST,
             "/api/v1/rotation/publish",
             Some(&chef),
-            Some(
-                json!({"unit": unit, "from": monday.to_string(), "weeks": 2, "plan": out["plan"]}),
-            ),
+            Some(publish(false)),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
+    let message = r.json()["error"]["message"].as_str().unwrap().to_string();
+    assert!(
+        message.contains("Anna Lindqvist") && message.contains(own_day.as_str()),
+        "{message}"
+    );
+    let r = app
+        .call(
+            Method::POST,
+            "/api/v1/rotation/publish",
+            Some(&chef),
+            Some(publish(true)),
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    // What was confirmed is what shows: the proposal, but for Anna's own day.
+    let days = app
+        .get(
+            &format!(
+                "/api/v1/plan?person={anna_id}&from={monday}&to={}",
+                monday + time::Duration::days(11)
+            ),
+            Some(&chef),
+        )
+        .await
+        .json();
+    for d in days["days"].as_array().unwrap() {
+        let date = d["date"].as_str().unwrap();
+        if date == own_day {
+            assert_eq!(
+                (&d["state"], &d["source"]),
+                (&json!("remote"), &json!("occasional"))
+            );
+        } else if let Some(want) = out["plan"][&anna_id][date]
+            .as_str()
+            .filter(|s| *s != "absent")
+        {
+            let want = if want == "onsite" { "workplace" } else { want };
+            assert_eq!(
+                (d["state"].as_str().unwrap(), d["source"].as_str().unwrap()),
+                (want, "rotation"),
+                "{d}"
+            );
+        }
+    }
     let (person, cells) = out["plan"].as_object().unwrap().iter().next().unwrap();
     let plan = app
         .call(
