@@ -17,6 +17,7 @@ use crate::deviations::service::DeviationsService;
 use crate::equipment::service::EquipmentService;
 use crate::feed::service::FeedService;
 use crate::followup::service::FollowUpService;
+use crate::idempotency::service::IdempotencyService;
 use crate::identity::service::IdentityService;
 use crate::kernel::clock::Clock;
 use crate::kernel::{CoreConfig, CoreResult, Env};
@@ -36,6 +37,7 @@ pub struct Core {
     pub(crate) env: Env,
     pub system: SystemService,
     pub identity: IdentityService,
+    pub idempotency: IdempotencyService,
     pub org: OrgService,
     pub audit: AuditService,
     pub notify: NotifyService,
@@ -66,6 +68,10 @@ impl Core {
         let env = Env::new(clock, config);
         let system = SystemService::new(store.clone(), env.clone());
         let identity = IdentityService::new(store.clone(), env.clone());
+        let idempotency = IdempotencyService {
+            port: store.clone(),
+            env: env.clone(),
+        };
         let org = OrgService::new(store.clone(), env.clone());
         let audit = AuditService::new(store.clone());
         let notify = NotifyService::new(store.clone(), env.clone());
@@ -164,6 +170,7 @@ impl Core {
             env,
             system,
             identity,
+            idempotency,
             org,
             audit,
             notify,

@@ -33,6 +33,7 @@ pub mod deviations;
 pub mod equipment;
 pub mod feed;
 pub mod followup;
+pub mod idempotency;
 pub mod identity;
 pub mod notify;
 pub mod occasional;

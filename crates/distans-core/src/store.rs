@@ -12,6 +12,7 @@ pub use crate::deviations::port::DeviationsPort;
 pub use crate::equipment::port::EquipmentPort;
 pub use crate::feed::port::FeedPort;
 pub use crate::followup::port::FollowUpPort;
+pub use crate::idempotency::port::IdempotencyPort;
 pub use crate::identity::port::IdentityPort;
 pub use crate::notify::port::NotifyPort;
 pub use crate::occasional::port::OccasionalPort;
@@ -57,4 +58,5 @@ every_port!(
     RedeploymentPort,
     DeviationsPort,
     FollowUpPort,
+    IdempotencyPort,
 );

@@ -27,6 +27,7 @@ mod deviations;
 mod equipment;
 mod feed;
 mod followup;
+mod idempotency;
 mod identity;
 mod notify;
 mod occasional;

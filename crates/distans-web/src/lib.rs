@@ -13,6 +13,7 @@ pub mod error;
 pub mod html;
 pub mod i18n;
 pub mod ics;
+pub mod idempotency;
 mod input;
 pub mod notices;
 pub mod security;
@@ -114,6 +115,10 @@ pub fn app(state: AppState) -> Router {
         )
         .merge(html::router())
         .fallback(html::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            idempotency::answer_once,
+        ))
         .with_state(state)
         .layer(sessions)
         .layer(axum::middleware::from_fn(input::refuse_control_characters))

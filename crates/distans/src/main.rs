@@ -341,7 +341,7 @@ async fn serve(
         .with_context(|| format!("cannot listen on {bind}"))?;
     let addr = listener.local_addr()?;
 
-    // Expired sessions are removed once an hour.
+    // Expired sessions and idempotency keys are removed once an hour.
     let purge = core.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
@@ -349,6 +349,9 @@ async fn serve(
             tick.tick().await;
             if let Err(e) = purge.identity.purge_sessions().await {
                 tracing::warn!(error = %e, "could not purge sessions");
+            }
+            if let Err(e) = purge.idempotency.forget_old().await {
+                tracing::warn!(error = %e, "could not forget old idempotency keys");
             }
         }
     });

@@ -156,6 +156,7 @@ mod defaults;
 mod deviations;
 mod equipment;
 mod followups;
+mod idempotency;
 mod identity;
 mod org;
 mod plan;

@@ -135,6 +135,26 @@ fn with_standard_errors(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::O
             if path != "/api/v1/login" {
                 standard.push(("401", "Not signed in"));
             }
+            if method == HttpMethod::Post {
+                let p = op.parameters.get_or_insert_with(Vec::new);
+                p.push(
+                    utoipa::openapi::path::ParameterBuilder::new()
+                        .name("Idempotency-Key")
+                        .parameter_in(utoipa::openapi::path::ParameterIn::Header)
+                        .required(utoipa::openapi::Required::False)
+                        .description(Some(
+                            "A key of your choosing (a UUID): sent again with the same request, the first answer comes back (marked Idempotent-Replayed) and nothing is done twice. Kept a day.",
+                        ))
+                        .schema(Some(
+                            utoipa::openapi::ObjectBuilder::new()
+                                .schema_type(utoipa::openapi::schema::Type::String)
+                                .min_length(Some(1))
+                                .max_length(Some(255))
+                                .pattern(Some("^[!-~]+$")),
+                        ))
+                        .build(),
+                );
+            }
             if changes {
                 standard.push(("409", "Changed meanwhile, or its state forbids this"));
                 standard.push(("413", "The body is too large"));

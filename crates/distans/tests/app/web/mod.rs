@@ -281,6 +281,7 @@ mod equipment;
 mod errors;
 mod followups;
 mod health;
+mod idempotency;
 mod openapi;
 mod people;
 mod plan;
