@@ -131,6 +131,7 @@ impl Db {
             let opts = PgConnectOptions::from_str(url).map_err(connect_err)?;
             let pool = PgPoolOptions::new()
                 .max_connections(cfg.max_connections)
+                .before_acquire(|conn, _| Box::pin(out_of_transaction(conn)))
                 // A database that is gone is a 503 within a second, not
                 // a request that hangs.
                 .acquire_timeout(Duration::from_secs(1))
@@ -155,6 +156,7 @@ impl Db {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
             let pool = SqlitePoolOptions::new()
+                .before_acquire(|conn, _| Box::pin(out_of_transaction(conn)))
                 .max_connections(if path == ":memory:" {
                     1
                 } else {
@@ -229,4 +231,23 @@ impl Db {
         cols.sort();
         Ok(cols)
     }
+}
+
+/// Whether a pooled connection may be handed out: not while it is still
+/// inside a transaction. A dropped transaction is rolled back by a command
+/// queued on the connection; a ping waits for it. If the connection is
+/// still inside one after that, its rollback failed — as when a commit
+/// failed because the disk was full and the database had already rolled
+/// back — and it would refuse every later transaction: it is closed, and
+/// the pool opens a fresh one.
+async fn out_of_transaction<C: sqlx::Connection>(conn: &mut C) -> Result<bool, sqlx::Error> {
+    if !conn.is_in_transaction() {
+        return Ok(true);
+    }
+    conn.ping().await?;
+    if conn.is_in_transaction() {
+        tracing::warn!("a connection was left inside a failed transaction; it is replaced");
+        return Ok(false);
+    }
+    Ok(true)
 }

@@ -280,3 +280,133 @@ fn absences_import_is_idempotent_and_all_or_nothing() {
         text(&o)
     );
 }
+
+/// A request to a running server with curl: (status, body).
+fn curl(args: &[&str]) -> (u16, String) {
+    let o = Command::new("curl")
+        .args(["-s", "-o", "-", "-w", "\n%{http_code}"])
+        .args(args)
+        .output()
+        .expect("curl is needed for this test");
+    let out = String::from_utf8_lossy(&o.stdout).to_string();
+    let (body, status) = out.rsplit_once('\n').unwrap_or(("", "0"));
+    (status.trim().parse().unwrap_or(0), body.to_string())
+}
+
+/// The disk fills up under a running server (its files may not grow: the
+/// write of a commit fails), then gets room again: writes work again
+/// without a restart, on the very connection that failed, and readiness
+/// says so throughout.
+#[test]
+fn a_full_disk_heals_without_a_restart() {
+    let d = dir();
+    let db = d.0.join("full.db");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let base = format!("http://127.0.0.1:{port}");
+    // One connection, so that the one that failed is the one used after;
+    // a file that may not grow is an error to the writer, not a signal.
+    let mut server = Command::new("bash")
+        .args([
+            "-c",
+            "trap '' XFSZ; exec \"$0\" serve --demo --demo-size 30 --db-connections 1 --bind \"$1\"",
+            env!("CARGO_BIN_EXE_distans"),
+            &format!("127.0.0.1:{port}"),
+        ])
+        .env("DATABASE_URL", &db)
+        .env_remove("DISTANS_LOG")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let ready = || curl(&[&format!("{base}/readyz")]).0;
+    for _ in 0..200 {
+        if ready() == 200 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert_eq!(ready(), 200, "the server did not start");
+    let cookies = d.0.join("cookies");
+    let cookies = cookies.to_str().unwrap();
+    let json = ["-H", "content-type: application/json"];
+    let (status, _) = curl(
+        &[
+            &json[..],
+            &[
+                "-c",
+                cookies,
+                "-d",
+                r#"{"username":"hr","password":"demo"}"#,
+                &format!("{base}/api/v1/login"),
+            ],
+        ]
+        .concat(),
+    );
+    assert_eq!(status, 200);
+    let (_, token) = curl(
+        &[
+            &json[..],
+            &[
+                "-b",
+                cookies,
+                "-d",
+                r#"{"name":"disk"}"#,
+                &format!("{base}/api/v1/me/tokens"),
+            ],
+        ]
+        .concat(),
+    );
+    let token: serde_json::Value = serde_json::from_str(&token).unwrap();
+    let auth = format!(
+        "Authorization: Bearer {}",
+        token["secret"].as_str().unwrap()
+    );
+    let today = time::OffsetDateTime::now_utc().date().to_string();
+    let report = || {
+        let body = format!(r#"{{"kind": "other", "description": "Disken", "date": "{today}"}}"#);
+        curl(
+            &[
+                &json[..],
+                &[
+                    "-H",
+                    &auth,
+                    "-d",
+                    &body,
+                    &format!("{base}/api/v1/deviations"),
+                ],
+            ]
+            .concat(),
+        )
+    };
+    assert_eq!(report().0, 201);
+    let limit = |fsize: &str| {
+        let o = Command::new("prlimit")
+            .args([
+                "--pid",
+                &server.id().to_string(),
+                &format!("--fsize={fsize}"),
+            ])
+            .output()
+            .expect("prlimit (util-linux) is needed for this test");
+        assert!(o.status.success(), "{}", text(&o));
+    };
+
+    limit("1:");
+    let (status, body) = report();
+    assert_eq!(status, 503, "a full disk: {body}");
+    assert!(body.contains("\"unavailable\""), "{body}");
+    assert_eq!(ready(), 503);
+
+    limit("unlimited:");
+    for _ in 0..3 {
+        let (status, body) = report();
+        assert_eq!(status, 201, "room again: {body}");
+    }
+    assert_eq!(ready(), 200);
+    let _ = server.kill();
+    let _ = server.wait();
+}
