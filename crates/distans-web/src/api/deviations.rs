@@ -143,7 +143,7 @@ pub async fn acknowledge_deviation(
 }
 
 #[derive(Deserialize, ToSchema)]
-pub struct CloseBody {
+pub struct CloseDeviationBody {
     /// What was done about it.
     action: String,
     /// The version you saw (409 if it changed since).
@@ -154,7 +154,7 @@ pub struct CloseBody {
 /// Close the deviation with the action taken (acknowledging it too, if it
 /// was not); the reporter is told. 409 when it is closed already or changed
 /// since `version`.
-#[utoipa::path(post, path = "/api/v1/deviations/{id}/close", tag = "deviations", request_body = CloseBody,
+#[utoipa::path(post, path = "/api/v1/deviations/{id}/close", tag = "deviations", request_body = CloseDeviationBody,
     params(("id" = String, Path, description = "deviation id")),
     security(("session" = []), ("token" = [])),
     responses((status = 200, body = Deviation), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
@@ -162,7 +162,7 @@ pub async fn close_deviation(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     IdPath(id): IdPath,
-    ApiJson(body): ApiJson<CloseBody>,
+    ApiJson(body): ApiJson<CloseDeviationBody>,
 ) -> ApiResult<Json<Deviation>> {
     Ok(Json(
         state

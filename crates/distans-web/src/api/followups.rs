@@ -284,7 +284,7 @@ pub async fn list_actions(
 }
 
 #[derive(Deserialize, ToSchema)]
-pub struct CloseBody {
+pub struct CloseActionBody {
     /// What was done.
     note: String,
 }
@@ -293,7 +293,7 @@ pub struct CloseBody {
 /// managers, HR).
 #[utoipa::path(post, path = "/api/v1/actions/{id}/close", tag = "follow-ups",
     params(("id" = String, Path, description = "action id")),
-    request_body = CloseBody,
+    request_body = CloseActionBody,
     security(("session" = []), ("token" = [])),
     responses((status = 200, body = FollowUpAction), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
@@ -301,7 +301,7 @@ pub async fn close_action(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     IdPath(id): IdPath,
-    ApiJson(body): ApiJson<CloseBody>,
+    ApiJson(body): ApiJson<CloseActionBody>,
 ) -> ApiResult<Json<FollowUpAction>> {
     Ok(Json(
         state

@@ -180,3 +180,30 @@ fn every_operation_documents_the_errors_it_can_give() {
     }
     assert!(checked > 60, "{checked}");
 }
+
+/// Each route's body is described as the route reads it: two bodies of the
+/// same Rust name must not share one schema.
+#[test]
+fn request_bodies_are_the_ones_the_routes_take() {
+    let doc = serde_json::to_value(distans_web::openapi()).unwrap();
+    let body_of = |path: &str| {
+        let r = doc["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"]
+            ["$ref"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{path} has no body"))
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .to_string();
+        doc["components"]["schemas"][&r]["properties"].clone()
+    };
+    assert!(body_of("/api/v1/deviations/{id}/close")["action"].is_object());
+    let action = doc["paths"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .find(|p| p.starts_with("/api/v1/actions/") && p.ends_with("/close"))
+        .expect("closing an action")
+        .clone();
+    assert!(body_of(&action)["note"].is_object());
+}
