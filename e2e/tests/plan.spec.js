@@ -200,6 +200,13 @@ test('a manager plans a rotation, locks a day, plans again and publishes it', as
   const kept = page.locator(`input[name=lock][value="${value}"]`);
   await expect(kept).toBeChecked();
 
+  // Days people set themselves win over a rotation: if the plan will show
+  // any of them otherwise, they are listed and must be confirmed first.
+  const differences = page.locator('#differences');
+  if (await differences.isVisible()) {
+    await expect(differences.getByRole('listitem').first()).toContainText('planen visar');
+    await page.getByLabel('Jag har sett skillnaderna och vill publicera ändå').check();
+  }
   await page.getByRole('button', { name: 'Publicera planen' }).click();
   await expect(page.getByRole('status')).toContainText('Planen är publicerad');
   await expectAccessible(page, 'the published rotation');
