@@ -6,7 +6,7 @@
 
 use axum::body::{to_bytes, Body};
 use axum::extract::Request;
-use axum::http::{header, StatusCode};
+use axum::http::header;
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use distans_core::CoreError;
@@ -37,6 +37,13 @@ fn too_large(req: &Request) -> Response {
     let e = CoreError::TooLarge {
         limit_bytes: BODY_LIMIT as u64,
     };
+    answer(req, e, ("input-too-large-title", "input-too-large-text"))
+}
+
+/// The API's error shape for the API; for pages, a short page saying what
+/// was wrong (`texts`: the keys of its title and text) with the error's status.
+fn answer(req: &Request, e: CoreError, (title, text): (&str, &str)) -> Response {
+    let status = crate::error::status_of(&e);
     if req.uri().path().starts_with("/api/") {
         return ApiError(e).into_response();
     }
@@ -44,11 +51,11 @@ fn too_large(req: &Request) -> Response {
     let page = format!(
         "<!doctype html><html lang=\"{}\"><meta charset=\"utf-8\"><title>{}</title><p>{}</p><p><a href=\"/\">{}</a></p></html>",
         lang.code(),
-        lang.t("input-too-large-title"),
-        lang.t("input-too-large-text"),
+        lang.t(title),
+        lang.t(text),
         lang.t("nav-start"),
     );
-    (StatusCode::PAYLOAD_TOO_LARGE, Html(page)).into_response()
+    (status, Html(page)).into_response()
 }
 
 /// Refuses a request whose query string or form holds a control character.
@@ -98,21 +105,10 @@ fn bad_field(pairs: &[u8], multi_line: bool) -> Option<String> {
         })
 }
 
-/// The API's error shape for the API; a short page for pages.
+/// A control character in `field`: refused.
 fn refused(req: &Request, field: &str) -> Response {
     let e = CoreError::invalid(field, "must not contain control characters");
-    if req.uri().path().starts_with("/api/") {
-        return ApiError(e).into_response();
-    }
-    let lang = Lang::from_headers(req.headers());
-    let page = format!(
-        "<!doctype html><html lang=\"{}\"><meta charset=\"utf-8\"><title>{}</title><p>{}</p><p><a href=\"/\">{}</a></p></html>",
-        lang.code(),
-        lang.t("input-refused-title"),
-        lang.t("input-refused-text"),
-        lang.t("nav-start"),
-    );
-    (StatusCode::BAD_REQUEST, Html(page)).into_response()
+    answer(req, e, ("input-refused-title", "input-refused-text"))
 }
 
 #[cfg(test)]
