@@ -64,8 +64,12 @@ impl Lang {
         }
     }
 
+    /// The text for `key`; a key without a text is shown as itself and
+    /// noted (see [`missing_keys`]).
     pub fn t(self, key: &str) -> String {
-        LOCALES.lookup(self.id(), key)
+        LOCALES
+            .try_lookup(self.id(), key)
+            .unwrap_or_else(|| missing(key))
     }
 
     /// The text for `key`, if there is one.
@@ -78,8 +82,34 @@ impl Lang {
             .iter()
             .map(|(k, v)| (Cow::Owned((*k).to_string()), FluentValue::from(v.clone())))
             .collect();
-        LOCALES.lookup_with_args(self.id(), key, &map)
+        LOCALES
+            .try_lookup_with_args(self.id(), key, &map)
+            .unwrap_or_else(|| missing(key))
     }
+}
+
+/// Keys asked for that have no text, since the process started.
+static MISSING: std::sync::Mutex<std::collections::BTreeSet<String>> =
+    std::sync::Mutex::new(std::collections::BTreeSet::new());
+
+fn missing(key: &str) -> String {
+    tracing::warn!(key, "a text is missing");
+    MISSING
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(key.to_string());
+    key.to_string()
+}
+
+/// The keys asked for that have no text (both languages have the same
+/// keys, a test makes sure): the tests fail on any, so no page shows a key.
+pub fn missing_keys() -> Vec<String> {
+    MISSING
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .iter()
+        .cloned()
+        .collect()
 }
 
 /// The value of a cookie in the request.
@@ -96,6 +126,28 @@ pub fn cookie(h: &HeaderMap, name: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Texts whose keys are made from a value: every value has its text.
+    #[test]
+    fn every_role_day_and_weekday_has_its_name_in_both_languages() {
+        use distans_core::kernel::dates::Weekday;
+        use distans_core::kernel::Role;
+        let mut keys: Vec<String> = Role::ALL
+            .iter()
+            .map(|r| format!("role-{}", r.as_str()))
+            .collect();
+        keys.extend(
+            Weekday::ALL
+                .iter()
+                .map(|w| format!("weekday-{}", w.as_str())),
+        );
+        keys.extend(["workplace", "remote", "other", "absent"].map(|s| format!("state-{s}")));
+        for lang in [Lang::Sv, Lang::En] {
+            for k in &keys {
+                assert!(lang.try_t(k).is_some(), "{k} has no {} text", lang.code());
+            }
+        }
+    }
 
     #[test]
     fn both_languages_have_every_key() {

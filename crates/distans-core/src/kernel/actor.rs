@@ -28,6 +28,15 @@ pub enum Role {
 }
 
 impl Role {
+    pub const ALL: [Role; 6] = [
+        Role::Employee,
+        Role::Manager,
+        Role::Hr,
+        Role::Admin,
+        Role::Auditor,
+        Role::Director,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Employee => "employee",

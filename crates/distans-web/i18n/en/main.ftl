@@ -63,6 +63,7 @@ role-employee = employee
 role-manager = manager
 role-hr = HR
 role-admin = administrator
+role-director = director
 role-auditor = auditor
 kind-kommun = municipality
 kind-forvaltning = administration

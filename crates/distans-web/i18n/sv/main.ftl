@@ -63,6 +63,7 @@ role-employee = medarbetare
 role-manager = chef
 role-hr = HR
 role-admin = administratör
+role-director = direktör
 role-auditor = revisor
 kind-kommun = kommun
 kind-forvaltning = förvaltning

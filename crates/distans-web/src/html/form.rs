@@ -47,14 +47,12 @@ impl FormErrors {
             .field()
             .map(FormErrors::anchor)
             .unwrap_or_else(|| "form".into());
-        let key = format!("err-{form}-{field}");
-        let text = c.t(&key);
         // The core's own text is English; show it only when the page has none of its own.
-        let message = if text == key || text.is_empty() {
-            e.to_string()
-        } else {
-            text
-        };
+        let message = c
+            .lang
+            .try_t(&format!("err-{form}-{field}"))
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| e.to_string());
         FormErrors(vec![(field, message)])
     }
 }

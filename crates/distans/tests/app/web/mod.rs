@@ -175,6 +175,9 @@ impl App {
 
 async fn send(router: &Router, req: Request<Body>) -> Resp {
     let resp = router.clone().oneshot(req).await.unwrap();
+    // No page or answer may show a key for want of its text, in either language.
+    let missing = distans_web::i18n::missing_keys();
+    assert!(missing.is_empty(), "texts missing for keys {missing:?}");
     let status = resp.status();
     let headers = resp.headers().clone();
     let body = resp
