@@ -226,3 +226,11 @@ test('HR adds and removes a closed day on Arbetsdagar och helgdagar', async ({ p
   await page.getByRole('button', { name: `Ta bort ${day} Personaldag` }).click();
   await expect(page.getByRole('cell', { name: 'Personaldag', exact: true })).toHaveCount(0);
 });
+
+test('the accessibility statement is linked from the sign-in page and is itself accessible', async ({ page }) => {
+  await page.goto('/logga-in');
+  await page.getByRole('contentinfo').getByRole('link', { name: 'Tillgänglighetsredogörelse' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Tillgänglighetsredogörelse' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 2, name: 'Rapportera brister i tjänstens tillgänglighet' })).toBeVisible();
+  await expectAccessible(page, 'the accessibility statement');
+});

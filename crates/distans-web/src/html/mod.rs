@@ -1,6 +1,7 @@
 //! The web pages: rendered on the server, plain forms, no JavaScript
 //! needed. Every form carries the session's CSRF token.
 
+mod about;
 mod assets;
 mod audit;
 mod cases;
@@ -36,6 +37,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/logga-ut", post(signin::logout))
         .route("/sprak/{lang}", get(signin::set_lang))
+        .route("/tillganglighet", get(about::accessibility))
         .route("/organisation", get(org::org_tree))
         .route("/enheter/{id}", get(org::unit_page))
         .route("/personer", get(org::people_page))

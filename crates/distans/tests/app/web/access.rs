@@ -456,6 +456,7 @@ fn pages(f: &Fixture) -> Vec<Route> {
     let Fixture { kc, anna, bo, nobody, .. } = f;
     vec![
         route(M::GET,    "/",                                                           [303, 200, 200, 200, 200, 200, 200]),
+        route(M::GET,    "/tillganglighet",                                             [200, 200, 200, 200, 200, 200, 200]),
         route(M::GET,    "/logga-in",                                                   [200, 303, 303, 303, 303, 303, 303]),
         route(M::GET,    "/organisation",                                               [303, 200, 200, 200, 200, 200, 200]),
         route(M::GET,    format!("/enheter/{kc}"),                                      [303, 200, 200, 200, 200, 200, 200]),

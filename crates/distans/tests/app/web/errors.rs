@@ -87,3 +87,45 @@ async fn a_day_before_any_policy_has_none() {
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
     assert_eq!(r.json()["error"]["code"], "not_found");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_accessibility_statement_is_for_everyone_and_linked_from_every_page() {
+    let app = spawn_app().await;
+    let r = app.get("/tillganglighet", None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let page = r.text();
+    // The headings of DIGG's template, in order.
+    let headings = [
+        "Tillgänglighetsredogörelse",
+        "Hur tillgänglig är tjänsten?",
+        "Vad kan du göra om du inte kan använda delar av tjänsten?",
+        "Rapportera brister i tjänstens tillgänglighet",
+        "Tillsyn",
+        "Teknisk information om tjänstens tillgänglighet",
+        "Innehåll som inte är tillgängligt",
+        "Hur vi testat tjänsten",
+    ];
+    let at: Vec<usize> = headings
+        .iter()
+        .map(|h| {
+            page.find(&format!(">{h}</h"))
+                .unwrap_or_else(|| panic!("{h} missing"))
+        })
+        .collect();
+    assert!(
+        at.windows(2).all(|w| w[0] < w[1]),
+        "in the template's order"
+    );
+    let en = app.get("/tillganglighet", Some("lang=en")).await.text();
+    assert!(en.contains(">Accessibility statement</h1>"), "{en}");
+    let anna = app.login("anna").await;
+    for path in ["/", "/plan", "/logga-in"] {
+        let cookie = if path == "/logga-in" {
+            None
+        } else {
+            Some(anna.as_str())
+        };
+        let html = app.get(path, cookie).await.text();
+        assert!(html.contains("href=\"/tillganglighet\""), "{path}");
+    }
+}
