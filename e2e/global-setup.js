@@ -1,6 +1,8 @@
 // @ts-check
 // Starts distans on a fresh demo database in a temporary directory, on a
-// free port, and waits for /healthz. The returned function stops it.
+// free port, and waits until it is ready (/readyz). The returned function
+// stops it, and fails the run if the server showed a key for want of its
+// text on any page.
 // Fails loudly (never skips) when Chromium or the binary is missing.
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -85,14 +87,14 @@ module.exports = async function globalSetup() {
       throw new Error(`distans exited early (${JSON.stringify(exited)}):\n${showLog()}`);
     }
     try {
-      const r = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(2000) });
+      const r = await fetch(`${base}/readyz`, { signal: AbortSignal.timeout(2000) });
       if (r.status === 200) break;
     } catch {
       // not up yet
     }
     if (Date.now() > deadline) {
       stop();
-      throw new Error(`distans did not answer /healthz within 60 s:\n${showLog()}`);
+      throw new Error(`distans was not ready (/readyz) within 60 s:\n${showLog()}`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -114,6 +116,13 @@ module.exports = async function globalSetup() {
       });
     });
     fs.closeSync(log);
+    const missing = fs
+      .readFileSync(logFile, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('a text is missing'));
     if (!process.env.E2E_KEEP) fs.rmSync(dir, { recursive: true, force: true });
+    if (missing.length > 0) {
+      throw new Error(`pages asked for texts that do not exist:\n${missing.join('\n')}`);
+    }
   };
 };
