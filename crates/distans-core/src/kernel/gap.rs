@@ -8,8 +8,6 @@ use crate::kernel::CoverageRuleId;
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use crate::kernel::calendar;
-
 /// What a rule asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -54,7 +52,7 @@ pub struct GapWarning {
 impl GapWarning {
     /// "Kontaktcenter Norr, 2026-11-24: at least 3 on site with skill x, 2 would be"
     pub fn describe(&self) -> String {
-        let (_, w) = calendar::iso_week(self.date);
+        let w = self.date.iso_week();
         match self.kind {
             RuleKind::MinOnsite => format!(
                 "{}, {} (v. {w}): at least {} on site{}, {} would be",

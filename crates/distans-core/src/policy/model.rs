@@ -6,6 +6,7 @@ use crate::kernel::PolicyVersionId;
 use serde::{Deserialize, Serialize};
 use time::Date;
 
+pub use crate::policy::terms::Place;
 use crate::policy::terms::Terms;
 
 /// A prerequisite the applicant must confirm (approved wifi, …).
@@ -155,14 +156,6 @@ impl Decider {
             Decider::Hr => "hr",
         }
     }
-}
-
-/// Where the remote work is done.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Place {
-    Home,
-    Other,
 }
 
 /// A regular arrangement as applied for, after parsing.

@@ -12,7 +12,14 @@ use time::Date;
 
 use crate::kernel::dates::{Weekday, Weekdays};
 use crate::kernel::error::CoreError;
-use crate::policy::model::Place;
+
+/// Where the remote work is done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Place {
+    Home,
+    Other,
+}
 
 /// Remote days a week under a regular arrangement: 1 to 5.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
