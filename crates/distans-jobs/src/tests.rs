@@ -52,6 +52,20 @@ fn smtpd_with(port: u16, options: &[&str], handler: &str, code: Option<&std::pat
     panic!("aiosmtpd did not start (is it installed? pip install aiosmtpd)");
 }
 
+/// A request that keeps the demo policy's prerequisites.
+fn request(days: i64, start: time::Date, end: Option<time::Date>) -> RequestInput {
+    RequestInput {
+        days_per_week: Some(days),
+        start: Some(start.to_string()),
+        end: end.map(|e| e.to_string()),
+        reason: "Pendling".into(),
+        confirmations: ["wifi", "it-security", "vpn", "home-insurance"]
+            .map(String::from)
+            .to_vec(),
+        ..Default::default()
+    }
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -102,21 +116,7 @@ async fn mails_reach_a_real_smtp_server_once_and_failures_are_retried() {
         .unwrap();
     let start = core.today() + time::Duration::days(10);
     core.cases
-        .submit_request(
-            &anna,
-            &RequestInput {
-                days_per_week: Some(2),
-                start: Some(start.to_string()),
-                reason: "Pendling".into(),
-                confirmations: vec![
-                    "wifi".into(),
-                    "it-security".into(),
-                    "vpn".into(),
-                    "home-insurance".into(),
-                ],
-                ..Default::default()
-            },
-        )
+        .submit_request(&anna, &request(2, start, None))
         .await
         .unwrap();
     assert_eq!(core.notify.mails_pending().await.unwrap(), 1);
@@ -333,19 +333,7 @@ async fn two_workers_and_a_slow_server_deliver_each_mail_once() {
         core.cases
             .submit_request(
                 &anna,
-                &RequestInput {
-                    days_per_week: Some(1),
-                    start: Some(start.to_string()),
-                    end: Some((start + time::Duration::days(30)).to_string()),
-                    reason: "Pendling".into(),
-                    confirmations: vec![
-                        "wifi".into(),
-                        "it-security".into(),
-                        "vpn".into(),
-                        "home-insurance".into(),
-                    ],
-                    ..Default::default()
-                },
+                &request(1, start, Some(start + time::Duration::days(30))),
             )
             .await
             .unwrap();

@@ -112,24 +112,9 @@ async fn a_read_only_or_full_sqlite_database_is_not_ready_and_writes_get_503() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lost_postgres_database_gets_503_within_a_second_or_two() {
-    let base = match std::env::var("DISTANS_TEST_POSTGRES") {
-        Ok(u) if !u.is_empty() => u,
-        _ => {
-            assert!(
-                std::env::var("CI").is_err(),
-                "DISTANS_TEST_POSTGRES must be set in CI"
-            );
-            eprintln!("NOTE: DISTANS_TEST_POSTGRES is not set; skipping the PostgreSQL half");
-            return;
-        }
+    let Some((url, admin, name)) = super::fresh_postgres("distans_h").await else {
+        return;
     };
-    let name = format!("distans_h_{}", rand::thread_rng().gen::<u64>());
-    let admin = sqlx::PgPool::connect(&base).await.unwrap();
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&admin)
-        .await
-        .unwrap();
-    let url = format!("{}/{name}", base.rsplit_once('/').unwrap().0);
     let store = store_at(&url).await;
     let core = core_on(store.clone()).await;
     core.demo.load_demo(30).await.unwrap();

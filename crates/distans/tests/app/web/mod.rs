@@ -58,6 +58,34 @@ impl Resp {
     }
 }
 
+/// A fresh PostgreSQL database named `prefix_<random>` on the test server:
+/// (its URL, the admin pool that made it, its name). `None` (a note, never
+/// in CI) when `DISTANS_TEST_POSTGRES` is not set.
+async fn fresh_postgres(prefix: &str) -> Option<(String, sqlx::PgPool, String)> {
+    let base = match std::env::var("DISTANS_TEST_POSTGRES") {
+        Ok(u) if !u.is_empty() => u,
+        _ => {
+            assert!(
+                std::env::var("CI").is_err(),
+                "DISTANS_TEST_POSTGRES must be set in CI"
+            );
+            eprintln!("NOTE: DISTANS_TEST_POSTGRES is not set; skipping the PostgreSQL half");
+            return None;
+        }
+    };
+    let name = format!(
+        "{prefix}_{}",
+        rand::Rng::gen::<u64>(&mut rand::thread_rng())
+    );
+    let admin = sqlx::PgPool::connect(&base).await.unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&admin)
+        .await
+        .unwrap();
+    let url = format!("{}/{name}", base.rsplit_once('/').unwrap().0);
+    Some((url, admin, name))
+}
+
 async fn store_at(url: &str) -> Arc<SqlStore> {
     let store = SqlStore::open(&StoreConfig {
         url: url.into(),

@@ -9,7 +9,6 @@ use axum::extract::ConnectInfo;
 use distans_core::identity::rules::backoff;
 use distans_web::client::TrustedProxies;
 use distans_web::{AppState, WebConfig};
-use rand::Rng;
 use serde_json::{json, Value};
 
 use super::{core_at, csrf_of, form, router, send, spawn_app};
@@ -329,24 +328,9 @@ async fn sessions_survive_a_restart() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_servers_share_sessions_on_postgres() {
-    let base = match std::env::var("DISTANS_TEST_POSTGRES") {
-        Ok(u) if !u.is_empty() => u,
-        _ => {
-            assert!(
-                std::env::var("CI").is_err(),
-                "DISTANS_TEST_POSTGRES must be set in CI"
-            );
-            eprintln!("NOTE: DISTANS_TEST_POSTGRES is not set; skipping the PostgreSQL half");
-            return;
-        }
+    let Some((url, admin, name)) = super::fresh_postgres("distans_w").await else {
+        return;
     };
-    let name = format!("distans_w_{}", rand::thread_rng().gen::<u64>());
-    let admin = sqlx::PgPool::connect(&base).await.unwrap();
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&admin)
-        .await
-        .unwrap();
-    let url = format!("{}/{name}", base.rsplit_once('/').unwrap().0);
     {
         let one = core_at(&url).await;
         one.demo.load_demo(60).await.unwrap();
