@@ -3,7 +3,7 @@
 //! recorded).
 
 use crate::kernel::ids::PersonId;
-use crate::kernel::{AgreementId, RequestId};
+use crate::kernel::{AgreementId, PersonRef, RequestId};
 use serde::{Deserialize, Serialize};
 
 use time::{Date, OffsetDateTime};
@@ -86,7 +86,46 @@ pub struct Agreement {
     pub version: i64,
 }
 
+/// Who an agreement is between, as a new draft names them.
+#[derive(Debug, Clone)]
+pub struct Parties {
+    pub request_id: RequestId,
+    pub person: PersonRef,
+    pub decider: PersonRef,
+}
+
 impl Agreement {
+    /// A new draft between the parties, on the terms and with the text
+    /// given: unsigned, not ended, at its first version.
+    pub fn draft(
+        id: AgreementId,
+        parties: Parties,
+        terms: Terms,
+        (policy_version, notice_days): (i64, i64),
+        text: String,
+    ) -> Agreement {
+        Agreement {
+            id,
+            request_id: parties.request_id,
+            person_id: parties.person.id,
+            person_name: parties.person.name,
+            decider_id: parties.decider.id,
+            decider_name: parties.decider.name,
+            state: AgreementState::Draft,
+            terms,
+            policy_version,
+            notice_days,
+            text,
+            text_sha256: None,
+            employee_signed_at: None,
+            decider_signed_at: None,
+            ends_on: None,
+            ended_by: None,
+            end_reason: None,
+            version: 1,
+        }
+    }
+
     /// Sending it for signatures, as the access policy knows it.
     pub fn send_action(&self) -> Action<'static> {
         Action::SendAgreement {

@@ -284,8 +284,9 @@ pub fn term(g: &Agreement) -> Term {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::agreements::model::Parties;
     use crate::kernel::dates::Weekday;
-    use crate::kernel::RequestId;
+    use crate::kernel::{PersonRef, RequestId};
     use crate::policy::model::Place;
     use crate::policy::terms::Terms;
     use time::macros::date;
@@ -343,31 +344,25 @@ mod tests {
     }
 
     fn agreement() -> Agreement {
-        Agreement {
-            id: Uuid::nil().into(),
+        let nobody = || PersonRef {
+            id: PersonId::nil(),
+            name: String::new(),
+        };
+        let parties = Parties {
             request_id: RequestId::nil(),
-            person_id: PersonId::nil(),
-            person_name: String::new(),
-            decider_id: PersonId::nil(),
-            decider_name: String::new(),
+            person: nobody(),
+            decider: nobody(),
+        };
+        let terms = Terms::loose(
+            2,
+            &[],
+            (date!(2026 - 01 - 01), Some(date!(2026 - 06 - 30))),
+            Place::Home,
+            None,
+        );
+        Agreement {
             state: AgreementState::Active,
-            terms: Terms::loose(
-                2,
-                &[],
-                (date!(2026 - 01 - 01), Some(date!(2026 - 06 - 30))),
-                Place::Home,
-                None,
-            ),
-            policy_version: 1,
-            notice_days: 30,
-            text: String::new(),
-            text_sha256: None,
-            employee_signed_at: None,
-            decider_signed_at: None,
-            ends_on: None,
-            ended_by: None,
-            end_reason: None,
-            version: 1,
+            ..Agreement::draft(Uuid::nil().into(), parties, terms, (1, 30), String::new())
         }
     }
 

@@ -5,7 +5,7 @@ use crate::kernel::AgreementId;
 use time::{Date, OffsetDateTime};
 
 use crate::access::{self, Kind};
-use crate::agreements::model::{Agreement, AgreementFacts, AgreementState};
+use crate::agreements::model::{Agreement, AgreementFacts, Parties};
 use crate::agreements::rules::render;
 use crate::cases::model::*;
 use crate::kernel::dates::{plus_days_clamped, DateRange};
@@ -167,26 +167,20 @@ pub fn draft_agreement(ap: &Approval<'_>, id: AgreementId) -> Agreement {
         notice_days: ap.policy.rules.notice_period_days,
         policy_version: r.policy_version,
     };
-    Agreement {
+    Agreement::draft(
         id,
-        request_id: r.id,
-        person_id: r.person.id,
-        person_name: r.person.name.clone(),
-        decider_id: ap.decider.person_id,
-        decider_name: ap.decider.name.clone(),
-        state: AgreementState::Draft,
-        terms: a.terms.clone(),
-        policy_version: r.policy_version,
-        notice_days: ap.policy.rules.notice_period_days as i64,
-        text: render(ap.template, &facts),
-        text_sha256: None,
-        employee_signed_at: None,
-        decider_signed_at: None,
-        ends_on: None,
-        ended_by: None,
-        end_reason: None,
-        version: 1,
-    }
+        Parties {
+            request_id: r.id,
+            person: r.person.clone(),
+            decider: PersonRef {
+                id: ap.decider.person_id,
+                name: ap.decider.name.clone(),
+            },
+        },
+        a.terms.clone(),
+        (r.policy_version, ap.policy.rules.notice_period_days as i64),
+        render(ap.template, &facts),
+    )
 }
 
 /// One step in a request's history.
@@ -206,6 +200,7 @@ pub fn event(actor: &Actor, at: OffsetDateTime, kind: &str, policy_version: i64)
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::agreements::model::AgreementState;
     use crate::kernel::dates::Weekday;
     use crate::kernel::{ManagedUnit, Role, UnitRef};
     use crate::kernel::{PersonId, UnitId};

@@ -493,10 +493,7 @@ mod tests {
     use super::*;
     use crate::org::csv::parse_people_csv;
 
-    const GOOD: &str = "employee_number;given_name;family_name;email;unit_code;unit_name;parent_unit_code;manages;site_name;site_address;site_desks;skills;commute_km;commute_mode\n\
-        1;Karin;Berg;karin@k.se;K;Kommunen;;K;Stadshuset;Storgatan 1;100;;3,5;cykel\n\
-        2;Anna;Lind;anna@k.se;KC;Kontaktcenter;K;;Stadshuset;;;reception|Myndighetsutövning;12;bil\n\
-        3;Chef;Holm;;KC;Kontaktcenter;K;KC;Stadshuset;;;reception;;\n";
+    use crate::org::csv::tests::GOOD;
 
     fn ids() -> impl FnMut() -> Uuid {
         let mut n = 0u128;

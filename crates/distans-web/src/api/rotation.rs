@@ -179,12 +179,9 @@ async fn stored_problem(
 
 #[derive(Deserialize, ToSchema)]
 pub struct PublishBody {
-    unit: String,
-    #[schema(format = Date)]
-    from: String,
-    weeks: i64,
-    #[serde(default)]
-    locked: Vec<LockBody>,
+    /// The unit, weeks and kept cells the plan was made for.
+    #[serde(flatten)]
+    request: StoredRequest,
     /// The plan to publish: person id → date → onsite|remote|absent, as the
     /// planner returned it.
     #[schema(value_type = Object)]
@@ -213,13 +210,7 @@ pub async fn publish(
     ApiActor(actor): ApiActor,
     ApiJson(body): ApiJson<PublishBody>,
 ) -> ApiResult<(axum::http::StatusCode, Json<Published>)> {
-    let req = StoredRequest {
-        unit: body.unit,
-        from: body.from,
-        weeks: body.weeks,
-        locked: body.locked,
-    };
-    let problem = stored_problem(&state, &actor, &req).await?;
+    let problem = stored_problem(&state, &actor, &body.request).await?;
     let cost = distans_planner::check::cost_of(&problem.input, &body.plan);
     let out = distans_planner::Output {
         status: distans_planner::Status::Feasible,
