@@ -13,6 +13,7 @@ use crate::audit::service::AuditService;
 use crate::cases::service::{CasesDeps, CasesService};
 use crate::coverage::service::CoverageService;
 use crate::demo::service::{DemoDeps, DemoService};
+use crate::departures::service::DeparturesService;
 use crate::deviations::service::DeviationsService;
 use crate::equipment::service::EquipmentService;
 use crate::feed::service::FeedService;
@@ -56,6 +57,7 @@ pub struct Core {
     pub demo: DemoService,
     pub cases: CasesService,
     pub deviations: DeviationsService,
+    pub departures: DeparturesService,
     pub rotation: RotationService,
 }
 
@@ -153,6 +155,7 @@ impl Core {
                 temporary: temporary.clone(),
             },
         );
+        let departures = DeparturesService::new(store.clone(), env.clone(), org.clone());
         let demo = DemoService::new(
             store.clone(),
             env.clone(),
@@ -189,6 +192,7 @@ impl Core {
             demo,
             cases,
             deviations,
+            departures,
             rotation,
         }
     }

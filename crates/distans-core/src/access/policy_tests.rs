@@ -65,6 +65,7 @@ fn every_action<'a>(
             "ImportOrganisation",
             Action::Plain(Kind::ImportOrganisation),
         ),
+        ("DeactivatePerson", Action::Plain(Kind::DeactivatePerson)),
         ("AdminOverview", Action::Plain(Kind::AdminOverview)),
         ("ManageOwnTokens", Action::Plain(Kind::ManageOwnTokens)),
         (
@@ -230,6 +231,7 @@ fn every_action<'a>(
 /// The actions that change something, and so are never an auditor's.
 const WRITES: &[&str] = &[
     "ImportOrganisation",
+    "DeactivatePerson",
     "EditPolicy",
     "IssueTemporaryDecision",
     "ChangeOwnRequest",
@@ -261,6 +263,7 @@ fn the_role_by_action_table_about_another_person() {
         ("ListPeople", "MHAU"),
         ("ReadAudit", "HAU"),
         ("ImportOrganisation", "A"),
+        ("DeactivatePerson", "HA"),
         ("AdminOverview", "A"),
         ("ManageOwnTokens", "EMHAUD"),
         ("ManageOwnCalendarFeed", "EMHAUD"),

@@ -174,6 +174,7 @@ fn every_kind_of_action_has_exactly_one_row() {
         ListPeople,
         ReadAudit,
         ImportOrganisation,
+        DeactivatePerson,
         AdminOverview,
         ManageOwnTokens,
         ManageOwnCalendarFeed,
