@@ -14,7 +14,7 @@ use distans_core::kernel::csv::ImportError;
 use distans_core::kernel::{Page, Paging, PersonRef, Role, UnitRef};
 use distans_core::org::rules::resolve;
 use distans_core::org::{
-    CommuteMode, ImportReport, OrgCounts, OrgData, PeopleFilter, Person, PersonRecord,
+    CommuteMode, Departure, ImportReport, OrgCounts, OrgData, PeopleFilter, Person, PersonRecord,
     PersonSummary, Site, Snapshot, Unit, UnitDetail, UnitKind, UnitSummary,
 };
 use distans_core::store::OrgPort;
@@ -104,11 +104,15 @@ struct PersonRow {
     commute_mode: Option<String>,
     version: i64,
     username: Option<String>,
+    deactivated_at: Option<time::OffsetDateTime>,
+    last_day: Option<time::Date>,
+    departure_reason: Option<String>,
 }
 
 const PERSON_SELECT: &str =
     "SELECT p.id, p.employee_number, p.given_name, p.family_name, p.email, p.title,
-        p.unit_id, p.site_id, p.commute_km, p.commute_mode, p.version, a.username
+        p.unit_id, p.site_id, p.commute_km, p.commute_mode, p.version, a.username,
+        p.deactivated_at, p.last_day, p.departure_reason
     FROM people p LEFT JOIN accounts a ON a.person_id = p.id";
 
 impl PersonRow {
@@ -130,6 +134,14 @@ impl PersonRow {
             skills,
             granted_roles: roles,
             username: self.username,
+            departure: match (self.deactivated_at, self.last_day) {
+                (Some(deactivated_at), Some(last_day)) => Some(Departure {
+                    deactivated_at,
+                    last_day,
+                    reason: self.departure_reason,
+                }),
+                _ => None,
+            },
             version: self.version,
         })
     }

@@ -6,6 +6,7 @@ use crate::kernel::ids::{PersonId, UnitId};
 use crate::kernel::SiteId;
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use time::{Date, OffsetDateTime};
 
 use crate::kernel::csv::RowError;
 use crate::kernel::refs::{PersonRef, UnitRef};
@@ -247,7 +248,20 @@ pub struct Person {
     /// Granted roles only (hr, admin, auditor).
     pub granted_roles: Vec<Role>,
     pub username: Option<String>,
+    /// Set once the person is deactivated.
+    pub departure: Option<Departure>,
     pub version: i64,
+}
+
+/// A person's departure: when they were deactivated, their last day, why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Departure {
+    #[serde(with = "time::serde::rfc3339")]
+    pub deactivated_at: OffsetDateTime,
+    /// The last day they work; from the day after they are out of plans,
+    /// coverage and the planner.
+    pub last_day: Date,
+    pub reason: Option<String>,
 }
 
 impl Person {
@@ -366,6 +380,9 @@ pub struct PersonView {
     pub commute_mode: Option<CommuteMode>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// Set once the person is deactivated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub departure: Option<Departure>,
     /// `full` or `directory`: how much of the person the caller sees.
     pub visibility: String,
 }

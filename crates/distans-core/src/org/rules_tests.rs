@@ -159,6 +159,7 @@ fn a_directory_view_leaves_out_skills_commute_and_username() {
             skills: vec!["reception".into()],
             granted_roles: vec![Role::Auditor],
             username: Some("asa".into()),
+            departure: None,
             version: 3,
         },
         unit: UnitRef {

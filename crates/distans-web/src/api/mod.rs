@@ -4,6 +4,7 @@
 mod absences;
 mod cases;
 mod coverage;
+mod departures;
 mod extract;
 mod feed;
 mod org;
@@ -185,6 +186,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(org::get_unit))
         .routes(routes!(org::list_people))
         .routes(routes!(org::get_person))
+        .routes(routes!(departures::deactivate))
+        .routes(routes!(departures::reactivate))
         .routes(routes!(system::audit))
         .routes(routes!(system::audit_verify))
         .routes(routes!(cases::get_policy))

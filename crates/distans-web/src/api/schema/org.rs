@@ -144,9 +144,23 @@ pub struct PersonView {
     pub commute_mode: Option<CommuteMode>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// Set once the person is deactivated: they cannot sign in, and are
+    /// out of plans and coverage after their last day.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub departure: Option<Departure>,
     /// `full` or `directory`: how much of the person the caller sees.
     pub visibility: String,
 }
+
+/// When a person was deactivated, their last day, and why.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Departure {
+    #[serde(with = "time::serde::rfc3339")]
+    pub deactivated_at: OffsetDateTime,
+    pub last_day: time::Date,
+    pub reason: Option<String>,
+}
+wire_struct!(distans_core::org::Departure => Departure { deactivated_at, last_day, reason });
 
 impl From<distans_core::org::PersonView> for PersonView {
     fn from(v: distans_core::org::PersonView) -> Self {
@@ -170,6 +184,7 @@ impl From<distans_core::org::PersonView> for PersonView {
             commute_km: v.commute_km,
             commute_mode: v.commute_mode.wire(),
             username: v.username,
+            departure: v.departure.wire(),
             visibility: v.visibility,
         }
     }
