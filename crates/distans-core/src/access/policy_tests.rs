@@ -65,6 +65,7 @@ fn every_action<'a>(
             "ImportOrganisation",
             Action::Plain(Kind::ImportOrganisation),
         ),
+        ("EditOrganisation", Action::Plain(Kind::EditOrganisation)),
         ("DeactivatePerson", Action::Plain(Kind::DeactivatePerson)),
         ("AdminOverview", Action::Plain(Kind::AdminOverview)),
         ("ManageOwnTokens", Action::Plain(Kind::ManageOwnTokens)),
@@ -232,6 +233,7 @@ fn every_action<'a>(
 const WRITES: &[&str] = &[
     "ImportOrganisation",
     "DeactivatePerson",
+    "EditOrganisation",
     "EditPolicy",
     "IssueTemporaryDecision",
     "ChangeOwnRequest",
@@ -263,6 +265,7 @@ fn the_role_by_action_table_about_another_person() {
         ("ListPeople", "MHAU"),
         ("ReadAudit", "HAU"),
         ("ImportOrganisation", "A"),
+        ("EditOrganisation", "HA"),
         ("DeactivatePerson", "HA"),
         ("AdminOverview", "A"),
         ("ManageOwnTokens", "EMHAUD"),

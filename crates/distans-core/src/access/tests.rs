@@ -175,6 +175,7 @@ fn every_kind_of_action_has_exactly_one_row() {
         ReadAudit,
         ImportOrganisation,
         DeactivatePerson,
+        EditOrganisation,
         AdminOverview,
         ManageOwnTokens,
         ManageOwnCalendarFeed,

@@ -284,6 +284,8 @@ pub struct UnitSummary {
     pub people: i64,
     /// Units directly below.
     pub children: i64,
+    /// The version to edit it at.
+    pub version: i64,
 }
 
 /// A unit with what its page shows.
@@ -295,6 +297,11 @@ pub struct UnitDetail {
     pub ancestors: Vec<UnitRef>,
     pub children: Vec<UnitSummary>,
     pub site: Option<Site>,
+    /// Stands in for the manager, with the manager's rights over the unit.
+    pub deputy: Option<PersonRef>,
+    /// Set when the unit was closed (it is then out of the tree).
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub closed_at: Option<OffsetDateTime>,
     #[serde(skip)]
     pub path: String,
 }

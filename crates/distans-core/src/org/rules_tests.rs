@@ -52,10 +52,13 @@ fn detail(path: &str) -> UnitDetail {
             manager: None,
             people: 0,
             children: 0,
+            version: 1,
         },
         ancestors: vec![],
         children: vec![],
         site: None,
+        deputy: None,
+        closed_at: None,
         path: path.into(),
     }
 }

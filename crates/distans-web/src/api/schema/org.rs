@@ -53,9 +53,11 @@ pub struct UnitFacts {
     pub manager: Option<PersonRef>,
     /// People whose home unit this is.
     pub people: i64,
+    /// The version to change it at (`PATCH /api/v1/units/{id}`).
+    pub version: i64,
 }
 wire_struct!(distans_core::org::UnitSummary => UnitFacts {
-    id, code, name, kind, parent_id, depth, manager, people,
+    id, code, name, kind, parent_id, depth, manager, people, version,
 });
 
 /// A unit in a list or tree.
@@ -92,8 +94,15 @@ pub struct UnitDetail {
     pub ancestors: Vec<UnitRef>,
     pub children: Vec<UnitSummary>,
     pub site: Option<Site>,
+    /// Stands in for the manager, with the manager's rights over the unit.
+    pub deputy: Option<PersonRef>,
+    /// Set when the unit was closed.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub closed_at: Option<OffsetDateTime>,
 }
-wire_struct!(distans_core::org::UnitDetail => UnitDetail { unit, ancestors, children, site });
+wire_struct!(distans_core::org::UnitDetail => UnitDetail {
+    unit, ancestors, children, site, deputy, closed_at,
+});
 
 /// A person in a list.
 #[derive(Debug, Clone, Serialize, ToSchema)]
