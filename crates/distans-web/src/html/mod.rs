@@ -19,6 +19,7 @@ mod rotation;
 mod signin;
 mod start;
 mod tokens;
+mod units;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -41,6 +42,13 @@ pub fn router() -> Router<AppState> {
         .route("/tillganglighet", get(about::accessibility))
         .route("/organisation", get(org::org_tree))
         .route("/enheter/{id}", get(org::unit_page))
+        .route(
+            "/enheter/{id}/andra",
+            get(units::unit_form).post(units::unit_save),
+        )
+        .route("/enheter/{id}/ny", post(units::unit_add))
+        .route("/enheter/{id}/stang", post(units::unit_close))
+        .route("/arbetsplatser/spara", post(units::site_save))
         .route("/personer", get(org::people_page))
         .route("/personer/{id}", get(org::person_page))
         .route(

@@ -320,3 +320,4 @@ mod plan;
 mod request_id;
 mod rotation;
 mod signin;
+mod units;
