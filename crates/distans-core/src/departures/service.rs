@@ -64,37 +64,7 @@ impl DeparturesService {
         person: PersonId,
         input: DepartureInput,
     ) -> CoreResult<DepartureReport> {
-        authorize(by)?;
-        let rec = self.org.record(person).await?;
-        if self.port.departure(person).await?.is_some() {
-            return Err(CoreError::Conflict(format!(
-                "{} is deactivated already",
-                rec.person.name()
-            )));
-        }
-        let departure = Departure {
-            deactivated_at: self.env.now(),
-            last_day: input.last_day.unwrap_or_else(|| self.env.today()),
-            reason: reason(input.reason.as_deref())?,
-        };
-        let open = self.port.open_matters(person).await?;
-        let event_actor = match by {
-            By::Person(a) => PersonRef {
-                id: a.person_id,
-                name: a.name.clone(),
-            },
-            By::System(_) => PersonRef {
-                id: rec.person.id,
-                name: rec.person.name(),
-            },
-        };
-        let change = departure_change(
-            person,
-            departure,
-            &open,
-            self.env.today(),
-            (&by.name(), &event_actor),
-        );
+        let (rec, open, change) = self.plan(by, person, &input).await?;
         let a = audit(by, "person.deactivate", person).after(json!({
             "last_day": change.departure.last_day.to_string(),
             "reason": change.departure.reason,
@@ -146,25 +116,7 @@ impl DeparturesService {
         person: PersonId,
         input: &DepartureInput,
     ) -> CoreResult<DeparturePreview> {
-        authorize(by)?;
-        let rec = self.org.record(person).await?;
-        if rec.person.departure.is_some() {
-            return Err(CoreError::Conflict(format!(
-                "{} is deactivated already",
-                rec.person.name()
-            )));
-        }
-        let departure = Departure {
-            deactivated_at: self.env.now(),
-            last_day: input.last_day.unwrap_or_else(|| self.env.today()),
-            reason: reason(input.reason.as_deref())?,
-        };
-        let open = self.port.open_matters(person).await?;
-        let me = PersonRef {
-            id: rec.person.id,
-            name: rec.person.name(),
-        };
-        let change = departure_change(person, departure, &open, self.env.today(), ("", &me));
+        let (rec, open, change) = self.plan(by, person, input).await?;
         Ok(DeparturePreview {
             name: rec.person.name(),
             last_day: change.departure.last_day,
@@ -188,6 +140,44 @@ impl DeparturesService {
         self.org.record(person).await?;
         let work = Work::new(self.env.now(), audit(by, "person.reactivate", person));
         self.port.reactivate(person, &work).await
+    }
+
+    /// Everything a departure would do, worked out from what is open now.
+    async fn plan(
+        &self,
+        by: By<'_>,
+        person: PersonId,
+        input: &DepartureInput,
+    ) -> CoreResult<(PersonRecord, OpenMatters, DepartureChange)> {
+        authorize(by)?;
+        let rec = self.org.record(person).await?;
+        if rec.person.departure.is_some() {
+            return Err(CoreError::Conflict(format!(
+                "{} is deactivated already",
+                rec.person.name()
+            )));
+        }
+        let departure = Departure {
+            deactivated_at: self.env.now(),
+            last_day: input.last_day.unwrap_or_else(|| self.env.today()),
+            reason: reason(input.reason.as_deref())?,
+        };
+        let open = self.port.open_matters(person).await?;
+        // The request history names who deactivated, or the person when
+        // the system did.
+        let event_actor = match by {
+            By::Person(a) => PersonRef {
+                id: a.person_id,
+                name: a.name.clone(),
+            },
+            By::System(_) => PersonRef {
+                id: rec.person.id,
+                name: rec.person.name(),
+            },
+        };
+        let today = self.env.today();
+        let change = departure_change(person, departure, &open, today, (&by.name(), &event_actor));
+        Ok((rec, open, change))
     }
 
     /// The manager is told the person is leaving, and what equipment to

@@ -50,21 +50,31 @@ struct SetPage<'a> {
     errors: FormErrors,
 }
 
-/// The link's page: a new password, twice.
-pub async fn set_form(mut c: Ctx, Path(secret): Path<String>) -> Reply {
+/// The link's page, with the errors of what was sent, if any.
+async fn set_page(mut c: Ctx, secret: &str, errors: FormErrors) -> Reply {
     c.ensure_csrf().await?;
-    let account = c.core().passwords.link_account(&secret).await.or_page(&c)?;
+    let account = c.core().passwords.link_account(secret).await.or_page(&c)?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
     let page = SetPage {
         c: &c,
         name: account.name,
         username: account.username,
-        errors: FormErrors::default(),
+        errors,
     };
-    render(&c, &page)
+    Ok(with_status(render(&c, &page)?, status))
+}
+
+/// The link's page: a new password, twice.
+pub async fn set_form(c: Ctx, Path(secret): Path<String>) -> Reply {
+    set_page(c, &secret, FormErrors::default()).await
 }
 
 /// Sets the password; the link then stops working.
-pub async fn set_submit(mut c: Ctx, Path(secret): Path<String>, Form(f): Form<Pairs>) -> Reply {
+pub async fn set_submit(c: Ctx, Path(secret): Path<String>, Form(f): Form<Pairs>) -> Reply {
     c.check_csrf(get(&f, "csrf"))?;
     let (password, again) = (get(&f, "password"), get(&f, "again"));
     let result = if password != again {
@@ -78,15 +88,8 @@ pub async fn set_submit(mut c: Ctx, Path(secret): Path<String>, Form(f): Form<Pa
     match result {
         Ok(()) => redirect("/logga-in?losenord=nytt"),
         Err(e @ CoreError::Invalid { .. }) => {
-            c.ensure_csrf().await?;
-            let account = c.core().passwords.link_account(&secret).await.or_page(&c)?;
-            let page = SetPage {
-                c: &c,
-                name: account.name,
-                username: account.username,
-                errors: FormErrors::from_core(&c, "password", &e),
-            };
-            Ok(with_status(render(&c, &page)?, StatusCode::BAD_REQUEST))
+            let errors = FormErrors::from_core(&c, "password", &e);
+            set_page(c, &secret, errors).await
         }
         Err(e) => Err(c.fail(e)),
     }
