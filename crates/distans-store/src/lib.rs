@@ -32,6 +32,8 @@ mod identity;
 mod notify;
 mod occasional;
 mod org;
+mod people;
+mod scim;
 mod plan;
 mod policy;
 mod redeployment;
