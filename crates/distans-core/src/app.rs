@@ -28,6 +28,7 @@ use crate::plan::service::PlanService;
 use crate::policy::service::PolicyService;
 use crate::redeployment::service::RedeploymentService;
 use crate::rotation::service::{RotationDeps, RotationService};
+use crate::scim::service::ScimService;
 use crate::store::Store;
 use crate::system::service::SystemService;
 use crate::temporary::service::TemporaryService;
@@ -57,6 +58,7 @@ pub struct Core {
     pub cases: CasesService,
     pub deviations: DeviationsService,
     pub rotation: RotationService,
+    pub scim: ScimService,
 }
 
 impl Core {
@@ -153,6 +155,8 @@ impl Core {
                 temporary: temporary.clone(),
             },
         );
+        // Deactivation comes with the departures' use cases.
+        let scim = ScimService::new(store.clone(), env.clone(), org.clone(), None);
         let demo = DemoService::new(
             store.clone(),
             env.clone(),
@@ -190,6 +194,7 @@ impl Core {
             cases,
             deviations,
             rotation,
+            scim,
         }
     }
 

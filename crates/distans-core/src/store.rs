@@ -21,6 +21,7 @@ pub use crate::plan::port::PlanPort;
 pub use crate::policy::port::PolicyPort;
 pub use crate::redeployment::port::RedeploymentPort;
 pub use crate::rotation::port::RotationPort;
+pub use crate::scim::port::ScimPort;
 pub use crate::system::port::SystemPort;
 pub use crate::temporary::port::TemporaryPort;
 pub use crate::workdays::port::WorkdaysPort;
@@ -59,4 +60,5 @@ every_port!(
     DeviationsPort,
     FollowUpPort,
     IdempotencyPort,
+    ScimPort,
 );
