@@ -32,12 +32,26 @@ type UserRow = (
     OffsetDateTime,
 );
 
-const USER_SELECT: &str = "SELECT p.id, a.username, p.given_name, p.family_name, p.email, p.employee_number,
+const USER_SELECT: &str =
+    "SELECT p.id, a.username, p.given_name, p.family_name, p.email, p.employee_number,
     p.external_id, p.provisioned, p.deactivated_at, p.version, p.created_at, p.updated_at
     FROM people p LEFT JOIN accounts a ON a.person_id = p.id";
 
 fn user(r: UserRow) -> ScimUser {
-    let (id, user_name, given, family, email, number, external_id, provisioned, gone, version, created, updated) = r;
+    let (
+        id,
+        user_name,
+        given,
+        family,
+        email,
+        number,
+        external_id,
+        provisioned,
+        gone,
+        version,
+        created,
+        updated,
+    ) = r;
     ScimUser {
         id: id.into(),
         user_name,
@@ -56,7 +70,14 @@ fn user(r: UserRow) -> ScimUser {
     }
 }
 
-type GroupRow = (Uuid, String, Option<String>, i64, OffsetDateTime, OffsetDateTime);
+type GroupRow = (
+    Uuid,
+    String,
+    Option<String>,
+    i64,
+    OffsetDateTime,
+    OffsetDateTime,
+);
 
 /// The names of the groups a person is in, within a transaction.
 macro_rules! groups_of {
@@ -128,15 +149,17 @@ impl SqlStore {
         let mut members = self.members(&ids).await?;
         Ok(rows
             .into_iter()
-            .map(|(id, display_name, external_id, version, created_at, updated_at)| ScimGroup {
-                id: id.into(),
-                display_name,
-                external_id,
-                members: members.remove(&id).unwrap_or_default(),
-                version,
-                created_at,
-                updated_at,
-            })
+            .map(
+                |(id, display_name, external_id, version, created_at, updated_at)| ScimGroup {
+                    id: id.into(),
+                    display_name,
+                    external_id,
+                    members: members.remove(&id).unwrap_or_default(),
+                    version,
+                    created_at,
+                    updated_at,
+                },
+            )
             .collect())
     }
 }
@@ -184,7 +207,11 @@ impl ScimPort for SqlStore {
             .collect())
     }
 
-    async fn scim_token_by_hash(&self, hash: &str, now: OffsetDateTime) -> CoreResult<Option<ScimToken>> {
+    async fn scim_token_by_hash(
+        &self,
+        hash: &str,
+        now: OffsetDateTime,
+    ) -> CoreResult<Option<ScimToken>> {
         let row: Option<(Uuid, String, OffsetDateTime, Option<OffsetDateTime>)> = fetch!(
             self.db(),
             fetch_optional,
@@ -195,7 +222,12 @@ impl ScimPort for SqlStore {
             return Ok(None);
         };
         if last_used_at.is_none_or(|l| now - l > time::Duration::minutes(1)) {
-            execute!(self.db(), "UPDATE scim_tokens SET last_used_at = $1 WHERE id = $2", now, id)?;
+            execute!(
+                self.db(),
+                "UPDATE scim_tokens SET last_used_at = $1 WHERE id = $2",
+                now,
+                id
+            )?;
         }
         Ok(Some(ScimToken {
             id: id.into(),
@@ -215,7 +247,11 @@ impl ScimPort for SqlStore {
         Ok(row.map(user))
     }
 
-    async fn scim_users(&self, narrow: Option<(&str, &str)>, limit: i64) -> CoreResult<Vec<ScimUser>> {
+    async fn scim_users(
+        &self,
+        narrow: Option<(&str, &str)>,
+        limit: i64,
+    ) -> CoreResult<Vec<ScimUser>> {
         let rows: Vec<UserRow> = on_db!(self.db(), p => {
             let mut q = QueryBuilder::new(USER_SELECT);
             match narrow {
@@ -258,7 +294,11 @@ impl ScimPort for SqlStore {
         Ok(self.with_members(row.into_iter().collect()).await?.pop())
     }
 
-    async fn scim_groups(&self, narrow: Option<(&str, &str)>, limit: i64) -> CoreResult<Vec<ScimGroup>> {
+    async fn scim_groups(
+        &self,
+        narrow: Option<(&str, &str)>,
+        limit: i64,
+    ) -> CoreResult<Vec<ScimGroup>> {
         let rows: Vec<GroupRow> = on_db!(self.db(), p => {
             let mut q = QueryBuilder::new("SELECT id, display_name, external_id, version, created_at, updated_at FROM scim_groups");
             match narrow {
@@ -284,12 +324,17 @@ impl ScimPort for SqlStore {
         work: &Work,
     ) -> CoreResult<i64> {
         write_work!(self, work, |tx| {
-            let old: Vec<(Uuid,)> = sqlx::query_as("SELECT person_id FROM scim_group_members WHERE group_id = $1")
-                .bind(g.id.uuid())
-                .fetch_all(&mut *tx)
-                .await?;
+            let old: Vec<(Uuid,)> =
+                sqlx::query_as("SELECT person_id FROM scim_group_members WHERE group_id = $1")
+                    .bind(g.id.uuid())
+                    .fetch_all(&mut *tx)
+                    .await?;
             let mut before: HashMap<Uuid, Vec<String>> = HashMap::new();
-            for p in old.iter().map(|(p,)| *p).chain(g.members.iter().map(|m| m.uuid())) {
+            for p in old
+                .iter()
+                .map(|(p,)| *p)
+                .chain(g.members.iter().map(|m| m.uuid()))
+            {
                 if !before.contains_key(&p) {
                     let was = groups_of!(tx, p);
                     before.insert(p, was);
@@ -348,10 +393,11 @@ impl ScimPort for SqlStore {
         work: &Work,
     ) -> CoreResult<bool> {
         write_work!(self, work, |tx| {
-            let old: Vec<(Uuid,)> = sqlx::query_as("SELECT person_id FROM scim_group_members WHERE group_id = $1")
-                .bind(id.uuid())
-                .fetch_all(&mut *tx)
-                .await?;
+            let old: Vec<(Uuid,)> =
+                sqlx::query_as("SELECT person_id FROM scim_group_members WHERE group_id = $1")
+                    .bind(id.uuid())
+                    .fetch_all(&mut *tx)
+                    .await?;
             let mut before: HashMap<Uuid, Vec<String>> = HashMap::new();
             for (p,) in old {
                 let was = groups_of!(tx, p);

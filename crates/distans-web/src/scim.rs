@@ -65,7 +65,8 @@ impl IntoResponse for ScimError {
             }
             other => other.to_string(),
         };
-        let mut body = json!({"schemas": [ERROR], "status": status.as_u16().to_string(), "detail": detail});
+        let mut body =
+            json!({"schemas": [ERROR], "status": status.as_u16().to_string(), "detail": detail});
         if let Some(t) = scim_type {
             body["scimType"] = json!(t);
         }
@@ -114,7 +115,10 @@ impl FromRequestParts<AppState> for ScimClient {
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|h| h.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
             .map(str::trim);
         match secret {
             Some(s) => match state.core.scim.client(s).await? {
@@ -138,8 +142,12 @@ fn body(headers: &HeaderMap, bytes: &Bytes) -> ScimResult<Value> {
             "send the body as application/scim+json or application/json",
         )));
     }
-    serde_json::from_slice(bytes)
-        .map_err(|e| ScimError(CoreError::invalid("body", format!("is not valid JSON ({e})"))))
+    serde_json::from_slice(bytes).map_err(|e| {
+        ScimError(CoreError::invalid(
+            "body",
+            format!("is not valid JSON ({e})"),
+        ))
+    })
 }
 
 /// The version an `If-Match` header asks for.
@@ -176,7 +184,13 @@ fn project(mut doc: Value, q: &ListQuery) -> Value {
         s.as_deref()
             .unwrap_or("")
             .split(',')
-            .map(|a| a.trim().split('.').next().unwrap_or("").to_ascii_lowercase())
+            .map(|a| {
+                a.trim()
+                    .split('.')
+                    .next()
+                    .unwrap_or("")
+                    .to_ascii_lowercase()
+            })
             .filter(|a| !a.is_empty())
             .collect()
     };
@@ -215,7 +229,11 @@ async fn list_users(
     ScimClient(a): ScimClient,
     Query(q): Query<ListQuery>,
 ) -> ScimResult<Response> {
-    let l = s.core.scim.users(&a, q.filter.as_deref(), window(&q), &base(&s)).await?;
+    let l = s
+        .core
+        .scim
+        .users(&a, q.filter.as_deref(), window(&q), &base(&s))
+        .await?;
     Ok(listed(l, &q))
 }
 
@@ -249,7 +267,11 @@ async fn put_user(
 ) -> ScimResult<Response> {
     let id = id_of(&id, "user")?;
     let doc = body(&headers, &bytes)?;
-    let u = s.core.scim.replace_user(&a, id, &doc, if_match(&headers), &base(&s)).await?;
+    let u = s
+        .core
+        .scim
+        .replace_user(&a, id, &doc, if_match(&headers), &base(&s))
+        .await?;
     Ok(resource(StatusCode::OK, u))
 }
 
@@ -262,7 +284,11 @@ async fn patch_user(
 ) -> ScimResult<Response> {
     let id = id_of(&id, "user")?;
     let ops = body(&headers, &bytes)?;
-    let u = s.core.scim.patch_user(&a, id, &ops, if_match(&headers), &base(&s)).await?;
+    let u = s
+        .core
+        .scim
+        .patch_user(&a, id, &ops, if_match(&headers), &base(&s))
+        .await?;
     Ok(resource(StatusCode::OK, u))
 }
 
@@ -280,7 +306,11 @@ async fn list_groups(
     ScimClient(a): ScimClient,
     Query(q): Query<ListQuery>,
 ) -> ScimResult<Response> {
-    let l = s.core.scim.groups(&a, q.filter.as_deref(), window(&q), &base(&s)).await?;
+    let l = s
+        .core
+        .scim
+        .groups(&a, q.filter.as_deref(), window(&q), &base(&s))
+        .await?;
     Ok(listed(l, &q))
 }
 
@@ -301,7 +331,11 @@ async fn get_group(
     Path(id): Path<String>,
     Query(q): Query<ListQuery>,
 ) -> ScimResult<Response> {
-    let g = s.core.scim.group(&a, id_of(&id, "group")?, &base(&s)).await?;
+    let g = s
+        .core
+        .scim
+        .group(&a, id_of(&id, "group")?, &base(&s))
+        .await?;
     Ok(resource(StatusCode::OK, project(g, &q)))
 }
 
@@ -314,7 +348,11 @@ async fn put_group(
 ) -> ScimResult<Response> {
     let id = id_of(&id, "group")?;
     let doc = body(&headers, &bytes)?;
-    let g = s.core.scim.replace_group(&a, id, &doc, if_match(&headers), &base(&s)).await?;
+    let g = s
+        .core
+        .scim
+        .replace_group(&a, id, &doc, if_match(&headers), &base(&s))
+        .await?;
     Ok(resource(StatusCode::OK, g))
 }
 
@@ -327,7 +365,11 @@ async fn patch_group(
 ) -> ScimResult<Response> {
     let id = id_of(&id, "group")?;
     let ops = body(&headers, &bytes)?;
-    let g = s.core.scim.patch_group(&a, id, &ops, if_match(&headers), &base(&s)).await?;
+    let g = s
+        .core
+        .scim
+        .patch_group(&a, id, &ops, if_match(&headers), &base(&s))
+        .await?;
     Ok(resource(StatusCode::OK, g))
 }
 
@@ -350,14 +392,23 @@ pub fn router() -> Router<AppState> {
         .route("/scim/v2/Users", get(list_users).post(create_user))
         .route(
             "/scim/v2/Users/{id}",
-            get(get_user).put(put_user).patch(patch_user).delete(delete_user),
+            get(get_user)
+                .put(put_user)
+                .patch(patch_user)
+                .delete(delete_user),
         )
         .route("/scim/v2/Groups", get(list_groups).post(create_group))
         .route(
             "/scim/v2/Groups/{id}",
-            get(get_group).put(put_group).patch(patch_group).delete(delete_group),
+            get(get_group)
+                .put(put_group)
+                .patch(patch_group)
+                .delete(delete_group),
         )
-        .route("/scim/v2/ServiceProviderConfig", get(discovery::service_provider_config))
+        .route(
+            "/scim/v2/ServiceProviderConfig",
+            get(discovery::service_provider_config),
+        )
         .route("/scim/v2/Schemas", get(discovery::schemas))
         .route("/scim/v2/Schemas/{id}", get(discovery::schema))
         .route("/scim/v2/ResourceTypes", get(discovery::resource_types))

@@ -273,17 +273,32 @@ async fn main() -> Result<()> {
             let core = open(&cli.database_url, 2).await?;
             match what {
                 ScimTokenWhat::Create { name } => {
-                    let (t, secret) = core.scim.create_token(&name).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+                    let (t, secret) = core
+                        .scim
+                        .create_token(&name)
+                        .await
+                        .map_err(|e| anyhow::anyhow!("{e}"))?;
                     eprintln!("A SCIM token for \"{}\" (shown this once; give it to the client as its secret token):", t.name);
                     println!("{secret}");
                 }
                 ScimTokenWhat::Revoke { name } => {
-                    core.scim.revoke_token(&name).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+                    core.scim
+                        .revoke_token(&name)
+                        .await
+                        .map_err(|e| anyhow::anyhow!("{e}"))?;
                     println!("The SCIM token \"{name}\" is revoked.");
                 }
                 ScimTokenWhat::List => {
-                    for t in core.scim.tokens().await.map_err(|e| anyhow::anyhow!("{e}"))? {
-                        let used = t.last_used_at.map(|u| u.to_string()).unwrap_or_else(|| "never".into());
+                    for t in core
+                        .scim
+                        .tokens()
+                        .await
+                        .map_err(|e| anyhow::anyhow!("{e}"))?
+                    {
+                        let used = t
+                            .last_used_at
+                            .map(|u| u.to_string())
+                            .unwrap_or_else(|| "never".into());
                         println!("{}\tcreated {}\tlast used {used}", t.name, t.created_at);
                     }
                 }

@@ -382,8 +382,14 @@ mod tests {
 
     #[test]
     fn the_operators_entra_and_others_use() {
-        assert!(m(r#"userName eq "anna.lind@kommun.se""#), "case-insensitive values");
-        assert!(m(r#"USERNAME Eq "Anna.Lind@kommun.se""#), "case-insensitive names and operators");
+        assert!(
+            m(r#"userName eq "anna.lind@kommun.se""#),
+            "case-insensitive values"
+        );
+        assert!(
+            m(r#"USERNAME Eq "Anna.Lind@kommun.se""#),
+            "case-insensitive names and operators"
+        );
         assert!(m(r#"userName sw "anna""#));
         assert!(m(r#"userName co "LIND@""#));
         assert!(m(r#"userName ew ".se""#));
@@ -400,8 +406,12 @@ mod tests {
 
     #[test]
     fn and_binds_tighter_than_or_and_parentheses_group() {
-        assert!(m(r#"userName eq "x" or externalId eq "e-17" and active eq true"#));
-        assert!(!m(r#"(userName eq "x" or externalId eq "e-17") and active eq false"#));
+        assert!(m(
+            r#"userName eq "x" or externalId eq "e-17" and active eq true"#
+        ));
+        assert!(!m(
+            r#"(userName eq "x" or externalId eq "e-17") and active eq false"#
+        ));
         assert!(m(r#"not (userName eq "x")"#));
         assert!(!m(r#"not (userName pr)"#));
     }

@@ -103,8 +103,7 @@ fn parse_path(p: &str) -> CoreResult<Path> {
     };
     let word = |s: &str| {
         !s.is_empty()
-            && s
-                .chars()
+            && s.chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$' || c == '-')
     };
     if !word(&attr) || sub.as_deref().is_some_and(|s| !word(s)) {
@@ -132,9 +131,7 @@ fn object_in<'a>(
     name: &str,
 ) -> CoreResult<&'a mut Map<String, Value>> {
     let k = key_of(obj, name);
-    let v = obj
-        .entry(k)
-        .or_insert_with(|| Value::Object(Map::new()));
+    let v = obj.entry(k).or_insert_with(|| Value::Object(Map::new()));
     if v.is_null() {
         *v = Value::Object(Map::new());
     }
@@ -151,7 +148,11 @@ pub fn apply(doc: &mut Value, body: &Value) -> CoreResult<()> {
         return Err(CoreError::invalid("Operations", "at most 1000 operations"));
     }
     for op in ops {
-        let kind = match filter::get_ci(op, "op").and_then(Value::as_str).map(str::to_ascii_lowercase).as_deref() {
+        let kind = match filter::get_ci(op, "op")
+            .and_then(Value::as_str)
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
             Some("add") => Kind::Add,
             Some("replace") => Kind::Replace,
             Some("remove") => Kind::Remove,
@@ -214,7 +215,10 @@ fn one(doc: &mut Value, kind: Kind, p: &Path, value: Option<Value>) -> CoreResul
     };
     let key = key_of(container, attr);
     if kind != Kind::Remove && value.is_none() {
-        return Err(CoreError::invalid("value", format!("{kind:?} needs a value").to_lowercase()));
+        return Err(CoreError::invalid(
+            "value",
+            format!("{kind:?} needs a value").to_lowercase(),
+        ));
     }
     match (&p.filter, &p.sub) {
         (None, None) => match (kind, value) {
@@ -239,7 +243,9 @@ fn one(doc: &mut Value, kind: Kind, p: &Path, value: Option<Value>) -> CoreResul
                     container.insert(key, Value::Array(new));
                 }
             },
-            (Kind::Add, Some(Value::Object(m))) if container.get(&key).is_some_and(Value::is_object) => {
+            (Kind::Add, Some(Value::Object(m)))
+                if container.get(&key).is_some_and(Value::is_object) =>
+            {
                 let inner = object_in(container, &key)?;
                 for (k, v) in m {
                     let ik = key_of(inner, &k);
@@ -398,11 +404,21 @@ mod tests {
 
     #[test]
     fn value_filters_change_or_make_the_value_they_name() {
-        let d = patched(json!([{"op": "replace", "path": "emails[type eq \"work\"].value", "value": "ny@kommun.se"}]));
+        let d = patched(
+            json!([{"op": "replace", "path": "emails[type eq \"work\"].value", "value": "ny@kommun.se"}]),
+        );
         assert_eq!(d["emails"][0]["value"], "ny@kommun.se");
-        assert_eq!(d["emails"][0]["primary"], true, "the rest of the value stays");
-        let d = patched(json!([{"op": "add", "path": "emails[type eq \"home\"].value", "value": "a@home.se"}]));
-        assert_eq!(d["emails"][1], json!({"type": "home", "value": "a@home.se"}));
+        assert_eq!(
+            d["emails"][0]["primary"], true,
+            "the rest of the value stays"
+        );
+        let d = patched(
+            json!([{"op": "add", "path": "emails[type eq \"home\"].value", "value": "a@home.se"}]),
+        );
+        assert_eq!(
+            d["emails"][1],
+            json!({"type": "home", "value": "a@home.se"})
+        );
         let d = patched(json!([{"op": "remove", "path": "emails[type eq \"work\"]"}]));
         assert_eq!(d["emails"], json!([]));
     }
@@ -415,7 +431,9 @@ mod tests {
         ]));
         assert_eq!(d[ENT]["manager"]["value"], "m-1");
         assert_eq!(d[ENT]["department"], "Ekonomi");
-        let d = patched(json!([{"op": "replace", "value": {"name.givenName": "Anne", ENT: {"employeeNumber": "17"}}}]));
+        let d = patched(
+            json!([{"op": "replace", "value": {"name.givenName": "Anne", ENT: {"employeeNumber": "17"}}}]),
+        );
         assert_eq!(d["name"]["givenName"], "Anne");
         assert_eq!(d["name"]["familyName"], "Lind");
         assert_eq!(d[ENT]["employeeNumber"], "17");
@@ -433,7 +451,11 @@ mod tests {
         ]});
         apply(&mut g, &ops).unwrap();
         assert_eq!(g["members"], json!([{"value": "b"}]));
-        apply(&mut g, &json!({"Operations": [{"op": "remove", "path": "members"}]})).unwrap();
+        apply(
+            &mut g,
+            &json!({"Operations": [{"op": "remove", "path": "members"}]}),
+        )
+        .unwrap();
         assert!(g.get("members").is_none());
     }
 
@@ -445,11 +467,24 @@ mod tests {
             (json!({"Operations": [{"op": "move", "path": "a"}]}), "op"),
             (json!({"Operations": [{"op": "remove"}]}), "path"),
             (json!({"Operations": [{"op": "add", "value": 3}]}), "value"),
-            (json!({"Operations": [{"op": "add", "path": "emails[type eq", "value": 3}]}), "path"),
-            (json!({"Operations": [{"op": "add", "path": "urn:x:y", "value": 3}]}), "path"),
-            (json!({"Operations": [{"op": "add", "path": "name.givenName"}]}), "value"),
+            (
+                json!({"Operations": [{"op": "add", "path": "emails[type eq", "value": 3}]}),
+                "path",
+            ),
+            (
+                json!({"Operations": [{"op": "add", "path": "urn:x:y", "value": 3}]}),
+                "path",
+            ),
+            (
+                json!({"Operations": [{"op": "add", "path": "name.givenName"}]}),
+                "value",
+            ),
         ] {
-            assert_eq!(apply(&mut d, &ops).unwrap_err().field(), Some(field), "{ops}");
+            assert_eq!(
+                apply(&mut d, &ops).unwrap_err().field(),
+                Some(field),
+                "{ops}"
+            );
         }
     }
 }

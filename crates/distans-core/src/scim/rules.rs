@@ -67,7 +67,13 @@ fn time(t: OffsetDateTime) -> String {
     t.format(&Rfc3339).unwrap_or_default()
 }
 
-fn meta(kind: &str, location: String, created: OffsetDateTime, updated: OffsetDateTime, version: i64) -> Value {
+fn meta(
+    kind: &str,
+    location: String,
+    created: OffsetDateTime,
+    updated: OffsetDateTime,
+    version: i64,
+) -> Value {
     json!({
         "resourceType": kind,
         "created": time(created),
@@ -106,7 +112,10 @@ pub fn user_json(u: &ScimUser, base: &str) -> Value {
         }
         None => {
             if let Some(e) = &u.email {
-                d.insert("emails".into(), json!([{"value": e, "type": "work", "primary": true}]));
+                d.insert(
+                    "emails".into(),
+                    json!([{"value": e, "type": "work", "primary": true}]),
+                );
             }
         }
     }
@@ -128,7 +137,13 @@ pub fn user_json(u: &ScimUser, base: &str) -> Value {
     d.insert("schemas".into(), Value::Array(schemas));
     d.insert(
         "meta".into(),
-        meta("User", format!("{base}/Users/{}", u.id), u.created_at, u.updated_at, u.version),
+        meta(
+            "User",
+            format!("{base}/Users/{}", u.id),
+            u.created_at,
+            u.updated_at,
+            u.version,
+        ),
     );
     Value::Object(d)
 }
@@ -153,7 +168,13 @@ pub fn group_json(g: &ScimGroup, base: &str) -> Value {
     }
     d.insert(
         "meta".into(),
-        meta("Group", format!("{base}/Groups/{}", g.id), g.created_at, g.updated_at, g.version),
+        meta(
+            "Group",
+            format!("{base}/Groups/{}", g.id),
+            g.created_at,
+            g.updated_at,
+            g.version,
+        ),
     );
     Value::Object(d)
 }
@@ -186,7 +207,10 @@ fn text(field: &str, v: Option<&Value>, max: usize) -> CoreResult<Option<String>
             field,
             format!("{field} must be at most {max} characters, without control characters"),
         )),
-        Some(_) => Err(CoreError::invalid(field, format!("{field} must be a string"))),
+        Some(_) => Err(CoreError::invalid(
+            field,
+            format!("{field} must be a string"),
+        )),
     }
 }
 
@@ -216,8 +240,7 @@ pub fn user_input(doc: &Value) -> CoreResult<UserInput> {
             for e in list {
                 let v = text("emails.value", get_ci(e, "value"), 254)?
                     .ok_or_else(|| CoreError::invalid("emails.value", "an e-mail needs a value"))?;
-                let parsed = Email::parse(&v)
-                    .map_err(|m| CoreError::invalid("emails.value", m))?;
+                let parsed = Email::parse(&v).map_err(|m| CoreError::invalid("emails.value", m))?;
                 let primary = match get_ci(e, "primary") {
                     Some(p) => boolean("emails.primary", p)?,
                     None => false,
@@ -241,13 +264,20 @@ pub fn user_input(doc: &Value) -> CoreResult<UserInput> {
     };
     let external_id = text("externalId", get_ci(doc, "externalId"), 200)?;
     let ent = get_ci(doc, ENTERPRISE);
-    let employee_number = match text("employeeNumber", ent.and_then(|e| get_ci(e, "employeeNumber")), 64)? {
-        Some(n) => {
-            attributes.insert("employeeNumber".into(), json!(n));
-            Some(EmployeeNumber::parse(&n).map_err(|m| CoreError::invalid("employeeNumber", format!("employeeNumber {m}")))?)
-        }
-        None => None,
-    };
+    let employee_number =
+        match text(
+            "employeeNumber",
+            ent.and_then(|e| get_ci(e, "employeeNumber")),
+            64,
+        )? {
+            Some(n) => {
+                attributes.insert("employeeNumber".into(), json!(n));
+                Some(EmployeeNumber::parse(&n).map_err(|m| {
+                    CoreError::invalid("employeeNumber", format!("employeeNumber {m}"))
+                })?)
+            }
+            None => None,
+        };
     let department = text("department", ent.and_then(|e| get_ci(e, "department")), 200)?;
     if let Some(d) = &department {
         attributes.insert("department".into(), json!(d));
@@ -255,7 +285,13 @@ pub fn user_input(doc: &Value) -> CoreResult<UserInput> {
     match ent.and_then(|e| get_ci(e, "manager")) {
         None | Some(Value::Null) => {}
         Some(Value::Object(m)) => {
-            let v = text("manager.value", m.iter().find(|(k, _)| k.eq_ignore_ascii_case("value")).map(|(_, v)| v), 200)?;
+            let v = text(
+                "manager.value",
+                m.iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case("value"))
+                    .map(|(_, v)| v),
+                200,
+            )?;
             if let Some(v) = v {
                 attributes.insert("manager".into(), json!({"value": v}));
             }
@@ -266,7 +302,12 @@ pub fn user_input(doc: &Value) -> CoreResult<UserInput> {
             attributes.insert("manager".into(), json!({"value": v}));
         }
         Some(Value::String(_)) => {}
-        Some(_) => return Err(CoreError::invalid("manager", "manager must be an object with a value")),
+        Some(_) => {
+            return Err(CoreError::invalid(
+                "manager",
+                "manager must be an object with a value",
+            ))
+        }
     }
     Ok(UserInput {
         user_name,
@@ -308,8 +349,9 @@ pub fn group_input(doc: &Value) -> CoreResult<(String, Option<String>, Vec<Strin
             }
             list.iter()
                 .map(|m| {
-                    text("members.value", get_ci(m, "value"), 100)?
-                        .ok_or_else(|| CoreError::invalid("members.value", "a member needs a value"))
+                    text("members.value", get_ci(m, "value"), 100)?.ok_or_else(|| {
+                        CoreError::invalid("members.value", "a member needs a value")
+                    })
                 })
                 .collect::<CoreResult<_>>()?
         }
@@ -325,19 +367,43 @@ mod tests {
     #[test]
     fn group_roles_read_and_grant() {
         let m = parse_group_roles("distans-hr=hr, IT=admin,").unwrap();
-        assert_eq!(m, vec![("distans-hr".into(), Role::Hr), ("IT".into(), Role::Admin)]);
+        assert_eq!(
+            m,
+            vec![("distans-hr".into(), Role::Hr), ("IT".into(), Role::Admin)]
+        );
         assert!(parse_group_roles("x=employee").is_err());
         assert!(parse_group_roles("x").is_err());
         assert!(parse_group_roles("=hr").is_err());
-        assert_eq!(roles_of(&["it".into(), "other".into()], &m), vec![Role::Admin]);
+        assert_eq!(
+            roles_of(&["it".into(), "other".into()], &m),
+            vec![Role::Admin]
+        );
         assert_eq!(roles_of(&[], &m), vec![]);
     }
 
     #[test]
     fn windows_are_bounded() {
-        assert_eq!(window(None, None, 100, 200), Window { start_index: 1, count: 100 });
-        assert_eq!(window(Some(-3), Some(10_000), 100, 200), Window { start_index: 1, count: 200 });
-        assert_eq!(window(Some(5), Some(-1), 100, 200), Window { start_index: 5, count: 0 });
+        assert_eq!(
+            window(None, None, 100, 200),
+            Window {
+                start_index: 1,
+                count: 100
+            }
+        );
+        assert_eq!(
+            window(Some(-3), Some(10_000), 100, 200),
+            Window {
+                start_index: 1,
+                count: 200
+            }
+        );
+        assert_eq!(
+            window(Some(5), Some(-1), 100, 200),
+            Window {
+                start_index: 5,
+                count: 0
+            }
+        );
     }
 
     #[test]
@@ -352,7 +418,11 @@ mod tests {
         .unwrap();
         assert_eq!(u.user_name.as_str(), "anna.lind@kommun.se");
         assert!(!u.active);
-        assert_eq!(u.email.unwrap().as_str(), "anna@kommun.se", "the primary address");
+        assert_eq!(
+            u.email.unwrap().as_str(),
+            "anna@kommun.se",
+            "the primary address"
+        );
         assert_eq!(u.department.as_deref(), Some("Ekonomi"));
         assert_eq!(u.attributes["manager"]["value"], "m-1");
     }
@@ -363,11 +433,20 @@ mod tests {
             (json!({}), "userName"),
             (json!({"userName": 3}), "userName"),
             (json!({"userName": "a b"}), "userName"),
-            (json!({"userName": "ab", "emails": [{"value": "nope"}]}), "emails.value"),
+            (
+                json!({"userName": "ab", "emails": [{"value": "nope"}]}),
+                "emails.value",
+            ),
             (json!({"userName": "ab", "emails": {}}), "emails"),
             (json!({"userName": "ab", "active": "maybe"}), "active"),
-            (json!({"userName": "ab", "name": {"givenName": 1}}), "name.givenName"),
-            (json!({"userName": "ab", ENTERPRISE: {"employeeNumber": "a b"}}), "employeeNumber"),
+            (
+                json!({"userName": "ab", "name": {"givenName": 1}}),
+                "name.givenName",
+            ),
+            (
+                json!({"userName": "ab", ENTERPRISE: {"employeeNumber": "a b"}}),
+                "employeeNumber",
+            ),
             (json!([]), "body"),
         ] {
             assert_eq!(user_input(&doc).unwrap_err().field(), Some(field), "{doc}");
@@ -376,7 +455,8 @@ mod tests {
 
     #[test]
     fn a_new_user_without_a_number_gets_a_stable_one() {
-        let mut u = user_input(&json!({"userName": "anna@kommun.se", "externalId": "E17"})).unwrap();
+        let mut u =
+            user_input(&json!({"userName": "anna@kommun.se", "externalId": "E17"})).unwrap();
         assert_eq!(fallback_employee_number(&u, "x").as_str(), "E17");
         u.external_id = None;
         assert_eq!(
@@ -416,6 +496,9 @@ mod tests {
         assert_eq!(out["emails"], doc["emails"]);
         assert_eq!(out[ENTERPRISE], json!({"department": "Ekonomi"}));
         assert_eq!(out["meta"]["version"], "W/\"3\"");
-        assert_eq!(out["meta"]["location"], format!("https://x/scim/v2/Users/{}", u.id));
+        assert_eq!(
+            out["meta"]["location"],
+            format!("https://x/scim/v2/Users/{}", u.id)
+        );
     }
 }

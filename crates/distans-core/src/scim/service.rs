@@ -19,7 +19,7 @@ use crate::scim::filter::{self, Filter};
 use crate::scim::model::*;
 use crate::scim::patch;
 use crate::scim::port::ScimPort;
-use crate::scim::rules::{self, group_json, user_json, user_input, UserInput};
+use crate::scim::rules::{self, group_json, user_input, user_json, UserInput};
 
 /// The secret's prefix of a provisioning client's token.
 pub const PREFIX: &str = "dscim_";
@@ -127,8 +127,14 @@ impl ScimService {
             return Ok(None);
         };
         let unit = match self.org.top_unit().await {
-            Ok(u) => UnitRef { id: u.id, name: u.name },
-            Err(_) => UnitRef { id: Default::default(), name: String::new() },
+            Ok(u) => UnitRef {
+                id: u.id,
+                name: u.name,
+            },
+            Err(_) => UnitRef {
+                id: Default::default(),
+                name: String::new(),
+            },
         };
         Ok(Some(Actor::client(&t.name, unit)))
     }
@@ -141,7 +147,10 @@ impl ScimService {
     }
 
     async fn found(&self, id: PersonId) -> CoreResult<ScimUser> {
-        self.port.scim_user(id).await?.ok_or(CoreError::NotFound("user"))
+        self.port
+            .scim_user(id)
+            .await?
+            .ok_or(CoreError::NotFound("user"))
     }
 
     pub async fn users(
@@ -160,7 +169,11 @@ impl ScimService {
             .port
             .scim_users(narrow.as_ref().map(|(a, v)| (a.as_str(), v.as_str())), SCAN)
             .await?;
-        Ok(page(all.iter().map(|u| user_json(u, base)), f.as_ref(), window))
+        Ok(page(
+            all.iter().map(|u| user_json(u, base)),
+            f.as_ref(),
+            window,
+        ))
     }
 
     pub async fn create_user(&self, actor: &Actor, doc: &Value, base: &str) -> CoreResult<Value> {
@@ -262,7 +275,13 @@ impl ScimService {
             .unit_for(input.department.as_deref(), Some(draft.unit_id))
             .await?;
         self.org
-            .update_draft(actor, &rec, rec.person.version, &draft, Some(&provisioned(&input)))
+            .update_draft(
+                actor,
+                &rec,
+                rec.person.version,
+                &draft,
+                Some(&provisioned(&input)),
+            )
             .await
             .map_err(uniqueness)?;
         if input.active != current.active {
@@ -283,7 +302,11 @@ impl ScimService {
     }
 
     async fn unique_username(&self, input: &UserInput, me: Option<PersonId>) -> CoreResult<()> {
-        match self.port.person_by_username(input.user_name.as_str()).await? {
+        match self
+            .port
+            .person_by_username(input.user_name.as_str())
+            .await?
+        {
             Some(p) if Some(p) != me => Err(CoreError::Conflict(format!(
                 "userName \"{}\" is taken",
                 input.user_name
@@ -301,8 +324,15 @@ impl ScimService {
         current: Option<crate::kernel::UnitId>,
     ) -> CoreResult<crate::kernel::UnitId> {
         if let Some(d) = department {
-            let units = self.org.units_below(None, None, crate::kernel::Paging::first(500)).await?;
-            if let Some(u) = units.items.iter().find(|u| u.name.eq_ignore_ascii_case(d.trim())) {
+            let units = self
+                .org
+                .units_below(None, None, crate::kernel::Paging::first(500))
+                .await?;
+            if let Some(u) = units
+                .items
+                .iter()
+                .find(|u| u.name.eq_ignore_ascii_case(d.trim()))
+            {
                 return Ok(u.id);
             }
         }
@@ -320,7 +350,10 @@ impl ScimService {
     }
 
     async fn found_group(&self, id: ScimGroupId) -> CoreResult<ScimGroup> {
-        self.port.scim_group(id).await?.ok_or(CoreError::NotFound("group"))
+        self.port
+            .scim_group(id)
+            .await?
+            .ok_or(CoreError::NotFound("group"))
     }
 
     pub async fn groups(
@@ -339,7 +372,11 @@ impl ScimService {
             .port
             .scim_groups(narrow.as_ref().map(|(a, v)| (a.as_str(), v.as_str())), SCAN)
             .await?;
-        Ok(page(all.iter().map(|g| group_json(g, base)), f.as_ref(), window))
+        Ok(page(
+            all.iter().map(|g| group_json(g, base)),
+            f.as_ref(),
+            window,
+        ))
     }
 
     pub async fn create_group(&self, actor: &Actor, doc: &Value, base: &str) -> CoreResult<Value> {
@@ -359,7 +396,8 @@ impl ScimService {
     ) -> CoreResult<Value> {
         access::authorize(actor, Action::Plain(Kind::Provision))?;
         let g = self.found_group(id).await?;
-        self.save_group(actor, id, doc, Some(if_match.unwrap_or(g.version))).await?;
+        self.save_group(actor, id, doc, Some(if_match.unwrap_or(g.version)))
+            .await?;
         Ok(group_json(&self.found_group(id).await?, base))
     }
 
@@ -375,7 +413,8 @@ impl ScimService {
         let g = self.found_group(id).await?;
         let mut doc = group_json(&g, base);
         patch::apply(&mut doc, ops)?;
-        self.save_group(actor, id, &doc, Some(if_match.unwrap_or(g.version))).await?;
+        self.save_group(actor, id, &doc, Some(if_match.unwrap_or(g.version)))
+            .await?;
         Ok(group_json(&self.found_group(id).await?, base))
     }
 
@@ -384,7 +423,11 @@ impl ScimService {
         let audit = NewAuditEntry::by(actor, "scim_group.delete", "scim_group", id);
         if self
             .port
-            .delete_scim_group(id, &self.env.config().scim_groups, &Work::new(self.env.now(), audit))
+            .delete_scim_group(
+                id,
+                &self.env.config().scim_groups,
+                &Work::new(self.env.now(), audit),
+            )
             .await?
         {
             Ok(())
@@ -403,12 +446,14 @@ impl ScimService {
         let (display_name, external_id, values) = rules::group_input(doc)?;
         let mut members = vec![];
         for v in values {
-            let person: PersonId = v
-                .parse::<uuid::Uuid>()
-                .map(Into::into)
-                .map_err(|_| CoreError::invalid("members.value", format!("members: no user \"{v}\"")))?;
+            let person: PersonId = v.parse::<uuid::Uuid>().map(Into::into).map_err(|_| {
+                CoreError::invalid("members.value", format!("members: no user \"{v}\""))
+            })?;
             if self.port.scim_user(person).await?.is_none() {
-                return Err(CoreError::invalid("members.value", format!("members: no user \"{v}\"")));
+                return Err(CoreError::invalid(
+                    "members.value",
+                    format!("members: no user \"{v}\""),
+                ));
             }
             if !members.contains(&person) {
                 members.push(person);
@@ -420,14 +465,23 @@ impl ScimService {
             external_id,
             members,
         };
-        let action = if version.is_some() { "scim_group.update" } else { "scim_group.create" };
+        let action = if version.is_some() {
+            "scim_group.update"
+        } else {
+            "scim_group.create"
+        };
         let audit = NewAuditEntry::by(actor, action, "scim_group", id).after(serde_json::json!({
             "display_name": draft.display_name,
             "external_id": draft.external_id,
             "members": draft.members,
         }));
         self.port
-            .save_scim_group(&draft, version, &self.env.config().scim_groups, &Work::new(self.env.now(), audit))
+            .save_scim_group(
+                &draft,
+                version,
+                &self.env.config().scim_groups,
+                &Work::new(self.env.now(), audit),
+            )
             .await
             .map_err(uniqueness)?;
         Ok(())

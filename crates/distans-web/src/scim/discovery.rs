@@ -12,7 +12,14 @@ use serde_json::{json, Value};
 use super::{base, scim, ScimClient, ScimError, ScimResult};
 use crate::AppState;
 
-fn attr(name: &str, kind: &str, multi: bool, required: bool, mutability: &str, sub: Vec<Value>) -> Value {
+fn attr(
+    name: &str,
+    kind: &str,
+    multi: bool,
+    required: bool,
+    mutability: &str,
+    sub: Vec<Value>,
+) -> Value {
     let mut a = json!({
         "name": name, "type": kind, "multiValued": multi, "required": required,
         "caseExact": false, "mutability": mutability, "returned": "default", "uniqueness": "none",
@@ -37,23 +44,23 @@ fn schema_list(base: &str) -> Vec<Value> {
     display["mutability"] = json!("readOnly");
     let mut users = vec![
         json!({"id": USER, "name": "User", "description": "A person",
-            "attributes": [
-                user_name,
-                attr("name", "complex", false, false, "readWrite", vec![s("givenName"), s("familyName")]),
-                attr("emails", "complex", true, false, "readWrite", vec![s("value"), s("type"), attr("primary", "boolean", false, false, "readWrite", vec![])]),
-                attr("active", "boolean", false, false, "readWrite", vec![]),
-            ]}),
+        "attributes": [
+            user_name,
+            attr("name", "complex", false, false, "readWrite", vec![s("givenName"), s("familyName")]),
+            attr("emails", "complex", true, false, "readWrite", vec![s("value"), s("type"), attr("primary", "boolean", false, false, "readWrite", vec![])]),
+            attr("active", "boolean", false, false, "readWrite", vec![]),
+        ]}),
         json!({"id": ENTERPRISE, "name": "EnterpriseUser", "description": "Enterprise user",
-            "attributes": [
-                s("employeeNumber"),
-                s("department"),
-                attr("manager", "complex", false, false, "readWrite", vec![s("value")]),
-            ]}),
+        "attributes": [
+            s("employeeNumber"),
+            s("department"),
+            attr("manager", "complex", false, false, "readWrite", vec![s("value")]),
+        ]}),
         json!({"id": GROUP, "name": "Group", "description": "A group; some grant roles",
-            "attributes": [
-                attr("displayName", "string", false, true, "readWrite", vec![]),
-                attr("members", "complex", true, false, "readWrite", vec![members_value, display]),
-            ]}),
+        "attributes": [
+            attr("displayName", "string", false, true, "readWrite", vec![]),
+            attr("members", "complex", true, false, "readWrite", vec![members_value, display]),
+        ]}),
     ];
     for sc in &mut users {
         let id = sc["id"].as_str().unwrap_or("").to_string();
@@ -82,7 +89,10 @@ fn list(items: Vec<Value>) -> Response {
     )
 }
 
-pub(super) async fn service_provider_config(State(st): State<AppState>, ScimClient(_): ScimClient) -> Response {
+pub(super) async fn service_provider_config(
+    State(st): State<AppState>,
+    ScimClient(_): ScimClient,
+) -> Response {
     scim(
         StatusCode::OK,
         json!({
@@ -117,7 +127,10 @@ pub(super) async fn schema(
         .ok_or(ScimError(CoreError::NotFound("schema")))
 }
 
-pub(super) async fn resource_types(State(st): State<AppState>, ScimClient(_): ScimClient) -> Response {
+pub(super) async fn resource_types(
+    State(st): State<AppState>,
+    ScimClient(_): ScimClient,
+) -> Response {
     list(resource_type_list(&base(&st)))
 }
 
