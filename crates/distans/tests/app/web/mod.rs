@@ -318,4 +318,5 @@ mod people;
 mod plan;
 mod request_id;
 mod rotation;
+mod scim;
 mod signin;
