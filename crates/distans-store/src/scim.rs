@@ -335,9 +335,8 @@ impl ScimPort for SqlStore {
                 .map(|(p,)| *p)
                 .chain(g.members.iter().map(|m| m.uuid()))
             {
-                if !before.contains_key(&p) {
-                    let was = groups_of!(tx, p);
-                    before.insert(p, was);
+                if let std::collections::hash_map::Entry::Vacant(e) = before.entry(p) {
+                    e.insert(groups_of!(tx, p));
                 }
             }
             let next = match version {
