@@ -13,6 +13,7 @@ use crate::audit::service::AuditService;
 use crate::cases::service::{CasesDeps, CasesService};
 use crate::coverage::service::CoverageService;
 use crate::demo::service::{DemoDeps, DemoService};
+use crate::departures::service::DeparturesService;
 use crate::deviations::service::DeviationsService;
 use crate::equipment::service::EquipmentService;
 use crate::feed::service::FeedService;
@@ -57,6 +58,7 @@ pub struct Core {
     pub demo: DemoService,
     pub cases: CasesService,
     pub deviations: DeviationsService,
+    pub departures: DeparturesService,
     pub rotation: RotationService,
     pub scim: ScimService,
 }
@@ -155,8 +157,8 @@ impl Core {
                 temporary: temporary.clone(),
             },
         );
-        // Deactivation comes with the departures' use cases.
-        let scim = ScimService::new(store.clone(), env.clone(), org.clone(), None);
+        let departures = DeparturesService::new(store.clone(), env.clone(), org.clone());
+        let scim = ScimService::new(store.clone(), env.clone(), org.clone(), departures.clone());
         let demo = DemoService::new(
             store.clone(),
             env.clone(),
@@ -193,6 +195,7 @@ impl Core {
             demo,
             cases,
             deviations,
+            departures,
             rotation,
             scim,
         }

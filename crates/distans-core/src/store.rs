@@ -8,6 +8,7 @@ pub use crate::audit::port::AuditPort;
 pub use crate::cases::port::CasesPort;
 pub use crate::coverage::port::CoveragePort;
 pub use crate::demo::port::DemoPort;
+pub use crate::departures::port::DeparturesPort;
 pub use crate::deviations::port::DeviationsPort;
 pub use crate::equipment::port::EquipmentPort;
 pub use crate::feed::port::FeedPort;
@@ -58,6 +59,7 @@ every_port!(
     EquipmentPort,
     RedeploymentPort,
     DeviationsPort,
+    DeparturesPort,
     FollowUpPort,
     IdempotencyPort,
     ScimPort,

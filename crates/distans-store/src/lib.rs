@@ -23,6 +23,7 @@ mod audit;
 mod cases;
 mod coverage;
 mod demo;
+mod departures;
 mod deviations;
 mod equipment;
 mod feed;

@@ -52,7 +52,11 @@ fn user(r: UserRow) -> ScimUser {
         created,
         updated,
     ) = r;
+    let attributes: serde_json::Value = provisioned
+        .and_then(|p| serde_json::from_str(&p).ok())
+        .unwrap_or_else(|| serde_json::json!({}));
     ScimUser {
+        deleted: attributes.get("deleted") == Some(&serde_json::Value::Bool(true)),
         id: id.into(),
         user_name,
         given_name: given,
@@ -60,9 +64,7 @@ fn user(r: UserRow) -> ScimUser {
         email,
         employee_number: number,
         external_id,
-        attributes: provisioned
-            .and_then(|p| serde_json::from_str(&p).ok())
-            .unwrap_or_else(|| serde_json::json!({})),
+        attributes,
         active: gone.is_none(),
         version,
         created_at: created,

@@ -67,6 +67,7 @@ fn every_action<'a>(
         ),
         ("EditPeople", Action::Plain(Kind::EditPeople)),
         ("Provision", Action::Plain(Kind::Provision)),
+        ("DeactivatePerson", Action::Plain(Kind::DeactivatePerson)),
         ("AdminOverview", Action::Plain(Kind::AdminOverview)),
         ("ManageOwnTokens", Action::Plain(Kind::ManageOwnTokens)),
         (
@@ -234,6 +235,7 @@ const WRITES: &[&str] = &[
     "ImportOrganisation",
     "EditPeople",
     "Provision",
+    "DeactivatePerson",
     "EditPolicy",
     "IssueTemporaryDecision",
     "ChangeOwnRequest",
@@ -267,6 +269,7 @@ fn the_role_by_action_table_about_another_person() {
         ("ImportOrganisation", "A"),
         ("EditPeople", "HA"),
         ("Provision", ""),
+        ("DeactivatePerson", "HA"),
         ("AdminOverview", "A"),
         ("ManageOwnTokens", "EMHAUD"),
         ("ManageOwnCalendarFeed", "EMHAUD"),

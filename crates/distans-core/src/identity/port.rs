@@ -14,9 +14,12 @@ use crate::kernel::Work;
 
 #[async_trait]
 pub trait IdentityPort: Send + Sync {
-    /// The person and password hash behind a username.
+    /// The person and password hash behind a username; none for a
+    /// deactivated person.
     async fn credentials(&self, username: &str) -> CoreResult<Option<(PersonId, Option<String>)>>;
     async fn set_password(&self, username: &str, hash: &str, work: &Work) -> CoreResult<bool>;
+    /// Who a person is to the policy; none once they are deactivated, so
+    /// every session and token of theirs stops at once.
     async fn actor(&self, person: PersonId) -> CoreResult<Option<Actor>>;
     async fn create_token(
         &self,

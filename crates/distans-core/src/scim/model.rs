@@ -30,6 +30,8 @@ pub struct ScimUser {
     /// The attributes the product does not model, as the client sent them.
     pub attributes: Value,
     pub active: bool,
+    /// Deleted by the client: deactivated, and gone from SCIM (404).
+    pub deleted: bool,
     pub version: i64,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,

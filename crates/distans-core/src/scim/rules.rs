@@ -487,6 +487,7 @@ mod tests {
             external_id: None,
             attributes: i.attributes,
             active: true,
+            deleted: false,
             version: 3,
             created_at: OffsetDateTime::UNIX_EPOCH,
             updated_at: OffsetDateTime::UNIX_EPOCH,

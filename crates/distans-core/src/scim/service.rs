@@ -4,10 +4,11 @@
 
 use std::sync::Arc;
 
-use async_trait::async_trait;
 use serde_json::Value;
 
 use crate::access::{self, Action, Kind};
+use crate::departures::model::{By, DepartureInput};
+use crate::departures::service::DeparturesService;
 use crate::identity::rules::token;
 use crate::kernel::{
     Actor, CoreError, CoreResult, Env, NewAuditEntry, PersonId, ScimGroupId, ScimTokenId, UnitRef,
@@ -28,20 +29,12 @@ const SCAN: i64 = 50_000;
 /// The most resources one page holds.
 pub const MAX_COUNT: i64 = 200;
 
-/// Deactivating and reactivating people: the departures' use cases, as
-/// provisioning calls them.
-#[async_trait]
-pub trait Departures: Send + Sync {
-    async fn deactivate(&self, actor: &Actor, person: PersonId) -> CoreResult<()>;
-    async fn reactivate(&self, actor: &Actor, person: PersonId) -> CoreResult<()>;
-}
-
 #[derive(Clone)]
 pub struct ScimService {
     port: Arc<dyn ScimPort>,
     env: Env,
     org: OrgService,
-    departures: Option<Arc<dyn Departures>>,
+    departures: DeparturesService,
 }
 
 fn cli(action: &str, entity: &str, id: impl ToString) -> NewAuditEntry {
@@ -55,7 +48,7 @@ impl ScimService {
         port: Arc<dyn ScimPort>,
         env: Env,
         org: OrgService,
-        departures: Option<Arc<dyn Departures>>,
+        departures: DeparturesService,
     ) -> Self {
         ScimService {
             port,
@@ -179,6 +172,16 @@ impl ScimService {
     pub async fn create_user(&self, actor: &Actor, doc: &Value, base: &str) -> CoreResult<Value> {
         access::authorize(actor, Action::Plain(Kind::Provision))?;
         let input = user_input(doc)?;
+        if let Some(p) = self
+            .port
+            .person_by_username(input.user_name.as_str())
+            .await?
+        {
+            if let Some(gone) = self.port.scim_user(p).await?.filter(|u| u.deleted) {
+                self.write_user(actor, &gone, input, None).await?;
+                return Ok(user_json(&self.found(p).await?, base));
+            }
+        }
         self.unique_username(&input, None).await?;
         let id_hint = uuid::Uuid::now_v7().to_string();
         let draft = PersonDraft {
@@ -217,7 +220,8 @@ impl ScimService {
     ) -> CoreResult<Value> {
         access::authorize(actor, Action::Plain(Kind::Provision))?;
         let input = user_input(doc)?;
-        self.write_user(actor, id, input, if_match).await?;
+        let current = self.found(id).await?;
+        self.write_user(actor, &current, input, if_match).await?;
         Ok(user_json(&self.found(id).await?, base))
     }
 
@@ -230,33 +234,55 @@ impl ScimService {
         base: &str,
     ) -> CoreResult<Value> {
         access::authorize(actor, Action::Plain(Kind::Provision))?;
-        let mut doc = user_json(&self.found(id).await?, base);
+        let current = self.found(id).await?;
+        let mut doc = user_json(&current, base);
         patch::apply(&mut doc, ops)?;
         let input = user_input(&doc)?;
-        self.write_user(actor, id, input, if_match).await?;
+        self.write_user(actor, &current, input, if_match).await?;
         Ok(user_json(&self.found(id).await?, base))
     }
 
-    /// DELETE: the person is deactivated, never removed; they answer 404
-    /// from then on, as a client expects of a deleted user.
+    /// DELETE: the person is deactivated (never removed: their history
+    /// stays), and from then on is gone for the client: 404, and left out
+    /// of lists, as Entra ID expects of a deleted user. Deactivated first
+    /// and marked deleted after, so a failure between the two leaves a
+    /// deactivated person that a second DELETE finishes.
     pub async fn delete_user(&self, actor: &Actor, id: PersonId) -> CoreResult<()> {
         access::authorize(actor, Action::Plain(Kind::Provision))?;
         let u = self.found(id).await?;
         if u.active {
             self.set_active(actor, id, false).await?;
         }
+        let rec = self.org.record(id).await?;
+        let mut attributes = u.attributes.clone();
+        if let Some(o) = attributes.as_object_mut() {
+            o.insert("deleted".into(), Value::Bool(true));
+        }
+        let kept = Provisioned {
+            external_id: u.external_id.clone(),
+            attributes: Some(attributes),
+        };
+        self.org
+            .update_draft(
+                actor,
+                &rec,
+                rec.person.version,
+                &draft_of(&rec)?,
+                Some(&kept),
+            )
+            .await?;
         Ok(())
     }
 
     async fn write_user(
         &self,
         actor: &Actor,
-        id: PersonId,
+        current: &ScimUser,
         input: UserInput,
         if_match: Option<i64>,
     ) -> CoreResult<()> {
+        let id = current.id;
         let rec = self.org.record(id).await?;
-        let current = self.found(id).await?;
         if let Some(v) = if_match {
             if v != rec.person.version {
                 return Err(CoreError::Conflict("the user was changed meanwhile".into()));
@@ -290,15 +316,18 @@ impl ScimService {
         Ok(())
     }
 
+    /// Deactivates (last day today) or reactivates through the departures'
+    /// use cases, as the client (whose right to was checked already).
     async fn set_active(&self, actor: &Actor, id: PersonId, active: bool) -> CoreResult<()> {
-        let d = self.departures.as_ref().ok_or_else(|| {
-            CoreError::Conflict("deactivating people is not available in this version".into())
-        })?;
+        let by = By::System(&actor.name);
         if active {
-            d.reactivate(actor, id).await
+            self.departures.reactivate(by, id).await?;
         } else {
-            d.deactivate(actor, id).await
+            self.departures
+                .deactivate(by, id, DepartureInput::default())
+                .await?;
         }
+        Ok(())
     }
 
     async fn unique_username(&self, input: &UserInput, me: Option<PersonId>) -> CoreResult<()> {

@@ -153,6 +153,7 @@ mod checks;
 mod closed_days;
 mod coverage;
 mod defaults;
+mod departures;
 mod deviations;
 mod equipment;
 mod followups;
