@@ -139,10 +139,12 @@ impl ScimService {
         Ok(user_json(&self.found(id).await?, base))
     }
 
+    /// A user the client has not deleted.
     async fn found(&self, id: PersonId) -> CoreResult<ScimUser> {
         self.port
             .scim_user(id)
             .await?
+            .filter(|u| !u.deleted)
             .ok_or(CoreError::NotFound("user"))
     }
 
@@ -163,12 +165,16 @@ impl ScimService {
             .scim_users(narrow.as_ref().map(|(a, v)| (a.as_str(), v.as_str())), SCAN)
             .await?;
         Ok(page(
-            all.iter().map(|u| user_json(u, base)),
+            all.iter()
+                .filter(|u| !u.deleted)
+                .map(|u| user_json(u, base)),
             f.as_ref(),
             window,
         ))
     }
 
+    /// POST: a new person; or, for the userName of a person the client
+    /// deleted, that person again (reactivated unless `active` is false).
     pub async fn create_user(&self, actor: &Actor, doc: &Value, base: &str) -> CoreResult<Value> {
         access::authorize(actor, Action::Plain(Kind::Provision))?;
         let input = user_input(doc)?;

@@ -262,6 +262,88 @@ async fn scenario(router: &Router, core: &Core, store: &SqlStore) {
     assert_eq!(r.status, StatusCode::NO_CONTENT);
     assert!(roles(store.person(pid).await.unwrap().unwrap()).is_empty());
 
+    // Entra ID deactivates with "False", reactivates with true: the departures do it.
+    let ops = json!({"Operations": [{"op": "Replace", "path": "active", "value": "False"}]});
+    let r = scim(
+        router,
+        Method::PATCH,
+        &format!("/scim/v2/Users/{bo}"),
+        &token,
+        Some(ops),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.json()["active"], false);
+    let bo_id: distans_core::kernel::PersonId = bo.parse::<Uuid>().unwrap().into();
+    assert!(core.departures.departure(bo_id).await.unwrap().is_some());
+    let r = scim(
+        router,
+        Method::GET,
+        &format!("/scim/v2/Users/{bo}"),
+        &token,
+        None,
+    )
+    .await;
+    assert_eq!(
+        r.json()["active"],
+        false,
+        "a deactivated user still answers"
+    );
+    let ops = json!({"Operations": [{"op": "replace", "value": {"active": true}}]});
+    let r = scim(
+        router,
+        Method::PATCH,
+        &format!("/scim/v2/Users/{bo}"),
+        &token,
+        Some(ops),
+    )
+    .await;
+    assert_eq!(r.json()["active"], true, "{}", r.text());
+    assert!(core.departures.departure(bo_id).await.unwrap().is_none());
+
+    // DELETE deactivates; the user is gone for the client, and comes back
+    // as the same person when created again.
+    let r = scim(
+        router,
+        Method::DELETE,
+        &format!("/scim/v2/Users/{bo}"),
+        &token,
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text());
+    assert!(core.departures.departure(bo_id).await.unwrap().is_some());
+    let r = scim(
+        router,
+        Method::GET,
+        &format!("/scim/v2/Users/{bo}"),
+        &token,
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
+    assert_eq!(r.json()["status"], "404");
+    let path = format!(
+        "/scim/v2/Users?filter={}",
+        urlencode("userName eq \"bo.scim\"")
+    );
+    assert_eq!(
+        scim(router, Method::GET, &path, &token, None).await.json()["totalResults"],
+        0
+    );
+    let r = scim(
+        router,
+        Method::POST,
+        "/scim/v2/Users",
+        &token,
+        Some(json!({"userName": "bo.scim", "externalId": "EXT2"})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    assert_eq!(r.json()["id"], bo);
+    assert_eq!(r.json()["active"], true);
+    assert!(core.departures.departure(bo_id).await.unwrap().is_none());
+
     // The audit log names the client.
     let filter = distans_core::audit::AuditFilter {
         entity: Some("person".into()),
