@@ -128,19 +128,23 @@ impl SqlStore {
         if groups.is_empty() {
             return Ok(out);
         }
-        let rows: Vec<(Uuid, Uuid, String, String)> = on_db!(self.db(), p => {
+        type Row = (Uuid, String, Option<Uuid>, Option<String>, Option<String>);
+        let rows: Vec<Row> = on_db!(self.db(), p => {
             let mut q = QueryBuilder::new(
-                "SELECT m.group_id, p.id, p.given_name, p.family_name FROM scim_group_members m
-                 JOIN people p ON p.id = m.person_id WHERE m.group_id IN ",
+                "SELECT m.group_id, m.value, p.id, p.given_name, p.family_name FROM scim_group_members m
+                 LEFT JOIN people p ON p.id = m.person_id WHERE m.group_id IN ",
             );
             push_list(&mut q, groups.iter().copied());
-            q.push(" ORDER BY p.sort_name, p.id");
+            q.push(" ORDER BY m.value");
             Ok(q.build_query_as().fetch_all(p).await?)
         })?;
-        for (g, id, given, family) in rows {
+        for (g, value, id, given, family) in rows {
             out.entry(g).or_default().push(Member {
-                id: id.into(),
-                display: name(&given, &family).trim().to_string(),
+                value,
+                person: id.map(|id| {
+                    let n = name(&given.unwrap_or_default(), &family.unwrap_or_default());
+                    (id.into(), n.trim().to_string())
+                }),
             });
         }
         Ok(out)
@@ -327,7 +331,7 @@ impl ScimPort for SqlStore {
     ) -> CoreResult<i64> {
         write_work!(self, work, |tx| {
             let old: Vec<(Uuid,)> =
-                sqlx::query_as("SELECT person_id FROM scim_group_members WHERE group_id = $1")
+                sqlx::query_as("SELECT person_id FROM scim_group_members WHERE group_id = $1 AND person_id IS NOT NULL")
                     .bind(g.id.uuid())
                     .fetch_all(&mut *tx)
                     .await?;
@@ -335,7 +339,7 @@ impl ScimPort for SqlStore {
             for p in old
                 .iter()
                 .map(|(p,)| *p)
-                .chain(g.members.iter().map(|m| m.uuid()))
+                .chain(g.members.iter().filter_map(|(_, p)| p.map(|p| p.uuid())))
             {
                 if let std::collections::hash_map::Entry::Vacant(e) = before.entry(p) {
                     e.insert(groups_of!(tx, p));
@@ -375,10 +379,11 @@ impl ScimPort for SqlStore {
                 .bind(g.id.uuid())
                 .execute(&mut *tx)
                 .await?;
-            for m in &g.members {
-                sqlx::query("INSERT INTO scim_group_members (group_id, person_id) VALUES ($1, $2)")
+            for (value, person) in &g.members {
+                sqlx::query("INSERT INTO scim_group_members (group_id, value, person_id) VALUES ($1, $2, $3)")
                     .bind(g.id.uuid())
-                    .bind(m.uuid())
+                    .bind(value)
+                    .bind(person.map(|p| p.uuid()))
                     .execute(&mut *tx)
                     .await?;
             }
@@ -395,7 +400,7 @@ impl ScimPort for SqlStore {
     ) -> CoreResult<bool> {
         write_work!(self, work, |tx| {
             let old: Vec<(Uuid,)> =
-                sqlx::query_as("SELECT person_id FROM scim_group_members WHERE group_id = $1")
+                sqlx::query_as("SELECT person_id FROM scim_group_members WHERE group_id = $1 AND person_id IS NOT NULL")
                     .bind(id.uuid())
                     .fetch_all(&mut *tx)
                     .await?;

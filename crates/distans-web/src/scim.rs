@@ -237,6 +237,71 @@ async fn list_users(
     Ok(listed(l, &q))
 }
 
+/// The query of a `POST …/.search` (RFC 7644 §3.4.3).
+fn search_query(doc: &Value) -> ScimResult<ListQuery> {
+    use distans_core::scim::filter::get_ci;
+    let list = |k: &str| -> Option<String> {
+        match get_ci(doc, k) {
+            Some(Value::Array(a)) => Some(
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .collect::<Vec<_>>()
+                    .join(","),
+            ),
+            Some(Value::String(s)) => Some(s.clone()),
+            _ => None,
+        }
+    };
+    let number = |k: &str| -> ScimResult<Option<i64>> {
+        match get_ci(doc, k) {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => v
+                .as_i64()
+                .map(Some)
+                .ok_or_else(|| ScimError(CoreError::invalid(k, format!("{k} must be a number")))),
+        }
+    };
+    Ok(ListQuery {
+        filter: get_ci(doc, "filter")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        start_index: number("startIndex")?,
+        count: number("count")?,
+        attributes: list("attributes"),
+        excluded_attributes: list("excludedAttributes"),
+    })
+}
+
+async fn search_users(
+    State(s): State<AppState>,
+    ScimClient(a): ScimClient,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> ScimResult<Response> {
+    let q = search_query(&body(&headers, &bytes)?)?;
+    let l = s
+        .core
+        .scim
+        .users(&a, q.filter.as_deref(), window(&q), &base(&s))
+        .await?;
+    Ok(listed(l, &q))
+}
+
+async fn search_groups(
+    State(s): State<AppState>,
+    ScimClient(a): ScimClient,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> ScimResult<Response> {
+    let q = search_query(&body(&headers, &bytes)?)?;
+    let l = s
+        .core
+        .scim
+        .groups(&a, q.filter.as_deref(), window(&q), &base(&s))
+        .await?;
+    Ok(listed(l, &q))
+}
+
 async fn create_user(
     State(s): State<AppState>,
     ScimClient(a): ScimClient,
@@ -382,6 +447,15 @@ async fn delete_group(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Searching users and groups at once is not supported (501): search each.
+async fn search_all(ScimClient(_): ScimClient) -> Response {
+    scim(
+        StatusCode::NOT_IMPLEMENTED,
+        json!({"schemas": [ERROR], "status": "501",
+            "detail": "search /Users/.search and /Groups/.search one at a time"}),
+    )
+}
+
 async fn unknown(ScimClient(_): ScimClient) -> ScimError {
     ScimError(CoreError::NotFound("resource"))
 }
@@ -397,7 +471,13 @@ pub fn router() -> Router<AppState> {
                 .patch(patch_user)
                 .delete(delete_user),
         )
+        .route("/scim/v2/.search", axum::routing::post(search_all))
+        .route("/scim/v2/Users/.search", axum::routing::post(search_users))
         .route("/scim/v2/Groups", get(list_groups).post(create_group))
+        .route(
+            "/scim/v2/Groups/.search",
+            axum::routing::post(search_groups),
+        )
         .route(
             "/scim/v2/Groups/{id}",
             get(get_group)

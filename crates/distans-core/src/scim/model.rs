@@ -37,11 +37,13 @@ pub struct ScimUser {
     pub updated_at: OffsetDateTime,
 }
 
-/// A member of a group.
+/// A member of a group: the value the client wrote and, when it is a
+/// person's id, the person (id and name). Only people's memberships grant
+/// roles.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Member {
-    pub id: PersonId,
-    pub display: String,
+    pub value: String,
+    pub person: Option<(PersonId, String)>,
 }
 
 /// A group a client keeps.
@@ -62,7 +64,8 @@ pub struct GroupDraft {
     pub id: ScimGroupId,
     pub display_name: String,
     pub external_id: Option<String>,
-    pub members: Vec<PersonId>,
+    /// Values as written, each with the person it names, if any.
+    pub members: Vec<(String, Option<PersonId>)>,
 }
 
 /// A list's window: the 1-based index of the first and how many at most.

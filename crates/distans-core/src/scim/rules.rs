@@ -162,7 +162,13 @@ pub fn group_json(g: &ScimGroup, base: &str) -> Value {
             "members".into(),
             g.members
                 .iter()
-                .map(|m| json!({"value": m.id, "display": m.display, "type": "User", "$ref": format!("{base}/Users/{}", m.id)}))
+                .map(|m| match &m.person {
+                    Some((id, name)) => json!({
+                        "value": m.value, "display": name, "type": "User",
+                        "$ref": format!("{base}/Users/{id}"),
+                    }),
+                    None => json!({ "value": m.value }),
+                })
                 .collect(),
         );
     }

@@ -479,20 +479,23 @@ impl ScimService {
         version: Option<i64>,
     ) -> CoreResult<()> {
         let (display_name, external_id, values) = rules::group_input(doc)?;
-        let mut members = vec![];
+        // A member that is a person's id is that person; any other value
+        // is kept as written and grants nothing.
+        let mut members: Vec<(String, Option<PersonId>)> = vec![];
         for v in values {
-            let person: PersonId = v.parse::<uuid::Uuid>().map(Into::into).map_err(|_| {
-                CoreError::invalid("members.value", format!("members: no user \"{v}\""))
-            })?;
-            if self.port.scim_user(person).await?.is_none() {
-                return Err(CoreError::invalid(
-                    "members.value",
-                    format!("members: no user \"{v}\""),
-                ));
+            if members.iter().any(|(m, _)| *m == v) {
+                continue;
             }
-            if !members.contains(&person) {
-                members.push(person);
-            }
+            let person = match v.parse::<uuid::Uuid>() {
+                Ok(u) => self
+                    .port
+                    .scim_user(u.into())
+                    .await?
+                    .filter(|p| !p.deleted)
+                    .map(|p| p.id),
+                Err(_) => None,
+            };
+            members.push((v, person));
         }
         let draft = GroupDraft {
             id,
@@ -508,7 +511,7 @@ impl ScimService {
         let audit = NewAuditEntry::by(actor, action, "scim_group", id).after(serde_json::json!({
             "display_name": draft.display_name,
             "external_id": draft.external_id,
-            "members": draft.members,
+            "members": draft.members.iter().map(|(v, _)| v).collect::<Vec<_>>(),
         }));
         self.port
             .save_scim_group(

@@ -32,9 +32,12 @@ CREATE TABLE scim_groups (
     CONSTRAINT scim_groups_display_name_key UNIQUE (display_name)
 );
 
+-- A member is the value the client wrote; when it is a person's id, the
+-- person (and only then does the membership grant a role).
 CREATE TABLE scim_group_members (
     group_id BLOB NOT NULL REFERENCES scim_groups (id) ON DELETE CASCADE,
-    person_id BLOB NOT NULL REFERENCES people (id) ON DELETE CASCADE,
-    PRIMARY KEY (group_id, person_id)
+    value TEXT NOT NULL CHECK (length(value) BETWEEN 1 AND 100),
+    person_id BLOB REFERENCES people (id) ON DELETE CASCADE,
+    PRIMARY KEY (group_id, value)
 );
 CREATE INDEX scim_group_members_person_idx ON scim_group_members (person_id);

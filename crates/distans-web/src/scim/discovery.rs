@@ -48,7 +48,8 @@ fn schema_list(base: &str) -> Vec<Value> {
             user_name,
             attr("name", "complex", false, false, "readWrite", vec![s("givenName"), s("familyName")]),
             attr("emails", "complex", true, false, "readWrite", vec![s("value"), s("type"), attr("primary", "boolean", false, false, "readWrite", vec![])]),
-            attr("active", "boolean", false, false, "readWrite", vec![]),
+            // Every person is active or not: a user written without it is active.
+            attr("active", "boolean", false, true, "readWrite", vec![]),
         ]}),
         json!({"id": ENTERPRISE, "name": "EnterpriseUser", "description": "Enterprise user",
         "attributes": [

@@ -344,6 +344,33 @@ async fn scenario(router: &Router, core: &Core, store: &SqlStore) {
     assert_eq!(r.json()["active"], true);
     assert!(core.departures.departure(bo_id).await.unwrap().is_none());
 
+    // A member that is no user is kept as written and grants nothing.
+    let r = scim(
+        router,
+        Method::POST,
+        "/scim/v2/Groups",
+        &token,
+        Some(json!({"displayName": "distans-admin", "members": [{"value": "not-a-user"}]})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    assert_eq!(r.json()["members"], json!([{"value": "not-a-user"}]));
+    let r = scim(
+        router,
+        Method::POST,
+        "/scim/v2/Groups",
+        &token,
+        Some(json!({"displayName": "distans-admin"})),
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::CONFLICT,
+        "a group's name is unique: {}",
+        r.text()
+    );
+    assert_eq!(r.json()["scimType"], "uniqueness");
+
     // The audit log names the client.
     let filter = distans_core::audit::AuditFilter {
         entity: Some("person".into()),
