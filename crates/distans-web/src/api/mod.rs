@@ -7,6 +7,7 @@ mod coverage;
 mod extract;
 mod feed;
 mod org;
+mod people;
 mod plan;
 mod rotation;
 pub mod schema;
@@ -183,8 +184,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(signin::revoke_token))
         .routes(routes!(org::list_units))
         .routes(routes!(org::get_unit))
-        .routes(routes!(org::list_people))
-        .routes(routes!(org::get_person))
+        .routes(routes!(org::list_people, people::create_person))
+        .routes(routes!(org::get_person, people::update_person))
         .routes(routes!(system::audit))
         .routes(routes!(system::audit_verify))
         .routes(routes!(cases::get_policy))
