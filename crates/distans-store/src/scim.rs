@@ -72,6 +72,21 @@ fn user(r: UserRow) -> ScimUser {
     }
 }
 
+/// `%"value"%` for `LIKE … ESCAPE '\'` on stored JSON: the value as JSON
+/// writes it, in lower case, with LIKE's own characters escaped.
+fn json_like(v: &str) -> String {
+    let json = serde_json::Value::String(v.to_lowercase()).to_string();
+    let mut out = String::from("%");
+    for c in json.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
 type GroupRow = (
     Uuid,
     String,
@@ -269,7 +284,8 @@ impl ScimPort for SqlStore {
                 }
                 Some(("emails.value", v)) => {
                     q.push(" WHERE (LOWER(p.email) = ").push_bind(v.to_lowercase());
-                    q.push(" OR LOWER(p.provisioned) LIKE ").push_bind(format!("%{}%", v.to_lowercase().replace(['%', '_'], "")));
+                    q.push(" OR LOWER(p.provisioned) LIKE ").push_bind(json_like(v));
+                    q.push(" ESCAPE '\\'");
                     q.push(")");
                 }
                 _ => {}

@@ -178,21 +178,22 @@ pub struct ListQuery {
 
 /// Keeps only the asked-for attributes of a resource (`attributes`), or
 /// drops those asked to be left out (`excludedAttributes`); `id`,
-/// `schemas` and `meta` always stay.
+/// `schemas` and `meta` always stay. A sub-attribute (`name.givenName`,
+/// `urn:…:User:department`) keeps or drops the attribute it is part of.
 fn project(mut doc: Value, q: &ListQuery) -> Value {
     let names = |s: &Option<String>| -> Vec<String> {
         s.as_deref()
             .unwrap_or("")
             .split(',')
-            .map(|a| {
-                a.trim()
-                    .split('.')
-                    .next()
-                    .unwrap_or("")
-                    .to_ascii_lowercase()
-            })
+            .map(|a| a.trim().to_ascii_lowercase())
             .filter(|a| !a.is_empty())
             .collect()
+    };
+    // Does the attribute path `a` name the top-level attribute `k`?
+    let names_key = |a: &str, k: &str| {
+        a == k
+            || a.strip_prefix(k)
+                .is_some_and(|r| r.starts_with('.') || r.starts_with(':'))
     };
     let keep = names(&q.attributes);
     let drop = names(&q.excluded_attributes);
@@ -200,7 +201,8 @@ fn project(mut doc: Value, q: &ListQuery) -> Value {
         o.retain(|k, _| {
             let k = k.to_ascii_lowercase();
             matches!(k.as_str(), "id" | "schemas" | "meta")
-                || ((keep.is_empty() || keep.contains(&k)) && !drop.contains(&k))
+                || ((keep.is_empty() || keep.iter().any(|a| names_key(a, &k)))
+                    && !drop.iter().any(|a| *a == k))
         });
     }
     doc

@@ -145,7 +145,8 @@ impl OrgService {
     #[tracing::instrument(skip_all)]
     pub async fn create_person(&self, actor: &Actor, new: &NewPerson) -> CoreResult<PersonView> {
         access::authorize(actor, Action::Plain(Kind::EditPeople))?;
-        let id = self.create_draft(actor, &new.draft()?, None).await?;
+        let id = PersonId::new();
+        self.create_draft(actor, id, &new.draft()?, None).await?;
         self.person(actor, id).await
     }
 
@@ -167,22 +168,21 @@ impl OrgService {
         self.person(actor, id).await
     }
 
-    /// Adds the person of `draft`; their id. The unit and site must exist.
+    /// Adds the person of `draft` as `id`. The unit and site must exist.
     pub(crate) async fn create_draft(
         &self,
         actor: &Actor,
+        id: PersonId,
         draft: &PersonDraft,
         provisioned: Option<&Provisioned>,
-    ) -> CoreResult<PersonId> {
+    ) -> CoreResult<()> {
         access::authorize(actor, Action::Plain(Kind::EditPeople))?;
         self.check_places(draft).await?;
-        let id = PersonId::new();
         let audit = NewAuditEntry::by(actor, "person.create", "person", id)
             .after(with_provisioned(audit_json(draft), provisioned));
         self.port
             .create_person(id, draft, provisioned, &Work::new(self.env.now(), audit))
-            .await?;
-        Ok(id)
+            .await
     }
 
     /// Writes `draft` over the person of `rec` if they are still at

@@ -189,11 +189,11 @@ impl ScimService {
             }
         }
         self.unique_username(&input, None).await?;
-        let id_hint = uuid::Uuid::now_v7().to_string();
+        let id = PersonId::new();
         let draft = PersonDraft {
             employee_number: match &input.employee_number {
                 Some(n) => n.clone(),
-                None => rules::fallback_employee_number(&input, &id_hint),
+                None => rules::fallback_employee_number(&input, &id.to_string()),
             },
             given_name: input.given_name.clone(),
             family_name: input.family_name.clone(),
@@ -205,11 +205,9 @@ impl ScimService {
             roles: vec![],
             username: Some(input.user_name.clone()),
         };
-        let id = self
-            .org
-            .create_draft(actor, &draft, Some(&provisioned(&input)))
-            .await
-            .map_err(uniqueness)?;
+        self.org
+            .create_draft(actor, id, &draft, Some(&provisioned(&input)))
+            .await?;
         if !input.active {
             self.set_active(actor, id, false).await?;
         }
@@ -314,8 +312,7 @@ impl ScimService {
                 &draft,
                 Some(&provisioned(&input)),
             )
-            .await
-            .map_err(uniqueness)?;
+            .await?;
         if input.active != current.active {
             self.set_active(actor, id, input.active).await?;
         }
@@ -520,16 +517,9 @@ impl ScimService {
                 &self.env.config().scim_groups,
                 &Work::new(self.env.now(), audit),
             )
-            .await
-            .map_err(uniqueness)?;
+            .await?;
         Ok(())
     }
-}
-
-/// A conflict on create or change is a taken name or number (SCIM's
-/// `uniqueness`), or a change meanwhile.
-fn uniqueness(e: CoreError) -> CoreError {
-    e
 }
 
 fn provisioned(input: &UserInput) -> Provisioned {

@@ -154,6 +154,42 @@ async fn scenario(router: &Router, core: &Core, store: &SqlStore) {
     assert_eq!(r.json()["Resources"].as_array().unwrap().len(), 3);
     assert_eq!(r.json()["startIndex"], 2);
 
+    // A value with LIKE's own characters in it is found, and only it.
+    let r = scim(
+        router,
+        Method::POST,
+        "/scim/v2/Users",
+        &token,
+        Some(json!({"userName": "cy_scim", "emails": [{"value": "c_y%@kommun.se"}]})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    for (f, n) in [
+        ("emails.value eq \"C_Y%@kommun.se\"", 1),
+        ("emails.value eq \"cxy%@kommun.se\"", 0),
+    ] {
+        let path = format!("/scim/v2/Users?filter={}", urlencode(f));
+        assert_eq!(
+            scim(router, Method::GET, &path, &token, None).await.json()["totalResults"],
+            n,
+            "{f}"
+        );
+    }
+    // attributes / excludedAttributes, with sub-attributes and extensions.
+    let path = format!("/scim/v2/Users/{id}?attributes=name.givenName,{ENT}:employeeNumber");
+    let u = scim(router, Method::GET, &path, &token, None).await.json();
+    assert!(
+        u["name"].is_object() && u[ENT].is_object() && u.get("emails").is_none(),
+        "{u}"
+    );
+    assert_eq!(u["id"], id);
+    let path = format!("/scim/v2/Users/{id}?excludedAttributes=emails");
+    let u = scim(router, Method::GET, &path, &token, None).await.json();
+    assert!(
+        u.get("emails").is_none() && u["userName"].is_string(),
+        "{u}"
+    );
+
     // Entra ID's PATCH forms.
     let ops = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [
         {"op": "Replace", "path": "name.givenName", "value": "Annie"},
