@@ -202,7 +202,7 @@ fn project(mut doc: Value, q: &ListQuery) -> Value {
             let k = k.to_ascii_lowercase();
             matches!(k.as_str(), "id" | "schemas" | "meta")
                 || ((keep.is_empty() || keep.iter().any(|a| names_key(a, &k)))
-                    && !drop.iter().any(|a| *a == k))
+                    && !drop.contains(&k))
         });
     }
     doc
