@@ -76,7 +76,7 @@ impl Core {
             port: store.clone(),
             env: env.clone(),
         };
-        let org = OrgService::new(store.clone(), env.clone());
+        let org = OrgService::new(store.clone(), store.clone(), env.clone());
         let audit = AuditService::new(store.clone());
         let notify = NotifyService::new(store.clone(), env.clone());
         let workdays = WorkdaysService::new(store.clone(), env.clone());

@@ -17,7 +17,7 @@ pub use crate::idempotency::port::IdempotencyPort;
 pub use crate::identity::port::IdentityPort;
 pub use crate::notify::port::NotifyPort;
 pub use crate::occasional::port::OccasionalPort;
-pub use crate::org::port::OrgPort;
+pub use crate::org::port::{OrgEditPort, OrgPort};
 pub use crate::plan::port::PlanPort;
 pub use crate::policy::port::PolicyPort;
 pub use crate::redeployment::port::RedeploymentPort;
@@ -42,6 +42,7 @@ every_port!(
     SystemPort,
     IdentityPort,
     OrgPort,
+    OrgEditPort,
     AuditPort,
     PolicyPort,
     CasesPort,

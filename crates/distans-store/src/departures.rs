@@ -40,6 +40,16 @@ impl DeparturesPort for SqlStore {
     }
 
     #[tracing::instrument(skip_all)]
+    async fn active_people(&self) -> CoreResult<Vec<(String, PersonId)>> {
+        let rows: Vec<(String, Uuid)> = fetch!(
+            self.db(),
+            fetch_all,
+            "SELECT employee_number, id FROM people WHERE deactivated_at IS NULL ORDER BY employee_number"
+        )?;
+        Ok(rows.into_iter().map(|(n, id)| (n, id.into())).collect())
+    }
+
+    #[tracing::instrument(skip_all)]
     async fn open_matters(&self, person: PersonId) -> CoreResult<OpenMatters> {
         let (requests, loans): (Vec<(Uuid,)>, Vec<(Uuid,)>) = on_db!(self.db(), p => {
             let requests = sqlx::query_as(

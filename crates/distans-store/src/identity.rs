@@ -92,7 +92,9 @@ impl IdentityPort for SqlStore {
                 .bind(person.uuid())
                 .fetch_all(p)
                 .await?;
-            let manages = sqlx::query_as("SELECT id, name, path FROM units WHERE manager_id = $1 ORDER BY path")
+            let manages = sqlx::query_as(
+                "SELECT id, name, path FROM units WHERE (manager_id = $1 OR deputy_id = $1) AND closed_at IS NULL ORDER BY path",
+            )
                 .bind(person.uuid())
                 .fetch_all(p)
                 .await?;

@@ -33,6 +33,7 @@ mod identity;
 mod notify;
 mod occasional;
 mod org;
+mod org_edit;
 mod people;
 mod plan;
 mod policy;

@@ -177,6 +177,7 @@ fn every_kind_of_action_has_exactly_one_row() {
         EditPeople,
         Provision,
         DeactivatePerson,
+        EditOrganisation,
         AdminOverview,
         ManageOwnTokens,
         ManageOwnCalendarFeed,

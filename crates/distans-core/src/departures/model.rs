@@ -2,23 +2,13 @@
 //! winding up their open matters changes.
 
 use serde::Serialize;
-use time::{Date, OffsetDateTime};
+use time::Date;
 
 use crate::agreements::model::Agreement;
 use crate::cases::model::{RemoteRequest, RequestEvent};
 use crate::equipment::model::Loan;
 use crate::kernel::{Actor, PersonId};
-
-/// A person's departure as it is stored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Departure {
-    #[serde(with = "time::serde::rfc3339")]
-    pub deactivated_at: OffsetDateTime,
-    /// The last day they work; from the day after they are out of plans,
-    /// coverage and the planner.
-    pub last_day: Date,
-    pub reason: Option<String>,
-}
+pub use crate::org::model::Departure;
 
 /// Who deactivates (or reactivates) a person.
 #[derive(Debug, Clone, Copy)]
@@ -80,4 +70,20 @@ pub struct DepartureReport {
     pub agreements_ended: usize,
     pub loans_to_collect: usize,
     pub followups_closed: u64,
+}
+
+/// What a departure would do, shown before it is confirmed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeparturePreview {
+    pub name: String,
+    pub last_day: Date,
+    pub reason: Option<String>,
+    /// Open requests that would be withdrawn.
+    pub requests: usize,
+    /// Agreements that would end (by the last day, or now).
+    pub agreements: usize,
+    /// Equipment on loan the manager would be asked to collect.
+    pub loans: Vec<String>,
+    /// Who would be told.
+    pub manager: Option<String>,
 }

@@ -105,6 +105,40 @@ pub fn departure_change(
     }
 }
 
+/// The share of the active people (in percent) an import may deactivate
+/// at once unless told that many is meant: a partial export given by
+/// mistake must not empty the organisation.
+pub const MAX_MISSING_PERCENT: usize = 25;
+
+/// The active people an import file leaves out (by employee number), in
+/// the order given; `Rule` when they are too many and `allow_many` is not
+/// set.
+pub fn missing_people(
+    in_file: &[&str],
+    active: &[(String, PersonId)],
+    allow_many: bool,
+) -> CoreResult<Vec<PersonId>> {
+    let present: std::collections::HashSet<&str> = in_file.iter().copied().collect();
+    let missing: Vec<PersonId> = active
+        .iter()
+        .filter(|(number, _)| !present.contains(number.as_str()))
+        .map(|(_, id)| *id)
+        .collect();
+    let too_many = missing.len() > 5 && missing.len() * 100 > active.len() * MAX_MISSING_PERCENT;
+    if too_many && !allow_many {
+        return Err(CoreError::Rule {
+            field: Some("deactivate_missing".into()),
+            message: format!(
+                "the file leaves out {} of {} active people (more than {MAX_MISSING_PERCENT} %); \
+                 if that is meant, say so (--allow-many)",
+                missing.len(),
+                active.len()
+            ),
+        });
+    }
+    Ok(missing)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,6 +216,25 @@ mod tests {
             assert_eq!(next.state, AgreementState::Ended);
             assert_eq!(next.ends_on, Some(TODAY));
         }
+    }
+
+    #[test]
+    fn an_import_deactivates_only_those_it_leaves_out_and_never_too_many() {
+        let active: Vec<(String, PersonId)> =
+            (1..=40).map(|n| (n.to_string(), who(n).id)).collect();
+        let numbers: Vec<String> = (1..=38).map(|n| n.to_string()).collect();
+        let file: Vec<&str> = numbers.iter().map(String::as_str).collect();
+        let missing = missing_people(&file, &active, false).unwrap();
+        assert_eq!(missing, vec![who(39).id, who(40).id]);
+        // Half the organisation left out: refused unless meant.
+        let half: Vec<&str> = file[..20].to_vec();
+        assert!(matches!(
+            missing_people(&half, &active, false),
+            Err(CoreError::Rule { .. })
+        ));
+        assert_eq!(missing_people(&half, &active, true).unwrap().len(), 20);
+        // A small organisation may lose a few at once.
+        assert_eq!(missing_people(&[], &active[..4], false).unwrap().len(), 4);
     }
 
     #[test]

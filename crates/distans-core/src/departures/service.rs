@@ -11,7 +11,7 @@ use serde_json::json;
 use crate::access::{self, Action, Kind};
 use crate::departures::model::*;
 use crate::departures::port::DeparturesPort;
-use crate::departures::rules::{departure_change, reason};
+use crate::departures::rules::{departure_change, missing_people, reason};
 use crate::kernel::{
     CoreError, CoreResult, Env, Link, Message, MessageKey, NewAuditEntry, Notice, PersonId,
     PersonRef, Work,
@@ -112,6 +112,71 @@ impl DeparturesService {
             agreements_ended: change.end.len(),
             loans_to_collect: open.loans.len(),
             followups_closed,
+        })
+    }
+
+    /// Deactivates everyone active whom an organisation import file
+    /// (its employee numbers) leaves out, each in a departure of their own,
+    /// refusing when the file leaves out too many (see
+    /// [`missing_people`]) unless `allow_many`.
+    #[tracing::instrument(skip_all)]
+    pub async fn deactivate_missing(
+        &self,
+        by: By<'_>,
+        in_file: &[&str],
+        allow_many: bool,
+        input: DepartureInput,
+    ) -> CoreResult<Vec<DepartureReport>> {
+        authorize(by)?;
+        let active = self.port.active_people().await?;
+        let missing = missing_people(in_file, &active, allow_many)?;
+        let mut done = Vec::with_capacity(missing.len());
+        for person in missing {
+            done.push(self.deactivate(by, person, input.clone()).await?);
+        }
+        Ok(done)
+    }
+
+    /// What deactivating the person would do, without doing it: for the
+    /// confirmation step.
+    #[tracing::instrument(skip_all)]
+    pub async fn preview(
+        &self,
+        by: By<'_>,
+        person: PersonId,
+        input: &DepartureInput,
+    ) -> CoreResult<DeparturePreview> {
+        authorize(by)?;
+        let rec = self.org.record(person).await?;
+        if rec.person.departure.is_some() {
+            return Err(CoreError::Conflict(format!(
+                "{} is deactivated already",
+                rec.person.name()
+            )));
+        }
+        let departure = Departure {
+            deactivated_at: self.env.now(),
+            last_day: input.last_day.unwrap_or_else(|| self.env.today()),
+            reason: reason(input.reason.as_deref())?,
+        };
+        let open = self.port.open_matters(person).await?;
+        let me = PersonRef {
+            id: rec.person.id,
+            name: rec.person.name(),
+        };
+        let change = departure_change(person, departure, &open, self.env.today(), ("", &me));
+        Ok(DeparturePreview {
+            name: rec.person.name(),
+            last_day: change.departure.last_day,
+            reason: change.departure.reason,
+            requests: change.withdraw.len(),
+            agreements: change.end.len(),
+            loans: open
+                .loans
+                .iter()
+                .map(|l| format!("{} ({})", l.item.identifier, l.item.description))
+                .collect(),
+            manager: rec.manager.map(|m| m.name),
         })
     }
 

@@ -160,6 +160,7 @@ mod followups;
 mod idempotency;
 mod identity;
 mod org;
+mod org_edit;
 mod plan;
 mod planner_runs;
 mod redeployment;

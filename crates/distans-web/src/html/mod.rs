@@ -6,6 +6,7 @@ mod assets;
 mod audit;
 mod cases;
 mod ctx;
+mod departures;
 mod deviations;
 mod equipment;
 mod followups;
@@ -18,6 +19,7 @@ mod rotation;
 mod signin;
 mod start;
 mod tokens;
+mod units;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -40,8 +42,20 @@ pub fn router() -> Router<AppState> {
         .route("/tillganglighet", get(about::accessibility))
         .route("/organisation", get(org::org_tree))
         .route("/enheter/{id}", get(org::unit_page))
+        .route(
+            "/enheter/{id}/andra",
+            get(units::unit_form).post(units::unit_save),
+        )
+        .route("/enheter/{id}/ny", post(units::unit_add))
+        .route("/enheter/{id}/stang", post(units::unit_close))
+        .route("/arbetsplatser/spara", post(units::site_save))
         .route("/personer", get(org::people_page))
         .route("/personer/{id}", get(org::person_page))
+        .route(
+            "/personer/{id}/avsluta",
+            get(departures::departure_form).post(departures::departure_submit),
+        )
+        .route("/personer/{id}/ateraktivera", post(departures::reactivate))
         .route("/mitt-sprak", post(org::set_own_language))
         .route("/logg", get(audit::audit_page))
         .route(

@@ -307,6 +307,7 @@ fn policy_body() -> Value {
 mod access;
 mod cases;
 mod dates;
+mod departures;
 mod deviations;
 mod equipment;
 mod errors;
@@ -320,3 +321,4 @@ mod request_id;
 mod rotation;
 mod scim;
 mod signin;
+mod units;
