@@ -356,16 +356,18 @@ impl ScimService {
         current: Option<crate::kernel::UnitId>,
     ) -> CoreResult<crate::kernel::UnitId> {
         if let Some(d) = department {
-            let units = self
-                .org
-                .units_below(None, None, crate::kernel::Paging::first(500))
-                .await?;
-            if let Some(u) = units
-                .items
-                .iter()
-                .find(|u| u.name.eq_ignore_ascii_case(d.trim()))
-            {
-                return Ok(u.id);
+            let want = d.trim().to_lowercase();
+            let mut paging = crate::kernel::Paging::first(crate::kernel::Paging::MAX_LIMIT);
+            // Every unit of the tree, a page at a time (bounded).
+            for _ in 0..200 {
+                let page = self.org.units_below(None, None, paging).await?;
+                if let Some(u) = page.items.iter().find(|u| u.name.to_lowercase() == want) {
+                    return Ok(u.id);
+                }
+                match page.next {
+                    Some(next) => paging.offset = next,
+                    None => break,
+                }
             }
         }
         match current {

@@ -128,6 +128,44 @@ async fn scenario(router: &Router, core: &Core, store: &SqlStore) {
         .unwrap();
     assert_eq!(rec.unit.id, top.items[0].id);
 
+    // A department names a unit in any case (Swedish letters too).
+    let units = store
+        .units(None, Some(2), distans_core::kernel::Paging::first(500))
+        .await
+        .unwrap();
+    let unit = units
+        .items
+        .iter()
+        .find(|u| u.name.chars().any(|c| "åäöÅÄÖ".contains(c)))
+        .unwrap_or(&units.items[1]);
+    let r = scim(
+        router,
+        Method::POST,
+        "/scim/v2/Users",
+        &token,
+        Some(json!({"userName": "dept.scim", ENT: {"department": unit.name.to_uppercase()}})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let rec = store
+        .person(
+            r.json()["id"]
+                .as_str()
+                .unwrap()
+                .parse::<Uuid>()
+                .unwrap()
+                .into(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(rec.unit.id, unit.id, "{}", unit.name);
+    assert_eq!(
+        r.json()[ENT]["department"],
+        unit.name.to_uppercase(),
+        "kept as written"
+    );
+
     // Filters and paging.
     for (f, n) in [
         ("userName eq \"ANNA.SCIM@kommun.se\"", 1),
