@@ -16,6 +16,7 @@ pub enum Kind {
     /// Use the SCIM interface: people, groups and the roles groups grant.
     Provision,
     EditOrganisation,
+    SendPasswordLink,
     DeactivatePerson,
     AdminOverview,
     ManageOwnTokens,
@@ -151,6 +152,7 @@ pub const POLICY: &[Rule] = &[
     row(K::EditPeople,             &[Holds(Hr), Holds(Admin), Holds(Provisioning)], "only HR and administrators may add or change people"),
     row(K::Provision,              &[Holds(Provisioning)], "only a provisioning client with a SCIM token may do this"),
     row(K::EditOrganisation,       &[Holds(Hr), Holds(Admin)], "only HR and administrators may change the organisation"),
+    row(K::SendPasswordLink,       &[Holds(Admin)], "only administrators may send a link to set a password"),
     row(K::DeactivatePerson,       &[Holds(Hr), Holds(Admin)], "only HR and administrators may deactivate people"),
     row(K::AdminOverview,          &[Holds(Admin)], "only administrators may see this"),
     row(K::ManageOwnTokens,        &[Anyone], "not allowed"),

@@ -178,6 +178,7 @@ fn every_kind_of_action_has_exactly_one_row() {
         Provision,
         DeactivatePerson,
         EditOrganisation,
+        SendPasswordLink,
         AdminOverview,
         ManageOwnTokens,
         ManageOwnCalendarFeed,

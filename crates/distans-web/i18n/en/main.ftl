@@ -754,3 +754,25 @@ err-unit-parent_id = Choose an open unit that is not below this one.
 err-unit-manager = Choose a person in the organisation.
 err-unit-version = The page is out of date. Reload it and try again.
 err-unit-form = Someone else changed the unit meanwhile. Reload the page and try again.
+
+# Passwords set through a one-time link.
+forgot-link = Forgotten your password?
+forgot-title = Forgotten password
+forgot-intro = Enter your username or your e-mail address. If the account exists, we send a link where you choose a new password.
+forgot-login = Username or e-mail address
+forgot-send = Send the link
+forgot-sent = If there is an account with those details, we have sent an e-mail with a link. The link works for one hour.
+forgot-back = To sign-in
+password-set-title = Choose a password
+password-set-for = Password for { $name }
+password-new = New password
+password-new-hint = A long password is safest. A sentence you remember is good.
+password-again = Enter the password again
+password-save = Save the password
+password-set-done = Your password is saved. Sign in with it.
+password-link-title = Password
+password-link-intro = Send a link to the person's e-mail where they choose a password for their account. The link works for seven days and once only.
+password-link-send = Send a link to choose a password
+password-link-sent = The link has been sent.
+err-password-password = Choose a longer password.
+err-password-again = The passwords are not the same. Enter the same password twice.

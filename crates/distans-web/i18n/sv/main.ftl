@@ -754,3 +754,25 @@ err-unit-parent_id = Välj en öppen enhet som inte ligger under den här.
 err-unit-manager = Välj en person i organisationen.
 err-unit-version = Sidan är gammal. Ladda om den och försök igen.
 err-unit-form = Någon annan har ändrat enheten under tiden. Ladda om sidan och försök igen.
+
+# Passwords set through a one-time link.
+forgot-link = Glömt lösenord?
+forgot-title = Glömt lösenord
+forgot-intro = Skriv ditt användarnamn eller din e-postadress. Finns kontot skickar vi en länk där du väljer ett nytt lösenord.
+forgot-login = Användarnamn eller e-postadress
+forgot-send = Skicka länken
+forgot-sent = Om det finns ett konto med de uppgifterna har vi skickat ett e-postmeddelande med en länk. Länken gäller i en timme.
+forgot-back = Till inloggningen
+password-set-title = Välj lösenord
+password-set-for = Lösenord för { $name }
+password-new = Nytt lösenord
+password-new-hint = Ett långt lösenord är säkrast. En mening du minns är bra.
+password-again = Skriv lösenordet igen
+password-save = Spara lösenordet
+password-set-done = Ditt lösenord är sparat. Logga in med det.
+password-link-title = Lösenord
+password-link-intro = Skicka en länk till personens e-post där de väljer lösenord för sitt konto. Länken gäller i sju dagar och kan användas en gång.
+password-link-send = Skicka länk för att välja lösenord
+password-link-sent = Länken är skickad.
+err-password-password = Välj ett längre lösenord.
+err-password-again = Lösenorden är inte lika. Skriv samma lösenord två gånger.

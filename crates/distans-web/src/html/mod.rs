@@ -14,6 +14,7 @@ mod form;
 mod local;
 mod org;
 mod pager;
+mod passwords;
 mod plan;
 mod rotation;
 mod signin;
@@ -56,6 +57,15 @@ pub fn router() -> Router<AppState> {
             get(departures::departure_form).post(departures::departure_submit),
         )
         .route("/personer/{id}/ateraktivera", post(departures::reactivate))
+        .route("/personer/{id}/losenordslank", post(passwords::send_link))
+        .route(
+            "/glomt-losenord",
+            get(passwords::forgot_form).post(passwords::forgot_submit),
+        )
+        .route(
+            "/losenord/{secret}",
+            get(passwords::set_form).post(passwords::set_submit),
+        )
         .route("/mitt-sprak", post(org::set_own_language))
         .route("/logg", get(audit::audit_page))
         .route(

@@ -27,6 +27,8 @@ struct LoginPage<'a> {
     next: String,
     username: String,
     error: Option<(String, String)>,
+    /// Just back from setting a password through a link.
+    password_set: bool,
 }
 
 impl LoginPage<'_> {
@@ -41,6 +43,8 @@ impl LoginPage<'_> {
 #[derive(Deserialize)]
 pub struct NextQuery {
     next: Option<String>,
+    /// `nytt` after a password was set through a link.
+    losenord: Option<String>,
 }
 
 pub async fn login_form(mut c: Ctx, Query(q): Query<NextQuery>) -> Reply {
@@ -55,6 +59,7 @@ pub async fn login_form(mut c: Ctx, Query(q): Query<NextQuery>) -> Reply {
             next: safe_next(q.next.as_deref()),
             username: String::new(),
             error: None,
+            password_set: q.losenord.as_deref() == Some("nytt"),
         },
     )
 }
@@ -122,6 +127,7 @@ pub async fn login_submit(
         next,
         username: f.username.clone(),
         error: Some((field.to_string(), c.t(key))),
+        password_set: false,
     };
     Ok(with_status(render(&c, &page)?, status))
 }

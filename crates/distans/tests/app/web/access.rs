@@ -481,6 +481,8 @@ fn pages(f: &Fixture) -> Vec<Route> {
         route(M::GET,    format!("/enheter/{nobody}/andra"),                            [303, 403, 403, 403, 404, 404, 403]),
         route(M::GET,    format!("/personer/{anna}/avsluta"),                           [303, 403, 403, 403, 200, 200, 403]),
         route(M::GET,    format!("/personer/{nobody}/avsluta"),                         [303, 403, 403, 403, 404, 404, 403]),
+        route(M::GET,    "/glomt-losenord",                                             [200, 200, 200, 200, 200, 200, 200]),
+        route(M::GET,    "/losenord/dst_okand",                                         [404, 404, 404, 404, 404, 404, 404]),
         route(M::GET,    "/logg",                                                       [303, 403, 403, 403, 200, 200, 200]),
         route(M::GET,    "/mina-nycklar",                                               [303, 200, 200, 200, 200, 200, 200]),
     ]
@@ -623,6 +625,8 @@ fn forms(f: &Fixture) -> Vec<PageForm> {
         page_form(format!("/enheter/{nobody}/ny"),                                      [303, 403, 403, 403, 400, 400, 403]),
         page_form(format!("/enheter/{nobody}/stang"),                                   [303, 403, 403, 403, 404, 404, 403]),
         page_form("/arbetsplatser/spara",                                               [303, 403, 403, 403, 400, 400, 403]),
+        // Password links.
+        page_form(format!("/personer/{nobody}/losenordslank"),                          [303, 403, 403, 403, 403, 404, 403]),
         // People who leave.
         page_form(format!("/personer/{nobody}/avsluta"),                                [303, 403, 403, 403, 404, 404, 403]),
         page_form(format!("/personer/{nobody}/ateraktivera"),                           [303, 403, 403, 403, 404, 404, 403]),

@@ -315,6 +315,7 @@ mod followups;
 mod health;
 mod idempotency;
 mod openapi;
+mod passwords;
 mod people;
 mod plan;
 mod request_id;
