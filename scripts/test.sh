@@ -28,6 +28,9 @@ echo "== OpenAPI document"
 python3 -c 'import openapi_spec_validator' 2>/dev/null || python3 -m pip install -q openapi-spec-validator
 python3 scripts/check_openapi.py target/debug/distans
 
+echo "== SCIM conformance (scim2-tester)"
+bash scripts/scim_check.sh target/debug/distans
+
 echo "== API fuzzer"
 bash scripts/fuzz_api.sh target/debug/distans
 

@@ -30,6 +30,7 @@ use crate::plan::service::PlanService;
 use crate::policy::service::PolicyService;
 use crate::redeployment::service::RedeploymentService;
 use crate::rotation::service::{RotationDeps, RotationService};
+use crate::scim::service::ScimService;
 use crate::store::Store;
 use crate::system::service::SystemService;
 use crate::temporary::service::TemporaryService;
@@ -61,6 +62,7 @@ pub struct Core {
     pub deviations: DeviationsService,
     pub departures: DeparturesService,
     pub rotation: RotationService,
+    pub scim: ScimService,
 }
 
 impl Core {
@@ -159,6 +161,7 @@ impl Core {
             },
         );
         let departures = DeparturesService::new(store.clone(), env.clone(), org.clone());
+        let scim = ScimService::new(store.clone(), env.clone(), org.clone(), departures.clone());
         let demo = DemoService::new(
             store.clone(),
             env.clone(),
@@ -198,6 +201,7 @@ impl Core {
             deviations,
             departures,
             rotation,
+            scim,
         }
     }
 

@@ -44,6 +44,7 @@ pub mod plan;
 pub mod policy;
 pub mod redeployment;
 pub mod rotation;
+pub mod scim;
 pub mod system;
 pub mod temporary;
 pub mod workdays;

@@ -23,6 +23,7 @@ pub use crate::plan::port::PlanPort;
 pub use crate::policy::port::PolicyPort;
 pub use crate::redeployment::port::RedeploymentPort;
 pub use crate::rotation::port::RotationPort;
+pub use crate::scim::port::ScimPort;
 pub use crate::system::port::SystemPort;
 pub use crate::temporary::port::TemporaryPort;
 pub use crate::workdays::port::WorkdaysPort;
@@ -64,4 +65,5 @@ every_port!(
     DeparturesPort,
     FollowUpPort,
     IdempotencyPort,
+    ScimPort,
 );

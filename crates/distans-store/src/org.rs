@@ -11,7 +11,8 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use distans_core::kernel::csv::ImportError;
-use distans_core::kernel::{Page, Paging, PersonRef, Role, UnitRef};
+use distans_core::kernel::{Page, Paging, PersonRef, Role, UnitRef, Work};
+use distans_core::org::edit::{PersonDraft, Provisioned};
 use distans_core::org::rules::resolve;
 use distans_core::org::{
     CommuteMode, Departure, ImportReport, OrgCounts, OrgData, PeopleFilter, Person, PersonRecord,
@@ -624,6 +625,29 @@ impl OrgPort for SqlStore {
             limit
         )?;
         Ok(rows.into_iter().map(|(s,)| s).collect())
+    }
+
+    #[tracing::instrument(skip_all, fields(id = %id))]
+    async fn create_person(
+        &self,
+        id: PersonId,
+        draft: &PersonDraft,
+        provisioned: Option<&Provisioned>,
+        work: &Work,
+    ) -> CoreResult<()> {
+        crate::people::create_person(self, id, draft, provisioned, work).await
+    }
+
+    #[tracing::instrument(skip_all, fields(id = %id))]
+    async fn update_person(
+        &self,
+        id: PersonId,
+        version: i64,
+        draft: &PersonDraft,
+        provisioned: Option<&Provisioned>,
+        work: &Work,
+    ) -> CoreResult<i64> {
+        crate::people::update_person(self, id, version, draft, provisioned, work).await
     }
 
     #[tracing::instrument(skip_all)]

@@ -16,6 +16,7 @@ pub mod ics;
 pub mod idempotency;
 mod input;
 pub mod notices;
+pub mod scim;
 pub mod security;
 pub mod session;
 
@@ -113,6 +114,7 @@ pub fn app(state: AppState) -> Router {
                 async move { axum::Json(doc.as_ref().clone()) }
             }),
         )
+        .merge(scim::router())
         .merge(html::router())
         .fallback(html::not_found)
         .layer(axum::middleware::from_fn_with_state(

@@ -113,11 +113,29 @@ enum Command {
     VerifyAudit,
     /// Print the OpenAPI document of the API.
     Openapi,
+    /// Tokens of provisioning clients (SCIM, e.g. Microsoft Entra ID).
+    ScimToken {
+        #[command(subcommand)]
+        what: ScimTokenWhat,
+    },
     /// Print the generated demo organisation as a people CSV (the import format).
     DemoCsv {
         #[arg(long, default_value_t = 300)]
         size: usize,
     },
+}
+
+#[derive(Subcommand)]
+enum ScimTokenWhat {
+    /// Make a token for a client; the secret is printed this once.
+    Create {
+        #[arg(long)]
+        name: String,
+    },
+    /// Revoke the client's token: it is refused from then on.
+    Revoke { name: String },
+    /// The clients' live tokens.
+    List,
 }
 
 #[derive(Subcommand)]
@@ -146,7 +164,12 @@ async fn open(url: &str, connections: u32) -> Result<Arc<Core>> {
     })
     .await
     .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let core = Core::new(Arc::new(store), Arc::new(SystemClock));
+    let mut config = distans_core::kernel::CoreConfig::default();
+    if let Ok(groups) = std::env::var("DISTANS_SCIM_GROUPS") {
+        config.scim_groups = distans_core::scim::rules::parse_group_roles(&groups)
+            .map_err(|e| anyhow::anyhow!("DISTANS_SCIM_GROUPS: {e}"))?;
+    }
+    let core = Core::with_config(Arc::new(store), Arc::new(SystemClock), config);
     core.ensure_defaults()
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -263,6 +286,42 @@ async fn main() -> Result<()> {
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("The password of {username} is set.");
+            Ok(())
+        }
+        Command::ScimToken { what } => {
+            let core = open(&cli.database_url, 2).await?;
+            match what {
+                ScimTokenWhat::Create { name } => {
+                    let (t, secret) = core
+                        .scim
+                        .create_token(&name)
+                        .await
+                        .map_err(|e| anyhow::anyhow!("{e}"))?;
+                    eprintln!("A SCIM token for \"{}\" (shown this once; give it to the client as its secret token):", t.name);
+                    println!("{secret}");
+                }
+                ScimTokenWhat::Revoke { name } => {
+                    core.scim
+                        .revoke_token(&name)
+                        .await
+                        .map_err(|e| anyhow::anyhow!("{e}"))?;
+                    println!("The SCIM token \"{name}\" is revoked.");
+                }
+                ScimTokenWhat::List => {
+                    for t in core
+                        .scim
+                        .tokens()
+                        .await
+                        .map_err(|e| anyhow::anyhow!("{e}"))?
+                    {
+                        let used = t
+                            .last_used_at
+                            .map(|u| u.to_string())
+                            .unwrap_or_else(|| "never".into());
+                        println!("{}\tcreated {}\tlast used {used}", t.name, t.created_at);
+                    }
+                }
+            }
             Ok(())
         }
         Command::Openapi => {

@@ -65,6 +65,8 @@ fn every_action<'a>(
             "ImportOrganisation",
             Action::Plain(Kind::ImportOrganisation),
         ),
+        ("EditPeople", Action::Plain(Kind::EditPeople)),
+        ("Provision", Action::Plain(Kind::Provision)),
         ("EditOrganisation", Action::Plain(Kind::EditOrganisation)),
         ("SendPasswordLink", Action::Plain(Kind::SendPasswordLink)),
         ("DeactivatePerson", Action::Plain(Kind::DeactivatePerson)),
@@ -233,6 +235,8 @@ fn every_action<'a>(
 /// The actions that change something, and so are never an auditor's.
 const WRITES: &[&str] = &[
     "ImportOrganisation",
+    "EditPeople",
+    "Provision",
     "DeactivatePerson",
     "EditOrganisation",
     "SendPasswordLink",
@@ -267,6 +271,8 @@ fn the_role_by_action_table_about_another_person() {
         ("ListPeople", "MHAU"),
         ("ReadAudit", "HAU"),
         ("ImportOrganisation", "A"),
+        ("EditPeople", "HA"),
+        ("Provision", ""),
         ("EditOrganisation", "HA"),
         ("SendPasswordLink", "A"),
         ("DeactivatePerson", "HA"),
@@ -319,6 +325,38 @@ fn the_role_by_action_table_about_another_person() {
             .map(|(c, _)| c)
             .collect();
         assert_eq!(got, allowed, "{name}");
+    }
+}
+
+/// A provisioning client is no person: it keeps people (through SCIM) and
+/// nothing else that is not everyone's, and no person may act as one.
+#[test]
+fn a_provisioning_client_provisions_and_nothing_more() {
+    let client = Actor::client(
+        "entra",
+        UnitRef {
+            id: Uuid::nil().into(),
+            name: "K".into(),
+        },
+    );
+    let allowed: Vec<&str> = every_action(OTHER, PersonId::from_u128(2), OTHER, PATH, false)
+        .into_iter()
+        .filter(|(_, a)| can(&client, *a))
+        .map(|(n, _)| n)
+        .collect();
+    assert_eq!(
+        allowed,
+        vec![
+            "ReadUnits",
+            "EditPeople",
+            "Provision",
+            "ManageOwnTokens",
+            "ManageOwnCalendarFeed"
+        ]
+    );
+    assert!(client.is_client() && !client.has(Role::Employee));
+    for (_, a) in cast() {
+        assert!(!can(&a, Action::Plain(Kind::Provision)) && !a.is_client());
     }
 }
 

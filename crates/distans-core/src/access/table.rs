@@ -11,6 +11,10 @@ pub enum Kind {
     ListPeople,
     ReadAudit,
     ImportOrganisation,
+    /// Add a person, or change one (HR, administrators, provisioning clients).
+    EditPeople,
+    /// Use the SCIM interface: people, groups and the roles groups grant.
+    Provision,
     EditOrganisation,
     SendPasswordLink,
     DeactivatePerson,
@@ -118,7 +122,7 @@ pub struct Rule {
 }
 
 use Kind as K;
-use Role::{Admin, Auditor, Director, Hr};
+use Role::{Admin, Auditor, Director, Hr, Provisioning};
 use Who::*;
 
 const fn row(kind: Kind, may: &'static [Who], why: &'static str) -> Rule {
@@ -145,6 +149,8 @@ pub const POLICY: &[Rule] = &[
     row(K::ListPeople,             &[Holds(Hr), Holds(Admin), Holds(Auditor), ManagerOfUnit], "only the unit's managers, HR, administrators and auditors may list its people"),
     row(K::ReadAudit,              &[Holds(Hr), Holds(Auditor), Holds(Admin)], "only HR, auditors and administrators may read the audit log"),
     row(K::ImportOrganisation,     &[Holds(Admin)], "only administrators may import the organisation"),
+    row(K::EditPeople,             &[Holds(Hr), Holds(Admin), Holds(Provisioning)], "only HR and administrators may add or change people"),
+    row(K::Provision,              &[Holds(Provisioning)], "only a provisioning client with a SCIM token may do this"),
     row(K::EditOrganisation,       &[Holds(Hr), Holds(Admin)], "only HR and administrators may change the organisation"),
     row(K::SendPasswordLink,       &[Holds(Admin)], "only administrators may send a link to set a password"),
     row(K::DeactivatePerson,       &[Holds(Hr), Holds(Admin)], "only HR and administrators may deactivate people"),

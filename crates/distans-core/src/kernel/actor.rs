@@ -25,16 +25,20 @@ pub enum Role {
     Auditor,
     /// Kommundirektör / förvaltningschef: may issue temporary decisions.
     Director,
+    /// A provisioning client (SCIM), never a person: it keeps people and
+    /// groups as the identity provider says. Never granted to anyone.
+    Provisioning,
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [
+    pub const ALL: [Role; 7] = [
         Role::Employee,
         Role::Manager,
         Role::Hr,
         Role::Admin,
         Role::Auditor,
         Role::Director,
+        Role::Provisioning,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -45,6 +49,7 @@ impl Role {
             Role::Admin => "admin",
             Role::Auditor => "auditor",
             Role::Director => "director",
+            Role::Provisioning => "provisioning",
         }
     }
 
@@ -120,6 +125,24 @@ pub struct ManagedUnit {
 }
 
 impl Actor {
+    /// A provisioning client as an actor: no person, only the
+    /// `Provisioning` role, named as the audit log shows it ("SCIM (entra)").
+    pub fn client(name: &str, unit: UnitRef) -> Actor {
+        Actor {
+            person_id: PersonId::from_u128(0),
+            name: format!("SCIM ({name})"),
+            unit,
+            roles: vec![Role::Provisioning],
+            manages: vec![],
+            language: Language::default(),
+        }
+    }
+
+    /// Is this a provisioning client rather than a person?
+    pub fn is_client(&self) -> bool {
+        self.has(Role::Provisioning)
+    }
+
     pub fn has(&self, role: Role) -> bool {
         self.roles.contains(&role)
     }
@@ -178,7 +201,7 @@ mod tests {
         assert_eq!(Role::parse_granted("Revisor"), Ok(Role::Auditor));
         assert_eq!(Role::parse_granted("direktör"), Ok(Role::Director));
         assert_eq!(Role::parse_granted("admin"), Ok(Role::Admin));
-        for implied in ["employee", "manager", "chef", ""] {
+        for implied in ["employee", "manager", "chef", "", "provisioning"] {
             assert!(Role::parse_granted(implied).is_err(), "{implied}");
         }
         assert_eq!(Role::Auditor.to_string(), "auditor");

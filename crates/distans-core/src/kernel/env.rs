@@ -13,6 +13,8 @@ pub struct CoreConfig {
     pub token_max_days: i64,
     /// Days back that the plan may still be changed (0: from today on).
     pub plan_lock_days: i64,
+    /// SCIM groups whose members hold a role: (group's displayName, role).
+    pub scim_groups: Vec<(String, crate::kernel::Role)>,
 }
 
 impl Default for CoreConfig {
@@ -20,6 +22,10 @@ impl Default for CoreConfig {
         CoreConfig {
             token_max_days: 365,
             plan_lock_days: 0,
+            scim_groups: crate::scim::rules::DEFAULT_GROUPS
+                .iter()
+                .map(|(g, r)| (g.to_string(), *r))
+                .collect(),
         }
     }
 }

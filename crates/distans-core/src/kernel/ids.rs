@@ -128,6 +128,10 @@ ids! {
     MailId,
     /// One worker's hold on the outbox mails it claimed.
     LeaseId,
+    /// A provisioning client's (SCIM) token.
+    ScimTokenId,
+    /// A group a provisioning client keeps.
+    ScimGroupId,
 }
 
 #[cfg(test)]

@@ -222,7 +222,8 @@ impl NewAuditEntry {
     /// An entry for what `actor` did to the entity `entity` with id `id`.
     pub fn by(actor: &Actor, action: &str, entity: &str, id: impl ToString) -> Self {
         NewAuditEntry {
-            actor_id: Some(actor.person_id),
+            // A provisioning client is no person: its name says who it was.
+            actor_id: (!actor.is_client()).then_some(actor.person_id),
             actor: actor.name.clone(),
             action: action.into(),
             entity: entity.into(),

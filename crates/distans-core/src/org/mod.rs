@@ -1,6 +1,7 @@
 //! The organisation: units in a tree, people, sites; imported from the HR system.
 
 pub mod csv;
+pub mod edit;
 pub mod model;
 pub mod port;
 pub mod rules;

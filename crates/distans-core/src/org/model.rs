@@ -93,7 +93,8 @@ impl CommuteMode {
 }
 
 string_newtype!(
-    /// Anställningsnummer: the key that ties a person to the HR system.
+    /// Anställningsnummer: the key that ties a person to the HR system (at
+    /// most 64 characters: an identity provider's key, such as a GUID, fits).
     EmployeeNumber
 );
 string_newtype!(
@@ -115,7 +116,7 @@ string_newtype!(
 
 impl EmployeeNumber {
     pub fn parse(s: &str) -> Result<Self, String> {
-        let t = short_text(s, 32)?;
+        let t = short_text(s, 64)?;
         if !t
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')

@@ -13,6 +13,7 @@ use time::OffsetDateTime;
 use crate::kernel::csv::ImportError;
 use crate::kernel::CoreResult;
 use crate::kernel::{Page, Paging, PersonRef};
+use crate::org::edit::{PersonDraft, Provisioned};
 use crate::org::model::{
     ImportReport, OrgCounts, OrgData, PeopleFilter, PersonRecord, PersonSummary, Site, UnitDetail,
     UnitSummary,
@@ -55,6 +56,26 @@ pub trait OrgPort: Send + Sync {
     async fn known_skills(&self, limit: i64) -> CoreResult<Vec<String>>;
     /// Every person's employee number and id.
     async fn employee_ids(&self) -> CoreResult<Vec<(String, PersonId)>>;
+    /// Adds a person (with an account when the draft has a username).
+    /// An employee number or username taken is a conflict.
+    async fn create_person(
+        &self,
+        id: PersonId,
+        draft: &PersonDraft,
+        provisioned: Option<&Provisioned>,
+        work: &Work,
+    ) -> CoreResult<()>;
+    /// Writes a person as the draft says, if they are still at `version`
+    /// (else a conflict, nothing written); `provisioned` None leaves that
+    /// as it is. The new version.
+    async fn update_person(
+        &self,
+        id: PersonId,
+        version: i64,
+        draft: &PersonDraft,
+        provisioned: Option<&Provisioned>,
+        work: &Work,
+    ) -> CoreResult<i64>;
 }
 
 /// What editing the organisation in the app needs of storage.

@@ -6,7 +6,10 @@ use std::sync::Arc;
 
 use crate::access::{self, person_visibility, Action, Kind, Visibility};
 use crate::kernel::csv::ImportError;
-use crate::kernel::{Actor, CoreError, CoreResult, Env, Page, Paging, PersonRef};
+use crate::kernel::{
+    Actor, CoreError, CoreResult, Env, NewAuditEntry, Page, Paging, PersonRef, Work,
+};
+use crate::org::edit::{audit_json, draft_of, NewPerson, PersonChange, PersonDraft, Provisioned};
 use crate::org::model::*;
 use crate::org::port::{OrgEditPort, OrgPort};
 use crate::org::rules::{me_view, people_filter, person_view, search_text};
@@ -140,6 +143,106 @@ impl OrgService {
         Ok(report)
     }
 
+    /// Adds a person (`POST /api/v1/people`): HR and administrators.
+    #[tracing::instrument(skip_all)]
+    pub async fn create_person(&self, actor: &Actor, new: &NewPerson) -> CoreResult<PersonView> {
+        access::authorize(actor, Action::Plain(Kind::EditPeople))?;
+        let id = PersonId::new();
+        self.create_draft(actor, id, &new.draft()?, None).await?;
+        self.person(actor, id).await
+    }
+
+    /// Changes a person (`PATCH /api/v1/people/{id}`) as they were at
+    /// `version`: a stale version is a conflict and changes nothing.
+    #[tracing::instrument(skip_all)]
+    pub async fn update_person(
+        &self,
+        actor: &Actor,
+        id: PersonId,
+        version: i64,
+        change: &PersonChange,
+    ) -> CoreResult<PersonView> {
+        access::authorize(actor, Action::Plain(Kind::EditPeople))?;
+        let rec = self.record(id).await?;
+        let draft = change.apply(draft_of(&rec)?)?;
+        self.update_draft(actor, &rec, version, &draft, None)
+            .await?;
+        self.person(actor, id).await
+    }
+
+    /// Adds the person of `draft` as `id`. The unit and site must exist.
+    pub(crate) async fn create_draft(
+        &self,
+        actor: &Actor,
+        id: PersonId,
+        draft: &PersonDraft,
+        provisioned: Option<&Provisioned>,
+    ) -> CoreResult<()> {
+        access::authorize(actor, Action::Plain(Kind::EditPeople))?;
+        self.check_places(draft).await?;
+        let audit = NewAuditEntry::by(actor, "person.create", "person", id)
+            .after(with_provisioned(audit_json(draft), provisioned));
+        self.port
+            .create_person(id, draft, provisioned, &Work::new(self.env.now(), audit))
+            .await
+    }
+
+    /// Writes `draft` over the person of `rec` if they are still at
+    /// `version`; the new version.
+    pub(crate) async fn update_draft(
+        &self,
+        actor: &Actor,
+        rec: &PersonRecord,
+        version: i64,
+        draft: &PersonDraft,
+        provisioned: Option<&Provisioned>,
+    ) -> CoreResult<i64> {
+        access::authorize(actor, Action::Plain(Kind::EditPeople))?;
+        if version != rec.person.version {
+            return Err(CoreError::Conflict(format!(
+                "the person was changed meanwhile (version {}, you edited {version})",
+                rec.person.version
+            )));
+        }
+        self.check_places(draft).await?;
+        let before = draft_of(rec)?;
+        let audit = NewAuditEntry::by(actor, "person.update", "person", rec.person.id)
+            .before(audit_json(&before))
+            .after(with_provisioned(audit_json(draft), provisioned));
+        self.port
+            .update_person(
+                rec.person.id,
+                version,
+                draft,
+                provisioned,
+                &Work::new(self.env.now(), audit),
+            )
+            .await
+    }
+
+    /// The draft's unit and site exist.
+    async fn check_places(&self, draft: &PersonDraft) -> CoreResult<()> {
+        if self.find_unit(draft.unit_id).await?.is_none() {
+            return Err(CoreError::invalid("unit_id", "no such unit"));
+        }
+        if let Some(site) = draft.site_id {
+            if !self.sites().await?.iter().any(|s| s.id == site) {
+                return Err(CoreError::invalid("site_id", "no such site"));
+            }
+        }
+        Ok(())
+    }
+
+    /// The top unit of the organisation (a provisioned person without a
+    /// known department is placed there).
+    pub(crate) async fn top_unit(&self) -> CoreResult<UnitSummary> {
+        let top = self.port.units(None, Some(0), Paging::first(1)).await?;
+        top.items
+            .into_iter()
+            .next()
+            .ok_or_else(|| CoreError::Conflict("the organisation has no units yet".into()))
+    }
+
     // For the other slices: the organisation as they need to read it.
 
     /// A person with everything any caller may be shown (`NotFound` if none).
@@ -235,4 +338,12 @@ impl OrgService {
     pub(crate) async fn refresh_statistics(&self) -> CoreResult<()> {
         self.port.analyze().await
     }
+}
+
+/// An audit entry's `after`, with what a provisioning client keeps.
+fn with_provisioned(mut v: serde_json::Value, p: Option<&Provisioned>) -> serde_json::Value {
+    if let (Some(p), Some(o)) = (p, v.as_object_mut()) {
+        o.insert("external_id".into(), p.external_id.clone().into());
+    }
+    v
 }

@@ -64,6 +64,7 @@ role-manager = manager
 role-hr = HR
 role-admin = administrator
 role-director = director
+role-provisioning = provisioning client (SCIM)
 role-auditor = auditor
 kind-kommun = municipality
 kind-forvaltning = administration

@@ -64,6 +64,7 @@ role-manager = chef
 role-hr = HR
 role-admin = administratör
 role-director = direktör
+role-provisioning = provisioneringsklient (SCIM)
 role-auditor = revisor
 kind-kommun = kommun
 kind-forvaltning = förvaltning

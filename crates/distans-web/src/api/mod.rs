@@ -8,6 +8,7 @@ mod departures;
 mod extract;
 mod feed;
 mod org;
+mod people;
 mod plan;
 mod rotation;
 pub mod schema;
@@ -188,8 +189,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(units::close_unit))
         .routes(routes!(units::list_sites, units::create_site))
         .routes(routes!(units::change_site))
-        .routes(routes!(org::list_people))
-        .routes(routes!(org::get_person))
+        .routes(routes!(org::list_people, people::create_person))
+        .routes(routes!(org::get_person, people::update_person))
         .routes(routes!(departures::deactivate))
         .routes(routes!(departures::reactivate))
         .routes(routes!(system::audit))

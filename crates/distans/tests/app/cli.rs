@@ -446,3 +446,37 @@ fn a_full_disk_heals_without_a_restart() {
     let _ = server.kill();
     let _ = server.wait();
 }
+
+#[test]
+fn scim_tokens_are_made_listed_and_revoked() {
+    let d = dir();
+    let db = d.0.join("d.db");
+    let o = distans(&db, &["scim-token", "create", "--name", "entra"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let secret = String::from_utf8_lossy(&o.stdout).trim().to_string();
+    assert!(
+        secret.starts_with("dscim_") && secret.len() > 40,
+        "{secret}"
+    );
+    let o = distans(&db, &["scim-token", "create", "--name", "entra"]);
+    assert!(!o.status.success(), "one live token per name: {}", text(&o));
+    let o = distans(&db, &["scim-token", "create", "--name", "bad name"]);
+    assert!(!o.status.success());
+    let o = distans(&db, &["scim-token", "list"]);
+    assert!(text(&o).contains("entra"), "{}", text(&o));
+    assert!(!text(&o).contains(&secret), "the secret is shown once only");
+    let o = distans(&db, &["scim-token", "revoke", "entra"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = distans(&db, &["scim-token", "revoke", "entra"]);
+    assert!(!o.status.success(), "revoked already: {}", text(&o));
+    let o = distans(&db, &["scim-token", "list"]);
+    assert!(!text(&o).contains("entra"));
+    let o = distans(&db, &["scim-token", "create", "--name", "entra"]);
+    assert!(
+        o.status.success(),
+        "a new token after revoking: {}",
+        text(&o)
+    );
+    let o = distans(&db, &["verify-audit"]);
+    assert!(o.status.success(), "{}", text(&o));
+}

@@ -60,6 +60,8 @@ wire_enum! {
         Auditor,
         /// Kommundirektör / förvaltningschef: may issue temporary decisions.
         Director,
+        /// A provisioning client (SCIM), never a person.
+        Provisioning,
     }
 }
 

@@ -400,6 +400,9 @@ fn organisation(f: &Fixture) -> Vec<Route> {
         route(M::GET,    format!("/api/v1/people/{bo}"),                                [401, 404, 404, 200, 200, 200, 200]),
         route(M::GET,    format!("/api/v1/people/{nobody}"),                            [401, 404, 404, 404, 404, 404, 404]),
         route(M::GET,    "/api/v1/people/not-an-id",                                    [401, 404, 404, 404, 404, 404, 404]),
+        // Adding and changing people: HR and administrators (a unit that is not there: 400; a stale version: 409).
+        route(M::POST,   "/api/v1/people",                                              [401, 403, 403, 403, 400, 400, 403]).body(json!({"employee_number": "M-1", "given_name": "Ny", "family_name": "Person", "unit_id": nobody})),
+        route(M::PATCH,  format!("/api/v1/people/{anna}"),                              [401, 403, 403, 403, 409, 409, 403]).body(json!({"version": 0, "title": "x"})),
         route(M::POST,   format!("/api/v1/people/{anna}/deactivate"),                   [401, 403, 403, 403, 400, 400, 403]).body(json!({"reason": "x".repeat(501)})),
         route(M::POST,   format!("/api/v1/people/{nobody}/deactivate"),                 [401, 403, 403, 403, 404, 404, 403]).body(json!({})),
         route(M::POST,   format!("/api/v1/people/{anna}/reactivate"),                   [401, 403, 403, 403, 200, 200, 403]).body(json!({})),

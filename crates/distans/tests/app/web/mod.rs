@@ -320,5 +320,6 @@ mod people;
 mod plan;
 mod request_id;
 mod rotation;
+mod scim;
 mod signin;
 mod units;

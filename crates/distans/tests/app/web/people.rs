@@ -94,3 +94,101 @@ async fn what_each_role_sees_of_a_person() {
     let v = app.get("/api/v1/audit/verify", Some(&hr)).await.json();
     assert_eq!(v["ok"], true);
 }
+
+/// HR and administrators add and change people through the API; a stale
+/// version changes nothing; every change is in the audit log.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hr_adds_and_changes_a_person() {
+    use axum::http::Method;
+    let app = spawn_app().await;
+    let hr = app.login("hr").await;
+    let units = app.get("/api/v1/units?depth=1", Some(&hr)).await.json();
+    let unit = units["items"][1]["id"].as_str().unwrap().to_string();
+    let body = json!({
+        "employee_number": "N-100", "given_name": "Nora", "family_name": "Ny",
+        "email": "nora@kommun.se", "unit_id": unit, "skills": ["Lön"], "roles": ["auditor"],
+        "username": "nora",
+    });
+    let r = app
+        .call(
+            Method::POST,
+            "/api/v1/people",
+            Some(&hr),
+            Some(body.clone()),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let p = r.json();
+    let id = p["id"].as_str().unwrap().to_string();
+    assert_eq!(p["roles"], json!(["employee", "auditor"]));
+    assert_eq!(p["skills"], json!(["lön"]));
+    assert_eq!(p["username"], "nora");
+    let r = app
+        .call(Method::POST, "/api/v1/people", Some(&hr), Some(body))
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::CONFLICT,
+        "the employee number is taken: {}",
+        r.text()
+    );
+    let r = app
+        .call(Method::POST, "/api/v1/people", Some(&hr),
+            Some(json!({"employee_number": "N-101", "given_name": "A", "family_name": "B", "unit_id": unit, "email": "nope"})))
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.json()["error"]["field"], "email");
+
+    let admin = app.login("admin").await;
+    let path = format!("/api/v1/people/{id}");
+    let r = app
+        .call(
+            Method::PATCH,
+            &path,
+            Some(&admin),
+            Some(json!({"version": 1, "title": "Lönehandläggare", "email": ""})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.json()["title"], "Lönehandläggare");
+    assert_eq!(r.json()["email"], serde_json::Value::Null);
+    assert_eq!(r.json()["given_name"], "Nora", "what was not sent is kept");
+    let r = app
+        .call(
+            Method::PATCH,
+            &path,
+            Some(&hr),
+            Some(json!({"version": 1, "title": "Stale"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    let v = app.get(&path, Some(&hr)).await.json();
+    assert_eq!(
+        v["title"], "Lönehandläggare",
+        "a stale change writes nothing"
+    );
+    let anna = app.login("anna").await;
+    let r = app
+        .call(
+            Method::PATCH,
+            &path,
+            Some(&anna),
+            Some(json!({"version": 2, "title": "x"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let log = app
+        .get(
+            &format!("/api/v1/audit?entity=person&entity_id={id}"),
+            Some(&hr),
+        )
+        .await
+        .json();
+    let actions: Vec<&str> = log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, vec!["person.update", "person.create"], "{log}");
+}

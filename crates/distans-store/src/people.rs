@@ -1,0 +1,135 @@
+//! Adding and changing one person: the row, their skills, granted roles and
+//! account, in one transaction with the audit entry.
+
+use distans_core::kernel::{PersonId, Work};
+use distans_core::org::edit::{PersonDraft, Provisioned};
+use distans_core::CoreResult;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::store::{must_change, sort_key, write_work, SqlStore};
+
+/// The draft's skills, roles and account, written over what the person had.
+macro_rules! write_parts {
+    ($tx:ident, $id:expr, $draft:expr, $at:expr) => {{
+        let id: Uuid = $id;
+        let draft: &PersonDraft = $draft;
+        let at: OffsetDateTime = $at;
+        for table in ["person_skills", "person_roles"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE person_id = $1"))
+                .bind(id)
+                .execute(&mut *$tx)
+                .await?;
+        }
+        for s in &draft.skills {
+            sqlx::query("INSERT INTO person_skills (person_id, skill) VALUES ($1, $2)")
+                .bind(id)
+                .bind(s.as_str())
+                .execute(&mut *$tx)
+                .await?;
+        }
+        for r in &draft.roles {
+            sqlx::query("INSERT INTO person_roles (person_id, role) VALUES ($1, $2)")
+                .bind(id)
+                .bind(r.as_str())
+                .execute(&mut *$tx)
+                .await?;
+        }
+        match &draft.username {
+            Some(u) => {
+                sqlx::query(
+                    "INSERT INTO accounts (person_id, username, password_hash, updated_at) VALUES ($1, $2, NULL, $3)
+                     ON CONFLICT (person_id) DO UPDATE SET username = excluded.username, updated_at = excluded.updated_at",
+                )
+                .bind(id)
+                .bind(u.as_str())
+                .bind(at)
+                .execute(&mut *$tx)
+                .await?;
+            }
+            None => {
+                sqlx::query("DELETE FROM accounts WHERE person_id = $1")
+                    .bind(id)
+                    .execute(&mut *$tx)
+                    .await?;
+            }
+        }
+    }};
+}
+
+fn attributes(p: &Provisioned) -> Option<String> {
+    p.attributes.as_ref().map(|a| a.to_string())
+}
+
+pub(crate) async fn create_person(
+    store: &SqlStore,
+    id: PersonId,
+    d: &PersonDraft,
+    provisioned: Option<&Provisioned>,
+    work: &Work,
+) -> CoreResult<()> {
+    let p = provisioned.cloned().unwrap_or_default();
+    write_work!(store, work, |tx| {
+        sqlx::query(
+            "INSERT INTO people (id, employee_number, given_name, family_name, email, title, unit_id, site_id,
+             sort_name, version, created_at, updated_at, external_id, provisioned)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $10, $11, $12)",
+        )
+        .bind(id.uuid())
+        .bind(d.employee_number.as_str())
+        .bind(&d.given_name)
+        .bind(&d.family_name)
+        .bind(d.email.as_ref().map(|e| e.as_str()))
+        .bind(&d.title)
+        .bind(d.unit_id.uuid())
+        .bind(d.site_id.map(|s| s.uuid()))
+        .bind(sort_key(&format!("{} {}", d.family_name, d.given_name)))
+        .bind(work.at)
+        .bind(&p.external_id)
+        .bind(attributes(&p))
+        .execute(&mut *tx)
+        .await?;
+        write_parts!(tx, id.uuid(), d, work.at);
+    })
+}
+
+pub(crate) async fn update_person(
+    store: &SqlStore,
+    id: PersonId,
+    version: i64,
+    d: &PersonDraft,
+    provisioned: Option<&Provisioned>,
+    work: &Work,
+) -> CoreResult<i64> {
+    write_work!(store, work, |tx| {
+        must_change!(
+            tx,
+            "the person was changed meanwhile",
+            at_version(id.uuid(), version),
+            sqlx::query(
+                "UPDATE people SET employee_number = $1, given_name = $2, family_name = $3, email = $4, title = $5,
+                 unit_id = $6, site_id = $7, sort_name = $8, updated_at = $9, version = version + 1
+                 WHERE id = $10 AND version = $11",
+            )
+            .bind(d.employee_number.as_str())
+            .bind(&d.given_name)
+            .bind(&d.family_name)
+            .bind(d.email.as_ref().map(|e| e.as_str()))
+            .bind(&d.title)
+            .bind(d.unit_id.uuid())
+            .bind(d.site_id.map(|s| s.uuid()))
+            .bind(sort_key(&format!("{} {}", d.family_name, d.given_name)))
+            .bind(work.at)
+        );
+        if let Some(p) = provisioned {
+            sqlx::query("UPDATE people SET external_id = $1, provisioned = $2 WHERE id = $3")
+                .bind(&p.external_id)
+                .bind(attributes(p))
+                .bind(id.uuid())
+                .execute(&mut *tx)
+                .await?;
+        }
+        write_parts!(tx, id.uuid(), d, work.at);
+        version + 1
+    })
+}
