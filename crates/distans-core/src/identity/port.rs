@@ -7,7 +7,7 @@ use crate::kernel::TokenId;
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
-use crate::identity::model::ApiToken;
+use crate::identity::model::{ApiToken, PersonKey, SignInCandidate};
 use crate::kernel::Actor;
 use crate::kernel::CoreResult;
 use crate::kernel::Work;
@@ -17,6 +17,9 @@ pub trait IdentityPort: Send + Sync {
     /// The person and password hash behind a username.
     async fn credentials(&self, username: &str) -> CoreResult<Option<(PersonId, Option<String>)>>;
     async fn set_password(&self, username: &str, hash: &str, work: &Work) -> CoreResult<bool>;
+    /// The people `key` may name (a few at most): by e-mail address without
+    /// regard to case, or by employee number.
+    async fn sign_in_candidates(&self, key: &PersonKey) -> CoreResult<Vec<SignInCandidate>>;
     async fn actor(&self, person: PersonId) -> CoreResult<Option<Actor>>;
     async fn create_token(
         &self,
