@@ -72,6 +72,9 @@ const provider = new Provider(issuer, {
   jwks: { keys: [signing] },
   cookies: { keys: [crypto.randomBytes(32).toString('hex')] },
   pkce: { required: () => true },
+  // A day to sign in, so that a clock set behind still gives cookies that
+  // live long enough; ID tokens live an hour.
+  ttl: { Interaction: 86400, IdToken: 3600 },
   claims: {
     openid: ['sub'],
     email: ['email', 'email_verified'],

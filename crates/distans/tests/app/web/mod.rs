@@ -313,6 +313,7 @@ mod errors;
 mod followups;
 mod health;
 mod idempotency;
+mod oidc;
 mod openapi;
 mod people;
 mod plan;
