@@ -160,7 +160,7 @@ pub struct CsrfForm {
 /// Ends the session here and, when the person signed in through the
 /// identity provider and it offers that, sends the browser on to end the
 /// provider's session too (it comes back to the sign-in page).
-pub async fn logout(c: Ctx, Form(f): Form<CsrfForm>) -> Reply {
+pub async fn logout(mut c: Ctx, Form(f): Form<CsrfForm>) -> Reply {
     c.check_csrf(&f.csrf)?;
     let mut id_token: Option<String> = None;
     if let Some(s) = &c.session {
@@ -171,10 +171,27 @@ pub async fn logout(c: Ctx, Form(f): Form<CsrfForm>) -> Reply {
     }
     if let (Some(provider), Some(token)) = (&c.app.oidc, id_token) {
         if let Some(url) = provider.logout_url(&token).await {
-            return redirect(url.as_str());
+            c.actor = None;
+            // A page that goes on at once, not a redirect: the form that
+            // signed out may only lead to this site (CSP form-action).
+            return render(
+                &c,
+                &SignedOutPage {
+                    c: &c,
+                    end_session: url.to_string(),
+                },
+            );
         }
     }
     redirect("/logga-in")
+}
+
+#[derive(Template)]
+#[template(path = "signed_out.html")]
+struct SignedOutPage<'a> {
+    c: &'a Ctx,
+    /// The provider's end-session address, with the ID token as the hint.
+    end_session: String,
 }
 
 pub async fn set_lang(
