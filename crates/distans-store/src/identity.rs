@@ -69,12 +69,14 @@ impl IdentityPort for SqlStore {
         };
         Ok(rows
             .into_iter()
-            .map(|(id, email, employee_number, deactivated)| SignInCandidate {
-                id: id.into(),
-                email,
-                employee_number,
-                deactivated,
-            })
+            .map(
+                |(id, email, employee_number, deactivated)| SignInCandidate {
+                    id: id.into(),
+                    email,
+                    employee_number,
+                    deactivated,
+                },
+            )
             .collect())
     }
 

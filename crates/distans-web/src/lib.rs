@@ -80,7 +80,10 @@ impl AppState {
     /// The application's state; an error names the setting that is wrong.
     pub fn try_new(core: Arc<Core>, config: WebConfig) -> Result<Self, String> {
         let oidc = match &config.oidc {
-            Some(s) => Some(Arc::new(oidc::Provider::new(s.clone(), &config.public_url)?)),
+            Some(s) => Some(Arc::new(oidc::Provider::new(
+                s.clone(),
+                &config.public_url,
+            )?)),
             None => None,
         };
         Ok(AppState {

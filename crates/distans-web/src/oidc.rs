@@ -12,15 +12,13 @@ use std::time::{Duration, Instant};
 use openidconnect::core::{
     CoreAuthDisplay, CoreAuthPrompt, CoreAuthenticationFlow, CoreErrorResponseType,
     CoreGenderClaim, CoreJsonWebKey, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm,
-    CoreRevocableToken, CoreRevocationErrorResponse, CoreTokenIntrospectionResponse,
-    CoreTokenType,
+    CoreRevocableToken, CoreRevocationErrorResponse, CoreTokenIntrospectionResponse, CoreTokenType,
 };
 use openidconnect::{
     reqwest, AdditionalClaims, AuthorizationCode, Client, ClientId, ClientSecret, CsrfToken,
     EndpointMaybeSet, EndpointNotSet, EndpointSet, IdTokenFields, IssuerUrl, LogoutRequest, Nonce,
-    PkceCodeChallenge, PkceCodeVerifier, PostLogoutRedirectUrl,
-    ProviderMetadataWithLogout, RedirectUrl, Scope, StandardErrorResponse, StandardTokenResponse,
-    TokenResponse as _,
+    PkceCodeChallenge, PkceCodeVerifier, PostLogoutRedirectUrl, ProviderMetadataWithLogout,
+    RedirectUrl, Scope, StandardErrorResponse, StandardTokenResponse, TokenResponse as _,
 };
 use serde::{Deserialize, Serialize};
 use tokio::sync::RwLock;
@@ -80,7 +78,10 @@ impl OidcSettings {
         })?;
         let local = matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
         if url.scheme() != "https" && !(url.scheme() == "http" && local) {
-            return Err("DISTANS_OIDC_ISSUER must be an https:// address (http:// only for localhost)".into());
+            return Err(
+                "DISTANS_OIDC_ISSUER must be an https:// address (http:// only for localhost)"
+                    .into(),
+            );
         }
         let client_id = given(client_id)
             .ok_or("DISTANS_OIDC_CLIENT_ID must be set when DISTANS_OIDC_ISSUER is")?;
@@ -88,7 +89,10 @@ impl OidcSettings {
             .ok_or("DISTANS_OIDC_CLIENT_SECRET must be set when DISTANS_OIDC_ISSUER is")?;
         let claim = given(claim).unwrap_or_else(|| DEFAULT_CLAIM.to_string());
         if claim.len() > 100 || !claim.chars().all(|c| c.is_ascii_graphic()) {
-            return Err("DISTANS_OIDC_CLAIM must be a claim name such as email, sub or employee_number".into());
+            return Err(
+                "DISTANS_OIDC_CLAIM must be a claim name such as email, sub or employee_number"
+                    .into(),
+            );
         }
         let name = given(name);
         if name.as_ref().is_some_and(|n| n.chars().count() > 60) {
@@ -413,9 +417,13 @@ mod tests {
 
     #[test]
     fn good_configuration_and_a_secret_that_is_never_shown() {
-        let s = settings(Some("https://login.example.org/t/v2.0/"), Some("a"), Some("hemligt"))
-            .unwrap()
-            .unwrap();
+        let s = settings(
+            Some("https://login.example.org/t/v2.0/"),
+            Some("a"),
+            Some("hemligt"),
+        )
+        .unwrap()
+        .unwrap();
         assert_eq!(s.issuer, "https://login.example.org/t/v2.0/");
         assert_eq!(s.claim, "email");
         assert!(!format!("{s:?}").contains("hemligt"));

@@ -85,7 +85,7 @@ enum Command {
         #[arg(long, env = "DISTANS_TRUSTED_PROXIES", default_value = "", value_parser = TrustedProxies::parse)]
         trusted_proxies: TrustedProxies,
         #[command(flatten)]
-        oidc: oidc::OidcArgs,
+        oidc: Box<oidc::OidcArgs>,
     },
     /// Bring the database schema up to date.
     Migrate,

@@ -271,7 +271,10 @@ pub mod external {
             assert!(names(&k, &anna));
             assert!(!names(&k, &person(Some("bo@sjovik.se"), "1001")));
             assert!(!names(&k, &person(None, "anna.andersson@sjovik.se")));
-            assert_eq!(decide(&k, &[anna.clone()]), ExternalMatch::Person(anna.id));
+            assert_eq!(
+                decide(&k, std::slice::from_ref(&anna)),
+                ExternalMatch::Person(anna.id)
+            );
         }
 
         #[test]

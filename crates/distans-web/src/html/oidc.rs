@@ -116,7 +116,10 @@ pub async fn callback(c: Ctx, Query(q): Query<CallbackQuery>) -> Reply {
         return refused(&c, "the answer lacks code or state");
     };
     let next = pending.next.clone();
-    let done = match provider.finish(pending, code, state, q.iss.as_deref()).await {
+    let done = match provider
+        .finish(pending, code, state, q.iss.as_deref())
+        .await
+    {
         Ok(d) => d,
         Err(Failure::Unavailable(why)) => return unavailable(&c, &why),
         Err(Failure::Refused(why)) => return refused(&c, &why),

@@ -110,11 +110,9 @@ fn login_failure(e: &CoreError) -> Option<(&'static str, &'static str, StatusCod
             StatusCode::TOO_MANY_REQUESTS,
         ),
         CoreError::BadCredentials => ("username", "login-error-wrong", StatusCode::UNAUTHORIZED),
-        CoreError::Forbidden(why) if why == auth::LOCAL_LOGIN_OFF => (
-            "username",
-            "login-error-local-off",
-            StatusCode::FORBIDDEN,
-        ),
+        CoreError::Forbidden(why) if why == auth::LOCAL_LOGIN_OFF => {
+            ("username", "login-error-local-off", StatusCode::FORBIDDEN)
+        }
         _ => return None,
     })
 }

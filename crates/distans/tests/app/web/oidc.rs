@@ -306,7 +306,11 @@ async fn signs_in_through_the_provider_with_a_new_session_and_signs_out_there_to
 async fn a_wrong_state_or_a_used_code_signs_no_one_in() {
     let app = spawn_app().await;
     let (_, email, _) = anna(&app).await;
-    let Some(op) = start_op(json!([{"login": "anna", "sub": "op-anna", "email": email}]), &[]).await
+    let Some(op) = start_op(
+        json!([{"login": "anna", "sub": "op-anna", "email": email}]),
+        &[],
+    )
+    .await
     else {
         return;
     };
@@ -333,7 +337,13 @@ async fn a_wrong_state_or_a_used_code_signs_no_one_in() {
     let (first, used) = begin(&router, &b, None, "anna").await;
     let r = get(&router, &used, Some(&first)).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
-    let code = used.split("code=").nth(1).unwrap().split('&').next().unwrap();
+    let code = used
+        .split("code=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap();
     let (second, fresh) = begin(&router, &b, None, "anna").await;
     let replay = replace_param(&fresh, "code", code);
     let r = get(&router, &replay, Some(&second)).await;
@@ -533,7 +543,9 @@ async fn without_a_provider_there_is_no_button_and_no_route() {
         StatusCode::NOT_FOUND
     );
     assert_eq!(
-        app.get("/auth/oidc/callback?code=x&state=y", None).await.status,
+        app.get("/auth/oidc/callback?code=x&state=y", None)
+            .await
+            .status,
         StatusCode::NOT_FOUND
     );
 }
