@@ -27,7 +27,7 @@ pub struct OidcArgs {
     oidc_name: Option<String>,
     /// Whether people may sign in with a local password: false leaves it to
     /// administrators only (when the identity provider cannot be used).
-    #[arg(long, env = "DISTANS_LOCAL_LOGIN", default_value = "true", value_parser = parse_bool)]
+    #[arg(long, env = "DISTANS_LOCAL_LOGIN", default_value = "true", action = clap::ArgAction::Set, value_parser = parse_bool)]
     local_login: bool,
 }
 
@@ -35,7 +35,7 @@ fn parse_bool(s: &str) -> Result<bool, String> {
     match s.trim().to_ascii_lowercase().as_str() {
         "true" | "1" | "yes" | "on" => Ok(true),
         "false" | "0" | "no" | "off" => Ok(false),
-        _ => Err("must be true or false".into()),
+        _ => Err("DISTANS_LOCAL_LOGIN must be true or false".into()),
     }
 }
 
