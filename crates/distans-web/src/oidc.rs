@@ -156,7 +156,12 @@ pub struct Pending {
     pkce_verifier: String,
     /// Where to go once signed in: a path on this site.
     pub next: String,
+    /// When it was begun (Unix seconds): an old one is not finished.
+    begun: i64,
 }
+
+/// How long a begun sign-in may take at the provider.
+const PENDING_FOR_SECS: i64 = 15 * 60;
 
 /// What the provider's answer said, if it can be trusted.
 pub struct Finished {
@@ -272,6 +277,7 @@ impl Provider {
                 nonce: nonce.secret().clone(),
                 pkce_verifier: verifier.secret().clone(),
                 next,
+                begun: time::OffsetDateTime::now_utc().unix_timestamp(),
             },
         ))
     }
@@ -288,6 +294,12 @@ impl Provider {
     ) -> Result<Finished, Failure> {
         if !crate::auth::same_secret(&pending.state, state) {
             return Err(Failure::Refused("the state does not match".into()));
+        }
+        let age = time::OffsetDateTime::now_utc().unix_timestamp() - pending.begun;
+        if !(0..=PENDING_FOR_SECS).contains(&age) {
+            return Err(Failure::Refused(
+                "the sign-in was begun too long ago".into(),
+            ));
         }
         // RFC 9207: an answer that names another issuer is not ours.
         if iss.is_some_and(|i| i != self.settings.issuer) {

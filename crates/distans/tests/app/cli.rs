@@ -438,8 +438,14 @@ fn a_wrong_identity_provider_setting_is_named_at_start() {
             ],
             "DISTANS_OIDC_ISSUER",
         ),
-        (vec![("DISTANS_LOCAL_LOGIN", "false")], "DISTANS_LOCAL_LOGIN"),
-        (vec![("DISTANS_LOCAL_LOGIN", "kanske")], "DISTANS_LOCAL_LOGIN"),
+        (
+            vec![("DISTANS_LOCAL_LOGIN", "false")],
+            "DISTANS_LOCAL_LOGIN",
+        ),
+        (
+            vec![("DISTANS_LOCAL_LOGIN", "kanske")],
+            "DISTANS_LOCAL_LOGIN",
+        ),
     ] {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_distans"));
         cmd.env("DATABASE_URL", &db)
