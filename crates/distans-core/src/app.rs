@@ -13,6 +13,7 @@ use crate::audit::service::AuditService;
 use crate::cases::service::{CasesDeps, CasesService};
 use crate::coverage::service::CoverageService;
 use crate::demo::service::{DemoDeps, DemoService};
+use crate::departures::service::DeparturesService;
 use crate::deviations::service::DeviationsService;
 use crate::equipment::service::EquipmentService;
 use crate::feed::service::FeedService;
@@ -56,6 +57,7 @@ pub struct Core {
     pub demo: DemoService,
     pub cases: CasesService,
     pub deviations: DeviationsService,
+    pub departures: DeparturesService,
     pub rotation: RotationService,
 }
 
@@ -72,7 +74,7 @@ impl Core {
             port: store.clone(),
             env: env.clone(),
         };
-        let org = OrgService::new(store.clone(), env.clone());
+        let org = OrgService::new(store.clone(), store.clone(), env.clone());
         let audit = AuditService::new(store.clone());
         let notify = NotifyService::new(store.clone(), env.clone());
         let workdays = WorkdaysService::new(store.clone(), env.clone());
@@ -153,6 +155,7 @@ impl Core {
                 temporary: temporary.clone(),
             },
         );
+        let departures = DeparturesService::new(store.clone(), env.clone(), org.clone());
         let demo = DemoService::new(
             store.clone(),
             env.clone(),
@@ -189,6 +192,7 @@ impl Core {
             demo,
             cases,
             deviations,
+            departures,
             rotation,
         }
     }

@@ -29,6 +29,7 @@ pub mod audit;
 pub mod cases;
 pub mod coverage;
 pub mod demo;
+pub mod departures;
 pub mod deviations;
 pub mod equipment;
 pub mod feed;

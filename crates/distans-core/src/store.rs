@@ -8,6 +8,7 @@ pub use crate::audit::port::AuditPort;
 pub use crate::cases::port::CasesPort;
 pub use crate::coverage::port::CoveragePort;
 pub use crate::demo::port::DemoPort;
+pub use crate::departures::port::DeparturesPort;
 pub use crate::deviations::port::DeviationsPort;
 pub use crate::equipment::port::EquipmentPort;
 pub use crate::feed::port::FeedPort;
@@ -16,7 +17,7 @@ pub use crate::idempotency::port::IdempotencyPort;
 pub use crate::identity::port::IdentityPort;
 pub use crate::notify::port::NotifyPort;
 pub use crate::occasional::port::OccasionalPort;
-pub use crate::org::port::OrgPort;
+pub use crate::org::port::{OrgEditPort, OrgPort};
 pub use crate::plan::port::PlanPort;
 pub use crate::policy::port::PolicyPort;
 pub use crate::redeployment::port::RedeploymentPort;
@@ -40,6 +41,7 @@ every_port!(
     SystemPort,
     IdentityPort,
     OrgPort,
+    OrgEditPort,
     AuditPort,
     PolicyPort,
     CasesPort,
@@ -57,6 +59,7 @@ every_port!(
     EquipmentPort,
     RedeploymentPort,
     DeviationsPort,
+    DeparturesPort,
     FollowUpPort,
     IdempotencyPort,
 );

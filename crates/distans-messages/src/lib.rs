@@ -100,6 +100,7 @@ pub fn path(link: &Link) -> String {
         Link::Agreement(id) => format!("/overenskommelser/{id}"),
         Link::FollowUp(id) => format!("/uppfoljningar/{id}"),
         Link::Deviation(id) => format!("/avvikelser/{id}"),
+        Link::Person(id) => format!("/personer/{id}"),
         Link::EquipmentToCollect => "/utrustning#hamta-in".into(),
         Link::TemporaryDecisions => "/tillfalliga-beslut".into(),
     }

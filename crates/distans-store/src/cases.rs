@@ -136,6 +136,7 @@ macro_rules! insert_events {
         }
     };
 }
+pub(crate) use insert_events;
 
 #[async_trait]
 impl CasesPort for SqlStore {

@@ -166,15 +166,22 @@ impl CoveragePort for SqlStore {
     }
 
     #[tracing::instrument(skip_all)]
-    async fn members_under(&self, unit_path: &str, limit: i64) -> CoreResult<Vec<Member>> {
+    async fn members_under(
+        &self,
+        unit_path: &str,
+        from: time::Date,
+        limit: i64,
+    ) -> CoreResult<Vec<Member>> {
         let people: Vec<MemberRow> = fetch!(
             self.db(),
             fetch_all,
             "SELECT p.id, p.given_name, p.family_name, COALESCE(p.site_id, u.site_id), p.unit_id, u.path
              FROM people p JOIN units u ON u.id = p.unit_id
-             WHERE u.path >= $1 AND u.path < $2 ORDER BY p.sort_name, p.id LIMIT $3",
+             WHERE u.path >= $1 AND u.path < $2 AND (p.last_day IS NULL OR p.last_day >= $3)
+             ORDER BY p.sort_name, p.id LIMIT $4",
             unit_path,
             format!("{unit_path}~"),
+            from,
             limit + 1
         )?;
         if people.len() as i64 > limit {

@@ -351,17 +351,18 @@ impl EquipmentPort for SqlStore {
         until: Date,
         paging: Paging,
     ) -> CoreResult<Page<Loan>> {
-        // Open loans of ended or ending agreements, the soonest ending first.
+        // Open loans of ended or ending agreements, and of people who have
+        // left, the soonest ending first.
         const LOANS_TO_COLLECT: List = List {
-            count: "equipment_loans l JOIN agreements g ON g.id = l.agreement_id",
+            count: "equipment_loans l LEFT JOIN agreements g ON g.id = l.agreement_id",
             about: Some("l.person_id"),
             select: LOAN_SELECT,
-            order: "COALESCE(g.ends_on, g.end_date), p.sort_name, l.id",
+            order: "COALESCE(p.last_day, g.ends_on, g.end_date), p.sort_name, l.id",
         };
         read_page!(self.db(), LoanRow, &LOANS_TO_COLLECT, paging, |q| {
             q.push(" AND l.returned_at IS NULL");
             push_scope(q, scope);
-            q.push(" AND (g.state = 'ended' OR g.ends_on IS NOT NULL OR g.end_date <= ")
+            q.push(" AND (p.last_day IS NOT NULL OR g.state = 'ended' OR g.ends_on IS NOT NULL OR g.end_date <= ")
                 .push_bind(until);
             q.push(")");
         })

@@ -43,7 +43,8 @@ impl IdentityPort for SqlStore {
         let row: Option<(Uuid, Option<String>)> = fetch!(
             self.db(),
             fetch_optional,
-            "SELECT person_id, password_hash FROM accounts WHERE username = $1",
+            "SELECT a.person_id, a.password_hash FROM accounts a JOIN people p ON p.id = a.person_id
+             WHERE a.username = $1 AND p.deactivated_at IS NULL",
             username.trim().to_lowercase()
         )?;
         Ok(row.map(|(id, hash)| (id.into(), hash)))
@@ -111,7 +112,7 @@ impl IdentityPort for SqlStore {
             self.db(),
             fetch_optional,
             "SELECT p.id, p.given_name, p.family_name, u.id, u.name, p.language FROM people p
-             JOIN units u ON u.id = p.unit_id WHERE p.id = $1",
+             JOIN units u ON u.id = p.unit_id WHERE p.id = $1 AND p.deactivated_at IS NULL",
             person.uuid()
         )?;
         let Some((id, given, family, unit_id, unit_name, language)) = row else {
@@ -122,7 +123,9 @@ impl IdentityPort for SqlStore {
                 .bind(person.uuid())
                 .fetch_all(p)
                 .await?;
-            let manages = sqlx::query_as("SELECT id, name, path FROM units WHERE manager_id = $1 ORDER BY path")
+            let manages = sqlx::query_as(
+                "SELECT id, name, path FROM units WHERE (manager_id = $1 OR deputy_id = $1) AND closed_at IS NULL ORDER BY path",
+            )
                 .bind(person.uuid())
                 .fetch_all(p)
                 .await?;

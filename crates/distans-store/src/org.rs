@@ -14,7 +14,7 @@ use distans_core::kernel::csv::ImportError;
 use distans_core::kernel::{Page, Paging, PersonRef, Role, UnitRef};
 use distans_core::org::rules::resolve;
 use distans_core::org::{
-    CommuteMode, ImportReport, OrgCounts, OrgData, PeopleFilter, Person, PersonRecord,
+    CommuteMode, Departure, ImportReport, OrgCounts, OrgData, PeopleFilter, Person, PersonRecord,
     PersonSummary, Site, Snapshot, Unit, UnitDetail, UnitKind, UnitSummary,
 };
 use distans_core::store::OrgPort;
@@ -69,11 +69,14 @@ row! {
         depth: i64,
         people: i64,
         children: i64,
+        version: i64,
     }
     with {
         kind: String,
         path: String,
         site_id: Option<Uuid>,
+        deputy_id: Option<Uuid>,
+        closed_at: Option<OffsetDateTime>,
     }
     maybe_person {
         manager: manager_id, manager_given, manager_family;
@@ -85,9 +88,10 @@ row! {
 
 const UNIT_SUMMARY_SELECT: &str =
     "SELECT u.id, u.code, u.name, u.kind, u.parent_id, u.depth, u.path, u.manager_id,
-        m.given_name AS manager_given, m.family_name AS manager_family, u.site_id,
-        (SELECT COUNT(*) FROM people p WHERE p.unit_id = u.id) AS people,
-        (SELECT COUNT(*) FROM units c WHERE c.parent_id = u.id) AS children
+        m.given_name AS manager_given, m.family_name AS manager_family, u.site_id, u.version,
+        u.deputy_id, u.closed_at,
+        (SELECT COUNT(*) FROM people p WHERE p.unit_id = u.id AND p.deactivated_at IS NULL) AS people,
+        (SELECT COUNT(*) FROM units c WHERE c.parent_id = u.id AND c.closed_at IS NULL) AS children
     FROM units u LEFT JOIN people m ON m.id = u.manager_id";
 
 #[derive(sqlx::FromRow)]
@@ -104,11 +108,15 @@ struct PersonRow {
     commute_mode: Option<String>,
     version: i64,
     username: Option<String>,
+    deactivated_at: Option<time::OffsetDateTime>,
+    last_day: Option<time::Date>,
+    departure_reason: Option<String>,
 }
 
 const PERSON_SELECT: &str =
     "SELECT p.id, p.employee_number, p.given_name, p.family_name, p.email, p.title,
-        p.unit_id, p.site_id, p.commute_km, p.commute_mode, p.version, a.username
+        p.unit_id, p.site_id, p.commute_km, p.commute_mode, p.version, a.username,
+        p.deactivated_at, p.last_day, p.departure_reason
     FROM people p LEFT JOIN accounts a ON a.person_id = p.id";
 
 impl PersonRow {
@@ -130,6 +138,14 @@ impl PersonRow {
             skills,
             granted_roles: roles,
             username: self.username,
+            departure: match (self.deactivated_at, self.last_day) {
+                (Some(deactivated_at), Some(last_day)) => Some(Departure {
+                    deactivated_at,
+                    last_day,
+                    reason: self.departure_reason,
+                }),
+                _ => None,
+            },
             version: self.version,
         })
     }
@@ -214,6 +230,7 @@ impl OrgPort for SqlStore {
             order: "u.path",
         };
         read_page!(self.db(), UnitSummaryRow, &UNITS, paging, |q| {
+            q.push(" AND u.closed_at IS NULL");
             if !under.is_empty() {
                 q.push(" AND ");
                 push_below(q, "u.path", &under);
@@ -235,6 +252,16 @@ impl OrgPort for SqlStore {
         let Some(row) = row else { return Ok(None) };
         let path = row.path.clone();
         let site = self.site(row.site_id).await?;
+        let (deputy_id, closed_at) = (row.deputy_id, row.closed_at);
+        let deputy: Option<(Uuid, String, String)> = match deputy_id {
+            Some(d) => fetch!(
+                self.db(),
+                fetch_optional,
+                "SELECT id, given_name, family_name FROM people WHERE id = $1",
+                d
+            )?,
+            None => None,
+        };
         let above: Vec<Uuid> = path_ids("units.path", &path)?
             .into_iter()
             .filter(|a| *a != id.uuid())
@@ -252,7 +279,7 @@ impl OrgPort for SqlStore {
         let children = read_all!(
             self.db(),
             UnitSummaryRow,
-            &format!("{UNIT_SUMMARY_SELECT} WHERE u.parent_id = $1 ORDER BY u.name LIMIT 1000"),
+            &format!("{UNIT_SUMMARY_SELECT} WHERE u.parent_id = $1 AND u.closed_at IS NULL ORDER BY u.name LIMIT 1000"),
             id.uuid()
         )?;
         Ok(Some(UnitDetail {
@@ -260,6 +287,11 @@ impl OrgPort for SqlStore {
             ancestors: ancestors.into_iter().map(unit_ref).collect(),
             children,
             site,
+            deputy: deputy.map(|(id, g, f)| PersonRef {
+                id: id.into(),
+                name: name(&g, &f),
+            }),
+            closed_at,
             path,
         }))
     }

@@ -146,7 +146,20 @@ impl SqlStore {
             let mut q = QueryBuilder::new("SELECT person_id, first_day, last_day FROM absences WHERE last_day >= ");
             q.push_bind(from).push(" AND first_day <= ").push_bind(to);
             push_who(&mut q, "person_id", who);
-            let abs: Vec<(Uuid, Date, Date)> = q.build_query_as().fetch_all(p).await?;
+            let mut abs: Vec<(Uuid, Date, Date)> = q.build_query_as().fetch_all(p).await?;
+            // People who have left are away from the day after their last
+            // day: out of plans, coverage and the planner from then on.
+            let mut q = QueryBuilder::new("SELECT id, last_day FROM people WHERE last_day < ");
+            q.push_bind(to);
+            if !matches!(who, Who::Ids(_)) {
+                // Those gone before the period are not counted at all.
+                q.push(" AND last_day >= ").push_bind(from);
+            }
+            push_who(&mut q, "id", who);
+            let left: Vec<(Uuid, Date)> = q.build_query_as().fetch_all(p).await?;
+            abs.extend(left.into_iter().filter_map(|(id, last)| {
+                last.next_day().map(|first| (id, first.max(from), to))
+            }));
             let mut q = QueryBuilder::new(
                 "SELECT person_id, start_date, end_date, ends_on, CAST(weekdays AS TEXT), CAST(days_per_week AS BIGINT)
                  FROM agreements WHERE state = 'active' AND start_date <= ",
@@ -208,11 +221,13 @@ impl PlanPort for SqlStore {
         // who have any in the period.
         let counts: Vec<(Option<Uuid>, i64)> = on_db!(self.db(), p => {
             let mut q = QueryBuilder::new(
-                "SELECT COALESCE(p.site_id, u.site_id), COUNT(*) FROM people p JOIN units u ON u.id = p.unit_id",
+                "SELECT COALESCE(p.site_id, u.site_id), COUNT(*) FROM people p JOIN units u ON u.id = p.unit_id
+                 WHERE (p.last_day IS NULL OR p.last_day >= ",
             );
+            q.push_bind(from).push(")");
             if let Some(s) = site {
-                q.push(" WHERE p.site_id = ").push_bind(s.uuid());
-                q.push(" OR (p.site_id IS NULL AND u.site_id = ").push_bind(s.uuid()).push(")");
+                q.push(" AND (p.site_id = ").push_bind(s.uuid());
+                q.push(" OR (p.site_id IS NULL AND u.site_id = ").push_bind(s.uuid()).push("))");
             }
             q.push(" GROUP BY COALESCE(p.site_id, u.site_id)");
             Ok(q.build_query_as().fetch_all(p).await?)

@@ -127,7 +127,18 @@ enum Command {
 #[derive(Subcommand)]
 enum ImportWhat {
     /// Import or update units and people from a CSV export (see README for the columns).
-    People { file: PathBuf },
+    People {
+        file: PathBuf,
+        /// Deactivate everyone active whom the file leaves out (people who
+        /// left): their sign-in stops and their matters are wound up.
+        #[arg(long)]
+        deactivate_missing: bool,
+        /// With --deactivate-missing: allow the file to leave out more than
+        /// a quarter of the active people (else that is refused as a
+        /// probable partial export).
+        #[arg(long, requires = "deactivate_missing")]
+        allow_many: bool,
+    },
     /// Import absences from a CSV export: employee_number, first_day, last_day.
     Absences { file: PathBuf },
 }
@@ -217,8 +228,16 @@ async fn main() -> Result<()> {
             Ok(())
         }
         Command::Import {
-            what: ImportWhat::People { file },
-        } => import_people(&cli.database_url, &file).await,
+            what:
+                ImportWhat::People {
+                    file,
+                    deactivate_missing,
+                    allow_many,
+                },
+        } => {
+            let missing = deactivate_missing.then_some(allow_many);
+            import_people(&cli.database_url, &file, missing).await
+        }
         Command::Import {
             what: ImportWhat::Absences { file },
         } => import_absences(&cli.database_url, &file).await,
@@ -456,7 +475,9 @@ async fn shutdown() {
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
 }
 
-async fn import_people(url: &str, file: &PathBuf) -> Result<()> {
+/// Imports the people file; with `deactivate_missing` (`Some(allow_many)`)
+/// then deactivates the active people it leaves out.
+async fn import_people(url: &str, file: &PathBuf, deactivate_missing: Option<bool>) -> Result<()> {
     let t = Instant::now();
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let data = match read_people_csv(&bytes) {
@@ -478,11 +499,41 @@ async fn import_people(url: &str, file: &PathBuf) -> Result<()> {
                 r.sites_created,
                 r.sites_updated
             );
+            if let Some(allow_many) = deactivate_missing {
+                deactivate_missing_people(&core, &data, allow_many).await?;
+            }
             Ok(())
         }
         Err(ImportError::Rows(rows)) => report_bad_rows(file, &rows),
         Err(ImportError::Core(e)) => bail!("{e}"),
     }
+}
+
+async fn deactivate_missing_people(
+    core: &Core,
+    data: &distans_core::org::OrgData,
+    allow_many: bool,
+) -> Result<()> {
+    let in_file: Vec<&str> = data
+        .people
+        .iter()
+        .map(|p| p.employee_number.as_str())
+        .collect();
+    let input = distans_core::departures::DepartureInput {
+        last_day: None,
+        reason: Some("Finns inte längre i personalsystemets export".into()),
+    };
+    let done = core
+        .departures
+        .deactivate_missing(
+            distans_core::departures::By::System("import"),
+            &in_file,
+            allow_many,
+            input,
+        )
+        .await?;
+    println!("Deactivated {} people the file leaves out.", done.len());
+    Ok(())
 }
 
 async fn import_absences(url: &str, file: &PathBuf) -> Result<()> {

@@ -380,6 +380,10 @@ pub struct Can {
     pub edit_policy: bool,
     pub edit_checklists: bool,
     pub import_absences: bool,
+    /// Deactivate people who leave, and bring them back.
+    pub deactivate_people: bool,
+    /// Create, change and close units; add and change sites.
+    pub edit_organisation: bool,
     pub admin: bool,
     /// The organisation's numbers on the start page.
     pub counts: bool,
@@ -406,6 +410,8 @@ pub fn reach(actor: &Actor) -> Can {
         edit_policy: may(actor, Kind::EditPolicy),
         edit_checklists: may(actor, Kind::EditChecklists),
         import_absences: may(actor, Kind::ImportAbsences),
+        deactivate_people: may(actor, Kind::DeactivatePerson),
+        edit_organisation: may(actor, Kind::EditOrganisation),
         admin: may(actor, Kind::AdminOverview),
         counts: may(actor, Kind::ReadAudit),
         handle_deviations: scope(actor, Listing::Deviations) != Scope::Own,

@@ -65,6 +65,8 @@ fn every_action<'a>(
             "ImportOrganisation",
             Action::Plain(Kind::ImportOrganisation),
         ),
+        ("EditOrganisation", Action::Plain(Kind::EditOrganisation)),
+        ("DeactivatePerson", Action::Plain(Kind::DeactivatePerson)),
         ("AdminOverview", Action::Plain(Kind::AdminOverview)),
         ("ManageOwnTokens", Action::Plain(Kind::ManageOwnTokens)),
         (
@@ -230,6 +232,8 @@ fn every_action<'a>(
 /// The actions that change something, and so are never an auditor's.
 const WRITES: &[&str] = &[
     "ImportOrganisation",
+    "DeactivatePerson",
+    "EditOrganisation",
     "EditPolicy",
     "IssueTemporaryDecision",
     "ChangeOwnRequest",
@@ -261,6 +265,8 @@ fn the_role_by_action_table_about_another_person() {
         ("ListPeople", "MHAU"),
         ("ReadAudit", "HAU"),
         ("ImportOrganisation", "A"),
+        ("EditOrganisation", "HA"),
+        ("DeactivatePerson", "HA"),
         ("AdminOverview", "A"),
         ("ManageOwnTokens", "EMHAUD"),
         ("ManageOwnCalendarFeed", "EMHAUD"),

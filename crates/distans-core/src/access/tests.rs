@@ -174,6 +174,8 @@ fn every_kind_of_action_has_exactly_one_row() {
         ListPeople,
         ReadAudit,
         ImportOrganisation,
+        DeactivatePerson,
+        EditOrganisation,
         AdminOverview,
         ManageOwnTokens,
         ManageOwnCalendarFeed,

@@ -228,6 +228,7 @@ mod tests {
                 skills: vec![],
                 granted_roles: vec![],
                 username: None,
+                departure: None,
                 version: 1,
             },
             unit: UnitRef {

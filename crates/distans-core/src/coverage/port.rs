@@ -40,11 +40,13 @@ pub trait CoveragePort: Send + Sync {
         expected_version: Option<i64>,
         work: &Work,
     ) -> CoreResult<()>;
-    /// The people whose home unit is at or below `unit_path`, with skills
-    /// and site, in name order; `Invalid` if more than `limit`.
+    /// The people whose home unit is at or below `unit_path` and who had
+    /// not left before `from`, with skills and site, in name order;
+    /// `Invalid` if more than `limit`.
     async fn members_under(
         &self,
         unit_path: &str,
+        from: time::Date,
         limit: i64,
     ) -> CoreResult<Vec<crate::coverage::model::Member>>;
 }

@@ -265,7 +265,7 @@ impl CoverageService {
         let rules = self.port.coverage_rules(&[unit]).await?;
         let members = self
             .port
-            .members_under(&detail.path, MAX_UNIT_MEMBERS)
+            .members_under(&detail.path, period.from(), MAX_UNIT_MEMBERS)
             .await?;
         let ids: Vec<PersonId> = members.iter().map(|m| m.id).collect();
         let person_rules = self.plan.rules(&ids, period).await?;
@@ -385,7 +385,7 @@ impl CoverageService {
                     }
                     let members = self
                         .port
-                        .members_under(&unit_path, MAX_UNIT_MEMBERS)
+                        .members_under(&unit_path, leaving[0], MAX_UNIT_MEMBERS)
                         .await?;
                     let counted: Vec<PersonId> = members
                         .iter()
@@ -482,15 +482,17 @@ impl CoverageService {
         self.port.coverage_rules(units).await
     }
 
-    /// The people whose home unit is at or below `unit_path`, with skills
-    /// and site, in name order; `Invalid` if more than `limit`.
+    /// The people whose home unit is at or below `unit_path` and who had
+    /// not left before `from`, with skills and site, in name order;
+    /// `Invalid` if more than `limit`.
     #[tracing::instrument(skip_all)]
     pub(crate) async fn members_under(
         &self,
         unit_path: &str,
+        from: Date,
         limit: i64,
     ) -> CoreResult<Vec<Member>> {
-        self.port.members_under(unit_path, limit).await
+        self.port.members_under(unit_path, from, limit).await
     }
 
     /// Stores many rules in one transaction with one audit entry (the demo).

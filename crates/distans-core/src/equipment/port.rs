@@ -64,8 +64,9 @@ pub trait EquipmentPort: Send + Sync {
         open_only: bool,
         paging: Paging,
     ) -> CoreResult<Page<crate::equipment::model::Loan>>;
-    /// Open loans whose agreement has ended, has notice given, or whose last
-    /// day is at most `until`; by that last day.
+    /// Open loans of people who have left, and those whose agreement has
+    /// ended, has notice given, or whose last day is at most `until`; by
+    /// that last day.
     async fn loans_to_collect(
         &self,
         scope: &crate::equipment::model::LoanScope,

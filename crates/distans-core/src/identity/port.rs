@@ -14,12 +14,15 @@ use crate::kernel::Work;
 
 #[async_trait]
 pub trait IdentityPort: Send + Sync {
-    /// The person and password hash behind a username.
+    /// The person and password hash behind a username; none for a
+    /// deactivated person.
     async fn credentials(&self, username: &str) -> CoreResult<Option<(PersonId, Option<String>)>>;
     async fn set_password(&self, username: &str, hash: &str, work: &Work) -> CoreResult<bool>;
     /// The people `key` may name (a few at most): by e-mail address without
-    /// regard to case, or by employee number.
+    /// regard to case, or by employee number; deactivated ones marked so.
     async fn sign_in_candidates(&self, key: &PersonKey) -> CoreResult<Vec<SignInCandidate>>;
+    /// Who a person is to the policy; none once they are deactivated, so
+    /// every session and token of theirs stops at once.
     async fn actor(&self, person: PersonId) -> CoreResult<Option<Actor>>;
     async fn create_token(
         &self,

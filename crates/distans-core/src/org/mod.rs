@@ -5,5 +5,6 @@ pub mod model;
 pub mod port;
 pub mod rules;
 pub mod service;
+pub mod units;
 
 pub use model::*;

@@ -6,6 +6,7 @@ use crate::kernel::ids::{PersonId, UnitId};
 use crate::kernel::SiteId;
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use time::{Date, OffsetDateTime};
 
 use crate::kernel::csv::RowError;
 use crate::kernel::refs::{PersonRef, UnitRef};
@@ -247,7 +248,20 @@ pub struct Person {
     /// Granted roles only (hr, admin, auditor).
     pub granted_roles: Vec<Role>,
     pub username: Option<String>,
+    /// Set once the person is deactivated.
+    pub departure: Option<Departure>,
     pub version: i64,
+}
+
+/// A person's departure: when they were deactivated, their last day, why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Departure {
+    #[serde(with = "time::serde::rfc3339")]
+    pub deactivated_at: OffsetDateTime,
+    /// The last day they work; from the day after they are out of plans,
+    /// coverage and the planner.
+    pub last_day: Date,
+    pub reason: Option<String>,
 }
 
 impl Person {
@@ -270,6 +284,8 @@ pub struct UnitSummary {
     pub people: i64,
     /// Units directly below.
     pub children: i64,
+    /// The version to edit it at.
+    pub version: i64,
 }
 
 /// A unit with what its page shows.
@@ -281,6 +297,11 @@ pub struct UnitDetail {
     pub ancestors: Vec<UnitRef>,
     pub children: Vec<UnitSummary>,
     pub site: Option<Site>,
+    /// Stands in for the manager, with the manager's rights over the unit.
+    pub deputy: Option<PersonRef>,
+    /// Set when the unit was closed (it is then out of the tree).
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub closed_at: Option<OffsetDateTime>,
     #[serde(skip)]
     pub path: String,
 }
@@ -366,6 +387,9 @@ pub struct PersonView {
     pub commute_mode: Option<CommuteMode>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// Set once the person is deactivated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub departure: Option<Departure>,
     /// `full` or `directory`: how much of the person the caller sees.
     pub visibility: String,
 }

@@ -3,6 +3,9 @@
 //! changes data is one transaction with its audit entry and notices.
 
 use crate::kernel::ids::{PersonId, UnitId};
+use crate::kernel::{SiteId, Work};
+use crate::org::model::Unit;
+use crate::org::units::UnitWrite;
 
 use async_trait::async_trait;
 use time::OffsetDateTime;
@@ -52,4 +55,27 @@ pub trait OrgPort: Send + Sync {
     async fn known_skills(&self, limit: i64) -> CoreResult<Vec<String>>;
     /// Every person's employee number and id.
     async fn employee_ids(&self) -> CoreResult<Vec<(String, PersonId)>>;
+}
+
+/// What editing the organisation in the app needs of storage.
+#[async_trait]
+pub trait OrgEditPort: Send + Sync {
+    /// Adds a unit; `Conflict` when its code is taken.
+    async fn insert_unit(&self, unit: &Unit, work: &Work) -> CoreResult<()>;
+    /// A unit's manager and deputy.
+    async fn unit_people(&self, id: UnitId) -> CoreResult<(Option<PersonId>, Option<PersonId>)>;
+    /// Writes a unit's change (moving the units below with it) if it is
+    /// still at version `expected`, else `Conflict`.
+    async fn update_unit(&self, unit: &UnitWrite, expected: i64, work: &Work) -> CoreResult<()>;
+    /// Closes a unit at version `expected` that nobody belongs to and no
+    /// open unit is below; else `Conflict`.
+    async fn close_unit(&self, id: UnitId, expected: i64, work: &Work) -> CoreResult<()>;
+    /// Adds a site; `Conflict` when its name is taken.
+    async fn insert_site(&self, site: &Site, work: &Work) -> CoreResult<()>;
+    /// A site and its version.
+    async fn site_version(&self, id: SiteId) -> CoreResult<Option<(Site, i64)>>;
+    /// Every site with its version.
+    async fn sites_with_versions(&self) -> CoreResult<Vec<(Site, i64)>>;
+    /// Writes a site's change if it is still at version `expected`.
+    async fn update_site(&self, site: &Site, expected: i64, work: &Work) -> CoreResult<()>;
 }

@@ -113,6 +113,7 @@ pub fn person_view(rec: PersonRecord, full: bool) -> PersonView {
         commute_km: if full { p.commute_km } else { None },
         commute_mode: if full { p.commute_mode } else { None },
         username: if full { p.username.clone() } else { None },
+        departure: p.departure.clone(),
         visibility: if full { "full" } else { "directory" }.into(),
     }
 }
@@ -418,6 +419,8 @@ pub fn resolve(
                 .as_ref()
                 .map(|u| u.as_str().to_string())
                 .or_else(|| old.and_then(|o| o.username.clone())),
+            // An import does not deactivate or bring back anyone by itself.
+            departure: old.and_then(|o| o.departure.clone()),
             version: old.map(|o| o.version).unwrap_or(1),
         };
         person_ids.insert(p.employee_number.as_str(), person.id);

@@ -52,10 +52,13 @@ fn detail(path: &str) -> UnitDetail {
             manager: None,
             people: 0,
             children: 0,
+            version: 1,
         },
         ancestors: vec![],
         children: vec![],
         site: None,
+        deputy: None,
+        closed_at: None,
         path: path.into(),
     }
 }
@@ -159,6 +162,7 @@ fn a_directory_view_leaves_out_skills_commute_and_username() {
             skills: vec!["reception".into()],
             granted_roles: vec![Role::Auditor],
             username: Some("asa".into()),
+            departure: None,
             version: 3,
         },
         unit: UnitRef {

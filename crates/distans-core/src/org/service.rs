@@ -8,19 +8,21 @@ use crate::access::{self, person_visibility, Action, Kind, Visibility};
 use crate::kernel::csv::ImportError;
 use crate::kernel::{Actor, CoreError, CoreResult, Env, Page, Paging, PersonRef};
 use crate::org::model::*;
-use crate::org::port::OrgPort;
+use crate::org::port::{OrgEditPort, OrgPort};
 use crate::org::rules::{me_view, people_filter, person_view, search_text};
 
 /// The organisation's use cases.
 #[derive(Clone)]
 pub struct OrgService {
-    port: Arc<dyn OrgPort>,
-    env: Env,
+    pub(super) port: Arc<dyn OrgPort>,
+    /// Editing the organisation in the app.
+    pub(super) edit: Arc<dyn OrgEditPort>,
+    pub(super) env: Env,
 }
 
 impl OrgService {
-    pub(crate) fn new(port: Arc<dyn OrgPort>, env: Env) -> Self {
-        OrgService { port, env }
+    pub(crate) fn new(port: Arc<dyn OrgPort>, edit: Arc<dyn OrgEditPort>, env: Env) -> Self {
+        OrgService { port, edit, env }
     }
 
     /// The signed-in person, as `GET /api/v1/me` shows them.

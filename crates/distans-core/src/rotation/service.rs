@@ -88,7 +88,7 @@ impl RotationService {
         let workdays = cal.workdays(period);
         let members = self
             .coverage
-            .members_under(&detail.path, MAX_UNIT_MEMBERS)
+            .members_under(&detail.path, period.from(), MAX_UNIT_MEMBERS)
             .await?;
         // The units below, for codes and for which rules the planner can hold.
         let mut units = vec![];

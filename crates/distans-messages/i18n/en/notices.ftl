@@ -142,3 +142,8 @@ deviation-closed-body = The deviation ({ $kind ->
 
 # The line a mail ends with, before the address of the page.
 mail-open = Open in distans:
+
+person-departed-subject = { $person } has been deactivated
+person-departed-body = { $person } has been deactivated in distans (last day: { $last }). Open requests were withdrawn and agreements end on that day at the latest.
+departure-equipment-subject = Equipment to collect from { $person }
+departure-equipment-body = { $person } has been deactivated in distans (last day: { $last }). Equipment on loan to collect: { $items }.

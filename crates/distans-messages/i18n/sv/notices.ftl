@@ -142,3 +142,8 @@ deviation-closed-body = Avvikelsen ({ $kind ->
 
 # The line a mail ends with, before the address of the page.
 mail-open = Öppna i distans:
+
+person-departed-subject = { $person } har avslutats
+person-departed-body = { $person } har avslutats i distans (sista dag: { $last }). Öppna ansökningar har dragits tillbaka och överenskommelser upphör senast den dagen.
+departure-equipment-subject = Utrustning att hämta in från { $person }
+departure-equipment-body = { $person } har avslutats i distans (sista dag: { $last }). Utlånad utrustning att hämta in: { $items }.

@@ -4,6 +4,7 @@
 mod absences;
 mod cases;
 mod coverage;
+mod departures;
 mod extract;
 mod feed;
 mod org;
@@ -12,6 +13,7 @@ mod rotation;
 pub mod schema;
 mod signin;
 mod system;
+mod units;
 mod workdays;
 // Equipment and redeployment.
 pub mod equipment;
@@ -181,10 +183,15 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(signin::me, signin::change_me))
         .routes(routes!(signin::list_tokens, signin::create_token))
         .routes(routes!(signin::revoke_token))
-        .routes(routes!(org::list_units))
-        .routes(routes!(org::get_unit))
+        .routes(routes!(org::list_units, units::create_unit))
+        .routes(routes!(org::get_unit, units::change_unit))
+        .routes(routes!(units::close_unit))
+        .routes(routes!(units::list_sites, units::create_site))
+        .routes(routes!(units::change_site))
         .routes(routes!(org::list_people))
         .routes(routes!(org::get_person))
+        .routes(routes!(departures::deactivate))
+        .routes(routes!(departures::reactivate))
         .routes(routes!(system::audit))
         .routes(routes!(system::audit_verify))
         .routes(routes!(cases::get_policy))

@@ -6,6 +6,7 @@ mod assets;
 mod audit;
 mod cases;
 mod ctx;
+mod departures;
 mod deviations;
 mod equipment;
 mod followups;
@@ -45,6 +46,11 @@ pub fn router() -> Router<AppState> {
         .route("/enheter/{id}", get(org::unit_page))
         .route("/personer", get(org::people_page))
         .route("/personer/{id}", get(org::person_page))
+        .route(
+            "/personer/{id}/avsluta",
+            get(departures::departure_form).post(departures::departure_submit),
+        )
+        .route("/personer/{id}/ateraktivera", post(departures::reactivate))
         .route("/mitt-sprak", post(org::set_own_language))
         .route("/logg", get(audit::audit_page))
         .route(

@@ -110,6 +110,42 @@ fn import_is_idempotent_and_all_or_nothing() {
         text(&o)
     );
 
+    // Someone left: the next export lacks them, and the import deactivates
+    // them (once); --allow-many only goes with --deactivate-missing.
+    let without_asa: String = GOOD
+        .lines()
+        .filter(|l| !l.starts_with("2;"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let leftf = d.0.join("left.csv");
+    std::fs::write(&leftf, without_asa).unwrap();
+    let o = distans(
+        &db,
+        &["import", "people", leftf.to_str().unwrap(), "--allow-many"],
+    );
+    assert!(!o.status.success(), "{}", text(&o));
+    let o = distans(
+        &db,
+        &[
+            "import",
+            "people",
+            leftf.to_str().unwrap(),
+            "--deactivate-missing",
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("Deactivated 1 people"), "{}", text(&o));
+    let o = distans(
+        &db,
+        &[
+            "import",
+            "people",
+            leftf.to_str().unwrap(),
+            "--deactivate-missing",
+        ],
+    );
+    assert!(text(&o).contains("Deactivated 0 people"), "{}", text(&o));
+
     // Password, audit chain and a backup.
     let o = Command::new(env!("CARGO_BIN_EXE_distans"))
         .env("DATABASE_URL", &db)

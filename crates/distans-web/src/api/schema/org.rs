@@ -53,9 +53,11 @@ pub struct UnitFacts {
     pub manager: Option<PersonRef>,
     /// People whose home unit this is.
     pub people: i64,
+    /// The version to change it at (`PATCH /api/v1/units/{id}`).
+    pub version: i64,
 }
 wire_struct!(distans_core::org::UnitSummary => UnitFacts {
-    id, code, name, kind, parent_id, depth, manager, people,
+    id, code, name, kind, parent_id, depth, manager, people, version,
 });
 
 /// A unit in a list or tree.
@@ -92,8 +94,15 @@ pub struct UnitDetail {
     pub ancestors: Vec<UnitRef>,
     pub children: Vec<UnitSummary>,
     pub site: Option<Site>,
+    /// Stands in for the manager, with the manager's rights over the unit.
+    pub deputy: Option<PersonRef>,
+    /// Set when the unit was closed.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub closed_at: Option<OffsetDateTime>,
 }
-wire_struct!(distans_core::org::UnitDetail => UnitDetail { unit, ancestors, children, site });
+wire_struct!(distans_core::org::UnitDetail => UnitDetail {
+    unit, ancestors, children, site, deputy, closed_at,
+});
 
 /// A person in a list.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -144,9 +153,23 @@ pub struct PersonView {
     pub commute_mode: Option<CommuteMode>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// Set once the person is deactivated: they cannot sign in, and are
+    /// out of plans and coverage after their last day.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub departure: Option<Departure>,
     /// `full` or `directory`: how much of the person the caller sees.
     pub visibility: String,
 }
+
+/// When a person was deactivated, their last day, and why.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Departure {
+    #[serde(with = "time::serde::rfc3339")]
+    pub deactivated_at: OffsetDateTime,
+    pub last_day: time::Date,
+    pub reason: Option<String>,
+}
+wire_struct!(distans_core::org::Departure => Departure { deactivated_at, last_day, reason });
 
 impl From<distans_core::org::PersonView> for PersonView {
     fn from(v: distans_core::org::PersonView) -> Self {
@@ -170,6 +193,7 @@ impl From<distans_core::org::PersonView> for PersonView {
             commute_km: v.commute_km,
             commute_mode: v.commute_mode.wire(),
             username: v.username,
+            departure: v.departure.wire(),
             visibility: v.visibility,
         }
     }

@@ -393,6 +393,9 @@ fn organisation(f: &Fixture) -> Vec<Route> {
         route(M::GET,    format!("/api/v1/people/{bo}"),                                [401, 404, 404, 200, 200, 200, 200]),
         route(M::GET,    format!("/api/v1/people/{nobody}"),                            [401, 404, 404, 404, 404, 404, 404]),
         route(M::GET,    "/api/v1/people/not-an-id",                                    [401, 404, 404, 404, 404, 404, 404]),
+        route(M::POST,   format!("/api/v1/people/{anna}/deactivate"),                   [401, 403, 403, 403, 400, 400, 403]).body(json!({"reason": "x".repeat(501)})),
+        route(M::POST,   format!("/api/v1/people/{nobody}/deactivate"),                 [401, 403, 403, 403, 404, 404, 403]).body(json!({})),
+        route(M::POST,   format!("/api/v1/people/{anna}/reactivate"),                   [401, 403, 403, 403, 200, 200, 403]).body(json!({})),
         route(M::GET,    "/api/v1/audit",                                               [401, 403, 403, 403, 200, 200, 200]),
         route(M::GET,    "/api/v1/audit/verify",                                        [401, 403, 403, 403, 200, 200, 200]),
         route(M::GET,    "/api/v1/me/tokens",                                           [401, 200, 200, 200, 200, 200, 200]),
@@ -467,6 +470,8 @@ fn pages(f: &Fixture) -> Vec<Route> {
         route(M::GET,    "/personer",                                                   [303, 403, 200, 200, 200, 200, 200]),
         route(M::GET,    format!("/personer/{anna}"),                                   [303, 200, 200, 404, 200, 200, 200]),
         route(M::GET,    format!("/personer/{bo}"),                                     [303, 404, 404, 200, 200, 200, 200]),
+        route(M::GET,    format!("/personer/{anna}/avsluta"),                           [303, 403, 403, 403, 200, 200, 403]),
+        route(M::GET,    format!("/personer/{nobody}/avsluta"),                         [303, 403, 403, 403, 404, 404, 403]),
         route(M::GET,    "/logg",                                                       [303, 403, 403, 403, 200, 200, 200]),
         route(M::GET,    "/mina-nycklar",                                               [303, 200, 200, 200, 200, 200, 200]),
     ]
@@ -604,6 +609,9 @@ fn forms(f: &Fixture) -> Vec<PageForm> {
         page_form("/mina-nycklar/kalender/okand",                                       [303, 404, 404, 404, 404, 404, 404]),
         page_form("/arbetsdagar",                                                       [303, 403, 403, 403, 400, 400, 403]),
         page_form("/arbetsdagar/2030-01-07/ta-bort",                                    [303, 403, 403, 403, 404, 404, 403]),
+        // People who leave.
+        page_form(format!("/personer/{nobody}/avsluta"),                                [303, 403, 403, 403, 404, 404, 403]),
+        page_form(format!("/personer/{nobody}/ateraktivera"),                           [303, 403, 403, 403, 404, 404, 403]),
         // Follow-ups.
         page_form(format!("/uppfoljningar/{bo_fu}"),                                    [303, 404, 404, 409, 409, 404, 404]),
         page_form(format!("/atgarder/{bo_action}/stang"),                               [303, 404, 404, 400, 400, 404, 404]),

@@ -307,6 +307,7 @@ fn policy_body() -> Value {
 mod access;
 mod cases;
 mod dates;
+mod departures;
 mod deviations;
 mod equipment;
 mod errors;

@@ -472,17 +472,17 @@ async fn an_unknown_or_deactivated_person_gets_a_plain_page_and_no_session() {
     assert!(en.contains("You do not have an account in distans"), "{en}");
 
     // A person who has left is refused the same way.
-    let anna_id: uuid::Uuid = app.id_of("anna").await.parse().unwrap();
-    let db = sqlx::SqlitePool::connect(&format!("sqlite:{}", app.url))
-        .await
-        .unwrap();
-    sqlx::query(
-        "UPDATE people SET deactivated_at = '2026-01-01T00:00:00Z', last_day = '2026-01-01' WHERE id = $1",
-    )
-    .bind(anna_id)
-    .execute(&db)
-    .await
-    .unwrap();
+    let anna_id = app.id_of("anna").await;
+    let hr = app.login("hr").await;
+    let r = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/people/{anna_id}/deactivate"),
+            Some(&hr),
+            Some(json!({})),
+        )
+        .await;
+    assert!(r.status.is_success(), "{}", r.text());
     let gone = unknown(None, "lang=sv", "anna").await;
     assert!(gone.contains("Du har inget konto i distans"));
 }

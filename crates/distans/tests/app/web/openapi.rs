@@ -18,6 +18,8 @@ async fn openapi_document_describes_the_api() {
         "/api/v1/units/{id}",
         "/api/v1/people",
         "/api/v1/people/{id}",
+        "/api/v1/people/{id}/deactivate",
+        "/api/v1/people/{id}/reactivate",
         "/api/v1/audit",
     ] {
         assert!(
