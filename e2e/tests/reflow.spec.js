@@ -47,6 +47,8 @@ const DETAIL_PAGES = [
   { kind: 'deviation form', re: /^\/avvikelser\/ny$/, only: 'employee' },
   { kind: 'policy form', re: /^\/distanspolicy\/ny$/, only: 'hr' },
   { kind: 'template form', re: /^\/distanspolicy\/mall$/, only: 'hr' },
+  { kind: 'unit form', re: new RegExp(`^/enheter/${UUID}/andra$`), only: 'hr' },
+  { kind: 'departure form', re: new RegExp(`^/personer/${UUID}/avsluta$`), only: 'hr' },
 ];
 
 /**

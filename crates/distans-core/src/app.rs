@@ -25,6 +25,7 @@ use crate::kernel::{CoreConfig, CoreResult, Env};
 use crate::notify::service::NotifyService;
 use crate::occasional::service::{OccasionalDeps, OccasionalService};
 use crate::org::service::OrgService;
+use crate::passwords::service::PasswordsService;
 use crate::plan::service::PlanService;
 use crate::policy::service::PolicyService;
 use crate::redeployment::service::RedeploymentService;
@@ -38,6 +39,7 @@ pub struct Core {
     pub(crate) env: Env,
     pub system: SystemService,
     pub identity: IdentityService,
+    pub passwords: PasswordsService,
     pub idempotency: IdempotencyService,
     pub org: OrgService,
     pub audit: AuditService,
@@ -75,6 +77,7 @@ impl Core {
             env: env.clone(),
         };
         let org = OrgService::new(store.clone(), store.clone(), env.clone());
+        let passwords = PasswordsService::new(store.clone(), env.clone(), org.clone());
         let audit = AuditService::new(store.clone());
         let notify = NotifyService::new(store.clone(), env.clone());
         let workdays = WorkdaysService::new(store.clone(), env.clone());
@@ -173,6 +176,7 @@ impl Core {
             env,
             system,
             identity,
+            passwords,
             idempotency,
             org,
             audit,

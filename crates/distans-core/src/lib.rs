@@ -39,6 +39,7 @@ pub mod identity;
 pub mod notify;
 pub mod occasional;
 pub mod org;
+pub mod passwords;
 pub mod plan;
 pub mod policy;
 pub mod redeployment;

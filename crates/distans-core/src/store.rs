@@ -18,6 +18,7 @@ pub use crate::identity::port::IdentityPort;
 pub use crate::notify::port::NotifyPort;
 pub use crate::occasional::port::OccasionalPort;
 pub use crate::org::port::{OrgEditPort, OrgPort};
+pub use crate::passwords::port::PasswordsPort;
 pub use crate::plan::port::PlanPort;
 pub use crate::policy::port::PolicyPort;
 pub use crate::redeployment::port::RedeploymentPort;
@@ -49,6 +50,7 @@ every_port!(
     TemporaryPort,
     NotifyPort,
     PlanPort,
+    PasswordsPort,
     OccasionalPort,
     WorkdaysPort,
     CoveragePort,

@@ -101,6 +101,7 @@ pub fn path(link: &Link) -> String {
         Link::FollowUp(id) => format!("/uppfoljningar/{id}"),
         Link::Deviation(id) => format!("/avvikelser/{id}"),
         Link::Person(id) => format!("/personer/{id}"),
+        Link::SetPassword(secret) => format!("/losenord/{secret}"),
         Link::EquipmentToCollect => "/utrustning#hamta-in".into(),
         Link::TemporaryDecisions => "/tillfalliga-beslut".into(),
     }
@@ -133,6 +134,8 @@ mod tests {
         m.args = BTreeMap::from(
             [
                 ("person", "Anna Lind"),
+                ("name", "Anna Lind"),
+                ("username", "anna"),
                 ("days", "2"),
                 ("start", "2026-12-07"),
                 ("end", "2027-01-31"),

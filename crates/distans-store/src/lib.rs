@@ -34,6 +34,7 @@ mod notify;
 mod occasional;
 mod org;
 mod org_edit;
+mod passwords;
 mod plan;
 mod policy;
 mod redeployment;

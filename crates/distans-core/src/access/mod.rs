@@ -384,6 +384,8 @@ pub struct Can {
     pub deactivate_people: bool,
     /// Create, change and close units; add and change sites.
     pub edit_organisation: bool,
+    /// Send someone a link to set their password.
+    pub send_password_links: bool,
     pub admin: bool,
     /// The organisation's numbers on the start page.
     pub counts: bool,
@@ -412,6 +414,7 @@ pub fn reach(actor: &Actor) -> Can {
         import_absences: may(actor, Kind::ImportAbsences),
         deactivate_people: may(actor, Kind::DeactivatePerson),
         edit_organisation: may(actor, Kind::EditOrganisation),
+        send_password_links: may(actor, Kind::SendPasswordLink),
         admin: may(actor, Kind::AdminOverview),
         counts: may(actor, Kind::ReadAudit),
         handle_deviations: scope(actor, Listing::Deviations) != Scope::Own,

@@ -176,6 +176,7 @@ fn every_kind_of_action_has_exactly_one_row() {
         ImportOrganisation,
         DeactivatePerson,
         EditOrganisation,
+        SendPasswordLink,
         AdminOverview,
         ManageOwnTokens,
         ManageOwnCalendarFeed,

@@ -164,7 +164,7 @@ impl AgreementsService {
             notice(
                 &employee,
                 "agreement_to_sign",
-                Message::new(MessageKey::AgreementToSign, link),
+                Message::new(MessageKey::AgreementToSign, link.clone()),
             ),
             notice(
                 &decider,

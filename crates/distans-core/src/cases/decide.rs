@@ -191,7 +191,7 @@ impl CasesService {
                     notice(
                         employee,
                         "request_decided",
-                        Message::new(MessageKey::RequestApproved, to_agreement)
+                        Message::new(MessageKey::RequestApproved, to_agreement.clone())
                             .arg("by", &actor.name),
                     ),
                     notice(

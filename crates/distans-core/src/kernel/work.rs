@@ -120,6 +120,8 @@ pub enum MessageKey {
     FollowupConfirm,
     FollowupDue,
     FollowupOverdue,
+    PasswordReset,
+    PasswordWelcome,
     PersonDeparted,
     RequestApproved,
     RequestChanges,
@@ -150,6 +152,8 @@ impl MessageKey {
         MessageKey::FollowupConfirm,
         MessageKey::FollowupDue,
         MessageKey::FollowupOverdue,
+        MessageKey::PasswordReset,
+        MessageKey::PasswordWelcome,
         MessageKey::PersonDeparted,
         MessageKey::RequestApproved,
         MessageKey::RequestChanges,
@@ -180,6 +184,8 @@ impl MessageKey {
             MessageKey::FollowupConfirm => "followup-confirm",
             MessageKey::FollowupDue => "followup-due",
             MessageKey::FollowupOverdue => "followup-overdue",
+            MessageKey::PasswordReset => "password-reset",
+            MessageKey::PasswordWelcome => "password-welcome",
             MessageKey::PersonDeparted => "person-departed",
             MessageKey::RequestApproved => "request-approved",
             MessageKey::RequestChanges => "request-changes",
@@ -196,7 +202,7 @@ impl MessageKey {
 
 /// Where a notice leads: a page of the product, named by what it shows.
 /// The web layer turns it into a URL.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "to", content = "id", rename_all = "snake_case")]
 pub enum Link {
     Request(RequestId),
@@ -205,6 +211,8 @@ pub enum Link {
     Deviation(DeviationId),
     /// A person's page.
     Person(PersonId),
+    /// The page where a one-time link sets a password (its secret).
+    SetPassword(String),
     /// The equipment a manager has to collect.
     EquipmentToCollect,
     TemporaryDecisions,

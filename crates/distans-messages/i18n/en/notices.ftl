@@ -147,3 +147,8 @@ person-departed-subject = { $person } has been deactivated
 person-departed-body = { $person } has been deactivated in distans (last day: { $last }). Open requests were withdrawn and agreements end on that day at the latest.
 departure-equipment-subject = Equipment to collect from { $person }
 departure-equipment-body = { $person } has been deactivated in distans (last day: { $last }). Equipment on loan to collect: { $items }.
+
+password-reset-subject = Choose a new password in distans
+password-reset-body = Hello { $name }! Someone asked for a new password for your account { $username }. The link below works for one hour and only once. If it was not you, you can ignore this message.
+password-welcome-subject = Choose your password in distans
+password-welcome-body = Hello { $name }! Choose a password for your account { $username } with the link below. It works for seven days and only once.

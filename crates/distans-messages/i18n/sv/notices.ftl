@@ -147,3 +147,8 @@ person-departed-subject = { $person } har avslutats
 person-departed-body = { $person } har avslutats i distans (sista dag: { $last }). Öppna ansökningar har dragits tillbaka och överenskommelser upphör senast den dagen.
 departure-equipment-subject = Utrustning att hämta in från { $person }
 departure-equipment-body = { $person } har avslutats i distans (sista dag: { $last }). Utlånad utrustning att hämta in: { $items }.
+
+password-reset-subject = Välj ett nytt lösenord i distans
+password-reset-body = Hej { $name }! Någon bad om ett nytt lösenord för ditt konto { $username }. Länken nedan gäller i en timme och kan bara användas en gång. Om det inte var du kan du strunta i det här meddelandet.
+password-welcome-subject = Välj ditt lösenord i distans
+password-welcome-body = Hej { $name }! Välj ett lösenord för ditt konto { $username } med länken nedan. Den gäller i sju dagar och kan bara användas en gång.

@@ -161,6 +161,7 @@ mod idempotency;
 mod identity;
 mod org;
 mod org_edit;
+mod passwords;
 mod plan;
 mod planner_runs;
 mod redeployment;

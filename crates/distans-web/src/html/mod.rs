@@ -15,11 +15,13 @@ mod local;
 mod oidc;
 mod org;
 mod pager;
+mod passwords;
 mod plan;
 mod rotation;
 mod signin;
 mod start;
 mod tokens;
+mod units;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -44,6 +46,13 @@ pub fn router() -> Router<AppState> {
         .route("/tillganglighet", get(about::accessibility))
         .route("/organisation", get(org::org_tree))
         .route("/enheter/{id}", get(org::unit_page))
+        .route(
+            "/enheter/{id}/andra",
+            get(units::unit_form).post(units::unit_save),
+        )
+        .route("/enheter/{id}/ny", post(units::unit_add))
+        .route("/enheter/{id}/stang", post(units::unit_close))
+        .route("/arbetsplatser/spara", post(units::site_save))
         .route("/personer", get(org::people_page))
         .route("/personer/{id}", get(org::person_page))
         .route(
@@ -51,6 +60,15 @@ pub fn router() -> Router<AppState> {
             get(departures::departure_form).post(departures::departure_submit),
         )
         .route("/personer/{id}/ateraktivera", post(departures::reactivate))
+        .route("/personer/{id}/losenordslank", post(passwords::send_link))
+        .route(
+            "/glomt-losenord",
+            get(passwords::forgot_form).post(passwords::forgot_submit),
+        )
+        .route(
+            "/losenord/{secret}",
+            get(passwords::set_form).post(passwords::set_submit),
+        )
         .route("/mitt-sprak", post(org::set_own_language))
         .route("/logg", get(audit::audit_page))
         .route(

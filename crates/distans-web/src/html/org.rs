@@ -173,6 +173,8 @@ struct PersonPage<'a> {
     temporary: Vec<TemporaryDecision>,
     // Equipment.
     loans: Option<super::equipment::PersonLoans>,
+    /// Just sent a link to set a password.
+    link_sent: bool,
 }
 
 /// One's own language, chosen on one's own page: pages, notices and
@@ -192,7 +194,16 @@ pub async fn set_own_language(c: Ctx, Form(f): Form<Pairs>) -> Reply {
     Ok(resp)
 }
 
-pub async fn person_page(mut c: Ctx, Path(id): Path<String>) -> Reply {
+#[derive(Deserialize)]
+pub struct PersonQuery {
+    losenordslank: Option<String>,
+}
+
+pub async fn person_page(
+    mut c: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<PersonQuery>,
+) -> Reply {
     let actor = c.actor()?.clone();
     c.nav = if id == actor.person_id.to_string() {
         "me"
@@ -225,6 +236,7 @@ pub async fn person_page(mut c: Ctx, Path(id): Path<String>) -> Reply {
             agreements,
             temporary,
             loans,
+            link_sent: q.losenordslank.as_deref() == Some("skickad"),
         },
     )
 }

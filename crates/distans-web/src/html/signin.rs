@@ -31,6 +31,8 @@ struct LoginPage<'a> {
     local_login: bool,
     username: String,
     error: Option<(String, String)>,
+    /// Just back from setting a password through a link.
+    password_set: bool,
 }
 
 impl<'a> LoginPage<'a> {
@@ -46,6 +48,7 @@ impl<'a> LoginPage<'a> {
             oidc_button,
             username,
             error,
+            password_set: false,
         }
     }
     /// The path that begins a sign-in through the identity provider.
@@ -66,6 +69,8 @@ impl<'a> LoginPage<'a> {
 #[derive(Deserialize)]
 pub struct NextQuery {
     next: Option<String>,
+    /// `nytt` after a password was set through a link.
+    losenord: Option<String>,
 }
 
 pub async fn login_form(mut c: Ctx, Query(q): Query<NextQuery>) -> Reply {
@@ -75,7 +80,10 @@ pub async fn login_form(mut c: Ctx, Query(q): Query<NextQuery>) -> Reply {
     c.ensure_csrf().await?;
     render(
         &c,
-        &LoginPage::new(&c, safe_next(q.next.as_deref()), String::new(), None),
+        &LoginPage {
+            password_set: q.losenord.as_deref() == Some("nytt"),
+            ..LoginPage::new(&c, safe_next(q.next.as_deref()), String::new(), None)
+        },
     )
 }
 

@@ -27,6 +27,8 @@ struct SitesPage<'a> {
     sites: Vec<SiteRow>,
     prev: String,
     next: String,
+    /// For HR and administrators: every site with its version, to change.
+    editable: Vec<(distans_core::org::Site, i64)>,
 }
 
 impl SitesPage<'_> {
@@ -59,13 +61,18 @@ fn site_row(s: SiteOccupancy, dates: &[time::Date]) -> SiteRow {
 
 /// Every site's occupancy in a week, against its desks.
 pub async fn sites(mut c: Ctx, Query(q): Query<PeriodQuery>) -> Reply {
-    c.nav = "sites";
-    let actor = c.actor()?.clone();
+    let actor = c.page("sites").await?;
     let monday = View::monday(&q, c.core().today(), &c)?;
     let week = Week::of(&c, monday).await?;
     let occ = c.core().coverage.occupancy(&actor, None, week.days);
     let occ = occ.await.or_page(&c)?;
+    let editable = if c.can.edit_organisation {
+        c.core().org.sites_with_versions(&actor).await.or_page(&c)?
+    } else {
+        vec![]
+    };
     let page = SitesPage {
+        editable,
         c: &c,
         heading: week.short_heading(&c),
         sites: occ.into_iter().map(|s| site_row(s, &week.dates)).collect(),
