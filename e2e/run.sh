@@ -27,6 +27,8 @@ command -v npm >/dev/null 2>&1 || fail "npm not found (apt-get install -y nodejs
 
 echo "== npm ci"
 npm ci --no-audit --no-fund --loglevel=error || fail "npm ci failed"
+# The OpenID Connect provider that oidc.spec.js signs in through.
+(cd oidc && npm ci --no-audit --no-fund --loglevel=error) || fail "npm ci in e2e/oidc failed"
 
 echo "== Playwright ($("$CHROMIUM" --version 2>/dev/null))"
 log="$(mktemp)"

@@ -4,6 +4,7 @@
 #   2. the OpenAPI document through a real OpenAPI validator
 #   3. the API fuzzer (schemathesis) on SQLite and PostgreSQL
 #   4. the browser suite (Playwright + Debian Chromium + axe-core) in e2e/
+# The tests of sign-in through an identity provider run a real one (e2e/oidc, Node.js).
 # PostgreSQL: DISTANS_TEST_POSTGRES (default: the local server, database postgres).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +21,11 @@ export CI="${CI:-true}"
 python3 -c 'import aiosmtpd' 2>/dev/null || python3 -m pip install -q aiosmtpd
 # The calendar feed is read back with Python's icalendar package.
 python3 -c 'import icalendar' 2>/dev/null || python3 -m pip install -q icalendar
+
+# Sign-in through an identity provider is tested against a real OpenID
+# Connect provider (Node.js, e2e/oidc): a missing one fails those tests.
+command -v npm >/dev/null 2>&1 || { echo "FAIL: npm is needed (apt-get install nodejs npm)" >&2; exit 1; }
+(cd e2e/oidc && npm ci --no-audit --no-fund --loglevel=error)
 
 echo "== Rust suites (SQLite and PostgreSQL)"
 cargo test --workspace --locked

@@ -8,7 +8,7 @@ use distans_core::kernel::TokenId;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use distans_core::identity::ApiToken;
+use distans_core::identity::{ApiToken, PersonKey, SignInCandidate};
 use distans_core::kernel::{Actor, Language, ManagedUnit, UnitRef, Work};
 use distans_core::store::IdentityPort;
 use distans_core::CoreResult;
@@ -48,6 +48,37 @@ impl IdentityPort for SqlStore {
             username.trim().to_lowercase()
         )?;
         Ok(row.map(|(id, hash)| (id.into(), hash)))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn sign_in_candidates(&self, key: &PersonKey) -> CoreResult<Vec<SignInCandidate>> {
+        let rows: Vec<(Uuid, Option<String>, String, bool)> = match key {
+            PersonKey::Email(e) => fetch!(
+                self.db(),
+                fetch_all,
+                "SELECT id, email, employee_number, deactivated_at IS NOT NULL FROM people
+                 WHERE lower(email) = $1 LIMIT 5",
+                e
+            )?,
+            PersonKey::EmployeeNumber(n) => fetch!(
+                self.db(),
+                fetch_all,
+                "SELECT id, email, employee_number, deactivated_at IS NOT NULL FROM people
+                 WHERE employee_number = $1 LIMIT 5",
+                n
+            )?,
+        };
+        Ok(rows
+            .into_iter()
+            .map(
+                |(id, email, employee_number, deactivated)| SignInCandidate {
+                    id: id.into(),
+                    email,
+                    employee_number,
+                    deactivated,
+                },
+            )
+            .collect())
     }
 
     #[tracing::instrument(skip_all)]

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, Method};
-use distans_core::identity::rules::backoff;
+use distans_core::identity::rules::{backoff, external};
 use distans_core::kernel::Actor;
 use distans_core::CoreError;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
@@ -117,7 +117,12 @@ fn rate_limited(wait: Duration) -> CoreError {
     }
 }
 
-/// Checks a username and password; the person's id on success.
+/// Why a right password is refused when local sign-in is turned off.
+pub const LOCAL_LOGIN_OFF: &str =
+    "sign-in with a password is turned off; sign in through the organisation's identity provider";
+
+/// Checks a username and password; the person's id on success. With local
+/// sign-in turned off only administrators get in this way (403 for others).
 pub async fn sign_in(
     state: &AppState,
     username: &str,
@@ -132,7 +137,19 @@ pub async fn sign_in(
     {
         Ok(p) => {
             state.limits.succeeded(username, ip);
-            tracing::info!(person = %p, "signed in");
+            if !state.config.local_login {
+                // Break glass: with local sign-in off, administrators still
+                // get in with their password.
+                let roles = match state.core.identity.actor(p).await? {
+                    Some(a) => a.roles,
+                    None => Vec::new(),
+                };
+                if !external::local_sign_in_allowed(false, &roles) {
+                    tracing::info!(person = %p, "refused sign-in: local sign-in is off");
+                    return Err(CoreError::forbidden(LOCAL_LOGIN_OFF));
+                }
+            }
+            tracing::info!(person = %p, via = "password", "signed in");
             Ok(p.into())
         }
         Err(CoreError::BadCredentials) => {

@@ -16,6 +16,7 @@ pub mod ics;
 pub mod idempotency;
 mod input;
 pub mod notices;
+pub mod oidc;
 pub mod scim;
 pub mod security;
 pub mod session;
@@ -46,6 +47,11 @@ pub struct WebConfig {
     pub public_url: String,
     /// The proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: client::TrustedProxies,
+    /// The organisation's identity provider (OpenID Connect), if any.
+    pub oidc: Option<oidc::OidcSettings>,
+    /// Whether people may sign in with a local password. When not, only
+    /// administrators may (the way in when the identity provider fails).
+    pub local_login: bool,
 }
 
 impl Default for WebConfig {
@@ -55,6 +61,8 @@ impl Default for WebConfig {
             session_idle_minutes: 8 * 60,
             public_url: "http://127.0.0.1:8080".into(),
             trusted_proxies: client::TrustedProxies::default(),
+            oidc: None,
+            local_login: true,
         }
     }
 }
@@ -65,16 +73,44 @@ pub struct AppState {
     pub limits: Arc<auth::LoginLimits>,
     pub config: Arc<WebConfig>,
     pub jobs: distans_core::rotation::runs::PlannerRuns,
+    /// The identity provider, when one is configured.
+    pub oidc: Option<Arc<oidc::Provider>>,
 }
 
 impl AppState {
-    pub fn new(core: Arc<Core>, config: WebConfig) -> Self {
-        AppState {
+    /// The application's state; an error names the setting that is wrong.
+    pub fn try_new(core: Arc<Core>, config: WebConfig) -> Result<Self, String> {
+        let oidc = match &config.oidc {
+            Some(s) => Some(Arc::new(oidc::Provider::new(
+                s.clone(),
+                &config.public_url,
+            )?)),
+            None => None,
+        };
+        Ok(AppState {
             core,
             limits: Arc::new(auth::LoginLimits::default()),
             config: Arc::new(config),
             jobs: distans_core::rotation::runs::PlannerRuns::default(),
-        }
+            oidc,
+        })
+    }
+
+    /// The application's state; an identity provider that cannot be set
+    /// up is left out (and logged). The server uses [`AppState::try_new`].
+    pub fn new(core: Arc<Core>, config: WebConfig) -> Self {
+        let mut plain = config.clone();
+        plain.oidc = None;
+        Self::try_new(core.clone(), config).unwrap_or_else(|e| {
+            tracing::error!(error = %e, "the identity provider is left out");
+            AppState {
+                core,
+                limits: Arc::new(auth::LoginLimits::default()),
+                config: Arc::new(plain),
+                jobs: distans_core::rotation::runs::PlannerRuns::default(),
+                oidc: None,
+            }
+        })
     }
 }
 

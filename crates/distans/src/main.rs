@@ -2,6 +2,8 @@
 //! `backup`, and a few administrator's tools.
 #![forbid(unsafe_code)]
 
+mod oidc;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -82,6 +84,8 @@ enum Command {
         /// X-Forwarded-For header names the client; from anyone else it is ignored.
         #[arg(long, env = "DISTANS_TRUSTED_PROXIES", default_value = "", value_parser = TrustedProxies::parse)]
         trusted_proxies: TrustedProxies,
+        #[command(flatten)]
+        oidc: Box<oidc::OidcArgs>,
     },
     /// Bring the database schema up to date.
     Migrate,
@@ -207,8 +211,10 @@ async fn main() -> Result<()> {
             public_url,
             trusted_proxies,
             smtp_ca_file,
+            oidc,
         } => {
             let public_url = public_url_or_default(public_url.as_deref(), bind)?;
+            let (oidc, local_login) = oidc.settings()?;
             let mailer = match smtp_url {
                 Some(url) => Some(mailer(
                     &url,
@@ -227,6 +233,8 @@ async fn main() -> Result<()> {
                     secure_cookies,
                     public_url,
                     trusted_proxies,
+                    oidc,
+                    local_login,
                     ..WebConfig::default()
                 },
                 db_connections,
@@ -412,7 +420,20 @@ async fn serve(
             );
         }
     }
-    let state = AppState::new(core.clone(), web);
+    let state = AppState::try_new(core.clone(), web).map_err(anyhow::Error::msg)?;
+    if let Some(provider) = &state.oidc {
+        // A provider that cannot be reached now may be later: said, not fatal.
+        match provider.check().await {
+            Ok(()) => eprintln!(
+                "Sign-in through the identity provider {} is on.",
+                provider.settings.issuer
+            ),
+            Err(e) => tracing::warn!(
+                error = %e,
+                "DISTANS_OIDC_ISSUER: the identity provider cannot be reached now; sign-in through it waits until it can"
+            ),
+        }
+    }
     let app = distans_web::app(state);
     let listener = tokio::net::TcpListener::bind(bind)
         .await

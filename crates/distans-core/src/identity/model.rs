@@ -1,5 +1,6 @@
 //! Accounts and personal API tokens.
 
+use crate::kernel::ids::PersonId;
 use crate::kernel::TokenId;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -23,4 +24,35 @@ pub struct NewToken {
     #[serde(flatten)]
     pub token: ApiToken,
     pub secret: String,
+}
+
+/// What a sign-in through the organisation's identity provider (OpenID
+/// Connect) names a person by: the e-mail address, or the employee number
+/// (for any other claim: `sub`, an employee-number claim).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PersonKey {
+    /// Compared without regard to case.
+    Email(String),
+    EmployeeNumber(String),
+}
+
+/// A provisioned person that a [`PersonKey`] may name, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignInCandidate {
+    pub id: PersonId,
+    pub email: Option<String>,
+    pub employee_number: String,
+    /// The person has left: no sign-in.
+    pub deactivated: bool,
+}
+
+/// Whom a provider's sign-in is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExternalMatch {
+    /// Exactly one active person.
+    Person(PersonId),
+    /// No one (or more than one, which names no one): no session.
+    Unknown,
+    /// The one person it names has been deactivated: no session.
+    Deactivated,
 }

@@ -7,7 +7,7 @@ use crate::kernel::TokenId;
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
-use crate::identity::model::ApiToken;
+use crate::identity::model::{ApiToken, PersonKey, SignInCandidate};
 use crate::kernel::Actor;
 use crate::kernel::CoreResult;
 use crate::kernel::Work;
@@ -18,6 +18,9 @@ pub trait IdentityPort: Send + Sync {
     /// deactivated person.
     async fn credentials(&self, username: &str) -> CoreResult<Option<(PersonId, Option<String>)>>;
     async fn set_password(&self, username: &str, hash: &str, work: &Work) -> CoreResult<bool>;
+    /// The people `key` may name (a few at most): by e-mail address without
+    /// regard to case, or by employee number; deactivated ones marked so.
+    async fn sign_in_candidates(&self, key: &PersonKey) -> CoreResult<Vec<SignInCandidate>>;
     /// Who a person is to the policy; none once they are deactivated, so
     /// every session and token of theirs stops at once.
     async fn actor(&self, person: PersonId) -> CoreResult<Option<Actor>>;

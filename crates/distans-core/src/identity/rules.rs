@@ -1,4 +1,5 @@
-//! The rules of sign-in: passwords, personal API tokens, and how long a
+//! The rules of sign-in: passwords, personal API tokens, whom a sign-in
+//! through the identity provider is for, and how long a
 //! client waits after failed attempts.
 
 /// Passwords are hashed with argon2id (the argon2 crate's default). Hashing
@@ -189,6 +190,136 @@ pub mod backoff {
                 prop_assert!(wait_secs(n) <= MAX_WAIT_SECS);
                 prop_assert!(wait_secs(n) <= wait_secs(n.saturating_add(1)));
             }
+        }
+    }
+}
+
+/// Whom a sign-in through the organisation's identity provider (OpenID
+/// Connect) is for. People are provisioned (imported, or made by HR); a
+/// sign-in never makes one. The configured claim names the person: `email`
+/// by the e-mail address, without regard to case; any other claim (`sub`,
+/// an employee-number claim) by the employee number, exactly. A claim that
+/// names no one, or more than one, names no one.
+pub mod external {
+    use crate::identity::model::{ExternalMatch, PersonKey, SignInCandidate};
+    use crate::kernel::Role;
+
+    /// The claim that names people unless configured otherwise.
+    pub const DEFAULT_CLAIM: &str = "email";
+
+    /// What `value` of the claim `claim` names, or `None` when it is empty
+    /// or longer than any stored e-mail address or employee number.
+    pub fn key(claim: &str, value: &str) -> Option<PersonKey> {
+        let value = value.trim();
+        if value.is_empty() || value.len() > 320 {
+            return None;
+        }
+        Some(if claim == DEFAULT_CLAIM {
+            PersonKey::Email(value.to_lowercase())
+        } else {
+            PersonKey::EmployeeNumber(value.to_string())
+        })
+    }
+
+    /// Whether `key` names `person`.
+    pub fn names(key: &PersonKey, person: &SignInCandidate) -> bool {
+        match key {
+            PersonKey::Email(e) => person
+                .email
+                .as_deref()
+                .is_some_and(|p| p.trim().to_lowercase() == *e),
+            PersonKey::EmployeeNumber(n) => person.employee_number == *n,
+        }
+    }
+
+    /// Whom `key` signs in, among the people the store found for it.
+    pub fn decide(key: &PersonKey, found: &[SignInCandidate]) -> ExternalMatch {
+        let mut named = found.iter().filter(|p| names(key, p));
+        match (named.next(), named.next()) {
+            (Some(p), None) if p.deactivated => ExternalMatch::Deactivated,
+            (Some(p), None) => ExternalMatch::Person(p.id),
+            _ => ExternalMatch::Unknown,
+        }
+    }
+
+    /// Whether a person with `roles` may sign in with a local password.
+    /// With local sign-in turned off, administrators still may: the way in
+    /// when the identity provider is down or misconfigured ("break glass").
+    pub fn local_sign_in_allowed(local_login: bool, roles: &[Role]) -> bool {
+        local_login || roles.contains(&Role::Admin)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        use crate::kernel::ids::PersonId;
+
+        fn person(email: Option<&str>, number: &str) -> SignInCandidate {
+            SignInCandidate {
+                id: PersonId::new(),
+                email: email.map(str::to_string),
+                employee_number: number.into(),
+                deactivated: false,
+            }
+        }
+
+        #[test]
+        fn the_email_claim_names_by_address_without_case() {
+            let anna = person(Some("Anna.Andersson@Sjovik.se"), "1001");
+            let k = key("email", " anna.andersson@sjovik.SE ").unwrap();
+            assert_eq!(k, PersonKey::Email("anna.andersson@sjovik.se".into()));
+            assert!(names(&k, &anna));
+            assert!(!names(&k, &person(Some("bo@sjovik.se"), "1001")));
+            assert!(!names(&k, &person(None, "anna.andersson@sjovik.se")));
+            assert_eq!(
+                decide(&k, std::slice::from_ref(&anna)),
+                ExternalMatch::Person(anna.id)
+            );
+        }
+
+        #[test]
+        fn any_other_claim_names_by_employee_number_exactly() {
+            let bo = person(Some("bo@sjovik.se"), "E-2002");
+            for claim in ["sub", "employee_number", "employeeid"] {
+                let k = key(claim, "E-2002").unwrap();
+                assert_eq!(k, PersonKey::EmployeeNumber("E-2002".into()));
+                assert!(names(&k, &bo));
+                assert!(!names(&key(claim, "e-2002").unwrap(), &bo));
+                assert!(!names(&key(claim, "bo@sjovik.se").unwrap(), &bo));
+            }
+        }
+
+        #[test]
+        fn no_one_one_or_many() {
+            let k = key("email", "anna@sjovik.se").unwrap();
+            assert_eq!(decide(&k, &[]), ExternalMatch::Unknown);
+            // What the store found but the key does not name is not taken.
+            assert_eq!(
+                decide(&k, &[person(Some("bo@sjovik.se"), "1")]),
+                ExternalMatch::Unknown
+            );
+            let twice = [
+                person(Some("anna@sjovik.se"), "1"),
+                person(Some("ANNA@sjovik.se"), "2"),
+            ];
+            assert_eq!(decide(&k, &twice), ExternalMatch::Unknown);
+            let mut gone = person(Some("anna@sjovik.se"), "1");
+            gone.deactivated = true;
+            assert_eq!(decide(&k, &[gone]), ExternalMatch::Deactivated);
+        }
+
+        #[test]
+        fn an_empty_or_overlong_value_names_no_one() {
+            assert_eq!(key("email", "  "), None);
+            assert_eq!(key("sub", ""), None);
+            assert_eq!(key("sub", &"1".repeat(321)), None);
+        }
+
+        #[test]
+        fn with_local_sign_in_off_only_administrators_use_a_password() {
+            assert!(local_sign_in_allowed(true, &[Role::Employee]));
+            assert!(!local_sign_in_allowed(false, &[Role::Employee, Role::Hr]));
+            assert!(local_sign_in_allowed(false, &[Role::Employee, Role::Admin]));
         }
     }
 }

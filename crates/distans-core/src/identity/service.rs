@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 use crate::access::{self, Action, Kind};
 use crate::identity::model::*;
 use crate::identity::port::IdentityPort;
-use crate::identity::rules::{password, token};
+use crate::identity::rules::{external, password, token};
 use crate::kernel::Env;
 use crate::kernel::Work;
 use crate::kernel::{Actor, CoreError, CoreResult, Language, NewAuditEntry};
@@ -200,6 +200,18 @@ impl IdentityService {
             (true, Some(p)) => Ok(p),
             _ => Err(CoreError::BadCredentials),
         }
+    }
+
+    /// Whom a sign-in through the identity provider is for: the value of
+    /// the configured claim (`email`, or one naming the employee number),
+    /// matched to a provisioned person ([`external`]); never makes one.
+    #[tracing::instrument(skip_all)]
+    pub async fn person_for_claim(&self, claim: &str, value: &str) -> CoreResult<ExternalMatch> {
+        let Some(key) = external::key(claim, value) else {
+            return Ok(ExternalMatch::Unknown);
+        };
+        let found = self.port.sign_in_candidates(&key).await?;
+        Ok(external::decide(&key, &found))
     }
 
     /// A session's data, unless it has expired.

@@ -144,3 +144,37 @@ async fn tokens_sessions_and_passwords() {
         t.drop_db().await;
     }
 }
+
+/// A sign-in through the identity provider finds the person the same way on
+/// both engines: the e-mail address in any case, the employee number exactly.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_person_a_providers_claim_names() {
+    use distans_core::identity::ExternalMatch;
+    for t in fresh_dbs().await {
+        let store = Arc::new(t.open().await);
+        let c = core(&store);
+        let label = t.label;
+        c.org
+            .import(None, &parse_people_csv(CSV.as_bytes()).unwrap())
+            .await
+            .unwrap();
+        let karin = ExternalMatch::Person(username_person(&store, "karin").await);
+        let id = &c.identity;
+        for (claim, value, want) in [
+            ("email", "karin@k.se", karin),
+            ("email", "KARIN@K.SE", karin),
+            ("email", "karin@k.s", ExternalMatch::Unknown),
+            ("email", "1", ExternalMatch::Unknown),
+            ("sub", "1", karin),
+            ("employee_number", "1", karin),
+            ("employee_number", "karin@k.se", ExternalMatch::Unknown),
+            ("employee_number", "11", ExternalMatch::Unknown),
+        ] {
+            assert_eq!(
+                id.person_for_claim(claim, value).await.unwrap(),
+                want,
+                "{label}: {claim} {value}"
+            );
+        }
+    }
+}

@@ -78,6 +78,7 @@ pub async fn start_session(session: &Session, person: uuid::Uuid) -> Result<(), 
         (status = 200, description = "Signed in", body = LoginResponse),
         (status = 400, description = "Missing field", body = ErrorBody),
         (status = 401, description = "Wrong username or password", body = ErrorBody),
+        (status = 403, description = "Sign-in with a password is turned off (DISTANS_LOCAL_LOGIN=false) and the person is not an administrator", body = ErrorBody),
         (status = 429, description = "Too many attempts", body = ErrorBody),
     ))]
 pub async fn login(

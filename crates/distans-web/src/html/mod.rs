@@ -12,6 +12,7 @@ mod equipment;
 mod followups;
 mod form;
 mod local;
+mod oidc;
 mod org;
 mod pager;
 mod passwords;
@@ -39,6 +40,8 @@ pub fn router() -> Router<AppState> {
             get(signin::login_form).post(signin::login_submit),
         )
         .route("/logga-ut", post(signin::logout))
+        .route("/auth/oidc/login", get(oidc::login))
+        .route("/auth/oidc/callback", get(oidc::callback))
         .route("/sprak/{lang}", get(signin::set_lang))
         .route("/tillganglighet", get(about::accessibility))
         .route("/organisation", get(org::org_tree))

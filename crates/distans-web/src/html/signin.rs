@@ -25,13 +25,39 @@ fn safe_next(next: Option<&str>) -> String {
 struct LoginPage<'a> {
     c: &'a Ctx,
     next: String,
+    /// The text of the button that signs in through the identity provider.
+    oidc_button: Option<String>,
+    /// Whether everyone may sign in with a password (else administrators only).
+    local_login: bool,
     username: String,
     error: Option<(String, String)>,
     /// Just back from setting a password through a link.
     password_set: bool,
 }
 
-impl LoginPage<'_> {
+impl<'a> LoginPage<'a> {
+    fn new(c: &'a Ctx, next: String, username: String, error: Option<(String, String)>) -> Self {
+        let oidc_button = c.app.oidc.as_ref().map(|p| match &p.settings.name {
+            Some(name) => c.ta("oidc-sign-in-with", "name", name),
+            None => c.t("oidc-sign-in"),
+        });
+        LoginPage {
+            c,
+            next,
+            local_login: c.app.config.local_login || oidc_button.is_none(),
+            oidc_button,
+            username,
+            error,
+            password_set: false,
+        }
+    }
+    /// The path that begins a sign-in through the identity provider.
+    fn oidc_href(&self) -> String {
+        format!(
+            "/auth/oidc/login?{}",
+            serde_urlencoded::to_string([("next", self.next.as_str())]).unwrap_or_default()
+        )
+    }
     fn error_on(&self, field: &str) -> bool {
         self.error.as_ref().is_some_and(|e| e.0 == field)
     }
@@ -55,11 +81,8 @@ pub async fn login_form(mut c: Ctx, Query(q): Query<NextQuery>) -> Reply {
     render(
         &c,
         &LoginPage {
-            c: &c,
-            next: safe_next(q.next.as_deref()),
-            username: String::new(),
-            error: None,
             password_set: q.losenord.as_deref() == Some("nytt"),
+            ..LoginPage::new(&c, safe_next(q.next.as_deref()), String::new(), None)
         },
     )
 }
@@ -95,6 +118,9 @@ fn login_failure(e: &CoreError) -> Option<(&'static str, &'static str, StatusCod
             StatusCode::TOO_MANY_REQUESTS,
         ),
         CoreError::BadCredentials => ("username", "login-error-wrong", StatusCode::UNAUTHORIZED),
+        CoreError::Forbidden(why) if why == auth::LOCAL_LOGIN_OFF => {
+            ("username", "login-error-local-off", StatusCode::FORBIDDEN)
+        }
         _ => return None,
     })
 }
@@ -122,13 +148,12 @@ pub async fn login_submit(
         return Err(c.fail(e));
     };
     c.ensure_csrf().await?;
-    let page = LoginPage {
-        c: &c,
+    let page = LoginPage::new(
+        &c,
         next,
-        username: f.username.clone(),
-        error: Some((field.to_string(), c.t(key))),
-        password_set: false,
-    };
+        f.username.clone(),
+        Some((field.to_string(), c.t(key))),
+    );
     Ok(with_status(render(&c, &page)?, status))
 }
 
@@ -138,14 +163,41 @@ pub struct CsrfForm {
     pub csrf: String,
 }
 
-pub async fn logout(c: Ctx, Form(f): Form<CsrfForm>) -> Reply {
+/// Ends the session here and, when the person signed in through the
+/// identity provider and it offers that, sends the browser on to end the
+/// provider's session too (it comes back to the sign-in page).
+pub async fn logout(mut c: Ctx, Form(f): Form<CsrfForm>) -> Reply {
     c.check_csrf(&f.csrf)?;
+    let mut id_token: Option<String> = None;
     if let Some(s) = &c.session {
+        id_token = s.get(super::oidc::SESSION_ID_TOKEN).await.unwrap_or(None);
         s.flush()
             .await
             .map_err(|e| c.fail(CoreError::Internal(e.to_string())))?;
     }
+    if let (Some(provider), Some(token)) = (&c.app.oidc, id_token) {
+        if let Some(url) = provider.logout_url(&token).await {
+            c.actor = None;
+            // A page that goes on at once, not a redirect: the form that
+            // signed out may only lead to this site (CSP form-action).
+            return render(
+                &c,
+                &SignedOutPage {
+                    c: &c,
+                    end_session: url.to_string(),
+                },
+            );
+        }
+    }
     redirect("/logga-in")
+}
+
+#[derive(Template)]
+#[template(path = "signed_out.html")]
+struct SignedOutPage<'a> {
+    c: &'a Ctx,
+    /// The provider's end-session address, with the ID token as the hint.
+    end_session: String,
 }
 
 pub async fn set_lang(

@@ -480,3 +480,55 @@ fn scim_tokens_are_made_listed_and_revoked() {
     let o = distans(&db, &["verify-audit"]);
     assert!(o.status.success(), "{}", text(&o));
 }
+
+/// Sign-in through an identity provider that is configured wrong stops the
+/// server at start, naming the variable, and never shows the secret.
+#[test]
+fn a_wrong_identity_provider_setting_is_named_at_start() {
+    let dir = std::env::temp_dir().join(format!("distans-oidc-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("t.db");
+    for (env, named) in [
+        (
+            vec![("DISTANS_OIDC_ISSUER", "https://login.example.org")],
+            "DISTANS_OIDC_CLIENT_ID",
+        ),
+        (
+            vec![
+                ("DISTANS_OIDC_CLIENT_ID", "distans"),
+                ("DISTANS_OIDC_CLIENT_SECRET", "hemlig-nyckel"),
+            ],
+            "DISTANS_OIDC_ISSUER",
+        ),
+        (
+            vec![
+                ("DISTANS_OIDC_ISSUER", "login.example.org"),
+                ("DISTANS_OIDC_CLIENT_ID", "distans"),
+                ("DISTANS_OIDC_CLIENT_SECRET", "hemlig-nyckel"),
+            ],
+            "DISTANS_OIDC_ISSUER",
+        ),
+        (
+            vec![("DISTANS_LOCAL_LOGIN", "false")],
+            "DISTANS_LOCAL_LOGIN",
+        ),
+        (
+            vec![("DISTANS_LOCAL_LOGIN", "kanske")],
+            "DISTANS_LOCAL_LOGIN",
+        ),
+    ] {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_distans"));
+        cmd.env("DATABASE_URL", &db)
+            .env("RUST_BACKTRACE", "0")
+            .args(["serve", "--bind", "127.0.0.1:0"]);
+        for (k, v) in &env {
+            cmd.env(k, v);
+        }
+        let o = cmd.output().unwrap();
+        let t = text(&o);
+        assert!(!o.status.success(), "{env:?}: {t}");
+        assert!(t.contains(named), "{env:?}: {t}");
+        assert!(!t.contains("hemlig-nyckel"), "{t}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -471,6 +471,9 @@ fn pages(f: &Fixture) -> Vec<Route> {
         route(M::GET,    "/",                                                           [303, 200, 200, 200, 200, 200, 200]),
         route(M::GET,    "/tillganglighet",                                             [200, 200, 200, 200, 200, 200, 200]),
         route(M::GET,    "/logga-in",                                                   [200, 303, 303, 303, 303, 303, 303]),
+        // Without an identity provider (web/oidc.rs tests it with one).
+        route(M::GET,    "/auth/oidc/login?next=/",                                     [404, 404, 404, 404, 404, 404, 404]),
+        route(M::GET,    "/auth/oidc/callback?code=c&state=s",                          [404, 404, 404, 404, 404, 404, 404]),
         route(M::GET,    "/organisation",                                               [303, 200, 200, 200, 200, 200, 200]),
         route(M::GET,    format!("/enheter/{kc}"),                                      [303, 200, 200, 200, 200, 200, 200]),
         route(M::GET,    format!("/enheter/{nobody}"),                                  [303, 404, 404, 404, 404, 404, 404]),

@@ -314,6 +314,7 @@ mod errors;
 mod followups;
 mod health;
 mod idempotency;
+mod oidc;
 mod openapi;
 mod passwords;
 mod people;
