@@ -44,6 +44,12 @@ pub enum Action<'a> {
         person_id: PersonId,
         decider_id: PersonId,
     },
+    /// Keep or end the agreement of a person who moved unit (the person's
+    /// id and their new unit's path): the new unit's managers, HR.
+    ConfirmMovedAgreement {
+        person_id: PersonId,
+        unit_path: &'a str,
+    },
     /// See a request or agreement of a person (the person's id and unit path).
     ReadCase {
         person_id: PersonId,
@@ -274,6 +280,10 @@ impl Action<'_> {
                 person_id,
                 unit_path,
             } => (Kind::AnswerFollowUp, of(person_id, unit_path)),
+            Action::ConfirmMovedAgreement {
+                person_id,
+                unit_path,
+            } => (Kind::ConfirmMovedAgreement, of(person_id, unit_path)),
             Action::ScheduleDevelopmentTalk {
                 person_id,
                 unit_path,
@@ -454,6 +464,8 @@ pub enum Listing {
     Deviations,
     FollowUps,
     Loans,
+    /// Agreements waiting for a new manager after their person moved.
+    MovedAgreements,
 }
 
 /// Whose things a list holds: everything for those who may read all of
@@ -465,6 +477,7 @@ pub fn scope(actor: &Actor, listing: Listing) -> Scope {
         Listing::Deviations => Kind::ReadAllDeviations,
         Listing::FollowUps => Kind::ReadAllFollowUps,
         Listing::Loans => Kind::ReadAllLoans,
+        Listing::MovedAgreements => Kind::ConfirmMovedAgreement,
     };
     if table::rule(all)
         .may

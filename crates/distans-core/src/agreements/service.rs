@@ -272,7 +272,8 @@ impl AgreementsService {
     }
 
     /// Either party (or HR) ends an active agreement with the notice
-    /// period; one not yet in force simply ends now. Follow-ups due after
+    /// period; one not yet in force simply ends now. After its person
+    /// moved, a manager of the new unit may end it too. Follow-ups due after
     /// the last day are cancelled, in the same transaction.
     #[tracing::instrument(skip_all)]
     pub async fn end_agreement(
@@ -282,7 +283,22 @@ impl AgreementsService {
         reason: Option<&str>,
     ) -> CoreResult<Agreement> {
         let g = self.agreement(actor, id).await?;
+        if !access::can(actor, g.end_action()) && self.may_confirm_after_move(actor, &g).await {
+            return self.end_after_move(actor, id, reason).await;
+        }
         access::authorize(actor, g.end_action())?;
+        self.end_as(actor, g, reason, "agreement.end").await
+    }
+
+    /// Gives notice on `g` as `actor` (already allowed to), audited as
+    /// `action`.
+    pub(super) async fn end_as(
+        &self,
+        actor: &Actor,
+        g: Agreement,
+        reason: Option<&str>,
+        action: &str,
+    ) -> CoreResult<Agreement> {
         let mut next = ending(&g, self.env.today())?;
         next.ended_by = Some(actor.name.clone());
         next.end_reason = reason
@@ -305,7 +321,7 @@ impl AgreementsService {
                 .notices_on_ending(actor, &g, &employee, &last)
                 .await?,
         );
-        let a = NewAuditEntry::by(actor, "agreement.end", "agreement", g.id).after(
+        let a = NewAuditEntry::by(actor, action, "agreement", g.id).after(
             json!({"ends_on": last, "reason": next.end_reason, "followups_cancelled_after": last}),
         );
         let schedule = FollowUpSchedule {

@@ -793,3 +793,16 @@ password-link-send = Send a link to choose a password
 password-link-sent = The link has been sent.
 err-password-password = Choose a longer password.
 err-password-again = The passwords are not the same. Enter the same password twice.
+
+agreements-to-confirm = Agreements to confirm after a move
+agreements-to-confirm-intro = These employees have moved to a unit you manage. Their remote work agreements apply as before until you confirm or end them.
+agreements-to-confirm-none = No agreements are waiting for you.
+agreements-to-confirm-more = { $n ->
+    [one] and one more
+   *[other] and { $n } more
+}
+agreement-moved-title = The employee has moved
+agreement-moved-text = The employee has moved to { $unit } since the agreement was made. It applies as before until a manager there confirms or ends it.
+agreement-moved-choose = As the new manager you decide whether the agreement continues. If you confirm it, you sign for the employer from now on.
+agreement-moved-confirm = Confirm that it continues
+agreement-moved-end = End it instead

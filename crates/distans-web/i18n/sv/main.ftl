@@ -793,3 +793,16 @@ password-link-send = Skicka länk för att välja lösenord
 password-link-sent = Länken är skickad.
 err-password-password = Välj ett längre lösenord.
 err-password-again = Lösenorden är inte lika. Skriv samma lösenord två gånger.
+
+agreements-to-confirm = Överenskommelser att bekräfta efter flytt
+agreements-to-confirm-intro = De här medarbetarna har flyttat till en enhet du är chef för. Deras överenskommelser om distansarbete gäller som förut tills du bekräftar dem eller avslutar dem.
+agreements-to-confirm-none = Inga överenskommelser väntar på dig.
+agreements-to-confirm-more = { $n ->
+    [one] och en till
+   *[other] och { $n } till
+}
+agreement-moved-title = Medarbetaren har flyttat
+agreement-moved-text = Medarbetaren har flyttat till { $unit } sedan överenskommelsen gjordes. Den gäller som förut tills en chef där bekräftar eller avslutar den.
+agreement-moved-choose = Som ny chef bestämmer du om överenskommelsen ska gälla vidare. Bekräftar du den skriver du under för arbetsgivaren från och med nu.
+agreement-moved-confirm = Bekräfta att den gäller vidare
+agreement-moved-end = Avsluta den i stället

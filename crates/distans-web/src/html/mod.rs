@@ -122,6 +122,14 @@ pub fn router() -> Router<AppState> {
             post(cases::agreements::agreement_end),
         )
         .route(
+            "/overenskommelser-att-bekrafta",
+            get(cases::agreements::agreements_to_confirm),
+        )
+        .route(
+            "/overenskommelser/{id}/bekrafta",
+            post(cases::agreements::agreement_confirm),
+        )
+        .route(
             "/overenskommelser/{id}/skicka",
             post(cases::agreements::agreement_send),
         )

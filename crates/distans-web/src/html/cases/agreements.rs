@@ -2,18 +2,20 @@
 //! it for signing, sign it, end it.
 
 use askama::Template;
-use axum::extract::Path;
+use axum::extract::{Path, Query};
 use axum::Form;
 use distans_core::access;
 use distans_core::agreements::rules as agreement;
 use distans_core::agreements::{Agreement, AgreementState};
 use distans_core::kernel::Actor;
+use serde::Deserialize;
 use uuid::Uuid;
 
 use super::agreement_state_name;
 use crate::html::ctx::{render, OrPage};
 use crate::html::followups::agreement::{for_agreement, AgreementFollowUps};
 use crate::html::form::{act, get, id_of, Pairs};
+use crate::html::pager::{paging, Pager};
 use crate::html::{minute_utc, Ctx, Reply};
 
 #[derive(Template)]
@@ -25,6 +27,10 @@ struct AgreementPage<'a> {
     may_sign: bool,
     may_end: bool,
     may_send: bool,
+    /// The unit the person moved to, when the agreement waits for a
+    /// manager there, and whether the viewer is one who decides.
+    moved_to: Option<String>,
+    may_confirm: bool,
     // Follow-ups.
     fu: AgreementFollowUps,
 }
@@ -60,12 +66,24 @@ pub async fn agreement_page(mut c: Ctx, Path(id): Path<String>) -> Reply {
     ) && g.ends_on.is_none()
         && access::can(&actor, g.end_action());
     let may_send = g.state == AgreementState::Draft && access::can(&actor, g.send_action());
+    let may_confirm = c.core().agreements.may_confirm_after_move(&actor, &g).await
+        && matches!(
+            g.state,
+            AgreementState::Active | AgreementState::AwaitingSignatures
+        );
+    let may_end = may_end || (may_confirm && g.ends_on.is_none());
+    let moved_to = match g.moved_to {
+        Some(u) => Some(c.core().org.unit(&actor, u).await.or_page(&c)?.unit.name),
+        None => None,
+    };
     let page = AgreementPage {
         c: &c,
         sections: agreement::sections(&g.text),
         may_sign,
         may_end,
         may_send,
+        moved_to,
+        may_confirm,
         fu: for_agreement(&c, &actor, &g).await,
         g,
     };
@@ -102,4 +120,57 @@ pub async fn agreement_end(c: Ctx, Path(id): Path<String>, Form(f): Form<Pairs>)
         agreements.end_agreement(&actor, id.into(), reason).await
     };
     act(&c, get(&f, "csrf"), &id, "agreement", end, agreement_url).await
+}
+
+pub async fn agreement_confirm(c: Ctx, Path(id): Path<String>, Form(f): Form<Pairs>) -> Reply {
+    let version = get(&f, "version").parse::<i64>().unwrap_or(0);
+    let agreements = &c.core().agreements;
+    let confirm = |actor: Actor, id: Uuid| async move {
+        agreements
+            .confirm_after_move(&actor, id.into(), version)
+            .await
+    };
+    act(
+        &c,
+        get(&f, "csrf"),
+        &id,
+        "agreement",
+        confirm,
+        agreement_url,
+    )
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "agreements_to_confirm.html")]
+struct ToConfirmPage<'a> {
+    c: &'a Ctx,
+    agreements: Vec<Agreement>,
+    pager: Pager,
+}
+
+#[derive(Deserialize)]
+pub struct PageQuery {
+    sida: Option<i64>,
+}
+
+/// Agreements of people who moved into the viewer's units, to confirm or end.
+pub async fn agreements_to_confirm(mut c: Ctx, Query(q): Query<PageQuery>) -> Reply {
+    let actor = c.page("requests").await?;
+    let (page, paging) = paging(q.sida);
+    let list = c
+        .core()
+        .agreements
+        .agreements_to_confirm(&actor, paging)
+        .await
+        .or_page(&c)?;
+    let pager = Pager::new(&list, page, "/overenskommelser-att-bekrafta");
+    render(
+        &c,
+        &ToConfirmPage {
+            c: &c,
+            agreements: list.items,
+            pager,
+        },
+    )
 }
