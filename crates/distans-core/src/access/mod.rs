@@ -394,6 +394,8 @@ pub struct Can {
     pub deactivate_people: bool,
     /// Create, change and close units; add and change sites.
     pub edit_organisation: bool,
+    /// Change a person's facts, home unit and roles.
+    pub edit_people: bool,
     /// Send someone a link to set their password.
     pub send_password_links: bool,
     pub admin: bool,
@@ -424,6 +426,7 @@ pub fn reach(actor: &Actor) -> Can {
         import_absences: may(actor, Kind::ImportAbsences),
         deactivate_people: may(actor, Kind::DeactivatePerson),
         edit_organisation: may(actor, Kind::EditOrganisation),
+        edit_people: may(actor, Kind::EditPeople),
         send_password_links: may(actor, Kind::SendPasswordLink),
         admin: may(actor, Kind::AdminOverview),
         counts: may(actor, Kind::ReadAudit),

@@ -797,12 +797,33 @@ err-password-again = The passwords are not the same. Enter the same password twi
 agreements-to-confirm = Agreements to confirm after a move
 agreements-to-confirm-intro = These employees have moved to a unit you manage. Their remote work agreements apply as before until you confirm or end them.
 agreements-to-confirm-none = No agreements are waiting for you.
-agreements-to-confirm-more = { $n ->
-    [one] and one more
-   *[other] and { $n } more
-}
+agreements-to-confirm-more = More to confirm: { $n }
 agreement-moved-title = The employee has moved
 agreement-moved-text = The employee has moved to { $unit } since the agreement was made. It applies as before until a manager there confirms or ends it.
 agreement-moved-choose = As the new manager you decide whether the agreement continues. If you confirm it, you sign for the employer from now on.
 agreement-moved-confirm = Confirm that it continues
 agreement-moved-end = End it instead
+
+person-edit = Change details
+person-edit-title = Change { $name }
+person-back = Back to { $name }
+person-field-given_name = Given name
+person-field-family_name = Family name
+person-field-employee_number = Employee number
+person-field-email = Email address
+person-field-title = Job title
+person-field-unit = Home unit
+person-field-unit-hint = If you move the person to another unit, you will see what that means before anything changes.
+person-site-of-unit = The unit's site
+person-skills-hint = Separate skills with commas, for example: building permits, switchboard.
+person-roles-legend = Permissions
+person-roles-hint = Managers get their permissions from the units they lead; choose the others here.
+person-save = Save
+person-move-check = Check the move of { $name }
+person-move-manager = New manager
+person-move-no-manager = The unit has no manager yet
+person-move-plan = The plan, coverage and the manager's views count the person in the new unit from now on.
+person-move-agreements = Remote work agreements that apply as before until the new manager confirms or ends them: { $n }
+person-move-confirm = Move and save
+err-person-version = Someone else changed the person meanwhile. Reload the page and make the change again.
+err-person-form = Someone else changed the person meanwhile. Reload the page and make the change again.

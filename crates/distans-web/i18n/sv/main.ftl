@@ -797,12 +797,33 @@ err-password-again = Lösenorden är inte lika. Skriv samma lösenord två gång
 agreements-to-confirm = Överenskommelser att bekräfta efter flytt
 agreements-to-confirm-intro = De här medarbetarna har flyttat till en enhet du är chef för. Deras överenskommelser om distansarbete gäller som förut tills du bekräftar dem eller avslutar dem.
 agreements-to-confirm-none = Inga överenskommelser väntar på dig.
-agreements-to-confirm-more = { $n ->
-    [one] och en till
-   *[other] och { $n } till
-}
+agreements-to-confirm-more = Fler att bekräfta: { $n }
 agreement-moved-title = Medarbetaren har flyttat
 agreement-moved-text = Medarbetaren har flyttat till { $unit } sedan överenskommelsen gjordes. Den gäller som förut tills en chef där bekräftar eller avslutar den.
 agreement-moved-choose = Som ny chef bestämmer du om överenskommelsen ska gälla vidare. Bekräftar du den skriver du under för arbetsgivaren från och med nu.
 agreement-moved-confirm = Bekräfta att den gäller vidare
 agreement-moved-end = Avsluta den i stället
+
+person-edit = Ändra uppgifter
+person-edit-title = Ändra { $name }
+person-back = Tillbaka till { $name }
+person-field-given_name = Förnamn
+person-field-family_name = Efternamn
+person-field-employee_number = Anställningsnummer
+person-field-email = E-postadress
+person-field-title = Befattning
+person-field-unit = Hemenhet
+person-field-unit-hint = Flyttar du personen till en annan enhet får du se vad det innebär innan något ändras.
+person-site-of-unit = Enhetens arbetsplats
+person-skills-hint = Skilj kompetenserna åt med kommatecken, till exempel: bygglov, växel.
+person-roles-legend = Behörigheter
+person-roles-hint = Chefer får sin behörighet av de enheter de leder; här väljer du de övriga.
+person-save = Spara
+person-move-check = Kontrollera flytten av { $name }
+person-move-manager = Ny chef
+person-move-no-manager = Enheten har ingen chef ännu
+person-move-plan = Planen, bemanningen och chefens vyer räknar med personen på den nya enheten från och med nu.
+person-move-agreements = Överenskommelser om distansarbete som gäller som förut tills den nya chefen bekräftar eller avslutar dem: { $n }
+person-move-confirm = Flytta och spara
+err-person-version = Någon annan har ändrat personen under tiden. Ladda om sidan och gör ändringen igen.
+err-person-form = Någon annan har ändrat personen under tiden. Ladda om sidan och gör ändringen igen.

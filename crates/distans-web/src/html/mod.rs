@@ -16,6 +16,7 @@ mod oidc;
 mod org;
 mod pager;
 mod passwords;
+mod people;
 mod plan;
 mod rotation;
 mod signin;
@@ -55,6 +56,10 @@ pub fn router() -> Router<AppState> {
         .route("/arbetsplatser/spara", post(units::site_save))
         .route("/personer", get(org::people_page))
         .route("/personer/{id}", get(org::person_page))
+        .route(
+            "/personer/{id}/andra",
+            get(people::person_form).post(people::person_save),
+        )
         .route(
             "/personer/{id}/avsluta",
             get(departures::departure_form).post(departures::departure_submit),

@@ -486,6 +486,8 @@ fn pages(f: &Fixture) -> Vec<Route> {
         route(M::GET,    format!("/enheter/{kc}/andra"),                                [303, 403, 403, 403, 200, 200, 403]),
         route(M::GET,    format!("/enheter/{nobody}/andra"),                            [303, 403, 403, 403, 404, 404, 403]),
         route(M::GET,    format!("/personer/{anna}/avsluta"),                           [303, 403, 403, 403, 200, 200, 403]),
+        route(M::GET,    format!("/personer/{anna}/andra"),                             [303, 403, 403, 403, 200, 200, 403]),
+        route(M::GET,    format!("/personer/{nobody}/andra"),                           [303, 403, 403, 403, 404, 404, 403]),
         route(M::GET,    format!("/personer/{nobody}/avsluta"),                         [303, 403, 403, 403, 404, 404, 403]),
         route(M::GET,    "/glomt-losenord",                                             [200, 200, 200, 200, 200, 200, 200]),
         route(M::GET,    "/losenord/dst_okand",                                         [404, 404, 404, 404, 404, 404, 404]),
@@ -636,6 +638,7 @@ fn forms(f: &Fixture) -> Vec<PageForm> {
         page_form(format!("/personer/{nobody}/losenordslank"),                          [303, 403, 403, 403, 403, 404, 403]),
         // People who leave.
         page_form(format!("/personer/{nobody}/avsluta"),                                [303, 403, 403, 403, 404, 404, 403]),
+        page_form(format!("/personer/{nobody}/andra"),                                  [303, 403, 403, 403, 404, 404, 403]),
         page_form(format!("/personer/{nobody}/ateraktivera"),                           [303, 403, 403, 403, 404, 404, 403]),
         // Follow-ups.
         page_form(format!("/uppfoljningar/{bo_fu}"),                                    [303, 404, 404, 409, 409, 404, 404]),
