@@ -11,6 +11,7 @@ mod deviations;
 mod equipment;
 mod followups;
 mod form;
+mod history;
 mod local;
 mod oidc;
 mod org;
@@ -236,14 +237,5 @@ fn first(n: i64) -> Paging {
     }
 }
 
-/// A moment to the minute, as the pages show it: `2026-11-23 14:05`.
-fn minute(t: &time::OffsetDateTime) -> String {
-    let f = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]");
-    t.format(&f).unwrap_or_default()
-}
-
-/// A moment to the minute, marked UTC: `2026-11-23 14:05 UTC`.
-fn minute_utc(t: &time::OffsetDateTime) -> String {
-    let f = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
-    t.format(&f).unwrap_or_default()
-}
+/// A moment to the minute, in local time, as the pages show it.
+use crate::localtime::minute;

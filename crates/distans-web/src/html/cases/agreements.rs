@@ -16,7 +16,7 @@ use crate::html::ctx::{render, OrPage};
 use crate::html::followups::agreement::{for_agreement, AgreementFollowUps};
 use crate::html::form::{act, get, id_of, Pairs};
 use crate::html::pager::{paging, Pager};
-use crate::html::{minute_utc, Ctx, Reply};
+use crate::html::{minute, Ctx, Reply};
 
 #[derive(Template)]
 #[template(path = "agreement.html")]
@@ -41,7 +41,7 @@ impl AgreementPage<'_> {
     }
     fn signed(&self, t: &Option<time::OffsetDateTime>) -> String {
         match t {
-            Some(t) => self.c.ta("signed-at", "time", &minute_utc(t)),
+            Some(t) => self.c.ta("signed-at", "time", &minute(t)),
             None => self.c.t("not-signed"),
         }
     }

@@ -287,6 +287,37 @@ async fn hr_moves_a_person_and_the_new_manager_keeps_their_agreement() {
         .as_array()
         .unwrap()
         .contains(&json!("auditor")));
+    // The person's page tells the change in words, to those who read the log.
+    let page = app.get(&format!("/personer/{bo}"), Some(&hr)).await.text();
+    let history = &page[page.find("id=\"history\"").expect("a history")..];
+    let old_unit = v["unit"]["name"].as_str().unwrap();
+    for words in [
+        "Uppgifterna ändrades",
+        "Hemenhet",
+        &format!("från {old_unit} till Kontaktcenter Norr"),
+        &format!("från {} till bo@example.se", v["email"].as_str().unwrap()),
+        "från – till revisor",
+    ] {
+        assert!(history.contains(words), "{words}: {history}");
+    }
+    assert!(
+        !history.contains(&kc) && !history.contains("person.update"),
+        "{history}"
+    );
+    let page = app
+        .get(&format!("/personer/{bo}"), Some(&chef))
+        .await
+        .text();
+    assert!(!page.contains("id=\"history\""), "not for a manager");
+    let log = app
+        .get(&format!("/logg?typ=person&post={bo}"), Some(&hr))
+        .await
+        .text();
+    assert!(log.contains("bara ändringarna av en post"), "{log}");
+    assert!(
+        log.contains("person.update") && !log.contains("person.language"),
+        "{log}"
+    );
     // The same form again is stale: a clear message, nothing lost.
     let r = send(confirmed).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
