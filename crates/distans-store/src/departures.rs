@@ -44,7 +44,8 @@ impl DeparturesPort for SqlStore {
         let rows: Vec<(String, Uuid)> = fetch!(
             self.db(),
             fetch_all,
-            "SELECT employee_number, id FROM people WHERE deactivated_at IS NULL ORDER BY employee_number"
+            "SELECT employee_number, id FROM people WHERE deactivated_at IS NULL AND external_id IS NULL
+             ORDER BY employee_number"
         )?;
         Ok(rows.into_iter().map(|(n, id)| (n, id.into())).collect())
     }

@@ -11,7 +11,9 @@ use crate::kernel::{CoreResult, PersonId, Work};
 pub trait DeparturesPort: Send + Sync {
     /// The person's departure, if they are deactivated.
     async fn departure(&self, person: PersonId) -> CoreResult<Option<Departure>>;
-    /// The employee number and id of everyone not deactivated.
+    /// The employee number and id of everyone not deactivated whom no
+    /// provisioning client (SCIM) keeps: those leave when their identity
+    /// provider says so.
     async fn active_people(&self) -> CoreResult<Vec<(String, PersonId)>>;
     /// The person's open requests, live agreements and open loans.
     async fn open_matters(&self, person: PersonId) -> CoreResult<OpenMatters>;
