@@ -15,8 +15,10 @@ macro_rules! write_parts {
         let id: Uuid = $id;
         let draft: &PersonDraft = $draft;
         let at: OffsetDateTime = $at;
+        // The organisation's own grants; those of identity-provider groups stay.
         for table in ["person_skills", "person_roles"] {
-            sqlx::query(&format!("DELETE FROM {table} WHERE person_id = $1"))
+            let only_local = if table == "person_roles" { " AND source = 'local'" } else { "" };
+            sqlx::query(&format!("DELETE FROM {table} WHERE person_id = $1{only_local}"))
                 .bind(id)
                 .execute(&mut *$tx)
                 .await?;
@@ -29,7 +31,10 @@ macro_rules! write_parts {
                 .await?;
         }
         for r in &draft.roles {
-            sqlx::query("INSERT INTO person_roles (person_id, role) VALUES ($1, $2)")
+            sqlx::query(
+                "INSERT INTO person_roles (person_id, role, source) SELECT $1, $2, 'local'
+                 WHERE NOT EXISTS (SELECT 1 FROM person_roles WHERE person_id = $1 AND role = $2)",
+            )
                 .bind(id)
                 .bind(r.as_str())
                 .execute(&mut *$tx)

@@ -288,6 +288,34 @@ async fn scenario(router: &Router, core: &Core, store: &SqlStore) {
         roles(store.person(pid).await.unwrap().unwrap()),
         vec![Role::Hr]
     );
+    // HR's own grants and the group's are kept apart: an edit of the
+    // person's roles neither copies nor removes the group's.
+    let hr_actor = store
+        .actor(store.credentials("hr").await.unwrap().unwrap().0)
+        .await
+        .unwrap()
+        .unwrap();
+    let edit = |roles: Vec<&str>| distans_core::org::edit::PersonChange {
+        roles: Some(roles.into_iter().map(String::from).collect()),
+        ..Default::default()
+    };
+    let version = store.person(pid).await.unwrap().unwrap().person.version;
+    core.org
+        .update_person(&hr_actor, pid, version, &edit(vec!["auditor", "hr"]))
+        .await
+        .unwrap();
+    let mut both = roles(store.person(pid).await.unwrap().unwrap());
+    both.sort();
+    assert_eq!(both, vec![Role::Hr, Role::Auditor]);
+    core.org
+        .update_person(&hr_actor, pid, version + 1, &edit(vec![]))
+        .await
+        .unwrap();
+    assert_eq!(
+        roles(store.person(pid).await.unwrap().unwrap()),
+        vec![Role::Hr],
+        "the group's grant stays"
+    );
     let r = scim(
         router,
         Method::POST,
