@@ -36,6 +36,19 @@ pub trait AgreementEndingHook: Send + Sync {
         employee: &PersonRecord,
         last: &str,
     ) -> CoreResult<Vec<Notice>>;
+    /// What the employee has on loan under the agreement and returns when
+    /// it ends, described for people.
+    async fn to_return(&self, g: &Agreement) -> CoreResult<Vec<String>>;
+}
+
+/// What giving notice on an agreement would do, for the check before it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EndingPreview {
+    pub notice_days: i64,
+    /// The last day it applies.
+    pub last_day: time::Date,
+    /// Equipment to return.
+    pub to_return: Vec<String>,
 }
 
 /// Agreements.
@@ -288,6 +301,26 @@ impl AgreementsService {
         }
         access::authorize(actor, g.end_action())?;
         self.end_as(actor, g, reason, "agreement.end").await
+    }
+
+    /// What giving notice on the agreement today would do: its last day
+    /// and the equipment to return. For those who may end it.
+    #[tracing::instrument(skip_all)]
+    pub async fn ending_preview(
+        &self,
+        actor: &Actor,
+        id: AgreementId,
+    ) -> CoreResult<EndingPreview> {
+        let g = self.agreement(actor, id).await?;
+        if !self.may_confirm_after_move(actor, &g).await {
+            access::authorize(actor, g.end_action())?;
+        }
+        let next = ending(&g, self.env.today())?;
+        Ok(EndingPreview {
+            notice_days: g.notice_days,
+            last_day: next.ends_on.unwrap_or_else(|| self.env.today()),
+            to_return: self.on_ending.to_return(&g).await?,
+        })
     }
 
     /// Gives notice on `g` as `actor` (already allowed to), audited as
