@@ -14,6 +14,7 @@ use crate::cases::service::{CasesDeps, CasesService};
 use crate::coverage::service::CoverageService;
 use crate::demo::service::{DemoDeps, DemoService};
 use crate::departures::service::DeparturesService;
+use crate::stats::service::StatsService;
 use crate::deviations::service::DeviationsService;
 use crate::equipment::service::EquipmentService;
 use crate::feed::service::FeedService;
@@ -63,6 +64,7 @@ pub struct Core {
     pub departures: DeparturesService,
     pub rotation: RotationService,
     pub scim: ScimService,
+    pub stats: StatsService,
 }
 
 impl Core {
@@ -162,6 +164,7 @@ impl Core {
         );
         let departures = DeparturesService::new(store.clone(), env.clone(), org.clone());
         let scim = ScimService::new(store.clone(), env.clone(), org.clone(), departures.clone());
+        let stats = StatsService::new(store.clone(), env.clone(), org.clone(), workdays.clone());
         let demo = DemoService::new(
             store.clone(),
             env.clone(),
@@ -202,6 +205,7 @@ impl Core {
             departures,
             rotation,
             scim,
+            stats,
         }
     }
 

@@ -55,7 +55,7 @@ impl UnitKind {
 }
 
 /// How a person travels to work, for the emission statistics.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CommuteMode {
     Car,
