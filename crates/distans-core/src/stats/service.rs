@@ -16,7 +16,7 @@ use crate::org::model::CommuteMode;
 use crate::org::service::OrgService;
 use crate::stats::model::*;
 use crate::stats::port::StatsPort;
-use crate::stats::rules::{self, CellTree, Hidden};
+use crate::stats::rules::{self, CellTree};
 use crate::workdays::service::WorkdaysService;
 
 /// The default emission factors (kg CO₂e per person-km), until HR saves
@@ -137,11 +137,17 @@ impl StatsService {
         let mut nodes = vec![root];
         let mut group_of = HashMap::new();
         let mut mapping = vec![];
-        // The store groups by the root's own people and each child's subtree.
-        if root != 0 {
-            mapping.push((units[root - 1].id, id(root)));
+        // The parts: the organisation's one top unit stands for it.
+        let base = if root == 0 && children[0].len() == 1 {
+            children[0][0]
+        } else {
+            root
+        };
+        // The store groups by the base's own people and each child's subtree.
+        if base != 0 {
+            mapping.push((units[base - 1].id, id(base)));
         }
-        let mut kids = children[root].clone();
+        let mut kids = children[base].clone();
         kids.sort_by_key(|i| name(*i));
         for c in &kids {
             for v in rules::below(&children, *c) {
@@ -149,15 +155,15 @@ impl StatsService {
             }
         }
         if detail {
-            if root != 0 && tree.own[root] > 0 {
-                group_of.insert(id(root), groups.len());
-                nodes.push(root);
+            if base != 0 && tree.own[base] > 0 {
+                group_of.insert(id(base), groups.len());
+                nodes.push(base);
                 groups.push(GroupRef {
-                    unit: Some(units[root - 1].id),
-                    name: name(root),
+                    unit: Some(units[base - 1].id),
+                    name: name(base),
                     part: GroupPart::Own,
-                    people: tree.own[root],
-                    suppressed: hidden.own[root],
+                    people: tree.own[base],
+                    suppressed: hidden.own[base],
                 });
             }
             for c in &kids {
@@ -172,7 +178,6 @@ impl StatsService {
                 });
             }
         }
-        let _ = &hidden as &Hidden;
         Ok(View {
             groups,
             group_of,
