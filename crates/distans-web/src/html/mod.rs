@@ -20,6 +20,7 @@ mod plan;
 mod rotation;
 mod signin;
 mod start;
+mod stats;
 mod tokens;
 mod units;
 
@@ -180,6 +181,7 @@ pub fn router() -> Router<AppState> {
             "/omplacering",
             get(equipment::redeployment::redeployment_page),
         )
+        .route("/statistik", get(stats::stats_page))
         // Deviations.
         .route("/avvikelser", get(deviations::list_page))
         .route(
