@@ -172,3 +172,15 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn commute_modes_in_swedish_and_english() {
+    use crate::org::model::CommuteMode;
+    assert_eq!(CommuteMode::parse("elbil"), Ok(CommuteMode::CarElectric));
+    assert_eq!(CommuteMode::parse("Spårvagn"), Ok(CommuteMode::Train));
+    assert_eq!(CommuteMode::parse("bus"), Ok(CommuteMode::Bus));
+    assert!(check_commute(Some(12.5), Some(CommuteMode::Bus)).is_ok());
+    assert!(check_commute(Some(12.5), None).is_err());
+    assert!(check_commute(Some(-1.0), Some(CommuteMode::Bus)).is_err());
+    assert!(check_commute(None, None).is_ok());
+}

@@ -23,14 +23,21 @@ use crate::workdays::service::WorkdaysService;
 /// its own. The source is named in `docs/statistics.md`.
 pub const DEFAULT_FACTORS: &[(CommuteMode, f64)] = &[
     (CommuteMode::Car, 0.137),
+    (CommuteMode::CarPetrol, 0.167),
+    (CommuteMode::CarDiesel, 0.137),
+    (CommuteMode::CarElectric, 0.014),
+    // The source gives no hybrid figure: the petrol car's until HR sets one.
+    (CommuteMode::CarHybrid, 0.167),
     (CommuteMode::CarPool, 0.0685),
+    (CommuteMode::Bus, 0.027),
+    (CommuteMode::Train, 0.007),
     (CommuteMode::PublicTransport, 0.027),
     (CommuteMode::Bicycle, 0.0),
     (CommuteMode::Walk, 0.0),
 ];
 
 /// Where the default factors come from.
-pub const DEFAULT_SOURCE: &str = "Standardvärden: Klimatsmart Semester/Klimatresa, beräkningsmetod (klimatresa.se/data, hämtad 2026): mellanstor dieselbil 137 g CO₂/fordonskm; samåkning: samma bil delad av två; kollektivtrafik: buss 27 g CO₂/personkm. Ersätt med organisationens egna värden.";
+pub const DEFAULT_SOURCE: &str = "Standardvärden, inte organisationens egna: Klimatresa, beräkningsmetod (klimatresa.se/data, hämtad 2026) för bil per fordonskm (mellanstor bensinbil 167 g, dieselbil 137 g, elbil med nordisk el 14 g CO₂; bil utan angivet bränsle: dieselbilen, det vanligaste valet i Sverige enligt källan; hybrid saknas i källan, bensinbilens värde används) och tåg i Norden (7 g CO₂ per personkm); Klimatsmart semester, \"Så har vi räknat – buss\" (klimatsmartsemester.se, hämtad 2026) för buss och kollektivtrafik (27 g CO₂ per personkm); samåkning: bilen delad av två. Ersätt med organisationens egna värden.";
 
 /// The statistics.
 #[derive(Clone)]

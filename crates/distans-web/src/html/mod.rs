@@ -71,6 +71,7 @@ pub fn router() -> Router<AppState> {
             get(passwords::set_form).post(passwords::set_submit),
         )
         .route("/mitt-sprak", post(org::set_own_language))
+        .route("/min-pendling", post(stats::set_own_commute))
         .route("/logg", get(audit::audit_page))
         .route(
             "/mina-nycklar",

@@ -6,10 +6,13 @@
 use std::fmt::Write;
 
 use askama::Template;
-use axum::extract::Query;
+use axum::extract::{Form, Query};
+use distans_core::org::CommuteMode;
 use distans_core::stats::*;
+use distans_core::CoreError;
 
 use super::ctx::{render, Ctx, OrPage, Reply};
+use super::form::{get, redirect, Pairs};
 use crate::api::stats::{
     agreements_table, decisions_table, emissions_table, group_name, occupancy_table, parse_query,
     share_table, StatsParams, Table,
@@ -334,4 +337,48 @@ pub async fn stats_page(mut c: Ctx, Query(p): Query<StatsParams>) -> Reply {
         c: &c,
     };
     render(&c, &page)
+}
+
+/// The modes offered on one's own page, in this order.
+pub const COMMUTE_MODES: [CommuteMode; 11] = [
+    CommuteMode::CarPetrol,
+    CommuteMode::CarDiesel,
+    CommuteMode::CarElectric,
+    CommuteMode::CarHybrid,
+    CommuteMode::Car,
+    CommuteMode::CarPool,
+    CommuteMode::Bus,
+    CommuteMode::Train,
+    CommuteMode::PublicTransport,
+    CommuteMode::Bicycle,
+    CommuteMode::Walk,
+];
+
+/// One's own commute, from one's own page (both empty: removed).
+pub async fn set_own_commute(c: Ctx, Form(f): Form<Pairs>) -> Reply {
+    let actor = c.posted(get(&f, "csrf"))?;
+    let km = get(&f, "distance_km").trim().replace(',', ".");
+    let km = if km.is_empty() {
+        None
+    } else {
+        Some(
+            km.parse::<f64>()
+                .map_err(|_| CoreError::invalid("distance_km", "a number of km, e.g. 12,5"))
+                .or_page(&c)?,
+        )
+    };
+    let mode = match get(&f, "mode").trim() {
+        "" => None,
+        m => Some(
+            CommuteMode::parse(m)
+                .map_err(|e| CoreError::invalid("mode", e))
+                .or_page(&c)?,
+        ),
+    };
+    c.core()
+        .stats
+        .set_commute(&actor, actor.person_id, km, mode)
+        .await
+        .or_page(&c)?;
+    redirect(&format!("/personer/{}#commute", actor.person_id))
 }

@@ -645,6 +645,8 @@ fn stats(f: &Fixture) -> Vec<Route> {
 fn forms(f: &Fixture) -> Vec<PageForm> {
     let Fixture { nobody, laptop_item, bo_agreement, bo_fu, bo_action, dev_form, .. } = f;
     vec![
+        // One's own commute (only the CSRF token: nothing recorded).
+        page_form("/min-pendling",                                                      [303, 303, 303, 303, 303, 303, 303]),
         // The calendar feed and closed days.
         page_form("/mina-nycklar/kalender/skapa",                                       [303, 303, 303, 303, 303, 303, 303]),
         page_form("/mina-nycklar/kalender/byt",                                         [303, 303, 303, 303, 303, 303, 303]),

@@ -13,7 +13,7 @@ use distans_core::Core;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use super::{router, spawn_app, store_at, App, TempDir};
+use super::{csrf_of, form, router, spawn_app, store_at, App, TempDir};
 
 /// The demo app with a larger smallest group, so that suppression shows.
 async fn app_with_min_group(min: i64) -> App {
@@ -238,6 +238,15 @@ async fn a_person_records_their_commute_and_hr_keeps_the_factors() {
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert_eq!(r.json()["error"]["field"], "distance_km");
+    // On one's own page too, in Swedish words and a decimal comma.
+    let page = app.get(&format!("/personer/{anna_id}"), Some(&anna)).await.text();
+    assert!(page.contains("action=\"/min-pendling\""), "{page}");
+    let csrf = csrf_of(&page);
+    let r = form(&app.router, "/min-pendling", Some(&anna),
+        &[("csrf", &csrf), ("distance_km", "7,5"), ("mode", "car_electric")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let page = app.get(&format!("/personer/{anna_id}"), Some(&anna)).await.text();
+    assert!(page.contains("7.5 km, elbil"), "{page}");
     let f = app.get("/api/v1/stats/emission-factors", Some(&anna)).await.json();
     assert_eq!(f["version"], 0);
     assert!(f["source"].as_str().unwrap().contains("klimatresa.se"));
