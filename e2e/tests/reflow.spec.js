@@ -49,6 +49,7 @@ const DETAIL_PAGES = [
   { kind: 'template form', re: /^\/distanspolicy\/mall$/, only: 'hr' },
   { kind: 'unit form', re: new RegExp(`^/enheter/${UUID}/andra$`), only: 'hr' },
   { kind: 'departure form', re: new RegExp(`^/personer/${UUID}/avsluta$`), only: 'hr' },
+  { kind: "a unit's statistics", re: new RegExp(`^/statistik\\?unit=${UUID}$`) },
 ];
 
 /**

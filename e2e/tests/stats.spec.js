@@ -26,7 +26,7 @@ test('HR reads the statistics, filters them and downloads a table', async ({ pag
   await expect(page.locator('#stats-share tbody tr').first().locator('th')).toHaveText(/^\d{4}-\d{2}$/);
 
   // One unit with the units below it.
-  const unit = page.getByLabel('Enhet');
+  const unit = page.getByLabel('Enhet', { exact: true });
   const options = await unit.locator('option').evaluateAll((os) => os.map((o) => o.getAttribute('value')));
   const chosen = options.find((v) => v);
   expect(chosen).toBeTruthy();
@@ -54,7 +54,7 @@ test('an employee sees the organisation only, and records her commute', async ({
   expect(groups.length).toBeGreaterThan(0);
   expect(groups.every((g) => g === 'Hela organisationen')).toBe(true);
   await expect(page.locator('#stats-share tbody')).not.toContainText('Kontaktcenter');
-  await expect(page.getByLabel('Enhet').locator('option')).toHaveCount(1);
+  await expect(page.getByLabel('Enhet', { exact: true }).locator('option')).toHaveCount(1);
 
   await mainNav(page).getByRole('link', { name: 'Min sida' }).click();
   const commute = page.locator('#commute');

@@ -802,6 +802,7 @@ err-password-again = The passwords are not the same. Enter the same password twi
 
 # Statistics.
 nav-stats = Statistics
+stats-drill = Look into a unit
 stats-title = Statistics
 stats-intro = The figures are about groups, never one person: a group of fewer than { $n } people is not shown, nor a figure that could be worked out from others.
 stats-definitions-link = How the figures are computed

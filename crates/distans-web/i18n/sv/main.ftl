@@ -802,6 +802,7 @@ err-password-again = Lösenorden är inte lika. Skriv samma lösenord två gång
 
 # Statistics.
 nav-stats = Statistik
+stats-drill = Se en enhet närmare
 stats-title = Statistik
 stats-intro = Siffrorna gäller grupper, aldrig en person: en grupp med färre än { $n } personer visas inte, och inte heller en siffra som skulle gå att räkna ut ur andra.
 stats-definitions-link = Så räknas siffrorna

@@ -45,6 +45,8 @@ struct StatsPage<'a> {
     by: String,
     unit: String,
     units: Vec<(String, String)>,
+    /// The parts to look into: (unit id, name), visible totals below the root.
+    drill: Vec<(String, String)>,
     min_group: i64,
     share_chart: String,
     share: Shown,
@@ -308,6 +310,13 @@ pub async fn stats_page(mut c: Ctx, Query(p): Query<StatsParams>) -> Reply {
                 .map(|kg| (emissions.buckets[r.bucket].key.clone(), vec![(String::new(), kg)]))
         })
         .collect();
+    let drill: Vec<(String, String)> = share
+        .groups
+        .iter()
+        .skip(1)
+        .filter(|g| g.part == GroupPart::Total && !g.suppressed)
+        .filter_map(|g| g.unit.map(|u| (u.to_string(), g.name.clone())))
+        .collect();
     let title = |k: &str| lang.t(k);
     let page = StatsPage {
         share_chart: share_chart(&share, lang, &title("stats-share-title")),
@@ -334,6 +343,7 @@ pub async fn stats_page(mut c: Ctx, Query(p): Query<StatsParams>) -> Reply {
             q.unit.map(|u| format!("&unit={u}")).unwrap_or_default()
         ),
         units,
+        drill,
         c: &c,
     };
     render(&c, &page)
