@@ -275,14 +275,15 @@ pub fn suppress(tree: &CellTree, min: i64) -> Hidden {
             }
             loop {
                 // The parts of u: its own cell (None) and its children.
-                let parts: Vec<(Option<usize>, i64, bool)> = std::iter::once((
-                    None,
-                    tree.own[u],
-                    h.own[u],
-                ))
-                .chain(children[u].iter().map(|c| (Some(*c), totals[*c], h.total[*c])))
-                .filter(|(_, s, _)| *s > 0)
-                .collect();
+                let parts: Vec<(Option<usize>, i64, bool)> =
+                    std::iter::once((None, tree.own[u], h.own[u]))
+                        .chain(
+                            children[u]
+                                .iter()
+                                .map(|c| (Some(*c), totals[*c], h.total[*c])),
+                        )
+                        .filter(|(_, s, _)| *s > 0)
+                        .collect();
                 let hidden: Vec<_> = parts.iter().filter(|p| p.2).collect();
                 let sum: i64 = hidden.iter().map(|p| p.1).sum();
                 if hidden.is_empty() || (hidden.len() >= 2 && sum >= min) {
@@ -317,7 +318,9 @@ pub fn unit_tree(units: &[TreeUnit]) -> (CellTree, HashMap<UnitId, usize>) {
     let mut parent = vec![None];
     let mut own = vec![0];
     for u in units {
-        parent.push(Some(u.parent.and_then(|p| index.get(&p).copied()).unwrap_or(0)));
+        parent.push(Some(
+            u.parent.and_then(|p| index.get(&p).copied()).unwrap_or(0),
+        ));
         own.push(u.people);
     }
     (CellTree { parent, own }, index)
@@ -361,7 +364,10 @@ pub fn below(children: &[Vec<usize>], i: usize) -> HashSet<usize> {
 }
 
 /// A commute as recorded: both or neither, a distance from 0 to 1,000 km.
-pub fn check_commute(km: Option<f64>, mode: Option<crate::org::model::CommuteMode>) -> CoreResult<()> {
+pub fn check_commute(
+    km: Option<f64>,
+    mode: Option<crate::org::model::CommuteMode>,
+) -> CoreResult<()> {
     match (km, mode) {
         (Some(k), Some(_)) if !(0.0..=1000.0).contains(&k) || !k.is_finite() => Err(
             CoreError::invalid("distance_km", "must be between 0 and 1000 km"),
@@ -387,20 +393,32 @@ pub fn check_factors(
     let mut seen = HashSet::new();
     for f in &input.factors {
         if !seen.insert(f.mode) {
-            return Err(CoreError::invalid("factors", format!("{} is given twice", f.mode.as_str())));
+            return Err(CoreError::invalid(
+                "factors",
+                format!("{} is given twice", f.mode.as_str()),
+            ));
         }
         if !f.kg_per_km.is_finite() || !(0.0..=1.0).contains(&f.kg_per_km) {
-            return Err(CoreError::invalid("factors", format!("{}: must be between 0 and 1 kg per km", f.mode.as_str())));
+            return Err(CoreError::invalid(
+                "factors",
+                format!("{}: must be between 0 and 1 kg per km", f.mode.as_str()),
+            ));
         }
     }
     if let Some(h) = input.home_office_kg_per_day {
         if !h.is_finite() || !(0.0..=20.0).contains(&h) {
-            return Err(CoreError::invalid("home_office_kg_per_day", "must be between 0 and 20 kg a day"));
+            return Err(CoreError::invalid(
+                "home_office_kg_per_day",
+                "must be between 0 and 20 kg a day",
+            ));
         }
     }
     let source = input.source.trim().to_string();
     if source.is_empty() || source.chars().count() > 1000 {
-        return Err(CoreError::invalid("source", "name the source of the figures (at most 1000 characters)"));
+        return Err(CoreError::invalid(
+            "source",
+            "name the source of the figures (at most 1000 characters)",
+        ));
     }
     Ok(EmissionFactors {
         version: current.version + 1,

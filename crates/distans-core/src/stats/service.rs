@@ -274,19 +274,23 @@ impl StatsService {
     }
 
     async fn current_factors(&self) -> CoreResult<EmissionFactors> {
-        Ok(self.port.emission_factors().await?.unwrap_or_else(|| EmissionFactors {
-            version: 0,
-            factors: DEFAULT_FACTORS
-                .iter()
-                .map(|(mode, kg)| EmissionFactor {
-                    mode: *mode,
-                    kg_per_km: *kg,
-                })
-                .collect(),
-            home_office_kg_per_day: None,
-            source: DEFAULT_SOURCE.into(),
-            valid_from: time::macros::date!(2026 - 01 - 01),
-        }))
+        Ok(self
+            .port
+            .emission_factors()
+            .await?
+            .unwrap_or_else(|| EmissionFactors {
+                version: 0,
+                factors: DEFAULT_FACTORS
+                    .iter()
+                    .map(|(mode, kg)| EmissionFactor {
+                        mode: *mode,
+                        kg_per_km: *kg,
+                    })
+                    .collect(),
+                home_office_kg_per_day: None,
+                source: DEFAULT_SOURCE.into(),
+                valid_from: time::macros::date!(2026 - 01 - 01),
+            }))
     }
 
     /// Saves a new version of the emission factors (HR).
@@ -389,7 +393,11 @@ impl StatsService {
 
     /// Agreements by state and days a week, now.
     #[tracing::instrument(skip_all)]
-    pub async fn agreements(&self, actor: &Actor, unit: Option<UnitId>) -> CoreResult<AgreementStats> {
+    pub async fn agreements(
+        &self,
+        actor: &Actor,
+        unit: Option<UnitId>,
+    ) -> CoreResult<AgreementStats> {
         let today = self.env.today();
         let view = self.view(actor, unit, today).await?;
         let counts = self.port.agreement_counts(today).await?;
@@ -400,7 +408,9 @@ impl StatsService {
                 continue;
             };
             for g in &belongs[*node] {
-                *cells.entry((*g, c.state.clone(), c.days_per_week)).or_default() += c.count;
+                *cells
+                    .entry((*g, c.state.clone(), c.days_per_week))
+                    .or_default() += c.count;
             }
         }
         let mut rows: Vec<AgreementRow> = cells
@@ -412,7 +422,9 @@ impl StatsService {
                 count: (!view.groups[g].suppressed).then_some(count),
             })
             .collect();
-        rows.sort_by(|a, b| (a.group, &a.state, a.days_per_week).cmp(&(b.group, &b.state, b.days_per_week)));
+        rows.sort_by(|a, b| {
+            (a.group, &a.state, a.days_per_week).cmp(&(b.group, &b.state, b.days_per_week))
+        });
         Ok(AgreementStats {
             groups: view.groups,
             rows,
@@ -507,7 +519,10 @@ impl StatsService {
         if site.is_some_and(|s| !sites.iter().any(|(x, _)| x.id == s)) {
             return Err(CoreError::NotFound("site"));
         }
-        let counts = self.port.plan_counts(&GroupBy::Sites, &days, from, to).await?;
+        let counts = self
+            .port
+            .plan_counts(&GroupBy::Sites, &days, from, to)
+            .await?;
         let sums = rules::day_sums(&counts, &days);
         let mut per: HashMap<Uuid, Vec<i64>> = HashMap::new();
         for ((key, b), s) in sums {
@@ -563,16 +578,17 @@ impl StatsService {
         km: Option<f64>,
         mode: Option<CommuteMode>,
     ) -> CoreResult<()> {
-        let rec = self.org.find_record(person).await?.ok_or(CoreError::NotFound("person"))?;
-        if !access::can(actor, Action::SetCommute { person_id: person }) {
-            // Others' people are not there for them (as elsewhere).
-            let visible = access::person_visibility(actor, person, &rec.unit_path);
-            return Err(if visible == access::Visibility::None {
-                CoreError::NotFound("person")
-            } else {
-                access::authorize(actor, Action::SetCommute { person_id: person }).unwrap_err()
-            });
+        let rec = self
+            .org
+            .find_record(person)
+            .await?
+            .ok_or(CoreError::NotFound("person"))?;
+        // Others' people are not there for them (as elsewhere): 404 first.
+        let visible = access::person_visibility(actor, person, &rec.unit_path);
+        if visible == access::Visibility::None && actor.person_id != person {
+            return Err(CoreError::NotFound("person"));
         }
+        access::authorize(actor, Action::SetCommute { person_id: person })?;
         rules::check_commute(km, mode)?;
         let audit = NewAuditEntry::by(actor, "person.commute", "person", person)
             .after(json!({"distance_km": km, "mode": mode.map(|m| m.as_str())}));

@@ -166,10 +166,13 @@ async fn remote_share_and_emissions_are_the_plans_own_figures() {
         let mut on_site: HashMap<uuid::Uuid, i64> = HashMap::new();
         let counted: HashMap<_, _> = sites.counts.iter().cloned().collect();
         let with_rules: HashMap<Option<uuid::Uuid>, i64> =
-            sites.people.iter().fold(HashMap::new(), |mut m, (_, s, _)| {
-                *m.entry(s.map(|s| s.uuid())).or_default() += 1;
-                m
-            });
+            sites
+                .people
+                .iter()
+                .fold(HashMap::new(), |mut m, (_, s, _)| {
+                    *m.entry(s.map(|s| s.uuid())).or_default() += 1;
+                    m
+                });
         for (site, n) in &counted {
             let Some(site) = site else { continue };
             let plain = n - with_rules.get(&Some(site.uuid())).copied().unwrap_or(0);
@@ -184,7 +187,11 @@ async fn remote_share_and_emissions_are_the_plans_own_figures() {
         for row in occ.rows.iter().filter(|r| !r.suppressed) {
             let total = row.mean.unwrap() * occ.workdays as f64;
             let want = on_site.get(&row.site).copied().unwrap_or(0) as f64;
-            assert!((total - want).abs() < 1e-6, "{label}: {} {total} ≠ {want}", row.name);
+            assert!(
+                (total - want).abs() < 1e-6,
+                "{label}: {} {total} ≠ {want}",
+                row.name
+            );
         }
         t.drop_db().await;
     }

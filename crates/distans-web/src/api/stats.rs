@@ -134,7 +134,11 @@ impl Table {
             Lang::Sv => (b';', true),
             Lang::En => (b',', false),
         };
-        let start = if bom { b"\xEF\xBB\xBF".to_vec() } else { vec![] };
+        let start = if bom {
+            b"\xEF\xBB\xBF".to_vec()
+        } else {
+            vec![]
+        };
         let mut w = csv::WriterBuilder::new()
             .delimiter(delimiter)
             .from_writer(start);
@@ -310,7 +314,13 @@ pub fn occupancy_table(o: &OccupancyStats, _lang: Lang) -> Table {
         "stats-col-peak",
         "stats-col-over",
     ];
-    columns.extend(["weekday-mon", "weekday-tue", "weekday-wed", "weekday-thu", "weekday-fri"]);
+    columns.extend([
+        "weekday-mon",
+        "weekday-tue",
+        "weekday-wed",
+        "weekday-thu",
+        "weekday-fri",
+    ]);
     columns.push("stats-col-suppressed");
     Table {
         columns,
@@ -551,7 +561,10 @@ pub async fn remote_share(
     let q = parse_query(&p, state.core.stats.default_period())?;
     let s = state.core.stats.remote_share(&actor, &q).await?;
     if csv {
-        return Ok(csv_response("distansandel", share_table(&s, lang_of(&actor)).csv(lang_of(&actor))?));
+        return Ok(csv_response(
+            "distansandel",
+            share_table(&s, lang_of(&actor)).csv(lang_of(&actor))?,
+        ));
     }
     Ok(Json(RemoteShareOut {
         from: s.from,
@@ -594,7 +607,10 @@ pub async fn emissions(
     }
     let e = state.core.stats.emissions(&actor, &q).await?;
     if csv {
-        return Ok(csv_response("utslapp", emissions_table(&e, lang_of(&actor)).csv(lang_of(&actor))?));
+        return Ok(csv_response(
+            "utslapp",
+            emissions_table(&e, lang_of(&actor)).csv(lang_of(&actor))?,
+        ));
     }
     Ok(Json(EmissionsOut {
         from: e.from,
@@ -634,7 +650,10 @@ pub async fn agreements(
     let q = parse_query(&p, state.core.stats.default_period())?;
     let a = state.core.stats.agreements(&actor, q.unit).await?;
     if csv {
-        return Ok(csv_response("overenskommelser", agreements_table(&a, lang_of(&actor)).csv(lang_of(&actor))?));
+        return Ok(csv_response(
+            "overenskommelser",
+            agreements_table(&a, lang_of(&actor)).csv(lang_of(&actor))?,
+        ));
     }
     Ok(Json(AgreementsOut {
         min_group: a.min_group,
@@ -666,9 +685,16 @@ pub async fn decisions(
 ) -> ApiResult<Response> {
     let csv = wants_csv(p.format.as_deref(), &headers)?;
     let q = parse_query(&p, state.core.stats.default_period())?;
-    let d = state.core.stats.decisions(&actor, q.from, q.to, q.unit).await?;
+    let d = state
+        .core
+        .stats
+        .decisions(&actor, q.from, q.to, q.unit)
+        .await?;
     if csv {
-        return Ok(csv_response("beslut", decisions_table(&d, lang_of(&actor)).csv(lang_of(&actor))?));
+        return Ok(csv_response(
+            "beslut",
+            decisions_table(&d, lang_of(&actor)).csv(lang_of(&actor))?,
+        ));
     }
     Ok(Json(DecisionsOut {
         from: d.from,
@@ -712,9 +738,16 @@ pub async fn occupancy(
         state.core.stats.default_period(),
     )?;
     let site = query_id("site", p.site.as_deref())?;
-    let o = state.core.stats.occupancy(&actor, site, q.from, q.to).await?;
+    let o = state
+        .core
+        .stats
+        .occupancy(&actor, site, q.from, q.to)
+        .await?;
     if csv {
-        return Ok(csv_response("belaggning", occupancy_table(&o, lang_of(&actor)).csv(lang_of(&actor))?));
+        return Ok(csv_response(
+            "belaggning",
+            occupancy_table(&o, lang_of(&actor)).csv(lang_of(&actor))?,
+        ));
     }
     Ok(Json(OccupancyOut {
         from: o.from,

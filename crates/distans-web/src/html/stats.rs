@@ -71,7 +71,9 @@ fn esc(s: &str) -> String {
 
 /// Line patterns and markers that tell the lines apart without colour.
 const DASHES: [&str; 6] = ["", "6 3", "2 3", "8 3 2 3", "1 2", "10 5"];
-const COLOURS: [&str; 6] = ["#1d4f91", "#b04a00", "#2e7d32", "#6a1b9a", "#00695c", "#5d4037"];
+const COLOURS: [&str; 6] = [
+    "#1d4f91", "#b04a00", "#2e7d32", "#6a1b9a", "#00695c", "#5d4037",
+];
 
 /// Remote share per bucket, one line per visible group (at most six),
 /// labelled at its end.
@@ -202,9 +204,15 @@ fn heat_map(o: &OccupancyStats, lang: Lang, title: &str) -> String {
         r#"<svg viewBox="0 0 {w} {h}" role="img" aria-label="{}" class="chart">"#,
         esc(title)
     );
-    for (j, d) in ["weekday-mon", "weekday-tue", "weekday-wed", "weekday-thu", "weekday-fri"]
-        .iter()
-        .enumerate()
+    for (j, d) in [
+        "weekday-mon",
+        "weekday-tue",
+        "weekday-wed",
+        "weekday-thu",
+        "weekday-fri",
+    ]
+    .iter()
+    .enumerate()
     {
         let _ = write!(
             out,
@@ -306,8 +314,12 @@ pub async fn stats_page(mut c: Ctx, Query(p): Query<StatsParams>) -> Reply {
         .iter()
         .filter(|r| r.group == 0)
         .filter_map(|r| {
-            r.gross_kg
-                .map(|kg| (emissions.buckets[r.bucket].key.clone(), vec![(String::new(), kg)]))
+            r.gross_kg.map(|kg| {
+                (
+                    emissions.buckets[r.bucket].key.clone(),
+                    vec![(String::new(), kg)],
+                )
+            })
         })
         .collect();
     let drill: Vec<(String, String)> = share

@@ -25,7 +25,11 @@ async fn app_with_min_group(min: i64) -> App {
         stats_min_group: min,
         ..CoreConfig::default()
     };
-    let core = Arc::new(Core::with_config(store.clone(), Arc::new(SystemClock), config));
+    let core = Arc::new(Core::with_config(
+        store.clone(),
+        Arc::new(SystemClock),
+        config,
+    ));
     core.ensure_defaults().await.unwrap();
     core.demo.load_demo(300).await.unwrap();
     App {
@@ -47,13 +51,26 @@ async fn everyone_sees_the_organisation_and_managers_their_units() {
     let anna = app.login("anna").await;
     let hr = app.login("hr").await;
     let chef = app.login("chef").await;
-    let v = app.get("/api/v1/stats/remote-share", Some(&anna)).await.json();
+    let v = app
+        .get("/api/v1/stats/remote-share", Some(&anna))
+        .await
+        .json();
     assert!(rows(&v).iter().all(|r| r["part"] == "organisation"), "{v}");
-    assert!(rows(&v).iter().any(|r| r["share"].as_f64().unwrap_or(0.0) > 0.0));
-    let v = app.get("/api/v1/stats/remote-share", Some(&hr)).await.json();
-    assert!(rows(&v).iter().any(|r| r["part"] == "total"), "HR sees the units");
+    assert!(rows(&v)
+        .iter()
+        .any(|r| r["share"].as_f64().unwrap_or(0.0) > 0.0));
+    let v = app
+        .get("/api/v1/stats/remote-share", Some(&hr))
+        .await
+        .json();
+    assert!(
+        rows(&v).iter().any(|r| r["part"] == "total"),
+        "HR sees the units"
+    );
     // Every row says how many it stands for and whether it is hidden.
-    assert!(rows(&v).iter().all(|r| r["people"].is_i64() && r["suppressed"].is_boolean()));
+    assert!(rows(&v)
+        .iter()
+        .all(|r| r["people"].is_i64() && r["suppressed"].is_boolean()));
     let kc = app
         .store
         .actor(app.id_of("chef").await.parse().unwrap())
@@ -67,7 +84,10 @@ async fn everyone_sees_the_organisation_and_managers_their_units() {
     let r = app.get(&path, Some(&chef)).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert!(rows(&r.json()).iter().all(|r| r["unit"].is_string()));
-    assert_eq!(app.get(&path, Some(&anna)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.get(&path, Some(&anna)).await.status,
+        StatusCode::FORBIDDEN
+    );
     // Bad questions name their field.
     for (q, field) in [
         ("by=day", "by"),
@@ -86,7 +106,10 @@ async fn everyone_sees_the_organisation_and_managers_their_units() {
     let page = app.get("/statistik", Some(&hr)).await;
     assert_eq!(page.status, StatusCode::OK);
     let text = page.text();
-    assert!(text.contains("<svg") && text.contains("id=\"stats-share\""), "{text}");
+    assert!(
+        text.contains("<svg") && text.contains("id=\"stats-share\""),
+        "{text}"
+    );
     assert!(text.contains("href=\"#definitioner\""));
 }
 
@@ -98,8 +121,14 @@ async fn csv_follows_the_readers_language() {
         .get("/api/v1/stats/remote-share?by=month&format=csv", Some(&hr))
         .await;
     assert_eq!(r.status, StatusCode::OK);
-    assert!(r.headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/csv"));
-    assert!(r.body.starts_with(b"\xEF\xBB\xBF"), "Swedish: a byte-order mark");
+    assert!(r.headers[header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    assert!(
+        r.body.starts_with(b"\xEF\xBB\xBF"),
+        "Swedish: a byte-order mark"
+    );
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(b';')
         .from_reader(&r.body[3..]);
@@ -108,11 +137,23 @@ async fn csv_follows_the_readers_language() {
     assert_eq!(&headers[5], "Distansandel (%)");
     let records: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
     assert!(!records.is_empty());
-    let shares: Vec<&str> = records.iter().map(|r| r.get(5).unwrap()).filter(|s| !s.is_empty()).collect();
-    assert!(shares.iter().all(|s| s.contains(',') && !s.contains('.')), "decimal commas: {shares:?}");
+    let shares: Vec<&str> = records
+        .iter()
+        .map(|r| r.get(5).unwrap())
+        .filter(|s| !s.is_empty())
+        .collect();
+    assert!(
+        shares.iter().all(|s| s.contains(',') && !s.contains('.')),
+        "decimal commas: {shares:?}"
+    );
     // The same by the Accept header, and in English when the person reads English.
     let r = app
-        .call(Method::PATCH, "/api/v1/me", Some(&hr), Some(json!({"language": "en"})))
+        .call(
+            Method::PATCH,
+            "/api/v1/me",
+            Some(&hr),
+            Some(json!({"language": "en"})),
+        )
         .await;
     assert!(r.status.is_success(), "{}", r.text());
     let r = super::send(
@@ -140,7 +181,10 @@ async fn csv_follows_the_readers_language() {
         .filter(|r| !r[4].is_empty())
         .map(|r| r[4].parse::<f64>().unwrap())
         .collect();
-    assert!(gross.iter().any(|g| *g > 0.0), "decimal points parse: {gross:?}");
+    assert!(
+        gross.iter().any(|g| *g > 0.0),
+        "decimal points parse: {gross:?}"
+    );
 }
 
 /// Suppression: small groups are hidden in JSON and CSV alike, and no
@@ -162,17 +206,26 @@ async fn suppressed_groups_cannot_be_recovered_by_subtraction() {
             format!("&unit={unit}")
         };
         let v = app
-            .get(&format!("/api/v1/stats/remote-share?by=month{q}"), Some(&hr))
+            .get(
+                &format!("/api/v1/stats/remote-share?by=month{q}"),
+                Some(&hr),
+            )
             .await
             .json();
         let mut by_period: HashMap<String, Vec<&Value>> = HashMap::new();
         for r in rows(&v) {
-            by_period.entry(r["period"].as_str().unwrap().into()).or_default().push(r);
+            by_period
+                .entry(r["period"].as_str().unwrap().into())
+                .or_default()
+                .push(r);
             if r["suppressed"] == true {
                 hidden_seen += 1;
                 assert!(r["days"].is_null() && r["share"].is_null(), "{r}");
             } else {
-                assert!(r["people"].as_i64().unwrap() >= min || r["people"] == 0, "{r}");
+                assert!(
+                    r["people"].as_i64().unwrap() >= min || r["people"] == 0,
+                    "{r}"
+                );
             }
         }
         for (period, rs) in by_period {
@@ -201,7 +254,10 @@ async fn suppressed_groups_cannot_be_recovered_by_subtraction() {
             }
         }
         for r in rows(&v).iter().skip(1) {
-            if r["part"] == "total" && r["suppressed"] == false && r["period"] == rows(&v)[0]["period"] {
+            if r["part"] == "total"
+                && r["suppressed"] == false
+                && r["period"] == rows(&v)[0]["period"]
+            {
                 queue.push(r["unit"].as_str().unwrap().into());
             }
         }
@@ -212,7 +268,9 @@ async fn suppressed_groups_cannot_be_recovered_by_subtraction() {
     let r = app
         .get("/api/v1/stats/remote-share?by=month&format=csv", Some(&hr))
         .await;
-    let mut reader = csv::ReaderBuilder::new().delimiter(b';').from_reader(&r.body[3..]);
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(&r.body[3..]);
     for rec in reader.records() {
         let rec = rec.unwrap();
         if &rec[6] == "ja" {
@@ -229,42 +287,88 @@ async fn a_person_records_their_commute_and_hr_keeps_the_factors() {
     let anna_id = app.id_of("anna").await;
     let path = format!("/api/v1/people/{anna_id}/commute");
     let r = app
-        .call(Method::PUT, &path, Some(&anna), Some(json!({"distance_km": 12.5, "mode": "bil"})))
+        .call(
+            Method::PUT,
+            &path,
+            Some(&anna),
+            Some(json!({"distance_km": 12.5, "mode": "bil"})),
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert_eq!(r.json()["mode"], "car");
     let r = app
-        .call(Method::PUT, &path, Some(&anna), Some(json!({"distance_km": -1, "mode": "car"})))
+        .call(
+            Method::PUT,
+            &path,
+            Some(&anna),
+            Some(json!({"distance_km": -1, "mode": "car"})),
+        )
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert_eq!(r.json()["error"]["field"], "distance_km");
     // On one's own page too, in Swedish words and a decimal comma.
-    let page = app.get(&format!("/personer/{anna_id}"), Some(&anna)).await.text();
+    let page = app
+        .get(&format!("/personer/{anna_id}"), Some(&anna))
+        .await
+        .text();
     assert!(page.contains("action=\"/min-pendling\""), "{page}");
     let csrf = csrf_of(&page);
-    let r = form(&app.router, "/min-pendling", Some(&anna),
-        &[("csrf", &csrf), ("distance_km", "7,5"), ("mode", "car_electric")]).await;
+    let r = form(
+        &app.router,
+        "/min-pendling",
+        Some(&anna),
+        &[
+            ("csrf", &csrf),
+            ("distance_km", "7,5"),
+            ("mode", "car_electric"),
+        ],
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
-    let page = app.get(&format!("/personer/{anna_id}"), Some(&anna)).await.text();
+    let page = app
+        .get(&format!("/personer/{anna_id}"), Some(&anna))
+        .await
+        .text();
     assert!(page.contains("7.5 km, elbil"), "{page}");
-    let f = app.get("/api/v1/stats/emission-factors", Some(&anna)).await.json();
+    let f = app
+        .get("/api/v1/stats/emission-factors", Some(&anna))
+        .await
+        .json();
     assert_eq!(f["version"], 0);
     assert!(f["source"].as_str().unwrap().contains("klimatresa.se"));
     let body = json!({"factors": [{"mode": "car", "kg_per_km": 0.1}], "home_office_kg_per_day": 0.3,
         "source": "Egen tabell 2026", "version": 0});
     let r = app
-        .call(Method::PUT, "/api/v1/stats/emission-factors", Some(&anna), Some(body.clone()))
+        .call(
+            Method::PUT,
+            "/api/v1/stats/emission-factors",
+            Some(&anna),
+            Some(body.clone()),
+        )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let r = app
-        .call(Method::PUT, "/api/v1/stats/emission-factors", Some(&hr), Some(body.clone()))
+        .call(
+            Method::PUT,
+            "/api/v1/stats/emission-factors",
+            Some(&hr),
+            Some(body.clone()),
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     let r = app
-        .call(Method::PUT, "/api/v1/stats/emission-factors", Some(&hr), Some(body))
+        .call(
+            Method::PUT,
+            "/api/v1/stats/emission-factors",
+            Some(&hr),
+            Some(body),
+        )
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     let e = app.get("/api/v1/stats/emissions", Some(&hr)).await.json();
     assert_eq!(e["factors"]["version"], 1);
-    assert!(rows(&e).iter().any(|r| r["net_kg"].is_number()), "a net figure with a home-office factor");
+    assert!(
+        rows(&e).iter().any(|r| r["net_kg"].is_number()),
+        "a net figure with a home-office factor"
+    );
 }
