@@ -549,7 +549,7 @@ fn lang_of(actor: &Actor) -> Lang {
 /// below it (its managers, HR, auditors), with its parts.
 #[utoipa::path(get, path = "/api/v1/stats/remote-share", tag = "statistics", params(StatsParams),
     security(("session" = []), ("token" = [])),
-    responses((status = 200, body = RemoteShareOut), (status = 200, description = "CSV", content_type = "text/csv"),
+    responses((status = 200, description = "The figures as JSON, or as CSV (`?format=csv` or `Accept: text/csv`)", content((RemoteShareOut = "application/json"), (String = "text/csv"))),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn remote_share(
     State(state): State<AppState>,
@@ -592,7 +592,7 @@ pub async fn remote_share(
 /// commute data.
 #[utoipa::path(get, path = "/api/v1/stats/emissions", tag = "statistics", params(StatsParams),
     security(("session" = []), ("token" = [])),
-    responses((status = 200, body = EmissionsOut), (status = 200, description = "CSV", content_type = "text/csv"),
+    responses((status = 200, description = "The figures as JSON, or as CSV (`?format=csv` or `Accept: text/csv`)", content((EmissionsOut = "application/json"), (String = "text/csv"))),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn emissions(
     State(state): State<AppState>,
@@ -638,7 +638,7 @@ pub async fn emissions(
 /// Agreements now, by state and days a week.
 #[utoipa::path(get, path = "/api/v1/stats/agreements", tag = "statistics", params(StatsParams),
     security(("session" = []), ("token" = [])),
-    responses((status = 200, body = AgreementsOut), (status = 200, description = "CSV", content_type = "text/csv"),
+    responses((status = 200, description = "The figures as JSON, or as CSV (`?format=csv` or `Accept: text/csv`)", content((AgreementsOut = "application/json"), (String = "text/csv"))),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn agreements(
     State(state): State<AppState>,
@@ -675,7 +675,7 @@ pub async fn agreements(
 /// days from request to decision; and the temporary decisions in force.
 #[utoipa::path(get, path = "/api/v1/stats/decisions", tag = "statistics", params(StatsParams),
     security(("session" = []), ("token" = [])),
-    responses((status = 200, body = DecisionsOut), (status = 200, description = "CSV", content_type = "text/csv"),
+    responses((status = 200, description = "The figures as JSON, or as CSV (`?format=csv` or `Accept: text/csv`)", content((DecisionsOut = "application/json"), (String = "text/csv"))),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn decisions(
     State(state): State<AppState>,
@@ -720,7 +720,7 @@ pub async fn decisions(
 /// over capacity and the mean by weekday.
 #[utoipa::path(get, path = "/api/v1/stats/occupancy", tag = "statistics", params(OccupancyParams),
     security(("session" = []), ("token" = [])),
-    responses((status = 200, body = OccupancyOut), (status = 200, description = "CSV", content_type = "text/csv"),
+    responses((status = 200, description = "The figures as JSON, or as CSV (`?format=csv` or `Accept: text/csv`)", content((OccupancyOut = "application/json"), (String = "text/csv"))),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn occupancy(
     State(state): State<AppState>,
