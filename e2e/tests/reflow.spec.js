@@ -50,6 +50,7 @@ const DETAIL_PAGES = [
   { kind: 'unit form', re: new RegExp(`^/enheter/${UUID}/andra$`), only: 'hr' },
   { kind: 'departure form', re: new RegExp(`^/personer/${UUID}/avsluta$`), only: 'hr' },
   { kind: 'person form', re: new RegExp(`^/personer/${UUID}/andra$`), only: 'hr' },
+  { kind: "a unit's statistics", re: new RegExp(`^/statistik\\?unit=${UUID}$`) },
 ];
 
 /**

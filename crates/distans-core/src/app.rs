@@ -31,6 +31,7 @@ use crate::policy::service::PolicyService;
 use crate::redeployment::service::RedeploymentService;
 use crate::rotation::service::{RotationDeps, RotationService};
 use crate::scim::service::ScimService;
+use crate::stats::service::StatsService;
 use crate::store::Store;
 use crate::system::service::SystemService;
 use crate::temporary::service::TemporaryService;
@@ -63,6 +64,7 @@ pub struct Core {
     pub departures: DeparturesService,
     pub rotation: RotationService,
     pub scim: ScimService,
+    pub stats: StatsService,
 }
 
 impl Core {
@@ -162,6 +164,7 @@ impl Core {
         );
         let departures = DeparturesService::new(store.clone(), env.clone(), org.clone());
         let scim = ScimService::new(store.clone(), env.clone(), org.clone(), departures.clone());
+        let stats = StatsService::new(store.clone(), env.clone(), org.clone(), workdays.clone());
         let demo = DemoService::new(
             store.clone(),
             env.clone(),
@@ -202,6 +205,7 @@ impl Core {
             departures,
             rotation,
             scim,
+            stats,
         }
     }
 

@@ -45,6 +45,7 @@ pub mod policy;
 pub mod redeployment;
 pub mod rotation;
 pub mod scim;
+pub mod stats;
 pub mod system;
 pub mod temporary;
 pub mod workdays;

@@ -24,6 +24,7 @@ pub use crate::policy::port::PolicyPort;
 pub use crate::redeployment::port::RedeploymentPort;
 pub use crate::rotation::port::RotationPort;
 pub use crate::scim::port::ScimPort;
+pub use crate::stats::port::StatsPort;
 pub use crate::system::port::SystemPort;
 pub use crate::temporary::port::TemporaryPort;
 pub use crate::workdays::port::WorkdaysPort;
@@ -66,4 +67,5 @@ every_port!(
     FollowUpPort,
     IdempotencyPort,
     ScimPort,
+    StatsPort,
 );

@@ -41,6 +41,7 @@ mod policy;
 mod redeployment;
 mod rotation;
 mod scim;
+mod stats;
 mod system;
 mod temporary;
 mod workdays;

@@ -77,7 +77,7 @@ stored!(Place { Home => "home", Other => "other" });
 stored!(DayState { Workplace => "workplace", Remote => "remote", Other => "other", Absent => "absent" });
 stored!(Part { Am => "am", Pm => "pm" });
 stored!(UnitKind by as_str: Kommun, Forvaltning, Avdelning, Enhet);
-stored!(CommuteMode by as_str: Car, PublicTransport, Bicycle, Walk, CarPool);
+stored!(CommuteMode by as_str: Car, CarPetrol, CarDiesel, CarElectric, CarHybrid, CarPool, Bus, Train, PublicTransport, Bicycle, Walk);
 stored!(Role by as_str: Hr, Admin, Auditor, Director; never Employee, Manager, Provisioning);
 stored!(RuleKind by as_str: MinOnsite, MaxDesks);
 stored!(FollowUpKind by as_str: RiskAssessment, FollowUp, DevelopmentTalk);

@@ -170,6 +170,14 @@ async fn open(url: &str, connections: u32) -> Result<Arc<Core>> {
         config.scim_groups = distans_core::scim::rules::parse_group_roles(&groups)
             .map_err(|e| anyhow::anyhow!("DISTANS_SCIM_GROUPS: {e}"))?;
     }
+    if let Ok(min) = std::env::var("DISTANS_STATS_MIN_GROUP") {
+        config.stats_min_group = match min.trim().parse::<i64>() {
+            Ok(n) if n >= 2 => n,
+            _ => {
+                anyhow::bail!("DISTANS_STATS_MIN_GROUP: a whole number of at least 2, not {min:?}")
+            }
+        };
+    }
     let core = Core::with_config(Arc::new(store), Arc::new(SystemClock), config);
     core.ensure_defaults()
         .await

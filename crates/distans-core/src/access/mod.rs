@@ -130,6 +130,12 @@ pub enum Action<'a> {
         owner_id: PersonId,
         unit_path: &'a str,
     },
+    // Statistics.
+    /// See the statistics of a unit and those below it (its managers, HR,
+    /// auditors); everyone sees the organisation's (`Kind::ReadStats`).
+    ReadUnitStats { unit_path: &'a str },
+    /// Record a person's commute (the person, HR, administrators).
+    SetCommute { person_id: PersonId },
 }
 
 /// What [`POLICY`] needs to know of a target: the facts an [`Action`] carries.
@@ -288,6 +294,14 @@ impl Action<'_> {
                 person_id,
                 unit_path,
             } => (Kind::ScheduleDevelopmentTalk, of(person_id, unit_path)),
+            Action::ReadUnitStats { unit_path } => (Kind::ReadUnitStats, unit(unit_path)),
+            Action::SetCommute { person_id } => (
+                Kind::SetCommute,
+                Target {
+                    person: Some(person_id),
+                    ..t
+                },
+            ),
             Action::HandleFollowUpAction {
                 owner_id,
                 unit_path,
@@ -406,6 +420,10 @@ pub struct Can {
     /// Reads every decision and the log without changing the policy (an
     /// auditor's review).
     pub review: bool,
+    /// Change the emission factors of the statistics.
+    pub edit_emission_factors: bool,
+    /// The statistics of every unit (not only the organisation's).
+    pub all_stats: bool,
 }
 
 /// What `actor` can reach, from the policy's rows.
@@ -434,6 +452,8 @@ pub fn reach(actor: &Actor) -> Can {
         review: may(actor, Kind::ReadAllRequests)
             && may(actor, Kind::ReadAudit)
             && !may(actor, Kind::EditPolicy),
+        edit_emission_factors: may(actor, Kind::EditEmissionFactors),
+        all_stats: may(actor, Kind::ReadUnitStats),
     }
 }
 

@@ -236,6 +236,13 @@ fn every_action<'a>(
                 unit_path: path,
             },
         ),
+        ("ReadStats", Action::Plain(Kind::ReadStats)),
+        ("ReadUnitStats", Action::ReadUnitStats { unit_path: path }),
+        (
+            "EditEmissionFactors",
+            Action::Plain(Kind::EditEmissionFactors),
+        ),
+        ("SetCommute", Action::SetCommute { person_id: person }),
     ]
 }
 
@@ -270,6 +277,8 @@ const WRITES: &[&str] = &[
     "AnswerFollowUp",
     "ScheduleDevelopmentTalk",
     "HandleFollowUpAction",
+    "EditEmissionFactors",
+    "SetCommute",
 ];
 
 #[test]
@@ -323,6 +332,12 @@ fn the_role_by_action_table_about_another_person() {
         ("AnswerFollowUp", "MH"),
         ("ScheduleDevelopmentTalk", "MH"),
         ("HandleFollowUpAction", "MH"),
+        // The organisation's figures are everyone's; a unit's are its
+        // managers', HR's and auditors'; nobody's are about one person.
+        ("ReadStats", "EMHAUD"),
+        ("ReadUnitStats", "MHU"),
+        ("EditEmissionFactors", "H"),
+        ("SetCommute", "HA"),
     ];
     let actions = every_action(OTHER, PersonId::from_u128(2), OTHER, PATH, false);
     assert_eq!(actions.len(), table.len());
@@ -360,7 +375,8 @@ fn a_provisioning_client_provisions_and_nothing_more() {
             "EditPeople",
             "Provision",
             "ManageOwnTokens",
-            "ManageOwnCalendarFeed"
+            "ManageOwnCalendarFeed",
+            "ReadStats"
         ]
     );
     assert!(client.is_client() && !client.has(Role::Employee));
@@ -392,6 +408,7 @@ fn what_everyone_may_and_may_not_do_about_themselves() {
             "ReadFollowUp",
             "AnswerFollowUp",
             "HandleFollowUpAction",
+            "SetCommute",
         ] {
             assert!(allowed.contains(&n), "{c} {n}");
         }

@@ -61,6 +61,14 @@ pub enum Kind {
     AnswerFollowUp,
     ScheduleDevelopmentTalk,
     HandleFollowUpAction,
+    /// Read the organisation-wide statistics (everyone signed in).
+    ReadStats,
+    /// Read the statistics of a unit and the units below it.
+    ReadUnitStats,
+    /// Change the emission factors of the commuting figures.
+    EditEmissionFactors,
+    /// Record a person's commute (distance and mode).
+    SetCommute,
 }
 
 /// Who an actor is, to the policy: a role they hold, or how they stand to
@@ -204,6 +212,11 @@ pub const POLICY: &[Rule] = &[
     row(K::ReadAllFollowUps,       &[Holds(Hr)], "only HR sees every follow-up"),
     row(K::AnswerFollowUp,         &[Own, Holds(Hr), ManagerOfUnit], "only the person, their managers and HR take part in their follow-ups"),
     unless(row(K::ScheduleDevelopmentTalk, &[Holds(Hr), ManagerOfUnit], "only the employee's managers and HR set a development talk"), &[(Own, "only the employee's managers and HR set a development talk")]),
+    // Statistics.
+    row(K::ReadStats,              &[Anyone], "not allowed"),
+    row(K::ReadUnitStats,          &[Holds(Hr), Holds(Auditor), ManagerOfUnit], "only the unit's managers, HR and auditors see its statistics; everyone sees the organisation's"),
+    row(K::EditEmissionFactors,    &[Holds(Hr)], "only HR may change the emission factors"),
+    row(K::SetCommute,             &[Own, Holds(Hr), Holds(Admin)], "only the person, HR and administrators record a commute"),
     row(K::HandleFollowUpAction,   &[Owner, Holds(Hr), ManagerOfUnit], "only the action's owner, the employee's managers and HR handle an action"),
 ];
 

@@ -221,6 +221,10 @@ fn every_kind_of_action_has_exactly_one_row() {
         AnswerFollowUp,
         ScheduleDevelopmentTalk,
         HandleFollowUpAction,
+        ReadStats,
+        ReadUnitStats,
+        EditEmissionFactors,
+        SetCommute,
     ];
     for k in kinds {
         assert_eq!(POLICY.iter().filter(|r| r.kind == k).count(), 1, "{k:?}");

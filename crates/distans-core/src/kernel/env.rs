@@ -15,6 +15,8 @@ pub struct CoreConfig {
     pub plan_lock_days: i64,
     /// SCIM groups whose members hold a role: (group's displayName, role).
     pub scim_groups: Vec<(String, crate::kernel::Role)>,
+    /// The smallest group a statistic is shown for (`DISTANS_STATS_MIN_GROUP`).
+    pub stats_min_group: i64,
 }
 
 impl Default for CoreConfig {
@@ -26,6 +28,7 @@ impl Default for CoreConfig {
                 .iter()
                 .map(|(g, r)| (g.to_string(), *r))
                 .collect(),
+            stats_min_group: crate::stats::model::DEFAULT_MIN_GROUP,
         }
     }
 }

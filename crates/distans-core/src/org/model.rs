@@ -55,20 +55,36 @@ impl UnitKind {
 }
 
 /// How a person travels to work, for the emission statistics.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CommuteMode {
+    /// A car, fuel not given.
     Car,
+    CarPetrol,
+    CarDiesel,
+    CarElectric,
+    CarHybrid,
+    /// Sharing a car with another commuter.
+    CarPool,
+    Bus,
+    /// Train, tram or underground.
+    Train,
+    /// Public transport, which not given.
     PublicTransport,
     Bicycle,
     Walk,
-    CarPool,
 }
 
 impl CommuteMode {
     pub fn as_str(self) -> &'static str {
         match self {
             CommuteMode::Car => "car",
+            CommuteMode::CarPetrol => "car_petrol",
+            CommuteMode::CarDiesel => "car_diesel",
+            CommuteMode::CarElectric => "car_electric",
+            CommuteMode::CarHybrid => "car_hybrid",
+            CommuteMode::Bus => "bus",
+            CommuteMode::Train => "train",
             CommuteMode::PublicTransport => "public_transport",
             CommuteMode::Bicycle => "bicycle",
             CommuteMode::Walk => "walk",
@@ -79,14 +95,20 @@ impl CommuteMode {
     pub fn parse(s: &str) -> Result<CommuteMode, String> {
         match s.trim().to_lowercase().as_str() {
             "car" | "bil" => Ok(CommuteMode::Car),
-            "public_transport" | "kollektivtrafik" | "buss" | "tåg" | "tag" => {
-                Ok(CommuteMode::PublicTransport)
+            "car_petrol" | "bensinbil" | "bil bensin" => Ok(CommuteMode::CarPetrol),
+            "car_diesel" | "dieselbil" | "bil diesel" => Ok(CommuteMode::CarDiesel),
+            "car_electric" | "elbil" | "bil el" => Ok(CommuteMode::CarElectric),
+            "car_hybrid" | "hybridbil" | "laddhybrid" | "bil hybrid" => Ok(CommuteMode::CarHybrid),
+            "bus" | "buss" => Ok(CommuteMode::Bus),
+            "train" | "tåg" | "tag" | "spårvagn" | "sparvagn" | "tunnelbana" | "pendeltåg" => {
+                Ok(CommuteMode::Train)
             }
+            "public_transport" | "kollektivtrafik" => Ok(CommuteMode::PublicTransport),
             "bicycle" | "cykel" => Ok(CommuteMode::Bicycle),
             "walk" | "gång" | "gang" | "till fots" => Ok(CommuteMode::Walk),
             "car_pool" | "samåkning" | "samakning" => Ok(CommuteMode::CarPool),
             other => Err(format!(
-                "unknown commute mode \"{other}\" (expected car/bil, public_transport/kollektivtrafik, bicycle/cykel, walk/gång or car_pool/samåkning)"
+                "unknown commute mode \"{other}\" (expected car/bil, car_petrol/bensinbil, car_diesel/dieselbil, car_electric/elbil, car_hybrid/hybridbil, car_pool/samåkning, bus/buss, train/tåg, public_transport/kollektivtrafik, bicycle/cykel or walk/gång)"
             )),
         }
     }

@@ -168,3 +168,4 @@ mod planner_runs;
 mod redeployment;
 mod rotation;
 mod schema;
+mod stats;

@@ -13,6 +13,7 @@ mod plan;
 mod rotation;
 pub mod schema;
 mod signin;
+pub(crate) mod stats;
 mod system;
 mod units;
 mod workdays;
@@ -62,6 +63,7 @@ Requests that change something with a session cookie must be sent as application
         // Deviations.
         (name = "deviations", description = "Deviations (avvikelser): reported by anyone, handled by the responsible manager"),
         (name = "follow-ups", description = "Checklists, follow-ups, risk assessments and their actions"),
+        (name = "statistics", description = "Figures for groups, never about one person: remote share, emissions avoided, agreements, decisions, occupancy"),
     )
 )]
 struct ApiDoc;
@@ -193,6 +195,13 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(org::get_person, people::update_person))
         .routes(routes!(departures::deactivate))
         .routes(routes!(departures::reactivate))
+        .routes(routes!(stats::put_commute))
+        .routes(routes!(stats::remote_share))
+        .routes(routes!(stats::emissions))
+        .routes(routes!(stats::agreements))
+        .routes(routes!(stats::decisions))
+        .routes(routes!(stats::occupancy))
+        .routes(routes!(stats::get_factors, stats::put_factors))
         .routes(routes!(system::audit))
         .routes(routes!(system::audit_verify))
         .routes(routes!(cases::get_policy))

@@ -22,6 +22,7 @@ mod plan;
 mod rotation;
 mod signin;
 mod start;
+mod stats;
 mod tokens;
 mod units;
 
@@ -76,6 +77,7 @@ pub fn router() -> Router<AppState> {
             get(passwords::set_form).post(passwords::set_submit),
         )
         .route("/mitt-sprak", post(org::set_own_language))
+        .route("/min-pendling", post(stats::set_own_commute))
         .route("/logg", get(audit::audit_page))
         .route(
             "/mina-nycklar",
@@ -194,6 +196,7 @@ pub fn router() -> Router<AppState> {
             "/omplacering",
             get(equipment::redeployment::redeployment_page),
         )
+        .route("/statistik", get(stats::stats_page))
         // Deviations.
         .route("/avvikelser", get(deviations::list_page))
         .route(

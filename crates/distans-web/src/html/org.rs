@@ -280,4 +280,21 @@ impl PersonPage<'_> {
             _ => "–".into(),
         }
     }
+    /// One's own commute distance as the form shows it.
+    fn commute_km(&self) -> String {
+        self.p.commute_km.map(|k| k.to_string()).unwrap_or_default()
+    }
+    /// The commute modes to choose from: (value, name, chosen).
+    fn commute_modes(&self) -> Vec<(&'static str, String, bool)> {
+        super::stats::COMMUTE_MODES
+            .iter()
+            .map(|m| {
+                (
+                    m.as_str(),
+                    self.c.t(&format!("commute-{}", m.as_str())),
+                    self.p.commute_mode == Some(*m),
+                )
+            })
+            .collect()
+    }
 }

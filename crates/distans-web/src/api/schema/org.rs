@@ -24,10 +24,16 @@ wire_enum! {
     #[serde(rename_all = "snake_case")]
     pub enum CommuteMode = distans_core::org::CommuteMode {
         Car,
+        CarPetrol,
+        CarDiesel,
+        CarElectric,
+        CarHybrid,
+        CarPool,
+        Bus,
+        Train,
         PublicTransport,
         Bicycle,
         Walk,
-        CarPool,
     }
 }
 

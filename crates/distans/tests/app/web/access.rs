@@ -300,6 +300,7 @@ async fn access_matrix() {
         static_and_unknown(),
         followups(&f),
         deviations(&f),
+        stats(&f),
     ]
     .into_iter()
     .flatten()
@@ -616,12 +617,42 @@ fn deviations(f: &Fixture) -> Vec<Route> {
     ]
 }
 
+#[rustfmt::skip]
+fn stats(f: &Fixture) -> Vec<Route> {
+    let Fixture { kc, anna, bo, nobody, .. } = f;
+    let factors = json!({"factors": [{"mode": "car", "kg_per_km": 0.1}], "source": "Egen", "version": 999});
+    let commute = json!({"distance_km": 10, "mode": "car"});
+    vec![
+        // The organisation's figures are everyone's; a unit's its managers', HR's and auditors'.
+        route(M::GET,    "/api/v1/stats/remote-share",                                  [401, 200, 200, 200, 200, 200, 200]),
+        route(M::GET,    format!("/api/v1/stats/remote-share?unit={kc}"),               [401, 403, 200, 403, 200, 403, 200]),
+        route(M::GET,    format!("/api/v1/stats/remote-share?unit={nobody}"),           [401, 404, 404, 404, 404, 404, 404]),
+        route(M::GET,    "/api/v1/stats/remote-share?by=day",                           [401, 400, 400, 400, 400, 400, 400]),
+        route(M::GET,    "/api/v1/stats/emissions",                                     [401, 200, 200, 200, 200, 200, 200]),
+        route(M::GET,    format!("/api/v1/stats/emissions?unit={kc}"),                  [401, 403, 200, 403, 200, 403, 200]),
+        route(M::GET,    "/api/v1/stats/agreements",                                    [401, 200, 200, 200, 200, 200, 200]),
+        route(M::GET,    format!("/api/v1/stats/agreements?unit={kc}"),                 [401, 403, 200, 403, 200, 403, 200]),
+        route(M::GET,    "/api/v1/stats/decisions",                                     [401, 200, 200, 200, 200, 200, 200]),
+        route(M::GET,    "/api/v1/stats/occupancy",                                     [401, 200, 200, 200, 200, 200, 200]),
+        route(M::GET,    format!("/api/v1/stats/occupancy?site={nobody}"),              [401, 404, 404, 404, 404, 404, 404]),
+        route(M::GET,    "/api/v1/stats/emission-factors",                              [401, 200, 200, 200, 200, 200, 200]),
+        route(M::PUT,    "/api/v1/stats/emission-factors",                              [401, 403, 403, 403, 409, 403, 403]).body(factors),
+        // A commute: the person, HR, administrators; others' people are not there.
+        route(M::PUT,    format!("/api/v1/people/{anna}/commute"),                      [401, 200, 403, 404, 200, 200, 403]).body(commute.clone()),
+        route(M::PUT,    format!("/api/v1/people/{bo}/commute"),                        [401, 404, 404, 403, 200, 200, 403]).body(commute),
+        route(M::GET,    "/statistik",                                                  [303, 200, 200, 200, 200, 200, 200]),
+        route(M::GET,    format!("/statistik?unit={kc}"),                               [303, 403, 200, 403, 200, 403, 200]),
+    ]
+}
+
 /// The forms of the pages, posted by each role with its session's CSRF token
 /// (anonymous callers are sent to sign in).
 #[rustfmt::skip]
 fn forms(f: &Fixture) -> Vec<PageForm> {
     let Fixture { nobody, laptop_item, bo_agreement, bo_fu, bo_action, dev_form, .. } = f;
     vec![
+        // One's own commute (only the CSRF token: nothing recorded).
+        page_form("/min-pendling",                                                      [303, 303, 303, 303, 303, 303, 303]),
         // The calendar feed and closed days.
         page_form("/mina-nycklar/kalender/skapa",                                       [303, 303, 303, 303, 303, 303, 303]),
         page_form("/mina-nycklar/kalender/byt",                                         [303, 303, 303, 303, 303, 303, 303]),

@@ -323,4 +323,5 @@ mod request_id;
 mod rotation;
 mod scim;
 mod signin;
+mod stats;
 mod units;

@@ -1,0 +1,871 @@
+//! Statistics: remote share, emissions avoided, agreements, decisions and
+//! occupancy as JSON, or as CSV (`?format=csv` or `Accept: text/csv`): in
+//! Swedish with `;`, a byte-order mark, decimal commas and Swedish headers;
+//! in English with `,` and decimal points. Each row says how many people
+//! it stands for and whether it is suppressed (then its figures are empty).
+
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use distans_core::kernel::dates::parse_date;
+use distans_core::kernel::{Actor, CoreError};
+use distans_core::org::CommuteMode;
+use distans_core::stats::*;
+use serde::{Deserialize, Serialize};
+use time::Date;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::extract::{query_id, ApiJson, ApiQuery};
+use super::IdPath;
+use crate::auth::ApiActor;
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::i18n::Lang;
+use crate::AppState;
+
+#[derive(Deserialize, IntoParams, Default, Clone)]
+#[into_params(parameter_in = Query)]
+pub struct StatsParams {
+    /// First day (default: the first day of the month eleven months ago).
+    #[param(format = Date)]
+    pub from: Option<String>,
+    /// Last day (default: today); at most 400 days after `from`.
+    #[param(format = Date)]
+    pub to: Option<String>,
+    /// A unit, with the units below it (default: the organisation).
+    pub unit: Option<String>,
+    /// `week` (ISO weeks, the default) or `month`.
+    pub by: Option<String>,
+    /// `csv` for CSV (also with `Accept: text/csv`), else JSON.
+    pub format: Option<String>,
+}
+
+#[derive(Deserialize, IntoParams, Default, Clone)]
+#[into_params(parameter_in = Query)]
+pub struct OccupancyParams {
+    /// Only this site.
+    pub site: Option<String>,
+    #[param(format = Date)]
+    pub from: Option<String>,
+    #[param(format = Date)]
+    pub to: Option<String>,
+    pub format: Option<String>,
+}
+
+/// The question a page or the API asks, parsed; bad values name their field.
+pub fn parse_query(p: &StatsParams, default: (Date, Date)) -> Result<StatsQuery, ApiError> {
+    let date = |field: &str, v: &Option<String>, d: Date| -> Result<Date, ApiError> {
+        match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            Some(s) => Ok(parse_date(field, s)?),
+            None => Ok(d),
+        }
+    };
+    let from = date("from", &p.from, default.0)?;
+    let to = date("to", &p.to, default.1)?;
+    let by = match p.by.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => Grouping::parse("by", s)?,
+        None => Grouping::Week,
+    };
+    Ok(StatsQuery {
+        from,
+        to,
+        unit: query_id("unit", p.unit.as_deref())?.map(Into::into),
+        by,
+    })
+}
+
+/// Does the caller want CSV?
+fn wants_csv(format: Option<&str>, headers: &HeaderMap) -> Result<bool, ApiError> {
+    match format.map(str::trim).filter(|s| !s.is_empty()) {
+        Some("csv") => Ok(true),
+        Some("json") => Ok(false),
+        Some(_) => Err(CoreError::invalid("format", "must be csv or json").into()),
+        None => Ok(headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/csv"))),
+    }
+}
+
+/// A cell of a table.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Int(Option<i64>),
+    /// A number with this many decimals.
+    Num(Option<f64>, usize),
+    /// A share, as a percentage with one decimal.
+    Share(Option<f64>),
+    Yes(bool),
+}
+
+impl Cell {
+    /// The cell as the language writes it.
+    pub fn show(&self, lang: Lang) -> String {
+        let num = |v: f64, d: usize| {
+            let s = format!("{v:.d$}");
+            if lang == Lang::Sv {
+                s.replace('.', ",").replace('-', "−")
+            } else {
+                s
+            }
+        };
+        match self {
+            Cell::Text(s) => s.clone(),
+            Cell::Int(v) => v.map(|v| v.to_string()).unwrap_or_default(),
+            Cell::Num(v, d) => v.map(|v| num(v, *d)).unwrap_or_default(),
+            Cell::Share(v) => v.map(|v| num(v * 100.0, 1)).unwrap_or_default(),
+            Cell::Yes(b) => lang.t(if *b { "stats-yes" } else { "stats-no" }),
+        }
+    }
+}
+
+/// A table: its column headers' keys and its rows.
+pub struct Table {
+    pub columns: Vec<&'static str>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl Table {
+    /// The table as CSV in `lang`'s conventions.
+    pub fn csv(&self, lang: Lang) -> Result<Vec<u8>, ApiError> {
+        let (delimiter, bom) = match lang {
+            Lang::Sv => (b';', true),
+            Lang::En => (b',', false),
+        };
+        let start = if bom {
+            b"\xEF\xBB\xBF".to_vec()
+        } else {
+            vec![]
+        };
+        let mut w = csv::WriterBuilder::new()
+            .delimiter(delimiter)
+            .from_writer(start);
+        let internal = |e: csv::Error| ApiError(CoreError::internal(e));
+        w.write_record(self.columns.iter().map(|k| lang.t(k)))
+            .map_err(internal)?;
+        for row in &self.rows {
+            // Names are guarded against spreadsheet formulas; numbers are ours.
+            w.write_record(row.iter().map(|c| match c {
+                Cell::Text(s) => distans_core::kernel::csv::guard(s).into_owned(),
+                other => {
+                    let s = other.show(lang);
+                    s.replace('−', "-")
+                }
+            }))
+            .map_err(internal)?;
+        }
+        w.into_inner()
+            .map_err(|e| ApiError(CoreError::internal(e.to_string())))
+    }
+}
+
+fn csv_response(name: &str, bytes: Vec<u8>) -> Response {
+    (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}.csv\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// The group's name as a table shows it.
+pub fn group_name(g: &GroupRef, lang: Lang) -> String {
+    match g.part {
+        GroupPart::Organisation => lang.t("stats-organisation"),
+        GroupPart::Total => g.name.clone(),
+        GroupPart::Own => format!("{} ({})", g.name, lang.t("stats-own-people")),
+    }
+}
+
+pub fn share_table(s: &RemoteShare, lang: Lang) -> Table {
+    Table {
+        columns: vec![
+            "stats-col-period",
+            "stats-col-group",
+            "stats-col-people",
+            "stats-col-days",
+            "stats-col-remote-days",
+            "stats-col-share",
+            "stats-col-suppressed",
+        ],
+        rows: s
+            .rows
+            .iter()
+            .map(|r| {
+                let g = &s.groups[r.group];
+                vec![
+                    Cell::Text(s.buckets[r.bucket].key.clone()),
+                    Cell::Text(group_name(g, lang)),
+                    Cell::Int(Some(g.people)),
+                    Cell::Num(r.days, 1),
+                    Cell::Num(r.remote_days, 1),
+                    Cell::Share(r.share),
+                    Cell::Yes(g.suppressed),
+                ]
+            })
+            .collect(),
+    }
+}
+
+pub fn emissions_table(e: &Emissions, lang: Lang) -> Table {
+    Table {
+        columns: vec![
+            "stats-col-period",
+            "stats-col-group",
+            "stats-col-people",
+            "stats-col-remote-days",
+            "stats-col-gross",
+            "stats-col-net",
+            "stats-col-coverage",
+            "stats-col-suppressed",
+        ],
+        rows: e
+            .rows
+            .iter()
+            .map(|r| {
+                let g = &e.groups[r.group];
+                vec![
+                    Cell::Text(e.buckets[r.bucket].key.clone()),
+                    Cell::Text(group_name(g, lang)),
+                    Cell::Int(Some(g.people)),
+                    Cell::Num(r.remote_days, 1),
+                    Cell::Num(r.gross_kg, 1),
+                    Cell::Num(r.net_kg, 1),
+                    Cell::Share(r.coverage),
+                    Cell::Yes(g.suppressed),
+                ]
+            })
+            .collect(),
+    }
+}
+
+pub fn agreements_table(a: &AgreementStats, lang: Lang) -> Table {
+    Table {
+        columns: vec![
+            "stats-col-group",
+            "stats-col-people",
+            "stats-col-state",
+            "stats-col-days-per-week",
+            "stats-col-count",
+            "stats-col-suppressed",
+        ],
+        rows: a
+            .rows
+            .iter()
+            .map(|r| {
+                let g = &a.groups[r.group];
+                vec![
+                    Cell::Text(group_name(g, lang)),
+                    Cell::Int(Some(g.people)),
+                    Cell::Text(lang.t(&format!("agreement-state-{}", r.state))),
+                    Cell::Int(Some(r.days_per_week)),
+                    Cell::Int(r.count),
+                    Cell::Yes(g.suppressed),
+                ]
+            })
+            .collect(),
+    }
+}
+
+pub fn decisions_table(d: &DecisionStats, lang: Lang) -> Table {
+    Table {
+        columns: vec![
+            "stats-col-group",
+            "stats-col-people",
+            "stats-col-level",
+            "stats-col-outcome",
+            "stats-col-count",
+            "stats-col-median-days",
+            "stats-col-suppressed",
+        ],
+        rows: d
+            .rows
+            .iter()
+            .map(|r| {
+                let g = &d.groups[r.group];
+                vec![
+                    Cell::Text(group_name(g, lang)),
+                    Cell::Int(Some(g.people)),
+                    Cell::Text(lang.t(&format!("stats-level-{}", r.level))),
+                    Cell::Text(lang.t(&format!("stats-outcome-{}", r.outcome))),
+                    Cell::Int(r.count),
+                    Cell::Num(r.median_days, 1),
+                    Cell::Yes(g.suppressed),
+                ]
+            })
+            .collect(),
+    }
+}
+
+pub fn occupancy_table(o: &OccupancyStats, _lang: Lang) -> Table {
+    let mut columns = vec![
+        "stats-col-site",
+        "stats-col-desks",
+        "stats-col-people",
+        "stats-col-mean",
+        "stats-col-peak",
+        "stats-col-over",
+    ];
+    columns.extend([
+        "weekday-mon",
+        "weekday-tue",
+        "weekday-wed",
+        "weekday-thu",
+        "weekday-fri",
+    ]);
+    columns.push("stats-col-suppressed");
+    Table {
+        columns,
+        rows: o
+            .rows
+            .iter()
+            .map(|r| {
+                let mut row = vec![
+                    Cell::Text(r.name.clone()),
+                    Cell::Int(Some(r.desks)),
+                    Cell::Int(Some(r.people)),
+                    Cell::Num(r.mean, 1),
+                    Cell::Int(r.peak),
+                    Cell::Int(r.days_over_capacity),
+                ];
+                row.extend(r.by_weekday.iter().map(|v| Cell::Num(*v, 1)));
+                row.push(Cell::Yes(r.suppressed));
+                row
+            })
+            .collect(),
+    }
+}
+
+// JSON.
+
+#[derive(Serialize, ToSchema)]
+pub struct BucketOut {
+    /// `2026-W05` or `2026-01`.
+    key: String,
+    first: Date,
+    last: Date,
+}
+
+/// The group a row stands for.
+#[derive(Serialize, ToSchema)]
+pub struct GroupOut {
+    /// The unit (none: the whole organisation).
+    unit: Option<Uuid>,
+    unit_name: Option<String>,
+    /// `organisation`, `total` (the unit and everything below it) or `own`
+    /// (the unit's own people, not those below).
+    part: String,
+    /// People the row stands for.
+    people: i64,
+    /// Hidden: too few people, or hidden so that no hidden figure can be
+    /// worked out from visible ones. Its figures are then null.
+    suppressed: bool,
+}
+
+fn group_out(g: &GroupRef) -> GroupOut {
+    GroupOut {
+        unit: g.unit.map(|u| u.uuid()),
+        unit_name: (g.part != GroupPart::Organisation).then(|| g.name.clone()),
+        part: g.part.as_str().into(),
+        people: g.people,
+        suppressed: g.suppressed,
+    }
+}
+
+fn buckets_out(b: &[Bucket]) -> Vec<BucketOut> {
+    b.iter()
+        .map(|b| BucketOut {
+            key: b.key.clone(),
+            first: b.first,
+            last: b.last,
+        })
+        .collect()
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ShareRowOut {
+    /// The bucket's key.
+    period: String,
+    #[serde(flatten)]
+    group: GroupOut,
+    /// Workplace, remote and other days (absences excluded).
+    days: Option<f64>,
+    remote_days: Option<f64>,
+    /// remote_days ÷ days (0–1).
+    share: Option<f64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RemoteShareOut {
+    from: Date,
+    to: Date,
+    /// `week` or `month`.
+    by: String,
+    /// The smallest group shown.
+    min_group: i64,
+    buckets: Vec<BucketOut>,
+    rows: Vec<ShareRowOut>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EmissionRowOut {
+    period: String,
+    #[serde(flatten)]
+    group: GroupOut,
+    remote_days: Option<f64>,
+    /// kg CO₂e not emitted by commuting, from the remote days of people
+    /// with commute data only (never extrapolated).
+    gross_kg: Option<f64>,
+    /// Gross less the home-office factor for those days (null without one).
+    net_kg: Option<f64>,
+    /// Share of the remote days whose person has commute data (0–1).
+    coverage: Option<f64>,
+}
+
+#[derive(Serialize, ToSchema, Deserialize)]
+pub struct FactorOut {
+    /// `car`, `public_transport`, `bicycle`, `walk` or `car_pool`.
+    mode: String,
+    /// kg CO₂e per person-km.
+    kg_per_km: f64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FactorsOut {
+    /// 0: the defaults, never saved.
+    version: i64,
+    factors: Vec<FactorOut>,
+    /// kg CO₂e a remote day adds at home; null: no net figure.
+    home_office_kg_per_day: Option<f64>,
+    source: String,
+    valid_from: Date,
+}
+
+fn factors_out(f: &EmissionFactors) -> FactorsOut {
+    FactorsOut {
+        version: f.version,
+        factors: f
+            .factors
+            .iter()
+            .map(|f| FactorOut {
+                mode: f.mode.as_str().into(),
+                kg_per_km: f.kg_per_km,
+            })
+            .collect(),
+        home_office_kg_per_day: f.home_office_kg_per_day,
+        source: f.source.clone(),
+        valid_from: f.valid_from,
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EmissionsOut {
+    from: Date,
+    to: Date,
+    by: String,
+    min_group: i64,
+    buckets: Vec<BucketOut>,
+    rows: Vec<EmissionRowOut>,
+    factors: FactorsOut,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AgreementRowOut {
+    #[serde(flatten)]
+    group: GroupOut,
+    state: String,
+    days_per_week: i64,
+    count: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AgreementsOut {
+    min_group: i64,
+    rows: Vec<AgreementRowOut>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DecisionRowOut {
+    #[serde(flatten)]
+    group: GroupOut,
+    /// `manager` or `hr`.
+    level: String,
+    /// `approved` or `declined`.
+    outcome: String,
+    count: Option<i64>,
+    /// Median days from request to decision.
+    median_days: Option<f64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DecisionsOut {
+    from: Date,
+    to: Date,
+    min_group: i64,
+    rows: Vec<DecisionRowOut>,
+    /// Temporary decisions in force on some day of the period.
+    temporary_in_force: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct OccupancyRowOut {
+    site: Uuid,
+    name: String,
+    desks: i64,
+    people: i64,
+    suppressed: bool,
+    /// Mean people on site per workday.
+    mean: Option<f64>,
+    peak: Option<i64>,
+    days_over_capacity: Option<i64>,
+    /// Mean by weekday, Monday first.
+    by_weekday: Vec<Option<f64>>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct OccupancyOut {
+    from: Date,
+    to: Date,
+    workdays: i64,
+    min_group: i64,
+    rows: Vec<OccupancyRowOut>,
+}
+
+fn lang_of(actor: &Actor) -> Lang {
+    Lang::of(actor.language)
+}
+
+/// Remote share by ISO week or month: remote days ÷ workplace, remote and
+/// other days (absences, weekends and public holidays excluded; a half day
+/// counts half), for the organisation (everyone) or a unit with the units
+/// below it (its managers, HR, auditors), with its parts.
+#[utoipa::path(get, path = "/api/v1/stats/remote-share", tag = "statistics", params(StatsParams),
+    security(("session" = []), ("token" = [])),
+    responses((status = 200, description = "The figures as JSON, or as CSV (`?format=csv` or `Accept: text/csv`)", content((RemoteShareOut = "application/json"), (String = "text/csv"))),
+        (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn remote_share(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    headers: HeaderMap,
+    ApiQuery(p): ApiQuery<StatsParams>,
+) -> ApiResult<Response> {
+    let csv = wants_csv(p.format.as_deref(), &headers)?;
+    let q = parse_query(&p, state.core.stats.default_period())?;
+    let s = state.core.stats.remote_share(&actor, &q).await?;
+    if csv {
+        return Ok(csv_response(
+            "distansandel",
+            share_table(&s, lang_of(&actor)).csv(lang_of(&actor))?,
+        ));
+    }
+    Ok(Json(RemoteShareOut {
+        from: s.from,
+        to: s.to,
+        by: s.by.as_str().into(),
+        min_group: s.min_group,
+        buckets: buckets_out(&s.buckets),
+        rows: s
+            .rows
+            .iter()
+            .map(|r| ShareRowOut {
+                period: s.buckets[r.bucket].key.clone(),
+                group: group_out(&s.groups[r.group]),
+                days: r.days,
+                remote_days: r.remote_days,
+                share: r.share,
+            })
+            .collect(),
+    })
+    .into_response())
+}
+
+/// Commuting emissions avoided by remote days (kg CO₂e), gross and — with a
+/// home-office factor — net, with the share of remote days that have
+/// commute data.
+#[utoipa::path(get, path = "/api/v1/stats/emissions", tag = "statistics", params(StatsParams),
+    security(("session" = []), ("token" = [])),
+    responses((status = 200, description = "The figures as JSON, or as CSV (`?format=csv` or `Accept: text/csv`)", content((EmissionsOut = "application/json"), (String = "text/csv"))),
+        (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn emissions(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    headers: HeaderMap,
+    ApiQuery(p): ApiQuery<StatsParams>,
+) -> ApiResult<Response> {
+    let csv = wants_csv(p.format.as_deref(), &headers)?;
+    let mut q = parse_query(&p, state.core.stats.default_period())?;
+    if p.by.is_none() {
+        q.by = Grouping::Month;
+    }
+    let e = state.core.stats.emissions(&actor, &q).await?;
+    if csv {
+        return Ok(csv_response(
+            "utslapp",
+            emissions_table(&e, lang_of(&actor)).csv(lang_of(&actor))?,
+        ));
+    }
+    Ok(Json(EmissionsOut {
+        from: e.from,
+        to: e.to,
+        by: e.by.as_str().into(),
+        min_group: e.min_group,
+        buckets: buckets_out(&e.buckets),
+        rows: e
+            .rows
+            .iter()
+            .map(|r| EmissionRowOut {
+                period: e.buckets[r.bucket].key.clone(),
+                group: group_out(&e.groups[r.group]),
+                remote_days: r.remote_days,
+                gross_kg: r.gross_kg,
+                net_kg: r.net_kg,
+                coverage: r.coverage,
+            })
+            .collect(),
+        factors: factors_out(&e.factors),
+    })
+    .into_response())
+}
+
+/// Agreements now, by state and days a week.
+#[utoipa::path(get, path = "/api/v1/stats/agreements", tag = "statistics", params(StatsParams),
+    security(("session" = []), ("token" = [])),
+    responses((status = 200, description = "The figures as JSON, or as CSV (`?format=csv` or `Accept: text/csv`)", content((AgreementsOut = "application/json"), (String = "text/csv"))),
+        (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn agreements(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    headers: HeaderMap,
+    ApiQuery(p): ApiQuery<StatsParams>,
+) -> ApiResult<Response> {
+    let csv = wants_csv(p.format.as_deref(), &headers)?;
+    let q = parse_query(&p, state.core.stats.default_period())?;
+    let a = state.core.stats.agreements(&actor, q.unit).await?;
+    if csv {
+        return Ok(csv_response(
+            "overenskommelser",
+            agreements_table(&a, lang_of(&actor)).csv(lang_of(&actor))?,
+        ));
+    }
+    Ok(Json(AgreementsOut {
+        min_group: a.min_group,
+        rows: a
+            .rows
+            .iter()
+            .map(|r| AgreementRowOut {
+                group: group_out(&a.groups[r.group]),
+                state: r.state.clone(),
+                days_per_week: r.days_per_week,
+                count: r.count,
+            })
+            .collect(),
+    })
+    .into_response())
+}
+
+/// Requests decided in the period by level and outcome, with the median
+/// days from request to decision; and the temporary decisions in force.
+#[utoipa::path(get, path = "/api/v1/stats/decisions", tag = "statistics", params(StatsParams),
+    security(("session" = []), ("token" = [])),
+    responses((status = 200, description = "The figures as JSON, or as CSV (`?format=csv` or `Accept: text/csv`)", content((DecisionsOut = "application/json"), (String = "text/csv"))),
+        (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn decisions(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    headers: HeaderMap,
+    ApiQuery(p): ApiQuery<StatsParams>,
+) -> ApiResult<Response> {
+    let csv = wants_csv(p.format.as_deref(), &headers)?;
+    let q = parse_query(&p, state.core.stats.default_period())?;
+    let d = state
+        .core
+        .stats
+        .decisions(&actor, q.from, q.to, q.unit)
+        .await?;
+    if csv {
+        return Ok(csv_response(
+            "beslut",
+            decisions_table(&d, lang_of(&actor)).csv(lang_of(&actor))?,
+        ));
+    }
+    Ok(Json(DecisionsOut {
+        from: d.from,
+        to: d.to,
+        min_group: d.min_group,
+        rows: d
+            .rows
+            .iter()
+            .map(|r| DecisionRowOut {
+                group: group_out(&d.groups[r.group]),
+                level: r.level.clone(),
+                outcome: r.outcome.clone(),
+                count: r.count,
+                median_days: r.median_days,
+            })
+            .collect(),
+        temporary_in_force: d.temporary_in_force,
+    })
+    .into_response())
+}
+
+/// Occupancy per site and workday against its desks: mean, peak, days
+/// over capacity and the mean by weekday.
+#[utoipa::path(get, path = "/api/v1/stats/occupancy", tag = "statistics", params(OccupancyParams),
+    security(("session" = []), ("token" = [])),
+    responses((status = 200, description = "The figures as JSON, or as CSV (`?format=csv` or `Accept: text/csv`)", content((OccupancyOut = "application/json"), (String = "text/csv"))),
+        (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn occupancy(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    headers: HeaderMap,
+    ApiQuery(p): ApiQuery<OccupancyParams>,
+) -> ApiResult<Response> {
+    let csv = wants_csv(p.format.as_deref(), &headers)?;
+    let q = parse_query(
+        &StatsParams {
+            from: p.from.clone(),
+            to: p.to.clone(),
+            ..Default::default()
+        },
+        state.core.stats.default_period(),
+    )?;
+    let site = query_id("site", p.site.as_deref())?;
+    let o = state
+        .core
+        .stats
+        .occupancy(&actor, site, q.from, q.to)
+        .await?;
+    if csv {
+        return Ok(csv_response(
+            "belaggning",
+            occupancy_table(&o, lang_of(&actor)).csv(lang_of(&actor))?,
+        ));
+    }
+    Ok(Json(OccupancyOut {
+        from: o.from,
+        to: o.to,
+        workdays: o.workdays,
+        min_group: o.min_group,
+        rows: o
+            .rows
+            .into_iter()
+            .map(|r| OccupancyRowOut {
+                site: r.site,
+                name: r.name,
+                desks: r.desks,
+                people: r.people,
+                suppressed: r.suppressed,
+                mean: r.mean,
+                peak: r.peak,
+                days_over_capacity: r.days_over_capacity,
+                by_weekday: r.by_weekday,
+            })
+            .collect(),
+    })
+    .into_response())
+}
+
+/// The emission factors in use (the defaults, with their source, until HR
+/// saves its own).
+#[utoipa::path(get, path = "/api/v1/stats/emission-factors", tag = "statistics",
+    security(("session" = []), ("token" = [])),
+    responses((status = 200, body = FactorsOut), (status = 403, body = ErrorBody)))]
+pub async fn get_factors(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+) -> ApiResult<Json<FactorsOut>> {
+    Ok(Json(factors_out(&state.core.stats.factors(&actor).await?)))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct FactorsBody {
+    factors: Vec<FactorOut>,
+    home_office_kg_per_day: Option<f64>,
+    /// Where the figures come from (named, with its year).
+    source: String,
+    /// The version edited (409 when another was saved meanwhile).
+    version: i64,
+}
+
+/// Save a new version of the emission factors (HR).
+#[utoipa::path(put, path = "/api/v1/stats/emission-factors", tag = "statistics",
+    request_body = FactorsBody,
+    security(("session" = []), ("token" = [])),
+    responses((status = 200, body = FactorsOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn put_factors(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiJson(body): ApiJson<FactorsBody>,
+) -> ApiResult<Json<FactorsOut>> {
+    let factors = body
+        .factors
+        .into_iter()
+        .map(|f| {
+            Ok(EmissionFactor {
+                mode: CommuteMode::parse(&f.mode).map_err(|e| CoreError::invalid("factors", e))?,
+                kg_per_km: f.kg_per_km,
+            })
+        })
+        .collect::<Result<Vec<_>, CoreError>>()?;
+    let saved = state
+        .core
+        .stats
+        .save_factors(
+            &actor,
+            FactorsInput {
+                factors,
+                home_office_kg_per_day: body.home_office_kg_per_day,
+                source: body.source,
+                version: body.version,
+            },
+        )
+        .await?;
+    Ok(Json(factors_out(&saved)))
+}
+
+#[derive(Deserialize, Serialize, ToSchema)]
+pub struct CommuteBody {
+    /// One-way distance in km (0–1000); null with `mode` null removes it.
+    distance_km: Option<f64>,
+    /// `car`, `public_transport`, `bicycle`, `walk` or `car_pool`.
+    mode: Option<String>,
+}
+
+/// Record a person's one-way commute, for the emission figures: the person
+/// themselves, HR or administrators. Never shown as anyone's figure.
+#[utoipa::path(put, path = "/api/v1/people/{id}/commute", tag = "statistics",
+    params(("id" = String, Path, description = "person id")),
+    request_body = CommuteBody,
+    security(("session" = []), ("token" = [])),
+    responses((status = 200, body = CommuteBody), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn put_commute(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    IdPath(id): IdPath,
+    ApiJson(body): ApiJson<CommuteBody>,
+) -> ApiResult<Json<CommuteBody>> {
+    let mode = body
+        .mode
+        .as_deref()
+        .map(|m| CommuteMode::parse(m).map_err(|e| CoreError::invalid("mode", e)))
+        .transpose()?;
+    state
+        .core
+        .stats
+        .set_commute(&actor, id.into(), body.distance_km, mode)
+        .await?;
+    Ok(Json(CommuteBody {
+        distance_km: body.distance_km,
+        mode: mode.map(|m| m.as_str().to_string()),
+    }))
+}
