@@ -28,6 +28,7 @@ use crate::org::service::OrgService;
 use crate::passwords::service::PasswordsService;
 use crate::plan::service::PlanService;
 use crate::policy::service::PolicyService;
+use crate::privacy::service::PrivacyService;
 use crate::redeployment::service::RedeploymentService;
 use crate::rotation::service::{RotationDeps, RotationService};
 use crate::scim::service::ScimService;
@@ -63,6 +64,7 @@ pub struct Core {
     pub departures: DeparturesService,
     pub rotation: RotationService,
     pub scim: ScimService,
+    pub privacy: PrivacyService,
 }
 
 impl Core {
@@ -162,6 +164,7 @@ impl Core {
         );
         let departures = DeparturesService::new(store.clone(), env.clone(), org.clone());
         let scim = ScimService::new(store.clone(), env.clone(), org.clone(), departures.clone());
+        let privacy = PrivacyService::new(store.clone(), env.clone());
         let demo = DemoService::new(
             store.clone(),
             env.clone(),
@@ -202,6 +205,7 @@ impl Core {
             departures,
             rotation,
             scim,
+            privacy,
         }
     }
 

@@ -229,6 +229,13 @@ fn every_action<'a>(
                 unit_path: path,
             },
         ),
+        ("ExportOwnData", Action::Plain(Kind::ExportOwnData)),
+        ("ExportPersonData", Action::Plain(Kind::ExportPersonData)),
+        ("ReadRetention", Action::Plain(Kind::ReadRetention)),
+        ("EditRetention", Action::Plain(Kind::EditRetention)),
+        ("PlaceLegalHold", Action::Plain(Kind::PlaceLegalHold)),
+        ("RunRetention", Action::Plain(Kind::RunRetention)),
+        ("EditPrivacyNotice", Action::Plain(Kind::EditPrivacyNotice)),
     ]
 }
 
@@ -262,6 +269,11 @@ const WRITES: &[&str] = &[
     "AnswerFollowUp",
     "ScheduleDevelopmentTalk",
     "HandleFollowUpAction",
+    "ExportPersonData",
+    "EditRetention",
+    "PlaceLegalHold",
+    "RunRetention",
+    "EditPrivacyNotice",
 ];
 
 #[test]
@@ -314,6 +326,13 @@ fn the_role_by_action_table_about_another_person() {
         ("AnswerFollowUp", "MH"),
         ("ScheduleDevelopmentTalk", "MH"),
         ("HandleFollowUpAction", "MH"),
+        ("ExportOwnData", "EMHAUD"),
+        ("ExportPersonData", "H"),
+        ("ReadRetention", "HAU"),
+        ("EditRetention", "H"),
+        ("PlaceLegalHold", "H"),
+        ("RunRetention", "HA"),
+        ("EditPrivacyNotice", "H"),
     ];
     let actions = every_action(OTHER, PersonId::from_u128(2), OTHER, PATH, false);
     assert_eq!(actions.len(), table.len());

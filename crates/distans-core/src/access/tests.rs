@@ -220,6 +220,13 @@ fn every_kind_of_action_has_exactly_one_row() {
         AnswerFollowUp,
         ScheduleDevelopmentTalk,
         HandleFollowUpAction,
+        ExportOwnData,
+        ExportPersonData,
+        ReadRetention,
+        EditRetention,
+        PlaceLegalHold,
+        RunRetention,
+        EditPrivacyNotice,
     ];
     for k in kinds {
         assert_eq!(POLICY.iter().filter(|r| r.kind == k).count(), 1, "{k:?}");
