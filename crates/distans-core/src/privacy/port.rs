@@ -13,8 +13,11 @@ pub trait PrivacyPort: Send + Sync {
     /// Every section of [`crate::privacy::rules::SECTIONS`] about the
     /// person, each read with a bound of `limit + 1` records; `None` when
     /// there is no such person. Another person appears only by role.
-    async fn personal_data(&self, person: PersonId, limit: usize)
-        -> CoreResult<Option<Vec<Section>>>;
+    async fn personal_data(
+        &self,
+        person: PersonId,
+        limit: usize,
+    ) -> CoreResult<Option<Vec<Section>>>;
 
     /// Records an audit entry on its own (a person's data handed out).
     async fn append_privacy_audit(&self, work: &Work) -> CoreResult<()>;

@@ -124,14 +124,7 @@ pub fn hold_reason(reason: &str) -> CoreResult<String> {
 }
 
 /// The kinds of record a legal hold may name on its own.
-pub const HOLD_KINDS: &[&str] = &[
-    "request",
-    "agreement",
-    "absence",
-    "followup",
-    "deviation",
-    "person",
-];
+pub const HOLD_KINDS: &[&str] = &["request", "agreement", "absence", "followup", "deviation"];
 
 /// Reads `kind:id` (e.g. `agreement:0190…`) as a record to hold.
 pub fn parse_record(s: &str) -> CoreResult<(String, uuid::Uuid)> {

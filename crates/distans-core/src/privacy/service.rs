@@ -149,11 +149,20 @@ impl PrivacyService {
             .filter(|r| !r.is_empty())
             .map(parse_record)
             .transpose()?;
-        if person.is_none() && record.is_none() {
-            return Err(CoreError::invalid(
-                "person",
-                "name the person or the record (kind:id) to hold",
-            ));
+        match (&person, &record) {
+            (None, None) => {
+                return Err(CoreError::invalid(
+                    "person",
+                    "name the person or the record (kind:id) to hold",
+                ))
+            }
+            (Some(_), Some(_)) => {
+                return Err(CoreError::invalid(
+                    "record",
+                    "name either a person or a record, not both (place two holds)",
+                ))
+            }
+            _ => {}
         }
         let reason = hold_reason(reason)?;
         if let Some(p) = person {
@@ -163,7 +172,10 @@ impl PrivacyService {
         }
         if let Some((kind, id)) = &record {
             if !self.port.record_exists(kind, *id).await? {
-                return Err(CoreError::invalid("record", format!("no {kind} with that id")));
+                return Err(CoreError::invalid(
+                    "record",
+                    format!("no {kind} with that id"),
+                ));
             }
         }
         let hold = LegalHold {
