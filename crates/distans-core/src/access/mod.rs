@@ -394,6 +394,14 @@ pub struct Can {
     /// Reads every decision and the log without changing the policy (an
     /// auditor's review).
     pub review: bool,
+    /// The disposal rules, legal holds and disposal runs.
+    pub retention: bool,
+    /// Produce a person's data for their request.
+    pub export_person_data: bool,
+    pub edit_retention: bool,
+    pub place_legal_holds: bool,
+    pub run_retention: bool,
+    pub edit_privacy_notice: bool,
 }
 
 /// What `actor` can reach, from the policy's rows.
@@ -421,6 +429,12 @@ pub fn reach(actor: &Actor) -> Can {
         review: may(actor, Kind::ReadAllRequests)
             && may(actor, Kind::ReadAudit)
             && !may(actor, Kind::EditPolicy),
+        retention: may(actor, Kind::ReadRetention),
+        export_person_data: may(actor, Kind::ExportPersonData),
+        edit_retention: may(actor, Kind::EditRetention),
+        place_legal_holds: may(actor, Kind::PlaceLegalHold),
+        run_retention: may(actor, Kind::RunRetention),
+        edit_privacy_notice: may(actor, Kind::EditPrivacyNotice),
     }
 }
 

@@ -10,6 +10,7 @@ mod feed;
 mod org;
 mod people;
 mod plan;
+mod privacy;
 mod rotation;
 pub mod schema;
 mod signin;
@@ -62,6 +63,7 @@ Requests that change something with a session cookie must be sent as application
         // Deviations.
         (name = "deviations", description = "Deviations (avvikelser): reported by anyone, handled by the responsible manager"),
         (name = "follow-ups", description = "Checklists, follow-ups, risk assessments and their actions"),
+        (name = "personal data", description = "A person's own data (GDPR Art. 15), disposal rules, legal holds, disposal runs and the privacy notice"),
     )
 )]
 struct ApiDoc;
@@ -264,4 +266,12 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(followups::list_actions))
         .routes(routes!(followups::update_action))
         .routes(routes!(followups::close_action))
+        // Personal data and public records.
+        .routes(routes!(privacy::my_data))
+        .routes(routes!(privacy::person_data))
+        .routes(routes!(privacy::rules))
+        .routes(routes!(privacy::put_rule))
+        .routes(routes!(privacy::holds, privacy::place_hold))
+        .routes(routes!(privacy::lift_hold))
+        .routes(routes!(privacy::runs, privacy::run))
 }

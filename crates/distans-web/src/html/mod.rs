@@ -17,6 +17,7 @@ mod org;
 mod pager;
 mod passwords;
 mod plan;
+mod privacy;
 mod rotation;
 mod signin;
 mod start;
@@ -44,6 +45,14 @@ pub fn router() -> Router<AppState> {
         .route("/auth/oidc/callback", get(oidc::callback))
         .route("/sprak/{lang}", get(signin::set_lang))
         .route("/tillganglighet", get(about::accessibility))
+        .route("/mina-uppgifter", get(privacy::my_data))
+        .route("/mina-uppgifter/pdf", get(privacy::my_data_pdf))
+        .route("/personer/{id}/registerutdrag", post(privacy::person_data))
+        .route("/gallring", get(privacy::retention))
+        .route("/gallring/regler/{kind}", post(privacy::save_rule))
+        .route("/gallring/spar", post(privacy::place_hold))
+        .route("/gallring/spar/{id}/hav", post(privacy::lift_hold))
+        .route("/gallring/korning", post(privacy::run))
         .route("/organisation", get(org::org_tree))
         .route("/enheter/{id}", get(org::unit_page))
         .route(
