@@ -164,7 +164,7 @@ impl Core {
         );
         let departures = DeparturesService::new(store.clone(), env.clone(), org.clone());
         let scim = ScimService::new(store.clone(), env.clone(), org.clone(), departures.clone());
-        let privacy = PrivacyService::new(store.clone(), env.clone());
+        let privacy = PrivacyService::new(store.clone(), store.clone(), env.clone());
         let demo = DemoService::new(
             store.clone(),
             env.clone(),

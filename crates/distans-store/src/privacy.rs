@@ -15,7 +15,7 @@ use distans_core::privacy::*;
 use distans_core::store::PrivacyPort;
 use distans_core::{CoreError, CoreResult};
 
-use crate::db::{fetch, on_db, read_all};
+use crate::db::{fetch, on_db, read_all, read_one};
 use crate::store::{row, write_work, SqlStore};
 
 mod dispose;
@@ -724,6 +724,32 @@ row! {
     }
 }
 
+row! {
+    struct NoticeRow => PrivacyNotice {
+        version: i64,
+        updated_at: OffsetDateTime,
+        updated_by: String,
+    }
+    with {
+        what: String,
+        why: String,
+        legal_basis: String,
+        how_long: String,
+        rights: String,
+        dpo: String,
+    }
+    |r| {
+        text: NoticeText {
+            what: r.what,
+            why: r.why,
+            legal_basis: r.legal_basis,
+            how_long: r.how_long,
+            rights: r.rights,
+            dpo: r.dpo,
+        },
+    }
+}
+
 #[derive(sqlx::FromRow)]
 struct RunRow {
     id: Uuid,
@@ -914,6 +940,85 @@ impl PrivacyPort for SqlStore {
         work: &Work,
     ) -> CoreResult<Vec<DisposalCount>> {
         self.dispose_in_one(rules, run, work).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn signed_agreements(
+        &self,
+        from: Date,
+        to: Date,
+        limit: i64,
+    ) -> CoreResult<(String, Vec<distans_core::kernel::AgreementId>)> {
+        let start = from.midnight().assume_utc();
+        let end = to
+            .next_day()
+            .unwrap_or(to)
+            .midnight()
+            .assume_utc();
+        let (org, ids): (Option<(String,)>, Vec<(Uuid,)>) = on_db!(self.db(), p => {
+            let org = sqlx::query_as(
+                "SELECT name FROM units WHERE parent_id IS NULL ORDER BY depth, name LIMIT 1",
+            )
+            .fetch_optional(p)
+            .await?;
+            let ids = sqlx::query_as(
+                "SELECT id FROM (
+                     SELECT id, CASE WHEN employee_signed_at >= decider_signed_at
+                                     THEN employee_signed_at ELSE decider_signed_at END AS signed
+                     FROM agreements
+                     WHERE employee_signed_at IS NOT NULL AND decider_signed_at IS NOT NULL
+                 ) s WHERE signed >= $1 AND signed < $2 ORDER BY signed, id LIMIT $3",
+            )
+            .bind(start)
+            .bind(end)
+            .bind(limit)
+            .fetch_all(p)
+            .await?;
+            Ok((org, ids))
+        })?;
+        Ok((
+            org.map(|(n,)| n).unwrap_or_default(),
+            ids.into_iter().map(|(id,)| id.into()).collect(),
+        ))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn privacy_notice(&self) -> CoreResult<Option<PrivacyNotice>> {
+        read_one!(
+            self.db(),
+            NoticeRow,
+            "SELECT version, what, why, legal_basis, how_long, rights, dpo, updated_at, updated_by
+             FROM privacy_notices ORDER BY version DESC LIMIT 1"
+        )
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn save_privacy_notice(
+        &self,
+        text: &NoticeText,
+        expected: i64,
+        by: &str,
+        work: &Work,
+    ) -> CoreResult<i64> {
+        write_work!(self, work, |tx| {
+            let version = crate::store::next_version!(tx, expected, "the privacy notice", "privacy_notices");
+            sqlx::query(
+                "INSERT INTO privacy_notices (version, what, why, legal_basis, how_long, rights, dpo, updated_at, updated_by)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(version)
+            .bind(text.what.trim())
+            .bind(text.why.trim())
+            .bind(text.legal_basis.trim())
+            .bind(text.how_long.trim())
+            .bind(text.rights.trim())
+            .bind(text.dpo.trim())
+            .bind(work.at)
+            .bind(by)
+            .execute(&mut *tx)
+            .await?;
+            version
+        })
     }
 
     #[tracing::instrument(skip_all)]

@@ -272,6 +272,43 @@ pub struct DisposalCount {
     pub decision_ref: String,
 }
 
+/// The privacy notice (GDPR Art. 13) under its headings, as HR writes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct NoticeText {
+    /// What personal data is processed.
+    pub what: String,
+    /// Why it is processed.
+    pub why: String,
+    /// On what legal basis.
+    pub legal_basis: String,
+    /// How long it is kept.
+    pub how_long: String,
+    /// The person's rights and how to use them.
+    pub rights: String,
+    /// The data protection officer and how to reach them.
+    pub dpo: String,
+}
+
+/// A saved version of the privacy notice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PrivacyNotice {
+    #[serde(flatten)]
+    pub text: NoticeText,
+    pub version: i64,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+    pub updated_by: String,
+}
+
+/// Signed agreements to hand to the e-archive.
+#[derive(Debug, Clone)]
+pub struct ArchiveSelection {
+    pub organisation: String,
+    /// The rule for ended agreements (whether they are kept for good).
+    pub rule: DisposalRule,
+    pub agreements: Vec<crate::agreements::model::Agreement>,
+}
+
 /// The record a run leaves (kept for good).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DisposalRun {

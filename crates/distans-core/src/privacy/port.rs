@@ -50,6 +50,26 @@ pub trait PrivacyPort: Send + Sync {
         run: &DisposalRun,
         work: &Work,
     ) -> CoreResult<Vec<DisposalCount>>;
+    /// Agreements signed by both parties, the later signature on a day
+    /// from `from` to `to` (both included), in the order signed, at most
+    /// `limit`; and the organisation's name (its top unit).
+    async fn signed_agreements(
+        &self,
+        from: Date,
+        to: Date,
+        limit: i64,
+    ) -> CoreResult<(String, Vec<crate::kernel::AgreementId>)>;
+    /// The privacy notice's latest version, if HR has written one.
+    async fn privacy_notice(&self) -> CoreResult<Option<PrivacyNotice>>;
+    /// Saves a new version after `expected` (0: the first); `Conflict`
+    /// when another was saved meanwhile. The new version.
+    async fn save_privacy_notice(
+        &self,
+        text: &NoticeText,
+        expected: i64,
+        by: &str,
+        work: &Work,
+    ) -> CoreResult<i64>;
     /// The latest runs, newest first, at most `limit`.
     async fn disposal_runs(&self, limit: i64) -> CoreResult<Vec<DisposalRun>>;
 }

@@ -123,6 +123,27 @@ pub fn hold_reason(reason: &str) -> CoreResult<String> {
     Ok(r.to_string())
 }
 
+/// Checks a privacy notice: every heading has a text (at most 10,000
+/// characters), naming the first that is wrong.
+pub fn check_notice(n: &NoticeText) -> CoreResult<()> {
+    for (field, text) in [
+        ("what", &n.what),
+        ("why", &n.why),
+        ("legal_basis", &n.legal_basis),
+        ("how_long", &n.how_long),
+        ("rights", &n.rights),
+        ("dpo", &n.dpo),
+    ] {
+        if text.trim().is_empty() {
+            return Err(CoreError::invalid(field, "write what this part of the notice says"));
+        }
+        if text.chars().count() > 10_000 {
+            return Err(CoreError::invalid(field, "at most 10,000 characters"));
+        }
+    }
+    Ok(())
+}
+
 /// The kinds of record a legal hold may name on its own.
 pub const HOLD_KINDS: &[&str] = &["request", "agreement", "absence", "followup", "deviation"];
 
@@ -256,6 +277,25 @@ mod tests {
         assert!(parse_record("agreement:nope").is_err());
         assert!(hold_reason("  ").is_err());
         assert_eq!(hold_reason(" Tvist ").unwrap(), "Tvist");
+    }
+
+    #[test]
+    fn a_notice_has_every_heading() {
+        let full = NoticeText {
+            what: "a".into(),
+            why: "b".into(),
+            legal_basis: "c".into(),
+            how_long: "d".into(),
+            rights: "e".into(),
+            dpo: "f".into(),
+        };
+        assert!(check_notice(&full).is_ok());
+        let no_dpo = NoticeText {
+            dpo: " ".into(),
+            ..full.clone()
+        };
+        assert!(matches!(check_notice(&no_dpo),
+            Err(CoreError::Invalid { field, .. }) if field == "dpo"));
     }
 
     #[test]

@@ -8,6 +8,7 @@ use serde_json::json;
 use time::Date;
 
 use crate::access::{self, Action, Kind};
+use crate::agreements::port::AgreementsPort;
 use crate::kernel::{Actor, CoreError, CoreResult, Env, NewAuditEntry, PersonId, Work};
 use crate::privacy::model::*;
 use crate::privacy::port::PrivacyPort;
@@ -26,12 +27,105 @@ pub enum RunBy<'a> {
 #[derive(Clone)]
 pub struct PrivacyService {
     port: Arc<dyn PrivacyPort>,
+    agreements: Arc<dyn AgreementsPort>,
     env: Env,
 }
 
+/// Agreements one archive export holds at most.
+pub const ARCHIVE_LIMIT: i64 = 10_000;
+
 impl PrivacyService {
-    pub(crate) fn new(port: Arc<dyn PrivacyPort>, env: Env) -> Self {
-        PrivacyService { port, env }
+    pub(crate) fn new(
+        port: Arc<dyn PrivacyPort>,
+        agreements: Arc<dyn AgreementsPort>,
+        env: Env,
+    ) -> Self {
+        PrivacyService {
+            port,
+            agreements,
+            env,
+        }
+    }
+
+    /// The signed agreements of a period to hand to the e-archive (for the
+    /// command line, which is trusted): those signed from `from` to `to`.
+    /// Their rule says whether they are to be kept for good.
+    #[tracing::instrument(skip_all)]
+    pub async fn archive_selection(&self, from: Date, to: Date) -> CoreResult<ArchiveSelection> {
+        if to < from {
+            return Err(CoreError::invalid("to", "the period ends before it starts"));
+        }
+        let rule = self
+            .port
+            .disposal_rules()
+            .await?
+            .into_iter()
+            .find(|r| r.record_type == RecordType::EndedAgreement)
+            .ok_or(CoreError::NotFound("disposal rule"))?;
+        let (organisation, ids) = self
+            .port
+            .signed_agreements(from, to, ARCHIVE_LIMIT + 1)
+            .await?;
+        if ids.len() as i64 > ARCHIVE_LIMIT {
+            return Err(CoreError::invalid(
+                "from",
+                format!("more than {ARCHIVE_LIMIT} agreements; export a shorter period"),
+            ));
+        }
+        let mut agreements = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(g) = self.agreements.agreement(id).await? {
+                agreements.push(g);
+            }
+        }
+        Ok(ArchiveSelection {
+            organisation,
+            rule,
+            agreements,
+        })
+    }
+
+    /// The privacy notice as HR last wrote it (`None`: the default texts
+    /// are shown). For anyone, signed in or not.
+    #[tracing::instrument(skip_all)]
+    pub async fn notice(&self) -> CoreResult<Option<PrivacyNotice>> {
+        self.port.privacy_notice().await
+    }
+
+    /// Saves a new version of the privacy notice (HR), at the version read.
+    #[tracing::instrument(skip_all)]
+    pub async fn save_notice(
+        &self,
+        actor: &Actor,
+        text: &NoticeText,
+        expected: i64,
+    ) -> CoreResult<i64> {
+        access::authorize(actor, Action::Plain(Kind::EditPrivacyNotice))?;
+        rules::check_notice(text)?;
+        let a = NewAuditEntry::by(actor, "privacy_notice.save", "privacy_notice", expected + 1)
+            .after(json!(text));
+        self.port
+            .save_privacy_notice(text, expected, &actor.name, &Work::new(self.env.now(), a))
+            .await
+    }
+
+    /// The daily job: applies the rules as of today unless a run as of
+    /// today was made already (on this or another server).
+    #[tracing::instrument(skip_all)]
+    pub async fn run_daily(&self) -> CoreResult<Option<DisposalRun>> {
+        let today = self.env.today();
+        if self
+            .port
+            .disposal_runs(1)
+            .await?
+            .first()
+            .is_some_and(|r| r.as_of >= today)
+        {
+            return Ok(None);
+        }
+        self.run(RunBy::System("daily disposal"), Some(today), false)
+            .await
+            .map(Some)
     }
 
     /// Everything distans holds about the signed-in person.

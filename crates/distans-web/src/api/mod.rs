@@ -33,6 +33,7 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 
+pub use cases::agreement_document;
 pub use extract::{ApiJson, ApiQuery, IdPath};
 pub use feed::feed_url;
 pub use workdays::parse_year;
@@ -274,4 +275,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(privacy::holds, privacy::place_hold))
         .routes(routes!(privacy::lift_hold))
         .routes(routes!(privacy::runs, privacy::run))
+        .routes(routes!(privacy::notice, privacy::put_notice))
 }

@@ -437,3 +437,105 @@ pub async fn run(
         .await?;
     Ok(Json(r.into()))
 }
+
+/// The privacy notice (GDPR Art. 13) under its headings.
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct NoticeText {
+    /// What personal data is processed.
+    what: String,
+    /// Why.
+    why: String,
+    /// On what legal basis.
+    legal_basis: String,
+    /// How long it is kept.
+    how_long: String,
+    /// The person's rights.
+    rights: String,
+    /// The data protection officer and how to reach them.
+    dpo: String,
+}
+
+/// The privacy notice as HR wrote it; `version` 0 and no `updated_at`
+/// while the defaults are shown.
+#[derive(Serialize, ToSchema)]
+pub struct PrivacyNotice {
+    #[serde(flatten)]
+    text: NoticeText,
+    version: i64,
+    updated_at: Option<OffsetDateTime>,
+}
+
+/// The privacy notice (also the page `/integritet`, for anyone).
+#[utoipa::path(get, path = "/api/v1/privacy-notice", tag = "personal data",
+    security(("session" = []), ("token" = [])),
+    responses((status = 200, body = PrivacyNotice)))]
+pub async fn notice(
+    State(state): State<AppState>,
+    ApiActor(_actor): ApiActor,
+) -> ApiResult<Json<PrivacyNotice>> {
+    let n = state.core.privacy.notice().await?;
+    Ok(Json(match n {
+        Some(n) => PrivacyNotice {
+            text: NoticeText {
+                what: n.text.what,
+                why: n.text.why,
+                legal_basis: n.text.legal_basis,
+                how_long: n.text.how_long,
+                rights: n.text.rights,
+                dpo: n.text.dpo,
+            },
+            version: n.version,
+            updated_at: Some(n.updated_at),
+        },
+        None => {
+            let t = |k: &str| crate::i18n::Lang::Sv.t(&format!("pn-default-{k}"));
+            PrivacyNotice {
+                text: NoticeText {
+                    what: t("what"),
+                    why: t("why"),
+                    legal_basis: t("legal_basis"),
+                    how_long: t("how_long"),
+                    rights: t("rights"),
+                    dpo: t("dpo"),
+                },
+                version: 0,
+                updated_at: None,
+            }
+        }
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NoticeBody {
+    #[serde(flatten)]
+    text: NoticeText,
+    /// The version read (0 while the defaults are shown); 409 when another
+    /// was saved meanwhile.
+    version: i64,
+}
+
+/// Saves a new version of the privacy notice (HR).
+#[utoipa::path(put, path = "/api/v1/privacy-notice", tag = "personal data",
+    request_body = NoticeBody,
+    security(("session" = []), ("token" = [])),
+    responses((status = 200, body = PrivacyNotice), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn put_notice(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiJson(body): ApiJson<NoticeBody>,
+) -> ApiResult<Json<PrivacyNotice>> {
+    let text = core_privacy::NoticeText {
+        what: body.text.what,
+        why: body.text.why,
+        legal_basis: body.text.legal_basis,
+        how_long: body.text.how_long,
+        rights: body.text.rights,
+        dpo: body.text.dpo,
+    };
+    state
+        .core
+        .privacy
+        .save_notice(&actor, &text, body.version)
+        .await?;
+    notice(State(state), ApiActor(actor)).await
+}

@@ -45,6 +45,11 @@ pub fn router() -> Router<AppState> {
         .route("/auth/oidc/callback", get(oidc::callback))
         .route("/sprak/{lang}", get(signin::set_lang))
         .route("/tillganglighet", get(about::accessibility))
+        .route("/integritet", get(privacy::notice))
+        .route(
+            "/integritet/andra",
+            get(privacy::notice_form).post(privacy::notice_save),
+        )
         .route("/mina-uppgifter", get(privacy::my_data))
         .route("/mina-uppgifter/pdf", get(privacy::my_data_pdf))
         .route("/personer/{id}/registerutdrag", post(privacy::person_data))

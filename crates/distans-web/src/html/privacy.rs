@@ -435,3 +435,122 @@ pub async fn run(mut c: Ctx, Form(f): Form<Pairs>) -> Reply {
     }
     redirect("/gallring#runs")
 }
+
+// ---------------------------------------------------------------------------
+// The privacy notice (Art. 13), for anyone; HR edits it.
+
+use distans_core::privacy::{NoticeText, PrivacyNotice};
+
+#[derive(Template)]
+#[template(path = "privacy_notice.html")]
+struct NoticePage<'a> {
+    c: &'a Ctx,
+    notice: Option<PrivacyNotice>,
+}
+
+impl NoticePage<'_> {
+    /// The organisation's text under a heading, or the default.
+    fn part(&self, key: &str) -> String {
+        let stored = self.notice.as_ref().map(|n| match key {
+            "what" => n.text.what.clone(),
+            "why" => n.text.why.clone(),
+            "legal_basis" => n.text.legal_basis.clone(),
+            "how_long" => n.text.how_long.clone(),
+            "rights" => n.text.rights.clone(),
+            _ => n.text.dpo.clone(),
+        });
+        stored.unwrap_or_else(|| self.c.t(&format!("pn-default-{key}")))
+    }
+}
+
+const NOTICE_PARTS: [&str; 6] = ["what", "why", "legal_basis", "how_long", "rights", "dpo"];
+
+/// The privacy notice.
+pub async fn notice(mut c: Ctx) -> Reply {
+    c.nav = "";
+    let notice = c.core().privacy.notice().await.or_page(&c)?;
+    render(&c, &NoticePage { c: &c, notice })
+}
+
+#[derive(Template)]
+#[template(path = "privacy_notice_form.html")]
+struct NoticeForm<'a> {
+    c: &'a Ctx,
+    parts: Vec<(&'static str, String)>,
+    version: i64,
+    errors: FormErrors,
+}
+
+async fn notice_form_page(c: &Ctx, typed: Option<(NoticeText, i64)>, errors: FormErrors) -> Reply {
+    let (text, version) = match typed {
+        Some(t) => t,
+        None => match c.core().privacy.notice().await.or_page(c)? {
+            Some(n) => (n.text, n.version),
+            None => (
+                NoticeText {
+                    what: c.t("pn-default-what"),
+                    why: c.t("pn-default-why"),
+                    legal_basis: c.t("pn-default-legal_basis"),
+                    how_long: c.t("pn-default-how_long"),
+                    rights: c.t("pn-default-rights"),
+                    dpo: c.t("pn-default-dpo"),
+                },
+                0,
+            ),
+        },
+    };
+    let parts = NOTICE_PARTS
+        .iter()
+        .map(|k| {
+            let v = match *k {
+                "what" => text.what.clone(),
+                "why" => text.why.clone(),
+                "legal_basis" => text.legal_basis.clone(),
+                "how_long" => text.how_long.clone(),
+                "rights" => text.rights.clone(),
+                _ => text.dpo.clone(),
+            };
+            (*k, v)
+        })
+        .collect();
+    let page = NoticeForm {
+        c,
+        parts,
+        version,
+        errors,
+    };
+    render_form(c, &page, &page.errors)
+}
+
+/// HR's form for the notice.
+pub async fn notice_form(mut c: Ctx) -> Reply {
+    let actor = c.page("").await?;
+    if !distans_core::access::may(&actor, distans_core::access::Kind::EditPrivacyNotice) {
+        return Err(c.fail(CoreError::Forbidden(
+            "only HR edits the privacy notice".into(),
+        )));
+    }
+    notice_form_page(&c, None, FormErrors::default()).await
+}
+
+/// Saves a new version of the notice.
+pub async fn notice_save(c: Ctx, Form(f): Form<Pairs>) -> Reply {
+    let actor = c.posted(get(&f, "csrf"))?;
+    let text = NoticeText {
+        what: get(&f, "what").into(),
+        why: get(&f, "why").into(),
+        legal_basis: get(&f, "legal_basis").into(),
+        how_long: get(&f, "how_long").into(),
+        rights: get(&f, "rights").into(),
+        dpo: get(&f, "dpo").into(),
+    };
+    let version: i64 = get(&f, "version").parse().unwrap_or(0);
+    match c.core().privacy.save_notice(&actor, &text, version).await {
+        Ok(_) => redirect("/integritet"),
+        Err(e) if matches!(e, CoreError::Invalid { .. } | CoreError::Conflict(_)) => {
+            let errs = FormErrors::from_core(&c, "notice", &e);
+            notice_form_page(&c, Some((text, version)), errs).await
+        }
+        Err(e) => Err(c.fail(e)),
+    }
+}
