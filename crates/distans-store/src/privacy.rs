@@ -950,11 +950,7 @@ impl PrivacyPort for SqlStore {
         limit: i64,
     ) -> CoreResult<(String, Vec<distans_core::kernel::AgreementId>)> {
         let start = from.midnight().assume_utc();
-        let end = to
-            .next_day()
-            .unwrap_or(to)
-            .midnight()
-            .assume_utc();
+        let end = to.next_day().unwrap_or(to).midnight().assume_utc();
         let (org, ids): (Option<(String,)>, Vec<(Uuid,)>) = on_db!(self.db(), p => {
             let org = sqlx::query_as(
                 "SELECT name FROM units WHERE parent_id IS NULL ORDER BY depth, name LIMIT 1",
@@ -1001,7 +997,8 @@ impl PrivacyPort for SqlStore {
         work: &Work,
     ) -> CoreResult<i64> {
         write_work!(self, work, |tx| {
-            let version = crate::store::next_version!(tx, expected, "the privacy notice", "privacy_notices");
+            let version =
+                crate::store::next_version!(tx, expected, "the privacy notice", "privacy_notices");
             sqlx::query(
                 "INSERT INTO privacy_notices (version, what, why, legal_basis, how_long, rights, dpo, updated_at, updated_by)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",

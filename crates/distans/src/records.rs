@@ -190,7 +190,12 @@ pub async fn archive(core: &Core, what: ArchiveWhat) -> Result<()> {
             },
         };
         let json = serde_json::to_vec_pretty(&meta)?;
-        write(&dir, &format!("overenskommelse-{}.json", g.id), &json, &mut manifest)?;
+        write(
+            &dir,
+            &format!("overenskommelse-{}.json", g.id),
+            &json,
+            &mut manifest,
+        )?;
     }
     std::fs::write(&manifest_path, manifest.as_bytes())
         .with_context(|| format!("cannot write {}", manifest_path.display()))?;

@@ -135,7 +135,10 @@ pub fn check_notice(n: &NoticeText) -> CoreResult<()> {
         ("dpo", &n.dpo),
     ] {
         if text.trim().is_empty() {
-            return Err(CoreError::invalid(field, "write what this part of the notice says"));
+            return Err(CoreError::invalid(
+                field,
+                "write what this part of the notice says",
+            ));
         }
         if text.chars().count() > 10_000 {
             return Err(CoreError::invalid(field, "at most 10,000 characters"));

@@ -323,6 +323,11 @@ pub async fn retention(mut c: Ctx) -> Reply {
 pub async fn save_rule(mut c: Ctx, Path(kind): Path<String>, Form(f): Form<Pairs>) -> Reply {
     c.nav = "retention";
     let actor = c.posted(get(&f, "csrf"))?;
+    if !distans_core::access::may(&actor, distans_core::access::Kind::EditRetention) {
+        return Err(c.fail(CoreError::Forbidden(
+            "only HR changes the disposal rules".into(),
+        )));
+    }
     let t = RecordType::parse(&kind).ok_or_else(|| c.fail(CoreError::NotFound("record type")))?;
     let change = (|| {
         Ok::<_, CoreError>(RuleChange {
