@@ -159,7 +159,11 @@ mod tests {
             keys.push(format!("ret-type-{}", t.as_str()));
             keys.push(format!("ret-anchor-{}", t.anchor()));
         }
-        for a in [DisposalAction::Delete, DisposalAction::Anonymise, DisposalAction::Keep] {
+        for a in [
+            DisposalAction::Delete,
+            DisposalAction::Anonymise,
+            DisposalAction::Keep,
+        ] {
             keys.push(format!("ret-action-{}", a.as_str()));
         }
         for k in ["what", "why", "legal_basis", "how_long", "rights", "dpo"] {

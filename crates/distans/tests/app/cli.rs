@@ -602,7 +602,10 @@ fn retention_runs_and_the_archive_export_verifies() {
     assert!(o.status.success(), "{}", text(&o));
     let manifest = std::fs::read_to_string(out.join("manifest-sha256.txt")).unwrap();
     let lines: Vec<&str> = manifest.lines().collect();
-    assert!(lines.len() >= 2 && lines.len() % 2 == 0, "{manifest}");
+    assert!(
+        lines.len() >= 2 && lines.len().is_multiple_of(2),
+        "{manifest}"
+    );
     let check = Command::new("sha256sum")
         .args(["-c", "manifest-sha256.txt"])
         .current_dir(&out)

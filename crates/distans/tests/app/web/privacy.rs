@@ -88,7 +88,7 @@ async fn a_person_sees_their_data_and_hr_produces_it_for_a_request() {
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.text().contains("HR 2026/17"));
     let r = app
-        .get(&format!("/api/v1/audit?entity=person"), Some(&hr))
+        .get("/api/v1/audit?entity=person", Some(&hr))
         .await
         .json();
     assert!(
