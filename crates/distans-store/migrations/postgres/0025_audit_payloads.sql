@@ -5,6 +5,8 @@
 -- entry: the chain still verifies, and an edited entry or payload is still
 -- found. Entries written before this version keep their data inline.
 ALTER TABLE audit_log ADD COLUMN payload_hash TEXT;
+-- A person's own data lists the entries they wrote.
+CREATE INDEX audit_log_actor_idx ON audit_log (actor_id, seq);
 
 CREATE TABLE audit_payloads (
     entry_seq BIGINT PRIMARY KEY REFERENCES audit_log (seq),

@@ -268,12 +268,15 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(followups::update_action))
         .routes(routes!(followups::close_action))
         // Personal data and public records.
-        .routes(routes!(privacy::my_data))
-        .routes(routes!(privacy::person_data))
-        .routes(routes!(privacy::rules))
-        .routes(routes!(privacy::put_rule))
-        .routes(routes!(privacy::holds, privacy::place_hold))
-        .routes(routes!(privacy::lift_hold))
-        .routes(routes!(privacy::runs, privacy::run))
-        .routes(routes!(privacy::notice, privacy::put_notice))
+        .routes(routes!(privacy::export_my_data))
+        .routes(routes!(privacy::export_person_data))
+        .routes(routes!(privacy::retention_rules))
+        .routes(routes!(privacy::put_retention_rule))
+        .routes(routes!(privacy::legal_holds, privacy::place_legal_hold))
+        .routes(routes!(privacy::lift_legal_hold))
+        .routes(routes!(privacy::retention_runs, privacy::run_retention))
+        .routes(routes!(
+            privacy::privacy_notice,
+            privacy::put_privacy_notice
+        ))
 }

@@ -108,7 +108,7 @@ fn document(data: &core_privacy::PersonalData) -> ApiResult<Json<Value>> {
 #[utoipa::path(get, path = "/api/v1/me/export", tag = "personal data",
     security(("session" = []), ("token" = [])),
     responses((status = 200, body = PersonalData), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn my_data(
+pub async fn export_my_data(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
 ) -> ApiResult<Json<Value>> {
@@ -129,7 +129,7 @@ pub struct ExportBody {
     request_body = ExportBody,
     security(("session" = []), ("token" = [])),
     responses((status = 200, body = PersonalData), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn person_data(
+pub async fn export_person_data(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     IdPath(id): IdPath,
@@ -188,7 +188,7 @@ pub struct DisposalRules {
 #[utoipa::path(get, path = "/api/v1/retention/rules", tag = "personal data",
     security(("session" = []), ("token" = [])),
     responses((status = 200, body = DisposalRules), (status = 403, body = ErrorBody)))]
-pub async fn rules(
+pub async fn retention_rules(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
 ) -> ApiResult<Json<DisposalRules>> {
@@ -199,7 +199,7 @@ pub async fn rules(
 }
 
 #[derive(Deserialize, ToSchema)]
-pub struct RuleBody {
+pub struct DisposalRuleBody {
     /// Months kept after the anchor event (0–1200).
     keep_months: u32,
     /// `delete`, `anonymise` (only `deactivated_people`) or `keep`.
@@ -215,15 +215,15 @@ pub struct RuleBody {
 /// Changes the rule of a record type (HR).
 #[utoipa::path(put, path = "/api/v1/retention/rules/{type}", tag = "personal data",
     params(("type" = String, Path, description = "record type, e.g. absences")),
-    request_body = RuleBody,
+    request_body = DisposalRuleBody,
     security(("session" = []), ("token" = [])),
     responses((status = 200, body = DisposalRule), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn put_rule(
+pub async fn put_retention_rule(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     Path(kind): Path<String>,
-    ApiJson(body): ApiJson<RuleBody>,
+    ApiJson(body): ApiJson<DisposalRuleBody>,
 ) -> ApiResult<Json<DisposalRule>> {
     let t = RecordType::parse(&kind).ok_or(CoreError::NotFound("record type"))?;
     let action = DisposalAction::parse(&body.action)
@@ -277,7 +277,7 @@ pub struct LegalHolds {
 #[utoipa::path(get, path = "/api/v1/legal-holds", tag = "personal data",
     security(("session" = []), ("token" = [])),
     responses((status = 200, body = LegalHolds), (status = 403, body = ErrorBody)))]
-pub async fn holds(
+pub async fn legal_holds(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
 ) -> ApiResult<Json<LegalHolds>> {
@@ -303,7 +303,7 @@ pub struct HoldBody {
     request_body = HoldBody,
     security(("session" = []), ("token" = [])),
     responses((status = 201, body = LegalHold), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn place_hold(
+pub async fn place_legal_hold(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     ApiJson(body): ApiJson<HoldBody>,
@@ -326,7 +326,7 @@ pub async fn place_hold(
     params(("id" = String, Path, description = "legal hold id")),
     security(("session" = []), ("token" = [])),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn lift_hold(
+pub async fn lift_legal_hold(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     IdPath(id): IdPath,
@@ -394,7 +394,7 @@ pub struct DisposalRuns {
 #[utoipa::path(get, path = "/api/v1/retention/runs", tag = "personal data",
     security(("session" = []), ("token" = [])),
     responses((status = 200, body = DisposalRuns), (status = 403, body = ErrorBody)))]
-pub async fn runs(
+pub async fn retention_runs(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
 ) -> ApiResult<Json<DisposalRuns>> {
@@ -420,7 +420,7 @@ pub struct RunBody {
     request_body = RunBody,
     security(("session" = []), ("token" = [])),
     responses((status = 200, body = DisposalRun), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn run(
+pub async fn run_retention(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     ApiJson(body): ApiJson<RunBody>,
@@ -469,7 +469,7 @@ pub struct PrivacyNotice {
 #[utoipa::path(get, path = "/api/v1/privacy-notice", tag = "personal data",
     security(("session" = []), ("token" = [])),
     responses((status = 200, body = PrivacyNotice)))]
-pub async fn notice(
+pub async fn privacy_notice(
     State(state): State<AppState>,
     ApiActor(_actor): ApiActor,
 ) -> ApiResult<Json<PrivacyNotice>> {
@@ -519,7 +519,7 @@ pub struct NoticeBody {
     request_body = NoticeBody,
     security(("session" = []), ("token" = [])),
     responses((status = 200, body = PrivacyNotice), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn put_notice(
+pub async fn put_privacy_notice(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     ApiJson(body): ApiJson<NoticeBody>,
@@ -537,5 +537,5 @@ pub async fn put_notice(
         .privacy
         .save_notice(&actor, &text, body.version)
         .await?;
-    notice(State(state), ApiActor(actor)).await
+    privacy_notice(State(state), ApiActor(actor)).await
 }
