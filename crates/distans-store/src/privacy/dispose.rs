@@ -5,7 +5,17 @@
 //! A record is held when a legal hold in force names its person (the
 //! `person` columns) or the record itself (its kind and id).
 
-use distans_core::privacy::{DisposalAction, RecordType};
+use serde_json::json;
+use sqlx::types::Json;
+use time::Date;
+use uuid::Uuid;
+
+use distans_core::kernel::Work;
+use distans_core::privacy::{DisposalAction, DisposalCount, DisposalRule, DisposalRun, RecordType};
+use distans_core::CoreResult;
+
+use crate::db::on_db;
+use crate::store::SqlStore;
 
 /// Where a record type's records are and when they are due.
 pub(super) struct Target {
@@ -175,3 +185,136 @@ pub(super) fn acts(action: DisposalAction) -> bool {
 
 /// How many a run anonymises at most (the rest at the next run).
 pub(super) const ANONYMISE_BATCH: i64 = 10_000;
+
+/// Binds the cut-off to a query as the target takes it.
+macro_rules! bind_cut {
+    ($q:expr, $t:expr, $day:expr) => {
+        if $t.ts {
+            $q.bind($day.midnight().assume_utc())
+        } else {
+            $q.bind($day)
+        }
+    };
+}
+
+impl SqlStore {
+    /// A disposal run in one transaction: counts, and unless it is a dry
+    /// run, disposes and writes the run's record and audit entry.
+    pub(super) async fn dispose_in_one(
+        &self,
+        rules: &[(DisposalRule, Date)],
+        run: &DisposalRun,
+        work: &Work,
+    ) -> CoreResult<Vec<DisposalCount>> {
+        on_db!(self.db(), pool => {
+            let mut tx = crate::db::BeginWrite::begin_write(pool).await?;
+            let mut counts = vec![];
+            for (rule, day) in rules {
+                let mut count = 0u64;
+                let mut held = 0u64;
+                if acts(rule.action) {
+                    for t in targets(rule.record_type) {
+                        let all_sql = format!("SELECT COUNT(*) FROM {} WHERE {}", t.table, t.due);
+                        let q = sqlx::query_as::<_, (i64,)>(&all_sql);
+                        let (all,) = bind_cut!(q, t, *day).fetch_one(&mut *tx).await?;
+                        let where_free = format!("{} AND {}", t.due, t.free);
+                        let free_sql = format!("SELECT COUNT(*) FROM {} WHERE {where_free}", t.table);
+                        let q = sqlx::query_as::<_, (i64,)>(&free_sql);
+                        let (free,) = bind_cut!(q, t, *day).fetch_one(&mut *tx).await?;
+                        held += (all - free).max(0) as u64;
+                        if run.dry_run {
+                            count += free as u64;
+                            continue;
+                        }
+                        let ids = format!("SELECT {} FROM {} WHERE {where_free}", key(t.table), t.table);
+                        for stmt in t.first {
+                            let sql = stmt.replace("{ids}", &ids);
+                            let q = sqlx::query(&sql);
+                            bind_cut!(q, t, *day).execute(&mut *tx).await?;
+                        }
+                        match rule.action {
+                            DisposalAction::Anonymise => {
+                                let sql = format!("{ids} LIMIT {ANONYMISE_BATCH}");
+                                let q = sqlx::query_as::<_, (Uuid,)>(&sql);
+                                let people: Vec<(Uuid,)> = bind_cut!(q, t, *day).fetch_all(&mut *tx).await?;
+                                for (id,) in &people {
+                                    anonymise_person!(tx, *id, work.at);
+                                }
+                                count += people.len() as u64;
+                            }
+                            _ => {
+                                let sql = format!("DELETE FROM {} WHERE {where_free}", t.table);
+                                let q = sqlx::query(&sql);
+                                count += bind_cut!(q, t, *day).execute(&mut *tx).await?.rows_affected();
+                            }
+                        }
+                        for stmt in t.after {
+                            sqlx::query(stmt).execute(&mut *tx).await?;
+                        }
+                    }
+                }
+                counts.push(DisposalCount {
+                    record_type: rule.record_type,
+                    action: rule.action,
+                    before: *day,
+                    count,
+                    held,
+                    rule_version: rule.version,
+                    decision_ref: rule.decision_ref.clone(),
+                });
+            }
+            if run.dry_run {
+                tx.rollback().await?;
+                return Ok(counts);
+            }
+            sqlx::query("INSERT INTO disposal_runs (id, at, as_of, by_name, counts) VALUES ($1, $2, $3, $4, $5)")
+                .bind(run.id)
+                .bind(run.at)
+                .bind(run.as_of)
+                .bind(&run.by)
+                .bind(Json(&counts))
+                .execute(&mut *tx)
+                .await?;
+            let mut audit = work.audit.clone();
+            for e in &mut audit {
+                e.after = Some(json!({ "as_of": run.as_of.to_string(), "counts": counts }));
+            }
+            crate::store::append_audit_rows!(tx, work.at, &audit);
+            tx.commit().await?;
+            Ok(counts)
+        })
+    }
+}
+
+/// Anonymises a deactivated person in the transaction `$tx`: what says
+/// who they were goes (name, e-mail, title, commute, employee number,
+/// sign-in, tokens, skills, roles, calendar feed); the records of their
+/// matters stay, under "Anonymiserad".
+macro_rules! anonymise_person {
+    ($tx:expr, $id:expr, $at:expr) => {{
+        let id: Uuid = $id;
+        for stmt in [
+            "DELETE FROM accounts WHERE person_id = $1",
+            "DELETE FROM api_tokens WHERE person_id = $1",
+            "DELETE FROM person_skills WHERE person_id = $1",
+            "DELETE FROM person_roles WHERE person_id = $1",
+            "DELETE FROM calendar_feeds WHERE person_id = $1",
+            "DELETE FROM password_links WHERE person_id = $1",
+            "DELETE FROM scim_group_members WHERE person_id = $1",
+        ] {
+            sqlx::query(stmt).bind(id).execute(&mut *$tx).await?;
+        }
+        sqlx::query(
+            "UPDATE people SET given_name = 'Anonymiserad', family_name = '', email = NULL, title = NULL,
+                    commute_km = NULL, commute_mode = NULL, external_id = NULL, departure_reason = NULL,
+                    employee_number = $1, sort_name = 'anonymiserad', anonymised_at = $2, version = version + 1
+             WHERE id = $3",
+        )
+        .bind(format!("anonymiserad-{}", id.simple()))
+        .bind($at)
+        .bind(id)
+        .execute(&mut *$tx)
+        .await?;
+    }};
+}
+use anonymise_person;
