@@ -137,9 +137,19 @@ async function sign(page, name) {
   const signatures = page.locator('#signatures');
   await expect(signatures.getByRole('listitem').filter({ hasText: name })).toContainText('inte signerad ännu');
   await expectAccessible(page, `the agreement page before ${name} signs`);
+  // Signing comes after reading: the button follows the whole text, and
+  // without the tick it is refused at the field.
+  const text = await page.locator('article.agreement-text').boundingBox();
+  const button = await page.getByRole('button', { name: 'Signera' }).boundingBox();
+  expect(button && text && button.y > text.y + text.height, 'the sign button is below the text').toBeTruthy();
+  await page.getByRole('button', { name: 'Signera' }).click();
+  await expect(page.locator('#e-read')).toContainText('innan du signerar');
+  await expect(signatures.getByRole('listitem').filter({ hasText: name })).toContainText('inte signerad ännu');
+  await expectAccessible(page, 'signing without the tick');
+  await page.getByLabel('Jag har läst hela överenskommelsen').check();
   await page.getByRole('button', { name: 'Signera' }).click();
   await expect(signatures.getByRole('listitem').filter({ hasText: name })).toContainText(
-    /signerad \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/,
+    /signerad \d{4}-\d{2}-\d{2} \d{2}:\d{2}/,
   );
   await expect(page.getByRole('button', { name: 'Signera' })).toHaveCount(0);
 }
@@ -160,8 +170,16 @@ async function expectActive(page, agreementId) {
   const facts = page.locator('dl.facts');
   await expect(facts.getByText('SHA-256', { exact: true })).toBeVisible();
   await expect(facts.locator('code')).toHaveText(/^[0-9a-f]{64}$/);
-  await expect(page.getByRole('button', { name: 'Säg upp överenskommelsen' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Säg upp överenskommelsen' })).toBeVisible();
   await expectAccessible(page, 'the agreement in force');
+  // Ending it shows what that means first; cancelling changes nothing.
+  await page.getByRole('button', { name: 'Fortsätt' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Kontrollera innan du avslutar överenskommelsen');
+  await expect(page.locator('dl.facts')).toContainText(/Sista dag den gäller\s*\d{4}-\d{2}-\d{2}/);
+  await expect(page.getByRole('status')).toContainText('Uppföljningar efter sista dagen ställs in');
+  await expectAccessible(page, 'the check before ending');
+  await page.getByRole('link', { name: 'Avbryt' }).click();
+  await expect(page.locator('#agreement-state')).toHaveText('gäller');
 
   const pdf = page.getByRole('link', { name: 'Ladda ner som PDF' });
   await expect(pdf).toHaveAttribute('href', `/api/v1/agreements/${agreementId}/pdf`);

@@ -52,3 +52,32 @@ test('HR opens a unit\'s form and sees a move checked before it is made', async 
     await expectAccessible(page, 'the move check');
   }
 });
+
+test('HR changes a person: a move is checked first, and the page tells the history', async ({ page }) => {
+  await signIn(page, 'hr');
+  await page.goto('/personer?q=Lindqvist');
+  await page.getByRole('link', { name: 'Anna Lindqvist' }).first().click();
+  await expect(page.getByRole('heading', { name: 'Ändringshistorik' })).toBeVisible();
+  await page.getByRole('link', { name: 'Ändra uppgifter' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Ändra Anna Lindqvist');
+  await expectAccessible(page, 'the person form');
+  // A bad address is named at its field.
+  await page.getByLabel('E-postadress').fill('inte en adress');
+  await page.getByRole('button', { name: 'Spara' }).click();
+  await expect(page.locator('#e-email')).toBeVisible();
+  await expectAccessible(page, 'the person form with an error');
+  // Another home unit: the check says what the move means; going back changes nothing.
+  const unit = page.getByLabel('Hemenhet');
+  const current = await unit.inputValue();
+  const values = await unit.locator('option').evaluateAll((os) => os.map((o) => o.getAttribute('value')));
+  const other = values.find((v) => v && v !== current);
+  await unit.selectOption(other ?? current);
+  await page.getByLabel('E-postadress').fill('anna.lindqvist@example.se');
+  await page.getByRole('button', { name: 'Spara' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Kontrollera flytten av Anna Lindqvist');
+  await expect(page.getByRole('status')).toContainText('räknar med personen på den nya enheten');
+  await page.setViewportSize({ width: 320, height: 800 });
+  await expectAccessible(page, 'the check of a person\'s move');
+  await page.getByRole('link', { name: 'Ändra igen' }).click();
+  await expect(page.getByLabel('Hemenhet')).toHaveValue(current);
+});

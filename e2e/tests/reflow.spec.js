@@ -52,6 +52,7 @@ const DETAIL_PAGES = [
   { kind: 'my data', re: /^\/mina-uppgifter$/ },
   { kind: 'privacy notice', re: /^\/integritet$/ },
   { kind: 'privacy notice form', re: /^\/integritet\/andra$/, only: 'hr' },
+  { kind: 'person form', re: new RegExp(`^/personer/${UUID}/andra$`), only: 'hr' },
 ];
 
 /**

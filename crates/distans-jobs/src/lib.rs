@@ -121,8 +121,9 @@ pub fn spawn_worker(
 /// Days ahead that the parties are told an agreement is ending.
 pub const ENDING_NOTICE_DAYS: i64 = 14;
 
-/// Reminds the parties of agreements that end soon, every `every`. Safe on
-/// several servers: each agreement is marked by the first to tell.
+/// Reminds the parties of agreements that end soon, and tells new managers
+/// of agreements to confirm after their person moved, every `every`. Safe
+/// on several servers: each agreement is marked by the first to tell.
 pub fn spawn_reminders(core: Arc<Core>, every: Duration) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(every);
@@ -138,6 +139,14 @@ pub fn spawn_reminders(core: Arc<Core>, every: Duration) -> tokio::task::JoinHan
                     tracing::info!(agreements = n, "told the parties their agreements end soon")
                 }
                 Err(e) => tracing::warn!(error = %e, "could not send ending reminders"),
+            }
+            match core.agreements.tell_of_moved_agreements().await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(
+                    agreements = n,
+                    "told new managers of agreements to confirm after a move"
+                ),
+                Err(e) => tracing::warn!(error = %e, "could not tell of moved agreements"),
             }
         }
     })

@@ -11,13 +11,14 @@ use uuid::Uuid;
 
 use distans_core::agreements::{Agreement, AgreementState};
 use distans_core::followup::FollowUpSchedule;
-use distans_core::kernel::Work;
+use distans_core::kernel::{Page, Paging, UnitId, Work};
 use distans_core::store::AgreementsPort;
 use distans_core::CoreResult;
 
 use crate::db::{fetch, read_all, read_one};
 use crate::store::{
-    about, must_change, name, next_version, row, write_if_changed, write_work, SqlStore,
+    about, must_change, name, next_version, push_below, read_page, row, write_if_changed,
+    write_work, List, SqlStore,
 };
 use crate::stored::{terms, Stored};
 
@@ -25,8 +26,22 @@ pub(crate) const AGREEMENT_SELECT: &str = "SELECT g.id, g.request_id, g.person_i
         p.family_name, g.decider_id, d.given_name AS d_given, d.family_name AS d_family, g.state,
         g.days_per_week, CAST(g.weekdays AS TEXT) AS weekdays, g.place, g.place_address,
         g.start_date, g.end_date, g.policy_version, g.notice_days, g.text, g.text_sha256,
-        g.employee_signed_at, g.decider_signed_at, g.ends_on, g.ended_by, g.end_reason, g.version
-    FROM agreements g JOIN people p ON p.id = g.person_id JOIN people d ON d.id = g.decider_id";
+        g.employee_signed_at, g.decider_signed_at, g.ends_on, g.ended_by, g.end_reason, g.version,
+        CASE WHEN g.unit_id IS NOT NULL AND g.unit_id <> p.unit_id THEN p.unit_id END AS moved_to
+    FROM agreements g JOIN people p ON p.id = g.person_id JOIN people d ON d.id = g.decider_id
+        JOIN units pu ON pu.id = p.unit_id";
+
+/// Live agreements of people who are no longer in the unit the agreement
+/// was made for (after `WHERE`).
+const MOVED: &str = "g.unit_id IS NOT NULL AND g.unit_id <> p.unit_id AND p.deactivated_at IS NULL
+    AND g.state IN ('active', 'awaiting_signatures') AND g.ends_on IS NULL";
+
+const AGREEMENTS_MOVED: List = List {
+    count: "agreements g JOIN people p ON p.id = g.person_id JOIN units pu ON pu.id = p.unit_id",
+    about: None,
+    select: AGREEMENT_SELECT,
+    order: "p.sort_name, g.start_date, g.id",
+};
 
 row! {
     pub(crate) struct AgreementRow => Agreement {
@@ -43,6 +58,7 @@ row! {
         ends_on: Option<Date>,
         ended_by: Option<String>,
         end_reason: Option<String>,
+        moved_to: Option<Uuid>,
         version: i64,
     }
     with {
@@ -80,9 +96,9 @@ macro_rules! insert_agreement {
         sqlx::query(
             "INSERT INTO agreements (id, request_id, person_id, decider_id, state, days_per_week, weekdays, place,
                 place_address, start_date, end_date, policy_version, notice_days, text, text_sha256,
-                employee_signed_at, decider_signed_at, ends_on, ended_by, end_reason, created_at, version)
+                employee_signed_at, decider_signed_at, ends_on, ended_by, end_reason, created_at, version, unit_id)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, NULL, NULL, NULL, NULL, NULL, NULL,
-                $15, 1)",
+                $15, 1, (SELECT p.unit_id FROM people p WHERE p.id = $3))",
         )
         .bind(g.id.uuid())
         .bind(g.request_id.uuid())
@@ -252,5 +268,79 @@ impl AgreementsPort for SqlStore {
             work.at,
             id.uuid()
         )
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn agreements_moved(
+        &self,
+        under: Option<&[String]>,
+        today: Date,
+        paging: Paging,
+    ) -> CoreResult<Page<Agreement>> {
+        read_page!(self.db(), AgreementRow, &AGREEMENTS_MOVED, paging, |q| {
+            q.push(format!(" AND {MOVED} AND COALESCE(g.ends_on, g.end_date, "))
+                .push_bind(today)
+                .push(") >= ")
+                .push_bind(today);
+            if let Some(paths) = under {
+                q.push(" AND ");
+                push_below(q, "pu.path", paths);
+            }
+        })
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn agreements_moved_untold(&self, limit: i64) -> CoreResult<Vec<Agreement>> {
+        read_all!(
+            self.db(),
+            AgreementRow,
+            &format!(
+                "{AGREEMENT_SELECT} WHERE {MOVED}
+                   AND (g.move_told_unit_id IS NULL OR g.move_told_unit_id <> p.unit_id)
+                 ORDER BY g.id LIMIT $1"
+            ),
+            limit
+        )
+    }
+
+    #[tracing::instrument(skip_all, fields(id = %id))]
+    async fn mark_agreement_move_told(
+        &self,
+        id: AgreementId,
+        unit: UnitId,
+        work: &Work,
+    ) -> CoreResult<bool> {
+        write_if_changed!(
+            self,
+            work,
+            "UPDATE agreements SET move_told_unit_id = $1
+             WHERE id = $2 AND (move_told_unit_id IS NULL OR move_told_unit_id <> $1)",
+            unit.uuid(),
+            id.uuid()
+        )
+    }
+
+    #[tracing::instrument(skip_all, fields(id = %g.id))]
+    async fn confirm_agreement_unit(
+        &self,
+        g: &Agreement,
+        expected: i64,
+        unit: UnitId,
+        work: &Work,
+    ) -> CoreResult<()> {
+        write_work!(self, work, |tx| {
+            must_change!(
+                tx,
+                "the agreement was changed by someone else meanwhile; reload it",
+                at_version(g.id.uuid(), expected),
+                sqlx::query(
+                    "UPDATE agreements SET unit_id = $1, decider_id = $2, version = version + 1
+                     WHERE id = $3 AND version = $4
+                       AND $1 = (SELECT p.unit_id FROM people p WHERE p.id = agreements.person_id)",
+                )
+                .bind(unit.uuid())
+                .bind(g.decider_id.uuid())
+            );
+        })
     }
 }

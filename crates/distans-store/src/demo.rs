@@ -136,6 +136,13 @@ impl DemoPort for SqlStore {
                 q.build().execute(&mut *tx).await?;
             }
             insert_absences!(tx, plan.absences, None::<Uuid>, NARROW);
+            // Each agreement is made for its person's unit.
+            sqlx::query(
+                "UPDATE agreements SET unit_id = (SELECT p.unit_id FROM people p WHERE p.id = agreements.person_id)
+                 WHERE unit_id IS NULL",
+            )
+            .execute(&mut *tx)
+            .await?;
             true
         })
     }

@@ -7,11 +7,13 @@ use uuid::Uuid;
 
 use distans_core::departures::{Departure, DepartureChange, OpenMatters};
 use distans_core::kernel::{PersonId, Work};
+use distans_core::org::edit::PersonUpdate;
 use distans_core::store::{AgreementsPort, CasesPort, DeparturesPort, EquipmentPort};
 use distans_core::{CoreError, CoreResult};
 
 use crate::cases::insert_events;
 use crate::db::{fetch, on_db};
+use crate::people::write_update;
 use crate::store::{must_change, write_if_changed, write_work, SqlStore};
 use crate::stored::Stored;
 
@@ -44,7 +46,8 @@ impl DeparturesPort for SqlStore {
         let rows: Vec<(String, Uuid)> = fetch!(
             self.db(),
             fetch_all,
-            "SELECT employee_number, id FROM people WHERE deactivated_at IS NULL ORDER BY employee_number"
+            "SELECT employee_number, id FROM people WHERE deactivated_at IS NULL AND external_id IS NULL
+             ORDER BY employee_number"
         )?;
         Ok(rows.into_iter().map(|(n, id)| (n, id.into())).collect())
     }
@@ -91,10 +94,18 @@ impl DeparturesPort for SqlStore {
     }
 
     #[tracing::instrument(skip_all, fields(person = %change.person))]
-    async fn depart(&self, change: &DepartureChange, work: &Work) -> CoreResult<u64> {
+    async fn depart(
+        &self,
+        change: &DepartureChange,
+        also: Option<&PersonUpdate>,
+        work: &Work,
+    ) -> CoreResult<u64> {
         let person = change.person.uuid();
         let d = &change.departure;
         write_work!(self, work, |tx| {
+            if let Some(u) = also {
+                write_update!(tx, u, work.at);
+            }
             must_change!(
                 tx,
                 "the person is deactivated already",
@@ -163,15 +174,37 @@ impl DeparturesPort for SqlStore {
     }
 
     #[tracing::instrument(skip_all)]
-    async fn reactivate(&self, person: PersonId, work: &Work) -> CoreResult<bool> {
-        write_if_changed!(
-            self,
-            work,
-            "UPDATE people SET deactivated_at = NULL, last_day = NULL, departure_reason = NULL,
-                updated_at = $1, version = version + 1
-             WHERE id = $2 AND deactivated_at IS NOT NULL",
-            work.at,
-            person.uuid()
-        )
+    async fn reactivate(
+        &self,
+        person: PersonId,
+        also: Option<&PersonUpdate>,
+        work: &Work,
+    ) -> CoreResult<bool> {
+        let Some(u) = also else {
+            return write_if_changed!(
+                self,
+                work,
+                "UPDATE people SET deactivated_at = NULL, last_day = NULL, departure_reason = NULL,
+                    updated_at = $1, version = version + 1
+                 WHERE id = $2 AND deactivated_at IS NOT NULL",
+                work.at,
+                person.uuid()
+            );
+        };
+        write_work!(self, work, |tx| {
+            write_update!(tx, u, work.at);
+            must_change!(
+                tx,
+                "the person is not deactivated",
+                sqlx::query(
+                    "UPDATE people SET deactivated_at = NULL, last_day = NULL, departure_reason = NULL,
+                        updated_at = $1, version = version + 1
+                     WHERE id = $2 AND deactivated_at IS NOT NULL",
+                )
+                .bind(work.at)
+                .bind(person.uuid())
+            );
+            true
+        })
     }
 }

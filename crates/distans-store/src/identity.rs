@@ -119,7 +119,7 @@ impl IdentityPort for SqlStore {
             return Ok(None);
         };
         let (roles, manages): (Vec<(String,)>, Vec<(Uuid, String, String)>) = on_db!(self.db(), p => {
-            let roles = sqlx::query_as("SELECT role FROM person_roles WHERE person_id = $1")
+            let roles = sqlx::query_as("SELECT DISTINCT role FROM person_roles WHERE person_id = $1")
                 .bind(person.uuid())
                 .fetch_all(p)
                 .await?;

@@ -368,7 +368,7 @@ impl OrgPort for SqlStore {
                     .fetch_all(p)
                     .await?;
             let roles: Vec<(String,)> =
-                sqlx::query_as("SELECT role FROM person_roles WHERE person_id = $1 ORDER BY role")
+                sqlx::query_as("SELECT DISTINCT role FROM person_roles WHERE person_id = $1 ORDER BY role")
                     .bind(id.uuid())
                     .fetch_all(p)
                     .await?;
@@ -458,10 +458,11 @@ impl OrgPort for SqlStore {
                     sqlx::query_as("SELECT person_id, skill FROM person_skills ORDER BY skill")
                         .fetch_all(&mut *tx)
                         .await?;
-                let role_rows: Vec<(Uuid, String)> =
-                    sqlx::query_as("SELECT person_id, role FROM person_roles")
-                        .fetch_all(&mut *tx)
-                        .await?;
+                let role_rows: Vec<(Uuid, String)> = sqlx::query_as(
+                    "SELECT person_id, role FROM person_roles WHERE source = 'local'",
+                )
+                .fetch_all(&mut *tx)
+                .await?;
                 let snap = snapshot(sites, units, people, skill_rows, role_rows)?;
                 resolve(&snap, data, actor_id, actor, &mut Uuid::now_v7)
             },
@@ -523,9 +524,14 @@ impl OrgPort for SqlStore {
                     q.build().execute(&mut *tx).await?;
 
                     // Skills and roles: replace those of the people in this chunk.
-                    for table in ["person_skills", "person_roles"] {
-                        let mut q =
-                            QueryBuilder::new(format!("DELETE FROM {table} WHERE person_id IN "));
+                    // (Only the file's own roles: identity-provider groups grant theirs.)
+                    for (table, only_local) in [
+                        ("person_skills", ""),
+                        ("person_roles", " AND source = 'local'"),
+                    ] {
+                        let mut q = QueryBuilder::new(format!(
+                            "DELETE FROM {table} WHERE 1 = 1{only_local} AND person_id IN "
+                        ));
                         push_list(&mut q, chunk.iter().map(|x| x.id.uuid()));
                         q.build().execute(&mut *tx).await?;
                     }
@@ -598,8 +604,8 @@ impl OrgPort for SqlStore {
         let rows: Vec<(Uuid, String, String, Option<String>)> = fetch!(
             self.db(),
             fetch_all,
-            "SELECT p.id, p.given_name, p.family_name, p.email FROM person_roles r JOIN people p ON p.id = r.person_id
-             WHERE r.role = $1 ORDER BY p.sort_name LIMIT 100",
+            "SELECT p.id, p.given_name, p.family_name, p.email FROM people p
+             WHERE p.id IN (SELECT r.person_id FROM person_roles r WHERE r.role = $1) ORDER BY p.sort_name LIMIT 100",
             role
         )?;
         Ok(rows

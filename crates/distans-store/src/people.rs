@@ -2,21 +2,21 @@
 //! account, in one transaction with the audit entry.
 
 use distans_core::kernel::{PersonId, Work};
-use distans_core::org::edit::{PersonDraft, Provisioned};
+use distans_core::org::edit::{PersonDraft, PersonUpdate, Provisioned};
 use distans_core::CoreResult;
-use time::OffsetDateTime;
-use uuid::Uuid;
 
-use crate::store::{must_change, sort_key, write_work, SqlStore};
+use crate::store::{sort_key, write_work, SqlStore};
 
 /// The draft's skills, roles and account, written over what the person had.
 macro_rules! write_parts {
     ($tx:ident, $id:expr, $draft:expr, $at:expr) => {{
-        let id: Uuid = $id;
-        let draft: &PersonDraft = $draft;
-        let at: OffsetDateTime = $at;
+        let id: uuid::Uuid = $id;
+        let draft: &distans_core::org::edit::PersonDraft = $draft;
+        let at: time::OffsetDateTime = $at;
+        // The organisation's own grants; those of identity-provider groups stay.
         for table in ["person_skills", "person_roles"] {
-            sqlx::query(&format!("DELETE FROM {table} WHERE person_id = $1"))
+            let only_local = if table == "person_roles" { " AND source = 'local'" } else { "" };
+            sqlx::query(&format!("DELETE FROM {table} WHERE person_id = $1{only_local}"))
                 .bind(id)
                 .execute(&mut *$tx)
                 .await?;
@@ -29,7 +29,10 @@ macro_rules! write_parts {
                 .await?;
         }
         for r in &draft.roles {
-            sqlx::query("INSERT INTO person_roles (person_id, role) VALUES ($1, $2)")
+            sqlx::query(
+                "INSERT INTO person_roles (person_id, role, source) SELECT $1, $2, 'local'
+                 WHERE NOT EXISTS (SELECT 1 FROM person_roles WHERE person_id = $1 AND role = $2)",
+            )
                 .bind(id)
                 .bind(r.as_str())
                 .execute(&mut *$tx)
@@ -56,8 +59,9 @@ macro_rules! write_parts {
         }
     }};
 }
+pub(crate) use write_parts;
 
-fn attributes(p: &Provisioned) -> Option<String> {
+pub(crate) fn attributes(p: &Provisioned) -> Option<String> {
     p.attributes.as_ref().map(|a| a.to_string())
 }
 
@@ -101,11 +105,30 @@ pub(crate) async fn update_person(
     provisioned: Option<&Provisioned>,
     work: &Work,
 ) -> CoreResult<i64> {
+    let update = PersonUpdate {
+        person: id,
+        version,
+        draft: d.clone(),
+        provisioned: provisioned.cloned(),
+    };
     write_work!(store, work, |tx| {
-        must_change!(
-            tx,
+        write_update!(tx, &update, work.at);
+        version + 1
+    })
+}
+
+/// Writes the update `$u` (`&PersonUpdate`) at `$at` in the transaction
+/// `$tx`: a conflict, and nothing written, unless the person is still at
+/// its version.
+macro_rules! write_update {
+    ($tx:ident, $u:expr, $at:expr) => {{
+        let u: &distans_core::org::edit::PersonUpdate = $u;
+        let at: time::OffsetDateTime = $at;
+        let (id, d) = (u.person, &u.draft);
+        $crate::store::must_change!(
+            $tx,
             "the person was changed meanwhile",
-            at_version(id.uuid(), version),
+            at_version(id.uuid(), u.version),
             sqlx::query(
                 "UPDATE people SET employee_number = $1, given_name = $2, family_name = $3, email = $4, title = $5,
                  unit_id = $6, site_id = $7, sort_name = $8, updated_at = $9, version = version + 1
@@ -118,18 +141,18 @@ pub(crate) async fn update_person(
             .bind(&d.title)
             .bind(d.unit_id.uuid())
             .bind(d.site_id.map(|s| s.uuid()))
-            .bind(sort_key(&format!("{} {}", d.family_name, d.given_name)))
-            .bind(work.at)
+            .bind($crate::store::sort_key(&format!("{} {}", d.family_name, d.given_name)))
+            .bind(at)
         );
-        if let Some(p) = provisioned {
+        if let Some(p) = &u.provisioned {
             sqlx::query("UPDATE people SET external_id = $1, provisioned = $2 WHERE id = $3")
                 .bind(&p.external_id)
-                .bind(attributes(p))
+                .bind($crate::people::attributes(p))
                 .bind(id.uuid())
-                .execute(&mut *tx)
+                .execute(&mut *$tx)
                 .await?;
         }
-        write_parts!(tx, id.uuid(), d, work.at);
-        version + 1
-    })
+        $crate::people::write_parts!($tx, id.uuid(), d, at);
+    }};
 }
+pub(crate) use write_update;

@@ -120,14 +120,14 @@ macro_rules! regrant {
             let had: BTreeSet<Role> = roles_of(&was, $mapping).into_iter().collect();
             let has: BTreeSet<Role> = roles_of(&now, $mapping).into_iter().collect();
             for r in has.difference(&had) {
-                sqlx::query("INSERT INTO person_roles (person_id, role) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                sqlx::query("INSERT INTO person_roles (person_id, role, source) VALUES ($1, $2, 'scim') ON CONFLICT DO NOTHING")
                     .bind(person)
                     .bind(r.as_str())
                     .execute(&mut *$tx)
                     .await?;
             }
             for r in had.difference(&has) {
-                sqlx::query("DELETE FROM person_roles WHERE person_id = $1 AND role = $2")
+                sqlx::query("DELETE FROM person_roles WHERE person_id = $1 AND role = $2 AND source = 'scim'")
                     .bind(person)
                     .bind(r.as_str())
                     .execute(&mut *$tx)

@@ -15,6 +15,7 @@ pub mod i18n;
 pub mod ics;
 pub mod idempotency;
 mod input;
+pub mod localtime;
 pub mod notices;
 pub mod oidc;
 pub mod scim;

@@ -44,6 +44,12 @@ pub enum Action<'a> {
         person_id: PersonId,
         decider_id: PersonId,
     },
+    /// Keep or end the agreement of a person who moved unit (the person's
+    /// id and their new unit's path): the new unit's managers, HR.
+    ConfirmMovedAgreement {
+        person_id: PersonId,
+        unit_path: &'a str,
+    },
     /// See a request or agreement of a person (the person's id and unit path).
     ReadCase {
         person_id: PersonId,
@@ -274,6 +280,10 @@ impl Action<'_> {
                 person_id,
                 unit_path,
             } => (Kind::AnswerFollowUp, of(person_id, unit_path)),
+            Action::ConfirmMovedAgreement {
+                person_id,
+                unit_path,
+            } => (Kind::ConfirmMovedAgreement, of(person_id, unit_path)),
             Action::ScheduleDevelopmentTalk {
                 person_id,
                 unit_path,
@@ -384,6 +394,8 @@ pub struct Can {
     pub deactivate_people: bool,
     /// Create, change and close units; add and change sites.
     pub edit_organisation: bool,
+    /// Change a person's facts, home unit and roles.
+    pub edit_people: bool,
     /// Send someone a link to set their password.
     pub send_password_links: bool,
     pub admin: bool,
@@ -422,6 +434,7 @@ pub fn reach(actor: &Actor) -> Can {
         import_absences: may(actor, Kind::ImportAbsences),
         deactivate_people: may(actor, Kind::DeactivatePerson),
         edit_organisation: may(actor, Kind::EditOrganisation),
+        edit_people: may(actor, Kind::EditPeople),
         send_password_links: may(actor, Kind::SendPasswordLink),
         admin: may(actor, Kind::AdminOverview),
         counts: may(actor, Kind::ReadAudit),
@@ -468,6 +481,8 @@ pub enum Listing {
     Deviations,
     FollowUps,
     Loans,
+    /// Agreements waiting for a new manager after their person moved.
+    MovedAgreements,
 }
 
 /// Whose things a list holds: everything for those who may read all of
@@ -479,6 +494,7 @@ pub fn scope(actor: &Actor, listing: Listing) -> Scope {
         Listing::Deviations => Kind::ReadAllDeviations,
         Listing::FollowUps => Kind::ReadAllFollowUps,
         Listing::Loans => Kind::ReadAllLoans,
+        Listing::MovedAgreements => Kind::ConfirmMovedAgreement,
     };
     if table::rule(all)
         .may

@@ -108,6 +108,13 @@ fn every_action<'a>(
             },
         ),
         (
+            "ConfirmMovedAgreement",
+            Action::ConfirmMovedAgreement {
+                person_id: person,
+                unit_path: path,
+            },
+        ),
+        (
             "ReadAllTemporaryDecisions",
             Action::Plain(Kind::ReadAllTemporaryDecisions),
         ),
@@ -253,6 +260,7 @@ const WRITES: &[&str] = &[
     "SendAgreement",
     "SignAgreement",
     "EndAgreement",
+    "ConfirmMovedAgreement",
     "EnterAbsence",
     "ImportAbsences",
     "EditClosedDays",
@@ -298,6 +306,7 @@ fn the_role_by_action_table_about_another_person() {
         ("SendAgreement", "MH"),
         ("SignAgreement", "M"),
         ("EndAgreement", "MH"),
+        ("ConfirmMovedAgreement", "MH"),
         ("ReadAllTemporaryDecisions", "HAUD"),
         ("ReadCase", "MHU"),
         ("EnterAbsence", "MH"),
@@ -407,6 +416,7 @@ fn what_everyone_may_and_may_not_do_about_themselves() {
         }
         for n in [
             "SendAgreement",
+            "ConfirmMovedAgreement",
             "DecideRequest",
             "DecideRequest(HR)",
             "HandleDeviation",

@@ -32,6 +32,8 @@ pub enum Kind {
     SendAgreement,
     SignAgreement,
     EndAgreement,
+    /// Keep or end the agreement of a person who moved into one's unit.
+    ConfirmMovedAgreement,
     EnterAbsence,
     ImportAbsences,
     EditClosedDays,
@@ -185,6 +187,7 @@ pub const POLICY: &[Rule] = &[
     unless(row(K::SendAgreement,      &[Decider, Holds(Hr)], "only the one who decided (or HR) sends the agreement for signatures"), &[(Own, "nobody sends their own agreement")]),
     row(K::SignAgreement,          &[Own, Decider], "only the employee and the one who decided sign the agreement"),
     row(K::EndAgreement,           &[Own, Decider, Holds(Hr)], "only the parties (or HR) may end the agreement"),
+    unless(row(K::ConfirmMovedAgreement, &[Holds(Hr), ManagerOfUnit], "only the person's new managers or HR decide whether the agreement continues after a move"), &[(Own, "nobody confirms their own agreement")]),
     // The plan, absences and coverage.
     row(K::EnterAbsence,           &[Own, Holds(Hr), ManagerOfUnit], "only the person, their managers and HR enter their absences"),
     row(K::ImportAbsences,         &[Holds(Hr), Holds(Admin)], "only HR and administrators may import absences"),

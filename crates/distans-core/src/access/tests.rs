@@ -193,6 +193,7 @@ fn every_kind_of_action_has_exactly_one_row() {
         SendAgreement,
         SignAgreement,
         EndAgreement,
+        ConfirmMovedAgreement,
         EnterAbsence,
         ImportAbsences,
         EditClosedDays,
@@ -247,6 +248,7 @@ fn lists_reach_everyone_for_hr_their_units_for_managers_and_otherwise_ones_own()
         Listing::Deviations,
         Listing::FollowUps,
         Listing::Loans,
+        Listing::MovedAgreements,
     ] {
         assert_eq!(scope(&hr, l), Scope::All, "{l:?}");
         assert_eq!(scope(&m, l), Scope::Units(vec!["/a/b/".into()]), "{l:?}");
@@ -258,6 +260,7 @@ fn lists_reach_everyone_for_hr_their_units_for_managers_and_otherwise_ones_own()
         "auditors read every request"
     );
     assert_eq!(scope(&au, Listing::Deviations), Scope::Own);
+    assert_eq!(scope(&au, Listing::MovedAgreements), Scope::Own);
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! parties, frozen, ended; development talks set on them.
 
 pub mod model;
+mod moves;
 pub mod port;
 pub mod rules;
 pub mod service;

@@ -2,7 +2,7 @@
 //! arrangement becomes, signed by both parties, then frozen (its SHA-256
 //! recorded).
 
-use crate::kernel::ids::PersonId;
+use crate::kernel::ids::{PersonId, UnitId};
 use crate::kernel::{AgreementId, PersonRef, RequestId};
 use serde::{Deserialize, Serialize};
 
@@ -83,6 +83,10 @@ pub struct Agreement {
     pub ends_on: Option<Date>,
     pub ended_by: Option<String>,
     pub end_reason: Option<String>,
+    /// The unit the person moved to since the agreement was made for their
+    /// unit: until a manager of that unit confirms it (or ends it), it is
+    /// their task. None when the person is where the agreement was made.
+    pub moved_to: Option<UnitId>,
     pub version: i64,
 }
 
@@ -122,6 +126,7 @@ impl Agreement {
             ends_on: None,
             ended_by: None,
             end_reason: None,
+            moved_to: None,
             version: 1,
         }
     }

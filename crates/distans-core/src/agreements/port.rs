@@ -3,7 +3,7 @@
 //! changes data is one transaction with its audit entry and notices.
 
 use crate::kernel::ids::PersonId;
-use crate::kernel::AgreementId;
+use crate::kernel::{AgreementId, Page, Paging, UnitId};
 use async_trait::async_trait;
 
 use crate::agreements::model::Agreement;
@@ -48,4 +48,33 @@ pub trait AgreementsPort: Send + Sync {
         created_by: &str,
         work: &Work,
     ) -> CoreResult<i64>;
+    /// Live agreements of people who moved out of the unit the agreement
+    /// was made for (below these unit paths; `None`: anywhere), still in
+    /// force on `today`.
+    async fn agreements_moved(
+        &self,
+        under: Option<&[String]>,
+        today: time::Date,
+        paging: Paging,
+    ) -> CoreResult<Page<Agreement>>;
+    /// Such agreements whose new managers were not yet told of this move.
+    async fn agreements_moved_untold(&self, limit: i64) -> CoreResult<Vec<Agreement>>;
+    /// Records that the managers of `unit` were told, with the notices;
+    /// false when someone else told them first.
+    async fn mark_agreement_move_told(
+        &self,
+        id: AgreementId,
+        unit: UnitId,
+        work: &Work,
+    ) -> CoreResult<bool>;
+    /// The agreement now made for `unit` (the person's unit, still), with
+    /// `g.decider_id` as the employer's party; a conflict unless it is at
+    /// `expected` and the person is still in `unit`.
+    async fn confirm_agreement_unit(
+        &self,
+        g: &Agreement,
+        expected: i64,
+        unit: UnitId,
+        work: &Work,
+    ) -> CoreResult<()>;
 }

@@ -1,7 +1,7 @@
 //! The agreement's text: the organisation's template, its placeholders,
 //! and the text rendered from the facts of one agreement.
 
-use crate::kernel::ids::PersonId;
+use crate::kernel::ids::{PersonId, UnitId};
 use sha2::{Digest, Sha256};
 use time::{Date, OffsetDateTime};
 
@@ -266,6 +266,43 @@ pub fn ending(g: &Agreement, today: Date) -> CoreResult<Agreement> {
         }
     }
     Ok(next)
+}
+
+/// The unit an agreement waits to be confirmed for after its person moved:
+/// only a live agreement (active, or awaiting signatures, and no notice
+/// given) of a person who is no longer in the unit it was made for.
+pub fn moved_to(g: &Agreement, today: Date) -> CoreResult<UnitId> {
+    let unit = g.moved_to.ok_or_else(|| {
+        CoreError::Conflict("the agreement already holds for the person's unit".into())
+    })?;
+    if g.ends_on.is_some() {
+        return Err(CoreError::Conflict(
+            "notice has already been given on the agreement".into(),
+        ));
+    }
+    match g.state_on(today) {
+        AgreementState::Active | AgreementState::AwaitingSignatures => Ok(unit),
+        s => Err(CoreError::Conflict(format!(
+            "the agreement is {}: there is nothing to confirm",
+            s.as_str()
+        ))),
+    }
+}
+
+/// Who signs for the employer once an agreement is confirmed after a
+/// move: the manager who confirms it; when someone else (HR) confirms,
+/// the person's new manager, or — with none — the one who signed before.
+pub fn decider_after_move(
+    confirmer: PersonId,
+    confirmer_manages: bool,
+    new_manager: Option<PersonId>,
+    before: PersonId,
+) -> PersonId {
+    if confirmer_manages {
+        confirmer
+    } else {
+        new_manager.unwrap_or(before)
+    }
 }
 
 /// The period an agreement runs, as its follow-ups are scheduled from it.

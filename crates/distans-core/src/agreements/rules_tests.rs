@@ -34,25 +34,27 @@ fn facts() -> AgreementFacts {
 }
 
 fn agreement(state: AgreementState) -> Agreement {
-    Agreement {
-        id: (Uuid::from_u128(10)).into(),
+    let parties = Parties {
         request_id: RequestId::from_u128(11),
-        person_id: PersonId::from_u128(1),
-        person_name: "Åsa Öberg".into(),
-        decider_id: PersonId::from_u128(2),
-        decider_name: "Karin Holm".into(),
+        person: PersonRef {
+            id: PersonId::from_u128(1),
+            name: "Åsa Öberg".into(),
+        },
+        decider: PersonRef {
+            id: PersonId::from_u128(2),
+            name: "Karin Holm".into(),
+        },
+    };
+    let terms = Terms::loose(2, &[], (date!(2026 - 01 - 01), None), Place::Home, None);
+    Agreement {
         state,
-        terms: Terms::loose(2, &[], (date!(2026 - 01 - 01), None), Place::Home, None),
-        policy_version: 1,
-        notice_days: 30,
-        text: "## 1. Parter\nText".into(),
-        text_sha256: None,
-        employee_signed_at: None,
-        decider_signed_at: None,
-        ends_on: None,
-        ended_by: None,
-        end_reason: None,
-        version: 1,
+        ..Agreement::draft(
+            Uuid::from_u128(10).into(),
+            parties,
+            terms,
+            (1, 30),
+            "## 1. Parter\nText".into(),
+        )
     }
 }
 
@@ -337,4 +339,55 @@ proptest! {
         prop_assert_eq!(next.state, AgreementState::Active);
         prop_assert_eq!(ending(&next, today).unwrap_err().code(), "conflict");
     }
+}
+
+fn moved(state: AgreementState, moved: Option<u128>) -> Agreement {
+    let mut g = agreement(state);
+    g.terms = Terms::loose(
+        2,
+        &[],
+        (date!(2026 - 01 - 01), Some(date!(2026 - 12 - 31))),
+        Place::Home,
+        None,
+    );
+    g.moved_to = moved.map(UnitId::from_u128);
+    g
+}
+
+#[test]
+fn only_a_live_agreement_of_a_person_who_moved_waits_for_confirmation() {
+    let today = date!(2026 - 06 - 01);
+    assert_eq!(
+        moved_to(&moved(AgreementState::Active, Some(5)), today).unwrap(),
+        UnitId::from_u128(5)
+    );
+    assert!(moved_to(&moved(AgreementState::AwaitingSignatures, Some(5)), today).is_ok());
+    for (state, unit) in [
+        (AgreementState::Active, None),
+        (AgreementState::Ended, Some(5)),
+        (AgreementState::Draft, Some(5)),
+    ] {
+        assert!(matches!(
+            moved_to(&moved(state, unit), today),
+            Err(CoreError::Conflict(_))
+        ));
+    }
+    // Past its own last day it has expired: nothing to confirm.
+    assert!(moved_to(
+        &moved(AgreementState::Active, Some(5)),
+        date!(2027 - 01 - 01)
+    )
+    .is_err());
+}
+
+#[test]
+fn the_confirming_manager_signs_for_the_employer_after_a_move() {
+    let (me, new, old) = (
+        PersonId::from_u128(7),
+        PersonId::from_u128(8),
+        PersonId::from_u128(9),
+    );
+    assert_eq!(decider_after_move(me, true, Some(new), old), me);
+    assert_eq!(decider_after_move(me, false, Some(new), old), new);
+    assert_eq!(decider_after_move(me, false, None, old), old);
 }

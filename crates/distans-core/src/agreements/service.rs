@@ -36,6 +36,19 @@ pub trait AgreementEndingHook: Send + Sync {
         employee: &PersonRecord,
         last: &str,
     ) -> CoreResult<Vec<Notice>>;
+    /// What the employee has on loan under the agreement and returns when
+    /// it ends, described for people.
+    async fn to_return(&self, g: &Agreement) -> CoreResult<Vec<String>>;
+}
+
+/// What giving notice on an agreement would do, for the check before it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EndingPreview {
+    pub notice_days: i64,
+    /// The last day it applies.
+    pub last_day: time::Date,
+    /// Equipment to return.
+    pub to_return: Vec<String>,
 }
 
 /// Agreements.
@@ -272,7 +285,8 @@ impl AgreementsService {
     }
 
     /// Either party (or HR) ends an active agreement with the notice
-    /// period; one not yet in force simply ends now. Follow-ups due after
+    /// period; one not yet in force simply ends now. After its person
+    /// moved, a manager of the new unit may end it too. Follow-ups due after
     /// the last day are cancelled, in the same transaction.
     #[tracing::instrument(skip_all)]
     pub async fn end_agreement(
@@ -282,7 +296,42 @@ impl AgreementsService {
         reason: Option<&str>,
     ) -> CoreResult<Agreement> {
         let g = self.agreement(actor, id).await?;
+        if !access::can(actor, g.end_action()) && self.may_confirm_after_move(actor, &g).await {
+            return self.end_after_move(actor, id, reason).await;
+        }
         access::authorize(actor, g.end_action())?;
+        self.end_as(actor, g, reason, "agreement.end").await
+    }
+
+    /// What giving notice on the agreement today would do: its last day
+    /// and the equipment to return. For those who may end it.
+    #[tracing::instrument(skip_all)]
+    pub async fn ending_preview(
+        &self,
+        actor: &Actor,
+        id: AgreementId,
+    ) -> CoreResult<EndingPreview> {
+        let g = self.agreement(actor, id).await?;
+        if !self.may_confirm_after_move(actor, &g).await {
+            access::authorize(actor, g.end_action())?;
+        }
+        let next = ending(&g, self.env.today())?;
+        Ok(EndingPreview {
+            notice_days: g.notice_days,
+            last_day: next.ends_on.unwrap_or_else(|| self.env.today()),
+            to_return: self.on_ending.to_return(&g).await?,
+        })
+    }
+
+    /// Gives notice on `g` as `actor` (already allowed to), audited as
+    /// `action`.
+    pub(super) async fn end_as(
+        &self,
+        actor: &Actor,
+        g: Agreement,
+        reason: Option<&str>,
+        action: &str,
+    ) -> CoreResult<Agreement> {
         let mut next = ending(&g, self.env.today())?;
         next.ended_by = Some(actor.name.clone());
         next.end_reason = reason
@@ -305,7 +354,7 @@ impl AgreementsService {
                 .notices_on_ending(actor, &g, &employee, &last)
                 .await?,
         );
-        let a = NewAuditEntry::by(actor, "agreement.end", "agreement", g.id).after(
+        let a = NewAuditEntry::by(actor, action, "agreement", g.id).after(
             json!({"ends_on": last, "reason": next.end_reason, "followups_cancelled_after": last}),
         );
         let schedule = FollowUpSchedule {

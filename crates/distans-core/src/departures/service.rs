@@ -16,6 +16,7 @@ use crate::kernel::{
     CoreError, CoreResult, Env, Link, Message, MessageKey, NewAuditEntry, Notice, PersonId,
     PersonRef, Work,
 };
+use crate::org::edit::PersonUpdate;
 use crate::org::model::{notice, PersonRecord};
 use crate::org::service::OrgService;
 
@@ -34,6 +35,21 @@ fn audit(by: By<'_>, action: &str, person: PersonId) -> NewAuditEntry {
             actor: name.to_string(),
             ..NewAuditEntry::system(action, "person", person)
         },
+    }
+}
+
+/// The work with the person's change (if any) written first: its audit
+/// entry before the departure's own.
+fn with_update(
+    mut work: Work,
+    also: Option<(PersonUpdate, NewAuditEntry)>,
+) -> (Option<PersonUpdate>, Work) {
+    match also {
+        Some((update, audit)) => {
+            work.audit.insert(0, audit);
+            (Some(update), work)
+        }
+        None => (None, work),
     }
 }
 
@@ -64,6 +80,18 @@ impl DeparturesService {
         person: PersonId,
         input: DepartureInput,
     ) -> CoreResult<DepartureReport> {
+        self.deactivate_with(by, person, input, None).await
+    }
+
+    /// [`Self::deactivate`], writing `also` (a change of the person, with
+    /// its audit entry) in the same transaction.
+    pub(crate) async fn deactivate_with(
+        &self,
+        by: By<'_>,
+        person: PersonId,
+        input: DepartureInput,
+        also: Option<(PersonUpdate, NewAuditEntry)>,
+    ) -> CoreResult<DepartureReport> {
         let (rec, open, change) = self.plan(by, person, &input).await?;
         let a = audit(by, "person.deactivate", person).after(json!({
             "last_day": change.departure.last_day.to_string(),
@@ -73,8 +101,8 @@ impl DeparturesService {
             "loans_to_collect": open.loans.len(),
         }));
         let notices = self.manager_notices(by, &rec, &change, &open).await?;
-        let work = Work::new(self.env.now(), a).notify(notices);
-        let followups_closed = self.port.depart(&change, &work).await?;
+        let (update, work) = with_update(Work::new(self.env.now(), a).notify(notices), also);
+        let followups_closed = self.port.depart(&change, update.as_ref(), &work).await?;
         Ok(DepartureReport {
             person,
             last_day: change.departure.last_day,
@@ -136,10 +164,22 @@ impl DeparturesService {
     /// deactivated by mistake). What was wound up stays wound up.
     #[tracing::instrument(skip_all)]
     pub async fn reactivate(&self, by: By<'_>, person: PersonId) -> CoreResult<bool> {
+        self.reactivate_with(by, person, None).await
+    }
+
+    /// [`Self::reactivate`], writing `also` (a change of the person, with
+    /// its audit entry) in the same transaction.
+    pub(crate) async fn reactivate_with(
+        &self,
+        by: By<'_>,
+        person: PersonId,
+        also: Option<(PersonUpdate, NewAuditEntry)>,
+    ) -> CoreResult<bool> {
         authorize(by)?;
         self.org.record(person).await?;
         let work = Work::new(self.env.now(), audit(by, "person.reactivate", person));
-        self.port.reactivate(person, &work).await
+        let (update, work) = with_update(work, also);
+        self.port.reactivate(person, update.as_ref(), &work).await
     }
 
     /// Everything a departure would do, worked out from what is open now.

@@ -142,25 +142,28 @@ mod tests {
     fn a_loan_is_made_under_an_agreement_awaiting_signatures_or_in_force() {
         use crate::policy::model::Place;
         use time::macros::date;
-        let g = |state, end, ends_on| Agreement {
-            id: (uuid::Uuid::nil()).into(),
-            request_id: (uuid::Uuid::nil()).into(),
-            person_id: (uuid::Uuid::nil()).into(),
-            person_name: String::new(),
-            decider_id: (uuid::Uuid::nil()).into(),
-            decider_name: String::new(),
-            state,
-            terms: Terms::loose(3, &[], (date!(2026 - 01 - 01), end), Place::Home, None),
-            policy_version: 1,
-            notice_days: 30,
-            text: String::new(),
-            text_sha256: None,
-            employee_signed_at: None,
-            decider_signed_at: None,
-            ends_on,
-            ended_by: None,
-            end_reason: None,
-            version: 1,
+        let g = |state, end, ends_on| {
+            let nobody = crate::kernel::PersonRef {
+                id: uuid::Uuid::nil().into(),
+                name: String::new(),
+            };
+            let parties = crate::agreements::Parties {
+                request_id: uuid::Uuid::nil().into(),
+                person: nobody.clone(),
+                decider: nobody,
+            };
+            let terms = Terms::loose(3, &[], (date!(2026 - 01 - 01), end), Place::Home, None);
+            Agreement {
+                state,
+                ends_on,
+                ..Agreement::draft(
+                    uuid::Uuid::nil().into(),
+                    parties,
+                    terms,
+                    (1, 30),
+                    String::new(),
+                )
+            }
         };
         let today = date!(2026 - 06 - 01);
         assert!(agreement_is_live(

@@ -549,6 +549,13 @@ impl EquipmentService {
 /// has to collect: they are told, unless they end it themselves.
 #[async_trait]
 impl AgreementEndingHook for EquipmentService {
+    /// The items on loan under the agreement, as "identifier (description)".
+    #[tracing::instrument(skip_all)]
+    async fn to_return(&self, g: &Agreement) -> CoreResult<Vec<String>> {
+        let open = self.port.open_loans_of_agreement(g.id).await?;
+        Ok(open.iter().map(described).collect())
+    }
+
     /// The notice for the person's manager when an agreement with open
     /// loans ends (none when there are none, or nobody else to tell).
     #[tracing::instrument(skip_all)]
@@ -572,11 +579,7 @@ impl AgreementEndingHook for EquipmentService {
         let Some(manager) = self.org.find_record(m.id).await? else {
             return Ok(vec![]);
         };
-        let items = open
-            .iter()
-            .map(|l| format!("{} ({})", l.item.identifier, l.item.description))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let items = open.iter().map(described).collect::<Vec<_>>().join(", ");
         Ok(vec![notice(
             &manager,
             "equipment_to_collect",
@@ -586,4 +589,9 @@ impl AgreementEndingHook for EquipmentService {
                 .arg("items", items),
         )])
     }
+}
+
+/// A loan's item as people read it: "identifier (description)".
+fn described(l: &Loan) -> String {
+    format!("{} ({})", l.item.identifier, l.item.description)
 }

@@ -32,6 +32,18 @@ pub struct Provisioned {
     pub attributes: Option<serde_json::Value>,
 }
 
+/// A person written over as they were at `version`: what a change of a
+/// person stores, on its own or in the same transaction as their
+/// departure or return (a provisioning client deactivating someone and
+/// changing their attributes in one request).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PersonUpdate {
+    pub person: crate::kernel::PersonId,
+    pub version: i64,
+    pub draft: PersonDraft,
+    pub provisioned: Option<Provisioned>,
+}
+
 /// A change of some of a person's fields (`PATCH /api/v1/people/{id}`):
 /// the fields left out stay as they are; `Some(None)` clears an optional one.
 #[derive(Debug, Clone, Default, PartialEq)]

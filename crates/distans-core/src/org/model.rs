@@ -393,6 +393,8 @@ pub struct PersonView {
     pub departure: Option<Departure>,
     /// `full` or `directory`: how much of the person the caller sees.
     pub visibility: String,
+    /// The version to change them at (`PATCH /api/v1/people/{id}`).
+    pub version: i64,
 }
 
 /// The organisation as an import file describes it.

@@ -115,6 +115,7 @@ pub fn person_view(rec: PersonRecord, full: bool) -> PersonView {
         username: if full { p.username.clone() } else { None },
         departure: p.departure.clone(),
         visibility: if full { "full" } else { "directory" }.into(),
+        version: p.version,
     }
 }
 

@@ -9,7 +9,9 @@ use crate::kernel::csv::ImportError;
 use crate::kernel::{
     Actor, CoreError, CoreResult, Env, NewAuditEntry, Page, Paging, PersonRef, Work,
 };
-use crate::org::edit::{audit_json, draft_of, NewPerson, PersonChange, PersonDraft, Provisioned};
+use crate::org::edit::{
+    audit_json, draft_of, NewPerson, PersonChange, PersonDraft, PersonUpdate, Provisioned,
+};
 use crate::org::model::*;
 use crate::org::port::{OrgEditPort, OrgPort};
 use crate::org::rules::{me_view, people_filter, person_view, search_text};
@@ -197,6 +199,31 @@ impl OrgService {
         draft: &PersonDraft,
         provisioned: Option<&Provisioned>,
     ) -> CoreResult<i64> {
+        let (update, audit) = self
+            .prepare_update(actor, rec, version, draft, provisioned)
+            .await?;
+        self.port
+            .update_person(
+                update.person,
+                update.version,
+                &update.draft,
+                update.provisioned.as_ref(),
+                &Work::new(self.env.now(), audit),
+            )
+            .await
+    }
+
+    /// The checked update of the person of `rec` to `draft` (still at
+    /// `version`), and its audit entry: for a caller that writes it in a
+    /// transaction of its own.
+    pub(crate) async fn prepare_update(
+        &self,
+        actor: &Actor,
+        rec: &PersonRecord,
+        version: i64,
+        draft: &PersonDraft,
+        provisioned: Option<&Provisioned>,
+    ) -> CoreResult<(PersonUpdate, NewAuditEntry)> {
         access::authorize(actor, Action::Plain(Kind::EditPeople))?;
         if version != rec.person.version {
             return Err(CoreError::Conflict(format!(
@@ -209,15 +236,13 @@ impl OrgService {
         let audit = NewAuditEntry::by(actor, "person.update", "person", rec.person.id)
             .before(audit_json(&before))
             .after(with_provisioned(audit_json(draft), provisioned));
-        self.port
-            .update_person(
-                rec.person.id,
-                version,
-                draft,
-                provisioned,
-                &Work::new(self.env.now(), audit),
-            )
-            .await
+        let update = PersonUpdate {
+            person: rec.person.id,
+            version,
+            draft: draft.clone(),
+            provisioned: provisioned.cloned(),
+        };
+        Ok((update, audit))
     }
 
     /// The draft's unit and site exist.

@@ -14,7 +14,7 @@ use crate::kernel::{
     Actor, CoreError, CoreResult, Env, NewAuditEntry, PersonId, ScimGroupId, ScimTokenId, UnitRef,
     Work,
 };
-use crate::org::edit::{draft_of, PersonDraft, Provisioned};
+use crate::org::edit::{draft_of, PersonDraft, PersonUpdate, Provisioned};
 use crate::org::service::OrgService;
 use crate::scim::filter::{self, Filter};
 use crate::scim::model::*;
@@ -209,7 +209,7 @@ impl ScimService {
             .create_draft(actor, id, &draft, Some(&provisioned(&input)))
             .await?;
         if !input.active {
-            self.set_active(actor, id, false).await?;
+            self.set_active(actor, id, false, None).await?;
         }
         Ok(user_json(&self.found(id).await?, base))
     }
@@ -255,7 +255,7 @@ impl ScimService {
         access::authorize(actor, Action::Plain(Kind::Provision))?;
         let u = self.found(id).await?;
         if u.active {
-            self.set_active(actor, id, false).await?;
+            self.set_active(actor, id, false, None).await?;
         }
         let rec = self.org.record(id).await?;
         let mut attributes = u.attributes.clone();
@@ -304,30 +304,38 @@ impl ScimService {
         draft.unit_id = self
             .unit_for(input.department.as_deref(), Some(draft.unit_id))
             .await?;
-        self.org
-            .update_draft(
-                actor,
-                &rec,
-                rec.person.version,
-                &draft,
-                Some(&provisioned(&input)),
-            )
-            .await?;
-        if input.active != current.active {
-            self.set_active(actor, id, input.active).await?;
+        let kept = provisioned(&input);
+        if input.active == current.active {
+            self.org
+                .update_draft(actor, &rec, rec.person.version, &draft, Some(&kept))
+                .await?;
+            return Ok(());
         }
-        Ok(())
+        // The attributes and the (de)activation in one transaction: a
+        // failure leaves the user as they were.
+        let also = self
+            .org
+            .prepare_update(actor, &rec, rec.person.version, &draft, Some(&kept))
+            .await?;
+        self.set_active(actor, id, input.active, Some(also)).await
     }
 
     /// Deactivates (last day today) or reactivates through the departures'
-    /// use cases, as the client (whose right to was checked already).
-    async fn set_active(&self, actor: &Actor, id: PersonId, active: bool) -> CoreResult<()> {
+    /// use cases, as the client (whose right to was checked already),
+    /// writing `also` in the same transaction.
+    async fn set_active(
+        &self,
+        actor: &Actor,
+        id: PersonId,
+        active: bool,
+        also: Option<(PersonUpdate, NewAuditEntry)>,
+    ) -> CoreResult<()> {
         let by = By::System(&actor.name);
         if active {
-            self.departures.reactivate(by, id).await?;
+            self.departures.reactivate_with(by, id, also).await?;
         } else {
             self.departures
-                .deactivate(by, id, DepartureInput::default())
+                .deactivate_with(by, id, DepartureInput::default(), also)
                 .await?;
         }
         Ok(())

@@ -152,3 +152,8 @@ password-reset-subject = Choose a new password in distans
 password-reset-body = Hello { $name }! Someone asked for a new password for your account { $username }. The link below works for one hour and only once. If it was not you, you can ignore this message.
 password-welcome-subject = Choose your password in distans
 password-welcome-body = Hello { $name }! Choose a password for your account { $username } with the link below. It works for seven days and only once.
+
+agreement-to-confirm-subject = Confirm { $person }'s remote work agreement
+agreement-to-confirm-body = { $person } has moved to { $unit }. The remote work agreement continues only if you, as the new manager, confirm it; until then it applies as before. Open it to confirm or end it.
+agreement-kept-after-move-subject = Your remote work agreement continues
+agreement-kept-after-move-body = { $by } has confirmed that your remote work agreement continues at { $unit }.

@@ -152,3 +152,8 @@ password-reset-subject = Välj ett nytt lösenord i distans
 password-reset-body = Hej { $name }! Någon bad om ett nytt lösenord för ditt konto { $username }. Länken nedan gäller i en timme och kan bara användas en gång. Om det inte var du kan du strunta i det här meddelandet.
 password-welcome-subject = Välj ditt lösenord i distans
 password-welcome-body = Hej { $name }! Välj ett lösenord för ditt konto { $username } med länken nedan. Den gäller i sju dagar och kan bara användas en gång.
+
+agreement-to-confirm-subject = Bekräfta { $person }s överenskommelse om distansarbete
+agreement-to-confirm-body = { $person } har flyttat till { $unit }. Överenskommelsen om distansarbete gäller vidare bara om du som ny chef bekräftar den; tills dess gäller den som förut. Öppna den för att bekräfta eller avsluta den.
+agreement-kept-after-move-subject = Din överenskommelse om distansarbete gäller vidare
+agreement-kept-after-move-body = { $by } har bekräftat att din överenskommelse om distansarbete gäller vidare på { $unit }.

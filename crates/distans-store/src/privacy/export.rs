@@ -370,18 +370,20 @@ impl SqlStore {
         }
         out.push(sec("profile", prof));
 
-        let roles: Vec<(String,)> = rows!(
+        // A role with where it comes from: the organisation's lists
+        // (`local`) or an identity-provider group (`scim`).
+        let roles: Vec<(String, String)> = rows!(
             self,
-            (String,),
+            (String, String),
             me,
             limit,
-            "SELECT role FROM person_roles WHERE person_id = $1 ORDER BY role LIMIT $2"
+            "SELECT role, source FROM person_roles WHERE person_id = $1 ORDER BY role, source LIMIT $2"
         );
         out.push(sec(
             "roles",
             roles
                 .into_iter()
-                .map(|(r,)| json_record(json!({ "role": r })))
+                .map(|(r, source)| json_record(json!({ "role": r, "source": source })))
                 .collect(),
         ));
         let units: Vec<(String, String)> = rows!(

@@ -546,11 +546,42 @@ async fn the_outbox_hands_each_mail_to_one_worker() {
     }
 }
 
+/// An agreement of one remote day a week from tomorrow for `days` more
+/// days, applied for by `employee`, approved and signed by `manager`.
+pub(crate) async fn signed_agreement(
+    c: &Core,
+    employee: &distans_core::kernel::Actor,
+    manager: &distans_core::kernel::Actor,
+    days: i64,
+) -> distans_core::kernel::AgreementId {
+    let start = c.today() + time::Duration::days(1);
+    let input = RequestInput {
+        days_per_week: Some(1),
+        weekdays: vec![],
+        place: None,
+        end: Some((start + time::Duration::days(days)).to_string()),
+        ..input(1, start, None)
+    };
+    let r = c.cases.submit_request(employee, &input).await.unwrap();
+    let gid = c
+        .cases
+        .decide(manager, r.id, Decision::Approve.into())
+        .await
+        .unwrap()
+        .agreement_id
+        .unwrap();
+    c.agreements
+        .send_agreement(manager, gid, None)
+        .await
+        .unwrap();
+    c.agreements.sign_agreement(employee, gid).await.unwrap();
+    c.agreements.sign_agreement(manager, gid).await.unwrap();
+    gid
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn parties_are_told_once_when_an_agreement_ends_soon() {
-    use distans_core::cases::Decision;
     use distans_core::kernel::clock::FixedClock;
-    use distans_core::policy::RequestInput;
     for t in fresh_dbs().await {
         let label = t.label;
         let clock = FixedClock::new(OffsetDateTime::now_utc());
@@ -568,31 +599,7 @@ async fn parties_are_told_once_when_an_agreement_ends_soon() {
             .await
             .unwrap()
             .unwrap();
-        let start = c.today() + time::Duration::days(1);
-        let input = RequestInput {
-            days_per_week: Some(1),
-            start: Some(start.to_string()),
-            end: Some((start + time::Duration::days(40)).to_string()),
-            reason: "Pendling".into(),
-            confirmations: vec![
-                "wifi".into(),
-                "it-security".into(),
-                "vpn".into(),
-                "home-insurance".into(),
-            ],
-            ..Default::default()
-        };
-        let r = c.cases.submit_request(&anna, &input).await.unwrap();
-        let gid = c
-            .cases
-            .decide(&chef, r.id, Decision::Approve.into())
-            .await
-            .unwrap()
-            .agreement_id
-            .unwrap();
-        c.agreements.send_agreement(&chef, gid, None).await.unwrap();
-        c.agreements.sign_agreement(&anna, gid).await.unwrap();
-        c.agreements.sign_agreement(&chef, gid).await.unwrap();
+        let gid = signed_agreement(&c, &anna, &chef, 40).await;
         let before = c
             .notify
             .notifications(&anna, Paging::default())

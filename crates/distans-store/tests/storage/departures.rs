@@ -214,3 +214,79 @@ async fn a_departure_stops_access_and_winds_up_open_matters() {
         );
     }
 }
+
+/// An import with `--deactivate-missing` deactivates the people the file
+/// leaves out, but never one a provisioning client (SCIM) keeps: their
+/// identity provider says when they leave.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn people_kept_by_scim_are_not_deactivated_by_an_import() {
+    use distans_core::kernel::{NewAuditEntry, PersonId, Work};
+    use distans_core::org::edit::{NewPerson, Provisioned};
+    for t in fresh_dbs().await {
+        let label = t.label;
+        let store = Arc::new(t.open().await);
+        let c = core(&store);
+        c.demo.load_demo(60).await.unwrap();
+        let anna = username_person(&store, "anna").await;
+        let unit = store.actor(anna).await.unwrap().unwrap().unit.id;
+        let new = |n: &str| NewPerson {
+            employee_number: n.into(),
+            given_name: "Ny".into(),
+            family_name: n.into(),
+            unit_id: Some(unit),
+            ..NewPerson::default()
+        };
+        let (kept, plain) = (PersonId::new(), PersonId::new());
+        let work = || {
+            Work::new(
+                c.now(),
+                NewAuditEntry::system("person.create", "person", "x"),
+            )
+        };
+        let provisioned = Provisioned {
+            external_id: Some("entra-123".into()),
+            attributes: None,
+        };
+        store
+            .create_person(
+                kept,
+                &new("SCIM-1").draft().unwrap(),
+                Some(&provisioned),
+                &work(),
+            )
+            .await
+            .unwrap();
+        store
+            .create_person(plain, &new("CSV-1").draft().unwrap(), None, &work())
+            .await
+            .unwrap();
+        // The file has everyone but these two.
+        let everyone = store.active_people().await.unwrap();
+        let in_file: Vec<&str> = everyone
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .filter(|n| *n != "CSV-1")
+            .collect();
+        assert!(
+            !in_file.contains(&"SCIM-1"),
+            "{label}: not among those an import keeps"
+        );
+        let done = c
+            .departures
+            .deactivate_missing(
+                By::System("test"),
+                &in_file,
+                false,
+                DepartureInput::default(),
+            )
+            .await
+            .unwrap();
+        let gone: Vec<PersonId> = done.iter().map(|r| r.person).collect();
+        assert_eq!(gone, vec![plain], "{label}");
+        assert!(
+            c.departures.departure(kept).await.unwrap().is_none(),
+            "{label}"
+        );
+        t.drop_db().await;
+    }
+}

@@ -159,6 +159,7 @@ mod equipment;
 mod followups;
 mod idempotency;
 mod identity;
+mod moves;
 mod org;
 mod org_edit;
 mod passwords;

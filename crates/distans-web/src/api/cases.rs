@@ -536,6 +536,56 @@ pub async fn end_agreement(
     ))
 }
 
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConfirmBody {
+    /// The agreement's version as read: a stale one is a 409.
+    version: i64,
+}
+
+/// Keep the agreement of a person who moved unit (a manager of the new
+/// unit, or HR): it holds in the new unit, and the confirming manager
+/// signs for the employer from then on. To end it instead, `POST …/end`.
+#[utoipa::path(post, path = "/api/v1/agreements/{id}/confirm", tag = "agreements", request_body = ConfirmBody,
+    params(("id" = String, Path, description = "agreement id")),
+    security(("session" = []), ("token" = [])),
+    responses((status = 200, body = Agreement), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody)))]
+pub async fn confirm_agreement(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    IdPath(id): IdPath,
+    ApiJson(body): ApiJson<ConfirmBody>,
+) -> ApiResult<Json<Agreement>> {
+    let agreements = &state.core.agreements;
+    Ok(Json(
+        agreements
+            .confirm_after_move(&actor, id.into(), body.version)
+            .await?
+            .into(),
+    ))
+}
+
+/// Agreements of people who moved into the caller's units and wait for a
+/// manager there to confirm or end them (HR: all of them).
+#[utoipa::path(get, path = "/api/v1/agreements-to-confirm", tag = "agreements",
+    params(ListQuery),
+    security(("session" = []), ("token" = [])),
+    responses((status = 200, body = Page<Agreement>), (status = 400, body = ErrorBody)))]
+pub async fn agreements_to_confirm(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> ApiResult<Json<Page<Agreement>>> {
+    let agreements = &state.core.agreements;
+    Ok(Json(
+        agreements
+            .agreements_to_confirm(&actor, Paging::parse(q.limit, q.offset)?)
+            .await?
+            .into(),
+    ))
+}
+
 /// Issue a temporary decision (HR).
 #[utoipa::path(post, path = "/api/v1/temporary-decisions", tag = "temporary decisions", request_body = TemporaryDecisionInput,
     security(("session" = []), ("token" = [])),

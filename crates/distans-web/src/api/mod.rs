@@ -211,6 +211,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(cases::send_agreement))
         .routes(routes!(cases::agreement_pdf))
         .routes(routes!(cases::end_agreement))
+        .routes(routes!(cases::confirm_agreement))
+        .routes(routes!(cases::agreements_to_confirm))
         .routes(routes!(
             cases::issue_temporary_decision,
             cases::list_temporary_decisions

@@ -9,12 +9,6 @@ use super::ctx::{render, OrPage};
 use super::pager::{paging, Pager};
 use super::{Ctx, Reply};
 
-/// A moment to the second, marked UTC.
-pub fn second_utc(t: &time::OffsetDateTime) -> String {
-    let f = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second] UTC");
-    t.format(&f).unwrap_or_default()
-}
-
 #[derive(Template)]
 #[template(path = "audit.html")]
 struct AuditPage<'a> {
@@ -22,17 +16,27 @@ struct AuditPage<'a> {
     entries: Vec<AuditEntry>,
     pager: Pager,
     report: Option<ChainReport>,
+    /// Only the entries about one record are shown.
+    filtered: bool,
+}
+
+fn enc(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
 #[derive(Deserialize)]
 pub struct AuditPageQuery {
     sida: Option<i64>,
     kontroll: Option<String>,
+    /// Only the entries about one record: its kind (`person`, `unit`, …)
+    /// and its id.
+    typ: Option<String>,
+    post: Option<String>,
 }
 
 impl AuditPage<'_> {
     fn when(&self, e: &AuditEntry) -> String {
-        second_utc(&e.at)
+        crate::localtime::second(&e.at)
     }
     fn short(&self, h: &str) -> String {
         h.chars().take(12).collect()
@@ -43,16 +47,25 @@ pub async fn audit_page(mut c: Ctx, Query(q): Query<AuditPageQuery>) -> Reply {
     let actor = c.page("audit").await?;
     let (page, paging) = paging(q.sida);
     let audit = &c.core().audit;
-    let entries = audit
-        .audit(&actor, &AuditFilter::default(), paging)
-        .await
-        .or_page(&c)?;
+    let filter = AuditFilter {
+        entity: q.typ.clone().filter(|t| !t.is_empty()),
+        entity_id: q.post.clone().filter(|p| !p.is_empty()),
+        from: None,
+    };
+    let entries = audit.audit(&actor, &filter, paging).await.or_page(&c)?;
     let report = if q.kontroll.is_some() {
         Some(audit.verify_audit(Some(&actor)).await.or_page(&c)?)
     } else {
         None
     };
-    let pager = Pager::new(&entries, page, "/logg");
+    let base = match (&filter.entity, &filter.entity_id) {
+        (Some(t), Some(p)) => format!("/logg?typ={}&post={}", enc(t), enc(p)),
+        (Some(t), None) => format!("/logg?typ={}", enc(t)),
+        (None, Some(p)) => format!("/logg?post={}", enc(p)),
+        (None, None) => "/logg".into(),
+    };
+    let filtered = base != "/logg";
+    let pager = Pager::new(&entries, page, &base);
     render(
         &c,
         &AuditPage {
@@ -60,6 +73,7 @@ pub async fn audit_page(mut c: Ctx, Query(q): Query<AuditPageQuery>) -> Reply {
             entries: entries.items,
             pager,
             report,
+            filtered,
         },
     )
 }

@@ -11,11 +11,13 @@ mod deviations;
 mod equipment;
 mod followups;
 mod form;
+mod history;
 mod local;
 mod oidc;
 mod org;
 mod pager;
 mod passwords;
+mod people;
 mod plan;
 mod privacy;
 mod rotation;
@@ -69,6 +71,10 @@ pub fn router() -> Router<AppState> {
         .route("/arbetsplatser/spara", post(units::site_save))
         .route("/personer", get(org::people_page))
         .route("/personer/{id}", get(org::person_page))
+        .route(
+            "/personer/{id}/andra",
+            get(people::person_form).post(people::person_save),
+        )
         .route(
             "/personer/{id}/avsluta",
             get(departures::departure_form).post(departures::departure_submit),
@@ -134,6 +140,14 @@ pub fn router() -> Router<AppState> {
         .route(
             "/overenskommelser/{id}/avsluta",
             post(cases::agreements::agreement_end),
+        )
+        .route(
+            "/overenskommelser-att-bekrafta",
+            get(cases::agreements::agreements_to_confirm),
+        )
+        .route(
+            "/overenskommelser/{id}/bekrafta",
+            post(cases::agreements::agreement_confirm),
         )
         .route(
             "/overenskommelser/{id}/skicka",
@@ -237,14 +251,5 @@ fn first(n: i64) -> Paging {
     }
 }
 
-/// A moment to the minute, as the pages show it: `2026-11-23 14:05`.
-fn minute(t: &time::OffsetDateTime) -> String {
-    let f = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]");
-    t.format(&f).unwrap_or_default()
-}
-
-/// A moment to the minute, marked UTC: `2026-11-23 14:05 UTC`.
-fn minute_utc(t: &time::OffsetDateTime) -> String {
-    let f = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
-    t.format(&f).unwrap_or_default()
-}
+/// A moment to the minute, in local time, as the pages show it.
+use crate::localtime::minute;

@@ -95,6 +95,7 @@ struct UnitPage<'a> {
     pager: Option<Pager>,
     q: String,
     may_see_plan: bool,
+    history: Option<super::history::History>,
 }
 
 pub async fn unit_page(mut c: Ctx, Path(id): Path<String>, Query(q): Query<ListQuery>) -> Reply {
@@ -127,10 +128,12 @@ pub async fn unit_page(mut c: Ctx, Path(id): Path<String>, Query(q): Query<ListQ
         .iter()
         .find(|o| o.unit_id == id.into())
         .cloned();
+    let history = super::history::history(&c, &actor, "unit", id).await?;
     let page = UnitPage {
         c: &c,
         policy,
         own_rules,
+        history,
         may_see_plan: c.core().coverage.may_read_unit_plan(&actor, &unit),
         unit,
         people,
@@ -177,6 +180,7 @@ struct PersonPage<'a> {
     link_sent: bool,
     /// Why producing the person's data was refused (a missing reference).
     export_error: Option<String>,
+    history: Option<super::history::History>,
 }
 
 /// One's own language, chosen on one's own page: pages, notices and
@@ -244,6 +248,7 @@ pub async fn person_page(
                 .registerutdrag
                 .is_some()
                 .then(|| c.t("pd-hr-reference-missing")),
+            history: super::history::history(&c, &actor, "person", id).await?,
         },
     )
 }

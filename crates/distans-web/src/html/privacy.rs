@@ -103,7 +103,7 @@ struct MyDataPage<'a> {
 }
 
 fn generated(data: &PersonalData) -> String {
-    super::audit::second_utc(&data.generated_at)
+    crate::localtime::second(&data.generated_at)
 }
 
 /// "Mina uppgifter": all that distans holds about the signed-in person.
@@ -267,7 +267,7 @@ impl RetentionPage<'_> {
         }
     }
     fn when(&self, t: &time::OffsetDateTime) -> String {
-        super::audit::second_utc(t)
+        crate::localtime::second(t)
     }
     fn total(&self, r: &DisposalRun) -> u64 {
         r.counts.iter().map(|c| c.count).sum()

@@ -19,6 +19,8 @@ struct StartPage<'a> {
     me: PersonView,
     to_decide: Vec<RemoteRequest>,
     to_sign: Vec<Agreement>,
+    /// Agreements of people who moved in, to confirm or end (the first few).
+    to_confirm: distans_core::kernel::Page<Agreement>,
     temporary: Vec<TemporaryDecision>,
     unread: i64,
     // Deviations.
@@ -49,6 +51,11 @@ pub async fn start(mut c: Ctx) -> Reply {
         me,
         to_decide,
         to_sign,
+        to_confirm: core
+            .agreements
+            .agreements_to_confirm(&actor, distans_core::kernel::Paging::first(10))
+            .await
+            .or_page(&c)?,
         temporary: core
             .temporary
             .temporary_decisions_for_person(actor.person_id)

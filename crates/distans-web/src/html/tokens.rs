@@ -10,7 +10,6 @@ use distans_core::kernel::Actor;
 use distans_core::CoreError;
 use serde::Deserialize;
 
-use super::audit::second_utc;
 use super::ctx::{render, OrPage};
 use super::form::{act, redirect, with_status};
 use super::signin::CsrfForm;
@@ -37,10 +36,12 @@ impl TokensPage<'_> {
         self.error.as_ref().map(|e| e.1.clone()).unwrap_or_default()
     }
     fn when(&self, t: &Option<time::OffsetDateTime>) -> String {
-        t.as_ref().map(second_utc).unwrap_or_else(|| "–".into())
+        t.as_ref()
+            .map(crate::localtime::second)
+            .unwrap_or_else(|| "–".into())
     }
     fn created(&self, t: &ApiToken) -> String {
-        second_utc(&t.created_at)
+        crate::localtime::second(&t.created_at)
     }
 }
 

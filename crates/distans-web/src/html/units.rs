@@ -78,7 +78,7 @@ fn opt(s: Option<String>) -> String {
 }
 
 /// A chosen id, or none for an empty choice.
-fn one<T: From<uuid::Uuid>>(field: &str, s: &str) -> Result<Option<T>, CoreError> {
+pub(super) fn one<T: From<uuid::Uuid>>(field: &str, s: &str) -> Result<Option<T>, CoreError> {
     if s.is_empty() {
         return Ok(None);
     }

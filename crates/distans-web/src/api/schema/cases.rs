@@ -328,12 +328,16 @@ pub struct Agreement {
     pub ends_on: Option<Date>,
     pub ended_by: Option<String>,
     pub end_reason: Option<String>,
+    /// The unit the person moved to since the agreement was made: a
+    /// manager there confirms it (`POST /api/v1/agreements/{id}/confirm`)
+    /// or ends it. Absent when the person is where it was made.
+    pub moved_to: Option<Uuid>,
     pub version: i64,
 }
 wire_struct!(distans_core::agreements::Agreement => Agreement {
     id, request_id, person_id, person_name, decider_id, decider_name, state, terms,
     policy_version, notice_days, text, text_sha256,
-    employee_signed_at, decider_signed_at, ends_on, ended_by, end_reason, version,
+    employee_signed_at, decider_signed_at, ends_on, ended_by, end_reason, moved_to, version,
 });
 
 /// Tillfälligt beslut: a time-bounded decision for the whole organisation

@@ -159,6 +159,8 @@ pub struct PersonView {
     pub departure: Option<Departure>,
     /// `full` or `directory`: how much of the person the caller sees.
     pub visibility: String,
+    /// The version to change them at (`PATCH /api/v1/people/{id}`).
+    pub version: i64,
 }
 
 /// When a person was deactivated, their last day, and why.
@@ -195,6 +197,7 @@ impl From<distans_core::org::PersonView> for PersonView {
             username: v.username,
             departure: v.departure.wire(),
             visibility: v.visibility,
+            version: v.version,
         }
     }
 }

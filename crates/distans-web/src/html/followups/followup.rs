@@ -21,11 +21,11 @@ use uuid::Uuid;
 use super::{kind_key, state_key};
 use crate::html::ctx::{render, OrPage};
 use crate::html::form::{get, id_of, redirect, with_status, FormErrors, Pairs};
-use crate::html::{minute_utc, Ctx, Reply};
+use crate::html::{minute, Ctx, Reply};
 
 fn confirmed_text(c: &Ctx, who: &Option<Confirmation>) -> String {
     match who {
-        Some(x) => format!("{} ({})", x.by.name, minute_utc(&x.at)),
+        Some(x) => format!("{} ({})", x.by.name, minute(&x.at)),
         None => c.t("followup-not-confirmed"),
     }
 }

@@ -264,6 +264,10 @@ fn day_state(s: &str) -> Result<Option<DayState>, CoreError> {
         "workplace" => Ok(Some(DayState::Workplace)),
         "other" => Ok(Some(DayState::Other)),
         "clear" => Ok(None),
+        "" => Err(CoreError::invalid(
+            "state_choice",
+            "choose where the day is worked",
+        )),
         s => Err(CoreError::invalid(
             "state",
             format!("\"{s}\" is not a state"),

@@ -430,6 +430,9 @@ fn cases(f: &Fixture) -> Vec<Route> {
         route(M::POST,   format!("/api/v1/requests/{hr_req}/decision"),                 [401, 403, 403, 404, 400, 404, 403]).body(json!({"decision": "decline"})),
         route(M::GET,    format!("/api/v1/agreements/{agreement}"),                     [401, 200, 200, 404, 200, 404, 200]),
         route(M::GET,    format!("/api/v1/agreements/{nobody}"),                        [401, 404, 404, 404, 404, 404, 404]),
+        // Keeping an agreement after its person moved: the new unit's managers and HR (nobody moved here: 409).
+        route(M::GET,    "/api/v1/agreements-to-confirm",                               [401, 200, 200, 200, 200, 200, 200]),
+        route(M::POST,   format!("/api/v1/agreements/{agreement}/confirm"),             [401, 403, 409, 404, 409, 404, 403]).body(json!({"version": 1})),
         route(M::POST,   "/api/v1/temporary-decisions",                                 [401, 403, 403, 403, 400, 403, 403]).body(json!({"title": "x", "start": "2020-01-01", "end": "2019-01-01"})),
         route(M::GET,    "/api/v1/temporary-decisions",                                 [401, 200, 200, 200, 200, 200, 200]),
         route(M::GET,    "/api/v1/me/notifications",                                    [401, 200, 200, 200, 200, 200, 200]),
@@ -484,11 +487,14 @@ fn pages(f: &Fixture) -> Vec<Route> {
         route(M::GET,    format!("/enheter/{kc}/andra"),                                [303, 403, 403, 403, 200, 200, 403]),
         route(M::GET,    format!("/enheter/{nobody}/andra"),                            [303, 403, 403, 403, 404, 404, 403]),
         route(M::GET,    format!("/personer/{anna}/avsluta"),                           [303, 403, 403, 403, 200, 200, 403]),
+        route(M::GET,    format!("/personer/{anna}/andra"),                             [303, 403, 403, 403, 200, 200, 403]),
+        route(M::GET,    format!("/personer/{nobody}/andra"),                           [303, 403, 403, 403, 404, 404, 403]),
         route(M::GET,    format!("/personer/{nobody}/avsluta"),                         [303, 403, 403, 403, 404, 404, 403]),
         route(M::GET,    "/glomt-losenord",                                             [200, 200, 200, 200, 200, 200, 200]),
         route(M::GET,    "/losenord/dst_okand",                                         [404, 404, 404, 404, 404, 404, 404]),
         route(M::GET,    "/logg",                                                       [303, 403, 403, 403, 200, 200, 200]),
         route(M::GET,    "/mina-nycklar",                                               [303, 200, 200, 200, 200, 200, 200]),
+        route(M::GET,    "/overenskommelser-att-bekrafta",                              [303, 200, 200, 200, 200, 200, 200]),
     ]
 }
 
@@ -662,6 +668,7 @@ fn forms(f: &Fixture) -> Vec<PageForm> {
         page_form(format!("/personer/{nobody}/losenordslank"),                          [303, 403, 403, 403, 403, 404, 403]),
         // People who leave.
         page_form(format!("/personer/{nobody}/avsluta"),                                [303, 403, 403, 403, 404, 404, 403]),
+        page_form(format!("/personer/{nobody}/andra"),                                  [303, 403, 403, 403, 404, 404, 403]),
         page_form(format!("/personer/{nobody}/ateraktivera"),                           [303, 403, 403, 403, 404, 404, 403]),
         // Follow-ups.
         page_form(format!("/uppfoljningar/{bo_fu}"),                                    [303, 404, 404, 409, 409, 404, 404]),
@@ -669,6 +676,7 @@ fn forms(f: &Fixture) -> Vec<PageForm> {
         page_form(format!("/atgarder/{bo_action}"),                                     [303, 404, 404, 303, 303, 404, 404]),
         page_form("/checklistor/uppfoljning",                                           [303, 403, 403, 403, 400, 403, 403]),
         page_form(format!("/overenskommelser/{bo_agreement}/medarbetarsamtal"),         [303, 404, 404, 400, 400, 404, 403]),
+        page_form(format!("/overenskommelser/{bo_agreement}/bekrafta"),                 [303, 404, 404, 409, 409, 404, 403]),
         // Equipment.
         page_form("/utrustning",                                                        [303, 403, 403, 403, 400, 400, 403]),
         page_form("/utrustning/lana-ut",                                                [303, 403, 400, 400, 400, 400, 403]),

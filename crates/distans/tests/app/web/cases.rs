@@ -163,17 +163,44 @@ async fn apply_decide_sign_and_end_through_the_api() {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert_eq!(r.json()["state"], "awaiting_signatures");
-    for who in [&anna, &chef] {
-        let r = app
-            .call(
-                Method::POST,
-                &format!("/api/v1/agreements/{gid}/sign"),
-                Some(who),
-                Some(json!({})),
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    }
+    // In the pages, signing comes after reading: without the tick it is
+    // refused at the field and nothing is signed.
+    let page = app
+        .get(&format!("/overenskommelser/{gid}"), Some(&anna))
+        .await
+        .text();
+    let (text_at, sign_at) = (
+        page.find("agreement-text-h").unwrap(),
+        page.find("/signera").unwrap(),
+    );
+    assert!(sign_at > text_at, "the sign form follows the text");
+    let csrf = csrf_of(&page);
+    let sign_path = format!("/overenskommelser/{gid}/signera");
+    let r = form(&app.router, &sign_path, Some(&anna), &[("csrf", &csrf)]).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.text().contains("id=\"e-read\""), "{}", r.text());
+    let g = app
+        .get(&format!("/api/v1/agreements/{gid}"), Some(&anna))
+        .await
+        .json();
+    assert!(g["employee_signed_at"].is_null(), "{g}");
+    let r = form(
+        &app.router,
+        &sign_path,
+        Some(&anna),
+        &[("csrf", &csrf), ("read", "1")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let r = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/agreements/{gid}/sign"),
+            Some(&chef),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     let g = app
         .get(&format!("/api/v1/agreements/{gid}"), Some(&hr))
         .await
@@ -215,6 +242,29 @@ async fn apply_decide_sign_and_end_through_the_api() {
             .status,
         StatusCode::NOT_FOUND
     );
+    // Ending it in the pages shows what that means first.
+    let r = form(
+        &app.router,
+        &format!("/overenskommelser/{gid}/avsluta"),
+        Some(&anna),
+        &[("csrf", &csrf), ("reason", "Byter tjänst")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let check = r.text();
+    for words in [
+        "Kontrollera innan du avslutar",
+        "Sista dag den gäller",
+        "Uppföljningar efter sista dagen ställs in",
+        "name=\"confirm\" value=\"1\"",
+    ] {
+        assert!(check.contains(words), "{words}: {check}");
+    }
+    let g = app
+        .get(&format!("/api/v1/agreements/{gid}"), Some(&anna))
+        .await
+        .json();
+    assert!(g["ends_on"].is_null(), "nothing ended yet: {g}");
     let r = app
         .call(
             Method::POST,

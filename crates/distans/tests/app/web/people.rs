@@ -4,7 +4,8 @@
 use axum::http::StatusCode;
 use serde_json::json;
 
-use super::spawn_app;
+use super::followups::followup_setup;
+use super::{csrf_of, form, spawn_app};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn what_each_role_sees_of_a_person() {
@@ -191,4 +192,189 @@ async fn hr_adds_and_changes_a_person() {
         .map(|e| e["action"].as_str().unwrap())
         .collect();
     assert_eq!(actions, vec!["person.update", "person.create"], "{log}");
+}
+
+/// HR changes a person in the pages; a move to another unit is checked
+/// first, and the new manager then decides whether the agreement stays.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hr_moves_a_person_and_the_new_manager_keeps_their_agreement() {
+    let app = spawn_app().await;
+    let (agreement, _, _) = followup_setup(&app).await;
+    let bo = app.id_of("bo").await;
+    let (hr, chef) = (app.login("hr").await, app.login("chef").await);
+    let kc = app.get("/api/v1/me", Some(&chef)).await.json()["manages"][0]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // The person's page offers HR the form, not a manager.
+    let page = app.get(&format!("/personer/{bo}"), Some(&hr)).await.text();
+    assert!(page.contains(&format!("/personer/{bo}/andra")), "{page}");
+    let path = format!("/personer/{bo}/andra");
+    assert_eq!(
+        app.get(&path, Some(&chef)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let page = app.get(&path, Some(&hr)).await.text();
+    let csrf = csrf_of(&page);
+    assert!(
+        page.contains(&format!("value=\"{kc}\"")),
+        "the units to choose from"
+    );
+    let v = app
+        .get(&format!("/api/v1/people/{bo}"), Some(&hr))
+        .await
+        .json();
+    let version = v["version"].as_i64().unwrap().to_string();
+    let given = v["given_name"].as_str().unwrap().to_string();
+    let family = v["family_name"].as_str().unwrap().to_string();
+    let number = v["employee_number"].as_str().unwrap().to_string();
+    let unit = v["unit"]["id"].as_str().unwrap().to_string();
+    let fields = |unit: &str, email: &str| {
+        vec![
+            ("csrf".to_string(), csrf.clone()),
+            ("version".into(), version.clone()),
+            ("given_name".into(), given.clone()),
+            ("family_name".into(), family.clone()),
+            ("employee_number".into(), number.clone()),
+            ("email".into(), email.to_string()),
+            ("title".into(), "Bygglovshandläggare".into()),
+            ("unit_id".into(), unit.to_string()),
+            ("site_id".into(), String::new()),
+            ("skills".into(), "bygglov, växel".into()),
+            ("roles".into(), "auditor".into()),
+        ]
+    };
+    let send = |f: Vec<(String, String)>| {
+        let app = &app;
+        let hr = hr.clone();
+        let path = path.clone();
+        async move {
+            let pairs: Vec<(&str, &str)> =
+                f.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+            form(&app.router, &path, Some(&hr), &pairs).await
+        }
+    };
+
+    // A bad address is shown at its field and changes nothing.
+    let r = send(fields(&unit, "inte-en-adress")).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.text().contains("id=\"e-email\""), "{}", r.text());
+
+    // A move is checked first: nothing changes until it is confirmed.
+    let r = send(fields(&kc, "bo@example.se")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let check = r.text();
+    assert!(check.contains("Kontrollera flytten"), "{check}");
+    assert!(check.contains("bekräftar eller avslutar dem: 1"), "{check}");
+    let still = app
+        .get(&format!("/api/v1/people/{bo}"), Some(&hr))
+        .await
+        .json();
+    assert_eq!(still["unit"]["id"], unit.as_str());
+    let mut confirmed = fields(&kc, "bo@example.se");
+    confirmed.push(("confirm".into(), "1".into()));
+    let r = send(confirmed.clone()).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let moved = app
+        .get(&format!("/api/v1/people/{bo}"), Some(&hr))
+        .await
+        .json();
+    assert_eq!(moved["unit"]["id"], kc.as_str());
+    assert_eq!(moved["email"], "bo@example.se");
+    assert_eq!(moved["skills"], json!(["bygglov", "växel"]));
+    assert!(moved["roles"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("auditor")));
+    // The person's page tells the change in words, to those who read the log.
+    let page = app.get(&format!("/personer/{bo}"), Some(&hr)).await.text();
+    let history = &page[page.find("id=\"history\"").expect("a history")..];
+    let old_unit = v["unit"]["name"].as_str().unwrap();
+    for words in [
+        "Uppgifterna ändrades",
+        "Hemenhet",
+        &format!("från {old_unit} till Kontaktcenter Norr"),
+        &format!("från {} till bo@example.se", v["email"].as_str().unwrap()),
+        "från – till revisor",
+    ] {
+        assert!(history.contains(words), "{words}: {history}");
+    }
+    assert!(
+        !history.contains(&kc) && !history.contains("person.update"),
+        "{history}"
+    );
+    let page = app
+        .get(&format!("/personer/{bo}"), Some(&chef))
+        .await
+        .text();
+    assert!(!page.contains("id=\"history\""), "not for a manager");
+    let log = app
+        .get(&format!("/logg?typ=person&post={bo}"), Some(&hr))
+        .await
+        .text();
+    assert!(log.contains("bara ändringarna av en post"), "{log}");
+    assert!(
+        log.contains("person.update") && !log.contains("person.language"),
+        "{log}"
+    );
+    // The same form again is stale: a clear message, nothing lost.
+    let r = send(confirmed).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(
+        r.text().contains("Någon annan har ändrat personen"),
+        "{}",
+        r.text()
+    );
+
+    // The agreement is now the new manager's task, and theirs to keep.
+    let tasks = app
+        .get("/api/v1/agreements-to-confirm", Some(&chef))
+        .await
+        .json();
+    assert_eq!(tasks["items"][0]["id"], agreement.to_string(), "{tasks}");
+    assert_eq!(tasks["items"][0]["moved_to"], kc.as_str());
+    let start = app.get("/", Some(&chef)).await.text();
+    assert!(
+        start.contains(&format!("/overenskommelser/{agreement}")),
+        "{start}"
+    );
+    let list = app
+        .get("/overenskommelser-att-bekrafta", Some(&chef))
+        .await
+        .text();
+    assert!(
+        list.contains(&format!("/overenskommelser/{agreement}")),
+        "{list}"
+    );
+    let g_page = app
+        .get(&format!("/overenskommelser/{agreement}"), Some(&chef))
+        .await
+        .text();
+    assert!(g_page.contains("/bekrafta"), "{g_page}");
+    let g = app
+        .get(&format!("/api/v1/agreements/{agreement}"), Some(&chef))
+        .await
+        .json();
+    let ccsrf = csrf_of(&g_page);
+    let gv = g["version"].as_i64().unwrap().to_string();
+    let r = form(
+        &app.router,
+        &format!("/overenskommelser/{agreement}/bekrafta"),
+        Some(&chef),
+        &[("csrf", ccsrf.as_str()), ("version", gv.as_str())],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let g = app
+        .get(&format!("/api/v1/agreements/{agreement}"), Some(&chef))
+        .await
+        .json();
+    assert!(g.get("moved_to").is_none_or(|m| m.is_null()), "{g}");
+    assert_eq!(g["decider_id"], app.id_of("chef").await.as_str());
+    let tasks = app
+        .get("/api/v1/agreements-to-confirm", Some(&chef))
+        .await
+        .json();
+    assert_eq!(tasks["total"], 0, "{tasks}");
 }

@@ -553,3 +553,37 @@ async fn closed_days_from_the_api_and_the_page() {
         .text();
     assert!(en.contains("Workdays and holidays"));
 }
+
+/// The plan's day form preselects nothing: a day is saved only where the
+/// person chose, and a form sent without a choice says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_day_form_preselects_nothing() {
+    let app = spawn_app().await;
+    let anna = app.login("anna").await;
+    let id = app.id_of("anna").await;
+    let page = app
+        .get(&format!("/personer/{id}/plan"), Some(&anna))
+        .await
+        .text();
+    let select = &page[page.find("name=\"state\"").expect("a day form")..];
+    let first = &select[select.find("<option").unwrap()..];
+    assert!(
+        first.starts_with("<option value=\"\">Välj …</option>"),
+        "{first}"
+    );
+    assert!(!select[..select.find("</select>").unwrap()].contains("selected"));
+    let day = (app.core.today() + time::Duration::days(21)).to_string();
+    let csrf = csrf_of(&page);
+    let r = form(
+        &app.router,
+        &format!("/personer/{id}/plan"),
+        Some(&anna),
+        &[("csrf", &csrf), ("date", &day), ("state", ""), ("part", "")],
+    )
+    .await;
+    assert!(
+        r.text().contains("Välj var du arbetar den dagen."),
+        "{}",
+        r.text()
+    );
+}

@@ -288,6 +288,34 @@ async fn scenario(router: &Router, core: &Core, store: &SqlStore) {
         roles(store.person(pid).await.unwrap().unwrap()),
         vec![Role::Hr]
     );
+    // HR's own grants and the group's are kept apart: an edit of the
+    // person's roles neither copies nor removes the group's.
+    let hr_actor = store
+        .actor(store.credentials("hr").await.unwrap().unwrap().0)
+        .await
+        .unwrap()
+        .unwrap();
+    let edit = |roles: Vec<&str>| distans_core::org::edit::PersonChange {
+        roles: Some(roles.into_iter().map(String::from).collect()),
+        ..Default::default()
+    };
+    let version = store.person(pid).await.unwrap().unwrap().person.version;
+    core.org
+        .update_person(&hr_actor, pid, version, &edit(vec!["auditor", "hr"]))
+        .await
+        .unwrap();
+    let mut both = roles(store.person(pid).await.unwrap().unwrap());
+    both.sort();
+    assert_eq!(both, vec![Role::Hr, Role::Auditor]);
+    core.org
+        .update_person(&hr_actor, pid, version + 1, &edit(vec![]))
+        .await
+        .unwrap();
+    assert_eq!(
+        roles(store.person(pid).await.unwrap().unwrap()),
+        vec![Role::Hr],
+        "the group's grant stays"
+    );
     let r = scim(
         router,
         Method::POST,
@@ -337,7 +365,12 @@ async fn scenario(router: &Router, core: &Core, store: &SqlStore) {
     assert!(roles(store.person(pid).await.unwrap().unwrap()).is_empty());
 
     // Entra ID deactivates with "False", reactivates with true: the departures do it.
-    let ops = json!({"Operations": [{"op": "Replace", "path": "active", "value": "False"}]});
+    // With a change of name in the same request: one unit of work, the
+    // change's audit entry right before the departure's, at one moment.
+    let ops = json!({"Operations": [
+        {"op": "Replace", "path": "active", "value": "False"},
+        {"op": "replace", "path": "name.familyName", "value": "Ek-Slutat"}
+    ]});
     let r = scim(
         router,
         Method::PATCH,
@@ -348,8 +381,30 @@ async fn scenario(router: &Router, core: &Core, store: &SqlStore) {
     .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert_eq!(r.json()["active"], false);
+    assert_eq!(r.json()["name"]["familyName"], "Ek-Slutat");
     let bo_id: distans_core::kernel::PersonId = bo.parse::<Uuid>().unwrap().into();
     assert!(core.departures.departure(bo_id).await.unwrap().is_some());
+    let log = store
+        .audit(
+            &distans_core::audit::AuditFilter {
+                entity: Some("person".into()),
+                entity_id: Some(bo.clone()),
+                from: None,
+            },
+            distans_core::kernel::Paging::first(2),
+        )
+        .await
+        .unwrap();
+    let (last, before) = (&log.items[0], &log.items[1]);
+    assert_eq!(
+        (before.entry.action.as_str(), last.entry.action.as_str()),
+        ("person.update", "person.deactivate")
+    );
+    assert_eq!(
+        (last.seq - before.seq, last.at),
+        (1, before.at),
+        "one transaction"
+    );
     let r = scim(
         router,
         Method::GET,

@@ -75,6 +75,10 @@ async fn hr_moves_adds_and_closes_units_and_changes_a_site() {
         .await
         .json();
     assert_eq!(moved["parent_id"], new_unit.as_str());
+    // The unit's page tells the move in words.
+    let page = app.get(&format!("/enheter/{kc}"), Some(&hr)).await.text();
+    assert!(page.contains("Enheten ändrades"), "{page}");
+    assert!(page.contains("till Medborgarservice"), "{page}");
     // The manager keeps managing it; the same change again is stale.
     let me = app.get("/api/v1/me", Some(&chef)).await.json();
     assert_eq!(me["manages"][0], kc.as_str());
