@@ -49,6 +49,9 @@ const DETAIL_PAGES = [
   { kind: 'template form', re: /^\/distanspolicy\/mall$/, only: 'hr' },
   { kind: 'unit form', re: new RegExp(`^/enheter/${UUID}/andra$`), only: 'hr' },
   { kind: 'departure form', re: new RegExp(`^/personer/${UUID}/avsluta$`), only: 'hr' },
+  { kind: 'my data', re: /^\/mina-uppgifter$/ },
+  { kind: 'privacy notice', re: /^\/integritet$/ },
+  { kind: 'privacy notice form', re: /^\/integritet\/andra$/, only: 'hr' },
   { kind: 'person form', re: new RegExp(`^/personer/${UUID}/andra$`), only: 'hr' },
   { kind: "a unit's statistics", re: new RegExp(`^/statistik\\?unit=${UUID}$`) },
 ];

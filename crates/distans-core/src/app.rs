@@ -28,6 +28,7 @@ use crate::org::service::OrgService;
 use crate::passwords::service::PasswordsService;
 use crate::plan::service::PlanService;
 use crate::policy::service::PolicyService;
+use crate::privacy::service::PrivacyService;
 use crate::redeployment::service::RedeploymentService;
 use crate::rotation::service::{RotationDeps, RotationService};
 use crate::scim::service::ScimService;
@@ -65,6 +66,7 @@ pub struct Core {
     pub rotation: RotationService,
     pub scim: ScimService,
     pub stats: StatsService,
+    pub privacy: PrivacyService,
 }
 
 impl Core {
@@ -165,6 +167,7 @@ impl Core {
         let departures = DeparturesService::new(store.clone(), env.clone(), org.clone());
         let scim = ScimService::new(store.clone(), env.clone(), org.clone(), departures.clone());
         let stats = StatsService::new(store.clone(), env.clone(), org.clone(), workdays.clone());
+        let privacy = PrivacyService::new(store.clone(), store.clone(), env.clone());
         let demo = DemoService::new(
             store.clone(),
             env.clone(),
@@ -206,6 +209,7 @@ impl Core {
             rotation,
             scim,
             stats,
+            privacy,
         }
     }
 

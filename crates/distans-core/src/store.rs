@@ -21,6 +21,7 @@ pub use crate::org::port::{OrgEditPort, OrgPort};
 pub use crate::passwords::port::PasswordsPort;
 pub use crate::plan::port::PlanPort;
 pub use crate::policy::port::PolicyPort;
+pub use crate::privacy::port::PrivacyPort;
 pub use crate::redeployment::port::RedeploymentPort;
 pub use crate::rotation::port::RotationPort;
 pub use crate::scim::port::ScimPort;
@@ -68,4 +69,5 @@ every_port!(
     IdempotencyPort,
     ScimPort,
     StatsPort,
+    PrivacyPort,
 );

@@ -171,5 +171,26 @@ pub fn spawn_followup_reminders(core: Arc<Core>, every: Duration) -> tokio::task
     })
 }
 
+/// Applies the disposal rules once a day (checked every `every`): each
+/// type's records whose keeping period is over are disposed of as its
+/// rule says, except what a legal hold keeps, and the run is recorded. A
+/// second server finds the day's run made and does nothing.
+pub fn spawn_disposal(core: Arc<Core>, every: Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        loop {
+            tick.tick().await;
+            match core.privacy.run_daily().await {
+                Ok(Some(run)) => tracing::info!(
+                    disposed = run.counts.iter().map(|c| c.count).sum::<u64>(),
+                    "applied the disposal rules"
+                ),
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, "could not apply the disposal rules"),
+            }
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests;

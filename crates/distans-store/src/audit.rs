@@ -15,8 +15,12 @@ use distans_core::CoreResult;
 use crate::db::{fetch, read_all};
 use crate::store::{read_page, row, write_work, List, SqlStore};
 
-const AUDIT_SELECT: &str =
-    "SELECT seq, at, actor_id, actor, action, entity, entity_id, before, after, prev_hash, hash FROM audit_log";
+/// An entry with its payload, when it keeps one apart (and it was not
+/// removed by disposal).
+const AUDIT_SELECT: &str = "SELECT seq, at, actor_id, actor, action, entity, entity_id, \
+     COALESCE(p.before, audit_log.before) AS before, COALESCE(p.after, audit_log.after) AS after, \
+     prev_hash, hash, payload_hash, p.salt AS salt \
+     FROM audit_log LEFT JOIN audit_payloads p ON p.entry_seq = audit_log.seq";
 
 row! {
     struct AuditRow => AuditEntry {
@@ -24,6 +28,8 @@ row! {
         at: OffsetDateTime,
         prev_hash: String,
         hash: String,
+        payload_hash: Option<String>,
+        salt: Option<String>,
     }
     with {
         actor_id: Option<Uuid>,
@@ -34,7 +40,7 @@ row! {
         before: Option<Json<serde_json::Value>>,
         after: Option<Json<serde_json::Value>>,
     }
-    |r| {
+    |r| let payload_removed = r.payload_hash.is_some() && r.salt.is_none(); {
         entry: NewAuditEntry {
             actor_id: r.actor_id.map(Into::into),
             actor: r.actor,
@@ -44,6 +50,7 @@ row! {
             before: r.before.map(|j| j.0),
             after: r.after.map(|j| j.0),
         },
+        payload_removed,
     }
 }
 

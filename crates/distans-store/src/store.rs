@@ -358,17 +358,22 @@ macro_rules! append_audit_rows {
             .fetch_one(&mut *$tx)
             .await?;
             let start = last - n;
+            // Each entry's personal data (before, after) is a payload of
+            // its own, salted; the chained hash covers the payload's hash,
+            // so that disposal can remove the payload and keep the chain.
             let mut rows = Vec::with_capacity(entries.len());
             for (i, e) in entries.iter().enumerate() {
                 let seq = start + 1 + i as i64;
-                let hash = distans_core::audit::rules::entry_hash(&prev, seq, at, e);
-                rows.push((seq, std::mem::replace(&mut prev, hash.clone()), hash, e));
+                let salt = distans_core::audit::rules::new_salt();
+                let ph = distans_core::audit::rules::payload_hash(&salt, &e.before, &e.after);
+                let hash = distans_core::audit::rules::entry_hash_with_payload(&prev, seq, at, e, &ph);
+                rows.push((seq, std::mem::replace(&mut prev, hash.clone()), hash, e, ph, salt));
             }
             for chunk in rows.chunks(200) {
                 let mut qb = sqlx::QueryBuilder::new(
-                    "INSERT INTO audit_log (seq, at, actor_id, actor, action, entity, entity_id, before, after, prev_hash, hash) ",
+                    "INSERT INTO audit_log (seq, at, actor_id, actor, action, entity, entity_id, prev_hash, hash, payload_hash) ",
                 );
-                qb.push_values(chunk, |mut b, (seq, prev, hash, e)| {
+                qb.push_values(chunk, |mut b, (seq, prev, hash, e, ph, _)| {
                     b.push_bind(*seq)
                         .push_bind(at)
                         .push_bind(e.actor_id.map(|i| i.uuid()))
@@ -376,10 +381,19 @@ macro_rules! append_audit_rows {
                         .push_bind(e.action.clone())
                         .push_bind(e.entity.clone())
                         .push_bind(e.entity_id.clone())
-                        .push_bind(e.before.clone().map(sqlx::types::Json))
-                        .push_bind(e.after.clone().map(sqlx::types::Json))
                         .push_bind(prev.clone())
-                        .push_bind(hash.clone());
+                        .push_bind(hash.clone())
+                        .push_bind(ph.clone());
+                });
+                qb.build().execute(&mut *$tx).await?;
+                let mut qb = sqlx::QueryBuilder::new(
+                    "INSERT INTO audit_payloads (entry_seq, salt, before, after) ",
+                );
+                qb.push_values(chunk, |mut b, (seq, _, _, e, _, salt)| {
+                    b.push_bind(*seq)
+                        .push_bind(salt.clone())
+                        .push_bind(e.before.clone().map(sqlx::types::Json))
+                        .push_bind(e.after.clone().map(sqlx::types::Json));
                 });
                 qb.build().execute(&mut *$tx).await?;
             }

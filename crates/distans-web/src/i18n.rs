@@ -149,6 +149,34 @@ mod tests {
         }
     }
 
+    /// The personal-data pages: every section, record type, anchor, action
+    /// and notice heading has its text in both languages.
+    #[test]
+    fn every_section_and_disposal_rule_has_its_text_in_both_languages() {
+        use distans_core::privacy::{rules::SECTIONS, DisposalAction, RecordType};
+        let mut keys: Vec<String> = SECTIONS.iter().map(|s| format!("pd-sec-{s}")).collect();
+        for t in RecordType::ALL {
+            keys.push(format!("ret-type-{}", t.as_str()));
+            keys.push(format!("ret-anchor-{}", t.anchor()));
+        }
+        for a in [
+            DisposalAction::Delete,
+            DisposalAction::Anonymise,
+            DisposalAction::Keep,
+        ] {
+            keys.push(format!("ret-action-{}", a.as_str()));
+        }
+        for k in ["what", "why", "legal_basis", "how_long", "rights", "dpo"] {
+            keys.push(format!("pn-h-{k}"));
+            keys.push(format!("pn-default-{k}"));
+        }
+        for lang in [Lang::Sv, Lang::En] {
+            for k in &keys {
+                assert!(lang.try_t(k).is_some(), "{k} has no {} text", lang.code());
+            }
+        }
+    }
+
     #[test]
     fn both_languages_have_every_key() {
         let sv = include_str!("../i18n/sv/main.ftl");

@@ -4,6 +4,7 @@
 
 mod import;
 mod oidc;
+mod records;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -112,6 +113,16 @@ enum Command {
     },
     /// Check the hash chain of the audit log.
     VerifyAudit,
+    /// Retention: apply the disposal rules ("gallring").
+    Retention {
+        #[command(subcommand)]
+        what: records::RetentionWhat,
+    },
+    /// The e-archive: export the records to keep for good.
+    Archive {
+        #[command(subcommand)]
+        what: records::ArchiveWhat,
+    },
     /// Print the OpenAPI document of the API.
     Openapi,
     /// Tokens of provisioning clients (SCIM, e.g. Microsoft Entra ID).
@@ -337,6 +348,14 @@ async fn main() -> Result<()> {
             }
             Ok(())
         }
+        Command::Retention { what } => {
+            let core = open(&cli.database_url, 2).await?;
+            records::retention(&core, what).await
+        }
+        Command::Archive { what } => {
+            let core = open(&cli.database_url, 2).await?;
+            records::archive(&core, what).await
+        }
         Command::Openapi => {
             println!("{}", serde_json::to_string_pretty(&distans_web::openapi())?);
             Ok(())
@@ -463,6 +482,8 @@ async fn serve(
     distans_jobs::spawn_reminders(core.clone(), Duration::from_secs(3600));
     // Follow-ups.
     distans_jobs::spawn_followup_reminders(core.clone(), Duration::from_secs(3600));
+    // Retention: the disposal rules, once a day.
+    distans_jobs::spawn_disposal(core.clone(), Duration::from_secs(3600));
     match mailer {
         Some(m) => {
             distans_jobs::spawn_worker(core.clone(), m, Duration::from_secs(10));

@@ -424,6 +424,14 @@ pub struct Can {
     pub edit_emission_factors: bool,
     /// The statistics of every unit (not only the organisation's).
     pub all_stats: bool,
+    /// The disposal rules, legal holds and disposal runs.
+    pub retention: bool,
+    /// Produce a person's data for their request.
+    pub export_person_data: bool,
+    pub edit_retention: bool,
+    pub place_legal_holds: bool,
+    pub run_retention: bool,
+    pub edit_privacy_notice: bool,
 }
 
 /// What `actor` can reach, from the policy's rows.
@@ -454,6 +462,12 @@ pub fn reach(actor: &Actor) -> Can {
             && !may(actor, Kind::EditPolicy),
         edit_emission_factors: may(actor, Kind::EditEmissionFactors),
         all_stats: may(actor, Kind::ReadUnitStats),
+        retention: may(actor, Kind::ReadRetention),
+        export_person_data: may(actor, Kind::ExportPersonData),
+        edit_retention: may(actor, Kind::EditRetention),
+        place_legal_holds: may(actor, Kind::PlaceLegalHold),
+        run_retention: may(actor, Kind::RunRetention),
+        edit_privacy_notice: may(actor, Kind::EditPrivacyNotice),
     }
 }
 

@@ -243,6 +243,13 @@ fn every_action<'a>(
             Action::Plain(Kind::EditEmissionFactors),
         ),
         ("SetCommute", Action::SetCommute { person_id: person }),
+        ("ExportOwnData", Action::Plain(Kind::ExportOwnData)),
+        ("ExportPersonData", Action::Plain(Kind::ExportPersonData)),
+        ("ReadRetention", Action::Plain(Kind::ReadRetention)),
+        ("EditRetention", Action::Plain(Kind::EditRetention)),
+        ("PlaceLegalHold", Action::Plain(Kind::PlaceLegalHold)),
+        ("RunRetention", Action::Plain(Kind::RunRetention)),
+        ("EditPrivacyNotice", Action::Plain(Kind::EditPrivacyNotice)),
     ]
 }
 
@@ -279,6 +286,11 @@ const WRITES: &[&str] = &[
     "HandleFollowUpAction",
     "EditEmissionFactors",
     "SetCommute",
+    "ExportPersonData",
+    "EditRetention",
+    "PlaceLegalHold",
+    "RunRetention",
+    "EditPrivacyNotice",
 ];
 
 #[test]
@@ -338,6 +350,13 @@ fn the_role_by_action_table_about_another_person() {
         ("ReadUnitStats", "MHU"),
         ("EditEmissionFactors", "H"),
         ("SetCommute", "HA"),
+        ("ExportOwnData", "EMHAUD"),
+        ("ExportPersonData", "H"),
+        ("ReadRetention", "HAU"),
+        ("EditRetention", "H"),
+        ("PlaceLegalHold", "H"),
+        ("RunRetention", "HA"),
+        ("EditPrivacyNotice", "H"),
     ];
     let actions = every_action(OTHER, PersonId::from_u128(2), OTHER, PATH, false);
     assert_eq!(actions.len(), table.len());

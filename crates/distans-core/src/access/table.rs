@@ -69,6 +69,21 @@ pub enum Kind {
     EditEmissionFactors,
     /// Record a person's commute (distance and mode).
     SetCommute,
+    // Personal data and public records.
+    /// See everything distans holds about oneself.
+    ExportOwnData,
+    /// Produce a person's data for a request they made (HR).
+    ExportPersonData,
+    /// See the disposal rules, legal holds and disposal runs.
+    ReadRetention,
+    /// Change the disposal rules.
+    EditRetention,
+    /// Place and lift legal holds.
+    PlaceLegalHold,
+    /// Apply the disposal rules.
+    RunRetention,
+    /// Edit the privacy notice.
+    EditPrivacyNotice,
 }
 
 /// Who an actor is, to the policy: a role they hold, or how they stand to
@@ -132,7 +147,7 @@ pub struct Rule {
 }
 
 use Kind as K;
-use Role::{Admin, Auditor, Director, Hr, Provisioning};
+use Role::{Admin, Auditor, Director, Employee, Hr, Provisioning};
 use Who::*;
 
 const fn row(kind: Kind, may: &'static [Who], why: &'static str) -> Rule {
@@ -218,6 +233,14 @@ pub const POLICY: &[Rule] = &[
     row(K::EditEmissionFactors,    &[Holds(Hr)], "only HR may change the emission factors"),
     row(K::SetCommute,             &[Own, Holds(Hr), Holds(Admin)], "only the person, HR and administrators record a commute"),
     row(K::HandleFollowUpAction,   &[Owner, Holds(Hr), ManagerOfUnit], "only the action's owner, the employee's managers and HR handle an action"),
+    // Personal data and public records.
+    row(K::ExportOwnData,          &[Holds(Employee)], "only a person has data of their own"),
+    row(K::ExportPersonData,       &[Holds(Hr)], "only HR produces a person's data for their request"),
+    row(K::ReadRetention,          &[Holds(Hr), Holds(Admin), Holds(Auditor)], "only HR, administrators and auditors see the disposal rules and legal holds"),
+    row(K::EditRetention,          &[Holds(Hr)], "only HR changes the disposal rules"),
+    row(K::PlaceLegalHold,         &[Holds(Hr)], "only HR places and lifts legal holds"),
+    row(K::RunRetention,           &[Holds(Hr), Holds(Admin)], "only HR and administrators apply the disposal rules"),
+    row(K::EditPrivacyNotice,      &[Holds(Hr)], "only HR edits the privacy notice"),
 ];
 
 /// The rule for a kind of action. Every kind has one row (a test checks).

@@ -225,6 +225,13 @@ fn every_kind_of_action_has_exactly_one_row() {
         ReadUnitStats,
         EditEmissionFactors,
         SetCommute,
+        ExportOwnData,
+        ExportPersonData,
+        ReadRetention,
+        EditRetention,
+        PlaceLegalHold,
+        RunRetention,
+        EditPrivacyNotice,
     ];
     for k in kinds {
         assert_eq!(POLICY.iter().filter(|r| r.kind == k).count(), 1, "{k:?}");

@@ -15,6 +15,18 @@ pub struct AuditEntry {
     pub entry: NewAuditEntry,
     pub prev_hash: String,
     pub hash: String,
+    /// For entries that keep their personal data (before and after) apart
+    /// as a payload: its hash, which the chained hash covers. `None` for
+    /// entries written before payloads existed, which hold it inline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payload_hash: Option<String>,
+    /// The payload's salt while the payload is kept (never shown).
+    #[serde(skip)]
+    pub salt: Option<String>,
+    /// The payload was removed by disposal: before and after are gone, the
+    /// entry and its hashes stay.
+    #[serde(default)]
+    pub payload_removed: bool,
 }
 
 /// The result of checking the chain.

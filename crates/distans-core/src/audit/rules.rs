@@ -73,10 +73,74 @@ pub fn entry_hash(prev_hash: &str, seq: i64, at: OffsetDateTime, entry: &NewAudi
     hex::encode(h.finalize())
 }
 
+/// A fresh random salt for a payload (hex), so that its kept hash tells
+/// nothing of the removed data.
+pub fn new_salt() -> String {
+    hex::encode(rand::random::<[u8; 16]>())
+}
+
+/// The hash of an entry's payload: its salt and its before and after.
+pub fn payload_hash(salt: &str, before: &Option<Value>, after: &Option<Value>) -> String {
+    let mut canon = String::new();
+    canonical_json(&serde_json::json!([before, after]), &mut canon);
+    let mut h = Sha256::new();
+    h.update(salt.as_bytes());
+    h.update(b"\n");
+    h.update(canon.as_bytes());
+    hex::encode(h.finalize())
+}
+
+/// The hash of an entry that keeps its payload apart, given the hash of
+/// the one before: the entry's own fields and its payload's hash.
+pub fn entry_hash_with_payload(
+    prev_hash: &str,
+    seq: i64,
+    at: OffsetDateTime,
+    entry: &NewAuditEntry,
+    payload_hash: &str,
+) -> String {
+    let at = at.format(&Rfc3339).unwrap_or_default();
+    let body = serde_json::json!([
+        "payload",
+        seq,
+        at,
+        entry.actor_id.map(|u| u.to_string()),
+        entry.actor,
+        entry.action,
+        entry.entity,
+        entry.entity_id,
+        payload_hash,
+    ]);
+    let mut canon = String::new();
+    canonical_json(&body, &mut canon);
+    let mut h = Sha256::new();
+    h.update(prev_hash.as_bytes());
+    h.update(b"\n");
+    h.update(canon.as_bytes());
+    hex::encode(h.finalize())
+}
+
 impl AuditEntry {
     /// Recomputes this entry's hash from its content and `prev_hash`.
     pub fn recompute(&self) -> String {
-        entry_hash(&self.prev_hash, self.seq, self.at, &self.entry)
+        match &self.payload_hash {
+            Some(ph) => {
+                entry_hash_with_payload(&self.prev_hash, self.seq, self.at, &self.entry, ph)
+            }
+            None => entry_hash(&self.prev_hash, self.seq, self.at, &self.entry),
+        }
+    }
+
+    /// Whether the payload, while kept, is the one the entry was written
+    /// with (true when it was removed, or is held inline).
+    pub fn payload_fits(&self) -> bool {
+        match (&self.payload_hash, &self.salt) {
+            (Some(ph), Some(salt)) if !self.payload_removed => {
+                payload_hash(salt, &self.entry.before, &self.entry.after) == *ph
+            }
+            (Some(_), None) => self.payload_removed,
+            _ => true,
+        }
     }
 }
 
@@ -125,6 +189,16 @@ impl ChainVerifier {
             self.problem = Some((
                 e.seq,
                 format!("entry {} was changed after it was written", e.seq),
+            ));
+            return;
+        }
+        if !e.payload_fits() {
+            self.problem = Some((
+                e.seq,
+                format!(
+                    "the personal data of entry {} was changed after it was written",
+                    e.seq
+                ),
             ));
             return;
         }
@@ -194,6 +268,9 @@ mod tests {
                 entry: new,
                 prev_hash: prev.clone(),
                 hash: hash.clone(),
+                payload_hash: None,
+                salt: None,
+                payload_removed: false,
             });
             prev = hash;
         }
@@ -206,6 +283,86 @@ mod tests {
             v.feed(e);
         }
         v.finish(head)
+    }
+
+    /// A chain whose entries keep their data apart as payloads.
+    fn payload_chain(n: i64) -> Vec<AuditEntry> {
+        let mut prev = GENESIS.to_string();
+        let mut out = vec![];
+        for seq in 1..=n {
+            let new = NewAuditEntry {
+                actor_id: None,
+                actor: "system".into(),
+                action: "absence.create".into(),
+                entity: "absence".into(),
+                entity_id: format!("a{seq}"),
+                before: None,
+                after: Some(json!({"first_day": "2027-01-0{seq}"})),
+            };
+            let at = OffsetDateTime::UNIX_EPOCH + time::Duration::seconds(seq);
+            let salt = new_salt();
+            let ph = payload_hash(&salt, &new.before, &new.after);
+            let hash = entry_hash_with_payload(&prev, seq, at, &new, &ph);
+            out.push(AuditEntry {
+                seq,
+                at,
+                entry: new,
+                prev_hash: prev.clone(),
+                hash: hash.clone(),
+                payload_hash: Some(ph),
+                salt: Some(salt),
+                payload_removed: false,
+            });
+            prev = hash;
+        }
+        out
+    }
+
+    #[test]
+    fn a_removed_payload_keeps_the_chain_and_an_edit_is_still_found() {
+        let c = payload_chain(4);
+        let head = (4, c[3].hash.clone());
+        assert!(verify(&c, head.clone()).ok);
+
+        // Disposal: the payload (and its salt) go, the entry stays.
+        let mut disposed = c.clone();
+        disposed[1].entry.after = None;
+        disposed[1].salt = None;
+        disposed[1].payload_removed = true;
+        assert!(verify(&disposed, head.clone()).ok);
+
+        // A kept payload edited: found at that entry.
+        let mut edited = c.clone();
+        edited[2].entry.after = Some(json!({"first_day": "2027-02-01"}));
+        assert_eq!(verify(&edited, head.clone()).broken_at, Some(3));
+
+        // The entry's own fields edited, even after its payload went.
+        let mut who = disposed.clone();
+        who[1].entry.actor = "someone".into();
+        assert_eq!(verify(&who, head.clone()).broken_at, Some(2));
+
+        // A payload hash swapped for another one's.
+        let mut swapped = disposed.clone();
+        swapped[1].payload_hash = c[2].payload_hash.clone();
+        assert_eq!(verify(&swapped, head.clone()).broken_at, Some(2));
+
+        // A payload that vanished without being disposed of (its salt kept).
+        let mut lost = c.clone();
+        lost[0].salt = None;
+        assert_eq!(verify(&lost, head.clone()).broken_at, Some(1));
+
+        // Old entries (data inline) and new ones chain together.
+        let mut mixed = chain(2);
+        let mut prev = mixed[1].hash.clone();
+        for (i, e) in payload_chain(2).into_iter().enumerate() {
+            let mut e = e;
+            e.seq = 3 + i as i64;
+            e.prev_hash = prev.clone();
+            e.hash = e.recompute();
+            prev = e.hash.clone();
+            mixed.push(e);
+        }
+        assert!(verify(&mixed, (4, prev)).ok);
     }
 
     #[test]
@@ -340,6 +497,9 @@ mod tests {
                     entry: e,
                     prev_hash: prev,
                     hash: hash.clone(),
+                    payload_hash: None,
+                    salt: None,
+                    payload_removed: false,
                 });
                 prev = hash;
             }

@@ -165,6 +165,7 @@ mod org_edit;
 mod passwords;
 mod plan;
 mod planner_runs;
+mod privacy;
 mod redeployment;
 mod rotation;
 mod schema;

@@ -10,6 +10,7 @@ mod feed;
 mod org;
 mod people;
 mod plan;
+mod privacy;
 mod rotation;
 pub mod schema;
 mod signin;
@@ -33,6 +34,7 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 
+pub use cases::agreement_document;
 pub use extract::{ApiJson, ApiQuery, IdPath};
 pub use feed::feed_url;
 pub use workdays::parse_year;
@@ -64,6 +66,7 @@ Requests that change something with a session cookie must be sent as application
         (name = "deviations", description = "Deviations (avvikelser): reported by anyone, handled by the responsible manager"),
         (name = "follow-ups", description = "Checklists, follow-ups, risk assessments and their actions"),
         (name = "statistics", description = "Figures for groups, never about one person: remote share, emissions avoided, agreements, decisions, occupancy"),
+        (name = "personal data", description = "A person's own data (GDPR Art. 15), disposal rules, legal holds, disposal runs and the privacy notice"),
     )
 )]
 struct ApiDoc;
@@ -275,4 +278,16 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(followups::list_actions))
         .routes(routes!(followups::update_action))
         .routes(routes!(followups::close_action))
+        // Personal data and public records.
+        .routes(routes!(privacy::export_my_data))
+        .routes(routes!(privacy::export_person_data))
+        .routes(routes!(privacy::retention_rules))
+        .routes(routes!(privacy::put_retention_rule))
+        .routes(routes!(privacy::legal_holds, privacy::place_legal_hold))
+        .routes(routes!(privacy::lift_legal_hold))
+        .routes(routes!(privacy::retention_runs, privacy::run_retention))
+        .routes(routes!(
+            privacy::privacy_notice,
+            privacy::put_privacy_notice
+        ))
 }

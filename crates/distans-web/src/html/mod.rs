@@ -19,6 +19,7 @@ mod pager;
 mod passwords;
 mod people;
 mod plan;
+mod privacy;
 mod rotation;
 mod signin;
 mod start;
@@ -47,6 +48,19 @@ pub fn router() -> Router<AppState> {
         .route("/auth/oidc/callback", get(oidc::callback))
         .route("/sprak/{lang}", get(signin::set_lang))
         .route("/tillganglighet", get(about::accessibility))
+        .route("/integritet", get(privacy::notice))
+        .route(
+            "/integritet/andra",
+            get(privacy::notice_form).post(privacy::notice_save),
+        )
+        .route("/mina-uppgifter", get(privacy::my_data))
+        .route("/mina-uppgifter/pdf", get(privacy::my_data_pdf))
+        .route("/personer/{id}/registerutdrag", post(privacy::person_data))
+        .route("/gallring", get(privacy::retention))
+        .route("/gallring/regler/{kind}", post(privacy::save_rule))
+        .route("/gallring/spar", post(privacy::place_hold))
+        .route("/gallring/spar/{id}/hav", post(privacy::lift_hold))
+        .route("/gallring/korning", post(privacy::run))
         .route("/organisation", get(org::org_tree))
         .route("/enheter/{id}", get(org::unit_page))
         .route(

@@ -178,6 +178,8 @@ struct PersonPage<'a> {
     loans: Option<super::equipment::PersonLoans>,
     /// Just sent a link to set a password.
     link_sent: bool,
+    /// Why producing the person's data was refused (a missing reference).
+    export_error: Option<String>,
     history: Option<super::history::History>,
 }
 
@@ -201,6 +203,7 @@ pub async fn set_own_language(c: Ctx, Form(f): Form<Pairs>) -> Reply {
 #[derive(Deserialize)]
 pub struct PersonQuery {
     losenordslank: Option<String>,
+    registerutdrag: Option<String>,
 }
 
 pub async fn person_page(
@@ -241,6 +244,10 @@ pub async fn person_page(
             temporary,
             loans,
             link_sent: q.losenordslank.as_deref() == Some("skickad"),
+            export_error: q
+                .registerutdrag
+                .is_some()
+                .then(|| c.t("pd-hr-reference-missing")),
             history: super::history::history(&c, &actor, "person", id).await?,
         },
     )

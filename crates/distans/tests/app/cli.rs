@@ -532,3 +532,120 @@ fn a_wrong_identity_provider_setting_is_named_at_start() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A SQLite file with the demo organisation (a year of plan data, signed
+/// agreements), made through the library as `serve --demo` makes it.
+fn demo_db(db: &Path) {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let store = distans_store::SqlStore::open(&distans_store::StoreConfig {
+            url: db.to_string_lossy().into(),
+            max_connections: 2,
+        })
+        .await
+        .unwrap();
+        let core = distans_core::Core::new(
+            std::sync::Arc::new(store.clone()),
+            std::sync::Arc::new(distans_core::kernel::clock::SystemClock),
+        );
+        core.ensure_defaults().await.unwrap();
+        core.demo.load_demo(60).await.unwrap();
+        store.db().close().await;
+    });
+}
+
+#[test]
+fn retention_runs_and_the_archive_export_verifies() {
+    let d = dir();
+    let db = d.0.join("d.db");
+    demo_db(&db);
+
+    // A dry run shows and changes nothing; a run is recorded; the chain holds.
+    let o = distans(
+        &db,
+        &["retention", "run", "--dry-run", "--as-of", "2040-01-01"],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let shown = text(&o);
+    assert!(
+        shown.contains("nothing was changed") && shown.contains("absences"),
+        "{shown}"
+    );
+    let o = distans(&db, &["retention", "run", "--as-of", "2040-13-01"]);
+    assert!(
+        !o.status.success() && text(&o).contains("--as-of"),
+        "{}",
+        text(&o)
+    );
+    let o = distans(&db, &["retention", "run", "--as-of", "2040-01-01"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains("Recorded as disposal run"),
+        "{}",
+        text(&o)
+    );
+    let o = distans(&db, &["verify-audit"]);
+    assert!(o.status.success(), "{}", text(&o));
+
+    // The archive: a PDF/A and a metadata file per signed agreement, and
+    // a manifest whose sums verify.
+    let out = d.0.join("arkiv");
+    let args = [
+        "archive",
+        "export",
+        "--from",
+        "2000-01-01",
+        "--to",
+        "2100-12-31",
+    ];
+    let o = distans(&db, &[&args[..], &[out.to_str().unwrap()]].concat());
+    assert!(o.status.success(), "{}", text(&o));
+    let manifest = std::fs::read_to_string(out.join("manifest-sha256.txt")).unwrap();
+    let lines: Vec<&str> = manifest.lines().collect();
+    assert!(
+        lines.len() >= 2 && lines.len().is_multiple_of(2),
+        "{manifest}"
+    );
+    let check = Command::new("sha256sum")
+        .args(["-c", "manifest-sha256.txt"])
+        .current_dir(&out)
+        .output()
+        .unwrap();
+    assert!(check.status.success(), "{}", text(&check));
+    let pdfs: Vec<_> = lines
+        .iter()
+        .filter_map(|l| l.split_once("  ").map(|(_, f)| f))
+        .filter(|f| f.ends_with(".pdf"))
+        .collect();
+    assert!(!pdfs.is_empty());
+    for f in &pdfs {
+        let bytes = std::fs::read(out.join(f)).unwrap();
+        let s = String::from_utf8_lossy(&bytes);
+        assert!(
+            s.contains("pdfaid:part") && s.contains("pdfaid:conformance"),
+            "{f} carries the PDF/A identification in its XMP metadata"
+        );
+        let meta: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(out.join(f.replace(".pdf", ".json"))).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(meta["conformance"], "PDF/A-2a");
+        assert_eq!(meta["disposal"]["action"], "keep");
+        assert!(meta["employee_signed_at"].is_string());
+    }
+    // An edited file no longer verifies.
+    std::fs::write(out.join(pdfs[0]), b"edited").unwrap();
+    let check = Command::new("sha256sum")
+        .args(["-c", "--quiet", "manifest-sha256.txt"])
+        .current_dir(&out)
+        .output()
+        .unwrap();
+    assert!(!check.status.success());
+    // The same directory again is refused.
+    let o = distans(&db, &[&args[..], &[out.to_str().unwrap()]].concat());
+    assert!(
+        !o.status.success() && text(&o).contains("already"),
+        "{}",
+        text(&o)
+    );
+}

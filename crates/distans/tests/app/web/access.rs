@@ -301,6 +301,7 @@ async fn access_matrix() {
         followups(&f),
         deviations(&f),
         stats(&f),
+        personal_data(&f),
     ]
     .into_iter()
     .flatten()
@@ -645,11 +646,40 @@ fn stats(f: &Fixture) -> Vec<Route> {
     ]
 }
 
+/// Personal data and public records: one's own data, HR's extract, the
+/// disposal rules, legal holds, runs and the privacy notice.
+#[rustfmt::skip]
+fn personal_data(f: &Fixture) -> Vec<Route> {
+    let Fixture { anna, nobody, .. } = f;
+    let rule = json!({"keep_months": 24, "action": "delete", "decision_ref": "KS 2026/1", "decision_date": "2026-01-01", "version": 999});
+    let notice = json!({"what": "", "why": "b", "legal_basis": "c", "how_long": "d", "rights": "e", "dpo": "f", "version": 0});
+    vec![
+        route(M::GET,    "/api/v1/me/export",                                           [401, 200, 200, 200, 200, 200, 200]),
+        route(M::POST,   format!("/api/v1/people/{anna}/export"),                       [401, 403, 403, 403, 200, 403, 403]).body(json!({"reference": "HR 2026/9"})),
+        route(M::POST,   format!("/api/v1/people/{nobody}/export"),                     [401, 403, 403, 403, 404, 403, 403]).body(json!({"reference": "HR 2026/9"})),
+        route(M::GET,    "/api/v1/retention/rules",                                     [401, 403, 403, 403, 200, 200, 200]),
+        route(M::PUT,    "/api/v1/retention/rules/absences",                            [401, 403, 403, 403, 409, 403, 403]).body(rule.clone()),
+        route(M::PUT,    "/api/v1/retention/rules/nothing",                             [401, 404, 404, 404, 404, 404, 404]).body(rule),
+        route(M::GET,    "/api/v1/legal-holds",                                         [401, 403, 403, 403, 200, 200, 200]),
+        route(M::POST,   "/api/v1/legal-holds",                                         [401, 403, 403, 403, 400, 403, 403]).body(json!({"person": anna, "reason": " "})),
+        route(M::DELETE, format!("/api/v1/legal-holds/{nobody}"),                       [401, 403, 403, 403, 404, 403, 403]),
+        route(M::GET,    "/api/v1/retention/runs",                                      [401, 403, 403, 403, 200, 200, 200]),
+        route(M::POST,   "/api/v1/retention/runs",                                      [401, 403, 403, 403, 200, 200, 403]).body(json!({"dry_run": true})),
+        route(M::GET,    "/api/v1/privacy-notice",                                      [401, 200, 200, 200, 200, 200, 200]),
+        route(M::PUT,    "/api/v1/privacy-notice",                                      [401, 403, 403, 403, 400, 403, 403]).body(notice),
+        route(M::GET,    "/mina-uppgifter",                                             [303, 200, 200, 200, 200, 200, 200]),
+        route(M::GET,    "/mina-uppgifter/pdf",                                         [303, 200, 200, 200, 200, 200, 200]),
+        route(M::GET,    "/gallring",                                                   [303, 403, 403, 403, 200, 200, 200]),
+        route(M::GET,    "/integritet",                                                 [200, 200, 200, 200, 200, 200, 200]),
+        route(M::GET,    "/integritet/andra",                                           [303, 403, 403, 403, 200, 403, 403]),
+    ]
+}
+
 /// The forms of the pages, posted by each role with its session's CSRF token
 /// (anonymous callers are sent to sign in).
 #[rustfmt::skip]
 fn forms(f: &Fixture) -> Vec<PageForm> {
-    let Fixture { nobody, laptop_item, bo_agreement, bo_fu, bo_action, dev_form, .. } = f;
+    let Fixture { nobody, laptop_item, bo_agreement, bo_fu, bo_action, dev_form, anna, .. } = f;
     vec![
         // One's own commute (only the CSRF token: nothing recorded).
         page_form("/min-pendling",                                                      [303, 303, 303, 303, 303, 303, 303]),
@@ -687,5 +717,12 @@ fn forms(f: &Fixture) -> Vec<PageForm> {
         page_form("/avvikelser/ny",                                                     [303, 400, 400, 400, 400, 400, 400]),
         page_form(format!("/avvikelser/{dev_form}/kvittera"),                           [303, 403, 303, 404, 409, 404, 404]),
         page_form(format!("/avvikelser/{dev_form}/stang"),                              [303, 403, 400, 404, 400, 404, 404]),
+        // Personal data and public records.
+        page_form(format!("/personer/{anna}/registerutdrag"),                           [303, 403, 403, 404, 303, 403, 403]),
+        page_form("/gallring/regler/absences",                                          [303, 403, 403, 403, 400, 403, 403]),
+        page_form("/gallring/spar",                                                     [303, 403, 403, 403, 400, 403, 403]),
+        page_form(format!("/gallring/spar/{nobody}/hav"),                               [303, 403, 403, 403, 404, 403, 403]),
+        page_form("/gallring/korning",                                                  [303, 403, 403, 403, 303, 303, 403]),
+        page_form("/integritet/andra",                                                  [303, 403, 403, 403, 400, 403, 403]),
     ]
 }

@@ -319,6 +319,7 @@ mod openapi;
 mod passwords;
 mod people;
 mod plan;
+mod privacy;
 mod request_id;
 mod rotation;
 mod scim;
