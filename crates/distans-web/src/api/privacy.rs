@@ -159,6 +159,7 @@ pub struct DisposalRule {
     decision_ref: String,
     decision_date: Date,
     version: i64,
+    #[serde(with = "time::serde::rfc3339")]
     updated_at: OffsetDateTime,
     updated_by: String,
 }
@@ -247,8 +248,10 @@ pub struct LegalHold {
     /// `kind:id` of the record held.
     record: Option<String>,
     reason: String,
+    #[serde(with = "time::serde::rfc3339")]
     placed_at: OffsetDateTime,
     placed_by: String,
+    #[serde(with = "time::serde::rfc3339::option")]
     lifted_at: Option<OffsetDateTime>,
     lifted_by: Option<String>,
 }
@@ -353,6 +356,7 @@ pub struct DisposalCount {
 #[derive(Serialize, ToSchema)]
 pub struct DisposalRun {
     id: uuid::Uuid,
+    #[serde(with = "time::serde::rfc3339")]
     at: OffsetDateTime,
     as_of: Date,
     by: String,
@@ -462,6 +466,7 @@ pub struct PrivacyNotice {
     #[serde(flatten)]
     text: NoticeText,
     version: i64,
+    #[serde(with = "time::serde::rfc3339::option")]
     updated_at: Option<OffsetDateTime>,
 }
 
