@@ -551,7 +551,7 @@ fn lang_of(actor: &Actor) -> Lang {
     security(("session" = []), ("token" = [])),
     responses((status = 200, description = "The figures as JSON, or as CSV (`?format=csv` or `Accept: text/csv`)", content((RemoteShareOut = "application/json"), (String = "text/csv"))),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn remote_share(
+pub async fn stats_remote_share(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     headers: HeaderMap,
@@ -594,7 +594,7 @@ pub async fn remote_share(
     security(("session" = []), ("token" = [])),
     responses((status = 200, description = "The figures as JSON, or as CSV (`?format=csv` or `Accept: text/csv`)", content((EmissionsOut = "application/json"), (String = "text/csv"))),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn emissions(
+pub async fn stats_emissions(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     headers: HeaderMap,
@@ -640,7 +640,7 @@ pub async fn emissions(
     security(("session" = []), ("token" = [])),
     responses((status = 200, description = "The figures as JSON, or as CSV (`?format=csv` or `Accept: text/csv`)", content((AgreementsOut = "application/json"), (String = "text/csv"))),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn agreements(
+pub async fn stats_agreements(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     headers: HeaderMap,
@@ -677,7 +677,7 @@ pub async fn agreements(
     security(("session" = []), ("token" = [])),
     responses((status = 200, description = "The figures as JSON, or as CSV (`?format=csv` or `Accept: text/csv`)", content((DecisionsOut = "application/json"), (String = "text/csv"))),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn decisions(
+pub async fn stats_decisions(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     headers: HeaderMap,
@@ -722,7 +722,7 @@ pub async fn decisions(
     security(("session" = []), ("token" = [])),
     responses((status = 200, description = "The figures as JSON, or as CSV (`?format=csv` or `Accept: text/csv`)", content((OccupancyOut = "application/json"), (String = "text/csv"))),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn occupancy(
+pub async fn stats_occupancy(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     headers: HeaderMap,
