@@ -57,7 +57,7 @@ async function personPage(page, name) {
   await expect(page).toHaveURL(/\/personer\/[0-9a-f-]{36}$/);
   await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
   await expect(page).toHaveTitle(`${name} – distans`);
-  await expect(page.getByText('Anställningsnummer', { exact: true })).toBeVisible();
+  await expect(page.locator('dl.facts').first().getByText('Anställningsnummer', { exact: true })).toBeVisible();
   await expectAccessible(page, `the page of ${name}`);
 }
 

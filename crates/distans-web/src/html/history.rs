@@ -133,8 +133,13 @@ async fn change(c: &Ctx, actor: &Actor, e: &AuditEntry, names: &mut Names) -> Ch
     let before = e.entry.before.as_ref().unwrap_or(&empty);
     let after = e.entry.after.as_ref().unwrap_or(&empty);
     let mut fields = vec![];
-    // An entry with nothing after (a unit closed) changed no field.
-    let listed = if e.entry.after.is_some() { FIELDS } else { &[] };
+    // Only a change lists fields: an entry with nothing before (the record
+    // made) or nothing after (a unit closed) changed none.
+    let listed = if e.entry.before.is_some() && e.entry.after.is_some() {
+        FIELDS
+    } else {
+        &[]
+    };
     for f in listed {
         let (b, a) = (&before[*f], &after[*f]);
         if a == b {
