@@ -15,6 +15,7 @@ mod rotation;
 pub mod schema;
 mod signin;
 pub(crate) mod stats;
+mod stats_tables;
 mod system;
 mod units;
 mod workdays;
