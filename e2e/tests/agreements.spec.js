@@ -405,9 +405,9 @@ test.describe('applying for remote work', () => {
   });
 });
 
-test('HR issues a temporary decision for everyone; bo sees it', async ({ page, browser }) => {
+test('HR issues a temporary decision for everyone; bo sees it the day it is issued', async ({ page, browser }) => {
   const title = `Tillfälligt beslut e2e ${Date.now()}`;
-  const start = day(0);
+  const start = day(7);
   const end = day(14);
   await signIn(page, 'hr');
   await expect(page.getByRole('heading', { level: 1, name: 'Hej Helena!' })).toBeVisible();
@@ -444,10 +444,14 @@ test('HR issues a temporary decision for everyone; bo sees it', async ({ page, b
 
   // Bo, in another unit, sees it on his start page, his own page and the list.
   const bo = await session(browser, 'bo', 'Bo');
-  const onStart = bo.locator('#start-temporary');
-  await expect(onStart.getByRole('heading', { level: 2, name: 'Tillfälliga beslut som gäller dig' })).toBeVisible();
-  await expect(onStart.getByRole('listitem').filter({ hasText: title })).toContainText(`(${start} – ${end})`);
+  // A week before it starts: a banner with its period and scope, and a notice.
+  const onStart = bo.getByRole('region', { name: `Tillfälligt beslut: ${title}` });
+  await expect(onStart).toContainText(`Gäller från ${start} till och med ${end}.`);
+  await expect(onStart).toContainText('Det gäller hela organisationen.');
+  await expect(onStart).toContainText('Upp till 4 distansdagar per vecka.');
   await expectAccessible(bo, "bo's start page with a temporary decision");
+  await bo.goto('/notiser');
+  await expect(bo.getByRole('link', { name: `Tillfälligt beslut: ${title}` })).toBeVisible();
   await mainNav(bo).getByRole('link', { name: 'Min sida', exact: true }).click();
   await expect(bo.getByRole('heading', { level: 1, name: 'Bo Ek' })).toBeVisible();
   const onPerson = bo.locator('#person-temporary');

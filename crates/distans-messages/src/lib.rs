@@ -160,6 +160,8 @@ mod tests {
                 ("named", "yes"),
                 ("concerns", "Anna Lind"),
                 ("description", "Trasig stol."),
+                ("whole", "no"),
+                ("units", "Kontaktcenter Norr, Bygglov"),
             ]
             .map(|(k, v)| (k.to_string(), v.to_string())),
         );

@@ -60,6 +60,82 @@ macro_rules! write_notices {
 }
 pub(crate) use write_notices;
 
+/// Writes the notifications and queued e-mails of `$broadcasts`
+/// (`&[Broadcast]`) at `$at` in the caller's transaction `$tx`: everyone
+/// active in the units reached, read and written a thousand at a time, so a
+/// message to the whole organisation never holds it in memory.
+macro_rules! write_broadcasts {
+    ($tx:expr, $at:expr, $broadcasts:expr) => {{
+        let broadcasts: &[distans_core::kernel::Broadcast] = $broadcasts;
+        let at: time::OffsetDateTime = $at;
+        for b in broadcasts {
+            let message = sqlx::types::Json(&b.message);
+            let mut after: Option<uuid::Uuid> = None;
+            loop {
+                let mut q = sqlx::QueryBuilder::new(
+                    "SELECT p.id, p.email, p.language FROM people p JOIN units u ON u.id = p.unit_id
+                     WHERE p.deactivated_at IS NULL",
+                );
+                if !b.unit_paths.is_empty() {
+                    q.push(" AND ");
+                    $crate::store::push_below(&mut q, "u.path", &b.unit_paths);
+                }
+                for p in &b.except {
+                    q.push(" AND p.id <> ").push_bind(p.uuid());
+                }
+                if let Some(last) = after {
+                    q.push(" AND p.id > ").push_bind(last);
+                }
+                q.push(" ORDER BY p.id LIMIT 1000");
+                let reached: Vec<(uuid::Uuid, Option<String>, String)> =
+                    q.build_query_as().fetch_all(&mut *$tx).await?;
+                let Some(last) = reached.last() else { break };
+                after = Some(last.0);
+                let mut n = sqlx::QueryBuilder::new(
+                    "INSERT INTO notifications (id, person_id, kind, subject, body, link, message, created_at, read_at) ",
+                );
+                n.push_values(&reached, |mut row, (id, _, _)| {
+                    row.push_bind(uuid::Uuid::now_v7())
+                        .push_bind(*id)
+                        .push_bind(&b.kind)
+                        .push("''")
+                        .push("''")
+                        .push("''")
+                        .push_bind(message.clone())
+                        .push_bind(at)
+                        .push("NULL");
+                });
+                n.build().execute(&mut *$tx).await?;
+                let mailed: Vec<_> = reached
+                    .iter()
+                    .filter_map(|(_, email, language)| email.as_ref().map(|e| (e, language)))
+                    .collect();
+                if !mailed.is_empty() {
+                    let mut m = sqlx::QueryBuilder::new(
+                        "INSERT INTO outbox (id, recipient, subject, body, message, language, created_at, attempts, next_attempt_at, locked_until, sent_at, last_error) ",
+                    );
+                    m.push_values(&mailed, |mut row, (email, language)| {
+                        row.push_bind(uuid::Uuid::now_v7())
+                            .push_bind(*email)
+                            .push("''")
+                            .push("''")
+                            .push_bind(message.clone())
+                            .push_bind(*language)
+                            .push_bind(at)
+                            .push("0")
+                            .push_bind(at)
+                            .push("NULL")
+                            .push("NULL")
+                            .push("NULL");
+                    });
+                    m.build().execute(&mut *$tx).await?;
+                }
+            }
+        }
+    }};
+}
+pub(crate) use write_broadcasts;
+
 /// What a stored notice says: its message, or the text it was written as.
 fn content(
     message: Option<Json<serde_json::Value>>,

@@ -423,6 +423,7 @@ macro_rules! write_work {
             let value = $body;
             let audit: Option<Vec<distans_core::kernel::NewAuditEntry>> = ($audit)(&value);
             $crate::notify::write_notices!($tx, work.at, &work.notices);
+            $crate::notify::write_broadcasts!($tx, work.at, &work.broadcasts);
             $crate::store::append_audit_rows!($tx, work.at, audit.as_deref().unwrap_or(&work.audit));
             $tx.commit().await?;
             Ok(value)

@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use distans_core::kernel::{Page, Paging, Work};
 use distans_core::store::TemporaryPort;
-use distans_core::temporary::TemporaryDecision;
+use distans_core::temporary::{DecisionsOn, TemporaryDecision};
 use distans_core::CoreResult;
 
 use crate::store::{read_page, row, write_work, List, SqlStore};
@@ -82,7 +82,7 @@ impl TemporaryPort for SqlStore {
     #[tracing::instrument(skip_all)]
     async fn temporary_decisions(
         &self,
-        on: Option<Date>,
+        on: DecisionsOn,
         paging: Paging,
     ) -> CoreResult<Page<TemporaryDecision>> {
         // Temporary decisions, the latest starting first.
@@ -97,9 +97,15 @@ impl TemporaryPort for SqlStore {
             order: "t.start_date DESC, t.id DESC",
         };
         read_page!(self.db(), TempRow, &DECISIONS, paging, |q| {
-            if let Some(d) = on {
-                q.push(" AND t.start_date <= ").push_bind(d);
-                q.push(" AND t.end_date >= ").push_bind(d);
+            match on {
+                DecisionsOn::Any => {}
+                DecisionsOn::InForceOn(d) => {
+                    q.push(" AND t.start_date <= ").push_bind(d);
+                    q.push(" AND t.end_date >= ").push_bind(d);
+                }
+                DecisionsOn::NotEndedOn(d) => {
+                    q.push(" AND t.end_date >= ").push_bind(d);
+                }
             }
         })
     }

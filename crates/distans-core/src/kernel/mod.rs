@@ -23,4 +23,4 @@ pub use error::{CoreError, CoreResult};
 pub use ids::*;
 pub use page::{Page, Paging};
 pub use refs::{PersonRef, UnitRef};
-pub use work::{Link, Message, MessageKey, NewAuditEntry, Notice, Work};
+pub use work::{Broadcast, Link, Message, MessageKey, NewAuditEntry, Notice, Work};

@@ -21,6 +21,9 @@ pub struct Work {
     pub at: OffsetDateTime,
     pub audit: Vec<NewAuditEntry>,
     pub notices: Vec<Notice>,
+    /// Messages to everyone in some units, written by the store in the same
+    /// transaction without loading the people into memory.
+    pub broadcasts: Vec<Broadcast>,
 }
 
 impl Work {
@@ -30,6 +33,7 @@ impl Work {
             at,
             audit: vec![audit],
             notices: vec![],
+            broadcasts: vec![],
         }
     }
 
@@ -38,6 +42,27 @@ impl Work {
         self.notices.extend(notices);
         self
     }
+
+    /// The same work, telling everyone a broadcast reaches.
+    pub fn broadcast(mut self, b: Broadcast) -> Work {
+        self.broadcasts.push(b);
+        self
+    }
+}
+
+/// A message to every active person placed in some units or below them
+/// (the whole organisation when `unit_paths` is empty), in the app and by
+/// e-mail to those with an address, in each reader's language. Those in
+/// `except` are left out (they are told otherwise, or did it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Broadcast {
+    /// Unit paths (`/<id>/…/`); a person is reached when their unit's path
+    /// starts with one of them.
+    pub unit_paths: Vec<String>,
+    pub except: Vec<PersonId>,
+    /// The stable category, as a [`Notice`]'s.
+    pub kind: String,
+    pub message: Message,
 }
 
 /// What a use case asks to be written to the log (and, in a stored
@@ -130,6 +155,7 @@ pub enum MessageKey {
     RequestDeclined,
     RequestReceived,
     TemporaryDecisionDelegated,
+    TemporaryDecisionIssued,
 }
 
 impl MessageKey {
@@ -164,6 +190,7 @@ impl MessageKey {
         MessageKey::RequestDeclined,
         MessageKey::RequestReceived,
         MessageKey::TemporaryDecisionDelegated,
+        MessageKey::TemporaryDecisionIssued,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -198,6 +225,7 @@ impl MessageKey {
             MessageKey::RequestDeclined => "request-declined",
             MessageKey::RequestReceived => "request-received",
             MessageKey::TemporaryDecisionDelegated => "temporary-decision-delegated",
+            MessageKey::TemporaryDecisionIssued => "temporary-decision-issued",
         }
     }
 

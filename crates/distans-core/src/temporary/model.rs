@@ -33,6 +33,34 @@ pub struct TemporaryDecision {
     pub created_at: OffsetDateTime,
 }
 
+/// Which decisions a list holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DecisionsOn {
+    /// Every decision.
+    Any,
+    /// Those in force on the day.
+    InForceOn(Date),
+    /// Those whose last day is the day or later: in force, or issued and
+    /// yet to start.
+    NotEndedOn(Date),
+}
+
+/// How a decision reaches a person, in words they recognise.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reach {
+    /// It is for the whole organisation.
+    WholeOrganisation,
+    /// It names the person's own unit.
+    OwnUnit { unit: String },
+    /// It names a unit above the person's: it applies to their unit through
+    /// that one.
+    ThroughParent { unit: String, parent: String },
+    /// It covers a unit the person manages (not their own).
+    ManagedUnit { unit: String },
+    /// It is delegated to the person to apply.
+    Delegated,
+}
+
 /// The checklist of seed 002 (Haninge, the managers' meeting of 17 March
 /// 2020), item by item.
 pub const DEFAULT_CRISIS_CHECKLIST: &[&str] = &[

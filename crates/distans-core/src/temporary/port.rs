@@ -7,16 +7,16 @@ use async_trait::async_trait;
 use crate::kernel::CoreResult;
 use crate::kernel::Work;
 use crate::kernel::{Page, Paging};
-use crate::temporary::model::TemporaryDecision;
+use crate::temporary::model::{DecisionsOn, TemporaryDecision};
 
 #[async_trait]
 pub trait TemporaryPort: Send + Sync {
     async fn insert_temporary_decision(&self, d: &TemporaryDecision, work: &Work)
         -> CoreResult<()>;
-    /// Decisions, newest first; only those in force on `on` if given.
+    /// Decisions, the latest starting first, of those `on` selects.
     async fn temporary_decisions(
         &self,
-        on: Option<time::Date>,
+        on: DecisionsOn,
         paging: Paging,
     ) -> CoreResult<Page<TemporaryDecision>>;
 }

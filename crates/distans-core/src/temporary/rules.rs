@@ -5,7 +5,7 @@ use time::Date;
 use uuid::Uuid;
 
 use crate::kernel::dates::parse_date;
-use crate::kernel::{Actor, CoreError, CoreResult};
+use crate::kernel::{Actor, Broadcast, CoreError, CoreResult, Link, Message, MessageKey, PersonId};
 use crate::temporary::model::*;
 
 impl TemporaryDecision {
@@ -87,6 +87,71 @@ pub fn concerns(d: &TemporaryDecision, actor: &Actor, unit_path: &str) -> bool {
     d.covers_path(unit_path)
         || actor.manages.iter().any(|m| d.covers_path(&m.path))
         || d.delegates.iter().any(|p| p.id == actor.person_id)
+}
+
+/// How a decision reaches a person placed in the unit at `unit_path`
+/// (named `unit_name`): through the whole organisation, their own unit, a
+/// unit above theirs, a delegation, or a unit they manage; `None` when it
+/// does not concern them.
+pub fn reach(
+    d: &TemporaryDecision,
+    actor: &Actor,
+    unit_path: &str,
+    unit_name: &str,
+) -> Option<Reach> {
+    if d.unit_paths.is_empty() {
+        return Some(Reach::WholeOrganisation);
+    }
+    let named = d.unit_paths.iter().zip(&d.units);
+    if let Some((path, named)) = named
+        .clone()
+        .find(|(p, _)| unit_path.starts_with(p.as_str()))
+    {
+        return Some(if path == unit_path {
+            Reach::OwnUnit {
+                unit: named.name.clone(),
+            }
+        } else {
+            Reach::ThroughParent {
+                unit: unit_name.to_string(),
+                parent: named.name.clone(),
+            }
+        });
+    }
+    if d.delegates.iter().any(|p| p.id == actor.person_id) {
+        return Some(Reach::Delegated);
+    }
+    actor
+        .manages
+        .iter()
+        .find(|m| d.covers_path(&m.path))
+        .map(|m| Reach::ManagedUnit {
+            unit: m.name.clone(),
+        })
+}
+
+/// The message to everyone a decision covers, when it is issued (its
+/// delegates and its issuer are told otherwise).
+pub fn announcement(actor: &Actor, d: &TemporaryDecision) -> Broadcast {
+    let units: Vec<&str> = d.units.iter().map(|u| u.name.as_str()).collect();
+    let mut except: Vec<PersonId> = d.delegates.iter().map(|p| p.id).collect();
+    except.push(actor.person_id);
+    Broadcast {
+        unit_paths: d.unit_paths.clone(),
+        except,
+        kind: "temporary_decision_issued".into(),
+        message: Message::new(
+            MessageKey::TemporaryDecisionIssued,
+            Link::TemporaryDecisions,
+        )
+        .arg("by", &actor.name)
+        .arg("title", &d.title)
+        .arg("start", d.start)
+        .arg("end", d.end)
+        .arg("days", d.max_remote_days)
+        .arg("whole", if units.is_empty() { "yes" } else { "no" })
+        .arg("units", units.join(", ")),
+    }
 }
 
 /// The widest limit of remote days a week that decisions in force on `day`
@@ -212,6 +277,66 @@ mod tests {
             concerns(&all, &actor(1, &[]), "/q/"),
             "the whole organisation"
         );
+    }
+
+    fn named(paths: &[(&str, &str)]) -> TemporaryDecision {
+        let mut d = decision(&[], date!(2026 - 03 - 01), date!(2026 - 03 - 31), 3);
+        for (i, (path, name)) in paths.iter().enumerate() {
+            d.unit_paths.push(path.to_string());
+            d.units.push(UnitRef {
+                id: Uuid::from_u128(100 + i as u128).into(),
+                name: name.to_string(),
+            });
+        }
+        d
+    }
+
+    #[test]
+    fn a_decision_reaches_a_person_in_words_they_recognise() {
+        let d = named(&[("/a/", "Förvaltningen"), ("/x/y/", "Bygglov")]);
+        let me = actor(1, &[]);
+        assert_eq!(
+            reach(&d, &me, "/x/y/", "Bygglov"),
+            Some(Reach::OwnUnit {
+                unit: "Bygglov".into()
+            })
+        );
+        assert_eq!(
+            reach(&d, &me, "/a/b/c/", "Kontaktcenter"),
+            Some(Reach::ThroughParent {
+                unit: "Kontaktcenter".into(),
+                parent: "Förvaltningen".into()
+            }),
+            "through the unit above"
+        );
+        assert_eq!(reach(&d, &me, "/q/", "Q"), None);
+        assert_eq!(
+            reach(&d, &actor(7, &[]), "/q/", "Q"),
+            Some(Reach::Delegated)
+        );
+        assert_eq!(
+            reach(&d, &actor(1, &["/x/y/z/"]), "/q/", "Q"),
+            Some(Reach::ManagedUnit { unit: "M".into() })
+        );
+        assert_eq!(
+            reach(&named(&[]), &me, "/q/", "Q"),
+            Some(Reach::WholeOrganisation)
+        );
+    }
+
+    #[test]
+    fn the_announcement_reaches_the_units_but_not_the_issuer_or_delegates() {
+        let d = named(&[("/a/", "Förvaltningen"), ("/x/y/", "Bygglov")]);
+        let b = announcement(&actor(1, &[]), &d);
+        assert_eq!(b.unit_paths, vec!["/a/".to_string(), "/x/y/".to_string()]);
+        assert!(b.except.contains(&PersonId::from_u128(1)));
+        assert!(b.except.contains(&PersonId::from_u128(7)));
+        assert_eq!(b.message.args["units"], "Förvaltningen, Bygglov");
+        assert_eq!(b.message.args["whole"], "no");
+        assert_eq!(b.message.args["days"], "3");
+        let all = announcement(&actor(1, &[]), &named(&[]));
+        assert!(all.unit_paths.is_empty());
+        assert_eq!(all.message.args["whole"], "yes");
     }
 
     #[test]

@@ -16,7 +16,7 @@ use crate::org::model::{notice, PersonRecord};
 use crate::org::service::OrgService;
 use crate::temporary::model::*;
 use crate::temporary::port::TemporaryPort;
-use crate::temporary::rules::{concerns, parse_id, parse_terms};
+use crate::temporary::rules::{announcement, concerns, parse_id, parse_terms, reach};
 
 /// Temporary (crisis) decisions.
 #[derive(Clone)]
@@ -64,10 +64,34 @@ impl TemporaryService {
         )
         .after(serde_json::to_value(&d).unwrap_or_default());
         let notices = self.delegation_notices(actor, &d).await?;
-        self.port
-            .insert_temporary_decision(&d, &Work::new(self.env.now(), a).notify(notices.clone()))
-            .await?;
+        let work = Work::new(self.env.now(), a)
+            .notify(notices)
+            .broadcast(announcement(actor, &d));
+        self.port.insert_temporary_decision(&d, &work).await?;
         Ok(d)
+    }
+
+    /// The temporary decisions a person is shown from the day they are
+    /// issued until their last day: those that cover their unit (directly
+    /// or through a unit above it), a unit they manage, or are delegated to
+    /// them; each with how it reaches them.
+    #[tracing::instrument(skip_all)]
+    pub async fn temporary_decisions_shown_to(
+        &self,
+        actor: &Actor,
+    ) -> CoreResult<Vec<(TemporaryDecision, Reach)>> {
+        let Some(rec) = self.org.find_record(actor.person_id).await? else {
+            return Ok(vec![]);
+        };
+        let page = self.not_ended().await?;
+        Ok(page
+            .items
+            .into_iter()
+            .filter_map(|d| {
+                let r = reach(&d, actor, &rec.unit_path, &rec.unit.name)?;
+                Some((d, r))
+            })
+            .collect())
     }
 
     /// The units a decision names, each once, with their paths.
@@ -146,8 +170,8 @@ impl TemporaryService {
         Ok(notices)
     }
 
-    /// All decisions (HR, auditors, administrators, directors), or those in
-    /// force today that concern the caller.
+    /// All decisions (HR, auditors, administrators, directors), or those
+    /// not yet ended that concern the caller (from the day they are issued).
     #[tracing::instrument(skip_all)]
     pub async fn temporary_decisions(
         &self,
@@ -155,10 +179,13 @@ impl TemporaryService {
         paging: Paging,
     ) -> CoreResult<Page<TemporaryDecision>> {
         if access::can(actor, Action::Plain(Kind::ReadAllTemporaryDecisions)) {
-            return self.port.temporary_decisions(None, paging).await;
+            return self
+                .port
+                .temporary_decisions(DecisionsOn::Any, paging)
+                .await;
         }
         let rec = self.org.record(actor.person_id).await?;
-        let mut page = self.in_force_today().await?;
+        let mut page = self.not_ended().await?;
         page.items.retain(|d| concerns(d, actor, &rec.unit_path));
         page.total = page.items.len() as i64;
         page.next = None;
@@ -179,16 +206,22 @@ impl TemporaryService {
             .collect())
     }
 
-    /// The decisions in force today that concern this person.
+    /// The decisions that cover this person's unit, in force or issued and
+    /// yet to start.
     #[tracing::instrument(skip_all)]
     pub async fn temporary_decisions_for_person(
         &self,
         person: PersonId,
     ) -> CoreResult<Vec<TemporaryDecision>> {
-        match self.org.find_record(person).await? {
-            Some(rec) => self.for_record(&rec).await,
-            None => Ok(vec![]),
-        }
+        let Some(rec) = self.org.find_record(person).await? else {
+            return Ok(vec![]);
+        };
+        let page = self.not_ended().await?;
+        Ok(page
+            .items
+            .into_iter()
+            .filter(|d| d.covers_path(&rec.unit_path))
+            .collect())
     }
 
     /// Decisions that overlap a period (at most 200), for the planner.
@@ -200,7 +233,7 @@ impl TemporaryService {
     ) -> CoreResult<Vec<TemporaryDecision>> {
         let all = self
             .port
-            .temporary_decisions(None, Paging::first(200))
+            .temporary_decisions(DecisionsOn::Any, Paging::first(200))
             .await?;
         Ok(all
             .items
@@ -209,10 +242,22 @@ impl TemporaryService {
             .collect())
     }
 
+    /// The decisions in force or yet to start (at most 100: decisions are
+    /// few and short-lived).
+    #[tracing::instrument(skip_all)]
+    async fn not_ended(&self) -> CoreResult<Page<TemporaryDecision>> {
+        self.port
+            .temporary_decisions(
+                DecisionsOn::NotEndedOn(self.env.today()),
+                Paging::first(100),
+            )
+            .await
+    }
+
     #[tracing::instrument(skip_all)]
     async fn in_force_today(&self) -> CoreResult<Page<TemporaryDecision>> {
         self.port
-            .temporary_decisions(Some(self.env.today()), Paging::first(100))
+            .temporary_decisions(DecisionsOn::InForceOn(self.env.today()), Paging::first(100))
             .await
     }
 }

@@ -42,6 +42,11 @@ equipment-to-collect-body = The agreement for { $person } is ending (last day: {
 
 temporary-decision-delegated-subject = Delegated to you: { $title }
 temporary-decision-delegated-body = { $by } has made a temporary decision ({ $start } – { $end }) and delegated it to you to apply for your staff. Go through the checklist.
+temporary-decision-issued-subject = Temporary decision: { $title }
+temporary-decision-issued-body = { $by } has made a temporary decision that applies to you from { $start } to { $end }: { $title }. { $whole ->
+    [yes] It applies to the whole organisation.
+   *[no] It applies to { $units } and the units below.
+} You may work remotely up to { $days } days a week during the period. Read the decision to see what it means for you.
 
 development-talk-set-subject = Development talk with a follow-up of remote work
 development-talk-set-body = { $by } has set your development talk for { $date }. You will follow up the remote work then too.

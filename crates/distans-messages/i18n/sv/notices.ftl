@@ -42,6 +42,11 @@ equipment-to-collect-body = Överenskommelsen för { $person } upphör (sista da
 
 temporary-decision-delegated-subject = Delegerat till dig: { $title }
 temporary-decision-delegated-body = { $by } har fattat ett tillfälligt beslut ({ $start } – { $end }) och delegerat till dig att tillämpa det för dina medarbetare. Gå igenom checklistan.
+temporary-decision-issued-subject = Tillfälligt beslut: { $title }
+temporary-decision-issued-body = { $by } har fattat ett tillfälligt beslut som gäller dig från { $start } till { $end }: { $title }. { $whole ->
+    [yes] Det gäller hela organisationen.
+   *[no] Det gäller { $units } och enheterna under.
+} Du får arbeta på distans upp till { $days } dagar i veckan under perioden. Läs beslutet för att se vad det betyder för dig.
 
 development-talk-set-subject = Medarbetarsamtal med uppföljning av distansarbetet
 development-talk-set-body = { $by } har satt ditt medarbetarsamtal till { $date }. Då följer ni också upp distansarbetet.

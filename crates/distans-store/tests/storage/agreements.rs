@@ -7,7 +7,7 @@ use std::sync::Arc;
 use distans_core::agreements::AgreementState;
 use distans_core::audit::AuditFilter;
 use distans_core::cases::{Decision, RequestState, Verdict};
-use distans_core::kernel::Paging;
+use distans_core::kernel::{Page, Paging};
 use distans_core::policy::{Decider, PolicyRules, RequestInput};
 use distans_core::store::*;
 use distans_core::temporary::TemporaryDecisionInput;
@@ -391,6 +391,70 @@ async fn request_decision_agreement_and_temporary_decision() {
                 .unwrap()
                 .total,
             0
+        );
+
+        // A decision for a later period is shown and told the day it is
+        // issued, to everyone it covers: not to bo, and not a second time
+        // to its delegate.
+        let mut later = td.clone();
+        later.title = "Beslut inför vintern".into();
+        later.start = d(30).to_string();
+        later.end = d(60).to_string();
+        c.temporary
+            .issue_temporary_decision(&hr, &later)
+            .await
+            .unwrap();
+        let told_of = |n: &Page<distans_core::notify::Notification>, title: &str| {
+            n.items.iter().any(|n| {
+                n.kind == "temporary_decision_issued"
+                    && matches!(&n.content, distans_core::notify::NoticeContent::Message(m) if m.args["title"] == title)
+            })
+        };
+        let inbox = |who| c.notify.notifications(who, Paging::default());
+        assert!(
+            told_of(&inbox(&anna).await.unwrap(), "Beslut inför vintern"),
+            "{label}"
+        );
+        assert!(
+            !told_of(&inbox(&bo).await.unwrap(), "Beslut inför vintern"),
+            "{label}"
+        );
+        assert!(
+            !told_of(&inbox(&chef).await.unwrap(), "Beslut inför vintern"),
+            "{label}: the delegate is told once"
+        );
+        assert!(
+            !told_of(&inbox(&hr).await.unwrap(), "Beslut inför vintern"),
+            "{label}: not the issuer"
+        );
+        let shown = c
+            .temporary
+            .temporary_decisions_shown_to(&anna)
+            .await
+            .unwrap();
+        let (_, how) = shown
+            .iter()
+            .find(|(d, _)| d.title == "Beslut inför vintern")
+            .expect("shown before its first day");
+        assert!(
+            matches!(how, distans_core::temporary::Reach::OwnUnit { .. }),
+            "{label}: {how:?}"
+        );
+        assert!(c
+            .temporary
+            .temporary_decisions_shown_to(&bo)
+            .await
+            .unwrap()
+            .iter()
+            .all(|(d, _)| d.title != "Beslut inför vintern"));
+        assert_eq!(
+            c.temporary
+                .temporary_decisions(&anna, Paging::default())
+                .await
+                .unwrap()
+                .total,
+            3,
+            "{label}: the coming one too"
         );
 
         // Every step is in the chain, with the policy version.

@@ -338,7 +338,9 @@ async fn values_outside_the_domain_are_refused_on_both_engines() {
             },
             created_at: OffsetDateTime::now_utc(),
         };
-        let decisions = || store.temporary_decisions(None, Paging::default());
+        let decisions = || {
+            store.temporary_decisions(distans_core::temporary::DecisionsOn::Any, Paging::default())
+        };
         let earlier = decisions().await.unwrap().total;
         conflict(
             label,

@@ -4,7 +4,7 @@ use askama::Template;
 use distans_core::agreements::Agreement;
 use distans_core::cases::RemoteRequest;
 use distans_core::org::{OrgCounts, PersonView, UnitSummary};
-use distans_core::temporary::TemporaryDecision;
+use distans_core::temporary::{Reach, TemporaryDecision};
 
 use super::ctx::{render, OrPage};
 use super::{Ctx, Reply};
@@ -21,7 +21,7 @@ struct StartPage<'a> {
     to_sign: Vec<Agreement>,
     /// Agreements of people who moved in, to confirm or end (the first few).
     to_confirm: distans_core::kernel::Page<Agreement>,
-    temporary: Vec<TemporaryDecision>,
+    crisis: Vec<CrisisBanner>,
     unread: i64,
     // Deviations.
     deviations_awaiting: i64,
@@ -56,11 +56,13 @@ pub async fn start(mut c: Ctx) -> Reply {
             .agreements_to_confirm(&actor, distans_core::kernel::Paging::first(10))
             .await
             .or_page(&c)?,
-        temporary: core
-            .temporary
-            .temporary_decisions_for_person(actor.person_id)
-            .await
-            .or_page(&c)?,
+        crisis: crisis_banners(
+            &c,
+            core.temporary
+                .temporary_decisions_shown_to(&actor)
+                .await
+                .or_page(&c)?,
+        ),
         unread: core.notify.unread_notifications(&actor).await.or_page(&c)?,
         // Deviations.
         deviations_awaiting: core
@@ -70,4 +72,48 @@ pub async fn start(mut c: Ctx) -> Reply {
             .or_page(&c)?,
     };
     render(&c, &page)
+}
+
+/// A temporary decision as its banner tells it: from the day it is issued
+/// to its last day, with how it reaches the reader.
+pub(crate) struct CrisisBanner {
+    pub title: String,
+    /// When it applies, in a sentence.
+    pub when: String,
+    /// Whom it applies to, and how it reaches the reader.
+    pub reach: String,
+    /// What it allows.
+    pub allows: String,
+}
+
+pub(crate) fn crisis_banners(c: &Ctx, shown: Vec<(TemporaryDecision, Reach)>) -> Vec<CrisisBanner> {
+    let today = c.core().today();
+    shown
+        .into_iter()
+        .map(|(d, reach)| {
+            let (start, end) = (d.start.to_string(), d.end.to_string());
+            let when = if d.start <= today {
+                c.lang.ta("temporary-banner-now", &[("end", end)])
+            } else {
+                c.lang
+                    .ta("temporary-banner-coming", &[("start", start), ("end", end)])
+            };
+            let reach = match reach {
+                Reach::WholeOrganisation => c.t("temporary-reach-whole"),
+                Reach::OwnUnit { unit } => c.ta("temporary-reach-own", "unit", &unit),
+                Reach::ThroughParent { unit, parent } => c.lang.ta(
+                    "temporary-reach-parent",
+                    &[("unit", unit), ("parent", parent)],
+                ),
+                Reach::ManagedUnit { unit } => c.ta("temporary-reach-managed", "unit", &unit),
+                Reach::Delegated => c.t("temporary-reach-delegated"),
+            };
+            CrisisBanner {
+                title: d.title,
+                when,
+                reach,
+                allows: c.count("temporary-days", d.max_remote_days),
+            }
+        })
+        .collect()
 }

@@ -341,6 +341,16 @@ async fn a_temporary_decision_for_one_unit_from_the_form() {
     );
     let csrf = csrf_of(&page);
     let today = app.core.today();
+    let anna = app.login("anna").await;
+    let r = app
+        .call(
+            Method::PATCH,
+            "/api/v1/me",
+            Some(&anna),
+            Some(json!({"language": "en"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     let r = form(
         &app.router,
         "/tillfalliga-beslut",
@@ -348,7 +358,7 @@ async fn a_temporary_decision_for_one_unit_from_the_form() {
         &[
             ("csrf", &csrf),
             ("title", "Hemarbete vid smittspridning"),
-            ("start", &today.to_string()),
+            ("start", &(today + time::Duration::days(3)).to_string()),
             ("end", &(today + time::Duration::days(10)).to_string()),
             ("max_remote_days", "4"),
             ("without_agreement", "on"),
@@ -363,11 +373,65 @@ async fn a_temporary_decision_for_one_unit_from_the_form() {
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
-    let anna = app.login("anna").await;
+    // From the day it is issued, days before it starts, anna (in a unit
+    // below the one named) sees a banner that says how it reaches her, in
+    // her own language, and is told by e-mail in it.
     let start = app.get("/", Some(&anna)).await.text();
+    let banner = start
+        .split("class=\"banner crisis\"")
+        .nth(1)
+        .expect("a banner")
+        .split("</section>")
+        .next()
+        .unwrap();
     assert!(
-        start.contains("id=\"start-temporary\"") && start.contains("Hemarbete vid smittspridning")
+        banner.contains("Temporary decision:</span> Hemarbete vid smittspridning"),
+        "{banner}"
     );
+    assert!(
+        banner.contains(&format!("Applies from {}", today + time::Duration::days(3))),
+        "{banner}"
+    );
+    assert!(banner.contains("because it belongs to"), "{banner}");
+    assert!(banner.contains("Up to 4 remote days a week."), "{banner}");
+    let mailed = |who: String| {
+        let url = app.url.clone();
+        async move {
+            let pool = sqlx::SqlitePool::connect(&format!("sqlite://{url}"))
+                .await
+                .unwrap();
+            let rows: Vec<(String,)> = sqlx::query_as(
+                "SELECT o.language FROM outbox o JOIN people p ON p.email = o.recipient
+                 WHERE p.id = ? AND CAST(o.message AS TEXT) LIKE '%temporary-decision-issued%'",
+            )
+            .bind(uuid::Uuid::parse_str(&who).unwrap())
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+            rows.into_iter().map(|(l,)| l).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        mailed(app.id_of("anna").await).await,
+        vec!["en".to_string()]
+    );
+    assert!(
+        mailed(app.id_of("bo").await).await.is_empty(),
+        "bo is outside it"
+    );
+    assert!(
+        mailed(chef_id.clone()).await.is_empty(),
+        "the delegate is told once, as delegate"
+    );
+    let notes = app
+        .get("/api/v1/me/notifications", Some(&anna))
+        .await
+        .json();
+    assert!(notes["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|n| n["kind"] == "temporary_decision_issued"));
     let bo = app.login("bo").await;
     assert!(
         !app.get("/", Some(&bo))
