@@ -81,11 +81,13 @@ fn sample() -> AgreementDoc {
                 role: s("Medarbetare"),
                 name: s("Åsa Öberg"),
                 signed_at: Some(s("2026-11-23 14:05 UTC")),
+                signed_utc: None,
             },
             Signature {
                 role: s("Beslutande chef"),
                 name: s("Erik Ståhlberg"),
                 signed_at: None,
+                signed_utc: None,
             },
         ],
         text_sha256: Some(s(

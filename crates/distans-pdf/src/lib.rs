@@ -29,7 +29,8 @@
 //! see [`Conformance`].
 //!
 //! The output is deterministic once someone has signed: the PDF's date is the
-//! latest signature's time and its id derives from the reference. Before
+//! latest signature's time and its id derives from the reference and the
+//! text's hash. Before
 //! anyone has signed, the date is the time of rendering.
 //!
 //! The bundled fonts (Libertinus Serif, New Computer Modern, DejaVu Sans
@@ -89,8 +90,12 @@ pub struct Signature {
     /// E.g. "Medarbetare".
     pub role: String,
     pub name: String,
-    /// E.g. "2026-11-23 14:05 UTC"; `None` = not yet signed.
+    /// As printed, e.g. "2026-11-23 15:05" (the organisation's local
+    /// time); `None` = not yet signed.
     pub signed_at: Option<String>,
+    /// The same moment in UTC, "2026-11-23 14:05", for the document's
+    /// date; when `None`, `signed_at` is read as UTC.
+    pub signed_utc: Option<String>,
 }
 
 /// Why no PDF could be made.
@@ -146,8 +151,15 @@ pub fn render_agreement(doc: &AgreementDoc) -> Result<RenderedPdf, PdfError> {
         0,
     )
     .map(Timestamp::new_utc);
+    // The reference is for people (it may be a name and a date); with the
+    // frozen text's hash it identifies this agreement's document.
+    let ident = format!(
+        "{} {}",
+        doc.reference,
+        doc.text_sha256.as_deref().unwrap_or("")
+    );
     let options = |standards| PdfOptions {
-        ident: Smart::Custom(doc.reference.as_str()),
+        ident: Smart::Custom(ident.as_str()),
         timestamp,
         page_ranges: None,
         standards,
@@ -444,7 +456,12 @@ struct Minute {
 fn document_time(doc: &AgreementDoc) -> Minute {
     doc.signatures
         .iter()
-        .filter_map(|s| s.signed_at.as_deref().and_then(parse_minute))
+        .filter_map(|s| {
+            s.signed_utc
+                .as_deref()
+                .or(s.signed_at.as_deref())
+                .and_then(parse_minute)
+        })
         .max()
         .unwrap_or_else(now)
 }

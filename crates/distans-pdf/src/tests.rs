@@ -49,11 +49,14 @@ fn swedish() -> AgreementDoc {
                 role: s("Medarbetare"),
                 name: s("Åsa Öberg"),
                 signed_at: Some(s("2026-11-23 14:05 UTC")),
+                signed_utc: None,
             },
             Signature {
                 role: s("Beslutande chef"),
                 name: s("Erik Ståhlberg"),
-                signed_at: Some(s("2026-11-24 08:30 UTC")),
+                // Printed in local time; the document's date is the UTC moment.
+                signed_at: Some(s("2026-11-24 09:30")),
+                signed_utc: Some(s("2026-11-24 08:30")),
             },
         ],
         text_sha256: Some(s(HASH)),
@@ -160,7 +163,7 @@ fn swedish_agreement_is_a_pdf_whose_text_comes_back_exactly() {
         "Beslutande chef",
         "Erik Ståhlberg",
         "Signerad 2026-11-23 14:05 UTC",
-        "Signerad 2026-11-24 08:30 UTC",
+        "Signerad 2026-11-24 09:30",
         "Sida 1 av 1",
         &format!("SHA-256: {HASH}"),
     ] {
@@ -232,6 +235,7 @@ fn hostile_text_is_printed_literally() {
         role: s("@roll"),
         name: s("_Namn_ \\"),
         signed_at: Some(s("#2026 \"")),
+        signed_utc: None,
     }];
     doc.text_sha256 = Some(s("#{sha}"));
 

@@ -119,6 +119,15 @@ pub fn validate_template(text: &str) -> Result<(), CoreError> {
 /// Fills the template. Unknown placeholders were refused when it was saved;
 /// any left are kept as written.
 pub fn render(template: &str, f: &AgreementFacts) -> String {
+    // An agreement without a last day reads "… och tills vidare", never
+    // "till och med tills vidare".
+    let open_ended;
+    let template = if f.terms.end().is_none() {
+        open_ended = template.replace("till och med {slut}", "och tills vidare");
+        open_ended.as_str()
+    } else {
+        template
+    };
     let values: Vec<(&str, String)> = vec![
         ("organisation", f.organisation.clone()),
         ("medarbetare", f.employee.clone()),
@@ -357,7 +366,7 @@ mod tests {
         assert!(!t.contains('{'), "all placeholders filled");
         for s in [
             "Åsa Öberg",
-            "måndag samt 1 dag(ar)",
+            "måndag samt 1 dag som",
             "tills vidare",
             "30 dagars uppsägningstid",
             "version 3",
@@ -366,6 +375,8 @@ mod tests {
         ] {
             assert!(t.contains(s), "{s}");
         }
+        assert!(t.contains(" och tills vidare."), "{t}");
+        assert!(!t.contains("till och med tills vidare"), "{t}");
         let secs = sections(&t);
         assert_eq!(secs.len(), 12);
         assert!(secs.iter().any(|s| s.0.contains("Informationssäkerhet")));

@@ -200,8 +200,9 @@ impl Terms {
             (true, _) => "dagarna bestäms vecka för vecka i samråd med chefen".into(),
             (false, 0) => fixed.join(", "),
             (false, n) => format!(
-                "{} samt {n} dag(ar) som bestäms i samråd med chefen",
-                fixed.join(", ")
+                "{} samt {n} {} som bestäms i samråd med chefen",
+                fixed.join(", "),
+                if n == 1 { "dag" } else { "dagar" }
             ),
         }
     }
@@ -387,7 +388,7 @@ mod tests {
         let t = Terms::new(days(3), wd(&["mon"]), (START, None), Place::Home, None).unwrap();
         assert_eq!(
             t.weekdays_text(),
-            "måndag samt 2 dag(ar) som bestäms i samråd med chefen"
+            "måndag samt 2 dagar som bestäms i samråd med chefen"
         );
         assert_eq!(t.place_text(), "i medarbetarens bostad");
         let f = Terms::new(days(2), wd(&[]), (START, None), Place::Home, None).unwrap();

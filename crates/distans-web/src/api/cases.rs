@@ -400,16 +400,23 @@ pub async fn agreement_pdf(
         .into_response())
 }
 
-/// The PDF's content, in Swedish (the agreement's language).
+/// The PDF's content, in Swedish (the agreement's language), told in words:
+/// the parties by name, the state as a word, times in local time.
 pub fn agreement_document(
     g: &agreements::Agreement,
     organisation: String,
 ) -> distans_pdf::AgreementDoc {
-    let when = |t: &Option<time::OffsetDateTime>| {
-        let f = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
-        t.as_ref().and_then(|t| t.format(&f).ok())
+    let local = |t: &Option<time::OffsetDateTime>| t.as_ref().map(crate::localtime::minute);
+    let utc = |t: &Option<time::OffsetDateTime>| {
+        let f = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]");
+        t.as_ref()
+            .and_then(|t| t.to_offset(time::UtcOffset::UTC).format(&f).ok())
     };
     let weekdays: Vec<&str> = g.terms.weekdays().iter().map(|w| w.swedish()).collect();
+    let mut state = Lang::Sv.t(&format!("agreement-state-{}", g.state.as_str()));
+    if let Some(first) = state.get(..1) {
+        state = first.to_uppercase() + &state[1..];
+    }
     let facts = vec![
         ("Medarbetare".to_string(), g.person_name.clone()),
         ("Beslutad av".to_string(), g.decider_name.clone()),
@@ -427,22 +434,18 @@ pub fn agreement_document(
         ),
         (
             "Period".to_string(),
-            format!(
-                "{} – {}",
-                g.terms.start(),
-                g.terms
-                    .end()
-                    .map(|e| e.to_string())
-                    .unwrap_or_else(|| "tills vidare".into())
-            ),
+            match g.terms.end() {
+                Some(end) => format!("{} – {}", g.terms.start(), end),
+                None => format!("Från och med {}, tills vidare", g.terms.start()),
+            },
         ),
         ("Policyversion".to_string(), g.policy_version.to_string()),
-        ("Status".to_string(), g.state.as_str().replace('_', " ")),
+        ("Status".to_string(), state),
     ];
     distans_pdf::AgreementDoc {
         title: "Överenskommelse om distansarbete".into(),
         organisation,
-        reference: g.id.to_string(),
+        reference: format!("{}, från och med {}", g.person_name, g.terms.start()),
         sections: distans_core::agreements::rules::sections(&g.text)
             .into_iter()
             .map(|(heading, paragraphs)| distans_pdf::Section {
@@ -455,12 +458,14 @@ pub fn agreement_document(
             distans_pdf::Signature {
                 role: "Medarbetare".into(),
                 name: g.person_name.clone(),
-                signed_at: when(&g.employee_signed_at),
+                signed_at: local(&g.employee_signed_at),
+                signed_utc: utc(&g.employee_signed_at),
             },
             distans_pdf::Signature {
                 role: "För arbetsgivaren".into(),
                 name: g.decider_name.clone(),
-                signed_at: when(&g.decider_signed_at),
+                signed_at: local(&g.decider_signed_at),
+                signed_utc: utc(&g.decider_signed_at),
             },
         ],
         text_sha256: g.text_sha256.clone(),

@@ -235,6 +235,15 @@ async fn apply_decide_sign_and_end_through_the_api() {
         text.contains(&signed[..10]),
         "the signature's date is printed"
     );
+    // In words: no id, the state as a word, no UTC, no "till och med tills vidare".
+    assert!(!text.contains(&gid), "no id in the PDF:\n{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.contains("Status") && l.trim_end().ends_with("Gäller")),
+        "{text}"
+    );
+    assert!(!text.contains("UTC") && !text.contains("active"), "{text}");
+    assert!(!text.contains("till och med tills vidare"), "{text}");
     let bo = app.login("bo").await;
     assert_eq!(
         app.get(&format!("/api/v1/agreements/{gid}/pdf"), Some(&bo))
