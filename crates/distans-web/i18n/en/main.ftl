@@ -1145,3 +1145,4 @@ own-commute-km = One way, in km
 own-commute-mode = How you travel
 own-commute-save = Save the commute
 pd-f-source = Source
+notifications-unread = unread

@@ -1145,3 +1145,4 @@ own-commute-km = Enkel väg i km
 own-commute-mode = Färdsätt
 own-commute-save = Spara pendlingen
 pd-f-source = Källa
+notifications-unread = olästa

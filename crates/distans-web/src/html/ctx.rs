@@ -34,6 +34,9 @@ pub struct Ctx {
     pub nav: &'static str,
     /// The request's id (`x-request-id`), the one its log lines carry.
     pub request_id: Option<String>,
+    /// The signed-in person's unread notifications, for the header (counted
+    /// when a page is shown).
+    pub unread: i64,
 }
 
 /// The request's id as the request-id layer set it (or the client sent it),
@@ -92,6 +95,7 @@ impl FromRequestParts<AppState> for Ctx {
             session,
             nav: "",
             request_id,
+            unread: 0,
         })
     }
 }
@@ -122,6 +126,13 @@ impl Ctx {
         self.nav = nav;
         let actor = self.actor()?.clone();
         self.ensure_csrf().await?;
+        // The header's count; a page is still shown if it cannot be had.
+        self.unread = self
+            .core()
+            .notify
+            .unread_notifications(&actor)
+            .await
+            .unwrap_or(0);
         Ok(actor)
     }
 
@@ -233,6 +244,7 @@ impl Ctx {
             session: self.session.clone(),
             nav: self.nav,
             request_id: self.request_id.clone(),
+            unread: self.unread,
         }
     }
 

@@ -63,7 +63,7 @@ pub async fn start(mut c: Ctx) -> Reply {
                 .await
                 .or_page(&c)?,
         ),
-        unread: core.notify.unread_notifications(&actor).await.or_page(&c)?,
+        unread: c.unread,
         // Deviations.
         deviations_awaiting: core
             .deviations

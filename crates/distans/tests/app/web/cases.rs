@@ -441,6 +441,25 @@ async fn a_temporary_decision_for_one_unit_from_the_form() {
         .unwrap()
         .iter()
         .any(|n| n["kind"] == "temporary_decision_issued"));
+    // The header counts what anna has not read; marking it read clears it.
+    assert!(
+        start.contains("<span class=\"badge\">1<span class=\"visually-hidden\"> unread</span>"),
+        "{start}"
+    );
+    let inbox = app.get("/notiser", Some(&anna)).await.text();
+    let r = form(
+        &app.router,
+        "/notiser/last",
+        Some(&anna),
+        &[("csrf", &csrf_of(&inbox))],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(!app
+        .get("/", Some(&anna))
+        .await
+        .text()
+        .contains("class=\"badge\""));
     let bo = app.login("bo").await;
     assert!(
         !app.get("/", Some(&bo))
