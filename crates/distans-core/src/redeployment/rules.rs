@@ -37,8 +37,9 @@ pub fn state_name(s: DayState) -> &'static str {
     }
 }
 
-/// A day as one CSV cell: the state, with `/am` or `/pm` for a half day.
-pub(crate) fn day_cell(d: &PlanDay) -> String {
+/// A day as one CSV cell in the API's words: the state, with `/am` or
+/// `/pm` for a half day.
+pub fn day_cell(d: &PlanDay) -> String {
     match d.part {
         Some(crate::plan::model::Part::Am) => format!("{}/am", state_name(d.state)),
         Some(crate::plan::model::Part::Pm) => format!("{}/pm", state_name(d.state)),
@@ -46,47 +47,69 @@ pub(crate) fn day_cell(d: &PlanDay) -> String {
     }
 }
 
-/// The rows as CSV (UTF-8 with a byte-order mark, so that spreadsheet
-/// programs read å, ä and ö right): a header row, then one row a person
-/// with their counts and a column per workday of the period.
-pub fn to_csv(rows: &[RedeployRow], workdays: &[Date]) -> CoreResult<Vec<u8>> {
-    let mut w = CsvOut::new(b',', true);
-    let mut header: Vec<String> = [
-        "person_id",
-        "name",
-        "unit",
-        "skills",
-        "workdays",
-        "available_days",
-        "remote_days",
-        "workplace_days",
-        "other_days",
-        "absent_days",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+/// How the CSV is written for its reader: the separator, the byte-order
+/// mark, the fixed columns' headers and a day's cell. The web layer gives
+/// them in the reader's language (Swedish Excel: `;` and a BOM).
+pub struct CsvWords<'a> {
+    pub delimiter: u8,
+    pub bom: bool,
+    /// Name, unit, skills, workdays, available, remote, workplace, other,
+    /// absent days, and the person's id — names first, the id last.
+    pub headers: [String; 10],
+    /// A day's cell.
+    pub day: &'a (dyn Fn(&PlanDay) -> String + Sync),
+}
+
+impl CsvWords<'_> {
+    /// The API's own words: `,`, a BOM, and the field names.
+    pub fn api() -> CsvWords<'static> {
+        CsvWords {
+            delimiter: b',',
+            bom: true,
+            headers: [
+                "name",
+                "unit",
+                "skills",
+                "workdays",
+                "available_days",
+                "remote_days",
+                "workplace_days",
+                "other_days",
+                "absent_days",
+                "person_id",
+            ]
+            .map(String::from),
+            day: &day_cell,
+        }
+    }
+}
+
+/// The rows as CSV: a header row, then one row a person with their name,
+/// unit, skills and counts, their id, and a column per workday.
+pub fn to_csv(rows: &[RedeployRow], workdays: &[Date], words: &CsvWords) -> CoreResult<Vec<u8>> {
+    let mut w = CsvOut::new(words.delimiter, words.bom);
+    let mut header: Vec<String> = words.headers.to_vec();
     header.extend(workdays.iter().map(|d| d.to_string()));
     w.row(&header)?;
     for r in rows {
         let mut rec = vec![
-            r.person.id.to_string(),
             r.person.name.clone(),
             r.unit.name.clone(),
-            r.skills.join("; "),
+            r.skills.join(", "),
             r.workdays.to_string(),
             r.available_days.to_string(),
             r.remote_days.to_string(),
             r.workplace_days.to_string(),
             r.other_days.to_string(),
             r.absent_days.to_string(),
+            r.person.id.to_string(),
         ];
         for d in workdays {
             rec.push(
                 r.days
                     .iter()
                     .find(|x| x.date == *d)
-                    .map(day_cell)
+                    .map(|d| (words.day)(d))
                     .unwrap_or_default(),
             );
         }
@@ -161,16 +184,17 @@ mod tests {
             who(1, "Åsa \"Åsen\" Öberg"),
             vec![day(tue, DayState::Remote, Some(Part::Pm))],
         )];
-        let bytes = to_csv(&rows, &[mon, tue]).unwrap();
+        let bytes = to_csv(&rows, &[mon, tue], &CsvWords::api()).unwrap();
         assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
         let mut r = csv::Reader::from_reader(&bytes[3..]);
         let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
-        assert_eq!(header[0], "person_id");
+        assert_eq!(header[0], "name");
+        assert_eq!(header[9], "person_id");
         assert_eq!(&header[10..], ["2026-11-23", "2026-11-24"]);
         let rec = r.records().next().unwrap().unwrap();
-        assert_eq!(&rec[1], "Åsa \"Åsen\" Öberg");
-        assert_eq!(&rec[2], "Kontaktcenter, Norr");
-        assert_eq!(&rec[3], "reception; lön");
+        assert_eq!(&rec[0], "Åsa \"Åsen\" Öberg");
+        assert_eq!(&rec[1], "Kontaktcenter, Norr");
+        assert_eq!(&rec[2], "reception, lön");
         assert_eq!((&rec[10], &rec[11]), ("", "remote/pm"), "no plan on Monday");
         assert_eq!(state_name(DayState::Workplace), "workplace");
     }
@@ -195,10 +219,16 @@ mod tests {
             who(1, "=HYPERLINK(\"http://evil.example\")"),
             vec![],
         )];
-        let bytes = to_csv(&rows, &[mon]).unwrap();
-        let mut r = csv::Reader::from_reader(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap());
+        let words = CsvWords {
+            delimiter: b';',
+            ..CsvWords::api()
+        };
+        let bytes = to_csv(&rows, &[mon], &words).unwrap();
+        let mut r = csv::ReaderBuilder::new()
+            .delimiter(b';')
+            .from_reader(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap());
         let rec = r.records().next().unwrap().unwrap();
-        assert_eq!(&rec[1], "'=HYPERLINK(\"http://evil.example\")");
+        assert_eq!(&rec[0], "'=HYPERLINK(\"http://evil.example\")");
     }
 
     proptest! {
@@ -226,16 +256,16 @@ mod tests {
                 let days = plan.iter().zip(&workdays).map(|((s, p), d)| day(*d, *s, *p)).collect();
                 row_of(who(n as u128, name), days)
             }).collect();
-            let bytes = to_csv(&rows, &workdays).unwrap();
+            let bytes = to_csv(&rows, &workdays, &CsvWords::api()).unwrap();
             let mut r = csv::Reader::from_reader(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap());
             prop_assert_eq!(r.headers().unwrap().len(), 15);
             let back: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
             prop_assert_eq!(back.len(), rows.len());
             for (rec, row) in back.iter().zip(&rows) {
-                prop_assert_eq!(rec[0].to_string(), row.person.id.to_string());
-                prop_assert_eq!(&rec[1], row.person.name.as_str());
-                prop_assert_eq!(rec[4].to_string(), row.workdays.to_string());
-                prop_assert_eq!(rec[9].to_string(), row.absent_days.to_string());
+                prop_assert_eq!(&rec[0], row.person.name.as_str());
+                prop_assert_eq!(rec[3].to_string(), row.workdays.to_string());
+                prop_assert_eq!(rec[8].to_string(), row.absent_days.to_string());
+                prop_assert_eq!(rec[9].to_string(), row.person.id.to_string());
                 for (i, d) in row.days.iter().enumerate() {
                     prop_assert_eq!(rec[10 + i].to_string(), day_cell(d));
                 }

@@ -51,10 +51,11 @@ impl RedeploymentService {
         &self,
         actor: &Actor,
         q: &RedeployQuery,
+        words: &CsvWords<'_>,
     ) -> CoreResult<(Vec<u8>, bool)> {
         let (rows, more) = self.redeployment_all(actor, q).await?;
         let workdays = self.workdays.calendar(q.period).await?.workdays(q.period);
-        Ok((to_csv(&rows, &workdays)?, more))
+        Ok((to_csv(&rows, &workdays, words)?, more))
     }
 
     /// May the actor use the redeployment view (HR, directors)?

@@ -401,8 +401,10 @@ pub async fn redeployment(
     ))
 }
 
-/// The same as CSV (UTF-8 with a byte-order mark, a header row, a column per
-/// workday): every match, up to 10,000 rows (`X-Truncated: true` when there were more).
+/// The same as CSV in the reader's language, for their spreadsheet (Swedish:
+/// `;` between cells; UTF-8 with a byte-order mark; headers and days in
+/// words; names first and the person's id last, then a column per workday):
+/// every match, up to 10,000 rows (`X-Truncated: true` when there were more).
 #[utoipa::path(get, path = "/api/v1/redeployment.csv", tag = "redeployment", params(RedeploymentParams),
     security(("session" = []), ("token" = [])),
     responses((status = 200, description = "CSV", content_type = "text/csv"), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
@@ -412,7 +414,14 @@ pub async fn redeployment_csv(
     ApiQuery(p): ApiQuery<RedeploymentParams>,
 ) -> ApiResult<Response> {
     let q = redeploy_query(&p, state.core.today())?;
-    let (bytes, more) = state.core.redeployment.redeployment_csv(&actor, &q).await?;
+    let lang = crate::i18n::Lang::of(actor.language);
+    let day = |d: &distans_core::plan::model::PlanDay| redeploy_day(lang, d);
+    let words = redeploy_words(lang, &day);
+    let (bytes, more) = state
+        .core
+        .redeployment
+        .redeployment_csv(&actor, &q, &words)
+        .await?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
@@ -432,4 +441,49 @@ pub async fn redeployment_csv(
         bytes,
     )
         .into_response())
+}
+
+/// The redeployment CSV's words in `lang`: Swedish Excel wants `;`.
+fn redeploy_words<'a>(
+    lang: crate::i18n::Lang,
+    day: &'a (dyn Fn(&distans_core::plan::model::PlanDay) -> String + Sync),
+) -> distans_core::redeployment::rules::CsvWords<'a> {
+    let h = |k: &str| lang.t(&format!("redeploy-csv-{k}"));
+    distans_core::redeployment::rules::CsvWords {
+        delimiter: if lang == crate::i18n::Lang::Sv {
+            b';'
+        } else {
+            b','
+        },
+        bom: true,
+        headers: [
+            h("name"),
+            h("unit"),
+            h("skills"),
+            h("workdays"),
+            h("available"),
+            h("remote"),
+            h("workplace"),
+            h("other"),
+            h("absent"),
+            h("id"),
+        ],
+        day,
+    }
+}
+
+/// A day as the reader reads it: "Distans", "Distans (förmiddag)".
+fn redeploy_day(lang: crate::i18n::Lang, d: &distans_core::plan::model::PlanDay) -> String {
+    use distans_core::plan::model::{DayState, Part};
+    let state = lang.t(match d.state {
+        DayState::Workplace => "state-workplace",
+        DayState::Remote => "state-remote",
+        DayState::Other => "state-other",
+        DayState::Absent => "state-absent",
+    });
+    match d.part {
+        Some(Part::Am) => format!("{state} ({})", lang.t("part-am").to_lowercase()),
+        Some(Part::Pm) => format!("{state} ({})", lang.t("part-pm").to_lowercase()),
+        None => state,
+    }
 }
