@@ -166,6 +166,11 @@ test('the sites show who is on site against the desks', async ({ page }) => {
   const rows = page.locator('table.occupancy tbody tr');
   expect(await rows.count()).toBeGreaterThan(3);
   await expect(rows.first()).toContainText('på plats');
+  // Told truthfully: sites differ, and a full day says so in words.
+  const days = page.locator('table.occupancy td:has(.bar)');
+  const over = page.locator('table.occupancy td.gap');
+  expect(await over.count()).toBeLessThan(await days.count());
+  for (const cell of await over.all()) await expect(cell).toContainText('fler än skrivplatserna');
   await expectAccessible(page, 'the sites');
 });
 

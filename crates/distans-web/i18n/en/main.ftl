@@ -399,6 +399,7 @@ sites-caption = Occupancy per site
 sites-people = Sit here
 sites-on-site = { $n } on site
 sites-over = more than the desks
+sites-nearly-full = nearly full
 plan-unit-link = Week plan and coverage
 decision-allow-gap = Approve anyway – I accept the gap in coverage
 calendar-heading = Your plan in your calendar

@@ -399,6 +399,7 @@ sites-caption = Beläggning per arbetsplats
 sites-people = Har sin plats här
 sites-on-site = { $n } på plats
 sites-over = fler än skrivplatserna
+sites-nearly-full = nästan fullt
 plan-unit-link = Veckoplan och bemanning
 decision-allow-gap = Bevilja ändå – jag godkänner luckan i bemanningen
 calendar-heading = Din plan i kalendern

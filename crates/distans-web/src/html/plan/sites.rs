@@ -14,8 +14,38 @@ pub struct SiteRow {
     pub address: String,
     pub desks: i64,
     pub people: i64,
-    /// Per weekday: on site, percent of desks (capped at 100 for the bar), over?
-    pub days: Vec<Option<(i64, i64, bool)>>,
+    /// Per weekday: how full the site is.
+    pub days: Vec<Option<SiteDay>>,
+}
+
+/// A site's day: people on site against its desks.
+pub struct SiteDay {
+    pub on_site: i64,
+    /// Percent of the desks taken (may pass 100).
+    pub percent: i64,
+    pub level: Fullness,
+}
+
+/// How full a site is, told in words as well as colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fullness {
+    /// Under 90 % of the desks.
+    Room,
+    /// 90 % to all of the desks.
+    NearlyFull,
+    /// More people than desks.
+    Over,
+}
+
+/// How full a site is with `on_site` people at `desks` desks.
+pub fn fullness(on_site: i64, desks: i64) -> Fullness {
+    if on_site > desks {
+        Fullness::Over
+    } else if on_site * 10 >= desks * 9 && on_site > 0 {
+        Fullness::NearlyFull
+    } else {
+        Fullness::Room
+    }
 }
 
 #[derive(Template)]
@@ -32,10 +62,18 @@ struct SitesPage<'a> {
 }
 
 impl SitesPage<'_> {
-    /// The bar's width class, in steps of ten percent.
-    fn step(&self, pct: &i64) -> i64 {
-        let pct = *pct;
-        ((pct + 5) / 10 * 10).clamp(0, 100)
+    /// The bar's width class, in steps of ten percent (full at 100).
+    fn step(&self, d: &SiteDay) -> i64 {
+        ((d.percent + 5) / 10 * 10).clamp(0, 100)
+    }
+
+    /// The day's class and words for how full it is.
+    fn level(&self, d: &SiteDay) -> (&'static str, String) {
+        match d.level {
+            Fullness::Room => ("", String::new()),
+            Fullness::NearlyFull => ("nearly-full", self.c.t("sites-nearly-full")),
+            Fullness::Over => ("gap", self.c.t("sites-over")),
+        }
     }
 }
 
@@ -43,12 +81,18 @@ fn site_row(s: SiteOccupancy, dates: &[time::Date]) -> SiteRow {
     let desks = s.site.desks;
     let day = |d: &time::Date| {
         let x = s.days.iter().find(|x| x.date == *d)?;
-        let pct = if desks > 0 {
-            (x.on_site * 100 / desks).min(100)
-        } else {
+        let percent = if desks > 0 {
+            x.on_site * 100 / desks
+        } else if x.on_site > 0 {
             100
+        } else {
+            0
         };
-        Some((x.on_site, pct, x.on_site > desks))
+        Some(SiteDay {
+            on_site: x.on_site,
+            percent,
+            level: fullness(x.on_site, desks),
+        })
     };
     SiteRow {
         days: dates.iter().map(day).collect(),
@@ -81,4 +125,20 @@ pub async fn sites(mut c: Ctx, Query(q): Query<PeriodQuery>) -> Reply {
         next: week.next,
     };
     render(&c, &page)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_site_is_over_only_with_more_people_than_desks() {
+        assert_eq!(fullness(0, 0), Fullness::Room);
+        assert_eq!(fullness(1, 0), Fullness::Over);
+        assert_eq!(fullness(80, 100), Fullness::Room);
+        assert_eq!(fullness(89, 100), Fullness::Room);
+        assert_eq!(fullness(90, 100), Fullness::NearlyFull);
+        assert_eq!(fullness(100, 100), Fullness::NearlyFull);
+        assert_eq!(fullness(101, 100), Fullness::Over);
+    }
 }
