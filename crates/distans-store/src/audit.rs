@@ -75,6 +75,16 @@ impl AuditPort for SqlStore {
             if let Some(f) = filter.from {
                 q.push(" AND at >= ").push_bind(f);
             }
+            if let Some(t) = filter.to {
+                q.push(" AND at < ").push_bind(t);
+            }
+            if let Some(actors) = &filter.actors {
+                q.push(" AND actor_id IN (NULL");
+                for a in actors.iter().take(100) {
+                    q.push(", ").push_bind(a.uuid());
+                }
+                q.push(")");
+            }
         })
     }
 

@@ -25,6 +25,16 @@ fn format(t: &OffsetDateTime, pattern: &str) -> String {
     }
 }
 
+/// The first moment of a day in the organisation's time zone.
+pub fn start_of(d: time::Date) -> OffsetDateTime {
+    let civil = jiff::civil::date(d.year() as i16, u8::from(d.month()) as i8, d.day() as i8);
+    civil
+        .to_zoned(zone().clone())
+        .ok()
+        .and_then(|z| OffsetDateTime::from_unix_timestamp(z.timestamp().as_second()).ok())
+        .unwrap_or_else(|| d.midnight().assume_utc())
+}
+
 /// To the minute: `2026-11-23 15:05`.
 pub fn minute(t: &OffsetDateTime) -> String {
     format(t, "%Y-%m-%d %H:%M")
@@ -38,6 +48,19 @@ pub fn second(t: &OffsetDateTime) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_day_starts_at_local_midnight() {
+        use time::macros::{date, datetime};
+        assert_eq!(
+            start_of(date!(2026 - 01 - 15)),
+            datetime!(2026-01-14 23:00 UTC)
+        );
+        assert_eq!(
+            start_of(date!(2026 - 07 - 15)),
+            datetime!(2026-07-14 22:00 UTC)
+        );
+    }
     use time::macros::datetime;
 
     #[test]

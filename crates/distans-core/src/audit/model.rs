@@ -43,5 +43,10 @@ pub struct ChainReport {
 pub struct AuditFilter {
     pub entity: Option<String>,
     pub entity_id: Option<String>,
+    /// From this moment on.
     pub from: Option<OffsetDateTime>,
+    /// Before this moment.
+    pub to: Option<OffsetDateTime>,
+    /// Only what these people did (none: no entry).
+    pub actors: Option<Vec<crate::kernel::PersonId>>,
 }

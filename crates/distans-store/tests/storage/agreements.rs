@@ -464,6 +464,7 @@ async fn request_decision_agreement_and_temporary_decision() {
                     entity: Some("request".into()),
                     entity_id: Some(r1.id.to_string()),
                     from: None,
+                    ..Default::default()
                 },
                 Paging::default(),
             )

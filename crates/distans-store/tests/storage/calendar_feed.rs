@@ -74,6 +74,7 @@ async fn calendar_feeds_are_made_once_renewed_and_revoked() {
                     entity: Some("person".into()),
                     entity_id: Some(anna.person_id.to_string()),
                     from: None,
+                    ..Default::default()
                 },
                 Paging::default(),
             )

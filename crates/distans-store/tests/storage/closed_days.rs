@@ -119,6 +119,7 @@ async fn closed_days_are_kept_by_hr_and_leave_the_plan() {
                     entity: Some("closed_day".into()),
                     entity_id: None,
                     from: None,
+                    ..Default::default()
                 },
                 Paging::default(),
             )

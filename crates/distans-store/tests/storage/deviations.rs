@@ -195,6 +195,7 @@ async fn deviations_reach_the_manager_at_once_and_are_handled_to_closure() {
                     entity: Some("deviation".into()),
                     entity_id: Some(a.id.to_string()),
                     from: None,
+                    ..Default::default()
                 },
                 Paging::default(),
             )

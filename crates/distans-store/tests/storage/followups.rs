@@ -181,6 +181,7 @@ async fn followups_are_scheduled_answered_together_and_risks_become_actions() {
                     entity: Some("agreement".into()),
                     entity_id: Some(gid.to_string()),
                     from: None,
+                    ..Default::default()
                 },
                 Paging::default(),
             )

@@ -160,6 +160,7 @@ async fn a_moved_agreement_waits_for_the_new_manager() {
                     entity: Some("agreement".into()),
                     entity_id: Some(gid.to_string()),
                     from: None,
+                    ..Default::default()
                 },
                 Paging::first(50),
             )

@@ -259,6 +259,7 @@ async fn csv_import_updates_and_audits_and_is_all_or_nothing() {
                     entity: Some("person".into()),
                     entity_id: Some(anna.id.to_string()),
                     from: None,
+                    ..Default::default()
                 },
                 Paging::default(),
             )

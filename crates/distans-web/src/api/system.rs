@@ -129,6 +129,7 @@ pub async fn audit(
             .filter(|s| !s.is_empty())
             .map(parse_from)
             .transpose()?,
+        ..Default::default()
     };
     Ok(Json(
         state

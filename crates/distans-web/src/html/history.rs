@@ -69,6 +69,7 @@ pub async fn history(
         entity: Some(entity.into()),
         entity_id: Some(id.to_string()),
         from: None,
+        ..Default::default()
     };
     let page = c
         .core()
@@ -90,10 +91,10 @@ pub async fn history(
 
 /// Names of the units, sites and people a history names, looked up once.
 #[derive(Default)]
-struct Names(HashMap<(String, String), String>);
+pub(crate) struct Names(HashMap<(String, String), String>);
 
 impl Names {
-    async fn of(&mut self, c: &Ctx, actor: &Actor, field: &str, id: &str) -> String {
+    pub(crate) async fn of(&mut self, c: &Ctx, actor: &Actor, field: &str, id: &str) -> String {
         let key = (field.to_string(), id.to_string());
         if let Some(n) = self.0.get(&key) {
             return n.clone();
@@ -118,12 +119,16 @@ async fn lookup(c: &Ctx, actor: &Actor, field: &str, id: &str) -> Option<String>
             .into_iter()
             .find(|(s, _)| s.id == uuid.into())
             .map(|(s, _)| s.name),
-        "manager_id" | "deputy_id" => org.person(actor, uuid.into()).await.ok().map(|p| p.name),
+        "manager_id" | "deputy_id" | "person" => {
+            org.person(actor, uuid.into()).await.ok().map(|p| p.name)
+        }
+        "unit" => org.unit(actor, uuid.into()).await.ok().map(|u| u.unit.name),
         _ => None,
     }
 }
 
-async fn change(c: &Ctx, actor: &Actor, e: &AuditEntry, names: &mut Names) -> Change {
+/// One log entry in words.
+pub(crate) async fn change(c: &Ctx, actor: &Actor, e: &AuditEntry, names: &mut Names) -> Change {
     let action = e.entry.action.replace('.', "-");
     let what = c
         .lang

@@ -314,10 +314,50 @@ async fn hr_moves_a_person_and_the_new_manager_keeps_their_agreement() {
         .await
         .text();
     assert!(log.contains("bara ändringarna av en post"), "{log}");
+    // In words: what was done and which field, never codes or ids.
     assert!(
-        log.contains("person.update") && !log.contains("person.language"),
+        log.contains("Uppgifterna ändrades") && !log.contains("Språket ändrades"),
         "{log}"
     );
+    assert!(
+        !log.contains("person.update") && !log.contains(&format!(">{bo}<")),
+        "{log}"
+    );
+    // Filtered by who, what and when.
+    // (The days are local; around midnight the change may be on either.)
+    let today = app.core.today();
+    let (yesterday, tomorrow) = (
+        today - time::Duration::days(1),
+        today + time::Duration::days(1),
+    );
+    let by_hr = app
+        .get(
+            &format!("/logg?vem=Helena&typ=person&fran={yesterday}&till={tomorrow}"),
+            Some(&hr),
+        )
+        .await
+        .text();
+    assert!(by_hr.contains("Uppgifterna ändrades"), "{by_hr}");
+    assert!(by_hr.contains("<td>Helena Ahlgren</td>"), "{by_hr}");
+    let before = app
+        .get(
+            &format!("/logg?vem=Helena&till={}", today - time::Duration::days(2)),
+            Some(&hr),
+        )
+        .await
+        .text();
+    assert!(
+        !before.contains("Uppgifterna ändrades"),
+        "nothing before today"
+    );
+    let nobody = app.get("/logg?vem=Zyxw&fran=igår", Some(&hr)).await;
+    assert_eq!(nobody.status, StatusCode::OK);
+    let nobody = nobody.text();
+    assert!(
+        nobody.contains("Ingen person heter så.") || nobody.contains("Skriv datumet som"),
+        "{nobody}"
+    );
+    assert!(nobody.contains("aria-invalid=\"true\""), "{nobody}");
     // The same form again is stale: a clear message, nothing lost.
     let r = send(confirmed).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);

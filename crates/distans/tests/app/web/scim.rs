@@ -390,6 +390,7 @@ async fn scenario(router: &Router, core: &Core, store: &SqlStore) {
                 entity: Some("person".into()),
                 entity_id: Some(bo.clone()),
                 from: None,
+                ..Default::default()
             },
             distans_core::kernel::Paging::first(2),
         )
@@ -505,6 +506,7 @@ async fn scenario(router: &Router, core: &Core, store: &SqlStore) {
         entity: Some("person".into()),
         entity_id: Some(id.clone()),
         from: None,
+        ..Default::default()
     };
     let log = store
         .audit(&filter, distans_core::kernel::Paging::first(50))
