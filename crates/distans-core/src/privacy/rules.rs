@@ -33,6 +33,7 @@ pub const SECTIONS: &[&str] = &[
     "notifications",
     "emails",
     "tokens",
+    "sessions",
     "password_links",
     "calendar_feed",
     "audit_entries",
@@ -183,6 +184,7 @@ pub fn default_rules() -> Vec<(RecordType, u32, DisposalAction)> {
         (Notifications, 12, Delete),
         (Sessions, 0, Delete),
         (DeactivatedPeople, 24, Keep),
+        (Commute, 24, Delete),
         (AuditPayloads, 120, Keep),
     ]
 }

@@ -260,6 +260,19 @@ struct MailRow {
     sent_at: Option<Ts>,
 }
 
+/// A web session, by its times and how the person signed in; never its
+/// id (the cookie's secret).
+#[derive(sqlx::FromRow, Serialize)]
+struct SessionRow {
+    #[serde(with = "time::serde::rfc3339::option")]
+    created_at: Option<Ts>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    last_used_at: Option<Ts>,
+    #[serde(with = "time::serde::rfc3339")]
+    expires_at: Ts,
+    signed_in_by: Option<String>,
+}
+
 #[derive(sqlx::FromRow, Serialize)]
 struct TokenRow {
     name: String,
@@ -603,6 +616,15 @@ impl SqlStore {
              WHERE person_id = $1 ORDER BY created_at DESC LIMIT $2"
         );
         out.push(sec("tokens", records(tokens, |_, _| {})));
+        let sessions = rows!(
+            self,
+            SessionRow,
+            me,
+            limit,
+            "SELECT created_at, last_used_at, expiry_date AS expires_at, signed_in_by FROM sessions
+             WHERE person_id = $1 ORDER BY expiry_date DESC LIMIT $2"
+        );
+        out.push(sec("sessions", records(sessions, |_, _| {})));
         let links = rows!(
             self,
             PasswordLinkRow,

@@ -151,7 +151,7 @@ pub async fn callback(c: Ctx, Query(q): Query<CallbackQuery>) -> Reply {
             );
         }
     };
-    crate::api::start_session(&session, person.into())
+    crate::api::start_session(&session, person.into(), "oidc")
         .await
         .or_page(&c)?;
     session

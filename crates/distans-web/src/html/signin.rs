@@ -137,7 +137,7 @@ pub async fn login_submit(
             let Some(session) = &c.session else {
                 return Err(c.fail(CoreError::Internal("no session".into())));
             };
-            crate::api::start_session(session, person)
+            crate::api::start_session(session, person, "password")
                 .await
                 .or_page(&c)?;
             return redirect(&next);
