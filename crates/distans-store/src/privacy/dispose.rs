@@ -186,7 +186,9 @@ pub(super) fn targets(t: RecordType) -> &'static [Target] {
         }],
         RecordType::AuditPayloads => &[Target {
             table: "audit_payloads",
-            due: "audit_payloads.entry_seq IN (SELECT seq FROM audit_log WHERE at < $1)",
+            // The seal of the entries written before payloads holds no
+            // personal data, and the chain needs it.
+            due: "audit_payloads.entry_seq IN (SELECT seq FROM audit_log WHERE at < $1 AND action <> 'audit.seal')",
             ts: true,
             free: "NOT EXISTS (SELECT 1 FROM legal_holds h JOIN audit_log l ON l.entity = h.held_entity AND l.entity_id = h.held_entity_id \
                    WHERE h.lifted_at IS NULL AND l.seq = audit_payloads.entry_seq)",

@@ -648,8 +648,9 @@ impl SqlStore {
             fetch_all,
             "SELECT seq, at, actor_id, actor, action, entity, entity_id,
                     COALESCE(p.before, audit_log.before) AS before, COALESCE(p.after, audit_log.after) AS after,
-                    payload_hash, p.salt AS salt
+                    COALESCE(audit_log.payload_hash, s.payload_hash) AS payload_hash, p.salt AS salt
              FROM audit_log LEFT JOIN audit_payloads p ON p.entry_seq = audit_log.seq
+             LEFT JOIN audit_sealed s ON s.entry_seq = audit_log.seq
              WHERE (entity = 'person' AND entity_id = $1) OR actor_id = $2
              ORDER BY seq DESC LIMIT $3",
             me.to_string(),
