@@ -548,7 +548,6 @@ mod tests {
                     salt: None,
                     payload_removed: false,
                     sealed_hash: None,
-                sealed_hash: None,
                 });
                 prev = hash;
             }
