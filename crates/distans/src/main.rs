@@ -429,8 +429,13 @@ async fn serve(
     // `distans verify-audit` says where).
     match core.audit.seal_inline_entries().await {
         Ok(0) => {}
-        Ok(n) => tracing::info!(entries = n, "sealed the audit entries written before payloads"),
-        Err(e) => tracing::error!(error = %e, "could not seal the audit entries written before payloads"),
+        Ok(n) => tracing::info!(
+            entries = n,
+            "sealed the audit entries written before payloads"
+        ),
+        Err(e) => {
+            tracing::error!(error = %e, "could not seal the audit entries written before payloads")
+        }
     }
     if demo {
         let counts = core

@@ -174,7 +174,7 @@ mod tests {
                     after: (seq % 2 == 0).then(|| json!({"email": null})),
                 };
                 let hash = entry_hash(&prev, seq, at, &entry);
-                let e = AuditEntry {
+                AuditEntry {
                     seq,
                     at,
                     entry,
@@ -184,8 +184,7 @@ mod tests {
                     salt: None,
                     payload_removed: false,
                     sealed_hash: None,
-                };
-                e
+                }
             })
             .collect()
     }

@@ -126,7 +126,10 @@ impl PrivacyService {
         access::authorize(actor, Action::Plain(Kind::AcknowledgePrivacyNotice))?;
         let current = self.port.privacy_notice().await?.map_or(0, |n| n.version);
         if !(0..=current).contains(&version) {
-            return Err(CoreError::invalid("version", "no such version of the notice"));
+            return Err(CoreError::invalid(
+                "version",
+                "no such version of the notice",
+            ));
         }
         let a = NewAuditEntry::by(actor, "privacy_notice.seen", "person", actor.person_id)
             .after(json!({ "version": version }));

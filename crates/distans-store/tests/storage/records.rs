@@ -371,12 +371,28 @@ async fn old_audit_entries_are_sealed_and_their_data_disposed_of_with_the_chain_
 
         // An edit to what remains of an old entry is still found.
         allow_tampering(&store).await;
-        exec(&store, "UPDATE audit_log SET actor = 'Någon annan' WHERE seq = 2").await;
+        exec(
+            &store,
+            "UPDATE audit_log SET actor = 'Någon annan' WHERE seq = 2",
+        )
+        .await;
         let report = c.audit.verify_audit(None).await.unwrap();
         assert!(!report.ok, "{label}: the edit went unseen");
-        let seal = count(&store, "SELECT MAX(seq) FROM audit_log WHERE action = 'audit.seal'").await;
-        assert_eq!(report.broken_at, Some(seal), "{label}: found at the seal {report:?}");
-        exec(&store, "UPDATE audit_log SET actor = 'Karin Berg' WHERE seq = 2").await;
+        let seal = count(
+            &store,
+            "SELECT MAX(seq) FROM audit_log WHERE action = 'audit.seal'",
+        )
+        .await;
+        assert_eq!(
+            report.broken_at,
+            Some(seal),
+            "{label}: found at the seal {report:?}"
+        );
+        exec(
+            &store,
+            "UPDATE audit_log SET actor = 'Karin Berg' WHERE seq = 2",
+        )
+        .await;
         assert!(c.audit.verify_audit(None).await.unwrap().ok, "{label}");
         exec(&store, "UPDATE audit_log SET entity_id = 'x' WHERE seq = 4").await;
         assert!(!c.audit.verify_audit(None).await.unwrap().ok, "{label}");
@@ -389,9 +405,19 @@ async fn a_broken_old_chain_is_not_sealed() {
         let label = t.label;
         let store = Arc::new(t.open().await);
         let c = core(&store);
-        write_old_entries(&store, 4, 0, distans_core::kernel::clock::whole_seconds(c.now())).await;
+        write_old_entries(
+            &store,
+            4,
+            0,
+            distans_core::kernel::clock::whole_seconds(c.now()),
+        )
+        .await;
         allow_tampering(&store).await;
-        exec(&store, "UPDATE audit_log SET actor = 'Någon annan' WHERE seq = 3").await;
+        exec(
+            &store,
+            "UPDATE audit_log SET actor = 'Någon annan' WHERE seq = 3",
+        )
+        .await;
         let e = c.audit.seal_inline_entries().await;
         assert!(
             matches!(&e, Err(distans_core::CoreError::Conflict(m)) if m.contains("entry 3")),
@@ -400,7 +426,11 @@ async fn a_broken_old_chain_is_not_sealed() {
         // Nothing was moved or sealed.
         assert_eq!(count(&store, "SELECT COUNT(*) FROM audit_sealed").await, 0);
         assert_eq!(
-            count(&store, "SELECT COUNT(*) FROM audit_log WHERE before IS NOT NULL").await,
+            count(
+                &store,
+                "SELECT COUNT(*) FROM audit_log WHERE before IS NOT NULL"
+            )
+            .await,
             4,
             "{label}"
         );

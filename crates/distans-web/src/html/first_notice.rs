@@ -70,10 +70,7 @@ pub struct NextQuery {
 }
 
 /// The notice, with the button to go on.
-pub async fn show(
-    mut c: Ctx,
-    axum::extract::Query(q): axum::extract::Query<NextQuery>,
-) -> Reply {
+pub async fn show(mut c: Ctx, axum::extract::Query(q): axum::extract::Query<NextQuery>) -> Reply {
     c.page("").await?;
     let notice: Option<PrivacyNotice> = c.core().privacy.notice().await.or_page(&c)?;
     let parts = NOTICE_PARTS
@@ -102,11 +99,12 @@ pub struct SeenForm {
 /// "Continue": records the version seen and goes where the person was going.
 pub async fn seen(c: Ctx, Form(f): Form<SeenForm>) -> Reply {
     let actor = c.posted(&f.csrf)?;
-    let version = f
-        .version
-        .trim()
-        .parse::<i64>()
-        .map_err(|_| c.fail(CoreError::invalid("version", "no such version of the notice")))?;
+    let version = f.version.trim().parse::<i64>().map_err(|_| {
+        c.fail(CoreError::invalid(
+            "version",
+            "no such version of the notice",
+        ))
+    })?;
     c.core()
         .privacy
         .notice_seen(&actor, version)

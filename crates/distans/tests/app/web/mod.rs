@@ -260,7 +260,9 @@ async fn past_notice(router: &Router, cookie: &str, location: &str) -> String {
     if !location.starts_with("/integritet/forsta") {
         return location.to_string();
     }
-    let b = Request::builder().uri(location).header(header::COOKIE, cookie);
+    let b = Request::builder()
+        .uri(location)
+        .header(header::COOKIE, cookie);
     let html = send(router, b.body(Body::empty()).unwrap()).await.text();
     let r = form(
         router,

@@ -38,14 +38,24 @@ async fn the_notice_comes_first_at_the_first_sign_in_and_once() {
     // Any other page sends her to it first.
     let r = app.get("/plan", Some(&anna)).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    assert_eq!(r.headers[header::LOCATION], "/integritet/forsta?next=%2Fplan");
+    assert_eq!(
+        r.headers[header::LOCATION],
+        "/integritet/forsta?next=%2Fplan"
+    );
     // The API is not held up.
-    assert_eq!(app.get("/api/v1/me", Some(&anna)).await.status, StatusCode::OK);
+    assert_eq!(
+        app.get("/api/v1/me", Some(&anna)).await.status,
+        StatusCode::OK
+    );
     // The screen: the notice's headings, and a form to go on.
     let page = app.get(&to, Some(&anna)).await;
     assert_eq!(page.status, StatusCode::OK);
     let html = page.text();
-    for h in ["Innan du börjar", "Vilka personuppgifter behandlas?", "Dataskyddsombud"] {
+    for h in [
+        "Innan du börjar",
+        "Vilka personuppgifter behandlas?",
+        "Dataskyddsombud",
+    ] {
         assert!(html.contains(h), "{h}");
     }
     assert!(html.contains("action=\"/integritet/forsta\""));
@@ -72,12 +82,27 @@ async fn the_notice_comes_first_at_the_first_sign_in_and_once() {
         &app.router,
         "/integritet/forsta",
         Some(&anna),
-        &[("csrf", &csrf), ("version", "0"), ("next", "//evil.example")],
+        &[
+            ("csrf", &csrf),
+            ("version", "0"),
+            ("next", "//evil.example"),
+        ],
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(r.headers[header::LOCATION], "/", "never off-site");
     assert_eq!(app.get("/plan", Some(&anna)).await.status, StatusCode::OK);
+    // Her own data lists this sign-in, never the session's id.
+    let export = app.get("/api/v1/me/export", Some(&anna)).await.json();
+    let sessions = export["sessions"].as_array().unwrap();
+    assert!(
+        sessions
+            .iter()
+            .any(|s| s["signed_in_by"] == "password" && s["last_used_at"].is_string()),
+        "{export}"
+    );
+    let id = anna.split(';').next().unwrap().split('=').nth(1).unwrap();
+    assert!(!export.to_string().contains(id), "the session's id");
     // Recorded in the audit log, which HR reads.
     let hr = app.login("hr").await;
     let anna_id = app.id_of("anna").await;
@@ -106,9 +131,11 @@ async fn the_notice_comes_first_at_the_first_sign_in_and_once() {
             Method::PUT,
             "/api/v1/privacy-notice",
             Some(&hr),
-            Some(json!({"what": "Namn.", "why": "Distansarbete.", "legal_basis": "6.1 b.",
+            Some(
+                json!({"what": "Namn.", "why": "Distansarbete.", "legal_basis": "6.1 b.",
                         "how_long": "Två år.", "rights": "Utdrag.", "dpo": "dso@sjovik.se",
-                        "version": 0})),
+                        "version": 0}),
+            ),
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
@@ -150,7 +177,10 @@ async fn the_records_officer_keeps_disposal_and_nothing_more() {
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let rules = app.get("/api/v1/retention/rules", Some(&arkiv)).await.json();
+    let rules = app
+        .get("/api/v1/retention/rules", Some(&arkiv))
+        .await
+        .json();
     let commute = rules["items"]
         .as_array()
         .unwrap()
@@ -163,8 +193,10 @@ async fn the_records_officer_keeps_disposal_and_nothing_more() {
             Method::PUT,
             "/api/v1/retention/rules/commute",
             Some(&arkiv),
-            Some(json!({"keep_months": 12, "action": "delete", "decision_ref": "KS 2026/4, 3.2",
-                        "decision_date": "2026-11-01", "version": commute["version"]})),
+            Some(
+                json!({"keep_months": 12, "action": "delete", "decision_ref": "KS 2026/4, 3.2",
+                        "decision_date": "2026-11-01", "version": commute["version"]}),
+            ),
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
