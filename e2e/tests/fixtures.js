@@ -50,6 +50,21 @@ async function signIn(page, username, opts = {}) {
   await page.getByLabel('Användarnamn').fill(username);
   await page.getByLabel('Lösenord').fill(opts.password ?? PASSWORD);
   await page.getByRole('button', { name: 'Logga in' }).click();
+  await pastNotice(page);
+}
+
+/**
+ * Goes on from the privacy notice shown at a person's first sign-in, when
+ * it is shown (the suite shares one database, so whichever test signs a
+ * person in first sees it); privacy.spec.js tests the screen itself with a
+ * person no other test signs in as.
+ * @param {import('@playwright/test').Page} page
+ */
+async function pastNotice(page) {
+  await page.waitForLoadState('domcontentloaded');
+  if (new URL(page.url()).pathname !== '/integritet/forsta') return;
+  await page.getByRole('button', { name: /Jag har läst informationen|I have read this/ }).click();
+  await page.waitForURL((u) => u.pathname !== '/integritet/forsta');
 }
 
 /**
@@ -72,4 +87,4 @@ function mainNav(page) {
   return page.getByRole('navigation', { name: 'Huvudmeny' });
 }
 
-module.exports = { test, expect, expectAccessible, signIn, signOut, mainNav, PASSWORD };
+module.exports = { test, expect, expectAccessible, signIn, signOut, pastNotice, mainNav, PASSWORD };

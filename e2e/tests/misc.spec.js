@@ -1,7 +1,7 @@
 // @ts-check
 // Sign-in errors, the language switch, personal tokens, and what an employee
 // may not see.
-const { test, expect, expectAccessible, signIn, signOut, mainNav, PASSWORD } = require('./fixtures');
+const { test, expect, expectAccessible, signIn, signOut, pastNotice, mainNav, PASSWORD } = require('./fixtures');
 
 test('a wrong password shows the error summary, and the page is accessible', async ({ page }) => {
   await signIn(page, 'anna', { password: 'inte-demo' });
@@ -20,6 +20,7 @@ test('a wrong password shows the error summary, and the page is accessible', asy
   // The right password still works afterwards.
   await page.getByLabel('Lösenord').fill(PASSWORD);
   await page.getByRole('button', { name: 'Logga in' }).click();
+  await pastNotice(page);
   await expect(page.getByRole('heading', { level: 1, name: 'Hej Anna!' })).toBeVisible();
 });
 
@@ -38,6 +39,7 @@ test('signing in from a deep link returns there', async ({ page }) => {
   await page.getByLabel('Användarnamn').fill('bo');
   await page.getByLabel('Lösenord').fill(PASSWORD);
   await page.getByRole('button', { name: 'Logga in' }).click();
+  await pastNotice(page);
   await expect(page).toHaveURL(/\/organisation$/);
   await expect(page.getByRole('heading', { level: 1, name: 'Organisation' })).toBeVisible();
 });
@@ -58,6 +60,7 @@ test('English: the switch shows "Sign in", and back to Swedish', async ({ page }
   await page.getByLabel('Username').fill('chef');
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
+  await pastNotice(page);
   await expect(page).toHaveURL(/\/$/);
   await expect(page.getByRole('navigation', { name: 'Main menu' }).getByRole('link', { name: 'My page' })).toBeVisible();
   await expect(page.locator('#start-manager')).toBeVisible();

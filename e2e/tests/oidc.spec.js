@@ -2,7 +2,7 @@
 // Sign-in through the organisation's identity provider: a second distans
 // (global-setup.js) that knows people by the provider's employee-number
 // claim, and a real OpenID Connect provider (e2e/oidc) with a plain form.
-const { test, expect, expectAccessible } = require('./fixtures');
+const { test, expect, expectAccessible, pastNotice } = require('./fixtures');
 
 test.use({
   baseURL: async ({}, use) => {
@@ -28,6 +28,7 @@ test('signs in through the identity provider and out of both', async ({ page }) 
   await expectAccessible(page, 'the sign-in page with an identity provider');
   await button.click();
   await atProvider(page, 'anna');
+  await pastNotice(page);
   // Back where Anna was going, signed in.
   await expect(page).toHaveURL(/\/organisation$/);
   await expect(page.getByRole('banner')).toContainText('Anna');

@@ -90,3 +90,28 @@ test('the notice is linked from signing in, and HR edits it', async ({ page }) =
   await expect(page).toHaveURL(/\/integritet$/);
   await expect(page.getByText('dataskyddsombud@sjovik.se, 0123-456 78')).toBeVisible();
 });
+
+test('the privacy notice comes first at the first sign-in and is accessible at 320 px', async ({ page }) => {
+  // The records officer: no other test signs in as them, so this is their first sign-in.
+  await page.setViewportSize({ width: 320, height: 800 });
+  await page.goto('/gallring');
+  await expect(page).toHaveURL(/\/logga-in\?next=%2Fgallring$/);
+  await page.getByLabel('Användarnamn').fill('arkiv');
+  await page.getByLabel('Lösenord').fill('demo');
+  await page.getByRole('button', { name: 'Logga in' }).click();
+  await expect(page).toHaveURL(/\/integritet\/forsta\?next=%2Fgallring$/);
+  await expect(page.getByRole('heading', { level: 1, name: /Innan du börjar/ })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 2, name: 'Dataskyddsombud' })).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+  await expectAccessible(page, 'the privacy notice at the first sign-in');
+  // Nothing else before it.
+  await page.goto('/plan');
+  await expect(page).toHaveURL(/\/integritet\/forsta\?next=%2Fplan$/);
+  await page.getByRole('button', { name: 'Jag har läst informationen – fortsätt' }).click();
+  await expect(page).toHaveURL(/\/plan$/);
+  // The records officer keeps the disposal rules.
+  await page.goto('/gallring');
+  await expect(page.getByRole('heading', { level: 1, name: 'Gallring och bevarande' })).toBeVisible();
+  await expectAccessible(page, 'the disposal page for the records officer');
+  // That it is shown once per version is tested in the web tests (crates/distans/tests/app/web/notice.rs).
+});

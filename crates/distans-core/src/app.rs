@@ -84,7 +84,7 @@ impl Core {
         };
         let org = OrgService::new(store.clone(), store.clone(), env.clone());
         let passwords = PasswordsService::new(store.clone(), env.clone(), org.clone());
-        let audit = AuditService::new(store.clone());
+        let audit = AuditService::new(store.clone(), env.clone());
         let notify = NotifyService::new(store.clone(), env.clone());
         let workdays = WorkdaysService::new(store.clone(), env.clone());
         let policy = PolicyService {

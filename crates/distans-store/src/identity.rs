@@ -8,7 +8,8 @@ use distans_core::kernel::TokenId;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use distans_core::identity::{ApiToken, PersonKey, SignInCandidate};
+use distans_core::identity::{ApiToken, PersonKey, SessionMeta, SignInCandidate};
+use distans_core::kernel::clock::whole_seconds;
 use distans_core::kernel::{Actor, Language, ManagedUnit, UnitRef, Work};
 use distans_core::store::IdentityPort;
 use distans_core::CoreResult;
@@ -259,26 +260,45 @@ impl IdentityPort for SqlStore {
         id: &str,
         data: &[u8],
         expiry: OffsetDateTime,
+        meta: &SessionMeta,
+        now: OffsetDateTime,
     ) -> CoreResult<bool> {
         let n = execute!(
             self.db(),
-            "INSERT INTO sessions (id, data, expiry_date) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
+            "INSERT INTO sessions (id, data, expiry_date, person_id, signed_in_by, created_at, last_used_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (id) DO NOTHING",
             id,
             data,
-            expiry
+            expiry,
+            meta.person.map(|p| p.uuid()),
+            meta.signed_in_by.as_deref(),
+            whole_seconds(now)
         )?;
         Ok(n == 1)
     }
 
     #[tracing::instrument(skip_all)]
-    async fn session_save(&self, id: &str, data: &[u8], expiry: OffsetDateTime) -> CoreResult<()> {
+    async fn session_save(
+        &self,
+        id: &str,
+        data: &[u8],
+        expiry: OffsetDateTime,
+        meta: &SessionMeta,
+        now: OffsetDateTime,
+    ) -> CoreResult<()> {
         execute!(
             self.db(),
-            "INSERT INTO sessions (id, data, expiry_date) VALUES ($1, $2, $3)
-             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expiry_date = excluded.expiry_date",
+            "INSERT INTO sessions (id, data, expiry_date, person_id, signed_in_by, created_at, last_used_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $6)
+             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expiry_date = excluded.expiry_date,
+                 person_id = excluded.person_id, signed_in_by = excluded.signed_in_by,
+                 last_used_at = excluded.last_used_at",
             id,
             data,
-            expiry
+            expiry,
+            meta.person.map(|p| p.uuid()),
+            meta.signed_in_by.as_deref(),
+            whole_seconds(now)
         )?;
         Ok(())
     }

@@ -372,6 +372,38 @@ impl PrivacyPort for SqlStore {
     }
 
     #[tracing::instrument(skip_all)]
+    async fn notice_seen(&self, person: PersonId) -> CoreResult<Option<i64>> {
+        let row: Option<(Option<i64>,)> = fetch!(
+            self.db(),
+            fetch_optional,
+            "SELECT notice_seen_version FROM people WHERE id = $1",
+            person.uuid()
+        )?;
+        Ok(row.and_then(|(v,)| v))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn record_notice_seen(
+        &self,
+        person: PersonId,
+        version: i64,
+        work: &Work,
+    ) -> CoreResult<()> {
+        write_work!(self, work, |tx| {
+            // The version seen never goes back (two tabs, an older screen).
+            sqlx::query(
+                "UPDATE people SET notice_seen_version = $1, notice_seen_at = $2
+                 WHERE id = $3 AND (notice_seen_version IS NULL OR notice_seen_version < $1)",
+            )
+            .bind(version)
+            .bind(work.at)
+            .bind(person.uuid())
+            .execute(&mut *tx)
+            .await?;
+        })
+    }
+
+    #[tracing::instrument(skip_all)]
     async fn disposal_runs(&self, limit: i64) -> CoreResult<Vec<DisposalRun>> {
         read_all!(
             self.db(),

@@ -78,7 +78,7 @@ stored!(DayState { Workplace => "workplace", Remote => "remote", Other => "other
 stored!(Part { Am => "am", Pm => "pm" });
 stored!(UnitKind by as_str: Kommun, Forvaltning, Avdelning, Enhet);
 stored!(CommuteMode by as_str: Car, CarPetrol, CarDiesel, CarElectric, CarHybrid, CarPool, Bus, Train, PublicTransport, Bicycle, Walk);
-stored!(Role by as_str: Hr, Admin, Auditor, Director; never Employee, Manager, Provisioning);
+stored!(Role by as_str: Hr, Admin, Auditor, Director, Records; never Employee, Manager, Provisioning);
 stored!(RuleKind by as_str: MinOnsite, MaxDesks);
 stored!(FollowUpKind by as_str: RiskAssessment, FollowUp, DevelopmentTalk);
 // Kept as `open`, `done` or `cancelled`; an open one reads as due (the

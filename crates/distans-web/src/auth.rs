@@ -23,6 +23,8 @@ use crate::AppState;
 
 pub const SESSION_PERSON: &str = "person_id";
 pub const SESSION_CSRF: &str = "csrf";
+/// How the session's person signed in: `password` or `oidc`.
+pub const SESSION_VIA: &str = "signed_in_by";
 
 /// How sign-in attempts are slowed: per client address, a steady rate;
 /// per username and client, a wait after failures that doubles with each

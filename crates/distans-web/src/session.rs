@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use distans_core::identity::SessionMeta;
 use distans_core::Core;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::session::{Id, Record};
@@ -28,6 +29,22 @@ fn backend(e: distans_core::CoreError) -> session_store::Error {
     session_store::Error::Backend(e.to_string())
 }
 
+/// Whom a session is of and how they signed in, read from its data.
+fn meta(record: &Record) -> SessionMeta {
+    SessionMeta {
+        person: record
+            .data
+            .get(crate::auth::SESSION_PERSON)
+            .and_then(|v| serde_json::from_value::<uuid::Uuid>(v.clone()).ok())
+            .map(Into::into),
+        signed_in_by: record
+            .data
+            .get(crate::auth::SESSION_VIA)
+            .and_then(|v| v.as_str())
+            .map(str::to_string),
+    }
+}
+
 #[async_trait]
 impl SessionStore for DbSessionStore {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
@@ -38,7 +55,12 @@ impl SessionStore for DbSessionStore {
             if self
                 .0
                 .identity
-                .session_create(&record.id.to_string(), &data, record.expiry_date)
+                .session_create(
+                    &record.id.to_string(),
+                    &data,
+                    record.expiry_date,
+                    &meta(record),
+                )
                 .await
                 .map_err(backend)?
             {
@@ -56,7 +78,12 @@ impl SessionStore for DbSessionStore {
             .map_err(|e| session_store::Error::Encode(e.to_string()))?;
         self.0
             .identity
-            .session_save(&record.id.to_string(), &data, record.expiry_date)
+            .session_save(
+                &record.id.to_string(),
+                &data,
+                record.expiry_date,
+                &meta(record),
+            )
             .await
             .map_err(backend)
     }

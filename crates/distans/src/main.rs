@@ -259,7 +259,15 @@ async fn main() -> Result<()> {
             .await
         }
         Command::Migrate => {
-            open(&cli.database_url, 2).await?;
+            let core = open(&cli.database_url, 2).await?;
+            let sealed = core
+                .audit
+                .seal_inline_entries()
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            if sealed > 0 {
+                println!("{sealed} audit entries written before payloads were checked and sealed.");
+            }
             println!(
                 "The database ({}) is up to date.",
                 engine_label(&cli.database_url)
@@ -416,6 +424,19 @@ async fn serve(
     mailer: Option<distans_jobs::Mailer>,
 ) -> Result<()> {
     let core = open(url, connections).await?;
+    // Entries written before payloads are sealed once, so that disposal can
+    // reach their personal data; a broken chain is left as it is (and
+    // `distans verify-audit` says where).
+    match core.audit.seal_inline_entries().await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(
+            entries = n,
+            "sealed the audit entries written before payloads"
+        ),
+        Err(e) => {
+            tracing::error!(error = %e, "could not seal the audit entries written before payloads")
+        }
+    }
     if demo {
         let counts = core
             .org

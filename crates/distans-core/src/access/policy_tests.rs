@@ -45,6 +45,7 @@ fn cast() -> Vec<(char, Actor)> {
         ('A', actor(4, &[Role::Admin], &[])),
         ('U', actor(5, &[Role::Auditor], &[])),
         ('D', actor(6, &[Role::Director], &[])),
+        ('R', actor(7, &[Role::Records], &[])),
     ]
 }
 
@@ -250,6 +251,10 @@ fn every_action<'a>(
         ("PlaceLegalHold", Action::Plain(Kind::PlaceLegalHold)),
         ("RunRetention", Action::Plain(Kind::RunRetention)),
         ("EditPrivacyNotice", Action::Plain(Kind::EditPrivacyNotice)),
+        (
+            "AcknowledgePrivacyNotice",
+            Action::Plain(Kind::AcknowledgePrivacyNotice),
+        ),
     ]
 }
 
@@ -296,7 +301,7 @@ const WRITES: &[&str] = &[
 #[test]
 fn the_role_by_action_table_about_another_person() {
     let table = [
-        ("ReadUnits", "EMHAUD"),
+        ("ReadUnits", "EMHAUDR"),
         ("ListPeople", "MHAU"),
         ("ReadAudit", "HAU"),
         ("ImportOrganisation", "A"),
@@ -306,8 +311,8 @@ fn the_role_by_action_table_about_another_person() {
         ("SendPasswordLink", "A"),
         ("DeactivatePerson", "HA"),
         ("AdminOverview", "A"),
-        ("ManageOwnTokens", "EMHAUD"),
-        ("ManageOwnCalendarFeed", "EMHAUD"),
+        ("ManageOwnTokens", "EMHAUDR"),
+        ("ManageOwnCalendarFeed", "EMHAUDR"),
         ("EditPolicy", "H"),
         ("IssueTemporaryDecision", "HD"),
         ("ReadAllRequests", "HU"),
@@ -346,17 +351,18 @@ fn the_role_by_action_table_about_another_person() {
         ("HandleFollowUpAction", "MH"),
         // The organisation's figures are everyone's; a unit's are its
         // managers', HR's and auditors'; nobody's are about one person.
-        ("ReadStats", "EMHAUD"),
+        ("ReadStats", "EMHAUDR"),
         ("ReadUnitStats", "MHU"),
         ("EditEmissionFactors", "H"),
         ("SetCommute", "HA"),
-        ("ExportOwnData", "EMHAUD"),
+        ("ExportOwnData", "EMHAUDR"),
         ("ExportPersonData", "H"),
-        ("ReadRetention", "HAU"),
-        ("EditRetention", "H"),
-        ("PlaceLegalHold", "H"),
-        ("RunRetention", "HA"),
+        ("ReadRetention", "HAUR"),
+        ("EditRetention", "HR"),
+        ("PlaceLegalHold", "HR"),
+        ("RunRetention", "HAR"),
         ("EditPrivacyNotice", "H"),
+        ("AcknowledgePrivacyNotice", "EMHAUDR"),
     ];
     let actions = every_action(OTHER, PersonId::from_u128(2), OTHER, PATH, false);
     assert_eq!(actions.len(), table.len());
@@ -519,6 +525,7 @@ fn visibility_of_a_person_by_role() {
         ('A', Visibility::Directory),
         ('U', Visibility::Directory),
         ('D', Visibility::None),
+        ('R', Visibility::None),
     ];
     for ((c, a), (c2, v)) in cast().into_iter().zip(expected) {
         assert_eq!(c, c2);
@@ -541,8 +548,9 @@ fn roles() -> impl Strategy<Value = Vec<Role>> {
             Role::Admin,
             Role::Auditor,
             Role::Director,
+            Role::Records,
         ],
-        0..=5,
+        0..=6,
     )
 }
 

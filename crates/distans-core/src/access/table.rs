@@ -84,6 +84,8 @@ pub enum Kind {
     RunRetention,
     /// Edit the privacy notice.
     EditPrivacyNotice,
+    /// Record that one has read the privacy notice (at sign-in).
+    AcknowledgePrivacyNotice,
 }
 
 /// Who an actor is, to the policy: a role they hold, or how they stand to
@@ -147,7 +149,7 @@ pub struct Rule {
 }
 
 use Kind as K;
-use Role::{Admin, Auditor, Director, Employee, Hr, Provisioning};
+use Role::{Admin, Auditor, Director, Employee, Hr, Provisioning, Records};
 use Who::*;
 
 const fn row(kind: Kind, may: &'static [Who], why: &'static str) -> Rule {
@@ -236,11 +238,12 @@ pub const POLICY: &[Rule] = &[
     // Personal data and public records.
     row(K::ExportOwnData,          &[Holds(Employee)], "only a person has data of their own"),
     row(K::ExportPersonData,       &[Holds(Hr)], "only HR produces a person's data for their request"),
-    row(K::ReadRetention,          &[Holds(Hr), Holds(Admin), Holds(Auditor)], "only HR, administrators and auditors see the disposal rules and legal holds"),
-    row(K::EditRetention,          &[Holds(Hr)], "only HR changes the disposal rules"),
-    row(K::PlaceLegalHold,         &[Holds(Hr)], "only HR places and lifts legal holds"),
-    row(K::RunRetention,           &[Holds(Hr), Holds(Admin)], "only HR and administrators apply the disposal rules"),
+    row(K::ReadRetention,          &[Holds(Hr), Holds(Records), Holds(Admin), Holds(Auditor)], "only HR, records officers, administrators and auditors see the disposal rules and legal holds"),
+    row(K::EditRetention,          &[Holds(Hr), Holds(Records)], "only HR and records officers change the disposal rules"),
+    row(K::PlaceLegalHold,         &[Holds(Hr), Holds(Records)], "only HR and records officers place and lift legal holds"),
+    row(K::RunRetention,           &[Holds(Hr), Holds(Records), Holds(Admin)], "only HR, records officers and administrators apply the disposal rules"),
     row(K::EditPrivacyNotice,      &[Holds(Hr)], "only HR edits the privacy notice"),
+    row(K::AcknowledgePrivacyNotice, &[Holds(Employee)], "only a person reads the privacy notice for themselves"),
 ];
 
 /// The rule for a kind of action. Every kind has one row (a test checks).

@@ -226,6 +226,7 @@ fn every_kind_of_action_has_exactly_one_row() {
         EditEmissionFactors,
         SetCommute,
         ExportOwnData,
+        AcknowledgePrivacyNotice,
         ExportPersonData,
         ReadRetention,
         EditRetention,

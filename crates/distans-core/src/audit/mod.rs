@@ -3,6 +3,7 @@
 pub mod model;
 pub mod port;
 pub mod rules;
+pub mod seal;
 pub mod service;
 
 pub use model::*;

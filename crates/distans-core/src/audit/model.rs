@@ -27,6 +27,11 @@ pub struct AuditEntry {
     /// entry and its hashes stay.
     #[serde(default)]
     pub payload_removed: bool,
+    /// For an entry written before payloads and sealed since (see
+    /// [`crate::audit::seal`]): the hash of the payload its data was moved
+    /// to, as the seal recorded it.
+    #[serde(skip)]
+    pub sealed_hash: Option<String>,
 }
 
 /// The result of checking the chain.

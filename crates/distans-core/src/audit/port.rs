@@ -18,4 +18,16 @@ pub trait AuditPort: Send + Sync {
     async fn audit_head(&self) -> CoreResult<(i64, String)>;
     /// Records an audit entry on its own (a decision that needs no other write).
     async fn append_audit(&self, work: &Work) -> CoreResult<()>;
+    /// The last entry that still holds personal data inline (written
+    /// before payloads and not sealed), if any.
+    async fn last_inline_entry(&self) -> CoreResult<Option<i64>>;
+    /// Seals entries written before payloads in one transaction: their
+    /// data becomes the payloads given, their inline data is cleared, and
+    /// the seal entry of `work` is appended. `false` (and nothing written)
+    /// when another server sealed them meanwhile.
+    async fn seal_inline_entries(
+        &self,
+        payloads: &[crate::audit::seal::SealedPayload],
+        work: &Work,
+    ) -> CoreResult<bool>;
 }

@@ -127,6 +127,10 @@ impl AuditEntry {
             Some(ph) => {
                 entry_hash_with_payload(&self.prev_hash, self.seq, self.at, &self.entry, ph)
             }
+            // Written before payloads, sealed, and its payload disposed of:
+            // the hash cannot be recomputed without the data; the seal
+            // vouches for it (see `ChainVerifier`).
+            None if self.sealed_hash.is_some() && self.payload_removed => self.hash.clone(),
             None => entry_hash(&self.prev_hash, self.seq, self.at, &self.entry),
         }
     }
@@ -134,12 +138,16 @@ impl AuditEntry {
     /// Whether the payload, while kept, is the one the entry was written
     /// with (true when it was removed, or is held inline).
     pub fn payload_fits(&self) -> bool {
-        match (&self.payload_hash, &self.salt) {
-            (Some(ph), Some(salt)) if !self.payload_removed => {
+        // A payload's hash is the entry's own, or the seal's for an entry
+        // written before payloads.
+        let Some(ph) = self.payload_hash.as_ref().or(self.sealed_hash.as_ref()) else {
+            return true;
+        };
+        match &self.salt {
+            Some(salt) if !self.payload_removed => {
                 payload_hash(salt, &self.entry.before, &self.entry.after) == *ph
             }
-            (Some(_), None) => self.payload_removed,
-            _ => true,
+            _ => self.payload_removed,
         }
     }
 }
@@ -151,6 +159,9 @@ pub struct ChainVerifier {
     expected_seq: i64,
     prev_hash: String,
     problem: Option<(i64, String)>,
+    /// The entries sealed since the last seal (entries written before
+    /// payloads), which the next seal entry must match.
+    sealed: crate::audit::seal::SealDigest,
 }
 
 impl Default for ChainVerifier {
@@ -159,6 +170,7 @@ impl Default for ChainVerifier {
             expected_seq: 1,
             prev_hash: GENESIS.to_string(),
             problem: None,
+            sealed: Default::default(),
         }
     }
 }
@@ -202,6 +214,22 @@ impl ChainVerifier {
             ));
             return;
         }
+        if let Some(sh) = &e.sealed_hash {
+            self.sealed.add(e.seq, &crate::audit::seal::leaf(e, sh));
+        }
+        if e.entry.action == crate::audit::seal::SEAL_ACTION && e.payload_hash.is_some() {
+            if !self.sealed.matches(e.entry.after.as_ref()) {
+                self.problem = Some((
+                    e.seq,
+                    format!(
+                        "an entry that entry {} sealed was changed after it was sealed",
+                        e.seq
+                    ),
+                ));
+                return;
+            }
+            self.sealed = Default::default();
+        }
         self.prev_hash = e.hash.clone();
         self.expected_seq += 1;
     }
@@ -210,9 +238,26 @@ impl ChainVerifier {
         self.problem.is_some()
     }
 
+    /// The first entry that did not fit, and why.
+    pub fn problem(&self) -> Option<(i64, &str)> {
+        self.problem.as_ref().map(|(at, p)| (*at, p.as_str()))
+    }
+
     /// `head` is the (seq, hash) the store recorded for its last append.
     pub fn finish(self, head: (i64, String)) -> ChainReport {
         let entries = self.expected_seq - 1;
+        if self.problem.is_none() && self.sealed.entries > 0 {
+            return ChainReport {
+                ok: false,
+                entries,
+                broken_at: self.sealed.first,
+                problem: Some(format!(
+                    "entries {} to {} were sealed but the seal is missing",
+                    self.sealed.first.unwrap_or_default(),
+                    self.sealed.last.unwrap_or_default()
+                )),
+            };
+        }
         if let Some((at, p)) = self.problem {
             return ChainReport {
                 ok: false,
@@ -271,6 +316,7 @@ mod tests {
                 payload_hash: None,
                 salt: None,
                 payload_removed: false,
+                sealed_hash: None,
             });
             prev = hash;
         }
@@ -312,6 +358,7 @@ mod tests {
                 payload_hash: Some(ph),
                 salt: Some(salt),
                 payload_removed: false,
+                sealed_hash: None,
             });
             prev = hash;
         }
@@ -500,6 +547,7 @@ mod tests {
                     payload_hash: None,
                     salt: None,
                     payload_removed: false,
+                    sealed_hash: None,
                 });
                 prev = hash;
             }

@@ -23,6 +23,7 @@ pub const DEMO_ACCOUNTS: &[(&str, &str)] = &[
     ("bygg", "enhetschef, Bygglov (bo:s chef)"),
     ("revisor", "revisor (läsbehörighet)"),
     ("direktor", "kommundirektör (tillfälliga beslut)"),
+    ("arkiv", "arkivansvarig (gallring och bevarande)"),
 ];
 
 /// An approved request with its active, signed agreement.

@@ -383,6 +383,16 @@ pub fn generate(size: usize) -> OrgData {
         g.people[i].family_name = "Berglund".into();
         demo_idx.push((i, "revisor", Some(Role::Auditor)));
     }
+    // The records officer (arkivansvarig), in the next such seat.
+    let taken: Vec<usize> = demo_idx.iter().map(|d| d.0).collect();
+    if let Some(i) = (0..g.people.len())
+        .rev()
+        .find(|i| g.people[*i].manages.is_empty() && !taken.contains(i))
+    {
+        g.people[i].given_name = "Ingrid".into();
+        g.people[i].family_name = "Sjöberg".into();
+        demo_idx.push((i, "arkiv", Some(Role::Records)));
+    }
     for (i, username, role) in demo_idx {
         if let Some(p) = g.people.get_mut(i) {
             p.username = Username::parse(username).ok();

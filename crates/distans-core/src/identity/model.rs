@@ -18,6 +18,16 @@ pub struct ApiToken {
     pub expires_at: Option<OffsetDateTime>,
 }
 
+/// What a web session says of itself, kept beside its data so that a
+/// person's own data can list their sessions (never the session's id).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SessionMeta {
+    /// Who is signed in, once someone is.
+    pub person: Option<PersonId>,
+    /// How they signed in: `password` or `oidc`.
+    pub signed_in_by: Option<String>,
+}
+
 /// A new token: the secret is shown this once.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NewToken {

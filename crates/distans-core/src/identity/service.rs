@@ -227,8 +227,11 @@ impl IdentityService {
         id: &str,
         data: &[u8],
         expiry: OffsetDateTime,
+        meta: &SessionMeta,
     ) -> CoreResult<bool> {
-        self.port.session_create(id, data, expiry).await
+        self.port
+            .session_create(id, data, expiry, meta, self.env.now())
+            .await
     }
 
     #[tracing::instrument(skip_all)]
@@ -237,8 +240,11 @@ impl IdentityService {
         id: &str,
         data: &[u8],
         expiry: OffsetDateTime,
+        meta: &SessionMeta,
     ) -> CoreResult<()> {
-        self.port.session_save(id, data, expiry).await
+        self.port
+            .session_save(id, data, expiry, meta, self.env.now())
+            .await
     }
 
     #[tracing::instrument(skip_all)]

@@ -25,19 +25,23 @@ pub enum Role {
     Auditor,
     /// Kommundirektör / förvaltningschef: may issue temporary decisions.
     Director,
+    /// Arkivansvarig (records officer): keeps the disposal rules and legal
+    /// holds, runs disposal and reads its record; else an employee.
+    Records,
     /// A provisioning client (SCIM), never a person: it keeps people and
     /// groups as the identity provider says. Never granted to anyone.
     Provisioning,
 }
 
 impl Role {
-    pub const ALL: [Role; 7] = [
+    pub const ALL: [Role; 8] = [
         Role::Employee,
         Role::Manager,
         Role::Hr,
         Role::Admin,
         Role::Auditor,
         Role::Director,
+        Role::Records,
         Role::Provisioning,
     ];
 
@@ -49,6 +53,7 @@ impl Role {
             Role::Admin => "admin",
             Role::Auditor => "auditor",
             Role::Director => "director",
+            Role::Records => "records",
             Role::Provisioning => "provisioning",
         }
     }
@@ -60,8 +65,9 @@ impl Role {
             "admin" => Ok(Role::Admin),
             "auditor" | "revisor" => Ok(Role::Auditor),
             "director" | "direktör" | "direktor" => Ok(Role::Director),
+            "records" | "arkivansvarig" => Ok(Role::Records),
             other => Err(format!(
-                "unknown role \"{other}\" (expected hr, admin, auditor or director)"
+                "unknown role \"{other}\" (expected hr, admin, auditor, director or records)"
             )),
         }
     }

@@ -144,7 +144,13 @@ const MODES: [CommuteMode; 5] = [
     CommuteMode::Walk,
     CommuteMode::CarPool,
 ];
-const ROLES: [Role; 4] = [Role::Hr, Role::Admin, Role::Auditor, Role::Director];
+const ROLES: [Role; 5] = [
+    Role::Hr,
+    Role::Admin,
+    Role::Auditor,
+    Role::Director,
+    Role::Records,
+];
 
 /// A person of a generated organisation: their unit and site by number.
 type GenPerson = (

@@ -107,6 +107,8 @@ pub enum RecordType {
     Notifications,
     Sessions,
     DeactivatedPeople,
+    /// A person's commute (distance and mode), once they have left.
+    Commute,
     AuditPayloads,
 }
 
@@ -122,6 +124,7 @@ impl RecordType {
         RecordType::Notifications,
         RecordType::Sessions,
         RecordType::DeactivatedPeople,
+        RecordType::Commute,
         RecordType::AuditPayloads,
     ];
 
@@ -137,6 +140,7 @@ impl RecordType {
             RecordType::Notifications => "notifications",
             RecordType::Sessions => "sessions",
             RecordType::DeactivatedPeople => "deactivated_people",
+            RecordType::Commute => "commute",
             RecordType::AuditPayloads => "audit_payloads",
         }
     }
@@ -159,6 +163,7 @@ impl RecordType {
             RecordType::Notifications => "sent",
             RecordType::Sessions => "expired",
             RecordType::DeactivatedPeople => "last_day",
+            RecordType::Commute => "last_day",
             RecordType::AuditPayloads => "written",
         }
     }

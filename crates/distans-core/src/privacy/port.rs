@@ -70,6 +70,17 @@ pub trait PrivacyPort: Send + Sync {
         by: &str,
         work: &Work,
     ) -> CoreResult<i64>;
+    /// The version of the privacy notice the person last saw at sign-in
+    /// (0: the default texts); `None` when they never did.
+    async fn notice_seen(&self, person: PersonId) -> CoreResult<Option<i64>>;
+    /// Records that the person saw the notice's `version`, with its audit
+    /// entry.
+    async fn record_notice_seen(
+        &self,
+        person: PersonId,
+        version: i64,
+        work: &Work,
+    ) -> CoreResult<()>;
     /// The latest runs, newest first, at most `limit`.
     async fn disposal_runs(&self, limit: i64) -> CoreResult<Vec<DisposalRun>>;
 }

@@ -33,6 +33,7 @@ pub const SECTIONS: &[&str] = &[
     "notifications",
     "emails",
     "tokens",
+    "sessions",
     "password_links",
     "calendar_feed",
     "audit_entries",
@@ -147,6 +148,13 @@ pub fn check_notice(n: &NoticeText) -> CoreResult<()> {
     Ok(())
 }
 
+/// Whether the privacy notice is shown at sign-in: to someone who never
+/// saw it, and again once a newer version is saved (every saved version
+/// counts as a change to read; the default texts are version 0).
+pub fn notice_due(seen: Option<i64>, current: i64) -> bool {
+    seen.is_none_or(|s| s < current)
+}
+
 /// The kinds of record a legal hold may name on its own.
 pub const HOLD_KINDS: &[&str] = &["request", "agreement", "absence", "followup", "deviation"];
 
@@ -183,6 +191,7 @@ pub fn default_rules() -> Vec<(RecordType, u32, DisposalAction)> {
         (Notifications, 12, Delete),
         (Sessions, 0, Delete),
         (DeactivatedPeople, 24, Keep),
+        (Commute, 24, Delete),
         (AuditPayloads, 120, Keep),
     ]
 }
@@ -280,6 +289,16 @@ mod tests {
         assert!(parse_record("agreement:nope").is_err());
         assert!(hold_reason("  ").is_err());
         assert_eq!(hold_reason(" Tvist ").unwrap(), "Tvist");
+    }
+
+    #[test]
+    fn the_notice_is_shown_until_its_latest_version_was_seen() {
+        assert!(notice_due(None, 0));
+        assert!(notice_due(None, 3));
+        assert!(!notice_due(Some(0), 0));
+        assert!(notice_due(Some(0), 1));
+        assert!(notice_due(Some(2), 3));
+        assert!(!notice_due(Some(3), 3));
     }
 
     #[test]

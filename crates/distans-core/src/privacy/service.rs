@@ -109,6 +109,35 @@ impl PrivacyService {
             .await
     }
 
+    /// The version of the privacy notice the person is to see at sign-in
+    /// (0: the default texts), if they have not seen it yet.
+    #[tracing::instrument(skip_all)]
+    pub async fn notice_due(&self, person: PersonId) -> CoreResult<Option<i64>> {
+        let current = self.port.privacy_notice().await?.map_or(0, |n| n.version);
+        let seen = self.port.notice_seen(person).await?;
+        Ok(rules::notice_due(seen, current).then_some(current))
+    }
+
+    /// Records that the signed-in person saw the notice's `version` (the
+    /// one shown to them), audited. A version that does not exist is
+    /// refused naming the field.
+    #[tracing::instrument(skip_all)]
+    pub async fn notice_seen(&self, actor: &Actor, version: i64) -> CoreResult<()> {
+        access::authorize(actor, Action::Plain(Kind::AcknowledgePrivacyNotice))?;
+        let current = self.port.privacy_notice().await?.map_or(0, |n| n.version);
+        if !(0..=current).contains(&version) {
+            return Err(CoreError::invalid(
+                "version",
+                "no such version of the notice",
+            ));
+        }
+        let a = NewAuditEntry::by(actor, "privacy_notice.seen", "person", actor.person_id)
+            .after(json!({ "version": version }));
+        self.port
+            .record_notice_seen(actor.person_id, version, &Work::new(self.env.now(), a))
+            .await
+    }
+
     /// The daily job: applies the rules as of today unless a run as of
     /// today was made already (on this or another server).
     #[tracing::instrument(skip_all)]

@@ -22,9 +22,11 @@ pub const DEFAULT_GROUPS: &[(&str, Role)] = &[
     ("distans-admin", Role::Admin),
     ("distans-auditor", Role::Auditor),
     ("distans-director", Role::Director),
+    ("distans-records", Role::Records),
 ];
 
-/// Reads `group=role,group=role` (roles: hr, admin, auditor, director).
+/// Reads `group=role,group=role` (roles: hr, admin, auditor, director,
+/// records).
 pub fn parse_group_roles(s: &str) -> Result<Vec<(String, Role)>, String> {
     s.split(',')
         .map(str::trim)

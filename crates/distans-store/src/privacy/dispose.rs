@@ -28,6 +28,10 @@ pub(super) struct Target {
     pub ts: bool,
     /// The condition that no legal hold in force keeps the record.
     pub free: &'static str,
+    /// Records that are a part of a row kept for other reasons (a
+    /// person's commute) are disposed of by clearing these columns
+    /// (`SET` clause) instead of deleting the row.
+    pub clear: Option<&'static str>,
     /// What goes first with the records (their trails), each a statement
     /// using `{ids}`, the query of the due and free records' ids.
     pub first: &'static [&'static str],
@@ -54,6 +58,7 @@ pub(super) fn targets(t: RecordType) -> &'static [Target] {
             due: "requests.state = 'declined' AND requests.updated_at < $1",
             ts: true,
             free: not_held!("h.person_id = requests.person_id OR (h.record_kind = 'request' AND h.record_id = requests.id)"),
+            clear: None,
             first: &["DELETE FROM request_events WHERE request_id IN ({ids})"],
             after: &[],
         }],
@@ -62,6 +67,7 @@ pub(super) fn targets(t: RecordType) -> &'static [Target] {
             due: "agreements.state IN ('ended', 'expired') AND COALESCE(agreements.ends_on, agreements.end_date, agreements.start_date) < $1",
             ts: false,
             free: not_held!("h.person_id = agreements.person_id OR (h.record_kind = 'agreement' AND h.record_id = agreements.id) OR (h.record_kind = 'request' AND h.record_id = agreements.request_id)"),
+            clear: None,
             first: &[
                 "DELETE FROM followup_actions WHERE followup_id IN (SELECT id FROM followups WHERE agreement_id IN ({ids}))",
                 "DELETE FROM followups WHERE agreement_id IN ({ids})",
@@ -78,6 +84,7 @@ pub(super) fn targets(t: RecordType) -> &'static [Target] {
                 due: "occasional_days.day < $1",
                 ts: false,
                 free: not_held!("h.person_id = occasional_days.person_id"),
+                clear: None,
                 first: &[],
                 after: &[],
             },
@@ -86,6 +93,7 @@ pub(super) fn targets(t: RecordType) -> &'static [Target] {
                 due: "rotation_days.day < $1",
                 ts: false,
                 free: not_held!("h.person_id = rotation_days.person_id"),
+                clear: None,
                 first: &[],
                 after: &[],
             },
@@ -95,6 +103,7 @@ pub(super) fn targets(t: RecordType) -> &'static [Target] {
             due: "absences.last_day < $1",
             ts: false,
             free: not_held!("h.person_id = absences.person_id OR (h.record_kind = 'absence' AND h.record_id = absences.id)"),
+            clear: None,
             first: &[],
             after: &[],
         }],
@@ -103,6 +112,7 @@ pub(super) fn targets(t: RecordType) -> &'static [Target] {
             due: "followups.kind <> 'risk_assessment' AND followups.state IN ('done', 'cancelled') AND COALESCE(followups.completed_at, followups.updated_at) < $1",
             ts: true,
             free: not_held!("h.person_id = followups.person_id OR (h.record_kind = 'followup' AND h.record_id = followups.id) OR (h.record_kind = 'agreement' AND h.record_id = followups.agreement_id)"),
+            clear: None,
             first: &["DELETE FROM followup_actions WHERE followup_id IN ({ids})"],
             after: &[],
         }],
@@ -111,6 +121,7 @@ pub(super) fn targets(t: RecordType) -> &'static [Target] {
             due: "followups.kind = 'risk_assessment' AND followups.state IN ('done', 'cancelled') AND COALESCE(followups.completed_at, followups.updated_at) < $1",
             ts: true,
             free: not_held!("h.person_id = followups.person_id OR (h.record_kind = 'followup' AND h.record_id = followups.id) OR (h.record_kind = 'agreement' AND h.record_id = followups.agreement_id)"),
+            clear: None,
             first: &["DELETE FROM followup_actions WHERE followup_id IN ({ids})"],
             after: &[],
         }],
@@ -119,6 +130,7 @@ pub(super) fn targets(t: RecordType) -> &'static [Target] {
             due: "deviations.state = 'closed' AND deviations.updated_at < $1",
             ts: true,
             free: not_held!("h.person_id = deviations.person_id OR h.person_id = deviations.reporter_id OR (h.record_kind = 'deviation' AND h.record_id = deviations.id)"),
+            clear: None,
             first: &["DELETE FROM deviation_events WHERE deviation_id IN ({ids})"],
             after: &[],
         }],
@@ -128,6 +140,7 @@ pub(super) fn targets(t: RecordType) -> &'static [Target] {
                 due: "notifications.created_at < $1",
                 ts: true,
                 free: not_held!("h.person_id = notifications.person_id"),
+                clear: None,
                 first: &[],
                 after: &[],
             },
@@ -137,6 +150,7 @@ pub(super) fn targets(t: RecordType) -> &'static [Target] {
                 ts: true,
                 free: "NOT EXISTS (SELECT 1 FROM legal_holds h JOIN people hp ON hp.id = h.person_id \
                        WHERE h.lifted_at IS NULL AND hp.email IS NOT NULL AND LOWER(hp.email) = LOWER(outbox.recipient))",
+                clear: None,
                 first: &[],
                 after: &[],
             },
@@ -147,6 +161,7 @@ pub(super) fn targets(t: RecordType) -> &'static [Target] {
             ts: true,
             // A web session is no record of anyone's matter.
             free: "1 = 1",
+            clear: None,
             first: &[],
             after: &[],
         }],
@@ -155,15 +170,29 @@ pub(super) fn targets(t: RecordType) -> &'static [Target] {
             due: "people.deactivated_at IS NOT NULL AND people.anonymised_at IS NULL AND people.last_day < $1",
             ts: false,
             free: not_held!("h.person_id = people.id"),
+            clear: None,
+            first: &[],
+            after: &[],
+        }],
+        RecordType::Commute => &[Target {
+            table: "people",
+            due: "people.deactivated_at IS NOT NULL AND people.last_day < $1 \
+                  AND (people.commute_km IS NOT NULL OR people.commute_mode IS NOT NULL)",
+            ts: false,
+            free: not_held!("h.person_id = people.id"),
+            clear: Some("commute_km = NULL, commute_mode = NULL"),
             first: &[],
             after: &[],
         }],
         RecordType::AuditPayloads => &[Target {
             table: "audit_payloads",
-            due: "audit_payloads.entry_seq IN (SELECT seq FROM audit_log WHERE at < $1)",
+            // The seal of the entries written before payloads holds no
+            // personal data, and the chain needs it.
+            due: "audit_payloads.entry_seq IN (SELECT seq FROM audit_log WHERE at < $1 AND action <> 'audit.seal')",
             ts: true,
             free: "NOT EXISTS (SELECT 1 FROM legal_holds h JOIN audit_log l ON l.entity = h.held_entity AND l.entity_id = h.held_entity_id \
                    WHERE h.lifted_at IS NULL AND l.seq = audit_payloads.entry_seq)",
+            clear: None,
             first: &[],
             after: &[],
         }],
@@ -243,7 +272,10 @@ impl SqlStore {
                                 count += people.len() as u64;
                             }
                             _ => {
-                                let sql = format!("DELETE FROM {} WHERE {where_free}", t.table);
+                                let sql = match t.clear {
+                                    Some(set) => format!("UPDATE {} SET {set} WHERE {where_free}", t.table),
+                                    None => format!("DELETE FROM {} WHERE {where_free}", t.table),
+                                };
                                 let q = sqlx::query(&sql);
                                 count += bind_cut!(q, t, *day).execute(&mut *tx).await?.rows_affected();
                             }

@@ -260,6 +260,19 @@ struct MailRow {
     sent_at: Option<Ts>,
 }
 
+/// A web session, by its times and how the person signed in; never its
+/// id (the cookie's secret).
+#[derive(sqlx::FromRow, Serialize)]
+struct SessionRow {
+    #[serde(with = "time::serde::rfc3339::option")]
+    created_at: Option<Ts>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    last_used_at: Option<Ts>,
+    #[serde(with = "time::serde::rfc3339")]
+    expires_at: Ts,
+    signed_in_by: Option<String>,
+}
+
 #[derive(sqlx::FromRow, Serialize)]
 struct TokenRow {
     name: String,
@@ -603,6 +616,15 @@ impl SqlStore {
              WHERE person_id = $1 ORDER BY created_at DESC LIMIT $2"
         );
         out.push(sec("tokens", records(tokens, |_, _| {})));
+        let sessions = rows!(
+            self,
+            SessionRow,
+            me,
+            limit,
+            "SELECT created_at, last_used_at, expiry_date AS expires_at, signed_in_by FROM sessions
+             WHERE person_id = $1 ORDER BY expiry_date DESC LIMIT $2"
+        );
+        out.push(sec("sessions", records(sessions, |_, _| {})));
         let links = rows!(
             self,
             PasswordLinkRow,
@@ -626,8 +648,9 @@ impl SqlStore {
             fetch_all,
             "SELECT seq, at, actor_id, actor, action, entity, entity_id,
                     COALESCE(p.before, audit_log.before) AS before, COALESCE(p.after, audit_log.after) AS after,
-                    payload_hash, p.salt AS salt
+                    COALESCE(audit_log.payload_hash, s.payload_hash) AS payload_hash, p.salt AS salt
              FROM audit_log LEFT JOIN audit_payloads p ON p.entry_seq = audit_log.seq
+             LEFT JOIN audit_sealed s ON s.entry_seq = audit_log.seq
              WHERE (entity = 'person' AND entity_id = $1) OR actor_id = $2
              ORDER BY seq DESC LIMIT $3",
             me.to_string(),

@@ -97,12 +97,24 @@ async fn tokens_sessions_and_passwords() {
         // Sessions.
         let now = distans_core::kernel::clock::whole_seconds(OffsetDateTime::now_utc());
         assert!(store
-            .session_create("s1", b"{\"a\":1}", now + time::Duration::hours(1))
+            .session_create(
+                "s1",
+                b"{\"a\":1}",
+                now + time::Duration::hours(1),
+                &Default::default(),
+                now
+            )
             .await
             .unwrap());
         assert!(
             !store
-                .session_create("s1", b"{}", now + time::Duration::hours(1))
+                .session_create(
+                    "s1",
+                    b"{}",
+                    now + time::Duration::hours(1),
+                    &Default::default(),
+                    now
+                )
                 .await
                 .unwrap(),
             "{label}: id taken"
@@ -112,7 +124,13 @@ async fn tokens_sessions_and_passwords() {
             Some(&b"{\"a\":1}"[..])
         );
         store
-            .session_save("s1", b"{\"a\":2}", now + time::Duration::hours(1))
+            .session_save(
+                "s1",
+                b"{\"a\":2}",
+                now + time::Duration::hours(1),
+                &Default::default(),
+                now,
+            )
             .await
             .unwrap();
         assert_eq!(
@@ -128,7 +146,13 @@ async fn tokens_sessions_and_passwords() {
             "expired"
         );
         store
-            .session_save("s2", b"{}", now - time::Duration::seconds(1))
+            .session_save(
+                "s2",
+                b"{}",
+                now - time::Duration::seconds(1),
+                &Default::default(),
+                now,
+            )
             .await
             .unwrap();
         assert_eq!(

@@ -166,6 +166,7 @@ mod passwords;
 mod plan;
 mod planner_runs;
 mod privacy;
+mod records;
 mod redeployment;
 mod rotation;
 mod schema;

@@ -148,7 +148,7 @@ pub async fn export_person_data(
 pub struct DisposalRule {
     /// `declined_request`, `ended_agreement`, `plan_days`, `absences`,
     /// `follow_ups`, `risk_assessments`, `deviations`, `notifications`,
-    /// `sessions`, `deactivated_people` or `audit_payloads`.
+    /// `sessions`, `deactivated_people`, `commute` or `audit_payloads`.
     record_type: String,
     /// The event the period counts from.
     anchor: String,

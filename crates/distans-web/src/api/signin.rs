@@ -58,11 +58,20 @@ fn session_err(e: tower_sessions::session::Error) -> CoreError {
     CoreError::Internal(format!("session: {e}"))
 }
 
-/// Starts a session (cookie) for the person.
-pub async fn start_session(session: &Session, person: uuid::Uuid) -> Result<(), CoreError> {
+/// Starts a session (cookie) for the person, who signed in `via`
+/// (`password` or `oidc`).
+pub async fn start_session(
+    session: &Session,
+    person: uuid::Uuid,
+    via: &str,
+) -> Result<(), CoreError> {
     session.cycle_id().await.map_err(session_err)?;
     session
         .insert(SESSION_PERSON, person)
+        .await
+        .map_err(session_err)?;
+    session
+        .insert(crate::auth::SESSION_VIA, via)
         .await
         .map_err(session_err)?;
     session
@@ -94,7 +103,7 @@ pub async fn login(
         .actor(person.into())
         .await?
         .ok_or(CoreError::BadCredentials)?;
-    start_session(&session, person).await?;
+    start_session(&session, person, "password").await?;
     Ok(Json(LoginResponse {
         person: state.core.org.me(&actor).into(),
     }))

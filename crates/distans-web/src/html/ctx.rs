@@ -80,6 +80,15 @@ impl FromRequestParts<AppState> for Ctx {
                 .flatten()
                 .unwrap_or_default();
         }
+        // Someone who signed in in a browser sees the privacy notice
+        // before anything else, once (see `first_notice`).
+        if actor.is_some() && !super::first_notice::open_while_due(parts.uri.path()) {
+            if let Some(s) = &session {
+                if let Ok(Some(_)) = s.get::<i64>(super::first_notice::SESSION_NOTICE).await {
+                    return Err(HtmlError::Notice(here));
+                }
+            }
+        }
         let can = actor.as_ref().map(access::reach).unwrap_or_default();
         // This browser's choice, else the person's own, else Swedish.
         let lang = chosen_here
@@ -268,6 +277,8 @@ pub type Reply = Result<Response, HtmlError>;
 /// An error shown as a page (or a redirect to sign in).
 pub enum HtmlError {
     SignIn(String),
+    /// The privacy notice is to be seen first; then the page asked for.
+    Notice(String),
     Core(CoreError, Box<Ctx>),
 }
 
@@ -277,6 +288,10 @@ impl IntoResponse for HtmlError {
             HtmlError::SignIn(next) => {
                 let q = serde_urlencoded::to_string([("next", next.as_str())]).unwrap_or_default();
                 Redirect::to(&format!("/logga-in?{q}")).into_response()
+            }
+            HtmlError::Notice(next) => {
+                let q = serde_urlencoded::to_string([("next", next.as_str())]).unwrap_or_default();
+                Redirect::to(&format!("{}?{q}", super::first_notice::PATH)).into_response()
             }
             HtmlError::Core(e, c) => {
                 let status = status_of(&e);

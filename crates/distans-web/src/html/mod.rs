@@ -9,6 +9,7 @@ mod ctx;
 mod departures;
 mod deviations;
 mod equipment;
+mod first_notice;
 mod followups;
 mod form;
 mod history;
@@ -49,6 +50,10 @@ pub fn router() -> Router<AppState> {
         .route("/sprak/{lang}", get(signin::set_lang))
         .route("/tillganglighet", get(about::accessibility))
         .route("/integritet", get(privacy::notice))
+        .route(
+            "/integritet/forsta",
+            get(first_notice::show).post(first_notice::seen),
+        )
         .route(
             "/integritet/andra",
             get(privacy::notice_form).post(privacy::notice_save),

@@ -151,7 +151,7 @@ pub async fn callback(c: Ctx, Query(q): Query<CallbackQuery>) -> Reply {
             );
         }
     };
-    crate::api::start_session(&session, person.into())
+    crate::api::start_session(&session, person.into(), "oidc")
         .await
         .or_page(&c)?;
     session
@@ -159,5 +159,8 @@ pub async fn callback(c: Ctx, Query(q): Query<CallbackQuery>) -> Reply {
         .await
         .map_err(|e| c.fail(CoreError::Internal(format!("session: {e}"))))?;
     tracing::info!(person = %person, via = "oidc", "signed in");
-    redirect(&next)
+    let to = super::first_notice::after_sign_in(&c.app, &session, person, &next)
+        .await
+        .or_page(&c)?;
+    redirect(&to)
 }

@@ -17,7 +17,13 @@ use super::form::{
 use super::units::one;
 
 /// The roles a person can be granted, in the order the form shows them.
-const GRANTED: [Role; 4] = [Role::Hr, Role::Admin, Role::Auditor, Role::Director];
+const GRANTED: [Role; 5] = [
+    Role::Hr,
+    Role::Admin,
+    Role::Auditor,
+    Role::Director,
+    Role::Records,
+];
 
 /// The form as typed.
 #[derive(Debug, Clone, Default)]
@@ -138,7 +144,7 @@ struct PersonForm<'a> {
     /// Units to choose the home unit from (id, name with its depth shown).
     units: Vec<(String, String)>,
     sites: Vec<Site>,
-    roles: [Role; 4],
+    roles: [Role; 5],
     errors: FormErrors,
 }
 

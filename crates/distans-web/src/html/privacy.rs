@@ -456,19 +456,25 @@ struct NoticePage<'a> {
 impl NoticePage<'_> {
     /// The organisation's text under a heading, or the default.
     fn part(&self, key: &str) -> String {
-        let stored = self.notice.as_ref().map(|n| match key {
-            "what" => n.text.what.clone(),
-            "why" => n.text.why.clone(),
-            "legal_basis" => n.text.legal_basis.clone(),
-            "how_long" => n.text.how_long.clone(),
-            "rights" => n.text.rights.clone(),
-            _ => n.text.dpo.clone(),
-        });
-        stored.unwrap_or_else(|| self.c.t(&format!("pn-default-{key}")))
+        notice_part(self.c, self.notice.as_ref(), key)
     }
 }
 
-const NOTICE_PARTS: [&str; 6] = ["what", "why", "legal_basis", "how_long", "rights", "dpo"];
+/// The organisation's text of the notice under a heading, or the default.
+pub(super) fn notice_part(c: &Ctx, notice: Option<&PrivacyNotice>, key: &str) -> String {
+    let stored = notice.map(|n| match key {
+        "what" => n.text.what.clone(),
+        "why" => n.text.why.clone(),
+        "legal_basis" => n.text.legal_basis.clone(),
+        "how_long" => n.text.how_long.clone(),
+        "rights" => n.text.rights.clone(),
+        _ => n.text.dpo.clone(),
+    });
+    stored.unwrap_or_else(|| c.t(&format!("pn-default-{key}")))
+}
+
+pub(super) const NOTICE_PARTS: [&str; 6] =
+    ["what", "why", "legal_basis", "how_long", "rights", "dpo"];
 
 /// The privacy notice.
 pub async fn notice(mut c: Ctx) -> Reply {

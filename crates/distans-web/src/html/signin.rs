@@ -16,7 +16,7 @@ use crate::i18n::{self, Lang};
 use crate::AppState;
 
 /// Where to go after signing in: only our own paths.
-fn safe_next(next: Option<&str>) -> String {
+pub(super) fn safe_next(next: Option<&str>) -> String {
     super::local::local_or(next, "/")
 }
 
@@ -137,10 +137,13 @@ pub async fn login_submit(
             let Some(session) = &c.session else {
                 return Err(c.fail(CoreError::Internal("no session".into())));
             };
-            crate::api::start_session(session, person)
+            crate::api::start_session(session, person, "password")
                 .await
                 .or_page(&c)?;
-            return redirect(&next);
+            let to = super::first_notice::after_sign_in(&c.app, session, person.into(), &next)
+                .await
+                .or_page(&c)?;
+            return redirect(&to);
         }
         Err(e) => e,
     };

@@ -60,6 +60,9 @@ wire_enum! {
         Auditor,
         /// Kommundirektör / förvaltningschef: may issue temporary decisions.
         Director,
+        /// Arkivansvarig (records officer): the disposal rules, legal holds
+        /// and disposal runs.
+        Records,
         /// A provisioning client (SCIM), never a person.
         Provisioning,
     }

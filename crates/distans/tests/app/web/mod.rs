@@ -238,6 +238,47 @@ async fn form(router: &Router, path: &str, cookie: Option<&str>, fields: &[(&str
     .await
 }
 
+/// A hidden field's value in a page, as the browser reads it.
+fn field_of(html: &str, name: &str) -> String {
+    let at = format!("name=\"{name}\" value=\"");
+    let i = html.find(&at).unwrap_or_else(|| panic!("a field {name}")) + at.len();
+    html[i..]
+        .split('"')
+        .next()
+        .unwrap()
+        .replace("&#x2f;", "/")
+        .replace("&#47;", "/")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&")
+}
+
+/// Where a sign-in through the pages (at `location`) ends up once the
+/// person went on from the privacy notice shown at their first sign-in, as
+/// they would: the notice's form sent back as the page filled it in.
+async fn past_notice(router: &Router, cookie: &str, location: &str) -> String {
+    if !location.starts_with("/integritet/forsta") {
+        return location.to_string();
+    }
+    let b = Request::builder()
+        .uri(location)
+        .header(header::COOKIE, cookie);
+    let html = send(router, b.body(Body::empty()).unwrap()).await.text();
+    let r = form(
+        router,
+        "/integritet/forsta",
+        Some(cookie),
+        &[
+            ("csrf", &csrf_of(&html)),
+            ("version", &field_of(&html, "version")),
+            ("next", &field_of(&html, "next")),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    r.headers[header::LOCATION].to_str().unwrap().to_string()
+}
+
 fn csrf_of(html: &str) -> String {
     let i = html.find("name=\"csrf\" value=\"").expect("a CSRF field") + 19;
     html[i..].split('"').next().unwrap().to_string()
@@ -314,6 +355,7 @@ mod errors;
 mod followups;
 mod health;
 mod idempotency;
+mod notice;
 mod oidc;
 mod openapi;
 mod passwords;

@@ -256,8 +256,17 @@ async fn signs_in_through_the_provider_with_a_new_session_and_signs_out_there_to
     assert_eq!(me(&router, &before).await, Err(StatusCode::UNAUTHORIZED));
     let r = get(&router, &callback, Some(&before)).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
-    assert_eq!(location(&r), "/plan", "on to where the person was going");
     let after = r.cookie().expect("a session cookie");
+    assert_eq!(
+        location(&r),
+        "/integritet/forsta?next=%2Fplan",
+        "the privacy notice first, at the first sign-in"
+    );
+    assert_eq!(
+        super::past_notice(&router, &after, &location(&r)).await,
+        "/plan",
+        "on to where the person was going"
+    );
     assert_ne!(after, before, "a new session id at sign-in");
     assert_eq!(me(&router, &after).await, Ok(anna_id.clone()));
     assert_eq!(

@@ -187,7 +187,7 @@ async fn hr_keeps_the_disposal_rules_and_holds() {
     assert_eq!(run["dry_run"], true);
     assert_eq!(
         run["counts"].as_array().unwrap().len(),
-        11,
+        12,
         "a count per record type"
     );
     let absences = run["counts"]
