@@ -200,8 +200,18 @@ async fn remote_share_and_emissions_are_the_plans_own_figures() {
                     continue;
                 }
                 let (counted, remote) = want.get(&row.bucket).copied().unwrap_or_default();
-                assert_eq!(row.days, Some(counted as f64 / 2.0), "{label}: {}", group.name);
-                assert_eq!(row.remote_days, Some(remote as f64 / 2.0), "{label}: {}", group.name);
+                assert_eq!(
+                    row.days,
+                    Some(counted as f64 / 2.0),
+                    "{label}: {}",
+                    group.name
+                );
+                assert_eq!(
+                    row.remote_days,
+                    Some(remote as f64 / 2.0),
+                    "{label}: {}",
+                    group.name
+                );
                 checked += 1;
             }
         }

@@ -375,9 +375,10 @@ pub async fn set_own_commute(mut c: Ctx, Form(f): Form<Pairs>) -> Reply {
     let result: Result<(), CoreError> = async {
         let km = match sent_km.replace(',', ".") {
             k if k.is_empty() => None,
-            k => Some(k.parse::<f64>().map_err(|_| {
-                CoreError::invalid("distance_km", "a number of km, e.g. 12,5")
-            })?),
+            k => Some(
+                k.parse::<f64>()
+                    .map_err(|_| CoreError::invalid("distance_km", "a number of km, e.g. 12,5"))?,
+            ),
         };
         let mode = match sent_mode.as_str() {
             "" => None,

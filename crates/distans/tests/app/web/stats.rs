@@ -384,12 +384,33 @@ async fn a_bad_commute_is_shown_at_its_field_and_nothing_is_saved() {
         .text();
     let csrf = csrf_of(&page);
     let person = format!("/api/v1/people/{anna_id}");
-    let before = app.call(Method::GET, &person, Some(&anna), None).await.json();
+    let before = app
+        .call(Method::GET, &person, Some(&anna), None)
+        .await
+        .json();
     for (km, mode, field, words, kept) in [
-        ("-3", "car", "distance_km", "ett tal från 0 till 1000", "value=\"-3\""),
-        ("tolv", "bus", "distance_km", "ett tal från 0 till 1000", "value=\"tolv\""),
+        (
+            "-3",
+            "car",
+            "distance_km",
+            "ett tal från 0 till 1000",
+            "value=\"-3\"",
+        ),
+        (
+            "tolv",
+            "bus",
+            "distance_km",
+            "ett tal från 0 till 1000",
+            "value=\"tolv\"",
+        ),
         ("12", "", "mode", "Välj hur du reser", "value=\"12\""),
-        ("", "train", "distance_km", "ett tal från 0 till 1000", "value=\"train\" selected"),
+        (
+            "",
+            "train",
+            "distance_km",
+            "ett tal från 0 till 1000",
+            "value=\"train\" selected",
+        ),
     ] {
         let r = form(
             &app.router,
@@ -410,7 +431,13 @@ async fn a_bad_commute_is_shown_at_its_field_and_nothing_is_saved() {
         assert!(page.contains(kept), "{km} {mode}: {page}");
         assert!(page.contains("action=\"/mitt-sprak\""), "{page}");
     }
-    let after = app.call(Method::GET, &person, Some(&anna), None).await.json();
+    let after = app
+        .call(Method::GET, &person, Some(&anna), None)
+        .await
+        .json();
     assert_eq!(before["commute_km"], after["commute_km"], "nothing saved");
-    assert_eq!(before["commute_mode"], after["commute_mode"], "nothing saved");
+    assert_eq!(
+        before["commute_mode"], after["commute_mode"],
+        "nothing saved"
+    );
 }
