@@ -9,6 +9,7 @@
 #   BENCH_KEEP=1     keep the generated databases (bench/.data/$NAME-SIZE.db and
 #                    the PostgreSQL database) and reuse them on the next run
 set -euo pipefail
+export PGOPTIONS="-c client_min_messages=warning"
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 SIZE="${1:-50000}"
 PG="${BENCH_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres}"
