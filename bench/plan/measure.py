@@ -4,50 +4,27 @@ Usage: python3 measure.py BASE_URL LABEL REPEATS
 Prints a Markdown table: what, median and 95th percentile in ms, answer size.
 """
 import datetime
-import http.client
-import json
-import statistics
+import os
 import sys
-import time
-import urllib.parse
 
-base, label, repeats = sys.argv[1], sys.argv[2], int(sys.argv[3])
-u = urllib.parse.urlparse(base)
-conn = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
-cookie = ""
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+from common import Client, args, time_cases  # noqa: E402
 
-
-def call(method, path, body=None):
-    global cookie
-    headers = {"Cookie": cookie} if cookie else {}
-    data = None
-    if body is not None:
-        data = json.dumps(body).encode()
-        headers["Content-Type"] = "application/json"
-    conn.request(method, path, body=data, headers=headers)
-    r = conn.getresponse()
-    raw = r.read()
-    for k, v in r.getheaders():
-        if k.lower() == "set-cookie" and v.startswith("distans_session="):
-            cookie = v.split(";")[0]
-    if r.status >= 400:
-        raise SystemExit(f"{method} {path}: {r.status} {raw[:300]!r}")
-    return raw
-
-
-call("POST", "/api/v1/login", {"username": "hr", "password": "demo"})
+base, label, repeats = args()
+client = Client(base, timeout=60)
+client.sign_in("hr")
 
 # The unit closest to 40 people (units are listed in tree order).
 best, offset = None, 0
 while True:
-    page = json.loads(call("GET", f"/api/v1/units?limit=500&offset={offset}"))
+    page = client.get_json(f"/api/v1/units?limit=500&offset={offset}")
     for unit in page["items"]:
         if unit["children"] == 0 and (best is None or abs(unit["people"] - 40) < abs(best["people"] - 40)):
             best = unit
     offset += len(page["items"])
     if not page["items"] or offset >= page["total"]:
         break
-person = json.loads(call("GET", f"/api/v1/people?unit={best['id']}&limit=1"))["items"][0]
+person = client.get_json(f"/api/v1/people?unit={best['id']}&limit=1")["items"][0]
 
 today = datetime.date.today()
 monday = today - datetime.timedelta(days=today.weekday())
@@ -55,7 +32,7 @@ four_weeks = (monday, monday + datetime.timedelta(days=27))
 first = today.replace(day=1)
 last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
 
-cases = [
+time_cases(client, label, repeats, [
     (f"a unit's 4-week plan ({best['people']} people)",
      f"/api/v1/plan?unit={best['id']}&from={four_weeks[0]}&to={four_weeks[1]}"),
     (f"a unit's 4-week coverage ({best['people']} people)",
@@ -73,17 +50,4 @@ cases = [
      f"/api/v1/redeployment?skill=reception&from={four_weeks[0]}&to={four_weeks[1]}"),
     ("HR: redeployment CSV, skill reception, 4 weeks (all matches)",
      f"/api/v1/redeployment.csv?skill=reception&from={four_weeks[0]}&to={four_weeks[1]}"),
-]
-
-print(f"\n| {label} | median | p95 | answer |")
-print("|---|---|---|---|")
-for name, path in cases:
-    call("GET", path)  # warm up
-    times, size = [], 0
-    for _ in range(repeats):
-        t = time.perf_counter()
-        size = len(call("GET", path))
-        times.append((time.perf_counter() - t) * 1000)
-    times.sort()
-    p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
-    print(f"| {name} | {statistics.median(times):.1f} ms | {p95:.1f} ms | {size / 1024:.0f} KiB |")
+])

@@ -2,7 +2,8 @@
 // Statistik: HR reads the charts and their tables, groups by month, picks a
 // unit and downloads a table as CSV (Swedish: semicolons, decimal commas);
 // an employee sees the organisation only; an employee records her commute
-// on her own page. axe-core checks each page.
+// on her own page, where a bad distance is shown at its field. axe-core
+// checks each page.
 const fs = require('fs');
 const { test, expect, expectAccessible, signIn, signOut, mainNav } = require('./fixtures');
 
@@ -65,5 +66,21 @@ test('an employee sees the organisation only, and records her commute', async ({
   await expect(page).toHaveURL(/#commute$/);
   await expect(page.locator('dl')).toContainText('12.5 km, buss');
   await expectAccessible(page, "the employee's own page with her commute");
+
+  // A bad distance comes back at its field, with the summary at the top,
+  // on a phone-sized screen too.
+  await page.setViewportSize({ width: 320, height: 800 });
+  await commute.getByLabel('Enkel väg i km').fill('-4');
+  await commute.getByRole('button', { name: 'Spara pendlingen' }).click();
+  const summary = page.locator('.error-summary');
+  await expect(summary).toBeVisible();
+  await expect(summary.getByRole('link')).toHaveAttribute('href', '#f-distance_km');
+  await expect(page.locator('#e-distance_km')).toContainText('ett tal från 0 till 1000');
+  await expect(commute.getByLabel('Enkel väg i km')).toHaveValue('-4');
+  await expect(commute.getByLabel('Enkel väg i km')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.locator('dl')).toContainText('12.5 km, buss');
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(wide).toBeLessThanOrEqual(320);
+  await expectAccessible(page, 'the commute form with an error, at 320 px');
   await signOut(page);
 });

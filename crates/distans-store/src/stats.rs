@@ -52,14 +52,16 @@ fn base_state(pid: &str, day: &str, wd: &str) -> String {
     )
 }
 
-/// Pushes `WITH days(day, wd, b) AS (VALUES …)[, grp(unit_id, g) AS (VALUES …)] `.
+/// A unit's segment of a path: its id and a `/`.
+const UUID_SEGMENT: i64 = 37;
+
+/// Pushes `WITH days(day, wd, b) AS (VALUES …)[, grp(unit_id, g) AS (…)] `.
 fn push_ctes<'a, DB>(q: &mut QueryBuilder<'a, DB>, by: &'a GroupBy, days: &'a [StatsDay])
 where
     DB: sqlx::Database,
     Date: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
     &'a str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
     i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
-    Uuid: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
 {
     q.push("WITH days(day, wd, b) AS (VALUES ");
     let mut sep = q.separated(", ");
@@ -73,17 +75,22 @@ where
         sep.push_unseparated(")");
     }
     q.push(")");
-    if let GroupBy::Units(mapping) = by {
-        q.push(", grp(unit_id, g) AS (VALUES ");
-        let mut sep = q.separated(", ");
-        for (u, g) in mapping {
-            sep.push("(");
-            sep.push_bind_unseparated(u.uuid());
-            sep.push_unseparated(", ");
-            sep.push_bind_unseparated(*g);
-            sep.push_unseparated(")");
-        }
-        q.push(")");
+    if let GroupBy::Subtree(path) = by {
+        // Each open unit under the path, with the unit it counts for: the
+        // path's own unit, or the child of it whose subtree holds it.
+        let len = path.len() as i64;
+        q.push(
+            ", grp(unit_id, g) AS (SELECT u.id, gu.id FROM units u JOIN units gu
+               ON gu.path = CASE WHEN u.path = ",
+        );
+        q.push_bind(path.as_str())
+            .push(" THEN u.path ELSE substr(u.path, 1, CAST(")
+            .push_bind(len + UUID_SEGMENT)
+            .push(" AS INTEGER)) END WHERE u.closed_at IS NULL AND substr(u.path, 1, CAST(")
+            .push_bind(len)
+            .push(" AS INTEGER)) = ")
+            .push_bind(path.as_str())
+            .push(")");
     }
     q.push(" ");
 }
@@ -150,14 +157,16 @@ impl StatsPort for SqlStore {
         from: Date,
         to: Date,
     ) -> CoreResult<PlanCounts> {
-        if days.is_empty() || matches!(by, GroupBy::Units(m) if m.is_empty()) {
+        if days.is_empty() {
             return Ok(PlanCounts::default());
         }
         let people = match by {
-            GroupBy::Units(_) => PEOPLE_BY_UNIT,
+            GroupBy::Subtree(_) => PEOPLE_BY_UNIT,
             GroupBy::Sites => PEOPLE_BY_SITE,
         };
         let living = "(x.leaves IS NULL OR d.day <= x.leaves)";
+        // `CROSS JOIN` keeps SQLite's join order as written: from the few
+        // exception rows to their day and person (PostgreSQL plans it freely).
         let (p_rows, s_rows, rot, occ, abs): (
             Vec<PeopleRow>,
             Vec<SpanRow>,
@@ -202,8 +211,8 @@ impl StatsPort for SqlStore {
             q.push_bind(from).push(" AND rd.day <= ").push_bind(to);
             q.push(format!(
                 " GROUP BY rd.person_id, rd.day) r
-                   JOIN days d ON d.day = r.day JOIN {people} x ON x.pid = r.person_id
-                   WHERE {living}
+                   CROSS JOIN days d CROSS JOIN {people} x
+                   WHERE d.day = r.day AND x.pid = r.person_id AND {living}
                  ) y GROUP BY y.g, y.mode, y.b, y.state, y.base"
             ));
             let rot = q.build_query_as().fetch_all(p).await?;
@@ -214,8 +223,8 @@ impl StatsPort for SqlStore {
                 "SELECT y.g, y.mode, y.b, y.state, y.half, y.base, COUNT(*), CAST(SUM(y.km) AS DOUBLE PRECISION) FROM (
                    SELECT x.g, x.mode, x.km, d.b, o.state,
                           CAST(CASE WHEN o.part IS NULL THEN 0 ELSE 1 END AS BIGINT) AS half, {} AS base
-                   FROM occasional_days o JOIN days d ON d.day = o.day JOIN {people} x ON x.pid = o.person_id
-                   WHERE {living} AND NOT EXISTS (SELECT 1 FROM absences ab WHERE ab.person_id = o.person_id
+                   FROM days d CROSS JOIN occasional_days o CROSS JOIN {people} x
+                   WHERE o.day = d.day AND x.pid = o.person_id AND {living} AND NOT EXISTS (SELECT 1 FROM absences ab WHERE ab.person_id = o.person_id
                          AND ab.first_day <= d.day AND ab.last_day >= d.day)
                  ) y GROUP BY y.g, y.mode, y.b, y.state, y.half, y.base",
                 base_state("o.person_id", "d.day", "d.wd")
@@ -234,8 +243,8 @@ impl StatsPort for SqlStore {
             ));
             q.push_bind(from).push(" AND ab.first_day <= ").push_bind(to);
             q.push(format!(
-                ") z JOIN days d ON d.day = z.day JOIN {people} x ON x.pid = z.person_id
-                   WHERE {living}
+                ") z CROSS JOIN days d CROSS JOIN {people} x
+                   WHERE d.day = z.day AND x.pid = z.person_id AND {living}
                  ) y GROUP BY y.g, y.mode, y.b, y.base"
             ));
             let abs = q.build_query_as().fetch_all(p).await?;

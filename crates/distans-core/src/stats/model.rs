@@ -66,9 +66,11 @@ pub struct StatsDay {
 /// What the figures are grouped by in the database.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum GroupBy {
-    /// People by their unit, each unit mapped to the group (a unit id) it
-    /// counts for; people of units not listed are not counted.
-    Units(Vec<(UnitId, Uuid)>),
+    /// People of the open units at or below the unit with this path (`/`:
+    /// the whole organisation), each counted for the group of that unit's
+    /// own people (its id) or of the child of it they are under (the
+    /// child's id).
+    Subtree(String),
     /// People by the site they sit at (their own, else their unit's);
     /// people with no site are not counted.
     Sites,

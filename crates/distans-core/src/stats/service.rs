@@ -54,8 +54,8 @@ struct View {
     groups: Vec<GroupRef>,
     /// The store's group id of each unit → the index of its group.
     group_of: HashMap<Uuid, usize>,
-    /// Every unit counted → the store's group id.
-    mapping: Vec<(UnitId, Uuid)>,
+    /// The path of the unit whose subtree is counted (`/`: everyone).
+    path: String,
     /// Node index of each group (for agreements and decisions).
     nodes: Vec<usize>,
     tree: CellTree,
@@ -143,7 +143,6 @@ impl StatsService {
         }];
         let mut nodes = vec![root];
         let mut group_of = HashMap::new();
-        let mut mapping = vec![];
         // The parts: the organisation's one top unit stands for it.
         let base = if root == 0 && children[0].len() == 1 {
             children[0][0]
@@ -151,16 +150,12 @@ impl StatsService {
             root
         };
         // The store groups by the base's own people and each child's subtree.
-        if base != 0 {
-            mapping.push((units[base - 1].id, id(base)));
-        }
+        let path = match base {
+            0 => "/".to_string(),
+            b => units[b - 1].path.clone(),
+        };
         let mut kids = children[base].clone();
         kids.sort_by_key(|i| name(*i));
-        for c in &kids {
-            for v in rules::below(&children, *c) {
-                mapping.push((units[v - 1].id, id(*c)));
-            }
-        }
         if detail {
             if base != 0 && tree.own[base] > 0 {
                 group_of.insert(id(base), groups.len());
@@ -188,7 +183,7 @@ impl StatsService {
         Ok(View {
             groups,
             group_of,
-            mapping,
+            path,
             nodes,
             tree,
             index,
@@ -213,7 +208,7 @@ impl StatsService {
     ) -> CoreResult<Vec<Vec<DaySums>>> {
         let counts = self
             .port
-            .plan_counts(&GroupBy::Units(view.mapping.clone()), days, from, to)
+            .plan_counts(&GroupBy::Subtree(view.path.clone()), days, from, to)
             .await?;
         let sums = rules::day_sums(&counts, days);
         let mut out = vec![vec![DaySums::default(); buckets]; view.groups.len()];
@@ -325,7 +320,7 @@ impl StatsService {
         let (buckets, days) = rules::cut(&workdays, q.by, false);
         let counts = self
             .port
-            .plan_counts(&GroupBy::Units(view.mapping.clone()), &days, q.from, q.to)
+            .plan_counts(&GroupBy::Subtree(view.path.clone()), &days, q.from, q.to)
             .await?;
         let sums = rules::day_sums(&counts, &days);
         let n = view.groups.len();

@@ -159,6 +159,64 @@ async fn remote_share_and_emissions_are_the_plans_own_figures() {
             }
         }
 
+        // A unit's question: its own people and each child's subtree,
+        // person by person.
+        let top = share.groups[1].unit.unwrap();
+        let by_unit = StatsQuery {
+            unit: Some(top),
+            ..q.clone()
+        };
+        let unit_share = c.stats.remote_share(&hr, &by_unit).await.unwrap();
+        assert!(unit_share.groups.len() > 2, "{label}: the unit's parts");
+        let mut checked = 0;
+        for (g, group) in unit_share.groups.iter().enumerate() {
+            let u = group.unit.unwrap();
+            let path = StatsPort::unit_path(&*store, u).await.unwrap().unwrap();
+            let mut want: HashMap<usize, (i64, i64)> = HashMap::new();
+            for p in &people {
+                let rec = store.person(*p).await.unwrap().unwrap();
+                let member = match group.part {
+                    GroupPart::Own => rec.unit.id == u,
+                    _ => rec.unit_path.starts_with(&path),
+                };
+                if !member {
+                    continue;
+                }
+                for day in rules[p].days(&cal, period) {
+                    let b = unit_share
+                        .buckets
+                        .iter()
+                        .position(|b| b.first <= day.date && day.date <= b.last)
+                        .unwrap();
+                    let (counted, remote) = halves(&day);
+                    let e = want.entry(b).or_default();
+                    e.0 += counted;
+                    e.1 += remote;
+                }
+            }
+            for row in unit_share.rows.iter().filter(|r| r.group == g) {
+                if group.suppressed {
+                    assert_eq!(row.days, None, "{label}: suppressed");
+                    continue;
+                }
+                let (counted, remote) = want.get(&row.bucket).copied().unwrap_or_default();
+                assert_eq!(
+                    row.days,
+                    Some(counted as f64 / 2.0),
+                    "{label}: {}",
+                    group.name
+                );
+                assert_eq!(
+                    row.remote_days,
+                    Some(remote as f64 / 2.0),
+                    "{label}: {}",
+                    group.name
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 0, "{label}: some part is shown");
+
         // Occupancy: each site's days on site, person by person.
         let occ = c.stats.occupancy(&hr, None, from, to).await.unwrap();
         let sites = store.site_plan_rules(None, from, to).await.unwrap();

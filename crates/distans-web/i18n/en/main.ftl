@@ -1264,5 +1264,7 @@ own-commute-why = Used only in the statistics of emissions avoided, for groups a
 own-commute-km = One way, in km
 own-commute-mode = How you travel
 own-commute-save = Save the commute
+err-commute-distance_km = Enter the one-way distance in kilometres, a number from 0 to 1000 (for example 12.5). Leave both distance and mode empty if you would rather not say.
+err-commute-mode = Choose how you travel, or empty the distance if you would rather not say.
 pd-f-source = Source
 notifications-unread = unread

@@ -1264,5 +1264,7 @@ own-commute-why = Används bara i statistiken över undvikna utsläpp, för grup
 own-commute-km = Enkel väg i km
 own-commute-mode = Färdsätt
 own-commute-save = Spara pendlingen
+err-commute-distance_km = Skriv avståndet enkel väg i kilometer, ett tal från 0 till 1000 (till exempel 12,5). Lämna både avstånd och färdsätt tomma om du inte vill uppge dem.
+err-commute-mode = Välj hur du reser, eller töm avståndet om du inte vill uppge din pendling.
 pd-f-source = Källa
 notifications-unread = olästa

@@ -286,8 +286,49 @@ pub struct OccupancyOut {
     rows: Vec<OccupancyRowOut>,
 }
 
-fn lang_of(actor: &Actor) -> Lang {
-    Lang::of(actor.language)
+/// A statistics question as asked: CSV or JSON, in the asker's language.
+struct Asked {
+    csv: bool,
+    lang: Lang,
+    q: StatsQuery,
+}
+
+/// Reads a statistics question: the format first (a bad one is named),
+/// then the period, unit and grouping (`by` when not given).
+fn ask(
+    state: &AppState,
+    actor: &Actor,
+    headers: &HeaderMap,
+    p: &StatsParams,
+    by: Grouping,
+) -> Result<Asked, ApiError> {
+    let csv = wants_csv(p.format.as_deref(), headers)?;
+    let mut q = parse_query(p, state.core.stats.default_period())?;
+    if p.by.as_deref().map(str::trim).is_none_or(str::is_empty) {
+        q.by = by;
+    }
+    Ok(Asked {
+        csv,
+        lang: Lang::of(actor.language),
+        q,
+    })
+}
+
+/// Answers a figure as CSV (the file `name`, its table) or as JSON.
+fn answer<T, J: Serialize>(
+    asked: &Asked,
+    name: &str,
+    figure: T,
+    table: fn(&T, Lang) -> Table,
+    json: impl FnOnce(T) -> J,
+) -> ApiResult<Response> {
+    if asked.csv {
+        return Ok(csv_response(
+            name,
+            table(&figure, asked.lang).csv(asked.lang)?,
+        ));
+    }
+    Ok(Json(json(figure)).into_response())
 }
 
 /// Remote share by ISO week or month: remote days ÷ workplace, remote and
@@ -304,16 +345,9 @@ pub async fn stats_remote_share(
     headers: HeaderMap,
     ApiQuery(p): ApiQuery<StatsParams>,
 ) -> ApiResult<Response> {
-    let csv = wants_csv(p.format.as_deref(), &headers)?;
-    let q = parse_query(&p, state.core.stats.default_period())?;
-    let s = state.core.stats.remote_share(&actor, &q).await?;
-    if csv {
-        return Ok(csv_response(
-            "distansandel",
-            share_table(&s, lang_of(&actor)).csv(lang_of(&actor))?,
-        ));
-    }
-    Ok(Json(RemoteShareOut {
+    let asked = ask(&state, &actor, &headers, &p, Grouping::Week)?;
+    let s = state.core.stats.remote_share(&actor, &asked.q).await?;
+    answer(&asked, "distansandel", s, share_table, |s| RemoteShareOut {
         from: s.from,
         to: s.to,
         by: s.by.as_str().into(),
@@ -331,7 +365,6 @@ pub async fn stats_remote_share(
             })
             .collect(),
     })
-    .into_response())
 }
 
 /// Commuting emissions avoided by remote days (kg CO₂e), gross and — with a
@@ -347,19 +380,9 @@ pub async fn stats_emissions(
     headers: HeaderMap,
     ApiQuery(p): ApiQuery<StatsParams>,
 ) -> ApiResult<Response> {
-    let csv = wants_csv(p.format.as_deref(), &headers)?;
-    let mut q = parse_query(&p, state.core.stats.default_period())?;
-    if p.by.is_none() {
-        q.by = Grouping::Month;
-    }
-    let e = state.core.stats.emissions(&actor, &q).await?;
-    if csv {
-        return Ok(csv_response(
-            "utslapp",
-            emissions_table(&e, lang_of(&actor)).csv(lang_of(&actor))?,
-        ));
-    }
-    Ok(Json(EmissionsOut {
+    let asked = ask(&state, &actor, &headers, &p, Grouping::Month)?;
+    let e = state.core.stats.emissions(&actor, &asked.q).await?;
+    answer(&asked, "utslapp", e, emissions_table, |e| EmissionsOut {
         from: e.from,
         to: e.to,
         by: e.by.as_str().into(),
@@ -379,7 +402,6 @@ pub async fn stats_emissions(
             .collect(),
         factors: factors_out(&e.factors),
     })
-    .into_response())
 }
 
 /// Agreements now, by state and days a week.
@@ -393,29 +415,23 @@ pub async fn stats_agreements(
     headers: HeaderMap,
     ApiQuery(p): ApiQuery<StatsParams>,
 ) -> ApiResult<Response> {
-    let csv = wants_csv(p.format.as_deref(), &headers)?;
-    let q = parse_query(&p, state.core.stats.default_period())?;
-    let a = state.core.stats.agreements(&actor, q.unit).await?;
-    if csv {
-        return Ok(csv_response(
-            "overenskommelser",
-            agreements_table(&a, lang_of(&actor)).csv(lang_of(&actor))?,
-        ));
-    }
-    Ok(Json(AgreementsOut {
-        min_group: a.min_group,
-        rows: a
-            .rows
-            .iter()
-            .map(|r| AgreementRowOut {
-                group: group_out(&a.groups[r.group]),
-                state: r.state.clone(),
-                days_per_week: r.days_per_week,
-                count: r.count,
-            })
-            .collect(),
+    let asked = ask(&state, &actor, &headers, &p, Grouping::Week)?;
+    let a = state.core.stats.agreements(&actor, asked.q.unit).await?;
+    answer(&asked, "overenskommelser", a, agreements_table, |a| {
+        AgreementsOut {
+            min_group: a.min_group,
+            rows: a
+                .rows
+                .iter()
+                .map(|r| AgreementRowOut {
+                    group: group_out(&a.groups[r.group]),
+                    state: r.state.clone(),
+                    days_per_week: r.days_per_week,
+                    count: r.count,
+                })
+                .collect(),
+        }
     })
-    .into_response())
 }
 
 /// Requests decided in the period by level and outcome, with the median
@@ -430,20 +446,14 @@ pub async fn stats_decisions(
     headers: HeaderMap,
     ApiQuery(p): ApiQuery<StatsParams>,
 ) -> ApiResult<Response> {
-    let csv = wants_csv(p.format.as_deref(), &headers)?;
-    let q = parse_query(&p, state.core.stats.default_period())?;
+    let asked = ask(&state, &actor, &headers, &p, Grouping::Week)?;
+    let q = &asked.q;
     let d = state
         .core
         .stats
         .decisions(&actor, q.from, q.to, q.unit)
         .await?;
-    if csv {
-        return Ok(csv_response(
-            "beslut",
-            decisions_table(&d, lang_of(&actor)).csv(lang_of(&actor))?,
-        ));
-    }
-    Ok(Json(DecisionsOut {
+    answer(&asked, "beslut", d, decisions_table, |d| DecisionsOut {
         from: d.from,
         to: d.to,
         min_group: d.min_group,
@@ -460,7 +470,6 @@ pub async fn stats_decisions(
             .collect(),
         temporary_in_force: d.temporary_in_force,
     })
-    .into_response())
 }
 
 /// Occupancy per site and workday against its desks: mean, peak, days
@@ -475,28 +484,20 @@ pub async fn stats_occupancy(
     headers: HeaderMap,
     ApiQuery(p): ApiQuery<OccupancyParams>,
 ) -> ApiResult<Response> {
-    let csv = wants_csv(p.format.as_deref(), &headers)?;
-    let q = parse_query(
-        &StatsParams {
-            from: p.from.clone(),
-            to: p.to.clone(),
-            ..Default::default()
-        },
-        state.core.stats.default_period(),
-    )?;
+    let params = StatsParams {
+        from: p.from.clone(),
+        to: p.to.clone(),
+        format: p.format.clone(),
+        ..Default::default()
+    };
+    let asked = ask(&state, &actor, &headers, &params, Grouping::Week)?;
     let site = query_id("site", p.site.as_deref())?;
     let o = state
         .core
         .stats
-        .occupancy(&actor, site, q.from, q.to)
+        .occupancy(&actor, site, asked.q.from, asked.q.to)
         .await?;
-    if csv {
-        return Ok(csv_response(
-            "belaggning",
-            occupancy_table(&o, lang_of(&actor)).csv(lang_of(&actor))?,
-        ));
-    }
-    Ok(Json(OccupancyOut {
+    answer(&asked, "belaggning", o, occupancy_table, |o| OccupancyOut {
         from: o.from,
         to: o.to,
         workdays: o.workdays,
@@ -517,7 +518,6 @@ pub async fn stats_occupancy(
             })
             .collect(),
     })
-    .into_response())
 }
 
 /// The emission factors in use (the defaults, with their source, until HR

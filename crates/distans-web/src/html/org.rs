@@ -14,7 +14,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::ctx::{render, OrPage};
-use super::form::{get, id_of, Pairs};
+use super::form::{get, id_of, render_form, FormErrors, Pairs};
 use super::pager::{paging, Pager};
 use super::{Ctx, HtmlError, Reply};
 use crate::i18n::Lang;
@@ -180,6 +180,9 @@ struct PersonPage<'a> {
     link_sent: bool,
     /// Why producing the person's data was refused (a missing reference).
     export_error: Option<String>,
+    /// The commute form's errors and its values as sent.
+    errors: FormErrors,
+    commute_sent: Option<(String, String)>,
     history: Option<super::history::History>,
 }
 
@@ -219,7 +222,34 @@ pub async fn person_page(
     };
     c.ensure_csrf().await?;
     let id = id_of(&c, &id, "person")?;
-    let p = c.core().org.person(&actor, id.into()).await.or_page(&c)?;
+    let page = PersonShown {
+        link_sent: q.losenordslank.as_deref() == Some("skickad"),
+        export_error: q
+            .registerutdrag
+            .is_some()
+            .then(|| c.t("pd-hr-reference-missing")),
+        ..Default::default()
+    };
+    person_reply(&c, id, page).await
+}
+
+/// What a person's page shows besides the person: a notice, or a form of
+/// one's own sent back with what was wrong.
+#[derive(Default)]
+pub struct PersonShown {
+    /// Just sent a link to set a password.
+    pub link_sent: bool,
+    /// Why producing the person's data was refused (a missing reference).
+    pub export_error: Option<String>,
+    /// The commute form's errors, and its values as sent (km, mode).
+    pub errors: FormErrors,
+    pub commute_sent: Option<(String, String)>,
+}
+
+/// A person's page (400 when a form of it is shown with errors).
+pub async fn person_reply(c: &Ctx, id: Uuid, shown: PersonShown) -> Reply {
+    let actor = c.actor()?.clone();
+    let p = c.core().org.person(&actor, id.into()).await.or_page(c)?;
     // Agreements for those who may see the person's cases; temporary decisions for all who see them.
     let agreements = c
         .core()
@@ -232,24 +262,25 @@ pub async fn person_page(
         .temporary
         .temporary_decisions_for_person(id.into())
         .await
-        .or_page(&c)?;
+        .or_page(c)?;
     // Equipment.
-    let loans = super::person_loans(&c, id).await?;
-    render(
-        &c,
+    let loans = super::person_loans(c, id).await?;
+    let errors = shown.errors.clone();
+    render_form(
+        c,
         &PersonPage {
-            c: &c,
+            c,
             p,
             agreements,
             temporary,
             loans,
-            link_sent: q.losenordslank.as_deref() == Some("skickad"),
-            export_error: q
-                .registerutdrag
-                .is_some()
-                .then(|| c.t("pd-hr-reference-missing")),
-            history: super::history::history(&c, &actor, "person", id).await?,
+            link_sent: shown.link_sent,
+            export_error: shown.export_error,
+            errors: shown.errors,
+            commute_sent: shown.commute_sent,
+            history: super::history::history(c, &actor, "person", id).await?,
         },
+        &errors,
     )
 }
 
@@ -287,9 +318,13 @@ impl PersonPage<'_> {
             _ => "–".into(),
         }
     }
-    /// One's own commute distance as the form shows it.
+    /// One's own commute distance as the form shows it (as sent, when
+    /// sent back with errors).
     fn commute_km(&self) -> String {
-        self.p.commute_km.map(|k| k.to_string()).unwrap_or_default()
+        match &self.commute_sent {
+            Some((km, _)) => km.clone(),
+            None => self.p.commute_km.map(|k| k.to_string()).unwrap_or_default(),
+        }
     }
     /// The commute modes to choose from: (value, name, chosen).
     fn commute_modes(&self) -> Vec<(&'static str, String, bool)> {
@@ -299,7 +334,10 @@ impl PersonPage<'_> {
                 (
                     m.as_str(),
                     self.c.t(&format!("commute-{}", m.as_str())),
-                    self.p.commute_mode == Some(*m),
+                    match &self.commute_sent {
+                        Some((_, sent)) => sent == m.as_str(),
+                        None => self.p.commute_mode == Some(*m),
+                    },
                 )
             })
             .collect()

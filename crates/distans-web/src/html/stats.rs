@@ -12,7 +12,7 @@ use distans_core::stats::*;
 use distans_core::CoreError;
 
 use super::ctx::{render, Ctx, OrPage, Reply};
-use super::form::{get, redirect, Pairs};
+use super::form::{form_errors, get, invalid, redirect, Pairs};
 use crate::api::stats::{
     agreements_table, decisions_table, emissions_table, group_name, occupancy_table, parse_query,
     share_table, StatsParams, Table,
@@ -258,29 +258,19 @@ pub async fn stats_page(mut c: Ctx, Query(p): Query<StatsParams>) -> Reply {
     let q = parse_query(&p, core.stats.default_period())
         .map_err(|e| e.0)
         .or_page(&c)?;
-    let share = core.stats.remote_share(&actor, &q).await.or_page(&c)?;
-    let agreements = core.stats.agreements(&actor, q.unit).await.or_page(&c)?;
-    let emissions = core
-        .stats
-        .emissions(
-            &actor,
-            &StatsQuery {
-                by: Grouping::Month,
-                ..q.clone()
-            },
-        )
-        .await
-        .or_page(&c)?;
-    let occupancy = core
-        .stats
-        .occupancy(&actor, None, q.from, q.to)
-        .await
-        .or_page(&c)?;
-    let decisions = core
-        .stats
-        .decisions(&actor, q.from, q.to, q.unit)
-        .await
-        .or_page(&c)?;
+    // The five figures are counted at the same time, each on its own connection.
+    let by_month = StatsQuery {
+        by: Grouping::Month,
+        ..q.clone()
+    };
+    let (share, agreements, emissions, occupancy, decisions) = tokio::try_join!(
+        core.stats.remote_share(&actor, &q),
+        core.stats.agreements(&actor, q.unit),
+        core.stats.emissions(&actor, &by_month),
+        core.stats.occupancy(&actor, None, q.from, q.to),
+        core.stats.decisions(&actor, q.from, q.to, q.unit),
+    )
+    .or_page(&c)?;
     // The units offered: the actor's own, or every top unit for those who see all.
     let mut units: Vec<(String, String)> = actor
         .manages
@@ -376,31 +366,44 @@ pub const COMMUTE_MODES: [CommuteMode; 11] = [
     CommuteMode::Walk,
 ];
 
-/// One's own commute, from one's own page (both empty: removed).
-pub async fn set_own_commute(c: Ctx, Form(f): Form<Pairs>) -> Reply {
+/// One's own commute, from one's own page (both empty: removed). A bad
+/// value brings the page back with the error at its field.
+pub async fn set_own_commute(mut c: Ctx, Form(f): Form<Pairs>) -> Reply {
     let actor = c.posted(get(&f, "csrf"))?;
-    let km = get(&f, "distance_km").trim().replace(',', ".");
-    let km = if km.is_empty() {
-        None
-    } else {
-        Some(
-            km.parse::<f64>()
-                .map_err(|_| CoreError::invalid("distance_km", "a number of km, e.g. 12,5"))
-                .or_page(&c)?,
-        )
+    let sent_km = get(&f, "distance_km").trim().to_string();
+    let sent_mode = get(&f, "mode").trim().to_string();
+    let result: Result<(), CoreError> = async {
+        let km = match sent_km.replace(',', ".") {
+            k if k.is_empty() => None,
+            k => Some(
+                k.parse::<f64>()
+                    .map_err(|_| CoreError::invalid("distance_km", "a number of km, e.g. 12,5"))?,
+            ),
+        };
+        let mode = match sent_mode.as_str() {
+            "" => None,
+            m => Some(CommuteMode::parse(m).map_err(|e| CoreError::invalid("mode", e))?),
+        };
+        c.core()
+            .stats
+            .set_commute(&actor, actor.person_id, km, mode)
+            .await
+    }
+    .await;
+    let errors = match result {
+        Ok(()) => return redirect(&format!("/personer/{}#commute", actor.person_id)),
+        Err(e) => form_errors(&c, "commute", e, invalid)?,
     };
-    let mode = match get(&f, "mode").trim() {
-        "" => None,
-        m => Some(
-            CommuteMode::parse(m)
-                .map_err(|e| CoreError::invalid("mode", e))
-                .or_page(&c)?,
-        ),
-    };
-    c.core()
-        .stats
-        .set_commute(&actor, actor.person_id, km, mode)
-        .await
-        .or_page(&c)?;
-    redirect(&format!("/personer/{}#commute", actor.person_id))
+    c.nav = "me";
+    c.ensure_csrf().await?;
+    super::org::person_reply(
+        &c,
+        actor.person_id.uuid(),
+        super::org::PersonShown {
+            errors,
+            commute_sent: Some((sent_km, sent_mode)),
+            ..Default::default()
+        },
+    )
+    .await
 }

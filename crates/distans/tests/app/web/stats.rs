@@ -372,3 +372,72 @@ async fn a_person_records_their_commute_and_hr_keeps_the_factors() {
         "a net figure with a home-office factor"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_commute_is_shown_at_its_field_and_nothing_is_saved() {
+    let app = spawn_app().await;
+    let anna = app.login("anna").await;
+    let anna_id = app.id_of("anna").await;
+    let page = app
+        .get(&format!("/personer/{anna_id}"), Some(&anna))
+        .await
+        .text();
+    let csrf = csrf_of(&page);
+    let person = format!("/api/v1/people/{anna_id}");
+    let before = app
+        .call(Method::GET, &person, Some(&anna), None)
+        .await
+        .json();
+    for (km, mode, field, words, kept) in [
+        (
+            "-3",
+            "car",
+            "distance_km",
+            "ett tal från 0 till 1000",
+            "value=\"-3\"",
+        ),
+        (
+            "tolv",
+            "bus",
+            "distance_km",
+            "ett tal från 0 till 1000",
+            "value=\"tolv\"",
+        ),
+        ("12", "", "mode", "Välj hur du reser", "value=\"12\""),
+        (
+            "",
+            "train",
+            "distance_km",
+            "ett tal från 0 till 1000",
+            "value=\"train\" selected",
+        ),
+    ] {
+        let r = form(
+            &app.router,
+            "/min-pendling",
+            Some(&anna),
+            &[("csrf", &csrf), ("distance_km", km), ("mode", mode)],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{km} {mode}");
+        let page = r.text();
+        // The summary at the top links to the field, which says what is wrong.
+        assert!(page.contains("class=\"error-summary\""), "{page}");
+        assert!(page.contains(&format!("href=\"#f-{field}\"")), "{page}");
+        assert!(page.contains(&format!("id=\"e-{field}\"")), "{page}");
+        assert!(page.contains("aria-invalid=\"true\""), "{page}");
+        assert!(page.contains(words), "{km} {mode}: {page}");
+        // What was typed is still there, and the rest of the page too.
+        assert!(page.contains(kept), "{km} {mode}: {page}");
+        assert!(page.contains("action=\"/mitt-sprak\""), "{page}");
+    }
+    let after = app
+        .call(Method::GET, &person, Some(&anna), None)
+        .await
+        .json();
+    assert_eq!(before["commute_km"], after["commute_km"], "nothing saved");
+    assert_eq!(
+        before["commute_mode"], after["commute_mode"],
+        "nothing saved"
+    );
+}
