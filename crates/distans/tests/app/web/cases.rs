@@ -231,9 +231,12 @@ async fn apply_decide_sign_and_end_through_the_api() {
         );
     }
     let signed = g["employee_signed_at"].as_str().unwrap();
+    let signed =
+        time::OffsetDateTime::parse(signed, &time::format_description::well_known::Rfc3339)
+            .unwrap();
     assert!(
-        text.contains(&signed[..10]),
-        "the signature's date is printed"
+        text.contains(&distans_web::localtime::minute(&signed)),
+        "the signature's moment is printed in local time:\n{text}"
     );
     // In words: no id, the state as a word, no UTC, no "till och med tills vidare".
     assert!(!text.contains(&gid), "no id in the PDF:\n{text}");
