@@ -9,7 +9,8 @@
 //! - Restarts: when the largest size is stale too, the search goes back to
 //!   the best plan and kicks it: a few random neighbourhoods in which one
 //!   person must change pattern, the plan allowed to get worse by up to
-//!   [`KICK_SLACK`] each. The best plan is kept apart, so the result is
+//!   [`KICK_SLACK`] each, then the cohort-day moves of
+//!   [`crate::lns::slot_moves`]. The best plan is kept apart, so the result is
 //!   never worse than the plan the search started from.
 //! - Work, not time: the budget is counted in work units (search nodes plus
 //!   a fixed cost per neighbourhood), so for the same seed and budget the
@@ -17,8 +18,9 @@
 //!   cancellation still stop it (then the result depends on the machine's
 //!   speed).
 
-use crate::lns::Hoods;
+use crate::lns::{slot_moves, Hoods};
 use crate::local::{Rng, Sol};
+use crate::solve::slot_budget;
 use std::time::Instant;
 
 /// Size of the first neighbourhoods (people).
@@ -92,6 +94,9 @@ pub(crate) fn anytime(
             let step = hoods.reopt(sol, set, NODES_PER_PERSON * base_k as u64, KICK_SLACK, true);
             used += step.nodes + HOOD_COST;
         }
+        // Then the units' cohort days again, around the kicked plan.
+        let (tries, nodes) = slot_budget(n);
+        used += slot_moves(sol, tries, nodes, deadline) + HOOD_COST;
         if sol.cost < best_cost {
             best_cost = sol.cost;
             best.clone_from(&sol.cur);

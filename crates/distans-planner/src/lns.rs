@@ -362,8 +362,13 @@ fn unit_members(c: &Comp) -> Vec<Vec<u32>> {
 /// cohort-day choices (by the members' cheapest patterns within them, at
 /// most `tries`) and re-optimise the unit's members (those without a cohort
 /// too) exactly under each choice, everyone else fixed. Accepts strict
-/// improvements; keeps feasibility.
-pub(crate) fn slot_moves(sol: &mut Sol, tries: usize, limit: u64, deadline: Option<Instant>) {
+/// improvements; keeps feasibility. Returns the search nodes used.
+pub(crate) fn slot_moves(
+    sol: &mut Sol,
+    tries: usize,
+    limit: u64,
+    deadline: Option<Instant>,
+) -> u64 {
     let c = sol.c;
     let n = c.emps.len();
     let mut members: Vec<Vec<u32>> = vec![Vec::new(); c.slot_unit.len()];
@@ -377,9 +382,10 @@ pub(crate) fn slot_moves(sol: &mut Sol, tries: usize, limit: u64, deadline: Opti
     // them to move when the cohorts' days change.
     let with_free = unit_members(c);
     let mut row_map: Vec<u32> = vec![u32::MAX; c.rows.len()];
+    let mut used = 0u64;
     for (s, mem) in members.iter().enumerate() {
         if deadline.is_some_and(|d| Instant::now() >= d) {
-            return;
+            return used;
         }
         let ncoh = c.slot_ncoh[s] as usize;
         let base = ncoh + 1;
@@ -440,7 +446,7 @@ pub(crate) fn slot_moves(sol: &mut Sol, tries: usize, limit: u64, deadline: Opti
             .sum();
         for (est, cm) in cands.into_iter().take(tries) {
             if deadline.is_some_and(|d| Instant::now() >= d) {
-                return;
+                return used;
             }
             let now = cur_cost(sol, set);
             if est + free_min >= now {
@@ -473,6 +479,7 @@ pub(crate) fn slot_moves(sol: &mut Sol, tries: usize, limit: u64, deadline: Opti
             let free: Vec<u32> = (0..set.len() as u32).collect();
             let zeros = vec![0u16; set.len()];
             let res = search(&mini, &zeros, &free, now, limit, false);
+            used += res.nodes;
             if let Some((_, assign)) = res.best {
                 for (q, &j) in set.iter().enumerate() {
                     let k = backs[q][assign[q] as usize];
@@ -483,4 +490,5 @@ pub(crate) fn slot_moves(sol: &mut Sol, tries: usize, limit: u64, deadline: Opti
             }
         }
     }
+    used
 }

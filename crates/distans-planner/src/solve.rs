@@ -124,11 +124,7 @@ fn solve_comp(
     // cohort days that the estimate does not rule out (at most 3⁵ = 243)
     // is tried, with enough nodes to re-optimise the whole unit; beyond,
     // the 8 most promising by the estimate, with fewer nodes.
-    let (slot_tries, slot_nodes) = if n <= 1000 {
-        (usize::MAX, 20_000)
-    } else {
-        (8, 3000)
-    };
+    let (slot_tries, slot_nodes) = slot_budget(n);
     if !out_of_time() {
         slot_moves(&mut sol, slot_tries, slot_nodes, deadline);
     }
@@ -242,6 +238,15 @@ fn solve_comp(
         cost: sol.cost,
         lb,
         exact,
+    }
+}
+
+/// Cohort-day moves' tries and nodes per try for a component of `n`.
+pub(crate) fn slot_budget(n: usize) -> (usize, u64) {
+    if n <= 1000 {
+        (usize::MAX, 20_000)
+    } else {
+        (8, 3000)
     }
 }
 
