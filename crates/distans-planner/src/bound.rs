@@ -15,8 +15,9 @@
 //! unit whose two cohorts and coverage rule together force one member to
 //! give up a remote day costs 10 more than any continuous relaxation sees.
 
+use crate::cohort::lagrangian_bound;
 use crate::comp::{Comp, Pat, Row};
-use crate::exact::{search, search_order};
+use crate::exact::{search, search_order, search_priced};
 use std::time::Instant;
 
 /// The component restricted to the local employees `set`, keeping only the
@@ -103,6 +104,28 @@ pub(crate) fn relaxed_sub(c: &Comp, set: &[u32]) -> Comp {
     }
 }
 
+/// Subgradient steps of a unit's own Lagrangian bound ([`priced`]).
+const UNIT_LAG_ITERS: usize = 300;
+
+/// A lower bound on a unit's relaxation `sub` whose plain search did not
+/// finish: the unit's own Lagrangian bound (prices for its rows alone are
+/// far sharper than the component's), then the branch and bound again with
+/// those prices in its bound, the current plan's restriction (cost `at_cur`)
+/// as incumbent. A finished priced search gives the unit's optimum; the
+/// prices alone still give a valid bound.
+fn priced(sub: &Comp, sub_cur: &[u16], order: &[u32], at_cur: i64, nodes: u64) -> i64 {
+    let (lag, lam, _) = lagrangian_bound(sub, at_cur, UNIT_LAG_ITERS, &mut |_| None);
+    let lag = lag.min(at_cur);
+    if lag >= at_cur || lam.is_empty() {
+        return lag;
+    }
+    let res = search_priced(sub, sub_cur, order, at_cur + 1, nodes, false, Some(&lam));
+    match (res.complete, res.best) {
+        (true, Some((cost, _))) => cost,
+        _ => lag,
+    }
+}
+
 /// The unit bound of component `c` (see the module documentation). `cur` is
 /// a feasible plan of `c` (pattern index per employee): restricted to a unit
 /// it is a plan of the unit's relaxation, so each unit's search starts with
@@ -144,8 +167,11 @@ pub(crate) fn unit_bound(c: &Comp, cur: &[u16], nodes: u64, deadline: Option<Ins
         let res = search(&sub, &sub_cur, &order, at_cur + 1, nodes, false);
         total += match (res.complete, res.best) {
             (true, Some((cost, _))) => cost,
-            _ => cheapest,
-        };
+            // The best plan the search found is the better incumbent.
+            (false, Some((cost, assign))) => priced(&sub, &assign, &order, cost, 10 * nodes),
+            _ => priced(&sub, &sub_cur, &order, at_cur, 10 * nodes),
+        }
+        .max(cheapest);
     }
     total
 }

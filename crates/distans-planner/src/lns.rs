@@ -1,6 +1,7 @@
 //! The search steps on a [`Sol`]: repair to feasibility, large-neighbourhood
 //! search with the exact search as its repair step, and single-slot moves.
 
+use crate::cohort::cohort_day_choices;
 use crate::comp::Comp;
 use crate::exact::{bits_of, search};
 use crate::local::{Rng, Sol};
@@ -387,51 +388,10 @@ pub(crate) fn slot_moves(
         if deadline.is_some_and(|d| Instant::now() >= d) {
             return used;
         }
-        let ncoh = c.slot_ncoh[s] as usize;
-        let base = ncoh + 1;
-        let sd = c.slot_days[s];
-        let days: Vec<usize> = bits_of(sd).collect();
-        let Some(total) = base.checked_pow(days.len() as u32).filter(|&t| t <= 3 * 81) else {
+        let Some(cands) = cohort_day_choices(c, s, mem) else {
             continue;
         };
-        let wi: Vec<crate::cohort::Within> = mem
-            .iter()
-            .map(|&i| crate::cohort::within(c, i as usize))
-            .collect();
-        let open = !sd & 31;
-        let mut cands: Vec<(i64, Vec<u8>)> = Vec::new();
-        let mut digits = vec![0usize; days.len()];
-        let mut cm = vec![0u8; ncoh];
-        for _ in 0..total {
-            cm.iter_mut().for_each(|m| *m = 0);
-            for (j, &d) in digits.iter().enumerate() {
-                if d < ncoh {
-                    cm[d] |= 1 << days[j];
-                }
-            }
-            let mut sum = 0i64;
-            let mut ok = true;
-            for (k, &i) in mem.iter().enumerate() {
-                let co = c.coh[i as usize].map_or(0, |x| x.1) as usize;
-                let b = wi[k].best[(cm[co] | open) as usize & 31];
-                if b == i64::MAX {
-                    ok = false;
-                    break;
-                }
-                sum += b;
-            }
-            if ok {
-                cands.push((sum, cm.clone()));
-            }
-            for d in digits.iter_mut() {
-                *d += 1;
-                if *d < base {
-                    break;
-                }
-                *d = 0;
-            }
-        }
-        cands.sort();
+        let open = !c.slot_days[s] & 31;
         let cur_cost = |sol: &Sol, set: &[u32]| -> i64 {
             set.iter()
                 .map(|&j| c.pats[j as usize][sol.cur[j as usize] as usize].cost)
@@ -453,29 +413,19 @@ pub(crate) fn slot_moves(
                 break;
             }
             let (mut mini, back) = sol.restrict(set, &mut row_map);
-            let mut backs = Vec::with_capacity(set.len());
-            for (q, &i) in set.iter().enumerate() {
-                let allowed = match c.coh[i as usize] {
+            let allowed: Vec<u8> = set
+                .iter()
+                .map(|&i| match c.coh[i as usize] {
                     Some((_, co)) => cm[co as usize] | open,
                     None => 0xff,
-                };
-                let mut ps = Vec::new();
-                let mut bk = Vec::new();
-                for (k, p) in mini.pats[q].iter().enumerate() {
-                    if p.mask & !allowed == 0 {
-                        ps.push(*p);
-                        bk.push(back[q][k]);
-                    }
-                }
-                mini.any[q] = ps.iter().fold(0, |a, p| a | p.mask);
-                mini.all[q] = if ps.is_empty() {
-                    0
-                } else {
-                    ps.iter().fold(0xff, |a, p| a & p.mask)
-                };
-                mini.pats[q] = ps;
-                backs.push(bk);
-            }
+                })
+                .collect();
+            let kept = mini.keep_within(&allowed);
+            let backs: Vec<Vec<u16>> = kept
+                .iter()
+                .zip(&back)
+                .map(|(k, b)| k.iter().map(|&x| b[x as usize]).collect())
+                .collect();
             let free: Vec<u32> = (0..set.len() as u32).collect();
             let zeros = vec![0u16; set.len()];
             let res = search(&mini, &zeros, &free, now, limit, false);

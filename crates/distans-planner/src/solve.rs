@@ -41,6 +41,10 @@ const LH_ALONG_MAX: usize = 50;
 /// Node budget per unit of the unit bound ([`unit_bound`]).
 const UNIT_NODES: u64 = 20_000;
 
+/// Most nodes the unit bound spends per unit for a budget of one node: the
+/// plain search and the priced one with ten times the budget.
+const UNIT_WORK_PER_NODE: u64 = 11;
+
 enum CompResult {
     Solved {
         assign: Vec<u16>,
@@ -521,23 +525,34 @@ fn improve_all(
         let share = (u128::from(work) * c.emps.len() as u128 / u128::from(people)) as u64;
         let mut sol = Sol::new(c, o.assign.clone());
         let mut rng = Rng::new(comp_seed(w, c, seed) ^ 0xA17E_5EA2_C4A1_7E5B);
-        anytime(&mut sol, o.lb, &mut rng, share, deadline, cancel);
+        // A quarter of the share for the unit bound with larger budgets:
+        // a unit that the first, small budget could not solve often needs
+        // only more nodes, and a bound that meets the plan ends the search.
+        let mut lb = o.lb;
+        let bound_work = share / 4;
+        let units = c.unit.iter().collect::<BTreeSet<_>>().len() as u64;
+        let per_unit = bound_work / (units.max(1) * UNIT_WORK_PER_NODE);
+        if per_unit > UNIT_NODES {
+            lb = lb.max(unit_bound(c, &sol.cur, per_unit, deadline).min(o.cost));
+        }
+        anytime(&mut sol, lb, &mut rng, share - bound_work, deadline, cancel);
         if sol.cost < o.cost {
             let now = total.fetch_sub(o.cost - sol.cost, Ordering::Relaxed) - (o.cost - sol.cost);
             report(now);
         }
         CompOut {
             cost: sol.cost,
-            exact: sol.cost == o.lb,
+            exact: sol.cost == lb,
             assign: sol.cur,
-            lb: o.lb,
+            lb,
         }
     };
     let Some(outs) = run_parallel(jobs.len(), &job) else {
         return false;
     };
     for (&(w, ci), o) in jobs.iter().zip(outs) {
-        if o.cost <= results[w].outs[ci].cost {
+        let old = &results[w].outs[ci];
+        if o.cost <= old.cost && o.lb >= old.lb {
             results[w].outs[ci] = o;
         }
     }
