@@ -15,7 +15,7 @@
 //! unit whose two cohorts and coverage rule together force one member to
 //! give up a remote day costs 10 more than any continuous relaxation sees.
 
-use crate::cohort::lagrangian_bound;
+use crate::cohort::{cohort_day_choices, lagrangian_bound};
 use crate::comp::{Comp, Pat, Row};
 use crate::exact::{search, search_order, search_priced};
 use std::time::Instant;
@@ -126,6 +126,70 @@ fn priced(sub: &Comp, sub_cur: &[u16], order: &[u32], at_cur: i64, nodes: u64) -
     }
 }
 
+/// A lower bound on a unit's relaxation `sub` (one cohort slot) by its
+/// cohort-day choices: the optimum is the least over the choices of the
+/// optimum with each cohort held to its days. With the days fixed the
+/// unit's Lagrangian bound no longer misses the cohorts' integrality (a
+/// cohort that must take a day another needs), so each choice gets its own
+/// bound — the members' cheapest patterns within their days, that
+/// Lagrangian bound, and a priced search below the best plan so far
+/// (`best`, at first the current plan's cost) while `nodes` last. Choices
+/// are taken cheapest estimate first; those whose estimate reaches the
+/// best plan need no look. Valid whatever the budget: the result is the
+/// least of the choices' bounds and the best plan.
+pub(crate) fn by_cohort_days(sub: &Comp, mut best: i64, nodes: u64) -> i64 {
+    let cheapest = sub.min_cost();
+    if sub.slot_unit.len() != 1 {
+        return cheapest;
+    }
+    let n = sub.emps.len();
+    let members: Vec<u32> = (0..n as u32)
+        .filter(|&i| sub.coh[i as usize].is_some())
+        .collect();
+    let Some(choices) = cohort_day_choices(sub, 0, &members) else {
+        return cheapest;
+    };
+    let free_min: i64 = (0..n)
+        .filter(|&i| sub.coh[i].is_none())
+        .map(|i| sub.pats[i].first().map_or(0, |p| p.cost))
+        .sum();
+    let open = !sub.slot_days[0] & 31;
+    let mut lb = i64::MAX;
+    let mut left = nodes;
+    let zeros = vec![0u16; n];
+    for (est, cm) in choices {
+        let est = est + free_min;
+        if est >= best {
+            // Sorted: every other choice costs at least as much.
+            break;
+        }
+        let mut one = sub.clone();
+        let allowed: Vec<u8> = (0..n)
+            .map(|i| match sub.coh[i] {
+                Some((_, co)) => cm[co as usize] | open,
+                None => 0xff,
+            })
+            .collect();
+        one.keep_within(&allowed);
+        let (lag, lam, _) = lagrangian_bound(&one, best, UNIT_LAG_ITERS, &mut |_| None);
+        let mut bound = est.max(lag);
+        if bound < best && left > 0 {
+            let order = search_order(&one);
+            let res = search_priced(&one, &zeros, &order, best, left, false, Some(&lam));
+            left = left.saturating_sub(res.nodes);
+            if let Some((cost, _)) = res.best {
+                best = best.min(cost);
+            }
+            if res.complete {
+                // Nothing below the old best but what it found.
+                bound = best;
+            }
+        }
+        lb = lb.min(bound);
+    }
+    lb.min(best)
+}
+
 /// The unit bound of component `c` (see the module documentation). `cur` is
 /// a feasible plan of `c` (pattern index per employee): restricted to a unit
 /// it is a plan of the unit's relaxation, so each unit's search starts with
@@ -168,8 +232,13 @@ pub(crate) fn unit_bound(c: &Comp, cur: &[u16], nodes: u64, deadline: Option<Ins
         total += match (res.complete, res.best) {
             (true, Some((cost, _))) => cost,
             // The best plan the search found is the better incumbent.
-            (false, Some((cost, assign))) => priced(&sub, &assign, &order, cost, 10 * nodes),
-            _ => priced(&sub, &sub_cur, &order, at_cur, 10 * nodes),
+            (false, Some((cost, assign))) => priced(&sub, &assign, &order, cost, 10 * nodes)
+                .max(by_cohort_days(&sub, cost, 10 * nodes)),
+            _ => priced(&sub, &sub_cur, &order, at_cur, 10 * nodes).max(by_cohort_days(
+                &sub,
+                at_cur,
+                10 * nodes,
+            )),
         }
         .max(cheapest);
     }
