@@ -244,3 +244,112 @@ pub(crate) fn unit_bound(c: &Comp, cur: &[u16], nodes: u64, deadline: Option<Ins
     }
     total
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::comp::build_week;
+    use crate::local::Rng;
+    use crate::model::Model;
+    use crate::{CoverageRule, Employee, Horizon, Input, Rules};
+
+    const DAYS: [&str; 5] = ["mon", "tue", "wed", "thu", "fri"];
+
+    /// One unit of 5–8 people over one week, mostly in two cohorts, with a
+    /// coverage rule, a key-skill rule and preferences.
+    fn unit_week(rng: &mut Rng) -> Input {
+        let n = 5 + rng.below(4);
+        let employees = (0..n)
+            .map(|i| Employee {
+                id: format!("e{i}"),
+                unit: "u".into(),
+                skills: if rng.below(3) == 0 {
+                    vec!["key".into()]
+                } else {
+                    vec![]
+                },
+                cohort: match rng.below(5) {
+                    0 => None,
+                    k => Some(if k % 2 == 0 { "A" } else { "B" }.into()),
+                },
+                remote_target_per_week: 1 + rng.below(4) as i64,
+                prefer_remote: (rng.below(2) == 0)
+                    .then(|| DAYS[rng.below(5)].to_string())
+                    .into_iter()
+                    .collect(),
+                absent: (rng.below(4) == 0)
+                    .then(|| format!("2026-01-{:02}", 5 + rng.below(5)))
+                    .into_iter()
+                    .collect(),
+                ..Employee::default()
+            })
+            .collect();
+        Input {
+            horizon: Horizon {
+                start: Some("2026-01-05".into()),
+                weeks: 1,
+                holidays: if rng.below(2) == 0 {
+                    vec!["2026-01-06".into()]
+                } else {
+                    vec![]
+                },
+            },
+            employees,
+            rules: Rules {
+                coverage: vec![
+                    CoverageRule {
+                        unit: Some("u".into()),
+                        skill: None,
+                        min_onsite: 1 + rng.below(3) as i64,
+                        weekdays: None,
+                    },
+                    CoverageRule {
+                        unit: Some("u".into()),
+                        skill: Some("key".into()),
+                        min_onsite: 1,
+                        weekdays: Some(DAYS[..4].iter().map(|d| d.to_string()).collect()),
+                    },
+                ],
+                capacity: vec![],
+                separate_cohorts: true,
+            },
+        }
+    }
+
+    #[test]
+    fn cohort_day_bound_is_valid_and_exact_with_enough_nodes() {
+        let mut rng = Rng::new(11);
+        let (mut units, mut exact) = (0, 0);
+        for _ in 0..120 {
+            let inp = unit_week(&mut rng);
+            let Ok(m) = Model::build(&inp) else {
+                continue;
+            };
+            for c in &build_week(&m, 0, None, &Default::default()).comps {
+                if c.slot_unit.len() != 1 {
+                    continue;
+                }
+                let zeros = vec![0u16; c.emps.len()];
+                let full = search(c, &zeros, &search_order(c), i64::MAX, u64::MAX, false);
+                assert!(full.complete);
+                let Some((opt, _)) = full.best else {
+                    continue;
+                };
+                units += 1;
+                // Whatever the budget and however poor the plan it starts
+                // from, never above the optimum.
+                for (start, nodes) in [(opt, 0), (opt + 7, 0), (opt + 7, 30), (opt + 30, 1 << 20)] {
+                    let b = by_cohort_days(c, start, nodes);
+                    assert!(
+                        b <= opt,
+                        "bound {b} above the optimum {opt} ({start}, {nodes})"
+                    );
+                }
+                exact += usize::from(by_cohort_days(c, opt + 30, 1 << 20) == opt);
+            }
+        }
+        // Exact with enough nodes: every search finishes on units this small.
+        assert!(units > 30, "{units}");
+        assert_eq!(exact, units);
+    }
+}

@@ -265,6 +265,11 @@ pub(crate) fn choose(c: &Comp, nd: usize) -> SlotChoice {
 /// prove every small instance; 0.7 gives slightly higher bounds on large ones.
 const DEFLECTION: f64 = 0.7;
 
+/// Largest multiplier of [`lagrangian_bound`]: far above any useful price
+/// (a pattern costs at most a few hundred), far below where `f64` sums of
+/// prices times counts lose whole units.
+const MAX_PRICE: f64 = 1e6;
+
 /// Lagrangian lower bound: coverage and capacity rows are priced into the
 /// employees' pattern costs with multipliers λ ≥ 0 (a reward per onsite day
 /// for coverage, a charge for capacity); what remains separates into single
@@ -512,6 +517,14 @@ pub(crate) fn lagrangian_bound(
         let step = theta * ((ub as f64 - val).max(1.0)) / norm;
         for k in 0..nr * 5 {
             lam[k] = (lam[k] + step * g[k]).max(0.0);
+        }
+        // Along a direction in which the relaxation is flat the steps can
+        // grow the prices without end; past `MAX_PRICE` the sums lose their
+        // precision (at 10¹⁹ a rounding error is in the thousands) and the
+        // value would no longer be a bound. Every value kept so far was
+        // computed with sound prices.
+        if lam.iter().any(|&l| l > MAX_PRICE) {
+            break;
         }
     }
     if best.is_finite() {
