@@ -64,7 +64,7 @@ pub(crate) fn anytime(
     let mut used = 0u64;
     let mut it = 0u64;
     while used < work && best_cost > lb {
-        if it % 16 == 0 && (deadline.is_some_and(|d| Instant::now() >= d) || cancel()) {
+        if it.is_multiple_of(16) && (deadline.is_some_and(|d| Instant::now() >= d) || cancel()) {
             break;
         }
         it += 1;
