@@ -4,6 +4,7 @@
     python3 gen.py --employees 1000 --weeks 4 --seed 1 > inst.json
     python3 gen.py --suite DIR      # the benchmark suite, 20x2 .. 10000x4
     python3 gen.py --employees 50 --weeks 2 --locks 0.05   # with locked cells
+    python3 gen.py --employees 300 --weeks 8 --cohort-conflict  # infeasible
 
 Shape: units of 6-25 people grouped on floors with a desk limit each; a unit
 coverage rule (about a quarter of the unit onsite), a unit skill rule (one
@@ -24,6 +25,10 @@ SUITE = [
     ("s020x2", 20, 2), ("s050x2", 50, 2), ("s100x4", 100, 4), ("s300x4", 300, 4),
     ("s1000x4", 1000, 4), ("s3000x4", 3000, 4), ("s10000x4", 10000, 4),
 ]
+# The anytime comparison (compare.py): 8 weeks, several seeds per size.
+LARGE_SIZES = [300, 600, 1000]
+LARGE_WEEKS = 8
+LARGE_SEEDS = [1, 2, 3]
 
 
 def generate(n, weeks, seed):
@@ -152,12 +157,56 @@ def add_locks(inst, frac, seed):
     return inst
 
 
+def add_cohort_conflict(inst, seed):
+    """Makes the instance infeasible by a counting argument that no single
+    rule shows: in one unit with cohorts, one member of cohort A and one of
+    cohort B may work remotely only 2 days a week and have no absences or
+    fixed days, so each cohort needs 3 of the 5 weekdays onsite while
+    separate_cohorts lets only one cohort in per day (3 + 3 > 5). Weeks with
+    a holiday (4 workdays: 2 + 2) stay feasible. Returns the unit's name."""
+    rng = random.Random(seed * 104729 + 3)
+    by_unit = {}
+    for e in inst["employees"]:
+        if e.get("cohort"):
+            by_unit.setdefault(e["unit"], {}).setdefault(e["cohort"], []).append(e)
+    units = sorted(u for u, cs in by_unit.items() if len(cs) >= 2)
+    u = rng.choice(units)
+    for c in sorted(by_unit[u])[:2]:
+        e = rng.choice(by_unit[u][c])
+        e["remote_target_per_week"] = 2
+        e["absent"], e["fixed_remote"], e["fixed_onsite"] = [], [], []
+    return u
+
+
+def large_suite():
+    """(name, employees, weeks, seed, infeasible) of the anytime comparison:
+    300, 600 and 1 000 people over 8 weeks, seeds 1-3, each also with a
+    cohort conflict (`add_cohort_conflict`)."""
+    out = []
+    for n in LARGE_SIZES:
+        for seed in LARGE_SEEDS:
+            out.append((f"p{n}x{LARGE_WEEKS}s{seed}", n, LARGE_WEEKS, seed, False))
+    for n in LARGE_SIZES:
+        for seed in LARGE_SEEDS:
+            out.append((f"c{n}x{LARGE_WEEKS}s{seed}", n, LARGE_WEEKS, seed, True))
+    return out
+
+
+def large_instance(n, weeks, seed, infeasible):
+    inst = generate(n, weeks, seed)
+    if infeasible:
+        add_cohort_conflict(inst, seed)
+    return inst
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--employees", type=int, default=100)
     ap.add_argument("--weeks", type=int, default=4)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--suite", help="write the benchmark suite into this directory")
+    ap.add_argument("--cohort-conflict", action="store_true",
+                    help="make it infeasible by a cohort counting conflict (see add_cohort_conflict)")
     ap.add_argument("--locks", type=float, default=0.0,
                     help="lock this fraction of workdays (the planner's locked-cells extension)")
     a = ap.parse_args()
@@ -170,6 +219,8 @@ def main():
     inst = generate(a.employees, a.weeks, a.seed)
     if a.locks > 0:
         add_locks(inst, a.locks, a.seed)
+    if a.cohort_conflict:
+        add_cohort_conflict(inst, a.seed)
     print(json.dumps(inst))
 
 

@@ -48,6 +48,61 @@ pub(crate) fn within(c: &Comp, i: usize) -> Within {
     w
 }
 
+/// The cohort-day choices of slot `s` (per cohort, the days it may be
+/// onsite; a day may go to none), each with an estimate: the sum over the
+/// cohort members in `members` of their cheapest pattern within their
+/// cohort's days. Choices that leave a member no pattern are left out;
+/// sorted by the estimate. `None` when the slot has more than 243 choices.
+pub(crate) fn cohort_day_choices(
+    c: &Comp,
+    s: usize,
+    members: &[u32],
+) -> Option<Vec<(i64, Vec<u8>)>> {
+    let ncoh = c.slot_ncoh[s] as usize;
+    let base = ncoh + 1;
+    let sd = c.slot_days[s];
+    let days: Vec<usize> = bits_of(sd).collect();
+    let total = base
+        .checked_pow(days.len() as u32)
+        .filter(|&t| t <= 3 * 81)?;
+    let wi: Vec<Within> = members.iter().map(|&i| within(c, i as usize)).collect();
+    let open = !sd & 31;
+    let mut cands: Vec<(i64, Vec<u8>)> = Vec::new();
+    let mut digits = vec![0usize; days.len()];
+    let mut cm = vec![0u8; ncoh];
+    for _ in 0..total {
+        cm.iter_mut().for_each(|m| *m = 0);
+        for (j, &d) in digits.iter().enumerate() {
+            if d < ncoh {
+                cm[d] |= 1 << days[j];
+            }
+        }
+        let mut sum = 0i64;
+        let mut ok = true;
+        for (k, &i) in members.iter().enumerate() {
+            let co = c.coh[i as usize].map_or(0, |x| x.1) as usize;
+            let b = wi[k].best[(cm[co] | open) as usize & 31];
+            if b == i64::MAX {
+                ok = false;
+                break;
+            }
+            sum += b;
+        }
+        if ok {
+            cands.push((sum, cm.clone()));
+        }
+        for d in digits.iter_mut() {
+            *d += 1;
+            if *d < base {
+                break;
+            }
+            *d = 0;
+        }
+    }
+    cands.sort();
+    Some(cands)
+}
+
 /// Largest enumeration per slot.
 const MAX_CHOICES: usize = 20_000;
 
@@ -209,6 +264,11 @@ pub(crate) fn choose(c: &Comp, nd: usize) -> SlotChoice {
 /// [`lagrangian_bound`]. Chosen on the benchmark suite: 0.5 and 0.7 both
 /// prove every small instance; 0.7 gives slightly higher bounds on large ones.
 const DEFLECTION: f64 = 0.7;
+
+/// Largest multiplier of [`lagrangian_bound`]: far above any useful price
+/// (a pattern costs at most a few hundred), far below where `f64` sums of
+/// prices times counts lose whole units.
+const MAX_PRICE: f64 = 1e6;
 
 /// Lagrangian lower bound: coverage and capacity rows are priced into the
 /// employees' pattern costs with multipliers λ ≥ 0 (a reward per onsite day
@@ -457,6 +517,14 @@ pub(crate) fn lagrangian_bound(
         let step = theta * ((ub as f64 - val).max(1.0)) / norm;
         for k in 0..nr * 5 {
             lam[k] = (lam[k] + step * g[k]).max(0.0);
+        }
+        // Along a direction in which the relaxation is flat the steps can
+        // grow the prices without end; past `MAX_PRICE` the sums lose their
+        // precision (at 10¹⁹ a rounding error is in the thousands) and the
+        // value would no longer be a bound. Every value kept so far was
+        // computed with sound prices.
+        if lam.iter().any(|&l| l > MAX_PRICE) {
+            break;
         }
     }
     if best.is_finite() {

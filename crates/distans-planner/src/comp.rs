@@ -213,6 +213,27 @@ impl Comp {
             .sum()
     }
 
+    /// Keeps only the patterns within `allowed[i]` (onsite days) of each
+    /// employee; returns, per employee, the old indices of those kept.
+    pub(crate) fn keep_within(&mut self, allowed: &[u8]) -> Vec<Vec<u16>> {
+        let mut kept = Vec::with_capacity(self.pats.len());
+        for (q, pats) in self.pats.iter_mut().enumerate() {
+            let al = allowed.get(q).copied().unwrap_or(0xff);
+            let idx: Vec<u16> = (0..pats.len() as u16)
+                .filter(|&k| pats[k as usize].mask & !al == 0)
+                .collect();
+            *pats = idx.iter().map(|&k| pats[k as usize]).collect();
+            self.any[q] = pats.iter().fold(0, |a, p| a | p.mask);
+            self.all[q] = if pats.is_empty() {
+                0
+            } else {
+                pats.iter().fold(0xff, |a, p| a & p.mask)
+            };
+            kept.push(idx);
+        }
+        kept
+    }
+
     /// Index into the cohort count array.
     #[inline]
     pub(crate) fn coh_idx(&self, slot: u32, c: u32, p: usize) -> usize {

@@ -4,7 +4,8 @@
 //! that not enough people could meet even if all of them came in, a desk limit
 //! that the people who must come in already exceed, two cohorts that must both
 //! be onsite, fixed (or locked) remote days over the weekly limit, a locked
-//! cell against a fixed weekday. When none applies, the infeasible
+//! cell against a fixed weekday; then cohorts that cannot share the week by
+//! counting ([`crate::counting`]). When none applies, the infeasible
 //! component-week is reduced with a deletion filter ([`explain`]):
 //! constraint groups (a rule on a day, a person's fixed day, locked cell or
 //! weekly limit, a unit's cohort separation on a day) are dropped, in chunks
@@ -12,6 +13,7 @@
 //! remains is an irreducible set: drop any one and a plan exists.
 
 use crate::comp::{build_week, emp_week, patterns, Group, Unfix};
+use crate::counting::cohort_counting;
 use crate::date::WEEKDAY_NAMES;
 use crate::exact::{day_relaxations_infeasible, search};
 use crate::model::Model;
@@ -34,7 +36,7 @@ fn list_names(items: &[String]) -> String {
     s
 }
 
-fn needs(m: &Model, r: usize) -> String {
+pub(crate) fn needs(m: &Model, r: usize) -> String {
     let c = &m.coverage[r];
     match &c.skill {
         Some(s) => format!("needs {} onsite with skill {s}", c.min),
@@ -218,6 +220,10 @@ pub(crate) fn prechecks(m: &Model) -> Vec<String> {
                 }
             }
         }
+    }
+    // Only when no single rule explains it: the counting argument.
+    if out.is_empty() {
+        out = cohort_counting(m);
     }
     if out.len() > MAX_MESSAGES {
         let more = out.len() - MAX_MESSAGES;

@@ -22,6 +22,8 @@ pub(crate) struct BnbResult {
     pub best: Option<(i64, Vec<u16>)>,
     /// The search space was exhausted: `best` is optimal, or none exists.
     pub complete: bool,
+    /// Nodes visited (the unit of work of the anytime search).
+    pub nodes: u64,
 }
 
 struct Bnb<'a> {
@@ -119,6 +121,7 @@ pub(crate) fn search_priced<'a>(
         return BnbResult {
             best: None,
             complete: true,
+            nodes: 0,
         };
     }
     // The search recurses once per free employee; keep the stack small.
@@ -126,6 +129,7 @@ pub(crate) fn search_priced<'a>(
         return BnbResult {
             best: None,
             complete: false,
+            nodes: 0,
         };
     }
     let mut is_free = vec![false; n];
@@ -242,6 +246,7 @@ pub(crate) fn search_priced<'a>(
             return BnbResult {
                 best: None,
                 complete: true,
+                nodes: 0,
             };
         }
         for p in bits(row.days) {
@@ -255,6 +260,7 @@ pub(crate) fn search_priced<'a>(
                 return BnbResult {
                     best: None,
                     complete: true,
+                    nodes: 0,
                 };
             }
         }
@@ -275,6 +281,7 @@ pub(crate) fn search_priced<'a>(
                 return BnbResult {
                     best: None,
                     complete: true,
+                    nodes: 0,
                 };
             }
         }
@@ -305,6 +312,7 @@ pub(crate) fn search_priced<'a>(
     BnbResult {
         best: b.best_assign.map(|a| (b.best, a)),
         complete: !b.aborted,
+        nodes: b.nodes,
     }
 }
 

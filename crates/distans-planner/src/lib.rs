@@ -16,11 +16,13 @@
 // loops say that more plainly than zipped iterators.
 #![allow(clippy::needless_range_loop)]
 
+mod anytime;
 mod bound;
 pub mod check;
 mod cohort;
 mod comp;
 mod conflict;
+mod counting;
 mod date;
 mod exact;
 mod lns;
@@ -121,14 +123,47 @@ impl std::fmt::Debug for SolveOptions {
     }
 }
 
-/// Plans the horizon. Deterministic for the same input unless a time limit
-/// or cancellation cuts the search short. Invalid input (see [`validate`])
+/// Work units of the anytime search per second of `time_limit`; measured
+/// on a loaded 2-core machine so that the work normally ends before the
+/// time limit (see `docs/planner.md`, "Anytime search").
+pub const WORK_PER_SECOND: u64 = 5_000_000;
+
+/// Share of the time limit turned into anytime work (the rest is left for
+/// the fixed steps before it and for a slower machine).
+const WORK_SHARE: f64 = 0.7;
+
+/// The search's seed and work budget (see [`solve_with`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Search {
+    /// Seeds the random choices of the search; 0 is [`solve`]'s.
+    pub seed: u64,
+    /// Work units for the anytime search (search nodes plus a fixed cost
+    /// per neighbourhood). `None`: derived from `time_limit`
+    /// ([`work_for`]), and no anytime search without a time limit.
+    pub work: Option<u64>,
+}
+
+/// The anytime search's work budget for a time limit: 70 % of it at
+/// [`WORK_PER_SECOND`].
+pub fn work_for(time_limit: Duration) -> u64 {
+    (time_limit.as_secs_f64() * WORK_SHARE * WORK_PER_SECOND as f64) as u64
+}
+
+/// Plans the horizon: [`solve_with`] with seed 0 and the work budget of
+/// the time limit. Without a time limit the search stops after its fixed
+/// steps; with one, components still unproven are improved by the anytime
+/// search for the work of [`work_for`]. Invalid input (see [`validate`])
 /// gives `infeasible` with the input error as the only conflict.
 pub fn solve(input: &Input, opts: &SolveOptions) -> Output {
-    match model::Model::build(input) {
-        Ok(m) => solve::solve_model(&m, opts, solve::EXACT_NODES),
-        Err(e) => solve::infeasible(vec![format!("invalid input: {e}")]),
-    }
+    solve_with(input, opts, Search::default())
+}
+
+/// Plans the horizon with a given seed and work budget. The answer depends
+/// only on the input, the seed and the work budget (the time limit's when
+/// `work` is `None`), not on the machine or the threads, unless the time
+/// limit or cancellation stops the search first.
+pub fn solve_with(input: &Input, opts: &SolveOptions, search: Search) -> Output {
+    solve_with_budgets(input, opts, solve::EXACT_NODES, search)
 }
 
 /// [`solve`] with a given node budget for the exhaustive search of a whole
@@ -136,8 +171,25 @@ pub fn solve(input: &Input, opts: &SolveOptions) -> Output {
 /// tests of the heuristic path.
 #[doc(hidden)]
 pub fn solve_with_exact_budget(input: &Input, opts: &SolveOptions, nodes: u64) -> Output {
+    solve_with_budgets(input, opts, nodes, Search::default())
+}
+
+/// [`solve_with`] with a given node budget for the first exhaustive search
+/// (see [`solve_with_exact_budget`]). For tests of the anytime search.
+#[doc(hidden)]
+pub fn solve_with_budgets(
+    input: &Input,
+    opts: &SolveOptions,
+    exact_nodes: u64,
+    search: Search,
+) -> Output {
+    let drive = solve::Drive {
+        exact_nodes,
+        seed: search.seed,
+        work: search.work.or(opts.time_limit.map(work_for)),
+    };
     match model::Model::build(input) {
-        Ok(m) => solve::solve_model(&m, opts, nodes),
+        Ok(m) => solve::solve_model(&m, opts, drive),
         Err(e) => solve::infeasible(vec![format!("invalid input: {e}")]),
     }
 }

@@ -1,6 +1,7 @@
 //! The search steps on a [`Sol`]: repair to feasibility, large-neighbourhood
 //! search with the exact search as its repair step, and single-slot moves.
 
+use crate::cohort::cohort_day_choices;
 use crate::comp::Comp;
 use crate::exact::{bits_of, search};
 use crate::local::{Rng, Sol};
@@ -68,43 +69,49 @@ pub(crate) fn repair(
     sol.viol == 0
 }
 
-/// Large-neighbourhood search. `sol` must be feasible and stays feasible.
-/// Stops when `sol.cost == lb`, after `max_iters` neighbourhoods, after
-/// `max_stale` neighbourhoods without improvement, or at `deadline`.
-/// Neighbourhoods have about `k` employees, searched with `nodes` nodes.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn lns(
-    sol: &mut Sol,
-    lb: i64,
-    rng: &mut Rng,
-    (max_iters, max_stale): (usize, usize),
-    (k, nodes): (usize, u64),
-    deadline: Option<Instant>,
-    cancel: &dyn Fn() -> bool,
-) {
-    let c = sol.c;
-    let n = c.emps.len();
-    if n == 0 {
-        return;
-    }
-    // Employees grouped by cohort slot (units with cohorts).
-    let mut slot_members: Vec<Vec<u32>> = vec![Vec::new(); c.slot_unit.len()];
-    for i in 0..n {
-        if let Some((s, _)) = c.coh[i] {
-            slot_members[s as usize].push(i as u32);
+/// Builds neighbourhoods and re-optimises them exactly; shared by [`lns`]
+/// and the anytime search of [`crate::anytime`].
+pub(crate) struct Hoods {
+    /// Employees grouped by cohort slot (units with cohorts).
+    slot_members: Vec<Vec<u32>>,
+    in_set: Vec<bool>,
+    row_map: Vec<u32>,
+}
+
+/// What re-optimising a neighbourhood did.
+pub(crate) struct Step {
+    /// The neighbourhood's cost before and after (equal when nothing
+    /// better or equal was found).
+    pub before: i64,
+    pub after: i64,
+    /// Search nodes used.
+    pub nodes: u64,
+}
+
+impl Hoods {
+    pub(crate) fn new(c: &Comp) -> Hoods {
+        let n = c.emps.len();
+        let mut slot_members: Vec<Vec<u32>> = vec![Vec::new(); c.slot_unit.len()];
+        for i in 0..n {
+            if let Some((s, _)) = c.coh[i] {
+                slot_members[s as usize].push(i as u32);
+            }
+        }
+        Hoods {
+            slot_members,
+            in_set: vec![false; n],
+            row_map: vec![u32::MAX; c.rows.len()],
         }
     }
-    let big_k = k;
-    let mut stale = 0;
-    let mut in_set = vec![false; n];
-    let mut row_map: Vec<u32> = vec![u32::MAX; c.rows.len()];
-    for it in 0..max_iters {
-        if sol.cost <= lb || stale >= max_stale {
-            break;
-        }
-        if it % 16 == 0 && (deadline.is_some_and(|d| Instant::now() >= d) || cancel()) {
-            break;
-        }
+
+    /// A neighbourhood of about `big_k` employees around a random seed (the
+    /// seed first): directed (colleagues who could take over the tight
+    /// rule-day that keeps the seed from a cheaper pattern), the seed's
+    /// unit, or random partners through shared rules.
+    pub(crate) fn pick(&mut self, sol: &Sol, rng: &mut Rng, big_k: usize) -> Vec<u32> {
+        let c = sol.c;
+        let n = c.emps.len();
+        let in_set = &mut self.in_set;
         // Seed: prefer an employee who is not at their cheapest pattern.
         let mut seed = rng.below(n);
         for _ in 0..8 {
@@ -174,7 +181,7 @@ pub(crate) fn lns(
         } else if kind == 0 && c.coh[seed].is_some() {
             // The seed's unit (cohort slot): allows a day to change cohort.
             if let Some((s, _)) = c.coh[seed] {
-                let mem = &slot_members[s as usize];
+                let mem = &self.slot_members[s as usize];
                 let take = if mem.len() <= 12 {
                     mem.len()
                 } else {
@@ -203,7 +210,7 @@ pub(crate) fn lns(
                 let j = if pick_slot {
                     match c.coh[a] {
                         Some((s, _)) => {
-                            let mem = &slot_members[s as usize];
+                            let mem = &self.slot_members[s as usize];
                             mem[rng.below(mem.len())]
                         }
                         None => continue,
@@ -224,33 +231,110 @@ pub(crate) fn lns(
         for &j in &set {
             in_set[j as usize] = false;
         }
+        set
+    }
+
+    /// Re-optimises `set` exactly (at most `nodes` nodes) with everyone
+    /// else fixed and applies the best plan found of cost at most the
+    /// current one plus `slack` (equal cost is a sideways move). With
+    /// `force`, the first member of `set` must leave its current pattern (a
+    /// kick that diversifies the search; the plan may get worse by up to
+    /// `slack`). The plan stays feasible.
+    pub(crate) fn reopt(
+        &mut self,
+        sol: &mut Sol,
+        mut set: Vec<u32>,
+        nodes: u64,
+        slack: i64,
+        force: bool,
+    ) -> Step {
+        let c = sol.c;
+        let forced = set.first().copied().filter(|_| force);
         set.sort_by_key(|&j| (c.pats[j as usize].len(), j));
         let cur_cost: i64 = set
             .iter()
             .map(|&j| c.pats[j as usize][sol.cur[j as usize] as usize].cost)
             .sum();
-        let (mini, back) = sol.restrict(&set, &mut row_map);
+        let (mut mini, mut back) = sol.restrict(&set, &mut self.row_map);
+        if let Some(f) = forced {
+            if let Some(q) = set.iter().position(|&j| j == f) {
+                let cur = sol.cur[f as usize];
+                let keep: Vec<usize> = (0..mini.pats[q].len())
+                    .filter(|&k| back[q][k] != cur)
+                    .collect();
+                mini.pats[q] = keep.iter().map(|&k| mini.pats[q][k]).collect();
+                back[q] = keep.iter().map(|&k| back[q][k]).collect();
+                mini.any[q] = mini.pats[q].iter().fold(0, |a, p| a | p.mask);
+                mini.all[q] = if mini.pats[q].is_empty() {
+                    0
+                } else {
+                    mini.pats[q].iter().fold(0xff, |a, p| a & p.mask)
+                };
+            }
+        }
         let free: Vec<u32> = (0..set.len() as u32).collect();
         let zeros = vec![0u16; set.len()];
+        let res = search(
+            &mini,
+            &zeros,
+            &free,
+            cur_cost.saturating_add(slack + 1),
+            nodes,
+            false,
+        );
+        let mut after = cur_cost;
+        if let Some((bc, assign)) = res.best {
+            for (q, &j) in set.iter().enumerate() {
+                let k = back[q][assign[q] as usize];
+                if k != sol.cur[j as usize] {
+                    sol.apply(j as usize, k);
+                }
+            }
+            after = bc;
+        }
+        Step {
+            before: cur_cost,
+            after,
+            nodes: res.nodes,
+        }
+    }
+}
+
+/// Large-neighbourhood search. `sol` must be feasible and stays feasible.
+/// Stops when `sol.cost == lb`, after `max_iters` neighbourhoods, after
+/// `max_stale` neighbourhoods without improvement, or at `deadline`.
+/// Neighbourhoods have about `k` employees, searched with `nodes` nodes.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn lns(
+    sol: &mut Sol,
+    lb: i64,
+    rng: &mut Rng,
+    (max_iters, max_stale): (usize, usize),
+    (k, nodes): (usize, u64),
+    deadline: Option<Instant>,
+    cancel: &dyn Fn() -> bool,
+) {
+    if sol.c.emps.is_empty() {
+        return;
+    }
+    let mut hoods = Hoods::new(sol.c);
+    let mut stale = 0;
+    for it in 0..max_iters {
+        if sol.cost <= lb || stale >= max_stale {
+            break;
+        }
+        if it % 16 == 0 && (deadline.is_some_and(|d| Instant::now() >= d) || cancel()) {
+            break;
+        }
+        let set = hoods.pick(sol, rng, k);
         // Equal cost is accepted too (a sideways move): it changes the plan
         // and so the next neighbourhoods, which leads off plateaus; only a
         // strict improvement resets the stale count.
-        let res = search(&mini, &zeros, &free, cur_cost + 1, nodes, false);
-        match res.best {
-            Some((bc, assign)) => {
-                for (q, &j) in set.iter().enumerate() {
-                    let k = back[q][assign[q] as usize];
-                    if k != sol.cur[j as usize] {
-                        sol.apply(j as usize, k);
-                    }
-                }
-                if bc < cur_cost {
-                    stale = 0;
-                } else {
-                    stale += 1;
-                }
-            }
-            None => stale += 1,
+        let step = hoods.reopt(sol, set, nodes, 0, false);
+        if step.after < step.before {
+            stale = 0;
+        } else {
+            stale += 1;
         }
     }
 }
@@ -279,8 +363,13 @@ fn unit_members(c: &Comp) -> Vec<Vec<u32>> {
 /// cohort-day choices (by the members' cheapest patterns within them, at
 /// most `tries`) and re-optimise the unit's members (those without a cohort
 /// too) exactly under each choice, everyone else fixed. Accepts strict
-/// improvements; keeps feasibility.
-pub(crate) fn slot_moves(sol: &mut Sol, tries: usize, limit: u64, deadline: Option<Instant>) {
+/// improvements; keeps feasibility. Returns the search nodes used.
+pub(crate) fn slot_moves(
+    sol: &mut Sol,
+    tries: usize,
+    limit: u64,
+    deadline: Option<Instant>,
+) -> u64 {
     let c = sol.c;
     let n = c.emps.len();
     let mut members: Vec<Vec<u32>> = vec![Vec::new(); c.slot_unit.len()];
@@ -294,55 +383,15 @@ pub(crate) fn slot_moves(sol: &mut Sol, tries: usize, limit: u64, deadline: Opti
     // them to move when the cohorts' days change.
     let with_free = unit_members(c);
     let mut row_map: Vec<u32> = vec![u32::MAX; c.rows.len()];
+    let mut used = 0u64;
     for (s, mem) in members.iter().enumerate() {
         if deadline.is_some_and(|d| Instant::now() >= d) {
-            return;
+            return used;
         }
-        let ncoh = c.slot_ncoh[s] as usize;
-        let base = ncoh + 1;
-        let sd = c.slot_days[s];
-        let days: Vec<usize> = bits_of(sd).collect();
-        let Some(total) = base.checked_pow(days.len() as u32).filter(|&t| t <= 3 * 81) else {
+        let Some(cands) = cohort_day_choices(c, s, mem) else {
             continue;
         };
-        let wi: Vec<crate::cohort::Within> = mem
-            .iter()
-            .map(|&i| crate::cohort::within(c, i as usize))
-            .collect();
-        let open = !sd & 31;
-        let mut cands: Vec<(i64, Vec<u8>)> = Vec::new();
-        let mut digits = vec![0usize; days.len()];
-        let mut cm = vec![0u8; ncoh];
-        for _ in 0..total {
-            cm.iter_mut().for_each(|m| *m = 0);
-            for (j, &d) in digits.iter().enumerate() {
-                if d < ncoh {
-                    cm[d] |= 1 << days[j];
-                }
-            }
-            let mut sum = 0i64;
-            let mut ok = true;
-            for (k, &i) in mem.iter().enumerate() {
-                let co = c.coh[i as usize].map_or(0, |x| x.1) as usize;
-                let b = wi[k].best[(cm[co] | open) as usize & 31];
-                if b == i64::MAX {
-                    ok = false;
-                    break;
-                }
-                sum += b;
-            }
-            if ok {
-                cands.push((sum, cm.clone()));
-            }
-            for d in digits.iter_mut() {
-                *d += 1;
-                if *d < base {
-                    break;
-                }
-                *d = 0;
-            }
-        }
-        cands.sort();
+        let open = !c.slot_days[s] & 31;
         let cur_cost = |sol: &Sol, set: &[u32]| -> i64 {
             set.iter()
                 .map(|&j| c.pats[j as usize][sol.cur[j as usize] as usize].cost)
@@ -357,39 +406,30 @@ pub(crate) fn slot_moves(sol: &mut Sol, tries: usize, limit: u64, deadline: Opti
             .sum();
         for (est, cm) in cands.into_iter().take(tries) {
             if deadline.is_some_and(|d| Instant::now() >= d) {
-                return;
+                return used;
             }
             let now = cur_cost(sol, set);
             if est + free_min >= now {
                 break;
             }
             let (mut mini, back) = sol.restrict(set, &mut row_map);
-            let mut backs = Vec::with_capacity(set.len());
-            for (q, &i) in set.iter().enumerate() {
-                let allowed = match c.coh[i as usize] {
+            let allowed: Vec<u8> = set
+                .iter()
+                .map(|&i| match c.coh[i as usize] {
                     Some((_, co)) => cm[co as usize] | open,
                     None => 0xff,
-                };
-                let mut ps = Vec::new();
-                let mut bk = Vec::new();
-                for (k, p) in mini.pats[q].iter().enumerate() {
-                    if p.mask & !allowed == 0 {
-                        ps.push(*p);
-                        bk.push(back[q][k]);
-                    }
-                }
-                mini.any[q] = ps.iter().fold(0, |a, p| a | p.mask);
-                mini.all[q] = if ps.is_empty() {
-                    0
-                } else {
-                    ps.iter().fold(0xff, |a, p| a & p.mask)
-                };
-                mini.pats[q] = ps;
-                backs.push(bk);
-            }
+                })
+                .collect();
+            let kept = mini.keep_within(&allowed);
+            let backs: Vec<Vec<u16>> = kept
+                .iter()
+                .zip(&back)
+                .map(|(k, b)| k.iter().map(|&x| b[x as usize]).collect())
+                .collect();
             let free: Vec<u32> = (0..set.len() as u32).collect();
             let zeros = vec![0u16; set.len()];
             let res = search(&mini, &zeros, &free, now, limit, false);
+            used += res.nodes;
             if let Some((_, assign)) = res.best {
                 for (q, &j) in set.iter().enumerate() {
                     let k = backs[q][assign[q] as usize];
@@ -400,4 +440,5 @@ pub(crate) fn slot_moves(sol: &mut Sol, tries: usize, limit: u64, deadline: Opti
             }
         }
     }
+    used
 }

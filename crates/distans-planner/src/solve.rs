@@ -10,8 +10,12 @@
 //!    search) alternate with lower bounds (the cohort relaxation, the
 //!    Lagrangian bound, the unit bound of [`crate::bound`], a priced branch
 //!    and bound on small components) until a plan meets a bound or the
-//!    budgets run out. `docs/planner.md` gives the order and the reasons.
+//!    budgets run out. `docs/planner.md` gives the order and the reasons;
+//! 4. with a time limit (or a given work budget), the components still
+//!    left with a gap share the remaining work in the anytime search of
+//!    [`crate::anytime`].
 
+use crate::anytime::anytime;
 use crate::bound::unit_bound;
 use crate::cohort::{choose, lagrangian_bound, within};
 use crate::comp::{build_week, Comp};
@@ -37,13 +41,9 @@ const LH_ALONG_MAX: usize = 50;
 /// Node budget per unit of the unit bound ([`unit_bound`]).
 const UNIT_NODES: u64 = 20_000;
 
-struct WeekResult {
-    masks: Vec<(usize, u8)>,
-    cost: i64,
-    lb: i64,
-    exact: bool,
-    infeasible: Option<Vec<usize>>,
-}
+/// Most nodes the unit bound spends per unit for a budget of one node: the
+/// plain search and the priced one with ten times the budget.
+const UNIT_WORK_PER_NODE: u64 = 11;
 
 enum CompResult {
     Solved {
@@ -128,11 +128,7 @@ fn solve_comp(
     // cohort days that the estimate does not rule out (at most 3⁵ = 243)
     // is tried, with enough nodes to re-optimise the whole unit; beyond,
     // the 8 most promising by the estimate, with fewer nodes.
-    let (slot_tries, slot_nodes) = if n <= 1000 {
-        (usize::MAX, 20_000)
-    } else {
-        (8, 3000)
-    };
+    let (slot_tries, slot_nodes) = slot_budget(n);
     if !out_of_time() {
         slot_moves(&mut sol, slot_tries, slot_nodes, deadline);
     }
@@ -249,6 +245,15 @@ fn solve_comp(
     }
 }
 
+/// Cohort-day moves' tries and nodes per try for a component of `n`.
+pub(crate) fn slot_budget(n: usize) -> (usize, u64) {
+    if n <= 1000 {
+        (usize::MAX, 20_000)
+    } else {
+        (8, 3000)
+    }
+}
+
 /// The Lagrangian heuristic: the relaxation's solution at the best prices
 /// (each employee's onsite mask), repaired into a plan; taken when it is
 /// cheaper than `sol`.
@@ -271,7 +276,78 @@ fn lagrangian_heuristic(sol: &mut Sol, primal: &[u8], allowed: &[u8], rng: &mut 
     }
 }
 
-pub(crate) fn solve_model(m: &Model, opts: &SolveOptions, exact_nodes: u64) -> Output {
+/// How the search is driven: the exhaustive search's first budget, the
+/// seed, and the anytime search's work budget (none: no anytime phase).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Drive {
+    pub exact_nodes: u64,
+    pub seed: u64,
+    pub work: Option<u64>,
+}
+
+/// One component's answer.
+#[derive(Clone)]
+struct CompOut {
+    assign: Vec<u16>,
+    cost: i64,
+    lb: i64,
+    exact: bool,
+}
+
+struct WeekResult {
+    comps: Vec<Comp>,
+    outs: Vec<CompOut>,
+    infeasible: Option<Vec<usize>>,
+}
+
+/// Runs `job(i)` for `i` in `0..jobs` on up to two threads; the results in
+/// index order (so they do not depend on scheduling), or `None` if a thread
+/// failed.
+fn run_parallel<T: Send>(jobs: usize, job: &(dyn Fn(usize) -> T + Sync)) -> Option<Vec<T>> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |p| p.get())
+        .clamp(1, 2)
+        .min(jobs);
+    let mut results: Vec<(usize, T)> = Vec::with_capacity(jobs);
+    if workers <= 1 {
+        results.extend((0..jobs).map(|i| (i, job(i))));
+    } else {
+        let next = AtomicUsize::new(0);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..workers)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut mine = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, Ordering::Relaxed);
+                            if i >= jobs {
+                                break;
+                            }
+                            mine.push((i, job(i)));
+                        }
+                        mine
+                    })
+                })
+                .collect();
+            for h in handles {
+                if let Ok(mine) = h.join() {
+                    results.extend(mine);
+                }
+            }
+        });
+    }
+    results.sort_by_key(|r| r.0);
+    (results.len() == jobs).then(|| results.into_iter().map(|r| r.1).collect())
+}
+
+/// The seed of a component's search: its week, its first employee and the
+/// caller's seed (seed 0 gives the search of earlier versions).
+fn comp_seed(w: usize, c: &Comp, seed: u64) -> u64 {
+    ((w as u64) << 32 ^ c.emps.first().copied().unwrap_or(0) as u64)
+        ^ seed.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+pub(crate) fn solve_model(m: &Model, opts: &SolveOptions, drive: Drive) -> Output {
     let start = Instant::now();
     let deadline = opts.time_limit.map(|t| start + t);
     let cancel_flag = opts.cancel.clone();
@@ -298,41 +374,38 @@ pub(crate) fn solve_model(m: &Model, opts: &SolveOptions, exact_nodes: u64) -> O
     let total = (n * m.weeks.len()) as u64;
     report(0, total, None);
     let done = AtomicU64::new(0);
-    let next = AtomicUsize::new(0);
     let nweeks = m.weeks.len();
     // Weeks are independent: solve them on up to two threads. Each week's
     // result depends only on its own data, so the answer is deterministic.
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |p| p.get())
-        .clamp(1, 2)
-        .min(nweeks);
     let solve_week = |w: usize| -> WeekResult {
         let none = BTreeSet::new();
         let wb = build_week(m, w, None, &none);
         let mut r = WeekResult {
-            masks: Vec::new(),
-            cost: 0,
-            lb: 0,
-            exact: true,
+            comps: Vec::new(),
+            outs: Vec::new(),
             infeasible: None,
         };
         for c in &wb.comps {
-            let seed = (w as u64) << 32 ^ c.emps.first().copied().unwrap_or(0) as u64;
-            match solve_comp(c, m.weeks[w].len(), deadline, &cancel, seed, exact_nodes) {
+            let seed = comp_seed(w, c, drive.seed);
+            match solve_comp(
+                c,
+                m.weeks[w].len(),
+                deadline,
+                &cancel,
+                seed,
+                drive.exact_nodes,
+            ) {
                 CompResult::Solved {
                     assign,
                     cost,
                     lb,
                     exact,
-                } => {
-                    for (i, &e) in c.emps.iter().enumerate() {
-                        r.masks
-                            .push((e, c.pats[i].get(assign[i] as usize).map_or(0, |p| p.mask)));
-                    }
-                    r.cost += cost;
-                    r.lb += lb;
-                    r.exact &= exact;
-                }
+                } => r.outs.push(CompOut {
+                    assign,
+                    cost,
+                    lb,
+                    exact,
+                }),
                 CompResult::Infeasible => {
                     r.infeasible = Some(c.emps.clone());
                     return r;
@@ -341,61 +414,43 @@ pub(crate) fn solve_model(m: &Model, opts: &SolveOptions, exact_nodes: u64) -> O
             let d = done.fetch_add(c.emps.len() as u64, Ordering::Relaxed) + c.emps.len() as u64;
             report(d, total, None);
         }
+        r.comps = wb.comps;
         r
     };
-    let mut results: Vec<(usize, WeekResult)> = Vec::with_capacity(nweeks);
-    if workers <= 1 {
-        for w in 0..nweeks {
-            results.push((w, solve_week(w)));
-        }
-    } else {
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..workers)
-                .map(|_| {
-                    scope.spawn(|| {
-                        let mut mine = Vec::new();
-                        loop {
-                            let w = next.fetch_add(1, Ordering::Relaxed);
-                            if w >= nweeks {
-                                break;
-                            }
-                            mine.push((w, solve_week(w)));
-                        }
-                        mine
-                    })
-                })
-                .collect();
-            for h in handles {
-                if let Ok(mine) = h.join() {
-                    results.extend(mine);
-                }
-            }
-        });
-    }
-    results.sort_by_key(|r| r.0);
-    if results.len() != nweeks {
+    let Some(mut results) = run_parallel(nweeks, &solve_week) else {
         return infeasible(vec![String::from("internal error: a worker thread failed")]);
-    }
-    let mut masks: Vec<Vec<u8>> = vec![vec![0; nweeks]; n];
-    let mut cost = 0i64;
-    let mut lb = 0i64;
-    let mut all_exact = true;
-    for (w, r) in &results {
+    };
+    for (w, r) in results.iter().enumerate() {
         if let Some(emps) = &r.infeasible {
             let budget = Instant::now() + Duration::from_secs(30);
             let limit = deadline.map_or(budget, |d| {
                 d.max(Instant::now() + Duration::from_millis(500))
                     .min(budget)
             });
-            let (msgs, _) = explain(m, *w, emps, limit);
+            let (msgs, _) = explain(m, w, emps, limit);
             return infeasible(msgs);
         }
-        for &(e, mask) in &r.masks {
-            masks[e][*w] = mask;
+    }
+    if let Some(work) = drive.work {
+        if !improve_all(&mut results, work, drive.seed, deadline, &cancel, &|best| {
+            report(total, total, Some(best))
+        }) {
+            return infeasible(vec![String::from("internal error: a worker thread failed")]);
         }
-        cost += r.cost;
-        lb += r.lb;
-        all_exact &= r.exact;
+    }
+    let mut masks: Vec<Vec<u8>> = vec![vec![0; nweeks]; n];
+    let mut cost = 0i64;
+    let mut lb = 0i64;
+    let mut all_exact = true;
+    for (w, r) in results.iter().enumerate() {
+        for (c, o) in r.comps.iter().zip(&r.outs) {
+            for (i, &e) in c.emps.iter().enumerate() {
+                masks[e][w] = c.pats[i].get(o.assign[i] as usize).map_or(0, |p| p.mask);
+            }
+            cost += o.cost;
+            lb += o.lb;
+            all_exact &= o.exact;
+        }
     }
     report(total, total, Some(cost));
     let mut plan: Plan = BTreeMap::new();
@@ -426,6 +481,82 @@ pub(crate) fn solve_model(m: &Model, opts: &SolveOptions, exact_nodes: u64) -> O
         plan,
         conflicts: Vec::new(),
     }
+}
+
+/// The anytime phase: every component left with a gap gets a share of
+/// `work` in proportion to its number of employees and is improved by
+/// [`anytime`]. Each component's search depends only on its data, its seed
+/// and its share, so the answer does not depend on the threads. Reports the
+/// plan's total cost after each improved component. False if a thread
+/// failed.
+fn improve_all(
+    results: &mut [WeekResult],
+    work: u64,
+    seed: u64,
+    deadline: Option<Instant>,
+    cancel: &(dyn Fn() -> bool + Sync),
+    report: &(dyn Fn(i64) + Sync),
+) -> bool {
+    let jobs: Vec<(usize, usize)> = results
+        .iter()
+        .enumerate()
+        .flat_map(|(w, r)| {
+            r.outs
+                .iter()
+                .enumerate()
+                .filter(|(_, o)| !o.exact && o.cost > o.lb)
+                .map(move |(ci, _)| (w, ci))
+        })
+        .collect();
+    let people: u64 = jobs
+        .iter()
+        .map(|&(w, ci)| results[w].comps[ci].emps.len() as u64)
+        .sum();
+    if jobs.is_empty() || people == 0 || work == 0 {
+        return true;
+    }
+    let start_cost: i64 = results.iter().flat_map(|r| &r.outs).map(|o| o.cost).sum();
+    let total = std::sync::atomic::AtomicI64::new(start_cost);
+    let view: &[WeekResult] = results;
+    let job = |j: usize| -> CompOut {
+        let (w, ci) = jobs[j];
+        let c = &view[w].comps[ci];
+        let o = &view[w].outs[ci];
+        let share = (u128::from(work) * c.emps.len() as u128 / u128::from(people)) as u64;
+        let mut sol = Sol::new(c, o.assign.clone());
+        let mut rng = Rng::new(comp_seed(w, c, seed) ^ 0xA17E_5EA2_C4A1_7E5B);
+        // A quarter of the share for the unit bound with larger budgets:
+        // a unit that the first, small budget could not solve often needs
+        // only more nodes, and a bound that meets the plan ends the search.
+        let mut lb = o.lb;
+        let bound_work = share / 4;
+        let units = c.unit.iter().collect::<BTreeSet<_>>().len() as u64;
+        let per_unit = bound_work / (units.max(1) * UNIT_WORK_PER_NODE);
+        if per_unit > UNIT_NODES {
+            lb = lb.max(unit_bound(c, &sol.cur, per_unit, deadline).min(o.cost));
+        }
+        anytime(&mut sol, lb, &mut rng, share - bound_work, deadline, cancel);
+        if sol.cost < o.cost {
+            let now = total.fetch_sub(o.cost - sol.cost, Ordering::Relaxed) - (o.cost - sol.cost);
+            report(now);
+        }
+        CompOut {
+            cost: sol.cost,
+            exact: sol.cost == lb,
+            assign: sol.cur,
+            lb,
+        }
+    };
+    let Some(outs) = run_parallel(jobs.len(), &job) else {
+        return false;
+    };
+    for (&(w, ci), o) in jobs.iter().zip(outs) {
+        let old = &results[w].outs[ci];
+        if o.cost <= old.cost && o.lb >= old.lb {
+            results[w].outs[ci] = o;
+        }
+    }
+    true
 }
 
 pub(crate) fn infeasible(conflicts: Vec<String>) -> Output {

@@ -11,6 +11,7 @@ use distans_planner::{
 use proptest::prelude::*;
 use std::collections::BTreeSet;
 
+mod anytime;
 mod dates;
 
 const KEYS: [&str; 5] = ["mon", "tue", "wed", "thu", "fri"];

@@ -639,7 +639,6 @@ followups-open = To do
 followups-done = Done
 followups-cancelled = Cancelled
 followups-none = No follow-ups.
-followups-showing = Showing the first { $n }
 followups-back = Back to the follow-ups
 followup-kind = Kind
 followup-kind-risk_assessment = Risk assessment

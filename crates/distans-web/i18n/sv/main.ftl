@@ -639,7 +639,6 @@ followups-open = Att göra
 followups-done = Klara
 followups-cancelled = Avbrutna
 followups-none = Inga uppföljningar.
-followups-showing = Visar de { $n } första
 followups-back = Tillbaka till uppföljningarna
 followup-kind = Typ
 followup-kind-risk_assessment = Riskbedömning

@@ -16,9 +16,9 @@ use distans_core::followup::{
 use serde::Deserialize;
 
 use crate::html::ctx::{render, OrPage};
-use crate::html::{first, Ctx, Reply};
+use crate::html::pager::{paging, Pager};
+use crate::html::{Ctx, Reply};
 
-const LIST_LIMIT: i64 = 100;
 
 fn kind_key(k: &FollowUpKind) -> String {
     format!("followup-kind-{}", k.as_str())
@@ -33,20 +33,14 @@ fn state_key(s: &FollowUpState) -> String {
 struct ListPage<'a> {
     c: &'a Ctx,
     items: Vec<FollowUp>,
-    total: i64,
+    pager: Pager,
     actions: Vec<FollowUpAction>,
-    actions_total: i64,
+    actions_pager: Pager,
     status: String,
     may_edit_checklists: bool,
 }
 
 impl ListPage<'_> {
-    fn more(&self) -> bool {
-        self.total > self.items.len() as i64
-    }
-    fn more_actions(&self) -> bool {
-        self.actions_total > self.actions.len() as i64
-    }
     fn kind(&self, k: &FollowUpKind) -> String {
         self.c.t(&kind_key(k))
     }
@@ -79,6 +73,9 @@ impl ListPage<'_> {
 #[derive(Deserialize)]
 pub struct ListQuery {
     status: Option<String>,
+    /// The page of follow-ups, and of open actions.
+    sida: Option<i64>,
+    asida: Option<i64>,
 }
 
 pub async fn list_page(mut c: Ctx, Query(q): Query<ListQuery>) -> Reply {
@@ -94,17 +91,25 @@ pub async fn list_page(mut c: Ctx, Query(q): Query<ListQuery>) -> Reply {
         ..Default::default()
     };
     let followup = &c.core().followup;
-    let page = followup.followups(&actor, &query, first(LIST_LIMIT));
+    let (at, paged) = paging(q.sida);
+    let (actions_at, actions_paged) = paging(q.asida);
+    let page = followup.followups(&actor, &query, paged);
     let page = page.await.or_page(&c)?;
     let open = Some(ActionState::Open);
-    let actions = followup.actions(&actor, open, first(LIST_LIMIT));
+    let actions = followup.actions(&actor, open, actions_paged);
     let actions = actions.await.or_page(&c)?;
+    let base = format!("/uppfoljningar?status={status}");
+    let pager = Pager::new(&page, at, &format!("{base}&asida={actions_at}"));
+    let mut actions_pager = Pager::new(&actions, actions_at, &format!("{base}&sida={at}"));
+    for link in [&mut actions_pager.prev, &mut actions_pager.next].into_iter().flatten() {
+        link.push_str("#open-actions");
+    }
     let page = ListPage {
         c: &c,
-        total: page.total,
         items: page.items,
-        actions_total: actions.total,
+        pager,
         actions: actions.items,
+        actions_pager,
         status: status.into(),
         may_edit_checklists: followup.may_edit_checklists(&actor),
     };
