@@ -78,9 +78,11 @@ test('HR filters the redeployment view and downloads it as CSV', async ({ page }
     page.getByRole('link', { name: 'Ladda ner CSV' }).click(),
   ]);
   const file = await download.path();
-  const text = fs.readFileSync(String(file), 'utf8').replace(/^\uFEFF/, '');
-  const lines = text.trim().split('\n');
-  expect(lines[0]).toMatch(/^person_id,name,unit,skills,workdays,available_days/);
+  // For Swedish Excel: a byte-order mark, ';', Swedish headers, names first.
+  const raw = fs.readFileSync(String(file), 'utf8');
+  expect(raw.startsWith('\uFEFF')).toBe(true);
+  const lines = raw.replace(/^\uFEFF/, '').trim().split('\n');
+  expect(lines[0]).toMatch(/^Namn;Enhet;Kompetenser;Arbetsdagar;Tillgängliga dagar;/);
   expect(lines.length).toBeGreaterThan(1);
   expect(lines.slice(1).every((l) => l.includes('reception'))).toBe(true);
 
