@@ -87,6 +87,23 @@ async function expectNoSidewaysScroll(page, what) {
 }
 
 /**
+ * Fails when the page's visible text shows an id (a UUID) or an untranslated
+ * message key: people read names and sentences, never codes. Addresses in
+ * links are not text and are not checked.
+ * @param {import('@playwright/test').Page} page
+ * @param {string} what
+ */
+async function expectNoCodes(page, what) {
+  const text = await page.locator('body').innerText();
+  const uuid = text.match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i);
+  const around = (/** @type {RegExpMatchArray | null} */ m) =>
+    m ? text.slice(Math.max(0, (m.index ?? 0) - 60), (m.index ?? 0) + 60) : '';
+  expect(uuid?.[0], `${what} (${page.url()}) shows an id in its text: …${around(uuid)}…`).toBeUndefined();
+  const key = text.match(/\b[a-z]+(?:-[a-z_]+){2,}\b/);
+  expect(key?.[0], `${what} (${page.url()}) shows what looks like a message key: …${around(key)}…`).toBeUndefined();
+}
+
+/**
  * The addresses of the main menu's links, in order.
  * @param {import('@playwright/test').Page} page
  */
@@ -152,6 +169,7 @@ async function checkBothWidths(page, href, what) {
   expect(resp?.status(), `${what}: ${href}`).toBe(200);
   await expectNoSidewaysScroll(page, `${what}, 320 px`);
   await expectAccessible(page, `${what}, 320 px`);
+  await expectNoCodes(page, what);
   await page.setViewportSize(WIDE);
   await expectNoSidewaysScroll(page, `${what}, 1280 px`);
   await expectAccessible(page, `${what}, 1280 px`);

@@ -56,14 +56,47 @@ fn label(c: &Ctx, key: &str) -> String {
 }
 
 /// A value said in the page's language when it is a role or a state.
+/// A record within a record (what an audit entry says changed) is told
+/// field by field, its ids left out.
 fn value(c: &Ctx, v: &Value) -> String {
     match v {
         Value::String(s) => c
             .lang
             .try_t(&format!("pd-v-{s}"))
             .unwrap_or_else(|| text(v)),
+        Value::Array(items) if !items.is_empty() => {
+            let shown: Vec<String> = items
+                .iter()
+                .filter(|i| !is_id("", i))
+                .map(|i| value(c, i))
+                .collect();
+            if shown.is_empty() {
+                "–".into()
+            } else {
+                shown.join(", ")
+            }
+        }
+        Value::Object(fields) => {
+            let shown: Vec<String> = fields
+                .iter()
+                .filter(|(k, v)| !is_id(k, v))
+                .map(|(k, v)| format!("{}: {}", label(c, k), value(c, v)))
+                .collect();
+            if shown.is_empty() {
+                "–".into()
+            } else {
+                shown.join("; ")
+            }
+        }
         _ => text(v),
     }
+}
+
+/// An identifier: a field named as one, or a value that is a UUID.
+fn is_id(key: &str, v: &Value) -> bool {
+    key == "id"
+        || key.ends_with("_id")
+        || matches!(v, Value::String(s) if uuid::Uuid::parse_str(s).is_ok())
 }
 
 fn shown(c: &Ctx, data: &PersonalData) -> Vec<ShownSection> {
@@ -77,8 +110,11 @@ fn shown(c: &Ctx, data: &PersonalData) -> Vec<ShownSection> {
                 .records
                 .iter()
                 .map(|r| Shown {
+                    // Ids are for machines: the JSON export has them, the
+                    // page and the PDF show names and sentences.
                     fields: r
                         .iter()
+                        .filter(|(k, v)| !is_id(k, v))
                         .map(|(k, v)| {
                             let long =
                                 matches!(v, Value::String(s) if s.len() > 200 || s.contains('\n'));
@@ -169,7 +205,7 @@ pub async fn person_data(mut c: Ctx, Path(id): Path<String>, Form(f): Form<Pairs
 async fn pdf(c: &Ctx, data: &PersonalData, name: String) -> Reply {
     let sections = shown(c, data);
     let reference = match &data.requested {
-        Requester::Own => data.person.to_string(),
+        Requester::Own => format!("{name}, {}", generated(data)),
         Requester::Hr { reference } => reference.clone(),
     };
     let doc = distans_pdf::AgreementDoc {

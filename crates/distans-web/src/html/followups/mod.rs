@@ -19,7 +19,6 @@ use crate::html::ctx::{render, OrPage};
 use crate::html::pager::{paging, Pager};
 use crate::html::{Ctx, Reply};
 
-
 fn kind_key(k: &FollowUpKind) -> String {
     format!("followup-kind-{}", k.as_str())
 }
@@ -101,7 +100,10 @@ pub async fn list_page(mut c: Ctx, Query(q): Query<ListQuery>) -> Reply {
     let base = format!("/uppfoljningar?status={status}");
     let pager = Pager::new(&page, at, &format!("{base}&asida={actions_at}"));
     let mut actions_pager = Pager::new(&actions, actions_at, &format!("{base}&sida={at}"));
-    for link in [&mut actions_pager.prev, &mut actions_pager.next].into_iter().flatten() {
+    for link in [&mut actions_pager.prev, &mut actions_pager.next]
+        .into_iter()
+        .flatten()
+    {
         link.push_str("#open-actions");
     }
     let page = ListPage {

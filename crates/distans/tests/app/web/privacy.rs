@@ -45,6 +45,15 @@ async fn a_person_sees_their_data_and_hr_produces_it_for_a_request() {
     let html = page.text();
     assert!(html.contains("Mina uppgifter") && html.contains("Utlånad utrustning"));
     assert!(html.contains("/integritet"), "the footer links the notice");
+    // The page is for people: names and sentences, no ids (the JSON has them).
+    let main = html
+        .split("<main")
+        .nth(1)
+        .unwrap()
+        .split("</main>")
+        .next()
+        .unwrap();
+    assert!(!main.contains(anna.as_str()), "no id on the page: {main}");
     let pdf = app.get("/mina-uppgifter/pdf", Some(&anna_s)).await;
     assert_eq!(pdf.status, StatusCode::OK);
     assert_eq!(pdf.headers[header::CONTENT_TYPE], "application/pdf");
@@ -53,6 +62,7 @@ async fn a_person_sees_their_data_and_hr_produces_it_for_a_request() {
         text.contains("Mina uppgifter") && text.contains("Anna"),
         "{text}"
     );
+    assert!(!text.contains(anna.as_str()), "no id in the PDF: {text}");
 
     // HR: a reference is needed; the extract is logged.
     let hr = app.login("hr").await;
