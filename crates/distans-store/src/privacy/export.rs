@@ -72,6 +72,10 @@ struct ProfileRow {
     commute_km: Option<f64>,
     #[serde(skip)]
     commute_mode: Option<String>,
+    /// The version of the privacy notice the person has seen, and when.
+    notice_seen_version: Option<i64>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    notice_seen_at: Option<Ts>,
 }
 
 #[derive(sqlx::FromRow, Serialize)]
@@ -344,7 +348,8 @@ impl SqlStore {
             "SELECT p.employee_number, p.given_name, p.family_name, p.email, p.title, u.name AS unit,
                     s.name AS site, p.language, a.username, a.password_hash IS NOT NULL AS has_password,
                     p.external_id, p.created_at, p.updated_at, p.deactivated_at, p.last_day,
-                    p.departure_reason, p.commute_km, p.commute_mode
+                    p.departure_reason, p.commute_km, p.commute_mode,
+                    p.notice_seen_version, p.notice_seen_at
              FROM people p JOIN units u ON u.id = p.unit_id
              LEFT JOIN sites s ON s.id = p.site_id
              LEFT JOIN accounts a ON a.person_id = p.id

@@ -103,6 +103,12 @@ async fn the_notice_comes_first_at_the_first_sign_in_and_once() {
     );
     let id = anna.split(';').next().unwrap().split('=').nth(1).unwrap();
     assert!(!export.to_string().contains(id), "the session's id");
+    // And that she has read the notice: which version, and when.
+    assert_eq!(export["profile"][0]["notice_seen_version"], 0, "{export}");
+    assert!(
+        export["profile"][0]["notice_seen_at"].is_string(),
+        "{export}"
+    );
     // Recorded in the audit log, which HR reads.
     let hr = app.login("hr").await;
     let anna_id = app.id_of("anna").await;
