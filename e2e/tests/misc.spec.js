@@ -237,3 +237,14 @@ test('the accessibility statement is linked from the sign-in page and is itself 
   await expect(page.getByRole('heading', { level: 2, name: 'Rapportera brister i tjänstens tillgänglighet' })).toBeVisible();
   await expectAccessible(page, 'the accessibility statement');
 });
+
+test('help on remote work is linked from every footer, readable at 320 px and accessible', async ({ page }) => {
+  await page.setViewportSize({ width: 320, height: 800 });
+  await page.goto('/logga-in');
+  await page.getByRole('contentinfo').getByRole('link', { name: 'Hjälp' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Hjälp: distansarbete steg för steg' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 2, name: 'Vad händer sedan?' })).toBeVisible();
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+  expect(wide).toBe(false);
+  await expectAccessible(page, 'the help page at 320 px');
+});

@@ -49,6 +49,7 @@ pub fn router() -> Router<AppState> {
         .route("/auth/oidc/callback", get(oidc::callback))
         .route("/sprak/{lang}", get(signin::set_lang))
         .route("/tillganglighet", get(about::accessibility))
+        .route("/hjalp", get(about::help))
         .route("/integritet", get(privacy::notice))
         .route(
             "/integritet/forsta",

@@ -479,6 +479,7 @@ fn pages(f: &Fixture) -> Vec<Route> {
     vec![
         route(M::GET,    "/",                                                           [303, 200, 200, 200, 200, 200, 200, 200]),
         route(M::GET,    "/tillganglighet",                                             [200, 200, 200, 200, 200, 200, 200, 200]),
+        route(M::GET,    "/hjalp",                                                      [200, 200, 200, 200, 200, 200, 200, 200]),
         route(M::GET,    "/logga-in",                                                   [200, 303, 303, 303, 303, 303, 303, 303]),
         // Without an identity provider (web/oidc.rs tests it with one).
         route(M::GET,    "/auth/oidc/login?next=/",                                     [404, 404, 404, 404, 404, 404, 404, 404]),

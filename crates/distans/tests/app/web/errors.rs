@@ -127,5 +127,24 @@ async fn the_accessibility_statement_is_for_everyone_and_linked_from_every_page(
         };
         let html = app.get(path, cookie).await.text();
         assert!(html.contains("href=\"/tillganglighet\""), "{path}");
+        assert!(html.contains("href=\"/hjalp\""), "help from {path}");
     }
+    // Help in plain words, for anyone, and "what happens next" where a
+    // process starts.
+    let help = app.get("/hjalp", None).await;
+    assert_eq!(help.status, StatusCode::OK);
+    let help = help.text();
+    for h in [
+        "Så ansöker du",
+        "Vad händer sedan?",
+        "Vad överenskommelsen betyder",
+    ] {
+        assert!(help.contains(&format!(">{h}</h2>")), "{h}");
+    }
+    let form = app.get("/ansokningar/ny", Some(&anna)).await.text();
+    assert!(
+        form.contains("<details class=\"help\"><summary>Vad händer sedan?</summary>"),
+        "{form}"
+    );
+    assert!(form.contains("href=\"/hjalp#sedan\""));
 }
