@@ -7,7 +7,10 @@ use distans_core::org::{OrgCounts, PersonView, UnitSummary};
 use distans_core::temporary::{Reach, TemporaryDecision};
 
 use super::ctx::{render, OrPage};
+use super::plan::{day_view, DayView, Week};
+use super::HtmlError;
 use super::{Ctx, Reply};
+use distans_core::kernel::Actor;
 
 #[derive(Template)]
 #[template(path = "start.html")]
@@ -22,6 +25,8 @@ struct StartPage<'a> {
     /// Agreements of people who moved in, to confirm or end (the first few).
     to_confirm: distans_core::kernel::Page<Agreement>,
     crisis: Vec<CrisisBanner>,
+    /// The person's own week (the next one at a weekend), as the plan has it.
+    week: Vec<DayView>,
     unread: i64,
     // Deviations.
     deviations_awaiting: i64,
@@ -56,6 +61,7 @@ pub async fn start(mut c: Ctx) -> Reply {
             .agreements_to_confirm(&actor, distans_core::kernel::Paging::first(10))
             .await
             .or_page(&c)?,
+        week: my_week(&c, &actor).await?,
         crisis: crisis_banners(
             &c,
             core.temporary
@@ -116,4 +122,31 @@ pub(crate) fn crisis_banners(c: &Ctx, shown: Vec<(TemporaryDecision, Reach)>) ->
             }
         })
         .collect()
+}
+
+/// The signed-in person's workweek, Monday to Friday, as their plan has it:
+/// this week, or the next one at a weekend.
+async fn my_week(c: &Ctx, actor: &Actor) -> Result<Vec<DayView>, HtmlError> {
+    let today = c.core().today();
+    let from_monday = i64::from(today.weekday().number_days_from_monday());
+    let monday = if from_monday >= 5 {
+        today + time::Duration::days(7 - from_monday)
+    } else {
+        today - time::Duration::days(from_monday)
+    };
+    let week = Week::of(c, monday).await?;
+    let plan = c
+        .core()
+        .plan
+        .plan(actor, Some(actor.person_id), None, week.days)
+        .await
+        .or_page(c)?;
+    Ok(week
+        .dates
+        .iter()
+        .map(|d| {
+            let day = plan.iter().find(|p| p.day.date == *d).map(|p| &p.day);
+            day_view(c, *d, day, week.cal.day_off(*d), false)
+        })
+        .collect())
 }

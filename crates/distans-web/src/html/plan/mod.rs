@@ -138,7 +138,7 @@ pub struct DayView {
     pub editable: bool,
 }
 
-fn day_view(
+pub(crate) fn day_view(
     c: &Ctx,
     d: Date,
     plan: Option<&PlanDay>,

@@ -587,3 +587,53 @@ async fn the_day_form_preselects_nothing() {
         r.text()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_start_page_shows_the_persons_week_as_the_plan_has_it() {
+    let app = spawn_app().await;
+    let anna = app.login("anna").await;
+    let start = app.get("/", Some(&anna)).await.text();
+    let week = start
+        .split("id=\"start-week\"")
+        .nth(1)
+        .expect("the week on the start page")
+        .split("</section>")
+        .next()
+        .unwrap();
+    // Monday to Friday of this week (the next at a weekend), each in words.
+    let today = app.core.today();
+    let n = i64::from(today.weekday().number_days_from_monday());
+    let monday = if n >= 5 {
+        today + time::Duration::days(7 - n)
+    } else {
+        today - time::Duration::days(n)
+    };
+    // Each day as the plan has it: the API's state, in words on the page.
+    let anna_id = app.id_of("anna").await;
+    let friday = monday + time::Duration::days(4);
+    let plan = app
+        .get(
+            &format!("/api/v1/plan?person={anna_id}&from={monday}&to={friday}"),
+            Some(&anna),
+        )
+        .await
+        .json();
+    let days = plan["days"].as_array().unwrap();
+    assert_eq!(days.len(), 5);
+    assert_eq!(week.matches("<li class=\"st-").count(), 5, "{week}");
+    for (d, li) in days.iter().zip(week.split("<li").skip(1)) {
+        let state = d["state"].as_str().unwrap();
+        assert!(
+            li.starts_with(&format!(" class=\"st-{state}")) || li.starts_with(" class=\"st-off"),
+            "{state}: {li}"
+        );
+    }
+    for li in week.split("<li").skip(1) {
+        let said = li.split("</strong>: ").nth(1).unwrap_or("");
+        assert!(
+            !said.is_empty() && !said.starts_with('<'),
+            "a day in words: {li}"
+        );
+    }
+    assert!(week.contains("href=\"/plan\""));
+}
