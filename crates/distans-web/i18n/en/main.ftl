@@ -1302,3 +1302,4 @@ help-data = Under "My data" you see everything kept about you. How long it is ke
 help-policy-link = Read the remote-work policy
 help-link = Help
 help-more = More help on remote work
+ret-hold-show-ref = Show the reference

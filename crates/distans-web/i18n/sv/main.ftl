@@ -1302,3 +1302,4 @@ help-data = Under "Mina uppgifter" ser du allt som sparas om dig. Hur länge upp
 help-policy-link = Läs distanspolicyn
 help-link = Hjälp
 help-more = Mer hjälp om distansarbete
+ret-hold-show-ref = Visa referensen

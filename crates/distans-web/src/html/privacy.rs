@@ -263,12 +263,51 @@ async fn pdf(c: &Ctx, data: &PersonalData, name: String) -> Reply {
 // ---------------------------------------------------------------------------
 // Gallring: the disposal rules, legal holds and runs.
 
+/// What a legal hold holds, as people read it: the person by name, a record
+/// by its kind in words (its reference only on request).
+struct HeldView {
+    person: Option<String>,
+    record_kind: Option<String>,
+    record_ref: Option<String>,
+}
+
+async fn held_view(c: &Ctx, actor: &distans_core::kernel::Actor, h: &LegalHold) -> HeldView {
+    let person = match h.person {
+        Some(p) => Some(
+            c.core()
+                .org
+                .person(actor, p)
+                .await
+                .map(|v| v.name)
+                .unwrap_or_else(|_| c.t("history-unknown")),
+        ),
+        None => None,
+    };
+    let (record_kind, record_ref) = match &h.record {
+        Some(r) => {
+            let (kind, id) = r.split_once(':').unwrap_or(("", r.as_str()));
+            let kind = c
+                .lang
+                .try_t(&format!("audit-entity-{kind}"))
+                .unwrap_or_else(|| c.t("audit-entity-other"));
+            (Some(kind), Some(id.to_string()))
+        }
+        None => (None, None),
+    };
+    HeldView {
+        person,
+        record_kind,
+        record_ref,
+    }
+}
+
 #[derive(Template)]
 #[template(path = "retention.html")]
 struct RetentionPage<'a> {
     c: &'a Ctx,
     rules: Vec<DisposalRule>,
-    holds: Vec<LegalHold>,
+    /// Each hold, with whom or what it holds in words.
+    holds: Vec<(LegalHold, HeldView)>,
     runs: Vec<DisposalRun>,
     /// A dry run's result, shown once.
     preview: Option<DisposalRun>,
@@ -319,7 +358,11 @@ async fn retention_page(
 ) -> Reply {
     let actor = c.actor()?.clone();
     let rules = c.core().privacy.disposal_rules(&actor).await.or_page(c)?;
-    let holds = c.core().privacy.holds(&actor).await.or_page(c)?;
+    let mut holds = vec![];
+    for h in c.core().privacy.holds(&actor).await.or_page(c)? {
+        let v = held_view(c, &actor, &h).await;
+        holds.push((h, v));
+    }
     let runs = c.core().privacy.runs(&actor).await.or_page(c)?;
     let mut errors = FormErrors::default();
     errors.0.extend(rule_errors.1 .0.iter().cloned());

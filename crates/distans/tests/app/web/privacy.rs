@@ -184,6 +184,9 @@ async fn hr_keeps_the_disposal_rules_and_holds() {
         page.contains("Tvist") && page.contains("KS 2026/112"),
         "{page}"
     );
+    // The held person by name; an id only as a link's address.
+    assert!(page.contains("\">Anna Lindqvist</a>"), "{page}");
+    assert!(!page.contains(&format!(">{anna}<")), "{page}");
     let r = app
         .call(
             Method::POST,
