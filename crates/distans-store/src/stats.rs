@@ -3,7 +3,7 @@
 //! person-days: each query groups in SQL, so what comes back is a few rows
 //! per group and bucket, however many people and days there are.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use async_trait::async_trait;
 use sqlx::QueryBuilder;
@@ -19,6 +19,7 @@ use distans_core::CoreResult;
 
 use crate::db::{fetch, on_db};
 use crate::plan::last_day;
+use crate::stats_days::{self, push_days, push_live_counts, Counting, DayRow};
 use crate::store::{write_work, SqlStore};
 use crate::stored::{json, Stored};
 
@@ -32,49 +33,19 @@ const PEOPLE_BY_SITE: &str = "(SELECT p.id AS pid, COALESCE(p.site_id, u.site_id
         CAST(NULL AS TEXT) AS mode, CAST(0 AS DOUBLE PRECISION) AS km, p.last_day AS leaves
     FROM people p JOIN units u ON u.id = p.unit_id WHERE COALESCE(p.site_id, u.site_id) IS NOT NULL)";
 
-/// `remote` when an active agreement has `pid`'s weekday `wd` on `day`, else `workplace`.
-fn agreement_state(pid: &str, day: &str, wd: &str) -> String {
-    format!(
-        "CASE WHEN EXISTS (SELECT 1 FROM agreements a WHERE a.person_id = {pid} AND a.state = 'active'
-            AND a.start_date <= {day} AND (a.end_date IS NULL OR a.end_date >= {day})
-            AND (a.ends_on IS NULL OR a.ends_on >= {day})
-            AND CAST(a.weekdays AS TEXT) LIKE '%\"' || {wd} || '\"%') THEN 'remote' ELSE 'workplace' END"
-    )
-}
-
-/// The state of a day before occasional days and absences: a published
-/// rotation day, else the agreement's.
-fn base_state(pid: &str, day: &str, wd: &str) -> String {
-    format!(
-        "COALESCE((SELECT MAX(rd.state) FROM rotation_days rd JOIN rotation_plans rp ON rp.id = rd.plan_id
-            WHERE rp.superseded_at IS NULL AND rd.person_id = {pid} AND rd.day = {day}), {})",
-        agreement_state(pid, day, wd)
-    )
-}
-
 /// A unit's segment of a path: its id and a `/`.
 const UUID_SEGMENT: i64 = 37;
 
-/// Pushes `WITH days(day, wd, b) AS (VALUES …)[, grp(unit_id, g) AS (…)] `.
-fn push_ctes<'a, DB>(q: &mut QueryBuilder<'a, DB>, by: &'a GroupBy, days: &'a [StatsDay])
+/// Pushes `WITH days(day, wd, b, c) AS (VALUES …)[, grp(unit_id, g) AS (…)] `.
+fn push_ctes<'a, DB>(q: &mut QueryBuilder<'a, DB>, by: &'a GroupBy, days: &[DayRow])
 where
     DB: sqlx::Database,
     Date: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
     &'a str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
     i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
 {
-    q.push("WITH days(day, wd, b) AS (VALUES ");
-    let mut sep = q.separated(", ");
-    for d in days {
-        sep.push("(");
-        sep.push_bind_unseparated(d.day);
-        sep.push_unseparated(", ");
-        sep.push_bind_unseparated(d.weekday.as_str());
-        sep.push_unseparated(", ");
-        sep.push_bind_unseparated(d.bucket as i64);
-        sep.push_unseparated(")");
-    }
-    q.push(")");
+    q.push("WITH ");
+    push_days(q, days);
     if let GroupBy::Subtree(path) = by {
         // Each open unit under the path, with the unit it counts for: the
         // path's own unit, or the child of it whose subtree holds it.
@@ -118,7 +89,17 @@ type SpanRow = (
     i64,
     f64,
 );
-type ExceptionRow = (Uuid, Option<String>, i64, String, i64, String, i64, f64);
+type ExceptionRow = (
+    Uuid,
+    Option<String>,
+    i64,
+    i64,
+    i64,
+    String,
+    String,
+    i64,
+    f64,
+);
 
 fn midnight(d: Date) -> OffsetDateTime {
     d.with_time(Time::MIDNIGHT).assume_utc()
@@ -164,28 +145,40 @@ impl StatsPort for SqlStore {
             GroupBy::Subtree(_) => PEOPLE_BY_UNIT,
             GroupBy::Sites => PEOPLE_BY_SITE,
         };
-        let living = "(x.leaves IS NULL OR d.day <= x.leaves)";
-        // `CROSS JOIN` keeps SQLite's join order as written: from the few
-        // exception rows to their day and person (PostgreSQL plans it freely).
-        let (p_rows, s_rows, rot, occ, abs): (
-            Vec<PeopleRow>,
-            Vec<SpanRow>,
-            Vec<ExceptionRow>,
-            Vec<ExceptionRow>,
-            Vec<ExceptionRow>,
-        ) = on_db!(self.db(), p => {
+        // The exceptions come from the daily counts: count the days not
+        // counted yet, then read everything from one snapshot.
+        let weekdays: Vec<(Date, &'static str)> =
+            days.iter().map(|d| (d.day, d.weekday.as_str())).collect();
+        stats_days::count_days(self.db(), &weekdays).await?;
+        let (first, last) = (days[0].day, days[days.len() - 1].day);
+        let (p_rows, s_rows, exceptions): (Vec<PeopleRow>, Vec<SpanRow>, Vec<ExceptionRow>) = on_db!(self.db(), p => {
+            let mut tx = Counting::begin_snapshot(p).await?;
+            let counted: Vec<(Date,)> = sqlx::query_as(stats_days::COUNTED_DAYS)
+                .bind(first)
+                .bind(last)
+                .fetch_all(&mut *tx)
+                .await?;
+            let counted: HashSet<Date> = counted.into_iter().map(|(d,)| d).collect();
+            let rows: Vec<DayRow> = days
+                .iter()
+                .map(|d| {
+                    let c = i64::from(counted.contains(&d.day));
+                    (d.day, d.weekday.as_str(), d.bucket as i64, c)
+                })
+                .collect();
+            let uncounted = rows.iter().any(|r| r.3 == 0);
             // Everyone counted, by group, mode and last day.
             let mut q = QueryBuilder::new("");
-            push_ctes(&mut q, by, days);
+            push_ctes(&mut q, by, &rows);
             q.push(format!(
                 "SELECT x.g, x.mode, x.leaves, COUNT(*), CAST(SUM(x.km) AS DOUBLE PRECISION) FROM {people} x
                  WHERE x.leaves IS NULL OR x.leaves >= "
             ));
             q.push_bind(from).push(" GROUP BY x.g, x.mode, x.leaves");
-            let p_rows = q.build_query_as().fetch_all(p).await?;
+            let p_rows = q.build_query_as().fetch_all(&mut *tx).await?;
             // The active agreements' spans and weekdays.
             let mut q = QueryBuilder::new("");
-            push_ctes(&mut q, by, days);
+            push_ctes(&mut q, by, &rows);
             q.push(format!(
                 "SELECT x.g, x.mode, a.start_date, a.end_date, a.ends_on, x.leaves, CAST(a.weekdays AS TEXT),
                         COUNT(*), CAST(SUM(x.km) AS DOUBLE PRECISION)
@@ -196,59 +189,32 @@ impl StatsPort for SqlStore {
                 .push(" AND (a.end_date IS NULL OR a.end_date >= ").push_bind(from)
                 .push(") AND (a.ends_on IS NULL OR a.ends_on >= ").push_bind(from)
                 .push(") GROUP BY x.g, x.mode, a.start_date, a.end_date, a.ends_on, x.leaves, CAST(a.weekdays AS TEXT)");
-            let s_rows = q.build_query_as().fetch_all(p).await?;
-            // Published rotation days, against the agreement's day.
+            let s_rows = q.build_query_as().fetch_all(&mut *tx).await?;
+            // The exceptions: the counted days' counts, and any day a write
+            // made uncounted since, counted here.
             let mut q = QueryBuilder::new("");
-            push_ctes(&mut q, by, days);
+            push_ctes(&mut q, by, &rows);
+            let (group, join) = match by {
+                GroupBy::Subtree(_) => ("grp.g", "JOIN grp ON grp.unit_id = c.unit_id"),
+                GroupBy::Sites => ("c.site_id", "WHERE c.site_id IS NOT NULL"),
+            };
             q.push(format!(
-                "SELECT y.g, y.mode, y.b, y.state, CAST(0 AS BIGINT), y.base, COUNT(*), CAST(SUM(y.km) AS DOUBLE PRECISION) FROM (
-                   SELECT x.g, x.mode, x.km, d.b, r.state, {} AS base
-                   FROM (SELECT rd.person_id, rd.day, MAX(rd.state) AS state FROM rotation_days rd
-                         JOIN rotation_plans rp ON rp.id = rd.plan_id
-                         WHERE rp.superseded_at IS NULL AND rd.day >= ",
-                agreement_state("r.person_id", "d.day", "d.wd")
+                "SELECT {group}, c.mode, d.b, c.kind, c.half, c.state, c.base,
+                        CAST(SUM(c.n) AS BIGINT), CAST(SUM(c.km) AS DOUBLE PRECISION)
+                 FROM (SELECT c.day, c.unit_id, c.site_id, c.mode, c.kind, c.half, c.state, c.base, c.n, c.km
+                       FROM days dd CROSS JOIN stats_day_counts c WHERE dd.c = 1 AND c.day = dd.day"
             ));
-            q.push_bind(from).push(" AND rd.day <= ").push_bind(to);
+            if uncounted {
+                q.push(" UNION ALL ");
+                push_live_counts(&mut q, first, last);
+            }
             q.push(format!(
-                " GROUP BY rd.person_id, rd.day) r
-                   CROSS JOIN days d CROSS JOIN {people} x
-                   WHERE d.day = r.day AND x.pid = r.person_id AND {living}
-                 ) y GROUP BY y.g, y.mode, y.b, y.state, y.base"
+                ") c JOIN days d ON d.day = c.day {join}
+                 GROUP BY {group}, c.mode, d.b, c.kind, c.half, c.state, c.base"
             ));
-            let rot = q.build_query_as().fetch_all(p).await?;
-            // Occasional days on days without absence, against the day's base.
-            let mut q = QueryBuilder::new("");
-            push_ctes(&mut q, by, days);
-            q.push(format!(
-                "SELECT y.g, y.mode, y.b, y.state, y.half, y.base, COUNT(*), CAST(SUM(y.km) AS DOUBLE PRECISION) FROM (
-                   SELECT x.g, x.mode, x.km, d.b, o.state,
-                          CAST(CASE WHEN o.part IS NULL THEN 0 ELSE 1 END AS BIGINT) AS half, {} AS base
-                   FROM days d CROSS JOIN occasional_days o CROSS JOIN {people} x
-                   WHERE o.day = d.day AND x.pid = o.person_id AND {living} AND NOT EXISTS (SELECT 1 FROM absences ab WHERE ab.person_id = o.person_id
-                         AND ab.first_day <= d.day AND ab.last_day >= d.day)
-                 ) y GROUP BY y.g, y.mode, y.b, y.state, y.half, y.base",
-                base_state("o.person_id", "d.day", "d.wd")
-            ));
-            let occ = q.build_query_as().fetch_all(p).await?;
-            // Absent days (each once, however many absences cover it).
-            let mut q = QueryBuilder::new("");
-            push_ctes(&mut q, by, days);
-            q.push(format!(
-                "SELECT y.g, y.mode, y.b, 'absent', CAST(0 AS BIGINT), y.base, COUNT(*), CAST(SUM(y.km) AS DOUBLE PRECISION) FROM (
-                   SELECT x.g, x.mode, x.km, d.b, {} AS base
-                   FROM (SELECT DISTINCT ab.person_id, dd.day FROM absences ab
-                         JOIN days dd ON dd.day >= ab.first_day AND dd.day <= ab.last_day
-                         WHERE ab.last_day >= ",
-                base_state("z.person_id", "d.day", "d.wd")
-            ));
-            q.push_bind(from).push(" AND ab.first_day <= ").push_bind(to);
-            q.push(format!(
-                ") z CROSS JOIN days d CROSS JOIN {people} x
-                   WHERE d.day = z.day AND x.pid = z.person_id AND {living}
-                 ) y GROUP BY y.g, y.mode, y.b, y.base"
-            ));
-            let abs = q.build_query_as().fetch_all(p).await?;
-            Ok((p_rows, s_rows, rot, occ, abs))
+            let exceptions = q.build_query_as().fetch_all(&mut *tx).await?;
+            tx.commit().await?;
+            Ok((p_rows, s_rows, exceptions))
         })?;
         let mut out = PlanCounts::default();
         for (g, m, leaves, people, km) in p_rows {
@@ -270,22 +236,20 @@ impl StatsPort for SqlStore {
                 km,
             });
         }
-        for (rows, kind) in [(rot, 0), (occ, 1), (abs, 2)] {
-            for (g, m, b, state, half, base, count, km) in rows {
-                out.exceptions.push(ExceptionCount {
-                    key: key(g, m)?,
-                    bucket: b as usize,
-                    exception: match kind {
-                        0 => Exception::Rotation,
-                        1 => Exception::Occasional { half: half != 0 },
-                        _ => Exception::Absence,
-                    },
-                    state: DayState::read("stats.state", &state)?,
-                    base: DayState::read("stats.base", &base)?,
-                    count,
-                    km,
-                });
-            }
+        for (g, m, b, kind, half, state, base, count, km) in exceptions {
+            out.exceptions.push(ExceptionCount {
+                key: key(g, m)?,
+                bucket: b as usize,
+                exception: match kind {
+                    0 => Exception::Rotation,
+                    1 => Exception::Occasional { half: half != 0 },
+                    _ => Exception::Absence,
+                },
+                state: DayState::read("stats.state", &state)?,
+                base: DayState::read("stats.base", &base)?,
+                count,
+                km,
+            });
         }
         Ok(out)
     }
