@@ -32,13 +32,16 @@ CREATE TABLE stats_day_counts (
 );
 CREATE INDEX stats_day_counts_day_idx ON stats_day_counts (day);
 
--- The days a person has an exception on.
+-- The days a person has an exception on (of the absences: the counted days
+-- they cover).
+CREATE VIEW stats_exception_days (person_id, day) AS
+    SELECT person_id, day FROM occasional_days
+    UNION ALL SELECT person_id, day FROM rotation_days
+    UNION ALL SELECT ab.person_id, s.day FROM absences ab
+        JOIN stats_days s ON s.day >= ab.first_day AND s.day <= ab.last_day;
+
 CREATE FUNCTION stats_forget_person(p UUID) RETURNS void LANGUAGE sql AS $$
-    DELETE FROM stats_days s
-    WHERE EXISTS (SELECT 1 FROM occasional_days o WHERE o.person_id = p AND o.day = s.day)
-       OR EXISTS (SELECT 1 FROM rotation_days r WHERE r.person_id = p AND r.day = s.day)
-       OR EXISTS (SELECT 1 FROM absences ab WHERE ab.person_id = p
-                  AND ab.first_day <= s.day AND ab.last_day >= s.day);
+    DELETE FROM stats_days WHERE day IN (SELECT day FROM stats_exception_days WHERE person_id = p);
 $$;
 
 -- Rows added or removed in bulk (occasional and rotation days): their days.

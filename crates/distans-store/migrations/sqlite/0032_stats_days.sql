@@ -67,40 +67,36 @@ CREATE TRIGGER stats_absence_delete AFTER DELETE ON absences BEGIN
     DELETE FROM stats_days WHERE day >= OLD.first_day AND day <= OLD.last_day;
 END;
 
+-- The days a person has an exception on (of the absences: the counted days
+-- they cover).
+CREATE VIEW stats_exception_days (person_id, day) AS
+    SELECT person_id, day FROM occasional_days
+    UNION ALL SELECT person_id, day FROM rotation_days
+    UNION ALL SELECT ab.person_id, s.day FROM absences ab
+        JOIN stats_days s ON s.day >= ab.first_day AND s.day <= ab.last_day;
+
 -- An agreement changes the state its person's exceptions override; a
 -- person's unit, site, commute or last day changes where and how their
 -- exceptions count: the days the person has an exception on.
 CREATE TRIGGER stats_agreement_insert AFTER INSERT ON agreements BEGIN
-    DELETE FROM stats_days
-    WHERE day IN (SELECT o.day FROM occasional_days o WHERE o.person_id = NEW.person_id)
-       OR day IN (SELECT r.day FROM rotation_days r WHERE r.person_id = NEW.person_id)
-       OR EXISTS (SELECT 1 FROM absences ab WHERE ab.person_id = NEW.person_id
-                  AND ab.first_day <= stats_days.day AND ab.last_day >= stats_days.day);
+    DELETE FROM stats_days WHERE day IN
+        (SELECT day FROM stats_exception_days WHERE person_id = NEW.person_id);
 END;
 CREATE TRIGGER stats_agreement_update AFTER UPDATE ON agreements BEGIN
-    DELETE FROM stats_days
-    WHERE day IN (SELECT o.day FROM occasional_days o WHERE o.person_id IN (OLD.person_id, NEW.person_id))
-       OR day IN (SELECT r.day FROM rotation_days r WHERE r.person_id IN (OLD.person_id, NEW.person_id))
-       OR EXISTS (SELECT 1 FROM absences ab WHERE ab.person_id IN (OLD.person_id, NEW.person_id)
-                  AND ab.first_day <= stats_days.day AND ab.last_day >= stats_days.day);
+    DELETE FROM stats_days WHERE day IN
+        (SELECT day FROM stats_exception_days WHERE person_id IN (OLD.person_id, NEW.person_id));
 END;
 CREATE TRIGGER stats_agreement_delete AFTER DELETE ON agreements BEGIN
-    DELETE FROM stats_days
-    WHERE day IN (SELECT o.day FROM occasional_days o WHERE o.person_id = OLD.person_id)
-       OR day IN (SELECT r.day FROM rotation_days r WHERE r.person_id = OLD.person_id)
-       OR EXISTS (SELECT 1 FROM absences ab WHERE ab.person_id = OLD.person_id
-                  AND ab.first_day <= stats_days.day AND ab.last_day >= stats_days.day);
+    DELETE FROM stats_days WHERE day IN
+        (SELECT day FROM stats_exception_days WHERE person_id = OLD.person_id);
 END;
 CREATE TRIGGER stats_person_update AFTER UPDATE ON people
 WHEN OLD.unit_id IS NOT NEW.unit_id OR OLD.site_id IS NOT NEW.site_id
   OR OLD.commute_km IS NOT NEW.commute_km OR OLD.commute_mode IS NOT NEW.commute_mode
   OR OLD.last_day IS NOT NEW.last_day
 BEGIN
-    DELETE FROM stats_days
-    WHERE day IN (SELECT o.day FROM occasional_days o WHERE o.person_id = NEW.id)
-       OR day IN (SELECT r.day FROM rotation_days r WHERE r.person_id = NEW.id)
-       OR EXISTS (SELECT 1 FROM absences ab WHERE ab.person_id = NEW.id
-                  AND ab.first_day <= stats_days.day AND ab.last_day >= stats_days.day);
+    DELETE FROM stats_days WHERE day IN
+        (SELECT day FROM stats_exception_days WHERE person_id = NEW.id);
 END;
 -- A person removed (rare: disposal) or a unit moved to another site: every day.
 CREATE TRIGGER stats_person_delete AFTER DELETE ON people BEGIN
