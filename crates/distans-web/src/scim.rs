@@ -9,11 +9,14 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use distans_core::kernel::Actor;
-use distans_core::scim::model::Listed;
+use std::future::Future;
+
+use distans_core::kernel::{Actor, PersonId, ScimGroupId};
+use distans_core::scim::model::{Listed, Window};
 use distans_core::scim::rules::{self, LIST};
+use distans_core::scim::service::ScimService;
 use distans_core::scim::service::MAX_COUNT;
-use distans_core::CoreError;
+use distans_core::{CoreError, CoreResult};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -222,20 +225,152 @@ fn listed(l: Listed, q: &ListQuery) -> Response {
     )
 }
 
-fn window(q: &ListQuery) -> distans_core::scim::model::Window {
+fn window(q: &ListQuery) -> Window {
     rules::window(q.start_index, q.count, 100, MAX_COUNT)
 }
 
-async fn list_users(
+/// What differs between users and groups: the core's calls for each.
+trait Resource: Send + Sync + 'static {
+    type Id: From<Uuid> + Copy + Send;
+    /// The word a missing one is named by.
+    const WHAT: &'static str;
+    fn list(
+        s: &ScimService,
+        a: &Actor,
+        filter: Option<&str>,
+        w: Window,
+        base: &str,
+    ) -> impl Future<Output = CoreResult<Listed>> + Send;
+    fn get(
+        s: &ScimService,
+        a: &Actor,
+        id: Self::Id,
+        base: &str,
+    ) -> impl Future<Output = CoreResult<Value>> + Send;
+    fn create(
+        s: &ScimService,
+        a: &Actor,
+        doc: &Value,
+        base: &str,
+    ) -> impl Future<Output = CoreResult<Value>> + Send;
+    fn replace(
+        s: &ScimService,
+        a: &Actor,
+        id: Self::Id,
+        doc: &Value,
+        if_match: Option<i64>,
+        base: &str,
+    ) -> impl Future<Output = CoreResult<Value>> + Send;
+    fn patch(
+        s: &ScimService,
+        a: &Actor,
+        id: Self::Id,
+        ops: &Value,
+        if_match: Option<i64>,
+        base: &str,
+    ) -> impl Future<Output = CoreResult<Value>> + Send;
+    fn delete(
+        s: &ScimService,
+        a: &Actor,
+        id: Self::Id,
+    ) -> impl Future<Output = CoreResult<()>> + Send;
+}
+
+struct Users;
+struct Groups;
+
+impl Resource for Users {
+    type Id = PersonId;
+    const WHAT: &'static str = "user";
+    async fn list(
+        s: &ScimService,
+        a: &Actor,
+        f: Option<&str>,
+        w: Window,
+        base: &str,
+    ) -> CoreResult<Listed> {
+        s.users(a, f, w, base).await
+    }
+    async fn get(s: &ScimService, a: &Actor, id: PersonId, base: &str) -> CoreResult<Value> {
+        s.user(a, id, base).await
+    }
+    async fn create(s: &ScimService, a: &Actor, doc: &Value, base: &str) -> CoreResult<Value> {
+        s.create_user(a, doc, base).await
+    }
+    async fn replace(
+        s: &ScimService,
+        a: &Actor,
+        id: PersonId,
+        doc: &Value,
+        m: Option<i64>,
+        base: &str,
+    ) -> CoreResult<Value> {
+        s.replace_user(a, id, doc, m, base).await
+    }
+    async fn patch(
+        s: &ScimService,
+        a: &Actor,
+        id: PersonId,
+        ops: &Value,
+        m: Option<i64>,
+        base: &str,
+    ) -> CoreResult<Value> {
+        s.patch_user(a, id, ops, m, base).await
+    }
+    async fn delete(s: &ScimService, a: &Actor, id: PersonId) -> CoreResult<()> {
+        s.delete_user(a, id).await
+    }
+}
+
+impl Resource for Groups {
+    type Id = ScimGroupId;
+    const WHAT: &'static str = "group";
+    async fn list(
+        s: &ScimService,
+        a: &Actor,
+        f: Option<&str>,
+        w: Window,
+        base: &str,
+    ) -> CoreResult<Listed> {
+        s.groups(a, f, w, base).await
+    }
+    async fn get(s: &ScimService, a: &Actor, id: ScimGroupId, base: &str) -> CoreResult<Value> {
+        s.group(a, id, base).await
+    }
+    async fn create(s: &ScimService, a: &Actor, doc: &Value, base: &str) -> CoreResult<Value> {
+        s.create_group(a, doc, base).await
+    }
+    async fn replace(
+        s: &ScimService,
+        a: &Actor,
+        id: ScimGroupId,
+        doc: &Value,
+        m: Option<i64>,
+        base: &str,
+    ) -> CoreResult<Value> {
+        s.replace_group(a, id, doc, m, base).await
+    }
+    async fn patch(
+        s: &ScimService,
+        a: &Actor,
+        id: ScimGroupId,
+        ops: &Value,
+        m: Option<i64>,
+        base: &str,
+    ) -> CoreResult<Value> {
+        s.patch_group(a, id, ops, m, base).await
+    }
+    async fn delete(s: &ScimService, a: &Actor, id: ScimGroupId) -> CoreResult<()> {
+        s.delete_group(a, id).await
+    }
+}
+
+async fn list<R: Resource>(
     State(s): State<AppState>,
     ScimClient(a): ScimClient,
     Query(q): Query<ListQuery>,
 ) -> ScimResult<Response> {
-    let l = s
-        .core
-        .scim
-        .users(&a, q.filter.as_deref(), window(&q), &base(&s))
-        .await?;
+    let l = R::list(&s.core.scim, &a, q.filter.as_deref(), window(&q), &base(&s)).await?;
     Ok(listed(l, &q))
 }
 
@@ -274,178 +409,70 @@ fn search_query(doc: &Value) -> ScimResult<ListQuery> {
     })
 }
 
-async fn search_users(
+async fn search<R: Resource>(
     State(s): State<AppState>,
     ScimClient(a): ScimClient,
     headers: HeaderMap,
     bytes: Bytes,
 ) -> ScimResult<Response> {
     let q = search_query(&body(&headers, &bytes)?)?;
-    let l = s
-        .core
-        .scim
-        .users(&a, q.filter.as_deref(), window(&q), &base(&s))
-        .await?;
+    let l = R::list(&s.core.scim, &a, q.filter.as_deref(), window(&q), &base(&s)).await?;
     Ok(listed(l, &q))
 }
 
-async fn search_groups(
-    State(s): State<AppState>,
-    ScimClient(a): ScimClient,
-    headers: HeaderMap,
-    bytes: Bytes,
-) -> ScimResult<Response> {
-    let q = search_query(&body(&headers, &bytes)?)?;
-    let l = s
-        .core
-        .scim
-        .groups(&a, q.filter.as_deref(), window(&q), &base(&s))
-        .await?;
-    Ok(listed(l, &q))
-}
-
-async fn create_user(
+async fn create<R: Resource>(
     State(s): State<AppState>,
     ScimClient(a): ScimClient,
     headers: HeaderMap,
     bytes: Bytes,
 ) -> ScimResult<Response> {
     let doc = body(&headers, &bytes)?;
-    let u = s.core.scim.create_user(&a, &doc, &base(&s)).await?;
-    Ok(resource(StatusCode::CREATED, u))
+    let r = R::create(&s.core.scim, &a, &doc, &base(&s)).await?;
+    Ok(resource(StatusCode::CREATED, r))
 }
 
-async fn get_user(
+async fn get_one<R: Resource>(
     State(s): State<AppState>,
     ScimClient(a): ScimClient,
     Path(id): Path<String>,
     Query(q): Query<ListQuery>,
 ) -> ScimResult<Response> {
-    let u = s.core.scim.user(&a, id_of(&id, "user")?, &base(&s)).await?;
-    Ok(resource(StatusCode::OK, project(u, &q)))
+    let r = R::get(&s.core.scim, &a, id_of(&id, R::WHAT)?, &base(&s)).await?;
+    Ok(resource(StatusCode::OK, project(r, &q)))
 }
 
-async fn put_user(
+async fn put<R: Resource>(
     State(s): State<AppState>,
     ScimClient(a): ScimClient,
     Path(id): Path<String>,
     headers: HeaderMap,
     bytes: Bytes,
 ) -> ScimResult<Response> {
-    let id = id_of(&id, "user")?;
+    let id = id_of(&id, R::WHAT)?;
     let doc = body(&headers, &bytes)?;
-    let u = s
-        .core
-        .scim
-        .replace_user(&a, id, &doc, if_match(&headers), &base(&s))
-        .await?;
-    Ok(resource(StatusCode::OK, u))
+    let r = R::replace(&s.core.scim, &a, id, &doc, if_match(&headers), &base(&s)).await?;
+    Ok(resource(StatusCode::OK, r))
 }
 
-async fn patch_user(
+async fn patch<R: Resource>(
     State(s): State<AppState>,
     ScimClient(a): ScimClient,
     Path(id): Path<String>,
     headers: HeaderMap,
     bytes: Bytes,
 ) -> ScimResult<Response> {
-    let id = id_of(&id, "user")?;
+    let id = id_of(&id, R::WHAT)?;
     let ops = body(&headers, &bytes)?;
-    let u = s
-        .core
-        .scim
-        .patch_user(&a, id, &ops, if_match(&headers), &base(&s))
-        .await?;
-    Ok(resource(StatusCode::OK, u))
+    let r = R::patch(&s.core.scim, &a, id, &ops, if_match(&headers), &base(&s)).await?;
+    Ok(resource(StatusCode::OK, r))
 }
 
-async fn delete_user(
+async fn delete<R: Resource>(
     State(s): State<AppState>,
     ScimClient(a): ScimClient,
     Path(id): Path<String>,
 ) -> ScimResult<StatusCode> {
-    s.core.scim.delete_user(&a, id_of(&id, "user")?).await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-async fn list_groups(
-    State(s): State<AppState>,
-    ScimClient(a): ScimClient,
-    Query(q): Query<ListQuery>,
-) -> ScimResult<Response> {
-    let l = s
-        .core
-        .scim
-        .groups(&a, q.filter.as_deref(), window(&q), &base(&s))
-        .await?;
-    Ok(listed(l, &q))
-}
-
-async fn create_group(
-    State(s): State<AppState>,
-    ScimClient(a): ScimClient,
-    headers: HeaderMap,
-    bytes: Bytes,
-) -> ScimResult<Response> {
-    let doc = body(&headers, &bytes)?;
-    let g = s.core.scim.create_group(&a, &doc, &base(&s)).await?;
-    Ok(resource(StatusCode::CREATED, g))
-}
-
-async fn get_group(
-    State(s): State<AppState>,
-    ScimClient(a): ScimClient,
-    Path(id): Path<String>,
-    Query(q): Query<ListQuery>,
-) -> ScimResult<Response> {
-    let g = s
-        .core
-        .scim
-        .group(&a, id_of(&id, "group")?, &base(&s))
-        .await?;
-    Ok(resource(StatusCode::OK, project(g, &q)))
-}
-
-async fn put_group(
-    State(s): State<AppState>,
-    ScimClient(a): ScimClient,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    bytes: Bytes,
-) -> ScimResult<Response> {
-    let id = id_of(&id, "group")?;
-    let doc = body(&headers, &bytes)?;
-    let g = s
-        .core
-        .scim
-        .replace_group(&a, id, &doc, if_match(&headers), &base(&s))
-        .await?;
-    Ok(resource(StatusCode::OK, g))
-}
-
-async fn patch_group(
-    State(s): State<AppState>,
-    ScimClient(a): ScimClient,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    bytes: Bytes,
-) -> ScimResult<Response> {
-    let id = id_of(&id, "group")?;
-    let ops = body(&headers, &bytes)?;
-    let g = s
-        .core
-        .scim
-        .patch_group(&a, id, &ops, if_match(&headers), &base(&s))
-        .await?;
-    Ok(resource(StatusCode::OK, g))
-}
-
-async fn delete_group(
-    State(s): State<AppState>,
-    ScimClient(a): ScimClient,
-    Path(id): Path<String>,
-) -> ScimResult<StatusCode> {
-    s.core.scim.delete_group(&a, id_of(&id, "group")?).await?;
+    R::delete(&s.core.scim, &a, id_of(&id, R::WHAT)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -465,27 +492,33 @@ async fn unknown(ScimClient(_): ScimClient) -> ScimError {
 /// The routes under `/scim/v2`.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/scim/v2/Users", get(list_users).post(create_user))
+        .route("/scim/v2/Users", get(list::<Users>).post(create::<Users>))
         .route(
             "/scim/v2/Users/{id}",
-            get(get_user)
-                .put(put_user)
-                .patch(patch_user)
-                .delete(delete_user),
+            get(get_one::<Users>)
+                .put(put::<Users>)
+                .patch(patch::<Users>)
+                .delete(delete::<Users>),
         )
         .route("/scim/v2/.search", axum::routing::post(search_all))
-        .route("/scim/v2/Users/.search", axum::routing::post(search_users))
-        .route("/scim/v2/Groups", get(list_groups).post(create_group))
+        .route(
+            "/scim/v2/Users/.search",
+            axum::routing::post(search::<Users>),
+        )
+        .route(
+            "/scim/v2/Groups",
+            get(list::<Groups>).post(create::<Groups>),
+        )
         .route(
             "/scim/v2/Groups/.search",
-            axum::routing::post(search_groups),
+            axum::routing::post(search::<Groups>),
         )
         .route(
             "/scim/v2/Groups/{id}",
-            get(get_group)
-                .put(put_group)
-                .patch(patch_group)
-                .delete(delete_group),
+            get(get_one::<Groups>)
+                .put(put::<Groups>)
+                .patch(patch::<Groups>)
+                .delete(delete::<Groups>),
         )
         .route(
             "/scim/v2/ServiceProviderConfig",

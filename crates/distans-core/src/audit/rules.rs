@@ -292,35 +292,61 @@ mod tests {
     use crate::kernel::PersonId;
     use serde_json::json;
 
-    fn chain(n: i64) -> Vec<AuditEntry> {
+    /// A chain of `n` entries made by `entry`; with `payloads` their data
+    /// is kept apart as salted payloads, else inline (the old format).
+    fn build(n: i64, payloads: bool, entry: impl Fn(i64) -> NewAuditEntry) -> Vec<AuditEntry> {
         let mut prev = GENESIS.to_string();
         let mut out = vec![];
         for seq in 1..=n {
-            let new = NewAuditEntry {
-                actor_id: None,
-                actor: "system".into(),
-                action: "person.update".into(),
-                entity: "person".into(),
-                entity_id: format!("p{seq}"),
-                before: Some(json!({"b": 1, "a": [1, 2]})),
-                after: Some(json!({"a": "å"})),
-            };
+            let new = entry(seq);
             let at = OffsetDateTime::UNIX_EPOCH + time::Duration::seconds(seq);
-            let hash = entry_hash(&prev, seq, at, &new);
+            let (hash, payload_hash, salt) = if payloads {
+                let salt = new_salt();
+                let ph = payload_hash(&salt, &new.before, &new.after);
+                let hash = entry_hash_with_payload(&prev, seq, at, &new, &ph);
+                (hash, Some(ph), Some(salt))
+            } else {
+                (entry_hash(&prev, seq, at, &new), None, None)
+            };
             out.push(AuditEntry {
                 seq,
                 at,
                 entry: new,
                 prev_hash: prev.clone(),
                 hash: hash.clone(),
-                payload_hash: None,
-                salt: None,
+                payload_hash,
+                salt,
                 payload_removed: false,
                 sealed_hash: None,
             });
             prev = hash;
         }
         out
+    }
+
+    fn chain(n: i64) -> Vec<AuditEntry> {
+        build(n, false, |seq| NewAuditEntry {
+            actor_id: None,
+            actor: "system".into(),
+            action: "person.update".into(),
+            entity: "person".into(),
+            entity_id: format!("p{seq}"),
+            before: Some(json!({"b": 1, "a": [1, 2]})),
+            after: Some(json!({"a": "å"})),
+        })
+    }
+
+    /// A chain whose entries keep their data apart as payloads.
+    fn payload_chain(n: i64) -> Vec<AuditEntry> {
+        build(n, true, |seq| NewAuditEntry {
+            actor_id: None,
+            actor: "system".into(),
+            action: "absence.create".into(),
+            entity: "absence".into(),
+            entity_id: format!("a{seq}"),
+            before: None,
+            after: Some(json!({"first_day": "2027-01-0{seq}"})),
+        })
     }
 
     fn verify(entries: &[AuditEntry], head: (i64, String)) -> ChainReport {
@@ -329,40 +355,6 @@ mod tests {
             v.feed(e);
         }
         v.finish(head)
-    }
-
-    /// A chain whose entries keep their data apart as payloads.
-    fn payload_chain(n: i64) -> Vec<AuditEntry> {
-        let mut prev = GENESIS.to_string();
-        let mut out = vec![];
-        for seq in 1..=n {
-            let new = NewAuditEntry {
-                actor_id: None,
-                actor: "system".into(),
-                action: "absence.create".into(),
-                entity: "absence".into(),
-                entity_id: format!("a{seq}"),
-                before: None,
-                after: Some(json!({"first_day": "2027-01-0{seq}"})),
-            };
-            let at = OffsetDateTime::UNIX_EPOCH + time::Duration::seconds(seq);
-            let salt = new_salt();
-            let ph = payload_hash(&salt, &new.before, &new.after);
-            let hash = entry_hash_with_payload(&prev, seq, at, &new, &ph);
-            out.push(AuditEntry {
-                seq,
-                at,
-                entry: new,
-                prev_hash: prev.clone(),
-                hash: hash.clone(),
-                payload_hash: Some(ph),
-                salt: Some(salt),
-                payload_removed: false,
-                sealed_hash: None,
-            });
-            prev = hash;
-        }
-        out
     }
 
     #[test]
