@@ -50,7 +50,12 @@ impl PresencePort for SqlStore {
     }
 
     #[tracing::instrument(skip_all)]
-    async fn unit_people(&self, unit: UnitId, on: Date, limit: i64) -> CoreResult<Vec<UnitPerson>> {
+    async fn share_choices_of_unit(
+        &self,
+        unit: UnitId,
+        on: Date,
+        limit: i64,
+    ) -> CoreResult<Vec<UnitPerson>> {
         let rows: Vec<(Uuid, String, String, Option<bool>)> = fetch!(
             self.db(),
             fetch_all,

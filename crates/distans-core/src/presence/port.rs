@@ -21,5 +21,10 @@ pub trait PresencePort: Send + Sync {
     ) -> CoreResult<()>;
     /// The active people whose home unit is `unit` and who had not left
     /// before `on`, in name order, at most `limit` (`Rule` error beyond).
-    async fn unit_people(&self, unit: UnitId, on: Date, limit: i64) -> CoreResult<Vec<UnitPerson>>;
+    async fn share_choices_of_unit(
+        &self,
+        unit: UnitId,
+        on: Date,
+        limit: i64,
+    ) -> CoreResult<Vec<UnitPerson>>;
 }

@@ -95,7 +95,10 @@ impl PresenceService {
             id: unit_id,
             name: detail.unit.name.clone(),
         };
-        let people = self.port.unit_people(unit_id, day, MAX_COLLEAGUES).await?;
+        let people = self
+            .port
+            .share_choices_of_unit(unit_id, day, MAX_COLLEAGUES)
+            .await?;
         let ids: Vec<_> = people.iter().map(|p| p.person.id).collect();
         let rules = self.deps.plan.rules(&ids, period).await?;
         let colleagues: Vec<Colleague> = people
