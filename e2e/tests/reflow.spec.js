@@ -50,6 +50,7 @@ const DETAIL_PAGES = [
   { kind: 'unit form', re: new RegExp(`^/enheter/${UUID}/andra$`), only: 'hr' },
   { kind: 'departure form', re: new RegExp(`^/personer/${UUID}/avsluta$`), only: 'hr' },
   { kind: 'my data', re: /^\/mina-uppgifter$/ },
+  { kind: 'who is in on a day', re: /^\/vem-ar-pa-plats\?dag=\d{4}-\d{2}-\d{2}$/, only: 'employee' },
   { kind: 'privacy notice', re: /^\/integritet$/ },
   { kind: 'privacy notice form', re: /^\/integritet\/andra$/, only: 'hr' },
   { kind: 'person form', re: new RegExp(`^/personer/${UUID}/andra$`), only: 'hr' },
@@ -244,7 +245,7 @@ test.describe('reflow at 320 px, and 1280 px', () => {
       if (menu.includes('/personer')) expect(reached, `${username} reached a person`).toContain('person');
       /** @type {Record<string, string[]>} */
       const expected = {
-        employee: ['month plan', 'request form', 'deviation form'],
+        employee: ['month plan', 'request form', 'deviation form', 'who is in on a day'],
         manager: ['agreement', 'unit plan', 'rotation form', 'follow-up'],
         hr: ['agreement', 'unit plan', 'checklist', 'policy form', 'template form'],
       };
@@ -297,6 +298,12 @@ test.describe('reflow at 320 px, and 1280 px', () => {
       await expect(start).toBeVisible();
       await expect(start).toHaveAttribute('aria-current', 'page');
       await expect(nav.locator('details')).toHaveAttribute('open', '');
+      // In sections: a manager's own work and units, no administration;
+      // each section a list named by its heading.
+      await expect(nav.getByRole('list', { name: 'Mitt arbete' })).toBeVisible();
+      await expect(nav.getByRole('list', { name: 'Enheter och bemanning' })).toBeVisible();
+      await expect(nav.getByRole('list', { name: 'Administration' })).toHaveCount(0);
+      await expect(nav.getByRole('list', { name: 'Enheter och bemanning' }).getByRole('link', { name: 'Översikt' })).toBeVisible();
       await expectNoSidewaysScroll(page, 'the start page with the menu open');
       await button.click();
       await expect(start).toBeHidden();
@@ -320,6 +327,15 @@ test.describe('reflow at 320 px, and 1280 px', () => {
       await expect(plan).toBeVisible();
       await expect(plan).toHaveAttribute('aria-current', 'page');
       await expectNoSidewaysScroll(page, 'my plan with the menu open');
+
+      // The start page's week changes a day in place, without JavaScript.
+      await page.goto('/');
+      const week = page.locator('#start-week');
+      const day = week.locator('form.start-day').first();
+      await day.locator('select').selectOption('workplace');
+      await day.getByRole('button', { name: /^Spara/ }).click();
+      await expect(page).toHaveURL(/\/\?sparat=1#start-week$/);
+      await expect(week.getByRole('status')).toHaveText('Ändringen är sparad.');
     } finally {
       await context.close();
     }

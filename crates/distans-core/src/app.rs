@@ -28,6 +28,7 @@ use crate::org::service::OrgService;
 use crate::passwords::service::PasswordsService;
 use crate::plan::service::PlanService;
 use crate::policy::service::PolicyService;
+use crate::presence::service::{PresenceDeps, PresenceService};
 use crate::privacy::service::PrivacyService;
 use crate::redeployment::service::RedeploymentService;
 use crate::rotation::service::{RotationDeps, RotationService};
@@ -67,6 +68,7 @@ pub struct Core {
     pub scim: ScimService,
     pub stats: StatsService,
     pub privacy: PrivacyService,
+    pub presence: PresenceService,
 }
 
 impl Core {
@@ -168,6 +170,17 @@ impl Core {
         let scim = ScimService::new(store.clone(), env.clone(), org.clone(), departures.clone());
         let stats = StatsService::new(store.clone(), env.clone(), org.clone(), workdays.clone());
         let privacy = PrivacyService::new(store.clone(), store.clone(), env.clone());
+        let presence = PresenceService::new(
+            store.clone(),
+            env.clone(),
+            PresenceDeps {
+                org: org.clone(),
+                workdays: workdays.clone(),
+                plan: plan.clone(),
+                policy: policy.clone(),
+                coverage: coverage.clone(),
+            },
+        );
         let demo = DemoService::new(
             store.clone(),
             env.clone(),
@@ -210,6 +223,7 @@ impl Core {
             scim,
             stats,
             privacy,
+            presence,
         }
     }
 

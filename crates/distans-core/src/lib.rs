@@ -42,6 +42,7 @@ pub mod org;
 pub mod passwords;
 pub mod plan;
 pub mod policy;
+pub mod presence;
 pub mod privacy;
 pub mod redeployment;
 pub mod rotation;

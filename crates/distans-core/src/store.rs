@@ -21,6 +21,7 @@ pub use crate::org::port::{OrgEditPort, OrgPort};
 pub use crate::passwords::port::PasswordsPort;
 pub use crate::plan::port::PlanPort;
 pub use crate::policy::port::PolicyPort;
+pub use crate::presence::port::PresencePort;
 pub use crate::privacy::port::PrivacyPort;
 pub use crate::redeployment::port::RedeploymentPort;
 pub use crate::rotation::port::RotationPort;
@@ -70,4 +71,5 @@ every_port!(
     ScimPort,
     StatsPort,
     PrivacyPort,
+    PresencePort,
 );

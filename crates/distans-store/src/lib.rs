@@ -38,6 +38,7 @@ mod passwords;
 mod people;
 mod plan;
 mod policy;
+mod presence;
 mod privacy;
 mod redeployment;
 mod rotation;

@@ -9,7 +9,7 @@
 //! themselves", "a manager of the person's unit", …); the target's facts
 //! come with the [`Action`]. Lists are cut to a [`Scope`] by [`scope`].
 
-use crate::kernel::ids::PersonId;
+use crate::kernel::ids::{PersonId, UnitId};
 
 use crate::kernel::error::CoreError;
 use crate::kernel::{Actor, Role};
@@ -136,6 +136,10 @@ pub enum Action<'a> {
     ReadUnitStats { unit_path: &'a str },
     /// Record a person's commute (the person, HR, administrators).
     SetCommute { person_id: PersonId },
+    // Who is in.
+    /// See which people of a unit plan to be on site on a day (its own
+    /// people, as far as each shares it; its managers and HR).
+    ReadWhoIsIn { unit_id: UnitId, unit_path: &'a str },
 }
 
 /// What [`POLICY`] needs to know of a target: the facts an [`Action`] carries.
@@ -156,6 +160,8 @@ pub struct Target<'a> {
     /// The actor holds one of the roles a serious information-security
     /// deviation is told to (the policy's `security_deviation_roles`).
     pub security_role: bool,
+    /// The unit the thing is about (who is in).
+    pub unit: Option<UnitId>,
 }
 
 impl From<Kind> for Action<'_> {
@@ -300,6 +306,13 @@ impl Action<'_> {
                 Target {
                     person: Some(person_id),
                     ..t
+                },
+            ),
+            Action::ReadWhoIsIn { unit_id, unit_path } => (
+                Kind::ReadWhoIsIn,
+                Target {
+                    unit: Some(unit_id),
+                    ..unit(unit_path)
                 },
             ),
             Action::HandleFollowUpAction {

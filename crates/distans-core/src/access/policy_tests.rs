@@ -255,8 +255,18 @@ fn every_action<'a>(
             "AcknowledgePrivacyNotice",
             Action::Plain(Kind::AcknowledgePrivacyNotice),
         ),
+        (
+            "ReadWhoIsIn",
+            Action::ReadWhoIsIn {
+                unit_id: OTHER_UNIT,
+                unit_path: path,
+            },
+        ),
     ]
 }
+
+/// The unit of the person the actions are about (nobody of the cast's).
+const OTHER_UNIT: crate::kernel::ids::UnitId = crate::kernel::ids::UnitId::from_u128(77);
 
 /// The actions that change something, and so are never an auditor's.
 const WRITES: &[&str] = &[
@@ -363,6 +373,8 @@ fn the_role_by_action_table_about_another_person() {
         ("RunRetention", "HAR"),
         ("EditPrivacyNotice", "H"),
         ("AcknowledgePrivacyNotice", "EMHAUDR"),
+        // Who of a unit is on site: its people, its managers, HR.
+        ("ReadWhoIsIn", "MH"),
     ];
     let actions = every_action(OTHER, PersonId::from_u128(2), OTHER, PATH, false);
     assert_eq!(actions.len(), table.len());
@@ -667,4 +679,29 @@ proptest! {
             prop_assert_eq!(can(&m, x), below, "{:?}", x);
         }
     }
+}
+
+/// Who is in: a unit's own people see it (each colleague's switch decides
+/// whom they see by name), people of other units do not; its managers and
+/// HR do.
+#[test]
+fn who_is_in_is_for_the_units_people_its_managers_and_hr() {
+    let mut colleague = actor(1, &[], &[]);
+    colleague.unit.id = OTHER_UNIT;
+    let stranger = actor(8, &[], &[]);
+    let see = |a: &Actor| {
+        can(
+            a,
+            Action::ReadWhoIsIn {
+                unit_id: OTHER_UNIT,
+                unit_path: PATH,
+            },
+        )
+    };
+    assert!(see(&colleague));
+    assert!(!see(&stranger));
+    assert!(see(&actor(2, &[Role::Manager], &["/k/a/"])));
+    assert!(!see(&actor(2, &[Role::Manager], &["/k/b/"])));
+    assert!(see(&actor(3, &[Role::Hr], &[])));
+    assert!(!see(&actor(5, &[Role::Auditor], &[])));
 }

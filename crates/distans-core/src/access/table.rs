@@ -86,6 +86,8 @@ pub enum Kind {
     EditPrivacyNotice,
     /// Record that one has read the privacy notice (at sign-in).
     AcknowledgePrivacyNotice,
+    /// See who of a unit plans to be on site on a day.
+    ReadWhoIsIn,
 }
 
 /// Who an actor is, to the policy: a role they hold, or how they stand to
@@ -114,6 +116,8 @@ pub enum Who {
     Responsible,
     /// A holder of the roles serious information-security deviations go to.
     SecurityRole,
+    /// A person whose home unit is the target's unit.
+    InUnit,
 }
 
 impl Who {
@@ -132,6 +136,7 @@ impl Who {
             Who::Reporter => t.reporter.is_some() && t.reporter == me,
             Who::Responsible => t.responsible.is_some() && t.responsible == me,
             Who::SecurityRole => t.security_role,
+            Who::InUnit => t.unit.is_some() && t.unit == Some(actor.unit.id),
         }
     }
 }
@@ -244,6 +249,8 @@ pub const POLICY: &[Rule] = &[
     row(K::RunRetention,           &[Holds(Hr), Holds(Records), Holds(Admin)], "only HR, records officers and administrators apply the disposal rules"),
     row(K::EditPrivacyNotice,      &[Holds(Hr)], "only HR edits the privacy notice"),
     row(K::AcknowledgePrivacyNotice, &[Holds(Employee)], "only a person reads the privacy notice for themselves"),
+    // Who is in.
+    row(K::ReadWhoIsIn,            &[InUnit, Holds(Hr), ManagerOfUnit], "only the unit's people, its managers and HR see who of it is on site"),
 ];
 
 /// The rule for a kind of action. Every kind has one row (a test checks).

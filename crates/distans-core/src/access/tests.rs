@@ -233,6 +233,7 @@ fn every_kind_of_action_has_exactly_one_row() {
         PlaceLegalHold,
         RunRetention,
         EditPrivacyNotice,
+        ReadWhoIsIn,
     ];
     for k in kinds {
         assert_eq!(POLICY.iter().filter(|r| r.kind == k).count(), 1, "{k:?}");

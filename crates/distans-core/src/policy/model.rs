@@ -63,6 +63,11 @@ pub struct PolicyRules {
     /// still keeps who reported).
     #[serde(default = "default_true")]
     pub deviation_reporter_anonymity: bool,
+    // Who is in.
+    /// Whether people who never chose show their colleagues the days they
+    /// are on site ("Vem är på plats?").
+    #[serde(default = "default_true")]
+    pub share_presence_default: bool,
 }
 
 // Deviations.
@@ -106,6 +111,7 @@ impl Default for PolicyRules {
             unit_overrides: vec![],
             security_deviation_roles: default_security_deviation_roles(),
             deviation_reporter_anonymity: true,
+            share_presence_default: true,
         }
     }
 }

@@ -76,6 +76,8 @@ struct ProfileRow {
     notice_seen_version: Option<i64>,
     #[serde(with = "time::serde::rfc3339::option")]
     notice_seen_at: Option<Ts>,
+    /// Whether colleagues see the person's days on site (none: the policy's default).
+    share_presence: Option<bool>,
 }
 
 #[derive(sqlx::FromRow, Serialize)]
@@ -349,7 +351,7 @@ impl SqlStore {
                     s.name AS site, p.language, a.username, a.password_hash IS NOT NULL AS has_password,
                     p.external_id, p.created_at, p.updated_at, p.deactivated_at, p.last_day,
                     p.departure_reason, p.commute_km, p.commute_mode,
-                    p.notice_seen_version, p.notice_seen_at
+                    p.notice_seen_version, p.notice_seen_at, p.share_presence
              FROM people p JOIN units u ON u.id = p.unit_id
              LEFT JOIN sites s ON s.id = p.site_id
              LEFT JOIN accounts a ON a.person_id = p.id

@@ -165,6 +165,7 @@ mod org_edit;
 mod passwords;
 mod plan;
 mod planner_runs;
+mod presence;
 mod privacy;
 mod records;
 mod redeployment;

@@ -36,14 +36,22 @@ pub struct Me {
     person: MeView,
     /// The language pages, notices and e-mails come in.
     language: Language,
+    /// Whether colleagues of the unit see the days one plans to be on site
+    /// ("Vem är på plats?"): one's own choice, or the policy's default.
+    share_presence: bool,
+    /// One's own choice; `null`: never chose, the policy's default applies.
+    share_presence_chosen: Option<bool>,
 }
 
 impl Me {
-    fn of(state: &AppState, actor: &Actor) -> Me {
-        Me {
+    async fn of(state: &AppState, actor: &Actor) -> Result<Me, CoreError> {
+        let share = state.core.presence.share_choice(actor).await?;
+        Ok(Me {
             person: state.core.org.me(actor).into(),
             language: actor.language.into(),
-        }
+            share_presence: share.shares(),
+            share_presence_chosen: share.chosen,
+        })
     }
 }
 
@@ -52,6 +60,17 @@ impl Me {
 pub struct MeChange {
     /// `sv` or `en`.
     language: Option<String>,
+    /// Show colleagues of the unit the days one is on site (`true`), do not
+    /// (`false`), or follow the policy's default again (`null`). Left out:
+    /// unchanged.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<bool>, nullable)]
+    share_presence: Option<Option<bool>>,
+}
+
+/// A field that is there, even as `null`: `Some(None)`; left out: `None`.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<bool>>, D::Error> {
+    Option::<bool>::deserialize(d).map(Some)
 }
 
 fn session_err(e: tower_sessions::session::Error) -> CoreError {
@@ -136,12 +155,12 @@ pub async fn logout(session: Session, headers: HeaderMap) -> ApiResult<StatusCod
         (status = 200, body = Me),
         (status = 401, body = ErrorBody),
     ))]
-pub async fn me(State(state): State<AppState>, ApiActor(actor): ApiActor) -> Json<Me> {
-    Json(Me::of(&state, &actor))
+pub async fn me(State(state): State<AppState>, ApiActor(actor): ApiActor) -> ApiResult<Json<Me>> {
+    Ok(Json(Me::of(&state, &actor).await?))
 }
 
 /// Changes one's own settings: the language pages, notices and e-mails
-/// come in.
+/// come in, and whether colleagues see the days one is on site.
 #[utoipa::path(patch, path = "/api/v1/me", tag = "sign-in", request_body = MeChange,
     security(("session" = []), ("token" = [])),
     responses(
@@ -159,7 +178,10 @@ pub async fn change_me(
     if let Some(language) = &body.language {
         actor.language = state.core.identity.set_language(&actor, language).await?;
     }
-    Ok(Json(Me::of(&state, &actor)))
+    if let Some(share) = body.share_presence {
+        state.core.presence.set_share_choice(&actor, share).await?;
+    }
+    Ok(Json(Me::of(&state, &actor).await?))
 }
 
 #[derive(Serialize, ToSchema)]

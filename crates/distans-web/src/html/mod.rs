@@ -20,6 +20,7 @@ mod pager;
 mod passwords;
 mod people;
 mod plan;
+mod presence;
 mod privacy;
 mod rotation;
 mod signin;
@@ -97,6 +98,8 @@ pub fn router() -> Router<AppState> {
             get(passwords::set_form).post(passwords::set_submit),
         )
         .route("/mitt-sprak", post(org::set_own_language))
+        .route(presence::PATH, get(presence::who_is_in_page))
+        .route("/mitt-delande", post(presence::set_own_share))
         .route("/min-pendling", post(stats::set_own_commute))
         .route("/logg", get(audit::audit_page))
         .route(

@@ -184,6 +184,8 @@ struct PersonPage<'a> {
     errors: FormErrors,
     commute_sent: Option<(String, String)>,
     history: Option<super::history::History>,
+    /// One's own choice whether colleagues see one on site (one's own page).
+    share: Option<distans_core::presence::ShareChoice>,
 }
 
 /// One's own language, chosen on one's own page: pages, notices and
@@ -265,6 +267,12 @@ pub async fn person_reply(c: &Ctx, id: Uuid, shown: PersonShown) -> Reply {
         .or_page(c)?;
     // Equipment.
     let loans = super::person_loans(c, id).await?;
+    // Who is in: one's own choice, on one's own page.
+    let share = if actor.person_id == p.id {
+        Some(c.core().presence.share_choice(&actor).await.or_page(c)?)
+    } else {
+        None
+    };
     let errors = shown.errors.clone();
     render_form(
         c,
@@ -279,6 +287,7 @@ pub async fn person_reply(c: &Ctx, id: Uuid, shown: PersonShown) -> Reply {
             errors: shown.errors,
             commute_sent: shown.commute_sent,
             history: super::history::history(c, &actor, "person", id).await?,
+            share,
         },
         &errors,
     )
@@ -291,6 +300,26 @@ impl PersonPage<'_> {
             .actor
             .as_ref()
             .is_some_and(|a| a.person_id == self.p.id)
+    }
+
+    /// One's own choice whether colleagues see one on site, as the form
+    /// marks it: `yes`, `no`, or `policy` (never chose).
+    fn share_value(&self) -> &'static str {
+        match self.share.and_then(|s| s.chosen) {
+            Some(true) => "yes",
+            Some(false) => "no",
+            None => "policy",
+        }
+    }
+
+    /// What the policy says for those who never chose, in words.
+    fn share_policy_text(&self) -> String {
+        let default = self.share.is_some_and(|s| s.policy_default);
+        self.c.t(if default {
+            "share-policy-yes"
+        } else {
+            "share-policy-no"
+        })
     }
 
     /// The reader's own language, as they chose it.

@@ -78,18 +78,22 @@ pub struct PolicyRules {
     /// still keeps who reported).
     #[serde(default = "yes")]
     pub deviation_reporter_anonymity: bool,
+    /// Whether people who never chose show colleagues of their unit the days
+    /// they are on site ("Vem är på plats?"); each person may choose otherwise.
+    #[serde(default = "yes")]
+    pub share_presence_default: bool,
 }
 wire_struct!(distans_core::policy::PolicyRules => PolicyRules {
     manager_limit_days, max_days_per_week, agreement_required, prerequisites, secrecy_tasks,
     presence_requirements, follow_up_interval_months, notice_period_days, extra_aids_above_days,
     occasional_days_per_week, unit_overrides, security_deviation_roles,
-    deviation_reporter_anonymity,
+    deviation_reporter_anonymity, share_presence_default,
 });
 wire_struct!(PolicyRules => distans_core::policy::PolicyRules {
     manager_limit_days, max_days_per_week, agreement_required, prerequisites, secrecy_tasks,
     presence_requirements, follow_up_interval_months, notice_period_days, extra_aids_above_days,
     occasional_days_per_week, unit_overrides, security_deviation_roles,
-    deviation_reporter_anonymity,
+    deviation_reporter_anonymity, share_presence_default,
 });
 
 /// What may be overridden, resolved for one unit.

@@ -113,6 +113,8 @@ fn parse_policy_form(f: &Pairs, keep: &PolicyRules) -> Result<PolicyRules, CoreE
         // Deviations.
         security_deviation_roles: all(f, "security_deviation_roles"),
         deviation_reporter_anonymity: get(f, "deviation_reporter_anonymity") == "on",
+        // Who is in.
+        share_presence_default: get(f, "share_presence_default") == "on",
     })
 }
 

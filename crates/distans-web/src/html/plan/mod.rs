@@ -43,7 +43,7 @@ pub fn weekday_short(lang: Lang, d: Date) -> &'static str {
     }
 }
 
-fn month_name(lang: Lang, d: Date) -> &'static str {
+pub(crate) fn month_name(lang: Lang, d: Date) -> &'static str {
     let i = d.month() as usize - 1;
     match lang {
         Lang::Sv => [

@@ -301,6 +301,9 @@ pub async fn set_day(c: Ctx, Path(id): Path<String>, Form(f): Form<Pairs>) -> Re
     }
     .await;
     let e = match result {
+        Ok(_) if get(&f, "back") == "start" && person == actor.person_id => {
+            return redirect("/?sparat=1#start-week");
+        }
         Ok(_) => {
             let base = plan_url(person == actor.person_id, person);
             return redirect(&format!("{base}?{}&sparat=1#plan", view.param()));

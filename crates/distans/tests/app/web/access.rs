@@ -480,6 +480,11 @@ fn pages(f: &Fixture) -> Vec<Route> {
         route(M::GET,    "/",                                                           [303, 200, 200, 200, 200, 200, 200, 200]),
         route(M::GET,    "/tillganglighet",                                             [200, 200, 200, 200, 200, 200, 200, 200]),
         route(M::GET,    "/hjalp",                                                      [200, 200, 200, 200, 200, 200, 200, 200]),
+        // Who is in: one's own unit for everyone; another unit for its
+        // people, its managers and HR only.
+        route(M::GET,    "/vem-ar-pa-plats",                                            [303, 200, 200, 200, 200, 200, 200, 200]),
+        route(M::GET,    format!("/vem-ar-pa-plats?enhet={kc}"),                        [303, 200, 200, 403, 200, 403, 403, 403]),
+        route(M::GET,    format!("/vem-ar-pa-plats?enhet={nobody}"),                    [303, 404, 404, 404, 404, 404, 404, 404]),
         route(M::GET,    "/logga-in",                                                   [200, 303, 303, 303, 303, 303, 303, 303]),
         // Without an identity provider (web/oidc.rs tests it with one).
         route(M::GET,    "/auth/oidc/login?next=/",                                     [404, 404, 404, 404, 404, 404, 404, 404]),

@@ -366,5 +366,6 @@ mod request_id;
 mod rotation;
 mod scim;
 mod signin;
+mod start;
 mod stats;
 mod units;

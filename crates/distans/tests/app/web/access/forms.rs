@@ -11,6 +11,8 @@ pub(super) fn forms(f: &Fixture) -> Vec<PageForm> {
     vec![
         // One's own commute (only the CSRF token: nothing recorded).
         page_form("/min-pendling",                                                      [303, 303, 303, 303, 303, 303, 303, 303]),
+        // One's own choice whether colleagues see one on site (no choice sent).
+        page_form("/mitt-delande",                                                      [303, 400, 400, 400, 400, 400, 400, 400]),
         // The calendar feed and closed days.
         page_form("/mina-nycklar/kalender/skapa",                                       [303, 303, 303, 303, 303, 303, 303, 303]),
         page_form("/mina-nycklar/kalender/byt",                                         [303, 303, 303, 303, 303, 303, 303, 303]),
