@@ -43,6 +43,7 @@ mod redeployment;
 mod rotation;
 mod scim;
 mod stats;
+mod stats_coverage;
 mod system;
 mod temporary;
 mod workdays;

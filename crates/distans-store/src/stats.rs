@@ -33,7 +33,7 @@ const PEOPLE_BY_SITE: &str = "(SELECT p.id AS pid, COALESCE(p.site_id, u.site_id
     FROM people p JOIN units u ON u.id = p.unit_id WHERE COALESCE(p.site_id, u.site_id) IS NOT NULL)";
 
 /// `remote` when an active agreement has `pid`'s weekday `wd` on `day`, else `workplace`.
-fn agreement_state(pid: &str, day: &str, wd: &str) -> String {
+pub(crate) fn agreement_state(pid: &str, day: &str, wd: &str) -> String {
     format!(
         "CASE WHEN EXISTS (SELECT 1 FROM agreements a WHERE a.person_id = {pid} AND a.state = 'active'
             AND a.start_date <= {day} AND (a.end_date IS NULL OR a.end_date >= {day})
@@ -44,7 +44,7 @@ fn agreement_state(pid: &str, day: &str, wd: &str) -> String {
 
 /// The state of a day before occasional days and absences: a published
 /// rotation day, else the agreement's.
-fn base_state(pid: &str, day: &str, wd: &str) -> String {
+pub(crate) fn base_state(pid: &str, day: &str, wd: &str) -> String {
     format!(
         "COALESCE((SELECT MAX(rd.state) FROM rotation_days rd JOIN rotation_plans rp ON rp.id = rd.plan_id
             WHERE rp.superseded_at IS NULL AND rd.person_id = {pid} AND rd.day = {day}), {})",
@@ -288,6 +288,22 @@ impl StatsPort for SqlStore {
             }
         }
         Ok(out)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn gap_rules(&self, path: &str) -> CoreResult<Vec<GapRule>> {
+        crate::stats_coverage::gap_rules(self, path).await
+    }
+
+    #[tracing::instrument(skip_all, fields(days = days.len()))]
+    async fn on_site_counts(
+        &self,
+        path: &str,
+        days: &[StatsDay],
+        from: Date,
+        to: Date,
+    ) -> CoreResult<OnSiteCounts> {
+        crate::stats_coverage::on_site_counts(self, path, days, from, to).await
     }
 
     #[tracing::instrument(skip_all)]
