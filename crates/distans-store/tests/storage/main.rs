@@ -171,3 +171,4 @@ mod redeployment;
 mod rotation;
 mod schema;
 mod stats;
+mod stats_coverage;
