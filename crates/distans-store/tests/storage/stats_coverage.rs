@@ -107,6 +107,33 @@ async fn recount(
     want
 }
 
+/// Who of the people at or below `path` is on site each workday, as the
+/// plan gives it.
+async fn present(
+    store: &Arc<distans_store::SqlStore>,
+    path: &str,
+    from: Date,
+    to: Date,
+) -> Vec<(Date, Vec<distans_core::kernel::PersonId>)> {
+    let c = core(store);
+    let period = super::span(from, to);
+    let workdays = c.workdays.calendar(period).await.unwrap().workdays(period);
+    let members = store.members_under(path, from, 1_000_000).await.unwrap();
+    let ids: Vec<_> = members.iter().map(|m| m.id).collect();
+    let plans = store.plan_rules(&ids, from, to).await.unwrap();
+    workdays
+        .iter()
+        .map(|d| {
+            let here = ids
+                .iter()
+                .filter(|p| plans.get(p).is_none_or(|r| r.day(*d).on_site()))
+                .copied()
+                .collect();
+            (*d, here)
+        })
+        .collect()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn coverage_gap_days_are_the_plans_own_figures() {
     for t in fresh_dbs().await {
@@ -153,6 +180,66 @@ async fn coverage_gap_days_are_the_plans_own_figures() {
             )
             .await
             .unwrap();
+
+        // A minimum of a unit met exactly on its best days; on three of
+        // those days someone changes their plan: a remote day and an
+        // absence open a gap, a half day remote does not.
+        let small = units
+            .iter()
+            .filter(|u| u.people >= 3 && u.id != busy)
+            .last()
+            .unwrap();
+        let days = present(&store, &small.path, c.today(), to).await;
+        let most = days.iter().map(|d| d.1.len()).max().unwrap();
+        c.coverage
+            .add_coverage_rule(
+                &hr,
+                small.id,
+                NewCoverageRule::parse("min_onsite", None, Some(most as i64), None).unwrap(),
+            )
+            .await
+            .unwrap();
+        let best: Vec<_> = days.iter().filter(|d| d.1.len() == most).collect();
+        assert!(best.len() >= 3, "{label}: days to change");
+        let work = || distans_core::kernel::Work::new(c.now(), super::audit("test"));
+        let (remote, half) = (
+            distans_core::plan::Occasional {
+                state: distans_core::plan::DayState::Remote,
+                part: None,
+            },
+            distans_core::plan::Occasional {
+                state: distans_core::plan::DayState::Remote,
+                part: Some(distans_core::plan::Part::Pm),
+            },
+        );
+        let p = best[0].1[0];
+        store
+            .set_occasional(p, best[0].0, Some(remote), p, &work())
+            .await
+            .unwrap();
+        let p = best[1].1[0];
+        store
+            .set_occasional(p, best[1].0, Some(half), p, &work())
+            .await
+            .unwrap();
+        let p = best[2].1[0];
+        let absence = distans_core::absences::model::Absence {
+            id: uuid::Uuid::new_v4().into(),
+            person: p,
+            first_day: best[2].0,
+            last_day: best[2].0,
+            source: "manual".into(),
+            created_at: c.now(),
+        };
+        store
+            .insert_absence(&absence, Some(p), &work())
+            .await
+            .unwrap();
+        let after = present(&store, &small.path, c.today(), to).await;
+        let count = |d: Date| after.iter().find(|x| x.0 == d).unwrap().1.len();
+        assert_eq!(count(best[0].0), most - 1, "{label}");
+        assert_eq!(count(best[1].0), most, "{label}");
+        assert_eq!(count(best[2].0), most - 1, "{label}");
 
         let q = StatsQuery {
             from,
