@@ -46,6 +46,14 @@ type SpanRow = (
     i64,
 );
 type ExceptionRow = (Uuid, String, i64, String, i64, String, i64);
+/// People, spans, and rotation, occasional and absent days.
+type Counted = (
+    Vec<PeopleRow>,
+    Vec<SpanRow>,
+    Vec<ExceptionRow>,
+    Vec<ExceptionRow>,
+    Vec<ExceptionRow>,
+);
 
 /// Pushes `WITH days(day, wd, b) AS (VALUES …), sk(skill) AS (…),
 /// x(pid, u, s, leaves) AS (…) `: the workdays; the skills a minimum asks
@@ -159,13 +167,7 @@ pub(crate) async fn on_site_counts(
     let living = "(x.leaves IS NULL OR d.day <= x.leaves)";
     // `CROSS JOIN` keeps SQLite's join order as written: from the few
     // exception rows to their day and person.
-    let (p_rows, s_rows, rot, occ, abs): (
-        Vec<PeopleRow>,
-        Vec<SpanRow>,
-        Vec<ExceptionRow>,
-        Vec<ExceptionRow>,
-        Vec<ExceptionRow>,
-    ) = on_db!(store.db(), p => {
+    let (p_rows, s_rows, rot, occ, abs): Counted = on_db!(store.db(), p => {
         // Everyone counted, by unit, skill and last day.
         let mut q = QueryBuilder::new("");
         push_ctes(&mut q, path, days);

@@ -410,8 +410,10 @@ mod gaps {
         assert_eq!(e.field(), Some("to"));
     }
 
-    fn arb_case(
-    ) -> impl Strategy<Value = (Vec<Option<usize>>, Vec<(usize, i64, u8)>, Vec<Vec<i64>>)> {
+    /// Parents, rules (unit, minimum, weekday mask) and people on site.
+    type Case = (Vec<Option<usize>>, Vec<(usize, i64, u8)>, Vec<Vec<i64>>);
+
+    fn arb_case() -> impl Strategy<Value = Case> {
         (1usize..8).prop_flat_map(|n| {
             (
                 proptest::collection::vec(proptest::option::of(0usize..8), n),

@@ -186,8 +186,8 @@ async fn coverage_gap_days_are_the_plans_own_figures() {
         // absence open a gap, a half day remote does not.
         let small = units
             .iter()
-            .filter(|u| u.people >= 3 && u.id != busy)
-            .last()
+            .rev()
+            .find(|u| u.people >= 3 && u.id != busy)
             .unwrap();
         let days = present(&store, &small.path, c.today(), to).await;
         let most = days.iter().map(|d| d.1.len()).max().unwrap();
