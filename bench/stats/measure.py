@@ -58,4 +58,7 @@ time_cases(client, label, repeats, [
     ("occupancy, every site, a quarter", f"/api/v1/stats/occupancy?from={quarter}&to={today}"),
     ("occupancy, every site, a year", f"/api/v1/stats/occupancy?{year}"),
     ("remote share CSV, a year by week", f"/api/v1/stats/remote-share?{year}&format=csv"),
+    ("coverage gaps, whole organisation, a quarter by week",
+     f"/api/v1/stats/coverage?from={quarter}&to={today}&by=week"),
+    ("coverage gaps, whole organisation, a year by week", f"/api/v1/stats/coverage?{year}&by=week"),
 ])

@@ -1,7 +1,8 @@
 // @ts-check
 // Statistik: HR reads the charts and their tables, groups by month, picks a
 // unit and downloads a table as CSV (Swedish: semicolons, decimal commas);
-// an employee sees the organisation only; an employee records her commute
+// HR reads the days with a coverage gap, on a phone too; an employee
+// sees the organisation only; an employee records her commute
 // on her own page, where a bad distance is shown at its field. axe-core
 // checks each page.
 const fs = require('fs');
@@ -46,6 +47,36 @@ test('HR reads the statistics, filters them and downloads a table', async ({ pag
   expect(lines[0]).toBe('Period;Grupp;Personer;Dagar;Distansdagar;Distansandel (%);Dold');
   expect(lines.length).toBeGreaterThan(1);
   expect(lines.slice(1).some((l) => /;\d+,\d;/.test(l))).toBe(true);
+});
+
+test('HR reads the days with a coverage gap, their definition and table, also at 320 px', async ({ page }) => {
+  await signIn(page, 'hr');
+  await mainNav(page).getByRole('link', { name: 'Statistik' }).click();
+  // Days with a coverage gap: a chart with its table, the definition one
+  // link away, and its own CSV.
+  const gaps = page.locator('section', { has: page.locator('#gaps-h') });
+  const gapsTitle = 'Dagar med lucka i bemanningen på plats';
+  await expect(gaps.getByRole('img', { name: gapsTitle })).toBeVisible();
+  await expect(gaps.getByRole('table', { name: gapsTitle })).toBeVisible();
+  await expect(gaps.locator('#stats-gaps thead')).toContainText('Enhetsdagar med regel');
+  await gaps.getByRole('link', { name: 'Så räknas luckorna' }).click();
+  await expect(page).toHaveURL(/#def-gaps$/);
+  await expect(page.locator('#def-gaps + dd')).toContainText('enhetsdag');
+  const [gapsCsv] = await Promise.all([
+    page.waitForEvent('download'),
+    gaps.getByRole('link', { name: 'Ladda ner tabellen som CSV' }).click(),
+  ]);
+  const gapLines = fs.readFileSync(String(await gapsCsv.path()), 'utf8').replace(/^\uFEFF/, '').trim().split('\n');
+  expect(gapLines[0]).toBe('Period;Grupp;Personer;Enhetsdagar med regel;Dagar med lucka;Andel med lucka (%);Dold');
+  expect(gapLines.length).toBeGreaterThan(1);
+
+  // On a phone-sized screen the page does not scroll sideways.
+  await page.setViewportSize({ width: 320, height: 800 });
+  await page.goto('/statistik');
+  await expect(page.getByRole('img', { name: gapsTitle })).toBeVisible();
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(wide).toBeLessThanOrEqual(320);
+  await expectAccessible(page, 'the statistics page at 320 px');
 });
 
 test('an employee sees the organisation only, and records her commute', async ({ page }) => {

@@ -45,6 +45,7 @@ mod rotation;
 mod scim;
 mod stats;
 mod stats_days;
+mod stats_coverage;
 mod system;
 mod temporary;
 mod workdays;

@@ -255,6 +255,22 @@ impl StatsPort for SqlStore {
     }
 
     #[tracing::instrument(skip_all)]
+    async fn gap_rules(&self, path: &str) -> CoreResult<Vec<GapRule>> {
+        crate::stats_coverage::gap_rules(self, path).await
+    }
+
+    #[tracing::instrument(skip_all, fields(days = days.len()))]
+    async fn on_site_counts(
+        &self,
+        path: &str,
+        days: &[StatsDay],
+        from: Date,
+        to: Date,
+    ) -> CoreResult<OnSiteCounts> {
+        crate::stats_coverage::on_site_counts(self, path, days, from, to).await
+    }
+
+    #[tracing::instrument(skip_all)]
     async fn agreement_counts(&self, from: Date) -> CoreResult<Vec<AgreementCount>> {
         let rows: Vec<(Uuid, String, i64, i64)> = fetch!(
             self.db(),

@@ -39,7 +39,7 @@ const PEOPLE: &str = "(SELECT p.id AS pid, p.unit_id AS unit_id, COALESCE(p.site
     FROM people p JOIN units u ON u.id = p.unit_id)";
 
 /// `remote` when an active agreement has `pid`'s weekday `wd` on `day`, else `workplace`.
-fn agreement_state(pid: &str, day: &str, wd: &str) -> String {
+pub(crate) fn agreement_state(pid: &str, day: &str, wd: &str) -> String {
     format!(
         "CASE WHEN EXISTS (SELECT 1 FROM agreements a WHERE a.person_id = {pid} AND a.state = 'active'
             AND a.start_date <= {day} AND (a.end_date IS NULL OR a.end_date >= {day})
@@ -50,7 +50,7 @@ fn agreement_state(pid: &str, day: &str, wd: &str) -> String {
 
 /// The state of a day before occasional days and absences: a published
 /// rotation day, else the agreement's.
-fn base_state(pid: &str, day: &str, wd: &str) -> String {
+pub(crate) fn base_state(pid: &str, day: &str, wd: &str) -> String {
     format!(
         "COALESCE((SELECT MAX(rd.state) FROM rotation_days rd JOIN rotation_plans rp ON rp.id = rd.plan_id
             WHERE rp.superseded_at IS NULL AND rd.day = {day} AND rd.person_id = {pid}), {})",

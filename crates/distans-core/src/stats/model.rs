@@ -389,3 +389,107 @@ pub struct OccupancyStats {
     pub rows: Vec<OccupancyRow>,
     pub min_group: i64,
 }
+
+/// The longest period the coverage figure covers: it is counted day by day.
+pub const MAX_GAP_DAYS: i64 = 366;
+
+/// A coverage rule as the statistics count it, with the desks of its
+/// unit's site (`max_desks`; none: the unit has no site and the rule
+/// cannot be counted, as on the unit's own coverage).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GapRule {
+    pub rule: crate::coverage::model::CoverageRule,
+    /// The unit's own site and its desks.
+    pub site: Option<(Uuid, i64)>,
+}
+
+/// The people placed directly in a unit (not below it), all of them
+/// (`skill` none) or those with a skill some rule asks for.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct OnSiteKey {
+    pub unit: UnitId,
+    pub skill: Option<String>,
+}
+
+/// People of a key who leave on the same day (or never).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyPeople {
+    /// Index into [`OnSiteCounts::keys`].
+    pub key: usize,
+    pub last_day: Option<Date>,
+    pub people: i64,
+}
+
+/// Active agreements of a key with the same span and weekdays.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeySpan {
+    pub key: usize,
+    pub start: Date,
+    pub last: Option<Date>,
+    pub leaves: Option<Date>,
+    pub weekdays: Vec<Weekday>,
+    pub count: i64,
+}
+
+/// Person-days of a key and day with the same exception, state and base.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyException {
+    pub key: usize,
+    /// Index into the period's workdays.
+    pub day: usize,
+    pub exception: Exception,
+    pub state: DayState,
+    pub base: DayState,
+    pub count: i64,
+}
+
+/// The plan of the period counted per unit (own people), skill and day:
+/// what the coverage figure needs, as the database counts it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OnSiteCounts {
+    pub keys: Vec<OnSiteKey>,
+    pub people: Vec<KeyPeople>,
+    pub spans: Vec<KeySpan>,
+    pub exceptions: Vec<KeyException>,
+}
+
+/// A unit's coverage in one bucket: the workdays on which some rule of it
+/// applies, and of those the days with at least one gap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct GapCount {
+    pub rule_days: i64,
+    pub gap_days: i64,
+}
+
+impl std::ops::AddAssign for GapCount {
+    fn add_assign(&mut self, o: GapCount) {
+        self.rule_days += o.rule_days;
+        self.gap_days += o.gap_days;
+    }
+}
+
+/// Coverage gaps of one group in one bucket.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GapRow {
+    pub group: usize,
+    pub bucket: usize,
+    /// Units of the group with a rule applying that day, summed over the
+    /// bucket's workdays; none when suppressed.
+    pub unit_days: Option<i64>,
+    /// Of those unit-days, the ones with at least one gap.
+    pub gap_days: Option<i64>,
+    /// gap_days ÷ unit_days; none when suppressed or without unit-days.
+    pub share: Option<f64>,
+}
+
+/// Days with a coverage gap over a period.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CoverageGaps {
+    pub from: Date,
+    pub to: Date,
+    pub by: Grouping,
+    pub buckets: Vec<Bucket>,
+    pub groups: Vec<GroupRef>,
+    pub rows: Vec<GapRow>,
+    pub min_group: i64,
+}

@@ -22,6 +22,20 @@ pub trait StatsPort: Send + Sync {
         from: Date,
         to: Date,
     ) -> CoreResult<PlanCounts>;
+    /// The coverage rules of the open units at or below the unit with
+    /// this path (`/`: all), each with its unit's own site and desks.
+    async fn gap_rules(&self, path: &str) -> CoreResult<Vec<GapRule>>;
+    /// The plan of the period counted per unit (people placed directly in
+    /// it), skill a `min_onsite` rule asks for, and day: the people of
+    /// the open units at or below `path`. `days` are the workdays, one
+    /// bucket each.
+    async fn on_site_counts(
+        &self,
+        path: &str,
+        days: &[StatsDay],
+        from: Date,
+        to: Date,
+    ) -> CoreResult<OnSiteCounts>;
     /// Agreements by unit, state and days a week (agreements of people not
     /// gone before `from`).
     async fn agreement_counts(&self, from: Date) -> CoreResult<Vec<AgreementCount>>;

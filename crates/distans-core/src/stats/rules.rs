@@ -26,6 +26,7 @@ use time::{Date, Month};
 
 use crate::kernel::calendar::iso_week;
 use crate::kernel::dates::Weekday;
+use crate::kernel::gap::RuleKind;
 use crate::kernel::{CoreError, CoreResult, UnitId};
 use crate::plan::model::DayState;
 use crate::stats::model::*;
@@ -427,6 +428,166 @@ pub fn check_factors(
         source,
         valid_from: today,
     })
+}
+
+/// A period the coverage figure may be asked for: `from` ≤ `to`, at most
+/// [`MAX_GAP_DAYS`] days.
+pub fn check_gap_period(from: Date, to: Date) -> CoreResult<()> {
+    check_period(from, to)?;
+    if (to - from).whole_days() + 1 > MAX_GAP_DAYS {
+        return Err(CoreError::invalid(
+            "to",
+            format!("coverage gaps cover at most {MAX_GAP_DAYS} days from `from`"),
+        ));
+    }
+    Ok(())
+}
+
+/// Is a day of this state (a half day: with `rest` the other half) at the
+/// workplace for at least half the day, as `PlanDay::on_site` says?
+fn on_site_of(e: &KeyException) -> i64 {
+    let new = match e.exception {
+        Exception::Absence => false,
+        Exception::Occasional { half: true } => {
+            e.state == DayState::Workplace || e.base == DayState::Workplace
+        }
+        _ => e.state == DayState::Workplace,
+    };
+    i64::from(new) - i64::from(e.base == DayState::Workplace)
+}
+
+/// The people on site per key and workday (`days` one bucket a day, as
+/// [`cut`] gives them with `daily`): everyone at the workplace until their
+/// last day, less the agreements' remote weekdays, with each exception
+/// instead of what it overrides.
+pub fn on_site_days(counts: &OnSiteCounts, days: &[StatsDay]) -> Vec<Vec<i64>> {
+    let mut out = vec![vec![0i64; days.len()]; counts.keys.len()];
+    for p in &counts.people {
+        let Some(row) = out.get_mut(p.key) else {
+            continue;
+        };
+        for (i, d) in days.iter().enumerate() {
+            if p.last_day.is_some_and(|l| d.day > l) {
+                break;
+            }
+            row[i] += p.people;
+        }
+    }
+    for a in &counts.spans {
+        let Some(row) = out.get_mut(a.key) else {
+            continue;
+        };
+        let first = days.partition_point(|d| d.day < a.start);
+        for (i, d) in days.iter().enumerate().skip(first) {
+            if a.last.is_some_and(|l| d.day > l) || a.leaves.is_some_and(|l| d.day > l) {
+                break;
+            }
+            if a.weekdays.contains(&d.weekday) {
+                row[i] -= a.count;
+            }
+        }
+    }
+    for e in &counts.exceptions {
+        if let Some(v) = out.get_mut(e.key).and_then(|row| row.get_mut(e.day)) {
+            *v += on_site_of(e) * e.count;
+        }
+    }
+    out
+}
+
+/// Each unit's coverage per bucket: a unit-day counts when some rule of
+/// the unit applies that workday (its weekdays; a desk maximum only when
+/// the unit has a site), and is a gap day when at least one of them has a
+/// gap — a minimum with fewer of the unit's people (it and everything
+/// below it, with the rule's skill if any) on site than it asks, or more
+/// people on site at the unit's site than it has desks.
+///
+/// `units` is the open tree, `keys`/`on_site` the people on site per unit
+/// (own people), skill and workday, `sites` the people on site per site and
+/// workday, `days` the workdays with their buckets. Rules of units not in
+/// the tree are not counted; nor are people of such units.
+pub fn unit_gaps(
+    units: &[TreeUnit],
+    rules: &[GapRule],
+    keys: &[OnSiteKey],
+    on_site: &[Vec<i64>],
+    sites: &HashMap<uuid::Uuid, Vec<i64>>,
+    days: &[StatsDay],
+    buckets: usize,
+) -> HashMap<UnitId, Vec<GapCount>> {
+    let index: HashMap<UnitId, usize> = units.iter().enumerate().map(|(i, u)| (u.id, i)).collect();
+    // The (unit, skill) pairs a minimum asks about, each with its people
+    // on site per day: the unit's own and everything below it.
+    let mut wanted: HashMap<(UnitId, Option<&str>), Vec<i64>> = HashMap::new();
+    for r in rules {
+        if r.rule.kind == RuleKind::MinOnsite && index.contains_key(&r.rule.unit_id) {
+            wanted
+                .entry((r.rule.unit_id, r.rule.skill.as_deref()))
+                .or_insert_with(|| vec![0; days.len()]);
+        }
+    }
+    for (k, row) in keys.iter().zip(on_site) {
+        let mut at = index.get(&k.unit).copied();
+        let mut steps = 0;
+        while let Some(i) = at {
+            if let Some(sum) = wanted.get_mut(&(units[i].id, k.skill.as_deref())) {
+                for (s, v) in sum.iter_mut().zip(row) {
+                    *s += v;
+                }
+            }
+            at = units[i].parent.and_then(|p| index.get(&p).copied());
+            steps += 1;
+            if steps > units.len() {
+                break;
+            }
+        }
+    }
+    let mut by_unit: HashMap<UnitId, Vec<&GapRule>> = HashMap::new();
+    for r in rules {
+        if index.contains_key(&r.rule.unit_id) {
+            by_unit.entry(r.rule.unit_id).or_default().push(r);
+        }
+    }
+    let mut out = HashMap::new();
+    for (unit, rules) in by_unit {
+        let mut counts = vec![GapCount::default(); buckets];
+        for (i, d) in days.iter().enumerate() {
+            let mut applies = false;
+            let mut gap = false;
+            for r in &rules {
+                if !r.rule.applies_on(d.day) {
+                    continue;
+                }
+                match r.rule.kind {
+                    RuleKind::MinOnsite => {
+                        applies = true;
+                        let here = wanted
+                            .get(&(unit, r.rule.skill.as_deref()))
+                            .map_or(0, |v| v[i]);
+                        gap |= here < r.rule.min_onsite;
+                    }
+                    RuleKind::MaxDesks => {
+                        let Some((site, desks)) = r.site else {
+                            continue;
+                        };
+                        applies = true;
+                        let here = sites
+                            .get(&site)
+                            .and_then(|v| v.get(i))
+                            .copied()
+                            .unwrap_or(0);
+                        gap |= here > desks;
+                    }
+                }
+            }
+            if let Some(c) = counts.get_mut(d.bucket) {
+                c.rule_days += i64::from(applies);
+                c.gap_days += i64::from(applies && gap);
+            }
+        }
+        out.insert(unit, counts);
+    }
+    out
 }
 
 #[cfg(test)]

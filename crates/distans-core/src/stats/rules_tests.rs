@@ -184,3 +184,291 @@ fn commute_modes_in_swedish_and_english() {
     assert!(check_commute(Some(-1.0), Some(CommuteMode::Bus)).is_err());
     assert!(check_commute(None, None).is_ok());
 }
+
+mod gaps {
+    use super::*;
+    use crate::coverage::model::CoverageRule;
+    use crate::kernel::gap::RuleKind;
+
+    fn unit(n: u128, parent: Option<u128>) -> TreeUnit {
+        TreeUnit {
+            id: UnitId::from_u128(n),
+            parent: parent.map(UnitId::from_u128),
+            name: format!("U{n}"),
+            path: String::new(),
+            people: 0,
+        }
+    }
+
+    fn min_rule(
+        unit: u128,
+        skill: Option<&str>,
+        min: i64,
+        weekdays: Option<Vec<Weekday>>,
+    ) -> GapRule {
+        GapRule {
+            rule: CoverageRule {
+                id: Uuid::from_u128(1000 + unit).into(),
+                unit_id: UnitId::from_u128(unit),
+                kind: RuleKind::MinOnsite,
+                skill: skill.map(str::to_string),
+                min_onsite: min,
+                weekdays,
+                version: 1,
+            },
+            site: None,
+        }
+    }
+
+    fn desk_rule(unit: u128, site: Option<(Uuid, i64)>) -> GapRule {
+        GapRule {
+            rule: CoverageRule {
+                id: Uuid::from_u128(2000 + unit).into(),
+                unit_id: UnitId::from_u128(unit),
+                kind: RuleKind::MaxDesks,
+                skill: None,
+                min_onsite: 0,
+                weekdays: None,
+                version: 1,
+            },
+            site,
+        }
+    }
+
+    fn key(unit: u128, skill: Option<&str>) -> OnSiteKey {
+        OnSiteKey {
+            unit: UnitId::from_u128(unit),
+            skill: skill.map(str::to_string),
+        }
+    }
+
+    /// Two weeks of workdays from Monday 2026-11-23, by week.
+    fn two_weeks() -> Vec<StatsDay> {
+        let days: Vec<Date> = (0..14)
+            .map(|i| date!(2026 - 11 - 23) + time::Duration::days(i))
+            .filter(|d| Weekday::of(*d).is_some())
+            .collect();
+        cut(&days, Grouping::Week, false).1
+    }
+
+    #[test]
+    fn a_worked_example_of_two_units_over_two_weeks() {
+        // A unit (1) with a child (2). Unit 1: at least 3 of its people (1
+        // and 2 together) on site every workday; unit 2: at least one
+        // receptionist on site on Mondays and Fridays. On site per day:
+        // unit 1's own 1 person every day, unit 2's 2 people but Wednesday
+        // of the first week (1) and the second Friday (0); the one
+        // receptionist (in unit 2) only on the first Monday.
+        let days = two_weeks();
+        let units = [unit(1, None), unit(2, Some(1))];
+        let rules = [
+            min_rule(1, None, 3, None),
+            min_rule(
+                2,
+                Some("reception"),
+                1,
+                Some(vec![Weekday::Mon, Weekday::Fri]),
+            ),
+        ];
+        let keys = [key(1, None), key(2, None), key(2, Some("reception"))];
+        let on_site = vec![
+            vec![1; 10],
+            vec![2, 2, 1, 2, 2, 2, 2, 2, 2, 0],
+            vec![1, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+        ];
+        let g = unit_gaps(&units, &rules, &keys, &on_site, &HashMap::new(), &days, 2);
+        // Unit 1: five rule days a week; a gap on the first Wednesday
+        // (2 < 3) and the second Friday (1 < 3).
+        assert_eq!(
+            g[&UnitId::from_u128(1)],
+            vec![
+                GapCount {
+                    rule_days: 5,
+                    gap_days: 1
+                },
+                GapCount {
+                    rule_days: 5,
+                    gap_days: 1
+                }
+            ]
+        );
+        // Unit 2: Mondays and Fridays; no receptionist but the first Monday.
+        assert_eq!(
+            g[&UnitId::from_u128(2)],
+            vec![
+                GapCount {
+                    rule_days: 2,
+                    gap_days: 1
+                },
+                GapCount {
+                    rule_days: 2,
+                    gap_days: 2
+                }
+            ]
+        );
+    }
+
+    #[test]
+    fn a_desk_maximum_counts_only_with_a_site_and_the_people_below_a_rule_count() {
+        let days = two_weeks();
+        let site = Uuid::from_u128(9);
+        let units = [
+            unit(1, None),
+            unit(2, Some(1)),
+            unit(3, Some(2)),
+            unit(4, None),
+        ];
+        let rules = [
+            desk_rule(1, Some((site, 4))),
+            desk_rule(4, None),
+            min_rule(2, None, 2, None),
+        ];
+        // Unit 2 has no one of its own; unit 3 (below it) has 2 on site.
+        let keys = [key(3, None)];
+        let on_site = vec![vec![2; 10]];
+        let mut sites = HashMap::new();
+        sites.insert(site, vec![4, 5, 4, 4, 4, 4, 4, 4, 4, 6]);
+        let g = unit_gaps(&units, &rules, &keys, &on_site, &sites, &days, 2);
+        assert_eq!(
+            g[&UnitId::from_u128(1)][0],
+            GapCount {
+                rule_days: 5,
+                gap_days: 1
+            }
+        );
+        assert_eq!(
+            g[&UnitId::from_u128(1)][1],
+            GapCount {
+                rule_days: 5,
+                gap_days: 1
+            }
+        );
+        // Without a site the desk maximum cannot be counted: no rule days.
+        assert_eq!(g[&UnitId::from_u128(4)][0], GapCount::default());
+        assert_eq!(
+            g[&UnitId::from_u128(2)][0],
+            GapCount {
+                rule_days: 5,
+                gap_days: 0
+            }
+        );
+    }
+
+    #[test]
+    fn on_site_days_follow_the_plan_of_each_day() {
+        // One person, one week: Monday-and-Friday agreement, Wednesday
+        // morning remote (half: still on site), Thursday absent.
+        let days = two_weeks()[..5].to_vec();
+        let daily: Vec<StatsDay> = days
+            .iter()
+            .enumerate()
+            .map(|(i, d)| StatsDay { bucket: i, ..*d })
+            .collect();
+        let counts = OnSiteCounts {
+            keys: vec![key(1, None)],
+            people: vec![KeyPeople {
+                key: 0,
+                last_day: None,
+                people: 1,
+            }],
+            spans: vec![KeySpan {
+                key: 0,
+                start: date!(2026 - 01 - 01),
+                last: None,
+                leaves: None,
+                weekdays: vec![Weekday::Mon, Weekday::Fri],
+                count: 1,
+            }],
+            exceptions: vec![
+                KeyException {
+                    key: 0,
+                    day: 2,
+                    exception: Exception::Occasional { half: true },
+                    state: DayState::Remote,
+                    base: DayState::Workplace,
+                    count: 1,
+                },
+                KeyException {
+                    key: 0,
+                    day: 3,
+                    exception: Exception::Absence,
+                    state: DayState::Absent,
+                    base: DayState::Workplace,
+                    count: 1,
+                },
+            ],
+        };
+        assert_eq!(on_site_days(&counts, &daily), vec![vec![0, 1, 1, 0, 0]]);
+    }
+
+    #[test]
+    fn the_period_is_at_most_366_days_and_names_the_field() {
+        assert!(check_gap_period(date!(2026 - 01 - 01), date!(2027 - 01 - 01)).is_ok());
+        let e = check_gap_period(date!(2026 - 01 - 01), date!(2027 - 01 - 02)).unwrap_err();
+        assert_eq!(e.field(), Some("to"));
+        let e = check_gap_period(date!(2026 - 02 - 01), date!(2026 - 01 - 02)).unwrap_err();
+        assert_eq!(e.field(), Some("to"));
+    }
+
+    /// Parents, rules (unit, minimum, weekday mask) and people on site.
+    type Case = (Vec<Option<usize>>, Vec<(usize, i64, u8)>, Vec<Vec<i64>>);
+
+    fn arb_case() -> impl Strategy<Value = Case> {
+        (1usize..8).prop_flat_map(|n| {
+            (
+                proptest::collection::vec(proptest::option::of(0usize..8), n),
+                proptest::collection::vec((0usize..8, 0i64..6, 0u8..32), 0..6),
+                proptest::collection::vec(proptest::collection::vec(0i64..6, 10), n),
+            )
+        })
+    }
+
+    proptest! {
+        /// Gap days never exceed the unit-days with a rule, which never
+        /// exceed the workdays; a unit without rules has none.
+        #[test]
+        fn gap_days_never_exceed_the_days_with_rules((parents, rules, on) in arb_case()) {
+            let n = parents.len();
+            let units: Vec<TreeUnit> = (0..n)
+                .map(|i| unit(i as u128, parents[i].filter(|p| *p < i).map(|p| p as u128)))
+                .collect();
+            let weekdays = |mask: u8| {
+                let w: Vec<Weekday> = [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri]
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(i, _)| mask & (1 << i) != 0)
+                    .map(|(_, w)| w)
+                    .collect();
+                (!w.is_empty()).then_some(w)
+            };
+            let rules: Vec<GapRule> = rules
+                .iter()
+                .map(|(u, min, mask)| min_rule((*u % n) as u128, None, *min, weekdays(*mask)))
+                .collect();
+            let keys: Vec<OnSiteKey> = (0..n).map(|i| key(i as u128, None)).collect();
+            let days = two_weeks();
+            let g = unit_gaps(&units, &rules, &keys, &on, &HashMap::new(), &days, 2);
+            for (u, counts) in &g {
+                prop_assert!(rules.iter().any(|r| r.rule.unit_id == *u));
+                let mut days_of = [0i64; 2];
+                for d in &days {
+                    days_of[d.bucket] += 1;
+                }
+                for (b, c) in counts.iter().enumerate() {
+                    prop_assert!(0 <= c.gap_days && c.gap_days <= c.rule_days);
+                    prop_assert!(c.rule_days <= days_of[b]);
+                }
+            }
+            // A minimum of 0 never has a gap.
+            for r in rules.iter().filter(|r| r.rule.min_onsite == 0) {
+                let only_zero = rules
+                    .iter()
+                    .filter(|x| x.rule.unit_id == r.rule.unit_id)
+                    .all(|x| x.rule.min_onsite == 0);
+                if only_zero {
+                    prop_assert!(g[&r.rule.unit_id].iter().all(|c| c.gap_days == 0));
+                }
+            }
+        }
+    }
+}

@@ -563,6 +563,99 @@ impl StatsService {
         })
     }
 
+    /// Days with a coverage gap by week or month, per unit (with
+    /// everything below it) and for the organisation: unit-days with at
+    /// least one gap, of the unit-days with a rule (see `rules::unit_gaps`).
+    #[tracing::instrument(skip_all)]
+    pub async fn coverage_gaps(&self, actor: &Actor, q: &StatsQuery) -> CoreResult<CoverageGaps> {
+        rules::check_gap_period(q.from, q.to)?;
+        let workdays = self.days(q.from, q.to).await?;
+        let view = self.view(actor, q.unit, q.from).await?;
+        let (buckets, days) = rules::cut(&workdays, q.by, false);
+        // The store counts one bucket a day.
+        let daily: Vec<StatsDay> = days
+            .iter()
+            .enumerate()
+            .map(|(i, d)| StatsDay { bucket: i, ..*d })
+            .collect();
+        let gap_rules = self.port.gap_rules(&view.path).await?;
+        let mut sites: HashMap<Uuid, Vec<i64>> = HashMap::new();
+        let mut per_unit = HashMap::new();
+        if !gap_rules.is_empty() && !daily.is_empty() {
+            let counts = self
+                .port
+                .on_site_counts(&view.path, &daily, q.from, q.to)
+                .await?;
+            let on_site = rules::on_site_days(&counts, &daily);
+            if gap_rules
+                .iter()
+                .any(|r| r.rule.kind == crate::kernel::gap::RuleKind::MaxDesks && r.site.is_some())
+            {
+                let site_counts = self
+                    .port
+                    .plan_counts(&GroupBy::Sites, &daily, q.from, q.to)
+                    .await?;
+                for ((key, b), s) in rules::day_sums(&site_counts, &daily) {
+                    sites
+                        .entry(key.group)
+                        .or_insert_with(|| vec![0; daily.len()])[b] += s.on_site;
+                }
+            }
+            per_unit = rules::unit_gaps(
+                &view.units,
+                &gap_rules,
+                &counts.keys,
+                &on_site,
+                &sites,
+                &days,
+                buckets.len(),
+            );
+        }
+        let belongs = self.membership(&view);
+        let mut sums = vec![vec![GapCount::default(); buckets.len()]; view.groups.len()];
+        for (unit, counts) in per_unit {
+            let Some(node) = view.index.get(&unit) else {
+                continue;
+            };
+            for g in &belongs[*node] {
+                for (b, c) in counts.iter().enumerate() {
+                    sums[*g][b] += *c;
+                }
+            }
+        }
+        let mut rows = vec![];
+        for (g, group) in view.groups.iter().enumerate() {
+            for (b, c) in sums[g].iter().enumerate() {
+                rows.push(if group.suppressed {
+                    GapRow {
+                        group: g,
+                        bucket: b,
+                        unit_days: None,
+                        gap_days: None,
+                        share: None,
+                    }
+                } else {
+                    GapRow {
+                        group: g,
+                        bucket: b,
+                        unit_days: Some(c.rule_days),
+                        gap_days: Some(c.gap_days),
+                        share: (c.rule_days > 0).then(|| c.gap_days as f64 / c.rule_days as f64),
+                    }
+                });
+            }
+        }
+        Ok(CoverageGaps {
+            from: q.from,
+            to: q.to,
+            by: q.by,
+            buckets,
+            groups: view.groups,
+            rows,
+            min_group: self.min_group(),
+        })
+    }
+
     /// Records a person's one-way commute: by the person, HR or
     /// administrators. Both none removes it.
     #[tracing::instrument(skip_all)]

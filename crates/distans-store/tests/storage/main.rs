@@ -172,3 +172,4 @@ mod redeployment;
 mod rotation;
 mod schema;
 mod stats;
+mod stats_coverage;

@@ -1354,3 +1354,14 @@ start-gap-desks = { $day }: { $n } more on site than the desks.
 start-overview-link = Overview of your units
 start-followups = Follow-ups in the coming month
 start-see-all = Show all ({ $n })
+
+# Statistics: days with a coverage gap
+stats-gaps-title = Days with a gap in on-site cover
+stats-gaps-intro = How often fewer people were on site than the units' rules require, or more than the site's desks, according to the plan.
+stats-gaps-definition-link = How the gaps are counted
+stats-gaps-too-long = Gaps are counted day by day for at most 366 days. Choose a shorter period to see them.
+stats-gaps-bar = { $gaps } of { $days } days ({ $share } %)
+stats-def-gaps = Every workday of a unit with at least one rule that applies that day is one unit-day. It is a day with a gap if any rule is not met: fewer of the unit's people (the unit and the units below it, with the skill if the rule asks for one) on site for at least half the day than the rule requires, or more people on site at the unit's site than it has desks. A group's figure is the sum over its units with rules; the share is days with a gap divided by unit-days. The plan is the one that stands now: agreements, occasional days, published rotation and absences. Weekends and public holidays are not counted.
+stats-col-unit-days = Unit-days with a rule
+stats-col-gap-days = Days with a gap
+stats-col-gap-share = Share with a gap (%)

@@ -1354,3 +1354,14 @@ start-gap-desks = { $day }: { $n } fler på plats än skrivplatserna.
 start-overview-link = Översikt över dina enheter
 start-followups = Uppföljningar den närmaste månaden
 start-see-all = Visa alla ({ $n })
+
+# Statistics: days with a coverage gap
+stats-gaps-title = Dagar med lucka i bemanningen på plats
+stats-gaps-intro = Hur ofta färre var på plats än enheternas regler kräver, eller fler än arbetsplatsens skrivbord, enligt planen.
+stats-gaps-definition-link = Så räknas luckorna
+stats-gaps-too-long = Luckorna räknas dag för dag för högst 366 dagar. Välj en kortare period för att se dem.
+stats-gaps-bar = { $gaps } av { $days } dagar ({ $share } %)
+stats-def-gaps = För varje arbetsdag och enhet med minst en regel som gäller den dagen räknas en enhetsdag. Den är en dag med lucka om någon regel inte uppfylls: färre av enhetens personer (enheten och enheterna under den, med rätt kompetens om regeln kräver det) på plats minst halva dagen än regeln kräver, eller fler på plats vid enhetens arbetsplats än den har skrivbord. En grupps siffra är summan för dess enheter med regler; andelen är dagar med lucka delat med enhetsdagar. Planen är den som gäller nu: överenskommelser, enstaka dagar, publicerad rotation och frånvaro. Helger och helgdagar räknas inte.
+stats-col-unit-days = Enhetsdagar med regel
+stats-col-gap-days = Dagar med lucka
+stats-col-gap-share = Andel med lucka (%)

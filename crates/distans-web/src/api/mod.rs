@@ -201,6 +201,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(departures::reactivate))
         .routes(routes!(stats::put_commute))
         .routes(routes!(stats::stats_remote_share))
+        .routes(routes!(stats::stats_coverage_gaps))
         .routes(routes!(stats::stats_emissions))
         .routes(routes!(stats::stats_agreements))
         .routes(routes!(stats::stats_decisions))

@@ -286,6 +286,31 @@ pub struct OccupancyOut {
     rows: Vec<OccupancyRowOut>,
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct GapRowOut {
+    period: String,
+    #[serde(flatten)]
+    group: GroupOut,
+    /// Unit-days with a coverage rule: for each workday of the period, the
+    /// group's units with a rule that applies that day.
+    unit_days: Option<i64>,
+    /// Of those, the unit-days with at least one gap (fewer on site than a
+    /// minimum asks, or more than the site's desks).
+    gap_days: Option<i64>,
+    /// gap_days ÷ unit_days (0–1).
+    share: Option<f64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CoverageGapsOut {
+    from: Date,
+    to: Date,
+    by: String,
+    min_group: i64,
+    buckets: Vec<BucketOut>,
+    rows: Vec<GapRowOut>,
+}
+
 /// A statistics question as asked: CSV or JSON, in the asker's language.
 struct Asked {
     csv: bool,
@@ -364,6 +389,45 @@ pub async fn stats_remote_share(
                 share: r.share,
             })
             .collect(),
+    })
+}
+
+/// Days with a coverage gap by ISO week or month: for the group's units
+/// with coverage rules, the unit-days with at least one gap of the
+/// unit-days with a rule (from the plan as it stands; workdays only), for
+/// the organisation or a unit with the units below it, with its parts. At
+/// most 366 days.
+#[utoipa::path(get, path = "/api/v1/stats/coverage", tag = "statistics", params(StatsParams),
+    security(("session" = []), ("token" = [])),
+    responses((status = 200, description = "The figures as JSON, or as CSV (`?format=csv` or `Accept: text/csv`)", content((CoverageGapsOut = "application/json"), (String = "text/csv"))),
+        (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn stats_coverage_gaps(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    headers: HeaderMap,
+    ApiQuery(p): ApiQuery<StatsParams>,
+) -> ApiResult<Response> {
+    let asked = ask(&state, &actor, &headers, &p, Grouping::Week)?;
+    let c = state.core.stats.coverage_gaps(&actor, &asked.q).await?;
+    answer(&asked, "tackningsluckor", c, gaps_table, |c| {
+        CoverageGapsOut {
+            from: c.from,
+            to: c.to,
+            by: c.by.as_str().into(),
+            min_group: c.min_group,
+            buckets: buckets_out(&c.buckets),
+            rows: c
+                .rows
+                .iter()
+                .map(|r| GapRowOut {
+                    period: c.buckets[r.bucket].key.clone(),
+                    group: group_out(&c.groups[r.group]),
+                    unit_days: r.unit_days,
+                    gap_days: r.gap_days,
+                    share: r.share,
+                })
+                .collect(),
+        }
     })
 }
 

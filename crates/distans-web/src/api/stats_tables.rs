@@ -265,3 +265,33 @@ pub fn occupancy_table(o: &OccupancyStats, _lang: Lang) -> Table {
             .collect(),
     }
 }
+
+pub fn gaps_table(c: &CoverageGaps, lang: Lang) -> Table {
+    Table {
+        columns: vec![
+            "stats-col-period",
+            "stats-col-group",
+            "stats-col-people",
+            "stats-col-unit-days",
+            "stats-col-gap-days",
+            "stats-col-gap-share",
+            "stats-col-suppressed",
+        ],
+        rows: c
+            .rows
+            .iter()
+            .map(|r| {
+                let g = &c.groups[r.group];
+                vec![
+                    Cell::Text(c.buckets[r.bucket].key.clone()),
+                    Cell::Text(group_name(g, lang)),
+                    Cell::Int(Some(g.people)),
+                    Cell::Int(r.unit_days),
+                    Cell::Int(r.gap_days),
+                    Cell::Share(r.share),
+                    Cell::Yes(g.suppressed),
+                ]
+            })
+            .collect(),
+    }
+}

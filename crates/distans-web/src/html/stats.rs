@@ -14,8 +14,8 @@ use distans_core::CoreError;
 use super::ctx::{render, Ctx, OrPage, Reply};
 use super::form::{form_errors, get, invalid, redirect, Pairs};
 use crate::api::stats::{
-    agreements_table, decisions_table, emissions_table, group_name, occupancy_table, parse_query,
-    share_table, StatsParams, Table,
+    agreements_table, decisions_table, emissions_table, gaps_table, group_name, occupancy_table,
+    parse_query, share_table, Cell, StatsParams, Table,
 };
 use crate::i18n::Lang;
 
@@ -57,6 +57,10 @@ struct StatsPage<'a> {
     emissions_chart: String,
     emissions: Shown,
     decisions: Shown,
+    /// Days with a coverage gap; none when the period is longer than the
+    /// figure covers.
+    gaps_chart: String,
+    gaps: Option<Shown>,
     temporary_in_force: i64,
     factors_source: String,
     query: String,
@@ -250,6 +254,67 @@ fn heat_map(o: &OccupancyStats, lang: Lang, title: &str) -> String {
     out
 }
 
+/// The share of unit-days with a gap over the whole period, one bar per
+/// visible group (at most twenty), its figures written beside it.
+fn gaps_chart(c: &CoverageGaps, lang: Lang, title: &str) -> String {
+    let mut rows: Vec<(String, i64, i64)> = vec![];
+    for (g, group) in c.groups.iter().enumerate() {
+        if group.suppressed {
+            continue;
+        }
+        let (days, gaps) = c
+            .rows
+            .iter()
+            .filter(|r| r.group == g)
+            .fold((0, 0), |(d, x), r| {
+                (d + r.unit_days.unwrap_or(0), x + r.gap_days.unwrap_or(0))
+            });
+        rows.push((group_name(group, lang), days, gaps));
+        if rows.len() == 20 {
+            break;
+        }
+    }
+    let (w, left, right, bar) = (640.0, 180.0, 200.0, 22.0);
+    let h = 12.0 + rows.len() as f64 * (bar + 8.0);
+    let mut out = format!(
+        r#"<svg viewBox="0 0 {w} {h}" role="img" aria-label="{}" class="chart">"#,
+        esc(title)
+    );
+    for (i, (label, days, gaps)) in rows.iter().enumerate() {
+        let top = 8.0 + i as f64 * (bar + 8.0);
+        let share = if *days > 0 {
+            *gaps as f64 / *days as f64
+        } else {
+            0.0
+        };
+        let width = (w - left - right) * share;
+        let _ = write!(
+            out,
+            r##"<text x="{}" y="{}" font-size="11" text-anchor="end">{}</text><rect x="{left}" y="{top}" width="{}" height="{bar}" fill="#f3f3f3" stroke="#767676"/><rect x="{left}" y="{top}" width="{width:.1}" height="{bar}" fill="{}"/><text x="{}" y="{}" font-size="11">{}</text>"##,
+            left - 6.0,
+            top + bar / 2.0 + 4.0,
+            esc(label),
+            w - left - right,
+            COLOURS[1],
+            w - right + 6.0,
+            top + bar / 2.0 + 4.0,
+            esc(&lang.ta(
+                "stats-gaps-bar",
+                &[
+                    ("gaps", gaps.to_string()),
+                    ("days", days.to_string()),
+                    (
+                        "share",
+                        Cell::Share((*days > 0).then_some(share)).show(lang)
+                    ),
+                ],
+            ))
+        );
+    }
+    out.push_str("</svg>");
+    out
+}
+
 /// The statistics page.
 pub async fn stats_page(mut c: Ctx, Query(p): Query<StatsParams>) -> Reply {
     let actor = c.page("stats").await?;
@@ -271,6 +336,12 @@ pub async fn stats_page(mut c: Ctx, Query(p): Query<StatsParams>) -> Reply {
         core.stats.decisions(&actor, q.from, q.to, q.unit),
     )
     .or_page(&c)?;
+    // Coverage gaps are counted day by day, over at most a year.
+    let gaps = if (q.to - q.from).whole_days() < MAX_GAP_DAYS {
+        Some(core.stats.coverage_gaps(&actor, &q).await.or_page(&c)?)
+    } else {
+        None
+    };
     // The units offered: the actor's own, or every top unit for those who see all.
     let mut units: Vec<(String, String)> = actor
         .manages
@@ -330,6 +401,11 @@ pub async fn stats_page(mut c: Ctx, Query(p): Query<StatsParams>) -> Reply {
         occupancy: shown(occupancy_table(&occupancy, lang), lang),
         emissions: shown(emissions_table(&emissions, lang), lang),
         decisions: shown(decisions_table(&decisions, lang), lang),
+        gaps_chart: gaps
+            .as_ref()
+            .map(|g| gaps_chart(g, lang, &title("stats-gaps-title")))
+            .unwrap_or_default(),
+        gaps: gaps.as_ref().map(|g| shown(gaps_table(g, lang), lang)),
         temporary_in_force: decisions.temporary_in_force,
         factors_source: emissions.factors.source.clone(),
         min_group: share.min_group,

@@ -441,3 +441,197 @@ async fn a_bad_commute_is_shown_at_its_field_and_nothing_is_saved() {
         "nothing saved"
     );
 }
+
+/// Days with a coverage gap: the organisation for everyone, a unit for its
+/// managers, JSON and CSV in each language's conventions, suppression in
+/// both and against subtraction, bad questions named, and the page section.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn coverage_gaps_in_json_csv_and_on_the_page() {
+    let min = 12;
+    let app = app_with_min_group(min).await;
+    let anna = app.login("anna").await;
+    let hr = app.login("hr").await;
+    let v = app.get("/api/v1/stats/coverage", Some(&anna)).await.json();
+    assert!(rows(&v).iter().all(|r| r["part"] == "organisation"), "{v}");
+    let days: i64 = rows(&v)
+        .iter()
+        .map(|r| r["unit_days"].as_i64().unwrap())
+        .sum();
+    let gaps: i64 = rows(&v)
+        .iter()
+        .map(|r| r["gap_days"].as_i64().unwrap())
+        .sum();
+    assert!(days > 0 && gaps <= days, "the demo's units have rules: {v}");
+    assert_eq!(v["by"], "week");
+    // HR: the organisation with its top units, each unit with its parts;
+    // a hidden group shows no figures and no total gives a hidden part away.
+    let mut queue = vec![String::new()];
+    let (mut seen, mut hidden_seen) = (0, 0);
+    while let Some(unit) = queue.pop() {
+        seen += 1;
+        let q = if unit.is_empty() {
+            String::new()
+        } else {
+            format!("&unit={unit}")
+        };
+        let r = app
+            .get(&format!("/api/v1/stats/coverage?by=month{q}"), Some(&hr))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let v = r.json();
+        let mut by_period: HashMap<String, Vec<&Value>> = HashMap::new();
+        for r in rows(&v) {
+            by_period
+                .entry(r["period"].as_str().unwrap().into())
+                .or_default()
+                .push(r);
+            assert!(r["people"].is_i64() && r["suppressed"].is_boolean(), "{r}");
+            if r["suppressed"] == true {
+                hidden_seen += 1;
+                assert!(
+                    r["unit_days"].is_null() && r["gap_days"].is_null() && r["share"].is_null(),
+                    "{r}"
+                );
+            } else {
+                assert!(
+                    r["people"].as_i64().unwrap() >= min || r["people"] == 0,
+                    "{r}"
+                );
+                assert!(
+                    r["gap_days"].as_i64().unwrap() <= r["unit_days"].as_i64().unwrap(),
+                    "{r}"
+                );
+            }
+        }
+        for (period, rs) in by_period {
+            if rs[0]["suppressed"] == true {
+                continue;
+            }
+            let hidden: Vec<&&Value> = rs[1..]
+                .iter()
+                .filter(|r| r["suppressed"] == true && r["people"].as_i64().unwrap() > 0)
+                .collect();
+            let people: i64 = hidden.iter().map(|r| r["people"].as_i64().unwrap()).sum();
+            assert!(
+                hidden.is_empty() || (hidden.len() >= 2 && people >= min),
+                "{period} of {unit:?}: {} hidden part(s) of {people} people",
+                hidden.len()
+            );
+            // With every part shown, the parts add up to the whole.
+            if hidden.is_empty() && rs.len() > 1 {
+                let sum: i64 = rs[1..]
+                    .iter()
+                    .map(|r| r["unit_days"].as_i64().unwrap())
+                    .sum();
+                assert_eq!(
+                    sum,
+                    rs[0]["unit_days"].as_i64().unwrap(),
+                    "{period} of {unit:?}"
+                );
+            }
+        }
+        for r in rows(&v).iter().skip(1) {
+            if r["part"] == "total"
+                && r["suppressed"] == false
+                && r["period"] == rows(&v)[0]["period"]
+            {
+                queue.push(r["unit"].as_str().unwrap().into());
+            }
+        }
+    }
+    assert!(seen > 3, "units were asked");
+    assert!(hidden_seen > 0, "the demo has groups under {min}");
+    // Bad questions name their field.
+    for (q, field) in [
+        ("by=day", "by"),
+        ("from=2026-13-01", "from"),
+        ("unit=x", "unit"),
+        ("format=xls", "format"),
+        ("from=2025-01-01&to=2026-01-02", "to"),
+        ("from=2026-02-01&to=2026-01-01", "to"),
+    ] {
+        let r = app
+            .get(&format!("/api/v1/stats/coverage?{q}"), Some(&hr))
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{q}");
+        assert_eq!(r.json()["error"]["field"], field, "{q}: {}", r.text());
+    }
+    // CSV in Swedish: `;`, a byte-order mark, Swedish headers, decimal
+    // commas, and the hidden rows empty with "ja".
+    let r = app
+        .get("/api/v1/stats/coverage?by=month&format=csv", Some(&hr))
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.headers[header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    assert!(r.body.starts_with(b"\xEF\xBB\xBF"));
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(&r.body[3..]);
+    let headers = reader.headers().unwrap().clone();
+    assert_eq!(&headers[4], "Dagar med lucka");
+    let records: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert!(!records.is_empty());
+    let mut hidden_rows = 0;
+    for rec in &records {
+        if &rec[6] == "ja" {
+            hidden_rows += 1;
+            assert!(
+                rec[3].is_empty() && rec[4].is_empty() && rec[5].is_empty(),
+                "{rec:?}"
+            );
+        } else if !rec[5].is_empty() {
+            assert!(!rec[5].contains('.'), "decimal commas: {rec:?}");
+        }
+    }
+    assert!(hidden_rows > 0, "hidden rows are in the CSV too");
+    // By the Accept header, in English when the person reads English.
+    let r = app
+        .call(
+            Method::PATCH,
+            "/api/v1/me",
+            Some(&hr),
+            Some(json!({"language": "en"})),
+        )
+        .await;
+    assert!(r.status.is_success(), "{}", r.text());
+    let r = super::send(
+        &app.router,
+        axum::http::Request::builder()
+            .uri("/api/v1/stats/coverage?by=month")
+            .header(header::COOKIE, &hr)
+            .header(header::ACCEPT, "text/csv")
+            .body(axum::body::Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(!r.body.starts_with(b"\xEF\xBB\xBF"));
+    let mut reader = csv::Reader::from_reader(&r.body[..]);
+    assert_eq!(&reader.headers().unwrap()[3], "Unit-days with a rule");
+    let shares: Vec<f64> = reader
+        .records()
+        .map(|r| r.unwrap())
+        .filter(|r| !r[5].is_empty())
+        .map(|r| r[5].parse::<f64>().unwrap())
+        .collect();
+    assert!(
+        shares.iter().all(|s| (0.0..=100.0).contains(s)),
+        "{shares:?}"
+    );
+    // The page: the section with its chart, table, CSV link and definition.
+    let text = app.get("/statistik", Some(&anna)).await.text();
+    assert!(
+        text.contains("id=\"gaps-h\"") && text.contains("id=\"stats-gaps\""),
+        "{text}"
+    );
+    assert!(text.contains("/api/v1/stats/coverage?") && text.contains("href=\"#def-gaps\""));
+    // Longer than the figure covers: the page says so and shows the rest.
+    let r = app
+        .get("/statistik?from=2025-01-01&to=2026-01-20", Some(&anna))
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(!r.text().contains("id=\"stats-gaps\"") && r.text().contains("id=\"stats-share\""));
+}
