@@ -32,6 +32,7 @@ use crate::privacy::service::PrivacyService;
 use crate::redeployment::service::RedeploymentService;
 use crate::rotation::service::{RotationDeps, RotationService};
 use crate::scim::service::ScimService;
+use crate::search::service::SearchService;
 use crate::stats::service::StatsService;
 use crate::store::Store;
 use crate::system::service::SystemService;
@@ -67,6 +68,7 @@ pub struct Core {
     pub scim: ScimService,
     pub stats: StatsService,
     pub privacy: PrivacyService,
+    pub search: SearchService,
 }
 
 impl Core {
@@ -168,6 +170,7 @@ impl Core {
         let scim = ScimService::new(store.clone(), env.clone(), org.clone(), departures.clone());
         let stats = StatsService::new(store.clone(), env.clone(), org.clone(), workdays.clone());
         let privacy = PrivacyService::new(store.clone(), store.clone(), env.clone());
+        let search = SearchService::new(store.clone(), env.clone());
         let demo = DemoService::new(
             store.clone(),
             env.clone(),
@@ -210,6 +213,7 @@ impl Core {
             scim,
             stats,
             privacy,
+            search,
         }
     }
 

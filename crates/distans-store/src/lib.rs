@@ -42,6 +42,7 @@ mod privacy;
 mod redeployment;
 mod rotation;
 mod scim;
+mod search;
 mod stats;
 mod system;
 mod temporary;

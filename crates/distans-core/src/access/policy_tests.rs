@@ -255,6 +255,7 @@ fn every_action<'a>(
             "AcknowledgePrivacyNotice",
             Action::Plain(Kind::AcknowledgePrivacyNotice),
         ),
+        ("SearchEveryone", Action::Plain(Kind::SearchEveryone)),
     ]
 }
 
@@ -363,6 +364,9 @@ fn the_role_by_action_table_about_another_person() {
         ("RunRetention", "HAR"),
         ("EditPrivacyNotice", "H"),
         ("AcknowledgePrivacyNotice", "EMHAUDR"),
+        // A search finds everyone only for HR; the others are cut to their
+        // own and their units' (`scope(_, Listing::Search)`).
+        ("SearchEveryone", "H"),
     ];
     let actions = every_action(OTHER, PersonId::from_u128(2), OTHER, PATH, false);
     assert_eq!(actions.len(), table.len());

@@ -86,6 +86,9 @@ pub enum Kind {
     EditPrivacyNotice,
     /// Record that one has read the privacy notice (at sign-in).
     AcknowledgePrivacyNotice,
+    /// Search everyone's people, agreements and requests (others search
+    /// their own and, as managers, their units').
+    SearchEveryone,
 }
 
 /// Who an actor is, to the policy: a role they hold, or how they stand to
@@ -244,6 +247,8 @@ pub const POLICY: &[Rule] = &[
     row(K::RunRetention,           &[Holds(Hr), Holds(Records), Holds(Admin)], "only HR, records officers and administrators apply the disposal rules"),
     row(K::EditPrivacyNotice,      &[Holds(Hr)], "only HR edits the privacy notice"),
     row(K::AcknowledgePrivacyNotice, &[Holds(Employee)], "only a person reads the privacy notice for themselves"),
+    // Search.
+    row(K::SearchEveryone,         &[Holds(Hr)], "only HR finds everyone; others find themselves and their units' people"),
 ];
 
 /// The rule for a kind of action. Every kind has one row (a test checks).

@@ -22,6 +22,7 @@ mod people;
 mod plan;
 mod privacy;
 mod rotation;
+mod search;
 mod signin;
 mod start;
 mod stats;
@@ -67,6 +68,7 @@ pub fn router() -> Router<AppState> {
         .route("/gallring/spar", post(privacy::place_hold))
         .route("/gallring/spar/{id}/hav", post(privacy::lift_hold))
         .route("/gallring/korning", post(privacy::run))
+        .route("/sok", get(search::search_page))
         .route("/organisation", get(org::org_tree))
         .route("/enheter/{id}", get(org::unit_page))
         .route(
@@ -195,6 +197,7 @@ pub fn router() -> Router<AppState> {
         .route("/rotation/{id}/avbryt", post(rotation::cancel))
         .route("/rotation/{id}/publicera", post(rotation::publish))
         .route("/static/rotation.js", get(assets::rotation_js))
+        .route("/static/editors.js", get(assets::editors_js))
         .route("/arbetsplatser", get(plan::sites::sites))
         .route(
             "/arbetsdagar",
