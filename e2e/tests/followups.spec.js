@@ -2,7 +2,7 @@
 // Follow-ups: an agreement in force gets a risk assessment; the
 // employee and the manager answer it together, each confirming in their own
 // browser; a risky answer becomes an action that the manager closes; the
-// manager sets a development talk; HR edits a checklist (a new version).
+// manager sets a development talk (HR's checklist editor: editors.spec.js).
 // axe-core checks every page on the way.
 //
 // The suite shares the demo database with the other specs: this test applies
@@ -174,37 +174,4 @@ test('employee and manager complete a risk assessment together; the risk becomes
   await expect(page.locator('#actions')).toContainText('Höj- och sänkbart skrivbord levererat (e2e).');
   await expectAccessible(page, 'the done risk assessment as the employee sees it');
   await chef.context().close();
-});
-
-test('HR edits a checklist: a new version, the old one kept', async ({ page }) => {
-  await signIn(page, 'hr');
-  await expect(page.getByRole('heading', { level: 1, name: 'Hej Helena!' })).toBeVisible();
-  await mainNav(page).getByRole('link', { name: 'Uppföljningar', exact: true }).click();
-  await expectAccessible(page, "HR's follow-ups");
-  await page.getByRole('link', { name: 'Checklistor', exact: true }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'Checklistor' })).toBeVisible();
-  await expectAccessible(page, 'the checklists');
-  await page.getByRole('link', { name: 'Distansarbete uppföljning' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'Distansarbete uppföljning' })).toBeVisible();
-  await expectAccessible(page, 'a checklist with its edit form');
-
-  // A line that is not a question is refused, naming the line.
-  const lines = page.getByRole('textbox', { name: 'Frågor', exact: true });
-  const before = await lines.inputValue();
-  const versionsBefore = await page.locator('ul[aria-labelledby="h-versions"] li').count();
-  await lines.fill(`${before}\nbara text`);
-  await page.getByRole('button', { name: 'Spara som ny version' }).click();
-  await expect(page.getByRole('alert')).toContainText('line');
-  await expectAccessible(page, 'the checklist form with an error');
-
-  // An optional question added at the end: a new version.
-  await lines.fill(`${before}\ne2e_${Date.now()} | text | optional | - | Något mer att ta upp? (e2e)`);
-  await page.getByRole('button', { name: 'Spara som ny version' }).click();
-  await expect(page.getByRole('status')).toHaveText('Checklistan är sparad som en ny version.');
-  await expect(page.locator('ul[aria-labelledby="h-versions"] li')).toHaveCount(versionsBefore + 1);
-  await expect(page.getByRole('row').filter({ hasText: 'Något mer att ta upp? (e2e)' }).first()).toBeVisible();
-  await page.locator('ul[aria-labelledby="h-versions"] li').last().getByRole('link').click();
-  await expect(page.getByText('Version 1 (en äldre version)')).toBeVisible();
-  await expect(page.getByRole('row').filter({ hasText: 'Något mer att ta upp? (e2e)' })).toHaveCount(0);
-  await expectAccessible(page, 'an old version of a checklist');
 });

@@ -33,6 +33,7 @@ use crate::privacy::service::PrivacyService;
 use crate::redeployment::service::RedeploymentService;
 use crate::rotation::service::{RotationDeps, RotationService};
 use crate::scim::service::ScimService;
+use crate::search::service::SearchService;
 use crate::stats::service::StatsService;
 use crate::store::Store;
 use crate::system::service::SystemService;
@@ -69,6 +70,7 @@ pub struct Core {
     pub stats: StatsService,
     pub privacy: PrivacyService,
     pub presence: PresenceService,
+    pub search: SearchService,
 }
 
 impl Core {
@@ -181,6 +183,7 @@ impl Core {
                 coverage: coverage.clone(),
             },
         );
+        let search = SearchService::new(store.clone(), env.clone());
         let demo = DemoService::new(
             store.clone(),
             env.clone(),
@@ -224,6 +227,7 @@ impl Core {
             stats,
             privacy,
             presence,
+            search,
         }
     }
 

@@ -47,6 +47,7 @@ pub mod privacy;
 pub mod redeployment;
 pub mod rotation;
 pub mod scim;
+pub mod search;
 pub mod stats;
 pub mod system;
 pub mod temporary;

@@ -26,6 +26,7 @@ pub use crate::privacy::port::PrivacyPort;
 pub use crate::redeployment::port::RedeploymentPort;
 pub use crate::rotation::port::RotationPort;
 pub use crate::scim::port::ScimPort;
+pub use crate::search::port::SearchPort;
 pub use crate::stats::port::StatsPort;
 pub use crate::system::port::SystemPort;
 pub use crate::temporary::port::TemporaryPort;
@@ -72,4 +73,5 @@ every_port!(
     StatsPort,
     PrivacyPort,
     PresencePort,
+    SearchPort,
 );

@@ -43,6 +43,7 @@ mod privacy;
 mod redeployment;
 mod rotation;
 mod scim;
+mod search;
 mod stats;
 mod stats_days;
 mod stats_coverage;

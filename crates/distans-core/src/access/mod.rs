@@ -516,6 +516,9 @@ pub enum Listing {
     Loans,
     /// Agreements waiting for a new manager after their person moved.
     MovedAgreements,
+    /// What a search finds of people, agreements and requests (units are
+    /// everyone's to find).
+    Search,
 }
 
 /// Whose things a list holds: everything for those who may read all of
@@ -528,6 +531,7 @@ pub fn scope(actor: &Actor, listing: Listing) -> Scope {
         Listing::FollowUps => Kind::ReadAllFollowUps,
         Listing::Loans => Kind::ReadAllLoans,
         Listing::MovedAgreements => Kind::ConfirmMovedAgreement,
+        Listing::Search => Kind::SearchEveryone,
     };
     if table::rule(all)
         .may

@@ -262,6 +262,7 @@ fn every_action<'a>(
                 unit_path: path,
             },
         ),
+        ("SearchEveryone", Action::Plain(Kind::SearchEveryone)),
     ]
 }
 
@@ -375,6 +376,9 @@ fn the_role_by_action_table_about_another_person() {
         ("AcknowledgePrivacyNotice", "EMHAUDR"),
         // Who of a unit is on site: its people, its managers, HR.
         ("ReadWhoIsIn", "MH"),
+        // A search finds everyone only for HR; the others are cut to their
+        // own and their units' (`scope(_, Listing::Search)`).
+        ("SearchEveryone", "H"),
     ];
     let actions = every_action(OTHER, PersonId::from_u128(2), OTHER, PATH, false);
     assert_eq!(actions.len(), table.len());

@@ -88,6 +88,9 @@ pub enum Kind {
     AcknowledgePrivacyNotice,
     /// See who of a unit plans to be on site on a day.
     ReadWhoIsIn,
+    /// Search everyone's people, agreements and requests (others search
+    /// their own and, as managers, their units').
+    SearchEveryone,
 }
 
 /// Who an actor is, to the policy: a role they hold, or how they stand to
@@ -251,6 +254,8 @@ pub const POLICY: &[Rule] = &[
     row(K::AcknowledgePrivacyNotice, &[Holds(Employee)], "only a person reads the privacy notice for themselves"),
     // Who is in.
     row(K::ReadWhoIsIn,            &[InUnit, Holds(Hr), ManagerOfUnit], "only the unit's people, its managers and HR see who of it is on site"),
+    // Search.
+    row(K::SearchEveryone,         &[Holds(Hr)], "only HR finds everyone; others find themselves and their units' people"),
 ];
 
 /// The rule for a kind of action. Every kind has one row (a test checks).

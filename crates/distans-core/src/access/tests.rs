@@ -234,6 +234,7 @@ fn every_kind_of_action_has_exactly_one_row() {
         RunRetention,
         EditPrivacyNotice,
         ReadWhoIsIn,
+        SearchEveryone,
     ];
     for k in kinds {
         assert_eq!(POLICY.iter().filter(|r| r.kind == k).count(), 1, "{k:?}");
@@ -255,6 +256,7 @@ fn lists_reach_everyone_for_hr_their_units_for_managers_and_otherwise_ones_own()
         Listing::FollowUps,
         Listing::Loans,
         Listing::MovedAgreements,
+        Listing::Search,
     ] {
         assert_eq!(scope(&hr, l), Scope::All, "{l:?}");
         assert_eq!(scope(&m, l), Scope::Units(vec!["/a/b/".into()]), "{l:?}");
@@ -267,6 +269,11 @@ fn lists_reach_everyone_for_hr_their_units_for_managers_and_otherwise_ones_own()
     );
     assert_eq!(scope(&au, Listing::Deviations), Scope::Own);
     assert_eq!(scope(&au, Listing::MovedAgreements), Scope::Own);
+    assert_eq!(
+        scope(&au, Listing::Search),
+        Scope::Own,
+        "a search finds an auditor only their own"
+    );
 }
 
 #[test]

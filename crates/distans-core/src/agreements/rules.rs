@@ -116,6 +116,56 @@ pub fn validate_template(text: &str) -> Result<(), CoreError> {
     Ok(())
 }
 
+/// The unknown placeholders of a template, each once, in the order they
+/// first appear (`{lön}` → `lön`); an unclosed `{` is none of them.
+pub fn unknown_placeholders(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = vec![];
+    let mut rest = text;
+    while let Some(i) = rest.find('{') {
+        let after = &rest[i + 1..];
+        let Some(j) = after.find('}') else { break };
+        let name = &after[..j];
+        if !PLACEHOLDERS.iter().any(|(p, _)| *p == name) && !out.iter().any(|o| o == name) {
+            out.push(name.to_string());
+        }
+        rest = &after[j + 1..];
+    }
+    out
+}
+
+/// The example an agreement is previewed with: a made-up employee with
+/// two fixed days a week at home from `start` for a year, decided by
+/// `decider` under the policy `policy_version` of `organisation`.
+pub fn example_facts(
+    organisation: &str,
+    decider: &str,
+    policy_version: i64,
+    start: Date,
+) -> CoreResult<AgreementFacts> {
+    use crate::kernel::dates::{Weekday, Weekdays};
+    use crate::policy::terms::{Place, RemoteDays, Terms};
+    let end = start.replace_year(start.year() + 1).ok();
+    let terms = Terms::new(
+        RemoteDays::new(2).unwrap_or(RemoteDays::ONE),
+        Weekdays::new([Weekday::Tue, Weekday::Thu]).unwrap_or_default(),
+        (start, end),
+        Place::Home,
+        None,
+    )?;
+    Ok(AgreementFacts {
+        organisation: organisation.to_string(),
+        employee: "Kim Exempelsson".into(),
+        employee_number: "100123".into(),
+        unit: "Kundtjänst".into(),
+        decider: decider.to_string(),
+        terms,
+        presence: "Arbetsplatsträffar och gruppmöten på tisdagar sker på arbetsplatsen.".into(),
+        follow_up_months: 6,
+        notice_days: 30,
+        policy_version,
+    })
+}
+
 /// Fills the template. Unknown placeholders were refused when it was saved;
 /// any left are kept as written.
 pub fn render(template: &str, f: &AgreementFacts) -> String {
@@ -381,6 +431,32 @@ mod tests {
         assert_eq!(secs.len(), 12);
         assert!(secs.iter().any(|s| s.0.contains("Informationssäkerhet")));
         assert!(secs.iter().any(|s| s.0.contains("Försäkring")));
+    }
+
+    #[test]
+    fn the_example_fills_every_placeholder() {
+        let f = example_facts("Sjöviks kommun", "Karin Holm", 4, date!(2027 - 01 - 04)).unwrap();
+        let t = render(DEFAULT_TEMPLATE, &f);
+        assert!(!t.contains('{'), "{t}");
+        for want in [
+            "Sjöviks kommun",
+            "Kim Exempelsson",
+            "Karin Holm",
+            "2027-01-04",
+            "2028-01-04",
+            "version 4",
+        ] {
+            assert!(t.contains(want), "{want} in {t}");
+        }
+    }
+
+    #[test]
+    fn unknown_placeholders_are_named_once_each() {
+        assert_eq!(
+            unknown_placeholders("## A\n{lön} {medarbetare} {bil} {lön} {öppen"),
+            vec!["lön".to_string(), "bil".to_string()]
+        );
+        assert!(unknown_placeholders(DEFAULT_TEMPLATE).is_empty());
     }
 
     #[test]

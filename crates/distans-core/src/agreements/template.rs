@@ -4,7 +4,9 @@
 use serde_json::json;
 
 use crate::access::{self, Action, Kind};
-use crate::agreements::rules::{sha256_hex, validate_template, DEFAULT_TEMPLATE};
+use crate::agreements::rules::{
+    example_facts, render, sections, sha256_hex, validate_template, DEFAULT_TEMPLATE,
+};
 use crate::agreements::service::AgreementsService;
 use crate::kernel::Work;
 use crate::kernel::{Actor, CoreError, CoreResult, NewAuditEntry};
@@ -65,5 +67,24 @@ impl AgreementsService {
         self.port
             .set_agreement_template(&text, expected, &actor.name, &Work::new(self.env.now(), a))
             .await
+    }
+
+    /// A template as an employee would read their agreement written from
+    /// it: rendered with an example person, decided by `actor` under the
+    /// policy in force, in sections (heading, paragraphs). Nothing is
+    /// saved; a template that could not be saved is refused the same way.
+    #[tracing::instrument(skip_all)]
+    pub async fn preview_template(
+        &self,
+        actor: &Actor,
+        text: &str,
+    ) -> CoreResult<Vec<(String, Vec<String>)>> {
+        access::authorize(actor, Action::Plain(Kind::EditPolicy))?;
+        let text = text.replace("\r\n", "\n");
+        validate_template(&text)?;
+        let organisation = self.org.organisation_name().await?;
+        let policy_version = self.policy.in_force(self.env.today()).await?.version;
+        let facts = example_facts(&organisation, &actor.name, policy_version, self.env.today())?;
+        Ok(sections(&render(&text, &facts)))
     }
 }

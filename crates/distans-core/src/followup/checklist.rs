@@ -33,21 +33,33 @@ pub enum QuestionType {
     Scale,
     /// Free text.
     Text,
+    /// A day (YYYY-MM-DD).
+    Date,
 }
 
 impl QuestionType {
+    /// Every type, in the order the editor offers them.
+    pub const ALL: [QuestionType; 4] = [
+        QuestionType::YesNo,
+        QuestionType::Text,
+        QuestionType::Date,
+        QuestionType::Scale,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             QuestionType::YesNo => "yes_no",
             QuestionType::Scale => "scale",
             QuestionType::Text => "text",
+            QuestionType::Date => "date",
         }
     }
-    fn parse(s: &str) -> Option<QuestionType> {
+    pub fn parse(s: &str) -> Option<QuestionType> {
         match s.trim().to_lowercase().as_str() {
             "yes_no" | "ja_nej" => Some(QuestionType::YesNo),
             "scale" | "skala" => Some(QuestionType::Scale),
             "text" => Some(QuestionType::Text),
+            "date" | "datum" => Some(QuestionType::Date),
             _ => None,
         }
     }
@@ -283,7 +295,7 @@ pub fn parse_lines(text: &str) -> Result<Vec<Question>, CoreError> {
         }
         let kind = QuestionType::parse(parts[1]).ok_or_else(|| {
             bad(format!(
-                "\"{}\" is not a type (yes_no, scale or text)",
+                "\"{}\" is not a type (yes_no, scale, text or date)",
                 parts[1]
             ))
         })?;
@@ -375,6 +387,10 @@ pub fn normalise_answers(
                 }
                 Value::from(text)
             }
+            QuestionType::Date => match crate::kernel::dates::parse_date(&field, &text) {
+                Ok(d) => Value::from(d.to_string()),
+                Err(_) => return Err(CoreError::invalid(field, "must be a date (YYYY-MM-DD)")),
+            },
         };
         out.insert(id.clone(), value);
     }
@@ -402,7 +418,7 @@ pub fn is_risk(q: &Question, answer: &Value) -> bool {
             (Some(max), Some(n)) => n <= u64::from(max),
             _ => false,
         },
-        QuestionType::Text => false,
+        QuestionType::Text | QuestionType::Date => false,
     }
 }
 
@@ -490,6 +506,43 @@ mod tests {
         );
         let unknown: BTreeMap<String, Value> = [("x".to_string(), json!("ja"))].into();
         assert!(normalise_answers(&qs, &unknown).is_err());
+    }
+}
+
+#[cfg(test)]
+mod date_tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_date_question_takes_a_day() {
+        let qs = vec![Question {
+            id: "start".into(),
+            text: "När började du arbeta på distans?".into(),
+            kind: QuestionType::Date,
+            required: true,
+            risk_answer: None,
+            risk_at_most: None,
+        }];
+        assert!(validate("T", &qs).is_ok());
+        let given: BTreeMap<String, Value> = [("start".to_string(), json!(" 2027-03-01 "))].into();
+        assert_eq!(
+            normalise_answers(&qs, &given).unwrap()["start"],
+            json!("2027-03-01")
+        );
+        let bad: BTreeMap<String, Value> = [("start".to_string(), json!("1 mars"))].into();
+        assert_eq!(
+            normalise_answers(&qs, &bad).unwrap_err().field(),
+            Some("answers.start")
+        );
+        assert!(!is_risk(&qs[0], &json!("2027-03-01")));
+        assert_eq!(
+            parse_lines("start | date | required | - | När?").unwrap()[0].kind,
+            QuestionType::Date
+        );
+        let mut risky = qs.clone();
+        risky[0].risk_answer = Some("yes".into());
+        assert!(validate("T", &risky).is_err(), "no risk on a date");
     }
 }
 

@@ -237,6 +237,7 @@ proptest! {
                         QuestionType::YesNo => prop_assert!(v == "yes" || v == "no"),
                         QuestionType::Scale => prop_assert!((1..=5).contains(&v.as_u64().unwrap())),
                         QuestionType::Text => prop_assert!(v.as_str().is_some_and(|s| !s.is_empty() && s == s.trim())),
+                        QuestionType::Date => prop_assert!(v.as_str().is_some_and(|s| crate::kernel::dates::parse_date("d", s).is_ok())),
                     }
                 }
                 prop_assert!(a.keys().all(|k| given.contains_key(k)));

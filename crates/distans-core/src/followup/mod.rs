@@ -2,6 +2,7 @@
 
 pub mod actions;
 pub mod checklist;
+pub mod editor;
 pub mod model;
 pub mod port;
 pub mod rules;

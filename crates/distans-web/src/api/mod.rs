@@ -13,6 +13,7 @@ mod plan;
 mod privacy;
 mod rotation;
 pub mod schema;
+mod search;
 mod signin;
 pub(crate) mod stats;
 mod stats_tables;
@@ -67,6 +68,7 @@ Requests that change something with a session cookie must be sent as application
         (name = "deviations", description = "Deviations (avvikelser): reported by anyone, handled by the responsible manager"),
         (name = "follow-ups", description = "Checklists, follow-ups, risk assessments and their actions"),
         (name = "statistics", description = "Figures for groups, never about one person: remote share, emissions avoided, agreements, decisions, occupancy"),
+        (name = "search", description = "People, units, agreements and requests by name, as far as the caller may see them"),
         (name = "personal data", description = "A person's own data (GDPR Art. 15), disposal rules, legal holds, disposal runs and the privacy notice"),
     )
 )]
@@ -184,6 +186,7 @@ fn with_standard_errors(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::O
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(system::healthz))
+        .routes(routes!(search::search))
         .routes(routes!(system::readyz))
         .routes(routes!(signin::login))
         .routes(routes!(signin::logout))

@@ -28,3 +28,10 @@ pub async fn rotation_js() -> Response {
         include_str!("../../static/rotation.js"),
     )
 }
+
+pub async fn editors_js() -> Response {
+    asset(
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/editors.js"),
+    )
+}

@@ -23,6 +23,7 @@ mod plan;
 mod presence;
 mod privacy;
 mod rotation;
+mod search;
 mod signin;
 mod start;
 mod stats;
@@ -68,6 +69,7 @@ pub fn router() -> Router<AppState> {
         .route("/gallring/spar", post(privacy::place_hold))
         .route("/gallring/spar/{id}/hav", post(privacy::lift_hold))
         .route("/gallring/korning", post(privacy::run))
+        .route("/sok", get(search::search_page))
         .route("/organisation", get(org::org_tree))
         .route("/enheter/{id}", get(org::unit_page))
         .route(
@@ -198,6 +200,7 @@ pub fn router() -> Router<AppState> {
         .route("/rotation/{id}/avbryt", post(rotation::cancel))
         .route("/rotation/{id}/publicera", post(rotation::publish))
         .route("/static/rotation.js", get(assets::rotation_js))
+        .route("/static/editors.js", get(assets::editors_js))
         .route("/arbetsplatser", get(plan::sites::sites))
         .route(
             "/arbetsdagar",

@@ -19,6 +19,8 @@ wire_enum! {
         Scale,
         /// Free text.
         Text,
+        /// A day (YYYY-MM-DD).
+        Date,
     }
 }
 

@@ -157,24 +157,44 @@ struct TemplateForm<'a> {
     text: String,
     errors: FormErrors,
     saved: bool,
+    /// The text as an employee would read it (after "Förhandsgranska").
+    preview: Option<Vec<(String, Vec<String>)>>,
+}
+
+/// A placeholder as the editor lists it: how it is written and what it
+/// becomes, in plain words.
+pub struct Placeholder {
+    pub code: String,
+    pub means: String,
 }
 
 impl TemplateForm<'_> {
-    fn placeholders(&self) -> Vec<String> {
+    fn placeholders(&self) -> Vec<Placeholder> {
         agreement::PLACEHOLDERS
             .iter()
-            .map(|p| format!("{{{}}}", p.0))
+            .map(|p| Placeholder {
+                code: format!("{{{}}}", p.0),
+                means: self.c.t(&format!("template-placeholder-{}", p.0)),
+            })
             .collect()
     }
 }
 
-fn template_page(c: &Ctx, version: i64, text: String, errors: FormErrors, saved: bool) -> Reply {
+fn template_page(
+    c: &Ctx,
+    version: i64,
+    text: String,
+    errors: FormErrors,
+    saved: bool,
+    preview: Option<Vec<(String, Vec<String>)>>,
+) -> Reply {
     let page = TemplateForm {
         c,
         version,
         text,
         errors,
         saved,
+        preview,
     };
     render_form(c, &page, &page.errors)
 }
@@ -183,7 +203,30 @@ pub async fn template_form(mut c: Ctx) -> Reply {
     let actor = c.page("policy").await?;
     let agreements = &c.core().agreements;
     let (version, text) = agreements.agreement_template(&actor).await.or_page(&c)?;
-    template_page(&c, version, text, FormErrors::default(), false)
+    template_page(&c, version, text, FormErrors::default(), false, None)
+}
+
+/// What is wrong with a template sent: unknown placeholders by name, else
+/// what the core says.
+fn template_errors(c: &Ctx, text: &str, e: CoreError) -> Result<FormErrors, HtmlError> {
+    let unknown = agreement::unknown_placeholders(text);
+    if matches!(e, CoreError::Invalid { .. }) && !unknown.is_empty() {
+        let names = unknown
+            .iter()
+            .map(|u| format!("{{{u}}}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let key = if unknown.len() == 1 {
+            "template-unknown-placeholder"
+        } else {
+            "template-unknown-placeholders"
+        };
+        return Ok(FormErrors(vec![(
+            "text".into(),
+            c.ta(key, "names", &names),
+        )]));
+    }
+    crate::html::form::form_errors(c, "template", e, not_refused)
 }
 
 pub async fn template_submit(mut c: Ctx, Form(f): Form<Pairs>) -> Reply {
@@ -191,19 +234,36 @@ pub async fn template_submit(mut c: Ctx, Form(f): Form<Pairs>) -> Reply {
     let actor = c.posted(get(&f, "csrf"))?;
     let expected: i64 = get(&f, "version").parse().unwrap_or(-1);
     let text = get(&f, "text");
-    let result = c
-        .core()
-        .agreements
+    let agreements = &c.core().agreements;
+    if get(&f, "op") == "preview" {
+        return match agreements.preview_template(&actor, text).await {
+            Ok(sections) => template_page(
+                &c,
+                expected,
+                text.replace("\r\n", "\n"),
+                FormErrors::default(),
+                false,
+                Some(sections),
+            ),
+            Err(e) => {
+                let errors = template_errors(&c, text, e)?;
+                template_page(&c, expected, text.into(), errors, false, None)
+            }
+        };
+    }
+    match agreements
         .set_agreement_template(&actor, text, expected)
-        .await;
-    let saved = |version| {
-        let text = text.replace("\r\n", "\n");
-        template_page(&c, version, text, FormErrors::default(), true)
-    };
-    answer(&c, result, "template", not_refused, saved, |errors| {
-        ready(template_page(&c, expected, text.into(), errors, false))
-    })
-    .await
+        .await
+    {
+        Ok(version) => {
+            let text = text.replace("\r\n", "\n");
+            template_page(&c, version, text, FormErrors::default(), true, None)
+        }
+        Err(e) => {
+            let errors = template_errors(&c, text, e)?;
+            template_page(&c, expected, text.into(), errors, false, None)
+        }
+    }
 }
 
 /// HR sets a unit's own rules from the unit's page.

@@ -101,6 +101,9 @@ impl FollowUpPage<'_> {
     fn is_scale(&self, q: &Question) -> bool {
         q.kind == QuestionType::Scale
     }
+    fn is_date(&self, q: &Question) -> bool {
+        q.kind == QuestionType::Date
+    }
     fn answer(&self, q: &Question) -> String {
         self.v.answers.get(&q.id).cloned().unwrap_or_default()
     }

@@ -306,6 +306,7 @@ async fn access_matrix() {
         deviations(&f),
         stats(&f),
         personal_data(&f),
+        search(),
     ]
     .into_iter()
     .flatten()
@@ -567,6 +568,7 @@ fn equipment(f: &Fixture) -> Vec<Route> {
 fn static_and_unknown() -> Vec<Route> {
     vec![
         route(M::GET,    "/static/distans.css",                                         [200, 200, 200, 200, 200, 200, 200, 200]),
+        route(M::GET,    "/static/editors.js",                                          [200, 200, 200, 200, 200, 200, 200, 200]),
         route(M::GET,    "/finns-inte",                                                 [404, 404, 404, 404, 404, 404, 404, 404]),
     ]
 }
@@ -686,5 +688,21 @@ fn personal_data(f: &Fixture) -> Vec<Route> {
         route(M::GET,    "/gallring",                                                   [303, 403, 403, 403, 200, 200, 200, 200]),
         route(M::GET,    "/integritet",                                                 [200, 200, 200, 200, 200, 200, 200, 200]),
         route(M::GET,    "/integritet/andra",                                           [303, 403, 403, 403, 200, 403, 403, 403]),
+    ]
+}
+
+/// Search: everyone signed in searches; what each finds is cut to what they
+/// may see (`web::search` checks that role by role).
+#[rustfmt::skip]
+fn search() -> Vec<Route> {
+    vec![
+        route(M::GET,    "/api/v1/search?q=Lindqvist",                                  [401, 200, 200, 200, 200, 200, 200, 200]),
+        route(M::GET,    "/api/v1/search?q=Lindqvist&kind=people&offset=20",            [401, 200, 200, 200, 200, 200, 200, 200]),
+        route(M::GET,    "/api/v1/search?q=L",                                          [401, 400, 400, 400, 400, 400, 400, 400]),
+        route(M::GET,    "/api/v1/search?q=Lindqvist&kind=salaries",                    [401, 400, 400, 400, 400, 400, 400, 400]),
+        route(M::GET,    "/sok",                                                        [303, 200, 200, 200, 200, 200, 200, 200]),
+        route(M::GET,    "/sok?q=Lindqvist",                                            [303, 200, 200, 200, 200, 200, 200, 200]),
+        route(M::GET,    "/sok?q=Lindqvist&kind=requests&sida=2",                       [303, 200, 200, 200, 200, 200, 200, 200]),
+        route(M::GET,    "/sok?q=L",                                                    [303, 400, 400, 400, 400, 400, 400, 400]),
     ]
 }

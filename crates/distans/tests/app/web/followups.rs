@@ -86,6 +86,9 @@ pub(super) async fn followup_setup(app: &App) -> (Uuid, Uuid, Uuid) {
             distans_core::followup::checklist::QuestionType::YesNo => (q.id.clone(), json!("yes")),
             distans_core::followup::checklist::QuestionType::Scale => (q.id.clone(), json!(5)),
             distans_core::followup::checklist::QuestionType::Text => (q.id.clone(), json!("")),
+            distans_core::followup::checklist::QuestionType::Date => {
+                (q.id.clone(), json!("2027-01-04"))
+            }
         })
         .collect();
     answers.insert("natverk".into(), json!("no"));
