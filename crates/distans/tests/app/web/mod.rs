@@ -365,6 +365,7 @@ mod privacy;
 mod request_id;
 mod rotation;
 mod scim;
+mod servers;
 mod signin;
 mod stats;
 mod units;
