@@ -154,7 +154,13 @@ impl Db {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
+            .busy_timeout(Duration::from_secs(10))
+            // A checkpoint that reaches the end of the write-ahead log
+            // starts it again from the front; this cuts the file back to
+            // 16 MiB then, instead of keeping the size of the largest
+            // transaction ever written (the demo's or an import's, over
+            // 100 MB at 50,000 people).
+            .pragma("journal_size_limit", "16777216");
             let pool = SqlitePoolOptions::new()
                 .before_acquire(|conn, _| Box::pin(out_of_transaction(conn)))
                 .max_connections(if path == ":memory:" {

@@ -8,7 +8,7 @@ use distans_core::kernel::TokenId;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use distans_core::identity::{ApiToken, PersonKey, SessionMeta, SignInCandidate};
+use distans_core::identity::{ApiToken, PersonKey, SessionMeta, SignInCandidate, TokenHolder};
 use distans_core::kernel::clock::whole_seconds;
 use distans_core::kernel::{Actor, Language, ManagedUnit, UnitRef, Work};
 use distans_core::store::IdentityPort;
@@ -218,7 +218,7 @@ impl IdentityPort for SqlStore {
         &self,
         token_hash: &str,
         now: OffsetDateTime,
-    ) -> CoreResult<Option<PersonId>> {
+    ) -> CoreResult<Option<TokenHolder>> {
         let row: Option<TokenUse> = fetch!(
             self.db(),
             fetch_optional,
@@ -240,7 +240,37 @@ impl IdentityPort for SqlStore {
                 id
             )?;
         }
-        Ok(Some(person.into()))
+        Ok(Some(TokenHolder {
+            person: person.into(),
+            expires_at: expires,
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn auth_epoch(&self) -> CoreResult<i64> {
+        let (n,): (i64,) = fetch!(
+            self.db(),
+            fetch_one,
+            "SELECT n FROM auth_epoch WHERE id = 1"
+        )?;
+        Ok(n)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn session_person(
+        &self,
+        id: &str,
+        now: OffsetDateTime,
+    ) -> CoreResult<Option<(Option<PersonId>, OffsetDateTime)>> {
+        let row: Option<(Option<Uuid>, OffsetDateTime)> = fetch!(
+            self.db(),
+            fetch_optional,
+            "SELECT person_id, expiry_date FROM sessions WHERE id = $1",
+            id
+        )?;
+        Ok(row
+            .filter(|(_, exp)| *exp > now)
+            .map(|(p, exp)| (p.map(Into::into), exp)))
     }
 
     #[tracing::instrument(skip_all)]

@@ -203,6 +203,11 @@ impl OrgPort for SqlStore {
     #[tracing::instrument(skip_all)]
     async fn analyze(&self) -> CoreResult<()> {
         execute!(self.db(), "ANALYZE")?;
+        if matches!(self.db(), crate::Db::Sqlite(_)) {
+            // After a bulk load: its pages into the database file and the
+            // write-ahead log back to nothing.
+            execute!(self.db(), "PRAGMA wal_checkpoint(TRUNCATE)")?;
+        }
         Ok(())
     }
 

@@ -12,6 +12,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, Method};
 use distans_core::identity::rules::{backoff, external};
+use distans_core::identity::SessionActor;
 use distans_core::kernel::Actor;
 use distans_core::CoreError;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
@@ -192,6 +193,22 @@ impl FromRequestParts<AppState> for MaybeActor {
         let Ok(session) = Session::from_request_parts(parts, state).await else {
             return Ok(MaybeActor(None));
         };
+        let Some(id) = session.id() else {
+            return Ok(MaybeActor(None));
+        };
+        // The session's person from its own column, remembered between
+        // requests while the database's sign-in counter stands still (one
+        // short read per request). Sessions that name no person there, and
+        // ended ones (whose cookie is then removed), are read in full.
+        if let SessionActor::SignedIn(a) = state
+            .core
+            .identity
+            .session_actor(&id.to_string())
+            .await
+            .map_err(ApiError)?
+        {
+            return Ok(MaybeActor(Some((a, Via::Session))));
+        }
         // A session that cannot be read because the database is away is
         // not "signed out": the caller is told to come back (503).
         let person: Option<Uuid> = match session.get(SESSION_PERSON).await {

@@ -66,3 +66,22 @@ pub enum ExternalMatch {
     /// The one person it names has been deactivated: no session.
     Deactivated,
 }
+
+/// Who a session cookie signs in.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SessionActor {
+    /// A live session of this (active) person.
+    SignedIn(crate::kernel::Actor),
+    /// A live session that names no person in its own column (not signed
+    /// in, or kept from before the column): its data says.
+    Unnamed,
+    /// No live session by that id, or its person is deactivated.
+    Gone,
+}
+
+/// A live token's holder and when the token ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenHolder {
+    pub person: PersonId,
+    pub expires_at: Option<OffsetDateTime>,
+}

@@ -7,7 +7,7 @@ use crate::kernel::TokenId;
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
-use crate::identity::model::{ApiToken, PersonKey, SessionMeta, SignInCandidate};
+use crate::identity::model::{ApiToken, PersonKey, SessionMeta, SignInCandidate, TokenHolder};
 use crate::kernel::Actor;
 use crate::kernel::CoreResult;
 use crate::kernel::Work;
@@ -33,12 +33,26 @@ pub trait IdentityPort: Send + Sync {
     ) -> CoreResult<()>;
     async fn tokens(&self, person: PersonId) -> CoreResult<Vec<ApiToken>>;
     async fn revoke_token(&self, person: PersonId, id: TokenId, work: &Work) -> CoreResult<bool>;
-    /// The person a live token belongs to; records its use.
+    /// The person a live token belongs to and when it ends; records its
+    /// use (at most once a minute).
     async fn person_by_token(
         &self,
         token_hash: &str,
         now: OffsetDateTime,
-    ) -> CoreResult<Option<PersonId>>;
+    ) -> CoreResult<Option<TokenHolder>>;
+    /// The sign-in counter: bumped, in the same transaction, by every
+    /// change to what a signed-in caller is or may do (sessions deleted or
+    /// given to another person, tokens revoked, people deactivated, moved,
+    /// renamed or given another language, roles, units' managers). What an
+    /// app server remembers of callers holds only while it is unchanged.
+    async fn auth_epoch(&self) -> CoreResult<i64>;
+    /// A live session's person (None when its column names none) and its
+    /// expiry; None when there is no live session by that id.
+    async fn session_person(
+        &self,
+        id: &str,
+        now: OffsetDateTime,
+    ) -> CoreResult<Option<(Option<PersonId>, OffsetDateTime)>>;
     async fn session_load(&self, id: &str, now: OffsetDateTime) -> CoreResult<Option<Vec<u8>>>;
     /// Inserts a new session made (and used) at `now`; false when the id
     /// is taken.

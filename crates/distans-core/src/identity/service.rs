@@ -7,6 +7,7 @@ use std::sync::Arc;
 use time::OffsetDateTime;
 
 use crate::access::{self, Action, Kind};
+use crate::identity::memory::{SessionSeen, SignInMemory, TokenSeen};
 use crate::identity::model::*;
 use crate::identity::port::IdentityPort;
 use crate::identity::rules::{external, password, token};
@@ -19,16 +20,69 @@ use crate::kernel::{Actor, CoreError, CoreResult, Language, NewAuditEntry};
 pub struct IdentityService {
     port: Arc<dyn IdentityPort>,
     env: Env,
+    /// Callers seen, while the database's sign-in counter stands still.
+    memory: Arc<SignInMemory>,
 }
+
+/// How often a token's use is recorded at most (per app server).
+const RECORD_USE_EVERY: time::Duration = time::Duration::minutes(1);
 
 impl IdentityService {
     pub(crate) fn new(port: Arc<dyn IdentityPort>, env: Env) -> Self {
-        IdentityService { port, env }
+        IdentityService {
+            port,
+            env,
+            memory: Arc::default(),
+        }
     }
 
+    /// Who a person is to the policy; none once deactivated.
     #[tracing::instrument(skip_all)]
     pub async fn actor(&self, person: PersonId) -> CoreResult<Option<Actor>> {
-        self.port.actor(person).await
+        let epoch = self.port.auth_epoch().await?;
+        self.actor_at(epoch, person).await
+    }
+
+    /// The actor as of the counter `epoch` read before: remembered, or
+    /// read and remembered.
+    async fn actor_at(&self, epoch: i64, person: PersonId) -> CoreResult<Option<Actor>> {
+        if let Some(a) = self.memory.actor(epoch, person) {
+            return Ok(Some(a));
+        }
+        let actor = self.port.actor(person).await?;
+        if let Some(a) = &actor {
+            self.memory.put_actor(epoch, a);
+        }
+        Ok(actor)
+    }
+
+    /// Who a session cookie signs in: one read of the sign-in counter when
+    /// the session and its person were seen since it last moved.
+    #[tracing::instrument(skip_all)]
+    pub async fn session_actor(&self, session_id: &str) -> CoreResult<SessionActor> {
+        let epoch = self.port.auth_epoch().await?;
+        let now = self.env.now();
+        let seen = match self.memory.session(epoch, session_id) {
+            Some(s) if s.expires > now => Some(s),
+            _ => match self.port.session_person(session_id, now).await? {
+                Some((person, expires)) => {
+                    let s = SessionSeen { person, expires };
+                    self.memory.put_session(epoch, session_id, s);
+                    Some(s)
+                }
+                None => None,
+            },
+        };
+        match seen {
+            None => Ok(SessionActor::Gone),
+            Some(SessionSeen { person: None, .. }) => Ok(SessionActor::Unnamed),
+            Some(SessionSeen {
+                person: Some(p), ..
+            }) => Ok(match self.actor_at(epoch, p).await? {
+                Some(a) => SessionActor::SignedIn(a),
+                None => SessionActor::Gone,
+            }),
+        }
     }
 
     #[tracing::instrument(skip_all)]
@@ -36,14 +90,27 @@ impl IdentityService {
         if !secret.starts_with(token::PREFIX) || secret.len() > 200 {
             return Ok(None);
         }
-        match self
-            .port
-            .person_by_token(&token::hash(secret), self.env.now())
-            .await?
-        {
-            Some(p) => self.port.actor(p).await,
-            None => Ok(None),
-        }
+        let hash = token::hash(secret);
+        let epoch = self.port.auth_epoch().await?;
+        let now = self.env.now();
+        let person = match self.memory.token(epoch, &hash) {
+            Some(t) if t.expires.is_none_or(|e| e > now) && now - t.recorded < RECORD_USE_EVERY => {
+                t.person
+            }
+            _ => match self.port.person_by_token(&hash, now).await? {
+                Some(h) => {
+                    let seen = TokenSeen {
+                        person: h.person,
+                        expires: h.expires_at,
+                        recorded: now,
+                    };
+                    self.memory.put_token(epoch, &hash, seen);
+                    h.person
+                }
+                None => return Ok(None),
+            },
+        };
+        self.actor_at(epoch, person).await
     }
 
     /// Sets the password of the demo's sign-ins.

@@ -367,6 +367,7 @@ mod request_id;
 mod rotation;
 mod scim;
 mod search;
+mod servers;
 mod signin;
 mod start;
 mod stats;
