@@ -198,7 +198,7 @@ impl Db {
         }
     }
 
-    /// Tables and their columns with nullability, to check that both
+    /// Tables and views and their columns with nullability, to check that both
     /// engines' schemas agree.
     pub async fn schema(&self) -> Result<Vec<(String, String, bool)>, CoreError> {
         let mut cols: Vec<(String, String, bool)> = match self {
@@ -206,7 +206,7 @@ impl Db {
                 let tables: Vec<(String,)> = fetch!(
                     self,
                     fetch_all,
-                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_sqlx%'"
+                    "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_sqlx%'"
                 )?;
                 let mut out = vec![];
                 for (t,) in tables {
