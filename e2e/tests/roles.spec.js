@@ -72,8 +72,8 @@ async function searchAndOpen(page, query, name) {
   await expect(page).toHaveURL(/\/personer$/);
   await expect(page.getByRole('heading', { level: 1, name: 'Personer' })).toBeVisible();
   await expectAccessible(page, 'the people list');
-  await page.getByRole('search').getByLabel('Sök på namn eller anställningsnummer').fill(query);
-  await page.getByRole('search').getByRole('button', { name: 'Sök' }).click();
+  await page.getByRole('search', { name: 'Sök på namn eller anställningsnummer' }).getByLabel('Sök på namn eller anställningsnummer').fill(query);
+  await page.getByRole('search', { name: 'Sök på namn eller anställningsnummer' }).getByRole('button', { name: 'Sök' }).click();
   await expect(page).toHaveURL(new RegExp(`/personer\\?q=${query}$`));
   const table = page.getByRole('table');
   await expect(table).toBeVisible();

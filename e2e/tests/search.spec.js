@@ -78,6 +78,6 @@ test('search works without JavaScript', async ({ browser }) => {
   const page = await context.newPage();
   await signIn(page, 'chef');
   await searchFor(page, 'Anna Lindqvist');
-  await expect(page.getByRole('link', { name: 'Anna Lindqvist' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Anna Lindqvist', exact: true })).toBeVisible();
   await context.close();
 });
