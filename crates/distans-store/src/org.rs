@@ -13,26 +13,22 @@ use uuid::Uuid;
 use distans_core::kernel::csv::ImportError;
 use distans_core::kernel::{Page, Paging, PersonRef, Role, UnitRef, Work};
 use distans_core::org::edit::{PersonDraft, Provisioned};
-use distans_core::org::rules::resolve;
 use distans_core::org::{
     CommuteMode, Departure, ImportReport, OrgCounts, OrgData, PeopleFilter, Person, PersonRecord,
-    PersonSummary, Site, Snapshot, Unit, UnitDetail, UnitKind, UnitSummary,
+    PersonSummary, Site, Unit, UnitDetail, UnitKind, UnitSummary,
 };
 use distans_core::store::OrgPort;
 use distans_core::CoreResult;
 
 use crate::db::{execute, fetch, on_db, read_all, read_one};
 use crate::error::StoreResult;
-use crate::store::{
-    each, like_escape, name, push_below, push_list, read_page, row, sort_key, write_import, List,
-    SqlStore, BATCH,
-};
+use crate::store::{like_escape, name, push_below, push_list, read_page, row, List, SqlStore};
 use crate::stored::{path_ids, Stored};
 
-const SITE_SELECT: &str = "SELECT id, name, address, desks FROM sites";
+pub(crate) const SITE_SELECT: &str = "SELECT id, name, address, desks FROM sites";
 
 row! {
-    struct SiteRow => Site {
+    pub(crate) struct SiteRow => Site {
         id: Uuid,
         name: String,
         address: String,
@@ -42,7 +38,7 @@ row! {
 }
 
 row! {
-    struct UnitRow => Unit {
+    pub(crate) struct UnitRow => Unit {
         id: Uuid,
         code: String,
         name: String,
@@ -96,8 +92,8 @@ const UNIT_SUMMARY_SELECT: &str =
     FROM units u LEFT JOIN people m ON m.id = u.manager_id";
 
 #[derive(sqlx::FromRow)]
-struct PersonRow {
-    id: Uuid,
+pub(crate) struct PersonRow {
+    pub(crate) id: Uuid,
     employee_number: String,
     given_name: String,
     family_name: String,
@@ -114,14 +110,14 @@ struct PersonRow {
     departure_reason: Option<String>,
 }
 
-const PERSON_SELECT: &str =
+pub(crate) const PERSON_SELECT: &str =
     "SELECT p.id, p.employee_number, p.given_name, p.family_name, p.email, p.title,
         p.unit_id, p.site_id, p.commute_km, p.commute_mode, p.version, a.username,
         p.deactivated_at, p.last_day, p.departure_reason
     FROM people p LEFT JOIN accounts a ON a.person_id = p.id";
 
 impl PersonRow {
-    fn into_person(self, skills: Vec<String>, roles: Vec<Role>) -> StoreResult<Person> {
+    pub(crate) fn into_person(self, skills: Vec<String>, roles: Vec<Role>) -> StoreResult<Person> {
         Ok(Person {
             commute_mode: CommuteMode::read_opt(
                 "people.commute_mode",
@@ -321,16 +317,7 @@ impl OrgPort for SqlStore {
         };
         let mut page: Page<PersonSummary> =
             read_page!(self.db(), PersonSummaryRow, &PEOPLE, paging, |q| {
-                match which {
-                    PeopleFilter::All => {}
-                    PeopleFilter::Unit(unit) => {
-                        q.push(" AND p.unit_id = ").push_bind((*unit).uuid());
-                    }
-                    PeopleFilter::Under(paths) => {
-                        q.push(" AND ");
-                        push_below(q, "u.path", paths);
-                    }
-                }
+                push_people_filter(q, which);
                 if let Some(s) = search {
                     q.push(" AND (p.sort_name LIKE ").push_bind(like_escape(s));
                     q.push(" ESCAPE '\\' OR p.employee_number = ")
@@ -354,6 +341,19 @@ impl OrgPort for SqlStore {
             s.manages = manages.remove(&s.id).unwrap_or_default();
         }
         Ok(page)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn people_ids(&self, which: &PeopleFilter, limit: i64) -> CoreResult<Vec<PersonId>> {
+        let ids: Vec<(Uuid,)> = on_db!(self.db(), p => {
+            let mut q = QueryBuilder::new(
+                "SELECT p.id FROM people p JOIN units u ON u.id = p.unit_id WHERE 1 = 1",
+            );
+            push_people_filter(&mut q, which);
+            q.push(" ORDER BY p.sort_name, p.id LIMIT ").push_bind(limit);
+            Ok(q.build_query_as().fetch_all(p).await?)
+        })?;
+        Ok(ids.into_iter().map(|(id,)| id.into()).collect())
     }
 
     #[tracing::instrument(skip_all, fields(id = %id))]
@@ -446,153 +446,7 @@ impl OrgPort for SqlStore {
         actor: &str,
         at: OffsetDateTime,
     ) -> Result<ImportReport, ImportError> {
-        write_import!(
-            self,
-            at,
-            |tx| {
-                // What is stored now.
-                let sites: Vec<SiteRow> = sqlx::query_as(SITE_SELECT).fetch_all(&mut *tx).await?;
-                let units: Vec<UnitRow> = sqlx::query_as(
-                    "SELECT id, code, name, kind, parent_id, path, depth, manager_id, site_id FROM units",
-                )
-                .fetch_all(&mut *tx)
-                .await?;
-                let people: Vec<PersonRow> =
-                    sqlx::query_as(PERSON_SELECT).fetch_all(&mut *tx).await?;
-                let skill_rows: Vec<(Uuid, String)> =
-                    sqlx::query_as("SELECT person_id, skill FROM person_skills ORDER BY skill")
-                        .fetch_all(&mut *tx)
-                        .await?;
-                let role_rows: Vec<(Uuid, String)> = sqlx::query_as(
-                    "SELECT person_id, role FROM person_roles WHERE source = 'local'",
-                )
-                .fetch_all(&mut *tx)
-                .await?;
-                let snap = snapshot(sites, units, people, skill_rows, role_rows)?;
-                resolve(&snap, data, actor_id, actor, &mut Uuid::now_v7)
-            },
-            |ch| {
-                for chunk in ch.sites.chunks(BATCH) {
-                    let mut q = QueryBuilder::new("INSERT INTO sites (id, name, address, desks) ");
-                    q.push_values(chunk, |mut b, s| {
-                        b.push_bind(s.id.uuid())
-                            .push_bind(s.name.clone())
-                            .push_bind(s.address.clone())
-                            .push_bind(s.desks);
-                    });
-                    q.push(" ON CONFLICT (id) DO UPDATE SET name = excluded.name, address = excluded.address,
-                        desks = excluded.desks, version = sites.version + 1");
-                    q.build().execute(&mut *tx).await?;
-                }
-                for chunk in ch.units.chunks(BATCH) {
-                    let mut q = QueryBuilder::new("INSERT INTO units (id, code, name, kind, parent_id, path, depth, site_id) ");
-                    q.push_values(chunk, |mut b, u| {
-                        b.push_bind(u.id.uuid())
-                            .push_bind(u.code.clone())
-                            .push_bind(u.name.clone())
-                            .push_bind(u.kind.stored())
-                            .push_bind(u.parent_id.map(|i| i.uuid()))
-                            .push_bind(u.path.clone())
-                            .push_bind(u.depth)
-                            .push_bind(u.site_id.map(|i| i.uuid()));
-                    });
-                    q.push(" ON CONFLICT (id) DO UPDATE SET code = excluded.code, name = excluded.name, kind = excluded.kind,
-                        parent_id = excluded.parent_id, path = excluded.path, depth = excluded.depth, site_id = excluded.site_id,
-                        version = units.version + 1");
-                    q.build().execute(&mut *tx).await?;
-                }
-                for chunk in ch.people.chunks(BATCH / 2) {
-                    let mut q = QueryBuilder::new(
-                        "INSERT INTO people (id, employee_number, given_name, family_name, email, title, unit_id, site_id,
-                         commute_km, commute_mode, sort_name, version, created_at, updated_at) ",
-                    );
-                    q.push_values(chunk, |mut b, x| {
-                        b.push_bind(x.id.uuid())
-                            .push_bind(x.employee_number.clone())
-                            .push_bind(x.given_name.clone())
-                            .push_bind(x.family_name.clone())
-                            .push_bind(x.email.clone())
-                            .push_bind(x.title.clone())
-                            .push_bind(x.unit_id.uuid())
-                            .push_bind(x.site_id.map(|i| i.uuid()))
-                            .push_bind(x.commute_km)
-                            .push_bind(x.commute_mode.map(|m| m.stored()))
-                            .push_bind(sort_key(&format!("{} {}", x.family_name, x.given_name)))
-                            .push_bind(x.version)
-                            .push_bind(at)
-                            .push_bind(at);
-                    });
-                    q.push(" ON CONFLICT (id) DO UPDATE SET given_name = excluded.given_name, family_name = excluded.family_name,
-                        email = excluded.email, title = excluded.title, unit_id = excluded.unit_id, site_id = excluded.site_id,
-                        commute_km = excluded.commute_km, commute_mode = excluded.commute_mode, sort_name = excluded.sort_name,
-                        version = excluded.version, updated_at = excluded.updated_at");
-                    q.build().execute(&mut *tx).await?;
-
-                    // Skills and roles: replace those of the people in this chunk.
-                    // (Only the file's own roles: identity-provider groups grant theirs.)
-                    for (table, only_local) in [
-                        ("person_skills", ""),
-                        ("person_roles", " AND source = 'local'"),
-                    ] {
-                        let mut q = QueryBuilder::new(format!(
-                            "DELETE FROM {table} WHERE 1 = 1{only_local} AND person_id IN "
-                        ));
-                        push_list(&mut q, chunk.iter().map(|x| x.id.uuid()));
-                        q.build().execute(&mut *tx).await?;
-                    }
-                    let skills: Vec<(Uuid, &str)> = chunk
-                        .iter()
-                        .flat_map(|x| x.skills.iter().map(move |s| (x.id.uuid(), s.as_str())))
-                        .collect();
-                    let roles: Vec<(Uuid, &str)> = chunk
-                        .iter()
-                        .flat_map(|x| {
-                            x.granted_roles
-                                .iter()
-                                .map(move |r| (x.id.uuid(), r.stored()))
-                        })
-                        .collect();
-                    for (table, column, rows) in [
-                        ("person_skills", "skill", skills),
-                        ("person_roles", "role", roles),
-                    ] {
-                        for part in rows.chunks(BATCH) {
-                            let mut q = QueryBuilder::new(format!(
-                                "INSERT INTO {table} (person_id, {column}) "
-                            ));
-                            q.push_values(part, |mut b, (id, v)| {
-                                b.push_bind(*id).push_bind(v.to_string());
-                            });
-                            q.build().execute(&mut *tx).await?;
-                        }
-                    }
-                    let accounts: Vec<(Uuid, &str)> = chunk
-                        .iter()
-                        .filter_map(|x| x.username.as_deref().map(|u| (x.id.uuid(), u)))
-                        .collect();
-                    if !accounts.is_empty() {
-                        let mut q = QueryBuilder::new("INSERT INTO accounts (person_id, username, password_hash, updated_at) ");
-                        q.push_values(&accounts, |mut b, (id, u)| {
-                            b.push_bind(*id)
-                                .push_bind(u.to_string())
-                                .push_bind(None::<String>)
-                                .push_bind(at);
-                        });
-                        q.push(" ON CONFLICT (person_id) DO UPDATE SET username = excluded.username, updated_at = excluded.updated_at");
-                        q.build().execute(&mut *tx).await?;
-                    }
-                }
-                for (unit, manager) in &ch.managers {
-                    sqlx::query(
-                        "UPDATE units SET manager_id = $1, version = version + 1 WHERE id = $2",
-                    )
-                    .bind((*manager).map(|i| i.uuid()))
-                    .bind((*unit).uuid())
-                    .execute(&mut *tx)
-                    .await?;
-                }
-            }
-        )
+        self.write_org_import(data, actor_id, actor, at).await
     }
 
     #[tracing::instrument(skip_all)]
@@ -672,36 +526,21 @@ impl OrgPort for SqlStore {
     }
 }
 
-/// The organisation as stored, for the import to compare its file with.
-fn snapshot(
-    sites: Vec<SiteRow>,
-    units: Vec<UnitRow>,
-    people: Vec<PersonRow>,
-    skill_rows: Vec<(Uuid, String)>,
-    role_rows: Vec<(Uuid, String)>,
-) -> StoreResult<Snapshot> {
-    let mut skills: HashMap<Uuid, Vec<String>> = HashMap::new();
-    for (pid, s) in skill_rows {
-        skills.entry(pid).or_default().push(s);
+/// Appends ` AND …` for the people `which` selects (`p` people, `u` their units).
+fn push_people_filter<'a, DB>(q: &mut QueryBuilder<'a, DB>, which: &PeopleFilter)
+where
+    DB: sqlx::Database,
+    Uuid: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    match which {
+        PeopleFilter::All => {}
+        PeopleFilter::Unit(unit) => {
+            q.push(" AND p.unit_id = ").push_bind((*unit).uuid());
+        }
+        PeopleFilter::Under(paths) => {
+            q.push(" AND ");
+            push_below(q, "u.path", paths);
+        }
     }
-    let mut roles: HashMap<Uuid, Vec<Role>> = HashMap::new();
-    for (pid, r) in role_rows {
-        roles
-            .entry(pid)
-            .or_default()
-            .push(Role::read("person_roles.role", &r)?);
-    }
-    Ok(Snapshot {
-        sites: each(sites)?,
-        units: each(units)?,
-        people: people
-            .into_iter()
-            .map(|r| {
-                let id = r.id;
-                let mut rs = roles.remove(&id).unwrap_or_default();
-                rs.sort();
-                r.into_person(skills.remove(&id).unwrap_or_default(), rs)
-            })
-            .collect::<StoreResult<_>>()?,
-    })
 }

@@ -14,10 +14,10 @@ use uuid::Uuid;
 use distans_core::kernel::dates::Weekday;
 use distans_core::plan::{AgreementSpan, DayState, Occasional, Part, PersonRules, SitePeople};
 use distans_core::store::PlanPort;
-use distans_core::CoreResult;
+use distans_core::{CoreError, CoreResult};
 
 use crate::db::on_db;
-use crate::error::StoreResult;
+use crate::error::{invalid_stored, StoreResult};
 use crate::store::{push_list, SqlStore};
 use crate::stored::{json, Stored};
 
@@ -136,32 +136,48 @@ fn fold_rules(
     Ok(())
 }
 
+/// One row of the plan's rules as [`SqlStore::rules_rows`] reads them: what
+/// it is (`o` occasional day, `a` absence, `l` left, `g` agreement, `r`
+/// rotation day), whose, up to three dates, two texts and a number.
+type RuleRow = (
+    String,
+    Uuid,
+    Option<Date>,
+    Option<Date>,
+    Option<Date>,
+    Option<String>,
+    Option<String>,
+    i64,
+);
+
 impl SqlStore {
+    /// Everything the plan follows from for `who` in a period, read in one
+    /// query: occasional days, absences, those who have left (away from the
+    /// day after their last), active agreements and published rotation days.
     async fn rules_rows(&self, who: Who<'_>, from: Date, to: Date) -> CoreResult<RulesRows> {
-        on_db!(self.db(), p => {
-            let mut q = QueryBuilder::new("SELECT person_id, day, state, part FROM occasional_days WHERE day >= ");
+        let rows: Vec<RuleRow> = on_db!(self.db(), p => {
+            let mut q = QueryBuilder::new(
+                "SELECT CAST('o' AS TEXT), person_id, day, CAST(NULL AS DATE), CAST(NULL AS DATE), state, part, CAST(0 AS BIGINT)
+                 FROM occasional_days WHERE day >= ",
+            );
             q.push_bind(from).push(" AND day <= ").push_bind(to);
             push_who(&mut q, "person_id", who);
-            let occ: Vec<OccasionalRow> = q.build_query_as().fetch_all(p).await?;
-            let mut q = QueryBuilder::new("SELECT person_id, first_day, last_day FROM absences WHERE last_day >= ");
+            q.push(
+                " UNION ALL SELECT 'a', person_id, first_day, last_day, NULL, NULL, NULL, 0
+                 FROM absences WHERE last_day >= ",
+            );
             q.push_bind(from).push(" AND first_day <= ").push_bind(to);
             push_who(&mut q, "person_id", who);
-            let mut abs: Vec<(Uuid, Date, Date)> = q.build_query_as().fetch_all(p).await?;
-            // People who have left are away from the day after their last
-            // day: out of plans, coverage and the planner from then on.
-            let mut q = QueryBuilder::new("SELECT id, last_day FROM people WHERE last_day < ");
+            q.push(" UNION ALL SELECT 'l', id, last_day, NULL, NULL, NULL, NULL, 0 FROM people WHERE last_day < ");
             q.push_bind(to);
             if !matches!(who, Who::Ids(_)) {
                 // Those gone before the period are not counted at all.
                 q.push(" AND last_day >= ").push_bind(from);
             }
             push_who(&mut q, "id", who);
-            let left: Vec<(Uuid, Date)> = q.build_query_as().fetch_all(p).await?;
-            abs.extend(left.into_iter().filter_map(|(id, last)| {
-                last.next_day().map(|first| (id, first.max(from), to))
-            }));
-            let mut q = QueryBuilder::new(
-                "SELECT person_id, start_date, end_date, ends_on, CAST(weekdays AS TEXT), CAST(days_per_week AS BIGINT)
+            q.push(
+                " UNION ALL SELECT 'g', person_id, start_date, end_date, ends_on, CAST(weekdays AS TEXT), NULL,
+                   CAST(days_per_week AS BIGINT)
                  FROM agreements WHERE state = 'active' AND start_date <= ",
             );
             q.push_bind(to)
@@ -177,17 +193,59 @@ impl SqlStore {
                 q.push(")");
             }
             push_who(&mut q, "person_id", who);
-            let spans: Vec<SpanRow> = q.build_query_as().fetch_all(p).await?;
-            let mut q = QueryBuilder::new(
-                "SELECT d.person_id, d.day, d.state FROM rotation_days d JOIN rotation_plans r ON r.id = d.plan_id
+            q.push(
+                " UNION ALL SELECT 'r', d.person_id, d.day, NULL, NULL, d.state, NULL, 0
+                 FROM rotation_days d JOIN rotation_plans r ON r.id = d.plan_id
                  WHERE r.superseded_at IS NULL AND d.day >= ",
             );
             q.push_bind(from).push(" AND d.day <= ").push_bind(to);
             push_who(&mut q, "d.person_id", who);
-            let rot: Vec<RotationRow> = q.build_query_as().fetch_all(p).await?;
-            Ok((occ, abs, spans, rot))
-        })
+            Ok(q.build_query_as().fetch_all(p).await?)
+        })?;
+        split_rules(rows, from, to)
     }
+}
+
+/// Sorts the rows of [`SqlStore::rules_rows`] by what they are.
+fn split_rules(rows: Vec<RuleRow>, from: Date, to: Date) -> CoreResult<RulesRows> {
+    let (mut occ, mut abs, mut spans, mut rot) = (vec![], vec![], vec![], vec![]);
+    let missing = |column: &str| CoreError::from(invalid_stored(column, "NULL"));
+    for (kind, person, d1, d2, d3, s, t, n) in rows {
+        match kind.as_str() {
+            "o" => occ.push((
+                person,
+                d1.ok_or_else(|| missing("occasional_days.day"))?,
+                s.ok_or_else(|| missing("occasional_days.state"))?,
+                t,
+            )),
+            "a" => abs.push((
+                person,
+                d1.ok_or_else(|| missing("absences.first_day"))?,
+                d2.ok_or_else(|| missing("absences.last_day"))?,
+            )),
+            "l" => {
+                let last = d1.ok_or_else(|| missing("people.last_day"))?;
+                if let Some(first) = last.next_day() {
+                    abs.push((person, first.max(from), to));
+                }
+            }
+            "g" => spans.push((
+                person,
+                d1.ok_or_else(|| missing("agreements.start_date"))?,
+                d2,
+                d3,
+                s.ok_or_else(|| missing("agreements.weekdays"))?,
+                n,
+            )),
+            "r" => rot.push((
+                person,
+                d1.ok_or_else(|| missing("rotation_days.day"))?,
+                s.ok_or_else(|| missing("rotation_days.state"))?,
+            )),
+            other => return Err(invalid_stored("the plan's rule kind", other).into()),
+        }
+    }
+    Ok((occ, abs, spans, rot))
 }
 
 #[async_trait]

@@ -37,6 +37,8 @@ pub trait OrgPort: Send + Sync {
         search: Option<&str>,
         paging: Paging,
     ) -> CoreResult<Page<PersonSummary>>;
+    /// The ids of the people matching `filter`, by name, at most `limit`.
+    async fn people_ids(&self, filter: &PeopleFilter, limit: i64) -> CoreResult<Vec<PersonId>>;
     async fn person(&self, id: PersonId) -> CoreResult<Option<PersonRecord>>;
     async fn counts(&self) -> CoreResult<OrgCounts>;
     async fn import_org(

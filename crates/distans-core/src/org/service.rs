@@ -91,6 +91,20 @@ impl OrgService {
         self.port.people(&filter, search, paging).await
     }
 
+    /// The ids of a unit's own people, by name, at most `limit`: what
+    /// [`Self::people`] lists, for those who may list them.
+    #[tracing::instrument(skip_all)]
+    pub(crate) async fn unit_people_ids(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        limit: i64,
+    ) -> CoreResult<Vec<PersonId>> {
+        let unit = self.unit_detail(unit).await?;
+        let filter = people_filter(actor, Some(&unit), false)?;
+        self.port.people_ids(&filter, limit).await
+    }
+
     #[tracing::instrument(skip_all)]
     pub async fn person(&self, actor: &Actor, id: PersonId) -> CoreResult<PersonView> {
         let rec = self.record(id).await?;

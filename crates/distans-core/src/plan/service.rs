@@ -11,7 +11,7 @@ use time::Date;
 
 use crate::access::{self, Action};
 use crate::kernel::dates::DateRange;
-use crate::kernel::{Actor, CoreError, CoreResult, Paging};
+use crate::kernel::{Actor, CoreError, CoreResult};
 use crate::org::service::OrgService;
 use crate::plan::model::*;
 use crate::plan::port::PlanPort;
@@ -60,13 +60,7 @@ impl PlanService {
                 }
                 vec![p]
             }
-            (None, Some(u)) => {
-                let page = self
-                    .org
-                    .people(actor, Some(u), false, None, Paging::first(500))
-                    .await?;
-                page.items.into_iter().map(|p| p.id).collect()
-            }
+            (None, Some(u)) => self.org.unit_people_ids(actor, u, 500).await?,
             (None, None) => vec![actor.person_id],
         };
         let workdays = self.workdays.calendar(period).await?.workdays(period);
