@@ -266,8 +266,9 @@ impl ScimService {
             external_id: u.external_id.clone(),
             attributes: Some(attributes),
         };
-        self.org
-            .update_draft(
+        let update = self
+            .org
+            .prepare_update(
                 actor,
                 &rec,
                 rec.person.version,
@@ -275,6 +276,7 @@ impl ScimService {
                 Some(&kept),
             )
             .await?;
+        self.org.write_update(update).await?;
         Ok(())
     }
 
@@ -305,19 +307,17 @@ impl ScimService {
             .unit_for(input.department.as_deref(), Some(draft.unit_id))
             .await?;
         let kept = provisioned(&input);
+        let update = self
+            .org
+            .prepare_update(actor, &rec, rec.person.version, &draft, Some(&kept))
+            .await?;
         if input.active == current.active {
-            self.org
-                .update_draft(actor, &rec, rec.person.version, &draft, Some(&kept))
-                .await?;
+            self.org.write_update(update).await?;
             return Ok(());
         }
         // The attributes and the (de)activation in one transaction: a
         // failure leaves the user as they were.
-        let also = self
-            .org
-            .prepare_update(actor, &rec, rec.person.version, &draft, Some(&kept))
-            .await?;
-        self.set_active(actor, id, input.active, Some(also)).await
+        self.set_active(actor, id, input.active, Some(update)).await
     }
 
     /// Deactivates (last day today) or reactivates through the departures'
