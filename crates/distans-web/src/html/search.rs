@@ -62,6 +62,7 @@ fn url(q: &str, kind: SearchKind, page: i64) -> String {
 
 fn groups(c: &Ctx, r: SearchResults, q: &str, kind: Option<SearchKind>, page: i64) -> Vec<Group> {
     let date = |d: time::Date| d.to_string();
+    let from = c.t("search-from");
     let links = |k: SearchKind, more: bool| match kind {
         None => (more.then(|| url(q, k, 1)), None),
         Some(_) => (
@@ -102,27 +103,29 @@ fn groups(c: &Ctx, r: SearchResults, q: &str, kind: Option<SearchKind>, page: i6
             .map(|p| c.ta("search-unit-within", "parent", &p))
             .unwrap_or_default(),
     });
-    let agreements = r.agreements.items.into_iter().map(|g| Hit {
-        href: format!("/overenskommelser/{}", g.id),
-        title: c.ta("search-agreement-of", "name", &g.person_name),
-        detail: format!(
-            "{}, {} {}, {}",
-            agreement_state_name(c, &g.state),
-            c.t("search-from"),
-            date(g.start),
-            g.unit_name
-        ),
+    // A hit on a person's agreement or request: its page, "… of <name>"
+    // and its detail.
+    let of_person = |href: String, title: &str, name: &str, detail: String| Hit {
+        href,
+        title: c.ta(title, "name", name),
+        detail,
+    };
+    let agreements = r.agreements.items.into_iter().map(|g| {
+        let state = agreement_state_name(c, &g.state);
+        let detail = format!("{state}, {} {}, {}", from, date(g.start), g.unit_name);
+        let href = format!("/overenskommelser/{}", g.id);
+        of_person(href, "search-agreement-of", &g.person_name, detail)
     });
-    let requests = r.requests.items.into_iter().map(|x| Hit {
-        href: format!("/ansokningar/{}", x.id),
-        title: c.ta("search-request-of", "name", &x.person_name),
-        detail: format!(
-            "{}, {}, {} {}",
+    let requests = r.requests.items.into_iter().map(|x| {
+        let days = c.ta("search-days-a-week", "days", &x.days_per_week.to_string());
+        let detail = format!(
+            "{}, {days}, {} {}",
             state_name(c, &x.state),
-            c.ta("search-days-a-week", "days", &x.days_per_week.to_string()),
-            c.t("search-from"),
-            date(x.start),
-        ),
+            from,
+            date(x.start)
+        );
+        let href = format!("/ansokningar/{}", x.id);
+        of_person(href, "search-request-of", &x.person_name, detail)
     });
     let mut out = vec![
         group(SearchKind::People, people.collect(), r.people.more),
