@@ -8,7 +8,7 @@ use distans_core::kernel::TokenId;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use distans_core::identity::{ApiToken, PersonKey, SessionMeta, SignInCandidate, TokenHolder};
+use distans_core::identity::{ApiToken, PersonKey, SessionWrite, SignInCandidate, TokenHolder};
 use distans_core::kernel::clock::whole_seconds;
 use distans_core::kernel::{Actor, Language, ManagedUnit, UnitRef, Work};
 use distans_core::store::IdentityPort;
@@ -285,51 +285,22 @@ impl IdentityPort for SqlStore {
     }
 
     #[tracing::instrument(skip_all)]
-    async fn session_create(
-        &self,
-        id: &str,
-        data: &[u8],
-        expiry: OffsetDateTime,
-        meta: &SessionMeta,
-        now: OffsetDateTime,
-    ) -> CoreResult<bool> {
-        let n = execute!(
-            self.db(),
-            "INSERT INTO sessions (id, data, expiry_date, person_id, signed_in_by, created_at, last_used_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (id) DO NOTHING",
-            id,
-            data,
-            expiry,
-            meta.person.map(|p| p.uuid()),
-            meta.signed_in_by.as_deref(),
-            whole_seconds(now)
-        )?;
+    async fn session_create(&self, s: &SessionWrite<'_>, now: OffsetDateTime) -> CoreResult<bool> {
+        let n = insert_session(self, s, now, "ON CONFLICT (id) DO NOTHING").await?;
         Ok(n == 1)
     }
 
     #[tracing::instrument(skip_all)]
-    async fn session_save(
-        &self,
-        id: &str,
-        data: &[u8],
-        expiry: OffsetDateTime,
-        meta: &SessionMeta,
-        now: OffsetDateTime,
-    ) -> CoreResult<()> {
-        execute!(
-            self.db(),
-            "INSERT INTO sessions (id, data, expiry_date, person_id, signed_in_by, created_at, last_used_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $6)
-             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expiry_date = excluded.expiry_date,
+    async fn session_save(&self, s: &SessionWrite<'_>, now: OffsetDateTime) -> CoreResult<()> {
+        insert_session(
+            self,
+            s,
+            now,
+            "ON CONFLICT (id) DO UPDATE SET data = excluded.data, expiry_date = excluded.expiry_date,
                  person_id = excluded.person_id, signed_in_by = excluded.signed_in_by,
                  last_used_at = excluded.last_used_at",
-            id,
-            data,
-            expiry,
-            meta.person.map(|p| p.uuid()),
-            meta.signed_in_by.as_deref(),
-            whole_seconds(now)
-        )?;
+        )
+        .await?;
         Ok(())
     }
 
@@ -347,4 +318,28 @@ impl IdentityPort for SqlStore {
             now
         )
     }
+}
+
+/// Inserts the session `s`, made and used at `now`; `on_conflict` says
+/// what becomes of a session already kept under its id. The rows written.
+async fn insert_session(
+    store: &SqlStore,
+    s: &SessionWrite<'_>,
+    now: OffsetDateTime,
+    on_conflict: &str,
+) -> CoreResult<u64> {
+    let sql = format!(
+        "INSERT INTO sessions (id, data, expiry_date, person_id, signed_in_by, created_at, last_used_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $6) {on_conflict}"
+    );
+    execute!(
+        store.db(),
+        &sql,
+        s.id,
+        s.data,
+        s.expiry,
+        s.meta.person.map(|p| p.uuid()),
+        s.meta.signed_in_by.as_deref(),
+        whole_seconds(now)
+    )
 }

@@ -5,7 +5,7 @@ use distans_core::kernel::{PersonId, Work};
 use distans_core::org::edit::{PersonDraft, PersonUpdate, Provisioned};
 use distans_core::CoreResult;
 
-use crate::store::{sort_key, write_work, SqlStore};
+use crate::store::{write_work, SqlStore};
 
 /// The draft's skills, roles and account, written over what the person had.
 macro_rules! write_parts {
@@ -61,6 +61,28 @@ macro_rules! write_parts {
 }
 pub(crate) use write_parts;
 
+/// Binds a draft's own columns to `$query`, in the order the statements
+/// that write a person name them: `employee_number`, `given_name`,
+/// `family_name`, `email`, `title`, `unit_id`, `site_id`, `sort_name`.
+macro_rules! bind_draft {
+    ($query:expr, $d:expr) => {{
+        let d: &distans_core::org::edit::PersonDraft = $d;
+        $query
+            .bind(d.employee_number.as_str())
+            .bind(&d.given_name)
+            .bind(&d.family_name)
+            .bind(d.email.as_ref().map(|e| e.as_str()))
+            .bind(&d.title)
+            .bind(d.unit_id.uuid())
+            .bind(d.site_id.map(|s| s.uuid()))
+            .bind($crate::store::sort_key(&format!(
+                "{} {}",
+                d.family_name, d.given_name
+            )))
+    }};
+}
+pub(crate) use bind_draft;
+
 pub(crate) fn attributes(p: &Provisioned) -> Option<String> {
     p.attributes.as_ref().map(|a| a.to_string())
 }
@@ -74,25 +96,18 @@ pub(crate) async fn create_person(
 ) -> CoreResult<()> {
     let p = provisioned.cloned().unwrap_or_default();
     write_work!(store, work, |tx| {
-        sqlx::query(
+        let insert = sqlx::query(
             "INSERT INTO people (id, employee_number, given_name, family_name, email, title, unit_id, site_id,
              sort_name, version, created_at, updated_at, external_id, provisioned)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $10, $11, $12)",
         )
-        .bind(id.uuid())
-        .bind(d.employee_number.as_str())
-        .bind(&d.given_name)
-        .bind(&d.family_name)
-        .bind(d.email.as_ref().map(|e| e.as_str()))
-        .bind(&d.title)
-        .bind(d.unit_id.uuid())
-        .bind(d.site_id.map(|s| s.uuid()))
-        .bind(sort_key(&format!("{} {}", d.family_name, d.given_name)))
-        .bind(work.at)
-        .bind(&p.external_id)
-        .bind(attributes(&p))
-        .execute(&mut *tx)
-        .await?;
+        .bind(id.uuid());
+        bind_draft!(insert, d)
+            .bind(work.at)
+            .bind(&p.external_id)
+            .bind(attributes(&p))
+            .execute(&mut *tx)
+            .await?;
         write_parts!(tx, id.uuid(), d, work.at);
     })
 }
@@ -129,19 +144,14 @@ macro_rules! write_update {
             $tx,
             "the person was changed meanwhile",
             at_version(id.uuid(), u.version),
-            sqlx::query(
-                "UPDATE people SET employee_number = $1, given_name = $2, family_name = $3, email = $4, title = $5,
-                 unit_id = $6, site_id = $7, sort_name = $8, updated_at = $9, version = version + 1
-                 WHERE id = $10 AND version = $11",
+            $crate::people::bind_draft!(
+                sqlx::query(
+                    "UPDATE people SET employee_number = $1, given_name = $2, family_name = $3, email = $4, title = $5,
+                     unit_id = $6, site_id = $7, sort_name = $8, updated_at = $9, version = version + 1
+                     WHERE id = $10 AND version = $11",
+                ),
+                d
             )
-            .bind(d.employee_number.as_str())
-            .bind(&d.given_name)
-            .bind(&d.family_name)
-            .bind(d.email.as_ref().map(|e| e.as_str()))
-            .bind(&d.title)
-            .bind(d.unit_id.uuid())
-            .bind(d.site_id.map(|s| s.uuid()))
-            .bind($crate::store::sort_key(&format!("{} {}", d.family_name, d.given_name)))
             .bind(at)
         );
         if let Some(p) = &u.provisioned {

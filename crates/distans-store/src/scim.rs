@@ -75,16 +75,7 @@ fn user(r: UserRow) -> ScimUser {
 /// `%"value"%` for `LIKE … ESCAPE '\'` on stored JSON: the value as JSON
 /// writes it, in lower case, with LIKE's own characters escaped.
 fn json_like(v: &str) -> String {
-    let json = serde_json::Value::String(v.to_lowercase()).to_string();
-    let mut out = String::from("%");
-    for c in json.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('%');
-    out
+    crate::search::pattern(&serde_json::Value::String(v.to_lowercase()).to_string())
 }
 
 type GroupRow = (

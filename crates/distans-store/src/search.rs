@@ -15,14 +15,14 @@ use distans_core::search::{AgreementHit, PersonHit, Reach, RequestHit, UnitHit};
 use distans_core::store::SearchPort;
 use distans_core::CoreResult;
 
-use crate::db::on_db;
+use crate::db::{on_db, Row};
 use crate::store::{name, push_below, sort_key, SqlStore};
 
 /// At most this many words of a search are matched (each must match).
 const MAX_WORDS: usize = 5;
 
 /// `%word%` for `LIKE … ESCAPE '\'`, the word as written.
-fn pattern(word: &str) -> String {
+pub(crate) fn pattern(word: &str) -> String {
     let mut out = String::with_capacity(word.len() + 2);
     out.push('%');
     for c in word.chars() {
@@ -67,6 +67,78 @@ where
         push_below(q, "u.path", paths);
         q.push(")");
     }
+}
+
+/// A search of what people have (agreements, requests): the SELECT over
+/// people `p` with their unit `u`, and the order after the people's names.
+struct PeopleQuery {
+    select: &'static str,
+    order: &'static str,
+}
+
+/// The rows of `query` for the people whose names hold every word of
+/// `text`, within the searcher's reach: a page of `limit` rows from
+/// `offset`.
+async fn people_rows<R: Row>(
+    store: &SqlStore,
+    query: &PeopleQuery,
+    text: &str,
+    reach: &Reach,
+    limit: i64,
+    offset: i64,
+) -> CoreResult<Vec<R>> {
+    on_db!(store.db(), pool => {
+        let mut q = QueryBuilder::new(query.select);
+        push_name_words(&mut q, text);
+        push_reach(&mut q, "p.id", reach);
+        q.push(" ORDER BY p.sort_name, p.id, ")
+            .push(query.order)
+            .push(" LIMIT ")
+            .push_bind(limit);
+        q.push(" OFFSET ").push_bind(offset);
+        Ok(q.build_query_as().fetch_all(pool).await?)
+    })
+}
+
+const AGREEMENTS: PeopleQuery = PeopleQuery {
+    select: "SELECT g.id, p.given_name, p.family_name, u.name, g.state, g.start_date, g.end_date, g.ends_on
+             FROM people p JOIN units u ON u.id = p.unit_id JOIN agreements g ON g.person_id = p.id
+             WHERE p.anonymised_at IS NULL",
+    order: "g.start_date DESC, g.id",
+};
+
+fn agreement_hit(row: AgreementRow) -> AgreementHit {
+    let (id, g, f, unit, state, start, end, ends_on) = row;
+    AgreementHit {
+        id: id.into(),
+        person_name: name(&g, &f),
+        unit_name: unit,
+        state: AgreementState::parse(&state),
+        start,
+        end,
+        ends_on,
+    }
+}
+
+const REQUESTS: PeopleQuery = PeopleQuery {
+    select:
+        "SELECT r.id, p.given_name, p.family_name, u.name, r.state, r.start_date, r.days_per_week
+             FROM people p JOIN units u ON u.id = p.unit_id JOIN requests r ON r.person_id = p.id
+             WHERE p.anonymised_at IS NULL",
+    order: "r.created_at DESC, r.id",
+};
+
+/// A request found; none when its state is unknown.
+fn request_hit(row: RequestRow) -> Option<RequestHit> {
+    let (id, g, f, unit, state, start, days) = row;
+    Some(RequestHit {
+        id: id.into(),
+        person_name: name(&g, &f),
+        unit_name: unit,
+        state: RequestState::parse(&state)?,
+        start,
+        days_per_week: days,
+    })
 }
 
 type PersonRow = (Uuid, String, String, Option<String>, String);
@@ -162,33 +234,8 @@ impl SearchPort for SqlStore {
         limit: i64,
         offset: i64,
     ) -> CoreResult<Vec<AgreementHit>> {
-        let rows: Vec<AgreementRow> = on_db!(self.db(), pool => {
-            let mut q = QueryBuilder::new(
-                "SELECT g.id, p.given_name, p.family_name, u.name, g.state, g.start_date, g.end_date, g.ends_on
-                 FROM people p JOIN units u ON u.id = p.unit_id JOIN agreements g ON g.person_id = p.id
-                 WHERE p.anonymised_at IS NULL",
-            );
-            push_name_words(&mut q, text);
-            push_reach(&mut q, "p.id", reach);
-            q.push(" ORDER BY p.sort_name, p.id, g.start_date DESC, g.id LIMIT ")
-                .push_bind(limit);
-            q.push(" OFFSET ").push_bind(offset);
-            Ok(q.build_query_as().fetch_all(pool).await?)
-        })?;
-        Ok(rows
-            .into_iter()
-            .map(
-                |(id, g, f, unit, state, start, end, ends_on)| AgreementHit {
-                    id: id.into(),
-                    person_name: name(&g, &f),
-                    unit_name: unit,
-                    state: AgreementState::parse(&state),
-                    start,
-                    end,
-                    ends_on,
-                },
-            )
-            .collect())
+        let rows = people_rows(self, &AGREEMENTS, text, reach, limit, offset).await?;
+        Ok(rows.into_iter().map(agreement_hit).collect())
     }
 
     #[tracing::instrument(skip_all)]
@@ -199,31 +246,7 @@ impl SearchPort for SqlStore {
         limit: i64,
         offset: i64,
     ) -> CoreResult<Vec<RequestHit>> {
-        let rows: Vec<RequestRow> = on_db!(self.db(), pool => {
-            let mut q = QueryBuilder::new(
-                "SELECT r.id, p.given_name, p.family_name, u.name, r.state, r.start_date, r.days_per_week
-                 FROM people p JOIN units u ON u.id = p.unit_id JOIN requests r ON r.person_id = p.id
-                 WHERE p.anonymised_at IS NULL",
-            );
-            push_name_words(&mut q, text);
-            push_reach(&mut q, "p.id", reach);
-            q.push(" ORDER BY p.sort_name, p.id, r.created_at DESC, r.id LIMIT ")
-                .push_bind(limit);
-            q.push(" OFFSET ").push_bind(offset);
-            Ok(q.build_query_as().fetch_all(pool).await?)
-        })?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|(id, g, f, unit, state, start, days)| {
-                Some(RequestHit {
-                    id: id.into(),
-                    person_name: name(&g, &f),
-                    unit_name: unit,
-                    state: RequestState::parse(&state)?,
-                    start,
-                    days_per_week: days,
-                })
-            })
-            .collect())
+        let rows = people_rows(self, &REQUESTS, text, reach, limit, offset).await?;
+        Ok(rows.into_iter().filter_map(request_hit).collect())
     }
 }

@@ -240,11 +240,7 @@ impl StatsPort for SqlStore {
             out.exceptions.push(ExceptionCount {
                 key: key(g, m)?,
                 bucket: b as usize,
-                exception: match kind {
-                    0 => Exception::Rotation,
-                    1 => Exception::Occasional { half: half != 0 },
-                    _ => Exception::Absence,
-                },
+                exception: stats_days::exception(kind, half),
                 state: DayState::read("stats.state", &state)?,
                 base: DayState::read("stats.base", &base)?,
                 count,

@@ -18,7 +18,7 @@ use distans_core::CoreResult;
 
 use crate::db::on_db;
 use crate::plan::last_day;
-use crate::stats_days::{agreement_state, base_state};
+use crate::stats_days::{self, agreement_state, base_state};
 use crate::store::SqlStore;
 use crate::stored::{json, json_opt, Stored};
 
@@ -264,11 +264,7 @@ pub(crate) async fn on_site_counts(
             out.exceptions.push(KeyException {
                 key: keys.of(u, s),
                 day: usize::try_from(b).unwrap_or(usize::MAX),
-                exception: match kind {
-                    0 => Exception::Rotation,
-                    1 => Exception::Occasional { half: half != 0 },
-                    _ => Exception::Absence,
-                },
+                exception: stats_days::exception(kind, half),
                 state: DayState::read("stats.state", &state)?,
                 base: DayState::read("stats.base", &base)?,
                 count,

@@ -17,6 +17,8 @@ use std::collections::HashSet;
 use sqlx::{PgPool, QueryBuilder, SqlitePool};
 use time::Date;
 
+use distans_core::stats::Exception;
+
 use crate::db::{on_db, BeginWrite};
 use crate::Db;
 
@@ -255,4 +257,15 @@ async fn count_chunk(db: &Db, days: &[(Date, &'static str)]) -> distans_core::Co
         tx.commit().await?;
         Ok(())
     })
+}
+
+/// The exception a counted row stands for, by its kind (0 rotation, 1 an
+/// occasional day, else an absence) and, for an occasional day, whether
+/// it is a half day.
+pub(crate) fn exception(kind: i64, half: i64) -> Exception {
+    match kind {
+        0 => Exception::Rotation,
+        1 => Exception::Occasional { half: half != 0 },
+        _ => Exception::Absence,
+    }
 }

@@ -3,20 +3,18 @@
 //! `application/scim+json`; errors have SCIM's own shape.
 
 use axum::body::Bytes;
-use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use std::future::Future;
 
-use distans_core::kernel::{Actor, PersonId, ScimGroupId};
-use distans_core::scim::model::{Listed, Window};
+use distans_core::kernel::Actor;
+use distans_core::scim::model::{Listed, ScimChange, ScimKind, ScimRef, Window};
 use distans_core::scim::rules::{self, LIST};
-use distans_core::scim::service::ScimService;
 use distans_core::scim::service::MAX_COUNT;
-use distans_core::{CoreError, CoreResult};
+use distans_core::CoreError;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -153,6 +151,23 @@ fn body(headers: &HeaderMap, bytes: &Bytes) -> ScimResult<Value> {
     })
 }
 
+/// A request's body as SCIM JSON (see `body`).
+struct ScimBody(Value);
+
+impl FromRequest<AppState> for ScimBody {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
+        let headers = req.headers().clone();
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        body(&headers, &bytes)
+            .map(ScimBody)
+            .map_err(IntoResponse::into_response)
+    }
+}
+
 /// The version an `If-Match` header asks for.
 fn if_match(headers: &HeaderMap) -> Option<i64> {
     let v = headers.get(header::IF_MATCH)?.to_str().ok()?.trim();
@@ -163,10 +178,12 @@ fn base(state: &AppState) -> String {
     format!("{}/scim/v2", state.config.public_url)
 }
 
-fn id_of<T: From<Uuid>>(s: &str, what: &'static str) -> ScimResult<T> {
+/// The user or group of `kind` a path names (none such when it is not an
+/// id).
+fn id_of(s: &str, kind: ScimKind) -> ScimResult<ScimRef> {
     s.parse::<Uuid>()
-        .map(Into::into)
-        .map_err(|_| ScimError(CoreError::NotFound(what)))
+        .map(|id| kind.at(id))
+        .map_err(|_| ScimError(CoreError::NotFound(kind.what())))
 }
 
 #[derive(Deserialize)]
@@ -229,140 +246,20 @@ fn window(q: &ListQuery) -> Window {
     rules::window(q.start_index, q.count, 100, MAX_COUNT)
 }
 
-/// What differs between users and groups: the core's calls for each.
+/// Users or groups, for the handlers both share.
 trait Resource: Send + Sync + 'static {
-    type Id: From<Uuid> + Copy + Send;
-    /// The word a missing one is named by.
-    const WHAT: &'static str;
-    fn list(
-        s: &ScimService,
-        a: &Actor,
-        filter: Option<&str>,
-        w: Window,
-        base: &str,
-    ) -> impl Future<Output = CoreResult<Listed>> + Send;
-    fn get(
-        s: &ScimService,
-        a: &Actor,
-        id: Self::Id,
-        base: &str,
-    ) -> impl Future<Output = CoreResult<Value>> + Send;
-    fn create(
-        s: &ScimService,
-        a: &Actor,
-        doc: &Value,
-        base: &str,
-    ) -> impl Future<Output = CoreResult<Value>> + Send;
-    fn replace(
-        s: &ScimService,
-        a: &Actor,
-        id: Self::Id,
-        doc: &Value,
-        if_match: Option<i64>,
-        base: &str,
-    ) -> impl Future<Output = CoreResult<Value>> + Send;
-    fn patch(
-        s: &ScimService,
-        a: &Actor,
-        id: Self::Id,
-        ops: &Value,
-        if_match: Option<i64>,
-        base: &str,
-    ) -> impl Future<Output = CoreResult<Value>> + Send;
-    fn delete(
-        s: &ScimService,
-        a: &Actor,
-        id: Self::Id,
-    ) -> impl Future<Output = CoreResult<()>> + Send;
+    const KIND: ScimKind;
 }
 
 struct Users;
 struct Groups;
 
 impl Resource for Users {
-    type Id = PersonId;
-    const WHAT: &'static str = "user";
-    async fn list(
-        s: &ScimService,
-        a: &Actor,
-        f: Option<&str>,
-        w: Window,
-        base: &str,
-    ) -> CoreResult<Listed> {
-        s.users(a, f, w, base).await
-    }
-    async fn get(s: &ScimService, a: &Actor, id: PersonId, base: &str) -> CoreResult<Value> {
-        s.user(a, id, base).await
-    }
-    async fn create(s: &ScimService, a: &Actor, doc: &Value, base: &str) -> CoreResult<Value> {
-        s.create_user(a, doc, base).await
-    }
-    async fn replace(
-        s: &ScimService,
-        a: &Actor,
-        id: PersonId,
-        doc: &Value,
-        m: Option<i64>,
-        base: &str,
-    ) -> CoreResult<Value> {
-        s.replace_user(a, id, doc, m, base).await
-    }
-    async fn patch(
-        s: &ScimService,
-        a: &Actor,
-        id: PersonId,
-        ops: &Value,
-        m: Option<i64>,
-        base: &str,
-    ) -> CoreResult<Value> {
-        s.patch_user(a, id, ops, m, base).await
-    }
-    async fn delete(s: &ScimService, a: &Actor, id: PersonId) -> CoreResult<()> {
-        s.delete_user(a, id).await
-    }
+    const KIND: ScimKind = ScimKind::Users;
 }
 
 impl Resource for Groups {
-    type Id = ScimGroupId;
-    const WHAT: &'static str = "group";
-    async fn list(
-        s: &ScimService,
-        a: &Actor,
-        f: Option<&str>,
-        w: Window,
-        base: &str,
-    ) -> CoreResult<Listed> {
-        s.groups(a, f, w, base).await
-    }
-    async fn get(s: &ScimService, a: &Actor, id: ScimGroupId, base: &str) -> CoreResult<Value> {
-        s.group(a, id, base).await
-    }
-    async fn create(s: &ScimService, a: &Actor, doc: &Value, base: &str) -> CoreResult<Value> {
-        s.create_group(a, doc, base).await
-    }
-    async fn replace(
-        s: &ScimService,
-        a: &Actor,
-        id: ScimGroupId,
-        doc: &Value,
-        m: Option<i64>,
-        base: &str,
-    ) -> CoreResult<Value> {
-        s.replace_group(a, id, doc, m, base).await
-    }
-    async fn patch(
-        s: &ScimService,
-        a: &Actor,
-        id: ScimGroupId,
-        ops: &Value,
-        m: Option<i64>,
-        base: &str,
-    ) -> CoreResult<Value> {
-        s.patch_group(a, id, ops, m, base).await
-    }
-    async fn delete(s: &ScimService, a: &Actor, id: ScimGroupId) -> CoreResult<()> {
-        s.delete_group(a, id).await
-    }
+    const KIND: ScimKind = ScimKind::Groups;
 }
 
 async fn list<R: Resource>(
@@ -370,7 +267,8 @@ async fn list<R: Resource>(
     ScimClient(a): ScimClient,
     Query(q): Query<ListQuery>,
 ) -> ScimResult<Response> {
-    let l = R::list(&s.core.scim, &a, q.filter.as_deref(), window(&q), &base(&s)).await?;
+    let (filter, w) = (q.filter.as_deref(), window(&q));
+    let l = s.core.scim.list(&a, R::KIND, filter, w, &base(&s)).await?;
     Ok(listed(l, &q))
 }
 
@@ -412,22 +310,20 @@ fn search_query(doc: &Value) -> ScimResult<ListQuery> {
 async fn search<R: Resource>(
     State(s): State<AppState>,
     ScimClient(a): ScimClient,
-    headers: HeaderMap,
-    bytes: Bytes,
+    ScimBody(doc): ScimBody,
 ) -> ScimResult<Response> {
-    let q = search_query(&body(&headers, &bytes)?)?;
-    let l = R::list(&s.core.scim, &a, q.filter.as_deref(), window(&q), &base(&s)).await?;
+    let q = search_query(&doc)?;
+    let (filter, w) = (q.filter.as_deref(), window(&q));
+    let l = s.core.scim.list(&a, R::KIND, filter, w, &base(&s)).await?;
     Ok(listed(l, &q))
 }
 
 async fn create<R: Resource>(
     State(s): State<AppState>,
     ScimClient(a): ScimClient,
-    headers: HeaderMap,
-    bytes: Bytes,
+    ScimBody(doc): ScimBody,
 ) -> ScimResult<Response> {
-    let doc = body(&headers, &bytes)?;
-    let r = R::create(&s.core.scim, &a, &doc, &base(&s)).await?;
+    let r = s.core.scim.create(&a, R::KIND, &doc, &base(&s)).await?;
     Ok(resource(StatusCode::CREATED, r))
 }
 
@@ -437,33 +333,28 @@ async fn get_one<R: Resource>(
     Path(id): Path<String>,
     Query(q): Query<ListQuery>,
 ) -> ScimResult<Response> {
-    let r = R::get(&s.core.scim, &a, id_of(&id, R::WHAT)?, &base(&s)).await?;
+    let r = s.core.scim.get(&a, id_of(&id, R::KIND)?, &base(&s)).await?;
     Ok(resource(StatusCode::OK, project(r, &q)))
 }
 
-async fn put<R: Resource>(
+/// PUT replaces a user or group, PATCH applies operations to it.
+async fn change<R: Resource>(
     State(s): State<AppState>,
     ScimClient(a): ScimClient,
     Path(id): Path<String>,
+    method: Method,
     headers: HeaderMap,
     bytes: Bytes,
 ) -> ScimResult<Response> {
-    let id = id_of(&id, R::WHAT)?;
+    let id = id_of(&id, R::KIND)?;
     let doc = body(&headers, &bytes)?;
-    let r = R::replace(&s.core.scim, &a, id, &doc, if_match(&headers), &base(&s)).await?;
-    Ok(resource(StatusCode::OK, r))
-}
-
-async fn patch<R: Resource>(
-    State(s): State<AppState>,
-    ScimClient(a): ScimClient,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    bytes: Bytes,
-) -> ScimResult<Response> {
-    let id = id_of(&id, R::WHAT)?;
-    let ops = body(&headers, &bytes)?;
-    let r = R::patch(&s.core.scim, &a, id, &ops, if_match(&headers), &base(&s)).await?;
+    let change = if method == Method::PATCH {
+        ScimChange::Patch(&doc)
+    } else {
+        ScimChange::Replace(&doc)
+    };
+    let m = if_match(&headers);
+    let r = s.core.scim.change(&a, id, change, m, &base(&s)).await?;
     Ok(resource(StatusCode::OK, r))
 }
 
@@ -472,7 +363,7 @@ async fn delete<R: Resource>(
     ScimClient(a): ScimClient,
     Path(id): Path<String>,
 ) -> ScimResult<StatusCode> {
-    R::delete(&s.core.scim, &a, id_of(&id, R::WHAT)?).await?;
+    s.core.scim.delete(&a, id_of(&id, R::KIND)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -496,8 +387,8 @@ pub fn router() -> Router<AppState> {
         .route(
             "/scim/v2/Users/{id}",
             get(get_one::<Users>)
-                .put(put::<Users>)
-                .patch(patch::<Users>)
+                .put(change::<Users>)
+                .patch(change::<Users>)
                 .delete(delete::<Users>),
         )
         .route("/scim/v2/.search", axum::routing::post(search_all))
@@ -516,8 +407,8 @@ pub fn router() -> Router<AppState> {
         .route(
             "/scim/v2/Groups/{id}",
             get(get_one::<Groups>)
-                .put(put::<Groups>)
-                .patch(patch::<Groups>)
+                .put(change::<Groups>)
+                .patch(change::<Groups>)
                 .delete(delete::<Groups>),
         )
         .route(

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use distans_core::identity::SessionMeta;
+use distans_core::identity::{SessionMeta, SessionWrite};
 use distans_core::Core;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::session::{Id, Record};
@@ -45,22 +45,46 @@ fn meta(record: &Record) -> SessionMeta {
     }
 }
 
+/// A record as the store keeps it: its id, its data encoded, when it
+/// expires, and whom it is of.
+struct Kept {
+    id: String,
+    data: Vec<u8>,
+    expiry: time::OffsetDateTime,
+    meta: SessionMeta,
+}
+
+impl Kept {
+    fn of(record: &Record) -> session_store::Result<Kept> {
+        let data = serde_json::to_vec(&record.data)
+            .map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        Ok(Kept {
+            id: record.id.to_string(),
+            data,
+            expiry: record.expiry_date,
+            meta: meta(record),
+        })
+    }
+
+    fn write(&self) -> SessionWrite<'_> {
+        SessionWrite {
+            id: &self.id,
+            data: &self.data,
+            expiry: self.expiry,
+            meta: &self.meta,
+        }
+    }
+}
+
 #[async_trait]
 impl SessionStore for DbSessionStore {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
-        let data = serde_json::to_vec(&record.data)
-            .map_err(|e| session_store::Error::Encode(e.to_string()))?;
         // A collision of 128-bit random ids is all but impossible; retry anyway.
         for _ in 0..8 {
-            if self
-                .0
-                .identity
-                .session_create(
-                    &record.id.to_string(),
-                    &data,
-                    record.expiry_date,
-                    &meta(record),
-                )
+            let kept = Kept::of(record)?;
+            let identity = &self.0.identity;
+            if identity
+                .session_create(&kept.write())
                 .await
                 .map_err(backend)?
             {
@@ -74,16 +98,10 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        let data = serde_json::to_vec(&record.data)
-            .map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        let kept = Kept::of(record)?;
         self.0
             .identity
-            .session_save(
-                &record.id.to_string(),
-                &data,
-                record.expiry_date,
-                &meta(record),
-            )
+            .session_save(&kept.write())
             .await
             .map_err(backend)
     }

@@ -49,28 +49,39 @@ pub fn canonical_json(v: &Value, out: &mut String) {
     }
 }
 
-/// The hash of an entry, given the hash of the one before.
-#[allow(clippy::too_many_arguments)]
-pub fn entry_hash(prev_hash: &str, seq: i64, at: OffsetDateTime, entry: &NewAuditEntry) -> String {
-    let at = at.format(&Rfc3339).unwrap_or_default();
-    let body = serde_json::json!([
-        seq,
-        at,
-        entry.actor_id.map(|u| u.to_string()),
-        entry.actor,
-        entry.action,
-        entry.entity,
-        entry.entity_id,
-        entry.before,
-        entry.after,
-    ]);
+/// The SHA-256 (hex) of `prefix`, a newline and the canonical JSON of
+/// `body`: an entry chained to the hash before it, or a payload salted.
+fn chained_hash(prefix: &str, body: &Value) -> String {
     let mut canon = String::new();
-    canonical_json(&body, &mut canon);
+    canonical_json(body, &mut canon);
     let mut h = Sha256::new();
-    h.update(prev_hash.as_bytes());
+    h.update(prefix.as_bytes());
     h.update(b"\n");
     h.update(canon.as_bytes());
     hex::encode(h.finalize())
+}
+
+/// The fields every entry's hash covers, in their order: its number, time,
+/// actor, action and entity.
+fn entry_fields(seq: i64, at: OffsetDateTime, entry: &NewAuditEntry) -> Vec<Value> {
+    let at = at.format(&Rfc3339).unwrap_or_default();
+    vec![
+        seq.into(),
+        at.into(),
+        entry.actor_id.map(|u| u.to_string()).into(),
+        entry.actor.clone().into(),
+        entry.action.clone().into(),
+        entry.entity.clone().into(),
+        entry.entity_id.clone().into(),
+    ]
+}
+
+/// The hash of an entry, given the hash of the one before.
+pub fn entry_hash(prev_hash: &str, seq: i64, at: OffsetDateTime, entry: &NewAuditEntry) -> String {
+    let mut body = entry_fields(seq, at, entry);
+    body.push(entry.before.clone().into());
+    body.push(entry.after.clone().into());
+    chained_hash(prev_hash, &Value::Array(body))
 }
 
 /// A fresh random salt for a payload (hex), so that its kept hash tells
@@ -81,13 +92,7 @@ pub fn new_salt() -> String {
 
 /// The hash of an entry's payload: its salt and its before and after.
 pub fn payload_hash(salt: &str, before: &Option<Value>, after: &Option<Value>) -> String {
-    let mut canon = String::new();
-    canonical_json(&serde_json::json!([before, after]), &mut canon);
-    let mut h = Sha256::new();
-    h.update(salt.as_bytes());
-    h.update(b"\n");
-    h.update(canon.as_bytes());
-    hex::encode(h.finalize())
+    chained_hash(salt, &serde_json::json!([before, after]))
 }
 
 /// The hash of an entry that keeps its payload apart, given the hash of
@@ -99,25 +104,10 @@ pub fn entry_hash_with_payload(
     entry: &NewAuditEntry,
     payload_hash: &str,
 ) -> String {
-    let at = at.format(&Rfc3339).unwrap_or_default();
-    let body = serde_json::json!([
-        "payload",
-        seq,
-        at,
-        entry.actor_id.map(|u| u.to_string()),
-        entry.actor,
-        entry.action,
-        entry.entity,
-        entry.entity_id,
-        payload_hash,
-    ]);
-    let mut canon = String::new();
-    canonical_json(&body, &mut canon);
-    let mut h = Sha256::new();
-    h.update(prev_hash.as_bytes());
-    h.update(b"\n");
-    h.update(canon.as_bytes());
-    hex::encode(h.finalize())
+    let mut body = vec![Value::from("payload")];
+    body.extend(entry_fields(seq, at, entry));
+    body.push(payload_hash.into());
+    chained_hash(prev_hash, &Value::Array(body))
 }
 
 impl AuditEntry {

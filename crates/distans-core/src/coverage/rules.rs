@@ -322,18 +322,10 @@ mod tests {
     mod props {
         use super::*;
         use crate::plan::model::{Occasional, PersonRules};
+        use crate::plan::strategies::state;
         use proptest::prelude::*;
 
         const SKILLS: [&str; 3] = ["reception", "lön", "it"];
-
-        fn state() -> impl Strategy<Value = DayState> {
-            prop_oneof![
-                Just(DayState::Workplace),
-                Just(DayState::Remote),
-                Just(DayState::Other),
-                Just(DayState::Absent),
-            ]
-        }
 
         fn workdays() -> Vec<Date> {
             crate::kernel::calendar::WorkCalendar::default().workdays(crate::kernel::dates::span(

@@ -159,7 +159,10 @@ pub fn default_template(key: &str) -> Option<(String, Vec<Question>)> {
     }
 }
 
-fn valid_id(id: &str) -> bool {
+/// Whether a question id is well formed: 1 to 40 characters of lower-case
+/// ASCII letters, digits, `_` and `-` (checked on saving a template and
+/// when the editor keeps or replaces an item's id).
+pub(crate) fn valid_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 40
         && id

@@ -4,7 +4,7 @@
 //! questions a saved form becomes — or every problem, naming the item and
 //! the field. No storage, no HTTP; the page re-renders what these return.
 
-use crate::followup::checklist::{Question, QuestionType, MAX_QUESTIONS};
+use crate::followup::checklist::{valid_id, Question, QuestionType, MAX_QUESTIONS};
 
 /// One item as the editor's form holds it (what was typed, unchecked).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -167,14 +167,6 @@ pub struct ItemProblem {
     pub item: Option<usize>,
     pub field: ItemField,
     pub problem: Problem,
-}
-
-fn valid_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= 40
-        && id
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
 }
 
 /// The questions the items make, in their order, or every problem found.

@@ -28,6 +28,16 @@ pub struct SessionMeta {
     pub signed_in_by: Option<String>,
 }
 
+/// A web session as the session store writes it: its id, its data as
+/// stored, when it expires, and whom it is of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionWrite<'a> {
+    pub id: &'a str,
+    pub data: &'a [u8],
+    pub expiry: OffsetDateTime,
+    pub meta: &'a SessionMeta,
+}
+
 /// A new token: the secret is shown this once.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NewToken {

@@ -7,7 +7,7 @@ use crate::kernel::TokenId;
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
-use crate::identity::model::{ApiToken, PersonKey, SessionMeta, SignInCandidate, TokenHolder};
+use crate::identity::model::{ApiToken, PersonKey, SessionWrite, SignInCandidate, TokenHolder};
 use crate::kernel::Actor;
 use crate::kernel::CoreResult;
 use crate::kernel::Work;
@@ -56,23 +56,9 @@ pub trait IdentityPort: Send + Sync {
     async fn session_load(&self, id: &str, now: OffsetDateTime) -> CoreResult<Option<Vec<u8>>>;
     /// Inserts a new session made (and used) at `now`; false when the id
     /// is taken.
-    async fn session_create(
-        &self,
-        id: &str,
-        data: &[u8],
-        expiry: OffsetDateTime,
-        meta: &SessionMeta,
-        now: OffsetDateTime,
-    ) -> CoreResult<bool>;
+    async fn session_create(&self, s: &SessionWrite<'_>, now: OffsetDateTime) -> CoreResult<bool>;
     /// Saves a session used at `now` (its making time is kept).
-    async fn session_save(
-        &self,
-        id: &str,
-        data: &[u8],
-        expiry: OffsetDateTime,
-        meta: &SessionMeta,
-        now: OffsetDateTime,
-    ) -> CoreResult<()>;
+    async fn session_save(&self, s: &SessionWrite<'_>, now: OffsetDateTime) -> CoreResult<()>;
     async fn session_delete(&self, id: &str) -> CoreResult<()>;
     /// Removes expired sessions; how many.
     async fn sessions_purge(&self, now: OffsetDateTime) -> CoreResult<u64>;

@@ -4,8 +4,6 @@ use crate::kernel::ids::PersonId;
 use crate::kernel::TokenId;
 use std::sync::Arc;
 
-use time::OffsetDateTime;
-
 use crate::access::{self, Action, Kind};
 use crate::identity::memory::{SessionSeen, SignInMemory, TokenSeen};
 use crate::identity::model::*;
@@ -289,29 +287,13 @@ impl IdentityService {
 
     /// Stores a new session; false when the id is taken.
     #[tracing::instrument(skip_all)]
-    pub async fn session_create(
-        &self,
-        id: &str,
-        data: &[u8],
-        expiry: OffsetDateTime,
-        meta: &SessionMeta,
-    ) -> CoreResult<bool> {
-        self.port
-            .session_create(id, data, expiry, meta, self.env.now())
-            .await
+    pub async fn session_create(&self, s: &SessionWrite<'_>) -> CoreResult<bool> {
+        self.port.session_create(s, self.env.now()).await
     }
 
     #[tracing::instrument(skip_all)]
-    pub async fn session_save(
-        &self,
-        id: &str,
-        data: &[u8],
-        expiry: OffsetDateTime,
-        meta: &SessionMeta,
-    ) -> CoreResult<()> {
-        self.port
-            .session_save(id, data, expiry, meta, self.env.now())
-            .await
+    pub async fn session_save(&self, s: &SessionWrite<'_>) -> CoreResult<()> {
+        self.port.session_save(s, self.env.now()).await
     }
 
     #[tracing::instrument(skip_all)]

@@ -174,31 +174,38 @@ impl Actor {
     }
 }
 
+/// An actor for tests: the person `id` (Karin, of the unit U) with
+/// `roles`, managing the units at `paths` (each named M).
+#[cfg(test)]
+pub(crate) fn test_actor(id: u128, roles: Vec<Role>, paths: &[&str]) -> Actor {
+    use uuid::Uuid;
+    Actor {
+        language: Default::default(),
+        person_id: PersonId::from_u128(id),
+        name: "Karin".into(),
+        unit: UnitRef {
+            id: Uuid::from_u128(2).into(),
+            name: "U".into(),
+        },
+        roles,
+        manages: paths
+            .iter()
+            .map(|p| ManagedUnit {
+                id: Uuid::from_u128(3).into(),
+                name: "M".into(),
+                path: p.to_string(),
+            })
+            .collect(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
-    use uuid::Uuid;
 
     fn manager_of(paths: &[&str]) -> Actor {
-        Actor {
-            language: Default::default(),
-            person_id: PersonId::from_u128(1),
-            name: "Karin".into(),
-            unit: UnitRef {
-                id: Uuid::from_u128(2).into(),
-                name: "U".into(),
-            },
-            roles: vec![Role::Employee, Role::Manager],
-            manages: paths
-                .iter()
-                .map(|p| ManagedUnit {
-                    id: Uuid::from_u128(3).into(),
-                    name: "M".into(),
-                    path: p.to_string(),
-                })
-                .collect(),
-        }
+        test_actor(1, vec![Role::Employee, Role::Manager], paths)
     }
 
     #[test]

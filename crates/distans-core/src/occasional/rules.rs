@@ -272,6 +272,7 @@ mod tests {
 
     mod props {
         use super::*;
+        use crate::plan::strategies::part;
         use proptest::prelude::*;
         use time::Duration;
 
@@ -280,16 +281,7 @@ mod tests {
         }
 
         fn state() -> impl Strategy<Value = Option<DayState>> {
-            proptest::option::of(prop_oneof![
-                Just(DayState::Workplace),
-                Just(DayState::Remote),
-                Just(DayState::Other),
-                Just(DayState::Absent),
-            ])
-        }
-
-        fn part() -> impl Strategy<Value = Option<Part>> {
-            prop_oneof![Just(None), Just(Some(Part::Am)), Just(Some(Part::Pm))]
+            proptest::option::of(crate::plan::strategies::state())
         }
 
         proptest! {

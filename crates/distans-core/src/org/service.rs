@@ -181,8 +181,10 @@ impl OrgService {
         access::authorize(actor, Action::Plain(Kind::EditPeople))?;
         let rec = self.record(id).await?;
         let draft = change.apply(draft_of(&rec)?)?;
-        self.update_draft(actor, &rec, version, &draft, None)
+        let update = self
+            .prepare_update(actor, &rec, version, &draft, None)
             .await?;
+        self.write_update(update).await?;
         self.person(actor, id).await
     }
 
@@ -203,19 +205,12 @@ impl OrgService {
             .await
     }
 
-    /// Writes `draft` over the person of `rec` if they are still at
-    /// `version`; the new version.
-    pub(crate) async fn update_draft(
+    /// Writes an update `prepare_update` checked, with its audit entry;
+    /// the new version.
+    pub(crate) async fn write_update(
         &self,
-        actor: &Actor,
-        rec: &PersonRecord,
-        version: i64,
-        draft: &PersonDraft,
-        provisioned: Option<&Provisioned>,
+        (update, audit): (PersonUpdate, NewAuditEntry),
     ) -> CoreResult<i64> {
-        let (update, audit) = self
-            .prepare_update(actor, rec, version, draft, provisioned)
-            .await?;
         self.port
             .update_person(
                 update.person,

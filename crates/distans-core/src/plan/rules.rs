@@ -311,6 +311,7 @@ mod tests {
 
     mod props {
         use super::*;
+        use crate::plan::strategies::state;
         use proptest::prelude::*;
         use time::Duration;
 
@@ -319,15 +320,6 @@ mod tests {
 
         fn day_in() -> impl Strategy<Value = Date> {
             (0..SPAN).prop_map(|n| FIRST + Duration::days(n))
-        }
-
-        fn state() -> impl Strategy<Value = DayState> {
-            prop_oneof![
-                Just(DayState::Workplace),
-                Just(DayState::Remote),
-                Just(DayState::Other),
-                Just(DayState::Absent),
-            ]
         }
 
         fn occasional() -> impl Strategy<Value = Occasional> {

@@ -123,6 +123,7 @@ mod tests {
     use super::*;
     use crate::kernel::{PersonRef, UnitRef};
     use crate::plan::model::{Part, Source};
+    use crate::plan::strategies::{part, state};
     use proptest::prelude::*;
     use time::macros::date;
     use time::Duration;
@@ -197,19 +198,6 @@ mod tests {
         assert_eq!(&rec[2], "reception, lön");
         assert_eq!((&rec[10], &rec[11]), ("", "remote/pm"), "no plan on Monday");
         assert_eq!(state_name(DayState::Workplace), "workplace");
-    }
-
-    fn state() -> impl Strategy<Value = DayState> {
-        prop_oneof![
-            Just(DayState::Workplace),
-            Just(DayState::Remote),
-            Just(DayState::Other),
-            Just(DayState::Absent),
-        ]
-    }
-
-    fn part() -> impl Strategy<Value = Option<Part>> {
-        prop_oneof![Just(None), Just(Some(Part::Am)), Just(Some(Part::Pm))]
     }
 
     #[test]

@@ -82,3 +82,43 @@ pub struct Listed {
     pub start_index: i64,
     pub resources: Vec<Value>,
 }
+
+/// What a client keeps: users (people) or groups.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScimKind {
+    Users,
+    Groups,
+}
+
+impl ScimKind {
+    /// The word a missing one is named by.
+    pub fn what(self) -> &'static str {
+        match self {
+            ScimKind::Users => "user",
+            ScimKind::Groups => "group",
+        }
+    }
+
+    /// The user or group of this kind with the id `id`.
+    pub fn at(self, id: uuid::Uuid) -> ScimRef {
+        match self {
+            ScimKind::Users => ScimRef::User(id.into()),
+            ScimKind::Groups => ScimRef::Group(id.into()),
+        }
+    }
+}
+
+/// One user or group, as a client names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScimRef {
+    User(PersonId),
+    Group(ScimGroupId),
+}
+
+/// How a client changes a user or group: replaces it with a document
+/// (PUT) or applies patch operations to it (PATCH).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ScimChange<'a> {
+    Replace(&'a Value),
+    Patch(&'a Value),
+}

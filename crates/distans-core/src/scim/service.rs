@@ -132,11 +132,19 @@ impl ScimService {
         Ok(Some(Actor::client(&t.name, unit)))
     }
 
-    // Users.
+    // Users and groups.
 
-    pub async fn user(&self, actor: &Actor, id: PersonId, base: &str) -> CoreResult<Value> {
+    /// A user or group the client has not deleted, as SCIM JSON.
+    pub async fn get(&self, actor: &Actor, r: ScimRef, base: &str) -> CoreResult<Value> {
         access::authorize(actor, Action::Plain(Kind::Provision))?;
-        Ok(user_json(&self.found(id).await?, base))
+        self.json(r, base).await
+    }
+
+    async fn json(&self, r: ScimRef, base: &str) -> CoreResult<Value> {
+        Ok(match r {
+            ScimRef::User(id) => user_json(&self.found(id).await?, base),
+            ScimRef::Group(id) => group_json(&self.found_group(id).await?, base),
+        })
     }
 
     /// A user the client has not deleted.
@@ -148,35 +156,118 @@ impl ScimService {
             .ok_or(CoreError::NotFound("user"))
     }
 
-    pub async fn users(
+    async fn found_group(&self, id: ScimGroupId) -> CoreResult<ScimGroup> {
+        self.port
+            .scim_group(id)
+            .await?
+            .ok_or(CoreError::NotFound("group"))
+    }
+
+    /// The users (but those the client deleted) or the groups that match
+    /// `filter`, in the window.
+    pub async fn list(
         &self,
         actor: &Actor,
+        kind: ScimKind,
         filter: Option<&str>,
         window: Window,
         base: &str,
     ) -> CoreResult<Listed> {
         access::authorize(actor, Action::Plain(Kind::Provision))?;
         let f = parsed(filter)?;
-        let narrow = f
-            .as_ref()
-            .and_then(|f| filter::required_eq(f, &["userName", "externalId", "emails.value"]));
-        let all = self
-            .port
-            .scim_users(narrow.as_ref().map(|(a, v)| (a.as_str(), v.as_str())), SCAN)
-            .await?;
-        Ok(page(
-            all.iter()
-                .filter(|u| !u.deleted)
-                .map(|u| user_json(u, base)),
-            f.as_ref(),
-            window,
-        ))
+        let keys: &[&str] = match kind {
+            ScimKind::Users => &["userName", "externalId", "emails.value"],
+            ScimKind::Groups => &["displayName", "externalId"],
+        };
+        let narrow = f.as_ref().and_then(|f| filter::required_eq(f, keys));
+        let narrow = narrow.as_ref().map(|(a, v)| (a.as_str(), v.as_str()));
+        let all: Vec<Value> = match kind {
+            ScimKind::Users => {
+                let users = self.port.scim_users(narrow, SCAN).await?;
+                let kept = users.iter().filter(|u| !u.deleted);
+                kept.map(|u| user_json(u, base)).collect()
+            }
+            ScimKind::Groups => {
+                let groups = self.port.scim_groups(narrow, SCAN).await?;
+                groups.iter().map(|g| group_json(g, base)).collect()
+            }
+        };
+        Ok(page(all.into_iter(), f.as_ref(), window))
+    }
+
+    /// POST: a new user (see `create_user`) or group, as SCIM JSON.
+    pub async fn create(
+        &self,
+        actor: &Actor,
+        kind: ScimKind,
+        doc: &Value,
+        base: &str,
+    ) -> CoreResult<Value> {
+        access::authorize(actor, Action::Plain(Kind::Provision))?;
+        let r = match kind {
+            ScimKind::Users => ScimRef::User(self.create_user(actor, doc).await?),
+            ScimKind::Groups => {
+                let id = ScimGroupId::new();
+                self.save_group(actor, id, doc, None).await?;
+                ScimRef::Group(id)
+            }
+        };
+        self.json(r, base).await
+    }
+
+    /// PUT or PATCH: the user or group as `change` makes it, if it is
+    /// still at the version `if_match` (when given); as SCIM JSON.
+    pub async fn change(
+        &self,
+        actor: &Actor,
+        r: ScimRef,
+        change: ScimChange<'_>,
+        if_match: Option<i64>,
+        base: &str,
+    ) -> CoreResult<Value> {
+        access::authorize(actor, Action::Plain(Kind::Provision))?;
+        match (r, change) {
+            (ScimRef::User(id), ScimChange::Replace(doc)) => {
+                let input = user_input(doc)?;
+                let current = self.found(id).await?;
+                self.write_user(actor, &current, input, if_match).await?;
+            }
+            (ScimRef::User(id), ScimChange::Patch(ops)) => {
+                let current = self.found(id).await?;
+                let mut doc = user_json(&current, base);
+                patch::apply(&mut doc, ops)?;
+                let input = user_input(&doc)?;
+                self.write_user(actor, &current, input, if_match).await?;
+            }
+            (ScimRef::Group(id), change) => {
+                let g = self.found_group(id).await?;
+                let doc = match change {
+                    ScimChange::Replace(doc) => doc.clone(),
+                    ScimChange::Patch(ops) => {
+                        let mut doc = group_json(&g, base);
+                        patch::apply(&mut doc, ops)?;
+                        doc
+                    }
+                };
+                let version = Some(if_match.unwrap_or(g.version));
+                self.save_group(actor, id, &doc, version).await?;
+            }
+        }
+        self.json(r, base).await
+    }
+
+    /// DELETE: see `delete_user` and `delete_group`.
+    pub async fn delete(&self, actor: &Actor, r: ScimRef) -> CoreResult<()> {
+        access::authorize(actor, Action::Plain(Kind::Provision))?;
+        match r {
+            ScimRef::User(id) => self.delete_user(actor, id).await,
+            ScimRef::Group(id) => self.delete_group(actor, id).await,
+        }
     }
 
     /// POST: a new person; or, for the userName of a person the client
     /// deleted, that person again (reactivated unless `active` is false).
-    pub async fn create_user(&self, actor: &Actor, doc: &Value, base: &str) -> CoreResult<Value> {
-        access::authorize(actor, Action::Plain(Kind::Provision))?;
+    async fn create_user(&self, actor: &Actor, doc: &Value) -> CoreResult<PersonId> {
         let input = user_input(doc)?;
         if let Some(p) = self
             .port
@@ -185,7 +276,7 @@ impl ScimService {
         {
             if let Some(gone) = self.port.scim_user(p).await?.filter(|u| u.deleted) {
                 self.write_user(actor, &gone, input, None).await?;
-                return Ok(user_json(&self.found(p).await?, base));
+                return Ok(p);
             }
         }
         self.unique_username(&input, None).await?;
@@ -211,39 +302,7 @@ impl ScimService {
         if !input.active {
             self.set_active(actor, id, false, None).await?;
         }
-        Ok(user_json(&self.found(id).await?, base))
-    }
-
-    pub async fn replace_user(
-        &self,
-        actor: &Actor,
-        id: PersonId,
-        doc: &Value,
-        if_match: Option<i64>,
-        base: &str,
-    ) -> CoreResult<Value> {
-        access::authorize(actor, Action::Plain(Kind::Provision))?;
-        let input = user_input(doc)?;
-        let current = self.found(id).await?;
-        self.write_user(actor, &current, input, if_match).await?;
-        Ok(user_json(&self.found(id).await?, base))
-    }
-
-    pub async fn patch_user(
-        &self,
-        actor: &Actor,
-        id: PersonId,
-        ops: &Value,
-        if_match: Option<i64>,
-        base: &str,
-    ) -> CoreResult<Value> {
-        access::authorize(actor, Action::Plain(Kind::Provision))?;
-        let current = self.found(id).await?;
-        let mut doc = user_json(&current, base);
-        patch::apply(&mut doc, ops)?;
-        let input = user_input(&doc)?;
-        self.write_user(actor, &current, input, if_match).await?;
-        Ok(user_json(&self.found(id).await?, base))
+        Ok(id)
     }
 
     /// DELETE: the person is deactivated (never removed: their history
@@ -251,8 +310,7 @@ impl ScimService {
     /// of lists, as Entra ID expects of a deleted user. Deactivated first
     /// and marked deleted after, so a failure between the two leaves a
     /// deactivated person that a second DELETE finishes.
-    pub async fn delete_user(&self, actor: &Actor, id: PersonId) -> CoreResult<()> {
-        access::authorize(actor, Action::Plain(Kind::Provision))?;
+    async fn delete_user(&self, actor: &Actor, id: PersonId) -> CoreResult<()> {
         let u = self.found(id).await?;
         if u.active {
             self.set_active(actor, id, false, None).await?;
@@ -266,8 +324,9 @@ impl ScimService {
             external_id: u.external_id.clone(),
             attributes: Some(attributes),
         };
-        self.org
-            .update_draft(
+        let update = self
+            .org
+            .prepare_update(
                 actor,
                 &rec,
                 rec.person.version,
@@ -275,6 +334,7 @@ impl ScimService {
                 Some(&kept),
             )
             .await?;
+        self.org.write_update(update).await?;
         Ok(())
     }
 
@@ -305,19 +365,17 @@ impl ScimService {
             .unit_for(input.department.as_deref(), Some(draft.unit_id))
             .await?;
         let kept = provisioned(&input);
+        let update = self
+            .org
+            .prepare_update(actor, &rec, rec.person.version, &draft, Some(&kept))
+            .await?;
         if input.active == current.active {
-            self.org
-                .update_draft(actor, &rec, rec.person.version, &draft, Some(&kept))
-                .await?;
+            self.org.write_update(update).await?;
             return Ok(());
         }
         // The attributes and the (de)activation in one transaction: a
         // failure leaves the user as they were.
-        let also = self
-            .org
-            .prepare_update(actor, &rec, rec.person.version, &draft, Some(&kept))
-            .await?;
-        self.set_active(actor, id, input.active, Some(also)).await
+        self.set_active(actor, id, input.active, Some(update)).await
     }
 
     /// Deactivates (last day today) or reactivates through the departures'
@@ -384,84 +442,8 @@ impl ScimService {
         }
     }
 
-    // Groups.
-
-    pub async fn group(&self, actor: &Actor, id: ScimGroupId, base: &str) -> CoreResult<Value> {
-        access::authorize(actor, Action::Plain(Kind::Provision))?;
-        Ok(group_json(&self.found_group(id).await?, base))
-    }
-
-    async fn found_group(&self, id: ScimGroupId) -> CoreResult<ScimGroup> {
-        self.port
-            .scim_group(id)
-            .await?
-            .ok_or(CoreError::NotFound("group"))
-    }
-
-    pub async fn groups(
-        &self,
-        actor: &Actor,
-        filter: Option<&str>,
-        window: Window,
-        base: &str,
-    ) -> CoreResult<Listed> {
-        access::authorize(actor, Action::Plain(Kind::Provision))?;
-        let f = parsed(filter)?;
-        let narrow = f
-            .as_ref()
-            .and_then(|f| filter::required_eq(f, &["displayName", "externalId"]));
-        let all = self
-            .port
-            .scim_groups(narrow.as_ref().map(|(a, v)| (a.as_str(), v.as_str())), SCAN)
-            .await?;
-        Ok(page(
-            all.iter().map(|g| group_json(g, base)),
-            f.as_ref(),
-            window,
-        ))
-    }
-
-    pub async fn create_group(&self, actor: &Actor, doc: &Value, base: &str) -> CoreResult<Value> {
-        access::authorize(actor, Action::Plain(Kind::Provision))?;
-        let id = ScimGroupId::new();
-        self.save_group(actor, id, doc, None).await?;
-        Ok(group_json(&self.found_group(id).await?, base))
-    }
-
-    pub async fn replace_group(
-        &self,
-        actor: &Actor,
-        id: ScimGroupId,
-        doc: &Value,
-        if_match: Option<i64>,
-        base: &str,
-    ) -> CoreResult<Value> {
-        access::authorize(actor, Action::Plain(Kind::Provision))?;
-        let g = self.found_group(id).await?;
-        self.save_group(actor, id, doc, Some(if_match.unwrap_or(g.version)))
-            .await?;
-        Ok(group_json(&self.found_group(id).await?, base))
-    }
-
-    pub async fn patch_group(
-        &self,
-        actor: &Actor,
-        id: ScimGroupId,
-        ops: &Value,
-        if_match: Option<i64>,
-        base: &str,
-    ) -> CoreResult<Value> {
-        access::authorize(actor, Action::Plain(Kind::Provision))?;
-        let g = self.found_group(id).await?;
-        let mut doc = group_json(&g, base);
-        patch::apply(&mut doc, ops)?;
-        self.save_group(actor, id, &doc, Some(if_match.unwrap_or(g.version)))
-            .await?;
-        Ok(group_json(&self.found_group(id).await?, base))
-    }
-
-    pub async fn delete_group(&self, actor: &Actor, id: ScimGroupId) -> CoreResult<()> {
-        access::authorize(actor, Action::Plain(Kind::Provision))?;
+    /// DELETE: the group is removed.
+    async fn delete_group(&self, actor: &Actor, id: ScimGroupId) -> CoreResult<()> {
         let audit = NewAuditEntry::by(actor, "scim_group.delete", "scim_group", id);
         if self
             .port

@@ -232,17 +232,21 @@ pub struct ShareRow {
     pub share: Option<f64>,
 }
 
-/// Remote share over a period.
+/// A figure over a period, one row of `R` per group and bucket (week or
+/// month): the remote share, the coverage gaps, the emissions avoided.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RemoteShare {
+pub struct Bucketed<R> {
     pub from: Date,
     pub to: Date,
     pub by: Grouping,
     pub buckets: Vec<Bucket>,
     pub groups: Vec<GroupRef>,
-    pub rows: Vec<ShareRow>,
+    pub rows: Vec<R>,
     pub min_group: i64,
 }
+
+/// Remote share over a period.
+pub type RemoteShare = Bucketed<ShareRow>;
 
 /// An emission factor: kg CO₂e per km travelled by one person.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -289,17 +293,13 @@ pub struct EmissionRow {
     pub coverage: Option<f64>,
 }
 
-/// Emissions avoided over a period.
+/// Emissions avoided over a period, with the factors they were worked out
+/// by.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Emissions {
-    pub from: Date,
-    pub to: Date,
-    pub by: Grouping,
-    pub buckets: Vec<Bucket>,
-    pub groups: Vec<GroupRef>,
-    pub rows: Vec<EmissionRow>,
+    #[serde(flatten)]
+    pub figures: Bucketed<EmissionRow>,
     pub factors: EmissionFactors,
-    pub min_group: i64,
 }
 
 /// Agreements of a unit (with those below it) by state and days a week.
@@ -483,13 +483,4 @@ pub struct GapRow {
 }
 
 /// Days with a coverage gap over a period.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct CoverageGaps {
-    pub from: Date,
-    pub to: Date,
-    pub by: Grouping,
-    pub buckets: Vec<Bucket>,
-    pub groups: Vec<GroupRef>,
-    pub rows: Vec<GapRow>,
-    pub min_group: i64,
-}
+pub type CoverageGaps = Bucketed<GapRow>;

@@ -83,6 +83,25 @@ impl StatsService {
         self.env.config().stats_min_group
     }
 
+    /// A figure over the period of `q`, with its buckets, groups and rows.
+    fn bucketed<R>(
+        &self,
+        q: &StatsQuery,
+        buckets: Vec<Bucket>,
+        groups: Vec<GroupRef>,
+        rows: Vec<R>,
+    ) -> Bucketed<R> {
+        Bucketed {
+            from: q.from,
+            to: q.to,
+            by: q.by,
+            buckets,
+            groups,
+            rows,
+            min_group: self.min_group(),
+        }
+    }
+
     /// The default period: the last twelve whole months up to today.
     pub fn default_period(&self) -> (Date, Date) {
         let today = self.env.today();
@@ -228,38 +247,20 @@ impl StatsService {
         let view = self.view(actor, q.unit, q.from).await?;
         let (buckets, days) = rules::cut(&workdays, q.by, false);
         let sums = self.sums(&view, &days, q.from, q.to, buckets.len()).await?;
-        let mut rows = vec![];
-        for (g, group) in view.groups.iter().enumerate() {
-            for (b, s) in sums[g].iter().enumerate() {
-                let (days, remote) = (s.counted as f64 / 2.0, s.remote as f64 / 2.0);
-                rows.push(if group.suppressed {
-                    ShareRow {
-                        group: g,
-                        bucket: b,
-                        days: None,
-                        remote_days: None,
-                        share: None,
-                    }
-                } else {
-                    ShareRow {
-                        group: g,
-                        bucket: b,
-                        days: Some(days),
-                        remote_days: Some(remote),
-                        share: (days > 0.0).then(|| remote / days),
-                    }
-                });
+        let rows = bucketed_rows(&view.groups, &sums, |group, bucket, s| {
+            let days = s.map(|s| s.counted as f64 / 2.0);
+            let remote_days = s.map(|s| s.remote as f64 / 2.0);
+            ShareRow {
+                group,
+                bucket,
+                days,
+                remote_days,
+                share: days
+                    .zip(remote_days)
+                    .and_then(|(days, remote)| (days > 0.0).then(|| remote / days)),
             }
-        }
-        Ok(RemoteShare {
-            from: q.from,
-            to: q.to,
-            by: q.by,
-            buckets,
-            groups: view.groups,
-            rows,
-            min_group: self.min_group(),
-        })
+        });
+        Ok(self.bucketed(q, buckets, view.groups, rows))
     }
 
     /// The emission factors in use (the defaults until HR saves its own).
@@ -324,8 +325,8 @@ impl StatsService {
             .await?;
         let sums = rules::day_sums(&counts, &days);
         let n = view.groups.len();
-        let mut kg = vec![vec![0.0f64; buckets.len()]; n];
-        let mut all = vec![vec![DaySums::default(); buckets.len()]; n];
+        // Per group and bucket: kg CO₂e avoided, and the days summed.
+        let mut all = vec![vec![(0.0f64, DaySums::default()); buckets.len()]; n];
         let factor = |m: CommuteMode| {
             factors
                 .factors
@@ -341,48 +342,28 @@ impl StatsService {
                 targets.push(*g);
             }
             for g in targets {
-                kg[g][b] += k;
-                all[g][b] += s;
+                all[g][b].0 += k;
+                all[g][b].1 += s;
             }
         }
-        let mut rows = vec![];
-        for (g, group) in view.groups.iter().enumerate() {
-            for b in 0..buckets.len() {
-                let s = all[g][b];
+        let rows = bucketed_rows(&view.groups, &all, |group, bucket, c| EmissionRow {
+            group,
+            bucket,
+            gross_kg: c.map(|(kg, _)| *kg),
+            net_kg: c.and_then(|(kg, s)| {
                 let covered_days = s.remote_with_commute as f64 / 2.0;
-                rows.push(if group.suppressed {
-                    EmissionRow {
-                        group: g,
-                        bucket: b,
-                        gross_kg: None,
-                        net_kg: None,
-                        remote_days: None,
-                        coverage: None,
-                    }
-                } else {
-                    EmissionRow {
-                        group: g,
-                        bucket: b,
-                        gross_kg: Some(kg[g][b]),
-                        net_kg: factors
-                            .home_office_kg_per_day
-                            .map(|h| kg[g][b] - h * covered_days),
-                        remote_days: Some(s.remote as f64 / 2.0),
-                        coverage: (s.remote > 0)
-                            .then(|| s.remote_with_commute as f64 / s.remote as f64),
-                    }
-                });
-            }
-        }
+                factors
+                    .home_office_kg_per_day
+                    .map(|h| kg - h * covered_days)
+            }),
+            remote_days: c.map(|(_, s)| s.remote as f64 / 2.0),
+            coverage: c
+                .filter(|(_, s)| s.remote > 0)
+                .map(|(_, s)| s.remote_with_commute as f64 / s.remote as f64),
+        });
         Ok(Emissions {
-            from: q.from,
-            to: q.to,
-            by: q.by,
-            buckets,
-            groups: view.groups,
-            rows,
+            figures: self.bucketed(q, buckets, view.groups, rows),
             factors,
-            min_group: self.min_group(),
         })
     }
 
@@ -623,37 +604,16 @@ impl StatsService {
                 }
             }
         }
-        let mut rows = vec![];
-        for (g, group) in view.groups.iter().enumerate() {
-            for (b, c) in sums[g].iter().enumerate() {
-                rows.push(if group.suppressed {
-                    GapRow {
-                        group: g,
-                        bucket: b,
-                        unit_days: None,
-                        gap_days: None,
-                        share: None,
-                    }
-                } else {
-                    GapRow {
-                        group: g,
-                        bucket: b,
-                        unit_days: Some(c.rule_days),
-                        gap_days: Some(c.gap_days),
-                        share: (c.rule_days > 0).then(|| c.gap_days as f64 / c.rule_days as f64),
-                    }
-                });
-            }
-        }
-        Ok(CoverageGaps {
-            from: q.from,
-            to: q.to,
-            by: q.by,
-            buckets,
-            groups: view.groups,
-            rows,
-            min_group: self.min_group(),
-        })
+        let rows = bucketed_rows(&view.groups, &sums, |group, bucket, c| GapRow {
+            group,
+            bucket,
+            unit_days: c.map(|c| c.rule_days),
+            gap_days: c.map(|c| c.gap_days),
+            share: c
+                .filter(|c| c.rule_days > 0)
+                .map(|c| c.gap_days as f64 / c.rule_days as f64),
+        });
+        Ok(self.bucketed(q, buckets, view.groups, rows))
     }
 
     /// Records a person's one-way commute: by the person, HR or
@@ -684,4 +644,21 @@ impl StatsService {
             .set_commute(person, km, mode, &Work::new(self.env.now(), audit))
             .await
     }
+}
+
+/// The rows of a figure, group by group and bucket by bucket: `row` makes
+/// each from the group's and the bucket's index and what was summed for
+/// them, or from nothing when the group is suppressed (its figures empty).
+fn bucketed_rows<S, R>(
+    groups: &[GroupRef],
+    sums: &[Vec<S>],
+    row: impl Fn(usize, usize, Option<&S>) -> R,
+) -> Vec<R> {
+    let mut rows = vec![];
+    for (g, group) in groups.iter().enumerate() {
+        for (b, s) in sums[g].iter().enumerate() {
+            rows.push(row(g, b, (!group.suppressed).then_some(s)));
+        }
+    }
+    rows
 }

@@ -168,7 +168,7 @@ pub fn crisis_limit(decisions: &[TemporaryDecision], day: Date) -> Option<u8> {
 mod tests {
     use super::*;
     use crate::kernel::PersonId;
-    use crate::kernel::{ManagedUnit, PersonRef, Role, UnitRef};
+    use crate::kernel::{PersonRef, Role, UnitRef};
     use time::macros::date;
 
     fn input() -> TemporaryDecisionInput {
@@ -207,24 +207,7 @@ mod tests {
     }
 
     fn actor(id: u128, manages: &[&str]) -> Actor {
-        Actor {
-            language: Default::default(),
-            person_id: PersonId::from_u128(id),
-            name: "A".into(),
-            unit: UnitRef {
-                id: Uuid::from_u128(9).into(),
-                name: "U".into(),
-            },
-            roles: vec![Role::Employee],
-            manages: manages
-                .iter()
-                .map(|p| ManagedUnit {
-                    id: Uuid::from_u128(3).into(),
-                    name: "M".into(),
-                    path: p.to_string(),
-                })
-                .collect(),
-        }
+        crate::kernel::actor::test_actor(id, vec![Role::Employee], manages)
     }
 
     #[test]

@@ -198,12 +198,7 @@ impl TemporaryService {
         &self,
         rec: &PersonRecord,
     ) -> CoreResult<Vec<TemporaryDecision>> {
-        let page = self.in_force_today().await?;
-        Ok(page
-            .items
-            .into_iter()
-            .filter(|d| d.covers_path(&rec.unit_path))
-            .collect())
+        Ok(covering(self.in_force_today().await?, &rec.unit_path))
     }
 
     /// The decisions that cover this person's unit, in force or issued and
@@ -216,12 +211,7 @@ impl TemporaryService {
         let Some(rec) = self.org.find_record(person).await? else {
             return Ok(vec![]);
         };
-        let page = self.not_ended().await?;
-        Ok(page
-            .items
-            .into_iter()
-            .filter(|d| d.covers_path(&rec.unit_path))
-            .collect())
+        Ok(covering(self.not_ended().await?, &rec.unit_path))
     }
 
     /// Decisions that overlap a period (at most 200), for the planner.
@@ -260,4 +250,12 @@ impl TemporaryService {
             .temporary_decisions(DecisionsOn::InForceOn(self.env.today()), Paging::first(100))
             .await
     }
+}
+
+/// The decisions of `page` that cover the unit at `unit_path`.
+fn covering(page: Page<TemporaryDecision>, unit_path: &str) -> Vec<TemporaryDecision> {
+    page.items
+        .into_iter()
+        .filter(|d| d.covers_path(unit_path))
+        .collect()
 }

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use distans_core::identity::SessionWrite;
 use distans_core::org::csv::parse_people_csv;
 use distans_core::store::*;
 use time::OffsetDateTime;
@@ -98,22 +99,26 @@ async fn tokens_sessions_and_passwords() {
         let now = distans_core::kernel::clock::whole_seconds(OffsetDateTime::now_utc());
         assert!(store
             .session_create(
-                "s1",
-                b"{\"a\":1}",
-                now + time::Duration::hours(1),
-                &Default::default(),
-                now
+                &SessionWrite {
+                    id: "s1",
+                    data: b"{\"a\":1}",
+                    expiry: now + time::Duration::hours(1),
+                    meta: &Default::default()
+                },
+                now,
             )
             .await
             .unwrap());
         assert!(
             !store
                 .session_create(
-                    "s1",
-                    b"{}",
-                    now + time::Duration::hours(1),
-                    &Default::default(),
-                    now
+                    &SessionWrite {
+                        id: "s1",
+                        data: b"{}",
+                        expiry: now + time::Duration::hours(1),
+                        meta: &Default::default()
+                    },
+                    now,
                 )
                 .await
                 .unwrap(),
@@ -125,10 +130,12 @@ async fn tokens_sessions_and_passwords() {
         );
         store
             .session_save(
-                "s1",
-                b"{\"a\":2}",
-                now + time::Duration::hours(1),
-                &Default::default(),
+                &SessionWrite {
+                    id: "s1",
+                    data: b"{\"a\":2}",
+                    expiry: now + time::Duration::hours(1),
+                    meta: &Default::default(),
+                },
                 now,
             )
             .await
@@ -147,10 +154,12 @@ async fn tokens_sessions_and_passwords() {
         );
         store
             .session_save(
-                "s2",
-                b"{}",
-                now - time::Duration::seconds(1),
-                &Default::default(),
+                &SessionWrite {
+                    id: "s2",
+                    data: b"{}",
+                    expiry: now - time::Duration::seconds(1),
+                    meta: &Default::default(),
+                },
                 now,
             )
             .await

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use distans_core::departures::{By, DepartureInput};
-use distans_core::identity::SessionMeta;
+use distans_core::identity::{SessionMeta, SessionWrite};
 use distans_core::privacy::service::RunBy;
 use distans_core::privacy::{DisposalAction, RecordType};
 use distans_core::store::*;
@@ -54,24 +54,49 @@ async fn an_export_lists_the_persons_sessions_and_no_one_elses() {
         // Anna in two browsers, Bo in one, and a session nobody signed in to.
         assert!(c
             .identity
-            .session_create("anna-secret-1", b"{}", later, &meta(anna, "password"))
+            .session_create(&SessionWrite {
+                id: "anna-secret-1",
+                data: b"{}",
+                expiry: later,
+                meta: &meta(anna, "password")
+            })
             .await
             .unwrap());
         assert!(c
             .identity
-            .session_create("anna-secret-2", b"{}", later, &SessionMeta::default())
+            .session_create(&SessionWrite {
+                id: "anna-secret-2",
+                data: b"{}",
+                expiry: later,
+                meta: &SessionMeta::default()
+            })
             .await
             .unwrap());
         c.identity
-            .session_save("anna-secret-2", b"{}", later, &meta(anna, "oidc"))
+            .session_save(&SessionWrite {
+                id: "anna-secret-2",
+                data: b"{}",
+                expiry: later,
+                meta: &meta(anna, "oidc"),
+            })
             .await
             .unwrap();
         c.identity
-            .session_create("bo-secret", b"{}", later, &meta(bo, "password"))
+            .session_create(&SessionWrite {
+                id: "bo-secret",
+                data: b"{}",
+                expiry: later,
+                meta: &meta(bo, "password"),
+            })
             .await
             .unwrap();
         c.identity
-            .session_create("nobody", b"{}", later, &SessionMeta::default())
+            .session_create(&SessionWrite {
+                id: "nobody",
+                data: b"{}",
+                expiry: later,
+                meta: &SessionMeta::default(),
+            })
             .await
             .unwrap();
         let actor = store.actor(anna).await.unwrap().unwrap();

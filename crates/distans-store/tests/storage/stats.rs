@@ -377,7 +377,7 @@ async fn remote_share_and_emissions_are_the_plans_own_figures() {
                 share.buckets[row.bucket].key
             );
         }
-        for row in emissions.rows.iter().filter(|r| r.group == 0) {
+        for row in emissions.figures.rows.iter().filter(|r| r.group == 0) {
             let (_, remote, kg, covered) = want.get(&row.bucket).copied().unwrap_or_default();
             let gross = row.gross_kg.unwrap();
             assert!((gross - kg).abs() < 1e-6, "{label}: {gross} ≠ {kg}");

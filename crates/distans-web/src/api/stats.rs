@@ -127,6 +127,19 @@ fn group_out(g: &GroupRef) -> GroupOut {
     }
 }
 
+/// Each of `rows` as `out` makes it, given the JSON of its group (the
+/// index `group_of` gives into `groups`).
+fn with_groups<R, O>(
+    groups: &[GroupRef],
+    rows: &[R],
+    group_of: fn(&R) -> usize,
+    out: impl Fn(GroupOut, &R) -> O,
+) -> Vec<O> {
+    rows.iter()
+        .map(|r| out(group_out(&groups[group_of(r)]), r))
+        .collect()
+}
+
 fn buckets_out(b: &[Bucket]) -> Vec<BucketOut> {
     b.iter()
         .map(|b| BucketOut {
@@ -356,232 +369,216 @@ fn answer<T, J: Serialize>(
     Ok(Json(json(figure)).into_response())
 }
 
-/// Remote share by ISO week or month: remote days ÷ workplace, remote and
-/// other days (absences, weekends and public holidays excluded; a half day
-/// counts half), for the organisation (everyone) or a unit with the units
-/// below it (its managers, HR, auditors), with its parts.
-#[utoipa::path(get, path = "/api/v1/stats/remote-share", tag = "statistics", params(StatsParams),
-    security(("session" = []), ("token" = [])),
-    responses((status = 200, description = "The figures as JSON, or as CSV (`?format=csv` or `Accept: text/csv`)", content((RemoteShareOut = "application/json"), (String = "text/csv"))),
-        (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn stats_remote_share(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
-    headers: HeaderMap,
-    ApiQuery(p): ApiQuery<StatsParams>,
-) -> ApiResult<Response> {
-    let asked = ask(&state, &actor, &headers, &p, Grouping::Week)?;
-    let s = state.core.stats.remote_share(&actor, &asked.q).await?;
-    answer(&asked, "distansandel", s, share_table, |s| RemoteShareOut {
-        from: s.from,
-        to: s.to,
-        by: s.by.as_str().into(),
-        min_group: s.min_group,
-        buckets: buckets_out(&s.buckets),
-        rows: s
-            .rows
-            .iter()
-            .map(|r| ShareRowOut {
-                period: s.buckets[r.bucket].key.clone(),
-                group: group_out(&s.groups[r.group]),
-                days: r.days,
-                remote_days: r.remote_days,
-                share: r.share,
-            })
-            .collect(),
-    })
+/// The parameters a statistics question is read from.
+impl From<&StatsParams> for StatsParams {
+    fn from(p: &StatsParams) -> Self {
+        p.clone()
+    }
 }
 
-/// Days with a coverage gap by ISO week or month: for the group's units
-/// with coverage rules, the unit-days with at least one gap of the
-/// unit-days with a rule (from the plan as it stands; workdays only), for
-/// the organisation or a unit with the units below it, with its parts. At
-/// most 366 days.
-#[utoipa::path(get, path = "/api/v1/stats/coverage", tag = "statistics", params(StatsParams),
-    security(("session" = []), ("token" = [])),
-    responses((status = 200, description = "The figures as JSON, or as CSV (`?format=csv` or `Accept: text/csv`)", content((CoverageGapsOut = "application/json"), (String = "text/csv"))),
-        (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn stats_coverage_gaps(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
-    headers: HeaderMap,
-    ApiQuery(p): ApiQuery<StatsParams>,
-) -> ApiResult<Response> {
-    let asked = ask(&state, &actor, &headers, &p, Grouping::Week)?;
-    let c = state.core.stats.coverage_gaps(&actor, &asked.q).await?;
-    answer(&asked, "tackningsluckor", c, gaps_table, |c| {
-        CoverageGapsOut {
-            from: c.from,
-            to: c.to,
-            by: c.by.as_str().into(),
-            min_group: c.min_group,
-            buckets: buckets_out(&c.buckets),
-            rows: c
-                .rows
-                .iter()
-                .map(|r| GapRowOut {
-                    period: c.buckets[r.bucket].key.clone(),
-                    group: group_out(&c.groups[r.group]),
-                    unit_days: r.unit_days,
-                    gap_days: r.gap_days,
-                    share: r.share,
-                })
-                .collect(),
+/// An occupancy question reads its period and format as any other.
+impl From<&OccupancyParams> for StatsParams {
+    fn from(p: &OccupancyParams) -> Self {
+        StatsParams {
+            from: p.from.clone(),
+            to: p.to.clone(),
+            format: p.format.clone(),
+            ..Default::default()
         }
-    })
+    }
 }
 
-/// Commuting emissions avoided by remote days (kg CO₂e), gross and — with a
-/// home-office factor — net, with the share of remote days that have
-/// commute data.
-#[utoipa::path(get, path = "/api/v1/stats/emissions", tag = "statistics", params(StatsParams),
-    security(("session" = []), ("token" = [])),
-    responses((status = 200, description = "The figures as JSON, or as CSV (`?format=csv` or `Accept: text/csv`)", content((EmissionsOut = "application/json"), (String = "text/csv"))),
-        (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn stats_emissions(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
-    headers: HeaderMap,
-    ApiQuery(p): ApiQuery<StatsParams>,
-) -> ApiResult<Response> {
-    let asked = ask(&state, &actor, &headers, &p, Grouping::Month)?;
-    let e = state.core.stats.emissions(&actor, &asked.q).await?;
-    answer(&asked, "utslapp", e, emissions_table, |e| EmissionsOut {
-        from: e.from,
-        to: e.to,
-        by: e.by.as_str().into(),
-        min_group: e.min_group,
-        buckets: buckets_out(&e.buckets),
-        rows: e
-            .rows
-            .iter()
-            .map(|r| EmissionRowOut {
-                period: e.buckets[r.bucket].key.clone(),
-                group: group_out(&e.groups[r.group]),
-                remote_days: r.remote_days,
-                gross_kg: r.gross_kg,
-                net_kg: r.net_kg,
-                coverage: r.coverage,
-            })
-            .collect(),
-        factors: factors_out(&e.factors),
-    })
-}
-
-/// Agreements now, by state and days a week.
-#[utoipa::path(get, path = "/api/v1/stats/agreements", tag = "statistics", params(StatsParams),
-    security(("session" = []), ("token" = [])),
-    responses((status = 200, description = "The figures as JSON, or as CSV (`?format=csv` or `Accept: text/csv`)", content((AgreementsOut = "application/json"), (String = "text/csv"))),
-        (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn stats_agreements(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
-    headers: HeaderMap,
-    ApiQuery(p): ApiQuery<StatsParams>,
-) -> ApiResult<Response> {
-    let asked = ask(&state, &actor, &headers, &p, Grouping::Week)?;
-    let a = state.core.stats.agreements(&actor, asked.q.unit).await?;
-    answer(&asked, "overenskommelser", a, agreements_table, |a| {
-        AgreementsOut {
-            min_group: a.min_group,
-            rows: a
-                .rows
-                .iter()
-                .map(|r| AgreementRowOut {
-                    group: group_out(&a.groups[r.group]),
-                    state: r.state.clone(),
-                    days_per_week: r.days_per_week,
-                    count: r.count,
-                })
-                .collect(),
+/// A statistics handler: `GET $path`, its query `$params`, answering
+/// `$out` as JSON or the same figures as CSV. The body gets the state, the
+/// actor, the question asked (grouped by `$by` unless `by` is given) and
+/// the query.
+macro_rules! stats_handler {
+    ($(#[doc = $doc:tt])* $name:ident: $path:tt, $params:ident => $out:ident, by $by:ident,
+     |$state:ident, $actor:ident, $asked:ident, $p:pat_param| { $($body:tt)* }) => {
+        $(#[doc = $doc])*
+        #[utoipa::path(get, path = $path, tag = "statistics", params($params),
+            security(("session" = []), ("token" = [])),
+            responses((status = 200, description = "The figures as JSON, or as CSV (`?format=csv` or `Accept: text/csv`)", content(($out = "application/json"), (String = "text/csv"))),
+                (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+        pub async fn $name(
+            State($state): State<AppState>,
+            ApiActor($actor): ApiActor,
+            headers: HeaderMap,
+            ApiQuery(params): ApiQuery<$params>,
+        ) -> ApiResult<Response> {
+            let $asked = ask(&$state, &$actor, &headers, &(&params).into(), Grouping::$by)?;
+            let $p = params;
+            $($body)*
         }
-    })
-}
-
-/// Requests decided in the period by level and outcome, with the median
-/// days from request to decision; and the temporary decisions in force.
-#[utoipa::path(get, path = "/api/v1/stats/decisions", tag = "statistics", params(StatsParams),
-    security(("session" = []), ("token" = [])),
-    responses((status = 200, description = "The figures as JSON, or as CSV (`?format=csv` or `Accept: text/csv`)", content((DecisionsOut = "application/json"), (String = "text/csv"))),
-        (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn stats_decisions(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
-    headers: HeaderMap,
-    ApiQuery(p): ApiQuery<StatsParams>,
-) -> ApiResult<Response> {
-    let asked = ask(&state, &actor, &headers, &p, Grouping::Week)?;
-    let q = &asked.q;
-    let d = state
-        .core
-        .stats
-        .decisions(&actor, q.from, q.to, q.unit)
-        .await?;
-    answer(&asked, "beslut", d, decisions_table, |d| DecisionsOut {
-        from: d.from,
-        to: d.to,
-        min_group: d.min_group,
-        rows: d
-            .rows
-            .iter()
-            .map(|r| DecisionRowOut {
-                group: group_out(&d.groups[r.group]),
-                level: r.level.clone(),
-                outcome: r.outcome.clone(),
-                count: r.count,
-                median_days: r.median_days,
-            })
-            .collect(),
-        temporary_in_force: d.temporary_in_force,
-    })
-}
-
-/// Occupancy per site and workday against its desks: mean, peak, days
-/// over capacity and the mean by weekday.
-#[utoipa::path(get, path = "/api/v1/stats/occupancy", tag = "statistics", params(OccupancyParams),
-    security(("session" = []), ("token" = [])),
-    responses((status = 200, description = "The figures as JSON, or as CSV (`?format=csv` or `Accept: text/csv`)", content((OccupancyOut = "application/json"), (String = "text/csv"))),
-        (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn stats_occupancy(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
-    headers: HeaderMap,
-    ApiQuery(p): ApiQuery<OccupancyParams>,
-) -> ApiResult<Response> {
-    let params = StatsParams {
-        from: p.from.clone(),
-        to: p.to.clone(),
-        format: p.format.clone(),
-        ..Default::default()
     };
-    let asked = ask(&state, &actor, &headers, &params, Grouping::Week)?;
-    let site = query_id("site", p.site.as_deref())?;
-    let o = state
-        .core
-        .stats
-        .occupancy(&actor, site, asked.q.from, asked.q.to)
-        .await?;
-    answer(&asked, "belaggning", o, occupancy_table, |o| OccupancyOut {
-        from: o.from,
-        to: o.to,
-        workdays: o.workdays,
-        min_group: o.min_group,
-        rows: o
-            .rows
-            .into_iter()
-            .map(|r| OccupancyRowOut {
-                site: r.site,
-                name: r.name,
-                desks: r.desks,
-                people: r.people,
-                suppressed: r.suppressed,
-                mean: r.mean,
-                peak: r.peak,
-                days_over_capacity: r.days_over_capacity,
-                by_weekday: r.by_weekday,
-            })
-            .collect(),
-    })
+}
+
+/// The JSON of a figure by group and bucket, `$f`, as `$out`: its period,
+/// grouping, smallest group and buckets, and each row as `$row` with its
+/// bucket's key, its group and the fields named (as the row has them),
+/// then any further fields given.
+macro_rules! bucketed_out {
+    ($out:ident, $f:expr, $row:ident { $($field:ident),* } $(, $extra:ident: $value:expr)*) => {{
+        let f = $f;
+        $out {
+            from: f.from,
+            to: f.to,
+            by: f.by.as_str().into(),
+            min_group: f.min_group,
+            buckets: buckets_out(&f.buckets),
+            rows: f
+                .rows
+                .iter()
+                .map(|r| $row {
+                    period: f.buckets[r.bucket].key.clone(),
+                    group: group_out(&f.groups[r.group]),
+                    $($field: r.$field,)*
+                })
+                .collect(),
+            $($extra: $value,)*
+        }
+    }};
+}
+
+/// A statistics handler for a figure by group and bucket: the core's
+/// `$figure` for the question asked, answered as CSV by `$table` (the file
+/// `$file`) or as `$out` with rows of `$row` (see `bucketed_out!`).
+macro_rules! bucketed_handler {
+    ($(#[doc = $doc:tt])* $name:ident: $path:tt => $out:ident, by $by:ident,
+     $figure:ident as $file:tt in $table:ident, $row:ident { $($field:ident),* }) => {
+        stats_handler! {
+            $(#[doc = $doc])*
+            $name: $path, StatsParams => $out, by $by,
+            |state, actor, asked, _| {
+                let figure = state.core.stats.$figure(&actor, &asked.q).await?;
+                answer(&asked, $file, figure, $table, |f| {
+                    bucketed_out!($out, &f, $row { $($field),* })
+                })
+            }
+        }
+    };
+}
+
+bucketed_handler! {
+    /// Remote share by ISO week or month: remote days ÷ workplace, remote and
+    /// other days (absences, weekends and public holidays excluded; a half day
+    /// counts half), for the organisation (everyone) or a unit with the units
+    /// below it (its managers, HR, auditors), with its parts.
+    stats_remote_share: "/api/v1/stats/remote-share" => RemoteShareOut, by Week,
+    remote_share as "distansandel" in share_table, ShareRowOut { days, remote_days, share }
+}
+
+bucketed_handler! {
+    /// Days with a coverage gap by ISO week or month: for the group's units
+    /// with coverage rules, the unit-days with at least one gap of the
+    /// unit-days with a rule (from the plan as it stands; workdays only), for
+    /// the organisation or a unit with the units below it, with its parts. At
+    /// most 366 days.
+    stats_coverage_gaps: "/api/v1/stats/coverage" => CoverageGapsOut, by Week,
+    coverage_gaps as "tackningsluckor" in gaps_table, GapRowOut { unit_days, gap_days, share }
+}
+
+stats_handler! {
+    /// Commuting emissions avoided by remote days (kg CO₂e), gross and — with a
+    /// home-office factor — net, with the share of remote days that have
+    /// commute data.
+    stats_emissions: "/api/v1/stats/emissions", StatsParams => EmissionsOut, by Month,
+    |state, actor, asked, _| {
+        let e = state.core.stats.emissions(&actor, &asked.q).await?;
+        answer(&asked, "utslapp", e, emissions_table, |e| {
+            bucketed_out!(
+                EmissionsOut,
+                &e.figures,
+                EmissionRowOut { remote_days, gross_kg, net_kg, coverage },
+                factors: factors_out(&e.factors)
+            )
+        })
+    }
+}
+
+stats_handler! {
+    /// Agreements now, by state and days a week.
+    stats_agreements: "/api/v1/stats/agreements", StatsParams => AgreementsOut, by Week,
+    |state, actor, asked, _| {
+        let a = state.core.stats.agreements(&actor, asked.q.unit).await?;
+        answer(&asked, "overenskommelser", a, agreements_table, |a| {
+            AgreementsOut {
+                min_group: a.min_group,
+                rows: with_groups(&a.groups, &a.rows, |r| r.group, |group, r| {
+                    AgreementRowOut {
+                        group,
+                        state: r.state.clone(),
+                        days_per_week: r.days_per_week,
+                        count: r.count,
+                    }
+                }),
+            }
+        })
+    }
+}
+
+stats_handler! {
+    /// Requests decided in the period by level and outcome, with the median
+    /// days from request to decision; and the temporary decisions in force.
+    stats_decisions: "/api/v1/stats/decisions", StatsParams => DecisionsOut, by Week,
+    |state, actor, asked, _| {
+        let q = &asked.q;
+        let d = state
+            .core
+            .stats
+            .decisions(&actor, q.from, q.to, q.unit)
+            .await?;
+        answer(&asked, "beslut", d, decisions_table, |d| DecisionsOut {
+            from: d.from,
+            to: d.to,
+            min_group: d.min_group,
+            rows: with_groups(&d.groups, &d.rows, |r| r.group, |group, r| {
+                DecisionRowOut {
+                    group,
+                    level: r.level.clone(),
+                    outcome: r.outcome.clone(),
+                    count: r.count,
+                    median_days: r.median_days,
+                }
+            }),
+            temporary_in_force: d.temporary_in_force,
+        })
+    }
+}
+
+stats_handler! {
+    /// Occupancy per site and workday against its desks: mean, peak, days
+    /// over capacity and the mean by weekday.
+    stats_occupancy: "/api/v1/stats/occupancy", OccupancyParams => OccupancyOut, by Week,
+    |state, actor, asked, p| {
+        let site = query_id("site", p.site.as_deref())?;
+        let o = state
+            .core
+            .stats
+            .occupancy(&actor, site, asked.q.from, asked.q.to)
+            .await?;
+        answer(&asked, "belaggning", o, occupancy_table, |o| OccupancyOut {
+            from: o.from,
+            to: o.to,
+            workdays: o.workdays,
+            min_group: o.min_group,
+            rows: o
+                .rows
+                .into_iter()
+                .map(|r| OccupancyRowOut {
+                    site: r.site,
+                    name: r.name,
+                    desks: r.desks,
+                    people: r.people,
+                    suppressed: r.suppressed,
+                    mean: r.mean,
+                    peak: r.peak,
+                    days_over_capacity: r.days_over_capacity,
+                    by_weekday: r.by_weekday,
+                })
+                .collect(),
+        })
+    }
 }
 
 /// The emission factors in use (the defaults, with their source, until HR

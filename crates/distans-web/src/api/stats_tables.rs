@@ -150,12 +150,13 @@ pub fn emissions_table(e: &Emissions, lang: Lang) -> Table {
             "stats-col-suppressed",
         ],
         rows: e
+            .figures
             .rows
             .iter()
             .map(|r| {
-                let g = &e.groups[r.group];
+                let g = &e.figures.groups[r.group];
                 vec![
-                    Cell::Text(e.buckets[r.bucket].key.clone()),
+                    Cell::Text(e.figures.buckets[r.bucket].key.clone()),
                     Cell::Text(group_name(g, lang)),
                     Cell::Int(Some(g.people)),
                     Cell::Num(r.remote_days, 1),

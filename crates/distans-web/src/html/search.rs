@@ -62,6 +62,7 @@ fn url(q: &str, kind: SearchKind, page: i64) -> String {
 
 fn groups(c: &Ctx, r: SearchResults, q: &str, kind: Option<SearchKind>, page: i64) -> Vec<Group> {
     let date = |d: time::Date| d.to_string();
+    let from = c.t("search-from");
     let links = |k: SearchKind, more: bool| match kind {
         None => (more.then(|| url(q, k, 1)), None),
         Some(_) => (
@@ -69,93 +70,73 @@ fn groups(c: &Ctx, r: SearchResults, q: &str, kind: Option<SearchKind>, page: i6
             (page > 1).then(|| url(q, k, page - 1)),
         ),
     };
-    let mut out = vec![];
-    let (more, prev) = links(SearchKind::People, r.people.more);
-    out.push(Group {
-        kind: "people",
-        heading: c.t("search-people-heading"),
-        items: r
-            .people
-            .items
-            .into_iter()
-            .map(|p| Hit {
-                href: format!("/personer/{}", p.id),
-                title: p.name,
-                detail: match p.title {
-                    Some(t) if !t.trim().is_empty() => format!("{t}, {}", p.unit_name),
-                    _ => p.unit_name,
-                },
-            })
-            .collect(),
-        more,
-        prev,
+    // A kind's group: its heading, its hits and its links on.
+    let group = |k: SearchKind, items: Vec<Hit>, more: bool| {
+        let (more, prev) = links(k, more);
+        let heading = match k {
+            SearchKind::People => "search-people-heading",
+            SearchKind::Units => "search-units-heading",
+            SearchKind::Agreements => "search-agreements-heading",
+            SearchKind::Requests => "search-requests-heading",
+        };
+        Group {
+            kind: k.as_str(),
+            heading: c.t(heading),
+            items,
+            more,
+            prev,
+        }
+    };
+    let people = r.people.items.into_iter().map(|p| Hit {
+        href: format!("/personer/{}", p.id),
+        title: p.name,
+        detail: match p.title {
+            Some(t) if !t.trim().is_empty() => format!("{t}, {}", p.unit_name),
+            _ => p.unit_name,
+        },
     });
-    let (more, prev) = links(SearchKind::Units, r.units.more);
-    out.push(Group {
-        kind: "units",
-        heading: c.t("search-units-heading"),
-        items: r
-            .units
-            .items
-            .into_iter()
-            .map(|u| Hit {
-                href: format!("/enheter/{}", u.id),
-                title: u.name,
-                detail: u
-                    .parent_name
-                    .map(|p| c.ta("search-unit-within", "parent", &p))
-                    .unwrap_or_default(),
-            })
-            .collect(),
-        more,
-        prev,
+    let units = r.units.items.into_iter().map(|u| Hit {
+        href: format!("/enheter/{}", u.id),
+        title: u.name,
+        detail: u
+            .parent_name
+            .map(|p| c.ta("search-unit-within", "parent", &p))
+            .unwrap_or_default(),
     });
-    let (more, prev) = links(SearchKind::Agreements, r.agreements.more);
-    out.push(Group {
-        kind: "agreements",
-        heading: c.t("search-agreements-heading"),
-        items: r
-            .agreements
-            .items
-            .into_iter()
-            .map(|g| Hit {
-                href: format!("/overenskommelser/{}", g.id),
-                title: c.ta("search-agreement-of", "name", &g.person_name),
-                detail: format!(
-                    "{}, {} {}, {}",
-                    agreement_state_name(c, &g.state),
-                    c.t("search-from"),
-                    date(g.start),
-                    g.unit_name
-                ),
-            })
-            .collect(),
-        more,
-        prev,
+    // A hit on a person's agreement or request: its page, "… of <name>"
+    // and its detail.
+    let of_person = |href: String, title: &str, name: &str, detail: String| Hit {
+        href,
+        title: c.ta(title, "name", name),
+        detail,
+    };
+    let agreements = r.agreements.items.into_iter().map(|g| {
+        let state = agreement_state_name(c, &g.state);
+        let detail = format!("{state}, {} {}, {}", from, date(g.start), g.unit_name);
+        let href = format!("/overenskommelser/{}", g.id);
+        of_person(href, "search-agreement-of", &g.person_name, detail)
     });
-    let (more, prev) = links(SearchKind::Requests, r.requests.more);
-    out.push(Group {
-        kind: "requests",
-        heading: c.t("search-requests-heading"),
-        items: r
-            .requests
-            .items
-            .into_iter()
-            .map(|x| Hit {
-                href: format!("/ansokningar/{}", x.id),
-                title: c.ta("search-request-of", "name", &x.person_name),
-                detail: format!(
-                    "{}, {}, {} {}",
-                    state_name(c, &x.state),
-                    c.ta("search-days-a-week", "days", &x.days_per_week.to_string()),
-                    c.t("search-from"),
-                    date(x.start),
-                ),
-            })
-            .collect(),
-        more,
-        prev,
+    let requests = r.requests.items.into_iter().map(|x| {
+        let days = c.ta("search-days-a-week", "days", &x.days_per_week.to_string());
+        let detail = format!(
+            "{}, {days}, {} {}",
+            state_name(c, &x.state),
+            from,
+            date(x.start)
+        );
+        let href = format!("/ansokningar/{}", x.id);
+        of_person(href, "search-request-of", &x.person_name, detail)
     });
+    let mut out = vec![
+        group(SearchKind::People, people.collect(), r.people.more),
+        group(SearchKind::Units, units.collect(), r.units.more),
+        group(
+            SearchKind::Agreements,
+            agreements.collect(),
+            r.agreements.more,
+        ),
+        group(SearchKind::Requests, requests.collect(), r.requests.more),
+    ];
     out.retain(|g| kind.is_none_or(|k| k.as_str() == g.kind));
     out
 }

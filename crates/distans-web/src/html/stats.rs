@@ -371,13 +371,14 @@ pub async fn stats_page(mut c: Ctx, Query(p): Query<StatsParams>) -> Reply {
         agreement_bars.push((group_name(group, lang), parts));
     }
     let co2: Vec<(String, Vec<(String, f64)>)> = emissions
+        .figures
         .rows
         .iter()
         .filter(|r| r.group == 0)
         .filter_map(|r| {
             r.gross_kg.map(|kg| {
                 (
-                    emissions.buckets[r.bucket].key.clone(),
+                    emissions.figures.buckets[r.bucket].key.clone(),
                     vec![(String::new(), kg)],
                 )
             })
