@@ -33,12 +33,14 @@ const COUNTING_LOCK: i64 = 7_261_032;
 /// its counts are read from `stats_day_counts` (1) or counted now (0).
 pub(crate) type DayRow = (Date, &'static str, i64, i64);
 
-/// The people as the daily counts know them.
+/// The people as the daily counts know them. `LEFT JOIN` (every person has
+/// a unit) keeps SQLite from starting a count at the units: with the
+/// exception rows first, each is one lookup of its person and unit.
 const PEOPLE: &str = "(SELECT p.id AS pid, p.unit_id AS unit_id, COALESCE(p.site_id, u.site_id) AS site_id,
         CASE WHEN p.commute_km IS NOT NULL AND p.commute_mode IS NOT NULL THEN p.commute_mode END AS mode,
         CAST(CASE WHEN p.commute_km IS NOT NULL AND p.commute_mode IS NOT NULL THEN p.commute_km ELSE 0 END AS DOUBLE PRECISION) AS km,
         p.last_day AS leaves
-    FROM people p JOIN units u ON u.id = p.unit_id)";
+    FROM people p LEFT JOIN units u ON u.id = p.unit_id)";
 
 /// `remote` when an active agreement has `pid`'s weekday `wd` on `day`, else `workplace`.
 pub(crate) fn agreement_state(pid: &str, day: &str, wd: &str) -> String {
