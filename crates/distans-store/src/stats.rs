@@ -194,23 +194,31 @@ impl StatsPort for SqlStore {
             // made uncounted since, counted here.
             let mut q = QueryBuilder::new("");
             push_ctes(&mut q, by, &rows);
-            let (group, join) = match by {
-                GroupBy::Subtree(_) => ("grp.g", "JOIN grp ON grp.unit_id = c.unit_id"),
-                GroupBy::Sites => ("c.site_id", "WHERE c.site_id IS NOT NULL"),
+            // Summed by bucket and unit (or site) first: SQLite then reads
+            // each counted row once by its day and looks up its group once
+            // per sum, instead of planning the days and groups around it.
+            let (key, group, join) = match by {
+                GroupBy::Subtree(_) => ("unit_id", "grp.g", "JOIN grp ON grp.unit_id = c.k"),
+                GroupBy::Sites => ("site_id", "c.k", "WHERE c.k IS NOT NULL"),
             };
             q.push(format!(
-                "SELECT {group}, c.mode, d.b, c.kind, c.half, c.state, c.base,
+                "SELECT {group}, c.mode, c.b, c.kind, c.half, c.state, c.base,
                         CAST(SUM(c.n) AS BIGINT), CAST(SUM(c.km) AS DOUBLE PRECISION)
-                 FROM (SELECT c.day, c.unit_id, c.site_id, c.mode, c.kind, c.half, c.state, c.base, c.n, c.km
-                       FROM days dd CROSS JOIN stats_day_counts c WHERE dd.c = 1 AND c.day = dd.day"
+                 FROM (SELECT dd.b AS b, c.{key} AS k, c.mode, c.kind, c.half, c.state, c.base,
+                              SUM(c.n) AS n, SUM(c.km) AS km
+                       FROM days dd CROSS JOIN stats_day_counts c WHERE dd.c = 1 AND c.day = dd.day
+                       GROUP BY dd.b, c.{key}, c.mode, c.kind, c.half, c.state, c.base"
             ));
             if uncounted {
-                q.push(" UNION ALL ");
+                q.push(format!(
+                    " UNION ALL SELECT dl.b, l.{key}, l.mode, l.kind, l.half, l.state, l.base, l.n, l.km FROM ("
+                ));
                 push_live_counts(&mut q, first, last);
+                q.push(") l CROSS JOIN days dl WHERE dl.day = l.day");
             }
             q.push(format!(
-                ") c JOIN days d ON d.day = c.day {join}
-                 GROUP BY {group}, c.mode, d.b, c.kind, c.half, c.state, c.base"
+                ") c {join}
+                 GROUP BY {group}, c.mode, c.b, c.kind, c.half, c.state, c.base"
             ));
             let exceptions = q.build_query_as().fetch_all(&mut *tx).await?;
             tx.commit().await?;
