@@ -2,7 +2,8 @@
 // Starts distans on a fresh demo database in a temporary directory, on a
 // free port, and waits until it is ready (/readyz); then a second one that
 // signs in through a real OpenID Connect provider (e2e/oidc), and the
-// provider. The returned function
+// provider; and a third that sends e-mail to a real SMTP server. The
+// returned function
 // stops it, and fails the run if the server showed a key for want of its
 // text on any page.
 // Fails loudly (never skips) when Chromium or the binary is missing.
@@ -101,6 +102,26 @@ module.exports = async function globalSetup() {
       await new Promise((r) => setTimeout(r, 200));
     }
   };
+  /** Waits until `port` accepts connections, or fails naming `p`. */
+  const listening = async (p, port) => {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      if (p.exited !== null) {
+        stopAll();
+        throw new Error(`${p.name} exited early (${JSON.stringify(p.exited)}):\n${showLog()}`);
+      }
+      const open = await new Promise((resolve) => {
+        const c = net.connect(port, '127.0.0.1', () => { c.end(); resolve(true); });
+        c.on('error', () => resolve(false));
+      });
+      if (open) return;
+      if (Date.now() > deadline) {
+        stopAll();
+        throw new Error(`${p.name} did not listen on port ${port} within 30 s:\n${showLog()}`);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  };
   const serve = (db, port, env = {}) => start(
     `distans on port ${port}`,
     BIN,
@@ -163,6 +184,27 @@ module.exports = async function globalSetup() {
   );
   process.env.DISTANS_OIDC_URL = oidcBase;
   console.log(`distans with sign-in through ${issuer} is up at ${oidcBase} (databases in ${dir})`);
+
+  // A third distans that sends its e-mail to a real SMTP server (aiosmtpd,
+  // saving each message in a maildir), for mail.spec.js: a database of its
+  // own, so that a person's language chosen there changes no other test.
+  const [smtpPort, mailPort] = [await freePort(), await freePort()];
+  const maildir = path.join(dir, 'mail');
+  const smtpd = start('the SMTP server (python3 -m aiosmtpd; pip install aiosmtpd)', 'python3', [
+    '-m', 'aiosmtpd', '-n', '-l', `127.0.0.1:${smtpPort}`, '-c', 'aiosmtpd.handlers.Mailbox', maildir,
+  ], {});
+  await listening(smtpd, smtpPort);
+  const mailBase = `http://127.0.0.1:${mailPort}`;
+  await ready(
+    serve('e2e-mail.db', mailPort, {
+      DISTANS_PUBLIC_URL: mailBase,
+      DISTANS_SMTP_URL: `smtp://127.0.0.1:${smtpPort}?tls=none`,
+    }),
+    `${mailBase}/readyz`,
+  );
+  process.env.DISTANS_MAIL_URL = mailBase;
+  process.env.DISTANS_MAILDIR = maildir;
+  console.log(`distans sending e-mail to 127.0.0.1:${smtpPort} is up at ${mailBase}`);
 
   return async () => {
     stopAll();

@@ -4,7 +4,7 @@
 request-received-subject = Request for remote work from { $person }
 request-received-body = { $person } asks to work remotely { $days } days a week from { $start }. { $decider ->
     [hr] HR
-   *[manager] the manager
+   *[manager] The manager
 } decides.
 
 request-approved-subject = Your request for remote work is approved
