@@ -63,3 +63,19 @@ def time_cases(client, label, repeats, cases):
         p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
         print(f"| {what} | {statistics.median(times):.1f} ms | {p95:.1f} ms | {size / 1024:.0f} KiB |",
               flush=True)
+
+
+def leaf_unit_near(client, people):
+    """The unit without units below it whose number of people is closest to
+    `people` (the first in tree order on a tie), read page by page."""
+    best, offset = None, 0
+    while True:
+        page = client.get_json(f"/api/v1/units?limit=500&offset={offset}")
+        for unit in page["items"]:
+            if unit["children"] == 0 and (
+                best is None or abs(unit["people"] - people) < abs(best["people"] - people)
+            ):
+                best = unit
+        offset += len(page["items"])
+        if not page["items"] or offset >= page["total"]:
+            return best

@@ -12,7 +12,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from common import Client  # noqa: E402
+from common import Client, leaf_unit_near  # noqa: E402
 
 base, label, seconds = sys.argv[1], sys.argv[2], int(sys.argv[3])
 pid, db = os.environ["BENCH_PID"], os.environ["BENCH_DB"]
@@ -60,16 +60,7 @@ token = json.loads(hr.call("POST", "/api/v1/me/tokens", {"name": "bench"}))["sec
 chef = Client(base)
 chef.sign_in("chef")
 
-# The leaf unit closest to 40 people (units are listed in tree order).
-best, offset = None, 0
-while True:
-    page = hr.get_json(f"/api/v1/units?limit=500&offset={offset}")
-    for unit in page["items"]:
-        if unit["children"] == 0 and (best is None or abs(unit["people"] - 40) < abs(best["people"] - 40)):
-            best = unit
-    offset += len(page["items"])
-    if not page["items"] or offset >= page["total"]:
-        break
+best = leaf_unit_near(hr, 40)
 person = hr.get_json(f"/api/v1/people?unit={best['id']}&limit=1")["items"][0]
 
 today = datetime.date.today()

@@ -8,22 +8,13 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from common import Client, args, time_cases  # noqa: E402
+from common import Client, args, leaf_unit_near, time_cases  # noqa: E402
 
 base, label, repeats = args()
 client = Client(base, timeout=60)
 client.sign_in("hr")
 
-# The unit closest to 40 people (units are listed in tree order).
-best, offset = None, 0
-while True:
-    page = client.get_json(f"/api/v1/units?limit=500&offset={offset}")
-    for unit in page["items"]:
-        if unit["children"] == 0 and (best is None or abs(unit["people"] - 40) < abs(best["people"] - 40)):
-            best = unit
-    offset += len(page["items"])
-    if not page["items"] or offset >= page["total"]:
-        break
+best = leaf_unit_near(client, 40)
 person = client.get_json(f"/api/v1/people?unit={best['id']}&limit=1")["items"][0]
 
 today = datetime.date.today()
