@@ -17,7 +17,7 @@ pub use crate::idempotency::port::IdempotencyPort;
 pub use crate::identity::port::IdentityPort;
 pub use crate::notify::port::NotifyPort;
 pub use crate::occasional::port::OccasionalPort;
-pub use crate::org::port::{OrgEditPort, OrgPort};
+pub use crate::org::port::{OrgEditPort, OrgImportPort, OrgPort};
 pub use crate::passwords::port::PasswordsPort;
 pub use crate::plan::port::PlanPort;
 pub use crate::policy::port::PolicyPort;
@@ -47,6 +47,7 @@ every_port!(
     SystemPort,
     IdentityPort,
     OrgPort,
+    OrgImportPort,
     OrgEditPort,
     AuditPort,
     PolicyPort,

@@ -20,7 +20,8 @@ use distans_core::CoreResult;
 
 use crate::db::{read_all, read_one};
 use crate::error::conflict;
-use crate::store::{push_list, row, write_if_changed, write_import, write_work, SqlStore, BATCH};
+use crate::sql::push_list;
+use crate::store::{row, write_if_changed, write_import, write_work, SqlStore, BATCH};
 
 row! {
     struct AbsenceDb => Absence {
@@ -45,21 +46,19 @@ const ABSENCE_SELECT: &str =
 /// statement, in `$tx`.
 macro_rules! insert_absences {
     ($tx:expr, $absences:expr, $by:expr, $rows:expr) => {
-        for chunk in $absences.chunks($rows) {
-            let mut q = sqlx::QueryBuilder::new(
-                "INSERT INTO absences (id, person_id, first_day, last_day, created_at, source, created_by) ",
-            );
-            q.push_values(chunk, |mut b, a| {
-                b.push_bind(a.id.uuid())
+        $crate::sql::insert_rows!(
+            $tx,
+            "INSERT INTO absences (id, person_id, first_day, last_day, created_at, source, created_by) ",
+            $absences,
+            $rows,
+            |b, a| b.push_bind(a.id.uuid())
                     .push_bind(a.person.uuid())
                     .push_bind(a.first_day)
                     .push_bind(a.last_day)
                     .push_bind(a.created_at)
                     .push_bind(a.source.clone())
-                    .push_bind($by);
-            });
-            q.build().execute(&mut *$tx).await?;
-        }
+                    .push_bind($by),
+        );
     };
 }
 pub(crate) use insert_absences;

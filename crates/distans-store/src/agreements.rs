@@ -16,9 +16,10 @@ use distans_core::store::AgreementsPort;
 use distans_core::CoreResult;
 
 use crate::db::{fetch, read_all, read_one};
+use crate::sql::push_below;
 use crate::store::{
-    about, must_change, name, next_version, push_below, read_page, row, write_if_changed,
-    write_work, List, SqlStore,
+    about, must_change, name, next_version, read_page, row, write_if_changed, write_work, List,
+    SqlStore,
 };
 use crate::stored::{terms, Stored};
 

@@ -17,7 +17,8 @@ use distans_core::store::CasesPort;
 use distans_core::CoreResult;
 
 use crate::db::on_db;
-use crate::store::{must_change, push_below, read_page, row, write_work, List, SqlStore};
+use crate::sql::push_below;
+use crate::store::{must_change, read_page, row, write_work, List, SqlStore};
 use crate::stored::{json, terms, Stored};
 
 const REQUEST_SELECT: &str = "SELECT r.id, r.person_id, p.given_name, p.family_name, p.unit_id,

@@ -17,7 +17,8 @@ use distans_core::store::CoveragePort;
 use distans_core::{CoreError, CoreResult};
 
 use crate::db::{fetch, on_db, read_one};
-use crate::store::{each, must_change, name, push_list, row, write_work, SqlStore};
+use crate::sql::{insert_rows, push_list};
+use crate::store::{each, must_change, name, row, write_work, SqlStore};
 use crate::stored::{json_opt, Stored};
 
 row! {
@@ -128,22 +129,20 @@ impl CoveragePort for SqlStore {
     #[tracing::instrument(skip_all)]
     async fn insert_coverage_rules(&self, rules: &[CoverageRule], work: &Work) -> CoreResult<()> {
         write_work!(self, work, |tx| {
-            for chunk in rules.chunks(300) {
-                let mut q = QueryBuilder::new(
-                    "INSERT INTO coverage_rules (id, unit_id, kind, skill, min_onsite, weekdays, created_at, version) ",
-                );
-                q.push_values(chunk, |mut b, r| {
-                    b.push_bind(r.id.uuid())
+            insert_rows!(
+                tx,
+                "INSERT INTO coverage_rules (id, unit_id, kind, skill, min_onsite, weekdays, created_at, version) ",
+                rules,
+                300,
+                |b, r| b.push_bind(r.id.uuid())
                         .push_bind(r.unit_id.uuid())
                         .push_bind(r.kind.stored())
                         .push_bind(r.skill.clone())
                         .push_bind(r.min_onsite as i32)
                         .push_bind(r.weekdays.clone().map(Json))
                         .push_bind(work.at)
-                        .push_bind(1i32);
-                });
-                q.build().execute(&mut *tx).await?;
-            }
+                        .push_bind(1i32),
+            );
         })
     }
 

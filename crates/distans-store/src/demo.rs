@@ -19,6 +19,7 @@ use distans_core::CoreResult;
 use crate::absences::insert_absences;
 use crate::agreements::{AgreementRow, AGREEMENT_SELECT};
 use crate::db::read_all;
+use crate::sql::insert_rows;
 use crate::store::{write_work, SqlStore};
 use crate::stored::Stored;
 
@@ -121,20 +122,19 @@ impl DemoPort for SqlStore {
                 });
                 q.build().execute(&mut *tx).await?;
             }
-            for chunk in plan.occasional.chunks(NARROW) {
-                let mut q = QueryBuilder::new(
-                    "INSERT INTO occasional_days (person_id, day, state, part, set_by, set_at) ",
-                );
-                q.push_values(chunk, |mut b, o| {
-                    b.push_bind(o.person.uuid())
-                        .push_bind(o.day)
-                        .push_bind(o.state.stored())
-                        .push_bind(o.part.map(Stored::stored))
-                        .push_bind(o.person.uuid())
-                        .push_bind(o.set_at);
-                });
-                q.build().execute(&mut *tx).await?;
-            }
+            insert_rows!(
+                tx,
+                "INSERT INTO occasional_days (person_id, day, state, part, set_by, set_at) ",
+                plan.occasional,
+                NARROW,
+                |b, o| b
+                    .push_bind(o.person.uuid())
+                    .push_bind(o.day)
+                    .push_bind(o.state.stored())
+                    .push_bind(o.part.map(Stored::stored))
+                    .push_bind(o.person.uuid())
+                    .push_bind(o.set_at),
+            );
             insert_absences!(tx, plan.absences, None::<Uuid>, NARROW);
             // Each agreement is made for its person's unit.
             sqlx::query(

@@ -4,7 +4,6 @@
 
 use async_trait::async_trait;
 use distans_core::kernel::DeviationId;
-use sqlx::QueryBuilder;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
@@ -16,9 +15,8 @@ use distans_core::kernel::{Page, Paging, UnitRef, Work};
 use distans_core::store::DeviationsPort;
 use distans_core::CoreResult;
 
-use crate::store::{
-    maybe_person, must_change, person, push_about, read_page, row, write_work, List, SqlStore,
-};
+use crate::sql::{push_about, Sql};
+use crate::store::{maybe_person, must_change, person, read_page, row, write_work, List, SqlStore};
 use crate::stored::Stored;
 
 const DEVIATION_SELECT: &str =
@@ -86,12 +84,7 @@ row! {
 
 /// Appends the scope and state of a list (each ` AND …`) to a query
 /// joining the unit as `u`.
-fn push_filter<'a, DB>(q: &mut QueryBuilder<'a, DB>, f: &DeviationFilter)
-where
-    DB: sqlx::Database,
-    Uuid: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
-    String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
-{
+fn push_filter(q: &mut impl Sql, f: &DeviationFilter) {
     match &f.scope {
         DeviationScope::All => {}
         DeviationScope::ReportedBy(p) => {

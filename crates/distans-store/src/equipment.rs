@@ -5,7 +5,6 @@
 use async_trait::async_trait;
 use distans_core::kernel::PersonId;
 use distans_core::kernel::{AgreementId, ItemId, LoanId};
-use sqlx::QueryBuilder;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
@@ -20,7 +19,8 @@ use distans_core::{CoreError, CoreResult};
 use crate::db::{read_all, read_one};
 use crate::error::conflict;
 use crate::plan::last_day;
-use crate::store::{must_change, push_below, read_page, row, write_work, List, SqlStore};
+use crate::sql::{push_below, Sql};
+use crate::store::{must_change, read_page, row, write_work, List, SqlStore};
 use crate::stored::{days, Stored};
 
 row! {
@@ -114,12 +114,7 @@ const LOAN_SELECT: &str = "SELECT l.id, i.id AS item_id, i.kind AS item_kind, i.
     LEFT JOIN people rb ON rb.id = l.returned_by";
 
 /// Appends the scope's condition (after a WHERE).
-fn push_scope<'a, DB>(q: &mut QueryBuilder<'a, DB>, scope: &LoanScope)
-where
-    DB: sqlx::Database,
-    Uuid: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
-    String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
-{
+fn push_scope(q: &mut impl Sql, scope: &LoanScope) {
     match scope {
         LoanScope::Person(p) => {
             q.push(" AND l.person_id = ").push_bind((*p).uuid());
@@ -133,11 +128,7 @@ where
 }
 
 /// Appends the item filter's conditions (after a WHERE).
-fn push_item_filter<'a, DB>(q: &mut QueryBuilder<'a, DB>, f: &ItemFilter)
-where
-    DB: sqlx::Database,
-    String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
-{
+fn push_item_filter(q: &mut impl Sql, f: &ItemFilter) {
     if let Some(s) = f.state {
         q.push(" AND state = ").push_bind(s.stored().to_string());
     }

@@ -6,7 +6,6 @@
 use async_trait::async_trait;
 use distans_core::kernel::{FollowUpActionId, FollowUpId};
 use sqlx::types::Json;
-use sqlx::QueryBuilder;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
@@ -20,9 +19,10 @@ use distans_core::store::FollowUpPort;
 use distans_core::CoreResult;
 
 use crate::db::{read_all, read_one};
+use crate::sql::{insert_rows, push_about, Sql};
 use crate::store::{
-    maybe_person, must_change, next_version, push_about, read_page, row, write_if_changed,
-    write_work, List, SqlStore,
+    maybe_person, must_change, next_version, read_page, row, write_if_changed, write_work, List,
+    SqlStore,
 };
 use crate::stored::{json, Stored};
 
@@ -34,13 +34,13 @@ macro_rules! insert_followups {
     ($tx:expr, $at:expr, $items:expr) => {{
         let items: &[distans_core::followup::FollowUp] = $items;
         let at: time::OffsetDateTime = $at;
-        for chunk in items.chunks($crate::followup::BATCH) {
-            let mut qb = sqlx::QueryBuilder::new(
-                "INSERT INTO followups (id, kind, person_id, agreement_id, due_date, state, template_key,
+        $crate::sql::insert_rows!(
+            $tx,
+            "INSERT INTO followups (id, kind, person_id, agreement_id, due_date, state, template_key,
                     template_version, answers, comments, completed_at, created_at, updated_at, version) ",
-            );
-            qb.push_values(chunk, |mut b, f| {
-                b.push_bind(f.id.uuid())
+            items,
+            $crate::followup::BATCH,
+            |b, f| b.push_bind(f.id.uuid())
                     .push_bind($crate::stored::Stored::stored(f.kind))
                     .push_bind(f.person.id.uuid())
                     .push_bind(f.agreement_id.map(|i| i.uuid()))
@@ -53,10 +53,8 @@ macro_rules! insert_followups {
                     .push_bind(f.completed_at)
                     .push_bind(at)
                     .push_bind(at)
-                    .push_bind(1i64);
-            });
-            qb.build().execute(&mut *$tx).await?;
-        }
+                    .push_bind(1i64),
+        );
     }};
 }
 
@@ -211,14 +209,7 @@ row! {
 }
 
 /// `AND (own OR owned OR below one of the paths)` for a scope.
-fn push_scope<'a, DB: sqlx::Database>(
-    q: &mut QueryBuilder<'a, DB>,
-    scope: &FollowUpScope,
-    owner_column: Option<&str>,
-) where
-    Uuid: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
-    String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
-{
+fn push_scope(q: &mut impl Sql, scope: &FollowUpScope, owner_column: Option<&str>) {
     if let FollowUpScope::Mine { person, under } = scope {
         let owned = owner_column
             .map(|col| format!(" OR {col} = {{person}}"))
@@ -408,13 +399,13 @@ impl FollowUpPort for SqlStore {
                 .bind(f.completed_at)
                 .bind(work.at)
             );
-            for chunk in actions.chunks(BATCH) {
-                let mut qb = QueryBuilder::new(
-                    "INSERT INTO followup_actions (id, followup_id, question_id, description, owner_id, due_date, state,
+            insert_rows!(
+                tx,
+                "INSERT INTO followup_actions (id, followup_id, question_id, description, owner_id, due_date, state,
                         note, closed_by, closed_at, reminded_at, created_at, version) ",
-                );
-                qb.push_values(chunk, |mut b, x| {
-                    b.push_bind(x.id.uuid())
+                actions,
+                BATCH,
+                |b, x| b.push_bind(x.id.uuid())
                         .push_bind(x.followup_id.uuid())
                         .push_bind(x.question_id.clone())
                         .push_bind(x.description.clone())
@@ -426,10 +417,8 @@ impl FollowUpPort for SqlStore {
                         .push_bind(None::<OffsetDateTime>)
                         .push_bind(None::<OffsetDateTime>)
                         .push_bind(x.created_at)
-                        .push_bind(1i64);
-                });
-                qb.build().execute(&mut *tx).await?;
-            }
+                        .push_bind(1i64),
+            );
         })
     }
 

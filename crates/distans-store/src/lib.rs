@@ -14,6 +14,7 @@
 
 mod db;
 mod error;
+mod sql;
 mod store;
 mod stored;
 

@@ -78,7 +78,7 @@ macro_rules! write_broadcasts {
                 );
                 if !b.unit_paths.is_empty() {
                     q.push(" AND ");
-                    $crate::store::push_below(&mut q, "u.path", &b.unit_paths);
+                    $crate::sql::push_below(&mut q, "u.path", &b.unit_paths);
                 }
                 for p in &b.except {
                     q.push(" AND p.id <> ").push_bind(p.uuid());

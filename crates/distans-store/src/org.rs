@@ -10,19 +10,19 @@ use sqlx::QueryBuilder;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use distans_core::kernel::csv::ImportError;
 use distans_core::kernel::{Page, Paging, PersonRef, Role, UnitRef, Work};
 use distans_core::org::edit::{PersonDraft, Provisioned};
 use distans_core::org::{
-    CommuteMode, Departure, ImportReport, OrgCounts, OrgData, PeopleFilter, Person, PersonRecord,
-    PersonSummary, Site, Unit, UnitDetail, UnitKind, UnitSummary,
+    CommuteMode, Departure, OrgCounts, PeopleFilter, Person, PersonRecord, PersonSummary, Site,
+    Unit, UnitDetail, UnitKind, UnitSummary,
 };
 use distans_core::store::OrgPort;
 use distans_core::CoreResult;
 
-use crate::db::{execute, fetch, on_db, read_all, read_one};
+use crate::db::{fetch, on_db, read_all, read_one};
 use crate::error::StoreResult;
-use crate::store::{like_escape, name, push_below, push_list, read_page, row, List, SqlStore};
+use crate::sql::{push_below, push_list, Sql};
+use crate::store::{like_escape, name, read_page, row, List, SqlStore};
 use crate::stored::{path_ids, Stored};
 
 pub(crate) const SITE_SELECT: &str = "SELECT id, name, address, desks FROM sites";
@@ -196,17 +196,6 @@ impl SqlStore {
 
 #[async_trait]
 impl OrgPort for SqlStore {
-    #[tracing::instrument(skip_all)]
-    async fn analyze(&self) -> CoreResult<()> {
-        execute!(self.db(), "ANALYZE")?;
-        if matches!(self.db(), crate::Db::Sqlite(_)) {
-            // After a bulk load: its pages into the database file and the
-            // write-ahead log back to nothing.
-            execute!(self.db(), "PRAGMA wal_checkpoint(TRUNCATE)")?;
-        }
-        Ok(())
-    }
-
     #[tracing::instrument(skip_all)]
     async fn units(
         &self,
@@ -439,17 +428,6 @@ impl OrgPort for SqlStore {
     }
 
     #[tracing::instrument(skip_all)]
-    async fn import_org(
-        &self,
-        data: &OrgData,
-        actor_id: Option<PersonId>,
-        actor: &str,
-        at: OffsetDateTime,
-    ) -> Result<ImportReport, ImportError> {
-        self.write_org_import(data, actor_id, actor, at).await
-    }
-
-    #[tracing::instrument(skip_all)]
     async fn sites(&self) -> CoreResult<Vec<Site>> {
         read_all!(
             self.db(),
@@ -527,12 +505,7 @@ impl OrgPort for SqlStore {
 }
 
 /// Appends ` AND …` for the people `which` selects (`p` people, `u` their units).
-fn push_people_filter<'a, DB>(q: &mut QueryBuilder<'a, DB>, which: &PeopleFilter)
-where
-    DB: sqlx::Database,
-    Uuid: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
-    String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
-{
+fn push_people_filter(q: &mut impl Sql, which: &PeopleFilter) {
     match which {
         PeopleFilter::All => {}
         PeopleFilter::Unit(unit) => {

@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 
+use async_trait::async_trait;
+
 use sqlx::QueryBuilder;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -11,17 +13,21 @@ use uuid::Uuid;
 use distans_core::kernel::csv::ImportError;
 use distans_core::kernel::{PersonId, Role};
 use distans_core::org::{ImportReport, OrgData, Snapshot};
+use distans_core::store::OrgImportPort;
+use distans_core::CoreResult;
 
+use crate::db::execute;
 use crate::error::StoreResult;
 use crate::org::{PersonRow, SiteRow, UnitRow, PERSON_SELECT, SITE_SELECT};
-use crate::store::{each, push_list, sort_key, write_import, SqlStore, BATCH};
+use crate::sql::{insert_rows, push_list};
+use crate::store::{each, sort_key, write_import, SqlStore, BATCH};
 use crate::stored::Stored;
 use distans_core::org::rules::resolve;
 
-impl SqlStore {
-    /// Writes an import of the organisation: compares the file with what is
-    /// stored and writes the difference, all or nothing.
-    pub(crate) async fn write_org_import(
+#[async_trait]
+impl OrgImportPort for SqlStore {
+    #[tracing::instrument(skip_all)]
+    async fn import_org(
         &self,
         data: &OrgData,
         actor_id: Option<PersonId>,
@@ -54,35 +60,35 @@ impl SqlStore {
                 resolve(&snap, data, actor_id, actor, &mut Uuid::now_v7)
             },
             |ch| {
-                for chunk in ch.sites.chunks(BATCH) {
-                    let mut q = QueryBuilder::new("INSERT INTO sites (id, name, address, desks) ");
-                    q.push_values(chunk, |mut b, s| {
-                        b.push_bind(s.id.uuid())
+                insert_rows!(
+                    tx,
+                    "INSERT INTO sites (id, name, address, desks) ",
+                    ch.sites,
+                    BATCH,
+                    |b, s| b.push_bind(s.id.uuid())
                             .push_bind(s.name.clone())
                             .push_bind(s.address.clone())
-                            .push_bind(s.desks);
-                    });
-                    q.push(" ON CONFLICT (id) DO UPDATE SET name = excluded.name, address = excluded.address,
-                        desks = excluded.desks, version = sites.version + 1");
-                    q.build().execute(&mut *tx).await?;
-                }
-                for chunk in ch.units.chunks(BATCH) {
-                    let mut q = QueryBuilder::new("INSERT INTO units (id, code, name, kind, parent_id, path, depth, site_id) ");
-                    q.push_values(chunk, |mut b, u| {
-                        b.push_bind(u.id.uuid())
+                            .push_bind(s.desks),
+                    " ON CONFLICT (id) DO UPDATE SET name = excluded.name, address = excluded.address,
+                        desks = excluded.desks, version = sites.version + 1",
+                );
+                insert_rows!(
+                    tx,
+                    "INSERT INTO units (id, code, name, kind, parent_id, path, depth, site_id) ",
+                    ch.units,
+                    BATCH,
+                    |b, u| b.push_bind(u.id.uuid())
                             .push_bind(u.code.clone())
                             .push_bind(u.name.clone())
                             .push_bind(u.kind.stored())
                             .push_bind(u.parent_id.map(|i| i.uuid()))
                             .push_bind(u.path.clone())
                             .push_bind(u.depth)
-                            .push_bind(u.site_id.map(|i| i.uuid()));
-                    });
-                    q.push(" ON CONFLICT (id) DO UPDATE SET code = excluded.code, name = excluded.name, kind = excluded.kind,
+                            .push_bind(u.site_id.map(|i| i.uuid())),
+                    " ON CONFLICT (id) DO UPDATE SET code = excluded.code, name = excluded.name, kind = excluded.kind,
                         parent_id = excluded.parent_id, path = excluded.path, depth = excluded.depth, site_id = excluded.site_id,
-                        version = units.version + 1");
-                    q.build().execute(&mut *tx).await?;
-                }
+                        version = units.version + 1",
+                );
                 for chunk in ch.people.chunks(BATCH / 2) {
                     let mut q = QueryBuilder::new(
                         "INSERT INTO people (id, employee_number, given_name, family_name, email, title, unit_id, site_id,
@@ -175,6 +181,17 @@ impl SqlStore {
                 }
             }
         )
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn analyze(&self) -> CoreResult<()> {
+        execute!(self.db(), "ANALYZE")?;
+        if matches!(self.db(), crate::Db::Sqlite(_)) {
+            // After a bulk load: its pages into the database file and the
+            // write-ahead log back to nothing.
+            execute!(self.db(), "PRAGMA wal_checkpoint(TRUNCATE)")?;
+        }
+        Ok(())
     }
 }
 

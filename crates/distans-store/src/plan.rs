@@ -18,7 +18,8 @@ use distans_core::{CoreError, CoreResult};
 
 use crate::db::on_db;
 use crate::error::{invalid_stored, StoreResult};
-use crate::store::{push_list, SqlStore};
+use crate::sql::{push_list, Sql};
+use crate::store::SqlStore;
 use crate::stored::{json, Stored};
 
 /// person, day, state, part
@@ -45,11 +46,7 @@ pub(crate) enum Who<'a> {
 }
 
 /// Appends ` AND <column> IN (…)` for `who`.
-pub(crate) fn push_who<'a, DB>(q: &mut QueryBuilder<'a, DB>, column: &str, who: Who<'_>)
-where
-    DB: sqlx::Database,
-    Uuid: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
-{
+pub(crate) fn push_who(q: &mut impl Sql, column: &str, who: Who<'_>) {
     match who {
         Who::Ids(ids) => {
             q.push(format!(" AND {column} IN "));

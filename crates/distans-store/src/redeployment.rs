@@ -14,7 +14,8 @@ use distans_core::{CoreError, CoreResult};
 
 use crate::coverage::skills_of;
 use crate::db::{fetch, on_db};
-use crate::store::{person, push_below, SqlStore};
+use crate::sql::push_below;
+use crate::store::{person, SqlStore};
 
 /// (id, given, family, unit id, unit name)
 type Row = (Uuid, String, String, Uuid, String);

@@ -19,6 +19,7 @@ use distans_core::CoreResult;
 use crate::db::{execute, fetch, on_db, read_one, BeginWrite};
 use crate::error::conflict;
 use crate::plan::{push_who, Who};
+use crate::sql::insert_rows;
 use crate::store::{row, write_work, SqlStore};
 use crate::stored::Stored;
 
@@ -87,18 +88,17 @@ impl RotationPort for SqlStore {
                 push_who(&mut q, "person_id", Who::Ids(chunk));
                 q.build().execute(&mut *tx).await?;
             }
-            for chunk in days.chunks(300) {
-                let mut q = QueryBuilder::new(
-                    "INSERT INTO rotation_days (plan_id, person_id, day, state) ",
-                );
-                q.push_values(chunk, |mut b, (person, day, state)| {
-                    b.push_bind(id.uuid())
-                        .push_bind((*person).uuid())
-                        .push_bind(*day)
-                        .push_bind(state.stored());
-                });
-                q.build().execute(&mut *tx).await?;
-            }
+            insert_rows!(
+                tx,
+                "INSERT INTO rotation_days (plan_id, person_id, day, state) ",
+                days,
+                300,
+                |b, (person, day, state)| b
+                    .push_bind(id.uuid())
+                    .push_bind((*person).uuid())
+                    .push_bind(*day)
+                    .push_bind(state.stored()),
+            );
         })
     }
 

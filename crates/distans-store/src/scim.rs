@@ -15,7 +15,8 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::db::{execute, fetch, on_db};
-use crate::store::{must_change, name, push_list, write_if_changed, write_work, SqlStore};
+use crate::sql::push_list;
+use crate::store::{must_change, name, write_if_changed, write_work, SqlStore};
 
 type UserRow = (
     Uuid,

@@ -16,7 +16,8 @@ use distans_core::store::SearchPort;
 use distans_core::CoreResult;
 
 use crate::db::{on_db, Row};
-use crate::store::{name, push_below, sort_key, SqlStore};
+use crate::sql::{push_below, Sql};
+use crate::store::{name, sort_key, SqlStore};
 
 /// At most this many words of a search are matched (each must match).
 const MAX_WORDS: usize = 5;
@@ -40,11 +41,7 @@ fn words(text: &str) -> impl Iterator<Item = &str> {
 }
 
 /// Appends ` AND` a condition per word: the person's sort key holds it.
-fn push_name_words<'a, DB>(q: &mut QueryBuilder<'a, DB>, text: &str)
-where
-    DB: sqlx::Database,
-    String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
-{
+fn push_name_words(q: &mut impl Sql, text: &str) {
     for w in words(text) {
         q.push(" AND p.sort_name LIKE ")
             .push_bind(pattern(&sort_key(w)))
@@ -54,12 +51,7 @@ where
 
 /// Appends ` AND (the searcher themselves, or someone at or below the
 /// reach's units)`; nothing when the reach is everyone.
-fn push_reach<'a, DB>(q: &mut QueryBuilder<'a, DB>, person: &str, reach: &Reach)
-where
-    DB: sqlx::Database,
-    String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
-    Uuid: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
-{
+fn push_reach(q: &mut impl Sql, person: &str, reach: &Reach) {
     if let Some(paths) = &reach.under {
         q.push(format!(" AND ({person} = "))
             .push_bind(reach.me.uuid());

@@ -3,7 +3,7 @@
 //! person-days: each query groups in SQL, so what comes back is a few rows
 //! per group and bucket, however many people and days there are.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use async_trait::async_trait;
 use sqlx::QueryBuilder;
@@ -19,6 +19,7 @@ use distans_core::CoreResult;
 
 use crate::db::{fetch, on_db};
 use crate::plan::last_day;
+use crate::sql::Sql;
 use crate::stats_days::{self, push_days, push_live_counts, Counting, DayRow};
 use crate::store::{write_work, SqlStore};
 use crate::stored::{json, Stored};
@@ -37,13 +38,7 @@ const PEOPLE_BY_SITE: &str = "(SELECT p.id AS pid, COALESCE(p.site_id, u.site_id
 const UUID_SEGMENT: i64 = 37;
 
 /// Pushes `WITH days(day, wd, b, c) AS (VALUES …)[, grp(unit_id, g) AS (…)] `.
-fn push_ctes<'a, DB>(q: &mut QueryBuilder<'a, DB>, by: &'a GroupBy, days: &[DayRow])
-where
-    DB: sqlx::Database,
-    Date: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
-    &'a str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
-    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
-{
+fn push_ctes(q: &mut impl Sql, by: &GroupBy, days: &[DayRow]) {
     q.push("WITH ");
     push_days(q, days);
     if let GroupBy::Subtree(path) = by {
@@ -54,13 +49,13 @@ where
             ", grp(unit_id, g) AS (SELECT u.id, gu.id FROM units u JOIN units gu
                ON gu.path = CASE WHEN u.path = ",
         );
-        q.push_bind(path.as_str())
+        q.push_bind(path.clone())
             .push(" THEN u.path ELSE substr(u.path, 1, CAST(")
             .push_bind(len + UUID_SEGMENT)
             .push(" AS INTEGER)) END WHERE u.closed_at IS NULL AND substr(u.path, 1, CAST(")
             .push_bind(len)
             .push(" AS INTEGER)) = ")
-            .push_bind(path.as_str())
+            .push_bind(path.clone())
             .push(")");
     }
     q.push(" ");
@@ -138,9 +133,6 @@ impl StatsPort for SqlStore {
         from: Date,
         to: Date,
     ) -> CoreResult<PlanCounts> {
-        if days.is_empty() {
-            return Ok(PlanCounts::default());
-        }
         let people = match by {
             GroupBy::Subtree(_) => PEOPLE_BY_UNIT,
             GroupBy::Sites => PEOPLE_BY_SITE,
@@ -150,15 +142,10 @@ impl StatsPort for SqlStore {
         let weekdays: Vec<(Date, &'static str)> =
             days.iter().map(|d| (d.day, d.weekday.as_str())).collect();
         stats_days::count_days(self.db(), &weekdays).await?;
-        let (first, last) = (days[0].day, days[days.len() - 1].day);
+        let (first, last) = stats_days::bounds(days)?;
         let (p_rows, s_rows, exceptions): (Vec<PeopleRow>, Vec<SpanRow>, Vec<ExceptionRow>) = on_db!(self.db(), p => {
             let mut tx = Counting::begin_snapshot(p).await?;
-            let counted: Vec<(Date,)> = sqlx::query_as(stats_days::COUNTED_DAYS)
-                .bind(first)
-                .bind(last)
-                .fetch_all(&mut *tx)
-                .await?;
-            let counted: HashSet<Date> = counted.into_iter().map(|(d,)| d).collect();
+            let counted = stats_days::counted_days!(tx, first, last);
             let rows: Vec<DayRow> = days
                 .iter()
                 .map(|d| {

@@ -18,7 +18,8 @@ use distans_core::CoreResult;
 
 use crate::db::on_db;
 use crate::plan::last_day;
-use crate::stats_days::{self, agreement_state, base_state};
+use crate::sql::Sql;
+use crate::stats_days::{self, agreement_state, base_state, DayRow};
 use crate::store::SqlStore;
 use crate::stored::{json, json_opt, Stored};
 
@@ -55,31 +56,20 @@ type Counted = (
     Vec<ExceptionRow>,
 );
 
-/// Pushes `WITH days(day, wd, b) AS (VALUES …), sk(skill) AS (…),
+/// Pushes `WITH days(day, wd, b, c) AS (VALUES …), sk(skill) AS (…),
 /// x(pid, u, s, leaves) AS (…) `: the workdays; the skills a minimum asks
 /// for; and the people of the open units under the path, once for all
 /// (`s` empty) and once for each skill of theirs a minimum asks for.
-fn push_ctes<'a, DB>(q: &mut QueryBuilder<'a, DB>, path: &'a str, days: &'a [StatsDay])
-where
-    DB: sqlx::Database,
-    Date: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
-    &'a str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
-    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
-{
-    q.push("WITH days(day, wd, b) AS (VALUES ");
-    let mut sep = q.separated(", ");
-    for d in days {
-        sep.push("(");
-        sep.push_bind_unseparated(d.day);
-        sep.push_unseparated(", ");
-        sep.push_bind_unseparated(d.weekday.as_str());
-        sep.push_unseparated(", ");
-        sep.push_bind_unseparated(d.bucket as i64);
-        sep.push_unseparated(")");
-    }
+fn push_ctes(q: &mut impl Sql, path: &str, days: &[StatsDay]) {
+    let rows: Vec<DayRow> = days
+        .iter()
+        .map(|d| (d.day, d.weekday.as_str(), d.bucket as i64, 1))
+        .collect();
+    q.push("WITH ");
+    stats_days::push_days(q, &rows);
     let len = path.len() as i64;
     q.push(
-        "), sk(skill) AS (SELECT DISTINCT skill FROM coverage_rules
+        ", sk(skill) AS (SELECT DISTINCT skill FROM coverage_rules
             WHERE kind = 'min_onsite' AND skill IS NOT NULL),
          pu(pid, u, leaves) AS (SELECT p.id, p.unit_id, p.last_day FROM people p
             JOIN units un ON un.id = p.unit_id
@@ -87,7 +77,7 @@ where
     );
     q.push_bind(len)
         .push(" AS INTEGER)) = ")
-        .push_bind(path)
+        .push_bind(path.to_string())
         .push(
             "),
          x(pid, u, s, leaves) AS (SELECT pid, u, CAST('' AS TEXT), leaves FROM pu
@@ -161,9 +151,6 @@ pub(crate) async fn on_site_counts(
     from: Date,
     to: Date,
 ) -> CoreResult<OnSiteCounts> {
-    if days.is_empty() {
-        return Ok(OnSiteCounts::default());
-    }
     let living = "(x.leaves IS NULL OR d.day <= x.leaves)";
     // `CROSS JOIN` keeps SQLite's join order as written: from the few
     // exception rows to their day and person.
@@ -192,16 +179,12 @@ pub(crate) async fn on_site_counts(
         push_ctes(&mut q, path, days);
         q.push(format!(
             "SELECT y.u, y.s, y.b, y.state, CAST(0 AS BIGINT), y.base, COUNT(*) FROM (
-               SELECT x.u, x.s, d.b, r.state, {} AS base
-               FROM (SELECT rd.person_id, rd.day, MAX(rd.state) AS state FROM rotation_days rd
-                     JOIN rotation_plans rp ON rp.id = rd.plan_id
-                     WHERE rp.superseded_at IS NULL AND rd.day >= ",
+               SELECT x.u, x.s, d.b, r.state, {} AS base FROM ",
             agreement_state("r.person_id", "d.day", "d.wd")
         ));
-        q.push_bind(from).push(" AND rd.day <= ").push_bind(to);
+        stats_days::push_rotation_days(&mut q, from, to);
         q.push(format!(
-            " GROUP BY rd.person_id, rd.day) r
-               CROSS JOIN days d CROSS JOIN x
+            " CROSS JOIN days d CROSS JOIN x
                WHERE d.day = r.day AND x.pid = r.person_id AND {living}
              ) y GROUP BY y.u, y.s, y.b, y.state, y.base"
         ));

@@ -20,6 +20,7 @@ use time::Date;
 use distans_core::stats::Exception;
 
 use crate::db::{on_db, BeginWrite};
+use crate::sql::Sql;
 use crate::Db;
 
 /// Days counted in one transaction: a writer waits for at most this many.
@@ -62,26 +63,37 @@ pub(crate) fn base_state(pid: &str, day: &str, wd: &str) -> String {
     )
 }
 
+/// The first and the last of the workdays `days` (which are never none).
+pub(crate) fn bounds(
+    days: &[distans_core::stats::StatsDay],
+) -> distans_core::CoreResult<(Date, Date)> {
+    match (days.first(), days.last()) {
+        (Some(first), Some(last)) => Ok((first.day, last.day)),
+        _ => Err(distans_core::CoreError::Internal(
+            "statistics asked of no workdays".into(),
+        )),
+    }
+}
+
+/// Pushes `(…) r`: the published rotation days from `first` to `last`,
+/// one row `r.person_id, r.day, r.state` per person and day.
+pub(crate) fn push_rotation_days(q: &mut impl Sql, first: Date, last: Date) {
+    q.push(
+        "(SELECT rd.person_id, rd.day, MAX(rd.state) AS state FROM rotation_days rd
+            JOIN rotation_plans rp ON rp.id = rd.plan_id
+            WHERE rp.superseded_at IS NULL AND rd.day >= ",
+    );
+    q.push_bind(first).push(" AND rd.day <= ").push_bind(last);
+    q.push(" GROUP BY rd.person_id, rd.day) r");
+}
+
 /// Pushes `days(day, wd, b, c) AS (VALUES …)` (without `WITH`).
-pub(crate) fn push_days<'a, DB>(q: &mut QueryBuilder<'a, DB>, days: &[DayRow])
-where
-    DB: sqlx::Database,
-    Date: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
-    &'a str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
-    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
-{
+pub(crate) fn push_days(q: &mut impl Sql, days: &[DayRow]) {
     q.push("days(day, wd, b, c) AS (VALUES ");
-    let mut sep = q.separated(", ");
-    for &(day, wd, b, c) in days {
-        sep.push("(");
-        sep.push_bind_unseparated(day);
-        sep.push_unseparated(", ");
-        sep.push_bind_unseparated(wd);
-        sep.push_unseparated(", ");
-        sep.push_bind_unseparated(b);
-        sep.push_unseparated(", ");
-        sep.push_bind_unseparated(c);
-        sep.push_unseparated(")");
+    for (i, &(day, wd, b, c)) in days.iter().enumerate() {
+        q.push(if i == 0 { "(" } else { ", (" }).push_bind(day);
+        q.push(", ").push_bind(wd.to_string());
+        q.push(", ").push_bind(b).push(", ").push_bind(c).push(")");
     }
     q.push(")");
 }
@@ -90,11 +102,7 @@ where
 /// counted: `day, unit_id, site_id, mode, kind, half, state, base, n, km`
 /// (kind 0 a rotation day, 1 an occasional day, 2 an absent day).
 /// `first`..=`last` bound the days.
-pub(crate) fn push_live_counts<'a, DB>(q: &mut QueryBuilder<'a, DB>, first: Date, last: Date)
-where
-    DB: sqlx::Database,
-    Date: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
-{
+pub(crate) fn push_live_counts(q: &mut impl Sql, first: Date, last: Date) {
     let living = "(x.leaves IS NULL OR d.day <= x.leaves)";
     q.push(
         "SELECT y.day, y.unit_id, y.site_id, y.mode, y.kind, y.half, y.state, y.base,
@@ -105,16 +113,12 @@ where
     // their day and person (PostgreSQL plans it freely).
     q.push(format!(
         "SELECT d.day, x.unit_id, x.site_id, x.mode, x.km, CAST(0 AS BIGINT) AS kind, CAST(0 AS BIGINT) AS half,
-                r.state AS state, {} AS base
-         FROM (SELECT rd.person_id, rd.day, MAX(rd.state) AS state FROM rotation_days rd
-               JOIN rotation_plans rp ON rp.id = rd.plan_id
-               WHERE rp.superseded_at IS NULL AND rd.day >= ",
+                r.state AS state, {} AS base FROM ",
         agreement_state("r.person_id", "d.day", "d.wd")
     ));
-    q.push_bind(first).push(" AND rd.day <= ").push_bind(last);
+    push_rotation_days(q, first, last);
     q.push(format!(
-        " GROUP BY rd.person_id, rd.day) r
-         CROSS JOIN days d CROSS JOIN {PEOPLE} x
+        " CROSS JOIN days d CROSS JOIN {PEOPLE} x
          WHERE d.c = 0 AND d.day = r.day AND x.pid = r.person_id AND {living}"
     ));
     // Occasional days on days without absence, against the day's base.
@@ -193,6 +197,22 @@ impl Counting for PgPool {
 /// The days between `first` and `last` whose counts are current.
 pub(crate) const COUNTED_DAYS: &str = "SELECT day FROM stats_days WHERE day >= $1 AND day <= $2";
 
+/// The days between `$first` and `$last` whose counts are current, as a
+/// `HashSet<Date>`, read in the transaction `$tx`.
+macro_rules! counted_days {
+    ($tx:expr, $first:expr, $last:expr) => {{
+        let rows: Vec<(time::Date,)> = sqlx::query_as($crate::stats_days::COUNTED_DAYS)
+            .bind($first)
+            .bind($last)
+            .fetch_all(&mut *$tx)
+            .await?;
+        rows.into_iter()
+            .map(|(d,)| d)
+            .collect::<std::collections::HashSet<time::Date>>()
+    }};
+}
+pub(crate) use counted_days;
+
 /// Counts the days of `days` that are not counted yet, a month at a time,
 /// each month in its own transaction.
 pub(crate) async fn count_days(
@@ -220,12 +240,7 @@ async fn count_chunk(db: &Db, days: &[(Date, &'static str)]) -> distans_core::Co
     on_db!(db, p => {
         let mut tx = Counting::begin_counting(p).await?;
         // Another question may have counted some of them meanwhile.
-        let counted: Vec<(Date,)> = sqlx::query_as(COUNTED_DAYS)
-            .bind(first)
-            .bind(last)
-            .fetch_all(&mut *tx)
-            .await?;
-        let counted: HashSet<Date> = counted.into_iter().map(|(d,)| d).collect();
+        let counted = counted_days!(tx, first, last);
         let rows: Vec<DayRow> = days
             .iter()
             .filter(|(d, _)| !counted.contains(d))

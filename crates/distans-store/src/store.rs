@@ -5,8 +5,6 @@
 //! order, rows read back into domain values (people referred to by their
 //! name columns), and the pieces of queries that lists repeat.
 
-use sqlx::QueryBuilder;
-
 use distans_core::kernel::{Page, Paging, PersonRef};
 use distans_core::CoreResult;
 
@@ -117,71 +115,6 @@ pub(crate) fn maybe_person(
         (Some(id), Some(g), Some(f)) => Some(person(id, &g, &f)),
         _ => None,
     }
-}
-
-/// Appends `(column below one of the paths)`, false for no paths: a unit
-/// is below another when its path starts with the other's, that is when it
-/// lies in `[path, path~)`.
-pub(crate) fn push_below<'a, DB>(q: &mut QueryBuilder<'a, DB>, column: &str, paths: &[String])
-where
-    DB: sqlx::Database,
-    String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
-{
-    q.push("(1 = 0");
-    for path in paths {
-        q.push(format!(" OR ({column} >= ")).push_bind(path.clone());
-        q.push(format!(" AND {column} < "))
-            .push_bind(format!("{path}~"));
-        q.push(")");
-    }
-    q.push(")");
-}
-
-/// Appends the condition `sql` about a person: `person` bound at each
-/// `{person}`, and at `{below}` whether the row's unit (`u.path`) is below
-/// one of the paths.
-pub(crate) fn push_about<'a, DB>(
-    q: &mut QueryBuilder<'a, DB>,
-    sql: &str,
-    person: uuid::Uuid,
-    paths: &[String],
-) where
-    DB: sqlx::Database,
-    uuid::Uuid: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
-    String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
-{
-    let mut rest = sql;
-    while let Some(at) = rest.find('{') {
-        q.push(&rest[..at]);
-        rest = &rest[at..];
-        if let Some(after) = rest.strip_prefix("{person}") {
-            q.push_bind(person);
-            rest = after;
-        } else if let Some(after) = rest.strip_prefix("{below}") {
-            push_below(q, "u.path", paths);
-            rest = after;
-        } else {
-            q.push("{");
-            rest = &rest[1..];
-        }
-    }
-    q.push(rest);
-}
-
-/// Appends `(a, b, …)` of the values, for `IN`.
-pub(crate) fn push_list<'a, DB, T>(
-    q: &mut QueryBuilder<'a, DB>,
-    values: impl IntoIterator<Item = T>,
-) where
-    DB: sqlx::Database,
-    T: 'a + sqlx::Encode<'a, DB> + sqlx::Type<DB>,
-{
-    q.push("(");
-    let mut sep = q.separated(", ");
-    for v in values {
-        sep.push_bind(v);
-    }
-    sep.push_unseparated(")");
 }
 
 /// A stored value read back as the domain's type: the same type, or one of

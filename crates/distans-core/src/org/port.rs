@@ -19,8 +19,24 @@ use crate::org::model::{
     UnitSummary,
 };
 
+/// The import of the organisation from the HR system's file.
 #[async_trait]
-pub trait OrgPort: Send + Sync {
+pub trait OrgImportPort: Send + Sync {
+    /// Compares the file with what is stored and writes the difference,
+    /// all or nothing, as `actor` (`actor_id` when a person) at `at`.
+    async fn import_org(
+        &self,
+        data: &OrgData,
+        actor_id: Option<PersonId>,
+        actor: &str,
+        at: OffsetDateTime,
+    ) -> Result<ImportReport, ImportError>;
+    /// Refreshes the query planner's statistics (after a bulk load).
+    async fn analyze(&self) -> CoreResult<()>;
+}
+
+#[async_trait]
+pub trait OrgPort: OrgImportPort {
     /// Units in tree order (by path), optionally only below `under` and no
     /// deeper than `max_depth`.
     async fn units(
@@ -41,15 +57,6 @@ pub trait OrgPort: Send + Sync {
     async fn people_ids(&self, filter: &PeopleFilter, limit: i64) -> CoreResult<Vec<PersonId>>;
     async fn person(&self, id: PersonId) -> CoreResult<Option<PersonRecord>>;
     async fn counts(&self) -> CoreResult<OrgCounts>;
-    async fn import_org(
-        &self,
-        data: &OrgData,
-        actor_id: Option<PersonId>,
-        actor: &str,
-        at: OffsetDateTime,
-    ) -> Result<ImportReport, ImportError>;
-    /// Refreshes the query planner's statistics (after a bulk load).
-    async fn analyze(&self) -> CoreResult<()>;
     /// Every site.
     async fn sites(&self) -> CoreResult<Vec<Site>>;
     /// Holders of a granted role (at most 100), with e-mail.

@@ -14,7 +14,8 @@ pub trait StatsPort: Send + Sync {
     async fn stats_units(&self, from: Date) -> CoreResult<Vec<TreeUnit>>;
     /// The plan of the period counted by group, commute mode and bucket
     /// (see `stats::rules`): people, agreement spans, and exceptions with
-    /// the state they override. `days` are the period's workdays.
+    /// the state they override. `days` are the period's workdays (at least
+    /// one).
     async fn plan_counts(
         &self,
         by: &GroupBy,
@@ -27,8 +28,8 @@ pub trait StatsPort: Send + Sync {
     async fn gap_rules(&self, path: &str) -> CoreResult<Vec<GapRule>>;
     /// The plan of the period counted per unit (people placed directly in
     /// it), skill a `min_onsite` rule asks for, and day: the people of
-    /// the open units at or below `path`. `days` are the workdays, one
-    /// bucket each.
+    /// the open units at or below `path`. `days` are the workdays (at
+    /// least one), one bucket each.
     async fn on_site_counts(
         &self,
         path: &str,

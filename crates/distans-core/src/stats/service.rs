@@ -216,6 +216,22 @@ impl StatsService {
         Ok(self.workdays.calendar(period).await?.workdays(period))
     }
 
+    /// The plan of the period counted by `by` and added up per key and
+    /// bucket (nothing to count without workdays).
+    async fn day_sums(
+        &self,
+        by: &GroupBy,
+        days: &[StatsDay],
+        from: Date,
+        to: Date,
+    ) -> CoreResult<HashMap<(Key, usize), DaySums>> {
+        if days.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let counts = self.port.plan_counts(by, days, from, to).await?;
+        Ok(rules::day_sums(&counts, days))
+    }
+
     /// The plan's sums per group of the view and bucket (index 0: the root).
     async fn sums(
         &self,
@@ -225,11 +241,9 @@ impl StatsService {
         to: Date,
         buckets: usize,
     ) -> CoreResult<Vec<Vec<DaySums>>> {
-        let counts = self
-            .port
-            .plan_counts(&GroupBy::Subtree(view.path.clone()), days, from, to)
+        let sums = self
+            .day_sums(&GroupBy::Subtree(view.path.clone()), days, from, to)
             .await?;
-        let sums = rules::day_sums(&counts, days);
         let mut out = vec![vec![DaySums::default(); buckets]; view.groups.len()];
         for ((key, b), s) in sums {
             out[0][b] += s;
@@ -319,11 +333,9 @@ impl StatsService {
         let view = self.view(actor, q.unit, q.from).await?;
         let factors = self.current_factors().await?;
         let (buckets, days) = rules::cut(&workdays, q.by, false);
-        let counts = self
-            .port
-            .plan_counts(&GroupBy::Subtree(view.path.clone()), &days, q.from, q.to)
+        let sums = self
+            .day_sums(&GroupBy::Subtree(view.path.clone()), &days, q.from, q.to)
             .await?;
-        let sums = rules::day_sums(&counts, &days);
         let n = view.groups.len();
         // Per group and bucket: kg CO₂e avoided, and the days summed.
         let mut all = vec![vec![(0.0f64, DaySums::default()); buckets.len()]; n];
@@ -495,11 +507,7 @@ impl StatsService {
         if site.is_some_and(|s| !sites.iter().any(|(x, _)| x.id == s)) {
             return Err(CoreError::NotFound("site"));
         }
-        let counts = self
-            .port
-            .plan_counts(&GroupBy::Sites, &days, from, to)
-            .await?;
-        let sums = rules::day_sums(&counts, &days);
+        let sums = self.day_sums(&GroupBy::Sites, &days, from, to).await?;
         let mut per: HashMap<Uuid, Vec<i64>> = HashMap::new();
         for ((key, b), s) in sums {
             per.entry(key.group).or_insert_with(|| vec![0; days.len()])[b] += s.on_site;
@@ -572,11 +580,8 @@ impl StatsService {
                 .iter()
                 .any(|r| r.rule.kind == crate::kernel::gap::RuleKind::MaxDesks && r.site.is_some())
             {
-                let site_counts = self
-                    .port
-                    .plan_counts(&GroupBy::Sites, &daily, q.from, q.to)
-                    .await?;
-                for ((key, b), s) in rules::day_sums(&site_counts, &daily) {
+                let site_sums = self.day_sums(&GroupBy::Sites, &daily, q.from, q.to).await?;
+                for ((key, b), s) in site_sums {
                     sites
                         .entry(key.group)
                         .or_insert_with(|| vec![0; daily.len()])[b] += s.on_site;
