@@ -187,6 +187,16 @@ impl OrgImportPort for SqlStore {
     async fn analyze(&self) -> CoreResult<()> {
         execute!(self.db(), "ANALYZE")?;
         if matches!(self.db(), crate::Db::Sqlite(_)) {
+            // Each SQLite connection reads the statistics when it loads the
+            // schema, and keeps them: the pool's other connections would
+            // plan with those of before the load (empty tables) until they
+            // close. A change of the schema makes every connection load it
+            // again, statistics included, before its next statement.
+            execute!(
+                self.db(),
+                "CREATE TABLE IF NOT EXISTS statistics_reload (x INTEGER)"
+            )?;
+            execute!(self.db(), "DROP TABLE statistics_reload")?;
             // After a bulk load: its pages into the database file and the
             // write-ahead log back to nothing.
             execute!(self.db(), "PRAGMA wal_checkpoint(TRUNCATE)")?;

@@ -136,21 +136,33 @@ pub fn months_back(d: Date, months: i32) -> Date {
 
 /// Adds up the store's counts into half-day sums per key and bucket.
 pub fn day_sums(counts: &PlanCounts, days: &[StatsDay]) -> HashMap<(Key, usize), DaySums> {
-    let mut out: HashMap<(Key, usize), DaySums> = HashMap::new();
+    // Each key's buckets side by side: a day adds to an array, and a row
+    // of counts looks its key up once, not once per day.
+    let buckets = days.iter().map(|d| d.bucket + 1).max().unwrap_or(0);
+    let mut per: HashMap<Key, Vec<Option<DaySums>>> = HashMap::new();
+    fn sums_of(
+        per: &mut HashMap<Key, Vec<Option<DaySums>>>,
+        key: Key,
+        buckets: usize,
+    ) -> &mut Vec<Option<DaySums>> {
+        per.entry(key).or_insert_with(|| vec![None; buckets])
+    }
     let commute = |k: &Key| k.mode.is_some();
     // Everyone at the workplace every workday they had not left.
     for p in &counts.people {
+        let sums = sums_of(&mut per, p.key, buckets);
         for d in days {
             if p.last_day.is_some_and(|l| d.day > l) {
                 break;
             }
-            let s = out.entry((p.key, d.bucket)).or_default();
+            let s = sums[d.bucket].get_or_insert_with(DaySums::default);
             s.counted += 2 * p.people;
             s.on_site += p.people;
         }
     }
     // The agreements' remote weekdays instead.
     for a in &counts.spans {
+        let sums = sums_of(&mut per, a.key, buckets);
         let first = days.partition_point(|d| d.day < a.start);
         for d in &days[first..] {
             if a.last.is_some_and(|l| d.day > l) || a.leaves.is_some_and(|l| d.day > l) {
@@ -159,7 +171,7 @@ pub fn day_sums(counts: &PlanCounts, days: &[StatsDay]) -> HashMap<(Key, usize),
             if !a.weekdays.contains(&d.weekday) {
                 continue;
             }
-            let s = out.entry((a.key, d.bucket)).or_default();
+            let s = sums[d.bucket].get_or_insert_with(DaySums::default);
             s.remote += 2 * a.count;
             s.on_site -= a.count;
             if commute(&a.key) {
@@ -176,7 +188,10 @@ pub fn day_sums(counts: &PlanCounts, days: &[StatsDay]) -> HashMap<(Key, usize),
             _ => value(e.state),
         };
         let old = value(e.base);
-        let s = out.entry((e.key, e.bucket)).or_default();
+        let Some(slot) = sums_of(&mut per, e.key, buckets).get_mut(e.bucket) else {
+            continue;
+        };
+        let s = slot.get_or_insert_with(DaySums::default);
         s.counted += (new.0 - old.0) * e.count;
         let remote = new.1 - old.1;
         s.remote += remote * e.count;
@@ -186,7 +201,13 @@ pub fn day_sums(counts: &PlanCounts, days: &[StatsDay]) -> HashMap<(Key, usize),
             s.remote_with_commute += remote * e.count;
         }
     }
-    out
+    per.into_iter()
+        .flat_map(|(key, sums)| {
+            sums.into_iter()
+                .enumerate()
+                .filter_map(move |(b, s)| s.map(|s| ((key, b), s)))
+        })
+        .collect()
 }
 
 /// A tree of cells for suppression: node 0 may be a virtual root (the

@@ -1,4 +1,5 @@
 use super::*;
+use crate::org::CommuteMode;
 use proptest::prelude::*;
 use time::macros::date;
 use uuid::Uuid;
@@ -168,6 +169,122 @@ proptest! {
                 for v in below(&children, u) {
                     prop_assert!(h.total[v] && h.own[v]);
                 }
+            }
+        }
+    }
+}
+
+/// One made-up person for the recount: key, last day (index), agreement
+/// (first day index, last day index, weekdays as bits) and an exception per
+/// day (0 none, 1 rotation, 2 occasional, 3 occasional half day, 4 absent;
+/// with a state).
+type Someone = (
+    usize,
+    Option<usize>,
+    Option<(usize, usize, u8)>,
+    Vec<(u8, u8)>,
+);
+
+fn arb_someone(days: usize) -> impl Strategy<Value = Someone> {
+    (
+        0usize..3,
+        proptest::option::of(0..days),
+        proptest::option::of((0..days, 0..days, 0u8..32)),
+        proptest::collection::vec((0u8..5, 0u8..3), days),
+    )
+}
+
+proptest! {
+    /// The sums from the grouped counts are the sums of the person-days:
+    /// each person's every workday until they leave, recounted one by one.
+    #[test]
+    fn day_sums_add_up_the_person_days(
+        people in proptest::collection::vec(arb_someone(15), 0..12),
+        first in 0usize..3,
+    ) {
+        // Three weeks of workdays from Monday 2026-11-02, in weeks.
+        let all: Vec<Date> = (0..21)
+            .map(|i| date!(2026 - 11 - 02) + time::Duration::days(i))
+            .filter(|d| d.weekday().number_days_from_monday() < 5)
+            .collect();
+        let (_, days) = cut(&all[first..], Grouping::Week, false);
+        let keys = |k: usize| Key {
+            group: Uuid::from_u128(k as u128 % 2),
+            mode: (k == 2).then_some(CommuteMode::Bus),
+        };
+        let states = [DayState::Workplace, DayState::Remote, DayState::Other];
+        let wd = |bits: u8| -> Vec<Weekday> {
+            [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri]
+                .into_iter()
+                .enumerate()
+                .filter(|(i, _)| bits & (1 << i) != 0)
+                .map(|(_, w)| w)
+                .collect()
+        };
+        let mut counts = PlanCounts::default();
+        let mut expected: HashMap<(Key, usize), (i64, i64, i64)> = HashMap::new();
+        for (k, leaves, agreement, exceptions) in &people {
+            let key = keys(*k);
+            let leaves = leaves.map(|i| all[i]);
+            counts.people.push(PeopleCount { key, last_day: leaves, people: 1, km: 3.0 });
+            if let Some((a, b, bits)) = agreement {
+                counts.spans.push(SpanCount {
+                    key,
+                    start: all[*a],
+                    last: Some(all[*b]),
+                    leaves,
+                    weekdays: wd(*bits),
+                    count: 1,
+                    km: 3.0,
+                });
+            }
+            for (i, d) in days.iter().enumerate() {
+                if leaves.is_some_and(|l| d.day > l) {
+                    break;
+                }
+                let base = match agreement {
+                    Some((a, b, bits)) if all[*a] <= d.day && d.day <= all[*b]
+                        && wd(*bits).contains(&d.weekday) => DayState::Remote,
+                    _ => DayState::Workplace,
+                };
+                let (kind, st) = exceptions[i];
+                let state = states[st as usize];
+                let (exception, actual) = match kind {
+                    1 => (Some(Exception::Rotation), value(state)),
+                    2 => (Some(Exception::Occasional { half: false }), value(state)),
+                    3 => (Some(Exception::Occasional { half: true }), half_value(state, base)),
+                    4 => (Some(Exception::Absence), value(DayState::Absent)),
+                    _ => (None, value(base)),
+                };
+                if let Some(exception) = exception {
+                    counts.exceptions.push(ExceptionCount {
+                        key,
+                        bucket: d.bucket,
+                        exception,
+                        state: if kind == 4 { DayState::Absent } else { state },
+                        base,
+                        count: 1,
+                        km: 3.0,
+                    });
+                }
+                let e = expected.entry((key, d.bucket)).or_default();
+                e.0 += actual.0;
+                e.1 += actual.1;
+                e.2 += actual.2;
+            }
+        }
+        let sums = day_sums(&counts, &days);
+        for (k, (counted, remote, on_site)) in &expected {
+            let s = sums.get(k).copied().unwrap_or_default();
+            prop_assert_eq!((s.counted, s.remote, s.on_site), (*counted, *remote, *on_site), "{:?}", k);
+            if k.0.mode.is_some() {
+                prop_assert_eq!(s.remote_with_commute, *remote);
+                prop_assert!((s.remote_km - 3.0 * *remote as f64).abs() < 1e-9);
+            }
+        }
+        for (k, s) in &sums {
+            if !expected.contains_key(k) {
+                prop_assert_eq!((s.counted, s.remote, s.on_site), (0, 0, 0));
             }
         }
     }

@@ -319,3 +319,43 @@ async fn csv_import_updates_and_audits_and_is_all_or_nothing() {
         t.drop_db().await;
     }
 }
+
+/// SQLite: every connection keeps the planner's statistics it read when it
+/// loaded the schema. After a bulk load the statistics are gathered again
+/// and the schema changes, so that a connection opened before the load
+/// reads the new ones before its next statement (without it, the first
+/// statistics of a freshly loaded organisation took minutes, planned as if
+/// its tables were empty).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bulk_load_makes_every_connection_read_the_new_statistics() {
+    use sqlx::Connection;
+    let t = fresh_dbs().await.remove(0);
+    assert_eq!(t.label, "sqlite");
+    let store = Arc::new(t.open().await);
+    let mut before = sqlx::SqliteConnection::connect(&t.url).await.unwrap();
+    let mut schema_version = async || -> i64 {
+        let (v,): (i64,) = sqlx::query_as("PRAGMA schema_version")
+            .fetch_one(&mut before)
+            .await
+            .unwrap();
+        v
+    };
+    let schema = schema_version().await;
+    core(&store).demo.load_demo(60).await.unwrap();
+    let after = schema_version().await;
+    assert!(after > schema, "the schema changed: {schema} → {after}");
+    // Gathering them again changes it again (the table of statistics
+    // exists now, so ANALYZE alone would not).
+    OrgImportPort::analyze(&*store).await.unwrap();
+    let again = schema_version().await;
+    assert!(
+        again > after,
+        "a second load changes it again: {after} → {again}"
+    );
+    let (stats,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'people'")
+        .fetch_one(&mut before)
+        .await
+        .unwrap();
+    assert!(stats > 0, "the load gathered statistics");
+    before.close().await.unwrap();
+}
