@@ -46,7 +46,7 @@ fn push_ctes(q: &mut impl Sql, by: &GroupBy, days: &[DayRow]) {
         // path's own unit, or the child of it whose subtree holds it.
         let len = path.len() as i64;
         q.push(
-            ", grp(unit_id, g) AS (SELECT u.id, gu.id FROM units u JOIN units gu
+            ", grp(unit_id, g) AS MATERIALIZED (SELECT u.id, gu.id FROM units u JOIN units gu
                ON gu.path = CASE WHEN u.path = ",
         );
         q.push_bind(path.clone())
@@ -178,35 +178,37 @@ impl StatsPort for SqlStore {
                 .push(") GROUP BY x.g, x.mode, a.start_date, a.end_date, a.ends_on, x.leaves, CAST(a.weekdays AS TEXT)");
             let s_rows = q.build_query_as().fetch_all(&mut *tx).await?;
             // The exceptions: the counted days' counts, and any day a write
-            // made uncounted since, counted here.
+            // made uncounted since, counted here; a key may come twice (the
+            // core adds them up). `CROSS JOIN` keeps SQLite's order: each
+            // day's counted rows by the day, then each one's group by its
+            // unit (from `grp`, made once).
+            let (group, join) = match by {
+                GroupBy::Subtree(_) => (
+                    "grp.g",
+                    " CROSS JOIN grp WHERE grp.unit_id = c.unit_id AND",
+                ),
+                GroupBy::Sites => ("c.site_id", " WHERE c.site_id IS NOT NULL AND"),
+            };
             let mut q = QueryBuilder::new("");
             push_ctes(&mut q, by, &rows);
-            // Summed by bucket and unit (or site) first: SQLite then reads
-            // each counted row once by its day and looks up its group once
-            // per sum, instead of planning the days and groups around it.
-            let (key, group, join) = match by {
-                GroupBy::Subtree(_) => ("unit_id", "grp.g", "JOIN grp ON grp.unit_id = c.k"),
-                GroupBy::Sites => ("site_id", "c.k", "WHERE c.k IS NOT NULL"),
-            };
             q.push(format!(
-                "SELECT {group}, c.mode, c.b, c.kind, c.half, c.state, c.base,
+                "SELECT {group}, c.mode, d.b, c.kind, c.half, c.state, c.base,
                         CAST(SUM(c.n) AS BIGINT), CAST(SUM(c.km) AS DOUBLE PRECISION)
-                 FROM (SELECT dd.b AS b, c.{key} AS k, c.mode, c.kind, c.half, c.state, c.base,
-                              SUM(c.n) AS n, SUM(c.km) AS km
-                       FROM days dd CROSS JOIN stats_day_counts c WHERE dd.c = 1 AND c.day = dd.day
-                       GROUP BY dd.b, c.{key}, c.mode, c.kind, c.half, c.state, c.base"
+                 FROM days d CROSS JOIN stats_day_counts c{join} d.c = 1 AND c.day = d.day
+                 GROUP BY {group}, c.mode, d.b, c.kind, c.half, c.state, c.base"
             ));
             if uncounted {
+                q.push(" UNION ALL SELECT ");
                 q.push(format!(
-                    " UNION ALL SELECT dl.b, l.{key}, l.mode, l.kind, l.half, l.state, l.base, l.n, l.km FROM ("
+                    "{group}, c.mode, d.b, c.kind, c.half, c.state, c.base,
+                        CAST(SUM(c.n) AS BIGINT), CAST(SUM(c.km) AS DOUBLE PRECISION) FROM ("
                 ));
                 push_live_counts(&mut q, first, last);
-                q.push(") l CROSS JOIN days dl WHERE dl.day = l.day");
+                q.push(format!(
+                    ") c CROSS JOIN days d{join} d.day = c.day
+                     GROUP BY {group}, c.mode, d.b, c.kind, c.half, c.state, c.base"
+                ));
             }
-            q.push(format!(
-                ") c {join}
-                 GROUP BY {group}, c.mode, c.b, c.kind, c.half, c.state, c.base"
-            ));
             let exceptions = q.build_query_as().fetch_all(&mut *tx).await?;
             tx.commit().await?;
             Ok((p_rows, s_rows, exceptions))
