@@ -138,7 +138,7 @@ impl StatsPort for SqlStore {
         let weekdays: Vec<(Date, &'static str)> =
             days.iter().map(|d| (d.day, d.weekday.as_str())).collect();
         stats_days::count_days(self.db(), &weekdays).await?;
-        self.read_plan_counts(by, days, from, to).await
+        read_plan_counts(self, by, days, (from, to)).await
     }
 
     #[tracing::instrument(skip_all)]
@@ -321,125 +321,123 @@ impl StatsPort for SqlStore {
     }
 }
 
-impl SqlStore {
-    /// The plan of the period counted by group, from one snapshot: the
-    /// counted days' counts, and any day not counted (a write came after
-    /// the counting) counted right there.
-    pub(crate) async fn read_plan_counts(
-        &self,
-        by: &GroupBy,
-        days: &[StatsDay],
-        from: Date,
-        to: Date,
-    ) -> CoreResult<PlanCounts> {
-        let people = match by {
-            GroupBy::Subtree(_) => PEOPLE_BY_UNIT,
-            GroupBy::Sites => PEOPLE_BY_SITE,
+/// The plan of the period (`days`, from `from` to `to`) counted by group,
+/// from one snapshot: the counted days' counts, and any day not counted (a
+/// write came after the counting) counted right there.
+pub(crate) async fn read_plan_counts(
+    store: &SqlStore,
+    by: &GroupBy,
+    days: &[StatsDay],
+    period: (Date, Date),
+) -> CoreResult<PlanCounts> {
+    let (from, to) = period;
+    let people = match by {
+        GroupBy::Subtree(_) => PEOPLE_BY_UNIT,
+        GroupBy::Sites => PEOPLE_BY_SITE,
+    };
+    let (first, last) = stats_days::bounds(days)?;
+    let (p_rows, s_rows, exceptions): (Vec<PeopleRow>, Vec<SpanRow>, Vec<ExceptionRow>) = on_db!(store.db(), p => {
+        let mut tx = Counting::begin_snapshot(p).await?;
+        let counted = stats_days::counted_days!(tx, first, last);
+        let rows: Vec<DayRow> = days
+            .iter()
+            .map(|d| {
+                let c = i64::from(counted.contains(&d.day));
+                (d.day, d.weekday.as_str(), d.bucket as i64, c)
+            })
+            .collect();
+        let uncounted = rows.iter().any(|r| r.3 == 0);
+        // Everyone counted, by group, mode and last day.
+        let mut q = QueryBuilder::new("");
+        push_ctes(&mut q, by, &rows);
+        q.push(format!(
+            "SELECT x.g, x.mode, x.leaves, COUNT(*), CAST(SUM(x.km) AS DOUBLE PRECISION) FROM {people} x
+             WHERE x.leaves IS NULL OR x.leaves >= "
+        ));
+        q.push_bind(from).push(" GROUP BY x.g, x.mode, x.leaves");
+        let p_rows = q.build_query_as().fetch_all(&mut *tx).await?;
+        // The active agreements' spans and weekdays.
+        let mut q = QueryBuilder::new("");
+        push_ctes(&mut q, by, &rows);
+        q.push(format!(
+            "SELECT x.g, x.mode, a.start_date, a.end_date, a.ends_on, x.leaves, CAST(a.weekdays AS TEXT),
+                    COUNT(*), CAST(SUM(x.km) AS DOUBLE PRECISION)
+             FROM agreements a JOIN {people} x ON x.pid = a.person_id
+             WHERE a.state = 'active' AND (x.leaves IS NULL OR x.leaves >= "
+        ));
+        q.push_bind(from).push(") AND a.start_date <= ").push_bind(to)
+            .push(" AND (a.end_date IS NULL OR a.end_date >= ").push_bind(from)
+            .push(") AND (a.ends_on IS NULL OR a.ends_on >= ").push_bind(from)
+            .push(") GROUP BY x.g, x.mode, a.start_date, a.end_date, a.ends_on, x.leaves, CAST(a.weekdays AS TEXT)");
+        let s_rows = q.build_query_as().fetch_all(&mut *tx).await?;
+        // The exceptions: the counted days' counts, and any day a write
+        // made uncounted since, counted here; a key may come twice (the
+        // core adds them up). `CROSS JOIN` keeps SQLite's order: each
+        // day's counted rows by the day, then each one's group by its
+        // unit (from `grp`, made once).
+        let (group, join) = match by {
+            GroupBy::Subtree(_) => (
+                "grp.g",
+                " CROSS JOIN grp WHERE grp.unit_id = c.unit_id AND",
+            ),
+            GroupBy::Sites => ("c.site_id", " WHERE c.site_id IS NOT NULL AND"),
         };
-        let (first, last) = stats_days::bounds(days)?;
-        let (p_rows, s_rows, exceptions): (Vec<PeopleRow>, Vec<SpanRow>, Vec<ExceptionRow>) = on_db!(self.db(), p => {
-            let mut tx = Counting::begin_snapshot(p).await?;
-            let counted = stats_days::counted_days!(tx, first, last);
-            let rows: Vec<DayRow> = days
-                .iter()
-                .map(|d| {
-                    let c = i64::from(counted.contains(&d.day));
-                    (d.day, d.weekday.as_str(), d.bucket as i64, c)
-                })
-                .collect();
-            let uncounted = rows.iter().any(|r| r.3 == 0);
-            // Everyone counted, by group, mode and last day.
-            let mut q = QueryBuilder::new("");
-            push_ctes(&mut q, by, &rows);
+        let mut q = QueryBuilder::new("");
+        push_ctes(&mut q, by, &rows);
+        q.push(format!(
+            "SELECT {group}, c.mode, d.b, c.kind, c.half, c.state, c.base,
+                    CAST(SUM(c.n) AS BIGINT), CAST(SUM(c.km) AS DOUBLE PRECISION)
+             FROM days d CROSS JOIN stats_day_counts c{join} d.c = 1 AND c.day = d.day
+             GROUP BY {group}, c.mode, d.b, c.kind, c.half, c.state, c.base"
+        ));
+        if uncounted {
+            q.push(" UNION ALL SELECT ");
             q.push(format!(
-                "SELECT x.g, x.mode, x.leaves, COUNT(*), CAST(SUM(x.km) AS DOUBLE PRECISION) FROM {people} x
-                 WHERE x.leaves IS NULL OR x.leaves >= "
+                "{group}, c.mode, d.b, c.kind, c.half, c.state, c.base,
+                    CAST(SUM(c.n) AS BIGINT), CAST(SUM(c.km) AS DOUBLE PRECISION) FROM ("
             ));
-            q.push_bind(from).push(" GROUP BY x.g, x.mode, x.leaves");
-            let p_rows = q.build_query_as().fetch_all(&mut *tx).await?;
-            // The active agreements' spans and weekdays.
-            let mut q = QueryBuilder::new("");
-            push_ctes(&mut q, by, &rows);
+            push_live_counts(&mut q, first, last);
             q.push(format!(
-                "SELECT x.g, x.mode, a.start_date, a.end_date, a.ends_on, x.leaves, CAST(a.weekdays AS TEXT),
-                        COUNT(*), CAST(SUM(x.km) AS DOUBLE PRECISION)
-                 FROM agreements a JOIN {people} x ON x.pid = a.person_id
-                 WHERE a.state = 'active' AND (x.leaves IS NULL OR x.leaves >= "
-            ));
-            q.push_bind(from).push(") AND a.start_date <= ").push_bind(to)
-                .push(" AND (a.end_date IS NULL OR a.end_date >= ").push_bind(from)
-                .push(") AND (a.ends_on IS NULL OR a.ends_on >= ").push_bind(from)
-                .push(") GROUP BY x.g, x.mode, a.start_date, a.end_date, a.ends_on, x.leaves, CAST(a.weekdays AS TEXT)");
-            let s_rows = q.build_query_as().fetch_all(&mut *tx).await?;
-            // The exceptions: the counted days' counts, and any day a write
-            // made uncounted since, counted here; a key may come twice (the
-            // core adds them up). `CROSS JOIN` keeps SQLite's order: each
-            // day's counted rows by the day, then each one's group by its
-            // unit (from `grp`, made once).
-            let (group, join) = match by {
-                GroupBy::Subtree(_) => (
-                    "grp.g",
-                    " CROSS JOIN grp WHERE grp.unit_id = c.unit_id AND",
-                ),
-                GroupBy::Sites => ("c.site_id", " WHERE c.site_id IS NOT NULL AND"),
-            };
-            let mut q = QueryBuilder::new("");
-            push_ctes(&mut q, by, &rows);
-            q.push(format!(
-                "SELECT {group}, c.mode, d.b, c.kind, c.half, c.state, c.base,
-                        CAST(SUM(c.n) AS BIGINT), CAST(SUM(c.km) AS DOUBLE PRECISION)
-                 FROM days d CROSS JOIN stats_day_counts c{join} d.c = 1 AND c.day = d.day
+                ") c CROSS JOIN days d{join} d.day = c.day
                  GROUP BY {group}, c.mode, d.b, c.kind, c.half, c.state, c.base"
             ));
-            if uncounted {
-                q.push(" UNION ALL SELECT ");
-                q.push(format!(
-                    "{group}, c.mode, d.b, c.kind, c.half, c.state, c.base,
-                        CAST(SUM(c.n) AS BIGINT), CAST(SUM(c.km) AS DOUBLE PRECISION) FROM ("
-                ));
-                push_live_counts(&mut q, first, last);
-                q.push(format!(
-                    ") c CROSS JOIN days d{join} d.day = c.day
-                     GROUP BY {group}, c.mode, d.b, c.kind, c.half, c.state, c.base"
-                ));
-            }
-            let exceptions = q.build_query_as().fetch_all(&mut *tx).await?;
-            tx.commit().await?;
-            Ok((p_rows, s_rows, exceptions))
-        })?;
-        let mut out = PlanCounts::default();
-        for (g, m, leaves, people, km) in p_rows {
-            out.people.push(PeopleCount {
-                key: key(g, m)?,
-                last_day: leaves,
-                people,
-                km,
-            });
         }
-        for (g, m, start, end, ends_on, leaves, weekdays, count, km) in s_rows {
-            out.spans.push(SpanCount {
-                key: key(g, m)?,
-                start,
-                last: last_day(end, ends_on),
-                leaves,
-                weekdays: json("agreements.weekdays", &weekdays)?,
-                count,
-                km,
-            });
-        }
-        for (g, m, b, kind, half, state, base, count, km) in exceptions {
-            out.exceptions.push(ExceptionCount {
-                key: key(g, m)?,
-                bucket: b as usize,
-                exception: stats_days::exception(kind, half),
-                state: DayState::read("stats.state", &state)?,
-                base: DayState::read("stats.base", &base)?,
-                count,
-                km,
-            });
-        }
-        Ok(out)
+        let exceptions = q.build_query_as().fetch_all(&mut *tx).await?;
+        tx.commit().await?;
+        Ok((p_rows, s_rows, exceptions))
+    })?;
+    let mut out = PlanCounts::default();
+    for (g, m, leaves, people, km) in p_rows {
+        out.people.push(PeopleCount {
+            key: key(g, m)?,
+            last_day: leaves,
+            people,
+            km,
+        });
     }
+    for (g, m, start, end, ends_on, leaves, weekdays, count, km) in s_rows {
+        out.spans.push(SpanCount {
+            key: key(g, m)?,
+            start,
+            last: last_day(end, ends_on),
+            leaves,
+            weekdays: json("agreements.weekdays", &weekdays)?,
+            count,
+            km,
+        });
+    }
+    for (g, m, b, kind, half, state, base, count, km) in exceptions {
+        out.exceptions.push(ExceptionCount {
+            key: key(g, m)?,
+            bucket: b as usize,
+            exception: stats_days::exception(kind, half),
+            state: DayState::read("stats.state", &state)?,
+            base: DayState::read("stats.base", &base)?,
+            count,
+            km,
+        });
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

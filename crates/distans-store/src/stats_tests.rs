@@ -105,7 +105,9 @@ async fn a_day_not_counted_is_counted_by_the_read_itself() {
             .unwrap();
             assert!(rows > 0, "{label}: the demo has exceptions in the period");
             execute!(store.db(), "DELETE FROM stats_days WHERE day = $1", day).unwrap();
-            let read = store.read_plan_counts(&by, &days, from, to).await.unwrap();
+            let read = super::read_plan_counts(&store, &by, &days, (from, to))
+                .await
+                .unwrap();
             let got = rules::day_sums(&read, &days);
             assert_eq!(got.len(), want.len(), "{label} {by:?}: {day}");
             for (k, w) in &want {
