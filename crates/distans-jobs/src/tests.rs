@@ -340,15 +340,18 @@ async fn two_workers_and_a_slow_server_deliver_each_mail_once() {
     }
     assert_eq!(core.notify.mails_pending().await.unwrap(), 6);
 
-    // Each mail takes the server a second; a claim holds a mail for two.
+    // Each mail takes the server a second; a claim holds a mail for four.
     // A worker that claims all six would, without renewing its hold, still
-    // be sending when the other finds the rest free again.
+    // be sending when the other finds the rest free again. (A hold is
+    // renewed right before each mail: a single mail would have to take
+    // four seconds to be sent twice, two left too little room on a busy
+    // machine.)
     let port = free_port();
     let server = slow_smtpd(port, 1.0);
     let mailer = mailer(&format!("smtp://127.0.0.1:{port}?tls=none"), None);
     let pace = OutboxPace {
         batch: 6,
-        lease_secs: 2,
+        lease_secs: 4,
     };
     let worker = |core: Arc<Core>, mailer: Mailer| async move {
         for _ in 0..200 {
