@@ -21,6 +21,7 @@ use crate::followup::service::FollowUpService;
 use crate::idempotency::service::IdempotencyService;
 use crate::identity::service::IdentityService;
 use crate::kernel::clock::Clock;
+use crate::kernel::counters::Remembered;
 use crate::kernel::{CoreConfig, CoreResult, Env};
 use crate::notify::service::NotifyService;
 use crate::occasional::service::{OccasionalDeps, OccasionalService};
@@ -79,7 +80,7 @@ impl Core {
     }
 
     pub fn with_config(store: Arc<dyn Store>, clock: Arc<dyn Clock>, config: CoreConfig) -> Self {
-        let env = Env::new(clock, config);
+        let env = Env::new(clock, config, store.clone());
         let system = SystemService::new(store.clone(), env.clone());
         let identity = IdentityService::new(store.clone(), env.clone());
         let idempotency = IdempotencyService {
@@ -95,6 +96,7 @@ impl Core {
             port: store.clone(),
             env: env.clone(),
             org: org.clone(),
+            in_force: Arc::new(Remembered::new(crate::policy::service::REMEMBERED_DAYS)),
         };
         let temporary = TemporaryService {
             port: store.clone(),

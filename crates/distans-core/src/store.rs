@@ -15,6 +15,7 @@ pub use crate::feed::port::FeedPort;
 pub use crate::followup::port::FollowUpPort;
 pub use crate::idempotency::port::IdempotencyPort;
 pub use crate::identity::port::IdentityPort;
+pub use crate::kernel::counters::CountersPort;
 pub use crate::notify::port::NotifyPort;
 pub use crate::occasional::port::OccasionalPort;
 pub use crate::org::port::{OrgEditPort, OrgImportPort, OrgPort};
@@ -45,6 +46,7 @@ macro_rules! every_port {
 
 every_port!(
     SystemPort,
+    CountersPort,
     IdentityPort,
     OrgPort,
     OrgImportPort,

@@ -116,6 +116,14 @@ pub struct StoreConfig {
     pub max_connections: u32,
 }
 
+/// The file (or `:memory:`) of an SQLite URL.
+pub(crate) fn sqlite_path(url: &str) -> &str {
+    let url = url.trim();
+    url.strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url)
+}
+
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
@@ -140,10 +148,7 @@ impl Db {
                 .map_err(connect_err)?;
             Ok(Db::Postgres(pool))
         } else {
-            let path = url
-                .strip_prefix("sqlite://")
-                .or_else(|| url.strip_prefix("sqlite:"))
-                .unwrap_or(url);
+            let path = sqlite_path(url);
             let opts = if path == ":memory:" {
                 SqliteConnectOptions::from_str("sqlite::memory:").map_err(connect_err)?
             } else {

@@ -247,16 +247,6 @@ impl IdentityPort for SqlStore {
     }
 
     #[tracing::instrument(skip_all)]
-    async fn auth_epoch(&self) -> CoreResult<i64> {
-        let (n,): (i64,) = fetch!(
-            self.db(),
-            fetch_one,
-            "SELECT n FROM auth_epoch WHERE id = 1"
-        )?;
-        Ok(n)
-    }
-
-    #[tracing::instrument(skip_all)]
     async fn session_person(
         &self,
         id: &str,

@@ -22,6 +22,7 @@ mod absences;
 mod agreements;
 mod audit;
 mod cases;
+mod counters;
 mod coverage;
 mod demo;
 mod departures;

@@ -8,7 +8,8 @@
 use distans_core::kernel::{Page, Paging, PersonRef};
 use distans_core::CoreResult;
 
-use crate::db::{read_all, read_one, Db, Row, StoreConfig};
+use crate::counters::CountersReader;
+use crate::db::{read_all, read_one, sqlite_path, Db, Row, StoreConfig};
 use crate::error::{StoreError, StoreResult};
 
 /// Rows per multi-row INSERT: well under both engines' parameter limits.
@@ -19,6 +20,8 @@ pub(crate) const BATCH: usize = 400;
 pub struct SqlStore {
     db: Db,
     url: String,
+    /// On an SQLite file, the connection the change counters are read on.
+    counters: Option<CountersReader>,
 }
 
 impl SqlStore {
@@ -26,10 +29,19 @@ impl SqlStore {
     pub async fn open(cfg: &StoreConfig) -> CoreResult<SqlStore> {
         let db = Db::connect(cfg).await?;
         db.migrate().await?;
+        let counters = match &db {
+            Db::Sqlite(_) => CountersReader::open(sqlite_path(&cfg.url))?,
+            Db::Postgres(_) => None,
+        };
         Ok(SqlStore {
             db,
             url: cfg.url.clone(),
+            counters,
         })
+    }
+
+    pub(crate) fn counters_reader(&self) -> Option<&CountersReader> {
+        self.counters.as_ref()
     }
 
     pub fn db(&self) -> &Db {

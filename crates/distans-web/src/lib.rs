@@ -160,6 +160,7 @@ pub fn app(state: AppState) -> Router {
         ))
         .with_state(state)
         .layer(sessions)
+        .layer(axum::middleware::from_fn(counters_once))
         .layer(axum::middleware::from_fn(input::refuse_control_characters))
         .layer(axum::extract::DefaultBodyLimit::max(input::BODY_LIMIT))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
@@ -170,4 +171,14 @@ pub fn app(state: AppState) -> Router {
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+/// Serves a request with one read of the database's change counters for
+/// all its questions (again after a change of its own); see
+/// `distans_core::kernel::counters`.
+async fn counters_once(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    distans_core::kernel::counters::serving(next.run(req)).await
 }

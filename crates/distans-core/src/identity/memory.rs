@@ -9,10 +9,9 @@
 //! one forgets everything and reads again. So a change is in force on
 //! every server from the very next request.
 
-use std::collections::HashMap;
-use std::sync::{Mutex, MutexGuard};
-
 use time::OffsetDateTime;
+
+use crate::kernel::counters::Remembered;
 
 use crate::kernel::ids::PersonId;
 use crate::kernel::Actor;
@@ -35,70 +34,46 @@ pub(crate) struct TokenSeen {
     pub recorded: OffsetDateTime,
 }
 
-#[derive(Default)]
-struct Inner {
-    epoch: i64,
-    sessions: HashMap<String, SessionSeen>,
-    tokens: HashMap<String, TokenSeen>,
-    actors: HashMap<PersonId, Actor>,
-}
-
 /// The memory; see the module's documentation.
-#[derive(Default)]
 pub(crate) struct SignInMemory {
-    inner: Mutex<Inner>,
+    sessions: Remembered<String, SessionSeen>,
+    tokens: Remembered<String, TokenSeen>,
+    actors: Remembered<PersonId, Actor>,
 }
 
-fn put<K: std::hash::Hash + Eq, V>(map: &mut HashMap<K, V>, k: K, v: V) {
-    if map.len() >= MAX_ENTRIES && !map.contains_key(&k) {
-        map.clear();
+impl Default for SignInMemory {
+    fn default() -> Self {
+        SignInMemory {
+            sessions: Remembered::new(MAX_ENTRIES),
+            tokens: Remembered::new(MAX_ENTRIES),
+            actors: Remembered::new(MAX_ENTRIES),
+        }
     }
-    map.insert(k, v);
 }
 
 impl SignInMemory {
-    /// The memory as of `epoch`, the counter read for this request: None
-    /// when the memory already holds a newer one (this request's reads
-    /// may be older than what it holds; it neither reads nor adds).
-    fn at(&self, epoch: i64) -> Option<MutexGuard<'_, Inner>> {
-        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        if epoch > inner.epoch {
-            *inner = Inner {
-                epoch,
-                ..Inner::default()
-            };
-        }
-        (inner.epoch == epoch).then_some(inner)
-    }
-
     pub fn session(&self, epoch: i64, id: &str) -> Option<SessionSeen> {
-        self.at(epoch)?.sessions.get(id).copied()
+        self.sessions.get(epoch, id)
     }
 
     pub fn put_session(&self, epoch: i64, id: &str, seen: SessionSeen) {
-        if let Some(mut m) = self.at(epoch) {
-            put(&mut m.sessions, id.to_string(), seen);
-        }
+        self.sessions.put(epoch, id.to_string(), seen);
     }
 
     pub fn token(&self, epoch: i64, hash: &str) -> Option<TokenSeen> {
-        self.at(epoch)?.tokens.get(hash).copied()
+        self.tokens.get(epoch, hash)
     }
 
     pub fn put_token(&self, epoch: i64, hash: &str, seen: TokenSeen) {
-        if let Some(mut m) = self.at(epoch) {
-            put(&mut m.tokens, hash.to_string(), seen);
-        }
+        self.tokens.put(epoch, hash.to_string(), seen);
     }
 
     pub fn actor(&self, epoch: i64, person: PersonId) -> Option<Actor> {
-        self.at(epoch)?.actors.get(&person).cloned()
+        self.actors.get(epoch, &person)
     }
 
     pub fn put_actor(&self, epoch: i64, actor: &Actor) {
-        if let Some(mut m) = self.at(epoch) {
-            put(&mut m.actors, actor.person_id, actor.clone());
-        }
+        self.actors.put(epoch, actor.person_id, actor.clone());
     }
 }
 
@@ -115,30 +90,6 @@ mod tests {
     }
 
     #[test]
-    fn a_newer_counter_forgets_everything() {
-        let m = SignInMemory::default();
-        m.put_session(1, "a", seen(1));
-        assert_eq!(m.session(1, "a"), Some(seen(1)));
-        assert_eq!(m.session(2, "a"), None);
-        // What was read under the old counter is not taken in any more.
-        m.put_session(1, "a", seen(1));
-        assert_eq!(m.session(2, "a"), None);
-        m.put_session(2, "a", seen(2));
-        assert_eq!(m.session(2, "a"), Some(seen(2)));
-    }
-
-    #[test]
-    fn an_older_counter_neither_reads_nor_adds() {
-        let m = SignInMemory::default();
-        m.put_session(5, "a", seen(1));
-        // A request that read the counter before another saw the newer one.
-        assert_eq!(m.session(4, "a"), None);
-        m.put_session(4, "b", seen(2));
-        assert_eq!(m.session(5, "b"), None);
-        assert_eq!(m.session(5, "a"), Some(seen(1)));
-    }
-
-    #[test]
     fn the_memory_has_a_bound() {
         let m = SignInMemory::default();
         for i in 0..MAX_ENTRIES {
@@ -148,7 +99,5 @@ mod tests {
         m.put_session(1, "one more", seen(1));
         assert!(m.session(1, "0").is_none());
         assert!(m.session(1, "one more").is_some());
-        let inner = m.inner.lock().unwrap();
-        assert_eq!(inner.sessions.len(), 1);
     }
 }

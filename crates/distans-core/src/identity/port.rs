@@ -40,12 +40,6 @@ pub trait IdentityPort: Send + Sync {
         token_hash: &str,
         now: OffsetDateTime,
     ) -> CoreResult<Option<TokenHolder>>;
-    /// The sign-in counter: bumped, in the same transaction, by every
-    /// change to what a signed-in caller is or may do (sessions deleted or
-    /// given to another person, tokens revoked, people deactivated, moved,
-    /// renamed or given another language, roles, units' managers). What an
-    /// app server remembers of callers holds only while it is unchanged.
-    async fn auth_epoch(&self) -> CoreResult<i64>;
     /// A live session's person (None when its column names none) and its
     /// expiry; None when there is no live session by that id.
     async fn session_person(

@@ -9,6 +9,7 @@ use crate::identity::memory::{SessionSeen, SignInMemory, TokenSeen};
 use crate::identity::model::*;
 use crate::identity::port::IdentityPort;
 use crate::identity::rules::{external, password, token};
+use crate::kernel::counters::changing;
 use crate::kernel::Env;
 use crate::kernel::Work;
 use crate::kernel::{Actor, CoreError, CoreResult, Language, NewAuditEntry};
@@ -34,10 +35,15 @@ impl IdentityService {
         }
     }
 
+    /// The sign-in counter as read after this call began.
+    async fn epoch(&self) -> CoreResult<i64> {
+        Ok(self.env.counters().await?.sign_in)
+    }
+
     /// Who a person is to the policy; none once deactivated.
     #[tracing::instrument(skip_all)]
     pub async fn actor(&self, person: PersonId) -> CoreResult<Option<Actor>> {
-        let epoch = self.port.auth_epoch().await?;
+        let epoch = self.epoch().await?;
         self.actor_at(epoch, person).await
     }
 
@@ -58,7 +64,7 @@ impl IdentityService {
     /// the session and its person were seen since it last moved.
     #[tracing::instrument(skip_all)]
     pub async fn session_actor(&self, session_id: &str) -> CoreResult<SessionActor> {
-        let epoch = self.port.auth_epoch().await?;
+        let epoch = self.epoch().await?;
         let now = self.env.now();
         let seen = match self.memory.session(epoch, session_id) {
             Some(s) if s.expires > now => Some(s),
@@ -89,7 +95,7 @@ impl IdentityService {
             return Ok(None);
         }
         let hash = token::hash(secret);
-        let epoch = self.port.auth_epoch().await?;
+        let epoch = self.epoch().await?;
         let now = self.env.now();
         let person = match self.memory.token(epoch, &hash) {
             Some(t) if t.expires.is_none_or(|e| e > now) && now - t.recorded < RECORD_USE_EVERY => {
@@ -288,16 +294,19 @@ impl IdentityService {
     /// Stores a new session; false when the id is taken.
     #[tracing::instrument(skip_all)]
     pub async fn session_create(&self, s: &SessionWrite<'_>) -> CoreResult<bool> {
+        changing();
         self.port.session_create(s, self.env.now()).await
     }
 
     #[tracing::instrument(skip_all)]
     pub async fn session_save(&self, s: &SessionWrite<'_>) -> CoreResult<()> {
+        changing();
         self.port.session_save(s, self.env.now()).await
     }
 
     #[tracing::instrument(skip_all)]
     pub async fn session_delete(&self, id: &str) -> CoreResult<()> {
+        changing();
         self.port.session_delete(id).await
     }
 

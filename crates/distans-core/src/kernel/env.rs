@@ -1,10 +1,13 @@
-//! What every service reads besides its port: the clock and the settings.
+//! What every service reads besides its port: the clock, the settings and
+//! the database's change counters.
 
 use std::sync::Arc;
 
 use time::{Date, OffsetDateTime};
 
 use crate::kernel::clock::Clock;
+use crate::kernel::counters::{ChangeCounters, Counters, CountersPort};
+use crate::kernel::CoreResult;
 
 /// Settings of the use cases.
 #[derive(Debug, Clone)]
@@ -33,19 +36,28 @@ impl Default for CoreConfig {
     }
 }
 
-/// The clock and the settings, shared by every service.
+/// The clock, the settings and the database's change counters, shared
+/// by every service.
 #[derive(Debug, Clone)]
 pub struct Env {
     clock: Arc<dyn Clock>,
     config: Arc<CoreConfig>,
+    counters: ChangeCounters,
 }
 
 impl Env {
-    pub fn new(clock: Arc<dyn Clock>, config: CoreConfig) -> Self {
+    pub fn new(clock: Arc<dyn Clock>, config: CoreConfig, counters: Arc<dyn CountersPort>) -> Self {
         Env {
             clock,
             config: Arc::new(config),
+            counters: ChangeCounters::new(counters),
         }
+    }
+
+    /// The database's change counters, read after this call began (see
+    /// [`crate::kernel::counters`]).
+    pub async fn counters(&self) -> CoreResult<Counters> {
+        self.counters.read().await
     }
 
     pub fn now(&self) -> OffsetDateTime {

@@ -29,6 +29,7 @@ pub struct Work {
 impl Work {
     /// A change at `at` with its audit entry and no notices.
     pub fn new(at: OffsetDateTime, audit: NewAuditEntry) -> Work {
+        crate::kernel::counters::changing();
         Work {
             at,
             audit: vec![audit],

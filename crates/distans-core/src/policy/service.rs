@@ -6,6 +6,7 @@ use std::sync::Arc;
 use time::Date;
 
 use crate::access::{self, Action, Kind};
+use crate::kernel::counters::Remembered;
 use crate::kernel::Env;
 use crate::kernel::Work;
 use crate::kernel::{Actor, CoreError, CoreResult, NewAuditEntry};
@@ -20,7 +21,12 @@ pub struct PolicyService {
     pub(crate) port: Arc<dyn PolicyPort>,
     pub(crate) env: Env,
     pub(crate) org: OrgService,
+    /// The version in force per day, while the policy counter stands still.
+    pub(crate) in_force: Arc<Remembered<Date, Option<PolicyVersion>>>,
 }
+
+/// Days whose policy version an app server remembers at most.
+pub(crate) const REMEMBERED_DAYS: usize = 4_000;
 
 impl PolicyService {
     /// Makes sure a policy exists (first start).
@@ -51,11 +57,23 @@ impl PolicyService {
     /// The version in force on `day`.
     #[tracing::instrument(skip_all)]
     pub(crate) async fn in_force(&self, day: Date) -> CoreResult<PolicyVersion> {
-        self.port
-            .policy_on(day)
-            .await?
-            // Before the first version (a day long past) there is none.
-            .ok_or(CoreError::NotFound("policy in force on that day"))
+        self.in_force_at(self.env.counters().await?.policy, day)
+            .await
+    }
+
+    /// The version in force on `day`, as of the policy counter `counter`
+    /// read for this request.
+    pub(crate) async fn in_force_at(&self, counter: i64, day: Date) -> CoreResult<PolicyVersion> {
+        let version = match self.in_force.get(counter, &day) {
+            Some(v) => v,
+            None => {
+                let v = self.port.policy_on(day).await?;
+                self.in_force.put(counter, day, v.clone());
+                v
+            }
+        };
+        // Before the first version (a day long past) there is none.
+        version.ok_or(CoreError::NotFound("policy in force on that day"))
     }
 
     // The policy.

@@ -7,8 +7,9 @@ use time::{Date, Duration};
 
 use crate::access::{self, Action};
 use crate::coverage::service::CoverageService;
+use crate::kernel::counters::Remembered;
 use crate::kernel::dates::DateRange;
-use crate::kernel::ids::UnitId;
+use crate::kernel::ids::{PersonId, UnitId};
 use crate::kernel::{Actor, CoreError, CoreResult, Env, NewAuditEntry, UnitRef, Work};
 use crate::org::service::OrgService;
 use crate::plan::service::PlanService;
@@ -24,7 +25,13 @@ pub struct PresenceService {
     port: Arc<dyn PresencePort>,
     env: Env,
     deps: PresenceDeps,
+    /// Each person's own choice, while the sign-in counter stands still
+    /// (a change of it bumps the counter).
+    chosen: Arc<Remembered<PersonId, Option<bool>>>,
 }
+
+/// People whose choice an app server remembers at most.
+const REMEMBERED_CHOICES: usize = 20_000;
 
 /// The slices presence builds on.
 #[derive(Clone)]
@@ -38,7 +45,12 @@ pub struct PresenceDeps {
 
 impl PresenceService {
     pub(crate) fn new(port: Arc<dyn PresencePort>, env: Env, deps: PresenceDeps) -> Self {
-        PresenceService { port, env, deps }
+        PresenceService {
+            port,
+            env,
+            deps,
+            chosen: Arc::new(Remembered::new(REMEMBERED_CHOICES)),
+        }
     }
 
     async fn policy_default(&self) -> CoreResult<bool> {
@@ -50,9 +62,23 @@ impl PresenceService {
     /// policy's default.
     #[tracing::instrument(skip_all)]
     pub async fn share_choice(&self, actor: &Actor) -> CoreResult<ShareChoice> {
+        let counters = self.env.counters().await?;
+        let chosen = match self.chosen.get(counters.sign_in, &actor.person_id) {
+            Some(c) => c,
+            None => {
+                let c = self.port.share_choice(actor.person_id).await?;
+                self.chosen.put(counters.sign_in, actor.person_id, c);
+                c
+            }
+        };
+        let policy = self
+            .deps
+            .policy
+            .in_force_at(counters.policy, self.env.today())
+            .await?;
         Ok(ShareChoice {
-            chosen: self.port.share_choice(actor.person_id).await?,
-            policy_default: self.policy_default().await?,
+            chosen,
+            policy_default: policy.rules.share_presence_default,
         })
     }
 

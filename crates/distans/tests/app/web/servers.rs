@@ -1,8 +1,9 @@
 //! Several app servers on one database: what one server changes about who
 //! may do what — signing out, deactivating a person, changing their roles —
 //! holds on another from its very next request, although each server
-//! remembers signed-in callers between requests; and a plan changed
-//! through one server is what the other answers next.
+//! remembers signed-in callers between requests; so do one's own choices
+//! and the policy in force, which each server remembers too; and a plan
+//! changed through one server is what the other answers next.
 
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
@@ -113,6 +114,49 @@ async fn two_servers(url: &str) {
             assert_eq!(got.contains(&"auditor".to_string()), has, "{got:?}");
         }
     }
+
+    // One's own choice whether colleagues see one on site, made on one
+    // server, is what the other answers next; so is a new policy's default
+    // for those who follow it.
+    let shares = |r: Resp| {
+        let v = r.json();
+        (
+            v["share_presence"].clone(),
+            v["share_presence_chosen"].clone(),
+        )
+    };
+    let default = call(&b, Method::GET, "/api/v1/me", &anna, None)
+        .await
+        .json()["share_presence"]
+        .as_bool()
+        .unwrap();
+    for choice in [json!(!default), json!(default), Value::Null] {
+        let r = call(
+            &a,
+            Method::PATCH,
+            "/api/v1/me",
+            &anna,
+            Some(json!({ "share_presence": choice })),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let want = choice.as_bool().unwrap_or(default);
+        let got = shares(call(&b, Method::GET, "/api/v1/me", &anna, None).await);
+        assert_eq!(got, (json!(want), choice.clone()));
+    }
+    let mut policy = super::policy_body();
+    policy["share_presence_default"] = json!(!default);
+    let r = call(
+        &a,
+        Method::POST,
+        "/api/v1/policy/versions",
+        &hr,
+        Some(policy),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let got = shares(call(&b, Method::GET, "/api/v1/me", &anna, None).await);
+    assert_eq!(got, (json!(!default), Value::Null));
 
     // Signing out on one server ends the session on the other at once;
     // others' sessions go on.
