@@ -89,9 +89,9 @@ for what, path, header in cases:
     rps, p50, p99 = wrk(path, header)
     ceiling = ceiling or rps
     print(f"| {what} | {rps:,.0f} | {p50:.1f} ms | {p99:.1f} ms | {100 * rps / ceiling:.0f} % |", flush=True)
-# Resident memory counts the pages of the SQLite file mapped into the
-# process (`mmap_size`) too: RssFile, the operating system's file cache,
-# which it may drop; RssAnon is what the server itself allocated.
+# Resident memory is what the server allocated (RssAnon) and the pages of
+# files mapped into it (RssFile: the program itself, about 30 MB, shared
+# with every other process running it and dropped by the system at need).
 print(f"\n{label}: resident memory after the load {status('VmRSS'):.0f} MB (peak {status('VmHWM'):.0f} MB;"
-      f" allocated {status('RssAnon'):.0f} MB, mapped database file {status('RssFile'):.0f} MB)"
+      f" allocated {status('RssAnon'):.0f} MB, mapped files {status('RssFile'):.0f} MB)"
       + (f", write-ahead log {wal_mb():.1f} MB" if not db.startswith("postgres") else ""))

@@ -6,6 +6,11 @@ mod import;
 mod oidc;
 mod records;
 
+/// jemalloc gives freed memory back to the system within seconds; glibc's
+/// allocator keeps what its per-thread arenas once held.
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
