@@ -19,7 +19,8 @@ use crate::db::fetch;
 use crate::store::SqlStore;
 
 const READ: &str =
-    "SELECT a.n, p.n FROM auth_epoch a CROSS JOIN policy_epoch p WHERE a.id = 1 AND p.id = 1";
+    "SELECT a.n, p.n, c.n FROM auth_epoch a CROSS JOIN policy_epoch p CROSS JOIN calendar_epoch c
+     WHERE a.id = 1 AND p.id = 1 AND c.id = 1";
 
 /// The connection the counters are read on (an SQLite file only).
 #[derive(Clone)]
@@ -57,6 +58,7 @@ impl CountersReader {
             Ok(Counters {
                 sign_in: r.get(0)?,
                 policy: r.get(1)?,
+                calendar: r.get(2)?,
             })
         })
         .map_err(reader_err)
@@ -70,7 +72,11 @@ impl CountersPort for SqlStore {
         if let Some(reader) = self.counters_reader() {
             return reader.read();
         }
-        let (sign_in, policy): (i64, i64) = fetch!(self.db(), fetch_one, READ)?;
-        Ok(Counters { sign_in, policy })
+        let (sign_in, policy, calendar): (i64, i64, i64) = fetch!(self.db(), fetch_one, READ)?;
+        Ok(Counters {
+            sign_in,
+            policy,
+            calendar,
+        })
     }
 }

@@ -233,6 +233,17 @@ impl OrgPort for SqlStore {
     }
 
     #[tracing::instrument(skip_all, fields(id = %id))]
+    async fn unit_path(&self, id: UnitId) -> CoreResult<Option<String>> {
+        let row: Option<(String,)> = fetch!(
+            self.db(),
+            fetch_optional,
+            "SELECT path FROM units WHERE id = $1",
+            id.uuid()
+        )?;
+        Ok(row.map(|r| r.0))
+    }
+
+    #[tracing::instrument(skip_all)]
     async fn unit(&self, id: UnitId) -> CoreResult<Option<UnitDetail>> {
         let row: Option<UnitSummaryRow> = fetch!(
             self.db(),

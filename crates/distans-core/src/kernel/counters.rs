@@ -8,7 +8,7 @@
 //! tokens revoked, people deactivated, moved, renamed, given another
 //! language or another choice of showing where they work, roles, units'
 //! managers); the **policy counter** by every change to the policy's
-//! versions. A request reads them after it arrived (requests that arrive
+//! versions; the **calendar counter** by every change to the closed days. A request reads them after it arrived (requests that arrive
 //! together share one read, see [`FreshRead`]); what a server remembers
 //! under an older value is forgotten. So a change is in force on every app
 //! server from the very next request.
@@ -61,12 +61,13 @@ pub(crate) fn changing() {
 pub struct Counters {
     pub sign_in: i64,
     pub policy: i64,
+    pub calendar: i64,
 }
 
 /// What the counters need of storage.
 #[async_trait]
 pub trait CountersPort: Send + Sync {
-    /// Both counters, in one read.
+    /// Every counter, in one read.
     async fn counters(&self) -> CoreResult<Counters>;
 }
 
@@ -168,6 +169,7 @@ mod tests {
             Ok(Counters {
                 sign_in: n,
                 policy: n,
+                calendar: n,
             })
         }
     }

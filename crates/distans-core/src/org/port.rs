@@ -46,6 +46,9 @@ pub trait OrgPort: OrgImportPort {
         paging: Paging,
     ) -> CoreResult<Page<UnitSummary>>;
     async fn unit(&self, id: UnitId) -> CoreResult<Option<UnitDetail>>;
+    /// A unit's place in the tree (its path), all that deciding access to
+    /// it needs; one read.
+    async fn unit_path(&self, id: UnitId) -> CoreResult<Option<String>>;
     /// People matching `filter`, by name.
     async fn people(
         &self,

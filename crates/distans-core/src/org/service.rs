@@ -100,9 +100,13 @@ impl OrgService {
         unit: UnitId,
         limit: i64,
     ) -> CoreResult<Vec<PersonId>> {
-        let unit = self.unit_detail(unit).await?;
-        let filter = people_filter(actor, Some(&unit), false)?;
-        self.port.people_ids(&filter, limit).await
+        let path = self
+            .port
+            .unit_path(unit)
+            .await?
+            .ok_or(CoreError::NotFound("unit"))?;
+        access::authorize(actor, Action::ListPeople { unit_path: &path })?;
+        self.port.people_ids(&PeopleFilter::Unit(unit), limit).await
     }
 
     #[tracing::instrument(skip_all)]

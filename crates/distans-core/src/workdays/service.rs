@@ -6,6 +6,7 @@ use time::Date;
 
 use crate::access::{self, Action, Kind};
 use crate::kernel::calendar::{swedish_holidays, WorkCalendar};
+use crate::kernel::counters::Remembered;
 use crate::kernel::dates::DateRange;
 use crate::kernel::Env;
 use crate::kernel::Work;
@@ -19,11 +20,20 @@ use crate::workdays::rules::{check_year, year_bounds};
 pub struct WorkdaysService {
     port: Arc<dyn WorkdaysPort>,
     env: Env,
+    /// The closed days of a period, while the calendar counter stands still.
+    closed: Arc<Remembered<(Date, Date), Vec<Date>>>,
 }
+
+/// Periods whose closed days an app server remembers at most.
+const REMEMBERED_PERIODS: usize = 2_000;
 
 impl WorkdaysService {
     pub(crate) fn new(port: Arc<dyn WorkdaysPort>, env: Env) -> Self {
-        WorkdaysService { port, env }
+        WorkdaysService {
+            port,
+            env,
+            closed: Arc::new(Remembered::new(REMEMBERED_PERIODS)),
+        }
     }
 }
 
@@ -162,8 +172,16 @@ impl WorkdaysService {
     /// the organisation's closed days.
     #[tracing::instrument(skip_all)]
     pub async fn calendar(&self, period: DateRange) -> CoreResult<WorkCalendar> {
-        Ok(WorkCalendar::new(
-            self.port.closed_days(period.from(), period.to()).await?,
-        ))
+        let counter = self.env.counters().await?.calendar;
+        let key = (period.from(), period.to());
+        let closed = match self.closed.get(counter, &key) {
+            Some(days) => days,
+            None => {
+                let days = self.port.closed_days(key.0, key.1).await?;
+                self.closed.put(counter, key, days.clone());
+                days
+            }
+        };
+        Ok(WorkCalendar::new(closed))
     }
 }

@@ -3,7 +3,8 @@
 //! holds on another from its very next request, although each server
 //! remembers signed-in callers between requests; so do one's own choices
 //! and the policy in force, which each server remembers too; and a plan
-//! changed through one server is what the other answers next.
+//! or a closed day changed through one server is what the other answers
+//! next.
 
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
@@ -231,6 +232,37 @@ async fn two_servers(url: &str) {
     assert!(r.status.is_success(), "{}", r.text());
     let days = call(&b, Method::GET, &plan, &hr, None).await.json()["days"].clone();
     assert_ne!(state_on_b(&days), "remote");
+
+    // A day the organisation closes through one server is no workday in
+    // the other's next answer; opened again, it is back.
+    let has_day = |days: &Value| {
+        days.as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["date"] == day.as_str())
+    };
+    let r = call(
+        &a,
+        Method::POST,
+        "/api/v1/closed-days",
+        &admin,
+        Some(json!({"date": day, "name": "Stängt"})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let days = call(&b, Method::GET, &plan, &hr, None).await.json()["days"].clone();
+    assert!(!has_day(&days), "{day} is closed");
+    let r = call(
+        &a,
+        Method::DELETE,
+        &format!("/api/v1/closed-days/{day}"),
+        &admin,
+        None,
+    )
+    .await;
+    assert!(r.status.is_success(), "{}", r.text());
+    let days = call(&b, Method::GET, &plan, &hr, None).await.json()["days"].clone();
+    assert!(has_day(&days), "{day} is open again");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -28,3 +28,23 @@ CREATE TRIGGER auth_epoch_person_share AFTER UPDATE OF share_presence ON people
 BEGIN
     UPDATE auth_epoch SET n = n + 1 WHERE id = 1;
 END;
+
+-- The calendar counter: bumped by every change to the closed days, so that
+-- each app server may remember a period's closed days.
+CREATE TABLE calendar_epoch (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    n BIGINT NOT NULL
+);
+INSERT INTO calendar_epoch (id, n) VALUES (1, 1);
+CREATE TRIGGER calendar_epoch_insert AFTER INSERT ON closed_days
+BEGIN
+    UPDATE calendar_epoch SET n = n + 1 WHERE id = 1;
+END;
+CREATE TRIGGER calendar_epoch_update AFTER UPDATE ON closed_days
+BEGIN
+    UPDATE calendar_epoch SET n = n + 1 WHERE id = 1;
+END;
+CREATE TRIGGER calendar_epoch_delete AFTER DELETE ON closed_days
+BEGIN
+    UPDATE calendar_epoch SET n = n + 1 WHERE id = 1;
+END;
