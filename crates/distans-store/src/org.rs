@@ -357,6 +357,17 @@ impl OrgPort for SqlStore {
     }
 
     #[tracing::instrument(skip_all, fields(id = %id))]
+    async fn person_unit_path(&self, id: PersonId) -> CoreResult<Option<String>> {
+        let row: Option<(String,)> = fetch!(
+            self.db(),
+            fetch_optional,
+            "SELECT u.path FROM people p JOIN units u ON u.id = p.unit_id WHERE p.id = $1",
+            id.uuid()
+        )?;
+        Ok(row.map(|r| r.0))
+    }
+
+    #[tracing::instrument(skip_all)]
     async fn person(&self, id: PersonId) -> CoreResult<Option<PersonRecord>> {
         let row: Option<PersonRow> = fetch!(
             self.db(),

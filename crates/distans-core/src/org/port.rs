@@ -59,6 +59,9 @@ pub trait OrgPort: OrgImportPort {
     /// The ids of the people matching `filter`, by name, at most `limit`.
     async fn people_ids(&self, filter: &PeopleFilter, limit: i64) -> CoreResult<Vec<PersonId>>;
     async fn person(&self, id: PersonId) -> CoreResult<Option<PersonRecord>>;
+    /// The path of a person's unit, all that deciding access to their plan
+    /// needs; one read.
+    async fn person_unit_path(&self, id: PersonId) -> CoreResult<Option<String>>;
     async fn counts(&self) -> CoreResult<OrgCounts>;
     /// Every site.
     async fn sites(&self) -> CoreResult<Vec<Site>>;

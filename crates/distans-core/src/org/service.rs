@@ -283,6 +283,15 @@ impl OrgService {
 
     // For the other slices: the organisation as they need to read it.
 
+    /// The path of a person's unit (`NotFound` if there is no such person).
+    #[tracing::instrument(skip_all)]
+    pub(crate) async fn person_unit_path(&self, id: PersonId) -> CoreResult<String> {
+        self.port
+            .person_unit_path(id)
+            .await?
+            .ok_or(CoreError::NotFound("person"))
+    }
+
     /// A person with everything any caller may be shown (`NotFound` if none).
     #[tracing::instrument(skip_all)]
     pub(crate) async fn record(&self, id: PersonId) -> CoreResult<PersonRecord> {

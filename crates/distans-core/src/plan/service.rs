@@ -47,12 +47,12 @@ impl PlanService {
         check_period(period)?;
         let people: Vec<PersonId> = match (person, unit) {
             (Some(p), _) => {
-                let rec = self.org.record(p).await?;
+                let unit_path = self.org.person_unit_path(p).await?;
                 let may = access::can(
                     actor,
                     Action::ReadCase {
                         person_id: p,
-                        unit_path: &rec.unit_path,
+                        unit_path: &unit_path,
                     },
                 );
                 if !may {
