@@ -103,7 +103,7 @@ impl Core {
             env: env.clone(),
             org: org.clone(),
         };
-        let plan = PlanService::new(store.clone(), org.clone(), workdays.clone());
+        let plan = PlanService::new(store.clone(), env.clone(), org.clone(), workdays.clone());
         let coverage = CoverageService::new(
             store.clone(),
             env.clone(),

@@ -54,5 +54,6 @@ mod system;
 mod temporary;
 mod workdays;
 
+pub use counters::NOT_PLAN_INPUTS;
 pub use db::{Db, StoreConfig};
 pub use store::{sort_key, SqlStore};

@@ -17,6 +17,7 @@ use crate::coverage::model::*;
 use crate::coverage::port::CoveragePort;
 use crate::coverage::rules::unit_days;
 use crate::kernel::calendar::WorkCalendar;
+use crate::kernel::counters::Remembered;
 use crate::kernel::dates::DateRange;
 use crate::kernel::gap::{GapWarning, RuleKind};
 use crate::kernel::Env;
@@ -36,7 +37,13 @@ pub struct CoverageService {
     org: OrgService,
     workdays: WorkdaysService,
     plan: PlanService,
+    /// Units' plans for a period, while the plan counter stands still.
+    remembered: Arc<Remembered<(UnitId, DateRange), Arc<UnitPlan>>>,
 }
+
+/// Units' plans for a period an app server remembers at most (a unit of
+/// 20 people over four weeks takes some 60 KB).
+const REMEMBERED_PLANS: usize = 500;
 
 impl CoverageService {
     pub(crate) fn new(
@@ -52,6 +59,7 @@ impl CoverageService {
             org,
             workdays,
             plan,
+            remembered: Arc::new(Remembered::new(REMEMBERED_PLANS)),
         }
     }
 }
@@ -247,19 +255,38 @@ impl CoverageService {
         Ok(counts)
     }
 
-    /// A unit's plan with its coverage, for the grid and the API.
+    /// A unit's plan with its coverage, for the grid and the API. Each app
+    /// server remembers it while the plan counter stands still: it is
+    /// made of nothing whose change does not move that counter.
     #[tracing::instrument(skip_all)]
     pub async fn unit_plan(
         &self,
         actor: &Actor,
         unit: UnitId,
         period: DateRange,
-    ) -> CoreResult<UnitPlan> {
+    ) -> CoreResult<Arc<UnitPlan>> {
         crate::plan::rules::check_period(period)?;
+        let counter = self.env.counters().await?.plan;
+        if let Some(up) = self.remembered.get(counter, &(unit, period)) {
+            access::authorize(
+                actor,
+                Action::ReadUnitPlan {
+                    unit_path: &up.unit.path,
+                },
+            )?;
+            return Ok(up);
+        }
         let detail = self
             .org
             .unit_to(actor, unit, |unit_path| Action::ReadUnitPlan { unit_path })
             .await?;
+        let up = Arc::new(self.make_unit_plan(detail, period).await?);
+        self.remembered.put(counter, (unit, period), up.clone());
+        Ok(up)
+    }
+
+    async fn make_unit_plan(&self, detail: UnitDetail, period: DateRange) -> CoreResult<UnitPlan> {
+        let unit = detail.unit.id;
         let cal = self.workdays.calendar(period).await?;
         let workdays = cal.workdays(period);
         let rules = self.port.coverage_rules(&[unit]).await?;
@@ -307,7 +334,7 @@ impl CoverageService {
         unit: UnitId,
         period: DateRange,
     ) -> CoreResult<Vec<CoverageDay>> {
-        Ok(self.unit_plan(actor, unit, period).await?.coverage)
+        Ok(self.unit_plan(actor, unit, period).await?.coverage.clone())
     }
 
     /// The gaps a change of `person`'s rules would open (or widen) in

@@ -62,6 +62,10 @@ pub struct Counters {
     pub sign_in: i64,
     pub policy: i64,
     pub calendar: i64,
+    /// Bumped by every change to what a plan is made of (and to most else
+    /// the organisation holds): people, units, sites, agreements, absences,
+    /// rotations, coverage rules, closed days.
+    pub plan: i64,
 }
 
 /// What the counters need of storage.
@@ -170,6 +174,7 @@ mod tests {
                 sign_in: n,
                 policy: n,
                 calendar: n,
+                plan: n,
             })
         }
     }

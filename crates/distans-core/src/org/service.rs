@@ -91,21 +91,23 @@ impl OrgService {
         self.port.people(&filter, search, paging).await
     }
 
-    /// The ids of a unit's own people, by name, at most `limit`: what
-    /// [`Self::people`] lists, for those who may list them.
+    /// The path of a unit: what decides who may see what of it.
     #[tracing::instrument(skip_all)]
-    pub(crate) async fn unit_people_ids(
+    pub(crate) async fn unit_path(&self, unit: UnitId) -> CoreResult<String> {
+        self.port
+            .unit_path(unit)
+            .await?
+            .ok_or(CoreError::NotFound("unit"))
+    }
+
+    /// The ids of a unit's people (at most `limit`), without asking who
+    /// wants them: for callers that have decided that.
+    #[tracing::instrument(skip_all)]
+    pub(crate) async fn people_ids_of(
         &self,
-        actor: &Actor,
         unit: UnitId,
         limit: i64,
     ) -> CoreResult<Vec<PersonId>> {
-        let path = self
-            .port
-            .unit_path(unit)
-            .await?
-            .ok_or(CoreError::NotFound("unit"))?;
-        access::authorize(actor, Action::ListPeople { unit_path: &path })?;
         self.port.people_ids(&PeopleFilter::Unit(unit), limit).await
     }
 

@@ -10,8 +10,9 @@ use std::sync::Arc;
 use time::Date;
 
 use crate::access::{self, Action};
+use crate::kernel::counters::Remembered;
 use crate::kernel::dates::DateRange;
-use crate::kernel::{Actor, CoreError, CoreResult};
+use crate::kernel::{Actor, CoreError, CoreResult, Env};
 use crate::org::service::OrgService;
 use crate::plan::model::*;
 use crate::plan::port::PlanPort;
@@ -22,20 +23,50 @@ use crate::workdays::service::WorkdaysService;
 #[derive(Clone)]
 pub struct PlanService {
     port: Arc<dyn PlanPort>,
+    env: Env,
     org: OrgService,
     workdays: WorkdaysService,
+    /// Plans asked for, while the plan counter stands still.
+    remembered: Arc<Remembered<(PlanOf, DateRange), Arc<KnownPlan>>>,
 }
 
+/// Whose plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum PlanOf {
+    Person(PersonId),
+    Unit(UnitId),
+}
+
+/// A plan as remembered: with the path of the unit it belongs to, which
+/// decides who may see it.
+struct KnownPlan {
+    unit_path: String,
+    days: Arc<Vec<PersonDay>>,
+}
+
+/// Plans an app server remembers at most (a unit of 20 people over four
+/// weeks takes some 30 KB, a person's month 2 KB).
+const REMEMBERED_PLANS: usize = 2_000;
+
 impl PlanService {
-    pub(crate) fn new(port: Arc<dyn PlanPort>, org: OrgService, workdays: WorkdaysService) -> Self {
+    pub(crate) fn new(
+        port: Arc<dyn PlanPort>,
+        env: Env,
+        org: OrgService,
+        workdays: WorkdaysService,
+    ) -> Self {
         PlanService {
             port,
+            env,
             org,
             workdays,
+            remembered: Arc::new(Remembered::new(REMEMBERED_PLANS)),
         }
     }
 
-    /// The plan of one person, or of a unit's people, for a period.
+    /// The plan of one person, or of a unit's people, for a period. Each
+    /// app server remembers it while the plan counter stands still: it is
+    /// made of nothing whose change does not move that counter.
     #[tracing::instrument(skip_all)]
     pub async fn plan(
         &self,
@@ -43,25 +74,43 @@ impl PlanService {
         person: Option<PersonId>,
         unit: Option<UnitId>,
         period: DateRange,
-    ) -> CoreResult<Vec<PersonDay>> {
+    ) -> CoreResult<Arc<Vec<PersonDay>>> {
         check_period(period)?;
-        let people: Vec<PersonId> = match (person, unit) {
-            (Some(p), _) => {
-                let unit_path = self.org.person_unit_path(p).await?;
-                let may = access::can(
-                    actor,
-                    Action::ReadCase {
-                        person_id: p,
-                        unit_path: &unit_path,
-                    },
-                );
-                if !may {
+        let of = match (person, unit) {
+            (Some(p), _) => PlanOf::Person(p),
+            (None, Some(u)) => PlanOf::Unit(u),
+            (None, None) => PlanOf::Person(actor.person_id),
+        };
+        let counter = self.env.counters().await?.plan;
+        let known = self.remembered.get(counter, &(of, period));
+        let unit_path = match (&known, of) {
+            (Some(k), _) => k.unit_path.clone(),
+            (None, PlanOf::Person(p)) => self.org.person_unit_path(p).await?,
+            (None, PlanOf::Unit(u)) => self.org.unit_path(u).await?,
+        };
+        match of {
+            PlanOf::Person(person_id) => {
+                let action = Action::ReadCase {
+                    person_id,
+                    unit_path: &unit_path,
+                };
+                if !access::can(actor, action) {
                     return Err(CoreError::NotFound("person"));
                 }
-                vec![p]
             }
-            (None, Some(u)) => self.org.unit_people_ids(actor, u, 500).await?,
-            (None, None) => vec![actor.person_id],
+            PlanOf::Unit(_) => access::authorize(
+                actor,
+                Action::ListPeople {
+                    unit_path: &unit_path,
+                },
+            )?,
+        }
+        if let Some(k) = known {
+            return Ok(k.days.clone());
+        }
+        let people = match of {
+            PlanOf::Person(p) => vec![p],
+            PlanOf::Unit(u) => self.org.people_ids_of(u, 500).await?,
         };
         let workdays = self.workdays.calendar(period).await?.workdays(period);
         let rules = self
@@ -78,7 +127,16 @@ impl PlanService {
                 );
             }
         }
-        Ok(out)
+        let days = Arc::new(out);
+        self.remembered.put(
+            counter,
+            (of, period),
+            Arc::new(KnownPlan {
+                unit_path,
+                days: days.clone(),
+            }),
+        );
+        Ok(days)
     }
 
     // For the other slices.

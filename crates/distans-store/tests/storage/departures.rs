@@ -164,7 +164,12 @@ async fn a_departure_stops_access_and_winds_up_open_matters() {
         // In the plan she works to her last day and is away after it.
         let period =
             DateRange::new(("from", "to"), today, today + time::Duration::days(27)).unwrap();
-        let days = c.plan.plan(&hr, Some(anna_id), None, period).await.unwrap();
+        let days = c
+            .plan
+            .plan(&hr, Some(anna_id), None, period)
+            .await
+            .unwrap()
+            .to_vec();
         assert!(!days.is_empty());
         for d in &days {
             assert_eq!(

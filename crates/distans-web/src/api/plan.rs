@@ -58,6 +58,7 @@ pub async fn get_plan(
             .plan
             .plan(&actor, person, unit, period)
             .await?
+            .to_vec()
             .wire(),
     }))
 }

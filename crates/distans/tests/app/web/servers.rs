@@ -2,9 +2,10 @@
 //! may do what — signing out, deactivating a person, changing their roles —
 //! holds on another from its very next request, although each server
 //! remembers signed-in callers between requests; so do one's own choices
-//! and the policy in force, which each server remembers too; and a plan
-//! or a closed day changed through one server is what the other answers
-//! next.
+//! and the policy in force, which each server remembers too; and a plan,
+//! a unit's plan and coverage, a coverage rule or a closed day changed
+//! through one server is what the other answers next, though it
+//! remembers those answers too.
 
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
@@ -210,6 +211,39 @@ async fn two_servers(url: &str) {
             .unwrap()["state"]
             .clone()
     };
+    // So is the plan of the person's unit, and its coverage, which the
+    // other server has answered (and remembers) before the change.
+    let unit_id = call(&b, Method::GET, "/api/v1/me", &hr, None).await.json()["unit"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let unit_plan = format!("/api/v1/plan?unit={unit_id}&from={from}&to={to}");
+    let coverage = format!("/api/v1/coverage?unit={unit_id}&from={from}&to={to}");
+    let state_in_unit = |days: &Value| {
+        days.as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["date"] == day.as_str() && d["person"] == hr_id.as_str())
+            .unwrap()["state"]
+            .clone()
+    };
+    let on_site = |days: &Value| {
+        days.as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["date"] == day.as_str())
+            .unwrap()["on_site"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["id"] == hr_id.as_str())
+    };
+    let unit_days = call(&b, Method::GET, &unit_plan, &hr, None).await.json()["days"].clone();
+    let state_before = state_in_unit(&unit_days);
+    assert_ne!(state_before, "remote");
+    let cov = call(&b, Method::GET, &coverage, &hr, None).await.json()["days"].clone();
+    let on_site_before = on_site(&cov);
+    assert_eq!(on_site_before, state_before == "workplace", "{cov}");
     let r = call(
         &a,
         Method::PUT,
@@ -221,6 +255,10 @@ async fn two_servers(url: &str) {
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     let days = call(&b, Method::GET, &plan, &hr, None).await.json()["days"].clone();
     assert_eq!(state_on_b(&days), "remote");
+    let unit_days = call(&b, Method::GET, &unit_plan, &hr, None).await.json()["days"].clone();
+    assert_eq!(state_in_unit(&unit_days), "remote");
+    let cov = call(&b, Method::GET, &coverage, &hr, None).await.json()["days"].clone();
+    assert!(!on_site(&cov), "remote, so not on site: {cov}");
     let r = call(
         &a,
         Method::DELETE,
@@ -232,6 +270,43 @@ async fn two_servers(url: &str) {
     assert!(r.status.is_success(), "{}", r.text());
     let days = call(&b, Method::GET, &plan, &hr, None).await.json()["days"].clone();
     assert_ne!(state_on_b(&days), "remote");
+    let unit_days = call(&b, Method::GET, &unit_plan, &hr, None).await.json()["days"].clone();
+    assert_eq!(state_in_unit(&unit_days), state_before);
+    let cov = call(&b, Method::GET, &coverage, &hr, None).await.json()["days"].clone();
+    assert_eq!(on_site(&cov), on_site_before);
+
+    // A coverage rule added through one server is in the other's next
+    // answer, and gone from it once removed.
+    let rules_of = |cov: &Value| {
+        cov.as_array().unwrap()[0]["rules"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    let rules_before = rules_of(&cov);
+    let r = call(
+        &a,
+        Method::POST,
+        &format!("/api/v1/units/{unit_id}/coverage-rules"),
+        &hr,
+        Some(json!({"kind": "min_onsite", "min_onsite": 1})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let rule_id = r.json()["id"].as_str().unwrap().to_string();
+    let cov = call(&b, Method::GET, &coverage, &hr, None).await.json()["days"].clone();
+    assert_eq!(rules_of(&cov), rules_before + 1);
+    let r = call(
+        &a,
+        Method::DELETE,
+        &format!("/api/v1/coverage-rules/{rule_id}"),
+        &hr,
+        None,
+    )
+    .await;
+    assert!(r.status.is_success(), "{}", r.text());
+    let cov = call(&b, Method::GET, &coverage, &hr, None).await.json()["days"].clone();
+    assert_eq!(rules_of(&cov), rules_before);
 
     // A day the organisation closes through one server is no workday in
     // the other's next answer; opened again, it is back.
@@ -252,6 +327,10 @@ async fn two_servers(url: &str) {
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     let days = call(&b, Method::GET, &plan, &hr, None).await.json()["days"].clone();
     assert!(!has_day(&days), "{day} is closed");
+    let days = call(&b, Method::GET, &unit_plan, &hr, None).await.json()["days"].clone();
+    assert!(!has_day(&days), "{day} is closed for the unit");
+    let days = call(&b, Method::GET, &coverage, &hr, None).await.json()["days"].clone();
+    assert!(!has_day(&days), "{day} is closed for coverage");
     let r = call(
         &a,
         Method::DELETE,
@@ -263,6 +342,8 @@ async fn two_servers(url: &str) {
     assert!(r.status.is_success(), "{}", r.text());
     let days = call(&b, Method::GET, &plan, &hr, None).await.json()["days"].clone();
     assert!(has_day(&days), "{day} is open again");
+    let days = call(&b, Method::GET, &coverage, &hr, None).await.json()["days"].clone();
+    assert!(has_day(&days), "{day} is open again for coverage");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
