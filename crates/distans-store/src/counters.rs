@@ -18,7 +18,7 @@ use distans_core::{CoreError, CoreResult};
 use crate::db::fetch;
 use crate::store::SqlStore;
 
-const READ: &str = "SELECT a.n, p.n, c.n, l.n
+const READ: &str = "SELECT a.n, p.n, c.n, l.n, a.sessions
      FROM auth_epoch a CROSS JOIN policy_epoch p CROSS JOIN calendar_epoch c CROSS JOIN plan_epoch l
      WHERE a.id = 1 AND p.id = 1 AND c.id = 1 AND l.id = 1";
 
@@ -60,6 +60,7 @@ impl CountersReader {
                 policy: r.get(1)?,
                 calendar: r.get(2)?,
                 plan: r.get(3)?,
+                sessions: r.get(4)?,
             })
         })
         .map_err(reader_err)
@@ -73,13 +74,14 @@ impl CountersPort for SqlStore {
         if let Some(reader) = self.counters_reader() {
             return reader.read();
         }
-        let (sign_in, policy, calendar, plan): (i64, i64, i64, i64) =
+        let (sign_in, policy, calendar, plan, sessions): (i64, i64, i64, i64, i64) =
             fetch!(self.db(), fetch_one, READ)?;
         Ok(Counters {
             sign_in,
             policy,
             calendar,
             plan,
+            sessions,
         })
     }
 }

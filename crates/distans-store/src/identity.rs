@@ -264,14 +264,13 @@ impl IdentityPort for SqlStore {
     }
 
     #[tracing::instrument(skip_all)]
-    async fn session_load(&self, id: &str, now: OffsetDateTime) -> CoreResult<Option<Vec<u8>>> {
-        let row: Option<(Vec<u8>, OffsetDateTime)> = fetch!(
+    async fn session_load(&self, id: &str) -> CoreResult<Option<(Vec<u8>, OffsetDateTime)>> {
+        Ok(fetch!(
             self.db(),
             fetch_optional,
             "SELECT data, expiry_date FROM sessions WHERE id = $1",
             id
-        )?;
-        Ok(row.filter(|(_, exp)| *exp > now).map(|(d, _)| d))
+        )?)
     }
 
     #[tracing::instrument(skip_all)]

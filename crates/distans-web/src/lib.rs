@@ -16,6 +16,7 @@ pub mod ics;
 pub mod idempotency;
 mod input;
 pub mod localtime;
+pub mod memo;
 pub mod notices;
 pub mod oidc;
 pub mod scim;
@@ -76,6 +77,8 @@ pub struct AppState {
     pub jobs: distans_core::rotation::runs::PlannerRuns,
     /// The identity provider, when one is configured.
     pub oidc: Option<Arc<oidc::Provider>>,
+    /// The JSON of remembered answers.
+    pub answers: Arc<memo::Answers>,
 }
 
 impl AppState {
@@ -94,6 +97,7 @@ impl AppState {
             config: Arc::new(config),
             jobs: distans_core::rotation::runs::PlannerRuns::default(),
             oidc,
+            answers: Arc::default(),
         })
     }
 
@@ -110,6 +114,7 @@ impl AppState {
                 config: Arc::new(plain),
                 jobs: distans_core::rotation::runs::PlannerRuns::default(),
                 oidc: None,
+                answers: Arc::default(),
             }
         })
     }

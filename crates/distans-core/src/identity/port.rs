@@ -47,7 +47,8 @@ pub trait IdentityPort: Send + Sync {
         id: &str,
         now: OffsetDateTime,
     ) -> CoreResult<Option<(Option<PersonId>, OffsetDateTime)>>;
-    async fn session_load(&self, id: &str, now: OffsetDateTime) -> CoreResult<Option<Vec<u8>>>;
+    /// A session's data and when it expires (expired or not).
+    async fn session_load(&self, id: &str) -> CoreResult<Option<(Vec<u8>, OffsetDateTime)>>;
     /// Inserts a new session made (and used) at `now`; false when the id
     /// is taken.
     async fn session_create(&self, s: &SessionWrite<'_>, now: OffsetDateTime) -> CoreResult<bool>;

@@ -9,10 +9,11 @@ use crate::identity::memory::{SessionSeen, SignInMemory, TokenSeen};
 use crate::identity::model::*;
 use crate::identity::port::IdentityPort;
 use crate::identity::rules::{external, password, token};
-use crate::kernel::counters::changing;
+use crate::kernel::counters::{changing, Remembered};
 use crate::kernel::Env;
 use crate::kernel::Work;
 use crate::kernel::{Actor, CoreError, CoreResult, Language, NewAuditEntry};
+use time::OffsetDateTime;
 
 /// Accounts, tokens, sign-in and sessions.
 #[derive(Clone)]
@@ -21,7 +22,16 @@ pub struct IdentityService {
     env: Env,
     /// Callers seen, while the database's sign-in counter stands still.
     memory: Arc<SignInMemory>,
+    /// Sessions' data and expiry, while neither the sign-in counter nor
+    /// the sessions counter moves.
+    session_data: Arc<Remembered<String, SessionData>>,
 }
+
+/// A session's data and when it expires.
+type SessionData = (Arc<[u8]>, OffsetDateTime);
+
+/// Sessions whose data an app server remembers at most.
+const REMEMBERED_SESSIONS: usize = 20_000;
 
 /// How often a token's use is recorded at most (per app server).
 const RECORD_USE_EVERY: time::Duration = time::Duration::minutes(1);
@@ -32,6 +42,7 @@ impl IdentityService {
             port,
             env,
             memory: Arc::default(),
+            session_data: Arc::new(Remembered::new(REMEMBERED_SESSIONS)),
         }
     }
 
@@ -288,7 +299,24 @@ impl IdentityService {
     /// A session's data, unless it has expired.
     #[tracing::instrument(skip_all)]
     pub async fn session_load(&self, id: &str) -> CoreResult<Option<Vec<u8>>> {
-        self.port.session_load(id, self.env.now()).await
+        let c = self.env.counters().await?;
+        // Both counters only grow: their sum moves when either does.
+        let counter = c.sign_in + c.sessions;
+        let found = match self.session_data.get(counter, id) {
+            Some(known) => Some(known),
+            None => {
+                let found = self.port.session_load(id).await?;
+                let found = found.map(|(data, expires)| (Arc::<[u8]>::from(data), expires));
+                if let Some(f) = &found {
+                    self.session_data.put(counter, id.to_string(), f.clone());
+                }
+                found
+            }
+        };
+        let now = self.env.now();
+        Ok(found
+            .filter(|(_, expires)| *expires > now)
+            .map(|(data, _)| data.to_vec()))
     }
 
     /// Stores a new session; false when the id is taken.

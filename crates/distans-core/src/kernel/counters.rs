@@ -66,6 +66,9 @@ pub struct Counters {
     /// the organisation holds): people, units, sites, agreements, absences,
     /// rotations, coverage rules, closed days.
     pub plan: i64,
+    /// Bumped by every change to a session's data or expiry (a session
+    /// ended is the sign-in counter's).
+    pub sessions: i64,
 }
 
 /// What the counters need of storage.
@@ -175,6 +178,7 @@ mod tests {
                 policy: n,
                 calendar: n,
                 plan: n,
+                sessions: n,
             })
         }
     }

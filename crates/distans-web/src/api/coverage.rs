@@ -2,6 +2,7 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::response::Response;
 use axum::Json;
 use distans_core::coverage::NewCoverageRule;
 use distans_core::kernel::dates::plus_days_clamped;
@@ -46,18 +47,21 @@ pub async fn get_coverage(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     ApiQuery(q): ApiQuery<CoverageQuery>,
-) -> ApiResult<Json<CoverageResponse>> {
+) -> ApiResult<Response> {
     let unit = query_id("unit", q.unit.as_deref())?
         .ok_or_else(|| CoreError::invalid("unit", "which unit? (?unit=id)"))?;
     let period = query_period(state.core.today(), q.from.as_deref(), q.to.as_deref(), 28)?;
-    Ok(Json(CoverageResponse {
-        days: state
-            .core
-            .coverage
-            .coverage(&actor, unit.into(), period)
-            .await?
-            .wire(),
-    }))
+    let up = state
+        .core
+        .coverage
+        .unit_plan(&actor, unit.into(), period)
+        .await?;
+    Ok(state.answers.coverage.answer(&up, |up| {
+        serde_json::to_vec(&CoverageResponse {
+            days: up.coverage.clone().wire(),
+        })
+        .map_err(|e| CoreError::Internal(format!("writing coverage: {e}")))
+    })?)
 }
 
 #[derive(Serialize, ToSchema)]

@@ -2,6 +2,7 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::response::Response;
 use axum::Json;
 use distans_core::kernel::dates::parse_date;
 use distans_core::plan::{DayState, Part};
@@ -48,19 +49,17 @@ pub async fn get_plan(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     ApiQuery(q): ApiQuery<PlanQuery>,
-) -> ApiResult<Json<PlanResponse>> {
+) -> ApiResult<Response> {
     let period = query_period(state.core.today(), q.from.as_deref(), q.to.as_deref(), 28)?;
     let person = query_id("person", q.person.as_deref())?.map(Into::into);
     let unit = query_id("unit", q.unit.as_deref())?.map(Into::into);
-    Ok(Json(PlanResponse {
-        days: state
-            .core
-            .plan
-            .plan(&actor, person, unit, period)
-            .await?
-            .to_vec()
-            .wire(),
-    }))
+    let days = state.core.plan.plan(&actor, person, unit, period).await?;
+    Ok(state.answers.plans.answer(&days, |days| {
+        serde_json::to_vec(&PlanResponse {
+            days: days.to_vec().wire(),
+        })
+        .map_err(|e| CoreError::Internal(format!("writing a plan: {e}")))
+    })?)
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -13,7 +13,7 @@ use axum::Router;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use super::{core_at, fresh_postgres, router, send, Resp, TempDir};
+use super::{core_at, csrf_of, form, fresh_postgres, router, send, Resp, TempDir};
 
 async fn call(r: &Router, method: Method, path: &str, auth: &str, body: Option<Value>) -> Resp {
     let mut b = Request::builder().method(method).uri(path);
@@ -307,6 +307,54 @@ async fn two_servers(url: &str) {
     assert!(r.status.is_success(), "{}", r.text());
     let cov = call(&b, Method::GET, &coverage, &hr, None).await.json()["days"].clone();
     assert_eq!(rules_of(&cov), rules_before);
+
+    // What a browser's session holds, changed through one server, is what
+    // the other goes by next, though both remember it: the privacy notice
+    // due at the first sign-in, read on one server, is done on the other.
+    let r = send(&a, Request::get("/logga-in").body(Body::empty()).unwrap()).await;
+    let (cookie, csrf) = (r.cookie().unwrap(), csrf_of(&r.text()));
+    let r = form(
+        &a,
+        "/logga-in",
+        Some(&cookie),
+        &[
+            ("username", "chef"),
+            ("password", "demo"),
+            ("csrf", &csrf),
+            ("next", "/plan"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let chef = r.cookie().unwrap();
+    let page = |server: &Router, path: &str| {
+        let req = Request::get(path)
+            .header(header::COOKIE, chef.as_str())
+            .body(Body::empty())
+            .unwrap();
+        let server = server.clone();
+        async move { send(&server, req).await }
+    };
+    for server in [&a, &b] {
+        let r = page(server, "/plan").await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "the notice first");
+    }
+    let notice = page(&b, "/integritet/forsta?next=%2Fplan").await.text();
+    let r = form(
+        &b,
+        "/integritet/forsta",
+        Some(&chef),
+        &[
+            ("csrf", &csrf_of(&notice)),
+            ("version", "0"),
+            ("next", "/plan"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    for server in [&a, &b] {
+        assert_eq!(page(server, "/plan").await.status, StatusCode::OK);
+    }
 
     // A day the organisation closes through one server is no workday in
     // the other's next answer; opened again, it is back.

@@ -152,3 +152,20 @@ CREATE CONSTRAINT TRIGGER plan_epoch_change AFTER INSERT OR UPDATE OR DELETE ON 
 CREATE CONSTRAINT TRIGGER plan_epoch_change AFTER INSERT OR UPDATE OR DELETE ON units
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (plan_epoch_first())
     EXECUTE FUNCTION plan_epoch_bump();
+
+-- The sessions counter, beside the sign-in counter: bumped by every change
+-- to a session's data or expiry, so that each app server may remember a
+-- session's data (its form token, language, messages) for as long as
+-- neither moves. A session ended moves the sign-in counter (0034).
+ALTER TABLE auth_epoch ADD COLUMN sessions BIGINT NOT NULL DEFAULT 1;
+
+CREATE FUNCTION auth_epoch_sessions_bump() RETURNS trigger AS $$
+BEGIN
+    UPDATE auth_epoch SET sessions = sessions + 1 WHERE id = 1;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE TRIGGER auth_epoch_session_data AFTER UPDATE OF data, expiry_date ON sessions
+    FOR EACH ROW WHEN (OLD.data IS DISTINCT FROM NEW.data OR OLD.expiry_date IS DISTINCT FROM NEW.expiry_date)
+    EXECUTE FUNCTION auth_epoch_sessions_bump();

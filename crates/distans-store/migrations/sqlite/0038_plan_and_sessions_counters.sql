@@ -370,3 +370,14 @@ CREATE TRIGGER plan_epoch_units_delete AFTER DELETE ON units
 BEGIN
     UPDATE plan_epoch SET n = n + 1 WHERE id = 1;
 END;
+
+-- The sessions counter, beside the sign-in counter: bumped by every change
+-- to a session's data or expiry, so that each app server may remember a
+-- session's data (its form token, language, messages) for as long as
+-- neither moves. A session ended moves the sign-in counter (0034).
+ALTER TABLE auth_epoch ADD COLUMN sessions BIGINT NOT NULL DEFAULT 1;
+CREATE TRIGGER auth_epoch_session_data AFTER UPDATE OF data, expiry_date ON sessions
+    WHEN OLD.data IS NOT NEW.data OR OLD.expiry_date IS NOT NEW.expiry_date
+BEGIN
+    UPDATE auth_epoch SET sessions = sessions + 1 WHERE id = 1;
+END;
