@@ -156,6 +156,14 @@ async fn tokens_sessions_and_passwords() {
             )
             .await
             .unwrap();
+        // An expired session is none, also once remembered.
+        for _ in 0..2 {
+            assert!(c.identity.session_load("s2").await.unwrap().is_none());
+            assert_eq!(
+                c.identity.session_load("s1").await.unwrap(),
+                Some(b"{\"a\":2}".to_vec())
+            );
+        }
         assert_eq!(
             store.sessions_purge(now).await.unwrap(),
             1,
