@@ -139,7 +139,8 @@ impl Db {
             let opts = PgConnectOptions::from_str(url).map_err(connect_err)?;
             let pool = PgPoolOptions::new()
                 .max_connections(cfg.max_connections)
-                .before_acquire(|conn, _| Box::pin(out_of_transaction(conn)))
+                .test_before_acquire(false)
+                .before_acquire(|conn, meta| Box::pin(usable(conn, meta)))
                 // A database that is gone is a 503 within a second, not
                 // a request that hangs.
                 .acquire_timeout(Duration::from_secs(1))
@@ -172,7 +173,8 @@ impl Db {
             // 230 MB database after a load that read far less. Reads go
             // through the operating system's file cache by system calls.
             let pool = SqlitePoolOptions::new()
-                .before_acquire(|conn, _| Box::pin(out_of_transaction(conn)))
+                .test_before_acquire(false)
+                .before_acquire(|conn, meta| Box::pin(usable(conn, meta)))
                 .max_connections(if path == ":memory:" {
                     1
                 } else {
@@ -247,6 +249,23 @@ impl Db {
         cols.sort();
         Ok(cols)
     }
+}
+
+/// A connection idle for longer than this is tested with a round trip
+/// before it is handed out; one used since is known to work. (sqlx would
+/// test every one, each time: a round trip more per query.)
+const TEST_IF_IDLE_FOR: Duration = Duration::from_secs(10);
+
+/// Whether a pooled connection may be handed out: one idle for a while
+/// must still answer, and none may be inside a transaction.
+async fn usable<C: sqlx::Connection>(
+    conn: &mut C,
+    meta: sqlx::pool::PoolConnectionMetadata,
+) -> Result<bool, sqlx::Error> {
+    if meta.idle_for > TEST_IF_IDLE_FOR {
+        conn.ping().await?;
+    }
+    out_of_transaction(conn).await
 }
 
 /// Whether a pooled connection may be handed out: not while it is still

@@ -8,7 +8,7 @@
 use distans_core::kernel::{Page, Paging, PersonRef};
 use distans_core::CoreResult;
 
-use crate::counters::CountersReader;
+use crate::counters::{CountersReader, PgCountersReader};
 use crate::db::{read_all, read_one, sqlite_path, Db, Row, StoreConfig};
 use crate::error::{StoreError, StoreResult};
 
@@ -22,6 +22,8 @@ pub struct SqlStore {
     url: String,
     /// On an SQLite file, the connection the change counters are read on.
     counters: Option<CountersReader>,
+    /// On PostgreSQL, the connection the change counters are read on.
+    pg_counters: Option<PgCountersReader>,
 }
 
 impl SqlStore {
@@ -29,19 +31,24 @@ impl SqlStore {
     pub async fn open(cfg: &StoreConfig) -> CoreResult<SqlStore> {
         let db = Db::connect(cfg).await?;
         db.migrate().await?;
-        let counters = match &db {
-            Db::Sqlite(_) => CountersReader::open(sqlite_path(&cfg.url))?,
-            Db::Postgres(_) => None,
+        let (counters, pg_counters) = match &db {
+            Db::Sqlite(_) => (CountersReader::open(sqlite_path(&cfg.url))?, None),
+            Db::Postgres(pool) => (None, Some(PgCountersReader::new(pool))),
         };
         Ok(SqlStore {
             db,
             url: cfg.url.clone(),
             counters,
+            pg_counters,
         })
     }
 
     pub(crate) fn counters_reader(&self) -> Option<&CountersReader> {
         self.counters.as_ref()
+    }
+
+    pub(crate) fn pg_counters_reader(&self) -> Option<&PgCountersReader> {
+        self.pg_counters.as_ref()
     }
 
     pub fn db(&self) -> &Db {
